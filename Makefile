@@ -1,0 +1,47 @@
+# Two commands: `make run` and `make test`. Everything else is set up on demand.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+LOCK := requirements.lock
+STAMP := $(VENV)/installed.lock
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
+
+.PHONY: run test demo bench deps migrate locales extract-messages clean
+
+run: deps locales migrate
+	$(PYTHON) bot.py run
+
+test: deps locales
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+demo: deps locales
+	$(PYTHON) bot.py demo
+
+bench: deps locales
+	$(PYTHON) -m bench
+
+migrate: deps
+	$(PYTHON) bot.py db upgrade
+
+# The venv is rebuilt from the lock whenever the lock differs from what was installed.
+deps: $(PYTHON)
+	@cmp -s $(LOCK) $(STAMP) || { \
+	  echo "Installing pinned dependencies from $(LOCK)"; \
+	  $(PYTHON) -m pip install --quiet --disable-pip-version-check -r $(LOCK) && cp $(LOCK) $(STAMP); }
+
+$(PYTHON):
+	@test -n "$(PY)" || { echo "Python 3.11 is required (python3.11 not found)"; exit 1; }
+	$(PY) -m venv $(VENV)
+
+locales: deps $(MO_FILES)
+
+locales/%.mo: locales/%.po
+	$(VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@ -l $(word 2,$(subst /, ,$<)) >/dev/null
+
+# For developers: re-extract strings and merge them into the catalogues.
+extract-messages: deps
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 -k gettext -o locales/saima.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel update -i locales/saima.pot -d locales -D saima --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) $(MO_FILES)
