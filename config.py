@@ -1,0 +1,270 @@
+"""Settings: the typed shape of `config.toml`, its defaults, and validation that names the bad key.
+
+Precedence: built-in defaults < the TOML file < environment (`BOT_TOKEN`, `BOT_API_BASE_URL`,
+`DATABASE_URL`). Every setting is documented with its default in `config.example.toml`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import re
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_CONFIG_PATH = Path("config.toml")
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class ConfigError(Exception):
+    """A setting is missing, misspelt or of the wrong type; the message names the key and the file."""
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    listen: str = "0.0.0.0"
+    port: int = 8443
+    url: str = ""
+    secret_token: str = ""
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    token: str = ""
+    base_url: str = ""
+    base_file_url: str = ""
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook: WebhookSettings = field(default_factory=WebhookSettings)
+
+    @property
+    def effective_base_file_url(self) -> str:
+        """The file URL matching `base_url` (`…/bot` → `…/file/bot`) unless set explicitly."""
+        if self.base_file_url or not self.base_url:
+            return self.base_file_url
+        root, _, suffix = self.base_url.rstrip("/").rpartition("/")
+        return f"{root}/file/{suffix}"
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = "sqlite:///data/saima.db"
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Yearly targets per member (DESIGN.md, drawn from the seeds)."""
+
+    research_days: int = 60
+    key_research_topics: int = 1
+    collective_study: int = 6
+    law_study: int = 4
+    key_suggestions: int = 1
+    key_proposals: int = 1
+
+
+@dataclass(frozen=True)
+class TeamDefaults:
+    timezone: str = "Asia/Shanghai"
+    language: Literal["zh", "en"] = "zh"
+    show_names_in_race: bool = True
+    targets: Targets = field(default_factory=Targets)
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    weekly_summary_day: str = "monday"
+    weekly_summary_time: str = "09:00"
+    race_board_time: str = "09:00"
+    quiet_hours_start: str = "22:00"
+    quiet_hours_end: str = "08:00"
+    nudge_offsets_days: list[int] = field(default_factory=lambda: [7, 3, 1, 0])
+    overdue_repeat_days: int = 1
+    escalate_after_days_overdue: int = 7
+    snooze_options_days: list[int] = field(default_factory=lambda: [1, 3])
+    tick_seconds: int = 30
+
+
+@dataclass(frozen=True)
+class PaceSettings:
+    behind_tolerance: float = 0.10
+    lagging_threshold: float = 0.25
+    renudge_after_days: int = 7
+
+
+@dataclass(frozen=True)
+class RaceWeights:
+    research_days: float = 30.0
+    key_research_topics: float = 10.0
+    collective_study: float = 15.0
+    law_study: float = 10.0
+    key_suggestions: float = 10.0
+    key_proposals: float = 10.0
+    on_time: float = 15.0
+    overdue_penalty: float = 2.0
+
+
+@dataclass(frozen=True)
+class ProposalSettings:
+    reply_due_months: int = 3
+
+
+@dataclass(frozen=True)
+class InviteSettings:
+    expire_days: int = 14
+    code_length: int = 10
+
+
+@dataclass(frozen=True)
+class LoggingSettings:
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+@dataclass(frozen=True)
+class Config:
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    team_defaults: TeamDefaults = field(default_factory=TeamDefaults)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    pace: PaceSettings = field(default_factory=PaceSettings)
+    race: RaceWeights = field(default_factory=RaceWeights)
+    proposals: ProposalSettings = field(default_factory=ProposalSettings)
+    invites: InviteSettings = field(default_factory=InviteSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
+    source: str = "<defaults>"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.team_defaults.timezone)
+
+
+def load_config(path: Path | str | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """Reads and validates the config file (optional when absent) and applies environment overrides."""
+    environ = os.environ if environ is None else environ
+    config_path = Path(path) if path is not None else Path(environ.get("SAIMA_CONFIG", DEFAULT_CONFIG_PATH))
+    data: dict[str, Any] = {}
+    if config_path.exists():
+        try:
+            data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{config_path}: not valid TOML: {error}") from error
+    elif path is not None:
+        raise ConfigError(f"{config_path}: file not found")
+    config = parse_config(data, source=str(config_path))
+    return apply_environment(config, environ)
+
+
+def parse_config(data: Mapping[str, Any], *, source: str) -> Config:
+    """Builds a Config from parsed TOML, rejecting unknown keys, wrong types and bad values."""
+    config = _build(Config, data, prefix="", source=source)
+    config = dataclasses.replace(config, source=source)
+    _check_values(config, source)
+    return config
+
+
+def apply_environment(config: Config, environ: Mapping[str, str]) -> Config:
+    telegram = config.telegram
+    if environ.get("BOT_TOKEN"):
+        telegram = dataclasses.replace(telegram, token=environ["BOT_TOKEN"])
+    if environ.get("BOT_API_BASE_URL"):
+        telegram = dataclasses.replace(telegram, base_url=environ["BOT_API_BASE_URL"])
+    database = config.database
+    if environ.get("DATABASE_URL"):
+        database = dataclasses.replace(database, url=environ["DATABASE_URL"])
+    return dataclasses.replace(config, telegram=telegram, database=database)
+
+
+def _build(cls: type, data: Mapping[str, Any], *, prefix: str, source: str) -> Any:
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{source}: '{prefix.rstrip('.')}' must be a table")
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls) if f.name != "source"}
+    for key in data:
+        if key not in known:
+            suggestion = difflib.get_close_matches(key, known, n=1)
+            hint = f" (did you mean '{prefix}{suggestion[0]}'?)" if suggestion else ""
+            raise ConfigError(f"{source}: unknown key '{prefix}{key}'{hint}")
+    values = {}
+    for key, raw in data.items():
+        values[key] = _coerce(hints[key], raw, key=f"{prefix}{key}", source=source)
+    return cls(**values)
+
+
+def _coerce(hint: Any, raw: Any, *, key: str, source: str) -> Any:
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, raw, prefix=f"{key}.", source=source)
+    origin = typing.get_origin(hint)
+    if origin is Literal:
+        allowed = typing.get_args(hint)
+        if raw not in allowed:
+            choices = ", ".join(repr(a) for a in allowed)
+            raise ConfigError(f"{source}: '{key}' must be one of {choices}, not {raw!r}")
+        return raw
+    if origin is list:
+        (item_type,) = typing.get_args(hint)
+        if not isinstance(raw, list):
+            raise ConfigError(f"{source}: '{key}' must be a list, not {type(raw).__name__}")
+        return [_coerce(item_type, item, key=f"{key}[{i}]", source=source) for i, item in enumerate(raw)]
+    return _scalar(hint, raw, key=key, source=source)
+
+
+def _scalar(hint: type, raw: Any, *, key: str, source: str) -> Any:
+    # bool is a subclass of int in Python; TOML keeps them apart and so do we.
+    ok = (
+        isinstance(raw, bool)
+        if hint is bool
+        else isinstance(raw, hint) and not isinstance(raw, bool)
+        if hint is int or hint is str
+        else isinstance(raw, (int, float)) and not isinstance(raw, bool)
+        if hint is float
+        else False
+    )
+    if not ok:
+        raise ConfigError(f"{source}: '{key}' must be {_type_name(hint)}, not {type(raw).__name__} {raw!r}")
+    return float(raw) if hint is float else raw
+
+
+def _type_name(hint: type) -> str:
+    return {bool: "true or false", int: "an integer", float: "a number", str: "a string"}.get(
+        hint, hint.__name__
+    )
+
+
+def _check_values(config: Config, source: str) -> None:
+    try:
+        ZoneInfo(config.team_defaults.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(
+            f"{source}: 'team_defaults.timezone' is not a known timezone: "
+            f"{config.team_defaults.timezone!r} (e.g. 'Asia/Shanghai')"
+        ) from error
+    schedule = config.schedule
+    for name in ("weekly_summary_time", "race_board_time", "quiet_hours_start", "quiet_hours_end"):
+        value = getattr(schedule, name)
+        if not _HHMM.match(value):
+            raise ConfigError(f"{source}: 'schedule.{name}' must be a time like '09:00', not {value!r}")
+    if schedule.weekly_summary_day.lower() not in _WEEKDAYS:
+        raise ConfigError(
+            f"{source}: 'schedule.weekly_summary_day' must be a weekday name like 'monday', "
+            f"not {schedule.weekly_summary_day!r}"
+        )
+    _require_positive(source, "schedule.tick_seconds", schedule.tick_seconds)
+    _require_positive(source, "invites.expire_days", config.invites.expire_days)
+    _require_positive(source, "proposals.reply_due_months", config.proposals.reply_due_months)
+    if not 6 <= config.invites.code_length <= 32:
+        raise ConfigError(f"{source}: 'invites.code_length' must be between 6 and 32")
+    for name, value in dataclasses.asdict(config.team_defaults.targets).items():
+        if value < 0:
+            raise ConfigError(f"{source}: 'team_defaults.targets.{name}' must not be negative")
+    if config.telegram.mode == "webhook" and not config.telegram.webhook.url:
+        raise ConfigError(f"{source}: 'telegram.webhook.url' is required when telegram.mode = 'webhook'")
+
+
+def _require_positive(source: str, key: str, value: int) -> None:
+    if value <= 0:
+        raise ConfigError(f"{source}: '{key}' must be a positive integer, not {value}")

@@ -1,0 +1,549 @@
+"""The whole domain as SQLAlchemy 2 typed models (DESIGN.md): teams and people, the duties members log,
+the closed loops they move through, targets, and the machinery (outbox, broadcasts, audit, persistence).
+
+Instants are stored in UTC (`UTCDateTime` hands back aware datetimes on every backend); calendar days
+are `Date`s. Enums are stored as their string values so SQLite and PostgreSQL agree.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC; SQLite keeps them naive, PostgreSQL as timestamptz."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; pass an aware datetime")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda members: [m.value for m in members],
+        name=cls.__name__.lower(),
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), Decimal: Numeric(8, 2)}
+
+
+# --- Enumerations -------------------------------------------------------------------------------
+
+
+class Role(enum.StrEnum):
+    OWNER = "owner"
+    ADMIN = "admin"
+    MEMBER = "member"
+
+    @property
+    def is_admin(self) -> bool:
+        return self in (Role.OWNER, Role.ADMIN)
+
+
+class MemberStatus(enum.StrEnum):
+    PENDING = "pending"  # named by an admin (e.g. `team create --admin`) but not yet opened the bot
+    ACTIVE = "active"
+    REMOVED = "removed"  # keeps their records, ends their access
+
+
+class Language(enum.StrEnum):
+    ZH = "zh"
+    EN = "en"
+
+
+class LeaveKind(enum.StrEnum):
+    LEAVE = "leave"  # 请假
+    ABROAD = "abroad"  # 出国
+    TRAINING = "training"  # 脱产学习
+
+
+class Duty(enum.StrEnum):
+    """The yearly duties with targets (DESIGN.md's table)."""
+
+    RESEARCH_DAYS = "research_days"
+    KEY_RESEARCH_TOPICS = "key_research_topics"
+    COLLECTIVE_STUDY = "collective_study"
+    LAW_STUDY = "law_study"
+    KEY_SUGGESTIONS = "key_suggestions"
+    KEY_PROPOSALS = "key_proposals"
+
+
+class FollowUpStatus(enum.StrEnum):
+    """A grassroots opinion's closed loop: raised → assigned → handled → fed back → closed."""
+
+    RAISED = "raised"
+    ASSIGNED = "assigned"
+    HANDLED = "handled"
+    FED_BACK = "fed_back"
+    CLOSED = "closed"
+
+
+class StudyKind(enum.StrEnum):
+    COLLECTIVE = "collective"  # 集体学习
+    LAW = "law"  # 集体学法
+    THEORY_GROUP = "theory_group"  # 理论学习中心组
+    SELF_STUDY = "self_study"  # 自学
+
+
+class MotionKind(enum.StrEnum):
+    SUGGESTION = "suggestion"  # 人大建议
+    PROPOSAL = "proposal"  # 政协提案
+
+
+class MotionStatus(enum.StrEnum):
+    ASSIGNED = "assigned"
+    HANDLING = "handling"
+    REPLIED = "replied"
+    CLOSED = "closed"
+
+
+class ResultClass(enum.StrEnum):
+    A = "A"  # solved / adopted
+    B = "B"  # planned
+    C = "C"  # explained
+
+
+class Satisfaction(enum.StrEnum):
+    SATISFIED = "satisfied"  # 满意
+    BASICALLY = "basically"  # 基本满意
+    UNSATISFIED = "unsatisfied"  # 不满意 (reopens handling)
+
+
+class AssignmentStatus(enum.StrEnum):
+    """A supervised task per assignee: assigned → reported done → closed (销账) or returned."""
+
+    ASSIGNED = "assigned"
+    REPORTED = "reported"
+    CLOSED = "closed"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class BroadcastStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+# --- Teams and people ---------------------------------------------------------------------------
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    language: Mapped[Language] = mapped_column(_enum(Language), default=Language.ZH)
+    group_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    show_names_in_race: Mapped[bool] = mapped_column(Boolean, default=True)
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+    members: Mapped[list[Member]] = relationship(back_populates="team")
+
+
+class Member(Base):
+    """A person in one team. The same Telegram user may belong to several teams."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("team_id", "telegram_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    username: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[Language] = mapped_column(_enum(Language), default=Language.ZH)
+    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.MEMBER)
+    status: Mapped[MemberStatus] = mapped_column(_enum(MemberStatus), default=MemberStatus.ACTIVE)
+    reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    unreachable_since: Mapped[datetime | None]
+    joined_on: Mapped[date | None] = mapped_column(Date)
+    invite_id: Mapped[int | None] = mapped_column(ForeignKey("invites.id"))
+    created_at: Mapped[datetime]
+    removed_at: Mapped[datetime | None]
+
+    team: Mapped[Team] = relationship(back_populates="members")
+
+
+class Invite(Base):
+    """An invite code behind a `t.me/<bot>?start=<code>` link."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.MEMBER)
+    created_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", use_alter=True))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    max_uses: Mapped[int | None] = mapped_column(Integer)  # None = unlimited; 1 = single use
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+    revoked_at: Mapped[datetime | None]
+
+
+class LeavePeriod(Base):
+    """Approved leave (请假 / 出国 / 脱产学习): pauses the member's pace."""
+
+    __tablename__ = "leave_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    kind: Mapped[LeaveKind] = mapped_column(_enum(LeaveKind))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(200))
+    recorded_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime]
+
+
+class Target(Base):
+    """A yearly target: the team's (member_id is None) or one member's override."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("team_id", "member_id", "year", "duty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    duty: Mapped[Duty] = mapped_column(_enum(Duty))
+    value: Mapped[Decimal]
+
+
+# --- Research trips and their findings ----------------------------------------------------------
+
+
+class ResearchTopic(Base):
+    """A key research topic (重点调研课题) a member leads in a year."""
+
+    __tablename__ = "research_topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    lead_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    concluded_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+
+class ResearchTrip(Base):
+    """A grassroots research trip (下基层调研); days count as the union of a member's trips."""
+
+    __tablename__ = "research_trips"
+    __table_args__ = (Index("ix_research_trips_member_dates", "member_id", "start_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    places: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(String(200))
+    research_topic_id: Mapped[int | None] = mapped_column(ForeignKey("research_topics.id"))
+    created_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+    follow_ups: Mapped[list[FollowUpItem]] = relationship(back_populates="trip")
+
+
+class FollowUpItem(Base):
+    """A grassroots opinion (意见建议) turned into an item to handle and feed back by a due date."""
+
+    __tablename__ = "follow_up_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    trip_id: Mapped[int] = mapped_column(ForeignKey("research_trips.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    content: Mapped[str] = mapped_column(Text)
+    department: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[FollowUpStatus] = mapped_column(_enum(FollowUpStatus), default=FollowUpStatus.RAISED)
+    feedback_due: Mapped[date | None] = mapped_column(Date, index=True)
+    assigned_at: Mapped[datetime | None]
+    handled_at: Mapped[datetime | None]
+    fed_back_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    result_note: Mapped[str | None] = mapped_column(Text)
+    snoozed_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+    trip: Mapped[ResearchTrip] = relationship(back_populates="follow_ups")
+
+
+# --- Study ---------------------------------------------------------------------------------------
+
+
+class StudySession(Base):
+    """A study session; collective ones are recorded once and credited through attendance."""
+
+    __tablename__ = "study_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    kind: Mapped[StudyKind] = mapped_column(_enum(StudyKind))
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    starts_at: Mapped[datetime | None]
+    hours: Mapped[Decimal]
+    topic: Mapped[str] = mapped_column(String(200))
+    recorded_by_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+    attendance: Mapped[list[StudyAttendance]] = relationship(back_populates="session")
+
+
+class StudyAttendance(Base):
+    __tablename__ = "study_attendance"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("study_sessions.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True, index=True)
+    created_at: Mapped[datetime]
+
+    session: Mapped[StudySession] = relationship(back_populates="attendance")
+
+
+# --- Suggestions and proposals ------------------------------------------------------------------
+
+
+class Motion(Base):
+    """An NPC suggestion (建议) or CPPCC proposal (提案) a member leads (领办)."""
+
+    __tablename__ = "motions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    kind: Mapped[MotionKind] = mapped_column(_enum(MotionKind))
+    number: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    is_key: Mapped[bool] = mapped_column(Boolean, default=False)
+    lead_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    assigned_on: Mapped[date] = mapped_column(Date)
+    reply_due: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[MotionStatus] = mapped_column(_enum(MotionStatus), default=MotionStatus.ASSIGNED)
+    replied_on: Mapped[date | None] = mapped_column(Date)
+    result_class: Mapped[ResultClass | None] = mapped_column(_enum(ResultClass))
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(_enum(Satisfaction))
+    snoozed_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+
+# --- Supervised tasks (督办) ---------------------------------------------------------------------
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    created_by_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    attachment_file_id: Mapped[str | None] = mapped_column(String(200))
+    attachment_kind: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+
+    assignments: Mapped[list[TaskAssignment]] = relationship(back_populates="task")
+
+
+class TaskAssignment(Base):
+    """One assignee's side of a task: they report done; only an admin confirms closure or returns it."""
+
+    __tablename__ = "task_assignments"
+    __table_args__ = (UniqueConstraint("task_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    status: Mapped[AssignmentStatus] = mapped_column(
+        _enum(AssignmentStatus), default=AssignmentStatus.ASSIGNED
+    )
+    reported_at: Mapped[datetime | None]
+    report_note: Mapped[str | None] = mapped_column(Text)
+    evidence_file_id: Mapped[str | None] = mapped_column(String(200))
+    evidence_kind: Mapped[str | None] = mapped_column(String(16))
+    closed_at: Mapped[datetime | None]
+    closed_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    returned_reason: Mapped[str | None] = mapped_column(Text)
+    returned_at: Mapped[datetime | None]
+    snoozed_until: Mapped[datetime | None]
+
+    task: Mapped[Task] = relationship(back_populates="assignments")
+
+
+# --- Messages the bot sends on its own ----------------------------------------------------------
+
+
+class OutboxMessage(Base):
+    """One message to send, exactly once: `key` is unique per message (e.g. `nudge:task:41:member:7:T-1`)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # may be sent in quiet hours
+    retry_unknown: Mapped[bool] = mapped_column(Boolean, default=False)  # at-least-once on timeouts
+    not_before: Mapped[datetime]
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+
+
+class Broadcast(Base):
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    created_by_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    text: Mapped[str] = mapped_column(Text)
+    file_id: Mapped[str | None] = mapped_column(String(200))
+    file_kind: Mapped[str | None] = mapped_column(String(16))
+    audience: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    send_at: Mapped[datetime | None]
+    recurrence: Mapped[str | None] = mapped_column(String(64))  # e.g. "weekly:monday:09:00"
+    status: Mapped[BroadcastStatus] = mapped_column(_enum(BroadcastStatus), default=BroadcastStatus.DRAFT)
+    report_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    report_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+
+
+class BroadcastReceipt(Base):
+    """One recipient of one occurrence of a broadcast: delivered, read (已阅), unreachable or failed."""
+
+    __tablename__ = "broadcast_receipts"
+    __table_args__ = (UniqueConstraint("broadcast_id", "occurrence", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id"), index=True)
+    occurrence: Mapped[int] = mapped_column(Integer, default=0)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+    delivered_at: Mapped[datetime | None]
+    read_at: Mapped[datetime | None]
+    failed_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class RaceSnapshot(Base):
+    """A member's score and rank for a closed period, kept to show movement (↑2 ↓1)."""
+
+    __tablename__ = "race_snapshots"
+    __table_args__ = (UniqueConstraint("team_id", "period", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    period: Mapped[str] = mapped_column(String(16))  # "2026-11", "2026-Q4", "2026"
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    rank: Mapped[int] = mapped_column(Integer)
+    score: Mapped[Decimal]
+    created_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """Who changed what and when (`before`/`after` are JSON snapshots of the changed fields)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    actor_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    actor_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(48))
+    entity: Mapped[str] = mapped_column(String(48))
+    entity_id: Mapped[int | None] = mapped_column(BigInteger)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
+# --- python-telegram-bot persistence ------------------------------------------------------------
+
+
+class PersistedState(Base):
+    """PTB's user/chat/bot data and conversation states, written through on every change.
+
+    `scope` is `user`, `chat`, `bot`, `callback` or `conversation:<name>`; `key` is the id or
+    the conversation key as JSON.
+    """
+
+    __tablename__ = "persisted_state"
+
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    data: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
