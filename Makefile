@@ -36,11 +36,12 @@ $(PYTHON):
 locales: deps $(MO_FILES)
 
 locales/%.mo: locales/%.po
-	$(VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@ -l $(word 2,$(subst /, ,$<)) >/dev/null
+	$(VENV)/bin/pybabel compile -i $< -o $@ -l $(word 2,$(subst /, ,$<)) >/dev/null
 
 # For developers: re-extract strings and merge them into the catalogues.
 extract-messages: deps
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 -k gettext -o locales/saima.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k t -k N_ -k ngettext:1,2 -o locales/saima.pot \
+	  --no-location --sort-output --project=saima bot.py demo.py core handlers jobs reports storage
 	$(VENV)/bin/pybabel update -i locales/saima.pot -d locales -D saima --no-fuzzy-matching
 
 clean:

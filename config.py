@@ -37,6 +37,7 @@ class WebhookSettings:
 @dataclass(frozen=True)
 class TelegramSettings:
     token: str = ""
+    bot_username: str = ""
     base_url: str = ""
     base_file_url: str = ""
     mode: Literal["polling", "webhook"] = "polling"

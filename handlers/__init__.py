@@ -1,0 +1,15 @@
+"""Telegram-facing flows, one module per flow; `register` wires them all into the Application."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from handlers import errors, fallback, help, invite, language, onboarding
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    for module in (onboarding, help, language, invite):
+        application.add_handlers(module.handlers())
+    # Last in the group, so they only answer what no flow above took.
+    application.add_handlers(fallback.handlers())
+    application.add_error_handler(errors.on_error)  # type: ignore[arg-type]

@@ -221,7 +221,7 @@ class Member(Base):
     created_at: Mapped[datetime]
     removed_at: Mapped[datetime | None]
 
-    team: Mapped[Team] = relationship(back_populates="members")
+    team: Mapped[Team] = relationship(back_populates="members", lazy="joined")
 
 
 class Invite(Base):

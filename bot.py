@@ -1,0 +1,275 @@
+"""Saima's entry point and composition root: the command line, and the Application built from config.
+
+    python bot.py run                                   # long polling (make run)
+    python bot.py demo                                  # scripted onboarding against the emulator
+    python bot.py db upgrade | current | downgrade REV  # migrations
+    python bot.py team create "省政府党组" --admin 123456789 [--group -100123] [--json]
+    python bot.py team list [--json]
+    python bot.py team invite TEAM_ID [--once] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from telegram import Bot, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+import handlers
+from config import Config, ConfigError, load_config
+from core.clock import Clock, SystemClock
+from handlers.commands import publish_default_menus
+from handlers.context import SaimaContext, Services
+from handlers.invite import invite_link
+from storage import invites, onboarding, teams
+from storage.db import Database
+from storage.models import Role
+from storage.persistence import DatabasePersistence
+
+log = logging.getLogger("saima")
+
+NO_TOKEN_HELP = """\
+Saima needs a Telegram bot token to run.
+
+  1. In Telegram, open @BotFather (https://t.me/BotFather) and send /newbot.
+  2. Choose a name and a username ending in "bot"; BotFather replies with a token
+     like 123456789:AAH...
+  3. Put it in config.toml (copy config.example.toml first):
+         [telegram]
+         token = "123456789:AAH..."
+     or set it in the environment:  BOT_TOKEN=123456789:AAH... make run
+
+To try Saima without Telegram, run:  make demo
+"""
+
+
+class WriteThroughApplication(Application):  # type: ignore[type-arg]
+    """An Application that saves conversation state and user data right after each update.
+
+    PTB would otherwise write them every `update_interval` seconds, and a SIGKILL in between
+    would lose the step a member had reached.
+    """
+
+    services: Services
+
+    async def process_update(self, update: object) -> None:
+        await super().process_update(update)
+        if self.persistence is not None:
+            await self.update_persistence()
+
+
+def build_application(config: Config, db: Database, clock: Clock | None = None) -> Application:  # type: ignore[type-arg]
+    """The bot, wired: persistence, rate limiting, handlers and the services they use."""
+    builder = (
+        ApplicationBuilder()
+        .application_class(WriteThroughApplication)
+        .token(config.telegram.token)
+        .context_types(ContextTypes(context=SaimaContext))
+        .persistence(DatabasePersistence(db, clock or SystemClock()))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(False)  # conversations need updates of one chat in order
+        .post_init(_on_start)
+    )
+    if config.telegram.base_url:
+        builder = builder.base_url(config.telegram.base_url)
+        builder = builder.base_file_url(config.telegram.effective_base_file_url)
+    application = builder.build()
+    application.services = Services(config=config, db=db, clock=clock or SystemClock())  # type: ignore[attr-defined]
+    handlers.register(application)
+    return application
+
+
+async def _on_start(application: Application) -> None:  # type: ignore[type-arg]
+    await publish_default_menus(application.bot)
+
+
+# --- logging -------------------------------------------------------------------------------------
+
+
+class RedactToken(logging.Filter):
+    """Keeps the bot token out of every log line (httpx logs request URLs, which contain it)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token:
+            message = record.getMessage()
+            if self.token in message:
+                record.msg = message.replace(self.token, "<token>")
+                record.args = None
+        return True
+
+
+def configure_logging(config: Config) -> None:
+    logging.basicConfig(
+        level=config.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactToken(config.telegram.token))
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+def cmd_run(config: Config, _args: argparse.Namespace) -> int:
+    if not config.telegram.token:
+        print(NO_TOKEN_HELP, file=sys.stderr)
+        return 2
+    if config.telegram.mode == "webhook":
+        print("telegram.mode = 'webhook' is not available in this version yet; use 'polling'.", file=sys.stderr)
+        return 2
+    configure_logging(config)
+    db = Database.from_url(config.database.url)
+    db.upgrade()
+    application = build_application(config, db)
+    log.info("Saima starts long polling%s", f" against {config.telegram.base_url}" if config.telegram.base_url else "")
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def cmd_db(config: Config, args: argparse.Namespace) -> int:
+    db = Database.from_url(config.database.url)
+    if args.action == "upgrade":
+        db.upgrade()
+        print(f"Database at revision {db.current_revision()}")
+    elif args.action == "downgrade":
+        db.downgrade(args.revision)
+        print(f"Database at revision {db.current_revision()}")
+    else:
+        print(db.current_revision() or "empty (run: python bot.py db upgrade)")
+    return 0
+
+
+def cmd_team(config: Config, args: argparse.Namespace) -> int:
+    db = Database.from_url(config.database.url)
+    db.upgrade()
+    clock = SystemClock()
+    if args.action == "list":
+        with db.session() as session:
+            rows = [{"team_id": t.id, "name": t.name, "group_chat_id": t.group_chat_id,
+                     "members": len(t.members)} for t in teams.all_teams(session)]
+        _print(rows, args.json, lambda r: f"#{r['team_id']} {r['name']} ({r['members']} members)")
+        return 0
+    username = _bot_username(config)
+    if args.action == "create":
+        with db.session() as session:
+            new = onboarding.create_team(
+                session, name=args.name, admin_telegram_id=args.admin, group_chat_id=args.group,
+                config=config, now=clock.now(),
+            )
+            result = _invite_json(new.team.id, new.team.name, new.invite.code, new.invite.expires_at, username)
+            result["admin_telegram_id"] = args.admin
+        _print(result, args.json, lambda r: (
+            f"Team “{r['name']}” created (id {r['team_id']}).\n"
+            f"The admin ({r['admin_telegram_id']}) becomes its owner on opening the bot.\n"
+            f"Invite members with this link (valid until {r['expires_at']}):\n  {r['invite_link']}\n"
+            f"or have them send: /join {r['invite_code']}"))
+        return 0
+    with db.session() as session:
+        team = teams.by_id(session, args.team_id)
+        if team is None:
+            print(f"No team with id {args.team_id}.", file=sys.stderr)
+            return 1
+        invite = invites.create(
+            session, team_id=team.id, role=Role.MEMBER, now=clock.now(),
+            valid_for=timedelta(days=config.invites.expire_days), max_uses=1 if args.once else None,
+            code_length=config.invites.code_length,
+        )
+        result = _invite_json(team.id, team.name, invite.code, invite.expires_at, username)
+    _print(result, args.json, lambda r: f"Invite to “{r['name']}” (valid until {r['expires_at']}):\n  {r['invite_link']}")
+    return 0
+
+
+def _invite_json(team_id: int, name: str, code: str, expires_at: Any, username: str) -> dict[str, Any]:
+    return {
+        "team_id": team_id,
+        "name": name,
+        "invite_code": code,
+        "invite_link": invite_link(username, code),
+        "expires_at": expires_at.isoformat() if expires_at else None,
+    }
+
+
+def _bot_username(config: Config) -> str:
+    """The bot's @username for links: from config, else asked from the Bot API with the token."""
+    if config.telegram.bot_username:
+        return config.telegram.bot_username.lstrip("@")
+    if not config.telegram.token:
+        raise ConfigError(
+            f"{config.source}: set 'telegram.bot_username' (or a token) so invite links can name the bot"
+        )
+
+    async def get_me() -> str:
+        bot = Bot(config.telegram.token, base_url=config.telegram.base_url or "https://api.telegram.org/bot")
+        async with bot:
+            return bot.username
+
+    return asyncio.run(get_me())
+
+
+def _print(value: Any, as_json: bool, text: Any) -> None:
+    if as_json:
+        print(json.dumps(value, ensure_ascii=False))
+    elif isinstance(value, list):
+        print("\n".join(text(v) for v in value) or "No teams yet.")
+    else:
+        print(text(value))
+
+
+def cmd_demo(config: Config, args: argparse.Namespace) -> int:
+    from demo import run_demo
+
+    return run_demo(quiet_logs=not args.verbose)
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bot.py", description="Saima (赛马) Telegram bot")
+    parser.add_argument("--config", help="config file (default: config.toml, or $SAIMA_CONFIG)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot (long polling)").set_defaults(func=cmd_run)
+    demo = sub.add_parser("demo", help="play a scripted session against the local emulator")
+    demo.add_argument("--verbose", action="store_true", help="show the bot's logs too")
+    demo.set_defaults(func=cmd_demo)
+    db = sub.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade", "current", "downgrade"])
+    db.add_argument("revision", nargs="?", default="-1")
+    db.set_defaults(func=cmd_db)
+    team = sub.add_parser("team", help="create and list teams, make invite links")
+    team_sub = team.add_subparsers(dest="action", required=True)
+    create = team_sub.add_parser("create", help="create a team with its admin")
+    create.add_argument("name")
+    create.add_argument("--admin", type=int, required=True, help="the admin's Telegram user id")
+    create.add_argument("--group", type=int, help="the team's group chat id (the race track)")
+    create.add_argument("--json", action="store_true")
+    listing = team_sub.add_parser("list")
+    listing.add_argument("--json", action="store_true")
+    invite = team_sub.add_parser("invite", help="a new invite link for a team")
+    invite.add_argument("team_id", type=int)
+    invite.add_argument("--once", action="store_true", help="single use")
+    invite.add_argument("--json", action="store_true")
+    team.set_defaults(func=cmd_team)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        config = load_config(args.config)
+        return int(args.func(config, args))
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""The command list: who may use which command, and the menus Telegram shows (setMyCommands)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import TelegramError
+
+from locales import N_, SUPPORTED, translator
+from storage.models import Role
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    description: str  # a message id, translated when shown
+    admin_only: bool = False
+    in_menu: bool = True
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("help", N_("What this bot does and the commands you can use")),
+    Command("join", N_("Join your team with an invite code")),
+    Command("lang", N_("Switch language: /lang zh or /lang en")),
+    Command("invite", N_("Create an invite link for new members"), admin_only=True),
+    Command("start", N_("Start, or open an invite link"), in_menu=False),
+)
+
+
+def for_role(role: Role | None) -> list[Command]:
+    """Commands a user may use: strangers and members see member commands, admins see all."""
+    may_admin = role is not None and role.is_admin
+    return [c for c in COMMANDS if may_admin or not c.admin_only]
+
+
+def menu(role: Role | None, lang: str) -> list[BotCommand]:
+    t = translator(lang)
+    return [BotCommand(c.name, t(c.description)) for c in for_role(role) if c.in_menu]
+
+
+async def publish_default_menus(bot: Bot) -> None:
+    """The menu everyone sees: Chinese by default, English for English-language Telegram apps."""
+    await bot.set_my_commands(menu(Role.MEMBER, "zh"), scope=BotCommandScopeDefault())
+    for lang in SUPPORTED:
+        await bot.set_my_commands(menu(Role.MEMBER, lang), scope=BotCommandScopeDefault(), language_code=lang)
+
+
+async def publish_chat_menu(bot: Bot, chat_id: int, role: Role, lang: str) -> None:
+    """One member's private menu, in the language they chose and with their role's commands."""
+    try:
+        await bot.set_my_commands(menu(role, lang), scope=BotCommandScopeChat(chat_id))
+    except TelegramError:
+        # A menu is a convenience; failing to set it must not spoil the reply it accompanies.
+        pass

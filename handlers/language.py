@@ -1,0 +1,77 @@
+"""`/lang`: switch between Chinese and English (`/lang zh`, `/lang en`, or buttons)."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from handlers.commands import publish_chat_menu
+from handlers.context import LANGUAGE_KEY, SaimaContext
+from locales import SUPPORTED, translator
+from storage import audit, members
+from storage.models import Language
+
+CALLBACK_PREFIX = "lang:"
+_ALIASES = {"zh": "zh", "cn": "zh", "中文": "zh", "chinese": "zh", "en": "en", "english": "en", "英文": "en"}
+
+
+async def choose_language(update: Update, context: SaimaContext) -> None:
+    """`/lang en` switches at once; `/lang` alone shows 中文 / English buttons."""
+    message = update.effective_message
+    assert message is not None
+    if not context.args:
+        keyboard = InlineKeyboardMarkup(
+            [[InlineKeyboardButton("中文", callback_data=f"{CALLBACK_PREFIX}zh"),
+              InlineKeyboardButton("English", callback_data=f"{CALLBACK_PREFIX}en")]]
+        )
+        await message.reply_text(context.t("Choose your language:"), reply_markup=keyboard)
+        return
+    choice = _ALIASES.get(context.args[0].strip().lower())
+    if choice is None:
+        await message.reply_text(
+            context.t("I don't know the language “{given}”. Send /lang zh for Chinese or /lang en for English.")
+            .format(given=context.args[0][:20])
+        )
+        return
+    await message.reply_text(await _switch(update, context, choice))
+
+
+async def language_button(update: Update, context: SaimaContext) -> None:
+    """The 中文 / English buttons: the message turns into the confirmation, in the new language."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    choice = query.data.removeprefix(CALLBACK_PREFIX)
+    if choice not in SUPPORTED:
+        await query.answer(context.t("This button is not valid any more."), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_text(await _switch(update, context, choice))
+
+
+async def _switch(update: Update, context: SaimaContext, lang: str) -> str:
+    user = update.effective_user
+    assert user is not None
+    before = context.language()
+    member = context.member()
+    if member is not None:
+        with context.db.session() as session:
+            members.set_language(session, user.id, Language(lang))
+            audit.record(
+                session, action="set_language", entity="member", entity_id=member.id, team_id=member.team_id,
+                now=context.now(), actor_member_id=member.id, actor_telegram_id=user.id,
+                before={"language": before}, after={"language": lang},
+            )
+        await publish_chat_menu(context.bot, user.id, member.role, lang)
+    elif context.user_data is not None:
+        context.user_data[LANGUAGE_KEY] = lang
+    t = translator(lang)
+    return t("Language set to English. Send /lang zh to switch back to Chinese.") if lang == "en" else t(
+        "Language set to Chinese. Send /lang en to switch to English."
+    )
+
+
+def handlers() -> list[CommandHandler | CallbackQueryHandler]:
+    return [
+        CommandHandler("lang", choose_language),
+        CallbackQueryHandler(language_button, pattern=f"^{CALLBACK_PREFIX}"),
+    ]

@@ -1,0 +1,153 @@
+"""Joining a team: the invite link (`/start <code>`) or `/join <code>`, and `/start` on its own.
+
+A newcomer with a valid code is welcomed by name into the team, in the team's language (Chinese by
+default). A wrong, expired or used-up code gets a polite, specific refusal, and nothing is stored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import Update, User
+from telegram.ext import CommandHandler, filters
+
+from core.invites import InviteVerdict, looks_like_invite_code
+from handlers.commands import publish_chat_menu
+from handlers.context import TEAM_KEY, SaimaContext
+from handlers.help import role_name
+from locales import Translator, translator
+from storage import onboarding
+from storage.models import Member, Role
+
+
+async def start(update: Update, context: SaimaContext) -> None:
+    """Opens an invite link, welcomes back a member, or tells a stranger how to join."""
+    if context.args:
+        await _join(update, context, context.args[0])
+        return
+    user = update.effective_user
+    assert user is not None and update.effective_message is not None
+    member = context.member()
+    if member is None:
+        member = await _activate_pending_admin(update, context, user)
+        if member is not None:
+            return
+    if member is not None:
+        t = context.t
+        await update.effective_message.reply_text(
+            t("Welcome back, {name}. You are in {team}. Send /help to see what you can do.").format(
+                name=member.display_name, team=member.team.name
+            )
+        )
+        return
+    await update.effective_message.reply_text(
+        context.t("Saima keeps a leadership team's yearly duties on time and ranked. To join, open the invite "
+          "link from your team's office, or send /join followed by your invite code.")
+    )
+
+
+async def join(update: Update, context: SaimaContext) -> None:
+    """`/join <code>`: asks for the code when it is missing."""
+    assert update.effective_user is not None and update.effective_message is not None
+    if not context.args:
+        await update.effective_message.reply_text(
+            context.t("Please send /join followed by your invite code, for example: /join Ab3dE9kQ2x")
+        )
+        return
+    await _join(update, context, context.args[0])
+
+
+async def _join(update: Update, context: SaimaContext, code: str) -> None:
+    user = update.effective_user
+    message = update.effective_message
+    assert user is not None and message is not None
+    t = context.t
+    if not looks_like_invite_code(code):
+        await message.reply_text(t("That is not an invite code. An invite code is letters and digits, "
+                                   "like Ab3dE9kQ2x; please copy it again from your invitation."))
+        return
+    now = context.now()
+    with context.db.session() as session:
+        result = onboarding.join_with_code(
+            session, code=code, telegram_user_id=user.id, display_name=_display_name(user),
+            username=user.username, now=now, today=context.today(),
+        )
+        if result.member is not None and result.team is not None:
+            member, team = result.member, result.team
+            team_name, role, lang = team.name, member.role, member.language.value
+    if result.verdict is not InviteVerdict.VALID:
+        await message.reply_text(_refusal(t, result.verdict, result.expired_at, context))
+        return
+    if context.user_data is not None:
+        context.user_data[TEAM_KEY] = member.team_id
+    t = translator(lang)
+    if result.outcome is onboarding.JoinOutcome.ALREADY_MEMBER:
+        await message.reply_text(t("You are already a member of {team}. Send /help to see what you can do.")
+                                 .format(team=team_name))
+        return
+    await message.reply_text(_welcome(t, user, team_name, role))
+    await publish_chat_menu(context.bot, user.id, role, lang)
+
+
+async def _activate_pending_admin(update: Update, context: SaimaContext, user: User) -> Member | None:
+    """An admin named when the team was created becomes active the first time they open the bot."""
+    with context.db.session() as session:
+        activated = onboarding.activate_pending(
+            session, telegram_user_id=user.id, display_name=_display_name(user), username=user.username,
+            now=context.now(), today=context.today(),
+        )
+        welcomes = [(m.team.name, m.role, m.language.value, m.team_id) for m in activated]
+    if not welcomes:
+        return None
+    assert update.effective_message is not None
+    for team_name, role, lang, team_id in welcomes:
+        if context.user_data is not None:
+            context.user_data[TEAM_KEY] = team_id
+        await update.effective_message.reply_text(_welcome(translator(lang), user, team_name, role))
+        await publish_chat_menu(context.bot, user.id, role, lang)
+    return context.member(fresh=True)
+
+
+def _welcome(t: Translator, user: User, team_name: str, role: Role) -> str:
+    return t("Welcome, {name}! You have joined {team} as {role}. Send /help to see what you can do.").format(
+        name=_display_name(user), team=team_name, role=role_name(t, role)
+    )
+
+
+def _refusal(t: Translator, verdict: InviteVerdict, expired_at: datetime | None, context: SaimaContext) -> str:
+    if verdict is InviteVerdict.EXPIRED and expired_at is not None:
+        day = expired_at.astimezone(ZoneInfo(context.config.team_defaults.timezone)).date()
+        return t("This invite expired on {date}. Please ask your team's office for a new link.").format(
+            date=day.isoformat()
+        )
+    if verdict is InviteVerdict.USED_UP:
+        return t("This invite has already been used. Please ask your team's office for a new link.")
+    if verdict is InviteVerdict.REVOKED:
+        return t("This invite has been withdrawn. Please ask your team's office for a new link.")
+    return t("This invite code is not valid. Please check the link you were given, "
+             "or ask your team's office for a new one.")
+
+
+def _display_name(user: User) -> str:
+    return user.full_name.strip() or (user.username or str(user.id))
+
+
+async def private_chat_please(update: Update, context: SaimaContext) -> None:
+    """In a group, joining is pointed to a private chat, where personal details belong."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        context.t("Please open a private chat with me to join: https://t.me/{bot}").format(
+            bot=context.bot.username
+        )
+    )
+
+
+def handlers() -> list[CommandHandler]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("start", start, filters=private),
+        CommandHandler("join", join, filters=private),
+        CommandHandler(["start", "join"], private_chat_please, filters=~private),
+    ]
+

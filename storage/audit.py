@@ -1,0 +1,48 @@
+"""The audit log: who changed what and when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import AuditEntry
+from storage.persistence import encode
+
+
+def record(
+    session: Session,
+    *,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    now: datetime,
+    team_id: int | None = None,
+    actor_member_id: int | None = None,
+    actor_telegram_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        team_id=team_id,
+        actor_member_id=actor_member_id,
+        actor_telegram_id=actor_telegram_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        before=encode(before) if before is not None else None,
+        after=encode(after) if after is not None else None,
+        at=now,
+    )
+    session.add(entry)
+    return entry
+
+
+def for_team(session: Session, team_id: int, *, limit: int = 50) -> list[AuditEntry]:
+    return list(
+        session.scalars(
+            select(AuditEntry).where(AuditEntry.team_id == team_id).order_by(AuditEntry.id.desc()).limit(limit)
+        )
+    )

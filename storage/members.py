@@ -1,0 +1,122 @@
+"""Queries about members: who someone is in which team, joining, language, roles."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Language, Member, MemberStatus, Role, Team
+
+
+def in_team(session: Session, team_id: int, telegram_user_id: int) -> Member | None:
+    return session.scalar(
+        select(Member).where(Member.team_id == team_id, Member.telegram_user_id == telegram_user_id)
+    )
+
+
+def active_memberships(session: Session, telegram_user_id: int) -> list[Member]:
+    """The user's active memberships, most recently joined first."""
+    return list(
+        session.scalars(
+            select(Member)
+            .where(Member.telegram_user_id == telegram_user_id, Member.status == MemberStatus.ACTIVE)
+            .order_by(Member.created_at.desc(), Member.id.desc())
+        )
+    )
+
+
+def current(session: Session, telegram_user_id: int, preferred_team_id: int | None = None) -> Member | None:
+    """The membership a private chat acts in: the preferred team if still active, else the latest."""
+    memberships = active_memberships(session, telegram_user_id)
+    for member in memberships:
+        if member.team_id == preferred_team_id:
+            return member
+    return memberships[0] if memberships else None
+
+
+def pending(session: Session, telegram_user_id: int) -> list[Member]:
+    """Memberships an admin set up for this user that they have not opened yet."""
+    return list(
+        session.scalars(
+            select(Member).where(
+                Member.telegram_user_id == telegram_user_id, Member.status == MemberStatus.PENDING
+            )
+        )
+    )
+
+
+def add(
+    session: Session,
+    *,
+    team: Team,
+    telegram_user_id: int,
+    display_name: str,
+    username: str | None,
+    role: Role,
+    status: MemberStatus,
+    now: datetime,
+    joined_on: date | None,
+    invite_id: int | None = None,
+) -> Member:
+    member = Member(
+        team_id=team.id,
+        telegram_user_id=telegram_user_id,
+        display_name=display_name,
+        username=username,
+        language=team.language,
+        role=role,
+        status=status,
+        reachable=True,
+        joined_on=joined_on,
+        invite_id=invite_id,
+        created_at=now,
+    )
+    session.add(member)
+    session.flush()
+    return member
+
+
+def activate(
+    session: Session, member: Member, *, display_name: str, username: str | None, joined_on: date
+) -> Member:
+    member.status = MemberStatus.ACTIVE
+    member.display_name = display_name
+    member.username = username
+    member.joined_on = joined_on
+    member.reachable = True
+    member.unreachable_since = None
+    member.removed_at = None
+    session.flush()
+    return member
+
+
+def set_language(session: Session, telegram_user_id: int, language: Language) -> int:
+    """Sets the language in every team the user belongs to; returns how many memberships changed."""
+    result = session.execute(
+        update(Member).where(Member.telegram_user_id == telegram_user_id).values(language=language)
+    )
+    return result.rowcount or 0
+
+
+def admins_of(session: Session, team_id: int) -> list[Member]:
+    return list(
+        session.scalars(
+            select(Member).where(
+                Member.team_id == team_id,
+                Member.status == MemberStatus.ACTIVE,
+                Member.role.in_([Role.OWNER, Role.ADMIN]),
+            )
+        )
+    )
+
+
+def of_team(session: Session, team_id: int) -> list[Member]:
+    return list(
+        session.scalars(
+            select(Member)
+            .where(Member.team_id == team_id, Member.status != MemberStatus.REMOVED)
+            .order_by(Member.id)
+        )
+    )

@@ -1,0 +1,130 @@
+"""Creating a team and letting people in: the invite rules (core.invites) applied to the database."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from config import Config
+from core.invites import InviteVerdict, judge_invite
+from storage import audit, invites, members, teams
+from storage.models import Invite, Language, Member, MemberStatus, Role, Team
+
+
+@dataclass(frozen=True)
+class NewTeam:
+    team: Team
+    owner: Member
+    invite: Invite
+
+
+def create_team(
+    session: Session, *, name: str, admin_telegram_id: int, group_chat_id: int | None, config: Config,
+    now: datetime,
+) -> NewTeam:
+    """A team, its owner (pending until they open the bot) and a reusable member invite."""
+    defaults = config.team_defaults
+    team = teams.create(
+        session,
+        name=name,
+        timezone=defaults.timezone,
+        language=Language(defaults.language),
+        show_names_in_race=defaults.show_names_in_race,
+        group_chat_id=group_chat_id,
+        now=now,
+    )
+    owner = members.add(
+        session,
+        team=team,
+        telegram_user_id=admin_telegram_id,
+        display_name=str(admin_telegram_id),
+        username=None,
+        role=Role.OWNER,
+        status=MemberStatus.PENDING,
+        now=now,
+        joined_on=None,
+    )
+    invite = invites.create(
+        session,
+        team_id=team.id,
+        role=Role.MEMBER,
+        now=now,
+        valid_for=timedelta(days=config.invites.expire_days),
+        max_uses=None,
+        code_length=config.invites.code_length,
+        created_by_member_id=owner.id,
+    )
+    audit.record(
+        session, action="create", entity="team", entity_id=team.id, team_id=team.id, now=now,
+        after={"name": name, "owner_telegram_id": admin_telegram_id, "group_chat_id": group_chat_id},
+    )
+    return NewTeam(team=team, owner=owner, invite=invite)
+
+
+class JoinOutcome(enum.StrEnum):
+    JOINED = "joined"
+    ALREADY_MEMBER = "already_member"
+    REJOINED = "rejoined"
+
+
+@dataclass(frozen=True)
+class JoinResult:
+    verdict: InviteVerdict
+    outcome: JoinOutcome | None = None
+    member: Member | None = None
+    team: Team | None = None
+    expired_at: datetime | None = None
+
+
+def join_with_code(
+    session: Session, *, code: str, telegram_user_id: int, display_name: str, username: str | None,
+    now: datetime, today: date,
+) -> JoinResult:
+    """Lets the user into the invite's team, or says why not; nothing is stored on a refusal."""
+    invite = invites.by_code(session, code)
+    verdict = judge_invite(invites.facts(invite), now=now)
+    existing = members.in_team(session, invite.team_id, telegram_user_id) if invite else None
+    if invite is not None and existing is not None and existing.status == MemberStatus.ACTIVE:
+        return JoinResult(InviteVerdict.VALID, JoinOutcome.ALREADY_MEMBER, existing, existing.team)
+    if verdict is not InviteVerdict.VALID:
+        return JoinResult(verdict, expired_at=invite.expires_at if invite else None)
+    assert invite is not None
+    if not invites.use(session, invite):
+        return JoinResult(InviteVerdict.USED_UP)
+    team = teams.by_id(session, invite.team_id)
+    assert team is not None
+    if existing is not None:
+        member = members.activate(session, existing, display_name=display_name, username=username, joined_on=today)
+        outcome = JoinOutcome.REJOINED
+    else:
+        member = members.add(
+            session, team=team, telegram_user_id=telegram_user_id, display_name=display_name,
+            username=username, role=invite.role, status=MemberStatus.ACTIVE, now=now, joined_on=today,
+            invite_id=invite.id,
+        )
+        outcome = JoinOutcome.JOINED
+    audit.record(
+        session, action="join", entity="member", entity_id=member.id, team_id=team.id, now=now,
+        actor_member_id=member.id, actor_telegram_id=telegram_user_id,
+        after={"role": member.role.value, "invite_id": invite.id},
+    )
+    return JoinResult(InviteVerdict.VALID, outcome, member, team)
+
+
+def activate_pending(
+    session: Session, *, telegram_user_id: int, display_name: str, username: str | None, now: datetime,
+    today: date,
+) -> list[Member]:
+    """Admins named at team creation become active the first time they open the bot."""
+    activated = []
+    for member in members.pending(session, telegram_user_id):
+        members.activate(session, member, display_name=display_name, username=username, joined_on=today)
+        audit.record(
+            session, action="activate", entity="member", entity_id=member.id, team_id=member.team_id,
+            now=now, actor_member_id=member.id, actor_telegram_id=telegram_user_id,
+        )
+        activated.append(member)
+    return activated

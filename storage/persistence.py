@@ -1,0 +1,174 @@
+"""python-telegram-bot persistence in the project's database, written through on every change.
+
+PTB's own persistence classes write in batches (every `update_interval`, 60 s by default) and at
+shutdown, so a SIGKILL loses up to a minute of conversation state. This class stores each change as
+soon as PTB reports it; `WriteThroughApplication` (bot.py) makes PTB report after every update.
+Values are JSON; dates, datetimes and Decimals survive the round trip through a tagged encoding.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, select
+from telegram.ext import BasePersistence, PersistenceInput
+
+from core.clock import Clock
+from storage.db import Database
+from storage.models import PersistedState
+
+USER, CHAT, BOT = "user", "chat", "bot"
+ConversationKey = tuple[int | str, ...]
+ConversationDict = dict[ConversationKey, object]
+CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
+_SINGLETON_KEY = "-"
+
+
+def encode(value: Any) -> Any:
+    """Makes `value` JSON-safe, tagging the types JSON lacks so `decode` can restore them."""
+    if isinstance(value, dict):
+        return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encode(v) for v in value]
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"cannot persist a {type(value).__name__}; keep user/chat data JSON-like")
+
+
+def decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    if isinstance(value, dict):
+        if len(value) == 1:
+            (tag, raw), = value.items()
+            if tag == "$datetime":
+                return datetime.fromisoformat(raw)
+            if tag == "$date":
+                return date.fromisoformat(raw)
+            if tag == "$decimal":
+                return Decimal(raw)
+        return {k: decode(v) for k, v in value.items()}
+    return value
+
+
+class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, Any]]):
+    """Stores user, chat and bot data, callback data and conversation states in `persisted_state`."""
+
+    def __init__(self, db: Database, clock: Clock, *, update_interval: float = 60) -> None:
+        super().__init__(
+            store_data=PersistenceInput(bot_data=True, chat_data=True, user_data=True, callback_data=False),
+            update_interval=update_interval,
+        )
+        self._db = db
+        self._clock = clock
+        # What was last written, per (scope, key), so unchanged data is not written again.
+        self._written: dict[tuple[str, str], str] = {}
+
+    # --- reading (once, at start-up) ---
+
+    def _load_scope(self, scope: str) -> dict[str, Any]:
+        with self._db.session() as session:
+            rows = session.execute(
+                select(PersistedState.key, PersistedState.data).where(PersistedState.scope == scope)
+            ).all()
+        for key, data in rows:
+            self._written[(scope, key)] = json.dumps(data, sort_keys=True)
+        return {key: decode(data) for key, data in rows}
+
+    async def get_user_data(self) -> dict[int, dict[str, Any]]:
+        return {int(k): v for k, v in self._load_scope(USER).items()}
+
+    async def get_chat_data(self) -> dict[int, dict[str, Any]]:
+        return {int(k): v for k, v in self._load_scope(CHAT).items()}
+
+    async def get_bot_data(self) -> dict[str, Any]:
+        return self._load_scope(BOT).get(_SINGLETON_KEY, {})
+
+    async def get_callback_data(self) -> CDCData | None:
+        return None
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        return {
+            tuple(json.loads(key)): state for key, state in self._load_scope(_conversation(name)).items()
+        }
+
+    # --- writing (through, on every change PTB reports) ---
+
+    def _write(self, scope: str, key: str, data: Any) -> None:
+        encoded = encode(data)
+        serialised = json.dumps(encoded, sort_keys=True)
+        if self._written.get((scope, key)) == serialised:
+            return
+        with self._db.session() as session:
+            row = session.get(PersistedState, (scope, key))
+            if row is None:
+                session.add(PersistedState(scope=scope, key=key, data=encoded, updated_at=self._clock.now()))
+            else:
+                row.data = encoded
+                row.updated_at = self._clock.now()
+        self._written[(scope, key)] = serialised
+
+    def _drop(self, scope: str, key: str) -> None:
+        with self._db.session() as session:
+            session.execute(
+                delete(PersistedState).where(PersistedState.scope == scope, PersistedState.key == key)
+            )
+        self._written.pop((scope, key), None)
+
+    async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
+        conversation_key = json.dumps(list(key))
+        if new_state is None:
+            self._drop(_conversation(name), conversation_key)
+        else:
+            self._write(_conversation(name), conversation_key, new_state)
+
+    async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
+        self._write_or_drop_empty(USER, str(user_id), data)
+
+    async def update_chat_data(self, chat_id: int, data: dict[str, Any]) -> None:
+        self._write_or_drop_empty(CHAT, str(chat_id), data)
+
+    async def update_bot_data(self, data: dict[str, Any]) -> None:
+        self._write_or_drop_empty(BOT, _SINGLETON_KEY, data)
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        return None
+
+    def _write_or_drop_empty(self, scope: str, key: str, data: dict[str, Any]) -> None:
+        # Empty data is not worth a row: strangers who only get a refusal leave nothing behind.
+        if data:
+            self._write(scope, key, data)
+        elif (scope, key) in self._written:
+            self._drop(scope, key)
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        self._drop(CHAT, str(chat_id))
+
+    async def drop_user_data(self, user_id: int) -> None:
+        self._drop(USER, str(user_id))
+
+    async def refresh_user_data(self, user_id: int, user_data: dict[str, Any]) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[str, Any]) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: dict[str, Any]) -> None:
+        return None
+
+    async def flush(self) -> None:
+        return None
+
+
+def _conversation(name: str) -> str:
+    return f"conversation:{name}"
+

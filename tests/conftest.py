@@ -1,0 +1,105 @@
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, and a fixed clock.
+
+PostgreSQL (127.0.0.1:5432, user postgres, database test, or $TEST_POSTGRES_URL) gets one schema
+per test run, migrated once and emptied between tests. Its tests skip when it is unreachable,
+and fail instead when REQUIRE_POSTGRES=1 (as in CI).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from core.clock import ManualClock
+from storage.db import Database
+from storage.models import Base
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def postgres_reachable() -> bool:
+    try:
+        with psycopg.connect(POSTGRES_URL.replace("+psycopg", ""), connect_timeout=3):
+            return True
+    except psycopg.Error:
+        return False
+
+
+def require_postgres() -> None:
+    if postgres_reachable():
+        return
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"REQUIRE_POSTGRES=1 but PostgreSQL is unreachable at {POSTGRES_URL}")
+    pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL}")
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[str]:
+    """A schema of our own for this run, migrated to head; dropped at the end."""
+    require_postgres()
+    schema = f"saima_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = Database.from_url(POSTGRES_URL)
+    with admin.engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    migrated = Database.from_url(POSTGRES_URL, schema=schema)
+    migrated.upgrade()
+    migrated.dispose()
+    yield schema
+    with admin.engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "saima.db"
+    database = Database.from_url(f"sqlite:///{path}")
+    database.upgrade()
+    database.dispose()  # closing the last connection folds the WAL into the file we copy
+    return path
+
+
+def _empty_postgres(database: Database) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with database.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str | None]]:
+    """(url, schema) of a freshly migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "saima.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}", None
+        return
+    schema = request.getfixturevalue("postgres_schema")
+    cleaner = Database.from_url(POSTGRES_URL, schema=schema)
+    _empty_postgres(cleaner)
+    yield POSTGRES_URL, schema
+    cleaner.dispose()
+
+
+@pytest.fixture
+def db(database_url: tuple[str, str | None]) -> Iterator[Database]:
+    url, schema = database_url
+    database = Database.from_url(url, schema=schema)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """Saturday 21 November 2026, 10:30 in Shanghai."""
+    return ManualClock(datetime(2026, 11, 21, 10, 30, tzinfo=SHANGHAI))

@@ -1,0 +1,95 @@
+"""Config: the example file documents the defaults, and a bad file stops start-up naming the key."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from config import Config, ConfigError, load_config, parse_config
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
+
+
+def test_the_example_config_states_exactly_the_defaults() -> None:
+    loaded = load_config(EXAMPLE, environ={})
+    assert dataclasses.replace(loaded, source="x") == dataclasses.replace(Config(), source="x")
+
+
+def test_the_defaults_follow_the_design() -> None:
+    config = Config()
+    assert config.team_defaults.timezone == "Asia/Shanghai"
+    assert config.team_defaults.language == "zh"
+    assert config.database.url == "sqlite:///data/saima.db"
+    assert dataclasses.asdict(config.team_defaults.targets) == {
+        "research_days": 60, "key_research_topics": 1, "collective_study": 6, "law_study": 4,
+        "key_suggestions": 1, "key_proposals": 1,
+    }
+    assert (config.schedule.quiet_hours_start, config.schedule.quiet_hours_end) == ("22:00", "08:00")
+    assert config.schedule.nudge_offsets_days == [7, 3, 1, 0]
+
+
+def test_every_default_setting_is_documented_in_the_example() -> None:
+    example = EXAMPLE.read_text(encoding="utf-8")
+
+    def keys(obj: object) -> list[str]:
+        found = []
+        for field in dataclasses.fields(obj):  # type: ignore[arg-type]
+            value = getattr(obj, field.name)
+            if dataclasses.is_dataclass(value):
+                found += keys(value)
+            elif field.name != "source":
+                found.append(field.name)
+        return found
+
+    missing = [k for k in keys(Config()) if f"\n{k} =" not in example]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"telegram": {"tokne": "1:a"}}, "unknown key 'telegram.tokne' (did you mean 'telegram.token'?)"),
+        ({"databse": {}}, "unknown key 'databse' (did you mean 'database'?)"),
+        ({"schedule": {"tick_seconds": "30"}}, "'schedule.tick_seconds' must be an integer, not str '30'"),
+        ({"team_defaults": {"show_names_in_race": 1}}, "'team_defaults.show_names_in_race' must be true or false"),
+        ({"schedule": {"nudge_offsets_days": [7, "3"]}}, "'schedule.nudge_offsets_days[1]' must be an integer"),
+        ({"team_defaults": {"timezone": "Asia/Shangai"}}, "'team_defaults.timezone' is not a known timezone"),
+        ({"team_defaults": {"language": "fr"}}, "'team_defaults.language' must be one of 'zh', 'en', not 'fr'"),
+        ({"schedule": {"quiet_hours_start": "25:00"}}, "'schedule.quiet_hours_start' must be a time like '09:00'"),
+        ({"schedule": {"weekly_summary_day": "mon"}}, "'schedule.weekly_summary_day' must be a weekday name"),
+        ({"team_defaults": {"targets": {"research_days": -1}}}, "'team_defaults.targets.research_days' must not"),
+        ({"telegram": "x"}, "'telegram' must be a table"),
+        ({"telegram": {"mode": "webhook"}}, "'telegram.webhook.url' is required"),
+    ],
+)
+def test_a_bad_setting_is_refused_with_the_key_and_file_named(data: dict, message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_config(data, source="/etc/saima/config.toml")
+    assert str(raised.value).startswith("/etc/saima/config.toml: ")
+    assert message in str(raised.value)
+
+
+def test_a_file_that_is_not_toml_is_refused_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[telegram\ntoken = 1", encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"{path}: not valid TOML"):
+        load_config(path, environ={})
+
+
+def test_environment_overrides_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[telegram]\ntoken = "1:file"\n[database]\nurl = "sqlite:///file.db"\n', encoding="utf-8")
+    config = load_config(path, environ={
+        "BOT_TOKEN": "2:env", "BOT_API_BASE_URL": "http://127.0.0.1:9000/bot", "DATABASE_URL": "sqlite:///env.db",
+    })
+    assert config.telegram.token == "2:env"
+    assert config.telegram.base_url == "http://127.0.0.1:9000/bot"
+    assert config.telegram.effective_base_file_url == "http://127.0.0.1:9000/file/bot"
+    assert config.database.url == "sqlite:///env.db"
+
+
+def test_no_config_file_means_the_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load_config(environ={}).database.url == Config().database.url
