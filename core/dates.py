@@ -1,0 +1,520 @@
+"""Read the dates officials type, in Chinese or English.
+
+    parse_date("下周三下午3点", now=now)             -> datetime(..., 15:00, tzinfo=now.tzinfo)
+    parse_date("11月5日", now=now, prefer="future")  -> date
+    parse_range("11月5日至8日", now=now)             -> (date, date), inclusive
+    find_date("/trip 11月5日至8日 淳安县 山区共富调研", now=now)
+        -> DateMatch(value=(date, date), start=6, end=14)
+
+Conventions shared by every function:
+
+* ``now`` must be timezone-aware. "Today" is ``now.date()`` in ``now``'s zone,
+  and a result with a time of day is a ``datetime`` in that zone; every other
+  result is a plain ``date``. Nothing here reads the clock.
+* ``prefer`` ("past" / "future") decides what is left open: a date without a
+  year is the nearest such day on that side of today (today included); a bare
+  day number (5号, the 5th) is in this month unless that is on the wrong side,
+  then the adjacent month; a bare weekday (周三, Friday) is the nearest one
+  strictly before / after today; a time alone (3点, 3pm) is today if it is
+  already past / still ahead, else the previous / next day.
+* Weeks start on Monday. 上周三 / 本周三 / 下周三 and "Wednesday last week",
+  "this Wednesday", "next Wednesday" (and "last Wednesday") are weekdays of
+  that calendar week.
+* Impossible dates (2月30日, 13月1日, 32号, Feb 30, 2026-02-29, 星期八) are None,
+  never clamped; so is a weekday that contradicts its date (11月5日（周五） when
+  11月5日 is a Thursday). Relative month/year shifts (一个月后 on 31 January,
+  去年今天 on 29 February) do clamp to the end of the shorter month.
+* A part of day without a clock time (昨天下午, yesterday morning) is a date;
+  a 12-hour clock time without a marker (3点, at 3) is read as 13:00-18:59
+  for 1-6 and as written otherwise (24-hour HH:MM is always as written).
+* Light filler around the expression is ignored: 截止 / 截至 / 最晚 / 大约 /
+  于 / 前 / 之前 / 左右 / 起, "by", "due", "deadline:", "on", "from", ...
+
+Ranges (至 / 到 / - / — / ～ / ~ / to / until / "between … and …") carry the
+month or week of the start over to a partial end (11月5日至8日, 上周一到周三,
+Nov 5-8) and the month of the end back to a bare start (3 to 5 November,
+5-8号); "Tuesday to Thursday next week" puts both days in that week. A
+year-less range is the nearest one in the preferred direction, and a range
+that contains today counts in either direction. Spans are ranges too: 上周,
+下个月, 11月, 11月下旬, 2026年, 上半年, 一季度, next month, Q3, early November.
+
+How it works: the regex rules in :mod:`core.dates_rules` find *atoms* (a
+day, a clock time, a part of day, a span, a number) anywhere in the text;
+this module chains adjacent atoms into candidates (明天 + 下午3点,
+11月5日 + 至 + 8日) and evaluates them. Only English text that no rule
+covers goes to dateparser (:mod:`core.dates_fallback`), whose answer is
+cross-checked against the numbers and names in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+from core import dates_fallback
+from core.dates_calendar import make_date, resolve_day, resolve_weekday, shift_month, week_monday
+from core.dates_rules import Clock, Ctx, Day, Instant, Num, Part, Rule, Span, rules_for
+
+__all__ = ["DateMatch", "find_date", "normalize", "parse_date", "parse_range", "warm_up"]
+
+Prefer = Literal["past", "future"]
+Result = date | datetime | Span
+
+#: Texts longer than this are not a date for parse_date / parse_range.
+MAX_PARSE_LENGTH = 120
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    """A date, date-time or (inclusive) range found inside a text, and where it is."""
+
+    value: date | datetime | tuple[date, date]
+    start: int  # character span of the date expression inside the text
+    end: int
+
+
+# --------------------------------------------------------------------------- public API
+
+def parse_date(text: str, *, now: datetime, prefer: Prefer = "past",
+               lang: str | None = None) -> date | datetime | None:
+    """The date (or date-time) that the whole ``text`` names, or None if it is not one.
+
+    The text, minus light filler (截止…前, "by", "on", ...), must be one date
+    expression. A range or a span (11月5日至8日, 下周, next month) is None:
+    use :func:`parse_range` for those. See the module docstring for the rules.
+    ``lang`` is "zh", "en" or None (either).
+    """
+    ctx, lang = _context(now, prefer, lang)
+    found = _parse_whole(text, ctx, lang, ranges=False)
+    if found is None or isinstance(found, Span):
+        return None
+    return found
+
+
+def parse_range(text: str, *, now: datetime, prefer: Prefer = "past",
+                lang: str | None = None) -> tuple[date, date] | None:
+    """The inclusive (first, last) days that the whole ``text`` names, or None.
+
+    A range (11月5日至8日, Nov 5-8), a span (上周, 11月, next month) or a single
+    date, which gives ``(d, d)``. A date-time endpoint is reduced to its date
+    (明天下午2点到4点 → (tomorrow, tomorrow)). The end is never before the start:
+    such a range is None.
+    """
+    ctx, lang = _context(now, prefer, lang)
+    found = _parse_whole(text, ctx, lang, ranges=True)
+    if found is None:
+        return None
+    return (_first(found), _last(found))
+
+
+def find_date(text: str, *, now: datetime, prefer: Prefer = "past", lang: str | None = None,
+              allow_range: bool = True) -> DateMatch | None:
+    """The first, longest date expression inside free text, with its character span.
+
+    For commands that log "one message with everything"
+    (``/study 昨天下午 集体学习 2小时 …``): the caller takes the rest of the text
+    as place or topic. Doubtful readings — a bare day number (5号), a dotted
+    or slashed month.day (11.5, 1/2), a clock time without a part of day (三点),
+    a part of day alone (下午), a weekday abbreviation (sun) — are taken only
+    when there is no clear date anywhere in the text. Quantities and document
+    numbers are not dates (2小时, 11.5%, 第12号, 〔2026〕12号, 3号楼, 三点意见), and an
+    impossible date (2月30日) is not read in part (as 30日).
+
+    With ``allow_range`` False, ranges and spans are skipped. Never uses
+    dateparser: only the rules of :mod:`core.dates_rules`.
+    """
+    ctx, lang = _context(now, prefer, lang)
+    norm = normalize(text)
+    atoms = _atoms(norm, lang, whole=False)
+    if not atoms:
+        return None
+    invalid = [a for a in atoms if a.rule.kind != "num" and _safe(lambda a=a: a.rule.handler(a.match, ctx)) is None]
+    singles = _singles(atoms, norm)
+    cands = singles + (_ranges(singles, atoms, norm) if allow_range else [])
+    best: tuple[tuple[bool, int, int], DateMatch] | None = None
+    for cand in cands:
+        key = (cand.weak, cand.start, -cand.end)
+        if best is not None and key >= best[0]:
+            continue
+        if _shadowed(cand, invalid) or (cand.x is None and len(cand.atoms) == 1
+                                         and "doubtful" in cand.atoms[0].traits):
+            continue
+        value = _evaluate(cand, ctx)
+        if value is None or (isinstance(value, Span) and not allow_range):
+            continue
+        shown = (value.first, value.last) if isinstance(value, Span) else value
+        best = (key, DateMatch(shown, cand.start, cand.end))
+    return best[1] if best else None
+
+
+def warm_up() -> None:
+    """Compile and exercise every path once (including dateparser's English data).
+
+    Takes a few hundred milliseconds; the bot runs it in a background thread
+    at start-up so the first reply is not delayed. Safe to call repeatedly.
+    """
+    from zoneinfo import ZoneInfo  # noqa: PLC0415 - only needed here
+
+    now = datetime(2026, 1, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    for text in ("下周三下午3点", "11月5日至8日", "上个月底", "三天后", "2026-11-05", "next Friday at 3pm",
+                 "Nov 5-8", "the 5th of next month", "a fortnight ago"):
+        parse_date(text, now=now)
+        parse_range(text, now=now, prefer="future")
+        find_date(text, now=now)
+    dates_fallback.warm_up()
+
+
+# --------------------------------------------------------------------------- text preparation
+
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}  # full-width ASCII
+_FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2018: 0x27, 0x2019: 0x27, 0x301C: 0x7E, 0x2212: 0x2D})
+
+
+def normalize(text: str) -> str:
+    """Fold full-width digits, letters, punctuation and spaces to ASCII, one character for one
+    (so positions in the result are positions in ``text``)."""
+    return text.translate(_FOLD)
+
+
+_PUNCT = r"[\s\"'“”‘’「」『』《》()\[\]【】<>:,;.!?。，、：；！？*_~-]"
+_PREFIX_WORDS = (
+    "截止到|截至到|截止日期|截止时间|截止|截至|最晚|最迟|不晚于|不迟于|大约|大概|约|预计|定于|计划于|计划|拟于|拟"
+    "|于|在|从|自|到|日期|时间|期限|no\\s+later\\s+than|not\\s+later\\s+than|deadline|due\\s+date|due\\s+on"
+    "|due\\s+by|due|by|on|at|before|around|about|approximately|approx|from|between|until|till")
+_PREFIX = re.compile(rf"(?:{_PUNCT}|(?:{_PREFIX_WORDS})(?![A-Za-z]))*", re.ASCII | re.IGNORECASE)
+_SUFFIX = re.compile(
+    rf"(?:{_PUNCT}|之前|以前|前后|前|为止|左右|截止|止|期间|开始|起|(?<![A-Za-z])(?:or\s+so|at\s+the\s+latest))+$",
+    re.ASCII | re.IGNORECASE)
+
+
+def _core_spans(text: str) -> list[tuple[int, int]]:
+    """Where the date expression may lie once filler is removed, most likely first."""
+    start = _PREFIX.match(text).end()
+    suffix = _SUFFIX.search(text, start)
+    end = suffix.start() if suffix else len(text)
+    spans: list[tuple[int, int]] = []
+    for s, e in ((start, len(text.rstrip())), (start, end), (0, len(text.rstrip())), (0, end)):
+        if s < e and (s, e) not in spans:
+            spans.append((s, e))
+    return spans
+
+
+# --------------------------------------------------------------------------- atoms and candidates
+
+@dataclass(slots=True)
+class _Atom:
+    start: int
+    end: int
+    rule: Rule
+    match: re.Match[str]
+    weak: bool
+    traits: frozenset[str]
+
+    @property
+    def kind(self) -> str:
+        return self.rule.kind
+
+
+@dataclass(frozen=True, slots=True)
+class _Cand:
+    """A single expression (its atoms, in order) or a range (its two ends)."""
+
+    start: int
+    end: int
+    atoms: tuple[_Atom, ...] = ()
+    x: _Cand | None = None
+    y: _Cand | None = None
+    weak: bool = False
+
+    def traits(self) -> frozenset[str]:
+        return frozenset().union(*(a.traits for a in self.atoms))
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(a.kind for a in self.atoms)
+
+
+def _atoms(text: str, lang: str | None, *, whole: bool) -> list[_Atom]:
+    atoms = []
+    for rule in rules_for(lang):
+        if rule.full_only and not whole:
+            continue
+        for m in rule.regex.finditer(text):
+            if m.end() > m.start():
+                atoms.append(_Atom(m.start(), m.end(), rule, m, rule.weak(m), rule.traits(m)))
+    return atoms
+
+
+_WS = re.compile(r"\s*")
+_GLUE = re.compile(r"\s*(?:,\s*|at\s+|@\s*|的\s*|on\s+|T(?=[0-9]))?", re.ASCII | re.IGNORECASE)
+_RANGE_SEP = re.compile(r"\s*(?:至|到|~|-{1,2}|—{1,2}|–|―)\s*|\s+(?P<word>to|until|till|through|thru|and)\s+",
+                        re.ASCII | re.IGNORECASE)
+_BETWEEN = re.compile(r"(?<![A-Za-z])between\s+$", re.ASCII | re.IGNORECASE)
+
+
+def _single(*atoms: _Atom) -> _Cand:
+    return _Cand(atoms[0].start, atoms[-1].end, atoms, weak=all(a.weak for a in atoms))
+
+
+def _singles(atoms: list[_Atom], text: str) -> list[_Cand]:
+    """Every single expression: an atom alone or day + part + clock chains (明天下午3点, 3pm tomorrow)."""
+    by_start: dict[int, list[_Atom]] = defaultdict(list)
+    for atom in atoms:
+        by_start[atom.start].append(atom)
+
+    def following(end: int, kind: str) -> list[_Atom]:
+        positions = {_WS.match(text, end).end(), _GLUE.match(text, end).end()}
+        return [a for p in sorted(positions) for a in by_start.get(p, ()) if a.kind == kind]
+
+    cands = []
+    for atom in atoms:
+        if atom.kind == "num":
+            continue
+        cands.append(_single(atom))
+        if atom.kind == "day":
+            for part in following(atom.end, "part"):
+                cands.append(_single(atom, part))
+                cands.extend(_single(atom, part, clock) for clock in following(part.end, "clock"))
+            cands.extend(_single(atom, clock) for clock in following(atom.end, "clock"))
+        elif atom.kind == "clock":
+            cands.extend(_single(atom, day) for day in following(atom.end, "day"))
+    return cands
+
+
+def _ranges(singles: list[_Cand], atoms: list[_Atom], text: str) -> list[_Cand]:
+    """Every ``X sep Y`` where X and Y are singles, or one of them a bare number."""
+    ends: dict[int, list[_Cand]] = defaultdict(list)
+    for cand in singles:
+        if "instant" not in cand.kinds and "part" != cand.kinds[0]:
+            ends[cand.start].append(cand)
+    for atom in atoms:
+        if atom.kind == "num":
+            ends[atom.start].append(_single(atom))
+    cands = []
+    for x_list in list(ends.values()):
+        for x in x_list:
+            sep = _RANGE_SEP.match(text, x.end)
+            if sep is None:
+                continue
+            if (sep["word"] or "").lower() == "and" and not _BETWEEN.search(text, 0, x.start):
+                continue
+            for y in ends.get(sep.end(), ()):
+                if _joinable(x, y):
+                    cands.append(_Cand(x.start, y.end, x=x, y=y))
+    return cands
+
+
+def _joinable(x: _Cand, y: _Cand) -> bool:
+    """A bare number pairs only with a day (5-8号, Nov 5-8), never with a span or another number."""
+    if x.kinds == ("num",):
+        return y.kinds[0] == "day"
+    if y.kinds == ("num",):
+        return x.kinds[0] == "day"
+    return True
+
+
+def _shadowed(cand: _Cand, invalid: list[_Atom]) -> bool:
+    """True when an impossible date overlaps the candidate without lying inside it (2月30日 vs 30日)."""
+    return any(b.start < cand.end and cand.start < b.end and not (cand.start <= b.start and b.end <= cand.end)
+               for b in invalid)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+def _safe(fn):  # type: ignore[no-untyped-def]
+    try:
+        return fn()
+    except (OverflowError, ValueError):
+        return None
+
+
+def _evaluate(cand: _Cand, ctx: Ctx) -> Result | None:
+    if cand.x is None:
+        return _safe(lambda: _eval_single(cand, ctx))
+    found = _safe(lambda: _eval_range(cand, ctx))
+    if ctx.prefer == "future":
+        # A range that contains today counts in either direction (a trip that started yesterday).
+        current = _safe(lambda: _eval_range(cand, replace(ctx, prefer="past")))
+        if current is not None and current.first <= ctx.today <= current.last:
+            return current
+    return found
+
+
+def _eval_single(cand: _Cand, ctx: Ctx) -> Result | None:
+    day: Day | None = None
+    part: str | None = None
+    clock: Clock | None = None
+    for atom in cand.atoms:
+        value = atom.rule.handler(atom.match, ctx)
+        if value is None:
+            return None
+        if isinstance(value, Instant):
+            return value.at
+        if isinstance(value, Span):
+            return value
+        if isinstance(value, Day):
+            day = value
+        elif isinstance(value, Part):
+            part = value.part
+        elif isinstance(value, Clock):
+            clock = value
+    if clock is not None:
+        return _at_clock(day, part, clock, ctx)
+    if day is not None:
+        return day.day
+    return ctx.anchor or ctx.today  # a part of day alone (下午): today
+
+
+def _hour(clock: Clock, part: str | None) -> int | None:
+    """The 24-hour hour of a clock time (24 = midnight at the end of the day), or None."""
+    hour = clock.hour
+    if clock.meridiem:
+        if not 1 <= hour <= 12:
+            return None
+        return hour % 12 + (12 if clock.meridiem == "pm" else 0)
+    part = clock.part or part
+    if not 0 <= hour <= 23:
+        return None
+    if part is None:
+        return hour + 12 if clock.ambiguous and 1 <= hour <= 6 else hour
+    if part == "dawn":
+        return 0 if hour == 12 else hour if hour < 12 else None
+    if part == "am":
+        return hour if hour <= 12 else None
+    if part == "noon":
+        return hour if hour >= 11 else hour + 12 if 1 <= hour <= 4 else None
+    if hour < 12:  # pm / evening
+        return hour + 12
+    return 24 if hour == 12 and part == "evening" else hour
+
+
+def _at_clock(day: Day | None, part: str | None, clock: Clock, ctx: Ctx) -> datetime | None:
+    hour = _hour(clock, part or (day.part if day else None))
+    if hour is None or not 0 <= clock.minute <= 59:
+        return None
+    base = day.day if day else (ctx.anchor or ctx.today)
+    at = datetime.combine(base, time(hour % 24, clock.minute), tzinfo=ctx.now.tzinfo)
+    at += timedelta(days=hour // 24)
+    if day is None and ctx.anchor is None:  # a time alone: today, or the day before / after
+        if ctx.prefer == "past" and at > ctx.now:
+            at -= timedelta(days=1)
+        elif ctx.prefer == "future" and at < ctx.now:
+            at += timedelta(days=1)
+    return at
+
+
+def _first(value: Result) -> date:
+    if isinstance(value, Span):
+        return value.first
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _last(value: Result) -> date:
+    if isinstance(value, Span):
+        return value.last
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _num(cand: _Cand) -> Num:
+    value = cand.atoms[0].rule.handler(cand.atoms[0].match, Ctx(datetime.min, "past"))
+    return value if isinstance(value, Num) else Num(-1)
+
+
+def _eval_range(cand: _Cand, ctx: Ctx) -> Span | None:
+    x, y = cand.x, cand.y
+    assert x is not None and y is not None
+    if x.kinds == ("num",):  # 3 to 5 November, 5-8号: the start takes the end's month
+        y_value = _eval_single(y, ctx)
+        if y_value is None:
+            return None
+        y_first = _first(y_value)
+        start = make_date(y_first.year, y_first.month, _num(x).n)
+        if start is not None and start > y_first:
+            start = make_date(*shift_month(y_first.year, y_first.month, -1), _num(x).n)
+        return _span(start, _last(y_value))
+    if "bare_weekday" in x.traits() and "trailing_week" in y.traits():  # Tuesday to Thursday next week
+        y_value, x_value = _eval_single(y, ctx), _eval_single(x, ctx)
+        if y_value is None or x_value is None:
+            return None
+        start = week_monday(_first(y_value)) + timedelta(days=_first(x_value).weekday())
+        return _span(start, _last(y_value))
+    x_value = _eval_single(x, ctx)
+    if x_value is None:
+        return None
+    start = _first(x_value)
+    if y.kinds == ("num",):  # 11月5日至8日 read as 8, 周一到三, Nov 5-8, 2026
+        n, year = _num(y).n, _num(y).year
+        if year is not None:
+            if "partial" not in x.traits() or "weekday" in x.traits():
+                return None
+            start = make_date(year, start.month, start.day)
+            if start is None:
+                return None
+        if "weekday" in x.traits():
+            end = resolve_weekday(n - 1, ctx.today, ctx.prefer, start) if 1 <= n <= 7 else None
+        else:
+            end = resolve_day(n, ctx.today, ctx.prefer, start)
+        return _span(start, end)
+    y_value = _eval_single(y, replace(ctx, anchor=start))
+    if y_value is None:
+        return None
+    end = _last(y_value)
+    if "partial" in y.traits() and end.year > start.year and (end - start).days > 183:
+        return None  # Nov 8 to Nov 5 is a typo, not the better part of a year
+    return _span(start, end)
+
+
+def _span(first: date | None, last: date | None) -> Span | None:
+    if first is None or last is None or last < first:
+        return None
+    return Span(first, last)
+
+
+# --------------------------------------------------------------------------- whole-text parsing
+
+_LATIN = re.compile(r"[A-Za-z]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _parse_whole(text: str, ctx: Ctx, lang: str | None, *, ranges: bool) -> Result | None:
+    """The value of the one expression that covers the text (minus filler), or None."""
+    norm = normalize(text)
+    if not norm.strip() or len(norm) > MAX_PARSE_LENGTH:
+        return None
+    atoms = _atoms(norm, lang, whole=True)
+    singles = _singles(atoms, norm)
+    range_cands = _ranges(singles, atoms, norm)
+    spans = _core_spans(norm)
+    for start, end in spans:
+        covering = [c for c in singles if c.start == start and c.end == end]
+        covering += [c for c in range_cands if c.start == start and c.end == end]
+        if not covering:
+            continue
+        for cand in covering:
+            value = _evaluate(cand, ctx)
+            if value is not None:
+                if cand.x is not None and not ranges:
+                    return None  # a range is not a date
+                return value
+        return None  # the text is a date expression, but an impossible one
+    if lang in (None, "en") and _LATIN.search(norm) and not _CJK.search(norm) and not any(
+            a.kind in ("day", "span") for a in atoms if a.end - a.start >= len(norm.strip()) // 2):
+        start, end = spans[0] if spans else (0, len(norm))
+        return dates_fallback.parse(norm[start:end], now=ctx.now, prefer=ctx.prefer)
+    return None
+
+
+def _context(now: datetime, prefer: str, lang: str | None) -> tuple[Ctx, str | None]:
+    if not isinstance(now, datetime) or now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be a timezone-aware datetime")
+    if prefer not in ("past", "future"):
+        raise ValueError(f"prefer must be 'past' or 'future', not {prefer!r}")
+    if lang is not None:
+        short = lang.lower()[:2]
+        if short not in ("zh", "en"):
+            raise ValueError(f"lang must be 'zh', 'en' or None, not {lang!r}")
+        lang = short
+    return Ctx(now, prefer), lang  # type: ignore[arg-type]
