@@ -131,9 +131,12 @@ def find_date(text: str, *, now: datetime, prefer: Prefer = "past", lang: str | 
     atoms = _atoms(norm, lang, whole=False)
     if not atoms:
         return None
-    invalid = [a for a in atoms if a.rule.kind != "num" and _safe(lambda a=a: a.rule.handler(a.match, ctx)) is None]
+    invalid: list[_Atom | _Cand] = [
+        a for a in atoms if a.kind != "num" and _safe(lambda a=a: a.rule.handler(a.match, ctx)) is None]
     singles = _singles(atoms, norm)
     cands = singles + (_ranges(singles, atoms, norm) if allow_range else [])
+    # Two days that contradict each other (下周四（11月27日）) hide their parts like an impossible date.
+    invalid += [c for c in singles if sum(a.kind == "day" for a in c.atoms) == 2 and _evaluate(c, ctx) is None]
     best: tuple[tuple[bool, int, int], DateMatch] | None = None
     for cand in cands:
         key = (cand.weak, cand.start, -cand.end)
@@ -183,10 +186,10 @@ _PUNCT = r"[\s\"'“”‘’「」『』《》()\[\]【】<>:,;.!?。，、：�
 _PREFIX_WORDS = (
     "截止到|截至到|截止日期|截止时间|截止|截至|最晚|最迟|不晚于|不迟于|大约|大概|约|预计|定于|计划于|计划|拟于|拟"
     "|于|在|从|自|到|日期|时间|期限|no\\s+later\\s+than|not\\s+later\\s+than|deadline|due\\s+date|due\\s+on"
-    "|due\\s+by|due|by|on|at|before|around|about|approximately|approx|from|between|until|till")
+    "|due\\s+by|due|by|end\\s+of\\s+(?:the\\s+)?day|close\\s+of\\s+business|eod|cob|on|at|before|around|about|approximately|approx|from|between|until|till")
 _PREFIX = re.compile(rf"(?:{_PUNCT}|(?:{_PREFIX_WORDS})(?![A-Za-z]))*", re.ASCII | re.IGNORECASE)
 _SUFFIX = re.compile(
-    rf"(?:{_PUNCT}|之前|以前|前后|前|为止|左右|截止|止|期间|开始|起|(?<![A-Za-z])(?:or\s+so|at\s+the\s+latest))+$",
+    rf"(?:{_PUNCT}|之前|以前|前后|前|为止|左右|截止|止|期间|开始|起|以内|之内|内|当天|当日|(?<![A-Za-z])(?:or\s+so|at\s+the\s+latest))+$",
     re.ASCII | re.IGNORECASE)
 
 
@@ -249,8 +252,10 @@ def _atoms(text: str, lang: str | None, *, whole: bool) -> list[_Atom]:
 
 
 _WS = re.compile(r"\s*")
+_BRACKET_OPEN = re.compile(r"\s*[(\[【]\s*")
+_BRACKET_CLOSE = re.compile(r"\s*[)\]】]")
 _GLUE = re.compile(r"\s*(?:,\s*|at\s+|@\s*|的\s*|on\s+|T(?=[0-9]))?", re.ASCII | re.IGNORECASE)
-_RANGE_SEP = re.compile(r"\s*(?:至|到|~|-{1,2}|—{1,2}|–|―)\s*|\s+(?P<word>to|until|till|through|thru|and)\s+",
+_RANGE_SEP = re.compile(r"\s*(?:(?:起\s*)?(?:至|到)|~|-{1,2}|—{1,2}|–|―)\s*|\s+(?P<word>to|until|till|through|thru|and)\s+",
                         re.ASCII | re.IGNORECASE)
 _BETWEEN = re.compile(r"(?<![A-Za-z])between\s+$", re.ASCII | re.IGNORECASE)
 
@@ -275,6 +280,16 @@ def _singles(atoms: list[_Atom], text: str) -> list[_Cand]:
             continue
         cands.append(_single(atom))
         if atom.kind == "day":
+            bracket = _BRACKET_OPEN.match(text, atom.end)
+            for other in by_start.get(bracket.end(), ()) if bracket else ():
+                close = _BRACKET_CLOSE.match(text, other.end)
+                if other.kind == "day" and close:  # 下周四（11月26日）: both must name the same day
+                    pair = _single(atom, other)
+                    pair = _Cand(pair.start, close.end(), pair.atoms, weak=pair.weak)
+                    cands.append(pair)
+                    cands.extend(_single(atom, other, clock) for clock in following(close.end(), "clock"))
+                    for part in following(close.end(), "part"):
+                        cands.append(_Cand(atom.start, part.end, (atom, other, part), weak=pair.weak))
             for part in following(atom.end, "part"):
                 cands.append(_single(atom, part))
                 cands.extend(_single(atom, part, clock) for clock in following(part.end, "clock"))
@@ -316,7 +331,7 @@ def _joinable(x: _Cand, y: _Cand) -> bool:
     return True
 
 
-def _shadowed(cand: _Cand, invalid: list[_Atom]) -> bool:
+def _shadowed(cand: _Cand, invalid: list[_Atom | _Cand]) -> bool:
     """True when an impossible date overlaps the candidate without lying inside it (2月30日 vs 30日)."""
     return any(b.start < cand.end and cand.start < b.end and not (cand.start <= b.start and b.end <= cand.end)
                for b in invalid)
@@ -344,10 +359,17 @@ def _evaluate(cand: _Cand, ctx: Ctx) -> Result | None:
 
 
 def _eval_single(cand: _Cand, ctx: Ctx) -> Result | None:
-    day: Day | None = None
+    days = [a for a in cand.atoms if a.kind == "day"]
+    day = _eval_days(days, ctx) if days else None
+    if days and day is None:
+        return None
+    if isinstance(day, Instant):  # 2小时后, in 30 minutes
+        return day.at
     part: str | None = None
     clock: Clock | None = None
     for atom in cand.atoms:
+        if atom.kind == "day":
+            continue
         value = atom.rule.handler(atom.match, ctx)
         if value is None:
             return None
@@ -355,9 +377,7 @@ def _eval_single(cand: _Cand, ctx: Ctx) -> Result | None:
             return value.at
         if isinstance(value, Span):
             return value
-        if isinstance(value, Day):
-            day = value
-        elif isinstance(value, Part):
+        if isinstance(value, Part):
             part = value.part
         elif isinstance(value, Clock):
             clock = value
@@ -366,6 +386,25 @@ def _eval_single(cand: _Cand, ctx: Ctx) -> Result | None:
     if day is not None:
         return day.day
     return ctx.anchor or ctx.today  # a part of day alone (下午): today
+
+
+def _eval_days(atoms: list[_Atom], ctx: Ctx) -> Day | Instant | None:
+    """The day named by one day atom, or by two that must agree (下周四（11月26日）).
+
+    Of two, the more definite one is read first and the other is read from it, so
+    11月26日 next to 下周四 is this year's even when looking back.
+    """
+    if len(atoms) == 1:
+        value = atoms[0].rule.handler(atoms[0].match, ctx)
+        return value if isinstance(value, (Day, Instant)) else None
+    first, second = sorted(atoms, key=lambda a: ("partial" in a.traits, "weekday" in a.traits))
+    one = first.rule.handler(first.match, ctx)
+    if not isinstance(one, Day):
+        return None
+    other = second.rule.handler(second.match, replace(ctx, anchor=one.day))
+    if not isinstance(other, Day) or other.day != one.day:
+        return None
+    return Day(one.day, one.part or other.part)
 
 
 def _hour(clock: Clock, part: str | None) -> int | None:
@@ -445,6 +484,9 @@ def _eval_range(cand: _Cand, ctx: Ctx) -> Span | None:
     if x_value is None:
         return None
     start = _first(x_value)
+    if x.kinds == ("clock",) and "day" in y.kinds:  # 10am-12pm tomorrow: the start is that day too
+        y_value = _eval_single(y, ctx)
+        return None if y_value is None else _span(_first(y_value), _last(y_value))
     if y.kinds == ("num",):  # 11月5日至8日 read as 8, 周一到三, Nov 5-8, 2026
         n, year = _num(y).n, _num(y).year
         if year is not None:

@@ -84,6 +84,8 @@ _DISTANCE = re.compile(
     r"(?<![A-Za-z0-9])(?P<n>[0-9]+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple\s+of)\s+"
     r"(?P<u>day|week|fortnight|month|year)s?(?![A-Za-z])", re.IGNORECASE)
 _CLOCK_DISTANCE = re.compile(r"[0-9a-z]\s+(?:hours?|hrs?|minutes?|mins?|seconds?|secs?)(?![A-Za-z])", re.IGNORECASE)
+_DIRECTION = re.compile(r"(?<![A-Za-z])(?:ago|later|hence|from\s+now|in|within|after|before)(?![A-Za-z])",
+                        re.IGNORECASE)
 _DAY_WORD = re.compile(r"(?<![A-Za-z])(?:today|tomorrow|yesterday|tonight)(?![A-Za-z])", re.IGNORECASE)
 _SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10}
@@ -111,8 +113,8 @@ def _consistent(text: str, found: datetime, today: date) -> bool:
     if distances:
         # "3 weeks ago": the result must lie exactly that far from today, and there must be
         # nothing else to combine it with ("2 days before yesterday" is read wrongly).
-        if len(distances) > 1 or _DAY_WORD.search(text):
-            return False
+        if len(distances) > 1 or _DAY_WORD.search(text) or not _DIRECTION.search(text):
+            return False  # "3 days" alone is a duration
         if not _at_distance(distances[0], found.date(), today):
             return False
     for m in _NUMBER.finditer(text):

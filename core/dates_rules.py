@@ -197,11 +197,11 @@ EN_ORDINALS = {word: i + 1 for i, word in enumerate(
 EN_ORDINALS.update({f"twenty-{word}": 21 + i for i, word in enumerate(_ORDINAL_UNITS)})
 EN_ORDINALS.update({"thirtieth": 30, "thirty-first": 31})
 EN_DAY = rf"(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?|(?P<dw>{_alternation(EN_ORDINALS)})(?![A-Za-z-]))"
-EN_YEAR_TAIL = r"(?:,?\s*(?P<y>\d{4})(?![0-9:])|,?\s+(?P<yq>this|next|last)\s+year)?"
+EN_YEAR_TAIL = r"(?:[,-]?\s*(?P<y>\d{4})(?![0-9:])|,?\s+(?P<yq>this|next|last)\s+year)?"
 EN_NUM = rf"(?P<n>\d{{1,3}}|{_alternation(EN_NUMBERS)})"
 # A weekday written after a date, bracketed or not: 11月5日（周四）, Nov 5 (Thu).
 WD_SUFFIX = (rf"(?:\s*[(\[【]?\s*(?P<wdsfx>{ZH_WEEK_WORD}[一二三四五六日天]|{LB}{EN_WD}{LA})"
-             r"\.?\s*[)\]】]?)?")
+             r"\.?\s*[)\]】]?|\s*[(\[【]\s*(?P<wdsfx2>[一二三四五六日天])\s*[)\]】])?")
 # A number followed by one of these is a quantity, not a date: 11.5万, 3.5%, 1.5小时, 12号楼.
 QUANTITY = (r"(?!\s*(?:%|‰|万|亿|元|块|千|百|倍|个|小时|分钟|米|公里|km|kg|吨|亩|人|次|岁|页|篇|条|项"
             r"|件|份|名|位|家|所|号楼|楼|栋|层|室|线|路|号线|期|届|版))")
@@ -226,7 +226,7 @@ def _weekday_index(word: str) -> int:
 def _weekday_ok(m: Match, day: date) -> bool:
     """False when the text names a weekday that is not ``day``'s (11月5日（周五） in 2026)."""
     groups = m.groupdict()
-    for name in ("wdsfx", "wdp"):
+    for name in ("wdsfx", "wdsfx2", "wdp"):
         if groups.get(name) and _weekday_index(groups[name]) != day.weekday():
             return False
     return True
@@ -236,6 +236,16 @@ def _checked(m: Match, day: date | None, part: str | None = None) -> Day | None:
     if day is None or not _weekday_ok(m, day):
         return None
     return Day(day, part)
+
+
+def _month_day(m: Match, month: int, day: int, ctx: Ctx) -> Day | None:
+    """A month-day without a year (see resolve_month_day). When the text also names a weekday
+    that only this year's occurrence has, that one is meant even if it is on the other side of
+    today: Mon 23 Nov read on Saturday 21 November 2026 looking back is 2026-11-23."""
+    chosen = resolve_month_day(month, day, ctx.today, ctx.prefer, ctx.anchor)
+    if chosen is None or _weekday_ok(m, chosen) or ctx.anchor is not None:
+        return _checked(m, chosen)
+    return _checked(m, make_date(ctx.today.year, month, day))
 
 
 def _nearest_year(build: Callable[[int], date | None], ctx: Ctx) -> date | None:
@@ -367,8 +377,7 @@ def _mdy(m: Match, ctx: Ctx) -> Value | None:
       weak=True, traits=frozenset({"partial"}))
 def _md(m: Match, ctx: Ctx) -> Value | None:
     """11/5, 11.5 — month first, year left open."""
-    day = resolve_month_day(int(m["m"]), int(m["d"]), ctx.today, ctx.prefer, ctx.anchor)
-    return _checked(m, day)
+    return _month_day(m, int(m["m"]), int(m["d"]), ctx)
 
 
 @rule("ym", "*", "span", rf"{NUM_LB}(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}}){NUM_LA}", full_only=True)
@@ -428,7 +437,7 @@ def _zh_date(m: Match, ctx: Ctx) -> Value | None:
         elif edge:
             day = _nearest_year(lambda y: _edge_of_month(y, month, edge), ctx)
         else:
-            day = resolve_month_day(month, day_num or 0, ctx.today, ctx.prefer, ctx.anchor)
+            return _month_day(m, month, day_num or 0, ctx)
     elif year is not None:
         return None  # 明年下个月 / 2026年月底: not a date
     else:
@@ -492,7 +501,7 @@ def _zh_same_day(m: Match, ctx: Ctx) -> Value | None:
 
 ZH_DAY_WORDS = {
     "大前天": (-3, None), "前天": (-2, None), "昨天": (-1, None), "昨日": (-1, None), "昨儿": (-1, None),
-    "今天": (0, None), "今日": (0, None), "今儿": (0, None), "明天": (1, None), "明日": (1, None),
+    "今天": (0, None), "今日": (0, None), "即日": (0, None), "今儿": (0, None), "明天": (1, None), "明日": (1, None),
     "明儿": (1, None), "后天": (2, None), "大后天": (3, None),
     "今早": (0, "am"), "今晨": (0, "am"), "今晚": (0, "evening"), "今夜": (0, "evening"),
     "明早": (1, "am"), "明晨": (1, "am"), "明晚": (1, "evening"), "明夜": (1, "evening"),
@@ -611,6 +620,12 @@ def _zh_part(m: Match, ctx: Ctx) -> Value | None:
     return Part(ZH_PARTS[m["p"]])
 
 
+@rule("zh_part_short", "zh", "part", r"(?<=[日号號天])(?P<p>晚|早|晨)(?![上间饭餐些点0-9零一二两三四五六七八九十])")
+def _zh_part_short(m: Match, ctx: Ctx) -> Value | None:
+    """The 晚 of 11月5日晚, 5号早."""
+    return Part(ZH_PARTS.get(m["p"], "am"))
+
+
 ZH_OPINION_NOUNS = ("要求|意见|建议|体会|做法|经验|措施|原因|问题|想法|内容|共识|看法|认识|启示|不足|希望|思考|说明"
                     "|考虑|理由|成果|特点|原则|任务|举措|工作|打算|感受|收获|变化|差距|方面|目标")
 
@@ -727,19 +742,19 @@ def _en_month_day(m: Match, ctx: Ctx) -> Value | None:
     year = _en_year(m, ctx)
     if year is not None:
         return _checked(m, make_date(year, month, day_num))
-    return _checked(m, resolve_month_day(month, day_num, ctx.today, ctx.prefer, ctx.anchor))
+    return _month_day(m, month, day_num, ctx)
 
 
-def _yearless(m: Match) -> frozenset[str]:
+def _yearless_traits(m: Match) -> frozenset[str]:
     return _NO_TRAITS if m["y"] or m["yq"] else frozenset({"partial"})
 
 
 rule("en_mdy", "en", "day",
      rf"{LB}{EN_WD_PREFIX}{EN_MONTH}{LA}\s*(?:the\s+)?{EN_DAY}(?![0-9]|:[0-9])(?![A-Za-z]){EN_YEAR_TAIL}{LA}"
-     rf"{WD_SUFFIX}", traits=_yearless)(_en_month_day)
+     rf"{WD_SUFFIX}", traits=_yearless_traits)(_en_month_day)
 rule("en_dmy", "en", "day",
-     rf"(?<![A-Za-z0-9]){EN_WD_PREFIX}(?:the\s+)?{EN_DAY}\s*(?:of\s+)?{EN_MONTH}{LA}{EN_YEAR_TAIL}{LA}"
-     rf"{WD_SUFFIX}", traits=_yearless)(_en_month_day)
+     rf"(?<![A-Za-z0-9]){EN_WD_PREFIX}(?:the\s+)?{EN_DAY}(?:\s*|-)(?:of\s+)?{EN_MONTH}{LA}{EN_YEAR_TAIL}{LA}"
+     rf"{WD_SUFFIX}", traits=_yearless_traits)(_en_month_day)
 
 
 @rule("en_day_of_month", "en", "day",
@@ -751,12 +766,12 @@ def _en_day_of_month(m: Match, ctx: Ctx) -> Value | None:
     return Day(day) if day else None
 
 
-@rule("en_ordinal", "en", "day", r"(?<![A-Za-z0-9])(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)(?![A-Za-z0-9])",
-      weak=True, traits=frozenset({"partial"}))
+@rule("en_ordinal", "en", "day",
+      rf"(?<![A-Za-z0-9]){EN_WD_PREFIX}(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)(?![A-Za-z0-9])",
+      weak=lambda m: not m["wdp"], traits=frozenset({"partial"}))
 def _en_ordinal(m: Match, ctx: Ctx) -> Value | None:
-    """the 5th: a day of the current (or adjacent) month."""
-    day = resolve_day(int(m["d"]), ctx.today, ctx.prefer, ctx.anchor)
-    return Day(day) if day else None
+    """the 5th, Friday the 13th: a day of the current (or adjacent) month."""
+    return _checked(m, resolve_day(int(m["d"]), ctx.today, ctx.prefer, ctx.anchor))
 
 
 @rule("en_edge", "en", "day",
@@ -795,7 +810,7 @@ EN_HOLIDAYS = {"new year's day": (1, 1), "new years day": (1, 1), "new year day"
 
 @rule("en_holiday", "en", "day",
       rf"{LB}(?P<hol>new\s+year'?s?\s+(?:day|eve)|christmas(?:\s+(?:day|eve))?|xmas){LA}{EN_YEAR_TAIL}{LA}",
-      traits=_yearless)
+      traits=_yearless_traits)
 def _en_holiday(m: Match, ctx: Ctx) -> Value | None:
     """Christmas, New Year's Day next year, Christmas Eve 2026."""
     key = " ".join(m["hol"].lower().split())
@@ -855,6 +870,19 @@ def _en_noon(m: Match, ctx: Ctx) -> Value | None:
 def _en_clock_at(m: Match, ctx: Ctx) -> Value | None:
     """at 8, 8 o'clock (a 12-hour clock without am/pm)."""
     return Clock(int(m["h"] or m["h2"]), 0, None, None, ambiguous=True)
+
+
+@rule("en_past_to", "en", "clock",
+      rf"{LB}(?:(?P<half>half)|(?:a\s+)?(?P<quarter>quarter)|(?P<mi>\d{{1,2}})(?:\s+minutes?)?)\s+(?P<rel>past|to)\s+"
+      r"(?P<h>\d{1,2})(?![0-9:])(?:\s*(?P<ap>a\.?m\.?|p\.?m\.?)(?![A-Za-z]))?")
+def _en_past_to(m: Match, ctx: Ctx) -> Value | None:
+    """half past 3, quarter to 9, 10 past 4 pm."""
+    minutes = 30 if m["half"] else 15 if m["quarter"] else int(m["mi"])
+    hour = int(m["h"])
+    if m["rel"].lower() == "to":
+        hour, minutes = hour - 1 if hour > 1 else 12, 60 - minutes
+    meridiem = m["ap"][0].lower() + "m" if m["ap"] else None
+    return Clock(hour, minutes, None, meridiem, ambiguous=meridiem is None)
 
 
 @rule("en_period", "en", "span",

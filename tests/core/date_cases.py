@@ -392,8 +392,46 @@ FIND = [
     Case("find", "", None), Case("find", "日日夜夜", None), Case("find", "one two three", None),
 ]
 
+# --------------------------------------------------------------------------- mixed forms found by probing
+MIXED = _many("date", [
+    ("下周四（11月26日）", N(11, 26)), ("11月26日（下周四）", N(11, 26)), ("下周四（11月27日）", None),
+    ("周四（11月5日）下午", N(11, 5)), ("下周四(11月26日)上午9点", T(11, 26, 9)),
+    ("11月5日（周四）", N(11, 5), F), ("11月5日（周五）", D(2027, 11, 5), F), ("Mon 23 Nov", N(11, 23)),
+    ("11/5(四)", N(11, 5)), ("11月5日(四)", N(11, 5)), ("11月5日(五)", None), ("11月5日当天", N(11, 5)),
+    ("05-Nov-2026", N(11, 5)), ("11月5日晚", N(11, 5)), ("Thu, Nov 5", N(11, 5)),
+    ("Nov. 5th, 2026 at 3:30 PM", T(11, 5, 15, 30)), ("a couple of days ago", N(11, 19)), ("two days ago", N(11, 19)),
+    ("Tues 3pm", T(11, 17, 15)), ("next Tues", N(11, 24)), ("EOD Friday", N(11, 20)), ("by COB Friday", N(11, 27), F),
+    ("Friday 13th", N(11, 13)), ("Friday the 13th", N(11, 13)), ("Tuesday 13th", None), ("3 days", None),
+    ("half past 3", T(11, 20, 15, 30)), ("quarter to 9", T(11, 21, 8, 45)), ("10 past 4pm", T(11, 20, 16, 10)),
+    ("十二点半", T(11, 20, 12, 30)), ("零点", T(11, 21, 0)), ("傍晚6点", T(11, 20, 18)),
+    ("2026-11-05 14:30:00", T(11, 5, 14, 30)), ("the day after tomorrow at 10am", T(11, 23, 10)),
+    ("noon tomorrow", T(11, 22, 12)), ("Monday 9am", T(11, 16, 9)), ("9am Monday", T(11, 16, 9)),
+    ("1st Jan", N(1, 1)), ("Jan 1st 2027", D(2027, 1, 1)), ("5 o'clock", T(11, 20, 17)), ("11月5日晚7点", T(11, 5, 19)),
+    ("明天上午十点", T(11, 22, 10)), ("后天晚上七点半", T(11, 23, 19, 30)),
+    ("2026年11月5日下午3时30分", T(11, 5, 15, 30)), ("十一月五号下午三点", T(11, 5, 15)),
+    ("5/11", N(5, 11), {"note": "month first, as in China"}),
+])
+MIXED += _many("range", [
+    ("即日起至11月30日", R(N(11, 21), N(11, 30))), ("自11月5日起至11月8日止", R(N(11, 5), N(11, 8))),
+    ("本周内", R(N(11, 16), N(11, 22))), ("上午9点到11点", R(N(11, 21), N(11, 21))), ("9:00-11:00", R(N(11, 21), N(11, 21))),
+    ("明天9:00-11:00", R(N(11, 22), N(11, 22))), ("10am-12pm tomorrow", R(N(11, 22), N(11, 22))),
+    ("2026年11月5日-2026年11月8日", R(N(11, 5), N(11, 8))), ("本月10日至下月5日", R(N(11, 10), N(12, 5))),
+    ("上个月5号到10号", R(N(10, 5), N(10, 10))), ("8:30-9:30", R(N(11, 21), N(11, 21))),
+    ("Nov 5 – Nov 8", R(N(11, 5), N(11, 8))), ("5 to 8 Nov", R(N(11, 5), N(11, 8))),
+    ("from the 5th to the 8th", R(N(11, 5), N(11, 8))), ("December 2026", R(N(12, 1), N(12, 31))),
+    ("mid-December", R(D(2025, 12, 11), D(2025, 12, 20))), ("weekend", R(N(11, 21), N(11, 22))),
+    ("12.1-12.3", R(N(12, 1), N(12, 3)), F), ("12月1日—12月3日", R(N(12, 1), N(12, 3)), F),
+])
+MIXED += [
+    Case("find", "下周四（11月27日）开会", None),
+    Case("find", "EOD Friday: send the report", N(11, 20), span="Friday"),
+    Case("find", "over the weekend", R(N(11, 21), N(11, 22)), span="the weekend"),
+    Case("find", "Friday 13th meeting", N(11, 13), span="Friday 13th"),
+    Case("find", "即日起至11月30日 开展专项检查", R(N(11, 21), N(11, 30)), span="即日起至11月30日"),
+]
+
 CASES: list[Case] = ABSOLUTE + IMPOSSIBLE + NON_DATES + RELATIVE + WEEKDAYS + EDGES + TIMES + FILLER + RANGES \
-    + LANGS + FIND
+    + LANGS + FIND + MIXED
 
 _FUNCTIONS: dict[str, Callable[..., Any]] = {"date": parse_date, "range": parse_range, "find": find_date}
 
