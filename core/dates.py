@@ -51,7 +51,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Literal
 
 from core import dates_fallback
@@ -159,9 +159,7 @@ def warm_up() -> None:
     Takes a few hundred milliseconds; the bot runs it in a background thread
     at start-up so the first reply is not delayed. Safe to call repeatedly.
     """
-    from zoneinfo import ZoneInfo  # noqa: PLC0415 - only needed here
-
-    now = datetime(2026, 1, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    now = datetime(2026, 1, 15, 10, 0, tzinfo=timezone(timedelta(hours=8)))
     for text in ("下周三下午3点", "11月5日至8日", "上个月底", "三天后", "2026-11-05", "next Friday at 3pm",
                  "Nov 5-8", "the 5th of next month", "a fortnight ago"):
         parse_date(text, now=now)
@@ -243,7 +241,7 @@ class _Cand:
 def _atoms(text: str, lang: str | None, *, whole: bool) -> list[_Atom]:
     atoms = []
     for rule in rules_for(lang):
-        if rule.full_only and not whole:
+        if (rule.full_only and not whole) or rule.needs.search(text) is None:
             continue
         for m in rule.regex.finditer(text):
             if m.end() > m.start():

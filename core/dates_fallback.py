@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import re
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
 
 from core.dates_calendar import add_months
@@ -144,6 +144,4 @@ def _is_weekday(word: str) -> bool:
 
 def warm_up() -> None:
     """Import dateparser and load its English data."""
-    from zoneinfo import ZoneInfo  # noqa: PLC0415
-
-    parse("a fortnight ago", now=datetime(2026, 1, 15, tzinfo=ZoneInfo("UTC")), prefer="past")
+    parse("a fortnight ago", now=datetime(2026, 1, 15, tzinfo=timezone.utc), prefer="past")

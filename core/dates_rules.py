@@ -120,6 +120,7 @@ class Rule:
     weak: Callable[[Match], bool]       # a doubtful reading (5号, 11.5, sun): loses to a strong one
     full_only: bool                     # only when it is the whole text (2026, November)
     traits: Callable[[Match], frozenset[str]]
+    needs: re.Pattern[str]              # a quick test: the text has one of the characters the rule needs
 
 
 RULES: list[Rule] = []
@@ -127,17 +128,19 @@ RULES: list[Rule] = []
 _NO_TRAITS: frozenset[str] = frozenset()
 
 
-def rule(name: str, lang: Literal["zh", "en", "*"], kind: Kind, pattern: str, *,
+def rule(name: str, lang: Literal["zh", "en", "*"], kind: Kind, needs: str, pattern: str, *,
          weak: bool | Callable[[Match], bool] = False, full_only: bool = False,
          traits: frozenset[str] | Callable[[Match], frozenset[str]] = _NO_TRAITS,
          ) -> Callable[[Handler], Handler]:
-    """Register a handler for ``pattern`` (decorator)."""
+    """Register a handler for ``pattern`` (decorator). ``needs`` is a character-class body: the
+    rule is only tried on texts containing one of those characters (most rules skip most texts)."""
     weak_fn = weak if callable(weak) else (lambda m, w=weak: w)
     traits_fn = traits if callable(traits) else (lambda m, t=traits: t)
 
     def register(handler: Handler) -> Handler:
         regex = re.compile(pattern, re.ASCII | re.IGNORECASE)
-        RULES.append(Rule(name, lang, kind, regex, handler, weak_fn, full_only, traits_fn))
+        RULES.append(Rule(name, lang, kind, regex, handler, weak_fn, full_only, traits_fn,
+                          re.compile(f"[{needs}]")))
         return handler
 
     return register
@@ -353,19 +356,19 @@ def _relative(n: float, unit: str, ctx: Ctx) -> Day | Instant | None:
 
 # =========================================================================== numeric (any language)
 
-@rule("ymd", "*", "day",
+@rule("ymd", "*", "day", "0-9",
       rf"{NUM_LB}(?P<y>\d{{4}})(?P<sep>[-/.])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}}){NUM_LA}{WD_SUFFIX}")
 def _ymd(m: Match, ctx: Ctx) -> Value | None:
     return _checked(m, make_date(int(m["y"]), int(m["m"]), int(m["d"])))
 
 
-@rule("ymd_compact", "*", "day",
+@rule("ymd_compact", "*", "day", "0-9",
       r"(?<![0-9A-Za-z])(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?![0-9A-Za-z])", weak=True)
 def _ymd_compact(m: Match, ctx: Ctx) -> Value | None:
     return _checked(m, make_date(int(m["y"]), int(m["m"]), int(m["d"])))
 
 
-@rule("mdy", "*", "day", rf"{NUM_LB}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<y>\d{{4}}){NUM_LA}{WD_SUFFIX}")
+@rule("mdy", "*", "day", "/", rf"{NUM_LB}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<y>\d{{4}}){NUM_LA}{WD_SUFFIX}")
 def _mdy(m: Match, ctx: Ctx) -> Value | None:
     """11/5/2026 (month first, as written in both China and the US); 25/12/2026 only reads day first."""
     a, b, year = int(m["a"]), int(m["b"]), int(m["y"])
@@ -373,26 +376,26 @@ def _mdy(m: Match, ctx: Ctx) -> Value | None:
     return _checked(m, make_date(year, month, day))
 
 
-@rule("md", "*", "day", rf"{NUM_LB}(?P<m>\d{{1,2}})(?P<sep>[/.])(?P<d>\d{{1,2}}){NUM_LA}{QUANTITY}{WD_SUFFIX}",
+@rule("md", "*", "day", "/.", rf"{NUM_LB}(?P<m>\d{{1,2}})(?P<sep>[/.])(?P<d>\d{{1,2}}){NUM_LA}{QUANTITY}{WD_SUFFIX}",
       weak=True, traits=frozenset({"partial"}))
 def _md(m: Match, ctx: Ctx) -> Value | None:
     """11/5, 11.5 — month first, year left open."""
     return _month_day(m, int(m["m"]), int(m["d"]), ctx)
 
 
-@rule("ym", "*", "span", rf"{NUM_LB}(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}}){NUM_LA}", full_only=True)
+@rule("ym", "*", "span", "-/.", rf"{NUM_LB}(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}}){NUM_LA}", full_only=True)
 def _ym(m: Match, ctx: Ctx) -> Value | None:
     year, month = int(m["y"]), int(m["m"])
     return _month_span(year, month) if 1 <= month <= 12 else None
 
 
-@rule("year", "*", "span", r"(?<![0-9])(?P<y>(?:19|20)\d{2})(?![0-9])", full_only=True)
+@rule("year", "*", "span", "0-9", r"(?<![0-9])(?P<y>(?:19|20)\d{2})(?![0-9])", full_only=True)
 def _year(m: Match, ctx: Ctx) -> Value | None:
     year = int(m["y"])
     return Span(date(year, 1, 1), date(year, 12, 31))
 
 
-@rule("clock_colon", "*", "clock",
+@rule("clock_colon", "*", "clock", ":",
       rf"(?:{ZH_PART}\s*)?(?<![0-9:.])(?<![A-SU-Za-su-z])(?P<h>\d{{1,2}}):(?P<mi>\d{{2}})(?::\d{{2}})?(?![0-9])"
       r"(?:\s*(?P<ap>a\.?m\.?|p\.?m\.?)(?![A-Za-z]))?")
 def _clock_colon(m: Match, ctx: Ctx) -> Value | None:
@@ -401,13 +404,13 @@ def _clock_colon(m: Match, ctx: Ctx) -> Value | None:
     return Clock(int(m["h"]), int(m["mi"]), part, meridiem)
 
 
-@rule("clock_ampm", "*", "clock",
+@rule("clock_ampm", "*", "clock", "mM",
       r"(?<![0-9A-Za-z:.])(?P<h>\d{1,2})(?:\.(?P<mi>\d{2}))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)(?![A-Za-z])")
 def _clock_ampm(m: Match, ctx: Ctx) -> Value | None:
     return Clock(int(m["h"]), int(m["mi"] or 0), None, m["ap"][0].lower() + "m")
 
 
-@rule("num", "*", "num",
+@rule("num", "*", "num", "0-9",
       rf"{NUM_LB}(?P<n>\d{{1,2}})(?:st|nd|rd|th)?(?![0-9A-Za-z]|[.:/][0-9])(?:,\s*(?P<y>\d{{4}})(?![0-9]))?")
 def _num(m: Match, ctx: Ctx) -> Value | None:
     """A bare number, the end of a range (Nov 5-8, Nov 5-8, 2026) or its start (3 to 5 November)."""
@@ -416,7 +419,7 @@ def _num(m: Match, ctx: Ctx) -> Value | None:
 
 # =========================================================================== Chinese
 
-@rule("zh_date", "zh", "day",
+@rule("zh_date", "zh", "day", "月",
       rf"(?<![0-9.])(?:{ZH_YEAR}\s*(?:的\s*)?)?"
       rf"(?:(?P<m>{ZH_MONTH_NUM})\s*月份?|{ZH_MREL}\s*月|(?<!个)月)\s*"
       rf"(?:(?P<d>{ZH_DAY_NUM})(?:\s*(?P<unit>[日号號])|(?![0-9{ZN}]|\s*(?:天|周|个|年|小时|分钟|点|时)))"
@@ -449,7 +452,7 @@ def _zh_date(m: Match, ctx: Ctx) -> Value | None:
     return _checked(m, day)
 
 
-@rule("zh_year_edge", "zh", "day",
+@rule("zh_year_edge", "zh", "day", "底末初",
       rf"(?<![0-9])(?:{ZH_YEAR}\s*(?:的\s*)?(?:年(?=[底末初]))?|(?<![个{ZN}0-9])年)(?P<edge>底|末|初)")
 def _zh_year_edge(m: Match, ctx: Ctx) -> Value | None:
     """年底 / 今年年底 / 明年年初 / 2026年底: 31 December or 1 January."""
@@ -473,7 +476,7 @@ def _holiday(month: int, day: int, year: int | None, ctx: Ctx) -> Day | None:
     return Day(found) if found else None
 
 
-@rule("zh_holiday", "zh", "day",
+@rule("zh_holiday", "zh", "day", "元国劳五六七八三青儿建教妇植平圣",
       rf"(?<![0-9])(?:{ZH_YEAR}\s*(?:的\s*)?)?"
       rf"(?P<hol>{_alternation({k: 0 for k in ZH_HOLIDAYS if k not in _NUMERIC_HOLIDAYS})}"
       rf"|(?<![{ZN}0-9])(?:{'|'.join(_NUMERIC_HOLIDAYS)})(?![{ZN}0-9]))节?",
@@ -484,7 +487,7 @@ def _zh_holiday(m: Match, ctx: Ctx) -> Value | None:
     return _holiday(*ZH_HOLIDAYS[m["hol"]], _zh_year(m, ctx), ctx)
 
 
-@rule("zh_same_day", "zh", "day",
+@rule("zh_same_day", "zh", "day", "今这同",
       rf"(?:{ZH_YEAR}|{ZH_MREL}\s*月|(?P<wrel>上上|上|下下|下)\s*个?\s*{ZH_WEEK_WORD})\s*(?:的\s*)?"
       r"(?:今天|今日|这一?天|同一?天|同日)")
 def _zh_same_day(m: Match, ctx: Ctx) -> Value | None:
@@ -509,7 +512,7 @@ ZH_DAY_WORDS = {
 }
 
 
-@rule("zh_day_word", "zh", "day", rf"(?P<w>{_alternation(ZH_DAY_WORDS)})")
+@rule("zh_day_word", "zh", "day", "今明昨前后即", rf"(?P<w>{_alternation(ZH_DAY_WORDS)})")
 def _zh_day_word(m: Match, ctx: Ctx) -> Value | None:
     offset, part = ZH_DAY_WORDS[m["w"]]
     return Day(ctx.today + timedelta(days=offset), part)
@@ -519,7 +522,7 @@ ZH_UNITS = {"天": "day", "日": "day", "周": "week", "星期": "week", "礼拜
             "年": "year", "小时": "hour", "钟头": "hour", "分钟": "minute", "刻钟": "quarter"}
 
 
-@rule("zh_relative", "zh", "day",
+@rule("zh_relative", "zh", "day", "后前",
       rf"(?:(?P<n>\d{{1,3}}|[{ZN}百]{{1,4}})\s*(?:个\s*)?(?P<half>半)?|(?P<half_only>半))\s*(?:个\s*)?"
       r"(?P<u>天|日(?=\s*(?:以|之)?后)|周|星期|礼拜|月|年|小时|钟头|分钟|刻钟)\s*(?:以|之)?(?P<dir>后|前)")
 def _zh_relative(m: Match, ctx: Ctx) -> Value | None:
@@ -537,7 +540,7 @@ def _zh_relative(m: Match, ctx: Ctx) -> Value | None:
     return _relative(n if m["dir"] == "后" else -n, unit, ctx)
 
 
-@rule("zh_weekday", "zh", "day",
+@rule("zh_weekday", "zh", "day", "周星礼禮",
       rf"(?:(?P<wq>{_alternation(ZH_REL)})\s*个?\s*|(?<![每0-9{ZN}第]))"
       rf"{ZH_WEEK_WORD}(?P<wd>[一二三四五六日天1-7七八九〇零0])",
       traits=lambda m: frozenset({"weekday"} if m["wq"] else {"weekday", "bare_weekday", "partial"}))
@@ -551,7 +554,7 @@ def _zh_weekday(m: Match, ctx: Ctx) -> Value | None:
     return Day(resolve_weekday(weekday, ctx.today, ctx.prefer, ctx.anchor))
 
 
-@rule("zh_day", "zh", "day",
+@rule("zh_day", "zh", "day", "日号號",
       rf"(?<![0-9A-Za-z.月第〕\])）】#号期卷{ZN}])(?P<d>{ZH_DAY_NUM})\s*(?P<unit>[日号號]){DOC_NUMBER_AFTER}",
       weak=True, traits=frozenset({"partial"}))
 def _zh_day(m: Match, ctx: Ctx) -> Value | None:
@@ -560,7 +563,7 @@ def _zh_day(m: Match, ctx: Ctx) -> Value | None:
     return Day(day) if day else None
 
 
-@rule("zh_month", "zh", "span",
+@rule("zh_month", "zh", "span", "月",
       rf"(?<![0-9.])(?:{ZH_YEAR}\s*(?:的\s*)?)?(?:(?P<m>{ZH_MONTH_NUM})\s*|{ZH_MREL}\s*)月份?"
       rf"(?P<xun>上旬|中旬|下旬)?(?![0-9{ZN}]|\s*(?:底|末|初|中|[日号]|的?\s*(?:今天|今日|这一?天|同)))",
       traits=lambda m: frozenset({"partial"}) if m["m"] and not (m["y"] or m["yrel"]) else _NO_TRAITS)
@@ -582,7 +585,7 @@ def _zh_month(m: Match, ctx: Ctx) -> Value | None:
     return _xun(year, month, m["xun"]) if m["xun"] else _month_span(year, month)
 
 
-@rule("zh_year", "zh", "span",
+@rule("zh_year", "zh", "span", "年",
       rf"(?<![0-9])(?:(?P<y>\d{{4}}|[〇零一二三四五六七八九]{{4}})\s*年|(?P<yrel>{_alternation(ZH_YEAR_REL)})年)度?"
       rf"(?!\s*[0-9{ZN}]|\s*(?:底|末|初|[上下]半年|第|的?\s*(?:今天|今日|这一?天|同)|年))")
 def _zh_year_span(m: Match, ctx: Ctx) -> Value | None:
@@ -591,7 +594,7 @@ def _zh_year_span(m: Match, ctx: Ctx) -> Value | None:
     return Span(date(year, 1, 1), date(year, 12, 31)) if year and 1 <= year <= 9999 else None
 
 
-@rule("zh_half_quarter", "zh", "span",
+@rule("zh_half_quarter", "zh", "span", "半季",
       rf"(?<![0-9])(?:{ZH_YEAR}\s*(?:的\s*)?)?(?:(?P<half>上|下)半年|第?(?P<q>[一二三四1-4])\s*季度)")
 def _zh_half_quarter(m: Match, ctx: Ctx) -> Value | None:
     """上半年, 明年下半年, 一季度, 2026年第三季度."""
@@ -603,7 +606,7 @@ def _zh_half_quarter(m: Match, ctx: Ctx) -> Value | None:
     return Span(date(year, 3 * quarter - 2, 1), month_end(year, 3 * quarter))
 
 
-@rule("zh_week", "zh", "span",
+@rule("zh_week", "zh", "span", "周星礼禮",
       rf"(?:(?P<wq>{_alternation(ZH_REL)})\s*个?\s*{ZH_WEEK_WORD}(?P<we>末)?|(?<!每)(?P<bare_we>周末))"
       r"(?!\s*[一二三四五六日天1-7])")
 def _zh_week(m: Match, ctx: Ctx) -> Value | None:
@@ -614,13 +617,13 @@ def _zh_week(m: Match, ctx: Ctx) -> Value | None:
     return _weekend(ctx, weeks) if m["we"] else _week_span(week_monday(ctx.today, weeks))
 
 
-@rule("zh_part", "zh", "part", rf"(?P<p>凌晨|半夜|早上|早晨|清晨|上午|下午|午后|傍晚|晚上|晚间|夜里|夜间|深夜)",
+@rule("zh_part", "zh", "part", "凌半早清上下午傍晚夜深", rf"(?P<p>凌晨|半夜|早上|早晨|清晨|上午|下午|午后|傍晚|晚上|晚间|夜里|夜间|深夜)",
       weak=True)
 def _zh_part(m: Match, ctx: Ctx) -> Value | None:
     return Part(ZH_PARTS[m["p"]])
 
 
-@rule("zh_part_short", "zh", "part", r"(?<=[日号號天])(?P<p>晚|早|晨)(?![上间饭餐些点0-9零一二两三四五六七八九十])")
+@rule("zh_part_short", "zh", "part", "晚早晨", r"(?<=[日号號天])(?P<p>晚|早|晨)(?![上间饭餐些点0-9零一二两三四五六七八九十])")
 def _zh_part_short(m: Match, ctx: Ctx) -> Value | None:
     """The 晚 of 11月5日晚, 5号早."""
     return Part(ZH_PARTS.get(m["p"], "am"))
@@ -633,7 +636,7 @@ ZH_OPINION_NOUNS = ("要求|意见|建议|体会|做法|经验|措施|原因|问
 _ADVERB_BEFORE_ONE = set("快慢好多少早晚大小高低强弱近远重轻有些差")
 
 
-@rule("zh_clock", "zh", "clock",
+@rule("zh_clock", "zh", "clock", "点點时時",
       rf"(?:(?<![今明昨]){ZH_PART}\s*|(?<![第这那每几各某哪0-9.]))"
       rf"(?P<h>\d{{1,2}}|[零一二两三四五六七八九十]{{1,3}})\s*(?P<unit>点钟?|點|时|時)"
       rf"(?:\s*(?P<half>半)|\s*(?P<q>[一三])\s*刻|\s*(?P<mi>\d{{1,2}}|[零〇一二三四五六七八九十]{{1,4}})\s*分?"
@@ -658,13 +661,13 @@ def _zh_clock(m: Match, ctx: Ctx) -> Value | None:
     return Clock(hour, minute, part, None, ambiguous=part is None)
 
 
-@rule("zh_noon", "zh", "clock", r"(?P<w>中午|正午)(?!\s*(?:\d|[零一二两三四五六七八九十]))")
+@rule("zh_noon", "zh", "clock", "午", r"(?P<w>中午|正午)(?!\s*(?:\d|[零一二两三四五六七八九十]))")
 def _zh_noon(m: Match, ctx: Ctx) -> Value | None:
     """中午 alone is 12:00 (中午1点 is a zh_clock)."""
     return Clock(12, 0, "noon")
 
 
-@rule("zh_num", "zh", "num", rf"(?<![{ZN}0-9])(?P<n>[一二三四五六七八九十廿卅]{{1,3}})(?![{ZN}0-9])")
+@rule("zh_num", "zh", "num", "一二三四五六七八九十廿卅", rf"(?<![{ZN}0-9])(?P<n>[一二三四五六七八九十廿卅]{{1,3}})(?![{ZN}0-9])")
 def _zh_num(m: Match, ctx: Ctx) -> Value | None:
     n = to_int(m["n"])
     return Num(n) if n is not None else None
@@ -681,7 +684,7 @@ EN_DAY_WORDS = {
 }
 
 
-@rule("en_day_word", "en", "day",
+@rule("en_day_word", "en", "day", "A-Za-z",
       LB + r"(?P<w>" + "|".join(w.replace(" ", r"\s+") for w in sorted(EN_DAY_WORDS, key=len, reverse=True))
       + r")" + LA)
 def _en_day_word(m: Match, ctx: Ctx) -> Value | None:
@@ -689,7 +692,7 @@ def _en_day_word(m: Match, ctx: Ctx) -> Value | None:
     return Day(ctx.today + timedelta(days=offset), part)
 
 
-@rule("en_same_day", "en", "day",
+@rule("en_same_day", "en", "day", "A-Za-z",
       rf"{LB}(?:today|this\s+day|the\s+same\s+day)\s+(?P<q>last|next)\s+(?P<u>year|month|week){LA}")
 def _en_same_day(m: Match, ctx: Ctx) -> Value | None:
     """today last year, this day next month."""
@@ -714,7 +717,7 @@ def _en_number(word: str) -> int | None:
     return int(word) if word.isdigit() else EN_NUMBERS.get(word)
 
 
-@rule("en_in", "en", "day",
+@rule("en_in", "en", "day", "A-Za-z",
       rf"{LB}in\s+(?:(?P<half>half\s+an?\s+hour)|{EN_NUM}\s+{EN_UNIT}(?:'?s)?(?:\s+time)?){LA}")
 def _en_in(m: Match, ctx: Ctx) -> Value | None:
     """in 3 days, in two weeks, in a month, in 2 hours, in half an hour."""
@@ -724,7 +727,7 @@ def _en_in(m: Match, ctx: Ctx) -> Value | None:
     return _relative(n, _en_unit(m["u"]), ctx) if n is not None else None
 
 
-@rule("en_ago", "en", "day",
+@rule("en_ago", "en", "day", "A-Za-z",
       rf"{LB}{EN_NUM}\s+{EN_UNIT}\s+(?P<dir>ago|from\s+now|from\s+today|later|hence)(?:\s+today)?{LA}")
 def _en_ago(m: Match, ctx: Ctx) -> Value | None:
     """a week ago, 3 days ago, two weeks from now, a year ago today."""
@@ -749,15 +752,15 @@ def _yearless_traits(m: Match) -> frozenset[str]:
     return _NO_TRAITS if m["y"] or m["yq"] else frozenset({"partial"})
 
 
-rule("en_mdy", "en", "day",
+rule("en_mdy", "en", "day", "A-Za-z",
      rf"{LB}{EN_WD_PREFIX}{EN_MONTH}{LA}\s*(?:the\s+)?{EN_DAY}(?![0-9]|:[0-9])(?![A-Za-z]){EN_YEAR_TAIL}{LA}"
      rf"{WD_SUFFIX}", traits=_yearless_traits)(_en_month_day)
-rule("en_dmy", "en", "day",
+rule("en_dmy", "en", "day", "A-Za-z",
      rf"(?<![A-Za-z0-9]){EN_WD_PREFIX}(?:the\s+)?{EN_DAY}(?:\s*|-)(?:of\s+)?{EN_MONTH}{LA}{EN_YEAR_TAIL}{LA}"
      rf"{WD_SUFFIX}", traits=_yearless_traits)(_en_month_day)
 
 
-@rule("en_day_of_month", "en", "day",
+@rule("en_day_of_month", "en", "day", "A-Za-z",
       rf"(?<![A-Za-z0-9])(?:the\s+)?{EN_DAY}\s+(?:of\s+)?(?:the\s+)?(?P<q>this|next|last|previous)\s+month{LA}")
 def _en_day_of_month(m: Match, ctx: Ctx) -> Value | None:
     """the 5th of next month, 15th of last month."""
@@ -766,7 +769,7 @@ def _en_day_of_month(m: Match, ctx: Ctx) -> Value | None:
     return Day(day) if day else None
 
 
-@rule("en_ordinal", "en", "day",
+@rule("en_ordinal", "en", "day", "A-Za-z",
       rf"(?<![A-Za-z0-9]){EN_WD_PREFIX}(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)(?![A-Za-z0-9])",
       weak=lambda m: not m["wdp"], traits=frozenset({"partial"}))
 def _en_ordinal(m: Match, ctx: Ctx) -> Value | None:
@@ -774,7 +777,7 @@ def _en_ordinal(m: Match, ctx: Ctx) -> Value | None:
     return _checked(m, resolve_day(int(m["d"]), ctx.today, ctx.prefer, ctx.anchor))
 
 
-@rule("en_edge", "en", "day",
+@rule("en_edge", "en", "day", "A-Za-z",
       rf"{LB}(?:the\s+)?(?:(?P<edge>end|beginning|start|middle|mid)[-\s]*of\s+(?:the\s+)?"
       rf"(?:(?P<q>this|next|last|previous)\s+)?(?P<u>month|year)|(?P<u2>month|year)[-\s]?(?P<edge2>end)){LA}")
 def _en_edge(m: Match, ctx: Ctx) -> Value | None:
@@ -791,7 +794,7 @@ def _en_edge(m: Match, ctx: Ctx) -> Value | None:
     return Day(_edge_of_month(year, month, edge))
 
 
-@rule("en_edge_of_month", "en", "day",
+@rule("en_edge_of_month", "en", "day", "A-Za-z",
       rf"{LB}(?:the\s+)?(?P<edge>end|beginning|start|middle)\s+of\s+{EN_MONTH}{LA}(?:,?\s+(?P<y>\d{{4}}))?",
       traits=lambda m: _NO_TRAITS if m["y"] else frozenset({"partial"}))
 def _en_edge_of_month(m: Match, ctx: Ctx) -> Value | None:
@@ -808,7 +811,7 @@ EN_HOLIDAYS = {"new year's day": (1, 1), "new years day": (1, 1), "new year day"
                "christmas day": (12, 25), "christmas": (12, 25), "xmas": (12, 25)}
 
 
-@rule("en_holiday", "en", "day",
+@rule("en_holiday", "en", "day", "A-Za-z",
       rf"{LB}(?P<hol>new\s+year'?s?\s+(?:day|eve)|christmas(?:\s+(?:day|eve))?|xmas){LA}{EN_YEAR_TAIL}{LA}",
       traits=_yearless_traits)
 def _en_holiday(m: Match, ctx: Ctx) -> Value | None:
@@ -819,7 +822,7 @@ def _en_holiday(m: Match, ctx: Ctx) -> Value | None:
     return _holiday(*EN_HOLIDAYS[key], _en_year(m, ctx), ctx)
 
 
-@rule("en_weekday", "en", "day",
+@rule("en_weekday", "en", "day", "A-Za-z",
       rf"{LB}(?:(?P<q>last|next|this|coming)\s+)?(?P<wd>{EN_WD})\.?"
       rf"(?:,?\s+(?:of\s+)?(?:the\s+)?(?P<tq>this|last|next|previous)\s+week){LA}|"
       rf"{LB}(?:(?P<q2>last|next|this|coming)\s+)?(?P<wd2>{EN_WD})\.?{LA}",
@@ -845,7 +848,7 @@ def _en_weekday(m: Match, ctx: Ctx) -> Value | None:
     return Day(resolve_weekday(weekday, ctx.today, prefer, ctx.anchor))
 
 
-@rule("en_week_weekday", "en", "day",
+@rule("en_week_weekday", "en", "day", "A-Za-z",
       rf"{LB}(?P<q>this|last|next)\s+week'?s?\s+(?:on\s+)?(?P<wd>{EN_WD}){LA}")
 def _en_week_weekday(m: Match, ctx: Ctx) -> Value | None:
     """next week Friday, last week's Monday."""
@@ -853,17 +856,17 @@ def _en_week_weekday(m: Match, ctx: Ctx) -> Value | None:
     return Day(week_monday(ctx.today, EN_REL[m["q"].lower()]) + timedelta(days=weekday))
 
 
-@rule("en_part", "en", "part", rf"{LB}(?:in\s+the\s+)?(?P<p>morning|afternoon|evening|night){LA}", weak=True)
+@rule("en_part", "en", "part", "A-Za-z", rf"{LB}(?:in\s+the\s+)?(?P<p>morning|afternoon|evening|night){LA}", weak=True)
 def _en_part(m: Match, ctx: Ctx) -> Value | None:
     return Part(EN_PARTS[m["p"].lower()])
 
 
-@rule("en_noon", "en", "clock", rf"{LB}(?:12\s*)?(?:noon|midday){LA}")
+@rule("en_noon", "en", "clock", "A-Za-z", rf"{LB}(?:12\s*)?(?:noon|midday){LA}")
 def _en_noon(m: Match, ctx: Ctx) -> Value | None:
     return Clock(12, 0, "noon")
 
 
-@rule("en_clock_at", "en", "clock",
+@rule("en_clock_at", "en", "clock", "A-Za-z",
       rf"(?:{LB}at\s+|@\s*)(?P<h>\d{{1,2}})(?:\s*o'?clock)?(?![0-9:.A-Za-z])|"
       rf"(?<![0-9A-Za-z:.])(?P<h2>\d{{1,2}})\s*o'?clock{LA}",
       weak=True)
@@ -872,7 +875,7 @@ def _en_clock_at(m: Match, ctx: Ctx) -> Value | None:
     return Clock(int(m["h"] or m["h2"]), 0, None, None, ambiguous=True)
 
 
-@rule("en_past_to", "en", "clock",
+@rule("en_past_to", "en", "clock", "A-Za-z",
       rf"{LB}(?:(?P<half>half)|(?:a\s+)?(?P<quarter>quarter)|(?P<mi>\d{{1,2}})(?:\s+minutes?)?)\s+(?P<rel>past|to)\s+"
       r"(?P<h>\d{1,2})(?![0-9:])(?:\s*(?P<ap>a\.?m\.?|p\.?m\.?)(?![A-Za-z]))?")
 def _en_past_to(m: Match, ctx: Ctx) -> Value | None:
@@ -885,7 +888,7 @@ def _en_past_to(m: Match, ctx: Ctx) -> Value | None:
     return Clock(hour, minutes, None, meridiem, ambiguous=meridiem is None)
 
 
-@rule("en_period", "en", "span",
+@rule("en_period", "en", "span", "A-Za-z",
       rf"{LB}(?:(?P<q>this|last|next|previous)\s+(?P<u>week|month|year|weekend)|(?P<after>the\s+week\s+after\s+next)"
       rf"|(?:the\s+)?(?P<we>weekend)){LA}")
 def _en_period(m: Match, ctx: Ctx) -> Value | None:
@@ -916,15 +919,15 @@ def _en_month_span(m: Match, ctx: Ctx) -> Value | None:
     return _xun(year, month, xun.lower()) if xun else _month_span(year, month)
 
 
-rule("en_month_year", "en", "span", rf"{LB}(?P<xun>early|mid|late)?[-\s]*{EN_MONTH},?\s+(?P<y>\d{{4}})(?![0-9])"
+rule("en_month_year", "en", "span", "A-Za-z", rf"{LB}(?P<xun>early|mid|late)?[-\s]*{EN_MONTH},?\s+(?P<y>\d{{4}})(?![0-9])"
      )(_en_month_span)
-rule("en_month_part", "en", "span", rf"{LB}(?P<xun>early|mid|late)[-\s]*{EN_MONTH}{LA}(?!\s*[0-9])",
+rule("en_month_part", "en", "span", "A-Za-z", rf"{LB}(?P<xun>early|mid|late)[-\s]*{EN_MONTH}{LA}(?!\s*[0-9])",
      traits=frozenset({"partial"}))(_en_month_span)
-rule("en_month", "en", "span", rf"{LB}{EN_MONTH}{LA}", full_only=True, traits=frozenset({"partial"})
+rule("en_month", "en", "span", "A-Za-z", rf"{LB}{EN_MONTH}{LA}", full_only=True, traits=frozenset({"partial"})
      )(_en_month_span)
 
 
-@rule("quarter", "*", "span",
+@rule("quarter", "*", "span", "Qq",
       r"(?<![0-9A-Za-z])(?:Q(?P<q>[1-4])(?:\s*(?P<y>\d{4}))?|(?P<y2>\d{4})\s*-?\s*Q(?P<q2>[1-4]))(?![0-9A-Za-z])")
 def _quarter(m: Match, ctx: Ctx) -> Value | None:
     """Q3, Q3 2026, 2026 Q3."""
