@@ -29,6 +29,24 @@ Conventions shared by every function:
   for 1-6 and as written otherwise (24-hour HH:MM is always as written).
 * Light filler around the expression is ignored: 截止 / 截至 / 最晚 / 大约 /
   于 / 前 / 之前 / 左右 / 起, "by", "due", "deadline:", "on", "from", ...
+  N日前 is "by the Nth" (5日前报送), while N天前 is "N days ago"; N日后 is
+  "N days later".
+* Decisions worth knowing: "last Friday" is Friday of last calendar week (as
+  上周五), "coming Friday" the next Friday after today; 中午 and "noon" are
+  12:00; a part of day alone (下午) is today; 晚上12点 is midnight at the end
+  of that day; 2-digit years with 年 are 20xx (26年); 11/5 and 11.5 are
+  month first (5 November), 25/12/2026 is read day first only because 25 is
+  no month; a weekday next to a year-less date may pull it into the current
+  year (Mon 23 Nov looking back from Saturday 21 November 2026 is 2026-11-23).
+* Numbers that are not dates: 第12号 / 〔2026〕12号 / 12号楼 / 3号会议室 (document
+  and room numbers), 2小时 / 3天 / 1.5万 (quantities), 三点意见 / 快一点. parse_date
+  returns None for them, and find_date skips them.
+* Not supported (None, so the caller asks again): lunar dates and holidays
+  (春节, 中秋, 农历), working days (3个工作日后), recurring expressions (每周一,
+  每月15号), vague ones (几天前, 近期, 过两天), "within"/以内 spans (三天内),
+  week numbers (第45周), time zones written in the text, and bare-number time
+  ranges (tomorrow 10-12). English text no rule covers goes to dateparser
+  (parse_date / parse_range only), and its answer is kept only if consistent.
 
 Ranges (至 / 到 / - / — / ～ / ~ / to / until / "between … and …") carry the
 month or week of the start over to a partial end (11月5日至8日, 上周一到周三,
@@ -52,7 +70,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Literal
+from collections.abc import Callable
+from typing import Literal, TypeVar
 
 from core import dates_fallback
 from core.dates_calendar import make_date, resolve_day, resolve_weekday, shift_month, week_monday
@@ -131,19 +150,13 @@ def find_date(text: str, *, now: datetime, prefer: Prefer = "past", lang: str | 
     atoms = _atoms(norm, lang, whole=False)
     if not atoms:
         return None
-    invalid: list[_Atom | _Cand] = [
-        a for a in atoms if a.kind != "num" and _safe(lambda a=a: a.rule.handler(a.match, ctx)) is None]
     singles = _singles(atoms, norm)
     cands = singles + (_ranges(singles, atoms, norm) if allow_range else [])
-    # Two days that contradict each other (下周四（11月27日）) hide their parts like an impossible date.
-    invalid += [c for c in singles if sum(a.kind == "day" for a in c.atoms) == 2 and _evaluate(c, ctx) is None]
+    invalid = _impossible(atoms, singles, ctx)
     best: tuple[tuple[bool, int, int], DateMatch] | None = None
     for cand in cands:
-        key = (cand.weak, cand.start, -cand.end)
-        if best is not None and key >= best[0]:
-            continue
-        if _shadowed(cand, invalid) or (cand.x is None and len(cand.atoms) == 1
-                                         and "doubtful" in cand.atoms[0].traits):
+        key = (cand.weak, cand.start, -cand.end)  # clear before doubtful, then first, then longest
+        if (best is not None and key >= best[0]) or _doubtful(cand) or _shadowed(cand, invalid):
             continue
         value = _evaluate(cand, ctx)
         if value is None or (isinstance(value, Span) and not allow_range):
@@ -329,15 +342,33 @@ def _joinable(x: _Cand, y: _Cand) -> bool:
     return True
 
 
+def _impossible(atoms: list[_Atom], singles: list[_Cand], ctx: Ctx) -> list[_Atom | _Cand]:
+    """Atoms that name an impossible date (2月30日, 星期八), and day pairs that contradict each
+    other (下周四（11月27日））: find_date reads no part of them."""
+    found: list[_Atom | _Cand] = [
+        a for a in atoms if a.kind != "num" and _safe(lambda a=a: a.rule.handler(a.match, ctx)) is None]
+    found += [c for c in singles if sum(a.kind == "day" for a in c.atoms) == 2 and _evaluate(c, ctx) is None]
+    return found
+
+
 def _shadowed(cand: _Cand, invalid: list[_Atom | _Cand]) -> bool:
     """True when an impossible date overlaps the candidate without lying inside it (2月30日 vs 30日)."""
     return any(b.start < cand.end and cand.start < b.end and not (cand.start <= b.start and b.end <= cand.end)
                for b in invalid)
 
 
+def _doubtful(cand: _Cand) -> bool:
+    """A lone atom too doubtful for free text at all ("sun", "sat", "wed")."""
+    return cand.x is None and len(cand.atoms) == 1 and "doubtful" in cand.atoms[0].traits
+
+
 # --------------------------------------------------------------------------- evaluation
 
-def _safe(fn):  # type: ignore[no-untyped-def]
+_T = TypeVar("_T")
+
+
+def _safe(fn: Callable[[], _T]) -> _T | None:
+    """fn(), or None when the arithmetic runs off the calendar (year 10000) or a value is bad."""
     try:
         return fn()
     except (OverflowError, ValueError):

@@ -429,9 +429,30 @@ MIXED += [
     Case("find", "Friday 13th meeting", N(11, 13), span="Friday 13th"),
     Case("find", "即日起至11月30日 开展专项检查", R(N(11, 21), N(11, 30)), span="即日起至11月30日"),
 ]
+# Official texts: numbers that are not dates, and dates among them.
+OFFICIAL = [
+    Case("find", "根据《浙江省数字经济促进条例》第三十二条规定开展检查", None),
+    Case("find", "十四五规划中期评估", None), Case("find", "中央一号文件精神学习", None),
+    Case("find", "3号会议室集体学习", None), Case("find", "提出三点要求和两点建议", None),
+    Case("find", "GDP增长5.2%，财政收入1.5万亿", None), Case("find", "/study 学习二十大精神 1.5小时", None),
+    Case("find", "第5号令", None), Case("find", "110报警", None), Case("find", "每月15号前报送月报", None),
+    Case("find", "12345政务热线", None), Case("find", "v2.3.1 released", None),
+    Case("find", "call me at 555-1234", None),
+    Case("find", "一季度经济形势分析会", R(N(1, 1), N(3, 31)), span="一季度"),
+    Case("find", "/trip 12.1-12.3 丽水 共同富裕示范区调研", R(N(12, 1), N(12, 3)), prefer="future", span="12.1-12.3"),
+    Case("find", "/trip 本周三至周五 舟山 海洋经济调研", R(N(11, 18), N(11, 20)), span="本周三至周五"),
+    Case("find", "/study 上周四下午3点 支部学习", T(11, 12, 15), span="上周四下午3点"),
+    Case("find", "关于做好2027年元旦春节期间有关工作的通知", D(2027, 1, 1), span="2027年元旦"),
+    Case("find", "请各单位于12月5日前将材料报送至办公室（联系电话：0571-87051234）", N(12, 5), prefer="future",
+         span="12月5日"),
+    Case("find", "会期2天，11月25日报到", N(11, 25), prefer="future", span="11月25日"),
+    Case("find", "/study 11月5日 学习 2小时; 11月6日 学习 1小时", N(11, 5), span="11月5日"),
+    Case("find", "/study 周一例会 传达省委文件", N(11, 16), span="周一"),
+    Case("find", "we met 2 times last week", R(N(11, 9), N(11, 15)), lang="en", span="last week"),
+]
 
 CASES: list[Case] = ABSOLUTE + IMPOSSIBLE + NON_DATES + RELATIVE + WEEKDAYS + EDGES + TIMES + FILLER + RANGES \
-    + LANGS + FIND + MIXED
+    + LANGS + FIND + MIXED + OFFICIAL
 
 _FUNCTIONS: dict[str, Callable[..., Any]] = {"date": parse_date, "range": parse_range, "find": find_date}
 
