@@ -197,7 +197,8 @@ _PUNCT = r"[\s\"'“”‘’「」『』《》()\[\]【】<>:,;.!?。，、：�
 _PREFIX_WORDS = (
     "截止到|截至到|截止日期|截止时间|截止|截至|最晚|最迟|不晚于|不迟于|大约|大概|约|预计|定于|计划于|计划|拟于|拟"
     "|于|在|从|自|到|日期|时间|期限|no\\s+later\\s+than|not\\s+later\\s+than|deadline|due\\s+date|due\\s+on"
-    "|due\\s+by|due|by|end\\s+of\\s+(?:the\\s+)?day|close\\s+of\\s+business|eod|cob|on|at|before|around|about|approximately|approx|from|between|until|till")
+    "|due\\s+by|due|by|end\\s+of\\s+(?:the\\s+)?day|close\\s+of\\s+business|eod|cob|on|at|before|around"
+    "|about|approximately|approx|from|between|until|till")
 _PREFIX = re.compile(rf"(?:{_PUNCT}|(?:{_PREFIX_WORDS})(?![A-Za-z]))*", re.ASCII | re.IGNORECASE)
 _SUFFIX = re.compile(
     rf"(?:{_PUNCT}|之前|以前|前后|前|为止|左右|截止|止|期间|开始|起|以内|之内|内|当天|当日|(?<![A-Za-z])(?:or\s+so|at\s+the\s+latest))+$",
@@ -266,7 +267,8 @@ _WS = re.compile(r"\s*")
 _BRACKET_OPEN = re.compile(r"\s*[(\[【]\s*")
 _BRACKET_CLOSE = re.compile(r"\s*[)\]】]")
 _GLUE = re.compile(r"\s*(?:,\s*|at\s+|@\s*|的\s*|on\s+|T(?=[0-9]))?", re.ASCII | re.IGNORECASE)
-_RANGE_SEP = re.compile(r"\s*(?:(?:起\s*)?(?:至|到)|~|-{1,2}|—{1,2}|–|―)\s*|\s+(?P<word>to|until|till|through|thru|and)\s+",
+_RANGE_SEP = re.compile(r"\s*(?:(?:起\s*)?(?:至|到)|~|-{1,2}|—{1,2}|–|―)\s*"
+                        r"|\s+(?P<word>to|until|till|through|thru|and)\s+",
                         re.ASCII | re.IGNORECASE)
 _BETWEEN = re.compile(r"(?<![A-Za-z])between\s+$", re.ASCII | re.IGNORECASE)
 

@@ -83,7 +83,8 @@ def parse(text: str, *, now: datetime, prefer: str, lang: str = "en") -> date | 
 _DISTANCE = re.compile(
     r"(?<![A-Za-z0-9])(?P<n>[0-9]+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple\s+of)\s+"
     r"(?P<u>day|week|fortnight|month|year)s?(?![A-Za-z])", re.IGNORECASE)
-_CLOCK_DISTANCE = re.compile(r"[0-9a-z]\s+(?:hours?|hrs?|minutes?|mins?|seconds?|secs?)(?![A-Za-z])", re.IGNORECASE)
+_CLOCK_DISTANCE = re.compile(r"[0-9a-z]\s+(?:hours?|hrs?|minutes?|mins?|seconds?|secs?)(?![A-Za-z])",
+                             re.IGNORECASE)
 _DIRECTION = re.compile(r"(?<![A-Za-z])(?:ago|later|hence|from\s+now|in|within|after|before)(?![A-Za-z])",
                         re.IGNORECASE)
 _DAY_WORD = re.compile(r"(?<![A-Za-z])(?:today|tomorrow|yesterday|tonight)(?![A-Za-z])", re.IGNORECASE)

@@ -378,7 +378,8 @@ def _mdy(m: Match, ctx: Ctx) -> Value | None:
     return _checked(m, make_date(year, month, day))
 
 
-@rule("md", "*", "day", "/.", rf"{NUM_LB}(?P<m>\d{{1,2}})(?P<sep>[/.])(?P<d>\d{{1,2}}){NUM_LA}{QUANTITY}{WD_SUFFIX}",
+@rule("md", "*", "day", "/.",
+      rf"{NUM_LB}(?P<m>\d{{1,2}})(?P<sep>[/.])(?P<d>\d{{1,2}}){NUM_LA}{QUANTITY}{WD_SUFFIX}",
       weak=True, traits=frozenset({"partial"}))
 def _md(m: Match, ctx: Ctx) -> Value | None:
     """11/5, 11.5 — month first, year left open."""
@@ -398,7 +399,8 @@ def _year(m: Match, ctx: Ctx) -> Value | None:
 
 
 @rule("clock_colon", "*", "clock", ":",
-      rf"(?:{ZH_PART}\s*)?(?<![0-9:.])(?<![A-SU-Za-su-z])(?P<h>\d{{1,2}}):(?P<mi>\d{{2}})(?::\d{{2}})?(?![0-9])"
+      rf"(?:{ZH_PART}\s*)?(?<![0-9:.])(?<![A-SU-Za-su-z])"  # T is allowed: 2026-11-05T14:30
+      r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::\d{2})?(?![0-9])"
       r"(?:\s*(?P<ap>a\.?m\.?|p\.?m\.?)(?![A-Za-z]))?")
 def _clock_colon(m: Match, ctx: Ctx) -> Value | None:
     part = ZH_PARTS[m["part"]] if m["part"] else None
@@ -763,7 +765,8 @@ rule("en_dmy", "en", "day", "A-Za-z",
 
 
 @rule("en_day_of_month", "en", "day", "A-Za-z",
-      rf"(?<![A-Za-z0-9])(?:the\s+)?{EN_DAY}\s+(?:of\s+)?(?:the\s+)?(?P<q>this|next|last|previous)\s+month{LA}")
+      rf"(?<![A-Za-z0-9])(?:the\s+)?{EN_DAY}\s+(?:of\s+)?(?:the\s+)?"
+      rf"(?P<q>this|next|last|previous)\s+month{LA}")
 def _en_day_of_month(m: Match, ctx: Ctx) -> Value | None:
     """the 5th of next month, 15th of last month."""
     year, month = shift_month(ctx.today.year, ctx.today.month, EN_REL[m["q"].lower()])
@@ -858,7 +861,8 @@ def _en_week_weekday(m: Match, ctx: Ctx) -> Value | None:
     return Day(week_monday(ctx.today, EN_REL[m["q"].lower()]) + timedelta(days=weekday))
 
 
-@rule("en_part", "en", "part", "A-Za-z", rf"{LB}(?:in\s+the\s+)?(?P<p>morning|afternoon|evening|night){LA}", weak=True)
+@rule("en_part", "en", "part", "A-Za-z", rf"{LB}(?:in\s+the\s+)?(?P<p>morning|afternoon|evening|night){LA}",
+      weak=True)
 def _en_part(m: Match, ctx: Ctx) -> Value | None:
     return Part(EN_PARTS[m["p"].lower()])
 
@@ -878,7 +882,8 @@ def _en_clock_at(m: Match, ctx: Ctx) -> Value | None:
 
 
 @rule("en_past_to", "en", "clock", "A-Za-z",
-      rf"{LB}(?:(?P<half>half)|(?:a\s+)?(?P<quarter>quarter)|(?P<mi>\d{{1,2}})(?:\s+minutes?)?)\s+(?P<rel>past|to)\s+"
+      rf"{LB}(?:(?P<half>half)|(?:a\s+)?(?P<quarter>quarter)|(?P<mi>\d{{1,2}})(?:\s+minutes?)?)"
+      r"\s+(?P<rel>past|to)\s+"
       r"(?P<h>\d{1,2})(?![0-9:])(?:\s*(?P<ap>a\.?m\.?|p\.?m\.?)(?![A-Za-z]))?")
 def _en_past_to(m: Match, ctx: Ctx) -> Value | None:
     """half past 3, quarter to 9, 10 past 4 pm."""
@@ -891,7 +896,8 @@ def _en_past_to(m: Match, ctx: Ctx) -> Value | None:
 
 
 @rule("en_period", "en", "span", "A-Za-z",
-      rf"{LB}(?:(?P<q>this|last|next|previous)\s+(?P<u>week|month|year|weekend)|(?P<after>the\s+week\s+after\s+next)"
+      rf"{LB}(?:(?P<q>this|last|next|previous)\s+(?P<u>week|month|year|weekend)"
+      r"|(?P<after>the\s+week\s+after\s+next)"
       rf"|(?:the\s+)?(?P<we>weekend)){LA}")
 def _en_period(m: Match, ctx: Ctx) -> Value | None:
     """this week, last month, next year, this weekend, the week after next, the weekend."""
@@ -921,7 +927,8 @@ def _en_month_span(m: Match, ctx: Ctx) -> Value | None:
     return _xun(year, month, xun.lower()) if xun else _month_span(year, month)
 
 
-rule("en_month_year", "en", "span", "A-Za-z", rf"{LB}(?P<xun>early|mid|late)?[-\s]*{EN_MONTH},?\s+(?P<y>\d{{4}})(?![0-9])"
+rule("en_month_year", "en", "span", "A-Za-z",
+     rf"{LB}(?P<xun>early|mid|late)?[-\s]*{EN_MONTH},?\s+(?P<y>\d{{4}})(?![0-9])"
      )(_en_month_span)
 rule("en_month_part", "en", "span", "A-Za-z", rf"{LB}(?P<xun>early|mid|late)[-\s]*{EN_MONTH}{LA}(?!\s*[0-9])",
      traits=frozenset({"partial"}))(_en_month_span)
@@ -930,7 +937,8 @@ rule("en_month", "en", "span", "A-Za-z", rf"{LB}{EN_MONTH}{LA}", full_only=True,
 
 
 @rule("quarter", "*", "span", "Qq",
-      r"(?<![0-9A-Za-z])(?:Q(?P<q>[1-4])(?:\s*(?P<y>\d{4}))?|(?P<y2>\d{4})\s*-?\s*Q(?P<q2>[1-4]))(?![0-9A-Za-z])")
+      r"(?<![0-9A-Za-z])(?:Q(?P<q>[1-4])(?:\s*(?P<y>\d{4}))?|(?P<y2>\d{4})\s*-?\s*Q(?P<q2>[1-4]))"
+      r"(?![0-9A-Za-z])")
 def _quarter(m: Match, ctx: Ctx) -> Value | None:
     """Q3, Q3 2026, 2026 Q3."""
     quarter = int(m["q"] or m["q2"])
