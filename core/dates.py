@@ -8,7 +8,8 @@
 
 Conventions shared by every function:
 
-* ``now`` must be timezone-aware. "Today" is ``now.date()`` in ``now``'s zone,
+* ``now`` must be timezone-aware (a ``zoneinfo`` zone or a fixed offset; pytz
+  zones are not supported). "Today" is ``now.date()`` in ``now``'s zone,
   and a result with a time of day is a ``datetime`` in that zone; every other
   result is a plain ``date``. Nothing here reads the clock.
 * ``prefer`` ("past" / "future") decides what is left open: a date without a
