@@ -4,20 +4,19 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 LOCK := requirements.lock
 STAMP := $(VENV)/installed.lock
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
 
-.PHONY: run test demo bench deps migrate locales extract-messages clean
+.PHONY: run test demo bench deps migrate extract-messages clean
 
-run: deps locales migrate
+run: deps migrate
 	$(PYTHON) bot.py run
 
-test: deps locales
+test: deps
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
-demo: deps locales
+demo: deps
 	$(PYTHON) bot.py demo
 
-bench: deps locales
+bench: deps
 	$(PYTHON) -m bench
 
 migrate: deps
@@ -33,11 +32,6 @@ $(PYTHON):
 	@test -n "$(PY)" || { echo "Python 3.11 is required (python3.11 not found)"; exit 1; }
 	$(PY) -m venv $(VENV)
 
-locales: deps $(MO_FILES)
-
-locales/%.mo: locales/%.po
-	$(VENV)/bin/pybabel compile -i $< -o $@ -l $(word 2,$(subst /, ,$<)) >/dev/null
-
 # For developers: re-extract strings and merge them into the catalogues.
 extract-messages: deps
 	$(VENV)/bin/pybabel extract -F babel.cfg -k t -k N_ -k ngettext:1,2 -o locales/saima.pot \
@@ -45,4 +39,4 @@ extract-messages: deps
 	$(VENV)/bin/pybabel update -i locales/saima.pot -d locales -D saima --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) $(MO_FILES)
+	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo

@@ -23,6 +23,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", N_("What this bot does and the commands you can use")),
     Command("join", N_("Join your team with an invite code")),
     Command("lang", N_("Switch language: /lang zh or /lang en")),
+    Command("cancel", N_("Stop what you are doing")),
     Command("invite", N_("Create an invite link for new members"), admin_only=True),
     Command("start", N_("Start, or open an invite link"), in_menu=False),
 )

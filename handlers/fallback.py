@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import MessageHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from handlers.context import SaimaContext
 
@@ -28,9 +28,16 @@ async def plain_message(update: Update, context: SaimaContext) -> None:
     await update.effective_message.reply_text(text)
 
 
-def handlers() -> list[MessageHandler]:
+async def nothing_to_cancel(update: Update, context: SaimaContext) -> None:
+    """`/cancel` when no conversation is open."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(context.t("There is nothing to cancel."))
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     return [
+        CommandHandler("cancel", nothing_to_cancel, filters=private),
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & ~filters.COMMAND, plain_message),
     ]

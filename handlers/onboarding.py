@@ -1,4 +1,4 @@
-"""Joining a team: the invite link (`/start <code>`) or `/join <code>`, and `/start` on its own.
+"""Joining a team: the invite link (`/start <code>`), `/join <code>`, or `/join` and then the code.
 
 A newcomer with a valid code is welcomed by name into the team, in the team's language (Chinese by
 default). A wrong, expired or used-up code gets a polite, specific refusal, and nothing is stored.
@@ -6,11 +6,12 @@ default). A wrong, expired or used-up code gets a polite, specific refusal, and 
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import Update, User
-from telegram.ext import CommandHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from core.invites import InviteVerdict, looks_like_invite_code
 from handlers.commands import publish_chat_menu
@@ -47,18 +48,38 @@ async def start(update: Update, context: SaimaContext) -> None:
     )
 
 
-async def join(update: Update, context: SaimaContext) -> None:
-    """`/join <code>`: asks for the code when it is missing."""
-    assert update.effective_user is not None and update.effective_message is not None
+class JoinStep(enum.StrEnum):
+    AWAITING_CODE = "awaiting_code"
+
+
+async def join(update: Update, context: SaimaContext) -> JoinStep | int:
+    """`/join <code>` joins at once; `/join` alone asks for the code."""
+    assert update.effective_message is not None
     if not context.args:
         await update.effective_message.reply_text(
-            context.t("Please send /join followed by your invite code, for example: /join Ab3dE9kQ2x")
+            context.t("Please send your invite code (for example Ab3dE9kQ2x), or /cancel to stop.")
         )
-        return
+        return JoinStep.AWAITING_CODE
     await _join(update, context, context.args[0])
+    return ConversationHandler.END
 
 
-async def _join(update: Update, context: SaimaContext, code: str) -> None:
+async def code_typed(update: Update, context: SaimaContext) -> JoinStep | int:
+    """The code typed after `/join`: joins, or explains what is wrong and waits for another try."""
+    assert update.effective_message is not None and update.effective_message.text is not None
+    joined = await _join(update, context, update.effective_message.text.strip())
+    return ConversationHandler.END if joined else JoinStep.AWAITING_CODE
+
+
+async def cancel(update: Update, context: SaimaContext) -> int:
+    """`/cancel`: stops waiting for a code."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(context.t("Cancelled. Send /join when you have your invite code."))
+    return ConversationHandler.END
+
+
+async def _join(update: Update, context: SaimaContext, code: str) -> bool:
+    """Joins with `code` and replies; False when the code was refused."""
     user = update.effective_user
     message = update.effective_message
     assert user is not None and message is not None
@@ -66,7 +87,7 @@ async def _join(update: Update, context: SaimaContext, code: str) -> None:
     if not looks_like_invite_code(code):
         await message.reply_text(t("That is not an invite code. An invite code is letters and digits, "
                                    "like Ab3dE9kQ2x; please copy it again from your invitation."))
-        return
+        return False
     now = context.now()
     with context.db.session() as session:
         result = onboarding.join_with_code(
@@ -78,16 +99,17 @@ async def _join(update: Update, context: SaimaContext, code: str) -> None:
             team_name, role, lang = team.name, member.role, member.language.value
     if result.verdict is not InviteVerdict.VALID:
         await message.reply_text(_refusal(t, result.verdict, result.expired_at, context))
-        return
+        return False
     if context.user_data is not None:
         context.user_data[TEAM_KEY] = member.team_id
     t = translator(lang)
     if result.outcome is onboarding.JoinOutcome.ALREADY_MEMBER:
         await message.reply_text(t("You are already a member of {team}. Send /help to see what you can do.")
                                  .format(team=team_name))
-        return
+        return True
     await message.reply_text(_welcome(t, user, team_name, role))
     await publish_chat_menu(context.bot, user.id, role, lang)
+    return True
 
 
 async def _activate_pending_admin(update: Update, context: SaimaContext, user: User) -> Member | None:
@@ -143,11 +165,19 @@ async def private_chat_please(update: Update, context: SaimaContext) -> None:
     )
 
 
-def handlers() -> list[CommandHandler]:
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
+    joining = ConversationHandler(
+        entry_points=[CommandHandler("join", join, filters=private)],
+        states={JoinStep.AWAITING_CODE: [MessageHandler(private & filters.TEXT & ~filters.COMMAND, code_typed)]},
+        fallbacks=[CommandHandler("cancel", cancel, filters=private)],
+        name="join",
+        persistent=True,
+        allow_reentry=True,
+    )
     return [
         CommandHandler("start", start, filters=private),
-        CommandHandler("join", join, filters=private),
+        joining,
         CommandHandler(["start", "join"], private_chat_please, filters=~private),
     ]
 

@@ -1,12 +1,14 @@
 """Loads the gettext catalogues (`locales/<lang>/LC_MESSAGES/saima.mo`) and hands out translators.
 
 Message ids are English; `zh_CN` is the default catalogue and must translate every id, `en` carries
-the plural forms. `make` compiles the .po files (Babel's pybabel) before running or testing.
+the plural forms. A catalogue whose .mo is missing or older than its .po is compiled (with Babel) on
+first use, so a fresh clone needs no build step; `make extract-messages` refreshes the .po files.
 """
 
 from __future__ import annotations
 
 import gettext
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,8 +47,25 @@ def normalise_language(code: str | None, default: str = DEFAULT_LANGUAGE) -> str
 @lru_cache(maxsize=None)
 def translator(lang: str) -> Translator:
     lang = normalise_language(lang)
+    _compile_if_stale(_CATALOGUE[lang])
     translations = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[_CATALOGUE[lang]])
     return Translator(lang, translations)
+
+
+def _compile_if_stale(catalogue: str) -> None:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    folder = LOCALE_DIR / catalogue / "LC_MESSAGES"
+    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        return
+    with po.open("rb") as source:
+        compiled = read_po(source, locale=catalogue)
+    partial = mo.with_suffix(f".mo.{os.getpid()}")
+    with partial.open("wb") as target:
+        write_mo(target, compiled)
+    partial.replace(mo)  # atomic, in case two processes compile at once
 
 
 def N_(message: str) -> str:

@@ -1,0 +1,53 @@
+"""End-to-end fixtures: the emulator in a background thread, and Saima's real Application polling it
+over HTTP with a database on each backend and a fixed clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from config import Config
+from core.clock import ManualClock
+from emulator import ControlClient, EmulatorThread
+from emulator.harness import RunningBot, config_for
+from storage import onboarding
+from storage.db import Database
+
+ADMIN_ID = 900001
+BOT_USERNAME = "saima_test_bot"
+
+
+@pytest.fixture(scope="session")
+def emulator_thread() -> Iterator[EmulatorThread]:
+    with EmulatorThread(bot_username=BOT_USERNAME) as emulator:
+        yield emulator
+
+
+@dataclass
+class Saima:
+    """The bot under test and what a test needs around it."""
+
+    running: RunningBot
+    control: ControlClient
+    db: Database
+    clock: ManualClock
+    config: Config
+    team_id: int
+    invite_code: str
+
+
+@pytest.fixture
+async def saima(emulator_thread: EmulatorThread, db: Database, clock: ManualClock) -> AsyncIterator[Saima]:
+    """Saima running against a freshly reset emulator, with one team created from the command line."""
+    config = config_for(emulator_thread.base_url)
+    async with ControlClient(emulator_thread.control_url) as control:
+        await control.reset()
+    with db.session() as session:
+        new = onboarding.create_team(session, name="省政府党组", admin_telegram_id=ADMIN_ID, group_chat_id=None,
+                                     config=config, now=clock.now())
+        team_id, code = new.team.id, new.invite.code
+    running = RunningBot(config, db, clock, control_url=emulator_thread.control_url)
+    async with running:
+        yield Saima(running, running.control, db, clock, config, team_id, code)

@@ -1,0 +1,170 @@
+"""A newcomer joins by invite link or /join, in Chinese by default; strangers are refused politely."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from storage.models import AuditEntry, Member, MemberStatus, PersistedState, Role
+from tests.e2e.conftest import ADMIN_ID, BOT_USERNAME, Saima
+
+
+def _count(saima: Saima, model: type) -> int:
+    with saima.db.session() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+async def test_a_member_who_opens_the_invite_link_is_welcomed_by_name_in_chinese(saima: Saima) -> None:
+    zhang = saima.control.user(1001, "张三", language_code="en")
+    reply = await zhang.send(f"/start {saima.invite_code}")
+    assert reply.text == "欢迎 张三！您已作为成员加入「省政府党组」。发送 /help 查看可用功能。"
+    with saima.db.session() as session:
+        member = session.scalar(select(Member).where(Member.telegram_user_id == 1001))
+        assert member is not None and member.status is MemberStatus.ACTIVE and member.role is Role.MEMBER
+
+
+async def test_join_with_a_code_works_like_the_link(saima: Saima) -> None:
+    li = saima.control.user(1002, "李", last_name="四")
+    reply = await li.send(f"/join {saima.invite_code}")
+    assert "欢迎 李 四" in reply.text and "省政府党组" in reply.text
+    again = await li.send(f"/join {saima.invite_code}")
+    assert again.text == "您已是「省政府党组」的成员。发送 /help 查看可用功能。"
+
+
+async def test_join_without_a_code_asks_for_it_and_takes_the_next_message(saima: Saima) -> None:
+    wang = saima.control.user(1003, "王五")
+    assert (await wang.send("/join")).text == "请发送邀请码（例如 Ab3dE9kQ2x），或发送 /cancel 取消。"
+    assert (await wang.send("WrongCode1")).text.startswith("邀请码无效")
+    assert "欢迎 王五" in (await wang.send(saima.invite_code)).text
+    assert (await wang.send("hello")).text == "没有看懂这条消息。发送 /help 查看可用功能。"  # conversation over
+
+
+async def test_cancel_stops_waiting_for_a_code(saima: Saima) -> None:
+    wang = saima.control.user(1003, "王五")
+    await wang.send("/join")
+    assert (await wang.send("/cancel")).text == "已取消。拿到邀请码后再发送 /join。"
+    assert (await wang.send(saima.invite_code)).text.startswith("如需加入班子")  # no longer taken as a code
+    assert (await wang.send("/cancel")).text == "当前没有可取消的操作。"
+
+
+async def test_wrong_expired_and_malformed_codes_get_specific_refusals_and_store_nothing(saima: Saima) -> None:
+    before = (_count(saima, Member), _count(saima, AuditEntry), _count(saima, PersistedState))
+    stranger = saima.control.user(2001, "赵六")
+    assert (await stranger.send("/start NoSuchCode9")).text == "邀请码无效。请核对收到的链接，或请办公室重新发送。"
+    assert (await stranger.send("/join 邀请码")).text.startswith("这不是有效的邀请码格式")
+    saima.clock.advance(timedelta(days=15))
+    expired = await stranger.send(f"/join {saima.invite_code}")
+    expiry_day = (saima.clock.now() - timedelta(days=1)).date()  # created 15 days ago, valid for 14
+    assert expired.text == f"该邀请已于 {expiry_day.isoformat()} 过期，请联系办公室获取新链接。"
+    assert (_count(saima, Member), _count(saima, AuditEntry), _count(saima, PersistedState)) == before
+
+
+async def test_a_stranger_without_an_invite_is_told_how_to_join(saima: Saima) -> None:
+    stranger = saima.control.user(2002, "Tom", language_code="en")
+    reply = await stranger.send("/start")
+    assert reply.text.startswith("Saima keeps a leadership team's yearly duties")
+    assert "/join" in reply.text
+    chinese = saima.control.user(2003, "钱七", language_code="zh-hans")
+    assert (await chinese.send("你好")).text == "如需加入班子，请打开办公室发给您的邀请链接，或发送 /join 加邀请码。"
+    assert _count(saima, PersistedState) == 0
+
+
+async def test_the_admin_named_at_creation_becomes_owner_on_first_start(saima: Saima) -> None:
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    reply = await admin.send("/start")
+    assert reply.text == "欢迎 李主任！您已作为负责人加入「省政府党组」。发送 /help 查看可用功能。"
+    assert (await admin.send("/start")).text.startswith("欢迎回来，李主任")
+
+
+async def test_lang_switches_a_member_to_english_and_back(saima: Saima) -> None:
+    zhang = saima.control.user(1001, "张三")
+    await zhang.send(f"/start {saima.invite_code}")
+    assert (await zhang.send("/lang en")).text == "Language set to English. Send /lang zh to switch back to Chinese."
+    help_text = (await zhang.send("/help")).text
+    assert help_text.startswith("Saima (赛马) keeps your team's yearly duties visible")
+    assert (await zhang.send("/lang zh")).text == "已切换为中文。发送 /lang en 可切换为英文。"
+    assert (await zhang.send("/help")).text.startswith("赛马助手")
+
+
+async def test_lang_buttons_switch_the_language(saima: Saima) -> None:
+    zhang = saima.control.user(1001, "张三")
+    await zhang.send(f"/start {saima.invite_code}")
+    menu = await zhang.send("/lang")
+    assert menu.text == "请选择语言：" and menu.labels == ["中文", "English"]
+    edited = await zhang.press(menu, "English")
+    assert edited.text.startswith("Language set to English")
+    with saima.db.session() as session:
+        assert session.scalar(select(Member.language).where(Member.telegram_user_id == 1001)).value == "en"
+
+
+async def test_an_unknown_language_is_refused_and_nothing_changes(saima: Saima) -> None:
+    zhang = saima.control.user(1001, "张三")
+    await zhang.send(f"/start {saima.invite_code}")
+    reply = await zhang.send("/lang fr")
+    assert reply.text == "不支持语言“fr”。发送 /lang zh 使用中文，/lang en 使用英文。"
+    assert (await zhang.send("/help")).text.startswith("赛马助手")
+
+
+async def test_help_lists_the_commands_of_the_users_role(saima: Saima) -> None:
+    member = saima.control.user(1001, "张三")
+    await member.send(f"/start {saima.invite_code}")
+    member_help = (await member.send("/help")).text
+    assert "/lang" in member_help and "/invite" not in member_help
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    admin_help = (await admin.send("/help")).text
+    assert "/invite — 生成新成员邀请链接" in admin_help
+    assert "身份：负责人" in admin_help
+
+
+async def test_an_admin_makes_a_single_use_invite_that_lets_in_one_person(saima: Saima) -> None:
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    reply = await admin.send("/invite once")
+    link = reply.text.splitlines()[-1]
+    assert reply.text.startswith("「省政府党组」一次性邀请链接，有效期至")
+    assert link.startswith(f"https://t.me/{BOT_USERNAME}?start=")
+    code = link.rsplit("=", 1)[1]
+    assert "欢迎" in (await saima.control.user(1005, "孙八").send(f"/start {code}")).text
+    assert (await saima.control.user(1006, "周九").send(f"/start {code}")).text.startswith("该邀请已被使用")
+
+
+async def test_a_member_cannot_make_invites(saima: Saima) -> None:
+    zhang = saima.control.user(1001, "张三")
+    await zhang.send(f"/start {saima.invite_code}")
+    assert (await zhang.send("/invite")).text == "此功能仅限办公室（管理员）使用。"
+
+
+async def test_the_command_menu_exists_in_both_languages_and_follows_lang(saima: Saima) -> None:
+    async def menu(user_id: int, language_code: str) -> list[tuple[str, str]]:
+        found = await saima.control.commands(chat_id=user_id, user_id=user_id, language_code=language_code)
+        return [(c["command"], c["description"]) for c in found["effective"]]
+
+    assert await menu(3001, "zh-hans") == [("help", "功能介绍和可用命令"), ("join", "用邀请码加入班子"),
+                                           ("lang", "切换语言：/lang zh 或 /lang en"), ("cancel", "取消当前操作")]
+    assert await menu(3001, "ru") == await menu(3001, "zh-hans")  # Chinese is the default
+    assert [c for c, _ in await menu(3002, "en")] == ["help", "join", "lang", "cancel"]
+    assert (await menu(3002, "en"))[0][1] == "What this bot does and the commands you can use"
+
+    zhang = saima.control.user(1001, "张三", language_code="zh-hans")
+    await zhang.send(f"/start {saima.invite_code}")
+    await zhang.send("/lang en")
+    assert (await menu(1001, "zh-hans"))[0] == ("help", "What this bot does and the commands you can use")
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    assert ("invite", "生成新成员邀请链接") in await menu(ADMIN_ID, "zh-hans")
+
+
+async def test_in_a_group_joining_is_pointed_to_a_private_chat(saima: Saima) -> None:
+    zhang = saima.control.user(1001, "张三")
+    group = saima.control.group(-100500, "班子群")
+    await group.add_bot(zhang)
+    reply = await zhang.send(f"/join {saima.invite_code}", chat=group)
+    assert reply.text == f"请私聊我完成加入：https://t.me/{BOT_USERNAME}"
+
+
+async def test_an_unknown_command_points_to_help(saima: Saima) -> None:
+    zhang = saima.control.user(1001, "张三")
+    await zhang.send(f"/start {saima.invite_code}")
+    assert (await zhang.send("/frobnicate")).text == "没有这个命令。发送 /help 查看可用命令。"

@@ -1,0 +1,107 @@
+"""A bot killed with SIGKILL in the middle of a conversation carries on at the same step.
+
+The bot runs as a real process (`python bot.py run`) against the emulator; conversation state is
+written through to the database, so the replacement process finds it there.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from config import Config
+from emulator import ControlClient, EmulatorThread
+from emulator.harness import TEST_TOKEN
+from storage import onboarding
+from storage.db import Database
+from storage.models import PersistedState
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def subprocess_database_url(url: str, schema: str | None) -> str:
+    return url if schema is None else f"{url}?options=-csearch_path%3D{schema}"
+
+
+class BotProcess:
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "bot.py"), "run"], env=env, cwd=cwd,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        if self.process.stderr:
+            self.process.stderr.close()
+
+
+@pytest.fixture
+def bot_env(emulator_thread: EmulatorThread, database_url: tuple[str, str | None], tmp_path: Path) -> dict[str, str]:
+    url, schema = database_url
+    return {**os.environ, "BOT_TOKEN": TEST_TOKEN, "BOT_API_BASE_URL": emulator_thread.base_url,
+            "DATABASE_URL": subprocess_database_url(url, schema), "SAIMA_CONFIG": str(tmp_path / "absent.toml")}
+
+
+@pytest.fixture
+def processes(bot_env: dict[str, str], tmp_path: Path) -> Iterator[list[BotProcess]]:
+    started: list[BotProcess] = []
+    yield started
+    for process in started:
+        process.stop()
+
+
+def wait_for_conversation_row(db: Database, name: str, deadline_seconds: float = 10) -> object:
+    """The row appears once PTB reports the new state; polled with a deadline, not a fixed sleep."""
+    deadline = time.monotonic() + deadline_seconds
+    while time.monotonic() < deadline:
+        with db.session() as session:
+            state = session.scalar(select(PersistedState.data).where(PersistedState.scope == f"conversation:{name}"))
+        if state is not None:
+            return state
+        time.sleep(0.01)
+    raise AssertionError(f"conversation {name!r} was not persisted within {deadline_seconds} s")
+
+
+async def test_a_member_mid_join_continues_after_the_bot_is_killed(
+    emulator_thread: EmulatorThread, db: Database, bot_env: dict[str, str], processes: list[BotProcess],
+    tmp_path: Path,
+) -> None:
+    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
+        await control.reset()
+        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
+        with db.session() as session:
+            code = onboarding.create_team(session, name="市政府党组", admin_telegram_id=1, group_chat_id=None,
+                                          config=Config(), now=datetime.now(timezone.utc)).invite.code
+        wang = control.user(1003, "王五")
+
+        processes.append(BotProcess(bot_env, tmp_path))
+        asked = await wang.send("/join")
+        assert asked.text == "请发送邀请码（例如 Ab3dE9kQ2x），或发送 /cancel 取消。"
+        assert wait_for_conversation_row(db, "join") == "awaiting_code"
+
+        processes[0].kill()
+        processes.append(BotProcess(bot_env, tmp_path))
+
+        welcome = await wang.send(code)
+        assert welcome.text == "欢迎 王五！您已作为成员加入「市政府党组」。发送 /help 查看可用功能。"
+        sent_by_bot = [m.text for m in await wang.bot_messages()]
+        assert sent_by_bot.count(asked.text) == 1  # the question was not asked again after the restart

@@ -1,0 +1,85 @@
+"""The command line: creating a team prints its invite; running without a token explains how to get one."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from emulator import EmulatorThread
+from emulator.harness import TEST_TOKEN
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "bot.py"), *args], env=env, cwd=cwd, capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[EmulatorThread]:
+    with EmulatorThread(bot_username="saima_cli_bot") as running:
+        yield running
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "BOT_API_BASE_URL", "DATABASE_URL")}
+    return {**clean, "SAIMA_CONFIG": str(tmp_path / "config.toml"), "DATABASE_URL": f"sqlite:///{tmp_path}/saima.db"}
+
+
+def test_team_create_prints_one_json_object_with_the_invite(
+    emulator: EmulatorThread, env: dict[str, str], tmp_path: Path
+) -> None:
+    env = {**env, "BOT_TOKEN": TEST_TOKEN, "BOT_API_BASE_URL": emulator.base_url}
+    done = run_cli("team", "create", "省政府党组", "--admin", "123456789", "--group", "-1001", "--json", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    created = json.loads(done.stdout)
+    assert created["team_id"] == 1 and created["name"] == "省政府党组"
+    assert created["invite_link"] == f"https://t.me/saima_cli_bot?start={created['invite_code']}"
+
+    listed = json.loads(run_cli("team", "list", "--json", env=env, cwd=tmp_path).stdout)
+    assert listed == [{"team_id": 1, "name": "省政府党组", "group_chat_id": -1001, "members": 1}]
+
+
+def test_team_create_without_json_is_friendly_text(tmp_path: Path, env: dict[str, str]) -> None:
+    (tmp_path / "config.toml").write_text('[telegram]\nbot_username = "saima_gov_bot"\n', encoding="utf-8")
+    done = run_cli("team", "create", "市政府党组", "--admin", "42", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Team “市政府党组” created (id 1)" in done.stdout
+    assert "https://t.me/saima_gov_bot?start=" in done.stdout and "/join " in done.stdout
+
+
+def test_team_invite_makes_a_single_use_link(tmp_path: Path, env: dict[str, str]) -> None:
+    (tmp_path / "config.toml").write_text('[telegram]\nbot_username = "saima_gov_bot"\n', encoding="utf-8")
+    run_cli("team", "create", "市政府党组", "--admin", "42", env=env, cwd=tmp_path)
+    invite = json.loads(run_cli("team", "invite", "1", "--once", "--json", env=env, cwd=tmp_path).stdout)
+    assert invite["invite_link"].startswith("https://t.me/saima_gov_bot?start=")
+    assert run_cli("team", "invite", "99", env=env, cwd=tmp_path).returncode == 1
+
+
+def test_run_without_a_token_explains_botfather_and_exits_non_zero(tmp_path: Path, env: dict[str, str]) -> None:
+    done = run_cli("run", env=env, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "@BotFather" in done.stderr and "/newbot" in done.stderr
+    assert "config.toml" in done.stderr and "BOT_TOKEN" in done.stderr
+
+
+def test_a_misspelt_setting_stops_start_up_naming_key_and_file(tmp_path: Path, env: dict[str, str]) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[telegram]\ntokne = "1:x"\n', encoding="utf-8")
+    done = run_cli("run", env=env, cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"{config}: unknown key 'telegram.tokne' (did you mean 'telegram.token'?)" in done.stderr
+
+
+def test_db_upgrade_creates_the_database(tmp_path: Path, env: dict[str, str]) -> None:
+    done = run_cli("db", "upgrade", env=env, cwd=tmp_path)
+    assert done.returncode == 0 and "revision 0001" in done.stdout
+    assert (tmp_path / "saima.db").exists()
