@@ -23,6 +23,7 @@ from telegram import Bot, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 import handlers
+from core import dates
 from config import Config, ConfigError, load_config
 from core.clock import Clock, SystemClock
 from handlers.commands import publish_default_menus
@@ -87,6 +88,8 @@ def build_application(config: Config, db: Database, clock: Clock | None = None) 
 
 
 async def _on_start(application: Application) -> None:  # type: ignore[type-arg]
+    # The date parser's first call costs a few hundred ms; pay it off the event loop, not in a reply.
+    application.create_task(asyncio.to_thread(dates.warm_up), name="warm-up date parser")
     await publish_default_menus(application.bot)
 
 

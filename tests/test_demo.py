@@ -1,0 +1,21 @@
+"""`python bot.py demo` plays the scripted onboarding and prints it as a transcript."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_demo_prints_the_onboarding_transcript_and_exits_0(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "bot.py"), "demo"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "李 主任 (500001) › /start" in lines
+    assert any("欢迎 张 明！您已作为成员加入「省政府党组」" in line for line in lines)
+    assert any("Language set to English" in line for line in lines)
+    assert any("邀请码无效" in line for line in lines)
+    assert "Traceback" not in done.stdout + done.stderr
