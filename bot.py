@@ -15,6 +15,7 @@ import asyncio
 import json
 import logging
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -89,7 +90,7 @@ def build_application(config: Config, db: Database, clock: Clock | None = None) 
 
 async def _on_start(application: Application) -> None:  # type: ignore[type-arg]
     # The date parser's first call costs a few hundred ms; pay it off the event loop, not in a reply.
-    application.create_task(asyncio.to_thread(dates.warm_up), name="warm-up date parser")
+    threading.Thread(target=dates.warm_up, name="warm-up date parser", daemon=True).start()
     await publish_default_menus(application.bot)
 
 
