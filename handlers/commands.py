@@ -8,7 +8,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from telegram.error import TelegramError
 
 from locales import N_, SUPPORTED, translator
-from storage.models import Role
+from core.domain import Role
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from telegram.ext import CommandHandler
 from handlers.commands import for_role
 from handlers.context import SaimaContext
 from locales import Translator
-from storage.models import Role
+from core.domain import Role
 
 
 def role_name(t: Translator, role: Role) -> str:

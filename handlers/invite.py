@@ -11,7 +11,7 @@ from telegram.ext import CommandHandler
 from handlers.access import admins_only
 from handlers.context import SaimaContext
 from storage import audit, invites
-from storage.models import Role
+from core.domain import Role
 
 
 def invite_link(bot_username: str, code: str) -> str:

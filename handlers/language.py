@@ -9,7 +9,7 @@ from handlers.commands import publish_chat_menu
 from handlers.context import LANGUAGE_KEY, SaimaContext
 from locales import SUPPORTED, translator
 from storage import audit, members
-from storage.models import Language
+from core.domain import Language
 
 CALLBACK_PREFIX = "lang:"
 _ALIASES = {"zh": "zh", "cn": "zh", "中文": "zh", "chinese": "zh", "en": "en", "english": "en", "英文": "en"}

@@ -19,7 +19,8 @@ from handlers.context import TEAM_KEY, SaimaContext
 from handlers.help import role_name
 from locales import Translator, translator
 from storage import onboarding
-from storage.models import Member, Role
+from core.domain import Role
+from storage.models import Member
 
 
 async def start(update: Update, context: SaimaContext) -> None:
