@@ -16,11 +16,13 @@ class Command:
     name: str
     description: str  # a message id, translated when shown
     admin_only: bool = False
+    members_only: bool = False
     in_menu: bool = True
 
 
 COMMANDS: tuple[Command, ...] = (
     Command("help", N_("What this bot does and the commands you can use")),
+    Command("study", N_("Log a study session"), members_only=True),
     Command("join", N_("Join your team with an invite code")),
     Command("lang", N_("Switch language: /lang zh or /lang en")),
     Command("cancel", N_("Stop what you are doing")),
@@ -30,9 +32,9 @@ COMMANDS: tuple[Command, ...] = (
 
 
 def for_role(role: Role | None) -> list[Command]:
-    """Commands a user may use: strangers and members see member commands, admins see all."""
+    """Commands a user may use: strangers see how to join, members their commands, admins all."""
     may_admin = role is not None and role.is_admin
-    return [c for c in COMMANDS if may_admin or not c.admin_only]
+    return [c for c in COMMANDS if (may_admin or not c.admin_only) and (role is not None or not c.members_only)]
 
 
 def menu(role: Role | None, lang: str) -> list[BotCommand]:
@@ -41,10 +43,13 @@ def menu(role: Role | None, lang: str) -> list[BotCommand]:
 
 
 async def publish_default_menus(bot: Bot) -> None:
-    """The menu everyone sees: Chinese by default, English for English-language Telegram apps."""
-    await bot.set_my_commands(menu(Role.MEMBER, "zh"), scope=BotCommandScopeDefault())
+    """The menu before joining: Chinese by default, English for English-language Telegram apps.
+
+    Members get their own menu (their role's commands, in their language) when they join.
+    """
+    await bot.set_my_commands(menu(None, "zh"), scope=BotCommandScopeDefault())
     for lang in SUPPORTED:
-        await bot.set_my_commands(menu(Role.MEMBER, lang), scope=BotCommandScopeDefault(), language_code=lang)
+        await bot.set_my_commands(menu(None, lang), scope=BotCommandScopeDefault(), language_code=lang)
 
 
 async def publish_chat_menu(bot: Bot, chat_id: int, role: Role, lang: str) -> None:

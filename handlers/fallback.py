@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from handlers.context import SaimaContext
 
@@ -34,9 +34,16 @@ async def nothing_to_cancel(update: Update, context: SaimaContext) -> None:
     await update.effective_message.reply_text(context.t("There is nothing to cancel."))
 
 
+async def stale_button(update: Update, context: SaimaContext) -> None:
+    """A button whose conversation is over (or forged data): says so, changes nothing."""
+    assert update.callback_query is not None
+    await update.callback_query.answer(context.t("This button is not valid any more."), show_alert=True)
+
+
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     return [
+        CallbackQueryHandler(stale_button),
         CommandHandler("cancel", nothing_to_cancel, filters=private),
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & ~filters.COMMAND, plain_message),

@@ -72,6 +72,12 @@ async def code_typed(update: Update, context: SaimaContext) -> JoinStep | int:
     return ConversationHandler.END if joined else JoinStep.AWAITING_CODE
 
 
+async def other_command(update: Update, context: SaimaContext) -> int:
+    """Another command while a code is awaited: stop waiting, and let that command run as usual."""
+    context.application.create_task(context.application.process_update(update), update=update)
+    return ConversationHandler.END
+
+
 async def cancel(update: Update, context: SaimaContext) -> int:
     """`/cancel`: stops waiting for a code."""
     assert update.effective_message is not None
@@ -171,7 +177,7 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     joining = ConversationHandler(
         entry_points=[CommandHandler("join", join, filters=private)],
         states={JoinStep.AWAITING_CODE: [MessageHandler(private & filters.TEXT & ~filters.COMMAND, code_typed)]},
-        fallbacks=[CommandHandler("cancel", cancel, filters=private)],
+        fallbacks=[CommandHandler("cancel", cancel, filters=private), MessageHandler(filters.COMMAND, other_command)],
         name="join",
         persistent=True,
         allow_reentry=True,

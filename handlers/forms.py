@@ -1,0 +1,467 @@
+"""The shape every log takes: one message with everything, or a guided conversation, then Confirm.
+
+A member types `/study 昨天下午 集体学习 2小时 优化营商环境条例` and sees a draft in words with
+Confirm / Edit / Cancel; what the message did not say is asked for step by step (buttons where the
+choice is closed). Nothing is stored before Confirm. Each kind of log is a `Form` in its own module
+(log_study.py, log_trip.py, log_proposal.py); this module runs them all as one persistent
+conversation, so starting a new log replaces the draft in progress and `/cancel` works everywhere.
+
+The draft lives in user_data (written through to the database), so a restart loses nothing. Every
+card carries a fresh nonce in its buttons: a press on an old card, or forged callback data, changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import secrets
+import typing
+import warnings
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.warnings import PTBUserWarning
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from handlers.context import SaimaContext
+from locales import Translator
+from storage.models import Member
+
+FORM_KEY = "form"
+CALLBACK_PREFIX = "f:"
+D = TypeVar("D")
+
+
+class FormStep(enum.StrEnum):
+    ASKING = "asking"  # waiting for one field's answer
+    CONFIRMING = "confirming"  # the draft card with Confirm / Edit / Cancel is shown
+    CHOOSING_FIELD = "choosing_field"  # Edit was pressed: which field?
+    DUPLICATE = "duplicate"  # it looks logged already: keep both, or cancel?
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str  # message id
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str  # message id, on the Edit buttons
+    prompt: str  # message id, the question
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """An answer that cannot be used, and the specific reason (already translated)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class FormContext:
+    now: datetime
+    today: date
+    lang: str
+    t: Translator
+    member: Member
+
+
+class Form(ABC, Generic[D]):
+    """One kind of log: how to read it, check it, show it and store it."""
+
+    kind: str  # short id used in callback data and user_data, e.g. "study"
+    command: str
+    draft_type: type[D]
+    fields: tuple[Field, ...]
+
+    @abstractmethod
+    def parse_message(self, text: str, ctx: FormContext) -> D: ...
+
+    @abstractmethod
+    def read_field(self, name: str, text: str, draft: D, ctx: FormContext) -> D | Rejected: ...
+
+    @abstractmethod
+    def problems(self, draft: D, ctx: FormContext) -> tuple[D, list[str]]:
+        """The draft with bad fields cleared, and why each was bad (translated)."""
+
+    @abstractmethod
+    def missing(self, draft: D) -> list[str]: ...
+
+    @abstractmethod
+    def card(self, draft: D, ctx: FormContext) -> str:
+        """The draft in words, as the member will confirm it."""
+
+    @abstractmethod
+    def is_duplicate(self, session: Session, draft: D, ctx: FormContext) -> bool: ...
+
+    @abstractmethod
+    def save(self, session: Session, draft: D, ctx: FormContext) -> str:
+        """Stores the confirmed draft; returns the line shown under the saved card (translated)."""
+
+    def choose(self, name: str, value: str, draft: D, ctx: FormContext) -> D | Rejected:
+        """A button for a closed choice was pressed; by default the same as typing its value."""
+        return self.read_field(name, value, draft, ctx)
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    # --- the draft in user_data (JSON-like; the persistence codec keeps dates and Decimals) ---
+
+    def dump(self, draft: D) -> dict[str, Any]:
+        return {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in dataclasses.asdict(draft).items()}  # type: ignore[call-overload]
+
+    def load(self, data: dict[str, Any]) -> D:
+        hints = typing.get_type_hints(self.draft_type)
+        return self.draft_type(**{k: _restore(hints[k], v) for k, v in data.items() if k in hints})
+
+
+def _restore(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    for candidate in typing.get_args(hint) or (hint,):
+        if isinstance(candidate, type) and issubclass(candidate, enum.Enum):
+            return candidate(value)
+        if candidate is Decimal and not isinstance(value, Decimal):
+            return Decimal(str(value))
+    return value
+
+
+# --- the conversation ----------------------------------------------------------------------------
+
+_FORMS: dict[str, Form[Any]] = {}
+
+
+def register_form(form: Form[Any]) -> None:
+    _FORMS[form.kind] = form
+
+
+def forms_by_command() -> dict[str, Form[Any]]:
+    return {form.command: form for form in _FORMS.values()}
+
+
+def _form_context(context: SaimaContext, member: Member) -> FormContext:
+    now = context.now()
+    return FormContext(now=now.astimezone(ZoneInfo(member.team.timezone)),
+                       today=now.astimezone(ZoneInfo(member.team.timezone)).date(),
+                       lang=member.language.value, t=context.t, member=member)
+
+
+def _state(context: SaimaContext) -> dict[str, Any] | None:
+    return context.user_data.get(FORM_KEY) if context.user_data is not None else None
+
+
+async def start(update: Update, context: SaimaContext) -> FormStep | int:
+    """`/<kind> …`: reads what the message says, then asks for the rest or shows the draft."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    member = context.member()
+    if member is None:
+        await message.reply_text(context.t("This is for members of a team. Open the invite link "
+                                           "from your team's office, or send /join <code>."))
+        return ConversationHandler.END
+    command, _, rest = message.text.partition(" ")
+    form = forms_by_command()[command.lstrip("/").split("@")[0].lower()]
+    ctx = _form_context(context, member)
+    notes = [context.t("The unfinished draft before this one was discarded.")] if _state(context) else []
+    draft = form.parse_message(rest.strip(), ctx) if rest.strip() else form.draft_type()
+    context.user_data[FORM_KEY] = {"kind": form.kind, "draft": form.dump(draft), "asking": None,  # type: ignore[index]
+                                   "editing": False, "nonce": _nonce()}
+    return await _advance(message, context, form, draft, ctx, notes)
+
+
+async def _advance(message: Message, context: SaimaContext, form: Form[Any], draft: Any, ctx: FormContext,
+                   notes: list[str]) -> FormStep:
+    """Reports problems, then asks the first missing field or shows the card."""
+    draft, problems = form.problems(draft, ctx)
+    state = _state(context)
+    assert state is not None
+    state["draft"] = form.dump(draft)
+    missing = form.missing(draft)
+    if missing:
+        return await _ask(message, context, form, missing[0], notes + problems, editing=False)
+    return await _show_card(message, context, form, draft, ctx, notes + problems)
+
+
+async def _ask(message: Message, context: SaimaContext, form: Form[Any], name: str, notes: list[str], *,
+               editing: bool) -> FormStep:
+    state = _state(context)
+    assert state is not None
+    state.update(asking=name, editing=editing)
+    field = form.field(name)
+    t = context.t
+    text = "\n".join([*notes, t(field.prompt)]) if notes else t(field.prompt)
+    keyboard = None
+    if field.choices:
+        buttons = [InlineKeyboardButton(t(c.label), callback_data=_data(state, "ch", c.value)) for c in field.choices]
+        keyboard = InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    await message.reply_text(text + "\n" + t("(/cancel to stop)"), reply_markup=keyboard)
+    return FormStep.ASKING
+
+
+async def _show_card(message: Message, context: SaimaContext, form: Form[Any], draft: Any, ctx: FormContext,
+                     notes: list[str]) -> FormStep:
+    state = _state(context)
+    assert state is not None
+    state.update(asking=None, editing=False, nonce=_nonce())  # a new card: old cards' buttons go stale
+    t = context.t
+    keyboard = InlineKeyboardMarkup([[
+        InlineKeyboardButton(t("Confirm"), callback_data=_data(state, "ok")),
+        InlineKeyboardButton(t("Edit"), callback_data=_data(state, "ed")),
+        InlineKeyboardButton(t("Cancel"), callback_data=_data(state, "no")),
+    ]])
+    body = "\n".join([*notes, form.card(draft, ctx), "", t("Is this right?")])
+    await message.reply_text(body, reply_markup=keyboard)
+    return FormStep.CONFIRMING
+
+
+async def answer_text(update: Update, context: SaimaContext) -> FormStep | int:
+    """A typed answer to the current question: taken, or refused with the reason and asked again."""
+    message = update.effective_message
+    state = _state(context)
+    member = context.member()
+    assert message is not None and message.text is not None
+    if state is None or member is None or state.get("asking") is None:
+        return await _lost(message, context)
+    form = _FORMS[state["kind"]]
+    ctx = _form_context(context, member)
+    draft = form.load(state["draft"])
+    result = form.read_field(state["asking"], message.text.strip(), draft, ctx)
+    return await _after_answer(message, context, form, draft, result, ctx)
+
+
+async def answer_choice(update: Update, context: SaimaContext) -> FormStep:
+    """A button for a closed choice (e.g. the kind of study)."""
+    query = update.callback_query
+    state = _state(context)
+    member = context.member()
+    assert query is not None and query.data is not None
+    action = _parse(query.data, state)
+    if action is None or action[0] != "ch" or state is None or member is None or state.get("asking") is None:
+        await query.answer(context.t("This button is not valid any more."), show_alert=True)
+        return FormStep.ASKING
+    await query.answer()
+    form = _FORMS[state["kind"]]
+    ctx = _form_context(context, member)
+    draft = form.load(state["draft"])
+    if not any(c.value == action[1] for c in form.field(state["asking"]).choices):
+        await query.answer(context.t("This button is not valid any more."), show_alert=True)
+        return FormStep.ASKING
+    await query.edit_message_reply_markup(reply_markup=None)
+    assert query.message is not None
+    result = form.choose(state["asking"], action[1], draft, ctx)
+    return await _after_answer(query.message, context, form, draft, result, ctx)  # type: ignore[arg-type]
+
+
+async def _after_answer(message: Message, context: SaimaContext, form: Form[Any], draft: Any,
+                        result: Any, ctx: FormContext) -> FormStep:
+    state = _state(context)
+    assert state is not None
+    if isinstance(result, Rejected):
+        return await _ask(message, context, form, state["asking"], [result.reason], editing=state["editing"])
+    state["draft"] = form.dump(result)
+    if state["editing"]:
+        checked, problems = form.problems(result, ctx)
+        state["draft"] = form.dump(checked)
+        if form.missing(checked):
+            return await _ask(message, context, form, form.missing(checked)[0], problems, editing=True)
+        return await _show_card(message, context, form, checked, ctx, problems)
+    return await _advance(message, context, form, result, ctx, [])
+
+
+async def card_button(update: Update, context: SaimaContext) -> FormStep | int:
+    """Confirm stores the draft; Edit offers the fields; Cancel discards it."""
+    query = update.callback_query
+    state = _state(context)
+    member = context.member()
+    assert query is not None and query.data is not None
+    action = _parse(query.data, state)
+    if action is None or state is None or action[0] not in ("ok", "ed", "no"):
+        await query.answer(context.t("This button is not valid any more."), show_alert=True)
+        return FormStep.CONFIRMING
+    if member is None:
+        await query.answer(context.t("Only your team's members can do this."), show_alert=True)
+        return FormStep.CONFIRMING
+    form = _FORMS[state["kind"]]
+    ctx = _form_context(context, member)
+    draft = form.load(state["draft"])
+    await query.answer()
+    if action[0] == "no":
+        return await _cancelled(update, context)
+    if action[0] == "ed":
+        t = context.t
+        buttons = [InlineKeyboardButton(t(f.label), callback_data=_data(state, "fld", f.name)) for f in form.fields]
+        rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+        rows.append([InlineKeyboardButton(t("Back"), callback_data=_data(state, "back"))])
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+        return FormStep.CHOOSING_FIELD
+    with context.db.session() as session:
+        if form.is_duplicate(session, draft, ctx):
+            duplicate = True
+        else:
+            duplicate = False
+            saved = form.save(session, draft, ctx)
+    if duplicate:
+        t = context.t
+        await query.edit_message_text(
+            form.card(draft, ctx) + "\n\n" + t("This looks like a record you have already logged. Keep both?"),
+            reply_markup=InlineKeyboardMarkup([[
+                InlineKeyboardButton(t("Keep both"), callback_data=_data(state, "keep")),
+                InlineKeyboardButton(t("Cancel"), callback_data=_data(state, "no")),
+            ]]),
+        )
+        return FormStep.DUPLICATE
+    return await _saved(update, context, form.card(draft, ctx), saved)
+
+
+async def duplicate_button(update: Update, context: SaimaContext) -> FormStep | int:
+    """Keep both stores the record anyway; Cancel discards the draft."""
+    query = update.callback_query
+    state = _state(context)
+    member = context.member()
+    assert query is not None and query.data is not None
+    action = _parse(query.data, state)
+    if action is None or state is None or member is None or action[0] not in ("keep", "no"):
+        await query.answer(context.t("This button is not valid any more."), show_alert=True)
+        return FormStep.DUPLICATE
+    await query.answer()
+    if action[0] == "no":
+        return await _cancelled(update, context)
+    form = _FORMS[state["kind"]]
+    ctx = _form_context(context, member)
+    draft = form.load(state["draft"])
+    with context.db.session() as session:
+        saved = form.save(session, draft, ctx)
+    return await _saved(update, context, form.card(draft, ctx), saved)
+
+
+async def field_button(update: Update, context: SaimaContext) -> FormStep:
+    """One of the fields to change was picked (or Back to the card)."""
+    query = update.callback_query
+    state = _state(context)
+    member = context.member()
+    assert query is not None and query.data is not None
+    action = _parse(query.data, state)
+    if action is None or state is None or member is None or action[0] not in ("fld", "back"):
+        await query.answer(context.t("This button is not valid any more."), show_alert=True)
+        return FormStep.CHOOSING_FIELD
+    form = _FORMS[state["kind"]]
+    if action[0] == "fld" and action[1] not in {f.name for f in form.fields}:
+        await query.answer(context.t("This button is not valid any more."), show_alert=True)
+        return FormStep.CHOOSING_FIELD
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    assert query.message is not None
+    if action[0] == "back":
+        ctx = _form_context(context, member)
+        return await _show_card(query.message, context, form, form.load(state["draft"]), ctx, [])  # type: ignore[arg-type]
+    return await _ask(query.message, context, form, action[1], [], editing=True)  # type: ignore[arg-type]
+
+
+async def use_the_buttons(update: Update, context: SaimaContext) -> FormStep | None:
+    """Text while buttons are expected: says so, and changes nothing."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        context.t("Please use the buttons on the draft above, or send /cancel to stop.")
+    )
+    return None
+
+
+async def cancel(update: Update, context: SaimaContext) -> int:
+    """`/cancel`: discards the draft; nothing was stored."""
+    return await _cancelled(update, context)
+
+
+async def _cancelled(update: Update, context: SaimaContext) -> int:
+    if context.user_data is not None:
+        context.user_data.pop(FORM_KEY, None)
+    text = context.t("Cancelled. Nothing was saved.")
+    if update.callback_query is not None:
+        await update.callback_query.edit_message_text(text)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text)
+    return ConversationHandler.END
+
+
+async def _saved(update: Update, context: SaimaContext, card: str, saved_line: str) -> int:
+    if context.user_data is not None:
+        context.user_data.pop(FORM_KEY, None)
+    assert update.callback_query is not None
+    saved = context.t("Saved.")
+    await update.callback_query.edit_message_text(f"✅ {saved}\n{card}\n\n{saved_line}".rstrip())
+    return ConversationHandler.END
+
+
+async def _lost(message: Message, context: SaimaContext) -> int:
+    """The draft is gone (e.g. the member left the team meanwhile): end, rather than guess."""
+    if context.user_data is not None:
+        context.user_data.pop(FORM_KEY, None)
+    await message.reply_text(context.t("That draft is no longer open. Nothing was saved; please start again."))
+    return ConversationHandler.END
+
+
+def _nonce() -> str:
+    return secrets.token_hex(3)
+
+
+def _data(state: dict[str, Any], action: str, argument: str = "") -> str:
+    return f"{CALLBACK_PREFIX}{state['nonce']}:{action}:{argument}"
+
+
+def _parse(data: str, state: dict[str, Any] | None) -> tuple[str, str] | None:
+    """(action, argument) of a press on the current card; None for stale or forged data."""
+    parts = data.split(":", 3)
+    if state is None or len(parts) != 4 or parts[0] + ":" != CALLBACK_PREFIX or parts[1] != state.get("nonce"):
+        return None
+    return parts[2], parts[3]
+
+
+def conversation() -> ConversationHandler[SaimaContext]:  # type: ignore[type-var]
+    private = filters.ChatType.PRIVATE
+    text = private & filters.TEXT & ~filters.COMMAND
+    presses = f"^{CALLBACK_PREFIX}"
+    entry = [CommandHandler(list(forms_by_command()), start, filters=private)]
+    with warnings.catch_warnings():
+        # PTB warns that per_message=False tracks buttons per chat, not per message; that is the
+        # intent here (one draft per member), and each card's nonce rejects presses on old cards.
+        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+        return _conversation(entry, text, presses, private)
+
+
+def _conversation(entry: list[Any], text: Any, presses: str, private: Any) -> ConversationHandler:  # type: ignore[type-arg]
+    return ConversationHandler(
+        entry_points=entry,  # type: ignore[arg-type]
+        states={
+            FormStep.ASKING: [MessageHandler(text, answer_text), CallbackQueryHandler(answer_choice, pattern=presses)],
+            FormStep.CONFIRMING: [CallbackQueryHandler(card_button, pattern=presses), MessageHandler(text, use_the_buttons)],
+            FormStep.CHOOSING_FIELD: [CallbackQueryHandler(field_button, pattern=presses),
+                                      MessageHandler(text, use_the_buttons)],
+            FormStep.DUPLICATE: [CallbackQueryHandler(duplicate_button, pattern=presses),
+                                 MessageHandler(text, use_the_buttons)],
+        },
+        fallbacks=[CommandHandler("cancel", cancel, filters=private)],
+        name="forms",
+        persistent=True,
+        allow_reentry=True,
+    )
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [conversation()]
+

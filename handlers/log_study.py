@@ -1,0 +1,121 @@
+"""`/study`: log a study session in one message, or step by step.
+
+    /study 昨天下午 集体学习 2小时 优化营商环境条例
+    → 学习记录：2026-11-20（星期五）· 集体学习 · 2 小时 · 优化营商环境条例   [确认] [修改] [取消]
+
+Missing pieces are asked in order: date, kind (buttons), hours, topic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy.orm import Session
+
+from core import study
+from core.domain import StudyKind
+from core.study import StudyDraft, StudyProblem
+from handlers.forms import Choice, Field, Form, FormContext, Rejected, register_form
+from locales import N_, Translator
+from reports.words import day_in_words, field_line, hours_in_words
+from storage import study as study_queries
+
+KIND_LABELS = {
+    StudyKind.COLLECTIVE: N_("collective study"),
+    StudyKind.LAW: N_("law study"),
+    StudyKind.THEORY_GROUP: N_("theory study group"),
+    StudyKind.SELF_STUDY: N_("self-study"),
+}
+
+_PROBLEMS = {
+    StudyProblem.IN_FUTURE: N_("A study session can only be logged once it has taken place; the date is in the future."),
+    StudyProblem.TOO_OLD: N_("That date is more than a year back; only this year and last year can be logged."),
+    StudyProblem.HOURS_OUT_OF_RANGE: N_("Hours must be between 0.5 and 24."),
+    StudyProblem.TOPIC_TOO_LONG: N_("The topic is too long (at most 200 characters)."),
+}
+
+
+def kind_label(t: Translator, kind: StudyKind) -> str:
+    return t(KIND_LABELS[kind])
+
+
+class StudyForm(Form[StudyDraft]):
+    kind = "study"
+    command = "study"
+    draft_type = StudyDraft
+    fields = (
+        Field("held_on", N_("Date"), N_("When was the session? (e.g. 昨天下午, 11月18日, last Wednesday)")),
+        Field("kind", N_("Kind"), N_("What kind of study was it?"),
+              choices=tuple(Choice(k.value, label) for k, label in KIND_LABELS.items())),
+        Field("hours", N_("Hours"), N_("How many hours? (e.g. 2, 1.5, 两小时)")),
+        Field("topic", N_("Topic"), N_("What was the topic?")),
+    )
+
+    def parse_message(self, text: str, ctx: FormContext) -> StudyDraft:
+        return study.parse_study(text, now=ctx.now, lang=ctx.lang)
+
+    def read_field(self, name: str, text: str, draft: StudyDraft, ctx: FormContext) -> StudyDraft | Rejected:
+        t = ctx.t
+        if name == "held_on":
+            parsed = study.parse_held_on(text, now=ctx.now, lang=ctx.lang)
+            if parsed is None:
+                return Rejected(t("I could not read “{text}” as a date.").format(text=text[:40]))
+            return _with(draft, held_on=parsed[0], starts_at=parsed[1])
+        if name == "kind":
+            kind = study.parse_kind(text) or next((k for k in StudyKind if k.value == text), None)
+            if kind is None:
+                return Rejected(t("Please choose one of the kinds with the buttons."))
+            return _with(draft, kind=kind)
+        if name == "hours":
+            hours = study.parse_hours(text)
+            if hours is None:
+                return Rejected(t("I could not read “{text}” as a number of hours.").format(text=text[:40]))
+            return _with(draft, hours=hours)
+        topic = text.strip()
+        if not topic:
+            return Rejected(t("Please type the topic."))
+        return _with(draft, topic=topic)
+
+    def problems(self, draft: StudyDraft, ctx: FormContext) -> tuple[StudyDraft, list[str]]:
+        found = study.study_problems(draft, today=ctx.today)
+        return study.without_problems(draft, found), [ctx.t(_PROBLEMS[p]) for p in found]
+
+    def missing(self, draft: StudyDraft) -> list[str]:
+        return study.missing_fields(draft)
+
+    def card(self, draft: StudyDraft, ctx: FormContext) -> str:
+        t = ctx.t
+        assert draft.held_on is not None and draft.kind is not None and draft.hours is not None
+        when = day_in_words(t, draft.held_on)
+        if draft.starts_at is not None:
+            when += " " + draft.starts_at.strftime("%H:%M")
+        counts = study.COUNTS_TOWARDS[draft.kind]
+        lines = [
+            t("Study session"),
+            field_line(t, t("Date"), when),
+            field_line(t, t("Kind"), kind_label(t, draft.kind)),
+            field_line(t, t("Hours"), hours_in_words(t, draft.hours)),
+            field_line(t, t("Topic"), draft.topic or ""),
+        ]
+        if counts is None:
+            lines.append(t("(Self-study is recorded but counts towards no yearly target.)"))
+        return "\n".join(lines)
+
+    def is_duplicate(self, session: Session, draft: StudyDraft, ctx: FormContext) -> bool:
+        assert draft.kind is not None and draft.held_on is not None and draft.topic is not None
+        return study_queries.attended_same(session, member_id=ctx.member.id, kind=draft.kind,
+                                           held_on=draft.held_on, topic=draft.topic)
+
+    def save(self, session: Session, draft: StudyDraft, ctx: FormContext) -> str:
+        assert draft.kind is not None and draft.held_on is not None and draft.hours is not None
+        assert draft.topic is not None
+        study_queries.log_own(session, member=ctx.member, kind=draft.kind, held_on=draft.held_on,
+                              starts_at=draft.starts_at, hours=draft.hours, topic=draft.topic, now=ctx.now)
+        return ctx.t("Send /me to see your progress.")
+
+
+def _with(draft: StudyDraft, **changes: object) -> StudyDraft:
+    return replace(draft, **changes)  # type: ignore[arg-type]
+
+
+register_form(StudyForm())

@@ -1,0 +1,60 @@
+"""Queries about study sessions and attendance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.domain import StudyKind
+from storage import audit
+from storage.models import Member, StudyAttendance, StudySession
+
+
+def log_own(
+    session: Session, *, member: Member, kind: StudyKind, held_on: date, starts_at: datetime | None,
+    hours: Decimal, topic: str, now: datetime,
+) -> StudySession:
+    """A session the member logs for themself: recorded by them, attended by them."""
+    study = StudySession(team_id=member.team_id, kind=kind, held_on=held_on, starts_at=starts_at, hours=hours,
+                         topic=topic, recorded_by_member_id=member.id, created_at=now)
+    session.add(study)
+    session.flush()
+    session.add(StudyAttendance(session_id=study.id, member_id=member.id, created_at=now))
+    audit.record(session, action="create", entity="study_session", entity_id=study.id, team_id=member.team_id,
+                 now=now, actor_member_id=member.id, actor_telegram_id=member.telegram_user_id,
+                 after={"kind": kind.value, "held_on": held_on, "hours": hours, "topic": topic})
+    return study
+
+
+def attended_same(session: Session, *, member_id: int, kind: StudyKind, held_on: date, topic: str) -> bool:
+    """Whether the member already has a session of this kind that day with this topic."""
+    found = session.scalar(
+        select(func.count())
+        .select_from(StudySession)
+        .join(StudyAttendance, StudyAttendance.session_id == StudySession.id)
+        .where(
+            StudyAttendance.member_id == member_id,
+            StudySession.kind == kind,
+            StudySession.held_on == held_on,
+            func.lower(StudySession.topic) == topic.lower(),
+            StudySession.deleted_at.is_(None),
+        )
+    )
+    return bool(found)
+
+
+def attended_count(session: Session, *, member_id: int, kinds: list[StudyKind], start: date, end: date) -> int:
+    """Sessions of these kinds the member attended between start and end (inclusive)."""
+    return session.scalar(
+        select(func.count(func.distinct(StudySession.id)))
+        .join(StudyAttendance, StudyAttendance.session_id == StudySession.id)
+        .where(
+            StudyAttendance.member_id == member_id,
+            StudySession.kind.in_(kinds),
+            StudySession.held_on.between(start, end),
+            StudySession.deleted_at.is_(None),
+        )
+    ) or 0
