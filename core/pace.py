@@ -1,0 +1,224 @@
+"""Yearly targets, pro-rating and the expected pace (以周保月、以月保季、以季保年).
+
+This module owns the arithmetic of "how much should a member have done by now":
+
+* A yearly target is spread evenly over the calendar days of the year. A member
+  counts from the day they joined (inclusive) and not on days of approved leave
+  (请假 / 出国 / 脱产学习); those days add nothing to what is expected, so joining
+  mid-year pro-rates the target and leave pauses the pace.
+* ``expected_by(on)`` is ``target × active days up to on / days in the year``;
+  the effective (pro-rated) target is the same on 31 December, and the quarter
+  target (季目标) is the same on the quarter's last day.
+* A member is behind when the shortfall (expected − done) exceeds a share of
+  the nominal yearly target, lagging past a larger share; the shortfall already
+  reflects pro-rating, and a share of the yearly target is the same grace in days
+  of pace for everyone, late joiners included.
+* Count duties (sessions, topics) and day duties (research days) use the same
+  maths; nothing is rounded here (the caller rounds for display). Arithmetic runs
+  in a fixed decimal context (28 significant digits), whatever the caller's is.
+
+Decisions:
+
+* Leave spans are inclusive, may overlap (a day counts once) and may cross the
+  year's boundaries: they are clipped to the year. A span that ends before it
+  starts is rejected when the :class:`Availability` is built.
+* ``joined_on`` before the year means the whole year counts; after the year,
+  none of it. A member who joined after ``on`` expects 0 on that day.
+* Query dates (``on``, ``until``, ``today``) must lie in the availability's
+  year, and quarters are 1–4: anything else raises ValueError.
+* Leap years have 366 days, so each day of a leap year weighs 1/366.
+
+Also here: :func:`days_covered`, the union of inclusive day spans clipped to a
+window, shared with :mod:`core.trips`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from types import MappingProxyType
+
+from core.domain import Duty
+
+__all__ = [
+    "DEFAULT_LAGGING", "DEFAULT_TARGETS", "DEFAULT_TOLERANCE", "Availability", "DutyPace", "PaceStatus",
+    "active_days", "days_covered", "days_in_year", "duty_pace", "effective_target", "expected_at_quarter_end",
+    "expected_by", "pace_status", "quarter_end", "quarter_of",
+]
+
+#: Yearly targets per member from the seeds (DESIGN.md); teams configure their own.
+DEFAULT_TARGETS: Mapping[Duty, Decimal] = MappingProxyType({
+    Duty.RESEARCH_DAYS: Decimal(60),
+    Duty.KEY_RESEARCH_TOPICS: Decimal(1),
+    Duty.COLLECTIVE_STUDY: Decimal(6),
+    Duty.LAW_STUDY: Decimal(4),
+    Duty.KEY_SUGGESTIONS: Decimal(1),
+    Duty.KEY_PROPOSALS: Decimal(1),
+})
+#: Behind pace past this share of the target (config `pace.behind_tolerance`).
+DEFAULT_TOLERANCE = Decimal("0.10")
+#: Lagging, so admins are told, past this share (config `pace.lagging_threshold`).
+DEFAULT_LAGGING = Decimal("0.25")
+
+_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+
+Span = tuple[date, date]
+
+
+@dataclass(frozen=True)
+class Availability:
+    """When a member counts in ``year``: from ``joined_on`` on, except the days of ``leave``."""
+
+    year: int
+    joined_on: date | None = None  # None = since before the year
+    leave: tuple[Span, ...] = ()  # inclusive spans, may overlap, may cross years
+
+    def __post_init__(self) -> None:
+        if not date.min.year < self.year < date.max.year:
+            raise ValueError(f"year out of range: {self.year}")
+        for start, end in self.leave:
+            if end < start:
+                raise ValueError(f"leave ends before it starts: {start} – {end}")
+
+
+class PaceStatus(enum.StrEnum):
+    ON_PACE = "on_pace"
+    BEHIND = "behind"  # nudge the member
+    LAGGING = "lagging"  # also tell the admins (约谈提醒)
+
+
+@dataclass(frozen=True)
+class DutyPace:
+    duty: Duty
+    done: Decimal
+    target: Decimal  # effective (pro-rated) yearly target
+    expected_now: Decimal  # on the year's pace, today included
+    quarter_target: Decimal  # expected by the end of the current quarter
+    gap_to_quarter: Decimal  # max(0, quarter_target - done): what closes the gap by the quarter's end
+    status: PaceStatus
+
+
+# --------------------------------------------------------------------------- days
+
+
+def days_in_year(year: int) -> int:
+    return (date(year + 1, 1, 1) - date(year, 1, 1)).days
+
+
+def days_covered(spans: Iterable[Span], *, within: Span) -> int:
+    """Calendar days covered by the union of inclusive spans, clipped to ``within`` (inclusive).
+
+    A day covered by several spans counts once; spans that end before they start
+    cover nothing. Sort and sweep: O(n log n).
+    """
+    low, high = within
+    clipped = sorted((max(s, low), min(e, high)) for s, e in spans if s <= e and s <= high and e >= low)
+    total = 0
+    run_start: date | None = None
+    run_end = low
+    for start, end in clipped:
+        if run_start is not None and (start - run_end).days <= 1:  # touching spans merge too
+            run_end = max(run_end, end)
+            continue
+        if run_start is not None:
+            total += (run_end - run_start).days + 1
+        run_start, run_end = start, end
+    if run_start is not None:
+        total += (run_end - run_start).days + 1
+    return total
+
+
+def active_days(availability: Availability, *, until: date | None = None) -> int:
+    """Days of the year, up to ``until`` (inclusive) or the year's end, on which the member counts."""
+    year = availability.year
+    first = date(year, 1, 1)
+    last = date(year, 12, 31) if until is None else _in_year(until, year, "until")
+    if availability.joined_on is not None:
+        first = max(first, availability.joined_on)
+    if last < first:
+        return 0
+    return (last - first).days + 1 - days_covered(availability.leave, within=(first, last))
+
+
+# --------------------------------------------------------------------------- expected progress
+
+
+def effective_target(yearly_target: Decimal, availability: Availability) -> Decimal:
+    """The pro-rated target: target × active days of the year / days in the year."""
+    return _share(yearly_target, active_days(availability), availability.year)
+
+
+def expected_by(yearly_target: Decimal, availability: Availability, *, on: date) -> Decimal:
+    """What the year's pace asks for by the end of ``on``: target × active days so far / days in the year."""
+    return _share(yearly_target, active_days(availability, until=on), availability.year)
+
+
+def quarter_of(day: date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError(f"quarter must be 1–4, not {quarter}")
+    return date(year, 3 * quarter, 31 if quarter in (1, 4) else 30)
+
+
+def expected_at_quarter_end(yearly_target: Decimal, availability: Availability, *, quarter: int) -> Decimal:
+    """The quarter target (季目标): what must be done, cumulatively, by the quarter's last day."""
+    return expected_by(yearly_target, availability, on=quarter_end(availability.year, quarter))
+
+
+def pace_status(done: Decimal, expected: Decimal, yearly_target: Decimal, *, tolerance: Decimal,
+                lagging: Decimal) -> PaceStatus:
+    """Behind when ``expected - done`` exceeds ``tolerance × target``; lagging past ``lagging × target``.
+
+    The shortfall must strictly exceed the threshold, so a target of 0 is always on pace.
+    """
+    if tolerance < 0 or lagging < tolerance:
+        raise ValueError(f"need 0 <= tolerance <= lagging, got {tolerance} and {lagging}")
+    with localcontext(_CONTEXT):
+        shortfall = expected - done
+        if shortfall > lagging * yearly_target:
+            return PaceStatus.LAGGING
+        if shortfall > tolerance * yearly_target:
+            return PaceStatus.BEHIND
+    return PaceStatus.ON_PACE
+
+
+def duty_pace(duty: Duty, *, done: Decimal, yearly_target: Decimal, availability: Availability, today: date,
+              tolerance: Decimal, lagging: Decimal) -> DutyPace:
+    """Where a member stands on one duty today.
+
+    Pro-rating enters through what is expected; the thresholds stay a share of
+    the nominal yearly target, so everyone gets the same grace in days of pace
+    (10 % of a year ≈ 36 days) and a late joiner is not nudged sooner than the rest.
+    """
+    _in_year(today, availability.year, "today")
+    target = effective_target(yearly_target, availability)
+    expected_now = expected_by(yearly_target, availability, on=today)
+    quarter_target = expected_at_quarter_end(yearly_target, availability, quarter=quarter_of(today))
+    with localcontext(_CONTEXT):
+        gap = max(Decimal(0), quarter_target - done)
+    status = pace_status(done, expected_now, yearly_target, tolerance=tolerance, lagging=lagging)
+    return DutyPace(duty=duty, done=done, target=target, expected_now=expected_now,
+                    quarter_target=quarter_target, gap_to_quarter=gap, status=status)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _share(yearly_target: Decimal, days: int, year: int) -> Decimal:
+    if yearly_target < 0:
+        raise ValueError(f"a target cannot be negative: {yearly_target}")
+    with localcontext(_CONTEXT):
+        # Multiply first, so a whole year gives back the target exactly.
+        return Decimal(yearly_target) * days / days_in_year(year)
+
+
+def _in_year(day: date, year: int, name: str) -> date:
+    if day.year != year:
+        raise ValueError(f"{name} ({day}) is not in {year}")
+    return day
