@@ -75,6 +75,15 @@ class Rejected:
 
 
 @dataclass(frozen=True)
+class SavedReply:
+    """What `Form.save` may return instead of a plain line: the line and buttons for a next step
+    (e.g. "Add findings" under a saved trip)."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+@dataclass(frozen=True)
 class FormContext:
     now: datetime
     today: date
@@ -88,6 +97,7 @@ class Form(ABC, Generic[D]):
 
     kind: str  # short id used in callback data and user_data, e.g. "study"
     command: str
+    admin_only: bool = False  # e.g. recording a collective session for the whole team
     draft_type: type[D]
     fields: tuple[Field, ...]
 
@@ -112,8 +122,8 @@ class Form(ABC, Generic[D]):
     def is_duplicate(self, session: Session, draft: D, ctx: FormContext) -> bool: ...
 
     @abstractmethod
-    def save(self, session: Session, draft: D, ctx: FormContext) -> str:
-        """Stores the confirmed draft; returns the line shown under the saved card (translated)."""
+    def save(self, session: Session, draft: D, ctx: FormContext) -> str | SavedReply:
+        """Stores the confirmed draft; returns the line (and optional buttons) under the saved card."""
 
     def choose(self, name: str, value: str, draft: D, ctx: FormContext) -> D | Rejected:
         """A button for a closed choice was pressed; by default the same as typing its value."""
@@ -178,6 +188,9 @@ async def start(update: Update, context: SaimaContext) -> FormStep | int:
         return ConversationHandler.END
     command, _, rest = message.text.partition(" ")
     form = forms_by_command()[command.lstrip("/").split("@")[0].lower()]
+    if form.admin_only and not member.role.is_admin:
+        await message.reply_text(context.t("Only your team's office (admins) can use this."))
+        return ConversationHandler.END
     ctx = _form_context(context, member)
     notes = [context.t("The unfinished draft before this one was discarded.")] if _state(context) else []
     draft = form.parse_message(rest.strip(), ctx) if rest.strip() else form.draft_type()
@@ -295,10 +308,10 @@ async def card_button(update: Update, context: SaimaContext) -> FormStep | int:
     if action is None or state is None or action[0] not in ("ok", "ed", "no"):
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return FormStep.CONFIRMING
-    if member is None:
+    form = _FORMS[state["kind"]]
+    if member is None or (form.admin_only and not member.role.is_admin):
         await query.answer(context.t("Only your team's members can do this."), show_alert=True)
         return FormStep.CONFIRMING
-    form = _FORMS[state["kind"]]
     ctx = _form_context(context, member)
     draft = form.load(state["draft"])
     await query.answer()
@@ -399,12 +412,14 @@ async def _cancelled(update: Update, context: SaimaContext) -> int:
     return ConversationHandler.END
 
 
-async def _saved(update: Update, context: SaimaContext, card: str, saved_line: str) -> int:
+async def _saved(update: Update, context: SaimaContext, card: str, reply: str | SavedReply) -> int:
     if context.user_data is not None:
         context.user_data.pop(FORM_KEY, None)
     assert update.callback_query is not None
+    reply = reply if isinstance(reply, SavedReply) else SavedReply(reply)
     saved = context.t("Saved.")
-    await update.callback_query.edit_message_text(f"✅ {saved}\n{card}\n\n{saved_line}".rstrip())
+    await update.callback_query.edit_message_text(f"✅ {saved}\n{card}\n\n{reply.text}".rstrip(),
+                                                  reply_markup=reply.keyboard)
     return ConversationHandler.END
 
 
