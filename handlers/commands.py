@@ -26,6 +26,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("join", N_("Join your team with an invite code")),
     Command("lang", N_("Switch language: /lang zh or /lang en")),
     Command("cancel", N_("Stop what you are doing")),
+    Command("session", N_("Record a team study session and tick attendance"), admin_only=True),
     Command("invite", N_("Create an invite link for new members"), admin_only=True),
     Command("start", N_("Start, or open an invite link"), in_menu=False),
 )

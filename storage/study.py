@@ -58,3 +58,49 @@ def attended_count(session: Session, *, member_id: int, kinds: list[StudyKind], 
             StudySession.deleted_at.is_(None),
         )
     ) or 0
+
+
+def record_for_team(
+    session: Session, *, admin: Member, kind: StudyKind, held_on: date, starts_at: datetime | None,
+    hours: Decimal, topic: str, now: datetime,
+) -> StudySession:
+    """A collective session the office records once; attendance is ticked afterwards."""
+    study = StudySession(team_id=admin.team_id, kind=kind, held_on=held_on, starts_at=starts_at, hours=hours,
+                         topic=topic, recorded_by_member_id=admin.id, created_at=now)
+    session.add(study)
+    session.flush()
+    audit.record(session, action="create", entity="study_session", entity_id=study.id, team_id=admin.team_id,
+                 now=now, actor_member_id=admin.id, actor_telegram_id=admin.telegram_user_id,
+                 after={"kind": kind.value, "held_on": held_on, "hours": hours, "topic": topic, "for_team": True})
+    return study
+
+
+def team_session_exists(session: Session, *, team_id: int, kind: StudyKind, held_on: date, topic: str) -> bool:
+    found = session.scalar(
+        select(func.count()).select_from(StudySession).where(
+            StudySession.team_id == team_id, StudySession.kind == kind, StudySession.held_on == held_on,
+            func.lower(StudySession.topic) == topic.lower(), StudySession.deleted_at.is_(None),
+        )
+    )
+    return bool(found)
+
+
+def by_id(session: Session, study_id: int) -> StudySession | None:
+    return session.get(StudySession, study_id)
+
+
+def attendee_ids(session: Session, study_id: int) -> set[int]:
+    return set(session.scalars(select(StudyAttendance.member_id).where(StudyAttendance.session_id == study_id)))
+
+
+def toggle_attendance(session: Session, *, study: StudySession, member_id: int, admin: Member, now: datetime) -> bool:
+    """Ticks or unticks one member; returns whether they are now marked present."""
+    row = session.get(StudyAttendance, (study.id, member_id))
+    if row is None:
+        session.add(StudyAttendance(session_id=study.id, member_id=member_id, created_at=now))
+    else:
+        session.delete(row)
+    audit.record(session, action="attend" if row is None else "unattend", entity="study_session",
+                 entity_id=study.id, team_id=study.team_id, now=now, actor_member_id=admin.id,
+                 actor_telegram_id=admin.telegram_user_id, after={"member_id": member_id})
+    return row is None

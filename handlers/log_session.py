@@ -1,0 +1,121 @@
+"""`/session` (admins): record a collective session once, then tick who attended from the roster.
+
+    /session 11月18日下午 集体学习 3小时 二十届四中全会精神
+    → the draft card; Confirm → "tick who attended": one button per member (☐ 张三 → ✅ 张三), Done.
+
+Every tick is stored at once (and audited); each member ticked is credited with the session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy.orm import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from core.domain import MemberStatus, StudyKind
+from core.study import StudyDraft
+from handlers.context import SaimaContext
+from handlers.forms import Choice, Field, FormContext, SavedReply, register_form
+from handlers.log_study import KIND_LABELS, StudyForm
+from locales import N_, Translator
+from storage import members
+from storage import study as study_queries
+from storage.models import Member
+
+ATTENDANCE_PREFIX = "att:"
+TEAM_KINDS = (StudyKind.COLLECTIVE, StudyKind.LAW, StudyKind.THEORY_GROUP)
+
+
+class TeamSessionForm(StudyForm):
+    kind = "session"
+    command = "session"
+    admin_only = True
+    fields = tuple(
+        replace(f, choices=tuple(Choice(k.value, KIND_LABELS[k]) for k in TEAM_KINDS)) if f.name == "kind" else f
+        for f in StudyForm.fields
+    )
+
+    def problems(self, draft: StudyDraft, ctx: FormContext) -> tuple[StudyDraft, list[str]]:
+        draft, found = super().problems(draft, ctx)
+        if draft.kind is StudyKind.SELF_STUDY:
+            found.append(ctx.t("Self-study is logged by each member; a team session is collective, law or "
+                               "theory-group study."))
+            draft = replace(draft, kind=None)
+        return draft, found
+
+    def card(self, draft: StudyDraft, ctx: FormContext) -> str:
+        body = super().card(draft, ctx).split("\n", 1)[1]
+        return ctx.t("Team study session (attendance is ticked next)") + "\n" + body
+
+    def is_duplicate(self, session: Session, draft: StudyDraft, ctx: FormContext) -> bool:
+        assert draft.kind is not None and draft.held_on is not None and draft.topic is not None
+        return study_queries.team_session_exists(session, team_id=ctx.member.team_id, kind=draft.kind,
+                                                 held_on=draft.held_on, topic=draft.topic)
+
+    def save(self, session: Session, draft: StudyDraft, ctx: FormContext) -> SavedReply:
+        assert draft.kind is not None and draft.held_on is not None and draft.hours is not None
+        assert draft.topic is not None
+        study = study_queries.record_for_team(session, admin=ctx.member, kind=draft.kind, held_on=draft.held_on,
+                                              starts_at=draft.starts_at, hours=draft.hours, topic=draft.topic,
+                                              now=ctx.now)
+        roster = members.of_team(session, ctx.member.team_id)
+        return SavedReply(ctx.t("Tick who attended:"), roster_keyboard(ctx.t, study.id, roster, set()))
+
+
+def roster_keyboard(t: Translator, study_id: int, roster: list[Member], present: set[int]) -> InlineKeyboardMarkup:
+    active = [m for m in roster if m.status is MemberStatus.ACTIVE]
+    buttons = [InlineKeyboardButton(("✅ " if m.id in present else "☐ ") + m.display_name,
+                                    callback_data=f"{ATTENDANCE_PREFIX}{study_id}:{m.id}") for m in active]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([InlineKeyboardButton(t("Done"), callback_data=f"{ATTENDANCE_PREFIX}{study_id}:done")])
+    return InlineKeyboardMarkup(rows)
+
+
+async def tick(update: Update, context: SaimaContext) -> None:
+    """A tick on the roster: stored at once; only an admin of the session's team may tick."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    admin = context.member()
+    parsed = _parse(query.data)
+    with context.db.session() as session:
+        study = study_queries.by_id(session, parsed[0]) if parsed else None
+        if parsed is None or study is None or admin is None or not admin.role.is_admin \
+                or admin.team_id != study.team_id:
+            await query.answer(context.t("This button is not valid any more."), show_alert=True)
+            return
+        roster = members.of_team(session, study.team_id)
+        study_id, target = parsed
+        if target == "done":
+            count = len(study_queries.attendee_ids(session, study_id))
+        elif not any(m.id == target and m.status is MemberStatus.ACTIVE for m in roster):
+            await query.answer(context.t("This button is not valid any more."), show_alert=True)
+            return
+        else:
+            study_queries.toggle_attendance(session, study=study, member_id=int(target), admin=admin,
+                                            now=context.now())
+        present = study_queries.attendee_ids(session, study_id)
+    await query.answer()
+    t = context.t
+    if target == "done":
+        await query.edit_message_reply_markup(reply_markup=None)
+        assert query.message is not None
+        await query.message.reply_text(t.ngettext("Attendance recorded: {n} member present.",
+                                                  "Attendance recorded: {n} members present.", count).format(n=count))
+        return
+    await query.edit_message_reply_markup(roster_keyboard(t, study_id, roster, present))
+
+
+def _parse(data: str) -> tuple[int, int | str] | None:
+    study_id, _, target = data.removeprefix(ATTENDANCE_PREFIX).partition(":")
+    if not study_id.isdigit() or not (target == "done" or target.isdigit()):
+        return None
+    return int(study_id), (target if target == "done" else int(target))
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [CallbackQueryHandler(tick, pattern=f"^{ATTENDANCE_PREFIX}")]
+
+
+register_form(TeamSessionForm())

@@ -1,0 +1,62 @@
+"""The office records a collective session once and ticks attendance; every member ticked is credited."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.models import Member, StudyAttendance, StudySession
+from tests.e2e.conftest import ADMIN_ID, Saima
+
+
+async def _team(saima: Saima) -> tuple:  # type: ignore[type-arg]
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    zhang = saima.control.user(1001, "张三")
+    await zhang.send(f"/start {saima.invite_code}")
+    li = saima.control.user(1002, "李四")
+    await li.send(f"/start {saima.invite_code}")
+    return admin, zhang, li
+
+
+def _attendees(saima: Saima) -> list[str]:
+    with saima.db.session() as session:
+        return sorted(session.scalars(select(Member.display_name).join(StudyAttendance,
+                                                                       StudyAttendance.member_id == Member.id)))
+
+
+async def test_an_admin_records_a_session_and_ticks_who_attended(saima: Saima) -> None:
+    admin, _, _ = await _team(saima)
+    card = await admin.send("/session 11月18日下午 集体学习 3小时 二十届四中全会精神")
+    assert card.text.startswith("班子集体学习（下一步勾选出席人员）\n日期：2026年11月18日（星期三）")
+    roster = await admin.press(card, "确认")
+    assert roster.text.endswith("请勾选出席人员：")
+    assert roster.labels == ["☐ 李主任", "☐ 张三", "☐ 李四", "完成"]
+    roster = await admin.press(roster, "张三")
+    roster = await admin.press(roster, "李四")
+    assert roster.labels == ["☐ 李主任", "✅ 张三", "✅ 李四", "完成"]
+    assert _attendees(saima) == ["张三", "李四"]  # each tick is stored at once
+    roster = await admin.press(roster, "李四")  # untick
+    assert _attendees(saima) == ["张三"]
+    done = await admin.press(roster, "完成", expect=2)
+    assert done[-1].text == "已记录出席：1 人。"
+    with saima.db.session() as session:
+        assert session.query(StudySession).count() == 1
+
+
+async def test_a_member_cannot_record_or_tick(saima: Saima) -> None:
+    admin, zhang, _ = await _team(saima)
+    assert (await zhang.send("/session 昨天 集体学习 2小时 条例")).text == "此功能仅限办公室（管理员）使用。"
+    roster = await admin.press(await admin.send("/session 昨天 集体学习 2小时 条例"), "确认")
+    member_button = roster.buttons[0][1][1]
+    await zhang.press_data(roster, member_button or "", expect=0)  # forged: a member presses the admin's roster
+    assert (await zhang.callback_answer()).text == "这个按钮已失效。"
+    await admin.press_data(roster, "att:999:1", expect=0)  # a session that does not exist
+    assert (await admin.callback_answer()).text == "这个按钮已失效。"
+    assert _attendees(saima) == []
+
+
+async def test_self_study_is_not_a_team_session(saima: Saima) -> None:
+    admin, _, _ = await _team(saima)
+    reply = await admin.send("/session 昨天 自学 2小时 条例")
+    assert reply.text.startswith("自学由成员各自登记；")
+    assert reply.labels == ["集体学习", "集体学法", "理论学习中心组"]
