@@ -81,7 +81,7 @@ class TripField(enum.StrEnum):
 
 
 class TripProblem(enum.StrEnum):
-    IN_FUTURE = "in_future"  # start after today (a log cannot be in the future)
+    IN_FUTURE = "in_future"  # starts or ends after today (a log cannot include days not yet lived)
     END_BEFORE_START = "end_before_start"
     TOO_LONG = "too_long"  # span over MAX_TRIP_DAYS days: surely a typo
     PLACES_TOO_LONG = "places_too_long"  # over MAX_PLACES characters
@@ -132,12 +132,13 @@ def trip_days(start: date, end: date) -> int:
 def trip_problems(draft: TripDraft, *, today: date) -> list[TripProblem]:
     """What is wrong with the fields that are set: date problems first, then lengths.
 
-    Only the start must not be in the future, so a trip under way can be logged;
-    a draft without both dates is not checked for length or order.
+    Neither end may be after today: a trip under way is logged up to today, since
+    days that have not happened cannot count; a draft without both dates is not
+    checked for length or order.
     """
     problems = []
     if draft.start is not None:
-        if draft.start > today:
+        if draft.start > today or (draft.end is not None and draft.end > today):
             problems.append(TripProblem.IN_FUTURE)
         if draft.start < date(today.year - 1, 1, 1):
             problems.append(TripProblem.NOT_THIS_YEAR_OR_LAST)

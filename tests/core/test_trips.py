@@ -157,7 +157,8 @@ def test_a_topic_reply_is_kept_unless_it_says_nothing(text: str, topic: str | No
     (TripDraft(), []),
     (TripDraft(TODAY, TODAY), []),
     (TripDraft(d(11, 22), d(11, 22)), [TripProblem.IN_FUTURE]),
-    (TripDraft(d(11, 20), d(11, 25)), []),  # started, so it can be logged
+    (TripDraft(d(11, 20), d(11, 25)), [TripProblem.IN_FUTURE]),  # under way: days to come cannot count
+    (TripDraft(d(11, 20), TODAY), []),  # under way, logged up to today
     (TripDraft(d(11, 8), d(11, 5)), [TripProblem.END_BEFORE_START]),
     (TripDraft(d(1, 1), d(1, 1) + timedelta(days=MAX_TRIP_DAYS - 1)), []),
     (TripDraft(d(1, 1), d(1, 1) + timedelta(days=MAX_TRIP_DAYS)), [TripProblem.TOO_LONG]),
@@ -173,6 +174,13 @@ def test_a_topic_reply_is_kept_unless_it_says_nothing(text: str, topic: str | No
 ])
 def test_only_the_fields_that_are_set_are_checked(draft: TripDraft, problems: list[TripProblem]) -> None:
     assert trip_problems(draft, today=TODAY) == problems
+
+
+def test_a_trip_that_ends_after_today_is_in_the_future_and_its_dates_are_asked_again() -> None:
+    draft = TripDraft(d(11, 19), d(11, 23), "淳安县", "山区共富")
+    assert trip_problems(draft, today=TODAY) == [TripProblem.IN_FUTURE]
+    assert without_problems(draft, [TripProblem.IN_FUTURE]) == TripDraft(places="淳安县", topic="山区共富")
+    assert trip_problems(draft, today=d(11, 23)) == []
 
 
 def test_clearing_problems_leaves_the_good_fields() -> None:
