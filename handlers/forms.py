@@ -56,7 +56,8 @@ class FormStep(enum.StrEnum):
 @dataclass(frozen=True)
 class Choice:
     value: str
-    label: str  # message id
+    label: str  # message id; or, when `literal`, text from the data shown as it is (a topic's title)
+    literal: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Field:
     label: str  # message id, on the Edit buttons
     prompt: str  # message id, the question
     choices: tuple[Choice, ...] = ()
+    columns: int = 2  # buttons per row (1 for long labels)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,16 @@ class SavedReply:
 
 
 @dataclass(frozen=True)
+class RecordLine:
+    """One stored record as `/mine` lists it."""
+
+    kind: str
+    record_id: int
+    created_at: datetime
+    summary: str  # translated, one line
+
+
+@dataclass(frozen=True)
 class FormContext:
     now: datetime
     today: date
@@ -96,7 +108,7 @@ class Form(ABC, Generic[D]):
     """One kind of log: how to read it, check it, show it and store it."""
 
     kind: str  # short id used in callback data and user_data, e.g. "study"
-    command: str
+    command: str | None  # None: opened only from a button (`START_PREFIX`), e.g. a finding under a trip
     admin_only: bool = False  # e.g. recording a collective session for the whole team
     draft_type: type[D]
     fields: tuple[Field, ...]
@@ -124,6 +136,39 @@ class Form(ABC, Generic[D]):
     @abstractmethod
     def save(self, session: Session, draft: D, ctx: FormContext) -> str | SavedReply:
         """Stores the confirmed draft; returns the line (and optional buttons) under the saved card."""
+
+    # --- stored records, for /mine (only the member's own, never deleted ones) ---
+
+    def records(self, session: Session, ctx: FormContext) -> list[RecordLine]:
+        return []
+
+    def record_draft(self, session: Session, record_id: int, ctx: FormContext) -> D | None:
+        """The member's own record as a draft to edit, or None (not theirs, deleted, unknown)."""
+        return None
+
+    def update(self, session: Session, record_id: int, draft: D, ctx: FormContext) -> str:
+        raise NotImplementedError
+
+    def delete(self, session: Session, record_id: int, ctx: FormContext) -> bool:
+        """Soft-deletes the member's own record (audited); False when it is not theirs to delete."""
+        return False
+
+    def prepare(self, session: Session, draft: D, ctx: FormContext) -> D:
+        """Completes a new draft from the database (e.g. the member's key research topics to offer)."""
+        return draft
+
+    def start_from(self, session: Session, argument: str, ctx: FormContext) -> D | None:
+        """A new draft for a button's argument (`fs:<kind>:<argument>`, e.g. the trip to add a finding
+        to), or None when that is not this member's to use. Callback data can be forged: check here."""
+        return None
+
+    def choices(self, name: str, draft: D, ctx: FormContext) -> tuple[Choice, ...]:
+        """The buttons offered for a field; by default its fixed choices."""
+        return self.field(name).choices
+
+    def editable(self, draft: D) -> tuple[Field, ...]:
+        """The fields Edit offers; by default all of them."""
+        return self.fields
 
     def choose(self, name: str, value: str, draft: D, ctx: FormContext) -> D | Rejected:
         """A button for a closed choice was pressed; by default the same as typing its value."""
@@ -162,8 +207,12 @@ def register_form(form: Form[Any]) -> None:
     _FORMS[form.kind] = form
 
 
+def all_forms() -> list[Form[Any]]:
+    return list(_FORMS.values())
+
+
 def forms_by_command() -> dict[str, Form[Any]]:
-    return {form.command: form for form in _FORMS.values()}
+    return {form.command: form for form in _FORMS.values() if form.command}
 
 
 def _form_context(context: SaimaContext, member: Member) -> FormContext:
@@ -194,9 +243,65 @@ async def start(update: Update, context: SaimaContext) -> FormStep | int:
     ctx = _form_context(context, member)
     notes = [context.t("The unfinished draft before this one was discarded.")] if _state(context) else []
     draft = form.parse_message(rest.strip(), ctx) if rest.strip() else form.draft_type()
+    with context.db.session() as session:
+        draft = form.prepare(session, draft, ctx)
     context.user_data[FORM_KEY] = {"kind": form.kind, "draft": form.dump(draft), "asking": None,  # type: ignore[index]
                                    "editing": False, "nonce": _nonce()}
     return await _advance(message, context, form, draft, ctx, notes)
+
+
+EDIT_PREFIX = "m:e:"
+
+
+async def start_edit(update: Update, context: SaimaContext) -> FormStep | int:
+    """✏️ on a record in /mine: its card, to change fields with Edit and store with Confirm."""
+    query = update.callback_query
+    member = context.member()
+    assert query is not None and query.data is not None and query.message is not None
+    kind, _, raw_id = query.data.removeprefix(EDIT_PREFIX).partition(":")
+    form = _FORMS.get(kind)
+    draft = None
+    if form is not None and member is not None and raw_id.isdigit():
+        ctx = _form_context(context, member)
+        with context.db.session() as session:
+            draft = form.record_draft(session, int(raw_id), ctx)
+    if draft is None or form is None or member is None:
+        await query.answer(context.t("This button is not valid any more."), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data[FORM_KEY] = {"kind": form.kind, "draft": form.dump(draft), "asking": None,  # type: ignore[index]
+                                   "editing": False, "nonce": _nonce(), "record_id": int(raw_id)}
+    return await _show_card(query.message, context, form, draft, ctx, [])  # type: ignore[arg-type]
+
+
+START_PREFIX = "fs:"
+
+
+async def start_from_button(update: Update, context: SaimaContext) -> FormStep | None:
+    """A button that opens a new log about something saved (e.g. "Add findings" under a trip).
+
+    A refused press leaves any draft in progress as it was."""
+    query = update.callback_query
+    member = context.member()
+    assert query is not None and query.data is not None and query.message is not None
+    kind, _, argument = query.data.removeprefix(START_PREFIX).partition(":")
+    form = _FORMS.get(kind)
+    if member is None:
+        await query.answer(context.t("Only your team's members can do this."), show_alert=True)
+        return None
+    draft = None
+    ctx = _form_context(context, member)
+    if form is not None and not (form.admin_only and not member.role.is_admin):
+        with context.db.session() as session:
+            draft = form.start_from(session, argument, ctx)
+    if form is None or draft is None:
+        await query.answer(context.t("This button is not valid any more."), show_alert=True)
+        return None
+    await query.answer()
+    notes = [context.t("The unfinished draft before this one was discarded.")] if _state(context) else []
+    context.user_data[FORM_KEY] = {"kind": form.kind, "draft": form.dump(draft), "asking": None,  # type: ignore[index]
+                                   "editing": False, "nonce": _nonce()}
+    return await _advance(query.message, context, form, draft, ctx, notes)  # type: ignore[arg-type]
 
 
 async def _advance(message: Message, context: SaimaContext, form: Form[Any], draft: Any, ctx: FormContext,
@@ -221,9 +326,14 @@ async def _ask(message: Message, context: SaimaContext, form: Form[Any], name: s
     t = context.t
     text = "\n".join([*notes, t(field.prompt)]) if notes else t(field.prompt)
     keyboard = None
-    if field.choices:
-        buttons = [InlineKeyboardButton(t(c.label), callback_data=_data(state, "ch", c.value)) for c in field.choices]
-        keyboard = InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    member = context.member()
+    choices = (form.choices(name, form.load(state["draft"]), _form_context(context, member)) if member is not None
+               else field.choices)
+    if choices:
+        buttons = [InlineKeyboardButton(c.label if c.literal else t(c.label), callback_data=_data(state, "ch", c.value))
+                   for c in choices]
+        step = field.columns
+        keyboard = InlineKeyboardMarkup([buttons[i : i + step] for i in range(0, len(buttons), step)])
     await message.reply_text(text + "\n" + t("(/cancel to stop)"), reply_markup=keyboard)
     return FormStep.ASKING
 
@@ -273,7 +383,7 @@ async def answer_choice(update: Update, context: SaimaContext) -> FormStep:
     form = _FORMS[state["kind"]]
     ctx = _form_context(context, member)
     draft = form.load(state["draft"])
-    if not any(c.value == action[1] for c in form.field(state["asking"]).choices):
+    if not any(c.value == action[1] for c in form.choices(state["asking"], draft, ctx)):
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return FormStep.ASKING
     await query.edit_message_reply_markup(reply_markup=None)
@@ -319,13 +429,17 @@ async def card_button(update: Update, context: SaimaContext) -> FormStep | int:
         return await _cancelled(update, context)
     if action[0] == "ed":
         t = context.t
-        buttons = [InlineKeyboardButton(t(f.label), callback_data=_data(state, "fld", f.name)) for f in form.fields]
+        buttons = [InlineKeyboardButton(t(f.label), callback_data=_data(state, "fld", f.name))
+                   for f in form.editable(draft)]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
         rows.append([InlineKeyboardButton(t("Back"), callback_data=_data(state, "back"))])
         await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
         return FormStep.CHOOSING_FIELD
+    record_id = state.get("record_id")
     with context.db.session() as session:
-        if form.is_duplicate(session, draft, ctx):
+        if record_id is not None:
+            duplicate, saved = False, form.update(session, record_id, draft, ctx)
+        elif form.is_duplicate(session, draft, ctx):
             duplicate = True
         else:
             duplicate = False
@@ -375,7 +489,7 @@ async def field_button(update: Update, context: SaimaContext) -> FormStep:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return FormStep.CHOOSING_FIELD
     form = _FORMS[state["kind"]]
-    if action[0] == "fld" and action[1] not in {f.name for f in form.fields}:
+    if action[0] == "fld" and action[1] not in {f.name for f in form.editable(form.load(state["draft"]))}:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return FormStep.CHOOSING_FIELD
     await query.answer()
@@ -451,7 +565,9 @@ def conversation() -> ConversationHandler[SaimaContext]:  # type: ignore[type-va
     private = filters.ChatType.PRIVATE
     text = private & filters.TEXT & ~filters.COMMAND
     presses = f"^{CALLBACK_PREFIX}"
-    entry = [CommandHandler(list(forms_by_command()), start, filters=private)]
+    entry = [CommandHandler(list(forms_by_command()), start, filters=private),
+             CallbackQueryHandler(start_edit, pattern=f"^{EDIT_PREFIX}"),
+             CallbackQueryHandler(start_from_button, pattern=f"^{START_PREFIX}")]
     with warnings.catch_warnings():
         # PTB warns that per_message=False tracks buttons per chat, not per message; that is the
         # intent here (one draft per member), and each card's nonce rejects presses on old cards.

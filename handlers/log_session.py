@@ -17,7 +17,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from core.domain import MemberStatus, StudyKind
 from core.study import StudyDraft
 from handlers.context import SaimaContext
-from handlers.forms import Choice, Field, FormContext, SavedReply, register_form
+from handlers.forms import Choice, Field, FormContext, RecordLine, SavedReply, register_form
 from handlers.log_study import KIND_LABELS, StudyForm
 from locales import N_, Translator
 from storage import members
@@ -44,6 +44,9 @@ class TeamSessionForm(StudyForm):
                                "theory-group study."))
             draft = replace(draft, kind=None)
         return draft, found
+
+    def records(self, session: Session, ctx: FormContext) -> list[RecordLine]:
+        return []  # team sessions an admin recorded are listed once, through the study form
 
     def card(self, draft: StudyDraft, ctx: FormContext) -> str:
         body = super().card(draft, ctx).split("\n", 1)[1]

@@ -9,15 +9,17 @@ Missing pieces are asked in order: date, kind (buttons), hours, topic.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from core import study
 from core.domain import StudyKind
 from core.study import StudyDraft, StudyProblem
-from handlers.forms import Choice, Field, Form, FormContext, Rejected, register_form
+from handlers.forms import Choice, Field, Form, FormContext, RecordLine, Rejected, register_form
 from locales import N_, Translator
-from reports.words import day_in_words, field_line, hours_in_words
+from reports.words import day_in_words, field_line, hours_in_words, short_day
 from storage import study as study_queries
 
 KIND_LABELS = {
@@ -112,6 +114,39 @@ class StudyForm(Form[StudyDraft]):
         study_queries.log_own(session, member=ctx.member, kind=draft.kind, held_on=draft.held_on,
                               starts_at=draft.starts_at, hours=draft.hours, topic=draft.topic, now=ctx.now)
         return ctx.t("Send /me to see your progress.")
+
+    def records(self, session: Session, ctx: FormContext) -> list[RecordLine]:
+        return [RecordLine(self.kind, s.id, s.created_at, self._summary(ctx, s.held_on, s.kind, s.hours, s.topic))
+                for s in study_queries.recorded_by(session, ctx.member.id)]
+
+    def _summary(self, ctx: FormContext, held_on: date, kind: StudyKind, hours: Decimal, topic: str) -> str:
+        t = ctx.t
+        label = t("Study")
+        return f"{label} · {short_day(t, held_on)} · {kind_label(t, kind)} · {hours_in_words(t, hours)} · {topic}"
+
+    def record_draft(self, session: Session, record_id: int, ctx: FormContext) -> StudyDraft | None:
+        found = study_queries.owned(session, study_id=record_id, member_id=ctx.member.id)
+        if found is None:
+            return None
+        return StudyDraft(held_on=found.held_on, starts_at=found.starts_at, kind=found.kind, hours=found.hours,
+                          topic=found.topic)
+
+    def update(self, session: Session, record_id: int, draft: StudyDraft, ctx: FormContext) -> str:
+        found = study_queries.owned(session, study_id=record_id, member_id=ctx.member.id)
+        if found is None:
+            return ctx.t("That record is no longer there; nothing was changed.")
+        assert draft.kind is not None and draft.held_on is not None and draft.hours is not None
+        assert draft.topic is not None
+        study_queries.change(session, found, actor=ctx.member, kind=draft.kind, held_on=draft.held_on,
+                             starts_at=draft.starts_at, hours=draft.hours, topic=draft.topic, now=ctx.now)
+        return ctx.t("The change is kept in the audit log.")
+
+    def delete(self, session: Session, record_id: int, ctx: FormContext) -> bool:
+        found = study_queries.owned(session, study_id=record_id, member_id=ctx.member.id)
+        if found is None:
+            return False
+        study_queries.delete(session, found, actor=ctx.member, now=ctx.now)
+        return True
 
 
 def _with(draft: StudyDraft, **changes: object) -> StudyDraft:

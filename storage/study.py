@@ -104,3 +104,41 @@ def toggle_attendance(session: Session, *, study: StudySession, member_id: int, 
                  entity_id=study.id, team_id=study.team_id, now=now, actor_member_id=admin.id,
                  actor_telegram_id=admin.telegram_user_id, after={"member_id": member_id})
     return row is None
+
+
+def recorded_by(session: Session, member_id: int) -> list[StudySession]:
+    """Sessions the member recorded (their own logs, or team sessions they recorded), newest first."""
+    return list(session.scalars(
+        select(StudySession)
+        .where(StudySession.recorded_by_member_id == member_id, StudySession.deleted_at.is_(None))
+        .order_by(StudySession.created_at.desc(), StudySession.id.desc())
+    ))
+
+
+def owned(session: Session, *, study_id: int, member_id: int) -> StudySession | None:
+    study = session.get(StudySession, study_id)
+    if study is None or study.deleted_at is not None or study.recorded_by_member_id != member_id:
+        return None
+    return study
+
+
+def _snapshot(study: StudySession) -> dict[str, object]:
+    return {"kind": study.kind.value, "held_on": study.held_on, "hours": study.hours, "topic": study.topic}
+
+
+def change(
+    session: Session, study: StudySession, *, actor: Member, kind: StudyKind, held_on: date,
+    starts_at: datetime | None, hours: Decimal, topic: str, now: datetime,
+) -> None:
+    before = _snapshot(study)
+    study.kind, study.held_on, study.starts_at, study.hours, study.topic = kind, held_on, starts_at, hours, topic
+    audit.record(session, action="update", entity="study_session", entity_id=study.id, team_id=study.team_id,
+                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 before=before, after=_snapshot(study))
+
+
+def delete(session: Session, study: StudySession, *, actor: Member, now: datetime) -> None:
+    study.deleted_at = now
+    audit.record(session, action="delete", entity="study_session", entity_id=study.id, team_id=study.team_id,
+                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 before=_snapshot(study))

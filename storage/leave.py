@@ -1,0 +1,21 @@
+"""Queries about approved leave (请假 / 出国 / 脱产学习), which pauses a member's pace."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import LeavePeriod
+
+
+def spans_in_year(session: Session, *, member_id: int, year: int) -> tuple[tuple[date, date], ...]:
+    rows = session.execute(
+        select(LeavePeriod.start_date, LeavePeriod.end_date).where(
+            LeavePeriod.member_id == member_id,
+            LeavePeriod.start_date <= date(year, 12, 31),
+            LeavePeriod.end_date >= date(year, 1, 1),
+        )
+    ).all()
+    return tuple((start, end) for start, end in rows)
