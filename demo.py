@@ -43,6 +43,24 @@ async def play(control: ControlClient, invite_code: str) -> None:
     await stranger.send("/cancel")
 
 
+async def log_duties(control: ControlClient) -> None:
+    """A member logs study in one message and step by step; the office records a team session."""
+    admin = control.user(ADMIN_ID, "李", last_name="主任")
+    zhang = control.user(500002, "张", last_name="明")
+
+    draft = await zhang.send("/study 昨天下午 集体学习 2小时 优化营商环境条例")
+    await zhang.press(draft, "确认")
+    await zhang.send("/study")
+    kinds = await zhang.send("上周三")
+    await zhang.press(kinds, "集体学法", expect=2)
+    await zhang.send("一个半小时")
+    await zhang.press(await zhang.send("民法典"), "确认")
+    roster = await admin.press(await admin.send("/session 11月18日下午 理论学习中心组 3小时 二十届四中全会精神"), "确认")
+    roster = await admin.press(roster, "张 明")
+    await admin.press(roster, "完成", expect=2)
+    await zhang.send("/mine")
+
+
 async def run(config: Config, db: Database, emulator: EmulatorThread) -> str:
     clock = ManualClock(SystemClock().now())
     with db.session() as session:
@@ -51,6 +69,7 @@ async def run(config: Config, db: Database, emulator: EmulatorThread) -> str:
         ).invite.code
     async with RunningBot(config, db, clock, control_url=emulator.control_url) as running:
         await play(running.control, code)
+        await log_duties(running.control)
         await running.control.transcript.refresh()
         transcript = running.control.transcript.render()
     header = (f"$ python bot.py team create \"{TEAM_NAME}\" --admin {ADMIN_ID}\n"
