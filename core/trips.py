@@ -7,8 +7,9 @@
 
 Dates: the first date or range anywhere in the text (:func:`core.dates.find_date`,
 past-leaning); a single day is a one-day trip, a date-time counts as its day. The
-rest of the text is places and topic. Nothing is invented: what is not understood
-stays None and the bot asks for it.
+rest of the text is places and topic. A range written backwards (11月8日至11月5日),
+which the date parser refuses, is kept as written so that the check can say what is
+wrong. Nothing is invented: what is not understood stays None and the bot asks for it.
 
 Chinese (the rest contains Chinese characters):
 
@@ -52,7 +53,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from core.dates import find_date, parse_range
+from core.dates import find_date, parse_date, parse_range
 from core.pace import days_covered
 
 __all__ = [
@@ -100,11 +101,14 @@ def parse_trip(text: str, *, now: datetime, lang: str | None = None) -> TripDraf
 
 
 def parse_trip_dates(text: str, *, now: datetime, lang: str | None = None) -> tuple[date, date] | None:
-    """The reply to "when?": a whole date or range (11月5日至8日, 上周, yesterday), past-leaning."""
+    """The reply to "when?": a whole date or range (11月5日至8日, 上周, yesterday), past-leaning.
+
+    A range written backwards (11月8日至11月5日) comes back as it was written, end before start,
+    so that the check can say so rather than "not a date"."""
     found = parse_range(text, now=now, prefer="past", lang=lang)
     if found is None and lang is not None:
         found = parse_range(text, now=now, prefer="past")
-    return found
+    return found or _backwards_range(text, now=now, lang=lang)
 
 
 def parse_places(text: str) -> str | None:
@@ -190,12 +194,40 @@ def grassroots_days(spans: Iterable[tuple[date, date]], *, within: tuple[date, d
 # --------------------------------------------------------------------------- dates
 
 
+_RANGE_MARK = re.compile(r"\s*(?:至|到|～|~|—|–|-|\bto\b|\buntil\b)\s*", re.IGNORECASE)
+
+
+_CUT_SHORT = re.compile(r"[0-9月日号]|\s*(?:至|到|～|~|—|–|-|to\b|until\b)", re.IGNORECASE)
+_LOOK_AHEAD = 12
+
+
+def _backwards_range(text: str, *, now: datetime, lang: str | None) -> tuple[date, date] | None:
+    """Two whole dates joined by a range mark, the second before the first (the date parser
+    refuses such a range)."""
+    parts = _RANGE_MARK.split(text.strip(), maxsplit=1)
+    if len(parts) != 2:
+        return None
+    first, last = (parse_date(part, now=now, prefer="past", lang=lang) for part in parts)
+    if first is None or last is None:
+        return None
+    first, last = _day(first), _day(last)
+    return (first, last) if last < first else None
+
+
 def _take_dates(text: str, *, now: datetime, lang: str | None) -> tuple[date | None, date | None, str]:
     match = find_date(text, now=now, prefer="past", lang=lang, allow_range=True)
     if match is None and lang is not None:  # a Chinese-speaking user may still type "Nov 5-8"
         match = find_date(text, now=now, prefer="past", allow_range=True)
     if match is None:
         return None, None, text
+    if _CUT_SHORT.match(text, match.end):
+        # 11月8日至11月5日 is no range to the date parser, which then finds 11月8日至11 in it (or
+        # Nov 8 alone in "Nov 8 to Nov 5"): a range written backwards is kept as written, end
+        # before start, for the check to refuse. The longest reading wins.
+        for stop in range(min(len(text), match.end + _LOOK_AHEAD), match.end, -1):
+            backwards = _backwards_range(text[match.start : stop], now=now, lang=lang)
+            if backwards is not None:
+                return backwards[0], backwards[1], text[: match.start] + " " + text[stop:]
     after = match.end + (text.startswith("于", match.end))  # 11月5日于淳安县; a spaced 于都县 is kept
     rest = text[: match.start] + " " + text[after:]
     if isinstance(match.value, tuple):

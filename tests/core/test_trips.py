@@ -113,6 +113,18 @@ def test_dates_in_the_other_language_are_still_read(text: str, lang: str) -> Non
     assert (draft.start, draft.end) == (d(11, 5), d(11, 8))
 
 
+@pytest.mark.parametrize(("text", "draft"), [
+    ("11月8日至11月5日 淳安县 山区共富", TripDraft(d(11, 8), d(11, 5), "淳安县", "山区共富")),
+    ("淳安县 11月8日-11月5日 山区共富", TripDraft(d(11, 8), d(11, 5), "淳安县", "山区共富")),
+    ("于11月8日至11月5日赴淳安县调研", TripDraft(d(11, 8), d(11, 5), "淳安县", None)),
+    ("Nov 8 to Nov 5 in Kaihua", TripDraft(d(11, 8), d(11, 5), "Kaihua", None)),
+])
+def test_a_range_written_backwards_is_kept_as_written_so_the_check_refuses_it(text: str, draft: TripDraft) -> None:
+    parsed = parse_trip(text, now=NOW, lang="en" if text.isascii() else "zh")
+    assert parsed == draft
+    assert trip_problems(parsed, today=TODAY) == [TripProblem.END_BEFORE_START]
+
+
 def test_dates_lean_to_the_past() -> None:
     assert parse_trip("12月1日 淳安县", now=NOW).start == d(12, 1, 2025)
 
@@ -124,6 +136,8 @@ def test_dates_lean_to_the_past() -> None:
     ("昨天", (d(11, 20), d(11, 20))),
     ("last week", (d(11, 9), d(11, 15))),
     ("淳安县", None),
+    ("11月8日至11月5日", (d(11, 8), d(11, 5))),  # backwards, as written: the check says so
+    ("11月8日 到 11月5日", (d(11, 8), d(11, 5))),
 ])
 def test_a_dates_reply_is_a_whole_past_leaning_range(text: str, dates: tuple[date, date] | None) -> None:
     assert parse_trip_dates(text, now=NOW, lang="zh") == dates
