@@ -113,6 +113,7 @@ class RaceWeights:
 @dataclass(frozen=True)
 class ProposalSettings:
     reply_due_months: int = 3
+    reopen_due_months: int = 1  # after an unsatisfied deputy (不满意) sends a reply back
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,7 @@ def _check_values(config: Config, source: str) -> None:
     _require_positive(source, "schedule.tick_seconds", schedule.tick_seconds)
     _require_positive(source, "invites.expire_days", config.invites.expire_days)
     _require_positive(source, "proposals.reply_due_months", config.proposals.reply_due_months)
+    _require_positive(source, "proposals.reopen_due_months", config.proposals.reopen_due_months)
     if not 6 <= config.invites.code_length <= 32:
         raise ConfigError(f"{source}: 'invites.code_length' must be between 6 and 32")
     for name, value in dataclasses.asdict(config.team_defaults.targets).items():

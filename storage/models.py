@@ -297,6 +297,7 @@ class Motion(Base):
     replied_on: Mapped[date | None] = mapped_column(Date)
     result_class: Mapped[ResultClass | None] = mapped_column(_enum(ResultClass))
     satisfaction: Mapped[Satisfaction | None] = mapped_column(_enum(Satisfaction))
+    reopened: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # times 不满意 sent it back
     snoozed_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
     deleted_at: Mapped[datetime | None]
