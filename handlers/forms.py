@@ -379,13 +379,13 @@ async def answer_choice(update: Update, context: SaimaContext) -> FormStep:
     if action is None or action[0] != "ch" or state is None or member is None or state.get("asking") is None:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return FormStep.ASKING
-    await query.answer()
     form = _FORMS[state["kind"]]
     ctx = _form_context(context, member)
     draft = form.load(state["draft"])
     if not any(c.value == action[1] for c in form.choices(state["asking"], draft, ctx)):
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return FormStep.ASKING
+    await query.answer()  # once: a second answer to the same press is refused by Telegram
     await query.edit_message_reply_markup(reply_markup=None)
     assert query.message is not None
     result = form.choose(state["asking"], action[1], draft, ctx)
