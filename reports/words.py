@@ -37,3 +37,26 @@ def hours_in_words(t: Translator, hours: Decimal) -> str:
 def field_line(t: Translator, label: str, value: str) -> str:
     """日期：… / Date: … (the colon differs between the languages)."""
     return t("{label}: {value}").format(label=label, value=value)
+
+
+_SPAN_START = {"zh": "y年M月d日（EEEE）", "en": "EEE d MMM"}
+_SPAN_END = {"zh": "M月d日（EEEE）", "en": "EEE d MMM y"}
+
+
+def span_in_words(t: Translator, start: date, end: date) -> str:
+    """2026年11月5日（星期四）至 11月8日（星期日） / Thu 5 Nov to Sun 8 Nov 2026; one day is that day.
+
+    The year is said once when both days are in it (first in Chinese, last in English)."""
+    if start == end:
+        return day_in_words(t, start)
+    if start.year != end.year:
+        first, last = day_in_words(t, start), day_in_words(t, end)
+    else:
+        first = format_date(start, _SPAN_START[t.lang], locale=_LOCALE[t.lang])
+        last = format_date(end, _SPAN_END[t.lang], locale=_LOCALE[t.lang])
+    return t("{start} to {end}").format(start=first, end=last)
+
+
+def days_in_words(t: Translator, days: int) -> str:
+    """共 4 天 / 4 days."""
+    return t.ngettext("{n} day", "{n} days", days).format(n=days)
