@@ -23,6 +23,9 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("help", N_("What this bot does and the commands you can use")),
     Command("study", N_("Log a study session"), members_only=True),
+    Command("trip", N_("Log a grassroots research trip"), members_only=True),
+    Command("findings", N_("Findings from your research trips and their follow-up"), members_only=True),
+    Command("topic", N_("Register a key research topic you lead"), members_only=True),
     Command("mine", N_("Your records: edit or delete"), members_only=True),
     Command("join", N_("Join your team with an invite code")),
     Command("lang", N_("Switch language: /lang zh or /lang en")),

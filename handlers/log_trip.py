@@ -1,0 +1,179 @@
+"""`/trip`: log a grassroots research trip (下基层调研) in one message, or step by step.
+
+    /trip 11月5日至8日 淳安县 山区共富调研
+    → 下基层调研
+      日期：2026年11月5日（星期四）至 11月8日（星期日），共 4 天
+      地点：淳安县
+      主题：山区共富调研                                    [确认] [修改] [取消]
+
+Missing pieces are asked in order: dates, places, topic. A member who leads key research topics
+(重点调研课题, registered with /topic) is also asked, in a guided conversation, which one the trip
+serves (their topics as buttons, or None); a complete one-message log never waits for that, and
+Edit links it later. The saved card offers "Add findings" for the opinions heard on the trip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy.orm import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from core import trips
+from core.trips import TripDraft, TripProblem
+from handlers.forms import START_PREFIX, Choice, Field, Form, FormContext, Rejected, SavedReply, register_form
+from locales import N_, Translator
+from reports.words import days_in_words, field_line, span_in_words
+from storage import trips as trip_queries
+
+NO_KEY_TOPIC = "none"
+KEY_TOPIC = "key_topic"
+TITLE_ON_BUTTON = 40  # characters of a topic's title shown on its button
+
+_PROBLEMS = {
+    TripProblem.IN_FUTURE: N_("A trip can only be logged for days that have passed; those dates are still to come."),
+    TripProblem.END_BEFORE_START: N_("The trip cannot end before it starts."),
+    TripProblem.TOO_LONG: N_("A trip can last at most 92 days; please check the dates."),
+    TripProblem.NOT_THIS_YEAR_OR_LAST: N_("That is more than a year back; only this year and last year can be logged."),
+    TripProblem.PLACES_TOO_LONG: N_("The places are too long (at most 200 characters)."),
+    TripProblem.TOPIC_TOO_LONG: N_("The topic is too long (at most 200 characters)."),
+}
+
+
+@dataclass(frozen=True)
+class TripLog:
+    """The trip as parsed, and its link to one of the member's key research topics."""
+
+    start: date | None = None
+    end: date | None = None
+    places: str | None = None
+    topic: str | None = None
+    research_topic_id: int | None = None
+    key_topic_answered: bool = False  # the member chose a topic or None
+    ask_key_topic: bool = True  # a guided conversation asks it; a complete one-message log does not
+    key_topics: tuple[tuple[int, str], ...] = ()  # (id, title) of the member's topics this year
+
+    @property
+    def trip(self) -> TripDraft:
+        return TripDraft(start=self.start, end=self.end, places=self.places, topic=self.topic)
+
+    def with_trip(self, draft: TripDraft) -> TripLog:
+        return replace(self, start=draft.start, end=draft.end, places=draft.places, topic=draft.topic)
+
+    def topic_title(self) -> str | None:
+        return next((title for topic_id, title in self.key_topics if topic_id == self.research_topic_id), None)
+
+
+def trip_dates_in_words(t: Translator, start: date, end: date) -> str:
+    """2026年11月5日（星期四）至 11月8日（星期日），共 4 天."""
+    return t("{dates}, {days}").format(dates=span_in_words(t, start, end),
+                                       days=days_in_words(t, trips.trip_days(start, end)))
+
+
+def trip_card(t: Translator, start: date, end: date, places: str, topic: str, key_topic: str | None) -> str:
+    """The trip in words, as on its draft card (also under /findings)."""
+    lines = [
+        t("Grassroots research trip"),
+        field_line(t, t("Dates"), trip_dates_in_words(t, start, end)),
+        field_line(t, t("Places"), places),
+        field_line(t, t("Topic"), topic),
+    ]
+    if key_topic is not None:
+        lines.append(field_line(t, t("Key research topic"), key_topic))
+    return "\n".join(lines)
+
+
+class TripForm(Form[TripLog]):
+    kind = "trip"
+    command = "trip"
+    draft_type = TripLog
+    fields = (
+        Field("dates", N_("Dates"), N_("When was the trip? (e.g. 11月5日至8日, 上周三, Nov 5-8)")),
+        Field("places", N_("Places"), N_("Where did you go? (e.g. 淳安县, 开化县、常山县)")),
+        Field("topic", N_("Topic"), N_("What was the research about?")),
+        Field(KEY_TOPIC, N_("Key research topic"), N_("Was this trip for one of your key research topics?"),
+              columns=1),
+    )
+
+    def parse_message(self, text: str, ctx: FormContext) -> TripLog:
+        draft = trips.parse_trip(text, now=ctx.now, lang=ctx.lang)
+        # Once the member is answering questions anyway, one more (a tap) costs little.
+        return replace(TripLog().with_trip(draft), ask_key_topic=bool(trips.missing_fields(draft)))
+
+    def prepare(self, session: Session, draft: TripLog, ctx: FormContext) -> TripLog:
+        topics = trip_queries.key_topics(session, ctx.member.id, ctx.today.year)
+        return replace(draft, key_topics=tuple((topic.id, topic.title) for topic in topics))
+
+    def read_field(self, name: str, text: str, draft: TripLog, ctx: FormContext) -> TripLog | Rejected:
+        t = ctx.t
+        if name == "dates":
+            span = trips.parse_trip_dates(text, now=ctx.now, lang=ctx.lang)
+            if span is None:
+                return Rejected(t("I could not read “{text}” as dates.").format(text=text[:40]))
+            return replace(draft, start=span[0], end=span[1])
+        if name == "places":
+            places = trips.parse_places(text)
+            if places is None:
+                return Rejected(t("Please type the places you visited."))
+            return replace(draft, places=places)
+        if name == "topic":
+            topic = trips.parse_topic(text)  # None for a bare 调研 too: it says nothing
+            if not topic:
+                return Rejected(t("Please say what the research was about (e.g. 山区共富, rural revitalisation)."))
+            return replace(draft, topic=topic)
+        return Rejected(t("Please choose with the buttons."))
+
+    def choices(self, name: str, draft: TripLog, ctx: FormContext) -> tuple[Choice, ...]:
+        if name != KEY_TOPIC:
+            return super().choices(name, draft, ctx)
+        return (*(Choice(str(topic_id), _shorten(title), literal=True) for topic_id, title in draft.key_topics),
+                Choice(NO_KEY_TOPIC, N_("None")))
+
+    def choose(self, name: str, value: str, draft: TripLog, ctx: FormContext) -> TripLog | Rejected:
+        if name != KEY_TOPIC:
+            return self.read_field(name, value, draft, ctx)
+        chosen = None if value == NO_KEY_TOPIC else int(value)
+        return replace(draft, research_topic_id=chosen, key_topic_answered=True)
+
+    def editable(self, draft: TripLog) -> tuple[Field, ...]:
+        return self.fields if draft.key_topics else tuple(f for f in self.fields if f.name != KEY_TOPIC)
+
+    def problems(self, draft: TripLog, ctx: FormContext) -> tuple[TripLog, list[str]]:
+        found = trips.trip_problems(draft.trip, today=ctx.today)
+        return draft.with_trip(trips.without_problems(draft.trip, found)), [ctx.t(_PROBLEMS[p]) for p in found]
+
+    def missing(self, draft: TripLog) -> list[str]:
+        missing = [str(name) for name in trips.missing_fields(draft.trip)]
+        if draft.ask_key_topic and draft.key_topics and not draft.key_topic_answered:
+            missing.append(KEY_TOPIC)
+        return missing
+
+    def card(self, draft: TripLog, ctx: FormContext) -> str:
+        assert draft.start is not None and draft.end is not None
+        return trip_card(ctx.t, draft.start, draft.end, draft.places or "", draft.topic or "", draft.topic_title())
+
+    def is_duplicate(self, session: Session, draft: TripLog, ctx: FormContext) -> bool:
+        assert draft.start is not None and draft.end is not None and draft.places is not None
+        return trip_queries.overlaps_same_places(session, member_id=ctx.member.id, start=draft.start, end=draft.end,
+                                                 places=draft.places)
+
+    def save(self, session: Session, draft: TripLog, ctx: FormContext) -> SavedReply:
+        assert draft.start is not None and draft.end is not None
+        assert draft.places is not None and draft.topic is not None
+        topic_id = draft.research_topic_id
+        if topic_id is not None and trip_queries.own_key_topic(session, ctx.member.id, topic_id) is None:
+            topic_id = None  # deleted meanwhile, or forged: the trip is kept without the link
+        trip = trip_queries.log_trip(session, member=ctx.member, start=draft.start, end=draft.end,
+                                     places=draft.places, topic=draft.topic, research_topic_id=topic_id, now=ctx.now)
+        t = ctx.t
+        button = InlineKeyboardButton(t("Add findings"), callback_data=f"{START_PREFIX}finding:{trip.id}")
+        return SavedReply(t("Record the opinions and suggestions you heard now, or later with /findings."),
+                          InlineKeyboardMarkup([[button]]))
+
+
+def _shorten(title: str) -> str:
+    return title if len(title) <= TITLE_ON_BUTTON else title[: TITLE_ON_BUTTON - 1] + "…"
+
+
+register_form(TripForm())
