@@ -37,6 +37,7 @@ from telegram.ext import (
     filters,
 )
 
+from config import Config
 from handlers.context import SaimaContext
 from locales import Translator
 from storage.models import Member
@@ -102,6 +103,7 @@ class FormContext:
     lang: str
     t: Translator
     member: Member
+    config: Config | None = None  # the deployment's settings (e.g. proposals.reply_due_months)
 
 
 class Form(ABC, Generic[D]):
@@ -219,7 +221,7 @@ def _form_context(context: SaimaContext, member: Member) -> FormContext:
     now = context.now()
     return FormContext(now=now.astimezone(ZoneInfo(member.team.timezone)),
                        today=now.astimezone(ZoneInfo(member.team.timezone)).date(),
-                       lang=member.language.value, t=context.t, member=member)
+                       lang=member.language.value, t=context.t, member=member, config=context.config)
 
 
 def _state(context: SaimaContext) -> dict[str, Any] | None:

@@ -81,7 +81,8 @@ def _plain(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
-def apply(session: Session, motion: Motion, new: MotionState, *, action: str, actor: Member, now: datetime) -> None:
+def apply(session: Session, motion: Motion, new: MotionState, *, action: str, actor: Member,
+          now: datetime) -> None:
     """Stores the state a rule of `core.motions` returned, and audits who moved it from what to what."""
     before = _snapshot(motion)
     motion.status = new.status
