@@ -17,9 +17,9 @@ from datetime import date, timedelta
 from core.domain import FollowUpStatus
 
 __all__ = [
-    "DEFAULT_FEEDBACK_DAYS", "MAX_CONTENT", "MAX_DEPARTMENT", "MAX_NOTE", "NEXT", "NO_DEPARTMENT", "FindingDraft",
-    "FindingProblem", "StepProblem", "check_step", "default_feedback_due", "finding_problems", "initial_status",
-    "is_overdue", "missing_fields", "next_status", "without_problems",
+    "DEFAULT_FEEDBACK_DAYS", "MAX_CONTENT", "MAX_DEPARTMENT", "MAX_NOTE", "NEXT", "NO_DEPARTMENT",
+    "FindingDraft", "FindingProblem", "StepProblem", "check_step", "default_feedback_due", "finding_problems",
+    "initial_status", "is_overdue", "missing_fields", "next_status", "without_problems",
 ]
 
 DEFAULT_FEEDBACK_DAYS = 30  # 一个月内反馈
@@ -90,7 +90,8 @@ def without_problems(draft: FindingDraft, problems: list[FindingProblem]) -> Fin
 
 
 def missing_fields(draft: FindingDraft) -> list[str]:
-    order = (("content", draft.content), ("department", draft.department), ("feedback_due", draft.feedback_due))
+    order = (("content", draft.content), ("department", draft.department),
+             ("feedback_due", draft.feedback_due))
     return [name for name, value in order if value is None]
 
 

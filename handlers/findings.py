@@ -36,6 +36,7 @@ from core.text import squeeze
 from handlers.access import members_only
 from handlers.context import SaimaContext
 from handlers.forms import START_PREFIX, Choice, Field, Form, FormContext, Rejected, SavedReply, register_form
+from handlers.log_trip import short_span as _span
 from handlers.log_trip import trip_card
 from locales import N_, Translator
 from reports.words import day_in_words, field_line, short_day
@@ -75,7 +76,8 @@ _PROBLEMS = {
     FindingProblem.CONTENT_TOO_LONG: N_("That is too long for one finding (at most 1000 characters); "
                                         "please shorten it or split it in two."),
     FindingProblem.DEPARTMENT_TOO_LONG: N_("The department's name is too long (at most 100 characters)."),
-    FindingProblem.DUE_IN_PAST: N_("The feedback due date has already passed; please give today or a later date."),
+    FindingProblem.DUE_IN_PAST: N_("The feedback due date has already passed; "
+                                   "please give today or a later date."),
 }
 
 
@@ -88,10 +90,6 @@ def _short(text: str, limit: int = SHORT_CONTENT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _span(t: Translator, start: date, end: date) -> str:
-    return short_day(t, start) if start == end else f"{short_day(t, start)}–{short_day(t, end)}"
-
-
 # --- adding a finding ------------------------------------------------------------------------------
 
 
@@ -100,9 +98,11 @@ class FindingForm(Form[FindingDraft]):
     command = None
     draft_type = FindingDraft
     fields = (
-        Field("content", N_("Finding"), N_("What opinion or suggestion did people raise? Type it as one finding.")),
+        Field("content", N_("Finding"),
+              N_("What opinion or suggestion did people raise? Type it as one finding.")),
         Field("department", N_("Department"),
-              N_("Which department is responsible for it? Type its name, or choose below if not assigned yet."),
+              N_("Which department is responsible for it? Type its name, "
+                 "or choose below if not assigned yet."),
               choices=(Choice(NOT_ASSIGNED, N_("Not assigned yet")),)),
         Field("feedback_due", N_("Feedback due"),
               N_("By when must the result be fed back to the grassroots? Type a date (e.g. 12月20日, 下周五), "
@@ -123,7 +123,8 @@ class FindingForm(Form[FindingDraft]):
         assert draft.trip_end is not None
         return findings.default_feedback_due(draft.trip_end, today=ctx.today)
 
-    def read_field(self, name: str, text: str, draft: FindingDraft, ctx: FormContext) -> FindingDraft | Rejected:
+    def read_field(self, name: str, text: str, draft: FindingDraft,
+                   ctx: FormContext) -> FindingDraft | Rejected:
         t = ctx.t
         if name == "content":
             content = squeeze(text)
@@ -167,7 +168,7 @@ class FindingForm(Form[FindingDraft]):
         assert draft.trip_start is not None and draft.trip_end is not None and draft.feedback_due is not None
         return "\n".join([
             t("Finding from a research trip"),
-            field_line(t, t("Trip"), f"{_span(t, draft.trip_start, draft.trip_end)} {draft.trip_places or ''}"),
+            field_line(t, t("Trip"), f"{_span(t, draft.trip_start, draft.trip_end)} {draft.trip_places}"),
             field_line(t, t("Finding"), draft.content or ""),
             field_line(t, t("Department"), draft.department or t("not assigned yet")),
             field_line(t, t("Feedback due"), day_in_words(t, draft.feedback_due)),
@@ -185,11 +186,10 @@ class FindingForm(Form[FindingDraft]):
             return t("That trip is no longer there, so the finding could not be added to it.")
         trip_queries.add_finding(session, member=ctx.member, trip=trip, content=draft.content,
                                  department=draft.department, feedback_due=draft.feedback_due, now=ctx.now)
-        return SavedReply(t("Add another finding from this trip, or follow this one up from the trip's list."),
-                          InlineKeyboardMarkup([[
-                              InlineKeyboardButton(t("Add another"), callback_data=f"{START_PREFIX}finding:{trip.id}"),
-                              InlineKeyboardButton(t("This trip's findings"), callback_data=f"{PREFIX}t:{trip.id}"),
-                          ]]))
+        buttons = [InlineKeyboardButton(t("Add another"), callback_data=f"{START_PREFIX}finding:{trip.id}"),
+                   InlineKeyboardButton(t("This trip's findings"), callback_data=f"{PREFIX}t:{trip.id}")]
+        line = t("Add another finding from this trip, or follow this one up from the trip's list.")
+        return SavedReply(line, InlineKeyboardMarkup([buttons]))
 
 
 # --- the steps that ask something: assigning (which department) and feeding back (what result) --------
@@ -295,7 +295,8 @@ def _trips_page(session: Session, t: Translator, member: Member) -> tuple[str, I
         label = (f"{_span(t, trip.start_date, trip.end_date)} {_short(trip.places, 16)} · "
                  + t.ngettext("{n} finding", "{n} findings", total).format(n=total))
         rows.append([InlineKeyboardButton(label, callback_data=f"{PREFIX}t:{trip.id}")])
-    return t("Your recent research trips. Choose one to see its findings or add more:"), InlineKeyboardMarkup(rows)
+    text = t("Your recent research trips. Choose one to see its findings or add more:")
+    return text, InlineKeyboardMarkup(rows)
 
 
 def _item_line(t: Translator, index: int, item: FollowUpItem, today: date) -> str:
@@ -325,7 +326,8 @@ def _trip_page(session: Session, t: Translator, trip: ResearchTrip, today: date,
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-def _item_page(t: Translator, item: FollowUpItem, today: date, note: str = "") -> tuple[str, InlineKeyboardMarkup]:
+def _item_page(t: Translator, item: FollowUpItem, today: date,
+               note: str = "") -> tuple[str, InlineKeyboardMarkup]:
     trip = item.trip
     due = ""
     if item.feedback_due is not None:
@@ -347,7 +349,8 @@ def _item_page(t: Translator, item: FollowUpItem, today: date, note: str = "") -
     step = _next_step_button(t, item)
     if step is not None:
         rows.append([step])
-    rows.append([InlineKeyboardButton(t("‹ This trip's findings"), callback_data=f"{PREFIX}t:{item.trip_id}")])
+    back = InlineKeyboardButton(t("‹ This trip's findings"), callback_data=f"{PREFIX}t:{item.trip_id}")
+    rows.append([back])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 

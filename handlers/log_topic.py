@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy.orm import Session
 
 from core.text import squeeze
-from handlers.forms import Field, Form, FormContext, Rejected, register_form
+from handlers.forms import Field, Form, FormContext, RecordLine, Rejected, register_form
 from locales import N_
 from reports.words import field_line
 from storage import trips as trip_queries
@@ -27,13 +27,15 @@ MIN_TITLE = 2
 @dataclass(frozen=True)
 class TopicDraft:
     title: str | None = None
+    year: int | None = None  # None: this year (a new topic)
 
 
 class TopicForm(Form[TopicDraft]):
     kind = "topic"
     command = "topic"
     draft_type = TopicDraft
-    fields = (Field("title", N_("Title"), N_("What is the title of the key research topic you lead this year?")),)
+    fields = (Field("title", N_("Title"),
+                    N_("What is the title of the key research topic you lead this year?")),)
 
     def parse_message(self, text: str, ctx: FormContext) -> TopicDraft:
         return TopicDraft(title=squeeze(text) or None)
@@ -50,7 +52,8 @@ class TopicForm(Form[TopicDraft]):
         if len(draft.title) > MAX_TITLE:
             return replace(draft, title=None), [ctx.t("The title is too long (at most 200 characters).")]
         if len(draft.title) < MIN_TITLE:
-            return replace(draft, title=None), [ctx.t("The title is too short; please give the topic's full title.")]
+            return replace(draft, title=None), [
+                ctx.t("The title is too short; please give the topic's full title.")]
         return draft, []
 
     def missing(self, draft: TopicDraft) -> list[str]:
@@ -58,7 +61,7 @@ class TopicForm(Form[TopicDraft]):
 
     def card(self, draft: TopicDraft, ctx: FormContext) -> str:
         t = ctx.t
-        return "\n".join([t("Key research topic ({year})").format(year=ctx.today.year),
+        return "\n".join([t("Key research topic ({year})").format(year=draft.year or ctx.today.year),
                           field_line(t, t("Title"), draft.title or ""),
                           field_line(t, t("Lead"), ctx.member.display_name)])
 
@@ -69,8 +72,36 @@ class TopicForm(Form[TopicDraft]):
 
     def save(self, session: Session, draft: TopicDraft, ctx: FormContext) -> str:
         assert draft.title is not None
-        trip_queries.add_key_topic(session, member=ctx.member, year=ctx.today.year, title=draft.title, now=ctx.now)
+        trip_queries.add_key_topic(session, member=ctx.member, year=ctx.today.year, title=draft.title,
+                                   now=ctx.now)
         return ctx.t("When you log a trip for it with /trip, choose it as the trip's key research topic.")
+
+    # --- /mine: the member's own topics, to correct or delete ---
+
+    def records(self, session: Session, ctx: FormContext) -> list[RecordLine]:
+        t = ctx.t
+        return [RecordLine(self.kind, topic.id, topic.created_at,
+                           f"{t('Key research topic')} · {topic.year} · {topic.title}")
+                for topic in trip_queries.own_topics(session, ctx.member.id)]
+
+    def record_draft(self, session: Session, record_id: int, ctx: FormContext) -> TopicDraft | None:
+        topic = trip_queries.own_key_topic(session, ctx.member.id, record_id)
+        return None if topic is None else TopicDraft(title=topic.title, year=topic.year)
+
+    def update(self, session: Session, record_id: int, draft: TopicDraft, ctx: FormContext) -> str:
+        topic = trip_queries.own_key_topic(session, ctx.member.id, record_id)
+        if topic is None:
+            return ctx.t("That record is no longer there; nothing was changed.")
+        assert draft.title is not None
+        trip_queries.change_topic(session, topic, actor=ctx.member, title=draft.title, now=ctx.now)
+        return ctx.t("The change is kept in the audit log.")
+
+    def delete(self, session: Session, record_id: int, ctx: FormContext) -> bool:
+        topic = trip_queries.own_key_topic(session, ctx.member.id, record_id)
+        if topic is None:
+            return False
+        trip_queries.delete_topic(session, topic, actor=ctx.member, now=ctx.now)
+        return True
 
 
 register_form(TopicForm())

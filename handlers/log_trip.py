@@ -22,9 +22,19 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core import trips
 from core.trips import TripDraft, TripProblem
-from handlers.forms import START_PREFIX, Choice, Field, Form, FormContext, Rejected, SavedReply, register_form
+from handlers.forms import (
+    START_PREFIX,
+    Choice,
+    Field,
+    Form,
+    FormContext,
+    RecordLine,
+    Rejected,
+    SavedReply,
+    register_form,
+)
 from locales import N_, Translator
-from reports.words import days_in_words, field_line, span_in_words
+from reports.words import days_in_words, field_line, short_day, span_in_words
 from storage import trips as trip_queries
 
 NO_KEY_TOPIC = "none"
@@ -32,10 +42,12 @@ KEY_TOPIC = "key_topic"
 TITLE_ON_BUTTON = 40  # characters of a topic's title shown on its button
 
 _PROBLEMS = {
-    TripProblem.IN_FUTURE: N_("A trip can only be logged for days that have passed; those dates are still to come."),
+    TripProblem.IN_FUTURE: N_("A trip can only be logged for days that have passed; "
+                              "those dates are still to come."),
     TripProblem.END_BEFORE_START: N_("The trip cannot end before it starts."),
     TripProblem.TOO_LONG: N_("A trip can last at most 92 days; please check the dates."),
-    TripProblem.NOT_THIS_YEAR_OR_LAST: N_("That is more than a year back; only this year and last year can be logged."),
+    TripProblem.NOT_THIS_YEAR_OR_LAST: N_("That is more than a year back; "
+                                          "only this year and last year can be logged."),
     TripProblem.PLACES_TOO_LONG: N_("The places are too long (at most 200 characters)."),
     TripProblem.TOPIC_TOO_LONG: N_("The topic is too long (at most 200 characters)."),
 }
@@ -62,13 +74,18 @@ class TripLog:
         return replace(self, start=draft.start, end=draft.end, places=draft.places, topic=draft.topic)
 
     def topic_title(self) -> str | None:
-        return next((title for topic_id, title in self.key_topics if topic_id == self.research_topic_id), None)
+        return next((title for key, title in self.key_topics if key == self.research_topic_id), None)
 
 
 def trip_dates_in_words(t: Translator, start: date, end: date) -> str:
     """2026年11月5日（星期四）至 11月8日（星期日），共 4 天."""
     return t("{dates}, {days}").format(dates=span_in_words(t, start, end),
                                        days=days_in_words(t, trips.trip_days(start, end)))
+
+
+def short_span(t: Translator, start: date, end: date) -> str:
+    """11月5日–11月8日 / 5 Nov–8 Nov; one day is that day."""
+    return short_day(t, start) if start == end else f"{short_day(t, start)}–{short_day(t, end)}"
 
 
 def trip_card(t: Translator, start: date, end: date, places: str, topic: str, key_topic: str | None) -> str:
@@ -120,14 +137,15 @@ class TripForm(Form[TripLog]):
         if name == "topic":
             topic = trips.parse_topic(text)  # None for a bare 调研 too: it says nothing
             if not topic:
-                return Rejected(t("Please say what the research was about (e.g. 山区共富, rural revitalisation)."))
+                return Rejected(t("Please say what the research was about "
+                                  "(e.g. 山区共富, rural revitalisation)."))
             return replace(draft, topic=topic)
         return Rejected(t("Please choose with the buttons."))
 
     def choices(self, name: str, draft: TripLog, ctx: FormContext) -> tuple[Choice, ...]:
         if name != KEY_TOPIC:
             return super().choices(name, draft, ctx)
-        return (*(Choice(str(topic_id), _shorten(title), literal=True) for topic_id, title in draft.key_topics),
+        return (*(Choice(str(key), _shorten(title), literal=True) for key, title in draft.key_topics),
                 Choice(NO_KEY_TOPIC, N_("None")))
 
     def choose(self, name: str, value: str, draft: TripLog, ctx: FormContext) -> TripLog | Rejected:
@@ -141,7 +159,8 @@ class TripForm(Form[TripLog]):
 
     def problems(self, draft: TripLog, ctx: FormContext) -> tuple[TripLog, list[str]]:
         found = trips.trip_problems(draft.trip, today=ctx.today)
-        return draft.with_trip(trips.without_problems(draft.trip, found)), [ctx.t(_PROBLEMS[p]) for p in found]
+        cleared = draft.with_trip(trips.without_problems(draft.trip, found))
+        return cleared, [ctx.t(_PROBLEMS[p]) for p in found]
 
     def missing(self, draft: TripLog) -> list[str]:
         missing = [str(name) for name in trips.missing_fields(draft.trip)]
@@ -151,12 +170,13 @@ class TripForm(Form[TripLog]):
 
     def card(self, draft: TripLog, ctx: FormContext) -> str:
         assert draft.start is not None and draft.end is not None
-        return trip_card(ctx.t, draft.start, draft.end, draft.places or "", draft.topic or "", draft.topic_title())
+        return trip_card(ctx.t, draft.start, draft.end, draft.places or "", draft.topic or "",
+                         draft.topic_title())
 
     def is_duplicate(self, session: Session, draft: TripLog, ctx: FormContext) -> bool:
         assert draft.start is not None and draft.end is not None and draft.places is not None
-        return trip_queries.overlaps_same_places(session, member_id=ctx.member.id, start=draft.start, end=draft.end,
-                                                 places=draft.places)
+        return trip_queries.overlaps_same_places(session, member_id=ctx.member.id, start=draft.start,
+                                                 end=draft.end, places=draft.places)
 
     def save(self, session: Session, draft: TripLog, ctx: FormContext) -> SavedReply:
         assert draft.start is not None and draft.end is not None
@@ -165,11 +185,64 @@ class TripForm(Form[TripLog]):
         if topic_id is not None and trip_queries.own_key_topic(session, ctx.member.id, topic_id) is None:
             topic_id = None  # deleted meanwhile, or forged: the trip is kept without the link
         trip = trip_queries.log_trip(session, member=ctx.member, start=draft.start, end=draft.end,
-                                     places=draft.places, topic=draft.topic, research_topic_id=topic_id, now=ctx.now)
+                                     places=draft.places, topic=draft.topic, research_topic_id=topic_id,
+                                     now=ctx.now)
         t = ctx.t
         button = InlineKeyboardButton(t("Add findings"), callback_data=f"{START_PREFIX}finding:{trip.id}")
         return SavedReply(t("Record the opinions and suggestions you heard now, or later with /findings."),
                           InlineKeyboardMarkup([[button]]))
+
+    # --- /mine: the member's own trips, to correct or delete ---
+
+    def records(self, session: Session, ctx: FormContext) -> list[RecordLine]:
+        t = ctx.t
+        found = trip_queries.own_trips(session, ctx.member.id)
+        counts = trip_queries.finding_counts(session, [trip.id for trip in found])
+        lines = []
+        for trip in found:
+            dates = short_span(t, trip.start_date, trip.end_date)
+            summary = f"{t('Trip')} · {dates} · {trip.places} · {trip.topic}"
+            total = counts.get(trip.id, (0, 0))[0]
+            if total:
+                summary += " · " + t.ngettext("{n} finding", "{n} findings", total).format(n=total)
+            lines.append(RecordLine(self.kind, trip.id, trip.created_at, summary))
+        return lines
+
+    def record_draft(self, session: Session, record_id: int, ctx: FormContext) -> TripLog | None:
+        trip = trip_queries.own_trip(session, ctx.member.id, record_id)
+        if trip is None:
+            return None
+        this_year = trip_queries.key_topics(session, ctx.member.id, ctx.today.year)
+        topics = [(topic.id, topic.title) for topic in this_year]
+        linked = trip.research_topic_id
+        if linked is not None and all(key != linked for key, _ in topics):  # an earlier year's topic
+            topics.insert(0, (linked, trip_queries.topic_title(session, linked) or ""))
+        return TripLog(start=trip.start_date, end=trip.end_date, places=trip.places, topic=trip.topic,
+                       research_topic_id=trip.research_topic_id, key_topic_answered=True, ask_key_topic=False,
+                       key_topics=tuple(topics))
+
+    def update(self, session: Session, record_id: int, draft: TripLog, ctx: FormContext) -> str:
+        trip = trip_queries.own_trip(session, ctx.member.id, record_id)
+        if trip is None:
+            return ctx.t("That record is no longer there; nothing was changed.")
+        assert draft.start is not None and draft.end is not None
+        assert draft.places is not None and draft.topic is not None
+        topic_id = draft.research_topic_id
+        if topic_id is not None and topic_id != trip.research_topic_id and \
+                trip_queries.own_key_topic(session, ctx.member.id, topic_id) is None:
+            topic_id = trip.research_topic_id
+        trip_queries.change_trip(session, trip, actor=ctx.member, start=draft.start, end=draft.end,
+                                 places=draft.places, topic=draft.topic, research_topic_id=topic_id,
+                                 now=ctx.now)
+        return ctx.t("The change is kept in the audit log.")
+
+    def delete(self, session: Session, record_id: int, ctx: FormContext) -> bool:
+        """Deletes the trip with the findings raised on it (both kept in the audit log)."""
+        trip = trip_queries.own_trip(session, ctx.member.id, record_id)
+        if trip is None:
+            return False
+        trip_queries.delete_trip(session, trip, actor=ctx.member, now=ctx.now)
+        return True
 
 
 def _shorten(title: str) -> str:

@@ -23,8 +23,8 @@ def log_trip(
     research_topic_id: int | None, now: datetime,
 ) -> ResearchTrip:
     """A trip the member logs for themself."""
-    trip = ResearchTrip(team_id=member.team_id, member_id=member.id, start_date=start, end_date=end, places=places,
-                        topic=topic, research_topic_id=research_topic_id, created_at=now)
+    trip = ResearchTrip(team_id=member.team_id, member_id=member.id, start_date=start, end_date=end,
+                        places=places, topic=topic, research_topic_id=research_topic_id, created_at=now)
     session.add(trip)
     session.flush()
     audit.record(session, action="create", entity="research_trip", entity_id=trip.id, team_id=member.team_id,
@@ -82,16 +82,63 @@ def visible_trip(session: Session, member: Member, trip_id: int) -> ResearchTrip
     return session.scalar(query)
 
 
+def own_trips(session: Session, member_id: int) -> list[ResearchTrip]:
+    """The member's trips not deleted, the latest logged first (for /mine)."""
+    return list(session.scalars(
+        select(ResearchTrip).where(ResearchTrip.member_id == member_id, ResearchTrip.deleted_at.is_(None))
+        .order_by(ResearchTrip.created_at.desc(), ResearchTrip.id.desc())
+    ))
+
+
+def own_trip(session: Session, member_id: int, trip_id: int) -> ResearchTrip | None:
+    return session.scalar(select(ResearchTrip).where(
+        ResearchTrip.id == trip_id, ResearchTrip.member_id == member_id, ResearchTrip.deleted_at.is_(None)))
+
+
+def _trip_snapshot(trip: ResearchTrip) -> dict[str, Any]:
+    return {"start": trip.start_date, "end": trip.end_date, "places": trip.places, "topic": trip.topic,
+            "research_topic_id": trip.research_topic_id}
+
+
+def change_trip(
+    session: Session, trip: ResearchTrip, *, actor: Member, start: date, end: date, places: str, topic: str,
+    research_topic_id: int | None, now: datetime,
+) -> None:
+    before = _trip_snapshot(trip)
+    trip.start_date, trip.end_date, trip.places, trip.topic = start, end, places, topic
+    trip.research_topic_id = research_topic_id
+    audit.record(session, action="update", entity="research_trip", entity_id=trip.id, team_id=trip.team_id,
+                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 before=before, after=_trip_snapshot(trip))
+
+
+def delete_trip(session: Session, trip: ResearchTrip, *, actor: Member, now: datetime) -> int:
+    """Soft-deletes the trip and the findings raised on it (each audited); returns how many findings."""
+    trip.deleted_at = now
+    audit.record(session, action="delete", entity="research_trip", entity_id=trip.id, team_id=trip.team_id,
+                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 before=_trip_snapshot(trip))
+    items = findings_of(session, trip.id)
+    for item in items:
+        item.deleted_at = now
+        audit.record(session, action="delete", entity="follow_up_item", entity_id=item.id,
+                     team_id=item.team_id, now=now, actor_member_id=actor.id,
+                     actor_telegram_id=actor.telegram_user_id,
+                     before={"trip_id": trip.id, "content": item.content, "status": item.status.value})
+    return len(items)
+
+
 # --- key research topics (重点调研课题) --------------------------------------------------------------
 
 
 def add_key_topic(session: Session, *, member: Member, year: int, title: str, now: datetime) -> ResearchTopic:
-    topic = ResearchTopic(team_id=member.team_id, lead_member_id=member.id, year=year, title=title, created_at=now)
+    topic = ResearchTopic(team_id=member.team_id, lead_member_id=member.id, year=year, title=title,
+                          created_at=now)
     session.add(topic)
     session.flush()
-    audit.record(session, action="create", entity="research_topic", entity_id=topic.id, team_id=member.team_id,
-                 now=now, actor_member_id=member.id, actor_telegram_id=member.telegram_user_id,
-                 after={"year": year, "title": title})
+    audit.record(session, action="create", entity="research_topic", entity_id=topic.id,
+                 team_id=member.team_id, now=now, actor_member_id=member.id,
+                 actor_telegram_id=member.telegram_user_id, after={"year": year, "title": title})
     return topic
 
 
@@ -123,6 +170,31 @@ def key_topics_count(session: Session, member_id: int, year: int) -> int:
             ResearchTopic.lead_member_id == member_id, ResearchTopic.year == year,
             ResearchTopic.deleted_at.is_(None))
     ) or 0
+
+
+def own_topics(session: Session, member_id: int) -> list[ResearchTopic]:
+    """Every key research topic the member registered and did not delete, the latest first (for /mine)."""
+    return list(session.scalars(
+        select(ResearchTopic)
+        .where(ResearchTopic.lead_member_id == member_id, ResearchTopic.deleted_at.is_(None))
+        .order_by(ResearchTopic.created_at.desc(), ResearchTopic.id.desc())
+    ))
+
+
+def change_topic(session: Session, topic: ResearchTopic, *, actor: Member, title: str, now: datetime) -> None:
+    before = {"year": topic.year, "title": topic.title}
+    topic.title = title
+    audit.record(session, action="update", entity="research_topic", entity_id=topic.id, team_id=topic.team_id,
+                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 before=before, after={"year": topic.year, "title": title})
+
+
+def delete_topic(session: Session, topic: ResearchTopic, *, actor: Member, now: datetime) -> None:
+    """Soft-deletes the topic: it no longer counts; trips linked to it keep the link and show its title."""
+    topic.deleted_at = now
+    audit.record(session, action="delete", entity="research_topic", entity_id=topic.id, team_id=topic.team_id,
+                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 before={"year": topic.year, "title": topic.title})
 
 
 def topic_title(session: Session, topic_id: int) -> str | None:
@@ -235,8 +307,8 @@ def advance(
     session.refresh(item)
     after = {k: (v.value if isinstance(v, FollowUpStatus) else v) for k, v in values.items()}
     audit.record(session, action=f"follow_up_{target.value}", entity="follow_up_item", entity_id=item.id,
-                 team_id=item.team_id, now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
-                 before={"status": current.value}, after=after)
+                 team_id=item.team_id, now=now, actor_member_id=actor.id,
+                 actor_telegram_id=actor.telegram_user_id, before={"status": current.value}, after=after)
     return None
 
 

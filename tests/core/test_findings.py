@@ -50,7 +50,8 @@ def test_the_default_due_date_is_never_in_the_past(trip_end: date) -> None:
     (FindingDraft(feedback_due=TODAY - timedelta(days=1)), [FindingProblem.DUE_IN_PAST]),
     (FindingDraft(), []),
 ])
-def test_only_the_fields_that_are_set_are_checked(draft: FindingDraft, problems: list[FindingProblem]) -> None:
+def test_only_the_fields_that_are_set_are_checked(draft: FindingDraft,
+                                                  problems: list[FindingProblem]) -> None:
     assert finding_problems(draft, today=TODAY) == problems
 
 

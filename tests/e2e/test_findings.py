@@ -48,12 +48,16 @@ def trip_ids(saima: Saima) -> list[int]:
 async def add_finding(user: SimUser, start: BotMessage, content: str, department: str | None,
                       due: str | None = None) -> BotMessage:
     """Presses Add findings (or Add another) on ``start`` and answers the three questions."""
-    label = next(label for label in start.labels if label in ("添加意见建议", "继续添加", "Add findings", "Add another"))
+    starts = ("添加意见建议", "继续添加", "Add findings", "Add another")
+    label = next(label for label in start.labels if label in starts)
     await user.press(start, label, expect=1)
     department_question = await user.send(content)
     due_question = (await user.press(department_question, department_question.labels[0], expect=2))[-1] \
         if department is None else await user.send(department)
-    card = await user.send(due) if due else (await user.press(due_question, due_question.labels[0], expect=2))[-1]
+    if due:
+        card = await user.send(due)
+    else:
+        card = (await user.press(due_question, due_question.labels[0], expect=2))[-1]
     saved = await user.press(card, card.labels[0])
     assert isinstance(saved, BotMessage)
     return saved
@@ -150,9 +154,10 @@ async def test_a_finding_goes_round_the_whole_loop_each_step_audited(saima: Saim
     with saima.db.session() as session:
         actions = list(session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "follow_up_item")
                                        .order_by(AuditEntry.id)))
-        stamps = session.execute(select(FollowUpItem.assigned_at, FollowUpItem.handled_at, FollowUpItem.fed_back_at,
-                                        FollowUpItem.closed_at)).one()
-    assert actions == ["create", "follow_up_assigned", "follow_up_handled", "follow_up_fed_back", "follow_up_closed"]
+        stamps = session.execute(select(FollowUpItem.assigned_at, FollowUpItem.handled_at,
+                                        FollowUpItem.fed_back_at, FollowUpItem.closed_at)).one()
+    assert actions == ["create", "follow_up_assigned", "follow_up_handled", "follow_up_fed_back",
+                       "follow_up_closed"]
     assert all(stamp is not None for stamp in stamps)
 
 
@@ -220,7 +225,7 @@ async def test_forged_and_stale_presses_change_nothing(saima: Saima) -> None:
     stale = await zhang.press_data(item, f"fu:s:{item_id}:handled", expect=1)  # the same press again
     assert stale.text.startswith("这条意见建议的状态已经变化，以下为最新情况。")
     with saima.db.session() as session:
-        steps = session.scalars(select(AuditEntry.action).where(AuditEntry.action == "follow_up_handled")).all()
+        steps = session.scalars(select(AuditEntry.id).where(AuditEntry.action == "follow_up_handled")).all()
     assert len(steps) == 1 and items(saima)[0][2] == "handled"
 
 

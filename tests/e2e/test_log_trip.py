@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from emulator import SimUser
+from storage import trips as trip_queries
 from storage.models import AuditEntry, ResearchTopic, ResearchTrip
 from tests.e2e.conftest import ADMIN_ID, Saima
 
@@ -23,7 +24,8 @@ def trips(saima: Saima) -> list[tuple[str, str, str, str, int | None]]:
         rows = session.execute(select(ResearchTrip.start_date, ResearchTrip.end_date, ResearchTrip.places,
                                       ResearchTrip.topic, ResearchTrip.research_topic_id)
                                .order_by(ResearchTrip.id)).all()
-    return [(start.isoformat(), end.isoformat(), places, topic, key) for start, end, places, topic, key in rows]
+    return [(start.isoformat(), end.isoformat(), places, topic, key)
+            for start, end, places, topic, key in rows]
 
 
 def topics(saima: Saima) -> list[tuple[int, int, str]]:
@@ -198,8 +200,9 @@ async def test_in_english_the_whole_flow_speaks_english(saima: Saima) -> None:
     saved = await tom.press(card, "Confirm")
     assert saved.text.startswith("✅ Saved.") and saved.labels == ["Add findings"]
     assert (await tom.send("/trip tomorrow in Kaihua: rural revitalisation")).text.startswith(
-        "A trip can only be logged for days that have passed; those dates are still to come.\nWhen was the trip?")
-    assert (await tom.send("Nov 8 to Nov 5")).text.startswith("The trip cannot end before it starts.\nWhen was")
+        "A trip can only be logged for days that have passed; those dates are still to come.\nWhen was")
+    backwards = await tom.send("Nov 8 to Nov 5")
+    assert backwards.text.startswith("The trip cannot end before it starts.\nWhen was")
     one_day = await tom.send("yesterday")
     assert one_day.text == ("Grassroots research trip\nDates: Fri 20 Nov 2026, 1 day\nPlaces: Kaihua\n"
                             "Topic: rural revitalisation\n\nIs this right?")
@@ -213,7 +216,8 @@ async def test_in_english_the_whole_flow_speaks_english(saima: Saima) -> None:
     question = await tom.send("rural revitalisation")
     assert question.text.startswith("Was this trip for one of your key research topics?")
     assert question.labels == ["Mountain county development", "None"]
-    assert trips(saima) == [("2026-11-05", "2026-11-08", "Chun'an County", "mountain prosperity research", None)]
+    assert trips(saima) == [("2026-11-05", "2026-11-08", "Chun'an County", "mountain prosperity research",
+                             None)]
 
 
 async def test_an_admin_logs_their_own_trips_like_any_member(saima: Saima) -> None:
@@ -223,3 +227,38 @@ async def test_an_admin_logs_their_own_trips_like_any_member(saima: Saima) -> No
     assert "日期：2026年11月9日（星期一）至 11月11日（星期三），共 3 天\n地点：开化县、常山县" in card.text
     await admin.press(card, "确认")
     assert trips(saima) == [("2026-11-09", "2026-11-11", "开化县、常山县", "乡村振兴", None)]
+
+
+async def test_mine_lists_trips_and_topics_to_correct_or_delete(saima: Saima) -> None:
+    zhang = await member(saima)
+    await zhang.press(await zhang.send("/topic 数字化改革"), "确认")
+    saved = await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")
+    await zhang.press(saved, "添加意见建议", expect=1)
+    department = await zhang.send("村道狭窄")
+    due = (await zhang.press(department, "暂不交办", expect=2))[-1]
+    await zhang.press((await zhang.press(due, due.labels[0], expect=2))[-1], "确认")
+    page = await zhang.send("/mine")
+    assert page.text.splitlines()[1:3] == ["1. 调研 · 11月5日–11月8日 · 淳安县 · 山区共富调研 · 1 条意见建议",
+                                           "2. 重点调研课题 · 2026 · 数字化改革"]
+    card = await zhang.press(page, "✏️ 1", expect=1)
+    assert card.text == CARD
+    await zhang.press(card, "修改")
+    fields = (await zhang.bot_messages())[-1]
+    assert fields.labels == ["日期", "地点", "主题", "重点调研课题", "返回"]
+    await zhang.press(fields, "日期", expect=2)
+    changed = await zhang.send("11月6日至8日")
+    assert "共 3 天" in changed.text
+    assert (await zhang.press(changed, "确认")).text.endswith("修改已记入操作日志。")
+    assert trips(saima) == [("2026-11-06", "2026-11-08", "淳安县", "山区共富调研", None)]
+
+    confirm = await zhang.press(await zhang.send("/mine"), "🗑 1")
+    done = await zhang.press(confirm, "删除")
+    assert done.text.startswith("已删除：调研 · 11月6日–11月8日")
+    with saima.db.session() as session:
+        zhang_id = session.scalar(select(AuditEntry.actor_member_id).where(AuditEntry.action == "delete"))
+        assert zhang_id is not None
+        assert trip_queries.grassroots_days(session, zhang_id, 2026) == 0
+        assert trip_queries.open_follow_ups(session, zhang_id) == []  # its findings went with it
+        deleted = session.scalars(select(AuditEntry.entity).where(AuditEntry.action == "delete")).all()
+    assert sorted(deleted) == ["follow_up_item", "research_trip"]
+    assert (await zhang.send("/findings")).text.startswith("您还没有登记下基层调研。")

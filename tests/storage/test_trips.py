@@ -24,9 +24,9 @@ def team(db: Database, clock: ManualClock) -> tuple[Member, Member, Member]:
         new = onboarding.create_team(session, name="省政府党组", admin_telegram_id=900, group_chat_id=None,
                                      config=Config(), now=clock.now())
         owner = new.owner
-        zhang, li = (members.add(session, team=new.team, telegram_user_id=uid, display_name=name, username=None,
-                                 role=Role.MEMBER, status=MemberStatus.ACTIVE, now=clock.now(),
-                                 joined_on=date(2026, 1, 1))
+        zhang, li = (members.add(session, team=new.team, telegram_user_id=uid, display_name=name,
+                                 username=None, role=Role.MEMBER, status=MemberStatus.ACTIVE,
+                                 now=clock.now(), joined_on=date(2026, 1, 1))
                      for uid, name in ((1001, "张三"), (1002, "李四")))
         return owner, zhang, li
 
@@ -65,7 +65,8 @@ def test_a_duplicate_is_the_same_member_overlapping_days_and_the_same_places(
     _, zhang, li = team
     log(db, zhang, d(11, 5), d(11, 8), places="淳安县")
     with db.session() as session:
-        assert trips.overlaps_same_places(session, member_id=zhang.id, start=d(11, 8), end=d(11, 9), places="淳安县 ")
+        assert trips.overlaps_same_places(session, member_id=zhang.id, start=d(11, 8), end=d(11, 9),
+                                          places="淳安县 ")
         assert not trips.overlaps_same_places(session, member_id=zhang.id, start=d(11, 9), end=d(11, 9),
                                               places="淳安县")
         assert not trips.overlaps_same_places(session, member_id=zhang.id, start=d(11, 5), end=d(11, 8),
@@ -89,7 +90,7 @@ def test_key_topics_count_the_years_own_topics_not_deleted(
         assert [t.title for t in trips.key_topics(session, zhang.id, 2026)] == ["山区26县高质量发展"]
         assert trips.leads_same_topic(session, member_id=zhang.id, year=2026, title="山区26县高质量发展")
         assert trips.own_key_topic(session, li.id, gone.id) is None
-        assert session.scalar(select(AuditEntry.entity).where(AuditEntry.entity == "research_topic")) is not None
+        assert session.scalar(select(AuditEntry.id).where(AuditEntry.entity == "research_topic")) is not None
 
 
 def _finding(db: Database, clock: ManualClock, member: Member, trip_id: int, content: str, due: date | None,
@@ -114,7 +115,8 @@ def test_open_follow_ups_are_not_closed_nor_deleted_soonest_due_first(
         session.get_one(FollowUpItem, deleted).deleted_at = clock.now()
     with db.session() as session:
         assert [item.id for item in trips.open_follow_ups(session, zhang.id)] == [sooner, later]
-        assert trips.open_follow_ups(session, zhang.id)[1].status is FollowUpStatus.ASSIGNED  # it had a department
+        # the one with a department was assigned as it was recorded
+        assert trips.open_follow_ups(session, zhang.id)[1].status is FollowUpStatus.ASSIGNED
 
 
 def test_an_item_moves_one_step_at_a_time_and_a_second_press_moves_it_once(
@@ -148,7 +150,8 @@ def test_an_item_moves_one_step_at_a_time_and_a_second_press_moves_it_once(
         assert item.assigned_at is not None and item.fed_back_at is not None
         actions = session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "follow_up_item")
                                   .order_by(AuditEntry.id)).all()
-        assert actions == ["create", "follow_up_assigned", "follow_up_fed_back"]  # the other press audits its own
+        # the other press audits its own step
+        assert actions == ["create", "follow_up_assigned", "follow_up_fed_back"]
 
 
 def test_only_the_owner_or_an_admin_of_the_same_team_may_act_on_a_trip_or_item(
