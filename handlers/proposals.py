@@ -289,9 +289,9 @@ def _result(p: _Press) -> _Outcome:
     if pending is None or pending.get("step") != Step.RESULT_CLASS or pending.get("motion_id") != p.motion.id \
             or pending.get("nonce") != p.nonce or p.argument not in {r.value for r in ResultClass}:
         return _Outcome(alert=p.t(INVALID))
+    _end(p.context)  # answered, whether or not the state still allows the reply
     new = rules.reply(motion_queries.state_of(p.motion), replied_on=pending["replied_on"],
                       result_class=ResultClass(p.argument), today=p.today)
-    _end(p.context)
     p.apply(new, "reply")
     return p.card("✅ " + p.t("Reply recorded. When the deputy gives feedback, record it with the buttons below."))
 

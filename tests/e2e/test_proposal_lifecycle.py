@@ -293,3 +293,45 @@ async def test_a_late_reply_is_marked_and_counts_against_the_on_time_rate(saima:
     assert "答复期限：2026年8月1日（星期六）\n答复日期：2026年11月20日（星期五） ⚠️ 超过答复期限\n" in replied.text
     with saima.db.session() as session:
         assert motion_queries.on_time_rate(session, row(saima).lead_member_id, 2026, date(2026, 11, 21)) == 0
+
+
+async def test_a_long_list_names_every_motion_but_shows_buttons_for_the_first_twenty(saima: Saima) -> None:
+    zhang = await member(saima)
+    with saima.db.session() as session:
+        lead = session.scalar(select(Member).where(Member.telegram_user_id == 1001))
+        assert lead is not None
+        for number in range(1, 23):
+            motion_queries.create(session, lead=lead, kind=MotionKind.SUGGESTION, number=str(number),
+                                  title=f"关于第{number}项民生实事的建议", is_key=False, assigned_on=date(2026, 11, 1),
+                                  reply_due_months=3, now=saima.clock.now())
+    listing = await zhang.send("/proposals")
+    assert listing.text.startswith("您领办的未办结建议提案（22 件）：")
+    assert "22. 人大建议 第1号" in listing.text
+    assert len(listing.labels) == 20 and listing.labels[0].startswith("1. 第22号")
+    assert "下方按钮只列出前 20 件。" in listing.text
+
+
+def test_callback_data_fits_telegrams_64_bytes_for_any_motion_id() -> None:
+    from handlers.proposals import Action, data
+
+    longest = max((data(10**12 - 1, action, argument, "abcdef") for action in Action
+                   for argument in ("A", "unsatisfied", "basically")), key=len)
+    assert len(longest.encode()) <= 64
+
+
+async def test_a_result_pressed_after_someone_else_replied_is_refused_and_ends_the_step(saima: Saima) -> None:
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    zhang = await member(saima)
+    saved = await logged(zhang)
+    await zhang.press(saved, "已答复")
+    classes = await zhang.send("昨天")
+    card = await admin.press(await admin.send("/proposals all"), "第123号")
+    await admin.press(card, "已答复")
+    await admin.press(await admin.send("前天"), "C类")  # the office records the reply first
+    await zhang.press_data(classes, classes.button("A类")[1] or "", expect=0)
+    assert (await zhang.callback_answer()).text == "已经答复过了，请改为登记代表（委员）的反馈意见。未作任何更改。"
+    assert (await zhang.send("好的")).text == "没有看懂这条消息。发送 /help 查看可用功能。"  # the step is over
+    motion = row(saima)
+    assert (motion.replied_on, motion.result_class.value if motion.result_class else None) == (date(2026, 11, 19), "C")
+    assert audit_actions(saima, motion.id) == ["create", "reply"]
