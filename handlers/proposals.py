@@ -12,9 +12,9 @@ buttons. [Not satisfied] reopens handling with a new deadline. [Extend deadline]
 (future-leaning; never earlier than the current one). Every step is a rule of `core.motions`; a refused
 one is answered with its reason, and nothing changes.
 
-Callback data: `mo:<motion id>:<action>[:<argument>[:<nonce>]]`, at most 35 bytes. Every press loads the
-motion again and checks on the server that the sender leads it, or is an admin of its team: the data
-can be forged. A typed step waits in user_data (`motion_step`, written through to the database, so a
+Callback data: `mo:<motion id>:<action>[:<argument>[:<nonce>]]`, at most 29 bytes (Telegram allows 64).
+Every press loads the motion again and checks on the server that the sender leads it, or is an admin
+of its team: the data can be forged. A typed step waits in user_data (`motion_step`, written through to the database, so a
 restart loses nothing); /cancel drops it, and so does any other command or another flow's button.
 """
 
