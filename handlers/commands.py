@@ -22,6 +22,7 @@ class Command:
 
 COMMANDS: tuple[Command, ...] = (
     Command("help", N_("What this bot does and the commands you can use")),
+    Command("me", N_("Your progress this year and your open items"), members_only=True),
     Command("study", N_("Log a study session"), members_only=True),
     Command("trip", N_("Log a grassroots research trip"), members_only=True),
     Command("findings", N_("Findings from your research trips and their follow-up"), members_only=True),

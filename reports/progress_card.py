@@ -1,0 +1,92 @@
+"""`/me` as text: each duty's done/target with a bar, the pace of the year and the quarter, open items."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from core.aging import MARK, age
+from core.domain import Duty, MotionKind
+from core.pace import DutyPace, PaceStatus
+from locales import N_, Translator
+from reports.words import number, short_day
+from storage.progress import YearProgress
+
+DUTY_NAMES = {
+    Duty.RESEARCH_DAYS: N_("Grassroots research"),
+    Duty.KEY_RESEARCH_TOPICS: N_("Key research topic"),
+    Duty.COLLECTIVE_STUDY: N_("Collective study"),
+    Duty.LAW_STUDY: N_("Collective law study"),
+    Duty.KEY_SUGGESTIONS: N_("Key NPC suggestion led"),
+    Duty.KEY_PROPOSALS: N_("Key CPPCC proposal led"),
+}
+STATUS_MARK = {PaceStatus.ON_PACE: "✅", PaceStatus.BEHIND: "⚠️", PaceStatus.LAGGING: "❗"}
+BAR_WIDTH = 10
+
+
+def duty_name(t: Translator, duty: Duty) -> str:
+    return t(DUTY_NAMES[duty])
+
+
+def unit(t: Translator, duty: Duty, count: Decimal) -> str:
+    n = int(count) if count == int(count) else 2
+    if duty is Duty.RESEARCH_DAYS:
+        return t.ngettext("day", "days", n)
+    if duty in (Duty.COLLECTIVE_STUDY, Duty.LAW_STUDY):
+        return t.ngettext("session", "sessions", n)
+    if duty is Duty.KEY_RESEARCH_TOPICS:
+        return t.ngettext("topic", "topics", n)
+    return t.ngettext("item", "items", n)
+
+
+def bar(done: Decimal, target: Decimal) -> str:
+    filled = BAR_WIDTH if target <= 0 else min(BAR_WIDTH, int(done * BAR_WIDTH / target))
+    return "▓" * filled + "░" * (BAR_WIDTH - filled)
+
+
+def _shown(value: Decimal) -> str:
+    return number(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def duty_lines(t: Translator, duty: DutyPace) -> list[str]:
+    head = t("{mark} {name} {done}/{target} {unit} {bar}").format(
+        mark=STATUS_MARK[duty.status], name=duty_name(t, duty.duty), done=_shown(duty.done),
+        target=_shown(duty.target), unit=unit(t, duty.duty, duty.target), bar=bar(duty.done, duty.target))
+    pace_line = t("    by now on the year's pace: {expected}; quarter target: {quarter}").format(
+        expected=_shown(duty.expected_now), quarter=_shown(duty.quarter_target))
+    lines = [head, pace_line]
+    if duty.gap_to_quarter > 0:
+        lines.append(t("    {gap} {unit} more by the end of the quarter").format(
+            gap=_shown(duty.gap_to_quarter), unit=unit(t, duty.duty, duty.gap_to_quarter)))
+    return lines
+
+
+def render_me(t: Translator, name: str, progress: YearProgress) -> str:
+    lines = [t("{name} · progress in {year} (as of {day})").format(
+        name=name, year=progress.year, day=short_day(t, progress.today)), ""]
+    for duty in progress.duties:
+        lines.extend(duty_lines(t, duty))
+    lines += ["", t("Open items")]
+    items = _open_items(t, progress)
+    lines.extend(items or [t("None — well done.")])
+    return "\n".join(lines)
+
+
+def _open_items(t: Translator, progress: YearProgress) -> list[str]:
+    dated = []
+    for item in progress.follow_ups:
+        if item.feedback_due is not None:
+            dated.append((item.feedback_due, t("Feedback on “{text}”").format(text=_clip(item.content))))
+    for motion in progress.motions:
+        kind = t("Suggestion") if motion.kind is MotionKind.SUGGESTION else t("Proposal")
+        dated.append((motion.reply_due, t("{kind} No. {number} reply").format(kind=kind, number=motion.number)))
+    lines = []
+    for due, label in sorted(dated, key=lambda pair: pair[0]):
+        overdue = (progress.today - due).days
+        when = (t.ngettext("overdue by {n} day", "overdue by {n} days", overdue).format(n=overdue) if overdue > 0
+                else t("due {day}").format(day=short_day(t, due)))
+        lines.append(f"{MARK[age(due, today=progress.today)]} {label} · {when}")
+    return lines
+
+
+def _clip(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

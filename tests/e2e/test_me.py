@@ -1,0 +1,56 @@
+"""`/me`: a member sees every duty as done/target, the pace of the year and the quarter, and open items."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import update
+
+from storage.models import Member
+from tests.e2e.conftest import Saima
+from tests.e2e.test_log_study import member
+
+
+def _member_since_new_year(saima: Saima, user_id: int) -> None:
+    with saima.db.session() as session:
+        session.execute(update(Member).where(Member.telegram_user_id == user_id).values(joined_on=date(2026, 1, 1)))
+
+
+async def test_a_member_who_logs_a_trip_and_study_sees_them_counted_in_me(saima: Saima) -> None:
+    zhang = await member(saima)
+    _member_since_new_year(saima, 1001)
+    await zhang.press(await zhang.send("/study 昨天下午 集体学习 2小时 优化营商环境条例"), "确认")
+    await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")
+    await zhang.press(await zhang.send("/trip 11月7日至10日 淳安县 山区共富调研"), "确认", expect=1)
+    card = (await zhang.bot_messages())[-1]
+    if card.labels and "都保留" in card.labels:  # overlapping trip, same place: keep both
+        await zhang.press(card, "都保留")
+    me = (await zhang.send("/me")).text.splitlines()
+    assert me[0] == "张三 · 2026年履职进度（截至11月21日）"
+    research = next(line for line in me if "下基层调研" in line)
+    assert "下基层调研 6/60 天" in research  # 5–8 and 7–10 November overlap: 6 days, not 8
+    assert "❗" in research  # far behind the year's pace (60 × 325/365 = 53.4 days expected by now)
+    study = next(line for line in me if "集体学习" in line)
+    assert "集体学习 1/6 次" in study
+    assert "按全年进度应完成 53.4；季度目标 60" in me[me.index(research) + 1]
+
+
+async def test_me_in_english_and_open_items_with_their_due_dates(saima: Saima) -> None:
+    tom = await member(saima, 1010, "Tom", lang="en")
+    _member_since_new_year(saima, 1010)
+    await tom.press(await tom.send("/proposal suggestion No. 123 Speeding up mountain roads, key"), "Confirm")
+    me = (await tom.send("/me")).text
+    assert me.startswith("Tom · progress in 2026 (as of 21 Nov)")
+    assert "Key NPC suggestion led 1/1 item" in me
+    assert "Open items\n🟢 Suggestion No. 123 reply · due 21 Feb" in me
+
+
+async def test_a_member_who_joined_today_is_judged_on_the_pro_rated_target(saima: Saima) -> None:
+    zhang = await member(saima)
+    me = (await zhang.send("/me")).text
+    assert "下基层调研 0/6.7 天" in me  # 60 days × 41 of 365 days left in the year
+
+
+async def test_a_stranger_has_no_progress_card(saima: Saima) -> None:
+    reply = await saima.control.user(2001, "赵六").send("/me")
+    assert reply.text.startswith("此功能仅限班子成员使用。")
