@@ -48,9 +48,9 @@ def _shown(value: Decimal) -> str:
 
 
 def duty_lines(t: Translator, duty: DutyPace) -> list[str]:
-    head = t("{mark} {name} {done}/{target} {unit} {bar}").format(
-        mark=STATUS_MARK[duty.status], name=duty_name(t, duty.duty), done=_shown(duty.done),
-        target=_shown(duty.target), unit=unit(t, duty.duty, duty.target), bar=bar(duty.done, duty.target))
+    # Only translated parts and numbers: the layout is the same in every language.
+    head = (f"{STATUS_MARK[duty.status]} {duty_name(t, duty.duty)} {_shown(duty.done)}/{_shown(duty.target)} "
+            f"{unit(t, duty.duty, duty.target)} {bar(duty.done, duty.target)}")
     pace_line = t("    by now on the year's pace: {expected}; quarter target: {quarter}").format(
         expected=_shown(duty.expected_now), quarter=_shown(duty.quarter_target))
     lines = [head, pace_line]
