@@ -13,12 +13,15 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sqlalchemy import update
+
 from config import Config
 from core.clock import ManualClock, SystemClock
 from emulator import ControlClient, EmulatorThread
 from emulator.harness import RunningBot, config_for
 from storage import onboarding
 from storage.db import Database
+from storage.models import Member
 
 TEAM_NAME = "省政府党组"
 ADMIN_ID = 500001
@@ -58,6 +61,11 @@ async def log_duties(control: ControlClient) -> None:
     roster = await admin.press(await admin.send("/session 11月18日下午 理论学习中心组 3小时 二十届四中全会精神"), "确认")
     roster = await admin.press(roster, "张 明")
     await admin.press(roster, "完成", expect=2)
+    trip = await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研")
+    await zhang.press(trip, "确认")
+    proposal = await zhang.send("/proposal 建议 第123号 关于加快山区公路建设的建议 重点")
+    await zhang.press(proposal, "确认")
+    await zhang.send("/me")
     await zhang.send("/mine")
 
 
@@ -67,8 +75,13 @@ async def run(config: Config, db: Database, emulator: EmulatorThread) -> str:
         code = onboarding.create_team(
             session, name=TEAM_NAME, admin_telegram_id=ADMIN_ID, group_chat_id=None, config=config, now=clock.now()
         ).invite.code
+
     async with RunningBot(config, db, clock, control_url=emulator.control_url) as running:
         await play(running.control, code)
+        with db.session() as session:
+            # The demo's officials have served all year, so /me shows the whole year's targets
+            # rather than ones pro-rated from the day they joined.
+            session.execute(update(Member).values(joined_on=clock.now().date().replace(month=1, day=1)))
         await log_duties(running.control)
         await running.control.transcript.refresh()
         transcript = running.control.transcript.render()
