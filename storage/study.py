@@ -18,14 +18,9 @@ def log_own(
     hours: Decimal, topic: str, now: datetime,
 ) -> StudySession:
     """A session the member logs for themself: recorded by them, attended by them."""
-    study = StudySession(team_id=member.team_id, kind=kind, held_on=held_on, starts_at=starts_at, hours=hours,
-                         topic=topic, recorded_by_member_id=member.id, created_at=now)
-    session.add(study)
-    session.flush()
+    study = _create(session, recorder=member, kind=kind, held_on=held_on, starts_at=starts_at, hours=hours,
+                    topic=topic, now=now, for_team=False)
     session.add(StudyAttendance(session_id=study.id, member_id=member.id, created_at=now))
-    audit.record(session, action="create", entity="study_session", entity_id=study.id, team_id=member.team_id,
-                 now=now, actor_member_id=member.id, actor_telegram_id=member.telegram_user_id,
-                 after={"kind": kind.value, "held_on": held_on, "hours": hours, "topic": topic})
     return study
 
 
@@ -65,13 +60,21 @@ def record_for_team(
     hours: Decimal, topic: str, now: datetime,
 ) -> StudySession:
     """A collective session the office records once; attendance is ticked afterwards."""
-    study = StudySession(team_id=admin.team_id, kind=kind, held_on=held_on, starts_at=starts_at, hours=hours,
-                         topic=topic, recorded_by_member_id=admin.id, created_at=now)
+    return _create(session, recorder=admin, kind=kind, held_on=held_on, starts_at=starts_at, hours=hours,
+                   topic=topic, now=now, for_team=True)
+
+
+def _create(
+    session: Session, *, recorder: Member, kind: StudyKind, held_on: date, starts_at: datetime | None,
+    hours: Decimal, topic: str, now: datetime, for_team: bool,
+) -> StudySession:
+    study = StudySession(team_id=recorder.team_id, kind=kind, held_on=held_on, starts_at=starts_at, hours=hours,
+                         topic=topic, recorded_by_member_id=recorder.id, created_at=now)
     session.add(study)
     session.flush()
-    audit.record(session, action="create", entity="study_session", entity_id=study.id, team_id=admin.team_id,
-                 now=now, actor_member_id=admin.id, actor_telegram_id=admin.telegram_user_id,
-                 after={"kind": kind.value, "held_on": held_on, "hours": hours, "topic": topic, "for_team": True})
+    audit.record(session, action="create", entity="study_session", entity_id=study.id, team_id=recorder.team_id,
+                 now=now, actor_member_id=recorder.id, actor_telegram_id=recorder.telegram_user_id,
+                 after={"kind": kind.value, "held_on": held_on, "hours": hours, "topic": topic, "for_team": for_team})
     return study
 
 
