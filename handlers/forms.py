@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.warnings import PTBUserWarning
 from telegram.ext import (
     BaseHandler,
@@ -371,26 +371,50 @@ async def answer_text(update: Update, context: SaimaContext) -> FormStep | int:
     return await _after_answer(message, context, form, draft, result, ctx)
 
 
-async def answer_choice(update: Update, context: SaimaContext) -> FormStep:
-    """A button for a closed choice (e.g. the kind of study)."""
+@dataclass(frozen=True)
+class _Press:
+    query: CallbackQuery
+    state: dict[str, Any]
+    member: Member
+    form: Form[Any]
+    action: str
+    argument: str
+
+
+async def _valid_press(update: Update, context: SaimaContext, actions: tuple[str, ...]) -> _Press | None:
+    """A press on the current card, by someone who may use its form; anything else (an old card,
+    forged data, a member who left, a member pressing an admin's form) is answered and ignored."""
     query = update.callback_query
+    assert query is not None and query.data is not None
     state = _state(context)
     member = context.member()
-    assert query is not None and query.data is not None
-    action = _parse(query.data, state)
-    if action is None or action[0] != "ch" or state is None or member is None or state.get("asking") is None:
+    parsed = _parse(query.data, state)
+    if parsed is None or parsed[0] not in actions or state is None:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
-        return FormStep.ASKING
+        return None
     form = _FORMS[state["kind"]]
-    ctx = _form_context(context, member)
+    if member is None or (form.admin_only and not member.role.is_admin):
+        await query.answer(context.t("Only your team's members can do this."), show_alert=True)
+        return None
+    return _Press(query, state, member, form, parsed[0], parsed[1])
+
+
+async def answer_choice(update: Update, context: SaimaContext) -> FormStep:
+    """A button for a closed choice (e.g. the kind of study)."""
+    press = await _valid_press(update, context, ("ch",))
+    if press is None:
+        return FormStep.ASKING
+    query, state, form = press.query, press.state, press.form
+    ctx = _form_context(context, press.member)
     draft = form.load(state["draft"])
-    if not any(c.value == action[1] for c in form.choices(state["asking"], draft, ctx)):
+    if state.get("asking") is None or not any(c.value == press.argument
+                                              for c in form.choices(state["asking"], draft, ctx)):
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return FormStep.ASKING
     await query.answer()  # once: a second answer to the same press is refused by Telegram
     await query.edit_message_reply_markup(reply_markup=None)
     assert query.message is not None
-    result = form.choose(state["asking"], action[1], draft, ctx)
+    result = form.choose(state["asking"], press.argument, draft, ctx)
     return await _after_answer(query.message, context, form, draft, result, ctx)  # type: ignore[arg-type]
 
 
@@ -412,24 +436,16 @@ async def _after_answer(message: Message, context: SaimaContext, form: Form[Any]
 
 async def card_button(update: Update, context: SaimaContext) -> FormStep | int:
     """Confirm stores the draft; Edit offers the fields; Cancel discards it."""
-    query = update.callback_query
-    state = _state(context)
-    member = context.member()
-    assert query is not None and query.data is not None
-    action = _parse(query.data, state)
-    if action is None or state is None or action[0] not in ("ok", "ed", "no"):
-        await query.answer(context.t("This button is not valid any more."), show_alert=True)
+    press = await _valid_press(update, context, ("ok", "ed", "no"))
+    if press is None:
         return FormStep.CONFIRMING
-    form = _FORMS[state["kind"]]
-    if member is None or (form.admin_only and not member.role.is_admin):
-        await query.answer(context.t("Only your team's members can do this."), show_alert=True)
-        return FormStep.CONFIRMING
-    ctx = _form_context(context, member)
+    query, state, form = press.query, press.state, press.form
+    ctx = _form_context(context, press.member)
     draft = form.load(state["draft"])
     await query.answer()
-    if action[0] == "no":
+    if press.action == "no":
         return await _cancelled(update, context)
-    if action[0] == "ed":
+    if press.action == "ed":
         t = context.t
         buttons = [InlineKeyboardButton(t(f.label), callback_data=_data(state, "fld", f.name))
                    for f in form.editable(draft)]
@@ -461,19 +477,14 @@ async def card_button(update: Update, context: SaimaContext) -> FormStep | int:
 
 async def duplicate_button(update: Update, context: SaimaContext) -> FormStep | int:
     """Keep both stores the record anyway; Cancel discards the draft."""
-    query = update.callback_query
-    state = _state(context)
-    member = context.member()
-    assert query is not None and query.data is not None
-    action = _parse(query.data, state)
-    if action is None or state is None or member is None or action[0] not in ("keep", "no"):
-        await query.answer(context.t("This button is not valid any more."), show_alert=True)
+    press = await _valid_press(update, context, ("keep", "no"))
+    if press is None:
         return FormStep.DUPLICATE
+    query, state, form = press.query, press.state, press.form
     await query.answer()
-    if action[0] == "no":
+    if press.action == "no":
         return await _cancelled(update, context)
-    form = _FORMS[state["kind"]]
-    ctx = _form_context(context, member)
+    ctx = _form_context(context, press.member)
     draft = form.load(state["draft"])
     with context.db.session() as session:
         saved = form.save(session, draft, ctx)
@@ -482,25 +493,20 @@ async def duplicate_button(update: Update, context: SaimaContext) -> FormStep | 
 
 async def field_button(update: Update, context: SaimaContext) -> FormStep:
     """One of the fields to change was picked (or Back to the card)."""
-    query = update.callback_query
-    state = _state(context)
-    member = context.member()
-    assert query is not None and query.data is not None
-    action = _parse(query.data, state)
-    if action is None or state is None or member is None or action[0] not in ("fld", "back"):
-        await query.answer(context.t("This button is not valid any more."), show_alert=True)
+    press = await _valid_press(update, context, ("fld", "back"))
+    if press is None:
         return FormStep.CHOOSING_FIELD
-    form = _FORMS[state["kind"]]
-    if action[0] == "fld" and action[1] not in {f.name for f in form.editable(form.load(state["draft"]))}:
+    query, state, form = press.query, press.state, press.form
+    if press.action == "fld" and press.argument not in {f.name for f in form.editable(form.load(state["draft"]))}:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return FormStep.CHOOSING_FIELD
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     assert query.message is not None
-    if action[0] == "back":
-        ctx = _form_context(context, member)
+    if press.action == "back":
+        ctx = _form_context(context, press.member)
         return await _show_card(query.message, context, form, form.load(state["draft"]), ctx, [])  # type: ignore[arg-type]
-    return await _ask(query.message, context, form, action[1], [], editing=True)  # type: ignore[arg-type]
+    return await _ask(query.message, context, form, press.argument, [], editing=True)  # type: ignore[arg-type]
 
 
 async def use_the_buttons(update: Update, context: SaimaContext) -> FormStep | None:
