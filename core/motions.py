@@ -60,7 +60,8 @@ from core.domain import MotionKind, MotionStatus, ResultClass, Satisfaction
 __all__ = [
     "DEFAULT_REOPEN_MONTHS", "DEFAULT_REPLY_MONTHS", "MAX_NUMBER_DIGITS", "MAX_TITLE", "MIN_TITLE",
     "InvalidTransition", "MotionDraft", "MotionProblem", "MotionState", "TransitionReason",
-    "clean_title", "extend_due", "is_on_time", "is_overdue", "missing_fields", "motion_problems",
+    "clean_title", "corrected_due", "due_follows_rule", "extend_due", "is_on_time", "is_overdue",
+    "missing_fields", "motion_problems",
     "new_motion", "on_time_rate", "parse_motion", "parse_number", "record_satisfaction", "reply",
     "reply_due", "start_handling", "title_kind", "without_problems",
 ]
@@ -588,6 +589,33 @@ def extend_due(state: MotionState, *, new_due: date, today: date) -> MotionState
     if new_due < today:
         raise InvalidTransition(TransitionReason.DEADLINE_IN_PAST, state.status)
     return replace(state, reply_due=new_due)
+
+
+def due_follows_rule(state: MotionState, *, months: int = DEFAULT_REPLY_MONTHS) -> bool:
+    """Whether the deadline is still the one the rule gave at assignment, and may follow a correction.
+
+    True only while the motion is not replied (ASSIGNED or HANDLING), was never reopened, and its
+    deadline is exactly ``state.assigned_on`` + ``months``. Any other deadline was decided by someone:
+    extended by an admin, reset by a reopen (a month after the deputy's feedback), or set under an
+    earlier ``months`` setting; and a replied motion was judged on time or late against it.
+    """
+    if state.status not in (MotionStatus.ASSIGNED, MotionStatus.HANDLING) or state.reopened:
+        return False
+    if state.assigned_on is None:
+        return False
+    return state.reply_due == reply_due(state.assigned_on, months=months)
+
+
+def corrected_due(state: MotionState, *, assigned_on: date, months: int = DEFAULT_REPLY_MONTHS) -> date:
+    """The deadline after the lead corrects the assignment date (交办日期) to ``assigned_on``.
+
+    Recomputed by the rule (``assigned_on`` + ``months``) when :func:`due_follows_rule`; otherwise
+    kept as it is, whichever way the assignment date moved: an admin's extension is never shortened
+    (nor moved: it is the admin's to change), and a replied motion keeps the deadline it was judged by.
+    """
+    if due_follows_rule(state, months=months):
+        return reply_due(assigned_on, months=months)
+    return state.reply_due
 
 
 def is_on_time(state: MotionState) -> bool | None:

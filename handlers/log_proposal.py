@@ -8,12 +8,25 @@ or step by step.
 Missing pieces are asked in order: kind (buttons), number, title, key or regular (buttons). The
 assignment date is today unless the message gives one (3月1日交办) or it is changed with Edit.
 Confirm stores the motion (assigned, led by the member) and offers its first steps as buttons.
+
+`/mine` lists the motions the member leads (not other members', not deleted ones) to correct or delete:
+
+    建议 · 第123号 · 关于加快山区公路建设的建议 · 重点 · 办理中
+
+A correction may change the kind, number, title, key flag and assignment date, and is audited with
+the record before and after. The reply deadline follows a new assignment date by the rule
+(assignment + proposals.reply_due_months) only while it still is the rule's: the motion is not
+replied or closed, was never reopened, and no admin extended it (`core.motions.due_follows_rule`).
+Otherwise the deadline is kept as it is, and the card says so: an admin's extension is never
+shortened, and a replied motion stays judged against the deadline it had. A replied motion's
+assignment date cannot move after its reply. Deleting is a soft delete (audited): the motion no
+longer counts in /me, /proposals or the race board.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -21,10 +34,18 @@ from core import motions
 from core.dates import parse_date
 from core.domain import MotionKind
 from core.motions import MotionDraft, MotionProblem
-from handlers.forms import Choice, Field, Form, FormContext, Rejected, SavedReply, register_form
+from handlers.forms import Choice, Field, Form, FormContext, RecordLine, Rejected, SavedReply, register_form
 from handlers.proposals import actions_keyboard
 from locales import N_
-from reports.motions import KIND_LABELS, draft_lines
+from reports.motions import (
+    KIND_LABELS,
+    SHORT_KIND_LABELS,
+    STATUS_LABELS,
+    draft_lines,
+    key_label,
+    number_label,
+)
+from reports.words import day_in_words
 from storage import motions as motion_queries
 
 KEY, REGULAR = "key", "regular"
@@ -38,14 +59,23 @@ _PROBLEMS = {
 }
 
 
+@dataclass(frozen=True)
+class MotionLog(MotionDraft):
+    """The motion as read; when it is a stored one being corrected from /mine, also what the
+    correction cannot change."""
+
+    kept_due: date | None = None  # the deadline a correction keeps (not the rule's any more), or None
+    replied_on: date | None = None  # a replied motion's reply: the assignment cannot move after it
+
+
 def _months(ctx: FormContext) -> int:
     return ctx.config.proposals.reply_due_months if ctx.config is not None else motions.DEFAULT_REPLY_MONTHS
 
 
-class ProposalForm(Form[MotionDraft]):
+class ProposalForm(Form[MotionLog]):
     kind = "proposal"
     command = "proposal"
-    draft_type = MotionDraft
+    draft_type = MotionLog
     fields = (
         Field("kind", N_("Kind"), N_("Is it an NPC suggestion (人大建议) or a CPPCC proposal (政协提案)?"),
               choices=tuple(Choice(k.value, label) for k, label in KIND_LABELS.items())),
@@ -57,10 +87,11 @@ class ProposalForm(Form[MotionDraft]):
               N_("On which day was it assigned (交办)? (e.g. 3月1日, last Monday)")),
     )
 
-    def parse_message(self, text: str, ctx: FormContext) -> MotionDraft:
-        return motions.parse_motion(text, now=ctx.now, lang=ctx.lang)
+    def parse_message(self, text: str, ctx: FormContext) -> MotionLog:
+        parsed = motions.parse_motion(text, now=ctx.now, lang=ctx.lang)
+        return MotionLog(**{f.name: getattr(parsed, f.name) for f in fields(parsed)})
 
-    def read_field(self, name: str, text: str, draft: MotionDraft, ctx: FormContext) -> MotionDraft | Rejected:
+    def read_field(self, name: str, text: str, draft: MotionLog, ctx: FormContext) -> MotionLog | Rejected:
         t = ctx.t
         if name == "kind":
             kind = next((k for k in MotionKind if k.value == text), None) or _only(text, ctx).kind
@@ -91,9 +122,12 @@ class ProposalForm(Form[MotionDraft]):
         day = parsed.date() if isinstance(parsed, datetime) else parsed
         if day > ctx.today:
             return Rejected(t("The assignment date cannot be in the future."))
+        if draft.replied_on is not None and day > draft.replied_on:
+            return Rejected(t("The assignment date cannot be after the reply ({day}).").format(
+                day=day_in_words(t, draft.replied_on)))
         return replace(draft, assigned_on=day)
 
-    def problems(self, draft: MotionDraft, ctx: FormContext) -> tuple[MotionDraft, list[str]]:
+    def problems(self, draft: MotionLog, ctx: FormContext) -> tuple[MotionLog, list[str]]:
         found = motions.motion_problems(draft, today=ctx.today)
         reasons = [_conflict(draft, ctx) if p is MotionProblem.KIND_CONFLICT else ctx.t(_PROBLEMS[p])
                    for p in found]
@@ -102,25 +136,26 @@ class ProposalForm(Form[MotionDraft]):
             checked = replace(checked, assigned_on=ctx.today)
         return checked, reasons
 
-    def missing(self, draft: MotionDraft) -> list[str]:
+    def missing(self, draft: MotionLog) -> list[str]:
         return motions.missing_fields(draft)
 
-    def card(self, draft: MotionDraft, ctx: FormContext) -> str:
+    def card(self, draft: MotionLog, ctx: FormContext) -> str:
         t = ctx.t
         assert draft.kind is not None and draft.number is not None and draft.title is not None
         assert draft.is_key is not None and draft.assigned_on is not None
         months = _months(ctx)
+        due = draft.kept_due or motions.reply_due(draft.assigned_on, months=months)
         lines = draft_lines(t, kind=draft.kind, number=draft.number, title=draft.title, is_key=draft.is_key,
-                            lead=ctx.member.display_name, assigned_on=draft.assigned_on,
-                            reply_due=motions.reply_due(draft.assigned_on, months=months), months=months)
+                            lead=ctx.member.display_name, assigned_on=draft.assigned_on, reply_due=due,
+                            months=months, due_kept=draft.kept_due is not None)
         return "\n".join([t("Suggestion or proposal you lead"), *lines])
 
-    def is_duplicate(self, session: Session, draft: MotionDraft, ctx: FormContext) -> bool:
+    def is_duplicate(self, session: Session, draft: MotionLog, ctx: FormContext) -> bool:
         assert draft.kind is not None and draft.number is not None and draft.assigned_on is not None
         return motion_queries.number_taken(session, team_id=ctx.member.team_id, kind=draft.kind,
                                            number=draft.number, year=draft.assigned_on.year)
 
-    def save(self, session: Session, draft: MotionDraft, ctx: FormContext) -> SavedReply:
+    def save(self, session: Session, draft: MotionLog, ctx: FormContext) -> SavedReply:
         assert draft.kind is not None and draft.number is not None and draft.title is not None
         assert draft.is_key is not None and draft.assigned_on is not None
         motion = motion_queries.create(session, lead=ctx.member, kind=draft.kind, number=draft.number,
@@ -128,6 +163,45 @@ class ProposalForm(Form[MotionDraft]):
                                        reply_due_months=_months(ctx), now=ctx.now)
         return SavedReply(ctx.t("Record each step with the buttons below, now or later from /proposals."),
                           actions_keyboard(ctx.t, motion, may_extend=ctx.member.role.is_admin))
+
+    # --- /mine: the motions the member leads, to correct or delete ---
+
+    def records(self, session: Session, ctx: FormContext) -> list[RecordLine]:
+        t = ctx.t
+        return [RecordLine(self.kind, m.id, m.created_at,
+                           " · ".join([t(SHORT_KIND_LABELS[m.kind]), number_label(t, m.number), m.title,
+                                       key_label(t, m.is_key), t(STATUS_LABELS[m.status])]))
+                for m in motion_queries.own_motions(session, ctx.member.id)]
+
+    def record_draft(self, session: Session, record_id: int, ctx: FormContext) -> MotionLog | None:
+        motion = motion_queries.own_motion(session, ctx.member.id, record_id)
+        if motion is None:
+            return None
+        follows = motions.due_follows_rule(motion_queries.state_of(motion), months=_months(ctx))
+        return MotionLog(kind=motion.kind, number=motion.number, title=motion.title, is_key=motion.is_key,
+                         assigned_on=motion.assigned_on, kept_due=None if follows else motion.reply_due,
+                         replied_on=motion.replied_on)
+
+    def update(self, session: Session, record_id: int, draft: MotionLog, ctx: FormContext) -> str:
+        t = ctx.t
+        motion = motion_queries.own_motion(session, ctx.member.id, record_id, for_update=True)
+        if motion is None:
+            return t("That record is no longer there; nothing was changed.")
+        assert draft.kind is not None and draft.number is not None and draft.title is not None
+        assert draft.is_key is not None and draft.assigned_on is not None
+        if motion.replied_on is not None and draft.assigned_on > motion.replied_on:  # replied meanwhile
+            return t("It was replied to before that assignment date; nothing was changed.")
+        motion_queries.correct(session, motion, actor=ctx.member, kind=draft.kind, number=draft.number,
+                               title=draft.title, is_key=draft.is_key, assigned_on=draft.assigned_on,
+                               reply_due_months=_months(ctx), now=ctx.now)
+        return t("The change is kept in the audit log.")
+
+    def delete(self, session: Session, record_id: int, ctx: FormContext) -> bool:
+        motion = motion_queries.own_motion(session, ctx.member.id, record_id, for_update=True)
+        if motion is None:
+            return False
+        motion_queries.delete(session, motion, actor=ctx.member, now=ctx.now)
+        return True
 
 
 def _only(text: str, ctx: FormContext) -> MotionDraft:

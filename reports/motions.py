@@ -12,6 +12,10 @@ KIND_LABELS = {
     MotionKind.SUGGESTION: N_("NPC suggestion"),
     MotionKind.PROPOSAL: N_("CPPCC proposal"),
 }
+SHORT_KIND_LABELS = {  # in one-line summaries (/mine)
+    MotionKind.SUGGESTION: N_("Suggestion"),
+    MotionKind.PROPOSAL: N_("Proposal"),
+}
 STATUS_LABELS = {
     MotionStatus.ASSIGNED: N_("assigned"),
     MotionStatus.HANDLING: N_("being handled"),
@@ -61,8 +65,11 @@ def headline(t: Translator, kind: MotionKind, number: str, is_key: bool) -> str:
 
 
 def draft_lines(t: Translator, *, kind: MotionKind, number: str, title: str, is_key: bool, lead: str,
-                assigned_on: date, reply_due: date, months: int) -> list[str]:
-    """The lines of a motion about to be logged, as the member confirms them."""
+                assigned_on: date, reply_due: date, months: int, due_kept: bool = False) -> list[str]:
+    """The lines of a motion about to be logged (or corrected), as the member confirms them; `due_kept`:
+    a correction keeps the deadline as it is rather than the rule's."""
+    due = (t("{day} (kept as it is)").format(day=day_in_words(t, reply_due)) if due_kept
+           else due_rule(t, reply_due, months))
     return [
         field_line(t, t("Kind"), kind_label(t, kind)),
         field_line(t, t("Number"), number_label(t, number)),
@@ -70,7 +77,7 @@ def draft_lines(t: Translator, *, kind: MotionKind, number: str, title: str, is_
         field_line(t, t("Key or regular"), key_label(t, is_key)),
         field_line(t, t("Led by"), lead),
         field_line(t, t("Assigned on"), day_in_words(t, assigned_on)),
-        field_line(t, t("Reply due"), due_rule(t, reply_due, months)),
+        field_line(t, t("Reply due"), due),
     ]
 
 

@@ -98,6 +98,56 @@ def apply(session: Session, motion: Motion, new: MotionState, *, action: str, ac
                  after={k: v for k, v in after.items() if before[k] != v})
 
 
+# --- /mine: the lead member's own motions, to correct or delete ---
+
+
+def own_motions(session: Session, member_id: int) -> list[Motion]:
+    """The motions the member leads, not deleted, the latest logged first (for /mine)."""
+    return list(session.scalars(
+        select(Motion).where(Motion.lead_member_id == member_id, Motion.deleted_at.is_(None))
+        .order_by(Motion.created_at.desc(), Motion.id.desc())
+    ))
+
+
+def own_motion(
+    session: Session, member_id: int, motion_id: int, *, for_update: bool = False,
+) -> Motion | None:
+    """The motion if the member leads it and it is not deleted; `for_update` locks its row on PostgreSQL."""
+    query = select(Motion).where(Motion.id == motion_id, Motion.lead_member_id == member_id,
+                                 Motion.deleted_at.is_(None))
+    return session.scalar(query.with_for_update() if for_update else query)
+
+
+def _record_snapshot(motion: Motion) -> dict[str, Any]:
+    return {"kind": _plain(motion.kind), "number": motion.number, "title": motion.title,
+            "is_key": motion.is_key, "assigned_on": motion.assigned_on, "reply_due": motion.reply_due}
+
+
+def correct(
+    session: Session, motion: Motion, *, actor: Member, kind: MotionKind, number: str, title: str,
+    is_key: bool, assigned_on: date, reply_due_months: int, now: datetime,
+) -> None:
+    """The lead corrects what they logged; the deadline follows a new assignment date only by
+    `core.motions.corrected_due` (never while replied or closed, never undoing an admin's extension).
+    Audited with the whole record before and after."""
+    before = _record_snapshot(motion)
+    due = rules.corrected_due(state_of(motion), assigned_on=assigned_on, months=reply_due_months)
+    motion.kind, motion.number, motion.title, motion.is_key = kind, number, title, is_key
+    motion.assigned_on, motion.reply_due = assigned_on, due
+    audit.record(session, action="update", entity="motion", entity_id=motion.id, team_id=motion.team_id,
+                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 before=before, after=_record_snapshot(motion))
+
+
+def delete(session: Session, motion: Motion, *, actor: Member, now: datetime) -> None:
+    """Soft-deletes the motion: kept in the database and the audit log, gone from /me, /proposals and
+    the counts."""
+    motion.deleted_at = now
+    audit.record(session, action="delete", entity="motion", entity_id=motion.id, team_id=motion.team_id,
+                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 before={**_record_snapshot(motion), "status": _plain(motion.status)})
+
+
 def open_for(session: Session, member_id: int) -> list[Motion]:
     """The member's motions not replied yet (assigned or being handled), soonest due first."""
     return list(session.scalars(

@@ -21,6 +21,8 @@ from core.motions import (
     MotionState,
     TransitionReason,
     clean_title,
+    corrected_due,
+    due_follows_rule,
     extend_due,
     is_on_time,
     is_overdue,
@@ -301,6 +303,31 @@ def test_extending_moves_the_deadline_later() -> None:
 
 def d(month: int, day: int) -> date:
     return date(2026, month, day)
+
+
+def test_a_corrected_assignment_date_moves_the_deadline_by_the_rule_while_it_is_the_rules() -> None:
+    for state in (ASSIGNED, HANDLING):  # assigned 1 March, due 1 June
+        assert due_follows_rule(state)
+        assert corrected_due(state, assigned_on=d(3, 10)) == d(6, 10)
+        assert corrected_due(state, assigned_on=d(2, 20)) == d(5, 20)  # earlier too: it is the rule's
+    assert corrected_due(new_motion(d(3, 1), months=2), assigned_on=d(3, 10), months=2) == d(5, 10)
+
+
+KEPT = [
+    ("extended by an admin", extend_due(HANDLING, new_due=d(7, 1), today=d(5, 1))),
+    ("replied", REPLIED),
+    ("closed", CLOSED),
+    ("reopened", record_satisfaction(REPLIED, satisfaction=Satisfaction.UNSATISFIED, today=d(5, 31))),
+    ("due by another months setting", new_motion(d(3, 1), months=2)),
+    ("assignment unknown", dataclasses.replace(ASSIGNED, assigned_on=None)),
+]
+
+
+@pytest.mark.parametrize("state", [k[1] for k in KEPT], ids=[k[0] for k in KEPT])
+def test_a_deadline_someone_decided_is_kept_whichever_way_the_assignment_moves(state: MotionState) -> None:
+    assert not due_follows_rule(state)
+    for assigned_on in (d(1, 5), d(3, 10), d(8, 1)):
+        assert corrected_due(state, assigned_on=assigned_on) == state.reply_due
 
 
 A, R = ResultClass.A, TransitionReason

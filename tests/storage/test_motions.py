@@ -112,6 +112,47 @@ def test_open_for_lists_the_unreplied_ones_soonest_due_first(db: Database, clock
         assert [m.id for m in motions.unclosed_for(session, zhang)] == [handling, later, sooner, replied]
 
 
+def test_own_motions_are_the_leads_not_deleted_ones_corrected_and_deleted_with_audit(
+        db: Database, clock: ManualClock) -> None:
+    team_id, zhang = _team(db, clock)
+    first = _motion(db, clock, zhang, "1")
+    second = _motion(db, clock, zhang, "2")
+    with db.session() as session:
+        lead = session.get(Member, zhang)
+        assert lead is not None
+        li = members.add(session, team=lead.team, telegram_user_id=1002, display_name="李四", username=None,
+                         role=Role.MEMBER, status=MemberStatus.ACTIVE, now=clock.now(), joined_on=TODAY).id
+    with db.session() as session:
+        assert [m.id for m in motions.own_motions(session, zhang)] == [second, first]
+        assert motions.own_motions(session, li) == []
+        assert motions.own_motion(session, li, first) is None
+        motion = motions.own_motion(session, zhang, first, for_update=True)
+        actor = session.get(Member, zhang)
+        assert motion is not None and actor is not None
+        motions.correct(session, motion, actor=actor, kind=MotionKind.PROPOSAL, number="7",
+                        title="关于加强基层医疗的提案", is_key=False, assigned_on=date(2026, 3, 10),
+                        reply_due_months=3, now=clock.now())
+    with db.session() as session:
+        motion = session.get(Motion, first)
+        assert motion is not None
+        assert (motion.kind, motion.number, motion.is_key, motion.reply_due) == (
+            MotionKind.PROPOSAL, "7", False, date(2026, 6, 10))
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "update"))
+        assert entry is not None and entry.team_id == team_id and entry.actor_member_id == zhang
+        assert entry.before == {"kind": "suggestion", "number": "1", "title": "关于加快山区公路建设的建议",
+                                "is_key": True, "assigned_on": {"$date": "2026-03-01"},
+                                "reply_due": {"$date": "2026-06-01"}}
+        assert entry.after is not None and entry.after["reply_due"] == {"$date": "2026-06-10"}
+        actor = session.get(Member, zhang)
+        assert actor is not None
+        motions.delete(session, motion, actor=actor, now=clock.now())
+    with db.session() as session:
+        assert [m.id for m in motions.own_motions(session, zhang)] == [second]
+        assert motions.own_motion(session, zhang, first) is None and motions.by_id(session, first) is None
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "delete"))
+        assert entry is not None and entry.before is not None and entry.before["status"] == "assigned"
+
+
 def test_key_led_count_counts_key_motions_of_one_kind_assigned_that_year(db: Database, clock: ManualClock) -> None:
     _, zhang = _team(db, clock)
     _motion(db, clock, zhang, "1")
