@@ -1,0 +1,335 @@
+"""The horse race (赛马): periods, one member's score for a period, and the ranking with movement.
+
+Pure and typed; storage/race.py gathers the inputs, reports/race_board.py shows the result.
+
+A score for a period is read *as of* a day (the board day: the period's last day for a closed
+period, today for the current one) and adds up, every term kept for the explanation:
+
+* **Duties.** Per duty, completion = done in the period up to the board day ÷ the period's
+  pro-rated target, capped at 100 % (padding one duty cannot buy another), times the duty's
+  weight (config ``race``). The period's target is the yearly target spread over the period's
+  *active* days up to the board day (:mod:`core.pace`: days from joining on, leave excluded), so
+  a member who joined mid-period or was on leave is asked for less, and a current month is judged
+  on the days gone by, not on days still to come. A duty whose target is 0 (nothing asked) counts
+  as complete.
+* **On time.** Replies to suggestions/proposals and feedback on follow-up items whose deadline
+  falls in the period are judged once answered or once overdue (:class:`Deadline`): on time
+  when answered by the due day. The rate × the ``on_time`` weight is added. A member with
+  nothing to judge gets the weight in full: having had nothing due is not a fault, and a new
+  member should not start behind those who had easy deadlines.
+* **Overdue.** Minus ``overdue_penalty`` for every item not answered and past its due day on
+  the board day, whatever period it fell due in (an old overdue item keeps costing until it is
+  answered). The total can therefore be negative.
+
+The total is rounded half-up to 0.01 (as stored in race snapshots) and ranks compare the
+rounded totals, so two scores shown alike are tied. A member with no active day in the period
+(joined after it, or on leave throughout) is not ranked: see :attr:`Score.ranked`.
+
+Ranking (:func:`rank`) is "1, 2, 2, 4": a member's rank is one more than the number of members
+with a strictly higher total. Movement compares with the previous period's ranks: positive is
+up (↑2), negative down (↓1), 0 unchanged (—), None when the member was not ranked then ("new").
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+
+from core import pace
+from core.domain import Duty
+
+__all__ = [
+    "Deadline", "DutyTerm", "MemberInputs", "Period", "PeriodKind", "Ranked", "Score", "Weights",
+    "board_day", "judge_deadlines", "period_active_days", "period_target", "rank", "score",
+]
+
+_CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
+_CENTS = Decimal("0.01")
+ONE = Decimal(1)
+ZERO = Decimal(0)
+
+
+# --------------------------------------------------------------------------- periods
+
+
+class PeriodKind(enum.StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar month, quarter or year; ``index`` is the month (1–12), the quarter (1–4) or 1."""
+
+    kind: PeriodKind
+    year: int
+    index: int = 1
+
+    def __post_init__(self) -> None:
+        limit = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4, PeriodKind.YEAR: 1}[self.kind]
+        if not 1 <= self.index <= limit:
+            raise ValueError(f"{self.kind.value} index must be 1–{limit}, not {self.index}")
+        if not date.min.year < self.year < date.max.year:
+            raise ValueError(f"year out of range: {self.year}")
+
+    @classmethod
+    def containing(cls, kind: PeriodKind, day: date) -> Period:
+        if kind is PeriodKind.MONTH:
+            return cls(kind, day.year, day.month)
+        if kind is PeriodKind.QUARTER:
+            return cls(kind, day.year, pace.quarter_of(day))
+        return cls(kind, day.year)
+
+    @classmethod
+    def parse(cls, key: str) -> Period:
+        """The inverse of :attr:`key`: "2026-11", "2026-Q4", "2026"."""
+        try:
+            if "-Q" in key:
+                year, quarter = key.split("-Q")
+                return cls(PeriodKind.QUARTER, int(year), int(quarter))
+            if "-" in key:
+                year, month = key.split("-")
+                return cls(PeriodKind.MONTH, int(year), int(month))
+            return cls(PeriodKind.YEAR, int(key))
+        except ValueError as error:
+            raise ValueError(f"not a period key: {key!r}") from error
+
+    @property
+    def key(self) -> str:
+        """How snapshots name the period: "2026-11", "2026-Q4", "2026"."""
+        if self.kind is PeriodKind.MONTH:
+            return f"{self.year}-{self.index:02d}"
+        if self.kind is PeriodKind.QUARTER:
+            return f"{self.year}-Q{self.index}"
+        return str(self.year)
+
+    @property
+    def label(self) -> str:
+        """A language-neutral label ("2026-11", "2026 Q4", "2026"); reports put it in words."""
+        return self.key.replace("-Q", " Q")
+
+    @property
+    def start(self) -> date:
+        if self.kind is PeriodKind.MONTH:
+            return date(self.year, self.index, 1)
+        if self.kind is PeriodKind.QUARTER:
+            return date(self.year, 3 * self.index - 2, 1)
+        return date(self.year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        if self.kind is PeriodKind.MONTH:
+            following = date(self.year + 1, 1, 1) if self.index == 12 else date(self.year, self.index + 1, 1)
+            return following - timedelta(days=1)
+        if self.kind is PeriodKind.QUARTER:
+            return pace.quarter_end(self.year, self.index)
+        return date(self.year, 12, 31)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def previous(self) -> Period:
+        return Period.containing(self.kind, self.start - timedelta(days=1))
+
+    @property
+    def next(self) -> Period:
+        return Period.containing(self.kind, self.end + timedelta(days=1))
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+
+def board_day(period: Period, as_of: date) -> date:
+    """The day the period is judged on: its last day once closed, else ``as_of``."""
+    if as_of < period.start:
+        raise ValueError(f"{period.key} has not started on {as_of}")
+    return min(period.end, as_of)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Points per duty at 100 % completion, for an on-time rate of 100 %, and per overdue item."""
+
+    duties: Mapping[Duty, Decimal]
+    on_time: Decimal
+    overdue_penalty: Decimal
+
+    @property
+    def maximum(self) -> Decimal:
+        return sum(self.duties.values(), ZERO) + self.on_time
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A reply or a feedback due on ``due``; ``done_on`` is the day it was answered (None while not)."""
+
+    due: date
+    done_on: date | None = None
+
+
+@dataclass(frozen=True)
+class MemberInputs:
+    """What one member's score is computed from, for one period read as of one day."""
+
+    member_id: int
+    availability: pace.Availability  # for the period's year
+    yearly_targets: Mapping[Duty, Decimal]
+    done: Mapping[Duty, Decimal]  # done in the period up to the board day (a duty missing: 0)
+    deadlines: Sequence[Deadline] = ()  # may hold more than needed: only relevant ones count
+
+
+# --------------------------------------------------------------------------- the score
+
+
+@dataclass(frozen=True)
+class DutyTerm:
+    duty: Duty
+    done: Decimal
+    target: Decimal  # the period's pro-rated target up to the board day
+    completion: Decimal  # done / target, capped at 1 (1 when the target is 0)
+    weight: Decimal
+    points: Decimal  # weight × completion
+
+    @property
+    def padded(self) -> bool:
+        """Done beyond the target: the surplus earns nothing (the cap)."""
+        return self.done > self.target
+
+
+@dataclass(frozen=True)
+class Score:
+    member_id: int
+    period: Period
+    day: date  # the board day
+    active_days: int  # days of the period up to the board day the member counted
+    duties: tuple[DutyTerm, ...]
+    judged: int  # replies and feedback judged in the period
+    on_time: int  # of which answered by the due day
+    on_time_rate: Decimal | None  # None when nothing was judged
+    on_time_weight: Decimal
+    on_time_points: Decimal
+    overdue: int  # items past due and unanswered on the board day
+    overdue_penalty: Decimal  # per item
+    overdue_points: Decimal  # deducted: overdue × penalty (≥ 0)
+    total: Decimal  # rounded to 0.01
+
+    @property
+    def ranked(self) -> bool:
+        """Whether the member counted on any day of the period (else they are left off the board)."""
+        return self.active_days > 0
+
+    @property
+    def duty_points(self) -> Decimal:
+        return sum((term.points for term in self.duties), ZERO)
+
+
+def period_active_days(availability: pace.Availability, period: Period, day: date) -> int:
+    """The member's active days from the period's start to ``day`` (inclusive)."""
+    if period.year != availability.year:
+        raise ValueError(f"availability is for {availability.year}, the period is {period.key}")
+    before = 0 if (period.start.month, period.start.day) == (1, 1) else pace.active_days(
+        availability, until=period.start - timedelta(days=1))
+    return pace.active_days(availability, until=day) - before
+
+
+def period_target(yearly_target: Decimal, availability: pace.Availability, period: Period,
+                  day: date) -> Decimal:
+    """The yearly target spread over the member's active days of the period up to ``day``."""
+    return _spread(yearly_target, period_active_days(availability, period, day), period.year)
+
+
+def _spread(yearly_target: Decimal, days: int, year: int) -> Decimal:
+    if yearly_target < 0:
+        raise ValueError(f"a target cannot be negative: {yearly_target}")
+    with localcontext(_CONTEXT):
+        return Decimal(yearly_target) * days / pace.days_in_year(year)
+
+
+def judge_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) -> tuple[int, int, int]:
+    """(judged, on time, overdue) for a period read on ``day``.
+
+    Judged: due in the period, and answered by ``day`` or past due on ``day`` (an item due on
+    ``day`` itself and not yet answered waits). Overdue: unanswered on ``day`` and due before it,
+    whichever period it fell due in. An answer dated after ``day`` is not seen yet.
+    """
+    judged = on_time = overdue = 0
+    for item in deadlines:
+        answered = item.done_on is not None and item.done_on <= day
+        late = not answered and day > item.due
+        if late:
+            overdue += 1
+        if period.start <= item.due <= period.end and (answered or late):
+            judged += 1
+            on_time += answered and item.done_on is not None and item.done_on <= item.due
+    return judged, on_time, overdue
+
+
+def score(inputs: MemberInputs, period: Period, *, as_of: date, weights: Weights) -> Score:
+    """One member's score for ``period`` read as of ``as_of`` (see the module's docstring)."""
+    day = board_day(period, as_of)
+    active = period_active_days(inputs.availability, period, day)
+    terms = []
+    with localcontext(_CONTEXT):
+        for duty in Duty:
+            weight = Decimal(weights.duties.get(duty, ZERO))
+            done = Decimal(inputs.done.get(duty, ZERO))
+            target = _spread(Decimal(inputs.yearly_targets.get(duty, ZERO)), active, period.year)
+            completion = ONE if target <= 0 else min(ONE, done / target)
+            terms.append(DutyTerm(duty, done, target, completion, weight, weight * completion))
+        judged, on_time, overdue = judge_deadlines(inputs.deadlines, period, day)
+        rate = None if judged == 0 else Decimal(on_time) / Decimal(judged)
+        on_time_points = weights.on_time * (ONE if rate is None else rate)
+        overdue_points = weights.overdue_penalty * overdue
+        raw = sum((term.points for term in terms), ZERO) + on_time_points - overdue_points
+        total = raw.quantize(_CENTS, rounding=ROUND_HALF_UP)
+    return Score(member_id=inputs.member_id, period=period, day=day, active_days=active, duties=tuple(terms),
+                 judged=judged, on_time=on_time, on_time_rate=rate, on_time_weight=weights.on_time,
+                 on_time_points=on_time_points, overdue=overdue, overdue_penalty=weights.overdue_penalty,
+                 overdue_points=overdue_points, total=total)
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int
+    score: Score
+    previous_rank: int | None  # None: not ranked in the previous period
+
+    @property
+    def member_id(self) -> int:
+        return self.score.member_id
+
+    @property
+    def movement(self) -> int | None:
+        """Places gained since the previous period (negative: lost); None when new."""
+        return None if self.previous_rank is None else self.previous_rank - self.rank
+
+    @property
+    def is_new(self) -> bool:
+        return self.previous_rank is None
+
+
+def rank(scores: Iterable[Score], previous: Mapping[int, int] | None = None) -> list[Ranked]:
+    """Ranks the ranked scores (highest total first; ties share a rank: 1, 2, 2, 4), in board order.
+
+    Unranked scores (no active day in the period) are left out. Within a tie the order is by
+    member id, so it is stable. ``previous`` maps member id → rank in the previous period.
+    """
+    previous = previous or {}
+    ordered = sorted((s for s in scores if s.ranked), key=lambda s: (-s.total, s.member_id))
+    result: list[Ranked] = []
+    for position, item in enumerate(ordered, start=1):
+        shared = result[-1].rank if result and result[-1].score.total == item.total else position
+        result.append(Ranked(rank=shared, score=item, previous_rank=previous.get(item.member_id)))
+    return result
