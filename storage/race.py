@@ -1,0 +1,263 @@
+"""The race board's data: every active member's inputs for a period in a fixed number of grouped
+queries, their scores and ranks (`core.race`), and the snapshots that keep each period's ranks for
+the next period's movement (↑2 ↓1).
+
+Whatever the team's size, :func:`gather` runs nine queries (members, leave, targets, trips, key
+topics, study attendance, key motions, motion deadlines, follow-up deadlines), each bounded by the
+team and the period's dates, and does the per-member arithmetic in Python. Day-dated records are
+compared as dates; instants (a key topic's registration, a finding's feedback) are read in the
+team's timezone.
+
+What counts in a period, up to the board day:
+
+* research days: the union of the member's trips clipped to the period (as `/me` counts a year);
+* key research topics: a topic counts on the day it was registered, moved into its own year
+  (a topic registered in December for next year counts on 1 January), so the months add up to
+  the year `/me` shows;
+* collective study (集体学习 and 理论学习中心组) and law study (集体学法): sessions held in the period
+  that the member attended;
+* key suggestions / proposals led: key motions assigned (交办) in the period;
+* deadlines: replies to the member's motions (reply_due / replied_on) and feedback on their
+  follow-up items (feedback_due / fed_back_at), see `core.race.judge_deadlines`. Supervised tasks
+  are not counted yet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from config import Config, RaceWeights, Targets
+from core import race
+from core.domain import Duty, MemberStatus, MotionKind
+from core.pace import Availability
+from core.trips import grassroots_days
+from storage.models import (
+    FollowUpItem,
+    LeavePeriod,
+    Member,
+    Motion,
+    RaceSnapshot,
+    ResearchTopic,
+    ResearchTrip,
+    StudyAttendance,
+    StudySession,
+    Target,
+    Team,
+)
+from storage.progress import STUDY_KINDS_FOR
+
+KEY_MOTION_DUTY = {MotionKind.SUGGESTION: Duty.KEY_SUGGESTIONS, MotionKind.PROPOSAL: Duty.KEY_PROPOSALS}
+STUDY_DUTY = {kind: duty for duty, kinds in STUDY_KINDS_FOR.items() for kind in kinds}
+
+
+def weights_from(settings: RaceWeights) -> race.Weights:
+    """The config's `[race]` weights as exact decimals."""
+    values = {name: Decimal(str(value)) for name, value in dataclasses.asdict(settings).items()}
+    return race.Weights(duties={duty: values[duty.value] for duty in Duty}, on_time=values["on_time"],
+                        overdue_penalty=values["overdue_penalty"])
+
+
+@dataclass(frozen=True)
+class Contender:
+    """Who a line of the board is about."""
+
+    member_id: int
+    name: str
+    telegram_user_id: int
+
+
+def contenders(session: Session, team_id: int) -> list[Contender]:
+    """The team's active members, in the order they joined the bot."""
+    rows = session.execute(
+        select(Member.id, Member.display_name, Member.telegram_user_id)
+        .where(Member.team_id == team_id, Member.status == MemberStatus.ACTIVE).order_by(Member.id)
+    ).all()
+    return [Contender(member_id, name, user_id) for member_id, name, user_id in rows]
+
+
+def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, defaults: Targets,
+           tz: ZoneInfo) -> list[race.MemberInputs]:
+    """Every active member's inputs for ``period`` read as of ``as_of``, in nine queries."""
+    day = race.board_day(period, as_of)
+    start, year = period.start, period.year
+    member_rows = session.execute(
+        select(Member.id, Member.joined_on)
+        .where(Member.team_id == team_id, Member.status == MemberStatus.ACTIVE).order_by(Member.id)
+    ).all()
+    team_members = select(Member.id).where(Member.team_id == team_id).scalar_subquery()
+
+    leave: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for member_id, first, last in session.execute(
+        select(LeavePeriod.member_id, LeavePeriod.start_date, LeavePeriod.end_date).where(
+            LeavePeriod.member_id.in_(team_members),
+            LeavePeriod.start_date <= date(year, 12, 31), LeavePeriod.end_date >= date(year, 1, 1))
+    ):
+        if first <= last:
+            leave[member_id].append((first, last))
+
+    base = {Duty(name): Decimal(value) for name, value in dataclasses.asdict(defaults).items()}
+    team_targets: dict[Duty, Decimal] = {}
+    member_targets: dict[int, dict[Duty, Decimal]] = defaultdict(dict)
+    for member_id, duty, value in session.execute(
+        select(Target.member_id, Target.duty, Target.value)
+        .where(Target.team_id == team_id, Target.year == year)
+    ):
+        (team_targets if member_id is None else member_targets[member_id])[duty] = value
+    base |= team_targets
+
+    spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for member_id, first, last in session.execute(
+        select(ResearchTrip.member_id, ResearchTrip.start_date, ResearchTrip.end_date).where(
+            ResearchTrip.team_id == team_id, ResearchTrip.deleted_at.is_(None),
+            ResearchTrip.start_date <= day, ResearchTrip.end_date >= start)
+    ):
+        spans[member_id].append((first, last))
+
+    done: dict[int, dict[Duty, Decimal]] = defaultdict(dict)
+    for member_id, spans_of in spans.items():
+        done[member_id][Duty.RESEARCH_DAYS] = Decimal(grassroots_days(spans_of, within=(start, day)))
+
+    for member_id, topic_year, created_at in session.execute(
+        select(ResearchTopic.lead_member_id, ResearchTopic.year, ResearchTopic.created_at).where(
+            ResearchTopic.team_id == team_id, ResearchTopic.year == year, ResearchTopic.deleted_at.is_(None))
+    ):
+        registered = created_at.astimezone(tz).date()
+        counted_on = min(max(registered, date(topic_year, 1, 1)), date(topic_year, 12, 31))
+        if start <= counted_on <= day:
+            duties = done[member_id]
+            duties[Duty.KEY_RESEARCH_TOPICS] = duties.get(Duty.KEY_RESEARCH_TOPICS, Decimal(0)) + 1
+
+    for member_id, kind, count in session.execute(
+        select(StudyAttendance.member_id, StudySession.kind, func.count(func.distinct(StudySession.id)))
+        .join(StudySession, StudySession.id == StudyAttendance.session_id)
+        .where(StudySession.team_id == team_id, StudySession.deleted_at.is_(None),
+               StudySession.kind.in_(list(STUDY_DUTY)), StudySession.held_on.between(start, day))
+        .group_by(StudyAttendance.member_id, StudySession.kind)
+    ):
+        duty = STUDY_DUTY[kind]
+        done[member_id][duty] = done[member_id].get(duty, Decimal(0)) + count
+
+    for member_id, kind, count in session.execute(
+        select(Motion.lead_member_id, Motion.kind, func.count())
+        .where(Motion.team_id == team_id, Motion.deleted_at.is_(None), Motion.is_key.is_(True),
+               Motion.assigned_on.between(start, day))
+        .group_by(Motion.lead_member_id, Motion.kind)
+    ):
+        done[member_id][KEY_MOTION_DUTY[kind]] = Decimal(count)
+
+    deadlines: dict[int, list[race.Deadline]] = defaultdict(list)
+    for member_id, due, replied_on in session.execute(
+        select(Motion.lead_member_id, Motion.reply_due, Motion.replied_on).where(
+            Motion.team_id == team_id, Motion.deleted_at.is_(None),
+            or_(Motion.reply_due.between(start, period.end),
+                and_(Motion.reply_due < day, or_(Motion.replied_on.is_(None), Motion.replied_on > day))))
+    ):
+        deadlines[member_id].append(race.Deadline(due, replied_on))
+
+    day_ends = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
+    for member_id, due, fed_back_at in session.execute(
+        select(FollowUpItem.member_id, FollowUpItem.feedback_due, FollowUpItem.fed_back_at).where(
+            FollowUpItem.team_id == team_id, FollowUpItem.deleted_at.is_(None),
+            FollowUpItem.feedback_due.is_not(None),
+            or_(FollowUpItem.feedback_due.between(start, period.end),
+                and_(FollowUpItem.feedback_due < day,
+                     or_(FollowUpItem.fed_back_at.is_(None), FollowUpItem.fed_back_at >= day_ends))))
+    ):
+        answered = None if fed_back_at is None else fed_back_at.astimezone(tz).date()
+        deadlines[member_id].append(race.Deadline(due, answered))
+
+    result = []
+    for member_id, joined_on in member_rows:
+        availability = Availability(year=year, joined_on=joined_on, leave=tuple(leave.get(member_id, ())))
+        result.append(race.MemberInputs(
+            member_id=member_id, availability=availability,
+            yearly_targets=base | member_targets.get(member_id, {}),
+            done=done.get(member_id, {}), deadlines=tuple(deadlines.get(member_id, ()))))
+    return result
+
+
+def scores(session: Session, team: Team, period: race.Period, *, as_of: date,
+           config: Config) -> list[race.Score]:
+    """Every active member's score for ``period`` as of ``as_of`` (unranked ones included)."""
+    weights = weights_from(config.race)
+    everyone = gather(session, team.id, period, as_of=as_of, defaults=config.team_defaults.targets,
+                      tz=ZoneInfo(team.timezone))
+    return [race.score(inputs, period, as_of=as_of, weights=weights) for inputs in everyone]
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def previous_ranks(session: Session, team_id: int, period: race.Period) -> dict[int, int] | None:
+    """Member id → rank saved for ``period`` (pass the previous period), or None when none was saved."""
+    rows = session.execute(
+        select(RaceSnapshot.member_id, RaceSnapshot.rank).where(RaceSnapshot.team_id == team_id,
+                                                                 RaceSnapshot.period == period.key)
+    ).all()
+    return {member_id: rank for member_id, rank in rows} if rows else None
+
+
+def save_snapshot(session: Session, team_id: int, period: race.Period, board: Iterable[race.Ranked], *,
+                  now: datetime) -> int:
+    """Saves each member's rank and score for the period; saving again updates the same rows (one
+    per team, period and member: an atomic upsert on either backend). Returns the rows written."""
+    rows = [{"team_id": team_id, "period": period.key, "member_id": entry.member_id, "rank": entry.rank,
+             "score": entry.score.total, "created_at": now} for entry in board]
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(RaceSnapshot).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["team_id", "period", "member_id"],
+        set_={"rank": statement.excluded.rank, "score": statement.excluded.score})
+    session.execute(statement)
+    return len(rows)
+
+
+# --------------------------------------------------------------------------- the board
+
+
+@dataclass(frozen=True)
+class Board:
+    """A period's ranking for one team, with who is who."""
+
+    team_id: int
+    period: race.Period
+    day: date  # the board day
+    ranked: list[race.Ranked]
+    contenders: Mapping[int, Contender]
+    unranked: int  # active members with no active day in the period (joined later, on leave)
+    previous_saved: bool  # movement from a saved snapshot (else computed now)
+    scores: Mapping[int, race.Score]  # every active member's, the unranked too
+
+    def entry_of(self, member_id: int) -> race.Ranked | None:
+        return next((entry for entry in self.ranked if entry.member_id == member_id), None)
+
+
+def board(session: Session, team: Team, period: race.Period, *, as_of: date, config: Config,
+          with_movement: bool = True) -> Board:
+    """The ranking of ``period`` as of ``as_of``, with movement since the previous period: from its
+    saved snapshot when the monthly posting saved one, else computed now for that closed period."""
+    current = scores(session, team, period, as_of=as_of, config=config)
+    saved = previous_ranks(session, team.id, period.previous) if with_movement else None
+    previous = saved
+    if with_movement and saved is None:
+        earlier = scores(session, team, period.previous, as_of=period.previous.end, config=config)
+        previous = {entry.member_id: entry.rank for entry in race.rank(earlier)}
+    ranked = race.rank(current, previous)
+    people = {c.member_id: c for c in contenders(session, team.id)}
+    return Board(team_id=team.id, period=period, day=race.board_day(period, as_of), ranked=ranked,
+                 contenders=people, unranked=sum(1 for s in current if not s.ranked),
+                 previous_saved=saved is not None, scores={s.member_id: s for s in current})
