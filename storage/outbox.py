@@ -1,0 +1,298 @@
+"""The outbox: every message the bot sends on its own is a row with a unique key, sent exactly once.
+
+Producers (nudges, boards, summaries, broadcasts) `enqueue` rows from idempotent job ticks: the same
+key twice is one row. The delivery loop (jobs/delivery.py) `claim_due`s rows atomically, marks the
+moment the request leaves (`begin_send`) and records the outcome (`mark_sent`, `mark_failed`,
+`reschedule`, `mark_unreachable`).
+
+Row life: pending → sending (claimed) → sent | failed | back to pending (429, 5xx, quiet hours).
+Two claimers never get the same row: PostgreSQL picks rows with FOR UPDATE SKIP LOCKED; SQLite has no
+row locks (SQLAlchemy drops `skip_locked` there) but runs every transaction as BEGIN IMMEDIATE, so the
+compare-and-set `UPDATE … WHERE status='pending' … RETURNING` is serialised between processes.
+
+A claim whose process died is recovered after `lease`: if its request never left
+(`send_started_at` unset) the row simply goes back to pending; if it may have left, the outcome is
+unknown, and only rows with `retry_unknown` are sent again (at least once); the others are failed
+as 'outcome unknown' (at most once). Which kinds are which: `retry_unknown_for` and the README.
+
+Payload: {"text": str, "parse_mode": None | "HTML", "buttons": [[[label, callback_data], …], …],
+"photo_b64": optional base64 image (then `text` is its caption)}, rendered in the recipient's
+language before it is enqueued.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from core.domain import OutboxStatus
+from storage.models import Member, OutboxMessage
+
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK_DATA = 64
+MAX_ERROR = 500
+DEFAULT_LEASE = timedelta(minutes=2)
+
+# Kinds sent again when a send's outcome is unknown (a timeout after the request left): a duplicate
+# is the lesser harm. Every other kind is at most once: a nudge or a board twice is the greater harm.
+AT_LEAST_ONCE_KINDS = frozenset({"broadcast"})
+
+UNKNOWN_OUTCOME = "outcome unknown"
+
+
+def retry_unknown_for(kind: str) -> bool:
+    """Whether a kind of message is resent when a send's outcome is unknown (see the README)."""
+    return kind in AT_LEAST_ONCE_KINDS or kind.startswith("broadcast:")
+
+
+class PayloadError(ValueError):
+    """A payload Telegram would refuse (too long, bad buttons), caught when it is enqueued."""
+
+
+def check_payload(payload: dict[str, Any]) -> None:
+    text = payload.get("text")
+    if not isinstance(text, str):
+        raise PayloadError("payload.text must be a string")
+    photo = payload.get("photo_b64")
+    if photo is not None:
+        try:
+            base64.b64decode(photo, validate=True)
+        except (binascii.Error, TypeError) as error:
+            raise PayloadError("payload.photo_b64 is not base64") from error
+        if len(text) > MAX_CAPTION:
+            raise PayloadError(f"a photo caption has at most {MAX_CAPTION} characters, not {len(text)}")
+    elif not text.strip():
+        raise PayloadError("payload.text is empty")
+    elif len(text) > MAX_TEXT:
+        raise PayloadError(f"a message has at most {MAX_TEXT} characters, not {len(text)}")
+    if payload.get("parse_mode") not in (None, "HTML"):
+        raise PayloadError("payload.parse_mode must be null or 'HTML'")
+    rows = payload.get("buttons") or []
+    if not isinstance(rows, list):
+        raise PayloadError("payload.buttons must be a list of rows")
+    for row in rows:
+        if not isinstance(row, list):
+            raise PayloadError("each row of payload.buttons must be a list")
+        for button in row:
+            if not (isinstance(button, (list, tuple)) and len(button) == 2
+                    and all(isinstance(part, str) for part in button)):
+                raise PayloadError("each button is [label, callback_data]")
+            if len(button[1].encode("utf-8")) > MAX_CALLBACK_DATA:
+                raise PayloadError(f"callback_data {button[1]!r} is over {MAX_CALLBACK_DATA} bytes")
+
+
+def _insert(session: Session) -> Any:
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    chat_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    not_before: datetime,
+    team_id: int | None = None,
+    member_id: int | None = None,
+    urgent: bool = False,
+    retry_unknown: bool | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Adds one message to send at or after `not_before`; False (and nothing changes) if `key` exists.
+
+    Safe under concurrency: INSERT … ON CONFLICT (key) DO NOTHING on both backends.
+    `retry_unknown=None` takes the kind's policy (`retry_unknown_for`).
+    """
+    check_payload(payload)
+    if len(key) > 160:
+        raise ValueError(f"outbox key over 160 characters: {key!r}")
+    statement = (
+        _insert(session)(OutboxMessage)
+        .values(
+            key=key, team_id=team_id, member_id=member_id, chat_id=chat_id, kind=kind, payload=payload,
+            urgent=urgent, retry_unknown=retry_unknown_for(kind) if retry_unknown is None else retry_unknown,
+            not_before=not_before, status=OutboxStatus.PENDING, attempts=0,
+            created_at=now or datetime.now(timezone.utc),
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(OutboxMessage.id)
+    )
+    return session.execute(statement).scalar() is not None
+
+
+def by_key(session: Session, key: str) -> OutboxMessage | None:
+    return session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
+
+
+def recover_expired(session: Session, *, now: datetime, lease: timedelta = DEFAULT_LEASE) -> int:
+    """Rows left in `sending` longer than `lease` (their claimer died or hung): never sent → pending;
+    maybe sent → pending again only with `retry_unknown`, else failed as 'outcome unknown'."""
+    cutoff = now - lease
+    stuck = and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < cutoff)
+    released = session.execute(
+        update(OutboxMessage)
+        .where(stuck, or_(OutboxMessage.send_started_at.is_(None), OutboxMessage.retry_unknown.is_(True)))
+        .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None, send_started_at=None,
+                last_error="claim expired")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    failed = session.execute(
+        update(OutboxMessage)
+        .where(stuck, OutboxMessage.send_started_at.is_not(None), OutboxMessage.retry_unknown.is_(False))
+        .values(status=OutboxStatus.FAILED, last_error=f"{UNKNOWN_OUTCOME}: the sender stopped mid-send")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return int(released or 0) + int(failed or 0)
+
+
+def claim_due(
+    session: Session, *, now: datetime, worker: str, limit: int, lease: timedelta = DEFAULT_LEASE
+) -> list[OutboxMessage]:
+    """Atomically takes up to `limit` due pending rows for `worker` (status → sending), oldest first.
+
+    First recovers rows whose claim outlived `lease` (see `recover_expired`).
+    """
+    recover_expired(session, now=now, lease=lease)
+    due = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= now)
+        .order_by(OutboxMessage.urgent.desc(), OutboxMessage.not_before, OutboxMessage.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # A materialised CTE runs the locking SELECT once; `id IN (SELECT … LIMIT n FOR UPDATE SKIP
+        # LOCKED)` may be re-run by the planner and take more than `limit` rows.
+        picked = due.with_for_update(skip_locked=True).cte("due").prefix_with("MATERIALIZED")
+        chosen = OutboxMessage.id == picked.c.id
+    else:
+        chosen = OutboxMessage.id.in_(due.scalar_subquery())
+    statement = (
+        update(OutboxMessage)
+        .where(chosen, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now, send_started_at=None)
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    rows = list(session.scalars(statement).all())
+    rows.sort(key=lambda row: (not row.urgent, row.not_before, row.id))
+    return rows
+
+
+def _mine(row_id: int, worker: str) -> Any:
+    return and_(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.SENDING,
+                OutboxMessage.claimed_by == worker)
+
+
+def _change(session: Session, row_id: int, worker: str, **values: Any) -> bool:
+    result = session.execute(
+        update(OutboxMessage).where(_mine(row_id, worker)).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+def begin_send(session: Session, row_id: int, *, worker: str, now: datetime) -> bool:
+    """Records that the request is about to leave; False if the claim was lost (do not send)."""
+    return _change(session, row_id, worker, send_started_at=now, attempts=OutboxMessage.attempts + 1)
+
+
+def mark_sent(
+    session: Session, row_id: int, *, worker: str, now: datetime, telegram_message_id: int | None
+) -> bool:
+    return _change(session, row_id, worker, status=OutboxStatus.SENT, sent_at=now,
+                   telegram_message_id=telegram_message_id, last_error=None)
+
+
+def mark_failed(session: Session, row_id: int, *, worker: str, error: str) -> bool:
+    """Gives up on a row for good (403, a refused payload, attempts exhausted, unknown outcome)."""
+    return _change(session, row_id, worker, status=OutboxStatus.FAILED, last_error=error[:MAX_ERROR])
+
+
+def reschedule(
+    session: Session,
+    row_id: int,
+    *,
+    worker: str,
+    now: datetime,
+    retry_after: timedelta | float | None = None,
+    not_before: datetime | None = None,
+    error: str | None = None,
+    refund_attempt: bool = False,
+) -> bool:
+    """Puts a claimed row back to pending, due after `retry_after` (429, 5xx backoff) or at `not_before`
+    (quiet hours). The attempt `begin_send` counted stays counted unless `refund_attempt` (a 429 is
+    Telegram asking to wait, not a failure)."""
+    if not_before is None:
+        delay = retry_after if isinstance(retry_after, timedelta) else timedelta(seconds=float(retry_after or 0))
+        not_before = now + delay
+    values: dict[str, Any] = {"status": OutboxStatus.PENDING, "not_before": not_before, "claimed_by": None,
+                              "claimed_at": None, "send_started_at": None}
+    if error is not None:
+        values["last_error"] = error[:MAX_ERROR]
+    if refund_attempt:
+        values["attempts"] = OutboxMessage.attempts - 1
+    return _change(session, row_id, worker, **values)
+
+
+def mark_unreachable(
+    session: Session, *, now: datetime, member_id: int | None = None, chat_id: int | None = None
+) -> int:
+    """A user blocked the bot (403): every membership of that Telegram user becomes unreachable, and
+    their pending private messages are failed rather than tried again. Returns memberships changed."""
+    user_ids: set[int] = set()
+    if member_id is not None:
+        member = session.get(Member, member_id)
+        if member is not None:
+            user_ids.add(member.telegram_user_id)
+    if chat_id is not None and chat_id > 0:  # a private chat's id is the user's id
+        user_ids.add(chat_id)
+    if not user_ids:
+        return 0
+    changed = session.execute(
+        update(Member)
+        .where(Member.telegram_user_id.in_(user_ids), Member.reachable.is_(True))
+        .values(reachable=False, unreachable_since=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.chat_id.in_(user_ids), OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.FAILED, last_error="unreachable: the user blocked the bot")
+        .execution_options(synchronize_session=False)
+    )
+    return int(changed or 0)
+
+
+def mark_reachable(session: Session, telegram_user_id: int) -> int:
+    """The user talks to the bot again: their memberships are reachable again."""
+    return int(session.execute(
+        update(Member)
+        .where(Member.telegram_user_id == telegram_user_id, Member.reachable.is_(False))
+        .values(reachable=True, unreachable_since=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount or 0)
+
+
+def cancel(session: Session, key: str) -> bool:
+    """Withdraws a message not yet claimed (e.g. a nudge for an item closed meanwhile)."""
+    return bool(session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.key == key, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    ).rowcount)
+
+
+def counts(session: Session) -> dict[str, int]:
+    from sqlalchemy import func
+
+    rows = session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
+    return {str(status): int(n) for status, n in rows}
