@@ -1,6 +1,7 @@
 """Saima's entry point and composition root: the command line, and the Application built from config.
 
     python bot.py run                                   # long polling (make run)
+    python bot.py deliver                               # only the outbox delivery (extra instances)
     python bot.py demo                                  # scripted onboarding against the emulator
     python bot.py db upgrade | current | downgrade REV  # migrations
     python bot.py team create "省政府党组" --admin 123456789 [--group -100123] [--json]
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
+import signal
 import sys
 import threading
 from collections.abc import Sequence
@@ -21,10 +24,11 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 import handlers
 from core import dates
+from jobs import delivery
 from config import Config, ConfigError, load_config
 from core.clock import Clock, SystemClock
 from handlers.commands import publish_default_menus
@@ -67,24 +71,33 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
             await self.update_persistence()
 
 
-def build_application(config: Config, db: Database, clock: Clock | None = None) -> Application:  # type: ignore[type-arg]
-    """The bot, wired: persistence, rate limiting, handlers and the services they use."""
+def build_application(
+    config: Config, db: Database, clock: Clock | None = None, *, takes_updates: bool = True
+) -> Application:  # type: ignore[type-arg]
+    """The bot, wired: persistence, rate limiting, handlers, the services they use, and the outbox
+    delivery job (unless `delivery.enabled = false`). `takes_updates=False` (`bot.py deliver`): no
+    handlers and no persistence, so it never writes back conversation state it did not change."""
+    clock = clock or SystemClock()
     builder = (
         ApplicationBuilder()
         .application_class(WriteThroughApplication)
         .token(config.telegram.token)
         .context_types(ContextTypes(context=SaimaContext))
-        .persistence(DatabasePersistence(db, clock or SystemClock()))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(delivery.RateLimiter(max_retries=3))
         .concurrent_updates(False)  # conversations need updates of one chat in order
         .post_init(_on_start)
     )
     if config.telegram.base_url:
         builder = builder.base_url(config.telegram.base_url)
         builder = builder.base_file_url(config.telegram.effective_base_file_url)
+    if takes_updates:
+        builder = builder.persistence(DatabasePersistence(db, clock))
     application = builder.build()
-    application.services = Services(config=config, db=db, clock=clock or SystemClock())  # type: ignore[attr-defined]
-    handlers.register(application)
+    application.services = Services(config=config, db=db, clock=clock)  # type: ignore[attr-defined]
+    if takes_updates:
+        handlers.register(application)
+    if config.delivery.enabled:
+        delivery.install(application, db=db, clock=clock, config=config)
     return application
 
 
@@ -139,6 +152,33 @@ def cmd_run(config: Config, _args: argparse.Namespace) -> int:
     log.info("Saima starts long polling%s", f" against {config.telegram.base_url}" if config.telegram.base_url else "")
     application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
+
+
+def cmd_deliver(config: Config, _args: argparse.Namespace) -> int:
+    """Only the outbox delivery, no getUpdates: for extra instances beside the one that polls (one token
+    allows one getUpdates consumer). Any number may share one PostgreSQL database; each row goes once."""
+    if not config.telegram.token:
+        print(NO_TOKEN_HELP, file=sys.stderr)
+        return 2
+    configure_logging(config)
+    db = Database.from_url(config.database.url)
+    db.upgrade()
+    config = dataclasses.replace(config, delivery=dataclasses.replace(config.delivery, enabled=True))
+    application = build_application(config, db, takes_updates=False)
+    log.info("Saima delivers the outbox (no polling)")
+    asyncio.run(_deliver_until_stopped(application))
+    return 0
+
+
+async def _deliver_until_stopped(application: Application) -> None:  # type: ignore[type-arg]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with application:
+        await application.start()
+        await stop.wait()
+        await application.stop()
 
 
 def cmd_db(config: Config, args: argparse.Namespace) -> int:
@@ -241,6 +281,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--config", help="config file (default: config.toml, or $SAIMA_CONFIG)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot (long polling)").set_defaults(func=cmd_run)
+    sub.add_parser("deliver", help="only deliver the outbox (an extra instance; no polling)").set_defaults(
+        func=cmd_deliver)
     demo = sub.add_parser("demo", help="play a scripted session against the local emulator")
     demo.add_argument("--verbose", action="store_true", help="show the bot's logs too")
     demo.set_defaults(func=cmd_demo)

@@ -92,6 +92,23 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True)
+class DeliverySettings:
+    """The outbox delivery loop (jobs/delivery.py)."""
+
+    enabled: bool = True
+    tick_seconds: float = 2.0
+    batch_size: int = 50
+    concurrency: int = 4
+    private_chat_interval_seconds: float = 1.0
+    max_attempts: int = 5
+    backoff_base_seconds: float = 5.0
+    backoff_max_seconds: float = 600.0
+    lease_seconds: float = 120.0
+    send_timeout_seconds: float = 20.0
+    holidays: bool = True
+
+
+@dataclass(frozen=True)
 class PaceSettings:
     behind_tolerance: float = 0.10
     lagging_threshold: float = 0.25
@@ -133,6 +150,7 @@ class Config:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     team_defaults: TeamDefaults = field(default_factory=TeamDefaults)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
     pace: PaceSettings = field(default_factory=PaceSettings)
     race: RaceWeights = field(default_factory=RaceWeights)
     proposals: ProposalSettings = field(default_factory=ProposalSettings)
@@ -256,6 +274,15 @@ def _check_values(config: Config, source: str) -> None:
             f"not {schedule.weekly_summary_day!r}"
         )
     _require_positive(source, "schedule.tick_seconds", schedule.tick_seconds)
+    delivery = config.delivery
+    for name in ("tick_seconds", "batch_size", "concurrency", "max_attempts", "backoff_base_seconds",
+                 "backoff_max_seconds", "lease_seconds", "send_timeout_seconds"):
+        if getattr(delivery, name) <= 0:
+            raise ConfigError(f"{source}: 'delivery.{name}' must be positive, not {getattr(delivery, name)}")
+    if delivery.private_chat_interval_seconds < 0:
+        raise ConfigError(f"{source}: 'delivery.private_chat_interval_seconds' must not be negative")
+    if delivery.lease_seconds <= delivery.send_timeout_seconds:
+        raise ConfigError(f"{source}: 'delivery.lease_seconds' must be longer than 'delivery.send_timeout_seconds'")
     _require_positive(source, "invites.expire_days", config.invites.expire_days)
     _require_positive(source, "proposals.reply_due_months", config.proposals.reply_due_months)
     _require_positive(source, "proposals.reopen_due_months", config.proposals.reopen_due_months)

@@ -1,0 +1,384 @@
+"""Delivery: a repeating JobQueue tick that claims due outbox rows and sends them, recording each result.
+
+The schedule lives in the outbox table, not in APScheduler: the job only ticks, and a tick is
+idempotent and safe with several bot processes on one database (claims are atomic, see
+storage/outbox.py). Every result is committed right after its send, so a process killed at any point
+loses at most the outcome of the requests it had in flight; those follow the row's `retry_unknown`.
+
+Per row:
+- sent → status sent with Telegram's message_id;
+- 403 (the user blocked the bot, or the bot left the group) → failed, never retried; a user is marked
+  unreachable (every membership) and their other pending private messages are failed too;
+- 400 (Telegram refuses the message) → failed, never retried;
+- 429 → back to pending after `retry_after` (not counted as an attempt); the chat's later rows wait too;
+- 5xx and errors before the request left (connect, pool) → retried with exponential backoff
+  (`delivery.backoff_base_seconds` × 2^(attempt−1), capped) up to `delivery.max_attempts`;
+- a timeout or a connection lost after the request left → the outcome is unknown: retried like a 5xx
+  only when the row has `retry_unknown` (at least once), else failed as 'outcome unknown' (at most once).
+
+Timing: non-urgent rows are not sent in quiet hours nor on days off (core/quiet.py, core/holidays.py,
+the team's timezone); a row claimed then is put back until the next allowed minute. Pacing: one
+message a second into a private chat (`delivery.private_chat_interval_seconds`, per process), 20 a
+minute into a group and 30 a second overall (AIORateLimiter); Telegram's 429 covers what several
+processes add up to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import os
+import secrets
+import socket
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+from sqlalchemy import select
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import AIORateLimiter, Application, ContextTypes
+
+from config import Config
+from core import holidays
+from core.clock import Clock
+from core.quiet import next_allowed, parse_hhmm
+from storage import outbox
+from storage.db import Database
+from storage.models import Member, OutboxMessage, Team
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "outbox delivery"
+
+# Transport errors raised before the request could reach Telegram: resending cannot duplicate.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+NO_RETRY = "no-retry"
+
+
+class RateLimiter(AIORateLimiter):
+    """AIORateLimiter where a request's `rate_limit_args=NO_RETRY` means "do not retry a 429, raise it"
+    (ExtBot drops a falsy 0 and AIORateLimiter would read it as "the default"). Delivery uses it so a
+    429 puts the row back with its retry_after instead of holding the tick; every other request keeps
+    AIORateLimiter's retries."""
+
+    async def process_request(  # type: ignore[override]
+        self, callback: Any, args: Any, kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
+        rate_limit_args: int | str | None,
+    ) -> Any:
+        if rate_limit_args != NO_RETRY:
+            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        chat_id = data.get("chat_id")
+        try:
+            chat_id = int(chat_id)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            pass
+        group = chat_id if (isinstance(chat_id, int) and chat_id < 0) or isinstance(chat_id, str) else False
+        return await self._run_request(  # PTB 22.8: the limiters without the retry loop
+            chat=chat_id is not None, group=group, allow_paid_broadcast=bool(data.get("allow_paid_broadcast")),
+            callback=callback, args=args, kwargs=kwargs)
+
+
+def worker_name() -> str:
+    """Who claims rows: host, process and a random tag (a restarted process is a new worker)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+@dataclass
+class TickReport:
+    claimed: int = 0
+    sent: int = 0
+    deferred: int = 0  # quiet hours, days off
+    retried: int = 0  # 429, 5xx, network
+    failed: int = 0
+    outcomes: dict[str, str] = field(default_factory=dict)  # key → what happened
+
+    def note(self, row: OutboxMessage, outcome: str) -> None:
+        self.outcomes[row.key] = outcome
+
+
+class _Stop(Exception):
+    """A chat's remaining rows wait (after a 429 into that chat)."""
+
+    def __init__(self, retry_after: timedelta) -> None:
+        self.retry_after = retry_after
+
+
+class Delivery:
+    """Claims due rows and sends them with `bot`; `tick()` is what the job runs."""
+
+    def __init__(
+        self,
+        *,
+        bot: Bot,
+        db: Database,
+        clock: Clock,
+        config: Config,
+        worker: str | None = None,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+        is_workday: Callable[[date], bool] | None = None,
+    ) -> None:
+        self.bot = bot
+        self.db = db
+        self.clock = clock
+        self.config = config
+        self.settings = config.delivery
+        self.worker = worker or worker_name()
+        self._sleep = sleep
+        self._monotonic = monotonic
+        self._is_workday = is_workday or (holidays.is_workday if self.settings.holidays else holidays.every_day)
+        self._last_private_send: dict[int, float] = {}
+        self._lock = asyncio.Lock()  # one tick at a time in this process
+
+    # --- the tick -----------------------------------------------------------------------------
+
+    async def tick(self) -> TickReport:
+        """Claims up to `batch_size` due rows and settles each of them (sent, failed, or back to pending)."""
+        async with self._lock:
+            report = TickReport()
+            now = self.clock.now()
+            rows, zones, unreachable = await asyncio.to_thread(self._claim, now)
+            report.claimed = len(rows)
+            by_chat: dict[int, list[OutboxMessage]] = defaultdict(list)
+            for row in rows:
+                if row.member_id is not None and row.member_id in unreachable:
+                    await self._record(outbox.mark_failed, row.id, error="unreachable: the user blocked the bot")
+                    report.failed += 1
+                    report.note(row, "unreachable")
+                    continue
+                allowed = self._allowed(row, now, zones)
+                if allowed > now:
+                    await self._record(outbox.reschedule, row.id, now=now, not_before=allowed)
+                    report.deferred += 1
+                    report.note(row, f"deferred to {allowed.isoformat()}")
+                    continue
+                by_chat[row.chat_id].append(row)
+            gate = asyncio.Semaphore(self.settings.concurrency)
+            results = await asyncio.gather(*(self._send_chat(chat_id, chat_rows, gate, report)
+                                             for chat_id, chat_rows in by_chat.items()), return_exceptions=True)
+            for chat_id, result in zip(by_chat, results):
+                if isinstance(result, BaseException):  # e.g. the database went away after a send:
+                    # the row stays claimed and its lease decides (unknown outcome, per kind)
+                    log.error("delivery into chat %s stopped: %r", chat_id, result, exc_info=result)
+            if rows:
+                log.info("delivery: %s claimed, %s sent, %s deferred, %s retried, %s failed", report.claimed,
+                         report.sent, report.deferred, report.retried, report.failed)
+            return report
+
+    def _claim(self, now: datetime) -> tuple[list[OutboxMessage], dict[int, str], set[int]]:
+        with self.db.session() as session:
+            rows = outbox.claim_due(session, now=now, worker=self.worker, limit=self.settings.batch_size,
+                                    lease=timedelta(seconds=self.settings.lease_seconds))
+            team_ids = {r.team_id for r in rows if r.team_id is not None}
+            member_ids = {r.member_id for r in rows if r.member_id is not None}
+            zones: dict[int, str] = {}
+            if team_ids:
+                for team_id, zone in session.execute(select(Team.id, Team.timezone).where(Team.id.in_(team_ids))):
+                    zones[team_id] = zone
+            unreachable = set(session.scalars(
+                select(Member.id).where(Member.id.in_(member_ids), Member.reachable.is_(False)))) \
+                if member_ids else set()
+        return rows, zones, unreachable
+
+    def _allowed(self, row: OutboxMessage, now: datetime, zones: dict[int, str]) -> datetime:
+        zone = zones.get(row.team_id) if row.team_id is not None else None
+        schedule = self.config.schedule
+        return next_allowed(
+            now, tz=ZoneInfo(zone) if zone else self.config.tz, urgent=row.urgent,
+            quiet_start=parse_hhmm(schedule.quiet_hours_start), quiet_end=parse_hhmm(schedule.quiet_hours_end),
+            is_workday=self._is_workday,
+        )
+
+    async def _send_chat(
+        self, chat_id: int, rows: list[OutboxMessage], gate: asyncio.Semaphore, report: TickReport
+    ) -> None:
+        async with gate:
+            for index, row in enumerate(rows):
+                try:
+                    await self._pace(chat_id)
+                    await self._send_row(row, report)
+                except _Stop as stop:
+                    now = self.clock.now()
+                    for waiting in rows[index + 1:]:
+                        await self._record(outbox.reschedule, waiting.id, now=now, retry_after=stop.retry_after,
+                                           error="429 into this chat: waiting")
+                        report.retried += 1
+                        report.note(waiting, "waits after a 429")
+                    return
+
+    async def _pace(self, chat_id: int) -> None:
+        interval = self.settings.private_chat_interval_seconds
+        if chat_id <= 0 or interval <= 0:
+            return  # groups are paced by AIORateLimiter (20 a minute)
+        last = self._last_private_send.get(chat_id)
+        if last is not None:
+            wait = last + interval - self._monotonic()
+            if wait > 0:
+                await self._sleep(wait)
+        self._last_private_send[chat_id] = self._monotonic()
+
+    # --- one row --------------------------------------------------------------------------------
+
+    async def _send_row(self, row: OutboxMessage, report: TickReport) -> None:
+        try:
+            request = self._request(row)
+        except (ValueError, TypeError) as error:  # a payload that slipped past enqueue's checks
+            await self._record(outbox.mark_failed, row.id, error=f"bad payload: {error}")
+            report.failed += 1
+            report.note(row, "bad payload")
+            return
+        started = await self._record(outbox.begin_send, row.id, now=self.clock.now())
+        if not started:  # the claim was taken over (this process stalled past the lease)
+            report.note(row, "claim lost")
+            return
+        attempts = row.attempts + 1
+        try:
+            message = await request()
+        except RetryAfter as error:
+            wait = _retry_after(error)
+            await self._record(outbox.reschedule, row.id, now=self.clock.now(), retry_after=wait,
+                               error=f"429: retry after {wait.total_seconds():g} s", refund_attempt=True)
+            report.retried += 1
+            report.note(row, "429")
+            raise _Stop(wait) from error
+        except Forbidden as error:
+            await self._forbidden(row, str(error))
+            report.failed += 1
+            report.note(row, "forbidden")
+        except ChatMigrated as error:
+            await self._record(outbox.mark_failed, row.id,
+                               error=f"the group became supergroup {error.new_chat_id}")
+            report.failed += 1
+            report.note(row, "chat migrated")
+        except BadRequest as error:
+            await self._record(outbox.mark_failed, row.id, error=f"400: {error}")
+            report.failed += 1
+            report.note(row, "refused")
+        except (TimedOut, NetworkError) as error:
+            unknown = _maybe_delivered(error)
+            if unknown and not row.retry_unknown:
+                await self._record(outbox.mark_failed, row.id, error=f"{outbox.UNKNOWN_OUTCOME}: {_describe(error)}")
+                report.failed += 1
+                report.note(row, "unknown")
+            else:
+                await self._retry(row, attempts, _describe(error), report)
+        except Exception as error:  # noqa: BLE001 — anything else after the request may have left
+            log.exception("delivery of outbox row %s failed unexpectedly", row.id)
+            if row.retry_unknown:
+                await self._retry(row, attempts, f"unexpected: {error!r}", report)
+            else:
+                await self._record(outbox.mark_failed, row.id, error=f"{outbox.UNKNOWN_OUTCOME}: {error!r}")
+                report.failed += 1
+                report.note(row, "unknown")
+        else:
+            await self._record(outbox.mark_sent, row.id, now=self.clock.now(),
+                               telegram_message_id=message.message_id)
+            report.sent += 1
+            report.note(row, "sent")
+
+    def _request(self, row: OutboxMessage) -> Callable[[], Awaitable[Message]]:
+        payload = row.payload
+        markup = _markup(payload.get("buttons"))
+        timeout = self.settings.send_timeout_seconds
+        common: dict[str, Any] = {
+            "chat_id": row.chat_id, "parse_mode": payload.get("parse_mode"), "reply_markup": markup,
+            "read_timeout": timeout, "write_timeout": timeout, "connect_timeout": timeout, "pool_timeout": timeout,
+            "rate_limit_args": NO_RETRY,  # with RateLimiter: a 429 comes back to us, the row waits, not the tick
+        }
+        if payload.get("photo_b64"):
+            photo = base64.b64decode(payload["photo_b64"], validate=True)
+            return lambda: self.bot.send_photo(photo=photo, caption=payload.get("text") or None, **common)
+        text = payload["text"]
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError("empty text")
+        return lambda: self.bot.send_message(text=text, **common)
+
+    async def _retry(self, row: OutboxMessage, attempts: int, error: str, report: TickReport) -> None:
+        if attempts >= self.settings.max_attempts:
+            await self._record(outbox.mark_failed, row.id, error=f"gave up after {attempts} attempts: {error}")
+            report.failed += 1
+            report.note(row, "gave up")
+            return
+        delay = min(self.settings.backoff_base_seconds * 2 ** (attempts - 1), self.settings.backoff_max_seconds)
+        await self._record(outbox.reschedule, row.id, now=self.clock.now(), retry_after=delay, error=error)
+        report.retried += 1
+        report.note(row, f"retry in {delay:g} s")
+
+    async def _forbidden(self, row: OutboxMessage, error: str) -> None:
+        def settle() -> None:
+            with self.db.session() as session:
+                outbox.mark_failed(session, row.id, worker=self.worker, error=f"403: {error}")
+                if row.chat_id > 0:
+                    outbox.mark_unreachable(session, now=self.clock.now(), member_id=row.member_id,
+                                            chat_id=row.chat_id)
+        await asyncio.to_thread(settle)
+
+    async def _record(self, change: Callable[..., bool], row_id: int, **values: Any) -> bool:
+        def run() -> bool:
+            with self.db.session() as session:
+                return change(session, row_id, worker=self.worker, **values)
+        return await asyncio.to_thread(run)
+
+
+def _markup(rows: Any) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                                 for row in rows])
+
+
+def _retry_after(error: RetryAfter) -> timedelta:
+    value = getattr(error, "_retry_after", None)  # PTB 22 keeps a timedelta; the property may warn
+    if isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=float(value if value is not None else 1))
+
+
+def _maybe_delivered(error: Exception) -> bool:
+    """Whether a failed request may nevertheless have reached Telegram (its outcome is unknown)."""
+    cause = error.__cause__
+    if isinstance(cause, _NOT_SENT):
+        return False
+    if isinstance(error, TimedOut):
+        return True
+    if cause is None:
+        return False  # Telegram answered with a 5xx: it did not take the message
+    return isinstance(cause, httpx.TransportError)
+
+
+def _describe(error: Exception) -> str:
+    cause = error.__cause__
+    return f"{type(error).__name__}: {error}" + (f" ({type(cause).__name__})" if cause is not None else "")
+
+
+# --- wiring ---------------------------------------------------------------------------------------
+
+
+def install(application: Application, *, db: Database, clock: Clock, config: Config) -> Delivery:  # type: ignore[type-arg]
+    """Adds the repeating delivery job to the Application's JobQueue (the schedule itself is in the outbox)."""
+    delivery = Delivery(bot=application.bot, db=db, clock=clock, config=config)
+    application.delivery = delivery  # type: ignore[attr-defined]
+    if application.job_queue is None:
+        raise RuntimeError("delivery needs python-telegram-bot[job-queue]")
+
+    async def run(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await delivery.tick()
+        except Exception:  # noqa: BLE001 — a bad tick (database away) must not stop the next one
+            log.exception("delivery tick failed")
+
+    interval = config.delivery.tick_seconds
+    application.job_queue.run_repeating(
+        run, interval=interval, first=interval, name=JOB_NAME,
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
+    return delivery
