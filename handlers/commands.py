@@ -30,6 +30,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("proposal", N_("Log a suggestion or proposal you lead"), members_only=True),
     Command("proposals", N_("Your suggestions and proposals: progress and next steps"), members_only=True),
     Command("mine", N_("Your records: edit or delete"), members_only=True),
+    Command("rank", N_("The race board: this month, /rank quarter or /rank year"), members_only=True),
     Command("join", N_("Join your team with an invite code")),
     Command("lang", N_("Switch language: /lang zh or /lang en")),
     Command("cancel", N_("Stop what you are doing")),

@@ -1,0 +1,92 @@
+"""`/rank`: the race board of the current month (`/rank quarter`, `/rank year`) privately, as text and as a
+chart, with an "Explain my score" button that answers privately with every term of the presser's own score.
+
+The button carries only the period (`race:explain:2026-11`); whose score is explained is decided on the
+server from who pressed it, so nobody can ask for someone else's. Names: admins always see them,
+members per the team's setting, and everyone sees their own line named and marked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from core.race import Period, PeriodKind
+from handlers.access import members_only
+from handlers.context import SaimaContext
+from reports import race_board
+from storage import race
+from storage.models import Team
+
+EXPLAIN_PREFIX = "race:explain:"
+KINDS = {
+    "": PeriodKind.MONTH, "month": PeriodKind.MONTH, "m": PeriodKind.MONTH, "月": PeriodKind.MONTH,
+    "本月": PeriodKind.MONTH, "月度": PeriodKind.MONTH,
+    "quarter": PeriodKind.QUARTER, "q": PeriodKind.QUARTER, "季": PeriodKind.QUARTER, "季度": PeriodKind.QUARTER,
+    "本季度": PeriodKind.QUARTER,
+    "year": PeriodKind.YEAR, "y": PeriodKind.YEAR, "年": PeriodKind.YEAR, "年度": PeriodKind.YEAR,
+    "本年": PeriodKind.YEAR, "全年": PeriodKind.YEAR,
+}
+
+
+@members_only
+async def show_rank(update: Update, context: SaimaContext) -> None:
+    member = context.member()
+    message = update.effective_message
+    assert member is not None and message is not None
+    word = " ".join(context.args or []).strip().lower()
+    kind = KINDS.get(word)
+    if kind is None:
+        await message.reply_text(context.t("Send /rank for this month, /rank quarter or /rank year."))
+        return
+    today = context.today(member.team.timezone)
+    period = Period.containing(kind, today)
+    with context.db.session() as session:
+        team = session.get_one(Team, member.team_id)
+        names = member.role.is_admin or team.show_names_in_race
+        board = race.board(session, team, period, as_of=today, config=context.config)
+    t = context.t
+    text = race_board.render_board(t, board, viewer_id=member.id, names=names)
+    button = InlineKeyboardMarkup([[InlineKeyboardButton(t("Explain my score"),
+                                                         callback_data=f"{EXPLAIN_PREFIX}{period.key}")]])
+    await message.reply_text(text, reply_markup=button)
+    if board.ranked:
+        chart = await asyncio.to_thread(race_board.render_chart, t, board, viewer_id=member.id, names=names)
+        caption = race_board.period_in_words(t, period)
+        if chart.fallback:
+            caption += "\n" + t("The chart is labelled in English and by rank: no Chinese font is installed "
+                                "on the server.")
+        await message.reply_photo(chart.png, caption=caption, filename=f"race-{period.key}.png")
+
+
+@members_only
+async def explain(update: Update, context: SaimaContext) -> None:
+    query = update.callback_query
+    member = context.member()
+    assert query is not None and member is not None
+    t = context.t
+    today = context.today(member.team.timezone)
+    try:
+        period = Period.parse((query.data or "")[len(EXPLAIN_PREFIX):])
+        if period.start > today:
+            raise ValueError("a period to come")
+    except ValueError:
+        await query.answer(t("This button is not valid any more."), show_alert=True)
+        return
+    with context.db.session() as session:
+        team = session.get_one(Team, member.team_id)
+        board = race.board(session, team, period, as_of=today, config=context.config, with_movement=False)
+    own = board.scores.get(member.id)
+    if own is None:
+        await query.answer(t("This button is not valid any more."), show_alert=True)
+        return
+    await query.answer()
+    text = race_board.explain(t, member.display_name, board.entry_of(member.id), own, size=len(board.ranked))
+    await context.bot.send_message(chat_id=member.telegram_user_id, text=text)
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [CommandHandler("rank", show_rank, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(explain, pattern=f"^{EXPLAIN_PREFIX}")]

@@ -1,0 +1,315 @@
+"""The race board as text (within Telegram's 4096 characters) and as a PNG chart, and one member's
+score explained term by term, in the reader's language.
+
+Who is named: admins always see names; members see names when the team shows them
+(`Team.show_names_in_race`), else anonymous labels by position on this board (成员A is whoever is
+first), so a label does not follow a person from one board to the next. The reader's own line is
+always named and marked ▶.
+
+Each line carries a small bar per duty (one block, ▁ to █, for its completion), in the order of
+the legend line; the chart shows the same points stacked per member.
+
+The chart uses a CJK-capable font when the server has one (matplotlib's font list; for example
+Noto Sans CJK from the `fonts-noto-cjk` package). Without one, Chinese cannot be drawn: the chart
+falls back to the English words and to rank labels ("#1", "#2 ▶") for names it cannot draw, and the
+caption, which Telegram renders, says so.
+"""
+
+from __future__ import annotations
+
+import io
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from babel.dates import format_date
+
+from core.domain import Duty
+from core.race import Period, PeriodKind, Ranked, Score
+from locales import N_, Translator, translator
+from reports.progress_card import duty_name, unit
+from reports.words import number, short_day
+from storage.race import Board
+
+MAX_MESSAGE = 4096
+CHART_MAX_BARS = 30
+SHORT_DUTY = {
+    Duty.RESEARCH_DAYS: N_("Trips"),
+    Duty.KEY_RESEARCH_TOPICS: N_("Key topic"),
+    Duty.COLLECTIVE_STUDY: N_("Study"),
+    Duty.LAW_STUDY: N_("Law"),
+    Duty.KEY_SUGGESTIONS: N_("Sugg."),
+    Duty.KEY_PROPOSALS: N_("Prop."),
+}
+ON_TIME, OVERDUE, POINTS = N_("On time"), N_("Overdue"), N_("Points")
+CHART_TITLE = N_("Race board · {period} (as of {day})")
+BLOCKS = "▁▂▃▄▅▆▇█"
+OWN_MARK = "▶"
+
+
+# --------------------------------------------------------------------------- words
+
+
+def period_in_words(t: Translator, period: Period) -> str:
+    """2026年11月 / Nov 2026; 2026年第4季度 / Q4 2026; 2026年度 / 2026."""
+    if period.kind is PeriodKind.MONTH:
+        return format_date(period.start, "y年M月" if t.lang == "zh" else "MMM y",
+                           locale="zh_CN" if t.lang == "zh" else "en")
+    if period.kind is PeriodKind.QUARTER:
+        return t("Q{quarter} {year}").format(quarter=period.index, year=period.year)
+    return t("Year {year}").format(year=period.year)
+
+
+def points(value: Decimal) -> str:
+    return number(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _one_decimal(value: Decimal) -> str:
+    return number(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _percent(value: Decimal) -> str:
+    return f"{(value * 100).quantize(Decimal('1'), rounding=ROUND_HALF_UP)}%"
+
+
+def movement(t: Translator, entry: Ranked) -> str:
+    if entry.movement is None:
+        return t("new")
+    if entry.movement > 0:
+        return f"↑{entry.movement}"
+    if entry.movement < 0:
+        return f"↓{-entry.movement}"
+    return "—"
+
+
+def duty_blocks(score: Score) -> str:
+    top = len(BLOCKS) - 1
+    return "".join(BLOCKS[min(top, int(term.completion * top))] for term in score.duties)
+
+
+def anonymous_label(t: Translator, position: int) -> str:
+    """成员A, 成员B, … 成员Z, 成员AA … by position (0-based) on the board."""
+    letters, n = "", position
+    while True:
+        letters = string.ascii_uppercase[n % 26] + letters
+        n = n // 26 - 1
+        if n < 0:
+            break
+    return t("Member {letter}").format(letter=letters)
+
+
+@dataclass(frozen=True)
+class Line:
+    entry: Ranked
+    label: str
+    own: bool
+
+
+def lines_for(t: Translator, board: Board, *, viewer_id: int | None, names: bool) -> list[Line]:
+    """Who each line is, as this reader may see it."""
+    result = []
+    for position, entry in enumerate(board.ranked):
+        own = entry.member_id == viewer_id
+        contender = board.contenders.get(entry.member_id)
+        label = contender.name if (names or own) and contender is not None else anonymous_label(t, position)
+        result.append(Line(entry, label, own))
+    return result
+
+
+# --------------------------------------------------------------------------- the board as text
+
+
+def render_board(t: Translator, board: Board, *, viewer_id: int | None, names: bool,
+                 limit: int = MAX_MESSAGE) -> str:
+    """The board within ``limit`` characters: lines that do not fit are summed up in one line, but the
+    reader's own line is always kept."""
+    head = [t("🏇 Race board · {period} (as of {day})").format(period=period_in_words(t, board.period),
+                                                              day=short_day(t, board.day)),
+            t("Bars: {duties}").format(duties=" · ".join(t(SHORT_DUTY[duty]) for duty in Duty)), ""]
+    body = []
+    for line in lines_for(t, board, viewer_id=viewer_id, names=names):
+        mark = f"{OWN_MARK} " if line.own else ""
+        body.append((line.own, f"{mark}{line.entry.rank}. {line.label}  {points(line.entry.score.total)}  "
+                               f"{movement(t, line.entry)}  {duty_blocks(line.entry.score)}"))
+    tail = []
+    if not board.ranked:
+        tail.append(t("Nobody to rank yet."))
+    if board.unranked:
+        tail.append(t.ngettext("{n} member not ranked (joined later or on leave throughout).",
+                               "{n} members not ranked (joined later or on leave throughout).",
+                               board.unranked).format(n=board.unranked))
+    tail.append(t("Score: duties done against the period's target (capped at 100% each), "
+                  "plus on-time replies, minus overdue items."))
+    fixed = len("\n".join(head + tail)) + 1
+    kept: list[str] = []
+    own_line = next((text for own, text in body if own), None)
+    budget = limit - fixed - (len(own_line) + 1 if own_line else 0) - 60  # room for the "more" line
+    used = 0
+    for index, (own, text) in enumerate(body):
+        if own:
+            kept.append(text)
+            continue
+        if used + len(text) + 1 > budget:
+            left = len(body) - index - (1 if own_line is not None and own_line not in kept else 0)
+            rest_own = [text for own, text in body[index:] if own]
+            if left > 0:
+                kept.append(t.ngettext("… and {n} more", "… and {n} more", left).format(n=left))
+            kept.extend(rest_own)
+            break
+        kept.append(text)
+        used += len(text) + 1
+    return "\n".join(head + kept + [""] + tail)
+
+
+# --------------------------------------------------------------------------- one score explained
+
+
+def explain(t: Translator, name: str, entry: Ranked | None, score: Score, *, size: int) -> str:
+    """Every term of one member's score for the period."""
+    period = period_in_words(t, score.period)
+    if entry is None:
+        head = t("{name} · {period}: not ranked (no day counted in this period).").format(name=name,
+                                                                                        period=period)
+    else:
+        head = t("{name} · {period}: {score} points, rank {rank} of {size}").format(
+            name=name, period=period, score=points(score.total), rank=entry.rank, size=size)
+    lines = [head,
+             t.ngettext("Counted on {n} day up to {day}: targets are the year's, spread over the days "
+                        "you were in post.",
+                        "Counted on {n} days up to {day}: targets are the year's, spread over the days "
+                        "you were in post.",
+                        score.active_days).format(n=score.active_days, day=short_day(t, score.day)), ""]
+    for term in score.duties:
+        cap = t(" (capped)") if term.padded else ""
+        lines.append(t("{duty}: {done}/{target} {unit} → {percent}{cap} × {weight} = {points}").format(
+            duty=duty_name(t, term.duty), done=_one_decimal(term.done), target=_one_decimal(term.target),
+            unit=unit(t, term.duty, term.target), percent=_percent(term.completion), cap=cap,
+            weight=number(term.weight), points=points(term.points)))
+    if score.on_time_rate is None:
+        lines.append(t("On time: nothing fell due in this period → full {weight}").format(
+            weight=number(score.on_time_weight)))
+    else:
+        lines.append(t("On time: {on_time} of {judged} replies and feedback → {percent} × {weight} = "
+                       "{points}").format(on_time=score.on_time, judged=score.judged,
+                                          percent=_percent(score.on_time_rate),
+                                          weight=number(score.on_time_weight),
+                                          points=points(score.on_time_points)))
+    lines.append(t.ngettext("Overdue: {n} item × {penalty} = −{points}",
+                            "Overdue: {n} items × {penalty} = −{points}", score.overdue).format(
+        n=score.overdue, penalty=number(score.overdue_penalty), points=points(score.overdue_points)))
+    lines.append(t("Total: {total}").format(total=points(score.total)))
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- the chart
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The name of an installed font that can draw Chinese, or None."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    preferred = ("Noto Sans CJK", "Noto Sans SC", "Source Han Sans", "WenQuanYi", "Droid Sans Fallback",
+                 "AR PL", "SimHei", "Microsoft YaHei", "PingFang")
+    candidates = sorted(font_manager.fontManager.ttflist,
+                        key=lambda f: not any(f.name.startswith(p) for p in preferred))
+    for entry in candidates:
+        if entry.name.startswith("Last Resort"):  # a box for every character: it draws nothing readable
+            continue
+        try:
+            if ord("赛") in FT2Font(entry.fname).get_charmap():
+                return str(entry.name)
+        except (OSError, RuntimeError, ValueError):
+            continue
+    return None
+
+
+@lru_cache(maxsize=1)
+def _default_charmap() -> frozenset[int]:
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    return frozenset(FT2Font(font_manager.findfont("DejaVu Sans")).get_charmap())
+
+
+def drawable(text: str) -> bool:
+    """Whether the chart can draw ``text`` with its font."""
+    return cjk_font() is not None or all(ord(c) in _default_charmap() or c.isspace() for c in text)
+
+
+@dataclass(frozen=True)
+class Chart:
+    png: bytes
+    fallback: bool  # words in English / rank labels: no font could draw the reader's language
+
+
+COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#76b7b2", "#edc948", "#b07aa1", "#9c755f")
+
+
+def render_chart(t: Translator, board: Board, *, viewer_id: int | None, names: bool) -> Chart:
+    """The board as a horizontal stacked bar chart (duty points, on-time points, overdue deduction)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+    font = cjk_font()
+    words = t
+    if font is None and not all(drawable(t(SHORT_DUTY[duty])) for duty in Duty):
+        words = translator("en")
+    fallback = words is not t
+    shown = _chart_lines(t, board, viewer_id=viewer_id, names=names)
+    labels = []
+    for line in shown:
+        mark = f" {OWN_MARK}" if line.own else ""
+        label = f"{line.entry.rank}. {line.label}"
+        if not drawable(label):
+            label, fallback = f"#{line.entry.rank}", True
+        labels.append(label + mark)
+
+    with matplotlib.rc_context({"font.family": [font, "DejaVu Sans"]} if font else {}):
+        png = _draw(words, board, shown, labels)
+    return Chart(png, fallback)
+
+
+def _draw(words: Translator, board: Board, shown: Sequence[Line], labels: list[str]) -> bytes:
+    from matplotlib.figure import Figure
+
+    height = 1.6 + 0.38 * max(1, len(shown))
+    figure = Figure(figsize=(8, height), dpi=100, layout="constrained")
+    axes = figure.add_subplot()
+    rows = list(range(len(shown)))[::-1]  # first place at the top
+    left = [0.0] * len(shown)
+    series = [(words(SHORT_DUTY[duty]), [float(line.entry.score.duties[i].points) for line in shown])
+              for i, duty in enumerate(Duty)]
+    series.append((words(ON_TIME), [float(line.entry.score.on_time_points) for line in shown]))
+    for (name, values), colour in zip(series, COLOURS):
+        axes.barh(rows, values, left=left, color=colour, label=name, height=0.7)
+        left = [a + b for a, b in zip(left, values)]
+    overdue = [-float(line.entry.score.overdue_points) for line in shown]
+    if any(overdue):
+        axes.barh(rows, overdue, color="#e15759", label=words(OVERDUE), height=0.7)
+    for row, line in zip(rows, shown):
+        axes.text(float(max(line.entry.score.total, 0)) + 1, row, points(line.entry.score.total), va="center",
+                  fontsize=8)
+    axes.set_yticks(rows, labels, fontsize=9)
+    axes.set_xlabel(words(POINTS))
+    title = words(CHART_TITLE).format(period=period_in_words(words, board.period),
+                                      day=short_day(words, board.day))
+    axes.set_title(title, fontsize=11)
+    figure.legend(loc="outside lower center", fontsize=7, ncols=4)
+    axes.axvline(0, color="#333333", linewidth=0.6)
+    highest = max((float(line.entry.score.total) for line in shown), default=0.0)
+    axes.set_xlim(min(min(overdue, default=0) - 2, -2), max(highest, 1.0) * 1.12 + 2)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _chart_lines(t: Translator, board: Board, *, viewer_id: int | None, names: bool) -> Sequence[Line]:
+    every = lines_for(t, board, viewer_id=viewer_id, names=names)
+    shown = every[:CHART_MAX_BARS]
+    own = [line for line in every[CHART_MAX_BARS:] if line.own]
+    return shown + own
