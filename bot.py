@@ -7,6 +7,7 @@
     python bot.py team create "省政府党组" --admin 123456789 [--group -100123] [--json]
     python bot.py team list [--json]
     python bot.py team invite TEAM_ID [--once] [--json]
+    python bot.py export --team ID --year 2026 --out ledger.xlsx [--lang zh|en] [--csv DIR]
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import threading
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import Bot, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
@@ -270,6 +272,34 @@ def _print(value: Any, as_json: bool, text: Any) -> None:
         print(text(value))
 
 
+def cmd_export(config: Config, args: argparse.Namespace) -> int:
+    """Writes a team's ledger (台账) for a year as .xlsx, and as CSV files too when asked."""
+    from pathlib import Path
+
+    from locales import translator
+    from reports import ledger
+
+    db = Database.from_url(config.database.url)
+    db.upgrade()
+    t = translator(args.lang)
+    with db.session() as session:
+        team = teams.by_id(session, args.team)
+        if team is None:
+            print(f"No team with id {args.team}.", file=sys.stderr)
+            return 1
+        today = SystemClock().now().astimezone(ZoneInfo(team.timezone)).date()
+        sheets = ledger.build(session, team, args.year, today=today, config=config, t=t)
+        name = team.name
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(ledger.workbook(sheets, t, title=f"{name} {args.year}"))
+    print(f"Wrote {out} ({out.stat().st_size} bytes; " + ", ".join(f"{s.key} {len(s.rows)}" for s in sheets) + ")")
+    if args.csv:
+        for path in ledger.write_csv(sheets, t, Path(args.csv)):
+            print(f"Wrote {path}")
+    return 0
+
+
 def cmd_demo(config: Config, args: argparse.Namespace) -> int:
     from demo import run_demo
 
@@ -304,6 +334,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     invite.add_argument("--once", action="store_true", help="single use")
     invite.add_argument("--json", action="store_true")
     team.set_defaults(func=cmd_team)
+    export = sub.add_parser("export", help="write a team's ledger (台账) for a year as .xlsx (and CSV)")
+    export.add_argument("--team", type=int, required=True, help="the team's id (see: team list)")
+    export.add_argument("--year", type=int, required=True)
+    export.add_argument("--out", required=True, help="the .xlsx file to write")
+    export.add_argument("--lang", choices=["zh", "en"], default="zh", help="headers' language (default zh)")
+    export.add_argument("--csv", metavar="DIR", help="also write one CSV file per sheet (UTF-8 with BOM) here")
+    export.set_defaults(func=cmd_export)
     return parser.parse_args(argv)
 
 

@@ -1,0 +1,104 @@
+"""What the ledger (台账) exports for one team and year: members, trips, follow-ups, study, motions, tasks.
+
+Deleted records are left out; removed members' records stay (removal ends access, not history).
+"""
+
+from __future__ import annotations
+
+
+from datetime import date, datetime, time, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    FollowUpItem,
+    Member,
+    MemberStatus,
+    Motion,
+    ResearchTopic,
+    ResearchTrip,
+    StudyAttendance,
+    StudySession,
+    Task,
+    TaskAssignment,
+)
+
+
+def _year(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def names(session: Session, team_id: int) -> dict[int, str]:
+    """Every member's display name, removed ones included (their records stay in the ledger)."""
+    return dict(session.execute(select(Member.id, Member.display_name).where(Member.team_id == team_id)).all())
+
+
+def roster(session: Session, team_id: int) -> list[Member]:
+    """Members the progress sheet lists: everyone not removed, in the order they joined."""
+    return list(session.scalars(select(Member).where(
+        Member.team_id == team_id, Member.status != MemberStatus.REMOVED).order_by(Member.id)))
+
+
+def trips(session: Session, team_id: int, year: int) -> list[Any]:
+    """Trips that touch the year, oldest first, with their key research topic's title."""
+    first, last = _year(year)
+    return list(session.execute(
+        select(ResearchTrip, ResearchTopic.title)
+        .outerjoin(ResearchTopic, ResearchTopic.id == ResearchTrip.research_topic_id)
+        .where(ResearchTrip.team_id == team_id, ResearchTrip.deleted_at.is_(None),
+               ResearchTrip.start_date <= last, ResearchTrip.end_date >= first)
+        .order_by(ResearchTrip.start_date, ResearchTrip.id)
+    ).all())
+
+
+def follow_ups(session: Session, team_id: int, year: int) -> list[Any]:
+    """Findings of the year's trips, with the trip's first day."""
+    first, last = _year(year)
+    return list(session.execute(
+        select(FollowUpItem, ResearchTrip.start_date)
+        .join(ResearchTrip, ResearchTrip.id == FollowUpItem.trip_id)
+        .where(FollowUpItem.team_id == team_id, FollowUpItem.deleted_at.is_(None), ResearchTrip.deleted_at.is_(None),
+               ResearchTrip.start_date <= last, ResearchTrip.end_date >= first)
+        .order_by(ResearchTrip.start_date, FollowUpItem.id)
+    ).all())
+
+
+def study_sessions(session: Session, team_id: int, year: int) -> list[StudySession]:
+    first, last = _year(year)
+    return list(session.scalars(
+        select(StudySession).where(StudySession.team_id == team_id, StudySession.deleted_at.is_(None),
+                                   StudySession.held_on.between(first, last))
+        .order_by(StudySession.held_on, StudySession.id)))
+
+
+def attendance(session: Session, team_id: int, year: int) -> list[Any]:
+    """(session id, member id) for every attendance at the year's sessions."""
+    first, last = _year(year)
+    return list(session.execute(
+        select(StudyAttendance.session_id, StudyAttendance.member_id)
+        .join(StudySession, StudySession.id == StudyAttendance.session_id)
+        .where(StudySession.team_id == team_id, StudySession.deleted_at.is_(None),
+               StudySession.held_on.between(first, last))
+        .order_by(StudySession.held_on, StudySession.id, StudyAttendance.member_id)
+    ).all())
+
+
+def motions(session: Session, team_id: int, year: int) -> list[Motion]:
+    first, last = _year(year)
+    return list(session.scalars(
+        select(Motion).where(Motion.team_id == team_id, Motion.deleted_at.is_(None),
+                             Motion.assigned_on.between(first, last))
+        .order_by(Motion.kind, Motion.assigned_on, Motion.id)))
+
+
+def task_assignments(session: Session, team_id: int, year: int) -> list[Any]:
+    """Each assignee's side of the tasks due in the year (supervised tasks come with their own issue)."""
+    first = datetime.combine(date(year, 1, 1), time(), tzinfo=timezone.utc)
+    last = datetime.combine(date(year + 1, 1, 1), time(), tzinfo=timezone.utc)
+    return list(session.execute(
+        select(Task, TaskAssignment).join(TaskAssignment, TaskAssignment.task_id == Task.id)
+        .where(Task.team_id == team_id, Task.cancelled_at.is_(None), Task.due_at >= first, Task.due_at < last)
+        .order_by(Task.due_at, Task.id, TaskAssignment.member_id)
+    ).all())
