@@ -36,6 +36,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("cancel", N_("Stop what you are doing")),
     Command("session", N_("Record a team study session and tick attendance"), admin_only=True),
     Command("invite", N_("Create an invite link for new members"), admin_only=True),
+    Command("members", N_("The team: roles, pace, leave, invite links"), admin_only=True),
+    Command("targets", N_("The team's yearly targets and members' own targets"), admin_only=True),
+    Command("audit", N_("Who changed what and when"), admin_only=True),
+    Command("export", N_("The ledger (台账) as an Excel workbook"), admin_only=True),
     Command("start", N_("Start, or open an invite link"), in_menu=False),
 )
 

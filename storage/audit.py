@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import AuditEntry
@@ -46,3 +46,11 @@ def for_team(session: Session, team_id: int, *, limit: int = 50) -> list[AuditEn
             select(AuditEntry).where(AuditEntry.team_id == team_id).order_by(AuditEntry.id.desc()).limit(limit)
         )
     )
+
+
+def page(session: Session, team_id: int, *, offset: int, limit: int) -> tuple[list[AuditEntry], int]:
+    """The team's entries newest first, one page of them, and how many there are."""
+    total = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.team_id == team_id)) or 0
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.team_id == team_id)
+                              .order_by(AuditEntry.id.desc()).offset(offset).limit(limit))
+    return list(entries), total

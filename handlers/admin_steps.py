@@ -1,0 +1,79 @@
+"""The admin desk's typed steps (a leave period's dates, a target's number), kept in user_data.
+
+user_data is written through to the database (bot.py), so a step survives a restart. `/cancel` drops it,
+and so does any other command or another flow's button. Each step re-checks the admin when the answer comes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from handlers.context import SaimaContext
+
+STEP_KEY = "admin_step"
+PREFIXES = ("mb:", "tg:")  # the desk's own buttons keep the step (a press on another card moves on)
+
+Answer = Callable[[Update, SaimaContext, dict[str, Any], str], Awaitable[None]]
+_ANSWERS: dict[str, Answer] = {}
+
+
+def on_step(name: str) -> Callable[[Answer], Answer]:
+    """Registers what answers a typed step called `name`."""
+
+    def register(answer: Answer) -> Answer:
+        _ANSWERS[name] = answer
+        return answer
+
+    return register
+
+
+def begin(context: SaimaContext, step: str, **facts: Any) -> None:
+    if context.user_data is not None:
+        context.user_data[STEP_KEY] = {"step": step, **facts}
+
+
+def end(context: SaimaContext) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(STEP_KEY, None)
+
+
+def pending(context: SaimaContext) -> dict[str, Any] | None:
+    return context.user_data.get(STEP_KEY) if context.user_data is not None else None
+
+
+async def typed(update: Update, context: SaimaContext) -> None:
+    """Text while a desk step waits: answered by the step (which may ask again); other updates pass on."""
+    step = pending(context)
+    message = update.effective_message
+    if step is None or message is None or message.text is None:
+        return
+    text = message.text.strip()
+    if text.startswith("/"):
+        end(context)
+        if text.split(maxsplit=1)[0].split("@")[0].lower() == "/cancel":
+            await message.reply_text(context.t("Cancelled. Nothing was changed."))
+            raise ApplicationHandlerStop
+        return
+    answer = _ANSWERS.get(str(step.get("step")))
+    if answer is None:
+        end(context)
+        return
+    await answer(update, context, step, text)
+    raise ApplicationHandlerStop
+
+
+async def moved_on(update: Update, context: SaimaContext) -> None:
+    """A button of another flow: the admin moved on, so the typed step stops waiting (silently)."""
+    end(context)
+
+
+def handlers() -> dict[int, list[BaseHandler]]:  # type: ignore[type-arg]
+    private = filters.ChatType.PRIVATE
+    not_ours = "|".join(PREFIXES)
+    # Before the other flows' typed steps (group -1) and the forms (group 0); they pass on what they don't take.
+    return {-2: [MessageHandler(private & filters.TEXT, typed),
+                 CallbackQueryHandler(moved_on, pattern=f"^(?!{not_ours})")]}

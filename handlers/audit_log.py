@@ -1,0 +1,109 @@
+"""`/audit` (admins): the team's latest changes, newest first, ten to a page, in the reader's language.
+
+Callback data: `au:p:<page>` (re-checked: the presser must be an admin; the page is always their own team's).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from core.domain import Duty
+from handlers.access import admins_only
+from handlers.context import SaimaContext
+from locales import N_, Translator
+from reports.progress_card import DUTY_NAMES
+from storage import audit, ledger
+from storage.models import AuditEntry, Member
+
+PREFIX = "au:"
+_DUTIES = {d.value for d in Duty}
+PAGE_SIZE = 10
+
+ACTIONS = {
+    "create": N_("created"), "update": N_("changed"), "delete": N_("deleted"), "promote": N_("made admin"),
+    "demote": N_("made member"), "remove": N_("removed"), "set_target": N_("set a target"),
+    "join": N_("joined"), "activate": N_("joined"), "attend": N_("ticked attendance"),
+    "set_language": N_("changed language"), "extend_due": N_("extended the deadline"),
+}
+ENTITIES = {
+    "member": N_("member"), "invite": N_("invite link"), "leave_period": N_("leave period"), "target": N_("target"),
+    "research_trip": N_("research trip"), "research_topic": N_("key research topic"),
+    "follow_up_item": N_("follow-up item"), "study_session": N_("study session"),
+    "motion": N_("suggestion or proposal"), "team": N_("team"),
+}
+
+
+def describe(t: Translator, entry: AuditEntry, names: dict[int, str], zone: ZoneInfo) -> str:
+    """11-21 10:30 · 李主任 · made admin · 张三"""
+    when = entry.at.astimezone(zone).strftime("%m-%d %H:%M")
+    actor = names.get(entry.actor_member_id or 0) or (str(entry.actor_telegram_id) if entry.actor_telegram_id
+                                                       else t("the system"))
+    action = t(ACTIONS[entry.action]) if entry.action in ACTIONS else entry.action
+    what = t(ENTITIES[entry.entity]) if entry.entity in ENTITIES else entry.entity
+    after: dict[str, Any] = entry.after or {}
+    if entry.entity == "member" and entry.entity_id in names:
+        what = names[entry.entity_id]  # type: ignore[index]
+    elif entry.entity == "target" and after.get("duty") in _DUTIES:
+        whom = names.get(after.get("member_id") or 0, t("the whole team"))
+        value = after.get("value")
+        shown = value.get("$decimal") if isinstance(value, dict) else value
+        what = f"{t(DUTY_NAMES[Duty(after['duty'])])} · {whom} → {shown}"
+    elif entry.entity_id is not None:
+        what = f"{what} #{entry.entity_id}"
+    if entry.entity != "target" and isinstance(after.get("member_id"), int) and after["member_id"] in names:
+        what += f" · {names[after['member_id']]}"
+    return f"{when} · {actor} · {action} · {what}"
+
+
+def _page(context: SaimaContext, admin: Member, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    t = context.t
+    zone = ZoneInfo(admin.team.timezone)
+    with context.db.session() as session:
+        _, total = audit.page(session, admin.team_id, offset=0, limit=0)
+        pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+        page = min(max(page, 0), pages - 1)
+        entries, _ = audit.page(session, admin.team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+        names = ledger.names(session, admin.team_id)
+        lines = [describe(t, e, names, zone) for e in entries]
+    if not lines:
+        return t("The log is empty."), None
+    header = t("Change log (page {page} of {pages}, newest first, team time):").format(page=page + 1, pages=pages)
+    navigation = []
+    if page > 0:
+        navigation.append(InlineKeyboardButton(t("‹ Newer"), callback_data=f"{PREFIX}p:{page - 1}"))
+    if page < pages - 1:
+        navigation.append(InlineKeyboardButton(t("Older ›"), callback_data=f"{PREFIX}p:{page + 1}"))
+    return "\n".join([header, *lines]), InlineKeyboardMarkup([navigation]) if navigation else None
+
+
+@admins_only
+async def show_audit(update: Update, context: SaimaContext) -> None:
+    """The newest page of the team's change log."""
+    admin = context.member()
+    assert admin is not None and update.effective_message is not None
+    text, keyboard = _page(context, admin, 0)
+    await update.effective_message.reply_text(text, reply_markup=keyboard)
+
+
+@admins_only
+async def press(update: Update, context: SaimaContext) -> None:
+    """Older / newer pages."""
+    query = update.callback_query
+    admin = context.member()
+    assert query is not None and query.data is not None and admin is not None
+    page = query.data.removeprefix(f"{PREFIX}p:")
+    if not page.isdigit():
+        await query.answer(context.t("This button is not valid any more."), show_alert=True)
+        return
+    await query.answer()
+    text, keyboard = _page(context, admin, int(page))
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [CommandHandler("audit", show_audit, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(press, pattern=f"^{PREFIX}p:")]

@@ -1,0 +1,45 @@
+"""`/export [year]` (admins): the team's ledger (台账) for the year as an .xlsx document, headers in the
+admin's language. The workbook is built off the event loop (a large team takes a moment)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from handlers.access import admins_only
+from handlers.context import SaimaContext
+from reports import ledger
+from storage import teams
+
+
+@admins_only
+async def export(update: Update, context: SaimaContext) -> None:
+    """Sends the workbook as a document, or says which year it could not read."""
+    message = update.effective_message
+    admin = context.member()
+    assert message is not None and admin is not None
+    t = context.t
+    today = context.today(admin.team.timezone)
+    args = context.args or []
+    if len(args) > 1 or (args and not (args[0].isdigit() and 2000 <= int(args[0]) <= today.year)):
+        await message.reply_text(t("Send /export for this year's ledger, or /export 2025 for an earlier year "
+                                   "(2000 to {year}).").format(year=today.year))
+        return
+    year = int(args[0]) if args else today.year
+
+    def build() -> tuple[bytes, str]:
+        with context.db.session() as session:
+            team = teams.by_id(session, admin.team_id)
+            assert team is not None
+            sheets = ledger.build(session, team, year, today=today, config=context.config, t=t)
+            return ledger.workbook(sheets, t, title=f"{team.name} {year}"), ledger.file_name(team, year, t)
+
+    content, name = await asyncio.to_thread(build)
+    await message.reply_document(document=content, filename=name,
+                                 caption=t("Ledger of {team} for {year}.").format(team=admin.team.name, year=year))
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [CommandHandler("export", export, filters=filters.ChatType.PRIVATE)]

@@ -1,0 +1,314 @@
+"""`/members` (admins): the team with role, language, reachability and pace, eight to a page; a member's
+card has Promote / Demote / Remove / Record leave, and the list has a button for invite links.
+
+Callback data (every press is checked on the server: the presser must be an active admin of the team the
+member belongs to, whatever the data says):
+
+    mb:p:<page>            a page of the list          mb:v:<member>         a member's card
+    mb:pr:<member>         promote to admin (owner)     mb:de:<member>        demote to member (owner)
+    mb:rm:<member>         ask to remove                mb:RM:<member>        remove (confirmed)
+    mb:lv:<member>         choose the leave's kind      mb:lk:<member>:<kind> then type its dates
+    mb:in                  invite choices               mb:in:1 / mb:in:m     single-use / reusable link
+
+Changing roles is for the team's owner (负责人) only: admins cannot promote one another or demote the owner's
+choices. Removing an admin is the owner's too; the owner can be neither demoted nor removed, so a team always
+keeps someone who can run it. Removal keeps the member's records and ends their access.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from core import dates
+from core.domain import LeaveKind, MemberStatus, Role
+from core.pace import PaceStatus
+from handlers import admin_steps
+from handlers.access import admins_only
+from handlers.context import SaimaContext
+from handlers.invite import invite_link
+from locales import N_, Translator
+from reports.progress_card import STATUS_MARK
+from reports.words import span_in_words
+from storage import audit, invites, roster
+from storage.models import Member
+from storage.progress import year_progress
+
+PREFIX = "mb:"
+PAGE_SIZE = 8
+INVALID = N_("This button is not valid any more.")
+ROLE_LABELS = {Role.OWNER: N_("owner"), Role.ADMIN: N_("admin"), Role.MEMBER: N_("member")}
+LEAVE_LABELS = {LeaveKind.LEAVE: N_("personal leave"), LeaveKind.ABROAD: N_("abroad"),
+                LeaveKind.TRAINING: N_("full-time training")}
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+_SEVERITY = {PaceStatus.ON_PACE: 0, PaceStatus.BEHIND: 1, PaceStatus.LAGGING: 2}
+
+
+def _pace_mark(context: SaimaContext, session: Any, member: Member) -> str:
+    """✅ / ⚠️ / ❗ for the member's worst duty this year; ⏳ for someone who has not opened the bot yet."""
+    if member.status is MemberStatus.PENDING:
+        return "⏳"
+    today = context.today(member.team.timezone)
+    progress = year_progress(session, member, today=today, config=context.config)
+    worst = max((d.status for d in progress.duties), key=_SEVERITY.__getitem__, default=PaceStatus.ON_PACE)
+    return STATUS_MARK[worst]
+
+
+def _line(t: Translator, mark: str, member: Member) -> str:
+    parts = [f"{mark} {member.display_name}", t(ROLE_LABELS[member.role]), LANGUAGE_NAMES[member.language.value]]
+    if member.status is MemberStatus.PENDING:
+        parts.append(t("not joined yet"))
+    if not member.reachable:
+        parts.append("📵 " + t("unreachable"))
+    return " · ".join(parts)
+
+
+def _list(context: SaimaContext, admin: Member, page: int, note: str = "") -> tuple[str, InlineKeyboardMarkup]:
+    t = context.t
+    with context.db.session() as session:
+        _, total = roster.page(session, admin.team_id, offset=0, limit=0)
+        pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+        page = min(max(page, 0), pages - 1)
+        shown, _ = roster.page(session, admin.team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+        lines = [_line(t, _pace_mark(context, session, m), m) for m in shown]
+        ids = [(m.id, m.display_name) for m in shown]
+    header = t.ngettext("{team}: {n} member (page {page} of {pages})", "{team}: {n} members (page {page} of {pages})",
+                        total).format(team=admin.team.name, n=total, page=page + 1, pages=pages)
+    text = "\n".join(([note] if note else []) + [header] + [f"{i}. {line}" for i, line in
+                                                             enumerate(lines, start=page * PAGE_SIZE + 1)])
+    text += "\n" + t("✅ on pace · ⚠️ behind · ❗ lagging · ⏳ not joined yet. Press a name for its actions.")
+    buttons = [InlineKeyboardButton(f"{i}. {name}", callback_data=f"{PREFIX}v:{member_id}")
+               for i, (member_id, name) in enumerate(ids, start=page * PAGE_SIZE + 1)]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    navigation = []
+    if page > 0:
+        navigation.append(InlineKeyboardButton(t("‹ Previous"), callback_data=f"{PREFIX}p:{page - 1}"))
+    if page < pages - 1:
+        navigation.append(InlineKeyboardButton(t("Next ›"), callback_data=f"{PREFIX}p:{page + 1}"))
+    if navigation:
+        rows.append(navigation)
+    rows.append([InlineKeyboardButton(t("🔗 Invite links"), callback_data=f"{PREFIX}in")])
+    return text, InlineKeyboardMarkup(rows)
+
+
+def _card(context: SaimaContext, admin: Member, member_id: int, note: str = "") -> tuple[str, InlineKeyboardMarkup]:
+    t = context.t
+    with context.db.session() as session:
+        member = roster.in_team(session, admin.team_id, member_id)
+        if member is None:
+            text, keyboard = _list(context, admin, 0, note or t("That member is no longer on the roster."))
+            return text, keyboard
+        mark = _pace_mark(context, session, member)
+        year = context.today(member.team.timezone).year
+        periods = [(p.kind, p.start_date, p.end_date) for p in roster.leave_of(session, member.id, year=year)]
+    lines = ([note] if note else []) + [_line(t, mark, member)]
+    if member.joined_on is not None:
+        lines.append(t("Joined on {date}").format(date=member.joined_on.isoformat()))
+    for kind, start, end in periods:
+        lines.append(t("{kind}: {span}").format(kind=t(LEAVE_LABELS[kind]), span=span_in_words(t, start, end)))
+    rows = []
+    if admin.role is Role.OWNER and member.role is Role.MEMBER:
+        rows.append([InlineKeyboardButton(t("Make admin"), callback_data=f"{PREFIX}pr:{member.id}")])
+    if admin.role is Role.OWNER and member.role is Role.ADMIN:
+        rows.append([InlineKeyboardButton(t("Make member"), callback_data=f"{PREFIX}de:{member.id}")])
+    rows.append([InlineKeyboardButton(t("Record leave"), callback_data=f"{PREFIX}lv:{member.id}")])
+    if _may_remove(admin, member) is None:
+        rows.append([InlineKeyboardButton(t("Remove from the team"), callback_data=f"{PREFIX}rm:{member.id}")])
+    rows.append([InlineKeyboardButton(t("‹ Back to the list"), callback_data=f"{PREFIX}p:0")])
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def _may_remove(admin: Member, member: Member) -> str | None:
+    """Why the admin may not remove this member (a message id), or None when they may."""
+    if member.role is Role.OWNER:
+        return N_("The team's owner cannot be removed.")
+    if member.role is Role.ADMIN and admin.role is not Role.OWNER:
+        return N_("Only the team's owner can remove an admin.")
+    return None
+
+
+@admins_only
+async def show_members(update: Update, context: SaimaContext) -> None:
+    """The first page of the roster."""
+    admin = context.member()
+    assert admin is not None and update.effective_message is not None
+    text, keyboard = _list(context, admin, 0)
+    await update.effective_message.reply_text(text, reply_markup=keyboard)
+
+
+async def press(update: Update, context: SaimaContext) -> None:
+    """Every roster button; refused unless the presser is an admin of the member's team."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    t = context.t
+    admin = context.member()
+    parts = query.data.removeprefix(PREFIX).split(":")
+    action, args = parts[0], parts[1:]
+    if admin is None or not admin.role.is_admin or not all(a.isdigit() or a in _KINDS or a == "m" for a in args):
+        await query.answer(t(INVALID), show_alert=True)
+        return
+    if action == "p" and len(args) == 1 and args[0].isdigit():
+        await query.answer()
+        text, keyboard = _list(context, admin, int(args[0]))
+        await query.edit_message_text(text, reply_markup=keyboard)
+        return
+    if action == "in":
+        await _invites(update, context, admin, args)
+        return
+    if not args or not args[0].isdigit():
+        await query.answer(t(INVALID), show_alert=True)
+        return
+    member_id = int(args[0])
+    with context.db.session() as session:
+        member = roster.in_team(session, admin.team_id, member_id)
+        if member is None:
+            await query.answer(t(INVALID), show_alert=True)
+            return
+        refusal, note = _act(context, session, admin, member, action, args[1:])
+    if refusal is not None:
+        await query.answer(t(refusal), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(note, _BackToList):
+        text, keyboard = _list(context, admin, 0, note)
+        await query.edit_message_text(text, reply_markup=keyboard)
+        return
+    if isinstance(note, tuple):  # a next step with its own keyboard
+        await query.edit_message_text(note[0], reply_markup=note[1])
+        return
+    text, keyboard = _card(context, admin, member_id, note or "")
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+_KINDS = {k.value for k in LeaveKind}
+
+
+def _act(context: SaimaContext, session: Any, admin: Member, member: Member, action: str,
+         rest: list[str]) -> tuple[str | None, Any]:
+    """(a refusal's message id, or None; then a note for the card or a (text, keyboard) next step)."""
+    t, now = context.t, context.now()
+    name = member.display_name
+    if action == "v":
+        return None, ""
+    if action in ("pr", "de"):
+        if admin.role is not Role.OWNER:
+            return N_("Only the team's owner can change who is an admin."), None
+        old, new = (Role.MEMBER, Role.ADMIN) if action == "pr" else (Role.ADMIN, Role.MEMBER)
+        if member.role is not old or not roster.set_role(session, member, old=old, new=new, actor=admin, now=now):
+            return N_("This button is not valid any more."), None
+        return None, (t("{name} is now an admin.") if new is Role.ADMIN else t("{name} is now a member.")).format(
+            name=name)
+    if action in ("rm", "RM"):
+        refusal = _may_remove(admin, member)
+        if refusal is not None:
+            return refusal, None
+        if action == "rm":
+            keyboard = InlineKeyboardMarkup([[
+                InlineKeyboardButton(t("Remove"), callback_data=f"{PREFIX}RM:{member.id}"),
+                InlineKeyboardButton(t("Cancel"), callback_data=f"{PREFIX}v:{member.id}")]])
+            return None, (t("Remove {name} from the team? Their records stay in the ledger; they lose access.")
+                          .format(name=name), keyboard)
+        if not roster.remove(session, member, actor=admin, now=now):
+            return N_("This button is not valid any more."), None
+        return None, _BackToList(t("{name} was removed from the team.").format(name=name))
+    if action == "lv":
+        keyboard = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(t(label), callback_data=f"{PREFIX}lk:{member.id}:{kind.value}")]
+             for kind, label in LEAVE_LABELS.items()]
+            + [[InlineKeyboardButton(t("Cancel"), callback_data=f"{PREFIX}v:{member.id}")]])
+        return None, (t("What kind of leave for {name}?").format(name=name), keyboard)
+    if action == "lk" and len(rest) == 1 and rest[0] in _KINDS:
+        kind = LeaveKind(rest[0])
+        admin_steps.begin(context, "leave_dates", member_id=member.id, team_id=admin.team_id, kind=kind.value)
+        prompt = t("{kind} for {name}: when? Type the dates, e.g. 11月23日至27日, 下周, Dec 1-5.").format(
+            kind=t(LEAVE_LABELS[kind]), name=name)
+        return None, (prompt + "\n" + t("(/cancel to stop)"), None)
+    return N_("This button is not valid any more."), None
+
+
+class _BackToList(str):
+    """A note shown above the list (the member it was about is gone from the roster)."""
+
+
+@admin_steps.on_step("leave_dates")
+async def leave_dates(update: Update, context: SaimaContext, step: dict[str, Any], text: str) -> None:
+    """The leave's dates typed: recorded (and audited), or asked again with the reason."""
+    message = update.effective_message
+    assert message is not None
+    t = context.t
+    admin = context.member()
+    if admin is None or not admin.role.is_admin or admin.team_id != step.get("team_id"):
+        admin_steps.end(context)
+        await message.reply_text(t("Only your team's office (admins) can use this."))
+        return
+    zone = ZoneInfo(admin.team.timezone)
+    now = context.now().astimezone(zone)
+    span = dates.parse_range(text, now=now, prefer="future", lang=admin.language.value)
+    if span is None:
+        await message.reply_text(t("I could not read those dates. Try e.g. 11月23日至27日, 下周 or Dec 1-5, "
+                                   "or send /cancel to stop."))
+        return
+    start, end = span
+    if (end - start).days > 366:
+        await message.reply_text(t("A leave period is at most a year long. Please type the dates again, "
+                                   "or send /cancel to stop."))
+        return
+    kind = LeaveKind(step["kind"])
+    with context.db.session() as session:
+        member = roster.in_team(session, admin.team_id, int(step["member_id"]))
+        if member is None:
+            admin_steps.end(context)
+            await message.reply_text(t("That member is no longer on the roster. Nothing was changed."))
+            return
+        roster.record_leave(session, member, kind=kind, start=start, end=end, actor=admin, now=context.now())
+        name = member.display_name
+    admin_steps.end(context)
+    note = t("Recorded: {name}, {kind}, {span}. Their pace pauses for these days.").format(
+        name=name, kind=t(LEAVE_LABELS[kind]), span=span_in_words(t, start, end))
+    text_, keyboard = _card(context, admin, int(step["member_id"]), note)
+    await message.reply_text(text_, reply_markup=keyboard)
+
+
+async def _invites(update: Update, context: SaimaContext, admin: Member, args: list[str]) -> None:
+    """Invite choices, then the link: single use, or reusable until it expires."""
+    query = update.callback_query
+    assert query is not None
+    t = context.t
+    if not args:
+        await query.answer()
+        keyboard = InlineKeyboardMarkup([
+            [InlineKeyboardButton(t("Single-use link"), callback_data=f"{PREFIX}in:1")],
+            [InlineKeyboardButton(t("Reusable link, expires in {n} days").format(
+                n=context.config.invites.expire_days), callback_data=f"{PREFIX}in:m")],
+            [InlineKeyboardButton(t("‹ Back to the list"), callback_data=f"{PREFIX}p:0")]])
+        await query.edit_message_text(t("Which kind of invite link?"), reply_markup=keyboard)
+        return
+    if args not in (["1"], ["m"]):
+        await query.answer(t(INVALID), show_alert=True)
+        return
+    single_use, now = args == ["1"], context.now()
+    with context.db.session() as session:
+        invite = invites.create(session, team_id=admin.team_id, role=Role.MEMBER, now=now,
+                                valid_for=timedelta(days=context.config.invites.expire_days),
+                                max_uses=1 if single_use else None, code_length=context.config.invites.code_length,
+                                created_by_member_id=admin.id)
+        audit.record(session, action="create", entity="invite", entity_id=invite.id, team_id=admin.team_id, now=now,
+                     actor_member_id=admin.id, actor_telegram_id=admin.telegram_user_id,
+                     after={"single_use": single_use})
+        code, expires_at = invite.code, invite.expires_at
+    assert expires_at is not None
+    expires_on = expires_at.astimezone(ZoneInfo(admin.team.timezone)).date().isoformat()
+    text = (t("Single-use invite to {team}, valid until {date}:") if single_use
+            else t("Invite to {team}, valid until {date}:")).format(team=admin.team.name, date=expires_on)
+    await query.answer()
+    assert query.message is not None
+    await query.message.reply_text(f"{text}\n{invite_link(context.bot.username, code)}")
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [CommandHandler("members", show_members, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(press, pattern=f"^{PREFIX}")]

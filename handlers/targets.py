@@ -1,0 +1,179 @@
+"""`/targets` (admins): the team's yearly targets (the config's defaults, the team's own numbers, members'
+overrides), and setting one: pick the duty, then the whole team or one member, then type the number.
+
+Callback data (each press re-checked: an active admin of the team; a member id must be in that team):
+
+    tg:d:<duty#>              choose whom the new number is for
+    tg:w:<duty#>:<member|0>   then type it (0 = the whole team); the typed step waits in user_data
+    tg:s                      back to the targets
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from core.domain import Duty, MemberStatus
+from handlers import admin_steps
+from handlers.access import admins_only
+from handlers.context import SaimaContext
+from locales import N_
+from reports.progress_card import duty_name, unit
+from reports.words import field_line, number
+from storage import members, roster
+from storage import targets as queries
+from storage.models import Member
+
+PREFIX = "tg:"
+DUTIES = list(Duty)
+LIMITS = {Duty.RESEARCH_DAYS: 366}  # days in a year; every other duty counts items
+COUNT_LIMIT = 100
+INVALID = N_("This button is not valid any more.")
+
+
+def _year(context: SaimaContext, admin: Member) -> int:
+    return context.today(admin.team.timezone).year
+
+
+def _overview(context: SaimaContext, admin: Member, note: str = "") -> tuple[str, InlineKeyboardMarkup]:
+    t = context.t
+    year = _year(context, admin)
+    defaults = {Duty(k): Decimal(v) for k, v in dataclasses.asdict(context.config.team_defaults.targets).items()}
+    with context.db.session() as session:
+        rows = queries.overrides(session, team_id=admin.team_id, year=year)
+        names = {m.id: m.display_name for m in members.of_team(session, admin.team_id)}
+        team_values = {r.duty: r.value for r in rows if r.member_id is None}
+        member_values = [(names.get(r.member_id, "?"), r.duty, r.value) for r in rows
+                         if r.member_id is not None and r.member_id in names]
+    lines = ([note] if note else []) + [t("Yearly targets for {year}:").format(year=year)]
+    for duty in DUTIES:
+        value = team_values.get(duty, defaults[duty])
+        source = t("set for the team") if duty in team_values else t("default")
+        shown = t("{value} ({source})").format(value=f"{number(value)} {unit(t, duty, value)}", source=source)
+        lines.append("• " + field_line(t, duty_name(t, duty), shown))
+    if member_values:
+        lines.append(t("Members' own targets:"))
+        lines += ["• " + field_line(t, f"{name} · {duty_name(t, duty)}", f"{number(value)} {unit(t, duty, value)}")
+                  for name, duty, value in member_values]
+    lines.append(t("Press a duty to change its target."))
+    buttons = [InlineKeyboardButton(duty_name(t, duty), callback_data=f"{PREFIX}d:{i}") for i, duty in
+               enumerate(DUTIES)]
+    return "\n".join(lines), InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+@admins_only
+async def show_targets(update: Update, context: SaimaContext) -> None:
+    """This year's targets, with a button per duty."""
+    admin = context.member()
+    assert admin is not None and update.effective_message is not None
+    text, keyboard = _overview(context, admin)
+    await update.effective_message.reply_text(text, reply_markup=keyboard)
+
+
+async def press(update: Update, context: SaimaContext) -> None:
+    """A duty, then whom; refused unless the presser is an admin and the member is in their team."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    t = context.t
+    admin = context.member()
+    parts = query.data.removeprefix(PREFIX).split(":")
+    action, args = parts[0], parts[1:]
+    if admin is None or not admin.role.is_admin or not all(a.isdigit() for a in args):
+        await query.answer(t(INVALID), show_alert=True)
+        return
+    if action == "s" and not args:
+        await query.answer()
+        text, keyboard = _overview(context, admin)
+        await query.edit_message_text(text, reply_markup=keyboard)
+        return
+    if not args or int(args[0]) >= len(DUTIES):
+        await query.answer(t(INVALID), show_alert=True)
+        return
+    duty = DUTIES[int(args[0])]
+    if action == "d" and len(args) == 1:
+        with context.db.session() as session:
+            active = [(m.id, m.display_name) for m in members.of_team(session, admin.team_id)
+                      if m.status is MemberStatus.ACTIVE]
+        buttons = [InlineKeyboardButton(name, callback_data=f"{PREFIX}w:{args[0]}:{member_id}")
+                   for member_id, name in active]
+        rows = [[InlineKeyboardButton(t("The whole team"), callback_data=f"{PREFIX}w:{args[0]}:0")]]
+        rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+        rows.append([InlineKeyboardButton(t("Cancel"), callback_data=f"{PREFIX}s")])
+        await query.answer()
+        await query.edit_message_text(t("{duty}: for the whole team, or one member's own target?").format(
+            duty=duty_name(t, duty)), reply_markup=InlineKeyboardMarkup(rows))
+        return
+    if action == "w" and len(args) == 2:
+        member_id = int(args[1]) or None
+        whom = t("the whole team")
+        if member_id is not None:
+            with context.db.session() as session:
+                member = roster.in_team(session, admin.team_id, member_id)
+                whom = member.display_name if member is not None else ""
+            if member is None:
+                await query.answer(t(INVALID), show_alert=True)
+                return
+        admin_steps.begin(context, "target_value", team_id=admin.team_id, duty=duty.value, member_id=member_id,
+                          year=_year(context, admin))
+        await query.answer()
+        await query.edit_message_text(
+            t("New yearly target for {duty} ({whom}): type a whole number from 0 to {limit}.").format(
+                duty=duty_name(t, duty), whom=whom, limit=LIMITS.get(duty, COUNT_LIMIT))
+            + "\n" + t("(/cancel to stop)"))
+        return
+    await query.answer(t(INVALID), show_alert=True)
+
+
+_NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(天|次|项|件|个|days?|sessions?|items?|topics?)?\s*$", re.IGNORECASE)
+
+
+@admin_steps.on_step("target_value")
+async def target_value(update: Update, context: SaimaContext, step: dict[str, Any], text: str) -> None:
+    """The number typed: checked (a specific reply when it is not a whole number in range), stored, audited."""
+    message = update.effective_message
+    assert message is not None
+    t = context.t
+    admin = context.member()
+    if admin is None or not admin.role.is_admin or admin.team_id != step.get("team_id"):
+        admin_steps.end(context)
+        await message.reply_text(t("Only your team's office (admins) can use this."))
+        return
+    duty = Duty(step["duty"])
+    limit = LIMITS.get(duty, COUNT_LIMIT)
+    found = _NUMBER.match(text)
+    try:
+        value = Decimal(found.group(1)) if found else None
+    except InvalidOperation:
+        value = None
+    if value is None:
+        await message.reply_text(t("Please type a number, e.g. 60. (/cancel to stop)"))
+        return
+    if value != value.to_integral_value():
+        await message.reply_text(t("Please type a whole number, e.g. 6. (/cancel to stop)"))
+        return
+    if value < 0 or value > limit:
+        await message.reply_text(t("The target must be between 0 and {limit}. (/cancel to stop)").format(limit=limit))
+        return
+    member_id = step.get("member_id")
+    with context.db.session() as session:
+        if member_id is not None and roster.in_team(session, admin.team_id, int(member_id)) is None:
+            admin_steps.end(context)
+            await message.reply_text(t("That member is no longer on the roster. Nothing was changed."))
+            return
+        queries.set_value(session, team_id=admin.team_id, year=int(step["year"]), duty=duty, value=value,
+                          member_id=int(member_id) if member_id is not None else None, actor_member_id=admin.id,
+                          actor_telegram_id=admin.telegram_user_id, now=context.now())
+    admin_steps.end(context)
+    note = t("Saved: {duty} is now {value}.").format(duty=duty_name(t, duty), value=number(value))
+    text_, keyboard = _overview(context, admin, note)
+    await message.reply_text(text_, reply_markup=keyboard)
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [CommandHandler("targets", show_targets, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(press, pattern=f"^{PREFIX}")]

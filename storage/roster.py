@@ -1,0 +1,80 @@
+"""The roster an admin manages: roles, removal and leave periods, each change audited.
+
+Every function re-reads the member inside the caller's transaction and checks the change still applies
+(another admin may have acted first); it returns None or False when it did not.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from core.domain import LeaveKind, MemberStatus, Role
+from storage import audit
+from storage.models import LeavePeriod, Member
+
+
+def in_team(session: Session, team_id: int, member_id: int) -> Member | None:
+    """A member of this team who has not been removed; None for anyone else (or a forged id)."""
+    return session.scalar(select(Member).where(Member.id == member_id, Member.team_id == team_id,
+                                               Member.status != MemberStatus.REMOVED))
+
+
+def page(session: Session, team_id: int, *, offset: int, limit: int) -> tuple[list[Member], int]:
+    """A page of the team (not removed), owner and admins first, then in the order they joined; and the total."""
+    where = (Member.team_id == team_id, Member.status != MemberStatus.REMOVED)
+    total = session.scalar(select(func.count()).select_from(Member).where(*where)) or 0
+    rank = {Role.OWNER: 0, Role.ADMIN: 1, Role.MEMBER: 2}
+    everyone = sorted(session.scalars(select(Member).where(*where)), key=lambda m: (rank[m.role], m.id))
+    return everyone[offset : offset + limit], total
+
+
+def active_admins(session: Session, team_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Member).where(
+        Member.team_id == team_id, Member.status == MemberStatus.ACTIVE,
+        Member.role.in_([Role.OWNER, Role.ADMIN]))) or 0
+
+
+def set_role(session: Session, member: Member, *, old: Role, new: Role, actor: Member, now: datetime) -> bool:
+    """Compare-and-set: changes the role only if it is still `old`."""
+    changed = session.execute(update(Member).where(Member.id == member.id, Member.role == old,
+                                                   Member.status != MemberStatus.REMOVED).values(role=new))
+    if (changed.rowcount or 0) != 1:
+        return False
+    audit.record(session, action="promote" if new is Role.ADMIN else "demote", entity="member", entity_id=member.id,
+                 team_id=member.team_id, now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 before={"role": old.value}, after={"role": new.value})
+    return True
+
+
+def remove(session: Session, member: Member, *, actor: Member, now: datetime) -> bool:
+    """Ends the member's access; their records stay (and count in the ledger)."""
+    before = member.status
+    changed = session.execute(update(Member).where(Member.id == member.id, Member.status != MemberStatus.REMOVED)
+                              .values(status=MemberStatus.REMOVED, removed_at=now))
+    if (changed.rowcount or 0) != 1:
+        return False
+    audit.record(session, action="remove", entity="member", entity_id=member.id, team_id=member.team_id, now=now,
+                 actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 before={"status": before.value, "role": member.role.value}, after={"status": "removed"})
+    return True
+
+
+def record_leave(session: Session, member: Member, *, kind: LeaveKind, start: date, end: date, actor: Member,
+                 now: datetime, note: str | None = None) -> LeavePeriod:
+    period = LeavePeriod(member_id=member.id, kind=kind, start_date=start, end_date=end, note=note,
+                         recorded_by_member_id=actor.id, created_at=now)
+    session.add(period)
+    session.flush()
+    audit.record(session, action="create", entity="leave_period", entity_id=period.id, team_id=member.team_id,
+                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 after={"member_id": member.id, "kind": kind.value, "start": start, "end": end})
+    return period
+
+
+def leave_of(session: Session, member_id: int, *, year: int) -> list[LeavePeriod]:
+    return list(session.scalars(select(LeavePeriod).where(
+        LeavePeriod.member_id == member_id, LeavePeriod.end_date >= date(year, 1, 1),
+        LeavePeriod.start_date <= date(year, 12, 31)).order_by(LeavePeriod.start_date)))

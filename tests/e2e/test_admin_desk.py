@@ -1,0 +1,260 @@
+"""The admin desk: /members (roles, removal, leave, invite links), /targets, /audit and /export, in both
+languages; members are refused every admin command, and forged presses from another team change nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from config import Config
+from core.domain import LeaveKind, MemberStatus, Role
+from emulator import EmulatorThread
+from emulator.harness import RunningBot
+from storage import onboarding
+from storage.models import AuditEntry, Invite, LeavePeriod, Member, Target
+from storage.targets import yearly_targets
+from tests.e2e.conftest import ADMIN_ID, Saima
+
+OTHER_ADMIN_ID = 900002
+ADMIN_ONLY = "此功能仅限办公室（管理员）使用。"
+INVALID = "这个按钮已失效。"
+
+
+async def _team(saima: Saima):  # type: ignore[no-untyped-def]
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    zhang = saima.control.user(1001, "张三")
+    await zhang.send(f"/start {saima.invite_code}")
+    wang = saima.control.user(1002, "王五")
+    await wang.send(f"/start {saima.invite_code}")
+    return admin, zhang, wang
+
+
+def _member(saima: Saima, telegram_id: int) -> Member:
+    with saima.db.session() as session:
+        member = session.scalar(select(Member).where(Member.team_id == saima.team_id,
+                                                     Member.telegram_user_id == telegram_id))
+        assert member is not None
+        session.expunge(member)
+        return member
+
+
+def _snapshot(saima: Saima) -> tuple:  # type: ignore[type-arg]
+    """Everything the desk can change."""
+    with saima.db.session() as session:
+        roles = sorted((m.telegram_user_id, m.role.value, m.status.value) for m in session.scalars(select(Member)))
+        return (roles, session.scalar(select(func.count()).select_from(LeavePeriod)),
+                session.scalar(select(func.count()).select_from(Target)),
+                session.scalar(select(func.count()).select_from(Invite)))
+
+
+async def test_members_shows_the_team_and_the_owner_promotes_and_demotes(saima: Saima) -> None:
+    admin, _, _ = await _team(saima)
+    page = await admin.send("/members")
+    assert page.text.splitlines()[:4] == ["省政府党组：共 3 人（第 1/1 页）", "1. ✅ 李主任 · 负责人 · 中文",
+                                          "2. ✅ 张三 · 成员 · 中文", "3. ✅ 王五 · 成员 · 中文"]
+    assert page.labels == ["1. 李主任", "2. 张三", "3. 王五", "🔗 邀请链接"]
+    card = await admin.press(page, "张三")
+    assert card.text.startswith("✅ 张三 · 成员 · 中文\n加入日期：2026-11-21")
+    assert card.labels == ["设为管理员", "登记请假/出国/脱产学习", "移出班子", "‹ 返回名单"]
+    card = await admin.press(card, "设为管理员")
+    assert card.text.startswith("张三已设为管理员。\n✅ 张三 · 管理员")
+    assert _member(saima, 1001).role is Role.ADMIN
+    card = await admin.press(card, "改为成员")
+    assert card.text.startswith("张三已改为成员。") and _member(saima, 1001).role is Role.MEMBER
+    own = await admin.press(await admin.press(card, "返回名单"), "李主任")
+    assert own.labels == ["登记请假/出国/脱产学习", "‹ 返回名单"]  # the owner is never demoted or removed
+    with saima.db.session() as session:
+        actions = list(session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "member")
+                                       .order_by(AuditEntry.id)))
+    assert actions[-2:] == ["promote", "demote"]
+
+
+async def test_removal_asks_first_keeps_records_and_ends_access(saima: Saima) -> None:
+    admin, zhang, _ = await _team(saima)
+    await zhang.press(await zhang.send("/study 昨天 集体学习 2小时 条例"), "确认")
+    card = await admin.press(await admin.send("/members"), "张三")
+    confirm = await admin.press(card, "移出班子")
+    assert confirm.text.startswith("确定将张三移出班子吗？") and confirm.labels == ["移除", "取消"]
+    back = await admin.press(confirm, "取消")
+    assert back.text.startswith("✅ 张三") and _member(saima, 1001).status is MemberStatus.ACTIVE
+    listing = await admin.press(await admin.press(back, "移出班子"), "移除")
+    assert listing.text.splitlines()[:2] == ["已将张三移出班子。", "省政府党组：共 2 人（第 1/1 页）"]
+    removed = _member(saima, 1001)
+    assert removed.status is MemberStatus.REMOVED and removed.removed_at is not None
+    assert (await zhang.send("/me")).text.startswith("此功能仅限班子成员使用。")
+    export = await admin.send("/export")
+    book = load_workbook(BytesIO(await _download(saima, export)))
+    assert book["学习"]["E2"].value == "张三"  # the removed member's records stay in the ledger
+
+
+async def test_an_admin_records_leave_in_plain_dates_and_it_survives_a_restart(saima: Saima) -> None:
+    admin, _, _ = await _team(saima)
+    card = await admin.press(await admin.send("/members"), "王五")
+    kinds = await admin.press(card, "登记请假")
+    assert kinds.labels == ["请假", "出国", "脱产学习", "取消"]
+    prompt = await admin.press(kinds, "出国")
+    assert prompt.text.startswith("王五出国：请输入日期")
+    await saima.running.stop()
+    async with RunningBot(saima.config, saima.db, saima.clock, control_url=_EMULATOR[0].control_url) as again:
+        admin = again.control.user(ADMIN_ID, "李主任")
+        done = await admin.send("下周五")
+        assert done.text.startswith("已登记：王五，出国，2026年11月27日（星期五）。")
+        with saima.db.session() as session:
+            period = session.scalar(select(LeavePeriod))
+        assert period is not None and period.kind is LeaveKind.ABROAD
+        assert (period.start_date, period.end_date) == (date(2026, 11, 27), date(2026, 11, 27))
+        again_prompt = await admin.press(await admin.press(await admin.send("/members"), "王五"), "登记请假")
+        await admin.press(again_prompt, "请假")
+        assert (await admin.send("什么时候")).text.startswith("无法识别这个日期")
+        assert (await admin.send("/cancel")).text == "已取消，没有作任何更改。"
+        with saima.db.session() as session:
+            assert session.scalar(select(func.count()).select_from(LeavePeriod)) == 1
+
+
+async def test_targets_are_set_for_the_team_and_one_member_with_specific_replies(saima: Saima) -> None:
+    admin, _, _ = await _team(saima)
+    overview = await admin.send("/targets")
+    assert overview.text.splitlines()[:2] == ["2026 年度目标：", "• 下基层调研：60 天（默认）"]
+    whom = await admin.press(overview, "下基层调研")
+    assert whom.labels == ["全体成员", "李主任", "张三", "王五", "取消"]
+    prompt = await admin.press(whom, "全体成员")
+    assert prompt.text.startswith("下基层调研（全体成员）的新年度目标：请输入 0 到 366 之间的整数。")
+    assert (await admin.send("很多")).text == "请输入数字，如 60。（发送 /cancel 取消）"
+    assert (await admin.send("45.5")).text == "请输入整数，如 6。（发送 /cancel 取消）"
+    assert (await admin.send("400")).text == "目标须在 0 到 366 之间。（发送 /cancel 取消）"
+    saved = await admin.send("50天")
+    assert saved.text.splitlines()[:3] == ["已保存：下基层调研目标现为 50。", "2026 年度目标：",
+                                           "• 下基层调研：50 天（班子设定）"]
+    prompt = await admin.press(await admin.press(saved, "集体学习"), "张三")
+    saved = await admin.send("8")
+    assert "• 张三 · 集体学习：8 次" in saved.text
+    zhang, wang_id = _member(saima, 1001), _member(saima, 1002).id
+    with saima.db.session() as session:
+        mine = yearly_targets(session, team_id=saima.team_id, member_id=zhang.id, year=2026,
+                              defaults=Config().team_defaults.targets)
+        wang = yearly_targets(session, team_id=saima.team_id, member_id=wang_id, year=2026,
+                              defaults=Config().team_defaults.targets)
+        assert session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "set_target")) == 2
+    assert (mine["research_days"], mine["collective_study"]) == (Decimal(50), Decimal(8))
+    assert (wang["research_days"], wang["collective_study"]) == (Decimal(50), Decimal(6))
+
+
+async def test_the_audit_log_reads_in_the_readers_language(saima: Saima) -> None:
+    admin, _, _ = await _team(saima)
+    await admin.press(await admin.press(await admin.send("/members"), "张三"), "设为管理员")
+    log = await admin.send("/audit")
+    assert log.text.splitlines()[:2] == ["操作日志（第 1/1 页，最新在前，本地时间）：",
+                                         "11-21 10:30 · 李主任 · 设为管理员 · 张三"]
+    await admin.send("/lang en")
+    log = await admin.send("/audit")
+    assert log.text.splitlines()[0] == "Change log (page 1 of 1, newest first, team time):"
+    assert "11-21 10:30 · 李主任 · made admin · 张三" in log.text
+
+
+async def test_the_desk_in_english(saima: Saima) -> None:
+    admin, _, _ = await _team(saima)
+    await admin.send("/lang en")
+    page = await admin.send("/members")
+    assert page.text.splitlines()[:2] == ["省政府党组: 3 members (page 1 of 1)", "1. ✅ 李主任 · owner · English"]
+    card = await admin.press(page, "王五")
+    kinds = await admin.press(card, "Record leave")
+    assert kinds.labels == ["personal leave", "abroad", "full-time training", "Cancel"]
+    await admin.press(kinds, "full-time training")
+    done = await admin.send("Dec 1-5")
+    assert done.text.startswith("Recorded: 王五, full-time training, Tue 1 Dec to Sat 5 Dec 2026.")
+    links = await admin.press(await admin.send("/members"), "Invite links")
+    assert links.labels == ["Single-use link", "Reusable link, expires in 14 days", "‹ Back to the list"]
+    link = await admin.press(links, "Single-use link")
+    assert link.text.startswith("Single-use invite to 省政府党组, valid until 2026-12-05:\nhttps://t.me/")
+    with saima.db.session() as session:
+        assert session.scalar(select(Invite.max_uses).order_by(Invite.id.desc()).limit(1)) == 1
+    overview = await admin.send("/targets")
+    assert overview.text.splitlines()[:2] == ["Yearly targets for 2026:",
+                                              "• Grassroots research: 60 days (default)"]
+    prompt = await admin.press(await admin.press(overview, "Collective law study"), "The whole team")
+    assert prompt.text.startswith("New yearly target for Collective law study (the whole team)")
+    assert (await admin.send("five")).text == "Please type a number, e.g. 60. (/cancel to stop)"
+    assert (await admin.send("5")).text.startswith("Saved: Collective law study is now 5.")
+    export = await admin.send("/export")
+    assert export.kind == "document" and export.file_name == "ledger-省政府党组-2026.xlsx"
+    book = load_workbook(BytesIO(await _download(saima, export)))
+    assert book.sheetnames[0] == "Progress" and book["Progress"]["A1"].value == "Member"
+
+
+async def test_export_sends_the_chinese_workbook(saima: Saima) -> None:
+    admin, zhang, _ = await _team(saima)
+    await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 共同富裕"), "确认")
+    export = await admin.send("/export")
+    assert export.kind == "document" and export.file_name == "台账-省政府党组-2026.xlsx"
+    assert export.caption == "省政府党组 2026 年台账。"
+    book = load_workbook(BytesIO(await _download(saima, export)))
+    assert book.sheetnames == ["进度", "调研", "办理事项", "学习", "出席", "建议提案", "督办事项"]
+    assert book["调研"]["B2"].value.date() == date(2026, 11, 5)
+    assert (await admin.send("/export 1999")).text.startswith("发送 /export 导出本年度台账")
+
+
+async def test_a_member_is_refused_every_admin_command_and_button(saima: Saima) -> None:
+    _, zhang, wang = await _team(saima)
+    before = _snapshot(saima)
+    for command in ("/members", "/targets", "/audit", "/export"):
+        assert (await zhang.send(command)).text == ADMIN_ONLY
+    own = await zhang.send("/me")
+    wang_id = _member(saima, 1002).id
+    for data in (f"mb:pr:{wang_id}", f"mb:RM:{wang_id}", f"mb:lk:{wang_id}:leave", "mb:in:1", "tg:w:0:0",
+                 f"mb:v:{wang_id}"):
+        await zhang.press_data(own, data)
+        assert (await zhang.callback_answer()).text == INVALID
+    await zhang.press_data(own, "au:p:0")
+    assert (await zhang.callback_answer()).text == ADMIN_ONLY
+    assert (await zhang.send("12月1日至5日")).text != "已登记"  # no step was opened for them
+    assert _snapshot(saima) == before
+
+
+async def test_forged_presses_from_another_teams_admin_change_nothing(saima: Saima) -> None:
+    admin, _, _ = await _team(saima)
+    with saima.db.session() as session:
+        onboarding.create_team(session, name="市政府党组", admin_telegram_id=OTHER_ADMIN_ID, group_chat_id=None,
+                               config=saima.config, now=saima.clock.now())
+    other = saima.control.user(OTHER_ADMIN_ID, "赵主任")
+    await other.send("/start")
+    own = await other.send("/members")
+    assert "张三" not in own.text
+    zhang, owner = _member(saima, 1001), _member(saima, ADMIN_ID)
+    before = _snapshot(saima)
+    for data in (f"mb:pr:{zhang.id}", f"mb:RM:{zhang.id}", f"mb:rm:{zhang.id}", f"mb:de:{owner.id}",
+                 f"mb:lk:{zhang.id}:abroad", f"mb:v:{zhang.id}", f"tg:w:0:{zhang.id}"):
+        await other.press_data(own, data)
+        assert (await other.callback_answer()).text == INVALID
+    assert (await other.send("12月1日至5日", expect=1)).text != ""  # no leave step was opened
+    assert _snapshot(saima) == before
+    # An admin who is not the owner cannot change roles either, even with forged data.
+    await admin.press(await admin.press(await admin.send("/members"), "张三"), "设为管理员")
+    zhang_client = saima.control.user(1001, "张三")
+    mine = await zhang_client.send("/members")
+    await zhang_client.press_data(mine, f"mb:pr:{_member(saima, 1002).id}")
+    assert (await zhang_client.callback_answer()).text == "只有负责人可以设置或取消管理员。"
+    await zhang_client.press_data(mine, f"mb:RM:{owner.id}")
+    assert (await zhang_client.callback_answer()).text == "负责人不能被移出。"
+    assert _member(saima, 1002).role is Role.MEMBER and _member(saima, ADMIN_ID).status is MemberStatus.ACTIVE
+
+
+_EMULATOR: list[EmulatorThread] = []
+
+
+@pytest.fixture(autouse=True)
+def _emulator(emulator_thread: EmulatorThread) -> None:
+    _EMULATOR[:] = [emulator_thread]
+
+
+async def _download(saima: Saima, message) -> bytes:  # type: ignore[no-untyped-def]
+    """The document's bytes as the emulator stored them (the newest file of that name)."""
+    assert message.kind == "document"
+    files = [f for f in _EMULATOR[0].emulator.world.files.by_id.values() if f.file_name == message.file_name]
+    return bytes(files[-1].content)
