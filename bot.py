@@ -26,7 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 import handlers
 from core import dates
@@ -97,6 +97,7 @@ def build_application(
     application = builder.build()
     application.services = Services(config=config, db=db, clock=clock)  # type: ignore[attr-defined]
     if takes_updates:
+        application.add_handler(TypeHandler(Update, delivery.reachable_again), group=-100)
         handlers.register(application)
     if config.delivery.enabled:
         delivery.install(application, db=db, clock=clock, config=config)

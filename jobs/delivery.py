@@ -363,6 +363,26 @@ def _describe(error: Exception) -> str:
 # --- wiring ---------------------------------------------------------------------------------------
 
 
+async def reachable_again(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A user who blocked the bot and writes to it again (unblocking sends /start) is reachable again:
+    their nudges are sent once more. Runs before every other handler and never stops the update."""
+    user = getattr(update, "effective_user", None)
+    chat = getattr(update, "effective_chat", None)
+    if user is None or chat is None or chat.type != "private":
+        return
+    services = getattr(context.application, "services", None)
+    if services is None:
+        return
+    try:
+        def run() -> int:
+            with services.db.session() as session:
+                return outbox.mark_reachable(session, user.id)
+        if await asyncio.to_thread(run):
+            log.info("user %s is reachable again", user.id)
+    except Exception:  # noqa: BLE001 — bookkeeping must never cost the user their reply
+        log.exception("could not mark user %s reachable again", user.id)
+
+
 def install(application: Application, *, db: Database, clock: Clock, config: Config) -> Delivery:  # type: ignore[type-arg]
     """Adds the repeating delivery job to the Application's JobQueue (the schedule itself is in the outbox)."""
     delivery = Delivery(bot=application.bot, db=db, clock=clock, config=config)

@@ -294,3 +294,16 @@ async def test_two_deliveries_racing_send_each_row_once(harness: Harness) -> Non
     assert texts == sorted(f"r{i}" for i in range(40))
     with harness.db.session() as session:
         assert {r.status for r in session.scalars(select(OutboxMessage))} == {OutboxStatus.SENT}
+
+
+async def test_a_member_who_writes_again_after_blocking_is_reachable_again(saima: Any) -> None:
+    zhang = saima.control.user(1001, "张三")
+    await zhang.send(f"/start {saima.invite_code}")
+    with saima.db.session() as session:
+        outbox.mark_unreachable(session, chat_id=1001, now=saima.clock.now())
+        member = session.scalar(select(Member).where(Member.telegram_user_id == 1001))
+        assert member is not None and member.reachable is False
+    await zhang.send("/help")  # unblocking in Telegram sends /start; any message counts
+    with saima.db.session() as session:
+        member = session.scalar(select(Member).where(Member.telegram_user_id == 1001))
+        assert member is not None and member.reachable is True and member.unreachable_since is None
