@@ -247,7 +247,10 @@ async def leave_dates(update: Update, context: SaimaContext, step: dict[str, Any
         return
     zone = ZoneInfo(admin.team.timezone)
     now = context.now().astimezone(zone)
-    span = dates.parse_range(text, now=now, prefer="future", lang=admin.language.value)
+    # Leave is recorded before or after the fact: a date without a year is read as the nearest one.
+    readings = [r for r in (dates.parse_range(text, now=now, prefer=p, lang=admin.language.value)
+                            for p in ("past", "future")) if r is not None]
+    span = min(readings, key=lambda r: abs((r[0] - now.date()).days), default=None)
     if span is None:
         await message.reply_text(t("I could not read those dates. Try e.g. 11月23日至27日, 下周 or Dec 1-5, "
                                    "or send /cancel to stop."))

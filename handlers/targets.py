@@ -3,7 +3,7 @@ overrides), and setting one: pick the duty, then the whole team or one member, t
 
 Callback data (each press re-checked: an active admin of the team; a member id must be in that team):
 
-    tg:d:<duty#>              choose whom the new number is for
+    tg:d:<duty#>[:<page>]     choose whom the new number is for (members 24 to a page)
     tg:w:<duty#>:<member|0>   then type it (0 = the whole team); the typed step waits in user_data
     tg:s                      back to the targets
 """
@@ -33,6 +33,7 @@ PREFIX = "tg:"
 DUTIES = list(Duty)
 LIMITS = {Duty.RESEARCH_DAYS: 366}  # days in a year; every other duty counts items
 COUNT_LIMIT = 100
+PICK_PAGE = 24  # members to pick from per page (Telegram refuses very large keyboards)
 INVALID = N_("This button is not valid any more.")
 
 
@@ -95,14 +96,25 @@ async def press(update: Update, context: SaimaContext) -> None:
         await query.answer(t(INVALID), show_alert=True)
         return
     duty = DUTIES[int(args[0])]
-    if action == "d" and len(args) == 1:
+    if action == "d" and len(args) in (1, 2):
+        page = int(args[1]) if len(args) == 2 else 0
         with context.db.session() as session:
             active = [(m.id, m.display_name) for m in members.of_team(session, admin.team_id)
                       if m.status is MemberStatus.ACTIVE]
+        pages = max(1, (len(active) + PICK_PAGE - 1) // PICK_PAGE)
+        page = min(page, pages - 1)
+        shown = active[page * PICK_PAGE : (page + 1) * PICK_PAGE]
         buttons = [InlineKeyboardButton(name, callback_data=f"{PREFIX}w:{args[0]}:{member_id}")
-                   for member_id, name in active]
+                   for member_id, name in shown]
         rows = [[InlineKeyboardButton(t("The whole team"), callback_data=f"{PREFIX}w:{args[0]}:0")]]
         rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+        navigation = []
+        if page > 0:
+            navigation.append(InlineKeyboardButton(t("‹ Previous"), callback_data=f"{PREFIX}d:{args[0]}:{page - 1}"))
+        if page < pages - 1:
+            navigation.append(InlineKeyboardButton(t("Next ›"), callback_data=f"{PREFIX}d:{args[0]}:{page + 1}"))
+        if navigation:
+            rows.append(navigation)
         rows.append([InlineKeyboardButton(t("Cancel"), callback_data=f"{PREFIX}s")])
         await query.answer()
         await query.edit_message_text(t("{duty}: for the whole team, or one member's own target?").format(

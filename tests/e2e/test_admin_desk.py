@@ -15,8 +15,8 @@ from config import Config
 from core.domain import LeaveKind, MemberStatus, Role
 from emulator import EmulatorThread
 from emulator.harness import RunningBot
-from storage import onboarding
-from storage.models import AuditEntry, Invite, LeavePeriod, Member, Target
+from storage import members, onboarding
+from storage.models import AuditEntry, Invite, LeavePeriod, Member, Target, Team
 from storage.targets import yearly_targets
 from tests.e2e.conftest import ADMIN_ID, Saima
 
@@ -258,3 +258,31 @@ async def _download(saima: Saima, message) -> bytes:  # type: ignore[no-untyped-
     assert message.kind == "document"
     files = [f for f in _EMULATOR[0].emulator.world.files.by_id.values() if f.file_name == message.file_name]
     return bytes(files[-1].content)
+
+
+async def test_leave_dates_without_a_year_are_read_as_the_nearest_ones(saima: Saima) -> None:
+    admin, _, _ = await _team(saima)
+    for typed, expected in (("11月2日至6日", (date(2026, 11, 2), date(2026, 11, 6))),
+                            ("12月1日至5日", (date(2026, 12, 1), date(2026, 12, 5)))):
+        card = await admin.press(await admin.send("/members"), "王五")
+        await admin.press(await admin.press(card, "登记请假"), "请假")
+        assert (await admin.send(typed)).text.startswith("已登记：王五，请假")
+        with saima.db.session() as session:
+            period = session.scalar(select(LeavePeriod).order_by(LeavePeriod.id.desc()).limit(1))
+            assert period is not None and (period.start_date, period.end_date) == expected
+
+
+async def test_a_large_team_picks_a_member_for_a_target_page_by_page(saima: Saima) -> None:
+    admin, _, _ = await _team(saima)
+    with saima.db.session() as session:
+        team = session.get(Team, saima.team_id)
+        assert team is not None
+        for i in range(30):
+            members.add(session, team=team, telegram_user_id=5000 + i, display_name=f"成员{i:02d}", username=None,
+                        role=Role.MEMBER, status=MemberStatus.ACTIVE, now=saima.clock.now(), joined_on=None)
+    whom = await admin.press(await admin.send("/targets"), "集体学法")
+    assert len(whom.labels) == 1 + 24 + 2 and whom.labels[-2:] == ["下一页 ›", "取消"]
+    more = await admin.press(whom, "下一页 ›")
+    assert more.labels[1:-2] == [f"成员{i:02d}" for i in range(21, 30)] and more.labels[-2] == "‹ 上一页"
+    await admin.press(more, "成员29")
+    assert (await admin.send("2")).text.startswith("已保存：集体学法目标现为 2。")
