@@ -61,21 +61,35 @@ JOB_NAME = "outbox delivery"
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-NO_RETRY = "no-retry"
+@dataclass(frozen=True)
+class SendHook:
+    """Delivery's `rate_limit_args`: no retry of a 429, and `before_send` awaited once the limiters let
+    the request through, right before it leaves (so a row is marked as leaving at the last moment,
+    not while it still waits for the 30-a-second budget)."""
+
+    before_send: Callable[[], Awaitable[None]]
+
+
+class _ClaimLost(Exception):
+    """begin_send found the row claimed by someone else: do not send."""
 
 
 class RateLimiter(AIORateLimiter):
-    """AIORateLimiter where a request's `rate_limit_args=NO_RETRY` means "do not retry a 429, raise it"
-    (ExtBot drops a falsy 0 and AIORateLimiter would read it as "the default"). Delivery uses it so a
-    429 puts the row back with its retry_after instead of holding the tick; every other request keeps
-    AIORateLimiter's retries."""
+    """AIORateLimiter that understands delivery's `SendHook` (see there): a 429 is raised, not retried,
+    so the row waits for retry_after instead of the tick (ExtBot drops a falsy 0, and AIORateLimiter
+    reads 0 as "the default"). Every other request keeps AIORateLimiter's retries."""
 
     async def process_request(  # type: ignore[override]
         self, callback: Any, args: Any, kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
-        rate_limit_args: int | str | None,
+        rate_limit_args: Any,
     ) -> Any:
-        if rate_limit_args != NO_RETRY:
+        if not isinstance(rate_limit_args, SendHook):
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        hook = rate_limit_args
+
+        async def send(*call_args: Any, **call_kwargs: Any) -> Any:
+            await hook.before_send()
+            return await callback(*call_args, **call_kwargs)
         chat_id = data.get("chat_id")
         try:
             chat_id = int(chat_id)  # type: ignore[arg-type]
@@ -84,7 +98,7 @@ class RateLimiter(AIORateLimiter):
         group = chat_id if (isinstance(chat_id, int) and chat_id < 0) or isinstance(chat_id, str) else False
         return await self._run_request(  # PTB 22.8: the limiters without the retry loop
             chat=chat_id is not None, group=group, allow_paid_broadcast=bool(data.get("allow_paid_broadcast")),
-            callback=callback, args=args, kwargs=kwargs)
+            callback=send, args=args, kwargs=kwargs)
 
 
 def worker_name() -> str:
@@ -229,20 +243,29 @@ class Delivery:
     # --- one row --------------------------------------------------------------------------------
 
     async def _send_row(self, row: OutboxMessage, report: TickReport) -> None:
+        left = False
+
+        async def before_send() -> None:
+            nonlocal left
+            if not await self._record(outbox.begin_send, row.id, now=self.clock.now()):
+                raise _ClaimLost  # taken over (this process stalled past the lease): do not send
+            left = True
+
+        hooked = isinstance(getattr(self.bot, "rate_limiter", None), RateLimiter)
         try:
-            request = self._request(row)
+            request = self._request(row, SendHook(before_send) if hooked else None)
         except (ValueError, TypeError) as error:  # a payload that slipped past enqueue's checks
             await self._record(outbox.mark_failed, row.id, error=f"bad payload: {error}")
             report.failed += 1
             report.note(row, "bad payload")
             return
-        started = await self._record(outbox.begin_send, row.id, now=self.clock.now())
-        if not started:  # the claim was taken over (this process stalled past the lease)
-            report.note(row, "claim lost")
-            return
         attempts = row.attempts + 1
         try:
+            if not hooked:
+                await before_send()
             message = await request()
+        except _ClaimLost:
+            report.note(row, "claim lost")
         except RetryAfter as error:
             wait = _retry_after(error)
             await self._record(outbox.reschedule, row.id, now=self.clock.now(), retry_after=wait,
@@ -264,7 +287,7 @@ class Delivery:
             report.failed += 1
             report.note(row, "refused")
         except (TimedOut, NetworkError) as error:
-            unknown = _maybe_delivered(error)
+            unknown = left and _maybe_delivered(error)
             if unknown and not row.retry_unknown:
                 await self._record(outbox.mark_failed, row.id, error=f"{outbox.UNKNOWN_OUTCOME}: {_describe(error)}")
                 report.failed += 1
@@ -273,7 +296,7 @@ class Delivery:
                 await self._retry(row, attempts, _describe(error), report)
         except Exception as error:  # noqa: BLE001 — anything else after the request may have left
             log.exception("delivery of outbox row %s failed unexpectedly", row.id)
-            if row.retry_unknown:
+            if row.retry_unknown or not left:
                 await self._retry(row, attempts, f"unexpected: {error!r}", report)
             else:
                 await self._record(outbox.mark_failed, row.id, error=f"{outbox.UNKNOWN_OUTCOME}: {error!r}")
@@ -285,15 +308,16 @@ class Delivery:
             report.sent += 1
             report.note(row, "sent")
 
-    def _request(self, row: OutboxMessage) -> Callable[[], Awaitable[Message]]:
+    def _request(self, row: OutboxMessage, hook: SendHook | None) -> Callable[[], Awaitable[Message]]:
         payload = row.payload
         markup = _markup(payload.get("buttons"))
         timeout = self.settings.send_timeout_seconds
         common: dict[str, Any] = {
             "chat_id": row.chat_id, "parse_mode": payload.get("parse_mode"), "reply_markup": markup,
             "read_timeout": timeout, "write_timeout": timeout, "connect_timeout": timeout, "pool_timeout": timeout,
-            "rate_limit_args": NO_RETRY,  # with RateLimiter: a 429 comes back to us, the row waits, not the tick
         }
+        if hook is not None:  # with RateLimiter: a 429 comes back to us (the row waits, not the tick)
+            common["rate_limit_args"] = hook
         if payload.get("photo_b64"):
             photo = base64.b64decode(payload["photo_b64"], validate=True)
             return lambda: self.bot.send_photo(photo=photo, caption=payload.get("text") or None, **common)
