@@ -50,10 +50,13 @@ def set_role(session: Session, member: Member, *, old: Role, new: Role, actor: M
 
 
 def remove(session: Session, member: Member, *, actor: Member, now: datetime) -> bool:
-    """Ends the member's access; their records stay (and count in the ledger)."""
+    """Ends the member's access; their records stay (and count in the ledger).
+
+    The role goes back to member too: someone removed who opens an invite link again must not come back
+    as an admin."""
     before = member.status
     changed = session.execute(update(Member).where(Member.id == member.id, Member.status != MemberStatus.REMOVED)
-                              .values(status=MemberStatus.REMOVED, removed_at=now))
+                              .values(status=MemberStatus.REMOVED, removed_at=now, role=Role.MEMBER))
     if (changed.rowcount or 0) != 1:
         return False
     audit.record(session, action="remove", entity="member", entity_id=member.id, team_id=member.team_id, now=now,

@@ -286,3 +286,14 @@ async def test_a_large_team_picks_a_member_for_a_target_page_by_page(saima: Saim
     assert more.labels[1:-2] == [f"成员{i:02d}" for i in range(21, 30)] and more.labels[-2] == "‹ 上一页"
     await admin.press(more, "成员29")
     assert (await admin.send("2")).text.startswith("已保存：集体学法目标现为 2。")
+
+
+async def test_an_admin_removed_by_the_owner_comes_back_only_as_a_member(saima: Saima) -> None:
+    admin, zhang, _ = await _team(saima)
+    card = await admin.press(await admin.press(await admin.send("/members"), "张三"), "设为管理员")
+    await admin.press(await admin.press(card, "移出班子"), "移除")
+    assert (await zhang.send("/members")).text == ADMIN_ONLY
+    removed = _member(saima, 1001)
+    assert (removed.status, removed.role) == (MemberStatus.REMOVED, Role.MEMBER)
+    await zhang.send(f"/start {saima.invite_code}")
+    assert (await zhang.send("/members")).text == ADMIN_ONLY
