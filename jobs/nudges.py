@@ -1,0 +1,192 @@
+"""Deadline nudges, the admins' 约谈提醒 and pace nudges: idempotent steps of the scheduling tick
+(jobs/schedule.py) that work out from the database what is due now and enqueue it in the outbox.
+
+Deadline nudges, for motions' replies (reply_due), findings' feedback (feedback_due) and supervised
+task assignments (the task's due day in team time): at each `schedule.nudge_offsets_days` before the
+due day (0 = the due day), then every `schedule.overdue_repeat_days` while overdue. Keys:
+
+    nudge:motion:41:member:7:T-3         nudge:motion:41:member:7:overdue:2026-11-21
+    nudge:task:5:member:7:snoozed:202611221030    (the reminder when a snooze ends)
+
+Each tick enqueues only the latest stage that has fallen due for an item, and only at an allowed
+time (outside quiet hours, on a working day), so after downtime, a night or a weekend the member gets
+one nudge (the current one), never one per missed day. A snoozed item gets nothing until
+its snooze ends, then one reminder. Items no longer open are not nudged, and their nudges still
+waiting in the outbox are withdrawn.
+
+Escalation: an item overdue `schedule.escalate_after_days_overdue` days or more → one message to each
+of the team's admins, once per item (`escalate:motion:41:member:7:admin:3`).
+
+Pace nudges: a member behind pace on duties (core.pace) → one private message saying, per duty, what
+closes the gap by the quarter's end, key `pace:<member>:<ISO week>:<duty>,<duty>`; a duty is left out
+while a pace nudge naming it is younger than `pace.renudge_after_days` days (read from the outbox's
+own rows), and once the member is back on pace on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from config import Config
+from core import pace
+from core.domain import MemberStatus, OutboxStatus
+from core.quiet import next_allowed
+from locales import Translator, translator
+from reports import nudges as words
+from storage import outbox, progress
+from storage.deadlines import Item, open_items
+from storage.models import Member, OutboxMessage, Team
+SNOOZE_PREFIX = "nz:"
+SNOOZE_KIND = {"motion": "m", "followup": "f", "task": "t"}
+
+
+def latest_stage(due: date, today: date, *, offsets: Iterable[int], repeat_days: int) -> tuple[str, date] | None:
+    """The latest nudge stage that has fallen due by ``today``: ("T-3", day), ("T-0", due),
+    ("overdue:2026-11-21", day), or None before the first offset."""
+    if today > due:
+        step = max(1, repeat_days)
+        k = (today - due).days // step
+        if k >= 1:
+            day = due + timedelta(days=k * step)
+            return f"overdue:{day.isoformat()}", day
+    best: tuple[str, date] | None = None
+    for offset in sorted(set(offsets), reverse=True):
+        day = due - timedelta(days=offset)
+        if day <= today:
+            best = (f"T-{offset}", day)
+    return best
+
+
+@dataclass
+class NudgeReport:
+    nudges: int = 0
+    escalations: int = 0
+    pace: int = 0
+    withdrawn: int = 0
+
+
+class Nudges:
+    def __init__(self, config: Config, is_workday: Callable[[date], bool]) -> None:
+        self.config = config
+        self.is_workday = is_workday
+        self._pace_scanned: dict[int, date] = {}  # team → day (only saves work; the keys decide)
+
+    def _allowed(self, now: datetime, tz: ZoneInfo) -> datetime:
+        s = self.config.schedule
+        return next_allowed(now, tz=tz, quiet_start=s.quiet_hours_start, quiet_end=s.quiet_hours_end,
+                            is_workday=self.is_workday)
+
+    def run(self, session: Session, team: Team, *, now: datetime, report: NudgeReport) -> None:
+        tz = ZoneInfo(team.timezone)
+        today = now.astimezone(tz).date()
+        people = {m.id: m for m in session.scalars(select(Member).where(Member.team_id == team.id))}
+        admins = [m for m in people.values() if m.role.is_admin and m.status == MemberStatus.ACTIVE]
+        items = open_items(session, team)
+        self._withdraw(session, team, items, now=now, report=report)
+        if self._allowed(now, tz) != now:
+            return  # quiet hours or a day off: what falls due meanwhile collapses into one nudge after
+        self._deadlines(session, team, items, people, admins, now=now, today=today, tz=tz, report=report)
+        if self._pace_scanned.get(team.id) != today:
+            self._pace(session, team, people, now=now, today=today, tz=tz, report=report)
+            self._pace_scanned[team.id] = today
+
+    # --- deadlines ----------------------------------------------------------------------------
+
+    def _deadlines(self, session: Session, team: Team, items: list[Item], people: dict[int, Member],
+                   admins: list[Member], *, now: datetime, today: date, tz: ZoneInfo, report: NudgeReport) -> None:
+        schedule = self.config.schedule
+        not_before = self._allowed(now, tz)
+        for item in items:
+            member = people.get(item.member_id)
+            if member is None or member.status != MemberStatus.ACTIVE:
+                continue
+            overdue_days = (today - item.due).days
+            if overdue_days >= schedule.escalate_after_days_overdue:
+                for admin in admins:
+                    t = translator(admin.language)
+                    text = words.escalation(t, member=member.display_name, kind=item.kind,
+                                            title=words.title_of(t, item), due=item.due, today=today)
+                    if outbox.enqueue(session, key=f"escalate:{item.ident}:admin:{admin.id}",
+                                      chat_id=admin.telegram_user_id, kind="escalation",
+                                      payload={"text": text, "parse_mode": None, "buttons": []},
+                                      not_before=not_before, team_id=team.id, member_id=admin.id, now=now):
+                        report.escalations += 1
+            if item.snoozed_until is not None and item.snoozed_until > now:
+                continue
+            stage = latest_stage(item.due, today, offsets=schedule.nudge_offsets_days,
+                                 repeat_days=schedule.overdue_repeat_days)
+            if item.snoozed_until is not None and (
+                    stage is None or datetime.combine(stage[1], time(0), tzinfo=tz) <= item.snoozed_until):
+                # the snooze ended after the latest stage fell due: one reminder now
+                stage = (f"snoozed:{item.snoozed_until.astimezone(timezone.utc):%Y%m%d%H%M}", today)
+            if stage is None:
+                continue
+            t = translator(member.language)
+            text = words.deadline_nudge(t, kind=item.kind, title=words.title_of(t, item), due=item.due, today=today)
+            if outbox.enqueue(session, key=f"nudge:{item.ident}:{stage[0]}", chat_id=member.telegram_user_id,
+                              kind="nudge", payload={"text": text, "parse_mode": None,
+                                                     "buttons": self._buttons(t, item)},
+                              not_before=not_before, team_id=team.id, member_id=member.id, now=now):
+                report.nudges += 1
+
+    def _buttons(self, t: Translator, item: Item) -> list[list[list[str]]]:
+        rows: list[list[list[str]]] = []
+        if item.kind == "motion":
+            rows.append([[t("Done? Open it"), f"mo:{item.item_id}:v"]])
+        elif item.kind == "followup":
+            rows.append([[t("Done? Open it"), f"fu:i:{item.item_id}"]])
+        letter = SNOOZE_KIND[item.kind]
+        rows.append([[words.snooze_label(t, days), f"{SNOOZE_PREFIX}{letter}:{item.ref_id}:{days}"]
+                     for days in self.config.schedule.snooze_options_days])
+        return rows
+
+    def _withdraw(self, session: Session, team: Team, items: list[Item], *, now: datetime,
+                  report: NudgeReport) -> None:
+        """Nudges still waiting for items closed (or snoozed) meanwhile are not sent."""
+        still_open = {item.ident for item in items if item.snoozed_until is None or item.snoozed_until <= now}
+        for row_id, key in session.execute(
+            select(OutboxMessage.id, OutboxMessage.key).where(
+                OutboxMessage.team_id == team.id, OutboxMessage.kind == "nudge",
+                OutboxMessage.status == OutboxStatus.PENDING)
+        ):
+            parts = key.split(":")
+            if len(parts) >= 5 and ":".join(parts[1:5]) not in still_open:
+                report.withdrawn += int(outbox.cancel(session, key))
+
+    # --- pace ------------------------------------------------------------------------------------
+
+    def _pace(self, session: Session, team: Team, people: dict[int, Member], *, now: datetime, today: date,
+              tz: ZoneInfo, report: NudgeReport) -> None:
+        # in days of team time: a nudge on Monday at 10:00 may come again next Monday at 08:00
+        cutoff = datetime.combine(today - timedelta(days=self.config.pace.renudge_after_days - 1), time(0), tzinfo=tz)
+        recent: set[tuple[str, str]] = set()  # (member id, duty) nudged lately
+        for key in session.scalars(select(OutboxMessage.key).where(
+                OutboxMessage.team_id == team.id, OutboxMessage.kind == "pace", OutboxMessage.created_at >= cutoff)):
+            _, member_id, _week, duties = key.split(":", 3)
+            recent.update((member_id, duty) for duty in duties.split(","))
+        week = "{0}-W{1:02d}".format(*today.isocalendar())
+        not_before = self._allowed(now, tz)
+        quarter_end = pace.quarter_end(today.year, pace.quarter_of(today))
+        for member in people.values():
+            if member.status != MemberStatus.ACTIVE:
+                continue
+            year = progress.year_progress(session, member, today=today, config=self.config)
+            due = [duty for duty in year.duties
+                   if duty.status != pace.PaceStatus.ON_PACE and duty.gap_to_quarter > 0
+                   and (str(member.id), duty.duty.value) not in recent]
+            if not due:
+                continue
+            t = translator(member.language)
+            text = "\n".join(words.pace_nudge(t, duty=duty.duty, gap=duty.gap_to_quarter, quarter_end=quarter_end)
+                             for duty in due)
+            key = f"pace:{member.id}:{week}:" + ",".join(duty.duty.value for duty in due)
+            if outbox.enqueue(session, key=key, chat_id=member.telegram_user_id, kind="pace",
+                              payload={"text": text, "parse_mode": None, "buttons": []},
+                              not_before=not_before, team_id=team.id, member_id=member.id, now=now):
+                report.pace += 1

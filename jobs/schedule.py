@@ -1,0 +1,94 @@
+"""The scheduling tick: one repeating JobQueue job (`schedule.tick_seconds`) that runs every idempotent
+enqueue step for every team (deadline nudges and 约谈提醒, pace nudges, race boards, the weekly
+summary); the delivery tick (jobs/delivery.py) sends what they put in the outbox.
+
+Nothing about what is due lives in the scheduler: each step derives it from the database and the
+clock, and each message has a unique outbox key, so a tick run twice, by two processes, or after a
+restart enqueues nothing twice and loses nothing. Each team is one transaction; a team whose step
+fails is logged and retried on the next tick, the others go on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from telegram.ext import Application, ContextTypes
+
+from config import Config
+from core import holidays
+from core.clock import Clock
+from jobs.boards import BoardReport, Boards
+from jobs.nudges import NudgeReport, Nudges
+from storage import teams
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "scheduled messages"
+
+
+@dataclass
+class ScheduleReport:
+    nudges: NudgeReport = field(default_factory=NudgeReport)
+    boards: BoardReport = field(default_factory=BoardReport)
+    failed_teams: list[int] = field(default_factory=list)
+
+
+class Scheduler:
+    def __init__(self, *, db: Database, clock: Clock, config: Config,
+                 is_workday: Callable[[date], bool] | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.config = config
+        workday = is_workday or (holidays.is_workday if config.delivery.holidays else holidays.every_day)
+        self.nudges = Nudges(config, workday)
+        self.boards = Boards(config, workday)
+        self._lock = asyncio.Lock()
+
+    def run_once(self) -> ScheduleReport:
+        """One pass over every team (synchronous: call it from a thread in the event loop)."""
+        report = ScheduleReport()
+        now = self.clock.now()
+        with self.db.session() as session:
+            team_ids = [team.id for team in teams.all_teams(session)]
+        for team_id in team_ids:
+            try:
+                with self.db.session() as session:
+                    team = teams.by_id(session, team_id)
+                    if team is None:
+                        continue
+                    self.nudges.run(session, team, now=now, report=report.nudges)
+                    self.boards.run(session, team, now=now, report=report.boards)
+            except Exception:  # noqa: BLE001 — one team's trouble must not hold the others
+                log.exception("scheduled messages for team %s failed", team_id)
+                report.failed_teams.append(team_id)
+        return report
+
+    async def tick(self) -> ScheduleReport:
+        async with self._lock:
+            return await asyncio.to_thread(self.run_once)
+
+
+def install(application: Application, *, db: Database, clock: Clock, config: Config) -> Scheduler:  # type: ignore[type-arg]
+    """Adds the repeating scheduling job to the Application's JobQueue."""
+    scheduler = Scheduler(db=db, clock=clock, config=config)
+    application.scheduler = scheduler  # type: ignore[attr-defined]
+    if application.job_queue is None:
+        raise RuntimeError("scheduled messages need python-telegram-bot[job-queue]")
+
+    async def run(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await scheduler.tick()
+        except Exception:  # noqa: BLE001 — a bad tick must not stop the next one
+            log.exception("scheduling tick failed")
+
+    interval = config.schedule.tick_seconds
+    application.job_queue.run_repeating(
+        run, interval=interval, first=interval, name=JOB_NAME,
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
+    return scheduler

@@ -1,0 +1,76 @@
+"""The words of the messages the bot sends on its own about one member's work: deadline nudges, the
+admins' 约谈提醒 for a long-overdue item, and pace nudges, in the reader's language."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_UP, Decimal
+
+from core.aging import MARK, age
+from core.domain import Duty
+from locales import N_, Translator
+from reports import motions as motion_words
+from reports.progress_card import duty_name, unit
+from storage.deadlines import Item
+from reports.words import day_in_words, number
+
+KIND_WORDS = {
+    "motion": N_("Reply to {title}"),
+    "followup": N_("Feedback on the finding “{title}”"),
+    "task": N_("Supervised task “{title}”"),
+}
+
+
+def title_of(t: Translator, item: Item) -> str:
+    """A motion by its kind and number (人大建议 第12号 《…》), other items by their title."""
+    if item.motion is not None:
+        m = item.motion
+        return f"{motion_words.headline(t, m.kind, m.number, m.is_key)} 《{_clip(m.title, 40)}》"
+    return item.title
+
+
+def item_words(t: Translator, kind: str, title: str) -> str:
+    return t(KIND_WORDS[kind]).format(title=_clip(title))
+
+
+def when_words(t: Translator, due: date, today: date) -> str:
+    days = (due - today).days
+    if days > 1:
+        return t.ngettext("due in {n} day ({day})", "due in {n} days ({day})", days).format(
+            n=days, day=day_in_words(t, due))
+    if days == 1:
+        return t("due tomorrow ({day})").format(day=day_in_words(t, due))
+    if days == 0:
+        return t("due today ({day})").format(day=day_in_words(t, due))
+    return t.ngettext("overdue by {n} day (was due {day})", "overdue by {n} days (was due {day})", -days).format(
+        n=-days, day=day_in_words(t, due))
+
+
+def deadline_nudge(t: Translator, *, kind: str, title: str, due: date, today: date) -> str:
+    """🟡 Reply to 人大建议 第12号 … — due in 3 days (…)."""
+    mark = MARK[age(due, today=today)]
+    return f"{mark} {item_words(t, kind, title)}\n{when_words(t, due, today)}"
+
+
+def snooze_label(t: Translator, days: int) -> str:
+    return t.ngettext("Snooze {n} day", "Snooze {n} days", days).format(n=days)
+
+
+def escalation(t: Translator, *, member: str, kind: str, title: str, due: date, today: date) -> str:
+    """约谈提醒 to the admins: whose item, how long overdue."""
+    return (t("⚠️ Reminder for a talk (约谈提醒): {member}").format(member=member) + "\n"
+            + f"{MARK[age(due, today=today)]} {item_words(t, kind, title)}\n{when_words(t, due, today)}")
+
+
+def pace_nudge(t: Translator, *, duty: Duty, gap: Decimal, quarter_end: date) -> str:
+    """还差 11 天下基层调研，季末前完成可回到进度."""
+    shown = gap.quantize(Decimal(1), rounding=ROUND_UP) if duty is Duty.RESEARCH_DAYS else gap.quantize(
+        Decimal("0.1"), rounding=ROUND_UP)
+    return t("📈 {gap} {unit} of {duty} still to go: done by the end of the quarter ({day}), you are back on "
+             "pace.").format(gap=number(shown), unit=unit(t, duty, shown), duty=duty_name(t, duty),
+                             day=day_in_words(t, quarter_end))
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

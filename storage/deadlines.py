@@ -1,0 +1,82 @@
+"""Every open item of a team that has a due day, as the nudges and the weekly summary see it: motions
+not replied yet (reply_due), findings not fed back yet (feedback_due), and open assignments of
+supervised tasks (the task's due instant read as a day in team time)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.domain import AssignmentStatus, FollowUpStatus
+from storage.models import FollowUpItem, Motion, Task, TaskAssignment, Team
+from storage.motions import UNREPLIED
+
+FOLLOW_UP_OPEN = (FollowUpStatus.RAISED, FollowUpStatus.ASSIGNED, FollowUpStatus.HANDLED)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One open item with a due day."""
+
+    kind: str  # motion | followup | task
+    item_id: int  # the motion's, the finding's or the task's id
+    ref_id: int  # the row a Snooze button names: the motion, the finding or the task assignment
+    member_id: int
+    due: date
+    snoozed_until: datetime | None
+    title: str
+    motion: Motion | None = None
+
+    @property
+    def ident(self) -> str:
+        """`motion:41:member:7`: the part of an outbox key that names the item and its owner."""
+        return f"{self.kind}:{self.item_id}:member:{self.member_id}"
+
+
+def open_items(session: Session, team: Team) -> list[Item]:
+    """The team's open items with a due day, soonest due first (three queries)."""
+    tz = ZoneInfo(team.timezone)
+    items = [
+        Item("motion", m.id, m.id, m.lead_member_id, m.reply_due, m.snoozed_until, m.title, motion=m)
+        for m in session.scalars(select(Motion).where(
+            Motion.team_id == team.id, Motion.status.in_(UNREPLIED), Motion.deleted_at.is_(None)))
+    ]
+    for f in session.scalars(select(FollowUpItem).where(
+            FollowUpItem.team_id == team.id, FollowUpItem.status.in_(FOLLOW_UP_OPEN),
+            FollowUpItem.feedback_due.is_not(None), FollowUpItem.deleted_at.is_(None))):
+        if f.feedback_due is not None:
+            items.append(Item("followup", f.id, f.id, f.member_id, f.feedback_due, f.snoozed_until, f.content))
+    for assignment, task in session.execute(
+        select(TaskAssignment, Task).join(Task, Task.id == TaskAssignment.task_id).where(
+            Task.team_id == team.id, Task.cancelled_at.is_(None),
+            TaskAssignment.status == AssignmentStatus.ASSIGNED)
+    ):
+        items.append(Item("task", task.id, assignment.id, assignment.member_id,
+                          task.due_at.astimezone(tz).date(), assignment.snoozed_until, task.title))
+    items.sort(key=lambda item: (item.due, item.kind, item.item_id, item.member_id))
+    return items
+
+
+SNOOZABLE = {"m": Motion, "f": FollowUpItem, "t": TaskAssignment}
+
+
+def owner_of(session: Session, letter: str, ref_id: int) -> tuple[object, int] | None:
+    """The snoozable row a button names and the id of the member who owns it, or None."""
+    model = SNOOZABLE.get(letter)
+    if model is None:
+        return None
+    row = session.get(model, ref_id)
+    if row is None:
+        return None
+    owner = row.lead_member_id if isinstance(row, Motion) else row.member_id
+    return row, owner
+
+
+def snooze(session: Session, letter: str, ref_id: int, *, until: datetime) -> None:
+    found = owner_of(session, letter, ref_id)
+    if found is not None:
+        found[0].snoozed_until = until  # type: ignore[attr-defined]

@@ -1,0 +1,252 @@
+"""The scheduling tick on both backends, driven by a ManualClock over simulated weeks (no sleeping, no
+Telegram): every deadline nudge once at an allowed time in the reader's language, collapsed after
+downtime, snoozes, 约谈提醒 once, pace nudges not repeated, the monthly/quarterly boards and the
+weekly summary once each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from config import Config
+from core import holidays
+from core.clock import ManualClock
+from core.domain import Language, MemberStatus, MotionKind, Role
+from core.quiet import is_allowed
+from jobs.boards import first_workday
+from jobs.schedule import Scheduler
+from storage import deadlines, members, motions, onboarding, trips
+from storage.db import Database
+from storage.models import Motion, OutboxMessage, RaceSnapshot, Task, TaskAssignment
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+GROUP = -100777
+
+
+def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
+
+
+@dataclass
+class Team:
+    db: Database
+    clock: ManualClock
+    scheduler: Scheduler
+    team_id: int
+    admin: int
+    zhang: int
+    lily: int
+
+    def run(self) -> None:
+        report = self.scheduler.run_once()
+        assert report.failed_teams == []
+
+    def walk(self, until: datetime, step: timedelta = timedelta(hours=1)) -> None:
+        while self.clock.now() < until:
+            self.clock.advance(step)
+            self.run()
+
+    def rows(self, prefix: str = "") -> list[OutboxMessage]:
+        with self.db.session() as session:
+            return list(session.scalars(select(OutboxMessage).where(OutboxMessage.key.startswith(prefix))
+                                        .order_by(OutboxMessage.id)))
+
+    def keys(self, prefix: str) -> list[str]:
+        return [row.key for row in self.rows(prefix)]
+
+    def motion(self, lead: int, due: date, number: str = "12") -> int:
+        with self.db.session() as session:
+            member = session.get_one(members.Member, lead)
+            motion = motions.create(session, lead=member, kind=MotionKind.SUGGESTION, number=number,
+                                    title="山区道路建设", is_key=True, assigned_on=date(2026, 9, 1),
+                                    reply_due_months=3, now=self.clock.now())
+            motion.reply_due = due
+            return motion.id
+
+
+def make_team(db: Database, start: datetime) -> Team:
+    clock = ManualClock(start)
+    with db.session() as session:
+        new = onboarding.create_team(session, name="省政府党组", admin_telegram_id=900, group_chat_id=GROUP,
+                                     config=Config(), now=clock.now())
+        new.owner.status = MemberStatus.ACTIVE
+        ids = []
+        for uid, name, language in ((1001, "张三", Language.ZH), (1002, "Lily", Language.EN)):
+            member = members.add(session, team=new.team, telegram_user_id=uid, display_name=name, username=None,
+                                 role=Role.MEMBER, status=MemberStatus.ACTIVE, now=clock.now(),
+                                 joined_on=date(2026, 1, 1))
+            member.language = language
+            ids.append(member.id)
+        session.flush()
+        team_id, admin = new.team.id, new.owner.id
+    return Team(db, clock, Scheduler(db=db, clock=clock, config=Config()), team_id, admin, *ids)
+
+
+@pytest.fixture
+def team(db: Database) -> Iterator[Team]:
+    yield make_team(db, at(date(2026, 11, 21), 10, 30))
+
+
+def allowed(instant: datetime) -> bool:
+    return is_allowed(instant, tz=SHANGHAI, is_workday=holidays.is_workday)
+
+
+def test_each_deadline_nudge_once_at_an_allowed_time_in_the_readers_language(team: Team) -> None:
+    zhang_motion = team.motion(team.zhang, date(2026, 12, 4))
+    lily_motion = team.motion(team.lily, date(2026, 12, 4), number="13")
+    team.walk(at(date(2026, 12, 11), 12), step=timedelta(hours=2))
+
+    ident = f"nudge:motion:{zhang_motion}:member:{team.zhang}:"
+    assert [key.removeprefix(ident) for key in team.keys(ident)] == [
+        "T-7", "T-3", "T-1", "T-0",  # Fri 27 Nov, Tue 1, Thu 3, Fri 4 Dec
+        "overdue:2026-12-07", "overdue:2026-12-08", "overdue:2026-12-09", "overdue:2026-12-10",
+        "overdue:2026-12-11",  # the weekend of 5–6 December is skipped, not piled up for Monday
+    ]
+    rows = team.rows(ident)
+    assert all(allowed(row.not_before) and row.not_before == row.created_at for row in rows)
+    assert rows[0].not_before == at(date(2026, 11, 27), 8, 30)  # the first tick in T-7's allowed hours
+    assert rows[0].chat_id == 1001 and rows[0].member_id == team.zhang
+    assert "🟢" in rows[0].payload["text"] and "人大建议" in rows[0].payload["text"]
+    assert "🟡" in rows[1].payload["text"] and "🔴" in rows[4].payload["text"]
+    buttons = rows[0].payload["buttons"]
+    assert buttons[0][0][1] == f"mo:{zhang_motion}:v"
+    assert [data for _, data in buttons[1]] == [f"nz:m:{zhang_motion}:1", f"nz:m:{zhang_motion}:3"]
+    lily = team.rows(f"nudge:motion:{lily_motion}:member:{team.lily}:T-1")
+    assert "due tomorrow" in lily[0].payload["text"] and "NPC suggestion" in lily[0].payload["text"]
+
+    escalations = team.rows(f"escalate:motion:{zhang_motion}:")
+    assert [(row.key.rsplit(":", 1)[1], row.chat_id) for row in escalations] == [(str(team.admin), 900)]
+    assert escalations[0].created_at.astimezone(SHANGHAI).date() == date(2026, 12, 11)  # 7 days overdue
+    assert "约谈提醒" in escalations[0].payload["text"] and "张三" in escalations[0].payload["text"]
+
+
+def test_after_downtime_only_the_latest_nudge_is_enqueued(team: Team) -> None:
+    motion = team.motion(team.zhang, date(2026, 12, 4))
+    team.run()
+    assert team.keys("nudge:") == []
+    team.clock.set(at(date(2026, 12, 9), 9, 15))  # the bot was down for 18 days
+    team.run()
+    team.run()
+    assert team.keys("nudge:") == [f"nudge:motion:{motion}:member:{team.zhang}:overdue:2026-12-09"]
+
+
+def test_nothing_is_enqueued_in_quiet_hours_and_a_closed_item_is_withdrawn(team: Team) -> None:
+    motion = team.motion(team.zhang, date(2026, 12, 1))
+    team.clock.set(at(date(2026, 11, 30), 23))  # T-1, 23:00: quiet
+    team.run()
+    assert team.keys("nudge:") == []
+    team.clock.set(at(date(2026, 11, 30), 21))
+    team.run()
+    assert team.keys("nudge:") == [f"nudge:motion:{motion}:member:{team.zhang}:T-1"]
+    with team.db.session() as session:
+        session.get_one(Motion, motion).deleted_at = team.clock.now()
+    team.run()
+    assert [row.status.value for row in team.rows("nudge:")] == ["cancelled"]
+
+
+def test_a_snoozed_item_waits_then_gets_one_reminder(team: Team) -> None:
+    motion = team.motion(team.zhang, date(2026, 12, 4))
+    team.clock.set(at(date(2026, 12, 1)))
+    team.run()
+    with team.db.session() as session:
+        deadlines.snooze(session, "m", motion, until=team.clock.now() + timedelta(days=3))
+    team.walk(at(date(2026, 12, 4), 9))
+    ident = f"nudge:motion:{motion}:member:{team.zhang}:"
+    assert team.keys(ident) == [ident + "T-3"]  # T-1 fell due while snoozed
+    team.walk(at(date(2026, 12, 7), 12))
+    assert [key.removeprefix(ident) for key in team.keys(ident)] == [
+        "T-3", "snoozed:202612040200", "overdue:2026-12-07"]
+
+
+def test_task_assignments_are_nudged_too(team: Team) -> None:
+    with team.db.session() as session:
+        task = Task(team_id=team.team_id, title="安全生产大检查", due_at=at(date(2026, 11, 26), 18),
+                    created_by_member_id=team.admin, created_at=team.clock.now())
+        session.add(task)
+        session.flush()
+        assignment = TaskAssignment(task_id=task.id, member_id=team.lily)
+        session.add(assignment)
+        session.flush()
+        task_id, assignment_id = task.id, assignment.id
+        items = deadlines.open_items(session, session.get_one(onboarding.Team, team.team_id))
+        assert [(i.kind, i.item_id, i.ref_id, i.due) for i in items] == [
+            ("task", task_id, assignment_id, date(2026, 11, 26))]
+    team.clock.set(at(date(2026, 11, 25)))
+    team.run()
+    (row,) = team.rows("nudge:task:")
+    assert row.key == f"nudge:task:{task_id}:member:{team.lily}:T-1"
+    assert row.payload["buttons"] == [[["Snooze 1 day", f"nz:t:{assignment_id}:1"],
+                                       ["Snooze 3 days", f"nz:t:{assignment_id}:3"]]]
+
+
+def test_pace_nudges_once_per_duty_until_renudge_days_pass(team: Team) -> None:
+    with team.db.session() as session:
+        member = session.get_one(members.Member, team.zhang)
+        trips.log_trip(session, member=member, start=date(2026, 3, 1), end=date(2026, 3, 30), places="A",
+                       topic="t", research_topic_id=None, now=team.clock.now())
+    team.clock.set(at(date(2026, 11, 23)))
+    team.run()
+    (zhang,) = team.rows(f"pace:{team.zhang}:")
+    assert zhang.key == f"pace:{team.zhang}:2026-W48:research_days,key_research_topics,collective_study,law_study," \
+                        "key_suggestions,key_proposals"  # one message, a line per duty behind
+    lines = zhang.payload["text"].splitlines()
+    assert lines[0].startswith("📈 还差 30 天下基层调研，季末") and len(lines) == 6
+    assert "days of" in team.rows(f"pace:{team.lily}:")[0].payload["text"]
+    team.walk(at(date(2026, 11, 27), 18))
+    assert len(team.rows("pace:")) == 3  # 张三, Lily, the owner: not again within renudge_after_days
+    with team.db.session() as session:  # 张三 catches up on research days
+        member = session.get_one(members.Member, team.zhang)
+        trips.log_trip(session, member=member, start=date(2026, 4, 1), end=date(2026, 4, 30), places="B",
+                       topic="t", research_topic_id=None, now=team.clock.now())
+    team.walk(at(date(2026, 11, 30), 12))
+    again = team.rows(f"pace:{team.zhang}:2026-W49")
+    assert [row.key.rsplit(":", 1)[1] for row in again] == [
+        "key_research_topics,collective_study,law_study,key_suggestions,key_proposals"]
+
+
+def test_the_monthly_board_lands_in_the_group_once_with_its_chart(team: Team) -> None:
+    first = first_workday(2026, 12, holidays.is_workday)
+    assert first == date(2026, 12, 1)
+    team.clock.set(at(first, 8, 59))
+    team.run()
+    assert team.keys("board:") == []
+    team.walk(at(date(2026, 12, 3)))
+    rows = team.rows("board:")
+    assert [row.key for row in rows] == [f"board:{team.team_id}:2026-11", f"board:{team.team_id}:2026-11:chart"]
+    assert all(row.chat_id == GROUP for row in rows)
+    assert rows[0].created_at == at(first, 9, 59)  # the first tick after 09:00
+    assert "2026年11月" in rows[0].payload["text"] and rows[1].payload.get("photo_b64")
+    with team.db.session() as session:
+        periods = set(session.scalars(select(RaceSnapshot.period)))
+    assert periods == {"2026-11"}
+
+
+def test_quarter_boards_on_the_quarters_first_working_day(db: Database) -> None:
+    team = make_team(db, at(date(2026, 9, 20)))
+    first = first_workday(2026, 10, holidays.is_workday)
+    assert first > date(2026, 10, 7)  # after the National Day holiday
+    team.clock.set(at(first, 9, 30))
+    team.run()
+    assert [key.split(":", 2)[2] for key in team.keys("board:")] == ["2026-09", "2026-09:chart", "2026-Q3",
+                                                                    "2026-Q3:chart"]
+
+
+def test_the_weekly_summary_once_a_week_to_the_group_and_admins(team: Team) -> None:
+    team.motion(team.zhang, date(2026, 11, 27))
+    team.walk(at(date(2026, 12, 7), 12), step=timedelta(hours=2))
+    keys = team.keys("summary:")
+    assert keys == [f"summary:{team.team_id}:2026-W48:group", f"summary:{team.team_id}:2026-W48:admin:{team.admin}",
+                    f"summary:{team.team_id}:2026-W49:group", f"summary:{team.team_id}:2026-W49:admin:{team.admin}",
+                    f"summary:{team.team_id}:2026-W50:group", f"summary:{team.team_id}:2026-W50:admin:{team.admin}"]
+    rows = team.rows("summary:")
+    assert rows[0].created_at == at(date(2026, 11, 23), 10, 30)  # the first tick after 09:00
+    group, admin = rows[0].payload["text"], rows[1].payload["text"]
+    assert "11月16日" in group and "11月22日" in group
+    assert "进度落后" not in group and "进度落后" in admin
+    assert "张三" in admin
+
