@@ -30,7 +30,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 import handlers
 from core import dates
-from jobs import delivery
+from jobs import delivery, schedule
 from config import Config, ConfigError, load_config
 from core.clock import Clock, SystemClock
 from handlers.commands import publish_default_menus
@@ -101,6 +101,8 @@ def build_application(
         handlers.register(application)
     if config.delivery.enabled:
         delivery.install(application, db=db, clock=clock, config=config)
+    if takes_updates:  # nudges, boards and summaries are enqueued by the instance that polls
+        schedule.install(application, db=db, clock=clock, config=config)
     return application
 
 

@@ -1,0 +1,88 @@
+"""The buttons on a deadline nudge, and `/summary`.
+
+Snooze (`nz:<m|f|t>:<id>:<days>`, m = motion, f = finding, t = task assignment): the item gets no
+nudge until the snooze ends, then one reminder (jobs/nudges.py). Every press is checked on the
+server: the item must be the presser's own and the days one of `schedule.snooze_options_days`.
+Done opens the item's own card (the motion's `mo:<id>:v`, the finding's `fu:i:<id>`), handled there.
+
+`/summary` (admins, privately): the weekly summary of the last seven days up to today, admin version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from handlers.access import admins_only
+from handlers.context import SaimaContext
+from jobs.nudges import SNOOZE_PREFIX
+from reports import summary
+from reports.words import day_in_words
+from storage import deadlines
+from storage.models import Member, Team
+
+_DATA = re.compile(r"^nz:([mft]):(\d{1,12}):(\d{1,3})$")
+
+
+async def snooze(update: Update, context: SaimaContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    t = context.t
+    match = _DATA.match(query.data or "")
+    days = int(match.group(3)) if match else 0
+    if match is None or days not in context.config.schedule.snooze_options_days or update.effective_user is None:
+        await query.answer(t("This button is not valid any more."), show_alert=True)
+        return
+    user_id = update.effective_user.id
+    now = context.now()
+
+    def run() -> tuple[bool, str | None]:
+        with context.db.session() as session:
+            found = deadlines.owner_of(session, match.group(1), int(match.group(2)))
+            owner = session.get(Member, found[1]) if found is not None else None
+            if owner is None or owner.telegram_user_id != user_id:
+                return False, None
+            until = now + timedelta(days=days)
+            deadlines.snooze(session, match.group(1), int(match.group(2)), until=until)
+            team = session.get_one(Team, owner.team_id)
+            return True, day_in_words(t, until.astimezone(ZoneInfo(team.timezone)).date())
+
+    ok, until_words = await asyncio.to_thread(run)
+    if not ok:
+        await query.answer(t("Only the member this item belongs to can snooze it."), show_alert=True)
+        return
+    await query.answer(t("Snoozed: the next reminder comes on {day}.").format(day=until_words))
+    if query.message is not None:
+        text = getattr(query.message, "text", None) or ""
+        markup = getattr(query.message, "reply_markup", None)
+        kept = [row for row in (markup.inline_keyboard if markup else ())
+                if not any((b.callback_data or "").startswith(SNOOZE_PREFIX) for b in row)]  # Done stays
+        await query.edit_message_text(f"{text}\n⏰ " + t("Snoozed until {day}").format(day=until_words),
+                                      reply_markup=InlineKeyboardMarkup(kept) if kept else None)
+
+
+@admins_only
+async def show_summary(update: Update, context: SaimaContext) -> None:
+    member = context.member()
+    message = update.effective_message
+    assert member is not None and message is not None
+    today = context.today(member.team.timezone)
+
+    def run() -> str:
+        with context.db.session() as session:
+            team = session.get_one(Team, member.team_id)
+            data = summary.gather(session, team, start=today - timedelta(days=6), end=today, today=today,
+                                  config=context.config)
+        return summary.render(context.t, data, names=True, for_admins=True)
+
+    await message.reply_text(await asyncio.to_thread(run))
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [CallbackQueryHandler(snooze, pattern=f"^{SNOOZE_PREFIX}"),
+            CommandHandler("summary", show_summary, filters=filters.ChatType.PRIVATE)]

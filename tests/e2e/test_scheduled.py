@@ -1,0 +1,109 @@
+"""Scheduled messages end to end over the emulator: the scheduling tick enqueues, the delivery tick
+sends (both called directly, with the ManualClock moved; no sleeping): a deadline nudge with Done and
+Snooze, snoozing only by the item's owner, the monthly board with its chart in the team's group,
+the weekly summary, and `/summary` for admins only."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import update
+
+from core.domain import MotionKind
+from storage import motions
+from storage.models import Member, Motion, Team
+from tests.conftest import SHANGHAI
+from tests.e2e.conftest import ADMIN_ID, Saima
+from tests.e2e.test_log_study import member
+
+GROUP = -100888
+
+
+async def _ticks(saima: Saima) -> None:
+    application = saima.running.application
+    await application.scheduler.tick()  # type: ignore[attr-defined]
+    await application.delivery.tick()  # type: ignore[attr-defined]
+
+
+def _motion(saima: Saima, lead_user: int, due: date) -> int:
+    with saima.db.session() as session:
+        lead = session.query(Member).filter_by(telegram_user_id=lead_user).one()
+        motion = motions.create(session, lead=lead, kind=MotionKind.SUGGESTION, number="7", title="山区道路建设",
+                                is_key=True, assigned_on=date(2026, 9, 1), reply_due_months=3, now=saima.clock.now())
+        motion.reply_due = due
+        return motion.id
+
+
+async def test_a_nudge_with_done_and_snooze_that_only_its_owner_can_press(saima: Saima) -> None:
+    zhang = await member(saima)
+    li = await member(saima, 1002, "李四")
+    motion_id = _motion(saima, 1001, date(2026, 11, 24))
+    await _ticks(saima)  # Saturday: nothing is due on a day off
+    saima.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))
+    await _ticks(saima)
+    nudge = await zhang.receive()
+    assert nudge.text.startswith("🟡 人大建议 第7号 · 重点 《山区道路建设》 的答复\n明天到期（2026年11月24日")
+    assert nudge.buttons == [[("已办结？打开看看", f"mo:{motion_id}:v")],
+                             [("推迟 1 天", f"nz:m:{motion_id}:1"), ("推迟 3 天", f"nz:m:{motion_id}:3")]]
+    await _ticks(saima)
+    assert await zhang.bot_messages() and len([m for m in await zhang.bot_messages() if "明天到期" in m.text]) == 1
+
+    # 李四 forges 张三's snooze: refused, nothing changes
+    last = (await li.bot_messages())[-1]
+    await li.press_data(last.message_id, f"nz:m:{motion_id}:3")
+    refused = await li.callback_answer()
+    assert refused.show_alert and refused.text == "只有事项的承办人本人才能推迟提醒。"
+    await zhang.press_data(nudge.message_id, f"nz:m:{motion_id}:9")  # not one of the options
+    assert (await zhang.callback_answer()).text == "这个按钮已失效。"
+    with saima.db.session() as session:
+        assert session.get_one(Motion, motion_id).snoozed_until is None
+
+    edited = await zhang.press(nudge, "推迟 1 天", expect=0)
+    answer = await zhang.callback_answer()
+    assert answer.text.startswith("已推迟：下次提醒在2026年11月24日")
+    shown = [m for m in await zhang.bot_messages() if m.message_id == nudge.message_id][0]
+    assert shown.text.endswith("⏰ 已推迟到2026年11月24日（星期二）")
+    del edited
+    with saima.db.session() as session:
+        assert session.get_one(Motion, motion_id).snoozed_until == datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
+
+    # Done opens the motion's own card
+    card = await zhang.press(nudge, "已办结？打开看看")
+    assert "山区道路建设" in (card.text or "")
+
+
+async def test_the_monthly_board_and_the_weekly_summary_reach_the_group_once(saima: Saima) -> None:
+    zhang = await member(saima)
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    group = saima.control.group(GROUP, "省政府党组工作群")
+    await group.add_bot(admin)
+    with saima.db.session() as session:
+        session.execute(update(Team).values(group_chat_id=GROUP, created_at=datetime(2026, 10, 1, tzinfo=SHANGHAI)))
+        session.execute(update(Member).values(joined_on=date(2026, 11, 20)))
+    saima.clock.set(datetime(2026, 11, 23, 9, 5, tzinfo=SHANGHAI))
+    await _ticks(saima)
+    summary = [m for m in await group.bot_messages() if (m.text or "").startswith("📋 每周小结")]
+    assert len(summary) == 1 and "11月16日至11月22日" in summary[0].text
+    (to_admin,) = [m for m in await admin.bot_messages() if (m.text or "").startswith("📋 每周小结")]
+    assert "进度落后" in to_admin.text
+
+    saima.clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI))
+    await _ticks(saima)
+    await _ticks(saima)
+    posted = [m for m in await group.bot_messages() if (m.text or "").startswith("🏇") or m.kind == "photo"]
+    assert [m.kind for m in posted] == ["text", "photo"]
+    assert posted[0].text.startswith("🏇 赛马榜 · 2026年11月（截至11月30日）")
+    assert "张三" in posted[0].text
+    assert (posted[1].caption or "").startswith("2026年11月")
+    del zhang
+
+
+async def test_summary_is_for_admins(saima: Saima) -> None:
+    zhang = await member(saima)
+    assert (await zhang.send("/summary")).text == "此功能仅限办公室（管理员）使用。"
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    text = (await admin.send("/summary")).text
+    assert text.startswith("📋 每周小结 · 省政府党组 · 11月15日至11月21日")
+    assert "全年进度" in text and "进度落后" in text
