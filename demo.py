@@ -13,18 +13,24 @@ import sys
 import tempfile
 from pathlib import Path
 
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import update
 
 from config import Config
+from core import holidays
 from core.clock import ManualClock, SystemClock
 from emulator import ControlClient, EmulatorThread
 from emulator.harness import RunningBot, config_for
+from jobs.boards import first_workday
 from storage import onboarding
 from storage.db import Database
-from storage.models import Member
+from storage.models import Member, Team
 
 TEAM_NAME = "省政府党组"
 ADMIN_ID = 500001
+DEMO_GROUP = -100500001
 
 
 async def play(control: ControlClient, invite_code: str) -> None:
@@ -69,12 +75,38 @@ async def log_duties(control: ControlClient) -> None:
     await zhang.send("/mine")
 
 
+async def scheduled(running: RunningBot, db: Database, clock: ManualClock, team_id: int) -> None:
+    """The team's group is linked; the clock moves to next Monday 09:00 (the weekly summary, to the group
+    and the admin, and pace nudges) and to next month's first working day (the race board and its chart)."""
+    admin = running.control.user(ADMIN_ID, "李", last_name="主任")
+    group = running.control.group(DEMO_GROUP, f"{TEAM_NAME}工作群")
+    await group.add_bot(admin)
+    with db.session() as session:
+        session.execute(update(Team).where(Team.id == team_id).values(group_chat_id=DEMO_GROUP))
+    tz = ZoneInfo(config_tz(db, team_id))
+    today = clock.now().astimezone(tz).date()
+    monday = today + timedelta(days=7 - today.weekday())
+    month_start = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    first = first_workday(month_start.year, month_start.month, holidays.is_workday)
+    for day in sorted({monday, first}):
+        clock.set(datetime.combine(day, time(9, 5), tzinfo=tz))
+        await running.application.scheduler.tick()  # type: ignore[attr-defined]
+        while (await running.application.delivery.tick()).claimed:  # type: ignore[attr-defined]
+            pass
+
+
+def config_tz(db: Database, team_id: int) -> str:
+    with db.session() as session:
+        return session.get_one(Team, team_id).timezone
+
+
 async def run(config: Config, db: Database, emulator: EmulatorThread) -> str:
     clock = ManualClock(SystemClock().now())
     with db.session() as session:
-        code = onboarding.create_team(
+        new = onboarding.create_team(
             session, name=TEAM_NAME, admin_telegram_id=ADMIN_ID, group_chat_id=None, config=config, now=clock.now()
-        ).invite.code
+        )
+        code, team_id = new.invite.code, new.team.id
 
     async with RunningBot(config, db, clock, control_url=emulator.control_url) as running:
         await play(running.control, code)
@@ -83,6 +115,7 @@ async def run(config: Config, db: Database, emulator: EmulatorThread) -> str:
             # rather than ones pro-rated from the day they joined.
             session.execute(update(Member).values(joined_on=clock.now().date().replace(month=1, day=1)))
         await log_duties(running.control)
+        await scheduled(running, db, clock, team_id)
         await running.control.transcript.refresh()
         transcript = running.control.transcript.render()
     header = (f"$ python bot.py team create \"{TEAM_NAME}\" --admin {ADMIN_ID}\n"
