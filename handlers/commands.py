@@ -40,6 +40,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("targets", N_("The team's yearly targets and members' own targets"), admin_only=True),
     Command("audit", N_("Who changed what and when"), admin_only=True),
     Command("export", N_("The ledger (台账) as an Excel workbook"), admin_only=True),
+    Command("summary", N_("The last seven days: logs, progress, deadlines, who is behind pace"), admin_only=True),
     Command("start", N_("Start, or open an invite link"), in_menu=False),
 )
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import update
 
 from core.domain import MotionKind
-from storage import motions
+from storage import motions, trips
 from storage.models import Member, Motion, Team
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
@@ -107,3 +107,21 @@ async def test_summary_is_for_admins(saima: Saima) -> None:
     text = (await admin.send("/summary")).text
     assert text.startswith("📋 每周小结 · 省政府党组 · 11月15日至11月21日")
     assert "全年进度" in text and "进度落后" in text
+
+
+async def test_a_findings_nudge_opens_the_findings_card(saima: Saima) -> None:
+    zhang = await member(saima)
+    await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")
+    with saima.db.session() as session:
+        lead = session.query(Member).filter_by(telegram_user_id=1001).one()
+        trip = trips.own_trips(session, lead.id)[0]
+        item = trips.add_finding(session, member=lead, trip=trip, content="村道狭窄，校车通行困难", department="交通局",
+                                 feedback_due=date(2026, 11, 30), now=saima.clock.now())
+        item_id = item.id
+    saima.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))
+    await _ticks(saima)
+    nudge = await zhang.receive()
+    assert nudge.text.startswith("🟢 意见建议“村道狭窄，校车通行困难”的反馈\n7 天后到期")
+    assert nudge.buttons[0] == [("已办结？打开看看", f"fu:i:{item_id}")]
+    card = await zhang.press(nudge, "已办结？打开看看")
+    assert "村道狭窄，校车通行困难" in (card.text or "")

@@ -6,6 +6,7 @@ weekly summary once each."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -250,3 +251,17 @@ def test_the_weekly_summary_once_a_week_to_the_group_and_admins(team: Team) -> N
     assert "进度落后" not in group and "进度落后" in admin
     assert "张三" in admin
 
+
+
+def test_two_schedulers_at_once_enqueue_each_message_once(db: Database) -> None:
+    team = make_team(db, at(date(2026, 11, 30), 9, 30))
+    team.motion(team.zhang, date(2026, 12, 1))
+    team.clock.set(at(date(2026, 12, 1), 9, 30))  # T-0, the monthly board, pace nudges
+    other = Scheduler(db=db, clock=team.clock, config=Config())
+    with ThreadPoolExecutor(4) as pool:
+        reports = list(pool.map(lambda s: s.run_once(), [team.scheduler, other, team.scheduler, other]))
+    assert all(r.failed_teams == [] for r in reports)
+    keys = [row.key for row in team.rows("")]
+    assert len(keys) == len(set(keys))
+    assert sum(r.nudges.nudges for r in reports) == 1 and sum(r.boards.boards for r in reports) == 1
+    assert {k.split(":")[0] for k in keys} == {"nudge", "board", "pace"}
