@@ -12,7 +12,7 @@ previous Monday–Sunday's summary to the group (`summary:<team>:2026-W48:group`
 
 After downtime, a board whose moment passed less than a week ago, or a summary whose moment passed
 this week, is posted once on start; older ones are not (stale news). A team created after a
-moment gets nothing for it.
+moment gets nothing for it, nor boards of periods that ended before it was created.
 """
 
 from __future__ import annotations
@@ -85,7 +85,8 @@ class Boards:
             first, periods = boards_due(today, self.is_workday)
             moment = datetime.combine(first, parse_hhmm(schedule.race_board_time), tzinfo=tz)
             if moment <= now < moment + LATE_BOARD and team.created_at < moment:
-                for period in periods:
+                born = team.created_at.astimezone(tz).date()
+                for period in (p for p in periods if p.end >= born):  # only periods the team lived in
                     report.boards += self.post_board(session, team, period, now=now, tz=tz)
         weekday = WEEKDAYS.index(schedule.weekly_summary_day.lower())
         day = today - timedelta(days=today.weekday()) + timedelta(days=weekday)

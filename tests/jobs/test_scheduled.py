@@ -265,3 +265,32 @@ def test_two_schedulers_at_once_enqueue_each_message_once(db: Database) -> None:
     assert len(keys) == len(set(keys))
     assert sum(r.nudges.nudges for r in reports) == 1 and sum(r.boards.boards for r in reports) == 1
     assert {k.split(":")[0] for k in keys} == {"nudge", "board", "pace"}
+
+
+def test_a_simulated_year_sends_every_board_and_summary_once_and_nudges_only_on_working_days(db: Database) -> None:
+    team = make_team(db, at(date(2026, 1, 1), 8))
+    due_days = [date(2026, month, 15) for month in range(1, 13)]
+    motion_ids = [team.motion(team.zhang if i % 2 else team.lily, due, number=str(i)) for i, due in enumerate(due_days)]
+    day = date(2026, 1, 1)
+    while day <= date(2026, 12, 31):
+        team.clock.set(at(day, 10))
+        team.run()
+        if day.day == 17:  # each motion leaves the open list two days late (as if replied)
+            with team.db.session() as session:
+                session.get_one(Motion, motion_ids[day.month - 1]).deleted_at = team.clock.now()
+        team.scheduler = Scheduler(db=team.db, clock=team.clock, config=Config()) if day.day == 1 else team.scheduler
+        day += timedelta(days=1)  # (a restart on the 1st of each month loses nothing, repeats nothing)
+
+    boards = [key.split(":", 2)[2] for key in team.keys("board:") if not key.endswith(":chart")]
+    assert boards == ["2026-01", "2026-02", "2026-03", "2026-Q1", "2026-04", "2026-05", "2026-06", "2026-Q2",
+                      "2026-07", "2026-08", "2026-09", "2026-Q3", "2026-10", "2026-11"]
+    assert len(team.keys("board:")) == 2 * len(boards)
+    groups = team.keys("summary:")
+    assert len([k for k in groups if k.endswith(":group")]) == 52  # every Monday of 2026 after 1 January
+    assert len([k for k in groups if k.endswith(f":admin:{team.admin}")]) == 52
+    nudges = team.rows("nudge:")
+    assert nudges and all(holidays.is_workday(row.created_at.astimezone(SHANGHAI).date()) for row in nudges)
+    for motion_id in motion_ids:
+        stages = [row.key.rsplit(":", 1)[-1] for row in nudges if row.key.startswith(f"nudge:motion:{motion_id}:")]
+        assert len(stages) == len(set(stages)) and len(stages) <= 6  # T-7, T-3, T-1, T-0, two days overdue
+    assert team.keys("escalate:") == []  # closed before escalate_after_days_overdue
