@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -34,8 +31,8 @@ from storage import outbox
 from storage.db import Database
 from storage.models import OutboxMessage
 from tests.conftest import POSTGRES_URL, require_postgres
+from tests.e2e.processes import BotProcess, subprocess_database_url
 
-ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "outbox-"
 
 FAST_DELIVERY = """\
@@ -49,39 +46,16 @@ send_timeout_seconds = 2.0
 """
 
 
-class Process:
-    def __init__(self, command: str, env: dict[str, str], cwd: Path) -> None:
-        self.command = command
-        self.process = subprocess.Popen([sys.executable, str(ROOT / "bot.py"), command], env=env, cwd=cwd,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-def _url(url: str, schema: str | None) -> str:
-    return url if schema is None else f"{url}?options=-csearch_path%3D{schema}"
-
-
 def _env(emulator: EmulatorThread, url: str, schema: str | None, tmp_path: Path) -> dict[str, str]:
     config = tmp_path / "config.toml"
     config.write_text(FAST_DELIVERY, encoding="utf-8")
     return {**os.environ, "BOT_TOKEN": TEST_TOKEN, "BOT_API_BASE_URL": emulator.base_url,
-            "DATABASE_URL": _url(url, schema), "SAIMA_CONFIG": str(config)}
+            "DATABASE_URL": subprocess_database_url(url, schema), "SAIMA_CONFIG": str(config)}
 
 
 @pytest.fixture
-def started() -> Iterator[list[Process]]:
-    processes: list[Process] = []
+def started() -> Iterator[list[BotProcess]]:
+    processes: list[BotProcess] = []
     yield processes
     for process in processes:
         process.stop()
@@ -129,7 +103,7 @@ IN_FLIGHT = 2  # delivery.concurrency in FAST_DELIVERY
 @pytest.mark.parametrize("kind", ["nudge", "broadcast"])
 async def test_a_bot_killed_mid_delivery_sends_every_row_once_after_restart(
     emulator_thread: EmulatorThread, db: Database, database_url: tuple[str, str | None], tmp_path: Path,
-    started: list[Process], kind: str,
+    started: list[BotProcess], kind: str,
 ) -> None:
     env = _env(emulator_thread, *database_url, tmp_path)
     async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
@@ -137,7 +111,7 @@ async def test_a_bot_killed_mid_delivery_sends_every_row_once_after_restart(
         await _prepare(control, db, rows=50, users=10, kind=kind)
         await control.add_fault("delay", method="sendMessage", delay=0.05)  # each send takes a while
 
-        started.append(Process("run", env, tmp_path))
+        started.append(BotProcess("run", env, tmp_path))
 
         async def some_sent() -> bool:
             return sum((await _delivered(control)).values()) >= 12
@@ -146,7 +120,7 @@ async def test_a_bot_killed_mid_delivery_sends_every_row_once_after_restart(
         at_kill = _statuses(db)
         assert at_kill[OutboxStatus.PENDING] > 0  # really killed in the middle
 
-        started.append(Process("run", env, tmp_path))
+        started.append(BotProcess("run", env, tmp_path))
         await _until(lambda: _statuses(db)[OutboxStatus.PENDING] + _statuses(db)[OutboxStatus.SENDING] == 0, 60,
                      "every row settled after the restart")
         delivered = await _delivered(control)
@@ -174,7 +148,7 @@ async def test_a_bot_killed_mid_delivery_sends_every_row_once_after_restart(
 
 @pytest.mark.postgres
 async def test_two_processes_on_one_postgres_schema_deliver_every_row_once(
-    emulator_thread: EmulatorThread, postgres_schema: str, tmp_path: Path, started: list[Process],
+    emulator_thread: EmulatorThread, postgres_schema: str, tmp_path: Path, started: list[BotProcess],
 ) -> None:
     require_postgres()
     db = Database.from_url(POSTGRES_URL, schema=postgres_schema)
@@ -185,8 +159,8 @@ async def test_two_processes_on_one_postgres_schema_deliver_every_row_once(
         async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
             await control.reset()
             await control.add_fault("delay", method="sendMessage", delay=0.02)
-            started.append(Process("run", env, tmp_path))  # polls getUpdates and delivers
-            started.append(Process("deliver", env, tmp_path))  # delivers only (one token, one getUpdates)
+            started.append(BotProcess("run", env, tmp_path))  # polls getUpdates and delivers
+            started.append(BotProcess("deliver", env, tmp_path))  # delivers only (one token, one getUpdates)
             await _prepare(control, db, rows=100, users=20)
             await _until(lambda: _statuses(db)[OutboxStatus.SENT] == 100, 60, "all 100 rows sent")
             delivered = await _delivered(control)

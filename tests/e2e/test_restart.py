@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,34 +21,8 @@ from emulator.harness import TEST_TOKEN
 from storage import onboarding
 from storage.db import Database
 from storage.models import PersistedState
+from tests.e2e.processes import BotProcess, subprocess_database_url
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def subprocess_database_url(url: str, schema: str | None) -> str:
-    return url if schema is None else f"{url}?options=-csearch_path%3D{schema}"
-
-
-class BotProcess:
-    def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "bot.py"), "run"], env=env, cwd=cwd,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        if self.process.stderr:
-            self.process.stderr.close()
 
 
 @pytest.fixture
@@ -93,13 +64,13 @@ async def test_a_member_mid_join_continues_after_the_bot_is_killed(
                                           config=Config(), now=datetime.now(timezone.utc)).invite.code
         wang = control.user(1003, "王五")
 
-        processes.append(BotProcess(bot_env, tmp_path))
+        processes.append(BotProcess("run", bot_env, tmp_path))
         asked = await wang.send("/join")
         assert asked.text == "请发送邀请码（例如 Ab3dE9kQ2x），或发送 /cancel 取消。"
         assert wait_for_conversation_row(db, "join") == "awaiting_code"
 
         processes[0].kill()
-        processes.append(BotProcess(bot_env, tmp_path))
+        processes.append(BotProcess("run", bot_env, tmp_path))
 
         welcome = await wang.send(code)
         assert welcome.text == "欢迎 王五！您已作为成员加入「市政府党组」。发送 /help 查看可用功能。"
