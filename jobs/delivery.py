@@ -318,6 +318,11 @@ class Delivery:
         }
         if hook is not None:  # with RateLimiter: a 429 comes back to us (the row waits, not the tick)
             common["rate_limit_args"] = hook
+        if payload.get("file_id"):  # a photo or document Telegram already has (e.g. a task's attachment)
+            caption = payload.get("text") or None
+            if payload.get("file_kind") == "document":
+                return lambda: self.bot.send_document(document=payload["file_id"], caption=caption, **common)
+            return lambda: self.bot.send_photo(photo=payload["file_id"], caption=caption, **common)
         if payload.get("photo_b64"):
             photo = base64.b64decode(payload["photo_b64"], validate=True)
             return lambda: self.bot.send_photo(photo=photo, caption=payload.get("text") or None, **common)

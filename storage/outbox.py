@@ -16,8 +16,9 @@ unknown, and only rows with `retry_unknown` are sent again (at least once); the 
 as 'outcome unknown' (at most once). Which kinds are which: `retry_unknown_for` and the README.
 
 Payload: {"text": str, "parse_mode": None | "HTML", "buttons": [[[label, callback_data], …], …],
-"photo_b64": optional base64 image (then `text` is its caption)}, rendered in the recipient's
-language before it is enqueued.
+"photo_b64": optional base64 image (then `text` is its caption), or "file_id" with "file_kind" ("photo"
+or "document"): a file Telegram already has, sent again by its id (then `text` is its caption)},
+rendered in the recipient's language before it is enqueued.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from storage.models import Member, OutboxMessage
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
+FILE_KINDS = frozenset({"photo", "document"})
 MAX_ERROR = 500
 DEFAULT_LEASE = timedelta(minutes=2)
 
@@ -61,7 +63,13 @@ def check_payload(payload: dict[str, Any]) -> None:
     if not isinstance(text, str):
         raise PayloadError("payload.text must be a string")
     photo = payload.get("photo_b64")
-    if photo is not None:
+    file_id = payload.get("file_id")
+    if file_id is not None:
+        if not isinstance(file_id, str) or not file_id or payload.get("file_kind") not in FILE_KINDS:
+            raise PayloadError(f"payload.file_id needs payload.file_kind, one of {sorted(FILE_KINDS)}")
+        if len(text) > MAX_CAPTION:
+            raise PayloadError(f"a file's caption has at most {MAX_CAPTION} characters, not {len(text)}")
+    elif photo is not None:
         try:
             base64.b64decode(photo, validate=True)
         except (binascii.Error, TypeError) as error:
