@@ -21,6 +21,13 @@ Pace nudges: a member behind pace on duties (core.pace) → one private message 
 closes the gap by the quarter's end, key `pace:<member>:<ISO week>:<duty>,<duty>`; a duty is left out
 while a pace nudge naming it is younger than `pace.renudge_after_days` days (read from the outbox's
 own rows), and once the member is back on pace on it.
+
+Lagging notes (约谈提醒 on pace): a member *lagging* on duties (far behind, `pace.lagging_threshold`) →
+one private note to each of the team's other active admins, in the admin's language, naming the member
+and, per duty, done / expected by now and what closes the gap by the quarter's end; key
+`lagging:<member>:<ISO week>:<duty>,<duty>:admin:<admin>`. Like pace nudges, a duty is left out while a
+lagging note naming it for that member is younger than `pace.renudge_after_days` days, and once the
+member is no longer lagging on it.
 """
 
 from __future__ import annotations
@@ -68,6 +75,7 @@ class NudgeReport:
     nudges: int = 0
     escalations: int = 0
     pace: int = 0
+    lagging: int = 0  # notes to admins (one per admin and member)
     withdrawn: int = 0
 
 
@@ -93,7 +101,7 @@ class Nudges:
             return  # quiet hours or a day off: what falls due meanwhile collapses into one nudge after
         self._deadlines(session, team, items, people, admins, now=now, today=today, tz=tz, report=report)
         if self._pace_scanned.get(team.id) != today:
-            self._pace(session, team, people, now=now, today=today, tz=tz, report=report)
+            self._pace(session, team, people, admins, now=now, today=today, tz=tz, report=report)
             self._pace_scanned[team.id] = today
 
     # --- deadlines ----------------------------------------------------------------------------
@@ -161,15 +169,21 @@ class Nudges:
 
     # --- pace ------------------------------------------------------------------------------------
 
-    def _pace(self, session: Session, team: Team, people: dict[int, Member], *, now: datetime, today: date,
-              tz: ZoneInfo, report: NudgeReport) -> None:
+    def _recent(self, session: Session, team: Team, kind: str, *, today: date, tz: ZoneInfo) -> set[tuple[str, str]]:
+        """(member id, duty) named by a `kind` row (pace nudge, lagging note) within renudge_after_days."""
         # in days of team time: a nudge on Monday at 10:00 may come again next Monday at 08:00
         cutoff = datetime.combine(today - timedelta(days=self.config.pace.renudge_after_days - 1), time(0), tzinfo=tz)
-        recent: set[tuple[str, str]] = set()  # (member id, duty) nudged lately
+        recent: set[tuple[str, str]] = set()
         for key in session.scalars(select(OutboxMessage.key).where(
-                OutboxMessage.team_id == team.id, OutboxMessage.kind == "pace", OutboxMessage.created_at >= cutoff)):
+                OutboxMessage.team_id == team.id, OutboxMessage.kind == kind, OutboxMessage.created_at >= cutoff)):
             _, member_id, _week, duties = key.split(":", 3)
-            recent.update((member_id, duty) for duty in duties.split(","))
+            recent.update((member_id, duty) for duty in duties.split(":", 1)[0].split(","))
+        return recent
+
+    def _pace(self, session: Session, team: Team, people: dict[int, Member], admins: list[Member], *,
+              now: datetime, today: date, tz: ZoneInfo, report: NudgeReport) -> None:
+        recent = self._recent(session, team, "pace", today=today, tz=tz)
+        noted = self._recent(session, team, "lagging", today=today, tz=tz)
         week = "{0}-W{1:02d}".format(*today.isocalendar())
         not_before = self._allowed(now, tz)
         quarter_end = pace.quarter_end(today.year, pace.quarter_of(today))
@@ -177,6 +191,12 @@ class Nudges:
             if member.status != MemberStatus.ACTIVE:
                 continue
             year = progress.year_progress(session, member, today=today, config=self.config)
+            lagging = [duty for duty in year.duties
+                       if duty.status == pace.PaceStatus.LAGGING and duty.gap_to_quarter > 0
+                       and (str(member.id), duty.duty.value) not in noted]
+            if lagging:
+                self._lagging(session, team, member, lagging, admins, week=week, not_before=not_before,
+                              quarter_end=quarter_end, now=now, report=report)
             due = [duty for duty in year.duties
                    if duty.status != pace.PaceStatus.ON_PACE and duty.gap_to_quarter > 0
                    and (str(member.id), duty.duty.value) not in recent]
@@ -190,3 +210,19 @@ class Nudges:
                               payload={"text": text, "parse_mode": None, "buttons": []},
                               not_before=not_before, team_id=team.id, member_id=member.id, now=now):
                 report.pace += 1
+
+    def _lagging(self, session: Session, team: Team, member: Member, lagging: list[pace.DutyPace],
+                 admins: list[Member], *, week: str, not_before: datetime, quarter_end: date, now: datetime,
+                 report: NudgeReport) -> None:
+        """One note to each other admin: the member is far behind on these duties."""
+        duties = ",".join(duty.duty.value for duty in lagging)
+        for admin in admins:
+            if admin.id == member.id:
+                continue  # an admin lagging hears it from the pace nudge, and the other admins from this
+            t = translator(admin.language)
+            text = words.lagging_note(t, member=member.display_name, duties=lagging, quarter_end=quarter_end)
+            if outbox.enqueue(session, key=f"lagging:{member.id}:{week}:{duties}:admin:{admin.id}",
+                              chat_id=admin.telegram_user_id, kind="lagging",
+                              payload={"text": text, "parse_mode": None, "buttons": []},
+                              not_before=not_before, team_id=team.id, member_id=admin.id, now=now):
+                report.lagging += 1

@@ -1,5 +1,6 @@
 """The words of the messages the bot sends on its own about one member's work: deadline nudges, the
-admins' 约谈提醒 for a long-overdue item, and pace nudges, in the reader's language."""
+admins' 约谈提醒 for a long-overdue item, pace nudges and the admins' note on a member far behind pace,
+in the reader's language."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from decimal import ROUND_UP, Decimal
 
 from core.aging import MARK, age
 from core.domain import Duty
+from core.pace import DutyPace
 from locales import N_, Translator
 from reports import motions as motion_words
 from reports.progress_card import duty_name, unit
@@ -64,11 +66,29 @@ def escalation(t: Translator, *, member: str, kind: str, title: str, due: date, 
 
 def pace_nudge(t: Translator, *, duty: Duty, gap: Decimal, quarter_end: date) -> str:
     """还差 11 天下基层调研，季末前完成可回到进度."""
-    shown = gap.quantize(Decimal(1), rounding=ROUND_UP) if duty is Duty.RESEARCH_DAYS else gap.quantize(
-        Decimal("0.1"), rounding=ROUND_UP)
+    shown = _shown(duty, gap)
     return t("📈 {gap} {unit} of {duty} still to go: done by the end of the quarter ({day}), you are back on "
              "pace.").format(gap=number(shown), unit=unit(t, duty, shown), duty=duty_name(t, duty),
                              day=day_in_words(t, quarter_end))
+
+
+def _shown(duty: Duty, value: Decimal) -> Decimal:
+    """Days in whole days, sessions and items to one decimal, rounded up (what is still owed)."""
+    return value.quantize(Decimal(1), rounding=ROUND_UP) if duty is Duty.RESEARCH_DAYS else value.quantize(
+        Decimal("0.1"), rounding=ROUND_UP)
+
+
+def lagging_note(t: Translator, *, member: str, duties: list[DutyPace], quarter_end: date) -> str:
+    """To the admins: ❗ 张三 is far behind pace, per duty done / expected and what closes the gap."""
+    lines = [t("❗ {member} is far behind pace:").format(member=member)]
+    for duty in duties:
+        gap = _shown(duty.duty, duty.gap_to_quarter)
+        lines.append(t("• {duty}: {done} done, {expected} expected by now; {gap} {unit} more by the end of "
+                       "the quarter ({day}) closes the gap.").format(
+            duty=duty_name(t, duty.duty), done=number(duty.done),
+            expected=number(duty.expected_now.quantize(Decimal("0.1"), rounding=ROUND_UP)),
+            gap=number(gap), unit=unit(t, duty.duty, gap), day=day_in_words(t, quarter_end)))
+    return "\n".join(lines)
 
 
 def _clip(text: str, limit: int = 60) -> str:

@@ -1,7 +1,7 @@
 """The scheduling tick on both backends, driven by a ManualClock over simulated weeks (no sleeping, no
 Telegram): every deadline nudge once at an allowed time in the reader's language, collapsed after
-downtime, snoozes, 约谈提醒 once, pace nudges not repeated, the monthly/quarterly boards and the
-weekly summary once each."""
+downtime, snoozes, 约谈提醒 once, pace nudges not repeated, a lagging member noted to the other admins
+once, the monthly/quarterly boards and the weekly summary once each."""
 
 from __future__ import annotations
 
@@ -210,6 +210,59 @@ def test_pace_nudges_once_per_duty_until_renudge_days_pass(team: Team) -> None:
         "key_research_topics,collective_study,law_study,key_suggestions,key_proposals"]
 
 
+def test_a_member_far_behind_is_noted_to_each_other_admin_once_until_renudge_days_pass(team: Team) -> None:
+    with team.db.session() as session:
+        member = session.get_one(members.Member, team.zhang)
+        trips.log_trip(session, member=member, start=date(2026, 3, 1), end=date(2026, 4, 14), places="A",
+                       topic="t", research_topic_id=None, now=team.clock.now())  # 45 days: behind, not lagging
+        second = members.add(session, team=session.get_one(onboarding.Team, team.team_id), telegram_user_id=901,
+                             display_name="Mary", username=None, role=Role.ADMIN, status=MemberStatus.ACTIVE,
+                             now=team.clock.now(), joined_on=date(2026, 1, 1))
+        second.language = Language.EN
+        session.flush()
+        mary = second.id
+    team.run()  # Saturday: a day off
+    team.clock.set(at(date(2026, 11, 23), 7, 30))  # Monday, quiet hours
+    team.run()
+    assert team.keys("lagging:") == []
+    team.clock.set(at(date(2026, 11, 23), 8, 30))
+    team.run()
+
+    everything = "research_days,key_research_topics,collective_study,law_study,key_suggestions,key_proposals"
+    others = everything.removeprefix("research_days,")
+    notes = {row.key: row for row in team.rows("lagging:")}
+    assert sorted(notes) == sorted([
+        f"lagging:{team.zhang}:2026-W48:{others}:admin:{team.admin}",
+        f"lagging:{team.zhang}:2026-W48:{others}:admin:{mary}",
+        f"lagging:{team.lily}:2026-W48:{everything}:admin:{team.admin}",
+        f"lagging:{team.lily}:2026-W48:{everything}:admin:{mary}",
+        f"lagging:{team.admin}:2026-W48:{everything}:admin:{mary}",  # the owner lags too: Mary is told,
+        f"lagging:{mary}:2026-W48:{everything}:admin:{team.admin}",  # no admin is told about themselves
+    ])
+    to_owner = notes[f"lagging:{team.zhang}:2026-W48:{others}:admin:{team.admin}"]
+    assert to_owner.chat_id == 900 and to_owner.kind == "lagging" and to_owner.member_id == team.admin
+    assert allowed(to_owner.not_before) and to_owner.not_before == at(date(2026, 11, 23), 8, 30)
+    lines = to_owner.payload["text"].splitlines()
+    assert lines[0] == "❗ 张三进度严重落后："
+    assert lines[1] == "• 牵头重点调研课题：已完成 0，按进度应达 0.9；季末（2026年12月31日（星期四））前再完成 1 项可回到进度。"
+    assert len(lines) == 6 and "下基层调研" not in to_owner.payload["text"]
+    to_mary = notes[f"lagging:{team.lily}:2026-W48:{everything}:admin:{mary}"].payload["text"].splitlines()
+    assert to_mary[0] == "❗ Lily is far behind pace:"
+    assert to_mary[1] == ("• days at the grassroots: 0 done, 53.8 expected by now; 60 days more by the end of "
+                          "the quarter (Thu 31 Dec 2026) closes the gap.")
+
+    team.walk(at(date(2026, 11, 29), 20), step=timedelta(hours=3))
+    assert len(team.rows("lagging:")) == 6  # not again within renudge_after_days
+    with team.db.session() as session:  # Lily catches up on research days
+        member = session.get_one(members.Member, team.lily)
+        trips.log_trip(session, member=member, start=date(2026, 3, 1), end=date(2026, 4, 29), places="B",
+                       topic="t", research_topic_id=None, now=team.clock.now())
+    team.walk(at(date(2026, 11, 30), 12))
+    assert sorted(team.keys(f"lagging:{team.lily}:2026-W49:")) == sorted([  # research days left out
+        f"lagging:{team.lily}:2026-W49:{others}:admin:{team.admin}", f"lagging:{team.lily}:2026-W49:{others}:admin:{mary}"])
+    assert all(allowed(row.created_at) for row in team.rows("lagging:"))
+
+
 def test_the_monthly_board_lands_in_the_group_once_with_its_chart(team: Team) -> None:
     first = first_workday(2026, 12, holidays.is_workday)
     assert first == date(2026, 12, 1)
@@ -264,7 +317,7 @@ def test_two_schedulers_at_once_enqueue_each_message_once(db: Database) -> None:
     keys = [row.key for row in team.rows("")]
     assert len(keys) == len(set(keys))
     assert sum(r.nudges.nudges for r in reports) == 1 and sum(r.boards.boards for r in reports) == 1
-    assert {k.split(":")[0] for k in keys} == {"nudge", "board", "pace"}
+    assert {k.split(":")[0] for k in keys} == {"nudge", "board", "pace", "lagging"}
 
 
 def test_a_simulated_year_sends_every_board_and_summary_once_and_nudges_only_on_working_days(db: Database) -> None:
