@@ -397,6 +397,24 @@ class Broadcast(Base):
     created_at: Mapped[datetime]
 
 
+class BroadcastOccurrence(Base):
+    """One sending of a broadcast (0 for a one-off; the k-th weekly slot of a recurring one), made once by
+    whichever tick gets there first, with the sender's delivery report message that is edited in place."""
+
+    __tablename__ = "broadcast_occurrences"
+    __table_args__ = (UniqueConstraint("broadcast_id", "occurrence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id"), index=True)
+    occurrence: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime]
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    report_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    report_shown: Mapped[str | None] = mapped_column(String(64))  # the counts the report shows now
+    renudges: Mapped[int] = mapped_column(Integer, default=0)  # "Re-nudge unread" presses taken
+    created_at: Mapped[datetime]
+
+
 class BroadcastReceipt(Base):
     """One recipient of one occurrence of a broadcast: delivered, read (已阅), unreachable or failed."""
 
