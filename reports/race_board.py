@@ -9,10 +9,12 @@ always named and marked ▶.
 Each line carries a small bar per duty (one block, ▁ to █, for its completion), in the order of
 the legend line; the chart shows the same points stacked per member.
 
-The chart uses a CJK-capable font when the server has one (matplotlib's font list; for example
-Noto Sans CJK from the `fonts-noto-cjk` package). Without one, Chinese cannot be drawn: the chart
-falls back to the English words and to rank labels ("#1", "#2 ▶") for names it cannot draw, and the
-caption, which Telegram renders, says so.
+The chart draws Chinese with Noto Sans SC, which ships inside the pinned `pylopdf-fonts-zh-cn` package
+(SIL Open Font License) and is registered with matplotlib from the package's own file the first time
+a chart is drawn (in memory: no download, no font cache written), so it works on any machine the lock
+installs on; a CJK font of the server's (e.g. Noto Sans CJK from `fonts-noto-cjk`) would do as well.
+Should none be there, Chinese cannot be drawn: the chart falls back to the English words and to rank
+labels ("#1", "#2 ▶") for names it cannot draw, and the caption, which Telegram renders, says so.
 """
 
 from __future__ import annotations
@@ -206,12 +208,29 @@ def explain(t: Translator, name: str, entry: Ranked | None, score: Score, *, siz
 # --------------------------------------------------------------------------- the chart
 
 
+def register_bundled_font() -> str | None:
+    """Adds the packaged Noto Sans SC to matplotlib's font list (this process only); its path, or None."""
+    try:
+        import pylopdf_fonts_zh_cn
+    except ImportError:
+        return None
+    from matplotlib import font_manager
+
+    path = pylopdf_fonts_zh_cn.sans_path()
+    if not path.is_file():
+        return None
+    if not any(entry.fname == str(path) for entry in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(str(path))
+    return str(path)
+
+
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """The name of an installed font that can draw Chinese, or None."""
+    """The name of a font that can draw Chinese (the bundled one first), or None."""
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
+    register_bundled_font()
     preferred = ("Noto Sans CJK", "Noto Sans SC", "Source Han Sans", "WenQuanYi", "Droid Sans Fallback",
                  "AR PL", "SimHei", "Microsoft YaHei", "PingFang")
     candidates = sorted(font_manager.fontManager.ttflist,

@@ -75,3 +75,36 @@ def test_a_big_board_charts_the_top_thirty_and_the_reader() -> None:
     big = board(200)
     lines = race_board._chart_lines(translator("en"), big, viewer_id=big.ranked[-1].member_id, names=True)
     assert len(lines) == 31 and lines[-1].own
+
+
+def test_the_chinese_chart_draws_every_glyph_with_the_bundled_cjk_font() -> None:
+    import warnings
+
+    from matplotlib import font_manager
+
+    bundled = race_board.register_bundled_font()
+    assert bundled is not None and bundled.endswith("NotoSansSC-Regular.otf")  # from the pinned package
+    font = race_board.cjk_font()
+    assert font is not None
+    assert font_manager.findfont(font_manager.FontProperties(family=[font]), fallback_to_default=False) == bundled \
+        or font.startswith("Noto Sans CJK")  # a server's own Noto Sans CJK is as good
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        chart = race_board.render_chart(translator("zh"), board(12, name="张"), viewer_id=3, names=True)
+    assert not chart.fallback
+    assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []
+    assert race_board.drawable("赛马榜 · 2026年11月 下基层 张三")
+
+
+def test_without_a_cjk_font_chinese_glyphs_would_be_missing() -> None:
+    """The check above can fail: DejaVu Sans alone warns for each Chinese glyph."""
+    import warnings
+
+    from matplotlib.figure import Figure
+
+    figure = Figure()
+    figure.text(0.5, 0.5, "赛马", family="DejaVu Sans")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figure.savefig(io.BytesIO(), format="png")
+    assert any("missing from font" in str(w.message) for w in caught)
