@@ -31,6 +31,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("proposals", N_("Your suggestions and proposals: progress and next steps"), members_only=True),
     Command("mine", N_("Your records: edit or delete"), members_only=True),
     Command("rank", N_("The race board: this month, /rank quarter or /rank year"), members_only=True),
+    Command("done", N_("Report a supervised task done"), members_only=True),
     Command("join", N_("Join your team with an invite code")),
     Command("lang", N_("Switch language: /lang zh or /lang en")),
     Command("cancel", N_("Stop what you are doing")),
@@ -41,6 +42,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("audit", N_("Who changed what and when"), admin_only=True),
     Command("export", N_("The ledger (台账) as an Excel workbook"), admin_only=True),
     Command("summary", N_("The last seven days: logs, progress, deadlines, who is behind pace"), admin_only=True),
+    Command("task", N_("Assign a supervised task (督办事项)"), admin_only=True),
+    Command("tasks", N_("Open supervised tasks: each assignee's progress, close or return"), admin_only=True),
     Command("start", N_("Start, or open an invite link"), in_menu=False),
 )
 

@@ -78,6 +78,14 @@ class Rejected:
 
 
 @dataclass(frozen=True)
+class Stay(Generic[D]):
+    """What `Form.choose` may return to keep asking the same field, its buttons redrawn in place (a
+    toggle, a page of names)."""
+
+    draft: D
+
+
+@dataclass(frozen=True)
 class SavedReply:
     """What `Form.save` may return instead of a plain line: the line and buttons for a next step
     (e.g. "Add findings" under a saved trip)."""
@@ -136,8 +144,9 @@ class Form(ABC, Generic[D]):
     def is_duplicate(self, session: Session, draft: D, ctx: FormContext) -> bool: ...
 
     @abstractmethod
-    def save(self, session: Session, draft: D, ctx: FormContext) -> str | SavedReply:
-        """Stores the confirmed draft; returns the line (and optional buttons) under the saved card."""
+    def save(self, session: Session, draft: D, ctx: FormContext) -> str | SavedReply | Rejected:
+        """Stores the confirmed draft; returns the line (and optional buttons) under the saved card, or
+        why nothing was stored after all (what the draft was about has moved on meanwhile)."""
 
     # --- stored records, for /mine (only the member's own, never deleted ones) ---
 
@@ -172,9 +181,17 @@ class Form(ABC, Generic[D]):
         """The fields Edit offers; by default all of them."""
         return self.fields
 
-    def choose(self, name: str, value: str, draft: D, ctx: FormContext) -> D | Rejected:
+    def choose(self, name: str, value: str, draft: D, ctx: FormContext) -> D | Rejected | Stay[D]:
         """A button for a closed choice was pressed; by default the same as typing its value."""
         return self.read_field(name, value, draft, ctx)
+
+    def read_file(self, name: str, kind: str, file_id: str, draft: D, ctx: FormContext) -> D | Rejected:
+        """A photo or document (`kind`) sent as the answer; by default refused: the field wants words."""
+        return Rejected(ctx.t("Please answer in words."))
+
+    def prompt(self, name: str, draft: D, ctx: FormContext) -> str:
+        """The question for a field (translated); by default its fixed prompt."""
+        return ctx.t(self.field(name).prompt)
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -324,20 +341,30 @@ async def _ask(message: Message, context: SaimaContext, form: Form[Any], name: s
     state = _state(context)
     assert state is not None
     state.update(asking=name, editing=editing)
+    text, keyboard = _question(context, form, name, notes)
+    await message.reply_text(text, reply_markup=keyboard)
+    return FormStep.ASKING
+
+
+def _question(context: SaimaContext, form: Form[Any], name: str,
+              notes: list[str]) -> tuple[str, InlineKeyboardMarkup | None]:
+    state = _state(context)
+    assert state is not None
     field = form.field(name)
     t = context.t
-    text = "\n".join([*notes, t(field.prompt)]) if notes else t(field.prompt)
-    keyboard = None
     member = context.member()
-    choices = (form.choices(name, form.load(state["draft"]), _form_context(context, member)) if member is not None
-               else field.choices)
+    ctx = _form_context(context, member) if member is not None else None
+    draft = form.load(state["draft"])
+    prompt = form.prompt(name, draft, ctx) if ctx is not None else t(field.prompt)
+    text = "\n".join([*notes, prompt]) if notes else prompt
+    keyboard = None
+    choices = form.choices(name, draft, ctx) if ctx is not None else field.choices
     if choices:
         buttons = [InlineKeyboardButton(c.label if c.literal else t(c.label), callback_data=_data(state, "ch", c.value))
                    for c in choices]
         step = field.columns
         keyboard = InlineKeyboardMarkup([buttons[i : i + step] for i in range(0, len(buttons), step)])
-    await message.reply_text(text + "\n" + t("(/cancel to stop)"), reply_markup=keyboard)
-    return FormStep.ASKING
+    return text + "\n" + t("(/cancel to stop)"), keyboard
 
 
 async def _show_card(message: Message, context: SaimaContext, form: Form[Any], draft: Any, ctx: FormContext,
@@ -412,10 +439,35 @@ async def answer_choice(update: Update, context: SaimaContext) -> FormStep:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return FormStep.ASKING
     await query.answer()  # once: a second answer to the same press is refused by Telegram
-    await query.edit_message_reply_markup(reply_markup=None)
     assert query.message is not None
     result = form.choose(state["asking"], press.argument, draft, ctx)
+    if isinstance(result, Stay):  # the same question, its buttons redrawn (a toggle, another page)
+        state["draft"] = form.dump(result.draft)
+        text, keyboard = _question(context, form, state["asking"], [])
+        await query.edit_message_text(text, reply_markup=keyboard)
+        return FormStep.ASKING
+    await query.edit_message_reply_markup(reply_markup=None)
     return await _after_answer(query.message, context, form, draft, result, ctx)  # type: ignore[arg-type]
+
+
+async def answer_file(update: Update, context: SaimaContext) -> FormStep | int:
+    """A photo or document sent as the answer to the current question (e.g. an attachment)."""
+    message = update.effective_message
+    state = _state(context)
+    member = context.member()
+    assert message is not None
+    if state is None or member is None or state.get("asking") is None:
+        return await _lost(message, context)
+    if message.photo:
+        kind, file_id = "photo", message.photo[-1].file_id
+    else:
+        assert message.document is not None
+        kind, file_id = "document", message.document.file_id
+    form = _FORMS[state["kind"]]
+    ctx = _form_context(context, member)
+    draft = form.load(state["draft"])
+    result = form.read_file(state["asking"], kind, file_id, draft, ctx)
+    return await _after_answer(message, context, form, draft, result, ctx)
 
 
 async def _after_answer(message: Message, context: SaimaContext, form: Form[Any], draft: Any,
@@ -534,10 +586,13 @@ async def _cancelled(update: Update, context: SaimaContext) -> int:
     return ConversationHandler.END
 
 
-async def _saved(update: Update, context: SaimaContext, card: str, reply: str | SavedReply) -> int:
+async def _saved(update: Update, context: SaimaContext, card: str, reply: str | SavedReply | Rejected) -> int:
     if context.user_data is not None:
         context.user_data.pop(FORM_KEY, None)
     assert update.callback_query is not None
+    if isinstance(reply, Rejected):
+        await update.callback_query.edit_message_text(f"{card}\n\n{reply.reason}")
+        return ConversationHandler.END
     reply = reply if isinstance(reply, SavedReply) else SavedReply(reply)
     saved = context.t("Saved.")
     await update.callback_query.edit_message_text(f"✅ {saved}\n{card}\n\n{reply.text}".rstrip(),
@@ -587,7 +642,8 @@ def _conversation(entry: list[Any], text: Any, presses: str, private: Any) -> Co
     return ConversationHandler(
         entry_points=entry,  # type: ignore[arg-type]
         states={
-            FormStep.ASKING: [MessageHandler(text, answer_text), CallbackQueryHandler(answer_choice, pattern=presses)],
+            FormStep.ASKING: [MessageHandler(text, answer_text), CallbackQueryHandler(answer_choice, pattern=presses),
+                              MessageHandler(private & (filters.PHOTO | filters.Document.ALL), answer_file)],
             FormStep.CONFIRMING: [CallbackQueryHandler(card_button, pattern=presses), MessageHandler(text, use_the_buttons)],
             FormStep.CHOOSING_FIELD: [CallbackQueryHandler(field_button, pattern=presses),
                                       MessageHandler(text, use_the_buttons)],

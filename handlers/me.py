@@ -3,6 +3,8 @@ the quarter says they should be, and their open items with due dates (🟢 🟡 
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
@@ -19,7 +21,8 @@ async def show_me(update: Update, context: SaimaContext) -> None:
     assert member is not None and update.effective_message is not None
     with context.db.session() as session:
         progress = year_progress(session, member, today=context.today(member.team.timezone), config=context.config)
-    await update.effective_message.reply_text(render_me(context.t, member.display_name, progress))
+    await update.effective_message.reply_text(render_me(context.t, member.display_name, progress, now=context.now(),
+                                                        tz=ZoneInfo(member.team.timezone)))
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

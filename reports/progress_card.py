@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from core.aging import MARK, age
 from core.domain import Duty, MotionKind
 from core.pace import DutyPace, PaceStatus
 from locales import N_, Translator
+from reports.tasks import own_line
 from reports.words import number, short_day
 from storage.progress import YearProgress
 
@@ -60,13 +63,16 @@ def duty_lines(t: Translator, duty: DutyPace) -> list[str]:
     return lines
 
 
-def render_me(t: Translator, name: str, progress: YearProgress) -> str:
+def render_me(t: Translator, name: str, progress: YearProgress, *, now: datetime | None = None,
+              tz: ZoneInfo | None = None) -> str:
     lines = [t("{name} · progress in {year} (as of {day})").format(
         name=name, year=progress.year, day=short_day(t, progress.today)), ""]
     for duty in progress.duties:
         lines.extend(duty_lines(t, duty))
     lines += ["", t("Open items")]
     items = _open_items(t, progress)
+    if progress.tasks and now is not None and tz is not None:
+        items.extend(own_line(t, task, assignment, now=now, tz=tz) for assignment, task in progress.tasks)
     lines.extend(items or [t("None — well done.")])
     return "\n".join(lines)
 

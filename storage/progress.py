@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from config import Config
 from core import pace
 from core.domain import Duty, MotionKind, StudyKind
-from storage import leave, motions, study, targets, trips
-from storage.models import FollowUpItem, Member, Motion
+from storage import leave, motions, study, targets, tasks, trips
+from storage.models import FollowUpItem, Member, Motion, Task, TaskAssignment
 
 STUDY_KINDS_FOR = {
     Duty.COLLECTIVE_STUDY: [StudyKind.COLLECTIVE, StudyKind.THEORY_GROUP],
@@ -27,6 +27,7 @@ class YearProgress:
     duties: list[pace.DutyPace]
     follow_ups: list[FollowUpItem]
     motions: list[Motion]
+    tasks: list[tuple[TaskAssignment, Task]] = field(default_factory=list)  # supervised tasks not closed yet
 
 
 def done_by_duty(session: Session, member: Member, year: int) -> dict[Duty, Decimal]:
@@ -59,4 +60,5 @@ def year_progress(session: Session, member: Member, *, today: date, config: Conf
         for duty in Duty
     ]
     return YearProgress(year=year, today=today, duties=duties, follow_ups=trips.open_follow_ups(session, member.id),
-                        motions=motions.open_for(session, member.id))
+                        motions=motions.open_for(session, member.id),
+                        tasks=tasks.open_for(session, member.id, include_reported=True))

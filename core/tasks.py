@@ -1,0 +1,131 @@
+"""Supervised tasks (督办事项): what a task needs before it is assigned, and each assignee's closed loop.
+
+    assigned (已交办) → reported done (已报结, a note and optional evidence) → closed (已销账, by an admin)
+                                  ↘ returned with a reason (退回) → assigned again
+
+Only these moves exist; each one is checked against the assignment's current status, so a second
+press on a closed item, or a report on an item already reported, changes nothing. A due date typed
+without a time of day means the end of the working day: 18:00 team time (`END_OF_WORKDAY`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from core.aging import Age, age
+from core.domain import AssignmentStatus
+
+__all__ = [
+    "END_OF_WORKDAY", "MAX_DETAIL", "MAX_NOTE", "MAX_REASON", "MAX_TITLE", "Move", "MoveProblem", "Progress",
+    "TaskProblem", "check_move", "due_instant", "due_problem", "progress", "target_of", "task_age", "text_problem",
+]
+
+END_OF_WORKDAY = time(18, 0)
+MAX_TITLE = 200  # the column's width
+MAX_DETAIL = 2000
+MAX_NOTE = 1000
+MAX_REASON = 500
+
+
+class Move(enum.StrEnum):
+    REPORT = "report"  # the assignee: done, with a note
+    CLOSE = "close"  # an admin confirms closure (销账)
+    RETURN = "return"  # an admin sends it back, with a reason
+
+
+_MOVES: dict[Move, tuple[AssignmentStatus, AssignmentStatus]] = {
+    Move.REPORT: (AssignmentStatus.ASSIGNED, AssignmentStatus.REPORTED),
+    Move.CLOSE: (AssignmentStatus.REPORTED, AssignmentStatus.CLOSED),
+    Move.RETURN: (AssignmentStatus.REPORTED, AssignmentStatus.ASSIGNED),
+}
+
+
+class MoveProblem(enum.StrEnum):
+    ALREADY_CLOSED = "already_closed"
+    ALREADY_REPORTED = "already_reported"  # a report on an item waiting for the office
+    NOT_REPORTED = "not_reported"  # close or return before the assignee reported
+    NEEDS_NOTE = "needs_note"
+    NEEDS_REASON = "needs_reason"
+
+
+def check_move(current: AssignmentStatus, move: Move, *, text: str | None = None) -> MoveProblem | None:
+    """Why ``move`` cannot happen to an assignment at ``current``, or None when it can."""
+    if current is AssignmentStatus.CLOSED:
+        return MoveProblem.ALREADY_CLOSED
+    if _MOVES[move][0] is not current:
+        return MoveProblem.ALREADY_REPORTED if move is Move.REPORT else MoveProblem.NOT_REPORTED
+    if move is Move.REPORT and not (text or "").strip():
+        return MoveProblem.NEEDS_NOTE
+    if move is Move.RETURN and not (text or "").strip():
+        return MoveProblem.NEEDS_REASON
+    return None
+
+
+def target_of(move: Move) -> AssignmentStatus:
+    return _MOVES[move][1]
+
+
+class TaskProblem(enum.StrEnum):
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    UNREADABLE_DATE = "unreadable_date"
+    DUE_IN_PAST = "due_in_past"
+    NO_ASSIGNEES = "no_assignees"
+
+
+def text_problem(text: str, limit: int) -> TaskProblem | None:
+    if not text.strip():
+        return TaskProblem.EMPTY
+    if len(text.strip()) > limit:
+        return TaskProblem.TOO_LONG
+    return None
+
+
+def due_instant(parsed: date | datetime, tz: ZoneInfo) -> datetime:
+    """The due instant of a typed date: its time when one was given, else 18:00 that day (team time)."""
+    if isinstance(parsed, datetime):
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
+    return datetime.combine(parsed, END_OF_WORKDAY, tzinfo=tz)
+
+
+def due_problem(due: datetime | None, *, now: datetime) -> TaskProblem | None:
+    if due is None:
+        return TaskProblem.UNREADABLE_DATE
+    if due <= now:
+        return TaskProblem.DUE_IN_PAST
+    return None
+
+
+def task_age(due: datetime, *, now: datetime, tz: ZoneInfo) -> Age:
+    """🟢 more than three days left, 🟡 within three days, 🔴 past the due instant."""
+    if due <= now:
+        return Age.RED
+    return age(due.astimezone(tz).date(), today=now.astimezone(tz).date())
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A task's assignees at a glance: "3/8 closed · 2 reported · 3 open, 1 overdue"."""
+
+    total: int
+    closed: int
+    reported: int
+    open: int
+    overdue: int  # open ones past the due instant
+
+    @property
+    def finished(self) -> bool:
+        return self.total > 0 and self.closed == self.total
+
+
+def progress(statuses: Iterable[AssignmentStatus], *, due: datetime, now: datetime) -> Progress:
+    counted = list(statuses)
+    closed = sum(s is AssignmentStatus.CLOSED for s in counted)
+    reported = sum(s is AssignmentStatus.REPORTED for s in counted)
+    still_open = len(counted) - closed - reported
+    return Progress(total=len(counted), closed=closed, reported=reported, open=still_open,
+                    overdue=still_open if due <= now else 0)

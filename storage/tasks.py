@@ -1,0 +1,174 @@
+"""Supervised tasks (督办事项) and each assignee's closed loop: every query, each change audited.
+
+A move (report, close, return) is a compare-and-set on the assignment's status, checked first by
+core.tasks.check_move: when another admin or a second press got there first, nothing changes and
+the caller is told why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from core import tasks as rules
+from core.domain import AssignmentStatus, MemberStatus, Role
+from storage import audit, outbox
+from storage.models import Member, Task, TaskAssignment
+
+AUDIENCES = ("all", "admins", "members", "pick")
+
+
+def _active(team_id: int) -> tuple[Any, ...]:
+    return (Member.team_id == team_id, Member.status == MemberStatus.ACTIVE)
+
+
+def pickable(session: Session, team_id: int, *, offset: int, limit: int) -> tuple[list[Member], int]:
+    """A page of the team's active members to pick assignees from (in the order they joined), and the total."""
+    total = session.scalar(select(func.count()).select_from(Member).where(*_active(team_id))) or 0
+    page = session.scalars(select(Member).where(*_active(team_id)).order_by(Member.id).offset(offset).limit(limit))
+    return list(page), total
+
+
+def audience(session: Session, team_id: int, kind: str, picked: list[int], *, creator_id: int) -> list[Member]:
+    """Who a task goes to, read again now: active members of the team only, whatever the draft says.
+
+    Everyone and a role leave out the task's creator; picked members are taken as picked."""
+    query = select(Member).where(*_active(team_id)).order_by(Member.id)
+    if kind == "pick":
+        return list(session.scalars(query.where(Member.id.in_(picked)))) if picked else []
+    if kind == "admins":
+        query = query.where(Member.role.in_([Role.OWNER, Role.ADMIN]))
+    elif kind == "members":
+        query = query.where(Member.role == Role.MEMBER)
+    elif kind != "all":
+        return []
+    return [m for m in session.scalars(query) if m.id != creator_id]
+
+
+def create(session: Session, *, creator: Member, title: str, detail: str | None, due_at: datetime,
+           assignees: list[Member], attachment_file_id: str | None, attachment_kind: str | None,
+           now: datetime) -> Task:
+    task = Task(team_id=creator.team_id, title=title, detail=detail, due_at=due_at,
+                created_by_member_id=creator.id, attachment_file_id=attachment_file_id,
+                attachment_kind=attachment_kind, created_at=now)
+    session.add(task)
+    session.flush()
+    for member in assignees:
+        session.add(TaskAssignment(task_id=task.id, member_id=member.id, status=AssignmentStatus.ASSIGNED))
+    session.flush()
+    audit.record(session, action="create", entity="task", entity_id=task.id, team_id=creator.team_id, now=now,
+                 actor_member_id=creator.id, actor_telegram_id=creator.telegram_user_id,
+                 after={"title": title, "due_at": due_at, "assignees": [m.id for m in assignees],
+                        "attachment": attachment_kind})
+    return task
+
+
+@dataclass(frozen=True)
+class Found:
+    assignment: TaskAssignment
+    task: Task
+    assignee: Member
+
+
+def find(session: Session, assignment_id: int) -> Found | None:
+    row = session.execute(
+        select(TaskAssignment, Task, Member).join(Task, Task.id == TaskAssignment.task_id)
+        .join(Member, Member.id == TaskAssignment.member_id)
+        .where(TaskAssignment.id == assignment_id, Task.cancelled_at.is_(None))
+    ).first()
+    return Found(*row) if row is not None else None
+
+
+def own(session: Session, assignment_id: int, member: Member) -> Found | None:
+    """The member's own assignment, or None (someone else's, or a forged id)."""
+    found = find(session, assignment_id)
+    return found if found is not None and found.assignment.member_id == member.id else None
+
+
+def in_team(session: Session, assignment_id: int, team_id: int) -> Found | None:
+    """An assignment of a task of this team, for its admins; None for another team's (or a forged id)."""
+    found = find(session, assignment_id)
+    return found if found is not None and found.task.team_id == team_id else None
+
+
+def open_for(session: Session, member_id: int, *, include_reported: bool = False) -> list[tuple[TaskAssignment, Task]]:
+    """The member's assignments not closed yet (only those still to report, unless `include_reported`),
+    soonest due first."""
+    statuses = [AssignmentStatus.ASSIGNED] + ([AssignmentStatus.REPORTED] if include_reported else [])
+    rows = session.execute(
+        select(TaskAssignment, Task).join(Task, Task.id == TaskAssignment.task_id)
+        .where(TaskAssignment.member_id == member_id, TaskAssignment.status.in_(statuses),
+               Task.cancelled_at.is_(None))
+        .order_by(Task.due_at, Task.id))
+    return [(a, t) for a, t in rows]
+
+
+def team_open(session: Session, team_id: int) -> list[tuple[Task, list[TaskAssignment]]]:
+    """The team's tasks with an assignee not closed yet, soonest due first, each with all its assignments."""
+    open_ids = select(TaskAssignment.task_id).where(TaskAssignment.status != AssignmentStatus.CLOSED)
+    found = list(session.scalars(select(Task).where(Task.team_id == team_id, Task.cancelled_at.is_(None),
+                                                   Task.id.in_(open_ids)).order_by(Task.due_at, Task.id)))
+    by_task: dict[int, list[TaskAssignment]] = {task.id: [] for task in found}
+    if by_task:
+        for assignment in session.scalars(select(TaskAssignment).where(TaskAssignment.task_id.in_(list(by_task)))
+                                          .order_by(TaskAssignment.id)):
+            by_task[assignment.task_id].append(assignment)
+    return [(task, by_task[task.id]) for task in found]
+
+
+def task_in_team(session: Session, task_id: int, team_id: int) -> tuple[Task, list[tuple[TaskAssignment, Member]]] | None:
+    task = session.get(Task, task_id)
+    if task is None or task.team_id != team_id or task.cancelled_at is not None:
+        return None
+    rows = session.execute(select(TaskAssignment, Member).join(Member, Member.id == TaskAssignment.member_id)
+                           .where(TaskAssignment.task_id == task_id).order_by(TaskAssignment.id))
+    return task, [(a, m) for a, m in rows]
+
+
+def names(session: Session, member_ids: list[int]) -> dict[int, str]:
+    if not member_ids:
+        return {}
+    return dict(session.execute(select(Member.id, Member.display_name).where(Member.id.in_(member_ids))).all())
+
+
+def move(session: Session, found: Found, to: rules.Move, *, actor: Member, now: datetime, text: str | None = None,
+         evidence_file_id: str | None = None, evidence_kind: str | None = None) -> rules.MoveProblem | None:
+    """Reports, closes or returns one assignment if it is still where the move starts; audited."""
+    assignment = found.assignment
+    problem = rules.check_move(assignment.status, to, text=text)
+    if problem is not None:
+        return problem
+    before = assignment.status
+    values: dict[str, Any] = {"status": rules.target_of(to)}
+    if to is rules.Move.REPORT:
+        values.update(reported_at=now, report_note=(text or "").strip(), evidence_file_id=evidence_file_id,
+                      evidence_kind=evidence_kind)
+    elif to is rules.Move.CLOSE:
+        values.update(closed_at=now, closed_by_member_id=actor.id)
+    else:
+        values.update(returned_reason=(text or "").strip(), returned_at=now)
+    changed = session.execute(update(TaskAssignment).where(TaskAssignment.id == assignment.id,
+                                                           TaskAssignment.status == before).values(**values))
+    if (changed.rowcount or 0) != 1:  # someone moved it meanwhile: say where it is now
+        session.refresh(assignment)
+        return rules.check_move(assignment.status, to, text=text) or rules.MoveProblem.ALREADY_REPORTED
+    session.refresh(assignment)
+    after: dict[str, Any] = {"status": assignment.status.value}
+    if text:
+        after["note" if to is rules.Move.REPORT else "reason"] = text.strip()
+    if evidence_kind:
+        after["evidence"] = evidence_kind
+    audit.record(session, action=to.value, entity="task_assignment", entity_id=assignment.id,
+                 team_id=found.task.team_id, now=now, actor_member_id=actor.id,
+                 actor_telegram_id=actor.telegram_user_id, before={"status": before.value}, after=after)
+    return None
+
+
+def notify(session: Session, *, key: str, member: Member, payload: dict[str, Any], now: datetime) -> bool:
+    """One message about a task to a member, through the outbox (sent once, in working hours)."""
+    return outbox.enqueue(session, key=key, chat_id=member.telegram_user_id, kind="task", payload=payload,
+                          not_before=now, team_id=member.team_id, member_id=member.id, now=now)
