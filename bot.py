@@ -1,6 +1,6 @@
 """Saima's entry point and composition root: the command line, and the Application built from config.
 
-    python bot.py run                                   # long polling (make run)
+    python bot.py run                                   # polling or webhook (make run)
     python bot.py deliver                               # only the outbox delivery (extra instances)
     python bot.py demo                                  # scripted onboarding against the emulator
     python bot.py db upgrade | current | downgrade REV  # migrations
@@ -29,6 +29,7 @@ from telegram import Bot, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 import handlers
+import serving
 from core import dates
 from jobs import delivery, schedule
 from config import Config, ConfigError, load_config
@@ -36,7 +37,7 @@ from core.clock import Clock, SystemClock
 from handlers.commands import publish_default_menus
 from handlers.context import SaimaContext, Services
 from handlers.invite import invite_link
-from storage import invites, onboarding, teams
+from storage import invites, leader, onboarding, teams
 from storage.db import Database
 from storage.models import Role
 from storage.persistence import DatabasePersistence
@@ -147,16 +148,13 @@ def cmd_run(config: Config, _args: argparse.Namespace) -> int:
     if not config.telegram.token:
         print(NO_TOKEN_HELP, file=sys.stderr)
         return 2
-    if config.telegram.mode == "webhook":
-        print("telegram.mode = 'webhook' is not available in this version yet; use 'polling'.", file=sys.stderr)
-        return 2
     configure_logging(config)
     db = Database.from_url(config.database.url)
-    db.upgrade()
-    application = build_application(config, db)
-    log.info("Saima starts long polling%s", f" against {config.telegram.base_url}" if config.telegram.base_url else "")
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0
+    # Several `run` on one database elect one active instance; the others stand by (serving.py).
+    lease = leader.lease_for(config.database.url, config.telegram.token.split(":")[0])
+    return asyncio.run(
+        serving.serve(config, lease, build=lambda: build_application(config, db), migrate=db.upgrade)
+    )
 
 
 def cmd_deliver(config: Config, _args: argparse.Namespace) -> int:
@@ -313,7 +311,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bot.py", description="Saima (赛马) Telegram bot")
     parser.add_argument("--config", help="config file (default: config.toml, or $SAIMA_CONFIG)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot (long polling)").set_defaults(func=cmd_run)
+    sub.add_parser("run", help="run the bot (polling or webhook)").set_defaults(func=cmd_run)
     sub.add_parser("deliver", help="only deliver the outbox (an extra instance; no polling)").set_defaults(
         func=cmd_deliver)
     demo = sub.add_parser("demo", help="play a scripted session against the local emulator")

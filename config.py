@@ -15,10 +15,13 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Mapping
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_CONFIG_PATH = Path("config.toml")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -31,7 +34,13 @@ class WebhookSettings:
     listen: str = "0.0.0.0"
     port: int = 8443
     url: str = ""
+    path: str = ""
     secret_token: str = ""
+
+    @property
+    def effective_path(self) -> str:
+        """The path served for updates: `path`, else the path of the public `url` (else "/")."""
+        return self.path or urlsplit(self.url).path or "/"
 
 
 @dataclass(frozen=True)
@@ -291,8 +300,36 @@ def _check_values(config: Config, source: str) -> None:
     for name, value in dataclasses.asdict(config.team_defaults.targets).items():
         if value < 0:
             raise ConfigError(f"{source}: 'team_defaults.targets.{name}' must not be negative")
-    if config.telegram.mode == "webhook" and not config.telegram.webhook.url:
+    if config.telegram.mode == "webhook":
+        _check_webhook(config.telegram.webhook, source)
+
+
+def _check_webhook(webhook: WebhookSettings, source: str) -> None:
+    if not webhook.url:
         raise ConfigError(f"{source}: 'telegram.webhook.url' is required when telegram.mode = 'webhook'")
+    parts = urlsplit(webhook.url)
+    if not parts.hostname or not (
+        parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK)
+    ):
+        raise ConfigError(
+            f"{source}: 'telegram.webhook.url' must be a public https:// URL "
+            f"(http:// only on loopback, for tests), not {webhook.url!r}"
+        )
+    if not webhook.secret_token:
+        raise ConfigError(
+            f"{source}: 'telegram.webhook.secret_token' is required when telegram.mode = 'webhook' "
+            "(1–256 characters: letters, digits, _ and -)"
+        )
+    if not _SECRET_TOKEN.match(webhook.secret_token):
+        raise ConfigError(
+            f"{source}: 'telegram.webhook.secret_token' must be 1–256 characters of letters, digits, _ and -"
+        )
+    if not 1 <= webhook.port <= 65535:
+        raise ConfigError(f"{source}: 'telegram.webhook.port' must be between 1 and 65535, not {webhook.port}")
+    if webhook.path and not webhook.path.startswith("/"):
+        raise ConfigError(f"{source}: 'telegram.webhook.path' must start with '/', not {webhook.path!r}")
+    if webhook.effective_path == "/healthz":
+        raise ConfigError(f"{source}: 'telegram.webhook.path' cannot be /healthz (the health check's path)")
 
 
 def _require_positive(source: str, key: str, value: int) -> None:

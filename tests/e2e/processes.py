@@ -16,10 +16,19 @@ def subprocess_database_url(url: str, schema: str | None) -> str:
 
 
 class BotProcess:
-    def __init__(self, command: str, env: dict[str, str], cwd: Path) -> None:
+    def __init__(self, command: str, env: dict[str, str], cwd: Path, *, log: Path | None = None) -> None:
+        """`log`: a file that receives the process's log (stderr), for tests that read what it said."""
         self.command = command
+        self.log = log
+        stderr = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115 — the child keeps it
         self.process = subprocess.Popen([sys.executable, str(ROOT / "bot.py"), command], env=env, cwd=cwd,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                        stdout=subprocess.DEVNULL, stderr=stderr)
+        if log is not None:
+            stderr.close()  # type: ignore[union-attr]
+
+    def said(self, text: str) -> bool:
+        """Whether the process's log contains `text` (needs `log`)."""
+        return self.log is not None and self.log.exists() and text in self.log.read_text(encoding="utf-8")
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)

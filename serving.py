@@ -1,0 +1,218 @@
+"""How `bot.py run` serves: it stands by until it holds the leader lease (storage/leader.py), then
+takes updates (long polling or webhook) and runs the job ticks, and it stops acting the moment it
+cannot confirm that it still holds the lease.
+
+Active and standby:
+- A standby builds nothing: no Application, no getUpdates, no job ticks, no conversation state loaded.
+  It tries the lease every `STANDBY_RETRY_SECONDS` and logs that it is standing by.
+- On winning the lease it migrates the database, builds the Application, and only then initialises it,
+  so persistence loads the conversation state as the previous active instance left it.
+- Fencing: every `FENCE_CHECK_SECONDS` the active instance asks the database whether its lock session
+  still holds the lock; no confirmation within `FENCE_TIMEOUT_SECONDS` (connection lost, lock gone,
+  server unreachable) and the process exits at once with `FENCED_EXIT_CODE`, as if killed: outbox
+  claims and written-through state make that safe, and a supervisor (systemd) restarts it as a standby.
+  A machine cut off from the network thus stops within ~5 s, before PostgreSQL frees its lock (~10 s).
+
+Webhook mode (`telegram.mode = "webhook"`): an aiohttp server on `telegram.webhook.listen:port` runs
+on standbys too, so a load balancer can ask each instance `GET /healthz` (200 `{"status": "active"}`,
+503 `{"status": "standby"}`). Updates are POSTed to `telegram.webhook.path`: without the right
+`X-Telegram-Bot-Api-Secret-Token` → 403; on a standby → 503 (Telegram tries again); on the active
+instance the update is handled before the answer, so an update whose handling was cut short by a crash
+is not confirmed and Telegram sends it again. Only the active instance calls setWebhook.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+from config import Config
+from storage.leader import Lease
+
+log = logging.getLogger("saima.serving")
+
+STANDBY_RETRY_SECONDS = 2.0
+STANDBY_LOG_EVERY_SECONDS = 60.0
+FENCE_CHECK_SECONDS = 2.0
+FENCE_TIMEOUT_SECONDS = 3.0
+FENCED_EXIT_CODE = 3
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+HEALTH_PATH = "/healthz"
+
+AnyApplication = Application  # type: ignore[type-arg]
+
+
+class Instance:
+    """This process's role, as /healthz reports it."""
+
+    def __init__(self) -> None:
+        self.application: AnyApplication | None = None  # set once active and started
+        self.handling = asyncio.Lock()  # updates one at a time, in arrival order (conversations need it)
+
+    @property
+    def active(self) -> bool:
+        return self.application is not None
+
+
+async def serve(
+    config: Config, lease: Lease, *, build: Callable[[], AnyApplication], migrate: Callable[[], None],
+) -> int:
+    """Stands by, then acts, until SIGINT/SIGTERM (0) or the lease is lost (the process exits)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    instance = Instance()
+    server = WebhookServer(config, instance) if config.telegram.mode == "webhook" else None
+    if server is not None:
+        await server.start()
+    try:
+        if not await _stand_by(lease, stop):
+            return 0
+        try:
+            await _act(config, lease, instance, stop, build=build, migrate=migrate)
+        finally:
+            instance.application = None
+            await asyncio.to_thread(lease.release)
+        return 0
+    finally:
+        if server is not None:
+            await server.stop()
+
+
+async def _stand_by(lease: Lease, stop: asyncio.Event) -> bool:
+    """Waits for the lease; False when asked to stop first."""
+    last_said = float("-inf")
+    while not stop.is_set():
+        try:
+            if await asyncio.to_thread(lease.try_acquire):
+                log.info("Active: this instance holds the %s", lease.description)
+                return True
+            reason = f"another instance holds the {lease.description}"
+        except Exception as error:  # noqa: BLE001 — the database away: keep trying, say why
+            reason = f"cannot reach the database to take the lock ({error.__class__.__name__}: {error})"
+            await asyncio.to_thread(lease.release)
+        if time.monotonic() - last_said >= STANDBY_LOG_EVERY_SECONDS:
+            log.info("Standing by: %s; trying again every %.0f s", reason, STANDBY_RETRY_SECONDS)
+            last_said = time.monotonic()
+        try:
+            await asyncio.wait_for(stop.wait(), STANDBY_RETRY_SECONDS)
+        except asyncio.TimeoutError:
+            pass
+    return False
+
+
+async def _act(
+    config: Config, lease: Lease, instance: Instance, stop: asyncio.Event, *,
+    build: Callable[[], AnyApplication], migrate: Callable[[], None],
+) -> None:
+    await asyncio.to_thread(migrate)
+    application = build()
+    fence = asyncio.create_task(_fence(lease), name="leader fencing")
+    try:
+        await application.initialize()  # persistence loads conversation state here
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()  # job ticks (delivery, scheduling)
+        webhook = config.telegram.webhook
+        if config.telegram.mode == "webhook":
+            instance.application = application
+            await application.bot.set_webhook(
+                url=webhook.url, secret_token=webhook.secret_token, allowed_updates=Update.ALL_TYPES,
+            )
+            log.info("Saima takes updates by webhook at %s (listening on %s:%d%s)",
+                     webhook.url, webhook.listen, webhook.port, webhook.effective_path)
+        else:
+            assert application.updater is not None
+            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            instance.application = application
+            log.info("Saima starts long polling%s",
+                     f" against {config.telegram.base_url}" if config.telegram.base_url else "")
+        await stop.wait()
+        log.info("Stopping")
+    finally:
+        fence.cancel()
+        instance.application = None
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+
+async def _fence(lease: Lease) -> None:
+    """Exits the process as soon as the lease cannot be confirmed (see the module's docstring)."""
+    while True:
+        await asyncio.sleep(FENCE_CHECK_SECONDS)
+        try:
+            held = await asyncio.wait_for(asyncio.to_thread(lease.still_held), FENCE_TIMEOUT_SECONDS)
+            reason = "the lock is no longer held"
+        except asyncio.TimeoutError:
+            held, reason = False, f"the database did not confirm the lock within {FENCE_TIMEOUT_SECONDS:.0f} s"
+        except Exception as error:  # noqa: BLE001 — any failure to confirm is a loss
+            held, reason = False, f"{error.__class__.__name__}: {error}".strip()
+        if not held:
+            log.critical("Lost the %s (%s): stopping at once so that another instance can act alone",
+                         lease.description, reason)
+            for handler in logging.getLogger().handlers:
+                handler.flush()
+            sys.stderr.flush()
+            os._exit(FENCED_EXIT_CODE)  # noqa: SLF001 — no shutdown writes, no goodbye requests: stop acting now
+
+
+class WebhookServer:
+    """Receives Telegram's POSTs and answers the load balancer's health checks."""
+
+    def __init__(self, config: Config, instance: Instance) -> None:
+        self.settings = config.telegram.webhook
+        self.instance = instance
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=2 * 1024 * 1024)
+        app.router.add_get(HEALTH_PATH, self.health)
+        app.router.add_post(self.settings.effective_path, self.receive)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.settings.listen, self.settings.port).start()
+        log.info("Webhook server listening on %s:%d (%s for updates, %s for health checks)",
+                 self.settings.listen, self.settings.port, self.settings.effective_path, HEALTH_PATH)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def health(self, _request: web.Request) -> web.Response:
+        if self.instance.active:
+            return web.json_response({"status": "active"})
+        return web.json_response({"status": "standby"}, status=503)
+
+    async def receive(self, request: web.Request) -> web.Response:
+        secret = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(secret.encode(), self.settings.secret_token.encode()):
+            log.warning("Refused a webhook request without the right secret token from %s", request.remote)
+            return web.Response(status=403, text="forbidden")
+        application = self.instance.application
+        if application is None:
+            return web.Response(status=503, text="standby")
+        try:
+            data: Any = await request.json()
+            update = Update.de_json(data, application.bot)
+        except (json.JSONDecodeError, ValueError, TypeError, KeyError):
+            return web.Response(status=400, text="not an update")
+        async with self.instance.handling:
+            await application.process_update(update)
+        return web.Response(status=200)

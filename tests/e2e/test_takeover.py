@@ -1,0 +1,195 @@
+"""High availability: two real `bot.py run` processes on one PostgreSQL schema elect one active instance.
+
+The standby builds nothing and never calls getUpdates; when the active one is killed (SIGKILL) or
+loses its lock session (fencing), the standby takes over within 15 s, picks up the conversation at
+the step the member had reached, and delivers the outbox rows the dead process left, each once per
+its kind's documented semantics (broadcasts: at least once, doubled at most the requests in flight).
+
+The processes use the system clock, so the test waits for real events, polling with deadlines.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import select, text
+
+from config import Config
+from core.domain import OutboxStatus
+from emulator import ControlClient, EmulatorThread
+from emulator.harness import TEST_TOKEN
+from serving import FENCED_EXIT_CODE
+from storage import onboarding, outbox
+from storage.db import Database
+from storage.models import Base, OutboxMessage
+from tests.conftest import POSTGRES_URL, require_postgres
+from tests.e2e.processes import BotProcess, subprocess_database_url
+from tests.e2e.test_delivery_processes import FAST_DELIVERY, IN_FLIGHT, PREFIX, _delivered, _statuses, _until
+from tests.e2e.test_restart import wait_for_conversation_row
+
+pytestmark = pytest.mark.postgres
+
+TAKEOVER_LIMIT_SECONDS = 15.0
+ROWS = 40
+
+
+@pytest.fixture
+def pg(postgres_schema: str) -> Iterator[Database]:
+    require_postgres()
+    db = Database.from_url(POSTGRES_URL, schema=postgres_schema)
+    _empty(db)
+    yield db
+    _empty(db)
+    db.dispose()
+
+
+def _empty(db: Database) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def started() -> Iterator[list[BotProcess]]:
+    processes: list[BotProcess] = []
+    yield processes
+    for process in processes:
+        process.stop()
+
+
+def _env(emulator: EmulatorThread, schema: str, tmp_path: Path) -> dict[str, str]:
+    config = tmp_path / "config.toml"
+    config.write_text(FAST_DELIVERY, encoding="utf-8")
+    return {**os.environ, "BOT_TOKEN": TEST_TOKEN, "BOT_API_BASE_URL": emulator.base_url,
+            "DATABASE_URL": subprocess_database_url(POSTGRES_URL, schema), "SAIMA_CONFIG": str(config)}
+
+
+async def _get_updates_calls(control: ControlClient) -> int:
+    return int((await control.stats())["by_method"].get("getUpdates", 0))
+
+
+async def _active_and_standby(control: ControlClient, env: dict[str, str], tmp_path: Path,
+                              started: list[BotProcess]) -> tuple[BotProcess, BotProcess]:
+    """A started first becomes active (it polls); B, started next, says it stands by."""
+    a = BotProcess("run", env, tmp_path, log=tmp_path / "a.log")
+    started.append(a)
+
+    async def a_polls() -> bool:
+        return await _get_updates_calls(control) > 0
+    await _until(a_polls, 30, "the first process polls getUpdates")
+    b = BotProcess("run", env, tmp_path, log=tmp_path / "b.log")
+    started.append(b)
+    await _until(lambda: b.said("Standing by: another instance holds the PostgreSQL advisory lock"), 30,
+                 "the second process says it stands by")
+    return a, b
+
+
+def _claimed_by(db: Database) -> Counter[str]:
+    with db.session() as session:
+        return Counter((c or "").split(":")[1] for c in session.scalars(select(OutboxMessage.claimed_by)) if c)
+
+
+async def test_a_standby_takes_over_within_15_s_when_the_active_bot_is_killed_mid_conversation(
+    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, tmp_path: Path, started: list[BotProcess],
+) -> None:
+    env = _env(emulator_thread, postgres_schema, tmp_path)
+    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
+        await control.reset()
+        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
+        with pg.session() as session:
+            code = onboarding.create_team(session, name="市政府党组", admin_telegram_id=1, group_chat_id=None,
+                                          config=Config(), now=datetime.now(timezone.utc)).invite.code
+        a, b = await _active_and_standby(control, env, tmp_path, started)
+
+        # A member is half-way through /join, and 40 broadcasts wait in the outbox.
+        wang = control.user(1003, "王五")
+        asked = await wang.send("/join")
+        assert asked.text == "请发送邀请码（例如 Ab3dE9kQ2x），或发送 /cancel 取消。"
+        assert wait_for_conversation_row(pg, "join") == "awaiting_code"
+        readers = [4000 + i for i in range(8)]
+        for chat in readers:
+            await control.user(chat, f"U{chat}").send("/lang")  # opens the private chat with the bot
+        await control.add_fault("delay", method="sendMessage", delay=0.1)  # each send takes a while
+        now = datetime.now(timezone.utc)
+        with pg.session() as session:
+            for i in range(ROWS):
+                outbox.enqueue(session, key=f"test:{i}", chat_id=readers[i % len(readers)], kind="broadcast",
+                               payload={"text": f"{PREFIX}{i}"}, not_before=now, urgent=True, now=now)
+
+        async def some_sent() -> bool:
+            return sum((await _delivered(control)).values()) >= 8
+        await _until(some_sent, 30, "the active process delivered some rows")
+
+        # Only A acted: B never asked for updates (a second consumer would have drawn a 409) nor claimed a row.
+        stats = await control.stats()
+        assert stats["by_status"].get("409", 0) == 0
+        assert set(_claimed_by(pg)) == {str(a.process.pid)}
+        assert b.process.poll() is None
+
+        a.kill()
+        killed_at = time.monotonic()
+        assert _statuses(pg)[OutboxStatus.PENDING] > 0  # really killed in the middle
+        calls_at_kill = await _get_updates_calls(control)
+
+        async def b_polls() -> bool:
+            return await _get_updates_calls(control) > calls_at_kill
+        await _until(b_polls, 30, "the standby polls getUpdates")
+        takeover = time.monotonic() - killed_at
+
+        welcome = await wang.send(code)  # the next message is taken at the step /join had reached
+        answered = time.monotonic() - killed_at
+        assert welcome.text == "欢迎 王五！您已作为成员加入「市政府党组」。发送 /help 查看可用功能。"
+        assert [m.text for m in await wang.bot_messages()].count(asked.text) == 1  # not asked again
+        assert b.said("Active: this instance holds the PostgreSQL advisory lock")
+
+        await _until(lambda: _statuses(pg)[OutboxStatus.PENDING] + _statuses(pg)[OutboxStatus.SENDING] == 0, 60,
+                     "every row settled after the takeover")
+        delivered = await _delivered(control)
+        assert _statuses(pg) == Counter({OutboxStatus.SENT: ROWS})
+        assert set(delivered) == {f"{PREFIX}{i}" for i in range(ROWS)}  # broadcasts: none lost …
+        assert sum(delivered.values()) - ROWS <= IN_FLIGHT  # … doubled at most what was in flight at the kill
+        assert set(_claimed_by(pg)) == {str(a.process.pid), str(b.process.pid)}
+        print(f"\ntakeover after SIGKILL: standby polling after {takeover:.1f} s, "
+              f"the member answered after {answered:.1f} s (limit {TAKEOVER_LIMIT_SECONDS:.0f} s)")
+        assert takeover <= TAKEOVER_LIMIT_SECONDS
+
+
+async def test_an_active_bot_that_loses_its_lock_session_stops_at_once_and_the_standby_takes_over(
+    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, tmp_path: Path, started: list[BotProcess],
+) -> None:
+    env = _env(emulator_thread, postgres_schema, tmp_path)
+    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
+        await control.reset()
+        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
+        a, b = await _active_and_standby(control, env, tmp_path, started)
+
+        # What PostgreSQL does to the session of a machine that dropped off the network, done at once.
+        with psycopg.connect(POSTGRES_URL.replace("+psycopg", ""), autocommit=True) as admin:
+            terminated = admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+                (f"saima run {a.process.pid} (leader lock)",)).fetchall()
+        cut_at = time.monotonic()
+        assert terminated == [(True,)]
+
+        await _until(lambda: a.process.poll() is not None, 10, "the fenced process stops")
+        stopped = time.monotonic() - cut_at
+        assert a.process.returncode == FENCED_EXIT_CODE
+        assert a.said("Lost the PostgreSQL advisory lock")
+        calls_at_stop = await _get_updates_calls(control)
+
+        async def b_polls() -> bool:
+            return await _get_updates_calls(control) > calls_at_stop
+        await _until(b_polls, 30, "the standby polls getUpdates")
+        took_over = time.monotonic() - cut_at
+        reply = await control.user(1005, "赵六").send("/help")
+        assert reply.text
+        print(f"\nfencing: the active process stopped {stopped:.1f} s after losing its lock session; "
+              f"the standby polled after {took_over:.1f} s")
+        assert took_over <= TAKEOVER_LIMIT_SECONDS
