@@ -1,6 +1,7 @@
 """The scheduling tick: one repeating JobQueue job (`schedule.tick_seconds`) that runs every idempotent
 enqueue step for every team (deadline nudges and 约谈提醒, pace nudges, race boards, the weekly
-summary); the delivery tick (jobs/delivery.py) sends what they put in the outbox.
+summary, broadcasts' due occurrences); the delivery tick (jobs/delivery.py) sends what they put in the
+outbox. `install` also adds the job that keeps broadcasts' delivery reports current (jobs/broadcasts.py).
 
 Nothing about what is due lives in the scheduler: each step derives it from the database and the
 clock, and each message has a unique outbox key, so a tick run twice, by two processes, or after a
@@ -22,6 +23,8 @@ from config import Config
 from core import holidays
 from core.clock import Clock
 from jobs.boards import BoardReport, Boards
+from jobs.broadcasts import BroadcastReport, Broadcasts
+from jobs import broadcasts as broadcast_reports
 from jobs.nudges import NudgeReport, Nudges
 from storage import teams
 from storage.db import Database
@@ -35,6 +38,7 @@ JOB_NAME = "scheduled messages"
 class ScheduleReport:
     nudges: NudgeReport = field(default_factory=NudgeReport)
     boards: BoardReport = field(default_factory=BoardReport)
+    broadcasts: BroadcastReport = field(default_factory=BroadcastReport)
     failed_teams: list[int] = field(default_factory=list)
 
 
@@ -47,6 +51,7 @@ class Scheduler:
         workday = is_workday or (holidays.is_workday if config.delivery.holidays else holidays.every_day)
         self.nudges = Nudges(config, workday)
         self.boards = Boards(config, workday)
+        self.broadcasts = Broadcasts(config)
         self._lock = asyncio.Lock()
 
     def run_once(self) -> ScheduleReport:
@@ -63,6 +68,7 @@ class Scheduler:
                         continue
                     self.nudges.run(session, team, now=now, report=report.nudges)
                     self.boards.run(session, team, now=now, report=report.boards)
+                    self.broadcasts.run(session, team, now=now, report=report.broadcasts)
             except Exception:  # noqa: BLE001 — one team's trouble must not hold the others
                 log.exception("scheduled messages for team %s failed", team_id)
                 report.failed_teams.append(team_id)
@@ -91,4 +97,5 @@ def install(application: Application, *, db: Database, clock: Clock, config: Con
         run, interval=interval, first=interval, name=JOB_NAME,
         job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
     )
+    broadcast_reports.install(application, db=db, clock=clock)
     return scheduler

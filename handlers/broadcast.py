@@ -1,0 +1,710 @@
+"""`/broadcast` (admins): compose a notice (text, optionally a photo or document), choose the audience and
+the time, see exactly what recipients will get, then Confirm; `/broadcasts` lists the scheduled and weekly
+ones with Cancel. Recipients press 已阅 / Read; the sender's report (jobs/broadcasts.py) has Re-nudge unread
+and who has not read it.
+
+The draft waits in user_data (written through, so it survives a restart) and nothing is stored before
+Confirm. Every press is checked again on the server:
+
+    bc:<nonce>:<action>:<arg>   the draft's own buttons; a stale nonce (an old card) or forged data is refused
+    br:r:<broadcast>:<occ>      已阅: only the presser's own receipt can change
+    br:n:<occurrence>:<n>       re-nudge unread (the n-th press; a repeat of the same press sends nothing)
+    br:u:<occurrence>           who has not read it
+    br:c:<broadcast>            cancel a scheduled or weekly broadcast
+(br: presses: the presser must be an active admin of the broadcast's team, except 已阅.)
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from core import dates
+from core.broadcasts import AudienceKind, looks_weekly, parse_weekly, valid_audience
+from core.domain import BroadcastStatus
+from handlers.access import admins_only
+from handlers.context import SaimaContext
+from jobs import broadcasts as timing
+from locales import N_
+from reports import broadcasts as words
+from storage import broadcasts, roster
+from storage.models import Member
+
+STATE_KEY = "broadcast"
+PREFIX = "bc:"
+RECEIPTS = "br:"
+PAGE_SIZE = 8
+INVALID = N_("This button is not valid any more.")
+ADMINS_ONLY = N_("Only your team's office (admins) can use this.")
+AUDIENCES = (  # (callback argument, label)
+    ("all", N_("Everyone")), ("admin", N_("Admins")), ("member", N_("Members")),
+    ("behind", N_("Behind pace")), ("overdue", N_("With overdue items")), ("pick", N_("Pick members…")),
+)
+
+
+# --- the draft in user_data -----------------------------------------------------------------------
+
+
+def _state(context: SaimaContext) -> dict[str, Any] | None:
+    return context.user_data.get(STATE_KEY) if context.user_data is not None else None
+
+
+def _end(context: SaimaContext) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(STATE_KEY, None)
+
+
+def _data(state: dict[str, Any], action: str, argument: str | int = "") -> str:
+    return f"{PREFIX}{state['nonce']}:{action}:{argument}"
+
+
+def _admin(context: SaimaContext, state: dict[str, Any] | None = None) -> Member | None:
+    """The sender, if still an active admin (of the draft's team, when there is a draft)."""
+    member = context.member()
+    if member is None or not member.role.is_admin:
+        return None
+    if state is not None and member.team_id != state.get("team_id"):
+        return None
+    return member
+
+
+def _local_now(context: SaimaContext, admin: Member) -> datetime:
+    return context.now().astimezone(ZoneInfo(admin.team.timezone))
+
+
+# --- composing --------------------------------------------------------------------------------------
+
+
+@admins_only
+async def start(update: Update, context: SaimaContext) -> None:
+    """`/broadcast [text]`: asks for the text (or a photo or document), or goes on to the audience."""
+    message = update.effective_message
+    admin = context.member()
+    assert message is not None and message.text is not None and admin is not None
+    t = context.t
+    notes = [t("The unfinished broadcast before this one was discarded.")] if _state(context) else []
+    state: dict[str, Any] = {"team_id": admin.team_id, "nonce": secrets.token_hex(3), "step": "text", "text": None,
+                             "file_id": None, "file_kind": None, "audience": None, "picked": [], "when": None,
+                             "send_at": None, "recurrence": None, "editing": False}
+    context.user_data[STATE_KEY] = state  # type: ignore[index]
+    rest = message.text.partition(" ")[2].strip()
+    if rest:
+        problem = _text_problem(context, state, rest)
+        if problem is None:
+            state["text"] = rest
+            await _ask_audience(message, context, state, notes)
+            return
+        notes.append(problem)
+    await _ask_text(message, context, state, notes)
+
+
+def _text_problem(context: SaimaContext, state: dict[str, Any], text: str) -> str | None:
+    t = context.t
+    if not text.strip():
+        return t("The message is empty. Please send its text.")
+    limit = words.MAX_CAPTION_TEXT if state.get("file_id") else words.MAX_TEXT
+    if len(text) > limit:
+        if state.get("file_id"):
+            return t("With a photo or document the text can be at most {limit} characters; this one has {n}. "
+                     "Please send a shorter text.").format(limit=limit, n=len(text))
+        return t("A broadcast can be at most {limit} characters; this one has {n}. Please send a shorter text."
+                 ).format(limit=limit, n=len(text))
+    return None
+
+
+async def _ask_text(message: Message, context: SaimaContext, state: dict[str, Any], notes: list[str]) -> None:
+    t = context.t
+    state["step"] = "text"
+    prompt = t("What should the broadcast say? Send the text, or a photo or document with the text as its "
+               "caption.")
+    await message.reply_text("\n".join([*notes, prompt, t("(/cancel to stop)")]))
+
+
+async def _ask_audience(message: Message, context: SaimaContext, state: dict[str, Any], notes: list[str],
+                        *, edit: bool = False) -> None:
+    t = context.t
+    state["step"] = "audience"
+    buttons = [InlineKeyboardButton(t(label), callback_data=_data(state, "au", value)) for value, label in AUDIENCES]
+    keyboard = InlineKeyboardMarkup([buttons[0:3], buttons[3:5], buttons[5:6]])
+    lines = [*notes, t("Who should get it?")]
+    if not state.get("file_id"):
+        lines.append(t("(You can still send a photo or document to attach it.)"))
+    lines.append(t("(/cancel to stop)"))
+    if edit:
+        await message.edit_text("\n".join(lines), reply_markup=keyboard)
+    else:
+        await message.reply_text("\n".join(lines), reply_markup=keyboard)
+
+
+async def _ask_when(message: Message, context: SaimaContext, state: dict[str, Any], notes: list[str]) -> None:
+    t = context.t
+    state["step"] = "when"
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t("Send now"), callback_data=_data(state, "now"))]])
+    lines = [*notes, t("When should it go? Press Send now, or type a time (明天上午9点, 11月25日 15:00, "
+                       "tomorrow 9am) or a weekly time (每周一 9:00, every Monday 09:00)."), t("(/cancel to stop)")]
+    await message.reply_text("\n".join(lines), reply_markup=keyboard)
+
+
+def _pick_page(context: SaimaContext, admin: Member, state: dict[str, Any], page: int) -> tuple[str, InlineKeyboardMarkup]:
+    t = context.t
+    with context.db.session() as session:
+        people = [(m.id, m.display_name) for m in broadcasts.pickable(session, admin.team_id, sender_id=admin.id)]
+    pages = max(1, (len(people) + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(page, 0), pages - 1)
+    state["page"] = page
+    picked = set(state.get("picked") or [])
+    shown = people[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    rows = [[InlineKeyboardButton(("☑️ " if member_id in picked else "⬜ ") + name,
+                                  callback_data=_data(state, "tg", member_id))] for member_id, name in shown]
+    navigation = []
+    if page > 0:
+        navigation.append(InlineKeyboardButton(t("‹ Previous"), callback_data=_data(state, "pg", page - 1)))
+    if page < pages - 1:
+        navigation.append(InlineKeyboardButton(t("Next ›"), callback_data=_data(state, "pg", page + 1)))
+    if navigation:
+        rows.append(navigation)
+    rows.append([InlineKeyboardButton(t("‹ Back"), callback_data=_data(state, "au", "back")),
+                 InlineKeyboardButton(t("Done ({n})").format(n=len(picked)), callback_data=_data(state, "pd"))])
+    text = t("Pick the recipients (page {page} of {pages}); press a name to tick or untick it.").format(
+        page=page + 1, pages=pages)
+    return text, InlineKeyboardMarkup(rows)
+
+
+async def typed(update: Update, context: SaimaContext) -> None:
+    """Text, a photo or a document while a broadcast draft waits: taken by the step (which may ask again);
+    a command ends the draft (/cancel says so); with no draft, the update passes on."""
+    state = _state(context)
+    message = update.effective_message
+    if state is None or message is None:
+        return
+    t = context.t
+    text = (message.text or "").strip()
+    if text.startswith("/"):
+        command = text.split(maxsplit=1)[0].split("@")[0].lower()
+        if command == "/broadcast":
+            return  # starts again
+        _end(context)
+        if command == "/cancel":
+            await message.reply_text(t("Cancelled. Nothing was sent."))
+            raise ApplicationHandlerStop
+        return
+    admin = _admin(context, state)
+    if admin is None:
+        _end(context)
+        await message.reply_text(t(ADMINS_ONLY))
+        raise ApplicationHandlerStop
+    attachment = _attachment(message)
+    step = state.get("step")
+    if attachment is not None and step in ("text", "audience", "pick", "when"):
+        await _attached(message, context, state, attachment)
+    elif step == "text" and text:
+        problem = _text_problem(context, state, text)
+        if problem is not None:
+            await _ask_text(message, context, state, [problem])
+        else:
+            state["text"] = text
+            await _next_after(message, context, admin, state, "text")
+    elif step == "when" and text:
+        await _read_when(message, context, admin, state, text)
+    elif step == "text":
+        await _ask_text(message, context, state, [t("Please send the text of the broadcast.")])
+    else:
+        await message.reply_text(t("Please use the buttons above, or send /cancel to stop."))
+    raise ApplicationHandlerStop
+
+
+def _attachment(message: Message) -> tuple[str, str, str | None] | None:
+    """(file_id, kind, caption) of a photo or document, else None."""
+    if message.photo:
+        return message.photo[-1].file_id, "photo", message.caption
+    if message.document is not None:
+        return message.document.file_id, "document", message.caption
+    return None
+
+
+async def _attached(message: Message, context: SaimaContext, state: dict[str, Any],
+                    attachment: tuple[str, str, str | None]) -> None:
+    """A photo or document: attached (its caption, if any, becomes the text)."""
+    t = context.t
+    file_id, kind, caption = attachment
+    text = (caption or "").strip() or state.get("text")
+    trial = {**state, "file_id": file_id}
+    problem = _text_problem(context, trial, text) if text else None
+    if problem is not None:
+        await message.reply_text(problem + "\n" + t("(/cancel to stop)"))
+        return
+    state.update(file_id=file_id, file_kind=kind)
+    if text:
+        state["text"] = text
+    note = t("Photo attached.") if kind == "photo" else t("Document attached.")
+    if not text:
+        await _ask_text(message, context, state, [note, t("Now send the text to go with it.")])
+        return
+    admin = _admin(context, state)
+    assert admin is not None
+    step = state.get("step")
+    if step == "text":
+        await _next_after(message, context, admin, state, "text", [note])
+    elif step == "when":
+        await _ask_when(message, context, state, [note])
+    else:
+        await _ask_audience(message, context, state, [note])
+
+
+async def _next_after(message: Message, context: SaimaContext, admin: Member, state: dict[str, Any], done: str,
+                      notes: list[str] | None = None) -> None:
+    """After a step: back to the preview when editing, else the next question."""
+    notes = notes or []
+    if state.get("editing") or (done == "when"):
+        await _preview(message, context, admin, state, notes)
+    elif done == "text":
+        await _ask_audience(message, context, state, notes)
+    elif done == "audience":
+        await _ask_when(message, context, state, notes)
+
+
+async def _read_when(message: Message, context: SaimaContext, admin: Member, state: dict[str, Any], text: str) -> None:
+    t = context.t
+    now = _local_now(context, admin)
+    if looks_weekly(text):
+        weekly = parse_weekly(text)
+        if weekly is None:
+            await _ask_when(message, context, state, [t("I could not read that weekly time. Try 每周一 9:00 or "
+                                                        "every Monday 09:00.")])
+            return
+        state.update(send_at=None, recurrence=weekly.encode(), when="weekly")
+        await _next_after(message, context, admin, state, "when")
+        return
+    parsed = dates.parse_date(text, now=now, prefer="future")
+    if parsed is None:
+        await _ask_when(message, context, state, [t("I could not read that time. Try 明天上午9点, 11月25日 15:00 "
+                                                    "or tomorrow 9am, or press Send now.")])
+        return
+    if not isinstance(parsed, datetime):
+        await _ask_when(message, context, state, [t("Please give a time of day too, e.g. 明天上午9点 or "
+                                                    "tomorrow 9am.")])
+        return
+    if parsed <= now:
+        await _ask_when(message, context, state, [t("That time has already passed. Please give a time ahead.")])
+        return
+    if (parsed.date() - now.date()).days > 366:
+        await _ask_when(message, context, state, [t("That is more than a year ahead. Please give a nearer time.")])
+        return
+    state.update(send_at=parsed, recurrence=None, when="at")
+    await _next_after(message, context, admin, state, "when")
+
+
+async def _preview(message: Message, context: SaimaContext, admin: Member, state: dict[str, Any],
+                   notes: list[str]) -> None:
+    """The message exactly as recipients will see it, then to whom and when, with Confirm / Edit / Cancel."""
+    t = context.t
+    state.update(step="preview", editing=False, nonce=secrets.token_hex(3))  # older cards go stale
+    audience = _audience(state)
+    tz = ZoneInfo(admin.team.timezone)
+    with context.db.session() as session:
+        people = broadcasts.audience_members(session, admin.team, audience, sender_id=admin.id,
+                                             today=_local_now(context, admin).date(), config=context.config)
+        names = [m.display_name for m in people]
+        unreachable = sum(1 for m in people if not broadcasts.reachable(m))
+    shown = words.payload(t, text=state["text"], sender=admin.display_name, file_id=state.get("file_id"),
+                          file_kind=state.get("file_kind"), broadcast_id=0, occurrence=0)
+    read = InlineKeyboardMarkup([[InlineKeyboardButton(shown["buttons"][0][0][0], callback_data=_data(state, "pv"))]])
+    if notes:
+        await message.reply_text("\n".join(notes))
+    if state.get("file_kind") == "photo":
+        await message.reply_photo(state["file_id"], caption=shown["text"], reply_markup=read)
+    elif state.get("file_kind") == "document":
+        await message.reply_document(state["file_id"], caption=shown["text"], reply_markup=read)
+    else:
+        await message.reply_text(shown["text"], reply_markup=read)
+    card = words.preview_card(t, audience=audience, names=names, unreachable=unreachable, send_at=state.get("send_at"),
+                              recurrence=state.get("recurrence"), tz=tz, file_kind=state.get("file_kind"))
+    keyboard = InlineKeyboardMarkup([[
+        InlineKeyboardButton(t("Confirm"), callback_data=_data(state, "ok")),
+        InlineKeyboardButton(t("Edit"), callback_data=_data(state, "ed")),
+        InlineKeyboardButton(t("Cancel"), callback_data=_data(state, "no")),
+    ]])
+    await message.reply_text(card, reply_markup=keyboard)
+
+
+def _audience(state: dict[str, Any]) -> dict[str, Any]:
+    audience = dict(state.get("audience") or {"kind": AudienceKind.ALL})
+    if audience.get("kind") == AudienceKind.PICKED:
+        audience["ids"] = sorted(int(i) for i in state.get("picked") or [])
+    return audience
+
+
+# --- the draft's buttons ----------------------------------------------------------------------------
+
+
+async def press(update: Update, context: SaimaContext) -> None:
+    """Every button of the draft (audience, picking, now, Confirm / Edit / Cancel), refused unless it is on
+    the current card and the presser is still an admin of the draft's team."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    t = context.t
+    state = _state(context)
+    parts = query.data.split(":", 3)
+    if state is None or len(parts) != 4 or parts[1] != state.get("nonce"):
+        await query.answer(t(INVALID), show_alert=True)
+        return
+    admin = _admin(context, state)
+    if admin is None:
+        _end(context)
+        await query.answer(t(ADMINS_ONLY), show_alert=True)
+        return
+    action, argument = parts[2], parts[3]
+    message = query.message
+    assert isinstance(message, Message)
+    step = state.get("step")
+    if action == "pv":
+        await query.answer(t("This is the preview: recipients press Read here."))
+    elif action == "au" and step in ("audience", "pick"):
+        await _choose_audience(update, context, admin, state, argument)
+    elif action in ("tg", "pg", "pd") and step == "pick":
+        await _picking(update, context, admin, state, action, argument)
+    elif action == "now" and step == "when":
+        await query.answer()
+        await message.edit_reply_markup(reply_markup=None)
+        state.update(send_at=None, recurrence=None, when="now")
+        await _next_after(message, context, admin, state, "when")
+    elif action in ("ok", "ed", "no") and step == "preview":
+        await _card(update, context, admin, state, action)
+    elif action in ("et", "ea", "ew", "eb") and step == "preview":
+        await _edit_choice(update, context, admin, state, action)
+    else:
+        await query.answer(t(INVALID), show_alert=True)
+
+
+async def _choose_audience(update: Update, context: SaimaContext, admin: Member, state: dict[str, Any],
+                           argument: str) -> None:
+    query = update.callback_query
+    assert query is not None and isinstance(query.message, Message)
+    t = context.t
+    if argument == "back":
+        await query.answer()
+        await _ask_audience(query.message, context, state, [], edit=True)
+        return
+    if argument == "pick":
+        await query.answer()
+        state["step"] = "pick"
+        text, keyboard = _pick_page(context, admin, state, 0)
+        await query.message.edit_text(text, reply_markup=keyboard)
+        return
+    audience: dict[str, Any]
+    if argument in ("all", "behind", "overdue"):
+        audience = {"kind": argument}
+    elif argument in ("admin", "member"):
+        audience = {"kind": AudienceKind.ROLE, "role": argument}
+    else:
+        await query.answer(t(INVALID), show_alert=True)
+        return
+    if not _anyone(context, admin, audience):
+        await query.answer(t("Nobody in the team matches that now. Please choose another audience."), show_alert=True)
+        return
+    await query.answer()
+    state["audience"] = audience
+    await query.message.edit_text(t("To: {audience}").format(audience=words.audience_in_words(t, audience)))
+    await _next_after(query.message, context, admin, state, "audience")
+
+
+def _anyone(context: SaimaContext, admin: Member, audience: dict[str, Any]) -> bool:
+    with context.db.session() as session:
+        return bool(broadcasts.audience_members(session, admin.team, audience, sender_id=admin.id,
+                                                today=_local_now(context, admin).date(), config=context.config))
+
+
+async def _picking(update: Update, context: SaimaContext, admin: Member, state: dict[str, Any], action: str,
+                   argument: str) -> None:
+    query = update.callback_query
+    assert query is not None and isinstance(query.message, Message)
+    t = context.t
+    picked = [int(i) for i in state.get("picked") or []]
+    if action == "tg":
+        with context.db.session() as session:
+            member = roster.in_team(session, admin.team_id, int(argument)) if argument.isdigit() else None
+        if member is None or member.id == admin.id:
+            await query.answer(t(INVALID), show_alert=True)
+            return
+        picked = [i for i in picked if i != member.id] if member.id in picked else [*picked, member.id]
+        state["picked"] = picked
+        page = int(state.get("page") or 0)
+    elif action == "pg":
+        if not argument.isdigit():
+            await query.answer(t(INVALID), show_alert=True)
+            return
+        page = int(argument)
+    else:  # done
+        if not picked:
+            await query.answer(t("Pick at least one member."), show_alert=True)
+            return
+        await query.answer()
+        state["audience"] = {"kind": AudienceKind.PICKED}
+        await query.message.edit_text(t("To: {audience}").format(audience=words.audience_in_words(t, _audience(state))))
+        await _next_after(query.message, context, admin, state, "audience")
+        return
+    await query.answer()
+    text, keyboard = _pick_page(context, admin, state, page)
+    await query.message.edit_text(text, reply_markup=keyboard)
+
+
+async def _card(update: Update, context: SaimaContext, admin: Member, state: dict[str, Any], action: str) -> None:
+    query = update.callback_query
+    assert query is not None and isinstance(query.message, Message)
+    t = context.t
+    if action == "no":
+        await query.answer()
+        _end(context)
+        await query.message.edit_text(t("Cancelled. Nothing was sent."))
+        return
+    if action == "ed":
+        await query.answer()
+        keyboard = InlineKeyboardMarkup([
+            [InlineKeyboardButton(t("Text"), callback_data=_data(state, "et")),
+             InlineKeyboardButton(t("Audience"), callback_data=_data(state, "ea")),
+             InlineKeyboardButton(t("Time"), callback_data=_data(state, "ew"))],
+            [InlineKeyboardButton(t("‹ Back"), callback_data=_data(state, "eb"))]])
+        await query.message.edit_reply_markup(reply_markup=keyboard)
+        return
+    await _confirm(update, context, admin, state)
+
+
+async def _edit_choice(update: Update, context: SaimaContext, admin: Member, state: dict[str, Any], action: str) -> None:
+    query = update.callback_query
+    assert query is not None and isinstance(query.message, Message)
+    t = context.t
+    await query.answer()
+    if action == "eb":
+        keyboard = InlineKeyboardMarkup([[
+            InlineKeyboardButton(t("Confirm"), callback_data=_data(state, "ok")),
+            InlineKeyboardButton(t("Edit"), callback_data=_data(state, "ed")),
+            InlineKeyboardButton(t("Cancel"), callback_data=_data(state, "no"))]])
+        await query.message.edit_reply_markup(reply_markup=keyboard)
+        return
+    await query.message.edit_reply_markup(reply_markup=None)
+    state["editing"] = True
+    if action == "et":
+        await _ask_text(query.message, context, state, [])
+    elif action == "ea":
+        await _ask_audience(query.message, context, state, [])
+    else:
+        await _ask_when(query.message, context, state, [])
+
+
+async def _confirm(update: Update, context: SaimaContext, admin: Member, state: dict[str, Any]) -> None:
+    """Stores the broadcast: sent now (the card becomes the delivery report) or scheduled."""
+    query = update.callback_query
+    assert query is not None and isinstance(query.message, Message)
+    t = context.t
+    audience = _audience(state)
+    if not valid_audience(audience) or not state.get("text"):
+        _end(context)
+        await query.answer(t(INVALID), show_alert=True)
+        return
+    await query.answer()
+    now = context.now()
+    tz = ZoneInfo(admin.team.timezone)
+    recurrence = state.get("recurrence")
+    send_at = state.get("send_at")
+    with context.db.session() as session:
+        sender = roster.in_team(session, admin.team_id, admin.id)
+        assert sender is not None
+        scheduled = bool(recurrence) or send_at is not None
+        broadcast = broadcasts.create(session, sender=sender, text=state["text"], file_id=state.get("file_id"),
+                                      file_kind=state.get("file_kind"), audience=audience,
+                                      send_at=send_at if send_at is not None else (None if recurrence else now),
+                                      recurrence=recurrence,
+                                      status=BroadcastStatus.SCHEDULED if scheduled else BroadcastStatus.DONE, now=now)
+        if scheduled:
+            text = t("✅ Scheduled: {when}, to {audience}. You will get a delivery report when it goes out; "
+                     "/broadcasts lists scheduled broadcasts.").format(
+                when=words.when_in_words(t, send_at=send_at, recurrence=recurrence, tz=tz),
+                audience=words.audience_in_words(t, audience))
+            keyboard = None
+        else:
+            made = timing.start(session, broadcast, 0, due_at=now, now=now, config=context.config,
+                                report_message_id=query.message.message_id)
+            assert made is not None
+            counts = broadcasts.counts(session, made)
+            broadcasts.set_report(session, made.id, shown=counts.key())
+            text = words.report(t, text=broadcast.text, counts=counts, when=now, tz=tz, occurrence=0, recurring=False)
+            keyboard = _keyboard(words.report_buttons(t, occurrence_id=made.id, renudges=0, counts=counts))
+    _end(context)  # a second press of Confirm finds no draft: nothing twice
+    await query.message.edit_text(text, reply_markup=keyboard)
+
+
+def _keyboard(rows: list[list[list[str]]]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                                 for row in rows])
+
+
+async def moved_on(update: Update, context: SaimaContext) -> None:
+    """Another flow's button: the admin moved on, so the draft stops taking typed text (silently)."""
+    _end(context)
+
+
+# --- receipts, reports and the list ---------------------------------------------------------------
+
+
+async def receipt_press(update: Update, context: SaimaContext) -> None:
+    """已阅, Re-nudge unread, who has not read it, Cancel (each checked on the server)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and query.from_user is not None
+    t = context.t
+    parts = query.data.removeprefix(RECEIPTS).split(":")
+    action, args = parts[0], parts[1:]
+    if not args or not all(a.isdigit() for a in args):
+        await query.answer(t(INVALID), show_alert=True)
+        return
+    numbers = [int(a) for a in args]
+    if action == "r" and len(numbers) == 2:
+        await _read(update, context, *numbers)
+        return
+    admin = _admin(context)
+    if admin is None:
+        await query.answer(t(ADMINS_ONLY), show_alert=True)
+        return
+    if action == "n" and len(numbers) == 2:
+        await _renudge(update, context, admin, *numbers)
+    elif action == "u" and len(numbers) == 1:
+        await _not_read(update, context, admin, numbers[0])
+    elif action == "c" and len(numbers) == 1:
+        await _cancel(update, context, admin, numbers[0])
+    else:
+        await query.answer(t(INVALID), show_alert=True)
+
+
+async def _read(update: Update, context: SaimaContext, broadcast_id: int, number: int) -> None:
+    query = update.callback_query
+    assert query is not None
+    t = context.t
+    with context.db.session() as session:
+        result = broadcasts.mark_read(session, broadcast_id=broadcast_id, number=number,
+                                      telegram_user_id=query.from_user.id, now=context.now())
+    if not result.found:
+        await query.answer(t(INVALID), show_alert=True)
+        return
+    await query.answer(t("Thank you: marked as read.") if result.newly_read else t("Already marked as read."))
+    if result.newly_read and isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+
+
+def _occurrence_of_team(session: Any, admin: Member, occurrence_id: int) -> tuple[Any, Any] | None:
+    occ = broadcasts.occurrence(session, occurrence_id)
+    if occ is None:
+        return None
+    broadcast = broadcasts.in_team(session, admin.team_id, occ.broadcast_id)
+    return None if broadcast is None else (occ, broadcast)
+
+
+async def _renudge(update: Update, context: SaimaContext, admin: Member, occurrence_id: int, expected: int) -> None:
+    query = update.callback_query
+    assert query is not None
+    t = context.t
+    now = context.now()
+    with context.db.session() as session:
+        found = _occurrence_of_team(session, admin, occurrence_id)
+        if found is None:
+            await query.answer(t(INVALID), show_alert=True)
+            return
+        occ, broadcast = found
+        if not broadcasts.unread(session, occ):
+            await query.answer(t("Everyone who got it has read it."), show_alert=True)
+            return
+        if not broadcasts.take_renudge(session, occ.id, expected=expected):
+            await query.answer(t("That reminder was sent already."), show_alert=True)
+            return
+        sender = session.get_one(Member, broadcast.created_by_member_id)
+        sent = broadcasts.enqueue_renudge(session, broadcast, occ, expected + 1, now=now, render=words.renderer(
+            broadcast, occ.occurrence, sender=sender.display_name, reminder=True))
+        counts = broadcasts.counts(session, occ)
+        buttons = words.report_buttons(t, occurrence_id=occ.id, renudges=expected + 1, counts=counts)
+    await query.answer(t.ngettext("A reminder goes to {n} member who has not read it.",
+                                  "A reminder goes to {n} members who have not read it.", sent).format(n=sent))
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=_keyboard(buttons))
+
+
+async def _not_read(update: Update, context: SaimaContext, admin: Member, occurrence_id: int) -> None:
+    query = update.callback_query
+    assert query is not None
+    t = context.t
+    with context.db.session() as session:
+        found = _occurrence_of_team(session, admin, occurrence_id)
+        if found is None:
+            await query.answer(t(INVALID), show_alert=True)
+            return
+        rows = [(m.display_name, why) for m, why in broadcasts.not_read(session, found[0])]
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.reply_text(words.not_read_list(t, rows))
+
+
+async def _cancel(update: Update, context: SaimaContext, admin: Member, broadcast_id: int) -> None:
+    query = update.callback_query
+    assert query is not None
+    t = context.t
+    with context.db.session() as session:
+        broadcast = broadcasts.in_team(session, admin.team_id, broadcast_id)
+        cancelled = broadcast is not None and broadcasts.cancel(session, broadcast, actor=admin, now=context.now())
+    if not cancelled:
+        await query.answer(t(INVALID), show_alert=True)
+        return
+    await query.answer(t("Cancelled: it will not be sent again."))
+    text, keyboard = _list(context, admin, note=t("Broadcast cancelled."))
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text, reply_markup=keyboard)
+
+
+def _list(context: SaimaContext, admin: Member, note: str = "") -> tuple[str, InlineKeyboardMarkup | None]:
+    t = context.t
+    tz = ZoneInfo(admin.team.timezone)
+    with context.db.session() as session:
+        pending = [(b.id, b.text, b.audience, b.send_at, b.recurrence) for b in broadcasts.scheduled(session, admin.team_id)]
+    lines = [note] if note else []
+    if not pending:
+        lines.append(t("No scheduled or weekly broadcasts. /broadcast makes one."))
+        return "\n".join(lines), None
+    lines.append(t("Scheduled and weekly broadcasts:"))
+    rows = []
+    for index, (broadcast_id, text, audience, send_at, recurrence) in enumerate(pending, start=1):
+        lines.append(words.scheduled_line(t, index=index, text=text, audience=audience, send_at=send_at,
+                                          recurrence=recurrence, tz=tz))
+        rows.append([InlineKeyboardButton(t("Cancel {n}").format(n=index), callback_data=f"{RECEIPTS}c:{broadcast_id}")])
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+@admins_only
+async def show_list(update: Update, context: SaimaContext) -> None:
+    """`/broadcasts`: the team's scheduled and weekly broadcasts, each with Cancel."""
+    admin = context.member()
+    assert admin is not None and update.effective_message is not None
+    text, keyboard = _list(context, admin)
+    await update.effective_message.reply_text(text, reply_markup=keyboard)
+
+
+def handlers() -> dict[int, list[BaseHandler]]:  # type: ignore[type-arg]
+    private = filters.ChatType.PRIVATE
+    content = private & (filters.TEXT | filters.PHOTO | filters.Document.ALL)
+    return {
+        # Ahead of the other flows' typed steps: a draft's text or photo is not taken for anything else;
+        # with no draft these pass the update on.
+        -3: [MessageHandler(content, typed), CallbackQueryHandler(moved_on, pattern=f"^(?!{PREFIX})")],
+        0: [CommandHandler("broadcast", start, filters=private), CommandHandler("broadcasts", show_list, filters=private),
+            CallbackQueryHandler(press, pattern=f"^{PREFIX}"), CallbackQueryHandler(receipt_press, pattern=f"^{RECEIPTS}")],
+    }
+

@@ -1,0 +1,193 @@
+"""Broadcasts' timing: the scheduling tick's step that makes due occurrences (a one-off at its time, a
+weekly one at each slot), and the report job that reads delivery results back from the outbox into the
+receipts and edits each sender's report in place when its counts change.
+
+Both derive everything from the database: an occurrence is a unique row (broadcast, occurrence number)
+made with its outbox rows in one transaction, so a tick run twice, by two processes or after a restart
+makes it once, and the outbox sends each message once (broadcasts are at-least-once only when a send's
+outcome is unknown, README "Exactly once"). A weekly broadcast's missed slots (downtime) collapse into
+the latest one. Broadcasts are urgent rows: the admin chose their time, so quiet hours and days off do
+not hold them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+from telegram import Bot
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from config import Config
+from core.broadcasts import Weekly
+from core.clock import Clock
+from jobs.delivery import _markup
+from locales import translator
+from reports import broadcasts as words
+from storage import broadcasts
+from storage.db import Database
+from storage.models import Broadcast, BroadcastOccurrence, Member, Team
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "broadcast reports"
+REPORT_SECONDS = 3.0  # how often reports are looked at; each is edited only when its counts changed
+REPORT_WINDOW = timedelta(days=14)  # reports of occurrences older than this are left as they are
+
+
+@dataclass
+class BroadcastReport:
+    occurrences: int = 0
+    messages: int = 0
+    unreachable: int = 0
+    made: list[str] = field(default_factory=list)  # "broadcast:<id>:<occurrence>"
+
+
+def start(session: Session, broadcast: Broadcast, number: int, *, due_at: datetime, now: datetime, config: Config,
+          report_message_id: int | None = None) -> BroadcastOccurrence | None:
+    """Occurrence `number` of `broadcast`, once: its recipients as the audience names them today, each
+    message in the recipient's language. None when it was made already."""
+    team = session.get_one(Team, broadcast.team_id)
+    sender = session.get_one(Member, broadcast.created_by_member_id)
+    tz = ZoneInfo(team.timezone)
+    recipients = broadcasts.audience_members(session, team, broadcast.audience, sender_id=sender.id,
+                                             today=now.astimezone(tz).date(), config=config)
+    return broadcasts.start_occurrence(session, broadcast, number, due_at=due_at, recipients=recipients,
+                                       render=words.renderer(broadcast, number, sender=sender.display_name), now=now,
+                                       report_message_id=report_message_id)
+
+
+class Broadcasts:
+    """The scheduling tick's step for one team (synchronous, inside the team's transaction)."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def run(self, session: Session, team: Team, *, now: datetime, report: BroadcastReport) -> None:
+        tz = ZoneInfo(team.timezone)
+        for broadcast in broadcasts.scheduled(session, team.id):
+            if broadcast.recurrence:
+                latest = Weekly.decode(broadcast.recurrence).latest(now, first_after=broadcast.created_at, tz=tz)
+                if latest is None:
+                    continue
+                number, due_at = latest
+            elif broadcast.send_at is not None and broadcast.send_at <= now:
+                number, due_at = 0, broadcast.send_at
+            else:
+                continue
+            made = start(session, broadcast, number, due_at=due_at, now=now, config=self.config)
+            if made is not None:
+                self._report(session, broadcast, made, tz=tz, now=now)
+                report.occurrences += 1
+                report.made.append(f"broadcast:{broadcast.id}:{number}")
+            if not broadcast.recurrence:
+                broadcasts.finish(session, broadcast.id)
+
+    def _report(self, session: Session, broadcast: Broadcast, made: BroadcastOccurrence, *, tz: ZoneInfo,
+                now: datetime) -> None:
+        sender = session.get_one(Member, broadcast.created_by_member_id)
+        t = translator(sender.language)
+        counts = broadcasts.counts(session, made)
+        text = words.report(t, text=broadcast.text, counts=counts, when=made.due_at, tz=tz,
+                            occurrence=made.occurrence, recurring=bool(broadcast.recurrence))
+        buttons = words.report_buttons(t, occurrence_id=made.id, renudges=made.renudges, counts=counts)
+        broadcasts.enqueue_report(session, broadcast, made.occurrence, chat_id=sender.telegram_user_id,
+                                  payload={"text": text, "parse_mode": None, "buttons": buttons}, now=now)
+        broadcasts.set_report(session, made.id, shown=counts.key())
+
+
+@dataclass(frozen=True)
+class _Edit:
+    occurrence_id: int
+    chat_id: int
+    message_id: int
+    text: str
+    buttons: list[list[list[str]]]
+    shown: str
+
+
+class Reports:
+    """Keeps each sender's delivery report current (the job every REPORT_SECONDS)."""
+
+    def __init__(self, *, bot: Bot, db: Database, clock: Clock) -> None:
+        self.bot = bot
+        self.db = db
+        self.clock = clock
+        self._lock = asyncio.Lock()
+
+    async def tick(self) -> int:
+        """Settles receipts from the outbox and edits the reports whose counts changed; returns edits made."""
+        async with self._lock:
+            edits = await asyncio.to_thread(self._due_edits)
+            done = 0
+            for edit in edits:
+                try:
+                    await self.bot.edit_message_text(edit.text, chat_id=edit.chat_id, message_id=edit.message_id,
+                                                     reply_markup=_markup(edit.buttons))
+                except BadRequest as error:
+                    if "not modified" not in str(error).lower():
+                        log.warning("broadcast report %s not edited: %s", edit.occurrence_id, error)
+                        continue
+                except TelegramError as error:  # tried again on the next tick
+                    log.warning("broadcast report %s not edited: %s", edit.occurrence_id, error)
+                    continue
+                await asyncio.to_thread(self._shown, edit)
+                done += 1
+            return done
+
+    def _shown(self, edit: _Edit) -> None:
+        with self.db.session() as session:
+            broadcasts.set_report(session, edit.occurrence_id, shown=edit.shown)
+
+    def _due_edits(self) -> list[_Edit]:
+        now = self.clock.now()
+        edits: list[_Edit] = []
+        with self.db.session() as session:
+            rows = broadcasts.reports_to_refresh(session, since=now - REPORT_WINDOW)
+            broadcasts.settle_receipts(session, [occ.id for occ, _ in rows])
+            for occ, broadcast in rows:
+                if occ.report_message_id is None:
+                    sent = broadcasts.report_row(session, broadcast.id, occ.occurrence)
+                    if sent is None or sent.telegram_message_id is None:
+                        continue
+                    broadcasts.set_report(session, occ.id, message_id=sent.telegram_message_id)
+                    occ.report_message_id = sent.telegram_message_id
+                counts = broadcasts.counts(session, occ)
+                if counts.key() == occ.report_shown or broadcast.report_chat_id is None:
+                    continue
+                sender = session.get_one(Member, broadcast.created_by_member_id)
+                t = translator(sender.language)
+                tz = ZoneInfo(sender.team.timezone)
+                edits.append(_Edit(
+                    occurrence_id=occ.id, chat_id=broadcast.report_chat_id, message_id=occ.report_message_id,
+                    text=words.report(t, text=broadcast.text, counts=counts, when=occ.due_at, tz=tz,
+                                      occurrence=occ.occurrence, recurring=bool(broadcast.recurrence)),
+                    buttons=words.report_buttons(t, occurrence_id=occ.id, renudges=occ.renudges, counts=counts),
+                    shown=counts.key()))
+        return edits
+
+
+def install(application: Application, *, db: Database, clock: Clock) -> Reports:  # type: ignore[type-arg]
+    """Adds the repeating report job (the occurrences themselves are made by the scheduling tick)."""
+    reports = Reports(bot=application.bot, db=db, clock=clock)
+    application.broadcast_reports = reports  # type: ignore[attr-defined]
+    if application.job_queue is None:
+        raise RuntimeError("broadcast reports need python-telegram-bot[job-queue]")
+
+    async def run(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await reports.tick()
+        except Exception:  # noqa: BLE001 — a bad tick must not stop the next one
+            log.exception("broadcast report tick failed")
+
+    application.job_queue.run_repeating(
+        run, interval=REPORT_SECONDS, first=REPORT_SECONDS, name=JOB_NAME,
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
+    return reports
+
