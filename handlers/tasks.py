@@ -65,6 +65,7 @@ MOVE_PROBLEMS = {
     MoveProblem.NEEDS_NOTE: N_("Please type a note of what was done."),
     MoveProblem.NEEDS_REASON: N_("Please type the reason for returning it."),
 }
+VIEW, CLOSE, RETURN = N_("View"), N_("✅ Close (销账)"), N_("↩️ Return")
 AUDIENCE_LABELS = {"all": N_("Everyone"), "admins": N_("The office (admins)"), "members": N_("Members"),
                    "pick": N_("Pick members…")}
 
@@ -353,10 +354,10 @@ class ReportForm(Form[ReportDraft]):
             aid = found.assignment.id
             payload = {"text": words.reported_text(reader, found.task, found.assignment, assignee=found.assignee.display_name),
                        "parse_mode": None,
-                       "buttons": [[[reader("View"), f"{PREFIX}a:{aid}"], [reader("✅ Close (销账)"), f"{PREFIX}c:{aid}"],
-                                    [reader("↩️ Return"), f"fs:taskreturn:{aid}"]]]}
-            stamp = f"{ctx.now:%Y%m%d%H%M%S}"
-            queries.notify(session, key=f"task:{found.task.id}:reported:member:{found.assignee.id}:{stamp}",
+                       "buttons": [[[reader(VIEW), f"{PREFIX}a:{aid}"], [reader(CLOSE), f"{PREFIX}c:{aid}"],
+                                    [reader(RETURN), f"fs:taskreturn:{aid}"]]]}
+            nth = queries.times(session, aid, Move.REPORT)
+            queries.notify(session, key=f"task:{found.task.id}:reported:member:{found.assignee.id}:{nth}",
                            member=creator, payload=payload, now=ctx.now)
         return t("Reported to the office; they will close it or return it to you.")
 
@@ -419,7 +420,8 @@ class ReturnForm(Form[ReturnDraft]):
         reader = translator(found.assignee.language.value)
         payload = {"text": words.returned_text(reader, found.task, reason=draft.reason or "", by=admin.display_name),
                    "parse_mode": None, "buttons": [[[reader(words.REPORT_DONE), f"fs:taskdone:{found.assignment.id}"]]]}
-        queries.notify(session, key=f"task:{found.task.id}:returned:member:{found.assignee.id}:{ctx.now:%Y%m%d%H%M%S}",
+        nth = queries.times(session, found.assignment.id, Move.RETURN)
+        queries.notify(session, key=f"task:{found.task.id}:returned:member:{found.assignee.id}:{nth}",
                        member=found.assignee, payload=payload, now=ctx.now)
         return t("Returned to {name}; they are told the reason.").format(name=found.assignee.display_name)
 
@@ -524,8 +526,8 @@ def _assignment(context: SaimaContext, admin: Member, assignment_id: int,
     if a.evidence_file_id and a.status is not AssignmentStatus.ASSIGNED:
         rows.append([InlineKeyboardButton(t("📎 Show the evidence"), callback_data=f"{PREFIX}e:{a.id}")])
     if a.status is AssignmentStatus.REPORTED:
-        rows.append([InlineKeyboardButton(t("✅ Close (销账)"), callback_data=f"{PREFIX}c:{a.id}"),
-                     InlineKeyboardButton(t("↩️ Return"), callback_data=f"fs:taskreturn:{a.id}")])
+        rows.append([InlineKeyboardButton(t(CLOSE), callback_data=f"{PREFIX}c:{a.id}"),
+                     InlineKeyboardButton(t(RETURN), callback_data=f"fs:taskreturn:{a.id}")])
     rows.append([InlineKeyboardButton(t("‹ Back to the task"), callback_data=f"{PREFIX}v:{found.task.id}:0")])
     return (f"{note}\n{text}" if note else text), InlineKeyboardMarkup(rows)
 

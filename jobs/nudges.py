@@ -149,6 +149,8 @@ class Nudges:
             rows.append([[t("Done? Open it"), f"mo:{item.item_id}:v"]])
         elif item.kind == "followup":
             rows.append([[t("Done? Open it"), f"fu:i:{item.item_id}"]])
+        elif item.kind == "task":  # the report flow for this assignment (handlers/tasks.py)
+            rows.append([[t("Done? Report it"), f"fs:taskdone:{item.ref_id}"]])
         letter = SNOOZE_KIND[item.kind]
         rows.append([[words.snooze_label(t, days), f"{SNOOZE_PREFIX}{letter}:{item.ref_id}:{days}"]
                      for days in self.config.schedule.snooze_options_days])

@@ -28,7 +28,7 @@ def due_words(t: Translator, due: datetime, tz: ZoneInfo) -> str:
     """2026年11月27日（星期五）17:00 / Fri 27 Nov 2026, 17:00."""
     local = due.astimezone(tz)
     day = day_in_words(t, local.date())
-    return f"{day} {local:%H:%M}" if t.lang == "zh" else f"{day}, {local:%H:%M}"
+    return f"{day}{local:%H:%M}" if t.lang == "zh" else f"{day}, {local:%H:%M}"
 
 
 def short_due(t: Translator, due: datetime, tz: ZoneInfo) -> str:

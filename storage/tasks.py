@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core import tasks as rules
 from core.domain import AssignmentStatus, MemberStatus, Role
 from storage import audit, outbox
-from storage.models import Member, Task, TaskAssignment
+from storage.models import AuditEntry, Member, Task, TaskAssignment
 
 AUDIENCES = ("all", "admins", "members", "pick")
 
@@ -166,6 +166,14 @@ def move(session: Session, found: Found, to: rules.Move, *, actor: Member, now: 
                  team_id=found.task.team_id, now=now, actor_member_id=actor.id,
                  actor_telegram_id=actor.telegram_user_id, before={"status": before.value}, after=after)
     return None
+
+
+def times(session: Session, assignment_id: int, to: rules.Move) -> int:
+    """How many times this move was made on the assignment (from the audit log): numbers each report and
+    return, so each one's message has its own outbox key."""
+    return session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.entity == "task_assignment", AuditEntry.entity_id == assignment_id,
+        AuditEntry.action == to.value)) or 0
 
 
 def notify(session: Session, *, key: str, member: Member, payload: dict[str, Any], now: datetime) -> bool:

@@ -119,3 +119,205 @@ async def test_the_whole_loop_in_english(saima: Saima) -> None:
     assert _assignments(saima) == [("张三", "closed", None), ("王五", "assigned", None)]
     me = await wang.send("/me")
     assert "🟢 Report Q3 safety figures · due 4 Dec 17:00" in me.text
+
+
+async def test_the_whole_loop_in_chinese_with_a_photo_a_return_and_a_second_report(saima: Saima) -> None:
+    admin, zhang, wang = await _team(saima)
+    detail = await admin.send("/task 报送三季度安全生产情况 下周五下午5点")
+    assert detail.text.startswith("有什么具体要求？")
+    who = await admin.send("请附签字版报表")
+    attach = await _choose(admin, who, "成员")
+    assert attach.text.startswith("如有附件，请发送图片或文件")
+    assert _snapshot(saima)[0] == 0  # nothing stored before Confirm
+    card = await admin.send_file("photo", "通知.png", PNG)
+    assert card.text.splitlines()[:6] == [
+        "📌 新督办事项", "事项：报送三季度安全生产情况", "具体要求：请附签字版报表",
+        "截止日期：2026年12月4日（星期五）17:00", "承办人：成员，共 2 人：张三、王五", "附件：图片"]
+    assert card.labels == ["确认", "修改", "取消"]
+    saved = await admin.press(card, "确认")
+    assert "已交办给 2 人" in saved.text
+    listing = await admin.send("/tasks")
+    assert listing.text.splitlines()[1] == \
+        "1. 🟢 报送三季度安全生产情况 · 12月4日 17:00 截止 · 已销账 0/2 · 已报结 0 · 未完成 2"
+
+    await _deliver(saima)
+    told = await zhang.receive()
+    assert told.kind == "photo" and told.caption is not None
+    assert told.caption.splitlines()[:3] == ["📌 李主任交办的督办事项", "《报送三季度安全生产情况》", "请附签字版报表"]
+    assert told.labels == ["✅ 报结"]
+    assert (await wang.receive()).kind == "photo"
+    assert "🟢 报送三季度安全生产情况 · 12月4日 17:00 截止" in (await zhang.send("/me")).text
+
+    # 张三 reports done with a photo as evidence
+    asked = await zhang.press(told, "报结")
+    assert asked.text.startswith("办理情况如何？")
+    evidence = await zhang.send("已报送安监局")
+    card = await zhang.send_file("photo", "回执.png", PNG)
+    assert card.text.splitlines() == ["报结：“报送三季度安全生产情况”", "报结说明：已报送安监局", "佐证材料：图片", "",
+                                      "以上内容是否正确？"]
+    done = await zhang.press(card, "确认")
+    assert "已报办公室" in done.text
+    assert _assignments(saima) == [("张三", "reported", "photo"), ("王五", "assigned", None)]
+    assert "📥 报送三季度安全生产情况 · 已报结，待确认" in (await zhang.send("/me")).text
+    del evidence
+
+    # the creator is told; views the card, sees the evidence again, and returns it with a reason
+    await _deliver(saima)
+    report = await admin.receive()
+    assert report.text.splitlines()[:3] == ["📥 张三已报结“报送三季度安全生产情况”。", "报结说明：已报送安监局",
+                                            "佐证材料：图片"]
+    assert report.labels == ["查看", "✅ 销账", "↩️ 退回"]
+    assert "已销账 0/2 · 已报结 1 · 未完成 1" in (await admin.send("/tasks")).text
+    view = await admin.press(report, "查看")
+    assert view.labels == ["📎 查看佐证材料", "✅ 销账", "↩️ 退回", "‹ 返回事项"]
+    again = await admin.press(view, "查看佐证材料")
+    assert again.kind == "photo" and (again.caption or "").startswith("张三的佐证材料")
+    reason = await admin.press(view, "退回")
+    assert reason.text.startswith("为什么退回？")
+    card = await admin.send("缺少签字版报表")
+    assert card.text.startswith("将“报送三季度安全生产情况”退回给张三\n退回理由：缺少签字版报表")
+    returned = await admin.press(card, "确认")
+    assert "已退回给张三" in returned.text
+    assert _assignments(saima)[0] == ("张三", "assigned", "photo")
+    await admin.press_data(view, f"tk:c:{_assignment_id(saima, 1001)}")  # the old card's Close: not reported now
+    assert (await admin.callback_answer()).text == "该事项尚未报结（或已被退回），未作任何更改。"
+
+    # 张三 is told the reason, and reports again from that message
+    await _deliver(saima)
+    back = await zhang.receive()
+    assert back.text.splitlines()[:2] == ["↩️ 李主任退回了您对“报送三季度安全生产情况”的报结。", "退回理由：缺少签字版报表"]
+    await zhang.press(back, "报结")
+    evidence = await zhang.send("已补充签字版报表")
+    card = await _choose(zhang, evidence, "无佐证材料")
+    await zhang.press(card, "确认")
+
+    # the admin closes it (销账); a second press changes nothing and says so
+    await _deliver(saima)
+    report = await admin.receive()
+    closed = await admin.press(report, "销账")
+    assert closed.text.startswith("✅ 已销账，已通知张三。")
+    await admin.press_data(report, f"tk:c:{_assignment_id(saima, 1001)}")
+    answer = await admin.callback_answer()
+    assert answer.show_alert and answer.text == "该事项已销账，未作任何更改。"
+    assert _assignments(saima) == [("张三", "closed", None), ("王五", "assigned", None)]
+    await _deliver(saima)
+    assert (await zhang.receive()).text == "✅ 李主任已确认“报送三季度安全生产情况”销账，谢谢。"
+    listing = await admin.send("/tasks")
+    assert "已销账 1/2 · 已报结 0 · 未完成 1" in listing.text
+    task = await admin.press(listing, "报送三季度安全生产情况")
+    assert task.text.splitlines()[4:6] == ["1. ✅ 张三 · 已办结 · “已补充签字版报表”", "2. 🟢 王五 · 办理中"]
+    assert "报送三季度安全生产情况" not in (await zhang.send("/me")).text
+    with saima.db.session() as session:
+        actions = list(session.scalars(select(AuditEntry.action).where(
+            AuditEntry.entity.in_(["task", "task_assignment"])).order_by(AuditEntry.id)))
+    assert actions == ["create", "report", "return", "report", "close"]
+
+
+async def test_bad_input_gets_a_specific_reply_and_changes_nothing(saima: Saima) -> None:
+    admin, _, _ = await _team(saima)
+    title = await admin.send("/task")
+    assert title.text.startswith("督办什么事项？")
+    assert (await admin.send("很" * 201)).text.startswith("内容太长，最多 200 个字。")
+    await admin.send("整改台账")
+    due = await admin.press((await admin.bot_messages())[-1], "无具体要求", expect=2)
+    assert isinstance(due, list) and due[-1].text.startswith("什么时候截止？")
+    assert (await admin.send("改天")).text.startswith("无法识别这个日期。")
+    assert (await admin.send("昨天下午3点")).text.startswith("这个时间已经过去了，截止时间须在将来。")
+    who = await admin.send("11月30日")
+    picker = await admin.press(who, "指定成员…")
+    assert picker.text.startswith("请勾选承办人（已选 0 人，第 1/1 页）")
+    assert picker.labels == ["▫️ 李主任", "▫️ 张三", "▫️ 王五", "完成（已选 0 人）", "‹ 返回"]
+    refused = await _choose(admin, picker, "完成（已选 0 人）")
+    assert refused.text.startswith("请至少选择一名成员。")
+    picker = await admin.press(refused, "王五")  # the ticks are offered again
+    assert picker.labels[2] == "✅ 王五" and picker.text.startswith("请勾选承办人（已选 1 人")
+    attach = await _choose(admin, picker, "完成（已选 1 人）")
+    assert (await admin.send("附件稍后发")).text.startswith("请发送图片或文件，或点“无附件”。")
+    card = await _choose(admin, attach, "无附件")
+    assert "截止日期：2026年11月30日（星期一）18:00" in card.text  # a day without a time: 18:00
+    assert "承办人：指定成员，共 1 人：王五" in card.text
+    assert (await admin.press(card, "取消")).text == "已取消，没有保存任何内容。"
+    assert _snapshot(saima)[:2] == (0, [])
+
+
+async def test_members_are_refused_and_forged_presses_change_nothing(saima: Saima) -> None:
+    admin, zhang, wang = await _team(saima)
+    card = await _choose(admin, await admin.send("/task 整改台账 11月30日"), "无具体要求")
+    card = await _choose(admin, await _choose(admin, card, "全体成员"), "无附件")
+    await admin.press(card, "确认")
+    await _deliver(saima)
+    told = await zhang.receive()
+    zhang_aid, wang_aid = _assignment_id(saima, 1001), _assignment_id(saima, 1002)
+    before = _snapshot(saima)
+    assert (await zhang.send("/task 整改台账 11月30日")).text == "此功能仅限办公室（管理员）使用。"
+    assert (await zhang.send("/tasks")).text == "此功能仅限办公室（管理员）使用。"
+    for data in (f"tk:c:{zhang_aid}", f"tk:a:{wang_aid}", f"tk:e:{wang_aid}", "tk:l:0"):
+        await zhang.press_data(told, data)
+        assert (await zhang.callback_answer()).text == "此功能仅限办公室（管理员）使用。"
+    for data in (f"fs:taskreturn:{zhang_aid}", f"fs:taskdone:{wang_aid}"):  # an admin's form, another's task
+        await zhang.press_data(told, data)
+        assert (await zhang.callback_answer()).text in ("仅限本班子成员操作。", "这个按钮已失效。")
+    assert _snapshot(saima) == before
+
+    # 张三 reports; another team's admin forges every press on it: nothing changes
+    await zhang.press(told, "报结")
+    await _choose(zhang, await zhang.send("已整改"), "无佐证材料")
+    await zhang.press((await zhang.bot_messages())[-1], "确认")
+    with saima.db.session() as session:
+        onboarding.create_team(session, name="市政府党组", admin_telegram_id=OTHER_ADMIN_ID, group_chat_id=None,
+                               config=saima.config, now=saima.clock.now())
+    other = saima.control.user(OTHER_ADMIN_ID, "赵主任")
+    await other.send("/start")
+    own = await other.send("/tasks")
+    assert own.text.startswith("目前没有未办结的督办事项。")
+    before = _snapshot(saima)
+    for data in (f"tk:c:{zhang_aid}", f"tk:a:{zhang_aid}", f"tk:e:{zhang_aid}", f"tk:v:1:0", f"fs:taskreturn:{zhang_aid}"):
+        await other.press_data(own, data)
+        assert (await other.callback_answer()).text == "这个按钮已失效。"
+    assert _snapshot(saima) == before
+    assert _assignments(saima)[0][1] == "reported"
+
+
+async def test_the_nudges_done_button_opens_the_report(saima: Saima) -> None:
+    admin, zhang, _ = await _team(saima)
+    card = await _choose(admin, await admin.send("/task 整改台账 11月25日"), "无具体要求")
+    card = await _choose(admin, await _choose(admin, card, "成员"), "无附件")
+    await admin.press(card, "确认")
+    await _deliver(saima)
+    await zhang.receive()
+    saima.clock.set(datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI))
+    await saima.running.application.scheduler.tick()  # type: ignore[attr-defined]
+    await _deliver(saima)
+    nudge = await zhang.receive()
+    assert nudge.text.startswith("🟡 督办事项")
+    assert nudge.buttons[0] == [("已办结？点此报结", f"fs:taskdone:{_assignment_id(saima, 1001)}")]
+    asked = await zhang.press(nudge, "已办结？点此报结")
+    assert asked.text.startswith("办理情况如何？")
+
+
+_EMULATOR: list[EmulatorThread] = []
+
+
+@pytest.fixture(autouse=True)
+def _emulator(emulator_thread: EmulatorThread) -> None:
+    _EMULATOR[:] = [emulator_thread]
+
+
+async def test_a_restart_mid_flow_carries_on_at_the_same_step(saima: Saima) -> None:
+    admin, _, _ = await _team(saima)
+    await admin.send("/task 整改台账")
+    due = await _choose(admin, (await admin.bot_messages())[-1], "无具体要求")
+    assert due.text.startswith("什么时候截止？")
+    await saima.running.stop()
+    async with RunningBot(saima.config, saima.db, saima.clock, control_url=_EMULATOR[0].control_url) as again:
+        admin = again.control.user(ADMIN_ID, "李主任")
+        who = await admin.send("下周一上午9点")
+        assert who.text.startswith("交办给谁？")
+        attach = await _choose(admin, who, "全体成员")
+        card = await _choose(admin, attach, "无附件")
+        assert "截止日期：2026年11月30日（星期一）09:00" in card.text
+        assert "承办人：全体成员，共 2 人：张三、王五" in card.text
+        await admin.press(card, "确认")
+        with saima.db.session() as session:
+            assert session.scalar(select(func.count()).select_from(TaskAssignment)) == 2
+            assert set(session.scalars(select(TaskAssignment.status))) == {AssignmentStatus.ASSIGNED}
