@@ -164,6 +164,11 @@ class PostgresLease:
         return bool(row and row[0])
 
     @property
+    def connection(self) -> psycopg.Connection[Any] | None:
+        """The lock session (for operators and tests: SHOW tcp_keepalives_idle …)."""
+        return self._connection
+
+    @property
     def backend_pid(self) -> int | None:
         """The server process of the lock connection (for operators and tests)."""
         return None if self._connection is None or self._connection.closed else self._connection.info.backend_pid

@@ -47,6 +47,18 @@ def test_every_default_setting_is_documented_in_the_example() -> None:
     assert missing == []
 
 
+def _webhook(**settings: object) -> dict:
+    webhook = {"url": "https://bot.example.gov.cn/telegram", "secret_token": "s3cret_T-0k3n", **settings}
+    return {"telegram": {"mode": "webhook", "webhook": webhook}}
+
+
+def test_a_webhook_receives_on_the_path_of_its_public_url_unless_told_otherwise() -> None:
+    config = parse_config(_webhook(), source="config.toml")
+    assert config.telegram.webhook.effective_path == "/telegram"
+    assert parse_config(_webhook(path="/hook"), source="config.toml").telegram.webhook.effective_path == "/hook"
+    assert parse_config(_webhook(url="https://bot.example.gov.cn"), source="x").telegram.webhook.effective_path == "/"
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -62,6 +74,12 @@ def test_every_default_setting_is_documented_in_the_example() -> None:
         ({"team_defaults": {"targets": {"research_days": -1}}}, "'team_defaults.targets.research_days' must not"),
         ({"telegram": "x"}, "'telegram' must be a table"),
         ({"telegram": {"mode": "webhook"}}, "'telegram.webhook.url' is required"),
+        (_webhook(secret_token=""), "'telegram.webhook.secret_token' is required when telegram.mode = 'webhook'"),
+        (_webhook(secret_token="has space"), "'telegram.webhook.secret_token' must be 1–256 characters"),
+        (_webhook(url="http://bot.example.gov.cn/telegram"), "'telegram.webhook.url' must be a public https:// URL"),
+        (_webhook(path="telegram"), "'telegram.webhook.path' must start with '/'"),
+        (_webhook(path="/healthz"), "'telegram.webhook.path' cannot be /healthz"),
+        (_webhook(port=70000), "'telegram.webhook.port' must be between 1 and 65535"),
     ],
 )
 def test_a_bad_setting_is_refused_with_the_key_and_file_named(data: dict, message: str) -> None:

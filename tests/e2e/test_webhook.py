@@ -1,0 +1,144 @@
+"""Webhook mode: two real `bot.py run` processes on one SQLite file, Telegram (the emulator) posting updates.
+
+The first holds the file lock and is active: it registers its webhook with the secret token, answers
+/healthz with 200 "active", and handles what the emulator posts. The second stands by: /healthz 503
+"standby", and it refuses updates with 503 so Telegram tries again. A request without the right
+secret gets 403 and is not handled. When the active one is killed, the standby registers its own URL
+and carries on.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from emulator import ControlClient, EmulatorThread
+from emulator.harness import TEST_TOKEN
+from tests.e2e.processes import BotProcess
+from tests.e2e.test_delivery_processes import _until
+
+SECRET = "s3cret-Token_for-tests"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Instance:
+    """One `bot.py run` in webhook mode on a port of its own."""
+
+    def __init__(self, name: str, emulator: EmulatorThread, database: Path, tmp_path: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/telegram"
+        config = tmp_path / f"{name}.toml"
+        config.write_text(
+            '[telegram]\nmode = "webhook"\n[telegram.webhook]\nlisten = "127.0.0.1"\n'
+            f'port = {self.port}\nurl = "{self.url}"\nsecret_token = "{SECRET}"\n', encoding="utf-8")
+        env = {**os.environ, "BOT_TOKEN": TEST_TOKEN, "BOT_API_BASE_URL": emulator.base_url,
+               "DATABASE_URL": f"sqlite:///{database}", "SAIMA_CONFIG": str(config)}
+        self.process = BotProcess("run", env, tmp_path, log=tmp_path / f"{name}.log")
+
+    async def health(self) -> tuple[int, Any] | None:
+        try:
+            async with httpx.AsyncClient(timeout=5) as client:
+                response = await client.get(f"http://127.0.0.1:{self.port}/healthz")
+            return response.status_code, response.json()
+        except httpx.TransportError:
+            return None  # not listening yet
+
+    async def post(self, update: dict[str, Any], secret: str | None) -> int:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+        async with httpx.AsyncClient(timeout=10) as client:
+            return (await client.post(self.url, json=update, headers=headers)).status_code
+
+
+@pytest.fixture
+def instances() -> Iterator[list[Instance]]:
+    started: list[Instance] = []
+    yield started
+    for instance in started:
+        instance.process.stop()
+
+
+@pytest.fixture
+def database(sqlite_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "saima.db"
+    path.write_bytes(sqlite_template.read_bytes())
+    return path
+
+
+def _help_update(update_id: int, user_id: int) -> dict[str, Any]:
+    """What Telegram would post for /help from `user_id` in their private chat."""
+    person = {"id": user_id, "is_bot": False, "first_name": "钱七"}
+    return {"update_id": update_id, "message": {
+        "message_id": 1000 + update_id, "date": int(datetime.now(timezone.utc).timestamp()),
+        "chat": {"id": user_id, "type": "private", "first_name": "钱七"}, "from": person, "text": "/help",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}}
+
+
+async def _webhook_url(emulator: EmulatorThread) -> str:
+    async with httpx.AsyncClient(timeout=10) as client:
+        info = (await client.get(f"{emulator.base_url}{TEST_TOKEN}/getWebhookInfo")).json()
+    return str(info["result"]["url"])
+
+
+async def test_webhook_mode_serves_the_active_instance_refuses_forgeries_and_fails_over(
+    emulator_thread: EmulatorThread, database: Path, tmp_path: Path, instances: list[Instance],
+) -> None:
+    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
+        await control.reset()
+        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
+        a = Instance("a", emulator_thread, database, tmp_path)
+        instances.append(a)
+        await _until(lambda: a.health(), 30, "the first instance answers /healthz")
+        await _until(lambda: _is(a.health(), (200, {"status": "active"})), 30, "the first instance is active")
+        assert await _webhook_url(emulator_thread) == a.url
+
+        b = Instance("b", emulator_thread, database, tmp_path)
+        instances.append(b)
+        await _until(lambda: b.health(), 30, "the second instance answers /healthz")
+        assert await b.health() == (503, {"status": "standby"})
+        assert b.process.said("Standing by: another instance holds the file lock")
+
+        # Updates reach the active instance by webhook, and it answers.
+        zhang = control.user(1001, "张三")
+        reply = await zhang.send("/help")
+        assert reply.text and "/join" in reply.text
+        qian = control.user(1007, "钱七")
+        await qian.send("/lang")  # opens qian's private chat, so an answer to a forged /help could arrive
+        answers_before = len(await qian.bot_messages())
+
+        # Without the secret, or with a wrong one: 403, and nothing is handled.
+        assert await a.post(_help_update(900001, qian.id), secret=None) == 403
+        assert await a.post(_help_update(900002, qian.id), secret="not-the-secret") == 403
+        # The standby does not handle updates even with the secret: 503, Telegram tries again.
+        assert await b.post(_help_update(900003, qian.id), secret=SECRET) == 503
+        assert len(await qian.bot_messages()) == answers_before
+        assert a.process.said("Refused a webhook request without the right secret token")
+        # The same update with the secret is handled (so the refusals above were not for another reason).
+        assert await a.post(_help_update(900004, qian.id), secret=SECRET) == 200
+        assert len(await qian.bot_messages()) == answers_before + 1
+        assert (await control.stats())["by_method"].get("getUpdates", 0) == 0  # nobody polls in webhook mode
+
+        a.process.kill()
+        killed_at = time.monotonic()
+        await _until(lambda: _is(b.health(), (200, {"status": "active"})), 15, "the standby becomes active")
+        takeover = time.monotonic() - killed_at
+        assert await _webhook_url(emulator_thread) == b.url
+        again = await zhang.send("/help")
+        assert again.text == reply.text
+        print(f"\nwebhook takeover after SIGKILL: /healthz active on the standby after {takeover:.1f} s")
+
+
+async def _is(health: Any, expected: tuple[int, Any]) -> bool:
+    return await health == expected
