@@ -8,10 +8,11 @@ Active and standby:
 - On winning the lease it migrates the database, builds the Application, and only then initialises it,
   so persistence loads the conversation state as the previous active instance left it.
 - Fencing: every `FENCE_CHECK_SECONDS` the active instance asks the database whether its lock session
-  still holds the lock; no confirmation within `FENCE_TIMEOUT_SECONDS` (connection lost, lock gone,
-  server unreachable) and the process exits at once with `FENCED_EXIT_CODE`, as if killed: outbox
-  claims and written-through state make that safe, and a supervisor (systemd) restarts it as a standby.
-  A machine cut off from the network thus stops within ~5 s, before PostgreSQL frees its lock (~10 s).
+  still holds the lock; without a confirmation within `FENCE_TIMEOUT_SECONDS` (connection lost, lock
+  gone, server unreachable or restarted) it stops at once, as if killed (outbox claims and
+  written-through state make that safe), by re-executing itself as a fresh process that stands by.
+  A machine cut off from the network thus stops acting within ~5 s, before PostgreSQL frees its lock
+  (~10 s), and a standby takes over within ~12 s.
 
 Webhook mode (`telegram.mode = "webhook"`): an aiohttp server on `telegram.webhook.listen:port` runs
 on standbys too, so a load balancer can ask each instance `GET /healthz` (200 `{"status": "active"}`,
@@ -32,7 +33,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from aiohttp import web
 from telegram import Update
@@ -164,12 +165,23 @@ async def _fence(lease: Lease) -> None:
         except Exception as error:  # noqa: BLE001 — any failure to confirm is a loss
             held, reason = False, f"{error.__class__.__name__}: {error}".strip()
         if not held:
-            log.critical("Lost the %s (%s): stopping at once so that another instance can act alone",
-                         lease.description, reason)
-            for handler in logging.getLogger().handlers:
-                handler.flush()
-            sys.stderr.flush()
-            os._exit(FENCED_EXIT_CODE)  # noqa: SLF001 — no shutdown writes, no goodbye requests: stop acting now
+            log.critical("Lost the %s (%s): stopping at once so that another instance can act alone; "
+                         "this process starts again as a standby", lease.description, reason)
+            _restart_as_standby()
+
+
+def _restart_as_standby() -> NoReturn:
+    """Stops acting now: the process replaces itself with a fresh `bot.py run` (same pid, same arguments),
+    which stands by. Nothing of the old one runs on: no handler finishes, no tick, no shutdown writes;
+    its sockets, the lock file and the database connections close with it (Python opens them
+    non-inheritable). Exits with FENCED_EXIT_CODE if that fails, for the supervisor to restart it."""
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    sys.stderr.flush()
+    try:
+        os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
+    finally:
+        os._exit(FENCED_EXIT_CODE)
 
 
 class WebhookServer:
