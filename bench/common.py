@@ -205,11 +205,15 @@ def free_port() -> int:
 
 
 class EmulatorProcess:
-    """`python -m emulator` in a process of its own, so its CPU is not the measured bot's."""
+    """The emulator in a process of its own, so its CPU is not the measured bot's; ``started`` = (bot id,
+    first user id, count) of users who have already opened the bot (bench/emulator_main.py)."""
 
-    def __init__(self, *, flood: bool = False) -> None:
+    def __init__(self, *, flood: bool = False, started: tuple[int, int, int] | None = None) -> None:
         self.port = free_port()
-        command = [sys.executable, "-m", "emulator", "--port", str(self.port)] + (["--flood"] if flood else [])
+        command = [sys.executable, "-m", "bench.emulator_main", "--port", str(self.port)]
+        command += ["--flood"] if flood else []
+        if started is not None:
+            command += ["--bot-id", str(started[0]), "--started", str(started[1]), str(started[2])]
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                         text=True)
         urls: dict[str, str] = {}
