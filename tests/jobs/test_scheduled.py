@@ -181,7 +181,8 @@ def test_task_assignments_are_nudged_too(team: Team) -> None:
     team.run()
     (row,) = team.rows("nudge:task:")
     assert row.key == f"nudge:task:{task_id}:member:{team.lily}:T-1"
-    assert row.payload["buttons"] == [[["Snooze 1 day", f"nz:t:{assignment_id}:1"],
+    assert row.payload["buttons"] == [[["Done? Report it", f"fs:taskdone:{assignment_id}"]],
+                                      [["Snooze 1 day", f"nz:t:{assignment_id}:1"],
                                        ["Snooze 3 days", f"nz:t:{assignment_id}:3"]]]
 
 

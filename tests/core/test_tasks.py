@@ -1,0 +1,98 @@
+"""A supervised task's closed loop per assignee (assigned → reported → closed, or returned), its due
+instant, its colour and its progress at a glance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.aging import Age
+from core.domain import AssignmentStatus as S
+from core.tasks import (
+    Move, MoveProblem, Progress, TaskProblem, check_move, due_instant, due_problem, progress, target_of, task_age,
+    text_problem,
+)
+
+TZ = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=TZ)
+
+
+@pytest.mark.parametrize(("current", "move", "text", "expected"), [
+    (S.ASSIGNED, Move.REPORT, "已报送", None),
+    (S.ASSIGNED, Move.REPORT, "  ", MoveProblem.NEEDS_NOTE),
+    (S.ASSIGNED, Move.CLOSE, None, MoveProblem.NOT_REPORTED),
+    (S.ASSIGNED, Move.RETURN, "缺附表", MoveProblem.NOT_REPORTED),
+    (S.REPORTED, Move.REPORT, "again", MoveProblem.ALREADY_REPORTED),
+    (S.REPORTED, Move.CLOSE, None, None),
+    (S.REPORTED, Move.RETURN, "缺附表", None),
+    (S.REPORTED, Move.RETURN, "", MoveProblem.NEEDS_REASON),
+    (S.CLOSED, Move.CLOSE, None, MoveProblem.ALREADY_CLOSED),
+    (S.CLOSED, Move.RETURN, "late", MoveProblem.ALREADY_CLOSED),
+    (S.CLOSED, Move.REPORT, "late", MoveProblem.ALREADY_CLOSED),
+])
+def test_only_the_loops_moves_are_allowed(current: S, move: Move, text: str | None,
+                                          expected: MoveProblem | None) -> None:
+    assert check_move(current, move, text=text) is expected
+
+
+def test_each_move_lands_where_the_loop_says() -> None:
+    assert (target_of(Move.REPORT), target_of(Move.CLOSE), target_of(Move.RETURN)) == (S.REPORTED, S.CLOSED,
+                                                                                       S.ASSIGNED)
+
+
+@given(st.lists(st.sampled_from(list(Move)), max_size=12))
+def test_any_sequence_of_presses_never_leaves_a_closed_item(moves: list[Move]) -> None:
+    status = S.ASSIGNED
+    for move in moves:
+        if check_move(status, move, text="note") is None:
+            status = target_of(move)
+        if status is S.CLOSED:
+            assert all(check_move(status, m, text="x") is MoveProblem.ALREADY_CLOSED for m in Move)
+
+
+@pytest.mark.parametrize(("parsed", "expected"), [
+    (date(2026, 11, 27), datetime(2026, 11, 27, 18, 0, tzinfo=TZ)),  # no time: the end of the working day
+    (datetime(2026, 11, 27, 17, 0, tzinfo=TZ), datetime(2026, 11, 27, 17, 0, tzinfo=TZ)),
+    (datetime(2026, 11, 27, 9, 30), datetime(2026, 11, 27, 9, 30, tzinfo=TZ)),
+])
+def test_the_due_instant_of_a_typed_date(parsed: date | datetime, expected: datetime) -> None:
+    assert due_instant(parsed, TZ) == expected
+
+
+def test_a_due_time_must_be_read_and_ahead() -> None:
+    assert due_problem(None, now=NOW) is TaskProblem.UNREADABLE_DATE
+    assert due_problem(NOW, now=NOW) is TaskProblem.DUE_IN_PAST
+    assert due_problem(NOW - timedelta(minutes=1), now=NOW) is TaskProblem.DUE_IN_PAST
+    assert due_problem(NOW + timedelta(minutes=1), now=NOW) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", TaskProblem.EMPTY), ("   ", TaskProblem.EMPTY), ("报送", None), ("很" * 200, None),
+    ("很" * 201, TaskProblem.TOO_LONG),
+])
+def test_titles_are_neither_empty_nor_over_long(text: str, expected: TaskProblem | None) -> None:
+    assert text_problem(text, 200) is expected
+
+
+@pytest.mark.parametrize(("due", "expected"), [
+    (datetime(2026, 11, 30, 18, 0, tzinfo=TZ), Age.GREEN),  # 7 days
+    (datetime(2026, 11, 26, 18, 0, tzinfo=TZ), Age.YELLOW),  # within 3 days
+    (datetime(2026, 11, 23, 18, 0, tzinfo=TZ), Age.YELLOW),  # later today
+    (datetime(2026, 11, 23, 9, 0, tzinfo=TZ), Age.RED),  # earlier today: past its time
+    (datetime(2026, 11, 20, 18, 0, tzinfo=TZ), Age.RED),
+])
+def test_a_task_ages_by_its_due_instant(due: datetime, expected: Age) -> None:
+    assert task_age(due, now=NOW, tz=TZ) is expected
+
+
+def test_progress_at_a_glance() -> None:
+    statuses = [S.CLOSED] * 3 + [S.REPORTED] * 2 + [S.ASSIGNED] * 3
+    ahead = progress(statuses, due=NOW + timedelta(days=1), now=NOW)
+    assert ahead == Progress(total=8, closed=3, reported=2, open=3, overdue=0)
+    behind = progress(statuses, due=NOW - timedelta(days=1), now=NOW)
+    assert behind.overdue == 3 and not behind.finished
+    assert progress([S.CLOSED, S.CLOSED], due=NOW, now=NOW).finished
