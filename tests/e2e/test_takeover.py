@@ -10,6 +10,8 @@ The processes use the system clock, so the test waits for real events, polling w
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import time
 from collections import Counter
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import make_url, select, text
 
 from config import Config
 from core.domain import OutboxStatus
@@ -27,6 +29,7 @@ from emulator import ControlClient, EmulatorThread
 from emulator.harness import TEST_TOKEN
 from storage import onboarding, outbox
 from storage.db import Database
+from storage.leader import KEEPALIVE_COUNT, KEEPALIVE_IDLE_SECONDS, KEEPALIVE_INTERVAL_SECONDS
 from storage.models import Base, OutboxMessage
 from tests.conftest import POSTGRES_URL, require_postgres
 from tests.e2e.processes import BotProcess, subprocess_database_url
@@ -75,9 +78,10 @@ async def _get_updates_calls(control: ControlClient) -> int:
 
 
 async def _active_and_standby(control: ControlClient, env: dict[str, str], tmp_path: Path,
-                              started: list[BotProcess]) -> tuple[BotProcess, BotProcess]:
+                              started: list[BotProcess], *, a_env: dict[str, str] | None = None,
+                              ) -> tuple[BotProcess, BotProcess]:
     """A started first becomes active (it polls); B, started next, says it stands by."""
-    a = BotProcess("run", env, tmp_path, log=tmp_path / "a.log")
+    a = BotProcess("run", a_env or env, tmp_path, log=tmp_path / "a.log")
     started.append(a)
 
     async def a_polls() -> bool:
@@ -196,4 +200,99 @@ async def test_an_active_bot_that_loses_its_lock_session_stops_at_once_and_stand
         assert a.process.poll() is None
         print(f"\nfencing: the active process stopped acting {stopped:.1f} s after losing its lock session; "
               f"the standby polled after {took_over:.1f} s")
+        assert took_over <= TAKEOVER_LIMIT_SECONDS
+
+
+class Network:
+    """A TCP relay between one bot process and PostgreSQL that can cut that process off the network.
+
+    Cut off, nothing passes either way and new connections hang, as when a machine drops off the
+    network. PostgreSQL would notice the silence of the lock session by its TCP keepalives after
+    `PG_NOTICES_AFTER` seconds; this relay cannot stop the kernel from answering those probes, so
+    `server_gives_up()` does what PostgreSQL would then do: it ends the sessions."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port, self.listen_port = host, port, 0
+        self.cut = False
+        self._upstreams: list[asyncio.StreamWriter] = []
+        self._server: asyncio.Server | None = None
+
+    async def __aenter__(self) -> Network:
+        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+        self.listen_port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.server_gives_up()
+        if self._server is not None:
+            self._server.close()
+
+    async def _relay(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        if self.cut:
+            await self._swallow(client_reader)
+            return
+        server_reader, server_writer = await asyncio.open_connection(self.host, self.port)
+        self._upstreams.append(server_writer)
+        await asyncio.gather(self._pipe(client_reader, server_writer), self._pipe(server_reader, client_writer))
+
+    async def _pipe(self, source: asyncio.StreamReader, target: asyncio.StreamWriter) -> None:
+        try:
+            while data := await source.read(65536):
+                if not self.cut:
+                    target.write(data)
+                    await target.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            if not self.cut:  # cut off, an end does not reach the other side either
+                target.close()
+
+    @staticmethod
+    async def _swallow(reader: asyncio.StreamReader) -> None:
+        with contextlib.suppress(ConnectionError, OSError):
+            while await reader.read(65536):
+                pass
+
+    def server_gives_up(self) -> None:
+        for writer in self._upstreams:
+            writer.close()
+        self._upstreams.clear()
+
+
+PG_NOTICES_AFTER = KEEPALIVE_IDLE_SECONDS + KEEPALIVE_COUNT * KEEPALIVE_INTERVAL_SECONDS  # 10 s
+
+
+async def test_an_active_bot_cut_off_from_the_database_stops_acting_before_the_standby_takes_over(
+    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, tmp_path: Path, started: list[BotProcess],
+) -> None:
+    env = _env(emulator_thread, postgres_schema, tmp_path)
+    pg_url = make_url(POSTGRES_URL)
+    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control, \
+            Network(pg_url.host or "127.0.0.1", pg_url.port or 5432) as network:
+        await control.reset()
+        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
+        through_relay = pg_url.set(host="127.0.0.1", port=network.listen_port).render_as_string(hide_password=False)
+        a_env = {**env, "DATABASE_URL": subprocess_database_url(through_relay, postgres_schema)}
+        a, b = await _active_and_standby(control, env, tmp_path, started, a_env=a_env)
+
+        network.cut = True
+        cut_at = time.monotonic()
+        await _until(lambda: a.said("Lost the PostgreSQL advisory lock"), PG_NOTICES_AFTER,
+                     "the cut-off process stops acting")
+        stopped = time.monotonic() - cut_at
+        assert a.said("did not confirm the lock within 3 s")
+        assert not b.said("Active:")  # the lock is still held by the silent session: nobody acts twice
+        calls_at_stop = await _get_updates_calls(control)
+
+        await asyncio.sleep(PG_NOTICES_AFTER - (time.monotonic() - cut_at))  # the server's keepalives run out
+        network.server_gives_up()
+
+        async def b_polls() -> bool:
+            return await _get_updates_calls(control) > calls_at_stop
+        await _until(b_polls, 30, "the standby polls getUpdates")
+        took_over = time.monotonic() - cut_at
+        reply = await control.user(1006, "孙八").send("/help")
+        assert reply.text
+        print(f"\nnetwork cut: the active process stopped acting after {stopped:.1f} s, PostgreSQL frees its "
+              f"lock after {PG_NOTICES_AFTER} s, the standby polled after {took_over:.1f} s")
         assert took_over <= TAKEOVER_LIMIT_SECONDS
