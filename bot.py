@@ -17,6 +17,7 @@ import asyncio
 import dataclasses
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -33,7 +34,7 @@ import serving
 from core import dates
 from jobs import delivery, schedule
 from config import Config, ConfigError, load_config
-from core.clock import Clock, SystemClock
+from core.clock import Clock, FileClock, SystemClock
 from handlers.commands import publish_default_menus
 from handlers.context import SaimaContext, Services
 from handlers.invite import invite_link
@@ -80,7 +81,7 @@ def build_application(
     """The bot, wired: persistence, rate limiting, handlers, the services they use, and the outbox
     delivery job (unless `delivery.enabled = false`). `takes_updates=False` (`bot.py deliver`): no
     handlers and no persistence, so it never writes back conversation state it did not change."""
-    clock = clock or SystemClock()
+    clock = clock or clock_from_environment()
     builder = (
         ApplicationBuilder()
         .application_class(WriteThroughApplication)
@@ -105,6 +106,18 @@ def build_application(
     if takes_updates:  # nudges, boards and summaries are enqueued by the instance that polls
         schedule.install(application, db=db, clock=clock, config=config)
     return application
+
+
+def clock_from_environment() -> Clock:
+    """The system clock, or, with SAIMA_CLOCK_FILE set (a testing and demo aid), the instant in that file,
+    re-read at every tick, so a test can walk a real process through a simulated week."""
+    path = os.environ.get("SAIMA_CLOCK_FILE")
+    if not path:
+        return SystemClock()
+    clock = FileClock(path)
+    log.warning("Saima's clock reads %s (SAIMA_CLOCK_FILE), now %s: for tests and demos only", path,
+                clock.now().isoformat())
+    return clock
 
 
 async def _on_start(application: Application) -> None:  # type: ignore[type-arg]
