@@ -28,12 +28,14 @@ ACTIONS = {
     "demote": N_("made member"), "remove": N_("removed"), "set_target": N_("set a target"),
     "join": N_("joined"), "activate": N_("joined"), "attend": N_("ticked attendance"),
     "set_language": N_("changed language"), "extend_due": N_("extended the deadline"),
+    "report": N_("reported done"), "close": N_("closed (销账)"), "return": N_("returned"),
 }
 ENTITIES = {
     "member": N_("member"), "invite": N_("invite link"), "leave_period": N_("leave period"), "target": N_("target"),
     "research_trip": N_("research trip"), "research_topic": N_("key research topic"),
     "follow_up_item": N_("follow-up item"), "study_session": N_("study session"),
     "motion": N_("suggestion or proposal"), "team": N_("team"),
+    "task": N_("supervised task"), "task_assignment": N_("supervised task assignment"),
 }
 
 

@@ -3,7 +3,8 @@
 Snooze (`nz:<m|f|t>:<id>:<days>`, m = motion, f = finding, t = task assignment): the item gets no
 nudge until the snooze ends, then one reminder (jobs/nudges.py). Every press is checked on the
 server: the item must be the presser's own and the days one of `schedule.snooze_options_days`.
-Done opens the item's own card (the motion's `mo:<id>:v`, the finding's `fu:i:<id>`), handled there.
+Done opens the item's own card (the motion's `mo:<id>:v`, the finding's `fu:i:<id>`), handled there;
+a task's Done starts its report (`fs:taskdone:<assignment>`, handlers/tasks.py).
 
 `/summary` (admins, privately): the weekly summary of the last seven days up to today, admin version.
 """
