@@ -11,6 +11,7 @@ without a time of day means the end of the working day: 18:00 team time (`END_OF
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -21,7 +22,7 @@ from core.domain import AssignmentStatus
 
 __all__ = [
     "END_OF_WORKDAY", "MAX_DETAIL", "MAX_NOTE", "MAX_REASON", "MAX_TITLE", "Move", "MoveProblem", "Progress",
-    "TaskProblem", "check_move", "due_instant", "due_problem", "progress", "target_of", "task_age", "text_problem",
+    "TaskProblem", "check_move", "due_instant", "due_problem", "progress", "target_of", "task_age", "text_problem", "title_without_date",
 ]
 
 END_OF_WORKDAY = time(18, 0)
@@ -83,6 +84,18 @@ def text_problem(text: str, limit: int) -> TaskProblem | None:
     if len(text.strip()) > limit:
         return TaskProblem.TOO_LONG
     return None
+
+
+_FILLER_BEFORE = re.compile(r"(?:\b(?:on|by|due|before|until|deadline:?)|截止(?:到|至|于)?|于|在|限)\s*$", re.IGNORECASE)
+_FILLER_AFTER = re.compile(r"^\s*(?:之前|以前|前|截止)")
+
+
+def title_without_date(text: str, start: int, end: int) -> str:
+    """The title left when the due date at text[start:end] is taken out, with the words that only
+    introduced the date (截止, 前, by, on) taken out too: `整改台账 11月30日前` → `整改台账`."""
+    before = _FILLER_BEFORE.sub("", text[:start].rstrip())
+    after = _FILLER_AFTER.sub("", text[end:])
+    return f"{before} {after}".strip()
 
 
 def due_instant(parsed: date | datetime, tz: ZoneInfo) -> datetime:

@@ -117,7 +117,7 @@ class TaskForm(Form[TaskDraft]):
         due = None
         if found is not None and not isinstance(found.value, tuple):
             due = rules.due_instant(found.value, ZoneInfo(ctx.member.team.timezone))
-            text = text[: found.start] + " " + text[found.end :]
+            text = rules.title_without_date(text, found.start, found.end)
         title = squeeze(text)
         return TaskDraft(title=title or None, due=due)
 

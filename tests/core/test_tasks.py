@@ -14,8 +14,9 @@ from core.aging import Age
 from core.domain import AssignmentStatus as S
 from core.tasks import (
     Move, MoveProblem, Progress, TaskProblem, check_move, due_instant, due_problem, progress, target_of, task_age,
-    text_problem,
+    text_problem, title_without_date,
 )
+from core.dates import find_date
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=TZ)
@@ -96,3 +97,17 @@ def test_progress_at_a_glance() -> None:
     behind = progress(statuses, due=NOW - timedelta(days=1), now=NOW)
     assert behind.overdue == 3 and not behind.finished
     assert progress([S.CLOSED, S.CLOSED], due=NOW, now=NOW).finished
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("报送三季度安全生产情况 下周五下午5点", "报送三季度安全生产情况"),
+    ("整改台账 11月30日前", "整改台账"),
+    ("截止11月30日 报送整改台账", "报送整改台账"),
+    ("Fire drill on Nov 30", "Fire drill"),
+    ("Report Q3 safety figures by next Friday 5pm", "Report Q3 safety figures"),
+    ("下周一 上报 在线学习情况", "上报 在线学习情况"),
+])
+def test_the_title_is_what_is_left_without_the_date(text: str, title: str) -> None:
+    found = find_date(text, now=NOW, prefer="future", allow_range=False)
+    assert found is not None
+    assert title_without_date(text, found.start, found.end) == title

@@ -12,12 +12,12 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from core.domain import AssignmentStatus
+from core.domain import AssignmentStatus, MemberStatus, Role
 from emulator import EmulatorThread
 from emulator.harness import RunningBot
 from emulator.sim import BotMessage, SimUser
-from storage import onboarding
-from storage.models import AuditEntry, Member, OutboxMessage, Task, TaskAssignment
+from storage import members, onboarding
+from storage.models import AuditEntry, Member, OutboxMessage, Task, TaskAssignment, Team
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
 
@@ -321,3 +321,32 @@ async def test_a_restart_mid_flow_carries_on_at_the_same_step(saima: Saima) -> N
         with saima.db.session() as session:
             assert session.scalar(select(func.count()).select_from(TaskAssignment)) == 2
             assert set(session.scalars(select(TaskAssignment.status))) == {AssignmentStatus.ASSIGNED}
+
+
+async def test_a_large_team_ticks_assignees_page_by_page(saima: Saima) -> None:
+    admin, _, _ = await _team(saima, "en")
+    with saima.db.session() as session:
+        team = session.get_one(Team, saima.team_id)
+        for i in range(20):
+            members.add(session, team=team, telegram_user_id=5000 + i, display_name=f"Member {i:02d}", username=None,
+                        role=Role.MEMBER, status=MemberStatus.ACTIVE, now=saima.clock.now(), joined_on=None)
+    who = await _choose(admin, await admin.send("/task Fire drill on Nov 30"), "No details")
+    picker = await admin.press(who, "Pick members…")
+    assert picker.text.startswith("Tick the assignees (0 ticked; page 1 of 3)")
+    assert picker.labels[-3:] == ["Next ›", "Done (0)", "‹ Back"] and len(picker.labels) == 13
+    picker = await admin.press(picker, "张三")
+    picker = await admin.press(picker, "Next ›")
+    assert picker.labels[0] == "▫️ Member 07" and picker.labels[-4:] == ["‹ Previous", "Next ›", "Done (1)", "‹ Back"]
+    picker = await admin.press(picker, "Member 09")
+    picker = await admin.press(picker, "Member 09")  # untick
+    picker = await admin.press(picker, "Member 10")
+    picker = await admin.press(picker, "‹ Previous")
+    assert picker.labels[1] == "✅ 张三" and picker.text.startswith("Tick the assignees (2 ticked; page 1 of 3)")
+    attach = await _choose(admin, picker, "Done (2)")
+    card = await _choose(admin, attach, "No attachment")
+    assert "Due: Mon 30 Nov 2026, 18:00" in card.text and "Assignees: Picked, 2 people: 张三, Member 10" in card.text
+    await admin.press(card, "Confirm")
+    assert sorted(name for name, _, _ in _assignments(saima)) == ["Member 10", "张三"]
+    listing = await admin.send("/tasks")
+    task = await admin.press(listing, "Fire drill")
+    assert task.text.splitlines()[:3] == ["《Fire drill》", "Due: Mon 30 Nov 2026, 18:00", "0/2 closed · 0 reported · 2 open"]
