@@ -13,6 +13,7 @@ SQLite: one process per database file; a second one stands by on an exclusive `f
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import os
@@ -129,7 +130,8 @@ class PostgresLease:
         connection.execute(f"SET tcp_keepalives_idle = {KEEPALIVE_IDLE_SECONDS}")
         connection.execute(f"SET tcp_keepalives_interval = {KEEPALIVE_INTERVAL_SECONDS}")
         connection.execute(f"SET tcp_keepalives_count = {KEEPALIVE_COUNT}")
-        connection.execute(f"SET tcp_user_timeout = {USER_TIMEOUT_MS}")
+        with contextlib.suppress(psycopg.errors.UndefinedObject):  # PostgreSQL 12+
+            connection.execute(f"SET tcp_user_timeout = {USER_TIMEOUT_MS}")
         connection.execute("SET statement_timeout = '5s'")
         row = connection.execute(
             "SELECT hashtextextended('saima run:' || %(bot)s::text || ':' || s.name, 0), s.name"
@@ -174,10 +176,12 @@ class PostgresLease:
         return None if self._connection is None or self._connection.closed else self._connection.info.backend_pid
 
     def release(self) -> None:
-        connection, self._connection, self._held = self._connection, None, False
+        connection, held, self._connection, self._held = self._connection, self._held, None, False
         if connection is not None and not connection.closed:
             try:
-                connection.close()  # ending the session frees the lock
+                if held:  # at once, so a standby can take it on its next try (closing frees it a moment later)
+                    connection.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
+                connection.close()
             except psycopg.Error:
                 log.debug("closing the leader lock connection failed", exc_info=True)
 

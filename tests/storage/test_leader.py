@@ -83,7 +83,7 @@ def test_a_lost_lock_session_is_not_taken_for_a_held_lock(postgres_schema: str,
     leases += [active, standby]
     assert active.try_acquire()
     with psycopg.connect(POSTGRES_URL.replace("+psycopg", ""), autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", (active.backend_pid,))
+        admin.execute("SELECT pg_terminate_backend(%s, 5000)", (active.backend_pid,))  # waits for its end
     with pytest.raises(psycopg.OperationalError):
         active.still_held()
     assert not active.still_held()
