@@ -168,9 +168,10 @@ class Form(ABC, Generic[D]):
         """Completes a new draft from the database (e.g. the member's key research topics to offer)."""
         return draft
 
-    def start_from(self, session: Session, argument: str, ctx: FormContext) -> D | None:
+    def start_from(self, session: Session, argument: str, ctx: FormContext) -> D | Rejected | None:
         """A new draft for a button's argument (`fs:<kind>:<argument>`, e.g. the trip to add a finding
-        to), or None when that is not this member's to use. Callback data can be forged: check here."""
+        to), or None when that is not this member's to use, or Rejected when it is theirs but has moved
+        on (e.g. already closed: the reason is shown). Callback data can be forged: check here."""
         return None
 
     def choices(self, name: str, draft: D, ctx: FormContext) -> tuple[Choice, ...]:
@@ -315,6 +316,9 @@ async def start_from_button(update: Update, context: SaimaContext) -> FormStep |
             draft = form.start_from(session, argument, ctx)
     if form is None or draft is None:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
+        return None
+    if isinstance(draft, Rejected):
+        await query.answer(draft.reason, show_alert=True)
         return None
     await query.answer()
     notes = [context.t("The unfinished draft before this one was discarded.")] if _state(context) else []

@@ -299,10 +299,13 @@ class ReportForm(Form[ReportDraft]):
               choices=(Choice("none", N_("No evidence")),)),
     )
 
-    def start_from(self, session: Session, argument: str, ctx: FormContext) -> ReportDraft | None:
+    def start_from(self, session: Session, argument: str, ctx: FormContext) -> ReportDraft | Rejected | None:
         found = queries.own(session, int(argument), ctx.member) if argument.isdigit() else None
-        if found is None or found.assignment.status is not AssignmentStatus.ASSIGNED:
+        if found is None:
             return None
+        problem = rules.check_move(found.assignment.status, Move.REPORT, text="-")
+        if problem is not None:  # already reported or closed: say so
+            return Rejected(ctx.t(MOVE_PROBLEMS[problem]))
         return ReportDraft(assignment_id=found.assignment.id, title=found.task.title)
 
     def parse_message(self, text: str, ctx: FormContext) -> ReportDraft:
@@ -380,10 +383,13 @@ class ReturnForm(Form[ReturnDraft]):
     draft_type = ReturnDraft
     fields = (Field("reason", N_("Reason"), N_("Why is it returned? Type the reason; the assignee will see it.")),)
 
-    def start_from(self, session: Session, argument: str, ctx: FormContext) -> ReturnDraft | None:
+    def start_from(self, session: Session, argument: str, ctx: FormContext) -> ReturnDraft | Rejected | None:
         found = queries.in_team(session, int(argument), ctx.member.team_id) if argument.isdigit() else None
-        if found is None or found.assignment.status is not AssignmentStatus.REPORTED:
+        if found is None:
             return None
+        problem = rules.check_move(found.assignment.status, Move.RETURN, text="-")
+        if problem is not None:  # closed, or not reported (returned already)
+            return Rejected(ctx.t(MOVE_PROBLEMS[problem]))
         return ReturnDraft(assignment_id=found.assignment.id, title=found.task.title,
                            assignee=found.assignee.display_name)
 

@@ -159,6 +159,8 @@ async def test_the_whole_loop_in_chinese_with_a_photo_a_return_and_a_second_repo
     assert "已报办公室" in done.text
     assert _assignments(saima) == [("张三", "reported", "photo"), ("王五", "assigned", None)]
     assert "📥 报送三季度安全生产情况 · 已报结，待确认" in (await zhang.send("/me")).text
+    await zhang.press_data(told, f"fs:taskdone:{_assignment_id(saima, 1001)}")  # the old button, pressed again
+    assert (await zhang.callback_answer()).text == "该事项已报结，正等待办公室确认，未作任何更改。"
     del evidence
 
     # the creator is told; views the card, sees the evidence again, and returns it with a reason
@@ -200,8 +202,13 @@ async def test_the_whole_loop_in_chinese_with_a_photo_a_return_and_a_second_repo
     answer = await admin.callback_answer()
     assert answer.show_alert and answer.text == "该事项已销账，未作任何更改。"
     assert _assignments(saima) == [("张三", "closed", None), ("王五", "assigned", None)]
+    await admin.press_data(report, f"fs:taskreturn:{_assignment_id(saima, 1001)}")
+    assert (await admin.callback_answer()).text == "该事项已销账，未作任何更改。"
     await _deliver(saima)
     assert (await zhang.receive()).text == "✅ 李主任已确认“报送三季度安全生产情况”销账，谢谢。"
+    await zhang.press_data(told, f"fs:taskdone:{_assignment_id(saima, 1001)}")
+    assert (await zhang.callback_answer()).text == "该事项已销账，未作任何更改。"
+    assert _assignments(saima)[0] == ("张三", "closed", None)
     listing = await admin.send("/tasks")
     assert "已销账 1/2 · 已报结 0 · 未完成 1" in listing.text
     task = await admin.press(listing, "报送三季度安全生产情况")
