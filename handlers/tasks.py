@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -139,12 +138,16 @@ class TaskForm(Form[TaskDraft]):
         t = ctx.t
         if name == "title":
             problem = rules.text_problem(text, rules.MAX_TITLE)
-            return Rejected(_text_reason(t, problem, rules.MAX_TITLE)) if problem else replace(draft, title=squeeze(text))
+            if problem:
+                return Rejected(_text_reason(t, problem, rules.MAX_TITLE))
+            return replace(draft, title=squeeze(text))
         if name == "detail":
             if text.lower() in _NONE_WORDS:
                 return replace(draft, detail="")
             problem = rules.text_problem(text, rules.MAX_DETAIL)
-            return Rejected(_text_reason(t, problem, rules.MAX_DETAIL)) if problem else replace(draft, detail=text.strip())
+            if problem:
+                return Rejected(_text_reason(t, problem, rules.MAX_DETAIL))
+            return replace(draft, detail=text.strip())
         if name == "due":
             parsed = parse_date(text, now=ctx.now, prefer="future")
             due = rules.due_instant(parsed, ZoneInfo(ctx.member.team.timezone)) if parsed is not None else None
@@ -192,7 +195,8 @@ class TaskForm(Form[TaskDraft]):
         buttons.append(Choice("back", N_("‹ Back")))
         return tuple(buttons)
 
-    def choose(self, name: str, value: str, draft: TaskDraft, ctx: FormContext) -> TaskDraft | Rejected | Stay[TaskDraft]:
+    def choose(self, name: str, value: str, draft: TaskDraft,
+               ctx: FormContext) -> TaskDraft | Rejected | Stay[TaskDraft]:
         if name in ("detail", "attachment") and value == "none":
             return replace(draft, detail="") if name == "detail" else replace(draft, attachment_kind="",
                                                                             attachment_file_id=None)
@@ -219,7 +223,8 @@ class TaskForm(Form[TaskDraft]):
     def card(self, draft: TaskDraft, ctx: FormContext) -> str:
         assert draft.title is not None and draft.due is not None
         return words.draft_card(ctx.t, title=draft.title, detail=draft.detail or "", due=draft.due,
-                                tz=ZoneInfo(ctx.member.team.timezone), assignees=_audience_words(ctx.t, draft, ctx.member.id),
+                                tz=ZoneInfo(ctx.member.team.timezone),
+                                assignees=_audience_words(ctx.t, draft, ctx.member.id),
                                 attachment_kind=draft.attachment_kind or None)
 
     def is_duplicate(self, session: Session, draft: TaskDraft, ctx: FormContext) -> bool:
@@ -320,7 +325,9 @@ class ReportForm(Form[ReportDraft]):
     def read_field(self, name: str, text: str, draft: ReportDraft, ctx: FormContext) -> ReportDraft | Rejected:
         if name == "note":
             problem = rules.text_problem(text, rules.MAX_NOTE)
-            return Rejected(_text_reason(ctx.t, problem, rules.MAX_NOTE)) if problem else replace(draft, note=text.strip())
+            if problem:
+                return Rejected(_text_reason(ctx.t, problem, rules.MAX_NOTE))
+            return replace(draft, note=text.strip())
         if text.lower() in _NONE_WORDS:
             return replace(draft, evidence_kind="", evidence_file_id=None)
         return Rejected(ctx.t("Send a photo or a document, or press “No evidence”."))
@@ -328,7 +335,8 @@ class ReportForm(Form[ReportDraft]):
     def choose(self, name: str, value: str, draft: ReportDraft, ctx: FormContext) -> ReportDraft | Rejected:
         return replace(draft, evidence_kind="", evidence_file_id=None) if value == "none" else Rejected(ctx.t(INVALID))
 
-    def read_file(self, name: str, kind: str, file_id: str, draft: ReportDraft, ctx: FormContext) -> ReportDraft | Rejected:
+    def read_file(self, name: str, kind: str, file_id: str, draft: ReportDraft,
+                  ctx: FormContext) -> ReportDraft | Rejected:
         if name != "evidence":
             return super().read_file(name, kind, file_id, draft, ctx)
         return replace(draft, evidence_kind=kind, evidence_file_id=file_id)
@@ -355,8 +363,8 @@ class ReportForm(Form[ReportDraft]):
         if creator is not None and creator.status is MemberStatus.ACTIVE:
             reader = translator(creator.language.value)
             aid = found.assignment.id
-            payload = {"text": words.reported_text(reader, found.task, found.assignment, assignee=found.assignee.display_name),
-                       "parse_mode": None,
+            text = words.reported_text(reader, found.task, found.assignment, assignee=found.assignee.display_name)
+            payload = {"text": text, "parse_mode": None,
                        "buttons": [[[reader(VIEW), f"{PREFIX}a:{aid}"], [reader(CLOSE), f"{PREFIX}c:{aid}"],
                                     [reader(RETURN), f"fs:taskreturn:{aid}"]]]}
             nth = queries.times(session, aid, Move.REPORT)
@@ -404,7 +412,9 @@ class ReturnForm(Form[ReturnDraft]):
 
     def read_field(self, name: str, text: str, draft: ReturnDraft, ctx: FormContext) -> ReturnDraft | Rejected:
         problem = rules.text_problem(text, rules.MAX_REASON)
-        return Rejected(_text_reason(ctx.t, problem, rules.MAX_REASON)) if problem else replace(draft, reason=text.strip())
+        if problem:
+            return Rejected(_text_reason(ctx.t, problem, rules.MAX_REASON))
+        return replace(draft, reason=text.strip())
 
     def card(self, draft: ReturnDraft, ctx: FormContext) -> str:
         t = ctx.t
@@ -424,8 +434,9 @@ class ReturnForm(Form[ReturnDraft]):
         if problem is not None:
             return Rejected(t(MOVE_PROBLEMS[problem]))
         reader = translator(found.assignee.language.value)
-        payload = {"text": words.returned_text(reader, found.task, reason=draft.reason or "", by=admin.display_name),
-                   "parse_mode": None, "buttons": [[[reader(words.REPORT_DONE), f"fs:taskdone:{found.assignment.id}"]]]}
+        text = words.returned_text(reader, found.task, reason=draft.reason or "", by=admin.display_name)
+        buttons = [[[reader(words.REPORT_DONE), f"fs:taskdone:{found.assignment.id}"]]]
+        payload = {"text": text, "parse_mode": None, "buttons": buttons}
         nth = queries.times(session, found.assignment.id, Move.RETURN)
         queries.notify(session, key=f"task:{found.task.id}:returned:member:{found.assignee.id}:{nth}",
                        member=found.assignee, payload=payload, now=ctx.now)
@@ -478,7 +489,8 @@ def _list(context: SaimaContext, admin: Member, page: int) -> tuple[str, InlineK
     for i, (task, assignments) in enumerate(shown, start=page * LIST_PAGE + 1):
         progress = rules.progress([a.status for a in assignments], due=task.due_at, now=now)
         lines.append(words.task_line(t, i, task, progress, now=now, tz=tz))
-        rows.append([InlineKeyboardButton(f"{i}. {words.clip(task.title, 40)}", callback_data=f"{PREFIX}v:{task.id}:0")])
+        rows.append([InlineKeyboardButton(f"{i}. {words.clip(task.title, 40)}",
+                                          callback_data=f"{PREFIX}v:{task.id}:0")])
     navigation = []
     if page > 0:
         navigation.append(InlineKeyboardButton(t("‹ Previous"), callback_data=f"{PREFIX}l:{page - 1}"))

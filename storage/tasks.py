@@ -19,8 +19,6 @@ from core.domain import AssignmentStatus, MemberStatus, Role
 from storage import audit, outbox
 from storage.models import AuditEntry, Member, Task, TaskAssignment
 
-AUDIENCES = ("all", "admins", "members", "pick")
-
 
 def _active(team_id: int) -> tuple[Any, ...]:
     return (Member.team_id == team_id, Member.status == MemberStatus.ACTIVE)
