@@ -1,4 +1,8 @@
-"""`make bench`: runs every benchmark in bench/ in turn and prints their tables (not a test)."""
+"""`make bench`: runs every benchmark in bench/ in turn and prints their tables (not a test).
+
+A module's `SUITE_ARGS` are the arguments its `main()` gets here (smaller than its own defaults, so the
+whole suite stays within 15 minutes); `IN_SUITE = False` leaves a module out (run it on its own).
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,18 @@ from pathlib import Path
 
 
 def main() -> int:
+    started_all = time.perf_counter()
     names = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if m.name.startswith("bench_"))
     for name in names:
         print(f"\n=== {name} ===", flush=True)
         started = time.perf_counter()
         module = importlib.import_module(f"bench.{name}")
-        module.main()
+        if not getattr(module, "IN_SUITE", True):
+            print(f"(left out: {module.IN_SUITE_NOTE})")
+            continue
+        module.main(*getattr(module, "SUITE_ARGS", ()))
         print(f"({name}: {time.perf_counter() - started:.1f} s)")
+    print(f"\n(make bench: {time.perf_counter() - started_all:.0f} s in all)")
     return 0
 
 

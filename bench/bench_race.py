@@ -25,7 +25,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import text
+
+from bench.common import insert_dicts
 
 from config import Config
 from core.domain import (
@@ -54,6 +56,8 @@ from storage.models import (
     Team,
 )
 
+IN_SUITE = False
+IN_SUITE_NOTE = "bench_scale times the same boards, and at twice the members; python -m bench.bench_race"
 YEARS = range(2022, 2027)
 TODAY = date(2026, 11, 21)
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -69,8 +73,8 @@ def _day(rng: random.Random, year: int) -> date:
     return date(year, 1, 1) + timedelta(days=rng.randrange((last - date(year, 1, 1)).days + 1))
 
 
-def populate(db: Database, members: int, seed: int = 7) -> tuple[int, dict[str, int]]:
-    """One team of ``members`` with five years of records; returns the team id and row counts."""
+def populate(db: Database, members: int, seed: int = 7, years: range = YEARS) -> tuple[int, dict[str, int]]:
+    """One team of ``members`` with records in ``years`` (five by default); returns the team id and row counts."""
     rng = random.Random(seed)
     counts: dict[str, int] = {}
     with db.session() as session:
@@ -79,17 +83,17 @@ def populate(db: Database, members: int, seed: int = 7) -> tuple[int, dict[str, 
         session.add(team)
         session.flush()
         team_id = team.id
-        session.execute(insert(Member), [
+        insert_dicts(session, "members", [
             {"team_id": team_id, "telegram_user_id": 10_000_000 + i, "display_name": f"成员{i}", "username": None,
              "language": Language.ZH, "role": Role.ADMIN if i == 0 else Role.MEMBER,
              "status": MemberStatus.ACTIVE, "reachable": True,
-             "joined_on": date(2021, 1, 1) if i % 10 else _day(rng, rng.choice(list(YEARS))), "created_at": NOW}
+             "joined_on": date(2021, 1, 1) if i % 10 else _day(rng, rng.choice(list(years))), "created_at": NOW}
             for i in range(members)])
         ids = [row[0] for row in session.execute(text("SELECT id FROM members WHERE team_id = :t ORDER BY id"),
                                                  {"t": team_id})]
         trips, topics, motions, leave, sessions = [], [], [], [], []
         for member_id in ids:
-            for year in YEARS:
+            for year in years:
                 for _ in range(15):
                     start = _day(rng, year)
                     trips.append({"team_id": team_id, "member_id": member_id, "start_date": start,
@@ -113,7 +117,7 @@ def populate(db: Database, members: int, seed: int = 7) -> tuple[int, dict[str, 
                     start = _day(rng, year)
                     leave.append({"member_id": member_id, "kind": LeaveKind.LEAVE, "start_date": start,
                                   "end_date": start + timedelta(days=20), "created_at": _at(start)})
-        for year in YEARS:
+        for year in years:
             for kind, times in ((StudyKind.COLLECTIVE, 12), (StudyKind.LAW, 4)):
                 for _ in range(times):
                     held = _day(rng, year)
@@ -121,13 +125,11 @@ def populate(db: Database, members: int, seed: int = 7) -> tuple[int, dict[str, 
                                      "topic": "学习", "recorded_by_member_id": ids[0], "created_at": _at(held)})
         for table, rows in ((ResearchTrip, trips), (ResearchTopic, topics), (Motion, motions),
                             (LeavePeriod, leave), (StudySession, sessions)):
-            for chunk in range(0, len(rows), 5000):
-                session.execute(insert(table), rows[chunk:chunk + 5000])
-            counts[table.__tablename__] = len(rows)
+            counts[table.__tablename__] = insert_dicts(session, table.__tablename__, rows)
         trip_rows = session.execute(text("SELECT id, member_id, end_date FROM research_trips WHERE team_id = :t"),
                                     {"t": team_id}).all()
         findings = []
-        for trip_id, member_id, end in rng.sample(trip_rows, k=min(len(trip_rows), members * 3 * len(YEARS))):
+        for trip_id, member_id, end in rng.sample(trip_rows, k=min(len(trip_rows), members * 3 * len(years))):
             end = end if isinstance(end, date) else date.fromisoformat(str(end))
             due = end + timedelta(days=30)
             fed = end + timedelta(days=rng.randrange(45))
@@ -140,9 +142,7 @@ def populate(db: Database, members: int, seed: int = 7) -> tuple[int, dict[str, 
         attendance = [{"session_id": sid, "member_id": member_id, "created_at": NOW}
                       for (sid,) in session_rows for member_id in ids if rng.random() < 0.85]
         for table, rows in ((FollowUpItem, findings), (StudyAttendance, attendance)):
-            for chunk in range(0, len(rows), 5000):
-                session.execute(insert(table), rows[chunk:chunk + 5000])
-            counts[table.__tablename__] = len(rows)
+            counts[table.__tablename__] = insert_dicts(session, table.__tablename__, rows)
     return team_id, counts
 
 

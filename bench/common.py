@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,8 @@ def _sqlite_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bool):
         return int(value)
+    if isinstance(value, Decimal):  # SQLAlchemy's Numeric binds a float on SQLite
+        return float(value)
     return value
 
 
@@ -140,6 +143,14 @@ def bulk_insert(session: Session, table: str, columns: Sequence[str], rows: Iter
         dbapi.executemany(sql, batch)
         count += len(batch)
     return count
+
+
+def insert_dicts(session: Session, table: str, rows: Sequence[dict[str, Any]]) -> int:
+    """`bulk_insert` for rows given as dicts that all have the same keys."""
+    if not rows:
+        return 0
+    columns = list(rows[0])
+    return bulk_insert(session, table, columns, (tuple(row[c] for c in columns) for row in rows))
 
 
 def analyze(db: Database) -> None:

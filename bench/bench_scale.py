@@ -1,0 +1,243 @@
+"""How the data's size costs: the race board and the weekly summary for a team of 2,000 members with
+five years of records, and the scheduling tick's deadline scan over 1,000,000 open deadlines, on
+SQLite and PostgreSQL, each again at double the data.
+
+    python -m bench.bench_scale [members] [deadlines] [boards|scan]     (BENCH_SCALE scales both)
+
+Boards and summary: bench_race's generator (trips, topics, motions, findings, sessions with
+attendance, leave) for ``members`` and then, in the same database, a second team of twice as many;
+timed: `storage.race.board` for November 2026 and for the year, both with movement (what the monthly
+post computes), and `reports.summary.gather` + `render` for the week of 16–22 November (the Monday
+post: the group's text and the admins', who also get who is behind pace, one progress read each).
+
+Deadline scan: teams of 50 members, 100 open items each (40 motions awaiting a reply, 30 findings
+awaiting feedback, 30 open task assignments), due over the next year; about 1 % at a nudge stage
+today (due within a week or overdue by less than the escalation threshold). Then the deadline part
+of the scheduling tick, `jobs.schedule.Scheduler.run_once` (per team `storage.deadlines.open_items`,
+then `jobs.nudges`, which enqueues what is due), on Tuesday 24 November 2026 at 10:30 in Shanghai:
+the first tick of the day (which enqueues the nudges) and the next one (finding them all enqueued:
+every later tick costs this). Pace nudges, once a day per team and not a
+deadline scan, are marked done for the day first. Then as many teams again and the same timings.
+Bulk inserts (COPY on PostgreSQL, executemany on SQLite), ANALYZE after each load. Not a test.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from bench import bench_race
+from bench.common import (
+    analyze,
+    bulk_insert,
+    load,
+    machine,
+    postgres_database,
+    postgres_reachable,
+    scaled,
+    sqlite_database,
+    table,
+)
+from config import Config
+from core.clock import ManualClock
+from core.domain import AssignmentStatus, FollowUpStatus, Language, MemberStatus, MotionKind, MotionStatus, Role
+from core.race import Period, PeriodKind
+from jobs.schedule import Scheduler
+from locales import translator
+from reports import summary
+from storage import race, teams
+from storage.db import Database
+from storage.models import Member, OutboxMessage, ResearchTrip, Task, Team
+
+T = TypeVar("T")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SUMMARY_DAY = date(2026, 11, 23)  # a Monday: the summary of 16–22 November
+SCAN_AT = datetime(2026, 11, 24, 10, 30, tzinfo=SHANGHAI)  # a Tuesday: no board, no summary due
+TEAM_SIZE = 50
+PER_MEMBER = {"motions": 40, "findings": 30, "tasks": 30}
+ITEMS_PER_MEMBER = sum(PER_MEMBER.values())
+STAGED = 0.01  # share of items at a nudge stage today
+
+
+def timed(action: Callable[[], T]) -> tuple[float, T]:
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def backends() -> Iterator[tuple[str, Callable[[], AbstractContextManager[Database]]]]:
+    folder = tempfile.TemporaryDirectory()
+    yield "sqlite", lambda: sqlite_database(folder.name, f"scale_{time.monotonic_ns()}.db")
+    if postgres_reachable():
+        yield "postgresql", lambda: postgres_database("saima_bench_scale")
+    folder.cleanup()
+
+
+# --- race board and weekly summary ----------------------------------------------------------------
+
+
+def boards_and_summary(db: Database, team_id: int, config: Config) -> list[tuple[str, float]]:
+    figures = []
+    with db.session() as session:
+        team = session.get_one(Team, team_id)
+        for label, period in (("board Nov 2026 + movement", Period(PeriodKind.MONTH, 2026, 11)),
+                              ("board year 2026 + movement", Period(PeriodKind.YEAR, 2026))):
+            seconds, _ = timed(lambda: race.board(session, team, period, as_of=bench_race.TODAY, config=config,
+                                                  with_movement=True))
+            figures.append((label, seconds))
+        start, end = summary.last_week(SUMMARY_DAY)
+        seconds, data = timed(lambda: summary.gather(session, team, start=start, end=end, today=SUMMARY_DAY,
+                                                     config=config))
+        t = translator("zh")
+        render_seconds, _ = timed(lambda: (summary.render(t, data, names=True, for_admins=False),
+                                           summary.render(t, data, names=True, for_admins=True)))
+        figures.append(("weekly summary (gather + render)", seconds + render_seconds))
+    return figures
+
+
+def bench_boards(members: int) -> list[list[Any]]:
+    config = Config()
+    rows: list[list[Any]] = []
+    for backend, database in backends():
+        with database() as db:
+            for size, seed in ((members, 7), (2 * members, 8)):
+                seconds, (team_id, counts) = timed(lambda: bench_race.populate(db, size, seed=seed))
+                analyze(db)
+                total = sum(counts.values())
+                print(f"{backend}: {size:,} members, {total:,} rows generated in {seconds:.1f} s", flush=True)
+                for label, value in boards_and_summary(db, team_id, config):
+                    rows.append([backend, label, f"{size:,}", f"{total:,}", f"{value * 1000:,.0f}"])
+    return rows
+
+
+# --- the deadline scan --------------------------------------------------------------------------------
+
+
+def _due(rng: random.Random, today: date) -> date:
+    if rng.random() < STAGED:
+        return today + timedelta(days=rng.randint(-5, 7))  # T-7 … due day, or overdue < the escalation
+    return today + timedelta(days=rng.randint(8, 400))
+
+
+def seed_deadlines(db: Database, teams_wanted: int, rng: random.Random) -> int:
+    """`teams_wanted` more teams of TEAM_SIZE members with ITEMS_PER_MEMBER open items each."""
+    now = SCAN_AT.astimezone(timezone.utc)
+    today = SCAN_AT.date()
+    items = 0
+    with db.session() as session:
+        first_team = (session.scalar(select(func.max(Team.id))) or 0) + 1
+        bulk_insert(session, "teams", ("name", "timezone", "language", "show_names_in_race", "settings", "created_at"),
+                    ((f"班子{first_team + k}", "Asia/Shanghai", Language.ZH, True, "{}", now)
+                     for k in range(teams_wanted)))
+        team_ids = list(session.scalars(select(Team.id).where(Team.id >= first_team).order_by(Team.id)))
+        base_user = 50_000_000 + first_team * 1000
+        bulk_insert(session, "members", ("team_id", "telegram_user_id", "display_name", "language", "role", "status",
+                                         "reachable", "joined_on", "created_at"),
+                    ((team_id, base_user + n * TEAM_SIZE + i, f"成员{i}", Language.ZH,
+                      Role.ADMIN if i == 0 else Role.MEMBER, MemberStatus.ACTIVE, True, date(2026, 1, 1), now)
+                     for n, team_id in enumerate(team_ids) for i in range(TEAM_SIZE)))
+        people: dict[int, list[int]] = {}
+        for member_id, team_id in session.execute(
+                select(Member.id, Member.team_id).where(Member.team_id >= first_team).order_by(Member.id)):
+            people.setdefault(team_id, []).append(member_id)
+        items += bulk_insert(session, "motions", (
+            "team_id", "kind", "number", "title", "is_key", "lead_member_id", "assigned_on", "reply_due", "status",
+            "reopened", "created_at"), (
+            (team_id, MotionKind.SUGGESTION, str(member_id * 100 + k), "关于加快山区公路建设的建议", k == 0, member_id,
+             date(2026, 9, 1), _due(rng, today), MotionStatus.ASSIGNED if k % 2 else MotionStatus.HANDLING, 0, now)
+            for team_id, members in people.items() for member_id in members
+            for k in range(PER_MEMBER["motions"])))
+        trips_per_member = 10
+        bulk_insert(session, "research_trips", ("team_id", "member_id", "start_date", "end_date", "places", "topic",
+                                                "created_at"),
+                    ((team_id, member_id, date(2026, 10, 1), date(2026, 10, 3), "淳安县", "山区共富调研", now)
+                     for team_id, members in people.items() for member_id in members
+                     for _ in range(trips_per_member)))
+        trips = session.execute(select(ResearchTrip.id, ResearchTrip.team_id, ResearchTrip.member_id).where(
+            ResearchTrip.team_id >= first_team)).all()
+        per_trip = PER_MEMBER["findings"] // trips_per_member
+        open_states = (FollowUpStatus.RAISED, FollowUpStatus.ASSIGNED, FollowUpStatus.HANDLED)
+        items += bulk_insert(session, "follow_up_items", (
+            "team_id", "trip_id", "member_id", "content", "department", "status", "feedback_due", "created_at"), (
+            (team_id, trip_id, member_id, "村道需要拓宽，公交班次偏少", "交通运输局", open_states[k % 3], _due(rng, today), now)
+            for trip_id, team_id, member_id in trips for k in range(per_trip)))
+        bulk_insert(session, "tasks", ("team_id", "title", "due_at", "created_by_member_id", "created_at"), (
+            (team_id, f"督办事项{k}", datetime.combine(_due(rng, today), datetime.min.time(), tzinfo=SHANGHAI),
+             members[0], now)
+            for team_id, members in people.items() for k in range(PER_MEMBER["tasks"])))
+        tasks = session.execute(select(Task.id, Task.team_id).where(Task.team_id >= first_team)).all()
+        items += bulk_insert(session, "task_assignments", ("task_id", "member_id", "status"), (
+            (task_id, member_id, AssignmentStatus.ASSIGNED)
+            for task_id, team_id in tasks for member_id in people[team_id]))
+    return items
+
+
+def scan(db: Database) -> dict[str, Any]:
+    """Two scheduling ticks over every team: the day's first (enqueues what is due) and the next."""
+    scheduler = Scheduler(db=db, clock=ManualClock(SCAN_AT), config=Config())
+    with db.session() as session:
+        team_ids = [team.id for team in teams.all_teams(session)]
+    scheduler.nudges._pace_scanned = {team_id: SCAN_AT.date() for team_id in team_ids}  # a daily job, not the scan
+    first_seconds, first = timed(scheduler.run_once)
+    next_seconds, following = timed(scheduler.run_once)
+    if first.failed_teams or following.failed_teams:
+        print(f"  failed teams: {first.failed_teams or following.failed_teams}")
+    return {"teams": len(team_ids), "first s": first_seconds, "enqueued": first.nudges.nudges,
+            "next s": next_seconds, "enqueued again": following.nudges.nudges}
+
+
+def bench_scan(deadline_count: int) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    teams_per_step = max(1, round(deadline_count / (TEAM_SIZE * ITEMS_PER_MEMBER)))
+    for backend, database in backends():
+        rng = random.Random(11)
+        total = 0
+        with database() as db:
+            for _double in (1, 2):  # the second step adds as many teams again: twice the deadlines
+                seconds, added = timed(lambda: seed_deadlines(db, teams_per_step, rng))
+                total += added
+                analyze(db)
+                print(f"{backend}: +{added:,} open deadlines in {teams_per_step:,} teams, seeded in {seconds:.1f} s",
+                      flush=True)
+                f = scan(db)
+                rows.append([backend, f"{total:,}", f"{f['teams']:,}", f"{f['first s']:.1f}", f"{f['enqueued']:,}",
+                             f"{f['next s']:.1f}", f"{total / f['next s'] / 1000:.0f}k", f"{f['enqueued again']:,}"])
+    return rows
+
+
+# make bench runs this at a quarter of the members and a tenth of the deadlines (15 minutes for the whole
+# suite); `python -m bench.bench_scale` runs it in full.
+SUITE_ARGS = (500, 100_000)
+
+
+def main(members: int = 2000, deadline_count: int = 1_000_000, parts: str = "boards,scan") -> None:
+    members = scaled(members, minimum=20)
+    deadline_count = scaled(deadline_count, minimum=TEAM_SIZE * ITEMS_PER_MEMBER)
+    print(f"{members:,} members (and {2 * members:,}), {deadline_count:,} open deadlines (and {2 * deadline_count:,}); "
+          f"{machine()}")
+    if "boards" in parts:
+        started = time.perf_counter()
+        board_rows = bench_boards(members)
+        print(table(["backend", "what", "members", "rows", "ms"], board_rows))
+        print(f"(boards and summaries: {time.perf_counter() - started:.0f} s; load {load()})\n", flush=True)
+    if "scan" in parts:
+        started = time.perf_counter()
+        scan_rows = bench_scan(deadline_count)
+        print(table(["backend", "open deadlines", "teams", "1st tick s", "enqueued", "next tick s", "items/s",
+                     "again"], scan_rows))
+        print("1st tick: the day's first scheduling tick, which enqueues the nudges due (new teams' only, after "
+              "doubling); next tick: every later one (all already enqueued); items/s: open deadlines scanned a second")
+        print(f"(deadline scan: {time.perf_counter() - started:.0f} s; load {load()})")
+
+
+if __name__ == "__main__":
+    main(*(int(arg) for arg in sys.argv[1:3]), *sys.argv[3:4])

@@ -1,0 +1,136 @@
+"""Start-up time and resident memory of `python bot.py run` as a process against the emulator.
+
+    python -m bench.bench_startup [members]          (BENCH_SCALE scales the members)
+
+Start-up: from exec to the bot's first getUpdates, as the emulator counts requests (polled every
+10 ms): once on an empty SQLite database (`bot.py run` migrates it first) and three times on the
+migrated one (a restart). Memory: VmRSS from /proc, idle 3 s after the first getUpdates on the empty
+database; then on a database with a team of ``members`` members (this year's records, bench_race's
+generator) after one of them has asked for /me and /rank (the month's race board as text and chart),
+both answered. Not a test: nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import bench_race
+from bench.common import ROOT, EmulatorProcess, machine, median, rss_mib, scaled, sqlite_database, table
+from emulator import ControlClient
+from emulator.harness import TEST_TOKEN
+
+BOT_ID = int(TEST_TOKEN.split(":")[0])
+IDLE_SECONDS = 3.0
+
+
+def launch(emulator: EmulatorProcess, database: Path, folder: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "BOT_TOKEN": TEST_TOKEN, "BOT_API_BASE_URL": emulator.base_url,
+           "DATABASE_URL": f"sqlite:///{database}", "SAIMA_CONFIG": str(Path(folder) / "absent.toml")}
+    return subprocess.Popen([sys.executable, str(ROOT / "bot.py"), "run"], env=env, cwd=folder,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+async def get_updates_count(control: ControlClient) -> int:
+    return int((await control.stats())["by_method"].get("getUpdates", 0))
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc/<pid>/stat), which the machine's load does not inflate."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def start_and_time(control: ControlClient, emulator: EmulatorProcess, database: Path,
+                         folder: str) -> tuple[subprocess.Popen[bytes], float, float]:
+    """Starts the bot; returns it, the seconds from exec to its first getUpdates and its CPU time by then."""
+    before = await get_updates_count(control)
+    started = time.perf_counter()
+    process = launch(emulator, database, folder)
+    while await get_updates_count(control) <= before:
+        if process.poll() is not None:
+            raise RuntimeError(f"bot.py run exited with {process.returncode} before polling")
+        if time.perf_counter() - started > 120:
+            stop(process)
+            raise RuntimeError("bot.py run did not poll within 120 s")
+        await asyncio.sleep(0.01)
+    return process, time.perf_counter() - started, cpu_seconds(process.pid)
+
+
+async def bench(members: int, folder: str) -> list[list[str]]:
+    rows: list[list[str]] = []
+    with EmulatorProcess() as emulator:
+        async with ControlClient(emulator.control_url, bot_id=BOT_ID, default_timeout=120) as control:
+            empty = Path(folder) / "empty.db"
+            process, first, first_cpu = await start_and_time(control, emulator, empty, folder)
+            await asyncio.sleep(IDLE_SECONDS)
+            idle = rss_mib(process.pid)
+            stop(process)
+            restarts, cpus = [], []
+            for _ in range(3):
+                process, seconds, cpu = await start_and_time(control, emulator, empty, folder)
+                restarts.append(seconds)
+                cpus.append(cpu)
+                stop(process)
+            rows.append(["exec → first getUpdates, empty database (migrates it)",
+                         f"{first:.2f} s (CPU {first_cpu:.2f} s)"])
+            rows.append(["exec → first getUpdates, migrated database (median of 3)",
+                         f"{median(restarts):.2f} s (min {min(restarts):.2f}; CPU {median(cpus):.2f} s)"])
+            rows.append([f"RSS idle, {IDLE_SECONDS:g} s after start, empty database", f"{idle:.0f} MiB"])
+
+            full = Path(folder) / "full.db"
+            with sqlite_database(folder, full.name) as db:
+                seconds_seed = time.perf_counter()
+                _team_id, counts = bench_race.populate(db, members, years=range(2026, 2027))
+                seconds_seed = time.perf_counter() - seconds_seed
+            print(f"{members:,} members with this year's records ({sum(counts.values()):,} rows) "
+                  f"generated in {seconds_seed:.1f} s", flush=True)
+            process, seconds, cpu = await start_and_time(control, emulator, full, folder)
+            try:
+                await asyncio.sleep(IDLE_SECONDS)
+                idle_full = rss_mib(process.pid)
+                member = control.user(10_000_001, "成员1")  # bench_race's second member (the first is the admin)
+                started = time.perf_counter()
+                me = await member.send("/me", timeout=120)
+                me_seconds = time.perf_counter() - started
+                started = time.perf_counter()
+                board = await member.send("/rank", expect=2, timeout=180)
+                rank_seconds = time.perf_counter() - started
+                await asyncio.sleep(1.0)
+                after = rss_mib(process.pid)
+            finally:
+                stop(process)
+            answered = me is not None and isinstance(board, list) and any(m.kind == "photo" for m in board)
+            rows.append([f"exec → first getUpdates, {members:,} members", f"{seconds:.2f} s (CPU {cpu:.2f} s)"])
+            rows.append([f"RSS idle, {members:,} members", f"{idle_full:.0f} MiB"])
+            rows.append([f"RSS after /me ({me_seconds * 1000:.0f} ms) and /rank with chart ({rank_seconds:.1f} s)",
+                         f"{after:.0f} MiB" + ("" if answered else " (answers missing!)")])
+    return rows
+
+
+def main(members: int = 10_000) -> None:
+    members = scaled(members, minimum=20)
+    print(f"{machine()} (wall times stretch with the load; CPU times do not)")
+    with tempfile.TemporaryDirectory() as folder:
+        rows = asyncio.run(bench(members, folder))
+    print(table(["figure", "value"], rows))
+
+
+if __name__ == "__main__":
+    main(*(int(arg) for arg in sys.argv[1:2]))
