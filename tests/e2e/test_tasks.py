@@ -357,3 +357,28 @@ async def test_a_large_team_ticks_assignees_page_by_page(saima: Saima) -> None:
     listing = await admin.send("/tasks")
     task = await admin.press(listing, "Fire drill")
     assert task.text.splitlines()[:3] == ["《Fire drill》", "Due: Mon 30 Nov 2026, 18:00", "0/2 closed · 0 reported · 2 open"]
+
+
+async def test_done_lists_open_tasks_by_colour_and_reports_one(saima: Saima) -> None:
+    admin, zhang, _ = await _team(saima)
+    for typed in ("/task 整改台账 12月10日", "/task 报送学习心得 明天下午3点", "/task 上报调研报告 11月23日下午2点"):
+        card = await _choose(admin, await _choose(admin, await admin.send(typed), "无具体要求"), "成员")
+        await admin.press(await _choose(admin, card, "无附件"), "确认")
+    saima.clock.set(datetime(2026, 11, 23, 15, 0, tzinfo=SHANGHAI))  # the last one is now past due
+    listing = await zhang.send("/done")
+    assert listing.text.splitlines() == [
+        "您的督办事项（🟢 3天以上 · 🟡 3天内到期 · 🔴 已逾期）：",
+        "🔴 上报调研报告 · 11月23日 14:00 截止（已逾期）",
+        "🟡 报送学习心得 · 11月24日 15:00 截止",
+        "🟢 整改台账 · 12月10日 18:00 截止",
+        "", "点击事项即可报结。"]
+    asked = await zhang.press(listing, "上报调研报告")
+    assert asked.text.startswith("办理情况如何？")
+    card = await _choose(zhang, await zhang.send("已上报"), "无佐证材料")
+    await zhang.press(card, "确认")
+    again = await zhang.send("/done")
+    assert again.text.splitlines()[1] == "📥 上报调研报告 · 已报结，待确认" and len(again.labels) == 2
+    me = await zhang.send("/me")
+    assert "🟡 报送学习心得 · 11月24日 15:00 截止" in me.text and "📥 上报调研报告 · 已报结，待确认" in me.text
+    assert (await saima.control.user(1002, "王五").send("/done")).text.startswith("您的督办事项")
+    assert (await admin.send("/done")).text == "您没有未办结的督办事项。"
