@@ -1,6 +1,7 @@
-"""Webhook mode: two real `bot.py run` processes on one SQLite file, Telegram (the emulator) posting updates.
+"""Webhook mode: two real `bot.py run` processes on one database (a SQLite file, a PostgreSQL schema),
+Telegram (the emulator) posting updates.
 
-The first holds the file lock and is active: it registers its webhook with the secret token, answers
+The first holds the lock (a file lock; an advisory lock) and is active: it registers its webhook with the secret token, answers
 /healthz with 200 "active", and handles what the emulator posts. The second stands by: /healthz 503
 "standby", and it refuses updates with 503 so Telegram tries again. A request without the right
 secret gets 403 and is not handled. When the active one is killed, the standby registers its own URL
@@ -22,7 +23,7 @@ import pytest
 
 from emulator import ControlClient, EmulatorThread
 from emulator.harness import TEST_TOKEN
-from tests.e2e.processes import BotProcess
+from tests.e2e.processes import BotProcess, subprocess_database_url
 from tests.e2e.test_delivery_processes import _until
 
 SECRET = "s3cret-Token_for-tests"
@@ -37,7 +38,7 @@ def _free_port() -> int:
 class Instance:
     """One `bot.py run` in webhook mode on a port of its own."""
 
-    def __init__(self, name: str, emulator: EmulatorThread, database: Path, tmp_path: Path) -> None:
+    def __init__(self, name: str, emulator: EmulatorThread, database_url: str, tmp_path: Path) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/telegram"
         config = tmp_path / f"{name}.toml"
@@ -45,7 +46,7 @@ class Instance:
             '[telegram]\nmode = "webhook"\n[telegram.webhook]\nlisten = "127.0.0.1"\n'
             f'port = {self.port}\nurl = "{self.url}"\nsecret_token = "{SECRET}"\n', encoding="utf-8")
         env = {**os.environ, "BOT_TOKEN": TEST_TOKEN, "BOT_API_BASE_URL": emulator.base_url,
-               "DATABASE_URL": f"sqlite:///{database}", "SAIMA_CONFIG": str(config)}
+               "DATABASE_URL": database_url, "SAIMA_CONFIG": str(config)}
         self.process = BotProcess("run", env, tmp_path, log=tmp_path / f"{name}.log")
 
     async def health(self) -> tuple[int, Any] | None:
@@ -71,10 +72,9 @@ def instances() -> Iterator[list[Instance]]:
 
 
 @pytest.fixture
-def database(sqlite_template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "saima.db"
-    path.write_bytes(sqlite_template.read_bytes())
-    return path
+def database(database_url: tuple[str, str | None]) -> str:
+    """The test database (SQLite, PostgreSQL) as a URL for the processes."""
+    return subprocess_database_url(*database_url)
 
 
 def _help_update(update_id: int, user_id: int) -> dict[str, Any]:
@@ -93,7 +93,7 @@ async def _webhook_url(emulator: EmulatorThread) -> str:
 
 
 async def test_webhook_mode_serves_the_active_instance_refuses_forgeries_and_fails_over(
-    emulator_thread: EmulatorThread, database: Path, tmp_path: Path, instances: list[Instance],
+    emulator_thread: EmulatorThread, database: str, tmp_path: Path, instances: list[Instance],
 ) -> None:
     async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
         await control.reset()
@@ -108,7 +108,7 @@ async def test_webhook_mode_serves_the_active_instance_refuses_forgeries_and_fai
         instances.append(b)
         await _until(lambda: b.health(), 30, "the second instance answers /healthz")
         assert await b.health() == (503, {"status": "standby"})
-        assert b.process.said("Standing by: another instance holds the file lock")
+        assert b.process.said("Standing by: another instance holds the")  # file lock, or advisory lock
 
         # Updates reach the active instance by webhook, and it answers.
         zhang = control.user(1001, "张三")
