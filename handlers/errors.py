@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from handlers.context import SaimaContext
 from locales import translator
@@ -31,9 +31,12 @@ async def on_error(update: object, context: SaimaContext) -> None:
              "please try again in a moment.")
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
-        else:
-            await context.bot.send_message(update.effective_chat.id, text)
+            try:
+                await update.callback_query.answer(text, show_alert=True)
+                return
+            except BadRequest:  # the handler had answered the press before it failed: say it in the chat
+                pass
+        await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError:
         log.warning("Could not send the apology to chat %s", update.effective_chat.id, exc_info=True)
 
