@@ -39,7 +39,7 @@ from handlers.commands import publish_default_menus
 from handlers.context import SaimaContext, Services
 from handlers.invite import invite_link
 from storage import invites, leader, onboarding, teams
-from storage.db import Database
+from storage.db import Database, is_outage
 from storage.models import Role
 from storage.persistence import DatabasePersistence
 
@@ -60,19 +60,65 @@ To try Saima without Telegram, run:  make demo
 """
 
 
+class _DatabaseAway(Exception):
+    """A handler failed because the database is unreachable: the update should wait, not be dropped."""
+
+
 class WriteThroughApplication(Application):  # type: ignore[type-arg]
-    """An Application that saves conversation state and user data right after each update.
+    """An Application that saves conversation state and user data right after each update, and that
+    holds an update while the database is away.
 
     PTB would otherwise write them every `update_interval` seconds, and a SIGKILL in between
     would lose the step a member had reached.
+
+    Database outages (storage.db.is_outage: the server restarting, the network cut): a handler failing
+    on one does not reach the error handler, which would apologise and drop the update. The update waits
+    instead, the database is asked with backoff (0.25 s doubling to 10 s) until it answers, and then the
+    update is processed again from the start; the updates behind it wait in order, since they are
+    handled one at a time. So a member who wrote during the outage gets the real answer after it. A
+    handler that had already replied before failing replies again; a Confirm whose store failed stores
+    then (the draft is still open), and one whose commit was lost with the connection meets the form's
+    duplicate check. After `DATABASE_RETRIES` failures with the database answering in between, the error
+    goes to the error handler like any other, so a query that fails for good cannot hold the bot up.
     """
 
     services: Services
+    DATABASE_RETRIES = 5
+    _may_wait: object = None  # the update that is waiting out an outage, if any
 
     async def process_update(self, update: object) -> None:
-        await super().process_update(update)
+        for attempt in range(1, self.DATABASE_RETRIES + 2):
+            self._may_wait = update if attempt <= self.DATABASE_RETRIES else None
+            try:
+                await super().process_update(update)
+                break
+            except _DatabaseAway as away:
+                log.warning("The database is unreachable (%r); update %s waits for it (try %s)",
+                            away.__cause__, getattr(update, "update_id", "?"), attempt)
+                if not await self._database_back():
+                    log.error("Stopped while the database was away; update %s was not handled",
+                              getattr(update, "update_id", "?"))
+                    return
+            finally:
+                self._may_wait = None
         if self.persistence is not None:
             await self.update_persistence()
+
+    async def process_error(self, update: object | None, error: Exception, job: Any = None,
+                            coroutine: Any = None) -> bool:
+        if job is None and update is not None and update is self._may_wait and is_outage(error):
+            raise _DatabaseAway from error
+        return await super().process_error(update, error, job, coroutine)
+
+    async def _database_back(self) -> bool:
+        """Waits until the database answers (True), or until the bot stops (False)."""
+        wait = 0.25
+        while self.running:
+            await asyncio.sleep(wait)
+            if await asyncio.to_thread(self.services.db.reachable):
+                return True
+            wait = min(wait * 2, 10.0)
+        return False
 
 
 def build_application(

@@ -1,4 +1,5 @@
-"""Database plumbing: engines for SQLite (WAL) and PostgreSQL (psycopg 3), sessions, migrations."""
+"""Database plumbing: engines for SQLite (WAL) and PostgreSQL (psycopg 3), sessions, migrations, and
+telling an outage (the server restarting, the network cut) from a bad query."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, exc, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -93,6 +94,42 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def reachable(self) -> bool:
+        """Whether the database answers a trivial query now (blocking; call it off the event loop)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+            return True
+        except exc.SQLAlchemyError as error:
+            if is_outage(error):
+                return False
+            raise
+
+
+# SQLite's transient failures: another process holds the lock past busy_timeout, the file is away.
+_SQLITE_TRANSIENT = ("database is locked", "unable to open database", "disk i/o error")
+
+
+def is_outage(error: BaseException | None) -> bool:
+    """Whether `error` (or what caused it) says the database could not be reached or dropped the
+    connection, so the same work can succeed once it answers again; False for a query that is wrong."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+            return True
+        if isinstance(error, exc.TimeoutError):  # no pooled connection came back in time
+            return True
+        if isinstance(error, (exc.OperationalError, exc.InterfaceError)):
+            if type(error.orig).__module__ == "sqlite3":
+                return any(text in str(error.orig).lower() for text in _SQLITE_TRANSIENT)
+            return True  # psycopg: connection refused, server closed the connection, admin shutdown …
+        if type(error).__module__.startswith("psycopg") and type(error).__name__ in ("OperationalError",
+                                                                                    "InterfaceError"):
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
 
 
 def alembic_config(connection: Any = None, url: str | None = None) -> AlembicConfig:

@@ -4,20 +4,26 @@ PTB's own persistence classes write in batches (every `update_interval`, 60 s by
 shutdown, so a SIGKILL loses up to a minute of conversation state. This class stores each change as
 soon as PTB reports it; `WriteThroughApplication` (bot.py) makes PTB report after every update.
 Values are JSON; dates, datetimes and Decimals survive the round trip through a tagged encoding.
+A write that meets a database outage is tried again with backoff (about a minute in all) rather than
+dropped: PTB has already taken the change off its list of things to write.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
 from telegram.ext import BasePersistence, PersistenceInput
 
 from core.clock import Clock
-from storage.db import Database
+from storage.db import Database, is_outage
 from storage.models import PersistedState
 
 USER, CHAT, BOT = "user", "chat", "bot"
@@ -25,6 +31,9 @@ ConversationKey = tuple[int | str, ...]
 ConversationDict = dict[ConversationKey, object]
 CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 _SINGLETON_KEY = "-"
+_WRITE_BACKOFF = (0.25, 0.5, 1, 2, 4, 8, 10, 10, 10, 10, 10)  # seconds between tries during an outage
+
+log = logging.getLogger(__name__)
 
 
 def encode(value: Any) -> Any:
@@ -117,6 +126,20 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
                 row.updated_at = self._clock.now()
         self._written[(scope, key)] = serialised
 
+    async def _lasting(self, write: Callable[[], None]) -> None:
+        """Runs `write`, waiting out a database outage with backoff; other errors, and an outage that
+        outlasts the backoff, are raised (PTB logs them through the error handler)."""
+        for wait in (*_WRITE_BACKOFF, None):
+            try:
+                write()
+                return
+            except SQLAlchemyError as error:
+                if wait is None or not is_outage(error):
+                    raise
+                log.warning("persistence: the database is unreachable (%s); writing again in %s s",
+                            type(error).__name__, wait)
+            await asyncio.sleep(wait)
+
     def _drop(self, scope: str, key: str) -> None:
         with self._db.session() as session:
             session.execute(
@@ -127,18 +150,18 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
         conversation_key = json.dumps(list(key))
         if new_state is None:
-            self._drop(_conversation(name), conversation_key)
+            await self._lasting(lambda: self._drop(_conversation(name), conversation_key))
         else:
-            self._write(_conversation(name), conversation_key, new_state)
+            await self._lasting(lambda: self._write(_conversation(name), conversation_key, new_state))
 
     async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
-        self._write_or_drop_empty(USER, str(user_id), data)
+        await self._lasting(lambda: self._write_or_drop_empty(USER, str(user_id), data))
 
     async def update_chat_data(self, chat_id: int, data: dict[str, Any]) -> None:
-        self._write_or_drop_empty(CHAT, str(chat_id), data)
+        await self._lasting(lambda: self._write_or_drop_empty(CHAT, str(chat_id), data))
 
     async def update_bot_data(self, data: dict[str, Any]) -> None:
-        self._write_or_drop_empty(BOT, _SINGLETON_KEY, data)
+        await self._lasting(lambda: self._write_or_drop_empty(BOT, _SINGLETON_KEY, data))
 
     async def update_callback_data(self, data: CDCData) -> None:
         return None
@@ -151,10 +174,10 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
             self._drop(scope, key)
 
     async def drop_chat_data(self, chat_id: int) -> None:
-        self._drop(CHAT, str(chat_id))
+        await self._lasting(lambda: self._drop(CHAT, str(chat_id)))
 
     async def drop_user_data(self, user_id: int) -> None:
-        self._drop(USER, str(user_id))
+        await self._lasting(lambda: self._drop(USER, str(user_id)))
 
     async def refresh_user_data(self, user_id: int, user_data: dict[str, Any]) -> None:
         return None
