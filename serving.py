@@ -70,7 +70,7 @@ class Instance:
 async def serve(
     config: Config, lease: Lease, *, build: Callable[[], AnyApplication], migrate: Callable[[], None],
 ) -> int:
-    """Stands by, then acts, until SIGINT/SIGTERM (0) or the lease is lost (the process exits)."""
+    """Stands by, then acts, until SIGINT/SIGTERM (returns 0); a lost lease restarts the process."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -95,7 +95,7 @@ async def serve(
 
 async def _stand_by(lease: Lease, stop: asyncio.Event) -> bool:
     """Waits for the lease; False when asked to stop first."""
-    last_said = float("-inf")
+    last_said, last_reason = float("-inf"), ""
     while not stop.is_set():
         try:
             if await asyncio.to_thread(lease.try_acquire):
@@ -105,9 +105,9 @@ async def _stand_by(lease: Lease, stop: asyncio.Event) -> bool:
         except Exception as error:  # noqa: BLE001 — the database away: keep trying, say why
             reason = f"cannot reach the database to take the lock ({error.__class__.__name__}: {error})"
             await asyncio.to_thread(lease.release)
-        if time.monotonic() - last_said >= STANDBY_LOG_EVERY_SECONDS:
+        if reason != last_reason or time.monotonic() - last_said >= STANDBY_LOG_EVERY_SECONDS:
             log.info("Standing by: %s; trying again every %.0f s", reason, STANDBY_RETRY_SECONDS)
-            last_said = time.monotonic()
+            last_said, last_reason = time.monotonic(), reason
         try:
             await asyncio.wait_for(stop.wait(), STANDBY_RETRY_SECONDS)
         except asyncio.TimeoutError:
@@ -119,10 +119,11 @@ async def _act(
     config: Config, lease: Lease, instance: Instance, stop: asyncio.Event, *,
     build: Callable[[], AnyApplication], migrate: Callable[[], None],
 ) -> None:
-    await asyncio.to_thread(migrate)
-    application = build()
     fence = asyncio.create_task(_fence(lease), name="leader fencing")
+    application: AnyApplication | None = None
     try:
+        await asyncio.to_thread(migrate)
+        application = build()
         await application.initialize()  # persistence loads conversation state here
         if application.post_init is not None:
             await application.post_init(application)
@@ -146,15 +147,16 @@ async def _act(
     finally:
         fence.cancel()
         instance.application = None
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-        await application.shutdown()
+        if application is not None:
+            if application.updater is not None and application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
+            await application.shutdown()
 
 
 async def _fence(lease: Lease) -> None:
-    """Exits the process as soon as the lease cannot be confirmed (see the module's docstring)."""
+    """Restarts the process as soon as the lease cannot be confirmed (see the module's docstring)."""
     while True:
         await asyncio.sleep(FENCE_CHECK_SECONDS)
         try:
