@@ -17,10 +17,12 @@ from sqlalchemy import select
 from config import Config
 from core import holidays
 from core.clock import ManualClock
-from core.domain import Language, MemberStatus, MotionKind, Role
+from core.domain import Duty, Language, MemberStatus, MotionKind, Role
 from core.quiet import is_allowed
 from jobs.boards import first_workday
 from jobs.schedule import Scheduler
+from locales import translator
+from reports.progress_card import duty_name
 from storage import deadlines, members, motions, onboarding, trips
 from storage.db import Database
 from storage.models import Motion, OutboxMessage, RaceSnapshot, Task, TaskAssignment
@@ -245,11 +247,13 @@ def test_a_member_far_behind_is_noted_to_each_other_admin_once_until_renudge_day
     assert allowed(to_owner.not_before) and to_owner.not_before == at(date(2026, 11, 23), 8, 30)
     lines = to_owner.payload["text"].splitlines()
     assert lines[0] == "❗ 张三进度严重落后："
-    assert lines[1] == "• 牵头重点调研课题：已完成 0，按进度应达 0.9；季末（2026年12月31日（星期四））前再完成 1 项可回到进度。"
-    assert len(lines) == 6 and "下基层调研" not in to_owner.payload["text"]
+    topic = duty_name(translator("zh"), Duty.KEY_RESEARCH_TOPICS)
+    assert lines[1] == f"• {topic}：已完成 0，按进度应达 0.9；季末（2026年12月31日（星期四））前再完成 1 项可回到进度。"
+    assert len(lines) == 6 and duty_name(translator("zh"), Duty.RESEARCH_DAYS) not in to_owner.payload["text"]
     to_mary = notes[f"lagging:{team.lily}:2026-W48:{everything}:admin:{mary}"].payload["text"].splitlines()
     assert to_mary[0] == "❗ Lily is far behind pace:"
-    assert to_mary[1] == ("• days at the grassroots: 0 done, 53.8 expected by now; 60 days more by the end of "
+    research = duty_name(translator("en"), Duty.RESEARCH_DAYS)
+    assert to_mary[1] == (f"• {research}: 0 done, 53.8 expected by now; 60 days more by the end of "
                           "the quarter (Thu 31 Dec 2026) closes the gap.")
 
     team.walk(at(date(2026, 11, 29), 20), step=timedelta(hours=3))
