@@ -100,23 +100,29 @@ class CuttableProxy:
 
 
 class UpdateErrors(logging.Handler):
-    """What reached the error handler for an update (jobs may fail during the outage: they tick again)."""
+    """What reached the error handler for an update (jobs may fail during the outage: they tick again),
+    and which updates waited for the database."""
 
     def __init__(self) -> None:
-        super().__init__(logging.ERROR)
+        super().__init__(logging.WARNING)
         self.records: list[logging.LogRecord] = []
+        self.waited: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.name == "saima.errors" and "while handling update" in record.getMessage():
+        message = record.getMessage()
+        if record.name == "saima.errors" and "while handling update" in message:
             self.records.append(record)
+        if (record.name == "saima" and "waits for it" in message) or (
+                record.name == "storage.persistence" and "unreachable" in message):
+            self.waited.append(message)
 
 
 @pytest.fixture
 def update_errors() -> Iterator[UpdateErrors]:
     handler = UpdateErrors()
-    logging.getLogger("saima.errors").addHandler(handler)
+    logging.getLogger().addHandler(handler)
     yield handler
-    logging.getLogger("saima.errors").removeHandler(handler)
+    logging.getLogger().removeHandler(handler)
 
 
 @dataclass
@@ -217,6 +223,7 @@ async def test_postgres_cut_under_load_loses_nothing_and_answers_everyone_after(
         assert not any(text.startswith(APOLOGY) for text in texts), texts
     assert not update_errors.records, [r.getMessage() for r in update_errors.records]
     assert outage.proxy.cuts == 1 and answered_after >= OUTAGE_SECONDS
+    assert update_errors.waited  # the outage was met (by a handler or a state write), and waited out
     # A conversation step reached during the outage was written through afterwards as well.
     card = await wang.send("/study 昨天 集体学法 1小时 民法典")
     outage.proxy.cut()
