@@ -2,7 +2,7 @@
 five years of records, and the scheduling tick's deadline scan over 1,000,000 open deadlines, on
 SQLite and PostgreSQL, each again at double the data.
 
-    python -m bench.bench_scale [members] [deadlines] [boards|scan]     (BENCH_SCALE scales both)
+    python -m bench.bench_scale [members] [deadlines] [boards|scan] [ticks]   (BENCH_SCALE scales both)
 
 Boards and summary: bench_race's generator (trips, topics, motions, findings, sessions with
 attendance, leave) for ``members`` and then, in the same database, a second team of twice as many;
@@ -16,7 +16,7 @@ today (due within a week or overdue by less than the escalation threshold). Then
 of the scheduling tick, `jobs.schedule.Scheduler.run_once` (per team `storage.deadlines.open_items`,
 then `jobs.nudges`, which enqueues what is due), on Tuesday 24 November 2026 at 10:30 in Shanghai:
 the first tick of the day (which enqueues the nudges) and the next one (finding them all enqueued:
-every later tick costs this). Pace nudges, once a day per team and not a
+every later tick costs this; ``ticks=1`` leaves it out, at full size each tick takes minutes). Pace nudges, once a day per team and not a
 deadline scan, are marked done for the day first. Then as many teams again and the same timings.
 Bulk inserts (COPY on PostgreSQL, executemany on SQLite), ANALYZE after each load. Not a test.
 """
@@ -181,21 +181,23 @@ def seed_deadlines(db: Database, teams_wanted: int, rng: random.Random) -> int:
     return items
 
 
-def scan(db: Database) -> dict[str, Any]:
-    """Two scheduling ticks over every team: the day's first (enqueues what is due) and the next."""
+def scan(db: Database, ticks: int) -> dict[str, Any]:
+    """Scheduling ticks over every team: the day's first (enqueues what is due) and, with ``ticks=2``, the
+    next (finds it all enqueued)."""
     scheduler = Scheduler(db=db, clock=ManualClock(SCAN_AT), config=Config())
     with db.session() as session:
         team_ids = [team.id for team in teams.all_teams(session)]
     scheduler.nudges._pace_scanned = {team_id: SCAN_AT.date() for team_id in team_ids}  # a daily job, not the scan
     first_seconds, first = timed(scheduler.run_once)
-    next_seconds, following = timed(scheduler.run_once)
-    if first.failed_teams or following.failed_teams:
-        print(f"  failed teams: {first.failed_teams or following.failed_teams}")
+    next_seconds, following = timed(scheduler.run_once) if ticks > 1 else (float("nan"), None)
+    failed = first.failed_teams + (following.failed_teams if following else [])
+    if failed:
+        print(f"  failed teams: {failed}")
     return {"teams": len(team_ids), "first s": first_seconds, "enqueued": first.nudges.nudges,
-            "next s": next_seconds, "enqueued again": following.nudges.nudges}
+            "next s": next_seconds, "enqueued again": following.nudges.nudges if following else "–"}
 
 
-def bench_scan(deadline_count: int) -> list[list[Any]]:
+def bench_scan(deadline_count: int, ticks: int) -> list[list[Any]]:
     rows: list[list[Any]] = []
     teams_per_step = max(1, round(deadline_count / (TEAM_SIZE * ITEMS_PER_MEMBER)))
     for backend, database in backends():
@@ -208,9 +210,10 @@ def bench_scan(deadline_count: int) -> list[list[Any]]:
                 analyze(db)
                 print(f"{backend}: +{added:,} open deadlines in {teams_per_step:,} teams, seeded in {seconds:.1f} s",
                       flush=True)
-                f = scan(db)
+                f = scan(db, ticks)
+                rate = total / (f["next s"] if ticks > 1 else f["first s"]) / 1000
                 rows.append([backend, f"{total:,}", f"{f['teams']:,}", f"{f['first s']:.1f}", f"{f['enqueued']:,}",
-                             f"{f['next s']:.1f}", f"{total / f['next s'] / 1000:.0f}k", f"{f['enqueued again']:,}"])
+                             f"{f['next s']:.1f}" if ticks > 1 else "–", f"{rate:.0f}k", f"{f['enqueued again']}"])
     return rows
 
 
@@ -219,7 +222,7 @@ def bench_scan(deadline_count: int) -> list[list[Any]]:
 SUITE_ARGS = (500, 100_000)
 
 
-def main(members: int = 2000, deadline_count: int = 1_000_000, parts: str = "boards,scan") -> None:
+def main(members: int = 2000, deadline_count: int = 1_000_000, parts: str = "boards,scan", ticks: int = 2) -> None:
     members = scaled(members, minimum=20)
     deadline_count = scaled(deadline_count, minimum=TEAM_SIZE * ITEMS_PER_MEMBER)
     print(f"{members:,} members (and {2 * members:,}), {deadline_count:,} open deadlines (and {2 * deadline_count:,}); "
@@ -231,7 +234,7 @@ def main(members: int = 2000, deadline_count: int = 1_000_000, parts: str = "boa
         print(f"(boards and summaries: {time.perf_counter() - started:.0f} s; load {load()})\n", flush=True)
     if "scan" in parts:
         started = time.perf_counter()
-        scan_rows = bench_scan(deadline_count)
+        scan_rows = bench_scan(deadline_count, ticks)
         print(table(["backend", "open deadlines", "teams", "1st tick s", "enqueued", "next tick s", "items/s",
                      "again"], scan_rows))
         print("1st tick: the day's first scheduling tick, which enqueues the nudges due (new teams' only, after "
@@ -240,4 +243,4 @@ def main(members: int = 2000, deadline_count: int = 1_000_000, parts: str = "boa
 
 
 if __name__ == "__main__":
-    main(*(int(arg) for arg in sys.argv[1:3]), *sys.argv[3:4])
+    main(*(int(arg) for arg in sys.argv[1:3]), *sys.argv[3:4], *(int(arg) for arg in sys.argv[4:5]))
