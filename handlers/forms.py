@@ -420,7 +420,8 @@ async def _valid_press(update: Update, context: SaimaContext, actions: tuple[str
     state = _state(context)
     member = context.member()
     parsed = _parse(query.data, state)
-    if parsed is None or parsed[0] not in actions or state is None:
+    if (parsed is None or parsed[0] not in actions or state is None
+            or bool(parsed[1]) != (parsed[0] in _WITH_ARGUMENT)):  # "ok:" with something after it is forged
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return None
     form = _FORMS[state["kind"]]
@@ -610,6 +611,9 @@ async def _lost(message: Message, context: SaimaContext) -> int:
         context.user_data.pop(FORM_KEY, None)
     await message.reply_text(context.t("That draft is no longer open. Nothing was saved; please start again."))
     return ConversationHandler.END
+
+
+_WITH_ARGUMENT = frozenset({"ch", "fld"})  # a choice's value, a field's name; every other action has none
 
 
 def _nonce() -> str:

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 
 from emulator import BotMessage, SimGroup, SimUser
+from handlers.commands import COMMANDS
 from storage.models import Base, Team
 from tests.e2e.conftest import ADMIN_ID, BOT_USERNAME, Saima
 
@@ -32,12 +33,11 @@ NOT_DOMAIN = {"persisted_state", "alembic_version", "outbox"}
 # Commands that store on purpose, at once, with no draft to confirm (an admin makes an invite link).
 STORES_AT_ONCE = {"invite"}
 
-KNOWN_COMMANDS = ["start", "join", "help", "lang", "me", "study", "trip", "topic", "findings", "proposal",
-                  "proposals", "mine", "rank", "cancel", "session", "invite", "members", "targets", "audit",
-                  "export", "summary"]
+KNOWN_COMMANDS = [command.name for command in COMMANDS]
 # Prefixes of every flow's buttons, so forged data also reaches each flow's own parser.
 BUTTON_PREFIXES = ["f:", "fs:study:", "fs:finding:", "m:e:study:", "m:d:study:", "m:D:study:", "m:p:", "mo:",
-                   "fu:", "mb:", "tg:", "au:p:", "att:", "lang:", "race:explain:", "nz:m:", "nz:f:", "nz:t:"]
+                   "fu:", "mb:", "tg:", "au:p:", "att:", "lang:", "race:explain:", "nz:m:", "nz:f:", "nz:t:", "tk:",
+                   "bc:"]
 
 
 # --- strategies ---------------------------------------------------------------------------------
@@ -225,6 +225,11 @@ async def _findings(cast: Cast) -> BotMessage | None:
     return await cast.step(cast.zhang, "/cancel", "/findings")
 
 
+async def _choosing_field(cast: Cast) -> BotMessage | None:
+    card = await cast.step(cast.zhang, "/study 昨天 集体学习 2小时 优化营商环境条例")
+    return await cast.press(cast.zhang, card, "修改")
+
+
 async def _in_group(cast: Cast) -> BotMessage | None:
     return None
 
@@ -236,6 +241,7 @@ STATES: dict[str, State] = {
     "study: hours": State("zhang", _steps("zhang", "/study 昨天 集体学习")),
     "study: topic": State("zhang", _steps("zhang", "/study 昨天 集体学习 2小时")),
     "study: card": State("zhang", _steps("zhang", "/study 昨天 集体学习 2小时 优化营商环境条例")),
+    "study: which field to edit": State("zhang", _choosing_field),
     "trip: dates": State("zhang", _steps("zhang", "/trip")),
     "trip: places": State("zhang", _steps("zhang", "/trip", "11月5日至8日")),
     "trip: topic": State("zhang", _steps("zhang", "/trip", "11月5日至8日", "淳安县")),
@@ -243,6 +249,8 @@ STATES: dict[str, State] = {
     "proposal: kind": State("zhang", _steps("zhang", "/proposal")),
     "proposal: number": State("zhang", _steps("zhang", "/proposal 建议")),
     "proposal: title": State("zhang", _steps("zhang", "/proposal 建议 第9号")),
+    "proposal: key or regular": State("zhang", _steps("zhang", "/proposal 建议 第9号 关于加快山区公路建设的建议")),
+    "topic": State("zhang", _steps("zhang", "/topic")),
     "proposals": State("zhang", _proposals),
     "findings": State("zhang", _findings),
     "mine": State("zhang", _mine),
@@ -250,6 +258,9 @@ STATES: dict[str, State] = {
     "stranger": State("stranger", _stranger_idle),
     "admin idle": State("admin", _admin_idle),
     "admin: members": State("admin", _members_page),
+    "admin: session": State("admin", _steps("admin", "/cancel", "/session")),
+    "admin: task": State("admin", _steps("admin", "/cancel", "/task 整改台账 11月30日")),
+    "admin: broadcast": State("admin", _steps("admin", "/cancel", "/broadcast")),
     "admin: target number": State("admin", _target_number, stores_on_answer=True),
     "admin: leave dates": State("admin", _leave_dates, stores_on_answer=True),
     "group": State("group", _in_group),
@@ -369,3 +380,16 @@ async def test_the_error_log_catches_a_failing_handler(cast: Cast, errors: Error
                 monkeypatch.setattr(handler, "callback", broken)
     await cast.stranger.send("/help")
     assert errors.records and "boom" in errors.summary()
+
+
+async def test_confirm_with_something_appended_to_its_data_is_refused_and_stores_nothing(cast: Cast) -> None:
+    """Found by the property above: `f:<nonce>:ok:<anything>` used to count as Confirm."""
+    card = await cast.step(cast.zhang, "/study 昨天 集体学习 2小时 优化营商环境条例")
+    before = row_counts(cast.saima)
+    confirm = card.button("确认")[1]
+    for forged in (f"{confirm}®þ", f"{confirm}x", confirm.replace(":ok:", ":ok:ok")):
+        await cast.zhang.press_data(card, forged)
+        assert (await cast.zhang.callback_answer()).text == "这个按钮已失效。"
+    assert row_counts(cast.saima) == before
+    saved = await cast.press(cast.zhang, card, "确认")  # the real button still works
+    assert saved.content.startswith("✅ 已保存。")
