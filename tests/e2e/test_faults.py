@@ -218,6 +218,7 @@ def _shown_text(row: OutboxMessage) -> str:
     return str(row.payload.get("text") or "")
 
 
+@pytest.mark.slow
 async def test_a_week_with_one_request_in_five_failing_stores_every_record_once_and_sends_per_kind(
         week: Week) -> None:
     await inject_faults(week.control)
