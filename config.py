@@ -106,8 +106,8 @@ class DeliverySettings:
 
     enabled: bool = True
     tick_seconds: float = 2.0
-    batch_size: int = 50
-    concurrency: int = 4
+    batch_size: int = 200
+    concurrency: int = 8
     private_chat_interval_seconds: float = 1.0
     max_attempts: int = 5
     backoff_base_seconds: float = 5.0

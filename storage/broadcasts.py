@@ -215,18 +215,31 @@ def settle_receipts(session: Session, occurrence_ids: Iterable[int]) -> int:
                BroadcastReceipt.failed_reason.is_(None),
                OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.CANCELLED]))
     ).all()
-    changed = 0
-    for receipt_id, status, sent_at, error in rows:
-        if status == OutboxStatus.SENT:
-            values: dict[str, Any] = {"delivered_at": sent_at}
-        else:
+    delivered = [receipt_id for receipt_id, status, _, _ in rows if status == OutboxStatus.SENT]
+    reasons: dict[str, list[int]] = {}
+    for receipt_id, status, _, error in rows:
+        if status != OutboxStatus.SENT:
             text = error or str(status)
-            values = {"failed_reason": UNREACHABLE if text.startswith(("403", "unreachable")) else text[:200]}
-        changed += session.execute(
-            update(BroadcastReceipt).where(BroadcastReceipt.id == receipt_id, BroadcastReceipt.delivered_at.is_(None),
-                                           BroadcastReceipt.failed_reason.is_(None))
-            .values(**values).execution_options(synchronize_session=False)).rowcount or 0
+            reasons.setdefault(UNREACHABLE if text.startswith(("403", "unreachable")) else text[:200], []).append(
+                receipt_id)
+    undecided = and_(BroadcastReceipt.delivered_at.is_(None), BroadcastReceipt.failed_reason.is_(None))
+    changed = 0
+    for chunk in _chunks(delivered):
+        sent_at = select(OutboxMessage.sent_at).where(OutboxMessage.id == BroadcastReceipt.outbox_id).scalar_subquery()
+        changed += session.execute(update(BroadcastReceipt).where(BroadcastReceipt.id.in_(chunk), undecided)
+                                   .values(delivered_at=sent_at).execution_options(synchronize_session=False)
+                                   ).rowcount or 0
+    for reason, ids in reasons.items():
+        for chunk in _chunks(ids):
+            changed += session.execute(update(BroadcastReceipt).where(BroadcastReceipt.id.in_(chunk), undecided)
+                                       .values(failed_reason=reason).execution_options(synchronize_session=False)
+                                       ).rowcount or 0
     return changed
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
 
 
 def counts(session: Session, occurrence: BroadcastOccurrence) -> Counts:
