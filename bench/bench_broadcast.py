@@ -62,17 +62,19 @@ def seed(db: Database, clock: RunningClock, recipients: int) -> int:
         team = teams.create(session, name="省政府党组", timezone="Asia/Shanghai", language=Language.ZH,
                             show_names_in_race=True, group_chat_id=None, now=now)
         team_id = team.id
-        bulk_insert(session, "members", ("team_id", "telegram_user_id", "display_name", "language", "role", "status",
-                                         "reachable", "joined_on", "created_at"),
+        bulk_insert(session, "members", ("team_id", "telegram_user_id", "display_name", "language", "role",
+                                         "status", "reachable", "joined_on", "created_at"),
                     ((team_id, FIRST_USER + i, f"成员{i}", Language.ZH, Role.MEMBER, MemberStatus.ACTIVE, True,
                       date(2026, 1, 1), now) for i in range(recipients)))
     with db.session() as session:
-        members = session.execute(select(Member.id, Member.telegram_user_id).where(Member.team_id == team_id)).all()
+        members = session.execute(
+            select(Member.id, Member.telegram_user_id).where(Member.team_id == team_id)).all()
         enqueued = 0
         for member_id, user_id in members:
-            enqueued += outbox.enqueue(session, key=f"broadcast:bench:member:{member_id}", chat_id=user_id,
-                                       kind="broadcast", payload={"text": TEXT, "parse_mode": None, "buttons": []},
-                                       not_before=now, team_id=team_id, member_id=member_id, now=now)
+            enqueued += outbox.enqueue(
+                session, key=f"broadcast:bench:member:{member_id}", chat_id=user_id, kind="broadcast",
+                payload={"text": TEXT, "parse_mode": None, "buttons": []}, not_before=now, team_id=team_id,
+                member_id=member_id, now=now)
     return enqueued
 
 
@@ -116,7 +118,8 @@ async def bench(recipients: int, folder: str, overrides: dict[str, float]) -> li
                     done = counts[OutboxStatus.SENT.value] + counts[OutboxStatus.FAILED.value]
                     if time.perf_counter() - last_report >= 30:
                         last_report = time.perf_counter()
-                        print(f"  {time.perf_counter() - started:5.0f} s: {dict(counts)}; load {load()}", flush=True)
+                        print(f"  {time.perf_counter() - started:5.0f} s: {dict(counts)}; load {load()}",
+                              flush=True)
                     if done >= enqueued or time.perf_counter() - started > budget:
                         break
                 await application.stop()
@@ -124,6 +127,7 @@ async def bench(recipients: int, folder: str, overrides: dict[str, float]) -> li
             events = (await control.events(kinds=["text"]))["events"]
             stats = await control.stats()
         counts = statuses(db)
+    others = sum(counts.values()) - counts["sent"] - counts["failed"]
     per_chat = Counter(event["chat_id"] for event in events)
     wanted = set(range(FIRST_USER, FIRST_USER + recipients))
     lost = len(wanted - set(per_chat))
@@ -138,8 +142,7 @@ async def bench(recipients: int, folder: str, overrides: dict[str, float]) -> li
         ("messages seen by the emulator", f"{len(events):,}"),
         ("lost (recipients with no message)", lost),
         ("duplicates", duplicates),
-        ("outbox rows sent / failed / other", f"{counts['sent']:,} / {counts['failed']:,} / "
-                                               f"{sum(counts.values()) - counts['sent'] - counts['failed']:,}"),
+        ("outbox rows sent / failed / other", f"{counts['sent']:,} / {counts['failed']:,} / {others:,}"),
         ("429 answers from the emulator", stats.get("too_many_requests", 0)),
         ("first to last message", f"{span:.1f} s"),
         ("achieved rate", f"{rate:.2f} msg/s"),
@@ -165,8 +168,8 @@ def main(recipients: int = 10_000, shipped: int = 600) -> None:
         print(f"--- {count:,} recipients, [delivery] {label}")
         with tempfile.TemporaryDirectory() as folder:
             columns.append(asyncio.run(bench(count, folder, overrides)))
-    print(table(["figure"] + [label for label, _, _ in scenarios],
-                [[name] + [str(column[i][1]) for column in columns] for i, (name, _) in enumerate(columns[0])]))
+    rows = [[name] + [str(column[i][1]) for column in columns] for i, (name, _) in enumerate(columns[0])]
+    print(table(["figure"] + [label for label, _, _ in scenarios], rows))
 
 
 if __name__ == "__main__":

@@ -28,7 +28,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bench.common import EmulatorProcess, machine, percentile, scaled, sqlite_database, table
 from core.clock import ManualClock
@@ -100,7 +107,8 @@ async def me_step(control: ControlClient, user: int, n: int) -> list[tuple[str, 
     return [("/me", time.perf_counter() - started)]
 
 
-async def drive(control: ControlClient, bot: str, users: list[int], rounds: int, step: Step, warm_up: int = 2) -> Run:
+async def drive(control: ControlClient, bot: str, users: list[int], rounds: int, step: Step,
+                warm_up: int = 2) -> Run:
     """Every user runs `step` `rounds` times in turn, all users at once."""
     async def warm(user: int) -> None:
         for k in range(warm_up):
@@ -125,7 +133,8 @@ def echo_application(emulator: EmulatorProcess, *, limited: bool) -> Application
         assert update.effective_message is not None
         await update.effective_message.reply_text(update.effective_message.text or "")
 
-    builder = ApplicationBuilder().token(ECHO_TOKEN).base_url(emulator.base_url).base_file_url(emulator.base_file_url)
+    builder = (ApplicationBuilder().token(ECHO_TOKEN).base_url(emulator.base_url)
+               .base_file_url(emulator.base_file_url))
     if limited:
         builder = builder.rate_limiter(AIORateLimiter())
     application = builder.build()
@@ -147,7 +156,8 @@ async def _stop(application: Application) -> None:  # type: ignore[type-arg]
     await application.shutdown()
 
 
-async def bench_echo(emulator: EmulatorProcess, crowds: list[int], rounds: int, *, limited: bool) -> list[Run]:
+async def bench_echo(emulator: EmulatorProcess, crowds: list[int], rounds: int, *,
+                     limited: bool) -> list[Run]:
     application = echo_application(emulator, limited=limited)
     name = "echo bot + AIORateLimiter" if limited else "echo bot (bare PTB)"
     runs = []
@@ -155,7 +165,8 @@ async def bench_echo(emulator: EmulatorProcess, crowds: list[int], rounds: int, 
     try:
         async with ControlClient(emulator.control_url, bot_id=ECHO_BOT_ID) as control:
             for users in crowds:
-                runs.append(await drive(control, name, [FIRST_USER + i for i in range(users)], rounds, echo_step))
+                crowd = [FIRST_USER + i for i in range(users)]
+                runs.append(await drive(control, name, crowd, rounds, echo_step))
     finally:
         await _stop(application)
     return runs
@@ -167,8 +178,8 @@ async def bench_saima(emulator: EmulatorProcess, crowds: list[int], rounds: int,
         clock = ManualClock(NOW)
         config = config_for(emulator.base_url, database_url=str(db.engine.url))
         with db.session() as session:
-            code = onboarding.create_team(session, name="省政府党组", admin_telegram_id=ADMIN_ID, group_chat_id=None,
-                                          config=config, now=clock.now()).invite.code
+            code = onboarding.create_team(session, name="省政府党组", admin_telegram_id=ADMIN_ID,
+                                          group_chat_id=None, config=config, now=clock.now()).invite.code
         async with RunningBot(config, db, clock, control_url=emulator.control_url):
             async with ControlClient(emulator.control_url, bot_id=SAIMA_BOT_ID) as control:
                 everyone = [FIRST_USER + i for i in range(max(crowds))]

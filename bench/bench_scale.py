@@ -16,8 +16,9 @@ today (due within a week or overdue by less than the escalation threshold). Then
 of the scheduling tick, `jobs.schedule.Scheduler.run_once` (per team `storage.deadlines.open_items`,
 then `jobs.nudges`, which enqueues what is due), on Tuesday 24 November 2026 at 10:30 in Shanghai:
 the first tick of the day (which enqueues the nudges) and the next one (finding them all enqueued:
-every later tick costs this; ``ticks=1`` leaves it out, at full size each tick takes minutes). Pace nudges, once a day per team and not a
-deadline scan, are marked done for the day first. Then as many teams again and the same timings.
+every later tick costs this; ``ticks=1`` leaves it out, at full size each tick takes minutes). Pace
+nudges, once a day per team and not a deadline scan, are marked done for the day first. Then as many
+teams again and the same timings.
 Bulk inserts (COPY on PostgreSQL, executemany on SQLite), ANALYZE after each load. Not a test.
 """
 
@@ -49,7 +50,15 @@ from bench.common import (
 )
 from config import Config
 from core.clock import ManualClock
-from core.domain import AssignmentStatus, FollowUpStatus, Language, MemberStatus, MotionKind, MotionStatus, Role
+from core.domain import (
+    AssignmentStatus,
+    FollowUpStatus,
+    Language,
+    MemberStatus,
+    MotionKind,
+    MotionStatus,
+    Role,
+)
 from core.race import Period, PeriodKind
 from jobs.schedule import Scheduler
 from locales import translator
@@ -66,6 +75,15 @@ TEAM_SIZE = 50
 PER_MEMBER = {"motions": 40, "findings": 30, "tasks": 30}
 ITEMS_PER_MEMBER = sum(PER_MEMBER.values())
 STAGED = 0.01  # share of items at a nudge stage today
+MOTION_OPEN = (MotionStatus.HANDLING, MotionStatus.ASSIGNED)
+TEAM_COLUMNS = ("name", "timezone", "language", "show_names_in_race", "settings", "created_at")
+MEMBER_COLUMNS = ("team_id", "telegram_user_id", "display_name", "language", "role", "status", "reachable",
+                  "joined_on", "created_at")
+MOTION_COLUMNS = ("team_id", "kind", "number", "title", "is_key", "lead_member_id", "assigned_on",
+                  "reply_due", "status", "reopened", "created_at")
+TRIP_COLUMNS = ("team_id", "member_id", "start_date", "end_date", "places", "topic", "created_at")
+FINDING_COLUMNS = ("team_id", "trip_id", "member_id", "content", "department", "status", "feedback_due",
+                   "created_at")
 
 
 def timed(action: Callable[[], T]) -> tuple[float, T]:
@@ -91,8 +109,8 @@ def boards_and_summary(db: Database, team_id: int, config: Config) -> list[tuple
         team = session.get_one(Team, team_id)
         for label, period in (("board Nov 2026 + movement", Period(PeriodKind.MONTH, 2026, 11)),
                               ("board year 2026 + movement", Period(PeriodKind.YEAR, 2026))):
-            seconds, _ = timed(lambda: race.board(session, team, period, as_of=bench_race.TODAY, config=config,
-                                                  with_movement=True))
+            seconds, _ = timed(lambda: race.board(session, team, period, as_of=bench_race.TODAY,
+                                                  config=config, with_movement=True))
             figures.append((label, seconds))
         start, end = summary.last_week(SUMMARY_DAY)
         seconds, data = timed(lambda: summary.gather(session, team, start=start, end=end, today=SUMMARY_DAY,
@@ -135,39 +153,33 @@ def seed_deadlines(db: Database, teams_wanted: int, rng: random.Random) -> int:
     items = 0
     with db.session() as session:
         first_team = (session.scalar(select(func.max(Team.id))) or 0) + 1
-        bulk_insert(session, "teams", ("name", "timezone", "language", "show_names_in_race", "settings", "created_at"),
-                    ((f"班子{first_team + k}", "Asia/Shanghai", Language.ZH, True, "{}", now)
-                     for k in range(teams_wanted)))
+        bulk_insert(session, "teams", TEAM_COLUMNS, (
+            (f"班子{first_team + k}", "Asia/Shanghai", Language.ZH, True, "{}", now)
+            for k in range(teams_wanted)))
         team_ids = list(session.scalars(select(Team.id).where(Team.id >= first_team).order_by(Team.id)))
         base_user = 50_000_000 + first_team * 1000
-        bulk_insert(session, "members", ("team_id", "telegram_user_id", "display_name", "language", "role", "status",
-                                         "reachable", "joined_on", "created_at"),
-                    ((team_id, base_user + n * TEAM_SIZE + i, f"成员{i}", Language.ZH,
-                      Role.ADMIN if i == 0 else Role.MEMBER, MemberStatus.ACTIVE, True, date(2026, 1, 1), now)
-                     for n, team_id in enumerate(team_ids) for i in range(TEAM_SIZE)))
+        bulk_insert(session, "members", MEMBER_COLUMNS, (
+            (team_id, base_user + n * TEAM_SIZE + i, f"成员{i}", Language.ZH,
+             Role.ADMIN if i == 0 else Role.MEMBER, MemberStatus.ACTIVE, True, date(2026, 1, 1), now)
+            for n, team_id in enumerate(team_ids) for i in range(TEAM_SIZE)))
         people: dict[int, list[int]] = {}
         for member_id, team_id in session.execute(
                 select(Member.id, Member.team_id).where(Member.team_id >= first_team).order_by(Member.id)):
             people.setdefault(team_id, []).append(member_id)
-        items += bulk_insert(session, "motions", (
-            "team_id", "kind", "number", "title", "is_key", "lead_member_id", "assigned_on", "reply_due", "status",
-            "reopened", "created_at"), (
+        items += bulk_insert(session, "motions", MOTION_COLUMNS, (
             (team_id, MotionKind.SUGGESTION, str(member_id * 100 + k), "关于加快山区公路建设的建议", k == 0, member_id,
-             date(2026, 9, 1), _due(rng, today), MotionStatus.ASSIGNED if k % 2 else MotionStatus.HANDLING, 0, now)
+             date(2026, 9, 1), _due(rng, today), MOTION_OPEN[k % 2], 0, now)
             for team_id, members in people.items() for member_id in members
             for k in range(PER_MEMBER["motions"])))
         trips_per_member = 10
-        bulk_insert(session, "research_trips", ("team_id", "member_id", "start_date", "end_date", "places", "topic",
-                                                "created_at"),
-                    ((team_id, member_id, date(2026, 10, 1), date(2026, 10, 3), "淳安县", "山区共富调研", now)
-                     for team_id, members in people.items() for member_id in members
-                     for _ in range(trips_per_member)))
+        bulk_insert(session, "research_trips", TRIP_COLUMNS, (
+            (team_id, member_id, date(2026, 10, 1), date(2026, 10, 3), "淳安县", "山区共富调研", now)
+            for team_id, members in people.items() for member_id in members for _ in range(trips_per_member)))
         trips = session.execute(select(ResearchTrip.id, ResearchTrip.team_id, ResearchTrip.member_id).where(
             ResearchTrip.team_id >= first_team)).all()
         per_trip = PER_MEMBER["findings"] // trips_per_member
         open_states = (FollowUpStatus.RAISED, FollowUpStatus.ASSIGNED, FollowUpStatus.HANDLED)
-        items += bulk_insert(session, "follow_up_items", (
-            "team_id", "trip_id", "member_id", "content", "department", "status", "feedback_due", "created_at"), (
+        items += bulk_insert(session, "follow_up_items", FINDING_COLUMNS, (
             (team_id, trip_id, member_id, "村道需要拓宽，公交班次偏少", "交通运输局", open_states[k % 3], _due(rng, today), now)
             for trip_id, team_id, member_id in trips for k in range(per_trip)))
         bulk_insert(session, "tasks", ("team_id", "title", "due_at", "created_by_member_id", "created_at"), (
@@ -187,7 +199,8 @@ def scan(db: Database, ticks: int) -> dict[str, Any]:
     scheduler = Scheduler(db=db, clock=ManualClock(SCAN_AT), config=Config())
     with db.session() as session:
         team_ids = [team.id for team in teams.all_teams(session)]
-    scheduler.nudges._pace_scanned = {team_id: SCAN_AT.date() for team_id in team_ids}  # a daily job, not the scan
+    # pace nudges are a daily job, not the deadline scan: done for today
+    scheduler.nudges._pace_scanned = {team_id: SCAN_AT.date() for team_id in team_ids}
     first_seconds, first = timed(scheduler.run_once)
     next_seconds, following = timed(scheduler.run_once) if ticks > 1 else (float("nan"), None)
     failed = first.failed_teams + (following.failed_teams if following else [])
@@ -208,12 +221,13 @@ def bench_scan(deadline_count: int, ticks: int) -> list[list[Any]]:
                 seconds, added = timed(lambda: seed_deadlines(db, teams_per_step, rng))
                 total += added
                 analyze(db)
-                print(f"{backend}: +{added:,} open deadlines in {teams_per_step:,} teams, seeded in {seconds:.1f} s",
-                      flush=True)
+                print(f"{backend}: +{added:,} open deadlines in {teams_per_step:,} teams, "
+                      f"seeded in {seconds:.1f} s", flush=True)
                 f = scan(db, ticks)
                 rate = total / (f["next s"] if ticks > 1 else f["first s"]) / 1000
-                rows.append([backend, f"{total:,}", f"{f['teams']:,}", f"{f['first s']:.1f}", f"{f['enqueued']:,}",
-                             f"{f['next s']:.1f}" if ticks > 1 else "–", f"{rate:.0f}k", f"{f['enqueued again']}"])
+                following = f"{f['next s']:.1f}" if ticks > 1 else "–"
+                rows.append([backend, f"{total:,}", f"{f['teams']:,}", f"{f['first s']:.1f}",
+                             f"{f['enqueued']:,}", following, f"{rate:.0f}k", f"{f['enqueued again']}"])
     return rows
 
 
@@ -222,11 +236,12 @@ def bench_scan(deadline_count: int, ticks: int) -> list[list[Any]]:
 SUITE_ARGS = (500, 100_000)
 
 
-def main(members: int = 2000, deadline_count: int = 1_000_000, parts: str = "boards,scan", ticks: int = 2) -> None:
+def main(members: int = 2000, deadline_count: int = 1_000_000, parts: str = "boards,scan",
+         ticks: int = 2) -> None:
     members = scaled(members, minimum=20)
     deadline_count = scaled(deadline_count, minimum=TEAM_SIZE * ITEMS_PER_MEMBER)
-    print(f"{members:,} members (and {2 * members:,}), {deadline_count:,} open deadlines (and {2 * deadline_count:,}); "
-          f"{machine()}")
+    print(f"{members:,} members (and {2 * members:,}), {deadline_count:,} open deadlines "
+          f"(and {2 * deadline_count:,}); {machine()}")
     if "boards" in parts:
         started = time.perf_counter()
         board_rows = bench_boards(members)
@@ -237,8 +252,9 @@ def main(members: int = 2000, deadline_count: int = 1_000_000, parts: str = "boa
         scan_rows = bench_scan(deadline_count, ticks)
         print(table(["backend", "open deadlines", "teams", "1st tick s", "enqueued", "next tick s", "items/s",
                      "again"], scan_rows))
-        print("1st tick: the day's first scheduling tick, which enqueues the nudges due (new teams' only, after "
-              "doubling); next tick: every later one (all already enqueued); items/s: open deadlines scanned a second")
+        print("1st tick: the day's first scheduling tick, which enqueues the nudges due (new teams' only, "
+              "after doubling); next tick: every later one (all already enqueued); items/s: open deadlines "
+              "scanned a second")
         print(f"(deadline scan: {time.perf_counter() - started:.0f} s; load {load()})")
 
 

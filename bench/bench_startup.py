@@ -51,7 +51,7 @@ async def get_updates_count(control: ControlClient) -> int:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (/proc/<pid>/stat), which the machine's load does not inflate."""
+    """User + system CPU time of a process so far (/proc/<pid>/stat); the load does not inflate it."""
     with open(f"/proc/{pid}/stat", encoding="ascii") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -105,7 +105,7 @@ async def bench(members: int, folder: str) -> list[list[str]]:
             try:
                 await asyncio.sleep(IDLE_SECONDS)
                 idle_full = rss_mib(process.pid)
-                member = control.user(10_000_001, "成员1")  # bench_race's second member (the first is the admin)
+                member = control.user(10_000_001, "成员1")  # bench_race's second member (the first: admin)
                 started = time.perf_counter()
                 me = await member.send("/me", timeout=120)
                 me_seconds = time.perf_counter() - started
@@ -117,9 +117,11 @@ async def bench(members: int, folder: str) -> list[list[str]]:
             finally:
                 stop(process)
             answered = me is not None and isinstance(board, list) and any(m.kind == "photo" for m in board)
-            rows.append([f"exec → first getUpdates, {members:,} members", f"{seconds:.2f} s (CPU {cpu:.2f} s)"])
+            rows.append([f"exec → first getUpdates, {members:,} members",
+                         f"{seconds:.2f} s (CPU {cpu:.2f} s)"])
             rows.append([f"RSS idle, {members:,} members", f"{idle_full:.0f} MiB"])
-            rows.append([f"RSS after /me ({me_seconds * 1000:.0f} ms) and /rank with chart ({rank_seconds:.1f} s)",
+            rows.append([f"RSS after /me ({me_seconds * 1000:.0f} ms) and /rank with chart "
+                         f"({rank_seconds:.1f} s)",
                          f"{after:.0f} MiB" + ("" if answered else " (answers missing!)")])
     return rows
 

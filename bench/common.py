@@ -235,7 +235,8 @@ class EmulatorProcess:
                 raise RuntimeError("the emulator process did not start")
             name, url = line.split()
             urls[name] = url
-        self.base_url, self.base_file_url, self.control_url = urls["base_url"], urls["base_file_url"], urls["control_url"]
+        self.base_url, self.base_file_url = urls["base_url"], urls["base_file_url"]
+        self.control_url = urls["control_url"]
 
     def stop(self) -> None:
         if self.process.poll() is None:
