@@ -3,7 +3,8 @@ in a file (SAIMA_CLOCK_FILE) that the test moves hour by hour from Sunday 29 Nov
 6 December 2026, with the scheduling tick and the delivery tick both running. A team of six (two admins,
 Chinese and English) and a group, with motions, findings and supervised tasks falling due all week,
 one long overdue, everyone behind pace, the weekly summary on Monday and November's race board on
-Tuesday 1 December. At each step the test waits until the outbox has nothing due left to send; at
+Tuesday 1 December, and two announcements to everyone (broadcast rows, at least once) on Wednesday and
+Thursday. At each step the test waits until the outbox has nothing due left to send; at
 seeded-random moments it kills the process with SIGKILL (some in the middle of a busy step, some
 between steps) and starts it again.
 
@@ -50,7 +51,7 @@ from core.quiet import is_allowed
 from emulator import ControlClient, EmulatorThread
 from emulator.harness import TEST_TOKEN
 from jobs.schedule import Scheduler
-from storage import members, motions, onboarding, trips
+from storage import members, motions, onboarding, outbox, trips
 from storage.db import Database
 from storage.models import OutboxMessage, Task, TaskAssignment
 from tests.conftest import SHANGHAI
@@ -64,7 +65,8 @@ STEP = timedelta(hours=1)
 STEPS = 7 * 24 + 1  # the whole week, and one hour more so claims left by the last kill expire
 CONCURRENCY = 2
 LEASE = timedelta(seconds=3)  # of file time: a killed process's claims are taken over at the next step
-MID_STEP_KILLS = 3
+MID_STEP_KILLS = 3  # one of them while the announcements go out
+BROADCAST_STEPS = (3 * 24 + 10, 4 * 24 + 15)  # Wednesday 10:00, Thursday 15:00
 BETWEEN_STEP_KILLS = 1
 
 CONFIG = f"""\
@@ -135,6 +137,11 @@ def populate(db: Database) -> None:
             for uid in assignees:
                 session.add(TaskAssignment(task_id=task.id, member_id=people[uid].id))
         session.flush()
+        for n, step in enumerate(BROADCAST_STEPS):  # an admin's announcements to everyone (at least once)
+            for uid, member in people.items():
+                outbox.enqueue(session, key=f"broadcast:test:{n}:member:{member.id}", chat_id=uid, kind="broadcast",
+                               payload={"text": f"📢 通知{n + 1}：周五下午三点召开党组会议"}, not_before=instant(step),
+                               team_id=team.id, member_id=member.id, now=instant(0))
 
 
 _REFERENCE: dict[str, datetime] = {}  # the same for both backends: made once per test session
@@ -291,7 +298,7 @@ async def test_a_week_of_scheduled_messages_survives_sigkills_without_loss_or_du
     env = {**os.environ, "BOT_TOKEN": TEST_TOKEN, "BOT_API_BASE_URL": emulator_thread.base_url,
            "DATABASE_URL": subprocess_database_url(url, schema), "SAIMA_CONFIG": str(config_file),
            "SAIMA_CLOCK_FILE": str(clock_file)}
-    mid_step = set(rng.sample(busy, MID_STEP_KILLS))
+    mid_step = set(rng.sample(busy, MID_STEP_KILLS - 1)) | {rng.choice(BROADCAST_STEPS)}
     between = set(rng.sample([s for s in range(STEPS - 1) if s not in mid_step], BETWEEN_STEP_KILLS))
 
     async def start() -> BotProcess:
@@ -325,7 +332,7 @@ async def test_a_week_of_scheduled_messages_survives_sigkills_without_loss_or_du
             set_clock(clock_file, now)
             expected |= made_at.get(step, set())
             if step in mid_step:
-                process = await kill(process, step, _somewhere_in(db, made_at[step], now, rng, walk))
+                process = await kill(process, step, _somewhere_in(db, made_at.get(step, set()), now, rng, walk))
             pid = process.process.pid
             wait_until(lambda: settled(db, now, pid, expected), 45, f"step {step} ({now:%a %d %b %H:%M}) settled",
                        walk)
