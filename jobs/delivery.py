@@ -182,8 +182,10 @@ class Delivery:
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
         is_workday: Callable[[date], bool] | None = None,
+        drain_seconds: float = DRAIN_SECONDS,
     ) -> None:
         self.bot = bot
+        self.drain_seconds = drain_seconds
         self.db = db
         self.clock = clock
         self.config = config
@@ -200,13 +202,13 @@ class Delivery:
     async def tick(self) -> TickReport:
         """Claims up to `batch_size` due rows and settles each of them (sent, failed, or back to pending);
         while batches come back full (a broadcast), claims the next at once rather than at the next tick,
-        for up to DRAIN_SECONDS, so a long queue goes at the rate limit, not at batch_size per tick."""
+        for up to `drain_seconds`, so a long queue goes at the rate limit, not at batch_size per tick."""
         async with self._lock:
             report = TickReport()
             started = self._monotonic()
             while True:
                 claimed = await self._batch(report)
-                if claimed < self.settings.batch_size or self._monotonic() - started >= DRAIN_SECONDS:
+                if claimed < self.settings.batch_size or self._monotonic() - started >= self.drain_seconds:
                     break
             if report.claimed:
                 log.info("delivery: %s claimed, %s sent, %s deferred, %s retried, %s failed", report.claimed,

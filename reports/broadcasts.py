@@ -111,7 +111,7 @@ def report(t: Translator, *, text: str, counts: Counts, when: datetime, tz: Zone
            occurrence: int, recurring: bool) -> str:
     """The sender's delivery report, edited in place as results and 已阅 presses come in."""
     title = " ".join(text.split())
-    title = title if len(title) <= 30 else title[:29] + "…"
+    title = title if len(title) <= 30 else title[:29].rstrip() + "…"
     lines = [t("📊 Broadcast report: “{title}”").format(title=title)]
     if recurring:
         lines.append(t("Week {n}, sent {when}").format(n=occurrence + 1, when=instant_in_words(t, when, tz)))
@@ -153,7 +153,7 @@ def not_read_list(t: Translator, rows: list[tuple[str, str]], *, limit: int = 15
 def scheduled_line(t: Translator, *, index: int, text: str, audience: dict[str, Any], send_at: datetime | None,
                    recurrence: str | None, tz: ZoneInfo) -> str:
     title = " ".join(text.split())
-    title = title if len(title) <= 40 else title[:39] + "…"
+    title = title if len(title) <= 40 else title[:39].rstrip() + "…"
     when = when_in_words(t, send_at=send_at, recurrence=recurrence, tz=tz)
     return f"{index}. {title}\n   " + t("{when} · to {audience}").format(when=when, audience=audience_in_words(t, audience))
 
