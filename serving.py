@@ -8,11 +8,16 @@ Active and standby:
 - On winning the lease it migrates the database, builds the Application, and only then initialises it,
   so persistence loads the conversation state as the previous active instance left it.
 - Fencing: every `FENCE_CHECK_SECONDS` the active instance asks the database whether its lock session
-  still holds the lock; without a confirmation within `FENCE_TIMEOUT_SECONDS` (connection lost, lock
-  gone, server unreachable or restarted) it stops at once, as if killed (outbox claims and
-  written-through state make that safe), by re-executing itself as a fresh process that stands by.
+  still holds the lock. Without a confirmation within `FENCE_TIMEOUT_SECONDS` (connection lost, lock
+  gone, server unreachable or restarted) it pauses at once: no new updates (polling stops, a webhook
+  answers 503), no job ticks. Then it tries to take the lock again every `TAKE_BACK_RETRY_SECONDS`:
+  holding it again (after a PostgreSQL restart or a short cut) it resumes, and the updates it had
+  taken, waiting out the outage, are answered; if another instance holds it now, it re-executes itself
+  as a fresh process that stands by (nothing of the old one runs on: no handler, tick or shutdown write).
   A machine cut off from the network thus stops acting within ~5 s, before PostgreSQL frees its lock
-  (~10 s), and a standby takes over within ~12 s.
+  (~10 s), and a standby takes over within ~12 s. After an outage that every instance saw, a standby
+  waits `AFTER_OUTAGE_GRACE_SECONDS` before trying the lock, so the paused active instance takes it
+  back first and nothing changes hands.
 
 Webhook mode (`telegram.mode = "webhook"`): an aiohttp server on `telegram.webhook.listen:port` runs
 on standbys too, so a load balancer can ask each instance `GET /healthz` (200 `{"status": "active"}`,
@@ -25,6 +30,7 @@ is not confirmed and Telegram sends it again. Only the active instance calls set
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -48,6 +54,10 @@ STANDBY_RETRY_SECONDS = 2.0
 STANDBY_LOG_EVERY_SECONDS = 60.0
 FENCE_CHECK_SECONDS = 2.0
 FENCE_TIMEOUT_SECONDS = 3.0
+PAUSE_TIMEOUT_SECONDS = 3.0
+TAKE_BACK_RETRY_SECONDS = 0.5
+TAKE_BACK_TIMEOUT_SECONDS = 10.0
+AFTER_OUTAGE_GRACE_SECONDS = 3.0
 FENCED_EXIT_CODE = 3
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
@@ -70,7 +80,7 @@ class Instance:
 async def serve(
     config: Config, lease: Lease, *, build: Callable[[], AnyApplication], migrate: Callable[[], None],
 ) -> int:
-    """Stands by, then acts, until SIGINT/SIGTERM (returns 0); a lost lease restarts the process."""
+    """Stands by, then acts, until SIGINT/SIGTERM (returns 0); see the module's docstring for a lost lease."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -86,7 +96,8 @@ async def serve(
             await _act(config, lease, instance, stop, build=build, migrate=migrate)
         finally:
             instance.application = None
-            await asyncio.to_thread(lease.release)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.to_thread(lease.release), FENCE_TIMEOUT_SECONDS)
         return 0
     finally:
         if server is not None:
@@ -96,41 +107,56 @@ async def serve(
 async def _stand_by(lease: Lease, stop: asyncio.Event) -> bool:
     """Waits for the lease; False when asked to stop first."""
     last_said, last_reason = float("-inf"), ""
+    database_was_away = False
     while not stop.is_set():
         try:
+            await asyncio.to_thread(lease.connect)
+            if database_was_away:
+                # Back from an outage that every instance saw (a PostgreSQL restart): the instance that
+                # was active, paused and retrying faster, takes its lock back first and carries on.
+                database_was_away = False
+                await _wait(stop, AFTER_OUTAGE_GRACE_SECONDS)
             if await asyncio.to_thread(lease.try_acquire):
                 log.info("Active: this instance holds the %s", lease.description)
                 return True
             reason = f"another instance holds the {lease.description}"
         except Exception as error:  # noqa: BLE001 — the database away: keep trying, say why
             reason = f"cannot reach the database to take the lock ({error.__class__.__name__}: {error})"
-            await asyncio.to_thread(lease.release)
-        if reason != last_reason or time.monotonic() - last_said >= STANDBY_LOG_EVERY_SECONDS:
+            database_was_away = True
+            lease.abandon()
+        kind = reason.partition(" (")[0]  # said again when it changes, not for each wording of an error
+        if kind != last_reason or time.monotonic() - last_said >= STANDBY_LOG_EVERY_SECONDS:
             log.info("Standing by: %s; trying again every %.0f s", reason, STANDBY_RETRY_SECONDS)
-            last_said, last_reason = time.monotonic(), reason
-        try:
-            await asyncio.wait_for(stop.wait(), STANDBY_RETRY_SECONDS)
-        except asyncio.TimeoutError:
-            pass
+            last_said, last_reason = time.monotonic(), kind
+        await _wait(stop, STANDBY_RETRY_SECONDS)
     return False
 
 
-async def _act(
-    config: Config, lease: Lease, instance: Instance, stop: asyncio.Event, *,
-    build: Callable[[], AnyApplication], migrate: Callable[[], None],
-) -> None:
-    fence = asyncio.create_task(_fence(lease), name="leader fencing")
-    application: AnyApplication | None = None
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
     try:
-        await asyncio.to_thread(migrate)
-        application = build()
-        await application.initialize()  # persistence loads conversation state here
-        if application.post_init is not None:
-            await application.post_init(application)
-        await application.start()  # job ticks (delivery, scheduling)
-        webhook = config.telegram.webhook
-        if config.telegram.mode == "webhook":
-            instance.application = application
+        await asyncio.wait_for(stop.wait(), seconds)
+    except asyncio.TimeoutError:
+        pass
+
+
+class Acting:
+    """The active instance's Application: taking updates, and paused while its lock is in doubt."""
+
+    def __init__(self, config: Config, instance: Instance) -> None:
+        self.config = config
+        self.instance = instance
+        self.application: AnyApplication | None = None
+
+    @property
+    def started(self) -> bool:
+        return self.application is not None and self.application.running
+
+    async def take_updates(self) -> None:
+        application = self.application
+        assert application is not None
+        webhook = self.config.telegram.webhook
+        if self.config.telegram.mode == "webhook":
+            self.instance.application = application
             await application.bot.set_webhook(
                 url=webhook.url, secret_token=webhook.secret_token, allowed_updates=Update.ALL_TYPES,
             )
@@ -139,14 +165,49 @@ async def _act(
         else:
             assert application.updater is not None
             await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-            instance.application = application
-            log.info("Saima starts long polling%s",
-                     f" against {config.telegram.base_url}" if config.telegram.base_url else "")
+            self.instance.application = application
+            base_url = self.config.telegram.base_url
+            log.info("Saima starts long polling%s", f" against {base_url}" if base_url else "")
+
+    async def pause(self) -> None:
+        """No new updates (polling stops; a webhook answers 503) and no job ticks. Updates already
+        taken are still handled: no other instance has them."""
+        application = self.application
+        assert application is not None
+        self.instance.application = None
+        if application.job_queue is not None:
+            application.job_queue.scheduler.pause()
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+
+    async def resume(self) -> None:
+        application = self.application
+        assert application is not None
+        if application.job_queue is not None:
+            application.job_queue.scheduler.resume()
+        await self.take_updates()
+
+
+async def _act(
+    config: Config, lease: Lease, instance: Instance, stop: asyncio.Event, *,
+    build: Callable[[], AnyApplication], migrate: Callable[[], None],
+) -> None:
+    acting = Acting(config, instance)
+    fence = asyncio.create_task(_fence(lease, acting), name="leader fencing")
+    try:
+        await asyncio.to_thread(migrate)
+        application = acting.application = build()
+        await application.initialize()  # persistence loads conversation state here
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()  # job ticks (delivery, scheduling)
+        await acting.take_updates()
         await stop.wait()
         log.info("Stopping")
     finally:
         fence.cancel()
         instance.application = None
+        application = acting.application
         if application is not None:
             if application.updater is not None and application.updater.running:
                 await application.updater.stop()
@@ -155,21 +216,66 @@ async def _act(
             await application.shutdown()
 
 
-async def _fence(lease: Lease) -> None:
-    """Restarts the process as soon as the lease cannot be confirmed (see the module's docstring)."""
+async def _fence(lease: Lease, acting: Acting) -> None:
+    """Pauses the instance as soon as its lease cannot be confirmed, then takes the lease back and
+    resumes, or, when another instance holds it now, restarts the process as a standby."""
+    try:
+        while True:
+            await asyncio.sleep(FENCE_CHECK_SECONDS)
+            held, reason = await _confirm(lease)
+            if held:
+                continue
+            if not acting.started:
+                log.critical("Lost the %s (%s) while starting: this process starts again as a standby",
+                             lease.description, reason)
+                _restart_as_standby()
+            await asyncio.wait_for(acting.pause(), PAUSE_TIMEOUT_SECONDS)
+            log.warning("Lost the %s (%s): stopped taking updates and running ticks until it holds it again",
+                        lease.description, reason)
+            await _take_back(lease)
+            await acting.resume()
+            log.warning("Active again: this instance holds the %s", lease.description)
+    except asyncio.CancelledError:
+        raise
+    except Exception:  # noqa: BLE001 — whatever went wrong, an instance in doubt must not act on
+        log.critical("Fencing failed: this process starts again as a standby", exc_info=True)
+        _restart_as_standby()
+
+
+async def _confirm(lease: Lease) -> tuple[bool, str]:
+    try:
+        held = await asyncio.wait_for(asyncio.to_thread(lease.still_held), FENCE_TIMEOUT_SECONDS)
+        return held, "the lock is no longer held"
+    except asyncio.TimeoutError:
+        return False, f"the database did not confirm the lock within {FENCE_TIMEOUT_SECONDS:.0f} s"
+    except Exception as error:  # noqa: BLE001 — any failure to confirm is a loss
+        return False, f"{error.__class__.__name__}: {error}".strip()
+
+
+async def _take_back(lease: Lease) -> None:
+    """Returns once this process holds the lease again; restarts it as a standby if another one does."""
+    lease.abandon()
+    said = False
     while True:
-        await asyncio.sleep(FENCE_CHECK_SECONDS)
         try:
-            held = await asyncio.wait_for(asyncio.to_thread(lease.still_held), FENCE_TIMEOUT_SECONDS)
-            reason = "the lock is no longer held"
+            held = await asyncio.wait_for(asyncio.to_thread(lease.try_acquire), TAKE_BACK_TIMEOUT_SECONDS)
         except asyncio.TimeoutError:
-            held, reason = False, f"the database did not confirm the lock within {FENCE_TIMEOUT_SECONDS:.0f} s"
-        except Exception as error:  # noqa: BLE001 — any failure to confirm is a loss
-            held, reason = False, f"{error.__class__.__name__}: {error}".strip()
-        if not held:
-            log.critical("Lost the %s (%s): stopping at once so that another instance can act alone; "
-                         "this process starts again as a standby", lease.description, reason)
+            log.critical("The database did not answer within %.0f s: this process starts again as a standby",
+                         TAKE_BACK_TIMEOUT_SECONDS)
             _restart_as_standby()
+        except Exception as error:  # noqa: BLE001 — the database away: stay paused, keep trying
+            lease.abandon()
+            if not said:
+                log.warning("Paused: cannot reach the database to take the lock again (%s: %s); trying every "
+                            "%.1f s", error.__class__.__name__, error, TAKE_BACK_RETRY_SECONDS)
+                said = True
+            await asyncio.sleep(TAKE_BACK_RETRY_SECONDS)
+            continue
+        if held:
+            return
+        log.critical("Another instance holds the %s now: this process starts again as a standby",
+                     lease.description)
+        _restart_as_standby()
 
 
 def _restart_as_standby() -> NoReturn:

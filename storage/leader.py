@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -38,6 +39,10 @@ class Lease(Protocol):
 
     description: str
 
+    def connect(self) -> None:
+        """Opens what the lease needs (raises when the database cannot be reached)."""
+        ...
+
     def try_acquire(self) -> bool:
         """True when this process now holds the lease (never blocks for long)."""
         ...
@@ -47,6 +52,10 @@ class Lease(Protocol):
         ...
 
     def release(self) -> None:
+        ...
+
+    def abandon(self) -> None:
+        """Forgets a lease that could not be confirmed, without talking to its (maybe hung) session."""
         ...
 
 
@@ -65,6 +74,9 @@ class NoLease:
 
     description = "no lock (in-memory database)"
 
+    def connect(self) -> None:
+        return None
+
     def try_acquire(self) -> bool:
         return True
 
@@ -72,6 +84,9 @@ class NoLease:
         return True
 
     def release(self) -> None:
+        return None
+
+    def abandon(self) -> None:
         return None
 
 
@@ -82,6 +97,9 @@ class FileLease:
         self.path = path
         self.description = f"file lock {path}"
         self._fd: int | None = None
+
+    def connect(self) -> None:
+        return None
 
     def try_acquire(self) -> bool:
         if self._fd is not None:
@@ -105,6 +123,9 @@ class FileLease:
         if self._fd is not None:
             os.close(self._fd)  # closing the descriptor drops the flock
             self._fd = None
+
+    def abandon(self) -> None:
+        self.release()
 
 
 class PostgresLease:
@@ -143,11 +164,16 @@ class PostgresLease:
         self.description = f"PostgreSQL advisory lock {self.key} (bot {self.bot_id}, schema {row[1]})"
         return connection
 
+    def connect(self) -> None:
+        if self._connection is None or self._connection.closed:
+            self._held = False  # a session that ended took its lock with it
+            self._connection = self._connect()
+
     def try_acquire(self) -> bool:
+        self.connect()
+        assert self._connection is not None
         if self._held:
             return True
-        if self._connection is None or self._connection.closed:
-            self._connection = self._connect()
         row = self._connection.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
         self._held = bool(row and row[0])
         return self._held
@@ -184,6 +210,18 @@ class PostgresLease:
                 connection.close()
             except psycopg.Error:
                 log.debug("closing the leader lock connection failed", exc_info=True)
+
+    def abandon(self) -> None:
+        """Never blocks: the session is closed on a thread of its own (a check may still hang on it)."""
+        connection, self._connection, self._held = self._connection, None, False
+        if connection is not None:
+            threading.Thread(target=_close_quietly, args=(connection,), name="close the lost lock session",
+                             daemon=True).start()
+
+
+def _close_quietly(connection: psycopg.Connection[Any]) -> None:
+    with contextlib.suppress(Exception):
+        connection.close()  # no unlock: a cut-off session would not answer
 
 
 def _psycopg_conninfo(database_url: str, schema: str | None) -> dict[str, Any]:
