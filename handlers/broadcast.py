@@ -66,6 +66,9 @@ def _end(context: SaimaContext) -> None:
         context.user_data.pop(STATE_KEY, None)
 
 
+_WITH_ARGUMENT = frozenset({"au", "tg", "pg"})  # an audience, a member, a page; the other actions have none
+
+
 def _data(state: dict[str, Any], action: str, argument: str | int = "") -> str:
     return f"{PREFIX}{state['nonce']}:{action}:{argument}"
 
@@ -357,7 +360,8 @@ async def press(update: Update, context: SaimaContext) -> None:
     t = context.t
     state = _state(context)
     parts = query.data.split(":", 3)
-    if state is None or len(parts) != 4 or parts[1] != state.get("nonce"):
+    if (state is None or len(parts) != 4 or parts[1] != state.get("nonce")
+            or (parts[3] and parts[2] not in _WITH_ARGUMENT)):  # "ok:" with something after it is forged
         await query.answer(t(INVALID), show_alert=True)
         return
     admin = _admin(context, state)
