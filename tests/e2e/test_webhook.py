@@ -5,11 +5,13 @@ The first holds the lock (a file lock; an advisory lock) and is active: it regis
 /healthz with 200 "active", and handles what the emulator posts. The second stands by: /healthz 503
 "standby", and it refuses updates with 503 so Telegram tries again. A request without the right
 secret gets 403 and is not handled. When the active one is killed, the standby registers its own URL
-and carries on.
+and carries on. While PostgreSQL restarts, the active one pauses (/healthz 503, updates refused, so
+Telegram tries again) and carries on after it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import time
@@ -25,6 +27,7 @@ from emulator import ControlClient, EmulatorThread
 from emulator.harness import TEST_TOKEN
 from tests.e2e.processes import BotProcess, subprocess_database_url
 from tests.e2e.test_delivery_processes import _until
+from tests.e2e.test_takeover import OUTAGE_SECONDS, Network, _postgres_address, pg  # noqa: F401 — pg: a fixture
 
 SECRET = "s3cret-Token_for-tests"
 
@@ -142,3 +145,29 @@ async def test_webhook_mode_serves_the_active_instance_refuses_forgeries_and_fai
 
 async def _is(health: Any, expected: tuple[int, Any]) -> bool:
     return await health == expected
+
+
+@pytest.mark.postgres
+async def test_in_webhook_mode_a_postgresql_restart_pauses_the_active_instance_and_telegram_retries(
+    emulator_thread: EmulatorThread, postgres_schema: str, pg: Any, tmp_path: Path, instances: list[Instance],
+) -> None:
+    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control, \
+            Network(*_postgres_address()) as network:
+        await control.reset()
+        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
+        a = Instance("a", emulator_thread, network.url(postgres_schema), tmp_path)
+        instances.append(a)
+        await _until(lambda: _is(a.health(), (200, {"status": "active"})), 30, "the first instance is active")
+        b = Instance("b", emulator_thread, network.url(postgres_schema), tmp_path)
+        instances.append(b)
+        await _until(lambda: _is(b.health(), (503, {"status": "standby"})), 30, "the second instance stands by")
+
+        network.down()
+        # Paused, the active instance tells the load balancer so, and refuses updates (Telegram retries).
+        await _until(lambda: _is(a.health(), (503, {"status": "standby"})), 10, "the active instance pauses")
+        asyncio.get_running_loop().call_later(OUTAGE_SECONDS, network.up)
+        reply = await control.user(1001, "张三").send("/help")  # sent during the outage, answered after it
+        assert reply.text and "/join" in reply.text
+        assert await a.health() == (200, {"status": "active"})
+        assert await b.health() == (503, {"status": "standby"})
+        assert await _webhook_url(emulator_thread) == a.url
