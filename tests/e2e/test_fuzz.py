@@ -238,6 +238,14 @@ async def _broadcast_card(cast: Cast) -> BotMessage | None:
     return card
 
 
+async def _task_card(cast: Cast) -> BotMessage | None:
+    shown = await cast.step(cast.admin, "/cancel", "/task 整改台账 11月30日")
+    for choice in ("无具体要求", "全体成员", "无附件"):
+        shown = (await cast.admin.press(shown, choice, expect=2))[-1]
+    cast.real_data.update(shown.callback_data)
+    return shown
+
+
 async def _in_group(cast: Cast) -> BotMessage | None:
     return None
 
@@ -270,6 +278,7 @@ STATES: dict[str, State] = {
     "admin: task": State("admin", _steps("admin", "/cancel", "/task 整改台账 11月30日")),
     "admin: broadcast": State("admin", _steps("admin", "/cancel", "/broadcast")),
     "admin: broadcast card": State("admin", _broadcast_card),
+    "admin: task card": State("admin", _task_card),
     "admin: target number": State("admin", _target_number, stores_on_answer=True),
     "admin: leave dates": State("admin", _leave_dates, stores_on_answer=True),
     "group": State("group", _in_group),
