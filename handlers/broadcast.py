@@ -37,7 +37,7 @@ from core.domain import BroadcastStatus
 from handlers.access import admins_only
 from handlers.context import SaimaContext
 from jobs import broadcasts as timing
-from locales import N_
+from locales import N_, translator
 from reports import broadcasts as words
 from storage import broadcasts, roster
 from storage.models import Member
@@ -636,7 +636,8 @@ async def _renudge(update: Update, context: SaimaContext, admin: Member, occurre
         sent = broadcasts.enqueue_renudge(session, broadcast, occ, expected + 1, now=now, render=words.renderer(
             broadcast, occ.occurrence, sender=sender.display_name, reminder=True))
         counts = broadcasts.counts(session, occ)
-        buttons = words.report_buttons(t, occurrence_id=occ.id, renudges=expected + 1, counts=counts)
+        buttons = words.report_buttons(translator(sender.language), occurrence_id=occ.id, renudges=expected + 1,
+                                       counts=counts)  # the report is the sender's, in their language
     await query.answer(t.ngettext("A reminder goes to {n} member who has not read it.",
                                   "A reminder goes to {n} members who have not read it.", sent).format(n=sent))
     if isinstance(query.message, Message):

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 from telegram import Bot
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from config import Config
@@ -129,10 +129,10 @@ class Reports:
                 try:
                     await self.bot.edit_message_text(edit.text, chat_id=edit.chat_id, message_id=edit.message_id,
                                                      reply_markup=_markup(edit.buttons))
-                except BadRequest as error:
-                    if "not modified" not in str(error).lower():
+                except (BadRequest, Forbidden) as error:
+                    if "not modified" not in str(error).lower():  # gone, or the sender blocked the bot:
                         log.warning("broadcast report %s not edited: %s", edit.occurrence_id, error)
-                        continue
+                        # not tried again until its counts change
                 except TelegramError as error:  # tried again on the next tick
                     log.warning("broadcast report %s not edited: %s", edit.occurrence_id, error)
                     continue

@@ -48,6 +48,7 @@ async def _team_of_a_thousand(saima: Saima, emulator_thread: EmulatorThread) -> 
     return ids
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 async def test_a_thousand_members_with_flood_limits_and_blocked_recipients(saima: Saima,
                                                                           emulator_thread: EmulatorThread) -> None:
