@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Bot, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.error import BadRequest
 
 import handlers
 import serving
@@ -64,6 +65,24 @@ class _DatabaseAway(Exception):
     """A handler failed because the database is unreachable: the update should wait, not be dropped."""
 
 
+class _PressAnsweredBefore:
+    """The bot as a button press handled again after an outage sees it: the first try may have answered
+    the press already, and Telegram refuses a second answer (as it does any answer after ~15 s), so a
+    refused answer is skipped (False) instead of failing the handler before it can do the work."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._bot, name)
+
+    async def answer_callback_query(self, *args: Any, **kwargs: Any) -> bool:
+        try:
+            return bool(await self._bot.answer_callback_query(*args, **kwargs))
+        except BadRequest:
+            return False
+
+
 class WriteThroughApplication(Application):  # type: ignore[type-arg]
     """An Application that saves conversation state and user data right after each update, and that
     holds an update while the database is away.
@@ -76,10 +95,11 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
     instead, the database is asked with backoff (0.25 s doubling to 10 s) until it answers, and then the
     update is processed again from the start; the updates behind it wait in order, since they are
     handled one at a time. So a member who wrote during the outage gets the real answer after it. A
-    handler that had already replied before failing replies again; a Confirm whose store failed stores
-    then (the draft is still open), and one whose commit was lost with the connection meets the form's
-    duplicate check. After `DATABASE_RETRIES` failures with the database answering in between, the error
-    goes to the error handler like any other, so a query that fails for good cannot hold the bot up.
+    handler that had already replied before failing replies again (a button press it had answered is not
+    answered twice); a Confirm whose store failed stores then (the draft is still open), and one whose
+    commit was lost with the connection meets the form's duplicate check. After `DATABASE_RETRIES`
+    failures with the database answering in between, the error goes to the error handler like any
+    other, so a query that fails for good cannot hold the bot up.
     """
 
     services: Services
@@ -99,6 +119,8 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
                     log.error("Stopped while the database was away; update %s was not handled",
                               getattr(update, "update_id", "?"))
                     return
+                if isinstance(update, Update) and update.callback_query is not None:
+                    update.callback_query.set_bot(_PressAnsweredBefore(self.bot))  # type: ignore[arg-type]
             finally:
                 self._may_wait = None
         if self.persistence is not None:

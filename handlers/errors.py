@@ -31,9 +31,9 @@ async def on_error(update: object, context: SaimaContext) -> None:
              "please try again in a moment.")
     try:
         if update.callback_query is not None:
-            try:
-                await update.callback_query.answer(text, show_alert=True)
-                return
+            try:  # False: skipped, see bot._PressAnsweredBefore
+                if await update.callback_query.answer(text, show_alert=True):
+                    return
             except BadRequest:  # the handler had answered the press before it failed: say it in the chat
                 pass
         await context.bot.send_message(update.effective_chat.id, text)
