@@ -2,10 +2,12 @@
 second overall, 1 a second into a private chat): the achieved rate as a fraction of the limit, lost
 messages (recipients the emulator never saw a message for: must be 0) and duplicates.
 
-    python -m bench.bench_broadcast [recipients] [shipped]      (BENCH_SCALE scales both)
+    python -m bench.bench_broadcast [recipients]        (BENCH_SCALE scales them)
+    BENCH_DELIVERY="batch_size=100,concurrency=4" python -m bench.bench_broadcast   (other settings)
 
-One team of ``recipients`` members in a SQLite file; one outbox row of kind "broadcast" per member
-(storage.outbox.enqueue, as a broadcast's producer does); then the Application from
+One team of ``recipients`` members and an admin in a SQLite file; the admin's broadcast to everyone
+(storage.broadcasts.create, then jobs.broadcasts.start as the scheduling tick does: an outbox row of
+kind "broadcast" and a receipt per recipient); then the Application from
 `bot.build_application` as a delivery instance (`bot.py deliver`: no polling) sends them with the
 shipped `[delivery]` settings, against the emulator in a process of its own started with ``--flood``.
 The clock is real time moved to a Monday 10:00 in Shanghai (a working day, outside quiet hours).
@@ -41,22 +43,27 @@ from bench.common import (
     table,
 )
 from bot import build_application
-from core.domain import Language, MemberStatus, OutboxStatus, Role
+from config import Config
+from core.broadcasts import AudienceKind
+from core.domain import BroadcastStatus, Language, MemberStatus, OutboxStatus, Role
 from emulator import ControlClient
 from emulator.harness import TEST_TOKEN, config_for
-from storage import outbox, teams
+from jobs import broadcasts as jobs_broadcasts
+from storage import broadcasts, teams
 from storage.db import Database
 from storage.models import Member, OutboxMessage
 
 BOT_ID = int(TEST_TOKEN.split(":")[0])
-FIRST_USER = 40_000_001
+SENDER = 40_000_000  # the admin who broadcasts; the recipients follow
+FIRST_USER = SENDER + 1
 LIMIT = 30  # messages a second, overall
 START = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 TEXT = "【通知】请各位班子成员于本周五前完成第四季度下基层调研登记，并在 /me 中核对进度。"
 
 
 def seed(db: Database, clock: RunningClock, recipients: int) -> int:
-    """A team, its members and one broadcast row per member; returns how many rows were enqueued."""
+    """A team, its admin and members, and a broadcast to all of them made as the scheduling tick makes it
+    (jobs.broadcasts.start: one outbox row and one receipt per recipient); returns the rows enqueued."""
     now = clock.now()
     with db.session() as session:
         team = teams.create(session, name="省政府党组", timezone="Asia/Shanghai", language=Language.ZH,
@@ -64,18 +71,16 @@ def seed(db: Database, clock: RunningClock, recipients: int) -> int:
         team_id = team.id
         bulk_insert(session, "members", ("team_id", "telegram_user_id", "display_name", "language", "role",
                                          "status", "reachable", "joined_on", "created_at"),
-                    ((team_id, FIRST_USER + i, f"成员{i}", Language.ZH, Role.MEMBER, MemberStatus.ACTIVE, True,
-                      date(2026, 1, 1), now) for i in range(recipients)))
+                    ((team_id, SENDER + i, f"成员{i}", Language.ZH, Role.ADMIN if i == 0 else Role.MEMBER,
+                      MemberStatus.ACTIVE, True, date(2026, 1, 1), now) for i in range(recipients + 1)))
     with db.session() as session:
-        members = session.execute(
-            select(Member.id, Member.telegram_user_id).where(Member.team_id == team_id)).all()
-        enqueued = 0
-        for member_id, user_id in members:
-            enqueued += outbox.enqueue(
-                session, key=f"broadcast:bench:member:{member_id}", chat_id=user_id, kind="broadcast",
-                payload={"text": TEXT, "parse_mode": None, "buttons": []}, not_before=now, team_id=team_id,
-                member_id=member_id, now=now)
-    return enqueued
+        sender = session.scalars(select(Member).where(Member.telegram_user_id == SENDER)).one()
+        broadcast = broadcasts.create(session, sender=sender, text=TEXT, file_id=None, file_kind=None,
+                                      audience={"kind": AudienceKind.ALL}, send_at=now, recurrence=None,
+                                      status=BroadcastStatus.SCHEDULED, now=now)
+        made = jobs_broadcasts.start(session, broadcast, 0, due_at=now, now=now, config=Config())
+        assert made is not None
+    return sum(statuses(db).values())
 
 
 def statuses(db: Database) -> Counter[str]:
@@ -93,7 +98,7 @@ def delivery_overrides() -> dict[str, float]:
 async def bench(recipients: int, folder: str, overrides: dict[str, float]) -> list[tuple[str, object]]:
     clock = RunningClock(START)
     with sqlite_database(folder) as db, \
-            EmulatorProcess(flood=True, started=(BOT_ID, FIRST_USER, recipients)) as emulator:
+            EmulatorProcess(flood=True, started=(BOT_ID, SENDER, recipients + 1)) as emulator:
         started = time.perf_counter()
         enqueued = seed(db, clock, recipients)
         seeded = time.perf_counter() - started
@@ -154,23 +159,16 @@ async def bench(recipients: int, folder: str, overrides: dict[str, float]) -> li
     ]
 
 
-def main(recipients: int = 10_000, shipped: int = 600) -> None:
-    """``shipped`` recipients with the shipped `[delivery]` settings, then ``recipients`` with settings
-    that let the loop reach the limit ($BENCH_DELIVERY, else batch_size=200, tick_seconds=1): at
-    the shipped settings 10,000 take ~11 minutes, which `make bench`'s 15 minutes cannot hold."""
+def main(recipients: int = 10_000) -> None:
     logging.getLogger("apscheduler").setLevel(logging.ERROR)  # "skipped: max instances" while a tick runs
-    tuned = delivery_overrides() or {"batch_size": 200, "tick_seconds": 1}
-    scenarios = [("shipped settings", scaled(shipped, minimum=50), {}),
-                 (", ".join(f"{k}={v}" for k, v in tuned.items()), scaled(recipients, minimum=50), tuned)]
-    print(f"broadcasts, flood limits on; {machine()}")
-    columns = []
-    for label, count, overrides in scenarios:
-        print(f"--- {count:,} recipients, [delivery] {label}")
-        with tempfile.TemporaryDirectory() as folder:
-            columns.append(asyncio.run(bench(count, folder, overrides)))
-    rows = [[name] + [str(column[i][1]) for column in columns] for i, (name, _) in enumerate(columns[0])]
-    print(table(["figure"] + [label for label, _, _ in scenarios], rows))
+    overrides = delivery_overrides()
+    label = ", ".join(f"{k}={v}" for k, v in overrides.items()) or "shipped settings"
+    recipients = scaled(recipients, minimum=50)
+    print(f"broadcast to {recipients:,} recipients, flood limits on, [delivery] {label}; {machine()}")
+    with tempfile.TemporaryDirectory() as folder:
+        figures = asyncio.run(bench(recipients, folder, overrides))
+    print(table(["figure", "value"], [[name, str(value)] for name, value in figures]))
 
 
 if __name__ == "__main__":
-    main(*(int(arg) for arg in sys.argv[1:3]))
+    main(*(int(arg) for arg in sys.argv[1:2]))

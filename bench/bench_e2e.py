@@ -9,9 +9,10 @@ and the simulated users share this process's event loop. Each simulated user sen
 bot's answer (the emulator's event log, long-polled), and sends again; latency is from the user's
 send to the answer being recorded by the emulator. Saima is built by `bot.build_application` with a
 SQLite file in a temporary folder and a fixed clock; like the echo bot it processes updates one at a
-time (`concurrent_updates(False)`, which its conversations need). Saima's replies go through its
-AIORateLimiter (30 requests a second overall, Telegram's limit), so the echo bot is measured twice:
-bare, and with the same AIORateLimiter. Not a test: nothing is asserted beyond replies arriving.
+time (`concurrent_updates(False)`, which its conversations need). Saima's replies go through its rate
+limiter (jobs.delivery.RateLimiter: 30 requests a second overall, Telegram's limit), so the echo bot is
+measured twice: bare, and with that same rate limiter. Not a test: nothing is asserted beyond replies
+arriving.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -41,9 +41,12 @@ from bench.common import EmulatorProcess, machine, percentile, scaled, sqlite_da
 from core.clock import ManualClock
 from emulator import BotMessage, ControlClient
 from emulator.harness import TEST_TOKEN, RunningBot, config_for
+from jobs.delivery import RateLimiter
 from storage import onboarding
 
 ECHO_TOKEN = "7000000002:ECHO-bench-token"
+BARE_ECHO = "echo bot (bare PTB)"
+LIMITED_ECHO = "echo bot + Saima's limiter"
 SAIMA_BOT_ID = int(TEST_TOKEN.split(":")[0])
 ECHO_BOT_ID = int(ECHO_TOKEN.split(":")[0])
 ADMIN_ID = 900001
@@ -136,7 +139,7 @@ def echo_application(emulator: EmulatorProcess, *, limited: bool) -> Application
     builder = (ApplicationBuilder().token(ECHO_TOKEN).base_url(emulator.base_url)
                .base_file_url(emulator.base_file_url))
     if limited:
-        builder = builder.rate_limiter(AIORateLimiter())
+        builder = builder.rate_limiter(RateLimiter(max_retries=3))  # as bot.build_application does
     application = builder.build()
     application.add_handler(MessageHandler(filters.TEXT, echo))
     return application
@@ -159,7 +162,7 @@ async def _stop(application: Application) -> None:  # type: ignore[type-arg]
 async def bench_echo(emulator: EmulatorProcess, crowds: list[int], rounds: int, *,
                      limited: bool) -> list[Run]:
     application = echo_application(emulator, limited=limited)
-    name = "echo bot + AIORateLimiter" if limited else "echo bot (bare PTB)"
+    name = LIMITED_ECHO if limited else BARE_ECHO
     runs = []
     await _polling(application)
     try:
@@ -194,8 +197,8 @@ async def bench_saima(emulator: EmulatorProcess, crowds: list[int], rounds: int,
 
 
 def render(runs: list[Run]) -> str:
-    echo = {run.users: run.per_second for run in runs if run.bot == "echo bot (bare PTB)"}
-    limited = {run.users: run.per_second for run in runs if run.bot == "echo bot + AIORateLimiter"}
+    echo = {run.users: run.per_second for run in runs if run.bot == BARE_ECHO}
+    limited = {run.users: run.per_second for run in runs if run.bot == LIMITED_ECHO}
     rows = []
     for run in runs:
         for kind, values in run.latencies.items():
