@@ -25,7 +25,7 @@ from emulator.harness import RunningBot, config_for
 from storage import onboarding
 from storage.db import Database, is_outage
 from storage.models import StudySession
-from tests.conftest import POSTGRES_URL, require_postgres
+from tests.conftest import require_postgres
 from tests.e2e.conftest import ADMIN_ID
 
 APOLOGY = "抱歉，系统出了点问题"

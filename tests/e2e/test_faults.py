@@ -10,12 +10,10 @@ then shown once or not at all), broadcasts at least once.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -224,7 +222,6 @@ async def test_a_week_with_one_request_in_five_failing_stores_every_record_once_
     await inject_faults(week.control)
     people = {user_id: PatientMember(week.control.user(user_id, name)) for user_id, name in MEMBERS}
     markers: list[str] = []
-    extra_presses = 0
     day, n = date(2026, 11, 23), 0
     while day <= date(2026, 12, 1):
         week.clock.set(datetime(day.year, day.month, day.day, 9, 0, tzinfo=SHANGHAI))
@@ -232,8 +229,7 @@ async def test_a_week_with_one_request_in_five_failing_stores_every_record_once_
         if day.weekday() < 5:
             week.clock.set(datetime(day.year, day.month, day.day, 10, 0, tzinfo=SHANGHAI))
             for user_id, text, marker in plan(day, n):
-                presses = await people[user_id].log(text, marker)
-                extra_presses += presses - 1
+                await people[user_id].log(text, marker)
                 markers.append(marker)
             if day == date(2026, 11, 25):
                 enqueue_broadcast(week, day)
@@ -283,7 +279,6 @@ async def test_a_week_with_one_request_in_five_failing_stores_every_record_once_
             assert len(sent) == len(same) and len(shown) >= len(same), (same[0].key, len(shown))
         else:  # at most once: never more than one message per row
             assert len(sent) <= len(shown) <= len(same), (same[0].key, len(shown), len(same), text[:60])
-    assert extra_presses >= 0  # how many Confirm presses went unanswered (11 of 21 logs, when measured)
 
 
 async def test_a_confirm_whose_saved_edit_fails_gets_the_apology_in_the_chat_and_a_second_press_stores_nothing(
