@@ -112,7 +112,8 @@ async def me_step(control: ControlClient, user: int, n: int) -> list[tuple[str, 
 
 async def drive(control: ControlClient, bot: str, users: list[int], rounds: int, step: Step,
                 warm_up: int = 2) -> Run:
-    """Every user runs `step` `rounds` times in turn, all users at once."""
+    """Every user runs `step` `rounds` times in turn, all users at once (one user alone: 3 × rounds)."""
+    rounds = rounds * 3 if len(users) == 1 else rounds
     async def warm(user: int) -> None:
         for k in range(warm_up):
             await step(control, user, next(_serial))

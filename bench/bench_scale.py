@@ -231,9 +231,9 @@ def bench_scan(deadline_count: int, ticks: int) -> list[list[Any]]:
     return rows
 
 
-# make bench runs this at a quarter of the members and a tenth of the deadlines (15 minutes for the whole
+# make bench runs this at a fifth of the members and a tenth of the deadlines (15 minutes for the whole
 # suite); `python -m bench.bench_scale` runs it in full.
-SUITE_ARGS = (500, 100_000)
+SUITE_ARGS = (400, 100_000)
 
 
 def main(members: int = 2000, deadline_count: int = 1_000_000, parts: str = "boards,scan",
