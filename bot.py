@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import dataclasses
 import json
 import logging
@@ -83,6 +84,9 @@ class _PressAnsweredBefore:
             return False
 
 
+_Data = tuple[dict[str, Any] | None, dict[str, Any] | None]  # a user's and a chat's data, copied
+
+
 class WriteThroughApplication(Application):  # type: ignore[type-arg]
     """An Application that saves conversation state and user data right after each update, and that
     holds an update while the database is away.
@@ -93,13 +97,13 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
     Database outages (storage.db.is_outage: the server restarting, the network cut): a handler failing
     on one does not reach the error handler, which would apologise and drop the update. The update waits
     instead, the database is asked with backoff (0.25 s doubling to 10 s) until it answers, and then the
-    update is processed again from the start; the updates behind it wait in order, since they are
-    handled one at a time. So a member who wrote during the outage gets the real answer after it. A
-    handler that had already replied before failing replies again (a button press it had answered is not
-    answered twice); a Confirm whose store failed stores then (the draft is still open), and one whose
-    commit was lost with the connection meets the form's duplicate check. After `DATABASE_RETRIES`
-    failures with the database answering in between, the error goes to the error handler like any
-    other, so a query that fails for good cannot hold the bot up.
+    update is processed again from the start (user and chat data as they were before it); the updates
+    behind it wait in order, since they are handled one at a time. So a member who wrote during the
+    outage gets the real answer after it. A handler that had already replied before failing replies
+    again (a button press it had answered is not answered twice); a Confirm whose store failed stores
+    then (the draft is still open), and one whose commit was lost with the connection meets the form's
+    duplicate check. After `DATABASE_RETRIES` failures with the database answering in between, the
+    error goes to the error handler like any other, so a query that fails for good cannot hold the bot up.
     """
 
     services: Services
@@ -107,12 +111,14 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
     _may_wait: object = None  # the update that is waiting out an outage, if any
 
     async def process_update(self, update: object) -> None:
+        before = self._data_of(update)
         for attempt in range(1, self.DATABASE_RETRIES + 2):
             self._may_wait = update if attempt <= self.DATABASE_RETRIES else None
             try:
                 await super().process_update(update)
                 break
             except _DatabaseAway as away:
+                self._restore_data(update, before)  # what the failed try changed in user/chat data goes
                 log.warning("The database is unreachable (%r); update %s waits for it (try %s)",
                             away.__cause__, getattr(update, "update_id", "?"), attempt)
                 if not await self._database_back():
@@ -125,6 +131,23 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
                 self._may_wait = None
         if self.persistence is not None:
             await self.update_persistence()
+
+    def _data_of(self, update: object) -> _Data:
+        """Copies of the sender's user data and the chat's data, as they were before the update."""
+        if not isinstance(update, Update):
+            return None, None
+        user, chat = update.effective_user, update.effective_chat
+        return (copy.deepcopy(self.user_data.get(user.id)) if user is not None else None,
+                copy.deepcopy(self.chat_data.get(chat.id)) if chat is not None else None)
+
+    def _restore_data(self, update: object, before: _Data) -> None:
+        if not isinstance(update, Update):
+            return
+        for data, key, kept in ((self.user_data, update.effective_user, before[0]),
+                                (self.chat_data, update.effective_chat, before[1])):
+            if key is not None and key.id in data:
+                data[key.id].clear()
+                data[key.id].update(kept or {})
 
     async def process_error(self, update: object | None, error: Exception, job: Any = None,
                             coroutine: Any = None) -> bool:

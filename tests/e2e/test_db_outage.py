@@ -26,7 +26,7 @@ from storage import onboarding
 from storage.db import Database, is_outage
 from storage.models import StudySession
 from tests.conftest import require_postgres
-from tests.e2e.conftest import ADMIN_ID
+from tests.e2e.conftest import ADMIN_ID, Saima
 
 APOLOGY = "抱歉，系统出了点问题"
 OUTAGE_SECONDS = 3.0
@@ -273,3 +273,25 @@ async def test_a_confirm_whose_store_meets_the_outage_after_its_press_was_answer
     assert outage.proxy.cuts == 1 and update_errors.waited and not update_errors.records
     assert studies(outage.direct) == {"优化营商环境条例": 1}
     assert not any(m.content.startswith(APOLOGY) for m in await zhang.bot_messages())
+
+
+async def test_an_update_that_met_an_outage_is_handled_again_from_the_start(saima: Saima) -> None:
+    """On either backend: a handler fails on an outage after changing the user's data; the update is
+    handled again once the database answers, with the user's data as it was before, and answered."""
+    import psycopg
+    from sqlalchemy import exc
+    from telegram import Update
+    from telegram.ext import TypeHandler
+
+    tries: list[int] = []
+
+    async def flaky(update: Update, context: Any) -> None:
+        tries.append(context.user_data.get("seen", 0))
+        context.user_data["seen"] = context.user_data.get("seen", 0) + 1
+        if len(tries) == 1:
+            raise exc.OperationalError("SELECT 1", {}, psycopg.OperationalError("server closed the connection"))
+
+    saima.running.application.add_handler(TypeHandler(Update, flaky), group=-1000)
+    reply = await saima.control.user(1001, "张三").send("/help")
+    assert isinstance(reply, BotMessage) and not reply.content.startswith(APOLOGY)
+    assert tries == [0, 0]  # the second try saw the data as it was before the first
