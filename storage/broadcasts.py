@@ -176,12 +176,13 @@ def start_occurrence(session: Session, broadcast: Broadcast, number: int, *, due
             outbox.enqueue(session, key=member_key(broadcast.id, number, member.id), chat_id=member.telegram_user_id,
                            kind=KIND, payload=render(member), not_before=now, team_id=broadcast.team_id,
                            member_id=member.id, urgent=True, now=now)
-    prefix = f"broadcast:{broadcast.id}:{number}:member:"
-    rows = {key.removeprefix(prefix): row_id for row_id, key in session.execute(
-        select(OutboxMessage.id, OutboxMessage.key).where(OutboxMessage.key.startswith(prefix, autoescape=True)))}
-    values = [{"broadcast_id": broadcast.id, "occurrence": number, "member_id": m.id,
-               "outbox_id": rows.get(str(m.id)),
-               "failed_reason": None if str(m.id) in rows else UNREACHABLE} for m in recipients]
+    keys = {member_key(broadcast.id, number, m.id): m.id for m in recipients if reachable(m)}
+    rows: dict[int, int] = {}
+    for chunk in _chunks(list(keys)):  # by the unique index on key
+        rows.update((keys[key], row_id) for row_id, key in session.execute(
+            select(OutboxMessage.id, OutboxMessage.key).where(OutboxMessage.key.in_(chunk))))
+    values = [{"broadcast_id": broadcast.id, "occurrence": number, "member_id": m.id, "outbox_id": rows.get(m.id),
+               "failed_reason": None if m.id in rows else UNREACHABLE} for m in recipients]
     if values:
         session.execute(_insert(session)(BroadcastReceipt).values(values).on_conflict_do_nothing(
             index_elements=["broadcast_id", "occurrence", "member_id"]))
@@ -237,9 +238,9 @@ def settle_receipts(session: Session, occurrence_ids: Iterable[int]) -> int:
     return changed
 
 
-def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def counts(session: Session, occurrence: BroadcastOccurrence) -> Counts:
