@@ -43,6 +43,7 @@ from typing import Any, NoReturn
 
 from aiohttp import web
 from telegram import Update
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application
 
 from config import Config
@@ -58,6 +59,8 @@ PAUSE_TIMEOUT_SECONDS = 3.0
 TAKE_BACK_RETRY_SECONDS = 0.5
 TAKE_BACK_TIMEOUT_SECONDS = 10.0
 AFTER_OUTAGE_GRACE_SECONDS = 3.0
+POLL_TIMEOUT_SECONDS = 10
+STOP_TIMEOUT_SECONDS = 20.0
 FENCED_EXIT_CODE = 3
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
@@ -139,6 +142,92 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
         pass
 
 
+class Poller:
+    """Long polling that confirms each update to Telegram right before handling it, not a batch at once.
+
+    python-telegram-bot's Updater confirms updates as soon as it has fetched them (its next getUpdates
+    carries the new offset while they still wait in its queue), so a process killed with a backlog
+    loses the whole backlog. Here updates are handled one at a time, and each is confirmed (a short
+    getUpdates with the next offset) just before its handling starts: a kill loses at most the update
+    in hand (at most once, as before; its answer may or may not have gone out), never those fetched
+    behind it, which the next active instance gets. A pause leaves the rest of a batch unconfirmed too.
+    """
+
+    def __init__(self, application: AnyApplication) -> None:
+        self.application = application
+        self._offset: int | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._request: asyncio.Future[Any] | None = None  # the getUpdates in flight, if any
+        self._fetching = asyncio.Event()  # cleared: paused (the update in hand is still handled)
+        self._stopping = False
+
+    async def start(self) -> None:
+        await self.application.bot.delete_webhook()  # getUpdates is refused while a webhook is set
+        self._fetching.set()
+        if self._task is None or self._task.done():
+            self._stopping = False
+            self._task = asyncio.create_task(self._poll(), name="long polling")
+
+    def pause(self) -> None:
+        """No more getUpdates (one in flight is cancelled: what it brings is not confirmed, so it comes
+        again); the update being handled finishes."""
+        self._fetching.clear()
+        if self._request is not None:
+            self._request.cancel()
+
+    async def stop(self, timeout: float) -> None:
+        """Lets the update in hand finish (up to `timeout`), then stops."""
+        self._stopping = True
+        self.pause()
+        if self._task is None:
+            return
+        with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError):
+            await asyncio.wait_for(self._task, timeout)
+        self._task = None
+
+    async def _poll(self) -> None:
+        bot, backoff = self.application.bot, 1.0
+        while not self._stopping:
+            await self._fetching.wait()
+            self._request = asyncio.ensure_future(bot.get_updates(
+                offset=self._offset, timeout=POLL_TIMEOUT_SECONDS, allowed_updates=Update.ALL_TYPES))
+            try:
+                updates = await self._request
+            except asyncio.CancelledError:
+                this = asyncio.current_task()
+                if self._stopping or (this is not None and this.cancelling()):
+                    raise
+                continue  # paused
+            except RetryAfter as error:
+                await asyncio.sleep(_seconds(error.retry_after))
+                continue
+            except TelegramError as error:  # network errors, 409 Conflict, 5xx: wait and ask again
+                log.warning("getUpdates failed (%s: %s); asking again in %.0f s", error.__class__.__name__,
+                            error, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
+            finally:
+                self._request = None
+            backoff = 1.0
+            for update in updates:
+                if self._stopping or not self._fetching.is_set():
+                    break  # not confirmed: it comes again, here after a pause or to the next active instance
+                self._offset = update.update_id + 1
+                try:
+                    await bot.get_updates(offset=self._offset, limit=1, timeout=0)  # confirms this one only
+                except TelegramError as error:  # then it may come again: handled twice rather than lost
+                    log.warning("Could not confirm update %s (%s)", update.update_id, error)
+                try:
+                    await self.application.process_update(update)
+                except Exception:  # noqa: BLE001 — one update that fails for good must not hold up the others
+                    log.exception("Update %s could not be handled", update.update_id)
+
+
+def _seconds(value: object) -> float:
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[arg-type]
+
+
 class Acting:
     """The active instance's Application: taking updates, and paused while its lock is in doubt."""
 
@@ -146,6 +235,7 @@ class Acting:
         self.config = config
         self.instance = instance
         self.application: AnyApplication | None = None
+        self.poller: Poller | None = None
 
     @property
     def started(self) -> bool:
@@ -163,8 +253,8 @@ class Acting:
             log.info("Saima takes updates by webhook at %s (listening on %s:%d%s)",
                      webhook.url, webhook.listen, webhook.port, webhook.effective_path)
         else:
-            assert application.updater is not None
-            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            self.poller = self.poller or Poller(application)
+            await self.poller.start()
             self.instance.application = application
             base_url = self.config.telegram.base_url
             log.info("Saima starts long polling%s", f" against {base_url}" if base_url else "")
@@ -177,8 +267,8 @@ class Acting:
         self.instance.application = None
         if application.job_queue is not None:
             application.job_queue.scheduler.pause()
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
+        if self.poller is not None:
+            self.poller.pause()
 
     async def resume(self) -> None:
         application = self.application
@@ -208,9 +298,9 @@ async def _act(
         fence.cancel()
         instance.application = None
         application = acting.application
+        if acting.poller is not None:
+            await acting.poller.stop(timeout=STOP_TIMEOUT_SECONDS)
         if application is not None:
-            if application.updater is not None and application.updater.running:
-                await application.updater.stop()
             if application.running:
                 await application.stop()
             await application.shutdown()

@@ -181,6 +181,35 @@ async def test_a_standby_takes_over_within_15_s_when_the_active_bot_is_killed_mi
         assert takeover <= TAKEOVER_LIMIT_SECONDS
 
 
+async def test_messages_the_killed_bot_had_fetched_but_not_answered_are_answered_by_the_standby(
+    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, tmp_path: Path, started: list[BotProcess],
+) -> None:
+    env = _env(emulator_thread, postgres_schema, tmp_path)
+    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
+        await control.reset()
+        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
+        a, b = await _active_and_standby(control, env, tmp_path, started)
+        await control.add_fault("delay", method="sendMessage", delay=1.5)  # each answer takes a while
+
+        users = [control.user(5001 + i, f"用户{i}") for i in range(4)]
+        for user in users:  # a burst: A fetches them together and answers one at a time
+            await control.send(user.id, "/help", first_name=user.first_name)
+
+        async def answering() -> bool:
+            return int((await control.stats())["by_method"].get("sendMessage", 0)) >= 1
+        await _until(answering, 30, "the active process answers the first message")
+        a.kill()  # with the others fetched and waiting
+        await control.clear_faults()
+
+        async def everyone_answered() -> bool:
+            return all([len(await user.bot_messages()) > 0 for user in users])
+        await _until(everyone_answered, 30, "every message of the burst answered")
+        answers = [len(await user.bot_messages()) for user in users]
+        assert answers == [1] * len(users)  # none lost, none twice (the one in hand had its answer on the way)
+        assert b.said("Active: this instance holds the PostgreSQL advisory lock")
+        print(f"\nburst of {len(users)} at the kill: answers per member {answers}")
+
+
 class Network:
     """A TCP relay between bot processes and PostgreSQL that plays the network's and the server's faults.
 
