@@ -247,6 +247,8 @@ async def test_a_weekly_broadcast_goes_once_each_monday_until_cancelled(saima: S
 
 async def test_members_are_refused_and_forged_presses_change_nothing(saima: Saima) -> None:
     admin, zhang, wang, _ = await _team(saima)
+    assert "/broadcast — 给团队发通知（立即、定时或每周），可查看已阅情况" in (await admin.send("/help")).text
+    assert "/broadcast" not in (await zhang.send("/help")).text
     assert (await zhang.send("/broadcast 明天放假")).text == ADMIN_ONLY
     assert (await zhang.send("/broadcasts")).text == ADMIN_ONLY
     await admin.send("/broadcast 周五前报送材料。")
