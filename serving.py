@@ -201,7 +201,7 @@ class Poller:
             except RetryAfter as error:
                 await asyncio.sleep(_seconds(error.retry_after))
                 continue
-            except TelegramError as error:  # network errors, 409 Conflict, 5xx: wait and ask again
+            except Exception as error:  # noqa: BLE001 — network errors, 409 Conflict, 5xx: wait and ask again
                 log.warning("getUpdates failed (%s: %s); asking again in %.0f s", error.__class__.__name__,
                             error, backoff)
                 await asyncio.sleep(backoff)
