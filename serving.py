@@ -424,5 +424,8 @@ class WebhookServer:
         except (json.JSONDecodeError, ValueError, TypeError, KeyError):
             return web.Response(status=400, text="not an update")
         async with self.instance.handling:
-            await application.process_update(update)
+            try:
+                await application.process_update(update)
+            except Exception:  # noqa: BLE001 — answered 200 all the same: sent again, it would fail again
+                log.exception("Update %s could not be handled", update.update_id)
         return web.Response(status=200)
