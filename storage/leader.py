@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import psycopg
+
 from storage.db import normalise_url
 
 log = logging.getLogger(__name__)
