@@ -63,9 +63,10 @@ class Week:
 
 
 @pytest.fixture
-async def week(emulator_thread: EmulatorThread, db: Database) -> AsyncIterator[Week]:
+async def week(emulator_thread: EmulatorThread, db: Database, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Week]:
     """The bot with its jobs ticked by the test only (their timers far apart), short send timeouts for
     delivery, no per-chat pacing; Monday 23 November 2026, 08:30 in Shanghai."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")  # PTB's future retry_after (a timedelta), without its warning
     clock = ManualClock(datetime(2026, 11, 23, 8, 30, tzinfo=SHANGHAI))
     base = Config(delivery=DeliverySettings(tick_seconds=3600, send_timeout_seconds=1.0, lease_seconds=60,
                                             private_chat_interval_seconds=0.0),
