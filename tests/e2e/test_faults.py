@@ -1,6 +1,6 @@
 """A week of team activity while Telegram misbehaves: the emulator answers one request in five that the
 bot sends (messages, edits, button answers, photos) with a 429 (retry_after), a 502, or a timeout that
-did or did not deliver. Members log study sessions, trips and proposals through the bot and, like real
+did or did not deliver, and one getUpdates in five with a 429 or a 502. Members log study sessions, trips and proposals through the bot and, like real
 people, press Confirm again or check /mine when an answer does not come; the ManualClock walks through
 the week with the scheduling and delivery ticks. At the end every confirmed record is stored once, and
 every scheduled message went out per its kind's documented once-semantics (storage/outbox.py, README
@@ -37,12 +37,15 @@ SEND_METHODS = ("sendMessage", "editMessageText", "editMessageReplyMarkup", "ans
 
 
 async def inject_faults(control: ControlClient) -> None:
-    """About one request in five of every kind the bot sends fails, each fault equally likely."""
+    """About one request in five of every kind the bot sends fails, each fault equally likely; fetching
+    updates (getUpdates) fails as often, with a 429 or a 502 (PTB's polling backs off and asks again)."""
     for seed, method in enumerate(SEND_METHODS):
         for offset, fault in enumerate(({"status": 429, "retry_after": 1}, {"status": 502},
                                         {"status": "timeout", "delay": 6.0, "apply": True},
                                         {"status": "timeout", "delay": 6.0, "apply": False})):
             await control.add_fault(method=method, probability=0.054, seed=seed * 10 + offset, **fault)
+    await control.add_fault(429, method="getUpdates", retry_after=1, probability=0.1, seed=90)
+    await control.add_fault(502, method="getUpdates", probability=0.11, seed=91)
 
 
 @dataclass
