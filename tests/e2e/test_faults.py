@@ -1,11 +1,12 @@
 """A week of team activity while Telegram misbehaves: the emulator answers one request in five that the
 bot sends (messages, edits, button answers, photos) with a 429 (retry_after), a 502, or a timeout that
-did or did not deliver, and one getUpdates in five with a 429 or a 502. Members log study sessions, trips and proposals through the bot and, like real
-people, press Confirm again or check /mine when an answer does not come; the ManualClock walks through
-the week with the scheduling and delivery ticks. At the end every confirmed record is stored once, and
-every scheduled message went out per its kind's documented once-semantics (storage/outbox.py, README
-"Exactly once"): nudges, boards and summaries at most once (sent, or failed as 'outcome unknown' and
-then shown once or not at all), broadcasts at least once.
+did or did not deliver, and one getUpdates in five with a 429 or a 502. Members log study sessions,
+trips and proposals through the bot and, like real people, press Confirm again or check /mine when an
+answer does not come; the ManualClock walks through the week with the scheduling and delivery ticks.
+At the end every confirmed record is stored once, and every scheduled message went out per its kind's
+documented once-semantics (storage/outbox.py, README "Exactly once"): nudges, boards and summaries at
+most once (sent, or failed as 'outcome unknown' and then shown once or not at all), broadcasts at
+least once.
 """
 
 from __future__ import annotations
