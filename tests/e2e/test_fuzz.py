@@ -155,6 +155,7 @@ class Cast:
     admin: SimUser  # the team's owner
     stranger: SimUser  # not in any team
     group: SimGroup  # the team's group chat, with the bot in it
+    tom: SimUser  # a member who reads English
     real_data: set[str] = field(default_factory=set)
 
     async def step(self, user: SimUser, *messages: str) -> BotMessage:
@@ -174,7 +175,7 @@ class Cast:
 
 @dataclass(frozen=True)
 class State:
-    who: str  # "zhang", "admin", "stranger", or "group" (zhang talking in the group)
+    who: str  # "zhang", "tom", "admin", "stranger", or "group" (zhang talking in the group)
     setup: Setup
     stores_on_answer: bool = False  # an admin's typed step stores a valid answer at once (its reply says so)
 
@@ -270,6 +271,10 @@ STATES: dict[str, State] = {
     "proposals": State("zhang", _proposals),
     "findings": State("zhang", _findings),
     "mine": State("zhang", _mine),
+    "en: idle": State("tom", _steps("tom", "/cancel")),
+    "en: study kind": State("tom", _steps("tom", "/study yesterday")),
+    "en: trip card": State("tom", _steps("tom", "/trip Nov 9-10 Kaihua county rural revitalisation")),
+    "en: proposal number": State("tom", _steps("tom", "/proposal suggestion")),
     "join: code": State("stranger", _steps("stranger", "/join")),
     "stranger": State("stranger", _stranger_idle),
     "admin idle": State("admin", _admin_idle),
@@ -288,7 +293,8 @@ SAVED_AT_ONCE = ("已保存", "已登记")  # an admin's typed step, answered va
 
 @pytest.fixture
 async def cast(saima: Saima) -> Cast:
-    """A team with a group, an owner, a member with records of each kind, and a stranger."""
+    """A team with a group, an owner, a member with records of each kind, one who reads English, and a
+    stranger."""
     control = saima.control
     admin = control.user(ADMIN_ID, "李主任")
     await admin.send("/start")
@@ -300,7 +306,10 @@ async def cast(saima: Saima) -> Cast:
     await group.add_bot(admin)
     with saima.db.session() as session:
         session.execute(update(Team).values(group_chat_id=GROUP))
-    cast = Cast(saima, zhang, admin, stranger, group)
+    tom = control.user(1002, "Tom", language_code="en")
+    await tom.send(f"/start {saima.invite_code}")
+    await tom.send("/lang en")
+    cast = Cast(saima, zhang, admin, stranger, group, tom)
     await zhang.press(await zhang.send("/study 昨天 集体学习 2小时 条例"), "确认")
     trip = await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")
     cast.real_data.update(trip.callback_data)
