@@ -431,3 +431,21 @@ async def test_a_broadcasts_confirm_with_something_appended_is_refused_and_sends
         await cast.admin.press_data(card, forged)
         assert (await cast.admin.callback_answer()).text == "这个按钮已失效。"
     assert row_counts(cast.saima) == before
+
+
+BIG = str(2**31)  # one past PostgreSQL's INTEGER, the type of every id
+OUT_OF_RANGE = [f"fs:finding:{BIG}", f"fs:taskdone:{BIG}", f"fs:taskreturn:{BIG}", f"m:e:study:{BIG}",
+                f"mb:v:{BIG}", f"mb:rm:{BIG}", f"mb:lk:{BIG}:leave", f"tg:w:1:{BIG}", f"tk:v:{BIG}", f"tk:c:{BIG}",
+                f"tk:a:{BIG}", f"tk:e:{BIG}", f"mo:{BIG}:v", f"fu:i:{BIG}", f"nz:m:{BIG}:1", "m:e:study:²",
+                "fs:finding:²", "mb:v:١", "tk:v:²"]
+
+
+async def test_a_press_with_a_number_no_button_carries_is_refused(cast: Cast, errors: ErrorLog) -> None:
+    """Found by the property above on PostgreSQL: such ids made the flows' queries fail ("integer out of
+    range") instead of being refused; digits int() cannot read ('²') are refused too."""
+    for user in (cast.admin, cast.zhang):
+        shown = (await user.bot_messages())[-1]
+        for data in OUT_OF_RANGE:
+            await user.press_data(shown, data)
+            assert (await user.callback_answer()).text == "这个按钮已失效。", data
+    assert not errors.records, errors.summary()
