@@ -23,7 +23,7 @@ async def export(update: Update, context: SaimaContext) -> None:
     t = context.t
     today = context.today(admin.team.timezone)
     args = context.args or []
-    if len(args) > 1 or (args and not (args[0].isdigit() and 2000 <= int(args[0]) <= today.year)):
+    if len(args) > 1 or (args and not (args[0].isdecimal() and 2000 <= int(args[0]) <= today.year)):
         await message.reply_text(t("Send /export for this year's ledger, or /export 2025 for an earlier year "
                                    "(2000 to {year}).").format(year=today.year))
         return

@@ -449,3 +449,11 @@ async def test_a_press_with_a_number_no_button_carries_is_refused(cast: Cast, er
             await user.press_data(shown, data)
             assert (await user.callback_answer()).text == "这个按钮已失效。", data
     assert not errors.records, errors.summary()
+
+
+async def test_export_of_a_year_in_digits_int_cannot_read_gets_the_usage(cast: Cast, errors: ErrorLog) -> None:
+    """Found probing commands with odd numbers: '²' passed `isdigit()` and then failed in `int()`."""
+    for year in ("²", "２⁰²⁵", "99999999999"):
+        reply = await cast.admin.send(f"/export {year}")
+        assert isinstance(reply, BotMessage) and reply.content.startswith("发送 /export"), reply
+    assert not errors.records, errors.summary()
