@@ -4,7 +4,8 @@
                                   ↘ returned with a reason (退回) → assigned again
 
 Only these moves exist; each one is checked against the assignment's current status, so a second
-press on a closed item, or a report on an item already reported, changes nothing. A due date typed
+press on a closed item, or a report on an item already reported, changes nothing. An admin may cancel
+(撤销) a whole task while someone still works on it; after that no move is made on it. A due date typed
 without a time of day means the end of the working day: 18:00 team time (`END_OF_WORKDAY`).
 """
 
@@ -21,8 +22,8 @@ from core.aging import Age, age
 from core.domain import AssignmentStatus
 
 __all__ = [
-    "END_OF_WORKDAY", "MAX_DETAIL", "MAX_NOTE", "MAX_REASON", "MAX_TITLE", "Move", "MoveProblem", "Progress",
-    "TaskProblem", "check_move", "due_instant", "due_problem", "progress", "target_of", "task_age", "text_problem", "title_without_date",
+    "END_OF_WORKDAY", "MAX_DETAIL", "MAX_NOTE", "MAX_REASON", "MAX_TITLE", "CancelProblem", "Move", "MoveProblem",
+    "Progress", "TaskProblem", "cancel_problem", "check_move", "due_instant", "due_problem", "progress", "target_of", "task_age", "text_problem", "title_without_date",
 ]
 
 END_OF_WORKDAY = time(18, 0)
@@ -51,10 +52,15 @@ class MoveProblem(enum.StrEnum):
     NOT_REPORTED = "not_reported"  # close or return before the assignee reported
     NEEDS_NOTE = "needs_note"
     NEEDS_REASON = "needs_reason"
+    CANCELLED = "cancelled"  # the whole task was cancelled (撤销)
 
 
-def check_move(current: AssignmentStatus, move: Move, *, text: str | None = None) -> MoveProblem | None:
-    """Why ``move`` cannot happen to an assignment at ``current``, or None when it can."""
+def check_move(current: AssignmentStatus, move: Move, *, text: str | None = None,
+               cancelled: bool = False) -> MoveProblem | None:
+    """Why ``move`` cannot happen to an assignment at ``current`` (of a task ``cancelled`` or not), or None
+    when it can."""
+    if cancelled:
+        return MoveProblem.CANCELLED
     if current is AssignmentStatus.CLOSED:
         return MoveProblem.ALREADY_CLOSED
     if _MOVES[move][0] is not current:
@@ -68,6 +74,20 @@ def check_move(current: AssignmentStatus, move: Move, *, text: str | None = None
 
 def target_of(move: Move) -> AssignmentStatus:
     return _MOVES[move][1]
+
+
+class CancelProblem(enum.StrEnum):
+    ALREADY_CANCELLED = "already_cancelled"
+    ALL_CLOSED = "all_closed"  # every assignee closed: the task is finished, not to be cancelled
+
+
+def cancel_problem(statuses: Iterable[AssignmentStatus], *, cancelled: bool) -> CancelProblem | None:
+    """Why a task with its assignees at ``statuses`` cannot be cancelled, or None when it can."""
+    if cancelled:
+        return CancelProblem.ALREADY_CANCELLED
+    if all(s is AssignmentStatus.CLOSED for s in statuses):
+        return CancelProblem.ALL_CLOSED
+    return None
 
 
 class TaskProblem(enum.StrEnum):

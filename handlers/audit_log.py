@@ -16,6 +16,7 @@ from handlers.access import admins_only
 from handlers.context import SaimaContext
 from locales import N_, Translator
 from reports.progress_card import DUTY_NAMES
+from reports.tasks import clip
 from storage import audit, ledger
 from storage.models import AuditEntry, Member
 
@@ -29,6 +30,7 @@ ACTIONS = {
     "join": N_("joined"), "activate": N_("joined"), "attend": N_("ticked attendance"),
     "set_language": N_("changed language"), "extend_due": N_("extended the deadline"),
     "report": N_("reported done"), "close": N_("closed (销账)"), "return": N_("returned"),
+    "cancel": N_("cancelled"),
 }
 ENTITIES = {
     "member": N_("member"), "invite": N_("invite link"), "leave_period": N_("leave period"), "target": N_("target"),
@@ -56,6 +58,8 @@ def describe(t: Translator, entry: AuditEntry, names: dict[int, str], zone: Zone
         what = f"{t(DUTY_NAMES[Duty(after['duty'])])} · {whom} → {shown}"
     elif entry.entity_id is not None:
         what = f"{what} #{entry.entity_id}"
+    if entry.entity == "task" and isinstance(after.get("title"), str):
+        what += f" 《{clip(after['title'], 40)}》"
     if entry.entity != "target" and isinstance(after.get("member_id"), int) and after["member_id"] in names:
         what += f" · {names[after['member_id']]}"
     return f"{when} · {actor} · {action} · {what}"

@@ -8,6 +8,8 @@ done with `/done` or the button on the task (or on its deadline nudge).
         the task's creator is told, with View / Close / Return
     /tasks (admins) → the team's open tasks with progress at a glance → a task → an assignee →
         📎 evidence again, ✅ Close (销账), ↩️ Return (asks the reason; the assignee is told)
+        or, on a task, 🚫 Cancel task (撤销) → Yes, cancel / Keep: every assignee not closed is told, and
+        the task leaves /tasks, /done, /me and the nudges (the ledger keeps it, marked cancelled)
 
 Creating, reporting and returning are forms (forms.py: persistent, written through, /cancel
 everywhere; photos and documents are taken as answers). The rest are buttons here:
@@ -15,6 +17,7 @@ everywhere; photos and documents are taken as answers). The rest are buttons her
     tk:l:<page>             the open tasks          tk:v:<task>:<page>   a task's assignees
     tk:a:<assignment>       one assignee's card      tk:e:<assignment>    the evidence, sent again
     tk:c:<assignment>       close (销账)
+    tk:x:<task>             cancel the task? (asks)  tk:y:<task>          yes, cancel it (撤销)
     fs:taskdone:<assignment>    report done (the assignee's own, still to report)
     fs:taskreturn:<assignment>  return with a reason (an admin of the task's team; reported only)
 
@@ -37,7 +40,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from core import tasks as rules
 from core.dates import find_date, parse_date
 from core.domain import AssignmentStatus, MemberStatus, Role
-from core.tasks import Move, MoveProblem, TaskProblem
+from core.tasks import CancelProblem, Move, MoveProblem, TaskProblem
 from core.text import squeeze
 from handlers.access import admins_only, members_only
 from handlers.context import SaimaContext
@@ -63,7 +66,13 @@ MOVE_PROBLEMS = {
                                  "changed."),
     MoveProblem.NEEDS_NOTE: N_("Please type a note of what was done."),
     MoveProblem.NEEDS_REASON: N_("Please type the reason for returning it."),
+    MoveProblem.CANCELLED: N_("This task was cancelled (撤销); nothing was changed."),
 }
+CANCEL_PROBLEMS = {
+    CancelProblem.ALREADY_CANCELLED: N_("This task was cancelled (撤销); nothing was changed."),
+    CancelProblem.ALL_CLOSED: N_("Every assignee of this task is closed already; it was not cancelled."),
+}
+CANCEL_TASK, YES_CANCEL, KEEP = N_("🚫 Cancel task"), N_("Yes, cancel it"), N_("Keep it")
 VIEW, CLOSE, RETURN = N_("View"), N_("✅ Close (销账)"), N_("↩️ Return")
 AUDIENCE_LABELS = {"all": N_("Everyone"), "admins": N_("The office (admins)"), "members": N_("Members"),
                    "pick": N_("Pick members…")}
@@ -305,11 +314,12 @@ class ReportForm(Form[ReportDraft]):
     )
 
     def start_from(self, session: Session, argument: str, ctx: FormContext) -> ReportDraft | Rejected | None:
-        found = queries.own(session, int(argument), ctx.member) if argument.isdigit() else None
+        found = queries.own(session, int(argument), ctx.member, with_cancelled=True) if argument.isdigit() else None
         if found is None:
             return None
-        problem = rules.check_move(found.assignment.status, Move.REPORT, text="-")
-        if problem is not None:  # already reported or closed: say so
+        problem = rules.check_move(found.assignment.status, Move.REPORT, text="-",
+                                   cancelled=found.task.cancelled_at is not None)
+        if problem is not None:  # already reported or closed, or the task cancelled: say so
             return Rejected(ctx.t(MOVE_PROBLEMS[problem]))
         return ReportDraft(assignment_id=found.assignment.id, title=found.task.title)
 
@@ -352,7 +362,7 @@ class ReportForm(Form[ReportDraft]):
 
     def save(self, session: Session, draft: ReportDraft, ctx: FormContext) -> str | Rejected:
         t = ctx.t
-        found = queries.own(session, draft.assignment_id or 0, ctx.member)
+        found = queries.own(session, draft.assignment_id or 0, ctx.member, with_cancelled=True)
         if found is None:
             return Rejected(t(INVALID))
         problem = queries.move(session, found, Move.REPORT, actor=found.assignee, now=ctx.now, text=draft.note,
@@ -392,11 +402,13 @@ class ReturnForm(Form[ReturnDraft]):
     fields = (Field("reason", N_("Reason"), N_("Why is it returned? Type the reason; the assignee will see it.")),)
 
     def start_from(self, session: Session, argument: str, ctx: FormContext) -> ReturnDraft | Rejected | None:
-        found = queries.in_team(session, int(argument), ctx.member.team_id) if argument.isdigit() else None
+        found = (queries.in_team(session, int(argument), ctx.member.team_id, with_cancelled=True)
+                 if argument.isdigit() else None)
         if found is None:
             return None
-        problem = rules.check_move(found.assignment.status, Move.RETURN, text="-")
-        if problem is not None:  # closed, or not reported (returned already)
+        problem = rules.check_move(found.assignment.status, Move.RETURN, text="-",
+                                   cancelled=found.task.cancelled_at is not None)
+        if problem is not None:  # closed, or not reported (returned already), or the task cancelled
             return Rejected(ctx.t(MOVE_PROBLEMS[problem]))
         return ReturnDraft(assignment_id=found.assignment.id, title=found.task.title,
                            assignee=found.assignee.display_name)
@@ -427,7 +439,7 @@ class ReturnForm(Form[ReturnDraft]):
     def save(self, session: Session, draft: ReturnDraft, ctx: FormContext) -> str | Rejected:
         t = ctx.t
         admin = session.get(Member, ctx.member.id)
-        found = queries.in_team(session, draft.assignment_id or 0, ctx.member.team_id)
+        found = queries.in_team(session, draft.assignment_id or 0, ctx.member.team_id, with_cancelled=True)
         if admin is None or not admin.role.is_admin or admin.status is not MemberStatus.ACTIVE or found is None:
             return Rejected(t(INVALID))
         problem = queries.move(session, found, Move.RETURN, actor=admin, now=ctx.now, text=draft.reason)
@@ -527,6 +539,7 @@ def _task(context: SaimaContext, admin: Member, task_id: int, page: int) -> tupl
         navigation.append(InlineKeyboardButton(t("Next ›"), callback_data=f"{PREFIX}v:{task.id}:{page + 1}"))
     if navigation:
         keyboard.append(navigation)
+    keyboard.append([InlineKeyboardButton(t(CANCEL_TASK), callback_data=f"{PREFIX}x:{task.id}")])
     keyboard.append([InlineKeyboardButton(t("‹ Back to the list"), callback_data=f"{PREFIX}l:0")])
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
@@ -570,7 +583,7 @@ async def press(update: Update, context: SaimaContext) -> None:
     if admin is None or not admin.role.is_admin:
         await query.answer(t(ADMINS_ONLY), show_alert=True)
         return
-    if not all(a.isdigit() for a in args) or action not in ("l", "v", "a", "e", "c"):
+    if not all(a.isdigit() for a in args) or action not in ("l", "v", "a", "e", "c", "x", "y"):
         await query.answer(t(INVALID), show_alert=True)
         return
     numbers = [int(a) for a in args]
@@ -584,15 +597,83 @@ async def press(update: Update, context: SaimaContext) -> None:
     elif action == "e":
         await _evidence(update, context, admin, numbers[0])
         return
+    elif action == "x":
+        shown = _ask_cancel(context, admin, numbers[0])
+    elif action == "y":
+        shown = await _cancel(update, context, admin, numbers[0])
+        if shown is None:
+            return
     else:
         shown = await _close(update, context, admin, numbers[0])
         if shown is None:
             return
     if shown is None:
-        await query.answer(t(INVALID), show_alert=True)
+        await query.answer(t(_gone(context, admin, action, numbers[0])), show_alert=True)
         return
     await query.answer()
     await query.edit_message_text(shown[0], reply_markup=shown[1])
+
+
+def _gone(context: SaimaContext, admin: Member, action: str, number: int) -> str:
+    """Why a press found nothing: its task was cancelled (撤销), or the button is not valid (another team's,
+    a forged id)."""
+    with context.db.session() as session:
+        if action in ("v", "x"):
+            cancelled = queries.cancelled_in_team(session, number, admin.team_id)
+        else:
+            found = queries.in_team(session, number, admin.team_id, with_cancelled=True) if action == "a" else None
+            cancelled = found is not None and found.task.cancelled_at is not None
+    return MOVE_PROBLEMS[MoveProblem.CANCELLED] if cancelled else INVALID
+
+
+def _ask_cancel(context: SaimaContext, admin: Member, task_id: int) -> tuple[str, InlineKeyboardMarkup] | None:
+    """Asks first: cancel the task (its progress and who will be told), Yes, cancel it / Keep it."""
+    t, now = context.t, context.now()
+    with context.db.session() as session:
+        found = queries.task_in_team(session, task_id, admin.team_id)
+    if found is None:
+        return None
+    task, rows = found
+    progress = rules.progress([a.status for a, _ in rows], due=task.due_at, now=now)
+    keyboard = [[InlineKeyboardButton(t(YES_CANCEL), callback_data=f"{PREFIX}y:{task.id}"),
+                 InlineKeyboardButton(t(KEEP), callback_data=f"{PREFIX}v:{task.id}:0")]]
+    return words.cancel_question(t, task, progress), InlineKeyboardMarkup(keyboard)
+
+
+async def _cancel(update: Update, context: SaimaContext, admin: Member,
+                  task_id: int) -> tuple[str, InlineKeyboardMarkup] | None:
+    """Cancels (撤销) the task if it is still open; each assignee not closed is told. None: answered."""
+    query = update.callback_query
+    assert query is not None
+    t, now = context.t, context.now()
+    with context.db.session() as session:
+        actor = session.get(Member, admin.id)
+        if actor is None or actor.status is not MemberStatus.ACTIVE or not actor.role.is_admin:
+            await query.answer(t(ADMINS_ONLY), show_alert=True)
+            return None
+        result = queries.cancel(session, task_id, actor.team_id, actor=actor, now=now)
+        told, task_title = 0, ""
+        if isinstance(result, list):
+            for assignment, member in result:
+                task_title = assignment.task.title
+                if member.status is not MemberStatus.ACTIVE:
+                    continue  # removed from the team: no longer told about its work
+                told += 1
+                reader = translator(member.language.value)
+                queries.notify(session, key=f"task:{task_id}:cancelled:member:{member.id}", member=member,
+                               payload={"text": words.cancelled_text(reader, assignment.task, by=actor.display_name),
+                                        "parse_mode": None, "buttons": []}, now=now)
+    if result is None:
+        await query.answer(t(INVALID), show_alert=True)
+        return None
+    if not isinstance(result, list):
+        await query.answer(t(CANCEL_PROBLEMS[result]), show_alert=True)
+        return None
+    note = t.ngettext("🚫 Cancelled (撤销) “{title}”; the {n} assignee not closed is told.",
+                      "🚫 Cancelled (撤销) “{title}”; the {n} assignees not closed are told.",
+                      told).format(title=words.clip(task_title, 60), n=told)
+    return note, InlineKeyboardMarkup([[InlineKeyboardButton(t("‹ Back to the list"),
+                                                             callback_data=f"{PREFIX}l:0")]])
 
 
 async def _evidence(update: Update, context: SaimaContext, admin: Member, assignment_id: int) -> None:
@@ -621,7 +702,7 @@ async def _close(update: Update, context: SaimaContext, admin: Member,
     assert query is not None
     t, now = context.t, context.now()
     with context.db.session() as session:
-        found = queries.in_team(session, assignment_id, admin.team_id)
+        found = queries.in_team(session, assignment_id, admin.team_id, with_cancelled=True)
         actor = session.get(Member, admin.id)
         if found is None or actor is None:
             await query.answer(t(INVALID), show_alert=True)

@@ -88,6 +88,7 @@ MOTIONS = (Column(N_("Kind"), 14), Column(N_("Number"), 12), Column(N_("Title"),
 TASKS = (Column(N_("Task"), 36), Column(N_("Assignee"), 14), Column(N_("Due"), 12, True), Column(N_("Status"), 14),
          Column(N_("Reported on"), 12, True), Column(N_("Closed on"), 12, True), Column(N_("Report"), 36))
 TASK_STATUS_LABELS = {"assigned": N_("assigned"), "reported": N_("reported done"), "closed": N_("closed")}
+CANCELLED = N_("cancelled")  # an assignee not closed when the task was cancelled (撤销)
 
 
 def _num(value: Decimal) -> int | float:
@@ -148,7 +149,8 @@ def build(session: Session, team: Team, year: int, *, today: date, config: Confi
                             t(SATISFACTION_LABELS[motion.satisfaction]) if motion.satisfaction else "", on_time])
 
     task_rows = [[task.title, names.get(a.member_id, ""), _day(task.due_at, zone),
-                  t(TASK_STATUS_LABELS.get(a.status.value, a.status.value)), _day(a.reported_at, zone),
+                  t(CANCELLED) if task.cancelled_at is not None and a.status.value != "closed"
+                  else t(TASK_STATUS_LABELS.get(a.status.value, a.status.value)), _day(a.reported_at, zone),
                   _day(a.closed_at, zone), a.report_note or ""]
                  for task, a in queries.task_assignments(session, team.id, year)]
 

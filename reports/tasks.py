@@ -104,6 +104,22 @@ def closed_text(t: Translator, task: Task, *, by: str) -> str:
     return t("✅ {name} confirmed “{title}” closed (销账). Thank you.").format(name=by, title=clip(task.title, 60))
 
 
+def cancelled_text(t: Translator, task: Task, *, by: str) -> str:
+    """To an assignee not closed yet: the task was cancelled (撤销)."""
+    return t("🚫 {name} cancelled the supervised task “{title}”. Nothing more is needed from you on it.").format(
+        name=by, title=clip(task.title, 60))
+
+
+def cancel_question(t: Translator, task: Task, progress: Progress) -> str:
+    """To the admin, before cancelling: the task, where it stands, and who will be told."""
+    told = progress.total - progress.closed
+    return "\n".join([t("Cancel (撤销) the supervised task “{title}”?").format(title=clip(task.title, 60)),
+                      progress_words(t, progress),
+                      t.ngettext("It leaves /tasks, /done, /me and the nudges; the {n} assignee not closed is told.",
+                                 "It leaves /tasks, /done, /me and the nudges; the {n} assignees not closed are "
+                                 "told.", told).format(n=told)])
+
+
 def progress_words(t: Translator, progress: Progress) -> str:
     """3/8 closed · 2 reported · 3 open, 1 overdue."""
     parts = [t("{closed}/{total} closed").format(closed=progress.closed, total=progress.total),

@@ -94,11 +94,11 @@ def motions(session: Session, team_id: int, year: int) -> list[Motion]:
 
 
 def task_assignments(session: Session, team_id: int, year: int) -> list[Any]:
-    """Each assignee's side of the tasks due in the year (supervised tasks come with their own issue)."""
+    """Each assignee's side of the tasks due in the year, cancelled ones too (the ledger shows them so)."""
     first = datetime.combine(date(year, 1, 1), time(), tzinfo=timezone.utc)
     last = datetime.combine(date(year + 1, 1, 1), time(), tzinfo=timezone.utc)
     return list(session.execute(
         select(Task, TaskAssignment).join(TaskAssignment, TaskAssignment.task_id == Task.id)
-        .where(Task.team_id == team_id, Task.cancelled_at.is_(None), Task.due_at >= first, Task.due_at < last)
+        .where(Task.team_id == team_id, Task.due_at >= first, Task.due_at < last)
         .order_by(Task.due_at, Task.id, TaskAssignment.member_id)
     ).all())

@@ -2,7 +2,9 @@
 
 A move (report, close, return) is a compare-and-set on the assignment's status, checked first by
 core.tasks.check_move: when another admin or a second press got there first, nothing changes and
-the caller is told why.
+the caller is told why. Cancelling a task (撤销) is a compare-and-set too, on the task's cancelled_at,
+and no move is made on a cancelled task: its assignments are found only when asked for
+(`with_cancelled`), so that a press on one can say it was cancelled.
 """
 
 from __future__ import annotations
@@ -72,24 +74,25 @@ class Found:
     assignee: Member
 
 
-def find(session: Session, assignment_id: int) -> Found | None:
-    row = session.execute(
-        select(TaskAssignment, Task, Member).join(Task, Task.id == TaskAssignment.task_id)
-        .join(Member, Member.id == TaskAssignment.member_id)
-        .where(TaskAssignment.id == assignment_id, Task.cancelled_at.is_(None))
-    ).first()
+def find(session: Session, assignment_id: int, *, with_cancelled: bool = False) -> Found | None:
+    """An assignment with its task and assignee; one of a cancelled task only `with_cancelled`."""
+    query = (select(TaskAssignment, Task, Member).join(Task, Task.id == TaskAssignment.task_id)
+             .join(Member, Member.id == TaskAssignment.member_id).where(TaskAssignment.id == assignment_id))
+    if not with_cancelled:
+        query = query.where(Task.cancelled_at.is_(None))
+    row = session.execute(query).first()
     return Found(*row) if row is not None else None
 
 
-def own(session: Session, assignment_id: int, member: Member) -> Found | None:
+def own(session: Session, assignment_id: int, member: Member, *, with_cancelled: bool = False) -> Found | None:
     """The member's own assignment, or None (someone else's, or a forged id)."""
-    found = find(session, assignment_id)
+    found = find(session, assignment_id, with_cancelled=with_cancelled)
     return found if found is not None and found.assignment.member_id == member.id else None
 
 
-def in_team(session: Session, assignment_id: int, team_id: int) -> Found | None:
+def in_team(session: Session, assignment_id: int, team_id: int, *, with_cancelled: bool = False) -> Found | None:
     """An assignment of a task of this team, for its admins; None for another team's (or a forged id)."""
-    found = find(session, assignment_id)
+    found = find(session, assignment_id, with_cancelled=with_cancelled)
     return found if found is not None and found.task.team_id == team_id else None
 
 
@@ -127,6 +130,12 @@ def task_in_team(session: Session, task_id: int, team_id: int) -> tuple[Task, li
     return task, [(a, m) for a, m in rows]
 
 
+def cancelled_in_team(session: Session, task_id: int, team_id: int) -> bool:
+    """Whether this is a task of this team that was cancelled (so a press on it can say so)."""
+    task = session.get(Task, task_id)
+    return task is not None and task.team_id == team_id and task.cancelled_at is not None
+
+
 def names(session: Session, member_ids: list[int]) -> dict[int, str]:
     if not member_ids:
         return {}
@@ -135,9 +144,10 @@ def names(session: Session, member_ids: list[int]) -> dict[int, str]:
 
 def move(session: Session, found: Found, to: rules.Move, *, actor: Member, now: datetime, text: str | None = None,
          evidence_file_id: str | None = None, evidence_kind: str | None = None) -> rules.MoveProblem | None:
-    """Reports, closes or returns one assignment if it is still where the move starts; audited."""
+    """Reports, closes or returns one assignment if it is still where the move starts and its task is not
+    cancelled; audited."""
     assignment = found.assignment
-    problem = rules.check_move(assignment.status, to, text=text)
+    problem = rules.check_move(assignment.status, to, text=text, cancelled=found.task.cancelled_at is not None)
     if problem is not None:
         return problem
     before = assignment.status
@@ -149,11 +159,15 @@ def move(session: Session, found: Found, to: rules.Move, *, actor: Member, now: 
         values.update(closed_at=now, closed_by_member_id=actor.id)
     else:
         values.update(returned_reason=(text or "").strip(), returned_at=now)
+    not_cancelled = select(Task.id).where(Task.id == found.task.id, Task.cancelled_at.is_(None))
     changed = session.execute(update(TaskAssignment).where(TaskAssignment.id == assignment.id,
-                                                           TaskAssignment.status == before).values(**values))
-    if (changed.rowcount or 0) != 1:  # someone moved it meanwhile: say where it is now
+                                                           TaskAssignment.status == before,
+                                                           TaskAssignment.task_id.in_(not_cancelled)).values(**values))
+    if (changed.rowcount or 0) != 1:  # someone moved it (or cancelled the task) meanwhile: say where it is now
         session.refresh(assignment)
-        return rules.check_move(assignment.status, to, text=text) or rules.MoveProblem.ALREADY_REPORTED
+        session.refresh(found.task)
+        return (rules.check_move(assignment.status, to, text=text, cancelled=found.task.cancelled_at is not None)
+                or rules.MoveProblem.ALREADY_REPORTED)
     session.refresh(assignment)
     after: dict[str, Any] = {"status": assignment.status.value}
     if text:
@@ -164,6 +178,40 @@ def move(session: Session, found: Found, to: rules.Move, *, actor: Member, now: 
                  team_id=found.task.team_id, now=now, actor_member_id=actor.id,
                  actor_telegram_id=actor.telegram_user_id, before={"status": before.value}, after=after)
     return None
+
+
+def cancel(session: Session, task_id: int, team_id: int, *, actor: Member,
+           now: datetime) -> list[tuple[TaskAssignment, Member]] | rules.CancelProblem | None:
+    """Cancels (撤销) a task of this team if it is not cancelled yet and an assignee is not closed; audited.
+
+    Returns the assignees not closed (to tell), why it cannot be cancelled, or None for another team's
+    task (or a forged id). A compare-and-set: of two admins confirming at once, one cancels it."""
+    task = session.get(Task, task_id)
+    if task is None or task.team_id != team_id:
+        return None
+    rows = [(a, m) for a, m in session.execute(
+        select(TaskAssignment, Member).join(Member, Member.id == TaskAssignment.member_id)
+        .where(TaskAssignment.task_id == task_id).order_by(TaskAssignment.id))]
+    problem = rules.cancel_problem([a.status for a, _ in rows], cancelled=task.cancelled_at is not None)
+    if problem is not None:
+        return problem
+    still_open = select(TaskAssignment.task_id).where(TaskAssignment.task_id == task_id,
+                                                      TaskAssignment.status != AssignmentStatus.CLOSED)
+    changed = session.execute(update(Task).where(Task.id == task_id, Task.cancelled_at.is_(None),
+                                                 Task.id.in_(still_open)).values(cancelled_at=now))
+    if (changed.rowcount or 0) != 1:  # cancelled or closed meanwhile: say which
+        session.refresh(task)
+        for assignment, _ in rows:
+            session.refresh(assignment)
+        return rules.cancel_problem([a.status for a, _ in rows],
+                                    cancelled=task.cancelled_at is not None) or rules.CancelProblem.ALREADY_CANCELLED
+    session.refresh(task)
+    told = [(a, m) for a, m in rows if a.status is not AssignmentStatus.CLOSED]
+    audit.record(session, action="cancel", entity="task", entity_id=task.id, team_id=team_id, now=now,
+                 actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 before={"cancelled_at": None},
+                 after={"title": task.title, "cancelled_at": now, "open": [m.id for _, m in told]})
+    return told
 
 
 def times(session: Session, assignment_id: int, to: rules.Move) -> int:

@@ -1,5 +1,5 @@
 """A supervised task's closed loop per assignee (assigned → reported → closed, or returned), its due
-instant, its colour and its progress at a glance."""
+instant, its colour and its progress at a glance; cancelling a whole task (撤销)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from core.aging import Age
 from core.domain import AssignmentStatus as S
 from core.tasks import (
-    Move, MoveProblem, Progress, TaskProblem, check_move, due_instant, due_problem, progress, target_of, task_age,
+    CancelProblem, Move, MoveProblem, Progress, TaskProblem, cancel_problem, check_move, due_instant, due_problem, progress, target_of, task_age,
     text_problem, title_without_date,
 )
 from core.dates import find_date
@@ -43,6 +43,22 @@ def test_only_the_loops_moves_are_allowed(current: S, move: Move, text: str | No
 def test_each_move_lands_where_the_loop_says() -> None:
     assert (target_of(Move.REPORT), target_of(Move.CLOSE), target_of(Move.RETURN)) == (S.REPORTED, S.CLOSED,
                                                                                        S.ASSIGNED)
+
+
+@pytest.mark.parametrize(("statuses", "cancelled", "expected"), [
+    ([S.ASSIGNED, S.CLOSED], False, None),
+    ([S.REPORTED], False, None),
+    ([S.CLOSED, S.CLOSED], False, CancelProblem.ALL_CLOSED),  # finished: nothing to cancel
+    ([S.ASSIGNED], True, CancelProblem.ALREADY_CANCELLED),
+])
+def test_a_task_is_cancelled_once_and_only_while_someone_still_works_on_it(
+        statuses: list[S], cancelled: bool, expected: CancelProblem | None) -> None:
+    assert cancel_problem(statuses, cancelled=cancelled) is expected
+
+
+@pytest.mark.parametrize("current", list(S))
+def test_no_move_is_made_on_a_cancelled_task(current: S) -> None:
+    assert all(check_move(current, move, text="x", cancelled=True) is MoveProblem.CANCELLED for move in Move)
 
 
 @given(st.lists(st.sampled_from(list(Move)), max_size=12))

@@ -3,7 +3,8 @@ task with an attachment and a plain-language due date; the assignees are told th
 reports done with a photo; the creator returns it with a reason; the member reports again; the admin
 closes it (销账); /tasks and /me show each step. Members are refused /task, /tasks and forged presses;
 another team's admin changes nothing; the nudge's Done button opens the report; a restart mid-flow
-carries on at the same step."""
+carries on at the same step. An admin cancels a task (撤销): asked first, its assignees told, gone from
+every list and nudge, old buttons and a report in progress say so."""
 
 from __future__ import annotations
 
@@ -383,3 +384,108 @@ async def test_done_lists_open_tasks_by_colour_and_reports_one(saima: Saima) -> 
     assert "🟡 报送学习心得 · 11月24日 15:00 截止" in me.text and "📥 上报调研报告 · 已报结，待确认" in me.text
     assert (await saima.control.user(1002, "王五").send("/done")).text.startswith("您的督办事项")
     assert (await admin.send("/done")).text == "您没有未办结的督办事项。"
+
+
+def _task_id(saima: Saima) -> int:
+    with saima.db.session() as session:
+        found = session.scalar(select(Task.id).order_by(Task.id.desc()))
+        assert found is not None
+        return found
+
+
+def _outbox(saima: Saima, prefix: str) -> list[tuple[str, str]]:
+    with saima.db.session() as session:
+        return [(row.key, row.status.value) for row in session.scalars(
+            select(OutboxMessage).where(OutboxMessage.key.startswith(prefix)).order_by(OutboxMessage.id))]
+
+
+async def test_an_admin_cancels_a_task_and_it_leaves_every_list(saima: Saima) -> None:
+    admin, zhang, wang = await _team(saima)
+    await zhang.send("/lang en")  # told in his own language
+    card = await _choose(admin, await admin.send("/task 整改台账 11月30日"), "无具体要求")
+    card = await _choose(admin, await _choose(admin, card, "成员"), "无附件")
+    await admin.press(card, "确认")
+    await _deliver(saima)
+    told_zhang, told_wang = await zhang.receive(), await wang.receive()
+    task_id, wang_aid = _task_id(saima), _assignment_id(saima, 1002)
+    await zhang.press(told_zhang, "Report done")  # 张三 reports; 王五 starts a report and leaves it open
+    await zhang.press(await _choose(zhang, await zhang.send("Fixed."), "No evidence"), "Confirm")
+    wang_list = await wang.send("/done")
+    await wang.press(told_wang, "报结")
+    evidence = await wang.send("已整改完毕")
+    saima.clock.set(datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI))  # T-3: 王五's nudge waits in the outbox
+    await saima.running.application.scheduler.tick()  # type: ignore[attr-defined]
+    assert _outbox(saima, f"nudge:task:{task_id}:") == [(f"nudge:task:{task_id}:member:{_member_id(saima, 1002)}:T-3",
+                                                          "pending")]
+
+    # a member's and another team's forged presses change nothing
+    before = _snapshot(saima)
+    for data in (f"tk:x:{task_id}", f"tk:y:{task_id}"):
+        await zhang.press_data(told_zhang, data)
+        assert (await zhang.callback_answer()).text == "Only your team's office (admins) can use this."
+    with saima.db.session() as session:
+        onboarding.create_team(session, name="市政府党组", admin_telegram_id=OTHER_ADMIN_ID, group_chat_id=None,
+                               config=saima.config, now=saima.clock.now())
+    other = saima.control.user(OTHER_ADMIN_ID, "赵主任")
+    await other.send("/start")
+    own = await other.send("/tasks")
+    for data in (f"tk:x:{task_id}", f"tk:y:{task_id}"):
+        await other.press_data(own, data)
+        assert (await other.callback_answer()).text == "这个按钮已失效。"
+    assert _snapshot(saima) == before and not _cancelled(saima)
+
+    # the admin asks to cancel, keeps it, then cancels it
+    task = await admin.press(await admin.send("/tasks"), "整改台账")
+    assert task.labels[-2:] == ["🚫 撤销", "‹ 返回名单"]
+    asked = await admin.press(task, "撤销")
+    assert asked.text.splitlines() == ["确定撤销督办事项“整改台账”吗？", "已销账 0/2 · 已报结 1 · 未完成 1",
+                                       "撤销后，该事项将从 /tasks、/done、/me 和提醒中移除，并通知尚未销账的 2 名承办人。"]
+    assert asked.labels == ["确认撤销", "保留"]
+    kept = await admin.press(asked, "保留")
+    assert kept.text.startswith("《整改台账》") and not _cancelled(saima)
+    asked = await admin.press(kept, "撤销")
+    done = await admin.press(asked, "确认撤销")
+    assert done.text == "🚫 已撤销“整改台账”，已通知尚未销账的 2 名承办人。" and done.labels == ["‹ 返回名单"]
+    assert _cancelled(saima)
+    await admin.press_data(done, f"tk:y:{task_id}")  # the confirmation pressed again
+    assert (await admin.callback_answer()).text == "该事项已撤销，未作任何更改。"
+
+    # the waiting nudge is withdrawn by the tick; each assignee is told once, in their language
+    await saima.running.application.scheduler.tick()  # type: ignore[attr-defined]
+    assert [status for _, status in _outbox(saima, f"nudge:task:{task_id}:")] == ["cancelled"]
+    await _deliver(saima)
+    assert [key for key, _ in _outbox(saima, f"task:{task_id}:cancelled:")] == [
+        f"task:{task_id}:cancelled:member:{_member_id(saima, 1001)}",
+        f"task:{task_id}:cancelled:member:{_member_id(saima, 1002)}"]
+    assert (await zhang.bot_messages())[-1].text == \
+        "🚫 李主任 cancelled the supervised task “整改台账”. Nothing more is needed from you on it."
+    assert (await wang.bot_messages())[-1].text == "🚫 李主任撤销了督办事项“整改台账”，您无需再办理。"
+
+    # it leaves /tasks, /done and /me; old buttons and a report in progress say it was cancelled
+    assert (await admin.send("/tasks")).text.startswith("目前没有未办结的督办事项。")
+    assert (await wang.send("/done")).text == "您没有未办结的督办事项。"
+    assert "整改台账" not in (await wang.send("/me")).text
+    await wang.press_data(wang_list, f"fs:taskdone:{wang_aid}")
+    assert (await wang.callback_answer()).text == "该事项已撤销，未作任何更改。"
+    card = await _choose(wang, evidence, "无佐证材料")
+    stored = await wang.press(card, "确认")
+    assert stored.text.endswith("该事项已撤销，未作任何更改。")
+    zhang_aid = _assignment_id(saima, 1001)
+    for data in (f"tk:c:{zhang_aid}", f"tk:a:{zhang_aid}", f"tk:v:{task_id}:0", f"fs:taskreturn:{zhang_aid}"):
+        await admin.press_data(done, data)
+        assert (await admin.callback_answer()).text == "该事项已撤销，未作任何更改。"
+    assert _assignments(saima) == [("张三", "reported", None), ("王五", "assigned", None)]
+    audit = await admin.send("/audit")
+    assert f"李主任 · 已撤销 · 督办事项 #{task_id} 《整改台账》" in audit.text
+
+
+def _member_id(saima: Saima, telegram_id: int) -> int:
+    with saima.db.session() as session:
+        found = session.scalar(select(Member.id).where(Member.telegram_user_id == telegram_id))
+        assert found is not None
+        return found
+
+
+def _cancelled(saima: Saima) -> bool:
+    with saima.db.session() as session:
+        return session.scalar(select(Task.cancelled_at).order_by(Task.id.desc())) is not None

@@ -1,19 +1,21 @@
 """Supervised tasks in the database: who a task goes to, creating it, each assignee's moves as
-compare-and-set (a second close changes nothing), what /tasks, /done and /me read, and the ledger's sheet."""
+compare-and-set (a second close changes nothing), what /tasks, /done and /me read, and the ledger's sheet;
+cancelling a task (撤销), once, while someone still works on it."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from config import Config
 from core.clock import ManualClock
 from core.domain import AssignmentStatus, MemberStatus, Role
-from core.tasks import Move, MoveProblem
+from core.tasks import CancelProblem, Move, MoveProblem
+from handlers.audit_log import describe
 from locales import translator
 from reports import ledger
-from storage import members, onboarding, roster, tasks
+from storage import deadlines, members, onboarding, roster, tasks
 from storage.db import Database
 from storage.models import AuditEntry, Member, Team
 from tests.conftest import SHANGHAI
@@ -150,3 +152,65 @@ def test_the_ledgers_sheet_reads_the_statuses_written(db: Database, clock: Manua
     assert [row[:4] for row in sheet.rows] == [["报送三季度安全生产情况", "张三", date(2026, 11, 30), "已办结"],
                                                 ["报送三季度安全生产情况", "王五", date(2026, 11, 30), "已报结"]]
     assert [row[6] for row in sheet.rows] == ["已报送", "已完成"]
+
+
+def test_cancelling_a_task_is_a_compare_and_set_and_the_ledger_keeps_it(db: Database, clock: ManualClock) -> None:
+    ids = _team(db, clock)
+    task_id, by_name = _create(db, clock, ids)
+    _move(db, clock, by_name["张三"], Move.REPORT, ids["zhang"], "已报送")
+    with db.session() as session:  # another team's admin: not found, nothing changes
+        assert tasks.cancel(session, task_id, ids["team"] + 1, actor=session.get_one(Member, ids["stranger"]),
+                            now=clock.now()) is None
+    with db.session() as session:
+        li = session.get_one(Member, ids["li"])
+        told = tasks.cancel(session, task_id, ids["team"], actor=li, now=clock.now())
+        assert isinstance(told, list) and [m.display_name for _, m in told] == ["张三", "王五"]
+    with db.session() as session:  # a second confirmation, as another admin's press read it: nothing changes
+        li = session.get_one(Member, ids["li"])
+        assert tasks.cancel(session, task_id, ids["team"], actor=li,
+                            now=clock.now()) is CancelProblem.ALREADY_CANCELLED
+        assert tasks.cancelled_in_team(session, task_id, ids["team"])
+        assert not tasks.cancelled_in_team(session, task_id, ids["team"] + 1)
+        assert tasks.team_open(session, ids["team"]) == [] and tasks.task_in_team(session, task_id, ids["team"]) is None
+        assert tasks.open_for(session, ids["wang"], include_reported=True) == []
+        assert tasks.open_for(session, ids["zhang"], include_reported=True) == []
+        assert tasks.find(session, by_name["王五"]) is None
+        found = tasks.find(session, by_name["王五"], with_cancelled=True)
+        assert found is not None  # a press on it can say it was cancelled; no move is made on it
+        assert tasks.move(session, found, Move.REPORT, actor=found.assignee, now=clock.now(),
+                          text="已完成") is MoveProblem.CANCELLED
+        team = session.get_one(Team, ids["team"])
+        assert [i.kind for i in deadlines.open_items(session, team)] == []  # no nudges, pending ones withdrawn
+        entries = list(session.scalars(select(AuditEntry).where(AuditEntry.action == "cancel")))
+        assert [(e.entity, e.entity_id, e.actor_member_id) for e in entries] == [("task", task_id, ids["li"])]
+        assert describe(translator("zh"), entries[0], {ids["li"]: "李主任"}, SHANGHAI).endswith(
+            f"李主任 · 已撤销 · 督办事项 #{task_id} 《报送三季度安全生产情况》")
+        sheets = ledger.build(session, team, 2026, today=date(2026, 11, 21), config=Config(), t=translator("zh"))
+    (sheet,) = [s for s in sheets if s.key == "tasks"]
+    assert [row[:4] for row in sheet.rows] == [["报送三季度安全生产情况", "张三", date(2026, 11, 30), "已撤销"],
+                                                ["报送三季度安全生产情况", "王五", date(2026, 11, 30), "已撤销"]]
+
+
+def test_a_move_racing_a_cancel_changes_nothing(db: Database, clock: ManualClock) -> None:
+    ids = _team(db, clock)
+    task_id, by_name = _create(db, clock, ids)
+    with db.session() as session:
+        seen = tasks.find(session, by_name["张三"])  # as 张三's Confirm read it, just before the cancel
+        assert seen is not None
+        session.execute(text("UPDATE tasks SET cancelled_at = created_at WHERE id = :id"), {"id": task_id})
+        assert tasks.move(session, seen, Move.REPORT, actor=seen.assignee, now=clock.now(),
+                          text="已报送") is MoveProblem.CANCELLED
+        assert seen.assignment.status is AssignmentStatus.ASSIGNED
+
+
+def test_a_task_every_assignee_closed_is_not_cancelled(db: Database, clock: ManualClock) -> None:
+    ids = _team(db, clock)
+    task_id, by_name = _create(db, clock, ids)
+    for name, key in (("张三", "zhang"), ("王五", "wang")):
+        _move(db, clock, by_name[name], Move.REPORT, ids[key], "已完成")
+        _move(db, clock, by_name[name], Move.CLOSE, ids["li"])
+    with db.session() as session:
+        assert tasks.cancel(session, task_id, ids["team"], actor=session.get_one(Member, ids["li"]),
+                            now=clock.now()) is CancelProblem.ALL_CLOSED
+        assert not tasks.cancelled_in_team(session, task_id, ids["team"])
+        assert session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "cancel")) == 0
