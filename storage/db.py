@@ -27,6 +27,14 @@ def normalise_url(url: str) -> URL:
     return parsed
 
 
+#: libpq settings for every PostgreSQL connection. Handlers talk to the database on the event loop,
+#: so a server that stops answering (rather than refusing) must not hold it for the kernel's TCP
+#: timeouts: connecting gives up after 10 s, and a silent peer is noticed after about 10 + 3 × 5 s.
+POSTGRES_CONNECT_ARGS: dict[str, Any] = {
+    "connect_timeout": 10, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
+}
+
+
 def make_engine(url: str, *, schema: str | None = None, **kwargs: Any) -> Engine:
     """An engine for `url`; `schema` pins PostgreSQL's search_path (tests use one schema per run)."""
     parsed = normalise_url(url)
@@ -35,7 +43,9 @@ def make_engine(url: str, *, schema: str | None = None, **kwargs: Any) -> Engine
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_immediate_on_sqlite)
         return engine
-    connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
+    connect_args: dict[str, Any] = {**POSTGRES_CONNECT_ARGS}
+    if schema:
+        connect_args["options"] = f"-csearch_path={schema}"
     return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True, **kwargs)
 
 
