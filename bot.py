@@ -27,6 +27,10 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+# Telegram's retry_after as a timedelta, as PTB will have it: PTB 22 otherwise warns on every 429
+# (jobs/delivery.py reads either). Set before the first RetryAfter is made; tests/conftest.py does the same.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 from telegram import Bot, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.error import BadRequest

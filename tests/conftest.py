@@ -23,6 +23,8 @@ from core.clock import ManualClock
 from storage.db import Database
 from storage.models import Base
 
+os.environ.setdefault("PTB_TIMEDELTA", "true")  # as bot.py: retry_after as a timedelta, no warning per 429
+
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
