@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import TypeVar
 
 from telegram import Update
 
 from handlers.context import SaimaContext
+from locales import N_
+from storage.models import Member
 
 R = TypeVar("R")
 Callback = Callable[[Update, SaimaContext], Awaitable[R]]
@@ -28,6 +31,32 @@ def members_only(callback: Callback[R]) -> Callback[R | None]:
     return guarded
 
 
+ADMINS_ONLY = N_("Only your team's office (admins) can use this.")
+
+
+@dataclass(frozen=True)
+class AdminPress:
+    """A press of a `<prefix><action>:<arg>:…` button by an active admin (the arguments still unchecked)."""
+
+    admin: Member
+    action: str
+    args: list[str]
+
+
+async def admin_press(update: Update, context: SaimaContext, prefix: str) -> AdminPress | None:
+    """The admin, action and arguments of a button under ``prefix``; anyone but an active admin is told
+    it is for the office and gets None. Each flow still checks the arguments and the team of what
+    they name: the data is whatever the client sent."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    admin = context.member()
+    if admin is None or not admin.role.is_admin:
+        await query.answer(context.t(ADMINS_ONLY), show_alert=True)
+        return None
+    action, _, rest = query.data.removeprefix(prefix).partition(":")
+    return AdminPress(admin, action, rest.split(":") if rest else [])
+
+
 def admins_only(callback: Callback[R]) -> Callback[R | None]:
     """Lets the team's owner and admins through; members are told it is for the office."""
 
@@ -35,7 +64,7 @@ def admins_only(callback: Callback[R]) -> Callback[R | None]:
     async def guarded(update: Update, context: SaimaContext) -> R | None:
         member = context.member()
         if member is None or not member.role.is_admin:
-            await refuse(update, context.t("Only your team's office (admins) can use this."))
+            await refuse(update, context.t(ADMINS_ONLY))
             return None
         return await callback(update, context)
 

@@ -28,7 +28,7 @@ from core import dates
 from core.domain import LeaveKind, MemberStatus, Role
 from core.pace import PaceStatus
 from handlers import admin_steps
-from handlers.access import admins_only
+from handlers.access import admin_press, admins_only
 from handlers.context import SaimaContext
 from handlers.invite import invite_link
 from locales import N_, Translator
@@ -143,12 +143,13 @@ async def show_members(update: Update, context: SaimaContext) -> None:
 async def press(update: Update, context: SaimaContext) -> None:
     """Every roster button; refused unless the presser is an admin of the member's team."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     t = context.t
-    admin = context.member()
-    parts = query.data.removeprefix(PREFIX).split(":")
-    action, args = parts[0], parts[1:]
-    if admin is None or not admin.role.is_admin or not all(a.isdigit() or a in _KINDS or a == "m" for a in args):
+    pressed = await admin_press(update, context, PREFIX)
+    if pressed is None:
+        return
+    admin, action, args = pressed.admin, pressed.action, pressed.args
+    if not all(a.isdigit() or a in _KINDS or a == "m" for a in args):
         await query.answer(t(INVALID), show_alert=True)
         return
     if action == "p" and len(args) == 1 and args[0].isdigit():

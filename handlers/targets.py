@@ -20,7 +20,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from core.domain import Duty, MemberStatus
 from handlers import admin_steps
-from handlers.access import admins_only
+from handlers.access import admin_press, admins_only
 from handlers.context import SaimaContext
 from locales import N_
 from reports.progress_card import duty_name, unit
@@ -79,12 +79,13 @@ async def show_targets(update: Update, context: SaimaContext) -> None:
 async def press(update: Update, context: SaimaContext) -> None:
     """A duty, then whom; refused unless the presser is an admin and the member is in their team."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     t = context.t
-    admin = context.member()
-    parts = query.data.removeprefix(PREFIX).split(":")
-    action, args = parts[0], parts[1:]
-    if admin is None or not admin.role.is_admin or not all(a.isdigit() for a in args):
+    pressed = await admin_press(update, context, PREFIX)
+    if pressed is None:
+        return
+    admin, action, args = pressed.admin, pressed.action, pressed.args
+    if not all(a.isdigit() for a in args):
         await query.answer(t(INVALID), show_alert=True)
         return
     if action == "s" and not args:

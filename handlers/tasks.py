@@ -42,7 +42,7 @@ from core.dates import find_date, parse_date
 from core.domain import AssignmentStatus, MemberStatus, Role
 from core.tasks import CancelProblem, Move, MoveProblem, TaskProblem
 from core.text import squeeze
-from handlers.access import admins_only, members_only
+from handlers.access import ADMINS_ONLY, admin_press, admins_only, members_only
 from handlers.context import SaimaContext
 from handlers.forms import Choice, Field, Form, FormContext, Rejected, Stay, register_form
 from locales import N_, Translator, translator
@@ -55,7 +55,6 @@ LIST_PAGE = 8
 ASSIGNEE_PAGE = 20
 PICK_PAGE = 10
 INVALID = N_("This button is not valid any more.")
-ADMINS_ONLY = N_("Only your team's office (admins) can use this.")
 _NONE_WORDS = frozenset({"none", "no", "skip", "-", "无", "没有", "不用", "跳过", "暂无"})
 
 MOVE_PROBLEMS = {
@@ -575,15 +574,13 @@ async def show_tasks(update: Update, context: SaimaContext) -> None:
 async def press(update: Update, context: SaimaContext) -> None:
     """Every tk: button; refused unless the presser is an active admin of the task's team."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     t = context.t
-    admin = context.member()
-    action, _, rest = query.data.removeprefix(PREFIX).partition(":")
-    args = rest.split(":")
-    if admin is None or not admin.role.is_admin:
-        await query.answer(t(ADMINS_ONLY), show_alert=True)
+    pressed = await admin_press(update, context, PREFIX)
+    if pressed is None:
         return
-    if not all(a.isdigit() for a in args) or action not in ("l", "v", "a", "e", "c", "x", "y"):
+    admin, action, args = pressed.admin, pressed.action, pressed.args
+    if not args or not all(a.isdigit() for a in args) or action not in ("l", "v", "a", "e", "c", "x", "y"):
         await query.answer(t(INVALID), show_alert=True)
         return
     numbers = [int(a) for a in args]
