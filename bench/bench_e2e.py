@@ -18,12 +18,13 @@ arriving.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -38,11 +39,15 @@ from telegram.ext import (
 )
 
 from bench.common import EmulatorProcess, machine, percentile, scaled, sqlite_database, table
+from bot import build_application
+from config import Config
 from core.clock import ManualClock
 from emulator import BotMessage, ControlClient
 from emulator.harness import TEST_TOKEN, RunningBot, config_for
 from jobs.delivery import RateLimiter
+from serving import Poller
 from storage import onboarding
+from storage.db import Database
 
 ECHO_TOKEN = "7000000002:ECHO-bench-token"
 BARE_ECHO = "echo bot (bare PTB)"
@@ -176,6 +181,30 @@ async def bench_echo(emulator: EmulatorProcess, crowds: list[int], rounds: int, 
     return runs
 
 
+@contextlib.asynccontextmanager
+async def saima_running(config: Config, db: Database, clock: ManualClock, *,
+                        poller: bool) -> AsyncIterator[None]:
+    """The Application from `bot.build_application`, fed by PTB's Updater (as the end-to-end tests run it)
+    or by `serving.Poller` (as `bot.py run` does: each update confirmed by its own getUpdates first)."""
+    if not poller:
+        async with RunningBot(config, db, clock, control_url=""):
+            yield
+        return
+    application = build_application(config, db, clock)
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    polling = Poller(application)
+    await polling.start()
+    try:
+        yield
+    finally:
+        await polling.stop(timeout=10)
+        await application.stop()
+        await application.shutdown()
+
+
 async def bench_saima(emulator: EmulatorProcess, crowds: list[int], rounds: int, folder: str) -> list[Run]:
     runs = []
     with sqlite_database(folder, "saima.db") as db:
@@ -184,16 +213,20 @@ async def bench_saima(emulator: EmulatorProcess, crowds: list[int], rounds: int,
         with db.session() as session:
             code = onboarding.create_team(session, name="省政府党组", admin_telegram_id=ADMIN_ID,
                                           group_chat_id=None, config=config, now=clock.now()).invite.code
-        async with RunningBot(config, db, clock, control_url=emulator.control_url):
-            async with ControlClient(emulator.control_url, bot_id=SAIMA_BOT_ID) as control:
-                everyone = [FIRST_USER + i for i in range(max(crowds))]
-                for user in everyone:  # each joins the team by the invite link
-                    sent = await control.send(user, f"/start {code}", first_name=f"成员{user - FIRST_USER}")
-                    await _answer(control, sent["seq"], user, ["text"])
-                await asyncio.sleep(0.5)  # any further welcome messages
-                for step, name in ((study_step, "Saima /study + Confirm"), (me_step, "Saima /me")):
-                    for users in crowds:
-                        runs.append(await drive(control, name, everyone[:users], rounds, step))
+        everyone = [FIRST_USER + i for i in range(max(crowds))]
+        for poller, feed in ((False, "PTB Updater"), (True, "bot.py run's Poller")):
+            async with saima_running(config, db, clock, poller=poller), \
+                    ControlClient(emulator.control_url, bot_id=SAIMA_BOT_ID) as control:
+                if not poller:
+                    for user in everyone:  # each joins the team by the invite link
+                        sent = await control.send(user, f"/start {code}",
+                                                  first_name=f"成员{user - FIRST_USER}")
+                        await _answer(control, sent["seq"], user, ["text"])
+                    await asyncio.sleep(0.5)  # any further welcome messages
+                for step, name in ((study_step, "/study + Confirm"), (me_step, "/me")):
+                    for users in crowds if not poller else crowds[-1:]:
+                        label = f"Saima {name}, {feed}"
+                        runs.append(await drive(control, label, everyone[:users], rounds, step))
     return runs
 
 
