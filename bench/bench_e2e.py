@@ -11,7 +11,9 @@ send to the answer being recorded by the emulator. Saima is built by `bot.build_
 SQLite file in a temporary folder and a fixed clock; like the echo bot it processes updates one at a
 time (`concurrent_updates(False)`, which its conversations need). Saima's replies go through its rate
 limiter (jobs.delivery.RateLimiter: 30 requests a second overall, Telegram's limit), so the echo bot is
-measured twice: bare, and with that same rate limiter. Not a test: nothing is asserted beyond replies
+measured twice: bare, and with that same rate limiter. Saima is fed by PTB's Updater (as the end-to-end
+tests run it), then, for the crowd, by `bot.py run`'s own polling (serving.Poller), which confirms each
+update with a getUpdates of its own before handling it. Not a test: nothing is asserted beyond replies
 arriving.
 """
 
