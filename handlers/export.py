@@ -1,5 +1,7 @@
 """`/export [year]` (admins): the team's ledger (台账) for the year as an .xlsx document, headers in the
-admin's language. The workbook is built off the event loop (a large team takes a moment)."""
+admin's language. The workbook is built in a thread and the handler does not block (`block=False`): a
+large team's ledger takes seconds, and the Application takes updates one at a time, so everyone else's
+messages would otherwise wait for it."""
 
 from __future__ import annotations
 
@@ -30,11 +32,12 @@ async def export(update: Update, context: SaimaContext) -> None:
     year = int(args[0]) if args else today.year
 
     def build() -> tuple[bytes, str]:
-        with context.db.session() as session:
+        with context.db.session() as session:  # read, then let go: SQLite's lock is the whole database's
             team = teams.by_id(session, admin.team_id)
             assert team is not None
             sheets = ledger.build(session, team, year, today=today, config=context.config, t=t)
-            return ledger.workbook(sheets, t, title=f"{team.name} {year}"), ledger.file_name(team, year, t)
+            title, name = f"{team.name} {year}", ledger.file_name(team, year, t)
+        return ledger.workbook(sheets, t, title=title), name
 
     content, name = await asyncio.to_thread(build)
     await message.reply_document(document=content, filename=name,
@@ -42,4 +45,4 @@ async def export(update: Update, context: SaimaContext) -> None:
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [CommandHandler("export", export, filters=filters.ChatType.PRIVATE)]
+    return [CommandHandler("export", export, filters=filters.ChatType.PRIVATE, block=False)]

@@ -3,6 +3,8 @@ languages; members are refused every admin command, and forged presses from anot
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -15,6 +17,7 @@ from config import Config
 from core.domain import LeaveKind, MemberStatus, Role
 from emulator import EmulatorThread
 from emulator.harness import RunningBot
+from reports import ledger
 from storage import members, onboarding
 from storage.models import AuditEntry, Invite, LeavePeriod, Member, Target, Team
 from storage.targets import yearly_targets
@@ -198,6 +201,26 @@ async def test_export_sends_the_chinese_workbook(saima: Saima) -> None:
     assert book.sheetnames == ["进度", "调研", "办理事项", "学习", "出席", "建议提案", "督办事项"]
     assert book["调研"]["B2"].value.date() == date(2026, 11, 5)
     assert (await admin.send("/export 1999")).text.startswith("发送 /export 导出本年度台账")
+
+
+async def test_members_are_answered_while_a_ledger_is_being_built(saima: Saima,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    admin, zhang, _ = await _team(saima)
+    building, release = threading.Event(), threading.Event()
+    real_workbook = ledger.workbook
+
+    def slow_workbook(*args, **kwargs):  # type: ignore[no-untyped-def]
+        building.set()
+        assert release.wait(timeout=30)
+        return real_workbook(*args, **kwargs)
+
+    monkeypatch.setattr(ledger, "workbook", slow_workbook)
+    export = asyncio.create_task(admin.send("/export"))
+    assert await asyncio.to_thread(building.wait, 30)
+    me = await zhang.send("/me")  # answered while the admin's workbook is still being written
+    assert "集体学习" in me.text and not export.done()
+    release.set()
+    assert (await export).kind == "document"
 
 
 async def test_a_member_is_refused_every_admin_command_and_button(saima: Saima) -> None:
