@@ -8,7 +8,7 @@ Boards and summary: bench_race's generator (trips, topics, motions, findings, se
 attendance, leave) for ``members`` and then, in the same database, a second team of twice as many;
 timed: `storage.race.board` for November 2026 and for the year, both with movement (what the monthly
 post computes), and `reports.summary.gather` + `render` for the week of 16–22 November (the Monday
-post: the group's text and the admins', who also get who is behind pace, one progress read each).
+post: the group's text and the admins', who also get who is behind pace, read for the whole team at once).
 
 Deadline scan: teams of 50 members, 100 open items each (40 motions awaiting a reply, 30 findings
 awaiting feedback, 30 open task assignments), due over the next year; about 1 % at a nudge stage

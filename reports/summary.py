@@ -108,9 +108,9 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
             upcoming.append((owner.display_name, item))
 
     behind = []
+    paces = race_storage.year_paces(session, team, today=today, config=config)
     for member in members.values():
-        duties = [d.duty for d in progress.year_progress(session, member, today=today, config=config).duties
-                  if d.status != pace.PaceStatus.ON_PACE]
+        duties = [d.duty for d in paces.get(member.id, []) if d.status != pace.PaceStatus.ON_PACE]
         if duties:
             behind.append((member.display_name, duties))
     return Summary(team.name, start, end, today, logged, trips, year_done, year_expected, moved_up, upcoming,

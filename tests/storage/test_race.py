@@ -15,10 +15,11 @@ from config import Config
 from core.clock import ManualClock
 from core.domain import Duty, FollowUpStatus, LeaveKind, MemberStatus, MotionKind, MotionStatus, ResultClass
 from core.domain import Role, StudyKind
+from core.pace import PaceStatus
 from core.race import Deadline, Period, PeriodKind
-from storage import members, motions, onboarding, race, study, trips
+from storage import members, motions, onboarding, progress, race, study, trips
 from storage.db import Database
-from storage.models import LeavePeriod, Member, RaceSnapshot, Team
+from storage.models import LeavePeriod, Member, RaceSnapshot, Target, Team
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOV = Period(PeriodKind.MONTH, 2026, 11)
@@ -188,3 +189,25 @@ def test_the_number_of_queries_does_not_grow_with_the_team(db: Database, team: d
             event.remove(db.engine, "before_cursor_execute", count)
     assert len(gathered) == 33
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 9
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 30), date(2026, 12, 30)])
+def test_the_teams_paces_at_once_are_each_members_own(db: Database, team: dict[str, Member], today: date) -> None:
+    """The weekly summary's who-is-behind list reads everyone at once; /me reads one member: they agree.
+    (On days after every record: the team-wide read counts up to today, /me the whole year, which is
+    the same thing because the bot refuses logs in the future; `_records` stores one by hand.)"""
+    _records(db, team)
+    config = Config()
+    with db.session() as session:
+        team_row = session.get_one(Team, team["owner"].team_id)
+        session.add(Target(team_id=team_row.id, member_id=team["李四"].id, year=2026, duty=Duty.RESEARCH_DAYS,
+                           value=Decimal(12)))
+        session.flush()
+        everyone = race.year_paces(session, team_row, today=today, config=config)
+        active = session.scalars(select(Member).where(Member.team_id == team_row.id,
+                                                      Member.status == MemberStatus.ACTIVE)).all()
+        assert set(everyone) == {m.id for m in active}
+        for member in active:
+            own = progress.year_progress(session, member, today=today, config=config).duties
+            assert everyone[member.id] == own, member.display_name
+        assert any(p.status is not PaceStatus.ON_PACE for p in everyone[team["李四"].id])
