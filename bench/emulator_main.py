@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 
-from emulator.server import Emulator
+from emulator.server import Emulator, serve_until_signalled
 from emulator.state import Chat
 
 
@@ -32,18 +31,7 @@ async def serve(args: argparse.Namespace) -> None:
         person = emulator.world.upsert_user(user_id, first_name=f"成员{user_id - first}")
         bot.chats[user_id] = Chat(user_id, "private", first_name=person.first_name)
         bot.started.add(user_id)
-    await emulator.start("127.0.0.1", args.port)
-    print(f"base_url      {emulator.base_url}")
-    print(f"base_file_url {emulator.base_file_url}")
-    print(f"control_url   {emulator.control_url}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await emulator.stop()
+    await serve_until_signalled(emulator, "127.0.0.1", args.port)
 
 
 if __name__ == "__main__":

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 
-from emulator.server import Emulator
+from emulator.server import Emulator, serve_until_signalled
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -19,19 +18,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 async def serve(args: argparse.Namespace) -> None:
-    emulator = Emulator(bot_username=args.bot_username, flood=args.flood)
-    await emulator.start(args.host, args.port)
-    print(f"base_url      {emulator.base_url}")
-    print(f"base_file_url {emulator.base_file_url}")
-    print(f"control_url   {emulator.control_url}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await emulator.stop()
+    await serve_until_signalled(Emulator(bot_username=args.bot_username, flood=args.flood), args.host, args.port)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import re
+import signal
 import time
 from typing import Any
 
@@ -182,3 +183,20 @@ class Emulator:
         if stored is None:
             return api_error(not_found())
         return web.Response(body=stored.content, content_type=stored.mime_type or "application/octet-stream")
+
+
+async def serve_until_signalled(emulator: Emulator, host: str, port: int) -> None:
+    """Starts ``emulator``, prints its URLs for the caller to read, and serves until SIGINT or SIGTERM
+    (``python -m emulator`` and the benchmarks' emulator process)."""
+    await emulator.start(host, port)
+    print(f"base_url      {emulator.base_url}")
+    print(f"base_file_url {emulator.base_file_url}")
+    print(f"control_url   {emulator.control_url}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await emulator.stop()
