@@ -21,11 +21,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from config import Config
 from core.broadcasts import Weekly
 from core.clock import Clock
+from jobs import ticks
 from jobs.delivery import _markup
 from locales import translator
 from reports import broadcasts as words
@@ -176,18 +177,6 @@ def install(application: Application, *, db: Database, clock: Clock) -> Reports:
     """Adds the repeating report job (the occurrences themselves are made by the scheduling tick)."""
     reports = Reports(bot=application.bot, db=db, clock=clock)
     application.broadcast_reports = reports  # type: ignore[attr-defined]
-    if application.job_queue is None:
-        raise RuntimeError("broadcast reports need python-telegram-bot[job-queue]")
-
-    async def run(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        try:
-            await reports.tick()
-        except Exception:  # noqa: BLE001 — a bad tick must not stop the next one
-            log.exception("broadcast report tick failed")
-
-    application.job_queue.run_repeating(
-        run, interval=REPORT_SECONDS, first=REPORT_SECONDS, name=JOB_NAME,
-        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
-    )
+    ticks.run_repeating(application, reports.tick, seconds=REPORT_SECONDS, name=JOB_NAME)
     return reports
 

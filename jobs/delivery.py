@@ -50,6 +50,7 @@ from config import Config
 from core import holidays
 from core.clock import Clock
 from core.quiet import next_allowed, parse_hhmm
+from jobs import ticks
 from storage import outbox
 from storage.db import Database
 from storage.models import Member, OutboxMessage, Team
@@ -471,18 +472,5 @@ def install(application: Application, *, db: Database, clock: Clock, config: Con
     """Adds the repeating delivery job to the Application's JobQueue (the schedule itself is in the outbox)."""
     delivery = Delivery(bot=application.bot, db=db, clock=clock, config=config)
     application.delivery = delivery  # type: ignore[attr-defined]
-    if application.job_queue is None:
-        raise RuntimeError("delivery needs python-telegram-bot[job-queue]")
-
-    async def run(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        try:
-            await delivery.tick()
-        except Exception:  # noqa: BLE001 — a bad tick (database away) must not stop the next one
-            log.exception("delivery tick failed")
-
-    interval = config.delivery.tick_seconds
-    application.job_queue.run_repeating(
-        run, interval=interval, first=interval, name=JOB_NAME,
-        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
-    )
+    ticks.run_repeating(application, delivery.tick, seconds=config.delivery.tick_seconds, name=JOB_NAME)
     return delivery

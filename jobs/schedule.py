@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from config import Config
 from core import holidays
@@ -25,6 +25,7 @@ from core.clock import Clock
 from jobs.boards import BoardReport, Boards
 from jobs.broadcasts import BroadcastReport, Broadcasts
 from jobs import broadcasts as broadcast_reports
+from jobs import ticks
 from jobs.nudges import NudgeReport, Nudges
 from storage import teams
 from storage.db import Database
@@ -83,19 +84,6 @@ def install(application: Application, *, db: Database, clock: Clock, config: Con
     """Adds the repeating scheduling job to the Application's JobQueue."""
     scheduler = Scheduler(db=db, clock=clock, config=config)
     application.scheduler = scheduler  # type: ignore[attr-defined]
-    if application.job_queue is None:
-        raise RuntimeError("scheduled messages need python-telegram-bot[job-queue]")
-
-    async def run(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        try:
-            await scheduler.tick()
-        except Exception:  # noqa: BLE001 — a bad tick must not stop the next one
-            log.exception("scheduling tick failed")
-
-    interval = config.schedule.tick_seconds
-    application.job_queue.run_repeating(
-        run, interval=interval, first=interval, name=JOB_NAME,
-        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
-    )
+    ticks.run_repeating(application, scheduler.tick, seconds=config.schedule.tick_seconds, name=JOB_NAME)
     broadcast_reports.install(application, db=db, clock=clock)
     return scheduler
