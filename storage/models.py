@@ -127,7 +127,14 @@ class Member(Base):
     status: Mapped[MemberStatus] = mapped_column(_enum(MemberStatus), default=MemberStatus.ACTIVE)
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     unreachable_since: Mapped[datetime | None]
-    joined_on: Mapped[date | None] = mapped_column(Date)
+    joined_on: Mapped[date | None] = mapped_column(Date)  # first opened the bot: NOT when their duty starts
+    # 任职日期 / 离任日期 as the office records them: the only dates that pro-rate a member's targets
+    # (None: since before the year / still in office).
+    took_office_on: Mapped[date | None] = mapped_column(Date)
+    left_office_on: Mapped[date | None] = mapped_column(Date)
+    # In the race (赛马): owes the quotas, is ranked and nudged on pace. The office (the admin named by
+    # `team create --admin`) is not, unless the owner puts a leader who also administers in the race.
+    races: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     invite_id: Mapped[int | None] = mapped_column(ForeignKey("invites.id"))
     created_at: Mapped[datetime]
     removed_at: Mapped[datetime | None]
@@ -178,7 +185,25 @@ class Target(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     year: Mapped[int] = mapped_column(Integer)
     duty: Mapped[Duty] = mapped_column(_enum(Duty))
-    value: Mapped[Decimal]
+    value: Mapped[Decimal]  # the year's target (= the 4th quarter's cumulative target)
+    # 季目标 set by the team: cumulative targets at the end of Q1, Q2 and Q3 (None: the year spread evenly)
+    q1: Mapped[Decimal | None]
+    q2: Mapped[Decimal | None]
+    q3: Mapped[Decimal | None]
+
+
+class TeamCalendarDay(Base):
+    """The office's correction of the national calendar for its team: a day off or a working day."""
+
+    __tablename__ = "team_calendar_days"
+    __table_args__ = (UniqueConstraint("team_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    workday: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime]
 
 
 # --- Research trips and their findings ----------------------------------------------------------
@@ -260,6 +285,10 @@ class StudySession(Base):
     hours: Mapped[Decimal]
     topic: Mapped[str] = mapped_column(String(200))
     recorded_by_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    # A team session the office recorded once (/session), attendance ticked; else a member's own log.
+    for_team: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # A member's own record that became their attendance of this team session (one session, one count).
+    merged_into_session_id: Mapped[int | None] = mapped_column(ForeignKey("study_sessions.id"))
     created_at: Mapped[datetime]
     deleted_at: Mapped[datetime | None]
 

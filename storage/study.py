@@ -69,7 +69,7 @@ def _create(
     hours: Decimal, topic: str, now: datetime, for_team: bool,
 ) -> StudySession:
     study = StudySession(team_id=recorder.team_id, kind=kind, held_on=held_on, starts_at=starts_at, hours=hours,
-                         topic=topic, recorded_by_member_id=recorder.id, created_at=now)
+                         topic=topic, recorded_by_member_id=recorder.id, for_team=for_team, created_at=now)
     session.add(study)
     session.flush()
     audit.record(session, action="create", entity="study_session", entity_id=study.id, team_id=recorder.team_id,
