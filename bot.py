@@ -23,7 +23,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,9 +44,9 @@ from core.clock import Clock, FileClock, SystemClock
 from handlers.commands import publish_default_menus
 from handlers.context import SaimaContext, Services
 from handlers.invite import invite_link
-from storage import invites, leader, onboarding, teams
+from storage import invites, leader, members, onboarding, roster, teams
 from storage.db import Database, is_outage
-from storage.models import Role
+from storage.models import MemberStatus, Role
 from storage.persistence import DatabasePersistence
 
 log = logging.getLogger("saima")
@@ -315,6 +315,8 @@ def cmd_team(config: Config, args: argparse.Namespace) -> int:
                      "members": len(t.members)} for t in teams.all_teams(session)]
         _print(rows, args.json, lambda r: f"#{r['team_id']} {r['name']} ({r['members']} members)")
         return 0
+    if args.action == "member":
+        return _team_member(db, clock, args)
     username = _bot_username(config)
     if args.action == "create":
         with db.session() as session:
@@ -343,6 +345,42 @@ def cmd_team(config: Config, args: argparse.Namespace) -> int:
         result = _invite_json(team.id, team.name, invite.code, invite.expires_at, username)
     _print(result, args.json, lambda r: f"Invite to “{r['name']}” (valid until {r['expires_at']}):\n  {r['invite_link']}")
     return 0
+
+
+def _team_member(db: Database, clock: Clock, args: argparse.Namespace) -> int:
+    """Sets a member's 任职日期 / 离任日期 (``none`` clears one) and whether they race; prints the result."""
+    with db.session() as session:
+        member = members.in_team(session, args.team_id, args.telegram_id)
+        if member is None or member.status is MemberStatus.REMOVED:
+            print(f"No member {args.telegram_id} in team {args.team_id}.", file=sys.stderr)
+            return 1
+        took = member.took_office_on if args.took_office_on is _KEEP else args.took_office_on
+        left = member.left_office_on if args.left_office_on is _KEEP else args.left_office_on
+        if not roster.set_office_dates(session, member, took_office_on=took, left_office_on=left, now=clock.now()):
+            print(f"--until ({left}) is before --from ({took}).", file=sys.stderr)
+            return 1
+        if args.races is not None:
+            roster.set_races(session, member, races=args.races == "yes", now=clock.now())
+        result = {"team_id": args.team_id, "telegram_id": args.telegram_id, "name": member.display_name,
+                  "took_office_on": took.isoformat() if took else None,
+                  "left_office_on": left.isoformat() if left else None, "races": member.races}
+    _print(result, args.json, lambda r: (
+        f"{r['name']} ({r['telegram_id']}): in office from {r['took_office_on'] or 'the start of the year'}"
+        f" until {r['left_office_on'] or 'the end of the year'}; "
+        + ("in the race." if r["races"] else "not in the race (office).")))
+    return 0
+
+
+_KEEP: Any = object()  # an option not given: the member's value stays
+
+
+def _day_or_none(text: str) -> date | None:
+    if text.lower() == "none":
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD) nor 'none': {text}") from None
 
 
 def _invite_json(team_id: int, name: str, code: str, expires_at: Any, username: str) -> dict[str, Any]:
@@ -442,6 +480,15 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     invite.add_argument("team_id", type=int)
     invite.add_argument("--once", action="store_true", help="single use")
     invite.add_argument("--json", action="store_true")
+    member = team_sub.add_parser("member", help="a member's 任职日期 / 离任日期 and whether they race")
+    member.add_argument("team_id", type=int)
+    member.add_argument("telegram_id", type=int)
+    member.add_argument("--from", dest="took_office_on", type=_day_or_none, default=_KEEP, metavar="YYYY-MM-DD",
+                        help="took office (任职日期): targets are pro-rated from this day; 'none' = the whole year")
+    member.add_argument("--until", dest="left_office_on", type=_day_or_none, default=_KEEP, metavar="YYYY-MM-DD",
+                        help="left office (离任日期), inclusive; 'none' clears it")
+    member.add_argument("--races", choices=["yes", "no"], help="in the race (ranked, paced) or not (the office)")
+    member.add_argument("--json", action="store_true")
     team.set_defaults(func=cmd_team)
     export = sub.add_parser("export", help="write a team's ledger (台账) for a year as .xlsx (and CSV)")
     export.add_argument("--team", type=int, required=True, help="the team's id (see: team list)")

@@ -3,9 +3,11 @@
 This module owns the arithmetic of "how much should a member have done by now":
 
 * A yearly target is spread evenly over the calendar days of the year. A member
-  counts from the day they joined (inclusive) and not on days of approved leave
-  (请假 / 出国 / 脱产学习); those days add nothing to what is expected, so joining
-  mid-year pro-rates the target and leave pauses the pace.
+  counts from the day they took office (任职日期, inclusive) through the day they
+  left it (离任日期, inclusive), and not on days of approved leave (请假 / 出国 /
+  脱产学习); those days add nothing to what is expected, so taking office mid-year
+  pro-rates the target and leave pauses the pace. The day a member first opened
+  the bot plays no part: a team adopting the bot mid-year is judged on the year.
 * ``expected_by(on)`` is ``target × active days up to on / days in the year``;
   the effective (pro-rated) target is the same on 31 December, and the quarter
   target (季目标) is the same on the quarter's last day.
@@ -22,8 +24,10 @@ Decisions:
 * Leave spans are inclusive, may overlap (a day counts once) and may cross the
   year's boundaries: they are clipped to the year. A span that ends before it
   starts is rejected when the :class:`Availability` is built.
-* ``joined_on`` before the year means the whole year counts; after the year,
-  none of it. A member who joined after ``on`` expects 0 on that day.
+* ``from_day`` / ``until_day`` of None mean the year's first / last day. A
+  ``from_day`` after the year (or an ``until_day`` before it) leaves none of the
+  year; a member who takes office after ``on`` expects 0 on that day. A span
+  that ends before it starts is rejected.
 * Query dates (``on``, ``until``, ``today``) must lie in the availability's
   year, and quarters are 1–4: anything else raises ValueError.
 * Leap years have 366 days, so each day of a leap year weighs 1/366.
@@ -70,15 +74,19 @@ Span = tuple[date, date]
 
 @dataclass(frozen=True)
 class Availability:
-    """When a member counts in ``year``: from ``joined_on`` on, except the days of ``leave``."""
+    """When a member counts in ``year``: from ``from_day`` through ``until_day`` (their 任职日期 and
+    离任日期, inclusive), except the days of ``leave``."""
 
     year: int
-    joined_on: date | None = None  # None = since before the year
+    from_day: date | None = None  # took office; None = since before the year
+    until_day: date | None = None  # left office; None = still in office after the year
     leave: tuple[Span, ...] = ()  # inclusive spans, may overlap, may cross years
 
     def __post_init__(self) -> None:
         if not date.min.year < self.year < date.max.year:
             raise ValueError(f"year out of range: {self.year}")
+        if self.from_day is not None and self.until_day is not None and self.until_day < self.from_day:
+            raise ValueError(f"left office before taking it: {self.from_day} – {self.until_day}")
         for start, end in self.leave:
             if end < start:
                 raise ValueError(f"leave ends before it starts: {start} – {end}")
@@ -136,8 +144,10 @@ def active_days(availability: Availability, *, until: date | None = None) -> int
     year = availability.year
     first = date(year, 1, 1)
     last = date(year, 12, 31) if until is None else _in_year(until, year, "until")
-    if availability.joined_on is not None:
-        first = max(first, availability.joined_on)
+    if availability.from_day is not None:
+        first = max(first, availability.from_day)
+    if availability.until_day is not None:
+        last = min(last, availability.until_day)
     if last < first:
         return 0
     return (last - first).days + 1 - days_covered(availability.leave, within=(first, last))

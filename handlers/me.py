@@ -21,8 +21,10 @@ async def show_me(update: Update, context: SaimaContext) -> None:
     assert member is not None and update.effective_message is not None
     with context.db.session() as session:
         progress = year_progress(session, member, today=context.today(member.team.timezone), config=context.config)
-    await update.effective_message.reply_text(render_me(context.t, member.display_name, progress, now=context.now(),
-                                                        tz=ZoneInfo(member.team.timezone)))
+    text = render_me(context.t, member.display_name, progress, now=context.now(), tz=ZoneInfo(member.team.timezone))
+    if not member.races:  # the office: its records still show, but it owes no quota and is not ranked
+        text = context.t("📋 You are not in the race (office): not ranked, no pace reminders.") + "\n\n" + text
+    await update.effective_message.reply_text(text)
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -1,5 +1,6 @@
-"""`/members` (admins): the team with role, language, reachability and pace, eight to a page; a member's
-card has Promote / Demote / Remove / Record leave, and the list has a button for invite links.
+"""`/members` (admins): the team with role, language, reachability, pace and who races, eight to a page; a
+member's card has Promote / Demote / Remove / Record leave, 任职日期 / 离任日期 (typed, cleared with a button)
+and, for the owner, the race switch; the list has a button for invite links.
 
 Callback data (every press is checked on the server: the presser must be an active admin of the team the
 member belongs to, whatever the data says):
@@ -9,15 +10,21 @@ member belongs to, whatever the data says):
     mb:rm:<member>         ask to remove                mb:RM:<member>        remove (confirmed)
     mb:lv:<member>         choose the leave's kind      mb:lk:<member>:<kind> then type its dates
     mb:in                  invite choices               mb:in:1 / mb:in:m     single-use / reusable link
+    mb:of:<member>         type the 任职日期             mb:ou:<member>        type the 离任日期
+    mb:cf:<member>         clear the 任职日期            mb:cu:<member>        clear the 离任日期
+    mb:ra:<member>:<1|0>   put in / take out of the race (owner)
 
 Changing roles is for the team's owner (负责人) only: admins cannot promote one another or demote the owner's
 choices. Removing an admin is the owner's too; the owner can be neither demoted nor removed, so a team always
 keeps someone who can run it. Removal keeps the member's records and ends their access.
+
+Who races is the owner's call too: the office named by `team create --admin` (the owner) does not race; members
+and admins who joined by invite are leaders and do. 任职日期 / 离任日期 are any admin's (the office keeps them).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -48,10 +55,17 @@ LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 _SEVERITY = {PaceStatus.ON_PACE: 0, PaceStatus.BEHIND: 1, PaceStatus.LAGGING: 2}
 
 
+RACES_MARK = "🏇"
+OFFICE_MARK = "📋"
+
+
 def _pace_mark(context: SaimaContext, session: Any, member: Member) -> str:
-    """✅ / ⚠️ / ❗ for the member's worst duty this year; ⏳ for someone who has not opened the bot yet."""
+    """✅ / ⚠️ / ❗ for the member's worst duty this year; ⏳ for someone who has not opened the bot yet; 📋
+    for the office (not in the race: it has no pace)."""
     if member.status is MemberStatus.PENDING:
         return "⏳"
+    if not member.races:
+        return OFFICE_MARK
     today = context.today(member.team.timezone)
     progress = year_progress(session, member, today=today, config=context.config)
     worst = max((d.status for d in progress.duties), key=_SEVERITY.__getitem__, default=PaceStatus.ON_PACE)
@@ -59,7 +73,8 @@ def _pace_mark(context: SaimaContext, session: Any, member: Member) -> str:
 
 
 def _line(t: Translator, mark: str, member: Member) -> str:
-    parts = [f"{mark} {member.display_name}", t(ROLE_LABELS[member.role]), LANGUAGE_NAMES[member.language.value]]
+    name = f"{member.display_name} {RACES_MARK}" if member.races else member.display_name
+    parts = [f"{mark} {name}", t(ROLE_LABELS[member.role]), LANGUAGE_NAMES[member.language.value]]
     if member.status is MemberStatus.PENDING:
         parts.append(t("not joined yet"))
     if not member.reachable:
@@ -80,7 +95,8 @@ def _list(context: SaimaContext, admin: Member, page: int, note: str = "") -> tu
                         total).format(team=admin.team.name, n=total, page=page + 1, pages=pages)
     text = "\n".join(([note] if note else []) + [header] + [f"{i}. {line}" for i, line in
                                                              enumerate(lines, start=page * PAGE_SIZE + 1)])
-    text += "\n" + t("✅ on pace · ⚠️ behind · ❗ lagging · ⏳ not joined yet. Press a name for its actions.")
+    text += "\n" + t("✅ on pace · ⚠️ behind · ❗ lagging · ⏳ not joined yet · 🏇 in the race · 📋 office, not in "
+                     "the race. Press a name for its actions.")
     buttons = [InlineKeyboardButton(f"{i}. {name}", callback_data=f"{PREFIX}v:{member_id}")
                for i, (member_id, name) in enumerate(ids, start=page * PAGE_SIZE + 1)]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
@@ -106,8 +122,16 @@ def _card(context: SaimaContext, admin: Member, member_id: int, note: str = "") 
         year = context.today(member.team.timezone).year
         periods = [(p.kind, p.start_date, p.end_date) for p in roster.leave_of(session, member.id, year=year)]
     lines = ([note] if note else []) + [_line(t, mark, member)]
+    lines.append(t("In the race: ranked, with pace reminders.") if member.races
+                 else t("Not in the race (office): not ranked, no pace reminders."))
+    if member.took_office_on is None and member.left_office_on is None:
+        lines.append(t("In office the whole year (no took-office or left-office date set)."))
+    if member.took_office_on is not None:
+        lines.append(t("Took office on {date}").format(date=member.took_office_on.isoformat()))
+    if member.left_office_on is not None:
+        lines.append(t("Left office on {date}").format(date=member.left_office_on.isoformat()))
     if member.joined_on is not None:
-        lines.append(t("Joined on {date}").format(date=member.joined_on.isoformat()))
+        lines.append(t("Opened the bot on {date}").format(date=member.joined_on.isoformat()))
     for kind, start, end in periods:
         lines.append(t("{kind}: {span}").format(kind=t(LEAVE_LABELS[kind]), span=span_in_words(t, start, end)))
     rows = []
@@ -116,6 +140,18 @@ def _card(context: SaimaContext, admin: Member, member_id: int, note: str = "") 
     if admin.role is Role.OWNER and member.role is Role.ADMIN:
         rows.append([InlineKeyboardButton(t("Make member"), callback_data=f"{PREFIX}de:{member.id}")])
     rows.append([InlineKeyboardButton(t("Record leave"), callback_data=f"{PREFIX}lv:{member.id}")])
+    office = [InlineKeyboardButton(t("Set took-office date"), callback_data=f"{PREFIX}of:{member.id}"),
+              InlineKeyboardButton(t("Set left-office date"), callback_data=f"{PREFIX}ou:{member.id}")]
+    clear = []
+    if member.took_office_on is not None:
+        clear.append(InlineKeyboardButton(t("Clear took-office date"), callback_data=f"{PREFIX}cf:{member.id}"))
+    if member.left_office_on is not None:
+        clear.append(InlineKeyboardButton(t("Clear left-office date"), callback_data=f"{PREFIX}cu:{member.id}"))
+    rows += [office] + ([clear] if clear else [])
+    if admin.role is Role.OWNER:
+        rows.append([InlineKeyboardButton(t("Take out of the race"), callback_data=f"{PREFIX}ra:{member.id}:0")
+                     if member.races else
+                     InlineKeyboardButton(t("Put in the race"), callback_data=f"{PREFIX}ra:{member.id}:1")])
     if _may_remove(admin, member) is None:
         rows.append([InlineKeyboardButton(t("Remove from the team"), callback_data=f"{PREFIX}rm:{member.id}")])
     rows.append([InlineKeyboardButton(t("‹ Back to the list"), callback_data=f"{PREFIX}p:0")])
@@ -222,6 +258,27 @@ def _act(context: SaimaContext, session: Any, admin: Member, member: Member, act
              for kind, label in LEAVE_LABELS.items()]
             + [[InlineKeyboardButton(t("Cancel"), callback_data=f"{PREFIX}v:{member.id}")]])
         return None, (t("What kind of leave for {name}?").format(name=name), keyboard)
+    if action == "ra" and rest in (["1"], ["0"]):
+        if admin.role is not Role.OWNER:
+            return N_("Only the team's owner can put someone in the race or take them out of it."), None
+        races = rest == ["1"]
+        if not roster.set_races(session, member, races=races, now=now, actor=admin):
+            return N_("This button is not valid any more."), None
+        return None, (t("{name} is now in the race.") if races else t("{name} is no longer in the race.")).format(
+            name=name)
+    if action in ("of", "ou"):
+        which = "from" if action == "of" else "until"
+        admin_steps.begin(context, "office_day", member_id=member.id, team_id=admin.team_id, which=which)
+        prompt = (t("When did {name} take office? Type the date, e.g. 2026年7月1日, 7月1日 or Jul 1.")
+                  if which == "from" else
+                  t("When did {name} leave office? Type the date, e.g. 2026年10月31日, 10月31日 or Oct 31."))
+        return None, (prompt.format(name=name) + "\n" + t("(/cancel to stop)"), None)
+    if action in ("cf", "cu"):
+        took = None if action == "cf" else member.took_office_on
+        left = None if action == "cu" else member.left_office_on
+        roster.set_office_dates(session, member, took_office_on=took, left_office_on=left, now=now, actor=admin)
+        return None, (t("Cleared: {name}'s took-office date.") if action == "cf"
+                      else t("Cleared: {name}'s left-office date.")).format(name=name)
     if action == "lk" and len(rest) == 1 and rest[0] in _KINDS:
         kind = LeaveKind(rest[0])
         admin_steps.begin(context, "leave_dates", member_id=member.id, team_id=admin.team_id, kind=kind.value)
@@ -273,6 +330,49 @@ async def leave_dates(update: Update, context: SaimaContext, step: dict[str, Any
     admin_steps.end(context)
     note = t("Recorded: {name}, {kind}, {span}. Their pace pauses for these days.").format(
         name=name, kind=t(LEAVE_LABELS[kind]), span=span_in_words(t, start, end))
+    text_, keyboard = _card(context, admin, int(step["member_id"]), note)
+    await message.reply_text(text_, reply_markup=keyboard)
+
+
+@admin_steps.on_step("office_day")
+async def office_day(update: Update, context: SaimaContext, step: dict[str, Any], text: str) -> None:
+    """The 任职日期 or 离任日期 typed: recorded (and audited), or asked again with the reason."""
+    message = update.effective_message
+    assert message is not None
+    t = context.t
+    admin = context.member()
+    if admin is None or not admin.role.is_admin or admin.team_id != step.get("team_id"):
+        admin_steps.end(context)
+        await message.reply_text(t("Only your team's office (admins) can use this."))
+        return
+    now = context.now().astimezone(ZoneInfo(admin.team.timezone))
+    # Usually recorded after the fact (a team adopting the bot mid-year): a date without a year leans past.
+    found = dates.parse_date(text, now=now, prefer="past", lang=admin.language.value)
+    if found is None:
+        await message.reply_text(t("I could not read that date. Try e.g. 2026年7月1日, 7月1日 or Jul 1, "
+                                   "or send /cancel to stop."))
+        return
+    day = found.date() if isinstance(found, datetime) else found
+    from_day = step.get("which") == "from"
+    with context.db.session() as session:
+        member = roster.in_team(session, admin.team_id, int(step["member_id"]))
+        if member is None:
+            admin_steps.end(context)
+            await message.reply_text(t("That member is no longer on the roster. Nothing was changed."))
+            return
+        took = day if from_day else member.took_office_on
+        left = member.left_office_on if from_day else day
+        if not roster.set_office_dates(session, member, took_office_on=took, left_office_on=left, now=context.now(),
+                                       actor=admin):
+            await message.reply_text(t("Leaving office ({left}) cannot come before taking it ({took}). Please type "
+                                       "the date again, or send /cancel to stop.").format(
+                left=left.isoformat() if left else "", took=took.isoformat() if took else ""))
+            return
+        name = member.display_name
+    admin_steps.end(context)
+    note = (t("Recorded: {name} took office on {date}. Their targets count from that day.") if from_day else
+            t("Recorded: {name} left office on {date}. Their targets count up to that day.")).format(
+        name=name, date=day.isoformat())
     text_, keyboard = _card(context, admin, int(step["member_id"]), note)
     await message.reply_text(text_, reply_markup=keyboard)
 

@@ -28,6 +28,12 @@ and, per duty, done / expected by now and what closes the gap by the quarter's e
 `lagging:<member>:<ISO week>:<duty>,<duty>:admin:<admin>`. Like pace nudges, a duty is left out while a
 lagging note naming it for that member is younger than `pace.renudge_after_days` days, and once the
 member is no longer lagging on it.
+
+Who: the office (members with `races` False) owes no quota, so gets no pace nudge and no lagging note
+is written about it; it still gets deadline nudges for items it owns. A member on leave (请假 / 出国 /
+脱产学习, storage.leave) today gets no pace nudge, no lagging note is written about them, and their
+deadline nudges wait: none is queued during the leave, and on its first allowed moment after it the
+latest stage gives one nudge. The admins' escalation about their overdue items still goes out.
 """
 
 from __future__ import annotations
@@ -46,7 +52,7 @@ from core.domain import MemberStatus, OutboxStatus
 from core.quiet import next_allowed
 from locales import Translator, translator
 from reports import nudges as words
-from storage import outbox, progress
+from storage import leave, outbox, progress
 from storage.deadlines import Item, open_items
 from storage.models import Member, OutboxMessage, Team
 SNOOZE_PREFIX = "nz:"
@@ -110,6 +116,7 @@ class Nudges:
                    admins: list[Member], *, now: datetime, today: date, tz: ZoneInfo, report: NudgeReport) -> None:
         schedule = self.config.schedule
         not_before = self._allowed(now, tz)
+        away = leave.on_leave(session, team_id=team.id, day=today)
         for item in items:
             member = people.get(item.member_id)
             if member is None or member.status != MemberStatus.ACTIVE:
@@ -125,6 +132,8 @@ class Nudges:
                                       payload={"text": text, "parse_mode": None, "buttons": []},
                                       not_before=not_before, team_id=team.id, member_id=admin.id, now=now):
                         report.escalations += 1
+            if member.id in away:
+                continue  # the nudge waits for the leave to end; the office was still told above
             if item.snoozed_until is not None and item.snoozed_until > now:
                 continue
             stage = latest_stage(item.due, today, offsets=schedule.nudge_offsets_days,
@@ -189,9 +198,10 @@ class Nudges:
         week = "{0}-W{1:02d}".format(*today.isocalendar())
         not_before = self._allowed(now, tz)
         quarter_end = pace.quarter_end(today.year, pace.quarter_of(today))
+        away = leave.on_leave(session, team_id=team.id, day=today)
         for member in people.values():
-            if member.status != MemberStatus.ACTIVE:
-                continue
+            if member.status != MemberStatus.ACTIVE or not member.races or member.id in away:
+                continue  # the office owes no quota; leave pauses the pace
             year = progress.year_progress(session, member, today=today, config=self.config)
             lagging = [duty for duty in year.duties
                        if duty.status == pace.PaceStatus.LAGGING and duty.gap_to_quarter > 0

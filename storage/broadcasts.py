@@ -127,7 +127,7 @@ def audience_members(session: Session, team: Team, audience: dict[str, Any], *, 
         late = {item.member_id for item in open_items(session, team) if item.due < today}
         return [m for m in people if m.id in late]
     if kind == AudienceKind.BEHIND:
-        return [m for m in people if m.status == MemberStatus.ACTIVE and any(
+        return [m for m in people if m.status == MemberStatus.ACTIVE and m.races and any(
             duty.status != pace.PaceStatus.ON_PACE
             for duty in year_progress(session, m, today=today, config=config).duties)]
     return []

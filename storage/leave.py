@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import LeavePeriod
+from storage.models import LeavePeriod, Member
 
 
 def spans_in_year(session: Session, *, member_id: int, year: int) -> tuple[tuple[date, date], ...]:
@@ -19,3 +19,10 @@ def spans_in_year(session: Session, *, member_id: int, year: int) -> tuple[tuple
         )
     ).all()
     return tuple((start, end) for start, end in rows)
+
+
+def on_leave(session: Session, *, team_id: int, day: date) -> set[int]:
+    """Ids of the team's members on leave on ``day``: nothing personal reaches them or is said of them."""
+    return set(session.scalars(
+        select(LeavePeriod.member_id).join(Member, Member.id == LeavePeriod.member_id).where(
+            Member.team_id == team_id, LeavePeriod.start_date <= day, LeavePeriod.end_date >= day)))

@@ -47,6 +47,7 @@ def create_team(
         now=now,
         joined_on=None,
     )
+    owner.races = False  # the office named here supervises the race; it does not owe quotas
     invite = invites.create(
         session,
         team_id=team.id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -44,11 +45,19 @@ def done_by_duty(session: Session, member: Member, year: int) -> dict[Duty, Deci
     }
 
 
+def office_availability(year: int, took_office_on: date | None, left_office_on: date | None,
+                        leave: Iterable[tuple[date, date]]) -> pace.Availability:
+    """When a member counts in ``year``: their 任职日期 through 离任日期 (the day they first opened the bot
+    plays no part), less their leave."""
+    if took_office_on is not None and left_office_on is not None and left_office_on < took_office_on:
+        left_office_on = None  # refused when typed; never let a stray row break the board
+    return pace.Availability(year=year, from_day=took_office_on, until_day=left_office_on, leave=tuple(leave))
+
+
 def year_progress(session: Session, member: Member, *, today: date, config: Config) -> YearProgress:
     year = today.year
-    availability = pace.Availability(
-        year=year, joined_on=member.joined_on, leave=leave.spans_in_year(session, member_id=member.id, year=year)
-    )
+    availability = office_availability(year, member.took_office_on, member.left_office_on,
+                                       leave.spans_in_year(session, member_id=member.id, year=year))
     yearly = targets.yearly_targets(session, team_id=member.team_id, member_id=member.id, year=year,
                                     defaults=config.team_defaults.targets)
     done = done_by_duty(session, member, year)

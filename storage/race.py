@@ -40,7 +40,6 @@ from sqlalchemy.orm import Session
 from config import Config, RaceWeights, Targets
 from core import pace, race
 from core.domain import Duty, MemberStatus, MotionKind
-from core.pace import Availability
 from core.trips import grassroots_days
 from storage.models import (
     FollowUpItem,
@@ -55,7 +54,7 @@ from storage.models import (
     Target,
     Team,
 )
-from storage.progress import STUDY_KINDS_FOR
+from storage.progress import STUDY_KINDS_FOR, office_availability
 
 KEY_MOTION_DUTY = {MotionKind.SUGGESTION: Duty.KEY_SUGGESTIONS, MotionKind.PROPOSAL: Duty.KEY_PROPOSALS}
 STUDY_DUTY = {kind: duty for duty, kinds in STUDY_KINDS_FOR.items() for kind in kinds}
@@ -78,22 +77,25 @@ class Contender:
 
 
 def contenders(session: Session, team_id: int) -> list[Contender]:
-    """The team's active members, in the order they joined the bot."""
+    """The team's active members who race (not the office), in the order they joined the bot."""
     rows = session.execute(
         select(Member.id, Member.display_name, Member.telegram_user_id)
-        .where(Member.team_id == team_id, Member.status == MemberStatus.ACTIVE).order_by(Member.id)
+        .where(Member.team_id == team_id, Member.status == MemberStatus.ACTIVE, Member.races.is_(True))
+        .order_by(Member.id)
     ).all()
     return [Contender(member_id, name, user_id) for member_id, name, user_id in rows]
 
 
 def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, defaults: Targets,
            tz: ZoneInfo) -> list[race.MemberInputs]:
-    """Every active member's inputs for ``period`` read as of ``as_of``, in nine queries."""
+    """Every active racing member's inputs for ``period`` read as of ``as_of``, in nine queries. The
+    office (``races`` False) is not in the race; a member counts from 任职日期 through 离任日期."""
     day = race.board_day(period, as_of)
     start, year = period.start, period.year
     member_rows = session.execute(
-        select(Member.id, Member.joined_on)
-        .where(Member.team_id == team_id, Member.status == MemberStatus.ACTIVE).order_by(Member.id)
+        select(Member.id, Member.took_office_on, Member.left_office_on)
+        .where(Member.team_id == team_id, Member.status == MemberStatus.ACTIVE, Member.races.is_(True))
+        .order_by(Member.id)
     ).all()
     team_members = select(Member.id).where(Member.team_id == team_id).scalar_subquery()
 
@@ -178,8 +180,8 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
         deadlines[member_id].append(race.Deadline(due, answered))
 
     result = []
-    for member_id, joined_on in member_rows:
-        availability = Availability(year=year, joined_on=joined_on, leave=tuple(leave.get(member_id, ())))
+    for member_id, took_office_on, left_office_on in member_rows:
+        availability = office_availability(year, took_office_on, left_office_on, leave.get(member_id, ()))
         result.append(race.MemberInputs(
             member_id=member_id, availability=availability,
             yearly_targets=base | member_targets.get(member_id, {}),

@@ -1,4 +1,5 @@
-"""The roster an admin manages: roles, removal and leave periods, each change audited.
+"""The roster an admin manages: roles, removal, leave periods, 任职日期 / 离任日期 and who races, each change
+audited.
 
 Every function re-reads the member inside the caller's transaction and checks the change still applies
 (another admin may have acted first); it returns None or False when it did not.
@@ -81,3 +82,32 @@ def leave_of(session: Session, member_id: int, *, year: int) -> list[LeavePeriod
     return list(session.scalars(select(LeavePeriod).where(
         LeavePeriod.member_id == member_id, LeavePeriod.end_date >= date(year, 1, 1),
         LeavePeriod.start_date <= date(year, 12, 31)).order_by(LeavePeriod.start_date)))
+
+
+def set_office_dates(session: Session, member: Member, *, took_office_on: date | None, left_office_on: date | None,
+                     now: datetime, actor: Member | None = None) -> bool:
+    """Sets the member's 任职日期 and 离任日期 (None = the whole year); False, changing nothing, when they
+    would leave office before taking it. Pro-rating of targets uses these dates only."""
+    if took_office_on is not None and left_office_on is not None and left_office_on < took_office_on:
+        return False
+    before = {"took_office_on": member.took_office_on, "left_office_on": member.left_office_on}
+    after = {"took_office_on": took_office_on, "left_office_on": left_office_on}
+    if before == after:
+        return True
+    member.took_office_on, member.left_office_on = took_office_on, left_office_on
+    audit.record(session, action="office_dates", entity="member", entity_id=member.id, team_id=member.team_id,
+                 now=now, actor_member_id=actor.id if actor else None,
+                 actor_telegram_id=actor.telegram_user_id if actor else None, before=before, after=after)
+    return True
+
+
+def set_races(session: Session, member: Member, *, races: bool, now: datetime, actor: Member | None = None) -> bool:
+    """Puts the member in the race (ranked, paced) or takes them out of it (the office); False when it already was."""
+    if member.races == races:
+        return False
+    member.races = races
+    audit.record(session, action="races", entity="member", entity_id=member.id, team_id=member.team_id, now=now,
+                 actor_member_id=actor.id if actor else None,
+                 actor_telegram_id=actor.telegram_user_id if actor else None,
+                 before={"races": not races}, after={"races": races})
+    return True

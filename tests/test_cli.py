@@ -66,6 +66,36 @@ def test_team_invite_makes_a_single_use_link(tmp_path: Path, env: dict[str, str]
     assert run_cli("team", "invite", "99", env=env, cwd=tmp_path).returncode == 1
 
 
+def test_team_member_sets_took_office_left_office_and_the_race(tmp_path: Path, env: dict[str, str]) -> None:
+    """The office (created by team create --admin) does not race; `team member` sets 任职日期 / 离任日期 and
+    who races, audited; a member who leaves before taking office is refused."""
+    from sqlalchemy import create_engine, text
+
+    (tmp_path / "config.toml").write_text('[telegram]\nbot_username = "saima_gov_bot"\n', encoding="utf-8")
+    run_cli("team", "create", "市政府党组", "--admin", "42", env=env, cwd=tmp_path)
+    engine = create_engine(env["DATABASE_URL"])
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT races FROM members WHERE telegram_user_id = 42")).scalar() in (0, False)
+
+    done = run_cli("team", "member", "1", "42", "--from", "2026-07-01", "--until", "2026-10-31", "--races", "yes",
+                   "--json", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"team_id": 1, "telegram_id": 42, "name": "42", "took_office_on": "2026-07-01",
+                                       "left_office_on": "2026-10-31", "races": True}
+    done = run_cli("team", "member", "1", "42", "--until", "none", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "from 2026-07-01 until the end of the year; in the race." in done.stdout
+    refused = run_cli("team", "member", "1", "42", "--until", "2026-06-30", env=env, cwd=tmp_path)
+    assert refused.returncode == 1 and "before" in refused.stderr
+    assert run_cli("team", "member", "1", "43", "--from", "2026-07-01", env=env, cwd=tmp_path).returncode == 1
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT took_office_on, left_office_on, races FROM members")).one()
+        actions = connection.execute(text("SELECT action FROM audit_log WHERE entity = 'member' ORDER BY id")).scalars()
+        assert [str(v) for v in row] in (["2026-07-01", "None", "1"], ["2026-07-01", "None", "True"])
+        assert list(actions) == ["office_dates", "races", "office_dates"]
+    engine.dispose()
+
+
 def test_run_without_a_token_explains_botfather_and_exits_non_zero(tmp_path: Path, env: dict[str, str]) -> None:
     done = run_cli("run", env=env, cwd=tmp_path)
     assert done.returncode == 2

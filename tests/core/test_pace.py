@@ -54,19 +54,31 @@ def test_default_targets_follow_the_seeds() -> None:
     (WHOLE_2026, d(1, 1), 1),
     (WHOLE_2026, d(3, 31), 90),
     (Availability(2028), d(3, 31, 2028), 91),
-    (Availability(2026, joined_on=d(7, 1)), None, 184),
-    (Availability(2026, joined_on=d(7, 1)), d(6, 30), 0),  # not yet joined
-    (Availability(2026, joined_on=d(7, 1)), d(7, 1), 1),  # the day of joining counts
-    (Availability(2026, joined_on=d(5, 1, 2019)), None, 365),  # joined in an earlier year
-    (Availability(2026, joined_on=d(1, 1, 2027)), None, 0),  # joins next year
+    (Availability(2026, from_day=d(7, 1)), None, 184),
+    (Availability(2026, from_day=d(7, 1)), d(6, 30), 0),  # not yet joined
+    (Availability(2026, from_day=d(7, 1)), d(7, 1), 1),  # the day of joining counts
+    (Availability(2026, from_day=d(5, 1, 2019)), None, 365),  # joined in an earlier year
+    (Availability(2026, from_day=d(1, 1, 2027)), None, 0),  # joins next year
     (Availability(2026, leave=((d(3, 1), d(3, 10)),)), None, 355),
     (Availability(2026, leave=((d(3, 1), d(3, 10)), (d(3, 5), d(3, 20)))), None, 345),  # overlapping leave
     (Availability(2026, leave=((d(12, 20, 2025), d(1, 10)),)), None, 355),  # crosses into the year
     (Availability(2026, leave=((d(12, 25), d(1, 5, 2027)),)), None, 358),  # crosses out of it
     (Availability(2026, leave=((d(3, 1), d(3, 10)),)), d(3, 5), 59),
-    (Availability(2026, joined_on=d(7, 1), leave=((d(6, 1), d(7, 10)),)), None, 174),  # leave before joining
+    (Availability(2026, from_day=d(7, 1), leave=((d(6, 1), d(7, 10)),)), None, 174),  # leave before joining
+    (Availability(2026, until_day=d(6, 30)), None, 181),  # left office mid-year
+    (Availability(2026, until_day=d(6, 30)), d(6, 30), 181),  # the day of leaving counts
+    (Availability(2026, until_day=d(6, 30)), d(7, 1), 181),  # nothing more after it
+    (Availability(2026, until_day=d(6, 30)), d(3, 31), 90),
+    (Availability(2026, from_day=d(4, 1), until_day=d(9, 30)), None, 183),  # both dates
+    (Availability(2026, from_day=d(4, 1), until_day=d(9, 30)), d(3, 31), 0),
+    (Availability(2026, from_day=d(7, 1), until_day=d(7, 1)), None, 1),  # one day in office
+    (Availability(2026, from_day=d(4, 1), until_day=d(9, 30), leave=((d(9, 1), d(10, 31)),)), None, 153),
+    (Availability(2026, until_day=d(12, 31, 2025)), None, 0),  # left before the year
+    (Availability(2026, until_day=d(3, 1, 2027)), None, 365),  # leaves after the year
+    (Availability(2026, from_day=d(5, 1, 2019), until_day=d(1, 1, 2030)), None, 365),  # both outside
+    (Availability(2026, from_day=d(1, 1, 2027), until_day=d(1, 1, 2030)), None, 0),  # takes office next year
 ])
-def test_active_days_count_from_joining_and_skip_leave(availability: Availability, until: date | None,
+def test_active_days_count_from_taking_office_to_leaving_it_and_skip_leave(availability: Availability, until: date | None,
                                                        days: int) -> None:
     assert active_days(availability, until=until) == days
 
@@ -87,15 +99,22 @@ def test_leave_that_ends_before_it_starts_is_refused() -> None:
         Availability(2026, leave=((d(3, 10), d(3, 1)),))
 
 
+def test_leaving_office_before_taking_it_is_refused() -> None:
+    with pytest.raises(ValueError):
+        Availability(2026, from_day=d(7, 1), until_day=d(6, 30))
+
+
 # --------------------------------------------------------------------------- targets and expected progress
 
 @pytest.mark.parametrize(("target", "availability", "effective"), [
     (D(60), WHOLE_2026, D(60)),
     (D(6), WHOLE_2026, D(6)),
     (D(60), Availability(2028), D(60)),
-    (D(60), Availability(2026, joined_on=d(7, 1)), D(60) * 184 / 365),
+    (D(60), Availability(2026, from_day=d(7, 1)), D(60) * 184 / 365),
     (D(6), Availability(2026, leave=((d(1, 1), d(6, 30)),)), D(6) * 184 / 365),
-    (D(1), Availability(2026, joined_on=d(1, 1, 2027)), D(0)),
+    (D(1), Availability(2026, from_day=d(1, 1, 2027)), D(0)),
+    (D(60), Availability(2026, until_day=d(6, 30)), D(60) * 181 / 365),  # left office mid-year
+    (D(60), Availability(2026, from_day=d(4, 1), until_day=d(9, 30)), D(60) * 183 / 365),
     (D(0), WHOLE_2026, D(0)),
 ])
 def test_the_effective_target_is_pro_rated_by_active_days(target: Decimal, availability: Availability,
@@ -112,8 +131,8 @@ def test_a_negative_target_is_refused() -> None:
     (D(60), WHOLE_2026, d(12, 31), D(60)),
     (D(73), WHOLE_2026, d(1, 5), D(1)),  # 73 / 365 a day
     (D(366), Availability(2028), d(2, 29, 2028), D(60)),
-    (D(60), Availability(2026, joined_on=d(7, 1)), d(6, 30), D(0)),  # not yet joined
-    (D(73), Availability(2026, joined_on=d(7, 1)), d(7, 5), D(1)),
+    (D(60), Availability(2026, from_day=d(7, 1)), d(6, 30), D(0)),  # not yet joined
+    (D(73), Availability(2026, from_day=d(7, 1)), d(7, 5), D(1)),
     (D(73), Availability(2026, leave=((d(1, 3), d(1, 4)),)), d(1, 5), D("0.6")),  # leave pauses the pace
     (D(60), WHOLE_2026, d(6, 1), D(60) * 152 / 365),  # not rounded
 ])
@@ -145,8 +164,8 @@ def test_there_are_four_quarters(quarter: int) -> None:
     (WHOLE_2026, 2, D(60) * 181 / 365),
     (WHOLE_2026, 4, D(60)),
     (Availability(2028), 1, D(60) * 91 / 366),
-    (Availability(2026, joined_on=d(5, 1)), 1, D(0)),
-    (Availability(2026, joined_on=d(5, 1)), 2, D(60) * 61 / 365),
+    (Availability(2026, from_day=d(5, 1)), 1, D(0)),
+    (Availability(2026, from_day=d(5, 1)), 2, D(60) * 61 / 365),
 ])
 def test_the_quarter_target_is_what_the_pace_asks_by_the_quarters_end(
         availability: Availability, quarter: int, expected: Decimal) -> None:
@@ -188,7 +207,7 @@ def test_duty_pace_puts_it_all_together() -> None:
 
 
 def test_a_late_joiner_is_judged_on_the_pro_rated_target() -> None:
-    joined = Availability(2026, joined_on=d(10, 1))
+    joined = Availability(2026, from_day=d(10, 1))
     pace = duty_pace(Duty.COLLECTIVE_STUDY, done=D(0), yearly_target=D(6), availability=joined,
                      today=d(10, 20), tolerance=DEFAULT_TOLERANCE, lagging=DEFAULT_LAGGING)
     assert pace.target == D(6) * 92 / 365
@@ -204,7 +223,7 @@ def test_a_late_joiner_gets_the_same_grace_as_everyone(done: Decimal) -> None:
         return duty_pace(Duty.RESEARCH_DAYS, done=done, yearly_target=D(60), availability=availability,
                          today=today, tolerance=DEFAULT_TOLERANCE, lagging=DEFAULT_LAGGING).status
 
-    joined_july = status(Availability(2026, joined_on=d(7, 1)), d(9, 30))  # 92 active days
+    joined_july = status(Availability(2026, from_day=d(7, 1)), d(9, 30))  # 92 active days
     assert joined_july == status(WHOLE_2026, d(1, 1) + timedelta(days=91))
 
 
@@ -232,8 +251,11 @@ def availabilities(draw: st.DrawFn) -> Availability:
     year = draw(years)
     around = st.dates(min_value=date(year - 1, 12, 1), max_value=date(year + 1, 1, 31))
     joined = draw(st.none() | around)
+    left = draw(st.none() | around)
+    if joined is not None and left is not None and left < joined:
+        joined, left = left, joined
     leave = draw(st.lists(st.tuples(around, around).map(lambda p: (min(p), max(p))), max_size=6))
-    return Availability(year, joined_on=joined, leave=tuple(leave))
+    return Availability(year, from_day=joined, until_day=left, leave=tuple(leave))
 
 
 targets = st.decimals(min_value=0, max_value=400, places=2)
@@ -251,7 +273,7 @@ def test_active_days_equal_counting_the_days_one_by_one(availability: Availabili
     first = date(availability.year, 1, 1)
     counted = sum(
         1 for i in range((until - first).days + 1)
-        if (day := first + timedelta(days=i)) >= (availability.joined_on or first)
+        if (availability.from_day or first) <= (day := first + timedelta(days=i)) <= (availability.until_day or until)
         and not any(s <= day <= e for s, e in availability.leave))
     assert active_days(availability, until=until) == counted
 

@@ -44,7 +44,7 @@ def d(month: int, day: int, year: int = 2026) -> date:
 def inputs(member_id: int = 1, done: dict[Duty, Decimal] | None = None, *, joined: date | None = None,
            leave: tuple[tuple[date, date], ...] = (), deadlines: tuple[Deadline, ...] = (),
            year: int = 2026) -> MemberInputs:
-    return MemberInputs(member_id, Availability(year, joined_on=joined, leave=leave), DEFAULT_TARGETS,
+    return MemberInputs(member_id, Availability(year, from_day=joined, leave=leave), DEFAULT_TARGETS,
                         done or {}, deadlines)
 
 
@@ -96,12 +96,12 @@ def test_periods_tile_the_calendar(day: date, kind: PeriodKind) -> None:
 @pytest.mark.parametrize(("availability", "period", "day", "days", "research_target"), [
     (Availability(2026), NOV, d(11, 30), 30, D(60) * 30 / 365),
     (Availability(2026), NOV, d(11, 21), 21, D(60) * 21 / 365),  # current month: the days gone by
-    (Availability(2026, joined_on=d(11, 16)), NOV, d(11, 30), 15, D(60) * 15 / 365),  # joined mid-month
-    (Availability(2026, joined_on=d(12, 1)), NOV, d(11, 30), 0, D(0)),  # not yet joined
+    (Availability(2026, from_day=d(11, 16)), NOV, d(11, 30), 15, D(60) * 15 / 365),  # joined mid-month
+    (Availability(2026, from_day=d(12, 1)), NOV, d(11, 30), 0, D(0)),  # not yet joined
     (Availability(2026, leave=((d(10, 25), d(11, 10)),)), NOV, d(11, 30), 20, D(60) * 20 / 365),  # leave
     (Availability(2026), Y2026, d(12, 31), 365, D(60)),
     (Availability(2026), Period(PeriodKind.QUARTER, 2026, 1), d(3, 31), 90, D(60) * 90 / 365),
-    (Availability(2026, joined_on=d(2, 15)), Period(PeriodKind.QUARTER, 2026, 1), d(3, 31), 45,
+    (Availability(2026, from_day=d(2, 15)), Period(PeriodKind.QUARTER, 2026, 1), d(3, 31), 45,
      D(60) * 45 / 365),
 ])
 def test_the_period_target_is_spread_over_the_active_days(

@@ -59,19 +59,24 @@ def _snapshot(saima: Saima) -> tuple:  # type: ignore[type-arg]
 async def test_members_shows_the_team_and_the_owner_promotes_and_demotes(saima: Saima) -> None:
     admin, _, _ = await _team(saima)
     page = await admin.send("/members")
-    assert page.text.splitlines()[:4] == ["省政府党组：共 3 人（第 1/1 页）", "1. ✅ 李主任 · 负责人 · 中文",
-                                          "2. ✅ 张三 · 成员 · 中文", "3. ✅ 王五 · 成员 · 中文"]
+    # the owner is the office (📋, not in the race); 张三 and 王五 race (🏇), asked for the whole year: far behind
+    assert page.text.splitlines()[:4] == ["省政府党组：共 3 人（第 1/1 页）", "1. 📋 李主任 · 负责人 · 中文",
+                                          "2. ❗ 张三 🏇 · 成员 · 中文", "3. ❗ 王五 🏇 · 成员 · 中文"]
     assert page.labels == ["1. 李主任", "2. 张三", "3. 王五", "🔗 邀请链接"]
     card = await admin.press(page, "张三")
-    assert card.text.startswith("✅ 张三 · 成员 · 中文\n加入日期：2026-11-21")
-    assert card.labels == ["设为管理员", "登记请假/出国/脱产学习", "移出班子", "‹ 返回名单"]
+    assert card.text.startswith("❗ 张三 🏇 · 成员 · 中文\n参加赛马：参与排名，接收进度提醒。\n"
+                                "全年在任（未设任职日期、离任日期）。")
+    assert "首次使用机器人：2026-11-21" in card.text
+    assert card.labels == ["设为管理员", "登记请假/出国/脱产学习", "设置任职日期", "设置离任日期", "不参加赛马",
+                           "移出班子", "‹ 返回名单"]
     card = await admin.press(card, "设为管理员")
-    assert card.text.startswith("张三已设为管理员。\n✅ 张三 · 管理员")
+    assert card.text.startswith("张三已设为管理员。\n❗ 张三 🏇 · 管理员")
     assert _member(saima, 1001).role is Role.ADMIN
     card = await admin.press(card, "改为成员")
     assert card.text.startswith("张三已改为成员。") and _member(saima, 1001).role is Role.MEMBER
     own = await admin.press(await admin.press(card, "返回名单"), "李主任")
-    assert own.labels == ["登记请假/出国/脱产学习", "‹ 返回名单"]  # the owner is never demoted or removed
+    assert own.labels == ["登记请假/出国/脱产学习", "设置任职日期", "设置离任日期", "参加赛马",
+                          "‹ 返回名单"]  # the owner is never demoted or removed
     with saima.db.session() as session:
         actions = list(session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "member")
                                        .order_by(AuditEntry.id)))
@@ -85,7 +90,7 @@ async def test_removal_asks_first_keeps_records_and_ends_access(saima: Saima) ->
     confirm = await admin.press(card, "移出班子")
     assert confirm.text.startswith("确定将张三移出班子吗？") and confirm.labels == ["移除", "取消"]
     back = await admin.press(confirm, "取消")
-    assert back.text.startswith("✅ 张三") and _member(saima, 1001).status is MemberStatus.ACTIVE
+    assert back.text.startswith("❗ 张三") and _member(saima, 1001).status is MemberStatus.ACTIVE
     listing = await admin.press(await admin.press(back, "移出班子"), "移除")
     assert listing.text.splitlines()[:2] == ["已将张三移出班子。", "省政府党组：共 2 人（第 1/1 页）"]
     removed = _member(saima, 1001)
@@ -165,7 +170,7 @@ async def test_the_desk_in_english(saima: Saima) -> None:
     admin, _, _ = await _team(saima)
     await admin.send("/lang en")
     page = await admin.send("/members")
-    assert page.text.splitlines()[:2] == ["省政府党组: 3 members (page 1 of 1)", "1. ✅ 李主任 · owner · English"]
+    assert page.text.splitlines()[:2] == ["省政府党组: 3 members (page 1 of 1)", "1. 📋 李主任 · owner · English"]
     card = await admin.press(page, "王五")
     kinds = await admin.press(card, "Record leave")
     assert kinds.labels == ["personal leave", "abroad", "full-time training", "Cancel"]

@@ -45,10 +45,10 @@ async def test_me_in_english_and_open_items_with_their_due_dates(saima: Saima) -
     assert "Open items\n🟢 Suggestion No. 123 reply · due 21 Feb" in me
 
 
-async def test_a_member_who_joined_today_is_judged_on_the_pro_rated_target(saima: Saima) -> None:
+async def test_a_member_who_opened_the_bot_today_is_asked_for_the_whole_year(saima: Saima) -> None:
     zhang = await member(saima)
     me = (await zhang.send("/me")).text
-    assert "下基层调研 0/6.7 天" in me  # 60 days × 41 of 365 days left in the year
+    assert "下基层调研 0/60 天" in me  # opening the bot is not taking office: not 6.7 (41 of 365 days)
 
 
 async def test_a_stranger_has_no_progress_card(saima: Saima) -> None:

@@ -63,7 +63,7 @@ def test_the_audience_is_worked_out_when_it_goes(db: Database) -> None:
     team = make_team(db, at(date(2026, 11, 23), 10, 0))
     team.motion(team.zhang, date(2026, 11, 20))  # 张三's reply is overdue
     with db.session() as session:
-        session.get_one(Member, team.lily).joined_on = date(2026, 11, 23)  # joined today: not behind yet
+        session.get_one(Member, team.lily).took_office_on = date(2026, 11, 23)  # took office today: not behind yet
     assert _audience(team, {"kind": "overdue"}) == [team.zhang]
     assert _audience(team, {"kind": "behind"}) == [team.zhang]
     assert _audience(team, {"kind": "role", "role": "member"}) == [team.zhang, team.lily]

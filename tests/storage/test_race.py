@@ -15,7 +15,7 @@ from config import Config
 from core.clock import ManualClock
 from core.domain import Duty, FollowUpStatus, LeaveKind, MemberStatus, MotionKind, MotionStatus, ResultClass
 from core.domain import Role, StudyKind
-from core.pace import PaceStatus
+from core.pace import Availability, PaceStatus
 from core.race import Deadline, Period, PeriodKind
 from storage import members, motions, onboarding, progress, race, study, trips
 from storage.db import Database
@@ -36,7 +36,8 @@ def at(day: date) -> datetime:
 
 @pytest.fixture
 def team(db: Database, clock: ManualClock) -> dict[str, Member]:
-    """张三, 李四 and 王五 (joined 16 November); the owner and 赵六 never opened the bot (pending)."""
+    """张三, 李四 and 王五 (took office 16 November; opened the bot that day too); the owner and 赵六 never
+    opened the bot (pending)."""
     with db.session() as session:
         new = onboarding.create_team(session, name="省政府党组", admin_telegram_id=900, group_chat_id=None,
                                      config=Config(), now=clock.now())
@@ -48,6 +49,7 @@ def team(db: Database, clock: ManualClock) -> dict[str, Member]:
             people[name] = members.add(session, team=new.team, telegram_user_id=uid, display_name=name,
                                        username=None, role=Role.MEMBER, status=status, now=clock.now(),
                                        joined_on=joined)
+        people["王五"].took_office_on = d(11, 16)
         return people
 
 
@@ -108,8 +110,29 @@ def test_what_counts_in_a_period(db: Database, team: dict[str, Member]) -> None:
     assert sorted(li.deadlines, key=lambda x: x.due) == [
         Deadline(d(8, 4)), Deadline(d(10, 3)), Deadline(d(11, 10), d(11, 12))]
     assert li.availability.leave == ((d(11, 1), d(11, 10)),)
-    assert wang.done == {Duty.LAW_STUDY: 1} and wang.availability.joined_on == d(11, 16)
+    assert wang.done == {Duty.LAW_STUDY: 1} and wang.availability.from_day == d(11, 16)
     assert zhang.yearly_targets[Duty.RESEARCH_DAYS] == 60
+
+
+def test_the_office_is_not_in_the_race_and_opening_the_bot_late_does_not_pro_rate(
+        db: Database, team: dict[str, Member], clock: ManualClock) -> None:
+    """The owner (team create --admin) is active but does not race; an admin put in the race does; a member
+    who first opened the bot on 4 December without a 任职日期 is judged on the whole year."""
+    _records(db, team)
+    with db.session() as session:
+        owner = session.get_one(Member, team["owner"].id)
+        owner.status = MemberStatus.ACTIVE
+        leader = members.add(session, team=owner.team, telegram_user_id=1005, display_name="钱七", username=None,
+                             role=Role.ADMIN, status=MemberStatus.ACTIVE, now=clock.now(), joined_on=d(12, 4))
+        leader_id, owner_id = leader.id, owner.id
+    with db.session() as session:
+        year = race.gather(session, team["owner"].team_id, Period(PeriodKind.YEAR, 2026), as_of=d(12, 4),
+                           defaults=Config().team_defaults.targets, tz=SHANGHAI)
+        people = {c.member_id for c in race.contenders(session, team["owner"].team_id)}
+    gathered = {i.member_id: i for i in year}
+    assert owner_id not in gathered and owner_id not in people
+    assert leader_id in gathered and leader_id in people
+    assert gathered[leader_id].availability == Availability(2026)  # the whole year, 4 December or not
 
 
 def test_the_board_ranks_with_every_term(db: Database, team: dict[str, Member]) -> None:
