@@ -36,7 +36,7 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
 
 from core import pace
 from core.domain import Duty
@@ -44,6 +44,7 @@ from core.domain import Duty
 __all__ = [
     "Deadline", "DutyTerm", "MemberInputs", "Period", "PeriodKind", "Ranked", "Score", "Weights",
     "board_day", "judge_deadlines", "period_active_days", "period_target", "rank", "score",
+    "Step", "closing_steps", "most_improved", "neighbours", "next_place",
 ]
 
 _CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
@@ -333,3 +334,87 @@ def rank(scores: Iterable[Score], previous: Mapping[int, int] | None = None) -> 
         shared = result[-1].rank if result and result[-1].score.total == item.total else position
         result.append(Ranked(rank=shared, score=item, previous_rank=previous.get(item.member_id)))
     return result
+
+
+# --------------------------------------------------------------------------- movement and the gap
+
+
+def most_improved(board: Sequence[Ranked]) -> list[Ranked]:
+    """Who gained the most places since the previous period (in board order; ties: all of them).
+
+    Nobody when nobody moved up, or when there was no previous period to move from (everyone new).
+    """
+    gains = [entry.movement for entry in board if entry.movement is not None and entry.movement > 0]
+    if not gains:
+        return []
+    best = max(gains)
+    return [entry for entry in board if entry.movement == best]
+
+
+def neighbours(board: Sequence[Ranked], member_id: int) -> tuple[Ranked | None, Ranked | None]:
+    """The entries just above and just below a member's on the board (None at either end, or when the
+    member is not on it)."""
+    for index, entry in enumerate(board):
+        if entry.member_id == member_id:
+            above = board[index - 1] if index > 0 else None
+            below = board[index + 1] if index + 1 < len(board) else None
+            return above, below
+    return None, None
+
+
+def next_place(board: Sequence[Ranked], member_id: int) -> Ranked | None:
+    """The nearest entry with a strictly higher total (the place to overtake); None when leading or
+    not on the board. Within a tie it is the first listed of the tied group above."""
+    own = next((entry for entry in board if entry.member_id == member_id), None)
+    if own is None:
+        return None
+    higher = [entry for entry in board if entry.score.total > own.score.total]
+    if not higher:
+        return None
+    lowest = min(entry.score.total for entry in higher)
+    return next(entry for entry in higher if entry.score.total == lowest)
+
+
+@dataclass(frozen=True)
+class Step:
+    """Doing ``units`` more of ``duty`` (whole days, sessions, items) in the period."""
+
+    duty: Duty
+    units: int
+
+
+def _raw_total(own: Score) -> Decimal:
+    return own.duty_points + own.on_time_points - own.overdue_points
+
+
+def closing_steps(own: Score, above_total: Decimal, *, at_most: Mapping[Duty, int] | None = None,
+                  keep: int = 2) -> list[Step]:
+    """The cheapest ways, one duty each, to score strictly above ``above_total``: per duty the fewest
+    whole units more done that lift the (rounded) total above it, given the duty's weight and its cap
+    (a duty already at its cap, or whose cap leaves too little, cannot close the gap). ``at_most``
+    bounds what is feasible per duty (e.g. the days left in the period for research). Fewest units
+    first, then in the duties' order; at most ``keep``. Empty when no single duty can close the gap.
+    """
+    limits = at_most or {}
+    found: list[tuple[int, int, Step]] = []
+    with localcontext(_CONTEXT):
+        base = _raw_total(own)
+        for order, term in enumerate(own.duties):
+            if term.weight <= 0 or term.target <= 0 or term.completion >= ONE:
+                continue
+            headroom = term.weight * (ONE - term.completion)
+            if (base + headroom).quantize(_CENTS, rounding=ROUND_HALF_UP) <= above_total:
+                continue  # even the whole cap is not enough
+            needed = (above_total - base) * term.target / term.weight  # more done that just ties
+            units = max(1, int(needed.to_integral_value(rounding=ROUND_FLOOR)))
+            while True:
+                gained = term.weight * min(ONE, (term.done + units) / term.target) - term.points
+                if (base + gained).quantize(_CENTS, rounding=ROUND_HALF_UP) > above_total:
+                    break
+                units += 1
+            limit = limits.get(term.duty)
+            if limit is not None and units > limit:
+                continue
+            found.append((units, order, Step(term.duty, units)))
+    found.sort(key=lambda item: item[:2])
+    return [step for _, _, step in found[:keep]]

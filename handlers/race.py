@@ -9,16 +9,20 @@ members per the team's setting, and everyone sees their own line named and marke
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from core import race as core_race
+from core.domain import Duty
 from core.race import Period, PeriodKind
 from handlers.access import members_only
 from handlers.context import SaimaContext
 from reports import race_board
 from storage import race
-from storage.models import Team
+from locales import Translator
+from storage.models import Member, Team
 
 EXPLAIN_PREFIX = "race:explain:"
 KINDS = {
@@ -48,7 +52,11 @@ async def show_rank(update: Update, context: SaimaContext) -> None:
         names = member.role.is_admin or team.show_names_in_race
         board = race.board(session, team, period, as_of=today, config=context.config)
     t = context.t
-    text = race_board.render_board(t, board, viewer_id=member.id, names=names)
+    own = standing(t, board, member, names=names, today=today)
+    text = race_board.render_board(t, board, viewer_id=member.id, names=names,
+                                   limit=race_board.MAX_MESSAGE - (len(own) + 2 if own else 0))
+    if own:
+        text = f"{text}\n\n{own}"
     button = InlineKeyboardMarkup([[InlineKeyboardButton(t("Explain my score"),
                                                          callback_data=f"{EXPLAIN_PREFIX}{period.key}")]])
     await message.reply_text(text, reply_markup=button)
@@ -59,6 +67,22 @@ async def show_rank(update: Update, context: SaimaContext) -> None:
             caption += "\n" + t("The chart is labelled in English and by rank: no Chinese font is installed "
                                 "on the server.")
         await message.reply_photo(chart.png, caption=caption, filename=f"race-{period.key}.png")
+
+
+def standing(t: Translator, board: race.Board, member: Member, *, names: bool, today: date) -> str | None:
+    """The runner's own place, neighbours and, for a period still running, what passes the next place;
+    None for office staff who do not race (and anyone not on the board)."""
+    own = board.entry_of(member.id)
+    if not member.races or own is None:
+        return None
+    to_pass = core_race.next_place(board.ranked, member.id)
+    running = today <= board.period.end
+    steps: list[core_race.Step] = []
+    if to_pass is not None and running:
+        days_left = (board.period.end - today).days + 1
+        steps = core_race.closing_steps(own.score, to_pass.score.total, at_most={Duty.RESEARCH_DAYS: days_left})
+    return race_board.standing(t, board, viewer_id=member.id, names=names, to_pass=to_pass, steps=steps,
+                               advice=running)
 
 
 @members_only

@@ -29,7 +29,7 @@ from functools import lru_cache
 from babel.dates import format_date
 
 from core.domain import Duty
-from core.race import Period, PeriodKind, Ranked, Score
+from core.race import Period, PeriodKind, Ranked, Score, Step, most_improved
 from locales import N_, Translator, translator
 from reports.progress_card import duty_name, unit
 from reports.words import number, short_day
@@ -108,6 +108,10 @@ class Line:
     label: str
     own: bool
 
+    @property
+    def member_id(self) -> int:
+        return self.entry.member_id
+
 
 def lines_for(t: Translator, board: Board, *, viewer_id: int | None, names: bool) -> list[Line]:
     """Who each line is, as this reader may see it."""
@@ -136,6 +140,9 @@ def render_board(t: Translator, board: Board, *, viewer_id: int | None, names: b
         body.append((line.own, f"{mark}{line.entry.rank}. {line.label}  {points(line.entry.score.total)}  "
                                f"{movement(t, line.entry)}  {duty_blocks(line.entry.score)}"))
     tail = []
+    improved = improved_line(t, board, viewer_id=viewer_id, names=names)
+    if improved:
+        tail.append(improved)
     if not board.ranked:
         tail.append(t("Nobody to rank yet."))
     if board.unranked:
@@ -163,6 +170,66 @@ def render_board(t: Translator, board: Board, *, viewer_id: int | None, names: b
         kept.append(text)
         used += len(text) + 1
     return "\n".join(head + kept + [""] + tail)
+
+
+def improved_line(t: Translator, board: Board, *, viewer_id: int | None, names: bool) -> str | None:
+    """进步最快 / Most improved: who gained the most places, labelled as on this board; None for nobody."""
+    best = {entry.member_id for entry in most_improved(board.ranked)}
+    if not best:
+        return None
+    shown = [line for line in lines_for(t, board, viewer_id=viewer_id, names=names) if line.member_id in best]
+    return t("🚀 Most improved: {names} ({movement})").format(
+        names=("、" if t.lang == "zh" else ", ").join(line.label for line in shown), movement=movement(t, shown[0].entry))
+
+
+def standing(t: Translator, board: Board, *, viewer_id: int, names: bool, to_pass: Ranked | None,
+             steps: Sequence[Step], advice: bool = True) -> str | None:
+    """A runner's own place, the entries above and below, and (``advice``) what would pass the next
+    place (privately); None for someone not on the board (the office, who does not race)."""
+    every = lines_for(t, board, viewer_id=viewer_id, names=names)
+    index = next((i for i, line in enumerate(every) if line.own), None)
+    if index is None:
+        return None
+    own = every[index].entry
+    lines = [t("Your place: {rank} of {size}, {points} points").format(
+        rank=own.rank, size=len(every), points=points(own.score.total))]
+    if index > 0:
+        above = every[index - 1]
+        lines.append(t("Above you: {rank}. {name}  {points}").format(
+            rank=above.entry.rank, name=above.label, points=points(above.entry.score.total)))
+    if index + 1 < len(every):
+        below = every[index + 1]
+        lines.append(t("Below you: {rank}. {name}  {points}").format(
+            rank=below.entry.rank, name=below.label, points=points(below.entry.score.total)))
+    if not advice:
+        pass
+    elif to_pass is None:
+        lines.append(t("You lead the board."))
+    elif steps:
+        ways = t(" or ").join(step_in_words(t, step) for step in steps)
+        lines.append(t("To pass #{rank}: {ways} more.").format(ways=ways, rank=to_pass.rank))
+    else:
+        lines.append(t("No single duty can close the gap to #{rank} now: on-time replies and closing "
+                       "overdue items count too.").format(rank=to_pass.rank))
+    return "\n".join(lines)
+
+
+def step_in_words(t: Translator, step: Step) -> str:
+    """"2 次集体学习" / "2 collective study sessions"."""
+    n = step.units
+    if step.duty is Duty.RESEARCH_DAYS:
+        words = t.ngettext("{n} day of grassroots research", "{n} days of grassroots research", n)
+    elif step.duty is Duty.KEY_RESEARCH_TOPICS:
+        words = t.ngettext("{n} key research topic", "{n} key research topics", n)
+    elif step.duty is Duty.COLLECTIVE_STUDY:
+        words = t.ngettext("{n} collective study session", "{n} collective study sessions", n)
+    elif step.duty is Duty.LAW_STUDY:
+        words = t.ngettext("{n} collective law study session", "{n} collective law study sessions", n)
+    elif step.duty is Duty.KEY_SUGGESTIONS:
+        words = t.ngettext("{n} key NPC suggestion led", "{n} key NPC suggestions led", n)
+    else:
+        words = t.ngettext("{n} key CPPCC proposal led", "{n} key CPPCC proposals led", n)
+    return words.format(n=n)
 
 
 # --------------------------------------------------------------------------- one score explained
