@@ -2,8 +2,8 @@
 queries, their scores and ranks (`core.race`), and the snapshots that keep each period's ranks for
 the next period's movement (↑2 ↓1).
 
-Whatever the team's size, :func:`gather` runs nine queries (members, leave, targets, trips, key
-topics, study attendance, key motions, motion deadlines, follow-up deadlines), each bounded by the
+Whatever the team's size, :func:`gather` runs ten queries (members, leave, targets, trips, key
+topics, study attendance, key motions, motion deadlines, follow-up deadlines, task deadlines), each bounded by the
 team and the period's dates, and does the per-member arithmetic in Python. Day-dated records are
 compared as dates; instants (a key topic's registration, a finding's feedback) are read in the
 team's timezone.
@@ -18,8 +18,9 @@ What counts in a period, up to the board day:
   that the member attended;
 * key suggestions / proposals led: key motions assigned (交办) in the period;
 * deadlines: replies to the member's motions (reply_due / replied_on) and feedback on their
-  follow-up items (feedback_due / fed_back_at), see `core.race.judge_deadlines`. Supervised tasks
-  are not counted yet.
+  follow-up items (feedback_due / fed_back_at) and their supervised task assignments (督办: due_at;
+  answered on the day the office closed it, on time when the report it closed was made by due_at;
+  open past its due day: overdue; cancelled tasks left out), see `core.race.judge_deadlines`.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from config import Config, RaceWeights, Targets
 from core import pace, race
-from core.domain import Duty, MemberStatus, MotionKind
+from core.domain import AssignmentStatus, Duty, MemberStatus, MotionKind
 from core.pace import Availability
 from core.trips import grassroots_days
 from storage.models import (
@@ -53,6 +54,8 @@ from storage.models import (
     StudyAttendance,
     StudySession,
     Target,
+    Task,
+    TaskAssignment,
     Team,
 )
 from storage.progress import STUDY_KINDS_FOR
@@ -88,7 +91,7 @@ def contenders(session: Session, team_id: int) -> list[Contender]:
 
 def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, defaults: Targets,
            tz: ZoneInfo) -> list[race.MemberInputs]:
-    """Every active member's inputs for ``period`` read as of ``as_of``, in nine queries."""
+    """Every active member's inputs for ``period`` read as of ``as_of``, in ten queries."""
     day = race.board_day(period, as_of)
     start, year = period.start, period.year
     member_rows = session.execute(
@@ -163,7 +166,7 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
             or_(Motion.reply_due.between(start, period.end),
                 and_(Motion.reply_due < day, or_(Motion.replied_on.is_(None), Motion.replied_on > day))))
     ):
-        deadlines[member_id].append(race.Deadline(due, replied_on))
+        deadlines[member_id].append(race.Deadline(due, replied_on, race.DeadlineKind.REPLY))
 
     day_ends = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
     for member_id, due, fed_back_at in session.execute(
@@ -175,7 +178,26 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
                      or_(FollowUpItem.fed_back_at.is_(None), FollowUpItem.fed_back_at >= day_ends))))
     ):
         answered = None if fed_back_at is None else fed_back_at.astimezone(tz).date()
-        deadlines[member_id].append(race.Deadline(due, answered))
+        deadlines[member_id].append(race.Deadline(due, answered, race.DeadlineKind.FEEDBACK))
+
+    period_starts = datetime.combine(start, time(), tzinfo=tz)
+    period_ends = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=tz)
+    day_starts = datetime.combine(day, time(), tzinfo=tz)
+    for member_id, due_at, status, reported_at, closed_at in session.execute(
+        select(TaskAssignment.member_id, Task.due_at, TaskAssignment.status, TaskAssignment.reported_at,
+               TaskAssignment.closed_at)
+        .join(Task, Task.id == TaskAssignment.task_id)
+        .where(Task.team_id == team_id, Task.cancelled_at.is_(None),
+               or_(and_(Task.due_at >= period_starts, Task.due_at < period_ends),
+                   and_(Task.due_at < day_starts,
+                        or_(TaskAssignment.status != AssignmentStatus.CLOSED, TaskAssignment.closed_at.is_(None),
+                            TaskAssignment.closed_at >= day_ends))))
+    ):
+        closed = status is AssignmentStatus.CLOSED and closed_at is not None
+        deadlines[member_id].append(race.Deadline(
+            due_at.astimezone(tz).date(), closed_at.astimezone(tz).date() if closed else None,
+            race.DeadlineKind.TASK, due_at=due_at,
+            done_at=(reported_at or closed_at) if closed else None))
 
     result = []
     for member_id, joined_on in member_rows:
