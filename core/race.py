@@ -10,7 +10,9 @@ period, today for the current one) and adds up, every term kept for the explanat
   weight (config ``race``). The period's target is the yearly target spread over the period's
   *active* days up to the board day (:mod:`core.pace`: days from joining on, leave excluded), so
   a member who joined mid-period or was on leave is asked for less, and a current month is judged
-  on the days gone by, not on days still to come. A duty whose target is 0 (nothing asked) counts
+  on the days gone by, not on days still to come. Where the team set quarter targets (季目标) for a
+  duty, each active day weighs its quarter's share instead (:func:`curve_target`): a month of a
+  light first quarter asks for less than a month of a heavy last one. A duty whose target is 0 (nothing asked) counts
   as complete.
 * **On time.** Replies to suggestions/proposals, feedback on follow-up items and supervised
   tasks (督办) whose deadline falls in the period are judged once answered or once overdue
@@ -43,16 +45,17 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from types import MappingProxyType
 
 from core import pace
 from core.domain import Duty
 
 __all__ = [
     "Deadline", "DeadlineKind", "DeadlineTally", "DutyTerm", "MemberInputs", "Period", "PeriodKind", "Ranked", "Score", "Weights",
-    "board_day", "judge_deadlines", "tally_deadlines", "period_active_days", "period_target", "rank", "score",
+    "board_day", "curve_target", "judge_deadlines", "tally_deadlines", "period_active_days", "period_target", "rank", "score",
 ]
 
 _CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
@@ -230,6 +233,8 @@ class MemberInputs:
     yearly_targets: Mapping[Duty, Decimal]
     done: Mapping[Duty, Decimal]  # done in the period up to the board day (a duty missing: 0)
     deadlines: Sequence[Deadline] = ()  # may hold more than needed: only relevant ones count
+    # the team's quarter targets (季目标) per duty where set: the period's target follows them (core.pace)
+    quarter_targets: Mapping[Duty, pace.QuarterTargets] = field(default_factory=lambda: MappingProxyType({}))
 
 
 # --------------------------------------------------------------------------- the score
@@ -288,9 +293,21 @@ def period_active_days(availability: pace.Availability, period: Period, day: dat
 
 
 def period_target(yearly_target: Decimal, availability: pace.Availability, period: Period,
-                  day: date) -> Decimal:
-    """The yearly target spread over the member's active days of the period up to ``day``."""
+                  day: date, quarters: pace.QuarterTargets | None = None) -> Decimal:
+    """The yearly target spread over the member's active days of the period up to ``day``; with the
+    team's quarter targets, what their curve asks for over those days (:func:`curve_target`)."""
+    if quarters is not None:
+        return curve_target(quarters, availability, period, day)
     return _spread(yearly_target, period_active_days(availability, period, day), period.year)
+
+
+def curve_target(quarters: pace.QuarterTargets, availability: pace.Availability, period: Period,
+                 day: date) -> Decimal:
+    """The period's target on the team's quarter targets: each active day of the period up to ``day``
+    weighs its quarter's increment / the quarter's days (so a month in a light quarter asks for less)."""
+    if period.year != availability.year:
+        raise ValueError(f"availability is for {availability.year}, the period is {period.key}")
+    return pace.expected_between(quarters, availability, first=period.start, last=day)
 
 
 def _spread(yearly_target: Decimal, days: int, year: int) -> Decimal:
@@ -336,7 +353,9 @@ def score(inputs: MemberInputs, period: Period, *, as_of: date, weights: Weights
         for duty in Duty:
             weight = Decimal(weights.duties.get(duty, ZERO))
             done = Decimal(inputs.done.get(duty, ZERO))
-            target = _spread(Decimal(inputs.yearly_targets.get(duty, ZERO)), active, period.year)
+            quarters = inputs.quarter_targets.get(duty)
+            target = (_spread(Decimal(inputs.yearly_targets.get(duty, ZERO)), active, period.year)
+                      if quarters is None else curve_target(quarters, inputs.availability, period, day))
             completion = ONE if target <= 0 else min(ONE, done / target)
             terms.append(DutyTerm(duty, done, target, completion, weight, weight * completion))
         tallies = tally_deadlines(inputs.deadlines, period, day)

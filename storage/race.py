@@ -10,6 +10,8 @@ team's timezone.
 
 What counts in a period, up to the board day:
 
+* targets: the year's (config defaults, the team's, the member's own), and the team's quarter targets
+  (季目标) where set, which the period's target then follows (`core.race.curve_target`);
 * research days: the union of the member's trips clipped to the period (as `/me` counts a year);
 * key research topics: a topic counts on the day it was registered, moved into its own year
   (a topic registered in December for next year counts on 1 January), so the months add up to
@@ -59,6 +61,7 @@ from storage.models import (
     Team,
 )
 from storage.progress import STUDY_KINDS_FOR
+from storage.targets import quarters_of
 
 KEY_MOTION_DUTY = {MotionKind.SUGGESTION: Duty.KEY_SUGGESTIONS, MotionKind.PROPOSAL: Duty.KEY_PROPOSALS}
 STUDY_DUTY = {kind: duty for duty, kinds in STUDY_KINDS_FOR.items() for kind in kinds}
@@ -112,11 +115,12 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
     base = {Duty(name): Decimal(value) for name, value in dataclasses.asdict(defaults).items()}
     team_targets: dict[Duty, Decimal] = {}
     member_targets: dict[int, dict[Duty, Decimal]] = defaultdict(dict)
-    for member_id, duty, value in session.execute(
-        select(Target.member_id, Target.duty, Target.value)
-        .where(Target.team_id == team_id, Target.year == year)
-    ):
-        (team_targets if member_id is None else member_targets[member_id])[duty] = value
+    team_quarters: dict[Duty, pace.QuarterTargets | None] = {}
+    member_quarters: dict[int, dict[Duty, pace.QuarterTargets | None]] = defaultdict(dict)
+    for row in session.scalars(select(Target).where(Target.team_id == team_id, Target.year == year)):
+        (team_targets if row.member_id is None else member_targets[row.member_id])[row.duty] = row.value
+        # a member's own row replaces the team's, quarters and all (None: spread evenly)
+        (team_quarters if row.member_id is None else member_quarters[row.member_id])[row.duty] = quarters_of(row)
     base |= team_targets
 
     spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
@@ -205,7 +209,9 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
         result.append(race.MemberInputs(
             member_id=member_id, availability=availability,
             yearly_targets=base | member_targets.get(member_id, {}),
-            done=done.get(member_id, {}), deadlines=tuple(deadlines.get(member_id, ()))))
+            done=done.get(member_id, {}), deadlines=tuple(deadlines.get(member_id, ())),
+            quarter_targets={duty: found for duty, found in (team_quarters | member_quarters.get(member_id, {})).items()
+                             if found is not None}))
     return result
 
 
@@ -229,7 +235,8 @@ def year_paces(session: Session, team: Team, *, today: date, config: Config) -> 
     return {
         inputs.member_id: [
             pace.duty_pace(duty, done=inputs.done.get(duty, Decimal(0)), yearly_target=inputs.yearly_targets[duty],
-                           availability=inputs.availability, today=today, tolerance=tolerance, lagging=lagging)
+                           availability=inputs.availability, today=today, tolerance=tolerance, lagging=lagging,
+                           quarters=inputs.quarter_targets.get(duty))
             for duty in Duty]
         for inputs in everyone
     }
