@@ -32,6 +32,13 @@ Decisions:
   year, and quarters are 1–4: anything else raises ValueError.
 * Leap years have 366 days, so each day of a leap year weighs 1/366.
 
+Quarter targets (季目标) set by the team (:class:`QuarterTargets`: the cumulative targets at the end
+of Q1–Q4, Q4 being the year) replace the even spread: each quarter asks for its increment (Q2 − Q1 …)
+spread evenly over that quarter's days, so the expected pace within a quarter interpolates linearly
+between the previous quarter's cumulative target and this one's, and, as with the even spread, only
+the member's active days count (:func:`expected_on_curve`). Targets spread evenly are the curve
+whose every day weighs the same, so :func:`even_quarters` gives back today's numbers.
+
 Also here: :func:`days_covered`, the union of inclusive day spans clipped to a
 window, shared with :mod:`core.trips`.
 """
@@ -41,7 +48,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from types import MappingProxyType
 
@@ -49,7 +56,7 @@ from core.domain import Duty
 
 __all__ = [
     "DEFAULT_LAGGING", "DEFAULT_TARGETS", "DEFAULT_TOLERANCE", "Availability", "DutyPace", "PaceStatus",
-    "active_days", "days_covered", "days_in_year", "duty_pace", "effective_target", "expected_at_quarter_end",
+    "QuarterTargets", "active_days", "even_quarters", "expected_between", "expected_on_curve", "days_covered", "days_in_year", "duty_pace", "effective_target", "expected_at_quarter_end",
     "expected_by", "pace_status", "quarter_end", "quarter_of",
 ]
 
@@ -199,22 +206,90 @@ def pace_status(done: Decimal, expected: Decimal, yearly_target: Decimal, *, tol
 
 
 def duty_pace(duty: Duty, *, done: Decimal, yearly_target: Decimal, availability: Availability, today: date,
-              tolerance: Decimal, lagging: Decimal) -> DutyPace:
+              tolerance: Decimal, lagging: Decimal, quarters: QuarterTargets | None = None) -> DutyPace:
     """Where a member stands on one duty today.
 
     Pro-rating enters through what is expected; the thresholds stay a share of
     the nominal yearly target, so everyone gets the same grace in days of pace
-    (10 % of a year ≈ 36 days) and a late joiner is not nudged sooner than the rest.
+    (10 % of a year ≈ 36 days) and a late joiner is not nudged sooner than the rest. With ``quarters``
+    (the team's 季目标, whose Q4 is ``yearly_target``) the expected pace follows them instead of the
+    even spread.
     """
     _in_year(today, availability.year, "today")
-    target = effective_target(yearly_target, availability)
-    expected_now = expected_by(yearly_target, availability, on=today)
-    quarter_target = expected_at_quarter_end(yearly_target, availability, quarter=quarter_of(today))
+    if quarters is None:
+        target = effective_target(yearly_target, availability)
+        expected_now = expected_by(yearly_target, availability, on=today)
+        quarter_target = expected_at_quarter_end(yearly_target, availability, quarter=quarter_of(today))
+    else:
+        target = expected_on_curve(quarters, availability, on=date(availability.year, 12, 31))
+        expected_now = expected_on_curve(quarters, availability, on=today)
+        quarter_target = expected_on_curve(quarters, availability,
+                                           on=quarter_end(availability.year, quarter_of(today)))
     with localcontext(_CONTEXT):
         gap = max(Decimal(0), quarter_target - done)
     status = pace_status(done, expected_now, yearly_target, tolerance=tolerance, lagging=lagging)
     return DutyPace(duty=duty, done=done, target=target, expected_now=expected_now,
                     quarter_target=quarter_target, gap_to_quarter=gap, status=status)
+
+
+# --------------------------------------------------------------------------- quarter targets (季目标)
+
+
+@dataclass(frozen=True)
+class QuarterTargets:
+    """Cumulative targets at the end of each quarter; ``q4`` is the year's target."""
+
+    q1: Decimal
+    q2: Decimal
+    q3: Decimal
+    q4: Decimal
+
+    def __post_init__(self) -> None:
+        values = self.cumulative
+        if any(value < 0 for value in values):
+            raise ValueError(f"quarter targets cannot be negative: {values}")
+        if any(later < earlier for earlier, later in zip(values, values[1:], strict=False)):
+            raise ValueError(f"quarter targets are cumulative and cannot go down: {values}")
+
+    @property
+    def cumulative(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+        return (self.q1, self.q2, self.q3, self.q4)
+
+    def increment(self, quarter: int) -> Decimal:
+        """What the quarter itself asks for (its cumulative target less the previous quarter's)."""
+        values = (Decimal(0), *self.cumulative)
+        return values[quarter] - values[quarter - 1]
+
+
+def even_quarters(yearly_target: Decimal, year: int) -> QuarterTargets:
+    """The year spread evenly over its days, as quarter targets (the default curve)."""
+    with localcontext(_CONTEXT):
+        ends = [_share(yearly_target, (quarter_end(year, q) - date(year, 1, 1)).days + 1, year) for q in (1, 2, 3)]
+    return QuarterTargets(ends[0], ends[1], ends[2], Decimal(yearly_target))
+
+
+def expected_between(quarters: QuarterTargets, availability: Availability, *, first: date, last: date) -> Decimal:
+    """What the curve asks for over the member's active days from ``first`` to ``last`` (inclusive, one year):
+    each active day of quarter q weighs q's increment / q's days."""
+    year = availability.year
+    _in_year(first, year, "first")
+    _in_year(last, year, "last")
+    total = Decimal(0)
+    with localcontext(_CONTEXT):
+        for quarter in (1, 2, 3, 4):
+            start, end = date(year, 3 * quarter - 2, 1), quarter_end(year, quarter)
+            low, high = max(start, first), min(end, last)
+            if high < low:
+                continue
+            before = 0 if low == date(year, 1, 1) else active_days(availability, until=low - timedelta(days=1))
+            days = active_days(availability, until=high) - before
+            total += quarters.increment(quarter) * days / ((end - start).days + 1)
+    return total
+
+
+def expected_on_curve(quarters: QuarterTargets, availability: Availability, *, on: date) -> Decimal:
+    """What the team's quarter targets ask for by the end of ``on`` (cumulative, active days only)."""
+    return expected_between(quarters, availability, first=date(availability.year, 1, 1), last=on)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -10,11 +10,22 @@ period, today for the current one) and adds up, every term kept for the explanat
   weight (config ``race``). The period's target is the yearly target spread over the period's
   *active* days up to the board day (:mod:`core.pace`: days from joining on, leave excluded), so
   a member who joined mid-period or was on leave is asked for less, and a current month is judged
-  on the days gone by, not on days still to come. A duty whose target is 0 (nothing asked) counts
+  on the days gone by, not on days still to come. Where the team set quarter targets (季目标) for a
+  duty, each active day weighs its quarter's share instead (:func:`curve_target`): a month of a
+  light first quarter asks for less than a month of a heavy last one. A duty whose target is 0 (nothing asked) counts
   as complete.
-* **On time.** Replies to suggestions/proposals and feedback on follow-up items whose deadline
-  falls in the period are judged once answered or once overdue (:class:`Deadline`): on time
-  when answered by the due day. The rate × the ``on_time`` weight is added. A member with
+* **On time.** Replies to suggestions/proposals, feedback on follow-up items and supervised
+  tasks (督办) whose deadline falls in the period are judged once answered or once overdue
+  (:class:`Deadline`): on time when answered by the due day. The rate × the ``on_time`` weight
+  is added.
+* **Supervised tasks.** A task's deadline is an instant (``due_at``), so it keeps its instant:
+  an assignment is *answered* on the day the office closed it (销账: a report alone is not done,
+  a returned report is undone, and after a return the answer is the next report), and it is
+  *on time* when the report that was finally closed was made by the due instant
+  (``done_at`` = that report's instant ≤ ``due_at``): the member did the work when they
+  reported, however long the office took to confirm it. An assignment still open on the board
+  day (assigned, or reported and not yet closed) after its due day is overdue, exactly like an
+  unanswered reply. A cancelled task counts for nothing (storage leaves it out). A member with
   nothing to judge gets the weight in full: having had nothing due is not a fault, and a new
   member should not start behind those who had easy deadlines.
 * **Overdue.** Minus ``overdue_penalty`` for every item not answered and past its due day on
@@ -34,17 +45,18 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
+from types import MappingProxyType
 
 from core import pace
 from core.domain import Duty
 
 __all__ = [
-    "Deadline", "DutyTerm", "MemberInputs", "Period", "PeriodKind", "Ranked", "Score", "Weights",
-    "board_day", "judge_deadlines", "period_active_days", "period_target", "rank", "score",
-    "Step", "closing_steps", "most_improved", "neighbours", "next_place",
+    "Deadline", "DeadlineKind", "DeadlineTally", "DutyTerm", "MemberInputs", "Period", "PeriodKind", "Ranked",
+    "Score", "Weights", "board_day", "curve_target", "judge_deadlines", "tally_deadlines", "period_active_days",
+    "period_target", "rank", "score", "Step", "closing_steps", "most_improved", "neighbours", "next_place",
 ]
 
 _CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
@@ -169,12 +181,48 @@ class Weights:
         return sum(self.duties.values(), ZERO) + self.on_time
 
 
+class DeadlineKind(enum.StrEnum):
+    REPLY = "reply"  # a suggestion's / proposal's reply (答复), due on a day
+    FEEDBACK = "feedback"  # a follow-up item's feedback to the grassroots (反馈), due on a day
+    TASK = "task"  # a supervised task's assignment (督办), due at an instant
+
+
 @dataclass(frozen=True)
 class Deadline:
-    """A reply or a feedback due on ``due``; ``done_on`` is the day it was answered (None while not)."""
+    """Something due on ``due`` (the team's day); ``done_on`` is the day it counts as answered (None
+    while not). Items due at an instant (tasks) also carry ``due_at`` and ``done_at`` (aware
+    instants: when the answer was made): they are on time when ``done_at <= due_at``, to the
+    minute, while ``due``/``done_on`` (the same instants' days in the team's time; for a task,
+    ``done_on`` is the day it was closed) say when it is overdue and when the answer is seen."""
 
     due: date
     done_on: date | None = None
+    kind: DeadlineKind = DeadlineKind.REPLY
+    due_at: datetime | None = None
+    done_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.done_at is not None and self.due_at is None:
+            raise ValueError("an answer instant needs a due instant")
+
+    @property
+    def answered_in_time(self) -> bool:
+        """Answered by the deadline (whether it is answered yet on a board day is the caller's question)."""
+        if self.done_on is None:
+            return False
+        if self.due_at is not None and self.done_at is not None:
+            return self.done_at <= self.due_at
+        return self.done_on <= self.due
+
+
+@dataclass(frozen=True)
+class DeadlineTally:
+    """One kind's share of a score's deadlines: judged, of which on time, and overdue on the board day."""
+
+    kind: DeadlineKind
+    judged: int = 0
+    on_time: int = 0
+    overdue: int = 0
 
 
 @dataclass(frozen=True)
@@ -186,6 +234,8 @@ class MemberInputs:
     yearly_targets: Mapping[Duty, Decimal]
     done: Mapping[Duty, Decimal]  # done in the period up to the board day (a duty missing: 0)
     deadlines: Sequence[Deadline] = ()  # may hold more than needed: only relevant ones count
+    # the team's quarter targets (季目标) per duty where set: the period's target follows them (core.pace)
+    quarter_targets: Mapping[Duty, pace.QuarterTargets] = field(default_factory=lambda: MappingProxyType({}))
 
 
 # --------------------------------------------------------------------------- the score
@@ -222,6 +272,7 @@ class Score:
     overdue_penalty: Decimal  # per item
     overdue_points: Decimal  # deducted: overdue × penalty (≥ 0)
     total: Decimal  # rounded to 0.01
+    tallies: tuple[DeadlineTally, ...] = ()  # judged / on time / overdue per kind (kinds with none left out)
 
     @property
     def ranked(self) -> bool:
@@ -243,9 +294,21 @@ def period_active_days(availability: pace.Availability, period: Period, day: dat
 
 
 def period_target(yearly_target: Decimal, availability: pace.Availability, period: Period,
-                  day: date) -> Decimal:
-    """The yearly target spread over the member's active days of the period up to ``day``."""
+                  day: date, quarters: pace.QuarterTargets | None = None) -> Decimal:
+    """The yearly target spread over the member's active days of the period up to ``day``; with the
+    team's quarter targets, what their curve asks for over those days (:func:`curve_target`)."""
+    if quarters is not None:
+        return curve_target(quarters, availability, period, day)
     return _spread(yearly_target, period_active_days(availability, period, day), period.year)
+
+
+def curve_target(quarters: pace.QuarterTargets, availability: pace.Availability, period: Period,
+                 day: date) -> Decimal:
+    """The period's target on the team's quarter targets: each active day of the period up to ``day``
+    weighs its quarter's increment / the quarter's days (so a month in a light quarter asks for less)."""
+    if period.year != availability.year:
+        raise ValueError(f"availability is for {availability.year}, the period is {period.key}")
+    return pace.expected_between(quarters, availability, first=period.start, last=day)
 
 
 def _spread(yearly_target: Decimal, days: int, year: int) -> Decimal:
@@ -256,22 +319,30 @@ def _spread(yearly_target: Decimal, days: int, year: int) -> Decimal:
 
 
 def judge_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) -> tuple[int, int, int]:
-    """(judged, on time, overdue) for a period read on ``day``.
+    """(judged, on time, overdue) for a period read on ``day``, every kind together.
 
     Judged: due in the period, and answered by ``day`` or past due on ``day`` (an item due on
     ``day`` itself and not yet answered waits). Overdue: unanswered on ``day`` and due before it,
-    whichever period it fell due in. An answer dated after ``day`` is not seen yet.
+    whichever period it fell due in. An answer dated after ``day`` is not seen yet. On time: see
+    :attr:`Deadline.answered_in_time` (a task's report by its due instant, once closed).
     """
-    judged = on_time = overdue = 0
+    tallies = tally_deadlines(deadlines, period, day)
+    return (sum(t.judged for t in tallies), sum(t.on_time for t in tallies), sum(t.overdue for t in tallies))
+
+
+def tally_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) -> tuple[DeadlineTally, ...]:
+    """:func:`judge_deadlines` per kind, in :class:`DeadlineKind` order; kinds with nothing to say left out."""
+    counts = {kind: [0, 0, 0] for kind in DeadlineKind}
     for item in deadlines:
         answered = item.done_on is not None and item.done_on <= day
         late = not answered and day > item.due
+        count = counts[item.kind]
         if late:
-            overdue += 1
+            count[2] += 1
         if period.start <= item.due <= period.end and (answered or late):
-            judged += 1
-            on_time += answered and item.done_on is not None and item.done_on <= item.due
-    return judged, on_time, overdue
+            count[0] += 1
+            count[1] += answered and item.answered_in_time
+    return tuple(DeadlineTally(kind, *count) for kind, count in counts.items() if any(count))
 
 
 def score(inputs: MemberInputs, period: Period, *, as_of: date, weights: Weights) -> Score:
@@ -283,10 +354,14 @@ def score(inputs: MemberInputs, period: Period, *, as_of: date, weights: Weights
         for duty in Duty:
             weight = Decimal(weights.duties.get(duty, ZERO))
             done = Decimal(inputs.done.get(duty, ZERO))
-            target = _spread(Decimal(inputs.yearly_targets.get(duty, ZERO)), active, period.year)
+            quarters = inputs.quarter_targets.get(duty)
+            target = (_spread(Decimal(inputs.yearly_targets.get(duty, ZERO)), active, period.year)
+                      if quarters is None else curve_target(quarters, inputs.availability, period, day))
             completion = ONE if target <= 0 else min(ONE, done / target)
             terms.append(DutyTerm(duty, done, target, completion, weight, weight * completion))
-        judged, on_time, overdue = judge_deadlines(inputs.deadlines, period, day)
+        tallies = tally_deadlines(inputs.deadlines, period, day)
+        judged, on_time = sum(t.judged for t in tallies), sum(t.on_time for t in tallies)
+        overdue = sum(t.overdue for t in tallies)
         rate = None if judged == 0 else Decimal(on_time) / Decimal(judged)
         on_time_points = weights.on_time * (ONE if rate is None else rate)
         overdue_points = weights.overdue_penalty * overdue
@@ -295,7 +370,7 @@ def score(inputs: MemberInputs, period: Period, *, as_of: date, weights: Weights
     return Score(member_id=inputs.member_id, period=period, day=day, active_days=active, duties=tuple(terms),
                  judged=judged, on_time=on_time, on_time_rate=rate, on_time_weight=weights.on_time,
                  on_time_points=on_time_points, overdue=overdue, overdue_penalty=weights.overdue_penalty,
-                 overdue_points=overdue_points, total=total)
+                 overdue_points=overdue_points, total=total, tallies=tallies)
 
 
 # --------------------------------------------------------------------------- ranking

@@ -3,12 +3,15 @@
     /session 11月18日下午 集体学习 3小时 二十届四中全会精神
     → the draft card; Confirm → "tick who attended": one button per member (☐ 张三 → ✅ 张三), Done.
 
-Every tick is stored at once (and audited); each member ticked is credited with the session.
+Every tick is stored at once (and audited); each member ticked is credited with the session. A member
+ticked who had logged the same duty's study that day themself has that record merged into the session
+(one session, one count, one ledger row) and the admin is told whose record it was; unticking gives it back.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -20,6 +23,7 @@ from handlers.context import SaimaContext
 from handlers.forms import Choice, Field, FormContext, RecordLine, SavedReply, register_form
 from handlers.log_study import KIND_LABELS, StudyForm
 from locales import N_, Translator
+from reports.words import short_day
 from storage import members
 from storage import study as study_queries
 from storage.models import Member
@@ -77,11 +81,14 @@ def roster_keyboard(t: Translator, study_id: int, roster: list[Member], present:
 
 
 async def tick(update: Update, context: SaimaContext) -> None:
-    """A tick on the roster: stored at once; only an admin of the session's team may tick."""
+    """A tick on the roster: stored at once; only an admin of the session's team may tick. Ticking a
+    member who had logged the same duty's study that day themself merges that record into the session
+    and tells the admin whose record it was."""
     query = update.callback_query
     assert query is not None and query.data is not None
     admin = context.member()
     parsed = _parse(query.data)
+    merged_on: date | None = None
     with context.db.session() as session:
         study = study_queries.by_id(session, parsed[0]) if parsed else None
         if parsed is None or study is None or admin is None or not admin.role.is_admin \
@@ -96,18 +103,28 @@ async def tick(update: Update, context: SaimaContext) -> None:
             await query.answer(context.t("This button is not valid any more."), show_alert=True)
             return
         else:
-            study_queries.toggle_attendance(session, study=study, member_id=int(target), admin=admin,
-                                            now=context.now())
+            now, member_id = context.now(), int(target)
+            if study_queries.toggle_attendance(session, study=study, member_id=member_id, admin=admin, now=now):
+                merged = study_queries.merge_own_records(session, study=study, member_id=member_id, admin=admin,
+                                                         now=now)
+                merged_on = merged[0].held_on if merged else None
+            else:
+                study_queries.unmerge_own_records(session, study=study, member_id=member_id, admin=admin, now=now)
         present = study_queries.attendee_ids(session, study_id)
     await query.answer()
     t = context.t
+    assert query.message is not None
     if target == "done":
         await query.edit_message_reply_markup(reply_markup=None)
-        assert query.message is not None
         await query.message.reply_text(t.ngettext("Attendance recorded: {n} member present.",
                                                   "Attendance recorded: {n} members present.", count).format(n=count))
         return
     await query.edit_message_reply_markup(roster_keyboard(t, study_id, roster, present))
+    if merged_on is not None:
+        name = next(m.display_name for m in roster if m.id == target)
+        await query.message.reply_text(t(
+            "{name} had logged this study on {day} themself: that record now counts as their attendance of this "
+            "session, once.").format(name=name, day=short_day(t, merged_on)))
 
 
 def _parse(data: str) -> tuple[int, int | str] | None:

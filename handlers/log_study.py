@@ -111,6 +111,16 @@ class StudyForm(Form[StudyDraft]):
     def save(self, session: Session, draft: StudyDraft, ctx: FormContext) -> str:
         assert draft.kind is not None and draft.held_on is not None and draft.hours is not None
         assert draft.topic is not None
+        office = study_queries.team_session_for(session, team_id=ctx.member.team_id, kind=draft.kind,
+                                                held_on=draft.held_on)
+        if office is not None:  # one session, one count: the log becomes attendance of the office's session
+            t = ctx.t
+            words = {"kind": kind_label(t, office.kind), "day": short_day(t, office.held_on), "topic": office.topic}
+            if study_queries.attend_team_session(session, study=office, member=ctx.member, now=ctx.now):
+                return t("The office has already recorded this session ({kind}, {day}, “{topic}”): it counts as "
+                         "your attendance of it, once. Send /me to see your progress.").format(**words)
+            return t("The office has already recorded this session ({kind}, {day}, “{topic}”) and you are "
+                     "marked present on it: it counts once, nothing more was stored.").format(**words)
         study_queries.log_own(session, member=ctx.member, kind=draft.kind, held_on=draft.held_on,
                               starts_at=draft.starts_at, hours=draft.hours, topic=draft.topic, now=ctx.now)
         return ctx.t("Send /me to see your progress.")

@@ -29,7 +29,7 @@ from functools import lru_cache
 from babel.dates import format_date
 
 from core.domain import Duty
-from core.race import Period, PeriodKind, Ranked, Score, Step, most_improved
+from core.race import DeadlineKind, Period, PeriodKind, Ranked, Score, Step, most_improved
 from locales import N_, Translator, translator
 from reports.progress_card import duty_name, unit
 from reports.words import number, short_day
@@ -44,6 +44,11 @@ SHORT_DUTY = {
     Duty.LAW_STUDY: N_("Law"),
     Duty.KEY_SUGGESTIONS: N_("Sugg."),
     Duty.KEY_PROPOSALS: N_("Prop."),
+}
+DEADLINE_KIND = {
+    DeadlineKind.REPLY: N_("Replies to suggestions and proposals"),
+    DeadlineKind.FEEDBACK: N_("Feedback on follow-up items"),
+    DeadlineKind.TASK: N_("Supervised tasks"),
 }
 ON_TIME, OVERDUE, POINTS = N_("On time"), N_("Overdue"), N_("Points")
 CHART_TITLE = N_("Race board · {period} (as of {day})")
@@ -260,7 +265,7 @@ def explain(t: Translator, name: str, entry: Ranked | None, score: Score, *, siz
         lines.append(t("On time: nothing fell due in this period → full {weight}").format(
             weight=number(score.on_time_weight)))
     else:
-        lines.append(t("On time: {on_time} of {judged} replies and feedback → {percent} × {weight} = "
+        lines.append(t("On time: {on_time} of {judged} items due → {percent} × {weight} = "
                        "{points}").format(on_time=score.on_time, judged=score.judged,
                                           percent=_percent(score.on_time_rate),
                                           weight=number(score.on_time_weight),
@@ -268,6 +273,10 @@ def explain(t: Translator, name: str, entry: Ranked | None, score: Score, *, siz
     lines.append(t.ngettext("Overdue: {n} item × {penalty} = −{points}",
                             "Overdue: {n} items × {penalty} = −{points}", score.overdue).format(
         n=score.overdue, penalty=number(score.overdue_penalty), points=points(score.overdue_points)))
+    for tally in score.tallies:
+        lines.append(t("  · {kind}: {on_time} of {judged} on time, {overdue} overdue").format(
+            kind=t(DEADLINE_KIND[tally.kind]), on_time=tally.on_time, judged=tally.judged,
+            overdue=tally.overdue))
     lines.append(t("Total: {total}").format(total=points(score.total)))
     return "\n".join(lines)
 

@@ -60,12 +60,13 @@ def year_progress(session: Session, member: Member, *, today: date, config: Conf
                                        leave.spans_in_year(session, member_id=member.id, year=year))
     yearly = targets.yearly_targets(session, team_id=member.team_id, member_id=member.id, year=year,
                                     defaults=config.team_defaults.targets)
+    quarters = targets.quarter_targets(session, team_id=member.team_id, member_id=member.id, year=year)
     done = done_by_duty(session, member, year)
     tolerance = Decimal(str(config.pace.behind_tolerance))
     lagging = Decimal(str(config.pace.lagging_threshold))
     duties = [
         pace.duty_pace(duty, done=done[duty], yearly_target=yearly[duty], availability=availability, today=today,
-                       tolerance=tolerance, lagging=lagging)
+                       tolerance=tolerance, lagging=lagging, quarters=quarters.get(duty))
         for duty in Duty
     ]
     return YearProgress(year=year, today=today, duties=duties, follow_ups=trips.open_follow_ups(session, member.id),

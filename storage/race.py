@@ -2,14 +2,16 @@
 queries, their scores and ranks (`core.race`), and the snapshots that keep each period's ranks for
 the next period's movement (↑2 ↓1).
 
-Whatever the team's size, :func:`gather` runs nine queries (members, leave, targets, trips, key
-topics, study attendance, key motions, motion deadlines, follow-up deadlines), each bounded by the
+Whatever the team's size, :func:`gather` runs ten queries (members, leave, targets, trips, key
+topics, study attendance, key motions, motion deadlines, follow-up deadlines, task deadlines), each bounded by the
 team and the period's dates, and does the per-member arithmetic in Python. Day-dated records are
 compared as dates; instants (a key topic's registration, a finding's feedback) are read in the
 team's timezone.
 
 What counts in a period, up to the board day:
 
+* targets: the year's (config defaults, the team's, the member's own), and the team's quarter targets
+  (季目标) where set, which the period's target then follows (`core.race.curve_target`);
 * research days: the union of the member's trips clipped to the period (as `/me` counts a year);
 * key research topics: a topic counts on the day it was registered, moved into its own year
   (a topic registered in December for next year counts on 1 January), so the months add up to
@@ -18,8 +20,9 @@ What counts in a period, up to the board day:
   that the member attended;
 * key suggestions / proposals led: key motions assigned (交办) in the period;
 * deadlines: replies to the member's motions (reply_due / replied_on) and feedback on their
-  follow-up items (feedback_due / fed_back_at), see `core.race.judge_deadlines`. Supervised tasks
-  are not counted yet.
+  follow-up items (feedback_due / fed_back_at) and their supervised task assignments (督办: due_at;
+  answered on the day the office closed it, on time when the report it closed was made by due_at;
+  open past its due day: overdue; cancelled tasks left out), see `core.race.judge_deadlines`.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from sqlalchemy.orm import Session
 
 from config import Config, RaceWeights, Targets
 from core import pace, race
-from core.domain import Duty, MemberStatus, MotionKind
+from core.domain import AssignmentStatus, Duty, MemberStatus, MotionKind
 from core.trips import grassroots_days
 from storage.models import (
     FollowUpItem,
@@ -52,9 +55,12 @@ from storage.models import (
     StudyAttendance,
     StudySession,
     Target,
+    Task,
+    TaskAssignment,
     Team,
 )
 from storage.progress import STUDY_KINDS_FOR, office_availability
+from storage.targets import quarters_of
 
 KEY_MOTION_DUTY = {MotionKind.SUGGESTION: Duty.KEY_SUGGESTIONS, MotionKind.PROPOSAL: Duty.KEY_PROPOSALS}
 STUDY_DUTY = {kind: duty for duty, kinds in STUDY_KINDS_FOR.items() for kind in kinds}
@@ -88,7 +94,7 @@ def contenders(session: Session, team_id: int) -> list[Contender]:
 
 def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, defaults: Targets,
            tz: ZoneInfo) -> list[race.MemberInputs]:
-    """Every active racing member's inputs for ``period`` read as of ``as_of``, in nine queries. The
+    """Every active racing member's inputs for ``period`` read as of ``as_of``, in ten queries. The
     office (``races`` False) is not in the race; a member counts from 任职日期 through 离任日期."""
     day = race.board_day(period, as_of)
     start, year = period.start, period.year
@@ -111,11 +117,12 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
     base = {Duty(name): Decimal(value) for name, value in dataclasses.asdict(defaults).items()}
     team_targets: dict[Duty, Decimal] = {}
     member_targets: dict[int, dict[Duty, Decimal]] = defaultdict(dict)
-    for member_id, duty, value in session.execute(
-        select(Target.member_id, Target.duty, Target.value)
-        .where(Target.team_id == team_id, Target.year == year)
-    ):
-        (team_targets if member_id is None else member_targets[member_id])[duty] = value
+    team_quarters: dict[Duty, pace.QuarterTargets | None] = {}
+    member_quarters: dict[int, dict[Duty, pace.QuarterTargets | None]] = defaultdict(dict)
+    for row in session.scalars(select(Target).where(Target.team_id == team_id, Target.year == year)):
+        (team_targets if row.member_id is None else member_targets[row.member_id])[row.duty] = row.value
+        # a member's own row replaces the team's, quarters and all (None: spread evenly)
+        (team_quarters if row.member_id is None else member_quarters[row.member_id])[row.duty] = quarters_of(row)
     base |= team_targets
 
     spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
@@ -165,7 +172,7 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
             or_(Motion.reply_due.between(start, period.end),
                 and_(Motion.reply_due < day, or_(Motion.replied_on.is_(None), Motion.replied_on > day))))
     ):
-        deadlines[member_id].append(race.Deadline(due, replied_on))
+        deadlines[member_id].append(race.Deadline(due, replied_on, race.DeadlineKind.REPLY))
 
     day_ends = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
     for member_id, due, fed_back_at in session.execute(
@@ -177,7 +184,26 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
                      or_(FollowUpItem.fed_back_at.is_(None), FollowUpItem.fed_back_at >= day_ends))))
     ):
         answered = None if fed_back_at is None else fed_back_at.astimezone(tz).date()
-        deadlines[member_id].append(race.Deadline(due, answered))
+        deadlines[member_id].append(race.Deadline(due, answered, race.DeadlineKind.FEEDBACK))
+
+    period_starts = datetime.combine(start, time(), tzinfo=tz)
+    period_ends = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=tz)
+    day_starts = datetime.combine(day, time(), tzinfo=tz)
+    for member_id, due_at, status, reported_at, closed_at in session.execute(
+        select(TaskAssignment.member_id, Task.due_at, TaskAssignment.status, TaskAssignment.reported_at,
+               TaskAssignment.closed_at)
+        .join(Task, Task.id == TaskAssignment.task_id)
+        .where(Task.team_id == team_id, Task.cancelled_at.is_(None),
+               or_(and_(Task.due_at >= period_starts, Task.due_at < period_ends),
+                   and_(Task.due_at < day_starts,
+                        or_(TaskAssignment.status != AssignmentStatus.CLOSED, TaskAssignment.closed_at.is_(None),
+                            TaskAssignment.closed_at >= day_ends))))
+    ):
+        closed = status is AssignmentStatus.CLOSED and closed_at is not None
+        deadlines[member_id].append(race.Deadline(
+            due_at.astimezone(tz).date(), closed_at.astimezone(tz).date() if closed else None,
+            race.DeadlineKind.TASK, due_at=due_at,
+            done_at=(reported_at or closed_at) if closed else None))
 
     result = []
     for member_id, took_office_on, left_office_on in member_rows:
@@ -185,7 +211,9 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
         result.append(race.MemberInputs(
             member_id=member_id, availability=availability,
             yearly_targets=base | member_targets.get(member_id, {}),
-            done=done.get(member_id, {}), deadlines=tuple(deadlines.get(member_id, ()))))
+            done=done.get(member_id, {}), deadlines=tuple(deadlines.get(member_id, ())),
+            quarter_targets={duty: found for duty, found in (team_quarters | member_quarters.get(member_id, {})).items()
+                             if found is not None}))
     return result
 
 
@@ -209,7 +237,8 @@ def year_paces(session: Session, team: Team, *, today: date, config: Config) -> 
     return {
         inputs.member_id: [
             pace.duty_pace(duty, done=inputs.done.get(duty, Decimal(0)), yearly_target=inputs.yearly_targets[duty],
-                           availability=inputs.availability, today=today, tolerance=tolerance, lagging=lagging)
+                           availability=inputs.availability, today=today, tolerance=tolerance, lagging=lagging,
+                           quarters=inputs.quarter_targets.get(duty))
             for duty in Duty]
         for inputs in everyone
     }

@@ -1,4 +1,12 @@
-"""Queries about study sessions and attendance."""
+"""Queries about study sessions and attendance.
+
+A collective session counts once per attendee, whoever recorded it: when the office records a team
+session (`/session`) and ticks a member who had logged the same duty's study (集体学习 and 理论学习中心组
+are one duty; 集体学法 another) on the same day themself, the member's own record is merged into the
+team session (soft-deleted, ``merged_into_session_id`` set, their attendance ticked): one session, one
+count, one ledger row. Unticking them gives the record back. A member who logs (/study) such a session
+after the office recorded it is ticked present on the office's session instead of getting a second record.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain import StudyKind
+from core.study import COUNTS_TOWARDS
 from storage import audit
 from storage.models import Member, StudyAttendance, StudySession
 
@@ -94,6 +103,71 @@ def by_id(session: Session, study_id: int) -> StudySession | None:
 
 def attendee_ids(session: Session, study_id: int) -> set[int]:
     return set(session.scalars(select(StudyAttendance.member_id).where(StudyAttendance.session_id == study_id)))
+
+
+def _same_duty(kind: StudyKind) -> list[StudyKind]:
+    """The kinds that count towards the same duty as ``kind`` (a kind that counts for none: itself)."""
+    duty = COUNTS_TOWARDS[kind]
+    return [kind] if duty is None else [k for k, d in COUNTS_TOWARDS.items() if d is duty]
+
+
+def team_session_for(session: Session, *, team_id: int, kind: StudyKind, held_on: date) -> StudySession | None:
+    """The office's team session that day counting towards the same duty as ``kind`` (the first recorded),
+    or None. Self-study counts for no duty and is never the office's."""
+    if COUNTS_TOWARDS[kind] is None:
+        return None
+    return session.scalars(
+        select(StudySession).where(StudySession.team_id == team_id, StudySession.for_team.is_(True),
+                                   StudySession.kind.in_(_same_duty(kind)), StudySession.held_on == held_on,
+                                   StudySession.deleted_at.is_(None))
+        .order_by(StudySession.id).limit(1)
+    ).first()
+
+
+def attend_team_session(session: Session, *, study: StudySession, member: Member, now: datetime) -> bool:
+    """A member's own log of a session the office already recorded: they are marked present on it instead
+    of a second record (audited as theirs). Returns False when they were already marked present."""
+    if session.get(StudyAttendance, (study.id, member.id)) is not None:
+        return False
+    session.add(StudyAttendance(session_id=study.id, member_id=member.id, created_at=now))
+    audit.record(session, action="attend", entity="study_session", entity_id=study.id, team_id=study.team_id,
+                 now=now, actor_member_id=member.id, actor_telegram_id=member.telegram_user_id,
+                 after={"member_id": member.id, "logged_by_member": True})
+    return True
+
+
+def merge_own_records(session: Session, *, study: StudySession, member_id: int, admin: Member,
+                      now: datetime) -> list[StudySession]:
+    """The member's own records of the same duty on the team session's day become their attendance of it:
+    soft-deleted with ``merged_into_session_id`` set, audited. Returns them (oldest first)."""
+    own = list(session.scalars(
+        select(StudySession).join(StudyAttendance, StudyAttendance.session_id == StudySession.id)
+        .where(StudyAttendance.member_id == member_id, StudySession.recorded_by_member_id == member_id,
+               StudySession.team_id == study.team_id, StudySession.for_team.is_(False),
+               StudySession.kind.in_(_same_duty(study.kind)), StudySession.held_on == study.held_on,
+               StudySession.deleted_at.is_(None), StudySession.id != study.id)
+        .order_by(StudySession.id)))
+    for record in own:
+        record.deleted_at, record.merged_into_session_id = now, study.id
+        audit.record(session, action="merge", entity="study_session", entity_id=record.id,
+                     team_id=study.team_id, now=now, actor_member_id=admin.id,
+                     actor_telegram_id=admin.telegram_user_id, before=_snapshot(record),
+                     after={"merged_into_session_id": study.id, "member_id": member_id})
+    return own
+
+
+def unmerge_own_records(session: Session, *, study: StudySession, member_id: int, admin: Member,
+                        now: datetime) -> int:
+    """Unticking a member gives back the own records that had been merged into this session."""
+    merged = list(session.scalars(select(StudySession).where(
+        StudySession.merged_into_session_id == study.id, StudySession.recorded_by_member_id == member_id,
+        StudySession.deleted_at.is_not(None))))
+    for record in merged:
+        record.deleted_at, record.merged_into_session_id = None, None
+        audit.record(session, action="unmerge", entity="study_session", entity_id=record.id,
+                     team_id=study.team_id, now=now, actor_member_id=admin.id,
+                     actor_telegram_id=admin.telegram_user_id, after={"from_session_id": study.id})
+    return len(merged)
 
 
 def toggle_attendance(session: Session, *, study: StudySession, member_id: int, admin: Member, now: datetime) -> bool:

@@ -1,4 +1,7 @@
-"""Yearly targets: the config's defaults, overridden per team and then per member by an admin."""
+"""Yearly targets: the config's defaults, overridden per team and then per member by an admin; and the
+quarter targets (季目标) a team may set per duty (the cumulative targets at the end of Q1–Q3 on the
+row, its value being Q4 = the year). A row without them spreads its year evenly; a member's own row
+replaces the team's, quarters and all. Setting a year alone clears the row's quarters."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from config import Targets
 from core.domain import Duty
+from core.pace import QuarterTargets
 from storage import audit
 from storage.models import Target
 
@@ -27,6 +31,42 @@ def yearly_targets(session: Session, *, team_id: int, member_id: int, year: int,
     for override_member, duty, value in sorted(rows, key=lambda row: row[0] is not None):
         targets[duty] = value
     return targets
+
+
+def quarters_of(row: Target) -> QuarterTargets | None:
+    """The row's quarter targets, or None when the year is spread evenly."""
+    if row.q1 is None or row.q2 is None or row.q3 is None:
+        return None
+    return QuarterTargets(row.q1, row.q2, row.q3, row.value)
+
+
+def quarter_targets(session: Session, *, team_id: int, member_id: int, year: int) -> dict[Duty, QuarterTargets]:
+    """The duties whose target for this member follows quarter targets (the member's own row first)."""
+    rows = session.scalars(select(Target).where(
+        Target.team_id == team_id, Target.year == year,
+        (Target.member_id.is_(None)) | (Target.member_id == member_id))).all()
+    winning: dict[Duty, Target] = {}
+    for row in sorted(rows, key=lambda r: r.member_id is not None):
+        winning[row.duty] = row
+    return {duty: found for duty, row in winning.items() if (found := quarters_of(row)) is not None}
+
+
+def set_quarters(session: Session, *, team_id: int, year: int, duty: Duty, quarters: QuarterTargets,
+                 member_id: int | None, actor_member_id: int, actor_telegram_id: int, now: datetime) -> None:
+    """Sets the team's (member_id None) or one member's quarter targets, Q4 being the year; audited."""
+    row = session.scalar(select(Target).where(Target.team_id == team_id, Target.year == year, Target.duty == duty,
+                                              Target.member_id.is_(None) if member_id is None
+                                              else Target.member_id == member_id))
+    before = None if row is None else {"value": row.value, "q1": row.q1, "q2": row.q2, "q3": row.q3}
+    if row is None:
+        row = Target(team_id=team_id, member_id=member_id, year=year, duty=duty, value=quarters.q4)
+        session.add(row)
+    row.q1, row.q2, row.q3, row.value = quarters.q1, quarters.q2, quarters.q3, quarters.q4
+    session.flush()
+    audit.record(session, action="set_target", entity="target", entity_id=row.id, team_id=team_id, now=now,
+                 actor_member_id=actor_member_id, actor_telegram_id=actor_telegram_id, before=before,
+                 after={"year": year, "duty": duty.value, "member_id": member_id, "value": quarters.q4,
+                        "q1": quarters.q1, "q2": quarters.q2, "q3": quarters.q3})
 
 
 def overrides(session: Session, *, team_id: int, year: int) -> list[Target]:
@@ -46,7 +86,7 @@ def set_value(session: Session, *, team_id: int, year: int, duty: Duty, value: D
         row = Target(team_id=team_id, member_id=member_id, year=year, duty=duty, value=value)
         session.add(row)
     else:
-        row.value = value
+        row.value, row.q1, row.q2, row.q3 = value, None, None, None  # a year alone is spread evenly
     session.flush()
     audit.record(session, action="set_target", entity="target", entity_id=row.id, team_id=team_id, now=now,
                  actor_member_id=actor_member_id, actor_telegram_id=actor_telegram_id,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,8 @@ from core.domain import Duty
 from core.pace import DEFAULT_TARGETS, Availability
 from core.race import (
     Deadline,
+    DeadlineKind,
+    DeadlineTally,
     MemberInputs,
     Period,
     PeriodKind,
@@ -24,7 +27,10 @@ from core.race import (
     period_target,
     rank,
     score,
+    tally_deadlines,
 )
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 D = Decimal
@@ -126,6 +132,49 @@ def test_the_period_target_is_spread_over_the_active_days(
 ])
 def test_deadlines(deadline: Deadline, day: date, expected: tuple[int, int, int]) -> None:
     assert judge_deadlines([deadline], NOV, day) == expected
+
+
+def at(month: int, day: int, hour: int = 18, minute: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def task(due: datetime, *, reported: datetime | None = None, closed: datetime | None = None) -> Deadline:
+    """A task assignment as storage reads it: answered on the day it was closed, on time by its report."""
+    return Deadline(due.date(), None if closed is None else closed.date(), DeadlineKind.TASK, due_at=due,
+                    done_at=None if closed is None else (reported or closed))
+
+
+@pytest.mark.parametrize(("deadline", "day", "expected"), [
+    (task(at(11, 10), reported=at(11, 9), closed=at(11, 11)), d(11, 30), (1, 1, 0)),  # reported in time, closed later
+    (task(at(11, 10), reported=at(11, 10, 18, 0), closed=at(11, 10, 19)), d(11, 30), (1, 1, 0)),  # at the instant
+    (task(at(11, 10), reported=at(11, 10, 18, 1), closed=at(11, 10, 19)), d(11, 30), (1, 0, 0)),  # a minute late
+    (task(at(11, 10), reported=at(11, 12), closed=at(11, 13)), d(11, 30), (1, 0, 0)),  # reported after it
+    (task(at(11, 10)), d(11, 30), (1, 0, 1)),  # still assigned past due: overdue
+    (task(at(11, 10)), d(11, 23), (1, 0, 1)),  # 13 days overdue
+    (task(at(11, 10)), d(11, 10), (0, 0, 0)),  # due today: waits
+    (task(at(11, 10), reported=at(11, 9), closed=at(12, 2)), d(11, 30), (1, 0, 1)),  # reported, not closed yet
+    (task(at(11, 25), reported=at(11, 20), closed=at(11, 21)), d(11, 21), (1, 1, 0)),  # closed before due
+    (task(at(9, 1)), d(11, 30), (0, 0, 1)),  # an older task still open costs on every board
+    (task(at(12, 5)), d(11, 30), (0, 0, 0)),  # due later
+])
+def test_task_deadlines(deadline: Deadline, day: date, expected: tuple[int, int, int]) -> None:
+    assert judge_deadlines([deadline], NOV, day) == expected
+
+
+def test_deadlines_are_tallied_by_kind() -> None:
+    items = [Deadline(d(11, 10), d(11, 9)), Deadline(d(11, 3), None, DeadlineKind.FEEDBACK),
+             task(at(11, 10)), task(at(11, 5), reported=at(11, 4), closed=at(11, 6))]
+    assert tally_deadlines(items, NOV, d(11, 23)) == (
+        DeadlineTally(DeadlineKind.REPLY, 1, 1, 0), DeadlineTally(DeadlineKind.FEEDBACK, 1, 0, 1),
+        DeadlineTally(DeadlineKind.TASK, 2, 1, 1))
+    result = score(inputs(deadlines=tuple(items)), NOV, as_of=d(11, 23), weights=WEIGHTS)
+    assert (result.judged, result.on_time, result.overdue) == (4, 2, 2)
+    assert result.tallies[-1] == DeadlineTally(DeadlineKind.TASK, 2, 1, 1)
+
+
+def test_an_answer_instant_needs_a_due_instant() -> None:
+    with pytest.raises(ValueError):
+        Deadline(d(11, 10), d(11, 9), DeadlineKind.TASK, done_at=at(11, 9))
 
 
 # --------------------------------------------------------------------------- scores

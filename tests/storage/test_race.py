@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from config import Config
 from core.clock import ManualClock
-from core.domain import Duty, FollowUpStatus, LeaveKind, MemberStatus, MotionKind, MotionStatus, ResultClass
+from core.domain import AssignmentStatus, Duty, FollowUpStatus, LeaveKind, MemberStatus, MotionKind, MotionStatus, ResultClass
 from core.domain import Role, StudyKind
 from core.pace import Availability, PaceStatus
-from core.race import Deadline, Period, PeriodKind
-from storage import members, motions, onboarding, progress, race, study, trips
+from core.race import Deadline, DeadlineKind, Period, PeriodKind
+from storage import members, motions, onboarding, progress, race, study, tasks, trips
 from storage.db import Database
 from storage.models import LeavePeriod, Member, RaceSnapshot, Target, Team
 
@@ -108,7 +108,8 @@ def test_what_counts_in_a_period(db: Database, team: dict[str, Member]) -> None:
     assert zhang.deadlines == (Deadline(d(11, 10), d(11, 9)),)
     assert li.done == {}  # the trip and the topic were before November
     assert sorted(li.deadlines, key=lambda x: x.due) == [
-        Deadline(d(8, 4)), Deadline(d(10, 3)), Deadline(d(11, 10), d(11, 12))]
+        Deadline(d(8, 4)), Deadline(d(10, 3), kind=DeadlineKind.FEEDBACK),
+        Deadline(d(11, 10), d(11, 12), DeadlineKind.FEEDBACK)]
     assert li.availability.leave == ((d(11, 1), d(11, 10)),)
     assert wang.done == {Duty.LAW_STUDY: 1} and wang.availability.from_day == d(11, 16)
     assert zhang.yearly_targets[Duty.RESEARCH_DAYS] == 60
@@ -133,6 +134,43 @@ def test_the_office_is_not_in_the_race_and_opening_the_bot_late_does_not_pro_rat
     assert owner_id not in gathered and owner_id not in people
     assert leader_id in gathered and leader_id in people
     assert gathered[leader_id].availability == Availability(2026)  # the whole year, 4 December or not
+
+def _task(session: Session, owner: Member, assignee: Member, due: datetime, *, reported: datetime | None = None,
+          closed: datetime | None = None, returned: datetime | None = None, cancelled: datetime | None = None) -> None:
+    task = tasks.create(session, creator=owner, title="整改", detail=None, due_at=due, assignees=[assignee],
+                        attachment_file_id=None, attachment_kind=None, now=due - timedelta(days=10))
+    assignment = task.assignments[0]
+    assignment.reported_at, assignment.closed_at, assignment.returned_at = reported, closed, returned
+    assignment.status = (AssignmentStatus.CLOSED if closed else AssignmentStatus.REPORTED if reported
+                         else AssignmentStatus.ASSIGNED)
+    task.cancelled_at = cancelled
+
+
+def test_supervised_tasks_count_as_deadlines_to_the_minute(db: Database, team: dict[str, Member]) -> None:
+    owner, zhang = team["owner"], team["张三"]
+    due = datetime(2026, 11, 8, 18, tzinfo=SHANGHAI)
+    with db.session() as session:
+        _task(session, owner, zhang, due)  # still assigned: 13 days overdue on the 21st
+        _task(session, owner, zhang, due, reported=due - timedelta(minutes=5), closed=due + timedelta(days=2))
+        _task(session, owner, zhang, due, reported=due + timedelta(minutes=1), closed=due + timedelta(days=1))
+        _task(session, owner, zhang, due, reported=due - timedelta(days=1))  # reported, never closed
+        _task(session, owner, zhang, due, returned=due - timedelta(days=1))  # returned, not reported again
+        _task(session, owner, zhang, due, cancelled=due - timedelta(days=1))  # cancelled: nothing
+        _task(session, owner, zhang, datetime(2026, 9, 1, 18, tzinfo=SHANGHAI))  # old and open: overdue
+        _task(session, owner, zhang, datetime(2026, 9, 1, 18, tzinfo=SHANGHAI),
+              reported=datetime(2026, 8, 30, tzinfo=SHANGHAI), closed=datetime(2026, 9, 2, tzinfo=SHANGHAI))
+        _task(session, owner, zhang, datetime(2026, 11, 21, 9, tzinfo=SHANGHAI))  # due today: waits
+    with db.session() as session:
+        gathered = {i.member_id: i for i in race.gather(session, owner.team_id, NOV, as_of=TODAY,
+                                                        defaults=Config().team_defaults.targets, tz=SHANGHAI)}
+        board = race.board(session, session.get_one(Team, owner.team_id), NOV, as_of=TODAY, config=Config())
+    found = gathered[zhang.id].deadlines
+    assert all(item.kind is DeadlineKind.TASK for item in found) and len(found) == 7  # not the cancelled one
+    assert all(item.due_at is not None and item.due_at.utcoffset() is not None for item in found)
+    score = board.scores[zhang.id]
+    # judged in November: the open one, on time, a minute late, reported-not-closed, returned → 1 of 5 on time
+    assert (score.judged, score.on_time, score.overdue) == (5, 1, 4)
+    assert [(t.kind, t.judged, t.on_time, t.overdue) for t in score.tallies] == [(DeadlineKind.TASK, 5, 1, 4)]
 
 
 def test_the_board_ranks_with_every_term(db: Database, team: dict[str, Member]) -> None:
@@ -211,7 +249,7 @@ def test_the_number_of_queries_does_not_grow_with_the_team(db: Database, team: d
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
     assert len(gathered) == 33
-    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 9
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 10
 
 
 @pytest.mark.parametrize("today", [date(2026, 11, 30), date(2026, 12, 30)])
