@@ -39,7 +39,7 @@ def d(month: int, day: int) -> date:
     (WHOLE, d(2, 10), D(10) * 41 / 90),  # within Q1: 41 of its 90 days
     (WHOLE, d(5, 15), D(10) + D(15) * 45 / 91),  # within Q2: from Q1's 10 towards 25
     (WHOLE, d(11, 21), D(40) + D(20) * 52 / 92),
-    (Availability(2026, joined_on=d(7, 1)), d(12, 31), D(35)),  # counts from July: Q3 and Q4 (15 + 20)
+    (Availability(2026, from_day=d(7, 1)), d(12, 31), D(35)),  # counts from July: Q3 and Q4 (15 + 20)
     (Availability(2026, leave=((d(1, 1), d(3, 31)),)), d(3, 31), D(0)),  # away all Q1: nothing asked in it
     (Availability(2026, leave=((d(4, 1), d(4, 30)),)), d(6, 30), D(10) + D(15) * 61 / 91),
 ])
