@@ -198,15 +198,14 @@ class Nudges:
                        and (str(member.id), duty.duty.value) not in noted]
             if lagging:
                 self._lagging(session, team, member, lagging, admins, week=week, not_before=not_before,
-                              quarter_end=quarter_end, now=now, report=report)
+                              today=today, quarter_end=quarter_end, now=now, report=report)
             due = [duty for duty in year.duties
                    if duty.status != pace.PaceStatus.ON_PACE and duty.gap_to_quarter > 0
                    and (str(member.id), duty.duty.value) not in recent]
             if not due:
                 continue
             t = translator(member.language)
-            text = "\n".join(words.pace_nudge(t, duty=duty.duty, gap=duty.gap_to_quarter, quarter_end=quarter_end)
-                             for duty in due)
+            text = "\n".join(words.pace_nudge(t, duty=duty, today=today, quarter_end=quarter_end) for duty in due)
             key = f"pace:{member.id}:{week}:" + ",".join(duty.duty.value for duty in due)
             if outbox.enqueue(session, key=key, chat_id=member.telegram_user_id, kind="pace",
                               payload={"text": text, "parse_mode": None, "buttons": []},
@@ -214,15 +213,16 @@ class Nudges:
                 report.pace += 1
 
     def _lagging(self, session: Session, team: Team, member: Member, lagging: list[pace.DutyPace],
-                 admins: list[Member], *, week: str, not_before: datetime, quarter_end: date, now: datetime,
-                 report: NudgeReport) -> None:
+                 admins: list[Member], *, week: str, not_before: datetime, today: date, quarter_end: date,
+                 now: datetime, report: NudgeReport) -> None:
         """One note to each other admin: the member is far behind on these duties."""
         duties = ",".join(duty.duty.value for duty in lagging)
         for admin in admins:
             if admin.id == member.id:
                 continue  # an admin lagging hears it from the pace nudge, and the other admins from this
             t = translator(admin.language)
-            text = words.lagging_note(t, member=member.display_name, duties=lagging, quarter_end=quarter_end)
+            text = words.lagging_note(t, member=member.display_name, duties=lagging, today=today,
+                                      quarter_end=quarter_end)
             if outbox.enqueue(session, key=f"lagging:{member.id}:{week}:{duties}:admin:{admin.id}",
                               chat_id=admin.telegram_user_id, kind="lagging",
                               payload={"text": text, "parse_mode": None, "buttons": []},

@@ -200,7 +200,9 @@ def test_pace_nudges_once_per_duty_until_renudge_days_pass(team: Team) -> None:
                         "key_suggestions,key_proposals"  # one message, a line per duty behind
     lines = zhang.payload["text"].splitlines()
     assert lines[0].startswith("📈 还差 30 天下基层调研，季末") and len(lines) == 6
-    assert "days of" in team.rows(f"pace:{team.lily}:")[0].payload["text"]
+    # Lily owes 60 days with 39 left in the quarter: it cannot be caught up, the year's need is said instead
+    assert team.rows(f"pace:{team.lily}:")[0].payload["text"].splitlines()[0] == (
+        "📈 Grassroots research: the quarter can no longer be caught up; the year still needs 60 days.")
     team.walk(at(date(2026, 11, 27), 18))
     assert len(team.rows("pace:")) == 3  # 张三, Lily, the owner: not again within renudge_after_days
     with team.db.session() as session:  # 张三 catches up on research days
@@ -248,13 +250,13 @@ def test_a_member_far_behind_is_noted_to_each_other_admin_once_until_renudge_day
     lines = to_owner.payload["text"].splitlines()
     assert lines[0] == "❗ 张三进度严重落后："
     topic = duty_name(translator("zh"), Duty.KEY_RESEARCH_TOPICS)
-    assert lines[1] == f"• {topic}：已完成 0，按进度应达 0.9；季末（2026年12月31日（星期四））前再完成 1 项可回到进度。"
+    assert lines[1] == f"• {topic}：已完成 0，按进度应达 1；季末（2026年12月31日（星期四））前再完成 1 项可回到进度。"
     assert len(lines) == 6 and duty_name(translator("zh"), Duty.RESEARCH_DAYS) not in to_owner.payload["text"]
     to_mary = notes[f"lagging:{team.lily}:2026-W48:{everything}:admin:{mary}"].payload["text"].splitlines()
     assert to_mary[0] == "❗ Lily is far behind pace:"
     research = duty_name(translator("en"), Duty.RESEARCH_DAYS)
-    assert to_mary[1] == (f"• {research}: 0 done, 53.8 expected by now; 60 days more by the end of "
-                          "the quarter (Thu 31 Dec 2026) closes the gap.")
+    assert to_mary[1] == (f"• {research}: 0 done, 54 expected by now; the quarter can no longer be caught up, "
+                          "the year still needs 60 days.")  # 60 days owed, 39 left in the quarter
 
     team.walk(at(date(2026, 11, 29), 20), step=timedelta(hours=3))
     assert len(team.rows("lagging:")) == 6  # not again within renudge_after_days
