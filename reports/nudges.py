@@ -54,7 +54,8 @@ def deadline_nudge(t: Translator, *, kind: str, title: str, due: date, today: da
 
 
 def snooze_label(t: Translator, days: int) -> str:
-    return t.ngettext("Snooze {n} day", "Snooze {n} days", days).format(n=days)
+    """稍后提醒（1天后） / Remind me in 1 day: the reminder moves, the deadline does not."""
+    return t.ngettext("Remind me in {n} day", "Remind me in {n} days", days).format(n=days)
 
 
 def escalation(t: Translator, *, member: str, kind: str, title: str, due: date, today: date) -> str:

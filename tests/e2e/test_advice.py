@@ -1,18 +1,22 @@
 """Words a person can act on (issue 10, "What it says"), end to end over the emulator in Chinese and
-English: counts still owed are whole and rounded up in /me and in pace nudges, and a quarter that cannot
-be caught up any more says what the year still needs."""
+English: counts still owed are whole and rounded up in /me and in pace nudges, a quarter that cannot be
+caught up any more says what the year still needs, 稍后提醒 moves
+the reminder and says the deadline stays, no due-soon nudge within a day of an assignment, and an item
+answered after its nudge was queued never gets that nudge."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from storage.models import Member
+from core.domain import MotionKind, OutboxStatus
+from storage import motions, tasks
+from storage.models import Member, Motion, OutboxMessage
 from tests.conftest import SHANGHAI
-from tests.e2e.conftest import Saima
+from tests.e2e.conftest import ADMIN_ID, Saima
 from tests.e2e.test_log_study import member
 
 DECIMAL = re.compile(r"\d\.\d")
@@ -89,3 +93,111 @@ async def test_a_pace_nudge_asks_for_whole_sessions_and_days_and_says_when_the_q
     nudge = (await official.receive()).text
     assert nudge.splitlines()[:4] == PACE[lang]
     assert DECIMAL.search(nudge) is None and NOTHING_OWED.search(nudge) is None
+
+
+# --------------------------------------------------------------------------- remind me later
+
+SNOOZE = {
+    "zh": (("稍后提醒（1天后）", "稍后提醒（3天后）"),
+           "好的，2026年11月25日（星期三）再提醒您。办理期限不变，仍为2026年11月24日（星期二）。",
+           "⏰ 2026年11月25日（星期三）再次提醒；办理期限不变（2026年11月24日（星期二））。"),
+    "en": (("Remind me in 1 day", "Remind me in 3 days"),
+           "I will remind you again on Wed 25 Nov 2026. The deadline is unchanged: Tue 24 Nov 2026.",
+           "⏰ Next reminder on Wed 25 Nov 2026; the deadline is unchanged (Tue 24 Nov 2026)."),
+}
+
+
+def _motion(saima: Saima, lead_user: int, due: date) -> int:
+    with saima.db.session() as session:
+        lead = session.scalars(select(Member).where(Member.telegram_user_id == lead_user)).one()
+        motion = motions.create(session, lead=lead, kind=MotionKind.SUGGESTION, number="7", title="山区道路建设",
+                                is_key=True, assigned_on=date(2026, 9, 1), reply_due_months=3, now=saima.clock.now())
+        motion.reply_due = due
+        return motion.id
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_remind_me_later_moves_the_reminder_and_says_the_deadline_is_unchanged(saima: Saima,
+                                                                                   lang: str) -> None:
+    official = await member(saima, 1001, "张三", lang=lang)
+    motion_id = _motion(saima, 1001, date(2026, 11, 24))
+    saima.clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI))  # the due day
+    await _schedule(saima)
+    await _deliver(saima)
+    nudge = await official.receive()
+    labels, answer_text, edited_tail = SNOOZE[lang]
+    assert [label for label, _ in nudge.buttons[1]] == list(labels)
+    await official.press(nudge, labels[0], expect=0)
+    answer = await official.callback_answer()
+    assert answer.text == answer_text
+    shown = [m for m in await official.bot_messages() if m.message_id == nudge.message_id][0]
+    assert shown.text.endswith(edited_tail)
+    with saima.db.session() as session:
+        assert session.get_one(Motion, motion_id).reply_due == date(2026, 11, 24)  # the deadline did not move
+
+
+# --------------------------------------------------------------------------- no due-soon nudge right after assigning
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_a_task_assigned_today_due_tomorrow_gets_no_nudge_today(saima: Saima, lang: str) -> None:
+    official = await member(saima, 1001, "张三", lang=lang)
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    saima.clock.set(MONDAY)
+    with saima.db.session() as session:
+        creator = session.scalars(select(Member).where(Member.telegram_user_id == ADMIN_ID)).one()
+        assignee = session.scalars(select(Member).where(Member.telegram_user_id == 1001)).one()
+        tasks.create(session, creator=creator, title="安全生产大检查", detail=None,
+                     due_at=datetime(2026, 11, 24, 18, 0, tzinfo=SHANGHAI), assignees=[assignee],
+                     attachment_file_id=None, attachment_kind=None, now=saima.clock.now())
+    before = len(await official.bot_messages())
+    for hour in (10, 14, 21):  # the day it was assigned: T-1 has fallen due, but the member was just told
+        saima.clock.set(MONDAY.replace(hour=hour))
+        await _schedule(saima)
+        await _deliver(saima)
+    saima.clock.set(datetime(2026, 11, 24, 9, 30, tzinfo=SHANGHAI))  # within 24 h of the assignment
+    await _schedule(saima)
+    await _deliver(saima)
+    assert [m.text for m in (await official.bot_messages())[before:]] == []
+    saima.clock.set(datetime(2026, 11, 24, 10, 30, tzinfo=SHANGHAI))  # a day later: the due day's nudge
+    await _schedule(saima)
+    await _deliver(saima)
+    nudge = (await official.receive()).text
+    assert ("今天到期" if lang == "zh" else "due today") in nudge and "安全生产大检查" in nudge
+
+
+# --------------------------------------------------------------------------- answered after the nudge was queued
+
+REPLY = {"zh": ("已答复", "11月19日", "A类"), "en": ("Replied", "19 Nov", "A (solved")}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_a_motion_answered_after_its_overdue_nudge_was_queued_never_gets_it(saima: Saima,
+                                                                                 lang: str) -> None:
+    official = await member(saima, 1001, "张三", lang=lang)
+    motion_id = _motion(saima, 1001, date(2026, 11, 20))
+    saima.clock.set(MONDAY)
+    await _schedule(saima)  # overdue since Friday: the nudge is queued
+    with saima.db.session() as session:
+        (queued,) = session.scalars(select(OutboxMessage).where(OutboxMessage.key.startswith(
+            f"nudge:motion:{motion_id}:"))).all()
+        assert queued.status is OutboxStatus.PENDING and ":overdue:" in queued.key
+        key = queued.key
+    replied, day, result = REPLY[lang]
+    listing = await official.send("/proposals")
+    card = await official.press(listing, "山区道路建设")
+    question = await official.press(card, replied)
+    assert question is not None
+    classes = await official.send(day)  # the reply went out on the 19th, before the due day; recorded late
+    await official.press(classes, result)
+    seen = len(await official.bot_messages())
+    await _deliver(saima)
+    saima.clock.set(MONDAY + timedelta(hours=1))
+    await _schedule(saima)
+    await _deliver(saima)
+    assert (await official.bot_messages())[seen:] == []
+    with saima.db.session() as session:
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.key == key)).one()
+        assert row.status is OutboxStatus.CANCELLED and row.sent_at is None
+        assert session.get_one(Motion, motion_id).replied_on == date(2026, 11, 19)
