@@ -219,7 +219,8 @@ class Nudges:
             if not due:
                 continue
             t = translator(member.language)
-            text = "\n".join(words.pace_nudge(t, duty=duty, today=today, quarter_end=quarter_end) for duty in due)
+            text = "\n".join(words.pace_nudge(t, duty=duty, today=today, quarter_end=quarter_end)
+                             for duty in due)
             key = f"pace:{member.id}:{week}:" + ",".join(duty.duty.value for duty in due)
             if outbox.enqueue(session, key=key, chat_id=member.telegram_user_id, kind="pace",
                               payload={"text": text, "parse_mode": None, "buttons": []},

@@ -79,7 +79,8 @@ def pace_nudge(t: Translator, *, duty: DutyPace, today: date, quarter_end: date)
                              day=day_in_words(t, quarter_end))
 
 
-def lagging_note(t: Translator, *, member: str, duties: list[DutyPace], today: date, quarter_end: date) -> str:
+def lagging_note(t: Translator, *, member: str, duties: list[DutyPace], today: date,
+                 quarter_end: date) -> str:
     """To the admins: ❗ 张三 is far behind pace, per duty done / expected and what closes the gap."""
     lines = [t("❗ {member} is far behind pace:").format(member=member)]
     for duty in duties:

@@ -189,7 +189,8 @@ def explain(t: Translator, name: str, entry: Ranked | None, score: Score, *, siz
         cap = t(" (capped)") if term.padded else ""
         lines.append(t("{duty}: {done}/{target} {unit} → {percent}{cap} × {weight} = {points}").format(
             duty=duty_name(t, term.duty), done=_one_decimal(term.done), target=whole(term.target),
-            unit=unit(t, term.duty, Decimal(whole_up(term.target))), percent=_percent(term.completion), cap=cap,
+            unit=unit(t, term.duty, Decimal(whole_up(term.target))), percent=_percent(term.completion),
+            cap=cap,
             weight=number(term.weight), points=points(term.points)))
     if score.on_time_rate is None:
         lines.append(t("On time: nothing fell due in this period → full {weight}").format(

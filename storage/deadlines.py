@@ -73,8 +73,8 @@ def open_items(session: Session, team: Team) -> list[Item]:
         Task.created_at,
     ).join(Task, Task.id == TaskAssignment.task_id).where(
         Task.team_id == team.id, Task.cancelled_at.is_(None), TaskAssignment.status == AssignmentStatus.ASSIGNED)):
-        items.append(Item("task", task_id, assignment_id, member_id, due_at.astimezone(tz).date(), snoozed, title,
-                          created_at=created))
+        items.append(Item("task", task_id, assignment_id, member_id, due_at.astimezone(tz).date(), snoozed,
+                          title, created_at=created))
     items.sort(key=lambda item: (item.due, item.kind, item.item_id, item.member_id))
     return items
 

@@ -300,7 +300,7 @@ def cancel(session: Session, key: str) -> bool:
 
 
 def item_ident(kind: str, item_id: int, member_id: int) -> str:
-    """`motion:41:member:7`: the part of a nudge's or an escalation's key that names the item and its owner."""
+    """`motion:41:member:7`: the part of a nudge's or an escalation's key naming the item and its owner."""
     return f"{kind}:{item_id}:member:{member_id}"
 
 

@@ -211,7 +211,8 @@ def cancel(session: Session, task_id: int, team_id: int, *, actor: Member,
     session.refresh(task)
     told = [(a, m) for a, m in rows if a.status is not AssignmentStatus.CLOSED]
     for assignment, _ in told:
-        outbox.withdraw_item(session, team_id=team_id, kind="task", item_id=task.id, member_id=assignment.member_id)
+        outbox.withdraw_item(session, team_id=team_id, kind="task", item_id=task.id,
+                             member_id=assignment.member_id)
     audit.record(session, action="cancel", entity="task", entity_id=task.id, team_id=team_id, now=now,
                  actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
                  before={"cancelled_at": None},

@@ -316,7 +316,8 @@ def advance(
 
 
 def _withdraw_nudges(session: Session, item: FollowUpItem) -> None:
-    outbox.withdraw_item(session, team_id=item.team_id, kind="followup", item_id=item.id, member_id=item.member_id)
+    outbox.withdraw_item(session, team_id=item.team_id, kind="followup", item_id=item.id,
+                         member_id=item.member_id)
 
 
 def open_follow_ups(session: Session, member_id: int) -> list[FollowUpItem]:
