@@ -65,7 +65,7 @@ async def log_duties(control: ControlClient) -> None:
     await zhang.send("一个半小时")
     await zhang.press(await zhang.send("民法典"), "确认")
     roster = await admin.press(await admin.send("/session 11月18日下午 理论学习中心组 3小时 二十届四中全会精神"), "确认")
-    roster = await admin.press(roster, "张 明")
+    roster = await admin.press(roster, "张明")
     await admin.press(roster, "完成", expect=2)
     trip = await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研")
     await zhang.press(trip, "确认")

@@ -1,7 +1,8 @@
 """The buttons on a deadline nudge, and `/summary`.
 
-Snooze (`nz:<m|f|t>:<id>:<days>`, m = motion, f = finding, t = task assignment): the item gets no
-nudge until the snooze ends, then one reminder (jobs/nudges.py). Every press is checked on the
+Remind me later (稍后提醒, `nz:<m|f|t>:<id>:<days>`, m = motion, f = finding, t = task assignment): the
+item gets no nudge until then, then one reminder (jobs/nudges.py); the deadline does not move, and the
+reply says so. Every press is checked on the
 server: the item must be the presser's own and the days one of `schedule.snooze_options_days`.
 Done opens the item's own card (the motion's `mo:<id>:v`, the finding's `fu:i:<id>`), handled there;
 a task's Done starts its report (`fs:taskdone:<assignment>`, handlers/tasks.py).
@@ -42,29 +43,36 @@ async def snooze(update: Update, context: SaimaContext) -> None:
     user_id = update.effective_user.id
     now = context.now()
 
-    def run() -> tuple[bool, str | None]:
+    def run() -> tuple[str, str] | None:
         with context.db.session() as session:
             found = deadlines.owner_of(session, match.group(1), int(match.group(2)))
             owner = session.get(Member, found[1]) if found is not None else None
-            if owner is None or owner.telegram_user_id != user_id:
-                return False, None
+            if found is None or owner is None or owner.telegram_user_id != user_id:
+                return None
             until = now + timedelta(days=days)
             deadlines.snooze(session, match.group(1), int(match.group(2)), until=until)
-            team = session.get_one(Team, owner.team_id)
-            return True, day_in_words(t, until.astimezone(ZoneInfo(team.timezone)).date())
+            tz = ZoneInfo(session.get_one(Team, owner.team_id).timezone)
+            due = deadlines.due_day(found[0], tz)
+            return (day_in_words(t, until.astimezone(tz).date()),
+                    day_in_words(t, due) if due is not None else "")
 
-    ok, until_words = await asyncio.to_thread(run)
-    if not ok:
+    days_words = await asyncio.to_thread(run)
+    if days_words is None:
         await query.answer(t("Only the member this item belongs to can snooze it."), show_alert=True)
         return
-    await query.answer(t("Snoozed: the next reminder comes on {day}.").format(day=until_words))
+    until_words, due_words = days_words
+    # The reminder moves, the deadline does not: both are said.
+    await query.answer(t("I will remind you again on {day}. The deadline is unchanged: {due}.").format(
+        day=until_words, due=due_words))
     if query.message is not None:
         text = getattr(query.message, "text", None) or ""
         markup = getattr(query.message, "reply_markup", None)
         kept = [row for row in (markup.inline_keyboard if markup else ())
                 if not any((b.callback_data or "").startswith(SNOOZE_PREFIX) for b in row)]  # Done stays
-        await query.edit_message_text(f"{text}\n⏰ " + t("Snoozed until {day}").format(day=until_words),
-                                      reply_markup=InlineKeyboardMarkup(kept) if kept else None)
+        await query.edit_message_text(
+            f"{text}\n⏰ " + t("Next reminder on {day}; the deadline is unchanged ({due}).").format(
+                day=until_words, due=due_words),
+            reply_markup=InlineKeyboardMarkup(kept) if kept else None)
 
 
 @admins_only

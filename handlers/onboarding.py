@@ -14,6 +14,7 @@ from telegram import Update, User
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from core.invites import InviteVerdict, looks_like_invite_code
+from core.text import join_name
 from handlers.commands import publish_chat_menu
 from handlers.context import TEAM_KEY, SaimaContext
 from handlers.help import role_name
@@ -159,7 +160,8 @@ def _refusal(t: Translator, verdict: InviteVerdict, expired_at: datetime | None,
 
 
 def _display_name(user: User) -> str:
-    return user.full_name.strip() or (user.username or str(user.id))
+    """张 + 明 → 张明, John + Smith → John Smith (PTB's full_name puts a space between any two parts)."""
+    return join_name(user.first_name, user.last_name) or (user.username or str(user.id))
 
 
 async def private_chat_please(update: Update, context: SaimaContext) -> None:

@@ -8,7 +8,9 @@ due day (0 = the due day), then every `schedule.overdue_repeat_days` while overd
     nudge:motion:41:member:7:T-3         nudge:motion:41:member:7:overdue:2026-11-21
     nudge:task:5:member:7:snoozed:202611221030    (the reminder when a snooze ends)
 
-Each tick enqueues only the latest stage that has fallen due for an item, and only at an allowed
+No due-soon nudge (T-n, the due day) within a day of the item's assignment in the bot (the motion's or
+the task's creation, the finding's 交办): a task assigned today due in two days gets its first nudge
+a day later. Each tick enqueues only the latest stage that has fallen due for an item, and only at an allowed
 time (outside quiet hours, on a working day), so after downtime, a night or a weekend the member gets
 one nudge (the current one), never one per missed day. A snoozed item gets nothing until
 its snooze ends, then one reminder. Items no longer open are not nudged, and their nudges still
@@ -74,6 +76,15 @@ def latest_stage(due: date, today: date, *, offsets: Iterable[int], repeat_days:
         if day <= today:
             best = (f"T-{offset}", day)
     return best
+
+
+#: No due-soon nudge (T-n, the due day) this soon after the item was assigned: the member has just been
+#: told of it. Once a day has passed, the stage then due is sent as usual; overdue nudges are not held.
+JUST_ASSIGNED = timedelta(days=1)
+
+
+def _just_assigned(item: Item, now: datetime) -> bool:
+    return item.created_at is not None and now - item.created_at < JUST_ASSIGNED
 
 
 @dataclass
@@ -142,7 +153,7 @@ class Nudges:
                     stage is None or datetime.combine(stage[1], time(0), tzinfo=tz) <= item.snoozed_until):
                 # the snooze ended after the latest stage fell due: one reminder now
                 stage = (f"snoozed:{item.snoozed_until.astimezone(timezone.utc):%Y%m%d%H%M}", today)
-            if stage is None:
+            if stage is None or (stage[0].startswith("T-") and _just_assigned(item, now)):
                 continue
             t = translator(member.language)
             text = words.deadline_nudge(t, kind=item.kind, title=words.title_of(t, item), due=item.due, today=today)
@@ -167,15 +178,18 @@ class Nudges:
 
     def _withdraw(self, session: Session, team: Team, items: list[Item], *, now: datetime,
                   report: NudgeReport) -> None:
-        """Nudges still waiting for items closed (or snoozed) meanwhile are not sent."""
-        still_open = {item.ident for item in items if item.snoozed_until is None or item.snoozed_until <= now}
-        for row_id, key in session.execute(
-            select(OutboxMessage.id, OutboxMessage.key).where(
-                OutboxMessage.team_id == team.id, OutboxMessage.kind == "nudge",
+        """Nudges still waiting for items closed (or snoozed) meanwhile are not sent, nor 约谈提醒 for items
+        closed (a snooze is the member's: the office is still told). The answer's own transaction withdraws
+        them already (storage.outbox.withdraw_item); this catches any other way an item stops being open."""
+        awake = {item.ident for item in items if item.snoozed_until is None or item.snoozed_until <= now}
+        still_open = {"nudge": awake, "escalation": {item.ident for item in items}}
+        for row_id, key, kind in session.execute(
+            select(OutboxMessage.id, OutboxMessage.key, OutboxMessage.kind).where(
+                OutboxMessage.team_id == team.id, OutboxMessage.kind.in_(tuple(still_open)),
                 OutboxMessage.status == OutboxStatus.PENDING)
         ):
             parts = key.split(":")
-            if len(parts) >= 5 and ":".join(parts[1:5]) not in still_open:
+            if len(parts) >= 5 and ":".join(parts[1:5]) not in still_open[kind]:
                 report.withdrawn += int(outbox.cancel(session, key))
 
     # --- pace ------------------------------------------------------------------------------------
@@ -208,14 +222,14 @@ class Nudges:
                        and (str(member.id), duty.duty.value) not in noted]
             if lagging:
                 self._lagging(session, team, member, lagging, admins, week=week, not_before=not_before,
-                              quarter_end=quarter_end, now=now, report=report)
+                              today=today, quarter_end=quarter_end, now=now, report=report)
             due = [duty for duty in year.duties
                    if duty.status != pace.PaceStatus.ON_PACE and duty.gap_to_quarter > 0
                    and (str(member.id), duty.duty.value) not in recent]
             if not due:
                 continue
             t = translator(member.language)
-            text = "\n".join(words.pace_nudge(t, duty=duty.duty, gap=duty.gap_to_quarter, quarter_end=quarter_end)
+            text = "\n".join(words.pace_nudge(t, duty=duty, today=today, quarter_end=quarter_end)
                              for duty in due)
             key = f"pace:{member.id}:{week}:" + ",".join(duty.duty.value for duty in due)
             if outbox.enqueue(session, key=key, chat_id=member.telegram_user_id, kind="pace",
@@ -224,15 +238,16 @@ class Nudges:
                 report.pace += 1
 
     def _lagging(self, session: Session, team: Team, member: Member, lagging: list[pace.DutyPace],
-                 admins: list[Member], *, week: str, not_before: datetime, quarter_end: date, now: datetime,
-                 report: NudgeReport) -> None:
+                 admins: list[Member], *, week: str, not_before: datetime, today: date, quarter_end: date,
+                 now: datetime, report: NudgeReport) -> None:
         """One note to each other admin: the member is far behind on these duties."""
         duties = ",".join(duty.duty.value for duty in lagging)
         for admin in admins:
             if admin.id == member.id:
                 continue  # an admin lagging hears it from the pace nudge, and the other admins from this
             t = translator(admin.language)
-            text = words.lagging_note(t, member=member.display_name, duties=lagging, quarter_end=quarter_end)
+            text = words.lagging_note(t, member=member.display_name, duties=lagging, today=today,
+                                      quarter_end=quarter_end)
             if outbox.enqueue(session, key=f"lagging:{member.id}:{week}:{duties}:admin:{admin.id}",
                               chat_id=admin.telegram_user_id, kind="lagging",
                               payload={"text": text, "parse_mode": None, "buttons": []},

@@ -5,14 +5,13 @@ in the reader's language."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_UP, Decimal
+from decimal import Decimal
 
 from core.aging import MARK, age
-from core.domain import Duty
 from core.pace import DutyPace
 from locales import N_, Translator
 from reports import motions as motion_words
-from reports.progress_card import duty_name, unit
+from reports.progress_card import catch_up, duty_name, unit, whole
 from storage.deadlines import Item
 from reports.words import day_in_words, number
 
@@ -55,7 +54,8 @@ def deadline_nudge(t: Translator, *, kind: str, title: str, due: date, today: da
 
 
 def snooze_label(t: Translator, days: int) -> str:
-    return t.ngettext("Snooze {n} day", "Snooze {n} days", days).format(n=days)
+    """稍后提醒（1天后） / Remind me in 1 day: the reminder moves, the deadline does not."""
+    return t.ngettext("Remind me in {n} day", "Remind me in {n} days", days).format(n=days)
 
 
 def escalation(t: Translator, *, member: str, kind: str, title: str, due: date, today: date) -> str:
@@ -64,30 +64,40 @@ def escalation(t: Translator, *, member: str, kind: str, title: str, due: date, 
             + f"{MARK[age(due, today=today)]} {item_words(t, kind, title)}\n{when_words(t, due, today)}")
 
 
-def pace_nudge(t: Translator, *, duty: Duty, gap: Decimal, quarter_end: date) -> str:
-    """还差 11 天下基层调研，季末前完成可回到进度."""
-    shown = _shown(duty, gap)
+def pace_nudge(t: Translator, *, duty: DutyPace, today: date, quarter_end: date) -> str:
+    """还差 11 天下基层调研，季末前完成可回到进度; or, when the quarter is lost, what the year still needs.
+    Counts are whole and rounded up (core.advice)."""
+    advice = catch_up(duty, today)
+    if advice is None:
+        return ""
+    shown = Decimal(advice.count)
+    if advice.lost:
+        return t("📈 {duty}: the quarter can no longer be caught up; the year still needs {n} {unit}.").format(
+            duty=duty_name(t, duty.duty), n=advice.count, unit=unit(t, duty.duty, shown))
     return t("📈 {gap} {unit} of {duty} still to go: done by the end of the quarter ({day}), you are back on "
-             "pace.").format(gap=number(shown), unit=unit(t, duty, shown), duty=duty_name(t, duty),
+             "pace.").format(gap=advice.count, unit=unit(t, duty.duty, shown), duty=duty_name(t, duty.duty),
                              day=day_in_words(t, quarter_end))
 
 
-def _shown(duty: Duty, value: Decimal) -> Decimal:
-    """Days in whole days, sessions and items to one decimal, rounded up (what is still owed)."""
-    return value.quantize(Decimal(1), rounding=ROUND_UP) if duty is Duty.RESEARCH_DAYS else value.quantize(
-        Decimal("0.1"), rounding=ROUND_UP)
-
-
-def lagging_note(t: Translator, *, member: str, duties: list[DutyPace], quarter_end: date) -> str:
+def lagging_note(t: Translator, *, member: str, duties: list[DutyPace], today: date,
+                 quarter_end: date) -> str:
     """To the admins: ❗ 张三 is far behind pace, per duty done / expected and what closes the gap."""
     lines = [t("❗ {member} is far behind pace:").format(member=member)]
     for duty in duties:
-        gap = _shown(duty.duty, duty.gap_to_quarter)
+        advice = catch_up(duty, today)
+        if advice is None:
+            continue
+        shown = Decimal(advice.count)
+        if advice.lost:
+            lines.append(t("• {duty}: {done} done, {expected} expected by now; the quarter can no longer be "
+                           "caught up, the year still needs {n} {unit}.").format(
+                duty=duty_name(t, duty.duty), done=number(duty.done), expected=whole(duty.expected_now),
+                n=advice.count, unit=unit(t, duty.duty, shown)))
+            continue
         lines.append(t("• {duty}: {done} done, {expected} expected by now; {gap} {unit} more by the end of "
                        "the quarter ({day}) closes the gap.").format(
-            duty=duty_name(t, duty.duty), done=number(duty.done),
-            expected=number(duty.expected_now.quantize(Decimal("0.1"), rounding=ROUND_UP)),
-            gap=number(gap), unit=unit(t, duty.duty, gap), day=day_in_words(t, quarter_end)))
+            duty=duty_name(t, duty.duty), done=number(duty.done), expected=whole(duty.expected_now),
+            gap=advice.count, unit=unit(t, duty.duty, shown), day=day_in_words(t, quarter_end)))
     return "\n".join(lines)
 
 

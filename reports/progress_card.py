@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from core import pace
+from core.advice import quarter_can_be_caught_up, still_needed, whole_up
 from core.aging import MARK, age
 from core.domain import Duty, MotionKind
 from core.pace import DutyPace, PaceStatus
@@ -50,16 +53,47 @@ def _shown(value: Decimal) -> str:
     return number(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def duty_lines(t: Translator, duty: DutyPace) -> list[str]:
+def whole(value: Decimal) -> str:
+    """A target, what is expected by now or what is still owed, as people count it: whole, rounded up
+    (core.advice); the maths behind it stays exact."""
+    return str(whole_up(value))
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """What closes one duty's gap: ``count`` more by the quarter's end, or, when the quarter cannot be
+    caught up any more (``lost``), ``count`` more in the year."""
+
+    count: int
+    lost: bool
+
+
+def catch_up(duty: DutyPace, today: date) -> CatchUp | None:
+    """The advice for one duty today, in whole units; None when nothing is owed by the quarter's end."""
+    gap = whole_up(duty.gap_to_quarter)
+    if gap == 0:
+        return None
+    last = pace.quarter_end(today.year, pace.quarter_of(today))
+    if quarter_can_be_caught_up(duty.gap_to_quarter, day_duty=duty.duty is Duty.RESEARCH_DAYS, today=today,
+                                quarter_end=last):
+        return CatchUp(gap, lost=False)
+    return CatchUp(still_needed(duty.target, duty.done), lost=True)
+
+
+def duty_lines(t: Translator, duty: DutyPace, today: date) -> list[str]:
     # Only translated parts and numbers: the layout is the same in every language.
-    head = (f"{STATUS_MARK[duty.status]} {duty_name(t, duty.duty)} {_shown(duty.done)}/{_shown(duty.target)} "
-            f"{unit(t, duty.duty, duty.target)} {bar(duty.done, duty.target)}")
+    head = (f"{STATUS_MARK[duty.status]} {duty_name(t, duty.duty)} {_shown(duty.done)}/{whole(duty.target)} "
+            f"{unit(t, duty.duty, Decimal(whole_up(duty.target)))} {bar(duty.done, duty.target)}")
     pace_line = t("    by now on the year's pace: {expected}; quarter target: {quarter}").format(
-        expected=_shown(duty.expected_now), quarter=_shown(duty.quarter_target))
+        expected=whole(duty.expected_now), quarter=whole(duty.quarter_target))
     lines = [head, pace_line]
-    if duty.gap_to_quarter > 0:
+    advice = catch_up(duty, today)
+    if advice is not None and not advice.lost:
         lines.append(t("    {gap} {unit} more by the end of the quarter").format(
-            gap=_shown(duty.gap_to_quarter), unit=unit(t, duty.duty, duty.gap_to_quarter)))
+            gap=advice.count, unit=unit(t, duty.duty, Decimal(advice.count))))
+    elif advice is not None:
+        lines.append(t("    The quarter can no longer be caught up; the year still needs {n} {unit}").format(
+            n=advice.count, unit=unit(t, duty.duty, Decimal(advice.count))))
     return lines
 
 
@@ -68,7 +102,7 @@ def render_me(t: Translator, name: str, progress: YearProgress, *, now: datetime
     lines = [t("{name} · progress in {year} (as of {day})").format(
         name=name, year=progress.year, day=short_day(t, progress.today)), ""]
     for duty in progress.duties:
-        lines.extend(duty_lines(t, duty))
+        lines.extend(duty_lines(t, duty, progress.today))
     lines += ["", t("Open items")]
     items = _open_items(t, progress)
     if progress.tasks and now is not None and tz is not None:

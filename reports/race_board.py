@@ -28,10 +28,11 @@ from functools import lru_cache
 
 from babel.dates import format_date
 
+from core.advice import whole_up
 from core.domain import Duty
 from core.race import DeadlineKind, Period, PeriodKind, Ranked, Score, Step, most_improved
 from locales import N_, Translator, translator
-from reports.progress_card import duty_name, unit
+from reports.progress_card import duty_name, unit, whole
 from reports.words import number, short_day
 from storage.race import Board
 
@@ -70,7 +71,8 @@ def period_in_words(t: Translator, period: Period) -> str:
 
 
 def points(value: Decimal) -> str:
-    return number(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    """A score, one decimal everywhere (boards, chart, explanation): 87.3."""
+    return number(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _one_decimal(value: Decimal) -> str:
@@ -258,8 +260,9 @@ def explain(t: Translator, name: str, entry: Ranked | None, score: Score, *, siz
     for term in score.duties:
         cap = t(" (capped)") if term.padded else ""
         lines.append(t("{duty}: {done}/{target} {unit} → {percent}{cap} × {weight} = {points}").format(
-            duty=duty_name(t, term.duty), done=_one_decimal(term.done), target=_one_decimal(term.target),
-            unit=unit(t, term.duty, term.target), percent=_percent(term.completion), cap=cap,
+            duty=duty_name(t, term.duty), done=_one_decimal(term.done), target=whole(term.target),
+            unit=unit(t, term.duty, Decimal(whole_up(term.target))), percent=_percent(term.completion),
+            cap=cap,
             weight=number(term.weight), points=points(term.points)))
     if score.on_time_rate is None:
         lines.append(t("On time: nothing fell due in this period → full {weight}").format(

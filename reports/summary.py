@@ -23,7 +23,7 @@ from core.aging import MARK, age
 from core.domain import Duty, MemberStatus, StudyKind
 from locales import Translator
 from reports import nudges as nudge_words
-from reports.progress_card import bar, duty_name, unit
+from reports.progress_card import bar, duty_name, unit, whole
 from reports.words import number, short_day
 from storage import deadlines, progress
 from storage import race as race_storage
@@ -133,7 +133,7 @@ def render(t: Translator, summary: Summary, *, names: bool, for_admins: bool) ->
     lines += ["", t("This year so far (done / asked for by now):")]
     for duty in Duty:
         done, expected = summary.year_done[duty], summary.year_expected[duty]
-        lines.append(f"  {duty_name(t, duty)} {_shown(done)}/{_shown(expected)} {bar(done, expected)}")
+        lines.append(f"  {duty_name(t, duty)} {_shown(done)}/{whole(expected)} {bar(done, expected)}")
     if summary.moved_up:
         lines += ["", t("Moved up in the year's ranking:")]
         if names or for_admins:

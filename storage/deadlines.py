@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.domain import AssignmentStatus, FollowUpStatus, MotionKind
+from storage import outbox
 from storage.models import FollowUpItem, Motion, Task, TaskAssignment, Team
 from storage.motions import UNREPLIED
 
@@ -40,11 +41,12 @@ class Item:
     snoozed_until: datetime | None
     title: str
     motion: MotionHeadline | None = None
+    created_at: datetime | None = None  # when it was assigned in the bot: no due-soon nudge within a day
 
     @property
     def ident(self) -> str:
         """`motion:41:member:7`: the part of an outbox key that names the item and its owner."""
-        return f"{self.kind}:{self.item_id}:member:{self.member_id}"
+        return outbox.item_ident(self.kind, self.item_id, self.member_id)
 
 
 def open_items(session: Session, team: Team) -> list[Item]:
@@ -53,23 +55,26 @@ def open_items(session: Session, team: Team) -> list[Item]:
     tz = ZoneInfo(team.timezone)
     items = [
         Item("motion", motion_id, motion_id, lead, due, snoozed, title,
-             motion=MotionHeadline(kind, number, is_key, title))
-        for motion_id, lead, due, snoozed, title, kind, number, is_key in session.execute(select(
+             motion=MotionHeadline(kind, number, is_key, title), created_at=created)
+        for motion_id, lead, due, snoozed, title, kind, number, is_key, created in session.execute(select(
             Motion.id, Motion.lead_member_id, Motion.reply_due, Motion.snoozed_until, Motion.title, Motion.kind,
-            Motion.number, Motion.is_key,
+            Motion.number, Motion.is_key, Motion.created_at,
         ).where(Motion.team_id == team.id, Motion.status.in_(UNREPLIED), Motion.deleted_at.is_(None)))
     ]
-    for finding_id, member_id, due, snoozed, content in session.execute(select(
+    for finding_id, member_id, due, snoozed, content, assigned, created in session.execute(select(
         FollowUpItem.id, FollowUpItem.member_id, FollowUpItem.feedback_due, FollowUpItem.snoozed_until,
-        FollowUpItem.content,
+        FollowUpItem.content, FollowUpItem.assigned_at, FollowUpItem.created_at,
     ).where(FollowUpItem.team_id == team.id, FollowUpItem.status.in_(FOLLOW_UP_OPEN),
             FollowUpItem.feedback_due.is_not(None), FollowUpItem.deleted_at.is_(None))):
-        items.append(Item("followup", finding_id, finding_id, member_id, due, snoozed, content))
-    for assignment_id, member_id, snoozed, task_id, due_at, title in session.execute(select(
+        items.append(Item("followup", finding_id, finding_id, member_id, due, snoozed, content,
+                          created_at=assigned or created))
+    for assignment_id, member_id, snoozed, task_id, due_at, title, created in session.execute(select(
         TaskAssignment.id, TaskAssignment.member_id, TaskAssignment.snoozed_until, Task.id, Task.due_at, Task.title,
+        Task.created_at,
     ).join(Task, Task.id == TaskAssignment.task_id).where(
         Task.team_id == team.id, Task.cancelled_at.is_(None), TaskAssignment.status == AssignmentStatus.ASSIGNED)):
-        items.append(Item("task", task_id, assignment_id, member_id, due_at.astimezone(tz).date(), snoozed, title))
+        items.append(Item("task", task_id, assignment_id, member_id, due_at.astimezone(tz).date(), snoozed,
+                          title, created_at=created))
     items.sort(key=lambda item: (item.due, item.kind, item.item_id, item.member_id))
     return items
 
@@ -89,7 +94,31 @@ def owner_of(session: Session, letter: str, ref_id: int) -> tuple[object, int] |
     return row, owner
 
 
+def due_day(row: object, tz: ZoneInfo) -> date | None:
+    """The due day of a row :func:`owner_of` found (a task's due instant read in team time)."""
+    if isinstance(row, Motion):
+        return row.reply_due
+    if isinstance(row, FollowUpItem):
+        return row.feedback_due
+    if isinstance(row, TaskAssignment):
+        return row.task.due_at.astimezone(tz).date()
+    return None
+
+
 def snooze(session: Session, letter: str, ref_id: int, *, until: datetime) -> None:
     found = owner_of(session, letter, ref_id)
-    if found is not None:
-        found[0].snoozed_until = until  # type: ignore[attr-defined]
+    if found is None:
+        return
+    row, owner = found
+    row.snoozed_until = until  # type: ignore[attr-defined]
+    # A nudge already queued would arrive inside the snooze: withdrawn now, not at the next tick.
+    # The admins' 约谈提醒 stays: remind-me-later is the member's, not the office's.
+    if isinstance(row, Motion):
+        team_id, kind, item_id = row.team_id, "motion", row.id
+    elif isinstance(row, FollowUpItem):
+        team_id, kind, item_id = row.team_id, "followup", row.id
+    else:
+        assert isinstance(row, TaskAssignment)
+        team_id, kind, item_id = row.task.team_id, "task", row.task_id
+    outbox.withdraw_item(session, team_id=team_id, kind=kind, item_id=item_id, member_id=owner,
+                         kinds=("nudge",))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core import motions as rules
 from core.domain import MotionKind, MotionStatus
 from core.motions import MotionState
-from storage import audit
+from storage import audit, outbox
 from storage.models import Member, Motion
 
 UNREPLIED = (MotionStatus.ASSIGNED, MotionStatus.HANDLING)
@@ -92,10 +92,17 @@ def apply(session: Session, motion: Motion, new: MotionState, *, action: str, ac
     motion.satisfaction = new.satisfaction
     motion.reopened = new.reopened
     after = _snapshot(motion)
+    if motion.status not in UNREPLIED:  # replied or closed: a nudge queued before must not arrive after
+        _withdraw_nudges(session, motion)
     audit.record(session, action=action, entity="motion", entity_id=motion.id, team_id=motion.team_id, now=now,
                  actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
                  before={k: v for k, v in before.items() if after[k] != v},
                  after={k: v for k, v in after.items() if before[k] != v})
+
+
+def _withdraw_nudges(session: Session, motion: Motion) -> None:
+    outbox.withdraw_item(session, team_id=motion.team_id, kind="motion", item_id=motion.id,
+                         member_id=motion.lead_member_id)
 
 
 # --- /mine: the lead member's own motions, to correct or delete ---
@@ -143,6 +150,7 @@ def delete(session: Session, motion: Motion, *, actor: Member, now: datetime) ->
     """Soft-deletes the motion: kept in the database and the audit log, gone from /me, /proposals and
     the counts."""
     motion.deleted_at = now
+    _withdraw_nudges(session, motion)
     audit.record(session, action="delete", entity="motion", entity_id=motion.id, team_id=motion.team_id,
                  now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
                  before={**_record_snapshot(motion), "status": _plain(motion.status)})

@@ -299,6 +299,37 @@ def cancel(session: Session, key: str) -> bool:
     ).rowcount)
 
 
+def item_ident(kind: str, item_id: int, member_id: int) -> str:
+    """`motion:41:member:7`: the part of a nudge's or an escalation's key naming the item and its owner."""
+    return f"{kind}:{item_id}:member:{member_id}"
+
+
+#: Messages about one item with a deadline, withdrawn once it is answered: deadline nudges
+#: (`nudge:<ident>:T-3`) and the admins' 约谈提醒 (`escalate:<ident>:admin:3`).
+ITEM_KINDS = {"nudge": "nudge", "escalation": "escalate"}
+
+
+def withdraw_item(session: Session, *, team_id: int, kind: str, item_id: int, member_id: int,
+                  kinds: tuple[str, ...] = tuple(ITEM_KINDS)) -> int:
+    """Withdraws the item's nudges and escalations (or only ``kinds``) not yet claimed: called in the
+    transaction that answers, reports, closes or deletes the item, so a nudge queued before cannot
+    arrive after. How many."""
+    ident = item_ident(kind, item_id, member_id)
+    prefixes = tuple(f"{ITEM_KINDS[k]}:{ident}:" for k in kinds)
+    # Matched in Python, not with LIKE: a key's `_` and `%` would be wildcards there.
+    ids = [row_id for row_id, key in session.execute(select(OutboxMessage.id, OutboxMessage.key).where(
+        OutboxMessage.team_id == team_id, OutboxMessage.kind.in_(kinds),
+        OutboxMessage.status == OutboxStatus.PENDING)) if key.startswith(prefixes)]
+    if not ids:
+        return 0
+    return int(session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    ).rowcount or 0)
+
+
 def counts(session: Session) -> dict[str, int]:
     from sqlalchemy import func
 

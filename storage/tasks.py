@@ -169,6 +169,9 @@ def move(session: Session, found: Found, to: rules.Move, *, actor: Member, now: 
         return (rules.check_move(assignment.status, to, text=text, cancelled=found.task.cancelled_at is not None)
                 or rules.MoveProblem.ALREADY_REPORTED)
     session.refresh(assignment)
+    if assignment.status is not AssignmentStatus.ASSIGNED:  # reported or closed: queued nudges go
+        outbox.withdraw_item(session, team_id=found.task.team_id, kind="task", item_id=found.task.id,
+                             member_id=assignment.member_id)
     after: dict[str, Any] = {"status": assignment.status.value}
     if text:
         after["note" if to is rules.Move.REPORT else "reason"] = text.strip()
@@ -207,6 +210,9 @@ def cancel(session: Session, task_id: int, team_id: int, *, actor: Member,
                                     cancelled=task.cancelled_at is not None) or rules.CancelProblem.ALREADY_CANCELLED
     session.refresh(task)
     told = [(a, m) for a, m in rows if a.status is not AssignmentStatus.CLOSED]
+    for assignment, _ in told:
+        outbox.withdraw_item(session, team_id=team_id, kind="task", item_id=task.id,
+                             member_id=assignment.member_id)
     audit.record(session, action="cancel", entity="task", entity_id=task.id, team_id=team_id, now=now,
                  actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
                  before={"cancelled_at": None},

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from core import findings, trips
 from core.domain import FollowUpStatus
-from storage import audit
+from storage import audit, outbox
 from storage.models import FollowUpItem, Member, ResearchTopic, ResearchTrip
 
 # --- trips ---------------------------------------------------------------------------------------
@@ -121,6 +121,7 @@ def delete_trip(session: Session, trip: ResearchTrip, *, actor: Member, now: dat
     items = findings_of(session, trip.id)
     for item in items:
         item.deleted_at = now
+        _withdraw_nudges(session, item)
         audit.record(session, action="delete", entity="follow_up_item", entity_id=item.id,
                      team_id=item.team_id, now=now, actor_member_id=actor.id,
                      actor_telegram_id=actor.telegram_user_id,
@@ -305,11 +306,18 @@ def advance(
         session.refresh(item)  # someone moved it first: show it as it stands
         return findings.StepProblem.NOT_NEXT
     session.refresh(item)
+    if target in (FollowUpStatus.FED_BACK, FollowUpStatus.CLOSED):  # answered: its queued nudges go
+        _withdraw_nudges(session, item)
     after = {k: (v.value if isinstance(v, FollowUpStatus) else v) for k, v in values.items()}
     audit.record(session, action=f"follow_up_{target.value}", entity="follow_up_item", entity_id=item.id,
                  team_id=item.team_id, now=now, actor_member_id=actor.id,
                  actor_telegram_id=actor.telegram_user_id, before={"status": current.value}, after=after)
     return None
+
+
+def _withdraw_nudges(session: Session, item: FollowUpItem) -> None:
+    outbox.withdraw_item(session, team_id=item.team_id, kind="followup", item_id=item.id,
+                         member_id=item.member_id)
 
 
 def open_follow_ups(session: Session, member_id: int) -> list[FollowUpItem]:

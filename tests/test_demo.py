@@ -15,7 +15,7 @@ def test_the_demo_prints_the_onboarding_transcript_and_exits_0(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert "李 主任 (500001) › /start" in lines
-    assert any("欢迎 张 明！您已作为成员加入「省政府党组」" in line for line in lines)
+    assert any("欢迎 张明！您已作为成员加入「省政府党组」" in line for line in lines)
     assert any("Language set to English" in line for line in lines)
     assert any("邀请码无效" in line for line in lines)
     assert any(line.startswith("[省政府党组工作群] Saima › 🏇 赛马榜 · ") for line in lines)  # the monthly board

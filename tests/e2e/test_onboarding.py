@@ -27,7 +27,7 @@ async def test_a_member_who_opens_the_invite_link_is_welcomed_by_name_in_chinese
 async def test_join_with_a_code_works_like_the_link(saima: Saima) -> None:
     li = saima.control.user(1002, "李", last_name="四")
     reply = await li.send(f"/join {saima.invite_code}")
-    assert "欢迎 李 四" in reply.text and "省政府党组" in reply.text
+    assert "欢迎 李四" in reply.text and "省政府党组" in reply.text
     again = await li.send(f"/join {saima.invite_code}")
     assert again.text == "您已是「省政府党组」的成员。发送 /help 查看可用功能。"
 

@@ -12,20 +12,23 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from config import Config
 from core import holidays
 from core.clock import ManualClock
-from core.domain import Duty, Language, MemberStatus, MotionKind, Role
+from core import motions as motion_rules
+from core import tasks as task_rules
+from core.domain import (Duty, FollowUpStatus, Language, MemberStatus, MotionKind, OutboxStatus, ResultClass,
+                         Role)
 from core.quiet import is_allowed
 from jobs.boards import first_workday
 from jobs.schedule import Scheduler
 from locales import translator
 from reports.progress_card import duty_name
-from storage import deadlines, members, motions, onboarding, trips
+from storage import deadlines, members, motions, onboarding, tasks, trips
 from storage.db import Database
-from storage.models import Motion, OutboxMessage, RaceSnapshot, Task, TaskAssignment
+from storage.models import FollowUpItem, Motion, OutboxMessage, RaceSnapshot, Task, TaskAssignment
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 GROUP = -100777
@@ -184,8 +187,8 @@ def test_task_assignments_are_nudged_too(team: Team) -> None:
     (row,) = team.rows("nudge:task:")
     assert row.key == f"nudge:task:{task_id}:member:{team.lily}:T-1"
     assert row.payload["buttons"] == [[["Done? Report it", f"fs:taskdone:{assignment_id}"]],
-                                      [["Snooze 1 day", f"nz:t:{assignment_id}:1"],
-                                       ["Snooze 3 days", f"nz:t:{assignment_id}:3"]]]
+                                      [["Remind me in 1 day", f"nz:t:{assignment_id}:1"],
+                                       ["Remind me in 3 days", f"nz:t:{assignment_id}:3"]]]
 
 
 def test_pace_nudges_once_per_duty_until_renudge_days_pass(team: Team) -> None:
@@ -200,7 +203,9 @@ def test_pace_nudges_once_per_duty_until_renudge_days_pass(team: Team) -> None:
                         "key_suggestions,key_proposals"  # one message, a line per duty behind
     lines = zhang.payload["text"].splitlines()
     assert lines[0].startswith("📈 还差 30 天下基层调研，季末") and len(lines) == 6
-    assert "days of" in team.rows(f"pace:{team.lily}:")[0].payload["text"]
+    # Lily owes 60 days with 39 left in the quarter: it cannot be caught up, the year's need is said instead
+    assert team.rows(f"pace:{team.lily}:")[0].payload["text"].splitlines()[0] == (
+        "📈 Grassroots research: the quarter can no longer be caught up; the year still needs 60 days.")
     team.walk(at(date(2026, 11, 27), 18))
     assert len(team.rows("pace:")) == 2  # 张三 and Lily, not again within renudge_after_days
     assert team.rows(f"pace:{team.admin}:") == []  # the owner is the office: it owes no quota
@@ -248,13 +253,13 @@ def test_a_member_far_behind_is_noted_to_each_other_admin_once_until_renudge_day
     lines = to_owner.payload["text"].splitlines()
     assert lines[0] == "❗ 张三进度严重落后："
     topic = duty_name(translator("zh"), Duty.KEY_RESEARCH_TOPICS)
-    assert lines[1] == f"• {topic}：已完成 0，按进度应达 0.9；季末（2026年12月31日（星期四））前再完成 1 项可回到进度。"
+    assert lines[1] == f"• {topic}：已完成 0，按进度应达 1；季末（2026年12月31日（星期四））前再完成 1 项可回到进度。"
     assert len(lines) == 6 and duty_name(translator("zh"), Duty.RESEARCH_DAYS) not in to_owner.payload["text"]
     to_mary = notes[f"lagging:{team.lily}:2026-W48:{everything}:admin:{mary}"].payload["text"].splitlines()
     assert to_mary[0] == "❗ Lily is far behind pace:"
     research = duty_name(translator("en"), Duty.RESEARCH_DAYS)
-    assert to_mary[1] == (f"• {research}: 0 done, 53.8 expected by now; 60 days more by the end of "
-                          "the quarter (Thu 31 Dec 2026) closes the gap.")
+    assert to_mary[1] == (f"• {research}: 0 done, 54 expected by now; the quarter can no longer be caught up, "
+                          "the year still needs 60 days.")  # 60 days owed, 39 left in the quarter
 
     team.walk(at(date(2026, 11, 29), 20), step=timedelta(hours=3))
     assert len(team.rows("lagging:")) == 5  # not again within renudge_after_days
@@ -352,3 +357,86 @@ def test_a_simulated_year_sends_every_board_and_summary_once_and_nudges_only_on_
         stages = [row.key.rsplit(":", 1)[-1] for row in nudges if row.key.startswith(f"nudge:motion:{motion_id}:")]
         assert len(stages) == len(set(stages)) and len(stages) <= 6  # T-7, T-3, T-1, T-0, two days overdue
     assert team.keys("escalate:") == []  # closed before escalate_after_days_overdue
+
+
+def _pending(team: Team, prefix: str) -> list[str]:
+    return [row.key for row in team.rows(prefix) if row.status is OutboxStatus.PENDING]
+
+
+def test_answering_an_item_withdraws_its_queued_nudges_and_escalations_at_once(team: Team) -> None:
+    """Between a tick that queued a nudge and the delivery that would send it, the item is answered: the
+    nudge and the admins' 约谈提醒 are withdrawn in the answer's own transaction, for every kind of item."""
+    long_ago = team.clock.now() - timedelta(days=30)
+    motion_id = team.motion(team.zhang, date(2026, 11, 6))  # overdue 17 days on Monday: escalated too
+    with team.db.session() as session:
+        zhang = session.get_one(members.Member, team.zhang)
+        trip = trips.log_trip(session, member=zhang, start=date(2026, 10, 5), end=date(2026, 10, 6), places="A",
+                              topic="t", research_topic_id=None, now=long_ago)
+        finding = trips.add_finding(session, member=zhang, trip=trip, content="村道破损", department="交通局",
+                                    feedback_due=date(2026, 11, 10), now=long_ago)
+        task = Task(team_id=team.team_id, title="安全生产大检查", due_at=at(date(2026, 11, 12), 18),
+                    created_by_member_id=team.admin, created_at=long_ago)
+        session.add(task)
+        session.flush()
+        assignment = TaskAssignment(task_id=task.id, member_id=team.lily)
+        session.add(assignment)
+        session.flush()
+        finding_id, task_id, assignment_id = finding.id, task.id, assignment.id
+    team.clock.set(at(date(2026, 11, 23)))
+    team.run()
+    idents = {"motion": f"motion:{motion_id}:member:{team.zhang}:",
+              "followup": f"followup:{finding_id}:member:{team.zhang}:",
+              "task": f"task:{task_id}:member:{team.lily}:"}
+    for ident in idents.values():
+        assert len(_pending(team, f"nudge:{ident}")) == 1 and len(_pending(team, f"escalate:{ident}")) == 1
+
+    now = team.clock.now()
+    with team.db.session() as session:  # the reply went out on the 5th, before the due day; recorded now
+        motion = session.get_one(Motion, motion_id)
+        actor = session.get_one(members.Member, team.zhang)
+        motions.apply(session, motion, motion_rules.reply(motions.state_of(motion), replied_on=date(2026, 11, 5),
+                                                          result_class=ResultClass.A, today=now.date()),
+                      action="reply", actor=actor, now=now)
+    assert _pending(team, f"nudge:{idents['motion']}") == _pending(team, f"escalate:{idents['motion']}") == []
+    assert len(_pending(team, f"nudge:{idents['task']}")) == 1  # the others are untouched
+
+    with team.db.session() as session:  # fed back
+        item = session.get_one(FollowUpItem, finding_id)
+        actor = session.get_one(members.Member, team.zhang)
+        for step in (FollowUpStatus.HANDLED, FollowUpStatus.FED_BACK):
+            assert trips.advance(session, item=item, target=step, actor=actor, now=now, note="已修复") is None
+    assert _pending(team, f"nudge:{idents['followup']}") == _pending(team, f"escalate:{idents['followup']}") == []
+
+    with team.db.session() as session:  # reported done
+        found = tasks.find(session, assignment_id)
+        assert found is not None
+        actor = session.get_one(members.Member, team.lily)
+        assert tasks.move(session, found, task_rules.Move.REPORT, actor=actor, now=now, text="已完成") is None
+    assert _pending(team, f"nudge:{idents['task']}") == _pending(team, f"escalate:{idents['task']}") == []
+    team.run()  # and nothing comes back
+    assert all(_pending(team, f"{prefix}:{ident}") == [] for prefix in ("nudge", "escalate")
+               for ident in idents.values())
+
+
+def test_remind_me_later_withdraws_the_queued_nudge_but_not_the_admins_note(team: Team) -> None:
+    motion_id = team.motion(team.zhang, date(2026, 11, 6))
+    team.clock.set(at(date(2026, 11, 23)))
+    team.run()
+    ident = f"motion:{motion_id}:member:{team.zhang}:"
+    with team.db.session() as session:
+        deadlines.snooze(session, "m", motion_id, until=team.clock.now() + timedelta(days=1))
+    assert _pending(team, f"nudge:{ident}") == []
+    assert len(_pending(team, f"escalate:{ident}")) == 1
+
+
+def test_a_tick_withdraws_the_admins_note_on_an_item_no_longer_open(team: Team) -> None:
+    motion_id = team.motion(team.zhang, date(2026, 11, 6))
+    team.clock.set(at(date(2026, 11, 23)))
+    team.run()
+    ident = f"motion:{motion_id}:member:{team.zhang}:"
+    assert len(_pending(team, f"escalate:{ident}")) == 1
+    with team.db.session() as session:  # closed some other way than through storage.motions
+        session.execute(update(Motion).where(Motion.id == motion_id).values(deleted_at=team.clock.now()))
+    team.clock.advance(timedelta(minutes=5))
+    team.run()
+    assert _pending(team, f"escalate:{ident}") == [] and _pending(team, f"nudge:{ident}") == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 from datetime import date
 from decimal import Decimal
@@ -108,3 +109,19 @@ def test_without_a_cjk_font_chinese_glyphs_would_be_missing() -> None:
         warnings.simplefilter("always")
         figure.savefig(io.BytesIO(), format="png")
     assert any("missing from font" in str(w.message) for w in caught)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_scores_show_one_decimal_on_the_board_and_in_the_explanation(lang: str) -> None:
+    t = translator(lang)
+    small = board(3)
+    first = small.ranked[0]
+    exact = first.score.total
+    assert exact != exact.quantize(Decimal("0.1"))  # the score itself has more decimals
+    text = race_board.render_board(t, small, viewer_id=None, names=True)
+    shown = f"{exact.quantize(Decimal('0.1')).normalize():f}"
+    assert f"1. 成员姓名{first.member_id}  {shown}  " in text
+    explained = race_board.explain(t, "张明", first, first.score, size=3)
+    assert re.search(r"\d\.\d\d", text) is None and re.search(r"\d\.\d\d", explained) is None
+    # targets are whole (60 × 21/365 = 3.45 days asked this month → 4)
+    assert re.search(r"/4 (天|days) ", explained) is not None

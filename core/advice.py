@@ -1,0 +1,44 @@
+"""What a member is told to do: counts in whole units, rounded up, and whether the quarter can still be
+caught up (以季保年). The maths (core.pace) stays exact; only what a person reads is whole.
+
+Decisions:
+
+* A count still owed is shown rounded up ("还差 6 次" for 5.2): less would not close the gap. A gap that
+  rounds to nothing (≤ 0) is not advice and is not shown.
+* Targets and what is expected by now are shown the same way (rounded up to whole days, sessions, items).
+* A day duty (下基层调研) owed more days than are left in the quarter (today included) cannot be caught
+  up this quarter: the advice is then what the year still needs. Count duties (sessions, topics, items)
+  are not bound by the calendar that way (several can fall on one day), so their quarter is never lost.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_CEILING, Decimal
+
+__all__ = ["days_left", "quarter_can_be_caught_up", "still_needed", "whole_up"]
+
+
+def whole_up(value: Decimal | int) -> int:
+    """The smallest whole number not below ``value``; 0 for anything ≤ 0."""
+    value = Decimal(value)
+    if value <= 0:
+        return 0
+    return int(value.to_integral_value(rounding=ROUND_CEILING))
+
+
+def still_needed(target: Decimal, done: Decimal) -> int:
+    """What is still owed towards ``target``, in whole units rounded up (0 when it is reached)."""
+    return whole_up(Decimal(target) - Decimal(done))
+
+
+def days_left(today: date, last: date) -> int:
+    """Days from ``today`` to ``last``, both included (0 once ``last`` is past)."""
+    return max(0, (last - today).days + 1)
+
+
+def quarter_can_be_caught_up(gap: Decimal, *, day_duty: bool, today: date, quarter_end: date) -> bool:
+    """Whether ``gap`` (owed by ``quarter_end``) fits in the quarter's days left: always for count duties."""
+    if not day_duty:
+        return True
+    return whole_up(gap) <= days_left(today, quarter_end)
