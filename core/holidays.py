@@ -1,48 +1,52 @@
-"""China's working days: public holidays and make-up working days (调休) from the `chinesecalendar`
-package (maintained each year from the State Council's notice).
+"""China's working days: public holidays and make-up working days (调休) from the maintained `holidays`
+package, and the corrections an office makes for its team.
 
-The package only knows the years it was released for (1.11.0: 2004–2026). For any other year this
-falls back to Monday–Friday and logs it once per year, so a deployment that outlives its package
-version keeps working (without that year's holidays) instead of failing: upgrade the package each
-December when the next year's notice is out.
+`holidays.China` computes the lunar holidays (春节, 清明, 端午, 中秋) for any year and carries the
+State Council's 调休 arrangement (make-up working weekends) for the years whose notice the installed
+version knows; for a later year the holidays are still there, only its 调休 Saturdays are missing
+until the package is upgraded (or the office adds them: `/holiday`, `[holidays]` in config.toml).
 """
 
 from __future__ import annotations
 
-import logging
+import functools
+from collections.abc import Callable, Mapping
 from datetime import date
 
-import chinese_calendar
+import holidays as _holidays
 
-log = logging.getLogger(__name__)
-_warned: set[int] = set()
+Workday = Callable[[date], bool]
+
+
+@functools.lru_cache(maxsize=64)
+def _china(year: int) -> _holidays.HolidayBase:
+    """One calendar object per year, built once (building one computes the lunar dates)."""
+    return _holidays.China(years=year)
 
 
 def is_workday(day: date) -> bool:
-    """Whether `day` is a working day in mainland China (调休 Saturdays count; holidays do not)."""
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        if day.year not in _warned:
-            _warned.add(day.year)
-            log.warning("chinesecalendar has no data for %s: treating Monday–Friday as working days", day.year)
-        return day.weekday() < 5
+    """Whether `day` is a working day in mainland China (调休 weekends count; holidays do not)."""
+    return bool(_china(day.year).is_working_day(day))
 
 
-def known_years() -> range:
-    """The years the installed calendar knows (others fall back to Monday–Friday)."""
-    years = [y for y in range(2000, 2100) if _knows(y)]
-    return range(years[0], years[-1] + 1) if years else range(0)
-
-
-def _knows(year: int) -> bool:
-    try:
-        chinese_calendar.is_workday(date(year, 6, 1))
-        return True
-    except NotImplementedError:
-        return False
+def holiday_name(day: date) -> str | None:
+    """The (English) name the package gives a public holiday, or None."""
+    return _china(day.year).get(day)
 
 
 def every_day(_day: date) -> bool:
-    """A calendar with no days off (for teams that opt out of the holiday rule)."""
+    """A calendar with no days off (for deployments that turn the holiday rule off)."""
     return True
+
+
+def corrected(base: Workday, days: Mapping[date, bool]) -> Workday:
+    """`base`, except on the days in `days` (day → whether it is a working day), which win."""
+    if not days:
+        return base
+    fixed = dict(days)
+
+    def workday(day: date) -> bool:
+        found = fixed.get(day)
+        return base(day) if found is None else found
+
+    return workday
