@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
 
 import holidays as _holidays
+
+from core import dates
 
 Workday = Callable[[date], bool]
 
@@ -50,3 +54,81 @@ def corrected(base: Workday, days: Mapping[date, bool]) -> Workday:
         return base(day) if found is None else found
 
     return workday
+
+
+# --- the office's corrections, as typed after /holiday ------------------------------------------
+
+WORKDAY_WORDS = ("上班", "补班", "工作日", "调休上班", "workday", "working day", "work day", "working", "work")
+DAY_OFF_WORDS = ("休息", "放假", "休假", "假日", "不上班", "day off", "holiday", "off", "rest")
+REMOVE_WORDS = ("remove", "delete", "删除", "取消", "撤销")
+NOTE_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class DayChange:
+    """What `/holiday …` asks for: list (no day), set `day` to `workday` (with a note), or remove `day`."""
+
+    action: Literal["list", "set", "remove"]
+    day: date | None = None
+    workday: bool | None = None
+    note: str | None = None
+
+
+class DayChangeError(ValueError):
+    """Why the text is not a change: "no_day", "range", "no_kind", "past" or "note" (``day`` when one was read)."""
+
+    def __init__(self, reason: str, day: date | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.day = day
+
+
+def parse_day_change(text: str, *, now: datetime) -> DayChange:
+    """Reads `2027-02-20 上班 调休`, `2月20日 workday`, `12月31日 休息`, `remove 2月20日` (days to come:
+    a date without a year is the next such day); raises DayChangeError saying what is missing."""
+    text = " ".join(text.split())
+    if not text:
+        return DayChange("list")
+    lowered = text.lower()
+    removing = next((w for w in REMOVE_WORDS if lowered.startswith(w)), None)
+    if removing is not None:
+        rest = text[len(removing):].strip()
+        day = _whole_day(rest, now=now)
+        if day is None:
+            raise DayChangeError("no_day")
+        return DayChange("remove", day)
+    found = dates.find_date(text, now=now, prefer="future")
+    if found is not None and isinstance(found.value, tuple) and found.value[0] != found.value[1]:
+        raise DayChangeError("range")
+    if found is not None and isinstance(found.value, tuple):
+        found = dates.DateMatch(value=found.value[0], start=found.start, end=found.end)
+    if found is None or not isinstance(found.value, date) or isinstance(found.value, datetime):
+        raise DayChangeError("no_day")
+    day = found.value
+    rest = (text[:found.start] + " " + text[found.end:]).strip()
+    workday, note = _kind(rest)
+    if workday is None:
+        raise DayChangeError("no_kind", day)
+    if day < now.date():
+        raise DayChangeError("past", day)
+    if note is not None and len(note) > NOTE_LIMIT:
+        raise DayChangeError("note", day)
+    return DayChange("set", day, workday, note)
+
+
+def _whole_day(text: str, *, now: datetime) -> date | None:
+    day = dates.parse_date(text, now=now, prefer="future")
+    return day if isinstance(day, date) and not isinstance(day, datetime) else None
+
+
+def _kind(rest: str) -> tuple[bool | None, str | None]:
+    """(working day?, the note) from what follows the date; the kind word comes first."""
+    lowered = rest.lower()
+    words = sorted([(w, True) for w in WORKDAY_WORDS] + [(w, False) for w in DAY_OFF_WORDS],
+                   key=lambda pair: -len(pair[0]))
+    for word, workday in words:
+        if lowered.startswith(word) and (len(rest) == len(word) or not word[-1].isascii()
+                                         or not rest[len(word)].isalnum()):
+            note = rest[len(word):].strip(" ,，、:：;；") or None
+            return workday, note
+    return None, None

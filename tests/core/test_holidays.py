@@ -3,7 +3,8 @@ holidays computed, weekends off, 调休 weekends working, and an office's correc
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -83,3 +84,51 @@ def test_an_offices_corrections_win_over_the_national_calendar() -> None:
     assert workday(date(2027, 2, 6)) is False  # 春节, untouched
     assert workday(date(2027, 2, 22)) is True
     assert holidays.corrected(holidays.is_workday, {}) is holidays.is_workday
+
+
+NOW = datetime(2026, 11, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Saturday
+
+CHANGES = [
+    ("", holidays.DayChange("list")),
+    ("2027-02-20 上班 调休", holidays.DayChange("set", date(2027, 2, 20), True, "调休")),
+    ("2月20日 workday", holidays.DayChange("set", date(2027, 2, 20), True, None)),  # the next 20 February
+    ("上班 2月20日", holidays.DayChange("set", date(2027, 2, 20), True, None)),
+    ("12月31日 休息", holidays.DayChange("set", date(2026, 12, 31), False, None)),
+    ("12月31日 放假，跨年值班调整", holidays.DayChange("set", date(2026, 12, 31), False, "跨年值班调整")),
+    ("Dec 31 day off", holidays.DayChange("set", date(2026, 12, 31), False, None)),
+    ("Feb 20 working day swapped for 12 Feb", holidays.DayChange("set", date(2027, 2, 20), True,
+                                                                 "swapped for 12 Feb")),
+    ("明天 补班", holidays.DayChange("set", date(2026, 11, 22), True, None)),
+    ("今天 off", holidays.DayChange("set", date(2026, 11, 21), False, None)),
+    ("remove 2月20日", holidays.DayChange("remove", date(2027, 2, 20))),
+    ("删除 2027-02-20", holidays.DayChange("remove", date(2027, 2, 20))),
+    ("delete Feb 20", holidays.DayChange("remove", date(2027, 2, 20))),
+]
+
+REFUSED = [
+    ("2月20日", "no_kind", date(2027, 2, 20)),
+    ("2月20日 maybe", "no_kind", date(2027, 2, 20)),
+    ("2月20日 offsite", "no_kind", date(2027, 2, 20)),
+    ("上班", "no_day", None),
+    ("2月30日 上班", "no_day", None),
+    ("下周一下午3点 休息", "no_day", None),  # a day, not a time
+    ("2月20日至22日 休息", "range", None),
+    ("Feb 20-22 off", "range", None),
+    ("2026-11-01 休息", "past", date(2026, 11, 1)),
+    ("12月31日 休息 " + "长" * 101, "note", date(2026, 12, 31)),
+    ("remove", "no_day", None),
+    ("删除 上班", "no_day", None),
+]
+
+
+@pytest.mark.parametrize(("text", "change"), CHANGES, ids=[t or "(empty)" for t, _ in CHANGES])
+def test_holiday_arguments_in_chinese_and_english_are_read(text: str, change: holidays.DayChange) -> None:
+    assert holidays.parse_day_change(text, now=NOW) == change
+
+
+@pytest.mark.parametrize(("text", "reason", "day"), REFUSED, ids=[t[:20] for t, _, _ in REFUSED])
+def test_holiday_arguments_missing_a_day_or_a_kind_are_refused_saying_which(text: str, reason: str,
+                                                                             day: date | None) -> None:
+    with pytest.raises(holidays.DayChangeError) as refused:
+        holidays.parse_day_change(text, now=NOW)
+    assert (refused.value.reason, refused.value.day) == (reason, day)
