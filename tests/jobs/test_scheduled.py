@@ -424,3 +424,32 @@ def test_the_configs_holidays_section_corrects_every_teams_calendar(db: Database
     team.scheduler = Scheduler(db=db, clock=team.clock, config=config)
     team.walk(at(date(2027, 1, 5), 12))
     assert {row.created_at for row in team.rows("board:")} == {at(date(2027, 1, 5), 9)}
+
+
+def _year_line(text: str, duty: str) -> tuple[float, float]:
+    """(done, asked for by now) on the summary's "this year so far" line of a duty."""
+    year_part = text.split("\n\n")[2]  # after the heading and last week's logs
+    line = next(line for line in year_part.splitlines() if line.strip().startswith(duty))
+    done, expected = line.strip()[len(duty):].split()[0].split("/")
+    return float(done), float(expected)
+
+
+def test_a_weekly_summary_posted_in_the_new_year_reports_the_year_of_its_week(db: Database) -> None:
+    team = make_team(db, at(date(2026, 12, 27), 12))
+    with team.db.session() as session:
+        member = session.get_one(members.Member, team.zhang)
+        trips.log_trip(session, member=member, start=date(2026, 3, 1), end=date(2026, 3, 30), places="A",
+                       topic="t", research_topic_id=None, now=team.clock.now())
+        session.get_one(members.Member, team.admin).language = Language.EN
+    team.clock.set(at(date(2026, 12, 28), 8))
+    team.run()  # the week of 21–27 December is summed up on Monday 28 at 09:00 …
+    team.clock.set(at(date(2027, 1, 2), 10))
+    team.run()  # … but the bot was down until 2 January 2027
+
+    group = team.rows(f"summary:{team.team_id}:2026-W53:group")[0].payload["text"]
+    admin = team.rows(f"summary:{team.team_id}:2026-W53:admin:{team.admin}")[0].payload["text"]
+    assert "12月21日" in group and "12月27日" in group
+    for text, lang in ((group, "zh"), (admin, "en")):
+        done, expected = _year_line(text, duty_name(translator(lang), Duty.RESEARCH_DAYS))
+        assert done == 30  # 2026's days, not 2027's none
+        assert expected > 100  # what 2026 asked for by 27 December, not 2027's 0.3
