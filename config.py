@@ -13,6 +13,7 @@ import re
 import tomllib
 import typing
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, Mapping
 from urllib.parse import urlsplit
@@ -118,6 +119,21 @@ class DeliverySettings:
 
 
 @dataclass(frozen=True)
+class HolidaySettings:
+    """Corrections of China's calendar for every team (ISO dates, e.g. "2027-02-20"); a team's own
+    corrections (`/holiday`) win over these."""
+
+    days_off: list[str] = field(default_factory=list)
+    working_days: list[str] = field(default_factory=list)
+
+    def corrections(self) -> dict[date, bool]:
+        """Day → whether it is a working day."""
+        days = {date.fromisoformat(day): False for day in self.days_off}
+        days.update({date.fromisoformat(day): True for day in self.working_days})
+        return days
+
+
+@dataclass(frozen=True)
 class PaceSettings:
     behind_tolerance: float = 0.10
     lagging_threshold: float = 0.25
@@ -160,6 +176,7 @@ class Config:
     team_defaults: TeamDefaults = field(default_factory=TeamDefaults)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    holidays: HolidaySettings = field(default_factory=HolidaySettings)
     pace: PaceSettings = field(default_factory=PaceSettings)
     race: RaceWeights = field(default_factory=RaceWeights)
     proposals: ProposalSettings = field(default_factory=ProposalSettings)
@@ -292,6 +309,16 @@ def _check_values(config: Config, source: str) -> None:
         raise ConfigError(f"{source}: 'delivery.private_chat_interval_seconds' must not be negative")
     if delivery.lease_seconds <= delivery.send_timeout_seconds:
         raise ConfigError(f"{source}: 'delivery.lease_seconds' must be longer than 'delivery.send_timeout_seconds'")
+    for name in ("days_off", "working_days"):
+        for day in getattr(config.holidays, name):
+            try:
+                date.fromisoformat(day)
+            except ValueError:
+                raise ConfigError(f"{source}: 'holidays.{name}' must list dates like '2027-02-20', "
+                                  f"not {day!r}") from None
+    both = set(config.holidays.days_off) & set(config.holidays.working_days)
+    if both:
+        raise ConfigError(f"{source}: {sorted(both)[0]} is in both 'holidays.days_off' and 'holidays.working_days'")
     _require_positive(source, "invites.expire_days", config.invites.expire_days)
     _require_positive(source, "proposals.reply_due_months", config.proposals.reply_due_months)
     _require_positive(source, "proposals.reopen_due_months", config.proposals.reopen_due_months)

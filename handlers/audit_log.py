@@ -38,6 +38,7 @@ ENTITIES = {
     "follow_up_item": N_("follow-up item"), "study_session": N_("study session"),
     "motion": N_("suggestion or proposal"), "team": N_("team"),
     "task": N_("supervised task"), "task_assignment": N_("supervised task assignment"),
+    "team_calendar_day": N_("the team's day off or working day"),
 }
 
 
@@ -56,6 +57,9 @@ def describe(t: Translator, entry: AuditEntry, names: dict[int, str], zone: Zone
         value = after.get("value")
         shown = value.get("$decimal") if isinstance(value, dict) else value
         what = f"{t(DUTY_NAMES[Duty(after['duty'])])} · {whom} → {shown}"
+    elif entry.entity == "team_calendar_day":
+        day = after.get("day") or (entry.before or {}).get("day")
+        what = f"{what} {day}" if isinstance(day, str) else what
     elif entry.entity_id is not None:
         what = f"{what} #{entry.entity_id}"
     if entry.entity == "task" and isinstance(after.get("title"), str):

@@ -1,16 +1,21 @@
-"""`/me`: the member's year at a glance — every duty as done/target, where the pace of the year and of
+"""`/me` (or `/me 2026`, `/me 去年` for a past year, as of its 31 December): the member's year at a glance — every duty as done/target, where the pace of the year and of
 the quarter says they should be, and their open items with due dates (🟢 🟡 🔴)."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
+from core.periods import PeriodError, parse_period
+from core.race import PeriodKind
 from handlers.access import members_only
 from handlers.context import SaimaContext
 from reports.progress_card import render_me
+from storage.models import Member
 from storage.progress import year_progress
 
 
@@ -19,12 +24,41 @@ async def show_me(update: Update, context: SaimaContext) -> None:
     """Shows the member's progress card in their language."""
     member = context.member()
     assert member is not None and update.effective_message is not None
+    today = context.today(member.team.timezone)
+    year = await year_asked(update, context, member)
+    if year is None:
+        return
+    as_of = today if year == today.year else date(year, 12, 31)
     with context.db.session() as session:
-        progress = year_progress(session, member, today=context.today(member.team.timezone), config=context.config)
+        progress = year_progress(session, member, today=as_of, config=context.config)
+    if as_of != today:  # a past year: its figures as of 31 December, not today's open items
+        progress = dataclasses.replace(progress, follow_ups=[], motions=[], tasks=[])
     text = render_me(context.t, member.display_name, progress, now=context.now(), tz=ZoneInfo(member.team.timezone))
     if not member.races:  # the office: its records still show, but it owes no quota and is not ranked
         text = context.t("📋 You are not in the race (office): not ranked, no pace reminders.") + "\n\n" + text
     await update.effective_message.reply_text(text)
+
+
+async def year_asked(update: Update, context: SaimaContext, member: Member) -> int | None:
+    """The year named after /me (this one by default, or a past one: /me 2026, /me 去年), or None once
+    the sender is told why not."""
+    message = update.effective_message
+    assert message is not None
+    t = context.t
+    last = context.today(member.team.timezone).year - 1
+    usage = t("Send /me for this year, or /me {last} for a past year.").format(last=last)
+    try:
+        period = parse_period(" ".join(context.args or []) or "year",
+                              now=context.now().astimezone(ZoneInfo(member.team.timezone)))
+    except PeriodError as error:
+        if error.reason == "future" and error.period is not None:
+            usage = t("{year} has not begun yet.").format(year=error.period.year) + "\n" + usage
+        await message.reply_text(usage)
+        return None
+    if period.kind is not PeriodKind.YEAR:
+        await message.reply_text(usage)
+        return None
+    return period.year
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -1,4 +1,5 @@
-"""`/rank`: the race board of the current month (`/rank quarter`, `/rank year`) privately, as text and as a
+"""`/rank`: the race board of the current month (`/rank quarter`, `/rank year`, or a past period:
+`/rank 上月`, `/rank 2026 Q4`, `/rank Nov 2026`, `/rank 2026`, read by core/periods.py) privately, as text and as a
 chart, with an "Explain my score" button that answers privately with every term of the presser's own score.
 
 The button carries only the period (`race:explain:2026-11`); whose score is explained is decided on the
@@ -10,29 +11,24 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from core import race as core_race
 from core.domain import Duty
+from core.periods import PeriodError, parse_period
 from core.race import Period, PeriodKind
 from handlers.access import members_only
 from handlers.context import SaimaContext
 from reports import race_board
+from reports.words import day_in_words
 from storage import race
 from locales import Translator
 from storage.models import Member, Team
 
 EXPLAIN_PREFIX = "race:explain:"
-KINDS = {
-    "": PeriodKind.MONTH, "month": PeriodKind.MONTH, "m": PeriodKind.MONTH, "月": PeriodKind.MONTH,
-    "本月": PeriodKind.MONTH, "月度": PeriodKind.MONTH,
-    "quarter": PeriodKind.QUARTER, "q": PeriodKind.QUARTER, "季": PeriodKind.QUARTER, "季度": PeriodKind.QUARTER,
-    "本季度": PeriodKind.QUARTER,
-    "year": PeriodKind.YEAR, "y": PeriodKind.YEAR, "年": PeriodKind.YEAR, "年度": PeriodKind.YEAR,
-    "本年": PeriodKind.YEAR, "全年": PeriodKind.YEAR,
-}
 
 
 @members_only
@@ -40,17 +36,14 @@ async def show_rank(update: Update, context: SaimaContext) -> None:
     member = context.member()
     message = update.effective_message
     assert member is not None and message is not None
-    word = " ".join(context.args or []).strip().lower()
-    kind = KINDS.get(word)
-    if kind is None:
-        await message.reply_text(context.t("Send /rank for this month, /rank quarter or /rank year."))
+    period = await period_asked(update, context, member)
+    if period is None:
         return
     today = context.today(member.team.timezone)
-    period = Period.containing(kind, today)
     with context.db.session() as session:
         team = session.get_one(Team, member.team_id)
         names = member.role.is_admin or team.show_names_in_race
-        board = race.board(session, team, period, as_of=today, config=context.config)
+        board = race.board(session, team, period, as_of=min(today, period.end), config=context.config)
     t = context.t
     own = standing(t, board, member, names=names, today=today)
     text = race_board.render_board(t, board, viewer_id=member.id, names=names,
@@ -101,7 +94,8 @@ async def explain(update: Update, context: SaimaContext) -> None:
         return
     with context.db.session() as session:
         team = session.get_one(Team, member.team_id)
-        board = race.board(session, team, period, as_of=today, config=context.config, with_movement=False)
+        board = race.board(session, team, period, as_of=min(today, period.end), config=context.config,
+                           with_movement=False)
     own = board.scores.get(member.id)
     if own is None:
         await query.answer(t("This button is not valid any more."), show_alert=True)
@@ -109,6 +103,27 @@ async def explain(update: Update, context: SaimaContext) -> None:
     await query.answer()
     text = race_board.explain(t, member.display_name, board.entry_of(member.id), own, size=len(board.ranked))
     await context.bot.send_message(chat_id=member.telegram_user_id, text=text)
+
+
+# --- which period: /rank 上月, /rank 2026 Q4, /rank Nov 2026, /rank 2026 -----------------------------
+
+async def period_asked(update: Update, context: SaimaContext, member: Member) -> Period | None:
+    """The period named after the command (this month by default), or None once the sender is told
+    why the text names none or a period still to come."""
+    message = update.effective_message
+    assert message is not None
+    t = context.t
+    try:
+        return parse_period(" ".join(context.args or []),
+                            now=context.now().astimezone(ZoneInfo(member.team.timezone)))
+    except PeriodError as error:
+        if error.reason == "future" and error.period is not None:
+            await message.reply_text(t("{period} has not begun yet: its board starts on {day}.").format(
+                period=race_board.period_in_words(t, error.period), day=day_in_words(t, error.period.start)))
+        else:
+            await message.reply_text(t("Send /rank for this month, /rank quarter or /rank year; for a past "
+                                       "period /rank last month, /rank 2026 Q4, /rank Nov 2026 or /rank 2026."))
+        return None
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -1,6 +1,6 @@
 """The race boards and the weekly summary: idempotent steps of the scheduling tick (jobs/schedule.py).
 
-Race board: on the first working day of each month (core/holidays.py) at `schedule.race_board_time`
+Race board: on the first working day of each month (the team's calendar, storage/calendar.py) at `schedule.race_board_time`
 team time, the previous month's board goes to the team's group (`Team.group_chat_id`) as text and as
 a chart photo, and its ranks are saved as the month's snapshot (the next board's movement); on the
 first working day of a quarter and of a year, the previous quarter's and year's boards too. Keys:
@@ -72,29 +72,33 @@ class Boards:
         self.config = config
         self.is_workday = is_workday
 
-    def _allowed(self, now: datetime, tz: ZoneInfo) -> datetime:
+    def _allowed(self, now: datetime, tz: ZoneInfo, is_workday: Callable[[date], bool]) -> datetime:
         s = self.config.schedule
         return next_allowed(now, tz=tz, quiet_start=s.quiet_hours_start, quiet_end=s.quiet_hours_end,
-                            is_workday=self.is_workday)
+                            is_workday=is_workday)
 
-    def run(self, session: Session, team: Team, *, now: datetime, report: BoardReport) -> None:
+    def run(self, session: Session, team: Team, *, now: datetime, report: BoardReport,
+            is_workday: Callable[[date], bool] | None = None) -> None:
+        """`is_workday`: the team's own working days (default: the national calendar)."""
+        workday = is_workday or self.is_workday
         tz = ZoneInfo(team.timezone)
         today = now.astimezone(tz).date()
         schedule = self.config.schedule
         if team.group_chat_id is not None:
-            first, periods = boards_due(today, self.is_workday)
+            first, periods = boards_due(today, workday)
             moment = datetime.combine(first, parse_hhmm(schedule.race_board_time), tzinfo=tz)
             if moment <= now < moment + LATE_BOARD and team.created_at < moment:
                 born = team.created_at.astimezone(tz).date()
                 for period in (p for p in periods if p.end >= born):  # only periods the team lived in
-                    report.boards += self.post_board(session, team, period, now=now, tz=tz)
+                    report.boards += self.post_board(session, team, period, now=now, tz=tz, is_workday=workday)
         weekday = WEEKDAYS.index(schedule.weekly_summary_day.lower())
         day = today - timedelta(days=today.weekday()) + timedelta(days=weekday)
         moment = datetime.combine(day, parse_hhmm(schedule.weekly_summary_time), tzinfo=tz)
         if now >= moment and team.created_at < moment:
-            report.summaries += self.post_summary(session, team, day, now=now, tz=tz)
+            report.summaries += self.post_summary(session, team, day, now=now, tz=tz, is_workday=workday)
 
-    def post_board(self, session: Session, team: Team, period: Period, *, now: datetime, tz: ZoneInfo) -> int:
+    def post_board(self, session: Session, team: Team, period: Period, *, now: datetime, tz: ZoneInfo,
+                   is_workday: Callable[[date], bool] | None = None) -> int:
         key = f"board:{team.id}:{period.key}"
         if outbox.by_key(session, key) is not None or team.group_chat_id is None:
             return 0
@@ -103,7 +107,7 @@ class Boards:
         t = translator(team.language)
         names = team.show_names_in_race
         text = race_board.render_board(t, board, viewer_id=None, names=names)
-        not_before = self._allowed(now, tz)
+        not_before = self._allowed(now, tz, is_workday or self.is_workday)
         sent = int(outbox.enqueue(session, key=key, chat_id=team.group_chat_id, kind="board",
                                   payload={"text": text, "parse_mode": None, "buttons": []},
                                   not_before=not_before, team_id=team.id, now=now))
@@ -119,7 +123,8 @@ class Boards:
                            not_before=not_before, team_id=team.id, now=now)
         return sent
 
-    def post_summary(self, session: Session, team: Team, day: date, *, now: datetime, tz: ZoneInfo) -> int:
+    def post_summary(self, session: Session, team: Team, day: date, *, now: datetime, tz: ZoneInfo,
+                     is_workday: Callable[[date], bool] | None = None) -> int:
         week = "{0}-W{1:02d}".format(*day.isocalendar())
         base = f"summary:{team.id}:{week}"
         admins = list(session.scalars(select(Member).where(
@@ -133,7 +138,7 @@ class Boards:
         start, end = summary.last_week(day)
         data = summary.gather(session, team, start=start, end=end, today=now.astimezone(tz).date(),
                               config=self.config)
-        not_before = self._allowed(now, tz)
+        not_before = self._allowed(now, tz, is_workday or self.is_workday)
         made = 0
         for key, admin in wanted:
             t = translator(admin.language if admin is not None else team.language)

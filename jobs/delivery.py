@@ -16,7 +16,7 @@ Per row:
 - a timeout or a connection lost after the request left → the outcome is unknown: retried like a 5xx
   only when the row has `retry_unknown` (at least once), else failed as 'outcome unknown' (at most once).
 
-Timing: non-urgent rows are not sent in quiet hours nor on days off (core/quiet.py, core/holidays.py,
+Timing: non-urgent rows are not sent in quiet hours nor on the team's days off (core/quiet.py, storage/calendar.py,
 the team's timezone); a row claimed then is put back until the next allowed minute. Pacing: one
 message a second into a private chat (`delivery.private_chat_interval_seconds`, per process), 20 a
 minute into a group (AIORateLimiter) and 30 in any second overall (`RateLimiter`'s `Window`);
@@ -47,11 +47,11 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import AIORateLimiter, Application, ContextTypes
 
 from config import Config
-from core import holidays
 from core.clock import Clock
+from core.holidays import Workday
 from core.quiet import next_allowed, parse_hhmm
 from jobs import ticks
-from storage import outbox
+from storage import calendar, outbox
 from storage.db import Database
 from storage.models import Member, OutboxMessage, Team
 
@@ -194,7 +194,7 @@ class Delivery:
         self.worker = worker or worker_name()
         self._sleep = sleep
         self._monotonic = monotonic
-        self._is_workday = is_workday or (holidays.is_workday if self.settings.holidays else holidays.every_day)
+        self._is_workday = is_workday or calendar.national(config)  # each team's corrections go on top
         self._last_private_send: dict[int, float] = {}
         self._lock = asyncio.Lock()  # one tick at a time in this process
 
@@ -219,7 +219,7 @@ class Delivery:
     async def _batch(self, report: TickReport) -> int:
         """One claim of up to `batch_size` rows, all settled; returns how many were claimed."""
         now = self.clock.now()
-        rows, zones, unreachable = await asyncio.to_thread(self._claim, now)
+        rows, zones, workdays, unreachable = await asyncio.to_thread(self._claim, now)
         report.claimed += len(rows)
         by_chat: dict[int, list[OutboxMessage]] = defaultdict(list)
         for row in rows:
@@ -228,7 +228,7 @@ class Delivery:
                 report.failed += 1
                 report.note(row, "unreachable")
                 continue
-            allowed = self._allowed(row, now, zones)
+            allowed = self._allowed(row, now, zones, workdays)
             if allowed > now:
                 await self._record(outbox.reschedule, row.id, now=now, not_before=allowed)
                 report.deferred += 1
@@ -244,7 +244,7 @@ class Delivery:
                 log.error("delivery into chat %s stopped: %r", chat_id, result, exc_info=result)
         return len(rows)
 
-    def _claim(self, now: datetime) -> tuple[list[OutboxMessage], dict[int, str], set[int]]:
+    def _claim(self, now: datetime) -> tuple[list[OutboxMessage], dict[int, str], dict[int, Workday], set[int]]:
         with self.db.session() as session:
             rows = outbox.claim_due(session, now=now, worker=self.worker, limit=self.settings.batch_size,
                                     lease=timedelta(seconds=self.settings.lease_seconds))
@@ -254,18 +254,21 @@ class Delivery:
             if team_ids:
                 for team_id, zone in session.execute(select(Team.id, Team.timezone).where(Team.id.in_(team_ids))):
                     zones[team_id] = zone
+            workdays = calendar.workdays(session, team_ids, base=self._is_workday)
             unreachable = set(session.scalars(
                 select(Member.id).where(Member.id.in_(member_ids), Member.reachable.is_(False)))) \
                 if member_ids else set()
-        return rows, zones, unreachable
+        return rows, zones, workdays, unreachable
 
-    def _allowed(self, row: OutboxMessage, now: datetime, zones: dict[int, str]) -> datetime:
+    def _allowed(self, row: OutboxMessage, now: datetime, zones: dict[int, str],
+                 workdays: dict[int, Workday]) -> datetime:
         zone = zones.get(row.team_id) if row.team_id is not None else None
+        workday = workdays.get(row.team_id, self._is_workday) if row.team_id is not None else self._is_workday
         schedule = self.config.schedule
         return next_allowed(
             now, tz=ZoneInfo(zone) if zone else self.config.tz, urgent=row.urgent,
             quiet_start=parse_hhmm(schedule.quiet_hours_start), quiet_end=parse_hhmm(schedule.quiet_hours_end),
-            is_workday=self._is_workday,
+            is_workday=workday,
         )
 
     async def _send_chat(

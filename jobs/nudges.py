@@ -102,19 +102,21 @@ class Nudges:
         self.is_workday = is_workday
         self._pace_scanned: dict[int, date] = {}  # team → day (only saves work; the keys decide)
 
-    def _allowed(self, now: datetime, tz: ZoneInfo) -> datetime:
+    def _allowed(self, now: datetime, tz: ZoneInfo, is_workday: Callable[[date], bool] | None = None) -> datetime:
         s = self.config.schedule
         return next_allowed(now, tz=tz, quiet_start=s.quiet_hours_start, quiet_end=s.quiet_hours_end,
-                            is_workday=self.is_workday)
+                            is_workday=is_workday or self.is_workday)
 
-    def run(self, session: Session, team: Team, *, now: datetime, report: NudgeReport) -> None:
+    def run(self, session: Session, team: Team, *, now: datetime, report: NudgeReport,
+            is_workday: Callable[[date], bool] | None = None) -> None:
+        """`is_workday`: the team's own working days (default: the national calendar)."""
         tz = ZoneInfo(team.timezone)
         today = now.astimezone(tz).date()
         people = {m.id: m for m in session.scalars(select(Member).where(Member.team_id == team.id))}
         admins = [m for m in people.values() if m.role.is_admin and m.status == MemberStatus.ACTIVE]
         items = open_items(session, team)
         self._withdraw(session, team, items, now=now, report=report)
-        if self._allowed(now, tz) != now:
+        if self._allowed(now, tz, is_workday) != now:
             return  # quiet hours or a day off: what falls due meanwhile collapses into one nudge after
         self._deadlines(session, team, items, people, admins, now=now, today=today, tz=tz, report=report)
         if self._pace_scanned.get(team.id) != today:
@@ -126,7 +128,7 @@ class Nudges:
     def _deadlines(self, session: Session, team: Team, items: list[Item], people: dict[int, Member],
                    admins: list[Member], *, now: datetime, today: date, tz: ZoneInfo, report: NudgeReport) -> None:
         schedule = self.config.schedule
-        not_before = self._allowed(now, tz)
+        not_before = now  # run() goes on only at an allowed instant (the team's calendar)
         away = leave.on_leave(session, team_id=team.id, day=today)
         for item in items:
             member = people.get(item.member_id)
@@ -210,7 +212,7 @@ class Nudges:
         recent = self._recent(session, team, "pace", today=today, tz=tz)
         noted = self._recent(session, team, "lagging", today=today, tz=tz)
         week = "{0}-W{1:02d}".format(*today.isocalendar())
-        not_before = self._allowed(now, tz)
+        not_before = now  # run() goes on only at an allowed instant (the team's calendar)
         quarter_end = pace.quarter_end(today.year, pace.quarter_of(today))
         away = leave.on_leave(session, team_id=team.id, day=today)
         for member in people.values():

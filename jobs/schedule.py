@@ -1,5 +1,5 @@
 """The scheduling tick: one repeating JobQueue job (`schedule.tick_seconds`) that runs every idempotent
-enqueue step for every team (deadline nudges and 约谈提醒, pace nudges, race boards, the weekly
+enqueue step for every team, each on its own working days (storage/calendar.py; deadline nudges and 约谈提醒, pace nudges, race boards, the weekly
 summary, broadcasts' due occurrences); the delivery tick (jobs/delivery.py) sends what they put in the
 outbox. `install` also adds the job that keeps broadcasts' delivery reports current (jobs/broadcasts.py).
 
@@ -20,14 +20,13 @@ from datetime import date
 from telegram.ext import Application
 
 from config import Config
-from core import holidays
 from core.clock import Clock
 from jobs.boards import BoardReport, Boards
 from jobs.broadcasts import BroadcastReport, Broadcasts
 from jobs import broadcasts as broadcast_reports
 from jobs import ticks
 from jobs.nudges import NudgeReport, Nudges
-from storage import teams
+from storage import calendar, teams
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -49,9 +48,9 @@ class Scheduler:
         self.db = db
         self.clock = clock
         self.config = config
-        workday = is_workday or (holidays.is_workday if config.delivery.holidays else holidays.every_day)
-        self.nudges = Nudges(config, workday)
-        self.boards = Boards(config, workday)
+        self.national = is_workday or calendar.national(config)  # each team's corrections go on top
+        self.nudges = Nudges(config, self.national)
+        self.boards = Boards(config, self.national)
         self.broadcasts = Broadcasts(config)
         self._lock = asyncio.Lock()
 
@@ -67,8 +66,9 @@ class Scheduler:
                     team = teams.by_id(session, team_id)
                     if team is None:
                         continue
-                    self.nudges.run(session, team, now=now, report=report.nudges)
-                    self.boards.run(session, team, now=now, report=report.boards)
+                    workday = calendar.workday(session, team.id, base=self.national)
+                    self.nudges.run(session, team, now=now, report=report.nudges, is_workday=workday)
+                    self.boards.run(session, team, now=now, report=report.boards, is_workday=workday)
                     self.broadcasts.run(session, team, now=now, report=report.broadcasts)
             except Exception:  # noqa: BLE001 — one team's trouble must not hold the others
                 log.exception("scheduled messages for team %s failed", team_id)

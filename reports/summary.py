@@ -76,8 +76,9 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
             Motion.assigned_on.between(start, end)).group_by(Motion.kind)):
         logged[race_storage.KEY_MOTION_DUTY[kind]] += n
 
-    year = race.Period(race.PeriodKind.YEAR, today.year)
-    now_scores = race_storage.scores(session, team, year, as_of=today, config=config)
+    as_of = min(end, today)  # the week's year as of its last day: the week of 21–27 Dec reports 2026
+    year = race.Period(race.PeriodKind.YEAR, as_of.year)
+    now_scores = race_storage.scores(session, team, year, as_of=as_of, config=config)
     year_done = {duty: Decimal(0) for duty in Duty}
     year_expected = {duty: Decimal(0) for duty in Duty}
     for score in now_scores:
@@ -89,7 +90,7 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
     before = start - timedelta(days=1)
     if before.year == end.year and end >= year.start:
         now_ranks = {e.member_id: e.rank for e in race.rank(
-            race_storage.scores(session, team, year, as_of=min(end, today), config=config))}
+            race_storage.scores(session, team, year, as_of=as_of, config=config))}
         then_ranks = {e.member_id: e.rank for e in race.rank(
             race_storage.scores(session, team, year, as_of=before, config=config))}
         for member_id, rank in sorted(now_ranks.items(), key=lambda pair: pair[1]):

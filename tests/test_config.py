@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,10 @@ def test_a_webhook_receives_on_the_path_of_its_public_url_unless_told_otherwise(
         (_webhook(path="telegram"), "'telegram.webhook.path' must start with '/'"),
         (_webhook(path="/healthz"), "'telegram.webhook.path' cannot be /healthz"),
         (_webhook(port=70000), "'telegram.webhook.port' must be between 1 and 65535"),
+        ({"holidays": {"days_off": ["12月31日"]}}, "'holidays.days_off' must list dates like '2027-02-20'"),
+        ({"holidays": {"working_days": ["2027-02-30"]}}, "'holidays.working_days' must list dates like"),
+        ({"holidays": {"days_off": ["2027-02-20"], "working_days": ["2027-02-20"]}},
+         "2027-02-20 is in both 'holidays.days_off' and 'holidays.working_days'"),
     ],
 )
 def test_a_bad_setting_is_refused_with_the_key_and_file_named(data: dict, message: str) -> None:
@@ -87,6 +92,12 @@ def test_a_bad_setting_is_refused_with_the_key_and_file_named(data: dict, messag
         parse_config(data, source="/etc/saima/config.toml")
     assert str(raised.value).startswith("/etc/saima/config.toml: ")
     assert message in str(raised.value)
+
+
+def test_extra_days_off_and_working_days_for_every_team_come_from_the_holidays_section() -> None:
+    assert Config().holidays.corrections() == {}
+    config = parse_config({"holidays": {"days_off": ["2026-12-31"], "working_days": ["2027-02-20"]}}, source="x")
+    assert config.holidays.corrections() == {date(2026, 12, 31): False, date(2027, 2, 20): True}
 
 
 def test_a_file_that_is_not_toml_is_refused_naming_the_file(tmp_path: Path) -> None:

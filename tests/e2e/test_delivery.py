@@ -8,7 +8,7 @@ import base64
 import dataclasses
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,7 +21,7 @@ from core.domain import OutboxStatus
 from emulator import ControlClient, EmulatorThread
 from emulator.harness import config_for
 from jobs.delivery import JOB_NAME, Delivery
-from storage import onboarding, outbox
+from storage import calendar, onboarding, outbox
 from storage.db import Database
 from storage.models import Member, OutboxMessage
 from tests.conftest import SHANGHAI
@@ -148,6 +148,30 @@ async def test_non_urgent_rows_wait_through_quiet_hours_and_days_off(harness: Ha
     harness.clock.set(datetime(2026, 11, 30, 8, 0, tzinfo=SHANGHAI))
     assert (await delivery.tick()).sent == 1
     assert [m["text"] for m in await harness.sent(zhang)] == ["紧急", "周一见"]
+
+
+async def test_a_row_waits_through_its_teams_own_day_off_and_goes_on_its_own_working_saturday(
+        harness: Harness) -> None:
+    zhang = await harness.user(2001, "张三")
+    with harness.db.session() as session:  # the office: Monday 4 January 2027 off, Saturday 9 January worked
+        calendar.set_day(session, team_id=harness.team_id, day=date(2027, 1, 4), workday=False, note="调休",
+                         now=harness.clock.now())
+        calendar.set_day(session, team_id=harness.team_id, day=date(2027, 1, 9), workday=True, note=None,
+                         now=harness.clock.now())
+    harness.clock.set(datetime(2026, 12, 31, 23, 0, tzinfo=SHANGHAI))
+    harness.enqueue("board", zhang, "元旦后见")
+    harness.enqueue("board:other team", zhang, "national", team_id=None)
+    delivery = harness.delivery()
+    assert (await delivery.tick()).deferred == 2
+    assert harness.row("board").not_before == datetime(2027, 1, 5, 8, 0, tzinfo=SHANGHAI)  # not 元旦, not the 4th
+    assert harness.row("board:other team").not_before == datetime(2027, 1, 4, 8, 0, tzinfo=SHANGHAI)
+
+    harness.clock.set(datetime(2027, 1, 9, 10, 0, tzinfo=SHANGHAI))
+    harness.enqueue("saturday", zhang, "周六上班")
+    report = await delivery.tick()
+    assert (report.sent, report.deferred) == (2, 1)
+    assert [m["text"] for m in await harness.sent(zhang)] == ["元旦后见", "周六上班"]
+    assert harness.row("board:other team").not_before == datetime(2027, 1, 11, 8, 0, tzinfo=SHANGHAI)
 
 
 async def test_a_429_puts_the_row_back_for_retry_after_and_the_chat_waits(harness: Harness) -> None:

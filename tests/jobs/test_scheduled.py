@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from config import Config
+from config import Config, HolidaySettings
 from core import holidays
 from core.clock import ManualClock
 from core import motions as motion_rules
@@ -26,7 +26,7 @@ from jobs.boards import first_workday
 from jobs.schedule import Scheduler
 from locales import translator
 from reports.progress_card import duty_name
-from storage import deadlines, members, motions, onboarding, tasks, trips
+from storage import calendar, deadlines, members, motions, onboarding, tasks, trips
 from storage.db import Database
 from storage.models import FollowUpItem, Motion, OutboxMessage, RaceSnapshot, Task, TaskAssignment
 
@@ -440,3 +440,103 @@ def test_a_tick_withdraws_the_admins_note_on_an_item_no_longer_open(team: Team) 
     team.clock.advance(timedelta(minutes=5))
     team.run()
     assert _pending(team, f"escalate:{ident}") == [] and _pending(team, f"nudge:{ident}") == []
+
+def _sent_on(rows: list[OutboxMessage]) -> set[date]:
+    """The days (team time) these rows may go out: never before `not_before`."""
+    return {row.not_before.astimezone(SHANGHAI).date() for row in rows}
+
+
+def _made_on(rows: list[OutboxMessage]) -> set[date]:
+    return {row.created_at.astimezone(SHANGHAI).date() for row in rows}
+
+
+def test_nothing_on_new_years_day_2027_and_the_years_boards_on_its_first_working_day(db: Database) -> None:
+    team = make_team(db, at(date(2026, 12, 31), 7))
+    motion = team.motion(team.zhang, date(2027, 1, 1))
+    team.walk(at(date(2027, 1, 5), 12))
+
+    rows = team.rows("")
+    assert rows and not (_sent_on(rows) | _made_on(rows)) & {date(2027, 1, 1), date(2027, 1, 2), date(2027, 1, 3)}
+    boards = team.rows("board:")
+    assert [row.key.split(":", 2)[2] for row in boards] == ["2026-12", "2026-12:chart", "2026-Q4", "2026-Q4:chart",
+                                                           "2026", "2026:chart"]
+    assert {row.created_at for row in boards} == {at(date(2027, 1, 4), 9)}  # Monday, the first working day
+    ident = f"nudge:motion:{motion}:member:{team.zhang}:"
+    assert [key.removeprefix(ident) for key in team.keys(ident)] == ["T-1", "overdue:2027-01-04",
+                                                                     "overdue:2027-01-05"]
+    assert team.keys(f"summary:{team.team_id}:") == [f"summary:{team.team_id}:2027-W01:group",
+                                                      f"summary:{team.team_id}:2027-W01:admin:{team.admin}"]
+
+
+def test_no_nudges_in_the_2027_spring_festival_holiday(db: Database) -> None:
+    team = make_team(db, at(date(2027, 2, 1), 7))
+    motion = team.motion(team.zhang, date(2027, 2, 8))  # a Monday in the holiday (5–10 February)
+    team.walk(at(date(2027, 2, 12), 12), step=timedelta(hours=2))
+
+    holiday = {date(2027, 2, d) for d in range(5, 11)}
+    assert not _sent_on(team.rows("")) & holiday
+    assert not _made_on(team.rows("nudge:") + team.rows("pace:")) & holiday
+    summary = team.rows(f"summary:{team.team_id}:2027-W06:group")[0]  # due Monday 8 February, a holiday
+    assert summary.not_before == at(date(2027, 2, 11), 8)
+    ident = f"nudge:motion:{motion}:member:{team.zhang}:"
+    assert [key.removeprefix(ident) for key in team.keys(ident)] == [
+        "T-7", "overdue:2027-02-11", "overdue:2027-02-12"]  # T-3 to T-0 fell in the holiday: nothing
+
+
+def test_a_teams_own_days_off_and_working_days_move_its_boards_and_nudges(db: Database) -> None:
+    team = make_team(db, at(date(2026, 12, 31), 7))
+    with team.db.session() as session:
+        other = onboarding.create_team(session, name="市政府党组", admin_telegram_id=901, group_chat_id=GROUP - 1,
+                                       config=Config(), now=team.clock.now()).team
+        session.flush()
+        other_id = other.id  # the office of the first team: 4 January off, Saturday 2 January worked
+        calendar.set_day(session, team_id=team.team_id, day=date(2027, 1, 4), workday=False, note="调休",
+                         now=team.clock.now())
+        calendar.set_day(session, team_id=team.team_id, day=date(2027, 1, 9), workday=True, note=None,
+                         now=team.clock.now())
+    motion = team.motion(team.zhang, date(2027, 1, 1))
+    team.walk(at(date(2027, 1, 10), 12), step=timedelta(hours=2))
+
+    boards = {row.key.split(":")[1]: row.created_at for row in team.rows("board:") if row.key.endswith(":2026")}
+    assert boards == {str(team.team_id): at(date(2027, 1, 5), 9), str(other_id): at(date(2027, 1, 4), 9)}
+    ident = f"nudge:motion:{motion}:member:{team.zhang}:"
+    assert [key.removeprefix(ident) for key in team.keys(ident)] == [
+        "T-1", "overdue:2027-01-05", "overdue:2027-01-06", "overdue:2027-01-07", "overdue:2027-01-08",
+        "overdue:2027-01-09"]  # not on Monday 4 January (the team's day off), but on Saturday 9 (worked)
+
+
+def test_the_configs_holidays_section_corrects_every_teams_calendar(db: Database) -> None:
+    team = make_team(db, at(date(2026, 12, 31), 7))
+    config = Config(holidays=HolidaySettings(days_off=["2027-01-04"]))
+    team.scheduler = Scheduler(db=db, clock=team.clock, config=config)
+    team.walk(at(date(2027, 1, 5), 12))
+    assert {row.created_at for row in team.rows("board:")} == {at(date(2027, 1, 5), 9)}
+
+
+def _year_line(text: str, duty: str) -> tuple[float, float]:
+    """(done, asked for by now) on the summary's "this year so far" line of a duty."""
+    year_part = text.split("\n\n")[2]  # after the heading and last week's logs
+    line = next(line for line in year_part.splitlines() if line.strip().startswith(duty))
+    done, expected = line.strip()[len(duty):].split()[0].split("/")
+    return float(done), float(expected)
+
+
+def test_a_weekly_summary_posted_in_the_new_year_reports_the_year_of_its_week(db: Database) -> None:
+    team = make_team(db, at(date(2026, 12, 27), 12))
+    with team.db.session() as session:
+        member = session.get_one(members.Member, team.zhang)
+        trips.log_trip(session, member=member, start=date(2026, 3, 1), end=date(2026, 3, 30), places="A",
+                       topic="t", research_topic_id=None, now=team.clock.now())
+        session.get_one(members.Member, team.admin).language = Language.EN
+    team.clock.set(at(date(2026, 12, 28), 8))
+    team.run()  # the week of 21–27 December is summed up on Monday 28 at 09:00 …
+    team.clock.set(at(date(2027, 1, 2), 10))
+    team.run()  # … but the bot was down until 2 January 2027
+
+    group = team.rows(f"summary:{team.team_id}:2026-W53:group")[0].payload["text"]
+    admin = team.rows(f"summary:{team.team_id}:2026-W53:admin:{team.admin}")[0].payload["text"]
+    assert "12月21日" in group and "12月27日" in group
+    for text, lang in ((group, "zh"), (admin, "en")):
+        done, expected = _year_line(text, duty_name(translator(lang), Duty.RESEARCH_DAYS))
+        assert done == 30  # 2026's days, not 2027's none
+        assert expected > 100  # what 2026 asked for by 27 December, not 2027's 0.3
