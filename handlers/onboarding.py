@@ -104,9 +104,14 @@ async def _join(update: Update, context: SaimaContext, code: str) -> bool:
         if result.member is not None and result.team is not None:
             member, team = result.member, result.team
             team_name, role, lang = team.name, member.role, member.language.value
+        removed_from = result.team.name if result.team is not None else ""
     if result.verdict is not InviteVerdict.VALID:
         await message.reply_text(_refusal(t, result.verdict, result.expired_at, context))
         return False
+    if result.outcome is onboarding.JoinOutcome.REMOVED:
+        await message.reply_text(t("You were removed from {team}, so this invite does not bring you back. "
+                                   "Please ask your team's office to restore you.").format(team=removed_from))
+        return True
     if context.user_data is not None:
         context.user_data[TEAM_KEY] = member.team_id
     t = translator(lang)
