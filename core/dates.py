@@ -78,13 +78,31 @@ from core import dates_fallback
 from core.dates_calendar import make_date, resolve_day, resolve_weekday, shift_month, week_monday
 from core.dates_rules import Clock, Ctx, Day, Instant, Num, Part, Rule, Span, rules_for
 
-__all__ = ["DateMatch", "find_date", "normalize", "parse_date", "parse_range", "warm_up"]
+__all__ = ["HORIZON_YEARS", "DateMatch", "beyond_horizon", "find_date", "horizon", "normalize", "parse_date",
+           "parse_range", "warm_up"]
 
 Prefer = Literal["past", "future"]
 Result = date | datetime | Span
 
 #: Texts longer than this are not a date for parse_date / parse_range.
 MAX_PARSE_LENGTH = 120
+
+#: How far ahead a deadline may be set: 9999年12月31日 reads as a date, but no duty runs that long, and a
+#: due date far off breaks the screens that count days to it.
+HORIZON_YEARS = 5
+
+
+def horizon(today: date, years: int = HORIZON_YEARS) -> date:
+    """The last day a deadline set on ``today`` may fall on."""
+    try:
+        return today.replace(year=today.year + years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + years, day=28)
+
+
+def beyond_horizon(day: date | datetime, today: date, years: int = HORIZON_YEARS) -> bool:
+    """Whether a deadline on ``day`` is further ahead than ``years`` years from ``today``."""
+    return (day.date() if isinstance(day, datetime) else day) > horizon(today, years)
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ from datetime import date, datetime
 
 from core.dates import find_date, parse_date, parse_range
 from core.pace import days_covered
+from core.text import utf16_len
 
 __all__ = [
     "MAX_PLACES", "MAX_TOPIC", "MAX_TRIP_DAYS", "TripDraft", "TripField", "TripProblem", "grassroots_days",
@@ -151,9 +152,9 @@ def trip_problems(draft: TripDraft, *, today: date) -> list[TripProblem]:
             problems.append(TripProblem.END_BEFORE_START)
         elif trip_days(draft.start, draft.end) > MAX_TRIP_DAYS:
             problems.append(TripProblem.TOO_LONG)
-    if draft.places is not None and len(draft.places) > MAX_PLACES:
+    if draft.places is not None and utf16_len(draft.places) > MAX_PLACES:
         problems.append(TripProblem.PLACES_TOO_LONG)
-    if draft.topic is not None and len(draft.topic) > MAX_TOPIC:
+    if draft.topic is not None and utf16_len(draft.topic) > MAX_TOPIC:
         problems.append(TripProblem.TOPIC_TOO_LONG)
     return problems
 

@@ -12,6 +12,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
+from handlers.incoming import text_of
 from handlers.context import SaimaContext
 
 STEP_KEY = "admin_step"
@@ -49,9 +50,10 @@ async def typed(update: Update, context: SaimaContext) -> None:
     """Text while a desk step waits: answered by the step (which may ask again); other updates pass on."""
     step = pending(context)
     message = update.effective_message
-    if step is None or message is None or message.text is None:
+    raw = text_of(message)
+    if step is None or message is None or raw is None:
         return
-    text = message.text.strip()
+    text = raw.strip()
     if text.startswith("/"):
         end(context)
         if text.split(maxsplit=1)[0].split("@")[0].lower() == "/cancel":

@@ -38,6 +38,7 @@ from telegram.ext import (
 )
 
 from config import Config
+from handlers.incoming import text_of
 from handlers.context import SaimaContext
 from locales import Translator
 from storage.models import Member
@@ -255,7 +256,7 @@ async def start(update: Update, context: SaimaContext) -> FormStep | int:
         await message.reply_text(context.t("This is for members of a team. Open the invite link "
                                            "from your team's office, or send /join <code>."))
         return ConversationHandler.END
-    command, _, rest = message.text.partition(" ")
+    command, _, rest = (text_of(message) or "").partition(" ")
     form = forms_by_command()[command.lstrip("/").split("@")[0].lower()]
     if form.admin_only and not member.role.is_admin:
         await message.reply_text(context.t("Only your team's office (admins) can use this."))
@@ -398,7 +399,7 @@ async def answer_text(update: Update, context: SaimaContext) -> FormStep | int:
     form = _FORMS[state["kind"]]
     ctx = _form_context(context, member)
     draft = form.load(state["draft"])
-    result = form.read_field(state["asking"], message.text.strip(), draft, ctx)
+    result = form.read_field(state["asking"], (text_of(message) or "").strip(), draft, ctx)
     return await _after_answer(message, context, form, draft, result, ctx)
 
 

@@ -15,6 +15,7 @@ from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, Messa
 
 from core.invites import InviteVerdict, looks_like_invite_code
 from handlers.commands import publish_chat_menu
+from handlers.incoming import display_name, text_of
 from handlers.context import TEAM_KEY, SaimaContext
 from handlers.help import role_name
 from locales import Translator, translator
@@ -68,7 +69,7 @@ async def join(update: Update, context: SaimaContext) -> JoinStep | int:
 async def code_typed(update: Update, context: SaimaContext) -> JoinStep | int:
     """The code typed after `/join`: joins, or explains what is wrong and waits for another try."""
     assert update.effective_message is not None and update.effective_message.text is not None
-    joined = await _join(update, context, update.effective_message.text.strip())
+    joined = await _join(update, context, (text_of(update.effective_message) or "").strip())
     return ConversationHandler.END if joined else JoinStep.AWAITING_CODE
 
 
@@ -164,7 +165,7 @@ def _refusal(t: Translator, verdict: InviteVerdict, expired_at: datetime | None,
 
 
 def _display_name(user: User) -> str:
-    return user.full_name.strip() or (user.username or str(user.id))
+    return display_name(user)
 
 
 async def private_chat_please(update: Update, context: SaimaContext) -> None:

@@ -15,6 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from core.race import Period, PeriodKind
 from handlers.access import members_only
+from handlers.incoming import args_of
 from handlers.context import SaimaContext
 from reports import race_board
 from storage import race
@@ -36,7 +37,7 @@ async def show_rank(update: Update, context: SaimaContext) -> None:
     member = context.member()
     message = update.effective_message
     assert member is not None and message is not None
-    word = " ".join(context.args or []).strip().lower()
+    word = " ".join(args_of(context.args)).strip().lower()
     kind = KINDS.get(word)
     if kind is None:
         await message.reply_text(context.t("Send /rank for this month, /rank quarter or /rank year."))

@@ -29,10 +29,12 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from core import dates
+from core.dates import beyond_horizon
 from core.domain import LeaveKind, MemberStatus, Role
 from core.pace import PaceStatus
 from handlers import admin_steps
 from handlers.access import admin_press, admins_only
+from handlers.incoming import too_far_reply
 from handlers.context import SaimaContext
 from handlers.invite import invite_link
 from locales import N_, Translator, translator
@@ -348,6 +350,9 @@ async def leave_dates(update: Update, context: SaimaContext, step: dict[str, Any
                                    "or send /cancel to stop."))
         return
     start, end = span
+    if beyond_horizon(end, now.date()):
+        await message.reply_text(too_far_reply(t))
+        return
     if (end - start).days > 366:
         await message.reply_text(t("A leave period is at most a year long. Please type the dates again, "
                                    "or send /cancel to stop."))
