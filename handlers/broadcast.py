@@ -35,7 +35,7 @@ from core import dates
 from core.broadcasts import AudienceKind, looks_weekly, parse_weekly, valid_audience
 from core.domain import BroadcastStatus
 from core.text import utf16_len
-from handlers.access import admins_only
+from handlers.access import admins_only, switched_team
 from handlers.incoming import caption_of, text_of
 from handlers.context import SaimaContext
 from jobs import broadcasts as timing
@@ -205,6 +205,9 @@ async def typed(update: Update, context: SaimaContext) -> None:
             await message.reply_text(t("Cancelled. Nothing was sent."))
             raise ApplicationHandlerStop
         return
+    if (switched := switched_team(context, state.get("team_id"))) is not None:
+        await message.reply_text(switched)  # the draft stays: switched back, they can finish it
+        raise ApplicationHandlerStop
     admin = _admin(context, state)
     if admin is None:
         _end(context)
@@ -365,6 +368,9 @@ async def press(update: Update, context: SaimaContext) -> None:
     if (state is None or len(parts) != 4 or parts[1] != state.get("nonce")
             or (parts[3] and parts[2] not in _WITH_ARGUMENT)):  # "ok:" with something after it is forged
         await query.answer(t(INVALID), show_alert=True)
+        return
+    if (switched := switched_team(context, state.get("team_id"))) is not None:
+        await query.answer(switched, show_alert=True)  # Confirm above all: nothing is sent from the other team
         return
     admin = _admin(context, state)
     if admin is None:

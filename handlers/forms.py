@@ -38,6 +38,7 @@ from telegram.ext import (
 )
 
 from config import Config
+from handlers.access import switched_team
 from handlers.incoming import text_of
 from handlers.context import SaimaContext
 from locales import Translator
@@ -267,7 +268,7 @@ async def start(update: Update, context: SaimaContext) -> FormStep | int:
     with context.db.session() as session:
         draft = form.prepare(session, draft, ctx)
     context.user_data[FORM_KEY] = {"kind": form.kind, "draft": form.dump(draft), "asking": None,  # type: ignore[index]
-                                   "editing": False, "nonce": _nonce()}
+                                   "editing": False, "nonce": _nonce(), "team_id": member.team_id}
     return await _advance(message, context, form, draft, ctx, notes)
 
 
@@ -291,7 +292,8 @@ async def start_edit(update: Update, context: SaimaContext) -> FormStep | int:
         return ConversationHandler.END
     await query.answer()
     context.user_data[FORM_KEY] = {"kind": form.kind, "draft": form.dump(draft), "asking": None,  # type: ignore[index]
-                                   "editing": False, "nonce": _nonce(), "record_id": int(raw_id)}
+                                   "editing": False, "nonce": _nonce(), "record_id": int(raw_id),
+                                   "team_id": member.team_id}
     return await _show_card(query.message, context, form, draft, ctx, [])  # type: ignore[arg-type]
 
 
@@ -324,7 +326,7 @@ async def start_from_button(update: Update, context: SaimaContext) -> FormStep |
     await query.answer()
     notes = [context.t("The unfinished draft before this one was discarded.")] if _state(context) else []
     context.user_data[FORM_KEY] = {"kind": form.kind, "draft": form.dump(draft), "asking": None,  # type: ignore[index]
-                                   "editing": False, "nonce": _nonce()}
+                                   "editing": False, "nonce": _nonce(), "team_id": member.team_id}
     return await _advance(query.message, context, form, draft, ctx, notes)  # type: ignore[arg-type]
 
 
@@ -396,6 +398,9 @@ async def answer_text(update: Update, context: SaimaContext) -> FormStep | int:
     assert message is not None and message.text is not None
     if state is None or member is None or state.get("asking") is None:
         return await _lost(message, context)
+    if (switched := switched_team(context, state.get("team_id"))) is not None:
+        await message.reply_text(switched)
+        return FormStep.ASKING
     form = _FORMS[state["kind"]]
     ctx = _form_context(context, member)
     draft = form.load(state["draft"])
@@ -428,6 +433,9 @@ async def _valid_press(update: Update, context: SaimaContext, actions: tuple[str
     form = _FORMS[state["kind"]]
     if member is None or (form.admin_only and not member.role.is_admin):
         await query.answer(context.t("Only your team's members can do this."), show_alert=True)
+        return None
+    if (switched := switched_team(context, state.get("team_id"))) is not None:
+        await query.answer(switched, show_alert=True)  # every press: Confirm above all, creating nothing
         return None
     return _Press(query, state, member, form, parsed[0], parsed[1])
 
@@ -464,6 +472,9 @@ async def answer_file(update: Update, context: SaimaContext) -> FormStep | int:
     assert message is not None
     if state is None or member is None or state.get("asking") is None:
         return await _lost(message, context)
+    if (switched := switched_team(context, state.get("team_id"))) is not None:
+        await message.reply_text(switched)
+        return FormStep.ASKING
     if message.photo:
         kind, file_id = "photo", message.photo[-1].file_id
     else:

@@ -37,7 +37,7 @@ from core import motions as rules
 from core.dates import beyond_horizon, parse_date
 from core.domain import MotionStatus, ResultClass, Satisfaction
 from core.motions import InvalidTransition, TransitionReason
-from handlers.access import members_only
+from handlers.access import members_only, switched_team
 from handlers.incoming import args_of, text_of, too_far_reply
 from handlers.context import SaimaContext
 from locales import N_, Translator
@@ -340,7 +340,9 @@ def _pending(context: SaimaContext) -> dict[str, Any] | None:
 
 def _begin(context: SaimaContext, step: Step, motion_id: int) -> None:
     if context.user_data is not None:
-        context.user_data[STEP_KEY] = {"step": step.value, "motion_id": motion_id, "nonce": secrets.token_hex(3)}
+        member = context.member()
+        context.user_data[STEP_KEY] = {"step": step.value, "motion_id": motion_id, "nonce": secrets.token_hex(3),
+                                       "team_id": member.team_id if member is not None else None}
 
 
 def _end(context: SaimaContext) -> None:
@@ -383,6 +385,10 @@ async def typed(update: Update, context: SaimaContext) -> None:
     if member is None:
         _end(context)
         return
+    if (switched := switched_team(context, pending.get("team_id"))) is not None:
+        _end(context)
+        await message.reply_text(switched)
+        raise ApplicationHandlerStop
     if pending.get("step") == Step.RESULT_CLASS:
         await message.reply_text(t("Please choose the result with the buttons above, or send /cancel to stop."))
         raise ApplicationHandlerStop
