@@ -200,6 +200,7 @@ _RANGE_MARK = re.compile(r"\s*(?:至|到|～|~|—|–|-|\bto\b|\buntil\b)\s*", 
 
 _CUT_SHORT = re.compile(r"[0-9月日号]|\s*(?:至|到|～|~|—|–|-|to\b|until\b)", re.IGNORECASE)
 _LOOK_AHEAD = 12
+_BARE_DAY = re.compile(r"\s*([0-9]{1,2})\s*(?:日|号|號|st|nd|rd|th)?\s*$", re.IGNORECASE)
 
 
 def _backwards_range(text: str, *, now: datetime, lang: str | None) -> tuple[date, date] | None:
@@ -209,6 +210,12 @@ def _backwards_range(text: str, *, now: datetime, lang: str | None) -> tuple[dat
     if len(parts) != 2:
         return None
     first, last = (parse_date(part, now=now, prefer="past", lang=lang) for part in parts)
+    bare = _BARE_DAY.match(parts[1])
+    if first is not None and bare is not None:  # 11月8日至5日: the 5th of the start's month
+        try:
+            last = _day(first).replace(day=int(bare.group(1)))
+        except ValueError:
+            return None
     if first is None or last is None:
         return None
     first, last = _day(first), _day(last)

@@ -130,3 +130,21 @@ async def test_a_task_due_in_the_year_9999_is_refused_with_the_horizon_and_nothi
     assert (await admin.send("next Friday 5pm")).text is not None  # a nearer one is taken
     with saima.db.session() as session:
         assert session.scalars(select(Task)).all() == []
+
+
+async def test_a_trip_range_written_backwards_in_one_month_is_asked_about_not_read_as_28_days(saima: Saima) -> None:
+    zhang = saima.control.user(1001, "张三")
+    await zhang.send(f"/start {saima.invite_code}")
+    tom = saima.control.user(1002, "Tom", language_code="en")
+    await tom.send(f"/start {saima.invite_code}")
+    await tom.send("/lang en")
+    saima.clock.set(datetime(2026, 12, 10, 10, 0, tzinfo=SHANGHAI))  # 8 Nov – 5 Dec would be in the past
+    asked = await zhang.send("/trip 11月8日至5日 淳安县 共同富裕")
+    assert asked.text.startswith("结束日期不能早于开始日期。\n您是指2026年11月5日（星期四）至 11月8日（星期日）吗？"
+                                 "请重新输入日期。\n哪天去调研的？"), asked.text
+    card = await zhang.send("11月5日至8日")
+    assert "共 4 天" in card.text and "淳安县" in card.text
+    asked = await tom.send("/trip Nov 8-5 Chun'an county common prosperity")
+    assert "Did you mean" in asked.text, asked.text
+    with saima.db.session() as session:
+        assert session.scalars(select(ResearchTrip)).all() == []
