@@ -32,7 +32,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 import os
 import signal
@@ -382,6 +381,33 @@ def _restart_as_standby() -> NoReturn:
         os._exit(FENCED_EXIT_CODE)
 
 
+async def _update_of(request: web.Request, bot: Any) -> tuple[Update | None, str]:
+    """The update a webhook request carries, or None and why not: a body that is not JSON, nested past
+    the parser's depth, not an object with an integer update_id, or with a part of the wrong shape (a
+    message that is a string) is not an update, and nothing of it is handled."""
+    try:
+        data: Any = await request.json()
+    except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError; a bad charset too
+        return None, f"not JSON: {error.__class__.__name__}"
+    if not isinstance(data, dict):
+        return None, f"a JSON {type(data).__name__}, not an object"
+    update_id = data.get("update_id")
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        return None, "no integer update_id"
+    try:
+        update = Update.de_json(data, bot)
+    except Exception as error:  # noqa: BLE001 — whatever PTB trips on in a malformed part
+        return None, f"malformed: {error.__class__.__name__}"
+    if not isinstance(update, Update):
+        return None, "malformed"
+    message, query = update.effective_message, update.callback_query
+    texts = (message.text, message.caption) if message is not None else ()
+    if any(text is not None and not isinstance(text, str) for text in texts) or (
+            query is not None and query.data is not None and not isinstance(query.data, str)):
+        return None, "malformed: text that is not a string"
+    return update, ""
+
+
 class WebhookServer:
     """Receives Telegram's POSTs and answers the load balancer's health checks."""
 
@@ -418,10 +444,9 @@ class WebhookServer:
         application = self.instance.application
         if application is None:
             return web.Response(status=503, text="standby")
-        try:
-            data: Any = await request.json()
-            update = Update.de_json(data, application.bot)
-        except (json.JSONDecodeError, ValueError, TypeError, KeyError):
+        update, problem = await _update_of(request, application.bot)
+        if update is None:
+            log.warning("Refused a webhook body that is not an update (%s) from %s", problem, request.remote)
             return web.Response(status=400, text="not an update")
         async with self.instance.handling:
             try:

@@ -78,13 +78,36 @@ from core import dates_fallback
 from core.dates_calendar import make_date, resolve_day, resolve_weekday, shift_month, week_monday
 from core.dates_rules import Clock, Ctx, Day, Instant, Num, Part, Rule, Span, rules_for
 
-__all__ = ["DateMatch", "find_date", "normalize", "parse_date", "parse_range", "warm_up"]
+__all__ = ["HORIZON_YEARS", "DateMatch", "beyond_horizon", "find_date", "horizon", "normalize", "parse_date",
+           "parse_range", "warm_up"]
 
 Prefer = Literal["past", "future"]
 Result = date | datetime | Span
 
 #: Texts longer than this are not a date for parse_date / parse_range.
 MAX_PARSE_LENGTH = 120
+
+#: A range with a bare end day before its start day (11月28日至3日) runs into the next month only when
+#: that makes at most this many days; 11月8日至5日 (28 days) is a range written backwards, and it is
+#: not read (the flows then ask about it: core.trips reads it as end before start).
+MAX_WRAPPED_DAYS = 15
+
+#: How far ahead a deadline may be set: 9999年12月31日 reads as a date, but no duty runs that long, and a
+#: due date far off breaks the screens that count days to it.
+HORIZON_YEARS = 5
+
+
+def horizon(today: date, years: int = HORIZON_YEARS) -> date:
+    """The last day a deadline set on ``today`` may fall on."""
+    try:
+        return today.replace(year=today.year + years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + years, day=28)
+
+
+def beyond_horizon(day: date | datetime, today: date, years: int = HORIZON_YEARS) -> bool:
+    """Whether a deadline on ``day`` is further ahead than ``years`` years from ``today``."""
+    return (day.date() if isinstance(day, datetime) else day) > horizon(today, years)
 
 
 @dataclass(frozen=True)
@@ -531,6 +554,8 @@ def _eval_range(cand: _Cand, ctx: Ctx) -> Span | None:
             end = resolve_weekday(n - 1, ctx.today, ctx.prefer, start) if 1 <= n <= 7 else None
         else:
             end = resolve_day(n, ctx.today, ctx.prefer, start)
+            if end is not None and n < start.day and (end - start).days > MAX_WRAPPED_DAYS:
+                return None  # 11月8日至5日 is 5–8 Nov written backwards, not a 28-day span into December
         return _span(start, end)
     y_value = _eval_single(y, replace(ctx, anchor=start))
     if y_value is None:
@@ -538,7 +563,16 @@ def _eval_range(cand: _Cand, ctx: Ctx) -> Span | None:
     end = _last(y_value)
     if "partial" in y.traits() and end.year > start.year and (end - start).days > 183:
         return None  # Nov 8 to Nov 5 is a typo, not the better part of a year
+    if _bare_day(y) and end.day < start.day and (end - start).days > MAX_WRAPPED_DAYS:
+        return None  # 11月8日至5日 is 5–8 Nov written backwards, not a 28-day span into December
     return _span(start, end)
+
+
+_BARE_DAY_RULES = frozenset({"zh_day", "en_ordinal"})  # 5日, 5号, the 5th: a day with no month of its own
+
+
+def _bare_day(cand: _Cand) -> bool:
+    return len(cand.atoms) == 1 and cand.atoms[0].rule.name in _BARE_DAY_RULES
 
 
 def _span(first: date | None, last: date | None) -> Span | None:

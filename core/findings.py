@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from core.domain import FollowUpStatus
+from core.text import utf16_len
 
 __all__ = [
     "DEFAULT_FEEDBACK_DAYS", "MAX_CONTENT", "MAX_DEPARTMENT", "MAX_NOTE", "NEXT", "NO_DEPARTMENT",
@@ -69,9 +70,9 @@ def default_feedback_due(trip_end: date, *, today: date) -> date:
 
 def finding_problems(draft: FindingDraft, *, today: date) -> list[FindingProblem]:
     problems = []
-    if draft.content is not None and len(draft.content) > MAX_CONTENT:
+    if draft.content is not None and utf16_len(draft.content) > MAX_CONTENT:
         problems.append(FindingProblem.CONTENT_TOO_LONG)
-    if draft.department is not None and len(draft.department) > MAX_DEPARTMENT:
+    if draft.department is not None and utf16_len(draft.department) > MAX_DEPARTMENT:
         problems.append(FindingProblem.DEPARTMENT_TOO_LONG)
     if draft.feedback_due is not None and draft.feedback_due < today:
         problems.append(FindingProblem.DUE_IN_PAST)

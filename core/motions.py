@@ -56,6 +56,7 @@ from core.dates import find_date, normalize
 from core.dates_calendar import add_months
 from core.dates_zh import zh_to_int
 from core.domain import MotionKind, MotionStatus, ResultClass, Satisfaction
+from core.text import utf16_len
 
 __all__ = [
     "DEFAULT_REOPEN_MONTHS", "DEFAULT_REPLY_MONTHS", "MAX_NUMBER_DIGITS", "MAX_TITLE", "MIN_TITLE",
@@ -159,7 +160,7 @@ def motion_problems(draft: MotionDraft, *, today: date) -> list[MotionProblem]:
         problems.append(MotionProblem.KIND_CONFLICT)
     if draft.number is not None and not _valid_number(draft.number):
         problems.append(MotionProblem.NUMBER_INVALID)
-    if draft.title is not None and len(draft.title.strip()) > MAX_TITLE:
+    if draft.title is not None and utf16_len(draft.title.strip()) > MAX_TITLE:
         problems.append(MotionProblem.TITLE_TOO_LONG)
     if draft.title is not None and len(draft.title.strip()) < MIN_TITLE:
         problems.append(MotionProblem.TITLE_TOO_SHORT)

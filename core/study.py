@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from core.dates import find_date, normalize, parse_date
 from core.domain import Duty, StudyKind
-from core.text import squeeze
+from core.text import squeeze, utf16_len
 
 MIN_HOURS = Decimal("0.5")
 MAX_HOURS = Decimal("24")
@@ -118,7 +118,7 @@ def study_problems(draft: StudyDraft, *, today: date) -> list[StudyProblem]:
         problems.append(StudyProblem.TOO_OLD)
     if draft.hours is not None and not MIN_HOURS <= draft.hours <= MAX_HOURS:
         problems.append(StudyProblem.HOURS_OUT_OF_RANGE)
-    if draft.topic is not None and len(draft.topic) > MAX_TOPIC:
+    if draft.topic is not None and utf16_len(draft.topic) > MAX_TOPIC:
         problems.append(StudyProblem.TOPIC_TOO_LONG)
     return problems
 

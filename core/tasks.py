@@ -19,7 +19,9 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from core.aging import Age, age
+from core.dates import beyond_horizon
 from core.domain import AssignmentStatus
+from core.text import utf16_len
 
 __all__ = [
     "END_OF_WORKDAY", "MAX_DETAIL", "MAX_NOTE", "MAX_REASON", "MAX_TITLE", "CancelProblem", "Move", "MoveProblem",
@@ -95,13 +97,14 @@ class TaskProblem(enum.StrEnum):
     TOO_LONG = "too_long"
     UNREADABLE_DATE = "unreadable_date"
     DUE_IN_PAST = "due_in_past"
+    DUE_TOO_FAR = "due_too_far"  # further ahead than core.dates.HORIZON_YEARS
     NO_ASSIGNEES = "no_assignees"
 
 
 def text_problem(text: str, limit: int) -> TaskProblem | None:
     if not text.strip():
         return TaskProblem.EMPTY
-    if len(text.strip()) > limit:
+    if utf16_len(text.strip()) > limit:
         return TaskProblem.TOO_LONG
     return None
 
@@ -130,6 +133,8 @@ def due_problem(due: datetime | None, *, now: datetime) -> TaskProblem | None:
         return TaskProblem.UNREADABLE_DATE
     if due <= now:
         return TaskProblem.DUE_IN_PAST
+    if beyond_horizon(due, now.date()):
+        return TaskProblem.DUE_TOO_FAR
     return None
 
 

@@ -27,3 +27,47 @@ def join_name(first: str | None, last: str | None) -> str:
         return head or tail
     separator = "" if is_cjk(head[-1]) and is_cjk(tail[0]) else " "
     return f"{head}{separator}{tail}"
+# Telegram's limits, counted as Telegram counts them: UTF-16 code units (an emoji or an astral CJK
+# character is two).
+MAX_MESSAGE = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK_ANSWER = 200
+ELLIPSIS = "…"
+
+# C0 controls but tab and newline, DEL, C1 controls; and lone surrogates (JSON's "\ud800" decodes to one,
+# which neither backend can store). NUL (U+0000) is refused by PostgreSQL in any text column.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_OR_LAYOUT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean(text: str, *, multiline: bool = True) -> str:
+    """The text with control characters dropped: NUL and the other C0/C1 controls, and lone surrogates.
+
+    A carriage return before a newline goes with the rest (\\r\\n reads as \\n). Multi-line text keeps
+    its newlines and tabs; single-line text (`multiline=False`) has them as spaces."""
+    if multiline:
+        return _CONTROL.sub("", text)
+    return _CONTROL_OR_LAYOUT.sub(lambda m: " " if m.group(0) in "\t\n" else "", text)
+
+
+def utf16_len(text: str) -> int:
+    """The length Telegram measures: UTF-16 code units."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def fit(text: str, limit: int = MAX_MESSAGE) -> str:
+    """The text itself when it is within `limit` UTF-16 units, else cut (never inside a character) and
+    ended with "…" so that the whole fits."""
+    if len(text) <= limit // 2 or utf16_len(text) <= limit:
+        return text
+    room, kept = limit - utf16_len(ELLIPSIS), 0
+    for index, ch in enumerate(text):
+        kept += 2 if ord(ch) > 0xFFFF else 1
+        if kept > room:
+            return text[:index].rstrip() + ELLIPSIS
+    return text  # pragma: no cover - the length check above returned already
+
+
+def fit_chars(text: str, limit: int) -> str:
+    """Cut to a column of `limit` characters (code points, as SQL counts them), ended with "…"."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS

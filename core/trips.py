@@ -55,6 +55,7 @@ from datetime import date, datetime
 
 from core.dates import find_date, parse_date, parse_range
 from core.pace import days_covered
+from core.text import utf16_len
 
 __all__ = [
     "MAX_PLACES", "MAX_TOPIC", "MAX_TRIP_DAYS", "TripDraft", "TripField", "TripProblem", "grassroots_days",
@@ -151,9 +152,9 @@ def trip_problems(draft: TripDraft, *, today: date) -> list[TripProblem]:
             problems.append(TripProblem.END_BEFORE_START)
         elif trip_days(draft.start, draft.end) > MAX_TRIP_DAYS:
             problems.append(TripProblem.TOO_LONG)
-    if draft.places is not None and len(draft.places) > MAX_PLACES:
+    if draft.places is not None and utf16_len(draft.places) > MAX_PLACES:
         problems.append(TripProblem.PLACES_TOO_LONG)
-    if draft.topic is not None and len(draft.topic) > MAX_TOPIC:
+    if draft.topic is not None and utf16_len(draft.topic) > MAX_TOPIC:
         problems.append(TripProblem.TOPIC_TOO_LONG)
     return problems
 
@@ -199,6 +200,7 @@ _RANGE_MARK = re.compile(r"\s*(?:至|到|～|~|—|–|-|\bto\b|\buntil\b)\s*", 
 
 _CUT_SHORT = re.compile(r"[0-9月日号]|\s*(?:至|到|～|~|—|–|-|to\b|until\b)", re.IGNORECASE)
 _LOOK_AHEAD = 12
+_BARE_DAY = re.compile(r"\s*([0-9]{1,2})\s*(?:日|号|號|st|nd|rd|th)?\s*$", re.IGNORECASE)
 
 
 def _backwards_range(text: str, *, now: datetime, lang: str | None) -> tuple[date, date] | None:
@@ -208,6 +210,12 @@ def _backwards_range(text: str, *, now: datetime, lang: str | None) -> tuple[dat
     if len(parts) != 2:
         return None
     first, last = (parse_date(part, now=now, prefer="past", lang=lang) for part in parts)
+    bare = _BARE_DAY.match(parts[1])
+    if first is not None and bare is not None:  # 11月8日至5日: the 5th of the start's month
+        try:
+            last = _day(first).replace(day=int(bare.group(1)))
+        except ValueError:
+            return None
     if first is None or last is None:
         return None
     first, last = _day(first), _day(last)

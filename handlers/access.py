@@ -11,6 +11,7 @@ from telegram import Update
 
 from handlers.context import SaimaContext
 from locales import N_
+from storage import teams
 from storage.models import Member
 
 R = TypeVar("R")
@@ -76,3 +77,20 @@ async def refuse(update: Update, text: str) -> None:
         await update.callback_query.answer(text, show_alert=True)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(text)
+
+
+def switched_team(context: SaimaContext, team_id: object) -> str | None:
+    """Why a draft or typed step may not go on (translated), or None when it may.
+
+    A draft belongs to the team it was started in (every draft records `team_id`): someone in several
+    teams who switched (by opening another team's invite link) acts in another team now, so confirming
+    or answering the draft would make its record there. A draft without a team (saved before drafts
+    recorded one) goes on in the team the chat acts in."""
+    member = context.member()
+    if team_id is None or member is None or member.team_id == team_id:
+        return None
+    with context.db.session() as session:
+        team = teams.by_id(session, int(team_id)) if isinstance(team_id, int) else None
+        started_in = team.name if team is not None else "?"
+    return context.t("Started in {team}, but you now act in {other}: nothing was saved. Open {team}'s invite "
+                     "link to switch back and finish it.").format(team=started_in, other=member.team.name)

@@ -12,6 +12,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
+from handlers.access import switched_team
+from handlers.incoming import text_of
 from handlers.context import SaimaContext
 
 STEP_KEY = "admin_step"
@@ -31,9 +33,10 @@ def on_step(name: str) -> Callable[[Answer], Answer]:
     return register
 
 
-def begin(context: SaimaContext, step: str, **facts: Any) -> None:
+def begin(context: SaimaContext, step: str, *, team_id: int, **facts: Any) -> None:
+    """Waits for the step's typed answer; the step belongs to `team_id`, the team it was started in."""
     if context.user_data is not None:
-        context.user_data[STEP_KEY] = {"step": step, **facts}
+        context.user_data[STEP_KEY] = {"step": step, "team_id": team_id, **facts}
 
 
 def end(context: SaimaContext) -> None:
@@ -49,9 +52,10 @@ async def typed(update: Update, context: SaimaContext) -> None:
     """Text while a desk step waits: answered by the step (which may ask again); other updates pass on."""
     step = pending(context)
     message = update.effective_message
-    if step is None or message is None or message.text is None:
+    raw = text_of(message)
+    if step is None or message is None or raw is None:
         return
-    text = message.text.strip()
+    text = raw.strip()
     if text.startswith("/"):
         end(context)
         if text.split(maxsplit=1)[0].split("@")[0].lower() == "/cancel":
@@ -62,6 +66,10 @@ async def typed(update: Update, context: SaimaContext) -> None:
     if answer is None:
         end(context)
         return
+    if (switched := switched_team(context, step.get("team_id"))) is not None:
+        end(context)
+        await message.reply_text(switched)
+        raise ApplicationHandlerStop
     await answer(update, context, step, text)
     raise ApplicationHandlerStop
 

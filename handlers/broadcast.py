@@ -34,7 +34,9 @@ from telegram.ext import (
 from core import dates
 from core.broadcasts import AudienceKind, looks_weekly, parse_weekly, valid_audience
 from core.domain import BroadcastStatus
-from handlers.access import admins_only
+from core.text import utf16_len
+from handlers.access import admins_only, switched_team
+from handlers.incoming import caption_of, text_of
 from handlers.context import SaimaContext
 from jobs import broadcasts as timing
 from locales import N_, translator
@@ -102,7 +104,7 @@ async def start(update: Update, context: SaimaContext) -> None:
                              "file_id": None, "file_kind": None, "audience": None, "picked": [], "when": None,
                              "send_at": None, "recurrence": None, "editing": False}
     context.user_data[STATE_KEY] = state  # type: ignore[index]
-    rest = message.text.partition(" ")[2].strip()
+    rest = (text_of(message) or "").partition(" ")[2].strip()
     if rest:
         problem = _text_problem(context, state, rest)
         if problem is None:
@@ -118,12 +120,12 @@ def _text_problem(context: SaimaContext, state: dict[str, Any], text: str) -> st
     if not text.strip():
         return t("The message is empty. Please send its text.")
     limit = words.MAX_CAPTION_TEXT if state.get("file_id") else words.MAX_TEXT
-    if len(text) > limit:
+    if utf16_len(text) > limit:
         if state.get("file_id"):
             return t("With a photo or document the text can be at most {limit} characters; this one has {n}. "
-                     "Please send a shorter text.").format(limit=limit, n=len(text))
+                     "Please send a shorter text.").format(limit=limit, n=utf16_len(text))
         return t("A broadcast can be at most {limit} characters; this one has {n}. Please send a shorter text."
-                 ).format(limit=limit, n=len(text))
+                 ).format(limit=limit, n=utf16_len(text))
     return None
 
 
@@ -193,7 +195,7 @@ async def typed(update: Update, context: SaimaContext) -> None:
     if state is None or message is None:
         return
     t = context.t
-    text = (message.text or "").strip()
+    text = (text_of(message) or "").strip()
     if text.startswith("/"):
         command = text.split(maxsplit=1)[0].split("@")[0].lower()
         if command == "/broadcast":
@@ -203,6 +205,9 @@ async def typed(update: Update, context: SaimaContext) -> None:
             await message.reply_text(t("Cancelled. Nothing was sent."))
             raise ApplicationHandlerStop
         return
+    if (switched := switched_team(context, state.get("team_id"))) is not None:
+        await message.reply_text(switched)  # the draft stays: switched back, they can finish it
+        raise ApplicationHandlerStop
     admin = _admin(context, state)
     if admin is None:
         _end(context)
@@ -231,9 +236,9 @@ async def typed(update: Update, context: SaimaContext) -> None:
 def _attachment(message: Message) -> tuple[str, str, str | None] | None:
     """(file_id, kind, caption) of a photo or document, else None."""
     if message.photo:
-        return message.photo[-1].file_id, "photo", message.caption
+        return message.photo[-1].file_id, "photo", caption_of(message)
     if message.document is not None:
-        return message.document.file_id, "document", message.caption
+        return message.document.file_id, "document", caption_of(message)
     return None
 
 
@@ -363,6 +368,9 @@ async def press(update: Update, context: SaimaContext) -> None:
     if (state is None or len(parts) != 4 or parts[1] != state.get("nonce")
             or (parts[3] and parts[2] not in _WITH_ARGUMENT)):  # "ok:" with something after it is forged
         await query.answer(t(INVALID), show_alert=True)
+        return
+    if (switched := switched_team(context, state.get("team_id"))) is not None:
+        await query.answer(switched, show_alert=True)  # Confirm above all: nothing is sent from the other team
         return
     admin = _admin(context, state)
     if admin is None:

@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from handlers.access import admins_only
+from handlers.incoming import args_of
 from handlers.context import SaimaContext
 from reports import ledger
 from storage import teams
@@ -24,7 +25,7 @@ async def export(update: Update, context: SaimaContext) -> None:
     assert message is not None and admin is not None
     t = context.t
     today = context.today(admin.team.timezone)
-    args = context.args or []
+    args = args_of(context.args)
     if len(args) > 1 or (args and not (args[0].isdecimal() and 2000 <= int(args[0]) <= today.year)):
         await message.reply_text(t("Send /export for this year's ledger, or /export 2025 for an earlier year "
                                    "(2000 to {year}).").format(year=today.year))

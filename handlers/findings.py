@@ -29,11 +29,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from core import findings
-from core.dates import parse_date
+from core.dates import beyond_horizon, parse_date
 from core.domain import FollowUpStatus
 from core.findings import FindingDraft, FindingProblem, StepProblem
-from core.text import squeeze
+from core.text import squeeze, utf16_len
 from handlers.access import members_only
+from handlers.incoming import too_far_reply
 from handlers.context import SaimaContext
 from handlers.forms import START_PREFIX, Choice, Field, Form, FormContext, Rejected, SavedReply, register_form
 from handlers.log_trip import short_span as _span
@@ -143,6 +144,8 @@ class FindingForm(Form[FindingDraft]):
         due = parse_date(text, now=ctx.now, prefer="future", lang=ctx.lang)
         if due is None:
             return Rejected(t("I could not read “{text}” as a date.").format(text=text[:40]))
+        if beyond_horizon(due, ctx.today):
+            return Rejected(too_far_reply(t))
         return replace(draft, feedback_due=due.date() if isinstance(due, datetime) else due)
 
     def choices(self, name: str, draft: FindingDraft, ctx: FormContext) -> tuple[Choice, ...]:
@@ -230,7 +233,7 @@ class _StepForm(Form[StepDraft]):
         return replace(draft, answer=answer)
 
     def problems(self, draft: StepDraft, ctx: FormContext) -> tuple[StepDraft, list[str]]:
-        if draft.answer is not None and len(draft.answer) > self.limit:
+        if draft.answer is not None and utf16_len(draft.answer) > self.limit:
             return replace(draft, answer=None), [ctx.t(self.too_long)]
         return draft, []
 

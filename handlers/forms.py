@@ -38,6 +38,8 @@ from telegram.ext import (
 )
 
 from config import Config
+from handlers.access import switched_team
+from handlers.incoming import text_of
 from handlers.context import SaimaContext
 from locales import Translator
 from storage.models import Member
@@ -255,7 +257,7 @@ async def start(update: Update, context: SaimaContext) -> FormStep | int:
         await message.reply_text(context.t("This is for members of a team. Open the invite link "
                                            "from your team's office, or send /join <code>."))
         return ConversationHandler.END
-    command, _, rest = message.text.partition(" ")
+    command, _, rest = (text_of(message) or "").partition(" ")
     form = forms_by_command()[command.lstrip("/").split("@")[0].lower()]
     if form.admin_only and not member.role.is_admin:
         await message.reply_text(context.t("Only your team's office (admins) can use this."))
@@ -266,7 +268,7 @@ async def start(update: Update, context: SaimaContext) -> FormStep | int:
     with context.db.session() as session:
         draft = form.prepare(session, draft, ctx)
     context.user_data[FORM_KEY] = {"kind": form.kind, "draft": form.dump(draft), "asking": None,  # type: ignore[index]
-                                   "editing": False, "nonce": _nonce()}
+                                   "editing": False, "nonce": _nonce(), "team_id": member.team_id}
     return await _advance(message, context, form, draft, ctx, notes)
 
 
@@ -290,7 +292,8 @@ async def start_edit(update: Update, context: SaimaContext) -> FormStep | int:
         return ConversationHandler.END
     await query.answer()
     context.user_data[FORM_KEY] = {"kind": form.kind, "draft": form.dump(draft), "asking": None,  # type: ignore[index]
-                                   "editing": False, "nonce": _nonce(), "record_id": int(raw_id)}
+                                   "editing": False, "nonce": _nonce(), "record_id": int(raw_id),
+                                   "team_id": member.team_id}
     return await _show_card(query.message, context, form, draft, ctx, [])  # type: ignore[arg-type]
 
 
@@ -323,7 +326,7 @@ async def start_from_button(update: Update, context: SaimaContext) -> FormStep |
     await query.answer()
     notes = [context.t("The unfinished draft before this one was discarded.")] if _state(context) else []
     context.user_data[FORM_KEY] = {"kind": form.kind, "draft": form.dump(draft), "asking": None,  # type: ignore[index]
-                                   "editing": False, "nonce": _nonce()}
+                                   "editing": False, "nonce": _nonce(), "team_id": member.team_id}
     return await _advance(query.message, context, form, draft, ctx, notes)  # type: ignore[arg-type]
 
 
@@ -395,10 +398,13 @@ async def answer_text(update: Update, context: SaimaContext) -> FormStep | int:
     assert message is not None and message.text is not None
     if state is None or member is None or state.get("asking") is None:
         return await _lost(message, context)
+    if (switched := switched_team(context, state.get("team_id"))) is not None:
+        await message.reply_text(switched)
+        return FormStep.ASKING
     form = _FORMS[state["kind"]]
     ctx = _form_context(context, member)
     draft = form.load(state["draft"])
-    result = form.read_field(state["asking"], message.text.strip(), draft, ctx)
+    result = form.read_field(state["asking"], (text_of(message) or "").strip(), draft, ctx)
     return await _after_answer(message, context, form, draft, result, ctx)
 
 
@@ -427,6 +433,9 @@ async def _valid_press(update: Update, context: SaimaContext, actions: tuple[str
     form = _FORMS[state["kind"]]
     if member is None or (form.admin_only and not member.role.is_admin):
         await query.answer(context.t("Only your team's members can do this."), show_alert=True)
+        return None
+    if (switched := switched_team(context, state.get("team_id"))) is not None:
+        await query.answer(switched, show_alert=True)  # every press: Confirm above all, creating nothing
         return None
     return _Press(query, state, member, form, parsed[0], parsed[1])
 
@@ -463,6 +472,9 @@ async def answer_file(update: Update, context: SaimaContext) -> FormStep | int:
     assert message is not None
     if state is None or member is None or state.get("asking") is None:
         return await _lost(message, context)
+    if (switched := switched_team(context, state.get("team_id"))) is not None:
+        await message.reply_text(switched)
+        return FormStep.ASKING
     if message.photo:
         kind, file_id = "photo", message.photo[-1].file_id
     else:

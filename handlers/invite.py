@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from handlers.access import admins_only
+from handlers.incoming import args_of
 from handlers.context import SaimaContext
 from storage import audit, invites
 from core.domain import Role
@@ -25,7 +26,7 @@ async def create_invite(update: Update, context: SaimaContext) -> None:
     member = context.member()
     assert message is not None and member is not None
     t = context.t
-    args = [a.lower() for a in context.args or []]
+    args = [a.lower() for a in args_of(context.args)]
     if args and args != ["once"]:
         await message.reply_text(t("Send /invite for a link several people can use, "
                                    "or /invite once for a link that works one time."))

@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from handlers.commands import publish_chat_menu
+from handlers.incoming import args_of
 from handlers.context import LANGUAGE_KEY, SaimaContext
 from locales import SUPPORTED, translator
 from storage import audit, members
@@ -19,18 +20,19 @@ async def choose_language(update: Update, context: SaimaContext) -> None:
     """`/lang en` switches at once; `/lang` alone shows 中文 / English buttons."""
     message = update.effective_message
     assert message is not None
-    if not context.args:
+    args = args_of(context.args)
+    if not args:
         keyboard = InlineKeyboardMarkup(
             [[InlineKeyboardButton("中文", callback_data=f"{CALLBACK_PREFIX}zh"),
               InlineKeyboardButton("English", callback_data=f"{CALLBACK_PREFIX}en")]]
         )
         await message.reply_text(context.t("Choose your language:"), reply_markup=keyboard)
         return
-    choice = _ALIASES.get(context.args[0].strip().lower())
+    choice = _ALIASES.get(args[0].strip().lower())
     if choice is None:
         await message.reply_text(
             context.t("I don't know the language “{given}”. Send /lang zh for Chinese or /lang en for English.")
-            .format(given=context.args[0][:20])
+            .format(given=args[0][:20])
         )
         return
     await message.reply_text(await _switch(update, context, choice))

@@ -90,9 +90,11 @@ async def tick(update: Update, context: SaimaContext) -> None:
     parsed = _parse(query.data)
     merged_on: date | None = None
     with context.db.session() as session:
-        study = study_queries.by_id(session, parsed[0]) if parsed else None
-        if parsed is None or study is None or admin is None or not admin.role.is_admin \
-                or admin.team_id != study.team_id:
+        # Re-read on every press: a live team session of the presser's team (not a member's own log, not
+        # deleted since the roster was shown), and the presser still an active admin of it.
+        study = study_queries.team_session(session, team_id=admin.team_id, study_id=parsed[0]) \
+            if parsed and admin is not None else None
+        if parsed is None or study is None or admin is None or not admin.role.is_admin:
             await query.answer(context.t("This button is not valid any more."), show_alert=True)
             return
         roster = members.of_team(session, study.team_id)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
-from core.text import squeeze
+from core.text import squeeze, utf16_len
 from handlers.forms import Field, Form, FormContext, RecordLine, Rejected, register_form
 from locales import N_
 from reports.words import field_line
@@ -49,7 +49,7 @@ class TopicForm(Form[TopicDraft]):
     def problems(self, draft: TopicDraft, ctx: FormContext) -> tuple[TopicDraft, list[str]]:
         if draft.title is None:
             return draft, []
-        if len(draft.title) > MAX_TITLE:
+        if utf16_len(draft.title) > MAX_TITLE:
             return replace(draft, title=None), [ctx.t("The title is too long (at most 200 characters).")]
         if len(draft.title) < MIN_TITLE:
             return replace(draft, title=None), [

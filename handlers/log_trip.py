@@ -160,7 +160,12 @@ class TripForm(Form[TripLog]):
     def problems(self, draft: TripLog, ctx: FormContext) -> tuple[TripLog, list[str]]:
         found = trips.trip_problems(draft.trip, today=ctx.today)
         cleared = draft.with_trip(trips.without_problems(draft.trip, found))
-        return cleared, [ctx.t(_PROBLEMS[p]) for p in found]
+        reasons = [ctx.t(_PROBLEMS[p]) for p in found]
+        if TripProblem.END_BEFORE_START in found and draft.start is not None and draft.end is not None:
+            # 11月8日至5日: ask about the likely reading rather than guess a 28-day trip
+            reasons.append(ctx.t("Did you mean {span}? Please type the dates again.").format(
+                span=span_in_words(ctx.t, draft.end, draft.start)))
+        return cleared, reasons
 
     def missing(self, draft: TripLog) -> list[str]:
         missing = [str(name) for name in trips.missing_fields(draft.trip)]

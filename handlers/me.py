@@ -48,7 +48,7 @@ async def year_asked(update: Update, context: SaimaContext, member: Member) -> i
     last = context.today(member.team.timezone).year - 1
     usage = t("Send /me for this year, or /me {last} for a past year.").format(last=last)
     try:
-        period = parse_period(" ".join(context.args or []) or "year",
+        period = parse_period(" ".join(args_of(context.args)) or "year",
                               now=context.now().astimezone(ZoneInfo(member.team.timezone)))
     except PeriodError as error:
         if error.reason == "future" and error.period is not None:

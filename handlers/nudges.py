@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from core.domain import MemberStatus
 from handlers.access import admins_only
 from handlers.context import SaimaContext
 from jobs.nudges import SNOOZE_PREFIX
@@ -47,7 +48,10 @@ async def snooze(update: Update, context: SaimaContext) -> None:
         with context.db.session() as session:
             found = deadlines.owner_of(session, match.group(1), int(match.group(2)))
             owner = session.get(Member, found[1]) if found is not None else None
-            if found is None or owner is None or owner.telegram_user_id != user_id:
+            # The item must still be open and the presser its owner, still an active member (a removed
+            # member's old nudge has the button still).
+            if found is None or owner is None or owner.telegram_user_id != user_id \
+                    or owner.status is not MemberStatus.ACTIVE:
                 return None
             until = now + timedelta(days=days)
             deadlines.snooze(session, match.group(1), int(match.group(2)), until=until)

@@ -14,8 +14,8 @@ from telegram import Update, User
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from core.invites import InviteVerdict, looks_like_invite_code
-from core.text import join_name
 from handlers.commands import publish_chat_menu
+from handlers.incoming import display_name, text_of
 from handlers.context import TEAM_KEY, SaimaContext
 from handlers.help import role_name
 from locales import Translator, translator
@@ -69,7 +69,7 @@ async def join(update: Update, context: SaimaContext) -> JoinStep | int:
 async def code_typed(update: Update, context: SaimaContext) -> JoinStep | int:
     """The code typed after `/join`: joins, or explains what is wrong and waits for another try."""
     assert update.effective_message is not None and update.effective_message.text is not None
-    joined = await _join(update, context, update.effective_message.text.strip())
+    joined = await _join(update, context, (text_of(update.effective_message) or "").strip())
     return ConversationHandler.END if joined else JoinStep.AWAITING_CODE
 
 
@@ -105,9 +105,14 @@ async def _join(update: Update, context: SaimaContext, code: str) -> bool:
         if result.member is not None and result.team is not None:
             member, team = result.member, result.team
             team_name, role, lang = team.name, member.role, member.language.value
+        removed_from = result.team.name if result.team is not None else ""
     if result.verdict is not InviteVerdict.VALID:
         await message.reply_text(_refusal(t, result.verdict, result.expired_at, context))
         return False
+    if result.outcome is onboarding.JoinOutcome.REMOVED:
+        await message.reply_text(t("You were removed from {team}, so this invite does not bring you back. "
+                                   "Please ask your team's office to restore you.").format(team=removed_from))
+        return True
     if context.user_data is not None:
         context.user_data[TEAM_KEY] = member.team_id
     t = translator(lang)
@@ -160,8 +165,9 @@ def _refusal(t: Translator, verdict: InviteVerdict, expired_at: datetime | None,
 
 
 def _display_name(user: User) -> str:
-    """张 + 明 → 张明, John + Smith → John Smith (PTB's full_name puts a space between any two parts)."""
-    return join_name(user.first_name, user.last_name) or (user.username or str(user.id))
+    """张 + 明 → 张明, John + Smith → John Smith (PTB's full_name puts a space between any two parts),
+    cleaned and cut with "…" to fit its column."""
+    return display_name(user)
 
 
 async def private_chat_please(update: Update, context: SaimaContext) -> None:

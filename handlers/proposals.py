@@ -34,10 +34,11 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandl
 from telegram.ext import filters
 
 from core import motions as rules
-from core.dates import parse_date
+from core.dates import beyond_horizon, parse_date
 from core.domain import MotionStatus, ResultClass, Satisfaction
 from core.motions import InvalidTransition, TransitionReason
-from handlers.access import members_only
+from handlers.access import members_only, switched_team
+from handlers.incoming import args_of, text_of, too_far_reply
 from handlers.context import SaimaContext
 from locales import N_, Translator
 from reports.motions import RESULT_LABELS, SATISFACTION_LABELS, card_lines, headline, list_line, number_label
@@ -159,7 +160,7 @@ async def show_list(update: Update, context: SaimaContext) -> None:
     assert message is not None and member is not None
     t = context.t
     today = context.today(member.team.timezone)
-    args = context.args or []
+    args = args_of(context.args)
     everyone = member.role.is_admin and bool(args) and args[0].lower() in ("all", "全部")
     with context.db.session() as session:
         if everyone:
@@ -339,7 +340,9 @@ def _pending(context: SaimaContext) -> dict[str, Any] | None:
 
 def _begin(context: SaimaContext, step: Step, motion_id: int) -> None:
     if context.user_data is not None:
-        context.user_data[STEP_KEY] = {"step": step.value, "motion_id": motion_id, "nonce": secrets.token_hex(3)}
+        member = context.member()
+        context.user_data[STEP_KEY] = {"step": step.value, "motion_id": motion_id, "nonce": secrets.token_hex(3),
+                                       "team_id": member.team_id if member is not None else None}
 
 
 def _end(context: SaimaContext) -> None:
@@ -367,10 +370,11 @@ async def typed(update: Update, context: SaimaContext) -> None:
     """
     pending = _pending(context)
     message = update.effective_message
-    if pending is None or message is None or message.text is None:
+    raw = text_of(message)
+    if pending is None or message is None or raw is None:
         return
     t = context.t
-    text = message.text.strip()
+    text = raw.strip()
     if text.startswith("/"):
         _end(context)  # a command moves on; only /cancel is answered here
         if text.split(maxsplit=1)[0].split("@")[0].lower() == "/cancel":
@@ -381,6 +385,10 @@ async def typed(update: Update, context: SaimaContext) -> None:
     if member is None:
         _end(context)
         return
+    if (switched := switched_team(context, pending.get("team_id"))) is not None:
+        _end(context)
+        await message.reply_text(switched)
+        raise ApplicationHandlerStop
     if pending.get("step") == Step.RESULT_CLASS:
         await message.reply_text(t("Please choose the result with the buttons above, or send /cancel to stop."))
         raise ApplicationHandlerStop
@@ -453,6 +461,8 @@ class _TypedAnswer:
         day = self._day("future")
         if day is None:
             return self._again(t("I could not read “{text}” as a date.").format(text=self.text[:40]), prompt)
+        if beyond_horizon(day, self.now.date()):
+            return self._again(too_far_reply(t), prompt)
         state = motion_queries.state_of(self.motion)
         try:
             new = rules.extend_due(state, new_due=day, today=self.now.date())

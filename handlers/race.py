@@ -21,6 +21,7 @@ from core.domain import Duty
 from core.periods import PeriodError, parse_period
 from core.race import Period, PeriodKind
 from handlers.access import members_only
+from handlers.incoming import args_of
 from handlers.context import SaimaContext
 from reports import race_board
 from reports.words import day_in_words
@@ -114,7 +115,7 @@ async def period_asked(update: Update, context: SaimaContext, member: Member) ->
     assert message is not None
     t = context.t
     try:
-        return parse_period(" ".join(context.args or []),
+        return parse_period(" ".join(args_of(context.args)),
                             now=context.now().astimezone(ZoneInfo(member.team.timezone)))
     except PeriodError as error:
         if error.reason == "future" and error.period is not None:

@@ -13,6 +13,8 @@ member belongs to, whatever the data says):
     mb:of:<member>         type the 任职日期             mb:ou:<member>        type the 离任日期
     mb:cf:<member>         clear the 任职日期            mb:cu:<member>        clear the 离任日期
     mb:ra:<member>:<1|0>   put in / take out of the race (owner)
+    mb:x:<page>            removed members              mb:xv:<member>        a removed member's card
+    mb:rs:<member>         restore a removed member (the only way back in: a general invite refuses them)
 
 Changing roles is for the team's owner (负责人) only: admins cannot promote one another or demote the owner's
 choices. Removing an admin is the owner's too; the owner can be neither demoted nor removed, so a team always
@@ -24,26 +26,32 @@ and admins who joined by invite are leaders and do. 任职日期 / 离任日期 
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from core import dates
+from core.dates import beyond_horizon
 from core.domain import LeaveKind, MemberStatus, Role
 from core.pace import PaceStatus
 from handlers import admin_steps
 from handlers.access import admin_press, admins_only
+from handlers.incoming import too_far_reply
 from handlers.context import SaimaContext
 from handlers.invite import invite_link
-from locales import N_, Translator
+from locales import N_, Translator, translator
 from reports.progress_card import STATUS_MARK
 from reports.words import span_in_words
 from storage import audit, invites, roster
 from storage.models import Member
 from storage.progress import year_progress
+
+log = logging.getLogger(__name__)
 
 PREFIX = "mb:"
 PAGE_SIZE = 8
@@ -91,6 +99,7 @@ def _list(context: SaimaContext, admin: Member, page: int, note: str = "") -> tu
         shown, _ = roster.page(session, admin.team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
         lines = [_line(t, _pace_mark(context, session, m), m) for m in shown]
         ids = [(m.id, m.display_name) for m in shown]
+        _, removed = roster.removed_page(session, admin.team_id, offset=0, limit=0)
     header = t.ngettext("{team}: {n} member (page {page} of {pages})", "{team}: {n} members (page {page} of {pages})",
                         total).format(team=admin.team.name, n=total, page=page + 1, pages=pages)
     text = "\n".join(([note] if note else []) + [header] + [f"{i}. {line}" for i, line in
@@ -108,7 +117,50 @@ def _list(context: SaimaContext, admin: Member, page: int, note: str = "") -> tu
     if navigation:
         rows.append(navigation)
     rows.append([InlineKeyboardButton(t("🔗 Invite links"), callback_data=f"{PREFIX}in")])
+    if removed:
+        rows.append([InlineKeyboardButton(t("Removed members ({n})").format(n=removed), callback_data=f"{PREFIX}x:0")])
     return text, InlineKeyboardMarkup(rows)
+
+
+def _removed_list(context: SaimaContext, admin: Member, page: int, note: str = "") -> tuple[str, InlineKeyboardMarkup]:
+    """The team's removed members, each with a card that can restore them."""
+    t = context.t
+    with context.db.session() as session:
+        _, total = roster.removed_page(session, admin.team_id, offset=0, limit=0)
+        pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+        page = min(max(page, 0), pages - 1)
+        shown, _ = roster.removed_page(session, admin.team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+        tz = ZoneInfo(admin.team.timezone)
+        people = [(m.id, m.display_name, m.removed_at.astimezone(tz).date().isoformat() if m.removed_at else "")
+                  for m in shown]
+    header = t.ngettext("{team}: {n} removed member (page {page} of {pages})",
+                        "{team}: {n} removed members (page {page} of {pages})", total).format(
+        team=admin.team.name, n=total, page=page + 1, pages=pages)
+    lines = ([note] if note else []) + [header] + [
+        t("{i}. {name} · removed on {date}").format(i=i, name=name, date=day)
+        for i, (_, name, day) in enumerate(people, start=page * PAGE_SIZE + 1)]
+    buttons = [InlineKeyboardButton(f"{i}. {name}", callback_data=f"{PREFIX}xv:{member_id}")
+               for i, (member_id, name, _) in enumerate(people, start=page * PAGE_SIZE + 1)]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    navigation = []
+    if page > 0:
+        navigation.append(InlineKeyboardButton(t("‹ Previous"), callback_data=f"{PREFIX}x:{page - 1}"))
+    if page < pages - 1:
+        navigation.append(InlineKeyboardButton(t("Next ›"), callback_data=f"{PREFIX}x:{page + 1}"))
+    if navigation:
+        rows.append(navigation)
+    rows.append([InlineKeyboardButton(t("‹ Back to the list"), callback_data=f"{PREFIX}p:0")])
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def _removed_card(context: SaimaContext, member: Member) -> tuple[str, InlineKeyboardMarkup]:
+    t = context.t
+    day = member.removed_at.astimezone(ZoneInfo(member.team.timezone)).date().isoformat() if member.removed_at else ""
+    text = t("{name} was removed from the team on {date}. Restore gives them back access as a member.").format(
+        name=member.display_name, date=day)
+    return text, InlineKeyboardMarkup([
+        [InlineKeyboardButton(t("Restore to the team"), callback_data=f"{PREFIX}rs:{member.id}")],
+        [InlineKeyboardButton(t("‹ Back"), callback_data=f"{PREFIX}x:0")]])
 
 
 def _card(context: SaimaContext, admin: Member, member_id: int, note: str = "") -> tuple[str, InlineKeyboardMarkup]:
@@ -193,6 +245,14 @@ async def press(update: Update, context: SaimaContext) -> None:
         text, keyboard = _list(context, admin, int(args[0]))
         await query.edit_message_text(text, reply_markup=keyboard)
         return
+    if action == "x" and len(args) == 1 and args[0].isdigit():
+        await query.answer()
+        text, keyboard = _removed_list(context, admin, int(args[0]))
+        await query.edit_message_text(text, reply_markup=keyboard)
+        return
+    if action in ("xv", "rs") and len(args) == 1 and args[0].isdigit():
+        await _removed_press(update, context, admin, action, int(args[0]))
+        return
     if action == "in":
         await _invites(update, context, admin, args)
         return
@@ -222,6 +282,39 @@ async def press(update: Update, context: SaimaContext) -> None:
 
 
 _KINDS = {k.value for k in LeaveKind}
+
+
+def _restored_note(t: Translator, team_name: str) -> str:
+    return t("The office has restored you to {team}. Send /help to see what you can do.").format(team=team_name)
+
+
+async def _removed_press(update: Update, context: SaimaContext, admin: Member, action: str, member_id: int) -> None:
+    """A removed member's card, or restoring them (audited); they are told they are back."""
+    query = update.callback_query
+    assert query is not None
+    t = context.t
+    with context.db.session() as session:
+        member = roster.removed_in_team(session, admin.team_id, member_id)
+        if member is None:
+            await query.answer(t(INVALID), show_alert=True)
+            return
+        if action == "xv":
+            text, keyboard = _removed_card(context, member)
+            await query.answer()
+            await query.edit_message_text(text, reply_markup=keyboard)
+            return
+        if not roster.restore(session, member, actor=admin, now=context.now()):
+            await query.answer(t(INVALID), show_alert=True)
+            return
+        name, chat_id, lang, team_name = member.display_name, member.telegram_user_id, member.language.value, \
+            admin.team.name
+    await query.answer()
+    try:
+        await context.bot.send_message(chat_id, _restored_note(translator(lang), team_name))
+    except TelegramError as error:  # they may have blocked the bot: the restore stands all the same
+        log.info("Could not tell member %s they were restored (%s)", member_id, error)
+    text, keyboard = _card(context, admin, member_id, t("{name} is back in the team.").format(name=name))
+    await query.edit_message_text(text, reply_markup=keyboard)
 
 
 def _act(context: SaimaContext, session: Any, admin: Member, member: Member, action: str,
@@ -314,6 +407,9 @@ async def leave_dates(update: Update, context: SaimaContext, step: dict[str, Any
                                    "or send /cancel to stop."))
         return
     start, end = span
+    if beyond_horizon(end, now.date()):
+        await message.reply_text(too_far_reply(t))
+        return
     if (end - start).days > 366:
         await message.reply_text(t("A leave period is at most a year long. Please type the dates again, "
                                    "or send /cancel to stop."))

@@ -43,6 +43,7 @@ from core.domain import AssignmentStatus, MemberStatus, Role
 from core.tasks import CancelProblem, Move, MoveProblem, TaskProblem
 from core.text import squeeze
 from handlers.access import ADMINS_ONLY, admin_press, admins_only, members_only
+from handlers.incoming import too_far_reply
 from handlers.context import SaimaContext
 from handlers.forms import Choice, Field, Form, FormContext, Rejected, Stay, register_form
 from locales import N_, Translator, translator
@@ -132,9 +133,10 @@ class TaskForm(Form[TaskDraft]):
         reasons = []
         if draft.title is not None and rules.text_problem(draft.title, rules.MAX_TITLE) is not None:
             draft, reasons = replace(draft, title=None), [_text_reason(ctx.t, TaskProblem.TOO_LONG, rules.MAX_TITLE)]
-        if draft.due is not None and rules.due_problem(draft.due, now=ctx.now) is not None:
+        due_problem = rules.due_problem(draft.due, now=ctx.now) if draft.due is not None else None
+        if due_problem is not None:
             draft = replace(draft, due=None)
-            reasons.append(ctx.t("That time has already passed: the due time must be in the future."))
+            reasons.append(_due_reason(ctx.t, due_problem))
         return draft, reasons
 
     def missing(self, draft: TaskDraft) -> list[str]:
@@ -163,8 +165,8 @@ class TaskForm(Form[TaskDraft]):
             if problem is TaskProblem.UNREADABLE_DATE:
                 return Rejected(t("I could not read that as a date. Try for example 下周五下午5点, 11月30日 or "
                                   "next Friday 5pm."))
-            if problem is TaskProblem.DUE_IN_PAST:
-                return Rejected(t("That time has already passed: the due time must be in the future."))
+            if problem is not None:
+                return Rejected(_due_reason(t, problem))
             return replace(draft, due=due)
         if name == "attachment":
             if text.lower() in _NONE_WORDS:
@@ -262,6 +264,12 @@ class TaskForm(Form[TaskDraft]):
         return t.ngettext("Assigned to {n} person; each is told in their own chat. /tasks shows the progress.",
                           "Assigned to {n} people; each is told in their own chat. /tasks shows the progress.",
                           len(assignees)).format(n=len(assignees))
+
+
+def _due_reason(t: Translator, problem: TaskProblem) -> str:
+    if problem is TaskProblem.DUE_TOO_FAR:
+        return too_far_reply(t)
+    return t("That time has already passed: the due time must be in the future.")
 
 
 def _text_reason(t: Translator, problem: TaskProblem | None, limit: int) -> str:

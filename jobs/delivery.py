@@ -50,6 +50,7 @@ from config import Config
 from core.clock import Clock
 from core.holidays import Workday
 from core.quiet import next_allowed, parse_hhmm
+from core.text import MAX_CALLBACK_ANSWER, MAX_CAPTION, MAX_MESSAGE, fit
 from jobs import ticks
 from storage import calendar, outbox
 from storage.db import Database
@@ -108,6 +109,25 @@ class Window:
             self._answered.append(self._monotonic())
 
 
+_FITTED = {"sendMessage": ("text", MAX_MESSAGE), "editMessageText": ("text", MAX_MESSAGE),
+           "sendPhoto": ("caption", MAX_CAPTION), "sendDocument": ("caption", MAX_CAPTION),
+           "editMessageCaption": ("caption", MAX_CAPTION), "answerCallbackQuery": ("text", MAX_CALLBACK_ANSWER)}
+
+
+def fit_to_telegram(endpoint: str, data: dict[str, Any]) -> None:
+    """Cuts a request's plain text to Telegram's limit in UTF-16 units, ending it with "…".
+
+    Every request the bot makes passes here (the rate limiter sees them all), so no card or message built
+    from stored text (a long task detail, a name made of emoji) can fail as too long. Marked-up text
+    (a parse mode or entities) is left whole: cutting it could break its markup."""
+    field, limit = _FITTED.get(endpoint, (None, 0))
+    if field is None or data.get("parse_mode") or data.get("entities") or data.get("caption_entities"):
+        return
+    value = data.get(field)
+    if isinstance(value, str):
+        data[field] = fit(value, limit)
+
+
 class RateLimiter(AIORateLimiter):
     """AIORateLimiter that understands delivery's `SendHook` (see there): a 429 is raised, not retried,
     so the row waits for retry_after instead of the tick (ExtBot drops a falsy 0, and AIORateLimiter
@@ -126,6 +146,7 @@ class RateLimiter(AIORateLimiter):
         self, callback: Any, args: Any, kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
         rate_limit_args: Any,
     ) -> Any:
+        fit_to_telegram(endpoint, data)
         if not isinstance(rate_limit_args, SendHook):
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
         hook = rate_limit_args

@@ -88,7 +88,7 @@ def owner_of(session: Session, letter: str, ref_id: int) -> tuple[object, int] |
     if model is None:
         return None
     row = session.get(model, ref_id)
-    if row is None:
+    if row is None or not _open(session, row):
         return None
     owner = row.lead_member_id if isinstance(row, Motion) else row.member_id
     return row, owner
@@ -103,6 +103,18 @@ def due_day(row: object, tz: ZoneInfo) -> date | None:
     if isinstance(row, TaskAssignment):
         return row.task.due_at.astimezone(tz).date()
     return None
+
+def _open(session: Session, row: object) -> bool:
+    """Whether the row is still an open item a nudge is about (the same rules as `open_items`): not
+    deleted, replied, fed back, closed, reported or cancelled since the nudge was sent."""
+    if isinstance(row, Motion):
+        return row.deleted_at is None and row.status in UNREPLIED
+    if isinstance(row, FollowUpItem):
+        return row.deleted_at is None and row.status in FOLLOW_UP_OPEN
+    if isinstance(row, TaskAssignment):
+        task = session.get(Task, row.task_id)
+        return row.status == AssignmentStatus.ASSIGNED and task is not None and task.cancelled_at is None
+    return False
 
 
 def snooze(session: Session, letter: str, ref_id: int, *, until: datetime) -> None:

@@ -69,6 +69,7 @@ class JoinOutcome(enum.StrEnum):
     JOINED = "joined"
     ALREADY_MEMBER = "already_member"
     REJOINED = "rejoined"
+    REMOVED = "removed"  # removed by the office: a general invite does not bring them back
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,9 @@ def join_with_code(
     if verdict is not InviteVerdict.VALID:
         return JoinResult(verdict, expired_at=invite.expires_at if invite else None)
     assert invite is not None
+    if existing is not None and existing.status == MemberStatus.REMOVED:
+        # Removal sticks: only the office brings them back (the "restore" on their card, audited).
+        return JoinResult(InviteVerdict.VALID, JoinOutcome.REMOVED, None, existing.team)
     if not invites.use(session, invite):
         return JoinResult(InviteVerdict.USED_UP)
     team = teams.by_id(session, invite.team_id)

@@ -23,6 +23,21 @@ def in_team(session: Session, team_id: int, member_id: int) -> Member | None:
                                                Member.status != MemberStatus.REMOVED))
 
 
+def removed_in_team(session: Session, team_id: int, member_id: int) -> Member | None:
+    """A member of this team who was removed; None for anyone else (or a forged id)."""
+    return session.scalar(select(Member).where(Member.id == member_id, Member.team_id == team_id,
+                                               Member.status == MemberStatus.REMOVED))
+
+
+def removed_page(session: Session, team_id: int, *, offset: int, limit: int) -> tuple[list[Member], int]:
+    """A page of the team's removed members, the latest removed first; and the total."""
+    where = (Member.team_id == team_id, Member.status == MemberStatus.REMOVED)
+    total = session.scalar(select(func.count()).select_from(Member).where(*where)) or 0
+    shown = session.scalars(select(Member).where(*where).order_by(Member.removed_at.desc(), Member.id.desc())
+                            .offset(offset).limit(limit))
+    return list(shown), total
+
+
 def page(session: Session, team_id: int, *, offset: int, limit: int) -> tuple[list[Member], int]:
     """A page of the team (not removed), owner and admins first, then in the order they joined; and the total."""
     where = (Member.team_id == team_id, Member.status != MemberStatus.REMOVED)
@@ -63,6 +78,19 @@ def remove(session: Session, member: Member, *, actor: Member, now: datetime) ->
     audit.record(session, action="remove", entity="member", entity_id=member.id, team_id=member.team_id, now=now,
                  actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
                  before={"status": before.value, "role": member.role.value}, after={"status": "removed"})
+    return True
+
+
+def restore(session: Session, member: Member, *, actor: Member, now: datetime) -> bool:
+    """Compare-and-set: a removed member is active again (as a member), by the office's explicit choice."""
+    removed_at = member.removed_at
+    changed = session.execute(update(Member).where(Member.id == member.id, Member.status == MemberStatus.REMOVED)
+                              .values(status=MemberStatus.ACTIVE, removed_at=None, role=Role.MEMBER))
+    if (changed.rowcount or 0) != 1:
+        return False
+    audit.record(session, action="restore", entity="member", entity_id=member.id, team_id=member.team_id, now=now,
+                 actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 before={"status": "removed", "removed_at": removed_at}, after={"status": "active"})
     return True
 
 

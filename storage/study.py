@@ -169,9 +169,20 @@ def unmerge_own_records(session: Session, *, study: StudySession, member_id: int
                      actor_telegram_id=admin.telegram_user_id, after={"from_session_id": study.id})
     return len(merged)
 
+def team_session(session: Session, *, team_id: int, study_id: int) -> StudySession | None:
+    """A live team session (recorded with /session, not deleted) of this team; None for anything else: a
+    member's own study log, a deleted session, another team's, a forged id."""
+    return session.scalar(select(StudySession).where(
+        StudySession.id == study_id, StudySession.team_id == team_id, StudySession.for_team.is_(True),
+        StudySession.deleted_at.is_(None)))
+
 
 def toggle_attendance(session: Session, *, study: StudySession, member_id: int, admin: Member, now: datetime) -> bool:
-    """Ticks or unticks one member; returns whether they are now marked present."""
+    """Ticks or unticks one member; returns whether they are now marked present.
+
+    Only on a live team session (`team_session`): a member's own log or a deleted session has no roster."""
+    if not study.for_team or study.deleted_at is not None:
+        raise ValueError(f"study session {study.id} is not a live team session")
     row = session.get(StudyAttendance, (study.id, member_id))
     if row is None:
         session.add(StudyAttendance(session_id=study.id, member_id=member_id, created_at=now))

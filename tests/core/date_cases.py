@@ -127,6 +127,10 @@ IMPOSSIBLE = _many("date", [
 ])
 IMPOSSIBLE += _many("range", [("2026-11-08至2026-11-05", None), ("11月5日至32日", None),
                               ("下周五到下周一", None), ("Nov 8 to Nov 5", None), ("2月30日至3月2日", None)])
+# Issue 11: a bare end day before the start day runs into the next month only for a short span
+# (11月28日至3日); 11月8日至5日 is 5–8 Nov written backwards, not 8 Nov – 5 Dec.
+IMPOSSIBLE += _many("range", [("11月8日至5日", None), ("11月8日至5日", None, F), ("Nov 8-5", None),
+                              ("11月15日至4日", None, F), ("8号到5号", None)])
 
 NON_DATES = _many("date", [
     ("", None), ("   ", None), ("hello", None), ("开会", None), ("学习", None), ("2小时", None),

@@ -81,7 +81,7 @@ async def test_bad_input_at_each_step_gets_a_specific_reply_and_nothing_is_store
     assert under_way.text.startswith("调研只能登记已经过去的日子，这些日期还没到。\n哪天去调研的？")
     assert (await zhang.send("不知道")).text.startswith("没能把“不知道”识别为日期。\n哪天去调研的？")
     backwards = await zhang.send("11月8日至11月5日")
-    assert backwards.text.startswith("结束日期不能早于开始日期。\n哪天去调研的？")
+    assert backwards.text.startswith("结束日期不能早于开始日期。\n您是指2026年11月5日（星期四）至 11月8日（星期日）吗？请重新输入日期。\n哪天去调研的？")
     too_long = await zhang.send("2026年1月1日至6月30日")
     assert too_long.text.startswith("一次调研最长 92 天，请核对日期。\n哪天去调研的？")
     card = await zhang.send("11月5日至8日")
@@ -95,7 +95,7 @@ async def test_bad_input_at_each_step_gets_a_specific_reply_and_nothing_is_store
     assert (await zhang.send("调" * 201)).text.startswith("主题太长了（最多 200 字）。\n调研主题是什么？")
     assert (await zhang.send("调研")).text.startswith("请说明调研的具体主题（如 山区共富）。")  # says nothing
     one_message = await zhang.send("/trip 11月8日至11月5日 淳安县 山区共富")
-    assert one_message.text.startswith("之前未完成的草稿已放弃。\n结束日期不能早于开始日期。\n哪天去调研的？")
+    assert one_message.text.startswith("之前未完成的草稿已放弃。\n结束日期不能早于开始日期。\n您是指2026年11月5日（星期四）至 11月8日（星期日）吗？请重新输入日期。\n哪天去调研的？")
     assert (await zhang.send("/cancel")).text == "已取消，没有保存任何内容。"
     assert trips(saima) == []
 
@@ -202,7 +202,8 @@ async def test_in_english_the_whole_flow_speaks_english(saima: Saima) -> None:
     assert (await tom.send("/trip tomorrow in Kaihua: rural revitalisation")).text.startswith(
         "A trip can only be logged for days that have passed; those dates are still to come.\nWhen was")
     backwards = await tom.send("Nov 8 to Nov 5")
-    assert backwards.text.startswith("The trip cannot end before it starts.\nWhen was")
+    assert backwards.text.startswith("The trip cannot end before it starts.\nDid you mean Thu 5 Nov to Sun 8 Nov 2026?"
+                                     " Please type the dates again.\nWhen was")
     one_day = await tom.send("yesterday")
     assert one_day.text == ("Grassroots research trip\nDates: Fri 20 Nov 2026, 1 day\nPlaces: Kaihua\n"
                             "Topic: rural revitalisation\n\nIs this right?")

@@ -12,6 +12,7 @@ Telegram tries again) and carries on after it.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import time
@@ -171,3 +172,36 @@ async def test_in_webhook_mode_a_postgresql_restart_pauses_the_active_instance_a
         assert await a.health() == (200, {"status": "active"})
         assert await b.health() == (503, {"status": "standby"})
         assert await _webhook_url(emulator_thread) == a.url
+
+
+async def test_a_webhook_body_that_is_not_an_update_gets_400_one_log_line_and_nothing_is_handled(
+    emulator_thread: EmulatorThread, database: str, tmp_path: Path, instances: list[Instance],
+) -> None:
+    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
+        await control.reset()
+        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
+        a = Instance("a", emulator_thread, database, tmp_path)
+        instances.append(a)
+        await _until(lambda: _is(a.health(), (200, {"status": "active"})), 30, "the instance is active")
+        qian = control.user(1007, "钱七")
+        await qian.send("/lang")
+        answers_before = len(await qian.bot_messages())
+        text_as_object = _help_update(7, qian.id)
+        text_as_object["message"]["text"] = {"a": 1}
+        bodies = ["[]", "null", '"x"', "42", "{}", '{"update_id": "1"}', '{"update_id": true}',
+                  '{"update_id": 2, "message": "x"}', '{"update_id": 3, "callback_query": [1]}',
+                  '{"update_id": 4, "message": {"message_id": 1}}',
+                  '{"update_id": 5, "message": {"message_id": 1, "date": 0, "chat": "x"}}',
+                  "[" * 100_000 + "]" * 100_000, '{"update_id": 6, "x": ' + "[" * 50_000 + "]" * 50_000 + "}",
+                  json.dumps(text_as_object), "{not json", "\udcff".encode("utf-8", "surrogatepass")]
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+        async with httpx.AsyncClient(timeout=10) as client:
+            for body in bodies:
+                response = await client.post(a.url, content=body, headers=headers)
+                assert response.status_code == 400, body[:60]
+        log = (tmp_path / "a.log").read_text(encoding="utf-8")
+        assert log.count("Refused a webhook body that is not an update") == len(bodies)
+        assert "Traceback" not in log and "could not be handled" not in log
+        assert len(await qian.bot_messages()) == answers_before
+        assert await a.post(_help_update(8, qian.id), secret=SECRET) == 200  # and a real update still is
+        assert len(await qian.bot_messages()) == answers_before + 1
