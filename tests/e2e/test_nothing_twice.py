@@ -20,8 +20,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import delete, func, select
+from telegram import Update
 
 from config import Config
 from core.domain import Language, MemberStatus, Role
@@ -30,8 +32,11 @@ from emulator.harness import TEST_TOKEN
 from emulator.sim import BotMessage, SimUser
 from storage import members, onboarding
 from storage.db import Database
-from storage.models import Broadcast, Confirmation, OutboxMessage, PersistedState, Task, TaskAssignment
+from storage.models import (Broadcast, Confirmation, Invite, Member, OutboxMessage, PersistedState, StudyAttendance,
+                            Task, TaskAssignment)
 from tests.conftest import SHANGHAI
+from tests.e2e.conftest import ADMIN_ID, Saima
+from tests.e2e.test_webhook import SECRET, _free_port
 from tests.e2e.processes import BotProcess, subprocess_database_url
 
 pytestmark = pytest.mark.timeout(120)
@@ -200,3 +205,114 @@ async def test_a_broadcast_confirmed_again_after_a_kill_that_lost_the_closed_dra
             got = await member.receive(timeout=20)
             assert got.text is not None and got.text.endswith("Please send your Q4 summaries to the office by Friday.")
         assert count(db, OutboxMessage) == 2
+
+
+# --- an update delivered again --------------------------------------------------------------------
+
+
+async def _deliver_again(saima: Saima, update_id: int) -> None:
+    """The update exactly as Telegram sent it, given to the bot again the way its poller gives one."""
+    sent = (await saima.control.updates(update_id=update_id))["updates"]
+    assert [u["update_id"] for u in sent] == [update_id]
+    application = saima.running.application
+    await application.update_queue.put(Update.de_json(sent[0], application.bot))
+
+
+async def _latest_update_id(saima: Saima) -> int:
+    return int((await saima.control.updates())["updates"][-1]["update_id"])
+
+
+async def _what_the_bot_did(saima: Saima, after: int) -> list[str]:
+    return [e["method"] for e in (await saima.control.events(after))["events"] if e.get("method")]
+
+
+async def test_an_attendance_tick_delivered_again_by_the_poller_is_not_undone(saima: Saima) -> None:
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    zhang = saima.control.user(1001, "张三")
+    await zhang.send(f"/start {saima.invite_code}")
+    roster = await admin.press(await admin.send("/session 11月18日下午 集体学习 3小时 二十届四中全会精神"), "确认")
+    roster = await admin.press(roster, "张三")
+    assert roster.labels == ["☐ 李主任", "✅ 张三", "完成"]
+    tick = await _latest_update_id(saima)
+    seq = (await saima.control.health())["seq"]
+
+    await _deliver_again(saima, tick)
+    helped = await admin.send("/help")  # handled after the one delivered again: updates go in order
+    assert helped.text
+    with saima.db.session() as session:
+        assert list(session.scalars(select(Member.display_name).join(
+            StudyAttendance, StudyAttendance.member_id == Member.id))) == ["张三"]
+    assert await _what_the_bot_did(saima, seq) == ["sendMessage"]  # only /help's answer
+
+
+async def test_an_invite_delivered_again_by_the_poller_makes_one_link(saima: Saima) -> None:
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    await admin.send("/lang en")
+    link = await admin.send("/invite")
+    assert "https://t.me/" in link.text
+    invite = await _latest_update_id(saima)
+    seq = (await saima.control.health())["seq"]
+
+    await _deliver_again(saima, invite)
+    assert (await admin.send("/help")).text
+    assert count(saima.db, Invite) == 2  # the team's first link, and this one
+    assert await _what_the_bot_did(saima, seq) == ["sendMessage"]
+
+
+def _invite_update(update_id: int, user_id: int) -> dict[str, Any]:
+    """What Telegram posts for /invite from `user_id` in their private chat."""
+    person = {"id": user_id, "is_bot": False, "first_name": "李主任", "language_code": "zh-hans"}
+    return {"update_id": update_id, "message": {
+        "message_id": 1000 + update_id, "date": int(MONDAY.timestamp()),
+        "chat": {"id": user_id, "type": "private", "first_name": "李主任"}, "from": person, "text": "/invite",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 7}]}}
+
+
+async def test_an_invite_posted_twice_to_the_webhook_makes_one_link_even_after_a_restart(
+    emulator_thread: EmulatorThread, db: Database, database_url: tuple[str, str | None], tmp_path: Path,
+    clock_file: Path, processes: list[BotProcess],
+) -> None:
+    populate(db, Language.ZH)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    config = tmp_path / "webhook.toml"
+    config.write_text('[telegram]\nmode = "webhook"\n[telegram.webhook]\nlisten = "127.0.0.1"\n'
+                      f'port = {port}\nurl = "{url}"\nsecret_token = "{SECRET}"\n', encoding="utf-8")
+    env = {**os.environ, "BOT_TOKEN": TEST_TOKEN, "BOT_API_BASE_URL": emulator_thread.base_url,
+           "DATABASE_URL": subprocess_database_url(*database_url), "SAIMA_CONFIG": str(config),
+           "SAIMA_CLOCK_FILE": str(clock_file)}
+
+    async def post(body: dict[str, Any]) -> int | None:
+        try:
+            async with httpx.AsyncClient(timeout=20) as client:
+                return (await client.post(url, json=body, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+                        ).status_code
+        except httpx.TransportError:
+            return None  # not listening yet
+
+    async def posted(body: dict[str, Any]) -> int:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            status = await post(body)
+            if status not in (None, 503):  # listening, and active
+                return status
+            await asyncio.sleep(0.05)
+        raise AssertionError("the webhook did not take the update within 30 s")
+
+    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
+        await control.reset()
+        await control.register_bot(BOT_ID, username="saima_test_bot")
+        processes.append(BotProcess("run", env, tmp_path))
+        owner = control.user(OWNER, "李主任")
+        assert (await owner.send("/start")).text  # through the webhook, once the process is active
+        body = _invite_update(int((await control.updates())["updates"][-1]["update_id"]) + 1, OWNER)
+        assert await posted(body) == 200
+        assert await posted(body) == 200  # Telegram did not get the first answer in time: sent again
+        processes[0].kill()
+        processes.append(BotProcess("run", env, tmp_path))
+        assert await posted(body) == 200  # and again, to the next process
+        assert count(db, Invite) == 2  # the team's first link, and this one
+        answers = [m for m in (await control.messages(OWNER))["messages"] if "https://t.me/" in (m.get("text") or "")]
+        assert len(answers) == 1
