@@ -33,6 +33,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from telegram import Bot, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from sqlalchemy.exc import SQLAlchemyError
 from telegram.error import BadRequest
 
 import handlers
@@ -44,7 +45,7 @@ from core.clock import Clock, FileClock, SystemClock
 from handlers.commands import publish_default_menus
 from handlers.context import SaimaContext, Services
 from handlers.invite import invite_link
-from storage import invites, leader, members, onboarding, roster, teams
+from storage import invites, leader, members, onboarding, roster, teams, updates
 from storage.db import Database, is_outage
 from storage.models import MemberStatus, Role
 from storage.persistence import DatabasePersistence
@@ -114,7 +115,41 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
     DATABASE_RETRIES = 5
     _may_wait: object = None  # the update that is waiting out an outage, if any
 
+    _last_handled: updates.Handled | None = None
+    _last_loaded = False
+
     async def process_update(self, update: object) -> None:
+        """Handles `update` unless it was handled before (Telegram delivered it again: a webhook answer
+        that did not reach it in time, a poller killed before confirming). Every transaction made while
+        handling it marks it handled in the same commit (storage.updates), and it is marked at the end
+        whatever it did, so it is handled at most once, across restarts too."""
+        if not isinstance(update, Update):
+            await self._process(update)
+            return
+        bot, now = self.bot.token.partition(":")[0], self.services.clock.now()
+        last = self._handled(bot)
+        if last is not None and last.covers(update.update_id, now):
+            log.info("Update %s was handled before (delivered again): skipped", update.update_id)
+            return
+        with updates.in_hand(bot, update.update_id, now) as handling:
+            await self._process(update)
+            if not handling.marked:
+                with self.services.db.session() as session:
+                    updates.mark(session, bot, update.update_id, now)
+        self._last_handled = updates.Handled(update.update_id, now)
+
+    def _handled(self, bot: str) -> updates.Handled | None:
+        """The last update handled, read from the database once (where the previous process left it)."""
+        if not self._last_loaded:
+            try:
+                with self.services.db.session() as session:
+                    self._last_handled = updates.last_handled(session, bot)
+                self._last_loaded = True
+            except SQLAlchemyError as error:  # the database away: handled, the handler waits it out
+                log.warning("Could not read the last update handled (%s)", type(error).__name__)
+        return self._last_handled
+
+    async def _process(self, update: object) -> None:
         before = self._data_of(update)
         for attempt in range(1, self.DATABASE_RETRIES + 2):
             self._may_wait = update if attempt <= self.DATABASE_RETRIES else None

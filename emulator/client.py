@@ -156,6 +156,10 @@ class _Endpoints(Generic[R]):
     def reset(self) -> R:
         return self._request("POST", "reset")
 
+    def updates(self, *, update_id: int | None = None) -> R:
+        """The bot's latest updates as sent (to deliver one again); with `update_id`, that one."""
+        return self._call("GET", "updates", {"update_id": update_id})
+
 
 class ControlClient(_Endpoints[Awaitable[JSON]]):
     """Async control client; ``user()`` and ``group()`` start the simulation DSL."""

@@ -82,7 +82,7 @@ class ControlRoutes:
             ("GET", "commands", self.commands), ("GET", "faults", self.list_faults),
             ("POST", "faults", self.add_fault), ("DELETE", "faults", self.clear_faults),
             ("POST", "block", self.block), ("GET", "flood", self.get_flood), ("POST", "flood", self.set_flood),
-            ("GET", "stats", self.stats), ("POST", "reset", self.reset),
+            ("GET", "stats", self.stats), ("POST", "reset", self.reset), ("GET", "updates", self.updates),
         ]
         for verb, path, handler in routes:
             router.add_route(verb, f"/_control/{path}", self._wrap(handler))
@@ -354,6 +354,14 @@ class ControlRoutes:
     async def set_flood(self, body: dict[str, Any]) -> dict[str, Any]:
         settings = {k: body.get(k) for k in ("enabled", "global_per_second", "group_per_minute", "chat_per_second")}
         return self.emulator.flood.configure(**settings).to_json()
+
+    async def updates(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The bot's latest updates as they were sent (the last 1,000, confirmed or not), newest last; with
+        `update_id`, that one only: for a test that delivers an update again, as Telegram does when its
+        confirmation or the webhook's answer did not arrive."""
+        bot = self._bot(body)
+        wanted = _optional_int(body, "update_id")
+        return {"updates": [u for u in bot.history if wanted is None or u["update_id"] == wanted]}
 
     async def reset(self, body: dict[str, Any]) -> dict[str, Any]:
         self.emulator.reset()

@@ -11,10 +11,11 @@ import asyncio
 import itertools
 import secrets
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
+HISTORY = 1000  # updates kept per bot for the control API's `updates` (what a test may deliver again)
 DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
@@ -260,6 +261,7 @@ class BotState:
         self.started: set[int] = set()
         self.blocked: set[int] = set()
         self.pending: list[dict[str, Any]] = []
+        self.history: deque[dict[str, Any]] = deque(maxlen=HISTORY)  # every update made, confirmed or not
         self.allowed_updates: list[str] | None = None
         self.webhook: Webhook | None = None
         self.commands: dict[tuple[str, str], CommandMenu] = {}
@@ -393,6 +395,7 @@ class World:
             return None
         update_id = next(self._update_ids)
         bot.pending.append({"update_id": update_id, update_type: payload})
+        bot.history.append(bot.pending[-1])
         bot.changed.notify()
         return update_id
 

@@ -41,8 +41,8 @@ from handlers.context import SaimaContext
 from jobs import broadcasts as timing
 from locales import N_, translator
 from reports import broadcasts as words
-from storage import broadcasts, roster
-from storage.models import Member
+from storage import broadcasts, confirmations, roster
+from storage.models import Broadcast, Member
 
 STATE_KEY = "broadcast"
 PREFIX = "bc:"
@@ -101,6 +101,7 @@ async def start(update: Update, context: SaimaContext) -> None:
     t = context.t
     notes = [t("The unfinished broadcast before this one was discarded.")] if _state(context) else []
     state: dict[str, Any] = {"team_id": admin.team_id, "nonce": secrets.token_hex(3), "step": "text", "text": None,
+                             "draft_id": secrets.token_hex(16),  # the token its Confirm consumes
                              "file_id": None, "file_kind": None, "audience": None, "picked": [], "when": None,
                              "send_at": None, "recurrence": None, "editing": False}
     context.user_data[STATE_KEY] = state  # type: ignore[index]
@@ -527,34 +528,70 @@ async def _confirm(update: Update, context: SaimaContext, admin: Member, state: 
         return
     await query.answer()
     now = context.now()
+    with context.db.session() as session:
+        shown = _made_before(context, session, admin, state)
+        if shown is None:
+            shown = _store(context, session, query.message, admin, state, audience, now)
+    _end(context)  # a second press of Confirm finds no draft, or the token it consumed: nothing twice
+    await query.message.edit_text(shown[0], reply_markup=shown[1])
+
+
+def _made_before(context: SaimaContext, session: Any, admin: Member,
+                 state: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    """None if this draft's Confirm is still unused; else the card for what its first press made, saying
+    so. A doubled press, or one replayed after a crash that came before the draft was closed, finds the
+    token that the first press consumed in the transaction that made the broadcast."""
+    done = confirmations.consumed(session, state["draft_id"]) if "draft_id" in state else None
+    if done is None:
+        return None
+    t = context.t
+    already = t("Already confirmed: this broadcast was made once. Nothing new was sent.")
+    made = session.get(Broadcast, done.entity_id) if done.entity_id is not None else None
+    first = broadcasts.occurrence_of(session, made.id, 0) if made is not None else None
+    if made is None or first is None:
+        return f"✅ {already}", None
+    tz = ZoneInfo(admin.team.timezone)
+    counts = broadcasts.counts(session, first)
+    text = words.report(t, text=made.text, counts=counts, when=first.due_at, tz=tz, occurrence=0, recurring=False)
+    keyboard = _keyboard(words.report_buttons(t, occurrence_id=first.id, renudges=first.renudges, counts=counts))
+    return f"{text}\n\n{already}", keyboard
+
+
+def _store(context: SaimaContext, session: Any, message: Message, admin: Member, state: dict[str, Any],
+           audience: dict[str, Any], now: datetime) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Makes the broadcast (and, for "now", its occurrence and outbox rows) and consumes the draft's token,
+    all in `session`'s transaction; returns the card's new text and buttons."""
+    t = context.t
     tz = ZoneInfo(admin.team.timezone)
     recurrence = state.get("recurrence")
     send_at = state.get("send_at")
-    with context.db.session() as session:
-        sender = roster.in_team(session, admin.team_id, admin.id)
-        assert sender is not None
-        scheduled = bool(recurrence) or send_at is not None
-        broadcast = broadcasts.create(session, sender=sender, text=state["text"], file_id=state.get("file_id"),
-                                      file_kind=state.get("file_kind"), audience=audience,
-                                      send_at=send_at if send_at is not None else (None if recurrence else now),
-                                      recurrence=recurrence,
-                                      status=BroadcastStatus.SCHEDULED if scheduled else BroadcastStatus.DONE, now=now)
-        if scheduled:
-            text = t("✅ Scheduled: {when}, to {audience}. You will get a delivery report when it goes out; "
-                     "/broadcasts lists scheduled broadcasts.").format(
-                when=words.when_in_words(t, send_at=send_at, recurrence=recurrence, tz=tz),
-                audience=words.audience_in_words(t, audience))
-            keyboard = None
-        else:
-            made = timing.start(session, broadcast, 0, due_at=now, now=now, config=context.config,
-                                report_message_id=query.message.message_id)
-            assert made is not None
-            counts = broadcasts.counts(session, made)
-            broadcasts.set_report(session, made.id, shown=counts.key())
-            text = words.report(t, text=broadcast.text, counts=counts, when=now, tz=tz, occurrence=0, recurring=False)
-            keyboard = _keyboard(words.report_buttons(t, occurrence_id=made.id, renudges=0, counts=counts))
-    _end(context)  # a second press of Confirm finds no draft: nothing twice
-    await query.message.edit_text(text, reply_markup=keyboard)
+    sender = roster.in_team(session, admin.team_id, admin.id)
+    assert sender is not None
+    scheduled = bool(recurrence) or send_at is not None
+    broadcast = broadcasts.create(session, sender=sender, text=state["text"], file_id=state.get("file_id"),
+                                  file_kind=state.get("file_kind"), audience=audience,
+                                  send_at=send_at if send_at is not None else (None if recurrence else now),
+                                  recurrence=recurrence,
+                                  status=BroadcastStatus.SCHEDULED if scheduled else BroadcastStatus.DONE, now=now)
+    if scheduled:
+        text = t("✅ Scheduled: {when}, to {audience}. You will get a delivery report when it goes out; "
+                 "/broadcasts lists scheduled broadcasts.").format(
+            when=words.when_in_words(t, send_at=send_at, recurrence=recurrence, tz=tz),
+            audience=words.audience_in_words(t, audience))
+        keyboard = None
+    else:
+        made = timing.start(session, broadcast, 0, due_at=now, now=now, config=context.config,
+                            report_message_id=message.message_id)
+        assert made is not None
+        counts = broadcasts.counts(session, made)
+        broadcasts.set_report(session, made.id, shown=counts.key())
+        text = words.report(t, text=broadcast.text, counts=counts, when=now, tz=tz, occurrence=0, recurring=False)
+        keyboard = _keyboard(words.report_buttons(t, occurrence_id=made.id, renudges=0, counts=counts))
+    if "draft_id" in state:
+        session.flush()
+        confirmations.consume(session, state["draft_id"], entity="broadcast", entity_id=broadcast.id,
+                              team_id=admin.team_id, member_id=admin.id, now=now)
+    return text, keyboard
 
 
 def _keyboard(rows: list[list[list[str]]]) -> InlineKeyboardMarkup | None:

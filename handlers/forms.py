@@ -42,6 +42,7 @@ from handlers.access import switched_team
 from handlers.incoming import text_of
 from handlers.context import SaimaContext
 from locales import Translator
+from storage import confirmations
 from storage.models import Member
 
 FORM_KEY = "form"
@@ -267,8 +268,7 @@ async def start(update: Update, context: SaimaContext) -> FormStep | int:
     draft = form.parse_message(rest.strip(), ctx) if rest.strip() else form.draft_type()
     with context.db.session() as session:
         draft = form.prepare(session, draft, ctx)
-    context.user_data[FORM_KEY] = {"kind": form.kind, "draft": form.dump(draft), "asking": None,  # type: ignore[index]
-                                   "editing": False, "nonce": _nonce(), "team_id": member.team_id}
+    context.user_data[FORM_KEY] = _new_state(form, draft, team_id=member.team_id)  # type: ignore[index]
     return await _advance(message, context, form, draft, ctx, notes)
 
 
@@ -291,9 +291,7 @@ async def start_edit(update: Update, context: SaimaContext) -> FormStep | int:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    context.user_data[FORM_KEY] = {"kind": form.kind, "draft": form.dump(draft), "asking": None,  # type: ignore[index]
-                                   "editing": False, "nonce": _nonce(), "record_id": int(raw_id),
-                                   "team_id": member.team_id}
+    context.user_data[FORM_KEY] = _new_state(form, draft, record_id=int(raw_id), team_id=member.team_id)  # type: ignore[index]
     return await _show_card(query.message, context, form, draft, ctx, [])  # type: ignore[arg-type]
 
 
@@ -325,9 +323,14 @@ async def start_from_button(update: Update, context: SaimaContext) -> FormStep |
         return None
     await query.answer()
     notes = [context.t("The unfinished draft before this one was discarded.")] if _state(context) else []
-    context.user_data[FORM_KEY] = {"kind": form.kind, "draft": form.dump(draft), "asking": None,  # type: ignore[index]
-                                   "editing": False, "nonce": _nonce(), "team_id": member.team_id}
+    context.user_data[FORM_KEY] = _new_state(form, draft, team_id=member.team_id)  # type: ignore[index]
     return await _advance(query.message, context, form, draft, ctx, notes)  # type: ignore[arg-type]
+
+
+def _new_state(form: Form[Any], draft: Any, **extra: Any) -> dict[str, Any]:
+    """A new draft in user_data. Its `draft_id` is the token its Confirm consumes (storage.confirmations)."""
+    return {"kind": form.kind, "draft": form.dump(draft), "asking": None, "editing": False, "nonce": _nonce(),
+            "draft_id": secrets.token_hex(16), **extra}
 
 
 async def _advance(message: Message, context: SaimaContext, form: Form[Any], draft: Any, ctx: FormContext,
@@ -524,13 +527,20 @@ async def card_button(update: Update, context: SaimaContext) -> FormStep | int:
         return FormStep.CHOOSING_FIELD
     record_id = state.get("record_id")
     with context.db.session() as session:
-        if record_id is not None:
+        before = _confirmed_before(session, state)
+        if before:
+            duplicate = False
+        elif record_id is not None:
             duplicate, saved = False, form.update(session, record_id, draft, ctx)
+            _consume(session, state, press.member, ctx, saved)
         elif form.is_duplicate(session, draft, ctx):
             duplicate = True
         else:
             duplicate = False
             saved = form.save(session, draft, ctx)
+            _consume(session, state, press.member, ctx, saved)
+    if before:
+        return await _saved_before(update, context, form.card(draft, ctx))
     if duplicate:
         t = context.t
         await query.edit_message_text(
@@ -556,8 +566,37 @@ async def duplicate_button(update: Update, context: SaimaContext) -> FormStep | 
     ctx = _form_context(context, press.member)
     draft = form.load(state["draft"])
     with context.db.session() as session:
-        saved = form.save(session, draft, ctx)
+        before = _confirmed_before(session, state)
+        if not before:
+            saved = form.save(session, draft, ctx)
+            _consume(session, state, press.member, ctx, saved)
+    if before:
+        return await _saved_before(update, context, form.card(draft, ctx))
     return await _saved(update, context, form.card(draft, ctx), saved)
+
+
+def _confirmed_before(session: Session, state: dict[str, Any]) -> bool:
+    """Whether this draft's Confirm was consumed already: a doubled press, or one replayed after a crash
+    that came before the draft was closed (its record was made then, in the same transaction)."""
+    return "draft_id" in state and confirmations.consumed(session, state["draft_id"]) is not None
+
+
+def _consume(session: Session, state: dict[str, Any], member: Member, ctx: FormContext, saved: object) -> None:
+    """Marks the draft's Confirm used in the transaction that stores its record (drafts from before
+    confirmation tokens have none, and are stored as before; a save refused stored nothing)."""
+    if "draft_id" in state and not isinstance(saved, Rejected):
+        confirmations.consume(session, state["draft_id"], entity=state["kind"], entity_id=state.get("record_id"),
+                              team_id=member.team_id, member_id=member.id, now=ctx.now)
+
+
+async def _saved_before(update: Update, context: SaimaContext, card: str) -> int:
+    """A second Confirm of a draft already stored: says so, under the card, and stores nothing."""
+    if context.user_data is not None:
+        context.user_data.pop(FORM_KEY, None)
+    assert update.callback_query is not None
+    already = context.t("Already saved: this draft was stored once. Nothing new was saved.")
+    await update.callback_query.edit_message_text(f"✅ {already}\n{card}")
+    return ConversationHandler.END
 
 
 async def field_button(update: Update, context: SaimaContext) -> FormStep:

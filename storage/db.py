@@ -14,6 +14,8 @@ from sqlalchemy import Engine, create_engine, event, exc, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage import updates
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -72,6 +74,7 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        updates.install(self._sessions)  # a transaction made while an update is handled also marks it handled
 
     @classmethod
     def from_url(cls, url: str, *, schema: str | None = None) -> Database:

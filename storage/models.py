@@ -508,3 +508,23 @@ class PersistedState(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     data: Mapped[Any] = mapped_column(JSON)
     updated_at: Mapped[datetime]
+
+
+# --- a draft's Confirm, consumed once -----------------------------------------------------------
+
+
+class Confirmation(Base):
+    """A draft's confirmation token, written in the same transaction as the record its Confirm made, so a
+    doubled or replayed press (after a crash, before the card changed) finds it and makes nothing new.
+
+    `token` is the draft's own id (handlers/forms.py, handlers/broadcast.py); `entity` and `entity_id`
+    name what was made (the id when the flow knows it)."""
+
+    __tablename__ = "confirmations"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None]
+    created_at: Mapped[datetime]
