@@ -71,8 +71,8 @@ def period_in_words(t: Translator, period: Period) -> str:
 
 
 def points(value: Decimal) -> str:
-    """A score, one decimal everywhere (boards, chart, explanation): 87.3."""
-    return number(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    """A score, one decimal everywhere (boards, chart, explanation): 87.3, 55.0 (never 55 beside 54.5)."""
+    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}"
 
 
 def _one_decimal(value: Decimal) -> str:

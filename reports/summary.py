@@ -76,7 +76,10 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
             Motion.assigned_on.between(start, end)).group_by(Motion.kind)):
         logged[race_storage.KEY_MOTION_DUTY[kind]] += n
 
-    as_of = min(end, today)  # the week's year as of its last day: the week of 21–27 Dec reports 2026
+    # The week's year, as of its last day: the year holding most of its days (for a Monday–Sunday week, its
+    # ISO year), so 21–27 Dec reports 2026, and so does 28 Dec – 3 Jan (as of 31 Dec), not 2027's first days.
+    middle = start + timedelta(days=(end - start).days // 2)
+    as_of = min(end, today, date(middle.year, 12, 31))
     year = race.Period(race.PeriodKind.YEAR, as_of.year)
     now_scores = race_storage.scores(session, team, year, as_of=as_of, config=config)
     year_done = {duty: Decimal(0) for duty in Duty}
@@ -88,7 +91,7 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
 
     moved_up: list[tuple[str, int, int]] = []
     before = start - timedelta(days=1)
-    if before.year == end.year and end >= year.start:
+    if before.year == as_of.year and as_of >= year.start:
         now_ranks = {e.member_id: e.rank for e in race.rank(
             race_storage.scores(session, team, year, as_of=as_of, config=config))}
         then_ranks = {e.member_id: e.rank for e in race.rank(
@@ -109,7 +112,7 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
             upcoming.append((owner.display_name, item))
 
     behind = []
-    paces = race_storage.year_paces(session, team, today=today, config=config)
+    paces = race_storage.year_paces(session, team, today=as_of, config=config)
     for member in members.values():
         duties = [d.duty for d in paces.get(member.id, []) if d.status != pace.PaceStatus.ON_PACE]
         if duties:
