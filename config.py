@@ -318,7 +318,8 @@ def _check_values(config: Config, source: str) -> None:
                                   f"not {day!r}") from None
     both = set(config.holidays.days_off) & set(config.holidays.working_days)
     if both:
-        raise ConfigError(f"{source}: {sorted(both)[0]} is in both 'holidays.days_off' and 'holidays.working_days'")
+        raise ConfigError(f"{source}: {sorted(both)[0]} is in both 'holidays.days_off' and "
+                          "'holidays.working_days'")
     _require_positive(source, "invites.expire_days", config.invites.expire_days)
     _require_positive(source, "proposals.reply_due_months", config.proposals.reply_due_months)
     _require_positive(source, "proposals.reopen_due_months", config.proposals.reopen_due_months)

@@ -75,7 +75,8 @@ class DayChange:
 
 
 class DayChangeError(ValueError):
-    """Why the text is not a change: "no_day", "range", "no_kind", "past" or "note" (``day`` when one was read)."""
+    """Why the text is not a change: "no_day", "range", "no_kind", "past" or "note" (with ``day`` when
+    one was read)."""
 
     def __init__(self, reason: str, day: date | None = None) -> None:
         super().__init__(reason)

@@ -35,7 +35,8 @@ def _listing(context: SaimaContext, admin: Member) -> str:
     t = context.t
     today = context.today(admin.team.timezone)
     with context.db.session() as session:
-        rows = [(r.day, r.workday, r.note) for r in calendar.listing(session, admin.team_id, since=today)[:LISTED]]
+        rows = [(r.day, r.workday, r.note)
+                for r in calendar.listing(session, admin.team_id, since=today)[:LISTED]]
     if not rows:
         return t("The team follows China's public holidays and make-up working days; the office has "
                  "set no days of its own.") + "\n" + _usage(t)
@@ -87,8 +88,10 @@ async def holiday(update: Update, context: SaimaContext) -> None:
                      entity_id=row.id, team_id=admin.team_id, now=context.now(), actor_member_id=admin.id,
                      actor_telegram_id=admin.telegram_user_id, before=before,
                      after={"day": change.day.isoformat(), "workday": change.workday, "note": change.note})
-    text = (t("{day} is now a working day for the team: reminders and boards go out on it.") if change.workday
-            else t("{day} is now a day off for the team: reminders and boards wait for the next working day."))
+    if change.workday:
+        text = t("{day} is now a working day for the team: reminders and boards go out on it.")
+    else:
+        text = t("{day} is now a day off for the team: reminders and boards wait for the next working day.")
     await message.reply_text(text.format(day=shown))
 
 

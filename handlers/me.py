@@ -1,5 +1,6 @@
-"""`/me` (or `/me 2026`, `/me 去年` for a past year, as of its 31 December): the member's year at a glance — every duty as done/target, where the pace of the year and of
-the quarter says they should be, and their open items with due dates (🟢 🟡 🔴)."""
+"""`/me`: the member's year at a glance — every duty as done/target, where the pace of the year and of
+the quarter says they should be, and their open items with due dates (🟢 🟡 🔴). `/me 2026` or
+`/me 去年`: a past year as of its 31 December (its figures, without today's open items)."""
 
 from __future__ import annotations
 

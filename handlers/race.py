@@ -1,6 +1,7 @@
 """`/rank`: the race board of the current month (`/rank quarter`, `/rank year`, or a past period:
-`/rank 上月`, `/rank 2026 Q4`, `/rank Nov 2026`, `/rank 2026`, read by core/periods.py) privately, as text and as a
-chart, with an "Explain my score" button that answers privately with every term of the presser's own score.
+`/rank 上月`, `/rank 2026 Q4`, `/rank Nov 2026`, `/rank 2026`, read by core/periods.py) privately,
+as text and as a chart, with an "Explain my score" button that answers privately with every term of
+the presser's own score.
 
 The button carries only the period (`race:explain:2026-11`); whose score is explained is decided on the
 server from who pressed it, so nobody can ask for someone else's. Names: admins always see them,
@@ -122,8 +123,9 @@ async def period_asked(update: Update, context: SaimaContext, member: Member) ->
             await message.reply_text(t("{period} has not begun yet: its board starts on {day}.").format(
                 period=race_board.period_in_words(t, error.period), day=day_in_words(t, error.period.start)))
         else:
-            await message.reply_text(t("Send /rank for this month, /rank quarter or /rank year; for a past "
-                                       "period /rank last month, /rank 2026 Q4, /rank Nov 2026 or /rank 2026."))
+            await message.reply_text(t(
+                "Send /rank for this month, /rank quarter or /rank year; for a past period /rank last month, "
+                "/rank 2026 Q4, /rank Nov 2026 or /rank 2026."))
         return None
 
 

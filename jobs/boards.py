@@ -1,7 +1,7 @@
 """The race boards and the weekly summary: idempotent steps of the scheduling tick (jobs/schedule.py).
 
-Race board: on the first working day of each month (the team's calendar, storage/calendar.py) at `schedule.race_board_time`
-team time, the previous month's board goes to the team's group (`Team.group_chat_id`) as text and as
+Race board: on the first working day of each month (the team's calendar, storage/calendar.py) at
+`schedule.race_board_time` team time, the previous month's board goes to the team's group (`Team.group_chat_id`) as text and as
 a chart photo, and its ranks are saved as the month's snapshot (the next board's movement); on the
 first working day of a quarter and of a year, the previous quarter's and year's boards too. Keys:
 `board:<team>:2026-10` (text) and `board:<team>:2026-10:chart`.
@@ -90,7 +90,8 @@ class Boards:
             if moment <= now < moment + LATE_BOARD and team.created_at < moment:
                 born = team.created_at.astimezone(tz).date()
                 for period in (p for p in periods if p.end >= born):  # only periods the team lived in
-                    report.boards += self.post_board(session, team, period, now=now, tz=tz, is_workday=workday)
+                    report.boards += self.post_board(session, team, period, now=now, tz=tz,
+                                                     is_workday=workday)
         weekday = WEEKDAYS.index(schedule.weekly_summary_day.lower())
         day = today - timedelta(days=today.weekday()) + timedelta(days=weekday)
         moment = datetime.combine(day, parse_hhmm(schedule.weekly_summary_time), tzinfo=tz)

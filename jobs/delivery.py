@@ -16,8 +16,8 @@ Per row:
 - a timeout or a connection lost after the request left → the outcome is unknown: retried like a 5xx
   only when the row has `retry_unknown` (at least once), else failed as 'outcome unknown' (at most once).
 
-Timing: non-urgent rows are not sent in quiet hours nor on the team's days off (core/quiet.py, storage/calendar.py,
-the team's timezone); a row claimed then is put back until the next allowed minute. Pacing: one
+Timing: non-urgent rows are not sent in quiet hours nor on the team's days off (core/quiet.py,
+storage/calendar.py, the team's timezone); a row claimed then is put back until the next allowed minute. Pacing: one
 message a second into a private chat (`delivery.private_chat_interval_seconds`, per process), 20 a
 minute into a group (AIORateLimiter) and 30 in any second overall (`RateLimiter`'s `Window`);
 Telegram's 429 covers what several processes add up to. A tick that finds full batches claims again
@@ -265,7 +265,8 @@ class Delivery:
                 log.error("delivery into chat %s stopped: %r", chat_id, result, exc_info=result)
         return len(rows)
 
-    def _claim(self, now: datetime) -> tuple[list[OutboxMessage], dict[int, str], dict[int, Workday], set[int]]:
+    def _claim(self, now: datetime) -> tuple[list[OutboxMessage], dict[int, str], dict[int, Workday],
+                                             set[int]]:
         with self.db.session() as session:
             rows = outbox.claim_due(session, now=now, worker=self.worker, limit=self.settings.batch_size,
                                     lease=timedelta(seconds=self.settings.lease_seconds))

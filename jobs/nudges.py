@@ -102,7 +102,8 @@ class Nudges:
         self.is_workday = is_workday
         self._pace_scanned: dict[int, date] = {}  # team → day (only saves work; the keys decide)
 
-    def _allowed(self, now: datetime, tz: ZoneInfo, is_workday: Callable[[date], bool] | None = None) -> datetime:
+    def _allowed(self, now: datetime, tz: ZoneInfo,
+                 is_workday: Callable[[date], bool] | None = None) -> datetime:
         s = self.config.schedule
         return next_allowed(now, tz=tz, quiet_start=s.quiet_hours_start, quiet_end=s.quiet_hours_end,
                             is_workday=is_workday or self.is_workday)

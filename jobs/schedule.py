@@ -1,6 +1,6 @@
 """The scheduling tick: one repeating JobQueue job (`schedule.tick_seconds`) that runs every idempotent
-enqueue step for every team, each on its own working days (storage/calendar.py; deadline nudges and 约谈提醒, pace nudges, race boards, the weekly
-summary, broadcasts' due occurrences); the delivery tick (jobs/delivery.py) sends what they put in the
+enqueue step for every team on that team's working days (storage/calendar.py): deadline nudges and
+约谈提醒, pace nudges, race boards, the weekly summary, broadcasts' due occurrences; the delivery tick (jobs/delivery.py) sends what they put in the
 outbox. `install` also adds the job that keeps broadcasts' delivery reports current (jobs/broadcasts.py).
 
 Nothing about what is due lives in the scheduler: each step derives it from the database and the
