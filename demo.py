@@ -20,17 +20,21 @@ from sqlalchemy import update
 
 from config import Config
 from core import holidays
-from core.clock import ManualClock, SystemClock
+from core.clock import ManualClock
 from emulator import ControlClient, EmulatorThread
 from emulator.harness import RunningBot, config_for
 from jobs.boards import first_workday
 from storage import onboarding
 from storage.db import Database
-from storage.models import Member, Team
+from storage.models import Team
 
 TEAM_NAME = "省政府党组"
 ADMIN_ID = 500001
 DEMO_GROUP = -100500001
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# The team starts using the bot on Friday 4 December 2026: mid-year for its officials, who have served all
+# year (the bot judges them on the whole year) but one, who took office on 1 July.
+DEMO_START = datetime(2026, 12, 4, 10, 0, tzinfo=SHANGHAI)
 
 
 async def play(control: ControlClient, invite_code: str) -> None:
@@ -50,6 +54,18 @@ async def play(control: ControlClient, invite_code: str) -> None:
     await stranger.send("/join")
     await stranger.send("WrongCode42")
     await stranger.send("/cancel")
+
+
+async def take_office(control: ControlClient, invite_code: str) -> None:
+    """A member who took office mid-year joins; the office records her 任职日期 on her card, and her /me asks
+    for the days since then only (opening the bot on 4 December is not taking office)."""
+    admin = control.user(ADMIN_ID, "李", last_name="主任")
+    wang = control.user(500004, "王", last_name="芳", language_code="zh-hans")
+    await wang.send(f"/start {invite_code}")
+    card = await admin.press(await admin.send("/members"), "王芳")
+    await admin.press(card, "设置任职日期")
+    await admin.send("2026年7月1日")
+    await wang.send("/me")
 
 
 async def log_duties(control: ControlClient) -> None:
@@ -75,9 +91,11 @@ async def log_duties(control: ControlClient) -> None:
     await zhang.send("/mine")
 
 
-async def scheduled(running: RunningBot, db: Database, clock: ManualClock, team_id: int) -> None:
-    """The team's group is linked; the clock moves to next Monday 09:00 (the weekly summary, to the group
-    and the admin, and pace nudges) and to next month's first working day (the race board and its chart)."""
+async def scheduled(running: RunningBot, db: Database, clock: ManualClock, team_id: int) -> list[str]:
+    """The team's group is linked; the clock moves to next Monday 09:05 (the weekly summary, to the group
+    and the admin, and pace nudges), then to New Year's Day 2027, a holiday (nothing is posted), and to the
+    year's first working day (December's, the fourth quarter's and 2026's race boards). Returns what the
+    clock did, for the transcript's header."""
     admin = running.control.user(ADMIN_ID, "李", last_name="主任")
     group = running.control.group(DEMO_GROUP, f"{TEAM_NAME}工作群")
     await group.add_bot(admin)
@@ -88,11 +106,19 @@ async def scheduled(running: RunningBot, db: Database, clock: ManualClock, team_
     monday = today + timedelta(days=7 - today.weekday())
     month_start = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
     first = first_workday(month_start.year, month_start.month, holidays.is_workday)
-    for day in sorted({monday, first}):
+    said = []
+    for day in sorted({monday, month_start, first}):
         clock.set(datetime.combine(day, time(9, 5), tzinfo=tz))
+        before = len(running.control.transcript.render().splitlines())
         await running.application.scheduler.tick()  # type: ignore[attr-defined]
         while (await running.application.delivery.tick()).claimed:  # type: ignore[attr-defined]
             pass
+        await running.control.transcript.refresh()
+        sent = len(running.control.transcript.render().splitlines()) - before
+        name = holidays.holiday_name(day)
+        said.append(f"  clock → {day.isoformat()} 09:05" + (f" ({name}: a day off, nothing is posted)" if name
+                                                               else f": {sent} lines of messages"))
+    return said
 
 
 def config_tz(db: Database, team_id: int) -> str:
@@ -101,7 +127,7 @@ def config_tz(db: Database, team_id: int) -> str:
 
 
 async def run(config: Config, db: Database, emulator: EmulatorThread) -> str:
-    clock = ManualClock(SystemClock().now())
+    clock = ManualClock(DEMO_START)
     with db.session() as session:
         new = onboarding.create_team(
             session, name=TEAM_NAME, admin_telegram_id=ADMIN_ID, group_chat_id=None, config=config, now=clock.now()
@@ -110,17 +136,15 @@ async def run(config: Config, db: Database, emulator: EmulatorThread) -> str:
 
     async with RunningBot(config, db, clock, control_url=emulator.control_url) as running:
         await play(running.control, code)
-        with db.session() as session:
-            # The demo's officials have served all year, so /me shows the whole year's targets
-            # rather than ones pro-rated from the day they joined.
-            session.execute(update(Member).values(joined_on=clock.now().date().replace(month=1, day=1)))
+        await take_office(running.control, code)
         await log_duties(running.control)
-        await scheduled(running, db, clock, team_id)
+        said = await scheduled(running, db, clock, team_id)
         await running.control.transcript.refresh()
         transcript = running.control.transcript.render()
-    header = (f"$ python bot.py team create \"{TEAM_NAME}\" --admin {ADMIN_ID}\n"
+    header = (f"  (the clock: {DEMO_START:%Y-%m-%d %H:%M} Shanghai)\n"
+              f"$ python bot.py team create \"{TEAM_NAME}\" --admin {ADMIN_ID}\n"
               f"  → invite link https://t.me/saima_demo_bot?start={code}\n")
-    return header + "\n" + transcript
+    return header + "\n" + transcript + "\n\n" + "\n".join(said)
 
 
 def run_demo(*, quiet_logs: bool = True) -> int:

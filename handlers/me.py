@@ -14,6 +14,7 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 from core.periods import PeriodError, parse_period
 from core.race import PeriodKind
 from handlers.access import members_only
+from handlers.incoming import args_of
 from handlers.context import SaimaContext
 from reports.progress_card import render_me
 from storage.models import Member
