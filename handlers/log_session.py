@@ -68,7 +68,13 @@ class TeamSessionForm(StudyForm):
                                               starts_at=draft.starts_at, hours=draft.hours, topic=draft.topic,
                                               now=ctx.now)
         roster = members.of_team(session, ctx.member.team_id)
-        return SavedReply(ctx.t("Tick who attended:"), roster_keyboard(ctx.t, study.id, roster, set()))
+        t = ctx.t
+        own = set(study_queries.logged_themselves(session, study=study))
+        names = [m.display_name for m in roster if m.id in own and m.status is MemberStatus.ACTIVE]
+        note = "" if not names else t(
+            "Logged this day's study themselves: {names}. Ticking them makes that record their attendance of this "
+            "session, counted once.").format(names=("、" if t.lang == "zh" else ", ").join(names)) + "\n"
+        return SavedReply(note + t("Tick who attended:"), roster_keyboard(t, study.id, roster, set()))
 
 
 def roster_keyboard(t: Translator, study_id: int, roster: list[Member], present: set[int]) -> InlineKeyboardMarkup:

@@ -149,6 +149,14 @@ class StudyForm(Form[StudyDraft]):
         assert draft.topic is not None
         study_queries.change(session, found, actor=ctx.member, kind=draft.kind, held_on=draft.held_on,
                              starts_at=draft.starts_at, hours=draft.hours, topic=draft.topic, now=ctx.now)
+        office = None if found.for_team else study_queries.team_session_for(
+            session, team_id=ctx.member.team_id, kind=draft.kind, held_on=draft.held_on)
+        if office is not None:  # moved onto a day the office recorded: one session, one count
+            study_queries.merge_into(session, found, office, member_id=ctx.member.id, actor=ctx.member, now=ctx.now)
+            t = ctx.t
+            return t("The office has already recorded this session ({kind}, {day}, “{topic}”): it counts as "
+                     "your attendance of it, once. Send /me to see your progress.").format(
+                kind=kind_label(t, office.kind), day=short_day(t, office.held_on), topic=office.topic)
         return ctx.t("The change is kept in the audit log.")
 
     def delete(self, session: Session, record_id: int, ctx: FormContext) -> bool:

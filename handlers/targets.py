@@ -1,11 +1,15 @@
-"""`/targets` (admins): the team's yearly targets (the config's defaults, the team's own numbers, members'
-overrides), and setting one: pick the duty, then the whole team or one member, then type the number.
+"""`/targets [year]` (admins): the team's yearly targets for this year or the year typed (`/targets 2027`:
+the config's defaults, the team's own numbers, members' overrides, quarter targets where set), and setting
+one: pick the duty, then the whole team or one member, then type the number: one for the year (spread
+evenly), or four for the quarters' cumulative targets (季目标, e.g. "10 25 40 60" or "10/25/40/60": whole,
+not negative, never going down; the last is the year).
 
 Callback data (each press re-checked: an active admin of the team; a member id must be in that team):
 
-    tg:d:<duty#>[:<page>]     choose whom the new number is for (members 24 to a page)
-    tg:w:<duty#>:<member|0>   then type it (0 = the whole team); the typed step waits in user_data
-    tg:s                      back to the targets
+    tg:d:<duty#>:<page>:<year>          choose whom the new number is for (members 24 to a page)
+    tg:w:<duty#>:<member|0>:<year>      then type it (0 = the whole team); the typed step waits in user_data
+    tg:s:<year>                         back to the targets
+    (buttons sent before the year was carried, without it, mean this year)
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from core.domain import Duty, MemberStatus
+from core.pace import QuarterTargets
 from handlers import admin_steps
 from handlers.access import admin_press, admins_only
 from handlers.context import SaimaContext
@@ -37,19 +42,42 @@ PICK_PAGE = 24  # members to pick from per page (Telegram refuses very large key
 INVALID = N_("This button is not valid any more.")
 
 
+YEARS_BACK, YEARS_AHEAD = 5, 1  # which years /targets <year> shows and edits, around this year
+_SEPARATORS = re.compile(r"[/／,，、\s]+")
+_QUARTERS = re.compile(r"^\s*(\S+?)\s*[/／,，、\s]\s*(\S+?)\s*[/／,，、\s]\s*(\S+?)\s*[/／,，、\s]\s*(\S+?)\s*$")
+
+
 def _year(context: SaimaContext, admin: Member) -> int:
     return context.today(admin.team.timezone).year
 
 
-def _overview(context: SaimaContext, admin: Member, note: str = "") -> tuple[str, InlineKeyboardMarkup]:
+def _year_asked(context: SaimaContext, admin: Member, args: list[str]) -> int | None:
+    """The year `/targets <year>` names (this year with no argument), or None when it is not one it edits."""
+    this_year = _year(context, admin)
+    if not args:
+        return this_year
+    found = re.fullmatch(r"(\d{4})\s*(?:年|年度)?", " ".join(args).strip())
+    if found is None or not this_year - YEARS_BACK <= int(found.group(1)) <= this_year + YEARS_AHEAD:
+        return None
+    return int(found.group(1))
+
+
+def _quarters_in_words(t: Any, duty: Duty, quarters: QuarterTargets) -> str:
+    values = " / ".join(number(value) for value in quarters.cumulative)
+    return t("quarters (cumulative): {values} {unit}").format(values=values, unit=unit(t, duty, quarters.q4))
+
+
+def _overview(context: SaimaContext, admin: Member, note: str = "", *,
+              year: int | None = None) -> tuple[str, InlineKeyboardMarkup]:
     t = context.t
-    year = _year(context, admin)
+    year = _year(context, admin) if year is None else year
     defaults = {Duty(k): Decimal(v) for k, v in dataclasses.asdict(context.config.team_defaults.targets).items()}
     with context.db.session() as session:
         rows = queries.overrides(session, team_id=admin.team_id, year=year)
         names = {m.id: m.display_name for m in members.of_team(session, admin.team_id)}
         team_values = {r.duty: r.value for r in rows if r.member_id is None}
-        member_values = [(names.get(r.member_id, "?"), r.duty, r.value) for r in rows
+        team_quarters = {r.duty: found for r in rows if r.member_id is None and (found := queries.quarters_of(r))}
+        member_values = [(names.get(r.member_id, "?"), r.duty, r.value, queries.quarters_of(r)) for r in rows
                          if r.member_id is not None and r.member_id in names]
     lines = ([note] if note else []) + [t("Yearly targets for {year}:").format(year=year)]
     for duty in DUTIES:
@@ -57,23 +85,39 @@ def _overview(context: SaimaContext, admin: Member, note: str = "") -> tuple[str
         source = t("set for the team") if duty in team_values else t("default")
         shown = t("{value} ({source})").format(value=f"{number(value)} {unit(t, duty, value)}", source=source)
         lines.append("• " + field_line(t, duty_name(t, duty), shown))
+        if duty in team_quarters:
+            lines.append("  " + _quarters_in_words(t, duty, team_quarters[duty]))
     if member_values:
         lines.append(t("Members' own targets:"))
-        lines += ["• " + field_line(t, f"{name} · {duty_name(t, duty)}", f"{number(value)} {unit(t, duty, value)}")
-                  for name, duty, value in member_values]
+        for name, duty, value, quarters in member_values:
+            shown = f"{number(value)} {unit(t, duty, value)}"
+            if quarters is not None:
+                shown += t(" ({quarters})").format(quarters=_quarters_in_words(t, duty, quarters))
+            lines.append("• " + field_line(t, f"{name} · {duty_name(t, duty)}", shown))
     lines.append(t("Press a duty to change its target."))
-    buttons = [InlineKeyboardButton(duty_name(t, duty), callback_data=f"{PREFIX}d:{i}") for i, duty in
+    buttons = [InlineKeyboardButton(duty_name(t, duty), callback_data=f"{PREFIX}d:{i}:0:{year}") for i, duty in
                enumerate(DUTIES)]
     return "\n".join(lines), InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
 @admins_only
 async def show_targets(update: Update, context: SaimaContext) -> None:
-    """This year's targets, with a button per duty."""
+    """This year's targets (or the year typed: /targets 2027), with a button per duty."""
     admin = context.member()
     assert admin is not None and update.effective_message is not None
-    text, keyboard = _overview(context, admin)
+    year = _year_asked(context, admin, list(context.args or []))
+    if year is None:
+        this_year = _year(context, admin)
+        await update.effective_message.reply_text(_bad_year(context, this_year))
+        return
+    text, keyboard = _overview(context, admin, year=year)
     await update.effective_message.reply_text(text, reply_markup=keyboard)
+
+
+def _bad_year(context: SaimaContext, this_year: int) -> str:
+    return context.t("That is not a year whose targets can be shown: send /targets for {year}, or /targets "
+                     "followed by a year from {first} to {last} (e.g. /targets {next}). Nothing was changed.").format(
+        year=this_year, first=this_year - YEARS_BACK, last=this_year + YEARS_AHEAD, next=this_year + 1)
 
 
 async def press(update: Update, context: SaimaContext) -> None:
@@ -88,9 +132,15 @@ async def press(update: Update, context: SaimaContext) -> None:
     if not all(a.isdigit() for a in args):
         await query.answer(t(INVALID), show_alert=True)
         return
+    this_year = _year(context, admin)
+    carried = (action == "s" and len(args) == 1) or (action in ("d", "w") and len(args) == 3)
+    year = int(args.pop()) if carried else this_year
+    if not this_year - YEARS_BACK <= year <= this_year + YEARS_AHEAD:
+        await query.answer(t(INVALID), show_alert=True)
+        return
     if action == "s" and not args:
         await query.answer()
-        text, keyboard = _overview(context, admin)
+        text, keyboard = _overview(context, admin, year=year)
         await query.edit_message_text(text, reply_markup=keyboard)
         return
     if not args or int(args[0]) >= len(DUTIES):
@@ -105,18 +155,18 @@ async def press(update: Update, context: SaimaContext) -> None:
         pages = max(1, (len(active) + PICK_PAGE - 1) // PICK_PAGE)
         page = min(page, pages - 1)
         shown = active[page * PICK_PAGE : (page + 1) * PICK_PAGE]
-        buttons = [InlineKeyboardButton(name, callback_data=f"{PREFIX}w:{args[0]}:{member_id}")
+        buttons = [InlineKeyboardButton(name, callback_data=f"{PREFIX}w:{args[0]}:{member_id}:{year}")
                    for member_id, name in shown]
-        rows = [[InlineKeyboardButton(t("The whole team"), callback_data=f"{PREFIX}w:{args[0]}:0")]]
+        rows = [[InlineKeyboardButton(t("The whole team"), callback_data=f"{PREFIX}w:{args[0]}:0:{year}")]]
         rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
         navigation = []
         if page > 0:
-            navigation.append(InlineKeyboardButton(t("‹ Previous"), callback_data=f"{PREFIX}d:{args[0]}:{page - 1}"))
+            navigation.append(InlineKeyboardButton(t("‹ Previous"), callback_data=f"{PREFIX}d:{args[0]}:{page - 1}:{year}"))
         if page < pages - 1:
-            navigation.append(InlineKeyboardButton(t("Next ›"), callback_data=f"{PREFIX}d:{args[0]}:{page + 1}"))
+            navigation.append(InlineKeyboardButton(t("Next ›"), callback_data=f"{PREFIX}d:{args[0]}:{page + 1}:{year}"))
         if navigation:
             rows.append(navigation)
-        rows.append([InlineKeyboardButton(t("Cancel"), callback_data=f"{PREFIX}s")])
+        rows.append([InlineKeyboardButton(t("Cancel"), callback_data=f"{PREFIX}s:{year}")])
         await query.answer()
         await query.edit_message_text(t("{duty}: for the whole team, or one member's own target?").format(
             duty=duty_name(t, duty)), reply_markup=InlineKeyboardMarkup(rows))
@@ -132,11 +182,13 @@ async def press(update: Update, context: SaimaContext) -> None:
                 await query.answer(t(INVALID), show_alert=True)
                 return
         admin_steps.begin(context, "target_value", team_id=admin.team_id, duty=duty.value, member_id=member_id,
-                          year=_year(context, admin))
+                          year=year)
         await query.answer()
         await query.edit_message_text(
             t("New yearly target for {duty} ({whom}): type a whole number from 0 to {limit}.").format(
                 duty=duty_name(t, duty), whom=whom, limit=LIMITS.get(duty, COUNT_LIMIT))
+            + "\n" + t("For {year}. Or type the four quarters' cumulative targets (季目标), the last being the "
+                       "year, e.g. 10 25 40 60.").format(year=year)
             + "\n" + t("(/cancel to stop)"))
         return
     await query.answer(t(INVALID), show_alert=True)
@@ -158,32 +210,59 @@ async def target_value(update: Update, context: SaimaContext, step: dict[str, An
         return
     duty = Duty(step["duty"])
     limit = LIMITS.get(duty, COUNT_LIMIT)
-    found = _NUMBER.match(text)
-    try:
-        value = Decimal(found.group(1)) if found else None
-    except InvalidOperation:
-        value = None
-    if value is None:
-        await message.reply_text(t("Please type a number, e.g. 60. (/cancel to stop)"))
+    four = _QUARTERS.match(text)
+    if four is None and len([w for w in _SEPARATORS.split(text.strip()) if re.search(r"\d", w)]) > 1:
+        await message.reply_text(t("Type one number for the year, or four for the quarters' cumulative targets, e.g. "
+                                   "10 25 40 60. Nothing was changed. (/cancel to stop)"))
         return
-    if value != value.to_integral_value():
-        await message.reply_text(t("Please type a whole number, e.g. 6. (/cancel to stop)"))
+    words = [four.group(i) for i in range(1, 5)] if four else [text]
+    values: list[Decimal] = []
+    for word in words:
+        found = _NUMBER.match(word)
+        try:
+            value = Decimal(found.group(1)) if found else None
+        except InvalidOperation:
+            value = None
+        if value is None:
+            await message.reply_text(t("Please type a number, e.g. 60. (/cancel to stop)") if not four else
+                                     t("Please type four numbers for the quarters, e.g. 10 25 40 60. (/cancel to stop)"))
+            return
+        if value != value.to_integral_value():
+            await message.reply_text(t("Please type a whole number, e.g. 6. (/cancel to stop)"))
+            return
+        if value < 0 or value > limit:
+            await message.reply_text(
+                t("The target must be between 0 and {limit}. (/cancel to stop)").format(limit=limit))
+            return
+        values.append(value)
+    if any(later < earlier for earlier, later in zip(values, values[1:], strict=False)):
+        await message.reply_text(t("Quarter targets are cumulative: each must be at least the one before, e.g. "
+                                   "10 25 40 60. Nothing was changed. (/cancel to stop)"))
         return
-    if value < 0 or value > limit:
-        await message.reply_text(t("The target must be between 0 and {limit}. (/cancel to stop)").format(limit=limit))
-        return
+    value = values[-1]
     member_id = step.get("member_id")
     with context.db.session() as session:
         if member_id is not None and roster.in_team(session, admin.team_id, int(member_id)) is None:
             admin_steps.end(context)
             await message.reply_text(t("That member is no longer on the roster. Nothing was changed."))
             return
-        queries.set_value(session, team_id=admin.team_id, year=int(step["year"]), duty=duty, value=value,
-                          member_id=int(member_id) if member_id is not None else None, actor_member_id=admin.id,
-                          actor_telegram_id=admin.telegram_user_id, now=context.now())
+        whom_id = int(member_id) if member_id is not None else None
+        if len(values) == 4:
+            quarters = QuarterTargets(*values)
+            queries.set_quarters(session, team_id=admin.team_id, year=int(step["year"]), duty=duty,
+                                 quarters=quarters, member_id=whom_id, actor_member_id=admin.id,
+                                 actor_telegram_id=admin.telegram_user_id, now=context.now())
+        else:
+            queries.set_value(session, team_id=admin.team_id, year=int(step["year"]), duty=duty, value=value,
+                              member_id=whom_id, actor_member_id=admin.id,
+                              actor_telegram_id=admin.telegram_user_id, now=context.now())
     admin_steps.end(context)
-    note = t("Saved: {duty} is now {value}.").format(duty=duty_name(t, duty), value=number(value))
-    text_, keyboard = _overview(context, admin, note)
+    if len(values) == 4:
+        note = t("Saved: {duty}'s quarter targets are now {values}.").format(
+            duty=duty_name(t, duty), values=" / ".join(number(v) for v in values))
+    else:
+        note = t("Saved: {duty} is now {value}.").format(duty=duty_name(t, duty), value=number(value))
+    text_, keyboard = _overview(context, admin, note, year=int(step["year"]))
     await message.reply_text(text_, reply_markup=keyboard)
 
 

@@ -148,12 +148,29 @@ def merge_own_records(session: Session, *, study: StudySession, member_id: int, 
                StudySession.deleted_at.is_(None), StudySession.id != study.id)
         .order_by(StudySession.id)))
     for record in own:
-        record.deleted_at, record.merged_into_session_id = now, study.id
-        audit.record(session, action="merge", entity="study_session", entity_id=record.id,
-                     team_id=study.team_id, now=now, actor_member_id=admin.id,
-                     actor_telegram_id=admin.telegram_user_id, before=_snapshot(record),
-                     after={"merged_into_session_id": study.id, "member_id": member_id})
+        merge_into(session, record, study, member_id=member_id, actor=admin, now=now)
     return own
+
+
+def merge_into(session: Session, record: StudySession, study: StudySession, *, member_id: int, actor: Member,
+               now: datetime) -> None:
+    """One own record becomes the member's attendance of the team session: soft-deleted, merged, audited."""
+    if session.get(StudyAttendance, (study.id, member_id)) is None:
+        session.add(StudyAttendance(session_id=study.id, member_id=member_id, created_at=now))
+    record.deleted_at, record.merged_into_session_id = now, study.id
+    audit.record(session, action="merge", entity="study_session", entity_id=record.id, team_id=study.team_id,
+                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 before=_snapshot(record), after={"merged_into_session_id": study.id, "member_id": member_id})
+
+
+def logged_themselves(session: Session, *, study: StudySession) -> list[int]:
+    """Members who logged the team session's duty on its day themselves (own records not merged), by id."""
+    return list(session.scalars(
+        select(StudySession.recorded_by_member_id).distinct()
+        .where(StudySession.team_id == study.team_id, StudySession.for_team.is_(False),
+               StudySession.kind.in_(_same_duty(study.kind)), StudySession.held_on == study.held_on,
+               StudySession.deleted_at.is_(None))
+        .order_by(StudySession.recorded_by_member_id)))
 
 
 def unmerge_own_records(session: Session, *, study: StudySession, member_id: int, admin: Member,

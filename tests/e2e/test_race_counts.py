@@ -88,6 +88,7 @@ WORDS = {
            "merged": "张三已自行登记过11月18日的这次学习：该记录已并入本次学习，计为其出席，只计一次。",
            "attended": "办公室已登记这次学习（11月18日理论学习中心组，“二十届四中全会精神”）：已计为您出席，只计一次。",
            "present": "办公室已登记这次学习（11月18日理论学习中心组，“二十届四中全会精神”），您已记为出席：只计一次，未重复登记。",
+           "roster_note": "当天已自行登记同类学习：张三。勾选后，其记录将并入本次学习，计为出席，只计一次。",
            "me": "集体学习 1/"},
     "en": {"session": "/session 18 Nov afternoon theory group 3 hours plenum", "confirm": "Confirm",
            "study": "/study 18 Nov afternoon collective study 3 hours plenum", "done": "Done",
@@ -97,6 +98,8 @@ WORDS = {
                        "counts as your attendance of it, once.",
            "present": "The office has already recorded this session (theory study group, 18 Nov, “plenum”) and you "
                       "are marked present on it: it counts once, nothing more was stored.",
+           "roster_note": "Logged this day's study themselves: 张三. Ticking them makes that record their "
+                          "attendance of this session, counted once.",
            "me": "Collective study 1/"},
 }
 
@@ -112,6 +115,7 @@ async def test_a_session_the_member_logged_and_the_office_recorded_counts_once(s
     await zhang.press(await zhang.send(words["study"]), words["confirm"])
     assert _collective_count(saima, 1001) == (1, 1, 1)
     roster = await admin.press(await admin.send(words["session"]), words["confirm"])
+    assert words["roster_note"] in roster.text  # the office is told before ticking who logged it themselves
     ticked = await admin.press(roster, "张三", expect=2)
     assert isinstance(ticked, list)
     assert "✅ 张三" in ticked[0].labels
@@ -157,3 +161,21 @@ async def test_a_member_cannot_raise_the_count_by_logging_a_session_the_office_r
         assert session.scalar(select(func.count()).select_from(StudySession)) == 1
     me = await zhang.send("/me")
     assert words["me"] in me.text
+
+
+async def test_a_member_moving_an_own_log_onto_the_office_s_session_day_is_counted_once(saima: Saima) -> None:
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    zhang = await member(saima, 1001, "张三")
+    roster = await admin.press(await admin.send(WORDS["zh"]["session"]), "确认")
+    await admin.press(await admin.press(roster, "张三"), "完成", expect=2)
+    await zhang.press(await zhang.send("/study 11月17日 集体学习 2小时 条例"), "确认")
+    assert _collective_count(saima, 1001) == (2, 2, 2)
+    card = await zhang.press(await zhang.send("/mine"), "✏️ 1", expect=1)
+    await zhang.press(card, "修改")
+    fields = (await zhang.bot_messages())[-1]
+    await zhang.press(fields, "日期", expect=2)
+    saved = await zhang.press(await zhang.send("11月18日"), "确认")
+    assert saved.text.endswith("办公室已登记这次学习（11月18日理论学习中心组，“二十届四中全会精神”）：已计为您出席，只计一次。"
+                               "发送 /me 查看进度。")
+    assert _collective_count(saima, 1001) == (1, 1, 1)

@@ -43,6 +43,7 @@ def test_an_own_log_merges_into_the_team_session_of_the_same_duty_and_comes_back
         assert study.team_session_for(session, team_id=new.team.id, kind=StudyKind.COLLECTIVE, held_on=DAY) == office
         assert study.team_session_for(session, team_id=new.team.id, kind=StudyKind.LAW, held_on=DAY) is None
         assert study.team_session_for(session, team_id=new.team.id, kind=StudyKind.SELF_STUDY, held_on=DAY) is None
+        assert study.logged_themselves(session, study=office) == [zhang.id]  # told before the tick
         assert study.toggle_attendance(session, study=office, member_id=zhang.id, admin=new.owner, now=NOW)
         merged = study.merge_own_records(session, study=office, member_id=zhang.id, admin=new.owner, now=NOW)
         assert merged == [collective]
@@ -54,6 +55,7 @@ def test_an_own_log_merges_into_the_team_session_of_the_same_duty_and_comes_back
             [law.id, other_day.id, own_self.id, office.id])
         assert session.scalar(select(AuditEntry.action).where(AuditEntry.entity_id == collective.id)
                               .order_by(AuditEntry.id.desc()).limit(1)) == "merge"
+        assert study.logged_themselves(session, study=office) == []  # merged: nothing left to tell
         # A second log of it by the member: attendance already there, nothing added.
         assert not study.attend_team_session(session, study=office, member=zhang, now=NOW)
         assert not study.toggle_attendance(session, study=office, member_id=zhang.id, admin=new.owner, now=NOW)
