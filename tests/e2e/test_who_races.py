@@ -72,7 +72,7 @@ async def test_a_team_started_on_4_december_asks_for_the_whole_year_and_one_day_
     explained = (await runner.press(board, words["explain"])).text
     line = _research_line(explained)
     assert "100%" not in line  # one day of 60 is not a full score
-    assert "1/55.6" in line  # 60 × 338/365 days asked by 4 December, not 60 × 1/365
+    assert "1/56" in line  # 60 × 338/365 = 55.6 days asked by 4 December (shown whole, rounded up), not 60 × 1/365
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -89,7 +89,7 @@ async def test_a_member_who_took_office_in_july_is_asked_for_half_the_year_set_o
     assert card.text.startswith("已记录：张三于2026-07-01任职" if lang == "zh" else "Recorded: Tom took office on 2026-07-01")
     assert ("任职日期：2026-07-01" if lang == "zh" else "Took office on 2026-07-01") in card.text
     research = _research_line((await runner.send("/me")).text)
-    assert ("0/30.2" if lang == "zh" else "0/30.2") in research  # 60 × 184/365 days, from 1 July
+    assert "0/31" in research  # 60 × 184/365 = 30.2 days from 1 July, shown whole (rounded up)
 
     card = await office.press(card, words["clear_took"])
     assert "0/60" in _research_line((await runner.send("/me")).text)
@@ -99,10 +99,10 @@ async def test_a_member_who_took_office_in_july_is_asked_for_half_the_year_set_o
 
     args = bot.parse_args(["team", "member", str(saima.team_id), "1001", "--from", "2026-07-01"])
     assert bot._team_member(saima.db, saima.clock, args) == 0
-    assert "0/30.2" in _research_line((await runner.send("/me")).text)
+    assert "0/31" in _research_line((await runner.send("/me")).text)
     args = bot.parse_args(["team", "member", str(saima.team_id), "1001", "--until", "2026-09-30"])
     assert bot._team_member(saima.db, saima.clock, args) == 0
-    assert "0/15.1" in _research_line((await runner.send("/me")).text)  # 1 July – 30 September: 92 days
+    assert "0/16" in _research_line((await runner.send("/me")).text)  # 1 July – 30 September: 92 days, 15.1
 
     prompt = await office.press(await office.press(await office.send("/members"), words["name"]), words["took"])
     refused = await office.send("2026年10月1日" if lang == "zh" else "1 Oct 2026")  # after leaving office

@@ -450,9 +450,16 @@ def _made_on(rows: list[OutboxMessage]) -> set[date]:
     return {row.created_at.astimezone(SHANGHAI).date() for row in rows}
 
 
+def _logged_a_week_ago(team: Team, motion_id: int) -> None:
+    """A motion logged a week before the walk starts (a due-soon nudge is spared only right after logging)."""
+    with team.db.session() as session:
+        session.get_one(Motion, motion_id).created_at = team.clock.now() - timedelta(days=7)
+
+
 def test_nothing_on_new_years_day_2027_and_the_years_boards_on_its_first_working_day(db: Database) -> None:
     team = make_team(db, at(date(2026, 12, 31), 7))
     motion = team.motion(team.zhang, date(2027, 1, 1))
+    _logged_a_week_ago(team, motion)  # not just assigned: its T-1 is due on the 31st
     team.walk(at(date(2027, 1, 5), 12))
 
     rows = team.rows("")
@@ -495,6 +502,7 @@ def test_a_teams_own_days_off_and_working_days_move_its_boards_and_nudges(db: Da
         calendar.set_day(session, team_id=team.team_id, day=date(2027, 1, 9), workday=True, note=None,
                          now=team.clock.now())
     motion = team.motion(team.zhang, date(2027, 1, 1))
+    _logged_a_week_ago(team, motion)
     team.walk(at(date(2027, 1, 10), 12), step=timedelta(hours=2))
 
     boards = {row.key.split(":")[1]: row.created_at for row in team.rows("board:") if row.key.endswith(":2026")}
