@@ -9,26 +9,29 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select, update
 
 from config import Config, HolidaySettings
-from core import holidays
+from core import holidays, pace
 from core.clock import ManualClock
 from core import motions as motion_rules
 from core import tasks as task_rules
-from core.domain import (Duty, FollowUpStatus, Language, MemberStatus, MotionKind, OutboxStatus, ResultClass,
-                         Role)
+from core.domain import (Duty, FollowUpStatus, Language, LeaveKind, MemberStatus, MotionKind, OutboxStatus,
+                         ResultClass, Role)
 from core.quiet import is_allowed
 from jobs.boards import first_workday
 from jobs.schedule import Scheduler
 from locales import translator
 from reports.progress_card import duty_name
-from storage import calendar, deadlines, members, motions, onboarding, tasks, trips
+from reports import summary
+from storage import calendar, deadlines, members, motions, onboarding, roster, tasks, trips
 from storage.db import Database
 from storage.models import FollowUpItem, Motion, OutboxMessage, RaceSnapshot, Task, TaskAssignment
+from storage.models import Team as TeamRow
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 GROUP = -100777
@@ -314,6 +317,34 @@ def test_the_weekly_summary_once_a_week_to_the_group_and_admins(team: Team) -> N
     assert "进度落后" not in group and "进度落后" in admin
     assert "张三" in admin
 
+
+
+def test_the_weekly_summary_leaves_the_office_out_of_progress_and_behind_pace(team: Team) -> None:
+    """The owner (the office) owes no quota: the summary's year progress sums the two runners' targets only,
+    and its behind-pace list names only them."""
+    with team.db.session() as session:
+        data = summary.gather(session, session.get_one(TeamRow, team.team_id), start=date(2026, 11, 16),
+                              end=date(2026, 11, 22), today=date(2026, 11, 23), config=Config())
+    assert [name for name, _ in data.behind] == ["张三", "Lily"]
+    each = pace.expected_by(Decimal(60), pace.Availability(2026), on=date(2026, 11, 23))
+    assert data.year_expected[Duty.RESEARCH_DAYS] == each + each
+
+
+def test_leave_pauses_pace_and_deadline_nudges_and_the_office_still_hears_of_overdue_items(team: Team) -> None:
+    motion = team.motion(team.zhang, date(2026, 11, 27))
+    with team.db.session() as session:
+        roster.record_leave(session, session.get_one(members.Member, team.zhang), kind=LeaveKind.ABROAD,
+                            start=date(2026, 11, 21), end=date(2026, 12, 4),
+                            actor=session.get_one(members.Member, team.admin), now=team.clock.now())
+    team.walk(at(date(2026, 12, 4), 20), step=timedelta(hours=2))
+    nudges = f"nudge:motion:{motion}:member:{team.zhang}:"
+    assert team.keys(nudges) == []  # T-3, T-1, T-0 and the overdue days all wait for the leave to end
+    assert team.keys(f"pace:{team.zhang}:") == [] and team.keys(f"lagging:{team.zhang}:") == []
+    assert team.keys(f"pace:{team.lily}:") and team.keys(f"lagging:{team.lily}:")  # Lily is not on leave
+    assert team.keys(f"escalate:motion:{motion}:") == [f"escalate:motion:{motion}:member:{team.zhang}:admin:{team.admin}"]
+    team.walk(at(date(2026, 12, 7), 12), step=timedelta(hours=2))  # back on Monday
+    assert [key.removeprefix(nudges) for key in team.keys(nudges)] == ["overdue:2026-12-07"]  # one, not a pile
+    assert len(team.keys(f"pace:{team.zhang}:")) == 1 and team.keys(f"lagging:{team.zhang}:")
 
 
 def test_two_schedulers_at_once_enqueue_each_message_once(db: Database) -> None:
