@@ -265,6 +265,7 @@ async def link_answer(update: Update, context: SaimaContext) -> None:
         return
     answer, member_id = parsed
     now = context.now()
+    team_name = ""
     with context.db.session() as session:
         asked = session.get(Member, member_id)
         allowed = (asked is not None and asked.telegram_user_id == user.id and asked.role.is_admin
