@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from core.domain import Language
 from emulator.sim import BotMessage, SimGroup, SimUser
-from storage.models import AuditEntry, Member, Team
+from storage.models import AuditEntry, Team
 from tests.e2e.conftest import ADMIN_ID, BOT_USERNAME, Saima
 from tests.e2e.test_rank_movement import _team
 
