@@ -215,15 +215,23 @@ async def group_pointer(update: Update, context: SaimaContext) -> None:
 # --------------------------------------------------------------------------- linking a group
 
 
+IN_CHAT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER,
+           ChatMemberStatus.RESTRICTED)
+
+
 async def bot_added(update: Update, context: SaimaContext) -> None:
     """Added to a group: asks the adding admin whether this is their team's race track (buttons only
-    they may press); someone who is no team's office is told the bot works for offices only."""
+    they may press); someone who is no team's office is told the bot works for offices only.
+    Removed from a team's race track: the team has no track any more (audited), so boards are not
+    sent into a group the bot cannot write to."""
     change = update.my_chat_member
     if change is None or change.chat.type not in ("group", "supergroup"):
         return
-    was_in = change.old_chat_member.status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR,
-                                               ChatMemberStatus.OWNER)
-    is_in = change.new_chat_member.status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR)
+    was_in = change.old_chat_member.status in IN_CHAT
+    is_in = change.new_chat_member.status in IN_CHAT
+    if was_in and not is_in:
+        await _removed(context, change.chat.id, change.from_user.id)
+        return
     if was_in or not is_in:
         return
     chat_id, adder = change.chat.id, change.from_user
@@ -250,6 +258,14 @@ async def bot_added(update: Update, context: SaimaContext) -> None:
         "{name}, is this group the race track of {team}? Boards and summaries would be posted here. "
         "Only you can answer.").format(name=adder.full_name, team=team_names),
         reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def _removed(context: SaimaContext, chat_id: int, remover_id: int) -> None:
+    with context.db.session() as session:
+        team = teams.by_group_chat(session, chat_id)
+        if team is not None:
+            remover = members.in_team(session, team.id, remover_id)
+            teams.unlink_group(session, team, actor=remover, now=context.now(), actor_telegram_id=remover_id)
 
 
 async def link_answer(update: Update, context: SaimaContext) -> None:

@@ -69,12 +69,15 @@ def link_group(session: Session, team: Team, chat_id: int, *, actor: Member, now
     return True
 
 
-def unlink_group(session: Session, team: Team, *, actor: Member, now: datetime) -> None:
-    """The team has no race track any more (audited)."""
+def unlink_group(session: Session, team: Team, *, actor: Member | None, now: datetime,
+                 actor_telegram_id: int | None = None) -> None:
+    """The team has no race track any more (audited; ``actor`` None: someone outside the team removed
+    the bot from the group)."""
     before = team.group_chat_id
     team.group_chat_id = None
     audit.record(session, action="unlink_group", entity="team", entity_id=team.id, team_id=team.id, now=now,
-                 actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 actor_member_id=actor.id if actor is not None else None,
+                 actor_telegram_id=actor.telegram_user_id if actor is not None else actor_telegram_id,
                  before={"group_chat_id": before}, after={"group_chat_id": None})
 
 

@@ -231,3 +231,13 @@ async def test_in_english_linking_and_track(saima: Saima) -> None:
     names = await admin.press(ranks, "Names")
     assert names.labels == ["✓ Names", "Ranks", "Unlink the group"]
     assert [action for action, _, _ in _audited(saima)] == ["link_group", "race_names", "race_names"]
+
+
+async def test_removing_the_bot_from_the_track_unlinks_it(saima: Saima) -> None:
+    _, li, _, _ = await _team(saima)
+    group = await _in_linked_group(saima, li)
+    await group.remove_bot(by=li)
+    admin = await _admin(saima)  # a round trip: the removal was handled before this answer
+    assert _team_row(saima) == (None, True)
+    assert _audited(saima) == [("unlink_group", {"group_chat_id": GROUP}, {"group_chat_id": None})]
+    assert (await admin.send("/track")).text.startswith("尚未绑定工作群。")
