@@ -76,13 +76,13 @@ async def log_duties(control: ControlClient) -> None:
 
 
 async def scheduled(running: RunningBot, db: Database, clock: ManualClock, team_id: int) -> None:
-    """The team's group is linked; the clock moves to next Monday 09:00 (the weekly summary, to the group
+    """The admin adds the bot to the team's group and links it (是); the clock moves to next Monday 09:00 (the weekly summary, to the group
     and the admin, and pace nudges) and to next month's first working day (the race board and its chart)."""
     admin = running.control.user(ADMIN_ID, "李", last_name="主任")
     group = running.control.group(DEMO_GROUP, f"{TEAM_NAME}工作群")
-    await group.add_bot(admin)
-    with db.session() as session:
-        session.execute(update(Team).where(Team.id == team_id).values(group_chat_id=DEMO_GROUP))
+    await group.add_bot(admin)  # the bot asks the adding admin whether this is the race track
+    asked = await admin.receive(chat=group)
+    await admin.press(asked, "是")
     tz = ZoneInfo(config_tz(db, team_id))
     today = clock.now().astimezone(tz).date()
     monday = today + timedelta(days=7 - today.weekday())

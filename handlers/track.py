@@ -239,7 +239,9 @@ async def bot_added(update: Update, context: SaimaContext) -> None:
         linked = teams.by_group_chat(session, chat_id)
         linked_name = linked.name if linked is not None else None
         linked_t = _team_t(linked) if linked is not None else None
-        offices = [(m.id, m.team.name) for m in teams.admin_memberships(session, adder.id)]
+        office = teams.admin_memberships(session, adder.id)
+        offices = [(m.id, m.team.name) for m in office]
+        adder_name = office[0].display_name if office else adder.full_name  # as the team knows them
     t = context.t
     if linked_t is not None:  # in the group's own language
         await context.bot.send_message(chat_id, linked_t("This group is already {team}'s race track.").format(
@@ -256,7 +258,7 @@ async def bot_added(update: Update, context: SaimaContext) -> None:
     team_names = "、".join(name for _, name in offices) if t.lang == "zh" else ", ".join(n for _, n in offices)
     await context.bot.send_message(chat_id, t(
         "{name}, is this group the race track of {team}? Boards and summaries would be posted here. "
-        "Only you can answer.").format(name=adder.full_name, team=team_names),
+        "Only you can answer.").format(name=adder_name, team=team_names),
         reply_markup=InlineKeyboardMarkup(rows))
 
 
