@@ -76,8 +76,9 @@ async def log_duties(control: ControlClient) -> None:
 
 
 async def scheduled(running: RunningBot, db: Database, clock: ManualClock, team_id: int) -> None:
-    """The admin adds the bot to the team's group and links it (是); the clock moves to next Monday 09:00 (the weekly summary, to the group
-    and the admin, and pace nudges) and to next month's first working day (the race board and its chart)."""
+    """The admin adds the bot to the team's group and links it (是); the clock moves to next Monday 09:00
+    (the weekly summary, to the group and the admin, and pace nudges) and to next month's first working
+    day (the race board and its chart)."""
     admin = running.control.user(ADMIN_ID, "李", last_name="主任")
     group = running.control.group(DEMO_GROUP, f"{TEAM_NAME}工作群")
     await group.add_bot(admin)  # the bot asks the adding admin whether this is the race track

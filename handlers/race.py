@@ -19,9 +19,9 @@ from core.domain import Duty
 from core.race import Period, PeriodKind
 from handlers.access import members_only
 from handlers.context import SaimaContext
+from locales import Translator
 from reports import race_board
 from storage import race
-from locales import Translator
 from storage.models import Member, Team
 
 EXPLAIN_PREFIX = "race:explain:"
