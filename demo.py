@@ -92,15 +92,15 @@ async def log_duties(control: ControlClient) -> None:
 
 
 async def scheduled(running: RunningBot, db: Database, clock: ManualClock, team_id: int) -> list[str]:
-    """The team's group is linked; the clock moves to next Monday 09:05 (the weekly summary, to the group
-    and the admin, and pace nudges), then to New Year's Day 2027, a holiday (nothing is posted), and to the
-    year's first working day (December's, the fourth quarter's and 2026's race boards). Returns what the
-    clock did, for the transcript's header."""
+    """The admin adds the bot to the team's group and links it (是); the clock moves to next Monday 09:05
+    (the weekly summary, to the group and the admin, and pace nudges), then to New Year's Day 2027, a holiday
+    (nothing is posted), and to the year's first working day (December's, the fourth quarter's and 2026's
+    race boards). Returns what the clock did, for the transcript's footer."""
     admin = running.control.user(ADMIN_ID, "李", last_name="主任")
     group = running.control.group(DEMO_GROUP, f"{TEAM_NAME}工作群")
-    await group.add_bot(admin)
-    with db.session() as session:
-        session.execute(update(Team).where(Team.id == team_id).values(group_chat_id=DEMO_GROUP))
+    await group.add_bot(admin)  # the bot asks the adding admin whether this is the race track
+    asked = await admin.receive(chat=group)
+    await admin.press(asked, "是")
     tz = ZoneInfo(config_tz(db, team_id))
     today = clock.now().astimezone(tz).date()
     monday = today + timedelta(days=7 - today.weekday())

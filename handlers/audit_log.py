@@ -31,6 +31,8 @@ ACTIONS = {
     "set_language": N_("changed language"), "extend_due": N_("extended the deadline"),
     "report": N_("reported done"), "close": N_("closed (销账)"), "return": N_("returned"),
     "cancel": N_("cancelled"),
+    "link_group": N_("linked the race track group"), "unlink_group": N_("unlinked the race track group"),
+    "race_names": N_("switched the group board between names and ranks"),
 }
 ENTITIES = {
     "member": N_("member"), "invite": N_("invite link"), "leave_period": N_("leave period"), "target": N_("target"),

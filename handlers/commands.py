@@ -48,6 +48,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("broadcasts", N_("Scheduled and weekly broadcasts: see or cancel"), admin_only=True),
     Command("task", N_("Assign a supervised task (督办事项)"), admin_only=True),
     Command("tasks", N_("Open supervised tasks: each assignee's progress, close or return"), admin_only=True),
+    Command("track", N_("The team's group (race track): names or ranks on its boards, unlink"), admin_only=True),
     Command("start", N_("Start, or open an invite link"), in_menu=False),
 )
 

@@ -23,10 +23,12 @@ from storage import onboarding
 from core.domain import Role
 from storage.models import Member
 
+FROM_GROUP = "group"  # the payload of the group's "open the private chat" button: a plain /start
+
 
 async def start(update: Update, context: SaimaContext) -> None:
     """Opens an invite link, welcomes back a member, or tells a stranger how to join."""
-    if context.args:
+    if context.args and context.args != [FROM_GROUP]:
         await _join(update, context, context.args[0])
         return
     user = update.effective_user

@@ -24,10 +24,10 @@ from core.race import Period, PeriodKind
 from handlers.access import members_only
 from handlers.incoming import args_of
 from handlers.context import SaimaContext
+from locales import Translator
 from reports import race_board
 from reports.words import day_in_words
 from storage import race
-from locales import Translator
 from storage.models import Member, Team
 
 EXPLAIN_PREFIX = "race:explain:"

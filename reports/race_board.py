@@ -185,8 +185,8 @@ def improved_line(t: Translator, board: Board, *, viewer_id: int | None, names: 
     if not best:
         return None
     shown = [line for line in lines_for(t, board, viewer_id=viewer_id, names=names) if line.member_id in best]
-    return t("🚀 Most improved: {names} ({movement})").format(
-        names=("、" if t.lang == "zh" else ", ").join(line.label for line in shown), movement=movement(t, shown[0].entry))
+    joined = ("、" if t.lang == "zh" else ", ").join(line.label for line in shown)
+    return t("🚀 Most improved: {names} ({movement})").format(names=joined, movement=movement(t, shown[0].entry))
 
 
 def standing(t: Translator, board: Board, *, viewer_id: int, names: bool, to_pass: Ranked | None,
@@ -208,14 +208,12 @@ def standing(t: Translator, board: Board, *, viewer_id: int, names: bool, to_pas
         below = every[index + 1]
         lines.append(t("Below you: {rank}. {name}  {points}").format(
             rank=below.entry.rank, name=below.label, points=points(below.entry.score.total)))
-    if not advice:
-        pass
-    elif to_pass is None:
+    if advice and to_pass is None:
         lines.append(t("You lead the board."))
-    elif steps:
+    elif advice and to_pass is not None and steps:
         ways = t(" or ").join(step_in_words(t, step) for step in steps)
         lines.append(t("To pass #{rank}: {ways} more.").format(ways=ways, rank=to_pass.rank))
-    else:
+    elif advice and to_pass is not None:
         lines.append(t("No single duty can close the gap to #{rank} now: on-time replies and closing "
                        "overdue items count too.").format(rank=to_pass.rank))
     return "\n".join(lines)

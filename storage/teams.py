@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Language, Team
+from storage import audit
+from storage.models import Language, Member, MemberStatus, Role, Team
 
 
 def create(
@@ -44,3 +45,46 @@ def by_group_chat(session: Session, chat_id: int) -> Team | None:
 
 def all_teams(session: Session) -> list[Team]:
     return list(session.scalars(select(Team).order_by(Team.id)))
+
+
+def admin_memberships(session: Session, telegram_user_id: int) -> list[Member]:
+    """The teams this user is office staff (owner or admin) of, active or not yet opened."""
+    return list(session.scalars(
+        select(Member).where(Member.telegram_user_id == telegram_user_id,
+                             Member.status.in_([MemberStatus.ACTIVE, MemberStatus.PENDING]),
+                             Member.role.in_([Role.OWNER, Role.ADMIN]))
+        .order_by(Member.team_id)))
+
+
+def link_group(session: Session, team: Team, chat_id: int, *, actor: Member, now: datetime) -> bool:
+    """Makes ``chat_id`` the team's race track (audited); False when it is another team's already."""
+    holder = by_group_chat(session, chat_id)
+    if holder is not None and holder.id != team.id:
+        return False
+    before = team.group_chat_id
+    team.group_chat_id = chat_id
+    audit.record(session, action="link_group", entity="team", entity_id=team.id, team_id=team.id, now=now,
+                 actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 before={"group_chat_id": before}, after={"group_chat_id": chat_id})
+    return True
+
+
+def unlink_group(session: Session, team: Team, *, actor: Member | None, now: datetime,
+                 actor_telegram_id: int | None = None) -> None:
+    """The team has no race track any more (audited; ``actor`` None: someone outside the team removed
+    the bot from the group)."""
+    before = team.group_chat_id
+    team.group_chat_id = None
+    audit.record(session, action="unlink_group", entity="team", entity_id=team.id, team_id=team.id, now=now,
+                 actor_member_id=actor.id if actor is not None else None,
+                 actor_telegram_id=actor.telegram_user_id if actor is not None else actor_telegram_id,
+                 before={"group_chat_id": before}, after={"group_chat_id": None})
+
+
+def show_names(session: Session, team: Team, names: bool, *, actor: Member, now: datetime) -> None:
+    """Whether the group's boards name members or show ranks only (audited)."""
+    before = team.show_names_in_race
+    team.show_names_in_race = names
+    audit.record(session, action="race_names", entity="team", entity_id=team.id, team_id=team.id, now=now,
+                 actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 before={"show_names_in_race": before}, after={"show_names_in_race": names})

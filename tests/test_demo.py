@@ -18,6 +18,7 @@ def test_the_demo_prints_the_onboarding_transcript_and_exits_0(tmp_path: Path) -
     assert any("欢迎 张明！您已作为成员加入「省政府党组」" in line for line in lines)
     assert any("Language set to English" in line for line in lines)
     assert any("邀请码无效" in line for line in lines)
+    assert any(line.startswith("[省政府党组工作群] Saima (edited) › ✅ 本群已绑定为「省政府党组」的赛马场") for line in lines)
     assert any(line.startswith("[省政府党组工作群] Saima › 🏇 赛马榜 · ") for line in lines)  # the monthly board
     assert any(line.startswith("[省政府党组工作群] Saima › [photo] ") for line in lines)  # and its chart
     assert any(line.startswith("[省政府党组工作群] Saima › 📋 每周小结 · 省政府党组") for line in lines)

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.domain import Duty
 from core.race import (
@@ -24,6 +26,7 @@ from core.race import (
 )
 
 D = Decimal
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NOV = Period(PeriodKind.MONTH, 2026, 11)
 WEIGHT = {Duty.RESEARCH_DAYS: D(30), Duty.KEY_RESEARCH_TOPICS: D(10), Duty.COLLECTIVE_STUDY: D(15),
           Duty.LAW_STUDY: D(10), Duty.KEY_SUGGESTIONS: D(10), Duty.KEY_PROPOSALS: D(10)}
@@ -117,3 +120,32 @@ def test_the_fewest_whole_units_of_one_duty_that_pass_the_next_place(
         expected: list[Step]) -> None:
     own = scored(1, done=done)
     assert closing_steps(own, D(above), at_most=at_most) == expected
+
+
+def _total_after(own: Score, step: Step) -> Decimal:
+    """The rounded total with ``step.units`` more of ``step.duty`` done (the cap applied)."""
+    total = own.on_time_points - own.overdue_points
+    for term in own.duties:
+        done = term.done + (step.units if term.duty is step.duty else 0)
+        total += term.weight * (D(1) if term.target <= 0 else min(D(1), done / term.target))
+    return total.quantize(D("0.01"))
+
+
+@PROPERTY
+@given(done=st.dictionaries(st.sampled_from(list(Duty)),
+                            st.tuples(st.integers(0, 40), st.decimals("0.1", "40", places=1)), max_size=6),
+       gap=st.decimals("0.01", "80", places=2))
+def test_each_step_passes_the_next_place_and_one_unit_less_would_not(
+        done: dict[Duty, tuple[int, Decimal]], gap: Decimal) -> None:
+    own = scored(1, done={duty: (str(n), str(target)) for duty, (n, target) in done.items()})
+    above = own.total + gap
+    steps = closing_steps(own, above, keep=6)
+    for step in steps:
+        assert step.units >= 1
+        assert _total_after(own, step) > above
+        assert step.units == 1 or _total_after(own, Step(step.duty, step.units - 1)) <= above
+    assert [s.units for s in steps] == sorted(s.units for s in steps)
+    # a duty left out could not pass at all, even at its cap
+    for term in own.duties:
+        if term.duty not in {s.duty for s in steps} and term.target > 0:
+            assert _total_after(own, Step(term.duty, 10_000)) <= above

@@ -168,6 +168,8 @@ async def test_in_a_group_joining_is_pointed_to_a_private_chat(saima: Saima) -> 
     zhang = saima.control.user(1001, "张三")
     group = saima.control.group(-100500, "班子群")
     await group.add_bot(zhang)
+    added = await zhang.receive(chat=group)  # added by someone who is no team's office (tests/e2e/test_race_track.py)
+    assert added.text.startswith("我只为班子办公室服务")
     reply = await zhang.send(f"/join {saima.invite_code}", chat=group)
     assert reply.text == f"请私聊我完成加入：https://t.me/{BOT_USERNAME}"
 

@@ -1,0 +1,396 @@
+"""The team's group, the race track (赛马场): what the bot does in groups, linking a group to a team,
+and `/track` (admins, privately) to switch the group's boards between names and ranks or unlink it.
+
+In the team's group (`Team.group_chat_id`): `/rank` posts the public board (names or ranks per
+`Team.show_names_in_race`), `/summary` from the team's office posts the summary, `/help` lists what
+works there, and the private commands answer with a one-line pointer and a button that opens the
+private chat. A group that is no team's track gets one line saying so; everything else is ignored.
+
+Linking: when someone adds the bot to a group (a `my_chat_member` update), an admin of a team is asked
+in the group whether this is the team's race track, with buttons (`trk:link:<y|n>:<member id>`) that
+only that admin may press: the presser is checked on the server against the member the data names.
+Someone who is no team's office is told the bot works only for a team's office, and nothing changes.
+`/track` buttons: `trk:set:<names|ranks|unlink>:<team id>`, re-checked (an admin of that very team).
+Every change is audited (storage/teams.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import re
+from datetime import timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
+
+from core.race import Period, PeriodKind
+from handlers.access import ADMINS_ONLY, admins_only
+from handlers.commands import COMMANDS
+from handlers.context import SaimaContext
+from handlers.onboarding import FROM_GROUP
+from handlers.race import KINDS
+from locales import Translator, translator
+from reports import race_board, summary
+from storage import members, teams
+from storage import race as race_storage
+from storage.models import Member, MemberStatus, Team
+
+GROUPS = filters.ChatType.GROUPS
+GROUP_COMMANDS = ("rank", "summary", "help")
+LEFT_OUT = {"start", "join"}  # joining in a group is pointed to the private chat by handlers/onboarding.py
+_LEFT_OUT = re.compile(r"^/(?:start|join)(?:@\w+)?(?:\s|$)", re.IGNORECASE)
+PRIVATE_COMMANDS = frozenset(c.name for c in COMMANDS) - set(GROUP_COMMANDS) - LEFT_OUT | {"track"}
+
+
+# --------------------------------------------------------------------------- button data, one pair per flow
+
+
+class LinkAnswer(enum.StrEnum):
+    YES = "y"
+    NO = "n"
+
+
+_LINK = re.compile(r"^trk:link:([yn]):([0-9]{1,10})$")
+
+
+def link_data(answer: LinkAnswer, member_id: int) -> str:
+    """The data of a Yes / No button asking the admin (``member_id``) who added the bot."""
+    return f"trk:link:{answer.value}:{member_id}"
+
+
+def parse_link_data(data: str | None) -> tuple[LinkAnswer, int] | None:
+    match = _LINK.match(data or "")
+    return (LinkAnswer(match.group(1)), int(match.group(2))) if match else None
+
+
+class TrackAction(enum.StrEnum):
+    NAMES = "names"
+    RANKS = "ranks"
+    UNLINK = "unlink"
+
+
+_SET = re.compile(r"^trk:set:(names|ranks|unlink):([0-9]{1,10})$")
+
+
+def track_data(action: TrackAction, team_id: int) -> str:
+    """The data of a `/track` button for ``team_id``."""
+    return f"trk:set:{action.value}:{team_id}"
+
+
+def parse_track_data(data: str | None) -> tuple[TrackAction, int] | None:
+    match = _SET.match(data or "")
+    return (TrackAction(match.group(1)), int(match.group(2))) if match else None
+
+
+# --------------------------------------------------------------------------- in the group
+
+
+def _team_of_group(context: SaimaContext, chat_id: int) -> Team | None:
+    with context.db.session() as session:
+        team = teams.by_group_chat(session, chat_id)
+        if team is not None:
+            session.expunge(team)
+        return team
+
+
+async def _not_linked(message: Message, context: SaimaContext) -> None:
+    await message.reply_text(context.t("This group is not linked to a team's race track."))
+
+
+def _team_t(team: Team) -> Translator:
+    return translator(team.language.value)
+
+
+def private_chat_button(t: Translator, bot_username: str) -> InlineKeyboardMarkup:
+    """A URL button that opens the private chat with the bot."""
+    url = f"https://t.me/{bot_username}?start={FROM_GROUP}"
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t("Open the private chat"), url=url)]])
+
+
+async def group_rank(update: Update, context: SaimaContext) -> None:
+    """Posts the team's public board in its group (names or ranks, as the team chose), with its chart."""
+    message = update.effective_message
+    assert message is not None
+    team = _team_of_group(context, message.chat_id)
+    if team is None:
+        await _not_linked(message, context)
+        return
+    kind = KINDS.get(" ".join(context.args or []).strip().lower(), PeriodKind.MONTH)
+    today = context.today(team.timezone)
+    period = Period.containing(kind, today)
+    t = _team_t(team)
+
+    def run() -> race_storage.Board:
+        with context.db.session() as session:
+            return race_storage.board(session, session.get_one(Team, team.id), period, as_of=today,
+                                      config=context.config)
+
+    board = await asyncio.to_thread(run)
+    names = team.show_names_in_race
+    await message.reply_text(race_board.render_board(t, board, viewer_id=None, names=names))
+    if board.ranked:
+        chart = await asyncio.to_thread(race_board.render_chart, t, board, viewer_id=None, names=names)
+        caption = race_board.period_in_words(t, period)
+        if chart.fallback:
+            caption += "\n" + t("The chart is labelled in English and by rank: no Chinese font is installed "
+                                "on the server.")
+        await message.reply_photo(chart.png, caption=caption, filename=f"race-{period.key}.png")
+
+
+def _office_member(context: SaimaContext, team_id: int, user_id: int) -> Member | None:
+    with context.db.session() as session:
+        member = members.in_team(session, team_id, user_id)
+        return member if member is not None and member.status is MemberStatus.ACTIVE and member.role.is_admin else None
+
+
+async def group_summary(update: Update, context: SaimaContext) -> None:
+    """The team's office posts the last seven days' summary in the group; anyone else is refused."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    team = _team_of_group(context, message.chat_id)
+    if team is None:
+        await _not_linked(message, context)
+        return
+    if _office_member(context, team.id, user.id) is None:
+        await message.reply_text(context.t("Only the team's office (admins) can post the summary here."))
+        return
+    today = context.today(team.timezone)
+    t = _team_t(team)
+
+    def run() -> str:
+        with context.db.session() as session:
+            data = summary.gather(session, session.get_one(Team, team.id), start=today - timedelta(days=6),
+                                  end=today, today=today, config=context.config)
+        return summary.render(t, data, names=team.show_names_in_race, for_admins=False)
+
+    await message.reply_text(await asyncio.to_thread(run))
+
+
+async def group_help(update: Update, context: SaimaContext) -> None:
+    """What works in the group, and a button to the private chat for the rest."""
+    message = update.effective_message
+    assert message is not None
+    team = _team_of_group(context, message.chat_id)
+    if team is None:
+        await _not_linked(message, context)
+        return
+    t = _team_t(team)
+    lines = [t("This group is {team}'s race track. Here:").format(team=team.name),
+             t("/rank — the race board (/rank quarter, /rank year)"),
+             t("/summary — the last seven days (the office only)"),
+             t("/help — this list"),
+             "",
+             t("Everything else (logging, /me, tasks, the office's commands) works in a private chat with me.")]
+    await message.reply_text("\n".join(lines), reply_markup=private_chat_button(t, context.bot.username))
+
+
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{1,64}))?(?:\s|$)")
+
+
+async def group_pointer(update: Update, context: SaimaContext) -> None:
+    """A private command in the group: one line and a button to the private chat. Commands of other
+    bots, and commands that are none of ours, get no answer."""
+    message = update.effective_message
+    assert message is not None
+    match = _COMMAND.match(message.text or "")
+    if match is None:
+        return
+    name, addressed = match.group(1).lower(), match.group(2)
+    if addressed is not None and addressed.lower() != (context.bot.username or "").lower():
+        return
+    if name not in PRIVATE_COMMANDS:
+        return
+    team = _team_of_group(context, message.chat_id)
+    if team is None:
+        await _not_linked(message, context)
+        return
+    t = _team_t(team)
+    await message.reply_text(t("/{command} works in a private chat with me.").format(command=name),
+                             reply_markup=private_chat_button(t, context.bot.username))
+
+
+# --------------------------------------------------------------------------- linking a group
+
+
+IN_CHAT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER,
+           ChatMemberStatus.RESTRICTED)
+
+
+async def bot_added(update: Update, context: SaimaContext) -> None:
+    """Added to a group: asks the adding admin whether this is their team's race track (buttons only
+    they may press); someone who is no team's office is told the bot works for offices only.
+    Removed from a team's race track: the team has no track any more (audited), so boards are not
+    sent into a group the bot cannot write to."""
+    change = update.my_chat_member
+    if change is None or change.chat.type not in ("group", "supergroup"):
+        return
+    was_in = change.old_chat_member.status in IN_CHAT
+    is_in = change.new_chat_member.status in IN_CHAT
+    if was_in and not is_in:
+        await _removed(context, change.chat.id, change.from_user.id)
+        return
+    if was_in or not is_in:
+        return
+    chat_id, adder = change.chat.id, change.from_user
+    with context.db.session() as session:
+        linked = teams.by_group_chat(session, chat_id)
+        linked_name = linked.name if linked is not None else None
+        linked_t = _team_t(linked) if linked is not None else None
+        office = teams.admin_memberships(session, adder.id)
+        offices = [(m.id, m.team.name) for m in office]
+        adder_name = office[0].display_name if office else adder.full_name  # as the team knows them
+    t = context.t
+    if linked_t is not None:  # in the group's own language
+        await context.bot.send_message(chat_id, linked_t("This group is already {team}'s race track.").format(
+            team=linked_name))
+        return
+    if not offices:
+        await context.bot.send_message(chat_id, t(
+            "I work only for a team's office: ask your team's office (an admin) to add me to the team's group."))
+        return
+    rows = [[InlineKeyboardButton(t("Yes") if len(offices) == 1 else t("Yes: {team}").format(team=name),
+                                  callback_data=link_data(LinkAnswer.YES, member_id))]
+            for member_id, name in offices]
+    rows.append([InlineKeyboardButton(t("No"), callback_data=link_data(LinkAnswer.NO, offices[0][0]))])
+    team_names = "、".join(name for _, name in offices) if t.lang == "zh" else ", ".join(n for _, n in offices)
+    await context.bot.send_message(chat_id, t(
+        "{name}, is this group the race track of {team}? Boards and summaries would be posted here. "
+        "Only you can answer.").format(name=adder_name, team=team_names),
+        reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def _removed(context: SaimaContext, chat_id: int, remover_id: int) -> None:
+    with context.db.session() as session:
+        team = teams.by_group_chat(session, chat_id)
+        if team is not None:
+            remover = members.in_team(session, team.id, remover_id)
+            teams.unlink_group(session, team, actor=remover, now=context.now(), actor_telegram_id=remover_id)
+
+
+async def link_answer(update: Update, context: SaimaContext) -> None:
+    """Yes links the group to the admin's team (audited); No leaves it unlinked. Only the admin asked
+    may answer: whoever else presses is refused, whatever the data says."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    t = context.t
+    parsed = parse_link_data(query.data)
+    message = query.message
+    if parsed is None or message is None or message.chat.type not in ("group", "supergroup"):
+        await query.answer(t("This button is not valid any more."), show_alert=True)
+        return
+    answer, member_id = parsed
+    now = context.now()
+    team_name = ""
+    with context.db.session() as session:
+        asked = session.get(Member, member_id)
+        allowed = (asked is not None and asked.telegram_user_id == user.id and asked.role.is_admin
+                   and asked.status in (MemberStatus.ACTIVE, MemberStatus.PENDING))
+        if not allowed:
+            outcome = None
+        elif answer is LinkAnswer.NO:
+            outcome = "no"
+        else:
+            assert asked is not None
+            team = session.get_one(Team, asked.team_id)
+            outcome = "yes" if teams.link_group(session, team, message.chat.id, actor=asked, now=now) else "taken"
+            team_name = team.name
+    if outcome is None:
+        await query.answer(t("Only the admin who added me can answer this."), show_alert=True)
+        return
+    await query.answer()
+    if outcome == "no":
+        text = t("OK: this group is not linked. To link it later, remove me and add me again.")
+    elif outcome == "taken":
+        text = t("This group is already another team's race track.")
+    else:
+        text = t("✅ This group is now {team}'s race track: /rank posts the board here, and the monthly "
+                 "boards and weekly summaries come here.").format(team=team_name)
+    await query.edit_message_text(text)
+
+
+# --------------------------------------------------------------------------- /track (admins, privately)
+
+
+async def _track_view(context: SaimaContext, t: Translator, team: Team) -> tuple[str, InlineKeyboardMarkup]:
+    if team.group_chat_id is None:
+        where = t("No group is linked. Add me to your team's group to make it the race track.")
+    else:
+        title = str(team.group_chat_id)
+        try:
+            title = (await context.bot.get_chat(team.group_chat_id)).title or title
+        except TelegramError:
+            pass
+        where = t("Race track: the group «{title}».").format(title=title)
+    shows = t("The group's boards show names.") if team.show_names_in_race else t(
+        "The group's boards show ranks only (Member A, Member B, …).")
+    tick = "✓ "
+    rows = [[InlineKeyboardButton((tick if team.show_names_in_race else "") + t("Names"),
+                                  callback_data=track_data(TrackAction.NAMES, team.id)),
+             InlineKeyboardButton(("" if team.show_names_in_race else tick) + t("Ranks"),
+                                  callback_data=track_data(TrackAction.RANKS, team.id))]]
+    if team.group_chat_id is not None:
+        rows.append([InlineKeyboardButton(t("Unlink the group"), callback_data=track_data(TrackAction.UNLINK,
+                                                                                            team.id))])
+    return f"{where}\n{shows}", InlineKeyboardMarkup(rows)
+
+
+@admins_only
+async def show_track(update: Update, context: SaimaContext) -> None:
+    """`/track`: the linked group, whether its boards show names or ranks, and buttons to switch or unlink."""
+    admin = context.member()
+    message = update.effective_message
+    assert admin is not None and message is not None
+    with context.db.session() as session:
+        team = session.get_one(Team, admin.team_id)
+        session.expunge(team)
+    text, markup = await _track_view(context, context.t, team)
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def track_press(update: Update, context: SaimaContext) -> None:
+    """Names / Ranks / Unlink, by an admin of that very team (checked on the server), audited."""
+    query = update.callback_query
+    assert query is not None
+    t = context.t
+    parsed = parse_track_data(query.data)
+    admin = context.member()
+    if parsed is None:
+        await query.answer(t("This button is not valid any more."), show_alert=True)
+        return
+    action, team_id = parsed
+    if admin is None or not admin.role.is_admin or admin.team_id != team_id:
+        await query.answer(t(ADMINS_ONLY), show_alert=True)
+        return
+    now = context.now()
+    with context.db.session() as session:
+        team = session.get_one(Team, team_id)
+        actor = session.get_one(Member, admin.id)
+        if action is TrackAction.UNLINK:
+            if team.group_chat_id is not None:
+                teams.unlink_group(session, team, actor=actor, now=now)
+        elif team.show_names_in_race != (action is TrackAction.NAMES):
+            teams.show_names(session, team, action is TrackAction.NAMES, actor=actor, now=now)
+        session.flush()
+        session.expunge(team)
+    await query.answer({TrackAction.NAMES: t("The group's boards now show names."),
+                        TrackAction.RANKS: t("The group's boards now show ranks only."),
+                        TrackAction.UNLINK: t("The group is unlinked.")}[action])
+    text, markup = await _track_view(context, t, team)
+    await query.edit_message_text(text, reply_markup=markup)
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Registered before the private flows: in groups these answer first."""
+    return [
+        ChatMemberHandler(bot_added, ChatMemberHandler.MY_CHAT_MEMBER),
+        CommandHandler("rank", group_rank, filters=GROUPS),
+        CommandHandler("summary", group_summary, filters=GROUPS),
+        CommandHandler("help", group_help, filters=GROUPS),
+        MessageHandler(GROUPS & filters.COMMAND & ~filters.Regex(_LEFT_OUT), group_pointer),
+        CommandHandler("track", show_track, filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(link_answer, pattern=r"^trk:link:"),
+        CallbackQueryHandler(track_press, pattern=r"^trk:set:"),
+    ]
