@@ -118,10 +118,6 @@ def form_step(db: Database) -> Any:
         return session.scalar(select(PersistedState.data).where(PersistedState.scope == "conversation:forms"))
 
 
-async def started(control: ControlClient, processes: list[BotProcess], env: dict[str, str], cwd: Path) -> None:
-    processes.append(BotProcess("run", env, cwd))
-
-
 async def _choose(user: SimUser, message: BotMessage, label: str) -> BotMessage:
     replies = await user.press(message, label, expect=2)
     assert isinstance(replies, list)
