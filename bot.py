@@ -22,7 +22,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,7 +33,8 @@ from zoneinfo import ZoneInfo
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from telegram import Bot, Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, ConversationHandler, TypeHandler
+from telegram.request import HTTPXRequest, RequestData
 from sqlalchemy.exc import SQLAlchemyError
 from telegram.error import BadRequest
 
@@ -91,13 +93,46 @@ class _PressAnsweredBefore:
 
 _Data = tuple[dict[str, Any] | None, dict[str, Any] | None]  # a user's and a chat's data, copied
 
+# While an update is handled: writes what it changed so far, called before each of its replies leaves.
+_before_reply: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar("saima_before_reply", default=None)
+_READING = frozenset({"getUpdates", "getMe", "getFile", "getWebhookInfo", "getChat", "getChatMember",
+                      "getMyCommands", "setWebhook", "deleteWebhook", "setMyCommands", "deleteMyCommands",
+                      "answerCallbackQuery"})  # not a step's reply: nothing to write before them
+
+
+def is_reply(bot_api_method: str) -> bool:
+    """Whether a Bot API call shows a member something of a step (a message, an edit, a deletion). A button
+    press's answer is not: handlers answer the press first, before they do the work."""
+    return bot_api_method not in _READING and not bot_api_method.startswith("get")
+
+
+class StateBeforeReplyRequest(HTTPXRequest):
+    """The bot's HTTP requests (PTB's own HTTPXRequest, as ApplicationBuilder would make it), with each reply
+    made while an update is handled preceded by writing what handling it has changed so far: so a process
+    killed right after a reply reached Telegram restarts at the step that reply asked about, never at the
+    one before it. Outside an update (the delivery job, the menus at start-up) requests go as they are."""
+
+    def __init__(self) -> None:
+        super().__init__(connection_pool_size=256)
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         **timeouts: Any) -> tuple[int, bytes]:
+        write = _before_reply.get()
+        if write is not None and is_reply(url.rpartition("/")[2]):
+            await write()
+        return await super().do_request(url, method, request_data, **timeouts)
+
 
 class WriteThroughApplication(Application):  # type: ignore[type-arg]
-    """An Application that saves conversation state and user data right after each update, and that
-    holds an update while the database is away.
+    """An Application that saves conversation state and user data before each reply of an update and right
+    after it, and that holds an update while the database is away.
 
     PTB would otherwise write them every `update_interval` seconds, and a SIGKILL in between
-    would lose the step a member had reached.
+    would lose the step a member had reached. Written only after the update, a kill right after the reply
+    (the next question on the member's screen) would still restart the conversation at the step before:
+    so every reply waits until the update's user and chat data are written (StateBeforeReplyRequest), and
+    with them the conversation step its handler is about to return, which the handler states first
+    (`SaimaContext.entering`; PTB learns a handler's new state only when it returns, after its replies).
 
     Database outages (storage.db.is_outage: the server restarting, the network cut): a handler failing
     on one does not reach the error handler, which would apologise and drop the update. The update waits
@@ -117,6 +152,12 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
 
     _last_handled: updates.Handled | None = None
     _last_loaded = False
+    # (conversation name, key) → the step its handler is about to return (SaimaContext.entering)
+    steps_ahead: dict[tuple[str, tuple[int, ...]], object]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.steps_ahead = {}
 
     async def process_update(self, update: object) -> None:
         """Handles `update` unless it was handled before (Telegram delivered it again: a webhook answer
@@ -126,17 +167,35 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
         if not isinstance(update, Update):
             await self._process(update)
             return
+        if updates.in_hand_now() == update.update_id:  # a handler passing its update on (onboarding.other_command)
+            await self._process(update)
+            return
         bot, now = self.bot.token.partition(":")[0], self.services.clock.now()
         last = self._handled(bot)
         if last is not None and last.covers(update.update_id, now):
             log.info("Update %s was handled before (delivered again): skipped", update.update_id)
             return
         with updates.in_hand(bot, update.update_id, now) as handling:
-            await self._process(update)
+            replying = _before_reply.set(lambda: self._write_before_reply(update))
+            try:
+                await self._process(update)
+            finally:
+                _before_reply.reset(replying)
+                self.steps_ahead.clear()
             if not handling.marked:
                 with self.services.db.session() as session:
                     updates.mark(session, bot, update.update_id, now)
         self._last_handled = updates.Handled(update.update_id, now)
+
+    async def _write_before_reply(self, update: Update) -> None:
+        """Writes the update's user and chat data and the conversation steps declared ahead, now."""
+        if self.persistence is None:
+            return
+        user, chat = update.effective_user, update.effective_chat
+        self.mark_data_for_update_persistence(chat_ids=chat.id if chat else None, user_ids=user.id if user else None)
+        for (name, key), step in list(self.steps_ahead.items()):
+            await self.persistence.update_conversation(name, key, None if step == ConversationHandler.END else step)
+        await self.update_persistence()
 
     def _handled(self, bot: str) -> updates.Handled | None:
         """The last update handled, read from the database once (where the previous process left it)."""
@@ -217,6 +276,7 @@ def build_application(
         .application_class(WriteThroughApplication)
         .token(config.telegram.token)
         .context_types(ContextTypes(context=SaimaContext))
+        .request(StateBeforeReplyRequest())
         .rate_limiter(delivery.RateLimiter(max_retries=3))
         .concurrent_updates(False)  # conversations need updates of one chat in order
         .post_init(_on_start)

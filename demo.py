@@ -16,7 +16,6 @@ from pathlib import Path
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
 
 from config import Config
 from core import holidays

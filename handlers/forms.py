@@ -46,6 +46,7 @@ from storage import confirmations
 from storage.models import Member
 
 FORM_KEY = "form"
+NAME = "forms"  # the conversation's name in persistence
 CALLBACK_PREFIX = "f:"
 D = TypeVar("D")
 
@@ -352,6 +353,7 @@ async def _ask(message: Message, context: SaimaContext, form: Form[Any], name: s
     assert state is not None
     state.update(asking=name, editing=editing)
     text, keyboard = _question(context, form, name, notes)
+    context.entering(NAME, FormStep.ASKING)
     await message.reply_text(text, reply_markup=keyboard)
     return FormStep.ASKING
 
@@ -389,6 +391,7 @@ async def _show_card(message: Message, context: SaimaContext, form: Form[Any], d
         InlineKeyboardButton(t("Cancel"), callback_data=_data(state, "no")),
     ]])
     body = "\n".join([*notes, form.card(draft, ctx), "", t("Is this right?")])
+    context.entering(NAME, FormStep.CONFIRMING)
     await message.reply_text(body, reply_markup=keyboard)
     return FormStep.CONFIRMING
 
@@ -523,6 +526,7 @@ async def card_button(update: Update, context: SaimaContext) -> FormStep | int:
                    for f in form.editable(draft)]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
         rows.append([InlineKeyboardButton(t("Back"), callback_data=_data(state, "back"))])
+        context.entering(NAME, FormStep.CHOOSING_FIELD)
         await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
         return FormStep.CHOOSING_FIELD
     record_id = state.get("record_id")
@@ -543,6 +547,7 @@ async def card_button(update: Update, context: SaimaContext) -> FormStep | int:
         return await _saved_before(update, context, form.card(draft, ctx))
     if duplicate:
         t = context.t
+        context.entering(NAME, FormStep.DUPLICATE)
         await query.edit_message_text(
             form.card(draft, ctx) + "\n\n" + t("This looks like a record you have already logged. Keep both?"),
             reply_markup=InlineKeyboardMarkup([[
@@ -593,6 +598,7 @@ async def _saved_before(update: Update, context: SaimaContext, card: str) -> int
     """A second Confirm of a draft already stored: says so, under the card, and stores nothing."""
     if context.user_data is not None:
         context.user_data.pop(FORM_KEY, None)
+    context.entering(NAME, ConversationHandler.END)
     assert update.callback_query is not None
     already = context.t("Already saved: this draft was stored once. Nothing new was saved.")
     await update.callback_query.edit_message_text(f"✅ {already}\n{card}")
@@ -634,6 +640,7 @@ async def cancel(update: Update, context: SaimaContext) -> int:
 async def _cancelled(update: Update, context: SaimaContext) -> int:
     if context.user_data is not None:
         context.user_data.pop(FORM_KEY, None)
+    context.entering(NAME, ConversationHandler.END)
     text = context.t("Cancelled. Nothing was saved.")
     if update.callback_query is not None:
         await update.callback_query.edit_message_text(text)
@@ -645,6 +652,7 @@ async def _cancelled(update: Update, context: SaimaContext) -> int:
 async def _saved(update: Update, context: SaimaContext, card: str, reply: str | SavedReply | Rejected) -> int:
     if context.user_data is not None:
         context.user_data.pop(FORM_KEY, None)
+    context.entering(NAME, ConversationHandler.END)
     assert update.callback_query is not None
     if isinstance(reply, Rejected):
         await update.callback_query.edit_message_text(f"{card}\n\n{reply.reason}")
@@ -660,6 +668,7 @@ async def _lost(message: Message, context: SaimaContext) -> int:
     """The draft is gone (e.g. the member left the team meanwhile): end, rather than guess."""
     if context.user_data is not None:
         context.user_data.pop(FORM_KEY, None)
+    context.entering(NAME, ConversationHandler.END)
     await message.reply_text(context.t("That draft is no longer open. Nothing was saved; please start again."))
     return ConversationHandler.END
 
@@ -710,7 +719,7 @@ def _conversation(entry: list[Any], text: Any, presses: str, private: Any) -> Co
                                  MessageHandler(text, use_the_buttons)],
         },
         fallbacks=[CommandHandler("cancel", cancel, filters=private)],
-        name="forms",
+        name=NAME,
         persistent=True,
         allow_reentry=True,
     )

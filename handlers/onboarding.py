@@ -52,6 +52,9 @@ async def start(update: Update, context: SaimaContext) -> None:
     )
 
 
+JOIN = "join"  # the conversation's name in persistence
+
+
 class JoinStep(enum.StrEnum):
     AWAITING_CODE = "awaiting_code"
 
@@ -60,6 +63,7 @@ async def join(update: Update, context: SaimaContext) -> JoinStep | int:
     """`/join <code>` joins at once; `/join` alone asks for the code."""
     assert update.effective_message is not None
     if not context.args:
+        context.entering(JOIN, JoinStep.AWAITING_CODE)
         await update.effective_message.reply_text(
             context.t("Please send your invite code (for example Ab3dE9kQ2x), or /cancel to stop.")
         )
@@ -84,6 +88,7 @@ async def other_command(update: Update, context: SaimaContext) -> int:
 async def cancel(update: Update, context: SaimaContext) -> int:
     """`/cancel`: stops waiting for a code."""
     assert update.effective_message is not None
+    context.entering(JOIN, ConversationHandler.END)
     await update.effective_message.reply_text(context.t("Cancelled. Send /join when you have your invite code."))
     return ConversationHandler.END
 
@@ -117,6 +122,7 @@ async def _join(update: Update, context: SaimaContext, code: str) -> bool:
         return True
     if context.user_data is not None:
         context.user_data[TEAM_KEY] = member.team_id
+    context.entering(JOIN, ConversationHandler.END)  # joined: a code is no longer awaited
     t = translator(lang)
     if result.outcome is onboarding.JoinOutcome.ALREADY_MEMBER:
         await message.reply_text(t("You are already a member of {team}. Send /help to see what you can do.")
@@ -188,7 +194,7 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         entry_points=[CommandHandler("join", join, filters=private)],
         states={JoinStep.AWAITING_CODE: [MessageHandler(private & filters.TEXT & ~filters.COMMAND, code_typed)]},
         fallbacks=[CommandHandler("cancel", cancel, filters=private), MessageHandler(filters.COMMAND, other_command)],
-        name="join",
+        name=JOIN,
         persistent=True,
         allow_reentry=True,
     )

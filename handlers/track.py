@@ -20,18 +20,19 @@ import asyncio
 import enum
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
-from core.race import Period, PeriodKind
+from core.periods import PeriodError, parse_period
 from handlers.access import ADMINS_ONLY, admins_only
 from handlers.commands import COMMANDS
 from handlers.context import SaimaContext
 from handlers.onboarding import FROM_GROUP
-from handlers.race import KINDS
+from handlers.incoming import args_of
 from locales import Translator, translator
 from reports import race_board, summary
 from storage import members, teams
@@ -118,14 +119,19 @@ async def group_rank(update: Update, context: SaimaContext) -> None:
     if team is None:
         await _not_linked(message, context)
         return
-    kind = KINDS.get(" ".join(context.args or []).strip().lower(), PeriodKind.MONTH)
-    today = context.today(team.timezone)
-    period = Period.containing(kind, today)
     t = _team_t(team)
+    today = context.today(team.timezone)
+    try:  # the same periods as in a private chat: /rank, /rank quarter, /rank 上月, /rank 2026 …
+        period = parse_period(" ".join(args_of(context.args)), now=context.now().astimezone(ZoneInfo(team.timezone)))
+    except PeriodError:
+        await message.reply_text(t(
+            "Send /rank for this month, /rank quarter or /rank year; for a past period /rank last month, "
+            "/rank 2026 Q4, /rank Nov 2026 or /rank 2026."))
+        return
 
     def run() -> race_storage.Board:
         with context.db.session() as session:
-            return race_storage.board(session, session.get_one(Team, team.id), period, as_of=today,
+            return race_storage.board(session, session.get_one(Team, team.id), period, as_of=min(today, period.end),
                                       config=context.config)
 
     board = await asyncio.to_thread(run)

@@ -33,6 +33,7 @@ from emulator.sim import BotMessage, SimUser
 from storage import members, onboarding
 from storage.db import Database
 from storage.models import (Broadcast, Confirmation, Invite, Member, OutboxMessage, PersistedState, StudyAttendance,
+                            ResearchTrip,
                             Task, TaskAssignment)
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
@@ -115,10 +116,6 @@ def count(db: Database, model: Any) -> int:
 def form_step(db: Database) -> Any:
     with db.session() as session:
         return session.scalar(select(PersistedState.data).where(PersistedState.scope == "conversation:forms"))
-
-
-async def started(control: ControlClient, processes: list[BotProcess], env: dict[str, str], cwd: Path) -> None:
-    processes.append(BotProcess("run", env, cwd))
 
 
 async def _choose(user: SimUser, message: BotMessage, label: str) -> BotMessage:
@@ -316,3 +313,54 @@ async def test_an_invite_posted_twice_to_the_webhook_makes_one_link_even_after_a
         assert count(db, Invite) == 2  # the team's first link, and this one
         answers = [m for m in (await control.messages(OWNER))["messages"] if "https://t.me/" in (m.get("text") or "")]
         assert len(answers) == 1
+
+
+# --- a kill right after a step's question ----------------------------------------------------------
+
+
+async def test_a_kill_right_after_the_dates_step_is_answered_loses_nothing(
+    emulator_thread: EmulatorThread, db: Database, bot_env: dict[str, str], processes: list[BotProcess],
+    tmp_path: Path,
+) -> None:
+    populate(db, Language.ZH)
+    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
+        await control.reset()
+        await control.register_bot(BOT_ID, username="saima_test_bot")
+        processes.append(BotProcess("run", bot_env, tmp_path))
+        zhang = control.user(1001, "张三")
+        assert (await zhang.send("/trip")).text.startswith("哪天去调研的？")
+        # The next question reaches Telegram, and the bot hears nothing back until after it is killed.
+        await control.add_fault("timeout", method="sendMessage", delay=60, count=1, apply=True)
+        assert (await zhang.send("11月5日至8日")).text.startswith("去了哪里调研？")
+        processes[0].kill()
+        await control.clear_faults()
+
+        processes.append(BotProcess("run", bot_env, tmp_path))
+        assert (await zhang.send("淳安县")).text.startswith("调研主题是什么？")  # the place, not a date
+        card = await zhang.send("山区共富调研")
+        assert "日期：2026年11月5日（星期四）至 11月8日（星期日），共 4 天" in card.text
+        assert "地点：淳安县" in card.text
+
+
+async def test_a_kill_right_after_the_card_is_shown_leaves_its_confirm_working(
+    emulator_thread: EmulatorThread, db: Database, bot_env: dict[str, str], processes: list[BotProcess],
+    tmp_path: Path,
+) -> None:
+    populate(db, Language.EN)
+    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
+        await control.reset()
+        await control.register_bot(BOT_ID, username="saima_test_bot")
+        processes.append(BotProcess("run", bot_env, tmp_path))
+        wang = control.user(1002, "王五")
+        assert (await wang.send("/trip Nov 5-8 Chun'an")).text.startswith("What was the research about?")
+        await control.add_fault("timeout", method="sendMessage", delay=60, count=1, apply=True)
+        card = await wang.send("mountain prosperity")
+        assert card.labels == ["Confirm", "Edit", "Cancel"]
+        processes[0].kill()
+        await control.clear_faults()
+
+        processes.append(BotProcess("run", bot_env, tmp_path))
+        saved = await wang.press(card, "Confirm")
+        assert saved.text.startswith("✅ Saved.")
+        with db.session() as session:
+            assert session.scalar(select(func.count()).select_from(ResearchTrip)) == 1
