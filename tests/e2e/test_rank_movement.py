@@ -55,15 +55,15 @@ async def test_a_runner_sees_their_place_neighbours_and_what_passes_the_next_pla
     text, _ = await wang.send("/rank", expect=2)
     lines = text.text.splitlines()
     assert lines[-3:] == [
-        "你的名次：第 3 名（共 4 人），15 分",
-        "前一名：3. Tom  15",
+        "你的名次：第 3 名（共 4 人），15.0 分",
+        "前一名：3. Tom  15.0",
         "再完成 1 次集体学习 或 2 天下基层调研 可超过第2名。",  # 25 points: one session is 15, a day 8.7
     ]
     middle, _ = await li.send("/rank", expect=2)
     assert middle.text.splitlines()[-4:] == [
-        "你的名次：第 2 名（共 4 人），25 分",
-        "前一名：1. 张三  60",
-        "后一名：3. Tom  15",
+        "你的名次：第 2 名（共 4 人），25.0 分",
+        "前一名：1. 张三  60.0",
+        "后一名：3. Tom  15.0",
         "目前单靠某一项职责无法超过第1名：按时办理、消除超期事项也计分。",  # 35 behind: no cap is that big
     ]
 
@@ -72,8 +72,8 @@ async def test_in_english_a_runner_sees_their_place_and_the_gap(saima: Saima) ->
     _, _, tom, _ = await _team(saima)
     text, _ = await tom.send("/rank", expect=2)
     assert text.text.splitlines()[-3:] == [
-        "Your place: 3 of 3, 15 points",
-        "Above you: 2. 李四  25",
+        "Your place: 3 of 3, 15.0 points",
+        "Above you: 2. 李四  25.0",
         "To pass #2: 1 collective study session or 2 days of grassroots research more.",
     ]
 
@@ -81,7 +81,7 @@ async def test_in_english_a_runner_sees_their_place_and_the_gap(saima: Saima) ->
 async def test_the_leader_is_told_they_lead_and_the_office_sees_no_place(saima: Saima) -> None:
     zhang, _, _, _ = await _team(saima)
     text, _ = await zhang.send("/rank", expect=2)
-    assert text.text.splitlines()[-3:] == ["你的名次：第 1 名（共 3 人），60 分", "后一名：2. 李四  25",
+    assert text.text.splitlines()[-3:] == ["你的名次：第 1 名（共 3 人），60.0 分", "后一名：2. 李四  25.0",
                                            "你目前领先。"]
     admin = saima.control.user(ADMIN_ID, "李主任")
     await admin.send("/start")
