@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from storage.db import Database
 from storage.models import Base
@@ -31,3 +31,38 @@ def test_sqlite_runs_in_wal_mode(tmp_path) -> None:  # type: ignore[no-untyped-d
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     database.dispose()
+
+
+def test_the_fair_race_migrations_take_the_office_out_of_the_race_mark_team_sessions_and_join_names(
+        db: Database) -> None:
+    """0005 makes each existing owner (the office of `team create --admin`) a non-runner and tells team
+    sessions (their creation audited `for_team`) from members' own logs; 0007 joins stored Chinese names."""
+    db.downgrade("0004")
+    now = "2026-11-01 08:00:00"
+    with db.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO teams (id, name, timezone, language, show_names_in_race, settings, created_at) "
+            "VALUES (1, '省政府党组', 'Asia/Shanghai', 'zh', true, '{}', :now)"), {"now": now})
+        for member_id, name, role in ((1, "李 主任", "owner"), (2, "张 明", "member"), (3, "John Smith", "admin"),
+                                      (4, "王 Ming", "member")):
+            connection.execute(text(
+                "INSERT INTO members (id, team_id, telegram_user_id, display_name, language, role, status, "
+                "reachable, created_at) VALUES (:id, 1, :uid, :name, 'zh', :role, 'active', true, :now)"),
+                {"id": member_id, "uid": 1000 + member_id, "name": name, "role": role, "now": now})
+        for session_id, recorder in ((1, 1), (2, 2)):
+            connection.execute(text(
+                "INSERT INTO study_sessions (id, team_id, kind, held_on, hours, topic, recorded_by_member_id, "
+                "created_at) VALUES (:id, 1, 'collective', '2026-10-20', 2, '条例', :by, :now)"),
+                {"id": session_id, "by": recorder, "now": now})
+            connection.execute(text(
+                "INSERT INTO audit_log (team_id, actor_member_id, action, entity, entity_id, after, at) "
+                "VALUES (1, :by, 'create', 'study_session', :id, :after, :now)"),
+                {"id": session_id, "by": recorder, "now": now,
+                 "after": '{"kind": "collective", "for_team": %s}' % ("true" if recorder == 1 else "false")})
+    db.upgrade()
+    with db.engine.connect() as connection:
+        members = connection.execute(text("SELECT display_name, races FROM members ORDER BY id")).all()
+        sessions = connection.execute(text("SELECT for_team FROM study_sessions ORDER BY id")).scalars().all()
+    assert [(name, bool(races)) for name, races in members] == [
+        ("李主任", False), ("张明", True), ("John Smith", True), ("王 Ming", True)]
+    assert [bool(for_team) for for_team in sessions] == [True, False]
