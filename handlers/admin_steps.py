@@ -12,9 +12,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from handlers.access import switched_team
+from handlers.access import ADMINS_ONLY, switched_team
 from handlers.incoming import text_of
 from handlers.context import SaimaContext
+from storage.models import Member
 
 STEP_KEY = "admin_step"
 PREFIXES = ("mb:", "tg:")  # the desk's own buttons keep the step (a press on another card moves on)
@@ -42,6 +43,18 @@ def begin(context: SaimaContext, step: str, *, team_id: int, **facts: Any) -> No
 def end(context: SaimaContext) -> None:
     if context.user_data is not None:
         context.user_data.pop(STEP_KEY, None)
+
+
+async def office_member(update: Update, context: SaimaContext, step: dict[str, Any]) -> Member | None:
+    """The admin answering ``step``, still an active admin of the team it was begun in; else None, with the
+    step ended and the sender told why (the roles may have changed since the question was asked)."""
+    admin = context.member()
+    if admin is None or not admin.role.is_admin or admin.team_id != step.get("team_id"):
+        end(context)
+        if update.effective_message is not None:
+            await update.effective_message.reply_text(context.t(ADMINS_ONLY))
+        return None
+    return admin
 
 
 def pending(context: SaimaContext) -> dict[str, Any] | None:

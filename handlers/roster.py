@@ -391,10 +391,8 @@ async def leave_dates(update: Update, context: SaimaContext, step: dict[str, Any
     message = update.effective_message
     assert message is not None
     t = context.t
-    admin = context.member()
-    if admin is None or not admin.role.is_admin or admin.team_id != step.get("team_id"):
-        admin_steps.end(context)
-        await message.reply_text(t("Only your team's office (admins) can use this."))
+    admin = await admin_steps.office_member(update, context, step)
+    if admin is None:
         return
     zone = ZoneInfo(admin.team.timezone)
     now = context.now().astimezone(zone)
@@ -436,10 +434,8 @@ async def office_day(update: Update, context: SaimaContext, step: dict[str, Any]
     message = update.effective_message
     assert message is not None
     t = context.t
-    admin = context.member()
-    if admin is None or not admin.role.is_admin or admin.team_id != step.get("team_id"):
-        admin_steps.end(context)
-        await message.reply_text(t("Only your team's office (admins) can use this."))
+    admin = await admin_steps.office_member(update, context, step)
+    if admin is None:
         return
     now = context.now().astimezone(ZoneInfo(admin.team.timezone))
     # Usually recorded after the fact (a team adopting the bot mid-year): a date without a year leans past.

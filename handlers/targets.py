@@ -203,10 +203,8 @@ async def target_value(update: Update, context: SaimaContext, step: dict[str, An
     message = update.effective_message
     assert message is not None
     t = context.t
-    admin = context.member()
-    if admin is None or not admin.role.is_admin or admin.team_id != step.get("team_id"):
-        admin_steps.end(context)
-        await message.reply_text(t("Only your team's office (admins) can use this."))
+    admin = await admin_steps.office_member(update, context, step)
+    if admin is None:
         return
     duty = Duty(step["duty"])
     limit = LIMITS.get(duty, COUNT_LIMIT)

@@ -18,8 +18,8 @@ from tests.e2e.test_log_study import member
 FEBRUARY = datetime(2026, 2, 10, 10, 0, tzinfo=SHANGHAI)
 WORDS = {
     "zh": {"research": "下基层调研", "whole": "全体成员", "explain": "我的得分明细",
-           "quarter_even": "季度目标 14.8", "quarter_set": "季度目标 10\n",
-           "board_even": "下基层调研：3/1.6 天", "board_set": "下基层调研：3/1.1 天",
+           "quarter_even": "季度目标 15", "quarter_set": "季度目标 10\n", "january": "/rank 1月",
+           "board_even": "下基层调研：0/6 天", "board_set": "下基层调研：0/4 天",
            "saved": "已保存：下基层调研季目标现为 10 / 25 / 40 / 60。",
            "shown": "  季目标（累计）：10 / 25 / 40 / 60 天",
            "down": "季目标为累计数，每个季度不得少于上一季度，如 10 25 40 60。未作任何更改。（发送 /cancel 取消）",
@@ -30,8 +30,8 @@ WORDS = {
                        "（如 /targets 2027）。未作任何更改。",
            "for2027": "适用于 2027 年。"},
     "en": {"research": "Grassroots research", "whole": "The whole team", "explain": "Explain my score",
-           "quarter_even": "quarter target: 14.8", "quarter_set": "quarter target: 10\n",
-           "board_even": "Grassroots research: 3/1.6 days", "board_set": "Grassroots research: 3/1.1 days",
+           "quarter_even": "quarter target: 15", "quarter_set": "quarter target: 10\n", "january": "/rank Jan 2026",
+           "board_even": "Grassroots research: 0/6 days", "board_set": "Grassroots research: 0/4 days",
            "saved": "Saved: Grassroots research's quarter targets are now 10 / 25 / 40 / 60.",
            "shown": "  quarters (cumulative): 10 / 25 / 40 / 60 days",
            "down": "Quarter targets are cumulative: each must be at least the one before, e.g. 10 25 40 60. Nothing "
@@ -71,8 +71,8 @@ async def test_quarter_targets_10_25_40_60_set_me_s_quarter_target_and_a_months_
     if lang == "en":
         await admin.send("/lang en")
         await zhang.send("/lang en")
-    assert words["quarter_even"] in (await zhang.send("/me")).text  # the year spread evenly: 60 × 90/365
-    board, _ = await zhang.send("/rank", expect=2)
+    assert words["quarter_even"] in (await zhang.send("/me")).text  # the year spread evenly: 60 × 90/365 = 14.8
+    board, _ = await zhang.send(words["january"], expect=2)
     assert words["board_even"] in (await zhang.press(board, words["explain"])).text
 
     prompt = await admin.press(await admin.press(await admin.send("/targets"), words["research"]), words["whole"])
@@ -87,10 +87,10 @@ async def test_quarter_targets_10_25_40_60_set_me_s_quarter_target_and_a_months_
     assert _targets(saima) == [(2026, Duty.RESEARCH_DAYS.value, 60, 10, 25, 40)]
 
     me = (await zhang.send("/me")).text
-    assert words["quarter_set"] in me + "\n"  # Q1's cumulative target, not 14.8
-    board, _ = await zhang.send("/rank", expect=2)
+    assert words["quarter_set"] in me + "\n"  # Q1's cumulative target, not 15
+    board, _ = await zhang.send(words["january"], expect=2)
     explained = (await zhang.press(board, words["explain"])).text
-    assert words["board_set"] in explained  # February asks 10 × 10/90 days, not 60 × 10/365
+    assert words["board_set"] in explained  # January asks 10 × 31/90 = 3.4 days, not 60 × 31/365 = 5.1
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
