@@ -32,11 +32,11 @@ from zoneinfo import ZoneInfo
 # (jobs/delivery.py reads either). Set before the first RetryAfter is made; tests/conftest.py does the same.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, ConversationHandler, TypeHandler
 from telegram.request import HTTPXRequest, RequestData
-from sqlalchemy.exc import SQLAlchemyError
-from telegram.error import BadRequest
 
 import handlers
 import serving
@@ -183,8 +183,11 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
                 _before_reply.reset(replying)
                 self.steps_ahead.clear()
             if not handling.marked:
-                with self.services.db.session() as session:
-                    updates.mark(session, bot, update.update_id, now)
+                try:
+                    with self.services.db.session() as session:
+                        updates.mark(session, bot, update.update_id, now)
+                except SQLAlchemyError as error:  # handled all the same; sent again, it would be handled again
+                    log.warning("Could not mark update %s handled (%s)", update.update_id, type(error).__name__)
         self._last_handled = updates.Handled(update.update_id, now)
 
     async def _write_before_reply(self, update: Update) -> None:

@@ -204,6 +204,50 @@ async def test_a_broadcast_confirmed_again_after_a_kill_that_lost_the_closed_dra
         assert count(db, OutboxMessage) == 2
 
 
+async def test_confirm_tapped_twice_then_a_kill_before_the_card_changed_sends_the_broadcast_once(
+    emulator_thread: EmulatorThread, db: Database, bot_env: dict[str, str], processes: list[BotProcess],
+    tmp_path: Path,
+) -> None:
+    """The issue's own steps: both presses reach Telegram, the first makes the broadcast and the bot is
+    killed while its card edit is on the way; the restarted bot is given the second press."""
+    populate(db, Language.ZH)
+    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
+        await control.reset()
+        await control.register_bot(BOT_ID, username="saima_test_bot")
+        processes.append(BotProcess("run", bot_env, tmp_path))
+        team = [control.user(1001, "张三"), control.user(1002, "王五")]
+        for member in team:
+            await member.send("/start")
+        admin = control.user(OWNER, "李主任")
+        audience = await admin.send("/broadcast 周一上午9点在三楼会议室召开党组会，请准时参加。")
+        when = (await admin.press(audience, "全体成员", expect=2))[-1]
+        _, _preview, card = await admin.press(when, "立即发送", expect=3)
+        confirm = card.button("确认")[1] or ""
+        await control.add_fault("timeout", method="editMessageText", delay=60, count=1, apply=True)
+        await admin.press_data(card, confirm)
+        await admin.press_data(card, confirm)  # a double tap: both presses are with Telegram
+        until(lambda: count(db, Broadcast) == 1, "the first press made the broadcast")
+
+        async def card_edited() -> bool:
+            shown = (await control.messages(OWNER))["messages"]
+            return any(m["message_id"] == card.message_id and (m.get("text") or "").startswith("📊") for m in shown)
+
+        deadline = time.monotonic() + 15
+        while not await card_edited():  # the edit reached Telegram; its answer is held
+            assert time.monotonic() < deadline, "the card was not edited within 15 s"
+            await asyncio.sleep(0.02)
+        processes[0].kill()
+        await control.clear_faults()
+
+        processes.append(BotProcess("run", bot_env, tmp_path))
+        await admin.callback_answer(timeout=30)  # the second press, handled by the new process
+        assert (count(db, Broadcast), count(db, OutboxMessage)) == (1, 2)
+        for member in team:
+            got = await member.receive(timeout=20)
+            assert got.text is not None and got.text.endswith("周一上午9点在三楼会议室召开党组会，请准时参加。")
+        assert count(db, OutboxMessage) == 2
+
+
 # --- an update delivered again --------------------------------------------------------------------
 
 
