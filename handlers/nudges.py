@@ -46,7 +46,9 @@ async def snooze(update: Update, context: SaimaContext) -> None:
     def run() -> tuple[bool, str | None]:
         with context.db.session() as session:
             found = deadlines.owner_of(session, match.group(1), int(match.group(2)))
-            owner = session.get(Member, found[1]) if found is not None else None
+            if found is None:  # gone, closed, replied, reported or cancelled since the nudge
+                return False, "gone"
+            owner = session.get(Member, found[1])
             # The item must still be open and the presser its owner, still an active member (a removed
             # member's old nudge has the button still).
             if owner is None or owner.telegram_user_id != user_id or owner.status is not MemberStatus.ACTIVE:
@@ -57,6 +59,9 @@ async def snooze(update: Update, context: SaimaContext) -> None:
             return True, day_in_words(t, until.astimezone(ZoneInfo(team.timezone)).date())
 
     ok, until_words = await asyncio.to_thread(run)
+    if not ok and until_words == "gone":
+        await query.answer(t("This button is not valid any more."), show_alert=True)
+        return
     if not ok:
         await query.answer(t("Only the member this item belongs to can snooze it."), show_alert=True)
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from core.domain import MemberStatus, Role
+from core.domain import AssignmentStatus, MemberStatus, Role
 from storage import onboarding
 from storage.models import AuditEntry, Member, StudyAttendance, StudySession, Task, TaskAssignment
 from tests.e2e.conftest import ADMIN_ID, Saima
@@ -197,3 +197,21 @@ async def test_in_english_a_removed_member_cannot_snooze_a_task_from_an_old_nudg
     with saima.db.session() as session:
         snoozed = session.get_one(TaskAssignment, assignment.id).snoozed_until
     assert snoozed is not None and (snoozed - saima.clock.now()).days == 1  # not moved to 3 days
+
+
+async def test_a_snooze_on_a_task_closed_since_the_nudge_is_refused(saima: Saima) -> None:
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    zhang = saima.control.user(1001, "张三")
+    await zhang.send(f"/start {saima.invite_code}")
+    await admin.send("/task 报送三季度安全生产情况 下周五下午5点")
+    attach = (await admin.press(await admin.send("请附签字版报表"), "成员", expect=2))[-1]
+    await admin.press((await admin.press(attach, "无附件", expect=2))[-1], "确认")
+    with saima.db.session() as session:
+        assignment = session.scalars(select(TaskAssignment)).one()
+        assignment.status = AssignmentStatus.CLOSED  # 销账 since the nudge was sent
+        assignment_id = assignment.id
+    await zhang.press_data(await zhang.send("/help"), f"nz:t:{assignment_id}:1")
+    assert (await zhang.callback_answer()).text == "这个按钮已失效。"
+    with saima.db.session() as session:
+        assert session.get_one(TaskAssignment, assignment_id).snoozed_until is None
