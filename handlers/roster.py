@@ -30,6 +30,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from core import dates
 from core.dates import beyond_horizon
+from core.trips import backwards_range
 from core.domain import LeaveKind, MemberStatus, Role
 from core.pace import PaceStatus
 from handlers import admin_steps
@@ -345,6 +346,13 @@ async def leave_dates(update: Update, context: SaimaContext, step: dict[str, Any
     readings = [r for r in (dates.parse_range(text, now=now, prefer=p, lang=admin.language.value)
                             for p in ("past", "future")) if r is not None]
     span = min(readings, key=lambda r: abs((r[0] - now.date()).days), default=None)
+    backwards = [r for r in (backwards_range(text, now=now, prefer=p, lang=admin.language.value)
+                             for p in ("past", "future")) if r is not None]
+    if span is None and backwards:  # 11月8日至5日: ask about 5–8 Nov rather than guess
+        first, last = min(backwards, key=lambda r: abs((r[0] - now.date()).days))
+        await message.reply_text(t("The end is before the start. Did you mean {span}? Please type the dates "
+                                   "again, or send /cancel to stop.").format(span=span_in_words(t, last, first)))
+        return
     if span is None:
         await message.reply_text(t("I could not read those dates. Try e.g. 11月23日至27日, 下周 or Dec 1-5, "
                                    "or send /cancel to stop."))
