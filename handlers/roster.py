@@ -271,8 +271,8 @@ async def _removed_press(update: Update, context: SaimaContext, admin: Member, a
         if not roster.restore(session, member, actor=admin, now=context.now()):
             await query.answer(t(INVALID), show_alert=True)
             return
-        name, chat_id, lang, team_name = member.display_name, member.telegram_user_id, member.language.value, \
-            admin.team.name
+        name, chat_id, lang = member.display_name, member.telegram_user_id, member.language.value
+        team_name = admin.team.name
     await query.answer()
     try:
         await context.bot.send_message(chat_id, _restored_note(translator(lang), team_name))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from core.domain import AssignmentStatus, MemberStatus, Role
+from emulator.sim import SimUser
 from storage import onboarding
 from storage.models import AuditEntry, Member, StudyAttendance, StudySession, Task, TaskAssignment
 from tests.e2e.conftest import ADMIN_ID, Saima
@@ -25,9 +26,10 @@ def _audit(saima: Saima, action: str) -> list[AuditEntry]:
         return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
 
 
-async def _remove(admin, saima: Saima, name: str, remove: str, confirm: str, members_label: str):  # type: ignore[no-untyped-def]
+async def _remove(admin: SimUser, name: str, remove: str, confirm: str) -> None:
+    """The admin removes `name` from the team through /members, as an office would."""
     card = await admin.press(await admin.send("/members"), name)
-    return await admin.press(await admin.press(card, remove), confirm)
+    await admin.press(await admin.press(card, remove), confirm)
 
 
 async def test_a_removed_member_who_opens_the_team_invite_link_stays_removed_until_the_office_restores_them(
@@ -36,7 +38,7 @@ async def test_a_removed_member_who_opens_the_team_invite_link_stays_removed_unt
     await admin.send("/start")
     zhang = saima.control.user(1001, "张三")
     await zhang.send(f"/start {saima.invite_code}")
-    await _remove(admin, saima, "张三", "移出班子", "移除", "")
+    await _remove(admin, "张三", "移出班子", "移除")
     refused = await zhang.send(f"/start {saima.invite_code}")
     assert refused.text == "您已被移出「省政府党组」，此邀请不能让您重新加入。如需恢复，请联系办公室。"
     assert _member(saima, 1001).status is MemberStatus.REMOVED
@@ -70,7 +72,7 @@ async def test_in_english_a_removed_member_is_told_to_ask_the_office_and_the_off
     tom = saima.control.user(1001, "Tom", language_code="en")
     await tom.send(f"/start {saima.invite_code}")
     await tom.send("/lang en")
-    await _remove(admin, saima, "Tom", "Remove from the team", "Remove", "")
+    await _remove(admin, "Tom", "Remove from the team", "Remove")
     refused = await tom.send(f"/start {saima.invite_code}")
     assert refused.text == ("You were removed from 省政府党组, so this invite does not bring you back. "
                             "Please ask your team's office to restore you.")
@@ -191,7 +193,7 @@ async def test_in_english_a_removed_member_cannot_snooze_a_task_from_an_old_nudg
     old = await tom.send("/help")
     await tom.press_data(old, f"nz:t:{assignment.id}:1")  # the owner, still in the team: snoozed
     assert (await tom.callback_answer()).text.startswith("Snoozed")
-    await _remove(admin, saima, "Tom", "Remove from the team", "Remove", "")
+    await _remove(admin, "Tom", "Remove from the team", "Remove")
     await tom.press_data(old, f"nz:t:{assignment.id}:3")
     assert (await tom.callback_answer()).text == "Only the member this item belongs to can snooze it."
     with saima.db.session() as session:
