@@ -10,7 +10,8 @@ member belongs to, whatever the data says):
     mb:lv:<member>         choose the leave's kind      mb:lk:<member>:<kind> then type its dates
     mb:in                  invite choices               mb:in:1 / mb:in:m     single-use / reusable link
     mb:x:<page>            removed members              mb:xv:<member>        a removed member's card
-    mb:rs:<member>         restore a removed member (the only way back in: a general invite refuses them)
+    mb:rs:<member>         restore a removed member        mb:ri:<member>        a single-use invite for them
+                           (the only ways back in: a general invite refuses a removed member)
 
 Changing roles is for the team's owner (负责人) only: admins cannot promote one another or demote the owner's
 choices. Removing an admin is the owner's too; the owner can be neither demoted nor removed, so a team always
@@ -145,6 +146,7 @@ def _removed_card(context: SaimaContext, member: Member) -> tuple[str, InlineKey
         name=member.display_name, date=day)
     return text, InlineKeyboardMarkup([
         [InlineKeyboardButton(t("Restore to the team"), callback_data=f"{PREFIX}rs:{member.id}")],
+        [InlineKeyboardButton(t("Single-use invite for them"), callback_data=f"{PREFIX}ri:{member.id}")],
         [InlineKeyboardButton(t("‹ Back"), callback_data=f"{PREFIX}x:0")]])
 
 
@@ -215,7 +217,7 @@ async def press(update: Update, context: SaimaContext) -> None:
         text, keyboard = _removed_list(context, admin, int(args[0]))
         await query.edit_message_text(text, reply_markup=keyboard)
         return
-    if action in ("xv", "rs") and len(args) == 1 and args[0].isdigit():
+    if action in ("xv", "rs", "ri") and len(args) == 1 and args[0].isdigit():
         await _removed_press(update, context, admin, action, int(args[0]))
         return
     if action == "in":
@@ -267,6 +269,22 @@ async def _removed_press(update: Update, context: SaimaContext, admin: Member, a
             text, keyboard = _removed_card(context, member)
             await query.answer()
             await query.edit_message_text(text, reply_markup=keyboard)
+            return
+        if action == "ri":  # a link only this removed member can come back by (the others stay refused)
+            now = context.now()
+            invite = invites.create(session, team_id=admin.team_id, role=Role.MEMBER, now=now,
+                                    valid_for=timedelta(days=context.config.invites.expire_days), max_uses=1,
+                                    code_length=context.config.invites.code_length, created_by_member_id=admin.id)
+            audit.record(session, action="create", entity="invite", entity_id=invite.id, team_id=admin.team_id,
+                         now=now, actor_member_id=admin.id, actor_telegram_id=admin.telegram_user_id,
+                         after={"single_use": True, "for_member_id": member.id})
+            code, name = invite.code, member.display_name
+            expires_on = invite.expires_at.astimezone(ZoneInfo(admin.team.timezone)).date().isoformat() \
+                if invite.expires_at else ""
+            await query.answer()
+            assert query.message is not None
+            await query.message.reply_text(t("Single-use invite for {name} to come back, valid until {date}:").format(
+                name=name, date=expires_on) + "\n" + invite_link(context.bot.username, code))
             return
         if not roster.restore(session, member, actor=admin, now=context.now()):
             await query.answer(t(INVALID), show_alert=True)

@@ -49,7 +49,7 @@ async def test_a_removed_member_who_opens_the_team_invite_link_stays_removed_unt
     removed = await admin.press(listing, "已移出的成员（1）")
     assert removed.text.splitlines() == ["省政府党组：已移出 1 人（第 1/1 页）", "1. 张三 · 移出日期 2026-11-21"]
     card = await admin.press(removed, "张三")
-    assert card.text.startswith("张三已于 2026-11-21 移出班子。") and card.labels == ["恢复为班子成员", "‹ 返回"]
+    assert card.text.startswith("张三已于 2026-11-21 移出班子。") and card.labels == ["恢复为班子成员", "为其生成一次性邀请", "‹ 返回"]
     restored = await admin.press(card, "恢复为班子成员", expect=1)
     assert restored.text.startswith("张三已恢复为班子成员。\n✅ 张三 · 成员")
     told = await zhang.bot_messages()
@@ -217,3 +217,26 @@ async def test_a_snooze_on_a_task_closed_since_the_nudge_is_refused(saima: Saima
     assert (await zhang.callback_answer()).text == "这个按钮已失效。"
     with saima.db.session() as session:
         assert session.get_one(TaskAssignment, assignment_id).snoozed_until is None
+
+
+async def test_an_invite_the_office_makes_for_a_removed_member_lets_only_them_back(saima: Saima) -> None:
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    zhang = saima.control.user(1001, "张三")
+    await zhang.send(f"/start {saima.invite_code}")
+    wang = saima.control.user(1002, "王五")
+    await wang.send(f"/start {saima.invite_code}")
+    await _remove(admin, "张三", "移出班子", "移除")
+    await _remove(admin, "王五", "移出班子", "移除")
+    card = await admin.press(await admin.press(await admin.send("/members"), "已移出的成员（2）"), "张三")
+    link = await admin.press(card, "为其生成一次性邀请", expect=1)
+    assert link.text.startswith("张三的一次性返回邀请，有效期至 2026-12-05：\nhttps://t.me/")
+    code = link.text.rsplit("start=", 1)[1]
+    refused = await wang.send(f"/start {code}")  # made for 张三, not for 王五
+    assert refused.text == "您已被移出「省政府党组」，此邀请不能让您重新加入。如需恢复，请联系办公室。"
+    back = await zhang.send(f"/start {code}")
+    assert back.text.startswith("欢迎 张三！您已作为成员加入「省政府党组」")
+    assert _member(saima, 1001).status is MemberStatus.ACTIVE
+    assert _member(saima, 1002).status is MemberStatus.REMOVED
+    joins = [e.after for e in _audit(saima, "join") if e.entity_id == _member(saima, 1001).id]
+    assert joins[-1] is not None and joins[-1]["readmitted"] is True
