@@ -52,6 +52,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Literal
 
 from core.dates import find_date, parse_date, parse_range
 from core.pace import days_covered
@@ -109,7 +110,7 @@ def parse_trip_dates(text: str, *, now: datetime, lang: str | None = None) -> tu
     found = parse_range(text, now=now, prefer="past", lang=lang)
     if found is None and lang is not None:
         found = parse_range(text, now=now, prefer="past")
-    return found or _backwards_range(text, now=now, lang=lang)
+    return found or backwards_range(text, now=now, lang=lang)
 
 
 def parse_places(text: str) -> str | None:
@@ -203,13 +204,14 @@ _LOOK_AHEAD = 12
 _BARE_DAY = re.compile(r"\s*([0-9]{1,2})\s*(?:日|号|號|st|nd|rd|th)?\s*$", re.IGNORECASE)
 
 
-def _backwards_range(text: str, *, now: datetime, lang: str | None) -> tuple[date, date] | None:
+def backwards_range(text: str, *, now: datetime, lang: str | None,
+                    prefer: Literal["past", "future"] = "past") -> tuple[date, date] | None:
     """Two whole dates joined by a range mark, the second before the first (the date parser
-    refuses such a range)."""
+    refuses such a range, 11月8日至5日 included): (first, last) as written, for a flow to ask about."""
     parts = _RANGE_MARK.split(text.strip(), maxsplit=1)
     if len(parts) != 2:
         return None
-    first, last = (parse_date(part, now=now, prefer="past", lang=lang) for part in parts)
+    first, last = (parse_date(part, now=now, prefer=prefer, lang=lang) for part in parts)
     bare = _BARE_DAY.match(parts[1])
     if first is not None and bare is not None:  # 11月8日至5日: the 5th of the start's month
         try:
@@ -233,7 +235,7 @@ def _take_dates(text: str, *, now: datetime, lang: str | None) -> tuple[date | N
         # Nov 8 alone in "Nov 8 to Nov 5"): a range written backwards is kept as written, end
         # before start, for the check to refuse. The longest reading wins.
         for stop in range(min(len(text), match.end + _LOOK_AHEAD), match.end, -1):
-            backwards = _backwards_range(text[match.start : stop], now=now, lang=lang)
+            backwards = backwards_range(text[match.start : stop], now=now, lang=lang)
             if backwards is not None:
                 return backwards[0], backwards[1], text[: match.start] + " " + text[stop:]
     after = match.end + (text.startswith("于", match.end))  # 11月5日于淳安县; a spaced 于都县 is kept

@@ -44,15 +44,17 @@ async def snooze(update: Update, context: SaimaContext) -> None:
     user_id = update.effective_user.id
     now = context.now()
 
-    def run() -> tuple[str, str] | None:
+    def run() -> tuple[str, str] | str:
+        """(the reminder's day, the due day) in words once snoozed; else "gone" or "not yours"."""
         with context.db.session() as session:
             found = deadlines.owner_of(session, match.group(1), int(match.group(2)))
-            owner = session.get(Member, found[1]) if found is not None else None
-            # The item must still be open and the presser its owner, still an active member (a removed
-            # member's old nudge has the button still).
-            if found is None or owner is None or owner.telegram_user_id != user_id \
-                    or owner.status is not MemberStatus.ACTIVE:
-                return None
+            if found is None:  # gone, closed, replied, reported or cancelled since the nudge
+                return "gone"
+            owner = session.get(Member, found[1])
+            # The presser must be the item's owner, still an active member (a removed member's old nudge
+            # has the button still).
+            if owner is None or owner.telegram_user_id != user_id or owner.status is not MemberStatus.ACTIVE:
+                return "not yours"
             until = now + timedelta(days=days)
             deadlines.snooze(session, match.group(1), int(match.group(2)), until=until)
             tz = ZoneInfo(session.get_one(Team, owner.team_id).timezone)
@@ -60,11 +62,14 @@ async def snooze(update: Update, context: SaimaContext) -> None:
             return (day_in_words(t, until.astimezone(tz).date()),
                     day_in_words(t, due) if due is not None else "")
 
-    days_words = await asyncio.to_thread(run)
-    if days_words is None:
+    result = await asyncio.to_thread(run)
+    if result == "gone":
+        await query.answer(t("This button is not valid any more."), show_alert=True)
+        return
+    if isinstance(result, str):
         await query.answer(t("Only the member this item belongs to can snooze it."), show_alert=True)
         return
-    until_words, due_words = days_words
+    until_words, due_words = result
     # The reminder moves, the deadline does not: both are said.
     await query.answer(t("I will remind you again on {day}. The deadline is unchanged: {due}.").format(
         day=until_words, due=due_words))

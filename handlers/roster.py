@@ -14,7 +14,8 @@ member belongs to, whatever the data says):
     mb:cf:<member>         clear the 任职日期            mb:cu:<member>        clear the 离任日期
     mb:ra:<member>:<1|0>   put in / take out of the race (owner)
     mb:x:<page>            removed members              mb:xv:<member>        a removed member's card
-    mb:rs:<member>         restore a removed member (the only way back in: a general invite refuses them)
+    mb:rs:<member>         restore a removed member        mb:ri:<member>        a single-use invite for them
+                           (the only ways back in: a general invite refuses a removed member)
 
 Changing roles is for the team's owner (负责人) only: admins cannot promote one another or demote the owner's
 choices. Removing an admin is the owner's too; the owner can be neither demoted nor removed, so a team always
@@ -37,6 +38,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from core import dates
 from core.dates import beyond_horizon
+from core.trips import backwards_range
 from core.domain import LeaveKind, MemberStatus, Role
 from core.pace import PaceStatus
 from handlers import admin_steps
@@ -160,6 +162,7 @@ def _removed_card(context: SaimaContext, member: Member) -> tuple[str, InlineKey
         name=member.display_name, date=day)
     return text, InlineKeyboardMarkup([
         [InlineKeyboardButton(t("Restore to the team"), callback_data=f"{PREFIX}rs:{member.id}")],
+        [InlineKeyboardButton(t("Single-use invite for them"), callback_data=f"{PREFIX}ri:{member.id}")],
         [InlineKeyboardButton(t("‹ Back"), callback_data=f"{PREFIX}x:0")]])
 
 
@@ -250,7 +253,7 @@ async def press(update: Update, context: SaimaContext) -> None:
         text, keyboard = _removed_list(context, admin, int(args[0]))
         await query.edit_message_text(text, reply_markup=keyboard)
         return
-    if action in ("xv", "rs") and len(args) == 1 and args[0].isdigit():
+    if action in ("xv", "rs", "ri") and len(args) == 1 and args[0].isdigit():
         await _removed_press(update, context, admin, action, int(args[0]))
         return
     if action == "in":
@@ -303,11 +306,27 @@ async def _removed_press(update: Update, context: SaimaContext, admin: Member, a
             await query.answer()
             await query.edit_message_text(text, reply_markup=keyboard)
             return
+        if action == "ri":  # a link only this removed member can come back by (the others stay refused)
+            now = context.now()
+            invite = invites.create(session, team_id=admin.team_id, role=Role.MEMBER, now=now,
+                                    valid_for=timedelta(days=context.config.invites.expire_days), max_uses=1,
+                                    code_length=context.config.invites.code_length, created_by_member_id=admin.id)
+            audit.record(session, action="create", entity="invite", entity_id=invite.id, team_id=admin.team_id,
+                         now=now, actor_member_id=admin.id, actor_telegram_id=admin.telegram_user_id,
+                         after={"single_use": True, "for_member_id": member.id})
+            code, name = invite.code, member.display_name
+            expires_on = invite.expires_at.astimezone(ZoneInfo(admin.team.timezone)).date().isoformat() \
+                if invite.expires_at else ""
+            await query.answer()
+            assert query.message is not None
+            await query.message.reply_text(t("Single-use invite for {name} to come back, valid until {date}:").format(
+                name=name, date=expires_on) + "\n" + invite_link(context.bot.username, code))
+            return
         if not roster.restore(session, member, actor=admin, now=context.now()):
             await query.answer(t(INVALID), show_alert=True)
             return
-        name, chat_id, lang, team_name = member.display_name, member.telegram_user_id, member.language.value, \
-            admin.team.name
+        name, chat_id, lang = member.display_name, member.telegram_user_id, member.language.value
+        team_name = admin.team.name
     await query.answer()
     try:
         await context.bot.send_message(chat_id, _restored_note(translator(lang), team_name))
@@ -400,6 +419,13 @@ async def leave_dates(update: Update, context: SaimaContext, step: dict[str, Any
     readings = [r for r in (dates.parse_range(text, now=now, prefer=p, lang=admin.language.value)
                             for p in ("past", "future")) if r is not None]
     span = min(readings, key=lambda r: abs((r[0] - now.date()).days), default=None)
+    backwards = [r for r in (backwards_range(text, now=now, prefer=p, lang=admin.language.value)
+                             for p in ("past", "future")) if r is not None]
+    if span is None and backwards:  # 11月8日至5日: ask about 5–8 Nov rather than guess
+        first, last = min(backwards, key=lambda r: abs((r[0] - now.date()).days))
+        await message.reply_text(t("The end is before the start. Did you mean {span}? Please type the dates "
+                                   "again, or send /cancel to stop.").format(span=span_in_words(t, last, first)))
+        return
     if span is None:
         await message.reply_text(t("I could not read those dates. Try e.g. 11月23日至27日, 下周 or Dec 1-5, "
                                    "or send /cancel to stop."))

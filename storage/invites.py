@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.invites import InviteFacts
-from storage.models import Invite, Role
+from storage.models import AuditEntry, Invite, Role
 
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -63,3 +63,12 @@ def use(session: Session, invite: Invite) -> bool:
     if invite.max_uses is not None:
         statement = statement.where(Invite.uses < invite.max_uses)
     return (session.execute(statement).rowcount or 0) == 1
+
+
+def named_for(session: Session, invite_id: int) -> int | None:
+    """The removed member an invite was made for (the office's "invite back" on their card), as its
+    creation's audit entry records it; None for a general invite."""
+    after = session.scalar(select(AuditEntry.after).where(
+        AuditEntry.entity == "invite", AuditEntry.action == "create", AuditEntry.entity_id == invite_id))
+    value = after.get("for_member_id") if isinstance(after, dict) else None
+    return value if isinstance(value, int) else None

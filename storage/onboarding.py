@@ -94,9 +94,11 @@ def join_with_code(
     if verdict is not InviteVerdict.VALID:
         return JoinResult(verdict, expired_at=invite.expires_at if invite else None)
     assert invite is not None
-    if existing is not None and existing.status == MemberStatus.REMOVED:
-        # Removal sticks: only the office brings them back (the "restore" on their card, audited).
-        return JoinResult(InviteVerdict.VALID, JoinOutcome.REMOVED, None, existing.team)
+    readmitted = existing is not None and existing.status == MemberStatus.REMOVED
+    if readmitted and invites.named_for(session, invite.id) != existing.id:  # type: ignore[union-attr]
+        # Removal sticks: only the office brings them back, by the "restore" on their card or an invite
+        # made for them from it (audited both).
+        return JoinResult(InviteVerdict.VALID, JoinOutcome.REMOVED, None, existing.team)  # type: ignore[union-attr]
     if not invites.use(session, invite):
         return JoinResult(InviteVerdict.USED_UP)
     team = teams.by_id(session, invite.team_id)
@@ -114,7 +116,7 @@ def join_with_code(
     audit.record(
         session, action="join", entity="member", entity_id=member.id, team_id=team.id, now=now,
         actor_member_id=member.id, actor_telegram_id=telegram_user_id,
-        after={"role": member.role.value, "invite_id": invite.id},
+        after={"role": member.role.value, "invite_id": invite.id, **({"readmitted": True} if readmitted else {})},
     )
     return JoinResult(InviteVerdict.VALID, outcome, member, team)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from emulator.sim import SimUser
-from storage.models import Broadcast, Member, OutboxMessage, ResearchTopic, ResearchTrip, StudySession, Task
+from storage.models import Broadcast, LeavePeriod, Member, OutboxMessage, ResearchTopic, ResearchTrip, StudySession, Task
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
 
@@ -148,3 +148,19 @@ async def test_a_trip_range_written_backwards_in_one_month_is_asked_about_not_re
     assert "Did you mean" in asked.text, asked.text
     with saima.db.session() as session:
         assert session.scalars(select(ResearchTrip)).all() == []
+
+
+async def test_a_leave_range_written_backwards_is_asked_about_and_a_far_one_refused(saima: Saima) -> None:
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    zhang = saima.control.user(1001, "张三")
+    await zhang.send(f"/start {saima.invite_code}")
+    card = await admin.press(await admin.send("/members"), "张三")
+    await admin.press(await admin.press(card, "登记请假"), "请假")
+    asked = await admin.send("12月8日至5日")
+    assert asked.text == ("结束日期早于开始日期。您是指2026年12月5日（星期六）至 12月8日（星期二）吗？"
+                          "请重新输入日期，或发送 /cancel 取消。"), asked.text
+    assert (await admin.send("9999年12月1日至5日")).text == "截止日期最多只能设在 5 年以内，请给出更近的日期。"
+    assert (await admin.send("12月5日至8日")).text.startswith("已登记：张三，请假")
+    with saima.db.session() as session:
+        assert [(p.start_date.day, p.end_date.day) for p in session.scalars(select(LeavePeriod))] == [(5, 8)]

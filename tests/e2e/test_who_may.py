@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from core.domain import MemberStatus, Role
+from core.domain import AssignmentStatus, MemberStatus, Role
+from emulator.sim import SimUser
 from storage import onboarding
 from storage.models import AuditEntry, Member, StudyAttendance, StudySession, Task, TaskAssignment
 from tests.e2e.conftest import ADMIN_ID, Saima
@@ -25,9 +26,10 @@ def _audit(saima: Saima, action: str) -> list[AuditEntry]:
         return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
 
 
-async def _remove(admin, saima: Saima, name: str, remove: str, confirm: str, members_label: str):  # type: ignore[no-untyped-def]
+async def _remove(admin: SimUser, name: str, remove: str, confirm: str) -> None:
+    """The admin removes `name` from the team through /members, as an office would."""
     card = await admin.press(await admin.send("/members"), name)
-    return await admin.press(await admin.press(card, remove), confirm)
+    await admin.press(await admin.press(card, remove), confirm)
 
 
 async def test_a_removed_member_who_opens_the_team_invite_link_stays_removed_until_the_office_restores_them(
@@ -36,7 +38,7 @@ async def test_a_removed_member_who_opens_the_team_invite_link_stays_removed_unt
     await admin.send("/start")
     zhang = saima.control.user(1001, "张三")
     await zhang.send(f"/start {saima.invite_code}")
-    await _remove(admin, saima, "张三", "移出班子", "移除", "")
+    await _remove(admin, "张三", "移出班子", "移除")
     refused = await zhang.send(f"/start {saima.invite_code}")
     assert refused.text == "您已被移出「省政府党组」，此邀请不能让您重新加入。如需恢复，请联系办公室。"
     assert _member(saima, 1001).status is MemberStatus.REMOVED
@@ -47,7 +49,7 @@ async def test_a_removed_member_who_opens_the_team_invite_link_stays_removed_unt
     removed = await admin.press(listing, "已移出的成员（1）")
     assert removed.text.splitlines() == ["省政府党组：已移出 1 人（第 1/1 页）", "1. 张三 · 移出日期 2026-11-21"]
     card = await admin.press(removed, "张三")
-    assert card.text.startswith("张三已于 2026-11-21 移出班子。") and card.labels == ["恢复为班子成员", "‹ 返回"]
+    assert card.text.startswith("张三已于 2026-11-21 移出班子。") and card.labels == ["恢复为班子成员", "为其生成一次性邀请", "‹ 返回"]
     restored = await admin.press(card, "恢复为班子成员", expect=1)
     assert restored.text.startswith("张三已恢复为班子成员。\n") and "张三 🏇 · 成员" in restored.text
     told = await zhang.bot_messages()
@@ -70,7 +72,7 @@ async def test_in_english_a_removed_member_is_told_to_ask_the_office_and_the_off
     tom = saima.control.user(1001, "Tom", language_code="en")
     await tom.send(f"/start {saima.invite_code}")
     await tom.send("/lang en")
-    await _remove(admin, saima, "Tom", "Remove from the team", "Remove", "")
+    await _remove(admin, "Tom", "Remove from the team", "Remove")
     refused = await tom.send(f"/start {saima.invite_code}")
     assert refused.text == ("You were removed from 省政府党组, so this invite does not bring you back. "
                             "Please ask your team's office to restore you.")
@@ -191,9 +193,50 @@ async def test_in_english_a_removed_member_cannot_snooze_a_task_from_an_old_nudg
     old = await tom.send("/help")
     await tom.press_data(old, f"nz:t:{assignment.id}:1")  # the owner, still in the team: snoozed
     assert (await tom.callback_answer()).text.startswith("I will remind you again on")
-    await _remove(admin, saima, "Tom", "Remove from the team", "Remove", "")
+    await _remove(admin, "Tom", "Remove from the team", "Remove")
     await tom.press_data(old, f"nz:t:{assignment.id}:3")
     assert (await tom.callback_answer()).text == "Only the member this item belongs to can snooze it."
     with saima.db.session() as session:
         snoozed = session.get_one(TaskAssignment, assignment.id).snoozed_until
     assert snoozed is not None and (snoozed - saima.clock.now()).days == 1  # not moved to 3 days
+
+
+async def test_a_snooze_on_a_task_closed_since_the_nudge_is_refused(saima: Saima) -> None:
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    zhang = saima.control.user(1001, "张三")
+    await zhang.send(f"/start {saima.invite_code}")
+    await admin.send("/task 报送三季度安全生产情况 下周五下午5点")
+    attach = (await admin.press(await admin.send("请附签字版报表"), "成员", expect=2))[-1]
+    await admin.press((await admin.press(attach, "无附件", expect=2))[-1], "确认")
+    with saima.db.session() as session:
+        assignment = session.scalars(select(TaskAssignment)).one()
+        assignment.status = AssignmentStatus.CLOSED  # 销账 since the nudge was sent
+        assignment_id = assignment.id
+    await zhang.press_data(await zhang.send("/help"), f"nz:t:{assignment_id}:1")
+    assert (await zhang.callback_answer()).text == "这个按钮已失效。"
+    with saima.db.session() as session:
+        assert session.get_one(TaskAssignment, assignment_id).snoozed_until is None
+
+
+async def test_an_invite_the_office_makes_for_a_removed_member_lets_only_them_back(saima: Saima) -> None:
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    zhang = saima.control.user(1001, "张三")
+    await zhang.send(f"/start {saima.invite_code}")
+    wang = saima.control.user(1002, "王五")
+    await wang.send(f"/start {saima.invite_code}")
+    await _remove(admin, "张三", "移出班子", "移除")
+    await _remove(admin, "王五", "移出班子", "移除")
+    card = await admin.press(await admin.press(await admin.send("/members"), "已移出的成员（2）"), "张三")
+    link = await admin.press(card, "为其生成一次性邀请", expect=1)
+    assert link.text.startswith("张三的一次性返回邀请，有效期至 2026-12-05：\nhttps://t.me/")
+    code = link.text.rsplit("start=", 1)[1]
+    refused = await wang.send(f"/start {code}")  # made for 张三, not for 王五
+    assert refused.text == "您已被移出「省政府党组」，此邀请不能让您重新加入。如需恢复，请联系办公室。"
+    back = await zhang.send(f"/start {code}")
+    assert back.text.startswith("欢迎 张三！您已作为成员加入「省政府党组」")
+    assert _member(saima, 1001).status is MemberStatus.ACTIVE
+    assert _member(saima, 1002).status is MemberStatus.REMOVED
+    joins = [e.after for e in _audit(saima, "join") if e.entity_id == _member(saima, 1001).id]
+    assert joins[-1] is not None and joins[-1]["readmitted"] is True
