@@ -139,9 +139,17 @@ async def test_remind_me_later_moves_the_reminder_and_says_the_deadline_is_uncha
 # --------------------------------------------------------------------------- no due-soon nudge right after assigning
 
 
+def _took_office_today(saima: Saima, user_id: int) -> None:
+    """The member took office on Monday: on pace, so no pace nudge comes between the test and its nudges."""
+    with saima.db.session() as session:
+        session.execute(update(Member).where(Member.telegram_user_id == user_id)
+                        .values(took_office_on=MONDAY.date()))
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 async def test_a_task_assigned_today_due_tomorrow_gets_no_nudge_today(saima: Saima, lang: str) -> None:
     official = await member(saima, 1001, "张三", lang=lang)
+    _took_office_today(saima, 1001)
     admin = saima.control.user(ADMIN_ID, "李主任")
     await admin.send("/start")
     saima.clock.set(MONDAY)
@@ -176,6 +184,7 @@ REPLY = {"zh": ("已答复", "11月19日", "A类"), "en": ("Replied", "19 Nov", 
 async def test_a_motion_answered_after_its_overdue_nudge_was_queued_never_gets_it(saima: Saima,
                                                                                  lang: str) -> None:
     official = await member(saima, 1001, "张三", lang=lang)
+    _took_office_today(saima, 1001)
     motion_id = _motion(saima, 1001, date(2026, 11, 20))
     saima.clock.set(MONDAY)
     await _schedule(saima)  # overdue since Friday: the nudge is queued
