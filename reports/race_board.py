@@ -271,9 +271,12 @@ def explain(t: Translator, name: str, entry: Ranked | None, score: Score, *, siz
                                           percent=_percent(score.on_time_rate),
                                           weight=number(score.on_time_weight),
                                           points=points(score.on_time_points)))
-    lines.append(t.ngettext("Overdue: {n} item × {penalty} = −{points}",
-                            "Overdue: {n} items × {penalty} = −{points}", score.overdue).format(
-        n=score.overdue, penalty=number(score.overdue_penalty), points=points(score.overdue_points)))
+    if score.overdue == 0:  # not "−0.0"
+        lines.append(t("Overdue: none → nothing taken off"))
+    else:
+        lines.append(t.ngettext("Overdue: {n} item × {penalty} = −{points}",
+                                "Overdue: {n} items × {penalty} = −{points}", score.overdue).format(
+            n=score.overdue, penalty=number(score.overdue_penalty), points=points(score.overdue_points)))
     for tally in score.tallies:
         lines.append(t("  · {kind}: {on_time} of {judged} on time, {overdue} overdue").format(
             kind=t(DEADLINE_KIND[tally.kind]), on_time=tally.on_time, judged=tally.judged,

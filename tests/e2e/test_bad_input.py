@@ -102,13 +102,19 @@ async def test_a_task_message_built_from_long_stored_text_is_cut_to_fit_telegram
 
 
 async def test_a_member_with_a_64_plus_64_character_name_joins_and_the_name_is_cut_to_fit(saima: Saima) -> None:
+    # Chinese parts join without a space: 64 + 64 characters fit the 128-character column exactly
     long = saima.control.user(1003, "甲" * 64, last_name="乙" * 64)
     reply = await long.send(f"/start {saima.invite_code}")
     _no_apology(reply.text)
     assert reply.text.startswith("欢迎 甲")
+    # Latin ones keep their space: 64 + 1 + 64 = 129 characters are cut with "…" to fit
+    latin = saima.control.user(1099, "A" * 64, last_name="B" * 64)
+    _no_apology((await latin.send(f"/start {saima.invite_code}")).text)
     with saima.db.session() as session:
         name = session.scalar(select(Member.display_name).where(Member.telegram_user_id == 1003))
-    assert name is not None and len(name) == 128 and name.endswith("…")
+        cut = session.scalar(select(Member.display_name).where(Member.telegram_user_id == 1099))
+    assert name == "甲" * 64 + "乙" * 64
+    assert cut is not None and len(cut) == 128 and cut.endswith("…") and cut.startswith("A" * 64 + " B")
     nul = saima.control.user(1004, "Tom\x00", last_name="Lee\x07")
     await nul.send(f"/start {saima.invite_code}")
     with saima.db.session() as session:

@@ -60,14 +60,14 @@ async def test_a_member_with_a_task_13_days_overdue_is_not_first_and_the_explana
     assert "李四" in first and "张三" not in first  # 70 − on time 15 − overdue 2 = 53 < 李四's 55
     explained = (await zhang.press(text, text.labels[0])).text.splitlines()
     if lang == "zh":
-        assert explained[0].startswith("张三 · 2026年11月：53 分") and "第 2 名" in explained[0]
-        assert "按时办理：到期 1 项中按时 0 项 → 0% × 15 = 0" in explained
-        assert "超期事项：1 项 × 2 = −2" in explained
+        assert explained[0].startswith("张三 · 2026年11月：53.0 分") and "第 2 名" in explained[0]
+        assert "按时办理：到期 1 项中按时 0 项 → 0% × 15 = 0.0" in explained
+        assert "超期事项：1 项 × 2 = −2.0" in explained
         assert "  · 督办事项：按时 0 项（共 1 项），超期 1 项" in explained
     else:
-        assert explained[0].startswith("张三 · Nov 2026: 53 points, rank 2 of ")
-        assert "On time: 0 of 1 items due → 0% × 15 = 0" in explained
-        assert "Overdue: 1 item × 2 = −2" in explained
+        assert explained[0].startswith("张三 · Nov 2026: 53.0 points, rank 2 of ")
+        assert "On time: 0 of 1 items due → 0% × 15 = 0.0" in explained
+        assert "Overdue: 1 item × 2 = −2.0" in explained
         assert "  · Supervised tasks: 0 of 1 on time, 1 overdue" in explained
 
 

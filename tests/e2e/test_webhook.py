@@ -186,7 +186,7 @@ async def test_a_webhook_body_that_is_not_an_update_gets_400_one_log_line_and_no
         qian = control.user(1007, "钱七")
         await qian.send("/lang")
         answers_before = len(await qian.bot_messages())
-        text_as_object = _help_update(7, qian.id)
+        text_as_object = _help_update(900_007, qian.id)
         text_as_object["message"]["text"] = {"a": 1}
         bodies = ["[]", "null", '"x"', "42", "{}", '{"update_id": "1"}', '{"update_id": true}',
                   '{"update_id": 2, "message": "x"}', '{"update_id": 3, "callback_query": [1]}',
@@ -203,5 +203,5 @@ async def test_a_webhook_body_that_is_not_an_update_gets_400_one_log_line_and_no
         assert log.count("Refused a webhook body that is not an update") == len(bodies)
         assert "Traceback" not in log and "could not be handled" not in log
         assert len(await qian.bot_messages()) == answers_before
-        assert await a.post(_help_update(8, qian.id), secret=SECRET) == 200  # and a real update still is
+        assert await a.post(_help_update(900_008, qian.id), secret=SECRET) == 200  # and a real update still is
         assert len(await qian.bot_messages()) == answers_before + 1

@@ -326,7 +326,7 @@ def test_the_weekly_summary_leaves_the_office_out_of_progress_and_behind_pace(te
         data = summary.gather(session, session.get_one(TeamRow, team.team_id), start=date(2026, 11, 16),
                               end=date(2026, 11, 22), today=date(2026, 11, 23), config=Config())
     assert [name for name, _ in data.behind] == ["张三", "Lily"]
-    each = pace.expected_by(Decimal(60), pace.Availability(2026), on=date(2026, 11, 23))
+    each = pace.expected_by(Decimal(60), pace.Availability(2026), on=date(2026, 11, 22))  # the week's last day
     assert data.year_expected[Duty.RESEARCH_DAYS] == each + each
 
 
