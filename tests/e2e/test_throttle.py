@@ -1,0 +1,78 @@
+"""One user cannot stall the others: a stranger's flood is shed at the door, a member's burst is told
+once to slow down, heavy answers run one at a time per user, and everyone else is answered as usual.
+
+Counts only, no timing: the allowances here refill once a minute, so nothing comes back during a test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from config import ThrottleSettings
+from emulator.sim import BotMessage, SimUser
+from tests.e2e.conftest import Saima
+from tests.e2e.test_log_study import member
+
+STRANGER = 5001
+
+
+@pytest.fixture
+def throttle_settings() -> ThrottleSettings:
+    return ThrottleSettings(enabled=True, stranger_burst=3, stranger_every_seconds=60.0, member_burst=5,
+                            member_every_seconds=60.0, press_burst=5, press_every_seconds=60.0)
+
+
+async def flood(user: SimUser, text: str, times: int) -> None:
+    """Sends `times` messages without waiting for any answer."""
+    for _ in range(times):
+        await user.control.send(user.id, text, first_name=user.first_name)
+
+
+def slow_downs(messages: list[BotMessage]) -> int:
+    return sum(1 for m in messages if m.text and (m.text.startswith("请慢一点") or m.text.startswith("Slow down")))
+
+
+async def test_a_strangers_flood_gets_a_handful_of_answers_and_a_member_is_answered_during_it(saima: Saima) -> None:
+    zhang = await member(saima)
+    stranger = saima.control.user(STRANGER, "路人")
+    await flood(stranger, "你好", 100)
+    helped = await zhang.send("/help")  # answered in the middle of the flood, not throttled
+    assert helped.text and not helped.text.startswith("请慢一点")
+    await flood(stranger, "你好", 100)
+    after = await zhang.send("/me")  # handled after every message of the flood
+    assert after.text and not after.text.startswith("请慢一点")
+    answered = await stranger.bot_messages()
+    assert 1 <= len(answered) <= 3, [m.text for m in answered]
+    assert slow_downs(await zhang.bot_messages()) == 0
+
+
+async def test_a_members_burst_of_rank_gets_one_slow_down_and_few_boards_and_others_are_unaffected(
+        saima: Saima) -> None:
+    zhang = await member(saima)
+    li = await member(saima, 1002, "李四")
+    await flood(zhang, "/rank", 30)
+    helped = await li.send("/help")
+    assert helped.text and not helped.text.startswith("请慢一点")
+    shown = await zhang.bot_messages()
+    boards = [m for m in shown if m.text and m.text.startswith("🏇 赛马榜")]
+    assert slow_downs(shown) == 1
+    assert slow_downs(await li.bot_messages()) == 0
+    # Five of the thirty get through (the member's allowance), and of those one board at a time is worked
+    # on: the others are told the last request is still being worked on.
+    waiting = [m for m in shown if m.text and m.text.startswith("上一个请求还在处理中")]
+    assert 1 <= len(boards) and len(boards) + len(waiting) <= 5
+
+
+async def test_a_members_button_press_still_works_after_a_burst_in_english(saima: Saima) -> None:
+    tom = await member(saima, 1010, "Tom", lang="en")
+    draft = await tom.send("/study yesterday afternoon collective study 2 hours business environment")
+    await flood(tom, "/help", 10)  # /lang and the draft took two of five: three answered, then told once
+    answered = await tom.receive(4)
+    assert [m.text is not None and m.text.startswith("Slow down") for m in answered] == [False] * 3 + [True]
+    saved = await tom.press(draft, "Confirm")
+    assert saved.text is not None and saved.text.startswith("✅")
+    shown = await tom.bot_messages()
+    assert slow_downs(shown) == 1
+    told = next(m for m in shown if m.text and m.text.startswith("Slow down"))
+    assert told.text == ("Slow down, please: you sent many messages at once, and the ones after this are skipped "
+                         "for a moment.")
