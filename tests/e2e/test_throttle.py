@@ -7,6 +7,7 @@ Counts only, no timing: the allowances here refill once a minute, so nothing com
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
 from config import ThrottleSettings
 from emulator.sim import BotMessage, SimUser
@@ -76,3 +77,23 @@ async def test_a_members_button_press_still_works_after_a_burst_in_english(saima
     told = next(m for m in shown if m.text and m.text.startswith("Slow down"))
     assert told.text == ("Slow down, please: you sent many messages at once, and the ones after this are skipped "
                          "for a moment.")
+
+
+async def test_a_shed_flood_costs_the_database_almost_nothing(saima: Saima) -> None:
+    zhang = await member(saima)
+    stranger = saima.control.user(STRANGER, "路人")
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement.split(None, 1)[0].upper())
+
+    event.listen(saima.db.engine, "before_cursor_execute", seen)
+    try:
+        await flood(stranger, "你好", 100)
+        await zhang.send("/help")  # handled after the whole flood
+    finally:
+        event.remove(saima.db.engine, "before_cursor_execute", seen)
+    # The three answered and the member's /help each cost a few statements; the 97 shed cost none
+    # (no membership query past the first, no update-id mark, no conversation write).
+    assert len(statements) < 60, statements
+    assert sum(1 for s in statements if s in ("INSERT", "UPDATE", "DELETE")) < 15
