@@ -24,6 +24,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, BaseHandler, TypeHandler
 
@@ -76,6 +77,7 @@ class Throttle:
         self._buckets: dict[tuple[str, int], Bucket] = {}
         self._members: dict[int, tuple[bool, float]] = {}  # user id → (a member?, until when)
         self.in_flight: set[int] = set()  # senders with a heavy answer being worked on
+        self._judged: dict[int, Judgement] = {}  # update id → verdict, until the screen has used it
 
     def is_member(self, user_id: int) -> bool:
         """Whether the sender has an active membership, looked up at most once per cache period."""
@@ -90,6 +92,9 @@ class Throttle:
         self._members[user_id] = (member, now + self.settings.membership_cache_seconds)
         return member
 
+    def done_with(self, update: Update) -> None:
+        self._judged.pop(update.update_id, None)
+
     def forget(self, user_id: int) -> None:
         """Look the sender's membership up again next time (a stranger answered may have joined)."""
         self._members.pop(user_id, None)
@@ -102,6 +107,52 @@ class Throttle:
         self._buckets[(kind, user_id)] = bucket
         return verdict
 
+    def judge(self, update: Update) -> Judgement | None:
+        """The verdict on `update`, decided once however often it is asked (the Poller asks before it
+        confirms the update, the screen when it is handled); None when it is not screened (the throttle
+        is off, or it is not a sender's message or button press)."""
+        judged = self._judged.get(update.update_id)
+        if judged is not None:
+            return judged
+        user = update.effective_user
+        if (not self.settings.enabled or user is None
+                or (update.message is None and update.edited_message is None and update.callback_query is None)):
+            return None
+        member = self.is_member(user.id)
+        press = update.callback_query is not None
+        verdict = self.decide(("press" if press else "member") if member else "stranger", user.id)
+        if verdict is Verdict.PASS and not member:
+            self.forget(user.id)  # a stranger answered may join: look again next time
+        if len(self._judged) >= _PRUNE_AT:
+            self._judged.clear()
+        judged = self._judged[update.update_id] = Judgement(verdict, member, press)
+        return judged
+
+    def dropped(self, update: Update) -> bool:
+        """Whether `update` is shed with nothing to say (no "slow down", no press to answer): whoever
+        takes updates may then skip it altogether (serving.Poller does not even confirm it alone)."""
+        try:
+            judged = self.judge(update)
+        except SQLAlchemyError:  # the database away: the update goes the usual way, which waits for it
+            return False
+        if judged is None or not judged.silent:
+            return False
+        self._judged.pop(update.update_id, None)
+        return True
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdict: Verdict
+    member: bool
+    press: bool
+
+    @property
+    def silent(self) -> bool:
+        """Shed without a word: a stranger's anything, or a member's message after the "slow down"."""
+        return self.verdict is not Verdict.PASS and (not self.member or (self.verdict is Verdict.DROP
+                                                                          and not self.press))
+
 
 def of(application: Application) -> Throttle | None:  # type: ignore[type-arg]
     return getattr(application, "throttle", None)
@@ -111,25 +162,19 @@ async def screen(update: Update, context: SaimaContext) -> None:
     """Lets the update on, or sheds it: a member over their allowance is told once to slow down, a shed
     button press is answered briefly, everything else shed goes unanswered."""
     throttle = of(context.application)
-    user = update.effective_user
-    if (throttle is None or not throttle.settings.enabled or user is None
-            or (update.message is None and update.edited_message is None and update.callback_query is None)):
-        return
-    member = throttle.is_member(user.id)
-    press = update.callback_query is not None
-    verdict = throttle.decide(("press" if press else "member") if member else "stranger", user.id)
-    if verdict is Verdict.PASS:
-        if not member:
-            throttle.forget(user.id)
+    judged = throttle.judge(update) if throttle is not None else None
+    if throttle is not None:
+        throttle.done_with(update)
+    if judged is None or judged.verdict is Verdict.PASS:
         return
     screened = _screening.get()
     if screened is not None:
         screened.shed = True
-    if member and update.callback_query is not None:
+    if judged.member and update.callback_query is not None:
         await update.callback_query.answer(context.t("Slow down, please: try again in a moment.")
-                                           if verdict is Verdict.WARN else None)
-    elif member and verdict is Verdict.WARN and update.effective_message is not None:
-        log.info("Throttled user %s (too many messages at once)", user.id)
+                                           if judged.verdict is Verdict.WARN else None)
+    elif judged.member and judged.verdict is Verdict.WARN and update.effective_message is not None:
+        log.info("Throttled user %s (too many messages at once)", update.effective_user.id)  # type: ignore[union-attr]
         await update.effective_message.reply_text(context.t(
             "Slow down, please: you sent many messages at once, and the ones after this are skipped for a "
             "moment."))

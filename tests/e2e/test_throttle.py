@@ -6,12 +6,22 @@ Counts only, no timing: the allowances here refill once a minute, so nothing com
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import AsyncIterator
+
 import pytest
 from sqlalchemy import event
 
+from bot import build_application
 from config import ThrottleSettings
+from core.clock import ManualClock
+from emulator import ControlClient, EmulatorThread
+from emulator.harness import config_for
 from emulator.sim import BotMessage, SimUser
-from tests.e2e.conftest import Saima
+from serving import Poller
+from storage import onboarding
+from storage.db import Database
+from tests.e2e.conftest import ADMIN_ID, Saima
 from tests.e2e.test_log_study import member
 
 STRANGER = 5001
@@ -97,3 +107,47 @@ async def test_a_shed_flood_costs_the_database_almost_nothing(saima: Saima) -> N
     # (no membership query past the first, no update-id mark, no conversation write).
     assert len(statements) < 60, statements
     assert sum(1 for s in statements if s in ("INSERT", "UPDATE", "DELETE")) < 15
+
+
+@pytest.fixture
+async def polled(emulator_thread: EmulatorThread, db: Database, clock: ManualClock,
+                 throttle_settings: ThrottleSettings) -> AsyncIterator[tuple[Saima, Poller]]:
+    """Saima fed by `bot.py run`'s own polling (serving.Poller: each update confirmed by a getUpdates of
+    its own before it is handled) instead of PTB's Updater."""
+    config = dataclasses.replace(config_for(emulator_thread.base_url), throttle=throttle_settings)
+    async with ControlClient(emulator_thread.control_url) as control:
+        await control.reset()
+    with db.session() as session:
+        new = onboarding.create_team(session, name="省政府党组", admin_telegram_id=ADMIN_ID, group_chat_id=None,
+                                     config=config, now=clock.now())
+        team_id, code = new.team.id, new.invite.code
+    application = build_application(config, db, clock)
+    await application.initialize()
+    await application.start()
+    poller = Poller(application)
+    await poller.start()
+    try:
+        async with ControlClient(emulator_thread.control_url, default_timeout=10) as control:
+            yield Saima(None, control, db, clock, config, team_id, code), poller  # type: ignore[arg-type]
+    finally:
+        await poller.stop(timeout=10)
+        await application.stop()
+        await application.shutdown()
+
+
+async def test_bot_py_runs_polling_skips_a_strangers_shed_flood_without_confirming_each(
+        polled: tuple[Saima, Poller]) -> None:
+    saima, poller = polled
+    zhang = await member(saima)
+    stranger = saima.control.user(STRANGER, "路人")
+    poller.pause()  # the flood waits at Telegram and comes in one batch
+    await flood(stranger, "你好", 90)
+    sent = await saima.control.send(zhang.id, "/help", first_name=zhang.first_name)
+    before = (await saima.control.stats())["by_method"].get("getUpdates", 0)
+    await poller.start()
+    await saima.control.wait(sent["seq"], chat_id=zhang.id, count=1, kinds=["text"], timeout=10)
+    requests = (await saima.control.stats())["by_method"].get("getUpdates", 0) - before
+    assert 1 <= len(await stranger.bot_messages()) <= 3
+    # Each update handled is confirmed by a getUpdates of its own first; the shed ones are not (before,
+    # each was: 91 and more), so the batch costs its fetch, a few confirmations and the next fetch.
+    assert requests < 15, requests
