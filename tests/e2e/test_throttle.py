@@ -151,3 +151,15 @@ async def test_bot_py_runs_polling_skips_a_strangers_shed_flood_without_confirmi
     # Each update handled is confirmed by a getUpdates of its own first; the shed ones are not (before,
     # each was: 91 and more), so the batch costs its fetch, a few confirmations and the next fetch.
     assert requests < 15, requests
+
+
+async def test_a_members_presses_over_their_allowance_are_still_answered_with_slow_down(saima: Saima) -> None:
+    zhang = await member(saima)
+    draft = await zhang.send("/study 昨天下午 集体学习 2小时 优化营商环境条例")
+    for _ in range(5):  # the allowance for presses: each answered as usual
+        await zhang.press_data(draft, "nothing:of:ours")
+        assert not ((await zhang.callback_answer()).text or "").startswith("请慢一点")
+    await zhang.press_data(draft, "nothing:of:ours")
+    assert (await zhang.callback_answer()).text == "请慢一点，稍后再试。"
+    await zhang.press_data(draft, "nothing:of:ours")
+    assert (await zhang.callback_answer()).text is None  # answered, quietly
