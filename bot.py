@@ -47,6 +47,7 @@ from core.clock import Clock, FileClock, SystemClock
 from handlers.commands import publish_default_menus
 from handlers.context import SaimaContext, Services
 from handlers.invite import invite_link
+from handlers.throttle import Screening, Throttle, screening
 from storage import invites, leader, members, onboarding, roster, teams, updates
 from storage.db import Database, is_outage
 from storage.models import MemberStatus, Role
@@ -147,6 +148,7 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
     """
 
     services: Services
+    throttle: Throttle | None = None  # per-user load shedding (handlers/throttle.py), set when handlers register
     DATABASE_RETRIES = 5
     _may_wait: object = None  # the update that is waiting out an outage, if any
 
@@ -175,13 +177,15 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
         if last is not None and last.covers(update.update_id, now):
             log.info("Update %s was handled before (delivered again): skipped", update.update_id)
             return
-        with updates.in_hand(bot, update.update_id, now) as handling:
+        with screening() as screened, updates.in_hand(bot, update.update_id, now) as handling:
             replying = _before_reply.set(lambda: self._write_before_reply(update))
             try:
-                await self._process(update)
+                await self._process(update, screened)
             finally:
                 _before_reply.reset(replying)
                 self.steps_ahead.clear()
+            if screened.shed:  # shed at the door (handlers/throttle.py): nothing to write, nothing marked
+                return
             if not handling.marked:
                 try:
                     with self.services.db.session() as session:
@@ -211,7 +215,7 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
                 log.warning("Could not read the last update handled (%s)", type(error).__name__)
         return self._last_handled
 
-    async def _process(self, update: object) -> None:
+    async def _process(self, update: object, screened: Screening | None = None) -> None:
         before = self._data_of(update)
         for attempt in range(1, self.DATABASE_RETRIES + 2):
             self._may_wait = update if attempt <= self.DATABASE_RETRIES else None
@@ -230,7 +234,7 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
                     update.callback_query.set_bot(_PressAnsweredBefore(self.bot))  # type: ignore[arg-type]
             finally:
                 self._may_wait = None
-        if self.persistence is not None:
+        if self.persistence is not None and not (screened is not None and screened.shed):
             await self.update_persistence()
 
     def _data_of(self, update: object) -> _Data:

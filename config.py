@@ -165,6 +165,21 @@ class InviteSettings:
 
 
 @dataclass(frozen=True)
+class ThrottleSettings:
+    """Per-user load shedding before any work (handlers/throttle.py, core/throttle.py): a sender may
+    send `*_burst` updates at once, then one more every `*_every_seconds`."""
+
+    enabled: bool = True
+    stranger_burst: int = 3  # someone in no team: a few answers, then one every few seconds
+    stranger_every_seconds: float = 5.0
+    member_burst: int = 20  # a member's messages; the first over it gets one "slow down"
+    member_every_seconds: float = 1.0
+    press_burst: int = 20  # a member's button presses, counted apart from their messages
+    press_every_seconds: float = 0.5
+    membership_cache_seconds: float = 60.0  # whether a sender is a member, remembered this long
+
+
+@dataclass(frozen=True)
 class LoggingSettings:
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -181,6 +196,7 @@ class Config:
     race: RaceWeights = field(default_factory=RaceWeights)
     proposals: ProposalSettings = field(default_factory=ProposalSettings)
     invites: InviteSettings = field(default_factory=InviteSettings)
+    throttle: ThrottleSettings = field(default_factory=ThrottleSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     source: str = "<defaults>"
 
@@ -309,6 +325,13 @@ def _check_values(config: Config, source: str) -> None:
         raise ConfigError(f"{source}: 'delivery.private_chat_interval_seconds' must not be negative")
     if delivery.lease_seconds <= delivery.send_timeout_seconds:
         raise ConfigError(f"{source}: 'delivery.lease_seconds' must be longer than 'delivery.send_timeout_seconds'")
+    throttle = config.throttle
+    for name in ("stranger_burst", "stranger_every_seconds", "member_burst", "member_every_seconds", "press_burst",
+                 "press_every_seconds"):
+        if getattr(throttle, name) <= 0:
+            raise ConfigError(f"{source}: 'throttle.{name}' must be positive, not {getattr(throttle, name)}")
+    if throttle.membership_cache_seconds < 0:
+        raise ConfigError(f"{source}: 'throttle.membership_cache_seconds' must not be negative")
     for name in ("days_off", "working_days"):
         for day in getattr(config.holidays, name):
             try:

@@ -150,6 +150,8 @@ class Poller:
     getUpdates with the next offset) just before its handling starts: a kill loses at most the update
     in hand (at most once, as before; its answer may or may not have gone out), never those fetched
     behind it, which the next active instance gets. A pause leaves the rest of a batch unconfirmed too.
+    An update the throttle sheds without a word (handlers/throttle.py: a flood) is skipped before its
+    confirmation: the next one confirmed covers it, and a kill in between only means it is shed again.
     """
 
     def __init__(self, application: AnyApplication) -> None:
@@ -209,10 +211,13 @@ class Poller:
             finally:
                 self._request = None
             backoff = 1.0
+            throttle = getattr(self.application, "throttle", None)  # handlers/throttle.py
             for update in updates:
                 if self._stopping or not self._fetching.is_set():
                     break  # not confirmed: it comes again, here after a pause or to the next active instance
                 self._offset = update.update_id + 1
+                if throttle is not None and throttle.dropped(update):
+                    continue  # shed with nothing to say: no round trip of its own (the next confirm covers it)
                 try:
                     await bot.get_updates(offset=self._offset, limit=1, timeout=0)  # confirms this one only
                 except TelegramError as error:  # then it may come again: handled twice rather than lost

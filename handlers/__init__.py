@@ -5,13 +5,14 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from handlers import errors, fallback, findings, forms, help, invite, language, me, mine, onboarding, proposals
-from handlers import guard, nudges, race, tasks, track
+from handlers import guard, nudges, race, tasks, throttle, track
 from handlers import admin_steps, audit_log, broadcast, export, roster, targets
 from handlers import holiday
 from handlers import log_proposal, log_session, log_study, log_topic, log_trip  # noqa: F401  (each log module registers its form with `forms`)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handlers(throttle.handlers(application))  # first of all: a flood is shed before any work
     application.add_handlers(guard.handlers())  # first: forged callback data never reaches a flow
     application.add_handlers(track.handlers())  # next: in groups, the race track answers first
     for module in (onboarding, forms, log_session, me, mine, findings, proposals, race, help, language, invite,

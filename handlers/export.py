@@ -13,10 +13,12 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 from handlers.access import admins_only
 from handlers.incoming import args_of
 from handlers.context import SaimaContext
+from handlers.throttle import one_at_a_time
 from reports import ledger
 from storage import teams
 
 
+@one_at_a_time
 @admins_only
 async def export(update: Update, context: SaimaContext) -> None:
     """Sends the workbook as a document, or says which year it could not read."""

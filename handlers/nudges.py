@@ -23,6 +23,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from core.domain import MemberStatus
 from handlers.access import admins_only
 from handlers.context import SaimaContext
+from handlers.throttle import one_at_a_time
 from jobs.nudges import SNOOZE_PREFIX
 from reports import summary
 from reports.words import day_in_words
@@ -84,6 +85,7 @@ async def snooze(update: Update, context: SaimaContext) -> None:
             reply_markup=InlineKeyboardMarkup(kept) if kept else None)
 
 
+@one_at_a_time
 @admins_only
 async def show_summary(update: Update, context: SaimaContext) -> None:
     member = context.member()
@@ -103,4 +105,4 @@ async def show_summary(update: Update, context: SaimaContext) -> None:
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [CallbackQueryHandler(snooze, pattern=f"^{SNOOZE_PREFIX}"),
-            CommandHandler("summary", show_summary, filters=filters.ChatType.PRIVATE)]
+            CommandHandler("summary", show_summary, filters=filters.ChatType.PRIVATE, block=False)]  # heavy

@@ -24,6 +24,7 @@ from core.race import Period, PeriodKind
 from handlers.access import members_only
 from handlers.incoming import args_of
 from handlers.context import SaimaContext
+from handlers.throttle import one_at_a_time
 from locales import Translator
 from reports import race_board
 from reports.words import day_in_words
@@ -33,6 +34,7 @@ from storage.models import Member, Team
 EXPLAIN_PREFIX = "race:explain:"
 
 
+@one_at_a_time
 @members_only
 async def show_rank(update: Update, context: SaimaContext) -> None:
     member = context.member()
@@ -42,10 +44,14 @@ async def show_rank(update: Update, context: SaimaContext) -> None:
     if period is None:
         return
     today = context.today(member.team.timezone)
-    with context.db.session() as session:
-        team = session.get_one(Team, member.team_id)
-        names = member.role.is_admin or team.show_names_in_race
-        board = race.board(session, team, period, as_of=min(today, period.end), config=context.config)
+
+    def run() -> tuple[race.Board, bool]:  # off the event loop: a big team's board takes a while
+        with context.db.session() as session:
+            team = session.get_one(Team, member.team_id)
+            return (race.board(session, team, period, as_of=min(today, period.end), config=context.config),
+                    member.role.is_admin or team.show_names_in_race)
+
+    board, names = await asyncio.to_thread(run)
     t = context.t
     own = standing(t, board, member, names=names, today=today)
     text = race_board.render_board(t, board, viewer_id=member.id, names=names,
@@ -130,5 +136,5 @@ async def period_asked(update: Update, context: SaimaContext, member: Member) ->
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [CommandHandler("rank", show_rank, filters=filters.ChatType.PRIVATE),
+    return [CommandHandler("rank", show_rank, filters=filters.ChatType.PRIVATE, block=False),  # heavy: off the path
             CallbackQueryHandler(explain, pattern=f"^{EXPLAIN_PREFIX}")]

@@ -3,12 +3,13 @@ over HTTP with a database on each backend and a fixed clock."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 import pytest
 
-from config import Config
+from config import Config, ThrottleSettings
 from core.clock import ManualClock
 from emulator import ControlClient, EmulatorThread
 from emulator.harness import RunningBot, config_for
@@ -39,9 +40,17 @@ class Saima:
 
 
 @pytest.fixture
-async def saima(emulator_thread: EmulatorThread, db: Database, clock: ManualClock) -> AsyncIterator[Saima]:
+def throttle_settings() -> ThrottleSettings:
+    """The per-user throttle is off here: these tests drive a user faster than any person types, and a
+    slow machine would throttle fewer of them than a fast one. tests/e2e/test_throttle.py turns it on."""
+    return ThrottleSettings(enabled=False)
+
+
+@pytest.fixture
+async def saima(emulator_thread: EmulatorThread, db: Database, clock: ManualClock,
+                throttle_settings: ThrottleSettings) -> AsyncIterator[Saima]:
     """Saima running against a freshly reset emulator, with one team created from the command line."""
-    config = config_for(emulator_thread.base_url)
+    config = dataclasses.replace(config_for(emulator_thread.base_url), throttle=throttle_settings)
     async with ControlClient(emulator_thread.control_url) as control:
         await control.reset()
     with db.session() as session:
