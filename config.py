@@ -172,7 +172,7 @@ class ThrottleSettings:
     enabled: bool = True
     stranger_burst: int = 3  # someone in no team: a few answers, then one every few seconds
     stranger_every_seconds: float = 5.0
-    member_burst: int = 20  # a member's messages; the first over it gets one "slow down"
+    member_burst: int = 10  # a member's messages; the first over it gets one "slow down"
     member_every_seconds: float = 1.0
     press_burst: int = 20  # a member's button presses, counted apart from their messages
     press_every_seconds: float = 0.5
