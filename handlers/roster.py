@@ -108,20 +108,28 @@ def _list(context: SaimaContext, admin: Member, page: int, note: str = "") -> tu
                                                              enumerate(lines, start=page * PAGE_SIZE + 1)])
     text += "\n" + t("✅ on pace · ⚠️ behind · ❗ lagging · ⏳ not joined yet · 🏇 in the race · 📋 office, not in "
                      "the race. Press a name for its actions.")
-    buttons = [InlineKeyboardButton(f"{i}. {name}", callback_data=f"{PREFIX}v:{member_id}")
-               for i, (member_id, name) in enumerate(ids, start=page * PAGE_SIZE + 1)]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    navigation = []
-    if page > 0:
-        navigation.append(InlineKeyboardButton(t("‹ Previous"), callback_data=f"{PREFIX}p:{page - 1}"))
-    if page < pages - 1:
-        navigation.append(InlineKeyboardButton(t("Next ›"), callback_data=f"{PREFIX}p:{page + 1}"))
-    if navigation:
-        rows.append(navigation)
+    rows = _name_rows(t, [(f"{PREFIX}v:{member_id}", name) for member_id, name in ids], page=page, pages=pages,
+                      turn=f"{PREFIX}p:")
     rows.append([InlineKeyboardButton(t("🔗 Invite links"), callback_data=f"{PREFIX}in")])
     if removed:
         rows.append([InlineKeyboardButton(t("Removed members ({n})").format(n=removed), callback_data=f"{PREFIX}x:0")])
     return text, InlineKeyboardMarkup(rows)
+
+
+def _name_rows(t: Translator, named: list[tuple[str, str]], *, page: int, pages: int,
+               turn: str) -> list[list[InlineKeyboardButton]]:
+    """A page of numbered name buttons (data, name), two to a row, then ‹ Previous / Next › (``turn`` + page)."""
+    buttons = [InlineKeyboardButton(f"{i}. {name}", callback_data=data)
+               for i, (data, name) in enumerate(named, start=page * PAGE_SIZE + 1)]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    navigation = []
+    if page > 0:
+        navigation.append(InlineKeyboardButton(t("‹ Previous"), callback_data=f"{turn}{page - 1}"))
+    if page < pages - 1:
+        navigation.append(InlineKeyboardButton(t("Next ›"), callback_data=f"{turn}{page + 1}"))
+    if navigation:
+        rows.append(navigation)
+    return rows
 
 
 def _removed_list(context: SaimaContext, admin: Member, page: int, note: str = "") -> tuple[str, InlineKeyboardMarkup]:
@@ -141,16 +149,8 @@ def _removed_list(context: SaimaContext, admin: Member, page: int, note: str = "
     lines = ([note] if note else []) + [header] + [
         t("{i}. {name} · removed on {date}").format(i=i, name=name, date=day)
         for i, (_, name, day) in enumerate(people, start=page * PAGE_SIZE + 1)]
-    buttons = [InlineKeyboardButton(f"{i}. {name}", callback_data=f"{PREFIX}xv:{member_id}")
-               for i, (member_id, name, _) in enumerate(people, start=page * PAGE_SIZE + 1)]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    navigation = []
-    if page > 0:
-        navigation.append(InlineKeyboardButton(t("‹ Previous"), callback_data=f"{PREFIX}x:{page - 1}"))
-    if page < pages - 1:
-        navigation.append(InlineKeyboardButton(t("Next ›"), callback_data=f"{PREFIX}x:{page + 1}"))
-    if navigation:
-        rows.append(navigation)
+    rows = _name_rows(t, [(f"{PREFIX}xv:{member_id}", name) for member_id, name, _ in people], page=page,
+                      pages=pages, turn=f"{PREFIX}x:")
     rows.append([InlineKeyboardButton(t("‹ Back to the list"), callback_data=f"{PREFIX}p:0")])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
