@@ -40,14 +40,14 @@ from telegram.request import HTTPXRequest, RequestData
 
 import handlers
 import serving
-from core import dates
-from jobs import delivery, schedule
 from config import Config, ConfigError, load_config
+from core import dates
 from core.clock import Clock, FileClock, SystemClock
 from handlers.commands import publish_default_menus
 from handlers.context import SaimaContext, Services
 from handlers.invite import invite_link
 from handlers.throttle import Screening, Throttle, screening
+from jobs import delivery, schedule
 from storage import invites, leader, members, onboarding, roster, teams, updates
 from storage.db import Database, is_outage
 from storage.models import MemberStatus, Role

@@ -12,11 +12,9 @@ import dataclasses
 import logging
 import sys
 import tempfile
-from pathlib import Path
-
 from datetime import datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
-
 
 from config import Config, ThrottleSettings
 from core import holidays

@@ -137,7 +137,7 @@ async def _stand_by(lease: Lease, stop: asyncio.Event) -> bool:
 async def _wait(stop: asyncio.Event, seconds: float) -> None:
     try:
         await asyncio.wait_for(stop.wait(), seconds)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass
 
 
@@ -340,7 +340,7 @@ async def _confirm(lease: Lease) -> tuple[bool, str]:
     try:
         held = await asyncio.wait_for(asyncio.to_thread(lease.still_held), FENCE_TIMEOUT_SECONDS)
         return held, "the lock is no longer held"
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return False, f"the database did not confirm the lock within {FENCE_TIMEOUT_SECONDS:.0f} s"
     except Exception as error:  # noqa: BLE001 — any failure to confirm is a loss
         return False, f"{error.__class__.__name__}: {error}".strip()
@@ -353,7 +353,7 @@ async def _take_back(lease: Lease) -> None:
     while True:
         try:
             held = await asyncio.wait_for(asyncio.to_thread(lease.try_acquire), TAKE_BACK_TIMEOUT_SECONDS)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             log.critical("The database did not answer within %.0f s: this process starts again as a standby",
                          TAKE_BACK_TIMEOUT_SECONDS)
             _restart_as_standby()

@@ -34,8 +34,8 @@ from sqlalchemy import func, select
 from bench.common import (
     EmulatorProcess,
     RunningClock,
-    load,
     bulk_insert,
+    load,
     machine,
     percentile,
     scaled,

@@ -14,7 +14,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from storage.db import Database
 from storage.models import FollowUpItem, Member, Motion, ResearchTrip, StudyAttendance, StudySession
 
 YEAR = 2026
-NOW = datetime(2026, 12, 31, 4, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 31, 4, 0, tzinfo=UTC)
 
 
 def seed(db: Database, members: int, rng: random.Random) -> tuple[int, dict[str, int]]:

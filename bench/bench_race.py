@@ -20,15 +20,13 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import text
 
 from bench.common import insert_dicts
-
 from config import Config
 from core.domain import (
     FollowUpStatus,
@@ -47,7 +45,6 @@ from storage.db import Database
 from storage.models import (
     FollowUpItem,
     LeavePeriod,
-    Member,
     Motion,
     ResearchTopic,
     ResearchTrip,
@@ -61,11 +58,11 @@ IN_SUITE_NOTE = "bench_scale times the same boards, and at twice the members; py
 YEARS = range(2022, 2027)
 TODAY = date(2026, 11, 21)
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-NOW = datetime(2026, 11, 21, 2, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 21, 2, 30, tzinfo=UTC)
 
 
 def _at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 2, tzinfo=timezone.utc)
+    return datetime(day.year, day.month, day.day, 2, tzinfo=UTC)
 
 
 def _day(rng: random.Random, year: int) -> date:

@@ -30,7 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -65,7 +65,7 @@ from locales import translator
 from reports import summary
 from storage import race, teams
 from storage.db import Database
-from storage.models import Member, OutboxMessage, ResearchTrip, Task, Team
+from storage.models import Member, ResearchTrip, Task, Team
 
 T = TypeVar("T")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -148,7 +148,7 @@ def _due(rng: random.Random, today: date) -> date:
 
 def seed_deadlines(db: Database, teams_wanted: int, rng: random.Random) -> int:
     """`teams_wanted` more teams of TEAM_SIZE members with ITEMS_PER_MEMBER open items each."""
-    now = SCAN_AT.astimezone(timezone.utc)
+    now = SCAN_AT.astimezone(UTC)
     today = SCAN_AT.date()
     items = 0
     with db.session() as session:

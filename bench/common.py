@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -93,10 +93,10 @@ class RunningClock:
     time still passes (retry_after and backoff fall due)."""
 
     def __init__(self, start: datetime) -> None:
-        self._offset = start.astimezone(timezone.utc) - datetime.now(timezone.utc)
+        self._offset = start.astimezone(UTC) - datetime.now(UTC)
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc) + self._offset
+        return datetime.now(UTC) + self._offset
 
 
 # --- bulk inserts -----------------------------------------------------------------------------------
@@ -106,7 +106,7 @@ def _sqlite_value(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime):  # naive UTC, as storage.models.UTCDateTime stores it
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -15,7 +15,7 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class ManualClock:
@@ -24,7 +24,7 @@ class ManualClock:
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
             raise ValueError("ManualClock needs an aware datetime")
-        self._now = start.astimezone(timezone.utc)
+        self._now = start.astimezone(UTC)
 
     def now(self) -> datetime:
         return self._now
@@ -32,7 +32,7 @@ class ManualClock:
     def set(self, instant: datetime) -> None:
         if instant.tzinfo is None:
             raise ValueError("ManualClock needs an aware datetime")
-        self._now = instant.astimezone(timezone.utc)
+        self._now = instant.astimezone(UTC)
 
     def advance(self, delta: timedelta) -> datetime:
         self._now += delta
@@ -60,5 +60,5 @@ class FileClock:
             return self._last
         if instant.tzinfo is None:
             raise ValueError(f"{self.path} holds {instant.isoformat()}: an instant needs its UTC offset")
-        self._last = instant.astimezone(timezone.utc)
+        self._last = instant.astimezone(UTC)
         return self._last

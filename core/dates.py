@@ -69,9 +69,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
-from collections.abc import Callable
 from typing import Literal, TypeVar
 
 from core import dates_fallback

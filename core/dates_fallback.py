@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import re
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from core.dates_calendar import add_months
@@ -145,4 +145,4 @@ def _is_weekday(word: str) -> bool:
 
 def warm_up() -> None:
     """Import dateparser and load its English data."""
-    parse("a fortnight ago", now=datetime(2026, 1, 15, tzinfo=timezone.utc), prefer="past")
+    parse("a fortnight ago", now=datetime(2026, 1, 15, tzinfo=UTC), prefer="past")

@@ -621,7 +621,7 @@ def _zh_week(m: Match, ctx: Ctx) -> Value | None:
     return _weekend(ctx, weeks) if m["we"] else _week_span(week_monday(ctx.today, weeks))
 
 
-@rule("zh_part", "zh", "part", "凌半早清上下午傍晚夜深", rf"(?P<p>凌晨|半夜|早上|早晨|清晨|上午|下午|午后|傍晚|晚上|晚间|夜里|夜间|深夜)",
+@rule("zh_part", "zh", "part", "凌半早清上下午傍晚夜深", r"(?P<p>凌晨|半夜|早上|早晨|清晨|上午|下午|午后|傍晚|晚上|晚间|夜里|夜间|深夜)",
       weak=True)
 def _zh_part(m: Match, ctx: Ctx) -> Value | None:
     return Part(ZH_PARTS[m["p"]])

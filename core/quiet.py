@@ -7,7 +7,7 @@ official calendar, with its public holidays and make-up working days, 调休). U
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 # A year of days is more than any run of holidays; past it, the calendar is treated as broken.
 _SEARCH_DAYS = 366
@@ -49,7 +49,7 @@ def next_allowed(
     """
     if instant.tzinfo is None:
         raise ValueError("next_allowed needs an aware datetime")
-    instant = instant.astimezone(timezone.utc)
+    instant = instant.astimezone(UTC)
     if urgent:
         return instant
     start = parse_hhmm(quiet_start) if isinstance(quiet_start, str) else quiet_start
@@ -65,11 +65,11 @@ def next_allowed(
                     if closes is None else datetime.combine(day, closes, tzinfo=tz)
                 )
                 if local < window_end:
-                    return max(local, window_start).astimezone(timezone.utc)
+                    return max(local, window_start).astimezone(UTC)
         day += timedelta(days=1)
     raise ValueError(f"no working day within {_SEARCH_DAYS} days of {instant.isoformat()}")
 
 
 def is_allowed(instant: datetime, **rules: object) -> bool:
     """Whether a message may go out at `instant` (the same rules as `next_allowed`)."""
-    return next_allowed(instant, **rules) == instant.astimezone(timezone.utc)  # type: ignore[arg-type]
+    return next_allowed(instant, **rules) == instant.astimezone(UTC)  # type: ignore[arg-type]

@@ -5,7 +5,15 @@
 play the users and observe what the bot did.
 """
 
-from emulator.client import BotMessage, CallbackAnswer, ControlClient, SimGroup, SimUser, SyncControlClient, Transcript
+from emulator.client import (
+           BotMessage,
+           CallbackAnswer,
+           ControlClient,
+           SimGroup,
+           SimUser,
+           SyncControlClient,
+           Transcript,
+)
 from emulator.server import Emulator
 from emulator.thread import EmulatorThread
 

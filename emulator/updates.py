@@ -157,7 +157,7 @@ async def _post_update(session: aiohttp.ClientSession, hook: Webhook, update: di
             if 200 <= response.status < 300:
                 return None
             return f"Wrong response from the webhook: {response.status} {response.reason}"
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return "Read timeout expired"
     except aiohttp.ClientError as exc:
         log.debug("webhook delivery failed: %s", exc)

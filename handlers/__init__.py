@@ -4,11 +4,37 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import errors, fallback, findings, forms, help, invite, language, me, mine, onboarding, proposals
-from handlers import guard, nudges, race, tasks, throttle, track
-from handlers import admin_steps, audit_log, broadcast, export, roster, targets
-from handlers import holiday
-from handlers import log_proposal, log_session, log_study, log_topic, log_trip  # noqa: F401  (each log module registers its form with `forms`)
+from handlers import (  # noqa: F401  (each log module registers its form with `forms`)
+    admin_steps,
+    audit_log,
+    broadcast,
+    errors,
+    export,
+    fallback,
+    findings,
+    forms,
+    guard,
+    help,
+    holiday,
+    invite,
+    language,
+    log_proposal,
+    log_session,
+    log_study,
+    log_topic,
+    log_trip,
+    me,
+    mine,
+    nudges,
+    onboarding,
+    proposals,
+    race,
+    roster,
+    targets,
+    tasks,
+    throttle,
+    track,
+)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

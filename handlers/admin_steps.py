@@ -13,8 +13,8 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from handlers.access import ADMINS_ONLY, switched_team
-from handlers.incoming import text_of
 from handlers.context import SaimaContext
+from handlers.incoming import text_of
 from storage.models import Member
 
 STEP_KEY = "admin_step"

@@ -36,8 +36,8 @@ from core.broadcasts import AudienceKind, looks_weekly, parse_weekly, valid_audi
 from core.domain import BroadcastStatus
 from core.text import utf16_len
 from handlers.access import admins_only, switched_team
-from handlers.incoming import caption_of, text_of
 from handlers.context import SaimaContext
+from handlers.incoming import caption_of, text_of
 from jobs import broadcasts as timing
 from locales import N_, translator
 from reports import broadcasts as words

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
-from locales import N_, SUPPORTED, translator
 from core.domain import Role
+from locales import N_, SUPPORTED, translator
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from handlers.access import admins_only
-from handlers.incoming import args_of
 from handlers.context import SaimaContext
+from handlers.incoming import args_of
 from handlers.throttle import one_at_a_time
 from reports import ledger
 from storage import teams

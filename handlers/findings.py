@@ -34,9 +34,9 @@ from core.domain import FollowUpStatus
 from core.findings import FindingDraft, FindingProblem, StepProblem
 from core.text import squeeze, utf16_len
 from handlers.access import members_only
-from handlers.incoming import too_far_reply
 from handlers.context import SaimaContext
 from handlers.forms import START_PREFIX, Choice, Field, Form, FormContext, Rejected, SavedReply, register_form
+from handlers.incoming import too_far_reply
 from handlers.log_trip import short_span as _span
 from handlers.log_trip import trip_card
 from locales import N_, Translator

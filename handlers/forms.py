@@ -27,7 +27,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.warnings import PTBUserWarning
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -36,11 +35,12 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from config import Config
 from handlers.access import switched_team
-from handlers.incoming import text_of
 from handlers.context import SaimaContext
+from handlers.incoming import text_of
 from locales import Translator
 from storage import confirmations
 from storage.models import Member

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from core.domain import Role
 from handlers.commands import for_role
 from handlers.context import SaimaContext
 from locales import Translator
-from core.domain import Role
 
 
 def role_name(t: Translator, role: Role) -> str:

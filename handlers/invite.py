@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from handlers.access import admins_only
-from handlers.incoming import args_of
-from handlers.context import SaimaContext
-from storage import audit, invites
 from core.domain import Role
+from handlers.access import admins_only
+from handlers.context import SaimaContext
+from handlers.incoming import args_of
+from storage import audit, invites
 
 
 def invite_link(bot_username: str, code: str) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from core.domain import Language
 from handlers.commands import publish_chat_menu
-from handlers.incoming import args_of
 from handlers.context import LANGUAGE_KEY, SaimaContext
+from handlers.incoming import args_of
 from locales import SUPPORTED, translator
 from storage import audit, members
-from core.domain import Language
 
 CALLBACK_PREFIX = "lang:"
 _ALIASES = {"zh": "zh", "cn": "zh", "中文": "zh", "chinese": "zh", "en": "en", "english": "en", "英文": "en"}

@@ -20,9 +20,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from core.domain import MemberStatus, StudyKind
 from core.study import StudyDraft
 from handlers.context import SaimaContext
-from handlers.forms import Choice, Field, FormContext, RecordLine, SavedReply, register_form
+from handlers.forms import Choice, FormContext, RecordLine, SavedReply, register_form
 from handlers.log_study import KIND_LABELS, StudyForm
-from locales import N_, Translator
+from locales import Translator
 from reports.words import short_day
 from storage import members
 from storage import study as study_queries

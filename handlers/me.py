@@ -14,8 +14,8 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 from core.periods import PeriodError, parse_period
 from core.race import PeriodKind
 from handlers.access import members_only
-from handlers.incoming import args_of
 from handlers.context import SaimaContext
+from handlers.incoming import args_of
 from reports.progress_card import render_me
 from storage.models import Member
 from storage.progress import year_progress

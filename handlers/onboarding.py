@@ -13,14 +13,14 @@ from zoneinfo import ZoneInfo
 from telegram import Update, User
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from core.domain import Role
 from core.invites import InviteVerdict, looks_like_invite_code
 from handlers.commands import publish_chat_menu
-from handlers.incoming import display_name, text_of
 from handlers.context import TEAM_KEY, SaimaContext
 from handlers.help import role_name
+from handlers.incoming import display_name, text_of
 from locales import Translator, translator
 from storage import onboarding
-from core.domain import Role
 from storage.models import Member
 
 FROM_GROUP = "group"  # the payload of the group's "open the private chat" button: a plain /start

@@ -30,16 +30,22 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
-from telegram.ext import filters
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from core import motions as rules
 from core.dates import beyond_horizon, parse_date
 from core.domain import MotionStatus, ResultClass, Satisfaction
 from core.motions import InvalidTransition, TransitionReason
 from handlers.access import members_only, switched_team
-from handlers.incoming import args_of, text_of, too_far_reply
 from handlers.context import SaimaContext
+from handlers.incoming import args_of, text_of, too_far_reply
 from locales import N_, Translator
 from reports.motions import RESULT_LABELS, SATISFACTION_LABELS, card_lines, headline, list_line, number_label
 from reports.words import day_in_words

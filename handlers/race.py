@@ -20,10 +20,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from core import race as core_race
 from core.domain import Duty
 from core.periods import PeriodError, parse_period
-from core.race import Period, PeriodKind
+from core.race import Period
 from handlers.access import members_only
-from handlers.incoming import args_of
 from handlers.context import SaimaContext
+from handlers.incoming import args_of
 from handlers.throttle import one_at_a_time
 from locales import Translator
 from reports import race_board

@@ -38,13 +38,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from core import dates
 from core.dates import beyond_horizon
-from core.trips import backwards_range
 from core.domain import LeaveKind, MemberStatus, Role
 from core.pace import PaceStatus
+from core.trips import backwards_range
 from handlers import admin_steps
 from handlers.access import admin_press, admins_only
-from handlers.incoming import too_far_reply
 from handlers.context import SaimaContext
+from handlers.incoming import too_far_reply
 from handlers.invite import invite_link
 from locales import N_, Translator, translator
 from reports.progress_card import STATUS_MARK

@@ -43,9 +43,9 @@ from core.domain import AssignmentStatus, MemberStatus, Role
 from core.tasks import CancelProblem, Move, MoveProblem, TaskProblem
 from core.text import squeeze
 from handlers.access import ADMINS_ONLY, admin_press, admins_only, members_only
-from handlers.incoming import too_far_reply
 from handlers.context import SaimaContext
 from handlers.forms import Choice, Field, Form, FormContext, Rejected, Stay, register_form
+from handlers.incoming import too_far_reply
 from locales import N_, Translator, translator
 from reports import tasks as words
 from storage import tasks as queries

@@ -25,14 +25,21 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from core.periods import PeriodError, parse_period
 from handlers.access import ADMINS_ONLY, admins_only
 from handlers.commands import COMMANDS
 from handlers.context import SaimaContext
-from handlers.onboarding import FROM_GROUP
 from handlers.incoming import args_of
+from handlers.onboarding import FROM_GROUP
 from locales import Translator, translator
 from reports import race_board, summary
 from storage import members, teams

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -57,6 +57,7 @@ from reports import nudges as words
 from storage import leave, outbox, progress
 from storage.deadlines import Item, open_items
 from storage.models import Member, OutboxMessage, Team
+
 SNOOZE_PREFIX = "nz:"
 SNOOZE_KIND = {"motion": "m", "followup": "f", "task": "t"}
 
@@ -155,7 +156,7 @@ class Nudges:
             if item.snoozed_until is not None and (
                     stage is None or datetime.combine(stage[1], time(0), tzinfo=tz) <= item.snoozed_until):
                 # the snooze ended after the latest stage fell due: one reminder now
-                stage = (f"snoozed:{item.snoozed_until.astimezone(timezone.utc):%Y%m%d%H%M}", today)
+                stage = (f"snoozed:{item.snoozed_until.astimezone(UTC):%Y%m%d%H%M}", today)
             if stage is None or (stage[0].startswith("T-") and _just_assigned(item, now)):
                 continue
             t = translator(member.language)

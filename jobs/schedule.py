@@ -21,10 +21,10 @@ from telegram.ext import Application
 
 from config import Config
 from core.clock import Clock
-from jobs.boards import BoardReport, Boards
-from jobs.broadcasts import BroadcastReport, Broadcasts
 from jobs import broadcasts as broadcast_reports
 from jobs import ticks
+from jobs.boards import BoardReport, Boards
+from jobs.broadcasts import BroadcastReport, Broadcasts
 from jobs.nudges import NudgeReport, Nudges
 from storage import calendar, teams
 from storage.db import Database

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gettext
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).resolve().parent
@@ -44,7 +44,7 @@ def normalise_language(code: str | None, default: str = DEFAULT_LANGUAGE) -> str
     return base if base in SUPPORTED else default
 
 
-@lru_cache(maxsize=None)
+@cache
 def translator(lang: str) -> Translator:
     lang = normalise_language(lang)
     _compile_if_stale(_CATALOGUE[lang])

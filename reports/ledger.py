@@ -24,7 +24,14 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
 from config import Config
-from core.domain import Duty, FollowUpStatus, MotionKind, MotionStatus, ResultClass, Role, Satisfaction, StudyKind
+from core.domain import (
+    FollowUpStatus,
+    MotionKind,
+    MotionStatus,
+    Role,
+    Satisfaction,
+    StudyKind,
+)
 from core.pace import PaceStatus
 from locales import N_, Translator
 from reports.progress_card import DUTY_NAMES

@@ -12,8 +12,8 @@ from core.pace import DutyPace
 from locales import N_, Translator
 from reports import motions as motion_words
 from reports.progress_card import catch_up, duty_name, unit, whole
-from storage.deadlines import Item
 from reports.words import day_in_words, number
+from storage.deadlines import Item
 
 KIND_WORDS = {
     "motion": N_("Reply to {title}"),

@@ -5,8 +5,7 @@ Deleted records are left out; removed members' records stay (removal ends access
 
 from __future__ import annotations
 
-
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -95,8 +94,8 @@ def motions(session: Session, team_id: int, year: int) -> list[Motion]:
 
 def task_assignments(session: Session, team_id: int, year: int) -> list[Any]:
     """Each assignee's side of the tasks due in the year, cancelled ones too (the ledger shows them so)."""
-    first = datetime.combine(date(year, 1, 1), time(), tzinfo=timezone.utc)
-    last = datetime.combine(date(year + 1, 1, 1), time(), tzinfo=timezone.utc)
+    first = datetime.combine(date(year, 1, 1), time(), tzinfo=UTC)
+    last = datetime.combine(date(year + 1, 1, 1), time(), tzinfo=UTC)
     return list(session.execute(
         select(Task, TaskAssignment).join(TaskAssignment, TaskAssignment.task_id == Task.id)
         .where(Task.team_id == team_id, Task.due_at >= first, Task.due_at < last)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
@@ -128,7 +128,7 @@ def enqueue(
             key=key, team_id=team_id, member_id=member_id, chat_id=chat_id, kind=kind, payload=payload,
             urgent=urgent, retry_unknown=retry_unknown_for(kind) if retry_unknown is None else retry_unknown,
             not_before=not_before, status=OutboxStatus.PENDING, attempts=0,
-            created_at=now or datetime.now(timezone.utc),
+            created_at=now or datetime.now(UTC),
         )
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(OutboxMessage.id)

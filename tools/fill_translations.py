@@ -1,7 +1,11 @@
 """Developer tool: refresh the catalogues from the code (make extract-messages) and fill Chinese
 translations from a JSON file {msgid: translation or [plural forms]}: python tools/fill_translations.py zh.json"""
-import json, subprocess, sys
+import json
+import subprocess
+import sys
+
 from babel.messages.pofile import read_po, write_po
+
 subprocess.run(["make","-s","extract-messages"],check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 zh=json.load(open(sys.argv[1])) if len(sys.argv)>1 else {}
 for lang in ("zh_CN","en"):

@@ -4,7 +4,7 @@ choosing it only when told to."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ def test_a_file_clock_reads_the_instant_in_its_file_at_every_call(tmp_path: Path
     path.write_text("2026-11-30T09:00:00+08:00\n", encoding="utf-8")
     clock = FileClock(path)
     assert clock.now() == datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI)
-    assert clock.now().tzinfo == timezone.utc
+    assert clock.now().tzinfo == UTC
     path.write_text("2026-11-30T10:00:00+08:00", encoding="utf-8")
     assert clock.now() == datetime(2026, 11, 30, 10, 0, tzinfo=SHANGHAI)
     path.write_text("", encoding="utf-8")  # caught half-written: the last instant read
@@ -45,5 +45,5 @@ def test_bot_uses_the_file_clock_only_with_saima_clock_file_and_says_so(
     monkeypatch.setenv("SAIMA_CLOCK_FILE", str(path))
     with caplog.at_level(logging.WARNING, logger="saima"):
         clock = bot.clock_from_environment()
-    assert isinstance(clock, FileClock) and clock.now() == datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)
+    assert isinstance(clock, FileClock) and clock.now() == datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
     assert f"Saima's clock reads {path} (SAIMA_CLOCK_FILE)" in caplog.text

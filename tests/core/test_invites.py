@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from core.invites import InviteFacts, InviteVerdict, judge_invite, looks_like_invite_code
 
-NOW = datetime(2026, 11, 21, 2, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 21, 2, 30, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

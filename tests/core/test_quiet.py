@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -56,10 +56,10 @@ def test_quiet_hours_within_a_day_and_none_at_all() -> None:
 
 
 def test_the_answer_is_in_utc_and_other_zones_use_their_own_clock() -> None:
-    result = next_allowed(datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc), tz=ZoneInfo("Europe/Berlin"),
+    result = next_allowed(datetime(2026, 11, 23, 15, 0, tzinfo=UTC), tz=ZoneInfo("Europe/Berlin"),
                           quiet_start="22:00", quiet_end="08:00", urgent=False, is_workday=None)
-    assert result == datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)  # 16:00 in Berlin
-    assert result.tzinfo == timezone.utc
+    assert result == datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 16:00 in Berlin
+    assert result.tzinfo == UTC
     assert not is_allowed(_at(2026, 11, 23, 23, 0), tz=SH, quiet_start="22:00", quiet_end="08:00",
                           urgent=False, is_workday=None)
 

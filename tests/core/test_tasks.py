@@ -11,12 +11,24 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.aging import Age
+from core.dates import find_date
 from core.domain import AssignmentStatus as S
 from core.tasks import (
-    CancelProblem, Move, MoveProblem, Progress, TaskProblem, cancel_problem, check_move, due_instant, due_problem, progress, target_of, task_age,
-    text_problem, title_without_date,
+    CancelProblem,
+    Move,
+    MoveProblem,
+    Progress,
+    TaskProblem,
+    cancel_problem,
+    check_move,
+    due_instant,
+    due_problem,
+    progress,
+    target_of,
+    task_age,
+    text_problem,
+    title_without_date,
 )
-from core.dates import find_date
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=TZ)

@@ -8,7 +8,16 @@ from datetime import datetime
 from sqlalchemy import select
 
 from emulator.sim import SimUser
-from storage.models import Broadcast, LeavePeriod, Member, OutboxMessage, ResearchTopic, ResearchTrip, StudySession, Task
+from storage.models import (
+    Broadcast,
+    LeavePeriod,
+    Member,
+    OutboxMessage,
+    ResearchTopic,
+    ResearchTrip,
+    StudySession,
+    Task,
+)
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
 

@@ -18,7 +18,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -67,7 +67,7 @@ async def _prepare(control: ControlClient, db: Database, rows: int, users: int, 
     for chat in chats:
         await control.register_user(chat, f"U{chat}")
         await control.send(chat, "/lang", first_name=f"U{chat}")  # opens the private chat with the bot
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with db.session() as session:
         for i in range(rows):
             outbox.enqueue(session, key=f"test:{i}", chat_id=chats[i % users], kind=kind,

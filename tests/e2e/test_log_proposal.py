@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from bot import build_application
 from config import Config, ProposalSettings
-
 from emulator import SimUser
 from storage.models import AuditEntry, Motion
 from tests.e2e.conftest import Saima

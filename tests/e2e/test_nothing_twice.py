@@ -32,13 +32,22 @@ from emulator.harness import TEST_TOKEN
 from emulator.sim import BotMessage, SimUser
 from storage import members, onboarding
 from storage.db import Database
-from storage.models import (Broadcast, Confirmation, Invite, Member, OutboxMessage, PersistedState, StudyAttendance,
-                            ResearchTrip,
-                            Task, TaskAssignment)
+from storage.models import (
+    Broadcast,
+    Confirmation,
+    Invite,
+    Member,
+    OutboxMessage,
+    PersistedState,
+    ResearchTrip,
+    StudyAttendance,
+    Task,
+    TaskAssignment,
+)
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.test_webhook import SECRET, _free_port
 from tests.e2e.processes import BotProcess, subprocess_database_url
+from tests.e2e.test_webhook import SECRET, _free_port
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -7,9 +7,9 @@ written through to the database, so the replacement process finds it there.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,6 @@ from storage import onboarding
 from storage.db import Database
 from storage.models import PersistedState
 from tests.e2e.processes import BotProcess, subprocess_database_url
-
 
 
 @pytest.fixture
@@ -61,7 +60,7 @@ async def test_a_member_mid_join_continues_after_the_bot_is_killed(
         await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
         with db.session() as session:
             code = onboarding.create_team(session, name="市政府党组", admin_telegram_id=1, group_chat_id=None,
-                                          config=Config(), now=datetime.now(timezone.utc)).invite.code
+                                          config=Config(), now=datetime.now(UTC)).invite.code
         wang = control.user(1003, "王五")
 
         processes.append(BotProcess("run", bot_env, tmp_path))

@@ -20,7 +20,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +116,7 @@ async def test_a_standby_takes_over_within_15_s_when_the_active_bot_is_killed_mi
         await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
         with pg.session() as session:
             code = onboarding.create_team(session, name="市政府党组", admin_telegram_id=1, group_chat_id=None,
-                                          config=Config(), now=datetime.now(timezone.utc)).invite.code
+                                          config=Config(), now=datetime.now(UTC)).invite.code
         a, b = await _active_and_standby(control, env, tmp_path, started)
 
         # A member is half-way through /join, and 40 messages (broadcasts and nudges) wait in the outbox.
@@ -128,7 +128,7 @@ async def test_a_standby_takes_over_within_15_s_when_the_active_bot_is_killed_mi
         for chat in readers:
             await control.user(chat, f"U{chat}").send("/lang")  # opens the private chat with the bot
         await control.add_fault("delay", method="sendMessage", delay=0.1)  # each send takes a while
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         with pg.session() as session:
             for i in range(ROWS):
                 outbox.enqueue(session, key=f"test:{i}", chat_id=readers[i % len(readers)], kind=_kind(i),
@@ -323,7 +323,7 @@ async def test_after_a_postgresql_restart_the_active_bot_carries_on_and_answers_
         await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
         with pg.session() as session:
             code = onboarding.create_team(session, name="市政府党组", admin_telegram_id=1, group_chat_id=None,
-                                          config=Config(), now=datetime.now(timezone.utc)).invite.code
+                                          config=Config(), now=datetime.now(UTC)).invite.code
         both = {**env, "DATABASE_URL": network.url(postgres_schema)}  # both instances lose the server
         a, b = await _active_and_standby(control, both, tmp_path, started)
         wang = control.user(1003, "王五")

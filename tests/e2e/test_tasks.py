@@ -280,7 +280,7 @@ async def test_members_are_refused_and_forged_presses_change_nothing(saima: Saim
     own = await other.send("/tasks")
     assert own.text.startswith("目前没有未办结的督办事项。")
     before = _snapshot(saima)
-    for data in (f"tk:c:{zhang_aid}", f"tk:a:{zhang_aid}", f"tk:e:{zhang_aid}", f"tk:v:1:0", f"fs:taskreturn:{zhang_aid}"):
+    for data in (f"tk:c:{zhang_aid}", f"tk:a:{zhang_aid}", f"tk:e:{zhang_aid}", "tk:v:1:0", f"fs:taskreturn:{zhang_aid}"):
         await other.press_data(own, data)
         assert (await other.callback_answer()).text == "这个按钮已失效。"
     assert _snapshot(saima) == before

@@ -17,7 +17,7 @@ import os
 import socket
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +85,7 @@ def _help_update(update_id: int, user_id: int) -> dict[str, Any]:
     """What Telegram would post for /help from `user_id` in their private chat."""
     person = {"id": user_id, "is_bot": False, "first_name": "钱七"}
     return {"update_id": update_id, "message": {
-        "message_id": 1000 + update_id, "date": int(datetime.now(timezone.utc).timestamp()),
+        "message_id": 1000 + update_id, "date": int(datetime.now(UTC).timestamp()),
         "chat": {"id": user_id, "type": "private", "first_name": "钱七"}, "from": person, "text": "/help",
         "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}}
 

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from telegram import (Bot, BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeChat, ForceReply,
-                      InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, MessageEntity,
-                      ReplyKeyboardMarkup, ReplyKeyboardRemove, ReplyParameters)
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeChat,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    MessageEntity,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    ReplyParameters,
+)
 from telegram.constants import ChatAction, ParseMode
 
 from emulator import ControlClient, EmulatorThread

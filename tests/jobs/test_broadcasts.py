@@ -14,7 +14,8 @@ from core.domain import BroadcastStatus, OutboxStatus
 from jobs.schedule import Scheduler
 from storage import broadcasts, outbox
 from storage.db import Database
-from storage.models import Broadcast, BroadcastOccurrence, BroadcastReceipt, Member, OutboxMessage, Team as TeamRow
+from storage.models import Broadcast, BroadcastOccurrence, BroadcastReceipt, Member, OutboxMessage
+from storage.models import Team as TeamRow
 from tests.jobs.test_scheduled import SHANGHAI, Team, at, make_team
 
 

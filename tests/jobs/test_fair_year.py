@@ -25,7 +25,7 @@ had opening the bot started the job (4 December), 李华 would be asked for 60 �
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,7 @@ from sqlalchemy import select
 from config import Config
 from core import motions as motion_rules
 from core.clock import ManualClock
-from core.domain import LeaveKind, Language, MemberStatus, MotionKind, ResultClass, Role
+from core.domain import Language, LeaveKind, MemberStatus, MotionKind, ResultClass, Role
 from core.race import Period, PeriodKind
 from jobs.schedule import Scheduler
 from locales import translator
@@ -203,7 +203,7 @@ def nudges_leave_the_office_alone_wait_out_leave_and_spare_the_first_day(year: Y
     assert [local_day(row.created_at) for row in escalations] == [dec(8)]
     # a task assigned on 4 December gets no due-soon nudge that day; T-1 on Monday the 7th; 13 days overdue
     # by the 21st it is escalated to both admins (the office and 王强) once
-    task_nudges = year.rows(f"nudge:task:")
+    task_nudges = year.rows("nudge:task:")
     assert task_nudges and min(local_day(row.created_at) for row in task_nudges) == dec(7)
     assert {row.member_id for row in year.rows("escalate:task:")} == {office, year.ids["王强"]}
 

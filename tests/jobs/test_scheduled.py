@@ -17,17 +17,26 @@ from sqlalchemy import select, update
 
 from config import Config, HolidaySettings
 from core import holidays, pace
-from core.clock import ManualClock
 from core import motions as motion_rules
 from core import tasks as task_rules
-from core.domain import (Duty, FollowUpStatus, Language, LeaveKind, MemberStatus, MotionKind, OutboxStatus,
-                         ResultClass, Role)
+from core.clock import ManualClock
+from core.domain import (
+    Duty,
+    FollowUpStatus,
+    Language,
+    LeaveKind,
+    MemberStatus,
+    MotionKind,
+    OutboxStatus,
+    ResultClass,
+    Role,
+)
 from core.quiet import is_allowed
 from jobs.boards import first_workday
 from jobs.schedule import Scheduler
 from locales import translator
-from reports.progress_card import duty_name
 from reports import summary
+from reports.progress_card import duty_name
 from storage import calendar, deadlines, members, motions, onboarding, roster, tasks, trips
 from storage.db import Database
 from storage.models import FollowUpItem, Motion, OutboxMessage, RaceSnapshot, Task, TaskAssignment

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,8 +13,21 @@ from core.clock import ManualClock
 from storage import onboarding
 from storage.db import Database
 from storage.models import (
-    AssignmentStatus, Duty, Member, MemberStatus, Motion, MotionKind, OutboxMessage, ResearchTrip, Role,
-    StudyAttendance, StudyKind, StudySession, Target, Task, TaskAssignment,
+    AssignmentStatus,
+    Duty,
+    Member,
+    MemberStatus,
+    Motion,
+    MotionKind,
+    OutboxMessage,
+    ResearchTrip,
+    Role,
+    StudyAttendance,
+    StudyKind,
+    StudySession,
+    Target,
+    Task,
+    TaskAssignment,
 )
 from tests.conftest import SHANGHAI
 
@@ -101,4 +114,4 @@ def test_an_outbox_key_is_unique(db: Database, clock: ManualClock) -> None:
 
 
 def test_timestamps_are_utc_aware() -> None:
-    assert ManualClock(datetime(2026, 1, 1, tzinfo=SHANGHAI)).now().tzinfo is timezone.utc
+    assert ManualClock(datetime(2026, 1, 1, tzinfo=SHANGHAI)).now().tzinfo is UTC

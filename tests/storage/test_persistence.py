@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from hypothesis import given
@@ -26,7 +26,7 @@ async def test_conversation_states_survive_a_restart(db: Database, clock: Manual
 
 
 async def test_user_data_with_dates_and_decimals_round_trips(db: Database, clock: ManualClock) -> None:
-    draft = {"draft": {"start": date(2026, 11, 5), "at": datetime(2026, 11, 5, 1, tzinfo=timezone.utc),
+    draft = {"draft": {"start": date(2026, 11, 5), "at": datetime(2026, 11, 5, 1, tzinfo=UTC),
                        "hours": Decimal("2.5"), "places": ["淳安县", "开化县"]}}
     await DatabasePersistence(db, clock).update_user_data(1001, draft)
     assert await DatabasePersistence(db, clock).get_user_data() == {1001: draft}
@@ -49,7 +49,7 @@ async def test_unchanged_data_is_not_written_again(db: Database, clock: ManualCl
     persistence = DatabasePersistence(db, clock)
     await persistence.update_chat_data(-100, {"k": 1})
     first_write = clock.now()
-    clock.set(datetime(2027, 1, 1, tzinfo=timezone.utc))
+    clock.set(datetime(2027, 1, 1, tzinfo=UTC))
     await persistence.update_chat_data(-100, {"k": 1})
     with db.session() as session:
         assert session.get(PersistedState, ("chat", "-100")).updated_at == first_write
@@ -67,7 +67,7 @@ async def test_dropped_user_data_is_gone_after_restart(db: Database, clock: Manu
 
 json_like = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text() | st.dates()
-    | st.datetimes(timezones=st.just(timezone.utc)) | st.decimals(allow_nan=False, allow_infinity=False),
+    | st.datetimes(timezones=st.just(UTC)) | st.decimals(allow_nan=False, allow_infinity=False),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=20,
 )

@@ -13,8 +13,18 @@ from sqlalchemy.orm import Session
 
 from config import Config
 from core.clock import ManualClock
-from core.domain import AssignmentStatus, Duty, FollowUpStatus, LeaveKind, MemberStatus, MotionKind, MotionStatus, ResultClass
-from core.domain import Role, StudyKind
+from core.domain import (
+    AssignmentStatus,
+    Duty,
+    FollowUpStatus,
+    LeaveKind,
+    MemberStatus,
+    MotionKind,
+    MotionStatus,
+    ResultClass,
+    Role,
+    StudyKind,
+)
 from core.pace import Availability, PaceStatus
 from core.race import Deadline, DeadlineKind, Period, PeriodKind
 from storage import members, motions, onboarding, progress, race, study, tasks, trips

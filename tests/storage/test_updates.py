@@ -3,7 +3,7 @@ tell an update delivered again from a new one."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from storage import updates
 from storage.db import Database
 from storage.models import PersistedState
 
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("last", "handled_ago", "update_id", "covered"), [
