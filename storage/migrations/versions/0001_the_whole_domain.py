@@ -1,7 +1,5 @@
 """the whole domain
 
-Revision ID: 0001
-Revises: 
 Create Date: 2026-11-21
 """
 
@@ -14,8 +12,6 @@ from alembic import op
 
 revision: str = '0001'
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 # Each table's indexes in the order they are made, the tables in the order they are created (downgrade undoes
 # both in reverse): a column alone is indexed under the conventional ix_<table>_<column>, (name, columns) names

@@ -1,20 +1,14 @@
 """outbox.send_started_at: when the request for the current claim left, so a row whose claimer died
 before sending is safely retried while one whose send may have landed is not (unless retry_unknown)
 
-Revision ID: 0003
-Revises: 0002
 Create Date: 2026-11-21
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0003'
 down_revision: str | None = '0002'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,20 +1,14 @@
 """broadcast_occurrences: each sending of a broadcast (a one-off's only one, a recurring one's weekly
 slots), made once by the scheduling tick, with the sender's delivery report message edited in place
 
-Revision ID: 0004
-Revises: 0003
 Create Date: 2026-11-21
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0004'
 down_revision: str | None = '0003'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -2,20 +2,14 @@
 team sessions told from members' own study logs (and a log merged into a session), and the team's own
 corrections of the holiday calendar
 
-Revision ID: 0005
-Revises: 0004
 Create Date: 2026-12-04
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0005'
 down_revision: str | None = '0004'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

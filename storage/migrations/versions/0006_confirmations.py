@@ -1,20 +1,14 @@
 """confirmations: each draft's Confirm consumed once, in the same transaction as the record it made, so a
 doubled or replayed press after a crash makes nothing new
 
-Revision ID: 0006
-Revises: 0005
 Create Date: 2026-12-04
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0006'
 down_revision: str | None = '0005'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

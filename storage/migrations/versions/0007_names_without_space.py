@@ -1,21 +1,16 @@
 """Chinese names without a space: names stored as Telegram's first and last name joined by a space
 ("张 明") become "张明"; a space beside anything that is not a Han character stays ("John Smith", "张 Ming")
 
-Revision ID: 0007
-Revises: 0006
 Create Date: 2026-12-04
 """
 
 import re
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0007'
 down_revision: str | None = '0006'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 # Han characters (as core.text.is_cjk, copied: a migration must not change when the code does).
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f·・"
