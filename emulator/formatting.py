@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from emulator.errors import bad_request
 
@@ -83,6 +83,18 @@ class _Builder:
         return Formatted("".join(self.parts), self.entities)
 
 
+_Opened = TypeVar("_Opened")
+
+
+class _Parser(Generic[_Opened]):
+    """What both parsers keep: the source, the text and entities built so far, and the tags or markers open."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.out = _Builder()
+        self.stack: list[_Opened] = []
+
+
 def _cant_parse(detail: str) -> Exception:
     return bad_request(f"can't parse entities: {detail}")
 
@@ -107,12 +119,7 @@ class _OpenTag:
     start: int
 
 
-class _HtmlParser:
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.out = _Builder()
-        self.stack: list[_OpenTag] = []
-
+class _HtmlParser(_Parser[_OpenTag]):
     def parse(self) -> Formatted:
         i = 0
         source = self.source
@@ -223,11 +230,9 @@ class _OpenMarker:
     byte: int
 
 
-class _MarkdownV2Parser:
+class _MarkdownV2Parser(_Parser[_OpenMarker]):
     def __init__(self, source: str) -> None:
-        self.source = source
-        self.out = _Builder()
-        self.stack: list[_OpenMarker] = []
+        super().__init__(source)
         self.quote_start: int | None = None
 
     def parse(self) -> Formatted:

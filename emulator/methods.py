@@ -75,6 +75,14 @@ def find_chat(call: Call) -> Chat:
     return chat
 
 
+def known_chat(call: Call) -> Chat:
+    """The chat named by `chat_id`, blocked or not (for reading and deleting, which Telegram allows)."""
+    chat = call.bot.find_chat(call.params.chat_id())
+    if chat is None:
+        raise bad_request("chat not found")
+    return chat
+
+
 def target_chat(call: Call) -> Chat:
     """The chat a send goes to, refusing what Telegram refuses."""
     chat = find_chat(call)
@@ -351,9 +359,7 @@ def _delete(call: Call, chat: Chat, message_id: int | None) -> bool:
 
 @bot_method("deleteMessage")
 async def delete_message(call: Call) -> bool:
-    chat = call.bot.find_chat(call.params.chat_id())
-    if chat is None:
-        raise bad_request("chat not found")
+    chat = known_chat(call)
     if not _delete(call, chat, call.params.get_int("message_id")):
         raise bad_request("message to delete not found")
     return True
@@ -361,9 +367,7 @@ async def delete_message(call: Call) -> bool:
 
 @bot_method("deleteMessages")
 async def delete_messages(call: Call) -> bool:
-    chat = call.bot.find_chat(call.params.chat_id())
-    if chat is None:
-        raise bad_request("chat not found")
+    chat = known_chat(call)
     ids = call.params.get_json("message_ids")
     if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
         raise bad_request("message_ids must be a list of 1-100 message identifiers")
@@ -404,17 +408,12 @@ async def get_file(call: Call) -> dict[str, Any]:
 
 @bot_method("getChat")
 async def get_chat(call: Call) -> dict[str, Any]:
-    chat = call.bot.find_chat(call.params.chat_id())
-    if chat is None:
-        raise bad_request("chat not found")
-    return chat.full_info()
+    return known_chat(call).full_info()
 
 
 @bot_method("getChatMember")
 async def get_chat_member(call: Call) -> dict[str, Any]:
-    chat = call.bot.find_chat(call.params.chat_id())
-    if chat is None:
-        raise bad_request("chat not found")
+    chat = known_chat(call)
     user_id = call.params.get_int("user_id")
     if user_id == call.bot.bot_id:
         return {"status": chat.bot_status, "user": call.bot.user_json(), **member_extras(chat.bot_status)}

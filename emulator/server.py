@@ -36,7 +36,28 @@ def api_error(error: ApiError) -> web.Response:
     return json_response(error.to_json(), status=error.error_code)
 
 
-class Emulator:
+class EmulatorUrls:
+    """The URLs a running emulator answers at, all under its `root_url`: the Bot API (what python-telegram-bot
+    takes as `base_url` and `base_file_url`) and the control API. `Emulator` and `EmulatorThread` both have them."""
+
+    @property
+    def root_url(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.root_url}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"{self.root_url}/file/bot"
+
+    @property
+    def control_url(self) -> str:
+        return f"{self.root_url}/_control"
+
+
+class Emulator(EmulatorUrls):
     """A local Telegram Bot API server for tests, the demo and benchmarks.
 
     Point python-telegram-bot at `base_url` / `base_file_url`; drive users and inspect what the
@@ -97,18 +118,6 @@ class Emulator:
     @property
     def root_url(self) -> str:
         return f"http://{self.host}:{self.port}"
-
-    @property
-    def base_url(self) -> str:
-        return f"{self.root_url}/bot"
-
-    @property
-    def base_file_url(self) -> str:
-        return f"{self.root_url}/file/bot"
-
-    @property
-    def control_url(self) -> str:
-        return f"{self.root_url}/_control"
 
     def reset(self) -> None:
         self.world.reset()

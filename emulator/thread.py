@@ -11,12 +11,12 @@ import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from emulator.server import Emulator
+from emulator.server import Emulator, EmulatorUrls
 
 T = TypeVar("T")
 
 
-class EmulatorThread:
+class EmulatorThread(EmulatorUrls):
     """An `Emulator` in a background thread; usable as a context manager."""
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, **emulator_options: Any) -> None:
@@ -89,17 +89,5 @@ class EmulatorThread:
         return self._emulator
 
     @property
-    def port(self) -> int:
-        return self.emulator.port
-
-    @property
-    def base_url(self) -> str:
-        return self.emulator.base_url
-
-    @property
-    def base_file_url(self) -> str:
-        return self.emulator.base_file_url
-
-    @property
-    def control_url(self) -> str:
-        return self.emulator.control_url
+    def root_url(self) -> str:
+        return self.emulator.root_url
