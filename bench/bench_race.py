@@ -13,20 +13,17 @@ was saved) and prints the median and the worst of ``repeats`` runs. Not a test: 
 
 from __future__ import annotations
 
-import os
 import random
-import secrets
 import statistics
 import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 from sqlalchemy import text
 
-from bench.common import insert_dicts
+from bench.common import insert_dicts, postgres_database, postgres_reachable, sqlite_database
 from config import Config
 from core.domain import (
     FollowUpStatus,
@@ -57,7 +54,6 @@ IN_SUITE = False
 IN_SUITE_NOTE = "bench_scale times the same boards, and at twice the members; python -m bench.bench_race"
 YEARS = range(2022, 2027)
 TODAY = date(2026, 11, 21)
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 NOW = datetime(2026, 11, 21, 2, 30, tzinfo=UTC)
 
 
@@ -173,45 +169,13 @@ def _report(backend: str, db: Database, members: int, repeats: int) -> None:
               flush=True)
 
 
-def _postgres() -> tuple[Database, Database, str] | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(POSTGRES_URL.replace("+psycopg", ""), connect_timeout=3):
-            pass
-    except Exception as error:  # noqa: BLE001 — any failure means: skip PostgreSQL
-        print(f"PostgreSQL unreachable at {POSTGRES_URL}: skipped ({type(error).__name__})")
-        return None
-    schema = f"saima_bench_{secrets.token_hex(3)}"
-    admin = Database.from_url(POSTGRES_URL)
-    with admin.engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    db = Database.from_url(POSTGRES_URL, schema=schema)
-    db.upgrade()
-    return admin, db, schema
-
-
 def main(members: int = 2000, repeats: int = 3) -> None:
     print(f"one team of {members:,} members, records {YEARS.start}–{YEARS.stop - 1}, board as of {TODAY}")
-    with tempfile.TemporaryDirectory() as folder:
-        db = Database.from_url(f"sqlite:///{Path(folder) / 'bench.db'}")
-        db.upgrade()
-        try:
-            _report("sqlite", db, members, repeats)
-        finally:
-            db.dispose()
-    found = _postgres()
-    if found is None:
-        return
-    admin, db, schema = found
-    try:
-        _report("postgresql", db, members, repeats)
-    finally:
-        db.dispose()
-        with admin.engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
+    with tempfile.TemporaryDirectory() as folder, sqlite_database(folder) as db:
+        _report("sqlite", db, members, repeats)
+    if postgres_reachable():
+        with postgres_database() as db:
+            _report("postgresql", db, members, repeats)
 
 if __name__ == "__main__":
     main(*(int(arg) for arg in sys.argv[1:3]))
