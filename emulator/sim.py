@@ -11,7 +11,7 @@ when an expected answer does not come.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
 
 from emulator.markup import buttons as markup_buttons
@@ -109,22 +109,20 @@ def _shape(messages: list[BotMessage], expect: int) -> Reply:
     return messages[-1] if expect == 1 else messages
 
 
-@dataclass(eq=False)
 class SimUser:
     """A simulated Telegram user talking to the bot."""
 
-    control: ControlClient
-    id: int
-    first_name: str
-    _: KW_ONLY
-    last_name: str | None = None
-    username: str | None = None
-    language_code: str | None = None
-    cursor: int = field(default=0, init=False)
-    last_callback_query_id: str | None = field(default=None, init=False)
-
-    def __post_init__(self) -> None:
-        self.control.transcript.name_user(self.id, self.label)
+    def __init__(self, control: ControlClient, user_id: int, first_name: str, *, last_name: str | None = None,
+                 username: str | None = None, language_code: str | None = None) -> None:
+        self.control = control
+        self.id = user_id
+        self.first_name = first_name
+        self.last_name = last_name
+        self.username = username
+        self.language_code = language_code
+        self.cursor = 0
+        self.last_callback_query_id: str | None = None
+        control.transcript.name_user(user_id, self.label)
 
     @property
     def name(self) -> str:

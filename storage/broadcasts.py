@@ -65,7 +65,7 @@ def create(session: Session, *, sender: Member, text: str, file_id: str | None, 
     session.add(broadcast)
     session.flush()
     audit.record(session, action="create", entity="broadcast", entity_id=broadcast.id, team_id=sender.team_id,
-                 now=now, actor_member_id=sender.id, actor_telegram_id=sender.telegram_user_id,
+                 now=now, actor=sender,
                  after={"audience": audience, "send_at": send_at, "recurrence": recurrence,
                         "file_kind": file_kind, "text": text[:200]})
     return broadcast
@@ -92,8 +92,7 @@ def cancel(session: Session, broadcast: Broadcast, *, actor: Member, now: dateti
     if not changed:
         return False
     audit.record(session, action="cancel", entity="broadcast", entity_id=broadcast.id, team_id=broadcast.team_id,
-                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
-                 before={"status": "scheduled"}, after={"status": "cancelled"})
+                 now=now, actor=actor, before={"status": "scheduled"}, after={"status": "cancelled"})
     return True
 
 

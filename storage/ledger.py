@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -29,6 +29,20 @@ def _year(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
+def _trips_of(year: int) -> list[ColumnElement[bool]]:
+    """The trips the ledger counts in the year: not deleted, and touching it."""
+    first, last = _year(year)
+    return [ResearchTrip.deleted_at.is_(None), ResearchTrip.start_date <= last,
+            ResearchTrip.end_date >= first]
+
+
+def _sessions_of(team_id: int, year: int) -> list[ColumnElement[bool]]:
+    """The team's study sessions held in the year, not deleted."""
+    first, last = _year(year)
+    return [StudySession.team_id == team_id, StudySession.deleted_at.is_(None),
+            StudySession.held_on.between(first, last)]
+
+
 def names(session: Session, team_id: int) -> dict[int, str]:
     """Every member's display name, removed ones included (their records stay in the ledger)."""
     return dict(session.execute(select(Member.id, Member.display_name).where(Member.team_id == team_id)).all())
@@ -42,44 +56,36 @@ def roster(session: Session, team_id: int) -> list[Member]:
 
 def trips(session: Session, team_id: int, year: int) -> list[Any]:
     """Trips that touch the year, oldest first, with their key research topic's title."""
-    first, last = _year(year)
     return list(session.execute(
         select(ResearchTrip, ResearchTopic.title)
         .outerjoin(ResearchTopic, ResearchTopic.id == ResearchTrip.research_topic_id)
-        .where(ResearchTrip.team_id == team_id, ResearchTrip.deleted_at.is_(None),
-               ResearchTrip.start_date <= last, ResearchTrip.end_date >= first)
+        .where(ResearchTrip.team_id == team_id, *_trips_of(year))
         .order_by(ResearchTrip.start_date, ResearchTrip.id)
     ).all())
 
 
 def follow_ups(session: Session, team_id: int, year: int) -> list[Any]:
     """Findings of the year's trips, with the trip's first day."""
-    first, last = _year(year)
     return list(session.execute(
         select(FollowUpItem, ResearchTrip.start_date)
         .join(ResearchTrip, ResearchTrip.id == FollowUpItem.trip_id)
-        .where(FollowUpItem.team_id == team_id, FollowUpItem.deleted_at.is_(None), ResearchTrip.deleted_at.is_(None),
-               ResearchTrip.start_date <= last, ResearchTrip.end_date >= first)
+        .where(FollowUpItem.team_id == team_id, FollowUpItem.deleted_at.is_(None), *_trips_of(year))
         .order_by(ResearchTrip.start_date, FollowUpItem.id)
     ).all())
 
 
 def study_sessions(session: Session, team_id: int, year: int) -> list[StudySession]:
-    first, last = _year(year)
     return list(session.scalars(
-        select(StudySession).where(StudySession.team_id == team_id, StudySession.deleted_at.is_(None),
-                                   StudySession.held_on.between(first, last))
+        select(StudySession).where(*_sessions_of(team_id, year))
         .order_by(StudySession.held_on, StudySession.id)))
 
 
 def attendance(session: Session, team_id: int, year: int) -> list[Any]:
     """(session id, member id) for every attendance at the year's sessions."""
-    first, last = _year(year)
     return list(session.execute(
         select(StudyAttendance.session_id, StudyAttendance.member_id)
         .join(StudySession, StudySession.id == StudyAttendance.session_id)
-        .where(StudySession.team_id == team_id, StudySession.deleted_at.is_(None),
-               StudySession.held_on.between(first, last))
+        .where(*_sessions_of(team_id, year))
         .order_by(StudySession.held_on, StudySession.id, StudyAttendance.member_id)
     ).all())
 

@@ -36,8 +36,7 @@ def create(
     session.add(motion)
     session.flush()
     audit.record(session, action="create", entity="motion", entity_id=motion.id, team_id=lead.team_id, now=now,
-                 actor_member_id=lead.id, actor_telegram_id=lead.telegram_user_id,
-                 after={"kind": kind.value, "number": number, "title": title, "is_key": is_key,
+                 actor=lead, after={"kind": kind.value, "number": number, "title": title, "is_key": is_key,
                         "assigned_on": assigned_on, "reply_due": state.reply_due})
     return motion
 
@@ -95,8 +94,7 @@ def apply(session: Session, motion: Motion, new: MotionState, *, action: str, ac
     if motion.status not in UNREPLIED:  # replied or closed: a nudge queued before must not arrive after
         _withdraw_nudges(session, motion)
     audit.record(session, action=action, entity="motion", entity_id=motion.id, team_id=motion.team_id, now=now,
-                 actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
-                 before={k: v for k, v in before.items() if after[k] != v},
+                 actor=actor, before={k: v for k, v in before.items() if after[k] != v},
                  after={k: v for k, v in after.items() if before[k] != v})
 
 
@@ -142,18 +140,15 @@ def correct(
     motion.kind, motion.number, motion.title, motion.is_key = kind, number, title, is_key
     motion.assigned_on, motion.reply_due = assigned_on, due
     audit.record(session, action="update", entity="motion", entity_id=motion.id, team_id=motion.team_id,
-                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
-                 before=before, after=_record_snapshot(motion))
+                 now=now, actor=actor, before=before, after=_record_snapshot(motion))
 
 
 def delete(session: Session, motion: Motion, *, actor: Member, now: datetime) -> None:
     """Soft-deletes the motion: kept in the database and the audit log, gone from /me, /proposals and
     the counts."""
-    motion.deleted_at = now
     _withdraw_nudges(session, motion)
-    audit.record(session, action="delete", entity="motion", entity_id=motion.id, team_id=motion.team_id,
-                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
-                 before={**_record_snapshot(motion), "status": _plain(motion.status)})
+    audit.soft_delete(session, motion, entity="motion", actor=actor, now=now,
+                      before={**_record_snapshot(motion), "status": _plain(motion.status)})
 
 
 def open_for(session: Session, member_id: int) -> list[Motion]:

@@ -60,7 +60,7 @@ def set_role(session: Session, member: Member, *, old: Role, new: Role, actor: M
     if (changed.rowcount or 0) != 1:
         return False
     audit.record(session, action="promote" if new is Role.ADMIN else "demote", entity="member", entity_id=member.id,
-                 team_id=member.team_id, now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 team_id=member.team_id, now=now, actor=actor,
                  before={"role": old.value}, after={"role": new.value})
     return True
 
@@ -76,7 +76,7 @@ def remove(session: Session, member: Member, *, actor: Member, now: datetime) ->
     if (changed.rowcount or 0) != 1:
         return False
     audit.record(session, action="remove", entity="member", entity_id=member.id, team_id=member.team_id, now=now,
-                 actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 actor=actor,
                  before={"status": before.value, "role": member.role.value}, after={"status": "removed"})
     return True
 
@@ -89,7 +89,7 @@ def restore(session: Session, member: Member, *, actor: Member, now: datetime) -
     if (changed.rowcount or 0) != 1:
         return False
     audit.record(session, action="restore", entity="member", entity_id=member.id, team_id=member.team_id, now=now,
-                 actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 actor=actor,
                  before={"status": "removed", "removed_at": removed_at}, after={"status": "active"})
     return True
 
@@ -101,7 +101,7 @@ def record_leave(session: Session, member: Member, *, kind: LeaveKind, start: da
     session.add(period)
     session.flush()
     audit.record(session, action="create", entity="leave_period", entity_id=period.id, team_id=member.team_id,
-                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 now=now, actor=actor,
                  after={"member_id": member.id, "kind": kind.value, "start": start, "end": end})
     return period
 

@@ -82,7 +82,7 @@ def _create(
     session.add(study)
     session.flush()
     audit.record(session, action="create", entity="study_session", entity_id=study.id, team_id=recorder.team_id,
-                 now=now, actor_member_id=recorder.id, actor_telegram_id=recorder.telegram_user_id,
+                 now=now, actor=recorder,
                  after={"kind": kind.value, "held_on": held_on, "hours": hours, "topic": topic, "for_team": for_team})
     return study
 
@@ -131,8 +131,7 @@ def attend_team_session(session: Session, *, study: StudySession, member: Member
         return False
     session.add(StudyAttendance(session_id=study.id, member_id=member.id, created_at=now))
     audit.record(session, action="attend", entity="study_session", entity_id=study.id, team_id=study.team_id,
-                 now=now, actor_member_id=member.id, actor_telegram_id=member.telegram_user_id,
-                 after={"member_id": member.id, "logged_by_member": True})
+                 now=now, actor=member, after={"member_id": member.id, "logged_by_member": True})
     return True
 
 
@@ -159,7 +158,7 @@ def merge_into(session: Session, record: StudySession, study: StudySession, *, m
         session.add(StudyAttendance(session_id=study.id, member_id=member_id, created_at=now))
     record.deleted_at, record.merged_into_session_id = now, study.id
     audit.record(session, action="merge", entity="study_session", entity_id=record.id, team_id=study.team_id,
-                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
+                 now=now, actor=actor,
                  before=_snapshot(record), after={"merged_into_session_id": study.id, "member_id": member_id})
 
 
@@ -182,8 +181,7 @@ def unmerge_own_records(session: Session, *, study: StudySession, member_id: int
     for record in merged:
         record.deleted_at, record.merged_into_session_id = None, None
         audit.record(session, action="unmerge", entity="study_session", entity_id=record.id,
-                     team_id=study.team_id, now=now, actor_member_id=admin.id,
-                     actor_telegram_id=admin.telegram_user_id, after={"from_session_id": study.id})
+                     team_id=study.team_id, now=now, actor=admin, after={"from_session_id": study.id})
     return len(merged)
 
 def team_session(session: Session, *, team_id: int, study_id: int) -> StudySession | None:
@@ -206,8 +204,8 @@ def toggle_attendance(session: Session, *, study: StudySession, member_id: int, 
     else:
         session.delete(row)
     audit.record(session, action="attend" if row is None else "unattend", entity="study_session",
-                 entity_id=study.id, team_id=study.team_id, now=now, actor_member_id=admin.id,
-                 actor_telegram_id=admin.telegram_user_id, after={"member_id": member_id})
+                 entity_id=study.id, team_id=study.team_id, now=now, actor=admin,
+                 after={"member_id": member_id})
     return row is None
 
 
@@ -238,12 +236,8 @@ def change(
     before = _snapshot(study)
     study.kind, study.held_on, study.starts_at, study.hours, study.topic = kind, held_on, starts_at, hours, topic
     audit.record(session, action="update", entity="study_session", entity_id=study.id, team_id=study.team_id,
-                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
-                 before=before, after=_snapshot(study))
+                 now=now, actor=actor, before=before, after=_snapshot(study))
 
 
 def delete(session: Session, study: StudySession, *, actor: Member, now: datetime) -> None:
-    study.deleted_at = now
-    audit.record(session, action="delete", entity="study_session", entity_id=study.id, team_id=study.team_id,
-                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
-                 before=_snapshot(study))
+    audit.soft_delete(session, study, entity="study_session", actor=actor, now=now, before=_snapshot(study))

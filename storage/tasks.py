@@ -61,7 +61,7 @@ def create(session: Session, *, creator: Member, title: str, detail: str | None,
         session.add(TaskAssignment(task_id=task.id, member_id=member.id, status=AssignmentStatus.ASSIGNED))
     session.flush()
     audit.record(session, action="create", entity="task", entity_id=task.id, team_id=creator.team_id, now=now,
-                 actor_member_id=creator.id, actor_telegram_id=creator.telegram_user_id,
+                 actor=creator,
                  after={"title": title, "due_at": due_at, "assignees": [m.id for m in assignees],
                         "attachment": attachment_kind})
     return task
@@ -178,8 +178,8 @@ def move(session: Session, found: Found, to: rules.Move, *, actor: Member, now: 
     if evidence_kind:
         after["evidence"] = evidence_kind
     audit.record(session, action=to.value, entity="task_assignment", entity_id=assignment.id,
-                 team_id=found.task.team_id, now=now, actor_member_id=actor.id,
-                 actor_telegram_id=actor.telegram_user_id, before={"status": before.value}, after=after)
+                 team_id=found.task.team_id, now=now, actor=actor,
+                 before={"status": before.value}, after=after)
     return None
 
 
@@ -214,8 +214,7 @@ def cancel(session: Session, task_id: int, team_id: int, *, actor: Member,
         outbox.withdraw_item(session, team_id=team_id, kind="task", item_id=task.id,
                              member_id=assignment.member_id)
     audit.record(session, action="cancel", entity="task", entity_id=task.id, team_id=team_id, now=now,
-                 actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
-                 before={"cancelled_at": None},
+                 actor=actor, before={"cancelled_at": None},
                  after={"title": task.title, "cancelled_at": now, "open": [m.id for _, m in told]})
     return told
 

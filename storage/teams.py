@@ -64,8 +64,7 @@ def link_group(session: Session, team: Team, chat_id: int, *, actor: Member, now
     before = team.group_chat_id
     team.group_chat_id = chat_id
     audit.record(session, action="link_group", entity="team", entity_id=team.id, team_id=team.id, now=now,
-                 actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
-                 before={"group_chat_id": before}, after={"group_chat_id": chat_id})
+                 actor=actor, before={"group_chat_id": before}, after={"group_chat_id": chat_id})
     return True
 
 
@@ -86,5 +85,4 @@ def show_names(session: Session, team: Team, names: bool, *, actor: Member, now:
     before = team.show_names_in_race
     team.show_names_in_race = names
     audit.record(session, action="race_names", entity="team", entity_id=team.id, team_id=team.id, now=now,
-                 actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
-                 before={"show_names_in_race": before}, after={"show_names_in_race": names})
+                 actor=actor, before={"show_names_in_race": before}, after={"show_names_in_race": names})

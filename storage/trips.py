@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -28,8 +28,7 @@ def log_trip(
     session.add(trip)
     session.flush()
     audit.record(session, action="create", entity="research_trip", entity_id=trip.id, team_id=member.team_id,
-                 now=now, actor_member_id=member.id, actor_telegram_id=member.telegram_user_id,
-                 after={"start": start, "end": end, "places": places, "topic": topic,
+                 now=now, actor=member, after={"start": start, "end": end, "places": places, "topic": topic,
                         "research_topic_id": research_topic_id})
     return trip
 
@@ -73,13 +72,19 @@ def recent_trips(session: Session, member_id: int, *, limit: int = 10) -> list[R
     ))
 
 
-def visible_trip(session: Session, member: Member, trip_id: int) -> ResearchTrip | None:
-    """The trip if this member may act on it: their own, or any of the team's for an admin."""
-    query = select(ResearchTrip).where(ResearchTrip.id == trip_id, ResearchTrip.team_id == member.team_id,
-                                       ResearchTrip.deleted_at.is_(None))
+_Owned = TypeVar("_Owned", ResearchTrip, FollowUpItem)
+
+
+def _visible(session: Session, model: type[_Owned], member: Member, row_id: int) -> _Owned | None:
+    """The trip or finding if this member may act on it: their own, or any of the team's for an admin."""
+    query = select(model).where(model.id == row_id, model.team_id == member.team_id, model.deleted_at.is_(None))
     if not member.role.is_admin:
-        query = query.where(ResearchTrip.member_id == member.id)
+        query = query.where(model.member_id == member.id)
     return session.scalar(query)
+
+
+def visible_trip(session: Session, member: Member, trip_id: int) -> ResearchTrip | None:
+    return _visible(session, ResearchTrip, member, trip_id)
 
 
 def own_trips(session: Session, member_id: int) -> list[ResearchTrip]:
@@ -108,24 +113,17 @@ def change_trip(
     trip.start_date, trip.end_date, trip.places, trip.topic = start, end, places, topic
     trip.research_topic_id = research_topic_id
     audit.record(session, action="update", entity="research_trip", entity_id=trip.id, team_id=trip.team_id,
-                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
-                 before=before, after=_trip_snapshot(trip))
+                 now=now, actor=actor, before=before, after=_trip_snapshot(trip))
 
 
 def delete_trip(session: Session, trip: ResearchTrip, *, actor: Member, now: datetime) -> int:
     """Soft-deletes the trip and the findings raised on it (each audited); returns how many findings."""
-    trip.deleted_at = now
-    audit.record(session, action="delete", entity="research_trip", entity_id=trip.id, team_id=trip.team_id,
-                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
-                 before=_trip_snapshot(trip))
+    audit.soft_delete(session, trip, entity="research_trip", actor=actor, now=now, before=_trip_snapshot(trip))
     items = findings_of(session, trip.id)
     for item in items:
-        item.deleted_at = now
         _withdraw_nudges(session, item)
-        audit.record(session, action="delete", entity="follow_up_item", entity_id=item.id,
-                     team_id=item.team_id, now=now, actor_member_id=actor.id,
-                     actor_telegram_id=actor.telegram_user_id,
-                     before={"trip_id": trip.id, "content": item.content, "status": item.status.value})
+        audit.soft_delete(session, item, entity="follow_up_item", actor=actor, now=now,
+                          before={"trip_id": trip.id, "content": item.content, "status": item.status.value})
     return len(items)
 
 
@@ -138,8 +136,7 @@ def add_key_topic(session: Session, *, member: Member, year: int, title: str, no
     session.add(topic)
     session.flush()
     audit.record(session, action="create", entity="research_topic", entity_id=topic.id,
-                 team_id=member.team_id, now=now, actor_member_id=member.id,
-                 actor_telegram_id=member.telegram_user_id, after={"year": year, "title": title})
+                 team_id=member.team_id, now=now, actor=member, after={"year": year, "title": title})
     return topic
 
 
@@ -186,16 +183,13 @@ def change_topic(session: Session, topic: ResearchTopic, *, actor: Member, title
     before = {"year": topic.year, "title": topic.title}
     topic.title = title
     audit.record(session, action="update", entity="research_topic", entity_id=topic.id, team_id=topic.team_id,
-                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
-                 before=before, after={"year": topic.year, "title": title})
+                 now=now, actor=actor, before=before, after={"year": topic.year, "title": title})
 
 
 def delete_topic(session: Session, topic: ResearchTopic, *, actor: Member, now: datetime) -> None:
     """Soft-deletes the topic: it no longer counts; trips linked to it keep the link and show its title."""
-    topic.deleted_at = now
-    audit.record(session, action="delete", entity="research_topic", entity_id=topic.id, team_id=topic.team_id,
-                 now=now, actor_member_id=actor.id, actor_telegram_id=actor.telegram_user_id,
-                 before={"year": topic.year, "title": topic.title})
+    audit.soft_delete(session, topic, entity="research_topic", actor=actor, now=now,
+                      before={"year": topic.year, "title": topic.title})
 
 
 def topic_title(session: Session, topic_id: int) -> str | None:
@@ -224,7 +218,7 @@ def add_finding(
     session.add(item)
     session.flush()
     audit.record(session, action="create", entity="follow_up_item", entity_id=item.id, team_id=trip.team_id,
-                 now=now, actor_member_id=member.id, actor_telegram_id=member.telegram_user_id,
+                 now=now, actor=member,
                  after={"trip_id": trip.id, "content": content, "department": department or None,
                         "status": status.value, "feedback_due": feedback_due})
     return item
@@ -263,12 +257,7 @@ def finding_counts(session: Session, trip_ids: Iterable[int]) -> dict[int, tuple
 
 
 def visible_item(session: Session, member: Member, item_id: int) -> FollowUpItem | None:
-    """The item if this member may change it: their own, or any of the team's for an admin."""
-    query = select(FollowUpItem).where(FollowUpItem.id == item_id, FollowUpItem.team_id == member.team_id,
-                                       FollowUpItem.deleted_at.is_(None))
-    if not member.role.is_admin:
-        query = query.where(FollowUpItem.member_id == member.id)
-    return session.scalar(query)
+    return _visible(session, FollowUpItem, member, item_id)
 
 
 _STAMP = {
@@ -310,8 +299,7 @@ def advance(
         _withdraw_nudges(session, item)
     after = {k: (v.value if isinstance(v, FollowUpStatus) else v) for k, v in values.items()}
     audit.record(session, action=f"follow_up_{target.value}", entity="follow_up_item", entity_id=item.id,
-                 team_id=item.team_id, now=now, actor_member_id=actor.id,
-                 actor_telegram_id=actor.telegram_user_id, before={"status": current.value}, after=after)
+                 team_id=item.team_id, now=now, actor=actor, before={"status": current.value}, after=after)
     return None
 
 
