@@ -25,6 +25,7 @@ from emulator import ControlClient, EmulatorThread
 
 TOKEN = "123456:TEST-token"
 BOT_ID = 123456
+USER = 1001  # the user the tests talk as
 
 
 @pytest.fixture
@@ -37,6 +38,12 @@ def emulator() -> Iterator[EmulatorThread]:
 async def control(emulator: EmulatorThread) -> AsyncIterator[ControlClient]:
     async with ControlClient(emulator.control_url, default_timeout=5) as client:
         yield client
+
+
+@pytest.fixture
+async def started(control: ControlClient, bot: Bot) -> None:
+    """USER has sent /start, so the bot may write to them."""
+    await control.send(USER, "/start", first_name="张三")
 
 
 @functools.cache

@@ -21,9 +21,7 @@ from telegram import (
 from telegram.constants import ChatAction, ParseMode
 
 from emulator import ControlClient, EmulatorThread
-from tests.emulator.conftest import BOT_ID, TOKEN, make_bot
-
-USER = 1001
+from tests.emulator.conftest import BOT_ID, TOKEN, USER, make_bot
 
 
 async def start_chat(control: ControlClient, user_id: int = USER, first_name: str = "张三") -> None:

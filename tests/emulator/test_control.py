@@ -13,9 +13,7 @@ from telegram import Bot, ReplyKeyboardMarkup
 
 from emulator import BotMessage, ControlClient, Emulator, EmulatorThread, SyncControlClient
 from emulator.client import ControlApiError
-from tests.emulator.conftest import BOT_ID, make_bot
-
-USER = 1001
+from tests.emulator.conftest import BOT_ID, USER, make_bot
 
 
 async def test_control_calls_before_any_bot_connected_explain_what_is_missing(control: ControlClient) -> None:

@@ -11,20 +11,13 @@ from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter, ExtBot
 
 from emulator import ControlClient, EmulatorThread
-from tests.emulator.conftest import TOKEN, fast_request
-
-USER = 1001
+from tests.emulator.conftest import TOKEN, USER, fast_request
 
 
 @pytest.fixture(autouse=True)
 def timedelta_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make PTB expose RetryAfter.retry_after as a timedelta (its future default, without warnings)."""
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
-
-
-@pytest.fixture
-async def started(control: ControlClient, bot: Bot) -> None:
-    await control.send(USER, "/start", first_name="张三")
 
 
 @pytest.mark.usefixtures("started")

@@ -7,14 +7,7 @@ from telegram import Bot, InputFile
 from telegram.error import BadRequest
 
 from emulator import ControlClient
-from tests.emulator.conftest import tiny_png
-
-USER = 1001
-
-
-@pytest.fixture
-async def started(control: ControlClient, bot: Bot) -> None:
-    await control.send(USER, "/start", first_name="张三")
+from tests.emulator.conftest import USER, tiny_png
 
 
 @pytest.mark.usefixtures("started")

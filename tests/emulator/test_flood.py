@@ -10,8 +10,8 @@ from telegram.error import RetryAfter
 
 from emulator import ControlClient
 from emulator.limits import FloodLimiter
+from tests.emulator.conftest import USER
 
-USER = 1001
 GROUP = -100321
 
 

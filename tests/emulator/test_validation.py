@@ -10,14 +10,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 
 from emulator import ControlClient, EmulatorThread
-from tests.emulator.conftest import TOKEN, tiny_png
-
-USER = 1001
-
-
-@pytest.fixture
-async def started(control: ControlClient, bot: Bot) -> None:
-    await control.send(USER, "/start", first_name="张三")
+from tests.emulator.conftest import TOKEN, USER, tiny_png
 
 
 @pytest.mark.usefixtures("started")
