@@ -21,7 +21,17 @@ import time
 from pathlib import Path
 
 from bench import bench_race
-from bench.common import ROOT, EmulatorProcess, machine, median, rss_mib, scaled, sqlite_database, table
+from bench.common import (
+    ROOT,
+    EmulatorProcess,
+    machine,
+    median,
+    rss_mib,
+    scaled,
+    sqlite_database,
+    stop_process,
+    table,
+)
 from emulator import ControlClient
 from emulator.harness import TEST_TOKEN
 
@@ -34,16 +44,6 @@ def launch(emulator: EmulatorProcess, database: Path, folder: str) -> subprocess
            "DATABASE_URL": f"sqlite:///{database}", "SAIMA_CONFIG": str(Path(folder) / "absent.toml")}
     return subprocess.Popen([sys.executable, str(ROOT / "bot.py"), "run"], env=env, cwd=folder,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 async def get_updates_count(control: ControlClient) -> int:
@@ -67,7 +67,7 @@ async def start_and_time(control: ControlClient, emulator: EmulatorProcess, data
         if process.poll() is not None:
             raise RuntimeError(f"bot.py run exited with {process.returncode} before polling")
         if time.perf_counter() - started > 120:
-            stop(process)
+            stop_process(process, patience=15)
             raise RuntimeError("bot.py run did not poll within 120 s")
         await asyncio.sleep(0.01)
     return process, time.perf_counter() - started, cpu_seconds(process.pid)
@@ -81,13 +81,13 @@ async def bench(members: int, folder: str) -> list[list[str]]:
             process, first, first_cpu = await start_and_time(control, emulator, empty, folder)
             await asyncio.sleep(IDLE_SECONDS)
             idle = rss_mib(process.pid)
-            stop(process)
+            stop_process(process, patience=15)
             restarts, cpus = [], []
             for _ in range(3):
                 process, seconds, cpu = await start_and_time(control, emulator, empty, folder)
                 restarts.append(seconds)
                 cpus.append(cpu)
-                stop(process)
+                stop_process(process, patience=15)
             rows.append(["exec → first getUpdates, empty database (migrates it)",
                          f"{first:.2f} s (CPU {first_cpu:.2f} s)"])
             rows.append(["exec → first getUpdates, migrated database (median of 3)",
@@ -115,7 +115,7 @@ async def bench(members: int, folder: str) -> list[list[str]]:
                 await asyncio.sleep(1.0)
                 after = rss_mib(process.pid)
             finally:
-                stop(process)
+                stop_process(process, patience=15)
             answered = me is not None and isinstance(board, list) and any(m.kind == "photo" for m in board)
             rows.append([f"exec → first getUpdates, {members:,} members",
                          f"{seconds:.2f} s (CPU {cpu:.2f} s)"])

@@ -215,6 +215,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def stop_process(process: subprocess.Popen[Any], *, patience: float = 10) -> None:
+    """Ends the process if it still runs: asked to (SIGTERM), then made to after `patience` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=patience)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
 class EmulatorProcess:
     """The emulator in a process of its own, so its CPU is not the measured bot's; ``started`` = (bot id,
     first user id, count) of users who have already opened the bot (bench/emulator_main.py)."""
@@ -239,13 +250,7 @@ class EmulatorProcess:
         self.control_url = urls["control_url"]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
 
     def __enter__(self) -> EmulatorProcess:
         return self
