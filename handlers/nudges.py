@@ -97,7 +97,7 @@ async def show_summary(update: Update, context: SaimaContext) -> None:
         with context.db.session() as session:
             team = teams.one(session, member.team_id)
             data = summary_storage.gather(session, team, start=today - timedelta(days=6), end=today, today=today,
-                                  config=context.config)
+                                          config=context.config)
         return summary.render(context.t, data, names=True, for_admins=True)
 
     await message.reply_text(await asyncio.to_thread(run))

@@ -177,7 +177,7 @@ async def group_summary(update: Update, context: SaimaContext) -> None:
     def run() -> str:
         with context.db.session() as session:
             data = summary_storage.gather(session, teams.one(session, team.id), start=today - timedelta(days=6),
-                                  end=today, today=today, config=context.config)
+                                          end=today, today=today, config=context.config)
         return summary.render(t, data, names=team.show_names_in_race, for_admins=False)
 
     await message.reply_text(await asyncio.to_thread(run))

@@ -117,7 +117,7 @@ class Boards:
             return 0
         start, end = summary.last_week(day)
         data = summary_storage.gather(session, team, start=start, end=end, today=now.astimezone(tz).date(),
-                              config=self.config)
+                                      config=self.config)
         not_before = self._allowed(now, tz, is_workday or self.is_workday)
         made = 0
         for key, admin in wanted:
