@@ -292,9 +292,9 @@ def mark_reachable(session: Session, telegram_user_id: int) -> int:
 
 def pending_keys(session: Session, team_id: int, kinds: Iterable[str]) -> list[tuple[str, str]]:
     """(key, kind) of the team's rows of these kinds still waiting to be sent."""
-    return list(session.execute(select(OutboxMessage.key, OutboxMessage.kind).where(
+    return [(key, kind) for key, kind in session.execute(select(OutboxMessage.key, OutboxMessage.kind).where(
         OutboxMessage.team_id == team_id, OutboxMessage.kind.in_(tuple(kinds)),
-        OutboxMessage.status == OutboxStatus.PENDING)).tuples())
+        OutboxMessage.status == OutboxStatus.PENDING))]
 
 
 def keys_since(session: Session, team_id: int, kind: str, *, since: datetime) -> list[str]:

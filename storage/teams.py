@@ -50,7 +50,7 @@ def timezones(session: Session, team_ids: Iterable[int]) -> dict[int, str]:
     ids = set(team_ids)
     if not ids:
         return {}
-    return dict(session.execute(select(Team.id, Team.timezone).where(Team.id.in_(ids))).tuples().all())
+    return {team_id: zone for team_id, zone in session.execute(select(Team.id, Team.timezone).where(Team.id.in_(ids)))}
 
 
 def by_group_chat(session: Session, chat_id: int) -> Team | None:
