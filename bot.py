@@ -527,6 +527,7 @@ def cmd_export(config: Config, args: argparse.Namespace) -> int:
 
     from locales import translator
     from reports import ledger
+    from storage import ledger as ledger_storage
 
     db = Database.from_url(config.database.url)
     db.upgrade()
@@ -537,7 +538,7 @@ def cmd_export(config: Config, args: argparse.Namespace) -> int:
             print(f"No team with id {args.team}.", file=sys.stderr)
             return 1
         today = SystemClock().now().astimezone(ZoneInfo(team.timezone)).date()
-        sheets = ledger.build(session, team, args.year, today=today, config=config, t=t)
+        sheets = ledger.build(ledger_storage.year_ledger(session, team, args.year, today=today, config=config), t=t)
         name = team.name
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

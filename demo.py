@@ -18,13 +18,12 @@ from zoneinfo import ZoneInfo
 
 from config import Config, ThrottleSettings
 from core import holidays
+from core.boards import first_workday
 from core.clock import ManualClock
 from emulator import ControlClient, EmulatorThread
 from emulator.harness import RunningBot, config_for
-from jobs.boards import first_workday
-from storage import onboarding
+from storage import onboarding, teams
 from storage.db import Database
-from storage.models import Team
 
 TEAM_NAME = "省政府党组"
 ADMIN_ID = 500001
@@ -121,7 +120,7 @@ async def scheduled(running: RunningBot, db: Database, clock: ManualClock, team_
 
 def config_tz(db: Database, team_id: int) -> str:
     with db.session() as session:
-        return session.get_one(Team, team_id).timezone
+        return teams.one(session, team_id).timezone
 
 
 async def run(config: Config, db: Database, emulator: EmulatorThread) -> str:

@@ -22,6 +22,7 @@ from config import Config
 from core.domain import FollowUpStatus, Language, MemberStatus, MotionKind, MotionStatus, Role, StudyKind
 from locales import translator
 from reports import ledger
+from storage import ledger as ledger_storage
 from storage import teams
 from storage.db import Database
 from storage.models import FollowUpItem, Member, Motion, ResearchTrip, StudyAttendance, StudySession
@@ -100,7 +101,8 @@ def main(members: int = 200) -> None:
             with db.session() as session:
                 team = teams.by_id(session, team_id)
                 assert team is not None
-                sheets = ledger.build(session, team, YEAR, today=date(YEAR, 12, 31), config=Config(), t=t)
+                sheets = ledger.build(ledger_storage.year_ledger(session, team, YEAR, today=date(YEAR, 12, 31),
+                                                                     config=Config()), t=t)
             t1 = time.perf_counter()
             content = ledger.workbook(sheets, t, title=f"省政府党组 {YEAR}")
             t2 = time.perf_counter()

@@ -13,10 +13,15 @@ Decisions:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
-__all__ = ["days_left", "quarter_can_be_caught_up", "still_needed", "whole_up"]
+from core import pace
+from core.domain import Duty
+from core.pace import DutyPace
+
+__all__ = ["CatchUp", "catch_up", "days_left", "quarter_can_be_caught_up", "still_needed", "whole_up"]
 
 
 def whole_up(value: Decimal | int) -> int:
@@ -42,3 +47,24 @@ def quarter_can_be_caught_up(gap: Decimal, *, day_duty: bool, today: date, quart
     if not day_duty:
         return True
     return whole_up(gap) <= days_left(today, quarter_end)
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """What closes one duty's gap: ``count`` more by the quarter's end, or, when the quarter cannot be
+    caught up any more (``lost``), ``count`` more in the year."""
+
+    count: int
+    lost: bool
+
+
+def catch_up(duty: DutyPace, today: date) -> CatchUp | None:
+    """The advice for one duty today, in whole units; None when nothing is owed by the quarter's end."""
+    gap = whole_up(duty.gap_to_quarter)
+    if gap == 0:
+        return None
+    last = pace.quarter_end(today.year, pace.quarter_of(today))
+    if quarter_can_be_caught_up(duty.gap_to_quarter, day_duty=duty.duty is Duty.RESEARCH_DAYS, today=today,
+                                quarter_end=last):
+        return CatchUp(gap, lost=False)
+    return CatchUp(still_needed(duty.target, duty.done), lost=True)

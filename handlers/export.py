@@ -15,6 +15,7 @@ from handlers.context import SaimaContext
 from handlers.incoming import args_of
 from handlers.throttle import one_at_a_time
 from reports import ledger
+from storage import ledger as ledger_storage
 from storage import teams
 
 
@@ -38,7 +39,8 @@ async def export(update: Update, context: SaimaContext) -> None:
         with context.db.session() as session:  # read, then let go: SQLite's lock is the whole database's
             team = teams.by_id(session, admin.team_id)
             assert team is not None
-            sheets = ledger.build(session, team, year, today=today, config=context.config, t=t)
+            sheets = ledger.build(ledger_storage.year_ledger(session, team, year, today=today, config=context.config),
+                                 t=t)
             title, name = f"{team.name} {year}", ledger.file_name(team, year, t)
         return ledger.workbook(sheets, t, title=title), name
 

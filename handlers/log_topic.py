@@ -14,14 +14,12 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
-from core.text import squeeze, utf16_len
+from core.text import squeeze
+from core.topics import TitleProblem, title_problem
 from handlers.forms import Field, Form, FormContext, RecordLine, Rejected, register_form
 from locales import N_
 from reports.words import field_line
 from storage import trips as trip_queries
-
-MAX_TITLE = 200
-MIN_TITLE = 2
 
 
 @dataclass(frozen=True)
@@ -49,9 +47,10 @@ class TopicForm(Form[TopicDraft]):
     def problems(self, draft: TopicDraft, ctx: FormContext) -> tuple[TopicDraft, list[str]]:
         if draft.title is None:
             return draft, []
-        if utf16_len(draft.title) > MAX_TITLE:
+        problem = title_problem(draft.title)
+        if problem is TitleProblem.TOO_LONG:
             return replace(draft, title=None), [ctx.t("The title is too long (at most 200 characters).")]
-        if len(draft.title) < MIN_TITLE:
+        if problem is TitleProblem.TOO_SHORT:
             return replace(draft, title=None), [
                 ctx.t("The title is too short; please give the topic's full title.")]
         return draft, []

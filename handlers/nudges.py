@@ -27,8 +27,8 @@ from handlers.throttle import one_at_a_time
 from jobs.nudges import SNOOZE_PREFIX
 from reports import summary
 from reports.words import day_in_words
-from storage import deadlines
-from storage.models import Member, Team
+from storage import deadlines, members, teams
+from storage import summary as summary_storage
 
 _DATA = re.compile(r"^nz:([mft]):(\d{1,12}):(\d{1,3})$")
 
@@ -51,14 +51,14 @@ async def snooze(update: Update, context: SaimaContext) -> None:
             found = deadlines.owner_of(session, match.group(1), int(match.group(2)))
             if found is None:  # gone, closed, replied, reported or cancelled since the nudge
                 return "gone"
-            owner = session.get(Member, found[1])
+            owner = members.by_id(session, found[1])
             # The presser must be the item's owner, still an active member (a removed member's old nudge
             # has the button still).
             if owner is None or owner.telegram_user_id != user_id or owner.status is not MemberStatus.ACTIVE:
                 return "not yours"
             until = now + timedelta(days=days)
             deadlines.snooze(session, match.group(1), int(match.group(2)), until=until)
-            tz = ZoneInfo(session.get_one(Team, owner.team_id).timezone)
+            tz = ZoneInfo(teams.one(session, owner.team_id).timezone)
             due = deadlines.due_day(found[0], tz)
             return (day_in_words(t, until.astimezone(tz).date()),
                     day_in_words(t, due) if due is not None else "")
@@ -95,9 +95,9 @@ async def show_summary(update: Update, context: SaimaContext) -> None:
 
     def run() -> str:
         with context.db.session() as session:
-            team = session.get_one(Team, member.team_id)
-            data = summary.gather(session, team, start=today - timedelta(days=6), end=today, today=today,
-                                  config=context.config)
+            team = teams.one(session, member.team_id)
+            data = summary_storage.gather(session, team, start=today - timedelta(days=6), end=today, today=today,
+                                          config=context.config)
         return summary.render(context.t, data, names=True, for_admins=True)
 
     await message.reply_text(await asyncio.to_thread(run))

@@ -28,8 +28,8 @@ from handlers.throttle import one_at_a_time
 from locales import Translator
 from reports import race_board
 from reports.words import day_in_words
-from storage import race
-from storage.models import Member, Team
+from storage import race, teams
+from storage.models import Member
 
 EXPLAIN_PREFIX = "race:explain:"
 
@@ -47,7 +47,7 @@ async def show_rank(update: Update, context: SaimaContext) -> None:
 
     def run() -> tuple[race.Board, bool]:  # off the event loop: a big team's board takes a while
         with context.db.session() as session:
-            team = session.get_one(Team, member.team_id)
+            team = teams.one(session, member.team_id)
             return (race.board(session, team, period, as_of=min(today, period.end), config=context.config),
                     member.role.is_admin or team.show_names_in_race)
 
@@ -101,7 +101,7 @@ async def explain(update: Update, context: SaimaContext) -> None:
         await query.answer(t("This button is not valid any more."), show_alert=True)
         return
     with context.db.session() as session:
-        team = session.get_one(Team, member.team_id)
+        team = teams.one(session, member.team_id)
         board = race.board(session, team, period, as_of=min(today, period.end), config=context.config,
                            with_movement=False)
     own = board.scores.get(member.id)

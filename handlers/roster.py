@@ -36,10 +36,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from core import dates
+from core import dates, paging
 from core.dates import beyond_horizon
 from core.domain import LeaveKind, MemberStatus, Role
 from core.pace import PaceStatus
+from core.roster import PAGE_SIZE, leave_too_long
 from core.trips import backwards_range
 from handlers import admin_steps
 from handlers.access import admin_press, admins_only
@@ -56,7 +57,6 @@ from storage.progress import year_progress
 log = logging.getLogger(__name__)
 
 PREFIX = "mb:"
-PAGE_SIZE = 8
 INVALID = N_("This button is not valid any more.")
 ROLE_LABELS = {Role.OWNER: N_("owner"), Role.ADMIN: N_("admin"), Role.MEMBER: N_("member")}
 LEAVE_LABELS = {LeaveKind.LEAVE: N_("personal leave"), LeaveKind.ABROAD: N_("abroad"),
@@ -96,8 +96,7 @@ def _list(context: SaimaContext, admin: Member, page: int, note: str = "") -> tu
     t = context.t
     with context.db.session() as session:
         _, total = roster.page(session, admin.team_id, offset=0, limit=0)
-        pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
-        page = min(max(page, 0), pages - 1)
+        page, pages = paging.clamp(page, total=total, size=PAGE_SIZE)
         shown, _ = roster.page(session, admin.team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
         lines = [_line(t, _pace_mark(context, session, m), m) for m in shown]
         ids = [(m.id, m.display_name) for m in shown]
@@ -137,8 +136,7 @@ def _removed_list(context: SaimaContext, admin: Member, page: int, note: str = "
     t = context.t
     with context.db.session() as session:
         _, total = roster.removed_page(session, admin.team_id, offset=0, limit=0)
-        pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
-        page = min(max(page, 0), pages - 1)
+        page, pages = paging.clamp(page, total=total, size=PAGE_SIZE)
         shown, _ = roster.removed_page(session, admin.team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
         tz = ZoneInfo(admin.team.timezone)
         people = [(m.id, m.display_name, m.removed_at.astimezone(tz).date().isoformat() if m.removed_at else "")
@@ -434,7 +432,7 @@ async def leave_dates(update: Update, context: SaimaContext, step: dict[str, Any
     if beyond_horizon(end, now.date()):
         await message.reply_text(too_far_reply(t))
         return
-    if (end - start).days > 366:
+    if leave_too_long(start, end):
         await message.reply_text(t("A leave period is at most a year long. Please type the dates again, "
                                    "or send /cancel to stop."))
         return

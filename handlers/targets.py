@@ -22,8 +22,19 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from core import paging
 from core.domain import Duty, MemberStatus
 from core.pace import QuarterTargets
+from core.targets import (
+    PICK_PAGE,
+    TargetProblem,
+    cumulative,
+    first_year,
+    last_year,
+    limit_of,
+    target_problem,
+    year_editable,
+)
 from handlers import admin_steps
 from handlers.access import admin_press, admins_only
 from handlers.context import SaimaContext
@@ -36,13 +47,9 @@ from storage.models import Member
 
 PREFIX = "tg:"
 DUTIES = list(Duty)
-LIMITS = {Duty.RESEARCH_DAYS: 366}  # days in a year; every other duty counts items
-COUNT_LIMIT = 100
-PICK_PAGE = 24  # members to pick from per page (Telegram refuses very large keyboards)
 INVALID = N_("This button is not valid any more.")
 
 
-YEARS_BACK, YEARS_AHEAD = 5, 1  # which years /targets <year> shows and edits, around this year
 _SEPARATORS = re.compile(r"[/／,，、\s]+")
 _QUARTERS = re.compile(r"^\s*(\S+?)\s*[/／,，、\s]\s*(\S+?)\s*[/／,，、\s]\s*(\S+?)\s*[/／,，、\s]\s*(\S+?)\s*$")
 
@@ -57,7 +64,7 @@ def _year_asked(context: SaimaContext, admin: Member, args: list[str]) -> int | 
     if not args:
         return this_year
     found = re.fullmatch(r"(\d{4})\s*(?:年|年度)?", " ".join(args).strip())
-    if found is None or not this_year - YEARS_BACK <= int(found.group(1)) <= this_year + YEARS_AHEAD:
+    if found is None or not year_editable(int(found.group(1)), this_year):
         return None
     return int(found.group(1))
 
@@ -117,7 +124,7 @@ async def show_targets(update: Update, context: SaimaContext) -> None:
 def _bad_year(context: SaimaContext, this_year: int) -> str:
     return context.t("That is not a year whose targets can be shown: send /targets for {year}, or /targets "
                      "followed by a year from {first} to {last} (e.g. /targets {next}). Nothing was changed.").format(
-        year=this_year, first=this_year - YEARS_BACK, last=this_year + YEARS_AHEAD, next=this_year + 1)
+        year=this_year, first=first_year(this_year), last=last_year(this_year), next=this_year + 1)
 
 
 async def press(update: Update, context: SaimaContext) -> None:
@@ -135,7 +142,7 @@ async def press(update: Update, context: SaimaContext) -> None:
     this_year = _year(context, admin)
     carried = (action == "s" and len(args) == 1) or (action in ("d", "w") and len(args) == 3)
     year = int(args.pop()) if carried else this_year
-    if not this_year - YEARS_BACK <= year <= this_year + YEARS_AHEAD:
+    if not year_editable(year, this_year):
         await query.answer(t(INVALID), show_alert=True)
         return
     if action == "s" and not args:
@@ -152,8 +159,7 @@ async def press(update: Update, context: SaimaContext) -> None:
         with context.db.session() as session:
             active = [(m.id, m.display_name) for m in members.of_team(session, admin.team_id)
                       if m.status is MemberStatus.ACTIVE]
-        pages = max(1, (len(active) + PICK_PAGE - 1) // PICK_PAGE)
-        page = min(page, pages - 1)
+        page, pages = paging.clamp(page, total=len(active), size=PICK_PAGE)
         shown = active[page * PICK_PAGE : (page + 1) * PICK_PAGE]
         buttons = [InlineKeyboardButton(name, callback_data=f"{PREFIX}w:{args[0]}:{member_id}:{year}")
                    for member_id, name in shown]
@@ -186,7 +192,7 @@ async def press(update: Update, context: SaimaContext) -> None:
         await query.answer()
         await query.edit_message_text(
             t("New yearly target for {duty} ({whom}): type a whole number from 0 to {limit}.").format(
-                duty=duty_name(t, duty), whom=whom, limit=LIMITS.get(duty, COUNT_LIMIT))
+                duty=duty_name(t, duty), whom=whom, limit=limit_of(duty))
             + "\n" + t("For {year}. Or type the four quarters' cumulative targets (季目标), the last being the "
                        "year, e.g. 10 25 40 60.").format(year=year)
             + "\n" + t("(/cancel to stop)"))
@@ -207,7 +213,7 @@ async def target_value(update: Update, context: SaimaContext, step: dict[str, An
     if admin is None:
         return
     duty = Duty(step["duty"])
-    limit = LIMITS.get(duty, COUNT_LIMIT)
+    limit = limit_of(duty)
     four = _QUARTERS.match(text)
     if four is None and len([w for w in _SEPARATORS.split(text.strip()) if re.search(r"\d", w)]) > 1:
         await message.reply_text(t("Type one number for the year, or four for the quarters' cumulative targets, e.g. "
@@ -225,15 +231,16 @@ async def target_value(update: Update, context: SaimaContext, step: dict[str, An
             await message.reply_text(t("Please type a number, e.g. 60. (/cancel to stop)") if not four else
                                      t("Please type four numbers for the quarters, e.g. 10 25 40 60. (/cancel to stop)"))
             return
-        if value != value.to_integral_value():
+        problem = target_problem(value, duty)
+        if problem is TargetProblem.NOT_WHOLE:
             await message.reply_text(t("Please type a whole number, e.g. 6. (/cancel to stop)"))
             return
-        if value < 0 or value > limit:
+        if problem is TargetProblem.OUT_OF_RANGE:
             await message.reply_text(
                 t("The target must be between 0 and {limit}. (/cancel to stop)").format(limit=limit))
             return
         values.append(value)
-    if any(later < earlier for earlier, later in zip(values, values[1:], strict=False)):
+    if not cumulative(values):
         await message.reply_text(t("Quarter targets are cumulative: each must be at least the one before, e.g. "
                                    "10 25 40 60. Nothing was changed. (/cancel to stop)"))
         return

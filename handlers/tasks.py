@@ -48,6 +48,7 @@ from handlers.forms import Choice, Field, Form, FormContext, Rejected, Stay, reg
 from handlers.incoming import too_far_reply
 from locales import N_, Translator, translator
 from reports import tasks as words
+from storage import members
 from storage import tasks as queries
 from storage.models import Member
 
@@ -242,7 +243,7 @@ class TaskForm(Form[TaskDraft]):
 
     def save(self, session: Session, draft: TaskDraft, ctx: FormContext) -> str | Rejected:
         t = ctx.t
-        creator = session.get(Member, ctx.member.id)
+        creator = members.by_id(session, ctx.member.id)
         if creator is None or creator.status is not MemberStatus.ACTIVE or not creator.role.is_admin:
             return Rejected(t(ADMINS_ONLY))
         assert draft.title is not None and draft.due is not None and draft.audience is not None
@@ -376,7 +377,7 @@ class ReportForm(Form[ReportDraft]):
                                evidence_file_id=draft.evidence_file_id, evidence_kind=draft.evidence_kind or None)
         if problem is not None:
             return Rejected(t(MOVE_PROBLEMS[problem]))
-        creator = session.get(Member, found.task.created_by_member_id)
+        creator = members.by_id(session, found.task.created_by_member_id)
         if creator is not None and creator.status is MemberStatus.ACTIVE:
             reader = translator(creator.language.value)
             aid = found.assignment.id
@@ -445,7 +446,7 @@ class ReturnForm(Form[ReturnDraft]):
 
     def save(self, session: Session, draft: ReturnDraft, ctx: FormContext) -> str | Rejected:
         t = ctx.t
-        admin = session.get(Member, ctx.member.id)
+        admin = members.by_id(session, ctx.member.id)
         found = queries.in_team(session, draft.assignment_id or 0, ctx.member.team_id, with_cancelled=True)
         if admin is None or not admin.role.is_admin or admin.status is not MemberStatus.ACTIVE or found is None:
             return Rejected(t(INVALID))
@@ -652,7 +653,7 @@ async def _cancel(update: Update, context: SaimaContext, admin: Member,
     assert query is not None
     t, now = context.t, context.now()
     with context.db.session() as session:
-        actor = session.get(Member, admin.id)
+        actor = members.by_id(session, admin.id)
         if actor is None or actor.status is not MemberStatus.ACTIVE or not actor.role.is_admin:
             await query.answer(t(ADMINS_ONLY), show_alert=True)
             return None
@@ -708,7 +709,7 @@ async def _close(update: Update, context: SaimaContext, admin: Member,
     t, now = context.t, context.now()
     with context.db.session() as session:
         found = queries.in_team(session, assignment_id, admin.team_id, with_cancelled=True)
-        actor = session.get(Member, admin.id)
+        actor = members.by_id(session, admin.id)
         if found is None or actor is None:
             await query.answer(t(INVALID), show_alert=True)
             return None

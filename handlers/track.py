@@ -44,6 +44,7 @@ from locales import Translator, translator
 from reports import race_board, summary
 from storage import members, teams
 from storage import race as race_storage
+from storage import summary as summary_storage
 from storage.models import Member, MemberStatus, Team
 
 GROUPS = filters.ChatType.GROUPS
@@ -138,7 +139,7 @@ async def group_rank(update: Update, context: SaimaContext) -> None:
 
     def run() -> race_storage.Board:
         with context.db.session() as session:
-            return race_storage.board(session, session.get_one(Team, team.id), period, as_of=min(today, period.end),
+            return race_storage.board(session, teams.one(session, team.id), period, as_of=min(today, period.end),
                                       config=context.config)
 
     board = await asyncio.to_thread(run)
@@ -175,8 +176,8 @@ async def group_summary(update: Update, context: SaimaContext) -> None:
 
     def run() -> str:
         with context.db.session() as session:
-            data = summary.gather(session, session.get_one(Team, team.id), start=today - timedelta(days=6),
-                                  end=today, today=today, config=context.config)
+            data = summary_storage.gather(session, teams.one(session, team.id), start=today - timedelta(days=6),
+                                          end=today, today=today, config=context.config)
         return summary.render(t, data, names=team.show_names_in_race, for_admins=False)
 
     await message.reply_text(await asyncio.to_thread(run))
@@ -298,7 +299,7 @@ async def link_answer(update: Update, context: SaimaContext) -> None:
     now = context.now()
     team_name = ""
     with context.db.session() as session:
-        asked = session.get(Member, member_id)
+        asked = members.by_id(session, member_id)
         allowed = (asked is not None and asked.telegram_user_id == user.id and asked.role.is_admin
                    and asked.status in (MemberStatus.ACTIVE, MemberStatus.PENDING))
         if not allowed:
@@ -307,7 +308,7 @@ async def link_answer(update: Update, context: SaimaContext) -> None:
             outcome = "no"
         else:
             assert asked is not None
-            team = session.get_one(Team, asked.team_id)
+            team = teams.one(session, asked.team_id)
             outcome = "yes" if teams.link_group(session, team, message.chat.id, actor=asked, now=now) else "taken"
             team_name = team.name
     if outcome is None:
@@ -357,7 +358,7 @@ async def show_track(update: Update, context: SaimaContext) -> None:
     message = update.effective_message
     assert admin is not None and message is not None
     with context.db.session() as session:
-        team = session.get_one(Team, admin.team_id)
+        team = teams.one(session, admin.team_id)
         session.expunge(team)
     text, markup = await _track_view(context, context.t, team)
     await message.reply_text(text, reply_markup=markup)
@@ -379,8 +380,8 @@ async def track_press(update: Update, context: SaimaContext) -> None:
         return
     now = context.now()
     with context.db.session() as session:
-        team = session.get_one(Team, team_id)
-        actor = session.get_one(Member, admin.id)
+        team = teams.one(session, team_id)
+        actor = members.one(session, admin.id)
         if action is TrackAction.UNLINK:
             if team.group_chat_id is not None:
                 teams.unlink_group(session, team, actor=actor, now=now)

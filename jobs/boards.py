@@ -20,45 +20,28 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config import Config
-from core.domain import MemberStatus
+from core.boards import (
+    board_window_open,
+    boards_due,
+    first_workday,  # noqa: F401  (read from here by tests/jobs)
+    periods_lived,
+    summary_day,
+    summary_due,
+)
 from core.quiet import next_allowed, parse_hhmm
-from core.race import Period, PeriodKind
+from core.race import Period
 from locales import translator
 from reports import race_board, summary
-from storage import outbox
+from storage import members, outbox
 from storage import race as race_storage
-from storage.models import Member, Team
-
-LATE_BOARD = timedelta(days=7)  # a board missed longer (downtime) is stale news: not posted
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def first_workday(year: int, month: int, is_workday: Callable[[date], bool]) -> date:
-    day = date(year, month, 1)
-    for _ in range(62):
-        if is_workday(day):
-            return day
-        day += timedelta(days=1)
-    return date(year, month, 1)
-
-
-def boards_due(today: date, is_workday: Callable[[date], bool]) -> tuple[date, list[Period]]:
-    """This month's first working day and the periods whose boards are posted on it."""
-    first = first_workday(today.year, today.month, is_workday)
-    last_month = Period.containing(PeriodKind.MONTH, date(today.year, today.month, 1) - timedelta(days=1))
-    periods = [last_month]
-    if today.month in (1, 4, 7, 10):
-        periods.append(Period.containing(PeriodKind.QUARTER, last_month.end))
-    if today.month == 1:
-        periods.append(Period(PeriodKind.YEAR, today.year - 1))
-    return first, periods
+from storage import summary as summary_storage
+from storage.models import Team
 
 
 @dataclass
@@ -87,15 +70,13 @@ class Boards:
         if team.group_chat_id is not None:
             first, periods = boards_due(today, workday)
             moment = datetime.combine(first, parse_hhmm(schedule.race_board_time), tzinfo=tz)
-            if moment <= now < moment + LATE_BOARD and team.created_at < moment:
-                born = team.created_at.astimezone(tz).date()
-                for period in (p for p in periods if p.end >= born):  # only periods the team lived in
+            if board_window_open(moment, now, team_created_at=team.created_at):
+                for period in periods_lived(periods, team.created_at.astimezone(tz).date()):
                     report.boards += self.post_board(session, team, period, now=now, tz=tz,
                                                      is_workday=workday)
-        weekday = WEEKDAYS.index(schedule.weekly_summary_day.lower())
-        day = today - timedelta(days=today.weekday()) + timedelta(days=weekday)
+        day = summary_day(today, schedule.weekly_summary_day)
         moment = datetime.combine(day, parse_hhmm(schedule.weekly_summary_time), tzinfo=tz)
-        if now >= moment and team.created_at < moment:
+        if summary_due(moment, now, team_created_at=team.created_at):
             report.summaries += self.post_summary(session, team, day, now=now, tz=tz, is_workday=workday)
 
     def post_board(self, session: Session, team: Team, period: Period, *, now: datetime, tz: ZoneInfo,
@@ -128,17 +109,15 @@ class Boards:
                      is_workday: Callable[[date], bool] | None = None) -> int:
         week = "{0}-W{1:02d}".format(*day.isocalendar())
         base = f"summary:{team.id}:{week}"
-        admins = list(session.scalars(select(Member).where(
-            Member.team_id == team.id, Member.status == MemberStatus.ACTIVE).order_by(Member.id)))
-        admins = [m for m in admins if m.role.is_admin]
+        admins = members.admins_of(session, team.id)
         wanted = ([(f"{base}:group", None)] if team.group_chat_id is not None else []) + [
             (f"{base}:admin:{m.id}", m) for m in admins]
         wanted = [(key, m) for key, m in wanted if outbox.by_key(session, key) is None]
         if not wanted:
             return 0
         start, end = summary.last_week(day)
-        data = summary.gather(session, team, start=start, end=end, today=now.astimezone(tz).date(),
-                              config=self.config)
+        data = summary_storage.gather(session, team, start=start, end=end, today=now.astimezone(tz).date(),
+                                      config=self.config)
         not_before = self._allowed(now, tz, is_workday or self.is_workday)
         made = 0
         for key, admin in wanted:

@@ -30,9 +30,9 @@ from jobs import ticks
 from jobs.delivery import _markup
 from locales import translator
 from reports import broadcasts as words
-from storage import broadcasts
+from storage import broadcasts, members, teams
 from storage.db import Database
-from storage.models import Broadcast, BroadcastOccurrence, Member, Team
+from storage.models import Broadcast, BroadcastOccurrence, Team
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,8 @@ def start(session: Session, broadcast: Broadcast, number: int, *, due_at: dateti
           report_message_id: int | None = None) -> BroadcastOccurrence | None:
     """Occurrence `number` of `broadcast`, once: its recipients as the audience names them today, each
     message in the recipient's language. None when it was made already."""
-    team = session.get_one(Team, broadcast.team_id)
-    sender = session.get_one(Member, broadcast.created_by_member_id)
+    team = teams.one(session, broadcast.team_id)
+    sender = members.one(session, broadcast.created_by_member_id)
     tz = ZoneInfo(team.timezone)
     recipients = broadcasts.audience_members(session, team, broadcast.audience, sender_id=sender.id,
                                              today=now.astimezone(tz).date(), config=config)
@@ -91,7 +91,7 @@ class Broadcasts:
 
     def _report(self, session: Session, broadcast: Broadcast, made: BroadcastOccurrence, *, tz: ZoneInfo,
                 now: datetime) -> None:
-        sender = session.get_one(Member, broadcast.created_by_member_id)
+        sender = members.one(session, broadcast.created_by_member_id)
         t = translator(sender.language)
         counts = broadcasts.counts(session, made)
         text = words.report(t, text=broadcast.text, counts=counts, when=made.due_at, tz=tz,
@@ -161,7 +161,7 @@ class Reports:
                 counts = broadcasts.counts(session, occ)
                 if counts.key() == occ.report_shown or broadcast.report_chat_id is None:
                     continue
-                sender = session.get_one(Member, broadcast.created_by_member_id)
+                sender = members.one(session, broadcast.created_by_member_id)
                 t = translator(sender.language)
                 tz = ZoneInfo(sender.team.timezone)
                 edits.append(_Edit(

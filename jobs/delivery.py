@@ -41,7 +41,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-from sqlalchemy import select
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter, Application, ContextTypes
@@ -52,9 +51,9 @@ from core.holidays import Workday
 from core.quiet import next_allowed, parse_hhmm
 from core.text import MAX_CALLBACK_ANSWER, MAX_CAPTION, MAX_MESSAGE, fit
 from jobs import ticks
-from storage import calendar, outbox
+from storage import calendar, members, outbox, teams
 from storage.db import Database
-from storage.models import Member, OutboxMessage, Team
+from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -272,14 +271,9 @@ class Delivery:
                                     lease=timedelta(seconds=self.settings.lease_seconds))
             team_ids = {r.team_id for r in rows if r.team_id is not None}
             member_ids = {r.member_id for r in rows if r.member_id is not None}
-            zones: dict[int, str] = {}
-            if team_ids:
-                for team_id, zone in session.execute(select(Team.id, Team.timezone).where(Team.id.in_(team_ids))):
-                    zones[team_id] = zone
+            zones = teams.timezones(session, team_ids)
             workdays = calendar.workdays(session, team_ids, base=self._is_workday)
-            unreachable = set(session.scalars(
-                select(Member.id).where(Member.id.in_(member_ids), Member.reachable.is_(False)))) \
-                if member_ids else set()
+            unreachable = members.unreachable_among(session, member_ids)
         return rows, zones, workdays, unreachable
 
     def _allowed(self, row: OutboxMessage, now: datetime, zones: dict[int, str],

@@ -40,52 +40,26 @@ latest stage gives one nudge. The admins' escalation about their overdue items s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config import Config
 from core import pace
-from core.domain import MemberStatus, OutboxStatus
+from core.domain import MemberStatus
+from core.nudge_schedule import escalates, lagging_note_duties, pace_nudge_duties, stage_due
 from core.quiet import next_allowed
 from locales import Translator, translator
 from reports import nudges as words
-from storage import leave, outbox, progress
+from storage import leave, members, outbox, progress
 from storage.deadlines import Item, open_items
-from storage.models import Member, OutboxMessage, Team
+from storage.models import Member, Team
 
 SNOOZE_PREFIX = "nz:"
 SNOOZE_KIND = {"motion": "m", "followup": "f", "task": "t"}
-
-
-def latest_stage(due: date, today: date, *, offsets: Iterable[int], repeat_days: int) -> tuple[str, date] | None:
-    """The latest nudge stage that has fallen due by ``today``: ("T-3", day), ("T-0", due),
-    ("overdue:2026-11-21", day), or None before the first offset."""
-    if today > due:
-        step = max(1, repeat_days)
-        k = (today - due).days // step
-        if k >= 1:
-            day = due + timedelta(days=k * step)
-            return f"overdue:{day.isoformat()}", day
-    best: tuple[str, date] | None = None
-    for offset in sorted(set(offsets), reverse=True):
-        day = due - timedelta(days=offset)
-        if day <= today:
-            best = (f"T-{offset}", day)
-    return best
-
-
-#: No due-soon nudge (T-n, the due day) this soon after the item was assigned: the member has just been
-#: told of it. Once a day has passed, the stage then due is sent as usual; overdue nudges are not held.
-JUST_ASSIGNED = timedelta(days=1)
-
-
-def _just_assigned(item: Item, now: datetime) -> bool:
-    return item.created_at is not None and now - item.created_at < JUST_ASSIGNED
 
 
 @dataclass
@@ -114,7 +88,7 @@ class Nudges:
         """`is_workday`: the team's own working days (default: the national calendar)."""
         tz = ZoneInfo(team.timezone)
         today = now.astimezone(tz).date()
-        people = {m.id: m for m in session.scalars(select(Member).where(Member.team_id == team.id))}
+        people = {m.id: m for m in members.everyone_in(session, team.id)}
         admins = [m for m in people.values() if m.role.is_admin and m.status == MemberStatus.ACTIVE]
         items = open_items(session, team)
         self._withdraw(session, team, items, now=now, report=report)
@@ -136,8 +110,7 @@ class Nudges:
             member = people.get(item.member_id)
             if member is None or member.status != MemberStatus.ACTIVE:
                 continue
-            overdue_days = (today - item.due).days
-            if overdue_days >= schedule.escalate_after_days_overdue:
+            if escalates(item.due, today, after_days=schedule.escalate_after_days_overdue):
                 for admin in admins:
                     t = translator(admin.language)
                     text = words.escalation(t, member=member.display_name, kind=item.kind,
@@ -149,19 +122,14 @@ class Nudges:
                         report.escalations += 1
             if member.id in away:
                 continue  # the nudge waits for the leave to end; the office was still told above
-            if item.snoozed_until is not None and item.snoozed_until > now:
-                continue
-            stage = latest_stage(item.due, today, offsets=schedule.nudge_offsets_days,
-                                 repeat_days=schedule.overdue_repeat_days)
-            if item.snoozed_until is not None and (
-                    stage is None or datetime.combine(stage[1], time(0), tzinfo=tz) <= item.snoozed_until):
-                # the snooze ended after the latest stage fell due: one reminder now
-                stage = (f"snoozed:{item.snoozed_until.astimezone(UTC):%Y%m%d%H%M}", today)
-            if stage is None or (stage[0].startswith("T-") and _just_assigned(item, now)):
+            stage = stage_due(item.due, now=now, tz=tz, snoozed_until=item.snoozed_until,
+                              created_at=item.created_at, offsets=schedule.nudge_offsets_days,
+                              repeat_days=schedule.overdue_repeat_days)
+            if stage is None:
                 continue
             t = translator(member.language)
             text = words.deadline_nudge(t, kind=item.kind, title=words.title_of(t, item), due=item.due, today=today)
-            if outbox.enqueue(session, key=f"nudge:{item.ident}:{stage[0]}", chat_id=member.telegram_user_id,
+            if outbox.enqueue(session, key=f"nudge:{item.ident}:{stage}", chat_id=member.telegram_user_id,
                               kind="nudge", payload={"text": text, "parse_mode": None,
                                                      "buttons": self._buttons(t, item)},
                               not_before=not_before, team_id=team.id, member_id=member.id, now=now):
@@ -187,11 +155,7 @@ class Nudges:
         them already (storage.outbox.withdraw_item); this catches any other way an item stops being open."""
         awake = {item.ident for item in items if item.snoozed_until is None or item.snoozed_until <= now}
         still_open = {"nudge": awake, "escalation": {item.ident for item in items}}
-        for row_id, key, kind in session.execute(
-            select(OutboxMessage.id, OutboxMessage.key, OutboxMessage.kind).where(
-                OutboxMessage.team_id == team.id, OutboxMessage.kind.in_(tuple(still_open)),
-                OutboxMessage.status == OutboxStatus.PENDING)
-        ):
+        for key, kind in outbox.pending_keys(session, team.id, still_open):
             parts = key.split(":")
             if len(parts) >= 5 and ":".join(parts[1:5]) not in still_open[kind]:
                 report.withdrawn += int(outbox.cancel(session, key))
@@ -203,8 +167,7 @@ class Nudges:
         # in days of team time: a nudge on Monday at 10:00 may come again next Monday at 08:00
         cutoff = datetime.combine(today - timedelta(days=self.config.pace.renudge_after_days - 1), time(0), tzinfo=tz)
         recent: set[tuple[str, str]] = set()
-        for key in session.scalars(select(OutboxMessage.key).where(
-                OutboxMessage.team_id == team.id, OutboxMessage.kind == kind, OutboxMessage.created_at >= cutoff)):
+        for key in outbox.keys_since(session, team.id, kind, since=cutoff):
             _, member_id, _week, duties = key.split(":", 3)
             recent.update((member_id, duty) for duty in duties.split(":", 1)[0].split(","))
         return recent
@@ -221,15 +184,11 @@ class Nudges:
             if member.status != MemberStatus.ACTIVE or not member.races or member.id in away:
                 continue  # the office owes no quota; leave pauses the pace
             year = progress.year_progress(session, member, today=today, config=self.config)
-            lagging = [duty for duty in year.duties
-                       if duty.status == pace.PaceStatus.LAGGING and duty.gap_to_quarter > 0
-                       and (str(member.id), duty.duty.value) not in noted]
+            lagging = lagging_note_duties(year.duties, noted={d for who, d in noted if who == str(member.id)})
             if lagging:
                 self._lagging(session, team, member, lagging, admins, week=week, not_before=not_before,
                               today=today, quarter_end=quarter_end, now=now, report=report)
-            due = [duty for duty in year.duties
-                   if duty.status != pace.PaceStatus.ON_PACE and duty.gap_to_quarter > 0
-                   and (str(member.id), duty.duty.value) not in recent]
+            due = pace_nudge_duties(year.duties, recent={d for who, d in recent if who == str(member.id)})
             if not due:
                 continue
             t = translator(member.language)

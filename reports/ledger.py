@@ -21,9 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from sqlalchemy.orm import Session
 
-from config import Config
 from core.domain import (
     FollowUpStatus,
     MotionKind,
@@ -35,9 +33,8 @@ from core.domain import (
 from core.pace import PaceStatus
 from locales import N_, Translator
 from reports.progress_card import DUTY_NAMES
-from storage import ledger as queries
+from storage.ledger import YearLedger
 from storage.models import Team
-from storage.progress import year_progress
 
 LEDGER = N_("ledger")
 
@@ -106,16 +103,13 @@ def _day(value: datetime | None, zone: ZoneInfo) -> date | None:
     return value.astimezone(zone).date() if value is not None else None
 
 
-def build(session: Session, team: Team, year: int, *, today: date, config: Config, t: Translator) -> list[Sheet]:
-    """Every sheet's rows for the team's year; `today` decides the pace (the year's last day once it is over)."""
-    zone = ZoneInfo(team.timezone)
-    names = queries.names(session, team.id)
+def build(data: YearLedger, *, t: Translator) -> list[Sheet]:
+    """Every sheet's rows for the team's year (storage.ledger.year_ledger reads it)."""
+    zone, names = data.zone, data.names
     yes, no = t("yes"), t("no")
-    as_of = min(today, date(year, 12, 31)) if today.year >= year else date(year, 1, 1)
 
     progress = []
-    for member in queries.roster(session, team.id):
-        result = year_progress(session, member, today=as_of, config=config)
+    for member, result in data.progress:
         for duty_pace in result.duties:
             progress.append([member.display_name, t(ROLE_LABELS[member.role]), t(DUTY_NAMES[duty_pace.duty]),
                              _num(duty_pace.done), _num(duty_pace.target), _num(duty_pace.expected_now.quantize(Decimal('0.1'))),
@@ -124,30 +118,29 @@ def build(session: Session, team: Team, year: int, *, today: date, config: Confi
     trip_rows = []
     findings_per_trip: dict[int, int] = {}
     follow_rows = []
-    for item, trip_start in queries.follow_ups(session, team.id, year):
+    for item, trip_start in data.follow_ups:
         findings_per_trip[item.trip_id] = findings_per_trip.get(item.trip_id, 0) + 1
         follow_rows.append([names.get(item.member_id, ""), trip_start, item.content, item.department or "",
                             t(FOLLOW_UP_LABELS[item.status]), item.feedback_due, _day(item.assigned_at, zone),
                             _day(item.handled_at, zone), _day(item.fed_back_at, zone), _day(item.closed_at, zone),
                             item.result_note or ""])
-    for trip, topic_title in queries.trips(session, team.id, year):
+    for trip, topic_title in data.trips:
         trip_rows.append([names.get(trip.member_id, ""), trip.start_date, trip.end_date,
                           (trip.end_date - trip.start_date).days + 1, trip.places, trip.topic, topic_title or "",
                           findings_per_trip.get(trip.id, 0)])
 
-    sessions = queries.study_sessions(session, team.id, year)
     attended: dict[int, list[str]] = {}
-    for session_id, member_id in queries.attendance(session, team.id, year):
+    for session_id, member_id in data.attendance:
         attended.setdefault(session_id, []).append(names.get(member_id, ""))
     study_rows, attendance_rows = [], []
-    for study in sessions:
+    for study in data.study_sessions:
         who = attended.get(study.id, [])
         study_rows.append([study.held_on, t(STUDY_LABELS[study.kind]), _num(study.hours), study.topic,
                            names.get(study.recorded_by_member_id, ""), len(who), "、".join(who)])
         attendance_rows += [[study.held_on, t(STUDY_LABELS[study.kind]), study.topic, name] for name in who]
 
     motion_rows = []
-    for motion in queries.motions(session, team.id, year):
+    for motion in data.motions:
         on_time = "" if motion.replied_on is None else (yes if motion.replied_on <= motion.reply_due else no)
         motion_rows.append([t(MOTION_KIND_LABELS[motion.kind]), motion.number, motion.title,
                             yes if motion.is_key else no, names.get(motion.lead_member_id, ""), motion.assigned_on,
@@ -159,7 +152,7 @@ def build(session: Session, team: Team, year: int, *, today: date, config: Confi
                   t(CANCELLED) if task.cancelled_at is not None and a.status.value != "closed"
                   else t(TASK_STATUS_LABELS.get(a.status.value, a.status.value)), _day(a.reported_at, zone),
                   _day(a.closed_at, zone), a.report_note or ""]
-                 for task, a in queries.task_assignments(session, team.id, year)]
+                 for task, a in data.task_assignments]
 
     return [
         Sheet("progress", N_("Progress"), PROGRESS, progress),

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from core.advice import catch_up
 from core.aging import MARK, age
 from core.pace import DutyPace
 from locales import N_, Translator
 from reports import motions as motion_words
-from reports.progress_card import catch_up, duty_name, unit, whole
+from reports.progress_card import duty_name, unit, whole
 from reports.words import day_in_words, number
 from storage.deadlines import Item
 

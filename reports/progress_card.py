@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from core import pace
-from core.advice import quarter_can_be_caught_up, still_needed, whole_up
+from core.advice import catch_up, whole_up
 from core.aging import MARK, age
 from core.domain import Duty, MotionKind
 from core.pace import DutyPace, PaceStatus
@@ -57,27 +55,6 @@ def whole(value: Decimal) -> str:
     """A target, what is expected by now or what is still owed, as people count it: whole, rounded up
     (core.advice); the maths behind it stays exact."""
     return str(whole_up(value))
-
-
-@dataclass(frozen=True)
-class CatchUp:
-    """What closes one duty's gap: ``count`` more by the quarter's end, or, when the quarter cannot be
-    caught up any more (``lost``), ``count`` more in the year."""
-
-    count: int
-    lost: bool
-
-
-def catch_up(duty: DutyPace, today: date) -> CatchUp | None:
-    """The advice for one duty today, in whole units; None when nothing is owed by the quarter's end."""
-    gap = whole_up(duty.gap_to_quarter)
-    if gap == 0:
-        return None
-    last = pace.quarter_end(today.year, pace.quarter_of(today))
-    if quarter_can_be_caught_up(duty.gap_to_quarter, day_duty=duty.duty is Duty.RESEARCH_DAYS, today=today,
-                                quarter_end=last):
-        return CatchUp(gap, lost=False)
-    return CatchUp(still_needed(duty.target, duty.done), lost=True)
 
 
 def duty_lines(t: Translator, duty: DutyPace, today: date) -> list[str]:

@@ -1,16 +1,20 @@
 """What the ledger (台账) exports for one team and year: members, trips, follow-ups, study, motions, tasks.
+`year_ledger` reads all of it; reports/ledger.py lays it out in sheets.
 
 Deleted records are left out; removed members' records stay (removal ends access, not history).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from config import Config
 from storage.models import (
     FollowUpItem,
     Member,
@@ -22,7 +26,41 @@ from storage.models import (
     StudySession,
     Task,
     TaskAssignment,
+    Team,
 )
+from storage.progress import YearProgress, year_progress
+
+
+@dataclass(frozen=True)
+class YearLedger:
+    """Everything the ledger's sheets show for one team and year, read in one transaction."""
+
+    zone: ZoneInfo  # the team's: instants are shown as days there
+    names: dict[int, str]  # every member's display name, removed ones included
+    progress: list[tuple[Member, YearProgress]]  # the progress sheet's members, each with their year's pace
+    trips: list[Any]  # (trip, key research topic's title or None)
+    follow_ups: list[Any]  # (finding, its trip's first day)
+    study_sessions: list[StudySession]
+    attendance: list[Any]  # (session id, member id)
+    motions: list[Motion]
+    task_assignments: list[Any]  # (task, assignment)
+
+
+def year_ledger(session: Session, team: Team, year: int, *, today: date, config: Config) -> YearLedger:
+    """The team's year; `today` decides the pace (the year's last day once it is over)."""
+    as_of = min(today, date(year, 12, 31)) if today.year >= year else date(year, 1, 1)
+    return YearLedger(
+        zone=ZoneInfo(team.timezone),
+        names=names(session, team.id),
+        progress=[(member, year_progress(session, member, today=as_of, config=config))
+                  for member in roster(session, team.id)],
+        trips=trips(session, team.id, year),
+        follow_ups=follow_ups(session, team.id, year),
+        study_sessions=study_sessions(session, team.id, year),
+        attendance=attendance(session, team.id, year),
+        motions=motions(session, team.id, year),
+        task_assignments=task_assignments(session, team.id, year),
+    )
 
 
 def _year(year: int) -> tuple[date, date]:

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Language, Member, MemberStatus, Role, Team
+
+
+def by_id(session: Session, member_id: int) -> Member | None:
+    """The membership with this id, in any state (a removed one too), or None."""
+    return session.get(Member, member_id)
+
+
+def one(session: Session, member_id: int) -> Member:
+    """The membership with this id, which must exist (raises sqlalchemy's NoResultFound otherwise)."""
+    return session.get_one(Member, member_id)
 
 
 def in_team(session: Session, team_id: int, telegram_user_id: int) -> Member | None:
@@ -101,18 +112,20 @@ def set_language(session: Session, telegram_user_id: int, language: Language) ->
 
 
 def admins_of(session: Session, team_id: int) -> list[Member]:
+    """The team's active admins (owner included), in the order they joined."""
     return list(
         session.scalars(
             select(Member).where(
                 Member.team_id == team_id,
                 Member.status == MemberStatus.ACTIVE,
                 Member.role.in_([Role.OWNER, Role.ADMIN]),
-            )
+            ).order_by(Member.id)
         )
     )
 
 
 def of_team(session: Session, team_id: int) -> list[Member]:
+    """The team's members not removed (active and pending), in the order they joined."""
     return list(
         session.scalars(
             select(Member)
@@ -120,3 +133,22 @@ def of_team(session: Session, team_id: int) -> list[Member]:
             .order_by(Member.id)
         )
     )
+
+
+def everyone_in(session: Session, team_id: int) -> list[Member]:
+    """Every membership of the team, removed and pending ones too."""
+    return list(session.scalars(select(Member).where(Member.team_id == team_id)))
+
+
+def active_in(session: Session, team_id: int) -> list[Member]:
+    """The team's active members."""
+    return list(session.scalars(select(Member).where(Member.team_id == team_id,
+                                                     Member.status == MemberStatus.ACTIVE)))
+
+
+def unreachable_among(session: Session, member_ids: Iterable[int]) -> set[int]:
+    """Which of these members the bot cannot reach (they blocked it, storage.outbox.mark_unreachable)."""
+    ids = set(member_ids)
+    if not ids:
+        return set()
+    return set(session.scalars(select(Member.id).where(Member.id.in_(ids), Member.reachable.is_(False))))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -287,6 +288,19 @@ def mark_reachable(session: Session, telegram_user_id: int) -> int:
         .values(reachable=True, unreachable_since=None)
         .execution_options(synchronize_session=False)
     ).rowcount or 0)
+
+
+def pending_keys(session: Session, team_id: int, kinds: Iterable[str]) -> list[tuple[str, str]]:
+    """(key, kind) of the team's rows of these kinds still waiting to be sent."""
+    return [(key, kind) for key, kind in session.execute(select(OutboxMessage.key, OutboxMessage.kind).where(
+        OutboxMessage.team_id == team_id, OutboxMessage.kind.in_(tuple(kinds)),
+        OutboxMessage.status == OutboxStatus.PENDING))]
+
+
+def keys_since(session: Session, team_id: int, kind: str, *, since: datetime) -> list[str]:
+    """Keys of the team's rows of this kind made at or after ``since``, whatever became of them."""
+    return list(session.scalars(select(OutboxMessage.key).where(
+        OutboxMessage.team_id == team_id, OutboxMessage.kind == kind, OutboxMessage.created_at >= since)))
 
 
 def cancel(session: Session, key: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -37,6 +38,19 @@ def create(
 
 def by_id(session: Session, team_id: int) -> Team | None:
     return session.get(Team, team_id)
+
+
+def one(session: Session, team_id: int) -> Team:
+    """The team with this id, which must exist (raises sqlalchemy's NoResultFound otherwise)."""
+    return session.get_one(Team, team_id)
+
+
+def timezones(session: Session, team_ids: Iterable[int]) -> dict[int, str]:
+    """Each of these teams' time zone name, by team id."""
+    ids = set(team_ids)
+    if not ids:
+        return {}
+    return {team_id: zone for team_id, zone in session.execute(select(Team.id, Team.timezone).where(Team.id.in_(ids)))}
 
 
 def by_group_chat(session: Session, chat_id: int) -> Team | None:

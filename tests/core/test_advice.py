@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from core.advice import days_left, quarter_can_be_caught_up, still_needed, whole_up
+from core.advice import CatchUp, catch_up, days_left, quarter_can_be_caught_up, still_needed, whole_up
+from core.domain import Duty
+from core.pace import DutyPace, PaceStatus
 
 
 @pytest.mark.parametrize(("value", "shown"), [
@@ -64,3 +66,27 @@ Q4_END = date(2026, 12, 31)
 def test_a_day_duty_owed_more_days_than_the_quarter_has_left_cannot_be_caught_up(
         gap: Decimal, day_duty: bool, today: date, savable: bool) -> None:
     assert quarter_can_be_caught_up(gap, day_duty=day_duty, today=today, quarter_end=Q4_END) is savable
+
+
+def _owing(duty: Duty, *, target: str, done: str, gap: str) -> DutyPace:
+    return DutyPace(duty, done=Decimal(done), target=Decimal(target), expected_now=Decimal(target),
+                    quarter_target=Decimal(done) + Decimal(gap), gap_to_quarter=Decimal(gap),
+                    status=PaceStatus.LAGGING)
+
+
+@pytest.mark.parametrize(("duty", "today", "advice"), [
+    # owed by the quarter's end, in whole units rounded up
+    (_owing(Duty.RESEARCH_DAYS, target="60", done="40", gap="5.2"), date(2026, 12, 1), CatchUp(6, lost=False)),
+    (_owing(Duty.LAW_STUDY, target="6", done="2", gap="1"), date(2026, 12, 30), CatchUp(1, lost=False)),
+    # a day duty owing more days than the quarter has left: what the year still needs instead
+    (_owing(Duty.RESEARCH_DAYS, target="60", done="5", gap="55"), date(2026, 12, 23), CatchUp(55, lost=True)),
+    (_owing(Duty.RESEARCH_DAYS, target="60.5", done="5", gap="20"), date(2026, 12, 23), CatchUp(56, lost=True)),
+    # count duties are never lost: several sessions fit in a day
+    (_owing(Duty.COLLECTIVE_STUDY, target="12", done="1", gap="11"), date(2026, 12, 31), CatchUp(11, lost=False)),
+    # nothing owed by the quarter's end: no advice
+    (_owing(Duty.RESEARCH_DAYS, target="60", done="60", gap="0"), date(2026, 12, 1), None),
+    (_owing(Duty.LAW_STUDY, target="6", done="6", gap="-1"), date(2026, 12, 1), None),
+])
+def test_the_advice_is_the_quarters_gap_or_once_it_is_lost_the_years(duty: DutyPace, today: date,
+                                                                     advice: CatchUp | None) -> None:
+    assert catch_up(duty, today) == advice

@@ -14,6 +14,7 @@ from core.clock import ManualClock
 from core.domain import Language, MemberStatus, MotionKind, Role, StudyKind
 from locales import translator
 from reports import ledger
+from storage import ledger as ledger_storage
 from storage import members, motions, study, teams, trips
 from storage.db import Database
 
@@ -49,7 +50,8 @@ def _build(db: Database, team_id: int, lang: str) -> list[ledger.Sheet]:
     with db.session() as session:
         team = teams.by_id(session, team_id)
         assert team is not None
-        return ledger.build(session, team, 2026, today=date(2026, 11, 21), config=Config(), t=translator(lang))
+        return ledger.build(ledger_storage.year_ledger(session, team, 2026, today=date(2026, 11, 21), config=Config()),
+                            t=translator(lang))
 
 
 def test_the_workbook_has_every_sheet_with_chinese_headers_and_real_dates(db: Database, clock: ManualClock) -> None:

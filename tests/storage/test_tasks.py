@@ -16,6 +16,7 @@ from handlers.audit_log import describe
 from locales import translator
 from reports import ledger
 from storage import deadlines, members, onboarding, roster, tasks
+from storage import ledger as ledger_storage
 from storage.db import Database
 from storage.models import AuditEntry, Member, Team
 from tests.conftest import SHANGHAI
@@ -147,7 +148,8 @@ def test_the_ledgers_sheet_reads_the_statuses_written(db: Database, clock: Manua
     _move(db, clock, by_name["王五"], Move.REPORT, ids["wang"], "已完成")
     with db.session() as session:
         team = session.get_one(Team, ids["team"])
-        sheets = ledger.build(session, team, 2026, today=date(2026, 11, 21), config=Config(), t=translator("zh"))
+        sheets = ledger.build(ledger_storage.year_ledger(session, team, 2026, today=date(2026, 11, 21), config=Config()),
+                              t=translator("zh"))
     (sheet,) = [s for s in sheets if s.key == "tasks"]
     assert [row[:4] for row in sheet.rows] == [["报送三季度安全生产情况", "张三", date(2026, 11, 30), "已办结"],
                                                 ["报送三季度安全生产情况", "王五", date(2026, 11, 30), "已报结"]]
@@ -185,7 +187,8 @@ def test_cancelling_a_task_is_a_compare_and_set_and_the_ledger_keeps_it(db: Data
         assert [(e.entity, e.entity_id, e.actor_member_id) for e in entries] == [("task", task_id, ids["li"])]
         assert describe(translator("zh"), entries[0], {ids["li"]: "李主任"}, SHANGHAI).endswith(
             f"李主任 · 已撤销 · 督办事项 #{task_id} 《报送三季度安全生产情况》")
-        sheets = ledger.build(session, team, 2026, today=date(2026, 11, 21), config=Config(), t=translator("zh"))
+        sheets = ledger.build(ledger_storage.year_ledger(session, team, 2026, today=date(2026, 11, 21), config=Config()),
+                              t=translator("zh"))
     (sheet,) = [s for s in sheets if s.key == "tasks"]
     assert [row[:4] for row in sheet.rows] == [["报送三季度安全生产情况", "张三", date(2026, 11, 30), "已撤销"],
                                                 ["报送三季度安全生产情况", "王五", date(2026, 11, 30), "已撤销"]]

@@ -1,0 +1,84 @@
+"""When a deadline nudge, an escalation (约谈提醒), a pace nudge or a lagging note is due: the pure rules
+the scheduling tick (jobs/nudges.py) applies to each open item and each member's pace.
+
+Deadline nudges: at each offset before the due day (T-3, …, T-0 = the due day), then every
+`repeat_days` while overdue; only the latest stage fallen due counts, so downtime, a night or a weekend
+collapse into one nudge. No due-soon nudge (T-n) within JUST_ASSIGNED of the item's assignment; a
+snoozed item gets nothing until its snooze ends, then one reminder. An item overdue
+`escalate_after_days` or more escalates to the admins.
+
+Pace: a pace nudge names the duties behind (or lagging) with a gap left to close by the quarter's end;
+a lagging note to the admins names the duties lagging with such a gap. A duty named within the
+re-nudge window is left out (the caller says which, from the outbox's own rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from core.pace import DutyPace, PaceStatus
+
+#: No due-soon nudge (T-n, the due day) this soon after the item was assigned: the member has just been
+#: told of it. Once a day has passed, the stage then due is sent as usual; overdue nudges are not held.
+JUST_ASSIGNED = timedelta(days=1)
+
+
+def latest_stage(due: date, today: date, *, offsets: Iterable[int], repeat_days: int) -> tuple[str, date] | None:
+    """The latest nudge stage that has fallen due by ``today``: ("T-3", day), ("T-0", due),
+    ("overdue:2026-11-21", day), or None before the first offset."""
+    if today > due:
+        step = max(1, repeat_days)
+        k = (today - due).days // step
+        if k >= 1:
+            day = due + timedelta(days=k * step)
+            return f"overdue:{day.isoformat()}", day
+    best: tuple[str, date] | None = None
+    for offset in sorted(set(offsets), reverse=True):
+        day = due - timedelta(days=offset)
+        if day <= today:
+            best = (f"T-{offset}", day)
+    return best
+
+
+def just_assigned(created_at: datetime | None, now: datetime) -> bool:
+    """Whether the item was assigned in the bot less than JUST_ASSIGNED ago (unknown: no)."""
+    return created_at is not None and now - created_at < JUST_ASSIGNED
+
+
+def stage_due(due: date, *, now: datetime, tz: ZoneInfo, snoozed_until: datetime | None,
+              created_at: datetime | None, offsets: Iterable[int], repeat_days: int) -> str | None:
+    """The stage of the nudge due now for an item due on ``due`` ("T-3", "overdue:2026-11-21", or
+    "snoozed:202611221030" for the one reminder when a snooze ended after the latest stage fell due),
+    or None: nothing yet, still snoozed, or a due-soon stage for an item just assigned."""
+    if snoozed_until is not None and snoozed_until > now:
+        return None
+    today = now.astimezone(tz).date()
+    stage = latest_stage(due, today, offsets=offsets, repeat_days=repeat_days)
+    if snoozed_until is not None and (
+            stage is None or datetime.combine(stage[1], time(0), tzinfo=tz) <= snoozed_until):
+        # the snooze ended after the latest stage fell due: one reminder now
+        return f"snoozed:{snoozed_until.astimezone(UTC):%Y%m%d%H%M}"
+    if stage is None or (stage[0].startswith("T-") and just_assigned(created_at, now)):
+        return None
+    return stage[0]
+
+
+def escalates(due: date, today: date, *, after_days: int) -> bool:
+    """Whether an item due on ``due`` is overdue long enough (``after_days`` or more) to tell the admins."""
+    return (today - due).days >= after_days
+
+
+def pace_nudge_duties(duties: Iterable[DutyPace], *, recent: Container[str]) -> list[DutyPace]:
+    """The duties a member's pace nudge names: not on pace, with a gap to close by the quarter's end,
+    and not named by a pace nudge within the re-nudge window (``recent``: duty values)."""
+    return [duty for duty in duties
+            if duty.status != PaceStatus.ON_PACE and duty.gap_to_quarter > 0 and duty.duty.value not in recent]
+
+
+def lagging_note_duties(duties: Iterable[DutyPace], *, noted: Container[str]) -> list[DutyPace]:
+    """The duties the admins' lagging note about a member names: lagging, with a gap to close by the
+    quarter's end, and not named by a lagging note within the re-nudge window (``noted``: duty values)."""
+    return [duty for duty in duties
+            if duty.status == PaceStatus.LAGGING and duty.gap_to_quarter > 0 and duty.duty.value not in noted]

@@ -1,0 +1,138 @@
+"""What the weekly summary (周报) reads: last week's logs by duty, the year's progress against what the
+targets ask for by now, who moved up in the year's ranking, upcoming deadlines and overdue items, and
+(for the admins' version) who is behind pace. `gather` reads it in a bounded number of queries plus one
+progress read per member; reports/summary.py words it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from config import Config
+from core import pace, race
+from core.domain import Duty, MotionKind, StudyKind
+from storage import deadlines, members, progress
+from storage import race as race_storage
+from storage.models import Motion, ResearchTopic, ResearchTrip, StudySession, Team
+
+UPCOMING_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Summary:
+    team_name: str
+    start: date  # the week's first day
+    end: date  # its last day
+    today: date
+    logged: dict[Duty, Decimal]  # last week's logs by duty
+    trips: int
+    year_done: dict[Duty, Decimal]  # the team's totals this year
+    year_expected: dict[Duty, Decimal]  # what the targets ask for by now, summed
+    moved_up: list[tuple[str, int, int]]  # name, from rank, to rank
+    upcoming: list[tuple[str, deadlines.Item]]  # owner's name, item
+    overdue: list[tuple[str, deadlines.Item]]
+    behind: list[tuple[str, list[Duty]]] = field(default_factory=list)  # admins only
+
+
+def trip_spans(session: Session, team_id: int, *, start: date, end: date) -> dict[int, list[tuple[date, date]]]:
+    """Each member's trips touching start–end, as (first day, last day), by member id."""
+    spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for member_id, first, last in session.execute(select(
+            ResearchTrip.member_id, ResearchTrip.start_date, ResearchTrip.end_date).where(
+            ResearchTrip.team_id == team_id, ResearchTrip.deleted_at.is_(None),
+            ResearchTrip.start_date <= end, ResearchTrip.end_date >= start)):
+        spans[member_id].append((first, last))
+    return spans
+
+
+def study_counts(session: Session, team_id: int, *, start: date, end: date) -> dict[StudyKind, int]:
+    """How many study sessions of each kind were held start–end."""
+    return {kind: n for kind, n in session.execute(select(StudySession.kind, func.count()).where(
+        StudySession.team_id == team_id, StudySession.deleted_at.is_(None),
+        StudySession.held_on.between(start, end)).group_by(StudySession.kind))}
+
+
+def key_topics_added(session: Session, team_id: int, *, since: datetime, until: datetime) -> int:
+    """How many key research topics were added in [since, until)."""
+    return session.scalar(select(func.count()).select_from(ResearchTopic).where(
+        ResearchTopic.team_id == team_id, ResearchTopic.deleted_at.is_(None),
+        ResearchTopic.created_at >= since, ResearchTopic.created_at < until)) or 0
+
+
+def key_motions_assigned(session: Session, team_id: int, *, start: date, end: date) -> dict[MotionKind, int]:
+    """How many key motions of each kind were assigned start–end."""
+    return {kind: n for kind, n in session.execute(select(Motion.kind, func.count()).where(
+        Motion.team_id == team_id, Motion.deleted_at.is_(None), Motion.is_key.is_(True),
+        Motion.assigned_on.between(start, end)).group_by(Motion.kind))}
+
+
+def gather(session: Session, team: Team, *, start: date, end: date, today: date, config: Config) -> Summary:
+    """The summary of start–end as of ``today``."""
+    tz = ZoneInfo(team.timezone)
+    people = {m.id: m for m in members.active_in(session, team.id)}
+    logged: dict[Duty, Decimal] = {duty: Decimal(0) for duty in Duty}
+    spans = trip_spans(session, team.id, start=start, end=end)
+    logged[Duty.RESEARCH_DAYS] = Decimal(sum(pace.days_covered(s, within=(start, end)) for s in spans.values()))
+    trips = sum(len(s) for s in spans.values())
+    for kind, n in study_counts(session, team.id, start=start, end=end).items():
+        duty = Duty.LAW_STUDY if kind == StudyKind.LAW else Duty.COLLECTIVE_STUDY
+        if kind in progress.STUDY_KINDS_FOR[duty]:
+            logged[duty] += n
+    logged[Duty.KEY_RESEARCH_TOPICS] = Decimal(key_topics_added(
+        session, team.id, since=_instant(start, tz), until=_instant(end + timedelta(days=1), tz)))
+    for motion_kind, n in key_motions_assigned(session, team.id, start=start, end=end).items():
+        logged[race_storage.KEY_MOTION_DUTY[motion_kind]] += n
+
+    # The week's year, as of its last day: the year holding most of its days (for a Monday–Sunday week, its
+    # ISO year), so 21–27 Dec reports 2026, and so does 28 Dec – 3 Jan (as of 31 Dec), not 2027's first days.
+    middle = start + timedelta(days=(end - start).days // 2)
+    as_of = min(end, today, date(middle.year, 12, 31))
+    year = race.Period(race.PeriodKind.YEAR, as_of.year)
+    now_scores = race_storage.scores(session, team, year, as_of=as_of, config=config)
+    year_done = {duty: Decimal(0) for duty in Duty}
+    year_expected = {duty: Decimal(0) for duty in Duty}
+    for score in now_scores:
+        for term in score.duties:
+            year_done[term.duty] += term.done
+            year_expected[term.duty] += term.target
+
+    moved_up: list[tuple[str, int, int]] = []
+    before = start - timedelta(days=1)
+    if before.year == as_of.year and as_of >= year.start:
+        now_ranks = {e.member_id: e.rank for e in race.rank(
+            race_storage.scores(session, team, year, as_of=as_of, config=config))}
+        then_ranks = {e.member_id: e.rank for e in race.rank(
+            race_storage.scores(session, team, year, as_of=before, config=config))}
+        for member_id, rank in sorted(now_ranks.items(), key=lambda pair: pair[1]):
+            earlier = then_ranks.get(member_id)
+            if earlier is not None and rank < earlier and member_id in people:
+                moved_up.append((people[member_id].display_name, earlier, rank))
+
+    upcoming, overdue = [], []
+    for item in deadlines.open_items(session, team):
+        owner = people.get(item.member_id)
+        if owner is None:
+            continue
+        if item.due < today:
+            overdue.append((owner.display_name, item))
+        elif item.due <= today + timedelta(days=UPCOMING_DAYS):
+            upcoming.append((owner.display_name, item))
+
+    behind = []
+    paces = race_storage.year_paces(session, team, today=as_of, config=config)
+    for member in people.values():
+        duties = [d.duty for d in paces.get(member.id, []) if d.status != pace.PaceStatus.ON_PACE]
+        if duties:
+            behind.append((member.display_name, duties))
+    return Summary(team.name, start, end, today, logged, trips, year_done, year_expected, moved_up, upcoming,
+                   overdue, behind)
+
+
+def _instant(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz)

@@ -1,0 +1,144 @@
+"""When a deadline nudge, an escalation, a pace nudge or a lagging note is due (core/nudge_schedule.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from core.domain import Duty
+from core.nudge_schedule import (
+    JUST_ASSIGNED,
+    escalates,
+    just_assigned,
+    lagging_note_duties,
+    latest_stage,
+    pace_nudge_duties,
+    stage_due,
+)
+from core.pace import DutyPace, PaceStatus
+
+SH = ZoneInfo("Asia/Shanghai")
+DUE = date(2026, 11, 27)  # a Friday
+OFFSETS = (3, 1, 0)
+
+
+def _at(day: date, hour: int = 10, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SH)
+
+
+@pytest.mark.parametrize("today, repeat_days, expected", [
+    (date(2026, 11, 23), 2, None),  # before the first offset
+    (date(2026, 11, 24), 2, ("T-3", date(2026, 11, 24))),
+    (date(2026, 11, 25), 2, ("T-3", date(2026, 11, 24))),  # the latest stage fallen due, not one per day
+    (date(2026, 11, 26), 2, ("T-1", date(2026, 11, 26))),
+    (DUE, 2, ("T-0", DUE)),
+    (date(2026, 11, 28), 2, ("T-0", DUE)),  # overdue, but the first repeat is not due yet
+    (date(2026, 11, 29), 2, ("overdue:2026-11-29", date(2026, 11, 29))),
+    (date(2026, 11, 30), 2, ("overdue:2026-11-29", date(2026, 11, 29))),
+    (date(2026, 12, 1), 2, ("overdue:2026-12-01", date(2026, 12, 1))),
+    (date(2026, 11, 28), 1, ("overdue:2026-11-28", date(2026, 11, 28))),
+    (date(2026, 11, 28), 0, ("overdue:2026-11-28", date(2026, 11, 28))),  # a repeat of 0 days is every day
+    (date(2026, 12, 27), 7, ("overdue:2026-12-25", date(2026, 12, 25))),  # after downtime: one, the latest
+])
+def test_latest_stage_is_the_last_one_fallen_due(today: date, repeat_days: int,
+                                                 expected: tuple[str, date] | None) -> None:
+    assert latest_stage(DUE, today, offsets=OFFSETS, repeat_days=repeat_days) == expected
+
+
+@pytest.mark.parametrize("offsets, today, expected", [
+    ((0, 3, 1, 3), date(2026, 11, 24), ("T-3", date(2026, 11, 24))),  # order and repeats do not matter
+    ((), date(2026, 11, 26), None),  # no due-soon stages at all
+    ((), date(2026, 11, 28), None),
+    ((7,), date(2026, 11, 26), ("T-7", date(2026, 11, 20))),
+])
+def test_latest_stage_reads_any_offsets(offsets: tuple[int, ...], today: date,
+                                        expected: tuple[str, date] | None) -> None:
+    assert latest_stage(DUE, today, offsets=offsets, repeat_days=2) == expected
+
+
+@pytest.mark.parametrize("created_at, now, expected", [
+    (None, _at(DUE), False),  # assigned before the bot knew: never "just"
+    (_at(DUE, 9), _at(DUE, 10), True),
+    (_at(DUE, 10) - JUST_ASSIGNED + timedelta(seconds=1), _at(DUE, 10), True),
+    (_at(DUE, 10) - JUST_ASSIGNED, _at(DUE, 10), False),  # a whole day later: nudged as usual
+])
+def test_an_item_is_just_assigned_for_a_day(created_at: datetime | None, now: datetime, expected: bool) -> None:
+    assert just_assigned(created_at, now) is expected
+
+
+@pytest.mark.parametrize("now, snoozed_until, created_at, expected", [
+    (_at(date(2026, 11, 23)), None, None, None),  # nothing due yet
+    (_at(date(2026, 11, 24)), None, None, "T-3"),
+    (_at(date(2026, 11, 26)), None, None, "T-1"),
+    (_at(date(2026, 11, 29)), None, None, "overdue:2026-11-29"),
+    # assigned an hour ago: no due-soon nudge yet; overdue nudges are not held
+    (_at(date(2026, 11, 26)), None, _at(date(2026, 11, 26), 9), None),
+    (_at(date(2026, 11, 29)), None, _at(date(2026, 11, 29), 9), "overdue:2026-11-29"),
+    (_at(date(2026, 11, 26)), None, _at(date(2026, 11, 25), 10), "T-1"),
+    # snoozed: nothing until the snooze ends
+    (_at(date(2026, 11, 26)), _at(date(2026, 11, 26), 11), None, None),
+    # the snooze ended after the latest stage fell due: one reminder, named by the snooze's end (UTC)
+    (_at(date(2026, 11, 26), 12), _at(date(2026, 11, 26), 11), None, "snoozed:202611260300"),
+    (_at(date(2026, 11, 23), 12), _at(date(2026, 11, 23), 11), None, "snoozed:202611230300"),
+    # a stage fell due after the snooze ended: that stage, as usual
+    (_at(DUE), _at(date(2026, 11, 26), 11), None, "T-0"),
+])
+def test_the_stage_due_now(now: datetime, snoozed_until: datetime | None, created_at: datetime | None,
+                           expected: str | None) -> None:
+    assert stage_due(DUE, now=now, tz=SH, snoozed_until=snoozed_until, created_at=created_at,
+                     offsets=OFFSETS, repeat_days=2) == expected
+
+
+def test_the_snooze_reminder_is_named_in_utc() -> None:
+    until = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+    assert stage_due(DUE, now=until + timedelta(hours=1), tz=SH, snoozed_until=until, created_at=None,
+                     offsets=OFFSETS, repeat_days=2) == "snoozed:202611260300"
+
+
+@pytest.mark.parametrize("today, after_days, expected", [
+    (date(2026, 11, 26), 3, False),  # not due yet
+    (DUE, 3, False),
+    (date(2026, 11, 29), 3, False),  # two days overdue
+    (date(2026, 11, 30), 3, True),  # three: the admins are told
+    (date(2026, 12, 30), 3, True),
+    (DUE, 0, True),  # escalate_after_days_overdue 0: on the due day itself
+])
+def test_an_item_escalates_once_overdue_long_enough(today: date, after_days: int, expected: bool) -> None:
+    assert escalates(DUE, today, after_days=after_days) is expected
+
+
+def _pace(duty: Duty, status: PaceStatus, gap: str) -> DutyPace:
+    return DutyPace(duty, done=Decimal(1), target=Decimal(10), expected_now=Decimal(5),
+                    quarter_target=Decimal(6), gap_to_quarter=Decimal(gap), status=status)
+
+
+ON = _pace(Duty.RESEARCH_DAYS, PaceStatus.ON_PACE, "2")
+BEHIND = _pace(Duty.COLLECTIVE_STUDY, PaceStatus.BEHIND, "2")
+LAGGING = _pace(Duty.LAW_STUDY, PaceStatus.LAGGING, "3")
+CLOSED = _pace(Duty.KEY_RESEARCH_TOPICS, PaceStatus.LAGGING, "0")  # behind the year, but the quarter is met
+
+
+@pytest.mark.parametrize("duties, recent, expected", [
+    ([ON, BEHIND, LAGGING, CLOSED], set(), [BEHIND, LAGGING]),
+    ([ON], set(), []),
+    ([BEHIND, LAGGING], {Duty.COLLECTIVE_STUDY.value}, [LAGGING]),  # named within the re-nudge window
+    ([BEHIND, LAGGING], {Duty.COLLECTIVE_STUDY.value, Duty.LAW_STUDY.value}, []),
+    ([CLOSED], set(), []),  # no gap to close by the quarter's end
+])
+def test_a_pace_nudge_names_duties_behind_with_a_gap(duties: list[DutyPace], recent: set[str],
+                                                     expected: list[DutyPace]) -> None:
+    assert pace_nudge_duties(duties, recent=recent) == expected
+
+
+@pytest.mark.parametrize("duties, noted, expected", [
+    ([ON, BEHIND, LAGGING, CLOSED], set(), [LAGGING]),  # behind is the member's nudge only
+    ([LAGGING], {Duty.LAW_STUDY.value}, []),  # the admins were told within the window
+    ([LAGGING], {Duty.COLLECTIVE_STUDY.value}, [LAGGING]),
+    ([CLOSED], set(), []),
+])
+def test_a_lagging_note_names_duties_lagging_with_a_gap(duties: list[DutyPace], noted: set[str],
+                                                        expected: list[DutyPace]) -> None:
+    assert lagging_note_duties(duties, noted=noted) == expected
