@@ -53,7 +53,7 @@ from core.quiet import next_allowed, parse_hhmm
 from core.text import MAX_CALLBACK_ANSWER, MAX_CAPTION, MAX_MESSAGE, fit
 from jobs import ticks
 from storage import calendar, outbox
-from storage.db import Database
+from storage.db import Database, no_transaction_open
 from storage.models import Member, OutboxMessage, Team
 
 log = logging.getLogger(__name__)
@@ -146,6 +146,7 @@ class RateLimiter(AIORateLimiter):
         self, callback: Any, args: Any, kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
         rate_limit_args: Any,
     ) -> Any:
+        no_transaction_open(endpoint)
         fit_to_telegram(endpoint, data)
         if not isinstance(rate_limit_args, SendHook):
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
