@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from jobs.delivery import RateLimiter
 from storage.db import STRICT_ENV, Database, TransactionOpenError, make_engine, no_transaction_open
 from tests.conftest import POSTGRES_URL, require_postgres
 
@@ -79,3 +81,20 @@ def test_outside_the_tests_a_request_inside_a_session_is_logged_not_refused(
     finally:
         db.dispose()
     assert "editMessageText was requested inside an open database session" in caplog.text
+
+
+async def test_the_bots_rate_limiter_refuses_a_request_made_inside_a_session(tmp_path: Path) -> None:
+    db = Database.from_url(f"sqlite:///{tmp_path / 'saima.db'}")
+    sent: list[str] = []
+
+    async def request(*_args: Any, **_kwargs: Any) -> bool:
+        sent.append("sent")
+        return True
+    try:
+        with db.session(), pytest.raises(TransactionOpenError):
+            await RateLimiter().process_request(request, (), {}, "sendMessage", {"chat_id": 1, "text": "好"}, None)
+        assert sent == []
+        await RateLimiter().process_request(request, (), {}, "sendMessage", {"chat_id": 1, "text": "好"}, None)
+        assert sent == ["sent"]
+    finally:
+        db.dispose()
