@@ -56,7 +56,7 @@ async def send(rate_limiter: RateLimiter, request: Callable[..., Awaitable[bool]
 
 async def test_thirty_requests_go_at_once_and_the_thirty_first_a_second_after_their_answers() -> None:
     clock = FixedClock()
-    rate_limiter, sent_at = limiter(clock), []
+    rate_limiter, sent_at = limiter(clock), list[float]()
     request = answering(clock, sent_at)
     await asyncio.gather(*(send(rate_limiter, request, chat_id=1000 + n) for n in range(30)))
     await send(rate_limiter, request, chat_id=2000)
@@ -65,7 +65,7 @@ async def test_thirty_requests_go_at_once_and_the_thirty_first_a_second_after_th
 
 async def test_a_request_telegram_refused_frees_its_place_at_once() -> None:
     clock = FixedClock()
-    rate_limiter, sent_at = limiter(clock), []
+    rate_limiter, sent_at = limiter(clock), list[float]()
     request = answering(clock, sent_at, fails=lambda n: Forbidden("bot was blocked by the user") if n <= 5 else None)
     results = await asyncio.gather(*(send(rate_limiter, request, chat_id=1000 + n) for n in range(30)),
                                    return_exceptions=True)
@@ -76,7 +76,7 @@ async def test_a_request_telegram_refused_frees_its_place_at_once() -> None:
 
 async def test_requests_that_name_no_chat_are_not_counted() -> None:
     clock = FixedClock()
-    rate_limiter, sent_at = limiter(clock), []
+    rate_limiter, sent_at = limiter(clock), list[float]()
     await asyncio.gather(*(send(rate_limiter, answering(clock, sent_at), chat_id=None, endpoint="getMe")
                            for _ in range(40)))
     assert sent_at == [0.0] * 40
@@ -84,7 +84,7 @@ async def test_requests_that_name_no_chat_are_not_counted() -> None:
 
 async def test_twenty_go_into_a_group_and_the_next_waits_while_other_chats_go_on() -> None:
     clock = FixedClock()
-    rate_limiter, sent_at = limiter(clock), []
+    rate_limiter, sent_at = limiter(clock), list[float]()
     request = answering(clock, sent_at)
     into_group = [asyncio.ensure_future(send(rate_limiter, request, chat_id=-100)) for _ in range(21)]
     elsewhere = await asyncio.gather(send(rate_limiter, request, chat_id=-200), send(rate_limiter, request, 7))
@@ -113,7 +113,7 @@ def _429(_: int) -> BaseException:
 async def test_a_429_is_retried_as_ptbs_limiter_does(max_retries: int, rate_limit_args: int | None, first_ok: int,
                                                      tries: int, slept: list[float], raised: bool) -> None:
     clock = FixedClock()
-    rate_limiter, sent_at = limiter(clock, max_retries=max_retries), []
+    rate_limiter, sent_at = limiter(clock, max_retries=max_retries), list[float]()
     request = answering(clock, sent_at, fails=lambda n: None if n >= first_ok else _429(n))
     if raised:
         with pytest.raises(RetryAfter):
@@ -125,7 +125,7 @@ async def test_a_429_is_retried_as_ptbs_limiter_does(max_retries: int, rate_limi
 
 async def test_a_delivery_row_meets_its_429_at_once_and_is_marked_leaving_only_when_let_through() -> None:
     clock = FixedClock()
-    rate_limiter, sent_at, leaving = limiter(clock, max_retries=3), [], []
+    rate_limiter, sent_at, leaving = limiter(clock, max_retries=3), list[float](), list[float]()
 
     async def before_send() -> None:
         leaving.append(clock.now)
