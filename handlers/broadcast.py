@@ -665,24 +665,27 @@ async def _renudge(update: Update, context: SaimaContext, admin: Member, occurre
     assert query is not None
     t = context.t
     now = context.now()
+    refusal: str | None = None
     with context.db.session() as session:
         found = _occurrence_of_team(session, admin, occurrence_id)
         if found is None:
-            await query.answer(t(INVALID), show_alert=True)
-            return
-        occ, broadcast = found
-        if not broadcasts.unread(session, occ):
-            await query.answer(t("Everyone who got it has read it."), show_alert=True)
-            return
-        if not broadcasts.take_renudge(session, occ.id, expected=expected):
-            await query.answer(t("That reminder was sent already."), show_alert=True)
-            return
-        sender = session.get_one(Member, broadcast.created_by_member_id)
-        sent = broadcasts.enqueue_renudge(session, broadcast, occ, expected + 1, now=now, render=words.renderer(
-            broadcast, occ.occurrence, sender=sender.display_name, reminder=True))
-        counts = broadcasts.counts(session, occ)
-        buttons = words.report_buttons(translator(sender.language), occurrence_id=occ.id, renudges=expected + 1,
-                                       counts=counts)  # the report is the sender's, in their language
+            refusal = t(INVALID)
+        elif not broadcasts.unread(session, found[0]):
+            refusal = t("Everyone who got it has read it.")
+        elif not broadcasts.take_renudge(session, found[0].id, expected=expected):
+            refusal = t("That reminder was sent already.")
+        else:
+            occ, broadcast = found
+            sender = session.get_one(Member, broadcast.created_by_member_id)
+            sent = broadcasts.enqueue_renudge(session, broadcast, occ, expected + 1, now=now,
+                                              render=words.renderer(broadcast, occ.occurrence,
+                                                                    sender=sender.display_name, reminder=True))
+            counts = broadcasts.counts(session, occ)
+            buttons = words.report_buttons(translator(sender.language), occurrence_id=occ.id,
+                                           renudges=expected + 1, counts=counts)  # the sender's, in their language
+    if refusal is not None:
+        await query.answer(refusal, show_alert=True)
+        return
     await query.answer(t.ngettext("A reminder goes to {n} member who has not read it.",
                                   "A reminder goes to {n} members who have not read it.", sent).format(n=sent))
     if isinstance(query.message, Message):
@@ -695,10 +698,10 @@ async def _not_read(update: Update, context: SaimaContext, admin: Member, occurr
     t = context.t
     with context.db.session() as session:
         found = _occurrence_of_team(session, admin, occurrence_id)
-        if found is None:
-            await query.answer(t(INVALID), show_alert=True)
-            return
-        rows = [(m.display_name, why) for m, why in broadcasts.not_read(session, found[0])]
+        rows = [] if found is None else [(m.display_name, why) for m, why in broadcasts.not_read(session, found[0])]
+    if found is None:
+        await query.answer(t(INVALID), show_alert=True)
+        return
     await query.answer()
     assert isinstance(query.message, Message)
     await query.message.reply_text(words.not_read_list(t, rows))

@@ -65,20 +65,22 @@ async def holiday(update: Update, context: SaimaContext) -> None:
         return
     assert change.day is not None
     shown = day_in_words(t, change.day)
-    with context.db.session() as session:
-        if change.action == "remove":
+    if change.action == "remove":
+        with context.db.session() as session:
             row = calendar.remove_day(session, team_id=admin.team_id, day=change.day)
-            if row is None:
-                await message.reply_text(t("The office has set nothing for {day}.").format(day=shown))
-                return
-            before = {"day": change.day.isoformat(), "workday": row.workday, "note": row.note}
-            audit.record(session, action="delete", entity="team_calendar_day", entity_id=row.id,
-                         team_id=admin.team_id, now=context.now(), actor_member_id=admin.id,
-                         actor_telegram_id=admin.telegram_user_id, before=before)
-            national = t("a working day") if is_workday(change.day) else t("a day off")
-            await message.reply_text(t("{day} follows the national calendar again: {kind}.").format(
-                day=shown, kind=national))
+            if row is not None:
+                before = {"day": change.day.isoformat(), "workday": row.workday, "note": row.note}
+                audit.record(session, action="delete", entity="team_calendar_day", entity_id=row.id,
+                             team_id=admin.team_id, now=context.now(), actor_member_id=admin.id,
+                             actor_telegram_id=admin.telegram_user_id, before=before)
+        if row is None:
+            await message.reply_text(t("The office has set nothing for {day}.").format(day=shown))
             return
+        national = t("a working day") if is_workday(change.day) else t("a day off")
+        await message.reply_text(t("{day} follows the national calendar again: {kind}.").format(
+            day=shown, kind=national))
+        return
+    with context.db.session() as session:
         assert change.workday is not None
         existing = calendar.by_day(session, admin.team_id, change.day)
         before = None if existing is None else {"workday": existing.workday, "note": existing.note}

@@ -95,22 +95,20 @@ async def tick(update: Update, context: SaimaContext) -> None:
     admin = context.member()
     parsed = _parse(query.data)
     merged_on: date | None = None
+    valid = False
     with context.db.session() as session:
         # Re-read on every press: a live team session of the presser's team (not a member's own log, not
         # deleted since the roster was shown), and the presser still an active admin of it.
         study = study_queries.team_session(session, team_id=admin.team_id, study_id=parsed[0]) \
             if parsed and admin is not None else None
-        if parsed is None or study is None or admin is None or not admin.role.is_admin:
-            await query.answer(context.t("This button is not valid any more."), show_alert=True)
-            return
-        roster = members.of_team(session, study.team_id)
-        study_id, target = parsed
-        if target == "done":
+        if parsed is not None and study is not None and admin is not None and admin.role.is_admin:
+            roster = members.of_team(session, study.team_id)
+            study_id, target = parsed
+            valid = target == "done" or any(m.id == target and m.status is MemberStatus.ACTIVE for m in roster)
+        if valid and target == "done":
             count = len(study_queries.attendee_ids(session, study_id))
-        elif not any(m.id == target and m.status is MemberStatus.ACTIVE for m in roster):
-            await query.answer(context.t("This button is not valid any more."), show_alert=True)
-            return
-        else:
+        elif valid:
+            assert study is not None and admin is not None
             now, member_id = context.now(), int(target)
             if study_queries.toggle_attendance(session, study=study, member_id=member_id, admin=admin, now=now):
                 merged = study_queries.merge_own_records(session, study=study, member_id=member_id, admin=admin,
@@ -118,7 +116,10 @@ async def tick(update: Update, context: SaimaContext) -> None:
                 merged_on = merged[0].held_on if merged else None
             else:
                 study_queries.unmerge_own_records(session, study=study, member_id=member_id, admin=admin, now=now)
-        present = study_queries.attendee_ids(session, study_id)
+            present = study_queries.attendee_ids(session, study_id)
+    if not valid:
+        await query.answer(context.t("This button is not valid any more."), show_alert=True)
+        return
     await query.answer()
     t = context.t
     assert query.message is not None

@@ -263,10 +263,7 @@ async def press(update: Update, context: SaimaContext) -> None:
     member_id = int(args[0])
     with context.db.session() as session:
         member = roster.in_team(session, admin.team_id, member_id)
-        if member is None:
-            await query.answer(t(INVALID), show_alert=True)
-            return
-        refusal, note = _act(context, session, admin, member, action, args[1:])
+        refusal, note = (INVALID, None) if member is None else _act(context, session, admin, member, action, args[1:])
     if refusal is not None:
         await query.answer(t(refusal), show_alert=True)
         return
@@ -294,17 +291,15 @@ async def _removed_press(update: Update, context: SaimaContext, admin: Member, a
     query = update.callback_query
     assert query is not None
     t = context.t
+    card: tuple[str, Any] | None = None  # "xv": the removed member's card
+    link: str | None = None  # "ri": the single-use invite's message
     with context.db.session() as session:
         member = roster.removed_in_team(session, admin.team_id, member_id)
         if member is None:
-            await query.answer(t(INVALID), show_alert=True)
-            return
-        if action == "xv":
-            text, keyboard = _removed_card(context, member)
-            await query.answer()
-            await query.edit_message_text(text, reply_markup=keyboard)
-            return
-        if action == "ri":  # a link only this removed member can come back by (the others stay refused)
+            pass  # refused once the transaction has ended, like every answer
+        elif action == "xv":
+            card = _removed_card(context, member)
+        elif action == "ri":  # a link only this removed member can come back by (the others stay refused)
             now = context.now()
             invite = invites.create(session, team_id=admin.team_id, role=Role.MEMBER, now=now,
                                     valid_for=timedelta(days=context.config.invites.expire_days), max_uses=1,
@@ -315,16 +310,25 @@ async def _removed_press(update: Update, context: SaimaContext, admin: Member, a
             code, name = invite.code, member.display_name
             expires_on = invite.expires_at.astimezone(ZoneInfo(admin.team.timezone)).date().isoformat() \
                 if invite.expires_at else ""
-            await query.answer()
-            assert query.message is not None
-            await query.message.reply_text(t("Single-use invite for {name} to come back, valid until {date}:").format(
-                name=name, date=expires_on) + "\n" + invite_link(context.bot.username, code))
-            return
-        if not roster.restore(session, member, actor=admin, now=context.now()):
-            await query.answer(t(INVALID), show_alert=True)
-            return
-        name, chat_id, lang = member.display_name, member.telegram_user_id, member.language.value
-        team_name = admin.team.name
+            link = t("Single-use invite for {name} to come back, valid until {date}:").format(
+                name=name, date=expires_on) + "\n" + invite_link(context.bot.username, code)
+        elif not roster.restore(session, member, actor=admin, now=context.now()):
+            member = None
+        else:
+            name, chat_id, lang = member.display_name, member.telegram_user_id, member.language.value
+            team_name = admin.team.name
+    if member is None:
+        await query.answer(t(INVALID), show_alert=True)
+        return
+    if card is not None:
+        await query.answer()
+        await query.edit_message_text(card[0], reply_markup=card[1])
+        return
+    if link is not None:
+        await query.answer()
+        assert query.message is not None
+        await query.message.reply_text(link)
+        return
     await query.answer()
     try:
         await context.bot.send_message(chat_id, _restored_note(translator(lang), team_name))
@@ -439,13 +443,13 @@ async def leave_dates(update: Update, context: SaimaContext, step: dict[str, Any
     kind = LeaveKind(step["kind"])
     with context.db.session() as session:
         member = roster.in_team(session, admin.team_id, int(step["member_id"]))
-        if member is None:
-            admin_steps.end(context)
-            await message.reply_text(t("That member is no longer on the roster. Nothing was changed."))
-            return
-        roster.record_leave(session, member, kind=kind, start=start, end=end, actor=admin, now=context.now())
-        name = member.display_name
+        if member is not None:
+            roster.record_leave(session, member, kind=kind, start=start, end=end, actor=admin, now=context.now())
+            name = member.display_name
     admin_steps.end(context)
+    if member is None:
+        await message.reply_text(t("That member is no longer on the roster. Nothing was changed."))
+        return
     note = t("Recorded: {name}, {kind}, {span}. Their pace pauses for these days.").format(
         name=name, kind=t(LEAVE_LABELS[kind]), span=span_in_words(t, start, end))
     text_, keyboard = _card(context, admin, int(step["member_id"]), note)
@@ -472,19 +476,21 @@ async def office_day(update: Update, context: SaimaContext, step: dict[str, Any]
     from_day = step.get("which") == "from"
     with context.db.session() as session:
         member = roster.in_team(session, admin.team_id, int(step["member_id"]))
-        if member is None:
-            admin_steps.end(context)
-            await message.reply_text(t("That member is no longer on the roster. Nothing was changed."))
-            return
-        took = day if from_day else member.took_office_on
-        left = member.left_office_on if from_day else day
-        if not roster.set_office_dates(session, member, took_office_on=took, left_office_on=left, now=context.now(),
-                                       actor=admin):
-            await message.reply_text(t("Leaving office ({left}) cannot come before taking it ({took}). Please type "
-                                       "the date again, or send /cancel to stop.").format(
-                left=left.isoformat() if left else "", took=took.isoformat() if took else ""))
-            return
-        name = member.display_name
+        if member is not None:
+            took = day if from_day else member.took_office_on
+            left = member.left_office_on if from_day else day
+            recorded = roster.set_office_dates(session, member, took_office_on=took, left_office_on=left,
+                                               now=context.now(), actor=admin)
+            name = member.display_name
+    if member is None:
+        admin_steps.end(context)
+        await message.reply_text(t("That member is no longer on the roster. Nothing was changed."))
+        return
+    if not recorded:
+        await message.reply_text(t("Leaving office ({left}) cannot come before taking it ({took}). Please type "
+                                   "the date again, or send /cancel to stop.").format(
+            left=left.isoformat() if left else "", took=took.isoformat() if took else ""))
+        return
     admin_steps.end(context)
     note = (t("Recorded: {name} took office on {date}. Their targets count from that day.") if from_day else
             t("Recorded: {name} left office on {date}. Their targets count up to that day.")).format(

@@ -247,12 +247,11 @@ async def target_value(update: Update, context: SaimaContext, step: dict[str, An
     value = values[-1]
     member_id = step.get("member_id")
     with context.db.session() as session:
-        if member_id is not None and roster.in_team(session, admin.team_id, int(member_id)) is None:
-            admin_steps.end(context)
-            await message.reply_text(t("That member is no longer on the roster. Nothing was changed."))
-            return
+        gone = member_id is not None and roster.in_team(session, admin.team_id, int(member_id)) is None
         whom_id = int(member_id) if member_id is not None else None
-        if len(values) == 4:
+        if gone:
+            pass  # refused once the transaction has ended
+        elif len(values) == 4:
             quarters = QuarterTargets(*values)
             queries.set_quarters(session, team_id=admin.team_id, year=int(step["year"]), duty=duty,
                                  quarters=quarters, member_id=whom_id, actor_member_id=admin.id,
@@ -262,6 +261,9 @@ async def target_value(update: Update, context: SaimaContext, step: dict[str, An
                               member_id=whom_id, actor_member_id=admin.id,
                               actor_telegram_id=admin.telegram_user_id, now=context.now())
     admin_steps.end(context)
+    if gone:
+        await message.reply_text(t("That member is no longer on the roster. Nothing was changed."))
+        return
     if len(values) == 4:
         note = t("Saved: {duty}'s quarter targets are now {values}.").format(
             duty=duty_name(t, duty), values=" / ".join(number(v) for v in values))

@@ -652,14 +652,13 @@ async def _cancel(update: Update, context: SaimaContext, admin: Member,
     query = update.callback_query
     assert query is not None
     t, now = context.t, context.now()
+    told, task_title = 0, ""
     with context.db.session() as session:
         actor = members.by_id(session, admin.id)
-        if actor is None or actor.status is not MemberStatus.ACTIVE or not actor.role.is_admin:
-            await query.answer(t(ADMINS_ONLY), show_alert=True)
-            return None
-        result = queries.cancel(session, task_id, actor.team_id, actor=actor, now=now)
-        told, task_title = 0, ""
-        if isinstance(result, list):
+        allowed = actor is not None and actor.status is MemberStatus.ACTIVE and actor.role.is_admin
+        result = queries.cancel(session, task_id, actor.team_id, actor=actor, now=now) \
+            if actor is not None and allowed else None
+        if isinstance(result, list) and actor is not None:
             for assignment, member in result:
                 task_title = assignment.task.title
                 if member.status is not MemberStatus.ACTIVE:
@@ -669,6 +668,9 @@ async def _cancel(update: Update, context: SaimaContext, admin: Member,
                 queries.notify(session, key=f"task:{task_id}:cancelled:member:{member.id}", member=member,
                                payload={"text": words.cancelled_text(reader, assignment.task, by=actor.display_name),
                                         "parse_mode": None, "buttons": []}, now=now)
+    if not allowed:
+        await query.answer(t(ADMINS_ONLY), show_alert=True)
+        return None
     if result is None:
         await query.answer(t(INVALID), show_alert=True)
         return None
@@ -710,16 +712,17 @@ async def _close(update: Update, context: SaimaContext, admin: Member,
     with context.db.session() as session:
         found = queries.in_team(session, assignment_id, admin.team_id, with_cancelled=True)
         actor = members.by_id(session, admin.id)
-        if found is None or actor is None:
-            await query.answer(t(INVALID), show_alert=True)
-            return None
-        problem = queries.move(session, found, Move.CLOSE, actor=actor, now=now)
-        if problem is None:
+        problem = queries.move(session, found, Move.CLOSE, actor=actor, now=now) \
+            if found is not None and actor is not None else None
+        if found is not None and actor is not None and problem is None:
             reader = translator(found.assignee.language.value)
             queries.notify(session, key=f"task:{found.task.id}:closed:member:{found.assignee.id}",
                            member=found.assignee, payload={"text": words.closed_text(reader, found.task,
                                                                                      by=actor.display_name),
                                                            "parse_mode": None, "buttons": []}, now=now)
+    if found is None or actor is None:
+        await query.answer(t(INVALID), show_alert=True)
+        return None
     if problem is not None:
         await query.answer(t(MOVE_PROBLEMS[problem]), show_alert=True)
         return None

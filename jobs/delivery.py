@@ -19,7 +19,7 @@ Per row:
 Timing: non-urgent rows are not sent in quiet hours nor on the team's days off (core/quiet.py,
 storage/calendar.py, the team's timezone); a row claimed then is put back until the next allowed minute. Pacing: one
 message a second into a private chat (`delivery.private_chat_interval_seconds`, per process), 20 a
-minute into a group (AIORateLimiter) and 30 in any second overall (`RateLimiter`'s `Window`);
+minute into a group and 30 in any second overall (`RateLimiter`, with its `Window`);
 Telegram's 429 covers what several processes add up to. A tick that finds full batches claims again
 at once, so a broadcast to a thousand goes at ~29 a second (tests/e2e/test_broadcast_load.py).
 """
@@ -28,22 +28,24 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import logging
 import os
 import secrets
 import socket
 import time
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+from aiolimiter import AsyncLimiter
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram.ext import Application, BaseRateLimiter, ContextTypes
 
 from config import Config
 from core.clock import Clock
@@ -52,7 +54,7 @@ from core.quiet import next_allowed, parse_hhmm
 from core.text import MAX_CALLBACK_ANSWER, MAX_CAPTION, MAX_MESSAGE, fit
 from jobs import ticks
 from storage import calendar, members, outbox, teams
-from storage.db import Database
+from storage.db import Database, no_transaction_open
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -84,10 +86,12 @@ class Window:
     its answer comes). A request Telegram refused (403, 400) is not counted by it and frees its place
     at once: blocked recipients in a broadcast do not slow the others."""
 
-    def __init__(self, limit: int, period: float = 1.0, *, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, limit: int, period: float = 1.0, *, monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.limit = limit
         self.period = period
         self._monotonic = monotonic
+        self._sleep = sleep
         self._answered: deque[float] = deque()
         self._in_flight = 0
 
@@ -100,7 +104,7 @@ class Window:
                 self._in_flight += 1
                 return
             wait = self._answered[0] + self.period - now if self._answered else 0.005
-            await asyncio.sleep(max(wait, 0.001))
+            await self._sleep(max(wait, 0.001))
 
     async def __aexit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
         self._in_flight -= 1
@@ -127,41 +131,107 @@ def fit_to_telegram(endpoint: str, data: dict[str, Any]) -> None:
         data[field] = fit(value, limit)
 
 
-class RateLimiter(AIORateLimiter):
-    """AIORateLimiter that understands delivery's `SendHook` (see there): a 429 is raised, not retried,
-    so the row waits for retry_after instead of the tick (ExtBot drops a falsy 0, and AIORateLimiter
-    reads 0 as "the default"). Every other request keeps AIORateLimiter's retries.
+_Answer = bool | dict[str, Any] | list[dict[str, Any]]  # what a Bot API request returns, decoded
 
-    The overall limit is a `Window` of 30 a second like Telegram's own. AIORateLimiter's bucket lets 30
-    through at once and then 30 a second (~60 in the first second, so 429s from a sliding window); a
-    bucket of one came to ~28 a second, evenly spaced slots at 29.5 a second to 91 % of the limit with
-    429s whenever a request left late (measured with tests/e2e/test_broadcast_load.py)."""
 
-    def __init__(self, *, per_second: int = 30, **settings: Any) -> None:
-        super().__init__(**settings)
-        self._base_limiter = Window(per_second)  # type: ignore[assignment]
+class RateLimiter(BaseRateLimiter[Any]):
+    """Every request the bot makes, paced as Telegram counts them (PTB's public BaseRateLimiter):
 
-    async def process_request(  # type: ignore[override]
-        self, callback: Any, args: Any, kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
-        rate_limit_args: Any,
-    ) -> Any:
+    - 30 in any second overall, counted by a `Window` like Telegram's own (requests that name a chat);
+    - 20 a minute into each group or channel (aiolimiter's leaky bucket, as PTB's AIORateLimiter);
+    - `allow_paid_broadcast` requests: 1000 a second instead (Telegram's paid limit);
+    - a 429 holds every request for its retry_after (+0.1 s); the request that met it is retried up to
+      `max_retries` times (or its `rate_limit_args` as an int), as AIORateLimiter does, except delivery's
+      (`SendHook`): those raise the 429 at once, so the row waits for retry_after instead of the tick.
+
+    Each request's text is cut to Telegram's limit first (fit_to_telegram), and a request made inside an
+    open database session is reported (storage.db.no_transaction_open).
+
+    Why a `Window` rather than AIORateLimiter's bucket: that lets 30 through at once and then 30 a second
+    (~60 in the first second, so 429s from a sliding window); a bucket of one came to ~28 a second, evenly
+    spaced slots at 29.5 a second to 91 % of the limit with 429s whenever a request left late (measured
+    with tests/e2e/test_broadcast_load.py)."""
+
+    GROUP_LIMITERS_KEPT = 512  # past this many groups, the idle ones' limiters are dropped (as PTB does)
+
+    def __init__(self, *, per_second: int = 30, group_per_minute: float = 20, max_retries: int = 0,
+                 monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self._overall = Window(per_second, monotonic=monotonic, sleep=sleep)
+        self._group_per_minute = group_per_minute
+        self._groups: dict[int | str, AsyncLimiter] = {}
+        self._paid = AsyncLimiter(max_rate=1000, time_period=1)
+        self._max_retries = max_retries
+        self._sleep = sleep
+        self._no_429 = asyncio.Event()  # cleared while a 429's retry_after runs: every request waits
+        self._no_429.set()
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    async def process_request(
+        self, callback: Callable[..., Coroutine[Any, Any, _Answer]], args: Any,
+        kwargs: dict[str, Any], endpoint: str, data: dict[str, Any], rate_limit_args: Any,
+    ) -> _Answer:
+        no_transaction_open(endpoint)
         fit_to_telegram(endpoint, data)
-        if not isinstance(rate_limit_args, SendHook):
-            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-        hook = rate_limit_args
-
-        async def send(*call_args: Any, **call_kwargs: Any) -> Any:
-            await hook.before_send()
-            return await callback(*call_args, **call_kwargs)
         chat_id = data.get("chat_id")
         try:
-            chat_id = int(chat_id)  # type: ignore[arg-type]
+            chat_id = int(chat_id)  # type: ignore[arg-type]  # None, or a @channel name, stays as it is
         except (TypeError, ValueError):
             pass
-        group = chat_id if (isinstance(chat_id, int) and chat_id < 0) or isinstance(chat_id, str) else False
-        return await self._run_request(  # PTB 22.8: the limiters without the retry loop
-            chat=chat_id is not None, group=group, allow_paid_broadcast=bool(data.get("allow_paid_broadcast")),
-            callback=send, args=args, kwargs=kwargs)
+        group = chat_id if (isinstance(chat_id, int) and chat_id < 0) or isinstance(chat_id, str) else None
+        named_chat, paid = chat_id is not None, bool(data.get("allow_paid_broadcast"))
+        if isinstance(rate_limit_args, SendHook):
+            hook = rate_limit_args
+
+            async def send(*call_args: Any, **call_kwargs: Any) -> _Answer:
+                await hook.before_send()
+                return await callback(*call_args, **call_kwargs)
+            return await self._paced(send, args, kwargs, named_chat=named_chat, group=group, paid=paid)
+        retries = rate_limit_args if isinstance(rate_limit_args, int) and rate_limit_args else self._max_retries
+        attempt = 0
+        while True:
+            try:
+                return await self._paced(callback, args, kwargs, named_chat=named_chat, group=group, paid=paid)
+            except RetryAfter as error:
+                if attempt >= retries:
+                    log.exception("Rate limit hit after maximum of %d retries", retries, exc_info=error)
+                    raise
+                attempt += 1
+                wait = _retry_after(error).total_seconds() + 0.1
+                log.info("Rate limit hit. Retrying after %f seconds", wait)
+                self._no_429.clear()
+                try:
+                    await self._sleep(wait)
+                finally:
+                    self._no_429.set()
+
+    async def _paced(self, callback: Callable[..., Coroutine[Any, Any, _Answer]],
+                     args: Any, kwargs: dict[str, Any], *, named_chat: bool, group: int | str | None,
+                     paid: bool) -> _Answer:
+        async with contextlib.AsyncExitStack() as limits:
+            if paid:
+                await limits.enter_async_context(self._paid)
+            else:
+                if group is not None and self._group_per_minute:
+                    await limits.enter_async_context(self._group(group))
+                if named_chat:
+                    await limits.enter_async_context(self._overall)
+            await self._no_429.wait()
+            return await callback(*args, **kwargs)
+
+    def _group(self, group: int | str) -> AsyncLimiter:
+        if len(self._groups) > self.GROUP_LIMITERS_KEPT:
+            for key, limiter in list(self._groups.items()):
+                if key != group and limiter.has_capacity(limiter.max_rate):
+                    del self._groups[key]
+        if group not in self._groups:
+            self._groups[group] = AsyncLimiter(max_rate=self._group_per_minute, time_period=60)
+        return self._groups[group]
 
 
 def worker_name() -> str:
@@ -307,7 +377,7 @@ class Delivery:
     async def _pace(self, chat_id: int) -> None:
         interval = self.settings.private_chat_interval_seconds
         if chat_id <= 0 or interval <= 0:
-            return  # groups are paced by AIORateLimiter (20 a minute)
+            return  # groups are paced by RateLimiter (20 a minute)
         last = self._last_private_send.get(chat_id)
         if last is not None:
             wait = last + interval - self._monotonic()

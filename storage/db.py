@@ -3,8 +3,11 @@ telling an outage (the server restarting, the network cut) from a bad query."""
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage import updates
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+log = logging.getLogger(__name__)
 
 
 def normalise_url(url: str) -> URL:
@@ -86,8 +91,17 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self._sessions.begin() as session:
-            yield session
+        held = _Held()
+        token = _held.set(held)
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        finally:
+            held.open = False
+            try:
+                _held.reset(token)
+            except ValueError:  # ended in another context (a generator closed elsewhere): nothing to undo
+                pass
 
     def upgrade(self, revision: str = "head") -> None:
         """Applies Alembic migrations up to `revision` on this database."""
@@ -118,6 +132,41 @@ class Database:
             if is_outage(error):
                 return False
             raise
+
+
+class _Held:
+    """One `Database.session()` block, open until it ends (a task started inside it sees it close)."""
+
+    __slots__ = ("open",)
+
+    def __init__(self) -> None:
+        self.open = True
+
+
+# The innermost session block open in this task or thread (asyncio.to_thread runs in a copy, so a session
+# opened there is never seen by the event loop's task).
+_held: ContextVar[_Held | None] = ContextVar("saima_session_held", default=None)
+
+#: Set to "1" (the tests do) to make `no_transaction_open` raise instead of logging an error.
+STRICT_ENV = "SAIMA_STRICT_TRANSACTIONS"
+
+
+class TransactionOpenError(RuntimeError):
+    """A request to Telegram was about to leave inside a `Database.session()` block."""
+
+
+def no_transaction_open(what: str) -> None:
+    """Called before every request to Telegram (jobs.delivery.RateLimiter): an async handler must never
+    wait on the network inside `with db.session()`, since the transaction (SQLite's write lock, taken by
+    BEGIN IMMEDIATE) would be held for the round trip and every other writer would wait. Logs an error,
+    or raises TransactionOpenError with SAIMA_STRICT_TRANSACTIONS=1 (the test suite)."""
+    held = _held.get()
+    if held is None or not held.open:
+        return
+    if os.environ.get(STRICT_ENV) == "1":
+        raise TransactionOpenError(f"{what} was requested inside an open database session")
+    log.error("%s was requested inside an open database session: reply after the `with db.session()` "
+              "block ends", what, stack_info=True)
 
 
 # SQLite's transient failures: another process holds the lock past busy_timeout, the file is away.

@@ -20,10 +20,11 @@ import pytest
 from sqlalchemy import text
 
 from core.clock import ManualClock
-from storage.db import Database
+from storage.db import STRICT_ENV, Database
 from storage.models import Base
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")  # as bot.py: retry_after as a timedelta, no warning per 429
+os.environ.setdefault(STRICT_ENV, "1")  # a request to Telegram inside a database session fails the test
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -1,10 +1,17 @@
-"""The database connection itself: settings that decide how an unanswering server is met."""
+"""The database connection itself: settings that decide how an unanswering server is met, and the rule
+that no request to Telegram leaves while a session (a transaction, SQLite's write lock) is open."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from storage.db import make_engine
+from jobs.delivery import RateLimiter
+from storage.db import STRICT_ENV, Database, TransactionOpenError, make_engine, no_transaction_open
 from tests.conftest import POSTGRES_URL, require_postgres
 
 
@@ -21,3 +28,73 @@ def test_a_postgres_connection_gives_up_on_a_silent_server_instead_of_waiting_fo
     assert (parameters["keepalives"], parameters["keepalives_idle"]) == ("1", "10")
     assert (parameters["keepalives_interval"], parameters["keepalives_count"]) == ("5", "3")
     assert f"search_path={postgres_schema}" in parameters["options"]
+
+
+# --- no request to Telegram inside a session (storage.db.no_transaction_open) ---------------------------
+
+
+def test_a_request_inside_a_session_is_refused_and_after_it_ends_goes(tmp_path: Path) -> None:
+    db = Database.from_url(f"sqlite:///{tmp_path / 'saima.db'}")
+    try:
+        no_transaction_open("sendMessage")
+        with db.session():
+            with pytest.raises(TransactionOpenError, match="sendMessage"):
+                no_transaction_open("sendMessage")
+            with db.session():
+                pass
+            with pytest.raises(TransactionOpenError):  # still inside the outer block
+                no_transaction_open("sendMessage")
+        no_transaction_open("sendMessage")
+    finally:
+        db.dispose()
+
+
+async def test_a_session_in_a_worker_thread_or_one_a_task_outlived_does_not_count(tmp_path: Path) -> None:
+    db = Database.from_url(f"sqlite:///{tmp_path / 'saima.db'}")
+    gate = asyncio.Event()
+
+    async def later() -> None:
+        await gate.wait()
+        no_transaction_open("sendMessage")  # its session ended before this request
+
+    def in_thread() -> None:
+        with db.session():
+            pass
+    try:
+        with db.session():
+            task = asyncio.create_task(later())
+        await asyncio.to_thread(in_thread)
+        no_transaction_open("sendMessage")  # the thread's session was never the event loop's
+        gate.set()
+        await task
+    finally:
+        db.dispose()
+
+
+def test_outside_the_tests_a_request_inside_a_session_is_logged_not_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv(STRICT_ENV, "0")
+    db = Database.from_url(f"sqlite:///{tmp_path / 'saima.db'}")
+    try:
+        with db.session(), caplog.at_level(logging.ERROR, logger="storage.db"):
+            no_transaction_open("editMessageText")
+    finally:
+        db.dispose()
+    assert "editMessageText was requested inside an open database session" in caplog.text
+
+
+async def test_the_bots_rate_limiter_refuses_a_request_made_inside_a_session(tmp_path: Path) -> None:
+    db = Database.from_url(f"sqlite:///{tmp_path / 'saima.db'}")
+    sent: list[str] = []
+
+    async def request(*_args: Any, **_kwargs: Any) -> bool:
+        sent.append("sent")
+        return True
+    try:
+        with db.session(), pytest.raises(TransactionOpenError):
+            await RateLimiter().process_request(request, (), {}, "sendMessage", {"chat_id": 1, "text": "好"}, None)
+        assert sent == []
+        await RateLimiter().process_request(request, (), {}, "sendMessage", {"chat_id": 1, "text": "好"}, None)
+        assert sent == ["sent"]
+    finally:
+        db.dispose()
