@@ -12,7 +12,7 @@ buttons. [Not satisfied] reopens handling with a new deadline. [Extend deadline]
 (future-leaning; never earlier than the current one). Every step is a rule of `core.motions`; a refused
 one is answered with its reason, and nothing changes.
 
-Callback data: `mo:<motion id>:<action>[:<argument>[:<nonce>]]`, at most 29 bytes (Telegram allows 64).
+Callback data: `mo:<motion id>:<action>[:<argument>[:<nonce>]]`, built and read by core.callbacks.proposals.
 Every press loads the motion again and checks on the server that the sender leads it, or is an admin
 of its team: the data can be forged. A typed step waits in the conversation state (`MotionStep`, handlers/conversation.py; written through to the
 database, so a restart loses nothing); /cancel drops it, and so does any other command or another flow's
@@ -22,7 +22,6 @@ button (handlers/steps.py).
 from __future__ import annotations
 
 import enum
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -38,6 +37,8 @@ from telegram.ext import (
 )
 
 from core import motions as rules
+from core.callbacks import proposals as callbacks
+from core.callbacks.proposals import Action
 from core.dates import beyond_horizon, parse_date
 from core.domain import MotionStatus, ResultClass, Satisfaction
 from core.motions import InvalidTransition, TransitionReason
@@ -51,18 +52,8 @@ from reports.words import day_in_words
 from storage import motions as motion_queries
 from storage.models import Member, Motion
 
-PREFIX = "mo:"
 LIST_LIMIT = 20  # buttons under one list; more are named in the text but reached with /proposals again
 INVALID = N_("This button is not valid any more.")
-
-
-class Action(enum.StrEnum):
-    VIEW = "v"
-    HANDLE = "h"
-    REPLY = "r"
-    RESULT = "c"
-    FEEDBACK = "s"
-    EXTEND = "x"
 
 
 class Step(enum.StrEnum):
@@ -72,8 +63,6 @@ class Step(enum.StrEnum):
     RESULT_CLASS = "result_class"
     NEW_DUE = "new_due"
 
-
-_DATA = re.compile(r"^mo:(\d{1,12}):([a-z])(?::([A-Za-z]{1,12}))?(?::([0-9a-f]{6}))?$")
 
 _REASONS = {
     TransitionReason.ALREADY_HANDLING: N_("It is already being handled; nothing was changed."),
@@ -103,16 +92,7 @@ _FEEDBACK_BUTTONS = {
 
 
 def data(motion_id: int, action: Action, argument: str = "", nonce: str = "") -> str:
-    parts = [f"{PREFIX}{motion_id}", action.value] + ([argument] if argument or nonce else []) + \
-        ([nonce] if nonce else [])
-    return ":".join(parts)
-
-
-def _parse(raw: str) -> tuple[int, Action, str, str] | None:
-    match = _DATA.match(raw)
-    if match is None or match[2] not in {a.value for a in Action}:
-        return None
-    return int(match[1]), Action(match[2]), match[3] or "", match[4] or ""
+    return callbacks.build(callbacks.Press(motion_id, action, argument, nonce))
 
 
 def may_act(member: Member | None, motion: Motion | None, *, admin_only: bool = False) -> bool:
@@ -241,11 +221,11 @@ async def press(update: Update, context: SaimaContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     member = context.member()
-    parsed = _parse(query.data)
+    parsed = callbacks.parse(query.data)
     if member is None or parsed is None:
         await query.answer(context.t(INVALID), show_alert=True)
         return
-    motion_id, action, argument, nonce = parsed
+    motion_id, action, argument, nonce = parsed.motion_id, parsed.action, parsed.argument, parsed.nonce
     with context.db.session() as session:
         motion = motion_queries.by_id(session, motion_id, for_update=action is not Action.VIEW)
         if motion is None or not may_act(member, motion, admin_only=action is Action.EXTEND):
@@ -475,10 +455,10 @@ class _TypedAnswer:
                         keyboard=actions_keyboard(t, self.motion, may_extend=self.member.role.is_admin))
 
 
-FLOW = conversation.register(conversation.Flow(key="motion_step", state=MotionStep, prefixes=(PREFIX,),
+FLOW = conversation.register(conversation.Flow(key="motion_step", state=MotionStep, prefixes=(callbacks.PREFIX,),
                                                answer=typed))
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
-    return [CommandHandler("proposals", show_list, filters=private), CallbackQueryHandler(press, pattern=f"^{PREFIX}")]
+    return [CommandHandler("proposals", show_list, filters=private), CallbackQueryHandler(press, pattern=callbacks.PATTERN)]

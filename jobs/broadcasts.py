@@ -49,20 +49,6 @@ class BroadcastReport:
     made: list[str] = field(default_factory=list)  # "broadcast:<id>:<occurrence>"
 
 
-def start(session: Session, broadcast: Broadcast, number: int, *, due_at: datetime, now: datetime, config: Config,
-          report_message_id: int | None = None) -> BroadcastOccurrence | None:
-    """Occurrence `number` of `broadcast`, once: its recipients as the audience names them today, each
-    message in the recipient's language. None when it was made already."""
-    team = session.get_one(Team, broadcast.team_id)
-    sender = session.get_one(Member, broadcast.created_by_member_id)
-    tz = ZoneInfo(team.timezone)
-    recipients = broadcasts.audience_members(session, team, broadcast.audience, sender_id=sender.id,
-                                             today=now.astimezone(tz).date(), config=config)
-    return broadcasts.start_occurrence(session, broadcast, number, due_at=due_at, recipients=recipients,
-                                       render=words.renderer(broadcast, number, sender=sender.display_name), now=now,
-                                       report_message_id=report_message_id)
-
-
 class Broadcasts:
     """The scheduling tick's step for one team (synchronous, inside the team's transaction)."""
 
@@ -81,7 +67,8 @@ class Broadcasts:
                 number, due_at = 0, broadcast.send_at
             else:
                 continue
-            made = start(session, broadcast, number, due_at=due_at, now=now, config=self.config)
+            made = broadcasts.start(session, broadcast, number, due_at=due_at, now=now, config=self.config,
+                                    renderer=words.renderer)
             if made is not None:
                 self._report(session, broadcast, made, tz=tz, now=now)
                 report.occurrences += 1
@@ -91,7 +78,7 @@ class Broadcasts:
 
     def _report(self, session: Session, broadcast: Broadcast, made: BroadcastOccurrence, *, tz: ZoneInfo,
                 now: datetime) -> None:
-        sender = session.get_one(Member, broadcast.created_by_member_id)
+        sender = broadcasts.sender_of(session, broadcast)
         t = translator(sender.language)
         counts = broadcasts.counts(session, made)
         text = words.report(t, text=broadcast.text, counts=counts, when=made.due_at, tz=tz,
