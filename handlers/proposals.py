@@ -120,7 +120,7 @@ def actions_keyboard(t: Translator, motion: Motion, *, may_extend: bool) -> Inli
 
 
 def _card(session: Session, t: Translator, motion: Motion, today: date) -> str:
-    lead = session.get(Member, motion.lead_member_id)
+    lead = motion_queries.lead_of(session, motion)
     return "\n".join(card_lines(
         t, kind=motion.kind, number=motion.number, title=motion.title, is_key=motion.is_key,
         lead=lead.display_name if lead else "", status=motion.status, assigned_on=motion.assigned_on,
@@ -193,18 +193,24 @@ class _Outcome:
 
 
 @dataclass
-class _Press:
+class _OnMotion:
+    """An answer being made about one motion, by a member who may act on it, in one transaction."""
+
     session: Session
     context: SaimaContext
     member: Member
     motion: Motion
-    argument: str
-    nonce: str
-    today: date
 
     @property
     def t(self) -> Translator:
         return self.context.t
+
+
+@dataclass
+class _Press(_OnMotion):
+    argument: str
+    nonce: str
+    today: date
 
     def card(self, header: str = "") -> _Outcome:
         body = _card(self.session, self.t, self.motion, self.today)
@@ -382,18 +388,10 @@ async def typed(update: Update, context: SaimaContext, pending: MotionStep, text
 
 
 @dataclass
-class _TypedAnswer:
-    session: Session
-    context: SaimaContext
-    member: Member
-    motion: Motion
+class _TypedAnswer(_OnMotion):
     pending: MotionStep
     text: str
     now: datetime
-
-    @property
-    def t(self) -> Translator:
-        return self.context.t
 
     def _day(self, prefer: str) -> date | None:
         parsed = parse_date(self.text, now=self.now, prefer=prefer,  # type: ignore[arg-type]

@@ -14,16 +14,17 @@ import enum
 import re
 from dataclasses import dataclass
 
-PREFIX = "br:"
-PATTERN = "^" + re.escape(PREFIX)
-MAX_BYTES = 64
-
 
 class Action(enum.StrEnum):
     READ = "r"
     RENUDGE = "n"
     NOT_READ = "u"
     CANCEL = "c"
+
+
+PREFIX = "br:"
+PATTERN = "^" + re.escape(PREFIX)
+MAX_BYTES = 64
 
 
 _NUMBERS = {Action.READ: 2, Action.RENUDGE: 2, Action.NOT_READ: 1, Action.CANCEL: 1}
