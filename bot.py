@@ -45,6 +45,7 @@ from core import dates
 from core.clock import Clock, FileClock, SystemClock
 from handlers.commands import publish_default_menus
 from handlers.context import SaimaContext, Services
+from handlers.groups import Group
 from handlers.invite import invite_link
 from handlers.throttle import Screening, Throttle, screening
 from jobs import delivery, schedule
@@ -296,7 +297,7 @@ def build_application(
     application = builder.build()
     application.services = Services(config=config, db=db, clock=clock)  # type: ignore[attr-defined]
     if takes_updates:
-        application.add_handler(TypeHandler(Update, delivery.reachable_again), group=-100)
+        application.add_handler(TypeHandler(Update, delivery.reachable_again), group=Group.REACHABLE)
         handlers.register(application)
     if config.delivery.enabled:
         delivery.install(application, db=db, clock=clock, config=config)

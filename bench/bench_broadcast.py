@@ -6,7 +6,7 @@ messages (recipients the emulator never saw a message for: must be 0) and duplic
     BENCH_DELIVERY="batch_size=100,concurrency=4" python -m bench.bench_broadcast   (other settings)
 
 One team of ``recipients`` members and an admin in a SQLite file; the admin's broadcast to everyone
-(storage.broadcasts.create, then jobs.broadcasts.start as the scheduling tick does: an outbox row of
+(storage.broadcasts.create, then storage.broadcasts.start as the scheduling tick does: an outbox row of
 kind "broadcast" and a receipt per recipient); then the Application from
 `bot.build_application` as a delivery instance (`bot.py deliver`: no polling) sends them with the
 shipped `[delivery]` settings, against the emulator in a process of its own started with ``--flood``.
@@ -48,7 +48,7 @@ from core.broadcasts import AudienceKind
 from core.domain import BroadcastStatus, Language, MemberStatus, OutboxStatus, Role
 from emulator import ControlClient
 from emulator.harness import TEST_TOKEN, config_for
-from jobs import broadcasts as jobs_broadcasts
+from reports import broadcasts as words
 from storage import broadcasts, teams
 from storage.db import Database
 from storage.models import Member, OutboxMessage
@@ -63,7 +63,7 @@ TEXT = "【通知】请各位班子成员于本周五前完成第四季度下基
 
 def seed(db: Database, clock: RunningClock, recipients: int) -> int:
     """A team, its admin and members, and a broadcast to all of them made as the scheduling tick makes it
-    (jobs.broadcasts.start: one outbox row and one receipt per recipient); returns the rows enqueued."""
+    (storage.broadcasts.start: one outbox row and one receipt per recipient); returns the rows enqueued."""
     now = clock.now()
     with db.session() as session:
         team = teams.create(session, name="省政府党组", timezone="Asia/Shanghai", language=Language.ZH,
@@ -78,7 +78,7 @@ def seed(db: Database, clock: RunningClock, recipients: int) -> int:
         broadcast = broadcasts.create(session, sender=sender, text=TEXT, file_id=None, file_kind=None,
                                       audience={"kind": AudienceKind.ALL}, send_at=now, recurrence=None,
                                       status=BroadcastStatus.SCHEDULED, now=now)
-        made = jobs_broadcasts.start(session, broadcast, 0, due_at=now, now=now, config=Config())
+        made = broadcasts.start(session, broadcast, 0, due_at=now, now=now, config=Config(), renderer=words.renderer)
         assert made is not None
     return sum(statuses(db).values())
 

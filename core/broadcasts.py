@@ -3,10 +3,14 @@
     parse_weekly("每周一 9:00") -> Weekly(weekday=0, at=time(9, 0)); "every Monday 09:00" the same
     Weekly(0, time(9)).slot(k, first_after=created, tz=tz)  -> the k-th Monday 09:00 at or after `created`
     Weekly(0, time(9)).latest(now, first_after=created, tz=tz) -> (k, when) of the latest slot passed, or None
+
+And the draft's limits: how long its text may be (`text_problem`), how far ahead it may be sent
+(`when_problem`), how many names a page of the picker shows (`page_of`).
 """
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -28,6 +32,53 @@ _ZH = re.compile(
 _EN = re.compile(
     r"^every\s+(?P<day>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*(?:at\s+)?"
     r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<part>am|pm|a\.m\.|p\.m\.)?$", re.IGNORECASE)
+
+
+# With a photo or document the text is a caption (1,024 characters at most, header included).
+MAX_TEXT = 3800  # UTF-16 code units, as Telegram counts them: 4,096 less the "Notice from" header
+MAX_CAPTION_TEXT = 900
+MAX_AHEAD_DAYS = 366  # a scheduled broadcast goes at most a year ahead
+PICK_PAGE_SIZE = 8  # names on a page of the member picker
+
+
+class TextProblem(enum.Enum):
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    CAPTION_TOO_LONG = "caption_too_long"  # too long to go with a photo or document
+
+
+def text_limit(*, with_file: bool) -> int:
+    return MAX_CAPTION_TEXT if with_file else MAX_TEXT
+
+
+def text_problem(text: str, length: int, *, with_file: bool) -> TextProblem | None:
+    """What is wrong with a broadcast's text of `length` (UTF-16 units), or None."""
+    if not text.strip():
+        return TextProblem.EMPTY
+    if length > text_limit(with_file=with_file):
+        return TextProblem.CAPTION_TOO_LONG if with_file else TextProblem.TOO_LONG
+    return None
+
+
+class WhenProblem(enum.Enum):
+    PASSED = "passed"
+    TOO_FAR = "too_far"
+
+
+def when_problem(at: datetime, now: datetime) -> WhenProblem | None:
+    """Why a broadcast cannot be scheduled for `at` (both in the team's time), or None."""
+    if at <= now:
+        return WhenProblem.PASSED
+    if (at.date() - now.date()).days > MAX_AHEAD_DAYS:
+        return WhenProblem.TOO_FAR
+    return None
+
+
+def page_of(count: int, page: int, size: int = PICK_PAGE_SIZE) -> tuple[int, int, slice]:
+    """(the page shown, how many pages, the slice of names on it) for `count` names, `page` clamped."""
+    pages = max(1, (count + size - 1) // size)
+    page = min(max(page, 0), pages - 1)
+    return page, pages, slice(page * size, (page + 1) * size)
 
 
 class AudienceKind:

@@ -1,4 +1,5 @@
-"""What every callback can reach: `context.db`, `context.clock`, `context.config`, `context.t`.
+"""What every callback can reach: `context.db`, `context.clock`, `context.config`, `context.t`,
+`context.conversation` (the sender's waiting step, typed: handlers/conversation.py).
 
 Dependencies travel on the Application (set once in bot.py), not in globals, following
 python-telegram-bot's `contexttypesbot` example.
@@ -15,6 +16,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from config import Config
 from core.clock import Clock
+from handlers.conversation import Conversation
 from locales import Translator, normalise_language, translator
 from storage import members
 from storage.db import Database
@@ -69,6 +71,11 @@ class SaimaContext(CallbackContext[ExtBot, dict, dict, dict]):  # type: ignore[t
             with self.db.session() as session:
                 self.__dict__["_member"] = members.current(session, self._user_id, preferred)
         return self.__dict__["_member"]  # type: ignore[no-any-return]
+
+    @property
+    def conversation(self) -> Conversation:
+        """The sender's conversation state: which flow waits for their typed answer, and its typed state."""
+        return Conversation(self.user_data)
 
     def entering(self, conversation: str, step: object) -> None:
         """States the step that this update's handler in `conversation` is about to return, before it

@@ -36,5 +36,5 @@ async def refuse(update: Update, context: SaimaContext) -> None:
     raise ApplicationHandlerStop
 
 
-def handlers() -> dict[int, list[BaseHandler]]:  # type: ignore[type-arg]
-    return {-1000: [CallbackQueryHandler(refuse, pattern=forged)]}
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [CallbackQueryHandler(refuse, pattern=forged)]

@@ -12,70 +12,57 @@ buttons. [Not satisfied] reopens handling with a new deadline. [Extend deadline]
 (future-leaning; never earlier than the current one). Every step is a rule of `core.motions`; a refused
 one is answered with its reason, and nothing changes.
 
-Callback data: `mo:<motion id>:<action>[:<argument>[:<nonce>]]`, at most 29 bytes (Telegram allows 64).
+Callback data: `mo:<motion id>:<action>[:<argument>[:<nonce>]]`, built and read by core.callbacks.proposals.
 Every press loads the motion again and checks on the server that the sender leads it, or is an admin
-of its team: the data can be forged. A typed step waits in user_data (`motion_step`, written through to the database, so a
-restart loses nothing); /cancel drops it, and so does any other command or another flow's button.
+of its team: the data can be forged. A typed step waits in the conversation state (`MotionStep`, handlers/conversation.py; written through to the
+database, so a restart loses nothing); /cancel drops it, and so does any other command or another flow's
+button (handlers/steps.py).
 """
 
 from __future__ import annotations
 
 import enum
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
-    ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
-    MessageHandler,
     filters,
 )
 
 from core import motions as rules
+from core.callbacks import proposals as callbacks
+from core.callbacks.proposals import Action
 from core.dates import beyond_horizon, parse_date
 from core.domain import MotionStatus, ResultClass, Satisfaction
 from core.motions import InvalidTransition, TransitionReason
-from handlers.access import members_only, switched_team
+from handlers import conversation
+from handlers.access import members_only
 from handlers.context import SaimaContext
-from handlers.incoming import args_of, text_of, too_far_reply
+from handlers.incoming import args_of, too_far_reply
 from locales import N_, Translator
 from reports.motions import RESULT_LABELS, SATISFACTION_LABELS, card_lines, headline, list_line, number_label
 from reports.words import day_in_words
 from storage import motions as motion_queries
 from storage.models import Member, Motion
 
-PREFIX = "mo:"
-STEP_KEY = "motion_step"
 LIST_LIMIT = 20  # buttons under one list; more are named in the text but reached with /proposals again
 INVALID = N_("This button is not valid any more.")
 
 
-class Action(enum.StrEnum):
-    VIEW = "v"
-    HANDLE = "h"
-    REPLY = "r"
-    RESULT = "c"
-    FEEDBACK = "s"
-    EXTEND = "x"
-
-
 class Step(enum.StrEnum):
-    """What the member was asked and has not answered yet (user_data[STEP_KEY]["step"])."""
+    """What the member was asked and has not answered yet (`MotionStep.step`)."""
 
     REPLY_DATE = "reply_date"
     RESULT_CLASS = "result_class"
     NEW_DUE = "new_due"
 
-
-_DATA = re.compile(r"^mo:(\d{1,12}):([a-z])(?::([A-Za-z]{1,12}))?(?::([0-9a-f]{6}))?$")
 
 _REASONS = {
     TransitionReason.ALREADY_HANDLING: N_("It is already being handled; nothing was changed."),
@@ -105,16 +92,7 @@ _FEEDBACK_BUTTONS = {
 
 
 def data(motion_id: int, action: Action, argument: str = "", nonce: str = "") -> str:
-    parts = [f"{PREFIX}{motion_id}", action.value] + ([argument] if argument or nonce else []) + \
-        ([nonce] if nonce else [])
-    return ":".join(parts)
-
-
-def _parse(raw: str) -> tuple[int, Action, str, str] | None:
-    match = _DATA.match(raw)
-    if match is None or match[2] not in {a.value for a in Action}:
-        return None
-    return int(match[1]), Action(match[2]), match[3] or "", match[4] or ""
+    return callbacks.build(callbacks.Press(motion_id, action, argument, nonce))
 
 
 def may_act(member: Member | None, motion: Motion | None, *, admin_only: bool = False) -> bool:
@@ -142,7 +120,7 @@ def actions_keyboard(t: Translator, motion: Motion, *, may_extend: bool) -> Inli
 
 
 def _card(session: Session, t: Translator, motion: Motion, today: date) -> str:
-    lead = session.get(Member, motion.lead_member_id)
+    lead = motion_queries.lead_of(session, motion)
     return "\n".join(card_lines(
         t, kind=motion.kind, number=motion.number, title=motion.title, is_key=motion.is_key,
         lead=lead.display_name if lead else "", status=motion.status, assigned_on=motion.assigned_on,
@@ -215,18 +193,24 @@ class _Outcome:
 
 
 @dataclass
-class _Press:
+class _OnMotion:
+    """An answer being made about one motion, by a member who may act on it, in one transaction."""
+
     session: Session
     context: SaimaContext
     member: Member
     motion: Motion
-    argument: str
-    nonce: str
-    today: date
 
     @property
     def t(self) -> Translator:
         return self.context.t
+
+
+@dataclass
+class _Press(_OnMotion):
+    argument: str
+    nonce: str
+    today: date
 
     def card(self, header: str = "") -> _Outcome:
         body = _card(self.session, self.t, self.motion, self.today)
@@ -243,11 +227,11 @@ async def press(update: Update, context: SaimaContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     member = context.member()
-    parsed = _parse(query.data)
+    parsed = callbacks.parse(query.data)
     if member is None or parsed is None:
         await query.answer(context.t(INVALID), show_alert=True)
         return
-    motion_id, action, argument, nonce = parsed
+    motion_id, action, argument, nonce = parsed.motion_id, parsed.action, parsed.argument, parsed.nonce
     with context.db.session() as session:
         motion = motion_queries.by_id(session, motion_id, for_update=action is not Action.VIEW)
         if motion is None or not may_act(member, motion, admin_only=action is Action.EXTEND):
@@ -293,11 +277,12 @@ def _ask_reply_date(p: _Press) -> _Outcome:
 def _result(p: _Press) -> _Outcome:
     """The result class, after the reply day: records the reply."""
     pending = _pending(p.context)
-    if pending is None or pending.get("step") != Step.RESULT_CLASS or pending.get("motion_id") != p.motion.id \
-            or pending.get("nonce") != p.nonce or p.argument not in {r.value for r in ResultClass}:
+    if pending is None or pending.step is not Step.RESULT_CLASS or pending.motion_id != p.motion.id \
+            or pending.nonce != p.nonce or pending.replied_on is None \
+            or p.argument not in {r.value for r in ResultClass}:
         return _Outcome(alert=p.t(INVALID))
     _end(p.context)  # answered, whether or not the state still allows the reply
-    new = rules.reply(motion_queries.state_of(p.motion), replied_on=pending["replied_on"],
+    new = rules.reply(motion_queries.state_of(p.motion), replied_on=pending.replied_on,
                       result_class=ResultClass(p.argument), today=p.today)
     p.apply(new, "reply")
     return p.card("✅ " + p.t("Reply recorded. When the deputy gives feedback, record it with the buttons below."))
@@ -340,20 +325,28 @@ _STEPS = {
 # --- typed steps ---------------------------------------------------------------------------------
 
 
-def _pending(context: SaimaContext) -> dict[str, Any] | None:
-    return context.user_data.get(STEP_KEY) if context.user_data is not None else None
+@dataclass
+class MotionStep(conversation.State):
+    """A motion's typed step while it waits (user_data `motion_step`, as before)."""
+
+    step: Step = Step.REPLY_DATE
+    motion_id: int = 0
+    nonce: str = ""  # the result buttons' nonce: a press on an older question changes nothing
+    replied_on: date | None = None  # the reply day typed, while the result class is asked
+
+
+def _pending(context: SaimaContext) -> MotionStep | None:
+    return context.conversation.get(FLOW)
 
 
 def _begin(context: SaimaContext, step: Step, motion_id: int) -> None:
-    if context.user_data is not None:
-        member = context.member()
-        context.user_data[STEP_KEY] = {"step": step.value, "motion_id": motion_id, "nonce": secrets.token_hex(3),
-                                       "team_id": member.team_id if member is not None else None}
+    member = context.member()
+    context.conversation.begin(FLOW, MotionStep(step=step, motion_id=motion_id, nonce=secrets.token_hex(3),
+                                                team_id=member.team_id if member is not None else None))
 
 
 def _end(context: SaimaContext) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(STEP_KEY, None)
+    context.conversation.end(FLOW)
 
 
 def _reply_prompt(t: Translator) -> str:
@@ -369,62 +362,36 @@ def _question(t: Translator, motion: Motion, prompt: str) -> str:
     return "\n".join([headline(t, motion.kind, motion.number, motion.is_key), prompt, t("(/cancel to stop)")])
 
 
-async def typed(update: Update, context: SaimaContext) -> None:
-    """Text while a motion's step waits for a day: taken (or refused with the reason and asked again).
-
-    Runs before every other handler; it stops them only when it took the message.
-    """
-    pending = _pending(context)
+async def typed(update: Update, context: SaimaContext, pending: MotionStep, text: str) -> bool:
+    """Text while a motion's step waits for a day: taken (or refused with the reason and asked again)."""
     message = update.effective_message
-    raw = text_of(message)
-    if pending is None or message is None or raw is None:
-        return
+    assert message is not None
     t = context.t
-    text = raw.strip()
-    if text.startswith("/"):
-        _end(context)  # a command moves on; only /cancel is answered here
-        if text.split(maxsplit=1)[0].split("@")[0].lower() == "/cancel":
-            await message.reply_text(t("Cancelled. Nothing was changed."))
-            raise ApplicationHandlerStop
-        return
     member = context.member()
     if member is None:
         _end(context)
-        return
-    if (switched := switched_team(context, pending.get("team_id"))) is not None:
-        _end(context)
-        await message.reply_text(switched)
-        raise ApplicationHandlerStop
-    if pending.get("step") == Step.RESULT_CLASS:
+        return False
+    if pending.step is Step.RESULT_CLASS:
         await message.reply_text(t("Please choose the result with the buttons above, or send /cancel to stop."))
-        raise ApplicationHandlerStop
-    step = Step(pending["step"])
+        return True
     with context.db.session() as session:
-        motion = motion_queries.by_id(session, int(pending["motion_id"]), for_update=True)
-        if motion is None or not may_act(member, motion, admin_only=step is Step.NEW_DUE):
+        motion = motion_queries.by_id(session, pending.motion_id, for_update=True)
+        if motion is None or not may_act(member, motion, admin_only=pending.step is Step.NEW_DUE):
             _end(context)
             outcome = _Outcome(text=t("You can no longer change this one. Nothing was changed."))
         else:
             zone = ZoneInfo(member.team.timezone)
             answer = _TypedAnswer(session, context, member, motion, pending, text, context.now().astimezone(zone))
-            outcome = answer.reply_date() if step is Step.REPLY_DATE else answer.new_due()
+            outcome = answer.reply_date() if pending.step is Step.REPLY_DATE else answer.new_due()
     await message.reply_text(outcome.text or "", reply_markup=outcome.keyboard)
-    raise ApplicationHandlerStop
+    return True
 
 
 @dataclass
-class _TypedAnswer:
-    session: Session
-    context: SaimaContext
-    member: Member
-    motion: Motion
-    pending: dict[str, Any]
+class _TypedAnswer(_OnMotion):
+    pending: MotionStep
     text: str
     now: datetime
-
-    @property
-    def t(self) -> Translator:
-        return self.context.t
 
     def _day(self, prefer: str) -> date | None:
         parsed = parse_date(self.text, now=self.now, prefer=prefer,  # type: ignore[arg-type]
@@ -452,10 +419,11 @@ class _TypedAnswer:
                         today=self.now.date())  # only checks the day; the class comes next
         except InvalidTransition as refused:
             return self._refused(refused, prompt)
-        self.pending.update(step=Step.RESULT_CLASS.value, replied_on=day, nonce=secrets.token_hex(3))
+        self.pending.step, self.pending.replied_on = Step.RESULT_CLASS, day
+        self.pending.nonce = secrets.token_hex(3)
         keyboard = InlineKeyboardMarkup([
             [InlineKeyboardButton(t(label), callback_data=data(self.motion.id, Action.RESULT, r.value,
-                                                               self.pending["nonce"]))]
+                                                               self.pending.nonce))]
             for r, label in RESULT_LABELS.items()
         ])
         return _Outcome(text=t("Replied on {day}. What was the result?").format(day=day_in_words(t, day)),
@@ -485,18 +453,10 @@ class _TypedAnswer:
                         keyboard=actions_keyboard(t, self.motion, may_extend=self.member.role.is_admin))
 
 
-async def moved_on(update: Update, context: SaimaContext) -> None:
-    """Another flow's button: the member moved on, so a motion's typed step stops waiting (silently)."""
-    _end(context)
+FLOW = conversation.register(conversation.Flow(key="motion_step", state=MotionStep, prefixes=(callbacks.PREFIX,),
+                                               answer=typed))
 
 
-def handlers() -> dict[int, list[BaseHandler]]:  # type: ignore[type-arg]
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
-    return {
-        # Before everything else, so that a day typed for a motion's step is not taken for a log's answer;
-        # they return without stopping the update unless they took it.
-        -1: [MessageHandler(private & filters.TEXT, typed),
-             CallbackQueryHandler(moved_on, pattern=f"^(?!{PREFIX})")],
-        0: [CommandHandler("proposals", show_list, filters=private),
-            CallbackQueryHandler(press, pattern=f"^{PREFIX}")],
-    }
+    return [CommandHandler("proposals", show_list, filters=private), CallbackQueryHandler(press, pattern=callbacks.PATTERN)]

@@ -407,7 +407,7 @@ class _BackToList(str):
 
 
 @admin_steps.on_step("leave_dates")
-async def leave_dates(update: Update, context: SaimaContext, step: dict[str, Any], text: str) -> None:
+async def leave_dates(update: Update, context: SaimaContext, step: admin_steps.DeskStep, text: str) -> None:
     """The leave's dates typed: recorded (and audited), or asked again with the reason."""
     message = update.effective_message
     assert message is not None
@@ -457,7 +457,7 @@ async def leave_dates(update: Update, context: SaimaContext, step: dict[str, Any
 
 
 @admin_steps.on_step("office_day")
-async def office_day(update: Update, context: SaimaContext, step: dict[str, Any], text: str) -> None:
+async def office_day(update: Update, context: SaimaContext, step: admin_steps.DeskStep, text: str) -> None:
     """The 任职日期 or 离任日期 typed: recorded (and audited), or asked again with the reason."""
     message = update.effective_message
     assert message is not None

@@ -204,7 +204,7 @@ _NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(天|次|项|件|个|days?|sessio
 
 
 @admin_steps.on_step("target_value")
-async def target_value(update: Update, context: SaimaContext, step: dict[str, Any], text: str) -> None:
+async def target_value(update: Update, context: SaimaContext, step: admin_steps.DeskStep, text: str) -> None:
     """The number typed: checked (a specific reply when it is not a whole number in range), stored, audited."""
     message = update.effective_message
     assert message is not None

@@ -36,7 +36,6 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-GROUP = -10_000  # before the guard (-1000) and the reachability bookkeeping (-100): nothing runs first
 _PRUNE_AT = 10_000  # buckets kept before full (idle) ones are forgotten
 
 
@@ -207,8 +206,8 @@ def one_at_a_time(callback: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def handlers(application: Application) -> dict[int, list[BaseHandler]]:  # type: ignore[type-arg]
+def handlers(application: Application) -> list[BaseHandler]:  # type: ignore[type-arg]
     """The screen, first of all; the Throttle it uses is kept on the Application (`throttle`)."""
     services = application.services  # type: ignore[attr-defined]
     application.throttle = Throttle(services.config.throttle, services.db)  # type: ignore[attr-defined]
-    return {GROUP: [TypeHandler(Update, screen)]}
+    return [TypeHandler(Update, screen)]

@@ -30,7 +30,7 @@ from jobs import ticks
 from jobs.delivery import _markup
 from locales import translator
 from reports import broadcasts as words
-from storage import broadcasts, members, teams
+from storage import broadcasts, members
 from storage.db import Database
 from storage.models import Broadcast, BroadcastOccurrence, Team
 
@@ -47,20 +47,6 @@ class BroadcastReport:
     messages: int = 0
     unreachable: int = 0
     made: list[str] = field(default_factory=list)  # "broadcast:<id>:<occurrence>"
-
-
-def start(session: Session, broadcast: Broadcast, number: int, *, due_at: datetime, now: datetime, config: Config,
-          report_message_id: int | None = None) -> BroadcastOccurrence | None:
-    """Occurrence `number` of `broadcast`, once: its recipients as the audience names them today, each
-    message in the recipient's language. None when it was made already."""
-    team = teams.one(session, broadcast.team_id)
-    sender = members.one(session, broadcast.created_by_member_id)
-    tz = ZoneInfo(team.timezone)
-    recipients = broadcasts.audience_members(session, team, broadcast.audience, sender_id=sender.id,
-                                             today=now.astimezone(tz).date(), config=config)
-    return broadcasts.start_occurrence(session, broadcast, number, due_at=due_at, recipients=recipients,
-                                       render=words.renderer(broadcast, number, sender=sender.display_name), now=now,
-                                       report_message_id=report_message_id)
 
 
 class Broadcasts:
@@ -81,7 +67,8 @@ class Broadcasts:
                 number, due_at = 0, broadcast.send_at
             else:
                 continue
-            made = start(session, broadcast, number, due_at=due_at, now=now, config=self.config)
+            made = broadcasts.start(session, broadcast, number, due_at=due_at, now=now, config=self.config,
+                                    renderer=words.renderer)
             if made is not None:
                 self._report(session, broadcast, made, tz=tz, now=now)
                 report.occurrences += 1
@@ -91,7 +78,7 @@ class Broadcasts:
 
     def _report(self, session: Session, broadcast: Broadcast, made: BroadcastOccurrence, *, tz: ZoneInfo,
                 now: datetime) -> None:
-        sender = members.one(session, broadcast.created_by_member_id)
+        sender = broadcasts.sender_of(session, broadcast)
         t = translator(sender.language)
         counts = broadcasts.counts(session, made)
         text = words.report(t, text=broadcast.text, counts=counts, when=made.due_at, tz=tz,

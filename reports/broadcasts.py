@@ -8,14 +8,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.broadcasts import WEEKDAYS, AudienceKind, Counts, Weekly
+from core.callbacks import receipts
 from locales import N_, Translator, translator
 from reports.words import day_in_words
-
-READ_PREFIX = "br:r:"  # br:r:<broadcast>:<occurrence>: the presser's own receipt is marked read
-
-# With a photo or document the text is a caption (1,024 characters at most, header included).
-MAX_TEXT = 3800
-MAX_CAPTION_TEXT = 900
 
 WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
                  N_("Sunday"))
@@ -27,7 +22,7 @@ def message_text(t: Translator, *, text: str, sender: str) -> str:
 
 
 def read_button(t: Translator, broadcast_id: int, occurrence: int) -> list[list[list[str]]]:
-    return [[[t("✅ Read"), f"{READ_PREFIX}{broadcast_id}:{occurrence}"]]]
+    return [[[t("✅ Read"), receipts.build(receipts.Press(receipts.Action.READ, broadcast_id, occurrence))]]]
 
 
 def payload(t: Translator, *, text: str, sender: str, file_id: str | None, file_kind: str | None,
@@ -129,9 +124,10 @@ def report(t: Translator, *, text: str, counts: Counts, when: datetime, tz: Zone
 def report_buttons(t: Translator, *, occurrence_id: int, renudges: int, counts: Counts) -> list[list[list[str]]]:
     rows = []
     if counts.unread:
-        rows.append([[t("🔔 Re-nudge unread ({n})").format(n=counts.unread), f"br:n:{occurrence_id}:{renudges}"]])
+        rows.append([[t("🔔 Re-nudge unread ({n})").format(n=counts.unread), receipts.build(
+            receipts.Press(receipts.Action.RENUDGE, occurrence_id, renudges))]])
     if counts.recipients - counts.read:
-        rows.append([[t("Who has not read it?"), f"br:u:{occurrence_id}"]])
+        rows.append([[t("Who has not read it?"), receipts.build(receipts.Press(receipts.Action.NOT_READ, occurrence_id))]])
     return rows
 
 

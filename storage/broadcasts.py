@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -186,6 +187,30 @@ def start_occurrence(session: Session, broadcast: Broadcast, number: int, *, due
         session.execute(_insert(session)(BroadcastReceipt).values(values).on_conflict_do_nothing(
             index_elements=["broadcast_id", "occurrence", "member_id"]))
     return session.get_one(BroadcastOccurrence, made)
+
+
+def start(session: Session, broadcast: Broadcast, number: int, *, due_at: datetime, now: datetime, config: Config,
+          renderer: Callable[..., Render], report_message_id: int | None = None) -> BroadcastOccurrence | None:
+    """Occurrence `number` of `broadcast`, once: its recipients as the audience names them today, each
+    message in the recipient's language (`renderer`: reports.broadcasts.renderer). None when it was made
+    already. The scheduling tick (jobs/broadcasts.py) and a "Send now" Confirm (handlers/broadcast.py) both
+    start occurrences here."""
+    team = session.get_one(Team, broadcast.team_id)
+    sender = sender_of(session, broadcast)
+    recipients = audience_members(session, team, broadcast.audience, sender_id=sender.id,
+                                  today=now.astimezone(ZoneInfo(team.timezone)).date(), config=config)
+    return start_occurrence(session, broadcast, number, due_at=due_at, recipients=recipients,
+                            render=renderer(broadcast, number, sender=sender.display_name), now=now,
+                            report_message_id=report_message_id)
+
+
+def by_id(session: Session, broadcast_id: int) -> Broadcast | None:
+    return session.get(Broadcast, broadcast_id)
+
+
+def sender_of(session: Session, broadcast: Broadcast) -> Member:
+    """The admin who made the broadcast (their reports go to them, in their language)."""
+    return session.get_one(Member, broadcast.created_by_member_id)
 
 
 def enqueue_report(session: Session, broadcast: Broadcast, number: int, *, chat_id: int, payload: dict[str, Any],

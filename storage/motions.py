@@ -62,6 +62,11 @@ def by_id(session: Session, motion_id: int, *, for_update: bool = False) -> Moti
     return motion if motion is not None and motion.deleted_at is None else None
 
 
+def lead_of(session: Session, motion: Motion) -> Member | None:
+    """The member who leads the motion (None if the row is gone)."""
+    return session.get(Member, motion.lead_member_id)
+
+
 def state_of(motion: Motion) -> MotionState:
     """The row as the pure rules see it."""
     return MotionState(status=motion.status, reply_due=motion.reply_due, replied_on=motion.replied_on,

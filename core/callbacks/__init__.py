@@ -1,0 +1,1 @@
+"""Button data: one typed module per flow (see each module)."""

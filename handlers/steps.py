@@ -1,0 +1,63 @@
+"""Who receives typed text while a flow waits (handlers/conversation.py): the rules every flow shares,
+written once, ahead of every other flow (Group.STEPS).
+
+- A command moves on: the waiting step ends and the command runs (except the flow's own restart, e.g.
+  /broadcast starting a new draft); /cancel ends it and says so ("Cancelled. Nothing was changed.").
+- A press on another flow's button moves on: the step ends, silently, and the press goes on to its flow.
+- Answered in another team than the one it was begun in (the sender switched teams): refused with the
+  reason; the step ends, or pauses for a flow that `keeps_on_team_switch`.
+- Anything else is the flow's `answer`, which takes the message or passes it on.
+With nothing waiting, every update passes on untouched.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from handlers.access import switched_team
+from handlers.context import SaimaContext
+from handlers.incoming import text_of
+
+
+async def typed(update: Update, context: SaimaContext) -> None:
+    """A message while a step waits: the shared rules, then the waiting flow's answer."""
+    waiting = context.conversation.waiting()
+    message = update.effective_message
+    if waiting is None or message is None:
+        return
+    flow, state = waiting
+    raw = text_of(message)
+    if raw is None and not (flow.files and (message.photo or message.document is not None)):
+        return  # not for this flow (e.g. a photo while a date is asked): others may take it
+    text = (raw or "").strip()
+    if text.startswith("/"):
+        command = text.split(maxsplit=1)[0].split("@")[0].lower()
+        if command.lstrip("/") in flow.restarts:
+            return
+        context.conversation.end()
+        if command == "/cancel":
+            await message.reply_text(context.t(flow.cancelled))
+            raise ApplicationHandlerStop
+        return
+    if (switched := switched_team(context, state.team_id)) is not None:
+        if not flow.keeps_on_team_switch:
+            context.conversation.end()
+        await message.reply_text(switched)
+        raise ApplicationHandlerStop
+    if await flow.answer(update, context, state, text):
+        raise ApplicationHandlerStop
+
+
+async def moved_on(update: Update, context: SaimaContext) -> None:
+    """A button of another flow than the waiting one: the step stops waiting (silently); the press goes on."""
+    data = update.callback_query.data if update.callback_query is not None else None
+    waiting = context.conversation.waiting()
+    if waiting is not None and isinstance(data, str) and not data.startswith(waiting[0].prefixes):
+        context.conversation.end()
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    private = filters.ChatType.PRIVATE
+    return [MessageHandler(private & (filters.TEXT | filters.PHOTO | filters.Document.ALL), typed),
+            CallbackQueryHandler(moved_on)]
