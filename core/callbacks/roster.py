@@ -61,7 +61,7 @@ _LINK = {True: "1", False: "m"}
 def build(press: Press) -> str:
     if press.action is Action.INVITES:
         return join(PREFIX, press.action, None if press.single_use is None else _LINK[press.single_use])
-    extra = press.kind if press.action is Action.LEAVE_KIND else None
+    extra: str | None = press.kind if press.action is Action.LEAVE_KIND else None
     if press.action is Action.RACES:
         assert press.races is not None
         extra = _FLAG[press.races]
