@@ -38,6 +38,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from core import tasks as rules
+from core.callbacks import form_start
+from core.callbacks import tasks as callbacks
+from core.callbacks.form_start import Action as Start
+from core.callbacks.tasks import Action, Press
 from core.dates import find_date, parse_date
 from core.domain import AssignmentStatus, MemberStatus, Role
 from core.tasks import CancelProblem, Move, MoveProblem, TaskProblem
@@ -46,12 +50,12 @@ from handlers.access import ADMINS_ONLY, admin_press, admins_only, members_only
 from handlers.context import SaimaContext
 from handlers.forms import Choice, Field, Form, FormContext, Rejected, Stay, register_form
 from handlers.incoming import too_far_reply
+from handlers.keyboards import in_rows, page_bounds, turn_rows
 from locales import N_, Translator, translator
 from reports import tasks as words
 from storage import tasks as queries
 from storage.models import Member
 
-PREFIX = "tk:"
 LIST_PAGE = 8
 ASSIGNEE_PAGE = 20
 PICK_PAGE = 10
@@ -382,8 +386,9 @@ class ReportForm(Form[ReportDraft]):
             aid = found.assignment.id
             text = words.reported_text(reader, found.task, found.assignment, assignee=found.assignee.display_name)
             payload = {"text": text, "parse_mode": None,
-                       "buttons": [[[reader(VIEW), f"{PREFIX}a:{aid}"], [reader(CLOSE), f"{PREFIX}c:{aid}"],
-                                    [reader(RETURN), f"fs:taskreturn:{aid}"]]]}
+                       "buttons": [[[reader(VIEW), callbacks.build(Press(Action.ASSIGNMENT, aid))],
+                                    [reader(CLOSE), callbacks.build(Press(Action.CLOSE, aid))],
+                                    [reader(RETURN), form_start.build(form_start.Press(Start.TASK_RETURN, aid))]]]}
             nth = queries.times(session, aid, Move.REPORT)
             queries.notify(session, key=f"task:{found.task.id}:reported:member:{found.assignee.id}:{nth}",
                            member=creator, payload=payload, now=ctx.now)
@@ -454,7 +459,8 @@ class ReturnForm(Form[ReturnDraft]):
             return Rejected(t(MOVE_PROBLEMS[problem]))
         reader = translator(found.assignee.language.value)
         text = words.returned_text(reader, found.task, reason=draft.reason or "", by=admin.display_name)
-        buttons = [[[reader(words.REPORT_DONE), f"fs:taskdone:{found.assignment.id}"]]]
+        buttons = [[[reader(words.REPORT_DONE),
+                     form_start.build(form_start.Press(Start.TASK_DONE, found.assignment.id))]]]
         payload = {"text": text, "parse_mode": None, "buttons": buttons}
         nth = queries.times(session, found.assignment.id, Move.RETURN)
         queries.notify(session, key=f"task:{found.task.id}:returned:member:{found.assignee.id}:{nth}",
@@ -481,7 +487,8 @@ async def show_done(update: Update, context: SaimaContext) -> None:
         to_report = [(a, task) for a, task in mine if a.status is AssignmentStatus.ASSIGNED]
         lines = [words.own_line(t, task, a, now=now, tz=tz) for a, task in mine]
         buttons = [[InlineKeyboardButton(words.own_line(t, task, a, now=now, tz=tz)[:60],
-                                         callback_data=f"fs:taskdone:{a.id}")] for a, task in to_report]
+                                         callback_data=form_start.build(form_start.Press(Start.TASK_DONE, a.id)))]
+                   for a, task in to_report]
     if not mine:
         await update.effective_message.reply_text(t("You have no open supervised tasks."))
         return
@@ -500,8 +507,7 @@ def _list(context: SaimaContext, admin: Member, page: int) -> tuple[str, InlineK
         found = queries.team_open(session, admin.team_id)
     if not found:
         return t("No open supervised tasks. Send /task to assign one."), None
-    pages = -(-len(found) // LIST_PAGE)
-    page = min(max(page, 0), pages - 1)
+    page, pages = page_bounds(len(found), LIST_PAGE, page)
     shown = found[page * LIST_PAGE : (page + 1) * LIST_PAGE]
     lines = [t("Open supervised tasks (page {page} of {pages}):").format(page=page + 1, pages=pages)]
     rows = []
@@ -509,14 +515,8 @@ def _list(context: SaimaContext, admin: Member, page: int) -> tuple[str, InlineK
         progress = rules.progress([a.status for a in assignments], due=task.due_at, now=now)
         lines.append(words.task_line(t, i, task, progress, now=now, tz=tz))
         rows.append([InlineKeyboardButton(f"{i}. {words.clip(task.title, 40)}",
-                                          callback_data=f"{PREFIX}v:{task.id}:0")])
-    navigation = []
-    if page > 0:
-        navigation.append(InlineKeyboardButton(t("‹ Previous"), callback_data=f"{PREFIX}l:{page - 1}"))
-    if page < pages - 1:
-        navigation.append(InlineKeyboardButton(t("Next ›"), callback_data=f"{PREFIX}l:{page + 1}"))
-    if navigation:
-        rows.append(navigation)
+                                          callback_data=callbacks.build(Press(Action.TASK, task.id, 0)))])
+    rows += turn_rows(t, page, pages, lambda to: callbacks.build(Press(Action.LIST, to)))
     lines.append(t("📥 reported, awaiting you · ✅ closed. Press a task to see each assignee."))
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
@@ -529,25 +529,21 @@ def _task(context: SaimaContext, admin: Member, task_id: int, page: int) -> tupl
         return None
     task, rows_ = found
     progress = rules.progress([a.status for a, _ in rows_], due=task.due_at, now=now)
-    pages = max(1, -(-len(rows_) // ASSIGNEE_PAGE))
-    page = min(max(page, 0), pages - 1)
+    page, pages = page_bounds(len(rows_), ASSIGNEE_PAGE, page)
     shown = rows_[page * ASSIGNEE_PAGE : (page + 1) * ASSIGNEE_PAGE]
     lines = [f"《{task.title}》", t("Due: {due}").format(due=words.due_words(t, task.due_at, tz)),
              words.progress_words(t, progress), ""]
     buttons = []
     for i, (a, member) in enumerate(shown, start=page * ASSIGNEE_PAGE + 1):
         lines.append(words.assignee_line(t, i, member.display_name, a, task, now=now, tz=tz))
-        buttons.append(InlineKeyboardButton(f"{i}. {member.display_name}", callback_data=f"{PREFIX}a:{a.id}"))
-    keyboard = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    navigation = []
-    if page > 0:
-        navigation.append(InlineKeyboardButton(t("‹ Previous"), callback_data=f"{PREFIX}v:{task.id}:{page - 1}"))
-    if page < pages - 1:
-        navigation.append(InlineKeyboardButton(t("Next ›"), callback_data=f"{PREFIX}v:{task.id}:{page + 1}"))
-    if navigation:
-        keyboard.append(navigation)
-    keyboard.append([InlineKeyboardButton(t(CANCEL_TASK), callback_data=f"{PREFIX}x:{task.id}")])
-    keyboard.append([InlineKeyboardButton(t("‹ Back to the list"), callback_data=f"{PREFIX}l:0")])
+        buttons.append(InlineKeyboardButton(f"{i}. {member.display_name}",
+                                            callback_data=callbacks.build(Press(Action.ASSIGNMENT, a.id))))
+    keyboard = in_rows(buttons, 2) + turn_rows(t, page, pages,
+                                               lambda to: callbacks.build(Press(Action.TASK, task.id, to)))
+    keyboard.append([InlineKeyboardButton(t(CANCEL_TASK), callback_data=callbacks.build(Press(Action.ASK_CANCEL,
+                                                                                                 task.id)))])
+    keyboard.append([InlineKeyboardButton(t("‹ Back to the list"), callback_data=callbacks.build(Press(Action.LIST,
+                                                                                                     0)))])
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
 
@@ -562,11 +558,14 @@ def _assignment(context: SaimaContext, admin: Member, assignment_id: int,
     text = words.assignment_card(t, found.task, a, name=found.assignee.display_name, tz=tz, now=now)
     rows = []
     if a.evidence_file_id and a.status is not AssignmentStatus.ASSIGNED:
-        rows.append([InlineKeyboardButton(t("📎 Show the evidence"), callback_data=f"{PREFIX}e:{a.id}")])
+        rows.append([InlineKeyboardButton(t("📎 Show the evidence"),
+                                          callback_data=callbacks.build(Press(Action.EVIDENCE, a.id)))])
     if a.status is AssignmentStatus.REPORTED:
-        rows.append([InlineKeyboardButton(t(CLOSE), callback_data=f"{PREFIX}c:{a.id}"),
-                     InlineKeyboardButton(t(RETURN), callback_data=f"fs:taskreturn:{a.id}")])
-    rows.append([InlineKeyboardButton(t("‹ Back to the task"), callback_data=f"{PREFIX}v:{found.task.id}:0")])
+        rows.append([InlineKeyboardButton(t(CLOSE), callback_data=callbacks.build(Press(Action.CLOSE, a.id))),
+                     InlineKeyboardButton(t(RETURN), callback_data=form_start.build(form_start.Press(
+                         Start.TASK_RETURN, a.id)))])
+    rows.append([InlineKeyboardButton(t("‹ Back to the task"),
+                                      callback_data=callbacks.build(Press(Action.TASK, found.task.id, 0)))])
     return (f"{note}\n{text}" if note else text), InlineKeyboardMarkup(rows)
 
 
@@ -584,49 +583,45 @@ async def press(update: Update, context: SaimaContext) -> None:
     query = update.callback_query
     assert query is not None
     t = context.t
-    pressed = await admin_press(update, context, PREFIX)
+    pressed = await admin_press(update, context, callbacks.parse)
     if pressed is None:
         return
-    admin, action, args = pressed.admin, pressed.action, pressed.args
-    if not args or not all(a.isdigit() for a in args) or action not in ("l", "v", "a", "e", "c", "x", "y"):
-        await query.answer(t(INVALID), show_alert=True)
-        return
-    numbers = [int(a) for a in args]
+    admin, action, number = pressed.admin, pressed.press.action, pressed.press.number
     shown: tuple[str, InlineKeyboardMarkup | None] | None
-    if action == "l":
-        shown = _list(context, admin, numbers[0])
-    elif action == "v":
-        shown = _task(context, admin, numbers[0], numbers[1] if len(numbers) > 1 else 0)
-    elif action == "a":
-        shown = _assignment(context, admin, numbers[0])
-    elif action == "e":
-        await _evidence(update, context, admin, numbers[0])
+    if action is Action.LIST:
+        shown = _list(context, admin, number)
+    elif action is Action.TASK:
+        shown = _task(context, admin, number, pressed.press.page or 0)
+    elif action is Action.ASSIGNMENT:
+        shown = _assignment(context, admin, number)
+    elif action is Action.EVIDENCE:
+        await _evidence(update, context, admin, number)
         return
-    elif action == "x":
-        shown = _ask_cancel(context, admin, numbers[0])
-    elif action == "y":
-        shown = await _cancel(update, context, admin, numbers[0])
+    elif action is Action.ASK_CANCEL:
+        shown = _ask_cancel(context, admin, number)
+    elif action is Action.CANCEL:
+        shown = await _cancel(update, context, admin, number)
         if shown is None:
             return
     else:
-        shown = await _close(update, context, admin, numbers[0])
+        shown = await _close(update, context, admin, number)
         if shown is None:
             return
     if shown is None:
-        await query.answer(t(_gone(context, admin, action, numbers[0])), show_alert=True)
+        await query.answer(t(_gone(context, admin, action, number)), show_alert=True)
         return
     await query.answer()
     await query.edit_message_text(shown[0], reply_markup=shown[1])
 
 
-def _gone(context: SaimaContext, admin: Member, action: str, number: int) -> str:
+def _gone(context: SaimaContext, admin: Member, action: Action, number: int) -> str:
     """Why a press found nothing: its task was cancelled (撤销), or the button is not valid (another team's,
     a forged id)."""
     with context.db.session() as session:
-        if action in ("v", "x"):
+        if action in (Action.TASK, Action.ASK_CANCEL):
             cancelled = queries.cancelled_in_team(session, number, admin.team_id)
         else:
-            found = queries.in_team(session, number, admin.team_id, with_cancelled=True) if action == "a" else None
+            found = queries.in_team(session, number, admin.team_id, with_cancelled=True) if action is Action.ASSIGNMENT else None
             cancelled = found is not None and found.task.cancelled_at is not None
     return MOVE_PROBLEMS[MoveProblem.CANCELLED] if cancelled else INVALID
 
@@ -640,8 +635,8 @@ def _ask_cancel(context: SaimaContext, admin: Member, task_id: int) -> tuple[str
         return None
     task, rows = found
     progress = rules.progress([a.status for a, _ in rows], due=task.due_at, now=now)
-    keyboard = [[InlineKeyboardButton(t(YES_CANCEL), callback_data=f"{PREFIX}y:{task.id}"),
-                 InlineKeyboardButton(t(KEEP), callback_data=f"{PREFIX}v:{task.id}:0")]]
+    keyboard = [[InlineKeyboardButton(t(YES_CANCEL), callback_data=callbacks.build(Press(Action.CANCEL, task.id))),
+                 InlineKeyboardButton(t(KEEP), callback_data=callbacks.build(Press(Action.TASK, task.id, 0)))]]
     return words.cancel_question(t, task, progress), InlineKeyboardMarkup(keyboard)
 
 
@@ -678,7 +673,7 @@ async def _cancel(update: Update, context: SaimaContext, admin: Member,
                       "🚫 Cancelled (撤销) “{title}”; the {n} assignees not closed are told.",
                       told).format(title=words.clip(task_title, 60), n=told)
     return note, InlineKeyboardMarkup([[InlineKeyboardButton(t("‹ Back to the list"),
-                                                             callback_data=f"{PREFIX}l:0")]])
+                                                             callback_data=callbacks.build(Press(Action.LIST, 0)))]])
 
 
 async def _evidence(update: Update, context: SaimaContext, admin: Member, assignment_id: int) -> None:
@@ -730,4 +725,4 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     return [CommandHandler("done", show_done, filters=private),
             CommandHandler("tasks", show_tasks, filters=private),
-            CallbackQueryHandler(press, pattern=f"^{PREFIX}")]
+            CallbackQueryHandler(press, pattern=callbacks.PATTERN)]

@@ -1,0 +1,36 @@
+"""Keyboards the flows share: buttons laid out in rows, and the ‹ Previous / Next › row under a page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from telegram import InlineKeyboardButton
+
+from locales import N_, Translator
+
+PREVIOUS, NEXT = N_("‹ Previous"), N_("Next ›")
+NEWER, OLDER = N_("‹ Newer"), N_("Older ›")  # pages of a list newest first
+
+Rows = list[list[InlineKeyboardButton]]
+
+
+def page_bounds(total: int, size: int, page: int) -> tuple[int, int]:
+    """(the page to show, ``page`` brought within range, and how many pages there are: at least one)."""
+    pages = max(1, -(-total // size))
+    return min(max(page, 0), pages - 1), pages
+
+
+def in_rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> Rows:
+    return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+
+
+def turn_rows(t: Translator, page: int, pages: int, data: Callable[[int], str], *,
+              labels: tuple[str, str] = (PREVIOUS, NEXT)) -> Rows:
+    """The row of ‹ Previous / Next › (``data`` of the page each turns to) where there is one to turn to;
+    no row on a single page."""
+    row = []
+    if page > 0:
+        row.append(InlineKeyboardButton(t(labels[0]), callback_data=data(page - 1)))
+    if page < pages - 1:
+        row.append(InlineKeyboardButton(t(labels[1]), callback_data=data(page + 1)))
+    return [row] if row else []
