@@ -50,6 +50,7 @@ from sqlalchemy.orm import Session
 
 from config import Config
 from core import pace
+from core.callbacks import findings, form_start, nudges
 from core.domain import MemberStatus, OutboxStatus
 from core.quiet import next_allowed
 from locales import Translator, translator
@@ -57,9 +58,6 @@ from reports import nudges as words
 from storage import leave, outbox, progress
 from storage.deadlines import Item, open_items
 from storage.models import Member, OutboxMessage, Team
-
-SNOOZE_PREFIX = "nz:"
-SNOOZE_KIND = {"motion": "m", "followup": "f", "task": "t"}
 
 
 def latest_stage(due: date, today: date, *, offsets: Iterable[int], repeat_days: int) -> tuple[str, date] | None:
@@ -172,11 +170,12 @@ class Nudges:
         if item.kind == "motion":
             rows.append([[t("Done? Open it"), f"mo:{item.item_id}:v"]])
         elif item.kind == "followup":
-            rows.append([[t("Done? Open it"), f"fu:i:{item.item_id}"]])
+            rows.append([[t("Done? Open it"), findings.build(findings.Press(findings.Action.ITEM, item.item_id))]])
         elif item.kind == "task":  # the report flow for this assignment (handlers/tasks.py)
-            rows.append([[t("Done? Report it"), f"fs:taskdone:{item.ref_id}"]])
-        letter = SNOOZE_KIND[item.kind]
-        rows.append([[words.snooze_label(t, days), f"{SNOOZE_PREFIX}{letter}:{item.ref_id}:{days}"]
+            rows.append([[t("Done? Report it"),
+                          form_start.build(form_start.Press(form_start.Action.TASK_DONE, item.ref_id))]])
+        snooze = nudges.FOR_KIND[item.kind]
+        rows.append([[words.snooze_label(t, days), nudges.build(nudges.Press(snooze, item.ref_id, days))]
                      for days in self.config.schedule.snooze_options_days])
         return rows
 
