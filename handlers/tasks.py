@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from core import outbox_keys
 from core import tasks as rules
 from core.callbacks import form_start
 from core.callbacks import tasks as callbacks
@@ -44,6 +45,7 @@ from core.callbacks.form_start import Action as Start
 from core.callbacks.tasks import Action, Press
 from core.dates import find_date, parse_date
 from core.domain import AssignmentStatus, MemberStatus, Role
+from core.outbox_keys import TaskEvent, TaskKey
 from core.tasks import CancelProblem, Move, MoveProblem, TaskProblem
 from core.text import squeeze
 from handlers.access import ADMINS_ONLY, admin_press, admins_only, members_only
@@ -262,9 +264,9 @@ class TaskForm(Form[TaskDraft]):
         for member in assignees:
             payloads = words.assigned_payloads(translator(member.language.value), task, by_member[member.id],
                                                creator=creator.display_name, tz=tz)
-            for suffix, payload in zip(("", ":file"), payloads):
-                queries.notify(session, key=f"task:{task.id}:assigned:member:{member.id}{suffix}", member=member,
-                               payload=payload, now=ctx.now)
+            for file, payload in zip((False, True), payloads, strict=False):  # the text, then any attachment
+                queries.notify(session, key=outbox_keys.build(TaskKey(task.id, TaskEvent.ASSIGNED, member.id, file)),
+                               member=member, payload=payload, now=ctx.now)
         return t.ngettext("Assigned to {n} person; each is told in their own chat. /tasks shows the progress.",
                           "Assigned to {n} people; each is told in their own chat. /tasks shows the progress.",
                           len(assignees)).format(n=len(assignees))
@@ -390,7 +392,8 @@ class ReportForm(Form[ReportDraft]):
                                     [reader(CLOSE), callbacks.build(Press(Action.CLOSE, aid))],
                                     [reader(RETURN), form_start.build(form_start.Press(Start.TASK_RETURN, aid))]]]}
             nth = queries.times(session, aid, Move.REPORT)
-            queries.notify(session, key=f"task:{found.task.id}:reported:member:{found.assignee.id}:{nth}",
+            queries.notify(session, key=outbox_keys.build(TaskKey(found.task.id, TaskEvent.REPORTED, found.assignee.id,
+                                                                  nth=nth)),
                            member=creator, payload=payload, now=ctx.now)
         return t("Reported to the office; they will close it or return it to you.")
 
@@ -463,7 +466,8 @@ class ReturnForm(Form[ReturnDraft]):
                      form_start.build(form_start.Press(Start.TASK_DONE, found.assignment.id))]]]
         payload = {"text": text, "parse_mode": None, "buttons": buttons}
         nth = queries.times(session, found.assignment.id, Move.RETURN)
-        queries.notify(session, key=f"task:{found.task.id}:returned:member:{found.assignee.id}:{nth}",
+        queries.notify(session, key=outbox_keys.build(TaskKey(found.task.id, TaskEvent.RETURNED, found.assignee.id,
+                                                              nth=nth)),
                        member=found.assignee, payload=payload, now=ctx.now)
         return t("Returned to {name}; they are told the reason.").format(name=found.assignee.display_name)
 
@@ -660,7 +664,8 @@ async def _cancel(update: Update, context: SaimaContext, admin: Member,
                     continue  # removed from the team: no longer told about its work
                 told += 1
                 reader = translator(member.language.value)
-                queries.notify(session, key=f"task:{task_id}:cancelled:member:{member.id}", member=member,
+                queries.notify(session, key=outbox_keys.build(TaskKey(task_id, TaskEvent.CANCELLED, member.id)),
+                               member=member,
                                payload={"text": words.cancelled_text(reader, assignment.task, by=actor.display_name),
                                         "parse_mode": None, "buttons": []}, now=now)
     if result is None:
@@ -710,7 +715,7 @@ async def _close(update: Update, context: SaimaContext, admin: Member,
         problem = queries.move(session, found, Move.CLOSE, actor=actor, now=now)
         if problem is None:
             reader = translator(found.assignee.language.value)
-            queries.notify(session, key=f"task:{found.task.id}:closed:member:{found.assignee.id}",
+            queries.notify(session, key=outbox_keys.build(TaskKey(found.task.id, TaskEvent.CLOSED, found.assignee.id)),
                            member=found.assignee, payload={"text": words.closed_text(reader, found.task,
                                                                                      by=actor.display_name),
                                                            "parse_mode": None, "buttons": []}, now=now)

@@ -49,9 +49,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config import Config
-from core import pace
+from core import outbox_keys, pace
 from core.callbacks import findings, form_start, nudges
 from core.domain import MemberStatus, OutboxStatus
+from core.outbox_keys import EscalateKey, ItemIdent, ItemKind, Kind, NudgeKey, PaceKey
 from core.quiet import next_allowed
 from locales import Translator, translator
 from reports import nudges as words
@@ -80,6 +81,11 @@ def latest_stage(due: date, today: date, *, offsets: Iterable[int], repeat_days:
 #: No due-soon nudge (T-n, the due day) this soon after the item was assigned: the member has just been
 #: told of it. Once a day has passed, the stage then due is sent as usual; overdue nudges are not held.
 JUST_ASSIGNED = timedelta(days=1)
+
+
+def _ident(item: Item) -> ItemIdent:
+    """The item and its owner, as its nudges' and escalations' keys name them."""
+    return ItemIdent(ItemKind(item.kind), item.item_id, item.member_id)
 
 
 def _just_assigned(item: Item, now: datetime) -> bool:
@@ -140,7 +146,7 @@ class Nudges:
                     t = translator(admin.language)
                     text = words.escalation(t, member=member.display_name, kind=item.kind,
                                             title=words.title_of(t, item), due=item.due, today=today)
-                    if outbox.enqueue(session, key=f"escalate:{item.ident}:admin:{admin.id}",
+                    if outbox.enqueue(session, key=outbox_keys.build(EscalateKey(_ident(item), admin.id)),
                                       chat_id=admin.telegram_user_id, kind="escalation",
                                       payload={"text": text, "parse_mode": None, "buttons": []},
                                       not_before=not_before, team_id=team.id, member_id=admin.id, now=now):
@@ -159,7 +165,8 @@ class Nudges:
                 continue
             t = translator(member.language)
             text = words.deadline_nudge(t, kind=item.kind, title=words.title_of(t, item), due=item.due, today=today)
-            if outbox.enqueue(session, key=f"nudge:{item.ident}:{stage[0]}", chat_id=member.telegram_user_id,
+            if outbox.enqueue(session, key=outbox_keys.build(NudgeKey(_ident(item), stage[0])),
+                              chat_id=member.telegram_user_id,
                               kind="nudge", payload={"text": text, "parse_mode": None,
                                                      "buttons": self._buttons(t, item)},
                               not_before=not_before, team_id=team.id, member_id=member.id, now=now):
@@ -191,8 +198,8 @@ class Nudges:
                 OutboxMessage.team_id == team.id, OutboxMessage.kind.in_(tuple(still_open)),
                 OutboxMessage.status == OutboxStatus.PENDING)
         ):
-            parts = key.split(":")
-            if len(parts) >= 5 and ":".join(parts[1:5]) not in still_open[kind]:
+            about = outbox_keys.parse(key)
+            if isinstance(about, NudgeKey | EscalateKey) and str(about.item) not in still_open[kind]:
                 report.withdrawn += int(outbox.cancel(session, key))
 
     # --- pace ------------------------------------------------------------------------------------
@@ -204,15 +211,16 @@ class Nudges:
         recent: set[tuple[str, str]] = set()
         for key in session.scalars(select(OutboxMessage.key).where(
                 OutboxMessage.team_id == team.id, OutboxMessage.kind == kind, OutboxMessage.created_at >= cutoff)):
-            _, member_id, _week, duties = key.split(":", 3)
-            recent.update((member_id, duty) for duty in duties.split(":", 1)[0].split(","))
+            sent = outbox_keys.parse(key)
+            if isinstance(sent, PaceKey):
+                recent.update((str(sent.member_id), duty.value) for duty in sent.duties)
         return recent
 
     def _pace(self, session: Session, team: Team, people: dict[int, Member], admins: list[Member], *,
               now: datetime, today: date, tz: ZoneInfo, report: NudgeReport) -> None:
         recent = self._recent(session, team, "pace", today=today, tz=tz)
         noted = self._recent(session, team, "lagging", today=today, tz=tz)
-        week = "{0}-W{1:02d}".format(*today.isocalendar())
+        week = outbox_keys.iso_week(today)
         not_before = now  # run() goes on only at an allowed instant (the team's calendar)
         quarter_end = pace.quarter_end(today.year, pace.quarter_of(today))
         away = leave.on_leave(session, team_id=team.id, day=today)
@@ -234,7 +242,7 @@ class Nudges:
             t = translator(member.language)
             text = "\n".join(words.pace_nudge(t, duty=duty, today=today, quarter_end=quarter_end)
                              for duty in due)
-            key = f"pace:{member.id}:{week}:" + ",".join(duty.duty.value for duty in due)
+            key = outbox_keys.build(PaceKey(member.id, week, tuple(duty.duty for duty in due)))
             if outbox.enqueue(session, key=key, chat_id=member.telegram_user_id, kind="pace",
                               payload={"text": text, "parse_mode": None, "buttons": []},
                               not_before=not_before, team_id=team.id, member_id=member.id, now=now):
@@ -244,14 +252,14 @@ class Nudges:
                  admins: list[Member], *, week: str, not_before: datetime, today: date, quarter_end: date,
                  now: datetime, report: NudgeReport) -> None:
         """One note to each other admin: the member is far behind on these duties."""
-        duties = ",".join(duty.duty.value for duty in lagging)
+        duties = tuple(duty.duty for duty in lagging)
         for admin in admins:
             if admin.id == member.id:
                 continue  # an admin lagging hears it from the pace nudge, and the other admins from this
             t = translator(admin.language)
             text = words.lagging_note(t, member=member.display_name, duties=lagging, today=today,
                                       quarter_end=quarter_end)
-            if outbox.enqueue(session, key=f"lagging:{member.id}:{week}:{duties}:admin:{admin.id}",
+            if outbox.enqueue(session, key=outbox_keys.build(PaceKey(member.id, week, duties, admin.id, Kind.LAGGING)),
                               chat_id=admin.telegram_user_id, kind="lagging",
                               payload={"text": text, "parse_mode": None, "buttons": []},
                               not_before=not_before, team_id=team.id, member_id=admin.id, now=now):
