@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Generic, TypeVar
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 
 from handlers.context import SaimaContext
 from locales import N_
@@ -43,6 +43,7 @@ class AdminPress(Generic[P]):
 
     admin: Member
     press: P
+    query: CallbackQuery
 
 
 INVALID = N_("This button is not valid any more.")
@@ -63,7 +64,7 @@ async def admin_press(update: Update, context: SaimaContext,
     if press is None:
         await query.answer(context.t(INVALID), show_alert=True)
         return None
-    return AdminPress(admin, press)
+    return AdminPress(admin, press, query)
 
 
 def admins_only(callback: Callback[R]) -> Callback[R | None]:

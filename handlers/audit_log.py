@@ -15,7 +15,7 @@ from core.callbacks import audit_log as callbacks
 from core.domain import Duty
 from handlers.access import admins_only
 from handlers.context import SaimaContext
-from handlers.keyboards import NEWER, OLDER, page_bounds, turn_rows
+from handlers.keyboards import NEWER, OLDER, first_page, page_bounds, turn_rows
 from locales import N_, Translator
 from reports.progress_card import DUTY_NAMES
 from reports.tasks import clip
@@ -88,13 +88,7 @@ def _page(context: SaimaContext, admin: Member, page: int) -> tuple[str, InlineK
     return "\n".join([header, *lines]), InlineKeyboardMarkup(rows) if rows else None
 
 
-@admins_only
-async def show_audit(update: Update, context: SaimaContext) -> None:
-    """The newest page of the team's change log."""
-    admin = context.member()
-    assert admin is not None and update.effective_message is not None
-    text, keyboard = _page(context, admin, 0)
-    await update.effective_message.reply_text(text, reply_markup=keyboard)
+show_audit = admins_only(first_page(_page))  # the newest page of the team's change log
 
 
 @admins_only

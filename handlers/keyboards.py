@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
-from telegram import InlineKeyboardButton
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from handlers.context import SaimaContext
 from locales import N_, Translator
+from storage.models import Member
 
 PREVIOUS, NEXT = N_("‹ Previous"), N_("Next ›")
 NEWER, OLDER = N_("‹ Newer"), N_("Older ›")  # pages of a list newest first
 
 Rows = list[list[InlineKeyboardButton]]
+#: A page of a list for the member viewing it: (text, keyboard), from the page's number (brought within range).
+Page = Callable[[SaimaContext, Member, int], tuple[str, InlineKeyboardMarkup | None]]
 
 
 def page_bounds(total: int, size: int, page: int) -> tuple[int, int]:
@@ -34,3 +38,15 @@ def turn_rows(t: Translator, page: int, pages: int, data: Callable[[int], str], 
     if page < pages - 1:
         row.append(InlineKeyboardButton(t(labels[1]), callback_data=data(page + 1)))
     return [row] if row else []
+
+
+def first_page(page: Page) -> Callable[[Update, SaimaContext], Awaitable[None]]:
+    """A command that answers with the first ``page`` for the member who sent it (let in by its guard)."""
+
+    async def show(update: Update, context: SaimaContext) -> None:
+        member = context.member()
+        assert member is not None and update.effective_message is not None
+        text, keyboard = page(context, member, 0)
+        await update.effective_message.reply_text(text, reply_markup=keyboard)
+
+    return show

@@ -16,7 +16,7 @@ from core.callbacks.mine import Action, Press
 from handlers.access import members_only
 from handlers.context import SaimaContext
 from handlers.forms import FormContext, RecordLine, all_forms
-from handlers.keyboards import NEWER, OLDER, page_bounds, turn_rows
+from handlers.keyboards import NEWER, OLDER, first_page, page_bounds, turn_rows
 from storage.models import Member
 
 PAGE_SIZE = 5
@@ -54,13 +54,7 @@ def _page(context: SaimaContext, member: Member, page: int, note: str = "") -> t
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-@members_only
-async def show_mine(update: Update, context: SaimaContext) -> None:
-    """The first page of the member's records."""
-    member = context.member()
-    assert member is not None and update.effective_message is not None
-    text, keyboard = _page(context, member, 0)
-    await update.effective_message.reply_text(text, reply_markup=keyboard)
+show_mine = members_only(first_page(_page))  # the first page of the member's records
 
 
 async def mine_button(update: Update, context: SaimaContext) -> None:

@@ -37,7 +37,7 @@ from handlers.access import admin_press, admins_only
 from handlers.context import SaimaContext
 from handlers.incoming import too_far_reply
 from handlers.invite import invite_link
-from handlers.keyboards import in_rows, page_bounds, turn_rows
+from handlers.keyboards import first_page, in_rows, page_bounds, turn_rows
 from locales import N_, Translator, translator
 from reports.progress_card import STATUS_MARK
 from reports.words import span_in_words
@@ -211,23 +211,15 @@ def _may_remove(admin: Member, member: Member) -> str | None:
     return None
 
 
-@admins_only
-async def show_members(update: Update, context: SaimaContext) -> None:
-    """The first page of the roster."""
-    admin = context.member()
-    assert admin is not None and update.effective_message is not None
-    text, keyboard = _list(context, admin, 0)
-    await update.effective_message.reply_text(text, reply_markup=keyboard)
+show_members = admins_only(first_page(_list))  # the first page of the roster
 
 
 async def press(update: Update, context: SaimaContext) -> None:
     """Every roster button; refused unless the presser is an admin of the member's team."""
-    query = update.callback_query
-    assert query is not None
-    t = context.t
     pressed = await admin_press(update, context, callbacks.parse)
     if pressed is None:
         return
+    query, t = pressed.query, context.t
     admin, press_ = pressed.admin, pressed.press
     action = press_.action
     if action in (Action.PAGE, Action.REMOVED):

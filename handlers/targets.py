@@ -119,12 +119,10 @@ def _bad_year(context: SaimaContext, this_year: int) -> str:
 
 async def press(update: Update, context: SaimaContext) -> None:
     """A duty, then whom; refused unless the presser is an admin and the member is in their team."""
-    query = update.callback_query
-    assert query is not None
-    t = context.t
     pressed = await admin_press(update, context, callbacks.parse)
     if pressed is None:
         return
+    query, t = pressed.query, context.t
     admin, action, duty = pressed.admin, pressed.press.action, pressed.press.duty
     this_year = _year(context, admin)
     year = this_year if pressed.press.year is None else pressed.press.year

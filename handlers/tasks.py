@@ -52,7 +52,7 @@ from handlers.access import ADMINS_ONLY, admin_press, admins_only, members_only
 from handlers.context import SaimaContext
 from handlers.forms import Choice, Field, Form, FormContext, Rejected, Stay, register_form
 from handlers.incoming import too_far_reply
-from handlers.keyboards import in_rows, page_bounds, turn_rows
+from handlers.keyboards import first_page, in_rows, page_bounds, turn_rows
 from locales import N_, Translator, translator
 from reports import tasks as words
 from storage import tasks as queries
@@ -573,23 +573,15 @@ def _assignment(context: SaimaContext, admin: Member, assignment_id: int,
     return (f"{note}\n{text}" if note else text), InlineKeyboardMarkup(rows)
 
 
-@admins_only
-async def show_tasks(update: Update, context: SaimaContext) -> None:
-    """The team's open tasks, each with its progress at a glance."""
-    admin = context.member()
-    assert admin is not None and update.effective_message is not None
-    text, keyboard = _list(context, admin, 0)
-    await update.effective_message.reply_text(text, reply_markup=keyboard)
+show_tasks = admins_only(first_page(_list))  # the team's open tasks, each with its progress at a glance
 
 
 async def press(update: Update, context: SaimaContext) -> None:
     """Every tk: button; refused unless the presser is an active admin of the task's team."""
-    query = update.callback_query
-    assert query is not None
-    t = context.t
     pressed = await admin_press(update, context, callbacks.parse)
     if pressed is None:
         return
+    query, t = pressed.query, context.t
     admin, action, number = pressed.admin, pressed.press.action, pressed.press.number
     shown: tuple[str, InlineKeyboardMarkup | None] | None
     if action is Action.LIST:
