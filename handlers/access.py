@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import TypeVar
+from typing import Generic, TypeVar
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 
 from handlers.context import SaimaContext
 from locales import N_
@@ -15,6 +15,7 @@ from storage import teams
 from storage.models import Member
 
 R = TypeVar("R")
+P = TypeVar("P")
 Callback = Callable[[Update, SaimaContext], Awaitable[R]]
 
 
@@ -36,26 +37,34 @@ ADMINS_ONLY = N_("Only your team's office (admins) can use this.")
 
 
 @dataclass(frozen=True)
-class AdminPress:
-    """A press of a `<prefix><action>:<arg>:…` button by an active admin (the arguments still unchecked)."""
+class AdminPress(Generic[P]):
+    """A press of a flow's button by an active admin, its data parsed (core/callbacks; what it names still
+    unchecked)."""
 
     admin: Member
-    action: str
-    args: list[str]
+    press: P
+    query: CallbackQuery
 
 
-async def admin_press(update: Update, context: SaimaContext, prefix: str) -> AdminPress | None:
-    """The admin, action and arguments of a button under ``prefix``; anyone but an active admin is told
-    it is for the office and gets None. Each flow still checks the arguments and the team of what
-    they name: the data is whatever the client sent."""
+INVALID = N_("This button is not valid any more.")
+
+
+async def admin_press(update: Update, context: SaimaContext,
+                      parse: Callable[[object], P | None]) -> AdminPress[P] | None:
+    """The admin and the press (the button's data read by the flow's ``parse``); anyone but an active admin
+    is told it is for the office, and data that does not parse is not valid: both get None. Each flow
+    still checks the team of what the press names: the data is whatever the client sent."""
     query = update.callback_query
     assert query is not None and query.data is not None
     admin = context.member()
     if admin is None or not admin.role.is_admin:
         await query.answer(context.t(ADMINS_ONLY), show_alert=True)
         return None
-    action, _, rest = query.data.removeprefix(prefix).partition(":")
-    return AdminPress(admin, action, rest.split(":") if rest else [])
+    press = parse(query.data)
+    if press is None:
+        await query.answer(context.t(INVALID), show_alert=True)
+        return None
+    return AdminPress(admin, press, query)
 
 
 def admins_only(callback: Callback[R]) -> Callback[R | None]:

@@ -1,6 +1,6 @@
 """`/audit` (admins): the team's latest changes, newest first, ten to a page, in the reader's language.
 
-Callback data: `au:p:<page>` (re-checked: the presser must be an admin; the page is always their own team's).
+Callback data: `au:p:<page>` (core/callbacks/audit_log.py; re-checked: the presser must be an admin; the page is always their own team's).
 """
 
 from __future__ import annotations
@@ -8,19 +8,20 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from core.callbacks import audit_log as callbacks
 from core.domain import Duty
 from handlers.access import admins_only
 from handlers.context import SaimaContext
+from handlers.keyboards import NEWER, OLDER, first_page, page_bounds, turn_rows
 from locales import N_, Translator
 from reports.progress_card import DUTY_NAMES
 from reports.tasks import clip
 from storage import audit, ledger
 from storage.models import AuditEntry, Member
 
-PREFIX = "au:"
 _DUTIES = {d.value for d in Duty}
 PAGE_SIZE = 10
 
@@ -76,29 +77,18 @@ def _page(context: SaimaContext, admin: Member, page: int) -> tuple[str, InlineK
     zone = ZoneInfo(admin.team.timezone)
     with context.db.session() as session:
         _, total = audit.page(session, admin.team_id, offset=0, limit=0)
-        pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
-        page = min(max(page, 0), pages - 1)
+        page, pages = page_bounds(total, PAGE_SIZE, page)
         entries, _ = audit.page(session, admin.team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
         names = ledger.names(session, admin.team_id)
         lines = [describe(t, e, names, zone) for e in entries]
     if not lines:
         return t("The log is empty."), None
     header = t("Change log (page {page} of {pages}, newest first, team time):").format(page=page + 1, pages=pages)
-    navigation = []
-    if page > 0:
-        navigation.append(InlineKeyboardButton(t("‹ Newer"), callback_data=f"{PREFIX}p:{page - 1}"))
-    if page < pages - 1:
-        navigation.append(InlineKeyboardButton(t("Older ›"), callback_data=f"{PREFIX}p:{page + 1}"))
-    return "\n".join([header, *lines]), InlineKeyboardMarkup([navigation]) if navigation else None
+    rows = turn_rows(t, page, pages, lambda to: callbacks.build(callbacks.Press(to)), labels=(NEWER, OLDER))
+    return "\n".join([header, *lines]), InlineKeyboardMarkup(rows) if rows else None
 
 
-@admins_only
-async def show_audit(update: Update, context: SaimaContext) -> None:
-    """The newest page of the team's change log."""
-    admin = context.member()
-    assert admin is not None and update.effective_message is not None
-    text, keyboard = _page(context, admin, 0)
-    await update.effective_message.reply_text(text, reply_markup=keyboard)
+show_audit = admins_only(first_page(_page))  # the newest page of the team's change log
 
 
 @admins_only
@@ -107,15 +97,15 @@ async def press(update: Update, context: SaimaContext) -> None:
     query = update.callback_query
     admin = context.member()
     assert query is not None and query.data is not None and admin is not None
-    page = query.data.removeprefix(f"{PREFIX}p:")
-    if not page.isdigit():
+    press = callbacks.parse(query.data)
+    if press is None:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return
     await query.answer()
-    text, keyboard = _page(context, admin, int(page))
+    text, keyboard = _page(context, admin, press.page)
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [CommandHandler("audit", show_audit, filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(press, pattern=f"^{PREFIX}p:")]
+            CallbackQueryHandler(press, pattern=callbacks.PATTERN)]

@@ -10,7 +10,7 @@
 Adding, assigning and feeding back are forms (forms.py: nothing stored before Confirm, /cancel
 everywhere). Browsing and the one-tap steps are buttons here:
 
-    fu:l                 the member's recent trips
+    fu:l                 the member's recent trips            (core/callbacks/findings.py)
     fu:t:<trip id>       a trip and its findings
     fu:i:<item id>       one finding with its next step
     fu:s:<item id>:<to>  one tap to the next step: handled, closed
@@ -29,13 +29,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from core import findings
+from core.callbacks import findings as callbacks
+from core.callbacks import form_start
+from core.callbacks.findings import Action, Press
+from core.callbacks.form_start import Action as Start
 from core.dates import beyond_horizon, parse_date
 from core.domain import FollowUpStatus
 from core.findings import FindingDraft, FindingProblem, StepProblem
 from core.text import squeeze, utf16_len
 from handlers.access import members_only
 from handlers.context import SaimaContext
-from handlers.forms import START_PREFIX, Choice, Field, Form, FormContext, Rejected, SavedReply, register_form
+from handlers.forms import Choice, Field, Form, FormContext, Rejected, SavedReply, register_form
 from handlers.incoming import too_far_reply
 from handlers.log_trip import short_span as _span
 from handlers.log_trip import trip_card
@@ -44,7 +48,6 @@ from reports.words import day_in_words, field_line, short_day
 from storage import trips as trip_queries
 from storage.models import FollowUpItem, Member, ResearchTrip
 
-PREFIX = "fu:"
 RECENT_TRIPS = 10
 NOT_ASSIGNED = "none"
 DEFAULT_DUE = "default"
@@ -60,7 +63,7 @@ STATUS_LABELS = {
     FollowUpStatus.CLOSED: N_("closed"),
 }
 
-# The button that moves an item on, by the step it is at: (label, callback data without the id).
+# The label of the button that moves an item on, by the step it is at.
 _NEXT_STEP_LABELS = {
     FollowUpStatus.RAISED: N_("Assign to a department"),
     FollowUpStatus.ASSIGNED: N_("Mark handled"),
@@ -189,8 +192,8 @@ class FindingForm(Form[FindingDraft]):
             return t("That trip is no longer there, so the finding could not be added to it.")
         trip_queries.add_finding(session, member=ctx.member, trip=trip, content=draft.content,
                                  department=draft.department, feedback_due=draft.feedback_due, now=ctx.now)
-        buttons = [InlineKeyboardButton(t("Add another"), callback_data=f"{START_PREFIX}finding:{trip.id}"),
-                   InlineKeyboardButton(t("This trip's findings"), callback_data=f"{PREFIX}t:{trip.id}")]
+        buttons = [InlineKeyboardButton(t("Add another"), callback_data=_add_finding(trip.id)),
+                   InlineKeyboardButton(t("This trip's findings"), callback_data=_data(Action.TRIP, trip.id))]
         line = t("Add another finding from this trip, or follow this one up from the trip's list.")
         return SavedReply(line, InlineKeyboardMarkup([buttons]))
 
@@ -260,7 +263,7 @@ class _StepForm(Form[StepDraft]):
             return t("This finding has moved on meanwhile; nothing was changed.")
         return SavedReply(t("Now: {status}.").format(status=status_label(t, self.to)),
                           InlineKeyboardMarkup([[InlineKeyboardButton(
-                              t("Back to the finding"), callback_data=f"{PREFIX}i:{draft.item_id}")]]))
+                              t("Back to the finding"), callback_data=_data(Action.ITEM, draft.item_id))]]))
 
 
 class AssignForm(_StepForm):
@@ -297,7 +300,7 @@ def _trips_page(session: Session, t: Translator, member: Member) -> tuple[str, I
         total = counts.get(trip.id, (0, 0))[0]
         label = (f"{_span(t, trip.start_date, trip.end_date)} {_short(trip.places, 16)} · "
                  + t.ngettext("{n} finding", "{n} findings", total).format(n=total))
-        rows.append([InlineKeyboardButton(label, callback_data=f"{PREFIX}t:{trip.id}")])
+        rows.append([InlineKeyboardButton(label, callback_data=_data(Action.TRIP, trip.id))])
     text = t("Your recent research trips. Choose one to see its findings or add more:")
     return text, InlineKeyboardMarkup(rows)
 
@@ -322,10 +325,10 @@ def _trip_page(session: Session, t: Translator, trip: ResearchTrip, today: date,
         lines += [_item_line(t, i, item, today) for i, item in enumerate(items, start=1)]
     else:
         lines.append(t("No findings recorded for this trip yet."))
-    rows = [[InlineKeyboardButton(f"{i}. {_short(item.content, 30)}", callback_data=f"{PREFIX}i:{item.id}")]
+    rows = [[InlineKeyboardButton(f"{i}. {_short(item.content, 30)}", callback_data=_data(Action.ITEM, item.id))]
             for i, item in enumerate(items, start=1)]
-    rows.append([InlineKeyboardButton(t("Add findings"), callback_data=f"{START_PREFIX}finding:{trip.id}"),
-                 InlineKeyboardButton(t("‹ Trips"), callback_data=f"{PREFIX}l")])
+    rows.append([InlineKeyboardButton(t("Add findings"), callback_data=_add_finding(trip.id)),
+                 InlineKeyboardButton(t("‹ Trips"), callback_data=_data(Action.TRIPS))])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -352,7 +355,7 @@ def _item_page(t: Translator, item: FollowUpItem, today: date,
     step = _next_step_button(t, item)
     if step is not None:
         rows.append([step])
-    back = InlineKeyboardButton(t("‹ This trip's findings"), callback_data=f"{PREFIX}t:{item.trip_id}")
+    back = InlineKeyboardButton(t("‹ This trip's findings"), callback_data=_data(Action.TRIP, item.trip_id))
     rows.append([back])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
@@ -362,12 +365,20 @@ def _next_step_button(t: Translator, item: FollowUpItem) -> InlineKeyboardButton
         return None
     label = t(_NEXT_STEP_LABELS[item.status])
     if item.status is FollowUpStatus.RAISED:
-        return InlineKeyboardButton(label, callback_data=f"{START_PREFIX}assign:{item.id}")
+        return InlineKeyboardButton(label, callback_data=form_start.build(form_start.Press(Start.ASSIGN, item.id)))
     if item.status is FollowUpStatus.HANDLED:
-        return InlineKeyboardButton(label, callback_data=f"{START_PREFIX}feedback:{item.id}")
+        return InlineKeyboardButton(label, callback_data=form_start.build(form_start.Press(Start.FEEDBACK, item.id)))
     target = findings.next_status(item.status)
     assert target is not None
-    return InlineKeyboardButton(label, callback_data=f"{PREFIX}s:{item.id}:{target.value}")
+    return InlineKeyboardButton(label, callback_data=callbacks.build(Press(Action.STEP, item.id, target)))
+
+
+def _data(action: Action, number: int | None = None) -> str:
+    return callbacks.build(Press(action, number))
+
+
+def _add_finding(trip_id: int) -> str:
+    return form_start.build(form_start.Press(Start.FINDING, trip_id))
 
 
 def _today(context: SaimaContext, member: Member) -> date:
@@ -393,24 +404,22 @@ async def findings_button(update: Update, context: SaimaContext) -> None:
     if member is None:
         await query.answer(t("Only your team's members can do this."), show_alert=True)
         return
-    action, *args = query.data.removeprefix(PREFIX).split(":")
+    press = callbacks.parse(query.data)
+    action, number = (press.action, press.number or 0) if press is not None else (None, 0)
     today = _today(context, member)
     note = ""
     with context.db.session() as session:
-        if action == "l" and not args:
+        if action is Action.TRIPS:
             text, keyboard = _trips_page(session, t, member)
-        elif action == "t" and len(args) == 1 and args[0].isdigit() and (
-                trip := trip_queries.visible_trip(session, member, int(args[0]))) is not None:
+        elif action is Action.TRIP and (trip := trip_queries.visible_trip(session, member, number)) is not None:
             text, keyboard = _trip_page(session, t, trip, today)
-        elif action == "i" and len(args) == 1 and args[0].isdigit() and (
-                item := trip_queries.visible_item(session, member, int(args[0]))) is not None:
+        elif action is Action.ITEM and (item := trip_queries.visible_item(session, member, number)) is not None:
             text, keyboard = _item_page(t, item, today)
-        elif action == "s" and len(args) == 2 and args[0].isdigit() and args[1] in _DONE and (
-                item := trip_queries.visible_item(session, member, int(args[0]))) is not None:
-            problem = trip_queries.advance(session, item=item, target=FollowUpStatus(args[1]), actor=member,
-                                           now=context.now())
+        elif action is Action.STEP and press is not None and press.to in _DONE and (
+                item := trip_queries.visible_item(session, member, number)) is not None:
+            problem = trip_queries.advance(session, item=item, target=press.to, actor=member, now=context.now())
             note = t("This finding has already moved on; here it is as it stands.") if problem else t(
-                _DONE[FollowUpStatus(args[1])])
+                _DONE[press.to])
             text, keyboard = _item_page(t, item, today, ("" if problem else "✅ ") + note)
         else:
             text, keyboard = "", None
@@ -429,5 +438,5 @@ register_form(FeedbackForm())
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         CommandHandler("findings", show_trips, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(findings_button, pattern=f"^{PREFIX}"),
+        CallbackQueryHandler(findings_button, pattern=callbacks.PATTERN),
     ]

@@ -38,6 +38,9 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from config import Config
+from core.callbacks import form_start, mine
+from core.callbacks import forms as callbacks
+from core.callbacks.forms import Action
 from handlers.access import switched_team
 from handlers.context import SaimaContext
 from handlers.incoming import text_of
@@ -47,7 +50,6 @@ from storage.models import Member
 
 FORM_KEY = "form"
 NAME = "forms"  # the conversation's name in persistence
-CALLBACK_PREFIX = "f:"
 D = TypeVar("D")
 
 
@@ -122,7 +124,7 @@ class Form(ABC, Generic[D]):
     """One kind of log: how to read it, check it, show it and store it."""
 
     kind: str  # short id used in callback data and user_data, e.g. "study"
-    command: str | None  # None: opened only from a button (`START_PREFIX`), e.g. a finding under a trip
+    command: str | None  # None: opened only from a button (core/callbacks/form_start.py), e.g. a finding
     admin_only: bool = False  # e.g. recording a collective session for the whole team
     draft_type: type[D]
     fields: tuple[Field, ...]
@@ -273,30 +275,24 @@ async def start(update: Update, context: SaimaContext) -> FormStep | int:
     return await _advance(message, context, form, draft, ctx, notes)
 
 
-EDIT_PREFIX = "m:e:"
-
-
 async def start_edit(update: Update, context: SaimaContext) -> FormStep | int:
     """✏️ on a record in /mine: its card, to change fields with Edit and store with Confirm."""
     query = update.callback_query
     member = context.member()
     assert query is not None and query.data is not None and query.message is not None
-    kind, _, raw_id = query.data.removeprefix(EDIT_PREFIX).partition(":")
-    form = _FORMS.get(kind)
+    press = mine.parse(query.data)
+    form = _FORMS.get(press.kind or "") if press is not None and press.action is mine.Action.EDIT else None
     draft = None
-    if form is not None and member is not None and raw_id.isdigit():
+    if form is not None and member is not None and press is not None and press.record_id is not None:
         ctx = _form_context(context, member)
         with context.db.session() as session:
-            draft = form.record_draft(session, int(raw_id), ctx)
-    if draft is None or form is None or member is None:
+            draft = form.record_draft(session, press.record_id, ctx)
+    if draft is None or form is None or member is None or press is None:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    context.user_data[FORM_KEY] = _new_state(form, draft, record_id=int(raw_id), team_id=member.team_id)  # type: ignore[index]
+    context.user_data[FORM_KEY] = _new_state(form, draft, record_id=press.record_id, team_id=member.team_id)  # type: ignore[index]
     return await _show_card(query.message, context, form, draft, ctx, [])  # type: ignore[arg-type]
-
-
-START_PREFIX = "fs:"
 
 
 async def start_from_button(update: Update, context: SaimaContext) -> FormStep | None:
@@ -306,16 +302,16 @@ async def start_from_button(update: Update, context: SaimaContext) -> FormStep |
     query = update.callback_query
     member = context.member()
     assert query is not None and query.data is not None and query.message is not None
-    kind, _, argument = query.data.removeprefix(START_PREFIX).partition(":")
-    form = _FORMS.get(kind)
+    press = form_start.parse(query.data)
+    form = _FORMS.get(press.action) if press is not None else None
     if member is None:
         await query.answer(context.t("Only your team's members can do this."), show_alert=True)
         return None
     draft = None
     ctx = _form_context(context, member)
-    if form is not None and not (form.admin_only and not member.role.is_admin):
+    if form is not None and press is not None and not (form.admin_only and not member.role.is_admin):
         with context.db.session() as session:
-            draft = form.start_from(session, argument, ctx)
+            draft = form.start_from(session, str(press.ref_id), ctx)
     if form is None or draft is None:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return None
@@ -372,7 +368,7 @@ def _question(context: SaimaContext, form: Form[Any], name: str,
     keyboard = None
     choices = form.choices(name, draft, ctx) if ctx is not None else field.choices
     if choices:
-        buttons = [InlineKeyboardButton(c.label if c.literal else t(c.label), callback_data=_data(state, "ch", c.value))
+        buttons = [InlineKeyboardButton(c.label if c.literal else t(c.label), callback_data=_data(state, Action.CHOICE, c.value))
                    for c in choices]
         step = field.columns
         keyboard = InlineKeyboardMarkup([buttons[i : i + step] for i in range(0, len(buttons), step)])
@@ -386,9 +382,9 @@ async def _show_card(message: Message, context: SaimaContext, form: Form[Any], d
     state.update(asking=None, editing=False, nonce=_nonce())  # a new card: old cards' buttons go stale
     t = context.t
     keyboard = InlineKeyboardMarkup([[
-        InlineKeyboardButton(t("Confirm"), callback_data=_data(state, "ok")),
-        InlineKeyboardButton(t("Edit"), callback_data=_data(state, "ed")),
-        InlineKeyboardButton(t("Cancel"), callback_data=_data(state, "no")),
+        InlineKeyboardButton(t("Confirm"), callback_data=_data(state, Action.CONFIRM)),
+        InlineKeyboardButton(t("Edit"), callback_data=_data(state, Action.EDIT)),
+        InlineKeyboardButton(t("Cancel"), callback_data=_data(state, Action.CANCEL)),
     ]])
     body = "\n".join([*notes, form.card(draft, ctx), "", t("Is this right?")])
     context.entering(NAME, FormStep.CONFIRMING)
@@ -420,20 +416,19 @@ class _Press:
     state: dict[str, Any]
     member: Member
     form: Form[Any]
-    action: str
+    action: Action
     argument: str
 
 
-async def _valid_press(update: Update, context: SaimaContext, actions: tuple[str, ...]) -> _Press | None:
+async def _valid_press(update: Update, context: SaimaContext, actions: tuple[Action, ...]) -> _Press | None:
     """A press on the current card, by someone who may use its form; anything else (an old card,
     forged data, a member who left, a member pressing an admin's form) is answered and ignored."""
     query = update.callback_query
     assert query is not None and query.data is not None
     state = _state(context)
     member = context.member()
-    parsed = _parse(query.data, state)
-    if (parsed is None or parsed[0] not in actions or state is None
-            or bool(parsed[1]) != (parsed[0] in _WITH_ARGUMENT)):  # "ok:" with something after it is forged
+    parsed = callbacks.parse(query.data)  # "ok:" with something after it is forged: None
+    if parsed is None or parsed.action not in actions or state is None or parsed.nonce != state.get("nonce"):
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return None
     form = _FORMS[state["kind"]]
@@ -443,12 +438,12 @@ async def _valid_press(update: Update, context: SaimaContext, actions: tuple[str
     if (switched := switched_team(context, state.get("team_id"))) is not None:
         await query.answer(switched, show_alert=True)  # every press: Confirm above all, creating nothing
         return None
-    return _Press(query, state, member, form, parsed[0], parsed[1])
+    return _Press(query, state, member, form, parsed.action, parsed.argument)
 
 
 async def answer_choice(update: Update, context: SaimaContext) -> FormStep:
     """A button for a closed choice (e.g. the kind of study)."""
-    press = await _valid_press(update, context, ("ch",))
+    press = await _valid_press(update, context, (Action.CHOICE,))
     if press is None:
         return FormStep.ASKING
     query, state, form = press.query, press.state, press.form
@@ -511,21 +506,21 @@ async def _after_answer(message: Message, context: SaimaContext, form: Form[Any]
 
 async def card_button(update: Update, context: SaimaContext) -> FormStep | int:
     """Confirm stores the draft; Edit offers the fields; Cancel discards it."""
-    press = await _valid_press(update, context, ("ok", "ed", "no"))
+    press = await _valid_press(update, context, (Action.CONFIRM, Action.EDIT, Action.CANCEL))
     if press is None:
         return FormStep.CONFIRMING
     query, state, form = press.query, press.state, press.form
     ctx = _form_context(context, press.member)
     draft = form.load(state["draft"])
     await query.answer()
-    if press.action == "no":
+    if press.action is Action.CANCEL:
         return await _cancelled(update, context)
-    if press.action == "ed":
+    if press.action is Action.EDIT:
         t = context.t
-        buttons = [InlineKeyboardButton(t(f.label), callback_data=_data(state, "fld", f.name))
+        buttons = [InlineKeyboardButton(t(f.label), callback_data=_data(state, Action.FIELD, f.name))
                    for f in form.editable(draft)]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-        rows.append([InlineKeyboardButton(t("Back"), callback_data=_data(state, "back"))])
+        rows.append([InlineKeyboardButton(t("Back"), callback_data=_data(state, Action.BACK))])
         context.entering(NAME, FormStep.CHOOSING_FIELD)
         await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
         return FormStep.CHOOSING_FIELD
@@ -551,8 +546,8 @@ async def card_button(update: Update, context: SaimaContext) -> FormStep | int:
         await query.edit_message_text(
             form.card(draft, ctx) + "\n\n" + t("This looks like a record you have already logged. Keep both?"),
             reply_markup=InlineKeyboardMarkup([[
-                InlineKeyboardButton(t("Keep both"), callback_data=_data(state, "keep")),
-                InlineKeyboardButton(t("Cancel"), callback_data=_data(state, "no")),
+                InlineKeyboardButton(t("Keep both"), callback_data=_data(state, Action.KEEP)),
+                InlineKeyboardButton(t("Cancel"), callback_data=_data(state, Action.CANCEL)),
             ]]),
         )
         return FormStep.DUPLICATE
@@ -561,12 +556,12 @@ async def card_button(update: Update, context: SaimaContext) -> FormStep | int:
 
 async def duplicate_button(update: Update, context: SaimaContext) -> FormStep | int:
     """Keep both stores the record anyway; Cancel discards the draft."""
-    press = await _valid_press(update, context, ("keep", "no"))
+    press = await _valid_press(update, context, (Action.KEEP, Action.CANCEL))
     if press is None:
         return FormStep.DUPLICATE
     query, state, form = press.query, press.state, press.form
     await query.answer()
-    if press.action == "no":
+    if press.action is Action.CANCEL:
         return await _cancelled(update, context)
     ctx = _form_context(context, press.member)
     draft = form.load(state["draft"])
@@ -607,17 +602,17 @@ async def _saved_before(update: Update, context: SaimaContext, card: str) -> int
 
 async def field_button(update: Update, context: SaimaContext) -> FormStep:
     """One of the fields to change was picked (or Back to the card)."""
-    press = await _valid_press(update, context, ("fld", "back"))
+    press = await _valid_press(update, context, (Action.FIELD, Action.BACK))
     if press is None:
         return FormStep.CHOOSING_FIELD
     query, state, form = press.query, press.state, press.form
-    if press.action == "fld" and press.argument not in {f.name for f in form.editable(form.load(state["draft"]))}:
+    if press.action is Action.FIELD and press.argument not in {f.name for f in form.editable(form.load(state["draft"]))}:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return FormStep.CHOOSING_FIELD
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     assert query.message is not None
-    if press.action == "back":
+    if press.action is Action.BACK:
         ctx = _form_context(context, press.member)
         return await _show_card(query.message, context, form, form.load(state["draft"]), ctx, [])  # type: ignore[arg-type]
     return await _ask(query.message, context, form, press.argument, [], editing=True)  # type: ignore[arg-type]
@@ -673,32 +668,21 @@ async def _lost(message: Message, context: SaimaContext) -> int:
     return ConversationHandler.END
 
 
-_WITH_ARGUMENT = frozenset({"ch", "fld"})  # a choice's value, a field's name; every other action has none
-
-
 def _nonce() -> str:
     return secrets.token_hex(3)
 
 
-def _data(state: dict[str, Any], action: str, argument: str = "") -> str:
-    return f"{CALLBACK_PREFIX}{state['nonce']}:{action}:{argument}"
-
-
-def _parse(data: str, state: dict[str, Any] | None) -> tuple[str, str] | None:
-    """(action, argument) of a press on the current card; None for stale or forged data."""
-    parts = data.split(":", 3)
-    if state is None or len(parts) != 4 or parts[0] + ":" != CALLBACK_PREFIX or parts[1] != state.get("nonce"):
-        return None
-    return parts[2], parts[3]
+def _data(state: dict[str, Any], action: Action, argument: str = "") -> str:
+    return callbacks.build(callbacks.Press(state["nonce"], action, argument))
 
 
 def conversation() -> ConversationHandler[SaimaContext]:  # type: ignore[type-var]
     private = filters.ChatType.PRIVATE
     text = private & filters.TEXT & ~filters.COMMAND
-    presses = f"^{CALLBACK_PREFIX}"
+    presses = callbacks.PATTERN
     entry = [CommandHandler(list(forms_by_command()), start, filters=private),
-             CallbackQueryHandler(start_edit, pattern=f"^{EDIT_PREFIX}"),
-             CallbackQueryHandler(start_from_button, pattern=f"^{START_PREFIX}")]
+             CallbackQueryHandler(start_edit, pattern=mine.EDIT_PATTERN),
+             CallbackQueryHandler(start_from_button, pattern=form_start.PATTERN)]
     with warnings.catch_warnings():
         # PTB warns that per_message=False tracks buttons per chat, not per message; that is the
         # intent here (one draft per member), and each card's nonce rejects presses on old cards.

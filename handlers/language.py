@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from core.callbacks import language as callbacks
 from core.domain import Language
 from handlers.commands import publish_chat_menu
 from handlers.context import LANGUAGE_KEY, SaimaContext
@@ -12,7 +13,6 @@ from handlers.incoming import args_of
 from locales import SUPPORTED, translator
 from storage import audit, members
 
-CALLBACK_PREFIX = "lang:"
 _ALIASES = {"zh": "zh", "cn": "zh", "中文": "zh", "chinese": "zh", "en": "en", "english": "en", "英文": "en"}
 
 
@@ -23,8 +23,8 @@ async def choose_language(update: Update, context: SaimaContext) -> None:
     args = args_of(context.args)
     if not args:
         keyboard = InlineKeyboardMarkup(
-            [[InlineKeyboardButton("中文", callback_data=f"{CALLBACK_PREFIX}zh"),
-              InlineKeyboardButton("English", callback_data=f"{CALLBACK_PREFIX}en")]]
+            [[InlineKeyboardButton("中文", callback_data=callbacks.build(callbacks.Press(callbacks.Action.ZH))),
+              InlineKeyboardButton("English", callback_data=callbacks.build(callbacks.Press(callbacks.Action.EN)))]]
         )
         await message.reply_text(context.t("Choose your language:"), reply_markup=keyboard)
         return
@@ -42,12 +42,12 @@ async def language_button(update: Update, context: SaimaContext) -> None:
     """The 中文 / English buttons: the message turns into the confirmation, in the new language."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    choice = query.data.removeprefix(CALLBACK_PREFIX)
-    if choice not in SUPPORTED:
+    press = callbacks.parse(query.data)
+    if press is None or press.action not in SUPPORTED:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_text(await _switch(update, context, choice))
+    await query.edit_message_text(await _switch(update, context, press.action.value))
 
 
 async def _switch(update: Update, context: SaimaContext, lang: str) -> str:
@@ -75,5 +75,5 @@ async def _switch(update: Update, context: SaimaContext, lang: str) -> str:
 def handlers() -> list[CommandHandler | CallbackQueryHandler]:
     return [
         CommandHandler("lang", choose_language),
-        CallbackQueryHandler(language_button, pattern=f"^{CALLBACK_PREFIX}"),
+        CallbackQueryHandler(language_button, pattern=callbacks.PATTERN),
     ]

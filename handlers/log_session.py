@@ -17,10 +17,13 @@ from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from core.callbacks import log_session as callbacks
+from core.callbacks.log_session import Action, Press
 from core.domain import MemberStatus, StudyKind
 from core.study import StudyDraft
 from handlers.context import SaimaContext
 from handlers.forms import Choice, FormContext, RecordLine, SavedReply, register_form
+from handlers.keyboards import in_rows
 from handlers.log_study import KIND_LABELS, StudyForm
 from locales import Translator
 from reports.words import short_day
@@ -28,7 +31,6 @@ from storage import members
 from storage import study as study_queries
 from storage.models import Member
 
-ATTENDANCE_PREFIX = "att:"
 TEAM_KINDS = (StudyKind.COLLECTIVE, StudyKind.LAW, StudyKind.THEORY_GROUP)
 
 
@@ -80,9 +82,9 @@ class TeamSessionForm(StudyForm):
 def roster_keyboard(t: Translator, study_id: int, roster: list[Member], present: set[int]) -> InlineKeyboardMarkup:
     active = [m for m in roster if m.status is MemberStatus.ACTIVE]
     buttons = [InlineKeyboardButton(("✅ " if m.id in present else "☐ ") + m.display_name,
-                                    callback_data=f"{ATTENDANCE_PREFIX}{study_id}:{m.id}") for m in active]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([InlineKeyboardButton(t("Done"), callback_data=f"{ATTENDANCE_PREFIX}{study_id}:done")])
+                                    callback_data=callbacks.build(Press(study_id, Action.TICK, m.id))) for m in active]
+    rows = in_rows(buttons, 2)
+    rows.append([InlineKeyboardButton(t("Done"), callback_data=callbacks.build(Press(study_id, Action.DONE)))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -93,23 +95,24 @@ async def tick(update: Update, context: SaimaContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     admin = context.member()
-    parsed = _parse(query.data)
+    parsed = callbacks.parse(query.data)
     merged_on: date | None = None
     valid = False
     with context.db.session() as session:
         # Re-read on every press: a live team session of the presser's team (not a member's own log, not
         # deleted since the roster was shown), and the presser still an active admin of it.
-        study = study_queries.team_session(session, team_id=admin.team_id, study_id=parsed[0]) \
+        study = study_queries.team_session(session, team_id=admin.team_id, study_id=parsed.study_id) \
             if parsed and admin is not None else None
         if parsed is not None and study is not None and admin is not None and admin.role.is_admin:
             roster = members.of_team(session, study.team_id)
-            study_id, target = parsed
-            valid = target == "done" or any(m.id == target and m.status is MemberStatus.ACTIVE for m in roster)
-        if valid and target == "done":
+            study_id, target = parsed.study_id, parsed.member_id or 0  # 0: Done, whom no member has
+            valid = parsed.action is Action.DONE or any(
+                m.id == target and m.status is MemberStatus.ACTIVE for m in roster)
+        if valid and parsed is not None and parsed.action is Action.DONE:
             count = len(study_queries.attendee_ids(session, study_id))
         elif valid:
             assert study is not None and admin is not None
-            now, member_id = context.now(), int(target)
+            now, member_id = context.now(), target
             if study_queries.toggle_attendance(session, study=study, member_id=member_id, admin=admin, now=now):
                 merged = study_queries.merge_own_records(session, study=study, member_id=member_id, admin=admin,
                                                          now=now)
@@ -122,8 +125,8 @@ async def tick(update: Update, context: SaimaContext) -> None:
         return
     await query.answer()
     t = context.t
-    assert query.message is not None
-    if target == "done":
+    assert query.message is not None and parsed is not None
+    if parsed.action is Action.DONE:
         await query.edit_message_reply_markup(reply_markup=None)
         await query.message.reply_text(t.ngettext("Attendance recorded: {n} member present.",
                                                   "Attendance recorded: {n} members present.", count).format(n=count))
@@ -136,15 +139,8 @@ async def tick(update: Update, context: SaimaContext) -> None:
             "session, once.").format(name=name, day=short_day(t, merged_on)))
 
 
-def _parse(data: str) -> tuple[int, int | str] | None:
-    study_id, _, target = data.removeprefix(ATTENDANCE_PREFIX).partition(":")
-    if not study_id.isdigit() or not (target == "done" or target.isdigit()):
-        return None
-    return int(study_id), (target if target == "done" else int(target))
-
-
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [CallbackQueryHandler(tick, pattern=f"^{ATTENDANCE_PREFIX}")]
+    return [CallbackQueryHandler(tick, pattern=callbacks.PATTERN)]
 
 
 register_form(TeamSessionForm())

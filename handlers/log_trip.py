@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core import trips
+from core.callbacks import form_start
 from core.trips import TripDraft, TripProblem
 from handlers.forms import (
-    START_PREFIX,
     Choice,
     Field,
     Form,
@@ -193,7 +193,8 @@ class TripForm(Form[TripLog]):
                                      places=draft.places, topic=draft.topic, research_topic_id=topic_id,
                                      now=ctx.now)
         t = ctx.t
-        button = InlineKeyboardButton(t("Add findings"), callback_data=f"{START_PREFIX}finding:{trip.id}")
+        button = InlineKeyboardButton(t("Add findings"), callback_data=form_start.build(form_start.Press(
+            form_start.Action.FINDING, trip.id)))
         return SavedReply(t("Record the opinions and suggestions you heard now, or later with /findings."),
                           InlineKeyboardMarkup([[button]]))
 

@@ -11,13 +11,15 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from core.callbacks import mine as callbacks
+from core.callbacks.mine import Action, Press
 from handlers.access import members_only
 from handlers.context import SaimaContext
-from handlers.forms import EDIT_PREFIX, FormContext, RecordLine, all_forms
+from handlers.forms import FormContext, RecordLine, all_forms
+from handlers.keyboards import NEWER, OLDER, first_page, page_bounds, turn_rows
 from storage.models import Member
 
 PAGE_SIZE = 5
-PREFIX = "m:"
 
 
 def _ctx(context: SaimaContext, member: Member) -> FormContext:
@@ -38,32 +40,21 @@ def _page(context: SaimaContext, member: Member, page: int, note: str = "") -> t
     records = _records(context, member)
     if not records:
         return (note + "\n" if note else "") + t("You have no records yet. Log one with /study."), None
-    pages = (len(records) + PAGE_SIZE - 1) // PAGE_SIZE
-    page = min(max(page, 0), pages - 1)
+    page, pages = page_bounds(len(records), PAGE_SIZE, page)
     shown = records[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     header = t("Your records (page {page} of {pages}):").format(page=page + 1, pages=pages)
     lines = [note, header] if note else [header]
     lines += [f"{i}. {line.summary}" for i, line in enumerate(shown, start=1)]
-    rows = [[InlineKeyboardButton(f"✏️ {i}", callback_data=f"{EDIT_PREFIX}{line.kind}:{line.record_id}"),
-             InlineKeyboardButton(f"🗑 {i}", callback_data=f"{PREFIX}d:{line.kind}:{line.record_id}:{page}")]
+    rows = [[InlineKeyboardButton(f"✏️ {i}", callback_data=callbacks.build(Press(Action.EDIT, line.kind,
+                                                                                 line.record_id))),
+             InlineKeyboardButton(f"🗑 {i}", callback_data=callbacks.build(Press(Action.DELETE, line.kind,
+                                                                                line.record_id, page)))]
             for i, line in enumerate(shown, start=1)]
-    navigation = []
-    if page > 0:
-        navigation.append(InlineKeyboardButton(t("‹ Newer"), callback_data=f"{PREFIX}p:{page - 1}"))
-    if page < pages - 1:
-        navigation.append(InlineKeyboardButton(t("Older ›"), callback_data=f"{PREFIX}p:{page + 1}"))
-    if navigation:
-        rows.append(navigation)
+    rows += turn_rows(t, page, pages, lambda to: callbacks.build(Press(Action.PAGE, page=to)), labels=(NEWER, OLDER))
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-@members_only
-async def show_mine(update: Update, context: SaimaContext) -> None:
-    """The first page of the member's records."""
-    member = context.member()
-    assert member is not None and update.effective_message is not None
-    text, keyboard = _page(context, member, 0)
-    await update.effective_message.reply_text(text, reply_markup=keyboard)
+show_mine = members_only(first_page(_page))  # the first page of the member's records
 
 
 async def mine_button(update: Update, context: SaimaContext) -> None:
@@ -71,28 +62,29 @@ async def mine_button(update: Update, context: SaimaContext) -> None:
     query = update.callback_query
     member = context.member()
     assert query is not None and query.data is not None
-    parts = query.data.removeprefix(PREFIX).split(":")
-    if member is None or not parts:
+    press = callbacks.parse(query.data)
+    if member is None or press is None:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return
-    action, args = parts[0], parts[1:]
     t = context.t
-    if action == "p" and len(args) == 1 and args[0].isdigit():
+    if press.action is Action.PAGE and press.page is not None:
         await query.answer()
-        text, keyboard = _page(context, member, int(args[0]))
+        text, keyboard = _page(context, member, press.page)
         await query.edit_message_text(text, reply_markup=keyboard)
         return
-    if action in ("d", "D") and len(args) == 3 and args[1].isdigit() and args[2].isdigit():
-        kind, record_id, page = args[0], int(args[1]), int(args[2])
+    if press.action in (Action.DELETE, Action.CONFIRM_DELETE) and press.record_id is not None \
+            and press.page is not None:
+        kind, record_id, page = press.kind, press.record_id, press.page
         line = next((r for r in _records(context, member) if r.kind == kind and r.record_id == record_id), None)
         if line is None:
             await query.answer(t("This button is not valid any more."), show_alert=True)
             return
         await query.answer()
-        if action == "d":
+        if press.action is Action.DELETE:
             keyboard = InlineKeyboardMarkup([[
-                InlineKeyboardButton(t("Delete"), callback_data=f"{PREFIX}D:{kind}:{record_id}:{page}"),
-                InlineKeyboardButton(t("Cancel"), callback_data=f"{PREFIX}p:{page}"),
+                InlineKeyboardButton(t("Delete"), callback_data=callbacks.build(Press(Action.CONFIRM_DELETE, kind,
+                                                                                      record_id, page))),
+                InlineKeyboardButton(t("Cancel"), callback_data=callbacks.build(Press(Action.PAGE, page=page))),
             ]])
             await query.edit_message_text(t("Delete this record?") + "\n" + line.summary, reply_markup=keyboard)
             return
@@ -110,5 +102,5 @@ async def mine_button(update: Update, context: SaimaContext) -> None:
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         CommandHandler("mine", show_mine, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(mine_button, pattern=f"^{PREFIX}[pdD]:"),
+        CallbackQueryHandler(mine_button, pattern=callbacks.LIST_PATTERN),
     ]

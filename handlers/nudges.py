@@ -1,6 +1,7 @@
 """The buttons on a deadline nudge, and `/summary`.
 
-Remind me later (稍后提醒, `nz:<m|f|t>:<id>:<days>`, m = motion, f = finding, t = task assignment): the
+Remind me later (稍后提醒, `nz:<m|f|t>:<id>:<days>`, core/callbacks/nudges.py; m = motion, f = finding, t = task
+assignment): the
 item gets no nudge until then, then one reminder (jobs/nudges.py); the deadline does not move, and the
 reply says so. Every press is checked on the
 server: the item must be the presser's own and the days one of `schedule.snooze_options_days`.
@@ -13,33 +14,30 @@ a task's Done starts its report (`fs:taskdone:<assignment>`, handlers/tasks.py).
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from core.callbacks import nudges as callbacks
 from core.domain import MemberStatus
 from handlers.access import admins_only
 from handlers.context import SaimaContext
 from handlers.throttle import one_at_a_time
-from jobs.nudges import SNOOZE_PREFIX
 from reports import summary
 from reports.words import day_in_words
 from storage import deadlines, members, teams
 from storage import summary as summary_storage
-
-_DATA = re.compile(r"^nz:([mft]):(\d{1,12}):(\d{1,3})$")
 
 
 async def snooze(update: Update, context: SaimaContext) -> None:
     query = update.callback_query
     assert query is not None
     t = context.t
-    match = _DATA.match(query.data or "")
-    days = int(match.group(3)) if match else 0
-    if match is None or days not in context.config.schedule.snooze_options_days or update.effective_user is None:
+    press = callbacks.parse(query.data)
+    days = press.days if press is not None else 0
+    if press is None or days not in context.config.schedule.snooze_options_days or update.effective_user is None:
         await query.answer(t("This button is not valid any more."), show_alert=True)
         return
     user_id = update.effective_user.id
@@ -48,7 +46,7 @@ async def snooze(update: Update, context: SaimaContext) -> None:
     def run() -> tuple[str, str] | str:
         """(the reminder's day, the due day) in words once snoozed; else "gone" or "not yours"."""
         with context.db.session() as session:
-            found = deadlines.owner_of(session, match.group(1), int(match.group(2)))
+            found = deadlines.owner_of(session, press.action.value, press.ref_id)
             if found is None:  # gone, closed, replied, reported or cancelled since the nudge
                 return "gone"
             owner = members.by_id(session, found[1])
@@ -57,7 +55,7 @@ async def snooze(update: Update, context: SaimaContext) -> None:
             if owner is None or owner.telegram_user_id != user_id or owner.status is not MemberStatus.ACTIVE:
                 return "not yours"
             until = now + timedelta(days=days)
-            deadlines.snooze(session, match.group(1), int(match.group(2)), until=until)
+            deadlines.snooze(session, press.action.value, press.ref_id, until=until)
             tz = ZoneInfo(teams.one(session, owner.team_id).timezone)
             due = deadlines.due_day(found[0], tz)
             return (day_in_words(t, until.astimezone(tz).date()),
@@ -78,7 +76,7 @@ async def snooze(update: Update, context: SaimaContext) -> None:
         text = getattr(query.message, "text", None) or ""
         markup = getattr(query.message, "reply_markup", None)
         kept = [row for row in (markup.inline_keyboard if markup else ())
-                if not any((b.callback_data or "").startswith(SNOOZE_PREFIX) for b in row)]  # Done stays
+                if not any(callbacks.parse(b.callback_data) for b in row)]  # Done stays
         await query.edit_message_text(
             f"{text}\n⏰ " + t("Next reminder on {day}; the deadline is unchanged ({due}).").format(
                 day=until_words, due=due_words),
@@ -104,5 +102,5 @@ async def show_summary(update: Update, context: SaimaContext) -> None:
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [CallbackQueryHandler(snooze, pattern=f"^{SNOOZE_PREFIX}"),
+    return [CallbackQueryHandler(snooze, pattern=callbacks.PATTERN),
             CommandHandler("summary", show_summary, filters=filters.ChatType.PRIVATE, block=False)]  # heavy

@@ -18,6 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from core import race as core_race
+from core.callbacks import race as callbacks
 from core.domain import Duty
 from core.periods import PeriodError, parse_period
 from core.race import Period
@@ -30,8 +31,6 @@ from reports import race_board
 from reports.words import day_in_words
 from storage import race, teams
 from storage.models import Member
-
-EXPLAIN_PREFIX = "race:explain:"
 
 
 @one_at_a_time
@@ -59,7 +58,7 @@ async def show_rank(update: Update, context: SaimaContext) -> None:
     if own:
         text = f"{text}\n\n{own}"
     button = InlineKeyboardMarkup([[InlineKeyboardButton(t("Explain my score"),
-                                                         callback_data=f"{EXPLAIN_PREFIX}{period.key}")]])
+                                                         callback_data=callbacks.build(callbacks.Press(period)))]])
     await message.reply_text(text, reply_markup=button)
     if board.ranked:
         chart = await asyncio.to_thread(race_board.render_chart, t, board, viewer_id=member.id, names=names)
@@ -93,13 +92,11 @@ async def explain(update: Update, context: SaimaContext) -> None:
     assert query is not None and member is not None
     t = context.t
     today = context.today(member.team.timezone)
-    try:
-        period = Period.parse((query.data or "")[len(EXPLAIN_PREFIX):])
-        if period.start > today:
-            raise ValueError("a period to come")
-    except ValueError:
+    press = callbacks.parse(query.data)
+    if press is None or press.period.start > today:  # forged, or a period to come
         await query.answer(t("This button is not valid any more."), show_alert=True)
         return
+    period = press.period
     with context.db.session() as session:
         team = teams.one(session, member.team_id)
         board = race.board(session, team, period, as_of=min(today, period.end), config=context.config,
@@ -137,4 +134,4 @@ async def period_asked(update: Update, context: SaimaContext, member: Member) ->
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [CommandHandler("rank", show_rank, filters=filters.ChatType.PRIVATE, block=False),  # heavy: off the path
-            CallbackQueryHandler(explain, pattern=f"^{EXPLAIN_PREFIX}")]
+            CallbackQueryHandler(explain, pattern=callbacks.PATTERN)]

@@ -2,20 +2,9 @@
 member's card has Promote / Demote / Remove / Record leave, 任职日期 / 离任日期 (typed, cleared with a button)
 and, for the owner, the race switch; the list has a button for invite links.
 
-Callback data (every press is checked on the server: the presser must be an active admin of the team the
-member belongs to, whatever the data says):
-
-    mb:p:<page>            a page of the list          mb:v:<member>         a member's card
-    mb:pr:<member>         promote to admin (owner)     mb:de:<member>        demote to member (owner)
-    mb:rm:<member>         ask to remove                mb:RM:<member>        remove (confirmed)
-    mb:lv:<member>         choose the leave's kind      mb:lk:<member>:<kind> then type its dates
-    mb:in                  invite choices               mb:in:1 / mb:in:m     single-use / reusable link
-    mb:of:<member>         type the 任职日期             mb:ou:<member>        type the 离任日期
-    mb:cf:<member>         clear the 任职日期            mb:cu:<member>        clear the 离任日期
-    mb:ra:<member>:<1|0>   put in / take out of the race (owner)
-    mb:x:<page>            removed members              mb:xv:<member>        a removed member's card
-    mb:rs:<member>         restore a removed member        mb:ri:<member>        a single-use invite for them
-                           (the only ways back in: a general invite refuses a removed member)
+Callback data (`mb:…`, core/callbacks/roster.py; every press is checked on the server: the presser must be an
+active admin of the team the member belongs to, whatever the data says). Restore and a single-use invite for
+a removed member are the only ways back in: a general invite refuses a removed member.
 
 Changing roles is for the team's owner (负责人) only: admins cannot promote one another or demote the owner's
 choices. Removing an admin is the owner's too; the owner can be neither demoted nor removed, so a team always
@@ -36,7 +25,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from core import dates, paging
+from core import dates
+from core.callbacks import roster as callbacks
+from core.callbacks.roster import Action, Press
 from core.dates import beyond_horizon
 from core.domain import LeaveKind, MemberStatus, Role
 from core.pace import PaceStatus
@@ -47,6 +38,7 @@ from handlers.access import admin_press, admins_only
 from handlers.context import SaimaContext
 from handlers.incoming import too_far_reply
 from handlers.invite import invite_link
+from handlers.keyboards import first_page, in_rows, page_bounds, turn_rows
 from locales import N_, Translator, translator
 from reports.progress_card import STATUS_MARK
 from reports.words import span_in_words
@@ -56,7 +48,6 @@ from storage.progress import year_progress
 
 log = logging.getLogger(__name__)
 
-PREFIX = "mb:"
 INVALID = N_("This button is not valid any more.")
 ROLE_LABELS = {Role.OWNER: N_("owner"), Role.ADMIN: N_("admin"), Role.MEMBER: N_("member")}
 LEAVE_LABELS = {LeaveKind.LEAVE: N_("personal leave"), LeaveKind.ABROAD: N_("abroad"),
@@ -96,7 +87,7 @@ def _list(context: SaimaContext, admin: Member, page: int, note: str = "") -> tu
     t = context.t
     with context.db.session() as session:
         _, total = roster.page(session, admin.team_id, offset=0, limit=0)
-        page, pages = paging.clamp(page, total=total, size=PAGE_SIZE)
+        page, pages = page_bounds(total, PAGE_SIZE, page)
         shown, _ = roster.page(session, admin.team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
         lines = [_line(t, _pace_mark(context, session, m), m) for m in shown]
         ids = [(m.id, m.display_name) for m in shown]
@@ -107,28 +98,26 @@ def _list(context: SaimaContext, admin: Member, page: int, note: str = "") -> tu
                                                              enumerate(lines, start=page * PAGE_SIZE + 1)])
     text += "\n" + t("✅ on pace · ⚠️ behind · ❗ lagging · ⏳ not joined yet · 🏇 in the race · 📋 office, not in "
                      "the race. Press a name for its actions.")
-    rows = _name_rows(t, [(f"{PREFIX}v:{member_id}", name) for member_id, name in ids], page=page, pages=pages,
-                      turn=f"{PREFIX}p:")
-    rows.append([InlineKeyboardButton(t("🔗 Invite links"), callback_data=f"{PREFIX}in")])
+    rows = _name_rows(t, [(_data(Action.MEMBER, member_id), name) for member_id, name in ids], page=page, pages=pages,
+                      turn=Action.PAGE)
+    rows.append([InlineKeyboardButton(t("🔗 Invite links"), callback_data=callbacks.build(Press(Action.INVITES)))])
     if removed:
-        rows.append([InlineKeyboardButton(t("Removed members ({n})").format(n=removed), callback_data=f"{PREFIX}x:0")])
+        rows.append([InlineKeyboardButton(t("Removed members ({n})").format(n=removed),
+                                          callback_data=_data(Action.REMOVED, 0))])
     return text, InlineKeyboardMarkup(rows)
 
 
+def _data(action: Action, number: int) -> str:
+    """The data of a roster button about a member (or a page)."""
+    return callbacks.build(Press(action, number))
+
+
 def _name_rows(t: Translator, named: list[tuple[str, str]], *, page: int, pages: int,
-               turn: str) -> list[list[InlineKeyboardButton]]:
-    """A page of numbered name buttons (data, name), two to a row, then ‹ Previous / Next › (``turn`` + page)."""
+               turn: Action) -> list[list[InlineKeyboardButton]]:
+    """A page of numbered name buttons (data, name), two to a row, then ‹ Previous / Next › (``turn``, page)."""
     buttons = [InlineKeyboardButton(f"{i}. {name}", callback_data=data)
                for i, (data, name) in enumerate(named, start=page * PAGE_SIZE + 1)]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    navigation = []
-    if page > 0:
-        navigation.append(InlineKeyboardButton(t("‹ Previous"), callback_data=f"{turn}{page - 1}"))
-    if page < pages - 1:
-        navigation.append(InlineKeyboardButton(t("Next ›"), callback_data=f"{turn}{page + 1}"))
-    if navigation:
-        rows.append(navigation)
-    return rows
+    return in_rows(buttons, 2) + turn_rows(t, page, pages, lambda to: _data(turn, to))
 
 
 def _removed_list(context: SaimaContext, admin: Member, page: int, note: str = "") -> tuple[str, InlineKeyboardMarkup]:
@@ -136,7 +125,7 @@ def _removed_list(context: SaimaContext, admin: Member, page: int, note: str = "
     t = context.t
     with context.db.session() as session:
         _, total = roster.removed_page(session, admin.team_id, offset=0, limit=0)
-        page, pages = paging.clamp(page, total=total, size=PAGE_SIZE)
+        page, pages = page_bounds(total, PAGE_SIZE, page)
         shown, _ = roster.removed_page(session, admin.team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
         tz = ZoneInfo(admin.team.timezone)
         people = [(m.id, m.display_name, m.removed_at.astimezone(tz).date().isoformat() if m.removed_at else "")
@@ -147,9 +136,9 @@ def _removed_list(context: SaimaContext, admin: Member, page: int, note: str = "
     lines = ([note] if note else []) + [header] + [
         t("{i}. {name} · removed on {date}").format(i=i, name=name, date=day)
         for i, (_, name, day) in enumerate(people, start=page * PAGE_SIZE + 1)]
-    rows = _name_rows(t, [(f"{PREFIX}xv:{member_id}", name) for member_id, name, _ in people], page=page,
-                      pages=pages, turn=f"{PREFIX}x:")
-    rows.append([InlineKeyboardButton(t("‹ Back to the list"), callback_data=f"{PREFIX}p:0")])
+    rows = _name_rows(t, [(_data(Action.REMOVED_MEMBER, member_id), name) for member_id, name, _ in people],
+                      page=page, pages=pages, turn=Action.REMOVED)
+    rows.append([InlineKeyboardButton(t("‹ Back to the list"), callback_data=_data(Action.PAGE, 0))])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -159,9 +148,9 @@ def _removed_card(context: SaimaContext, member: Member) -> tuple[str, InlineKey
     text = t("{name} was removed from the team on {date}. Restore gives them back access as a member.").format(
         name=member.display_name, date=day)
     return text, InlineKeyboardMarkup([
-        [InlineKeyboardButton(t("Restore to the team"), callback_data=f"{PREFIX}rs:{member.id}")],
-        [InlineKeyboardButton(t("Single-use invite for them"), callback_data=f"{PREFIX}ri:{member.id}")],
-        [InlineKeyboardButton(t("‹ Back"), callback_data=f"{PREFIX}x:0")]])
+        [InlineKeyboardButton(t("Restore to the team"), callback_data=_data(Action.RESTORE, member.id))],
+        [InlineKeyboardButton(t("Single-use invite for them"), callback_data=_data(Action.RESTORE_INVITE, member.id))],
+        [InlineKeyboardButton(t("‹ Back"), callback_data=_data(Action.REMOVED, 0))]])
 
 
 def _card(context: SaimaContext, admin: Member, member_id: int, note: str = "") -> tuple[str, InlineKeyboardMarkup]:
@@ -189,25 +178,27 @@ def _card(context: SaimaContext, admin: Member, member_id: int, note: str = "") 
         lines.append(t("{kind}: {span}").format(kind=t(LEAVE_LABELS[kind]), span=span_in_words(t, start, end)))
     rows = []
     if admin.role is Role.OWNER and member.role is Role.MEMBER:
-        rows.append([InlineKeyboardButton(t("Make admin"), callback_data=f"{PREFIX}pr:{member.id}")])
+        rows.append([InlineKeyboardButton(t("Make admin"), callback_data=_data(Action.PROMOTE, member.id))])
     if admin.role is Role.OWNER and member.role is Role.ADMIN:
-        rows.append([InlineKeyboardButton(t("Make member"), callback_data=f"{PREFIX}de:{member.id}")])
-    rows.append([InlineKeyboardButton(t("Record leave"), callback_data=f"{PREFIX}lv:{member.id}")])
-    office = [InlineKeyboardButton(t("Set took-office date"), callback_data=f"{PREFIX}of:{member.id}"),
-              InlineKeyboardButton(t("Set left-office date"), callback_data=f"{PREFIX}ou:{member.id}")]
+        rows.append([InlineKeyboardButton(t("Make member"), callback_data=_data(Action.DEMOTE, member.id))])
+    rows.append([InlineKeyboardButton(t("Record leave"), callback_data=_data(Action.LEAVE, member.id))])
+    office = [InlineKeyboardButton(t("Set took-office date"), callback_data=_data(Action.TOOK_OFFICE, member.id)),
+              InlineKeyboardButton(t("Set left-office date"), callback_data=_data(Action.LEFT_OFFICE, member.id))]
     clear = []
     if member.took_office_on is not None:
-        clear.append(InlineKeyboardButton(t("Clear took-office date"), callback_data=f"{PREFIX}cf:{member.id}"))
+        clear.append(InlineKeyboardButton(t("Clear took-office date"),
+                                          callback_data=_data(Action.CLEAR_TOOK_OFFICE, member.id)))
     if member.left_office_on is not None:
-        clear.append(InlineKeyboardButton(t("Clear left-office date"), callback_data=f"{PREFIX}cu:{member.id}"))
+        clear.append(InlineKeyboardButton(t("Clear left-office date"),
+                                          callback_data=_data(Action.CLEAR_LEFT_OFFICE, member.id)))
     rows += [office] + ([clear] if clear else [])
     if admin.role is Role.OWNER:
-        rows.append([InlineKeyboardButton(t("Take out of the race"), callback_data=f"{PREFIX}ra:{member.id}:0")
-                     if member.races else
-                     InlineKeyboardButton(t("Put in the race"), callback_data=f"{PREFIX}ra:{member.id}:1")])
+        rows.append([InlineKeyboardButton(t("Take out of the race") if member.races else t("Put in the race"),
+                                          callback_data=callbacks.build(Press(Action.RACES, member.id,
+                                                                              races=not member.races)))])
     if _may_remove(admin, member) is None:
-        rows.append([InlineKeyboardButton(t("Remove from the team"), callback_data=f"{PREFIX}rm:{member.id}")])
-    rows.append([InlineKeyboardButton(t("‹ Back to the list"), callback_data=f"{PREFIX}p:0")])
+        rows.append([InlineKeyboardButton(t("Remove from the team"), callback_data=_data(Action.ASK_REMOVE, member.id))])
+    rows.append([InlineKeyboardButton(t("‹ Back to the list"), callback_data=_data(Action.PAGE, 0))])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -220,50 +211,35 @@ def _may_remove(admin: Member, member: Member) -> str | None:
     return None
 
 
-@admins_only
-async def show_members(update: Update, context: SaimaContext) -> None:
-    """The first page of the roster."""
-    admin = context.member()
-    assert admin is not None and update.effective_message is not None
-    text, keyboard = _list(context, admin, 0)
-    await update.effective_message.reply_text(text, reply_markup=keyboard)
+show_members = admins_only(first_page(_list))  # the first page of the roster
 
 
 async def press(update: Update, context: SaimaContext) -> None:
     """Every roster button; refused unless the presser is an admin of the member's team."""
-    query = update.callback_query
-    assert query is not None
-    t = context.t
-    pressed = await admin_press(update, context, PREFIX)
+    pressed = await admin_press(update, context, callbacks.parse)
     if pressed is None:
         return
-    admin, action, args = pressed.admin, pressed.action, pressed.args
-    if not all(a.isdigit() or a in _KINDS or a == "m" for a in args):
-        await query.answer(t(INVALID), show_alert=True)
-        return
-    if action == "p" and len(args) == 1 and args[0].isdigit():
+    query, t = pressed.query, context.t
+    admin, press_ = pressed.admin, pressed.press
+    action = press_.action
+    if action in (Action.PAGE, Action.REMOVED):
+        assert press_.number is not None
         await query.answer()
-        text, keyboard = _list(context, admin, int(args[0]))
+        text, keyboard = (_list if action is Action.PAGE else _removed_list)(context, admin, press_.number)
         await query.edit_message_text(text, reply_markup=keyboard)
         return
-    if action == "x" and len(args) == 1 and args[0].isdigit():
-        await query.answer()
-        text, keyboard = _removed_list(context, admin, int(args[0]))
-        await query.edit_message_text(text, reply_markup=keyboard)
+    if action in (Action.REMOVED_MEMBER, Action.RESTORE, Action.RESTORE_INVITE):
+        assert press_.number is not None
+        await _removed_press(update, context, admin, action, press_.number)
         return
-    if action in ("xv", "rs", "ri") and len(args) == 1 and args[0].isdigit():
-        await _removed_press(update, context, admin, action, int(args[0]))
+    if action is Action.INVITES:
+        await _invites(update, context, admin, press_.single_use)
         return
-    if action == "in":
-        await _invites(update, context, admin, args)
-        return
-    if not args or not args[0].isdigit():
-        await query.answer(t(INVALID), show_alert=True)
-        return
-    member_id = int(args[0])
+    assert press_.number is not None
+    member_id = press_.number
     with context.db.session() as session:
         member = roster.in_team(session, admin.team_id, member_id)
-        refusal, note = (INVALID, None) if member is None else _act(context, session, admin, member, action, args[1:])
+        refusal, note = (INVALID, None) if member is None else _act(context, session, admin, member, press_)
     if refusal is not None:
         await query.answer(t(refusal), show_alert=True)
         return
@@ -279,14 +255,12 @@ async def press(update: Update, context: SaimaContext) -> None:
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-_KINDS = {k.value for k in LeaveKind}
-
-
 def _restored_note(t: Translator, team_name: str) -> str:
     return t("The office has restored you to {team}. Send /help to see what you can do.").format(team=team_name)
 
 
-async def _removed_press(update: Update, context: SaimaContext, admin: Member, action: str, member_id: int) -> None:
+async def _removed_press(update: Update, context: SaimaContext, admin: Member, action: Action,
+                         member_id: int) -> None:
     """A removed member's card, or restoring them (audited); they are told they are back."""
     query = update.callback_query
     assert query is not None
@@ -297,9 +271,9 @@ async def _removed_press(update: Update, context: SaimaContext, admin: Member, a
         member = roster.removed_in_team(session, admin.team_id, member_id)
         if member is None:
             pass  # refused once the transaction has ended, like every answer
-        elif action == "xv":
+        elif action is Action.REMOVED_MEMBER:
             card = _removed_card(context, member)
-        elif action == "ri":  # a link only this removed member can come back by (the others stay refused)
+        elif action is Action.RESTORE_INVITE:  # a link only this removed member can come back by (the others stay refused)
             now = context.now()
             invite = invites.create(session, team_id=admin.team_id, role=Role.MEMBER, now=now,
                                     valid_for=timedelta(days=context.config.invites.expire_days), max_uses=1,
@@ -338,63 +312,64 @@ async def _removed_press(update: Update, context: SaimaContext, admin: Member, a
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-def _act(context: SaimaContext, session: Any, admin: Member, member: Member, action: str,
-         rest: list[str]) -> tuple[str | None, Any]:
+def _act(context: SaimaContext, session: Any, admin: Member, member: Member,
+         press: Press) -> tuple[str | None, Any]:
     """(a refusal's message id, or None; then a note for the card or a (text, keyboard) next step)."""
-    t, now = context.t, context.now()
+    t, now, action = context.t, context.now(), press.action
     name = member.display_name
-    if action == "v":
+    if action is Action.MEMBER:
         return None, ""
-    if action in ("pr", "de"):
+    if action in (Action.PROMOTE, Action.DEMOTE):
         if admin.role is not Role.OWNER:
             return N_("Only the team's owner can change who is an admin."), None
-        old, new = (Role.MEMBER, Role.ADMIN) if action == "pr" else (Role.ADMIN, Role.MEMBER)
+        old, new = (Role.MEMBER, Role.ADMIN) if action is Action.PROMOTE else (Role.ADMIN, Role.MEMBER)
         if member.role is not old or not roster.set_role(session, member, old=old, new=new, actor=admin, now=now):
             return N_("This button is not valid any more."), None
         return None, (t("{name} is now an admin.") if new is Role.ADMIN else t("{name} is now a member.")).format(
             name=name)
-    if action in ("rm", "RM"):
+    if action in (Action.ASK_REMOVE, Action.REMOVE):
         refusal = _may_remove(admin, member)
         if refusal is not None:
             return refusal, None
-        if action == "rm":
+        if action is Action.ASK_REMOVE:
             keyboard = InlineKeyboardMarkup([[
-                InlineKeyboardButton(t("Remove"), callback_data=f"{PREFIX}RM:{member.id}"),
-                InlineKeyboardButton(t("Cancel"), callback_data=f"{PREFIX}v:{member.id}")]])
+                InlineKeyboardButton(t("Remove"), callback_data=_data(Action.REMOVE, member.id)),
+                InlineKeyboardButton(t("Cancel"), callback_data=_data(Action.MEMBER, member.id))]])
             return None, (t("Remove {name} from the team? Their records stay in the ledger; they lose access.")
                           .format(name=name), keyboard)
         if not roster.remove(session, member, actor=admin, now=now):
             return N_("This button is not valid any more."), None
         return None, _BackToList(t("{name} was removed from the team.").format(name=name))
-    if action == "lv":
+    if action is Action.LEAVE:
         keyboard = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(t(label), callback_data=f"{PREFIX}lk:{member.id}:{kind.value}")]
+            [[InlineKeyboardButton(t(label), callback_data=callbacks.build(Press(Action.LEAVE_KIND, member.id,
+                                                                                  kind=kind)))]
              for kind, label in LEAVE_LABELS.items()]
-            + [[InlineKeyboardButton(t("Cancel"), callback_data=f"{PREFIX}v:{member.id}")]])
+            + [[InlineKeyboardButton(t("Cancel"), callback_data=_data(Action.MEMBER, member.id))]])
         return None, (t("What kind of leave for {name}?").format(name=name), keyboard)
-    if action == "ra" and rest in (["1"], ["0"]):
+    if action is Action.RACES and press.races is not None:
         if admin.role is not Role.OWNER:
             return N_("Only the team's owner can put someone in the race or take them out of it."), None
-        races = rest == ["1"]
+        races = press.races
         if not roster.set_races(session, member, races=races, now=now, actor=admin):
             return N_("This button is not valid any more."), None
         return None, (t("{name} is now in the race.") if races else t("{name} is no longer in the race.")).format(
             name=name)
-    if action in ("of", "ou"):
-        which = "from" if action == "of" else "until"
+    if action in (Action.TOOK_OFFICE, Action.LEFT_OFFICE):
+        which = "from" if action is Action.TOOK_OFFICE else "until"
         admin_steps.begin(context, "office_day", member_id=member.id, team_id=admin.team_id, which=which)
         prompt = (t("When did {name} take office? Type the date, e.g. 2026年7月1日, 7月1日 or Jul 1.")
                   if which == "from" else
                   t("When did {name} leave office? Type the date, e.g. 2026年10月31日, 10月31日 or Oct 31."))
         return None, (prompt.format(name=name) + "\n" + t("(/cancel to stop)"), None)
-    if action in ("cf", "cu"):
-        took = None if action == "cf" else member.took_office_on
-        left = None if action == "cu" else member.left_office_on
+    if action in (Action.CLEAR_TOOK_OFFICE, Action.CLEAR_LEFT_OFFICE):
+        took = None if action is Action.CLEAR_TOOK_OFFICE else member.took_office_on
+        left = None if action is Action.CLEAR_LEFT_OFFICE else member.left_office_on
         roster.set_office_dates(session, member, took_office_on=took, left_office_on=left, now=now, actor=admin)
-        return None, (t("Cleared: {name}'s took-office date.") if action == "cf"
+        return None, (t("Cleared: {name}'s took-office date.") if action is Action.CLEAR_TOOK_OFFICE
                       else t("Cleared: {name}'s left-office date.")).format(name=name)
-    if action == "lk" and len(rest) == 1 and rest[0] in _KINDS:
-        kind = LeaveKind(rest[0])
+    if action is Action.LEAVE_KIND and press.kind is not None:
+        kind = press.kind
         admin_steps.begin(context, "leave_dates", member_id=member.id, team_id=admin.team_id, kind=kind.value)
         prompt = t("{kind} for {name}: when? Type the dates, e.g. 11月23日至27日, 下周, Dec 1-5.").format(
             kind=t(LEAVE_LABELS[kind]), name=name)
@@ -499,24 +474,23 @@ async def office_day(update: Update, context: SaimaContext, step: admin_steps.De
     await message.reply_text(text_, reply_markup=keyboard)
 
 
-async def _invites(update: Update, context: SaimaContext, admin: Member, args: list[str]) -> None:
+async def _invites(update: Update, context: SaimaContext, admin: Member, single_use: bool | None) -> None:
     """Invite choices, then the link: single use, or reusable until it expires."""
     query = update.callback_query
     assert query is not None
     t = context.t
-    if not args:
+    if single_use is None:
         await query.answer()
         keyboard = InlineKeyboardMarkup([
-            [InlineKeyboardButton(t("Single-use link"), callback_data=f"{PREFIX}in:1")],
+            [InlineKeyboardButton(t("Single-use link"),
+                                  callback_data=callbacks.build(Press(Action.INVITES, single_use=True)))],
             [InlineKeyboardButton(t("Reusable link, expires in {n} days").format(
-                n=context.config.invites.expire_days), callback_data=f"{PREFIX}in:m")],
-            [InlineKeyboardButton(t("‹ Back to the list"), callback_data=f"{PREFIX}p:0")]])
+                n=context.config.invites.expire_days),
+                callback_data=callbacks.build(Press(Action.INVITES, single_use=False)))],
+            [InlineKeyboardButton(t("‹ Back to the list"), callback_data=_data(Action.PAGE, 0))]])
         await query.edit_message_text(t("Which kind of invite link?"), reply_markup=keyboard)
         return
-    if args not in (["1"], ["m"]):
-        await query.answer(t(INVALID), show_alert=True)
-        return
-    single_use, now = args == ["1"], context.now()
+    now = context.now()
     with context.db.session() as session:
         invite = invites.create(session, team_id=admin.team_id, role=Role.MEMBER, now=now,
                                 valid_for=timedelta(days=context.config.invites.expire_days),
@@ -537,4 +511,4 @@ async def _invites(update: Update, context: SaimaContext, admin: Member, args: l
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [CommandHandler("members", show_members, filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(press, pattern=f"^{PREFIX}")]
+            CallbackQueryHandler(press, pattern=callbacks.PATTERN)]

@@ -4,12 +4,8 @@ one: pick the duty, then the whole team or one member, then type the number: one
 evenly), or four for the quarters' cumulative targets (季目标, e.g. "10 25 40 60" or "10/25/40/60": whole,
 not negative, never going down; the last is the year).
 
-Callback data (each press re-checked: an active admin of the team; a member id must be in that team):
-
-    tg:d:<duty#>:<page>:<year>          choose whom the new number is for (members 24 to a page)
-    tg:w:<duty#>:<member|0>:<year>      then type it (0 = the whole team); the typed step waits in user_data
-    tg:s:<year>                         back to the targets
-    (buttons sent before the year was carried, without it, mean this year)
+Callback data (`tg:…`, core/callbacks/targets.py; each press re-checked: an active admin of the team; a member
+id must be in that team): a duty, then whom (members 24 to a page), then the typed step waits in user_data.
 """
 
 from __future__ import annotations
@@ -22,7 +18,8 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from core import paging
+from core.callbacks import targets as callbacks
+from core.callbacks.targets import DUTIES, Action, Press
 from core.domain import Duty, MemberStatus
 from core.pace import QuarterTargets
 from core.targets import (
@@ -38,6 +35,7 @@ from core.targets import (
 from handlers import admin_steps
 from handlers.access import admin_press, admins_only
 from handlers.context import SaimaContext
+from handlers.keyboards import in_rows, page_bounds, turn_rows
 from locales import N_
 from reports.progress_card import duty_name, unit
 from reports.words import field_line, number
@@ -45,8 +43,6 @@ from storage import members, roster
 from storage import targets as queries
 from storage.models import Member
 
-PREFIX = "tg:"
-DUTIES = list(Duty)
 INVALID = N_("This button is not valid any more.")
 
 
@@ -102,9 +98,9 @@ def _overview(context: SaimaContext, admin: Member, note: str = "", *,
                 shown += t(" ({quarters})").format(quarters=_quarters_in_words(t, duty, quarters))
             lines.append("• " + field_line(t, f"{name} · {duty_name(t, duty)}", shown))
     lines.append(t("Press a duty to change its target."))
-    buttons = [InlineKeyboardButton(duty_name(t, duty), callback_data=f"{PREFIX}d:{i}:0:{year}") for i, duty in
-               enumerate(DUTIES)]
-    return "\n".join(lines), InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    buttons = [InlineKeyboardButton(duty_name(t, duty), callback_data=callbacks.build(Press(Action.PICK, duty, 0, year)))
+               for duty in DUTIES]
+    return "\n".join(lines), InlineKeyboardMarkup(in_rows(buttons, 2))
 
 
 @admins_only
@@ -129,56 +125,40 @@ def _bad_year(context: SaimaContext, this_year: int) -> str:
 
 async def press(update: Update, context: SaimaContext) -> None:
     """A duty, then whom; refused unless the presser is an admin and the member is in their team."""
-    query = update.callback_query
-    assert query is not None
-    t = context.t
-    pressed = await admin_press(update, context, PREFIX)
+    pressed = await admin_press(update, context, callbacks.parse)
     if pressed is None:
         return
-    admin, action, args = pressed.admin, pressed.action, pressed.args
-    if not all(a.isdigit() for a in args):
-        await query.answer(t(INVALID), show_alert=True)
-        return
+    query, t = pressed.query, context.t
+    admin, action, duty = pressed.admin, pressed.press.action, pressed.press.duty
     this_year = _year(context, admin)
-    carried = (action == "s" and len(args) == 1) or (action in ("d", "w") and len(args) == 3)
-    year = int(args.pop()) if carried else this_year
+    year = this_year if pressed.press.year is None else pressed.press.year
     if not year_editable(year, this_year):
         await query.answer(t(INVALID), show_alert=True)
         return
-    if action == "s" and not args:
+    if action is Action.SHOW or duty is None:
         await query.answer()
         text, keyboard = _overview(context, admin, year=year)
         await query.edit_message_text(text, reply_markup=keyboard)
         return
-    if not args or int(args[0]) >= len(DUTIES):
-        await query.answer(t(INVALID), show_alert=True)
-        return
-    duty = DUTIES[int(args[0])]
-    if action == "d" and len(args) in (1, 2):
-        page = int(args[1]) if len(args) == 2 else 0
+    if action is Action.PICK:
         with context.db.session() as session:
             active = [(m.id, m.display_name) for m in members.of_team(session, admin.team_id)
                       if m.status is MemberStatus.ACTIVE]
-        page, pages = paging.clamp(page, total=len(active), size=PICK_PAGE)
+        page, pages = page_bounds(len(active), PICK_PAGE, pressed.press.number or 0)
         shown = active[page * PICK_PAGE : (page + 1) * PICK_PAGE]
-        buttons = [InlineKeyboardButton(name, callback_data=f"{PREFIX}w:{args[0]}:{member_id}:{year}")
+        buttons = [InlineKeyboardButton(name, callback_data=callbacks.build(Press(Action.WHOM, duty, member_id, year)))
                    for member_id, name in shown]
-        rows = [[InlineKeyboardButton(t("The whole team"), callback_data=f"{PREFIX}w:{args[0]}:0:{year}")]]
-        rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-        navigation = []
-        if page > 0:
-            navigation.append(InlineKeyboardButton(t("‹ Previous"), callback_data=f"{PREFIX}d:{args[0]}:{page - 1}:{year}"))
-        if page < pages - 1:
-            navigation.append(InlineKeyboardButton(t("Next ›"), callback_data=f"{PREFIX}d:{args[0]}:{page + 1}:{year}"))
-        if navigation:
-            rows.append(navigation)
-        rows.append([InlineKeyboardButton(t("Cancel"), callback_data=f"{PREFIX}s:{year}")])
+        rows = [[InlineKeyboardButton(t("The whole team"), callback_data=callbacks.build(Press(Action.WHOM, duty, 0,
+                                                                                                year)))]]
+        rows += in_rows(buttons, 3)
+        rows += turn_rows(t, page, pages, lambda to: callbacks.build(Press(Action.PICK, duty, to, year)))
+        rows.append([InlineKeyboardButton(t("Cancel"), callback_data=callbacks.build(Press(Action.SHOW, year=year)))])
         await query.answer()
         await query.edit_message_text(t("{duty}: for the whole team, or one member's own target?").format(
             duty=duty_name(t, duty)), reply_markup=InlineKeyboardMarkup(rows))
         return
-    if action == "w" and len(args) == 2:
-        member_id = int(args[1]) or None
+    if action is Action.WHOM:
+        member_id = pressed.press.number or None
         whom = t("the whole team")
         if member_id is not None:
             with context.db.session() as session:
@@ -275,4 +255,4 @@ async def target_value(update: Update, context: SaimaContext, step: admin_steps.
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [CommandHandler("targets", show_targets, filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(press, pattern=f"^{PREFIX}")]
+            CallbackQueryHandler(press, pattern=callbacks.PATTERN)]

@@ -37,22 +37,28 @@ from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from core import outbox_keys
 from core import tasks as rules
+from core.callbacks import form_start
+from core.callbacks import tasks as callbacks
+from core.callbacks.form_start import Action as Start
+from core.callbacks.tasks import Action, Press
 from core.dates import find_date, parse_date
 from core.domain import AssignmentStatus, MemberStatus, Role
+from core.outbox_keys import TaskEvent, TaskKey
 from core.tasks import CancelProblem, Move, MoveProblem, TaskProblem
 from core.text import squeeze
 from handlers.access import ADMINS_ONLY, admin_press, admins_only, members_only
 from handlers.context import SaimaContext
 from handlers.forms import Choice, Field, Form, FormContext, Rejected, Stay, register_form
 from handlers.incoming import too_far_reply
+from handlers.keyboards import first_page, in_rows, page_bounds, turn_rows
 from locales import N_, Translator, translator
 from reports import tasks as words
 from storage import members
 from storage import tasks as queries
 from storage.models import Member
 
-PREFIX = "tk:"
 LIST_PAGE = 8
 ASSIGNEE_PAGE = 20
 PICK_PAGE = 10
@@ -259,9 +265,9 @@ class TaskForm(Form[TaskDraft]):
         for member in assignees:
             payloads = words.assigned_payloads(translator(member.language.value), task, by_member[member.id],
                                                creator=creator.display_name, tz=tz)
-            for suffix, payload in zip(("", ":file"), payloads):
-                queries.notify(session, key=f"task:{task.id}:assigned:member:{member.id}{suffix}", member=member,
-                               payload=payload, now=ctx.now)
+            for file, payload in zip((False, True), payloads, strict=False):  # the text, then any attachment
+                queries.notify(session, key=outbox_keys.build(TaskKey(task.id, TaskEvent.ASSIGNED, member.id, file)),
+                               member=member, payload=payload, now=ctx.now)
         return t.ngettext("Assigned to {n} person; each is told in their own chat. /tasks shows the progress.",
                           "Assigned to {n} people; each is told in their own chat. /tasks shows the progress.",
                           len(assignees)).format(n=len(assignees))
@@ -383,10 +389,12 @@ class ReportForm(Form[ReportDraft]):
             aid = found.assignment.id
             text = words.reported_text(reader, found.task, found.assignment, assignee=found.assignee.display_name)
             payload = {"text": text, "parse_mode": None,
-                       "buttons": [[[reader(VIEW), f"{PREFIX}a:{aid}"], [reader(CLOSE), f"{PREFIX}c:{aid}"],
-                                    [reader(RETURN), f"fs:taskreturn:{aid}"]]]}
+                       "buttons": [[[reader(VIEW), callbacks.build(Press(Action.ASSIGNMENT, aid))],
+                                    [reader(CLOSE), callbacks.build(Press(Action.CLOSE, aid))],
+                                    [reader(RETURN), form_start.build(form_start.Press(Start.TASK_RETURN, aid))]]]}
             nth = queries.times(session, aid, Move.REPORT)
-            queries.notify(session, key=f"task:{found.task.id}:reported:member:{found.assignee.id}:{nth}",
+            queries.notify(session, key=outbox_keys.build(TaskKey(found.task.id, TaskEvent.REPORTED, found.assignee.id,
+                                                                  nth=nth)),
                            member=creator, payload=payload, now=ctx.now)
         return t("Reported to the office; they will close it or return it to you.")
 
@@ -455,10 +463,12 @@ class ReturnForm(Form[ReturnDraft]):
             return Rejected(t(MOVE_PROBLEMS[problem]))
         reader = translator(found.assignee.language.value)
         text = words.returned_text(reader, found.task, reason=draft.reason or "", by=admin.display_name)
-        buttons = [[[reader(words.REPORT_DONE), f"fs:taskdone:{found.assignment.id}"]]]
+        buttons = [[[reader(words.REPORT_DONE),
+                     form_start.build(form_start.Press(Start.TASK_DONE, found.assignment.id))]]]
         payload = {"text": text, "parse_mode": None, "buttons": buttons}
         nth = queries.times(session, found.assignment.id, Move.RETURN)
-        queries.notify(session, key=f"task:{found.task.id}:returned:member:{found.assignee.id}:{nth}",
+        queries.notify(session, key=outbox_keys.build(TaskKey(found.task.id, TaskEvent.RETURNED, found.assignee.id,
+                                                              nth=nth)),
                        member=found.assignee, payload=payload, now=ctx.now)
         return t("Returned to {name}; they are told the reason.").format(name=found.assignee.display_name)
 
@@ -482,7 +492,8 @@ async def show_done(update: Update, context: SaimaContext) -> None:
         to_report = [(a, task) for a, task in mine if a.status is AssignmentStatus.ASSIGNED]
         lines = [words.own_line(t, task, a, now=now, tz=tz) for a, task in mine]
         buttons = [[InlineKeyboardButton(words.own_line(t, task, a, now=now, tz=tz)[:60],
-                                         callback_data=f"fs:taskdone:{a.id}")] for a, task in to_report]
+                                         callback_data=form_start.build(form_start.Press(Start.TASK_DONE, a.id)))]
+                   for a, task in to_report]
     if not mine:
         await update.effective_message.reply_text(t("You have no open supervised tasks."))
         return
@@ -501,8 +512,7 @@ def _list(context: SaimaContext, admin: Member, page: int) -> tuple[str, InlineK
         found = queries.team_open(session, admin.team_id)
     if not found:
         return t("No open supervised tasks. Send /task to assign one."), None
-    pages = -(-len(found) // LIST_PAGE)
-    page = min(max(page, 0), pages - 1)
+    page, pages = page_bounds(len(found), LIST_PAGE, page)
     shown = found[page * LIST_PAGE : (page + 1) * LIST_PAGE]
     lines = [t("Open supervised tasks (page {page} of {pages}):").format(page=page + 1, pages=pages)]
     rows = []
@@ -510,14 +520,8 @@ def _list(context: SaimaContext, admin: Member, page: int) -> tuple[str, InlineK
         progress = rules.progress([a.status for a in assignments], due=task.due_at, now=now)
         lines.append(words.task_line(t, i, task, progress, now=now, tz=tz))
         rows.append([InlineKeyboardButton(f"{i}. {words.clip(task.title, 40)}",
-                                          callback_data=f"{PREFIX}v:{task.id}:0")])
-    navigation = []
-    if page > 0:
-        navigation.append(InlineKeyboardButton(t("‹ Previous"), callback_data=f"{PREFIX}l:{page - 1}"))
-    if page < pages - 1:
-        navigation.append(InlineKeyboardButton(t("Next ›"), callback_data=f"{PREFIX}l:{page + 1}"))
-    if navigation:
-        rows.append(navigation)
+                                          callback_data=callbacks.build(Press(Action.TASK, task.id, 0)))])
+    rows += turn_rows(t, page, pages, lambda to: callbacks.build(Press(Action.LIST, to)))
     lines.append(t("📥 reported, awaiting you · ✅ closed. Press a task to see each assignee."))
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
@@ -530,25 +534,21 @@ def _task(context: SaimaContext, admin: Member, task_id: int, page: int) -> tupl
         return None
     task, rows_ = found
     progress = rules.progress([a.status for a, _ in rows_], due=task.due_at, now=now)
-    pages = max(1, -(-len(rows_) // ASSIGNEE_PAGE))
-    page = min(max(page, 0), pages - 1)
+    page, pages = page_bounds(len(rows_), ASSIGNEE_PAGE, page)
     shown = rows_[page * ASSIGNEE_PAGE : (page + 1) * ASSIGNEE_PAGE]
     lines = [f"《{task.title}》", t("Due: {due}").format(due=words.due_words(t, task.due_at, tz)),
              words.progress_words(t, progress), ""]
     buttons = []
     for i, (a, member) in enumerate(shown, start=page * ASSIGNEE_PAGE + 1):
         lines.append(words.assignee_line(t, i, member.display_name, a, task, now=now, tz=tz))
-        buttons.append(InlineKeyboardButton(f"{i}. {member.display_name}", callback_data=f"{PREFIX}a:{a.id}"))
-    keyboard = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    navigation = []
-    if page > 0:
-        navigation.append(InlineKeyboardButton(t("‹ Previous"), callback_data=f"{PREFIX}v:{task.id}:{page - 1}"))
-    if page < pages - 1:
-        navigation.append(InlineKeyboardButton(t("Next ›"), callback_data=f"{PREFIX}v:{task.id}:{page + 1}"))
-    if navigation:
-        keyboard.append(navigation)
-    keyboard.append([InlineKeyboardButton(t(CANCEL_TASK), callback_data=f"{PREFIX}x:{task.id}")])
-    keyboard.append([InlineKeyboardButton(t("‹ Back to the list"), callback_data=f"{PREFIX}l:0")])
+        buttons.append(InlineKeyboardButton(f"{i}. {member.display_name}",
+                                            callback_data=callbacks.build(Press(Action.ASSIGNMENT, a.id))))
+    keyboard = in_rows(buttons, 2) + turn_rows(t, page, pages,
+                                               lambda to: callbacks.build(Press(Action.TASK, task.id, to)))
+    keyboard.append([InlineKeyboardButton(t(CANCEL_TASK), callback_data=callbacks.build(Press(Action.ASK_CANCEL,
+                                                                                                 task.id)))])
+    keyboard.append([InlineKeyboardButton(t("‹ Back to the list"), callback_data=callbacks.build(Press(Action.LIST,
+                                                                                                     0)))])
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
 
@@ -563,71 +563,62 @@ def _assignment(context: SaimaContext, admin: Member, assignment_id: int,
     text = words.assignment_card(t, found.task, a, name=found.assignee.display_name, tz=tz, now=now)
     rows = []
     if a.evidence_file_id and a.status is not AssignmentStatus.ASSIGNED:
-        rows.append([InlineKeyboardButton(t("📎 Show the evidence"), callback_data=f"{PREFIX}e:{a.id}")])
+        rows.append([InlineKeyboardButton(t("📎 Show the evidence"),
+                                          callback_data=callbacks.build(Press(Action.EVIDENCE, a.id)))])
     if a.status is AssignmentStatus.REPORTED:
-        rows.append([InlineKeyboardButton(t(CLOSE), callback_data=f"{PREFIX}c:{a.id}"),
-                     InlineKeyboardButton(t(RETURN), callback_data=f"fs:taskreturn:{a.id}")])
-    rows.append([InlineKeyboardButton(t("‹ Back to the task"), callback_data=f"{PREFIX}v:{found.task.id}:0")])
+        rows.append([InlineKeyboardButton(t(CLOSE), callback_data=callbacks.build(Press(Action.CLOSE, a.id))),
+                     InlineKeyboardButton(t(RETURN), callback_data=form_start.build(form_start.Press(
+                         Start.TASK_RETURN, a.id)))])
+    rows.append([InlineKeyboardButton(t("‹ Back to the task"),
+                                      callback_data=callbacks.build(Press(Action.TASK, found.task.id, 0)))])
     return (f"{note}\n{text}" if note else text), InlineKeyboardMarkup(rows)
 
 
-@admins_only
-async def show_tasks(update: Update, context: SaimaContext) -> None:
-    """The team's open tasks, each with its progress at a glance."""
-    admin = context.member()
-    assert admin is not None and update.effective_message is not None
-    text, keyboard = _list(context, admin, 0)
-    await update.effective_message.reply_text(text, reply_markup=keyboard)
+show_tasks = admins_only(first_page(_list))  # the team's open tasks, each with its progress at a glance
 
 
 async def press(update: Update, context: SaimaContext) -> None:
     """Every tk: button; refused unless the presser is an active admin of the task's team."""
-    query = update.callback_query
-    assert query is not None
-    t = context.t
-    pressed = await admin_press(update, context, PREFIX)
+    pressed = await admin_press(update, context, callbacks.parse)
     if pressed is None:
         return
-    admin, action, args = pressed.admin, pressed.action, pressed.args
-    if not args or not all(a.isdigit() for a in args) or action not in ("l", "v", "a", "e", "c", "x", "y"):
-        await query.answer(t(INVALID), show_alert=True)
-        return
-    numbers = [int(a) for a in args]
+    query, t = pressed.query, context.t
+    admin, action, number = pressed.admin, pressed.press.action, pressed.press.number
     shown: tuple[str, InlineKeyboardMarkup | None] | None
-    if action == "l":
-        shown = _list(context, admin, numbers[0])
-    elif action == "v":
-        shown = _task(context, admin, numbers[0], numbers[1] if len(numbers) > 1 else 0)
-    elif action == "a":
-        shown = _assignment(context, admin, numbers[0])
-    elif action == "e":
-        await _evidence(update, context, admin, numbers[0])
+    if action is Action.LIST:
+        shown = _list(context, admin, number)
+    elif action is Action.TASK:
+        shown = _task(context, admin, number, pressed.press.page or 0)
+    elif action is Action.ASSIGNMENT:
+        shown = _assignment(context, admin, number)
+    elif action is Action.EVIDENCE:
+        await _evidence(update, context, admin, number)
         return
-    elif action == "x":
-        shown = _ask_cancel(context, admin, numbers[0])
-    elif action == "y":
-        shown = await _cancel(update, context, admin, numbers[0])
+    elif action is Action.ASK_CANCEL:
+        shown = _ask_cancel(context, admin, number)
+    elif action is Action.CANCEL:
+        shown = await _cancel(update, context, admin, number)
         if shown is None:
             return
     else:
-        shown = await _close(update, context, admin, numbers[0])
+        shown = await _close(update, context, admin, number)
         if shown is None:
             return
     if shown is None:
-        await query.answer(t(_gone(context, admin, action, numbers[0])), show_alert=True)
+        await query.answer(t(_gone(context, admin, action, number)), show_alert=True)
         return
     await query.answer()
     await query.edit_message_text(shown[0], reply_markup=shown[1])
 
 
-def _gone(context: SaimaContext, admin: Member, action: str, number: int) -> str:
+def _gone(context: SaimaContext, admin: Member, action: Action, number: int) -> str:
     """Why a press found nothing: its task was cancelled (撤销), or the button is not valid (another team's,
     a forged id)."""
     with context.db.session() as session:
-        if action in ("v", "x"):
+        if action in (Action.TASK, Action.ASK_CANCEL):
             cancelled = queries.cancelled_in_team(session, number, admin.team_id)
         else:
-            found = queries.in_team(session, number, admin.team_id, with_cancelled=True) if action == "a" else None
+            found = queries.in_team(session, number, admin.team_id, with_cancelled=True) if action is Action.ASSIGNMENT else None
             cancelled = found is not None and found.task.cancelled_at is not None
     return MOVE_PROBLEMS[MoveProblem.CANCELLED] if cancelled else INVALID
 
@@ -641,8 +632,8 @@ def _ask_cancel(context: SaimaContext, admin: Member, task_id: int) -> tuple[str
         return None
     task, rows = found
     progress = rules.progress([a.status for a, _ in rows], due=task.due_at, now=now)
-    keyboard = [[InlineKeyboardButton(t(YES_CANCEL), callback_data=f"{PREFIX}y:{task.id}"),
-                 InlineKeyboardButton(t(KEEP), callback_data=f"{PREFIX}v:{task.id}:0")]]
+    keyboard = [[InlineKeyboardButton(t(YES_CANCEL), callback_data=callbacks.build(Press(Action.CANCEL, task.id))),
+                 InlineKeyboardButton(t(KEEP), callback_data=callbacks.build(Press(Action.TASK, task.id, 0)))]]
     return words.cancel_question(t, task, progress), InlineKeyboardMarkup(keyboard)
 
 
@@ -665,7 +656,8 @@ async def _cancel(update: Update, context: SaimaContext, admin: Member,
                     continue  # removed from the team: no longer told about its work
                 told += 1
                 reader = translator(member.language.value)
-                queries.notify(session, key=f"task:{task_id}:cancelled:member:{member.id}", member=member,
+                queries.notify(session, key=outbox_keys.build(TaskKey(task_id, TaskEvent.CANCELLED, member.id)),
+                               member=member,
                                payload={"text": words.cancelled_text(reader, assignment.task, by=actor.display_name),
                                         "parse_mode": None, "buttons": []}, now=now)
     if not allowed:
@@ -681,7 +673,7 @@ async def _cancel(update: Update, context: SaimaContext, admin: Member,
                       "🚫 Cancelled (撤销) “{title}”; the {n} assignees not closed are told.",
                       told).format(title=words.clip(task_title, 60), n=told)
     return note, InlineKeyboardMarkup([[InlineKeyboardButton(t("‹ Back to the list"),
-                                                             callback_data=f"{PREFIX}l:0")]])
+                                                             callback_data=callbacks.build(Press(Action.LIST, 0)))]])
 
 
 async def _evidence(update: Update, context: SaimaContext, admin: Member, assignment_id: int) -> None:
@@ -716,7 +708,7 @@ async def _close(update: Update, context: SaimaContext, admin: Member,
             if found is not None and actor is not None else None
         if found is not None and actor is not None and problem is None:
             reader = translator(found.assignee.language.value)
-            queries.notify(session, key=f"task:{found.task.id}:closed:member:{found.assignee.id}",
+            queries.notify(session, key=outbox_keys.build(TaskKey(found.task.id, TaskEvent.CLOSED, found.assignee.id)),
                            member=found.assignee, payload={"text": words.closed_text(reader, found.task,
                                                                                      by=actor.display_name),
                                                            "parse_mode": None, "buttons": []}, now=now)
@@ -734,4 +726,4 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     return [CommandHandler("done", show_done, filters=private),
             CommandHandler("tasks", show_tasks, filters=private),
-            CallbackQueryHandler(press, pattern=f"^{PREFIX}")]
+            CallbackQueryHandler(press, pattern=callbacks.PATTERN)]

@@ -7,7 +7,8 @@ works there, and the private commands answer with a one-line pointer and a butto
 private chat. A group that is no team's track gets one line saying so; everything else is ignored.
 
 Linking: when someone adds the bot to a group (a `my_chat_member` update), an admin of a team is asked
-in the group whether this is the team's race track, with buttons (`trk:link:<y|n>:<member id>`) that
+in the group whether this is the team's race track, with buttons (`trk:link:<y|n>:<member id>`, the data
+of core/callbacks/track.py) that
 only that admin may press: the presser is checked on the server against the member the data names.
 Someone who is no team's office is told the bot works only for a team's office, and nothing changes.
 `/track` buttons: `trk:set:<names|ranks|unlink>:<team id>`, re-checked (an admin of that very team).
@@ -17,7 +18,6 @@ Every change is audited (storage/teams.py).
 from __future__ import annotations
 
 import asyncio
-import enum
 import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -34,6 +34,8 @@ from telegram.ext import (
     filters,
 )
 
+from core.callbacks import track as callbacks
+from core.callbacks.track import LinkAnswer, LinkPress, SetPress, Setting
 from core.periods import PeriodError, parse_period
 from handlers.access import ADMINS_ONLY, admins_only
 from handlers.commands import COMMANDS
@@ -52,46 +54,6 @@ GROUP_COMMANDS = ("rank", "summary", "help")
 LEFT_OUT = {"start", "join"}  # joining in a group is pointed to the private chat by handlers/onboarding.py
 _LEFT_OUT = re.compile(r"^/(?:start|join)(?:@\w+)?(?:\s|$)", re.IGNORECASE)
 PRIVATE_COMMANDS = frozenset(c.name for c in COMMANDS) - set(GROUP_COMMANDS) - LEFT_OUT | {"track"}
-
-
-# --------------------------------------------------------------------------- button data, one pair per flow
-
-
-class LinkAnswer(enum.StrEnum):
-    YES = "y"
-    NO = "n"
-
-
-_LINK = re.compile(r"^trk:link:([yn]):([0-9]{1,10})$")
-
-
-def link_data(answer: LinkAnswer, member_id: int) -> str:
-    """The data of a Yes / No button asking the admin (``member_id``) who added the bot."""
-    return f"trk:link:{answer.value}:{member_id}"
-
-
-def parse_link_data(data: str | None) -> tuple[LinkAnswer, int] | None:
-    match = _LINK.match(data or "")
-    return (LinkAnswer(match.group(1)), int(match.group(2))) if match else None
-
-
-class TrackAction(enum.StrEnum):
-    NAMES = "names"
-    RANKS = "ranks"
-    UNLINK = "unlink"
-
-
-_SET = re.compile(r"^trk:set:(names|ranks|unlink):([0-9]{1,10})$")
-
-
-def track_data(action: TrackAction, team_id: int) -> str:
-    """The data of a `/track` button for ``team_id``."""
-    return f"trk:set:{action.value}:{team_id}"
-
-
-def parse_track_data(data: str | None) -> tuple[TrackAction, int] | None:
-    match = _SET.match(data or "")
-    return (TrackAction(match.group(1)), int(match.group(2))) if match else None
 
 
 # --------------------------------------------------------------------------- in the group
@@ -266,9 +228,10 @@ async def bot_added(update: Update, context: SaimaContext) -> None:
             "I work only for a team's office: ask your team's office (an admin) to add me to the team's group."))
         return
     rows = [[InlineKeyboardButton(t("Yes") if len(offices) == 1 else t("Yes: {team}").format(team=name),
-                                  callback_data=link_data(LinkAnswer.YES, member_id))]
+                                  callback_data=callbacks.build(LinkPress(LinkAnswer.YES, member_id)))]
             for member_id, name in offices]
-    rows.append([InlineKeyboardButton(t("No"), callback_data=link_data(LinkAnswer.NO, offices[0][0]))])
+    rows.append([InlineKeyboardButton(t("No"), callback_data=callbacks.build(LinkPress(LinkAnswer.NO,
+                                                                                         offices[0][0])))])
     team_names = "、".join(name for _, name in offices) if t.lang == "zh" else ", ".join(n for _, n in offices)
     await context.bot.send_message(chat_id, t(
         "{name}, is this group the race track of {team}? Boards and summaries would be posted here. "
@@ -290,12 +253,12 @@ async def link_answer(update: Update, context: SaimaContext) -> None:
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
     t = context.t
-    parsed = parse_link_data(query.data)
+    parsed = callbacks.parse_link(query.data)
     message = query.message
     if parsed is None or message is None or message.chat.type not in ("group", "supergroup"):
         await query.answer(t("This button is not valid any more."), show_alert=True)
         return
-    answer, member_id = parsed
+    answer, member_id = parsed.answer, parsed.member_id
     now = context.now()
     team_name = ""
     with context.db.session() as session:
@@ -342,12 +305,12 @@ async def _track_view(context: SaimaContext, t: Translator, team: Team) -> tuple
         "The group's boards show ranks only (Member A, Member B, …).")
     tick = "✓ "
     rows = [[InlineKeyboardButton((tick if team.show_names_in_race else "") + t("Names"),
-                                  callback_data=track_data(TrackAction.NAMES, team.id)),
+                                  callback_data=callbacks.build(SetPress(Setting.NAMES, team.id))),
              InlineKeyboardButton(("" if team.show_names_in_race else tick) + t("Ranks"),
-                                  callback_data=track_data(TrackAction.RANKS, team.id))]]
+                                  callback_data=callbacks.build(SetPress(Setting.RANKS, team.id)))]]
     if team.group_chat_id is not None:
-        rows.append([InlineKeyboardButton(t("Unlink the group"), callback_data=track_data(TrackAction.UNLINK,
-                                                                                            team.id))])
+        rows.append([InlineKeyboardButton(t("Unlink the group"),
+                                          callback_data=callbacks.build(SetPress(Setting.UNLINK, team.id)))])
     return f"{where}\n{shows}", InlineKeyboardMarkup(rows)
 
 
@@ -369,12 +332,12 @@ async def track_press(update: Update, context: SaimaContext) -> None:
     query = update.callback_query
     assert query is not None
     t = context.t
-    parsed = parse_track_data(query.data)
+    parsed = callbacks.parse_set(query.data)
     admin = context.member()
     if parsed is None:
         await query.answer(t("This button is not valid any more."), show_alert=True)
         return
-    action, team_id = parsed
+    action, team_id = parsed.setting, parsed.team_id
     if admin is None or not admin.role.is_admin or admin.team_id != team_id:
         await query.answer(t(ADMINS_ONLY), show_alert=True)
         return
@@ -382,16 +345,16 @@ async def track_press(update: Update, context: SaimaContext) -> None:
     with context.db.session() as session:
         team = teams.one(session, team_id)
         actor = members.one(session, admin.id)
-        if action is TrackAction.UNLINK:
+        if action is Setting.UNLINK:
             if team.group_chat_id is not None:
                 teams.unlink_group(session, team, actor=actor, now=now)
-        elif team.show_names_in_race != (action is TrackAction.NAMES):
-            teams.show_names(session, team, action is TrackAction.NAMES, actor=actor, now=now)
+        elif team.show_names_in_race != (action is Setting.NAMES):
+            teams.show_names(session, team, action is Setting.NAMES, actor=actor, now=now)
         session.flush()
         session.expunge(team)
-    await query.answer({TrackAction.NAMES: t("The group's boards now show names."),
-                        TrackAction.RANKS: t("The group's boards now show ranks only."),
-                        TrackAction.UNLINK: t("The group is unlinked.")}[action])
+    await query.answer({Setting.NAMES: t("The group's boards now show names."),
+                        Setting.RANKS: t("The group's boards now show ranks only."),
+                        Setting.UNLINK: t("The group is unlinked.")}[action])
     text, markup = await _track_view(context, t, team)
     await query.edit_message_text(text, reply_markup=markup)
 
@@ -405,6 +368,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("help", group_help, filters=GROUPS),
         MessageHandler(GROUPS & filters.COMMAND & ~filters.Regex(_LEFT_OUT), group_pointer),
         CommandHandler("track", show_track, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(link_answer, pattern=r"^trk:link:"),
-        CallbackQueryHandler(track_press, pattern=r"^trk:set:"),
+        CallbackQueryHandler(link_answer, pattern=callbacks.LINK_PATTERN),
+        CallbackQueryHandler(track_press, pattern=callbacks.SET_PATTERN),
     ]

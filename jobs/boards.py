@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from config import Config
+from core import outbox_keys
 from core.boards import (
     board_window_open,
     boards_due,
@@ -34,6 +35,7 @@ from core.boards import (
     summary_day,
     summary_due,
 )
+from core.outbox_keys import BoardKey, SummaryKey
 from core.quiet import next_allowed, parse_hhmm
 from core.race import Period
 from locales import translator
@@ -81,7 +83,7 @@ class Boards:
 
     def post_board(self, session: Session, team: Team, period: Period, *, now: datetime, tz: ZoneInfo,
                    is_workday: Callable[[date], bool] | None = None) -> int:
-        key = f"board:{team.id}:{period.key}"
+        key = outbox_keys.build(BoardKey(team.id, period.key))
         if outbox.by_key(session, key) is not None or team.group_chat_id is None:
             return 0
         board = race_storage.board(session, team, period, as_of=period.end, config=self.config)
@@ -99,7 +101,8 @@ class Boards:
             if chart.fallback:
                 caption += "\n" + t("The chart is labelled in English and by rank: no Chinese font is installed "
                                     "on the server.")
-            outbox.enqueue(session, key=f"{key}:chart", chat_id=team.group_chat_id, kind="board",
+            outbox.enqueue(session, key=outbox_keys.build(BoardKey(team.id, period.key, chart=True)),
+                           chat_id=team.group_chat_id, kind="board",
                            payload={"text": caption, "parse_mode": None, "buttons": [],
                                     "photo_b64": base64.b64encode(chart.png).decode()},
                            not_before=not_before, team_id=team.id, now=now)
@@ -107,11 +110,10 @@ class Boards:
 
     def post_summary(self, session: Session, team: Team, day: date, *, now: datetime, tz: ZoneInfo,
                      is_workday: Callable[[date], bool] | None = None) -> int:
-        week = "{0}-W{1:02d}".format(*day.isocalendar())
-        base = f"summary:{team.id}:{week}"
+        week = outbox_keys.iso_week(day)
         admins = members.admins_of(session, team.id)
-        wanted = ([(f"{base}:group", None)] if team.group_chat_id is not None else []) + [
-            (f"{base}:admin:{m.id}", m) for m in admins]
+        wanted = ([(outbox_keys.build(SummaryKey(team.id, week)), None)] if team.group_chat_id is not None else []) + [
+            (outbox_keys.build(SummaryKey(team.id, week, m.id)), m) for m in admins]
         wanted = [(key, m) for key, m in wanted if outbox.by_key(session, key) is None]
         if not wanted:
             return 0

@@ -48,9 +48,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from config import Config
-from core import pace
+from core import outbox_keys, pace
+from core.callbacks import findings, form_start, nudges
 from core.domain import MemberStatus
 from core.nudge_schedule import escalates, lagging_note_duties, pace_nudge_duties, stage_due
+from core.outbox_keys import EscalateKey, ItemIdent, ItemKind, Kind, NudgeKey, PaceKey
 from core.quiet import next_allowed
 from locales import Translator, translator
 from reports import nudges as words
@@ -58,8 +60,10 @@ from storage import leave, members, outbox, progress
 from storage.deadlines import Item, open_items
 from storage.models import Member, Team
 
-SNOOZE_PREFIX = "nz:"
-SNOOZE_KIND = {"motion": "m", "followup": "f", "task": "t"}
+
+def _ident(item: Item) -> ItemIdent:
+    """The item and its owner, as its nudges' and escalations' keys name them."""
+    return ItemIdent(ItemKind(item.kind), item.item_id, item.member_id)
 
 
 @dataclass
@@ -115,7 +119,7 @@ class Nudges:
                     t = translator(admin.language)
                     text = words.escalation(t, member=member.display_name, kind=item.kind,
                                             title=words.title_of(t, item), due=item.due, today=today)
-                    if outbox.enqueue(session, key=f"escalate:{item.ident}:admin:{admin.id}",
+                    if outbox.enqueue(session, key=outbox_keys.build(EscalateKey(_ident(item), admin.id)),
                                       chat_id=admin.telegram_user_id, kind="escalation",
                                       payload={"text": text, "parse_mode": None, "buttons": []},
                                       not_before=not_before, team_id=team.id, member_id=admin.id, now=now):
@@ -129,7 +133,8 @@ class Nudges:
                 continue
             t = translator(member.language)
             text = words.deadline_nudge(t, kind=item.kind, title=words.title_of(t, item), due=item.due, today=today)
-            if outbox.enqueue(session, key=f"nudge:{item.ident}:{stage}", chat_id=member.telegram_user_id,
+            if outbox.enqueue(session, key=outbox_keys.build(NudgeKey(_ident(item), stage)),
+                              chat_id=member.telegram_user_id,
                               kind="nudge", payload={"text": text, "parse_mode": None,
                                                      "buttons": self._buttons(t, item)},
                               not_before=not_before, team_id=team.id, member_id=member.id, now=now):
@@ -140,11 +145,12 @@ class Nudges:
         if item.kind == "motion":
             rows.append([[t("Done? Open it"), f"mo:{item.item_id}:v"]])
         elif item.kind == "followup":
-            rows.append([[t("Done? Open it"), f"fu:i:{item.item_id}"]])
+            rows.append([[t("Done? Open it"), findings.build(findings.Press(findings.Action.ITEM, item.item_id))]])
         elif item.kind == "task":  # the report flow for this assignment (handlers/tasks.py)
-            rows.append([[t("Done? Report it"), f"fs:taskdone:{item.ref_id}"]])
-        letter = SNOOZE_KIND[item.kind]
-        rows.append([[words.snooze_label(t, days), f"{SNOOZE_PREFIX}{letter}:{item.ref_id}:{days}"]
+            rows.append([[t("Done? Report it"),
+                          form_start.build(form_start.Press(form_start.Action.TASK_DONE, item.ref_id))]])
+        snooze = nudges.FOR_KIND[item.kind]
+        rows.append([[words.snooze_label(t, days), nudges.build(nudges.Press(snooze, item.ref_id, days))]
                      for days in self.config.schedule.snooze_options_days])
         return rows
 
@@ -156,8 +162,8 @@ class Nudges:
         awake = {item.ident for item in items if item.snoozed_until is None or item.snoozed_until <= now}
         still_open = {"nudge": awake, "escalation": {item.ident for item in items}}
         for key, kind in outbox.pending_keys(session, team.id, still_open):
-            parts = key.split(":")
-            if len(parts) >= 5 and ":".join(parts[1:5]) not in still_open[kind]:
+            about = outbox_keys.parse(key)
+            if isinstance(about, NudgeKey | EscalateKey) and str(about.item) not in still_open[kind]:
                 report.withdrawn += int(outbox.cancel(session, key))
 
     # --- pace ------------------------------------------------------------------------------------
@@ -168,15 +174,16 @@ class Nudges:
         cutoff = datetime.combine(today - timedelta(days=self.config.pace.renudge_after_days - 1), time(0), tzinfo=tz)
         recent: set[tuple[str, str]] = set()
         for key in outbox.keys_since(session, team.id, kind, since=cutoff):
-            _, member_id, _week, duties = key.split(":", 3)
-            recent.update((member_id, duty) for duty in duties.split(":", 1)[0].split(","))
+            sent = outbox_keys.parse(key)
+            if isinstance(sent, PaceKey):
+                recent.update((str(sent.member_id), duty.value) for duty in sent.duties)
         return recent
 
     def _pace(self, session: Session, team: Team, people: dict[int, Member], admins: list[Member], *,
               now: datetime, today: date, tz: ZoneInfo, report: NudgeReport) -> None:
         recent = self._recent(session, team, "pace", today=today, tz=tz)
         noted = self._recent(session, team, "lagging", today=today, tz=tz)
-        week = "{0}-W{1:02d}".format(*today.isocalendar())
+        week = outbox_keys.iso_week(today)
         not_before = now  # run() goes on only at an allowed instant (the team's calendar)
         quarter_end = pace.quarter_end(today.year, pace.quarter_of(today))
         away = leave.on_leave(session, team_id=team.id, day=today)
@@ -194,7 +201,7 @@ class Nudges:
             t = translator(member.language)
             text = "\n".join(words.pace_nudge(t, duty=duty, today=today, quarter_end=quarter_end)
                              for duty in due)
-            key = f"pace:{member.id}:{week}:" + ",".join(duty.duty.value for duty in due)
+            key = outbox_keys.build(PaceKey(member.id, week, tuple(duty.duty for duty in due)))
             if outbox.enqueue(session, key=key, chat_id=member.telegram_user_id, kind="pace",
                               payload={"text": text, "parse_mode": None, "buttons": []},
                               not_before=not_before, team_id=team.id, member_id=member.id, now=now):
@@ -204,14 +211,14 @@ class Nudges:
                  admins: list[Member], *, week: str, not_before: datetime, today: date, quarter_end: date,
                  now: datetime, report: NudgeReport) -> None:
         """One note to each other admin: the member is far behind on these duties."""
-        duties = ",".join(duty.duty.value for duty in lagging)
+        duties = tuple(duty.duty for duty in lagging)
         for admin in admins:
             if admin.id == member.id:
                 continue  # an admin lagging hears it from the pace nudge, and the other admins from this
             t = translator(admin.language)
             text = words.lagging_note(t, member=member.display_name, duties=lagging, today=today,
                                       quarter_end=quarter_end)
-            if outbox.enqueue(session, key=f"lagging:{member.id}:{week}:{duties}:admin:{admin.id}",
+            if outbox.enqueue(session, key=outbox_keys.build(PaceKey(member.id, week, duties, admin.id, Kind.LAGGING)),
                               chat_id=admin.telegram_user_id, kind="lagging",
                               payload={"text": text, "parse_mode": None, "buttons": []},
                               not_before=not_before, team_id=team.id, member_id=admin.id, now=now):

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.aging import MARK
+from core.callbacks import form_start
 from core.domain import AssignmentStatus
 from core.tasks import Progress, task_age
 from locales import N_, Translator
@@ -72,7 +73,7 @@ def assigned_payloads(t: Translator, task: Task, assignment: TaskAssignment, *, 
                       tz: ZoneInfo) -> list[dict[str, Any]]:
     """The outbox payloads telling one assignee: the task with a Report done button, the attachment
     sent again by its file_id (as the same message when the words fit in a caption)."""
-    buttons = [[[t(REPORT_DONE), f"fs:taskdone:{assignment.id}"]]]
+    buttons = [[[t(REPORT_DONE), form_start.build(form_start.Press(form_start.Action.TASK_DONE, assignment.id))]]]
     text = assigned_text(t, task, creator=creator, tz=tz)
     if not task.attachment_file_id:
         return [{"text": text, "parse_mode": None, "buttons": buttons}]

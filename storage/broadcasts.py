@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from config import Config
-from core import pace
+from core import outbox_keys, pace
 from core.broadcasts import AudienceKind, Counts
 from core.domain import BroadcastStatus, MemberStatus, OutboxStatus, Role
 from storage import audit, outbox
@@ -43,15 +43,15 @@ def _insert(session: Session) -> Any:
 
 
 def member_key(broadcast_id: int, occurrence: int, member_id: int) -> str:
-    return f"broadcast:{broadcast_id}:{occurrence}:member:{member_id}"
+    return outbox_keys.build(outbox_keys.BroadcastKey(broadcast_id, occurrence, member_id))
 
 
 def nudge_key(broadcast_id: int, occurrence: int, n: int, member_id: int) -> str:
-    return f"broadcast:{broadcast_id}:{occurrence}:nudge:{n}:member:{member_id}"
+    return outbox_keys.build(outbox_keys.BroadcastKey(broadcast_id, occurrence, member_id, nudge=n))
 
 
 def report_key(broadcast_id: int, occurrence: int) -> str:
-    return f"broadcast:{broadcast_id}:{occurrence}:report"
+    return outbox_keys.build(outbox_keys.BroadcastKey(broadcast_id, occurrence))
 
 
 # --- the broadcast ---------------------------------------------------------------------------------

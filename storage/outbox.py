@@ -34,6 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.domain import OutboxStatus
+from core.outbox_keys import ItemIdent, ItemKind, Kind, item_prefix
 from storage.models import Member, OutboxMessage
 
 MAX_TEXT = 4096
@@ -315,12 +316,12 @@ def cancel(session: Session, key: str) -> bool:
 
 def item_ident(kind: str, item_id: int, member_id: int) -> str:
     """`motion:41:member:7`: the part of a nudge's or an escalation's key naming the item and its owner."""
-    return f"{kind}:{item_id}:member:{member_id}"
+    return str(ItemIdent(ItemKind(kind), item_id, member_id))
 
 
 #: Messages about one item with a deadline, withdrawn once it is answered: deadline nudges
 #: (`nudge:<ident>:T-3`) and the admins' 约谈提醒 (`escalate:<ident>:admin:3`).
-ITEM_KINDS = {"nudge": "nudge", "escalation": "escalate"}
+ITEM_KINDS = {"nudge": Kind.NUDGE, "escalation": Kind.ESCALATE}
 
 
 def withdraw_item(session: Session, *, team_id: int, kind: str, item_id: int, member_id: int,
@@ -328,8 +329,8 @@ def withdraw_item(session: Session, *, team_id: int, kind: str, item_id: int, me
     """Withdraws the item's nudges and escalations (or only ``kinds``) not yet claimed: called in the
     transaction that answers, reports, closes or deletes the item, so a nudge queued before cannot
     arrive after. How many."""
-    ident = item_ident(kind, item_id, member_id)
-    prefixes = tuple(f"{ITEM_KINDS[k]}:{ident}:" for k in kinds)
+    ident = ItemIdent(ItemKind(kind), item_id, member_id)
+    prefixes = tuple(item_prefix(ITEM_KINDS[k], ident) for k in kinds)
     # Matched in Python, not with LIKE: a key's `_` and `%` would be wildcards there.
     ids = [row_id for row_id, key in session.execute(select(OutboxMessage.id, OutboxMessage.key).where(
         OutboxMessage.team_id == team_id, OutboxMessage.kind.in_(kinds),

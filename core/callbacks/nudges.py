@@ -1,0 +1,49 @@
+"""Button data of a deadline nudge's Remind me later (稍后提醒), built by jobs/nudges.py and pressed in
+handlers/nudges.py: `nz:<m|f|t>:<id>:<days>` (m = motion, f = finding, t = task assignment; the id is the
+one `storage.deadlines` knows the item by). Done opens the item's own card, whose data its flow owns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.callbacks import join, numbers, pattern, split
+
+PREFIX = "nz:"
+PATTERN = pattern(PREFIX)
+
+
+class Action(StrEnum):
+    """Snooze an item of this kind (the letter `storage.deadlines` names its kind by)."""
+
+    MOTION = "m"
+    FOLLOWUP = "f"
+    TASK = "t"
+
+
+#: The snooze action for an item of `storage.deadlines.Item.kind`.
+FOR_KIND = {"motion": Action.MOTION, "followup": Action.FOLLOWUP, "task": Action.TASK}
+MAX_DAYS = 999
+
+
+@dataclass(frozen=True)
+class Press:
+    action: Action
+    ref_id: int
+    days: int
+
+
+def build(press: Press) -> str:
+    return join(PREFIX, press.action, press.ref_id, press.days)
+
+
+def parse(data: object) -> Press | None:
+    found = split(data, PREFIX, Action)
+    values = numbers(found[1]) if found else None
+    if found is None or values is None or len(values) != 2 or values[1] > MAX_DAYS:
+        return None
+    return Press(found[0], *values)
+
+
+EXAMPLES = (Press(Action.MOTION, 41, 1), Press(Action.FOLLOWUP, 8, 3), Press(Action.TASK, 5, 7))

@@ -1,0 +1,52 @@
+"""Keyboards the flows share: buttons laid out in rows, and the ‹ Previous / Next › row under a page."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from handlers.context import SaimaContext
+from locales import N_, Translator
+from storage.models import Member
+
+PREVIOUS, NEXT = N_("‹ Previous"), N_("Next ›")
+NEWER, OLDER = N_("‹ Newer"), N_("Older ›")  # pages of a list newest first
+
+Rows = list[list[InlineKeyboardButton]]
+#: A page of a list for the member viewing it: (text, keyboard), from the page's number (brought within range).
+Page = Callable[[SaimaContext, Member, int], tuple[str, InlineKeyboardMarkup | None]]
+
+
+def page_bounds(total: int, size: int, page: int) -> tuple[int, int]:
+    """(the page to show, ``page`` brought within range, and how many pages there are: at least one)."""
+    pages = max(1, -(-total // size))
+    return min(max(page, 0), pages - 1), pages
+
+
+def in_rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> Rows:
+    return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+
+
+def turn_rows(t: Translator, page: int, pages: int, data: Callable[[int], str], *,
+              labels: tuple[str, str] = (PREVIOUS, NEXT)) -> Rows:
+    """The row of ‹ Previous / Next › (``data`` of the page each turns to) where there is one to turn to;
+    no row on a single page."""
+    row = []
+    if page > 0:
+        row.append(InlineKeyboardButton(t(labels[0]), callback_data=data(page - 1)))
+    if page < pages - 1:
+        row.append(InlineKeyboardButton(t(labels[1]), callback_data=data(page + 1)))
+    return [row] if row else []
+
+
+def first_page(page: Page) -> Callable[[Update, SaimaContext], Awaitable[None]]:
+    """A command that answers with the first ``page`` for the member who sent it (let in by its guard)."""
+
+    async def show(update: Update, context: SaimaContext) -> None:
+        member = context.member()
+        assert member is not None and update.effective_message is not None
+        text, keyboard = page(context, member, 0)
+        await update.effective_message.reply_text(text, reply_markup=keyboard)
+
+    return show
