@@ -122,14 +122,14 @@ async def drive(control: ControlClient, bot: str, users: list[int], rounds: int,
     """Every user runs `step` `rounds` times in turn, all users at once (one user alone: 3 × rounds)."""
     rounds = rounds * 3 if len(users) == 1 else rounds
     async def warm(user: int) -> None:
-        for k in range(warm_up):
+        for _ in range(warm_up):
             await step(control, user, next(_serial))
 
     await asyncio.gather(*(warm(user) for user in users))
     run = Run(bot, len(users), 0.0)
 
     async def user_loop(user: int) -> None:
-        for n in range(rounds):
+        for _ in range(rounds):
             for kind, seconds in await step(control, user, next(_serial)):
                 run.latencies[kind].append(seconds)
 

@@ -258,7 +258,7 @@ class TaskForm(Form[TaskDraft]):
         for member in assignees:
             payloads = words.assigned_payloads(translator(member.language.value), task, by_member[member.id],
                                                creator=creator.display_name, tz=tz)
-            for suffix, payload in zip(("", ":file"), payloads):
+            for suffix, payload in zip(("", ":file"), payloads, strict=False):
                 queries.notify(session, key=f"task:{task.id}:assigned:member:{member.id}{suffix}", member=member,
                                payload=payload, now=ctx.now)
         return t.ngettext("Assigned to {n} person; each is told in their own chat. /tasks shows the progress.",

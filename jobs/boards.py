@@ -126,7 +126,7 @@ class Boards:
 
     def post_summary(self, session: Session, team: Team, day: date, *, now: datetime, tz: ZoneInfo,
                      is_workday: Callable[[date], bool] | None = None) -> int:
-        week = "{0}-W{1:02d}".format(*day.isocalendar())
+        week = "{}-W{:02d}".format(*day.isocalendar())
         base = f"summary:{team.id}:{week}"
         admins = list(session.scalars(select(Member).where(
             Member.team_id == team.id, Member.status == MemberStatus.ACTIVE).order_by(Member.id)))

@@ -259,7 +259,7 @@ class Delivery:
         gate = asyncio.Semaphore(self.settings.concurrency)
         results = await asyncio.gather(*(self._send_chat(chat_id, chat_rows, gate, report)
                                          for chat_id, chat_rows in by_chat.items()), return_exceptions=True)
-        for chat_id, result in zip(by_chat, results):
+        for chat_id, result in zip(by_chat, results, strict=True):
             if isinstance(result, BaseException):  # e.g. the database went away after a send:
                 # the row stays claimed and its lease decides (unknown outcome, per kind)
                 log.error("delivery into chat %s stopped: %r", chat_id, result, exc_info=result)

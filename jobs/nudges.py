@@ -187,7 +187,7 @@ class Nudges:
         them already (storage.outbox.withdraw_item); this catches any other way an item stops being open."""
         awake = {item.ident for item in items if item.snoozed_until is None or item.snoozed_until <= now}
         still_open = {"nudge": awake, "escalation": {item.ident for item in items}}
-        for row_id, key, kind in session.execute(
+        for _row_id, key, kind in session.execute(
             select(OutboxMessage.id, OutboxMessage.key, OutboxMessage.kind).where(
                 OutboxMessage.team_id == team.id, OutboxMessage.kind.in_(tuple(still_open)),
                 OutboxMessage.status == OutboxStatus.PENDING)
@@ -213,7 +213,7 @@ class Nudges:
               now: datetime, today: date, tz: ZoneInfo, report: NudgeReport) -> None:
         recent = self._recent(session, team, "pace", today=today, tz=tz)
         noted = self._recent(session, team, "lagging", today=today, tz=tz)
-        week = "{0}-W{1:02d}".format(*today.isocalendar())
+        week = "{}-W{:02d}".format(*today.isocalendar())
         not_before = now  # run() goes on only at an allowed instant (the team's calendar)
         quarter_end = pace.quarter_end(today.year, pace.quarter_of(today))
         away = leave.on_leave(session, team_id=team.id, day=today)

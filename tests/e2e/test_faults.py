@@ -271,7 +271,7 @@ async def test_a_week_with_one_request_in_five_failing_stores_every_record_once_
     for row in rows:
         by_text[(row.chat_id, _shown_text(row))].append(row)
     shown_in: dict[int, list[BotMessage]] = {}
-    for chat_id, text in by_text:
+    for chat_id, _text in by_text:
         if chat_id not in shown_in:
             view = await week.control.messages(chat_id)
             shown_in[chat_id] = [BotMessage.from_view(v) for v in view["messages"] if (v["from"] or {}).get("is_bot")]

@@ -150,7 +150,7 @@ async def _is(health: Any, expected: tuple[int, Any]) -> bool:
 
 @pytest.mark.postgres
 async def test_in_webhook_mode_a_postgresql_restart_pauses_the_active_instance_and_telegram_retries(
-    emulator_thread: EmulatorThread, postgres_schema: str, pg: Any, tmp_path: Path, instances: list[Instance],
+    emulator_thread: EmulatorThread, postgres_schema: str, pg: Any, tmp_path: Path, instances: list[Instance],  # noqa: F811 — pg: the imported fixture
 ) -> None:
     async with ControlClient(emulator_thread.control_url, default_timeout=30) as control, \
             Network(*_postgres_address()) as network:
