@@ -216,7 +216,7 @@ async def test_a_weekly_broadcast_goes_once_each_monday_until_cancelled(saima: S
 
     def weekly(person: SimUser) -> Any:
         async def count() -> int:
-            return len([m for m in await person.bot_messages() if "报送上周工作小结" in (m.text or "")])
+            return len([m for m in await person.bot_messages() if "报送上周工作小结" in (m.body or "")])
         return count
 
     monday = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
@@ -231,7 +231,7 @@ async def test_a_weekly_broadcast_goes_once_each_monday_until_cancelled(saima: S
         for person in (zhang, wang, zhao):
             assert await weekly(person)() == week + 1
         assert _count(saima, BroadcastOccurrence) == week + 1
-    reports = [m for m in await admin.bot_messages() if (m.text or "").startswith("📊 通知送达情况")]
+    reports = [m for m in await admin.bot_messages() if (m.body or "").startswith("📊 通知送达情况")]
     assert [r.text.splitlines()[1][:5] for r in reports] == ["第 1 周", "第 2 周"]
 
     listed = await admin.send("/broadcasts")

@@ -151,9 +151,9 @@ class PatientMember:
 
     async def _in_mine(self, marker: str) -> bool | None:
         listing = await self._send("/mine")
-        if listing is None or not (listing.text or "").strip():
+        if listing is None or not (listing.body or "").strip():
             return None
-        return marker in (listing.text or "")
+        return marker in (listing.body or "")
 
     async def log(self, text: str, marker: str) -> int:
         """Logs one record and makes sure it is saved; returns how many Confirm presses it took."""
@@ -276,7 +276,7 @@ async def test_a_week_with_one_request_in_five_failing_stores_every_record_once_
             view = await week.control.messages(chat_id)
             shown_in[chat_id] = [BotMessage.from_view(v) for v in view["messages"] if (v["from"] or {}).get("is_bot")]
     for (chat_id, text), same in by_text.items():
-        shown = [m for m in shown_in[chat_id] if (m.raw_text or m.text or m.caption or "") == text
+        shown = [m for m in shown_in[chat_id] if (m.raw_text or m.body or m.caption or "") == text
                  or (m.caption or "") == text]
         sent = [r for r in same if r.status is OutboxStatus.SENT]
         shown_ids = {m.message_id for m in shown}

@@ -184,7 +184,7 @@ def test_the_command_line_prints_the_base_url_and_serves() -> None:
 
 
 def test_bot_messages_expose_their_buttons() -> None:
-    message = BotMessage(1, 2, "text", text="t", reply_markup={"inline_keyboard": [
+    message = BotMessage(1, 2, "text", body="t", reply_markup={"inline_keyboard": [
         [{"text": "确认", "callback_data": "ok"}, {"text": "网站", "url": "https://example.org"}]]})
     assert message.buttons == [[("确认", "ok"), ("网站", "https://example.org")]]
     assert message.labels == ["确认", "网站"] and message.button("网") == ("网站", "https://example.org")
