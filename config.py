@@ -259,7 +259,7 @@ def _build(cls: type, data: Mapping[str, Any], *, prefix: str, source: str) -> A
 
 
 def _coerce(hint: Any, raw: Any, *, key: str, source: str) -> Any:
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _build(hint, raw, prefix=f"{key}.", source=source)
     origin = typing.get_origin(hint)
     if origin is Literal:

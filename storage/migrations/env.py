@@ -26,7 +26,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("no database: alembic was given neither a connection nor sqlalchemy.url")
+    engine = make_engine(url, poolclass=pool.NullPool)
     with engine.begin() as connection:
         _run(connection)
 
