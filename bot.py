@@ -36,7 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, ConversationHandler, TypeHandler
-from telegram.request import HTTPXRequest, RequestData
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 import handlers
 import serving
@@ -117,11 +117,16 @@ class StateBeforeReplyRequest(HTTPXRequest):
         super().__init__(connection_pool_size=256)
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         **timeouts: Any) -> tuple[int, bytes]:
+                         read_timeout: Any = BaseRequest.DEFAULT_NONE, write_timeout: Any = BaseRequest.DEFAULT_NONE,
+                         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+                         pool_timeout: Any = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
+        # the timeouts are PTB's (a float, None or its DEFAULT_NONE), passed through untouched
         write = _before_reply.get()
         if write is not None and is_reply(url.rpartition("/")[2]):
             await write()
-        return await super().do_request(url, method, request_data, **timeouts)
+        return await super().do_request(url, method, request_data, read_timeout=read_timeout,
+                                        write_timeout=write_timeout, connect_timeout=connect_timeout,
+                                        pool_timeout=pool_timeout)
 
 
 class WriteThroughApplication(Application):  # type: ignore[type-arg]

@@ -224,7 +224,7 @@ def load_config(path: Path | str | None = None, environ: Mapping[str, str] | Non
 
 def parse_config(data: Mapping[str, Any], *, source: str) -> Config:
     """Builds a Config from parsed TOML, rejecting unknown keys, wrong types and bad values."""
-    config = _build(Config, data, prefix="", source=source)
+    config: Config = _build(Config, data, prefix="", source=source)
     config = dataclasses.replace(config, source=source)
     _check_values(config, source)
     return config

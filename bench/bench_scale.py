@@ -261,4 +261,8 @@ def main(members: int = 2000, deadline_count: int = 1_000_000, parts: str = "boa
 
 
 if __name__ == "__main__":
-    main(*(int(arg) for arg in sys.argv[1:3]), *sys.argv[3:4], *(int(arg) for arg in sys.argv[4:5]))
+    # bench_scale [members [deadline_count [parts [ticks]]]]
+    given: dict[str, Any] = {}
+    for name, value in zip(("members", "deadline_count", "parts", "ticks"), sys.argv[1:5], strict=False):
+        given[name] = value if name == "parts" else int(value)
+    main(**given)

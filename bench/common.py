@@ -125,6 +125,7 @@ def bulk_insert(session: Session, table: str, columns: Sequence[str], rows: Iter
     """Inserts plain tuples fast, bypassing the ORM: COPY on PostgreSQL, executemany on SQLite.
     Values as the models store them (enums become their values, instants UTC)."""
     dbapi = session.connection().connection.driver_connection
+    assert dbapi is not None  # the session's connection is open
     count = 0
     if session.get_bind().dialect.name == "postgresql":
         with dbapi.cursor() as cursor, cursor.copy(f'COPY {table} ({", ".join(columns)}) FROM STDIN') as copy:

@@ -131,6 +131,7 @@ class Boards:
         admins = list(session.scalars(select(Member).where(
             Member.team_id == team.id, Member.status == MemberStatus.ACTIVE).order_by(Member.id)))
         admins = [m for m in admins if m.role.is_admin]
+        wanted: list[tuple[str, Member | None]]
         wanted = ([(f"{base}:group", None)] if team.group_chat_id is not None else []) + [
             (f"{base}:admin:{m.id}", m) for m in admins]
         wanted = [(key, m) for key, m in wanted if outbox.by_key(session, key) is None]

@@ -142,7 +142,7 @@ class RateLimiter(AIORateLimiter):
         super().__init__(**settings)
         self._base_limiter = Window(per_second)  # type: ignore[assignment]
 
-    async def process_request(  # type: ignore[override]
+    async def process_request(
         self, callback: Any, args: Any, kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
         rate_limit_args: Any,
     ) -> Any:

@@ -391,7 +391,7 @@ def _draw(words: Translator, board: Board, shown: Sequence[Line], labels: list[s
     if any(overdue):
         axes.barh(rows, overdue, color="#e15759", label=words(OVERDUE), height=0.7)
     for row, line in zip(rows, shown, strict=True):
-        axes.text(float(max(line.entry.score.total, 0)) + 1, row, points(line.entry.score.total), va="center",
+        axes.text(max(float(line.entry.score.total), 0.0) + 1, row, points(line.entry.score.total), va="center",
                   fontsize=8)
     axes.set_yticks(rows, labels, fontsize=9)
     axes.set_xlabel(words(POINTS))
