@@ -107,7 +107,7 @@ async def test_a_photo_to_the_members_by_role_with_preview_read_receipts_and_a_r
     assert (await admin.callback_answer()).text == "已向 1 位未阅的成员发送提醒。"
     await _deliver(saima)
     reminder = await wang.receive()
-    assert reminder.caption.startswith("⏰ 提醒：请阅读以下通知并点击“已阅”。\n\n📢 李主任 发布通知")
+    assert (reminder.caption or "").startswith("⏰ 提醒：请阅读以下通知并点击“已阅”。\n\n📢 李主任 发布通知")
     assert len([m for m in await zhang.bot_messages() if m.kind == "photo"]) == 1  # 张三 read it: no reminder
     # the same press again (a double tap) sends nothing more
     await admin.press_data(card.message_id, f"br:n:{_occurrence_id(saima)}:0")
@@ -260,6 +260,7 @@ async def test_members_are_refused_and_forged_presses_change_nothing(saima: Saim
     occurrence = _occurrence_id(saima)
     with saima.db.session() as session:
         broadcast_id = session.scalar(select(Broadcast.id))
+    assert broadcast_id is not None
 
     def snapshot() -> tuple[Any, ...]:
         with saima.db.session() as session:

@@ -44,7 +44,8 @@ async def inject_faults(control: ControlClient) -> None:
         for offset, fault in enumerate(({"status": 429, "retry_after": 1}, {"status": 502},
                                         {"status": "timeout", "delay": 6.0, "apply": True},
                                         {"status": "timeout", "delay": 6.0, "apply": False})):
-            await control.add_fault(method=method, probability=0.054, seed=seed * 10 + offset, **fault)
+            await control.add_fault(method=method, probability=0.054, seed=seed * 10 + offset,
+                                    **fault)  # type: ignore[arg-type]  # each fault: a dict of add_fault's options
     await control.add_fault(429, method="getUpdates", retry_after=1, probability=0.1, seed=90)
     await control.add_fault(502, method="getUpdates", probability=0.11, seed=91)
 

@@ -209,8 +209,10 @@ def settled(db: Database, now: datetime, pid: int, expected: set[str]) -> bool:
     for _key, status, not_before, claimed_by, claimed_at in rows:
         if status == OutboxStatus.PENDING and not_before <= now:
             return False
-        if status == OutboxStatus.SENDING and (f":{pid}:" in (claimed_by or "") or claimed_at < now - LEASE):
-            return False  # the live process's claim, or a dead one's that it is due to take over
+        if status == OutboxStatus.SENDING:
+            assert claimed_at is not None  # a claim has its instant
+            if f":{pid}:" in (claimed_by or "") or claimed_at < now - LEASE:
+                return False  # the live process's claim, or a dead one's that it is due to take over
     return True
 
 

@@ -58,12 +58,11 @@ async def test_a_nudge_with_done_and_snooze_that_only_its_owner_can_press(saima:
     with saima.db.session() as session:
         assert session.get_one(Motion, motion_id).snoozed_until is None
 
-    edited = await zhang.press(nudge, "稍后提醒（1天后）", expect=0)
+    await zhang.press(nudge, "稍后提醒（1天后）", expect=0)
     answer = await zhang.callback_answer()
     assert answer.text == "好的，2026年11月24日（星期二）再提醒您。办理期限不变，仍为2026年11月24日（星期二）。"
     shown = [m for m in await zhang.bot_messages() if m.message_id == nudge.message_id][0]
     assert shown.text.endswith("⏰ 2026年11月24日（星期二）再次提醒；办理期限不变（2026年11月24日（星期二））。")
-    del edited
     with saima.db.session() as session:
         assert session.get_one(Motion, motion_id).snoozed_until == datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
 

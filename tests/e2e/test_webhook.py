@@ -145,7 +145,7 @@ async def test_webhook_mode_serves_the_active_instance_refuses_forgeries_and_fai
 
 
 async def _is(health: Any, expected: tuple[int, Any]) -> bool:
-    return await health == expected
+    return bool(await health == expected)
 
 
 @pytest.mark.postgres
@@ -188,7 +188,7 @@ async def test_a_webhook_body_that_is_not_an_update_gets_400_one_log_line_and_no
         answers_before = len(await qian.bot_messages())
         text_as_object = _help_update(900_007, qian.id)
         text_as_object["message"]["text"] = {"a": 1}
-        bodies = ["[]", "null", '"x"', "42", "{}", '{"update_id": "1"}', '{"update_id": true}',
+        bodies: list[str | bytes] = ["[]", "null", '"x"', "42", "{}", '{"update_id": "1"}', '{"update_id": true}',
                   '{"update_id": 2, "message": "x"}', '{"update_id": 3, "callback_query": [1]}',
                   '{"update_id": 4, "message": {"message_id": 1}}',
                   '{"update_id": 5, "message": {"message_id": 1, "date": 0, "chat": "x"}}',

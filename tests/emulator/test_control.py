@@ -50,7 +50,7 @@ async def test_wait_returns_matching_events_or_reports_a_timeout(control: Contro
 async def test_a_long_poll_on_wait_is_woken_by_the_bots_message(control: ControlClient, bot: Bot) -> None:
     await control.send(USER, "/start", first_name="张三")
     mark = (await control.health())["seq"]
-    waiting = asyncio.create_task(control.wait(mark, chat_id=USER, timeout=5))
+    waiting = asyncio.ensure_future(control.wait(mark, chat_id=USER, timeout=5))
     await bot.send_message(USER, "here")
     assert (await waiting)["events"][0]["text"] == "here"
 
@@ -58,7 +58,7 @@ async def test_a_long_poll_on_wait_is_woken_by_the_bots_message(control: Control
 async def test_send_with_expect_returns_several_messages_and_expect_zero_returns_none(control: ControlClient,
                                                                                      bot: Bot) -> None:
     zhang = control.user(USER, "张三")
-    assert await zhang.send("/start", expect=0) is None
+    assert await zhang.send("/start", expect=0) is None  # type: ignore[func-returns-value]  # what expect=0 promises
     seen = await bot.get_updates()
     asking = asyncio.create_task(zhang.send("/help", expect=2))
     updates = await bot.get_updates(offset=seen[-1].update_id + 1, timeout=5)
