@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from functools import wraps
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import Update
 
@@ -15,7 +15,7 @@ from storage import teams
 from storage.models import Member
 
 R = TypeVar("R")
-Callback = Callable[[Update, SaimaContext], Awaitable[R]]
+Callback = Callable[[Update, SaimaContext], Coroutine[Any, Any, R]]  # what PTB takes as a callback
 
 
 def members_only(callback: Callback[R]) -> Callback[R | None]:
