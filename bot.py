@@ -129,7 +129,7 @@ class StateBeforeReplyRequest(HTTPXRequest):
                                         pool_timeout=pool_timeout)
 
 
-class WriteThroughApplication(Application):  # type: ignore[type-arg]
+class WriteThroughApplication(Application):  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     """An Application that saves conversation state and user data before each reply of an update and right
     after it, and that holds an update while the database is away.
 
@@ -236,7 +236,7 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
                               getattr(update, "update_id", "?"))
                     return
                 if isinstance(update, Update) and update.callback_query is not None:
-                    update.callback_query.set_bot(_PressAnsweredBefore(self.bot))  # type: ignore[arg-type]
+                    update.callback_query.set_bot(_PressAnsweredBefore(self.bot))  # type: ignore[arg-type]  # PTB types the bot of a CallbackQuery as its Bot; ours wraps it
             finally:
                 self._may_wait = None
         if self.persistence is not None and not (screened is not None and screened.shed):
@@ -278,7 +278,7 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
 
 def build_application(
     config: Config, db: Database, clock: Clock | None = None, *, takes_updates: bool = True
-) -> Application:  # type: ignore[type-arg]
+) -> Application:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     """The bot, wired: persistence, rate limiting, handlers, the services they use, and the outbox
     delivery job (unless `delivery.enabled = false`). `takes_updates=False` (`bot.py deliver`): no
     handlers and no persistence, so it never writes back conversation state it did not change."""
@@ -299,7 +299,7 @@ def build_application(
     if takes_updates:
         builder = builder.persistence(DatabasePersistence(db, clock))
     application = builder.build()
-    application.services = Services(config=config, db=db, clock=clock)  # type: ignore[attr-defined]
+    application.services = Services(config=config, db=db, clock=clock)  # type: ignore[attr-defined]  # our jobs and services hang on the Application
     if takes_updates:
         application.add_handler(TypeHandler(Update, delivery.reachable_again), group=-100)
         handlers.register(application)
@@ -322,7 +322,7 @@ def clock_from_environment() -> Clock:
     return clock
 
 
-async def _on_start(application: Application) -> None:  # type: ignore[type-arg]
+async def _on_start(application: Application) -> None:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     # The date parser's first call costs a few hundred ms; pay it off the event loop, not in a reply.
     threading.Thread(target=dates.warm_up, name="warm-up date parser", daemon=True).start()
     await publish_default_menus(application.bot)
@@ -388,7 +388,7 @@ def cmd_deliver(config: Config, _args: argparse.Namespace) -> int:
     return 0
 
 
-async def _deliver_until_stopped(application: Application) -> None:  # type: ignore[type-arg]
+async def _deliver_until_stopped(application: Application) -> None:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -229,7 +229,7 @@ class Poller:
 
 
 def _seconds(value: object) -> float:
-    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[arg-type]
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[arg-type]  # a number, or a timedelta (PTB_TIMEDELTA)
 
 
 class Acting:

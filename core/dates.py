@@ -632,4 +632,4 @@ def _context(now: datetime, prefer: str, lang: str | None) -> tuple[Ctx, str | N
         if short not in ("zh", "en"):
             raise ValueError(f"lang must be 'zh', 'en' or None, not {lang!r}")
         lang = short
-    return Ctx(now, prefer), lang  # type: ignore[arg-type]
+    return Ctx(now, prefer), lang  # type: ignore[arg-type]  # prefer was checked above

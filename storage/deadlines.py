@@ -125,7 +125,7 @@ def snooze(session: Session, letter: str, ref_id: int, *, until: datetime) -> No
     if found is None:
         return
     row, owner = found
-    row.snoozed_until = until  # type: ignore[attr-defined]
+    row.snoozed_until = until  # type: ignore[attr-defined]  # owner_of found a snoozable row
     # A nudge already queued would arrive inside the snooze: withdrawn now, not at the next tick.
     # The admins' 约谈提醒 stays: remind-me-later is the member's, not the office's.
     if isinstance(row, Motion):

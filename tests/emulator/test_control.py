@@ -74,7 +74,7 @@ async def test_pressing_a_reply_keyboard_button_sends_its_label(control: Control
     await zhang.send("/start", expect=0)
     menu = await bot.send_message(USER, "选择", reply_markup=ReplyKeyboardMarkup([["是", "否"]]))
     await zhang.press(menu.message_id, "否", expect=0)
-    assert (await bot.get_updates(offset=-1))[0].message.text == "否"  # type: ignore[union-attr]
+    assert (await bot.get_updates(offset=-1))[0].message.text == "否"  # type: ignore[union-attr]  # the update is a message
 
 
 async def test_a_missing_button_label_fails_with_the_available_labels(control: ControlClient, bot: Bot) -> None:
