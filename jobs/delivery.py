@@ -493,9 +493,9 @@ async def reachable_again(update: object, context: ContextTypes.DEFAULT_TYPE) ->
         log.exception("could not mark user %s reachable again", user.id)
 
 
-def install(application: Application, *, db: Database, clock: Clock, config: Config) -> Delivery:  # type: ignore[type-arg]
+def install(application: Application, *, db: Database, clock: Clock, config: Config) -> Delivery:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     """Adds the repeating delivery job to the Application's JobQueue (the schedule itself is in the outbox)."""
     delivery = Delivery(bot=application.bot, db=db, clock=clock, config=config)
-    application.delivery = delivery  # type: ignore[attr-defined]
+    application.delivery = delivery  # type: ignore[attr-defined]  # our jobs and services hang on the Application
     ticks.run_repeating(application, delivery.tick, seconds=config.delivery.tick_seconds, name=JOB_NAME)
     return delivery
