@@ -4,19 +4,29 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 LOCK := requirements.lock
 STAMP := $(VENV)/installed.lock
+CATALOGUES := $(wildcard locales/*/LC_MESSAGES/saima.po)
 
-.PHONY: run test demo bench deps migrate extract-messages clean
+.PHONY: run test check demo bench deps locales migrate extract-messages clean
 
-run: deps migrate
+run: deps locales migrate
 	$(PYTHON) bot.py run
 
-test: deps
+# The build's checks first (lint, types, layers), then the suite; any failure fails `make test`.
+test: check locales
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
-demo: deps
+# Every check runs, so one run shows all that is wrong; the target fails if any did.
+check: deps
+	@status=0; \
+	echo "ruff check ."; $(VENV)/bin/ruff check . || status=1; \
+	echo "mypy"; $(VENV)/bin/mypy || status=1; \
+	echo "lint-imports"; $(VENV)/bin/lint-imports --no-logo || status=1; \
+	exit $$status
+
+demo: deps locales
 	$(PYTHON) bot.py demo
 
-bench: deps
+bench: deps locales
 	$(PYTHON) -m bench
 
 migrate: deps
@@ -27,6 +37,13 @@ deps: $(PYTHON)
 	@cmp -s $(LOCK) $(STAMP) || { \
 	  echo "Installing pinned dependencies from $(LOCK)"; \
 	  $(PYTHON) -m pip install --quiet --disable-pip-version-check -r $(LOCK) && cp $(LOCK) $(STAMP); }
+
+# Translations are compiled here, by the build, never by the running bot (its tree may be read-only):
+# each saima.mo is rebuilt when its saima.po is newer.
+locales: $(CATALOGUES:.po=.mo)
+
+locales/%/LC_MESSAGES/saima.mo: locales/%/LC_MESSAGES/saima.po | deps
+	$(PYTHON) -m locales.compile $*
 
 $(PYTHON):
 	@test -n "$(PY)" || { echo "Python 3.11 is required (python3.11 not found)"; exit 1; }

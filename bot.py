@@ -36,7 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, ConversationHandler, TypeHandler
-from telegram.request import HTTPXRequest, RequestData
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 import handlers
 import serving
@@ -118,14 +118,19 @@ class StateBeforeReplyRequest(HTTPXRequest):
         super().__init__(connection_pool_size=256)
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         **timeouts: Any) -> tuple[int, bytes]:
+                         read_timeout: Any = BaseRequest.DEFAULT_NONE, write_timeout: Any = BaseRequest.DEFAULT_NONE,
+                         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+                         pool_timeout: Any = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
+        # the timeouts are PTB's (a float, None or its DEFAULT_NONE), passed through untouched
         write = _before_reply.get()
         if write is not None and is_reply(url.rpartition("/")[2]):
             await write()
-        return await super().do_request(url, method, request_data, **timeouts)
+        return await super().do_request(url, method, request_data, read_timeout=read_timeout,
+                                        write_timeout=write_timeout, connect_timeout=connect_timeout,
+                                        pool_timeout=pool_timeout)
 
 
-class WriteThroughApplication(Application):  # type: ignore[type-arg]
+class WriteThroughApplication(Application):  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     """An Application that saves conversation state and user data before each reply of an update and right
     after it, and that holds an update while the database is away.
 
@@ -232,7 +237,7 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
                               getattr(update, "update_id", "?"))
                     return
                 if isinstance(update, Update) and update.callback_query is not None:
-                    update.callback_query.set_bot(_PressAnsweredBefore(self.bot))  # type: ignore[arg-type]
+                    update.callback_query.set_bot(_PressAnsweredBefore(self.bot))  # type: ignore[arg-type]  # PTB types the bot of a CallbackQuery as its Bot; ours wraps it
             finally:
                 self._may_wait = None
         if self.persistence is not None and not (screened is not None and screened.shed):
@@ -274,7 +279,7 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
 
 def build_application(
     config: Config, db: Database, clock: Clock | None = None, *, takes_updates: bool = True
-) -> Application:  # type: ignore[type-arg]
+) -> Application:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     """The bot, wired: persistence, rate limiting, handlers, the services they use, and the outbox
     delivery job (unless `delivery.enabled = false`). `takes_updates=False` (`bot.py deliver`): no
     handlers and no persistence, so it never writes back conversation state it did not change."""
@@ -295,7 +300,7 @@ def build_application(
     if takes_updates:
         builder = builder.persistence(DatabasePersistence(db, clock))
     application = builder.build()
-    application.services = Services(config=config, db=db, clock=clock)  # type: ignore[attr-defined]
+    application.services = Services(config=config, db=db, clock=clock)  # type: ignore[attr-defined]  # our jobs and services hang on the Application
     if takes_updates:
         application.add_handler(TypeHandler(Update, delivery.reachable_again), group=Group.REACHABLE)
         handlers.register(application)
@@ -318,7 +323,7 @@ def clock_from_environment() -> Clock:
     return clock
 
 
-async def _on_start(application: Application) -> None:  # type: ignore[type-arg]
+async def _on_start(application: Application) -> None:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     # The date parser's first call costs a few hundred ms; pay it off the event loop, not in a reply.
     threading.Thread(target=dates.warm_up, name="warm-up date parser", daemon=True).start()
     await publish_default_menus(application.bot)
@@ -384,7 +389,7 @@ def cmd_deliver(config: Config, _args: argparse.Namespace) -> int:
     return 0
 
 
-async def _deliver_until_stopped(application: Application) -> None:  # type: ignore[type-arg]
+async def _deliver_until_stopped(application: Application) -> None:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

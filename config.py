@@ -224,7 +224,7 @@ def load_config(path: Path | str | None = None, environ: Mapping[str, str] | Non
 
 def parse_config(data: Mapping[str, Any], *, source: str) -> Config:
     """Builds a Config from parsed TOML, rejecting unknown keys, wrong types and bad values."""
-    config = _build(Config, data, prefix="", source=source)
+    config: Config = _build(Config, data, prefix="", source=source)
     config = dataclasses.replace(config, source=source)
     _check_values(config, source)
     return config
@@ -259,7 +259,7 @@ def _build(cls: type, data: Mapping[str, Any], *, prefix: str, source: str) -> A
 
 
 def _coerce(hint: Any, raw: Any, *, key: str, source: str) -> Any:
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _build(hint, raw, prefix=f"{key}.", source=source)
     origin = typing.get_origin(hint)
     if origin is Literal:

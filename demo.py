@@ -107,8 +107,8 @@ async def scheduled(running: RunningBot, db: Database, clock: ManualClock, team_
     for day in sorted({monday, month_start, first}):
         clock.set(datetime.combine(day, time(9, 5), tzinfo=tz))
         before = len(running.control.transcript.render().splitlines())
-        await running.application.scheduler.tick()  # type: ignore[attr-defined]
-        while (await running.application.delivery.tick()).claimed:  # type: ignore[attr-defined]
+        await running.application.scheduler.tick()  # type: ignore[attr-defined]  # our jobs and services hang on the Application
+        while (await running.application.delivery.tick()).claimed:  # type: ignore[attr-defined]  # our jobs and services hang on the Application
             pass
         await running.control.transcript.refresh()
         sent = len(running.control.transcript.render().splitlines()) - before

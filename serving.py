@@ -64,7 +64,7 @@ FENCED_EXIT_CODE = 3
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
 
-AnyApplication = Application  # type: ignore[type-arg]
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 class Instance:
@@ -229,7 +229,7 @@ class Poller:
 
 
 def _seconds(value: object) -> float:
-    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[arg-type]
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[arg-type]  # a number, or a timedelta (PTB_TIMEDELTA)
 
 
 class Acting:
@@ -301,13 +301,13 @@ async def _act(
     finally:
         fence.cancel()
         instance.application = None
-        application = acting.application
+        built = acting.application
         if acting.poller is not None:
             await acting.poller.stop(timeout=STOP_TIMEOUT_SECONDS)
-        if application is not None:
-            if application.running:
-                await application.stop()
-            await application.shutdown()
+        if built is not None:
+            if built.running:
+                await built.stop()
+            await built.shutdown()
 
 
 async def _fence(lease: Lease, acting: Acting) -> None:

@@ -27,6 +27,7 @@ import tempfile
 import time
 from collections import Counter
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -89,13 +90,13 @@ def statuses(db: Database) -> Counter[str]:
             select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))})
 
 
-def delivery_overrides() -> dict[str, float]:
+def delivery_overrides() -> dict[str, Any]:
     """$BENCH_DELIVERY="batch_size=200,tick_seconds=1" tries other `[delivery]` settings."""
     pairs = [item.split("=", 1) for item in os.environ.get("BENCH_DELIVERY", "").split(",") if "=" in item]
     return {key.strip(): (int(value) if value.strip().isdigit() else float(value)) for key, value in pairs}
 
 
-async def bench(recipients: int, folder: str, overrides: dict[str, float]) -> list[tuple[str, object]]:
+async def bench(recipients: int, folder: str, overrides: dict[str, Any]) -> list[tuple[str, object]]:
     clock = RunningClock(START)
     with sqlite_database(folder) as db, \
             EmulatorProcess(flood=True, started=(BOT_ID, SENDER, recipients + 1)) as emulator:

@@ -122,14 +122,14 @@ async def drive(control: ControlClient, bot: str, users: list[int], rounds: int,
     """Every user runs `step` `rounds` times in turn, all users at once (one user alone: 3 × rounds)."""
     rounds = rounds * 3 if len(users) == 1 else rounds
     async def warm(user: int) -> None:
-        for k in range(warm_up):
+        for _ in range(warm_up):
             await step(control, user, next(_serial))
 
     await asyncio.gather(*(warm(user) for user in users))
     run = Run(bot, len(users), 0.0)
 
     async def user_loop(user: int) -> None:
-        for n in range(rounds):
+        for _ in range(rounds):
             for kind, seconds in await step(control, user, next(_serial)):
                 run.latencies[kind].append(seconds)
 
@@ -139,7 +139,7 @@ async def drive(control: ControlClient, bot: str, users: list[int], rounds: int,
     return run
 
 
-def echo_application(emulator: EmulatorProcess, *, limited: bool) -> Application:  # type: ignore[type-arg]
+def echo_application(emulator: EmulatorProcess, *, limited: bool) -> Application:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_message is not None
         await update.effective_message.reply_text(update.effective_message.text or "")
@@ -153,14 +153,14 @@ def echo_application(emulator: EmulatorProcess, *, limited: bool) -> Application
     return application
 
 
-async def _polling(application: Application) -> None:  # type: ignore[type-arg]
+async def _polling(application: Application) -> None:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     await application.initialize()
     await application.start()
     assert application.updater is not None
     await application.updater.start_polling(poll_interval=0.0, timeout=5)
 
 
-async def _stop(application: Application) -> None:  # type: ignore[type-arg]
+async def _stop(application: Application) -> None:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     assert application.updater is not None
     await application.updater.stop()
     await application.stop()

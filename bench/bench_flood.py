@@ -81,7 +81,7 @@ async def measure(emulator: EmulatorProcess, db: Database, config: Config, size:
         idle = [await help_latency(control, next(helpers)) for _ in range(samples)]
         idle_p50 = percentile(idle, 0.5)
         state = "on" if config.throttle.enabled else "off"
-        rows.append([f"throttle {state}", "idle", len(idle), f"{idle_p50 * 1000:.0f}",
+        rows.append([f"throttle {state}", "idle", str(len(idle)), f"{idle_p50 * 1000:.0f}",
                      f"{percentile(idle, 0.99) * 1000:.0f}", "1.0×", f"≤ {GOAL:g}× idle"])
         for flooder, text, who in ((STRANGER, "你好", "a stranger"), (FLOODING_MEMBER, "/help", "a member")):
             started = time.perf_counter()
@@ -89,7 +89,7 @@ async def measure(emulator: EmulatorProcess, db: Database, config: Config, size:
                       for _ in range(samples)]
             p50 = percentile(during, 0.5)
             ratio = p50 / idle_p50
-            rows.append([f"throttle {state}", f"{who} sends {size}", len(during), f"{p50 * 1000:.0f}",
+            rows.append([f"throttle {state}", f"{who} sends {size}", str(len(during)), f"{p50 * 1000:.0f}",
                          f"{percentile(during, 0.99) * 1000:.0f}", f"{ratio:.1f}×",
                          ("met" if ratio <= GOAL else "missed") + f" ({time.perf_counter() - started:.0f} s)"])
     return rows

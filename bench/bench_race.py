@@ -134,8 +134,8 @@ def populate(db: Database, members: int, seed: int = 7, years: range = YEARS) ->
         session_rows = session.execute(text("SELECT id FROM study_sessions WHERE team_id = :t"), {"t": team_id}).all()
         attendance = [{"session_id": sid, "member_id": member_id, "created_at": NOW}
                       for (sid,) in session_rows for member_id in ids if rng.random() < 0.85]
-        for table, rows in ((FollowUpItem, findings), (StudyAttendance, attendance)):
-            counts[table.__tablename__] = insert_dicts(session, table.__tablename__, rows)
+        for model, rows in ((FollowUpItem, findings), (StudyAttendance, attendance)):
+            counts[model.__tablename__] = insert_dicts(session, model.__tablename__, rows)
     return team_id, counts
 
 

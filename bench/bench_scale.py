@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -109,8 +110,8 @@ def boards_and_summary(db: Database, team_id: int, config: Config) -> list[tuple
         team = session.get_one(Team, team_id)
         for label, period in (("board Nov 2026 + movement", Period(PeriodKind.MONTH, 2026, 11)),
                               ("board year 2026 + movement", Period(PeriodKind.YEAR, 2026))):
-            seconds, _ = timed(lambda: race.board(session, team, period, as_of=bench_race.TODAY,
-                                                  config=config, with_movement=True))
+            seconds, _ = timed(partial(race.board, session, team, period, as_of=bench_race.TODAY,
+                                       config=config, with_movement=True))
             figures.append((label, seconds))
         start, end = summary.last_week(SUMMARY_DAY)
         seconds, data = timed(lambda: summary.gather(session, team, start=start, end=end, today=SUMMARY_DAY,
@@ -128,7 +129,7 @@ def bench_boards(members: int) -> list[list[Any]]:
     for backend, database in backends():
         with database() as db:
             for size, seed in ((members, 7), (2 * members, 8)):
-                seconds, (team_id, counts) = timed(lambda: bench_race.populate(db, size, seed=seed))
+                seconds, (team_id, counts) = timed(partial(bench_race.populate, db, size, seed=seed))
                 analyze(db)
                 total = sum(counts.values())
                 print(f"{backend}: {size:,} members, {total:,} rows generated in {seconds:.1f} s", flush=True)
@@ -218,7 +219,7 @@ def bench_scan(deadline_count: int, ticks: int) -> list[list[Any]]:
         total = 0
         with database() as db:
             for _double in (1, 2):  # the second step adds as many teams again: twice the deadlines
-                seconds, added = timed(lambda: seed_deadlines(db, teams_per_step, rng))
+                seconds, added = timed(partial(seed_deadlines, db, teams_per_step, rng))
                 total += added
                 analyze(db)
                 print(f"{backend}: +{added:,} open deadlines in {teams_per_step:,} teams, "
@@ -260,4 +261,8 @@ def main(members: int = 2000, deadline_count: int = 1_000_000, parts: str = "boa
 
 
 if __name__ == "__main__":
-    main(*(int(arg) for arg in sys.argv[1:3]), *sys.argv[3:4], *(int(arg) for arg in sys.argv[4:5]))
+    # bench_scale [members [deadline_count [parts [ticks]]]]
+    given: dict[str, Any] = {}
+    for name, value in zip(("members", "deadline_count", "parts", "ticks"), sys.argv[1:5], strict=False):
+        given[name] = value if name == "parts" else int(value)
+    main(**given)

@@ -55,7 +55,8 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
 
     def line(row: list[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                         for i, (c, w) in enumerate(zip(row, widths, strict=True)))
 
     return "\n".join([line(cells[0]), "  ".join("-" * w for w in widths), *(line(r) for r in cells[1:])])
 
@@ -124,6 +125,7 @@ def bulk_insert(session: Session, table: str, columns: Sequence[str], rows: Iter
     """Inserts plain tuples fast, bypassing the ORM: COPY on PostgreSQL, executemany on SQLite.
     Values as the models store them (enums become their values, instants UTC)."""
     dbapi = session.connection().connection.driver_connection
+    assert dbapi is not None  # the session's connection is open
     count = 0
     if session.get_bind().dialect.name == "postgresql":
         with dbapi.cursor() as cursor, cursor.copy(f'COPY {table} ({", ".join(columns)}) FROM STDIN') as copy:

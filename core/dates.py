@@ -72,6 +72,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
+from functools import partial
 from typing import Literal, TypeVar
 
 from core import dates_fallback
@@ -229,9 +230,15 @@ _SUFFIX = re.compile(
     re.ASCII | re.IGNORECASE)
 
 
+def _skip(pattern: re.Pattern[str], text: str, pos: int = 0) -> int:
+    """Where `pattern` stops matching from `pos` (the patterns used here all match the empty string)."""
+    found = pattern.match(text, pos)
+    return found.end() if found else pos
+
+
 def _core_spans(text: str) -> list[tuple[int, int]]:
     """Where the date expression may lie once filler is removed, most likely first."""
-    start = _PREFIX.match(text).end()
+    start = _skip(_PREFIX, text)
     suffix = _SUFFIX.search(text, start)
     end = suffix.start() if suffix else len(text)
     spans: list[tuple[int, int]] = []
@@ -308,7 +315,7 @@ def _singles(atoms: list[_Atom], text: str) -> list[_Cand]:
         by_start[atom.start].append(atom)
 
     def following(end: int, kind: str) -> list[_Atom]:
-        positions = {_WS.match(text, end).end(), _GLUE.match(text, end).end()}
+        positions = {_skip(_WS, text, end), _skip(_GLUE, text, end)}
         return [a for p in sorted(positions) for a in by_start.get(p, ()) if a.kind == kind]
 
     cands = []
@@ -372,7 +379,7 @@ def _impossible(atoms: list[_Atom], singles: list[_Cand], ctx: Ctx) -> list[_Ato
     """Atoms that name an impossible date (2月30日, 星期八), and day pairs that contradict each
     other (下周四（11月27日））: find_date reads no part of them."""
     found: list[_Atom | _Cand] = [
-        a for a in atoms if a.kind != "num" and _safe(lambda a=a: a.rule.handler(a.match, ctx)) is None]
+        a for a in atoms if a.kind != "num" and _safe(partial(a.rule.handler, a.match, ctx)) is None]
     found += [c for c in singles if sum(a.kind == "day" for a in c.atoms) == 2 and _evaluate(c, ctx) is None]
     return found
 
@@ -625,4 +632,4 @@ def _context(now: datetime, prefer: str, lang: str | None) -> tuple[Ctx, str | N
         if short not in ("zh", "en"):
             raise ValueError(f"lang must be 'zh', 'en' or None, not {lang!r}")
         lang = short
-    return Ctx(now, prefer), lang  # type: ignore[arg-type]
+    return Ctx(now, prefer), lang  # type: ignore[arg-type]  # prefer was checked above

@@ -68,7 +68,7 @@ def parse(text: str, *, now: datetime, prefer: str, lang: str = "en") -> date | 
         data = parser.get_date_data(text)
     except Exception:  # noqa: BLE001 - dateparser raises assorted errors on odd input
         return None
-    found = data.date_obj
+    found: datetime | None = data.date_obj
     if _CLOCK_DISTANCE.search(text):
         return None  # "2 hours" is a duration; "in 2 hours" is handled by the rules
     if found is None or data.period not in ("day", "week", "time"):

@@ -31,7 +31,7 @@ already normalised by :func:`core.dates.normalize` (full-width forms folded).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -148,7 +148,7 @@ def rule(name: str, lang: Literal["zh", "en", "*"], kind: Kind, needs: str, patt
 
 # --------------------------------------------------------------------------- shared pieces
 
-def _alternation(words: dict[str, int]) -> str:
+def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 

@@ -25,7 +25,7 @@ Workday = Callable[[date], bool]
 @functools.lru_cache(maxsize=64)
 def _china(year: int) -> _holidays.HolidayBase:
     """One calendar object per year, built once (building one computes the lunar dates)."""
-    return _holidays.China(years=year)
+    return _holidays.China(years=year)  # type: ignore[no-untyped-call]  # the package leaves it unannotated
 
 
 def is_workday(day: date) -> bool:

@@ -185,7 +185,7 @@ def without_problems(draft: MotionDraft, problems: Iterable[MotionProblem]) -> M
             cleared["title"] = None
         elif problem is MotionProblem.ASSIGNED_IN_FUTURE:
             cleared["assigned_on"] = None
-    return replace(draft, **cleared)  # type: ignore[arg-type]
+    return replace(draft, **cleared)  # type: ignore[arg-type]  # the cleared fields are the draft's own
 
 
 def missing_fields(draft: MotionDraft) -> list[str]:

@@ -72,4 +72,4 @@ def next_allowed(
 
 def is_allowed(instant: datetime, **rules: object) -> bool:
     """Whether a message may go out at `instant` (the same rules as `next_allowed`)."""
-    return next_allowed(instant, **rules) == instant.astimezone(UTC)  # type: ignore[arg-type]
+    return next_allowed(instant, **rules) == instant.astimezone(UTC)  # type: ignore[arg-type]  # the rules are next_allowed's keywords

@@ -12,7 +12,7 @@ import base64
 import functools
 import ssl
 from collections.abc import Awaitable, Iterable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import httpx
 
@@ -47,7 +47,7 @@ def _decode(response: httpx.Response) -> JSON:
     body = response.json()
     if response.status_code >= 400:
         raise ControlApiError(body.get("error") if isinstance(body, dict) else response.text)
-    return body
+    return cast(JSON, body)  # the control API answers with a JSON object
 
 
 class _Endpoints(Generic[R]):

@@ -34,7 +34,7 @@ class RunningBot:
     def __init__(self, config: Config, db: Any, clock: Clock, *, control_url: str, timeout: float = 10.0) -> None:
         from bot import build_application  # the composition root; imported late to keep emulator/ standalone
 
-        self.application: Application = build_application(config, db, clock)  # type: ignore[type-arg]
+        self.application: Application = build_application(config, db, clock)  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
         self.control = ControlClient(control_url, default_timeout=timeout)
         self._running = False
 

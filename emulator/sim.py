@@ -6,13 +6,17 @@
 
 Every user action and every bot event is recorded in the client's `Transcript`, which is shown
 when an expected answer does not come.
+
+How many answers to wait for (`expect`) decides what an action returns, and the overloads tell the
+type checker: `expect=0` returns None, `expect=1` (the default) one `BotMessage`, a literal 2…9 a list;
+an `expect` only known at run time returns `Reply`, for the caller to narrow.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Literal, Union, overload
 
 from emulator.markup import buttons as markup_buttons
 
@@ -22,17 +26,22 @@ if TYPE_CHECKING:
 NEW_MESSAGE_KINDS = frozenset({"text", "photo", "document"})
 REACTION_KINDS = NEW_MESSAGE_KINDS | {"edit_text", "edit_markup"}
 Reply = Union["BotMessage", list["BotMessage"], None]
+Several = Literal[2, 3, 4, 5, 6, 7, 8, 9]  # an `expect` that returns a list
 ChatRef = Union["SimGroup", int, None]
 
 
 @dataclass(frozen=True)
 class BotMessage:
-    """A bot message as of one event (or the chat's current state)."""
+    """A bot message as of one event (or the chat's current state).
+
+    `body` is the message's text as Telegram holds it: None for a photo or document, whose words are its
+    `caption`. `text` is what a test reads: the same text, asserted to be there.
+    """
 
     chat_id: int
     message_id: int
     kind: str
-    text: str | None = None
+    body: str | None = None
     raw_text: str | None = None
     caption: str | None = None
     reply_markup: dict[str, Any] | None = None
@@ -43,19 +52,28 @@ class BotMessage:
     @classmethod
     def from_event(cls, event: dict[str, Any]) -> BotMessage:
         return cls(chat_id=event["chat_id"], message_id=event["message_id"], kind=event["kind"],
-                   text=event.get("text"), raw_text=event.get("raw_text"), caption=event.get("caption"),
+                   body=event.get("text"), raw_text=event.get("raw_text"), caption=event.get("caption"),
                    reply_markup=event.get("reply_markup"), file_name=event.get("file_name"),
                    seq=event.get("seq", 0), extra=event.get("extra") or {})
 
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> BotMessage:
-        return cls(chat_id=view["chat_id"], message_id=view["message_id"], kind=view["kind"], text=view.get("text"),
+        return cls(chat_id=view["chat_id"], message_id=view["message_id"], kind=view["kind"], body=view.get("text"),
                    raw_text=view.get("raw_text"), caption=view.get("caption"), reply_markup=view.get("reply_markup"),
                    file_name=view.get("file_name"))
 
     @property
+    def text(self) -> str:
+        """The message's text; a message without any (a photo, a document) fails the test here."""
+        if self.body is None:
+            caption = f", captioned {self.caption!r}" if self.caption else ""
+            raise AssertionError(f"bot message {self.message_id} in chat {self.chat_id} is a {self.kind} "
+                                 f"without text{caption}")
+        return self.body
+
+    @property
     def content(self) -> str:
-        return self.text or self.caption or ""
+        return self.body or self.caption or ""
 
     @property
     def buttons(self) -> list[list[tuple[str, str | None]]]:
@@ -140,6 +158,19 @@ class SimUser:
         """Make the user known to Telegram without starting the bot."""
         await self.control.register_user(self.id, **self._profile())
 
+    @overload
+    async def send(self, text: str, *, expect: Literal[1] = ..., timeout: float | None = ...,
+                   chat: ChatRef = ..., reply_to: BotMessage | int | None = ...) -> BotMessage: ...
+    @overload
+    async def send(self, text: str, *, expect: Literal[0], timeout: float | None = ..., chat: ChatRef = ...,
+                   reply_to: BotMessage | int | None = ...) -> None: ...
+    @overload
+    async def send(self, text: str, *, expect: Several, timeout: float | None = ..., chat: ChatRef = ...,
+                   reply_to: BotMessage | int | None = ...) -> list[BotMessage]: ...
+    @overload
+    async def send(self, text: str, *, expect: int, timeout: float | None = ..., chat: ChatRef = ...,
+                   reply_to: BotMessage | int | None = ...) -> Reply: ...
+
     async def send(self, text: str, *, expect: int = 1, timeout: float | None = None, chat: ChatRef = None,
                    reply_to: BotMessage | int | None = None) -> Reply:
         """Send a message; wait for ``expect`` new bot messages in that chat (the last one, or a list)."""
@@ -148,6 +179,23 @@ class SimUser:
         sent = await self.control.send(self.id, text, **self._profile(), **where, reply_to_message_id=reply_id)
         self.control.transcript.record_user(sent["seq"], self.id, text, where["chat_id"], _title(chat))
         return await self._expect(sent["seq"], where["chat_id"], expect, NEW_MESSAGE_KINDS, timeout)
+
+    @overload
+    async def send_file(self, kind: str, file_name: str, content: bytes, *, caption: str | None = ...,
+                        mime_type: str | None = ..., expect: Literal[1] = ..., timeout: float | None = ...,
+                        chat: ChatRef = ...) -> BotMessage: ...
+    @overload
+    async def send_file(self, kind: str, file_name: str, content: bytes, *, caption: str | None = ...,
+                        mime_type: str | None = ..., expect: Literal[0], timeout: float | None = ...,
+                        chat: ChatRef = ...) -> None: ...
+    @overload
+    async def send_file(self, kind: str, file_name: str, content: bytes, *, caption: str | None = ...,
+                        mime_type: str | None = ..., expect: Several, timeout: float | None = ...,
+                        chat: ChatRef = ...) -> list[BotMessage]: ...
+    @overload
+    async def send_file(self, kind: str, file_name: str, content: bytes, *, caption: str | None = ...,
+                        mime_type: str | None = ..., expect: int, timeout: float | None = ...,
+                        chat: ChatRef = ...) -> Reply: ...
 
     async def send_file(self, kind: str, file_name: str, content: bytes, *, caption: str | None = None,
                         mime_type: str | None = None, expect: int = 1, timeout: float | None = None,
@@ -158,6 +206,19 @@ class SimUser:
         shown = f"[{kind} {file_name}]" + (f" {caption}" if caption else "")
         self.control.transcript.record_user(sent["seq"], self.id, shown, where["chat_id"], _title(chat))
         return await self._expect(sent["seq"], where["chat_id"], expect, NEW_MESSAGE_KINDS, timeout)
+
+    @overload
+    async def press(self, message: BotMessage | int, label: str, *, expect: Literal[1] = ...,
+                    timeout: float | None = ..., chat: ChatRef = ...) -> BotMessage: ...
+    @overload
+    async def press(self, message: BotMessage | int, label: str, *, expect: Literal[0],
+                    timeout: float | None = ..., chat: ChatRef = ...) -> None: ...
+    @overload
+    async def press(self, message: BotMessage | int, label: str, *, expect: Several,
+                    timeout: float | None = ..., chat: ChatRef = ...) -> list[BotMessage]: ...
+    @overload
+    async def press(self, message: BotMessage | int, label: str, *, expect: int,
+                    timeout: float | None = ..., chat: ChatRef = ...) -> Reply: ...
 
     async def press(self, message: BotMessage | int, label: str, *, expect: int = 1, timeout: float | None = None,
                     chat: ChatRef = None) -> Reply:
@@ -173,6 +234,19 @@ class SimUser:
         if data is None or data not in current.callback_data:
             raise AssertionError(f"button {found_label!r} on message {message_id} is not a callback button")
         return await self._press(chat_id, message_id, data, f"[{found_label}]", expect, timeout)
+
+    @overload
+    async def press_data(self, message: BotMessage | int, data: str, *, expect: Literal[0] = ...,
+                         timeout: float | None = ..., chat: ChatRef = ...) -> None: ...
+    @overload
+    async def press_data(self, message: BotMessage | int, data: str, *, expect: Literal[1],
+                         timeout: float | None = ..., chat: ChatRef = ...) -> BotMessage: ...
+    @overload
+    async def press_data(self, message: BotMessage | int, data: str, *, expect: Several,
+                         timeout: float | None = ..., chat: ChatRef = ...) -> list[BotMessage]: ...
+    @overload
+    async def press_data(self, message: BotMessage | int, data: str, *, expect: int,
+                         timeout: float | None = ..., chat: ChatRef = ...) -> Reply: ...
 
     async def press_data(self, message: BotMessage | int, data: str, *, expect: int = 0,
                          timeout: float | None = None, chat: ChatRef = None) -> Reply:
@@ -199,6 +273,17 @@ class SimUser:
                                  f"{self.control.transcript.render()}")
         event = waited["events"][0]
         return CallbackAnswer(event["text"], bool(event["extra"].get("show_alert")), event["extra"].get("url"))
+
+    @overload
+    async def receive(self, expect: Literal[1] = ..., *, timeout: float | None = ...,
+                      chat: ChatRef = ...) -> BotMessage: ...
+    @overload
+    async def receive(self, expect: Literal[0], *, timeout: float | None = ..., chat: ChatRef = ...) -> None: ...
+    @overload
+    async def receive(self, expect: Several, *, timeout: float | None = ...,
+                      chat: ChatRef = ...) -> list[BotMessage]: ...
+    @overload
+    async def receive(self, expect: int, *, timeout: float | None = ..., chat: ChatRef = ...) -> Reply: ...
 
     async def receive(self, expect: int = 1, *, timeout: float | None = None, chat: ChatRef = None) -> Reply:
         """Wait for bot messages this user has not seen yet (e.g. a scheduled nudge)."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from functools import wraps
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from telegram import CallbackQuery, Update
 
@@ -16,7 +16,7 @@ from storage.models import Member
 
 R = TypeVar("R")
 P = TypeVar("P")
-Callback = Callable[[Update, SaimaContext], Awaitable[R]]
+Callback = Callable[[Update, SaimaContext], Coroutine[Any, Any, R]]  # what PTB takes as a callback
 
 
 def members_only(callback: Callback[R]) -> Callback[R | None]:

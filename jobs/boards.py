@@ -43,7 +43,7 @@ from reports import race_board, summary
 from storage import members, outbox
 from storage import race as race_storage
 from storage import summary as summary_storage
-from storage.models import Team
+from storage.models import Member, Team
 
 
 @dataclass
@@ -112,6 +112,7 @@ class Boards:
                      is_workday: Callable[[date], bool] | None = None) -> int:
         week = outbox_keys.iso_week(day)
         admins = members.admins_of(session, team.id)
+        wanted: list[tuple[str, Member | None]]
         wanted = ([(outbox_keys.build(SummaryKey(team.id, week)), None)] if team.group_chat_id is not None else []) + [
             (outbox_keys.build(SummaryKey(team.id, week, m.id)), m) for m in admins]
         wanted = [(key, m) for key, m in wanted if outbox.by_key(session, key) is None]

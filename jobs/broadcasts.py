@@ -160,10 +160,10 @@ class Reports:
         return edits
 
 
-def install(application: Application, *, db: Database, clock: Clock) -> Reports:  # type: ignore[type-arg]
+def install(application: Application, *, db: Database, clock: Clock) -> Reports:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     """Adds the repeating report job (the occurrences themselves are made by the scheduling tick)."""
     reports = Reports(bot=application.bot, db=db, clock=clock)
-    application.broadcast_reports = reports  # type: ignore[attr-defined]
+    application.broadcast_reports = reports  # type: ignore[attr-defined]  # our jobs and services hang on the Application
     ticks.run_repeating(application, reports.tick, seconds=REPORT_SECONDS, name=JOB_NAME)
     return reports
 

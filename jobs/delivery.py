@@ -328,7 +328,7 @@ class Delivery:
         gate = asyncio.Semaphore(self.settings.concurrency)
         results = await asyncio.gather(*(self._send_chat(chat_id, chat_rows, gate, report)
                                          for chat_id, chat_rows in by_chat.items()), return_exceptions=True)
-        for chat_id, result in zip(by_chat, results):
+        for chat_id, result in zip(by_chat, results, strict=True):
             if isinstance(result, BaseException):  # e.g. the database went away after a send:
                 # the row stays claimed and its lease decides (unknown outcome, per kind)
                 log.error("delivery into chat %s stopped: %r", chat_id, result, exc_info=result)
@@ -557,9 +557,9 @@ async def reachable_again(update: object, context: ContextTypes.DEFAULT_TYPE) ->
         log.exception("could not mark user %s reachable again", user.id)
 
 
-def install(application: Application, *, db: Database, clock: Clock, config: Config) -> Delivery:  # type: ignore[type-arg]
+def install(application: Application, *, db: Database, clock: Clock, config: Config) -> Delivery:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     """Adds the repeating delivery job to the Application's JobQueue (the schedule itself is in the outbox)."""
     delivery = Delivery(bot=application.bot, db=db, clock=clock, config=config)
-    application.delivery = delivery  # type: ignore[attr-defined]
+    application.delivery = delivery  # type: ignore[attr-defined]  # our jobs and services hang on the Application
     ticks.run_repeating(application, delivery.tick, seconds=config.delivery.tick_seconds, name=JOB_NAME)
     return delivery

@@ -80,10 +80,10 @@ class Scheduler:
             return await asyncio.to_thread(self.run_once)
 
 
-def install(application: Application, *, db: Database, clock: Clock, config: Config) -> Scheduler:  # type: ignore[type-arg]
+def install(application: Application, *, db: Database, clock: Clock, config: Config) -> Scheduler:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     """Adds the repeating scheduling job to the Application's JobQueue."""
     scheduler = Scheduler(db=db, clock=clock, config=config)
-    application.scheduler = scheduler  # type: ignore[attr-defined]
+    application.scheduler = scheduler  # type: ignore[attr-defined]  # our jobs and services hang on the Application
     ticks.run_repeating(application, scheduler.tick, seconds=config.schedule.tick_seconds, name=JOB_NAME)
     broadcast_reports.install(application, db=db, clock=clock)
     return scheduler

@@ -11,7 +11,7 @@ from telegram.ext import Application, ContextTypes
 log = logging.getLogger(__name__)
 
 
-def run_repeating(application: Application, tick: Callable[[], Awaitable[object]], *,  # type: ignore[type-arg]
+def run_repeating(application: Application, tick: Callable[[], Awaitable[object]], *,  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
                   seconds: float, name: str) -> None:
     """Runs ``tick`` every ``seconds`` (first after one interval) as the JobQueue job ``name``."""
     if application.job_queue is None:

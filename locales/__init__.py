@@ -1,14 +1,14 @@
 """Loads the gettext catalogues (`locales/<lang>/LC_MESSAGES/saima.mo`) and hands out translators.
 
 Message ids are English; `zh_CN` is the default catalogue and must translate every id, `en` carries
-the plural forms. A catalogue whose .mo is missing or older than its .po is compiled (with Babel) on
-first use, so a fresh clone needs no build step; `make extract-messages` refreshes the .po files.
+the plural forms. The .mo files are compiled by the build (`make`, see `locales/compile.py`), never
+here: an installed tree may be read-only. A catalogue whose .mo is missing or older than its .po stops
+the program with a message saying to run `make`. `make extract-messages` refreshes the .po files.
 """
 
 from __future__ import annotations
 
 import gettext
-import os
 from functools import cache
 from pathlib import Path
 
@@ -17,6 +17,11 @@ DOMAIN = "saima"
 SUPPORTED = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 _CATALOGUE = {"zh": "zh_CN", "en": "en"}
+CATALOGUES = tuple(_CATALOGUE.values())
+
+
+class CataloguesNotBuilt(RuntimeError):
+    """A compiled catalogue (.mo) is missing or older than its .po: the build step was not run."""
 
 
 class Translator:
@@ -47,25 +52,26 @@ def normalise_language(code: str | None, default: str = DEFAULT_LANGUAGE) -> str
 @cache
 def translator(lang: str) -> Translator:
     lang = normalise_language(lang)
-    _compile_if_stale(_CATALOGUE[lang])
-    translations = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[_CATALOGUE[lang]])
+    catalogue = _CATALOGUE[lang]
+    if is_stale(catalogue):
+        po, mo = catalogue_files(catalogue)
+        state = "is older than" if mo.exists() else "is missing, compiled from"
+        raise CataloguesNotBuilt(f"the translations are not built: {mo} {state} {po.name}. Run `make` "
+                                 "(or `make locales`, or `python -m locales.compile`) in the project folder.")
+    translations = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[catalogue])
     return Translator(lang, translations)
 
 
-def _compile_if_stale(catalogue: str) -> None:
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
+def catalogue_files(catalogue: str) -> tuple[Path, Path]:
+    """(the .po translators edit, the .mo the build compiles from it) of one catalogue."""
     folder = LOCALE_DIR / catalogue / "LC_MESSAGES"
-    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
-    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-        return
-    with po.open("rb") as source:
-        compiled = read_po(source, locale=catalogue)
-    partial = mo.with_suffix(f".mo.{os.getpid()}")
-    with partial.open("wb") as target:
-        write_mo(target, compiled)
-    partial.replace(mo)  # atomic, in case two processes compile at once
+    return folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+
+
+def is_stale(catalogue: str) -> bool:
+    """True when the catalogue's .mo is missing or older than its .po."""
+    po, mo = catalogue_files(catalogue)
+    return not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime
 
 
 def N_(message: str) -> str:

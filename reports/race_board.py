@@ -384,14 +384,14 @@ def _draw(words: Translator, board: Board, shown: Sequence[Line], labels: list[s
     series = [(words(SHORT_DUTY[duty]), [float(line.entry.score.duties[i].points) for line in shown])
               for i, duty in enumerate(Duty)]
     series.append((words(ON_TIME), [float(line.entry.score.on_time_points) for line in shown]))
-    for (name, values), colour in zip(series, COLOURS):
+    for (name, values), colour in zip(series, COLOURS, strict=False):
         axes.barh(rows, values, left=left, color=colour, label=name, height=0.7)
-        left = [a + b for a, b in zip(left, values)]
+        left = [a + b for a, b in zip(left, values, strict=True)]
     overdue = [-float(line.entry.score.overdue_points) for line in shown]
     if any(overdue):
         axes.barh(rows, overdue, color="#e15759", label=words(OVERDUE), height=0.7)
-    for row, line in zip(rows, shown):
-        axes.text(float(max(line.entry.score.total, 0)) + 1, row, points(line.entry.score.total), va="center",
+    for row, line in zip(rows, shown, strict=True):
+        axes.text(max(float(line.entry.score.total), 0.0) + 1, row, points(line.entry.score.total), va="center",
                   fontsize=8)
     axes.set_yticks(rows, labels, fontsize=9)
     axes.set_xlabel(words(POINTS))

@@ -26,6 +26,7 @@ from core import outbox_keys, pace
 from core.broadcasts import AudienceKind, Counts
 from core.domain import BroadcastStatus, MemberStatus, OutboxStatus, Role
 from storage import audit, outbox
+from storage.db import execute_dml
 from storage.deadlines import open_items
 from storage.models import Broadcast, BroadcastOccurrence, BroadcastReceipt, Member, OutboxMessage, Team
 from storage.progress import year_progress
@@ -86,10 +87,10 @@ def scheduled(session: Session, team_id: int | None = None) -> list[Broadcast]:
 
 def cancel(session: Session, broadcast: Broadcast, *, actor: Member, now: datetime) -> bool:
     """Compare-and-set: a scheduled broadcast stops (occurrences already sent stay sent)."""
-    changed = session.execute(update(Broadcast).where(Broadcast.id == broadcast.id,
-                                                      Broadcast.status == BroadcastStatus.SCHEDULED)
-                              .values(status=BroadcastStatus.CANCELLED)
-                              .execution_options(synchronize_session=False)).rowcount
+    changed = execute_dml(session, update(Broadcast).where(Broadcast.id == broadcast.id,
+                                                           Broadcast.status == BroadcastStatus.SCHEDULED)
+                                   .values(status=BroadcastStatus.CANCELLED)
+                                   .execution_options(synchronize_session=False)).rowcount
     if not changed:
         return False
     audit.record(session, action="cancel", entity="broadcast", entity_id=broadcast.id, team_id=broadcast.team_id,
@@ -251,14 +252,14 @@ def settle_receipts(session: Session, occurrence_ids: Iterable[int]) -> int:
     changed = 0
     for chunk in _chunks(delivered):
         sent_at = select(OutboxMessage.sent_at).where(OutboxMessage.id == BroadcastReceipt.outbox_id).scalar_subquery()
-        changed += session.execute(update(BroadcastReceipt).where(BroadcastReceipt.id.in_(chunk), undecided)
-                                   .values(delivered_at=sent_at).execution_options(synchronize_session=False)
-                                   ).rowcount or 0
+        changed += execute_dml(session, update(BroadcastReceipt).where(BroadcastReceipt.id.in_(chunk), undecided)
+                                        .values(delivered_at=sent_at).execution_options(synchronize_session=False)
+                                        ).rowcount or 0
     for reason, ids in reasons.items():
         for chunk in _chunks(ids):
-            changed += session.execute(update(BroadcastReceipt).where(BroadcastReceipt.id.in_(chunk), undecided)
-                                       .values(failed_reason=reason).execution_options(synchronize_session=False)
-                                       ).rowcount or 0
+            changed += execute_dml(session, update(BroadcastReceipt).where(BroadcastReceipt.id.in_(chunk), undecided)
+                                            .values(failed_reason=reason).execution_options(synchronize_session=False)
+                                            ).rowcount or 0
     return changed
 
 
@@ -325,9 +326,9 @@ def mark_read(session: Session, *, broadcast_id: int, number: int, telegram_user
                Member.telegram_user_id == telegram_user_id, Member.status != MemberStatus.REMOVED))
     if receipt_id is None:
         return ReadResult(False, False)
-    changed = session.execute(update(BroadcastReceipt).where(BroadcastReceipt.id == receipt_id,
-                                                             BroadcastReceipt.read_at.is_(None))
-                              .values(read_at=now).execution_options(synchronize_session=False)).rowcount
+    changed = execute_dml(session, update(BroadcastReceipt).where(BroadcastReceipt.id == receipt_id,
+                                                                  BroadcastReceipt.read_at.is_(None))
+                                   .values(read_at=now).execution_options(synchronize_session=False)).rowcount
     return ReadResult(True, bool(changed))
 
 
@@ -364,9 +365,9 @@ def not_read(session: Session, occurrence: BroadcastOccurrence) -> list[tuple[Me
 
 def take_renudge(session: Session, occurrence_id: int, *, expected: int) -> bool:
     """Compare-and-set on the press count, so one press (or a double tap) sends one round of reminders."""
-    return bool(session.execute(update(BroadcastOccurrence).where(BroadcastOccurrence.id == occurrence_id,
-                                                                  BroadcastOccurrence.renudges == expected)
-                                .values(renudges=expected + 1).execution_options(synchronize_session=False)).rowcount)
+    return bool(execute_dml(session, update(BroadcastOccurrence).where(BroadcastOccurrence.id == occurrence_id,
+                                                                       BroadcastOccurrence.renudges == expected)
+                                     .values(renudges=expected + 1).execution_options(synchronize_session=False)).rowcount)
 
 
 def enqueue_renudge(session: Session, broadcast: Broadcast, occurrence: BroadcastOccurrence, n: int, *,

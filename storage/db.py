@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event, exc, make_url
+from sqlalchemy import CursorResult, Engine, Executable, create_engine, event, exc, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +22,12 @@ from storage import updates
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 log = logging.getLogger(__name__)
+
+
+def execute_dml(session: Session, statement: Executable) -> CursorResult[Any]:
+    """Runs an UPDATE or DELETE in the session; `.rowcount` on the result says how many rows it changed
+    (what the compare-and-set writes check). `Session.execute` is typed as returning any result."""
+    return cast(CursorResult[Any], session.execute(statement))
 
 
 def normalise_url(url: str) -> URL:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -66,7 +67,7 @@ def open_items(session: Session, team: Team) -> list[Item]:
         FollowUpItem.content, FollowUpItem.assigned_at, FollowUpItem.created_at,
     ).where(FollowUpItem.team_id == team.id, FollowUpItem.status.in_(FOLLOW_UP_OPEN),
             FollowUpItem.feedback_due.is_not(None), FollowUpItem.deleted_at.is_(None))):
-        items.append(Item("followup", finding_id, finding_id, member_id, due, snoozed, content,
+        items.append(Item("followup", finding_id, finding_id, member_id, cast(date, due), snoozed, content,  # not NULL here
                           created_at=assigned or created))
     for assignment_id, member_id, snoozed, task_id, due_at, title, created in session.execute(select(
         TaskAssignment.id, TaskAssignment.member_id, TaskAssignment.snoozed_until, Task.id, Task.due_at, Task.title,
@@ -90,8 +91,10 @@ def owner_of(session: Session, letter: str, ref_id: int) -> tuple[object, int] |
     row = session.get(model, ref_id)
     if row is None or not _open(session, row):
         return None
-    owner = row.lead_member_id if isinstance(row, Motion) else row.member_id
-    return row, owner
+    if isinstance(row, Motion):
+        return row, row.lead_member_id
+    assert isinstance(row, FollowUpItem | TaskAssignment)  # what SNOOZABLE holds
+    return row, row.member_id
 
 
 def due_day(row: object, tz: ZoneInfo) -> date | None:
@@ -122,7 +125,7 @@ def snooze(session: Session, letter: str, ref_id: int, *, until: datetime) -> No
     if found is None:
         return
     row, owner = found
-    row.snoozed_until = until  # type: ignore[attr-defined]
+    row.snoozed_until = until  # type: ignore[attr-defined]  # owner_of found a snoozable row
     # A nudge already queued would arrive inside the snooze: withdrawn now, not at the next tick.
     # The admins' 约谈提醒 stays: remind-me-later is the member's, not the office's.
     if isinstance(row, Motion):

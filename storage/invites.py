@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.invites import InviteFacts
+from storage.db import execute_dml
 from storage.models import AuditEntry, Invite, Role
 
 _ALPHABET = string.ascii_letters + string.digits
@@ -62,7 +63,7 @@ def use(session: Session, invite: Invite) -> bool:
     statement = update(Invite).where(Invite.id == invite.id).values(uses=Invite.uses + 1)
     if invite.max_uses is not None:
         statement = statement.where(Invite.uses < invite.max_uses)
-    return (session.execute(statement).rowcount or 0) == 1
+    return (execute_dml(session, statement).rowcount or 0) == 1
 
 
 def named_for(session: Session, invite_id: int) -> int | None:

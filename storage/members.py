@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from storage.db import execute_dml
 from storage.models import Language, Member, MemberStatus, Role, Team
 
 
@@ -105,9 +106,8 @@ def activate(
 
 def set_language(session: Session, telegram_user_id: int, language: Language) -> int:
     """Sets the language in every team the user belongs to; returns how many memberships changed."""
-    result = session.execute(
-        update(Member).where(Member.telegram_user_id == telegram_user_id).values(language=language)
-    )
+    result = execute_dml(session, update(Member).where(Member.telegram_user_id == telegram_user_id)
+                         .values(language=language))
     return result.rowcount or 0
 
 

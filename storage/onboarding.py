@@ -95,10 +95,10 @@ def join_with_code(
         return JoinResult(verdict, expired_at=invite.expires_at if invite else None)
     assert invite is not None
     readmitted = existing is not None and existing.status == MemberStatus.REMOVED
-    if readmitted and invites.named_for(session, invite.id) != existing.id:  # type: ignore[union-attr]
+    if readmitted and invites.named_for(session, invite.id) != existing.id:  # type: ignore[union-attr]  # readmitted: existing is not None
         # Removal sticks: only the office brings them back, by the "restore" on their card or an invite
         # made for them from it (audited both).
-        return JoinResult(InviteVerdict.VALID, JoinOutcome.REMOVED, None, existing.team)  # type: ignore[union-attr]
+        return JoinResult(InviteVerdict.VALID, JoinOutcome.REMOVED, None, existing.team)  # type: ignore[union-attr]  # readmitted: existing is not None
     if not invites.use(session, invite):
         return JoinResult(InviteVerdict.USED_UP)
     team = teams.by_id(session, invite.team_id)

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from core.domain import OutboxStatus
 from core.outbox_keys import ItemIdent, ItemKind, Kind, item_prefix
+from storage.db import execute_dml
 from storage.models import Member, OutboxMessage
 
 MAX_TEXT = 4096
@@ -147,15 +148,13 @@ def recover_expired(session: Session, *, now: datetime, lease: timedelta = DEFAU
     maybe sent → pending again only with `retry_unknown`, else failed as 'outcome unknown'."""
     cutoff = now - lease
     stuck = and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < cutoff)
-    released = session.execute(
-        update(OutboxMessage)
+    released = execute_dml(session, update(OutboxMessage)
         .where(stuck, or_(OutboxMessage.send_started_at.is_(None), OutboxMessage.retry_unknown.is_(True)))
         .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None, send_started_at=None,
                 last_error="claim expired")
         .execution_options(synchronize_session=False)
     ).rowcount
-    failed = session.execute(
-        update(OutboxMessage)
+    failed = execute_dml(session, update(OutboxMessage)
         .where(stuck, OutboxMessage.send_started_at.is_not(None), OutboxMessage.retry_unknown.is_(False))
         .values(status=OutboxStatus.FAILED, last_error=f"{UNKNOWN_OUTCOME}: the sender stopped mid-send")
         .execution_options(synchronize_session=False)
@@ -202,8 +201,7 @@ def _mine(row_id: int, worker: str) -> Any:
 
 
 def _change(session: Session, row_id: int, worker: str, **values: Any) -> bool:
-    result = session.execute(
-        update(OutboxMessage).where(_mine(row_id, worker)).values(**values)
+    result = execute_dml(session, update(OutboxMessage).where(_mine(row_id, worker)).values(**values)
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)
@@ -266,8 +264,7 @@ def mark_unreachable(
         user_ids.add(chat_id)
     if not user_ids:
         return 0
-    changed = session.execute(
-        update(Member)
+    changed = execute_dml(session, update(Member)
         .where(Member.telegram_user_id.in_(user_ids), Member.reachable.is_(True))
         .values(reachable=False, unreachable_since=now)
         .execution_options(synchronize_session=False)
@@ -283,8 +280,7 @@ def mark_unreachable(
 
 def mark_reachable(session: Session, telegram_user_id: int) -> int:
     """The user talks to the bot again: their memberships are reachable again."""
-    return int(session.execute(
-        update(Member)
+    return int(execute_dml(session, update(Member)
         .where(Member.telegram_user_id == telegram_user_id, Member.reachable.is_(False))
         .values(reachable=True, unreachable_since=None)
         .execution_options(synchronize_session=False)
@@ -306,8 +302,7 @@ def keys_since(session: Session, team_id: int, kind: str, *, since: datetime) ->
 
 def cancel(session: Session, key: str) -> bool:
     """Withdraws a message not yet claimed (e.g. a nudge for an item closed meanwhile)."""
-    return bool(session.execute(
-        update(OutboxMessage)
+    return bool(execute_dml(session, update(OutboxMessage)
         .where(OutboxMessage.key == key, OutboxMessage.status == OutboxStatus.PENDING)
         .values(status=OutboxStatus.CANCELLED)
         .execution_options(synchronize_session=False)
@@ -337,8 +332,7 @@ def withdraw_item(session: Session, *, team_id: int, kind: str, item_id: int, me
         OutboxMessage.status == OutboxStatus.PENDING)) if key.startswith(prefixes)]
     if not ids:
         return 0
-    return int(session.execute(
-        update(OutboxMessage)
+    return int(execute_dml(session, update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
         .values(status=OutboxStatus.CANCELLED)
         .execution_options(synchronize_session=False)

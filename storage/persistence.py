@@ -100,7 +100,8 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         return {int(k): v for k, v in self._load_scope(CHAT).items()}
 
     async def get_bot_data(self) -> dict[str, Any]:
-        return self._load_scope(BOT).get(_SINGLETON_KEY, {})
+        data: dict[str, Any] = self._load_scope(BOT).get(_SINGLETON_KEY, {})
+        return data
 
     async def get_callback_data(self) -> CDCData | None:
         return None

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
@@ -157,13 +158,13 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
         duty = STUDY_DUTY[kind]
         done[member_id][duty] = done[member_id].get(duty, Decimal(0)) + count
 
-    for member_id, kind, count in session.execute(
+    for member_id, motion_kind, count in session.execute(
         select(Motion.lead_member_id, Motion.kind, func.count())
         .where(Motion.team_id == team_id, Motion.deleted_at.is_(None), Motion.is_key.is_(True),
                Motion.assigned_on.between(start, day))
         .group_by(Motion.lead_member_id, Motion.kind)
     ):
-        done[member_id][KEY_MOTION_DUTY[kind]] = Decimal(count)
+        done[member_id][KEY_MOTION_DUTY[motion_kind]] = Decimal(count)
 
     deadlines: dict[int, list[race.Deadline]] = defaultdict(list)
     for member_id, due, replied_on in session.execute(
@@ -175,7 +176,7 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
         deadlines[member_id].append(race.Deadline(due, replied_on, race.DeadlineKind.REPLY))
 
     day_ends = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
-    for member_id, due, fed_back_at in session.execute(
+    for member_id, feedback_due, fed_back_at in session.execute(
         select(FollowUpItem.member_id, FollowUpItem.feedback_due, FollowUpItem.fed_back_at).where(
             FollowUpItem.team_id == team_id, FollowUpItem.deleted_at.is_(None),
             FollowUpItem.feedback_due.is_not(None),
@@ -184,7 +185,8 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
                      or_(FollowUpItem.fed_back_at.is_(None), FollowUpItem.fed_back_at >= day_ends))))
     ):
         answered = None if fed_back_at is None else fed_back_at.astimezone(tz).date()
-        deadlines[member_id].append(race.Deadline(due, answered, race.DeadlineKind.FEEDBACK))
+        deadlines[member_id].append(race.Deadline(cast(date, feedback_due), answered,  # not NULL here
+                                                  race.DeadlineKind.FEEDBACK))
 
     period_starts = datetime.combine(start, time(), tzinfo=tz)
     period_ends = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=tz)
@@ -199,11 +201,11 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
                         or_(TaskAssignment.status != AssignmentStatus.CLOSED, TaskAssignment.closed_at.is_(None),
                             TaskAssignment.closed_at >= day_ends))))
     ):
-        closed = status is AssignmentStatus.CLOSED and closed_at is not None
+        closed = closed_at if status is AssignmentStatus.CLOSED else None
         deadlines[member_id].append(race.Deadline(
-            due_at.astimezone(tz).date(), closed_at.astimezone(tz).date() if closed else None,
+            due_at.astimezone(tz).date(), closed.astimezone(tz).date() if closed else None,
             race.DeadlineKind.TASK, due_at=due_at,
-            done_at=(reported_at or closed_at) if closed else None))
+            done_at=(reported_at or closed) if closed else None))
 
     result = []
     for member_id, took_office_on, left_office_on in member_rows:

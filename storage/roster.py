@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.domain import LeaveKind, MemberStatus, Role
 from storage import audit
+from storage.db import execute_dml
 from storage.models import LeavePeriod, Member
 
 
@@ -55,8 +56,8 @@ def active_admins(session: Session, team_id: int) -> int:
 
 def set_role(session: Session, member: Member, *, old: Role, new: Role, actor: Member, now: datetime) -> bool:
     """Compare-and-set: changes the role only if it is still `old`."""
-    changed = session.execute(update(Member).where(Member.id == member.id, Member.role == old,
-                                                   Member.status != MemberStatus.REMOVED).values(role=new))
+    changed = execute_dml(session, update(Member).where(Member.id == member.id, Member.role == old,
+                                                        Member.status != MemberStatus.REMOVED).values(role=new))
     if (changed.rowcount or 0) != 1:
         return False
     audit.record(session, action="promote" if new is Role.ADMIN else "demote", entity="member", entity_id=member.id,
@@ -71,8 +72,8 @@ def remove(session: Session, member: Member, *, actor: Member, now: datetime) ->
     The role goes back to member too: someone removed who opens an invite link again must not come back
     as an admin."""
     before = member.status
-    changed = session.execute(update(Member).where(Member.id == member.id, Member.status != MemberStatus.REMOVED)
-                              .values(status=MemberStatus.REMOVED, removed_at=now, role=Role.MEMBER))
+    changed = execute_dml(session, update(Member).where(Member.id == member.id, Member.status != MemberStatus.REMOVED)
+                                   .values(status=MemberStatus.REMOVED, removed_at=now, role=Role.MEMBER))
     if (changed.rowcount or 0) != 1:
         return False
     audit.record(session, action="remove", entity="member", entity_id=member.id, team_id=member.team_id, now=now,
@@ -84,8 +85,8 @@ def remove(session: Session, member: Member, *, actor: Member, now: datetime) ->
 def restore(session: Session, member: Member, *, actor: Member, now: datetime) -> bool:
     """Compare-and-set: a removed member is active again (as a member), by the office's explicit choice."""
     removed_at = member.removed_at
-    changed = session.execute(update(Member).where(Member.id == member.id, Member.status == MemberStatus.REMOVED)
-                              .values(status=MemberStatus.ACTIVE, removed_at=None, role=Role.MEMBER))
+    changed = execute_dml(session, update(Member).where(Member.id == member.id, Member.status == MemberStatus.REMOVED)
+                                   .values(status=MemberStatus.ACTIVE, removed_at=None, role=Role.MEMBER))
     if (changed.rowcount or 0) != 1:
         return False
     audit.record(session, action="restore", entity="member", entity_id=member.id, team_id=member.team_id, now=now,

@@ -28,7 +28,7 @@ def yearly_targets(session: Session, *, team_id: int, member_id: int, year: int,
         )
     ).all()
     # The team's own numbers first, then the member's override on top.
-    for override_member, duty, value in sorted(rows, key=lambda row: row[0] is not None):
+    for _member, duty, value in sorted(rows, key=lambda row: row[0] is not None):
         targets[duty] = value
     return targets
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core import tasks as rules
 from core.domain import AssignmentStatus, MemberStatus, Role
 from storage import audit, outbox
+from storage.db import execute_dml
 from storage.models import AuditEntry, Member, Task, TaskAssignment
 
 
@@ -160,9 +161,9 @@ def move(session: Session, found: Found, to: rules.Move, *, actor: Member, now: 
     else:
         values.update(returned_reason=(text or "").strip(), returned_at=now)
     not_cancelled = select(Task.id).where(Task.id == found.task.id, Task.cancelled_at.is_(None))
-    changed = session.execute(update(TaskAssignment).where(TaskAssignment.id == assignment.id,
-                                                           TaskAssignment.status == before,
-                                                           TaskAssignment.task_id.in_(not_cancelled)).values(**values))
+    changed = execute_dml(session, update(TaskAssignment).where(TaskAssignment.id == assignment.id,
+                                                                TaskAssignment.status == before,
+                                                                TaskAssignment.task_id.in_(not_cancelled)).values(**values))
     if (changed.rowcount or 0) != 1:  # someone moved it (or cancelled the task) meanwhile: say where it is now
         session.refresh(assignment)
         session.refresh(found.task)
@@ -200,8 +201,8 @@ def cancel(session: Session, task_id: int, team_id: int, *, actor: Member,
         return problem
     still_open = select(TaskAssignment.task_id).where(TaskAssignment.task_id == task_id,
                                                       TaskAssignment.status != AssignmentStatus.CLOSED)
-    changed = session.execute(update(Task).where(Task.id == task_id, Task.cancelled_at.is_(None),
-                                                 Task.id.in_(still_open)).values(cancelled_at=now))
+    changed = execute_dml(session, update(Task).where(Task.id == task_id, Task.cancelled_at.is_(None),
+                                                      Task.id.in_(still_open)).values(cancelled_at=now))
     if (changed.rowcount or 0) != 1:  # cancelled or closed meanwhile: say which
         session.refresh(task)
         for assignment, _ in rows:

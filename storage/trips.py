@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from core import findings, trips
 from core.domain import FollowUpStatus
 from storage import audit, outbox
+from storage.db import execute_dml
 from storage.models import FollowUpItem, Member, ResearchTopic, ResearchTrip
 
 # --- trips ---------------------------------------------------------------------------------------
@@ -285,8 +286,7 @@ def advance(
         values["department"] = (department or "").strip()
     if target is FollowUpStatus.FED_BACK:
         values["result_note"] = (note or "").strip()
-    moved = session.execute(
-        update(FollowUpItem)
+    moved = execute_dml(session, update(FollowUpItem)
         .where(FollowUpItem.id == item.id, FollowUpItem.status == current, FollowUpItem.deleted_at.is_(None))
         .values(**values)
         .execution_options(synchronize_session=False)

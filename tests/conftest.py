@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import text
 
 from core.clock import ManualClock
+from locales.compile import compile_all
 from storage.db import STRICT_ENV, Database
 from storage.models import Base
 
@@ -28,6 +29,12 @@ os.environ.setdefault(STRICT_ENV, "1")  # a request to Telegram inside a databas
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compiles the translations the way the build does (`make test` already has; this is for `pytest`
+    run alone after a .po was edited): the bot only loads them."""
+    compile_all()
 
 
 def postgres_reachable() -> bool:

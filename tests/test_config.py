@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,7 +49,7 @@ def test_every_default_setting_is_documented_in_the_example() -> None:
     assert missing == []
 
 
-def _webhook(**settings: object) -> dict:
+def _webhook(**settings: object) -> dict[str, Any]:
     webhook = {"url": "https://bot.example.gov.cn/telegram", "secret_token": "s3cret_T-0k3n", **settings}
     return {"telegram": {"mode": "webhook", "webhook": webhook}}
 
@@ -87,7 +88,7 @@ def test_a_webhook_receives_on_the_path_of_its_public_url_unless_told_otherwise(
          "2027-02-20 is in both 'holidays.days_off' and 'holidays.working_days'"),
     ],
 )
-def test_a_bad_setting_is_refused_with_the_key_and_file_named(data: dict, message: str) -> None:
+def test_a_bad_setting_is_refused_with_the_key_and_file_named(data: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError) as raised:
         parse_config(data, source="/etc/saima/config.toml")
     assert str(raised.value).startswith("/etc/saima/config.toml: ")

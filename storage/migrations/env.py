@@ -1,7 +1,7 @@
 """Alembic environment: runs on the connection handed over by storage.db.Database, or on a URL."""
 
 from alembic import context
-from sqlalchemy import pool
+from sqlalchemy import Connection, pool
 
 from storage.db import make_engine
 from storage.models import Base
@@ -26,12 +26,15 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("no database: alembic was given neither a connection nor sqlalchemy.url")
+    engine = make_engine(url, poolclass=pool.NullPool)
     with engine.begin() as connection:
         _run(connection)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     # Batch mode lets ALTER TABLE work on SQLite by copying the table.
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():

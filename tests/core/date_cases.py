@@ -71,7 +71,7 @@ def R(a: date, b: date) -> tuple[date, date]:  # noqa: N802
     return (a, b)
 
 
-def _many(fn: str, rows: list[tuple], **common: Any) -> list[Case]:
+def _many(fn: str, rows: list[tuple[Any, ...]], **common: Any) -> list[Case]:
     """Rows are (text, expected) or (text, expected, {overrides})."""
     cases = []
     for row in rows:

@@ -71,6 +71,7 @@ def test_latest_is_the_last_slot_not_after_now(weekday: int, hour: int, minute: 
 def test_audiences_the_flow_makes_and_forged_ones() -> None:
     assert valid_audience({"kind": "all"}) and valid_audience({"kind": "role", "role": "admin"})
     assert valid_audience({"kind": "picked", "ids": [3, 4]})
+    forged: object
     for forged in ({"kind": "role", "role": "owner"}, {"kind": "picked", "ids": []}, {"kind": "picked", "ids": ["3"]},
                    {"kind": "everyone"}, None, []):
         assert not valid_audience(forged)

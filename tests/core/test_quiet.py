@@ -13,8 +13,8 @@ from core.quiet import is_allowed, next_allowed
 SH = ZoneInfo("Asia/Shanghai")
 
 
-def _at(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=SH)
+def _at(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=SH)
 
 
 def _next(instant: datetime, **rules: object) -> datetime:

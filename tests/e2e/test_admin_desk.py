@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from config import Config
-from core.domain import LeaveKind, MemberStatus, Role
+from core.domain import Duty, LeaveKind, MemberStatus, Role
 from emulator import EmulatorThread
 from emulator.harness import RunningBot
 from reports import ledger
@@ -150,8 +150,8 @@ async def test_targets_are_set_for_the_team_and_one_member_with_specific_replies
                               defaults=Config().team_defaults.targets)
         assert session.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "set_target")) == 2
-    assert (mine["research_days"], mine["collective_study"]) == (Decimal(50), Decimal(8))
-    assert (wang["research_days"], wang["collective_study"]) == (Decimal(50), Decimal(6))
+    assert (mine[Duty.RESEARCH_DAYS], mine[Duty.COLLECTIVE_STUDY]) == (Decimal(50), Decimal(8))
+    assert (wang[Duty.RESEARCH_DAYS], wang[Duty.COLLECTIVE_STUDY]) == (Decimal(50), Decimal(6))
 
 
 async def test_the_audit_log_reads_in_the_readers_language(saima: Saima) -> None:

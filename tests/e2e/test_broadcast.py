@@ -107,7 +107,7 @@ async def test_a_photo_to_the_members_by_role_with_preview_read_receipts_and_a_r
     assert (await admin.callback_answer()).text == "已向 1 位未阅的成员发送提醒。"
     await _deliver(saima)
     reminder = await wang.receive()
-    assert reminder.caption.startswith("⏰ 提醒：请阅读以下通知并点击“已阅”。\n\n📢 李主任 发布通知")
+    assert (reminder.caption or "").startswith("⏰ 提醒：请阅读以下通知并点击“已阅”。\n\n📢 李主任 发布通知")
     assert len([m for m in await zhang.bot_messages() if m.kind == "photo"]) == 1  # 张三 read it: no reminder
     # the same press again (a double tap) sends nothing more
     await admin.press_data(card.message_id, f"br:n:{_occurrence_id(saima)}:0")
@@ -216,7 +216,7 @@ async def test_a_weekly_broadcast_goes_once_each_monday_until_cancelled(saima: S
 
     def weekly(person: SimUser) -> Any:
         async def count() -> int:
-            return len([m for m in await person.bot_messages() if "报送上周工作小结" in (m.text or "")])
+            return len([m for m in await person.bot_messages() if "报送上周工作小结" in (m.body or "")])
         return count
 
     monday = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
@@ -231,7 +231,7 @@ async def test_a_weekly_broadcast_goes_once_each_monday_until_cancelled(saima: S
         for person in (zhang, wang, zhao):
             assert await weekly(person)() == week + 1
         assert _count(saima, BroadcastOccurrence) == week + 1
-    reports = [m for m in await admin.bot_messages() if (m.text or "").startswith("📊 通知送达情况")]
+    reports = [m for m in await admin.bot_messages() if (m.body or "").startswith("📊 通知送达情况")]
     assert [r.text.splitlines()[1][:5] for r in reports] == ["第 1 周", "第 2 周"]
 
     listed = await admin.send("/broadcasts")
@@ -260,6 +260,7 @@ async def test_members_are_refused_and_forged_presses_change_nothing(saima: Saim
     occurrence = _occurrence_id(saima)
     with saima.db.session() as session:
         broadcast_id = session.scalar(select(Broadcast.id))
+    assert broadcast_id is not None
 
     def snapshot() -> tuple[Any, ...]:
         with saima.db.session() as session:

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
 from bot import build_application
@@ -295,7 +296,7 @@ async def test_the_application_ticks_delivery_on_its_job_queue(db: Database, clo
     application = build_application(dataclasses.replace(config, telegram=dataclasses.replace(
         config.telegram, token="7000000001:x")), db, clock)
     (job,) = application.job_queue.get_jobs_by_name(JOB_NAME)  # type: ignore[union-attr]
-    assert job.trigger.interval == timedelta(seconds=2)
+    assert isinstance(job.trigger, IntervalTrigger) and job.trigger.interval == timedelta(seconds=2)
     assert application.delivery.worker  # type: ignore[attr-defined]
     off = dataclasses.replace(config, delivery=DeliverySettings(enabled=False),
                               telegram=dataclasses.replace(config.telegram, token="7000000001:x"))

@@ -44,7 +44,8 @@ async def inject_faults(control: ControlClient) -> None:
         for offset, fault in enumerate(({"status": 429, "retry_after": 1}, {"status": 502},
                                         {"status": "timeout", "delay": 6.0, "apply": True},
                                         {"status": "timeout", "delay": 6.0, "apply": False})):
-            await control.add_fault(method=method, probability=0.054, seed=seed * 10 + offset, **fault)
+            await control.add_fault(method=method, probability=0.054, seed=seed * 10 + offset,
+                                    **fault)  # type: ignore[arg-type]  # each fault: a dict of add_fault's options
     await control.add_fault(429, method="getUpdates", retry_after=1, probability=0.1, seed=90)
     await control.add_fault(502, method="getUpdates", probability=0.11, seed=91)
 
@@ -151,9 +152,9 @@ class PatientMember:
 
     async def _in_mine(self, marker: str) -> bool | None:
         listing = await self._send("/mine")
-        if listing is None or not (listing.text or "").strip():
+        if listing is None or not (listing.body or "").strip():
             return None
-        return marker in (listing.text or "")
+        return marker in (listing.body or "")
 
     async def log(self, text: str, marker: str) -> int:
         """Logs one record and makes sure it is saved; returns how many Confirm presses it took."""
@@ -271,12 +272,12 @@ async def test_a_week_with_one_request_in_five_failing_stores_every_record_once_
     for row in rows:
         by_text[(row.chat_id, _shown_text(row))].append(row)
     shown_in: dict[int, list[BotMessage]] = {}
-    for chat_id, text in by_text:
+    for chat_id, _text in by_text:
         if chat_id not in shown_in:
             view = await week.control.messages(chat_id)
             shown_in[chat_id] = [BotMessage.from_view(v) for v in view["messages"] if (v["from"] or {}).get("is_bot")]
     for (chat_id, text), same in by_text.items():
-        shown = [m for m in shown_in[chat_id] if (m.raw_text or m.text or m.caption or "") == text
+        shown = [m for m in shown_in[chat_id] if (m.raw_text or m.body or m.caption or "") == text
                  or (m.caption or "") == text]
         sent = [r for r in same if r.status is OutboxStatus.SENT]
         shown_ids = {m.message_id for m in shown}

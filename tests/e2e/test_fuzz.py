@@ -357,11 +357,12 @@ async def _check_press(cast: Cast, state_name: str, forged: str | Mutation, erro
     before = row_counts(cast.saima)
     shown = await state.setup(cast)
     user = _user(cast, state)
-    data = forged
     if isinstance(forged, Mutation):  # of the state's own buttons when it shows any, else of ones seen before
         data = forged.apply((shown.callback_data if shown is not None else []) or sorted(cast.real_data))
         if data in cast.real_data or not _fits(data):
             return  # a real button (pressing it is the user's choice), or data Telegram would refuse
+    else:
+        data = forged
     if shown is None or state.who == "group":
         sent = await cast.saima.control.messages(GROUP if state.who == "group" else user.id)
         ids = [m["message_id"] for m in sent["messages"]] or [1]
@@ -443,6 +444,7 @@ async def test_confirm_with_something_appended_to_its_data_is_refused_and_stores
     card = await cast.step(cast.zhang, "/study 昨天 集体学习 2小时 优化营商环境条例")
     before = row_counts(cast.saima)
     confirm = card.button("确认")[1]
+    assert confirm is not None
     for forged in (f"{confirm}®þ", f"{confirm}x", confirm.replace(":ok:", ":ok:ok")):
         await cast.zhang.press_data(card, forged)
         assert (await cast.zhang.callback_answer()).text == "这个按钮已失效。"
@@ -456,6 +458,7 @@ async def test_a_broadcasts_confirm_with_something_appended_is_refused_and_sends
     assert card is not None
     before = row_counts(cast.saima)
     confirm = card.button("确认")[1]
+    assert confirm is not None
     for forged in (f"{confirm}x", f"{confirm}0", confirm.replace(":ok:", ":ok:ok")):
         await cast.admin.press_data(card, forged)
         assert (await cast.admin.callback_answer()).text == "这个按钮已失效。"

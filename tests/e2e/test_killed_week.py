@@ -36,6 +36,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +124,7 @@ def populate(db: Database) -> None:
         dues = [date(2026, 11, 20), date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3), date(2026, 12, 4),
                 date(2026, 12, 7), date(2026, 12, 9), date(2026, 12, 11)]
         leads = [1001, 1002, 1003, 1004, 900, 1001, 1002, 1003]
-        for n, (due, uid) in enumerate(zip(dues, leads)):
+        for n, (due, uid) in enumerate(zip(dues, leads, strict=True)):
             motion = motions.create(session, lead=people[uid], kind=MotionKind.SUGGESTION if n % 2 else
                                     MotionKind.PROPOSAL, number=str(100 + n), title=f"关于第{n}项民生实事的建议",
                                     is_key=n % 3 == 0, assigned_on=date(2026, 9, 1), reply_due_months=3, now=now)
@@ -208,8 +209,10 @@ def settled(db: Database, now: datetime, pid: int, expected: set[str]) -> bool:
     for _key, status, not_before, claimed_by, claimed_at in rows:
         if status == OutboxStatus.PENDING and not_before <= now:
             return False
-        if status == OutboxStatus.SENDING and (f":{pid}:" in (claimed_by or "") or claimed_at < now - LEASE):
-            return False  # the live process's claim, or a dead one's that it is due to take over
+        if status == OutboxStatus.SENDING:
+            assert claimed_at is not None  # a claim has its instant
+            if f":{pid}:" in (claimed_by or "") or claimed_at < now - LEASE:
+                return False  # the live process's claim, or a dead one's that it is due to take over
     return True
 
 
@@ -334,7 +337,7 @@ async def test_a_week_of_scheduled_messages_survives_sigkills_without_loss_or_du
             if step in mid_step:
                 process = await kill(process, step, _somewhere_in(db, made_at.get(step, set()), now, rng, walk))
             pid = process.process.pid
-            wait_until(lambda: settled(db, now, pid, expected), 45, f"step {step} ({now:%a %d %b %H:%M}) settled",
+            wait_until(partial(settled, db, now, pid, expected), 45, f"step {step} ({now:%a %d %b %H:%M}) settled",
                        walk)
             events = (await control.events(after=after, kinds=["text", "photo"]))["events"]
             arrivals.extend((event, now) for event in events)

@@ -44,8 +44,8 @@ async def test_edit_changes_the_record_and_the_audit_log_keeps_both_versions(sai
     assert sessions(saima) == [("collective", "2026-11-20", Decimal("3.00"), "条例")]
     with saima.db.session() as session:
         change = session.scalar(select(AuditEntry).where(AuditEntry.action == "update"))
-        assert change is not None and change.before["hours"] == {"$decimal": "2.00"}
-        assert change.after["hours"] == {"$decimal": "3"}
+        assert change is not None and change.before is not None and change.before["hours"] == {"$decimal": "2.00"}
+        assert change.after is not None and change.after["hours"] == {"$decimal": "3"}
 
 
 async def test_delete_asks_first_then_removes_the_record_from_counts(saima: Saima) -> None:

@@ -103,7 +103,8 @@ async def test_lang_buttons_switch_the_language(saima: Saima) -> None:
     edited = await zhang.press(menu, "English")
     assert edited.text.startswith("Language set to English")
     with saima.db.session() as session:
-        assert session.scalar(select(Member.language).where(Member.telegram_user_id == 1001)).value == "en"
+        language = session.scalar(select(Member.language).where(Member.telegram_user_id == 1001))
+        assert language is not None and language.value == "en"
 
 
 async def test_an_unknown_language_is_refused_and_nothing_changes(saima: Saima) -> None:

@@ -41,7 +41,7 @@ async def test_polling_carries_on_after_getupdates_fails(emulator_thread: Emulat
 
         async def faults_spent() -> bool:
             statuses = (await control.stats())["by_status"]
-            return statuses.get("502", 0) == 2 and statuses.get("429", 0) == 1
+            return bool(statuses.get("502", 0) == 2 and statuses.get("429", 0) == 1)
         await _until(faults_spent, 30, "the bot met every fault")
         assert (await zhang.send("/help")).text == reply.text  # and it still answers
         assert bot.said("Bad Gateway")  # each failure is logged (a getUpdates, or a confirmation)

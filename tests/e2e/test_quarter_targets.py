@@ -5,6 +5,7 @@ changes nothing; `/targets 2027` shows and edits 2027, and a bad year gets a cle
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select, update
@@ -49,8 +50,11 @@ WORDS = {
 def _targets(saima: Saima) -> list[tuple[int, str, int, int | None, int | None, int | None]]:
     with saima.db.session() as session:
         rows = session.scalars(select(Target).where(Target.member_id.is_(None)).order_by(Target.year, Target.duty))
-        return [(r.year, r.duty.value, int(r.value), *(None if q is None else int(q) for q in (r.q1, r.q2, r.q3)))
-                for r in rows]
+        return [(r.year, r.duty.value, int(r.value), _whole(r.q1), _whole(r.q2), _whole(r.q3)) for r in rows]
+
+
+def _whole(quarter: Decimal | None) -> int | None:
+    return None if quarter is None else int(quarter)
 
 
 def _line(text: str, start: str) -> str:

@@ -58,12 +58,11 @@ async def test_a_nudge_with_done_and_snooze_that_only_its_owner_can_press(saima:
     with saima.db.session() as session:
         assert session.get_one(Motion, motion_id).snoozed_until is None
 
-    edited = await zhang.press(nudge, "稍后提醒（1天后）", expect=0)
+    await zhang.press(nudge, "稍后提醒（1天后）", expect=0)
     answer = await zhang.callback_answer()
     assert answer.text == "好的，2026年11月24日（星期二）再提醒您。办理期限不变，仍为2026年11月24日（星期二）。"
     shown = [m for m in await zhang.bot_messages() if m.message_id == nudge.message_id][0]
     assert shown.text.endswith("⏰ 2026年11月24日（星期二）再次提醒；办理期限不变（2026年11月24日（星期二））。")
-    del edited
     with saima.db.session() as session:
         assert session.get_one(Motion, motion_id).snoozed_until == datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
 
@@ -83,15 +82,15 @@ async def test_the_monthly_board_and_the_weekly_summary_reach_the_group_once(sai
         session.execute(update(Member).values(joined_on=date(2026, 11, 20)))
     saima.clock.set(datetime(2026, 11, 23, 9, 5, tzinfo=SHANGHAI))
     await _ticks(saima)
-    summary = [m for m in await group.bot_messages() if (m.text or "").startswith("📋 每周小结")]
+    summary = [m for m in await group.bot_messages() if (m.body or "").startswith("📋 每周小结")]
     assert len(summary) == 1 and "11月16日至11月22日" in summary[0].text
-    (to_admin,) = [m for m in await admin.bot_messages() if (m.text or "").startswith("📋 每周小结")]
+    (to_admin,) = [m for m in await admin.bot_messages() if (m.body or "").startswith("📋 每周小结")]
     assert "进度落后" in to_admin.text
 
     saima.clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI))
     await _ticks(saima)
     await _ticks(saima)
-    posted = [m for m in await group.bot_messages() if (m.text or "").startswith("🏇") or m.kind == "photo"]
+    posted = [m for m in await group.bot_messages() if (m.body or "").startswith("🏇") or m.kind == "photo"]
     assert [m.kind for m in posted] == ["text", "photo"]
     assert posted[0].text.startswith("🏇 赛马榜 · 2026年11月（截至11月30日）")
     assert "张三" in posted[0].text

@@ -40,7 +40,7 @@ async def flood(user: SimUser, text: str, times: int) -> None:
 
 
 def slow_downs(messages: list[BotMessage]) -> int:
-    return sum(1 for m in messages if m.text and (m.text.startswith("请慢一点") or m.text.startswith("Slow down")))
+    return sum(1 for m in messages if m.body and (m.body.startswith("请慢一点") or m.body.startswith("Slow down")))
 
 
 async def test_a_strangers_flood_gets_a_handful_of_answers_and_a_member_is_answered_during_it(saima: Saima) -> None:
@@ -53,7 +53,7 @@ async def test_a_strangers_flood_gets_a_handful_of_answers_and_a_member_is_answe
     after = await zhang.send("/me")  # handled after every message of the flood
     assert after.text and not after.text.startswith("请慢一点")
     answered = await stranger.bot_messages()
-    assert 1 <= len(answered) <= 3, [m.text for m in answered]
+    assert 1 <= len(answered) <= 3, [m.body for m in answered]
     assert slow_downs(await zhang.bot_messages()) == 0
 
 
@@ -65,12 +65,12 @@ async def test_a_members_burst_of_rank_gets_one_slow_down_and_few_boards_and_oth
     helped = await li.send("/help")
     assert helped.text and not helped.text.startswith("请慢一点")
     shown = await zhang.bot_messages()
-    boards = [m for m in shown if m.text and m.text.startswith("🏇 赛马榜")]
+    boards = [m for m in shown if m.body and m.body.startswith("🏇 赛马榜")]
     assert slow_downs(shown) == 1
     assert slow_downs(await li.bot_messages()) == 0
     # Five of the thirty get through (the member's allowance), and of those one board at a time is worked
     # on: the others are told the last request is still being worked on.
-    waiting = [m for m in shown if m.text and m.text.startswith("上一个请求还在处理中")]
+    waiting = [m for m in shown if m.body and m.body.startswith("上一个请求还在处理中")]
     assert 1 <= len(boards) and len(boards) + len(waiting) <= 5
 
 
@@ -79,12 +79,12 @@ async def test_a_members_button_press_still_works_after_a_burst_in_english(saima
     draft = await tom.send("/study yesterday afternoon collective study 2 hours business environment")
     await flood(tom, "/help", 10)  # /lang and the draft took two of five: three answered, then told once
     answered = await tom.receive(4)
-    assert [m.text is not None and m.text.startswith("Slow down") for m in answered] == [False] * 3 + [True]
+    assert [m.body is not None and m.body.startswith("Slow down") for m in answered] == [False] * 3 + [True]
     saved = await tom.press(draft, "Confirm")
     assert saved.text is not None and saved.text.startswith("✅")
     shown = await tom.bot_messages()
     assert slow_downs(shown) == 1
-    told = next(m for m in shown if m.text and m.text.startswith("Slow down"))
+    told = next(m for m in shown if m.body and m.body.startswith("Slow down"))
     assert told.text == ("Slow down, please: you sent many messages at once, and the ones after this are skipped "
                          "for a moment.")
 

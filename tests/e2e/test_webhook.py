@@ -145,12 +145,12 @@ async def test_webhook_mode_serves_the_active_instance_refuses_forgeries_and_fai
 
 
 async def _is(health: Any, expected: tuple[int, Any]) -> bool:
-    return await health == expected
+    return bool(await health == expected)
 
 
 @pytest.mark.postgres
 async def test_in_webhook_mode_a_postgresql_restart_pauses_the_active_instance_and_telegram_retries(
-    emulator_thread: EmulatorThread, postgres_schema: str, pg: Any, tmp_path: Path, instances: list[Instance],
+    emulator_thread: EmulatorThread, postgres_schema: str, pg: Any, tmp_path: Path, instances: list[Instance],  # noqa: F811 — pg: the imported fixture
 ) -> None:
     async with ControlClient(emulator_thread.control_url, default_timeout=30) as control, \
             Network(*_postgres_address()) as network:
@@ -188,7 +188,7 @@ async def test_a_webhook_body_that_is_not_an_update_gets_400_one_log_line_and_no
         answers_before = len(await qian.bot_messages())
         text_as_object = _help_update(900_007, qian.id)
         text_as_object["message"]["text"] = {"a": 1}
-        bodies = ["[]", "null", '"x"', "42", "{}", '{"update_id": "1"}', '{"update_id": true}',
+        bodies: list[str | bytes] = ["[]", "null", '"x"', "42", "{}", '{"update_id": "1"}', '{"update_id": true}',
                   '{"update_id": 2, "message": "x"}', '{"update_id": 3, "callback_query": [1]}',
                   '{"update_id": 4, "message": {"message_id": 1}}',
                   '{"update_id": 5, "message": {"message_id": 1, "date": 0, "chat": "x"}}',

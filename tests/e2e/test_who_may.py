@@ -192,7 +192,7 @@ async def test_in_english_a_removed_member_cannot_snooze_a_task_from_an_old_nudg
         assignment = session.scalars(select(TaskAssignment)).one()
     old = await tom.send("/help")
     await tom.press_data(old, f"nz:t:{assignment.id}:1")  # the owner, still in the team: snoozed
-    assert (await tom.callback_answer()).text.startswith("I will remind you again on")
+    assert ((await tom.callback_answer()).text or "").startswith("I will remind you again on")
     await _remove(admin, "Tom", "Remove from the team", "Remove")
     await tom.press_data(old, f"nz:t:{assignment.id}:3")
     assert (await tom.callback_answer()).text == "Only the member this item belongs to can snooze it."

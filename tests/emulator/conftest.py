@@ -68,7 +68,7 @@ async def bot(emulator: EmulatorThread) -> AsyncIterator[Bot]:
         yield tg_bot
 
 
-def build_application(emulator: EmulatorThread, token: str = TOKEN) -> Application:  # type: ignore[type-arg]
+def build_application(emulator: EmulatorThread, token: str = TOKEN) -> Application:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     return (ApplicationBuilder().token(token).base_url(emulator.base_url).base_file_url(emulator.base_file_url)
             .request(fast_request()).get_updates_request(fast_request()).build())
 
@@ -98,7 +98,7 @@ async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @pytest.fixture
-async def app(emulator: EmulatorThread) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+async def app(emulator: EmulatorThread) -> AsyncIterator[Application]:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     """A real Application long-polling the emulator: /start with buttons, button edits, echo."""
     application = build_application(emulator)
     application.add_handler(CommandHandler("start", _start))

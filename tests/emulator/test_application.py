@@ -38,7 +38,7 @@ async def test_forged_callback_data_is_delivered_without_validation(control: Con
     zhang = control.user(1001, "张三")
     reply = await zhang.send("/start x")
     assert isinstance(reply, BotMessage)
-    assert await zhang.press_data(reply, "forged:data") is None
+    assert await zhang.press_data(reply, "forged:data") is None  # type: ignore[func-returns-value]  # expect=0 promises it
     answer = await zhang.callback_answer()
     assert (answer.text, answer.show_alert) == ("无效的按钮", True)
 
@@ -94,7 +94,7 @@ async def test_the_chat_state_shows_messages_after_edits(control: ControlClient)
 
 
 @pytest.fixture
-async def group_app(emulator: EmulatorThread) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+async def group_app(emulator: EmulatorThread) -> AsyncIterator[Application]:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     """A second bot that greets groups it joins and answers /rank there."""
     async def joined(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         change: ChatMemberUpdated | None = update.my_chat_member
@@ -118,7 +118,7 @@ async def group_app(emulator: EmulatorThread) -> AsyncIterator[Application]:  # 
 
 
 async def test_a_bot_added_to_a_group_sees_my_chat_member_and_commands_addressed_to_it(
-        emulator: EmulatorThread, group_app: Application) -> None:  # type: ignore[type-arg]
+        emulator: EmulatorThread, group_app: Application) -> None:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
     async with ControlClient(emulator.control_url, bot_id=777, default_timeout=5) as control:
         zhang = control.user(1001, "张三")
         group = control.group(-100123, "省政府党组")

@@ -13,6 +13,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
+    Message,
     MessageEntity,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -166,6 +167,7 @@ async def test_edit_message_text_changes_text_and_markup_and_sets_edit_date(cont
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("确认", callback_data="ok")]])
     message = await bot.send_message(USER, "草稿", reply_markup=keyboard)
     edited = await bot.edit_message_text("<b>已确认</b>", USER, message.message_id, parse_mode="HTML")
+    assert isinstance(edited, Message)  # not True: the bot's own message was edited
     assert edited.text == "已确认" and edited.edit_date is not None
     assert edited.reply_markup is None  # omitting reply_markup removes the inline keyboard
     shown = (await control.messages(USER))["messages"][-1]
@@ -178,6 +180,7 @@ async def test_edit_message_reply_markup_replaces_only_the_keyboard(control: Con
         [[InlineKeyboardButton("A", callback_data="a")]]))
     new_keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("B", callback_data="b")]])
     edited = await bot.edit_message_reply_markup(USER, message.message_id, reply_markup=new_keyboard)
+    assert isinstance(edited, Message)
     assert edited.text == "题目" and edited.reply_markup == new_keyboard
     kinds = [e["kind"] for e in (await control.events())["events"]]
     assert kinds[-1] == "edit_markup"
@@ -188,6 +191,7 @@ async def test_edit_message_caption_changes_a_photo_caption(control: ControlClie
     await start_chat(control)
     message = await bot.send_photo(USER, tiny_png(), caption="旧")
     edited = await bot.edit_message_caption(USER, message.message_id, caption="新")
+    assert isinstance(edited, Message)
     assert edited.caption == "新"
 
 

@@ -48,7 +48,7 @@ async def test_wait_returns_matching_events_or_reports_a_timeout(control: Contro
 async def test_a_long_poll_on_wait_is_woken_by_the_bots_message(control: ControlClient, bot: Bot) -> None:
     await control.send(USER, "/start", first_name="张三")
     mark = (await control.health())["seq"]
-    waiting = asyncio.create_task(control.wait(mark, chat_id=USER, timeout=5))
+    waiting = asyncio.ensure_future(control.wait(mark, chat_id=USER, timeout=5))
     await bot.send_message(USER, "here")
     assert (await waiting)["events"][0]["text"] == "here"
 
@@ -56,7 +56,7 @@ async def test_a_long_poll_on_wait_is_woken_by_the_bots_message(control: Control
 async def test_send_with_expect_returns_several_messages_and_expect_zero_returns_none(control: ControlClient,
                                                                                      bot: Bot) -> None:
     zhang = control.user(USER, "张三")
-    assert await zhang.send("/start", expect=0) is None
+    assert await zhang.send("/start", expect=0) is None  # type: ignore[func-returns-value]  # what expect=0 promises
     seen = await bot.get_updates()
     asking = asyncio.create_task(zhang.send("/help", expect=2))
     updates = await bot.get_updates(offset=seen[-1].update_id + 1, timeout=5)
@@ -72,7 +72,7 @@ async def test_pressing_a_reply_keyboard_button_sends_its_label(control: Control
     await zhang.send("/start", expect=0)
     menu = await bot.send_message(USER, "选择", reply_markup=ReplyKeyboardMarkup([["是", "否"]]))
     await zhang.press(menu.message_id, "否", expect=0)
-    assert (await bot.get_updates(offset=-1))[0].message.text == "否"  # type: ignore[union-attr]
+    assert (await bot.get_updates(offset=-1))[0].message.text == "否"  # type: ignore[union-attr]  # the update is a message
 
 
 async def test_a_missing_button_label_fails_with_the_available_labels(control: ControlClient, bot: Bot) -> None:
@@ -182,7 +182,7 @@ def test_the_command_line_prints_the_base_url_and_serves() -> None:
 
 
 def test_bot_messages_expose_their_buttons() -> None:
-    message = BotMessage(1, 2, "text", text="t", reply_markup={"inline_keyboard": [
+    message = BotMessage(1, 2, "text", body="t", reply_markup={"inline_keyboard": [
         [{"text": "确认", "callback_data": "ok"}, {"text": "网站", "url": "https://example.org"}]]})
     assert message.buttons == [[("确认", "ok"), ("网站", "https://example.org")]]
     assert message.labels == ["确认", "网站"] and message.button("网") == ("网站", "https://example.org")

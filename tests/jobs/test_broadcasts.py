@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -19,7 +20,7 @@ from storage.models import Team as TeamRow
 from tests.jobs.test_scheduled import SHANGHAI, Team, at, make_team
 
 
-def _broadcast(team: Team, audience: dict, *, send_at: datetime | None = None, recurrence: str | None = None) -> int:
+def _broadcast(team: Team, audience: dict[str, Any], *, send_at: datetime | None = None, recurrence: str | None = None) -> int:
     with team.db.session() as session:
         sender = session.get_one(Member, team.admin)
         return broadcasts.create(session, sender=sender, text="请于周五前报送材料。", file_id=None, file_kind=None,
@@ -27,7 +28,7 @@ def _broadcast(team: Team, audience: dict, *, send_at: datetime | None = None, r
                                  status=BroadcastStatus.SCHEDULED, now=team.clock.now()).id
 
 
-def _audience(team: Team, audience: dict) -> list[int]:
+def _audience(team: Team, audience: dict[str, Any]) -> list[int]:
     with team.db.session() as session:
         team_row = session.get_one(TeamRow, team.team_id)
         return [m.id for m in broadcasts.audience_members(session, team_row, audience, sender_id=team.admin,
@@ -100,5 +101,5 @@ def test_an_unreachable_recipient_is_counted_without_a_message_and_receipts_foll
         assert not broadcasts.mark_read(session, broadcast_id=broadcast_id, number=0,
                                         telegram_user_id=zhang.telegram_user_id, now=now).newly_read
         assert broadcasts.counts(session, occurrence).key() == "2/1/1/1/0/0"
-        assert session.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.status == OutboxStatus.SENT)) >= 1
+        assert (session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.status == OutboxStatus.SENT)) or 0) >= 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from jobs.delivery import fit_to_telegram
 
 
@@ -10,7 +12,7 @@ def _units(text: str) -> int:
 
 
 def test_a_message_of_emoji_is_cut_to_4096_units_with_an_ellipsis() -> None:
-    data = {"chat_id": 1, "text": "😀" * 3000}
+    data: dict[str, Any] = {"chat_id": 1, "text": "😀" * 3000}
     fit_to_telegram("sendMessage", data)
     assert _units(data["text"]) <= 4096 and data["text"].endswith("😀…")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -25,7 +26,7 @@ def _ids_in_code() -> set[str]:
     return found
 
 
-def _catalogue(lang: str):  # type: ignore[no-untyped-def]
+def _catalogue(lang: str) -> Catalog:
     with open(LOCALE_DIR / lang / "LC_MESSAGES" / "saima.po", "rb") as po:
         return read_po(po)
 

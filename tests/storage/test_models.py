@@ -85,7 +85,8 @@ def test_the_whole_domain_round_trips(db: Database, clock: ManualClock) -> None:
         session.add(TaskAssignment(task_id=task.id, member_id=owner_id))
         ids = trip.id, study.id, motion.id
     with db.session() as session:
-        trip, study, motion = session.get(ResearchTrip, ids[0]), session.get(StudySession, ids[1]), session.get(Motion, ids[2])
+        trip, study, motion = (session.get_one(ResearchTrip, ids[0]), session.get_one(StudySession, ids[1]),
+                               session.get_one(Motion, ids[2]))
         assert (trip.start_date, trip.end_date, trip.places) == (date(2026, 11, 5), date(2026, 11, 8), "淳安县")
         assert study.kind is StudyKind.LAW and study.hours == Decimal("2.50")
         assert [a.member_id for a in study.attendance] == [owner_id]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -21,7 +22,7 @@ def _payload(text: str = "提醒") -> dict[str, object]:
     return {"text": text, "parse_mode": None, "buttons": [[["完成", "done:1"], ["推迟1天", "snooze:1:1"]]]}
 
 
-def _enqueue(db: Database, clock: ManualClock, key: str, **extra: object) -> bool:
+def _enqueue(db: Database, clock: ManualClock, key: str, **extra: Any) -> bool:
     with db.session() as session:
         return outbox.enqueue(session, key=key, chat_id=extra.pop("chat_id", 1001), kind=extra.pop("kind", "nudge"),
                               payload=extra.pop("payload", _payload()),

@@ -52,10 +52,10 @@ async def test_unchanged_data_is_not_written_again(db: Database, clock: ManualCl
     clock.set(datetime(2027, 1, 1, tzinfo=UTC))
     await persistence.update_chat_data(-100, {"k": 1})
     with db.session() as session:
-        assert session.get(PersistedState, ("chat", "-100")).updated_at == first_write
+        assert session.get_one(PersistedState, ("chat", "-100")).updated_at == first_write
     await persistence.update_chat_data(-100, {"k": 2})
     with db.session() as session:
-        assert session.get(PersistedState, ("chat", "-100")).updated_at == clock.now()
+        assert session.get_one(PersistedState, ("chat", "-100")).updated_at == clock.now()
 
 
 async def test_dropped_user_data_is_gone_after_restart(db: Database, clock: ManualClock) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from config import Config
@@ -28,7 +29,7 @@ def test_quarter_targets_are_stored_read_and_followed(db: Database, clock: Manua
                               role=Role.MEMBER, status=MemberStatus.ACTIVE, now=NOW, joined_on=date(2026, 1, 1))
                   for uid, name in ((1001, "张三"), (1002, "李四"))]
         zhang, li = people
-        actor = {"actor_member_id": new.owner.id, "actor_telegram_id": 900, "now": NOW}
+        actor: dict[str, Any] = {"actor_member_id": new.owner.id, "actor_telegram_id": 900, "now": NOW}
         targets.set_quarters(session, team_id=new.team.id, year=2026, duty=Duty.RESEARCH_DAYS, quarters=RESEARCH,
                              member_id=None, **actor)
         targets.set_quarters(session, team_id=new.team.id, year=2027, duty=Duty.LAW_STUDY,

@@ -71,7 +71,7 @@ def _create(db: Database, clock: ManualClock, ids: dict[str, int]) -> tuple[int,
         people = tasks.audience(session, ids["team"], "members", [], creator_id=creator.id)
         task = tasks.create(session, creator=creator, title="报送三季度安全生产情况", detail=None, due_at=DUE,
                             assignees=people, attachment_file_id="AgAC-1", attachment_kind="photo", now=clock.now())
-        return task.id, {m.display_name: a.id for m, a in zip(people, task.assignments)}
+        return task.id, {m.display_name: a.id for m, a in zip(people, task.assignments, strict=True)}
 
 
 def _move(db: Database, clock: ManualClock, assignment_id: int, move: Move, actor_id: int,
