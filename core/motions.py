@@ -169,7 +169,10 @@ def motion_problems(draft: MotionDraft, *, today: date) -> list[MotionProblem]:
     return problems
 
 
-def without_problems(draft: MotionDraft, problems: Iterable[MotionProblem]) -> MotionDraft:
+_Draft = TypeVar("_Draft", bound=MotionDraft)  # a subclass (the log form's) comes back as itself
+
+
+def without_problems(draft: _Draft, problems: Iterable[MotionProblem]) -> _Draft:
     """The draft with every field that has a problem cleared, so it is asked for again.
 
     Clearing assigned_on means "today" to the handler, so it should say so

@@ -55,4 +55,4 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         application.add_handlers(module.handlers(), group=Group.FLOWS)
     # Last in the group, so they only answer what no flow above took.
     application.add_handlers(fallback.handlers(), group=Group.FLOWS)
-    application.add_error_handler(errors.on_error)  # type: ignore[arg-type]
+    application.add_error_handler(errors.on_error)

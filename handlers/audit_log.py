@@ -54,7 +54,7 @@ def describe(t: Translator, entry: AuditEntry, names: dict[int, str], zone: Zone
     what = t(ENTITIES[entry.entity]) if entry.entity in ENTITIES else entry.entity
     after: dict[str, Any] = entry.after or {}
     if entry.entity == "member" and entry.entity_id in names:
-        what = names[entry.entity_id]  # type: ignore[index]
+        what = names[entry.entity_id]
     elif entry.entity == "target" and after.get("duty") in _DUTIES:
         whom = names.get(after.get("member_id") or 0, t("the whole team"))
         value = after.get("value")

@@ -102,8 +102,8 @@ class SaimaContext(CallbackContext[ExtBot, dict, dict, dict]):  # type: ignore[t
         return normalise_language(self.__dict__.get("_app_language"), default=self.config.team_defaults.language)
 
     @classmethod
-    def from_update(cls, update: object, application: Application) -> SaimaContext:  # type: ignore[override,type-arg]
+    def from_update(cls, update: object, application: Application) -> SaimaContext:  # type: ignore[type-arg]  # PTB's Application is generic in six
         context = super().from_update(update, application)
         if isinstance(update, Update) and update.effective_user is not None:
             context.__dict__["_app_language"] = update.effective_user.language_code
-        return context  # type: ignore[return-value]
+        return context

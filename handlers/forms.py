@@ -530,7 +530,8 @@ async def card_button(update: Update, context: SaimaContext) -> FormStep | int:
         if before:
             duplicate = False
         elif record_id is not None:
-            duplicate, saved = False, form.update(session, record_id, draft, ctx)
+            saved: str | SavedReply | Rejected = form.update(session, record_id, draft, ctx)
+            duplicate = False
             _consume(session, state, press.member, ctx, saved)
         elif form.is_duplicate(session, draft, ctx):
             duplicate = True
@@ -676,7 +677,7 @@ def _data(state: dict[str, Any], action: Action, argument: str = "") -> str:
     return callbacks.build(callbacks.Press(state["nonce"], action, argument))
 
 
-def conversation() -> ConversationHandler[SaimaContext]:  # type: ignore[type-var]
+def conversation() -> ConversationHandler[SaimaContext]:
     private = filters.ChatType.PRIVATE
     text = private & filters.TEXT & ~filters.COMMAND
     presses = callbacks.PATTERN
@@ -692,7 +693,7 @@ def conversation() -> ConversationHandler[SaimaContext]:  # type: ignore[type-va
 
 def _conversation(entry: list[Any], text: Any, presses: str, private: Any) -> ConversationHandler:  # type: ignore[type-arg]
     return ConversationHandler(
-        entry_points=entry,  # type: ignore[arg-type]
+        entry_points=entry,
         states={
             FormStep.ASKING: [MessageHandler(text, answer_text), CallbackQueryHandler(answer_choice, pattern=presses),
                               MessageHandler(private & (filters.PHOTO | filters.Document.ALL), answer_file)],

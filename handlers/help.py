@@ -39,5 +39,5 @@ async def show_help(update: Update, context: SaimaContext) -> None:
     await update.effective_message.reply_text("\n".join(lines))
 
 
-def handlers() -> list[CommandHandler]:
+def handlers() -> list[CommandHandler[SaimaContext, None]]:
     return [CommandHandler("help", show_help)]

@@ -83,12 +83,12 @@ async def holiday(update: Update, context: SaimaContext) -> None:
     with context.db.session() as session:
         assert change.workday is not None
         existing = calendar.by_day(session, admin.team_id, change.day)
-        before = None if existing is None else {"workday": existing.workday, "note": existing.note}
+        previous = None if existing is None else {"workday": existing.workday, "note": existing.note}
         row = calendar.set_day(session, team_id=admin.team_id, day=change.day, workday=change.workday,
                                note=change.note, now=context.now())
-        audit.record(session, action="update" if before else "create", entity="team_calendar_day",
+        audit.record(session, action="update" if previous else "create", entity="team_calendar_day",
                      entity_id=row.id, team_id=admin.team_id, now=context.now(), actor_member_id=admin.id,
-                     actor_telegram_id=admin.telegram_user_id, before=before,
+                     actor_telegram_id=admin.telegram_user_id, before=previous,
                      after={"day": change.day.isoformat(), "workday": change.workday, "note": change.note})
     if change.workday:
         text = t("{day} is now a working day for the team: reminders and boards go out on it.")

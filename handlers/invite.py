@@ -51,5 +51,5 @@ async def create_invite(update: Update, context: SaimaContext) -> None:
     await message.reply_text(f"{text}\n{invite_link(context.bot.username, code)}")
 
 
-def handlers() -> list[CommandHandler]:
+def handlers() -> list[CommandHandler[SaimaContext, None]]:
     return [CommandHandler("invite", create_invite)]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -40,7 +41,7 @@ def turn_rows(t: Translator, page: int, pages: int, data: Callable[[int], str], 
     return [row] if row else []
 
 
-def first_page(page: Page) -> Callable[[Update, SaimaContext], Awaitable[None]]:
+def first_page(page: Page) -> Callable[[Update, SaimaContext], Coroutine[Any, Any, None]]:
     """A command that answers with the first ``page`` for the member who sent it (let in by its guard)."""
 
     async def show(update: Update, context: SaimaContext) -> None:

@@ -72,7 +72,7 @@ async def _switch(update: Update, context: SaimaContext, lang: str) -> str:
     )
 
 
-def handlers() -> list[CommandHandler | CallbackQueryHandler]:
+def handlers() -> list[CommandHandler[SaimaContext, None] | CallbackQueryHandler[SaimaContext, None]]:
     return [
         CommandHandler("lang", choose_language),
         CallbackQueryHandler(language_button, pattern=callbacks.PATTERN),

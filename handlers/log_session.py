@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date
 
 from sqlalchemy.orm import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from core.callbacks import log_session as callbacks
@@ -125,7 +125,7 @@ async def tick(update: Update, context: SaimaContext) -> None:
         return
     await query.answer()
     t = context.t
-    assert query.message is not None and parsed is not None
+    assert isinstance(query.message, Message) and parsed is not None
     if parsed.action is Action.DONE:
         await query.edit_message_reply_markup(reply_markup=None)
         await query.message.reply_text(t.ngettext("Attendance recorded: {n} member present.",

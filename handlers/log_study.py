@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core import study
 from core.domain import StudyKind
 from core.study import StudyDraft, StudyProblem
-from handlers.forms import Choice, Field, Form, FormContext, RecordLine, Rejected, register_form
+from handlers.forms import Choice, Field, Form, FormContext, RecordLine, Rejected, SavedReply, register_form
 from locales import N_, Translator
 from reports.words import day_in_words, field_line, hours_in_words, short_day
 from storage import study as study_queries
@@ -45,7 +45,7 @@ class StudyForm(Form[StudyDraft]):
     kind = "study"
     command = "study"
     draft_type = StudyDraft
-    fields = (
+    fields: tuple[Field, ...] = (
         Field("held_on", N_("Date"), N_("When was the session? (e.g. 昨天下午, 11月18日, last Wednesday)")),
         Field("kind", N_("Kind"), N_("What kind of study was it?"),
               choices=tuple(Choice(k.value, label) for k, label in KIND_LABELS.items())),
@@ -108,7 +108,7 @@ class StudyForm(Form[StudyDraft]):
         return study_queries.attended_same(session, member_id=ctx.member.id, kind=draft.kind,
                                            held_on=draft.held_on, topic=draft.topic)
 
-    def save(self, session: Session, draft: StudyDraft, ctx: FormContext) -> str:
+    def save(self, session: Session, draft: StudyDraft, ctx: FormContext) -> str | SavedReply:
         assert draft.kind is not None and draft.held_on is not None and draft.hours is not None
         assert draft.topic is not None
         office = study_queries.team_session_for(session, team_id=ctx.member.team_id, kind=draft.kind,

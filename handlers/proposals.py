@@ -28,7 +28,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -146,11 +146,12 @@ async def show_list(update: Update, context: SaimaContext) -> None:
     today = context.today(member.team.timezone)
     args = args_of(context.args)
     everyone = member.role.is_admin and bool(args) and args[0].lower() in ("all", "全部")
+    rows: list[tuple[Motion, str | None]]
     with context.db.session() as session:
         if everyone:
-            rows = motion_queries.unclosed_for_team(session, member.team_id)
+            rows = list(motion_queries.unclosed_for_team(session, member.team_id))
         else:
-            rows = [(m, None) for m in motion_queries.unclosed_for(session, member.id)]
+            rows = [(m, None) for m in motion_queries.unclosed_for(session, member.id)]  # no lead named: their own
     if not rows:
         empty = (t("No suggestions or proposals are open in your team.") if everyone else
                  t("You lead no suggestions or proposals that are still open. Log one with /proposal."))
@@ -251,8 +252,8 @@ async def press(update: Update, context: SaimaContext) -> None:
     if outcome.edit:
         await query.edit_message_text(outcome.text, reply_markup=outcome.keyboard)
     else:
-        assert query.message is not None
-        await query.message.reply_text(outcome.text, reply_markup=outcome.keyboard)  # type: ignore[union-attr]
+        assert isinstance(query.message, Message)
+        await query.message.reply_text(outcome.text, reply_markup=outcome.keyboard)
 
 
 def _view(p: _Press) -> _Outcome:

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
@@ -300,7 +300,7 @@ async def _removed_press(update: Update, context: SaimaContext, admin: Member, a
         return
     if link is not None:
         await query.answer()
-        assert query.message is not None
+        assert isinstance(query.message, Message)
         await query.message.reply_text(link)
         return
     await query.answer()
@@ -505,7 +505,7 @@ async def _invites(update: Update, context: SaimaContext, admin: Member, single_
     text = (t("Single-use invite to {team}, valid until {date}:") if single_use
             else t("Invite to {team}, valid until {date}:")).format(team=admin.team.name, date=expires_on)
     await query.answer()
-    assert query.message is not None
+    assert isinstance(query.message, Message)
     await query.message.reply_text(f"{text}\n{invite_link(context.bot.username, code)}")
 
 

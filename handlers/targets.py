@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
@@ -36,7 +35,7 @@ from handlers import admin_steps
 from handlers.access import admin_press, admins_only
 from handlers.context import SaimaContext
 from handlers.keyboards import in_rows, page_bounds, turn_rows
-from locales import N_
+from locales import N_, Translator
 from reports.progress_card import duty_name, unit
 from reports.words import field_line, number
 from storage import members, roster
@@ -65,7 +64,7 @@ def _year_asked(context: SaimaContext, admin: Member, args: list[str]) -> int | 
     return int(found.group(1))
 
 
-def _quarters_in_words(t: Any, duty: Duty, quarters: QuarterTargets) -> str:
+def _quarters_in_words(t: Translator, duty: Duty, quarters: QuarterTargets) -> str:
     values = " / ".join(number(value) for value in quarters.cumulative)
     return t("quarters (cumulative): {values} {unit}").format(values=values, unit=unit(t, duty, quarters.q4))
 

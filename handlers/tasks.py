@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -98,12 +99,12 @@ class TaskDraft:
     detail: str | None = None  # "": none
     due: datetime | None = None
     audience: str | None = None  # all | admins | members | pick
-    picked: list = field(default_factory=list)  # member ids, when picked
+    picked: list[int] = field(default_factory=list)  # member ids, when picked
     picking: bool = False  # the ticks are shown
     page: int = 0
     attachment_kind: str | None = None  # "": none; photo | document
     attachment_file_id: str | None = None
-    roster: list = field(default_factory=list)  # [id, name, role] of the team's active members, for the buttons
+    roster: list[list[Any]] = field(default_factory=list)  # [id, name, role] of the team's active members, for the buttons
 
 
 class TaskForm(Form[TaskDraft]):

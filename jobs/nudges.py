@@ -49,7 +49,7 @@ from sqlalchemy.orm import Session
 
 from config import Config
 from core import outbox_keys, pace
-from core.callbacks import findings, form_start, nudges
+from core.callbacks import findings, form_start, nudges, proposals
 from core.domain import MemberStatus
 from core.nudge_schedule import escalates, lagging_note_duties, pace_nudge_duties, stage_due
 from core.outbox_keys import EscalateKey, ItemIdent, ItemKind, Kind, NudgeKey, PaceKey
@@ -143,7 +143,7 @@ class Nudges:
     def _buttons(self, t: Translator, item: Item) -> list[list[list[str]]]:
         rows: list[list[list[str]]] = []
         if item.kind == "motion":
-            rows.append([[t("Done? Open it"), f"mo:{item.item_id}:v"]])
+            rows.append([[t("Done? Open it"), proposals.build(proposals.Press(item.item_id, proposals.Action.VIEW))]])
         elif item.kind == "followup":
             rows.append([[t("Done? Open it"), findings.build(findings.Press(findings.Action.ITEM, item.item_id))]])
         elif item.kind == "task":  # the report flow for this assignment (handlers/tasks.py)

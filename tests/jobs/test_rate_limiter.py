@@ -91,7 +91,7 @@ async def test_twenty_go_into_a_group_and_the_next_waits_while_other_chats_go_on
     for _ in range(5):
         await asyncio.sleep(0)
     try:
-        assert elsewhere == [True, True]
+        assert list(elsewhere) == [True, True]
         assert [task.done() for task in into_group] == [True] * 20 + [False]  # the 21st waits ~3 s
         assert len(sent_at) == 22
     finally:
@@ -157,7 +157,7 @@ async def test_while_a_429_is_waited_out_every_other_request_waits_too() -> None
         await asyncio.sleep(0)
     assert other == []
     release.set()
-    assert await asyncio.gather(met_429, waiting) == [True, True]
+    assert list(await asyncio.gather(met_429, waiting)) == [True, True]
     assert (len(first), len(other)) == (2, 1)
 
 
