@@ -17,6 +17,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core import paging
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ZH_DAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6,
             "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
@@ -76,8 +78,7 @@ def when_problem(at: datetime, now: datetime) -> WhenProblem | None:
 
 def page_of(count: int, page: int, size: int = PICK_PAGE_SIZE) -> tuple[int, int, slice]:
     """(the page shown, how many pages, the slice of names on it) for `count` names, `page` clamped."""
-    pages = max(1, (count + size - 1) // size)
-    page = min(max(page, 0), pages - 1)
+    page, pages = paging.clamp(page, total=count, size=size)
     return page, pages, slice(page * size, (page + 1) * size)
 
 

@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from core import paging
 from core.callbacks import audit_log as callbacks
 from core.domain import Duty
 from handlers.access import admins_only
 from handlers.context import SaimaContext
-from handlers.keyboards import NEWER, OLDER, first_page, page_bounds, turn_rows
+from handlers.keyboards import NEWER, OLDER, first_page, turn_rows
 from locales import N_, Translator
 from reports.progress_card import DUTY_NAMES
 from reports.tasks import clip
@@ -77,7 +78,7 @@ def _page(context: SaimaContext, admin: Member, page: int) -> tuple[str, InlineK
     zone = ZoneInfo(admin.team.timezone)
     with context.db.session() as session:
         _, total = audit.page(session, admin.team_id, offset=0, limit=0)
-        page, pages = page_bounds(total, PAGE_SIZE, page)
+        page, pages = paging.clamp(page, total=total, size=PAGE_SIZE)
         entries, _ = audit.page(session, admin.team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
         names = ledger.names(session, admin.team_id)
         lines = [describe(t, e, names, zone) for e in entries]

@@ -19,12 +19,6 @@ Rows = list[list[InlineKeyboardButton]]
 Page = Callable[[SaimaContext, Member, int], tuple[str, InlineKeyboardMarkup | None]]
 
 
-def page_bounds(total: int, size: int, page: int) -> tuple[int, int]:
-    """(the page to show, ``page`` brought within range, and how many pages there are: at least one)."""
-    pages = max(1, -(-total // size))
-    return min(max(page, 0), pages - 1), pages
-
-
 def in_rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> Rows:
     return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
 

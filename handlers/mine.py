@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from core import paging
 from core.callbacks import mine as callbacks
 from core.callbacks.mine import Action, Press
 from handlers.access import members_only
 from handlers.context import SaimaContext
 from handlers.forms import FormContext, RecordLine, all_forms
-from handlers.keyboards import NEWER, OLDER, first_page, page_bounds, turn_rows
+from handlers.keyboards import NEWER, OLDER, first_page, turn_rows
 from storage.models import Member
 
 PAGE_SIZE = 5
@@ -40,7 +41,7 @@ def _page(context: SaimaContext, member: Member, page: int, note: str = "") -> t
     records = _records(context, member)
     if not records:
         return (note + "\n" if note else "") + t("You have no records yet. Log one with /study."), None
-    page, pages = page_bounds(len(records), PAGE_SIZE, page)
+    page, pages = paging.clamp(page, total=len(records), size=PAGE_SIZE)
     shown = records[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     header = t("Your records (page {page} of {pages}):").format(page=page + 1, pages=pages)
     lines = [note, header] if note else [header]

@@ -25,7 +25,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from core import dates
+from core import dates, paging
 from core.callbacks import roster as callbacks
 from core.callbacks.roster import Action, Press
 from core.dates import beyond_horizon
@@ -38,7 +38,7 @@ from handlers.access import admin_press, admins_only
 from handlers.context import SaimaContext
 from handlers.incoming import too_far_reply
 from handlers.invite import invite_link
-from handlers.keyboards import first_page, in_rows, page_bounds, turn_rows
+from handlers.keyboards import first_page, in_rows, turn_rows
 from locales import N_, Translator, translator
 from reports.progress_card import STATUS_MARK
 from reports.words import span_in_words
@@ -87,7 +87,7 @@ def _list(context: SaimaContext, admin: Member, page: int, note: str = "") -> tu
     t = context.t
     with context.db.session() as session:
         _, total = roster.page(session, admin.team_id, offset=0, limit=0)
-        page, pages = page_bounds(total, PAGE_SIZE, page)
+        page, pages = paging.clamp(page, total=total, size=PAGE_SIZE)
         shown, _ = roster.page(session, admin.team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
         lines = [_line(t, _pace_mark(context, session, m), m) for m in shown]
         ids = [(m.id, m.display_name) for m in shown]
@@ -125,7 +125,7 @@ def _removed_list(context: SaimaContext, admin: Member, page: int, note: str = "
     t = context.t
     with context.db.session() as session:
         _, total = roster.removed_page(session, admin.team_id, offset=0, limit=0)
-        page, pages = page_bounds(total, PAGE_SIZE, page)
+        page, pages = paging.clamp(page, total=total, size=PAGE_SIZE)
         shown, _ = roster.removed_page(session, admin.team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
         tz = ZoneInfo(admin.team.timezone)
         people = [(m.id, m.display_name, m.removed_at.astimezone(tz).date().isoformat() if m.removed_at else "")

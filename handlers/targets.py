@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from core import paging
 from core.callbacks import targets as callbacks
 from core.callbacks.targets import DUTIES, Action, Press
 from core.domain import Duty, MemberStatus
@@ -34,7 +35,7 @@ from core.targets import (
 from handlers import admin_steps
 from handlers.access import admin_press, admins_only
 from handlers.context import SaimaContext
-from handlers.keyboards import in_rows, page_bounds, turn_rows
+from handlers.keyboards import in_rows, turn_rows
 from locales import N_, Translator
 from reports.progress_card import duty_name, unit
 from reports.words import field_line, number
@@ -143,7 +144,7 @@ async def press(update: Update, context: SaimaContext) -> None:
         with context.db.session() as session:
             active = [(m.id, m.display_name) for m in members.of_team(session, admin.team_id)
                       if m.status is MemberStatus.ACTIVE]
-        page, pages = page_bounds(len(active), PICK_PAGE, pressed.press.number or 0)
+        page, pages = paging.clamp(pressed.press.number or 0, total=len(active), size=PICK_PAGE)
         shown = active[page * PICK_PAGE : (page + 1) * PICK_PAGE]
         buttons = [InlineKeyboardButton(name, callback_data=callbacks.build(Press(Action.WHOM, duty, member_id, year)))
                    for member_id, name in shown]

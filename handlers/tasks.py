@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from core import outbox_keys
+from core import outbox_keys, paging
 from core import tasks as rules
 from core.callbacks import form_start
 from core.callbacks import tasks as callbacks
@@ -53,7 +53,7 @@ from handlers.access import ADMINS_ONLY, admin_press, admins_only, members_only
 from handlers.context import SaimaContext
 from handlers.forms import Choice, Field, Form, FormContext, Rejected, Stay, register_form
 from handlers.incoming import too_far_reply
-from handlers.keyboards import first_page, in_rows, page_bounds, turn_rows
+from handlers.keyboards import first_page, in_rows, turn_rows
 from locales import N_, Translator, translator
 from reports import tasks as words
 from storage import members
@@ -513,7 +513,7 @@ def _list(context: SaimaContext, admin: Member, page: int) -> tuple[str, InlineK
         found = queries.team_open(session, admin.team_id)
     if not found:
         return t("No open supervised tasks. Send /task to assign one."), None
-    page, pages = page_bounds(len(found), LIST_PAGE, page)
+    page, pages = paging.clamp(page, total=len(found), size=LIST_PAGE)
     shown = found[page * LIST_PAGE : (page + 1) * LIST_PAGE]
     lines = [t("Open supervised tasks (page {page} of {pages}):").format(page=page + 1, pages=pages)]
     rows = []
@@ -535,7 +535,7 @@ def _task(context: SaimaContext, admin: Member, task_id: int, page: int) -> tupl
         return None
     task, rows_ = found
     progress = rules.progress([a.status for a, _ in rows_], due=task.due_at, now=now)
-    page, pages = page_bounds(len(rows_), ASSIGNEE_PAGE, page)
+    page, pages = paging.clamp(page, total=len(rows_), size=ASSIGNEE_PAGE)
     shown = rows_[page * ASSIGNEE_PAGE : (page + 1) * ASSIGNEE_PAGE]
     lines = [f"《{task.title}》", t("Due: {due}").format(due=words.due_words(t, task.due_at, tz)),
              words.progress_words(t, progress), ""]

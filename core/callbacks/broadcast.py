@@ -54,9 +54,11 @@ def build(press: Press) -> str:
     return data
 
 
-def parse(data: str) -> Press | None:
+def parse(data: object) -> Press | None:
     """The press the data names; None for anything malformed (an unknown action, an argument where none
     belongs or a missing one)."""
+    if not isinstance(data, str):
+        return None
     match = _DATA.match(data)
     if match is None or match[2] not in {a.value for a in Action}:
         return None

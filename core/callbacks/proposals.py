@@ -14,6 +14,8 @@ import enum
 import re
 from dataclasses import dataclass
 
+from core.callbacks import number
+
 PREFIX = "mo:"
 PATTERN = "^" + re.escape(PREFIX)
 MAX_BYTES = 64
@@ -50,19 +52,22 @@ def build(press: Press) -> str:
     return data
 
 
-def parse(data: str) -> Press | None:
+def parse(data: object) -> Press | None:
     """The press the data names; None for anything malformed (or forged past recognition)."""
-    match = _DATA.match(data)
-    if match is None or match[2] not in {a.value for a in Action}:
+    if not isinstance(data, str):
         return None
-    return Press(int(match[1]), Action(match[2]), match[3] or "", match[4] or "")
+    match = _DATA.match(data)
+    motion_id = number(match[1]) if match is not None else None
+    if match is None or motion_id is None or match[2] not in {a.value for a in Action}:
+        return None
+    return Press(motion_id, Action(match[2]), match[3] or "", match[4] or "")
 
 
 EXAMPLES = (
     Press(123, Action.VIEW),
     Press(123, Action.HANDLE),
     Press(123, Action.REPLY),
-    Press(10**12 - 1, Action.RESULT, "A", "0f3a9c"),
+    Press(2**31 - 1, Action.RESULT, "A", "0f3a9c"),
     Press(123, Action.FEEDBACK, "unsatisfied"),
     Press(123, Action.EXTEND),
 )

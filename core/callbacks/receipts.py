@@ -14,6 +14,8 @@ import enum
 import re
 from dataclasses import dataclass
 
+from core.callbacks import numbers
+
 
 class Action(enum.StrEnum):
     READ = "r"
@@ -44,15 +46,18 @@ def build(press: Press) -> str:
     return data
 
 
-def parse(data: str) -> Press | None:
+def parse(data: object) -> Press | None:
     """The press the data names; None for anything malformed (wrong count of numbers, non-ASCII digits)."""
+    if not isinstance(data, str):
+        return None
     parts = data.removeprefix(PREFIX).split(":") if data.startswith(PREFIX) else []
     if not parts or parts[0] not in {a.value for a in Action}:
         return None
     action, args = Action(parts[0]), parts[1:]
-    if len(args) != _NUMBERS[action] or not all(re.fullmatch(r"[0-9]{1,12}", a) for a in args):
+    values = numbers(args)
+    if len(args) != _NUMBERS[action] or values is None:
         return None
-    return Press(action, int(args[0]), int(args[1]) if len(args) == 2 else None)
+    return Press(action, values[0], values[1] if len(values) == 2 else None)
 
 
 EXAMPLES = (
