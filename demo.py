@@ -20,7 +20,7 @@ from config import Config, ThrottleSettings
 from core import holidays
 from core.clock import ManualClock
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import RunningBot, config_for
+from harness import RunningBot, config_for
 from jobs.boards import first_workday
 from storage import onboarding
 from storage.db import Database

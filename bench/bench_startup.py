@@ -23,7 +23,7 @@ from pathlib import Path
 from bench import bench_race
 from bench.common import ROOT, EmulatorProcess, machine, median, rss_mib, scaled, sqlite_database, table
 from emulator import ControlClient
-from emulator.harness import TEST_TOKEN
+from harness import TEST_TOKEN
 
 BOT_ID = int(TEST_TOKEN.split(":")[0])
 IDLE_SECONDS = 3.0

@@ -12,7 +12,7 @@ import pytest
 from config import Config, ThrottleSettings
 from core.clock import ManualClock
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import RunningBot, config_for
+from harness import RunningBot, config_for
 from storage import onboarding
 from storage.db import Database
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from config import Config
 from core.domain import LeaveKind, MemberStatus, Role
 from emulator import EmulatorThread
-from emulator.harness import RunningBot
+from harness import RunningBot
 from reports import ledger
 from storage import members, onboarding
 from storage.models import AuditEntry, Invite, LeavePeriod, Member, Target, Team

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from core.domain import MemberStatus, OutboxStatus, Role
 from emulator import EmulatorThread
-from emulator.harness import TEST_TOKEN
 from emulator.state import Chat
+from harness import TEST_TOKEN
 from storage.models import BroadcastReceipt, Member, OutboxMessage
 from tests.e2e.conftest import ADMIN_ID, Saima
 

@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from core.domain import OutboxStatus
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import TEST_TOKEN
+from harness import TEST_TOKEN
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxMessage

@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from config import Config, DeliverySettings, ScheduleSettings
 from core.clock import ManualClock
 from emulator import BotMessage, ControlClient, EmulatorThread, SimUser
-from emulator.harness import RunningBot, config_for
+from harness import RunningBot, config_for
 from storage import onboarding, outbox
 from storage.db import Database
 from storage.models import Member, Motion, OutboxMessage, OutboxStatus, ResearchTrip, StudySession, Team

@@ -49,7 +49,7 @@ from core.clock import ManualClock
 from core.domain import Language, MemberStatus, MotionKind, OutboxStatus, Role
 from core.quiet import is_allowed
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import TEST_TOKEN
+from harness import TEST_TOKEN
 from jobs.schedule import Scheduler
 from storage import members, motions, onboarding, outbox, trips
 from storage.db import Database

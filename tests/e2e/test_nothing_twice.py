@@ -28,8 +28,8 @@ from telegram import Update
 from config import Config
 from core.domain import Language, MemberStatus, Role
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import TEST_TOKEN
 from emulator.sim import BotMessage, SimUser
+from harness import TEST_TOKEN
 from storage import members, onboarding
 from storage.db import Database
 from storage.models import (

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import TEST_TOKEN
+from harness import TEST_TOKEN
 from tests.e2e.processes import BotProcess
 from tests.e2e.test_delivery_processes import _until
 

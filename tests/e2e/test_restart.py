@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from config import Config
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import TEST_TOKEN
+from harness import TEST_TOKEN
 from storage import onboarding
 from storage.db import Database
 from storage.models import PersistedState

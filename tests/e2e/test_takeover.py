@@ -30,7 +30,7 @@ from sqlalchemy import make_url, select, text
 from config import Config
 from core.domain import OutboxStatus
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import TEST_TOKEN
+from harness import TEST_TOKEN
 from storage import onboarding, outbox
 from storage.db import Database
 from storage.leader import KEEPALIVE_COUNT, KEEPALIVE_IDLE_SECONDS, KEEPALIVE_INTERVAL_SECONDS

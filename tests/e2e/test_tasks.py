@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from core.domain import AssignmentStatus, MemberStatus, Role
 from emulator import EmulatorThread
-from emulator.harness import RunningBot
 from emulator.sim import BotMessage, SimUser
+from harness import RunningBot
 from storage import members, onboarding
 from storage.models import AuditEntry, Member, OutboxMessage, Task, TaskAssignment, Team
 from tests.conftest import SHANGHAI

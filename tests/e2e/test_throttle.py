@@ -16,8 +16,8 @@ from bot import build_application
 from config import ThrottleSettings
 from core.clock import ManualClock
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import config_for
 from emulator.sim import BotMessage, SimUser
+from harness import config_for
 from serving import Poller
 from storage import onboarding
 from storage.db import Database

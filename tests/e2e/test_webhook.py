@@ -25,7 +25,7 @@ import httpx
 import pytest
 
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import TEST_TOKEN
+from harness import TEST_TOKEN
 from tests.e2e.processes import BotProcess, subprocess_database_url
 from tests.e2e.test_delivery_processes import _until
 from tests.e2e.test_takeover import OUTAGE_SECONDS, Network, _postgres_address, pg  # noqa: F401 — pg: a fixture
