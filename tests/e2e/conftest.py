@@ -1,5 +1,6 @@
 """End-to-end fixtures: the emulator in a background thread, and Saima's real Application polling it
-over HTTP with a database on each backend and a fixed clock."""
+over HTTP with a database on each backend and a fixed clock; bot processes stopped after each test, and
+the PostgreSQL schema alone for the tests that run only there. Helpers are in helpers.py and processes.py."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from emulator import ControlClient, EmulatorThread
 from harness import RunningBot, config_for
 from storage import onboarding
 from storage.db import Database
+from tests.conftest import POSTGRES_URL, empty_postgres, require_postgres
+from tests.e2e.processes import BotProcess
 
 ADMIN_ID = 900001
 BOT_USERNAME = "saima_test_bot"
@@ -60,3 +63,23 @@ async def saima(emulator_thread: EmulatorThread, db: Database, clock: ManualCloc
     running = RunningBot(config, db, clock, control_url=emulator_thread.control_url)
     async with running:
         yield Saima(running, running.control, db, clock, config, team_id, code)
+
+
+@pytest.fixture
+def processes() -> Iterator[list[BotProcess]]:
+    """Bot processes a test starts (append them here): stopped after it, killed if they do not stop."""
+    started: list[BotProcess] = []
+    yield started
+    for process in started:
+        process.stop()
+
+
+@pytest.fixture
+def pg(postgres_schema: str) -> Iterator[Database]:
+    """The run's PostgreSQL schema, empty, for tests of what only PostgreSQL does (advisory locks)."""
+    require_postgres()
+    db = Database.from_url(POSTGRES_URL, schema=postgres_schema)
+    empty_postgres(db)
+    yield db
+    empty_postgres(db)
+    db.dispose()

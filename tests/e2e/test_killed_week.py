@@ -33,7 +33,6 @@ import shutil
 import time
 import tomllib
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -249,14 +248,6 @@ def _somewhere_in(db: Database, keys: set[str], now: datetime, rng: random.Rando
 
 def allowed(when: datetime) -> bool:
     return is_allowed(when, tz=SHANGHAI, is_workday=holidays.is_workday)
-
-
-@pytest.fixture
-def processes() -> Iterator[list[BotProcess]]:
-    started: list[BotProcess] = []
-    yield started
-    for process in started:
-        process.stop()
 
 
 async def _open_chats(emulator: EmulatorThread, control: ControlClient) -> None:

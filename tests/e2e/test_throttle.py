@@ -22,7 +22,7 @@ from serving import Poller
 from storage import onboarding
 from storage.db import Database
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.test_log_study import member
+from tests.e2e.helpers import member
 
 STRANGER = 5001
 
