@@ -10,8 +10,12 @@ STAMP := $(VENV)/installed.lock
 run: deps migrate
 	$(PYTHON) bot.py run
 
+# Tests in two runs: two workers share the independent ones (pytest-xdist; each has its own emulator,
+# PostgreSQL schema and temporary files), then the ones that measure time run alone (marked `serial`).
+# Exit status 5 is "no tests selected" (a PYTEST_ARGS that picks none of one kind).
 test: deps
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -n 2 -m "not serial" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PYTHON) -m pytest -p no:xdist -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 demo: deps
 	$(PYTHON) bot.py demo

@@ -20,6 +20,8 @@ from harness import TEST_TOKEN
 from storage.models import BroadcastReceipt, Member, OutboxMessage
 from tests.e2e.conftest import ADMIN_ID, Saima
 
+pytestmark = pytest.mark.serial  # measures messages a second against the flood limits
+
 MEMBERS = 1000
 FIRST_ID = 3_000_000
 LIMIT = 30  # the emulator's messages a second overall

@@ -47,7 +47,7 @@ from tests.e2e.processes import (
     wait_for_conversation_row,
 )
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.serial]
 
 TAKEOVER_LIMIT_SECONDS = 15.0
 ROWS = 40

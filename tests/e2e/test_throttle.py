@@ -24,6 +24,8 @@ from storage.db import Database
 from tests.e2e.conftest import ADMIN_ID, Saima
 from tests.e2e.helpers import member
 
+pytestmark = pytest.mark.serial  # allowances refill with real time: counts assume a steady pace
+
 STRANGER = 5001
 
 

@@ -36,6 +36,8 @@ from tests.e2e.processes import (
     subprocess_database_url,
 )
 
+pytestmark = pytest.mark.serial  # a takeover within seconds, measured
+
 
 class Instance:
     """One `bot.py run` in webhook mode on a port of its own."""

@@ -11,6 +11,8 @@ from telegram.error import RetryAfter
 from emulator import ControlClient
 from emulator.limits import FloodLimiter
 
+pytestmark = pytest.mark.serial  # sliding windows of real time
+
 USER = 1001
 GROUP = -100321
 
