@@ -42,6 +42,17 @@ class Saima:
     invite_code: str
 
 
+async def fresh_team(emulator: EmulatorThread, db: Database, config: Config, clock: ManualClock,
+                     group_chat_id: int | None = None) -> tuple[int, str]:
+    """Empties the emulator and creates the team 省政府党组 (owner ADMIN_ID): its id and invite code."""
+    async with ControlClient(emulator.control_url) as control:
+        await control.reset()
+    with db.session() as session:
+        new = onboarding.create_team(session, name="省政府党组", admin_telegram_id=ADMIN_ID,
+                                     group_chat_id=group_chat_id, config=config, now=clock.now())
+        return new.team.id, new.invite.code
+
+
 @pytest.fixture
 def throttle_settings() -> ThrottleSettings:
     """The per-user throttle is off here: these tests drive a user faster than any person types, and a
@@ -54,12 +65,7 @@ async def saima(emulator_thread: EmulatorThread, db: Database, clock: ManualCloc
                 throttle_settings: ThrottleSettings) -> AsyncIterator[Saima]:
     """Saima running against a freshly reset emulator, with one team created from the command line."""
     config = dataclasses.replace(config_for(emulator_thread.base_url), throttle=throttle_settings)
-    async with ControlClient(emulator_thread.control_url) as control:
-        await control.reset()
-    with db.session() as session:
-        new = onboarding.create_team(session, name="省政府党组", admin_telegram_id=ADMIN_ID, group_chat_id=None,
-                                     config=config, now=clock.now())
-        team_id, code = new.team.id, new.invite.code
+    team_id, code = await fresh_team(emulator_thread, db, config, clock)
     running = RunningBot(config, db, clock, control_url=emulator_thread.control_url)
     async with running:
         yield Saima(running, running.control, db, clock, config, team_id, code)

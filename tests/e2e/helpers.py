@@ -19,7 +19,7 @@ from bot import build_application
 from config import Config
 from emulator import BotMessage, SimUser
 from storage.models import Member, Motion, StudySession
-from tests.e2e.conftest import Saima
+from tests.e2e.conftest import ADMIN_ID, Saima
 
 ROADS = "建议 第123号 关于加快山区公路建设的建议 重点 11月1日交办"
 
@@ -31,6 +31,25 @@ async def member(saima: Saima, user_id: int = 1001, name: str = "张三", lang: 
     if lang == "en":
         await official.send("/lang en")
     return official
+
+
+async def owner_and_two(saima: Saima, second: tuple[int, str] = (1002, "王五")) -> tuple[SimUser, SimUser, SimUser]:
+    """The owner (李主任) opened the bot; 张三 and 王五 (or `second`) joined with the invite code."""
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    zhang = await member(saima)
+    other = await member(saima, *second)
+    return admin, zhang, other
+
+
+def stored_member(saima: Saima, telegram_id: int) -> Member:
+    """The team's member row for a Telegram user, detached from its session."""
+    with saima.db.session() as session:
+        found = session.scalar(select(Member).where(Member.team_id == saima.team_id,
+                                                    Member.telegram_user_id == telegram_id))
+        assert found is not None
+        session.expunge(found)
+        return found
 
 
 def members_since_new_year(saima: Saima, user_id: int | None = None) -> None:

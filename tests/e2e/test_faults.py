@@ -24,11 +24,11 @@ from config import Config, DeliverySettings, ScheduleSettings
 from core.clock import ManualClock
 from emulator import BotMessage, ControlClient, EmulatorThread, SimUser
 from harness import RunningBot, config_for
-from storage import onboarding, outbox
+from storage import outbox
 from storage.db import Database
 from storage.models import Member, Motion, OutboxMessage, OutboxStatus, ResearchTrip, StudySession, Team
 from tests.conftest import SHANGHAI
-from tests.e2e.conftest import ADMIN_ID
+from tests.e2e.conftest import ADMIN_ID, fresh_team
 
 GROUP = -100555
 READ_TIMEOUT = 1.0  # seconds the bot waits for a Bot API answer here (5 s in production: the waits, not the point, are cut)
@@ -80,12 +80,7 @@ async def week(emulator_thread: EmulatorThread, db: Database, monkeypatch: pytes
                   schedule=ScheduleSettings(tick_seconds=3600))
     config = config_for(emulator_thread.base_url, base)
     config = dataclasses.replace(config, telegram=dataclasses.replace(config.telegram, read_timeout_seconds=READ_TIMEOUT))
-    async with ControlClient(emulator_thread.control_url) as control:
-        await control.reset()
-    with db.session() as session:
-        new = onboarding.create_team(session, name="省政府党组", admin_telegram_id=ADMIN_ID, group_chat_id=GROUP,
-                                     config=config, now=clock.now())
-        team_id, code = new.team.id, new.invite.code
+    team_id, code = await fresh_team(emulator_thread, db, config, clock, GROUP)
     running = RunningBot(config, db, clock, control_url=emulator_thread.control_url)
     async with running:
         control = running.control
