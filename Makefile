@@ -11,9 +11,13 @@ CATALOGUES := $(wildcard locales/*/LC_MESSAGES/saima.po)
 run: deps locales migrate
 	$(PYTHON) bot.py run
 
-# The build's checks first (lint, types, layers), then the suite; any failure fails `make test`.
+# The build's checks first (lint, types, layers), then the tests in two runs: two workers share the
+# independent ones (pytest-xdist; each has its own emulator, PostgreSQL schema and temporary files), then
+# the ones that measure time run alone (marked `serial`). Exit status 5 is "no tests selected" (a
+# PYTEST_ARGS that picks none of one kind). Any failure fails `make test`.
 test: check locales
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -n 2 -m "not serial" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PYTHON) -m pytest -p no:xdist -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # Every check runs, so one run shows all that is wrong; the target fails if any did.
 check: deps

@@ -114,8 +114,8 @@ class StateBeforeReplyRequest(HTTPXRequest):
     killed right after a reply reached Telegram restarts at the step that reply asked about, never at the
     one before it. Outside an update (the delivery job, the menus at start-up) requests go as they are."""
 
-    def __init__(self) -> None:
-        super().__init__(connection_pool_size=256)
+    def __init__(self, read_timeout: float = 5.0) -> None:
+        super().__init__(connection_pool_size=256, read_timeout=read_timeout)
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: Any = BaseRequest.DEFAULT_NONE, write_timeout: Any = BaseRequest.DEFAULT_NONE,
@@ -289,7 +289,7 @@ def build_application(
         .application_class(WriteThroughApplication)
         .token(config.telegram.token)
         .context_types(ContextTypes(context=SaimaContext))
-        .request(StateBeforeReplyRequest())
+        .request(StateBeforeReplyRequest(config.telegram.read_timeout_seconds))
         .rate_limiter(delivery.RateLimiter(max_retries=3))
         .concurrent_updates(False)  # conversations need updates of one chat in order
         .post_init(_on_start)

@@ -53,6 +53,7 @@ class TelegramSettings:
     base_file_url: str = ""
     mode: Literal["polling", "webhook"] = "polling"
     webhook: WebhookSettings = field(default_factory=WebhookSettings)
+    read_timeout_seconds: float = 5.0  # how long a Bot API answer may take (PTB's default); tests shorten it
 
     @property
     def effective_base_file_url(self) -> str:

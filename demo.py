@@ -21,7 +21,7 @@ from core import holidays
 from core.boards import first_workday
 from core.clock import ManualClock
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import RunningBot, config_for
+from harness import RunningBot, config_for
 from storage import onboarding, teams
 from storage.db import Database
 

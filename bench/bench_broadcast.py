@@ -48,7 +48,7 @@ from config import Config
 from core.broadcasts import AudienceKind
 from core.domain import BroadcastStatus, Language, MemberStatus, OutboxStatus, Role
 from emulator import ControlClient
-from emulator.harness import TEST_TOKEN, config_for
+from harness import TEST_TOKEN, config_for
 from reports import broadcasts as words
 from storage import broadcasts, teams
 from storage.db import Database

@@ -45,7 +45,7 @@ from bot import build_application
 from config import Config
 from core.clock import ManualClock
 from emulator import BotMessage, ControlClient
-from emulator.harness import TEST_TOKEN, RunningBot, config_for
+from harness import TEST_TOKEN, RunningBot, config_for
 from jobs.delivery import RateLimiter
 from serving import Poller
 from storage import onboarding

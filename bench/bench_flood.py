@@ -27,7 +27,7 @@ from bench.common import ROOT, EmulatorProcess, machine, percentile, scaled, sql
 from config import Config, ThrottleSettings
 from core.clock import ManualClock
 from emulator import ControlClient
-from emulator.harness import config_for
+from harness import config_for
 from storage import onboarding
 from storage.db import Database
 

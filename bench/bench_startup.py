@@ -33,7 +33,7 @@ from bench.common import (
     table,
 )
 from emulator import ControlClient
-from emulator.harness import TEST_TOKEN
+from harness import TEST_TOKEN
 
 BOT_ID = int(TEST_TOKEN.split(":")[0])
 IDLE_SECONDS = 3.0

@@ -80,7 +80,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _empty_postgres(database: Database) -> None:
+def empty_postgres(database: Database) -> None:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with database.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
@@ -96,7 +96,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tup
         return
     schema = request.getfixturevalue("postgres_schema")
     cleaner = Database.from_url(POSTGRES_URL, schema=schema)
-    _empty_postgres(cleaner)
+    empty_postgres(cleaner)
     yield POSTGRES_URL, schema
     cleaner.dispose()
 

@@ -13,7 +13,7 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from emulator import EmulatorThread
-from emulator.harness import TEST_TOKEN
+from harness import TEST_TOKEN
 from storage.db import MIGRATIONS_DIR
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -254,6 +254,7 @@ def test_grassroots_days_count_the_union_of_trips_within_the_window(
     assert grassroots_days(spans, within=within) == days
 
 
+@pytest.mark.serial  # measures time
 def test_grassroots_days_are_fast_for_thousands_of_trips() -> None:
     import time
 

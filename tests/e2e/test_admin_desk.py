@@ -15,36 +15,22 @@ from sqlalchemy import func, select
 
 from config import Config
 from core.domain import Duty, LeaveKind, MemberStatus, Role
-from emulator import EmulatorThread
-from emulator.harness import RunningBot
+from emulator import EmulatorThread, SimUser
+from harness import RunningBot
 from reports import ledger
 from storage import members, onboarding
 from storage.models import AuditEntry, Invite, LeavePeriod, Member, Target, Team
 from storage.targets import yearly_targets
 from tests.e2e.conftest import ADMIN_ID, Saima
+from tests.e2e.helpers import owner_and_two, stored_member
 
 OTHER_ADMIN_ID = 900002
 ADMIN_ONLY = "此功能仅限办公室（管理员）使用。"
 INVALID = "这个按钮已失效。"
 
 
-async def _team(saima: Saima):  # type: ignore[no-untyped-def]
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
-    zhang = saima.control.user(1001, "张三")
-    await zhang.send(f"/start {saima.invite_code}")
-    wang = saima.control.user(1002, "王五")
-    await wang.send(f"/start {saima.invite_code}")
-    return admin, zhang, wang
-
-
-def _member(saima: Saima, telegram_id: int) -> Member:
-    with saima.db.session() as session:
-        member = session.scalar(select(Member).where(Member.team_id == saima.team_id,
-                                                     Member.telegram_user_id == telegram_id))
-        assert member is not None
-        session.expunge(member)
-        return member
+async def _team(saima: Saima) -> tuple[SimUser, SimUser, SimUser]:
+    return await owner_and_two(saima)
 
 
 def _snapshot(saima: Saima) -> tuple:  # type: ignore[type-arg]
@@ -71,9 +57,9 @@ async def test_members_shows_the_team_and_the_owner_promotes_and_demotes(saima: 
                            "移出班子", "‹ 返回名单"]
     card = await admin.press(card, "设为管理员")
     assert card.text.startswith("张三已设为管理员。\n❗ 张三 🏇 · 管理员")
-    assert _member(saima, 1001).role is Role.ADMIN
+    assert stored_member(saima, 1001).role is Role.ADMIN
     card = await admin.press(card, "改为成员")
-    assert card.text.startswith("张三已改为成员。") and _member(saima, 1001).role is Role.MEMBER
+    assert card.text.startswith("张三已改为成员。") and stored_member(saima, 1001).role is Role.MEMBER
     own = await admin.press(await admin.press(card, "返回名单"), "李主任")
     assert own.labels == ["登记请假/出国/脱产学习", "设置任职日期", "设置离任日期", "参加赛马",
                           "‹ 返回名单"]  # the owner is never demoted or removed
@@ -90,10 +76,10 @@ async def test_removal_asks_first_keeps_records_and_ends_access(saima: Saima) ->
     confirm = await admin.press(card, "移出班子")
     assert confirm.text.startswith("确定将张三移出班子吗？") and confirm.labels == ["移除", "取消"]
     back = await admin.press(confirm, "取消")
-    assert back.text.startswith("❗ 张三") and _member(saima, 1001).status is MemberStatus.ACTIVE
+    assert back.text.startswith("❗ 张三") and stored_member(saima, 1001).status is MemberStatus.ACTIVE
     listing = await admin.press(await admin.press(back, "移出班子"), "移除")
     assert listing.text.splitlines()[:2] == ["已将张三移出班子。", "省政府党组：共 2 人（第 1/1 页）"]
-    removed = _member(saima, 1001)
+    removed = stored_member(saima, 1001)
     assert removed.status is MemberStatus.REMOVED and removed.removed_at is not None
     assert (await zhang.send("/me")).text.startswith("此功能仅限班子成员使用。")
     export = await admin.send("/export")
@@ -142,7 +128,7 @@ async def test_targets_are_set_for_the_team_and_one_member_with_specific_replies
     prompt = await admin.press(await admin.press(saved, "集体学习"), "张三")
     saved = await admin.send("8")
     assert "• 张三 · 集体学习：8 次" in saved.text
-    zhang, wang_id = _member(saima, 1001), _member(saima, 1002).id
+    zhang, wang_id = stored_member(saima, 1001), stored_member(saima, 1002).id
     with saima.db.session() as session:
         mine = yearly_targets(session, team_id=saima.team_id, member_id=zhang.id, year=2026,
                               defaults=Config().team_defaults.targets)
@@ -234,7 +220,7 @@ async def test_a_member_is_refused_every_admin_command_and_button(saima: Saima) 
     for command in ("/members", "/targets", "/audit", "/export"):
         assert (await zhang.send(command)).text == ADMIN_ONLY
     own = await zhang.send("/me")
-    wang_id = _member(saima, 1002).id
+    wang_id = stored_member(saima, 1002).id
     for data in (f"mb:pr:{wang_id}", f"mb:RM:{wang_id}", f"mb:lk:{wang_id}:leave", "mb:in:1", "tg:w:0:0",
                  f"mb:v:{wang_id}"):
         await zhang.press_data(own, data)
@@ -254,7 +240,7 @@ async def test_forged_presses_from_another_teams_admin_change_nothing(saima: Sai
     await other.send("/start")
     own = await other.send("/members")
     assert "张三" not in own.text
-    zhang, owner = _member(saima, 1001), _member(saima, ADMIN_ID)
+    zhang, owner = stored_member(saima, 1001), stored_member(saima, ADMIN_ID)
     before = _snapshot(saima)
     for data in (f"mb:pr:{zhang.id}", f"mb:RM:{zhang.id}", f"mb:rm:{zhang.id}", f"mb:de:{owner.id}",
                  f"mb:lk:{zhang.id}:abroad", f"mb:v:{zhang.id}", f"tg:w:0:{zhang.id}"):
@@ -266,11 +252,11 @@ async def test_forged_presses_from_another_teams_admin_change_nothing(saima: Sai
     await admin.press(await admin.press(await admin.send("/members"), "张三"), "设为管理员")
     zhang_client = saima.control.user(1001, "张三")
     mine = await zhang_client.send("/members")
-    await zhang_client.press_data(mine, f"mb:pr:{_member(saima, 1002).id}")
+    await zhang_client.press_data(mine, f"mb:pr:{stored_member(saima, 1002).id}")
     assert (await zhang_client.callback_answer()).text == "只有负责人可以设置或取消管理员。"
     await zhang_client.press_data(mine, f"mb:RM:{owner.id}")
     assert (await zhang_client.callback_answer()).text == "负责人不能被移出。"
-    assert _member(saima, 1002).role is Role.MEMBER and _member(saima, ADMIN_ID).status is MemberStatus.ACTIVE
+    assert stored_member(saima, 1002).role is Role.MEMBER and stored_member(saima, ADMIN_ID).status is MemberStatus.ACTIVE
 
 
 _EMULATOR: list[EmulatorThread] = []
@@ -316,12 +302,12 @@ async def test_a_large_team_picks_a_member_for_a_target_page_by_page(saima: Saim
     assert (await admin.send("2")).text.startswith("已保存：集体学法目标现为 2。")
 
 
-async def test_an_admin_removed_by_the_owner_comes_back_only_as_a_member(saima: Saima) -> None:
+async def test_an_admin_removed_by_the_owner_comes_back_only_as_astored_member(saima: Saima) -> None:
     admin, zhang, _ = await _team(saima)
     card = await admin.press(await admin.press(await admin.send("/members"), "张三"), "设为管理员")
     await admin.press(await admin.press(card, "移出班子"), "移除")
     assert (await zhang.send("/members")).text == ADMIN_ONLY
-    removed = _member(saima, 1001)
+    removed = stored_member(saima, 1001)
     assert (removed.status, removed.role) == (MemberStatus.REMOVED, Role.MEMBER)
     await zhang.send(f"/start {saima.invite_code}")
     assert (await zhang.send("/members")).text == ADMIN_ONLY

@@ -17,7 +17,7 @@ from storage import motions, tasks
 from storage.models import Member, Motion, OutboxMessage
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.test_log_study import member
+from tests.e2e.helpers import member
 
 DECIMAL = re.compile(r"\d\.\d")
 NOTHING_OWED = re.compile(r"(还需完成|还差|needs|^\s*) ?0 (天|次|项|件|day|session|topic|item)", re.M)

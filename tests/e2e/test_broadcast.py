@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from core.domain import BroadcastStatus, MemberStatus, OutboxStatus, Role
 from emulator import EmulatorThread, SimUser
-from emulator.harness import TEST_TOKEN, RunningBot
 from emulator.state import Chat
+from harness import TEST_TOKEN, RunningBot
 from jobs.delivery import Delivery
 from storage import onboarding, outbox
 from storage.models import Broadcast, BroadcastOccurrence, BroadcastReceipt, Member, OutboxMessage

@@ -15,10 +15,12 @@ from sqlalchemy import func, select
 
 from core.domain import MemberStatus, OutboxStatus, Role
 from emulator import EmulatorThread
-from emulator.harness import TEST_TOKEN
 from emulator.state import Chat
+from harness import TEST_TOKEN
 from storage.models import BroadcastReceipt, Member, OutboxMessage
 from tests.e2e.conftest import ADMIN_ID, Saima
+
+pytestmark = pytest.mark.serial  # measures messages a second against the flood limits
 
 MEMBERS = 1000
 FIRST_ID = 3_000_000

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from core.clock import ManualClock
 from emulator import BotMessage, ControlClient, EmulatorThread, SimUser
-from emulator.harness import RunningBot, config_for
+from harness import RunningBot, config_for
 from storage import onboarding
 from storage.db import Database, is_outage
 from storage.models import StudySession

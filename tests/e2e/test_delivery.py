@@ -20,7 +20,7 @@ from config import Config, DeliverySettings
 from core.clock import ManualClock
 from core.domain import OutboxStatus
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import config_for
+from harness import config_for
 from jobs.delivery import JOB_NAME, Delivery
 from storage import calendar, onboarding, outbox
 from storage.db import Database

@@ -13,11 +13,8 @@ quickly.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import time
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,24 +23,21 @@ from sqlalchemy import select
 
 from core.domain import OutboxStatus
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import TEST_TOKEN
+from harness import TEST_TOKEN
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxMessage
 from tests.conftest import POSTGRES_URL, require_postgres
-from tests.e2e.processes import BotProcess, subprocess_database_url
-
-PREFIX = "outbox-"
-
-FAST_DELIVERY = """\
-[delivery]
-tick_seconds = 0.2
-batch_size = 5
-concurrency = 2
-private_chat_interval_seconds = 0.0
-lease_seconds = 3.0
-send_timeout_seconds = 2.0
-"""
+from tests.e2e.helpers import until
+from tests.e2e.processes import (
+    FAST_DELIVERY,
+    IN_FLIGHT,
+    PREFIX,
+    BotProcess,
+    delivered_texts,
+    statuses,
+    subprocess_database_url,
+)
 
 
 def _env(emulator: EmulatorThread, url: str, schema: str | None, tmp_path: Path) -> dict[str, str]:
@@ -51,14 +45,6 @@ def _env(emulator: EmulatorThread, url: str, schema: str | None, tmp_path: Path)
     config.write_text(FAST_DELIVERY, encoding="utf-8")
     return {**os.environ, "BOT_TOKEN": TEST_TOKEN, "BOT_API_BASE_URL": emulator.base_url,
             "DATABASE_URL": subprocess_database_url(url, schema), "SAIMA_CONFIG": str(config)}
-
-
-@pytest.fixture
-def started() -> Iterator[list[BotProcess]]:
-    processes: list[BotProcess] = []
-    yield processes
-    for process in processes:
-        process.stop()
 
 
 async def _prepare(control: ControlClient, db: Database, rows: int, users: int, kind: str = "nudge") -> list[int]:
@@ -75,35 +61,12 @@ async def _prepare(control: ControlClient, db: Database, rows: int, users: int, 
     return chats
 
 
-async def _delivered(control: ControlClient) -> Counter[str]:
-    events = (await control.events(kinds=["text"]))["events"]
-    return Counter(e["text"] for e in events if (e["text"] or "").startswith(PREFIX))
-
-
-def _statuses(db: Database) -> Counter[OutboxStatus]:
-    with db.session() as session:
-        return Counter(session.scalars(select(OutboxMessage.status)))
-
-
-async def _until(condition: object, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = condition()  # type: ignore[operator]
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"not within {seconds} s: {what}")
-
-
-IN_FLIGHT = 2  # delivery.concurrency in FAST_DELIVERY
 
 
 @pytest.mark.parametrize("kind", ["nudge", "broadcast"])
 async def test_a_bot_killed_mid_delivery_sends_every_row_once_after_restart(
     emulator_thread: EmulatorThread, db: Database, database_url: tuple[str, str | None], tmp_path: Path,
-    started: list[BotProcess], kind: str,
+    processes: list[BotProcess], kind: str,
 ) -> None:
     env = _env(emulator_thread, *database_url, tmp_path)
     async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
@@ -111,19 +74,19 @@ async def test_a_bot_killed_mid_delivery_sends_every_row_once_after_restart(
         await _prepare(control, db, rows=50, users=10, kind=kind)
         await control.add_fault("delay", method="sendMessage", delay=0.05)  # each send takes a while
 
-        started.append(BotProcess("run", env, tmp_path))
+        processes.append(BotProcess("run", env, tmp_path))
 
         async def some_sent() -> bool:
-            return sum((await _delivered(control)).values()) >= 12
-        await _until(some_sent, 30, "the first process delivered a dozen rows")
-        started[0].kill()
-        at_kill = _statuses(db)
+            return sum((await delivered_texts(control)).values()) >= 12
+        await until(some_sent, 30, "the first process delivered a dozen rows")
+        processes[0].kill()
+        at_kill = statuses(db)
         assert at_kill[OutboxStatus.PENDING] > 0  # really killed in the middle
 
-        started.append(BotProcess("run", env, tmp_path))
-        await _until(lambda: _statuses(db)[OutboxStatus.PENDING] + _statuses(db)[OutboxStatus.SENDING] == 0, 60,
+        processes.append(BotProcess("run", env, tmp_path))
+        await until(lambda: statuses(db)[OutboxStatus.PENDING] + statuses(db)[OutboxStatus.SENDING] == 0, 60,
                      "every row settled after the restart")
-        delivered = await _delivered(control)
+        delivered = await delivered_texts(control)
         with db.session() as session:
             rows = session.scalars(select(OutboxMessage)).all()
         texts = {r.key: r.payload["text"] for r in rows}
@@ -143,12 +106,12 @@ async def test_a_bot_killed_mid_delivery_sends_every_row_once_after_restart(
         ids = {e["text"]: e["message_id"] for e in events}
         assert all(ids[texts[r.key]] == r.telegram_message_id or delivered[texts[r.key]] > 1 for r in sent)
         assert {r.claimed_by.split(":")[1] for r in rows if r.claimed_by} == {
-            str(p.process.pid) for p in started}
+            str(p.process.pid) for p in processes}
 
 
 @pytest.mark.postgres
 async def test_two_processes_on_one_postgres_schema_deliver_every_row_once(
-    emulator_thread: EmulatorThread, postgres_schema: str, tmp_path: Path, started: list[BotProcess],
+    emulator_thread: EmulatorThread, postgres_schema: str, tmp_path: Path, processes: list[BotProcess],
 ) -> None:
     require_postgres()
     db = Database.from_url(POSTGRES_URL, schema=postgres_schema)
@@ -159,16 +122,16 @@ async def test_two_processes_on_one_postgres_schema_deliver_every_row_once(
         async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
             await control.reset()
             await control.add_fault("delay", method="sendMessage", delay=0.02)
-            started.append(BotProcess("run", env, tmp_path))  # polls getUpdates and delivers
-            started.append(BotProcess("deliver", env, tmp_path))  # delivers only (one token, one getUpdates)
+            processes.append(BotProcess("run", env, tmp_path))  # polls getUpdates and delivers
+            processes.append(BotProcess("deliver", env, tmp_path))  # delivers only (one token, one getUpdates)
             await _prepare(control, db, rows=100, users=20)
-            await _until(lambda: _statuses(db)[OutboxStatus.SENT] == 100, 60, "all 100 rows sent")
-            delivered = await _delivered(control)
+            await until(lambda: statuses(db)[OutboxStatus.SENT] == 100, 60, "all 100 rows sent")
+            delivered = await delivered_texts(control)
             assert delivered == Counter({f"{PREFIX}{i}": 1 for i in range(100)})
             with db.session() as session:
                 workers = Counter(r.split(":")[1] for r in session.scalars(  # type: ignore[union-attr]  # all sent: all claimed
                     select(OutboxMessage.claimed_by)))
-            assert set(workers) == {str(p.process.pid) for p in started}  # both processes took a share
+            assert set(workers) == {str(p.process.pid) for p in processes}  # both processes took a share
             bots = (await control.bots())["bots"]
             assert [b["polling"] for b in bots] == [True]  # only `run` polls
     finally:

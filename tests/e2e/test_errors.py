@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from emulator.harness import TEST_TOKEN
+from harness import TEST_TOKEN
 from storage import onboarding
 from tests.e2e.conftest import Saima
 

@@ -11,6 +11,7 @@ least once.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,15 +23,17 @@ from sqlalchemy import select, update
 from config import Config, DeliverySettings, ScheduleSettings
 from core.clock import ManualClock
 from emulator import BotMessage, ControlClient, EmulatorThread, SimUser
-from emulator.harness import RunningBot, config_for
-from storage import onboarding, outbox
+from harness import RunningBot, config_for
+from storage import outbox
 from storage.db import Database
 from storage.models import Member, Motion, OutboxMessage, OutboxStatus, ResearchTrip, StudySession, Team
 from tests.conftest import SHANGHAI
-from tests.e2e.conftest import ADMIN_ID
+from tests.e2e.conftest import ADMIN_ID, fresh_team
 
 GROUP = -100555
-PATIENCE = 7.0  # seconds a member waits for an answer: longer than a reply held by a timed-out request (5 s)
+READ_TIMEOUT = 1.0  # seconds the bot waits for a Bot API answer here (5 s in production: the waits, not the point, are cut)
+HELD = 1.2  # seconds a timed-out request is held: past the read timeout
+PATIENCE = 1.5  # seconds a member waits for an answer: longer than a reply held by a timed-out request
 SAVED = "✅ 已保存。"
 INVALID = "这个按钮已失效。"
 APOLOGY = "抱歉，系统出了点问题"
@@ -42,8 +45,8 @@ async def inject_faults(control: ControlClient) -> None:
     updates (getUpdates) fails as often, with a 429 or a 502 (PTB's polling backs off and asks again)."""
     for seed, method in enumerate(SEND_METHODS):
         for offset, fault in enumerate(({"status": 429, "retry_after": 1}, {"status": 502},
-                                        {"status": "timeout", "delay": 6.0, "apply": True},
-                                        {"status": "timeout", "delay": 6.0, "apply": False})):
+                                        {"status": "timeout", "delay": HELD, "apply": True},
+                                        {"status": "timeout", "delay": HELD, "apply": False})):
             await control.add_fault(method=method, probability=0.054, seed=seed * 10 + offset,
                                     **fault)  # type: ignore[arg-type]  # each fault: a dict of add_fault's options
     await control.add_fault(429, method="getUpdates", retry_after=1, probability=0.1, seed=90)
@@ -77,13 +80,9 @@ async def week(emulator_thread: EmulatorThread, db: Database, monkeypatch: pytes
                                             private_chat_interval_seconds=0.0),
                   schedule=ScheduleSettings(tick_seconds=3600))
     config = config_for(emulator_thread.base_url, base)
-    async with ControlClient(emulator_thread.control_url) as control:
-        await control.reset()
-    with db.session() as session:
-        new = onboarding.create_team(session, name="省政府党组", admin_telegram_id=ADMIN_ID, group_chat_id=GROUP,
-                                     config=config, now=clock.now())
-        team_id, code = new.team.id, new.invite.code
-    running = RunningBot(config, db, clock, control_url=emulator_thread.control_url, timeout=PATIENCE)
+    config = dataclasses.replace(config, telegram=dataclasses.replace(config.telegram, read_timeout_seconds=READ_TIMEOUT))
+    team_id, code = await fresh_team(emulator_thread, db, config, clock, GROUP)
+    running = RunningBot(config, db, clock, control_url=emulator_thread.control_url)
     async with running:
         control = running.control
         admin = control.user(ADMIN_ID, "李主任")

@@ -11,14 +11,7 @@ from emulator import BotMessage, SimUser
 from storage import onboarding
 from storage.models import AuditEntry, FollowUpItem, ResearchTrip
 from tests.e2e.conftest import ADMIN_ID, Saima
-
-
-async def member(saima: Saima, user_id: int = 1001, name: str = "张三", lang: str = "zh") -> SimUser:
-    official = saima.control.user(user_id, name)
-    await official.send(f"/start {saima.invite_code}")
-    if lang == "en":
-        await official.send("/lang en")
-    return official
+from tests.e2e.helpers import member
 
 
 async def saved_trip(user: SimUser, text: str = "/trip 11月5日至8日 淳安县 山区共富调研") -> BotMessage:

@@ -33,7 +33,6 @@ import shutil
 import time
 import tomllib
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -50,7 +49,7 @@ from core.clock import ManualClock
 from core.domain import Language, MemberStatus, MotionKind, OutboxStatus, Role
 from core.quiet import is_allowed
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import TEST_TOKEN
+from harness import TEST_TOKEN
 from jobs.schedule import Scheduler
 from storage import members, motions, onboarding, outbox, trips
 from storage.db import Database
@@ -252,14 +251,6 @@ def _somewhere_in(db: Database, keys: set[str], now: datetime, rng: random.Rando
 
 def allowed(when: datetime) -> bool:
     return is_allowed(when, tz=SHANGHAI, is_workday=holidays.is_workday)
-
-
-@pytest.fixture
-def processes() -> Iterator[list[BotProcess]]:
-    started: list[BotProcess] = []
-    yield started
-    for process in started:
-        process.stop()
 
 
 async def _open_chats(emulator: EmulatorThread, control: ControlClient) -> None:

@@ -8,39 +8,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot import build_application
-from config import Config, ProposalSettings
-from emulator import SimUser
-from storage.models import AuditEntry, Motion
+from config import ProposalSettings
+from storage.models import AuditEntry
 from tests.e2e.conftest import Saima
-
-
-async def member(saima: Saima, user_id: int = 1001, name: str = "张三", lang: str = "zh") -> SimUser:
-    official = saima.control.user(user_id, name)
-    await official.send(f"/start {saima.invite_code}")
-    if lang == "en":
-        await official.send("/lang en")
-    return official
-
-
-async def restart(saima: Saima, config: Config | None = None) -> None:
-    """Stops the bot and starts a new Application on the same database (and emulator), as after a crash
-    or a deployment; `config` replaces the settings."""
-    running = saima.running
-    application = running.application
-    assert application.updater is not None
-    await application.updater.stop()
-    await application.stop()
-    await application.shutdown()
-    running.application = build_application(config or saima.config, saima.db, saima.clock)
-    await running.start()
-
-
-def motions(saima: Saima) -> list[tuple[str, str, str, bool, str, str, str]]:
-    with saima.db.session() as session:
-        rows = session.scalars(select(Motion).order_by(Motion.id)).all()
-        return [(m.kind.value, m.number, m.title, m.is_key, m.assigned_on.isoformat(), m.reply_due.isoformat(),
-                 m.status.value) for m in rows]
+from tests.e2e.helpers import member, motions, restart
 
 
 async def test_one_message_gives_a_card_in_words_and_confirm_stores_it(saima: Saima) -> None:

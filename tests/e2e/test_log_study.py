@@ -6,24 +6,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from emulator import SimUser
-from storage.models import AuditEntry, StudyAttendance, StudySession
+from storage.models import AuditEntry, StudyAttendance
 from tests.e2e.conftest import Saima
-
-
-async def member(saima: Saima, user_id: int = 1001, name: str = "张三", lang: str = "zh") -> SimUser:
-    official = saima.control.user(user_id, name)
-    await official.send(f"/start {saima.invite_code}")
-    if lang == "en":
-        await official.send("/lang en")
-    return official
-
-
-def sessions(saima: Saima) -> list[tuple[str, str, Decimal, str]]:
-    with saima.db.session() as session:
-        rows = session.execute(select(StudySession.kind, StudySession.held_on, StudySession.hours, StudySession.topic)
-                               .order_by(StudySession.id)).all()
-    return [(kind.value, held_on.isoformat(), hours, topic) for kind, held_on, hours, topic in rows]
+from tests.e2e.helpers import member, sessions
 
 
 async def test_one_message_gives_a_draft_in_words_and_confirm_stores_it(saima: Saima) -> None:

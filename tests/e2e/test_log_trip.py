@@ -5,18 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from emulator import SimUser
 from storage import trips as trip_queries
 from storage.models import AuditEntry, ResearchTopic, ResearchTrip
 from tests.e2e.conftest import ADMIN_ID, Saima
-
-
-async def member(saima: Saima, user_id: int = 1001, name: str = "张三", lang: str = "zh") -> SimUser:
-    official = saima.control.user(user_id, name)
-    await official.send(f"/start {saima.invite_code}")
-    if lang == "en":
-        await official.send("/lang en")
-    return official
+from tests.e2e.helpers import member
 
 
 def trips(saima: Saima) -> list[tuple[str, str, str, str, int | None]]:

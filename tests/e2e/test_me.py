@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from sqlalchemy import update
-
-from storage.models import Member
 from tests.e2e.conftest import Saima
-from tests.e2e.test_log_study import member
-
-
-def _member_since_new_year(saima: Saima, user_id: int) -> None:
-    with saima.db.session() as session:
-        session.execute(update(Member).where(Member.telegram_user_id == user_id).values(joined_on=date(2026, 1, 1)))
+from tests.e2e.helpers import member, members_since_new_year
 
 
 async def test_a_member_who_logs_a_trip_and_study_sees_them_counted_in_me(saima: Saima) -> None:
     zhang = await member(saima)
-    _member_since_new_year(saima, 1001)
+    members_since_new_year(saima, 1001)
     await zhang.press(await zhang.send("/study 昨天下午 集体学习 2小时 优化营商环境条例"), "确认")
     await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")
     await zhang.press(await zhang.send("/trip 11月7日至10日 淳安县 山区共富调研"), "确认", expect=1)
@@ -37,7 +27,7 @@ async def test_a_member_who_logs_a_trip_and_study_sees_them_counted_in_me(saima:
 
 async def test_me_in_english_and_open_items_with_their_due_dates(saima: Saima) -> None:
     tom = await member(saima, 1010, "Tom", lang="en")
-    _member_since_new_year(saima, 1010)
+    members_since_new_year(saima, 1010)
     await tom.press(await tom.send("/proposal suggestion No. 123 Speeding up mountain roads, key"), "Confirm")
     me = (await tom.send("/me")).text
     assert me.startswith("Tom · progress in 2026 (as of 21 Nov)")

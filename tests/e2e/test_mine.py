@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from storage.models import AuditEntry, StudySession
 from tests.e2e.conftest import Saima
-from tests.e2e.test_log_study import member, sessions
+from tests.e2e.helpers import member, sessions
 
 
 async def _log(official, text: str) -> None:  # type: ignore[no-untyped-def]

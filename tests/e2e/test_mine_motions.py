@@ -10,11 +10,8 @@ from sqlalchemy import select
 from emulator import BotMessage, SimUser
 from storage.models import AuditEntry, Motion
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.test_log_proposal import member, motions
-from tests.e2e.test_me import _member_since_new_year
-from tests.e2e.test_proposal_lifecycle import logged
+from tests.e2e.helpers import ROADS, logged, member, members_since_new_year, motions
 
-ROADS = "建议 第123号 关于加快山区公路建设的建议 重点 11月1日交办"
 ROADS_LINE = "建议 · 第123号 · 关于加快山区公路建设的建议 · 重点"
 
 
@@ -118,7 +115,7 @@ async def test_a_replied_motion_keeps_its_deadline_and_cannot_be_assigned_after_
 
 async def test_delete_asks_first_then_the_motion_no_longer_counts_in_me_or_proposals(saima: Saima) -> None:
     zhang = await member(saima)
-    _member_since_new_year(saima, 1001)
+    members_since_new_year(saima, 1001)
     await logged(zhang, ROADS)
     assert "领办重点建议 1/1 件" in (await zhang.send("/me")).text
     confirm = await zhang.press(await zhang.send("/mine"), "🗑 1")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,8 @@ from telegram import Update
 from config import Config
 from core.domain import Language, MemberStatus, Role
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import TEST_TOKEN
 from emulator.sim import BotMessage, SimUser
+from harness import TEST_TOKEN
 from storage import members, onboarding
 from storage.db import Database
 from storage.models import (
@@ -46,8 +46,7 @@ from storage.models import (
 )
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.processes import BotProcess, subprocess_database_url
-from tests.e2e.test_webhook import SECRET, _free_port
+from tests.e2e.processes import SECRET, BotProcess, free_port, subprocess_database_url
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -70,14 +69,6 @@ def bot_env(emulator_thread: EmulatorThread, database_url: tuple[str, str | None
     return {**os.environ, "BOT_TOKEN": TEST_TOKEN, "BOT_API_BASE_URL": emulator_thread.base_url,
             "DATABASE_URL": subprocess_database_url(url, schema), "SAIMA_CONFIG": str(tmp_path / "absent.toml"),
             "SAIMA_CLOCK_FILE": str(clock_file)}
-
-
-@pytest.fixture
-def processes() -> Iterator[list[BotProcess]]:
-    started: list[BotProcess] = []
-    yield started
-    for process in started:
-        process.stop()
 
 
 def populate(db: Database, language: Language) -> None:
@@ -325,7 +316,7 @@ async def test_an_invite_posted_twice_to_the_webhook_makes_one_link_even_after_a
     clock_file: Path, processes: list[BotProcess],
 ) -> None:
     populate(db, Language.ZH)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
     config = tmp_path / "webhook.toml"
     config.write_text('[telegram]\nmode = "webhook"\n[telegram.webhook]\nlisten = "127.0.0.1"\n'

@@ -8,13 +8,13 @@ from datetime import datetime
 
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import Saima
-from tests.e2e.test_rank import _team
+from tests.e2e.helpers import three_on_the_board
 
 JANUARY = datetime(2027, 1, 11, 10, 0, tzinfo=SHANGHAI)  # a Monday
 
 
 async def test_in_january_a_member_sees_last_months_last_quarters_and_last_years_boards(saima: Saima) -> None:
-    zhang, _, _ = await _team(saima)
+    zhang, _, _ = await three_on_the_board(saima)
     saima.clock.set(JANUARY)
     board, chart = await zhang.send("/rank 上月", expect=2)
     assert board.text.startswith("🏇 赛马榜 · 2026年12月（截至12月31日）")
@@ -38,7 +38,7 @@ async def test_in_january_a_member_sees_last_months_last_quarters_and_last_years
 
 
 async def test_past_boards_in_english(saima: Saima) -> None:
-    _, _, tom = await _team(saima)
+    _, _, tom = await three_on_the_board(saima)
     saima.clock.set(JANUARY)
     board, _ = await tom.send("/rank last month", expect=2)
     assert board.text.startswith("🏇 Race board · Dec 2026 (as of 31 Dec)")
@@ -54,7 +54,7 @@ async def test_past_boards_in_english(saima: Saima) -> None:
 
 
 async def test_me_for_last_year_shows_that_year_as_of_31_december(saima: Saima) -> None:
-    zhang, _, tom = await _team(saima)
+    zhang, _, tom = await three_on_the_board(saima)
     saima.clock.set(JANUARY)
     card = (await zhang.send("/me 2026")).text.splitlines()
     assert card[0] == "张三 · 2026年履职进度（截至12月31日）"
@@ -64,8 +64,8 @@ async def test_me_for_last_year_shows_that_year_as_of_31_december(saima: Saima) 
     assert (await zhang.send("/me 2028")).text == "2028年尚未开始。\n发送 /me 查看本年度进度，/me 2026 查看往年进度。"
     assert (await zhang.send("/me 上月")).text == "发送 /me 查看本年度进度，/me 2026 查看往年进度。"
 
-    card = (await tom.send("/me 2026")).text
-    assert card.startswith("Tom · progress in 2026 (as of 31 Dec)")
-    assert (await tom.send("/me last year")).text == card
+    tom_card = (await tom.send("/me 2026")).text
+    assert tom_card.startswith("Tom · progress in 2026 (as of 31 Dec)")
+    assert (await tom.send("/me last year")).text == tom_card
     assert (await tom.send("/me next year")).text == ("2028 has not begun yet.\n"
                                                       "Send /me for this year, or /me 2026 for a past year.")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import TEST_TOKEN
+from harness import TEST_TOKEN
+from tests.e2e.helpers import until
 from tests.e2e.processes import BotProcess
-from tests.e2e.test_delivery_processes import _until
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ async def test_polling_carries_on_after_getupdates_fails(emulator_thread: Emulat
 
         async def polling() -> bool:
             return int((await control.stats())["by_method"].get("getUpdates", 0)) > 0
-        await _until(polling, 30, "the bot polls")
+        await until(polling, 30, "the bot polls")
         await control.add_fault(502, method="getUpdates", count=2)
         await control.add_fault(429, method="getUpdates", retry_after=1, count=1)
         zhang = control.user(1001, "张三")
@@ -42,6 +42,6 @@ async def test_polling_carries_on_after_getupdates_fails(emulator_thread: Emulat
         async def faults_spent() -> bool:
             statuses = (await control.stats())["by_status"]
             return bool(statuses.get("502", 0) == 2 and statuses.get("429", 0) == 1)
-        await _until(faults_spent, 30, "the bot met every fault")
+        await until(faults_spent, 30, "the bot met every fault")
         assert (await zhang.send("/help")).text == reply.text  # and it still answers
         assert bot.said("Bad Gateway")  # each failure is logged (a getUpdates, or a confirmation)

@@ -15,16 +15,7 @@ from storage import members, onboarding
 from storage import motions as motion_queries
 from storage.models import AuditEntry, Member, Motion
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.test_log_proposal import member, restart
-
-ROADS = "建议 第123号 关于加快山区公路建设的建议 重点 11月1日交办"
-
-
-async def logged(user: SimUser, text: str = ROADS) -> BotMessage:
-    """Logs a motion in one message and confirms it; the saved card, with its first steps."""
-    saved = await user.press(await user.send(f"/proposal {text}"), "确认" if "第" in text else "Confirm")
-    assert saved is not None and saved.text.startswith("✅")
-    return saved
+from tests.e2e.helpers import logged, member, restart
 
 
 def row(saima: Saima, motion_id: int | None = None) -> Motion:

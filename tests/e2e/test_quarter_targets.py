@@ -4,17 +4,17 @@ changes nothing; `/targets 2027` shows and edits 2027, and a bad year gets a cle
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from core.domain import Duty
-from storage.models import Member, Target
+from storage.models import Target
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.test_log_study import member
+from tests.e2e.helpers import member, members_since_new_year
 
 FEBRUARY = datetime(2026, 2, 10, 10, 0, tzinfo=SHANGHAI)
 WORDS = {
@@ -69,8 +69,7 @@ async def test_quarter_targets_10_25_40_60_set_me_s_quarter_target_and_a_months_
     admin = saima.control.user(ADMIN_ID, "李主任")
     await admin.send("/start")
     zhang = await member(saima, 1001, "张三")
-    with saima.db.session() as session:
-        session.execute(update(Member).values(joined_on=date(2026, 1, 1)))
+    members_since_new_year(saima)
     await zhang.press(await zhang.send("/trip 2月2日至4日 淳安县 山区共富调研"), "确认")
     if lang == "en":
         await admin.send("/lang en")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from core.domain import Duty
 from storage import ledger, study, tasks
@@ -16,7 +16,7 @@ from storage.models import AuditEntry, Member, StudySession
 from storage.progress import STUDY_KINDS_FOR
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.test_log_study import member
+from tests.e2e.helpers import member, members_since_new_year
 
 
 def _member(saima: Saima, telegram_id: int) -> Member:
@@ -34,8 +34,7 @@ async def test_a_member_with_a_task_13_days_overdue_is_not_first_and_the_explana
     await admin.send("/start")
     zhang = await member(saima, 1001, "张三")
     li = await member(saima, 1002, "李四")
-    with saima.db.session() as session:
-        session.execute(update(Member).values(joined_on=date(2026, 1, 1)))
+    members_since_new_year(saima)
     confirm = "确认"
     # Without the task 张三 leads: research, study and law study all done this month (30 + 15 + 10 + 15).
     await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), confirm)

@@ -10,7 +10,7 @@ from core.domain import Language
 from emulator.sim import BotMessage, SimGroup, SimUser
 from storage.models import AuditEntry, Team
 from tests.e2e.conftest import ADMIN_ID, BOT_USERNAME, Saima
-from tests.e2e.test_rank_movement import _team
+from tests.e2e.helpers import a_board_that_moved
 
 GROUP = -1001234
 POINTER_BUTTON = [[("打开私聊", f"https://t.me/{BOT_USERNAME}?start=group")]]
@@ -56,7 +56,7 @@ async def _admin(saima: Saima, lang: str = "zh") -> SimUser:
 
 
 async def test_rank_in_the_group_posts_the_public_board_there_with_names_or_ranks(saima: Saima) -> None:
-    zhang, li, _, _ = await _team(saima)
+    zhang, li, _, _ = await a_board_that_moved(saima)
     group = await _in_linked_group(saima, li)
     text, chart = await li.send("/rank", chat=group, expect=2)
     lines = text.text.splitlines()
@@ -75,7 +75,7 @@ async def test_rank_in_the_group_posts_the_public_board_there_with_names_or_rank
 
 
 async def test_in_english_the_group_board_is_in_the_teams_language(saima: Saima) -> None:
-    _, _, tom, _ = await _team(saima)
+    _, _, tom, _ = await a_board_that_moved(saima)
     group = await _in_linked_group(saima, tom)
     _link(saima, language=Language.EN, show_names_in_race=False)
     text, chart = await tom.send("/rank", chat=group, expect=2)
@@ -89,7 +89,7 @@ async def test_in_english_the_group_board_is_in_the_teams_language(saima: Saima)
 
 
 async def test_summary_from_the_office_in_the_group_and_a_refusal_for_others(saima: Saima) -> None:
-    _, li, _, _ = await _team(saima)
+    _, li, _, _ = await a_board_that_moved(saima)
     admin = await _admin(saima)
     group = await _in_linked_group(saima, li)
     posted = await admin.send("/summary", chat=group)
@@ -100,7 +100,7 @@ async def test_summary_from_the_office_in_the_group_and_a_refusal_for_others(sai
 
 
 async def test_private_commands_in_the_group_point_to_the_private_chat(saima: Saima) -> None:
-    _, li, _, _ = await _team(saima)
+    _, li, _, _ = await a_board_that_moved(saima)
     group = await _in_linked_group(saima, li)
     for command in ("/me", "/study 昨天 集体学习 2小时 民法典", f"/tasks@{BOT_USERNAME}", "/export", "/broadcast"):
         pointer = await li.send(command, chat=group)
@@ -119,7 +119,7 @@ async def test_private_commands_in_the_group_point_to_the_private_chat(saima: Sa
 
 
 async def test_help_in_the_group_lists_what_works_there(saima: Saima) -> None:
-    _, li, tom, _ = await _team(saima)
+    _, li, tom, _ = await a_board_that_moved(saima)
     group = await _in_linked_group(saima, li)
     helped = await li.send("/help", chat=group)
     assert helped.text.splitlines() == [
@@ -137,7 +137,7 @@ async def test_help_in_the_group_lists_what_works_there(saima: Saima) -> None:
 
 
 async def test_a_group_that_is_no_teams_track_gets_one_line(saima: Saima) -> None:
-    _, li, _, _ = await _team(saima)
+    _, li, _, _ = await a_board_that_moved(saima)
     admin = await _admin(saima)
     group = saima.control.group(-100999, "闲聊群")
     await group.add_bot(by=li)  # a member, not the office: told so, nothing changes
@@ -154,7 +154,7 @@ async def test_a_group_that_is_no_teams_track_gets_one_line(saima: Saima) -> Non
 
 
 async def test_adding_the_bot_asks_that_admin_and_only_their_yes_links_the_group(saima: Saima) -> None:
-    zhang, li, _, _ = await _team(saima)
+    zhang, li, _, _ = await a_board_that_moved(saima)
     admin = await _admin(saima)
     group = saima.control.group(GROUP, "省政府党组工作群")
     await group.add_bot(by=admin)
@@ -175,7 +175,7 @@ async def test_adding_the_bot_asks_that_admin_and_only_their_yes_links_the_group
 
 
 async def test_no_leaves_the_group_unlinked(saima: Saima) -> None:
-    await _team(saima)
+    await a_board_that_moved(saima)
     admin = await _admin(saima)
     group = saima.control.group(GROUP, "省政府党组工作群")
     await group.add_bot(by=admin)
@@ -187,7 +187,7 @@ async def test_no_leaves_the_group_unlinked(saima: Saima) -> None:
 
 
 async def test_track_switches_names_and_ranks_and_unlinks_audited(saima: Saima) -> None:
-    _, li, _, _ = await _team(saima)
+    _, li, _, _ = await a_board_that_moved(saima)
     admin = await _admin(saima)
     group = await _in_linked_group(saima, li)
     shown = await admin.send("/track")
@@ -212,7 +212,7 @@ async def test_track_switches_names_and_ranks_and_unlinks_audited(saima: Saima) 
 
 
 async def test_in_english_linking_and_track(saima: Saima) -> None:
-    await _team(saima)
+    await a_board_that_moved(saima)
     admin = await _admin(saima, lang="en")
     group = saima.control.group(GROUP, "Provincial team")
     await group.add_bot(by=admin)
@@ -234,7 +234,7 @@ async def test_in_english_linking_and_track(saima: Saima) -> None:
 
 
 async def test_removing_the_bot_from_the_track_unlinks_it(saima: Saima) -> None:
-    _, li, _, _ = await _team(saima)
+    _, li, _, _ = await a_board_that_moved(saima)
     group = await _in_linked_group(saima, li)
     await group.remove_bot(by=li)
     admin = await _admin(saima)  # a round trip: the removal was handled before this answer

@@ -3,33 +3,15 @@ names per the team's setting (one's own line always named), and "Explain my scor
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import update
 
-from storage.models import Member, Team
+from storage.models import Team
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.test_log_study import member
-
-
-def _since_new_year(saima: Saima) -> None:
-    with saima.db.session() as session:
-        session.execute(update(Member).values(joined_on=date(2026, 1, 1)))
-
-
-async def _team(saima: Saima):  # type: ignore[no-untyped-def]
-    zhang = await member(saima)
-    li = await member(saima, 1002, "李四")
-    tom = await member(saima, 1010, "Tom", lang="en")
-    _since_new_year(saima)
-    await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")
-    await zhang.press(await zhang.send("/study 昨天下午 集体学习 2小时 优化营商环境条例"), "确认")
-    await li.press(await li.send("/study 11月3日 集体学法 2小时 民法典"), "确认")
-    return zhang, li, tom
+from tests.e2e.helpers import three_on_the_board
 
 
 async def test_a_member_sees_this_months_board_with_a_chart(saima: Saima) -> None:
-    zhang, li, _ = await _team(saima)
+    zhang, li, _ = await three_on_the_board(saima)
     text, chart = await zhang.send("/rank", expect=2)
     lines = text.text.splitlines()
     assert lines[0] == "🏇 赛马榜 · 2026年11月（截至11月21日）"
@@ -44,7 +26,7 @@ async def test_a_member_sees_this_months_board_with_a_chart(saima: Saima) -> Non
 
 
 async def test_quarter_and_year_boards_and_a_bad_word(saima: Saima) -> None:
-    zhang, _, _ = await _team(saima)
+    zhang, _, _ = await three_on_the_board(saima)
     quarter, _ = await zhang.send("/rank 季度", expect=2)
     assert quarter.text.startswith("🏇 赛马榜 · 2026年第4季度（截至11月21日）")
     year, _ = await zhang.send("/rank year", expect=2)
@@ -53,7 +35,7 @@ async def test_quarter_and_year_boards_and_a_bad_word(saima: Saima) -> None:
 
 
 async def test_names_are_hidden_from_members_when_the_team_says_so_but_not_ones_own(saima: Saima) -> None:
-    zhang, li, _ = await _team(saima)
+    zhang, li, _ = await three_on_the_board(saima)
     with saima.db.session() as session:
         session.execute(update(Team).values(show_names_in_race=False))
     text, _ = await li.send("/rank", expect=2)
@@ -68,7 +50,7 @@ async def test_names_are_hidden_from_members_when_the_team_says_so_but_not_ones_
 
 
 async def test_explain_my_score_answers_privately_with_every_term(saima: Saima) -> None:
-    zhang, _, _ = await _team(saima)
+    zhang, _, _ = await three_on_the_board(saima)
     text, _ = await zhang.send("/rank", expect=2)
     explained = (await zhang.press(text, "我的得分明细")).text.splitlines()
     assert explained[0].startswith("张三 · 2026年11月：") and explained[0].endswith("第 1 名（共 3 人）")
@@ -81,7 +63,7 @@ async def test_explain_my_score_answers_privately_with_every_term(saima: Saima) 
 
 
 async def test_in_english(saima: Saima) -> None:
-    _, _, tom = await _team(saima)
+    _, _, tom = await three_on_the_board(saima)
     text, chart = await tom.send("/rank", expect=2)
     assert text.text.startswith("🏇 Race board · Nov 2026 (as of 21 Nov)\n"
                                 "Bars: Trips · Key topic · Study · Law")
@@ -94,7 +76,7 @@ async def test_in_english(saima: Saima) -> None:
 
 
 async def test_the_button_explains_only_the_pressers_own_score(saima: Saima) -> None:
-    zhang, li, _ = await _team(saima)
+    zhang, li, _ = await three_on_the_board(saima)
     text, _ = await zhang.send("/rank", expect=2)
     await li.press_data(text, text.callback_data[0])  # 李四 presses the button on 张三's board
     explained = await li.receive()  # in 李四's own chat, and about 李四

@@ -3,33 +3,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import update
 
 from storage.models import Member, Team
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.test_log_study import member
-
-
-async def _team(saima: Saima, *, fourth: bool = False):  # type: ignore[no-untyped-def]
-    """November as of the 21st: 张三 60 (4 days' research, a session), 李四 25 (a law session), Tom 15
-    (and 王五 15). October: Tom first (9 days' research), the others tied second: 张三 gains a place."""
-    zhang = await member(saima)
-    li = await member(saima, 1002, "李四")
-    tom = await member(saima, 1010, "Tom", lang="en")
-    wang = await member(saima, 1003, "王五") if fourth else None
-    with saima.db.session() as session:
-        session.execute(update(Member).values(joined_on=date(2026, 1, 1)))
-    await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")
-    await zhang.press(await zhang.send("/study 昨天下午 集体学习 2小时 优化营商环境条例"), "确认")
-    await li.press(await li.send("/study 11月3日 集体学法 2小时 民法典"), "确认")
-    await tom.press(await tom.send("/trip Oct 12-20 Chun'an county rural revitalisation"), "Confirm")
-    return zhang, li, tom, wang
+from tests.e2e.helpers import a_board_that_moved, member, members_since_new_year
 
 
 async def test_the_board_names_the_most_improved(saima: Saima) -> None:
-    zhang, li, tom, _ = await _team(saima)
+    zhang, li, tom, _ = await a_board_that_moved(saima)
     text, _ = await li.send("/rank", expect=2)
     assert "🚀 进步最快：张三（↑1）" in text.text.splitlines()
     with saima.db.session() as session:
@@ -43,14 +25,13 @@ async def test_the_board_names_the_most_improved(saima: Saima) -> None:
 async def test_nobody_is_most_improved_when_nobody_moved_up(saima: Saima) -> None:
     zhang = await member(saima)
     await member(saima, 1002, "李四")
-    with saima.db.session() as session:
-        session.execute(update(Member).values(joined_on=date(2026, 1, 1)))
+    members_since_new_year(saima)
     text, _ = await zhang.send("/rank", expect=2)  # October: both tied first; November: both tied first
     assert "进步最快" not in text.text
 
 
 async def test_a_runner_sees_their_place_neighbours_and_what_passes_the_next_place(saima: Saima) -> None:
-    _, li, _, wang = await _team(saima, fourth=True)
+    _, li, _, wang = await a_board_that_moved(saima, fourth=True)
     assert wang is not None
     text, _ = await wang.send("/rank", expect=2)
     lines = text.text.splitlines()
@@ -69,7 +50,7 @@ async def test_a_runner_sees_their_place_neighbours_and_what_passes_the_next_pla
 
 
 async def test_in_english_a_runner_sees_their_place_and_the_gap(saima: Saima) -> None:
-    _, _, tom, _ = await _team(saima)
+    _, _, tom, _ = await a_board_that_moved(saima)
     text, _ = await tom.send("/rank", expect=2)
     assert text.text.splitlines()[-3:] == [
         "Your place: 3 of 3, 15.0 points",
@@ -79,7 +60,7 @@ async def test_in_english_a_runner_sees_their_place_and_the_gap(saima: Saima) ->
 
 
 async def test_the_leader_is_told_they_lead_and_the_office_sees_no_place(saima: Saima) -> None:
-    zhang, _, _, _ = await _team(saima)
+    zhang, _, _, _ = await a_board_that_moved(saima)
     text, _ = await zhang.send("/rank", expect=2)
     assert text.text.splitlines()[-3:] == ["你的名次：第 1 名（共 3 人），60.0 分", "后一名：2. 李四  25.0",
                                            "你目前领先。"]

@@ -7,21 +7,17 @@ written through to the database, so the replacement process finds it there.
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from config import Config
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import TEST_TOKEN
+from harness import TEST_TOKEN
 from storage import onboarding
 from storage.db import Database
-from storage.models import PersistedState
-from tests.e2e.processes import BotProcess, subprocess_database_url
+from tests.e2e.processes import BotProcess, subprocess_database_url, wait_for_conversation_row
 
 
 @pytest.fixture
@@ -29,26 +25,6 @@ def bot_env(emulator_thread: EmulatorThread, database_url: tuple[str, str | None
     url, schema = database_url
     return {**os.environ, "BOT_TOKEN": TEST_TOKEN, "BOT_API_BASE_URL": emulator_thread.base_url,
             "DATABASE_URL": subprocess_database_url(url, schema), "SAIMA_CONFIG": str(tmp_path / "absent.toml")}
-
-
-@pytest.fixture
-def processes(bot_env: dict[str, str], tmp_path: Path) -> Iterator[list[BotProcess]]:
-    started: list[BotProcess] = []
-    yield started
-    for process in started:
-        process.stop()
-
-
-def wait_for_conversation_row(db: Database, name: str, deadline_seconds: float = 10) -> object:
-    """The row appears once PTB reports the new state; polled with a deadline, not a fixed sleep."""
-    deadline = time.monotonic() + deadline_seconds
-    while time.monotonic() < deadline:
-        with db.session() as session:
-            state = session.scalar(select(PersistedState.data).where(PersistedState.scope == f"conversation:{name}"))
-        if state is not None:
-            return state
-        time.sleep(0.01)
-    raise AssertionError(f"conversation {name!r} was not persisted within {deadline_seconds} s")
 
 
 async def test_a_member_mid_join_continues_after_the_bot_is_killed(

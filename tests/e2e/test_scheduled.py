@@ -14,7 +14,7 @@ from storage import motions, trips
 from storage.models import Member, Motion, Team
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.test_log_study import member
+from tests.e2e.helpers import member
 
 GROUP = -100888
 

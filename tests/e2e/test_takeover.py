@@ -14,60 +14,43 @@ The processes use the system clock, so the test waits for real events, polling w
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import make_url, select, text
+from sqlalchemy import select
 
 from config import Config
 from core.domain import OutboxStatus
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import TEST_TOKEN
+from harness import TEST_TOKEN
 from storage import onboarding, outbox
 from storage.db import Database
 from storage.leader import KEEPALIVE_COUNT, KEEPALIVE_IDLE_SECONDS, KEEPALIVE_INTERVAL_SECONDS
-from storage.models import Base, OutboxMessage
-from tests.conftest import POSTGRES_URL, require_postgres
-from tests.e2e.processes import BotProcess, subprocess_database_url
-from tests.e2e.test_delivery_processes import FAST_DELIVERY, IN_FLIGHT, PREFIX, _delivered, _statuses, _until
-from tests.e2e.test_restart import wait_for_conversation_row
+from storage.models import OutboxMessage
+from tests.conftest import POSTGRES_URL
+from tests.e2e.helpers import until
+from tests.e2e.processes import (
+    FAST_DELIVERY,
+    IN_FLIGHT,
+    OUTAGE_SECONDS,
+    PREFIX,
+    BotProcess,
+    Network,
+    delivered_texts,
+    postgres_address,
+    statuses,
+    subprocess_database_url,
+    wait_for_conversation_row,
+)
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.serial]
 
 TAKEOVER_LIMIT_SECONDS = 15.0
 ROWS = 40
-
-
-@pytest.fixture
-def pg(postgres_schema: str) -> Iterator[Database]:
-    require_postgres()
-    db = Database.from_url(POSTGRES_URL, schema=postgres_schema)
-    _empty(db)
-    yield db
-    _empty(db)
-    db.dispose()
-
-
-def _empty(db: Database) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with db.engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-
-
-@pytest.fixture
-def started() -> Iterator[list[BotProcess]]:
-    processes: list[BotProcess] = []
-    yield processes
-    for process in processes:
-        process.stop()
 
 
 def _env(emulator: EmulatorThread, schema: str, tmp_path: Path) -> dict[str, str]:
@@ -86,18 +69,18 @@ async def _get_updates_calls(control: ControlClient) -> int:
 
 
 async def _active_and_standby(control: ControlClient, env: dict[str, str], tmp_path: Path,
-                              started: list[BotProcess], *, a_env: dict[str, str] | None = None,
+                              processes: list[BotProcess], *, a_env: dict[str, str] | None = None,
                               ) -> tuple[BotProcess, BotProcess]:
     """A started first becomes active (it polls); B, started next, says it stands by."""
     a = BotProcess("run", a_env or env, tmp_path, log=tmp_path / "a.log")
-    started.append(a)
+    processes.append(a)
 
     async def a_polls() -> bool:
         return await _get_updates_calls(control) > 0
-    await _until(a_polls, 30, "the first process polls getUpdates")
+    await until(a_polls, 30, "the first process polls getUpdates")
     b = BotProcess("run", env, tmp_path, log=tmp_path / "b.log")
-    started.append(b)
-    await _until(lambda: b.said("Standing by: another instance holds the PostgreSQL advisory lock"), 30,
+    processes.append(b)
+    await until(lambda: b.said("Standing by: another instance holds the PostgreSQL advisory lock"), 30,
                  "the second process says it stands by")
     return a, b
 
@@ -108,7 +91,7 @@ def _claimed_by(db: Database) -> Counter[str]:
 
 
 async def test_a_standby_takes_over_within_15_s_when_the_active_bot_is_killed_mid_conversation(
-    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, tmp_path: Path, started: list[BotProcess],
+    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, tmp_path: Path, processes: list[BotProcess],
 ) -> None:
     env = _env(emulator_thread, postgres_schema, tmp_path)
     async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
@@ -117,7 +100,7 @@ async def test_a_standby_takes_over_within_15_s_when_the_active_bot_is_killed_mi
         with pg.session() as session:
             code = onboarding.create_team(session, name="市政府党组", admin_telegram_id=1, group_chat_id=None,
                                           config=Config(), now=datetime.now(UTC)).invite.code
-        a, b = await _active_and_standby(control, env, tmp_path, started)
+        a, b = await _active_and_standby(control, env, tmp_path, processes)
 
         # A member is half-way through /join, and 40 messages (broadcasts and nudges) wait in the outbox.
         wang = control.user(1003, "王五")
@@ -135,8 +118,8 @@ async def test_a_standby_takes_over_within_15_s_when_the_active_bot_is_killed_mi
                                payload={"text": f"{PREFIX}{i}"}, not_before=now, urgent=True, now=now)
 
         async def some_sent() -> bool:
-            return sum((await _delivered(control)).values()) >= 8
-        await _until(some_sent, 30, "the active process delivered some rows")
+            return sum((await delivered_texts(control)).values()) >= 8
+        await until(some_sent, 30, "the active process delivered some rows")
 
         # Only A acted: B never asked for updates (a second consumer would have drawn a 409) nor claimed a row.
         stats = await control.stats()
@@ -146,12 +129,12 @@ async def test_a_standby_takes_over_within_15_s_when_the_active_bot_is_killed_mi
 
         a.kill()
         killed_at = time.monotonic()
-        assert _statuses(pg)[OutboxStatus.PENDING] > 0  # really killed in the middle
+        assert statuses(pg)[OutboxStatus.PENDING] > 0  # really killed in the middle
         calls_at_kill = await _get_updates_calls(control)
 
         async def b_polls() -> bool:
             return await _get_updates_calls(control) > calls_at_kill
-        await _until(b_polls, 30, "the standby polls getUpdates")
+        await until(b_polls, 30, "the standby polls getUpdates")
         takeover = time.monotonic() - killed_at
 
         welcome = await wang.send(code)  # the next message is taken at the step /join had reached
@@ -160,9 +143,9 @@ async def test_a_standby_takes_over_within_15_s_when_the_active_bot_is_killed_mi
         assert [m.body for m in await wang.bot_messages()].count(asked.text) == 1  # not asked again
         assert b.said("Active: this instance holds the PostgreSQL advisory lock")
 
-        await _until(lambda: _statuses(pg)[OutboxStatus.PENDING] + _statuses(pg)[OutboxStatus.SENDING] == 0, 60,
+        await until(lambda: statuses(pg)[OutboxStatus.PENDING] + statuses(pg)[OutboxStatus.SENDING] == 0, 60,
                      "every row settled after the takeover")
-        delivered = await _delivered(control)
+        delivered = await delivered_texts(control)
         with pg.session() as session:
             rows = {int(r.key.split(":")[1]): r for r in session.scalars(select(OutboxMessage))}
         broadcasts = [i for i in range(ROWS) if _kind(i) == "broadcast"]
@@ -182,13 +165,13 @@ async def test_a_standby_takes_over_within_15_s_when_the_active_bot_is_killed_mi
 
 
 async def test_messages_the_killed_bot_had_fetched_but_not_answered_are_answered_by_the_standby(
-    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, tmp_path: Path, started: list[BotProcess],
+    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, tmp_path: Path, processes: list[BotProcess],
 ) -> None:
     env = _env(emulator_thread, postgres_schema, tmp_path)
     async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
         await control.reset()
         await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
-        a, b = await _active_and_standby(control, env, tmp_path, started)
+        a, b = await _active_and_standby(control, env, tmp_path, processes)
         await control.add_fault("delay", method="sendMessage", delay=1.5)  # each answer takes a while
 
         users = [control.user(5001 + i, f"用户{i}") for i in range(4)]
@@ -197,142 +180,42 @@ async def test_messages_the_killed_bot_had_fetched_but_not_answered_are_answered
 
         async def answering() -> bool:
             return int((await control.stats())["by_method"].get("sendMessage", 0)) >= 1
-        await _until(answering, 30, "the active process answers the first message")
+        await until(answering, 30, "the active process answers the first message")
         a.kill()  # with the others fetched and waiting
         await control.clear_faults()
 
         async def everyone_answered() -> bool:
             return all([len(await user.bot_messages()) > 0 for user in users])
-        await _until(everyone_answered, 30, "every message of the burst answered")
+        await until(everyone_answered, 30, "every message of the burst answered")
         answers = [len(await user.bot_messages()) for user in users]
         assert answers == [1] * len(users)  # none lost, none twice (the one in hand had its answer on the way)
         assert b.said("Active: this instance holds the PostgreSQL advisory lock")
         print(f"\nburst of {len(users)} at the kill: answers per member {answers}")
 
 
-class Network:
-    """A TCP relay between bot processes and PostgreSQL that plays the network's and the server's faults.
-
-    - `cut()`: nothing passes either way and new connections hang, as when a machine drops off the
-      network. PostgreSQL would notice the silence of a session by its TCP keepalives after
-      `PG_NOTICES_AFTER` seconds; this relay cannot stop the kernel from answering those probes, so
-      `server_gives_up()` does what PostgreSQL would then do: it ends the sessions.
-    - `down()`: every connection is dropped and new ones are refused, as while PostgreSQL restarts.
-    - `up()`: back to normal for new connections.
-    """
-
-    def __init__(self, host: str, port: int) -> None:
-        self.host, self.port, self.listen_port = host, port, 0
-        self.mode = "up"
-        self._clients: list[asyncio.StreamWriter] = []
-        self._upstreams: list[asyncio.StreamWriter] = []
-        self._server: asyncio.Server | None = None
-        # A loop of its own: the test blocks its own loop now and then (polling the database).
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="postgres relay", daemon=True)
-
-    async def __aenter__(self) -> Network:
-        self._thread.start()
-        self._call(self._listen())
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        self.down()
-        self._call(self._close())
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(5)
-
-    def _call(self, coroutine: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(10)
-
-    async def _listen(self) -> None:
-        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
-        self.listen_port = self._server.sockets[0].getsockname()[1]
-
-    async def _close(self) -> None:
-        if self._server is not None:
-            self._server.close()
-
-    def url(self, schema: str) -> str:
-        through = make_url(POSTGRES_URL).set(host="127.0.0.1", port=self.listen_port)
-        return subprocess_database_url(through.render_as_string(hide_password=False), schema)
-
-    def cut(self) -> None:
-        self.mode = "cut"
-
-    def down(self) -> None:
-        self.mode = "down"
-        self._call(self._abort(self._clients + self._upstreams))
-        self._clients.clear()
-        self._upstreams.clear()
-
-    def up(self) -> None:
-        self.mode = "up"
-
-    def server_gives_up(self) -> None:
-        self._call(self._abort(self._upstreams))
-        self._upstreams.clear()
-
-    @staticmethod
-    async def _abort(writers: list[asyncio.StreamWriter]) -> None:
-        for writer in writers:
-            writer.transport.abort()
-
-    async def _relay(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
-        if self.mode == "down":
-            client_writer.transport.abort()
-            return
-        if self.mode == "cut":
-            await self._swallow(client_reader)
-            return
-        server_reader, server_writer = await asyncio.open_connection(self.host, self.port)
-        self._clients.append(client_writer)
-        self._upstreams.append(server_writer)
-        await asyncio.gather(self._pipe(client_reader, server_writer), self._pipe(server_reader, client_writer))
-
-    async def _pipe(self, source: asyncio.StreamReader, target: asyncio.StreamWriter) -> None:
-        try:
-            while data := await source.read(65536):
-                if self.mode == "up":
-                    target.write(data)
-                    await target.drain()
-        except (ConnectionError, OSError):
-            pass
-        finally:
-            if self.mode == "up":  # cut off, an end does not reach the other side either
-                target.close()
-
-    @staticmethod
-    async def _swallow(reader: asyncio.StreamReader) -> None:
-        with contextlib.suppress(ConnectionError, OSError):
-            while await reader.read(65536):
-                pass
-
-
 PG_NOTICES_AFTER = KEEPALIVE_IDLE_SECONDS + KEEPALIVE_COUNT * KEEPALIVE_INTERVAL_SECONDS  # 10 s
-OUTAGE_SECONDS = 4.0
 
 
 async def test_after_a_postgresql_restart_the_active_bot_carries_on_and_answers_what_came_meanwhile(
-    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, tmp_path: Path, started: list[BotProcess],
+    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, tmp_path: Path, processes: list[BotProcess],
 ) -> None:
     env = _env(emulator_thread, postgres_schema, tmp_path)
     async with ControlClient(emulator_thread.control_url, default_timeout=30) as control, \
-            Network(*_postgres_address()) as network:
+            Network(*postgres_address()) as network:
         await control.reset()
         await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
         with pg.session() as session:
             code = onboarding.create_team(session, name="市政府党组", admin_telegram_id=1, group_chat_id=None,
                                           config=Config(), now=datetime.now(UTC)).invite.code
         both = {**env, "DATABASE_URL": network.url(postgres_schema)}  # both instances lose the server
-        a, b = await _active_and_standby(control, both, tmp_path, started)
+        a, b = await _active_and_standby(control, both, tmp_path, processes)
         wang = control.user(1003, "王五")
         asked = await wang.send("/join")
         assert wait_for_conversation_row(pg, "join") == "awaiting_code"
 
         network.down()
         down_at = time.monotonic()
-        await _until(lambda: a.said("stopped taking updates and running ticks"), 10, "the active one pauses")
+        await until(lambda: a.said("stopped taking updates and running ticks"), 10, "the active one pauses")
         paused = time.monotonic() - down_at
         asyncio.get_running_loop().call_later(OUTAGE_SECONDS - paused, network.up)
         welcome = await wang.send(code)  # sent during the outage, answered after it
@@ -347,19 +230,19 @@ async def test_after_a_postgresql_restart_the_active_bot_carries_on_and_answers_
 
 
 async def test_an_active_bot_cut_off_from_the_database_stops_acting_before_the_standby_takes_over(
-    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, tmp_path: Path, started: list[BotProcess],
+    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, tmp_path: Path, processes: list[BotProcess],
 ) -> None:
     env = _env(emulator_thread, postgres_schema, tmp_path)
     async with ControlClient(emulator_thread.control_url, default_timeout=30) as control, \
-            Network(*_postgres_address()) as network:
+            Network(*postgres_address()) as network:
         await control.reset()
         await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
         a_env = {**env, "DATABASE_URL": network.url(postgres_schema)}  # only A's machine is cut off
-        a, b = await _active_and_standby(control, env, tmp_path, started, a_env=a_env)
+        a, b = await _active_and_standby(control, env, tmp_path, processes, a_env=a_env)
 
         network.cut()
         cut_at = time.monotonic()
-        await _until(lambda: a.said("Lost the PostgreSQL advisory lock"), PG_NOTICES_AFTER,
+        await until(lambda: a.said("Lost the PostgreSQL advisory lock"), PG_NOTICES_AFTER,
                      "the cut-off process stops acting")
         stopped = time.monotonic() - cut_at
         assert a.said("did not confirm the lock within 3 s")
@@ -371,7 +254,7 @@ async def test_an_active_bot_cut_off_from_the_database_stops_acting_before_the_s
 
         async def b_polls() -> bool:
             return await _get_updates_calls(control) > calls_at_stop
-        await _until(b_polls, 30, "the standby polls getUpdates")
+        await until(b_polls, 30, "the standby polls getUpdates")
         took_over = time.monotonic() - cut_at
         reply = await control.user(1006, "孙八").send("/help")
         assert reply.text
@@ -381,12 +264,8 @@ async def test_an_active_bot_cut_off_from_the_database_stops_acting_before_the_s
             assert a.log is not None
             after_loss = a.log.read_text(encoding="utf-8").partition("starts again as a standby")[2]
             return "Standing by: another instance holds" in after_loss
-        await _until(standing_by_again, 30, "the cut-off process stands by once it is back")
+        await until(standing_by_again, 30, "the cut-off process stands by once it is back")
         print(f"\nnetwork cut: the active process stopped acting after {stopped:.1f} s, PostgreSQL frees its "
               f"lock after {PG_NOTICES_AFTER} s, the standby polled after {took_over:.1f} s")
         assert took_over <= TAKEOVER_LIMIT_SECONDS
 
-
-def _postgres_address() -> tuple[str, int]:
-    url = make_url(POSTGRES_URL)
-    return url.host or "127.0.0.1", url.port or 5432

@@ -15,12 +15,13 @@ from sqlalchemy import func, select
 
 from core.domain import AssignmentStatus, MemberStatus, Role
 from emulator import EmulatorThread
-from emulator.harness import RunningBot
 from emulator.sim import BotMessage, SimUser
+from harness import RunningBot
 from storage import members, onboarding
 from storage.models import AuditEntry, Member, OutboxMessage, Task, TaskAssignment, Team
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
+from tests.e2e.helpers import owner_and_two
 
 OTHER_ADMIN_ID = 900002
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
@@ -32,12 +33,7 @@ PDF = b"%PDF-1.4\n% a notice\n"
 async def _team(saima: Saima, lang: str = "zh") -> tuple[SimUser, SimUser, SimUser]:
     """The owner (李主任) and two members (张三, 王五), on a Monday morning so messages go out at once."""
     saima.clock.set(MONDAY)
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
-    zhang = saima.control.user(1001, "张三")
-    await zhang.send(f"/start {saima.invite_code}")
-    wang = saima.control.user(1002, "王五")
-    await wang.send(f"/start {saima.invite_code}")
+    admin, zhang, wang = await owner_and_two(saima)
     if lang == "en":
         for user in (admin, zhang, wang):
             await user.send("/lang en")

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from emulator import SimUser
 from storage.models import Member, StudyAttendance, StudySession
-from tests.e2e.conftest import ADMIN_ID, Saima
+from tests.e2e.conftest import Saima
+from tests.e2e.helpers import owner_and_two
 
 
-async def _team(saima: Saima) -> tuple:  # type: ignore[type-arg]
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
-    zhang = saima.control.user(1001, "张三")
-    await zhang.send(f"/start {saima.invite_code}")
-    li = saima.control.user(1002, "李四")
-    await li.send(f"/start {saima.invite_code}")
-    return admin, zhang, li
+async def _team(saima: Saima) -> tuple[SimUser, SimUser, SimUser]:
+    return await owner_and_two(saima, (1002, "李四"))
 
 
 def _attendees(saima: Saima) -> list[str]:

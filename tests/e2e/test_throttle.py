@@ -16,13 +16,14 @@ from bot import build_application
 from config import ThrottleSettings
 from core.clock import ManualClock
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import config_for
 from emulator.sim import BotMessage, SimUser
+from harness import config_for
 from serving import Poller
-from storage import onboarding
 from storage.db import Database
-from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.test_log_study import member
+from tests.e2e.conftest import Saima, fresh_team
+from tests.e2e.helpers import member
+
+pytestmark = pytest.mark.serial  # allowances refill with real time: counts assume a steady pace
 
 STRANGER = 5001
 
@@ -115,12 +116,7 @@ async def polled(emulator_thread: EmulatorThread, db: Database, clock: ManualClo
     """Saima fed by `bot.py run`'s own polling (serving.Poller: each update confirmed by a getUpdates of
     its own before it is handled) instead of PTB's Updater."""
     config = dataclasses.replace(config_for(emulator_thread.base_url), throttle=throttle_settings)
-    async with ControlClient(emulator_thread.control_url) as control:
-        await control.reset()
-    with db.session() as session:
-        new = onboarding.create_team(session, name="省政府党组", admin_telegram_id=ADMIN_ID, group_chat_id=None,
-                                     config=config, now=clock.now())
-        team_id, code = new.team.id, new.invite.code
+    team_id, code = await fresh_team(emulator_thread, db, config, clock)
     application = build_application(config, db, clock)
     await application.initialize()
     await application.start()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -25,25 +24,26 @@ import httpx
 import pytest
 
 from emulator import ControlClient, EmulatorThread
-from emulator.harness import TEST_TOKEN
-from tests.e2e.processes import BotProcess, subprocess_database_url
-from tests.e2e.test_delivery_processes import _until
-from tests.e2e.test_takeover import OUTAGE_SECONDS, Network, _postgres_address, pg  # noqa: F401 — pg: a fixture
+from harness import TEST_TOKEN
+from tests.e2e.helpers import until
+from tests.e2e.processes import (
+    OUTAGE_SECONDS,
+    SECRET,
+    BotProcess,
+    Network,
+    free_port,
+    postgres_address,
+    subprocess_database_url,
+)
 
-SECRET = "s3cret-Token_for-tests"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+pytestmark = pytest.mark.serial  # a takeover within seconds, measured
 
 
 class Instance:
     """One `bot.py run` in webhook mode on a port of its own."""
 
     def __init__(self, name: str, emulator: EmulatorThread, database_url: str, tmp_path: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/telegram"
         config = tmp_path / f"{name}.toml"
         config.write_text(
@@ -104,13 +104,13 @@ async def test_webhook_mode_serves_the_active_instance_refuses_forgeries_and_fai
         await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
         a = Instance("a", emulator_thread, database, tmp_path)
         instances.append(a)
-        await _until(lambda: a.health(), 30, "the first instance answers /healthz")
-        await _until(lambda: _is(a.health(), (200, {"status": "active"})), 30, "the first instance is active")
+        await until(lambda: a.health(), 30, "the first instance answers /healthz")
+        await until(lambda: _is(a.health(), (200, {"status": "active"})), 30, "the first instance is active")
         assert await _webhook_url(emulator_thread) == a.url
 
         b = Instance("b", emulator_thread, database, tmp_path)
         instances.append(b)
-        await _until(lambda: b.health(), 30, "the second instance answers /healthz")
+        await until(lambda: b.health(), 30, "the second instance answers /healthz")
         assert await b.health() == (503, {"status": "standby"})
         assert b.process.said("Standing by: another instance holds the")  # file lock, or advisory lock
 
@@ -136,7 +136,7 @@ async def test_webhook_mode_serves_the_active_instance_refuses_forgeries_and_fai
 
         a.process.kill()
         killed_at = time.monotonic()
-        await _until(lambda: _is(b.health(), (200, {"status": "active"})), 15, "the standby becomes active")
+        await until(lambda: _is(b.health(), (200, {"status": "active"})), 15, "the standby becomes active")
         takeover = time.monotonic() - killed_at
         assert await _webhook_url(emulator_thread) == b.url
         again = await zhang.send("/help")
@@ -153,19 +153,19 @@ async def test_in_webhook_mode_a_postgresql_restart_pauses_the_active_instance_a
     emulator_thread: EmulatorThread, postgres_schema: str, pg: Any, tmp_path: Path, instances: list[Instance],  # noqa: F811 — pg: the imported fixture
 ) -> None:
     async with ControlClient(emulator_thread.control_url, default_timeout=30) as control, \
-            Network(*_postgres_address()) as network:
+            Network(*postgres_address()) as network:
         await control.reset()
         await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
         a = Instance("a", emulator_thread, network.url(postgres_schema), tmp_path)
         instances.append(a)
-        await _until(lambda: _is(a.health(), (200, {"status": "active"})), 30, "the first instance is active")
+        await until(lambda: _is(a.health(), (200, {"status": "active"})), 30, "the first instance is active")
         b = Instance("b", emulator_thread, network.url(postgres_schema), tmp_path)
         instances.append(b)
-        await _until(lambda: _is(b.health(), (503, {"status": "standby"})), 30, "the second instance stands by")
+        await until(lambda: _is(b.health(), (503, {"status": "standby"})), 30, "the second instance stands by")
 
         network.down()
         # Paused, the active instance tells the load balancer so, and refuses updates (Telegram retries).
-        await _until(lambda: _is(a.health(), (503, {"status": "standby"})), 10, "the active instance pauses")
+        await until(lambda: _is(a.health(), (503, {"status": "standby"})), 10, "the active instance pauses")
         asyncio.get_running_loop().call_later(OUTAGE_SECONDS, network.up)
         reply = await control.user(1001, "张三").send("/help")  # sent during the outage, answered after it
         assert reply.text and "/join" in reply.text
@@ -182,7 +182,7 @@ async def test_a_webhook_body_that_is_not_an_update_gets_400_one_log_line_and_no
         await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
         a = Instance("a", emulator_thread, database, tmp_path)
         instances.append(a)
-        await _until(lambda: _is(a.health(), (200, {"status": "active"})), 30, "the instance is active")
+        await until(lambda: _is(a.health(), (200, {"status": "active"})), 30, "the instance is active")
         qian = control.user(1007, "钱七")
         await qian.send("/lang")
         answers_before = len(await qian.bot_messages())

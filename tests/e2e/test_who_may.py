@@ -8,17 +8,9 @@ from sqlalchemy import func, select
 from core.domain import AssignmentStatus, MemberStatus, Role
 from emulator.sim import SimUser
 from storage import onboarding
-from storage.models import AuditEntry, Member, StudyAttendance, StudySession, Task, TaskAssignment
+from storage.models import AuditEntry, StudyAttendance, StudySession, Task, TaskAssignment
 from tests.e2e.conftest import ADMIN_ID, Saima
-
-
-def _member(saima: Saima, telegram_id: int) -> Member:
-    with saima.db.session() as session:
-        member = session.scalar(select(Member).where(Member.team_id == saima.team_id,
-                                                     Member.telegram_user_id == telegram_id))
-        assert member is not None
-        session.expunge(member)
-        return member
+from tests.e2e.helpers import owner_and_two, stored_member
 
 
 def _audit(saima: Saima, action: str) -> list[AuditEntry]:
@@ -41,7 +33,7 @@ async def test_a_removed_member_who_opens_the_team_invite_link_stays_removed_unt
     await _remove(admin, "张三", "移出班子", "移除")
     refused = await zhang.send(f"/start {saima.invite_code}")
     assert refused.text == "您已被移出「省政府党组」，此邀请不能让您重新加入。如需恢复，请联系办公室。"
-    assert _member(saima, 1001).status is MemberStatus.REMOVED
+    assert stored_member(saima, 1001).status is MemberStatus.REMOVED
     assert (await zhang.send("/me")).text.startswith("此功能仅限班子成员使用。")
     assert (await zhang.send(f"/join {saima.invite_code}")).text == refused.text
     listing = await admin.send("/members")
@@ -54,7 +46,7 @@ async def test_a_removed_member_who_opens_the_team_invite_link_stays_removed_unt
     assert restored.text.startswith("张三已恢复为班子成员。\n") and "张三 🏇 · 成员" in restored.text
     told = await zhang.bot_messages()
     assert told[-1].text == "办公室已将您恢复为「省政府党组」的成员。发送 /help 查看可用功能。"
-    member = _member(saima, 1001)
+    member = stored_member(saima, 1001)
     assert (member.status, member.role, member.removed_at) == (MemberStatus.ACTIVE, Role.MEMBER, None)
     assert [entry.entity_id for entry in _audit(saima, "restore")] == [member.id]
     assert not (await zhang.send("/me")).text.startswith("此功能仅限班子成员使用。")
@@ -76,13 +68,13 @@ async def test_in_english_a_removed_member_is_told_to_ask_the_office_and_the_off
     refused = await tom.send(f"/start {saima.invite_code}")
     assert refused.text == ("You were removed from 省政府党组, so this invite does not bring you back. "
                             "Please ask your team's office to restore you.")
-    assert _member(saima, 1001).status is MemberStatus.REMOVED
+    assert stored_member(saima, 1001).status is MemberStatus.REMOVED
     card = await admin.press(await admin.press(await admin.send("/members"), "Removed members (1)"), "Tom")
     restored = await admin.press(card, "Restore to the team", expect=1)
     assert restored.text.startswith("Tom is back in the team.")
     assert (await tom.bot_messages())[-1].text == (
         "The office has restored you to 省政府党组. Send /help to see what you can do.")
-    assert _member(saima, 1001).status is MemberStatus.ACTIVE
+    assert stored_member(saima, 1001).status is MemberStatus.ACTIVE
 
 
 def _second_team(saima: Saima) -> str:
@@ -161,7 +153,7 @@ async def test_attendance_cannot_be_ticked_on_a_members_own_study_log_or_on_a_de
     await zhang.send(f"/start {saima.invite_code}")
     await zhang.press(await zhang.send("/study 昨天 集体学习 2小时 条例"), "确认")
     roster = await admin.press(await admin.send("/session 11月18日下午 集体学习 3小时 二十届四中全会精神"), "确认")
-    zhang_id = _member(saima, 1001).id
+    zhang_id = stored_member(saima, 1001).id
     with saima.db.session() as session:
         own = session.scalar(select(StudySession.id).where(StudySession.for_team.is_(False)))
         team = session.scalar(select(StudySession.id).where(StudySession.for_team.is_(True)))
@@ -220,12 +212,7 @@ async def test_a_snooze_on_a_task_closed_since_the_nudge_is_refused(saima: Saima
 
 
 async def test_an_invite_the_office_makes_for_a_removed_member_lets_only_them_back(saima: Saima) -> None:
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
-    zhang = saima.control.user(1001, "张三")
-    await zhang.send(f"/start {saima.invite_code}")
-    wang = saima.control.user(1002, "王五")
-    await wang.send(f"/start {saima.invite_code}")
+    admin, zhang, wang = await owner_and_two(saima)
     await _remove(admin, "张三", "移出班子", "移除")
     await _remove(admin, "王五", "移出班子", "移除")
     card = await admin.press(await admin.press(await admin.send("/members"), "已移出的成员（2）"), "张三")
@@ -236,7 +223,7 @@ async def test_an_invite_the_office_makes_for_a_removed_member_lets_only_them_ba
     assert refused.text == "您已被移出「省政府党组」，此邀请不能让您重新加入。如需恢复，请联系办公室。"
     back = await zhang.send(f"/start {code}")
     assert back.text.startswith("欢迎 张三！您已作为成员加入「省政府党组」")
-    assert _member(saima, 1001).status is MemberStatus.ACTIVE
-    assert _member(saima, 1002).status is MemberStatus.REMOVED
-    joins = [e.after for e in _audit(saima, "join") if e.entity_id == _member(saima, 1001).id]
+    assert stored_member(saima, 1001).status is MemberStatus.ACTIVE
+    assert stored_member(saima, 1002).status is MemberStatus.REMOVED
+    joins = [e.after for e in _audit(saima, "join") if e.entity_id == stored_member(saima, 1001).id]
     assert joins[-1] is not None and joins[-1]["readmitted"] is True

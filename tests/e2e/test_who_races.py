@@ -17,7 +17,7 @@ from storage import motions
 from storage.models import AuditEntry, Member, OutboxMessage
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.test_log_study import member
+from tests.e2e.helpers import member
 
 LANGS = ["zh", "en"]
 WORDS = {

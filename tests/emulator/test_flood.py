@@ -12,6 +12,7 @@ from emulator import ControlClient
 from emulator.limits import FloodLimiter
 from tests.emulator.conftest import USER
 
+pytestmark = pytest.mark.serial  # sliding windows of real time
 GROUP = -100321
 
 

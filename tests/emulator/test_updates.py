@@ -15,6 +15,8 @@ from telegram.error import BadRequest, Conflict
 from emulator import ControlClient, EmulatorThread
 from tests.emulator.conftest import make_bot
 
+pytestmark = pytest.mark.serial  # long polls answered within seconds, measured
+
 USER = 1001
 
 

@@ -1,5 +1,7 @@
 """Saima's real Application long-polling an emulator, for the demo, end-to-end tests and benchmarks.
 
+It lives beside demo.py, not in emulator/: the emulator knows no bot, this module joins the two.
+
     async with RunningBot(config, db, clock) as running:
         zhang = running.control.user(1001, "张三")
         await zhang.send(f"/start {code}")
@@ -9,13 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 from types import TracebackType
-from typing import Any
 
 from telegram.ext import Application
 
+from bot import build_application
 from config import Config
 from core.clock import Clock
 from emulator.client import ControlClient
+from storage.db import Database
 
 TEST_TOKEN = "7000000001:SAIMA-emulator-token"
 
@@ -31,9 +34,7 @@ def config_for(emulator_base_url: str, base: Config | None = None, *, database_u
 class RunningBot:
     """Starts the Application (initialize, start, long polling) and stops it cleanly on exit."""
 
-    def __init__(self, config: Config, db: Any, clock: Clock, *, control_url: str, timeout: float = 10.0) -> None:
-        from bot import build_application  # the composition root; imported late to keep emulator/ standalone
-
+    def __init__(self, config: Config, db: Database, clock: Clock, *, control_url: str, timeout: float = 10.0) -> None:
         self.application: Application = build_application(config, db, clock)  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
         self.control = ControlClient(control_url, default_timeout=timeout)
         self._running = False
