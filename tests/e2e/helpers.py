@@ -33,11 +33,27 @@ async def member(saima: Saima, user_id: int = 1001, name: str = "张三", lang: 
     return official
 
 
-async def owner_and_two(saima: Saima, second: tuple[int, str] = (1002, "王五")) -> tuple[SimUser, SimUser, SimUser]:
-    """The owner (李主任) opened the bot; 张三 and 王五 (or `second`) joined with the invite code."""
+async def owner(saima: Saima, lang: str = "zh") -> SimUser:
+    """The owner (李主任), named when the team was created, who opened the bot (and switched to English)."""
     admin = saima.control.user(ADMIN_ID, "李主任")
     await admin.send("/start")
-    zhang = await member(saima)
+    if lang == "en":
+        await admin.send("/lang en")
+    return admin
+
+
+async def owner_and_member(saima: Saima, lang: str = "zh") -> tuple[SimUser, SimUser]:
+    """The owner opened the bot, then 张三 joined with the invite code; both speak `lang`."""
+    admin = await owner(saima)
+    zhang = await member(saima, lang=lang)
+    if lang == "en":
+        await admin.send("/lang en")
+    return admin, zhang
+
+
+async def owner_and_two(saima: Saima, second: tuple[int, str] = (1002, "王五")) -> tuple[SimUser, SimUser, SimUser]:
+    """The owner (李主任) opened the bot; 张三 and 王五 (or `second`) joined with the invite code."""
+    admin, zhang = await owner_and_member(saima)
     other = await member(saima, *second)
     return admin, zhang, other
 

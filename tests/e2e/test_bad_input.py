@@ -19,7 +19,8 @@ from storage.models import (
     Task,
 )
 from tests.conftest import SHANGHAI
-from tests.e2e.conftest import ADMIN_ID, Saima
+from tests.e2e.conftest import Saima
+from tests.e2e.helpers import owner_and_member
 
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
 APOLOGY = ("抱歉", "Sorry, something went wrong")
@@ -27,14 +28,7 @@ APOLOGY = ("抱歉", "Sorry, something went wrong")
 
 async def _team(saima: Saima, lang: str = "zh") -> tuple[SimUser, SimUser]:
     saima.clock.set(MONDAY)
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
-    zhang = saima.control.user(1001, "张三")
-    await zhang.send(f"/start {saima.invite_code}")
-    if lang == "en":
-        for user in (admin, zhang):
-            await user.send("/lang en")
-    return admin, zhang
+    return await owner_and_member(saima, lang)
 
 
 def utf16_len(text: str) -> int:
@@ -166,10 +160,7 @@ async def test_a_trip_range_written_backwards_in_one_month_is_asked_about_not_re
 
 
 async def test_a_leave_range_written_backwards_is_asked_about_and_a_far_one_refused(saima: Saima) -> None:
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
-    zhang = saima.control.user(1001, "张三")
-    await zhang.send(f"/start {saima.invite_code}")
+    admin, zhang = await owner_and_member(saima)
     card = await admin.press(await admin.send("/members"), "张三")
     await admin.press(await admin.press(card, "登记请假"), "请假")
     asked = await admin.send("12月8日至5日")

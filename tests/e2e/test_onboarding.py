@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from storage import updates
 from storage.models import AuditEntry, Member, MemberStatus, PersistedState, Role
 from tests.e2e.conftest import ADMIN_ID, BOT_USERNAME, Saima
+from tests.e2e.helpers import member, owner
 
 
 def _count(saima: Saima, model: type) -> int:
@@ -86,8 +87,7 @@ async def test_the_admin_named_at_creation_becomes_owner_on_first_start(saima: S
 
 
 async def test_lang_switches_a_member_to_english_and_back(saima: Saima) -> None:
-    zhang = saima.control.user(1001, "张三")
-    await zhang.send(f"/start {saima.invite_code}")
+    zhang = await member(saima)
     assert (await zhang.send("/lang en")).text == "Language set to English. Send /lang zh to switch back to Chinese."
     help_text = (await zhang.send("/help")).text
     assert help_text.startswith("Saima (赛马) keeps your team's yearly duties visible")
@@ -96,8 +96,7 @@ async def test_lang_switches_a_member_to_english_and_back(saima: Saima) -> None:
 
 
 async def test_lang_buttons_switch_the_language(saima: Saima) -> None:
-    zhang = saima.control.user(1001, "张三")
-    await zhang.send(f"/start {saima.invite_code}")
+    zhang = await member(saima)
     menu = await zhang.send("/lang")
     assert menu.text == "请选择语言：" and menu.labels == ["中文", "English"]
     edited = await zhang.press(menu, "English")
@@ -108,20 +107,17 @@ async def test_lang_buttons_switch_the_language(saima: Saima) -> None:
 
 
 async def test_an_unknown_language_is_refused_and_nothing_changes(saima: Saima) -> None:
-    zhang = saima.control.user(1001, "张三")
-    await zhang.send(f"/start {saima.invite_code}")
+    zhang = await member(saima)
     reply = await zhang.send("/lang fr")
     assert reply.text == "不支持语言“fr”。发送 /lang zh 使用中文，/lang en 使用英文。"
     assert (await zhang.send("/help")).text.startswith("赛马助手")
 
 
 async def test_help_lists_the_commands_of_the_users_role(saima: Saima) -> None:
-    member = saima.control.user(1001, "张三")
-    await member.send(f"/start {saima.invite_code}")
-    member_help = (await member.send("/help")).text
+    zhang = await member(saima)
+    member_help = (await zhang.send("/help")).text
     assert "/lang" in member_help and "/invite" not in member_help
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
+    admin = await owner(saima)
     admin_help = (await admin.send("/help")).text
     assert "/invite — 生成新成员邀请链接" in admin_help
     assert "身份：负责人" in admin_help
@@ -140,8 +136,7 @@ async def test_an_admin_makes_a_single_use_invite_that_lets_in_one_person(saima:
 
 
 async def test_a_member_cannot_make_invites(saima: Saima) -> None:
-    zhang = saima.control.user(1001, "张三")
-    await zhang.send(f"/start {saima.invite_code}")
+    zhang = await member(saima)
     assert (await zhang.send("/invite")).text == "此功能仅限办公室（管理员）使用。"
 
 
@@ -176,6 +171,5 @@ async def test_in_a_group_joining_is_pointed_to_a_private_chat(saima: Saima) -> 
 
 
 async def test_an_unknown_command_points_to_help(saima: Saima) -> None:
-    zhang = saima.control.user(1001, "张三")
-    await zhang.send(f"/start {saima.invite_code}")
+    zhang = await member(saima)
     assert (await zhang.send("/frobnicate")).text == "没有这个命令。发送 /help 查看可用命令。"

@@ -14,8 +14,8 @@ from emulator import BotMessage, SimUser
 from storage import members, onboarding
 from storage import motions as motion_queries
 from storage.models import AuditEntry, Member, Motion
-from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.helpers import logged, member, restart
+from tests.e2e.conftest import Saima
+from tests.e2e.helpers import logged, member, owner_and_member, restart
 
 
 def row(saima: Saima, motion_id: int | None = None) -> Motion:
@@ -163,9 +163,7 @@ def _motion_in_another_team(saima: Saima) -> int:
 
 
 async def test_an_admin_sees_the_team_and_extends_a_deadline_never_shortening_it(saima: Saima) -> None:
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
-    zhang = await member(saima)
+    admin, zhang = await owner_and_member(saima)
     await logged(zhang, "建议 第7号 关于完善农村养老服务的建议 一般 2026年5月1日交办")  # due 1 August: overdue
     await logged(zhang)
     mine = await zhang.send("/proposals")
@@ -311,9 +309,7 @@ def test_callback_data_fits_telegrams_64_bytes_for_any_motion_id() -> None:
 
 
 async def test_a_result_pressed_after_someone_else_replied_is_refused_and_ends_the_step(saima: Saima) -> None:
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
-    zhang = await member(saima)
+    admin, zhang = await owner_and_member(saima)
     saved = await logged(zhang)
     await zhang.press(saved, "已答复")
     classes = await zhang.send("昨天")

@@ -16,7 +16,7 @@ from storage.models import AuditEntry, Member, StudySession
 from storage.progress import STUDY_KINDS_FOR
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.helpers import member, members_since_new_year
+from tests.e2e.helpers import member, members_since_new_year, owner_and_member
 
 
 def _member(saima: Saima, telegram_id: int) -> Member:
@@ -30,9 +30,7 @@ def _member(saima: Saima, telegram_id: int) -> Member:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 async def test_a_member_with_a_task_13_days_overdue_is_not_first_and_the_explanation_lists_it(
         saima: Saima, lang: str) -> None:
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
-    zhang = await member(saima, 1001, "张三")
+    admin, zhang = await owner_and_member(saima)
     li = await member(saima, 1002, "李四")
     members_since_new_year(saima)
     confirm = "确认"
@@ -106,11 +104,7 @@ WORDS = {
 @pytest.mark.parametrize("lang", ["zh", "en"])
 async def test_a_session_the_member_logged_and_the_office_recorded_counts_once(saima: Saima, lang: str) -> None:
     words = WORDS[lang]
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
-    zhang = await member(saima, 1001, "张三", "en" if lang == "en" else "zh")
-    if lang == "en":
-        await admin.send("/lang en")
+    admin, zhang = await owner_and_member(saima, lang)
     await zhang.press(await zhang.send(words["study"]), words["confirm"])
     assert _collective_count(saima, 1001) == (1, 1, 1)
     roster = await admin.press(await admin.send(words["session"]), words["confirm"])
@@ -145,11 +139,7 @@ async def test_a_session_the_member_logged_and_the_office_recorded_counts_once(s
 async def test_a_member_cannot_raise_the_count_by_logging_a_session_the_office_recorded(
         saima: Saima, lang: str) -> None:
     words = WORDS[lang]
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
-    zhang = await member(saima, 1001, "张三", "en" if lang == "en" else "zh")
-    if lang == "en":
-        await admin.send("/lang en")
+    admin, zhang = await owner_and_member(saima, lang)
     roster = await admin.press(await admin.send(words["session"]), words["confirm"])
     await admin.press(await admin.press(roster, "李主任"), words["done"], expect=2)
     assert _collective_count(saima, 1001) == (0, 1, 1)
@@ -163,9 +153,7 @@ async def test_a_member_cannot_raise_the_count_by_logging_a_session_the_office_r
 
 
 async def test_a_member_moving_an_own_log_onto_the_office_s_session_day_is_counted_once(saima: Saima) -> None:
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
-    zhang = await member(saima, 1001, "张三")
+    admin, zhang = await owner_and_member(saima)
     roster = await admin.press(await admin.send(WORDS["zh"]["session"]), "确认")
     await admin.press(await admin.press(roster, "张三"), "完成", expect=2)
     await zhang.press(await zhang.send("/study 11月17日 集体学习 2小时 条例"), "确认")

@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 from core.domain import Language
 from emulator.sim import BotMessage, SimGroup, SimUser
 from storage.models import AuditEntry, Team
-from tests.e2e.conftest import ADMIN_ID, BOT_USERNAME, Saima
-from tests.e2e.helpers import a_board_that_moved
+from tests.e2e.conftest import BOT_USERNAME, Saima
+from tests.e2e.helpers import a_board_that_moved, owner
 
 GROUP = -1001234
 POINTER_BUTTON = [[("打开私聊", f"https://t.me/{BOT_USERNAME}?start=group")]]
@@ -42,14 +42,6 @@ async def _in_linked_group(saima: Saima, user: SimUser) -> SimGroup:
     said = await user.receive(chat=group)
     assert isinstance(said, BotMessage) and said.text == "本群已是「省政府党组」的赛马场。"
     return group
-
-
-async def _admin(saima: Saima, lang: str = "zh") -> SimUser:
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
-    if lang == "en":
-        await admin.send("/lang en")
-    return admin
 
 
 # --------------------------------------------------------------------------- in the linked group
@@ -90,7 +82,7 @@ async def test_in_english_the_group_board_is_in_the_teams_language(saima: Saima)
 
 async def test_summary_from_the_office_in_the_group_and_a_refusal_for_others(saima: Saima) -> None:
     _, li, _, _ = await a_board_that_moved(saima)
-    admin = await _admin(saima)
+    admin = await owner(saima)
     group = await _in_linked_group(saima, li)
     posted = await admin.send("/summary", chat=group)
     assert posted.chat_id == GROUP and posted.text.startswith("📋 ")
@@ -138,7 +130,7 @@ async def test_help_in_the_group_lists_what_works_there(saima: Saima) -> None:
 
 async def test_a_group_that_is_no_teams_track_gets_one_line(saima: Saima) -> None:
     _, li, _, _ = await a_board_that_moved(saima)
-    admin = await _admin(saima)
+    admin = await owner(saima)
     group = saima.control.group(-100999, "闲聊群")
     await group.add_bot(by=li)  # a member, not the office: told so, nothing changes
     said = await li.receive(chat=group)
@@ -155,7 +147,7 @@ async def test_a_group_that_is_no_teams_track_gets_one_line(saima: Saima) -> Non
 
 async def test_adding_the_bot_asks_that_admin_and_only_their_yes_links_the_group(saima: Saima) -> None:
     zhang, li, _, _ = await a_board_that_moved(saima)
-    admin = await _admin(saima)
+    admin = await owner(saima)
     group = saima.control.group(GROUP, "省政府党组工作群")
     await group.add_bot(by=admin)
     asked = await admin.receive(chat=group)
@@ -176,7 +168,7 @@ async def test_adding_the_bot_asks_that_admin_and_only_their_yes_links_the_group
 
 async def test_no_leaves_the_group_unlinked(saima: Saima) -> None:
     await a_board_that_moved(saima)
-    admin = await _admin(saima)
+    admin = await owner(saima)
     group = saima.control.group(GROUP, "省政府党组工作群")
     await group.add_bot(by=admin)
     asked = await admin.receive(chat=group)
@@ -188,7 +180,7 @@ async def test_no_leaves_the_group_unlinked(saima: Saima) -> None:
 
 async def test_track_switches_names_and_ranks_and_unlinks_audited(saima: Saima) -> None:
     _, li, _, _ = await a_board_that_moved(saima)
-    admin = await _admin(saima)
+    admin = await owner(saima)
     group = await _in_linked_group(saima, li)
     shown = await admin.send("/track")
     assert shown.text == "赛马场：工作群「省政府党组工作群」。\n群内赛马榜显示姓名。"
@@ -213,7 +205,7 @@ async def test_track_switches_names_and_ranks_and_unlinks_audited(saima: Saima) 
 
 async def test_in_english_linking_and_track(saima: Saima) -> None:
     await a_board_that_moved(saima)
-    admin = await _admin(saima, lang="en")
+    admin = await owner(saima, lang="en")
     group = saima.control.group(GROUP, "Provincial team")
     await group.add_bot(by=admin)
     asked = await admin.receive(chat=group)
@@ -237,7 +229,7 @@ async def test_removing_the_bot_from_the_track_unlinks_it(saima: Saima) -> None:
     _, li, _, _ = await a_board_that_moved(saima)
     group = await _in_linked_group(saima, li)
     await group.remove_bot(by=li)
-    admin = await _admin(saima)  # a round trip: the removal was handled before this answer
+    admin = await owner(saima)  # a round trip: the removal was handled before this answer
     assert _team_row(saima) == (None, True)
     assert _audited(saima) == [("unlink_group", {"group_chat_id": GROUP}, {"group_chat_id": None})]
     assert (await admin.send("/track")).text.startswith("尚未绑定工作群。")

@@ -10,7 +10,7 @@ from emulator.sim import SimUser
 from storage import onboarding
 from storage.models import AuditEntry, StudyAttendance, StudySession, Task, TaskAssignment
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.helpers import owner_and_two, stored_member
+from tests.e2e.helpers import owner_and_member, owner_and_two, stored_member
 
 
 def _audit(saima: Saima, action: str) -> list[AuditEntry]:
@@ -26,10 +26,7 @@ async def _remove(admin: SimUser, name: str, remove: str, confirm: str) -> None:
 
 async def test_a_removed_member_who_opens_the_team_invite_link_stays_removed_until_the_office_restores_them(
         saima: Saima) -> None:
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
-    zhang = saima.control.user(1001, "张三")
-    await zhang.send(f"/start {saima.invite_code}")
+    admin, zhang = await owner_and_member(saima)
     await _remove(admin, "张三", "移出班子", "移除")
     refused = await zhang.send(f"/start {saima.invite_code}")
     assert refused.text == "您已被移出「省政府党组」，此邀请不能让您重新加入。如需恢复，请联系办公室。"
@@ -147,10 +144,7 @@ def _attendance(saima: Saima) -> list[tuple[int, int]]:
 
 async def test_attendance_cannot_be_ticked_on_a_members_own_study_log_or_on_a_deleted_team_session(
         saima: Saima) -> None:
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
-    zhang = saima.control.user(1001, "张三")
-    await zhang.send(f"/start {saima.invite_code}")
+    admin, zhang = await owner_and_member(saima)
     await zhang.press(await zhang.send("/study 昨天 集体学习 2小时 条例"), "确认")
     roster = await admin.press(await admin.send("/session 11月18日下午 集体学习 3小时 二十届四中全会精神"), "确认")
     zhang_id = stored_member(saima, 1001).id
@@ -194,10 +188,7 @@ async def test_in_english_a_removed_member_cannot_snooze_a_task_from_an_old_nudg
 
 
 async def test_a_snooze_on_a_task_closed_since_the_nudge_is_refused(saima: Saima) -> None:
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
-    zhang = saima.control.user(1001, "张三")
-    await zhang.send(f"/start {saima.invite_code}")
+    admin, zhang = await owner_and_member(saima)
     await admin.send("/task 报送三季度安全生产情况 下周五下午5点")
     attach = (await admin.press(await admin.send("请附签字版报表"), "成员", expect=2))[-1]
     await admin.press((await admin.press(attach, "无附件", expect=2))[-1], "确认")
