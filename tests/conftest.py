@@ -7,6 +7,7 @@ and fail instead when REQUIRE_POSTGRES=1 (as in CI).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import shutil
@@ -107,6 +108,23 @@ def db(database_url: tuple[str, str | None]) -> Iterator[Database]:
     database = Database.from_url(url, schema=schema)
     yield database
     database.dispose()
+
+
+class FakeTime:
+    """Monotonic time that stands still until someone sleeps: each sleep is recorded and moves it on at
+    once, after letting other tasks run as a real sleep would (for the rate limiter's and delivery's pacing)."""
+
+    def __init__(self, start: float = 0.0) -> None:
+        self.now = start
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 3))
+        self.now += seconds
+        await asyncio.sleep(0)
 
 
 @pytest.fixture

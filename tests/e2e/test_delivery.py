@@ -25,28 +25,13 @@ from jobs.delivery import JOB_NAME, Delivery
 from storage import calendar, onboarding, outbox
 from storage.db import Database
 from storage.models import Member, OutboxMessage
-from tests.conftest import SHANGHAI
+from tests.conftest import SHANGHAI, FakeTime
 
 # A Monday in Shanghai, inside working hours.
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
 PNG = base64.b64encode(
     bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                   "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")).decode()
-
-
-class FakeTime:
-    """Monotonic time and sleep for pacing, without waiting."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 3))
-        self.now += seconds
 
 
 @dataclass
@@ -99,7 +84,7 @@ async def harness(emulator_thread: EmulatorThread, db: Database) -> AsyncIterato
         await control.reset()
         await application.initialize()
         try:
-            yield Harness(application, control, db, clock, config, FakeTime(), team_id)
+            yield Harness(application, control, db, clock, config, FakeTime(start=1000.0), team_id)
         finally:
             await application.shutdown()
 

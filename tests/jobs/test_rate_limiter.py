@@ -13,29 +13,14 @@ import pytest
 from telegram.error import Forbidden, RetryAfter
 
 from jobs.delivery import RateLimiter, SendHook
+from tests.conftest import FakeTime
 
 
-class FixedClock:
-    """Monotonic time that stands still until the limiter sleeps; its sleeps are recorded."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 3))
-        self.now += seconds
-        await asyncio.sleep(0)
-
-
-def limiter(clock: FixedClock, **settings: Any) -> RateLimiter:
+def limiter(clock: FakeTime, **settings: Any) -> RateLimiter:
     return RateLimiter(monotonic=clock.monotonic, sleep=clock.sleep, **settings)
 
 
-def answering(clock: FixedClock, sent_at: list[float], *, fails: Callable[[int], BaseException | None] = lambda _: None,
+def answering(clock: FakeTime, sent_at: list[float], *, fails: Callable[[int], BaseException | None] = lambda _: None,
               ) -> Callable[..., Awaitable[bool]]:
     """A stand-in for the HTTP request: records when it left, then answers (or raises `fails(n)`)."""
 
@@ -55,7 +40,7 @@ async def send(rate_limiter: RateLimiter, request: Callable[..., Awaitable[bool]
 
 
 async def test_thirty_requests_go_at_once_and_the_thirty_first_a_second_after_their_answers() -> None:
-    clock = FixedClock()
+    clock = FakeTime()
     rate_limiter, sent_at = limiter(clock), list[float]()
     request = answering(clock, sent_at)
     await asyncio.gather(*(send(rate_limiter, request, chat_id=1000 + n) for n in range(30)))
@@ -64,7 +49,7 @@ async def test_thirty_requests_go_at_once_and_the_thirty_first_a_second_after_th
 
 
 async def test_a_request_telegram_refused_frees_its_place_at_once() -> None:
-    clock = FixedClock()
+    clock = FakeTime()
     rate_limiter, sent_at = limiter(clock), list[float]()
     request = answering(clock, sent_at, fails=lambda n: Forbidden("bot was blocked by the user") if n <= 5 else None)
     results = await asyncio.gather(*(send(rate_limiter, request, chat_id=1000 + n) for n in range(30)),
@@ -75,7 +60,7 @@ async def test_a_request_telegram_refused_frees_its_place_at_once() -> None:
 
 
 async def test_requests_that_name_no_chat_are_not_counted() -> None:
-    clock = FixedClock()
+    clock = FakeTime()
     rate_limiter, sent_at = limiter(clock), list[float]()
     await asyncio.gather(*(send(rate_limiter, answering(clock, sent_at), chat_id=None, endpoint="getMe")
                            for _ in range(40)))
@@ -83,7 +68,7 @@ async def test_requests_that_name_no_chat_are_not_counted() -> None:
 
 
 async def test_twenty_go_into_a_group_and_the_next_waits_while_other_chats_go_on() -> None:
-    clock = FixedClock()
+    clock = FakeTime()
     rate_limiter, sent_at = limiter(clock), list[float]()
     request = answering(clock, sent_at)
     into_group = [asyncio.ensure_future(send(rate_limiter, request, chat_id=-100)) for _ in range(21)]
@@ -112,7 +97,7 @@ def _429(_: int) -> BaseException:
 ])
 async def test_a_429_is_retried_as_ptbs_limiter_does(max_retries: int, rate_limit_args: int | None, first_ok: int,
                                                      tries: int, slept: list[float], raised: bool) -> None:
-    clock = FixedClock()
+    clock = FakeTime()
     rate_limiter, sent_at = limiter(clock, max_retries=max_retries), list[float]()
     request = answering(clock, sent_at, fails=lambda n: None if n >= first_ok else _429(n))
     if raised:
@@ -124,7 +109,7 @@ async def test_a_429_is_retried_as_ptbs_limiter_does(max_retries: int, rate_limi
 
 
 async def test_a_delivery_row_meets_its_429_at_once_and_is_marked_leaving_only_when_let_through() -> None:
-    clock = FixedClock()
+    clock = FakeTime()
     rate_limiter, sent_at, leaving = limiter(clock, max_retries=3), list[float](), list[float]()
 
     async def before_send() -> None:
@@ -147,7 +132,7 @@ async def test_while_a_429_is_waited_out_every_other_request_waits_too() -> None
     rate_limiter = RateLimiter(max_retries=1, sleep=held_sleep)
     first: list[float] = []
     other: list[float] = []
-    clock = FixedClock()
+    clock = FakeTime()
     met_429 = asyncio.ensure_future(send(rate_limiter, answering(clock, first, fails=lambda n: _429(n) if n == 1
                                                                  else None), chat_id=1))
     while not slept:
