@@ -1,5 +1,6 @@
-"""What the end-to-end tests share: members who joined through the bot, a restart of the bot in place,
-the records a test reads back, teams with a month's records for the boards, and waiting with deadlines.
+"""What the end-to-end tests share: the owner and members who joined through the bot (and another team's
+owner), a restart of the bot in place, the records a test reads back and the keep-both question, teams
+with a month's records for the boards, log records collected, and waiting with deadlines.
 
 Fixtures live in conftest.py; the bot as a real process (and the network between it and PostgreSQL)
 in processes.py.
@@ -8,19 +9,24 @@ in processes.py.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import select, update
 
 from bot import build_application
 from config import Config
 from emulator import BotMessage, SimUser
+from storage import onboarding
 from storage.models import Member, Motion, StudySession
 from tests.e2e.conftest import ADMIN_ID, Saima
 
+HandlerT = TypeVar("HandlerT", bound=logging.Handler)
 ROADS = "建议 第123号 关于加快山区公路建设的建议 重点 11月1日交办"
 
 
@@ -56,6 +62,16 @@ async def owner_and_two(saima: Saima, second: tuple[int, str] = (1002, "王五")
     admin, zhang = await owner_and_member(saima)
     other = await member(saima, *second)
     return admin, zhang, other
+
+
+async def another_teams_owner(saima: Saima, user_id: int = 900002, name: str = "赵主任") -> SimUser:
+    """The owner of another team (市政府党组), who opened the bot: none of this team's buttons is theirs."""
+    with saima.db.session() as session:
+        onboarding.create_team(session, name="市政府党组", admin_telegram_id=user_id, group_chat_id=None,
+                               config=saima.config, now=saima.clock.now())
+    other = saima.control.user(user_id, name)
+    await other.send("/start")
+    return other
 
 
 def stored_member(saima: Saima, telegram_id: int) -> Member:
@@ -111,6 +127,14 @@ async def logged(user: SimUser, text: str = ROADS) -> BotMessage:
     return saved
 
 
+async def asked_to_keep_both(user: SimUser, text: str) -> BotMessage:
+    """Sends `text` and confirms its card: it looks like a record already kept, so Keep both or Cancel is asked."""
+    again = await user.press(await user.send(text), "确认")
+    assert again.text.endswith("您似乎已经登记过相同的记录。两条都保留吗？")
+    assert again.labels == ["都保留", "取消"]
+    return again
+
+
 async def three_on_the_board(saima: Saima) -> tuple[SimUser, SimUser, SimUser]:
     """张三 (research and a study session this month), 李四 (a law session), Tom (in English, nothing),
     all in the team since 1 January."""
@@ -132,6 +156,16 @@ async def a_board_that_moved(saima: Saima, *, fourth: bool = False) -> tuple[Sim
     members_since_new_year(saima)
     await tom.press(await tom.send("/trip Oct 12-20 Chun'an county rural revitalisation"), "Confirm")
     return zhang, li, tom, wang
+
+
+@contextlib.contextmanager
+def on_the_root_logger(handler: HandlerT) -> Iterator[HandlerT]:
+    """`handler` hears every log record while the block runs (a fixture's way to collect what the bot logs)."""
+    logging.getLogger().addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logging.getLogger().removeHandler(handler)
 
 
 async def until(condition: Callable[[], object | Awaitable[object]], seconds: float, what: str) -> None:

@@ -16,15 +16,13 @@ from sqlalchemy import func, select
 from config import Config
 from core.domain import Duty, LeaveKind, MemberStatus, Role
 from emulator import EmulatorThread, SimUser
-from harness import RunningBot
 from reports import ledger
-from storage import members, onboarding
+from storage import members
 from storage.models import AuditEntry, Invite, LeavePeriod, Member, Target, Team
 from storage.targets import yearly_targets
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.helpers import owner_and_two, stored_member
+from tests.e2e.helpers import another_teams_owner, owner_and_two, restart, stored_member
 
-OTHER_ADMIN_ID = 900002
 ADMIN_ONLY = "此功能仅限办公室（管理员）使用。"
 INVALID = "这个按钮已失效。"
 
@@ -94,21 +92,19 @@ async def test_an_admin_records_leave_in_plain_dates_and_it_survives_a_restart(s
     assert kinds.labels == ["请假", "出国", "脱产学习", "取消"]
     prompt = await admin.press(kinds, "出国")
     assert prompt.text.startswith("王五出国：请输入日期")
-    await saima.running.stop()
-    async with RunningBot(saima.config, saima.db, saima.clock, control_url=_EMULATOR[0].control_url) as again:
-        admin = again.control.user(ADMIN_ID, "李主任")
-        done = await admin.send("下周五")
-        assert done.text.startswith("已登记：王五，出国，2026年11月27日（星期五）。")
-        with saima.db.session() as session:
-            period = session.scalar(select(LeavePeriod))
-        assert period is not None and period.kind is LeaveKind.ABROAD
-        assert (period.start_date, period.end_date) == (date(2026, 11, 27), date(2026, 11, 27))
-        again_prompt = await admin.press(await admin.press(await admin.send("/members"), "王五"), "登记请假")
-        await admin.press(again_prompt, "请假")
-        assert (await admin.send("什么时候")).text.startswith("无法识别这个日期")
-        assert (await admin.send("/cancel")).text == "已取消，没有作任何更改。"
-        with saima.db.session() as session:
-            assert session.scalar(select(func.count()).select_from(LeavePeriod)) == 1
+    await restart(saima)
+    done = await admin.send("下周五")
+    assert done.text.startswith("已登记：王五，出国，2026年11月27日（星期五）。")
+    with saima.db.session() as session:
+        period = session.scalar(select(LeavePeriod))
+    assert period is not None and period.kind is LeaveKind.ABROAD
+    assert (period.start_date, period.end_date) == (date(2026, 11, 27), date(2026, 11, 27))
+    again_prompt = await admin.press(await admin.press(await admin.send("/members"), "王五"), "登记请假")
+    await admin.press(again_prompt, "请假")
+    assert (await admin.send("什么时候")).text.startswith("无法识别这个日期")
+    assert (await admin.send("/cancel")).text == "已取消，没有作任何更改。"
+    with saima.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(LeavePeriod)) == 1
 
 
 async def test_targets_are_set_for_the_team_and_one_member_with_specific_replies(saima: Saima) -> None:
@@ -233,11 +229,7 @@ async def test_a_member_is_refused_every_admin_command_and_button(saima: Saima) 
 
 async def test_forged_presses_from_another_teams_admin_change_nothing(saima: Saima) -> None:
     admin, _, _ = await _team(saima)
-    with saima.db.session() as session:
-        onboarding.create_team(session, name="市政府党组", admin_telegram_id=OTHER_ADMIN_ID, group_chat_id=None,
-                               config=saima.config, now=saima.clock.now())
-    other = saima.control.user(OTHER_ADMIN_ID, "赵主任")
-    await other.send("/start")
+    other = await another_teams_owner(saima)
     own = await other.send("/members")
     assert "张三" not in own.text
     zhang, owner = stored_member(saima, 1001), stored_member(saima, ADMIN_ID)

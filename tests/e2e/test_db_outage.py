@@ -27,6 +27,7 @@ from storage.db import Database, is_outage
 from storage.models import StudySession
 from tests.conftest import require_postgres
 from tests.e2e.conftest import ADMIN_ID, Saima
+from tests.e2e.helpers import on_the_root_logger
 
 APOLOGY = "抱歉，系统出了点问题"
 OUTAGE_SECONDS = 3.0
@@ -127,10 +128,8 @@ class UpdateErrors(logging.Handler):
 
 @pytest.fixture
 def update_errors() -> Iterator[UpdateErrors]:
-    handler = UpdateErrors()
-    logging.getLogger().addHandler(handler)
-    yield handler
-    logging.getLogger().removeHandler(handler)
+    with on_the_root_logger(UpdateErrors()) as handler:
+        yield handler
 
 
 @dataclass

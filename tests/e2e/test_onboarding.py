@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from storage import updates
-from storage.models import AuditEntry, Member, MemberStatus, PersistedState, Role
+from storage.models import (
+    AuditEntry,
+    Member,
+    MemberStatus,
+    Motion,
+    PersistedState,
+    ResearchTopic,
+    ResearchTrip,
+    Role,
+    StudySession,
+)
 from tests.e2e.conftest import ADMIN_ID, BOT_USERNAME, Saima
 from tests.e2e.helpers import member, owner
 
@@ -77,6 +88,21 @@ async def test_a_stranger_without_an_invite_is_told_how_to_join(saima: Saima) ->
     chinese = saima.control.user(2003, "钱七", language_code="zh-hans")
     assert (await chinese.send("你好")).text == "如需加入班子，请打开办公室发给您的邀请链接，或发送 /join 加邀请码。"
     assert _kept_for_people(saima) == 0
+
+
+LOGGED = (StudySession, ResearchTrip, ResearchTopic, Motion)
+
+
+@pytest.mark.parametrize("command", [
+    pytest.param("/study 昨天 集体学习 2小时 条例", id="study"),
+    pytest.param("/trip 昨天 淳安县 调研共富", id="trip"),
+    pytest.param("/topic 某课题", id="topic"),
+    pytest.param("/proposal 建议 第123号 关于加快山区公路建设的建议 重点", id="proposal"),
+])
+async def test_a_stranger_cannot_log(saima: Saima, command: str) -> None:
+    stranger = saima.control.user(2001, "赵六")
+    assert (await stranger.send(command)).text.startswith("此功能仅限班子成员使用。")
+    assert [_count(saima, model) for model in LOGGED] == [0] * len(LOGGED)
 
 
 async def test_the_admin_named_at_creation_becomes_owner_on_first_start(saima: Saima) -> None:

@@ -10,20 +10,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
 from sqlalchemy import func, select
 
 from core.domain import AssignmentStatus, MemberStatus, Role
-from emulator import EmulatorThread
 from emulator.sim import BotMessage, SimUser
-from harness import RunningBot
-from storage import members, onboarding
+from storage import members
 from storage.models import AuditEntry, Member, OutboxMessage, Task, TaskAssignment, Team
 from tests.conftest import SHANGHAI
-from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.helpers import owner_and_two
+from tests.e2e.conftest import Saima
+from tests.e2e.helpers import another_teams_owner, owner_and_two, restart
 
-OTHER_ADMIN_ID = 900002
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
@@ -49,6 +45,14 @@ async def _choose(user: SimUser, message: BotMessage, label: str) -> BotMessage:
     replies = await user.press(message, label, expect=2)
     assert isinstance(replies, list)
     return replies[-1]
+
+
+async def _assigned(saima: Saima, admin: SimUser, due: str, who: str) -> None:
+    """The admin assigns 整改台账 due `due` to `who` (no details, no attachment), and the assignees are told."""
+    card = await _choose(admin, await admin.send(f"/task 整改台账 {due}"), "无具体要求")
+    card = await _choose(admin, await _choose(admin, card, who), "无附件")
+    await admin.press(card, "确认")
+    await _deliver(saima)
 
 
 def _assignments(saima: Saima) -> list[tuple[str, str, str | None]]:
@@ -247,10 +251,7 @@ async def test_bad_input_gets_a_specific_reply_and_changes_nothing(saima: Saima)
 
 async def test_members_are_refused_and_forged_presses_change_nothing(saima: Saima) -> None:
     admin, zhang, wang = await _team(saima)
-    card = await _choose(admin, await admin.send("/task 整改台账 11月30日"), "无具体要求")
-    card = await _choose(admin, await _choose(admin, card, "全体成员"), "无附件")
-    await admin.press(card, "确认")
-    await _deliver(saima)
+    await _assigned(saima, admin, "11月30日", "全体成员")
     told = await zhang.receive()
     zhang_aid, wang_aid = _assignment_id(saima, 1001), _assignment_id(saima, 1002)
     before = _snapshot(saima)
@@ -268,11 +269,7 @@ async def test_members_are_refused_and_forged_presses_change_nothing(saima: Saim
     await zhang.press(told, "报结")
     await _choose(zhang, await zhang.send("已整改"), "无佐证材料")
     await zhang.press((await zhang.bot_messages())[-1], "确认")
-    with saima.db.session() as session:
-        onboarding.create_team(session, name="市政府党组", admin_telegram_id=OTHER_ADMIN_ID, group_chat_id=None,
-                               config=saima.config, now=saima.clock.now())
-    other = saima.control.user(OTHER_ADMIN_ID, "赵主任")
-    await other.send("/start")
+    other = await another_teams_owner(saima)
     own = await other.send("/tasks")
     assert own.text.startswith("目前没有未办结的督办事项。")
     before = _snapshot(saima)
@@ -285,10 +282,7 @@ async def test_members_are_refused_and_forged_presses_change_nothing(saima: Saim
 
 async def test_the_nudges_done_button_opens_the_report(saima: Saima) -> None:
     admin, zhang, _ = await _team(saima)
-    card = await _choose(admin, await admin.send("/task 整改台账 11月25日"), "无具体要求")
-    card = await _choose(admin, await _choose(admin, card, "成员"), "无附件")
-    await admin.press(card, "确认")
-    await _deliver(saima)
+    await _assigned(saima, admin, "11月25日", "成员")
     await zhang.receive()
     saima.clock.set(datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI))
     await saima.running.application.scheduler.tick()  # type: ignore[attr-defined]
@@ -300,32 +294,22 @@ async def test_the_nudges_done_button_opens_the_report(saima: Saima) -> None:
     assert asked.text.startswith("办理情况如何？")
 
 
-_EMULATOR: list[EmulatorThread] = []
-
-
-@pytest.fixture(autouse=True)
-def _emulator(emulator_thread: EmulatorThread) -> None:
-    _EMULATOR[:] = [emulator_thread]
-
-
 async def test_a_restart_mid_flow_carries_on_at_the_same_step(saima: Saima) -> None:
     admin, _, _ = await _team(saima)
     await admin.send("/task 整改台账")
     due = await _choose(admin, (await admin.bot_messages())[-1], "无具体要求")
     assert due.text.startswith("什么时候截止？")
-    await saima.running.stop()
-    async with RunningBot(saima.config, saima.db, saima.clock, control_url=_EMULATOR[0].control_url) as again:
-        admin = again.control.user(ADMIN_ID, "李主任")
-        who = await admin.send("下周一上午9点")
-        assert who.text.startswith("交办给谁？")
-        attach = await _choose(admin, who, "全体成员")
-        card = await _choose(admin, attach, "无附件")
-        assert "截止日期：2026年11月30日（星期一）09:00" in card.text
-        assert "承办人：全体成员，共 2 人：张三、王五" in card.text
-        await admin.press(card, "确认")
-        with saima.db.session() as session:
-            assert session.scalar(select(func.count()).select_from(TaskAssignment)) == 2
-            assert set(session.scalars(select(TaskAssignment.status))) == {AssignmentStatus.ASSIGNED}
+    await restart(saima)
+    who = await admin.send("下周一上午9点")
+    assert who.text.startswith("交办给谁？")
+    attach = await _choose(admin, who, "全体成员")
+    card = await _choose(admin, attach, "无附件")
+    assert "截止日期：2026年11月30日（星期一）09:00" in card.text
+    assert "承办人：全体成员，共 2 人：张三、王五" in card.text
+    await admin.press(card, "确认")
+    with saima.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(TaskAssignment)) == 2
+        assert set(session.scalars(select(TaskAssignment.status))) == {AssignmentStatus.ASSIGNED}
 
 
 async def test_a_large_team_ticks_assignees_page_by_page(saima: Saima) -> None:
@@ -398,10 +382,7 @@ def _outbox(saima: Saima, prefix: str) -> list[tuple[str, str]]:
 async def test_an_admin_cancels_a_task_and_it_leaves_every_list(saima: Saima) -> None:
     admin, zhang, wang = await _team(saima)
     await zhang.send("/lang en")  # told in his own language
-    card = await _choose(admin, await admin.send("/task 整改台账 11月30日"), "无具体要求")
-    card = await _choose(admin, await _choose(admin, card, "成员"), "无附件")
-    await admin.press(card, "确认")
-    await _deliver(saima)
+    await _assigned(saima, admin, "11月30日", "成员")
     told_zhang, told_wang = await zhang.receive(), await wang.receive()
     task_id, wang_aid = _task_id(saima), _assignment_id(saima, 1002)
     await zhang.press(told_zhang, "Report done")  # 张三 reports; 王五 starts a report and leaves it open
@@ -419,11 +400,7 @@ async def test_an_admin_cancels_a_task_and_it_leaves_every_list(saima: Saima) ->
     for data in (f"tk:x:{task_id}", f"tk:y:{task_id}"):
         await zhang.press_data(told_zhang, data)
         assert (await zhang.callback_answer()).text == "Only your team's office (admins) can use this."
-    with saima.db.session() as session:
-        onboarding.create_team(session, name="市政府党组", admin_telegram_id=OTHER_ADMIN_ID, group_chat_id=None,
-                               config=saima.config, now=saima.clock.now())
-    other = saima.control.user(OTHER_ADMIN_ID, "赵主任")
-    await other.send("/start")
+    other = await another_teams_owner(saima)
     own = await other.send("/tasks")
     for data in (f"tk:x:{task_id}", f"tk:y:{task_id}"):
         await other.press_data(own, data)
