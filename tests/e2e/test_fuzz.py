@@ -25,6 +25,7 @@ from emulator import BotMessage, SimGroup, SimUser
 from handlers.commands import COMMANDS
 from storage.models import Base, Team
 from tests.e2e.conftest import ADMIN_ID, BOT_USERNAME, Saima
+from tests.e2e.helpers import on_the_root_logger
 
 GROUP = -100777
 STRANGER_ID = 3003
@@ -140,10 +141,8 @@ class ErrorLog(logging.Handler):
 
 @pytest.fixture
 def errors() -> Iterator[ErrorLog]:
-    log = ErrorLog()
-    logging.getLogger().addHandler(log)
-    yield log
-    logging.getLogger().removeHandler(log)
+    with on_the_root_logger(ErrorLog()) as log:
+        yield log
 
 
 Setup = Callable[["Cast"], Awaitable[BotMessage | None]]
@@ -181,22 +180,28 @@ class State:
     stores_on_answer: bool = False  # an admin's typed step stores a valid answer at once (its reply says so)
 
 
-async def _idle(cast: Cast) -> BotMessage | None:
-    return await cast.step(cast.zhang, "/cancel")
-
-
-async def _admin_idle(cast: Cast) -> BotMessage | None:
-    return await cast.step(cast.admin, "/cancel")
-
-
-async def _stranger_idle(cast: Cast) -> BotMessage | None:
-    return await cast.step(cast.stranger, "/cancel")
-
-
 def _steps(user: str, *messages: str) -> Setup:
     async def setup(cast: Cast) -> BotMessage | None:
         return await cast.step(getattr(cast, user), *messages)
     return setup
+
+
+def _piece_by_piece(who: str, pieces: list[str], steps: list[str], *, joined: bool = False) -> dict[str, State]:
+    """A form's steps in order: the n-th is reached by sending the first n pieces, one message each or
+    (`joined`) in one message, a space between them."""
+    sent = [pieces[:n] for n in range(1, len(steps) + 1)]
+    return {step: State(who, _steps(who, *([" ".join(first)] if joined else first)))
+            for step, first in zip(steps, sent, strict=True)}
+
+
+def _typed(who: str, states: dict[str, tuple[str, ...]]) -> dict[str, State]:
+    """States that `who` reaches by sending messages: each state's name, and what is sent to reach it."""
+    return {name: State(who, _steps(who, *messages)) for name, messages in states.items()}
+
+
+def _opened(who: str, commands: dict[str, str]) -> dict[str, State]:
+    """States where `who` dropped whatever was under way (/cancel) and sent a command: its page or first question."""
+    return _typed(who, {name: ("/cancel", command) for name, command in commands.items()})
 
 
 async def _target_number(cast: Cast) -> BotMessage | None:
@@ -209,22 +214,6 @@ async def _leave_dates(cast: Cast) -> BotMessage | None:
     card = await cast.press(cast.admin, await cast.step(cast.admin, "/cancel", "/members"), "张三")
     kinds = await cast.press(cast.admin, card, "登记请假")
     return await cast.press(cast.admin, kinds, "请假")
-
-
-async def _members_page(cast: Cast) -> BotMessage | None:
-    return await cast.step(cast.admin, "/cancel", "/members")
-
-
-async def _mine(cast: Cast) -> BotMessage | None:
-    return await cast.step(cast.zhang, "/cancel", "/mine")
-
-
-async def _proposals(cast: Cast) -> BotMessage | None:
-    return await cast.step(cast.zhang, "/cancel", "/proposals")
-
-
-async def _findings(cast: Cast) -> BotMessage | None:
-    return await cast.step(cast.zhang, "/cancel", "/findings")
 
 
 async def _choosing_field(cast: Cast) -> BotMessage | None:
@@ -253,36 +242,25 @@ async def _in_group(cast: Cast) -> BotMessage | None:
 
 
 STATES: dict[str, State] = {
-    "idle": State("zhang", _idle),
-    "study: date": State("zhang", _steps("zhang", "/study")),
-    "study: kind": State("zhang", _steps("zhang", "/study 昨天")),
-    "study: hours": State("zhang", _steps("zhang", "/study 昨天 集体学习")),
-    "study: topic": State("zhang", _steps("zhang", "/study 昨天 集体学习 2小时")),
-    "study: card": State("zhang", _steps("zhang", "/study 昨天 集体学习 2小时 优化营商环境条例")),
+    **_piece_by_piece("zhang", "/study 昨天 集体学习 2小时 优化营商环境条例".split(" "),
+                      ["study: date", "study: kind", "study: hours", "study: topic", "study: card"], joined=True),
     "study: which field to edit": State("zhang", _choosing_field),
-    "trip: dates": State("zhang", _steps("zhang", "/trip")),
-    "trip: places": State("zhang", _steps("zhang", "/trip", "11月5日至8日")),
-    "trip: topic": State("zhang", _steps("zhang", "/trip", "11月5日至8日", "淳安县")),
-    "trip: card": State("zhang", _steps("zhang", "/trip 11月9日至10日 开化县 山区共富调研")),
-    "proposal: kind": State("zhang", _steps("zhang", "/proposal")),
-    "proposal: number": State("zhang", _steps("zhang", "/proposal 建议")),
-    "proposal: title": State("zhang", _steps("zhang", "/proposal 建议 第9号")),
-    "proposal: key or regular": State("zhang", _steps("zhang", "/proposal 建议 第9号 关于加快山区公路建设的建议")),
-    "topic": State("zhang", _steps("zhang", "/topic")),
-    "proposals": State("zhang", _proposals),
-    "findings": State("zhang", _findings),
-    "mine": State("zhang", _mine),
-    "en: idle": State("tom", _steps("tom", "/cancel")),
-    "en: study kind": State("tom", _steps("tom", "/study yesterday")),
-    "en: trip card": State("tom", _steps("tom", "/trip Nov 9-10 Kaihua county rural revitalisation")),
-    "en: proposal number": State("tom", _steps("tom", "/proposal suggestion")),
-    "join: code": State("stranger", _steps("stranger", "/join")),
-    "stranger": State("stranger", _stranger_idle),
-    "admin idle": State("admin", _admin_idle),
-    "admin: members": State("admin", _members_page),
-    "admin: session": State("admin", _steps("admin", "/cancel", "/session")),
-    "admin: task": State("admin", _steps("admin", "/cancel", "/task 整改台账 11月30日")),
-    "admin: broadcast": State("admin", _steps("admin", "/cancel", "/broadcast")),
+    **_piece_by_piece("zhang", ["/trip", "11月5日至8日", "淳安县"], ["trip: dates", "trip: places", "trip: topic"]),
+    **_piece_by_piece("zhang", "/proposal 建议 第9号 关于加快山区公路建设的建议".split(" "),
+                      ["proposal: kind", "proposal: number", "proposal: title", "proposal: key or regular"], joined=True),
+    **_typed("zhang", {"idle": ("/cancel",), "trip: card": ("/trip 11月9日至10日 开化县 山区共富调研",),
+                       "topic": ("/topic",)}),
+    **_opened("zhang", {"proposals": "/proposals", "findings": "/findings", "mine": "/mine"}),
+    **_typed("tom", {
+        "en: idle": ("/cancel",),
+        "en: study kind": ("/study yesterday",),
+        "en: trip card": ("/trip Nov 9-10 Kaihua county rural revitalisation",),
+        "en: proposal number": ("/proposal suggestion",),
+    }),
+    **_typed("stranger", {"join: code": ("/join",), "stranger": ("/cancel",)}),
+    **_typed("admin", {"admin idle": ("/cancel",)}),
+    **_opened("admin", {"admin: members": "/members", "admin: session": "/session",
+                        "admin: task": "/task 整改台账 11月30日", "admin: broadcast": "/broadcast"}),
     "admin: broadcast card": State("admin", _broadcast_card),
     "admin: task card": State("admin", _task_card),
     "admin: target number": State("admin", _target_number, stores_on_answer=True),
@@ -439,16 +417,22 @@ async def test_the_error_log_catches_a_failing_handler(cast: Cast, errors: Error
     assert errors.records and "boom" in errors.summary()
 
 
-async def test_confirm_with_something_appended_to_its_data_is_refused_and_stores_nothing(cast: Cast) -> None:
-    """Found by the property above: `f:<nonce>:ok:<anything>` used to count as Confirm."""
-    card = await cast.step(cast.zhang, "/study 昨天 集体学习 2小时 优化营商环境条例")
+async def _appended_confirms_are_refused(cast: Cast, user: SimUser, card: BotMessage, *appended: str) -> None:
+    """`user` presses the card's Confirm with each of `appended` after its data, and with `:ok:ok`: each
+    press is refused, and nothing is stored or sent."""
     before = row_counts(cast.saima)
     confirm = card.button("确认")[1]
     assert confirm is not None
-    for forged in (f"{confirm}®þ", f"{confirm}x", confirm.replace(":ok:", ":ok:ok")):
-        await cast.zhang.press_data(card, forged)
-        assert (await cast.zhang.callback_answer()).text == "这个按钮已失效。"
+    for forged in (*(confirm + extra for extra in appended), confirm.replace(":ok:", ":ok:ok")):
+        await user.press_data(card, forged)
+        assert (await user.callback_answer()).text == "这个按钮已失效。", forged
     assert row_counts(cast.saima) == before
+
+
+async def test_confirm_with_something_appended_to_its_data_is_refused_and_stores_nothing(cast: Cast) -> None:
+    """Found by the property above: `f:<nonce>:ok:<anything>` used to count as Confirm."""
+    card = await cast.step(cast.zhang, "/study 昨天 集体学习 2小时 优化营商环境条例")
+    await _appended_confirms_are_refused(cast, cast.zhang, card, "®þ", "x")
     saved = await cast.press(cast.zhang, card, "确认")  # the real button still works
     assert saved.content.startswith("✅ 已保存。")
 
@@ -456,13 +440,7 @@ async def test_confirm_with_something_appended_to_its_data_is_refused_and_stores
 async def test_a_broadcasts_confirm_with_something_appended_is_refused_and_sends_nothing(cast: Cast) -> None:
     card = await _broadcast_card(cast)
     assert card is not None
-    before = row_counts(cast.saima)
-    confirm = card.button("确认")[1]
-    assert confirm is not None
-    for forged in (f"{confirm}x", f"{confirm}0", confirm.replace(":ok:", ":ok:ok")):
-        await cast.admin.press_data(card, forged)
-        assert (await cast.admin.callback_answer()).text == "这个按钮已失效。"
-    assert row_counts(cast.saima) == before
+    await _appended_confirms_are_refused(cast, cast.admin, card, "x", "0")
 
 
 BIG = str(2**31)  # one past PostgreSQL's INTEGER, the type of every id
