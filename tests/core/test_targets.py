@@ -6,16 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from core import targets
 from core.domain import Duty
-from core.targets import (
-    TargetProblem,
-    cumulative,
-    first_year,
-    last_year,
-    limit_of,
-    target_problem,
-    year_editable,
-)
+from core.targets import TargetProblem
 
 
 @pytest.mark.parametrize("duty, limit", [
@@ -25,7 +18,7 @@ from core.targets import (
     (Duty.KEY_RESEARCH_TOPICS, 100),
 ])
 def test_each_duty_has_its_limit(duty: Duty, limit: int) -> None:
-    assert limit_of(duty) == limit
+    assert targets.limit_of(duty) == limit
 
 
 @pytest.mark.parametrize("value, duty, problem", [
@@ -42,7 +35,7 @@ def test_each_duty_has_its_limit(duty: Duty, limit: int) -> None:
     ("400.5", Duty.RESEARCH_DAYS, TargetProblem.NOT_WHOLE),
 ])
 def test_a_target_is_a_whole_number_in_range(value: str, duty: Duty, problem: TargetProblem | None) -> None:
-    assert target_problem(Decimal(value), duty) is problem
+    assert targets.target_problem(Decimal(value), duty) is problem
 
 
 @pytest.mark.parametrize("values, expected", [
@@ -54,7 +47,7 @@ def test_a_target_is_a_whole_number_in_range(value: str, duty: Duty, problem: Ta
     (["60"], True),  # one number: the year's
 ])
 def test_quarter_targets_are_cumulative(values: list[str], expected: bool) -> None:
-    assert cumulative([Decimal(v) for v in values]) is expected
+    assert targets.cumulative([Decimal(v) for v in values]) is expected
 
 
 @pytest.mark.parametrize("year, expected", [
@@ -65,5 +58,5 @@ def test_quarter_targets_are_cumulative(values: list[str], expected: bool) -> No
     (2028, False),
 ])
 def test_targets_reach_five_years_back_and_one_ahead(year: int, expected: bool) -> None:
-    assert year_editable(year, 2026) is expected
-    assert (first_year(2026), last_year(2026)) == (2021, 2027)
+    assert targets.year_editable(year, 2026) is expected
+    assert (targets.first_year(2026), targets.last_year(2026)) == (2021, 2027)

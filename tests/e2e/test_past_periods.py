@@ -6,11 +6,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from emulator import SimUser
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import Saima
 from tests.e2e.helpers import three_on_the_board
 
 JANUARY = datetime(2027, 1, 11, 10, 0, tzinfo=SHANGHAI)  # a Monday
+
+
+async def _boards_begin(user: SimUser, headings: dict[str, str]) -> None:
+    """Sends each command in turn: the board (its chart follows) begins with the heading given for it."""
+    for command, heading in headings.items():
+        board, _ = await user.send(command, expect=2)
+        assert board.text.startswith(heading), command
 
 
 async def test_in_january_a_member_sees_last_months_last_quarters_and_last_years_boards(saima: Saima) -> None:
@@ -25,12 +33,9 @@ async def test_in_january_a_member_sees_last_months_last_quarters_and_last_years
     assert lines[3].startswith("▶ 1. 张三  ")  # November's trip and study count in the quarter
     explained = await zhang.press(board, "我的得分明细")
     assert explained.text.startswith("张三 · 2026年第4季度")
-    board, _ = await zhang.send("/rank 11月", expect=2)
-    assert board.text.startswith("🏇 赛马榜 · 2026年11月（截至11月30日）")
-    board, _ = await zhang.send("/rank 2026", expect=2)
-    assert board.text.startswith("🏇 赛马榜 · 2026年度（截至12月31日）")
-    board, _ = await zhang.send("/rank", expect=2)
-    assert board.text.startswith("🏇 赛马榜 · 2027年1月（截至1月11日）")
+    await _boards_begin(zhang, {"/rank 11月": "🏇 赛马榜 · 2026年11月（截至11月30日）",
+                                "/rank 2026": "🏇 赛马榜 · 2026年度（截至12月31日）",
+                                "/rank": "🏇 赛马榜 · 2027年1月（截至1月11日）"})
 
     assert (await zhang.send("/rank 下月")).text == "2027年2月尚未开始，排名自2027年2月1日（星期一）起计算。"
     assert (await zhang.send("/rank 2027年第2季度")).text.startswith("2027年第2季度尚未开始")
@@ -40,14 +45,10 @@ async def test_in_january_a_member_sees_last_months_last_quarters_and_last_years
 async def test_past_boards_in_english(saima: Saima) -> None:
     _, _, tom = await three_on_the_board(saima)
     saima.clock.set(JANUARY)
-    board, _ = await tom.send("/rank last month", expect=2)
-    assert board.text.startswith("🏇 Race board · Dec 2026 (as of 31 Dec)")
-    board, _ = await tom.send("/rank 2026 Q4", expect=2)
-    assert board.text.startswith("🏇 Race board · Q4 2026 (as of 31 Dec)")
-    board, _ = await tom.send("/rank Nov 2026", expect=2)
-    assert board.text.startswith("🏇 Race board · Nov 2026 (as of 30 Nov)")
-    board, _ = await tom.send("/rank last year", expect=2)
-    assert board.text.startswith("🏇 Race board · Year 2026 (as of 31 Dec)")
+    await _boards_begin(tom, {"/rank last month": "🏇 Race board · Dec 2026 (as of 31 Dec)",
+                              "/rank 2026 Q4": "🏇 Race board · Q4 2026 (as of 31 Dec)",
+                              "/rank Nov 2026": "🏇 Race board · Nov 2026 (as of 30 Nov)",
+                              "/rank last year": "🏇 Race board · Year 2026 (as of 31 Dec)"})
     assert (await tom.send("/rank next month")).text == "Feb 2027 has not begun yet: its board starts on Mon 1 Feb 2027."
     assert (await tom.send("/rank soon")).text.startswith("Send /rank for this month, /rank quarter or /rank year; "
                                                          "for a past period /rank last month")

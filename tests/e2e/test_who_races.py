@@ -13,6 +13,7 @@ from sqlalchemy import select
 import bot
 from core.clock import ManualClock
 from core.domain import MotionKind
+from emulator import SimUser
 from storage import motions
 from storage.models import AuditEntry, Member, OutboxMessage
 from tests.conftest import SHANGHAI
@@ -39,16 +40,17 @@ def clock() -> ManualClock:
     return ManualClock(datetime(2026, 12, 4, 10, 30, tzinfo=SHANGHAI))
 
 
-async def _office(saima: Saima, lang: str):  # type: ignore[no-untyped-def]
+async def _runner(saima: Saima, lang: str, user_id: int = 1001, name: str | None = None) -> SimUser:
+    return await member(saima, user_id, name or WORDS[lang]["name"], lang=lang)
+
+
+async def _office_and_runner(saima: Saima, lang: str) -> tuple[SimUser, SimUser]:
+    """The office (the owner named at creation) opened the bot, then 张三 (Tom in English) joined."""
     office = saima.control.user(ADMIN_ID, WORDS[lang]["office"])
     await office.send("/start")
     if lang == "en":
         await office.send("/lang en")
-    return office
-
-
-async def _runner(saima: Saima, lang: str, user_id: int = 1001, name: str | None = None):  # type: ignore[no-untyped-def]
-    return await member(saima, user_id, name or WORDS[lang]["name"], lang=lang)
+    return office, await _runner(saima, lang)
 
 
 def _member_id(saima: Saima, user_id: int) -> int:
@@ -79,8 +81,7 @@ async def test_a_team_started_on_4_december_asks_for_the_whole_year_and_one_day_
 async def test_a_member_who_took_office_in_july_is_asked_for_half_the_year_set_on_the_card_or_the_cli(
         saima: Saima, lang: str) -> None:
     words = WORDS[lang]
-    office = await _office(saima, lang)
-    runner = await _runner(saima, lang)
+    office, runner = await _office_and_runner(saima, lang)
     card = await office.press(await office.send("/members"), words["name"])
     assert ("全年在任" if lang == "zh" else "In office the whole year") in card.text
     prompt = await office.press(card, words["took"])
@@ -127,8 +128,7 @@ def _keys(saima: Saima, prefix: str) -> list[str]:
 async def test_the_office_is_not_a_runner_and_the_owner_puts_a_leader_admin_in_the_race(
         saima: Saima, lang: str) -> None:
     words = WORDS[lang]
-    office = await _office(saima, lang)
-    runner = await _runner(saima, lang)
+    office, runner = await _office_and_runner(saima, lang)
     leader = await _runner(saima, lang, 1002, words["leader"])
     card = await office.press(await office.press(await office.send("/members"), words["leader"]), words["make_admin"])
     board, _ = await runner.send("/rank year", expect=2)
@@ -175,8 +175,7 @@ async def test_the_office_is_not_a_runner_and_the_owner_puts_a_leader_admin_in_t
 async def test_leave_pauses_pace_and_deadline_nudges_but_the_office_still_hears_of_overdue_items(
         saima: Saima, lang: str) -> None:
     words = WORDS[lang]
-    office = await _office(saima, lang)
-    runner = await _runner(saima, lang)
+    office, runner = await _office_and_runner(saima, lang)
     runner_id = _member_id(saima, 1001)
     with saima.db.session() as session:
         lead = session.get_one(Member, runner_id)
