@@ -17,7 +17,7 @@ from harness import RunningBot, config_for
 from storage import onboarding
 from storage.db import Database
 from tests.conftest import POSTGRES_URL, empty_postgres, require_postgres
-from tests.e2e.processes import BotProcess
+from tests.e2e.processes import BotProcess, Network, postgres_address
 
 ADMIN_ID = 900001
 BOT_USERNAME = "saima_test_bot"
@@ -78,6 +78,14 @@ def processes() -> Iterator[list[BotProcess]]:
     yield started
     for process in started:
         process.stop()
+
+
+@pytest.fixture
+async def network() -> AsyncIterator[Network]:
+    """A relay between bot processes and PostgreSQL that the test cuts or takes down (processes.Network);
+    request it after `processes`, so that it closes before they are stopped, as it would in the test."""
+    async with Network(*postgres_address()) as relay:
+        yield relay
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The bot as a real process (`python bot.py run|deliver`), for tests that SIGKILL or run two of it: its
-settings for fast delivery and webhook mode, what it delivered, and a relay that plays the network's and
-PostgreSQL's faults between it and the database."""
+settings for fast delivery and webhook mode, the emulator and a team set up for it, what it delivered,
+and a relay that plays the network's and PostgreSQL's faults between it and the database."""
 
 from __future__ import annotations
 
@@ -13,13 +13,18 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import make_url, select
 
+from config import Config
 from core.domain import OutboxStatus
 from emulator import ControlClient
+from harness import TEST_TOKEN
+from storage import onboarding
 from storage.db import Database
 from storage.models import OutboxMessage, PersistedState
 from tests.conftest import POSTGRES_URL
@@ -30,6 +35,23 @@ ROOT = Path(__file__).resolve().parents[2]
 def subprocess_database_url(url: str, schema: str | None) -> str:
     """The test database as a URL another process can use (PostgreSQL's schema in `options`)."""
     return url if schema is None else f"{url}?options=-csearch_path%3D{schema}"
+
+
+@contextlib.asynccontextmanager
+async def emulator_for_processes(control_url: str) -> AsyncIterator[ControlClient]:
+    """A control client of the emulator, emptied, where TEST_TOKEN's bot is @saima_test_bot: what a test
+    needs before it starts bot processes."""
+    async with ControlClient(control_url, default_timeout=30) as control:
+        await control.reset()
+        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
+        yield control
+
+
+def city_team(db: Database) -> str:
+    """Creates the team 市政府党组 (owner: Telegram user 1) at the real time of day; its invite code."""
+    with db.session() as session:
+        return onboarding.create_team(session, name="市政府党组", admin_telegram_id=1, group_chat_id=None,
+                                      config=Config(), now=datetime.now(UTC)).invite.code
 
 
 class BotProcess:

@@ -13,9 +13,10 @@ clock in a file (SAIMA_CLOCK_FILE), on SQLite and PostgreSQL:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -46,13 +47,13 @@ from storage.models import (
 )
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.processes import SECRET, BotProcess, free_port, subprocess_database_url
+from tests.e2e.helpers import owner_and_member
+from tests.e2e.processes import SECRET, BotProcess, emulator_for_processes, free_port, subprocess_database_url
 
 pytestmark = pytest.mark.timeout(120)
 
 OWNER = 900
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
-BOT_ID = int(TEST_TOKEN.split(":")[0])
 
 
 @pytest.fixture
@@ -83,6 +84,44 @@ def populate(db: Database, language: Language) -> None:
             member = members.add(session, team=new.team, telegram_user_id=uid, display_name=name, username=None,
                                  role=Role.MEMBER, status=MemberStatus.ACTIVE, now=MONDAY, joined_on=date(2026, 1, 1))
             member.language = language
+
+
+class Running:
+    """The team of `populate` with the bot running as a process (`bot.py run`): the emulator's control
+    client, the team's people, and the process, which a test kills and starts again."""
+
+    def __init__(self, control: ControlClient, start: Callable[[], BotProcess]) -> None:
+        self.control = control
+        self.owner, self.zhang, self.wang = (control.user(OWNER, "李主任"), control.user(1001, "张三"),
+                                             control.user(1002, "王五"))
+        self._start = start
+        self.process = start()
+
+    def kill(self) -> None:
+        self.process.kill()
+
+    def start_again(self) -> None:
+        self.process = self._start()
+
+
+TeamAndBot = Callable[[Language], contextlib.AbstractAsyncContextManager[Running]]
+
+
+@pytest.fixture
+def team_and_bot(emulator_thread: EmulatorThread, db: Database, bot_env: dict[str, str],
+                 processes: list[BotProcess], tmp_path: Path) -> TeamAndBot:
+    """`async with team_and_bot(language) as running`: the team of `populate` in `language`, the emulator
+    emptied, and the bot running as a process on the test's database and clock (stopped after the test)."""
+    def start() -> BotProcess:
+        processes.append(BotProcess("run", bot_env, tmp_path))
+        return processes[-1]
+
+    @contextlib.asynccontextmanager
+    async def running(language: Language) -> AsyncIterator[Running]:
+        populate(db, language)
+        async with emulator_for_processes(emulator_thread.control_url) as control:
+            yield Running(control, start)
+    return running
 
 
 def until(check: Callable[[], Any], what: str, seconds: float = 15) -> Any:
@@ -125,15 +164,9 @@ async def _choose(user: SimUser, message: BotMessage, label: str) -> BotMessage:
 
 
 async def test_a_task_confirmed_again_after_a_kill_that_lost_the_closed_draft_is_made_once(
-    emulator_thread: EmulatorThread, db: Database, bot_env: dict[str, str], processes: list[BotProcess],
-    tmp_path: Path,
-) -> None:
-    populate(db, Language.ZH)
-    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
-        await control.reset()
-        await control.register_bot(BOT_ID, username="saima_test_bot")
-        processes.append(BotProcess("run", bot_env, tmp_path))
-        admin = control.user(OWNER, "李主任")
+        team_and_bot: TeamAndBot, db: Database) -> None:
+    async with team_and_bot(Language.ZH) as running:
+        admin = running.owner
         asked = await admin.send("/task 整改台账 下周一上午9点")
         who = await _choose(admin, asked, "无具体要求")
         attach = await _choose(admin, who, "全体成员")
@@ -147,9 +180,9 @@ async def test_a_task_confirmed_again_after_a_kill_that_lost_the_closed_draft_is
         made = (count(db, Task), count(db, TaskAssignment), count(db, OutboxMessage))
         assert made[:2] == (1, 2)
 
-        processes[0].kill()
+        running.kill()
         restore(db, before_confirm)  # the kill came before the closed draft was written
-        processes.append(BotProcess("run", bot_env, tmp_path))
+        running.start_again()
         again = await admin.press_data(card, card.button("确认")[1] or "", expect=1)
         assert isinstance(again, BotMessage)
         assert again.text.startswith("✅ 已保存过：这份草稿已保存一次，没有再保存新的记录。")
@@ -165,18 +198,12 @@ def broadcast_step(db: Database) -> Any:
 
 
 async def test_a_broadcast_confirmed_again_after_a_kill_that_lost_the_closed_draft_is_sent_once(
-    emulator_thread: EmulatorThread, db: Database, bot_env: dict[str, str], processes: list[BotProcess],
-    tmp_path: Path,
-) -> None:
-    populate(db, Language.EN)
-    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
-        await control.reset()
-        await control.register_bot(BOT_ID, username="saima_test_bot")
-        processes.append(BotProcess("run", bot_env, tmp_path))
-        team = [control.user(1001, "张三"), control.user(1002, "王五")]
+        team_and_bot: TeamAndBot, db: Database) -> None:
+    async with team_and_bot(Language.EN) as running:
+        team = [running.zhang, running.wang]
         for member in team:
             await member.send("/start")  # they have opened the bot: reachable
-        admin = control.user(OWNER, "李主任")
+        admin = running.owner
         audience = await admin.send("/broadcast Please send your Q4 summaries to the office by Friday.")
         when = (await admin.press(audience, "Everyone", expect=2))[-1]
         _, _preview, card = await admin.press(when, "Send now", expect=3)
@@ -189,9 +216,9 @@ async def test_a_broadcast_confirmed_again_after_a_kill_that_lost_the_closed_dra
         made = (count(db, Broadcast), count(db, OutboxMessage))
         assert made == (1, 2)
 
-        processes[0].kill()
+        running.kill()
         restore(db, before_confirm)  # the kill came before the closed draft was written
-        processes.append(BotProcess("run", bot_env, tmp_path))
+        running.start_again()
         again = await admin.press_data(card, card.button("Confirm")[1] or "", expect=1)
         assert isinstance(again, BotMessage)
         assert again.message_id == card.message_id
@@ -205,41 +232,35 @@ async def test_a_broadcast_confirmed_again_after_a_kill_that_lost_the_closed_dra
 
 
 async def test_confirm_tapped_twice_then_a_kill_before_the_card_changed_sends_the_broadcast_once(
-    emulator_thread: EmulatorThread, db: Database, bot_env: dict[str, str], processes: list[BotProcess],
-    tmp_path: Path,
-) -> None:
+        team_and_bot: TeamAndBot, db: Database) -> None:
     """The issue's own steps: both presses reach Telegram, the first makes the broadcast and the bot is
     killed while its card edit is on the way; the restarted bot is given the second press."""
-    populate(db, Language.ZH)
-    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
-        await control.reset()
-        await control.register_bot(BOT_ID, username="saima_test_bot")
-        processes.append(BotProcess("run", bot_env, tmp_path))
-        team = [control.user(1001, "张三"), control.user(1002, "王五")]
+    async with team_and_bot(Language.ZH) as running:
+        team = [running.zhang, running.wang]
         for member in team:
             await member.send("/start")
-        admin = control.user(OWNER, "李主任")
+        admin = running.owner
         audience = await admin.send("/broadcast 周一上午9点在三楼会议室召开党组会，请准时参加。")
         when = (await admin.press(audience, "全体成员", expect=2))[-1]
         _, _preview, card = await admin.press(when, "立即发送", expect=3)
         confirm = card.button("确认")[1] or ""
-        await control.add_fault("timeout", method="editMessageText", delay=60, count=1, apply=True)
+        await running.control.add_fault("timeout", method="editMessageText", delay=60, count=1, apply=True)
         await admin.press_data(card, confirm)
         await admin.press_data(card, confirm)  # a double tap: both presses are with Telegram
         until(lambda: count(db, Broadcast) == 1, "the first press made the broadcast")
 
         async def card_edited() -> bool:
-            shown = (await control.messages(OWNER))["messages"]
+            shown = (await running.control.messages(OWNER))["messages"]
             return any(m["message_id"] == card.message_id and (m.get("text") or "").startswith("📊") for m in shown)
 
         deadline = time.monotonic() + 15
         while not await card_edited():  # the edit reached Telegram; its answer is held
             assert time.monotonic() < deadline, "the card was not edited within 15 s"
             await asyncio.sleep(0.02)
-        processes[0].kill()
-        await control.clear_faults()
+        running.kill()
+        await running.control.clear_faults()
 
-        processes.append(BotProcess("run", bot_env, tmp_path))
+        running.start_again()
         await admin.callback_answer(timeout=30)  # the second press, handled by the new process
         assert (count(db, Broadcast), count(db, OutboxMessage)) == (1, 2)
         for member in team:
@@ -268,10 +289,7 @@ async def _what_the_bot_did(saima: Saima, after: int) -> list[str]:
 
 
 async def test_an_attendance_tick_delivered_again_by_the_poller_is_not_undone(saima: Saima) -> None:
-    admin = saima.control.user(ADMIN_ID, "李主任")
-    await admin.send("/start")
-    zhang = saima.control.user(1001, "张三")
-    await zhang.send(f"/start {saima.invite_code}")
+    admin, zhang = await owner_and_member(saima)
     roster = await admin.press(await admin.send("/session 11月18日下午 集体学习 3小时 二十届四中全会精神"), "确认")
     roster = await admin.press(roster, "张三")
     assert roster.labels == ["☐ 李主任", "✅ 张三", "完成"]
@@ -342,9 +360,7 @@ async def test_an_invite_posted_twice_to_the_webhook_makes_one_link_even_after_a
             await asyncio.sleep(0.05)
         raise AssertionError("the webhook did not take the update within 30 s")
 
-    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
-        await control.reset()
-        await control.register_bot(BOT_ID, username="saima_test_bot")
+    async with emulator_for_processes(emulator_thread.control_url) as control:
         processes.append(BotProcess("run", env, tmp_path))
         owner = control.user(OWNER, "李主任")
         assert (await owner.send("/start")).text  # through the webhook, once the process is active
@@ -362,49 +378,36 @@ async def test_an_invite_posted_twice_to_the_webhook_makes_one_link_even_after_a
 # --- a kill right after a step's question ----------------------------------------------------------
 
 
-async def test_a_kill_right_after_the_dates_step_is_answered_loses_nothing(
-    emulator_thread: EmulatorThread, db: Database, bot_env: dict[str, str], processes: list[BotProcess],
-    tmp_path: Path,
-) -> None:
-    populate(db, Language.ZH)
-    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
-        await control.reset()
-        await control.register_bot(BOT_ID, username="saima_test_bot")
-        processes.append(BotProcess("run", bot_env, tmp_path))
-        zhang = control.user(1001, "张三")
-        assert (await zhang.send("/trip")).text.startswith("哪天去调研的？")
-        # The next question reaches Telegram, and the bot hears nothing back until after it is killed.
-        await control.add_fault("timeout", method="sendMessage", delay=60, count=1, apply=True)
-        assert (await zhang.send("11月5日至8日")).text.startswith("去了哪里调研？")
-        processes[0].kill()
-        await control.clear_faults()
+async def _killed_as_it_answers(running: Running, user: SimUser, text: str) -> BotMessage:
+    """`user` sends `text`; the bot's answer reaches Telegram, but the bot hears nothing back until after it
+    is killed, and a new process is started. The answer."""
+    await running.control.add_fault("timeout", method="sendMessage", delay=60, count=1, apply=True)
+    answer = await user.send(text)
+    running.kill()
+    await running.control.clear_faults()
+    running.start_again()
+    return answer
 
-        processes.append(BotProcess("run", bot_env, tmp_path))
-        assert (await zhang.send("淳安县")).text.startswith("调研主题是什么？")  # the place, not a date
-        card = await zhang.send("山区共富调研")
+
+async def test_a_kill_right_after_the_dates_step_is_answered_loses_nothing(
+        team_and_bot: TeamAndBot) -> None:
+    async with team_and_bot(Language.ZH) as running:
+        assert (await running.zhang.send("/trip")).text.startswith("哪天去调研的？")
+        asked = await _killed_as_it_answers(running, running.zhang, "11月5日至8日")
+        assert asked.text.startswith("去了哪里调研？")
+        assert (await running.zhang.send("淳安县")).text.startswith("调研主题是什么？")  # the place, not a date
+        card = await running.zhang.send("山区共富调研")
         assert "日期：2026年11月5日（星期四）至 11月8日（星期日），共 4 天" in card.text
         assert "地点：淳安县" in card.text
 
 
 async def test_a_kill_right_after_the_card_is_shown_leaves_its_confirm_working(
-    emulator_thread: EmulatorThread, db: Database, bot_env: dict[str, str], processes: list[BotProcess],
-    tmp_path: Path,
-) -> None:
-    populate(db, Language.EN)
-    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
-        await control.reset()
-        await control.register_bot(BOT_ID, username="saima_test_bot")
-        processes.append(BotProcess("run", bot_env, tmp_path))
-        wang = control.user(1002, "王五")
-        assert (await wang.send("/trip Nov 5-8 Chun'an")).text.startswith("What was the research about?")
-        await control.add_fault("timeout", method="sendMessage", delay=60, count=1, apply=True)
-        card = await wang.send("mountain prosperity")
+        team_and_bot: TeamAndBot, db: Database) -> None:
+    async with team_and_bot(Language.EN) as running:
+        assert (await running.wang.send("/trip Nov 5-8 Chun'an")).text.startswith("What was the research about?")
+        card = await _killed_as_it_answers(running, running.wang, "mountain prosperity")
         assert card.labels == ["Confirm", "Edit", "Cancel"]
-        processes[0].kill()
-        await control.clear_faults()
-
-        processes.append(BotProcess("run", bot_env, tmp_path))
-        saved = await wang.press(card, "Confirm")
+        saved = await running.wang.press(card, "Confirm")
         assert saved.text.startswith("✅ Saved.")
         with db.session() as session:
             assert session.scalar(select(func.count()).select_from(ResearchTrip)) == 1

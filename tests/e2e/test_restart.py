@@ -7,17 +7,20 @@ written through to the database, so the replacement process finds it there.
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from config import Config
-from emulator import ControlClient, EmulatorThread
+from emulator import EmulatorThread
 from harness import TEST_TOKEN
-from storage import onboarding
 from storage.db import Database
-from tests.e2e.processes import BotProcess, subprocess_database_url, wait_for_conversation_row
+from tests.e2e.processes import (
+    BotProcess,
+    city_team,
+    emulator_for_processes,
+    subprocess_database_url,
+    wait_for_conversation_row,
+)
 
 
 @pytest.fixture
@@ -31,12 +34,8 @@ async def test_a_member_mid_join_continues_after_the_bot_is_killed(
     emulator_thread: EmulatorThread, db: Database, bot_env: dict[str, str], processes: list[BotProcess],
     tmp_path: Path,
 ) -> None:
-    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
-        await control.reset()
-        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
-        with db.session() as session:
-            code = onboarding.create_team(session, name="市政府党组", admin_telegram_id=1, group_chat_id=None,
-                                          config=Config(), now=datetime.now(UTC)).invite.code
+    async with emulator_for_processes(emulator_thread.control_url) as control:
+        code = city_team(db)
         wang = control.user(1003, "王五")
 
         processes.append(BotProcess("run", bot_env, tmp_path))

@@ -23,11 +23,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from config import Config
 from core.domain import OutboxStatus
 from emulator import ControlClient, EmulatorThread
 from harness import TEST_TOKEN
-from storage import onboarding, outbox
+from storage import outbox
 from storage.db import Database
 from storage.leader import KEEPALIVE_COUNT, KEEPALIVE_IDLE_SECONDS, KEEPALIVE_INTERVAL_SECONDS
 from storage.models import OutboxMessage
@@ -40,8 +39,9 @@ from tests.e2e.processes import (
     PREFIX,
     BotProcess,
     Network,
+    city_team,
     delivered_texts,
-    postgres_address,
+    emulator_for_processes,
     statuses,
     subprocess_database_url,
     wait_for_conversation_row,
@@ -53,11 +53,13 @@ TAKEOVER_LIMIT_SECONDS = 15.0
 ROWS = 40
 
 
-def _env(emulator: EmulatorThread, schema: str, tmp_path: Path) -> dict[str, str]:
+@pytest.fixture
+def env(emulator_thread: EmulatorThread, postgres_schema: str, tmp_path: Path) -> dict[str, str]:
+    """The environment of a bot process on the run's PostgreSQL schema, delivering fast."""
     config = tmp_path / "config.toml"
     config.write_text(FAST_DELIVERY, encoding="utf-8")
-    return {**os.environ, "BOT_TOKEN": TEST_TOKEN, "BOT_API_BASE_URL": emulator.base_url,
-            "DATABASE_URL": subprocess_database_url(POSTGRES_URL, schema), "SAIMA_CONFIG": str(config)}
+    return {**os.environ, "BOT_TOKEN": TEST_TOKEN, "BOT_API_BASE_URL": emulator_thread.base_url,
+            "DATABASE_URL": subprocess_database_url(POSTGRES_URL, postgres_schema), "SAIMA_CONFIG": str(config)}
 
 
 def _kind(i: int) -> str:
@@ -91,15 +93,11 @@ def _claimed_by(db: Database) -> Counter[str]:
 
 
 async def test_a_standby_takes_over_within_15_s_when_the_active_bot_is_killed_mid_conversation(
-    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, tmp_path: Path, processes: list[BotProcess],
+    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, env: dict[str, str], tmp_path: Path,
+    processes: list[BotProcess],
 ) -> None:
-    env = _env(emulator_thread, postgres_schema, tmp_path)
-    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
-        await control.reset()
-        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
-        with pg.session() as session:
-            code = onboarding.create_team(session, name="市政府党组", admin_telegram_id=1, group_chat_id=None,
-                                          config=Config(), now=datetime.now(UTC)).invite.code
+    async with emulator_for_processes(emulator_thread.control_url) as control:
+        code = city_team(pg)
         a, b = await _active_and_standby(control, env, tmp_path, processes)
 
         # A member is half-way through /join, and 40 messages (broadcasts and nudges) wait in the outbox.
@@ -165,12 +163,10 @@ async def test_a_standby_takes_over_within_15_s_when_the_active_bot_is_killed_mi
 
 
 async def test_messages_the_killed_bot_had_fetched_but_not_answered_are_answered_by_the_standby(
-    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, tmp_path: Path, processes: list[BotProcess],
+    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, env: dict[str, str], tmp_path: Path,
+    processes: list[BotProcess],
 ) -> None:
-    env = _env(emulator_thread, postgres_schema, tmp_path)
-    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
-        await control.reset()
-        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
+    async with emulator_for_processes(emulator_thread.control_url) as control:
         a, b = await _active_and_standby(control, env, tmp_path, processes)
         await control.add_fault("delay", method="sendMessage", delay=1.5)  # each answer takes a while
 
@@ -197,16 +193,11 @@ PG_NOTICES_AFTER = KEEPALIVE_IDLE_SECONDS + KEEPALIVE_COUNT * KEEPALIVE_INTERVAL
 
 
 async def test_after_a_postgresql_restart_the_active_bot_carries_on_and_answers_what_came_meanwhile(
-    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, tmp_path: Path, processes: list[BotProcess],
+    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, env: dict[str, str], tmp_path: Path,
+    processes: list[BotProcess], network: Network,
 ) -> None:
-    env = _env(emulator_thread, postgres_schema, tmp_path)
-    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control, \
-            Network(*postgres_address()) as network:
-        await control.reset()
-        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
-        with pg.session() as session:
-            code = onboarding.create_team(session, name="市政府党组", admin_telegram_id=1, group_chat_id=None,
-                                          config=Config(), now=datetime.now(UTC)).invite.code
+    async with emulator_for_processes(emulator_thread.control_url) as control:
+        code = city_team(pg)
         both = {**env, "DATABASE_URL": network.url(postgres_schema)}  # both instances lose the server
         a, b = await _active_and_standby(control, both, tmp_path, processes)
         wang = control.user(1003, "王五")
@@ -230,13 +221,10 @@ async def test_after_a_postgresql_restart_the_active_bot_carries_on_and_answers_
 
 
 async def test_an_active_bot_cut_off_from_the_database_stops_acting_before_the_standby_takes_over(
-    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, tmp_path: Path, processes: list[BotProcess],
+    emulator_thread: EmulatorThread, pg: Database, postgres_schema: str, env: dict[str, str], tmp_path: Path,
+    processes: list[BotProcess], network: Network,
 ) -> None:
-    env = _env(emulator_thread, postgres_schema, tmp_path)
-    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control, \
-            Network(*postgres_address()) as network:
-        await control.reset()
-        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
+    async with emulator_for_processes(emulator_thread.control_url) as control:
         a_env = {**env, "DATABASE_URL": network.url(postgres_schema)}  # only A's machine is cut off
         a, b = await _active_and_standby(control, env, tmp_path, processes, a_env=a_env)
 

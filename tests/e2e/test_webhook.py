@@ -15,7 +15,7 @@ import asyncio
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from emulator import ControlClient, EmulatorThread
+from emulator import EmulatorThread
 from harness import TEST_TOKEN
 from tests.e2e.helpers import until
 from tests.e2e.processes import (
@@ -31,8 +31,8 @@ from tests.e2e.processes import (
     SECRET,
     BotProcess,
     Network,
+    emulator_for_processes,
     free_port,
-    postgres_address,
     subprocess_database_url,
 )
 
@@ -68,9 +68,14 @@ class Instance:
 
 
 @pytest.fixture
-def instances() -> Iterator[list[Instance]]:
+def start(emulator_thread: EmulatorThread, tmp_path: Path) -> Iterator[Callable[[str, str], Instance]]:
+    """Starts the instance `name` on a database URL; each one started is stopped after the test."""
     started: list[Instance] = []
-    yield started
+
+    def starting(name: str, database_url: str) -> Instance:
+        started.append(Instance(name, emulator_thread, database_url, tmp_path))
+        return started[-1]
+    yield starting
     for instance in started:
         instance.process.stop()
 
@@ -97,19 +102,15 @@ async def _webhook_url(emulator: EmulatorThread) -> str:
 
 
 async def test_webhook_mode_serves_the_active_instance_refuses_forgeries_and_fails_over(
-    emulator_thread: EmulatorThread, database: str, tmp_path: Path, instances: list[Instance],
+    emulator_thread: EmulatorThread, database: str, tmp_path: Path, start: Callable[[str, str], Instance],
 ) -> None:
-    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
-        await control.reset()
-        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
-        a = Instance("a", emulator_thread, database, tmp_path)
-        instances.append(a)
+    async with emulator_for_processes(emulator_thread.control_url) as control:
+        a = start("a", database)
         await until(lambda: a.health(), 30, "the first instance answers /healthz")
         await until(lambda: _is(a.health(), (200, {"status": "active"})), 30, "the first instance is active")
         assert await _webhook_url(emulator_thread) == a.url
 
-        b = Instance("b", emulator_thread, database, tmp_path)
-        instances.append(b)
+        b = start("b", database)
         await until(lambda: b.health(), 30, "the second instance answers /healthz")
         assert await b.health() == (503, {"status": "standby"})
         assert b.process.said("Standing by: another instance holds the")  # file lock, or advisory lock
@@ -150,17 +151,13 @@ async def _is(health: Any, expected: tuple[int, Any]) -> bool:
 
 @pytest.mark.postgres
 async def test_in_webhook_mode_a_postgresql_restart_pauses_the_active_instance_and_telegram_retries(
-    emulator_thread: EmulatorThread, postgres_schema: str, pg: Any, tmp_path: Path, instances: list[Instance],  # noqa: F811 — pg: the imported fixture
+    emulator_thread: EmulatorThread, postgres_schema: str, pg: Any, tmp_path: Path, start: Callable[[str, str], Instance],  # noqa: F811 — pg: the imported fixture
+    network: Network,
 ) -> None:
-    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control, \
-            Network(*postgres_address()) as network:
-        await control.reset()
-        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
-        a = Instance("a", emulator_thread, network.url(postgres_schema), tmp_path)
-        instances.append(a)
+    async with emulator_for_processes(emulator_thread.control_url) as control:
+        a = start("a", network.url(postgres_schema))
         await until(lambda: _is(a.health(), (200, {"status": "active"})), 30, "the first instance is active")
-        b = Instance("b", emulator_thread, network.url(postgres_schema), tmp_path)
-        instances.append(b)
+        b = start("b", network.url(postgres_schema))
         await until(lambda: _is(b.health(), (503, {"status": "standby"})), 30, "the second instance stands by")
 
         network.down()
@@ -175,13 +172,10 @@ async def test_in_webhook_mode_a_postgresql_restart_pauses_the_active_instance_a
 
 
 async def test_a_webhook_body_that_is_not_an_update_gets_400_one_log_line_and_nothing_is_handled(
-    emulator_thread: EmulatorThread, database: str, tmp_path: Path, instances: list[Instance],
+    emulator_thread: EmulatorThread, database: str, tmp_path: Path, start: Callable[[str, str], Instance],
 ) -> None:
-    async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
-        await control.reset()
-        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
-        a = Instance("a", emulator_thread, database, tmp_path)
-        instances.append(a)
+    async with emulator_for_processes(emulator_thread.control_url) as control:
+        a = start("a", database)
         await until(lambda: _is(a.health(), (200, {"status": "active"})), 30, "the instance is active")
         qian = control.user(1007, "钱七")
         await qian.send("/lang")
