@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import join, numbers, pattern, split
+from core.callbacks import Codec, Field, pattern
 
 PREFIX = "au:"
 PATTERN = pattern(PREFIX)
@@ -21,14 +21,8 @@ class Press:
     action: Action = Action.PAGE
 
 
-def build(press: Press) -> str:
-    return join(PREFIX, press.action, press.page)
-
-
-def parse(data: object) -> Press | None:
-    found = split(data, PREFIX, Action)
-    values = numbers(found[1]) if found else None
-    return Press(values[0]) if values is not None and len(values) == 1 else None
+_CODEC = Codec(PREFIX, Action, Press, {Action.PAGE: [Field("page")]})
+build, parse = _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (Press(0), Press(3))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import join, numbers, pattern, split
+from core.callbacks import Codec, Field, pattern
 
 PREFIX = "fs:"
 PATTERN = pattern(PREFIX)
@@ -30,14 +30,8 @@ class Press:
     ref_id: int
 
 
-def build(press: Press) -> str:
-    return join(PREFIX, press.action, press.ref_id)
-
-
-def parse(data: object) -> Press | None:
-    found = split(data, PREFIX, Action)
-    values = numbers(found[1]) if found else None
-    return Press(found[0], values[0]) if found and values is not None and len(values) == 1 else None
+_CODEC = Codec(PREFIX, Action, Press, dict.fromkeys(Action, [Field("ref_id")]))
+build, parse = _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = tuple(Press(action, 42) for action in Action)

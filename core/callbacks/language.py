@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import join, pattern, split
+from core.callbacks import Codec, pattern
 
 PREFIX = "lang:"
 PATTERN = pattern(PREFIX)
@@ -23,13 +23,8 @@ class Press:
     action: Action
 
 
-def build(press: Press) -> str:
-    return join(PREFIX, press.action)
-
-
-def parse(data: object) -> Press | None:
-    found = split(data, PREFIX, Action)
-    return Press(found[0]) if found is not None and not found[1] else None
+_CODEC = Codec(PREFIX, Action, Press, dict.fromkeys(Action, []))
+build, parse = _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (Press(Action.ZH), Press(Action.EN))
