@@ -14,7 +14,7 @@ import dataclasses
 import re
 from decimal import Decimal, InvalidOperation
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from core import paging
@@ -184,14 +184,10 @@ _NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(天|次|项|件|个|days?|sessio
 
 
 @admin_steps.on_step("target_value")
-async def target_value(update: Update, context: SaimaContext, step: admin_steps.DeskStep, text: str) -> None:
+async def target_value(context: SaimaContext, message: Message, admin: Member, step: admin_steps.DeskStep,
+                       text: str) -> None:
     """The number typed: checked (a specific reply when it is not a whole number in range), stored, audited."""
-    message = update.effective_message
-    assert message is not None
     t = context.t
-    admin = await admin_steps.office_member(update, context, step)
-    if admin is None:
-        return
     duty = Duty(step["duty"])
     limit = limit_of(duty)
     four = _QUARTERS.match(text)

@@ -67,8 +67,16 @@ def _team_of_group(context: SaimaContext, chat_id: int) -> Team | None:
         return team
 
 
-async def _not_linked(message: Message, context: SaimaContext) -> None:
-    await message.reply_text(context.t("This group is not linked to a team's race track."))
+async def _linked(update: Update, context: SaimaContext) -> tuple[Message, Team] | None:
+    """The group command's message and the team whose race track the group is; None (the group told it
+    is not linked) when it is none's."""
+    message = update.effective_message
+    assert message is not None
+    team = _team_of_group(context, message.chat_id)
+    if team is None:
+        await message.reply_text(context.t("This group is not linked to a team's race track."))
+        return None
+    return message, team
 
 
 def _team_t(team: Team) -> Translator:
@@ -83,12 +91,10 @@ def private_chat_button(t: Translator, bot_username: str) -> InlineKeyboardMarku
 
 async def group_rank(update: Update, context: SaimaContext) -> None:
     """Posts the team's public board in its group (names or ranks, as the team chose), with its chart."""
-    message = update.effective_message
-    assert message is not None
-    team = _team_of_group(context, message.chat_id)
-    if team is None:
-        await _not_linked(message, context)
+    found = await _linked(update, context)
+    if found is None:
         return
+    message, team = found
     t = _team_t(team)
     today = context.today(team.timezone)
     try:  # the same periods as in a private chat: /rank, /rank quarter, /rank 上月, /rank 2026 …
@@ -124,12 +130,12 @@ def _office_member(context: SaimaContext, team_id: int, user_id: int) -> Member 
 
 async def group_summary(update: Update, context: SaimaContext) -> None:
     """The team's office posts the last seven days' summary in the group; anyone else is refused."""
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    team = _team_of_group(context, message.chat_id)
-    if team is None:
-        await _not_linked(message, context)
+    user = update.effective_user
+    assert user is not None
+    found = await _linked(update, context)
+    if found is None:
         return
+    message, team = found
     if _office_member(context, team.id, user.id) is None:
         await message.reply_text(context.t("Only the team's office (admins) can post the summary here."))
         return
@@ -147,12 +153,10 @@ async def group_summary(update: Update, context: SaimaContext) -> None:
 
 async def group_help(update: Update, context: SaimaContext) -> None:
     """What works in the group, and a button to the private chat for the rest."""
-    message = update.effective_message
-    assert message is not None
-    team = _team_of_group(context, message.chat_id)
-    if team is None:
-        await _not_linked(message, context)
+    found = await _linked(update, context)
+    if found is None:
         return
+    message, team = found
     t = _team_t(team)
     lines = [t("This group is {team}'s race track. Here:").format(team=team.name),
              t("/rank — the race board (/rank quarter, /rank year)"),
@@ -179,10 +183,10 @@ async def group_pointer(update: Update, context: SaimaContext) -> None:
         return
     if name not in PRIVATE_COMMANDS:
         return
-    team = _team_of_group(context, message.chat_id)
-    if team is None:
-        await _not_linked(message, context)
+    found = await _linked(update, context)
+    if found is None:
         return
+    team = found[1]
     t = _team_t(team)
     await message.reply_text(t("/{command} works in a private chat with me.").format(command=name),
                              reply_markup=private_chat_button(t, context.bot.username))
