@@ -17,10 +17,12 @@ and admins who joined by invite are leaders and do. 任职日期 / 离任日期 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
@@ -83,12 +85,25 @@ def _line(t: Translator, mark: str, member: Member) -> str:
     return " · ".join(parts)
 
 
+class _Page(NamedTuple):
+    shown: list[Member]
+    page: int  # the page asked for, within the pages there are
+    pages: int
+    total: int
+
+
+def _page_of(listing: Callable[..., tuple[list[Member], int]], session: Session, team_id: int, page: int) -> _Page:
+    """A page of the team's members as ``listing`` (storage.roster.page or removed_page) orders them."""
+    _, total = listing(session, team_id, offset=0, limit=0)
+    page, pages = paging.clamp(page, total=total, size=PAGE_SIZE)
+    shown, _ = listing(session, team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+    return _Page(shown, page, pages, total)
+
+
 def _list(context: SaimaContext, admin: Member, page: int, note: str = "") -> tuple[str, InlineKeyboardMarkup]:
     t = context.t
     with context.db.session() as session:
-        _, total = roster.page(session, admin.team_id, offset=0, limit=0)
-        page, pages = paging.clamp(page, total=total, size=PAGE_SIZE)
-        shown, _ = roster.page(session, admin.team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+        shown, page, pages, total = _page_of(roster.page, session, admin.team_id, page)
         lines = [_line(t, _pace_mark(context, session, m), m) for m in shown]
         ids = [(m.id, m.display_name) for m in shown]
         _, removed = roster.removed_page(session, admin.team_id, offset=0, limit=0)
@@ -124,9 +139,7 @@ def _removed_list(context: SaimaContext, admin: Member, page: int, note: str = "
     """The team's removed members, each with a card that can restore them."""
     t = context.t
     with context.db.session() as session:
-        _, total = roster.removed_page(session, admin.team_id, offset=0, limit=0)
-        page, pages = paging.clamp(page, total=total, size=PAGE_SIZE)
-        shown, _ = roster.removed_page(session, admin.team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+        shown, page, pages, total = _page_of(roster.removed_page, session, admin.team_id, page)
         tz = ZoneInfo(admin.team.timezone)
         people = [(m.id, m.display_name, m.removed_at.astimezone(tz).date().isoformat() if m.removed_at else "")
                   for m in shown]

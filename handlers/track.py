@@ -67,16 +67,16 @@ def _team_of_group(context: SaimaContext, chat_id: int) -> Team | None:
         return team
 
 
-async def _linked(update: Update, context: SaimaContext) -> tuple[Message, Team] | None:
-    """The group command's message and the team whose race track the group is; None (the group told it
-    is not linked) when it is none's."""
+async def _linked(update: Update, context: SaimaContext) -> tuple[Message, Team, Translator] | None:
+    """The group command's message, the team whose race track the group is and its language; None (the
+    group told it is not linked) when it is none's."""
     message = update.effective_message
     assert message is not None
     team = _team_of_group(context, message.chat_id)
     if team is None:
         await message.reply_text(context.t("This group is not linked to a team's race track."))
         return None
-    return message, team
+    return message, team, _team_t(team)
 
 
 def _team_t(team: Team) -> Translator:
@@ -94,8 +94,7 @@ async def group_rank(update: Update, context: SaimaContext) -> None:
     found = await _linked(update, context)
     if found is None:
         return
-    message, team = found
-    t = _team_t(team)
+    message, team, t = found
     today = context.today(team.timezone)
     try:  # the same periods as in a private chat: /rank, /rank quarter, /rank 上月, /rank 2026 …
         period = parse_period(" ".join(args_of(context.args)), now=context.now().astimezone(ZoneInfo(team.timezone)))
@@ -135,12 +134,11 @@ async def group_summary(update: Update, context: SaimaContext) -> None:
     found = await _linked(update, context)
     if found is None:
         return
-    message, team = found
+    message, team, t = found
     if _office_member(context, team.id, user.id) is None:
         await message.reply_text(context.t("Only the team's office (admins) can post the summary here."))
         return
     today = context.today(team.timezone)
-    t = _team_t(team)
 
     def run() -> str:
         with context.db.session() as session:
@@ -156,8 +154,7 @@ async def group_help(update: Update, context: SaimaContext) -> None:
     found = await _linked(update, context)
     if found is None:
         return
-    message, team = found
-    t = _team_t(team)
+    message, team, t = found
     lines = [t("This group is {team}'s race track. Here:").format(team=team.name),
              t("/rank — the race board (/rank quarter, /rank year)"),
              t("/summary — the last seven days (the office only)"),
@@ -186,8 +183,7 @@ async def group_pointer(update: Update, context: SaimaContext) -> None:
     found = await _linked(update, context)
     if found is None:
         return
-    team = found[1]
-    t = _team_t(team)
+    t = found[2]
     await message.reply_text(t("/{command} works in a private chat with me.").format(command=name),
                              reply_markup=private_chat_button(t, context.bot.username))
 
