@@ -6,7 +6,7 @@ action, parts missing or extra, a number not in ASCII digits or beyond PostgreSQ
 `PATTERN` its handler is registered with and `EXAMPLES`, a press of every kind (tests/core/test_callbacks.py
 round-trips them all). The helpers below are what the modules share; most flows' data is
 `<prefix><action>:<field>:<field>…`, and for those a `Codec` reads and writes it from a table of each
-action's fields.
+action's fields (such a module takes its PREFIX, PATTERN, build and parse from its codec).
 """
 
 from __future__ import annotations

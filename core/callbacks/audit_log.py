@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import Codec, Field, pattern
-
-PREFIX = "au:"
-PATTERN = pattern(PREFIX)
+from core.callbacks import Codec, Field
 
 
 class Action(StrEnum):
@@ -21,8 +18,8 @@ class Press:
     action: Action = Action.PAGE
 
 
-_CODEC = Codec(PREFIX, Action, Press, {Action.PAGE: [Field("page")]})
-build, parse = _CODEC.build, _CODEC.parse
+_CODEC = Codec("au:", Action, Press, {Action.PAGE: [Field("page")]})
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (Press(0), Press(3))

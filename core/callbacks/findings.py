@@ -11,11 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import Codec, Field, one_of, pattern
+from core.callbacks import Codec, Field, one_of
 from core.domain import FollowUpStatus
-
-PREFIX = "fu:"
-PATTERN = pattern(PREFIX)
 
 
 class Action(StrEnum):
@@ -32,13 +29,13 @@ class Press:
     to: FollowUpStatus | None = None  # STEP: the status it moves to
 
 
-_CODEC = Codec(PREFIX, Action, Press, {
+_CODEC = Codec("fu:", Action, Press, {
     Action.TRIPS: [],
     Action.TRIP: [Field("number")],
     Action.ITEM: [Field("number")],
     Action.STEP: [Field("number"), one_of("to", FollowUpStatus)],
 })
-build, parse = _CODEC.build, _CODEC.parse
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (Press(Action.TRIPS), Press(Action.TRIP, 3), Press(Action.ITEM, 11),

@@ -8,10 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import Codec, Field, pattern
-
-PREFIX = "fs:"
-PATTERN = pattern(PREFIX)
+from core.callbacks import Codec, Field
 
 
 class Action(StrEnum):
@@ -30,8 +27,8 @@ class Press:
     ref_id: int
 
 
-_CODEC = Codec(PREFIX, Action, Press, dict.fromkeys(Action, [Field("ref_id")]))
-build, parse = _CODEC.build, _CODEC.parse
+_CODEC = Codec("fs:", Action, Press, dict.fromkeys(Action, [Field("ref_id")]))
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = tuple(Press(action, 42) for action in Action)

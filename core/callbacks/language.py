@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import Codec, pattern
-
-PREFIX = "lang:"
-PATTERN = pattern(PREFIX)
+from core.callbacks import Codec
 
 
 class Action(StrEnum):
@@ -23,8 +20,8 @@ class Press:
     action: Action
 
 
-_CODEC = Codec(PREFIX, Action, Press, dict.fromkeys(Action, []))
-build, parse = _CODEC.build, _CODEC.parse
+_CODEC = Codec("lang:", Action, Press, dict.fromkeys(Action, []))
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (Press(Action.ZH), Press(Action.EN))

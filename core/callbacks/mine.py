@@ -12,10 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import Codec, Field, matching, pattern
+from core.callbacks import Codec, Field, matching
 
-PREFIX = "m:"
-PATTERN = pattern(PREFIX)
 LIST_PATTERN = r"^m:[pdD]:"  # handlers/mine.py
 EDIT_PATTERN = r"^m:e:"  # handlers/forms.py
 
@@ -36,13 +34,13 @@ class Press:
 
 
 _KIND = matching("kind", "[a-z]{1,20}")
-_CODEC = Codec(PREFIX, Action, Press, {
+_CODEC = Codec("m:", Action, Press, {
     Action.PAGE: [Field("page")],
     Action.DELETE: [_KIND, Field("record_id"), Field("page")],
     Action.CONFIRM_DELETE: [_KIND, Field("record_id"), Field("page")],
     Action.EDIT: [_KIND, Field("record_id")],
 })
-build, parse = _CODEC.build, _CODEC.parse
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (Press(Action.PAGE, page=0), Press(Action.PAGE, page=2), Press(Action.DELETE, "study", 41, 0),

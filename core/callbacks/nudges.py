@@ -8,10 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import Codec, Field, number, pattern
-
-PREFIX = "nz:"
-PATTERN = pattern(PREFIX)
+from core.callbacks import Codec, Field, number
 
 
 class Action(StrEnum):
@@ -39,8 +36,8 @@ def _days(text: str) -> int | None:
     return days if days is not None and days <= MAX_DAYS else None
 
 
-_CODEC = Codec(PREFIX, Action, Press, dict.fromkeys(Action, [Field("ref_id"), Field("days", _days)]))
-build, parse = _CODEC.build, _CODEC.parse
+_CODEC = Codec("nz:", Action, Press, dict.fromkeys(Action, [Field("ref_id"), Field("days", _days)]))
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (Press(Action.MOTION, 41, 1), Press(Action.FOLLOWUP, 8, 3), Press(Action.TASK, 5, 7))

@@ -7,11 +7,9 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import Codec, Field, pattern
+from core.callbacks import Codec, Field
 from core.race import Period
 
-PREFIX = "race:"
-PATTERN = pattern(PREFIX)
 _KEY = re.compile(r"[0-9]{4}(?:-Q[1-4]|-[0-9]{2})?")
 
 
@@ -34,8 +32,8 @@ def _period(key: str) -> Period | None:
         return None
 
 
-_CODEC = Codec(PREFIX, Action, Press, {Action.EXPLAIN: [Field("period", _period, lambda period: period.key)]})
-build, parse = _CODEC.build, _CODEC.parse
+_CODEC = Codec("race:", Action, Press, {Action.EXPLAIN: [Field("period", _period, lambda period: period.key)]})
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (Press(Period.parse("2026-11")), Press(Period.parse("2026-Q4")), Press(Period.parse("2026")))

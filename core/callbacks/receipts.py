@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from core.callbacks import Codec, Field, pattern
+from core.callbacks import Codec, Field
 
 
 class Action(enum.StrEnum):
@@ -23,10 +23,6 @@ class Action(enum.StrEnum):
     CANCEL = "c"
 
 
-PREFIX = "br:"
-PATTERN = pattern(PREFIX)
-
-
 @dataclass(frozen=True)
 class Press:
     action: Action
@@ -34,13 +30,13 @@ class Press:
     number: int | None = None  # the occurrence's number (READ) or the re-nudges pressed before (RENUDGE)
 
 
-_CODEC = Codec(PREFIX, Action, Press, {
+_CODEC = Codec("br:", Action, Press, {
     Action.READ: [Field("target"), Field("number")],
     Action.RENUDGE: [Field("target"), Field("number")],
     Action.NOT_READ: [Field("target")],
     Action.CANCEL: [Field("target")],
 })
-build, parse = _CODEC.build, _CODEC.parse
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (

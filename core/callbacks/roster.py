@@ -17,11 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import Codec, Field, flag, one_of, pattern
+from core.callbacks import Codec, Field, flag, one_of
 from core.domain import LeaveKind
-
-PREFIX = "mb:"
-PATTERN = pattern(PREFIX)
 
 
 class Action(StrEnum):
@@ -54,13 +51,13 @@ class Press:
     single_use: bool | None = None  # INVITES once chosen: a single-use (True) or reusable (False) link
 
 
-_CODEC = Codec(PREFIX, Action, Press, {
+_CODEC = Codec("mb:", Action, Press, {
     **dict.fromkeys(Action, [Field("number")]),
     Action.INVITES: [flag("single_use", "1", "m", optional=True)],
     Action.LEAVE_KIND: [Field("number"), one_of("kind", LeaveKind)],
     Action.RACES: [Field("number"), flag("races", "1", "0")],
 })
-build, parse = _CODEC.build, _CODEC.parse
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (

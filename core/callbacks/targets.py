@@ -13,11 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import Codec, Field, number, pattern
+from core.callbacks import Codec, Field, number
 from core.domain import Duty
 
-PREFIX = "tg:"
-PATTERN = pattern(PREFIX)
 DUTIES = list(Duty)
 
 
@@ -41,12 +39,12 @@ def _duty(text: str) -> Duty | None:
 
 
 _DUTY, _YEAR = Field("duty", _duty, DUTIES.index), Field("year", optional=True)
-_CODEC = Codec(PREFIX, Action, Press, {
+_CODEC = Codec("tg:", Action, Press, {
     Action.PICK: [_DUTY, Field("number", optional=True), _YEAR],
     Action.WHOM: [_DUTY, Field("number"), _YEAR],
     Action.SHOW: [_YEAR],
 })
-build, parse = _CODEC.build, _CODEC.parse
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (

@@ -13,10 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import Codec, Field, pattern
-
-PREFIX = "tk:"
-PATTERN = pattern(PREFIX)
+from core.callbacks import Codec, Field
 
 
 class Action(StrEnum):
@@ -36,11 +33,11 @@ class Press:
     page: int | None = None  # TASK only: the page of its assignees
 
 
-_CODEC = Codec(PREFIX, Action, Press, {
+_CODEC = Codec("tk:", Action, Press, {
     **dict.fromkeys(Action, [Field("number")]),
     Action.TASK: [Field("number"), Field("page", optional=True)],
 })
-build, parse = _CODEC.build, _CODEC.parse
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (Press(Action.LIST, 0), Press(Action.TASK, 12, 1), Press(Action.TASK, 12), Press(Action.ASSIGNMENT, 7),

@@ -9,10 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import Codec, Field, one_of, pattern
+from core.callbacks import Codec, Field, one_of
 
-PREFIX = "trk:"
-PATTERN = pattern(PREFIX)
 LINK_PATTERN = r"^trk:link:"
 SET_PATTERN = r"^trk:set:"
 
@@ -54,11 +52,11 @@ class SetPress:
 Press = LinkPress | SetPress
 
 
-_CODEC: Codec[Action, Press] = Codec(PREFIX, Action, {Action.LINK: LinkPress, Action.SET: SetPress}, {
+_CODEC: Codec[Action, Press] = Codec("trk:", Action, {Action.LINK: LinkPress, Action.SET: SetPress}, {
     Action.LINK: [one_of("answer", LinkAnswer), Field("member_id")],
     Action.SET: [one_of("setting", Setting), Field("team_id")],
 })
-build, parse = _CODEC.build, _CODEC.parse
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 def parse_link(data: object) -> LinkPress | None:
