@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Generic, TypeVar
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, Message, Update
 
 from handlers.context import SaimaContext
 from locales import N_
@@ -31,6 +31,13 @@ def members_only(callback: Callback[R]) -> Callback[R | None]:
         return await callback(update, context)
 
     return guarded
+
+
+def sender(update: Update, context: SaimaContext) -> tuple[Message, Member]:
+    """The message of a command `members_only` or `admins_only` let through, and its member."""
+    message, member = update.effective_message, context.member()
+    assert message is not None and member is not None
+    return message, member
 
 
 ADMINS_ONLY = N_("Only your team's office (admins) can use this.")

@@ -4,7 +4,7 @@ The desk's cards (handlers/roster.py, handlers/targets.py) `begin` a step with t
 and register what answers it with `on_step`. The step waits in the conversation state
 (handlers/conversation.py, user_data key `admin_step`, written through to the database), so it survives a
 restart; the shared rules (handlers/steps.py) drop it on /cancel, on any other command and on another
-flow's button. Each step re-checks the admin when the answer comes.
+flow's button. Each step re-checks the admin when the answer comes, before its answer sees it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 
 from handlers import conversation
 from handlers.access import ADMINS_ONLY
@@ -46,7 +46,9 @@ class DeskStep(conversation.State, Mapping[str, Any]):
         return cls(step=str(data.get("step")), team_id=data.get("team_id"), facts=facts)
 
 
-StepAnswer = Callable[[Update, SaimaContext, DeskStep, str], Awaitable[None]]
+#: What answers a step: given the message typed, the admin (still an admin of the step's team), the step
+#: and the text.
+StepAnswer = Callable[[SaimaContext, Message, Member, DeskStep, str], Awaitable[None]]
 _ANSWERS: dict[str, StepAnswer] = {}
 
 
@@ -69,7 +71,7 @@ def end(context: SaimaContext) -> None:
     context.conversation.end(FLOW)
 
 
-async def office_member(update: Update, context: SaimaContext, step: DeskStep) -> Member | None:
+async def _office_member(update: Update, context: SaimaContext, step: DeskStep) -> Member | None:
     """The admin answering ``step``, still an active admin of the team it was begun in; else None, with the
     step ended and the sender told why (the roles may have changed since the question was asked)."""
     admin = context.member()
@@ -87,7 +89,11 @@ async def _answer(update: Update, context: SaimaContext, step: DeskStep, text: s
     if answer is None:
         end(context)
         return False
-    await answer(update, context, step, text)
+    message = update.effective_message
+    assert message is not None
+    admin = await _office_member(update, context, step)
+    if admin is not None:
+        await answer(context, message, admin, step, text)
     return True
 
 

@@ -10,7 +10,7 @@ import asyncio
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from handlers.access import admins_only
+from handlers.access import admins_only, sender
 from handlers.context import SaimaContext
 from handlers.incoming import args_of
 from handlers.throttle import one_at_a_time
@@ -23,9 +23,7 @@ from storage import teams
 @admins_only
 async def export(update: Update, context: SaimaContext) -> None:
     """Sends the workbook as a document, or says which year it could not read."""
-    message = update.effective_message
-    admin = context.member()
-    assert message is not None and admin is not None
+    message, admin = sender(update, context)
     t = context.t
     today = context.today(admin.team.timezone)
     args = args_of(context.args)

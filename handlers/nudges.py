@@ -22,7 +22,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from core.callbacks import nudges as callbacks
 from core.domain import MemberStatus
-from handlers.access import admins_only
+from handlers.access import admins_only, sender
 from handlers.context import SaimaContext
 from handlers.throttle import one_at_a_time
 from reports import summary
@@ -86,9 +86,7 @@ async def snooze(update: Update, context: SaimaContext) -> None:
 @one_at_a_time
 @admins_only
 async def show_summary(update: Update, context: SaimaContext) -> None:
-    member = context.member()
-    message = update.effective_message
-    assert member is not None and message is not None
+    message, member = sender(update, context)
     today = context.today(member.team.timezone)
 
     def run() -> str:

@@ -43,7 +43,7 @@ from core.dates import beyond_horizon, parse_date
 from core.domain import MotionStatus, ResultClass, Satisfaction
 from core.motions import InvalidTransition, TransitionReason
 from handlers import conversation
-from handlers.access import members_only
+from handlers.access import members_only, sender
 from handlers.context import SaimaContext
 from handlers.incoming import args_of, too_far_reply
 from locales import N_, Translator
@@ -139,9 +139,7 @@ def _refusal(t: Translator, refused: InvalidTransition, motion: Motion) -> str:
 @members_only
 async def show_list(update: Update, context: SaimaContext) -> None:
     """Lists the member's motions still open (or, for an admin with `all`, the team's), a button each."""
-    message = update.effective_message
-    member = context.member()
-    assert message is not None and member is not None
+    message, member = sender(update, context)
     t = context.t
     today = context.today(member.team.timezone)
     args = args_of(context.args)

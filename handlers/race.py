@@ -22,7 +22,7 @@ from core.callbacks import race as callbacks
 from core.domain import Duty
 from core.periods import PeriodError, parse_period
 from core.race import Period
-from handlers.access import members_only
+from handlers.access import members_only, sender
 from handlers.context import SaimaContext
 from handlers.incoming import args_of
 from handlers.throttle import one_at_a_time
@@ -36,9 +36,7 @@ from storage.models import Member
 @one_at_a_time
 @members_only
 async def show_rank(update: Update, context: SaimaContext) -> None:
-    member = context.member()
-    message = update.effective_message
-    assert member is not None and message is not None
+    message, member = sender(update, context)
     period = await period_asked(update, context, member)
     if period is None:
         return

@@ -17,10 +17,12 @@ and admins who joined by invite are leaders and do. 任职日期 / 离任日期 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
@@ -37,12 +39,12 @@ from handlers import admin_steps
 from handlers.access import admin_press, admins_only
 from handlers.context import SaimaContext
 from handlers.incoming import too_far_reply
-from handlers.invite import invite_link
+from handlers.invite import invite_text, make_invite
 from handlers.keyboards import first_page, in_rows, turn_rows
 from locales import N_, Translator, translator
 from reports.progress_card import STATUS_MARK
 from reports.words import span_in_words
-from storage import audit, invites, roster
+from storage import roster
 from storage.models import Member
 from storage.progress import year_progress
 
@@ -83,12 +85,25 @@ def _line(t: Translator, mark: str, member: Member) -> str:
     return " · ".join(parts)
 
 
+class _Page(NamedTuple):
+    shown: list[Member]
+    page: int  # the page asked for, within the pages there are
+    pages: int
+    total: int
+
+
+def _page_of(listing: Callable[..., tuple[list[Member], int]], session: Session, team_id: int, page: int) -> _Page:
+    """A page of the team's members as ``listing`` (storage.roster.page or removed_page) orders them."""
+    _, total = listing(session, team_id, offset=0, limit=0)
+    page, pages = paging.clamp(page, total=total, size=PAGE_SIZE)
+    shown, _ = listing(session, team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+    return _Page(shown, page, pages, total)
+
+
 def _list(context: SaimaContext, admin: Member, page: int, note: str = "") -> tuple[str, InlineKeyboardMarkup]:
     t = context.t
     with context.db.session() as session:
-        _, total = roster.page(session, admin.team_id, offset=0, limit=0)
-        page, pages = paging.clamp(page, total=total, size=PAGE_SIZE)
-        shown, _ = roster.page(session, admin.team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+        shown, page, pages, total = _page_of(roster.page, session, admin.team_id, page)
         lines = [_line(t, _pace_mark(context, session, m), m) for m in shown]
         ids = [(m.id, m.display_name) for m in shown]
         _, removed = roster.removed_page(session, admin.team_id, offset=0, limit=0)
@@ -124,9 +139,7 @@ def _removed_list(context: SaimaContext, admin: Member, page: int, note: str = "
     """The team's removed members, each with a card that can restore them."""
     t = context.t
     with context.db.session() as session:
-        _, total = roster.removed_page(session, admin.team_id, offset=0, limit=0)
-        page, pages = paging.clamp(page, total=total, size=PAGE_SIZE)
-        shown, _ = roster.removed_page(session, admin.team_id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+        shown, page, pages, total = _page_of(roster.removed_page, session, admin.team_id, page)
         tz = ZoneInfo(admin.team.timezone)
         people = [(m.id, m.display_name, m.removed_at.astimezone(tz).date().isoformat() if m.removed_at else "")
                   for m in shown]
@@ -274,18 +287,9 @@ async def _removed_press(update: Update, context: SaimaContext, admin: Member, a
         elif action is Action.REMOVED_MEMBER:
             card = _removed_card(context, member)
         elif action is Action.RESTORE_INVITE:  # a link only this removed member can come back by (the others stay refused)
-            now = context.now()
-            invite = invites.create(session, team_id=admin.team_id, role=Role.MEMBER, now=now,
-                                    valid_for=timedelta(days=context.config.invites.expire_days), max_uses=1,
-                                    code_length=context.config.invites.code_length, created_by_member_id=admin.id)
-            audit.record(session, action="create", entity="invite", entity_id=invite.id, team_id=admin.team_id,
-                         now=now, actor_member_id=admin.id, actor_telegram_id=admin.telegram_user_id,
-                         after={"single_use": True, "for_member_id": member.id})
-            code, name = invite.code, member.display_name
-            expires_on = invite.expires_at.astimezone(ZoneInfo(admin.team.timezone)).date().isoformat() \
-                if invite.expires_at else ""
+            invite = make_invite(session, context, admin, single_use=True, for_member_id=member.id)
             link = t("Single-use invite for {name} to come back, valid until {date}:").format(
-                name=name, date=expires_on) + "\n" + invite_link(context.bot.username, code)
+                name=member.display_name, date=invite.expires_on) + "\n" + invite.link
         elif not roster.restore(session, member, actor=admin, now=context.now()):
             member = None
         else:
@@ -382,14 +386,10 @@ class _BackToList(str):
 
 
 @admin_steps.on_step("leave_dates")
-async def leave_dates(update: Update, context: SaimaContext, step: admin_steps.DeskStep, text: str) -> None:
+async def leave_dates(context: SaimaContext, message: Message, admin: Member, step: admin_steps.DeskStep,
+                      text: str) -> None:
     """The leave's dates typed: recorded (and audited), or asked again with the reason."""
-    message = update.effective_message
-    assert message is not None
     t = context.t
-    admin = await admin_steps.office_member(update, context, step)
-    if admin is None:
-        return
     zone = ZoneInfo(admin.team.timezone)
     now = context.now().astimezone(zone)
     # Leave is recorded before or after the fact: a date without a year is read as the nearest one.
@@ -432,14 +432,10 @@ async def leave_dates(update: Update, context: SaimaContext, step: admin_steps.D
 
 
 @admin_steps.on_step("office_day")
-async def office_day(update: Update, context: SaimaContext, step: admin_steps.DeskStep, text: str) -> None:
+async def office_day(context: SaimaContext, message: Message, admin: Member, step: admin_steps.DeskStep,
+                     text: str) -> None:
     """The 任职日期 or 离任日期 typed: recorded (and audited), or asked again with the reason."""
-    message = update.effective_message
-    assert message is not None
     t = context.t
-    admin = await admin_steps.office_member(update, context, step)
-    if admin is None:
-        return
     now = context.now().astimezone(ZoneInfo(admin.team.timezone))
     # Usually recorded after the fact (a team adopting the bot mid-year): a date without a year leans past.
     found = dates.parse_date(text, now=now, prefer="past", lang=admin.language.value)
@@ -490,23 +486,11 @@ async def _invites(update: Update, context: SaimaContext, admin: Member, single_
             [InlineKeyboardButton(t("‹ Back to the list"), callback_data=_data(Action.PAGE, 0))]])
         await query.edit_message_text(t("Which kind of invite link?"), reply_markup=keyboard)
         return
-    now = context.now()
     with context.db.session() as session:
-        invite = invites.create(session, team_id=admin.team_id, role=Role.MEMBER, now=now,
-                                valid_for=timedelta(days=context.config.invites.expire_days),
-                                max_uses=1 if single_use else None, code_length=context.config.invites.code_length,
-                                created_by_member_id=admin.id)
-        audit.record(session, action="create", entity="invite", entity_id=invite.id, team_id=admin.team_id, now=now,
-                     actor_member_id=admin.id, actor_telegram_id=admin.telegram_user_id,
-                     after={"single_use": single_use})
-        code, expires_at = invite.code, invite.expires_at
-    assert expires_at is not None
-    expires_on = expires_at.astimezone(ZoneInfo(admin.team.timezone)).date().isoformat()
-    text = (t("Single-use invite to {team}, valid until {date}:") if single_use
-            else t("Invite to {team}, valid until {date}:")).format(team=admin.team.name, date=expires_on)
+        invite = make_invite(session, context, admin, single_use=single_use)
     await query.answer()
     assert isinstance(query.message, Message)
-    await query.message.reply_text(f"{text}\n{invite_link(context.bot.username, code)}")
+    await query.message.reply_text(invite_text(t, admin.team.name, invite, single_use=single_use))
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from core import paging
@@ -25,11 +25,11 @@ from core.pace import QuarterTargets
 from core.targets import (
     PICK_PAGE,
     TargetProblem,
-    cumulative,
+    Typed,
     first_year,
     last_year,
     limit_of,
-    target_problem,
+    read_typed,
     year_editable,
 )
 from handlers import admin_steps
@@ -44,10 +44,6 @@ from storage import targets as queries
 from storage.models import Member
 
 INVALID = N_("This button is not valid any more.")
-
-
-_SEPARATORS = re.compile(r"[/／,，、\s]+")
-_QUARTERS = re.compile(r"^\s*(\S+?)\s*[/／,，、\s]\s*(\S+?)\s*[/／,，、\s]\s*(\S+?)\s*[/／,，、\s]\s*(\S+?)\s*$")
 
 
 def _year(context: SaimaContext, admin: Member) -> int:
@@ -180,50 +176,33 @@ async def press(update: Update, context: SaimaContext) -> None:
     await query.answer(t(INVALID), show_alert=True)
 
 
-_NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(天|次|项|件|个|days?|sessions?|items?|topics?)?\s*$", re.IGNORECASE)
+def _typed_problem(t: Translator, typed: Typed, limit: int) -> str:
+    """Why what was typed is not saved, and how to type it."""
+    if typed.problem is TargetProblem.ONE_OR_FOUR:
+        return t("Type one number for the year, or four for the quarters' cumulative targets, e.g. "
+                 "10 25 40 60. Nothing was changed. (/cancel to stop)")
+    if typed.problem is TargetProblem.NOT_A_NUMBER:
+        return (t("Please type four numbers for the quarters, e.g. 10 25 40 60. (/cancel to stop)") if typed.quarters
+                else t("Please type a number, e.g. 60. (/cancel to stop)"))
+    if typed.problem is TargetProblem.NOT_WHOLE:
+        return t("Please type a whole number, e.g. 6. (/cancel to stop)")
+    if typed.problem is TargetProblem.OUT_OF_RANGE:
+        return t("The target must be between 0 and {limit}. (/cancel to stop)").format(limit=limit)
+    return t("Quarter targets are cumulative: each must be at least the one before, e.g. "
+             "10 25 40 60. Nothing was changed. (/cancel to stop)")
 
 
 @admin_steps.on_step("target_value")
-async def target_value(update: Update, context: SaimaContext, step: admin_steps.DeskStep, text: str) -> None:
+async def target_value(context: SaimaContext, message: Message, admin: Member, step: admin_steps.DeskStep,
+                       text: str) -> None:
     """The number typed: checked (a specific reply when it is not a whole number in range), stored, audited."""
-    message = update.effective_message
-    assert message is not None
     t = context.t
-    admin = await admin_steps.office_member(update, context, step)
-    if admin is None:
-        return
     duty = Duty(step["duty"])
-    limit = limit_of(duty)
-    four = _QUARTERS.match(text)
-    if four is None and len([w for w in _SEPARATORS.split(text.strip()) if re.search(r"\d", w)]) > 1:
-        await message.reply_text(t("Type one number for the year, or four for the quarters' cumulative targets, e.g. "
-                                   "10 25 40 60. Nothing was changed. (/cancel to stop)"))
+    typed = read_typed(text, duty)
+    if typed.problem is not None:
+        await message.reply_text(_typed_problem(t, typed, limit_of(duty)))
         return
-    words = [four.group(i) for i in range(1, 5)] if four else [text]
-    values: list[Decimal] = []
-    for word in words:
-        found = _NUMBER.match(word)
-        try:
-            value = Decimal(found.group(1)) if found else None
-        except InvalidOperation:
-            value = None
-        if value is None:
-            await message.reply_text(t("Please type a number, e.g. 60. (/cancel to stop)") if not four else
-                                     t("Please type four numbers for the quarters, e.g. 10 25 40 60. (/cancel to stop)"))
-            return
-        problem = target_problem(value, duty)
-        if problem is TargetProblem.NOT_WHOLE:
-            await message.reply_text(t("Please type a whole number, e.g. 6. (/cancel to stop)"))
-            return
-        if problem is TargetProblem.OUT_OF_RANGE:
-            await message.reply_text(
-                t("The target must be between 0 and {limit}. (/cancel to stop)").format(limit=limit))
-            return
-        values.append(value)
-    if not cumulative(values):
-        await message.reply_text(t("Quarter targets are cumulative: each must be at least the one before, e.g. "
-                                   "10 25 40 60. Nothing was changed. (/cancel to stop)"))
-        return
+    values = list(typed.values)
     value = values[-1]
     member_id = step.get("member_id")
     with context.db.session() as session:

@@ -67,8 +67,16 @@ def _team_of_group(context: SaimaContext, chat_id: int) -> Team | None:
         return team
 
 
-async def _not_linked(message: Message, context: SaimaContext) -> None:
-    await message.reply_text(context.t("This group is not linked to a team's race track."))
+async def _linked(update: Update, context: SaimaContext) -> tuple[Message, Team, Translator] | None:
+    """The group command's message, the team whose race track the group is and its language; None (the
+    group told it is not linked) when it is none's."""
+    message = update.effective_message
+    assert message is not None
+    team = _team_of_group(context, message.chat_id)
+    if team is None:
+        await message.reply_text(context.t("This group is not linked to a team's race track."))
+        return None
+    return message, team, _team_t(team)
 
 
 def _team_t(team: Team) -> Translator:
@@ -83,13 +91,10 @@ def private_chat_button(t: Translator, bot_username: str) -> InlineKeyboardMarku
 
 async def group_rank(update: Update, context: SaimaContext) -> None:
     """Posts the team's public board in its group (names or ranks, as the team chose), with its chart."""
-    message = update.effective_message
-    assert message is not None
-    team = _team_of_group(context, message.chat_id)
-    if team is None:
-        await _not_linked(message, context)
+    found = await _linked(update, context)
+    if found is None:
         return
-    t = _team_t(team)
+    message, team, t = found
     today = context.today(team.timezone)
     try:  # the same periods as in a private chat: /rank, /rank quarter, /rank 上月, /rank 2026 …
         period = parse_period(" ".join(args_of(context.args)), now=context.now().astimezone(ZoneInfo(team.timezone)))
@@ -124,17 +129,16 @@ def _office_member(context: SaimaContext, team_id: int, user_id: int) -> Member 
 
 async def group_summary(update: Update, context: SaimaContext) -> None:
     """The team's office posts the last seven days' summary in the group; anyone else is refused."""
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    team = _team_of_group(context, message.chat_id)
-    if team is None:
-        await _not_linked(message, context)
+    user = update.effective_user
+    assert user is not None
+    found = await _linked(update, context)
+    if found is None:
         return
+    message, team, t = found
     if _office_member(context, team.id, user.id) is None:
         await message.reply_text(context.t("Only the team's office (admins) can post the summary here."))
         return
     today = context.today(team.timezone)
-    t = _team_t(team)
 
     def run() -> str:
         with context.db.session() as session:
@@ -147,13 +151,10 @@ async def group_summary(update: Update, context: SaimaContext) -> None:
 
 async def group_help(update: Update, context: SaimaContext) -> None:
     """What works in the group, and a button to the private chat for the rest."""
-    message = update.effective_message
-    assert message is not None
-    team = _team_of_group(context, message.chat_id)
-    if team is None:
-        await _not_linked(message, context)
+    found = await _linked(update, context)
+    if found is None:
         return
-    t = _team_t(team)
+    message, team, t = found
     lines = [t("This group is {team}'s race track. Here:").format(team=team.name),
              t("/rank — the race board (/rank quarter, /rank year)"),
              t("/summary — the last seven days (the office only)"),
@@ -179,11 +180,10 @@ async def group_pointer(update: Update, context: SaimaContext) -> None:
         return
     if name not in PRIVATE_COMMANDS:
         return
-    team = _team_of_group(context, message.chat_id)
-    if team is None:
-        await _not_linked(message, context)
+    found = await _linked(update, context)
+    if found is None:
         return
-    t = _team_t(team)
+    t = found[2]
     await message.reply_text(t("/{command} works in a private chat with me.").format(command=name),
                              reply_markup=private_chat_button(t, context.bot.username))
 

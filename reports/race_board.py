@@ -115,10 +115,6 @@ class Line:
     label: str
     own: bool
 
-    @property
-    def member_id(self) -> int:
-        return self.entry.member_id
-
 
 def lines_for(t: Translator, board: Board, *, viewer_id: int | None, names: bool) -> list[Line]:
     """Who each line is, as this reader may see it."""
@@ -184,7 +180,7 @@ def improved_line(t: Translator, board: Board, *, viewer_id: int | None, names: 
     best = {entry.member_id for entry in most_improved(board.ranked)}
     if not best:
         return None
-    shown = [line for line in lines_for(t, board, viewer_id=viewer_id, names=names) if line.member_id in best]
+    shown = [line for line in lines_for(t, board, viewer_id=viewer_id, names=names) if line.entry.member_id in best]
     joined = ("、" if t.lang == "zh" else ", ").join(line.label for line in shown)
     return t("🚀 Most improved: {names} ({movement})").format(names=joined, movement=movement(t, shown[0].entry))
 

@@ -4,17 +4,21 @@ Each module names its data's `PREFIX` (the wire format buttons already in chats 
 the press dataclass(es), `build` and `parse` (None for anything malformed: another prefix, an unknown
 action, parts missing or extra, a number not in ASCII digits or beyond PostgreSQL's INTEGER), the
 `PATTERN` its handler is registered with and `EXAMPLES`, a press of every kind (tests/core/test_callbacks.py
-round-trips them all). The helpers below are what the modules share.
+round-trips them all). The helpers below are what the modules share; most flows' data is
+`<prefix><action>:<field>:<field>…`, and for those a `Codec` reads and writes it from a table of each
+action's fields (such a module takes its PREFIX, PATTERN, build and parse from its codec).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 E = TypeVar("E", bound=StrEnum)
+P = TypeVar("P")
 
 MAX_BYTES = 64  # Telegram's limit on callback data, in UTF-8 bytes
 MAX_NUMBER = 2**31 - 1  # PostgreSQL's INTEGER, the type of every id; pages and days are smaller still
@@ -68,3 +72,64 @@ def join(prefix: str, *fields: object) -> str:
 def pattern(prefix: str) -> str:
     """The regular expression a flow's CallbackQueryHandler is registered with: anything under ``prefix``."""
     return "^" + re.escape(prefix)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One part of the data after the action: the press's attribute ``name``, read from its text by ``read``
+    (None: malformed) and written by ``write``. An ``optional`` field may be missing at the end (buttons
+    sent before it was carried); a field whose value is None is left out when building."""
+
+    name: str
+    read: Callable[[str], object | None] = number
+    write: Callable[[Any], object] = str
+    optional: bool = False
+
+
+def one_of(name: str, kind: type[E]) -> Field:
+    """A field holding a member of ``kind``, written as its value."""
+    return Field(name, lambda text: choice(kind, text))
+
+
+def flag(name: str, yes: str, no: str, *, optional: bool = False) -> Field:
+    """A yes/no field, written as ``yes`` or ``no``."""
+    values = {yes: True, no: False}
+    return Field(name, values.get, lambda value: yes if value else no, optional)
+
+
+def matching(name: str, regex: str) -> Field:
+    """A text field that must match ``regex`` whole."""
+    compiled = re.compile(regex)
+    return Field(name, lambda text: text if compiled.fullmatch(text) else None)
+
+
+class Codec(Generic[E, P]):
+    """A flow's `<prefix><action>:<field>:<field>…` data: ``fields`` names each action's, in order, and
+    ``press`` (one for every action, or one per action) makes the press from the action and the fields by
+    name. `parse` refuses another prefix, an unknown action, a field it cannot read, too few or too many."""
+
+    def __init__(self, prefix: str, actions: type[E], press: Callable[..., P] | Mapping[E, Callable[..., P]],
+                 fields: Mapping[E, Sequence[Field]]) -> None:
+        assert set(fields) == set(actions), f"{prefix}: every action needs its fields"
+        self.prefix, self.actions, self.fields = prefix, actions, fields
+        self.presses = press if isinstance(press, Mapping) else dict.fromkeys(actions, press)
+        self.pattern = pattern(prefix)
+
+    def build(self, press: P) -> str:
+        action: E = getattr(press, "action")  # noqa: B009 (P is any press dataclass; each has an action)
+        values = [(field, getattr(press, field.name)) for field in self.fields[action]]
+        assert all(value is not None for field, value in values if not field.optional), press
+        return join(self.prefix, action, *(None if value is None else field.write(value) for field, value in values))
+
+    def parse(self, data: object) -> P | None:
+        found = split(data, self.prefix, self.actions)
+        if found is None:
+            return None
+        action, texts = found
+        fields = self.fields[action]
+        if not sum(not field.optional for field in fields) <= len(texts) <= len(fields):
+            return None
+        values = {field.name: field.read(text) for field, text in zip(fields, texts, strict=False)}
+        if any(value is None for value in values.values()):
+            return None
+        return self.presses[action](action=action, **values)

@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import join, numbers, pattern, split
-
-PREFIX = "au:"
-PATTERN = pattern(PREFIX)
+from core.callbacks import Codec, Field
 
 
 class Action(StrEnum):
@@ -21,14 +18,8 @@ class Press:
     action: Action = Action.PAGE
 
 
-def build(press: Press) -> str:
-    return join(PREFIX, press.action, press.page)
-
-
-def parse(data: object) -> Press | None:
-    found = split(data, PREFIX, Action)
-    values = numbers(found[1]) if found else None
-    return Press(values[0]) if values is not None and len(values) == 1 else None
+_CODEC = Codec("au:", Action, Press, {Action.PAGE: [Field("page")]})
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (Press(0), Press(3))

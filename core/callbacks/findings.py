@@ -11,11 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import choice, join, number, pattern, split
+from core.callbacks import Codec, Field, one_of
 from core.domain import FollowUpStatus
-
-PREFIX = "fu:"
-PATTERN = pattern(PREFIX)
 
 
 class Action(StrEnum):
@@ -32,22 +29,13 @@ class Press:
     to: FollowUpStatus | None = None  # STEP: the status it moves to
 
 
-def build(press: Press) -> str:
-    return join(PREFIX, press.action, press.number, press.to)
-
-
-def parse(data: object) -> Press | None:
-    found = split(data, PREFIX, Action)
-    if found is None:
-        return None
-    action, rest = found
-    if action is Action.TRIPS:
-        return Press(action) if not rest else None
-    value = number(rest[0]) if rest else None
-    if action is Action.STEP:
-        to = choice(FollowUpStatus, rest[1]) if len(rest) == 2 else None
-        return Press(action, value, to) if value is not None and to is not None else None
-    return Press(action, value) if value is not None and len(rest) == 1 else None
+_CODEC = Codec("fu:", Action, Press, {
+    Action.TRIPS: [],
+    Action.TRIP: [Field("number")],
+    Action.ITEM: [Field("number")],
+    Action.STEP: [Field("number"), one_of("to", FollowUpStatus)],
+})
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (Press(Action.TRIPS), Press(Action.TRIP, 3), Press(Action.ITEM, 11),

@@ -8,10 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import join, numbers, pattern, split
-
-PREFIX = "fs:"
-PATTERN = pattern(PREFIX)
+from core.callbacks import Codec, Field
 
 
 class Action(StrEnum):
@@ -30,14 +27,8 @@ class Press:
     ref_id: int
 
 
-def build(press: Press) -> str:
-    return join(PREFIX, press.action, press.ref_id)
-
-
-def parse(data: object) -> Press | None:
-    found = split(data, PREFIX, Action)
-    values = numbers(found[1]) if found else None
-    return Press(found[0], values[0]) if found and values is not None and len(values) == 1 else None
+_CODEC = Codec("fs:", Action, Press, dict.fromkeys(Action, [Field("ref_id")]))
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = tuple(Press(action, 42) for action in Action)

@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import join, pattern, split
-
-PREFIX = "lang:"
-PATTERN = pattern(PREFIX)
+from core.callbacks import Codec
 
 
 class Action(StrEnum):
@@ -23,13 +20,8 @@ class Press:
     action: Action
 
 
-def build(press: Press) -> str:
-    return join(PREFIX, press.action)
-
-
-def parse(data: object) -> Press | None:
-    found = split(data, PREFIX, Action)
-    return Press(found[0]) if found is not None and not found[1] else None
+_CODEC = Codec("lang:", Action, Press, dict.fromkeys(Action, []))
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (Press(Action.ZH), Press(Action.EN))

@@ -8,10 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import join, numbers, pattern, split
-
-PREFIX = "nz:"
-PATTERN = pattern(PREFIX)
+from core.callbacks import Codec, Field, number
 
 
 class Action(StrEnum):
@@ -34,16 +31,13 @@ class Press:
     days: int
 
 
-def build(press: Press) -> str:
-    return join(PREFIX, press.action, press.ref_id, press.days)
+def _days(text: str) -> int | None:
+    days = number(text)
+    return days if days is not None and days <= MAX_DAYS else None
 
 
-def parse(data: object) -> Press | None:
-    found = split(data, PREFIX, Action)
-    values = numbers(found[1]) if found else None
-    if found is None or values is None or len(values) != 2 or values[1] > MAX_DAYS:
-        return None
-    return Press(found[0], *values)
+_CODEC = Codec("nz:", Action, Press, dict.fromkeys(Action, [Field("ref_id"), Field("days", _days)]))
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (Press(Action.MOTION, 41, 1), Press(Action.FOLLOWUP, 8, 3), Press(Action.TASK, 5, 7))

@@ -7,11 +7,9 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import join, pattern, split
+from core.callbacks import Codec, Field
 from core.race import Period
 
-PREFIX = "race:"
-PATTERN = pattern(PREFIX)
 _KEY = re.compile(r"[0-9]{4}(?:-Q[1-4]|-[0-9]{2})?")
 
 
@@ -25,18 +23,17 @@ class Press:
     action: Action = Action.EXPLAIN
 
 
-def build(press: Press) -> str:
-    return join(PREFIX, press.action, press.period.key)
-
-
-def parse(data: object) -> Press | None:
-    found = split(data, PREFIX, Action)
-    if found is None or len(found[1]) != 1 or not _KEY.fullmatch(found[1][0]):
+def _period(key: str) -> Period | None:
+    if not _KEY.fullmatch(key):
         return None
     try:
-        return Press(Period.parse(found[1][0]))
+        return Period.parse(key)
     except ValueError:  # 2026-13
         return None
+
+
+_CODEC = Codec("race:", Action, Press, {Action.EXPLAIN: [Field("period", _period, lambda period: period.key)]})
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (Press(Period.parse("2026-11")), Press(Period.parse("2026-Q4")), Press(Period.parse("2026")))

@@ -11,10 +11,9 @@ The data can be forged: the handler checks the presser (an admin of the broadcas
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass
 
-from core.callbacks import numbers
+from core.callbacks import Codec, Field
 
 
 class Action(enum.StrEnum):
@@ -24,14 +23,6 @@ class Action(enum.StrEnum):
     CANCEL = "c"
 
 
-PREFIX = "br:"
-PATTERN = "^" + re.escape(PREFIX)
-MAX_BYTES = 64
-
-
-_NUMBERS = {Action.READ: 2, Action.RENUDGE: 2, Action.NOT_READ: 1, Action.CANCEL: 1}
-
-
 @dataclass(frozen=True)
 class Press:
     action: Action
@@ -39,25 +30,13 @@ class Press:
     number: int | None = None  # the occurrence's number (READ) or the re-nudges pressed before (RENUDGE)
 
 
-def build(press: Press) -> str:
-    numbers = [press.target] + ([press.number] if press.number is not None else [])
-    data = ":".join([f"{PREFIX}{press.action.value}", *map(str, numbers)])
-    assert len(data.encode()) <= MAX_BYTES, data
-    return data
-
-
-def parse(data: object) -> Press | None:
-    """The press the data names; None for anything malformed (wrong count of numbers, non-ASCII digits)."""
-    if not isinstance(data, str):
-        return None
-    parts = data.removeprefix(PREFIX).split(":") if data.startswith(PREFIX) else []
-    if not parts or parts[0] not in {a.value for a in Action}:
-        return None
-    action, args = Action(parts[0]), parts[1:]
-    values = numbers(args)
-    if len(args) != _NUMBERS[action] or values is None:
-        return None
-    return Press(action, values[0], values[1] if len(values) == 2 else None)
+_CODEC = Codec("br:", Action, Press, {
+    Action.READ: [Field("target"), Field("number")],
+    Action.RENUDGE: [Field("target"), Field("number")],
+    Action.NOT_READ: [Field("target")],
+    Action.CANCEL: [Field("target")],
+})
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (

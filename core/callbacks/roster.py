@@ -17,11 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import choice, join, number, pattern, split
+from core.callbacks import Codec, Field, flag, one_of
 from core.domain import LeaveKind
-
-PREFIX = "mb:"
-PATTERN = pattern(PREFIX)
 
 
 class Action(StrEnum):
@@ -54,40 +51,13 @@ class Press:
     single_use: bool | None = None  # INVITES once chosen: a single-use (True) or reusable (False) link
 
 
-_FLAG = {True: "1", False: "0"}
-_LINK = {True: "1", False: "m"}
-
-
-def build(press: Press) -> str:
-    if press.action is Action.INVITES:
-        return join(PREFIX, press.action, None if press.single_use is None else _LINK[press.single_use])
-    extra: str | None = press.kind if press.action is Action.LEAVE_KIND else None
-    if press.action is Action.RACES:
-        assert press.races is not None
-        extra = _FLAG[press.races]
-    return join(PREFIX, press.action, press.number, extra)
-
-
-def parse(data: object) -> Press | None:
-    found = split(data, PREFIX, Action)
-    if found is None:
-        return None
-    action, rest = found
-    if action is Action.INVITES:
-        links = {value: single for single, value in _LINK.items()}
-        if not rest:
-            return Press(action)
-        return Press(action, single_use=links[rest[0]]) if len(rest) == 1 and rest[0] in links else None
-    value = number(rest[0]) if rest else None
-    if value is None:
-        return None
-    if action is Action.LEAVE_KIND:
-        kind = choice(LeaveKind, rest[1]) if len(rest) == 2 else None
-        return Press(action, value, kind=kind) if kind is not None else None
-    if action is Action.RACES:
-        flags = {flag: races for races, flag in _FLAG.items()}
-        return Press(action, value, races=flags[rest[1]]) if len(rest) == 2 and rest[1] in flags else None
-    return Press(action, value) if len(rest) == 1 else None
+_CODEC = Codec("mb:", Action, Press, {
+    **dict.fromkeys(Action, [Field("number")]),
+    Action.INVITES: [flag("single_use", "1", "m", optional=True)],
+    Action.LEAVE_KIND: [Field("number"), one_of("kind", LeaveKind)],
+    Action.RACES: [Field("number"), flag("races", "1", "0")],
+})
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (

@@ -13,11 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import join, numbers, pattern, split
+from core.callbacks import Codec, Field, number
 from core.domain import Duty
 
-PREFIX = "tg:"
-PATTERN = pattern(PREFIX)
 DUTIES = list(Duty)
 
 
@@ -35,22 +33,18 @@ class Press:
     year: int | None = None  # None on older buttons: this year
 
 
-def build(press: Press) -> str:
-    duty = None if press.duty is None else DUTIES.index(press.duty)
-    return join(PREFIX, press.action, duty, press.number, press.year)
+def _duty(text: str) -> Duty | None:
+    place = number(text)
+    return DUTIES[place] if place is not None and place < len(DUTIES) else None
 
 
-def parse(data: object) -> Press | None:
-    found = split(data, PREFIX, Action)
-    values = numbers(found[1]) if found else None
-    if found is None or values is None:
-        return None
-    action = found[0]
-    if action is Action.SHOW:
-        return Press(action, year=values[0] if values else None) if len(values) <= 1 else None
-    if not values or values[0] >= len(DUTIES) or len(values) > 3 or (action is Action.WHOM and len(values) < 2):
-        return None
-    return Press(action, DUTIES[values[0]], *values[1:])
+_DUTY, _YEAR = Field("duty", _duty, DUTIES.index), Field("year", optional=True)
+_CODEC = Codec("tg:", Action, Press, {
+    Action.PICK: [_DUTY, Field("number", optional=True), _YEAR],
+    Action.WHOM: [_DUTY, Field("number"), _YEAR],
+    Action.SHOW: [_YEAR],
+})
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (

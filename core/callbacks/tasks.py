@@ -13,10 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import join, numbers, pattern, split
-
-PREFIX = "tk:"
-PATTERN = pattern(PREFIX)
+from core.callbacks import Codec, Field
 
 
 class Action(StrEnum):
@@ -36,16 +33,11 @@ class Press:
     page: int | None = None  # TASK only: the page of its assignees
 
 
-def build(press: Press) -> str:
-    return join(PREFIX, press.action, press.number, press.page)
-
-
-def parse(data: object) -> Press | None:
-    found = split(data, PREFIX, Action)
-    values = numbers(found[1]) if found else None
-    if found is None or values is None or not 1 <= len(values) <= (2 if found[0] is Action.TASK else 1):
-        return None
-    return Press(found[0], *values)
+_CODEC = Codec("tk:", Action, Press, {
+    **dict.fromkeys(Action, [Field("number")]),
+    Action.TASK: [Field("number"), Field("page", optional=True)],
+})
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 EXAMPLES = (Press(Action.LIST, 0), Press(Action.TASK, 12, 1), Press(Action.TASK, 12), Press(Action.ASSIGNMENT, 7),

@@ -9,10 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.callbacks import choice, join, number, pattern, split
+from core.callbacks import Codec, Field, one_of
 
-PREFIX = "trk:"
-PATTERN = pattern(PREFIX)
 LINK_PATTERN = r"^trk:link:"
 SET_PATTERN = r"^trk:set:"
 
@@ -54,20 +52,11 @@ class SetPress:
 Press = LinkPress | SetPress
 
 
-def build(press: Press) -> str:
-    value = press.answer if isinstance(press, LinkPress) else press.setting
-    return join(PREFIX, press.action, value, press.member_id if isinstance(press, LinkPress) else press.team_id)
-
-
-def parse(data: object) -> Press | None:
-    found = split(data, PREFIX, Action)
-    if found is None or len(found[1]) != 2 or (whom := number(found[1][1])) is None:
-        return None
-    if found[0] is Action.LINK:
-        answer = choice(LinkAnswer, found[1][0])
-        return LinkPress(answer, whom) if answer is not None else None
-    setting = choice(Setting, found[1][0])
-    return SetPress(setting, whom) if setting is not None else None
+_CODEC: Codec[Action, Press] = Codec("trk:", Action, {Action.LINK: LinkPress, Action.SET: SetPress}, {
+    Action.LINK: [one_of("answer", LinkAnswer), Field("member_id")],
+    Action.SET: [one_of("setting", Setting), Field("team_id")],
+})
+PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
 
 def parse_link(data: object) -> LinkPress | None:

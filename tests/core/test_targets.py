@@ -50,6 +50,25 @@ def test_quarter_targets_are_cumulative(values: list[str], expected: bool) -> No
     assert targets.cumulative([Decimal(v) for v in values]) is expected
 
 
+@pytest.mark.parametrize("text, values, problem", [
+    ("60", ["60"], None),
+    (" 60 天", ["60"], None),  # with its unit
+    ("10 25 40 60", ["10", "25", "40", "60"], None),
+    ("10/25，40、60", ["10", "25", "40", "60"], None),
+    ("10 25 60", [], TargetProblem.ONE_OR_FOUR),
+    ("sixty", [], TargetProblem.NOT_A_NUMBER),
+    ("10 x 40 60", ["10"], TargetProblem.NOT_A_NUMBER),
+    ("2.5", [], TargetProblem.NOT_WHOLE),
+    ("10 25 40 101", ["10", "25", "40"], TargetProblem.OUT_OF_RANGE),
+    ("10 25 20 60", ["10", "25", "20", "60"], TargetProblem.NOT_CUMULATIVE),
+])
+def test_what_is_typed_reads_as_the_years_target_or_four_quarters(text: str, values: list[str],
+                                                                   problem: TargetProblem | None) -> None:
+    typed = targets.read_typed(text, Duty.LAW_STUDY)
+    assert (list(typed.values), typed.problem) == ([Decimal(v) for v in values], problem)
+    assert typed.quarters == (len(text.split()) == 4 or "/" in text)
+
+
 @pytest.mark.parametrize("year, expected", [
     (2021, True),  # five years back
     (2020, False),
