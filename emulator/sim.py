@@ -127,20 +127,21 @@ def _shape(messages: list[BotMessage], expect: int) -> Reply:
     return messages[-1] if expect == 1 else messages
 
 
+@dataclass(eq=False)
 class SimUser:
     """A simulated Telegram user talking to the bot."""
 
-    def __init__(self, control: ControlClient, user_id: int, first_name: str, *, last_name: str | None = None,
-                 username: str | None = None, language_code: str | None = None) -> None:
-        self.control = control
-        self.id = user_id
-        self.first_name = first_name
-        self.last_name = last_name
-        self.username = username
-        self.language_code = language_code
-        self.cursor = 0
-        self.last_callback_query_id: str | None = None
-        control.transcript.name_user(user_id, self.label)
+    control: ControlClient
+    id: int
+    first_name: str
+    last_name: str | None = field(default=None, kw_only=True)
+    username: str | None = field(default=None, kw_only=True)
+    language_code: str | None = field(default=None, kw_only=True)
+    cursor: int = field(default=0, init=False)  # the last bot event this user has seen
+    last_callback_query_id: str | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.control.transcript.name_user(self.id, self.label)
 
     @property
     def name(self) -> str:

@@ -72,9 +72,7 @@ class EmulatorThread(EmulatorUrls):
 
     def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 30) -> T:
         """Run a coroutine on the emulator's loop (for direct access to its state)."""
-        if self._loop is None:
-            raise RuntimeError("the emulator thread is not running")
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=timeout)
+        return asyncio.run_coroutine_threadsafe(coroutine, _running(self._loop)).result(timeout=timeout)
 
     def __enter__(self) -> EmulatorThread:
         return self.start()
@@ -84,10 +82,15 @@ class EmulatorThread(EmulatorUrls):
 
     @property
     def emulator(self) -> Emulator:
-        if self._emulator is None:
-            raise RuntimeError("the emulator thread is not running")
-        return self._emulator
+        return _running(self._emulator)
 
     @property
     def root_url(self) -> str:
         return self.emulator.root_url
+
+
+def _running(part: T | None) -> T:
+    """A part that exists only while the thread runs (its loop, its emulator)."""
+    if part is None:
+        raise RuntimeError("the emulator thread is not running")
+    return part

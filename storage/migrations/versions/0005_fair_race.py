@@ -8,8 +8,12 @@ Create Date: 2026-12-04
 import sqlalchemy as sa
 from alembic import op
 
+from storage.migrations.tables import create_table, drop_table, moment
+
 revision: str = '0005'
 down_revision: str | None = '0004'
+
+_CALENDAR_INDEXES = ['team_id']
 
 
 def upgrade() -> None:
@@ -32,25 +36,18 @@ def upgrade() -> None:
     op.execute(
         "UPDATE study_sessions SET for_team = true WHERE id IN (SELECT entity_id FROM audit_log "
         "WHERE entity = 'study_session' AND action = 'create' AND CAST(after AS TEXT) LIKE '%\"for_team\": true%')")
-    op.create_table('team_calendar_days',
+    create_table('team_calendar_days',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('team_id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('workday', sa.Boolean(), nullable=False),
     sa.Column('note', sa.String(length=100), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_team_calendar_days_team_id_teams')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_team_calendar_days')),
-    sa.UniqueConstraint('team_id', 'day', name=op.f('uq_team_calendar_days_team_id_day'))
-    )
-    with op.batch_alter_table('team_calendar_days', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_team_calendar_days_team_id'), ['team_id'], unique=False)
+    moment('created_at', nullable=False),
+    references={'team_id': 'teams'}, unique=('team_id', 'day'), indexes=_CALENDAR_INDEXES)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('team_calendar_days', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_team_calendar_days_team_id'))
-    op.drop_table('team_calendar_days')
+    drop_table('team_calendar_days', _CALENDAR_INDEXES)
     with op.batch_alter_table('study_sessions', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_study_sessions_merged_into_session_id_study_sessions'),
                                  type_='foreignkey')
