@@ -17,6 +17,7 @@ from storage.models import Member
 D = TypeVar("D")
 V = TypeVar("V")
 P = TypeVar("P")
+R = TypeVar("R")
 D_contra = TypeVar("D_contra", contravariant=True)
 R_contra = TypeVar("R_contra", contravariant=True)
 
@@ -70,7 +71,7 @@ class Delete(Protocol[R_contra]):
     def __call__(self, session: Session, record: R_contra, /, *, actor: Member, now: datetime) -> object: ...
 
 
-def delete_own(session: Session, found: R_contra | None, delete: Delete[R_contra], ctx: FormContext) -> bool:
+def delete_own(session: Session, found: R | None, delete: Delete[R], ctx: FormContext) -> bool:
     """A form's `delete` from /mine: False when the member's record is no longer there."""
     if found is None:
         return False
