@@ -52,7 +52,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
 from core.dates import find_date, parse_date, parse_range
 from core.pace import days_covered
@@ -170,7 +170,10 @@ _CLEARS: dict[TripProblem, tuple[str, ...]] = {
 }
 
 
-def without_problems(draft: TripDraft, problems: Iterable[TripProblem]) -> TripDraft:
+_Draft = TypeVar("_Draft", bound=TripDraft)  # a subclass (the log form's) comes back as itself
+
+
+def without_problems(draft: _Draft, problems: Iterable[TripProblem]) -> _Draft:
     """The draft with every field that has a problem cleared, so that it is asked for again."""
     return replace(draft, **{name: None for problem in problems for name in _CLEARS[problem]})
 

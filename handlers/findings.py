@@ -39,6 +39,7 @@ from core.findings import FindingDraft, FindingProblem, StepProblem
 from core.text import squeeze, utf16_len
 from handlers.access import members_only
 from handlers.context import SaimaContext
+from handlers.form_parts import RuledForm, Rules, accepted
 from handlers.forms import Choice, Field, Form, FormContext, Rejected, SavedReply, register_form
 from handlers.incoming import too_far_reply
 from handlers.log_trip import short_span as _span
@@ -63,18 +64,24 @@ STATUS_LABELS = {
     FollowUpStatus.CLOSED: N_("closed"),
 }
 
-# The label of the button that moves an item on, by the step it is at.
-_NEXT_STEP_LABELS = {
-    FollowUpStatus.RAISED: N_("Assign to a department"),
-    FollowUpStatus.ASSIGNED: N_("Mark handled"),
-    FollowUpStatus.HANDLED: N_("Mark fed back"),
-    FollowUpStatus.FED_BACK: N_("Close"),
-}
 
-_DONE = {
-    FollowUpStatus.HANDLED: N_("Marked handled."),
-    FollowUpStatus.CLOSED: N_("Closed: this finding's loop is complete."),
+@dataclass(frozen=True)
+class _Step:
+    """The button that moves an item on to a step: a form that asks something first, or one tap (and
+    what that tap then says)."""
+
+    label: str  # message id
+    form: Start | None = None
+    done: str | None = None  # message id
+
+
+_STEPS = {  # by the step the button moves the item to
+    FollowUpStatus.ASSIGNED: _Step(N_("Assign to a department"), form=Start.ASSIGN),
+    FollowUpStatus.HANDLED: _Step(N_("Mark handled"), done=N_("Marked handled.")),
+    FollowUpStatus.FED_BACK: _Step(N_("Mark fed back"), form=Start.FEEDBACK),
+    FollowUpStatus.CLOSED: _Step(N_("Close"), done=N_("Closed: this finding's loop is complete.")),
 }
+_DONE = {to: step.done for to, step in _STEPS.items() if step.done is not None}  # the one-tap steps
 
 _PROBLEMS = {
     FindingProblem.CONTENT_TOO_LONG: N_("That is too long for one finding (at most 1000 characters); "
@@ -97,10 +104,11 @@ def _short(text: str, limit: int = SHORT_CONTENT) -> str:
 # --- adding a finding ------------------------------------------------------------------------------
 
 
-class FindingForm(Form[FindingDraft]):
+class FindingForm(RuledForm[FindingDraft]):
     kind = "finding"
     command = None
     draft_type = FindingDraft
+    rules = Rules(findings.finding_problems, findings.without_problems, findings.missing_fields, _PROBLEMS)
     fields = (
         Field("content", N_("Finding"),
               N_("What opinion or suggestion did people raise? Type it as one finding.")),
@@ -131,10 +139,8 @@ class FindingForm(Form[FindingDraft]):
                    ctx: FormContext) -> FindingDraft | Rejected:
         t = ctx.t
         if name == "content":
-            content = squeeze(text)
-            if not content:
-                return Rejected(t("The finding cannot be empty; please type what people raised."))
-            return replace(draft, content=content)
+            return accepted(squeeze(text) or None, lambda content: replace(draft, content=content),
+                            t("The finding cannot be empty; please type what people raised."))
         if name == "department":
             department = squeeze(text)
             if department.lower() in _NONE_WORDS:
@@ -161,13 +167,6 @@ class FindingForm(Form[FindingDraft]):
         if name == "department":
             return replace(draft, department=findings.NO_DEPARTMENT)
         return replace(draft, feedback_due=self._default_due(draft, ctx))
-
-    def problems(self, draft: FindingDraft, ctx: FormContext) -> tuple[FindingDraft, list[str]]:
-        found = findings.finding_problems(draft, today=ctx.today)
-        return findings.without_problems(draft, found), [ctx.t(_PROBLEMS[p]) for p in found]
-
-    def missing(self, draft: FindingDraft) -> list[str]:
-        return findings.missing_fields(draft)
 
     def card(self, draft: FindingDraft, ctx: FormContext) -> str:
         t = ctx.t
@@ -361,16 +360,13 @@ def _item_page(t: Translator, item: FollowUpItem, today: date,
 
 
 def _next_step_button(t: Translator, item: FollowUpItem) -> InlineKeyboardButton | None:
-    if item.status not in _NEXT_STEP_LABELS:
-        return None
-    label = t(_NEXT_STEP_LABELS[item.status])
-    if item.status is FollowUpStatus.RAISED:
-        return InlineKeyboardButton(label, callback_data=form_start.build(form_start.Press(Start.ASSIGN, item.id)))
-    if item.status is FollowUpStatus.HANDLED:
-        return InlineKeyboardButton(label, callback_data=form_start.build(form_start.Press(Start.FEEDBACK, item.id)))
     target = findings.next_status(item.status)
-    assert target is not None
-    return InlineKeyboardButton(label, callback_data=callbacks.build(Press(Action.STEP, item.id, target)))
+    if target is None:
+        return None
+    step = _STEPS[target]
+    data = (callbacks.build(Press(Action.STEP, item.id, target)) if step.form is None
+            else form_start.build(form_start.Press(step.form, item.id)))
+    return InlineKeyboardButton(t(step.label), callback_data=data)
 
 
 def _data(action: Action, number: int | None = None) -> str:

@@ -34,6 +34,7 @@ from core import motions
 from core.dates import parse_date
 from core.domain import MotionKind
 from core.motions import MotionDraft, MotionProblem
+from handlers.form_parts import accepted, delete_own
 from handlers.forms import Choice, Field, Form, FormContext, RecordLine, Rejected, SavedReply, register_form
 from handlers.proposals import actions_keyboard
 from locales import N_
@@ -100,16 +101,12 @@ class ProposalForm(Form[MotionLog]):
                                   "(政协提案)."))
             return replace(draft, kind=kind, kind_conflict=False)
         if name == "number":
-            number = motions.parse_number(text)
-            if number is None:
-                return Rejected(t("I could not read “{text}” as a number; please type it like 第123号 or 123.")
-                                .format(text=text[:40]))
-            return replace(draft, number=number)
+            return accepted(motions.parse_number(text), lambda number: replace(draft, number=number),
+                            t("I could not read “{text}” as a number; please type it like 第123号 or 123.")
+                            .format(text=text[:40]))
         if name == "title":
-            title = motions.clean_title(text)
-            if title is None:
-                return Rejected(t("Please type the title."))
-            return replace(draft, title=title)
+            return accepted(motions.clean_title(text), lambda title: replace(draft, title=title),
+                            t("Please type the title."))
         if name == "is_key":
             is_key = {KEY: True, REGULAR: False}.get(text)
             is_key = _only(text, ctx).is_key if is_key is None else is_key
@@ -198,10 +195,7 @@ class ProposalForm(Form[MotionLog]):
 
     def delete(self, session: Session, record_id: int, ctx: FormContext) -> bool:
         motion = motion_queries.own_motion(session, ctx.member.id, record_id, for_update=True)
-        if motion is None:
-            return False
-        motion_queries.delete(session, motion, actor=ctx.member, now=ctx.now)
-        return True
+        return delete_own(session, motion, motion_queries.delete, ctx)
 
 
 def _only(text: str, ctx: FormContext) -> MotionDraft:

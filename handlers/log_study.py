@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from core import study
 from core.domain import StudyKind
 from core.study import StudyDraft, StudyProblem
-from handlers.forms import Choice, Field, Form, FormContext, RecordLine, Rejected, SavedReply, register_form
+from handlers.form_parts import RuledForm, Rules, accepted, delete_own
+from handlers.forms import Choice, Field, FormContext, RecordLine, Rejected, SavedReply, register_form
 from locales import N_, Translator
 from reports.words import day_in_words, field_line, hours_in_words, short_day
 from storage import study as study_queries
@@ -41,10 +42,11 @@ def kind_label(t: Translator, kind: StudyKind) -> str:
     return t(KIND_LABELS[kind])
 
 
-class StudyForm(Form[StudyDraft]):
+class StudyForm(RuledForm[StudyDraft]):
     kind = "study"
     command = "study"
     draft_type = StudyDraft
+    rules = Rules(study.study_problems, study.without_problems, study.missing_fields, _PROBLEMS)
     fields: tuple[Field, ...] = (
         Field("held_on", N_("Date"), N_("When was the session? (e.g. 昨天下午, 11月18日, last Wednesday)")),
         Field("kind", N_("Kind"), N_("What kind of study was it?"),
@@ -59,31 +61,18 @@ class StudyForm(Form[StudyDraft]):
     def read_field(self, name: str, text: str, draft: StudyDraft, ctx: FormContext) -> StudyDraft | Rejected:
         t = ctx.t
         if name == "held_on":
-            parsed = study.parse_held_on(text, now=ctx.now, lang=ctx.lang)
-            if parsed is None:
-                return Rejected(t("I could not read “{text}” as a date.").format(text=text[:40]))
-            return _with(draft, held_on=parsed[0], starts_at=parsed[1])
+            return accepted(study.parse_held_on(text, now=ctx.now, lang=ctx.lang),
+                            lambda day: replace(draft, held_on=day[0], starts_at=day[1]),
+                            t("I could not read “{text}” as a date.").format(text=text[:40]))
         if name == "kind":
-            kind = study.parse_kind(text) or next((k for k in StudyKind if k.value == text), None)
-            if kind is None:
-                return Rejected(t("Please choose one of the kinds with the buttons."))
-            return _with(draft, kind=kind)
+            return accepted(study.parse_kind(text) or next((k for k in StudyKind if k.value == text), None),
+                            lambda kind: replace(draft, kind=kind),
+                            t("Please choose one of the kinds with the buttons."))
         if name == "hours":
-            hours = study.parse_hours(text)
-            if hours is None:
-                return Rejected(t("I could not read “{text}” as a number of hours.").format(text=text[:40]))
-            return _with(draft, hours=hours)
-        topic = text.strip()
-        if not topic:
-            return Rejected(t("Please type the topic."))
-        return _with(draft, topic=topic)
-
-    def problems(self, draft: StudyDraft, ctx: FormContext) -> tuple[StudyDraft, list[str]]:
-        found = study.study_problems(draft, today=ctx.today)
-        return study.without_problems(draft, found), [ctx.t(_PROBLEMS[p]) for p in found]
-
-    def missing(self, draft: StudyDraft) -> list[str]:
-        return study.missing_fields(draft)
+            return accepted(study.parse_hours(text), lambda hours: replace(draft, hours=hours),
+                            t("I could not read “{text}” as a number of hours.").format(text=text[:40]))
+        return accepted(text.strip() or None, lambda topic: replace(draft, topic=topic),
+                        t("Please type the topic."))
 
     def card(self, draft: StudyDraft, ctx: FormContext) -> str:
         t = ctx.t
@@ -161,14 +150,7 @@ class StudyForm(Form[StudyDraft]):
 
     def delete(self, session: Session, record_id: int, ctx: FormContext) -> bool:
         found = study_queries.owned(session, study_id=record_id, member_id=ctx.member.id)
-        if found is None:
-            return False
-        study_queries.delete(session, found, actor=ctx.member, now=ctx.now)
-        return True
-
-
-def _with(draft: StudyDraft, **changes: object) -> StudyDraft:
-    return replace(draft, **changes)  # type: ignore[arg-type]
+        return delete_own(session, found, study_queries.delete, ctx)
 
 
 register_form(StudyForm())

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.text import squeeze
 from core.topics import TitleProblem, title_problem
+from handlers.form_parts import accepted, delete_own
 from handlers.forms import Field, Form, FormContext, RecordLine, Rejected, register_form
 from locales import N_
 from reports.words import field_line
@@ -39,10 +40,8 @@ class TopicForm(Form[TopicDraft]):
         return TopicDraft(title=squeeze(text) or None)
 
     def read_field(self, name: str, text: str, draft: TopicDraft, ctx: FormContext) -> TopicDraft | Rejected:
-        title = squeeze(text)
-        if not title:
-            return Rejected(ctx.t("Please type the topic's title."))
-        return replace(draft, title=title)
+        return accepted(squeeze(text) or None, lambda title: replace(draft, title=title),
+                        ctx.t("Please type the topic's title."))
 
     def problems(self, draft: TopicDraft, ctx: FormContext) -> tuple[TopicDraft, list[str]]:
         if draft.title is None:
@@ -97,10 +96,7 @@ class TopicForm(Form[TopicDraft]):
 
     def delete(self, session: Session, record_id: int, ctx: FormContext) -> bool:
         topic = trip_queries.own_key_topic(session, ctx.member.id, record_id)
-        if topic is None:
-            return False
-        trip_queries.delete_topic(session, topic, actor=ctx.member, now=ctx.now)
-        return True
+        return delete_own(session, topic, trip_queries.delete_topic, ctx)
 
 
 register_form(TopicForm())

@@ -23,6 +23,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from core import trips
 from core.callbacks import form_start
 from core.trips import TripDraft, TripProblem
+from handlers.form_parts import accepted, delete_own, said
 from handlers.forms import (
     Choice,
     Field,
@@ -54,24 +55,13 @@ _PROBLEMS = {
 
 
 @dataclass(frozen=True)
-class TripLog:
+class TripLog(TripDraft):
     """The trip as parsed, and its link to one of the member's key research topics."""
 
-    start: date | None = None
-    end: date | None = None
-    places: str | None = None
-    topic: str | None = None
     research_topic_id: int | None = None
     key_topic_answered: bool = False  # the member chose a topic or None
     ask_key_topic: bool = True  # a guided conversation asks it; a complete one-message log does not
     key_topics: tuple[tuple[int, str], ...] = ()  # (id, title) of the member's topics this year
-
-    @property
-    def trip(self) -> TripDraft:
-        return TripDraft(start=self.start, end=self.end, places=self.places, topic=self.topic)
-
-    def with_trip(self, draft: TripDraft) -> TripLog:
-        return replace(self, start=draft.start, end=draft.end, places=draft.places, topic=draft.topic)
 
     def topic_title(self) -> str | None:
         return next((title for key, title in self.key_topics if key == self.research_topic_id), None)
@@ -116,7 +106,8 @@ class TripForm(Form[TripLog]):
     def parse_message(self, text: str, ctx: FormContext) -> TripLog:
         draft = trips.parse_trip(text, now=ctx.now, lang=ctx.lang)
         # Once the member is answering questions anyway, one more (a tap) costs little.
-        return replace(TripLog().with_trip(draft), ask_key_topic=bool(trips.missing_fields(draft)))
+        return TripLog(start=draft.start, end=draft.end, places=draft.places, topic=draft.topic,
+                       ask_key_topic=bool(trips.missing_fields(draft)))
 
     def prepare(self, session: Session, draft: TripLog, ctx: FormContext) -> TripLog:
         topics = trip_queries.key_topics(session, ctx.member.id, ctx.today.year)
@@ -125,21 +116,15 @@ class TripForm(Form[TripLog]):
     def read_field(self, name: str, text: str, draft: TripLog, ctx: FormContext) -> TripLog | Rejected:
         t = ctx.t
         if name == "dates":
-            span = trips.parse_trip_dates(text, now=ctx.now, lang=ctx.lang)
-            if span is None:
-                return Rejected(t("I could not read “{text}” as dates.").format(text=text[:40]))
-            return replace(draft, start=span[0], end=span[1])
+            return accepted(trips.parse_trip_dates(text, now=ctx.now, lang=ctx.lang),
+                            lambda span: replace(draft, start=span[0], end=span[1]),
+                            t("I could not read “{text}” as dates.").format(text=text[:40]))
         if name == "places":
-            places = trips.parse_places(text)
-            if places is None:
-                return Rejected(t("Please type the places you visited."))
-            return replace(draft, places=places)
-        if name == "topic":
-            topic = trips.parse_topic(text)  # None for a bare 调研 too: it says nothing
-            if not topic:
-                return Rejected(t("Please say what the research was about "
-                                  "(e.g. 山区共富, rural revitalisation)."))
-            return replace(draft, topic=topic)
+            return accepted(trips.parse_places(text), lambda places: replace(draft, places=places),
+                            t("Please type the places you visited."))
+        if name == "topic":  # None for a bare 调研 too: it says nothing
+            return accepted(trips.parse_topic(text) or None, lambda topic: replace(draft, topic=topic),
+                            t("Please say what the research was about (e.g. 山区共富, rural revitalisation)."))
         return Rejected(t("Please choose with the buttons."))
 
     def choices(self, name: str, draft: TripLog, ctx: FormContext) -> tuple[Choice, ...]:
@@ -158,9 +143,9 @@ class TripForm(Form[TripLog]):
         return self.fields if draft.key_topics else tuple(f for f in self.fields if f.name != KEY_TOPIC)
 
     def problems(self, draft: TripLog, ctx: FormContext) -> tuple[TripLog, list[str]]:
-        found = trips.trip_problems(draft.trip, today=ctx.today)
-        cleared = draft.with_trip(trips.without_problems(draft.trip, found))
-        reasons = [ctx.t(_PROBLEMS[p]) for p in found]
+        found = trips.trip_problems(draft, today=ctx.today)
+        cleared = trips.without_problems(draft, found)
+        reasons = said(ctx.t, _PROBLEMS, found)
         if TripProblem.END_BEFORE_START in found and draft.start is not None and draft.end is not None:
             # 11月8日至5日: ask about the likely reading rather than guess a 28-day trip
             reasons.append(ctx.t("Did you mean {span}? Please type the dates again.").format(
@@ -168,7 +153,7 @@ class TripForm(Form[TripLog]):
         return cleared, reasons
 
     def missing(self, draft: TripLog) -> list[str]:
-        missing = [str(name) for name in trips.missing_fields(draft.trip)]
+        missing = [str(name) for name in trips.missing_fields(draft)]
         if draft.ask_key_topic and draft.key_topics and not draft.key_topic_answered:
             missing.append(KEY_TOPIC)
         return missing
@@ -245,10 +230,7 @@ class TripForm(Form[TripLog]):
     def delete(self, session: Session, record_id: int, ctx: FormContext) -> bool:
         """Deletes the trip with the findings raised on it (both kept in the audit log)."""
         trip = trip_queries.own_trip(session, ctx.member.id, record_id)
-        if trip is None:
-            return False
-        trip_queries.delete_trip(session, trip, actor=ctx.member, now=ctx.now)
-        return True
+        return delete_own(session, trip, trip_queries.delete_trip, ctx)
 
 
 def _shorten(title: str) -> str:

@@ -58,7 +58,7 @@ from locales import N_, Translator, translator
 from reports import tasks as words
 from storage import members
 from storage import tasks as queries
-from storage.models import Member
+from storage.models import Member, Task, TaskAssignment
 
 LIST_PAGE = 8
 ASSIGNEE_PAGE = 20
@@ -310,9 +310,15 @@ def _audience_words(t: Translator, draft: TaskDraft, creator_id: int) -> str:
 
 
 @dataclass(frozen=True)
-class ReportDraft:
+class AssignmentStep:
+    """A step on one assignment (reporting it done, returning it), whose card names the task."""
+
     assignment_id: int | None = None
     title: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportDraft(AssignmentStep):
     note: str | None = None
     evidence_kind: str | None = None  # "": none
     evidence_file_id: str | None = None
@@ -404,9 +410,7 @@ class ReportForm(Form[ReportDraft]):
 
 
 @dataclass(frozen=True)
-class ReturnDraft:
-    assignment_id: int | None = None
-    title: str | None = None
+class ReturnDraft(AssignmentStep):
     assignee: str | None = None
     reason: str | None = None
 
@@ -529,12 +533,10 @@ def _list(context: SaimaContext, admin: Member, page: int) -> tuple[str, InlineK
 
 def _task(context: SaimaContext, admin: Member, task_id: int, page: int) -> tuple[str, InlineKeyboardMarkup] | None:
     t, now, tz = context.t, context.now(), _tz(admin)
-    with context.db.session() as session:
-        found = queries.task_in_team(session, task_id, admin.team_id)
+    found = _open_task(context, admin, task_id, now)
     if found is None:
         return None
-    task, rows_ = found
-    progress = rules.progress([a.status for a, _ in rows_], due=task.due_at, now=now)
+    task, rows_, progress = found
     page, pages = paging.clamp(page, total=len(rows_), size=ASSIGNEE_PAGE)
     shown = rows_[page * ASSIGNEE_PAGE : (page + 1) * ASSIGNEE_PAGE]
     lines = [f"《{task.title}》", t("Due: {due}").format(due=words.due_words(t, task.due_at, tz)),
@@ -551,6 +553,17 @@ def _task(context: SaimaContext, admin: Member, task_id: int, page: int) -> tupl
     keyboard.append([InlineKeyboardButton(t("‹ Back to the list"), callback_data=callbacks.build(Press(Action.LIST,
                                                                                                      0)))])
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+
+def _open_task(context: SaimaContext, admin: Member, task_id: int,
+               now: datetime) -> tuple[Task, list[tuple[TaskAssignment, Member]], rules.Progress] | None:
+    """The admin's team's task (not cancelled), its assignments with their assignees, and its progress."""
+    with context.db.session() as session:
+        found = queries.task_in_team(session, task_id, admin.team_id)
+    if found is None:
+        return None
+    task, rows = found
+    return task, rows, rules.progress([a.status for a, _ in rows], due=task.due_at, now=now)
 
 
 def _assignment(context: SaimaContext, admin: Member, assignment_id: int,
@@ -626,13 +639,11 @@ def _gone(context: SaimaContext, admin: Member, action: Action, number: int) -> 
 
 def _ask_cancel(context: SaimaContext, admin: Member, task_id: int) -> tuple[str, InlineKeyboardMarkup] | None:
     """Asks first: cancel the task (its progress and who will be told), Yes, cancel it / Keep it."""
-    t, now = context.t, context.now()
-    with context.db.session() as session:
-        found = queries.task_in_team(session, task_id, admin.team_id)
+    t = context.t
+    found = _open_task(context, admin, task_id, context.now())
     if found is None:
         return None
-    task, rows = found
-    progress = rules.progress([a.status for a, _ in rows], due=task.due_at, now=now)
+    task, _, progress = found
     keyboard = [[InlineKeyboardButton(t(YES_CANCEL), callback_data=callbacks.build(Press(Action.CANCEL, task.id))),
                  InlineKeyboardButton(t(KEEP), callback_data=callbacks.build(Press(Action.TASK, task.id, 0)))]]
     return words.cancel_question(t, task, progress), InlineKeyboardMarkup(keyboard)
