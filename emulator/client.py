@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import ssl
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Generic, TypeVar, cast
 
 import httpx
@@ -162,13 +162,19 @@ class _Endpoints(Generic[R]):
 
 
 class ControlClient(_Endpoints[Awaitable[JSON]]):
-    """Async control client; ``user()`` and ``group()`` start the simulation DSL."""
+    """Async control client; ``user()`` and ``group()`` start the simulation DSL.
+
+    `before_action`, when set, is awaited before each simulated user acts or waits for a message: the
+    system under test says there what must be finished first (e.g. sending what it has queued), so a
+    reply is never confused with a message that was merely late. The emulator does not know what it does.
+    """
 
     def __init__(self, control_url: str, *, bot_id: int | None = None, default_timeout: float = 10.0,
-                 bot_name: str = "Saima") -> None:
+                 bot_name: str = "Saima", before_action: Callable[[], Awaitable[object]] | None = None) -> None:
         self.control_url = control_url.rstrip("/")
         self.bot_id = bot_id
         self.default_timeout = default_timeout
+        self.before_action = before_action
         self.transcript = Transcript(self, bot_name=bot_name)
         self._http = httpx.AsyncClient(timeout=30.0, verify=_tls_context())
 
@@ -181,6 +187,11 @@ class ControlClient(_Endpoints[Awaitable[JSON]]):
         else:
             response = await self._http.request(verb, url, json=body or None, **options)
         return _decode(response)
+
+    async def settle(self) -> None:
+        """Awaits `before_action`, if any (see the class docstring)."""
+        if self.before_action is not None:
+            await self.before_action()
 
     def user(self, user_id: int, first_name: str, *, last_name: str | None = None, username: str | None = None,
              language_code: str | None = None) -> SimUser:

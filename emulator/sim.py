@@ -177,6 +177,7 @@ class SimUser:
         """Send a message; wait for ``expect`` new bot messages in that chat (the last one, or a list)."""
         where = _chat_fields(chat, self.id)
         reply_id = reply_to.message_id if isinstance(reply_to, BotMessage) else reply_to
+        await self.control.settle()
         sent = await self.control.send(self.id, text, **self._profile(), **where, reply_to_message_id=reply_id)
         self.control.transcript.record_user(sent["seq"], self.id, text, where["chat_id"], _title(chat))
         return await self._expect(sent["seq"], where["chat_id"], expect, NEW_MESSAGE_KINDS, timeout)
@@ -202,6 +203,7 @@ class SimUser:
                         mime_type: str | None = None, expect: int = 1, timeout: float | None = None,
                         chat: ChatRef = None) -> Reply:
         where = _chat_fields(chat, self.id)
+        await self.control.settle()
         sent = await self.control.send_file(self.id, kind, file_name, content, caption=caption, mime_type=mime_type,
                                             chat_id=where["chat_id"], first_name=self.first_name)
         shown = f"[{kind} {file_name}]" + (f" {caption}" if caption else "")
@@ -257,6 +259,7 @@ class SimUser:
 
     async def _press(self, chat_id: int, message_id: int, data: str, shown: str, expect: int,
                      timeout: float | None) -> Reply:
+        await self.control.settle()
         pressed = await self.control.press(self.id, message_id, data, chat_id=chat_id)
         self.last_callback_query_id = pressed["callback_query_id"]
         self.control.transcript.record_user(pressed["seq"], self.id, shown, chat_id, None)
@@ -289,6 +292,7 @@ class SimUser:
     async def receive(self, expect: int = 1, *, timeout: float | None = None, chat: ChatRef = None) -> Reply:
         """Wait for bot messages this user has not seen yet (e.g. a scheduled nudge)."""
         chat_id = _chat_fields(chat, self.id)["chat_id"]
+        await self.control.settle()
         return await self._expect(self.cursor, chat_id, expect, NEW_MESSAGE_KINDS, timeout)
 
     async def bot_messages(self, chat: ChatRef = None) -> list[BotMessage]:

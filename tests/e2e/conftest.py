@@ -66,7 +66,7 @@ async def saima(emulator_thread: EmulatorThread, db: Database, clock: ManualCloc
     """Saima running against a freshly reset emulator, with one team created from the command line."""
     config = dataclasses.replace(config_for(emulator_thread.base_url), throttle=throttle_settings)
     team_id, code = await fresh_team(emulator_thread, db, config, clock)
-    running = RunningBot(config, db, clock, control_url=emulator_thread.control_url)
+    running = RunningBot(config, db, clock, control_url=emulator_thread.control_url, deliver_before_actions=True)
     async with running:
         yield Saima(running, running.control, db, clock, config, team_id, code)
 

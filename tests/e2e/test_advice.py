@@ -187,19 +187,20 @@ async def test_a_motion_answered_after_its_overdue_nudge_was_queued_never_gets_i
     _took_office_today(saima, 1001)
     motion_id = _motion(saima, 1001, date(2026, 11, 20))
     saima.clock.set(MONDAY)
-    await _schedule(saima)  # overdue since Friday: the nudge is queued
-    with saima.db.session() as session:
-        (queued,) = session.scalars(select(OutboxMessage).where(OutboxMessage.key.startswith(
-            f"nudge:motion:{motion_id}:"))).all()
-        assert queued.status is OutboxStatus.PENDING and ":overdue:" in queued.key
-        key = queued.key
-    replied, day, result = REPLY[lang]
-    listing = await official.send("/proposals")
-    card = await official.press(listing, "山区道路建设")
-    question = await official.press(card, replied)
-    assert question is not None
-    classes = await official.send(day)  # the reply went out on the 19th, before the due day; recorded late
-    await official.press(classes, result)
+    with saima.running.delivery_held():  # the queued nudge waits in the outbox while the reply is recorded
+        await _schedule(saima)  # overdue since Friday: the nudge is queued
+        with saima.db.session() as session:
+            (queued,) = session.scalars(select(OutboxMessage).where(OutboxMessage.key.startswith(
+                f"nudge:motion:{motion_id}:"))).all()
+            assert queued.status is OutboxStatus.PENDING and ":overdue:" in queued.key
+            key = queued.key
+        replied, day, result = REPLY[lang]
+        listing = await official.send("/proposals")
+        card = await official.press(listing, "山区道路建设")
+        question = await official.press(card, replied)
+        assert question is not None
+        classes = await official.send(day)  # the reply went out on the 19th, before the due day; recorded late
+        await official.press(classes, result)
     seen = len(await official.bot_messages())
     await _deliver(saima)
     saima.clock.set(MONDAY + timedelta(hours=1))

@@ -390,42 +390,43 @@ async def test_an_admin_cancels_a_task_and_it_leaves_every_list(saima: Saima) ->
     wang_list = await wang.send("/done")
     await wang.press(told_wang, "报结")
     evidence = await wang.send("已整改完毕")
-    saima.clock.set(datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI))  # T-3: 王五's nudge waits in the outbox
-    await saima.running.application.scheduler.tick()  # type: ignore[attr-defined]
-    assert _outbox(saima, f"nudge:task:{task_id}:") == [(f"nudge:task:{task_id}:member:{_member_id(saima, 1002)}:T-3",
-                                                          "pending")]
+    with saima.running.delivery_held():  # 王五's nudge waits in the outbox until the cancellation withdraws it
+        saima.clock.set(datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI))  # T-3: 王五's nudge waits in the outbox
+        await saima.running.application.scheduler.tick()  # type: ignore[attr-defined]
+        assert _outbox(saima, f"nudge:task:{task_id}:") == [(f"nudge:task:{task_id}:member:{_member_id(saima, 1002)}:T-3",
+                                                              "pending")]
 
-    # a member's and another team's forged presses change nothing
-    before = _snapshot(saima)
-    for data in (f"tk:x:{task_id}", f"tk:y:{task_id}"):
-        await zhang.press_data(told_zhang, data)
-        assert (await zhang.callback_answer()).text == "Only your team's office (admins) can use this."
-    other = await another_teams_owner(saima)
-    own = await other.send("/tasks")
-    for data in (f"tk:x:{task_id}", f"tk:y:{task_id}"):
-        await other.press_data(own, data)
-        assert (await other.callback_answer()).text == "这个按钮已失效。"
-    assert _snapshot(saima) == before and not _cancelled(saima)
+        # a member's and another team's forged presses change nothing
+        before = _snapshot(saima)
+        for data in (f"tk:x:{task_id}", f"tk:y:{task_id}"):
+            await zhang.press_data(told_zhang, data)
+            assert (await zhang.callback_answer()).text == "Only your team's office (admins) can use this."
+        other = await another_teams_owner(saima)
+        own = await other.send("/tasks")
+        for data in (f"tk:x:{task_id}", f"tk:y:{task_id}"):
+            await other.press_data(own, data)
+            assert (await other.callback_answer()).text == "这个按钮已失效。"
+        assert _snapshot(saima) == before and not _cancelled(saima)
 
-    # the admin asks to cancel, keeps it, then cancels it
-    task = await admin.press(await admin.send("/tasks"), "整改台账")
-    assert task.labels[-2:] == ["🚫 撤销", "‹ 返回名单"]
-    asked = await admin.press(task, "撤销")
-    assert asked.text.splitlines() == ["确定撤销督办事项“整改台账”吗？", "已销账 0/2 · 已报结 1 · 未完成 1",
-                                       "撤销后，该事项将从 /tasks、/done、/me 和提醒中移除，并通知尚未销账的 2 名承办人。"]
-    assert asked.labels == ["确认撤销", "保留"]
-    kept = await admin.press(asked, "保留")
-    assert kept.text.startswith("《整改台账》") and not _cancelled(saima)
-    asked = await admin.press(kept, "撤销")
-    done = await admin.press(asked, "确认撤销")
-    assert done.text == "🚫 已撤销“整改台账”，已通知尚未销账的 2 名承办人。" and done.labels == ["‹ 返回名单"]
-    assert _cancelled(saima)
-    await admin.press_data(done, f"tk:y:{task_id}")  # the confirmation pressed again
-    assert (await admin.callback_answer()).text == "该事项已撤销，未作任何更改。"
+        # the admin asks to cancel, keeps it, then cancels it
+        task = await admin.press(await admin.send("/tasks"), "整改台账")
+        assert task.labels[-2:] == ["🚫 撤销", "‹ 返回名单"]
+        asked = await admin.press(task, "撤销")
+        assert asked.text.splitlines() == ["确定撤销督办事项“整改台账”吗？", "已销账 0/2 · 已报结 1 · 未完成 1",
+                                           "撤销后，该事项将从 /tasks、/done、/me 和提醒中移除，并通知尚未销账的 2 名承办人。"]
+        assert asked.labels == ["确认撤销", "保留"]
+        kept = await admin.press(asked, "保留")
+        assert kept.text.startswith("《整改台账》") and not _cancelled(saima)
+        asked = await admin.press(kept, "撤销")
+        done = await admin.press(asked, "确认撤销")
+        assert done.text == "🚫 已撤销“整改台账”，已通知尚未销账的 2 名承办人。" and done.labels == ["‹ 返回名单"]
+        assert _cancelled(saima)
+        await admin.press_data(done, f"tk:y:{task_id}")  # the confirmation pressed again
+        assert (await admin.callback_answer()).text == "该事项已撤销，未作任何更改。"
 
-    # the waiting nudge is withdrawn by the tick; each assignee is told once, in their language
-    await saima.running.application.scheduler.tick()  # type: ignore[attr-defined]
-    assert [status for _, status in _outbox(saima, f"nudge:task:{task_id}:")] == ["cancelled"]
+        # the waiting nudge is withdrawn by the tick; each assignee is told once, in their language
+        await saima.running.application.scheduler.tick()  # type: ignore[attr-defined]
+        assert [status for _, status in _outbox(saima, f"nudge:task:{task_id}:")] == ["cancelled"]
     await _deliver(saima)
     assert [key for key, _ in _outbox(saima, f"task:{task_id}:cancelled:")] == [
         f"task:{task_id}:cancelled:member:{_member_id(saima, 1001)}",
