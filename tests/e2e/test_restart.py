@@ -17,7 +17,7 @@ from emulator import ControlClient, EmulatorThread
 from harness import TEST_TOKEN
 from storage import onboarding
 from storage.db import Database
-from tests.e2e.processes import BotProcess, subprocess_database_url, wait_for_conversation_row
+from tests.e2e.processes import BotProcess, subprocess_database_url, wait_for_step
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ async def test_a_member_mid_join_continues_after_the_bot_is_killed(
         processes.append(BotProcess("run", bot_env, tmp_path))
         asked = await wang.send("/join")
         assert asked.text == "请发送邀请码（例如 Ab3dE9kQ2x），或发送 /cancel 取消。"
-        assert wait_for_conversation_row(db, "join") == "awaiting_code"
+        assert wait_for_step(db, "join") == "awaiting_code"
 
         processes[0].kill()
         processes.append(BotProcess("run", bot_env, tmp_path))
