@@ -29,16 +29,21 @@ def bot_env(emulator_thread: EmulatorThread, database_url: tuple[str, str | None
             "DATABASE_URL": subprocess_database_url(url, schema), "SAIMA_CONFIG": str(tmp_path / "absent.toml")}
 
 
+async def _fresh_team(control: ControlClient, db: Database) -> str:
+    """An empty emulator with the bot registered, and a team (市政府党组): its invite code."""
+    await control.reset()
+    await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
+    with db.session() as session:
+        return onboarding.create_team(session, name="市政府党组", admin_telegram_id=1, group_chat_id=None,
+                                      config=Config(), now=datetime.now(UTC)).invite.code
+
+
 async def test_a_member_mid_join_continues_after_the_bot_is_killed(
     emulator_thread: EmulatorThread, db: Database, bot_env: dict[str, str], processes: list[BotProcess],
     tmp_path: Path,
 ) -> None:
     async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
-        await control.reset()
-        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
-        with db.session() as session:
-            code = onboarding.create_team(session, name="市政府党组", admin_telegram_id=1, group_chat_id=None,
-                                          config=Config(), now=datetime.now(UTC)).invite.code
+        code = await _fresh_team(control, db)
         wang = control.user(1003, "王五")
 
         processes.append(BotProcess("run", bot_env, tmp_path))
@@ -62,11 +67,7 @@ async def test_a_draft_persisted_by_the_release_before_carries_on_at_its_step_af
     """The release before kept a form's step in PTB's conversation rows (`conversation:forms`), not in the
     draft: migration 0008 moves it into the draft, and the draft goes on where it was (choosing a field)."""
     async with ControlClient(emulator_thread.control_url, default_timeout=30) as control:
-        await control.reset()
-        await control.register_bot(int(TEST_TOKEN.split(":")[0]), username="saima_test_bot")
-        with db.session() as session:
-            code = onboarding.create_team(session, name="市政府党组", admin_telegram_id=1, group_chat_id=None,
-                                          config=Config(), now=datetime.now(UTC)).invite.code
+        code = await _fresh_team(control, db)
         wang = control.user(1003, "王五")
         processes.append(BotProcess("run", bot_env, tmp_path))
         await wang.send(f"/start {code}")
