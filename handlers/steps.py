@@ -1,12 +1,12 @@
 """Who receives typed text while a flow waits (handlers/conversation.py): the rules every flow shares,
 written once, ahead of every other flow (Group.STEPS).
 
-- A command moves on: the waiting step ends and the command runs (except the flow's own restart, e.g.
-  /broadcast starting a new draft, and every command for a flow that does not end on `commands_end`,
-  e.g. a log draft); /cancel ends it and says so (the flow's `cancelled`, e.g. "Cancelled. Nothing was
-  changed.").
+- A command moves on: the waiting step ends and the command runs (except the flow's own restarts, e.g.
+  /broadcast starting a new draft, which pass on and leave it waiting; a flow with `commands_end=False`,
+  a log draft, waits through any command). /cancel ends it and says so (the flow's `cancelled`, e.g.
+  "Cancelled. Nothing was changed.").
 - A press on another flow's button moves on: the step ends, silently, and the press goes on to its flow
-  (unless the flow does not end on `buttons_end`). The flow's own buttons are its own handlers' business.
+  (a flow with `buttons_end=False` keeps waiting). The flow's own buttons are its own handlers' business.
 - Text at a step that waits for a press (`button_steps`, e.g. a form's card) is told to use the buttons.
 - Answered in another team than the one it was begun in (the sender switched teams): refused with the
   reason; the step ends, or pauses for a flow that `keeps_on_team_switch`.
