@@ -35,7 +35,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, ConversationHandler, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 import handlers
@@ -131,15 +131,15 @@ class StateBeforeReplyRequest(HTTPXRequest):
 
 
 class WriteThroughApplication(Application):  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
-    """An Application that saves conversation state and user data before each reply of an update and right
-    after it, and that holds an update while the database is away.
+    """An Application that saves user and chat data (and with them the conversation state,
+    handlers/conversation.py) before each reply of an update and right after it, and that holds an update
+    while the database is away.
 
     PTB would otherwise write them every `update_interval` seconds, and a SIGKILL in between
     would lose the step a member had reached. Written only after the update, a kill right after the reply
     (the next question on the member's screen) would still restart the conversation at the step before:
-    so every reply waits until the update's user and chat data are written (StateBeforeReplyRequest), and
-    with them the conversation step its handler is about to return, which the handler states first
-    (`SaimaContext.entering`; PTB learns a handler's new state only when it returns, after its replies).
+    so every reply waits until the update's user and chat data are written (StateBeforeReplyRequest); a
+    flow's step is written into user_data as it is set, before the handler replies.
 
     Database outages (storage.db.is_outage: the server restarting, the network cut): a handler failing
     on one does not reach the error handler, which would apologise and drop the update. The update waits
@@ -160,12 +160,6 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]  # PTB's A
 
     _last_handled: updates.Handled | None = None
     _last_loaded = False
-    # (conversation name, key) → the step its handler is about to return (SaimaContext.entering)
-    steps_ahead: dict[tuple[str, tuple[int, ...]], object]
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.steps_ahead = {}
 
     async def process_update(self, update: object) -> None:
         """Handles `update` unless it was handled before (Telegram delivered it again: a webhook answer
@@ -173,9 +167,6 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]  # PTB's A
         handling it marks it handled in the same commit (storage.updates), and it is marked at the end
         whatever it did, so it is handled at most once, across restarts too."""
         if not isinstance(update, Update):
-            await self._process(update)
-            return
-        if updates.in_hand_now() == update.update_id:  # a handler passing its update on (onboarding.other_command)
             await self._process(update)
             return
         bot, now = self.bot.token.partition(":")[0], self.services.clock.now()
@@ -189,7 +180,6 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]  # PTB's A
                 await self._process(update, screened)
             finally:
                 _before_reply.reset(replying)
-                self.steps_ahead.clear()
             if screened.shed:  # shed at the door (handlers/throttle.py): nothing to write, nothing marked
                 return
             if not handling.marked:
@@ -201,13 +191,11 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]  # PTB's A
         self._last_handled = updates.Handled(update.update_id, now)
 
     async def _write_before_reply(self, update: Update) -> None:
-        """Writes the update's user and chat data and the conversation steps declared ahead, now."""
+        """Writes the update's user and chat data (with the conversation state in user_data), now."""
         if self.persistence is None:
             return
         user, chat = update.effective_user, update.effective_chat
         self.mark_data_for_update_persistence(chat_ids=chat.id if chat else None, user_ids=user.id if user else None)
-        for (name, key), step in list(self.steps_ahead.items()):
-            await self.persistence.update_conversation(name, key, None if step == ConversationHandler.END else step)
         await self.update_persistence()
 
     def _handled(self, bot: str) -> updates.Handled | None:

@@ -77,15 +77,6 @@ class SaimaContext(CallbackContext[ExtBot, dict, dict, dict]):  # type: ignore[t
         """The sender's conversation state: which flow waits for their typed answer, and its typed state."""
         return Conversation(self.user_data)
 
-    def entering(self, conversation: str, step: object) -> None:
-        """States the step that this update's handler in `conversation` is about to return, before it
-        replies: the reply asks about that step, so the step is written with the update's data before the
-        reply leaves (bot.WriteThroughApplication), and a kill right after the reply loses nothing.
-        `ConversationHandler.END` for a conversation that ends."""
-        ahead = getattr(self.application, "steps_ahead", None)
-        if ahead is not None and self._chat_id is not None and self._user_id is not None:
-            ahead[(conversation, (self._chat_id, self._user_id))] = step
-
     @property
     def t(self) -> Translator:
         """This user's translator: their member language, else what they chose, else the default."""

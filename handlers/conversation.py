@@ -1,9 +1,10 @@
 """The sender's conversation state: which flow waits for their typed answer, and that flow's typed state.
 
-Every multi-step flow outside the log forms (a broadcast draft, an admin desk step, a motion's step) is a
-`Flow`: a `State` dataclass (the step it waits at, the team it was begun in, its own fields), the prefixes
-of its own buttons, and what answers a message while it waits. Handlers reach the state through
-`context.conversation` (handlers/context.py), never through user_data keys:
+The project's one conversation mechanism. Every multi-step flow (a log form's draft, /join's "send me the
+code", a broadcast draft, an admin desk step, a motion's step) is a `Flow`: a `State` dataclass (the step
+it waits at, the team it was begun in, its own fields), the prefixes of its own buttons, and what answers
+a message while it waits. Handlers reach the state through `context.conversation` (handlers/context.py),
+never through user_data keys:
 
     draft = context.conversation.begin(FLOW, Draft(step=DraftStep.TEXT, team_id=...))
     draft.step = DraftStep.AUDIENCE          # written through to user_data at once
@@ -12,12 +13,24 @@ of its own buttons, and what answers a message while it waits. Handlers reach th
 
 A `State` is written through to its dict in user_data on every assignment, and user_data is written to
 the database before each reply (bot.WriteThroughApplication): a restart mid-step loses nothing. Each flow
-keeps the user_data key and the shape it had before (`broadcast`, `admin_step`, `motion_step`), so drafts
-persisted by an earlier release load as they are (unknown keys are ignored, missing ones take defaults).
+keeps the user_data key and the shape it had before (`form`, `join`, `broadcast`, `admin_step`,
+`motion_step`), so drafts persisted by an earlier release load as they are (unknown keys are ignored,
+missing ones take defaults; the steps the log forms and /join kept in PTB's conversation table were moved
+into user_data by migration 0008).
 
 At most one flow waits: beginning one ends the others. The rules every flow shares (a command moves on,
 /cancel says so, another flow's button moves on, a switched team stops the step) are applied once, by
-handlers/steps.py.
+handlers/steps.py. A flow names where it departs from them, with these options of `Flow`:
+
+- `files`: it also takes photos and documents as answers (a broadcast's attachment, a form's file field).
+- `cancelled`: what /cancel answers.
+- `restarts`: commands that pass on without ending it (they begin it again: /broadcast, /join).
+- `commands_end=False`: every other command passes on and it keeps waiting; only /cancel ends it (a log
+  draft survives /help or /me in the middle, and is there to finish afterwards).
+- `buttons_end=False`: another flow's button leaves it waiting (a log draft survives paging /mine).
+- `button_steps`: steps that wait for a press, not for words (a form's card): text there is told to use
+  the buttons, and files pass on to whatever else takes them.
+- `keeps_on_team_switch`: answered from another team, it is refused but kept (switch back to finish).
 """
 
 from __future__ import annotations
@@ -101,6 +114,9 @@ class Flow(Generic[S]):
     cancelled: str = N_("Cancelled. Nothing was changed.")  # the answer to /cancel
     restarts: frozenset[str] = frozenset()  # commands that pass on without ending it (they start it again)
     keeps_on_team_switch: bool = False  # a switched team pauses it (switch back to finish) rather than ends it
+    commands_end: bool = True  # False: other commands pass on and it keeps waiting (only /cancel ends it)
+    buttons_end: bool = True  # False: another flow's button passes on and it keeps waiting
+    button_steps: frozenset[str] = frozenset()  # steps waiting for a press: text is told to use the buttons
 
 
 _FLOWS: list[Flow[Any]] = []

@@ -3,12 +3,16 @@
 A member types `/study 昨天下午 集体学习 2小时 优化营商环境条例` and sees a draft in words with
 Confirm / Edit / Cancel; what the message did not say is asked for step by step (buttons where the
 choice is closed). Nothing is stored before Confirm. Each kind of log is a `Form` in its own module
-(log_study.py, log_trip.py, log_proposal.py); this module runs them all as one persistent
-conversation, so starting a new log replaces the draft in progress and `/cancel` works everywhere.
+(log_study.py, log_trip.py, log_proposal.py, …); this module runs them all as one conversation flow
+(handlers/conversation.py, `FLOW`), so starting a new log replaces the draft in progress and `/cancel`
+works everywhere.
 
-The draft lives in user_data (written through to the database), so a restart loses nothing. Every
-card carries a fresh nonce in its buttons: a press on an old card, or forged callback data, changes
-nothing.
+The draft is a `FormState` (user_data `form`, written through to the database before each reply), so a
+restart loses nothing; its `step` (`FormStep`) says what it waits for. Typed answers and files reach it
+through the shared rules (handlers/steps.py): other commands and other flows' buttons leave the draft
+waiting, text at the card is told to use the buttons. Every press on a draft's buttons goes to one
+handler (`pressed`), which routes it by the draft's step. Every card carries a fresh nonce in its
+buttons: a press on an old card, or forged callback data, changes nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ import dataclasses
 import enum
 import secrets
 import typing
-import warnings
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,29 +30,20 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from config import Config
 from core.callbacks import form_start, mine
 from core.callbacks import forms as callbacks
 from core.callbacks.forms import Action
+from handlers import conversation
 from handlers.access import switched_team
 from handlers.context import SaimaContext
 from handlers.incoming import text_of
-from locales import Translator
+from locales import N_, Translator
 from storage import confirmations
 from storage.models import Member
 
-FORM_KEY = "form"
-NAME = "forms"  # the conversation's name in persistence
 D = TypeVar("D")
 
 
@@ -248,34 +242,58 @@ def _form_context(context: SaimaContext, member: Member) -> FormContext:
                        lang=member.language.value, t=context.t, member=member, config=context.config)
 
 
-def _state(context: SaimaContext) -> dict[str, Any] | None:
-    return context.user_data.get(FORM_KEY) if context.user_data is not None else None
+@dataclass
+class FormState(conversation.State):
+    """A log's draft while it waits (user_data `form`, with the keys it always had): which form, the draft
+    as the form dumps it, the field asked, and the card's nonce."""
+
+    step: FormStep = FormStep.ASKING
+    kind: str = ""  # the form's `kind`
+    draft: dict[str, Any] = dataclasses.field(default_factory=dict)  # `Form.dump` of the draft
+    asking: str | None = None  # the field whose answer is awaited (ASKING)
+    editing: bool = False  # changing one field from the card: back to the card after it
+    nonce: str = ""  # the current card's: presses on older cards are refused
+    draft_id: str | None = None  # the token its Confirm consumes (storage.confirmations); None before tokens
+    record_id: int | None = None  # the stored record being changed (✏️ in /mine), else None
 
 
-async def start(update: Update, context: SaimaContext) -> FormStep | int:
+def _state(context: SaimaContext) -> FormState | None:
+    return context.conversation.get(FLOW)
+
+
+def _end(context: SaimaContext) -> None:
+    context.conversation.end(FLOW)
+
+
+DISCARDED = N_("The unfinished draft before this one was discarded.")
+
+
+async def start(update: Update, context: SaimaContext) -> None:
     """`/<kind> …`: reads what the message says, then asks for the rest or shows the draft."""
     message = update.effective_message
     assert message is not None and message.text is not None
     member = context.member()
     if member is None:
+        _end(context)
         await message.reply_text(context.t("This is for members of a team. Open the invite link "
                                            "from your team's office, or send /join <code>."))
-        return ConversationHandler.END
+        return
     command, _, rest = (text_of(message) or "").partition(" ")
     form = forms_by_command()[command.lstrip("/").split("@")[0].lower()]
     if form.admin_only and not member.role.is_admin:
+        _end(context)
         await message.reply_text(context.t("Only your team's office (admins) can use this."))
-        return ConversationHandler.END
+        return
     ctx = _form_context(context, member)
-    notes = [context.t("The unfinished draft before this one was discarded.")] if _state(context) else []
+    notes = [context.t(DISCARDED)] if _state(context) else []
     draft = form.parse_message(rest.strip(), ctx) if rest.strip() else form.draft_type()
     with context.db.session() as session:
         draft = form.prepare(session, draft, ctx)
-    context.user_data[FORM_KEY] = _new_state(form, draft, team_id=member.team_id)  # type: ignore[index]
-    return await _advance(message, context, form, draft, ctx, notes)
+    state = context.conversation.begin(FLOW, _new_state(form, draft, team_id=member.team_id))
+    await _advance(message, context, state, form, draft, ctx, notes)
 
 
-async def start_edit(update: Update, context: SaimaContext) -> FormStep | int:
+async def start_edit(update: Update, context: SaimaContext) -> None:
     """✏️ on a record in /mine: its card, to change fields with Edit and store with Confirm."""
     query = update.callback_query
     member = context.member()
@@ -288,14 +306,16 @@ async def start_edit(update: Update, context: SaimaContext) -> FormStep | int:
         with context.db.session() as session:
             draft = form.record_draft(session, press.record_id, ctx)
     if draft is None or form is None or member is None or press is None:
+        _end(context)
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
-        return ConversationHandler.END
+        return
     await query.answer()
-    context.user_data[FORM_KEY] = _new_state(form, draft, record_id=press.record_id, team_id=member.team_id)  # type: ignore[index]
-    return await _show_card(query.message, context, form, draft, ctx, [])  # type: ignore[arg-type]
+    state = context.conversation.begin(FLOW, _new_state(form, draft, record_id=press.record_id,
+                                                        team_id=member.team_id))
+    await _show_card(query.message, context, state, form, draft, ctx, [])  # type: ignore[arg-type]  # a press's message is a Message here (not inaccessible: the card was just pressed)
 
 
-async def start_from_button(update: Update, context: SaimaContext) -> FormStep | None:
+async def start_from_button(update: Update, context: SaimaContext) -> None:
     """A button that opens a new log about something saved (e.g. "Add findings" under a trip).
 
     A refused press leaves any draft in progress as it was."""
@@ -306,7 +326,7 @@ async def start_from_button(update: Update, context: SaimaContext) -> FormStep |
     form = _FORMS.get(press.action) if press is not None else None
     if member is None:
         await query.answer(context.t("Only your team's members can do this."), show_alert=True)
-        return None
+        return
     draft = None
     ctx = _form_context(context, member)
     if form is not None and press is not None and not (form.admin_only and not member.role.is_admin):
@@ -314,55 +334,48 @@ async def start_from_button(update: Update, context: SaimaContext) -> FormStep |
             draft = form.start_from(session, str(press.ref_id), ctx)
     if form is None or draft is None:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
-        return None
+        return
     if isinstance(draft, Rejected):
         await query.answer(draft.reason, show_alert=True)
-        return None
+        return
     await query.answer()
-    notes = [context.t("The unfinished draft before this one was discarded.")] if _state(context) else []
-    context.user_data[FORM_KEY] = _new_state(form, draft, team_id=member.team_id)  # type: ignore[index]
-    return await _advance(query.message, context, form, draft, ctx, notes)  # type: ignore[arg-type]
+    notes = [context.t(DISCARDED)] if _state(context) else []
+    state = context.conversation.begin(FLOW, _new_state(form, draft, team_id=member.team_id))
+    await _advance(query.message, context, state, form, draft, ctx, notes)  # type: ignore[arg-type]  # as in start_edit
 
 
-def _new_state(form: Form[Any], draft: Any, **extra: Any) -> dict[str, Any]:
-    """A new draft in user_data. Its `draft_id` is the token its Confirm consumes (storage.confirmations)."""
-    return {"kind": form.kind, "draft": form.dump(draft), "asking": None, "editing": False, "nonce": _nonce(),
-            "draft_id": secrets.token_hex(16), **extra}
+def _new_state(form: Form[Any], draft: Any, *, team_id: int, record_id: int | None = None) -> FormState:
+    """A new draft. Its `draft_id` is the token its Confirm consumes (storage.confirmations)."""
+    return FormState(kind=form.kind, draft=form.dump(draft), nonce=_nonce(), draft_id=secrets.token_hex(16),
+                     team_id=team_id, record_id=record_id)
 
 
-async def _advance(message: Message, context: SaimaContext, form: Form[Any], draft: Any, ctx: FormContext,
-                   notes: list[str]) -> FormStep:
+async def _advance(message: Message, context: SaimaContext, state: FormState, form: Form[Any], draft: Any,
+                   ctx: FormContext, notes: list[str]) -> None:
     """Reports problems, then asks the first missing field or shows the card."""
     draft, problems = form.problems(draft, ctx)
-    state = _state(context)
-    assert state is not None
-    state["draft"] = form.dump(draft)
+    state.draft = form.dump(draft)
     missing = form.missing(draft)
     if missing:
-        return await _ask(message, context, form, missing[0], notes + problems, editing=False)
-    return await _show_card(message, context, form, draft, ctx, notes + problems)
+        await _ask(message, context, state, form, missing[0], notes + problems, editing=False)
+        return
+    await _show_card(message, context, state, form, draft, ctx, notes + problems)
 
 
-async def _ask(message: Message, context: SaimaContext, form: Form[Any], name: str, notes: list[str], *,
-               editing: bool) -> FormStep:
-    state = _state(context)
-    assert state is not None
-    state.update(asking=name, editing=editing)
-    text, keyboard = _question(context, form, name, notes)
-    context.entering(NAME, FormStep.ASKING)
+async def _ask(message: Message, context: SaimaContext, state: FormState, form: Form[Any], name: str,
+               notes: list[str], *, editing: bool) -> None:
+    state.asking, state.editing, state.step = name, editing, FormStep.ASKING
+    text, keyboard = _question(context, state, form, name, notes)
     await message.reply_text(text, reply_markup=keyboard)
-    return FormStep.ASKING
 
 
-def _question(context: SaimaContext, form: Form[Any], name: str,
+def _question(context: SaimaContext, state: FormState, form: Form[Any], name: str,
               notes: list[str]) -> tuple[str, InlineKeyboardMarkup | None]:
-    state = _state(context)
-    assert state is not None
     field = form.field(name)
     t = context.t
     member = context.member()
     ctx = _form_context(context, member) if member is not None else None
-    draft = form.load(state["draft"])
+    draft = form.load(state.draft)
     prompt = form.prompt(name, draft, ctx) if ctx is not None else t(field.prompt)
     text = "\n".join([*notes, prompt]) if notes else prompt
     keyboard = None
@@ -375,11 +388,10 @@ def _question(context: SaimaContext, form: Form[Any], name: str,
     return text + "\n" + t("(/cancel to stop)"), keyboard
 
 
-async def _show_card(message: Message, context: SaimaContext, form: Form[Any], draft: Any, ctx: FormContext,
-                     notes: list[str]) -> FormStep:
-    state = _state(context)
-    assert state is not None
-    state.update(asking=None, editing=False, nonce=_nonce())  # a new card: old cards' buttons go stale
+async def _show_card(message: Message, context: SaimaContext, state: FormState, form: Form[Any], draft: Any,
+                     ctx: FormContext, notes: list[str]) -> None:
+    # A new card: old cards' buttons go stale.
+    state.asking, state.editing, state.nonce, state.step = None, False, _nonce(), FormStep.CONFIRMING
     t = context.t
     keyboard = InlineKeyboardMarkup([[
         InlineKeyboardButton(t("Confirm"), callback_data=_data(state, Action.CONFIRM)),
@@ -387,33 +399,38 @@ async def _show_card(message: Message, context: SaimaContext, form: Form[Any], d
         InlineKeyboardButton(t("Cancel"), callback_data=_data(state, Action.CANCEL)),
     ]])
     body = "\n".join([*notes, form.card(draft, ctx), "", t("Is this right?")])
-    context.entering(NAME, FormStep.CONFIRMING)
     await message.reply_text(body, reply_markup=keyboard)
-    return FormStep.CONFIRMING
 
 
-async def answer_text(update: Update, context: SaimaContext) -> FormStep | int:
-    """A typed answer to the current question: taken, or refused with the reason and asked again."""
+async def _typed(update: Update, context: SaimaContext, state: FormState, text: str) -> bool:
+    """A message while a question is asked (the card's steps are `button_steps`: handlers/steps.py tells
+    text there to use the buttons): a typed answer, or a photo or document for a file field."""
     message = update.effective_message
-    state = _state(context)
+    assert message is not None
+    if message.text is None:
+        await answer_file(message, context, state)
+    else:
+        await answer_text(message, context, state, text)
+    return True
+
+
+async def answer_text(message: Message, context: SaimaContext, state: FormState, text: str) -> None:
+    """A typed answer to the current question: taken, or refused with the reason and asked again."""
     member = context.member()
-    assert message is not None and message.text is not None
-    if state is None or member is None or state.get("asking") is None:
-        return await _lost(message, context)
-    if (switched := switched_team(context, state.get("team_id"))) is not None:
-        await message.reply_text(switched)
-        return FormStep.ASKING
-    form = _FORMS[state["kind"]]
+    if member is None or state.asking is None:
+        await _lost(message, context)
+        return
+    form = _FORMS[state.kind]
     ctx = _form_context(context, member)
-    draft = form.load(state["draft"])
-    result = form.read_field(state["asking"], (text_of(message) or "").strip(), draft, ctx)
-    return await _after_answer(message, context, form, draft, result, ctx)
+    draft = form.load(state.draft)
+    result = form.read_field(state.asking, text, draft, ctx)
+    await _after_answer(message, context, state, form, draft, result, ctx)
 
 
 @dataclass(frozen=True)
 class _Press:
     query: CallbackQuery
-    state: dict[str, Any]
+    state: FormState
     member: Member
     form: Form[Any]
     action: Action
@@ -428,103 +445,100 @@ async def _valid_press(update: Update, context: SaimaContext, actions: tuple[Act
     state = _state(context)
     member = context.member()
     parsed = callbacks.parse(query.data)  # "ok:" with something after it is forged: None
-    if parsed is None or parsed.action not in actions or state is None or parsed.nonce != state.get("nonce"):
+    if parsed is None or parsed.action not in actions or state is None or parsed.nonce != state.nonce:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return None
-    form = _FORMS[state["kind"]]
+    form = _FORMS[state.kind]
     if member is None or (form.admin_only and not member.role.is_admin):
         await query.answer(context.t("Only your team's members can do this."), show_alert=True)
         return None
-    if (switched := switched_team(context, state.get("team_id"))) is not None:
+    if (switched := switched_team(context, state.team_id)) is not None:
         await query.answer(switched, show_alert=True)  # every press: Confirm above all, creating nothing
         return None
     return _Press(query, state, member, form, parsed.action, parsed.argument)
 
 
-async def answer_choice(update: Update, context: SaimaContext) -> FormStep:
+async def answer_choice(update: Update, context: SaimaContext) -> None:
     """A button for a closed choice (e.g. the kind of study)."""
     press = await _valid_press(update, context, (Action.CHOICE,))
     if press is None:
-        return FormStep.ASKING
+        return
     query, state, form = press.query, press.state, press.form
     ctx = _form_context(context, press.member)
-    draft = form.load(state["draft"])
-    if state.get("asking") is None or not any(c.value == press.argument
-                                              for c in form.choices(state["asking"], draft, ctx)):
+    draft = form.load(state.draft)
+    if state.asking is None or not any(c.value == press.argument for c in form.choices(state.asking, draft, ctx)):
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
-        return FormStep.ASKING
+        return
     await query.answer()  # once: a second answer to the same press is refused by Telegram
     assert query.message is not None
-    result = form.choose(state["asking"], press.argument, draft, ctx)
+    result = form.choose(state.asking, press.argument, draft, ctx)
     if isinstance(result, Stay):  # the same question, its buttons redrawn (a toggle, another page)
-        state["draft"] = form.dump(result.draft)
-        text, keyboard = _question(context, form, state["asking"], [])
+        state.draft = form.dump(result.draft)
+        text, keyboard = _question(context, state, form, state.asking, [])
         await query.edit_message_text(text, reply_markup=keyboard)
-        return FormStep.ASKING
+        return
     await query.edit_message_reply_markup(reply_markup=None)
-    return await _after_answer(query.message, context, form, draft, result, ctx)  # type: ignore[arg-type]
+    await _after_answer(query.message, context, state, form, draft, result, ctx)  # type: ignore[arg-type]  # as in start_edit
 
 
-async def answer_file(update: Update, context: SaimaContext) -> FormStep | int:
+async def answer_file(message: Message, context: SaimaContext, state: FormState) -> None:
     """A photo or document sent as the answer to the current question (e.g. an attachment)."""
-    message = update.effective_message
-    state = _state(context)
     member = context.member()
-    assert message is not None
-    if state is None or member is None or state.get("asking") is None:
-        return await _lost(message, context)
-    if (switched := switched_team(context, state.get("team_id"))) is not None:
-        await message.reply_text(switched)
-        return FormStep.ASKING
+    if member is None or state.asking is None:
+        await _lost(message, context)
+        return
     if message.photo:
         kind, file_id = "photo", message.photo[-1].file_id
     else:
         assert message.document is not None
         kind, file_id = "document", message.document.file_id
-    form = _FORMS[state["kind"]]
+    form = _FORMS[state.kind]
     ctx = _form_context(context, member)
-    draft = form.load(state["draft"])
-    result = form.read_file(state["asking"], kind, file_id, draft, ctx)
-    return await _after_answer(message, context, form, draft, result, ctx)
+    draft = form.load(state.draft)
+    result = form.read_file(state.asking, kind, file_id, draft, ctx)
+    await _after_answer(message, context, state, form, draft, result, ctx)
 
 
-async def _after_answer(message: Message, context: SaimaContext, form: Form[Any], draft: Any,
-                        result: Any, ctx: FormContext) -> FormStep:
-    state = _state(context)
-    assert state is not None
+async def _after_answer(message: Message, context: SaimaContext, state: FormState, form: Form[Any], draft: Any,
+                        result: Any, ctx: FormContext) -> None:
     if isinstance(result, Rejected):
-        return await _ask(message, context, form, state["asking"], [result.reason], editing=state["editing"])
-    state["draft"] = form.dump(result)
-    if state["editing"]:
+        assert state.asking is not None
+        await _ask(message, context, state, form, state.asking, [result.reason], editing=state.editing)
+        return
+    state.draft = form.dump(result)
+    if state.editing:
         checked, problems = form.problems(result, ctx)
-        state["draft"] = form.dump(checked)
+        state.draft = form.dump(checked)
         if form.missing(checked):
-            return await _ask(message, context, form, form.missing(checked)[0], problems, editing=True)
-        return await _show_card(message, context, form, checked, ctx, problems)
-    return await _advance(message, context, form, result, ctx, [])
+            await _ask(message, context, state, form, form.missing(checked)[0], problems, editing=True)
+            return
+        await _show_card(message, context, state, form, checked, ctx, problems)
+        return
+    await _advance(message, context, state, form, result, ctx, [])
 
 
-async def card_button(update: Update, context: SaimaContext) -> FormStep | int:
+async def card_button(update: Update, context: SaimaContext) -> None:
     """Confirm stores the draft; Edit offers the fields; Cancel discards it."""
     press = await _valid_press(update, context, (Action.CONFIRM, Action.EDIT, Action.CANCEL))
     if press is None:
-        return FormStep.CONFIRMING
+        return
     query, state, form = press.query, press.state, press.form
     ctx = _form_context(context, press.member)
-    draft = form.load(state["draft"])
+    draft = form.load(state.draft)
     await query.answer()
     if press.action is Action.CANCEL:
-        return await _cancelled(update, context)
+        await _cancelled(update, context)
+        return
     if press.action is Action.EDIT:
         t = context.t
         buttons = [InlineKeyboardButton(t(f.label), callback_data=_data(state, Action.FIELD, f.name))
                    for f in form.editable(draft)]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
         rows.append([InlineKeyboardButton(t("Back"), callback_data=_data(state, Action.BACK))])
-        context.entering(NAME, FormStep.CHOOSING_FIELD)
+        state.step = FormStep.CHOOSING_FIELD
         await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
-        return FormStep.CHOOSING_FIELD
-    record_id = state.get("record_id")
+        return
+    record_id = state.record_id
     with context.db.session() as session:
         before = _confirmed_before(session, state)
         if before:
@@ -540,10 +554,11 @@ async def card_button(update: Update, context: SaimaContext) -> FormStep | int:
             saved = form.save(session, draft, ctx)
             _consume(session, state, press.member, ctx, saved)
     if before:
-        return await _saved_before(update, context, form.card(draft, ctx))
+        await _saved_before(update, context, form.card(draft, ctx))
+        return
     if duplicate:
         t = context.t
-        context.entering(NAME, FormStep.DUPLICATE)
+        state.step = FormStep.DUPLICATE
         await query.edit_message_text(
             form.card(draft, ctx) + "\n\n" + t("This looks like a record you have already logged. Keep both?"),
             reply_markup=InlineKeyboardMarkup([[
@@ -551,165 +566,133 @@ async def card_button(update: Update, context: SaimaContext) -> FormStep | int:
                 InlineKeyboardButton(t("Cancel"), callback_data=_data(state, Action.CANCEL)),
             ]]),
         )
-        return FormStep.DUPLICATE
-    return await _saved(update, context, form.card(draft, ctx), saved)
+        return
+    await _saved(update, context, form.card(draft, ctx), saved)
 
 
-async def duplicate_button(update: Update, context: SaimaContext) -> FormStep | int:
+async def duplicate_button(update: Update, context: SaimaContext) -> None:
     """Keep both stores the record anyway; Cancel discards the draft."""
     press = await _valid_press(update, context, (Action.KEEP, Action.CANCEL))
     if press is None:
-        return FormStep.DUPLICATE
+        return
     query, state, form = press.query, press.state, press.form
     await query.answer()
     if press.action is Action.CANCEL:
-        return await _cancelled(update, context)
+        await _cancelled(update, context)
+        return
     ctx = _form_context(context, press.member)
-    draft = form.load(state["draft"])
+    draft = form.load(state.draft)
     with context.db.session() as session:
         before = _confirmed_before(session, state)
         if not before:
             saved = form.save(session, draft, ctx)
             _consume(session, state, press.member, ctx, saved)
     if before:
-        return await _saved_before(update, context, form.card(draft, ctx))
-    return await _saved(update, context, form.card(draft, ctx), saved)
+        await _saved_before(update, context, form.card(draft, ctx))
+        return
+    await _saved(update, context, form.card(draft, ctx), saved)
 
 
-def _confirmed_before(session: Session, state: dict[str, Any]) -> bool:
+def _confirmed_before(session: Session, state: FormState) -> bool:
     """Whether this draft's Confirm was consumed already: a doubled press, or one replayed after a crash
     that came before the draft was closed (its record was made then, in the same transaction)."""
-    return "draft_id" in state and confirmations.consumed(session, state["draft_id"]) is not None
+    return state.draft_id is not None and confirmations.consumed(session, state.draft_id) is not None
 
 
-def _consume(session: Session, state: dict[str, Any], member: Member, ctx: FormContext, saved: object) -> None:
+def _consume(session: Session, state: FormState, member: Member, ctx: FormContext, saved: object) -> None:
     """Marks the draft's Confirm used in the transaction that stores its record (drafts from before
     confirmation tokens have none, and are stored as before; a save refused stored nothing)."""
-    if "draft_id" in state and not isinstance(saved, Rejected):
-        confirmations.consume(session, state["draft_id"], entity=state["kind"], entity_id=state.get("record_id"),
+    if state.draft_id is not None and not isinstance(saved, Rejected):
+        confirmations.consume(session, state.draft_id, entity=state.kind, entity_id=state.record_id,
                               team_id=member.team_id, member_id=member.id, now=ctx.now)
 
 
-async def _saved_before(update: Update, context: SaimaContext, card: str) -> int:
+async def _saved_before(update: Update, context: SaimaContext, card: str) -> None:
     """A second Confirm of a draft already stored: says so, under the card, and stores nothing."""
-    if context.user_data is not None:
-        context.user_data.pop(FORM_KEY, None)
-    context.entering(NAME, ConversationHandler.END)
+    _end(context)
     assert update.callback_query is not None
     already = context.t("Already saved: this draft was stored once. Nothing new was saved.")
     await update.callback_query.edit_message_text(f"✅ {already}\n{card}")
-    return ConversationHandler.END
 
 
-async def field_button(update: Update, context: SaimaContext) -> FormStep:
+async def field_button(update: Update, context: SaimaContext) -> None:
     """One of the fields to change was picked (or Back to the card)."""
     press = await _valid_press(update, context, (Action.FIELD, Action.BACK))
     if press is None:
-        return FormStep.CHOOSING_FIELD
+        return
     query, state, form = press.query, press.state, press.form
-    if press.action is Action.FIELD and press.argument not in {f.name for f in form.editable(form.load(state["draft"]))}:
+    if press.action is Action.FIELD and press.argument not in {f.name for f in form.editable(form.load(state.draft))}:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
-        return FormStep.CHOOSING_FIELD
+        return
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     assert query.message is not None
     if press.action is Action.BACK:
         ctx = _form_context(context, press.member)
-        return await _show_card(query.message, context, form, form.load(state["draft"]), ctx, [])  # type: ignore[arg-type]
-    return await _ask(query.message, context, form, press.argument, [], editing=True)  # type: ignore[arg-type]
+        await _show_card(query.message, context, state, form, form.load(state.draft), ctx, [])  # type: ignore[arg-type]  # as in start_edit
+        return
+    await _ask(query.message, context, state, form, press.argument, [], editing=True)  # type: ignore[arg-type]  # as in start_edit
 
 
-async def use_the_buttons(update: Update, context: SaimaContext) -> FormStep | None:
-    """Text while buttons are expected: says so, and changes nothing."""
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        context.t("Please use the buttons on the draft above, or send /cancel to stop.")
-    )
-    return None
+# What a press on a form's buttons does, by the step the draft waits at (its own actions are checked there).
+_PRESSES = {FormStep.ASKING: answer_choice, FormStep.CONFIRMING: card_button,
+            FormStep.CHOOSING_FIELD: field_button, FormStep.DUPLICATE: duplicate_button}
 
 
-async def cancel(update: Update, context: SaimaContext) -> int:
-    """`/cancel`: discards the draft; nothing was stored."""
-    return await _cancelled(update, context)
+async def pressed(update: Update, context: SaimaContext) -> None:
+    """A press on a form's question or card, to what the draft's step expects; with no draft open, or an
+    action the step does not offer, it is not valid any more."""
+    state = _state(context)
+    await _PRESSES[state.step if state is not None else FormStep.ASKING](update, context)
 
 
-async def _cancelled(update: Update, context: SaimaContext) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(FORM_KEY, None)
-    context.entering(NAME, ConversationHandler.END)
-    text = context.t("Cancelled. Nothing was saved.")
+async def _cancelled(update: Update, context: SaimaContext) -> None:
+    _end(context)
+    text = context.t(CANCELLED)
     if update.callback_query is not None:
         await update.callback_query.edit_message_text(text)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(text)
-    return ConversationHandler.END
 
 
-async def _saved(update: Update, context: SaimaContext, card: str, reply: str | SavedReply | Rejected) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(FORM_KEY, None)
-    context.entering(NAME, ConversationHandler.END)
+async def _saved(update: Update, context: SaimaContext, card: str, reply: str | SavedReply | Rejected) -> None:
+    _end(context)
     assert update.callback_query is not None
     if isinstance(reply, Rejected):
         await update.callback_query.edit_message_text(f"{card}\n\n{reply.reason}")
-        return ConversationHandler.END
+        return
     reply = reply if isinstance(reply, SavedReply) else SavedReply(reply)
     saved = context.t("Saved.")
     await update.callback_query.edit_message_text(f"✅ {saved}\n{card}\n\n{reply.text}".rstrip(),
                                                   reply_markup=reply.keyboard)
-    return ConversationHandler.END
 
 
-async def _lost(message: Message, context: SaimaContext) -> int:
+async def _lost(message: Message, context: SaimaContext) -> None:
     """The draft is gone (e.g. the member left the team meanwhile): end, rather than guess."""
-    if context.user_data is not None:
-        context.user_data.pop(FORM_KEY, None)
-    context.entering(NAME, ConversationHandler.END)
+    _end(context)
     await message.reply_text(context.t("That draft is no longer open. Nothing was saved; please start again."))
-    return ConversationHandler.END
 
 
 def _nonce() -> str:
     return secrets.token_hex(3)
 
 
-def _data(state: dict[str, Any], action: Action, argument: str = "") -> str:
-    return callbacks.build(callbacks.Press(state["nonce"], action, argument))
+def _data(state: FormState, action: Action, argument: str = "") -> str:
+    return callbacks.build(callbacks.Press(state.nonce, action, argument))
 
 
-def conversation() -> ConversationHandler[SaimaContext]:
-    private = filters.ChatType.PRIVATE
-    text = private & filters.TEXT & ~filters.COMMAND
-    presses = callbacks.PATTERN
-    entry = [CommandHandler(list(forms_by_command()), start, filters=private),
-             CallbackQueryHandler(start_edit, pattern=mine.EDIT_PATTERN),
-             CallbackQueryHandler(start_from_button, pattern=form_start.PATTERN)]
-    with warnings.catch_warnings():
-        # PTB warns that per_message=False tracks buttons per chat, not per message; that is the
-        # intent here (one draft per member), and each card's nonce rejects presses on old cards.
-        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-        return _conversation(entry, text, presses, private)
-
-
-def _conversation(entry: list[Any], text: Any, presses: str, private: Any) -> ConversationHandler:  # type: ignore[type-arg]
-    return ConversationHandler(
-        entry_points=entry,
-        states={
-            FormStep.ASKING: [MessageHandler(text, answer_text), CallbackQueryHandler(answer_choice, pattern=presses),
-                              MessageHandler(private & (filters.PHOTO | filters.Document.ALL), answer_file)],
-            FormStep.CONFIRMING: [CallbackQueryHandler(card_button, pattern=presses), MessageHandler(text, use_the_buttons)],
-            FormStep.CHOOSING_FIELD: [CallbackQueryHandler(field_button, pattern=presses),
-                                      MessageHandler(text, use_the_buttons)],
-            FormStep.DUPLICATE: [CallbackQueryHandler(duplicate_button, pattern=presses),
-                                 MessageHandler(text, use_the_buttons)],
-        },
-        fallbacks=[CommandHandler("cancel", cancel, filters=private)],
-        name=NAME,
-        persistent=True,
-        allow_reentry=True,
-    )
+CANCELLED = N_("Cancelled. Nothing was saved.")
+FLOW = conversation.register(conversation.Flow(
+    key="form", state=FormState, prefixes=(callbacks.PREFIX,), answer=_typed, files=True, cancelled=CANCELLED,
+    keeps_on_team_switch=True, commands_end=False, buttons_end=False,
+    button_steps=frozenset({FormStep.CONFIRMING, FormStep.CHOOSING_FIELD, FormStep.DUPLICATE})))
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [conversation()]
-
+    """Every form's command, the buttons that open a draft (✏️ in /mine, "Add findings"), and the presses
+    on a draft's questions and card; typed answers reach `_typed` through handlers/steps.py."""
+    private = filters.ChatType.PRIVATE
+    return [CommandHandler(list(forms_by_command()), start, filters=private),
+            CallbackQueryHandler(start_edit, pattern=mine.EDIT_PATTERN),
+            CallbackQueryHandler(start_from_button, pattern=form_start.PATTERN),
+            CallbackQueryHandler(pressed, pattern=callbacks.PATTERN)]

@@ -13,5 +13,5 @@ class Group(enum.IntEnum):
     THROTTLE = -10_000  # a flood is shed at the door, before any work (handlers/throttle.py)
     GUARD = -1_000  # forged callback data never reaches a flow (handlers/guard.py)
     REACHABLE = -100  # bookkeeping: a user who wrote again can be reached again (jobs/delivery.py)
-    STEPS = -1  # a waiting typed step takes its answer before any flow (handlers/steps.py)
-    FLOWS = 0  # commands, buttons and the log forms' conversation; the fallbacks come last in it
+    STEPS = -1  # a waiting step (a log draft, /join's code, …) takes its typed answer before any flow (handlers/steps.py)
+    FLOWS = 0  # commands and buttons (a draft's buttons too); the fallbacks come last in it

@@ -1,4 +1,5 @@
-"""Joining a team: the invite link (`/start <code>`), `/join <code>`, or `/join` and then the code.
+"""Joining a team: the invite link (`/start <code>`), `/join <code>`, or `/join` and then the code (a
+conversation flow, handlers/conversation.py: the awaited code survives a restart).
 
 A newcomer with a valid code is welcomed by name into the team, in the team's language (Chinese by
 default). A wrong, expired or used-up code gets a polite, specific refusal, and nothing is stored.
@@ -7,19 +8,21 @@ default). A wrong, expired or used-up code gets a polite, specific refusal, and 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import Update, User
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, filters
 
 from core.domain import Role
 from core.invites import InviteVerdict, looks_like_invite_code
+from handlers import conversation
 from handlers.commands import publish_chat_menu
 from handlers.context import TEAM_KEY, SaimaContext
 from handlers.help import role_name
-from handlers.incoming import display_name, text_of
-from locales import Translator, translator
+from handlers.incoming import display_name
+from locales import N_, Translator, translator
 from storage import onboarding
 from storage.models import Member
 
@@ -52,45 +55,35 @@ async def start(update: Update, context: SaimaContext) -> None:
     )
 
 
-JOIN = "join"  # the conversation's name in persistence
-
-
 class JoinStep(enum.StrEnum):
     AWAITING_CODE = "awaiting_code"
 
 
-async def join(update: Update, context: SaimaContext) -> JoinStep | int:
+@dataclass
+class Joining(conversation.State):
+    """`/join` alone: the code is awaited (user_data `join`)."""
+
+    step: JoinStep = JoinStep.AWAITING_CODE
+
+
+async def join(update: Update, context: SaimaContext) -> None:
     """`/join <code>` joins at once; `/join` alone asks for the code."""
     assert update.effective_message is not None
     if not context.args:
-        context.entering(JOIN, JoinStep.AWAITING_CODE)
+        context.conversation.begin(FLOW, Joining())
         await update.effective_message.reply_text(
             context.t("Please send your invite code (for example Ab3dE9kQ2x), or /cancel to stop.")
         )
-        return JoinStep.AWAITING_CODE
+        return
+    context.conversation.end(FLOW)
     await _join(update, context, context.args[0])
-    return ConversationHandler.END
 
 
-async def code_typed(update: Update, context: SaimaContext) -> JoinStep | int:
+async def code_typed(update: Update, context: SaimaContext, state: Joining, code: str) -> bool:
     """The code typed after `/join`: joins, or explains what is wrong and waits for another try."""
-    assert update.effective_message is not None and update.effective_message.text is not None
-    joined = await _join(update, context, (text_of(update.effective_message) or "").strip())
-    return ConversationHandler.END if joined else JoinStep.AWAITING_CODE
-
-
-async def other_command(update: Update, context: SaimaContext) -> int:
-    """Another command while a code is awaited: stop waiting, and let that command run as usual."""
-    context.application.create_task(context.application.process_update(update), update=update)
-    return ConversationHandler.END
-
-
-async def cancel(update: Update, context: SaimaContext) -> int:
-    """`/cancel`: stops waiting for a code."""
-    assert update.effective_message is not None
-    context.entering(JOIN, ConversationHandler.END)
-    await update.effective_message.reply_text(context.t("Cancelled. Send /join when you have your invite code."))
-    return ConversationHandler.END
+    if await _join(update, context, code):
+        context.conversation.end(FLOW)
+    return True
 
 
 async def _join(update: Update, context: SaimaContext, code: str) -> bool:
@@ -122,7 +115,7 @@ async def _join(update: Update, context: SaimaContext, code: str) -> bool:
         return True
     if context.user_data is not None:
         context.user_data[TEAM_KEY] = member.team_id
-    context.entering(JOIN, ConversationHandler.END)  # joined: a code is no longer awaited
+    context.conversation.end(FLOW)  # joined: a code is no longer awaited
     t = translator(lang)
     if result.outcome is onboarding.JoinOutcome.ALREADY_MEMBER:
         await message.reply_text(t("You are already a member of {team}. Send /help to see what you can do.")
@@ -188,19 +181,19 @@ async def private_chat_please(update: Update, context: SaimaContext) -> None:
     )
 
 
+# While the code is awaited: typed text is the code; /cancel stops; another command stops waiting and
+# runs; /start (an invite link) and /join pass on and leave it waiting (joining ends it); buttons leave it.
+FLOW = conversation.register(conversation.Flow(
+    key="join", state=Joining, prefixes=(), answer=code_typed,
+    cancelled=N_("Cancelled. Send /join when you have your invite code."),
+    restarts=frozenset({"join", "start"}), buttons_end=False))
+
+
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
-    joining = ConversationHandler(
-        entry_points=[CommandHandler("join", join, filters=private)],
-        states={JoinStep.AWAITING_CODE: [MessageHandler(private & filters.TEXT & ~filters.COMMAND, code_typed)]},
-        fallbacks=[CommandHandler("cancel", cancel, filters=private), MessageHandler(filters.COMMAND, other_command)],
-        name=JOIN,
-        persistent=True,
-        allow_reentry=True,
-    )
     return [
         CommandHandler("start", start, filters=private),
-        joining,
+        CommandHandler("join", join, filters=private),
         CommandHandler(["start", "join"], private_chat_please, filters=~private),
     ]
 

@@ -498,8 +498,9 @@ class AuditEntry(Base):
 class PersistedState(Base):
     """PTB's user/chat/bot data and conversation states, written through on every change.
 
-    `scope` is `user`, `chat`, `bot`, `callback` or `conversation:<name>`; `key` is the id or
-    the conversation key as JSON.
+    `scope` is `user`, `chat`, `bot`, `callback` or `conversation:<name>` (PTB's ConversationHandler's,
+    none since migration 0008: the conversation state is in user data); `key` is the id or the
+    conversation key as JSON.
     """
 
     __tablename__ = "persisted_state"

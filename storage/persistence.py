@@ -106,6 +106,8 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
     async def get_callback_data(self) -> CDCData | None:
         return None
 
+    # PTB's BasePersistence requires the conversation methods; no ConversationHandler uses them any more
+    # (every flow keeps its step in user_data, handlers/conversation.py; migration 0008 moved the old rows).
     async def get_conversations(self, name: str) -> ConversationDict:
         return {
             tuple(json.loads(key)): state for key, state in self._load_scope(_conversation(name)).items()

@@ -82,12 +82,6 @@ def in_hand(bot: str, update_id: int, now: datetime) -> Iterator[InHand]:
         _in_hand.reset(token)
 
 
-def in_hand_now() -> int | None:
-    """The id of the update being handled here, if any."""
-    handling = _in_hand.get()
-    return handling.update_id if handling is not None else None
-
-
 def install(sessions: sessionmaker[Session]) -> None:
     """Hooks the marking into every session `sessions` makes (storage.db.Database does this)."""
     event.listen(sessions, "after_flush", _wrote_flushed)

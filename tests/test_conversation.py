@@ -14,6 +14,10 @@ from handlers.admin_steps import DeskStep
 from handlers.broadcast import FLOW as BROADCAST
 from handlers.broadcast import Draft, DraftStep
 from handlers.conversation import Conversation
+from handlers.forms import FLOW as FORM
+from handlers.forms import FormState, FormStep
+from handlers.onboarding import FLOW as JOIN
+from handlers.onboarding import Joining
 from handlers.proposals import FLOW as MOTION
 from handlers.proposals import MotionStep, Step
 
@@ -39,6 +43,11 @@ def test_a_state_is_written_through_to_user_data_on_every_change() -> None:
                     "send_at": None, "recurrence": None, "editing": False, "from_a_later_release": 1}}, BROADCAST,
      Draft(step=DraftStep.WHEN, team_id=3, nonce="0f3a9c", draft_id="d" * 32, text="通知",
            audience={"kind": "all"})),
+    ({"form": {"kind": "study", "draft": {"topic": "条例"}, "asking": None, "editing": False, "nonce": "a1b2c3",
+               "draft_id": "d" * 32, "team_id": 3, "step": "choosing_field"}}, FORM,
+     FormState(step=FormStep.CHOOSING_FIELD, team_id=3, kind="study", draft={"topic": "条例"}, nonce="a1b2c3",
+               draft_id="d" * 32)),
+    ({"join": {"step": "awaiting_code"}}, JOIN, Joining()),
 ])
 def test_steps_persisted_by_an_earlier_release_load_as_they_are(stored: dict[str, Any], flow: Any,
                                                                 expected: Any) -> None:

@@ -108,16 +108,18 @@ def statuses(db: Database) -> Counter[OutboxStatus]:
         return Counter(session.scalars(select(OutboxMessage.status)))
 
 
-def wait_for_conversation_row(db: Database, name: str, deadline_seconds: float = 10) -> object:
-    """The row appears once PTB reports the new state; polled with a deadline, not a fixed sleep."""
+def wait_for_step(db: Database, key: str, deadline_seconds: float = 10) -> object:
+    """The step of the flow kept under `key` in someone's user data (handlers/conversation.py), once it is
+    written; polled with a deadline, not a fixed sleep."""
     deadline = time.monotonic() + deadline_seconds
     while time.monotonic() < deadline:
         with db.session() as session:
-            state = session.scalar(select(PersistedState.data).where(PersistedState.scope == f"conversation:{name}"))
-        if state is not None:
-            return state
+            rows = session.scalars(select(PersistedState.data).where(PersistedState.scope == "user")).all()
+        steps = [data[key].get("step") for data in rows if isinstance(data, dict) and isinstance(data.get(key), dict)]
+        if steps:
+            return steps[0]
         time.sleep(0.01)
-    raise AssertionError(f"conversation {name!r} was not persisted within {deadline_seconds} s")
+    raise AssertionError(f"no {key!r} step was persisted within {deadline_seconds} s")
 
 
 SECRET = "s3cret-Token_for-tests"

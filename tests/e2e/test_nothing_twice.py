@@ -154,7 +154,9 @@ def count(db: Database, model: Any) -> int:
 
 def form_step(db: Database) -> Any:
     with db.session() as session:
-        return session.scalar(select(PersistedState.data).where(PersistedState.scope == "conversation:forms"))
+        data = session.scalar(select(PersistedState.data).where(PersistedState.scope == "user",
+                                                                PersistedState.key == str(OWNER)))
+    return (data or {}).get("form", {}).get("step")
 
 
 async def _choose(user: SimUser, message: BotMessage, label: str) -> BotMessage:

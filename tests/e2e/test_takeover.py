@@ -44,7 +44,7 @@ from tests.e2e.processes import (
     emulator_for_processes,
     statuses,
     subprocess_database_url,
-    wait_for_conversation_row,
+    wait_for_step,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.serial]
@@ -104,7 +104,7 @@ async def test_a_standby_takes_over_within_15_s_when_the_active_bot_is_killed_mi
         wang = control.user(1003, "王五")
         asked = await wang.send("/join")
         assert asked.text == "请发送邀请码（例如 Ab3dE9kQ2x），或发送 /cancel 取消。"
-        assert wait_for_conversation_row(pg, "join") == "awaiting_code"
+        assert wait_for_step(pg, "join") == "awaiting_code"
         readers = [4000 + i for i in range(8)]
         for chat in readers:
             await control.user(chat, f"U{chat}").send("/lang")  # opens the private chat with the bot
@@ -202,7 +202,7 @@ async def test_after_a_postgresql_restart_the_active_bot_carries_on_and_answers_
         a, b = await _active_and_standby(control, both, tmp_path, processes)
         wang = control.user(1003, "王五")
         asked = await wang.send("/join")
-        assert wait_for_conversation_row(pg, "join") == "awaiting_code"
+        assert wait_for_step(pg, "join") == "awaiting_code"
 
         network.down()
         down_at = time.monotonic()

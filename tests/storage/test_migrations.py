@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -66,3 +68,34 @@ def test_the_fair_race_migrations_take_the_office_out_of_the_race_mark_team_sess
     assert [(name, bool(races)) for name, races in members] == [
         ("李主任", False), ("张明", True), ("John Smith", True), ("王 Ming", True)]
     assert [bool(for_team) for for_team in sessions] == [True, False]
+
+
+def test_the_steps_kept_in_conversation_rows_move_into_user_data(db: Database) -> None:
+    """0008: the log forms' and /join's steps, kept by the release before in PTB's conversation rows, move into
+    the drafts in user_data; a draft whose conversation had ended (inert) goes; the conversation rows go."""
+    db.downgrade("0007")
+    now = "2026-11-01 08:00:00"
+    rows = [
+        ("user", "11", {"lang": "zh", "form": {"kind": "study", "draft": {"hours": {"$decimal": "2"}},
+                                               "asking": None, "editing": False, "nonce": "a1b2c3"}}),
+        ("conversation:forms", "[11, 11]", "choosing_field"),
+        ("conversation:join", "[12, 12]", "awaiting_code"),  # a stranger: no user data of their own
+        ("user", "13", {"team_id": 1, "form": {"kind": "trip", "draft": {}, "asking": "places", "nonce": "0f"}}),
+        ("conversation:forms", "[14, 14]", "asking"),  # a step whose draft had gone
+    ]
+    with db.engine.begin() as connection:
+        for scope, key, data in rows:
+            connection.execute(text("INSERT INTO persisted_state (scope, key, data, updated_at) "
+                                    "VALUES (:scope, :key, :data, :now)"),
+                               {"scope": scope, "key": key, "data": json.dumps(data), "now": now})
+    db.upgrade()
+    with db.engine.connect() as connection:
+        stored = {(scope, key): json.loads(data) if isinstance(data, str) else data for scope, key, data in
+                  connection.execute(text("SELECT scope, key, data FROM persisted_state")).all()}
+    assert stored == {
+        ("user", "11"): {"lang": "zh", "form": {"kind": "study", "draft": {"hours": {"$decimal": "2"}},
+                                                "asking": None, "editing": False, "nonce": "a1b2c3",
+                                                "step": "choosing_field"}},
+        ("user", "12"): {"join": {"step": "awaiting_code"}},
+        ("user", "13"): {"team_id": 1},
+    }
