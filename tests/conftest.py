@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 from sqlalchemy import text
+from sqlalchemy.schema import sort_tables_and_constraints
 
 from core.clock import ManualClock
 from locales.compile import compile_all
@@ -86,8 +87,12 @@ def empty_postgres(database: Database) -> None:
 
     DELETE rather than TRUNCATE: on tables this small it takes ~8 ms where TRUNCATE takes ~80 (it makes
     new files for every table), and the suite empties the schema before each PostgreSQL test."""
+    ordered = sort_tables_and_constraints(Base.metadata.sorted_tables)
     with database.engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):  # children before the rows they refer to
+        for constraint in ordered[-1][1]:  # references in a cycle (an invite's creator ↔ a member's invite)
+            connection.execute(constraint.table.update().values({c.name: None for c in constraint.columns}))
+        for table, _ in reversed(ordered[:-1]):  # children before the rows they refer to
+            assert table is not None
             connection.execute(table.delete())
         sequences = connection.scalars(text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"))
         for sequence in sequences.all():
