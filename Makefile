@@ -3,6 +3,7 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 LOCK := requirements.lock
+WORKERS ?= 3
 STAMP := $(VENV)/installed.lock
 CATALOGUES := $(wildcard locales/*/LC_MESSAGES/saima.po)
 
@@ -16,7 +17,7 @@ run: deps locales migrate
 # the ones that measure time run alone (marked `serial`). Exit status 5 is "no tests selected" (a
 # PYTEST_ARGS that picks none of one kind). Any failure fails `make test`.
 test: check locales
-	$(PYTHON) -m pytest -n 2 -m "not serial" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PYTHON) -m pytest -n $(WORKERS) --dist worksteal -m "not serial" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(PYTHON) -m pytest -p no:xdist -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # Every check runs, so one run shows all that is wrong; the target fails if any did.
