@@ -16,10 +16,12 @@ import argparse
 import asyncio
 import copy
 import dataclasses
+import functools
 import json
 import logging
 import os
 import signal
+import ssl
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Sequence
@@ -108,6 +110,13 @@ def is_reply(bot_api_method: str) -> bool:
     return bot_api_method not in _READING and not bot_api_method.startswith("get")
 
 
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context for the process's Bot API clients: each would otherwise load the CA bundle again
+    (~20 ms apiece, twice per Application: its requests and its getUpdates)."""
+    return ssl.create_default_context()
+
+
 class StateBeforeReplyRequest(HTTPXRequest):
     """The bot's HTTP requests (PTB's own HTTPXRequest, as ApplicationBuilder would make it), with each reply
     made while an update is handled preceded by writing what handling it has changed so far: so a process
@@ -115,7 +124,7 @@ class StateBeforeReplyRequest(HTTPXRequest):
     one before it. Outside an update (the delivery job, the menus at start-up) requests go as they are."""
 
     def __init__(self, read_timeout: float = 5.0) -> None:
-        super().__init__(connection_pool_size=256, read_timeout=read_timeout)
+        super().__init__(connection_pool_size=256, read_timeout=read_timeout, httpx_kwargs={"verify": tls_context()})
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: Any = BaseRequest.DEFAULT_NONE, write_timeout: Any = BaseRequest.DEFAULT_NONE,
@@ -278,6 +287,7 @@ def build_application(
         .token(config.telegram.token)
         .context_types(ContextTypes(context=SaimaContext))
         .request(StateBeforeReplyRequest(config.telegram.read_timeout_seconds))
+        .get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": tls_context()}))  # as PTB's own
         .rate_limiter(delivery.RateLimiter(max_retries=3))
         .concurrent_updates(False)  # conversations need updates of one chat in order
         .post_init(_on_start)
