@@ -72,9 +72,28 @@ class State:
     @classmethod
     def load(cls, data: dict[str, Any]) -> typing.Self:
         """The state from its dict in user_data, tolerantly: unknown keys ignored, missing ones defaulted."""
+        return restored(cls, data)
+
+
+T = TypeVar("T")
+
+
+def restored(cls: type[T], data: dict[str, Any]) -> T:
+    """A dataclass (a flow's state, a form's draft) from its dict in user_data: unknown keys ignored, missing
+    ones defaulted, enums and Decimals made again from their JSON-like values."""
+    hints = _field_types(cls)
+    return cls(**{k: _restore(hints[k], v) for k, v in data.items() if k in hints})
+
+
+_FIELD_TYPES: dict[type, dict[str, Any]] = {}
+
+
+def _field_types(cls: type) -> dict[str, Any]:
+    """The dataclass's fields and their types, resolved once per class (the annotations are strings)."""
+    if cls not in _FIELD_TYPES:
         hints = typing.get_type_hints(cls)
-        known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: _restore(hints[k], v) for k, v in data.items() if k in known})
+        _FIELD_TYPES[cls] = {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+    return _FIELD_TYPES[cls]
 
 
 def _plain(value: Any) -> Any:

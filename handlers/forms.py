@@ -20,11 +20,9 @@ from __future__ import annotations
 import dataclasses
 import enum
 import secrets
-import typing
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -203,19 +201,8 @@ class Form(ABC, Generic[D]):
         return {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in dataclasses.asdict(draft).items()}  # type: ignore[call-overload]
 
     def load(self, data: dict[str, Any]) -> D:
-        hints = typing.get_type_hints(self.draft_type)
-        return self.draft_type(**{k: _restore(hints[k], v) for k, v in data.items() if k in hints})
+        return conversation.restored(self.draft_type, data)
 
-
-def _restore(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    for candidate in typing.get_args(hint) or (hint,):
-        if isinstance(candidate, type) and issubclass(candidate, enum.Enum):
-            return candidate(value)
-        if candidate is Decimal and not isinstance(value, Decimal):
-            return Decimal(str(value))
-    return value
 
 
 # --- the conversation ----------------------------------------------------------------------------
