@@ -157,13 +157,10 @@ def insert_dicts(session: Session, table: str, rows: Sequence[dict[str, Any]]) -
 
 def analyze(db: Database) -> None:
     """Fresh planner statistics after a bulk load (PostgreSQL plans with none otherwise)."""
-    with db.engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("COMMIT"))
-            connection.execute(text("ANALYZE"))
-        else:
-            connection.execute(text("ANALYZE"))
-            connection.commit()
+    # In autocommit: ANALYZE in a transaction block keeps its statistics only if that transaction commits,
+    # and a bare "COMMIT" first does not leave the driver outside one (psycopg begins again at once).
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("ANALYZE"))
 
 
 # --- databases ---------------------------------------------------------------------------------------
