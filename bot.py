@@ -192,20 +192,29 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]  # PTB's A
             if screened.shed:  # shed at the door (handlers/throttle.py): nothing to write, nothing marked
                 return
             if not handling.marked:
-                try:
-                    with self.services.db.session() as session:
-                        updates.mark(session, bot, update.update_id, now)
-                except SQLAlchemyError as error:  # handled all the same; sent again, it would be handled again
-                    log.warning("Could not mark update %s handled (%s)", update.update_id, type(error).__name__)
+                self._mark(handling)
         self._last_handled = updates.Handled(update.update_id, now)
 
+    def _mark(self, handling: updates.InHand) -> None:
+        """Records the update in hand as handled, in a transaction of its own (one that wrote nothing else)."""
+        try:
+            with self.services.db.session() as session:
+                updates.mark(session, handling.bot, handling.update_id, handling.now)
+        except SQLAlchemyError as error:  # handled all the same; sent again, it would be handled again
+            log.warning("Could not mark update %s handled (%s)", handling.update_id, type(error).__name__)
+
     async def _write_before_reply(self, update: Update) -> None:
-        """Writes the update's user and chat data (with the conversation state in user_data), now."""
+        """Writes the update's user and chat data (with the conversation state in user_data), now; and, if
+        nothing has recorded the update as handled yet, records it: once a member sees an answer, the
+        update is not handled again after a kill (the poller leaves a batch unconfirmed until its next
+        fetch, serving.Poller), it is at most lost with its answer on the way."""
         if self.persistence is None:
             return
         user, chat = update.effective_user, update.effective_chat
         self.mark_data_for_update_persistence(chat_ids=chat.id if chat else None, user_ids=user.id if user else None)
         await self.update_persistence()
+        if (handling := updates.unmarked()) is not None:
+            self._mark(handling)
 
     def _handled(self, bot: str) -> updates.Handled | None:
         """The last update handled, read from the database once (where the previous process left it)."""

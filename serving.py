@@ -41,11 +41,13 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import RetryAfter
 from telegram.ext import Application
 
 from config import Config
+from storage import updates
 from storage.leader import Lease
 
 log = logging.getLogger("saima.serving")
@@ -142,16 +144,19 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
 
 
 class Poller:
-    """Long polling that confirms each update to Telegram right before handling it, not a batch at once.
+    """Long polling that handles a batch in order and lets the next fetch confirm it.
 
     python-telegram-bot's Updater confirms updates as soon as it has fetched them (its next getUpdates
     carries the new offset while they still wait in its queue), so a process killed with a backlog
-    loses the whole backlog. Here updates are handled one at a time, and each is confirmed (a short
-    getUpdates with the next offset) just before its handling starts: a kill loses at most the update
-    in hand (at most once, as before; its answer may or may not have gone out), never those fetched
-    behind it, which the next active instance gets. A pause leaves the rest of a batch unconfirmed too.
-    An update the throttle sheds without a word (handlers/throttle.py: a flood) is skipped before its
-    confirmation: the next one confirmed covers it, and a kill in between only means it is shed again.
+    loses the whole backlog. Here a batch is handled one update at a time and confirmed only by the
+    next getUpdates (its offset is one past the last update handled), so a kill leaves the rest of the
+    batch to the next active instance. What it handled is not handled again there: each update is
+    recorded as handled in the database (storage/updates.py) with what it wrote, or before its first
+    answer goes out (bot.WriteThroughApplication), and skipped when Telegram gives it again; so a kill
+    loses at most the update in hand (its answer on the way), never those fetched behind it. The first
+    fetch starts after the last update recorded, when that is recent (storage.updates.TRUSTED_FOR). A
+    pause leaves the rest of a batch unconfirmed too. An update the throttle sheds without a word
+    (handlers/throttle.py: a flood) is skipped; the next fetch confirms it with the rest.
     """
 
     def __init__(self, application: AnyApplication) -> None:
@@ -164,10 +169,25 @@ class Poller:
 
     async def start(self) -> None:
         await self.application.bot.delete_webhook()  # getUpdates is refused while a webhook is set
+        if self._offset is None:
+            self._offset = self._after_last_handled()
         self._fetching.set()
         if self._task is None or self._task.done():
             self._stopping = False
             self._task = asyncio.create_task(self._poll(), name="long polling")
+
+    def _after_last_handled(self) -> int | None:
+        """One past the last update recorded as handled, if that was recent (older, Telegram may have
+        started a new sequence of ids); None to take what Telegram has."""
+        services = self.application.services  # type: ignore[attr-defined]  # our services hang on the Application
+        try:
+            with services.db.session() as session:
+                last = updates.last_handled(session, self.application.bot.token.partition(":")[0])
+        except SQLAlchemyError:
+            return None  # the database away: the updates Telegram gives again are skipped one by one
+        if last is None or services.clock.now() - last.at >= updates.TRUSTED_FOR:
+            return None
+        return last.update_id + 1
 
     def pause(self) -> None:
         """No more getUpdates (one in flight is cancelled: what it brings is not confirmed, so it comes
@@ -215,13 +235,9 @@ class Poller:
             for update in updates:
                 if self._stopping or not self._fetching.is_set():
                     break  # not confirmed: it comes again, here after a pause or to the next active instance
-                self._offset = update.update_id + 1
+                self._offset = update.update_id + 1  # confirmed by the next fetch
                 if throttle is not None and throttle.dropped(update):
-                    continue  # shed with nothing to say: no round trip of its own (the next confirm covers it)
-                try:
-                    await bot.get_updates(offset=self._offset, limit=1, timeout=0)  # confirms this one only
-                except TelegramError as error:  # then it may come again: handled twice rather than lost
-                    log.warning("Could not confirm update %s (%s)", update.update_id, error)
+                    continue  # shed with nothing to say
                 try:
                     await self.application.process_update(update)
                 except Exception:  # noqa: BLE001 — one update that fails for good must not hold up the others

@@ -82,6 +82,12 @@ def in_hand(bot: str, update_id: int, now: datetime) -> Iterator[InHand]:
         _in_hand.reset(token)
 
 
+def unmarked() -> InHand | None:
+    """The update being handled, if no transaction has recorded it as handled yet (None otherwise)."""
+    handling = _in_hand.get()
+    return handling if handling is not None and not handling.marked else None
+
+
 def install(sessions: sessionmaker[Session]) -> None:
     """Hooks the marking into every session `sessions` makes (storage.db.Database does this)."""
     event.listen(sessions, "after_flush", _wrote_flushed)
