@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import itertools
 import sys
 import tempfile
@@ -43,7 +44,7 @@ from telegram.ext import (
 
 from bench.common import EmulatorProcess, machine, percentile, scaled, sqlite_database, table
 from bot import build_application
-from config import Config
+from config import Config, ThrottleSettings
 from core.clock import ManualClock
 from emulator import BotMessage, ControlClient
 from harness import TEST_TOKEN, RunningBot, config_for
@@ -215,7 +216,10 @@ async def bench_saima(emulator: EmulatorProcess, crowds: list[int], rounds: int,
     runs = []
     with sqlite_database(folder, "saima.db") as db:
         clock = ManualClock(NOW)
-        config = config_for(emulator.base_url, database_url=str(db.engine.url))
+        # the per-user throttle off, as in the end-to-end tests: simulated users send the moment they are
+        # answered, faster than anyone types, and would be told to slow down
+        config = dataclasses.replace(config_for(emulator.base_url, database_url=str(db.engine.url)),
+                                     throttle=ThrottleSettings(enabled=False))
         with db.session() as session:
             code = onboarding.create_team(session, name="省政府党组", admin_telegram_id=ADMIN_ID,
                                           group_chat_id=None, config=config, now=clock.now()).invite.code
