@@ -33,6 +33,18 @@ def execute_dml(session: Session, statement: Executable) -> CursorResult[Any]:
     return cast(CursorResult[Any], session.execute(statement))
 
 
+def dialect_insert(session: Session) -> Any:
+    """The dialect's `insert` (with on_conflict_do_…) for the session's database: PostgreSQL's dialect
+    module is imported only on PostgreSQL (a SQLite start never loads it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert
+
+
 def normalise_url(url: str) -> URL:
     """Accepts `postgresql://…` and `postgres://…` as psycopg 3 URLs; creates a SQLite file's folder."""
     parsed = make_url(url.replace("postgres://", "postgresql://", 1) if url.startswith("postgres://") else url)
