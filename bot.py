@@ -69,6 +69,8 @@ if _COLLECTING:
 
 log = logging.getLogger("saima")
 
+WARM_UP_AFTER_SECONDS = 1.0
+
 NO_TOKEN_HELP = """\
 Saima needs a Telegram bot token to run.
 
@@ -342,8 +344,12 @@ def clock_from_environment() -> Clock:
 
 
 async def _on_start(application: Application) -> None:  # type: ignore[type-arg]  # PTB's Application: six type parameters, any here
-    # The date parser's first call costs a few hundred ms; pay it off the event loop, not in a reply.
-    threading.Thread(target=dates.warm_up, name="warm-up date parser", daemon=True).start()
+    # The date parser's first call costs ~150 ms of CPU; pay it off the event loop, not in a reply, and
+    # once the bot has started: run at once, that thread would hold the GIL while the start goes on and
+    # delay the first getUpdates (a start takes well under WARM_UP_AFTER_SECONDS from here).
+    warm_up = threading.Timer(WARM_UP_AFTER_SECONDS, dates.warm_up)
+    warm_up.name, warm_up.daemon = "warm-up date parser", True
+    warm_up.start()
     await publish_default_menus(application.bot)
 
 
