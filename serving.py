@@ -38,9 +38,8 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import RetryAfter
@@ -49,6 +48,9 @@ from telegram.ext import Application
 from config import Config
 from storage import updates
 from storage.leader import Lease
+
+if TYPE_CHECKING:
+    from aiohttp import web  # imported by WebhookServer when it starts: polling never loads aiohttp
 
 log = logging.getLogger("saima.serving")
 
@@ -438,6 +440,8 @@ class WebhookServer:
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
+        from aiohttp import web
+
         app = web.Application(client_max_size=2 * 1024 * 1024)
         app.router.add_get(HEALTH_PATH, self.health)
         app.router.add_post(self.settings.effective_path, self.receive)
@@ -453,11 +457,15 @@ class WebhookServer:
             self._runner = None
 
     async def health(self, _request: web.Request) -> web.Response:
+        from aiohttp import web
+
         if self.instance.active:
             return web.json_response({"status": "active"})
         return web.json_response({"status": "standby"}, status=503)
 
     async def receive(self, request: web.Request) -> web.Response:
+        from aiohttp import web
+
         secret = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(secret.encode(), self.settings.secret_token.encode()):
             log.warning("Refused a webhook request without the right secret token from %s", request.remote)

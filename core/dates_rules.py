@@ -30,6 +30,7 @@ already normalised by :func:`core.dates.normalize` (full-width forms folded).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -115,12 +116,22 @@ class Rule:
     name: str
     lang: Literal["zh", "en", "*"]
     kind: Kind
-    regex: re.Pattern[str]
+    pattern: str
     handler: Handler
     weak: Callable[[Match], bool]       # a doubtful reading (5号, 11.5, sun): loses to a strong one
     full_only: bool                     # only when it is the whole text (2026, November)
     traits: Callable[[Match], frozenset[str]]
-    needs: re.Pattern[str]              # a quick test: the text has one of the characters the rule needs
+    needed: str                         # a character-class body: the characters the rule needs
+
+    # Compiled on first use (warm_up does it off the event loop), not on import: the bot starts sooner.
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern, re.ASCII | re.IGNORECASE)
+
+    @functools.cached_property
+    def needs(self) -> re.Pattern[str]:
+        """A quick test: the text has one of the characters the rule needs."""
+        return re.compile(f"[{self.needed}]")
 
 
 RULES: list[Rule] = []
@@ -138,9 +149,7 @@ def rule(name: str, lang: Literal["zh", "en", "*"], kind: Kind, needs: str, patt
     traits_fn = traits if callable(traits) else (lambda m, t=traits: t)
 
     def register(handler: Handler) -> Handler:
-        regex = re.compile(pattern, re.ASCII | re.IGNORECASE)
-        RULES.append(Rule(name, lang, kind, regex, handler, weak_fn, full_only, traits_fn,
-                          re.compile(f"[{needs}]")))
+        RULES.append(Rule(name, lang, kind, pattern, handler, weak_fn, full_only, traits_fn, needs))
         return handler
 
     return register

@@ -13,18 +13,22 @@ import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
-
-import holidays as _holidays
+from typing import TYPE_CHECKING, Literal
 
 from core import dates
+
+if TYPE_CHECKING:
+    import holidays as _holidays
 
 Workday = Callable[[date], bool]
 
 
 @functools.lru_cache(maxsize=64)
 def _china(year: int) -> _holidays.HolidayBase:
-    """One calendar object per year, built once (building one computes the lunar dates)."""
+    """One calendar object per year, built once (building one computes the lunar dates). The holidays
+    package is imported here, on the first calendar asked for, not when the bot starts."""
+    import holidays as _holidays
+
     return _holidays.China(years=year)  # type: ignore[no-untyped-call]  # the package leaves it unannotated
 
 

@@ -56,7 +56,7 @@ from core.dates import find_date, normalize
 from core.dates_calendar import add_months
 from core.dates_zh import zh_to_int
 from core.domain import MotionKind, MotionStatus, ResultClass, Satisfaction
-from core.text import utf16_len
+from core.text import LazyPattern, utf16_len
 
 __all__ = [
     "DEFAULT_REOPEN_MONTHS", "DEFAULT_REPLY_MONTHS", "MAX_NUMBER_DIGITS", "MAX_TITLE", "MIN_TITLE",
@@ -208,36 +208,36 @@ def _valid_number(number: str) -> bool:
 _SEPARATORS = frozenset(" \t\r\n,;:、。.!?|/()[]【】<>《》\"'“”‘’「」『』-—~")
 _EDGE = " \t\r\n,;:、。.!?|/-—~"
 _PAIRS = {"《": "》", "“": "”", '"': '"', "'": "'", "「": "」", "『": "』", "(": ")", "[": "]", "【": "】"}
-_EMPTY_BRACKETS = re.compile(r"[(\[【][\s,]*[)\]】]")
+_EMPTY_BRACKETS = LazyPattern(r"[(\[【][\s,]*[)\]】]")
 _ZH_NUMERALS = "〇零一二两三四五六七八九十百千"
 # A Chinese word may follow the title without a space when the title ends like a formal one.
 _TITLE_ENDS = ("的建议", "的提案", "号")
 
 _NUM_BODY = r"[0-9](?:[0-9A-Za-z]|-(?=[0-9A-Za-z]))*"
-_NUMBER = re.compile(
+_NUMBER = LazyPattern(
     rf"第\s*(?P<zh>{_NUM_BODY}|[{_ZH_NUMERALS}]+)(?:\s*(?P<zh_hao>号))?"
     rf"|(?:(?<![A-Za-z])(?:no|nr)\.?|(?<![A-Za-z])number|#|编号|序号)\s*:?\s*(?P<en>{_NUM_BODY})"
     rf"|(?P<bare>{_NUM_BODY})\s*(?P<bare_hao>号)"
     r"|(?P<digits>[0-9]+(?:-[0-9]+)*)(?![0-9A-Za-z])",  # without a marker, no letters: 5G is not a number
     re.IGNORECASE,
 )
-_ZH_KIND = re.compile("人大代表建议|人大建议|代表建议|建议|政协委员提案|政协提案|委员提案|提案")
-_EN_KIND = re.compile(
+_ZH_KIND = LazyPattern("人大代表建议|人大建议|代表建议|建议|政协委员提案|政协提案|委员提案|提案")
+_EN_KIND = LazyPattern(
     r"(?<![a-z])(?:npc\s+suggestion|cppcc\s+proposal|suggestion|proposal|npc|cppcc)(?![a-z])", re.IGNORECASE)
-_ZH_KEY = re.compile("非重点|重点|一般")
-_EN_KEY = re.compile(r"(?<![a-z])(?:not\s+key|non-?key|regular|key|priority)(?![a-z-])", re.IGNORECASE)
-_ABOUT = re.compile("关于")
+_ZH_KEY = LazyPattern("非重点|重点|一般")
+_EN_KEY = LazyPattern(r"(?<![a-z])(?:not\s+key|non-?key|regular|key|priority)(?![a-z-])", re.IGNORECASE)
+_ABOUT = LazyPattern("关于")
 
 # Trailing words, matched against the end of what is left: a key flag (possibly with its kind,
 # 重点建议 / key proposal) or an explicit number, optionally in brackets.
-_TRAILING_KEY = re.compile(
+_TRAILING_KEY = LazyPattern(
     r"(?P<open>[(\[【]\s*)?"
     r"(?:(?P<zh>非重点|重点|一般)(?P<zh_kind>建议|提案)?"
     r"|(?<![a-z])(?P<en>not\s+key|non-?key|regular|key|priority)(?:\s+(?P<en_kind>suggestion|proposal))?)"
     r"\s*[)\]】]?$",
     re.IGNORECASE,
 )
-_TRAILING_NUMBER = re.compile(
+_TRAILING_NUMBER = LazyPattern(
     rf"(?P<open>[(\[【]\s*)?"
     rf"(?:第\s*(?:{_NUM_BODY}|[{_ZH_NUMERALS}]+)\s*号?|(?:(?<![A-Za-z])(?:no|nr)\.?|#|编号)\s*:?\s*{_NUM_BODY}"
     rf"|{_NUM_BODY}\s*号)\s*[)\]】]?$",
@@ -379,7 +379,7 @@ def _stands_after_title(text: str, start: int, m: re.Match[str]) -> bool:
     if at == start or m["open"]:
         return True
     before = text[start:at]
-    if m.re is _TRAILING_KEY and m["en"] is not None:
+    if m.re is _TRAILING_KEY.compiled and m["en"] is not None:
         stripped = before.rstrip()
         if not stripped:
             return True
@@ -407,16 +407,16 @@ def _agree_kind(words: list[MotionKind], by_title: MotionKind | None) -> tuple[M
 
 # --------------------------------------------------------------------------- the assignment date
 
-_CUE_BEFORE = re.compile(
+_CUE_BEFORE = LazyPattern(
     r"(?:交办(?:时间|日期)?\s*(?:于|为|在)?|(?<![A-Za-z])assigned(?:\s+on)?|(?<![A-Za-z])on)\s*:?\s*$",
     re.IGNORECASE)
-_CUE_AFTER = re.compile(r"\s*已?交办")
-_YU_BEFORE = re.compile(r"于\s*$")
-_CUE_WORD = re.compile(r"交办|(?<![A-Za-z])(?:assigned|on)(?![A-Za-z])", re.IGNORECASE)
+_CUE_AFTER = LazyPattern(r"\s*已?交办")
+_YU_BEFORE = LazyPattern(r"于\s*$")
+_CUE_WORD = LazyPattern(r"交办|(?<![A-Za-z])(?:assigned|on)(?![A-Za-z])", re.IGNORECASE)
 _CUE_WINDOW = 30  # characters either side of a cue where its date may stand
 _MAX_CUES = 8
 # find_date does not read an ISO date right after a colon (交办日期:2026-03-01).
-_COLON_BEFORE_DIGIT = re.compile(r"(?<=[^0-9]):(?=\s*[0-9])")
+_COLON_BEFORE_DIGIT = LazyPattern(r"(?<=[^0-9]):(?=\s*[0-9])")
 
 
 def _take_assigned_on(text: str, *, now: datetime) -> tuple[date | None, str]:

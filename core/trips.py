@@ -56,7 +56,7 @@ from typing import Literal, TypeVar
 
 from core.dates import find_date, parse_date, parse_range
 from core.pace import days_covered
-from core.text import utf16_len
+from core.text import LazyPattern, utf16_len
 
 __all__ = [
     "MAX_PLACES", "MAX_TOPIC", "MAX_TRIP_DAYS", "TripDraft", "TripField", "TripProblem", "grassroots_days",
@@ -199,12 +199,12 @@ def grassroots_days(spans: Iterable[tuple[date, date]], *, within: tuple[date, d
 # --------------------------------------------------------------------------- dates
 
 
-_RANGE_MARK = re.compile(r"\s*(?:至|到|～|~|—|–|-|\bto\b|\buntil\b)\s*", re.IGNORECASE)
+_RANGE_MARK = LazyPattern(r"\s*(?:至|到|～|~|—|–|-|\bto\b|\buntil\b)\s*", re.IGNORECASE)
 
 
-_CUT_SHORT = re.compile(r"[0-9月日号]|\s*(?:至|到|～|~|—|–|-|to\b|until\b)", re.IGNORECASE)
+_CUT_SHORT = LazyPattern(r"[0-9月日号]|\s*(?:至|到|～|~|—|–|-|to\b|until\b)", re.IGNORECASE)
 _LOOK_AHEAD = 12
-_BARE_DAY = re.compile(r"\s*([0-9]{1,2})\s*(?:日|号|號|st|nd|rd|th)?\s*$", re.IGNORECASE)
+_BARE_DAY = LazyPattern(r"\s*([0-9]{1,2})\s*(?:日|号|號|st|nd|rd|th)?\s*$", re.IGNORECASE)
 
 
 def backwards_range(text: str, *, now: datetime, lang: str | None,
@@ -256,7 +256,7 @@ def _day(value: date) -> date:
 # --------------------------------------------------------------------------- shared
 
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = LazyPattern(r"[\u3400-\u9fff\uf900-\ufaff]")
 _EDGES = " \t\r\n\u3000,，、;；:：.。!！?？-—–~～·|/"
 
 
@@ -303,23 +303,23 @@ def _assign(chunks: list[_Chunk], *, is_place: _Test, is_topic: _Test) -> tuple[
 # --------------------------------------------------------------------------- Chinese
 
 
-_ZH_CHUNK = re.compile(r"[^\s,，;；:：。!！?？]+")
-_ZH_NOISE = re.compile(
+_ZH_CHUNK = LazyPattern(r"[^\s,，;；:：。!！?？]+")
+_ZH_NOISE = LazyPattern(
     r"(?:于|在|从|自|起|至|到|去|赴|期间|当天|当日|前往|共|[(（]?[共计]?\s*\d+\s*(?:天|日)[)）]?)")
-_ZH_FILLER = re.compile(r"^(?:前往|深入|走访|来到|赶赴|奔赴|去|到|赴|在)+")
-_ZH_SUFFIX = re.compile(_any(
+_ZH_FILLER = LazyPattern(r"^(?:前往|深入|走访|来到|赶赴|奔赴|去|到|赴|在)+")
+_ZH_SUFFIX = LazyPattern(_any(
     "省 市 州 盟 县 旗 区 镇 乡 村 街道 社区 小区 园区 开发区 新区 片区 景区 企业 公司 集团 厂",
     "学校 大学 学院 中学 小学 幼儿园 医院 卫生院 卫生室 服务中心 合作社 农场 林场 基地 港 码头 车站",
     "等地 一带") + "$")
 _ZH_GENERIC = frozenset(  # endings that name no place on their own
     "山区 农村 乡村 城乡 城区 郊区 市区 景区 园区 社区 小区 片区 基层 企业 公司 学校 医院 基地 等地 一带"
     .split())
-_ZH_TOPIC_WORDS = re.compile(_any("调研 研究 振兴 共富 富裕 发展 改革 治理 建设 落实 推进 示范区"))
-_ZH_TOPIC_START = re.compile("^" + _any(
+_ZH_TOPIC_WORDS = LazyPattern(_any("调研 研究 振兴 共富 富裕 发展 改革 治理 建设 落实 推进 示范区"))
+_ZH_TOPIC_START = LazyPattern("^" + _any(
     "调研 开展 进行 围绕 就 关于 专题 督导 督查 检查 考察 宣讲 蹲点 指导",
     "推进 学习 落实 了解 解决 破解 座谈"))
-_ZH_VERB = re.compile(_any("开展 进行 调研 考察 督导 督查 检查 走访 宣讲 蹲点 指导 座谈 召开 参加 围绕 就"))
-_ZH_TOPIC_LEAD = re.compile(r"^(?:开展|进行)(?=.)")
+_ZH_VERB = LazyPattern(_any("开展 进行 调研 考察 督导 督查 检查 走访 宣讲 蹲点 指导 座谈 召开 参加 围绕 就"))
+_ZH_TOPIC_LEAD = LazyPattern(r"^(?:开展|进行)(?=.)")
 _ZH_EMPTY_TOPICS = frozenset("调研 开展调研 进行调研 调研走访 走访调研 下基层 下基层调研 考察 走访".split())
 
 
@@ -396,18 +396,18 @@ _EN_WORD = r"[A-Z][\w'’.\-]*"
 _EN_NAME = rf"{_EN_WORD}(?:\s+{_EN_WORD})*(?:\s+(?i:{_PLACE_NOUNS}))?"
 _EN_NAMES = rf"{_EN_NAME}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*){_EN_NAME})*"
 _EN_MARK = r"(?i:in|at|to|visited|visiting|visit)\s+(?:(?i:the)\s+)?"
-_EN_LEAD_DATE = re.compile(r"^(?:(?:on|from|between|during|since|over|and)\b[\s,]*)+", re.IGNORECASE)
-_EN_LEAD_PLACE = re.compile(
+_EN_LEAD_DATE = LazyPattern(r"^(?:(?:on|from|between|during|since|over|and)\b[\s,]*)+", re.IGNORECASE)
+_EN_LEAD_PLACE = LazyPattern(
     r"^(?:(?:went|go|going|travel+ed|trip|came|headed)\s+to|visited|visiting|visit|in|at|to)\s+(?:the\s+)?",
     re.IGNORECASE)
-_EN_LEADING = re.compile(
+_EN_LEADING = LazyPattern(
     rf"^(?P<mark>(?i:(?:went|go|going|travel+ed|trip|came|headed)\s+to)\s+|{_EN_MARK})?(?P<place>{_EN_NAMES})"
     rf"(?P<after>.*)$", re.DOTALL)
-_EN_ANYWHERE = re.compile(rf"(?<![\w'’]){_EN_MARK}(?P<place>{_EN_NAMES})")
-_EN_SEPARATED = re.compile(r"^\s*(?:[,:;，：；]|[-–—]+\s)|^\s*$")
-_EN_STRONG = re.compile(r"\s*[:;：；]\s*|\s+[-–—]+\s+")
-_EN_PLACE_END = re.compile(rf"(?i:\b(?:{_PLACE_NOUNS}))$")
-_EN_TOPIC_LEAD = re.compile(
+_EN_ANYWHERE = LazyPattern(rf"(?<![\w'’]){_EN_MARK}(?P<place>{_EN_NAMES})")
+_EN_SEPARATED = LazyPattern(r"^\s*(?:[,:;，：；]|[-–—]+\s)|^\s*$")
+_EN_STRONG = LazyPattern(r"\s*[:;：；]\s*|\s+[-–—]+\s+")
+_EN_PLACE_END = LazyPattern(rf"(?i:\b(?:{_PLACE_NOUNS}))$")
+_EN_TOPIC_LEAD = LazyPattern(
     r"^(?:to\s+(?:study|research|discuss|inspect|look\s+at)|on|about|regarding|re|for)\s+", re.IGNORECASE)
 _EN_EMPTY_TOPICS = frozenset({
     "research", "a visit", "visit", "field research", "grassroots research", "field trip", "trip",

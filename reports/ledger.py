@@ -17,11 +17,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from core.domain import (
     FollowUpStatus,
     MotionKind,
@@ -169,8 +164,14 @@ def workbook(sheets: list[Sheet], t: Translator, *, title: str = "") -> bytes:
     """The .xlsx file's bytes: headers bold on grey, frozen; dates as dates; landscape, one page wide.
 
     Written in openpyxl's write-only mode (rows streamed once), which is several times faster for a
-    large team; dates get Excel's `yyyy-mm-dd` format from their type.
+    large team; dates get Excel's `yyyy-mm-dd` format from their type. openpyxl is imported here, on
+    the first export, not when the bot starts.
     """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     book = Workbook(write_only=True)
     header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
     for spec in sheets:

@@ -26,14 +26,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from babel.dates import format_date
-
 from core.advice import whole_up
 from core.domain import Duty
 from core.race import DeadlineKind, Period, PeriodKind, Ranked, Score, Step, most_improved
 from locales import N_, Translator, translator
 from reports.progress_card import duty_name, unit, whole
-from reports.words import number, short_day
+from reports.words import format_day, number, short_day
 from storage.race import Board
 
 MAX_MESSAGE = 4096
@@ -63,8 +61,7 @@ OWN_MARK = "▶"
 def period_in_words(t: Translator, period: Period) -> str:
     """2026年11月 / Nov 2026; 2026年第4季度 / Q4 2026; 2026年度 / 2026."""
     if period.kind is PeriodKind.MONTH:
-        return format_date(period.start, "y年M月" if t.lang == "zh" else "MMM y",
-                           locale="zh_CN" if t.lang == "zh" else "en")
+        return format_day(t, period.start, "y年M月" if t.lang == "zh" else "MMM y")
     if period.kind is PeriodKind.QUARTER:
         return t("Q{quarter} {year}").format(quarter=period.index, year=period.year)
     return t("Year {year}").format(year=period.year)

@@ -2,27 +2,43 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
-
-from babel import Locale
-from babel.dates import format_date
+from typing import TYPE_CHECKING
 
 from locales import Translator
 
+if TYPE_CHECKING:
+    from babel import Locale
+
 _DAY_PATTERN = {"zh": "y年M月d日（EEEE）", "en": "EEE d MMM y"}
-# Parsed once: Babel normalises a locale given by name on every call (a third of a busy scheduling tick).
-_LOCALE = {"zh": Locale.parse("zh_CN"), "en": Locale.parse("en")}
+
+
+@functools.cache
+def _locale(lang: str) -> Locale:
+    """Parsed once: Babel normalises a locale given by name on every call (a third of a busy scheduling
+    tick). Babel itself is imported on the first date said in words, not when the bot starts."""
+    from babel import Locale
+
+    return Locale.parse("zh_CN" if lang == "zh" else "en")
+
+
+def format_day(t: Translator, day: date, pattern: str) -> str:
+    """The day in Babel's `pattern` (CLDR syntax) in the reader's language."""
+    from babel.dates import format_date
+
+    return format_date(day, pattern, locale=_locale(t.lang))
 
 
 def day_in_words(t: Translator, day: date) -> str:
     """2026年11月20日（星期五） / Fri 20 Nov 2026."""
-    return format_date(day, _DAY_PATTERN[t.lang], locale=_LOCALE[t.lang])
+    return format_day(t, day, _DAY_PATTERN[t.lang])
 
 
 def short_day(t: Translator, day: date) -> str:
     """11月20日 / 20 Nov."""
-    return format_date(day, "M月d日" if t.lang == "zh" else "d MMM", locale=_LOCALE[t.lang])
+    return format_day(t, day, "M月d日" if t.lang == "zh" else "d MMM")
 
 
 def number(value: Decimal | int | float) -> str:
@@ -54,8 +70,7 @@ def span_in_words(t: Translator, start: date, end: date) -> str:
     if start.year != end.year:
         first, last = day_in_words(t, start), day_in_words(t, end)
     else:
-        first = format_date(start, _SPAN_START[t.lang], locale=_LOCALE[t.lang])
-        last = format_date(end, _SPAN_END[t.lang], locale=_LOCALE[t.lang])
+        first, last = format_day(t, start, _SPAN_START[t.lang]), format_day(t, end, _SPAN_END[t.lang])
     return t("{start} to {end}").format(start=first, end=last)
 
 

@@ -18,7 +18,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from config import Config
@@ -26,7 +25,7 @@ from core import outbox_keys, pace
 from core.broadcasts import AudienceKind, Counts
 from core.domain import BroadcastStatus, MemberStatus, OutboxStatus, Role
 from storage import audit, outbox
-from storage.db import execute_dml
+from storage.db import dialect_insert, execute_dml
 from storage.deadlines import open_items
 from storage.models import Broadcast, BroadcastOccurrence, BroadcastReceipt, Member, OutboxMessage, Team
 from storage.progress import year_progress
@@ -37,10 +36,6 @@ NUDGE_KIND = "broadcast:nudge"  # at least once, like the broadcast (storage.out
 REPORT_KIND = "broadcast_report"
 
 Render = Callable[[Member], dict[str, Any]]
-
-
-def _insert(session: Session) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def member_key(broadcast_id: int, occurrence: int, member_id: int) -> str:
@@ -164,7 +159,7 @@ def start_occurrence(session: Session, broadcast: Broadcast, number: int, *, due
     a receipt marked unreachable (nothing sent) for the others. None if it exists already (another tick,
     another process, or before a restart): nothing changes."""
     made = session.execute(
-        _insert(session)(BroadcastOccurrence)
+        dialect_insert(session)(BroadcastOccurrence)
         .values(broadcast_id=broadcast.id, occurrence=number, due_at=due_at, recipients=len(recipients),
                 report_message_id=report_message_id, renudges=0, created_at=now)
         .on_conflict_do_nothing(index_elements=["broadcast_id", "occurrence"])
@@ -185,7 +180,7 @@ def start_occurrence(session: Session, broadcast: Broadcast, number: int, *, due
     values = [{"broadcast_id": broadcast.id, "occurrence": number, "member_id": m.id, "outbox_id": rows.get(m.id),
                "failed_reason": None if m.id in rows else UNREACHABLE} for m in recipients]
     if values:
-        session.execute(_insert(session)(BroadcastReceipt).values(values).on_conflict_do_nothing(
+        session.execute(dialect_insert(session)(BroadcastReceipt).values(values).on_conflict_do_nothing(
             index_elements=["broadcast_id", "occurrence", "member_id"]))
     return session.get_one(BroadcastOccurrence, made)
 

@@ -3,21 +3,24 @@ telling an outage (the server restarting, the network cut) from a bad query."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from sqlalchemy import CursorResult, Engine, Executable, create_engine, event, exc, make_url
+from sqlalchemy import CursorResult, Engine, Executable, create_engine, event, exc, inspect, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import updates
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -28,6 +31,18 @@ def execute_dml(session: Session, statement: Executable) -> CursorResult[Any]:
     """Runs an UPDATE or DELETE in the session; `.rowcount` on the result says how many rows it changed
     (what the compare-and-set writes check). `Session.execute` is typed as returning any result."""
     return cast(CursorResult[Any], session.execute(statement))
+
+
+def dialect_insert(session: Session) -> Any:
+    """The dialect's `insert` (with on_conflict_do_…) for the session's database: PostgreSQL's dialect
+    module is imported only on PostgreSQL (a SQLite start never loads it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert
 
 
 def normalise_url(url: str) -> URL:
@@ -110,12 +125,31 @@ class Database:
                 pass
 
     def upgrade(self, revision: str = "head") -> None:
-        """Applies Alembic migrations up to `revision` on this database."""
+        """Applies Alembic migrations up to `revision` on this database. A database already at the head
+        is told by one query, without importing Alembic (most of a restart's start-up otherwise)."""
+        if revision == "head" and self.at_head():
+            return
+        from alembic import command
+
         with self.engine.begin() as connection:
             config = alembic_config(connection)
             command.upgrade(config, revision)
 
+    def at_head(self) -> bool:
+        """Whether alembic_version holds exactly the newest revision of migrations/versions (False when
+        the files do not name a single head, the table is missing, or it holds anything else)."""
+        head = head_revision()
+        if head is None:
+            return False
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return False
+            stored = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        return list(stored) == [head]
+
     def downgrade(self, revision: str) -> None:
+        from alembic import command
+
         with self.engine.begin() as connection:
             command.downgrade(alembic_config(connection), revision)
 
@@ -200,7 +234,31 @@ def is_outage(error: BaseException | None) -> bool:
     return False
 
 
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:'([^']*)'|\"([^\"]*)\"|None)\s*$",
+                            re.MULTILINE)
+
+
+@functools.cache
+def head_revision(versions: Path = MIGRATIONS_DIR / "versions") -> str | None:
+    """The newest revision id among the migration files, read from their `revision` and `down_revision`
+    lines without importing Alembic: the one revision no other revises. None when a file does not say
+    both plainly or the files name no single head (then Alembic is asked)."""
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for path in versions.glob("*.py"):
+        found = {m[1]: m[2] or m[3] for m in _REVISION_LINE.finditer(path.read_text(encoding="utf-8"))}
+        if not found.get("revision") or "down_revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        if found["down_revision"]:
+            revised.add(found["down_revision"])
+    heads = revisions - revised
+    return heads.pop() if len(heads) == 1 else None
+
+
 def alembic_config(connection: Any = None, url: str | None = None) -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if url:

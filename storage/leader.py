@@ -19,11 +19,12 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Any, Protocol
-
-import psycopg
+from typing import TYPE_CHECKING, Any, Protocol
 
 from storage.db import normalise_url
+
+if TYPE_CHECKING:
+    import psycopg
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,8 @@ class PostgresLease:
         self._held = False
 
     def _connect(self) -> psycopg.Connection[Any]:
+        import psycopg  # only a PostgreSQL deployment loads the driver (SQLite starts without it)
+
         connection = psycopg.connect(
             **self._conninfo, autocommit=True, connect_timeout=5,
             application_name=f"saima run {os.getpid()} (leader lock)",
@@ -203,6 +206,8 @@ class PostgresLease:
         return None if self._connection is None or self._connection.closed else self._connection.info.backend_pid
 
     def release(self) -> None:
+        import psycopg
+
         connection, held, self._connection, self._held = self._connection, self._held, None, False
         if connection is not None and not connection.closed:
             try:

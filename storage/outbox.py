@@ -30,12 +30,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.domain import OutboxStatus
 from core.outbox_keys import ItemIdent, ItemKind, Kind, item_prefix
-from storage.db import execute_dml
+from storage.db import dialect_insert, execute_dml
 from storage.models import Member, OutboxMessage
 
 MAX_TEXT = 4096
@@ -99,10 +98,6 @@ def check_payload(payload: dict[str, Any]) -> None:
                 raise PayloadError(f"callback_data {button[1]!r} is over {MAX_CALLBACK_DATA} bytes")
 
 
-def _insert(session: Session) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
 def enqueue(
     session: Session,
     *,
@@ -126,7 +121,7 @@ def enqueue(
     if len(key) > 160:
         raise ValueError(f"outbox key over 160 characters: {key!r}")
     statement = (
-        _insert(session)(OutboxMessage)
+        dialect_insert(session)(OutboxMessage)
         .values(
             key=key, team_id=team_id, member_id=member_id, chat_id=chat_id, kind=kind, payload=payload,
             urgent=urgent, retry_unknown=retry_unknown_for(kind) if retry_unknown is None else retry_unknown,

@@ -37,14 +37,13 @@ from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from config import Config, RaceWeights, Targets
 from core import pace, race
 from core.domain import AssignmentStatus, Duty, MemberStatus, MotionKind
 from core.trips import grassroots_days
+from storage.db import dialect_insert
 from storage.models import (
     FollowUpItem,
     LeavePeriod,
@@ -266,9 +265,7 @@ def save_snapshot(session: Session, team_id: int, period: race.Period, board: It
              "score": entry.score.total, "created_at": now} for entry in board]
     if not rows:
         return 0
-    dialect = session.get_bind().dialect.name
-    insert = postgres_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(RaceSnapshot).values(rows)
+    statement = dialect_insert(session)(RaceSnapshot).values(rows)
     statement = statement.on_conflict_do_update(
         index_elements=["team_id", "period", "member_id"],
         set_={"rank": statement.excluded.rank, "score": statement.excluded.score})

@@ -251,3 +251,10 @@ def test_warm_up_is_repeatable() -> None:
 ])
 def test_zh_to_int(text: str, value: int | None) -> None:
     assert zh_to_int(text) == value
+
+
+def test_every_rule_compiles() -> None:
+    """The rules' patterns are compiled on first use, not on import: each one is valid all the same."""
+    from core.dates_rules import RULES
+
+    assert RULES and all(rule.regex.pattern and rule.needs.pattern for rule in RULES)

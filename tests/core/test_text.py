@@ -3,11 +3,13 @@ units, text cut to fit."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.text import ELLIPSIS, MAX_MESSAGE, clean, fit, fit_chars, join_name, utf16_len
+from core.text import ELLIPSIS, MAX_MESSAGE, LazyPattern, clean, fit, fit_chars, join_name, utf16_len
 
 
 @pytest.mark.parametrize(("first", "last", "name"), [
@@ -76,3 +78,16 @@ def test_fit_always_fits(text: str, limit: int) -> None:
 def test_clean_leaves_no_control_character(text: str) -> None:
     assert not any(ord(c) < 0x20 and c not in "\t\n" or 0x7F <= ord(c) <= 0x9F or 0xD800 <= ord(c) <= 0xDFFF
                    for c in clean(text))
+
+
+def test_a_lazy_pattern_compiles_on_first_use_and_answers_as_re_does() -> None:
+    lazy = LazyPattern(r"(?P<n>[0-9]+)\s*(?:号|th)", re.IGNORECASE)
+    assert lazy._compiled is None  # nothing compiled on import
+    text = "the 5TH and 12号"
+    eager = re.compile(r"(?P<n>[0-9]+)\s*(?:号|th)", re.IGNORECASE)
+    found = lazy.search(text)
+    assert found is not None and found["n"] == "5" and found.re is lazy.compiled
+    assert [m.span() for m in lazy.finditer(text)] == [m.span() for m in eager.finditer(text)]
+    assert lazy.sub("#", text) == eager.sub("#", text) and lazy.split(text, 1) == eager.split(text, 1)
+    assert lazy.match(text) is None and lazy.fullmatch("7th") is not None
+    assert lazy.compiled is lazy.compiled  # compiled once
