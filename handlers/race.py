@@ -14,6 +14,7 @@ import asyncio
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
@@ -42,13 +43,12 @@ async def show_rank(update: Update, context: SaimaContext) -> None:
         return
     today = context.today(member.team.timezone)
 
-    def run() -> tuple[race.Board, bool]:  # off the event loop: a big team's board takes a while
-        with context.db.session() as session:
-            team = teams.one(session, member.team_id)
-            return (race.board(session, team, period, as_of=min(today, period.end), config=context.config),
-                    member.role.is_admin or team.show_names_in_race)
+    def gather(session: Session) -> tuple[race.Board, bool]:  # a big team's board takes a while
+        team = teams.one(session, member.team_id)
+        return (race.board(session, team, period, as_of=min(today, period.end), config=context.config),
+                member.role.is_admin or team.show_names_in_race)
 
-    board, names = await asyncio.to_thread(run)
+    board, names = await context.db.off_loop(gather)
     t = context.t
     own = standing(t, board, member, names=names, today=today)
     text = race_board.render_board(t, board, viewer_id=member.id, names=names,
@@ -95,10 +95,9 @@ async def explain(update: Update, context: SaimaContext) -> None:
         await query.answer(t("This button is not valid any more."), show_alert=True)
         return
     period = press.period
-    with context.db.session() as session:
-        team = teams.one(session, member.team_id)
-        board = race.board(session, team, period, as_of=min(today, period.end), config=context.config,
-                           with_movement=False)
+    board = await context.db.off_loop(lambda session: race.board(
+        session, teams.one(session, member.team_id), period, as_of=min(today, period.end), config=context.config,
+        with_movement=False))
     own = board.scores.get(member.id)
     if own is None:
         await query.answer(t("This button is not valid any more."), show_alert=True)
@@ -132,4 +131,4 @@ async def period_asked(update: Update, context: SaimaContext, member: Member) ->
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [CommandHandler("rank", show_rank, filters=filters.ChatType.PRIVATE, block=False),  # heavy: off the path
-            CallbackQueryHandler(explain, pattern=callbacks.PATTERN)]
+            CallbackQueryHandler(explain, pattern=callbacks.PATTERN, block=False)]  # a whole board, too

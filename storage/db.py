@@ -3,13 +3,14 @@ telling an outage (the server restarting, the network cut) from a bad query."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast, overload
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -22,6 +23,9 @@ from storage import updates
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def execute_dml(session: Session, statement: Executable) -> CursorResult[Any]:
@@ -108,6 +112,27 @@ class Database:
                 _held.reset(token)
             except ValueError:  # ended in another context (a generator closed elsewhere): nothing to undo
                 pass
+
+    @overload
+    async def off_loop(self, gather: Callable[[Session], T]) -> T: ...
+
+    @overload
+    async def off_loop(self, gather: Callable[[Session], T], then: Callable[[T], R]) -> R: ...
+
+    async def off_loop(self, gather: Callable[[Session], Any], then: Callable[[Any], Any] | None = None) -> Any:
+        """Heavy work (a big team's board, the weekly summary, a year's ledger) in a worker thread, so the
+        event loop, and everyone else's updates, never wait for it: `gather(session)` in a session of that
+        thread's own (the pool hands each thread its own connection; SQLite's is made with
+        check_same_thread off), committed and closed before `then(gathered)` renders it (the
+        write lock is not held while a chart is drawn). What it returns is sent after, on the loop, with
+        no transaction open."""
+
+        def run() -> Any:
+            with self.session() as session:
+                gathered = gather(session)
+            return gathered if then is None else then(gathered)
+
+        return await asyncio.to_thread(run)
 
     def upgrade(self, revision: str = "head") -> None:
         """Applies Alembic migrations up to `revision` on this database."""
