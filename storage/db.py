@@ -7,7 +7,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar, cast, overload
@@ -16,7 +16,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import CursorResult, Engine, Executable, create_engine, event, exc, make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from storage import updates
 
@@ -77,10 +77,30 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: Execution option of a reading session's connections (Database.reading).
+READING = "saima_reading"
+
+
 def _begin_immediate_on_sqlite(connection: Any) -> None:
     # BEGIN IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading
-    # a read lock; the busy_timeout above makes the second one wait instead of failing.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # a read lock; the busy_timeout above makes the second one wait instead of failing. A reading
+    # session (which cannot write) begins deferred: under WAL it takes no lock, so a long read (a big
+    # team's board) holds up no writer.
+    connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get(READING) else "BEGIN IMMEDIATE")
+
+
+class ReadOnlyError(RuntimeError):
+    """A reading session (Database.reading) was about to write."""
+
+
+def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnlyError("a reading session writes nothing: use Database.session()")
+
+
+def _refuse_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise ReadOnlyError("a reading session writes nothing: use Database.session()")
 
 
 class Database:
@@ -90,6 +110,9 @@ class Database:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         updates.install(self._sessions)  # a transaction made while an update is handled also marks it handled
+        self._readings = sessionmaker(engine.execution_options(**{READING: True}), expire_on_commit=False)
+        event.listen(self._readings, "before_flush", _refuse_flush)
+        event.listen(self._readings, "do_orm_execute", _refuse_statement)
 
     @classmethod
     def from_url(cls, url: str, *, schema: str | None = None) -> Database:
@@ -99,12 +122,21 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    def session(self) -> AbstractContextManager[Session]:
+        return self._begin(self._sessions)
+
+    def reading(self) -> AbstractContextManager[Session]:
+        """A session that only reads (it raises ReadOnlyError before any write): on SQLite its
+        transaction takes no lock, so it may take its time (Database.off_loop's gathering)."""
+        return self._begin(self._readings)
+
+    @staticmethod
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def _begin(sessions: sessionmaker[Session]) -> Iterator[Session]:
         held = _Held()
         token = _held.set(held)
         try:
-            with self._sessions.begin() as session:
+            with sessions.begin() as session:
                 yield session
         finally:
             held.open = False
@@ -121,14 +153,13 @@ class Database:
 
     async def off_loop(self, gather: Callable[[Session], Any], then: Callable[[Any], Any] | None = None) -> Any:
         """Heavy work (a big team's board, the weekly summary, a year's ledger) in a worker thread, so the
-        event loop, and everyone else's updates, never wait for it: `gather(session)` in a session of that
-        thread's own (the pool hands each thread its own connection; SQLite's is made with
-        check_same_thread off), committed and closed before `then(gathered)` renders it (the
-        write lock is not held while a chart is drawn). What it returns is sent after, on the loop, with
-        no transaction open."""
+        event loop, and everyone else's updates, never wait for it: `gather(session)` reads in a reading
+        session (no lock on SQLite: it holds up no writer) of that thread's own (the pool hands each
+        thread its own connection; SQLite's is made with check_same_thread off), closed before
+        `then(gathered)` renders it. What it returns is sent after, on the loop, with no transaction open."""
 
         def run() -> Any:
-            with self.session() as session:
+            with self.reading() as session:
                 gathered = gather(session)
             return gathered if then is None else then(gathered)
 
