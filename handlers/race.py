@@ -15,7 +15,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from core import race as core_race
@@ -58,13 +58,16 @@ async def show_rank(update: Update, context: SaimaContext) -> None:
     button = InlineKeyboardMarkup([[InlineKeyboardButton(t("Explain my score"),
                                                          callback_data=callbacks.build(callbacks.Press(period)))]])
     await message.reply_text(text, reply_markup=button)
+    await reply_chart(message, t, board, viewer_id=member.id, names=names)
+
+
+async def reply_chart(message: Message, t: Translator, board: race.Board, *, viewer_id: int | None,
+                      names: bool) -> None:
+    """The board's chart as a photo (drawn in a worker thread), when anyone is on it."""
     if board.ranked:
-        chart = await asyncio.to_thread(race_board.render_chart, t, board, viewer_id=member.id, names=names)
-        caption = race_board.period_in_words(t, period)
-        if chart.fallback:
-            caption += "\n" + t("The chart is labelled in English and by rank: no Chinese font is installed "
-                                "on the server.")
-        await message.reply_photo(chart.png, caption=caption, filename=f"race-{period.key}.png")
+        chart = await asyncio.to_thread(race_board.render_chart, t, board, viewer_id=viewer_id, names=names)
+        await message.reply_photo(chart.png, caption=race_board.chart_caption(t, board.period, chart),
+                                  filename=f"race-{board.period.key}.png")
 
 
 def standing(t: Translator, board: race.Board, member: Member, *, names: bool, today: date) -> str | None:

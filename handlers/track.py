@@ -17,7 +17,6 @@ Every change is audited (storage/teams.py).
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -42,6 +41,7 @@ from handlers.commands import COMMANDS
 from handlers.context import SaimaContext
 from handlers.incoming import args_of
 from handlers.onboarding import FROM_GROUP
+from handlers.race import reply_chart
 from handlers.throttle import one_at_a_time
 from locales import Translator, translator
 from reports import race_board, summary
@@ -110,13 +110,7 @@ async def group_rank(update: Update, context: SaimaContext) -> None:
         session, teams.one(session, team.id), period, as_of=min(today, period.end), config=context.config))
     names = team.show_names_in_race
     await message.reply_text(race_board.render_board(t, board, viewer_id=None, names=names))
-    if board.ranked:
-        chart = await asyncio.to_thread(race_board.render_chart, t, board, viewer_id=None, names=names)
-        caption = race_board.period_in_words(t, period)
-        if chart.fallback:
-            caption += "\n" + t("The chart is labelled in English and by rank: no Chinese font is installed "
-                                "on the server.")
-        await message.reply_photo(chart.png, caption=caption, filename=f"race-{period.key}.png")
+    await reply_chart(message, t, board, viewer_id=None, names=names)
 
 
 def _office_member(context: SaimaContext, team_id: int, user_id: int) -> Member | None:
