@@ -5,8 +5,7 @@ messages would otherwise wait for it."""
 
 from __future__ import annotations
 
-import asyncio
-
+from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
@@ -33,16 +32,16 @@ async def export(update: Update, context: SaimaContext) -> None:
         return
     year = int(args[0]) if args else today.year
 
-    def build() -> tuple[bytes, str]:
-        with context.db.session() as session:  # read, then let go: SQLite's lock is the whole database's
-            team = teams.by_id(session, admin.team_id)
-            assert team is not None
-            sheets = ledger.build(ledger_storage.year_ledger(session, team, year, today=today, config=context.config),
-                                 t=t)
-            title, name = f"{team.name} {year}", ledger.file_name(team, year, t)
+    def gather(session: Session) -> tuple[list[ledger.Sheet], str, str]:  # read, then let go: SQLite's lock is the whole database's
+        team = teams.one(session, admin.team_id)
+        sheets = ledger.build(ledger_storage.year_ledger(session, team, year, today=today, config=context.config), t=t)
+        return sheets, f"{team.name} {year}", ledger.file_name(team, year, t)
+
+    def workbook(gathered: tuple[list[ledger.Sheet], str, str]) -> tuple[bytes, str]:
+        sheets, title, name = gathered
         return ledger.workbook(sheets, t, title=title), name
 
-    content, name = await asyncio.to_thread(build)
+    content, name = await context.db.off_loop(gather, workbook)
     await message.reply_document(document=content, filename=name,
                                  caption=t("Ledger of {team} for {year}.").format(team=admin.team.name, year=year))
 

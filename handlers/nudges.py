@@ -89,14 +89,12 @@ async def show_summary(update: Update, context: SaimaContext) -> None:
     message, member = sender(update, context)
     today = context.today(member.team.timezone)
 
-    def run() -> str:
-        with context.db.session() as session:
-            team = teams.one(session, member.team_id)
-            data = summary_storage.gather(session, team, start=today - timedelta(days=6), end=today, today=today,
-                                          config=context.config)
-        return summary.render(context.t, data, names=True, for_admins=True)
-
-    await message.reply_text(await asyncio.to_thread(run))
+    text = await context.db.off_loop(
+        lambda session: summary_storage.gather(session, teams.one(session, member.team_id),
+                                               start=today - timedelta(days=6), end=today, today=today,
+                                               config=context.config),
+        lambda data: summary.render(context.t, data, names=True, for_admins=True))
+    await message.reply_text(text)
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

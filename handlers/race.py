@@ -14,7 +14,8 @@ import asyncio
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from sqlalchemy.orm import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from core import race as core_race
@@ -42,13 +43,12 @@ async def show_rank(update: Update, context: SaimaContext) -> None:
         return
     today = context.today(member.team.timezone)
 
-    def run() -> tuple[race.Board, bool]:  # off the event loop: a big team's board takes a while
-        with context.db.session() as session:
-            team = teams.one(session, member.team_id)
-            return (race.board(session, team, period, as_of=min(today, period.end), config=context.config),
-                    member.role.is_admin or team.show_names_in_race)
+    def gather(session: Session) -> tuple[race.Board, bool]:  # a big team's board takes a while
+        team = teams.one(session, member.team_id)
+        return (race.board(session, team, period, as_of=min(today, period.end), config=context.config),
+                member.role.is_admin or team.show_names_in_race)
 
-    board, names = await asyncio.to_thread(run)
+    board, names = await context.db.off_loop(gather)
     t = context.t
     own = standing(t, board, member, names=names, today=today)
     text = race_board.render_board(t, board, viewer_id=member.id, names=names,
@@ -58,13 +58,16 @@ async def show_rank(update: Update, context: SaimaContext) -> None:
     button = InlineKeyboardMarkup([[InlineKeyboardButton(t("Explain my score"),
                                                          callback_data=callbacks.build(callbacks.Press(period)))]])
     await message.reply_text(text, reply_markup=button)
+    await reply_chart(message, t, board, viewer_id=member.id, names=names)
+
+
+async def reply_chart(message: Message, t: Translator, board: race.Board, *, viewer_id: int | None,
+                      names: bool) -> None:
+    """The board's chart as a photo (drawn in a worker thread), when anyone is on it."""
     if board.ranked:
-        chart = await asyncio.to_thread(race_board.render_chart, t, board, viewer_id=member.id, names=names)
-        caption = race_board.period_in_words(t, period)
-        if chart.fallback:
-            caption += "\n" + t("The chart is labelled in English and by rank: no Chinese font is installed "
-                                "on the server.")
-        await message.reply_photo(chart.png, caption=caption, filename=f"race-{period.key}.png")
+        chart = await asyncio.to_thread(race_board.render_chart, t, board, viewer_id=viewer_id, names=names)
+        await message.reply_photo(chart.png, caption=race_board.chart_caption(t, board.period, chart),
+                                  filename=f"race-{board.period.key}.png")
 
 
 def standing(t: Translator, board: race.Board, member: Member, *, names: bool, today: date) -> str | None:
@@ -95,10 +98,9 @@ async def explain(update: Update, context: SaimaContext) -> None:
         await query.answer(t("This button is not valid any more."), show_alert=True)
         return
     period = press.period
-    with context.db.session() as session:
-        team = teams.one(session, member.team_id)
-        board = race.board(session, team, period, as_of=min(today, period.end), config=context.config,
-                           with_movement=False)
+    board = await context.db.off_loop(lambda session: race.board(
+        session, teams.one(session, member.team_id), period, as_of=min(today, period.end), config=context.config,
+        with_movement=False))
     own = board.scores.get(member.id)
     if own is None:
         await query.answer(t("This button is not valid any more."), show_alert=True)
@@ -132,4 +134,4 @@ async def period_asked(update: Update, context: SaimaContext, member: Member) ->
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [CommandHandler("rank", show_rank, filters=filters.ChatType.PRIVATE, block=False),  # heavy: off the path
-            CallbackQueryHandler(explain, pattern=callbacks.PATTERN)]
+            CallbackQueryHandler(explain, pattern=callbacks.PATTERN, block=False)]  # a whole board, too

@@ -17,7 +17,6 @@ Every change is audited (storage/teams.py).
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -42,6 +41,8 @@ from handlers.commands import COMMANDS
 from handlers.context import SaimaContext
 from handlers.incoming import args_of
 from handlers.onboarding import FROM_GROUP
+from handlers.race import reply_chart
+from handlers.throttle import one_at_a_time
 from locales import Translator, translator
 from reports import race_board, summary
 from storage import members, teams
@@ -89,6 +90,7 @@ def private_chat_button(t: Translator, bot_username: str) -> InlineKeyboardMarku
     return InlineKeyboardMarkup([[InlineKeyboardButton(t("Open the private chat"), url=url)]])
 
 
+@one_at_a_time
 async def group_rank(update: Update, context: SaimaContext) -> None:
     """Posts the team's public board in its group (names or ranks, as the team chose), with its chart."""
     found = await _linked(update, context)
@@ -104,21 +106,11 @@ async def group_rank(update: Update, context: SaimaContext) -> None:
             "/rank 2026 Q4, /rank Nov 2026 or /rank 2026."))
         return
 
-    def run() -> race_storage.Board:
-        with context.db.session() as session:
-            return race_storage.board(session, teams.one(session, team.id), period, as_of=min(today, period.end),
-                                      config=context.config)
-
-    board = await asyncio.to_thread(run)
+    board = await context.db.off_loop(lambda session: race_storage.board(
+        session, teams.one(session, team.id), period, as_of=min(today, period.end), config=context.config))
     names = team.show_names_in_race
     await message.reply_text(race_board.render_board(t, board, viewer_id=None, names=names))
-    if board.ranked:
-        chart = await asyncio.to_thread(race_board.render_chart, t, board, viewer_id=None, names=names)
-        caption = race_board.period_in_words(t, period)
-        if chart.fallback:
-            caption += "\n" + t("The chart is labelled in English and by rank: no Chinese font is installed "
-                                "on the server.")
-        await message.reply_photo(chart.png, caption=caption, filename=f"race-{period.key}.png")
+    await reply_chart(message, t, board, viewer_id=None, names=names)
 
 
 def _office_member(context: SaimaContext, team_id: int, user_id: int) -> Member | None:
@@ -127,6 +119,7 @@ def _office_member(context: SaimaContext, team_id: int, user_id: int) -> Member 
         return member if member is not None and member.status is MemberStatus.ACTIVE and member.role.is_admin else None
 
 
+@one_at_a_time
 async def group_summary(update: Update, context: SaimaContext) -> None:
     """The team's office posts the last seven days' summary in the group; anyone else is refused."""
     user = update.effective_user
@@ -140,13 +133,11 @@ async def group_summary(update: Update, context: SaimaContext) -> None:
         return
     today = context.today(team.timezone)
 
-    def run() -> str:
-        with context.db.session() as session:
-            data = summary_storage.gather(session, teams.one(session, team.id), start=today - timedelta(days=6),
-                                          end=today, today=today, config=context.config)
-        return summary.render(t, data, names=team.show_names_in_race, for_admins=False)
-
-    await message.reply_text(await asyncio.to_thread(run))
+    text = await context.db.off_loop(
+        lambda session: summary_storage.gather(session, teams.one(session, team.id), start=today - timedelta(days=6),
+                                               end=today, today=today, config=context.config),
+        lambda data: summary.render(t, data, names=team.show_names_in_race, for_admins=False))
+    await message.reply_text(text)
 
 
 async def group_help(update: Update, context: SaimaContext) -> None:
@@ -363,8 +354,8 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """Registered before the private flows: in groups these answer first."""
     return [
         ChatMemberHandler(bot_added, ChatMemberHandler.MY_CHAT_MEMBER),
-        CommandHandler("rank", group_rank, filters=GROUPS),
-        CommandHandler("summary", group_summary, filters=GROUPS),
+        CommandHandler("rank", group_rank, filters=GROUPS, block=False),  # heavy: off the update path
+        CommandHandler("summary", group_summary, filters=GROUPS, block=False),
         CommandHandler("help", group_help, filters=GROUPS),
         MessageHandler(GROUPS & filters.COMMAND & ~filters.Regex(_LEFT_OUT), group_pointer),
         CommandHandler("track", show_track, filters=filters.ChatType.PRIVATE),

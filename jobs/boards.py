@@ -97,10 +97,7 @@ class Boards:
                                   not_before=not_before, team_id=team.id, now=now))
         if board.ranked:
             chart = race_board.render_chart(t, board, viewer_id=None, names=names)
-            caption = race_board.period_in_words(t, period)
-            if chart.fallback:
-                caption += "\n" + t("The chart is labelled in English and by rank: no Chinese font is installed "
-                                    "on the server.")
+            caption = race_board.chart_caption(t, period, chart)
             outbox.enqueue(session, key=outbox_keys.build(BoardKey(team.id, period.key, chart=True)),
                            chat_id=team.group_chat_id, kind="board",
                            payload={"text": caption, "parse_mode": None, "buttons": [],

@@ -338,6 +338,15 @@ class Chart:
     fallback: bool  # words in English / rank labels: no font could draw the reader's language
 
 
+def chart_caption(t: Translator, period: Period, chart: Chart) -> str:
+    """The chart photo's caption: the period, and why it is labelled in English or by rank if it is."""
+    caption = period_in_words(t, period)
+    if chart.fallback:
+        caption += "\n" + t("The chart is labelled in English and by rank: no Chinese font is installed "
+                            "on the server.")
+    return caption
+
+
 COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#76b7b2", "#edc948", "#b07aa1", "#9c755f")
 
 

@@ -3,19 +3,20 @@ telling an outage (the server restarting, the network cut) from a bad query."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from sqlalchemy import CursorResult, Engine, Executable, create_engine, event, exc, inspect, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from storage import updates
 
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def execute_dml(session: Session, statement: Executable) -> CursorResult[Any]:
@@ -88,10 +92,30 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: Execution option of a reading session's connections (Database.reading).
+READING = "saima_reading"
+
+
 def _begin_immediate_on_sqlite(connection: Any) -> None:
     # BEGIN IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading
-    # a read lock; the busy_timeout above makes the second one wait instead of failing.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # a read lock; the busy_timeout above makes the second one wait instead of failing. A reading
+    # session (which cannot write) begins deferred: under WAL it takes no lock, so a long read (a big
+    # team's board) holds up no writer.
+    connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get(READING) else "BEGIN IMMEDIATE")
+
+
+class ReadOnlyError(RuntimeError):
+    """A reading session (Database.reading) was about to write."""
+
+
+def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnlyError("a reading session writes nothing: use Database.session()")
+
+
+def _refuse_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise ReadOnlyError("a reading session writes nothing: use Database.session()")
 
 
 class Database:
@@ -101,6 +125,9 @@ class Database:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         updates.install(self._sessions)  # a transaction made while an update is handled also marks it handled
+        self._readings = sessionmaker(engine.execution_options(**{READING: True}), expire_on_commit=False)
+        event.listen(self._readings, "before_flush", _refuse_flush)
+        event.listen(self._readings, "do_orm_execute", _refuse_statement)
 
     @classmethod
     def from_url(cls, url: str, *, schema: str | None = None) -> Database:
@@ -110,12 +137,21 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    def session(self) -> AbstractContextManager[Session]:
+        return self._begin(self._sessions)
+
+    def reading(self) -> AbstractContextManager[Session]:
+        """A session that only reads (it raises ReadOnlyError before any write): on SQLite its
+        transaction takes no lock, so it may take its time (Database.off_loop's gathering)."""
+        return self._begin(self._readings)
+
+    @staticmethod
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def _begin(sessions: sessionmaker[Session]) -> Iterator[Session]:
         held = _Held()
         token = _held.set(held)
         try:
-            with self._sessions.begin() as session:
+            with sessions.begin() as session:
                 yield session
         finally:
             held.open = False
@@ -123,6 +159,26 @@ class Database:
                 _held.reset(token)
             except ValueError:  # ended in another context (a generator closed elsewhere): nothing to undo
                 pass
+
+    @overload
+    async def off_loop(self, gather: Callable[[Session], T]) -> T: ...
+
+    @overload
+    async def off_loop(self, gather: Callable[[Session], T], then: Callable[[T], R]) -> R: ...
+
+    async def off_loop(self, gather: Callable[[Session], Any], then: Callable[[Any], Any] | None = None) -> Any:
+        """Heavy work (a big team's board, the weekly summary, a year's ledger) in a worker thread, so the
+        event loop, and everyone else's updates, never wait for it: `gather(session)` reads in a reading
+        session (no lock on SQLite: it holds up no writer) of that thread's own (the pool hands each
+        thread its own connection; SQLite's is made with check_same_thread off), closed before
+        `then(gathered)` renders it. What it returns is sent after, on the loop, with no transaction open."""
+
+        def run() -> Any:
+            with self.reading() as session:
+                gathered = gather(session)
+            return gathered if then is None else then(gathered)
+
+        return await asyncio.to_thread(run)
 
     def upgrade(self, revision: str = "head") -> None:
         """Applies Alembic migrations up to `revision` on this database. A database already at the head

@@ -5,13 +5,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
+from config import Config
 from jobs.delivery import RateLimiter
-from storage.db import STRICT_ENV, Database, TransactionOpenError, make_engine, no_transaction_open
+from storage import onboarding
+from storage.db import (
+    STRICT_ENV,
+    Database,
+    ReadOnlyError,
+    TransactionOpenError,
+    make_engine,
+    no_transaction_open,
+)
+from storage.models import Team
 from tests.conftest import POSTGRES_URL, require_postgres
 
 
@@ -98,3 +111,35 @@ async def test_the_bots_rate_limiter_refuses_a_request_made_inside_a_session(tmp
         assert sent == ["sent"]
     finally:
         db.dispose()
+
+
+# --- a reading session (Database.reading, the heavy answers' gathering) ----------------------------------
+
+
+def test_a_reading_session_holds_up_no_writer_on_sqlite_and_refuses_to_write(db: Database) -> None:
+    with db.reading() as reading:
+        assert reading.scalars(select(Team)).all() == []
+        with db.session() as writing:  # on SQLite: BEGIN IMMEDIATE is not kept waiting by the read
+            onboarding.create_team(writing, name="省政府党组", admin_telegram_id=900001, group_chat_id=None,
+                                   config=Config(), now=datetime(2026, 11, 2, tzinfo=UTC))
+    with pytest.raises(ReadOnlyError), db.reading() as reading:
+        reading.add(Team(name="x"))  # refused when it would be flushed (here, at the block's end)
+    with pytest.raises(ReadOnlyError), db.reading() as reading:
+        reading.execute(delete(Team))
+    with db.reading() as reading:
+        assert [team.name for team in reading.scalars(select(Team))] == ["省政府党组"]
+
+
+async def test_off_loop_gathers_in_a_reading_session_and_renders_after_it_ended(db: Database) -> None:
+
+    def gather(session: Session) -> int:
+        with pytest.raises(ReadOnlyError):
+            session.execute(delete(Team))
+        return len(session.scalars(select(Team)).all())
+
+    def render(count: int) -> str:
+        no_transaction_open("sendMessage")  # the gathering's session has ended
+        return f"{count} teams"
+
+    assert await db.off_loop(gather, render) == "0 teams"
+    assert await db.off_loop(gather) == 0
