@@ -31,7 +31,7 @@ from core.domain import Language, MemberStatus, Role
 from emulator import ControlClient, EmulatorThread
 from emulator.sim import BotMessage, SimUser
 from harness import TEST_TOKEN
-from storage import members, onboarding
+from storage import members, onboarding, updates
 from storage.db import Database
 from storage.models import (
     Broadcast,
@@ -141,10 +141,13 @@ def persisted(db: Database) -> list[tuple[str, str, Any]]:
 
 
 def restore(db: Database, rows: list[tuple[str, str, Any]]) -> None:
-    """Puts the conversation state and user data back as they were: what a kill loses before it is written."""
+    """Puts the conversation state and user data back as they were: what a kill loses before it is written.
+    The mark of the last update handled stays as it is: it commits with the record the update made
+    (storage/updates.py), so a kill that kept the record kept it too."""
     with db.session() as session:
-        session.execute(delete(PersistedState))
-        session.add_all(PersistedState(scope=scope, key=key, data=data, updated_at=MONDAY) for scope, key, data in rows)
+        session.execute(delete(PersistedState).where(PersistedState.scope != updates.SCOPE))
+        session.add_all(PersistedState(scope=scope, key=key, data=data, updated_at=MONDAY)
+                        for scope, key, data in rows if scope != updates.SCOPE)
 
 
 def count(db: Database, model: Any) -> int:
