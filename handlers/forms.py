@@ -204,7 +204,6 @@ class Form(ABC, Generic[D]):
         return conversation.restored(self.draft_type, data)
 
 
-
 # --- the conversation ----------------------------------------------------------------------------
 
 _FORMS: dict[str, Form[Any]] = {}
