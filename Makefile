@@ -7,16 +7,18 @@ WORKERS ?= 3
 STAMP := $(VENV)/installed.lock
 CATALOGUES := $(wildcard locales/*/LC_MESSAGES/saima.po)
 
-.PHONY: run test check demo bench deps locales migrate extract-messages clean
+.PHONY: run test check demo bench deps locales migrate browser extract-messages clean
 
-run: deps locales migrate
+# `bot.py run` migrates the database itself once elected (serving.py); without a token it opens the
+# playground instead, on a temporary database, so the configured one is not touched here either.
+run: deps locales
 	$(PYTHON) bot.py run
 
 # The build's checks first (lint, types, layers), then the tests in two runs: two workers share the
 # independent ones (pytest-xdist; each has its own emulator, PostgreSQL schema and temporary files), then
 # the ones that measure time run alone (marked `serial`). Exit status 5 is "no tests selected" (a
 # PYTEST_ARGS that picks none of one kind). Any failure fails `make test`.
-test: check locales
+test: check locales browser
 	$(PYTHON) -m pytest -n $(WORKERS) --dist worksteal -m "not serial" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(PYTHON) -m pytest -p no:xdist -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
@@ -27,6 +29,15 @@ check: deps
 	echo "mypy"; $(VENV)/bin/mypy || status=1; \
 	echo "lint-imports"; $(VENV)/bin/lint-imports --no-logo || status=1; \
 	exit $$status
+
+# The playground's browser test drives Debian's Chromium through its chromedriver (selenium, in the lock):
+# installed with apt-get where missing (sudo only when not root). Nothing is downloaded when the tests run.
+browser:
+	@test -x /usr/bin/chromium && test -x /usr/bin/chromedriver || { \
+	  echo "Installing Debian's chromium and chromium-driver for the browser test"; \
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
 demo: deps locales
 	$(PYTHON) bot.py demo

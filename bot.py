@@ -385,9 +385,12 @@ def configure_logging(config: Config) -> None:
 
 
 def cmd_run(config: Config, _args: argparse.Namespace) -> int:
-    if not config.telegram.token:
-        print(NO_TOKEN_HELP, file=sys.stderr)
-        return 2
+    if not config.telegram.token:  # how to get one, then the playground instead of an error
+        print(NO_TOKEN_HELP + "Meanwhile, the playground starts: the bot and a team on this machine, in a browser.\n",
+              file=sys.stderr)
+        from playground import run_playground
+
+        return run_playground(config)
     configure_logging(config)
     db = Database.from_url(config.database.url)
     # Several `run` on one database elect one active instance; the others stand by (serving.py).

@@ -1,14 +1,17 @@
-"""The command line: creating a team prints its invite; running without a token explains how to get one."""
+"""The command line: creating a team prints its invite; running without a token explains how to get one, then
+starts the playground."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from alembic.script import ScriptDirectory
 
@@ -96,11 +99,46 @@ def test_team_member_sets_took_office_left_office_and_the_race(tmp_path: Path, e
     engine.dispose()
 
 
-def test_run_without_a_token_explains_botfather_and_exits_non_zero(tmp_path: Path, env: dict[str, str]) -> None:
-    done = run_cli("run", env=env, cwd=tmp_path)
+def test_run_without_a_token_explains_botfather_then_starts_the_playground_until_ctrl_c(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """No "make: *** Error 2": how to get a token, then the playground (its page answers) on a temporary file;
+    Ctrl-C stops it with status 0, its temporary folder gone and the configured database never created."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    process = subprocess.Popen([sys.executable, str(ROOT / "bot.py"), "run"], cwd=tmp_path, text=True,
+                               env={**env, "TMPDIR": str(temporary), "SAIMA_PLAYGROUND_PORT": "0"},
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert process.stdout is not None
+        url = ""
+        for line in process.stdout:  # ends (and the assertion below fails) if the process exits instead
+            if line.startswith("Playground: open "):
+                url = line.split()[2]
+                break
+        assert url.startswith("http://127.0.0.1:"), "the playground did not print its address"
+        assert [p.name for p in temporary.iterdir()][0].startswith("saima-playground-")
+        state = httpx.get(url + "api/state", timeout=10).json()
+        assert [v["name"] for v in state["views"]] == ["李主任", "张明", "王芳", "省政府党组工作群"]
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err
+    assert "@BotFather" in err and "/newbot" in err and "config.toml" in err and "BOT_TOKEN" in err
+    assert "Playground stopped." in out
+    assert list(temporary.iterdir()) == []
+    assert not (tmp_path / "saima.db").exists()  # the configured database (DATABASE_URL) is never touched
+
+
+def test_deliver_without_a_token_still_explains_botfather_and_exits_non_zero(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    done = run_cli("deliver", env=env, cwd=tmp_path)
     assert done.returncode == 2
-    assert "@BotFather" in done.stderr and "/newbot" in done.stderr
-    assert "config.toml" in done.stderr and "BOT_TOKEN" in done.stderr
+    assert "@BotFather" in done.stderr and "playground" not in done.stderr
 
 
 def test_a_misspelt_setting_stops_start_up_naming_key_and_file(tmp_path: Path, env: dict[str, str]) -> None:
