@@ -96,8 +96,17 @@ class StoredMessage:
             "reply_markup": self.markup,
             "reply_to_message_id": (self.data.get("reply_to_message") or {}).get("message_id"),
             "file_name": self.file_name,
+            "file_id": self.file_id,
             "silent": self.silent,
         }
+
+    @property
+    def file_id(self) -> str | None:
+        """The file a photo (its largest size) or document message carries, for getFile; None for others."""
+        if isinstance(self.data.get("document"), dict):
+            return str(self.data["document"]["file_id"])
+        sizes = self.data.get("photo")
+        return str(sizes[-1]["file_id"]) if isinstance(sizes, list) and sizes else None
 
 
 @dataclass

@@ -6,6 +6,7 @@
     POST /api/send   {view, text}    a message or command, as that person (in the group: as the office)
     POST /api/press  {view, message_id, data}   an inline button
     POST /api/file   multipart: view, file      a document
+    GET  /api/files/FILE_ID          a photo's or document's bytes (through the bot's getFile), for the page
     POST /api/clock  {days}          the clock to 09:05 of the next day, day by day, each day's scheduling tick
                                      and delivery run: nudges, boards and summaries arrive
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import mimetypes
 import os
 import signal
 import sys
@@ -28,6 +30,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
+from telegram.error import TelegramError
 
 from config import Config
 from core.clock import ManualClock, SystemClock
@@ -141,6 +144,7 @@ class Playground:
         app.router.add_post("/api/press", self._press)
         app.router.add_post("/api/file", self._file)
         app.router.add_post("/api/clock", self._clock)
+        app.router.add_get("/api/files/{file_id}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -209,6 +213,17 @@ class Playground:
 
     async def _clock(self, request: web.Request) -> web.Response:
         return await _answer(self._move(await _json(request)))
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A file of a message shown (the race chart, a document), fetched as the bot would fetch it."""
+        assert self.running is not None
+        try:
+            file = await self.running.application.bot.get_file(request.match_info["file_id"])
+            content = bytes(await file.download_as_bytearray())
+        except TelegramError as error:
+            return web.json_response({"error": str(error)}, status=404)
+        kind = mimetypes.guess_type(file.file_path or "")[0] or "application/octet-stream"
+        return web.Response(body=content, content_type=kind)
 
     async def _messages(self, view: str) -> dict[str, Any]:
         _, chat_id = _chat_of(view)
@@ -297,7 +312,7 @@ def _message(view: dict[str, Any]) -> dict[str, Any]:
     return {"id": view["message_id"], "bot": bool(sender.get("is_bot")),
             "sender": "".join(p for p in (sender.get("first_name"), sender.get("last_name")) if p),
             "kind": view.get("kind"), "text": view.get("text") or view.get("caption") or "",
-            "file_name": view.get("file_name"), "edited": bool(view.get("edit_date")), "buttons": buttons}
+            "file_name": view.get("file_name"), "file_id": view.get("file_id"), "edited": bool(view.get("edit_date")), "buttons": buttons}
 
 
 async def _json(request: web.Request) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """The playground (`make run` without a token) driven in headless Chromium as a person would use it: pick a
 member, send /help and read the answer, log a study session and press 确认, move the clock a day to Monday and
-see the weekly summary arrive in the team's group, send a file.
+see the weekly summary arrive in the team's group and the board's chart drawn there, send a file.
 
 The browser is Debian's chromium with its chromedriver (`make browser` installs them; `make test` runs it
 first): without them this test fails, it does not skip. Nothing is loaded from the network.
@@ -177,6 +177,12 @@ def test_a_person_uses_the_playground_in_a_browser(playground: PlaygroundThread,
     choose(browser, "group")
     summary = wait_for_message(browser, "📋 每周小结 · 省政府党组")
     assert "集体学习" in summary or "学习" in summary
+    type_and_send(browser, "/rank")  # in the group, as the office: the public board and its chart
+    wait_for_message(browser, "🏇 赛马榜")
+    WebDriverWait(browser, WAIT, poll_frequency=0.1).until(
+        lambda d: d.execute_script("return [...document.querySelectorAll('#messages img.photo')]"
+                                   ".some(i => i.complete && i.naturalWidth > 100)"),
+        message="the board's chart is not shown")
 
     # a file, sent as the member: the emulator's document message shows with its name, and the bot answers it
     choose(browser, "600002")
@@ -186,6 +192,8 @@ def test_a_person_uses_the_playground_in_a_browser(playground: PlaygroundThread,
     report.write_text("淳安县山区共富调研报告", encoding="utf-8")
     browser.find_element(By.ID, "file").send_keys(str(report))
     wait_for_message(browser, "调研报告.txt", selector="#messages .msg.mine")
+    link = browser.find_elements(By.CSS_SELECTOR, "#messages .msg.mine a.file")[-1].get_attribute("href")
+    assert link is not None and httpx.get(link, timeout=10).content == report.read_bytes()
     WebDriverWait(browser, WAIT, poll_frequency=0.1).until(
         lambda d: len(d.find_elements(By.CSS_SELECTOR, "#messages .msg.bot")) > before)
     assert browser.find_element(By.ID, "status").text == ""  # no request of the page failed

@@ -43,8 +43,18 @@ function render(messages) {
     const item = el("div", "msg" + (m.bot ? " bot" : " mine") + (m.kind === "service" ? " service" : ""));
     item.dataset.id = m.id;
     if (view === "group" || m.bot) item.append(el("div", "sender", m.bot ? labels.bot : m.sender));
-    if (m.kind === "photo" || m.kind === "document") {
-      item.append(el("div", "file", `${labels[m.kind]} ${m.file_name || ""}`.trim()));
+    if (m.kind === "photo" && m.file_id) {
+      const image = el("img", "photo");
+      image.src = "/api/files/" + encodeURIComponent(m.file_id);
+      image.alt = labels.photo;
+      item.append(image);
+    } else if (m.kind === "document" || m.kind === "photo") {
+      const link = el("a", "file", `${labels[m.kind]} ${m.file_name || ""}`.trim());
+      if (m.file_id) {
+        link.href = "/api/files/" + encodeURIComponent(m.file_id);
+        link.download = m.file_name || "";
+      }
+      item.append(link);
     }
     if (m.kind === "service") item.append(el("div", "text", labels.service));
     if (m.text) item.append(el("div", "text", m.text));

@@ -68,3 +68,14 @@ async def test_unknown_or_mismatched_file_ids_are_rejected(bot: Bot) -> None:
     photo = await bot.send_photo(USER, tiny_png())
     with pytest.raises(BadRequest, match="^Type of file mismatch$"):
         await bot.send_document(USER, photo.photo[-1].file_id)
+
+
+@pytest.mark.usefixtures("started")
+async def test_the_chat_state_names_each_file_for_get_file(bot: Bot, control: ControlClient) -> None:
+    """A client reading a chat can show its files: a photo's largest size and a document, by file_id."""
+    photo = await bot.send_photo(USER, tiny_png(400, 200))
+    document = await bot.send_document(USER, InputFile(b"a,b\n", filename="t.csv"))
+    await bot.send_message(USER, "text")
+    shown = (await control.messages(USER))["messages"][-3:]
+    assert document.document is not None
+    assert [m["file_id"] for m in shown] == [photo.photo[-1].file_id, document.document.file_id, None]
