@@ -365,7 +365,11 @@ async def _serve(config: Config, folder: Path, port: int, start: datetime) -> in
     print("Starting the playground (the emulator, the bot and a team on a temporary SQLite file)…", flush=True)
     playground = Playground(config, folder=folder, start=start, port=port)
     try:
-        url = await playground.start()
+        try:
+            url = await playground.start()
+        except OSError as error:  # the port taken, most likely
+            print(f"The playground could not start its page on 127.0.0.1:{port}: {error}", file=sys.stderr)
+            return 1
         print(f"\nPlayground: open {url} in a browser (Ctrl-C stops it; nothing of it is kept).\n", flush=True)
         await stop.wait()
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -117,7 +118,7 @@ def test_run_without_a_token_explains_botfather_then_starts_the_playground_until
                 url = line.split()[2]
                 break
         assert url.startswith("http://127.0.0.1:"), "the playground did not print its address"
-        assert [p.name for p in temporary.iterdir()][0].startswith("saima-playground-")
+        assert [p.name for p in temporary.glob("saima-playground-*/playground.db")] != []
         state = httpx.get(url + "api/state", timeout=10).json()
         assert [v["name"] for v in state["views"]] == ["李主任", "张明", "王芳", "省政府党组工作群"]
         process.send_signal(signal.SIGINT)
@@ -129,8 +130,21 @@ def test_run_without_a_token_explains_botfather_then_starts_the_playground_until
     assert process.returncode == 0, err
     assert "@BotFather" in err and "/newbot" in err and "config.toml" in err and "BOT_TOKEN" in err
     assert "Playground stopped." in out
-    assert list(temporary.iterdir()) == []
+    assert list(temporary.glob("saima-playground-*")) == []
     assert not (tmp_path / "saima.db").exists()  # the configured database (DATABASE_URL) is never touched
+
+
+def test_the_playground_says_so_when_its_port_is_taken_or_not_a_port(tmp_path: Path, env: dict[str, str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_cli("run", env={**env, "SAIMA_PLAYGROUND_PORT": str(port)}, cwd=tmp_path)
+    assert done.returncode == 1
+    assert f"The playground could not start its page on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = run_cli("run", env={**env, "SAIMA_PLAYGROUND_PORT": "eighty"}, cwd=tmp_path)
+    assert done.returncode == 2 and "SAIMA_PLAYGROUND_PORT must be a port number" in done.stderr
 
 
 def test_deliver_without_a_token_still_explains_botfather_and_exits_non_zero(
