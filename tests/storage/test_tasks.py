@@ -12,9 +12,9 @@ from config import Config
 from core.clock import ManualClock
 from core.domain import AssignmentStatus, MemberStatus, Role
 from core.tasks import CancelProblem, Move, MoveProblem
-from handlers.audit_log import describe
 from locales import translator
 from reports import ledger
+from reports.audit_log import describe
 from storage import deadlines, members, onboarding, roster, tasks
 from storage import ledger as ledger_storage
 from storage.db import Database
