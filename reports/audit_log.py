@@ -34,7 +34,7 @@ ACTIONS = {
     "races": N_("changed whether the member races"),
     "follow_up_assigned": N_("assigned to the department"), "follow_up_handled": N_("marked handled"),
     "follow_up_fed_back": N_("recorded the feedback"), "follow_up_closed": N_("closed the follow-up item"),
-    "follow_up_raised": N_("raised again"),
+    "follow_up_raised": N_("raised again"), "confirm_targets": N_("confirmed the year's targets"),
 }
 #: Where an action reads differently for one kind of record.
 BY_ENTITY = {
