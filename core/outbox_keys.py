@@ -11,6 +11,7 @@ hold, so it does not change:
     summary:<team>:<ISO week>:group | summary:<team>:<ISO week>:admin:<admin>    the weekly summary
     task:<task>:<event>:member:<member>[:file][:<n>]    a supervised task's news (the n-th report or return)
     broadcast:<broadcast>:<occurrence>:member:<member> | …:nudge:<n>:member:<member> | …:report
+    yearlist:<team>:<year>:member:<member> | yearlist:<team>:<year>:admin:<admin>    the 年度清单
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Kind(StrEnum):
     SUMMARY = "summary"
     TASK = "task"
     BROADCAST = "broadcast"
+    YEAR_LIST = "yearlist"
 
 
 class ItemKind(StrEnum):
@@ -140,7 +142,16 @@ class BroadcastKey:
     kind: Kind = Kind.BROADCAST
 
 
-Key = NudgeKey | EscalateKey | PaceKey | BoardKey | SummaryKey | TaskKey | BroadcastKey
+@dataclass(frozen=True)
+class YearListKey:
+    team_id: int
+    year: int
+    member_id: int  # the member's own list, or the office's list for this admin
+    office: bool = False
+    kind: Kind = Kind.YEAR_LIST
+
+
+Key = NudgeKey | EscalateKey | PaceKey | BoardKey | SummaryKey | TaskKey | BroadcastKey | YearListKey
 
 
 def build(key: Key) -> str:
@@ -164,6 +175,8 @@ def _fields(key: Key) -> list[object]:
     if isinstance(key, TaskKey):
         return [key.task_id, key.event, "member", key.member_id, *(["file"] if key.file else []),
                 *([] if key.nth is None else [key.nth])]
+    if isinstance(key, YearListKey):
+        return [key.team_id, key.year, "admin" if key.office else "member", key.member_id]
     if key.member_id is None:
         return [key.broadcast_id, key.occurrence, "report"]
     nudge = [] if key.nudge is None else ["nudge", key.nudge]
@@ -204,6 +217,13 @@ def parse(text: object) -> Key | None:
         return _task(parts)
     if found is Kind.BROADCAST:
         return _broadcast(parts)
+    if found is Kind.YEAR_LIST:
+        team, year = (number(parts[0]), number(parts[1])) if len(parts) == 4 else (None, None)
+        whom = parts[2] if len(parts) == 4 else ""
+        member = number(parts[3]) if len(parts) == 4 else None
+        if team is None or year is None or member is None or whom not in ("member", "admin") or len(parts[1]) != 4:
+            return None
+        return YearListKey(team, year, member, office=whom == "admin")
     return None
 
 
@@ -260,4 +280,5 @@ EXAMPLES: tuple[Key, ...] = (
     TaskKey(5, TaskEvent.REPORTED, 7, nth=1), TaskKey(5, TaskEvent.RETURNED, 7, nth=2),
     TaskKey(5, TaskEvent.CANCELLED, 7), TaskKey(5, TaskEvent.CLOSED, 7),
     BroadcastKey(2, 1, 7), BroadcastKey(2, 1, 7, nudge=3), BroadcastKey(2, 1),
+    YearListKey(3, 2027, 7), YearListKey(3, 2027, 5, office=True),
 )

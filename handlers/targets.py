@@ -10,11 +10,9 @@ id must be in that team): a duty, then whom (members 24 to a page), then the typ
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from decimal import Decimal
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from core import paging
@@ -37,11 +35,13 @@ from handlers.access import admin_press, admins_only
 from handlers.context import SaimaContext
 from handlers.keyboards import in_rows, turn_rows
 from locales import N_, Translator
-from reports.progress_card import duty_name, unit
-from reports.words import field_line, number
+from reports.progress_card import duty_name
+from reports.targets import overview_lines
+from reports.words import number
 from storage import members, roster
 from storage import targets as queries
 from storage.models import Member
+from storage.targets import defaults_of
 
 INVALID = N_("This button is not valid any more.")
 
@@ -61,38 +61,13 @@ def _year_asked(context: SaimaContext, admin: Member, args: list[str]) -> int | 
     return int(found.group(1))
 
 
-def _quarters_in_words(t: Translator, duty: Duty, quarters: QuarterTargets) -> str:
-    values = " / ".join(number(value) for value in quarters.cumulative)
-    return t("quarters (cumulative): {values} {unit}").format(values=values, unit=unit(t, duty, quarters.q4))
-
-
 def _overview(context: SaimaContext, admin: Member, note: str = "", *,
               year: int | None = None) -> tuple[str, InlineKeyboardMarkup]:
     t = context.t
     year = _year(context, admin) if year is None else year
-    defaults = {Duty(k): Decimal(v) for k, v in dataclasses.asdict(context.config.team_defaults.targets).items()}
     with context.db.session() as session:
-        rows = queries.overrides(session, team_id=admin.team_id, year=year)
-        names = {m.id: m.display_name for m in members.of_team(session, admin.team_id)}
-        team_values = {r.duty: r.value for r in rows if r.member_id is None}
-        team_quarters = {r.duty: found for r in rows if r.member_id is None and (found := queries.quarters_of(r))}
-        member_values = [(names.get(r.member_id, "?"), r.duty, r.value, queries.quarters_of(r)) for r in rows
-                         if r.member_id is not None and r.member_id in names]
-    lines = ([note] if note else []) + [t("Yearly targets for {year}:").format(year=year)]
-    for duty in DUTIES:
-        value = team_values.get(duty, defaults[duty])
-        source = t("set for the team") if duty in team_values else t("default")
-        shown = t("{value} ({source})").format(value=f"{number(value)} {unit(t, duty, value)}", source=source)
-        lines.append("• " + field_line(t, duty_name(t, duty), shown))
-        if duty in team_quarters:
-            lines.append("  " + _quarters_in_words(t, duty, team_quarters[duty]))
-    if member_values:
-        lines.append(t("Members' own targets:"))
-        for name, duty, value, quarters in member_values:
-            shown = f"{number(value)} {unit(t, duty, value)}"
-            if quarters is not None:
-                shown += t(" ({quarters})").format(quarters=_quarters_in_words(t, duty, quarters))
-            lines.append("• " + field_line(t, f"{name} · {duty_name(t, duty)}", shown))
+        found = queries.overview(session, team_id=admin.team_id, year=year)
+    lines = ([note] if note else []) + overview_lines(t, year, found, defaults_of(context.config))
     lines.append(t("Press a duty to change its target."))
     buttons = [InlineKeyboardButton(duty_name(t, duty), callback_data=callbacks.build(Press(Action.PICK, duty, 0, year)))
                for duty in DUTIES]
@@ -130,6 +105,9 @@ async def press(update: Update, context: SaimaContext) -> None:
     year = this_year if pressed.press.year is None else pressed.press.year
     if not year_editable(year, this_year):
         await query.answer(t(INVALID), show_alert=True)
+        return
+    if action is Action.CONFIRM:
+        await _confirm(context, query, admin, year)
         return
     if action is Action.SHOW or duty is None:
         await query.answer()
@@ -174,6 +152,23 @@ async def press(update: Update, context: SaimaContext) -> None:
             + "\n" + t("(/cancel to stop)"))
         return
     await query.answer(t(INVALID), show_alert=True)
+
+
+async def _confirm(context: SaimaContext, query: CallbackQuery, admin: Member, year: int) -> None:
+    """The office confirms the year's targets from its 年度清单: audited once; a second press (or another
+    admin's) says who confirmed them. The list keeps its text, with the confirmation under it."""
+    t = context.t
+    with context.db.session() as session:
+        earlier = queries.confirm(session, team_id=admin.team_id, year=year, actor=admin, now=context.now())
+        first = admin if earlier is None else roster.in_team(session, admin.team_id, earlier)
+        who = first.display_name if first is not None else "?"
+    note = t("✅ {name} confirmed the targets for {year}.").format(name=who, year=year)
+    await query.answer(note)
+    if query.message is not None and isinstance(query.message, Message) and query.message.text:
+        change = InlineKeyboardButton(t("Change targets"), callback_data=callbacks.build(Press(Action.SHOW, year=year)))
+        if note not in query.message.text:
+            await query.edit_message_text(f"{query.message.text}\n\n{note}",
+                                          reply_markup=InlineKeyboardMarkup([[change]]))
 
 
 def _typed_problem(t: Translator, typed: Typed, limit: int) -> str:

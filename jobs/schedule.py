@@ -1,6 +1,7 @@
 """The scheduling tick: one repeating JobQueue job (`schedule.tick_seconds`) that runs every idempotent
 enqueue step for every team on that team's working days (storage/calendar.py): deadline nudges and
-约谈提醒, pace nudges, race boards, the weekly summary, broadcasts' due occurrences; the delivery tick (jobs/delivery.py) sends what they put in the
+约谈提醒, pace nudges, race boards, the weekly summary, the 年度清单 (jobs/year_list.py), broadcasts' due
+occurrences; the delivery tick (jobs/delivery.py) sends what they put in the
 outbox. `install` also adds the job that keeps broadcasts' delivery reports current (jobs/broadcasts.py).
 
 Nothing about what is due lives in the scheduler: each step derives it from the database and the
@@ -26,6 +27,7 @@ from jobs import ticks
 from jobs.boards import BoardReport, Boards
 from jobs.broadcasts import BroadcastReport, Broadcasts
 from jobs.nudges import NudgeReport, Nudges
+from jobs.year_list import YearListReport, YearLists
 from storage import calendar, teams
 from storage.db import Database
 
@@ -39,6 +41,7 @@ class ScheduleReport:
     nudges: NudgeReport = field(default_factory=NudgeReport)
     boards: BoardReport = field(default_factory=BoardReport)
     broadcasts: BroadcastReport = field(default_factory=BroadcastReport)
+    year_lists: YearListReport = field(default_factory=YearListReport)
     failed_teams: list[int] = field(default_factory=list)
 
 
@@ -52,6 +55,7 @@ class Scheduler:
         self.nudges = Nudges(config, self.national)
         self.boards = Boards(config, self.national)
         self.broadcasts = Broadcasts(config)
+        self.year_lists = YearLists(config, self.national)
         self._lock = asyncio.Lock()
 
     def run_once(self) -> ScheduleReport:
@@ -70,6 +74,7 @@ class Scheduler:
                     self.nudges.run(session, team, now=now, report=report.nudges, is_workday=workday)
                     self.boards.run(session, team, now=now, report=report.boards, is_workday=workday)
                     self.broadcasts.run(session, team, now=now, report=report.broadcasts)
+                    self.year_lists.run(session, team, now=now, report=report.year_lists, is_workday=workday)
             except Exception:  # noqa: BLE001 — one team's trouble must not hold the others
                 log.exception("scheduled messages for team %s failed", team_id)
                 report.failed_teams.append(team_id)

@@ -9,15 +9,18 @@ its header row frozen, column widths set, and prints landscape, one page wide.
 from __future__ import annotations
 
 import csv
+import enum
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.domain import (
+    AssignmentStatus,
     FollowUpStatus,
     MotionKind,
     MotionStatus,
@@ -25,6 +28,7 @@ from core.domain import (
     Satisfaction,
     StudyKind,
 )
+from core.ledger import HistoryStep, Step, credited_days, motion_rounds, overdue_days, task_steps
 from core.pace import PaceStatus
 from locales import N_, Translator
 from reports.progress_card import DUTY_NAMES
@@ -34,11 +38,21 @@ from storage.models import Team
 LEDGER = N_("ledger")
 
 
+class Cell(enum.Enum):
+    """What a column holds, and so how it is written: an office's whole numbers, one decimal, percentages."""
+
+    TEXT = "@"
+    COUNT = "0"  # whole days and counts
+    NUMBER = "General"  # a target or an hour count: rounded to one decimal, shown without trailing zeros
+    PERCENT = "0.0%"  # a rate, one decimal
+    DATE = "yyyy-mm-dd"  # a real Excel date
+
+
 @dataclass(frozen=True)
 class Column:
     header: str  # a message id
     width: int
-    is_date: bool = False  # documents the column; openpyxl formats date values as yyyy-mm-dd itself
+    cell: Cell = Cell.TEXT
 
 
 @dataclass(frozen=True)
@@ -66,63 +80,195 @@ MOTION_STATUS_LABELS = {MotionStatus.ASSIGNED: N_("assigned"), MotionStatus.HAND
                         MotionStatus.REPLIED: N_("replied, awaiting feedback"), MotionStatus.CLOSED: N_("closed")}
 SATISFACTION_LABELS = {Satisfaction.SATISFIED: N_("satisfied"), Satisfaction.BASICALLY: N_("basically satisfied"),
                        Satisfaction.UNSATISFIED: N_("not satisfied")}
-
-PROGRESS = (Column(N_("Member"), 14), Column(N_("Role"), 10), Column(N_("Duty"), 22), Column(N_("Done"), 10),
-            Column(N_("Yearly target"), 12), Column(N_("Expected by now"), 14), Column(N_("Pace"), 10))
-TRIPS = (Column(N_("Member"), 14), Column(N_("Start date"), 12, True), Column(N_("End date"), 12, True),
-         Column(N_("Days"), 8), Column(N_("Places"), 28), Column(N_("Topic"), 36),
-         Column(N_("Key research topic"), 28), Column(N_("Findings"), 10))
-FOLLOW_UPS = (Column(N_("Member"), 14), Column(N_("Trip date"), 12, True), Column(N_("Finding"), 44),
-              Column(N_("Department"), 16), Column(N_("Status"), 16), Column(N_("Feedback due"), 12, True),
-              Column(N_("Assigned on"), 12, True), Column(N_("Handled on"), 12, True),
-              Column(N_("Fed back on"), 12, True), Column(N_("Closed on"), 12, True), Column(N_("Result"), 30))
-STUDY = (Column(N_("Date"), 12, True), Column(N_("Kind"), 16), Column(N_("Hours"), 8), Column(N_("Topic"), 40),
-         Column(N_("Recorded by"), 14), Column(N_("Attendees"), 10), Column(N_("Attended"), 40))
-ATTENDANCE = (Column(N_("Date"), 12, True), Column(N_("Kind"), 16), Column(N_("Topic"), 40),
-              Column(N_("Member"), 14))
-MOTIONS = (Column(N_("Kind"), 14), Column(N_("Number"), 12), Column(N_("Title"), 40), Column(N_("Key"), 8),
-           Column(N_("Led by"), 14), Column(N_("Assigned on"), 12, True), Column(N_("Reply due"), 12, True),
-           Column(N_("Status"), 16), Column(N_("Replied on"), 12, True), Column(N_("Result class"), 10),
-           Column(N_("Deputy's feedback"), 14), Column(N_("On time"), 8))
-TASKS = (Column(N_("Task"), 36), Column(N_("Assignee"), 14), Column(N_("Due"), 12, True), Column(N_("Status"), 14),
-         Column(N_("Reported on"), 12, True), Column(N_("Closed on"), 12, True), Column(N_("Report"), 36))
-TASK_STATUS_LABELS = {"assigned": N_("assigned"), "reported": N_("reported done"), "closed": N_("closed")}
+TASK_STATUS_LABELS = {AssignmentStatus.ASSIGNED: N_("assigned"), AssignmentStatus.REPORTED: N_("reported done"),
+                      AssignmentStatus.CLOSED: N_("closed")}
+RETURNED = N_("returned, to be handled again")  # assigned again after the office sent the report back (退回)
 CANCELLED = N_("cancelled")  # an assignee not closed when the task was cancelled (撤销)
+TOTAL = N_("Total for the year")
+
+C, D, N, P = Cell.COUNT, Cell.DATE, Cell.NUMBER, Cell.PERCENT
+PROGRESS = (Column(N_("Member"), 14), Column(N_("Role"), 10), Column(N_("Duty"), 22), Column(N_("Done"), 10, N),
+            Column(N_("Yearly target"), 12, N), Column(N_("Expected by now"), 14, N),
+            Column(N_("Completion rate"), 10, P), Column(N_("Pace"), 10))
+TRIPS = (Column(N_("Member"), 14), Column(N_("Start date"), 12, D), Column(N_("End date"), 12, D),
+         Column(N_("Days"), 8, C), Column(N_("Days credited"), 10, C), Column(N_("Places"), 28),
+         Column(N_("Topic"), 36), Column(N_("Key research topic"), 28), Column(N_("Findings"), 10, C),
+         Column(N_("Remarks"), 30))
+FOLLOW_UPS = (Column(N_("Member"), 14), Column(N_("Trip date"), 12, D), Column(N_("Finding"), 44),
+              Column(N_("Department"), 16), Column(N_("Status"), 16), Column(N_("Feedback due"), 12, D),
+              Column(N_("Assigned on"), 12, D), Column(N_("Handled on"), 12, D),
+              Column(N_("Fed back on"), 12, D), Column(N_("Closed on"), 12, D), Column(N_("Days overdue"), 10, C),
+              Column(N_("Result"), 30))
+STUDY = (Column(N_("Date"), 12, D), Column(N_("Kind"), 16), Column(N_("Hours"), 8, N), Column(N_("Topic"), 40),
+         Column(N_("Recorded by"), 14), Column(N_("Attendees"), 10, C), Column(N_("Attended"), 40))
+ATTENDANCE = (Column(N_("Date"), 12, D), Column(N_("Kind"), 16), Column(N_("Topic"), 40),
+              Column(N_("Member"), 14))
+MOTIONS = (Column(N_("Number"), 12), Column(N_("Kind"), 14), Column(N_("Subject"), 40), Column(N_("Key"), 8),
+           Column(N_("Led by"), 14), Column(N_("Assigned on"), 12, D), Column(N_("First reply due"), 12, D),
+           Column(N_("Reply due now"), 12, D), Column(N_("Status"), 16), Column(N_("First replied on"), 12, D),
+           Column(N_("Replied on"), 12, D), Column(N_("Result class"), 10), Column(N_("Deputy's feedback"), 14),
+           Column(N_("On time"), 8), Column(N_("Times sent back"), 10, C), Column(N_("Days overdue"), 10, C),
+           Column(N_("History"), 60))
+TASKS = (Column(N_("Number"), 8), Column(N_("Task"), 36), Column(N_("Requirements"), 36),
+         Column(N_("Assigned by"), 14), Column(N_("Assigned on"), 12, D), Column(N_("Assignee"), 14),
+         Column(N_("Due"), 12, D), Column(N_("Status"), 14), Column(N_("Reported on"), 12, D),
+         Column(N_("Closed on"), 12, D), Column(N_("Days overdue"), 10, C), Column(N_("Report"), 36),
+         Column(N_("Reason returned"), 30), Column(N_("History"), 60))
 
 
 def _num(value: Decimal) -> int | float:
-    return int(value) if value == int(value) else float(value)
+    """One decimal at most, and a whole number as one (60, not 60.0; 4.6, not 4.602739726027397)."""
+    rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return int(rounded) if rounded == int(rounded) else float(rounded)
+
+
+def _rate(done: Decimal, target: Decimal) -> float | None:
+    """done ÷ target as a fraction with three places (shown as a percentage with one decimal)."""
+    if target <= 0:
+        return None
+    return float((done / target).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
 
 
 def _day(value: datetime | None, zone: ZoneInfo) -> date | None:
     return value.astimezone(zone).date() if value is not None else None
 
 
+def _history(t: Translator, steps: Iterable[HistoryStep]) -> str:
+    """An item's history as one cell: each step with its day, in order, in the reader's language."""
+    lines = []
+    for step in steps:
+        day = step.day.isoformat()
+        if step.step is Step.ASSIGNED:
+            line = t("{day} assigned, due {due}").format(day=day, due=step.due.isoformat() if step.due else "")
+        elif step.step is Step.EXTENDED:
+            line = t("{day} deadline moved from {old} to {new}").format(
+                day=day, old=step.old_due.isoformat() if step.old_due else "",
+                new=step.due.isoformat() if step.due else "")
+        elif step.step is Step.REPLIED:
+            line = (t("{day} replied, class {result}").format(day=day, result=step.result_class)
+                    if step.result_class else t("{day} replied").format(day=day))
+        elif step.step is Step.FEEDBACK:
+            label = SATISFACTION_LABELS.get(Satisfaction(step.satisfaction)) if step.satisfaction else None
+            line = t("{day} deputy's feedback: {feedback}").format(day=day, feedback=t(label) if label else "")
+        elif step.step is Step.REOPENED:
+            line = t("{day} not satisfied: handled again, due {due}").format(
+                day=day, due=step.due.isoformat() if step.due else "")
+        elif step.step is Step.REPORTED:
+            line = t("{day} reported done: {note}").format(day=day, note=step.note)
+        elif step.step is Step.RETURNED:
+            line = t("{day} returned: {reason}").format(day=day, reason=step.note)
+        elif step.step is Step.CLOSED:
+            line = t("{day} closed").format(day=day)
+        else:
+            line = t("{day} cancelled").format(day=day)
+        lines.append(line)
+    return t("; ").join(lines)
+
+
+def _progress_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
+    rows = []
+    for member, result in data.progress:
+        for duty_pace in result.duties:
+            rows.append([member.display_name, t(ROLE_LABELS[member.role]), t(DUTY_NAMES[duty_pace.duty]),
+                         _num(duty_pace.done), _num(duty_pace.target), _num(duty_pace.expected_now),
+                         _rate(duty_pace.done, duty_pace.target), t(PACE_LABELS[duty_pace.status])])
+    return rows
+
+
+def _trip_rows(data: YearLedger, t: Translator, findings_per_trip: dict[int, int]) -> list[list[Any]]:
+    """Each member's trips, oldest first, with the days the race credits each (a day two trips share counts
+    once), then the member's totals row: its credited days are the research days `/me` shows."""
+    year = data.as_of.year
+    within = (date(year, 1, 1), date(year, 12, 31))
+    by_member: dict[int, list[Any]] = {}
+    for trip, topic_title in data.trips:
+        by_member.setdefault(trip.member_id, []).append((trip, topic_title))
+    rows: list[list[Any]] = []
+    for member_id, trips in by_member.items():
+        name = data.names.get(member_id, "")
+        credited = credited_days([(trip.start_date, trip.end_date) for trip, _ in trips], within=within)
+        for (trip, topic_title), counted in zip(trips, credited, strict=True):
+            days = (trip.end_date - trip.start_date).days + 1
+            inside = (min(trip.end_date, within[1]) - max(trip.start_date, within[0])).days + 1
+            remarks = []
+            if inside < days:
+                remarks.append(t("{days} day(s) outside the year").format(days=days - inside))
+            if counted < inside:
+                remarks.append(t("{days} day(s) shared with another trip, counted once").format(days=inside - counted))
+            rows.append([name, trip.start_date, trip.end_date, days, counted, trip.places, trip.topic,
+                         topic_title or "", findings_per_trip.get(trip.id, 0), t("; ").join(remarks)])
+        rows.append([name, None, None, sum(r[3] for r in rows[-len(trips):]), sum(credited), "", t(TOTAL), "",
+                     sum(findings_per_trip.get(trip.id, 0) for trip, _ in trips), ""])
+    return rows
+
+
+def _motion_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
+    yes, no = t("yes"), t("no")
+    rows = []
+    for motion in data.motions:
+        history = motion_rounds(data.motion_events.get(motion.id, []), assigned_on=motion.assigned_on,
+                                reply_due=motion.reply_due, replied_on=motion.replied_on,
+                                result_class=motion.result_class.value if motion.result_class else None,
+                                satisfaction=motion.satisfaction.value if motion.satisfaction else None,
+                                reopened=motion.reopened or 0)
+        replies = [step for step in history.steps if step.step is Step.REPLIED]
+        feedback = [step for step in history.steps if step.step in (Step.FEEDBACK, Step.REOPENED)]
+        last_feedback = feedback[-1].satisfaction if feedback else None
+        on_time = history.on_time
+        rows.append([
+            motion.number, t(MOTION_KIND_LABELS[motion.kind]), motion.title, yes if motion.is_key else no,
+            data.names.get(motion.lead_member_id, ""), motion.assigned_on, history.first_due, motion.reply_due,
+            t(MOTION_STATUS_LABELS[motion.status]), history.first_reply, replies[-1].day if replies else None,
+            (replies[-1].result_class or "") if replies else "",
+            t(SATISFACTION_LABELS[Satisfaction(last_feedback)]) if last_feedback else "",
+            "" if on_time is None and data.as_of <= (history.first_due or motion.reply_due)
+            else (yes if on_time else no),
+            history.reopened,
+            overdue_days(history.first_due or motion.reply_due, done_on=history.first_reply, as_of=data.as_of),
+            _history(t, history.steps)])
+    return rows
+
+
+def _task_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
+    zone, names = data.zone, data.names
+    rows = []
+    for task, a in data.task_assignments:
+        due = _day(task.due_at, zone)
+        assert due is not None  # due_at is NOT NULL
+        cancelled = task.cancelled_at is not None and a.status is not AssignmentStatus.CLOSED
+        returned = a.status is AssignmentStatus.ASSIGNED and a.returned_at is not None
+        reported = _day(a.reported_at, zone) if a.status is not AssignmentStatus.ASSIGNED else None
+        if cancelled:
+            status = t(CANCELLED)
+        elif returned:
+            status = t(RETURNED)
+        else:
+            status = t(TASK_STATUS_LABELS[a.status])
+        steps = task_steps(_day(task.created_at, zone) or due, due, data.assignment_events.get(a.id, []),
+                           cancelled_on=_day(task.cancelled_at, zone) if cancelled else None)
+        rows.append([task.id, task.title, task.detail or "", names.get(task.created_by_member_id, ""),
+                     _day(task.created_at, zone), names.get(a.member_id, ""), due, status, reported,
+                     _day(a.closed_at, zone) if a.status is AssignmentStatus.CLOSED else None,
+                     None if cancelled else overdue_days(due, done_on=reported, as_of=data.as_of),
+                     a.report_note or "" if reported else "", a.returned_reason or "", _history(t, steps)])
+    return rows
+
+
 def build(data: YearLedger, *, t: Translator) -> list[Sheet]:
     """Every sheet's rows for the team's year (storage.ledger.year_ledger reads it)."""
     zone, names = data.zone, data.names
-    yes, no = t("yes"), t("no")
 
-    progress = []
-    for member, result in data.progress:
-        for duty_pace in result.duties:
-            progress.append([member.display_name, t(ROLE_LABELS[member.role]), t(DUTY_NAMES[duty_pace.duty]),
-                             _num(duty_pace.done), _num(duty_pace.target), _num(duty_pace.expected_now.quantize(Decimal('0.1'))),
-                             t(PACE_LABELS[duty_pace.status])])
-
-    trip_rows = []
     findings_per_trip: dict[int, int] = {}
     follow_rows = []
     for item, trip_start in data.follow_ups:
         findings_per_trip[item.trip_id] = findings_per_trip.get(item.trip_id, 0) + 1
+        fed_back = _day(item.fed_back_at, zone)
         follow_rows.append([names.get(item.member_id, ""), trip_start, item.content, item.department or "",
                             t(FOLLOW_UP_LABELS[item.status]), item.feedback_due, _day(item.assigned_at, zone),
-                            _day(item.handled_at, zone), _day(item.fed_back_at, zone), _day(item.closed_at, zone),
+                            _day(item.handled_at, zone), fed_back, _day(item.closed_at, zone),
+                            overdue_days(item.feedback_due, done_on=fed_back, as_of=data.as_of)
+                            if item.feedback_due else None,
                             item.result_note or ""])
-    for trip, topic_title in data.trips:
-        trip_rows.append([names.get(trip.member_id, ""), trip.start_date, trip.end_date,
-                          (trip.end_date - trip.start_date).days + 1, trip.places, trip.topic, topic_title or "",
-                          findings_per_trip.get(trip.id, 0)])
 
     attended: dict[int, list[str]] = {}
     for session_id, member_id in data.attendance:
@@ -134,29 +280,14 @@ def build(data: YearLedger, *, t: Translator) -> list[Sheet]:
                            names.get(study.recorded_by_member_id, ""), len(who), "、".join(who)])
         attendance_rows += [[study.held_on, t(STUDY_LABELS[study.kind]), study.topic, name] for name in who]
 
-    motion_rows = []
-    for motion in data.motions:
-        on_time = "" if motion.replied_on is None else (yes if motion.replied_on <= motion.reply_due else no)
-        motion_rows.append([t(MOTION_KIND_LABELS[motion.kind]), motion.number, motion.title,
-                            yes if motion.is_key else no, names.get(motion.lead_member_id, ""), motion.assigned_on,
-                            motion.reply_due, t(MOTION_STATUS_LABELS[motion.status]), motion.replied_on,
-                            motion.result_class.value if motion.result_class else "",
-                            t(SATISFACTION_LABELS[motion.satisfaction]) if motion.satisfaction else "", on_time])
-
-    task_rows = [[task.title, names.get(a.member_id, ""), _day(task.due_at, zone),
-                  t(CANCELLED) if task.cancelled_at is not None and a.status.value != "closed"
-                  else t(TASK_STATUS_LABELS.get(a.status.value, a.status.value)), _day(a.reported_at, zone),
-                  _day(a.closed_at, zone), a.report_note or ""]
-                 for task, a in data.task_assignments]
-
     return [
-        Sheet("progress", N_("Progress"), PROGRESS, progress),
-        Sheet("trips", N_("Research trips"), TRIPS, trip_rows),
+        Sheet("progress", N_("Progress"), PROGRESS, _progress_rows(data, t)),
+        Sheet("trips", N_("Research trips"), TRIPS, _trip_rows(data, t, findings_per_trip)),
         Sheet("follow_ups", N_("Follow-up items"), FOLLOW_UPS, follow_rows),
         Sheet("study", N_("Study sessions"), STUDY, study_rows),
         Sheet("attendance", N_("Attendance"), ATTENDANCE, attendance_rows),
-        Sheet("motions", N_("Suggestions and proposals"), MOTIONS, motion_rows),
-        Sheet("tasks", N_("Supervised tasks"), TASKS, task_rows),
+        Sheet("motions", N_("Suggestions and proposals"), MOTIONS, _motion_rows(data, t)),
+        Sheet("tasks", N_("Supervised tasks"), TASKS, _task_rows(data, t)),
     ]
 
 
@@ -194,7 +325,13 @@ def workbook(sheets: list[Sheet], t: Translator, *, title: str = "") -> bytes:
             cell.alignment = Alignment(vertical="center", wrap_text=True)
             headers.append(cell)
         sheet.append(headers)
+        percent = [i for i, column in enumerate(spec.columns) if column.cell is Cell.PERCENT]
         for row in spec.rows:
+            for i in percent:
+                if row[i] is not None:
+                    cell = WriteOnlyCell(sheet, value=row[i])
+                    cell.number_format = Cell.PERCENT.value
+                    row = [*row[:i], cell, *row[i + 1:]]
             sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -210,10 +347,21 @@ def write_csv(sheets: list[Sheet], t: Translator, folder: Path) -> list[Path]:
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow([t(c.header) for c in spec.columns])
-            writer.writerows([[v.isoformat() if isinstance(v, date) else ("" if v is None else v) for v in row]
+            writer.writerows([[_csv_value(v, c.cell) for v, c in zip(row, spec.columns, strict=True)]
                               for row in spec.rows])
         written.append(path)
     return written
+
+
+def _csv_value(value: Any, cell: Cell) -> Any:
+    """A CSV cell as the workbook shows it: ISO dates, percentages with one decimal, nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if cell is Cell.PERCENT:
+        return f"{value * 100:.1f}%"
+    return value
 
 
 def file_name(team: Team, year: int, t: Translator) -> str:

@@ -81,14 +81,20 @@ def render_me(t: Translator, name: str, progress: YearProgress, *, now: datetime
     for duty in progress.duties:
         lines.extend(duty_lines(t, duty, progress.today))
     lines += ["", t("Open items")]
-    items = _open_items(t, progress)
-    if progress.tasks and now is not None and tz is not None:
-        items.extend(own_line(t, task, assignment, now=now, tz=tz) for assignment, task in progress.tasks)
-    lines.extend(items or [t("None — well done.")])
+    lines.extend(open_items(t, progress, now=now, tz=tz) or [t("None — well done.")])
     return "\n".join(lines)
 
 
-def _open_items(t: Translator, progress: YearProgress) -> list[str]:
+def open_items(t: Translator, progress: YearProgress, *, now: datetime | None = None,
+               tz: ZoneInfo | None = None) -> list[str]:
+    """The member's open items, soonest due first (🟢 🟡 🔴), then their supervised tasks (with `now`)."""
+    items = _dated_items(t, progress)
+    if progress.tasks and now is not None and tz is not None:
+        items.extend(own_line(t, task, assignment, now=now, tz=tz) for assignment, task in progress.tasks)
+    return items
+
+
+def _dated_items(t: Translator, progress: YearProgress) -> list[str]:
     dated = []
     for item in progress.follow_ups:
         if item.feedback_due is not None:

@@ -1,5 +1,7 @@
-"""What the ledger (台账) exports for one team and year: members, trips, follow-ups, study, motions, tasks.
-`year_ledger` reads all of it; reports/ledger.py lays it out in sheets.
+"""What the ledger (台账) exports for one team and year: members, trips, follow-ups, study, motions, tasks,
+and the audit log's entries about the motions and task assignments (their history: each reply round,
+each return with its reason, each extension; core/ledger.py reads it). `year_ledger` reads all of it;
+reports/ledger.py lays it out in sheets.
 
 Deleted records are left out; removed members' records stay (removal ends access, not history).
 """
@@ -15,7 +17,9 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from config import Config
+from core.ledger import Event
 from storage.models import (
+    AuditEntry,
     FollowUpItem,
     Member,
     MemberStatus,
@@ -28,6 +32,7 @@ from storage.models import (
     TaskAssignment,
     Team,
 )
+from storage.persistence import decode
 from storage.progress import YearProgress, year_progress
 
 
@@ -36,6 +41,7 @@ class YearLedger:
     """Everything the ledger's sheets show for one team and year, read in one transaction."""
 
     zone: ZoneInfo  # the team's: instants are shown as days there
+    as_of: date  # the day the ledger judges open items on (overdue days): today, or the year's last day
     names: dict[int, str]  # every member's display name, removed ones included
     progress: list[tuple[Member, YearProgress]]  # the progress sheet's members, each with their year's pace
     trips: list[Any]  # (trip, key research topic's title or None)
@@ -44,13 +50,19 @@ class YearLedger:
     attendance: list[Any]  # (session id, member id)
     motions: list[Motion]
     task_assignments: list[Any]  # (task, assignment)
+    motion_events: dict[int, list[Event]]  # motion id → its audit entries, oldest first
+    assignment_events: dict[int, list[Event]]  # task assignment id → its audit entries, oldest first
 
 
 def year_ledger(session: Session, team: Team, year: int, *, today: date, config: Config) -> YearLedger:
     """The team's year; `today` decides the pace (the year's last day once it is over)."""
     as_of = min(today, date(year, 12, 31)) if today.year >= year else date(year, 1, 1)
+    zone = ZoneInfo(team.timezone)
+    motion_rows = motions(session, team.id, year)
+    assignment_rows = task_assignments(session, team.id, year)
     return YearLedger(
-        zone=ZoneInfo(team.timezone),
+        zone=zone,
+        as_of=as_of,
         names=names(session, team.id),
         progress=[(member, year_progress(session, member, today=as_of, config=config))
                   for member in roster(session, team.id)],
@@ -58,8 +70,10 @@ def year_ledger(session: Session, team: Team, year: int, *, today: date, config:
         follow_ups=follow_ups(session, team.id, year),
         study_sessions=study_sessions(session, team.id, year),
         attendance=attendance(session, team.id, year),
-        motions=motions(session, team.id, year),
-        task_assignments=task_assignments(session, team.id, year),
+        motions=motion_rows,
+        task_assignments=assignment_rows,
+        motion_events=events(session, team.id, "motion", [m.id for m in motion_rows], zone),
+        assignment_events=events(session, team.id, "task_assignment", [a.id for _, a in assignment_rows], zone),
     )
 
 
@@ -145,3 +159,20 @@ def task_assignments(session: Session, team_id: int, year: int) -> list[Any]:
         .where(Task.team_id == team_id, Task.due_at >= first, Task.due_at < last)
         .order_by(Task.due_at, Task.id, TaskAssignment.member_id)
     ).all())
+
+
+def events(session: Session, team_id: int, entity: str, ids: list[int], zone: ZoneInfo) -> dict[int, list[Event]]:
+    """The audit log's entries about these records of the team, per record, oldest first, dated in team time."""
+    found: dict[int, list[Event]] = {}
+    wanted = set(ids)
+    if not wanted:
+        return found
+    for entity_id, action, before, after, at in session.execute(
+            select(AuditEntry.entity_id, AuditEntry.action, AuditEntry.before, AuditEntry.after, AuditEntry.at)
+            .where(AuditEntry.team_id == team_id, AuditEntry.entity == entity)  # no IN list: a year's tasks
+            .order_by(AuditEntry.at, AuditEntry.id)):  # can pass SQLite's limit on bound parameters
+        if entity_id not in wanted:
+            continue
+        found.setdefault(int(entity_id), []).append(
+            Event(at.astimezone(zone).date(), action, decode(before or {}), decode(after or {})))
+    return found

@@ -12,11 +12,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from config import Targets
-from core.domain import Duty
+from config import Config, Targets
+from core.domain import Duty, MemberStatus
 from core.pace import QuarterTargets
 from storage import audit
-from storage.models import Target
+from storage.models import AuditEntry, Member, Target
 
 
 def yearly_targets(session: Session, *, team_id: int, member_id: int, year: int, defaults: Targets) -> dict[Duty, Decimal]:
@@ -93,3 +93,47 @@ def set_value(session: Session, *, team_id: int, year: int, duty: Duty, value: D
                  before={"value": before} if before is not None else None,
                  after={"year": year, "duty": duty.value, "member_id": member_id, "value": value})
     return before
+
+
+@dataclasses.dataclass(frozen=True)
+class Overview:
+    """The year's numbers that are rows: the team's per duty (with quarters where set) and members' own."""
+
+    team_values: dict[Duty, Decimal]
+    team_quarters: dict[Duty, QuarterTargets]
+    member_values: list[tuple[str, Duty, Decimal, QuarterTargets | None]]  # (name, duty, value, quarters)
+
+
+def overview(session: Session, *, team_id: int, year: int) -> Overview:
+    rows = overrides(session, team_id=team_id, year=year)
+    names = {m.id: m.display_name for m in session.scalars(
+        select(Member).where(Member.team_id == team_id, Member.status != MemberStatus.REMOVED))}
+    return Overview(
+        team_values={r.duty: r.value for r in rows if r.member_id is None},
+        team_quarters={r.duty: found for r in rows if r.member_id is None and (found := quarters_of(r))},
+        member_values=[(names[r.member_id], r.duty, r.value, quarters_of(r)) for r in rows
+                       if r.member_id is not None and r.member_id in names])
+
+
+def defaults_of(config: Config) -> dict[Duty, Decimal]:
+    """The config's default yearly target per duty."""
+    return {Duty(k): Decimal(v) for k, v in dataclasses.asdict(config.team_defaults.targets).items()}
+
+
+def confirmed_by(session: Session, *, team_id: int, year: int) -> int | None:
+    """The member who confirmed the team's targets for ``year`` (the 年度清单's question), or None."""
+    for actor, after in session.execute(select(AuditEntry.actor_member_id, AuditEntry.after).where(
+            AuditEntry.team_id == team_id, AuditEntry.entity == "team", AuditEntry.action == "confirm_targets")):
+        if (after or {}).get("year") == year:
+            return int(actor) if actor is not None else None
+    return None
+
+
+def confirm(session: Session, *, team_id: int, year: int, actor: Member, now: datetime) -> int | None:
+    """Records that ``actor`` confirmed the year's targets (audited); returns who had already, if someone had."""
+    earlier = confirmed_by(session, team_id=team_id, year=year)
+    if earlier is not None:
+        return earlier
+    audit.record(session, action="confirm_targets", entity="team", entity_id=team_id, team_id=team_id, now=now,
+                 actor=actor, after={"year": year})
+    return None

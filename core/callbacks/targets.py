@@ -3,6 +3,7 @@
     tg:d:<duty#>:<page>:<year>          choose whom the new number is for (a page of members)
     tg:w:<duty#>:<member|0>:<year>      then type it (0 = the whole team)
     tg:s:<year>                         back to the targets
+    tg:c:<year>                         the office confirms the year's targets (the 年度清单 asks)
 
 <duty#> is the duty's place in `core.domain.Duty`. Buttons sent before the year was carried have no year
 (that means this year), and `tg:d:<duty#>` no page either (the first).
@@ -23,6 +24,7 @@ class Action(StrEnum):
     PICK = "d"  # whom for
     WHOM = "w"  # then the number
     SHOW = "s"  # back to the overview
+    CONFIRM = "c"  # the year's targets confirmed
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ _CODEC = Codec("tg:", Action, Press, {
     Action.PICK: [_DUTY, Field("number", optional=True), _YEAR],
     Action.WHOM: [_DUTY, Field("number"), _YEAR],
     Action.SHOW: [_YEAR],
+    Action.CONFIRM: [Field("year")],
 })
 PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
@@ -51,5 +54,5 @@ EXAMPLES = (
     Press(Action.PICK, Duty.RESEARCH_DAYS, 0, 2026), Press(Action.PICK, DUTIES[-1], 2, 2027),
     Press(Action.PICK, DUTIES[1]), Press(Action.PICK, DUTIES[1], 1),
     Press(Action.WHOM, DUTIES[2], 0, 2026), Press(Action.WHOM, DUTIES[2], 15, 2026), Press(Action.WHOM, DUTIES[2], 15),
-    Press(Action.SHOW, year=2026), Press(Action.SHOW),
+    Press(Action.SHOW, year=2026), Press(Action.SHOW), Press(Action.CONFIRM, year=2027),
 )

@@ -52,6 +52,8 @@ def test_the_examples_hold_every_kind_and_every_task_event() -> None:
     (TaskKey(5, TaskEvent.CLOSED, 7), "task:5:closed:member:7"),
     (BroadcastKey(2, 1, 7), "broadcast:2:1:member:7"), (BroadcastKey(2, 1, 7, nudge=3), "broadcast:2:1:nudge:3:member:7"),
     (BroadcastKey(2, 1), "broadcast:2:1:report"),
+    (outbox_keys.YearListKey(3, 2027, 7), "yearlist:3:2027:member:7"),
+    (outbox_keys.YearListKey(3, 2027, 5, office=True), "yearlist:3:2027:admin:5"),
 ])
 def test_a_key_is_written_as_deployed_databases_hold_it(key: Key, text: str) -> None:
     assert outbox_keys.build(key) == text

@@ -6,17 +6,24 @@ import io
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
 from config import Config
+from core import motions as motion_rules
+from core import tasks as task_rules
 from core.clock import ManualClock
-from core.domain import Language, MemberStatus, MotionKind, Role, StudyKind
+from core.domain import Language, MemberStatus, MotionKind, ResultClass, Role, Satisfaction, StudyKind
 from locales import translator
 from reports import ledger
 from storage import ledger as ledger_storage
-from storage import members, motions, study, teams, trips
+from storage import members, motions, roster, study, tasks, teams, trips
 from storage.db import Database
+from storage.models import Member
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 ZH_SHEETS = ["进度", "调研", "办理事项", "学习", "出席", "建议提案", "督办事项"]
 
@@ -60,16 +67,16 @@ def test_the_workbook_has_every_sheet_with_chinese_headers_and_real_dates(db: Da
     book = load_workbook(io.BytesIO(ledger.workbook(sheets, translator("zh"))))
     assert book.sheetnames == ZH_SHEETS
     trips_sheet = book["调研"]
-    assert [c.value for c in trips_sheet[1]] == ["成员", "开始日期", "结束日期", "天数", "地点", "主题",
-                                                  "重点调研课题", "意见建议"]
-    assert trips_sheet.max_row == 2  # last year's trip is left out
+    assert [c.value for c in trips_sheet[1]] == ["成员", "开始日期", "结束日期", "天数", "计入天数", "地点", "主题",
+                                                  "重点调研课题", "意见建议", "备注"]
+    assert trips_sheet.max_row == 3  # last year's trip is left out; the member's totals row
     start = trips_sheet["B2"]
     assert isinstance(start.value, datetime) and start.value.date() == date(2026, 11, 5)
     assert start.is_date and start.number_format == "yyyy-mm-dd"
-    assert [c.value for c in trips_sheet[2]][3:] == [4, "淳安县", "共同富裕", "山区共富", 1]
+    assert [c.value for c in trips_sheet[2]][3:] == [4, 4, "淳安县", "共同富裕", "山区共富", 1, None]
     assert trips_sheet.freeze_panes == "A2"
     assert trips_sheet.page_setup.orientation == "landscape" and trips_sheet.page_setup.fitToWidth == 1
-    assert trips_sheet.column_dimensions["E"].width == 28
+    assert trips_sheet.column_dimensions["F"].width == 28
     progress = book["进度"]
     rows = [[c.value for c in row] for row in progress.iter_rows(min_row=2)]
     assert len(rows) == 12  # two members × six duties
@@ -78,9 +85,9 @@ def test_the_workbook_has_every_sheet_with_chinese_headers_and_real_dates(db: Da
     assert [c.value for c in study_sheet[2]][1:] == ["集体学习", 3, "全会精神", "李四", 2, "张三、李四"]
     assert book["出席"].max_row == 3
     motion_row = [c.value for c in book["建议提案"][2]]
-    assert motion_row[:5] == ["人大建议", "0123", "优化营商环境", "是", "张三"]
+    assert motion_row[:5] == ["0123", "人大建议", "优化营商环境", "是", "张三"]
     assert motion_row[6].date() == date(2026, 6, 10)
-    assert book["督办事项"].max_row == 1 and book["督办事项"]["A1"].value == "事项"
+    assert book["督办事项"].max_row == 1 and book["督办事项"]["B1"].value == "事项"
 
 
 def test_an_english_reader_gets_english_headers(db: Database, clock: ManualClock) -> None:
@@ -100,4 +107,139 @@ def test_csv_files_carry_a_bom_and_iso_dates(db: Database, clock: ManualClock, t
                                          "attendance.csv", "motions.csv", "tasks.csv"]
     raw = (tmp_path / "trips.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    assert raw.decode("utf-8-sig").splitlines()[1].startswith("张三,2026-11-05,2026-11-08,4,淳安县")
+    assert raw.decode("utf-8-sig").splitlines()[1].startswith("张三,2026-11-05,2026-11-08,4,4,淳安县")
+    progress = (tmp_path / "progress.csv").read_bytes().decode("utf-8-sig").splitlines()
+    assert progress[1] == "张三,成员,下基层调研,4,60,53.4,6.7%,严重滞后"  # a rate as the workbook shows it
+
+
+# --- a scripted year, compared cell by cell ------------------------------------------------------------
+
+def _at(clock: ManualClock, day: date, hour: int = 10) -> datetime:
+    clock.set(datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI))
+    return clock.now()
+
+
+def script_year(db: Database, clock: ManualClock) -> int:
+    """张三 all year and 王五 from 1 July (任职); 李四 the office. Overlapping trips, a suggestion sent back
+    once by an unsatisfied deputy, a task returned and reported again, and one returned and not yet."""
+    with db.session() as session:
+        now = _at(clock, date(2026, 1, 5))
+        team = teams.create(session, name="省政府党组", timezone="Asia/Shanghai", language=Language.ZH,
+                            show_names_in_race=True, group_chat_id=None, now=now)
+        zhang = members.add(session, team=team, telegram_user_id=1001, display_name="张三", username=None,
+                            role=Role.MEMBER, status=MemberStatus.ACTIVE, now=now, joined_on=date(2026, 1, 1))
+        li = members.add(session, team=team, telegram_user_id=1002, display_name="李四", username=None,
+                         role=Role.ADMIN, status=MemberStatus.ACTIVE, now=now, joined_on=date(2026, 1, 1))
+        wang = members.add(session, team=team, telegram_user_id=1003, display_name="王五", username=None,
+                           role=Role.MEMBER, status=MemberStatus.ACTIVE, now=now, joined_on=date(2026, 7, 1))
+        roster.set_office_dates(session, wang, took_office_on=date(2026, 7, 1), left_office_on=None, now=now)
+        trips.log_trip(session, member=zhang, start=date(2025, 12, 30), end=date(2026, 1, 2), places="德清县",
+                       topic="跨年调研", research_topic_id=None, now=now)
+        trips.log_trip(session, member=zhang, start=date(2026, 11, 5), end=date(2026, 11, 8), places="淳安县",
+                       topic="山区共富", research_topic_id=None, now=now)
+        trips.log_trip(session, member=zhang, start=date(2026, 11, 7), end=date(2026, 11, 9), places="建德市",
+                       topic="乡村振兴", research_topic_id=None, now=now)
+        team_id, zhang_id, li_id, wang_id = team.id, zhang.id, li.id, wang.id
+        motion_id = motions.create(session, lead=zhang, kind=MotionKind.SUGGESTION, number="0123",
+                                   title="关于优化营商环境的建议", is_key=True, assigned_on=date(2026, 3, 10),
+                                   reply_due_months=3, now=now).id
+
+    def motion_step(day: date, step: str, **kwargs: object) -> None:
+        with db.session() as session:
+            motion = motions.by_id(session, motion_id, for_update=True)
+            assert motion is not None
+            actor = session.get_one(Member, zhang_id)
+            new = getattr(motion_rules, step)(motions.state_of(motion), **kwargs)
+            motions.apply(session, motion, new, action=step, actor=actor, now=_at(clock, day))
+
+    motion_step(date(2026, 6, 20), "reply", replied_on=date(2026, 6, 20), result_class=ResultClass.B,
+                today=date(2026, 6, 20))  # ten days after its deadline
+    motion_step(date(2026, 6, 25), "record_satisfaction", satisfaction=Satisfaction.UNSATISFIED,
+                today=date(2026, 6, 25))
+    motion_step(date(2026, 7, 20), "reply", replied_on=date(2026, 7, 20), result_class=ResultClass.A,
+                today=date(2026, 7, 20))
+    motion_step(date(2026, 7, 22), "record_satisfaction", satisfaction=Satisfaction.SATISFIED,
+                today=date(2026, 7, 22))
+
+    with db.session() as session:
+        li = session.get_one(Member, li_id)
+        task = tasks.create(session, creator=li, title="报送年度工作总结", detail="附主要数据",
+                            due_at=datetime(2026, 11, 20, 18, tzinfo=SHANGHAI),
+                            assignees=[session.get_one(Member, zhang_id), session.get_one(Member, wang_id)],
+                            attachment_file_id=None, attachment_kind=None, now=_at(clock, date(2026, 11, 2)))
+        ids = {a.member_id: a.id for a in task.assignments}
+
+    def task_step(member_id: int, day: date, move: task_rules.Move, text: str | None = None) -> None:
+        with db.session() as session:
+            found = tasks.find(session, ids[member_id])
+            assert found is not None
+            actor = session.get_one(Member, member_id if move is task_rules.Move.REPORT else li_id)
+            assert tasks.move(session, found, move, actor=actor, now=_at(clock, day), text=text) is None
+
+    task_step(zhang_id, date(2026, 11, 10), task_rules.Move.REPORT, "已报送初稿")
+    task_step(zhang_id, date(2026, 11, 11), task_rules.Move.RETURN, "缺少数据")
+    task_step(zhang_id, date(2026, 11, 15), task_rules.Move.REPORT, "已补充数据")
+    task_step(zhang_id, date(2026, 11, 16), task_rules.Move.CLOSE)
+    task_step(wang_id, date(2026, 11, 25), task_rules.Move.REPORT, "已报送")
+    task_step(wang_id, date(2026, 11, 26), task_rules.Move.RETURN, "请补充附件")
+    return team_id
+
+
+def _rows(book: Any, title: str) -> list[list[Any]]:
+    return [[c.value.date() if isinstance(c.value, datetime) else c.value for c in row]
+            for row in book[title].iter_rows(min_row=2)]
+
+
+def test_a_scripted_year_s_ledger_is_a_faithful_record(db: Database, clock: ManualClock) -> None:
+    team_id = script_year(db, clock)
+    with db.session() as session:
+        team = teams.by_id(session, team_id)
+        assert team is not None
+        sheets = ledger.build(ledger_storage.year_ledger(session, team, 2026, today=date(2027, 1, 4), config=Config()),
+                              t=translator("zh"))
+    book = load_workbook(io.BytesIO(ledger.workbook(sheets, translator("zh"))))
+
+    assert [c.value for c in book["调研"][1]] == ["成员", "开始日期", "结束日期", "天数", "计入天数", "地点", "主题",
+                                                "重点调研课题", "意见建议", "备注"]
+    assert _rows(book, "调研") == [
+        ["张三", date(2025, 12, 30), date(2026, 1, 2), 4, 2, "德清县", "跨年调研", None, 0, "2 天不在本年度"],
+        ["张三", date(2026, 11, 5), date(2026, 11, 8), 4, 4, "淳安县", "山区共富", None, 0, None],
+        ["张三", date(2026, 11, 7), date(2026, 11, 9), 3, 1, "建德市", "乡村振兴", None, 0,
+         "2 天与其他调研重叠，不重复计入"],
+        ["张三", None, None, 11, 7, None, "全年合计", None, 0, None],
+    ]
+    progress = {(row[0], row[2]): row for row in _rows(book, "进度")}
+    # the totals row's credited days are what the race credits (7, not the 11 days the trips span)
+    assert progress["张三", "下基层调研"][3:7] == [7, 60, 60, 0.117]
+    assert book["进度"]["G2"].number_format == "0.0%"
+    # 王五 took office on 1 July: 184 of 365 days of the 60-day target, to one decimal (30.246… → 30.2)
+    assert progress["王五", "下基层调研"][3:7] == [0, 30.2, 30.2, 0]
+
+    assert [c.value for c in book["建议提案"][1]] == [
+        "编号", "类型", "标题", "重点", "领办人", "交办日期", "首次答复期限", "现答复期限", "状态", "首次答复日期",
+        "答复日期", "办理结果分类", "代表委员评价", "按期", "退回重办次数", "逾期天数", "办理过程"]
+    assert _rows(book, "建议提案") == [[
+        "0123", "人大建议", "关于优化营商环境的建议", "是", "张三", date(2026, 3, 10), date(2026, 6, 10),
+        date(2026, 7, 25), "已办结", date(2026, 6, 20), date(2026, 7, 20), "A", "满意", "否", 1, 10,
+        "2026-03-10 交办，时限 2026-06-10；2026-06-20 答复（B类）；2026-06-25 不满意，重新办理，时限 2026-07-25；"
+        "2026-07-20 答复（A类）；2026-07-22 代表委员评价：满意"]]
+
+    assert [c.value for c in book["督办事项"][1]] == [
+        "编号", "事项", "工作要求", "交办人", "交办日期", "承办人", "截止日期", "状态", "报结日期", "办结日期", "逾期天数",
+        "报结说明", "退回理由", "办理过程"]
+    zhang_row, wang_row = _rows(book, "督办事项")
+    assert zhang_row[1:] == [
+        "报送年度工作总结", "附主要数据", "李四", date(2026, 11, 2), "张三", date(2026, 11, 20), "已办结",
+        date(2026, 11, 15), date(2026, 11, 16), 0, "已补充数据", "缺少数据",
+        "2026-11-02 交办，时限 2026-11-20；2026-11-10 报结：已报送初稿；2026-11-11 退回：缺少数据；"
+        "2026-11-15 报结：已补充数据；2026-11-16 销账"]
+    # returned and not reported again: no 报结日期, overdue until the year's last day
+    assert wang_row[1:] == [
+        "报送年度工作总结", "附主要数据", "李四", date(2026, 11, 2), "王五", date(2026, 11, 20), "退回重办",
+        None, None, 41, None, "请补充附件",
+        "2026-11-02 交办，时限 2026-11-20；2026-11-25 报结：已报送；2026-11-26 退回：请补充附件"]
+    # no float with a long tail anywhere
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                assert not isinstance(cell.value, float) or round(cell.value, 3) == cell.value, (sheet.title, cell)

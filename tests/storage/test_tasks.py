@@ -12,9 +12,9 @@ from config import Config
 from core.clock import ManualClock
 from core.domain import AssignmentStatus, MemberStatus, Role
 from core.tasks import CancelProblem, Move, MoveProblem
-from handlers.audit_log import describe
 from locales import translator
 from reports import ledger
+from reports.audit_log import describe
 from storage import deadlines, members, onboarding, roster, tasks
 from storage import ledger as ledger_storage
 from storage.db import Database
@@ -151,9 +151,9 @@ def test_the_ledgers_sheet_reads_the_statuses_written(db: Database, clock: Manua
         sheets = ledger.build(ledger_storage.year_ledger(session, team, 2026, today=date(2026, 11, 21), config=Config()),
                               t=translator("zh"))
     (sheet,) = [s for s in sheets if s.key == "tasks"]
-    assert [row[:4] for row in sheet.rows] == [["报送三季度安全生产情况", "张三", date(2026, 11, 30), "已办结"],
+    assert [[row[1], row[5], row[6], row[7]] for row in sheet.rows] == [["报送三季度安全生产情况", "张三", date(2026, 11, 30), "已办结"],
                                                 ["报送三季度安全生产情况", "王五", date(2026, 11, 30), "已报结"]]
-    assert [row[6] for row in sheet.rows] == ["已报送", "已完成"]
+    assert [row[11] for row in sheet.rows] == ["已报送", "已完成"]
 
 
 def test_cancelling_a_task_is_a_compare_and_set_and_the_ledger_keeps_it(db: Database, clock: ManualClock) -> None:
@@ -190,7 +190,7 @@ def test_cancelling_a_task_is_a_compare_and_set_and_the_ledger_keeps_it(db: Data
         sheets = ledger.build(ledger_storage.year_ledger(session, team, 2026, today=date(2026, 11, 21), config=Config()),
                               t=translator("zh"))
     (sheet,) = [s for s in sheets if s.key == "tasks"]
-    assert [row[:4] for row in sheet.rows] == [["报送三季度安全生产情况", "张三", date(2026, 11, 30), "已撤销"],
+    assert [[row[1], row[5], row[6], row[7]] for row in sheet.rows] == [["报送三季度安全生产情况", "张三", date(2026, 11, 30), "已撤销"],
                                                 ["报送三季度安全生产情况", "王五", date(2026, 11, 30), "已撤销"]]
 
 

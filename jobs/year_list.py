@@ -1,0 +1,86 @@
+"""The 年度清单 (the year's list, 年初有清单): an idempotent step of the scheduling tick (jobs/schedule.py).
+
+On the team's first working day of the year at `schedule.race_board_time` team time (core/year_list.py),
+each racing member gets their own list privately: this year's targets per duty with the first quarter's,
+the key research topic and key suggestions or proposals they lead (or the command that registers them),
+and the items carried over (reports/year_list.py). Each active admin gets the team's list with the year's
+targets as /targets shows them and two buttons: ✅ confirm the targets (audited, handlers/targets.py) or
+change them. Keys `yearlist:<team>:<year>:member:<member>` and `yearlist:<team>:<year>:admin:<admin>`;
+the office (members who do not race) gets no list of its own. Outside its week the step costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from config import Config
+from core import outbox_keys
+from core import year_list as rules
+from core.callbacks import targets as target_buttons
+from core.outbox_keys import YearListKey
+from core.quiet import next_allowed, parse_hhmm
+from locales import translator
+from reports import year_list as words
+from reports.targets import overview_lines
+from storage import members, outbox
+from storage import targets as target_queries
+from storage import year_list as queries
+from storage.models import Team
+
+
+@dataclass
+class YearListReport:
+    members: int = 0
+    admins: int = 0
+
+
+class YearLists:
+    def __init__(self, config: Config, is_workday: Callable[[date], bool]) -> None:
+        self.config = config
+        self.is_workday = is_workday
+
+    def run(self, session: Session, team: Team, *, now: datetime, report: YearListReport,
+            is_workday: Callable[[date], bool] | None = None) -> None:
+        workday = is_workday or self.is_workday
+        tz = ZoneInfo(team.timezone)
+        today = now.astimezone(tz).date()
+        due_at = rules.moment(today.year, parse_hhmm(self.config.schedule.race_board_time),
+                              lambda day, at: datetime.combine(day, at, tzinfo=tz), workday)
+        if not rules.due(due_at, now, team_created_at=team.created_at):
+            return
+        s = self.config.schedule
+        not_before = next_allowed(now, tz=tz, quiet_start=s.quiet_hours_start, quiet_end=s.quiet_hours_end,
+                                  is_workday=workday)
+        year = today.year
+        lists = queries.team_lists(session, team, day=today, config=self.config)
+        for entry in lists:
+            key = outbox_keys.build(YearListKey(team.id, year, entry.member.id))
+            if outbox.by_key(session, key) is not None:
+                continue
+            t = translator(entry.member.language)
+            text = words.render_member(t, entry, now=now, tz=tz)
+            report.members += int(outbox.enqueue(
+                session, key=key, chat_id=entry.member.telegram_user_id, kind="year_list",
+                payload={"text": text, "parse_mode": None, "buttons": []},
+                not_before=not_before, team_id=team.id, member_id=entry.member.id, now=now))
+        found = target_queries.overview(session, team_id=team.id, year=year)
+        defaults = target_queries.defaults_of(self.config)
+        for admin in members.admins_of(session, team.id):
+            key = outbox_keys.build(YearListKey(team.id, year, admin.id, office=True))
+            if outbox.by_key(session, key) is not None:
+                continue
+            t = translator(admin.language)
+            text = words.render_office(t, team.name, year, lists, "\n".join(overview_lines(t, year, found, defaults)))
+            buttons = [[[t("✅ Confirm the targets"),
+                         target_buttons.build(target_buttons.Press(target_buttons.Action.CONFIRM, year=year))],
+                        [t("Change targets"),
+                         target_buttons.build(target_buttons.Press(target_buttons.Action.SHOW, year=year))]]]
+            report.admins += int(outbox.enqueue(
+                session, key=key, chat_id=admin.telegram_user_id, kind="year_list",
+                payload={"text": text, "parse_mode": None, "buttons": buttons},
+                not_before=not_before, team_id=team.id, member_id=admin.id, now=now))

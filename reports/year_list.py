@@ -1,0 +1,70 @@
+"""The 年度清单 (year's list) as text: a member's own, privately, and the office's overview of the team.
+
+A member's list: each duty's target for the year with what the end of the first quarter asks (the race's
+pro-rating on 任职 dates), the key research topic and the key suggestions or proposals they lead (or the
+command that registers them), and what is still open from before (结转事项). The office's: the team's
+targets (as `/targets` shows them), who has registered no key topic yet, and how many items each member
+carries over; it asks the office to confirm the year's targets or change them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from core.domain import Duty
+from locales import Translator
+from reports.motions import headline
+from reports.progress_card import duty_name, open_items, unit, whole
+from storage.year_list import MemberList
+
+
+def _target_line(t: Translator, duty: Duty, target: Decimal, quarter: Decimal) -> str:
+    return "• " + t("{duty}: {target} {unit} (by the end of the first quarter: {quarter})").format(
+        duty=duty_name(t, duty), target=whole(target), unit=unit(t, duty, target), quarter=whole(quarter))
+
+
+def render_member(t: Translator, year_list: MemberList, *, now: datetime, tz: ZoneInfo) -> str:
+    progress = year_list.progress
+    lines = [t("📋 The year's list for {year} · {name}").format(year=progress.year,
+                                                            name=year_list.member.display_name),
+             "", t("This year's targets:")]
+    lines += [_target_line(t, duty.duty, duty.target, duty.quarter_target) for duty in progress.duties]
+    lines.append("")
+    if year_list.key_topics:
+        lines.append(t("Key research topic you lead: {titles}").format(
+            titles="、".join(f"《{title}》" for title in year_list.key_topics)))
+    else:
+        lines.append(t("No key research topic registered for {year} yet: send /topic and its title.").format(
+            year=progress.year))
+    owes_motions = any(duty.target > 0 for duty in progress.duties
+                       if duty.duty in (Duty.KEY_SUGGESTIONS, Duty.KEY_PROPOSALS))
+    if year_list.key_motions:
+        lines.append(t("Key suggestions and proposals you lead: {items}").format(
+            items="；".join(f"{headline(t, motion.kind, motion.number, motion.is_key)}《{motion.title}》"
+                           for motion in year_list.key_motions)))
+    elif owes_motions:
+        lines.append(t("No key suggestion or proposal registered for {year} yet: send /proposal when one is "
+                       "assigned to you.").format(year=progress.year))
+    lines += ["", t("Carried over (still open):")]
+    lines.extend(open_items(t, progress, now=now, tz=tz) or [t("None.")])
+    return "\n".join(lines)
+
+
+def render_office(t: Translator, team_name: str, year: int, lists: list[MemberList], targets_text: str) -> str:
+    """The team's list for the office: `targets_text` is the targets as /targets shows them."""
+    lines = [t("📋 The year's list for {year} · {team}").format(year=year, team=team_name), "",
+             t.ngettext("{n} member races this year.", "{n} members race this year.", len(lists)).format(n=len(lists)),
+             "", targets_text, ""]
+    no_topic = [entry.member.display_name for entry in lists if not entry.key_topics]
+    if no_topic:
+        lines.append(t("No key research topic registered yet: {names}").format(names="、".join(no_topic)))
+    carried = [(entry.member.display_name, len(open_items(t, entry.progress)) + len(entry.progress.tasks))
+               for entry in lists]
+    carried = [(name, n) for name, n in carried if n]
+    if carried:
+        lines.append(t("Items carried over from last year: {items}").format(
+            items="、".join(f"{name} {n}" for name, n in carried)))
+    lines += ["", t("Please confirm this year's targets, or change them with the buttons of /targets.")]
+    return "\n".join(lines)
