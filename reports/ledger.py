@@ -22,8 +22,6 @@ from zoneinfo import ZoneInfo
 from core.domain import (
     AssignmentStatus,
     FollowUpStatus,
-    MotionKind,
-    MotionStatus,
     Role,
     Satisfaction,
     StudyKind,
@@ -31,6 +29,7 @@ from core.domain import (
 from core.ledger import HistoryStep, Step, credited_days, motion_rounds, overdue_days, task_steps
 from core.pace import PaceStatus
 from locales import N_, Translator
+from reports.motions import KIND_LABELS, SATISFACTION_LABELS, STATUS_LABELS
 from reports.progress_card import DUTY_NAMES
 from storage.ledger import YearLedger
 from storage.models import Team
@@ -75,11 +74,6 @@ FOLLOW_UP_LABELS = {
 }
 STUDY_LABELS = {StudyKind.COLLECTIVE: N_("collective study"), StudyKind.LAW: N_("law study"),
                 StudyKind.THEORY_GROUP: N_("theory study group"), StudyKind.SELF_STUDY: N_("self-study")}
-MOTION_KIND_LABELS = {MotionKind.SUGGESTION: N_("NPC suggestion"), MotionKind.PROPOSAL: N_("CPPCC proposal")}
-MOTION_STATUS_LABELS = {MotionStatus.ASSIGNED: N_("assigned"), MotionStatus.HANDLING: N_("being handled"),
-                        MotionStatus.REPLIED: N_("replied, awaiting feedback"), MotionStatus.CLOSED: N_("closed")}
-SATISFACTION_LABELS = {Satisfaction.SATISFIED: N_("satisfied"), Satisfaction.BASICALLY: N_("basically satisfied"),
-                       Satisfaction.UNSATISFIED: N_("not satisfied")}
 TASK_STATUS_LABELS = {AssignmentStatus.ASSIGNED: N_("assigned"), AssignmentStatus.REPORTED: N_("reported done"),
                       AssignmentStatus.CLOSED: N_("closed")}
 RETURNED = N_("returned, to be handled again")  # assigned again after the office sent the report back (退回)
@@ -216,9 +210,9 @@ def _motion_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
         last_feedback = feedback[-1].satisfaction if feedback else None
         on_time = history.on_time
         rows.append([
-            motion.number, t(MOTION_KIND_LABELS[motion.kind]), motion.title, yes if motion.is_key else no,
+            motion.number, t(KIND_LABELS[motion.kind]), motion.title, yes if motion.is_key else no,
             data.names.get(motion.lead_member_id, ""), motion.assigned_on, history.first_due, motion.reply_due,
-            t(MOTION_STATUS_LABELS[motion.status]), history.first_reply, replies[-1].day if replies else None,
+            t(STATUS_LABELS[motion.status]), history.first_reply, replies[-1].day if replies else None,
             (replies[-1].result_class or "") if replies else "",
             t(SATISFACTION_LABELS[Satisfaction(last_feedback)]) if last_feedback else "",
             "" if on_time is None and data.as_of <= (history.first_due or motion.reply_due)
