@@ -118,6 +118,31 @@ async def scheduled(running: RunningBot, db: Database, clock: ManualClock, team_
     return said
 
 
+async def year_end(running: RunningBot, db: Database, clock: ManualClock, team_id: int,
+                   config: Config) -> list[str]:
+    """The year's turn: the office confirms 2027's targets from its 年度清单 (the members got theirs on the
+    first working day, above), asks for 2026's ledger with /export 2026, and the same workbook is written
+    beside the transcript (as `bot.py export` writes it). Returns the footer line naming the file."""
+    from locales import translator
+    from reports import ledger
+    from storage import ledger as ledger_storage
+
+    admin = running.control.user(ADMIN_ID, "李", last_name="主任")
+    (year_list,) = [m for m in await admin.bot_messages() if "年度清单" in m.content]
+    await admin.press(year_list, "✅ 确认目标")
+    await admin.send("/export 2026", expect=1)
+    t = translator("zh")
+    with db.session() as session:
+        team = teams.one(session, team_id)
+        today = clock.now().astimezone(ZoneInfo(team.timezone)).date()
+        sheets = ledger.build(ledger_storage.year_ledger(session, team, 2026, today=today, config=config),
+                              t=t)
+        out = Path(tempfile.gettempdir()) / f"saima-demo-{ledger.file_name(team, 2026, t)}"
+        out.write_bytes(ledger.workbook(sheets, t, title=f"{team.name} 2026"))
+    rows = ", ".join(f"{sheet.key} {len(sheet.rows)}" for sheet in sheets)
+    return [f"  ledger → {out} ({out.stat().st_size:,} bytes; rows: {rows})"]
+
+
 def config_tz(db: Database, team_id: int) -> str:
     with db.session() as session:
         return teams.one(session, team_id).timezone
@@ -136,6 +161,7 @@ async def run(config: Config, db: Database, emulator: EmulatorThread) -> str:
         await take_office(running.control, code)
         await log_duties(running.control)
         said = await scheduled(running, db, clock, team_id)
+        said += await year_end(running, db, clock, team_id, config)
         await running.control.transcript.refresh()
         transcript = running.control.transcript.render()
     header = (f"  (the clock: {DEMO_START:%Y-%m-%d %H:%M} Shanghai)\n"
