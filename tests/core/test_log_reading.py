@@ -1,0 +1,62 @@
+"""Which log a sentence is (core/log_reading.py): the kind from its words, the fields by the kind's parser."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from core.log_reading import LogKind, Read, Unclear, clause, kinds_of, read_as, read_log
+from core.motions import MotionDraft
+from core.study import StudyDraft
+from core.trips import TripDraft
+from tests.core.corpus_logs import NOW
+
+TRIP, STUDY, PROPOSAL = LogKind.TRIP, LogKind.STUDY, LogKind.PROPOSAL
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("我昨天去德清县调研了地理信息小镇", (TRIP,)),
+    ("11月6日去了缙云县，了解烧饼产业富民情况", (TRIP,)),
+    ("今天上午参加党组理论学习中心组集体学习，学习二十届四中全会精神，3个小时", (STUDY,)),
+    ("昨天学习了两个小时", (STUDY,)),
+    ("领办省政协重点提案第45号《关于加快山区26县高质量发展的提案》，11月10日交办", (PROPOSAL,)),
+    ("人大建议第5号 关于加强调研成果转化的建议", (PROPOSAL,)),  # its title may say 调研
+    ("调研中听到的建议很多", (TRIP,)),  # 建议 without a number, title or 领办 is no proposal
+    ("学习《习近平关于调查研究论述摘编》，集体学习2小时", (STUDY,)),
+    ("周一去了淳安调研，周三参加了集体学法", (TRIP, STUDY)),
+    ("昨天晚上自学了两小时党章，白天去开化县调研", (STUDY, TRIP)),
+    ("收到", ()),
+    ("明天下午去县委开会", ()),
+    ("Visited Deqing county yesterday to look at the geospatial town", (TRIP,)),
+    ("Self-study yesterday, 1 hour, Party Constitution", (STUDY,)),
+    ("Led key CPPCC proposal No. 45 'On accelerating the 26 mountain counties', assigned Nov 10", (PROPOSAL,)),
+    ("Thanks!", ()),
+])
+def test_the_kind_is_told_by_its_words(text: str, kinds: tuple[LogKind, ...]) -> None:
+    assert kinds_of(text) == kinds
+
+
+def test_one_log_is_read_by_its_kinds_parser_and_two_or_none_are_unclear() -> None:
+    assert read_log("我昨天去德清县调研了地理信息小镇", now=NOW, lang="zh") == Read(
+        TRIP, TripDraft(date(2026, 11, 20), date(2026, 11, 20), "德清县", "地理信息小镇"))
+    assert read_log("周一去了淳安调研，周三参加了集体学法", now=NOW, lang="zh") == Unclear((TRIP, STUDY))
+    assert read_log("好的", now=NOW, lang="zh") == Unclear()
+
+
+def test_a_message_read_as_another_kind_gives_that_kinds_draft() -> None:
+    """The member picked 学习 for a message the words left unclear."""
+    reading = read_as(STUDY, "昨天 党章 2小时", now=NOW, lang="zh")
+    assert reading == Read(STUDY, StudyDraft(held_on=date(2026, 11, 20), hours=2, topic="党章"))  # type: ignore[arg-type]
+    assert isinstance(read_as(PROPOSAL, "关于加快山区公路建设的建议", now=NOW, lang="zh").draft, MotionDraft)
+
+
+@pytest.mark.parametrize("text, kind, part", [
+    ("周一去了淳安调研，周三参加了集体学法", TRIP, "周一去了淳安调研"),
+    ("周一去了淳安调研，周三参加了集体学法", STUDY, "周三参加了集体学法"),
+    ("昨天去开化县调研，晚上自学了两小时党章", STUDY, "晚上自学了两小时党章"),
+    ("昨天去开化县调研，乡村振兴，晚上自学了两小时党章", TRIP, "昨天去开化县调研，乡村振兴"),
+    ("我昨天去德清县调研了地理信息小镇", TRIP, "我昨天去德清县调研了地理信息小镇"),
+])
+def test_of_two_logs_each_kind_takes_its_clause(text: str, kind: LogKind, part: str) -> None:
+    assert clause(text, kind) == part
