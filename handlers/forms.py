@@ -270,9 +270,15 @@ async def start(update: Update, context: SaimaContext) -> None:
         _end(context)
         await message.reply_text(context.t("Only your team's office (admins) can use this."))
         return
+    await begin(message, context, member, form, rest.strip())
+
+
+async def begin(message: Message, context: SaimaContext, member: Member, form: Form[Any], text: str) -> None:
+    """A new draft of `form` read from `text` (a command's, or a message without one read as this kind of
+    log, handlers/log_any.py): the rest is asked, then the card. Nothing is stored before Confirm."""
     ctx = _form_context(context, member)
     notes = [context.t(DISCARDED)] if _state(context) else []
-    draft = form.parse_message(rest.strip(), ctx) if rest.strip() else form.draft_type()
+    draft = form.parse_message(text, ctx) if text else form.draft_type()
     with context.db.session() as session:
         draft = form.prepare(session, draft, ctx)
     state = context.conversation.begin(FLOW, _new_state(form, draft, team_id=member.team_id))
