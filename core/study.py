@@ -161,8 +161,8 @@ def _blank(text: str, start: int, end: int) -> str:
 
 # The topic: segments at the member's punctuation, less what only went with the other fields.
 _SEGMENT = LazyPattern(r"[^,，;；:：。!！?？\n]+")
-_ZH_LEAD = LazyPattern(r"^(?:我|参加了?|参与了?|开展了?|进行了?|组织了?|举行了?|召开了?|主题(?:是|为)?|内容(?:是|为)?"
-                       r"|学习内容(?:是|为)?|时长|在)+(?=.)")
+_ZH_LEAD = LazyPattern(r"^(?:我|参加了?|参与了?|开展了?|进行了?|组织了?|举行了?|召开了?|主题(?:是|为)|内容(?:是|为)"
+                       r"|学习内容(?:是|为)|时长|在)+(?=.)")  # 主题 alone stays: it may begin a topic (主题教育)
 _ZH_DONE = LazyPattern(r"^(学习|自学|研读|传达学习)了(?=.)")
 _EN_LEAD = LazyPattern(r"^(?:(?:attended|joined|on|about|regarding|re|for|in|at|of|session|study|studied)\s+)+(?=.)",
                        re.IGNORECASE)
