@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.log_reading import LogKind, Read, Unclear, clause, kinds_of, read_as, read_log
 from core.motions import MotionDraft
@@ -60,3 +63,24 @@ def test_a_message_read_as_another_kind_gives_that_kinds_draft() -> None:
 ])
 def test_of_two_logs_each_kind_takes_its_clause(text: str, kind: LogKind, part: str) -> None:
     assert clause(text, kind) == part
+
+
+@given(st.text(max_size=120))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_text_reads_as_one_log_or_as_unclear_and_each_clause_is_part_of_it(text: str) -> None:
+    reading = read_log(text, now=NOW, lang="zh")
+    assert isinstance(reading, Read | Unclear)
+    if isinstance(reading, Unclear):
+        assert len(reading.kinds) != 1
+    for kind in LogKind:
+        assert clause(text, kind) in text
+
+
+@given(st.text(max_size=80))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_study_topic_is_made_of_the_words_typed(text: str) -> None:
+    """Nothing is invented or folded: every word of the topic stands in the message as typed (less a 了 taken
+    out after a verb: 学习了党章 → 学习党章)."""
+    topic = read_as(STUDY, text, now=NOW, lang="zh").draft.topic  # type: ignore[union-attr]
+    if topic is not None:
+        assert all(word in text or word in text.replace("了", "") for word in re.split(r"[,，;；:：。!！?？\s]+", topic) if word)

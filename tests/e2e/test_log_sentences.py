@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tests.e2e.conftest import Saima
-from tests.e2e.helpers import member, motions, owner, sessions
+from tests.e2e.helpers import member, motions, owner, restart, sessions
 from tests.e2e.test_log_trip import trips
 from tests.e2e.test_race_track import _in_linked_group
 from tests.e2e.test_tasks import _choose
@@ -121,3 +121,18 @@ async def test_english_sentences_give_their_drafts(saima: Saima) -> None:
     assert question.labels == ["Trip", "Study", "Suggestion or proposal", "Neither"]
     assert trips(saima) == [("2026-11-20", "2026-11-20", "Deqing county", "the geospatial town", None)]
     assert motions(saima)[0][:5] == ("proposal", "45", "On accelerating the 26 mountain counties", True, "2026-11-10")
+
+
+async def test_the_question_survives_a_restart_and_a_new_message_replaces_it(saima: Saima) -> None:
+    zhang = await member(saima)
+    question = await zhang.send("周一去了淳安县调研，周三参加了集体学法")
+    await restart(saima)
+    asked = await _choose(zhang, question, "调研")
+    assert asked.text.startswith("调研主题是什么？")  # 周一 and 淳安县 were read from the trip's clause
+    await zhang.send("/cancel")
+    unclear = await zhang.send("收到")
+    card = await zhang.send("昨天去开化县调研乡村振兴")  # not an answer to the question: read afresh
+    assert "地点：开化县\n主题：乡村振兴" in card.text
+    await zhang.press_data(unclear, unclear.button("学习")[1] or "", expect=0)
+    assert (await zhang.callback_answer()).text == "这个按钮已失效。"
+    assert trips(saima) == []
