@@ -30,7 +30,8 @@ COUNTS_TOWARDS: dict[StudyKind, Duty | None] = {
 # The kind words, with what goes with them (党组理论学习中心组集体学习, "theory group study"); at one place the
 # longest reading wins, so 集体学法 is law study and not collective study.
 _KINDS: tuple[tuple[str, StudyKind], ...] = (
-    (r"(?:党组|党委|党工委)?(?:理论学习)?中心组(?:集体学习|专题学习|学习会|学习)?", StudyKind.THEORY_GROUP),
+    (r"(?:[局县市区省部厅]?(?:党组|党委|党工委)|[县市区省]委)?(?:理论学习)?中心组(?:集体学习|专题学习|学习会|学习)?",
+     StudyKind.THEORY_GROUP),
     (r"集体学法|专题学法|学法|法治学习", StudyKind.LAW),
     (r"集体学习|集中学习", StudyKind.COLLECTIVE),
     (r"个人自学|自学", StudyKind.SELF_STUDY),
@@ -163,6 +164,7 @@ def _blank(text: str, start: int, end: int) -> str:
 _SEGMENT = LazyPattern(r"[^,，;；:：。!！?？\n]+")
 _ZH_LEAD = LazyPattern(r"^(?:我|参加了?|参与了?|开展了?|进行了?|组织了?|举行了?|召开了?|主题(?:是|为)|内容(?:是|为)"
                        r"|学习内容(?:是|为)|时长|在)+(?=.)")  # 主题 alone stays: it may begin a topic (主题教育)
+_EMPTY_BRACKETS = LazyPattern(r"[(（\[【][\s\0]*[)）\]】]")
 _ZH_DONE = LazyPattern(r"^(学习|自学|研读|传达学习)了(?=.)")
 _EN_LEAD = LazyPattern(r"^(?:(?:attended|joined|on|about|regarding|re|for|in|at|of|session|study|studied)\s+)+(?=.)",
                        re.IGNORECASE)
@@ -173,6 +175,7 @@ _FILLER = frozenset("了 的 参加 参加了 开展 进行 学习 主题 内容
 def _topic(kept: str) -> str | None:
     """What remains of the message as typed (``\\0`` where fields were taken out), less filler."""
     parts: list[str] = []
+    kept = _EMPTY_BRACKETS.sub(lambda m: "\0" * len(m.group()), kept)  # "(self-study)" once the kind is out
     for match in _SEGMENT.finditer(kept):
         words = [w for w in re.split(r"[\s\0]+", match.group()) if w]
         while words and words[0].lower() in _FILLER:  # at the edges only: "Xi Jinping on governance" keeps on

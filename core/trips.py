@@ -306,7 +306,7 @@ def _assign(chunks: list[_Chunk], *, is_place: _Test, is_topic: _Test) -> tuple[
 _ZH_CHUNK = LazyPattern(r"[^\s,，;；:：。!！?？]+")
 _ZH_NOISE = LazyPattern(
     r"(?:我们?|于|在|从|自|起|至|到|去|赴|期间|当天|当日|前往|共|[(（]?[共计]?\s*\d+\s*(?:天|日)[)）]?)")
-_ZH_FILLER = LazyPattern(r"^(?:我们?|前往|深入|走访|来到|赶赴|奔赴|去|到|赴|在|了)+")
+_ZH_FILLER = LazyPattern(r"^(?:我们?|带队|陪同|随同|前往|深入|走访|来到|赶赴|奔赴|去|到|赴|在|了)+")
 _ZH_SUFFIX = LazyPattern(_any(
     "省 市 州 盟 县 旗 区 镇 乡 村 街道 社区 小区 园区 开发区 新区 片区 景区 企业 公司 集团 厂",
     "学校 大学 学院 中学 小学 幼儿园 医院 卫生院 卫生室 服务中心 合作社 农场 林场 基地 港 码头 车站",

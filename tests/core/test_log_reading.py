@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.domain import StudyKind
 from core.log_reading import LogKind, Read, Unclear, clause, kinds_of, read_as, read_log
 from core.motions import MotionDraft
 from core.study import StudyDraft
@@ -52,6 +54,20 @@ def test_a_message_read_as_another_kind_gives_that_kinds_draft() -> None:
     reading = read_as(STUDY, "昨天 党章 2小时", now=NOW, lang="zh")
     assert reading == Read(STUDY, StudyDraft(held_on=date(2026, 11, 20), hours=2, topic="党章"))  # type: ignore[arg-type]
     assert isinstance(read_as(PROPOSAL, "关于加快山区公路建设的建议", now=NOW, lang="zh").draft, MotionDraft)
+
+
+@pytest.mark.parametrize("text, draft", [
+    ("上周四下午参加局党组中心组学习，专题学习新修订的《中国共产党纪律处分条例》，2小时",
+     StudyDraft(held_on=date(2026, 11, 12), kind=StudyKind.THEORY_GROUP, hours=Decimal(2),
+                topic="专题学习新修订的《中国共产党纪律处分条例》")),
+    ("Studied the Civil Code for 2 hours yesterday (self-study)",
+     StudyDraft(held_on=date(2026, 11, 20), kind=StudyKind.SELF_STUDY, hours=Decimal(2), topic="the Civil Code")),
+    ("11月19日至20日带队赴泰顺县开展防返贫监测调研",
+     TripDraft(date(2026, 11, 19), date(2026, 11, 20), "泰顺县", "防返贫监测调研")),
+])
+def test_sentences_beyond_the_corpus(text: str, draft: StudyDraft | TripDraft) -> None:
+    reading = read_log(text, now=NOW, lang=None)
+    assert isinstance(reading, Read) and reading.draft == draft
 
 
 @pytest.mark.parametrize("text, kind, part", [
