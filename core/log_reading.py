@@ -18,6 +18,10 @@ core/study.py, core/motions.py), so a message reads the same with or without its
 * a trip: 调研, 考察, 走访, 下基层, 蹲点, or going to a place (去了缙云县); visited, field research,
   research trip, went to ….
 
+A message that says a supervised task is done (年度工作总结已报送, "submitted the safety report") and
+names no log is a task report (`reports_task`): the member's open task it names (`task_meant`) gets its
+report, the message as the note.
+
 A message with the words of a trip and of a study session reads as two logs (`Unclear` with both kinds,
 and the clause of each: `clause`); one with none as no log. Nothing is guessed: an unclear message is
 answered with a question (handlers/log_any.py), never "I didn't understand".
@@ -37,7 +41,7 @@ from core.study import StudyDraft
 from core.text import LazyPattern
 from core.trips import TripDraft
 
-__all__ = ["LogKind", "Read", "Unclear", "clause", "kinds_of", "read_as", "read_log"]
+__all__ = ["LogKind", "Read", "Unclear", "clause", "kinds_of", "read_as", "read_log", "reports_task", "task_meant"]
 
 
 class LogKind(enum.StrEnum):
@@ -130,3 +134,31 @@ def clause(text: str, kind: LogKind) -> str:
     while last + 1 < len(pieces) and not named[last + 1]:
         last += 1
     return text[pieces[first].start() : pieces[last].end()].strip()
+
+
+_DONE_WORDS = LazyPattern(
+    r"已(?:经)?(?:按时)?(?:报送|上报|报结|完成|办结|提交|落实|整改完毕|整改到位)|报结|办结了|完成了|报送了|交了"
+    r"|(?<![a-z])(?:done|submitted|completed|finished|reported)(?![a-z])", re.IGNORECASE)
+
+
+def reports_task(text: str) -> bool:
+    """Whether the message says something is done (已报送, 已完成, submitted) and names no log."""
+    return _DONE_WORDS.search(normalize(text)) is not None and not kinds_of(text)
+
+
+def task_meant(text: str, titles: list[str]) -> int | None:
+    """Which of the member's open tasks (their titles) the message names: the one sharing the most pairs of
+    characters (words, in English) with it, when no other shares as many; the only one, when there is one."""
+    if len(titles) == 1:
+        return 0
+    said = _pairs(text)
+    shared = [len(said & _pairs(title)) for title in titles]
+    best = max(shared, default=0)
+    return shared.index(best) if best > 0 and shared.count(best) == 1 else None
+
+
+def _pairs(text: str) -> set[str]:
+    norm = normalize(text).lower()
+    words = re.findall(r"[a-z0-9]{3,}", norm)
+    han = [ch for ch in norm if "\u3400" <= ch <= "\u9fff"]
+    return set(words) | {a + b for a, b in zip(han, han[1:], strict=False)}

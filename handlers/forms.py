@@ -285,6 +285,26 @@ async def begin(message: Message, context: SaimaContext, member: Member, form: F
     await _advance(message, context, state, form, draft, ctx, notes)
 
 
+async def begin_from(message: Message, context: SaimaContext, member: Member, kind: str, argument: str,
+                     text: str) -> bool:
+    """A new draft about something saved (as `start_from_button`: `argument` names it, checked by the form),
+    with `text` as the answer to its first question (a task's report with the message as its note); False,
+    and nothing begun, when the form does not take it."""
+    form = _FORMS[kind]
+    ctx = _form_context(context, member)
+    with context.db.session() as session:
+        draft = form.start_from(session, argument, ctx)
+    if draft is None or isinstance(draft, Rejected) or not form.missing(draft):
+        return False
+    answered = form.read_field(form.missing(draft)[0], text, draft, ctx)
+    if isinstance(answered, Rejected):
+        return False
+    notes = [context.t(DISCARDED)] if _state(context) else []
+    state = context.conversation.begin(FLOW, _new_state(form, answered, team_id=member.team_id))
+    await _advance(message, context, state, form, answered, ctx, notes)
+    return True
+
+
 async def start_edit(update: Update, context: SaimaContext) -> None:
     """✏️ on a record in /mine: its card, to change fields with Edit and store with Confirm."""
     query = update.callback_query

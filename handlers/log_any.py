@@ -4,7 +4,9 @@
     收到                                   → "Which kind of log is this?" [调研] [学习] [建议提案] [都不是]
     周一去了淳安调研，周三参加了集体学法    → "This reads as two logs …"   [调研] [学习] [都不是]
 
-The kind comes from the message's words (core/log_reading.py); the draft from the same form as the
+A message saying one of the member's open supervised tasks is done (年度工作总结已报送) opens that task's
+report (handlers/tasks.py), the message as its note. Otherwise the kind comes from the message's words
+(core/log_reading.py); the draft from the same form as the
 command (handlers/forms.py `begin`), so Confirm / Edit / Cancel and "nothing is stored before Confirm" are
 the form's. A message that reads as two logs gets one question: the member picks the one to draft (its
 clause is read), and sends the other afterwards. Only in a private chat: a group's messages are never
@@ -26,8 +28,12 @@ from core.log_reading import LogKind
 from handlers import conversation, forms
 from handlers.context import SaimaContext
 from handlers.incoming import text_of
+from handlers.tasks import ReportForm
 from locales import N_
+from storage import tasks as task_queries
 from storage.models import Member
+
+REPORT_FORM = ReportForm.kind
 
 _LABELS = {LogKind.TRIP: N_("Trip"), LogKind.STUDY: N_("Study"), LogKind.PROPOSAL: N_("Suggestion or proposal")}
 WHICH = N_("Which kind of log is this? Nothing is stored before you confirm its draft.")
@@ -50,6 +56,8 @@ async def read_message(update: Update, context: SaimaContext, member: Member) ->
     message = update.effective_message
     assert message is not None
     text = (text_of(message) or "").strip()
+    if log_reading.reports_task(text) and await _report(message, context, member, text):
+        return
     kinds = log_reading.kinds_of(text)
     if len(kinds) == 1:
         context.conversation.end(FLOW)
@@ -58,6 +66,18 @@ async def read_message(update: Update, context: SaimaContext, member: Member) ->
     state = context.conversation.begin(FLOW, WhichState(text=text, kinds=[k.value for k in kinds],
                                                         nonce=secrets.token_hex(3), team_id=member.team_id))
     await _ask(message, context, state)
+
+
+async def _report(message: Message, context: SaimaContext, member: Member, text: str) -> bool:
+    """年度工作总结已报送: the report of the member's open task it names, the message as its note (the task's
+    own form asks the evidence, then Confirm); False when no open task is named."""
+    with context.db.session() as session:
+        open_tasks = [(assignment.id, task.title) for assignment, task in task_queries.open_for(session, member.id)]
+    meant = log_reading.task_meant(text, [title for _, title in open_tasks])
+    if meant is None:
+        return False
+    context.conversation.end(FLOW)
+    return await forms.begin_from(message, context, member, REPORT_FORM, str(open_tasks[meant][0]), text)
 
 
 async def _ask(message: Message, context: SaimaContext, state: WhichState) -> None:

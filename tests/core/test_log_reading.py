@@ -11,7 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.domain import StudyKind
-from core.log_reading import LogKind, Read, Unclear, clause, kinds_of, read_as, read_log
+from core.log_reading import (
+    LogKind,
+    Read,
+    Unclear,
+    clause,
+    kinds_of,
+    read_as,
+    read_log,
+    reports_task,
+    task_meant,
+)
 from core.motions import MotionDraft
 from core.study import StudyDraft
 from core.trips import TripDraft
@@ -100,3 +110,23 @@ def test_a_study_topic_is_made_of_the_words_typed(text: str) -> None:
     topic = read_as(STUDY, text, now=NOW, lang="zh").draft.topic  # type: ignore[union-attr]
     if topic is not None:
         assert all(word in text or word in text.replace("了", "") for word in re.split(r"[,，;；:：。!！?？\s]+", topic) if word)
+
+
+@pytest.mark.parametrize("text, report", [
+    ("年度工作总结已报送", True), ("安全生产情况已经按时上报", True), ("Submitted the safety report", True),
+    ("已完成", True), ("昨天去开化县调研，已完成", False),  # a trip named: a log, not a report
+    ("收到", False), ("报送年度工作总结", False),
+])
+def test_a_task_report_says_something_is_done(text: str, report: bool) -> None:
+    assert reports_task(text) is report
+
+
+@pytest.mark.parametrize("text, titles, meant", [
+    ("已报送", ["报送年度工作总结"], 0),  # the only open task
+    ("年度工作总结已报送", ["报送三季度安全生产情况", "报送年度工作总结"], 1),
+    ("已报送", ["报送三季度安全生产情况", "报送年度工作总结"], None),  # 报送 in both: which one is not told
+    ("Submitted the safety figures", ["Report Q3 safety figures", "Annual summary"], 0),
+    ("已完成", [], None),
+])
+def test_the_task_meant_is_the_one_the_message_names(text: str, titles: list[str], meant: int | None) -> None:
+    assert task_meant(text, titles) == meant

@@ -10,7 +10,7 @@ from tests.e2e.conftest import Saima
 from tests.e2e.helpers import member, motions, owner, restart, sessions
 from tests.e2e.test_log_trip import trips
 from tests.e2e.test_race_track import _in_linked_group
-from tests.e2e.test_tasks import _choose
+from tests.e2e.test_tasks import _assigned, _assignments, _choose, _deliver, _team
 
 WHICH = "这条消息要登记为哪一类？确认草稿前不会保存任何内容。"
 
@@ -136,3 +136,20 @@ async def test_the_question_survives_a_restart_and_a_new_message_replaces_it(sai
     await zhang.press_data(unclear, unclear.button("学习")[1] or "", expect=0)
     assert (await zhang.callback_answer()).text == "这个按钮已失效。"
     assert trips(saima) == []
+
+
+async def test_a_message_saying_an_open_task_is_done_opens_its_report_with_the_message_as_the_note(
+        saima: Saima) -> None:
+    admin, zhang, _ = await _team(saima)
+    await _assigned(saima, admin, "下周五", "成员")
+    await _deliver(saima)
+    await zhang.receive()
+    asked = await zhang.send("整改台账已报送县委办")
+    assert asked.text.startswith("请发送图片或文件作为佐证材料")  # the note was the message: only evidence is asked
+    card = await _choose(zhang, asked, "无佐证材料")
+    assert card.text.splitlines()[:3] == ["报结：“整改台账”", "报结说明：整改台账已报送县委办", "佐证材料：无"]
+    assert _assignments(saima)[0][1] == "assigned"  # nothing before Confirm
+    await zhang.press(card, "确认")
+    assert _assignments(saima)[0][1] == "reported"
+    # Nothing open any more: the same words are no report, and get the question.
+    assert (await zhang.send("整改台账已报送")).text == WHICH
