@@ -22,6 +22,9 @@ A message that says a supervised task is done (年度工作总结已报送, "sub
 names no log is a task report (`reports_task`): the member's open task it names (`task_meant`) gets its
 report, the message as the note.
 
+A message that tells what people raised (群众反映村道狭窄, "villagers raised the school bus") with no
+date of its own is a finding (`reports_finding`) on the member's recent trip (`trip_meant`).
+
 A message with the words of a trip and of a study session reads as two logs (`Unclear` with both kinds,
 and the clause of each: `clause`); one with none as no log. Nothing is guessed: an unclear message is
 answered with a question (handlers/log_any.py), never "I didn't understand".
@@ -32,16 +35,17 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from core import motions, study, trips
-from core.dates import normalize
+from core.dates import find_date, normalize
 from core.motions import MotionDraft
 from core.study import StudyDraft
 from core.text import LazyPattern
 from core.trips import TripDraft
 
-__all__ = ["LogKind", "Read", "Unclear", "clause", "kinds_of", "read_as", "read_log", "reports_task", "task_meant"]
+__all__ = ["LogKind", "Read", "Unclear", "clause", "kinds_of", "read_as", "read_log", "reports_finding", "reports_task", "task_meant",
+           "trip_meant"]
 
 
 class LogKind(enum.StrEnum):
@@ -162,3 +166,28 @@ def _pairs(text: str) -> set[str]:
     words = re.findall(r"[a-z0-9]{3,}", norm)
     han = [ch for ch in norm if "\u3400" <= ch <= "\u9fff"]
     return set(words) | {a + b for a, b in zip(han, han[1:], strict=False)}
+
+
+_FINDING_WORDS = LazyPattern(
+    r"反映|诉求|呼声|期盼|意见建议|提出(?:了)?(?:的)?(?:建议|意见|问题|希望|要求)"
+    r"|(?<![a-z])(?:raised|complained|asked\s+for|requested)(?![a-z])", re.IGNORECASE)
+RECENT_TRIP_DAYS = 30  # a finding without its trip named goes to the latest trip, when it ended this recently
+
+
+def reports_finding(text: str, *, now: datetime, lang: str | None) -> bool:
+    """Whether the message tells what people raised on a trip: their words (反映, 诉求, raised), no study or
+    proposal named, and no date of its own (a message with a date is a log of its own)."""
+    if _FINDING_WORDS.search(normalize(text)) is None or set(kinds_of(text)) - {LogKind.TRIP}:
+        return False
+    return find_date(text, now=now, prefer="past", lang=lang) is None
+
+
+def trip_meant(text: str, latest: list[tuple[str, date]], *, today: date) -> int | None:
+    """Which of the member's latest trips (places, last day; the most recent first) a finding is on: the one
+    whose place the message names, else the most recent when it ended within RECENT_TRIP_DAYS."""
+    norm = normalize(text)
+    named = [i for i, (places, _) in enumerate(latest)
+             if any(len(place) >= 2 and place in norm for place in re.split(r"[、,，\s]+", normalize(places)))]
+    if named:
+        return named[0]
+    return 0 if latest and today - latest[0][1] <= timedelta(days=RECENT_TRIP_DAYS) else None

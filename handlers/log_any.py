@@ -5,7 +5,8 @@
     周一去了淳安调研，周三参加了集体学法    → "This reads as two logs …"   [调研] [学习] [都不是]
 
 A message saying one of the member's open supervised tasks is done (年度工作总结已报送) opens that task's
-report (handlers/tasks.py), the message as its note. Otherwise the kind comes from the message's words
+report (handlers/tasks.py), the message as its note; one telling what people raised (群众反映村道狭窄), a
+finding on the trip it names or the member's latest (handlers/findings.py). Otherwise the kind comes from the message's words
 (core/log_reading.py); the draft from the same form as the
 command (handlers/forms.py `begin`), so Confirm / Edit / Cancel and "nothing is stored before Confirm" are
 the form's. A message that reads as two logs gets one question: the member picks the one to draft (its
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
@@ -27,13 +30,16 @@ from core.callbacks import log_kind
 from core.log_reading import LogKind
 from handlers import conversation, forms
 from handlers.context import SaimaContext
+from handlers.findings import FindingForm
 from handlers.incoming import text_of
 from handlers.tasks import ReportForm
 from locales import N_
 from storage import tasks as task_queries
+from storage import trips as trip_queries
 from storage.models import Member
 
 REPORT_FORM = ReportForm.kind
+FINDING_FORM = FindingForm.kind
 
 _LABELS = {LogKind.TRIP: N_("Trip"), LogKind.STUDY: N_("Study"), LogKind.PROPOSAL: N_("Suggestion or proposal")}
 WHICH = N_("Which kind of log is this? Nothing is stored before you confirm its draft.")
@@ -58,6 +64,10 @@ async def read_message(update: Update, context: SaimaContext, member: Member) ->
     text = (text_of(message) or "").strip()
     if log_reading.reports_task(text) and await _report(message, context, member, text):
         return
+    now = context.now().astimezone(ZoneInfo(member.team.timezone))
+    if log_reading.reports_finding(text, now=now, lang=member.language.value) \
+            and await _finding(message, context, member, text, now.date()):
+        return
     kinds = log_reading.kinds_of(text)
     if len(kinds) == 1:
         context.conversation.end(FLOW)
@@ -78,6 +88,18 @@ async def _report(message: Message, context: SaimaContext, member: Member, text:
         return False
     context.conversation.end(FLOW)
     return await forms.begin_from(message, context, member, REPORT_FORM, str(open_tasks[meant][0]), text)
+
+
+async def _finding(message: Message, context: SaimaContext, member: Member, text: str, today: date) -> bool:
+    """群众反映村道狭窄: a finding on the member's trip it names, or their latest one (if recent), the message as
+    its content (the finding's form asks the department and the feedback date); False when no trip fits."""
+    with context.db.session() as session:
+        latest = [(trip.id, trip.places, trip.end_date) for trip in trip_queries.recent_trips(session, member.id)]
+    meant = log_reading.trip_meant(text, [(places, end) for _, places, end in latest], today=today)
+    if meant is None:
+        return False
+    context.conversation.end(FLOW)
+    return await forms.begin_from(message, context, member, FINDING_FORM, str(latest[meant][0]), text)
 
 
 async def _ask(message: Message, context: SaimaContext, state: WhichState) -> None:

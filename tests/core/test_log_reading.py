@@ -19,8 +19,10 @@ from core.log_reading import (
     kinds_of,
     read_as,
     read_log,
+    reports_finding,
     reports_task,
     task_meant,
+    trip_meant,
 )
 from core.motions import MotionDraft
 from core.study import StudyDraft
@@ -130,3 +132,24 @@ def test_a_task_report_says_something_is_done(text: str, report: bool) -> None:
 ])
 def test_the_task_meant_is_the_one_the_message_names(text: str, titles: list[str], meant: int | None) -> None:
     assert task_meant(text, titles) == meant
+
+
+@pytest.mark.parametrize("text, finding", [
+    ("群众反映村道狭窄，希望尽快拓宽", True), ("开化县调研时村民反映农村公交班次太少", True),
+    ("Villagers raised the need for a school bus", True),
+    ("昨天去开化县调研，村民反映公交太少", False),  # a date: a trip of its own
+    ("人大建议第5号 关于群众反映强烈问题的建议", False), ("山区共富", False),
+])
+def test_a_finding_tells_what_people_raised_without_a_date_of_its_own(text: str, finding: bool) -> None:
+    assert reports_finding(text, now=NOW, lang="zh") is finding
+
+
+@pytest.mark.parametrize("text, latest, meant", [
+    ("开化县村民反映公交太少", [("淳安县", date(2026, 11, 20)), ("开化县、常山县", date(2026, 11, 16))], 1),
+    ("村民反映公交太少", [("淳安县", date(2026, 11, 20)), ("开化县", date(2026, 11, 16))], 0),
+    ("村民反映公交太少", [("淳安县", date(2026, 9, 1))], None),  # the latest trip is too long ago
+    ("村民反映公交太少", [], None),
+])
+def test_a_finding_goes_to_the_trip_it_names_or_the_latest(text: str, latest: list[tuple[str, date]],
+                                                            meant: int | None) -> None:
+    assert trip_meant(text, latest, today=date(2026, 11, 21)) == meant

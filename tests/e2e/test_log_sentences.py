@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import select
+
+from storage.models import FollowUpItem
 from tests.e2e.conftest import Saima
 from tests.e2e.helpers import member, motions, owner, restart, sessions
+from tests.e2e.test_findings import items, saved_trip, trip_ids
 from tests.e2e.test_log_trip import trips
 from tests.e2e.test_race_track import _in_linked_group
 from tests.e2e.test_tasks import _assigned, _assignments, _choose, _deliver, _team
@@ -153,3 +157,22 @@ async def test_a_message_saying_an_open_task_is_done_opens_its_report_with_the_m
     assert _assignments(saima)[0][1] == "reported"
     # Nothing open any more: the same words are no report, and get the question.
     assert (await zhang.send("整改台账已报送")).text == WHICH
+
+
+async def test_a_message_telling_what_people_raised_is_a_finding_on_the_latest_trip(saima: Saima) -> None:
+    zhang = await member(saima)
+    assert (await zhang.send("村民反映农村公交班次太少")).text == WHICH  # no trip yet: the question
+    await saved_trip(zhang, "/trip 11月16日 开化县 乡村振兴")
+    await saved_trip(zhang, "/trip 昨天 淳安县 山区共富")
+    department = await zhang.send("开化县调研时村民反映农村公交班次太少")  # names the earlier trip's place
+    assert department.text.startswith("由哪个单位负责办理？")
+    due = await zhang.send("县交通运输局")
+    card = await _choose(zhang, due, due.labels[0])  # the default feedback date
+    assert "开化县" in card.text and "开化县调研时村民反映农村公交班次太少" in card.text
+    assert items(saima) == []  # nothing before Confirm
+    await zhang.press(card, "确认")
+    assert [(content, department) for content, department, *_ in items(saima)] == [
+        ("开化县调研时村民反映农村公交班次太少", "县交通运输局")]
+    with saima.db.session() as session:
+        trip_of = session.scalars(select(FollowUpItem.trip_id)).one()
+    assert trip_of == trip_ids(saima)[0]
