@@ -3,7 +3,8 @@ on the first reply, and every other one a question with buttons, never "没有�
 
 from __future__ import annotations
 
-from tests.core.corpus_logs import CORPUS, Ask
+from core.log_reading import reports_finding, reports_task
+from tests.core.corpus_logs import CORPUS, NOW, Ask
 from tests.core.score_corpus import NotUnderstood, report, score
 
 
@@ -29,3 +30,10 @@ def test_a_refusal_would_be_counted() -> None:
     """The scorer counts what it is given: a reader that refuses everything scores nothing."""
     result = score(lambda _text: NotUnderstood())
     assert result.right == 0 and result.not_understood == len(CORPUS)
+
+
+def test_no_message_of_the_corpus_is_taken_as_a_task_report_or_a_finding_first() -> None:
+    """The bot checks those before the kinds (handlers/log_any.py); the scorer reads the kinds only, which
+    holds while no corpus message reads as either."""
+    plain = [text for text, _ in CORPUS if not text.startswith("/")]
+    assert [text for text in plain if reports_task(text) or reports_finding(text, now=NOW, lang=None)] == []
