@@ -106,13 +106,41 @@ def parse_motion(text: str, *, now: datetime, lang: str | None = None) -> Motion
         raise ValueError(f"lang must be 'zh', 'en' or None, not {lang!r}")
     assigned_on, rest = _take_assigned_on(normalize(text), now=now)
     rest = _EMPTY_BRACKETS.sub(" ", rest)
+    rest = _LEVEL.sub(" ", _LEAD_FILLER.sub(" ", rest))
     found = _Found()
-    start = _take_leading(rest, found)
-    end = _take_trailing(rest, start, found)
-    title = clean_title(rest[start:end])
+    book = _BOOK_TITLE.search(rest)
+    if book is not None:  # a title in 《》 is taken whole; the words around it are read in any order
+        around = rest[: book.start()] + " , " + rest[book.end() :]
+        start = _take_leading(around, found)
+        _take_trailing(around, start, found)
+        title = _as_typed(text, clean_title(book.group()))
+    else:
+        start = _take_leading(rest, found)
+        end = _take_trailing(rest, start, found)
+        title = _as_typed(text, clean_title(rest[start:end]))
     kind, conflict = _agree_kind(found.kinds, title_kind(title) if title else None)
     return MotionDraft(kind=kind, number=_agreed(found.numbers), title=title, is_key=_agreed(found.keys),
                        assigned_on=assigned_on, kind_conflict=conflict)
+
+
+# Words that only say whose it is, taken out before the kind words are read: 领办 / led, and the level
+# (省政协, 市人大代表建议: the level is not recorded; 人大 / 政协 before a kind word say no more than it).
+_LEAD_FILLER = LazyPattern(r"^\s*(?:我|本人)?(?:领办|牵头办理|负责办理|(?<![A-Za-z])(?:led|leading|lead|leads)(?![A-Za-z]))",
+                           re.IGNORECASE)
+_LEVEL = LazyPattern(r"(?:(?<=^)|(?<=[\s,;:、。]))(?:全国|省级?|市级?|县级?|区级?)(?=人大|政协)"
+                     r"|(?:人大|政协)(?=(?:重点|一般|非重点)(?:代表|委员)?(?:建议|提案))")
+
+
+_BOOK_TITLE = LazyPattern(r"《[^《》]{2,}》")
+
+
+def _as_typed(text: str, title: str | None) -> str | None:
+    """The title with the member's own punctuation (，、：), when it stands in the message as one piece:
+    it was read from the text with full-width characters folded."""
+    if title is None:
+        return None
+    at = normalize(text).find(title)
+    return text[at : at + len(title)] if at >= 0 else title
 
 
 def parse_number(text: str) -> str | None:

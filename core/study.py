@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from core.dates import find_date, normalize, parse_date
 from core.domain import Duty, StudyKind
-from core.text import squeeze, utf16_len
+from core.text import LazyPattern, is_cjk, squeeze, utf16_len
 
 MIN_HOURS = Decimal("0.5")
 MAX_HOURS = Decimal("24")
@@ -27,30 +27,21 @@ COUNTS_TOWARDS: dict[StudyKind, Duty | None] = {
     StudyKind.SELF_STUDY: None,
 }
 
-# Longest first, so 集体学法 is law study and not collective study.
-_KIND_WORDS: tuple[tuple[str, StudyKind], ...] = (
-    ("理论学习中心组学习", StudyKind.THEORY_GROUP),
-    ("理论学习中心组", StudyKind.THEORY_GROUP),
-    ("中心组学习", StudyKind.THEORY_GROUP),
-    ("中心组", StudyKind.THEORY_GROUP),
-    ("集体学法", StudyKind.LAW),
-    ("学法", StudyKind.LAW),
-    ("法治学习", StudyKind.LAW),
-    ("集体学习", StudyKind.COLLECTIVE),
-    ("集中学习", StudyKind.COLLECTIVE),
-    ("个人自学", StudyKind.SELF_STUDY),
-    ("自学", StudyKind.SELF_STUDY),
-    ("theory group", StudyKind.THEORY_GROUP),
-    ("theory-group", StudyKind.THEORY_GROUP),
-    ("law study", StudyKind.LAW),
-    ("collective law", StudyKind.LAW),
-    ("law", StudyKind.LAW),
-    ("collective study", StudyKind.COLLECTIVE),
-    ("collective", StudyKind.COLLECTIVE),
-    ("self-study", StudyKind.SELF_STUDY),
-    ("self study", StudyKind.SELF_STUDY),
-    ("self", StudyKind.SELF_STUDY),
+# The kind words, with what goes with them (党组理论学习中心组集体学习, "theory group study"); at one place the
+# longest reading wins, so 集体学法 is law study and not collective study.
+_KINDS: tuple[tuple[str, StudyKind], ...] = (
+    (r"(?:[局县市区省部厅]?(?:党组|党委|党工委)|[县市区省]委)?(?:理论学习)?中心组(?:集体学习|专题学习|学习会|学习)?",
+     StudyKind.THEORY_GROUP),
+    (r"集体学法|专题学法|学法|法治学习", StudyKind.LAW),
+    (r"集体学习|集中学习", StudyKind.COLLECTIVE),
+    (r"个人自学|自学", StudyKind.SELF_STUDY),
+    (r"theory[ -]group(?:\s+(?:study|session|learning))?", StudyKind.THEORY_GROUP),
+    (r"(?:collective\s+)?law(?:\s+(?:study|session|learning))?", StudyKind.LAW),
+    (r"collective(?:\s+(?:study|session|learning))?", StudyKind.COLLECTIVE),
+    (r"self[ -]?study|self(?:\s+(?:study|learning))?", StudyKind.SELF_STUDY),
 )
+_KIND = LazyPattern("|".join(f"(?P<k{i}>{'(?<![a-z])' + word + '(?![a-z])' if word[0].isascii() else word})"
+                             for i, (word, _) in enumerate(_KINDS)), re.IGNORECASE)
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9, "十": 10}
@@ -78,18 +69,23 @@ class StudyProblem(enum.StrEnum):
 
 
 def parse_study(text: str, *, now: datetime, lang: str | None = None) -> StudyDraft:
-    """Takes what it can understand from one message; what it cannot stays None (and is asked for)."""
-    rest = normalize(text)
+    """Takes what it can understand from one message, in any order; what it cannot stays None (and is
+    asked for). The topic is what remains, less filler (参加, 开展, 了, 主题是 …), with the member's own
+    punctuation (，。、《》) kept: the pieces taken out are blanked, never folded, so the topic is cut from
+    the text as typed."""
+    rest = normalize(text)  # for reading only: one character for one, so positions hold in `text`
     hours, rest = _take_hours(rest)  # first, so "2.5h" is not read as 5 February
     held_on, starts_at, rest = _take_date(rest, now=now, lang=lang)
+    if held_on is None and lang is not None:  # a Chinese-speaking member may still type "Nov 12"
+        held_on, starts_at, rest = _take_date(rest, now=now, lang=None)
     kind, rest = _take_kind(rest)
-    topic = squeeze(rest) or None
-    return StudyDraft(held_on=held_on, starts_at=starts_at, kind=kind, hours=hours, topic=topic)
+    kept = "".join(typed if left != "\0" else "\0" for typed, left in zip(text, rest, strict=True))
+    return StudyDraft(held_on=held_on, starts_at=starts_at, kind=kind, hours=hours, topic=_topic(kept))
 
 
 def parse_kind(text: str) -> StudyKind | None:
     kind, rest = _take_kind(normalize(text).strip())
-    return kind if kind is not None and not squeeze(rest) else None
+    return kind if kind is not None and not squeeze(rest.replace("\0", " ")) else None
 
 
 def parse_hours(text: str) -> Decimal | None:
@@ -144,33 +140,64 @@ def _take_date(text: str, *, now: datetime, lang: str | None) -> tuple[date | No
     match = find_date(text, now=now, prefer="past", lang=lang, allow_range=False)
     if match is None or isinstance(match.value, tuple):
         return None, None, text
-    rest = text[: match.start] + " " + text[match.end :]
+    rest = _blank(text, match.start, match.end)
     if isinstance(match.value, datetime):
         return match.value.date(), match.value, rest
     return match.value, None, rest
 
 
 def _take_kind(text: str) -> tuple[StudyKind | None, str]:
-    lowered = text.lower()
-    for word, kind in _KIND_WORDS:
-        at = _find_word(lowered, word)
-        if at >= 0:
-            return kind, text[:at] + " " + text[at + len(word) :]
-    return None, text
+    """The first kind word (the longest at its place), blanked out."""
+    match = _KIND.search(text)
+    if match is None:
+        return None, text
+    assert match.lastgroup is not None
+    return _KINDS[int(match.lastgroup[1:])][1], _blank(text, match.start(), match.end())
 
 
-def _find_word(lowered: str, word: str) -> int:
-    if not word.isascii():
-        return lowered.find(word)
-    found = re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered)
-    return found.start() if found else -1
+def _blank(text: str, start: int, end: int) -> str:
+    """The text with a piece taken out: NULs in its place, so positions still match the text as typed."""
+    return text[:start] + "\0" * (end - start) + text[end:]
+
+
+# The topic: segments at the member's punctuation, less what only went with the other fields.
+_SEGMENT = LazyPattern(r"[^,，;；:：。!！?？\n]+")
+_ZH_LEAD = LazyPattern(r"^(?:我|参加了?|参与了?|开展了?|进行了?|组织了?|举行了?|召开了?|主题(?:是|为)|内容(?:是|为)"
+                       r"|学习内容(?:是|为)|时长|在)+(?=.)")  # 主题 alone stays: it may begin a topic (主题教育)
+_EMPTY_BRACKETS = LazyPattern(r"[(（\[【][\s\0]*[)）\]】]")
+_ZH_DONE = LazyPattern(r"^(学习|自学|研读|传达学习)了(?=.)")
+_EN_LEAD = LazyPattern(r"^(?:(?:attended|joined|on|about|regarding|re|for|in|at|of|session|study|studied)\s+)+(?=.)",
+                       re.IGNORECASE)
+_FILLER = frozenset("了 的 参加 参加了 开展 进行 学习 主题 内容 时长 共 约 我 在 for on about in at of session study "
+                    "studied attended and".split())
+
+
+def _topic(kept: str) -> str | None:
+    """What remains of the message as typed (``\\0`` where fields were taken out), less filler."""
+    parts: list[str] = []
+    kept = _EMPTY_BRACKETS.sub(lambda m: "\0" * len(m.group()), kept)  # "(self-study)" once the kind is out
+    for match in _SEGMENT.finditer(kept):
+        words = [w for w in re.split(r"[\s\0]+", match.group()) if w]
+        while words and words[0].lower() in _FILLER:  # at the edges only: "Xi Jinping on governance" keeps on
+            words.pop(0)
+        while words and words[-1].lower() in _FILLER:
+            words.pop()
+        segment = ""
+        for word in words:
+            glue = "" if segment and is_cjk(segment[-1]) and is_cjk(word[0]) else " "
+            segment = f"{segment}{glue}{word}" if segment else word
+        segment = _EN_LEAD.sub("", _ZH_DONE.sub(r"\1", _ZH_LEAD.sub("", segment.strip())))
+        if segment and segment.lower() not in _FILLER:
+            mark = kept[match.start() - 1] if match.start() > 0 else ""
+            parts.append((mark if parts and mark else " " if parts else "") + segment)
+    return squeeze("".join(parts)) or None
 
 
 def _take_hours(text: str) -> tuple[Decimal | None, str]:
     match = _HOURS.search(text)
     if match is None:
         return None, text
-    return _hours_of(match), text[: match.start()] + " " + text[match.end() :]
+    return _hours_of(match), _blank(text, match.start(), match.end())
 
 
 def _whole_hours(text: str) -> Decimal | None:

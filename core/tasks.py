@@ -19,13 +19,13 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from core.aging import Age, age
-from core.dates import beyond_horizon
+from core.dates import beyond_horizon, find_date
 from core.domain import AssignmentStatus
-from core.text import utf16_len
+from core.text import squeeze, utf16_len
 
 __all__ = [
     "END_OF_WORKDAY", "MAX_DETAIL", "MAX_NOTE", "MAX_REASON", "MAX_TITLE", "CancelProblem", "Move", "MoveProblem",
-    "Progress", "TaskProblem", "cancel_problem", "check_move", "due_instant", "due_problem", "progress", "target_of", "task_age", "text_problem", "title_without_date",
+    "Progress", "TaskProblem", "cancel_problem", "check_move", "due_instant", "due_problem", "parse_task", "progress", "target_of", "task_age", "text_problem", "title_without_date",
 ]
 
 END_OF_WORKDAY = time(18, 0)
@@ -110,7 +110,7 @@ def text_problem(text: str, limit: int) -> TaskProblem | None:
 
 
 _FILLER_BEFORE = re.compile(r"(?:\b(?:on|by|due|before|until|deadline:?)|截止(?:到|至|于)?|于|在|限)\s*$", re.IGNORECASE)
-_FILLER_AFTER = re.compile(r"^\s*(?:之前|以前|前|截止)")
+_FILLER_AFTER = re.compile(r"^\s*(?:下班(?:之前|以前|前)?|之前|以前|前|截止)")
 
 
 def title_without_date(text: str, start: int, end: int) -> str:
@@ -119,6 +119,18 @@ def title_without_date(text: str, start: int, end: int) -> str:
     before = _FILLER_BEFORE.sub("", text[:start].rstrip())
     after = _FILLER_AFTER.sub("", text[end:])
     return f"{before} {after}".strip()
+
+
+def parse_task(text: str, *, now: datetime, tz: ZoneInfo) -> tuple[str | None, datetime | None]:
+    """`报送三季度安全生产情况 下周五下午5点`: the title and the due instant, in any order. The due date is the
+    first one in the text (future-leaning); the words that only introduced it (截止, 前, 下班前, by) go
+    with it; the title is the rest as typed."""
+    found = find_date(text, now=now, prefer="future", allow_range=False)
+    due = None
+    if found is not None and not isinstance(found.value, tuple):
+        due = due_instant(found.value, tz)
+        text = title_without_date(text, found.start, found.end)
+    return squeeze(text) or None, due
 
 
 def due_instant(parsed: date | datetime, tz: ZoneInfo) -> datetime:

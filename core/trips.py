@@ -305,8 +305,8 @@ def _assign(chunks: list[_Chunk], *, is_place: _Test, is_topic: _Test) -> tuple[
 
 _ZH_CHUNK = LazyPattern(r"[^\s,，;；:：。!！?？]+")
 _ZH_NOISE = LazyPattern(
-    r"(?:于|在|从|自|起|至|到|去|赴|期间|当天|当日|前往|共|[(（]?[共计]?\s*\d+\s*(?:天|日)[)）]?)")
-_ZH_FILLER = LazyPattern(r"^(?:前往|深入|走访|来到|赶赴|奔赴|去|到|赴|在)+")
+    r"(?:我们?|于|在|从|自|起|至|到|去|赴|期间|当天|当日|前往|共|[(（]?[共计]?\s*\d+\s*(?:天|日)[)）]?)")
+_ZH_FILLER = LazyPattern(r"^(?:我们?|带队|陪同|随同|前往|深入|走访|来到|赶赴|奔赴|去|到|赴|在|了)+")
 _ZH_SUFFIX = LazyPattern(_any(
     "省 市 州 盟 县 旗 区 镇 乡 村 街道 社区 小区 园区 开发区 新区 片区 景区 企业 公司 集团 厂",
     "学校 大学 学院 中学 小学 幼儿园 医院 卫生院 卫生室 服务中心 合作社 农场 林场 基地 港 码头 车站",
@@ -319,7 +319,8 @@ _ZH_TOPIC_START = LazyPattern("^" + _any(
     "调研 开展 进行 围绕 就 关于 专题 督导 督查 检查 考察 宣讲 蹲点 指导",
     "推进 学习 落实 了解 解决 破解 座谈"))
 _ZH_VERB = LazyPattern(_any("开展 进行 调研 考察 督导 督查 检查 走访 宣讲 蹲点 指导 座谈 召开 参加 围绕 就"))
-_ZH_TOPIC_LEAD = LazyPattern(r"^(?:开展|进行)(?=.)")
+# What only says "I did research": 开展 / 进行 / 调研了 / 走访调研 before the topic, with the punctuation after it.
+_ZH_TOPIC_LEAD = LazyPattern(r"^(?:(?:开展|进行|走访|调研|调查|考察)了?[\s,，、]*)+(?=[^\s,，、])")
 _ZH_EMPTY_TOPICS = frozenset("调研 开展调研 进行调研 调研走访 走访调研 下基层 下基层调研 考察 走访".split())
 
 
@@ -408,7 +409,8 @@ _EN_SEPARATED = LazyPattern(r"^\s*(?:[,:;，：；]|[-–—]+\s)|^\s*$")
 _EN_STRONG = LazyPattern(r"\s*[:;：；]\s*|\s+[-–—]+\s+")
 _EN_PLACE_END = LazyPattern(rf"(?i:\b(?:{_PLACE_NOUNS}))$")
 _EN_TOPIC_LEAD = LazyPattern(
-    r"^(?:to\s+(?:study|research|discuss|inspect|look\s+at)|on|about|regarding|re|for)\s+", re.IGNORECASE)
+    r"^(?:(?:I|we|to\s+(?:study|research|discuss|inspect|look\s+at)|on|about|regarding|re|for|field\s+research"
+    r"|research\s+trip|field\s+trip)(?:\s*[:;,]\s*|\s+))+", re.IGNORECASE)
 _EN_EMPTY_TOPICS = frozenset({
     "research", "a visit", "visit", "field research", "grassroots research", "field trip", "trip",
     "fieldwork", "field work", "research trip"})

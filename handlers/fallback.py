@@ -1,10 +1,12 @@
-"""Whatever no other handler took, in a private chat: a pointer to /help rather than silence."""
+"""Whatever no other handler took, in a private chat: a pointer to /help rather than silence, and a member's
+plain text read as a log (handlers/log_any.py)."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from handlers import log_any
 from handlers.context import SaimaContext
 
 
@@ -17,15 +19,21 @@ async def unknown_command(update: Update, context: SaimaContext) -> None:
 
 
 async def plain_message(update: Update, context: SaimaContext) -> None:
-    """Text outside any conversation: members are pointed to /help, strangers to their invite."""
+    """A message outside any conversation: a member's text is read as a log (handlers/log_any.py: its draft,
+    or a question with buttons, never "I didn't understand"); a member's file is pointed to /help, and
+    strangers to their invite."""
     assert update.effective_message is not None
-    t = context.t
-    if context.member() is None:
-        text = t("To join your team, open the invite link from your team's office, "
-                 "or send /join followed by your invite code.")
-    else:
-        text = t("I didn't understand that. Send /help to see what you can do.")
-    await update.effective_message.reply_text(text)
+    member = context.member()
+    if member is None:
+        await update.effective_message.reply_text(context.t(
+            "To join your team, open the invite link from your team's office, "
+            "or send /join followed by your invite code."))
+        return
+    if update.effective_message.text is None:  # a photo, a sticker: no log is read from those
+        await update.effective_message.reply_text(context.t(
+            "I didn't understand that. Send /help to see what you can do."))
+        return
+    await log_any.read_message(update, context, member)
 
 
 async def nothing_to_cancel(update: Update, context: SaimaContext) -> None:

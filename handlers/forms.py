@@ -270,13 +270,39 @@ async def start(update: Update, context: SaimaContext) -> None:
         _end(context)
         await message.reply_text(context.t("Only your team's office (admins) can use this."))
         return
+    await begin(message, context, member, form, rest.strip())
+
+
+async def begin(message: Message, context: SaimaContext, member: Member, form: Form[Any], text: str) -> None:
+    """A new draft of `form` read from `text` (a command's, or a message without one read as this kind of
+    log, handlers/log_any.py): the rest is asked, then the card. Nothing is stored before Confirm."""
     ctx = _form_context(context, member)
     notes = [context.t(DISCARDED)] if _state(context) else []
-    draft = form.parse_message(rest.strip(), ctx) if rest.strip() else form.draft_type()
+    draft = form.parse_message(text, ctx) if text else form.draft_type()
     with context.db.session() as session:
         draft = form.prepare(session, draft, ctx)
     state = context.conversation.begin(FLOW, _new_state(form, draft, team_id=member.team_id))
     await _advance(message, context, state, form, draft, ctx, notes)
+
+
+async def begin_from(message: Message, context: SaimaContext, member: Member, kind: str, argument: str,
+                     text: str) -> bool:
+    """A new draft about something saved (as `start_from_button`: `argument` names it, checked by the form),
+    with `text` as the answer to its first question (a task's report with the message as its note); False,
+    and nothing begun, when the form does not take it."""
+    form = _FORMS[kind]
+    ctx = _form_context(context, member)
+    with context.db.session() as session:
+        draft = form.start_from(session, argument, ctx)
+    if draft is None or isinstance(draft, Rejected) or not form.missing(draft):
+        return False
+    answered = form.read_field(form.missing(draft)[0], text, draft, ctx)
+    if isinstance(answered, Rejected):
+        return False
+    notes = [context.t(DISCARDED)] if _state(context) else []
+    state = context.conversation.begin(FLOW, _new_state(form, answered, team_id=member.team_id))
+    await _advance(message, context, state, form, answered, ctx, notes)
+    return True
 
 
 async def start_edit(update: Update, context: SaimaContext) -> None:

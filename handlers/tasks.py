@@ -44,7 +44,7 @@ from core.callbacks import form_start
 from core.callbacks import tasks as callbacks
 from core.callbacks.form_start import Action as Start
 from core.callbacks.tasks import Action, Press
-from core.dates import find_date, parse_date
+from core.dates import parse_date
 from core.domain import AssignmentStatus, MemberStatus, Role
 from core.outbox_keys import TaskEvent, TaskKey
 from core.tasks import CancelProblem, Move, MoveProblem, TaskProblem
@@ -129,13 +129,8 @@ class TaskForm(Form[TaskDraft]):
 
     def parse_message(self, text: str, ctx: FormContext) -> TaskDraft:
         """`/task 报送三季度安全生产情况 下周五下午5点`: the due date found in the text, the rest the title."""
-        found = find_date(text, now=ctx.now, prefer="future", allow_range=False)
-        due = None
-        if found is not None and not isinstance(found.value, tuple):
-            due = rules.due_instant(found.value, ZoneInfo(ctx.member.team.timezone))
-            text = rules.title_without_date(text, found.start, found.end)
-        title = squeeze(text)
-        return TaskDraft(title=title or None, due=due)
+        title, due = rules.parse_task(text, now=ctx.now, tz=ZoneInfo(ctx.member.team.timezone))
+        return TaskDraft(title=title, due=due)
 
     def problems(self, draft: TaskDraft, ctx: FormContext) -> tuple[TaskDraft, list[str]]:
         reasons = []

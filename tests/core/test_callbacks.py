@@ -80,6 +80,8 @@ MALFORMED = {
     "forms": ["f:", "f:abc", "f:abc:ok", "f:abc:zz:", "f:xyz!:ok:", "f::ok:", "f:abc:ok:1", "f:abc:ch:",
               "f:abc:fld:", "f:ÄBC:ok:", "f:0123456789abcdef0:ok:"],
     "language": ["lang:", "lang:fr", "lang:zh:en", "lang:ZH", "lang:zh "],
+    "log_kind": ["lk:", "lk:trip", "lk:trip:", "lk:trip:a1b2c", "lk:trip:a1b2c3:1", "lk:task:a1b2c3", "lk:Trip:a1b2c3",
+                 "lk:trip:A1B2C3"],
     "log_session": ["att:", "att:1", "att:1:", "att:²:3", "att:1:²", "att:1:2:3", "att:1:Done", "att:x:done"],
     "mine": ["m:", "m:p", "m:p:²", "m:p:1:2", "m:x:1", "m:d:study:1", "m:d:study:1:²", "m:d:Study:1:0",
              "m:d:study:1:0:0", "m:e:study", "m:e:study:1:0", "m:e:study:x", "m:D:st.dy:1:0"],

@@ -547,7 +547,7 @@ def test_any_text_gives_a_draft_whose_title_comes_from_the_text(text: str) -> No
     draft = parse_motion(text, now=NOW)
     if draft.title is not None:
         assert draft.title == draft.title.strip() and draft.title
-        assert all(word in normalize(text) for word in draft.title.split())
+        assert all(normalize(word) in normalize(text) for word in draft.title.split())  # as typed (issue 14)
     if draft.number is not None:
         assert draft.number.isalnum() or "-" in draft.number
 

@@ -41,7 +41,17 @@ YESTERDAY = date(2026, 11, 22)
     ("十二小时 集体学习", StudyDraft(kind=StudyKind.COLLECTIVE, hours=Decimal(12))),
     ("2小时半 集体学习", StudyDraft(kind=StudyKind.COLLECTIVE, hours=Decimal("2.5"))),
     ("两小时", StudyDraft(hours=Decimal(2))),  # what is not understood stays None, to be asked for
-    ("学习", StudyDraft(topic="学习")),
+    ("学习", StudyDraft()),  # a bare 学习 says nothing about the topic (as a bare 调研 for a trip): asked
+    ("/study 11月12日参加集体学习，学习《保守国家秘密法》，一个半小时"[7:],  # issue 14: filler out, punctuation kept
+     StudyDraft(held_on=date(2026, 11, 12), kind=StudyKind.COLLECTIVE, hours=Decimal("1.5"),
+                topic="学习《保守国家秘密法》")),
+    ("今天上午参加党组理论学习中心组集体学习，学习二十届四中全会精神，3个小时",
+     StudyDraft(held_on=TODAY, kind=StudyKind.THEORY_GROUP, hours=Decimal(3), topic="学习二十届四中全会精神")),
+    ("集体学习 2小时 主题教育", StudyDraft(kind=StudyKind.COLLECTIVE, hours=Decimal(2), topic="主题教育")),
+    ("11月18日参加中心组学习，主题是共同富裕，2.5小时",
+     StudyDraft(held_on=date(2026, 11, 18), kind=StudyKind.THEORY_GROUP, hours=Decimal("2.5"), topic="共同富裕")),
+    ("学习民法典，集体学法，1.5小时，昨天",
+     StudyDraft(held_on=YESTERDAY, kind=StudyKind.LAW, hours=Decimal("1.5"), topic="学习民法典")),
     ("yesterday collective study 2 hours new regulations",
      StudyDraft(held_on=YESTERDAY, kind=StudyKind.COLLECTIVE, hours=Decimal(2), topic="new regulations")),
     ("law study 2h", StudyDraft(kind=StudyKind.LAW, hours=Decimal(2))),

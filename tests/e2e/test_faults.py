@@ -191,7 +191,7 @@ def plan(day: date, n: int) -> list[tuple[int, str, str]]:
         if (n + user_id) % 3 == 0:
             logs.append((user_id, f"/study 昨天 集体学习 2小时 学习{marker}", f"学习{marker}"))
         elif (n + user_id) % 3 == 1:
-            logs.append((user_id, f"/trip 昨天 淳安县 调研{marker}", f"调研{marker}"))
+            logs.append((user_id, f"/trip 昨天 淳安县 山区共富{marker}", f"山区共富{marker}"))  # a leading 调研 is filler (issue 14)
         else:
             number = int(f"{day:%d}{user_id % 10}")
             logs.append((user_id, f"/proposal 建议 第{number}号 关于{marker}的建议 重点 8月{24 + n % 3}日交办",

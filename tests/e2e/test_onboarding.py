@@ -57,7 +57,7 @@ async def test_join_without_a_code_asks_for_it_and_takes_the_next_message(saima:
     assert (await wang.send("/join")).text == "请发送邀请码（例如 Ab3dE9kQ2x），或发送 /cancel 取消。"
     assert (await wang.send("WrongCode1")).text.startswith("邀请码无效")
     assert "欢迎 王五" in (await wang.send(saima.invite_code)).text
-    assert (await wang.send("hello")).text == "没有看懂这条消息。发送 /help 查看可用功能。"  # conversation over
+    assert (await wang.send("hello")).text == "这条消息要登记为哪一类？确认草稿前不会保存任何内容。"  # conversation over: read as a log
 
 
 async def test_cancel_stops_waiting_for_a_code(saima: Saima) -> None:

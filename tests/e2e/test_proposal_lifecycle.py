@@ -207,7 +207,7 @@ async def test_a_typed_step_survives_a_restart_and_cancel_leaves_it(saima: Saima
     other = await logged(zhang, "建议 第124号 关于加快山区公路建设的补充建议 一般")
     await zhang.press(other, "已答复")
     assert (await zhang.send("/cancel")).text == "已取消，没有作任何更改。"
-    assert (await zhang.send("昨天")).text == "没有看懂这条消息。发送 /help 查看可用功能。"
+    assert (await zhang.send("昨天")).text == "这条消息要登记为哪一类？确认草稿前不会保存任何内容。"  # no step: read as a log
     assert row(saima).status.value == "assigned"
 
 
@@ -318,7 +318,7 @@ async def test_a_result_pressed_after_someone_else_replied_is_refused_and_ends_t
     await admin.press(await admin.send("前天"), "C类")  # the office records the reply first
     await zhang.press_data(classes, classes.button("A类")[1] or "", expect=0)
     assert (await zhang.callback_answer()).text == "已经答复过了，请改为登记代表（委员）的反馈意见。未作任何更改。"
-    assert (await zhang.send("好的")).text == "没有看懂这条消息。发送 /help 查看可用功能。"  # the step is over
+    assert (await zhang.send("好的")).text == "这条消息要登记为哪一类？确认草稿前不会保存任何内容。"  # the step is over
     motion = row(saima)
     assert (motion.replied_on, motion.result_class.value if motion.result_class else None) == (date(2026, 11, 19), "C")
     assert audit_actions(saima, motion.id) == ["create", "reply"]
