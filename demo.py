@@ -82,6 +82,8 @@ async def log_duties(control: ControlClient) -> None:
     await admin.press(roster, "完成", expect=2)
     trip = await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研")
     await zhang.press(trip, "确认")
+    said = await zhang.send("我前天去德清县调研了地理信息小镇")  # no command: read as a log all the same
+    await zhang.press(said, "确认")
     proposal = await zhang.send("/proposal 建议 第123号 关于加快山区公路建设的建议 重点")
     await zhang.press(proposal, "确认")
     await zhang.send("/me")

@@ -29,6 +29,8 @@ def test_the_demo_prints_the_onboarding_transcript_and_exits_0(tmp_path: Path) -
     # a month turning into a holiday: nothing on 元旦, the boards on the year's first working day
     assert "  clock → 2027-01-01 09:05 (New Year's Day: a day off, nothing is posted)" in lines
     assert any(line.startswith("[省政府党组工作群] Saima › 🏇 赛马榜 · 2026年度") for line in lines)
+    # a sentence without a command is a log too
+    assert "张 明 (500002) › 我前天去德清县调研了地理信息小镇" in lines and "                         地点：德清县" in lines
     # the year's turn: each member's 年度清单, the office confirms the targets, and 2026's ledger is written
     assert "Saima → 张 明 (500002) › 📋 2027 年度清单 · 张明" in lines
     assert "Saima (answer) → 李 主任 (500001) › ✅ 李主任 已确认 2027 年度目标。" in lines
