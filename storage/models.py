@@ -475,6 +475,25 @@ class RaceSnapshot(Base):
     created_at: Mapped[datetime]
 
 
+class MonthTotal(Base):
+    """What a member did of each counted duty in one month of the team's calendar (storage/totals.py keeps
+    it, in the same transaction as every change to the records it counts): the race boards and the weekly
+    summary add months up instead of reading every record of the period. Months with nothing are no row."""
+
+    __tablename__ = "month_totals"
+    __table_args__ = (Index("ix_month_totals_team_month", "team_id", "month"),)
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first day
+    research_days: Mapped[int] = mapped_column(Integer, default=0)
+    key_research_topics: Mapped[int] = mapped_column(Integer, default=0)
+    collective_study: Mapped[int] = mapped_column(Integer, default=0)
+    law_study: Mapped[int] = mapped_column(Integer, default=0)
+    key_suggestions: Mapped[int] = mapped_column(Integer, default=0)
+    key_proposals: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class AuditEntry(Base):
     """Who changed what and when (`before`/`after` are JSON snapshots of the changed fields)."""
 
