@@ -202,10 +202,15 @@ def done_from_records(session: Session, team_id: int, start: date, day: date,
     for member_id, spans_of in spans.items():
         done[member_id][Duty.RESEARCH_DAYS] = Decimal(grassroots_days(spans_of, within=(start, day)))
 
-    for member_id, topic_year, created_at in session.execute(
-        select(ResearchTopic.lead_member_id, ResearchTopic.year, ResearchTopic.created_at).where(
-            ResearchTopic.team_id == team_id, ResearchTopic.year == year, ResearchTopic.deleted_at.is_(None))
-    ):
+    # A topic counts on its registration day moved into its year: one registered before ``start`` counts
+    # before it (or on 1 January, before a later ``start``), one registered after ``day`` after it.
+    topics = select(ResearchTopic.lead_member_id, ResearchTopic.year, ResearchTopic.created_at).where(
+        ResearchTopic.team_id == team_id, ResearchTopic.year == year, ResearchTopic.deleted_at.is_(None))
+    if start > date(year, 1, 1):
+        topics = topics.where(ResearchTopic.created_at >= datetime.combine(start, time(), tzinfo=tz))
+    if day < date(year, 12, 31):
+        topics = topics.where(ResearchTopic.created_at < datetime.combine(day + timedelta(days=1), time(), tzinfo=tz))
+    for member_id, topic_year, created_at in session.execute(topics):
         registered = created_at.astimezone(tz).date()
         counted_on = min(max(registered, date(topic_year, 1, 1)), date(topic_year, 12, 31))
         if start <= counted_on <= day:
