@@ -228,7 +228,8 @@ class ResearchTrip(Base):
     """A grassroots research trip (下基层调研); days count as the union of a member's trips."""
 
     __tablename__ = "research_trips"
-    __table_args__ = (Index("ix_research_trips_member_dates", "member_id", "start_date"),)
+    __table_args__ = (Index("ix_research_trips_member_dates", "member_id", "start_date"),
+                      Index("ix_research_trips_team_end", "team_id", "end_date"))  # the board's rest of a month
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
@@ -312,6 +313,7 @@ class Motion(Base):
     """An NPC suggestion (建议) or CPPCC proposal (提案) a member leads (领办)."""
 
     __tablename__ = "motions"
+    __table_args__ = (Index("ix_motions_team_assigned", "team_id", "assigned_on"),)  # the board's rest of a month
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)

@@ -36,12 +36,13 @@ from decimal import Decimal
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, func, literal, or_, select, union_all
+from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session
 
 from config import Config, RaceWeights, Targets
 from core import pace, race
-from core.domain import AssignmentStatus, Duty, MemberStatus, MotionKind
+from core.domain import AssignmentStatus, Duty, MemberStatus, MotionKind, StudyKind
 from core.trips import grassroots_days
 from storage import totals
 from storage.db import dialect_insert
@@ -240,30 +241,69 @@ def done_from_records(session: Session, team_id: int, start: date, day: date,
 
 def done_from_totals(session: Session, team_id: int, start: date, day: date,
                      tz: ZoneInfo) -> dict[int, dict[Duty, Decimal]]:
-    """:func:`done_from_records`, from the month totals: the whole months from ``start`` through ``day``
-    summed in one grouped query, and a month ``day`` falls inside of (the current one) from its records."""
+    """:func:`done_from_records`, from the month totals: the months from ``start`` through ``day``'s summed in
+    one grouped query, less what :func:`counted_after` ``day`` in its month (when ``day`` is inside one)."""
     done: dict[int, dict[Duty, Decimal]] = defaultdict(dict)
     if day < start:
         return done
-    whole_until = day if day == totals.month_end(day) else totals.month_of(day) - timedelta(days=1)
-    if whole_until >= start:
-        columns = [func.sum(getattr(MonthTotal, duty.value)) for duty in Duty]
-        for member_id, *sums in session.execute(
-                select(MonthTotal.member_id, *columns)
-                .where(MonthTotal.team_id == team_id, MonthTotal.month.between(start, whole_until))
-                .group_by(MonthTotal.member_id)):
+    columns = [func.sum(getattr(MonthTotal, duty.value)) for duty in Duty]
+    for member_id, *sums in session.execute(
+            select(MonthTotal.member_id, *columns)
+            .where(MonthTotal.team_id == team_id, MonthTotal.month.between(start, totals.month_of(day)))
+            .group_by(MonthTotal.member_id)):
+        duties = done[member_id]
+        for duty, value in zip(Duty, sums, strict=True):
+            if value:
+                duties[duty] = Decimal(value)
+    if day < totals.month_end(day):
+        for member_id, later in counted_after(session, team_id, day, tz).items():
             duties = done[member_id]
-            for duty, value in zip(Duty, sums, strict=True):
-                if value:
-                    duties[duty] = Decimal(value)
-    if whole_until < day:
-        for member_id, duties_now in done_from_records(session, team_id, whole_until + timedelta(days=1), day,
-                                                       tz).items():
-            duties = done[member_id]
-            for duty, value in duties_now.items():
-                duties[duty] = duties.get(duty, Decimal(0)) + value
+            for duty, value in later.items():
+                left = duties.get(duty, Decimal(0)) - value
+                if left:
+                    duties[duty] = left
+                else:
+                    duties.pop(duty, None)
     return done
 
+
+def counted_after(session: Session, team_id: int, day: date, tz: ZoneInfo) -> dict[int, dict[Duty, int]]:
+    """What each member's month totals of ``day``'s month count after ``day``: the days of it after ``day``
+    their trips cover (the union), key topics counted on a later day of it, sessions of it held later that
+    they attended, key motions assigned later in it. Three queries over the rest of one month."""
+    last = totals.month_end(day)
+    after = day + timedelta(days=1)
+    found: dict[int, dict[Duty, int]] = defaultdict(lambda: defaultdict(int))
+    spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for member_id, first, end in session.execute(select(
+            ResearchTrip.member_id, ResearchTrip.start_date, ResearchTrip.end_date).where(
+            ResearchTrip.team_id == team_id, ResearchTrip.deleted_at.is_(None),
+            ResearchTrip.end_date >= after, ResearchTrip.start_date <= last)):
+        spans[member_id].append((first, end))
+    for member_id, own in spans.items():
+        days = grassroots_days(own, within=(after, last))
+        if days:
+            found[member_id][Duty.RESEARCH_DAYS] += days
+    for member_id, topic_year, created_at in session.execute(select(
+            ResearchTopic.lead_member_id, ResearchTopic.year, ResearchTopic.created_at).where(
+            ResearchTopic.team_id == team_id, ResearchTopic.year == day.year, ResearchTopic.deleted_at.is_(None),
+            ResearchTopic.created_at >= datetime.combine(after, time(), tzinfo=tz))):
+        if after <= totals.counted_on(created_at.astimezone(tz).date(), topic_year) <= last:
+            found[member_id][Duty.KEY_RESEARCH_TOPICS] += 1
+    studied = (select(literal("study"), StudyAttendance.member_id, cast_(StudySession.kind, String),
+                      func.count(func.distinct(StudySession.id)))
+               .join(StudySession, StudySession.id == StudyAttendance.session_id)
+               .where(StudySession.team_id == team_id, StudySession.deleted_at.is_(None),
+                      StudySession.kind.in_(list(STUDY_DUTY)), StudySession.held_on.between(after, last))
+               .group_by(StudyAttendance.member_id, StudySession.kind))
+    led = (select(literal("motion"), Motion.lead_member_id, cast_(Motion.kind, String), func.count())
+           .where(Motion.team_id == team_id, Motion.deleted_at.is_(None), Motion.is_key.is_(True),
+                  Motion.assigned_on.between(after, last))
+           .group_by(Motion.lead_member_id, Motion.kind))
+    for source, member_id, kind, n in session.execute(union_all(studied, led)):
+        duty = STUDY_DUTY[StudyKind(kind)] if source == "study" else KEY_MOTION_DUTY[MotionKind(kind)]
+        found[member_id][duty] += n
+    return {member_id: dict(duties) for member_id, duties in found.items()}
 
 def scores(session: Session, team: Team, period: race.Period, *, as_of: date,
            config: Config, from_totals: bool = True) -> list[race.Score]:
