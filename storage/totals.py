@@ -16,9 +16,10 @@ Kept by ONE mechanism: a session event (:func:`install`, hooked on every writing
 `storage.db.Database`). Before a flush it notes the (team, member, year) an updated or deleted record
 counted in, read from the database (the record as it was); after the flush, the (team, member, year) the
 new and changed records count in; then it recounts exactly those members' months of those years from the
-records, in the flush's own transaction. A team whose time zone changes is recounted whole. Bulk UPDATE or
-DELETE statements on a counted table would bypass the event, so a session refuses them (none exist);
-a bulk load (the benchmarks) calls :func:`rebuild` after it, as does `python bot.py db rebuild-totals`.
+records, in the flush's own transaction. A team whose time zone changes is recounted whole. A bulk UPDATE
+or DELETE of a counted table through a session bypasses the flush: the same event (`do_orm_execute`) reads
+the rows it matches before and after it runs and recounts their members' years. Rows loaded past the
+ORM (the benchmarks' bulk inserts) are counted by :func:`rebuild`, as `python bot.py db rebuild-totals` does.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ STUDY_DUTY = {StudyKind.COLLECTIVE: Duty.COLLECTIVE_STUDY, StudyKind.THEORY_GROU
               StudyKind.LAW: Duty.LAW_STUDY}
 MOTION_DUTY = {MotionKind.SUGGESTION: Duty.KEY_SUGGESTIONS, MotionKind.PROPOSAL: Duty.KEY_PROPOSALS}
 COUNTED = (ResearchTrip, ResearchTopic, StudySession, StudyAttendance, Motion)
-COUNTED_TABLES = frozenset(str(model.__tablename__) for model in COUNTED)
+_MODELS: dict[str, type[Any]] = {str(model.__tablename__): model for model in COUNTED}
 
 Counts = dict[tuple[int, date], dict[Duty, int]]  # (member id, month's first day) → duty → count
 Key = tuple[int, int, int]  # (team id, member id, year)
@@ -215,7 +216,7 @@ def install(sessions: sessionmaker[Session]) -> None:
     """Keeps the totals in every session ``sessions`` makes (storage.db.Database does this)."""
     event.listen(sessions, "before_flush", _note_old)
     event.listen(sessions, "after_flush", _recount_flushed)
-    event.listen(sessions, "do_orm_execute", _refuse_bulk)
+    event.listen(sessions, "do_orm_execute", _bulk)
     event.listen(sessions, "after_commit", _forget)
     event.listen(sessions, "after_rollback", _forget)
 
@@ -305,10 +306,24 @@ def _recount_flushed(session: Session, _context: Any) -> None:
     recount(connection, keys)
 
 
-def _refuse_bulk(state: ORMExecuteState) -> None:
+def _bulk(state: ORMExecuteState) -> Any:
+    """A bulk UPDATE or DELETE of a counted table through the session (it bypasses the flush): the rows it
+    matches are read first, and their members' years are recounted where they counted before and after."""
     if not (state.is_update or state.is_delete):
-        return
+        return None
     table = getattr(state.statement, "table", None)
-    if table is not None and getattr(table, "name", None) in COUNTED_TABLES:
-        raise RuntimeError(f"a bulk {'UPDATE' if state.is_update else 'DELETE'} of {table.name} would leave "
-                           "the month totals behind: change the rows through the session (storage/totals.py)")
+    model = _MODELS.get(getattr(table, "name", ""))
+    if model is None or table is None:
+        return None
+    connection = state.session.connection()
+    keys_of = [table.c.session_id, table.c.member_id] if model is StudyAttendance else [table.c.id]
+    query = select(*keys_of).select_from(table)
+    where = getattr(state.statement, "whereclause", None)
+    if where is not None:
+        query = query.where(where)
+    rows = connection.execute(query).all()
+    ids = [tuple(row) if model is StudyAttendance else row[0] for row in rows]
+    keys = _keys_of_rows(connection, model, ids)
+    result = state.invoke_statement()
+    recount(connection, keys | _keys_of_rows(connection, model, ids))
+    return result

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from config import Config
@@ -21,7 +21,7 @@ from core.race import Period, PeriodKind
 from storage import members, motions, onboarding, study, totals, trips
 from storage import race as race_storage
 from storage.db import Database
-from storage.models import Member, Motion, ResearchTopic, ResearchTrip, StudySession, Team
+from storage.models import Member, Motion, ResearchTopic, ResearchTrip, StudyAttendance, StudySession, Team
 
 FIRST = date(2025, 11, 1)
 DAYS = 500  # records from November 2025 to March 2027: years and a December–January crossing
@@ -174,10 +174,25 @@ def _serial() -> int:
     return next(_SERIALS)
 
 
-def test_a_bulk_update_of_a_counted_table_is_refused(db: Database) -> None:
-    """It would bypass the session event and leave the totals behind."""
-    with db.session() as session, pytest.raises(RuntimeError, match="month totals"):
-        session.execute(update(ResearchTrip).values(places="某县"))
+@pytest.mark.parametrize("bulk", ["move", "delete"])
+def test_a_bulk_statement_on_a_counted_table_is_counted_too(db: Database, bulk: str) -> None:
+    """A bulk UPDATE or DELETE bypasses the flush (tests/jobs/test_scheduled.py deletes a motion so)."""
+    world = World(db, serial=_serial())
+    with db.session() as session:
+        world.apply(session, ("trip", 0, date(2026, 12, 30), 3))
+        world.apply(session, ("own_study", 1, StudyKind.LAW, date(2026, 4, 2)))
+        world.apply(session, ("motion", 2, MotionKind.PROPOSAL, True, date(2026, 4, 2)))
+    with db.session() as session:
+        if bulk == "move":
+            session.execute(update(ResearchTrip).where(ResearchTrip.id == world.trips[0])
+                            .values(start_date=date(2026, 5, 1), end_date=date(2026, 5, 1)))
+            session.execute(update(Motion).where(Motion.id == world.motions[0]).values(assigned_on=date(2025, 12, 1)))
+        else:
+            session.execute(delete(StudyAttendance).where(StudyAttendance.member_id == world.people[1]))
+            session.execute(update(Motion).values(deleted_at=world.now))
+    world.check()
+    with db.session() as session:
+        assert totals.stored(session.connection(), world.team_id) != {}
 
 
 def test_upgrading_to_the_totals_counts_them_from_the_records(db: Database) -> None:
