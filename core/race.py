@@ -377,7 +377,7 @@ def score(inputs: MemberInputs, period: Period, *, as_of: date, weights: Weights
             weight = Decimal(weights.duties.get(duty, ZERO))
             done = Decimal(inputs.done.get(duty, ZERO))
             quarters = inputs.quarter_targets.get(duty)
-            target = (_spread_target(str(inputs.yearly_targets.get(duty, ZERO)), active, period.year)
+            target = (_spread_target(str(Decimal(inputs.yearly_targets.get(duty, ZERO))), active, period.year)
                       if quarters is None else _curve_target(
                           (str(quarters.q1), str(quarters.q2), str(quarters.q3), str(quarters.q4)),
                           inputs.availability, period, day))
