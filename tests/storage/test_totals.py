@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from config import Config
 from core.domain import Duty, MemberStatus, MotionKind, Role, StudyKind
 from core.race import Period, PeriodKind
-from storage import members, motions, onboarding, study, totals, trips
+from storage import members, motions, onboarding, study, summary, totals, trips
 from storage import race as race_storage
 from storage.db import Database
 from storage.models import Member, Motion, ResearchTopic, ResearchTrip, StudyAttendance, StudySession, Team
@@ -147,6 +147,11 @@ class World:
                 assert kept.scores == scratch.scores, (period, as_of)
             assert race_storage.year_paces(session, team, today=date(2026, 10, 9), config=config) == \
                 race_storage.year_paces(session, team, today=date(2026, 10, 9), config=config, from_totals=False)
+            for monday in (date(2026, 11, 23), date(2027, 1, 4)):  # a week inside a month, one across a year
+                start, end = monday - timedelta(days=7), monday - timedelta(days=1)
+                assert summary.gather(session, team, start=start, end=end, today=monday, config=config) == \
+                    summary.gather(session, team, start=start, end=end, today=monday, config=config,
+                                   from_totals=False)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
