@@ -36,6 +36,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from core.domain import Duty, MotionKind, StudyKind
 from core.pace import days_covered
 from storage.models import (
+    Member,
     MonthTotal,
     Motion,
     ResearchTopic,
@@ -165,6 +166,7 @@ def recount(connection: Connection, keys: Iterable[Key]) -> None:
     wanted: dict[tuple[int, int], set[int]] = defaultdict(set)  # (team, year) → members
     for team_id, member_id, year in keys:
         wanted[team_id, year].add(member_id)
+    _lock(connection, {member_id for people in wanted.values() for member_id in people})
     zones: dict[int, ZoneInfo] = {}
     for (team_id, year), people in sorted(wanted.items()):
         tz = zones.setdefault(team_id, _timezone(connection, team_id))
@@ -182,7 +184,18 @@ def rebuild(session: Session, team_id: int | None = None) -> int:
     return sum(_rebuild_team(connection, team) for team in teams)
 
 
+def _lock(connection: Connection, members: Collection[int]) -> None:
+    """On PostgreSQL, the members' rows locked (in id order) before their totals are recounted: a second
+    transaction recounting them waits for the first to commit, then sees its records and its rows (without
+    the lock it could count without the first's new record, or insert a row the first inserted). SQLite's
+    writers take turns anyway (BEGIN IMMEDIATE), and it has no FOR UPDATE."""
+    if members and connection.dialect.name == "postgresql":
+        connection.execute(select(Member.id).where(Member.id.in_(sorted(members))).order_by(Member.id)
+                           .with_for_update())
+
+
 def _rebuild_team(connection: Connection, team_id: int) -> int:
+    _lock(connection, list(connection.scalars(select(Member.id).where(Member.team_id == team_id))))
     connection.execute(delete(MonthTotal).where(MonthTotal.team_id == team_id))
     span = _record_years(connection, team_id)
     if span is None:

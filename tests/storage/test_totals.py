@@ -4,6 +4,7 @@ them equals the board read from the records alone."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, update
+from sqlalchemy import delete, text, update
 from sqlalchemy.orm import Session
 
 from config import Config
@@ -225,3 +226,39 @@ def test_what_a_change_leaves_behind_is_recounted(db: Database, steps: list[tupl
     """The cases the random sequences must not miss: an unticked attendance (a row deleted), records moved
     to another year, a time zone moving a topic into another month."""
     test_the_totals_equal_a_recount_after_any_writes.hypothesis.inner_test(db, steps, together)  # type: ignore[attr-defined]  # hypothesis' own handle on the undecorated test
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_two_transactions_recounting_one_member_take_turns(db: Database) -> None:
+    """On PostgreSQL the second waits for the first (the member's row is locked while it recounts), then
+    counts the first's trip as well: without the lock it would insert the month's row the first had
+    inserted and fail, or count without the first's trip."""
+    world = World(db, serial=_serial())
+    failed: list[BaseException] = []
+    backend: list[int] = []
+
+    def second() -> None:
+        try:
+            with db.session() as session:
+                backend.append(session.connection().execute(text("SELECT pg_backend_pid()")).scalar_one())
+                world.apply(session, ("trip", 0, date(2026, 6, 10), 2))
+        except BaseException as error:  # noqa: BLE001  (reported by the assertion below)
+            failed.append(error)
+
+    with db.session() as session:
+        world.apply(session, ("trip", 0, date(2026, 6, 1), 1))
+        session.flush()  # the first transaction has recounted June, not committed yet
+        thread = threading.Thread(target=second)
+        thread.start()
+        with db.engine.connect() as watcher:  # until the second waits for a lock (it never gets past it)
+            while not failed and not (backend and watcher.execute(
+                    text("SELECT count(*) FROM pg_locks WHERE pid = :pid AND NOT granted"),
+                    {"pid": backend[0]}).scalar()):
+                thread.join(0.01)
+    thread.join()
+    assert failed == []
+    world.check()
+    with db.session() as session:
+        assert totals.stored(session.connection(), world.team_id) == {
+            (world.people[0], date(2026, 6, 1)): {Duty.RESEARCH_DAYS: 5}}
