@@ -304,7 +304,7 @@ def main(members: int = 2000, deadline_count: int = 1_000_000, parts: str = "boa
         board_rows = bench_boards(members)
         print(table(["backend", "what", "members", "rows", "ms", "from scratch ms", "ratio", "goal ms", "met"],
                     board_rows))
-        print("ms: from the month totals (storage/totals.py; the current month from its records); from scratch: "
+        print("ms: from the month totals (storage/totals.py; the board day's month less what counts after the day); from scratch: "
               "every record of the period (from_totals=False); best of 3. Saved movement: the previous period's "
               "ranks from the snapshot its scheduled post saved; computed: that period's board computed too.")
         print(f"(boards and summaries: {time.perf_counter() - started:.0f} s; load {load()})\n", flush=True)
