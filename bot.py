@@ -4,6 +4,7 @@
     python bot.py deliver                               # only the outbox delivery (extra instances)
     python bot.py demo                                  # scripted onboarding against the emulator
     python bot.py db upgrade | current | downgrade REV  # migrations
+    python bot.py db rebuild-totals                     # recount the month totals from the records
     python bot.py team create "省政府党组" --admin 123456789 [--group -100123] [--json]
     python bot.py team list [--json]
     python bot.py team invite TEAM_ID [--once] [--json]
@@ -58,7 +59,7 @@ from handlers.groups import Group
 from handlers.invite import invite_link
 from handlers.throttle import Screening, Throttle, screening
 from jobs import delivery, schedule
-from storage import invites, leader, members, onboarding, roster, teams, updates
+from storage import invites, leader, members, onboarding, roster, teams, totals, updates
 from storage.db import Database, is_outage
 from storage.models import MemberStatus, Role
 from storage.persistence import DatabasePersistence
@@ -435,6 +436,11 @@ def cmd_db(config: Config, args: argparse.Namespace) -> int:
     elif args.action == "downgrade":
         db.downgrade(args.revision)
         print(f"Database at revision {db.current_revision()}")
+    elif args.action == "rebuild-totals":
+        db.upgrade()
+        with db.session() as session:
+            rows = totals.rebuild(session)
+        print(f"Month totals recounted from the records: {rows} rows")
     else:
         print(db.current_revision() or "empty (run: python bot.py db upgrade)")
     return 0
@@ -599,8 +605,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     demo = sub.add_parser("demo", help="play a scripted session against the local emulator")
     demo.add_argument("--verbose", action="store_true", help="show the bot's logs too")
     demo.set_defaults(func=cmd_demo)
-    db = sub.add_parser("db", help="database migrations")
-    db.add_argument("action", choices=["upgrade", "current", "downgrade"])
+    db = sub.add_parser("db", help="database migrations; rebuild-totals recounts the month totals")
+    db.add_argument("action", choices=["upgrade", "current", "downgrade", "rebuild-totals"])
     db.add_argument("revision", nargs="?", default="-1")
     db.set_defaults(func=cmd_db)
     team = sub.add_parser("team", help="create and list teams, make invite links")

@@ -46,6 +46,7 @@ window, shared with :mod:`core.trips`.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -146,6 +147,7 @@ def days_covered(spans: Iterable[Span], *, within: Span) -> int:
     return total
 
 
+@functools.lru_cache(maxsize=8192)  # a team's members mostly share an availability: a board asks it thousands of times
 def active_days(availability: Availability, *, until: date | None = None) -> int:
     """Days of the year, up to ``until`` (inclusive) or the year's end, on which the member counts."""
     year = availability.year
@@ -296,11 +298,17 @@ def expected_on_curve(quarters: QuarterTargets, availability: Availability, *, o
 
 
 def _share(yearly_target: Decimal, days: int, year: int) -> Decimal:
-    if yearly_target < 0:
+    return _share_of(str(Decimal(yearly_target)), days, year)  # exact for any number it is given
+
+
+@functools.lru_cache(maxsize=8192)  # by the target's text, so 12 and 12.00 stay apart (equal, printed unalike)
+def _share_of(yearly_target: str, days: int, year: int) -> Decimal:
+    target = Decimal(yearly_target)
+    if target < 0:
         raise ValueError(f"a target cannot be negative: {yearly_target}")
     with localcontext(_CONTEXT):
         # Multiply first, so a whole year gives back the target exactly.
-        return Decimal(yearly_target) * days / days_in_year(year)
+        return target * days / days_in_year(year)
 
 
 def _in_year(day: date, year: int, name: str) -> date:

@@ -44,6 +44,7 @@ up (↑2), negative down (↓1), 0 unchanged (—), None when the member was not
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -125,7 +126,7 @@ class Period:
         """A language-neutral label ("2026-11", "2026 Q4", "2026"); reports put it in words."""
         return self.key.replace("-Q", " Q")
 
-    @property
+    @functools.cached_property
     def start(self) -> date:
         if self.kind is PeriodKind.MONTH:
             return date(self.year, self.index, 1)
@@ -133,7 +134,7 @@ class Period:
             return date(self.year, 3 * self.index - 2, 1)
         return date(self.year, 1, 1)
 
-    @property
+    @functools.cached_property
     def end(self) -> date:
         if self.kind is PeriodKind.MONTH:
             following = date(self.year + 1, 1, 1) if self.index == 12 else date(self.year, self.index + 1, 1)
@@ -318,6 +319,27 @@ def _spread(yearly_target: Decimal, days: int, year: int) -> Decimal:
         return Decimal(yearly_target) * days / pace.days_in_year(year)
 
 
+# A team's members mostly share their availability and targets: a board computes each distinct target once.
+# Keyed by the decimals' text, so 12 and 12.00 stay apart (they are equal, but print differently).
+
+
+@functools.lru_cache(maxsize=4096)
+def _active_days(availability: pace.Availability, period: Period, day: date) -> int:
+    return period_active_days(availability, period, day)
+
+
+@functools.lru_cache(maxsize=4096)
+def _spread_target(yearly_target: str, days: int, year: int) -> Decimal:
+    return _spread(Decimal(yearly_target), days, year)
+
+
+@functools.lru_cache(maxsize=4096)
+def _curve_target(quarters: tuple[str, str, str, str], availability: pace.Availability, period: Period,
+                  day: date) -> Decimal:
+    q1, q2, q3, q4 = (Decimal(value) for value in quarters)
+    return curve_target(pace.QuarterTargets(q1, q2, q3, q4), availability, period, day)
+
+
 def judge_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) -> tuple[int, int, int]:
     """(judged, on time, overdue) for a period read on ``day``, every kind together.
 
@@ -348,15 +370,17 @@ def tally_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) ->
 def score(inputs: MemberInputs, period: Period, *, as_of: date, weights: Weights) -> Score:
     """One member's score for ``period`` read as of ``as_of`` (see the module's docstring)."""
     day = board_day(period, as_of)
-    active = period_active_days(inputs.availability, period, day)
+    active = _active_days(inputs.availability, period, day)
     terms = []
     with localcontext(_CONTEXT):
         for duty in Duty:
             weight = Decimal(weights.duties.get(duty, ZERO))
             done = Decimal(inputs.done.get(duty, ZERO))
             quarters = inputs.quarter_targets.get(duty)
-            target = (_spread(Decimal(inputs.yearly_targets.get(duty, ZERO)), active, period.year)
-                      if quarters is None else curve_target(quarters, inputs.availability, period, day))
+            target = (_spread_target(str(Decimal(inputs.yearly_targets.get(duty, ZERO))), active, period.year)
+                      if quarters is None else _curve_target(
+                          (str(quarters.q1), str(quarters.q2), str(quarters.q3), str(quarters.q4)),
+                          inputs.availability, period, day))
             completion = ONE if target <= 0 else min(ONE, done / target)
             terms.append(DutyTerm(duty, done, target, completion, weight, weight * completion))
         tallies = tally_deadlines(inputs.deadlines, period, day)

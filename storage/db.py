@@ -18,7 +18,7 @@ from sqlalchemy import CursorResult, Engine, Executable, create_engine, event, e
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from storage import updates
+from storage import totals, updates
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -125,6 +125,7 @@ class Database:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         updates.install(self._sessions)  # a transaction made while an update is handled also marks it handled
+        totals.install(self._sessions)  # every change to a counted record recounts its month totals (storage/totals.py)
         self._readings = sessionmaker(engine.execution_options(**{READING: True}), expire_on_commit=False)
         event.listen(self._readings, "before_flush", _refuse_flush)
         event.listen(self._readings, "do_orm_execute", _refuse_statement)
@@ -188,8 +189,16 @@ class Database:
         from alembic import command
 
         with self.engine.begin() as connection:
+            had_totals = inspect(connection).has_table("month_totals")
             config = alembic_config(connection)
             command.upgrade(config, revision)
+        if not had_totals and self._has_table("month_totals"):
+            with self.session() as session:  # the revision that made them: counted from the records once
+                totals.rebuild(session)
+
+    def _has_table(self, name: str) -> bool:
+        with self.engine.connect() as connection:
+            return inspect(connection).has_table(name)
 
     def at_head(self) -> bool:
         """Whether alembic_version holds exactly the newest revision of migrations/versions (False when

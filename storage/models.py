@@ -228,7 +228,8 @@ class ResearchTrip(Base):
     """A grassroots research trip (下基层调研); days count as the union of a member's trips."""
 
     __tablename__ = "research_trips"
-    __table_args__ = (Index("ix_research_trips_member_dates", "member_id", "start_date"),)
+    __table_args__ = (Index("ix_research_trips_member_dates", "member_id", "start_date"),
+                      Index("ix_research_trips_team_end", "team_id", "end_date"))  # the board's rest of a month
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
@@ -312,6 +313,7 @@ class Motion(Base):
     """An NPC suggestion (建议) or CPPCC proposal (提案) a member leads (领办)."""
 
     __tablename__ = "motions"
+    __table_args__ = (Index("ix_motions_team_assigned", "team_id", "assigned_on"),)  # the board's rest of a month
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
@@ -473,6 +475,25 @@ class RaceSnapshot(Base):
     rank: Mapped[int] = mapped_column(Integer)
     score: Mapped[Decimal]
     created_at: Mapped[datetime]
+
+
+class MonthTotal(Base):
+    """What a member did of each counted duty in one month of the team's calendar (storage/totals.py keeps
+    it, in the same transaction as every change to the records it counts): the race boards and the weekly
+    summary add months up instead of reading every record of the period. Months with nothing are no row."""
+
+    __tablename__ = "month_totals"
+    __table_args__ = (Index("ix_month_totals_team_month", "team_id", "month"),)
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first day
+    research_days: Mapped[int] = mapped_column(Integer, default=0)
+    key_research_topics: Mapped[int] = mapped_column(Integer, default=0)
+    collective_study: Mapped[int] = mapped_column(Integer, default=0)
+    law_study: Mapped[int] = mapped_column(Integer, default=0)
+    key_suggestions: Mapped[int] = mapped_column(Integer, default=0)
+    key_proposals: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class AuditEntry(Base):

@@ -36,18 +36,21 @@ from decimal import Decimal
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, func, literal, or_, select, union_all
+from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session
 
 from config import Config, RaceWeights, Targets
 from core import pace, race
-from core.domain import AssignmentStatus, Duty, MemberStatus, MotionKind
+from core.domain import AssignmentStatus, Duty, MemberStatus, MotionKind, StudyKind
 from core.trips import grassroots_days
+from storage import totals
 from storage.db import dialect_insert
 from storage.models import (
     FollowUpItem,
     LeavePeriod,
     Member,
+    MonthTotal,
     Motion,
     RaceSnapshot,
     ResearchTopic,
@@ -93,9 +96,11 @@ def contenders(session: Session, team_id: int) -> list[Contender]:
 
 
 def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, defaults: Targets,
-           tz: ZoneInfo) -> list[race.MemberInputs]:
-    """Every active racing member's inputs for ``period`` read as of ``as_of``, in ten queries. The
-    office (``races`` False) is not in the race; a member counts from 任职日期 through 离任日期."""
+           tz: ZoneInfo, from_totals: bool = True) -> list[race.MemberInputs]:
+    """Every active racing member's inputs for ``period`` read as of ``as_of``, in a fixed number of
+    queries. The office (``races`` False) is not in the race; a member counts from 任职日期 through 离任日期.
+    What was done comes from the month totals (``from_totals``, see :func:`done_from_totals`), else from
+    every record of the period (the from-scratch path the tests and the benchmark compare with)."""
     day = race.board_day(period, as_of)
     start, year = period.start, period.year
     member_rows = session.execute(
@@ -125,45 +130,8 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
         (team_quarters if row.member_id is None else member_quarters[row.member_id])[row.duty] = quarters_of(row)
     base |= team_targets
 
-    spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for member_id, first, last in session.execute(
-        select(ResearchTrip.member_id, ResearchTrip.start_date, ResearchTrip.end_date).where(
-            ResearchTrip.team_id == team_id, ResearchTrip.deleted_at.is_(None),
-            ResearchTrip.start_date <= day, ResearchTrip.end_date >= start)
-    ):
-        spans[member_id].append((first, last))
-
-    done: dict[int, dict[Duty, Decimal]] = defaultdict(dict)
-    for member_id, spans_of in spans.items():
-        done[member_id][Duty.RESEARCH_DAYS] = Decimal(grassroots_days(spans_of, within=(start, day)))
-
-    for member_id, topic_year, created_at in session.execute(
-        select(ResearchTopic.lead_member_id, ResearchTopic.year, ResearchTopic.created_at).where(
-            ResearchTopic.team_id == team_id, ResearchTopic.year == year, ResearchTopic.deleted_at.is_(None))
-    ):
-        registered = created_at.astimezone(tz).date()
-        counted_on = min(max(registered, date(topic_year, 1, 1)), date(topic_year, 12, 31))
-        if start <= counted_on <= day:
-            duties = done[member_id]
-            duties[Duty.KEY_RESEARCH_TOPICS] = duties.get(Duty.KEY_RESEARCH_TOPICS, Decimal(0)) + 1
-
-    for member_id, kind, count in session.execute(
-        select(StudyAttendance.member_id, StudySession.kind, func.count(func.distinct(StudySession.id)))
-        .join(StudySession, StudySession.id == StudyAttendance.session_id)
-        .where(StudySession.team_id == team_id, StudySession.deleted_at.is_(None),
-               StudySession.kind.in_(list(STUDY_DUTY)), StudySession.held_on.between(start, day))
-        .group_by(StudyAttendance.member_id, StudySession.kind)
-    ):
-        duty = STUDY_DUTY[kind]
-        done[member_id][duty] = done[member_id].get(duty, Decimal(0)) + count
-
-    for member_id, motion_kind, count in session.execute(
-        select(Motion.lead_member_id, Motion.kind, func.count())
-        .where(Motion.team_id == team_id, Motion.deleted_at.is_(None), Motion.is_key.is_(True),
-               Motion.assigned_on.between(start, day))
-        .group_by(Motion.lead_member_id, Motion.kind)
-    ):
-        done[member_id][KEY_MOTION_DUTY[motion_kind]] = Decimal(count)
+    done = (done_from_totals(session, team_id, start, day, tz) if from_totals
+            else done_from_records(session, team_id, start, day, tz))
 
     deadlines: dict[int, list[race.Deadline]] = defaultdict(list)
     for member_id, due, replied_on in session.execute(
@@ -218,23 +186,148 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
     return result
 
 
+def done_from_records(session: Session, team_id: int, start: date, day: date,
+                      tz: ZoneInfo) -> dict[int, dict[Duty, Decimal]]:
+    """What each member did of every duty from ``start`` through ``day`` (one year's days), read from the
+    records: four grouped queries over the period's trips, topics, attendance and key motions."""
+    year = start.year
+    spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for member_id, first, last in session.execute(
+        select(ResearchTrip.member_id, ResearchTrip.start_date, ResearchTrip.end_date).where(
+            ResearchTrip.team_id == team_id, ResearchTrip.deleted_at.is_(None),
+            ResearchTrip.start_date <= day, ResearchTrip.end_date >= start)
+    ):
+        spans[member_id].append((first, last))
+
+    done: dict[int, dict[Duty, Decimal]] = defaultdict(dict)
+    for member_id, spans_of in spans.items():
+        done[member_id][Duty.RESEARCH_DAYS] = Decimal(grassroots_days(spans_of, within=(start, day)))
+
+    # A topic counts on its registration day moved into its year: one registered before ``start`` counts
+    # before it (or on 1 January, before a later ``start``), one registered after ``day`` after it.
+    topics = select(ResearchTopic.lead_member_id, ResearchTopic.year, ResearchTopic.created_at).where(
+        ResearchTopic.team_id == team_id, ResearchTopic.year == year, ResearchTopic.deleted_at.is_(None))
+    if start > date(year, 1, 1):
+        topics = topics.where(ResearchTopic.created_at >= datetime.combine(start, time(), tzinfo=tz))
+    if day < date(year, 12, 31):
+        topics = topics.where(ResearchTopic.created_at < datetime.combine(day + timedelta(days=1), time(), tzinfo=tz))
+    for member_id, topic_year, created_at in session.execute(topics):
+        registered = created_at.astimezone(tz).date()
+        counted_on = min(max(registered, date(topic_year, 1, 1)), date(topic_year, 12, 31))
+        if start <= counted_on <= day:
+            duties = done[member_id]
+            duties[Duty.KEY_RESEARCH_TOPICS] = duties.get(Duty.KEY_RESEARCH_TOPICS, Decimal(0)) + 1
+
+    for member_id, kind, count in session.execute(
+        select(StudyAttendance.member_id, StudySession.kind, func.count(func.distinct(StudySession.id)))
+        .join(StudySession, StudySession.id == StudyAttendance.session_id)
+        .where(StudySession.team_id == team_id, StudySession.deleted_at.is_(None),
+               StudySession.kind.in_(list(STUDY_DUTY)), StudySession.held_on.between(start, day))
+        .group_by(StudyAttendance.member_id, StudySession.kind)
+    ):
+        duty = STUDY_DUTY[kind]
+        done[member_id][duty] = done[member_id].get(duty, Decimal(0)) + count
+
+    for member_id, motion_kind, count in session.execute(
+        select(Motion.lead_member_id, Motion.kind, func.count())
+        .where(Motion.team_id == team_id, Motion.deleted_at.is_(None), Motion.is_key.is_(True),
+               Motion.assigned_on.between(start, day))
+        .group_by(Motion.lead_member_id, Motion.kind)
+    ):
+        done[member_id][KEY_MOTION_DUTY[motion_kind]] = Decimal(count)
+
+    return done
+
+
+def done_from_totals(session: Session, team_id: int, start: date, day: date,
+                     tz: ZoneInfo) -> dict[int, dict[Duty, Decimal]]:
+    """:func:`done_from_records`, from the month totals: the months from ``start`` through ``day``'s summed in
+    one grouped query, less what :func:`counted_after` ``day`` in its month (when ``day`` is inside one)."""
+    done: dict[int, dict[Duty, Decimal]] = defaultdict(dict)
+    if day < start:
+        return done
+    columns = [func.sum(getattr(MonthTotal, duty.value)) for duty in Duty]
+    for member_id, *sums in session.execute(
+            select(MonthTotal.member_id, *columns)
+            .where(MonthTotal.team_id == team_id, MonthTotal.month.between(start, totals.month_of(day)))
+            .group_by(MonthTotal.member_id)):
+        duties = done[member_id]
+        for duty, value in zip(Duty, sums, strict=True):
+            if value:
+                duties[duty] = Decimal(value)
+    if day < totals.month_end(day):
+        for member_id, later in counted_after(session, team_id, day, tz).items():
+            duties = done[member_id]
+            for duty, value in later.items():
+                left = duties.get(duty, Decimal(0)) - value
+                if left:
+                    duties[duty] = left
+                else:
+                    duties.pop(duty, None)
+    return done
+
+
+def counted_after(session: Session, team_id: int, day: date, tz: ZoneInfo) -> dict[int, dict[Duty, int]]:
+    """What each member's month totals of ``day``'s month count after ``day``: the days of it after ``day``
+    their trips cover (the union), key topics counted on a later day of it, sessions of it held later that
+    they attended, key motions assigned later in it. Three queries over the rest of one month."""
+    last = totals.month_end(day)
+    after = day + timedelta(days=1)
+    found: dict[int, dict[Duty, int]] = defaultdict(lambda: defaultdict(int))
+    spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for member_id, first, end in session.execute(select(
+            ResearchTrip.member_id, ResearchTrip.start_date, ResearchTrip.end_date).where(
+            ResearchTrip.team_id == team_id, ResearchTrip.deleted_at.is_(None),
+            ResearchTrip.end_date >= after, ResearchTrip.start_date <= last)):
+        spans[member_id].append((first, end))
+    for member_id, own in spans.items():
+        days = grassroots_days(own, within=(after, last))
+        if days:
+            found[member_id][Duty.RESEARCH_DAYS] += days
+    for member_id, topic_year, created_at in session.execute(select(
+            ResearchTopic.lead_member_id, ResearchTopic.year, ResearchTopic.created_at).where(
+            ResearchTopic.team_id == team_id, ResearchTopic.year == day.year, ResearchTopic.deleted_at.is_(None),
+            ResearchTopic.created_at >= datetime.combine(after, time(), tzinfo=tz))):
+        if after <= totals.counted_on(created_at.astimezone(tz).date(), topic_year) <= last:
+            found[member_id][Duty.KEY_RESEARCH_TOPICS] += 1
+    studied = (select(literal("study"), StudyAttendance.member_id, cast_(StudySession.kind, String),
+                      func.count(func.distinct(StudySession.id)))
+               .join(StudySession, StudySession.id == StudyAttendance.session_id)
+               .where(StudySession.team_id == team_id, StudySession.deleted_at.is_(None),
+                      StudySession.kind.in_(list(STUDY_DUTY)), StudySession.held_on.between(after, last))
+               .group_by(StudyAttendance.member_id, StudySession.kind))
+    led = (select(literal("motion"), Motion.lead_member_id, cast_(Motion.kind, String), func.count())
+           .where(Motion.team_id == team_id, Motion.deleted_at.is_(None), Motion.is_key.is_(True),
+                  Motion.assigned_on.between(after, last))
+           .group_by(Motion.lead_member_id, Motion.kind))
+    for source, member_id, kind, n in session.execute(union_all(studied, led)):
+        duty = STUDY_DUTY[StudyKind(kind)] if source == "study" else KEY_MOTION_DUTY[MotionKind(kind)]
+        found[member_id][duty] += n
+    return {member_id: dict(duties) for member_id, duties in found.items()}
+
 def scores(session: Session, team: Team, period: race.Period, *, as_of: date,
-           config: Config) -> list[race.Score]:
+           config: Config, from_totals: bool = True) -> list[race.Score]:
     """Every active member's score for ``period`` as of ``as_of`` (unranked ones included)."""
     weights = weights_from(config.race)
     everyone = gather(session, team.id, period, as_of=as_of, defaults=config.team_defaults.targets,
-                      tz=ZoneInfo(team.timezone))
+                      tz=ZoneInfo(team.timezone), from_totals=from_totals)
     return [race.score(inputs, period, as_of=as_of, weights=weights) for inputs in everyone]
 
 
-def year_paces(session: Session, team: Team, *, today: date, config: Config) -> dict[int, list[pace.DutyPace]]:
+def year_paces(session: Session, team: Team, *, today: date, config: Config,
+               from_totals: bool = True) -> dict[int, list[pace.DutyPace]]:
     """Every active member's pace on every duty this year, by member id: what `progress.year_progress`
     says for one member (/me), for the whole team from `gather`'s few team-wide queries (the weekly
     summary's who-is-behind list; one query set per member took 10-25 ms each, 25 s for 2,000)."""
-    tolerance, lagging = Decimal(str(config.pace.behind_tolerance)), Decimal(str(config.pace.lagging_threshold))
     year = race.Period(race.PeriodKind.YEAR, today.year)
     everyone = gather(session, team.id, year, as_of=today, defaults=config.team_defaults.targets,
-                      tz=ZoneInfo(team.timezone))
+                      tz=ZoneInfo(team.timezone), from_totals=from_totals)
+    return paces_of(everyone, today=today, config=config)
+
+
+def paces_of(everyone: Iterable[race.MemberInputs], *, today: date, config: Config) -> dict[int, list[pace.DutyPace]]:
+    """:func:`year_paces` from the year's inputs as of ``today`` already gathered."""
+    tolerance, lagging = Decimal(str(config.pace.behind_tolerance)), Decimal(str(config.pace.lagging_threshold))
     return {
         inputs.member_id: [
             pace.duty_pace(duty, done=inputs.done.get(duty, Decimal(0)), yearly_target=inputs.yearly_targets[duty],
@@ -294,14 +387,15 @@ class Board:
 
 
 def board(session: Session, team: Team, period: race.Period, *, as_of: date, config: Config,
-          with_movement: bool = True) -> Board:
+          with_movement: bool = True, from_totals: bool = True) -> Board:
     """The ranking of ``period`` as of ``as_of``, with movement since the previous period: from its
     saved snapshot when the monthly posting saved one, else computed now for that closed period."""
-    current = scores(session, team, period, as_of=as_of, config=config)
+    current = scores(session, team, period, as_of=as_of, config=config, from_totals=from_totals)
     saved = previous_ranks(session, team.id, period.previous) if with_movement else None
     previous = saved
     if with_movement and saved is None:
-        earlier = scores(session, team, period.previous, as_of=period.previous.end, config=config)
+        earlier = scores(session, team, period.previous, as_of=period.previous.end, config=config,
+                         from_totals=from_totals)
         previous = {entry.member_id: entry.rank for entry in race.rank(earlier)}
     ranked = race.rank(current, previous)
     people = {c.member_id: c for c in contenders(session, team.id)}

@@ -72,8 +72,10 @@ def key_motions_assigned(session: Session, team_id: int, *, start: date, end: da
         Motion.assigned_on.between(start, end)).group_by(Motion.kind))}
 
 
-def gather(session: Session, team: Team, *, start: date, end: date, today: date, config: Config) -> Summary:
-    """The summary of start–end as of ``today``."""
+def gather(session: Session, team: Team, *, start: date, end: date, today: date, config: Config,
+           from_totals: bool = True) -> Summary:
+    """The summary of start–end as of ``today``: the year's race read twice (as of the week's end and the
+    day before it, for who moved up), from the month totals unless ``from_totals`` is False."""
     tz = ZoneInfo(team.timezone)
     people = {m.id: m for m in members.active_in(session, team.id)}
     logged: dict[Duty, Decimal] = {duty: Decimal(0) for duty in Duty}
@@ -94,7 +96,10 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
     middle = start + timedelta(days=(end - start).days // 2)
     as_of = min(end, today, date(middle.year, 12, 31))
     year = race.Period(race.PeriodKind.YEAR, as_of.year)
-    now_scores = race_storage.scores(session, team, year, as_of=as_of, config=config)
+    weights = race_storage.weights_from(config.race)
+    now_inputs = race_storage.gather(session, team.id, year, as_of=as_of, defaults=config.team_defaults.targets,
+                                     tz=tz, from_totals=from_totals)
+    now_scores = [race.score(inputs, year, as_of=as_of, weights=weights) for inputs in now_inputs]
     year_done = {duty: Decimal(0) for duty in Duty}
     year_expected = {duty: Decimal(0) for duty in Duty}
     for score in now_scores:
@@ -105,10 +110,9 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
     moved_up: list[tuple[str, int, int]] = []
     before = start - timedelta(days=1)
     if before.year == as_of.year and as_of >= year.start:
-        now_ranks = {e.member_id: e.rank for e in race.rank(
-            race_storage.scores(session, team, year, as_of=as_of, config=config))}
+        now_ranks = {e.member_id: e.rank for e in race.rank(now_scores)}
         then_ranks = {e.member_id: e.rank for e in race.rank(
-            race_storage.scores(session, team, year, as_of=before, config=config))}
+            race_storage.scores(session, team, year, as_of=before, config=config, from_totals=from_totals))}
         for member_id, rank in sorted(now_ranks.items(), key=lambda pair: pair[1]):
             earlier = then_ranks.get(member_id)
             if earlier is not None and rank < earlier and member_id in people:
@@ -125,7 +129,7 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
             upcoming.append((owner.display_name, item))
 
     behind = []
-    paces = race_storage.year_paces(session, team, today=as_of, config=config)
+    paces = race_storage.paces_of(now_inputs, today=as_of, config=config)
     for member in people.values():
         duties = [d.duty for d in paces.get(member.id, []) if d.status != pace.PaceStatus.ON_PACE]
         if duties:

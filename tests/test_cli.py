@@ -10,15 +10,20 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from alembic.script import ScriptDirectory
+from sqlalchemy import delete
 
+from core.domain import Duty, Language, MemberStatus, Role
 from emulator import EmulatorThread
 from harness import TEST_TOKEN
-from storage.db import MIGRATIONS_DIR
+from storage import members, teams, totals, trips
+from storage.db import MIGRATIONS_DIR, Database
+from storage.models import MonthTotal
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -168,3 +173,28 @@ def test_db_upgrade_creates_the_database(tmp_path: Path, env: dict[str, str]) ->
     head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
     assert done.returncode == 0 and f"revision {head}" in done.stdout
     assert (tmp_path / "saima.db").exists()
+
+
+def test_db_rebuild_totals_recounts_the_month_totals_from_the_records(tmp_path: Path, env: dict[str, str]) -> None:
+    assert run_cli("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    db = Database.from_url(env["DATABASE_URL"])
+    now = datetime(2026, 11, 21, 2, tzinfo=UTC)
+    with db.session() as session:
+        team = teams.create(session, name="党组", timezone="Asia/Shanghai", language=Language.ZH,
+                            show_names_in_race=True, group_chat_id=None, now=now)
+        member = members.add(session, team=team, telegram_user_id=1001, display_name="张三", username=None,
+                             role=Role.MEMBER, status=MemberStatus.ACTIVE, now=now, joined_on=date(2026, 1, 1))
+        trips.log_trip(session, member=member, start=date(2026, 10, 30), end=date(2026, 11, 2), places="淳安县",
+                       topic="调研", research_topic_id=None, now=now)
+        team_id = team.id
+    with db.session() as session:  # as a bulk load that bypassed the session leaves them
+        kept = totals.stored(session.connection(), team_id)
+        session.execute(delete(MonthTotal).execution_options(synchronize_session=False))
+    assert kept == {(member.id, date(2026, 10, 1)): {Duty.RESEARCH_DAYS: 2},
+                    (member.id, date(2026, 11, 1)): {Duty.RESEARCH_DAYS: 2}}
+
+    done = run_cli("db", "rebuild-totals", env=env, cwd=tmp_path)
+    assert done.returncode == 0 and "2 rows" in done.stdout, done.stderr
+    with db.session() as session:
+        assert totals.stored(session.connection(), team_id) == kept
+    db.dispose()
