@@ -76,6 +76,18 @@ class Broadcasts:
             if not broadcast.recurrence:
                 broadcasts.finish(session, broadcast.id)
 
+    def next_times(self, session: Session, team: Team, *, now: datetime) -> list[datetime]:
+        """When the team's scheduled broadcasts next fall due after ``now`` (the scheduling tick looks at the
+        team's day-granular work then; a broadcast scheduled or changed meanwhile makes it look at once)."""
+        tz = ZoneInfo(team.timezone)
+        times: list[datetime] = []
+        for broadcast in broadcasts.scheduled(session, team.id):
+            if broadcast.recurrence:
+                times.append(Weekly.decode(broadcast.recurrence).first(now + timedelta(microseconds=1), tz))
+            elif broadcast.send_at is not None:
+                times.append(broadcast.send_at)
+        return times
+
     def _report(self, session: Session, broadcast: Broadcast, made: BroadcastOccurrence, *, tz: ZoneInfo,
                 now: datetime) -> None:
         sender = broadcasts.sender_of(session, broadcast)

@@ -15,23 +15,31 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
 from telegram.ext import Application
 
 from config import Config
+from core.boards import boards_due, summary_day
 from core.clock import Clock
+from core.nudge_schedule import next_midnight
+from core.quiet import parse_hhmm
 from jobs import broadcasts as broadcast_reports
 from jobs import ticks
 from jobs.boards import BoardReport, Boards
 from jobs.broadcasts import BroadcastReport, Broadcasts
 from jobs.nudges import NudgeReport, Nudges
-from storage import calendar, teams
+from storage import calendar, next_nudge, teams
 from storage.db import Database
+from storage.models import Team
 
 log = logging.getLogger(__name__)
 
 JOB_NAME = "scheduled messages"
+BATCH = 50_000  # due rows a tick takes at most (the rest stay due for the next)
+CHECK_LEASE = timedelta(hours=1)  # a team's work claimed by a tick that then failed is retried after this
 
 
 @dataclass
@@ -53,27 +61,63 @@ class Scheduler:
         self.boards = Boards(config, self.national)
         self.broadcasts = Broadcasts(config)
         self._lock = asyncio.Lock()
+        self._latest: datetime | None = None  # the latest clock reading this scheduler saw
+        self.batch = BATCH
 
     def run_once(self) -> ScheduleReport:
-        """One pass over every team (synchronous: call it from a thread in the event loop)."""
+        """One pass over what has come due (synchronous: call it from a thread in the event loop).
+
+        Reads only rows whose instant has come (storage/next_nudge.py): items whose next nudge or 约谈提醒
+        may be due and teams whose day-granular work (pace, boards, summary, broadcasts) may be, in one
+        index range scan each; then one transaction per such team. A tick with nothing due costs those two
+        statements, however much is open."""
         report = ScheduleReport()
         now = self.clock.now()
-        with self.db.session() as session:
-            team_ids = [team.id for team in teams.all_teams(session)]
-        for team_id in team_ids:
+        if self._latest is not None and now < self._latest:  # the clock went back: instants from a later one
+            with self.db.session() as session:
+                next_nudge.recheck_later_than(session, now)
+        self._latest = now if self._latest is None else max(now, self._latest)
+        with self.db.reading() as session:
+            rows = next_nudge.due(session, now, limit=self.batch)
+            checks = set(next_nudge.teams_due(session, now))
+        by_team: dict[int, list[next_nudge.Due]] = {}
+        for row in rows:
+            by_team.setdefault(row.team_id, []).append(row)
+        for team_id in sorted(by_team.keys() | checks):
             try:
                 with self.db.session() as session:
                     team = teams.by_id(session, team_id)
                     if team is None:
                         continue
                     workday = calendar.workday(session, team.id, base=self.national)
-                    self.nudges.run(session, team, now=now, report=report.nudges, is_workday=workday)
-                    self.boards.run(session, team, now=now, report=report.boards, is_workday=workday)
-                    self.broadcasts.run(session, team, now=now, report=report.broadcasts)
+                    if team_id in by_team:
+                        looked = next_nudge.claim(session, team, by_team[team_id], now)
+                        instants = self.nudges.deadlines(session, team, looked, now=now, report=report.nudges,
+                                                         is_workday=workday)
+                        next_nudge.advance(session, instants)
+                    if team_id in checks and next_nudge.claim_team(session, team_id, now, until=now + CHECK_LEASE):
+                        self.nudges.pace(session, team, now=now, report=report.nudges, is_workday=workday)
+                        self.boards.run(session, team, now=now, report=report.boards, is_workday=workday)
+                        self.broadcasts.run(session, team, now=now, report=report.broadcasts)
+                        next_nudge.set_team_check(session, team_id, self._next_check(session, team, now, workday))
             except Exception:  # noqa: BLE001 — one team's trouble must not hold the others
                 log.exception("scheduled messages for team %s failed", team_id)
                 report.failed_teams.append(team_id)
         return report
+
+    def _next_check(self, session: Session, team: Team, now: datetime, workday: Callable[[date], bool]) -> datetime:
+        """When the team's day-granular work may next have something to do: the next day, the allowed moment
+        today (pace waits for it), today's board and summary moments, its broadcasts' next times."""
+        tz = ZoneInfo(team.timezone)
+        today = now.astimezone(tz).date()
+        schedule = self.config.schedule
+        candidates = [next_midnight(now, tz), self.nudges._allowed(now, tz, workday)]
+        first, _periods = boards_due(today, workday)
+        candidates.append(datetime.combine(first, parse_hhmm(schedule.race_board_time), tzinfo=tz))
+        day = summary_day(today, schedule.weekly_summary_day)
+        candidates.append(datetime.combine(day, parse_hhmm(schedule.weekly_summary_time), tzinfo=tz))
+        candidates.extend(self.broadcasts.next_times(session, team, now=now))
+        return min(at for at in candidates if at > now)
 
     async def tick(self) -> ScheduleReport:
         async with self._lock:

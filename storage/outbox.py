@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -132,6 +133,37 @@ def enqueue(
         .returning(OutboxMessage.id)
     )
     return session.execute(statement).scalar() is not None
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One message for :func:`enqueue_many` (the arguments of :func:`enqueue`)."""
+
+    key: str
+    chat_id: int
+    kind: str
+    payload: dict[str, Any]
+    not_before: datetime
+    team_id: int | None = None
+    member_id: int | None = None
+
+
+def enqueue_many(session: Session, messages: list[Pending], *, now: datetime, chunk: int = 500) -> set[str]:
+    """Adds many messages in one INSERT … ON CONFLICT (key) DO NOTHING (per ``chunk``); the keys made."""
+    made: set[str] = set()
+    for message in messages:
+        check_payload(message.payload)
+        if len(message.key) > 160:
+            raise ValueError(f"outbox key over 160 characters: {message.key!r}")
+    for start in range(0, len(messages), chunk):
+        rows = [dict(key=m.key, team_id=m.team_id, member_id=m.member_id, chat_id=m.chat_id, kind=m.kind,
+                     payload=m.payload, urgent=False, retry_unknown=retry_unknown_for(m.kind),
+                     not_before=m.not_before, status=OutboxStatus.PENDING, attempts=0, created_at=now)
+                for m in messages[start:start + chunk]]
+        statement = (dialect_insert(session)(OutboxMessage).values(rows)
+                     .on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.key))
+        made.update(session.scalars(statement))
+    return made
 
 
 def by_key(session: Session, key: str) -> OutboxMessage | None:
