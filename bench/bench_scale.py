@@ -61,11 +61,12 @@ from core.domain import (
     MotionStatus,
     Role,
 )
+from core.nudge_schedule import next_look
 from core.race import Period, PeriodKind
 from jobs.schedule import Scheduler
 from locales import translator
+from reports import nudges as nudge_words
 from reports import summary
-from core.nudge_schedule import next_look
 from storage import next_nudge, race, teams
 from storage.db import Database
 from storage.models import Member, Motion, ResearchTrip, Task, Team
@@ -251,7 +252,11 @@ def ticks(db: Database, day: date) -> list[dict[str, Any]]:
         team_ids = [team.id for team in teams.all_teams(session)]
     # pace nudges are a day's work per member (bench_race times progress), not the deadline scan: done for today
     scheduler.nudges._pace_scanned = {team_id: day for team_id in team_ids}
-    results = []
+    # a running bot has loaded the holiday tables and the locales' date formats long before: not timed here
+    scheduler.national(day)
+    for language in Language:
+        nudge_words.deadline_nudge(translator(language), kind="motion", title="…", due=day, today=day)
+    results: list[dict[str, Any]] = []
     with db.reading() as session:
         due = len(next_nudge.due(session, first_at, limit=10**9))
     seconds, report = timed(scheduler.run_once)

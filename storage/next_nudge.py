@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, inspect, literal, select, union_all, update
+from sqlalchemy import Table, bindparam, event, inspect, literal, select, union_all, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from core.domain import AssignmentStatus, MemberStatus
@@ -334,9 +334,11 @@ def advance(session: Session, instants: Iterable[tuple[str, int, datetime | None
     """Stores each row's next instant (None: closed), one executemany per table."""
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for kind, row_id, at in instants:
-        by_kind.setdefault(kind, []).append({"id": row_id, "next_nudge_at": at})
+        by_kind.setdefault(kind, []).append({"row": row_id, "at": at})
     for kind, params in by_kind.items():
-        session.execute(update(_ITEMS[kind]), params, execution_options={OWN: True})
+        table = cast(Table, _ITEMS[kind].__table__)
+        session.connection().execute(update(table).where(table.c.id == bindparam("row"))
+                                     .values(next_nudge_at=bindparam("at")), params)
 
 
 def claim_team(session: Session, team_id: int, now: datetime, *, until: datetime) -> bool:

@@ -148,22 +148,22 @@ class Pending:
     member_id: int | None = None
 
 
-def enqueue_many(session: Session, messages: list[Pending], *, now: datetime, chunk: int = 500) -> set[str]:
-    """Adds many messages in one INSERT … ON CONFLICT (key) DO NOTHING (per ``chunk``); the keys made."""
-    made: set[str] = set()
+def enqueue_many(session: Session, messages: list[Pending], *, now: datetime) -> set[str]:
+    """Adds many messages in one INSERT … ON CONFLICT (key) DO NOTHING … RETURNING (an executemany SQLAlchemy
+    sends as multi-row VALUES, its compiled form cached); the keys made."""
     for message in messages:
         check_payload(message.payload)
         if len(message.key) > 160:
             raise ValueError(f"outbox key over 160 characters: {message.key!r}")
-    for start in range(0, len(messages), chunk):
-        rows = [dict(key=m.key, team_id=m.team_id, member_id=m.member_id, chat_id=m.chat_id, kind=m.kind,
-                     payload=m.payload, urgent=False, retry_unknown=retry_unknown_for(m.kind),
-                     not_before=m.not_before, status=OutboxStatus.PENDING, attempts=0, created_at=now)
-                for m in messages[start:start + chunk]]
-        statement = (dialect_insert(session)(OutboxMessage).values(rows)
-                     .on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.key))
-        made.update(session.scalars(statement))
-    return made
+    if not messages:
+        return set()
+    table = OutboxMessage.__table__
+    rows = [dict(key=m.key, team_id=m.team_id, member_id=m.member_id, chat_id=m.chat_id, kind=m.kind,
+                 payload=m.payload, urgent=False, retry_unknown=retry_unknown_for(m.kind), not_before=m.not_before,
+                 status=OutboxStatus.PENDING, attempts=0, created_at=now) for m in messages]
+    statement = (dialect_insert(session)(table).on_conflict_do_nothing(index_elements=["key"])
+                 .returning(table.c.key, sort_by_parameter_order=True))
+    return set(session.connection().execute(statement, rows).scalars())
 
 
 def by_key(session: Session, key: str) -> OutboxMessage | None:
