@@ -2,7 +2,7 @@
 five years of records, and the scheduling tick's deadline scan over 1,000,000 open deadlines, on
 SQLite and PostgreSQL, each again at double the data.
 
-    python -m bench.bench_scale [members] [deadlines] [boards|scan] [ticks]   (BENCH_SCALE scales both)
+    python -m bench.bench_scale [members] [deadlines] [boards|scan]   (BENCH_SCALE scales both)
 
 Boards and summary: bench_race's generator (trips, topics, motions, findings, sessions with
 attendance, leave) for ``members`` and then, in the same database, a second team of twice as many;
@@ -11,14 +11,16 @@ post computes), and `reports.summary.gather` + `render` for the week of 16–22 
 post: the group's text and the admins', who also get who is behind pace, read for the whole team at once).
 
 Deadline scan: teams of 50 members, 100 open items each (40 motions awaiting a reply, 30 findings
-awaiting feedback, 30 open task assignments), due over the next year; about 1 % at a nudge stage
-today (due within a week or overdue by less than the escalation threshold). Then the deadline part
-of the scheduling tick, `jobs.schedule.Scheduler.run_once` (per team `storage.deadlines.open_items`,
-then `jobs.nudges`, which enqueues what is due), on Tuesday 24 November 2026 at 10:30 in Shanghai:
-the first tick of the day (which enqueues the nudges) and the next one (finding them all enqueued:
-every later tick costs this; ``ticks=1`` leaves it out, at full size each tick takes minutes). Pace
-nudges, once a day per team and not a deadline scan, are marked done for the day first. Then as many
-teams again and the same timings.
+awaiting feedback, 30 open task assignments), due over the next year, 2 % within a week or a little overdue;
+each with the next-nudge instant the evening before's last tick left on it (storage/next_nudge.py). Then
+three whole scheduling ticks (`jobs.schedule.Scheduler.run_once`) on Tuesday 24 November 2026 in Shanghai:
+the day's first at 08:30 (the nudges whose stage began at midnight, ~1 % of the items, and every team's
+day-granular work: boards, summary, broadcasts; pace nudges, a day's work per member that bench_race's
+progress figures cover, are marked done), one at 10:30 with nothing due (its statements counted), and one
+at 10:31 after ~100 items were edited (their instants "now"). Then as many teams again, due around the next
+day, and the same three ticks on Wednesday: the first one's rows due are about twice as many (cost grows
+with what is due), the other two's the same (not with what is open). The holiday tables and the locales'
+date formats, loaded long before in a running bot, are loaded before timing.
 Bulk inserts (COPY on PostgreSQL, executemany on SQLite), ANALYZE after each load. Not a test.
 """
 

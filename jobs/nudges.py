@@ -13,8 +13,10 @@ the task's creation, the finding's 交办): a task assigned today due in two day
 a day later. Each tick enqueues only the latest stage that has fallen due for an item, and only at an allowed
 time (outside quiet hours, on a working day), so after downtime, a night or a weekend the member gets
 one nudge (the current one), never one per missed day. A snoozed item gets nothing until
-its snooze ends, then one reminder. Items no longer open are not nudged, and their nudges still
-waiting in the outbox are withdrawn.
+its snooze ends, then one reminder. Items no longer open are not nudged: closing one (or snoozing it)
+withdraws its queued nudges in that transaction (storage/next_nudge.py's session event), and the tick
+withdraws them for an item it finds closed by a bulk UPDATE. The tick sees only items whose next-nudge
+instant has come (jobs/schedule.py) and moves each instant on.
 
 Escalation: an item overdue `schedule.escalate_after_days_overdue` days or more → one message to each
 of the team's admins, once per item (`escalate:motion:41:member:7:admin:3`).

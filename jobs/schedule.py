@@ -1,14 +1,27 @@
 """The scheduling tick: one repeating JobQueue job (`schedule.tick_seconds`) that runs every idempotent
-enqueue step for every team on that team's working days (storage/calendar.py): deadline nudges and
-约谈提醒, pace nudges, race boards, the weekly summary, broadcasts' due occurrences; the delivery tick (jobs/delivery.py) sends what they put in the
-outbox. `install` also adds the job that keeps broadcasts' delivery reports current (jobs/broadcasts.py).
+enqueue step on each team's working days (storage/calendar.py): deadline nudges and 约谈提醒, pace nudges,
+race boards, the weekly summary, broadcasts' due occurrences; the delivery tick (jobs/delivery.py) sends what
+they put in the outbox. `install` also adds the job that keeps broadcasts' delivery reports current
+(jobs/broadcasts.py).
 
-Nothing about what is due lives in the scheduler: each step derives it from the database and the
-clock, and each message has a unique outbox key, so a tick run twice, by two processes, or after a
-restart enqueues nothing twice and loses nothing. Each team is one transaction; a team whose step
-fails is logged and retried on the next tick, the others go on.
+A tick costs what is due, not what is open. Each item with a deadline carries the instant the tick next looks
+at it and each team the instant of its next day-granular work, both indexed and kept by storage/next_nudge.py
+(earlier than necessary only costs a look; every change to an item, its snooze, task, owner's leave or the
+team's calendar makes it "now"). A tick reads the items and teams whose instant has come (two index range
+scans: a tick with nothing due is those two statements), then, per team with something due, one transaction:
+it locks those rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL; on SQLite BEGIN IMMEDIATE and the `<= now`
+re-check), re-derives each item's stage (core.nudge_schedule.stage_due), enqueues the team's nudges and 约谈提醒
+in one INSERT, and moves each instant on (core.nudge_schedule.next_look; in quiet hours or on a day off to the
+next allowed moment, during leave or for an inactive member to the next day at the latest). A team's
+day-granular work (pace once a day, boards, the weekly summary, broadcasts) runs when its instant comes: the
+next midnight, the allowed moment, the board's and the summary's moments, its broadcasts' next times.
+
+Nothing about what is due lives only in the scheduler: each message has a unique outbox key and every instant
+is in the database, so a tick run twice, by two processes, or after a restart enqueues nothing twice and loses
+nothing. Each team is one transaction; a team whose step fails is logged, its instants roll back with it and it
+is tried again on the next tick, the others go on. A clock that goes back (only tests do that) makes every
+later instant "now" once.
 """
-
 from __future__ import annotations
 
 import asyncio

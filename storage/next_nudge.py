@@ -10,8 +10,9 @@ One mechanism keeps them: session events registered by :func:`install` (every `D
   they concern are set to :data:`RECHECK` (look at it on the next tick), in the same transaction. An item that
   closes gets NULL and its queued nudges and 约谈提醒 are withdrawn then; a snoozed one's nudges are withdrawn.
 - `do_orm_execute`: a bulk `update()` of those tables (which bypasses the flush) gets `next_nudge_at = RECHECK`
-  added, and a bulk update of tasks or members rechecks the assignments or items it touches; the tick then
-  finds a closed item closed, withdraws what it still had queued and sets NULL.
+  added, and a bulk update of tasks rechecks the assignments it touches; the tick then finds a closed item
+  closed, withdraws what it still had queued and sets NULL. (storage.roster.restore, a bulk update of a
+  member's status, rechecks the member's items itself.)
 
 The precise instant needs the configuration (offsets, escalation), the team's calendar and the clock, which
 storage does not have: the tick computes it (core.nudge_schedule.next_look) and stores it with
@@ -174,8 +175,9 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
 
 def _on_execute(state: ORMExecuteState) -> None:
     """A bulk UPDATE bypasses the flush: one of an item table gets `next_nudge_at = RECHECK` (the tick then sees
-    what became of the row); one of tasks or members rechecks the assignments or items of the rows it updates
-    (before it, while its WHERE still picks them)."""
+    what became of the row); one of tasks rechecks the assignments of the tasks it updates (before it, while its
+    WHERE still picks them). Members' bulk updates (language, reachability, role, removal) move no nudge but
+    one: storage.roster.restore rechecks the member's items itself (a removed member's are looked at daily)."""
     if not state.is_update or state.execution_options.get(OWN):
         return
     statement = state.statement
@@ -190,10 +192,6 @@ def _on_execute(state: ORMExecuteState) -> None:
                                                             TaskAssignment.next_nudge_at.is_not(None))
                               .values(next_nudge_at=RECHECK),
                               execution_options={OWN: True, "synchronize_session": False})
-    elif name == "members":
-        where = statement.whereclause  # type: ignore[attr-defined]  # an Update
-        picked = select(Member.id) if where is None else select(Member.id).where(where)
-        _recheck_items(state.session, member_ids=picked)
 
 
 # --- rechecks ------------------------------------------------------------------------------------------------

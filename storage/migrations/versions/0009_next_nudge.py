@@ -41,10 +41,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('teams', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_teams_next_check_at'))
-        batch_op.drop_column('next_check_at')
+    # Not in batch mode: on SQLite that would copy each table and drop the old one, which its foreign keys
+    # refuse while rows refer to it; ALTER TABLE … DROP COLUMN (SQLite 3.35+) does it in place.
+    op.drop_index(op.f('ix_teams_next_check_at'), table_name='teams')
+    op.drop_column('teams', 'next_check_at')
     for table in reversed(_ITEMS):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_index(batch_op.f(f'ix_{table}_next_nudge_at'))
-            batch_op.drop_column('next_nudge_at')
+        op.drop_index(op.f(f'ix_{table}_next_nudge_at'), table_name=table)
+        op.drop_column(table, 'next_nudge_at')
