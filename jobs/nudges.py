@@ -68,6 +68,7 @@ from locales import Translator, translator
 from reports import nudges as words
 from storage import leave, members, outbox, progress
 from storage.deadlines import Item
+from storage.members import Contact
 from storage.models import Member, Team
 from storage.next_nudge import Looked
 
@@ -98,18 +99,20 @@ class Nudges:
         return next_allowed(now, tz=tz, quiet_start=s.quiet_hours_start, quiet_end=s.quiet_hours_end,
                             is_workday=is_workday or self.is_workday)
 
-    def deadlines(self, session: Session, team: Team, looked: list[Looked], *, now: datetime, report: NudgeReport,
-                  is_workday: Callable[[date], bool] | None = None) -> list[tuple[str, int, datetime | None]]:
-        """The team's due rows (storage.next_nudge.claim): nudges and 约谈提醒 now due, in one INSERT; what is
-        withdrawn for an item no longer open (or snoozed); and each row's next instant, returned for
-        storage.next_nudge.advance. `is_workday`: the team's own working days (default: the national calendar)."""
+    def deadlines(self, session: Session, team: Team, looked: list[Looked], *, people: dict[int, Contact],
+                  away: set[int], now: datetime, report: NudgeReport,
+                  is_workday: Callable[[date], bool] | None = None,
+                  ) -> tuple[list[outbox.Pending], list[tuple[str, int, datetime | None]]]:
+        """The team's due rows (storage.next_nudge.claim): the nudges and 约谈提醒 now due, for
+        :meth:`enqueue`; each row's next instant, for storage.next_nudge.advance. What an item no longer open
+        (or snoozed) still had queued is withdrawn. ``people``: the owners of these rows and the team's admins
+        (storage.members.contacts); ``away``: those on leave today. `is_workday`: the team's own working days
+        (default: the national calendar)."""
         tz = ZoneInfo(team.timezone)
         today = now.astimezone(tz).date()
         allowed = self._allowed(now, tz, is_workday)
         schedule = self.config.schedule
-        people = {m.id: m for m in members.everyone_in(session, team.id)} if allowed == now else {}
         admins = [m for m in people.values() if m.role.is_admin and m.status == MemberStatus.ACTIVE]
-        away = leave.on_leave(session, team_id=team.id, day=today) if allowed == now else set()
         tomorrow = next_midnight(now, tz)
         pending: list[outbox.Pending] = []
         instants: list[tuple[str, int, datetime | None]] = []
@@ -158,11 +161,14 @@ class Nudges:
                 key=outbox_keys.build(NudgeKey(_ident(item), stage)), chat_id=member.telegram_user_id, kind="nudge",
                 payload={"text": text, "parse_mode": None, "buttons": self._buttons(t, item)},
                 not_before=now, team_id=team.id, member_id=member.id))
-        if pending:
-            made = outbox.enqueue_many(session, pending, now=now)
-            report.nudges += sum(1 for m in pending if m.kind == "nudge" and m.key in made)
-            report.escalations += sum(1 for m in pending if m.kind == "escalation" and m.key in made)
-        return instants
+        return pending, instants
+
+    @staticmethod
+    def enqueue(session: Session, pending: list[outbox.Pending], *, now: datetime, report: NudgeReport) -> None:
+        """The nudges and 约谈提醒 :meth:`deadlines` made, in one INSERT (an existing key makes nothing)."""
+        made = outbox.enqueue_many(session, pending, now=now)
+        report.nudges += sum(1 for m in pending if m.kind == "nudge" and m.key in made)
+        report.escalations += sum(1 for m in pending if m.kind == "escalation" and m.key in made)
 
     def pace(self, session: Session, team: Team, *, now: datetime, report: NudgeReport,
              is_workday: Callable[[date], bool] | None = None) -> None:

@@ -44,7 +44,7 @@ from jobs import ticks
 from jobs.boards import BoardReport, Boards
 from jobs.broadcasts import BroadcastReport, Broadcasts
 from jobs.nudges import NudgeReport, Nudges
-from storage import calendar, next_nudge, teams
+from storage import calendar, leave, members, next_nudge, outbox, teams
 from storage.db import Database
 from storage.models import Team
 
@@ -96,27 +96,66 @@ class Scheduler:
         by_team: dict[int, list[next_nudge.Due]] = {}
         for row in rows:
             by_team.setdefault(row.team_id, []).append(row)
-        for team_id in sorted(by_team.keys() | checks):
+        if by_team:
+            try:  # every team's due items in one transaction …
+                with self.db.session() as session:
+                    self._items(session, rows, now=now, report=report.nudges)
+            except Exception:  # noqa: BLE001 — … and when that fails, team by team: one's trouble must not hold the others
+                log.warning("scheduled nudges for %d teams at once failed; team by team", len(by_team), exc_info=True)
+                report.nudges = NudgeReport()
+                for team_id, team_rows in sorted(by_team.items()):
+                    try:
+                        with self.db.session() as session:
+                            self._items(session, team_rows, now=now, report=report.nudges)
+                    except Exception:  # noqa: BLE001
+                        log.exception("scheduled messages for team %s failed", team_id)
+                        report.failed_teams.append(team_id)
+        for team_id in sorted(checks):
             try:
                 with self.db.session() as session:
                     team = teams.by_id(session, team_id)
-                    if team is None:
+                    if team is None or not next_nudge.claim_team(session, team_id, now, until=now + CHECK_LEASE):
                         continue
                     workday = calendar.workday(session, team.id, base=self.national)
-                    if team_id in by_team:
-                        looked = next_nudge.claim(session, team, by_team[team_id], now)
-                        instants = self.nudges.deadlines(session, team, looked, now=now, report=report.nudges,
-                                                         is_workday=workday)
-                        next_nudge.advance(session, instants)
-                    if team_id in checks and next_nudge.claim_team(session, team_id, now, until=now + CHECK_LEASE):
-                        self.nudges.pace(session, team, now=now, report=report.nudges, is_workday=workday)
-                        self.boards.run(session, team, now=now, report=report.boards, is_workday=workday)
-                        self.broadcasts.run(session, team, now=now, report=report.broadcasts)
-                        next_nudge.set_team_check(session, team_id, self._next_check(session, team, now, workday))
+                    self.nudges.pace(session, team, now=now, report=report.nudges, is_workday=workday)
+                    self.boards.run(session, team, now=now, report=report.boards, is_workday=workday)
+                    self.broadcasts.run(session, team, now=now, report=report.broadcasts)
+                    next_nudge.set_team_check(session, team_id, self._next_check(session, team, now, workday))
             except Exception:  # noqa: BLE001 — one team's trouble must not hold the others
                 log.exception("scheduled messages for team %s failed", team_id)
-                report.failed_teams.append(team_id)
+                if team_id not in report.failed_teams:
+                    report.failed_teams.append(team_id)
         return report
+
+    def _items(self, session: Session, rows: list[next_nudge.Due], *, now: datetime, report: NudgeReport) -> None:
+        """Due items of one or many teams, in this transaction: claimed, their messages enqueued in one
+        statement, their instants moved on. Every read is one query for all these teams."""
+        by_id = {team.id: team for team in teams.by_ids(session, {row.team_id for row in rows})}
+        zones = {team_id: ZoneInfo(team.timezone) for team_id, team in by_id.items()}
+        workdays = calendar.workdays(session, by_id, base=self.national)
+        looked = next_nudge.claim(session, [row for row in rows if row.team_id in by_id], now, tz_of=zones)
+        owners = {row.member_id for row in looked}
+        people = members.contacts(session, by_id, owners)
+        days = {team_id: now.astimezone(tz).date() for team_id, tz in zones.items()}
+        spans = leave.spans_of(session, owners, first=min(days.values()), last=max(days.values())) if owners else {}
+        by_team: dict[int, list[next_nudge.Looked]] = {}
+        for row in looked:
+            by_team.setdefault(row.team_id, []).append(row)
+        pending: list[outbox.Pending] = []
+        instants: list[tuple[str, int, datetime | None]] = []
+        for team_id, mine in by_team.items():
+            team = by_id[team_id]
+            today = days[team_id]
+            away = {member_id for member_id, periods in spans.items()
+                    if any(start <= today <= end for start, end in periods)}
+            made, moved = self.nudges.deadlines(
+                session, team, mine, people={m.id: m for m in people if m.team_id == team_id}, away=away, now=now,
+                report=report, is_workday=workdays[team_id])
+            pending += made
+            instants += moved
+        if pending:
+            self.nudges.enqueue(session, pending, now=now, report=report)
+        next_nudge.advance(session, instants)
 
     def _next_check(self, session: Session, team: Team, now: datetime, workday: Callable[[date], bool]) -> datetime:
         """When the team's day-granular work may next have something to do: the next day, the allowed moment

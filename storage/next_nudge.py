@@ -22,7 +22,7 @@ the stage); a later one would lose a nudge, so every change here makes it earlie
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
@@ -288,42 +288,42 @@ def _locked(session: Session, statement: Any, model: type[Any]) -> Any:
     return statement
 
 
-def claim(session: Session, team: Team, rows: Sequence[Due], now: datetime) -> list[Looked]:
-    """The team's due rows (of ``rows``) still due now, locked for this transaction."""
-    tz = ZoneInfo(team.timezone)
+def claim(session: Session, rows: Sequence[Due], now: datetime, *, tz_of: Mapping[int, ZoneInfo]) -> list[Looked]:
+    """Those of ``rows`` still due now, locked for this transaction (one statement per kind, all teams at once).
+    ``tz_of``: each team's time zone (a task's due instant is read as a day in it)."""
     ids = {kind: [row.row_id for row in rows if row.kind == kind] for kind in _ITEMS}
     looked: list[Looked] = []
     if ids["motion"]:
-        for (motion_id, lead, due_day, snoozed, title, kind, number, is_key, created, status,
+        for (motion_id, team_id, lead, due_day, snoozed, title, kind, number, is_key, created, status,
              deleted) in session.execute(_locked(session, select(
-                Motion.id, Motion.lead_member_id, Motion.reply_due, Motion.snoozed_until, Motion.title, Motion.kind,
-                Motion.number, Motion.is_key, Motion.created_at, Motion.status, Motion.deleted_at,
+                Motion.id, Motion.team_id, Motion.lead_member_id, Motion.reply_due, Motion.snoozed_until, Motion.title,
+                Motion.kind, Motion.number, Motion.is_key, Motion.created_at, Motion.status, Motion.deleted_at,
              ).where(Motion.id.in_(ids["motion"]), Motion.next_nudge_at <= now), Motion)):
             still = deleted is None and status in UNREPLIED
-            looked.append(Looked("motion", motion_id, motion_id, lead, team.id, Item(
+            looked.append(Looked("motion", motion_id, motion_id, lead, team_id, Item(
                 "motion", motion_id, motion_id, lead, due_day, snoozed, title,
                 motion=MotionHeadline(kind, number, is_key, title), created_at=created) if still else None))
     if ids["followup"]:
-        for finding_id, member_id, due_day, snoozed, content, assigned, created, status, deleted in session.execute(
-                _locked(session, select(
-                    FollowUpItem.id, FollowUpItem.member_id, FollowUpItem.feedback_due, FollowUpItem.snoozed_until,
-                    FollowUpItem.content, FollowUpItem.assigned_at, FollowUpItem.created_at, FollowUpItem.status,
-                    FollowUpItem.deleted_at,
-                ).where(FollowUpItem.id.in_(ids["followup"]), FollowUpItem.next_nudge_at <= now), FollowUpItem)):
+        for (finding_id, team_id, member_id, due_day, snoozed, content, assigned, created, status,
+             deleted) in session.execute(_locked(session, select(
+                FollowUpItem.id, FollowUpItem.team_id, FollowUpItem.member_id, FollowUpItem.feedback_due,
+                FollowUpItem.snoozed_until, FollowUpItem.content, FollowUpItem.assigned_at, FollowUpItem.created_at,
+                FollowUpItem.status, FollowUpItem.deleted_at,
+             ).where(FollowUpItem.id.in_(ids["followup"]), FollowUpItem.next_nudge_at <= now), FollowUpItem)):
             still = deleted is None and status in FOLLOW_UP_OPEN and due_day is not None
-            looked.append(Looked("followup", finding_id, finding_id, member_id, team.id, Item(
+            looked.append(Looked("followup", finding_id, finding_id, member_id, team_id, Item(
                 "followup", finding_id, finding_id, member_id, cast(date, due_day), snoozed, content,
                 created_at=assigned or created) if still else None))
     if ids["task"]:
-        for assignment_id, member_id, snoozed, status, task_id, due_at, title, created, cancelled in session.execute(
-                _locked(session, select(
-                    TaskAssignment.id, TaskAssignment.member_id, TaskAssignment.snoozed_until, TaskAssignment.status,
-                    Task.id, Task.due_at, Task.title, Task.created_at, Task.cancelled_at,
-                ).join(Task, Task.id == TaskAssignment.task_id)
-                .where(TaskAssignment.id.in_(ids["task"]), TaskAssignment.next_nudge_at <= now), TaskAssignment)):
+        for (assignment_id, member_id, snoozed, status, task_id, team_id, due_at, title, created,
+             cancelled) in session.execute(_locked(session, select(
+                TaskAssignment.id, TaskAssignment.member_id, TaskAssignment.snoozed_until, TaskAssignment.status,
+                Task.id, Task.team_id, Task.due_at, Task.title, Task.created_at, Task.cancelled_at,
+             ).join(Task, Task.id == TaskAssignment.task_id)
+             .where(TaskAssignment.id.in_(ids["task"]), TaskAssignment.next_nudge_at <= now), TaskAssignment)):
             still = status == AssignmentStatus.ASSIGNED and cancelled is None
-            looked.append(Looked("task", assignment_id, task_id, member_id, team.id, Item(
-                "task", task_id, assignment_id, member_id, due_at.astimezone(tz).date(), snoozed, title,
+            looked.append(Looked("task", assignment_id, task_id, member_id, team_id, Item(
+                "task", task_id, assignment_id, member_id, due_at.astimezone(tz_of[team_id]).date(), snoozed, title,
                 created_at=created) if still else None))
     return looked
 
