@@ -44,9 +44,10 @@ from jobs import ticks
 from jobs.boards import BoardReport, Boards
 from jobs.broadcasts import BroadcastReport, Broadcasts
 from jobs.nudges import NudgeReport, Nudges
+from storage import broadcasts as broadcast_store
 from storage import calendar, leave, members, next_nudge, outbox, teams
 from storage.db import Database
-from storage.models import Team
+from storage.models import Broadcast, Team
 
 log = logging.getLogger(__name__)
 
@@ -110,22 +111,47 @@ class Scheduler:
                     except Exception:  # noqa: BLE001
                         log.exception("scheduled messages for team %s failed", team_id)
                         report.failed_teams.append(team_id)
-        for team_id in sorted(checks):
-            try:
+        if checks:
+            scanned = dict(self.nudges._pace_scanned)  # noqa: SLF001 — rolled back with the transaction below
+            try:  # every due team's day-granular work in one transaction …
                 with self.db.session() as session:
-                    team = teams.by_id(session, team_id)
-                    if team is None or not next_nudge.claim_team(session, team_id, now, until=now + CHECK_LEASE):
-                        continue
-                    workday = calendar.workday(session, team.id, base=self.national)
-                    self.nudges.pace(session, team, now=now, report=report.nudges, is_workday=workday)
-                    self.boards.run(session, team, now=now, report=report.boards, is_workday=workday)
-                    self.broadcasts.run(session, team, now=now, report=report.broadcasts)
-                    next_nudge.set_team_check(session, team_id, self._next_check(session, team, now, workday))
-            except Exception:  # noqa: BLE001 — one team's trouble must not hold the others
-                log.exception("scheduled messages for team %s failed", team_id)
-                if team_id not in report.failed_teams:
-                    report.failed_teams.append(team_id)
+                    self._days(session, checks, now=now, report=report)
+            except Exception:  # noqa: BLE001 — … and when that fails, team by team
+                log.warning("scheduled day's work for %d teams at once failed; team by team", len(checks),
+                            exc_info=True)
+                self.nudges._pace_scanned = scanned  # noqa: SLF001
+                report.boards, report.broadcasts = BoardReport(), BroadcastReport()
+                report.nudges.pace = report.nudges.lagging = 0
+                for team_id in sorted(checks):
+                    try:
+                        with self.db.session() as session:
+                            self._days(session, {team_id}, now=now, report=report)
+                    except Exception:  # noqa: BLE001
+                        log.exception("scheduled messages for team %s failed", team_id)
+                        if team_id not in report.failed_teams:
+                            report.failed_teams.append(team_id)
         return report
+
+    def _days(self, session: Session, team_ids: set[int], *, now: datetime, report: ScheduleReport) -> None:
+        """The day-granular work of these teams (those still due: claimed by a compare-and-set), in this
+        transaction: pace, boards, the weekly summary, broadcasts; then each team's next check."""
+        claimed = next_nudge.claim_teams(session, team_ids, now, until=now + CHECK_LEASE)
+        if not claimed:
+            return
+        by_id = {team.id: team for team in teams.by_ids(session, claimed)}
+        workdays = calendar.workdays(session, by_id, base=self.national)
+        scheduled: dict[int, list[Broadcast]] = {}
+        for broadcast in broadcast_store.scheduled(session):
+            scheduled.setdefault(broadcast.team_id, []).append(broadcast)
+        checks: dict[int, datetime] = {}
+        for team_id, team in by_id.items():
+            workday = workdays[team_id]
+            self.nudges.pace(session, team, now=now, report=report.nudges, is_workday=workday)
+            self.boards.run(session, team, now=now, report=report.boards, is_workday=workday)
+            mine = scheduled.get(team_id, [])
+            self.broadcasts.run(session, team, now=now, report=report.broadcasts, scheduled=mine)
+            checks[team_id] = self._next_check(team, now, workday, mine)
+        next_nudge.set_team_checks(session, checks)
 
     def _items(self, session: Session, rows: list[next_nudge.Due], *, now: datetime, report: NudgeReport) -> None:
         """Due items of one or many teams, in this transaction: claimed, their messages enqueued in one
@@ -157,7 +183,8 @@ class Scheduler:
             self.nudges.enqueue(session, pending, now=now, report=report)
         next_nudge.advance(session, instants)
 
-    def _next_check(self, session: Session, team: Team, now: datetime, workday: Callable[[date], bool]) -> datetime:
+    def _next_check(self, team: Team, now: datetime, workday: Callable[[date], bool],
+                    scheduled: list[Broadcast]) -> datetime:
         """When the team's day-granular work may next have something to do: the next day, the allowed moment
         today (pace waits for it), today's board and summary moments, its broadcasts' next times."""
         tz = ZoneInfo(team.timezone)
@@ -168,7 +195,7 @@ class Scheduler:
         candidates.append(datetime.combine(first, parse_hhmm(schedule.race_board_time), tzinfo=tz))
         day = summary_day(today, schedule.weekly_summary_day)
         candidates.append(datetime.combine(day, parse_hhmm(schedule.weekly_summary_time), tzinfo=tz))
-        candidates.extend(self.broadcasts.next_times(session, team, now=now))
+        candidates.extend(self.broadcasts.next_times(team, scheduled, now=now))
         return min(at for at in candidates if at > now)
 
     async def tick(self) -> ScheduleReport:

@@ -251,13 +251,22 @@ class Due:
     team_id: int
 
 
+def _instant(now: datetime) -> Any:
+    """``now`` written into the statement, not a parameter: PostgreSQL then plans each tick's range scans for
+    this instant (a plan prepared for any instant guesses a third of the table and may scan it, or JIT-compile)."""
+    return bindparam("now", now, type_=Motion.__table__.c.next_nudge_at.type, literal_execute=True)
+
+
 def due(session: Session, now: datetime, *, limit: int) -> list[Due]:
     """Up to ``limit`` rows whose instant has come, over all teams: one statement of three index range scans."""
+    now = _instant(now)
     parts: list[Any] = [
         select(literal("motion").label("kind"), Motion.id.label("row_id"), Motion.team_id.label("team_id"))
         .where(Motion.next_nudge_at <= now),
         select(literal("followup"), FollowUpItem.id, FollowUpItem.team_id).where(FollowUpItem.next_nudge_at <= now),
-        select(literal("task"), TaskAssignment.id, Task.team_id).join(Task, Task.id == TaskAssignment.task_id)
+        # the team per due row (an index lookup each), not a join the planner may hash over every task
+        select(literal("task"), TaskAssignment.id,
+               select(Task.team_id).where(Task.id == TaskAssignment.task_id).scalar_subquery())
         .where(TaskAssignment.next_nudge_at <= now),
     ]
     return [Due(kind, row_id, team_id) for kind, row_id, team_id in session.execute(union_all(*parts).limit(limit))]
@@ -265,7 +274,7 @@ def due(session: Session, now: datetime, *, limit: int) -> list[Due]:
 
 def teams_due(session: Session, now: datetime) -> list[int]:
     """Teams whose day-granular work is due (an index range scan)."""
-    return list(session.scalars(select(Team.id).where(Team.next_check_at <= now).order_by(Team.id)))
+    return list(session.scalars(select(Team.id).where(Team.next_check_at <= _instant(now)).order_by(Team.id)))
 
 
 @dataclass(frozen=True)
@@ -329,27 +338,35 @@ def claim(session: Session, rows: Sequence[Due], now: datetime, *, tz_of: Mappin
 
 
 def advance(session: Session, instants: Iterable[tuple[str, int, datetime | None]]) -> None:
-    """Stores each row's next instant (None: closed), one executemany per table."""
-    by_kind: dict[str, list[dict[str, Any]]] = {}
+    """Stores each row's next instant (None: closed): one UPDATE … WHERE id IN (…) per table and instant (the
+    rows of a tick share few instants: the next days' midnights, the allowed moment), its form cached."""
+    groups: dict[tuple[str, datetime | None], list[int]] = {}
     for kind, row_id, at in instants:
-        by_kind.setdefault(kind, []).append({"row": row_id, "at": at})
-    for kind, params in by_kind.items():
+        groups.setdefault((kind, at), []).append(row_id)
+    for (kind, at), ids in groups.items():
         table = cast(Table, _ITEMS[kind].__table__)
-        session.connection().execute(update(table).where(table.c.id == bindparam("row"))
-                                     .values(next_nudge_at=bindparam("at")), params)
+        session.connection().execute(update(table).where(table.c.id.in_(bindparam("ids", expanding=True)))
+                                     .values(next_nudge_at=bindparam("at")), {"ids": ids, "at": at})
 
 
-def claim_team(session: Session, team_id: int, now: datetime, *, until: datetime) -> bool:
-    """Compare-and-set: takes the team's day-granular work if it is still due (another instance may have)."""
-    result = session.execute(update(Team).where(Team.id == team_id, Team.next_check_at <= now)
-                             .values(next_check_at=until),
+def claim_teams(session: Session, team_ids: Iterable[int], now: datetime, *, until: datetime) -> list[int]:
+    """Compare-and-set: takes the day-granular work of those of these teams still due (another instance may
+    have taken some), setting their instant to ``until`` until the work sets the real one. The ids taken."""
+    result = session.execute(update(Team).where(Team.id.in_(sorted(set(team_ids))), Team.next_check_at <= now)
+                             .values(next_check_at=until).returning(Team.id),
                              execution_options={OWN: True, "synchronize_session": False})
-    return bool(getattr(result, "rowcount", 0))
+    return sorted(result.scalars())
 
 
-def set_team_check(session: Session, team_id: int, at: datetime) -> None:
-    session.execute(update(Team).where(Team.id == team_id).values(next_check_at=at),
-                    execution_options={OWN: True, "synchronize_session": False})
+def set_team_checks(session: Session, instants: Mapping[int, datetime]) -> None:
+    """Stores each team's next check: one UPDATE per distinct instant (most teams share the next midnight)."""
+    groups: dict[datetime, list[int]] = {}
+    for team_id, at in instants.items():
+        groups.setdefault(at, []).append(team_id)
+    table = cast(Table, Team.__table__)
+    for at, ids in groups.items():
+        session.connection().execute(update(table).where(table.c.id.in_(bindparam("ids", expanding=True)))
+                                     .values(next_check_at=bindparam("at")), {"ids": ids, "at": at})
 
 
 def member_is_active(member: Member | None) -> bool:

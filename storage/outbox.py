@@ -162,7 +162,7 @@ def enqueue_many(session: Session, messages: list[Pending], *, now: datetime) ->
                  payload=m.payload, urgent=False, retry_unknown=retry_unknown_for(m.kind), not_before=m.not_before,
                  status=OutboxStatus.PENDING, attempts=0, created_at=now) for m in messages]
     statement = (dialect_insert(session)(table).on_conflict_do_nothing(index_elements=["key"])
-                 .returning(table.c.key, sort_by_parameter_order=True))
+                 .returning(table.c.key))
     return set(session.connection().execute(statement, rows).scalars())
 
 
