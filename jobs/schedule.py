@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -100,14 +100,15 @@ class Scheduler:
         if by_team:
             try:  # every team's due items in one transaction …
                 with self.db.session() as session:
-                    self._items(session, rows, now=now, report=report.nudges)
+                    self._items(session, now=now, report=report.nudges, expected=by_team)
             except Exception:  # noqa: BLE001 — … and when that fails, team by team: one's trouble must not hold the others
                 log.warning("scheduled nudges for %d teams at once failed; team by team", len(by_team), exc_info=True)
                 report.nudges = NudgeReport()
-                for team_id, team_rows in sorted(by_team.items()):
+                for team_id in sorted(by_team):
                     try:
                         with self.db.session() as session:
-                            self._items(session, team_rows, now=now, report=report.nudges)
+                            self._items(session, now=now, report=report.nudges, team_id=team_id,
+                                        expected=[team_id])
                     except Exception:  # noqa: BLE001
                         log.exception("scheduled messages for team %s failed", team_id)
                         report.failed_teams.append(team_id)
@@ -153,20 +154,37 @@ class Scheduler:
             checks[team_id] = self._next_check(team, now, workday, mine)
         next_nudge.set_team_checks(session, checks)
 
-    def _items(self, session: Session, rows: list[next_nudge.Due], *, now: datetime, report: NudgeReport) -> None:
-        """Due items of one or many teams, in this transaction: claimed, their messages enqueued in one
-        statement, their instants moved on. Every read is one query for all these teams."""
-        by_id = {team.id: team for team in teams.by_ids(session, {row.team_id for row in rows})}
-        zones = {team_id: ZoneInfo(team.timezone) for team_id, team in by_id.items()}
+    def _items(self, session: Session, *, now: datetime, report: NudgeReport, team_id: int | None = None,
+               expected: Iterable[int] = ()) -> None:
+        """The due items of every team (or of one), in this transaction: claimed, their messages enqueued in
+        one statement, their instants moved on. Every read is one query for all these teams (``expected``: the
+        teams the tick saw due, read up front)."""
+        by_id = {team.id: team for team in teams.by_ids(session, expected)}
+        zones = {team.id: ZoneInfo(team.timezone) for team in by_id.values()}
+
+        def zone(team_id: int) -> ZoneInfo:
+            if team_id not in zones:
+                team = teams.by_id(session, team_id)
+                zones[team_id] = ZoneInfo(team.timezone if team is not None else "UTC")
+            return zones[team_id]
+
+        looked = next_nudge.claim(session, now, zone=zone, limit=self.batch, team_id=team_id)
+        if not looked:
+            return
+        by_id.update({team.id: team for team in teams.by_ids(session, {row.team_id for row in looked} - set(by_id))})
+        zones.update({team_id: ZoneInfo(team.timezone) for team_id, team in by_id.items()})
+        looked = [row for row in looked if row.team_id in by_id]
         workdays = calendar.workdays(session, by_id, base=self.national)
-        looked = next_nudge.claim(session, [row for row in rows if row.team_id in by_id], now, tz_of=zones)
         owners = {row.member_id for row in looked}
         people = members.contacts(session, by_id, owners)
-        days = {team_id: now.astimezone(tz).date() for team_id, tz in zones.items()}
-        spans = leave.spans_of(session, owners, first=min(days.values()), last=max(days.values())) if owners else {}
+        days = {team_id: now.astimezone(zones[team_id]).date() for team_id in by_id}
+        spans = leave.spans_of(session, owners, first=min(days.values()), last=max(days.values()))
         by_team: dict[int, list[next_nudge.Looked]] = {}
         for row in looked:
             by_team.setdefault(row.team_id, []).append(row)
+        contacts: dict[int, dict[int, members.Contact]] = {}
+        for person in people:
+            contacts.setdefault(person.team_id, {})[person.id] = person
         pending: list[outbox.Pending] = []
         instants: list[tuple[str, int, datetime | None]] = []
         for team_id, mine in by_team.items():
@@ -175,7 +193,7 @@ class Scheduler:
             away = {member_id for member_id, periods in spans.items()
                     if any(start <= today <= end for start, end in periods)}
             made, moved = self.nudges.deadlines(
-                session, team, mine, people={m.id: m for m in people if m.team_id == team_id}, away=away, now=now,
+                session, team, mine, people=contacts.get(team_id, {}), away=away, now=now,
                 report=report, is_workday=workdays[team_id])
             pending += made
             instants += moved

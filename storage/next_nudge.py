@@ -22,13 +22,14 @@ the stage); a later one would lose a nudge, so every change here makes it earlie
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, event, inspect, literal, select, union_all, update
+from sqlalchemy import Table, bindparam, event, inspect, literal, select, text, union_all, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from core.domain import AssignmentStatus, MemberStatus
@@ -297,49 +298,54 @@ def _locked(session: Session, statement: Any, model: type[Any]) -> Any:
     return statement
 
 
-def claim(session: Session, rows: Sequence[Due], now: datetime, *, tz_of: Mapping[int, ZoneInfo]) -> list[Looked]:
-    """Those of ``rows`` still due now, locked for this transaction (one statement per kind, all teams at once).
-    ``tz_of``: each team's time zone (a task's due instant is read as a day in it)."""
-    ids = {kind: [row.row_id for row in rows if row.kind == kind] for kind in _ITEMS}
+def claim(session: Session, now: datetime, *, zone: Callable[[int], ZoneInfo], limit: int,
+          team_id: int | None = None) -> list[Looked]:
+    """The rows due now (of one team, or of all), locked for this transaction: one index range scan per kind,
+    like :func:`due`. ``zone``: a team's time zone (a task's due instant is read as a day in it)."""
+    at = _instant(now)
+    of_team: dict[str, list[Any]] = {"motion": [], "followup": [], "task": []}
+    if team_id is not None:
+        of_team = {"motion": [Motion.team_id == team_id], "followup": [FollowUpItem.team_id == team_id],
+                   "task": [Task.team_id == team_id]}
     looked: list[Looked] = []
-    if ids["motion"]:
-        for (motion_id, team_id, lead, due_day, snoozed, title, kind, number, is_key, created, status,
-             deleted) in session.execute(_locked(session, select(
-                Motion.id, Motion.team_id, Motion.lead_member_id, Motion.reply_due, Motion.snoozed_until, Motion.title,
-                Motion.kind, Motion.number, Motion.is_key, Motion.created_at, Motion.status, Motion.deleted_at,
-             ).where(Motion.id.in_(ids["motion"]), Motion.next_nudge_at <= now), Motion)):
-            still = deleted is None and status in UNREPLIED
-            looked.append(Looked("motion", motion_id, motion_id, lead, team_id, Item(
-                "motion", motion_id, motion_id, lead, due_day, snoozed, title,
-                motion=MotionHeadline(kind, number, is_key, title), created_at=created) if still else None))
-    if ids["followup"]:
-        for (finding_id, team_id, member_id, due_day, snoozed, content, assigned, created, status,
-             deleted) in session.execute(_locked(session, select(
-                FollowUpItem.id, FollowUpItem.team_id, FollowUpItem.member_id, FollowUpItem.feedback_due,
-                FollowUpItem.snoozed_until, FollowUpItem.content, FollowUpItem.assigned_at, FollowUpItem.created_at,
-                FollowUpItem.status, FollowUpItem.deleted_at,
-             ).where(FollowUpItem.id.in_(ids["followup"]), FollowUpItem.next_nudge_at <= now), FollowUpItem)):
-            still = deleted is None and status in FOLLOW_UP_OPEN and due_day is not None
-            looked.append(Looked("followup", finding_id, finding_id, member_id, team_id, Item(
-                "followup", finding_id, finding_id, member_id, cast(date, due_day), snoozed, content,
-                created_at=assigned or created) if still else None))
-    if ids["task"]:
-        for (assignment_id, member_id, snoozed, status, task_id, team_id, due_at, title, created,
-             cancelled) in session.execute(_locked(session, select(
-                TaskAssignment.id, TaskAssignment.member_id, TaskAssignment.snoozed_until, TaskAssignment.status,
-                Task.id, Task.team_id, Task.due_at, Task.title, Task.created_at, Task.cancelled_at,
-             ).join(Task, Task.id == TaskAssignment.task_id)
-             .where(TaskAssignment.id.in_(ids["task"]), TaskAssignment.next_nudge_at <= now), TaskAssignment)):
-            still = status == AssignmentStatus.ASSIGNED and cancelled is None
-            looked.append(Looked("task", assignment_id, task_id, member_id, team_id, Item(
-                "task", task_id, assignment_id, member_id, due_at.astimezone(tz_of[team_id]).date(), snoozed, title,
-                created_at=created) if still else None))
+    for (motion_id, team, lead, due_day, snoozed, title, kind, number, is_key, created, status,
+         deleted) in session.execute(_locked(session, select(
+            Motion.id, Motion.team_id, Motion.lead_member_id, Motion.reply_due, Motion.snoozed_until, Motion.title,
+            Motion.kind, Motion.number, Motion.is_key, Motion.created_at, Motion.status, Motion.deleted_at,
+         ).where(Motion.next_nudge_at <= at, *of_team["motion"]).limit(limit), Motion)):
+        still = deleted is None and status in UNREPLIED
+        looked.append(Looked("motion", motion_id, motion_id, lead, team, Item(
+            "motion", motion_id, motion_id, lead, due_day, snoozed, title,
+            motion=MotionHeadline(kind, number, is_key, title), created_at=created) if still else None))
+    for (finding_id, team, member_id, due_day, snoozed, content, assigned, created, status,
+         deleted) in session.execute(_locked(session, select(
+            FollowUpItem.id, FollowUpItem.team_id, FollowUpItem.member_id, FollowUpItem.feedback_due,
+            FollowUpItem.snoozed_until, FollowUpItem.content, FollowUpItem.assigned_at, FollowUpItem.created_at,
+            FollowUpItem.status, FollowUpItem.deleted_at,
+         ).where(FollowUpItem.next_nudge_at <= at, *of_team["followup"]).limit(limit), FollowUpItem)):
+        still = deleted is None and status in FOLLOW_UP_OPEN and due_day is not None
+        looked.append(Looked("followup", finding_id, finding_id, member_id, team, Item(
+            "followup", finding_id, finding_id, member_id, cast(date, due_day), snoozed, content,
+            created_at=assigned or created) if still else None))
+    for (assignment_id, member_id, snoozed, status, task_id, team, due_at, title, created,
+         cancelled) in session.execute(_locked(session, select(
+            TaskAssignment.id, TaskAssignment.member_id, TaskAssignment.snoozed_until, TaskAssignment.status,
+            Task.id, Task.team_id, Task.due_at, Task.title, Task.created_at, Task.cancelled_at,
+         ).join(Task, Task.id == TaskAssignment.task_id)
+         .where(TaskAssignment.next_nudge_at <= at, *of_team["task"]).limit(limit), TaskAssignment)):
+        still = status == AssignmentStatus.ASSIGNED and cancelled is None
+        looked.append(Looked("task", assignment_id, task_id, member_id, team, Item(
+            "task", task_id, assignment_id, member_id, due_at.astimezone(zone(team)).date(), snoozed, title,
+            created_at=created) if still else None))
     return looked
 
 
 def advance(session: Session, instants: Iterable[tuple[str, int, datetime | None]]) -> None:
     """Stores each row's next instant (None: closed): one UPDATE … WHERE id IN (…) per table and instant (the
     rows of a tick share few instants: the next days' midnights, the allowed moment), its form cached."""
+    if session.get_bind().dialect.name == "postgresql":
+        _advance_postgres(session, instants)
+        return
     groups: dict[tuple[str, datetime | None], list[int]] = {}
     for kind, row_id, at in instants:
         groups.setdefault((kind, at), []).append(row_id)
@@ -347,6 +353,17 @@ def advance(session: Session, instants: Iterable[tuple[str, int, datetime | None
         table = cast(Table, _ITEMS[kind].__table__)
         session.connection().execute(update(table).where(table.c.id.in_(bindparam("ids", expanding=True)))
                                      .values(next_nudge_at=bindparam("at")), {"ids": ids, "at": at})
+
+
+def _advance_postgres(session: Session, instants: Iterable[tuple[str, int, datetime | None]]) -> None:
+    """PostgreSQL: one UPDATE … FROM json_to_recordset(…) per table, the rows as one JSON parameter."""
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for kind, row_id, at in instants:
+        by_kind.setdefault(kind, []).append({"id": row_id, "at": None if at is None else at.astimezone(UTC).isoformat()})
+    for kind, rows in by_kind.items():
+        table = _ITEMS[kind].__tablename__
+        session.execute(text(f"UPDATE {table} SET next_nudge_at = r.at FROM json_to_recordset(CAST(:rows AS json)) "
+                             f"AS r(id int, at timestamptz) WHERE {table}.id = r.id"), {"rows": json.dumps(rows)})
 
 
 def claim_teams(session: Session, team_ids: Iterable[int], now: datetime, *, until: datetime) -> list[int]:

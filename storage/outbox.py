@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from core.domain import OutboxStatus
@@ -157,6 +158,8 @@ def enqueue_many(session: Session, messages: list[Pending], *, now: datetime) ->
             raise ValueError(f"outbox key over 160 characters: {message.key!r}")
     if not messages:
         return set()
+    if session.get_bind().dialect.name == "postgresql":
+        return _enqueue_many_postgres(session, messages, now=now)
     table = OutboxMessage.__table__
     rows = [dict(key=m.key, team_id=m.team_id, member_id=m.member_id, chat_id=m.chat_id, kind=m.kind,
                  payload=m.payload, urgent=False, retry_unknown=retry_unknown_for(m.kind), not_before=m.not_before,
@@ -164,6 +167,28 @@ def enqueue_many(session: Session, messages: list[Pending], *, now: datetime) ->
     statement = (dialect_insert(session)(table).on_conflict_do_nothing(index_elements=["key"])
                  .returning(table.c.key))
     return set(session.connection().execute(statement, rows).scalars())
+
+
+#: PostgreSQL: the rows as one JSON document, unpacked by the server (one parameter instead of twelve a row,
+#: whose adaptation cost more than the insert).
+_INSERT_FROM_JSON = text("""
+    INSERT INTO outbox (key, team_id, member_id, chat_id, kind, payload, urgent, retry_unknown, not_before, status,
+                        attempts, created_at)
+    SELECT key, team_id, member_id, chat_id, kind, payload, false, retry_unknown, not_before, :status, 0, :created_at
+    FROM json_to_recordset(CAST(:rows AS json)) AS r(key varchar, team_id int, member_id int, chat_id bigint,
+                                                   kind varchar, payload json, retry_unknown boolean,
+                                                   not_before timestamptz)
+    ON CONFLICT (key) DO NOTHING
+    RETURNING key""")
+
+
+def _enqueue_many_postgres(session: Session, messages: list[Pending], *, now: datetime) -> set[str]:
+    rows = json.dumps([{"key": m.key, "team_id": m.team_id, "member_id": m.member_id, "chat_id": m.chat_id,
+                        "kind": m.kind, "payload": m.payload, "retry_unknown": retry_unknown_for(m.kind),
+                        "not_before": m.not_before.astimezone(UTC).isoformat()} for m in messages],
+                      ensure_ascii=False)
+    return set(session.scalars(_INSERT_FROM_JSON, {"rows": rows, "status": OutboxStatus.PENDING.value,
+                                                   "created_at": now}))
 
 
 def by_key(session: Session, key: str) -> OutboxMessage | None:
