@@ -11,10 +11,10 @@ post computes), and `reports.summary.gather` + `render` for the week of 16–22 
 post: the group's text and the admins', who also get who is behind pace, read for the whole team at once).
 
 Deadline scan: teams of 50 members, 100 open items each (40 motions awaiting a reply, 30 findings
-awaiting feedback, 30 open task assignments), due over the next year, 2 % within a week or a little overdue;
+awaiting feedback, 30 open task assignments), due over the next year, 1.4 % within a week or a little overdue;
 each with the next-nudge instant the evening before's last tick left on it (storage/next_nudge.py). Then
 three whole scheduling ticks (`jobs.schedule.Scheduler.run_once`) on Tuesday 24 November 2026 in Shanghai:
-the day's first at 08:30 (the nudges whose stage began at midnight, ~1 % of the items, and every team's
+the day's first at 08:30 (the nudges whose stage began at midnight, and every team's
 day-granular work: boards, summary, broadcasts; pace nudges, a day's work per member that bench_race's
 progress figures cover, are marked done), one at 10:30 with nothing due (its statements counted), and one
 at 10:31 after ~100 items were edited (their instants "now"). Then as many teams again, due around the next
@@ -80,7 +80,7 @@ SCAN_AT = datetime(2026, 11, 24, 10, 30, tzinfo=SHANGHAI)  # a Tuesday: no board
 TEAM_SIZE = 50
 PER_MEMBER = {"motions": 40, "findings": 30, "tasks": 30}
 ITEMS_PER_MEMBER = sum(PER_MEMBER.values())
-STAGED = 0.02  # share of items due within a week or overdue a little: ~1 % at a new nudge stage a day
+STAGED = 0.014  # share of items due within a week or overdue a little: ~1 % at a new nudge stage a day at 1,000,000
 MOTION_OPEN = (MotionStatus.HANDLING, MotionStatus.ASSIGNED)
 TEAM_COLUMNS = ("name", "timezone", "language", "show_names_in_race", "settings", "created_at", "next_check_at")
 GOALS = ("< 1000", "< 20", "< 50")  # the issue's: the day's first (~10,000 due), nothing due, ~100 due
