@@ -26,7 +26,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -337,13 +336,6 @@ def mark_reachable(session: Session, telegram_user_id: int) -> int:
         .values(reachable=True, unreachable_since=None)
         .execution_options(synchronize_session=False)
     ).rowcount or 0)
-
-
-def pending_keys(session: Session, team_id: int, kinds: Iterable[str]) -> list[tuple[str, str]]:
-    """(key, kind) of the team's rows of these kinds still waiting to be sent."""
-    return [(key, kind) for key, kind in session.execute(select(OutboxMessage.key, OutboxMessage.kind).where(
-        OutboxMessage.team_id == team_id, OutboxMessage.kind.in_(tuple(kinds)),
-        OutboxMessage.status == OutboxStatus.PENDING))]
 
 
 def keys_since(session: Session, team_id: int, kind: str, *, since: datetime) -> list[str]:
