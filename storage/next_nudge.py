@@ -51,6 +51,9 @@ from storage.motions import UNREPLIED
 #: Long past: the next tick looks at the row (and sets its real instant).
 RECHECK = datetime(2000, 1, 1, tzinfo=UTC)
 
+#: Ids in one `IN (…)` at most.
+CHUNK = 10_000
+
 #: Execution option of this module's own statements (the event leaves them as they are).
 OWN = "saima_next_nudge"
 
@@ -351,8 +354,10 @@ def advance(session: Session, instants: Iterable[tuple[str, int, datetime | None
         groups.setdefault((kind, at), []).append(row_id)
     for (kind, at), ids in groups.items():
         table = cast(Table, _ITEMS[kind].__table__)
-        session.connection().execute(update(table).where(table.c.id.in_(bindparam("ids", expanding=True)))
-                                     .values(next_nudge_at=bindparam("at")), {"ids": ids, "at": at})
+        for start in range(0, len(ids), CHUNK):  # SQLite takes at most 32,766 parameters a statement
+            session.connection().execute(update(table).where(table.c.id.in_(bindparam("ids", expanding=True)))
+                                         .values(next_nudge_at=bindparam("at")),
+                                         {"ids": ids[start:start + CHUNK], "at": at})
 
 
 def _advance_postgres(session: Session, instants: Iterable[tuple[str, int, datetime | None]]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import event, select, update
 
 from core.domain import LeaveKind, OutboxStatus
@@ -186,3 +187,15 @@ def test_the_clock_going_back_rechecks_later_instants(db: Database) -> None:
     team.run()
     assert _instant(team, Motion, motion_id) == at(date(2026, 11, 23), 8)  # looked at: waits for Monday 08:00
     assert next_nudge.RECHECK < team.clock.now()
+
+
+def test_instants_are_stored_in_chunks_of_ids(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite takes at most 32,766 parameters a statement: a tick in quiet hours moves every due row to the
+    same allowed moment, so one instant's ids go in chunks."""
+    team = _friday(db)
+    ids = [team.motion(team.zhang, date(2026, 12, 10) + timedelta(days=n), number=str(30 + n)) for n in range(5)]
+    monkeypatch.setattr(next_nudge, "CHUNK", 2)
+    later = at(date(2026, 11, 23), 8)
+    with team.db.session() as session:
+        next_nudge.advance(session, [("motion", motion_id, later) for motion_id in ids])
+    assert [_instant(team, Motion, motion_id) for motion_id in ids] == [later.astimezone(UTC)] * 5
