@@ -82,3 +82,42 @@ def lagging_note_duties(duties: Iterable[DutyPace], *, noted: Container[str]) ->
     quarter's end, and not named by a lagging note within the re-nudge window (``noted``: duty values)."""
     return [duty for duty in duties
             if duty.status == PaceStatus.LAGGING and duty.gap_to_quarter > 0 and duty.duty.value not in noted]
+
+
+def _midnight(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def next_stage_day(due: date, today: date, *, offsets: Iterable[int], repeat_days: int) -> date:
+    """The first day after ``today`` on which :func:`latest_stage` answers with a new stage."""
+    days = [due - timedelta(days=offset) for offset in set(offsets) if due - timedelta(days=offset) > today]
+    step = max(1, repeat_days)
+    k = (today - due).days // step if today >= due else 0
+    days.append(due + timedelta(days=(k + 1) * step))
+    return min(days)
+
+
+def next_look(due: date, *, now: datetime, tz: ZoneInfo, snoozed_until: datetime | None,
+              created_at: datetime | None, offsets: Iterable[int], repeat_days: int,
+              escalate_after_days: int) -> datetime:
+    """The earliest instant after ``now`` at which :func:`stage_due` or :func:`escalates` may answer
+    differently for this item: the next stage's day (midnight, team time), the snooze's end, the end of
+    the just-assigned day, the escalation's day. Never later than that (a later instant would lose a
+    nudge); quiet hours, days off and leave are the caller's (they only hold a nudge back)."""
+    today = now.astimezone(tz).date()
+    candidates: list[datetime] = []
+    escalation_day = due + timedelta(days=escalate_after_days)
+    if escalation_day > today:
+        candidates.append(_midnight(escalation_day, tz))
+    if snoozed_until is not None and snoozed_until > now:
+        candidates.append(snoozed_until)  # stages falling meanwhile collapse into the one reminder
+    else:
+        candidates.append(_midnight(next_stage_day(due, today, offsets=offsets, repeat_days=repeat_days), tz))
+        if created_at is not None and created_at + JUST_ASSIGNED > now:
+            candidates.append(created_at + JUST_ASSIGNED)
+    return min(candidate.astimezone(UTC) for candidate in candidates)
+
+
+def next_midnight(now: datetime, tz: ZoneInfo) -> datetime:
+    """The start of the next day in team time."""
+    return _midnight(now.astimezone(tz).date() + timedelta(days=1), tz)

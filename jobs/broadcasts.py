@@ -32,7 +32,7 @@ from locales import translator
 from reports import broadcasts as words
 from storage import broadcasts, members
 from storage.db import Database
-from storage.models import Broadcast, BroadcastOccurrence, Team
+from storage.models import Broadcast, BroadcastOccurrence, BroadcastStatus, Team
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +55,12 @@ class Broadcasts:
     def __init__(self, config: Config) -> None:
         self.config = config
 
-    def run(self, session: Session, team: Team, *, now: datetime, report: BroadcastReport) -> None:
+    def run(self, session: Session, team: Team, *, now: datetime, report: BroadcastReport,
+            scheduled: list[Broadcast] | None = None) -> None:
+        """``scheduled``: the team's scheduled broadcasts when the caller read them already (for many teams at
+        once, storage.broadcasts.scheduled)."""
         tz = ZoneInfo(team.timezone)
-        for broadcast in broadcasts.scheduled(session, team.id):
+        for broadcast in broadcasts.scheduled(session, team.id) if scheduled is None else scheduled:
             if broadcast.recurrence:
                 latest = Weekly.decode(broadcast.recurrence).latest(now, first_after=broadcast.created_at, tz=tz)
                 if latest is None:
@@ -75,6 +78,21 @@ class Broadcasts:
                 report.made.append(f"broadcast:{broadcast.id}:{number}")
             if not broadcast.recurrence:
                 broadcasts.finish(session, broadcast.id)
+
+    @staticmethod
+    def next_times(team: Team, scheduled: list[Broadcast], *, now: datetime) -> list[datetime]:
+        """When the team's scheduled broadcasts next fall due after ``now`` (the scheduling tick looks at the
+        team's day-granular work then; a broadcast scheduled or changed meanwhile makes it look at once)."""
+        tz = ZoneInfo(team.timezone)
+        times: list[datetime] = []
+        for broadcast in scheduled:
+            if broadcast.status != BroadcastStatus.SCHEDULED:
+                continue
+            if broadcast.recurrence:
+                times.append(Weekly.decode(broadcast.recurrence).first(now + timedelta(microseconds=1), tz))
+            elif broadcast.send_at is not None:
+                times.append(broadcast.send_at)
+        return times
 
     def _report(self, session: Session, broadcast: Broadcast, made: BroadcastOccurrence, *, tz: ZoneInfo,
                 now: datetime) -> None:

@@ -13,8 +13,10 @@ the task's creation, the finding's 交办): a task assigned today due in two day
 a day later. Each tick enqueues only the latest stage that has fallen due for an item, and only at an allowed
 time (outside quiet hours, on a working day), so after downtime, a night or a weekend the member gets
 one nudge (the current one), never one per missed day. A snoozed item gets nothing until
-its snooze ends, then one reminder. Items no longer open are not nudged, and their nudges still
-waiting in the outbox are withdrawn.
+its snooze ends, then one reminder. Items no longer open are not nudged: closing one (or snoozing it)
+withdraws its queued nudges in that transaction (storage/next_nudge.py's session event), and the tick
+withdraws them for an item it finds closed by a bulk UPDATE. The tick sees only items whose next-nudge
+instant has come (jobs/schedule.py) and moves each instant on.
 
 Escalation: an item overdue `schedule.escalate_after_days_overdue` days or more → one message to each
 of the team's admins, once per item (`escalate:motion:41:member:7:admin:3`).
@@ -51,14 +53,24 @@ from config import Config
 from core import outbox_keys, pace
 from core.callbacks import findings, form_start, nudges, proposals
 from core.domain import MemberStatus
-from core.nudge_schedule import escalates, lagging_note_duties, pace_nudge_duties, stage_due
+from core.nudge_schedule import (
+    escalates,
+    lagging_note_duties,
+    next_look,
+    next_midnight,
+    pace_nudge_duties,
+    stage_due,
+)
 from core.outbox_keys import EscalateKey, ItemIdent, ItemKind, Kind, NudgeKey, PaceKey
+from core.pace import DutyPace
 from core.quiet import next_allowed
 from locales import Translator, translator
 from reports import nudges as words
 from storage import leave, members, outbox, progress
-from storage.deadlines import Item, open_items
+from storage.deadlines import Item
+from storage.members import Contact
 from storage.models import Member, Team
+from storage.next_nudge import Looked
 
 
 def _ident(item: Item) -> ItemIdent:
@@ -87,45 +99,57 @@ class Nudges:
         return next_allowed(now, tz=tz, quiet_start=s.quiet_hours_start, quiet_end=s.quiet_hours_end,
                             is_workday=is_workday or self.is_workday)
 
-    def run(self, session: Session, team: Team, *, now: datetime, report: NudgeReport,
-            is_workday: Callable[[date], bool] | None = None) -> None:
-        """`is_workday`: the team's own working days (default: the national calendar)."""
+    def deadlines(self, session: Session, team: Team, looked: list[Looked], *, people: dict[int, Contact],
+                  away: set[int], now: datetime, report: NudgeReport,
+                  is_workday: Callable[[date], bool] | None = None,
+                  ) -> tuple[list[outbox.Pending], list[tuple[str, int, datetime | None]]]:
+        """The team's due rows (storage.next_nudge.claim): the nudges and 约谈提醒 now due, for
+        :meth:`enqueue`; each row's next instant, for storage.next_nudge.advance. What an item no longer open
+        (or snoozed) still had queued is withdrawn. ``people``: the owners of these rows and the team's admins
+        (storage.members.contacts); ``away``: those on leave today. `is_workday`: the team's own working days
+        (default: the national calendar)."""
         tz = ZoneInfo(team.timezone)
         today = now.astimezone(tz).date()
-        people = {m.id: m for m in members.everyone_in(session, team.id)}
-        admins = [m for m in people.values() if m.role.is_admin and m.status == MemberStatus.ACTIVE]
-        items = open_items(session, team)
-        self._withdraw(session, team, items, now=now, report=report)
-        if self._allowed(now, tz, is_workday) != now:
-            return  # quiet hours or a day off: what falls due meanwhile collapses into one nudge after
-        self._deadlines(session, team, items, people, admins, now=now, today=today, tz=tz, report=report)
-        if self._pace_scanned.get(team.id) != today:
-            self._pace(session, team, people, admins, now=now, today=today, tz=tz, report=report)
-            self._pace_scanned[team.id] = today
-
-    # --- deadlines ----------------------------------------------------------------------------
-
-    def _deadlines(self, session: Session, team: Team, items: list[Item], people: dict[int, Member],
-                   admins: list[Member], *, now: datetime, today: date, tz: ZoneInfo, report: NudgeReport) -> None:
+        allowed = self._allowed(now, tz, is_workday)
         schedule = self.config.schedule
-        not_before = now  # run() goes on only at an allowed instant (the team's calendar)
-        away = leave.on_leave(session, team_id=team.id, day=today)
-        for item in items:
+        admins = [m for m in people.values() if m.role.is_admin and m.status == MemberStatus.ACTIVE]
+        tomorrow = next_midnight(now, tz)
+        pending: list[outbox.Pending] = []
+        instants: list[tuple[str, int, datetime | None]] = []
+        for row in looked:
+            item = row.item
+            if item is None:  # closed some way the flush did not see (a bulk UPDATE): what it had queued goes
+                report.withdrawn += outbox.withdraw_item(session, team_id=team.id, kind=row.kind,
+                                                         item_id=row.item_id, member_id=row.member_id)
+                instants.append((row.kind, row.row_id, None))
+                continue
+            if item.snoozed_until is not None and item.snoozed_until > now:
+                report.withdrawn += outbox.withdraw_item(session, team_id=team.id, kind=row.kind, item_id=row.item_id,
+                                                         member_id=row.member_id, kinds=("nudge",))
+            if allowed != now:  # quiet hours or a day off: what falls due meanwhile collapses into one nudge after
+                instants.append((row.kind, row.row_id, allowed))
+                continue
+            upcoming = next_look(item.due, now=now, tz=tz, snoozed_until=item.snoozed_until,
+                                 created_at=item.created_at, offsets=schedule.nudge_offsets_days,
+                                 repeat_days=schedule.overdue_repeat_days,
+                                 escalate_after_days=schedule.escalate_after_days_overdue)
             member = people.get(item.member_id)
             if member is None or member.status != MemberStatus.ACTIVE:
+                instants.append((row.kind, row.row_id, min(upcoming, tomorrow)))
                 continue
             if escalates(item.due, today, after_days=schedule.escalate_after_days_overdue):
                 for admin in admins:
                     t = translator(admin.language)
                     text = words.escalation(t, member=member.display_name, kind=item.kind,
                                             title=words.title_of(t, item), due=item.due, today=today)
-                    if outbox.enqueue(session, key=outbox_keys.build(EscalateKey(_ident(item), admin.id)),
-                                      chat_id=admin.telegram_user_id, kind="escalation",
-                                      payload={"text": text, "parse_mode": None, "buttons": []},
-                                      not_before=not_before, team_id=team.id, member_id=admin.id, now=now):
-                        report.escalations += 1
-            if member.id in away:
-                continue  # the nudge waits for the leave to end; the office was still told above
+                    pending.append(outbox.Pending(
+                        key=outbox_keys.build(EscalateKey(_ident(item), admin.id)), chat_id=admin.telegram_user_id,
+                        kind="escalation", payload={"text": text, "parse_mode": None, "buttons": []},
+                        not_before=now, team_id=team.id, member_id=admin.id))
+            if member.id in away:  # the nudge waits for the leave to end; the office was still told above
+                instants.append((row.kind, row.row_id, min(upcoming, tomorrow)))
+                continue
+            instants.append((row.kind, row.row_id, upcoming))
             stage = stage_due(item.due, now=now, tz=tz, snoozed_until=item.snoozed_until,
                               created_at=item.created_at, offsets=schedule.nudge_offsets_days,
                               repeat_days=schedule.overdue_repeat_days)
@@ -133,12 +157,31 @@ class Nudges:
                 continue
             t = translator(member.language)
             text = words.deadline_nudge(t, kind=item.kind, title=words.title_of(t, item), due=item.due, today=today)
-            if outbox.enqueue(session, key=outbox_keys.build(NudgeKey(_ident(item), stage)),
-                              chat_id=member.telegram_user_id,
-                              kind="nudge", payload={"text": text, "parse_mode": None,
-                                                     "buttons": self._buttons(t, item)},
-                              not_before=not_before, team_id=team.id, member_id=member.id, now=now):
-                report.nudges += 1
+            pending.append(outbox.Pending(
+                key=outbox_keys.build(NudgeKey(_ident(item), stage)), chat_id=member.telegram_user_id, kind="nudge",
+                payload={"text": text, "parse_mode": None, "buttons": self._buttons(t, item)},
+                not_before=now, team_id=team.id, member_id=member.id))
+        return pending, instants
+
+    @staticmethod
+    def enqueue(session: Session, pending: list[outbox.Pending], *, now: datetime, report: NudgeReport) -> None:
+        """The nudges and 约谈提醒 :meth:`deadlines` made, in one INSERT (an existing key makes nothing)."""
+        made = outbox.enqueue_many(session, pending, now=now)
+        report.nudges += sum(1 for m in pending if m.kind == "nudge" and m.key in made)
+        report.escalations += sum(1 for m in pending if m.kind == "escalation" and m.key in made)
+
+    def pace(self, session: Session, team: Team, *, now: datetime, report: NudgeReport,
+             is_workday: Callable[[date], bool] | None = None) -> None:
+        """Pace nudges and lagging notes, once per team and day at an allowed time (the keys decide; the
+        in-process note only saves work)."""
+        tz = ZoneInfo(team.timezone)
+        today = now.astimezone(tz).date()
+        if self._allowed(now, tz, is_workday) != now or self._pace_scanned.get(team.id) == today:
+            return
+        people = {m.id: m for m in members.everyone_in(session, team.id)}
+        admins = [m for m in people.values() if m.role.is_admin and m.status == MemberStatus.ACTIVE]
+        self._pace(session, team, people, admins, now=now, today=today, tz=tz, report=report)
+        self._pace_scanned[team.id] = today
 
     def _buttons(self, t: Translator, item: Item) -> list[list[list[str]]]:
         rows: list[list[list[str]]] = []
@@ -153,18 +196,6 @@ class Nudges:
         rows.append([[words.snooze_label(t, days), nudges.build(nudges.Press(snooze, item.ref_id, days))]
                      for days in self.config.schedule.snooze_options_days])
         return rows
-
-    def _withdraw(self, session: Session, team: Team, items: list[Item], *, now: datetime,
-                  report: NudgeReport) -> None:
-        """Nudges still waiting for items closed (or snoozed) meanwhile are not sent, nor 约谈提醒 for items
-        closed (a snooze is the member's: the office is still told). The answer's own transaction withdraws
-        them already (storage.outbox.withdraw_item); this catches any other way an item stops being open."""
-        awake = {item.ident for item in items if item.snoozed_until is None or item.snoozed_until <= now}
-        still_open = {"nudge": awake, "escalation": {item.ident for item in items}}
-        for key, kind in outbox.pending_keys(session, team.id, still_open):
-            about = outbox_keys.parse(key)
-            if isinstance(about, NudgeKey | EscalateKey) and str(about.item) not in still_open[kind]:
-                report.withdrawn += int(outbox.cancel(session, key))
 
     # --- pace ------------------------------------------------------------------------------------
 
@@ -207,7 +238,7 @@ class Nudges:
                               not_before=not_before, team_id=team.id, member_id=member.id, now=now):
                 report.pace += 1
 
-    def _lagging(self, session: Session, team: Team, member: Member, lagging: list[pace.DutyPace],
+    def _lagging(self, session: Session, team: Team, member: Member, lagging: list[DutyPace],
                  admins: list[Member], *, week: str, not_before: datetime, today: date, quarter_end: date,
                  now: datetime, report: NudgeReport) -> None:
         """One note to each other admin: the member is far behind on these duties."""

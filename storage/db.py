@@ -123,6 +123,9 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        from storage import next_nudge  # the items' next-nudge instants, kept by session events
+
+        next_nudge.install()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         updates.install(self._sessions)  # a transaction made while an update is handled also marks it handled
         totals.install(self._sessions)  # every change to a counted record recounts its month totals (storage/totals.py)

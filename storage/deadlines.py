@@ -1,6 +1,7 @@
-"""Every open item of a team that has a due day, as the nudges and the weekly summary see it: motions
-not replied yet (reply_due), findings not fed back yet (feedback_due), and open assignments of
-supervised tasks (the task's due instant read as a day in team time)."""
+"""Every open item of a team that has a due day, as the weekly summary sees it: motions not replied yet
+(reply_due), findings not fed back yet (feedback_due), and open assignments of supervised tasks (the
+task's due instant read as a day in team time). The scheduling tick reads only the items whose next-nudge
+instant has come, by the same rules (storage/next_nudge.py)."""
 
 from __future__ import annotations
 
@@ -51,8 +52,7 @@ class Item:
 
 
 def open_items(session: Session, team: Team) -> list[Item]:
-    """The team's open items with a due day, soonest due first (three queries, of columns only: every
-    scheduling tick reads them all, and loading ORM objects was half its cost)."""
+    """The team's open items with a due day, soonest due first (three queries, of columns only)."""
     tz = ZoneInfo(team.timezone)
     items = [
         Item("motion", motion_id, motion_id, lead, due, snoozed, title,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import select
@@ -26,3 +27,15 @@ def on_leave(session: Session, *, team_id: int, day: date) -> set[int]:
     return set(session.scalars(
         select(LeavePeriod.member_id).join(Member, Member.id == LeavePeriod.member_id).where(
             Member.team_id == team_id, LeavePeriod.start_date <= day, LeavePeriod.end_date >= day)))
+
+
+def spans_of(session: Session, member_ids: Iterable[int], *, first: date, last: date) -> dict[int, list[tuple[date, date]]]:
+    """Member → their leave spans touching ``first``…``last`` (one query; the scheduling tick asks for the
+    members whose items are due, each on their team's day)."""
+    spans: dict[int, list[tuple[date, date]]] = {}
+    for member_id, start, end in session.execute(select(
+            LeavePeriod.member_id, LeavePeriod.start_date, LeavePeriod.end_date).where(
+            LeavePeriod.member_id.in_(sorted(set(member_ids))), LeavePeriod.start_date <= last,
+            LeavePeriod.end_date >= first)):
+        spans.setdefault(member_id, []).append((start, end))
+    return spans

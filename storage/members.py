@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select, update
@@ -133,6 +134,28 @@ def of_team(session: Session, team_id: int) -> list[Member]:
             .order_by(Member.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class Contact:
+    """What a scheduled message needs of a member: who, in which language, where to write (columns only)."""
+
+    id: int
+    team_id: int
+    telegram_user_id: int
+    display_name: str
+    language: Language
+    role: Role
+    status: MemberStatus
+
+
+def contacts(session: Session, team_ids: Iterable[int], member_ids: Iterable[int]) -> list[Contact]:
+    """These members and every admin (owner included) of these teams, as :class:`Contact` (one query)."""
+    return [Contact(*row) for row in session.execute(select(
+        Member.id, Member.team_id, Member.telegram_user_id, Member.display_name, Member.language, Member.role,
+        Member.status,
+    ).where(Member.team_id.in_(sorted(set(team_ids))),
+            Member.id.in_(sorted(set(member_ids))) | Member.role.in_([Role.OWNER, Role.ADMIN])).order_by(Member.id))]
 
 
 def everyone_in(session: Session, team_id: int) -> list[Member]:

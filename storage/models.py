@@ -107,6 +107,9 @@ class Team(Base):
     show_names_in_race: Mapped[bool] = mapped_column(Boolean, default=True)
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
+    # When the scheduling tick next looks at the team's day-granular work (pace, boards, the weekly
+    # summary, broadcasts): storage/next_nudge.py keeps it; earlier than necessary only costs work.
+    next_check_at: Mapped[datetime | None] = mapped_column(index=True)
 
     members: Mapped[list[Member]] = relationship(back_populates="team")
 
@@ -266,6 +269,7 @@ class FollowUpItem(Base):
     snoozed_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
     deleted_at: Mapped[datetime | None]
+    next_nudge_at: Mapped[datetime | None] = mapped_column(index=True)  # storage/next_nudge.py; None: closed
 
     trip: Mapped[ResearchTrip] = relationship(back_populates="follow_ups")
 
@@ -332,6 +336,7 @@ class Motion(Base):
     snoozed_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
     deleted_at: Mapped[datetime | None]
+    next_nudge_at: Mapped[datetime | None] = mapped_column(index=True)  # storage/next_nudge.py; None: closed
 
 
 # --- Supervised tasks (督办) ---------------------------------------------------------------------
@@ -375,6 +380,7 @@ class TaskAssignment(Base):
     returned_reason: Mapped[str | None] = mapped_column(Text)
     returned_at: Mapped[datetime | None]
     snoozed_until: Mapped[datetime | None]
+    next_nudge_at: Mapped[datetime | None] = mapped_column(index=True)  # storage/next_nudge.py; None: closed
 
     task: Mapped[Task] = relationship(back_populates="assignments")
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.domain import LeaveKind, MemberStatus, Role
-from storage import audit
+from storage import audit, next_nudge
 from storage.db import execute_dml
 from storage.models import LeavePeriod, Member
 
@@ -89,6 +89,7 @@ def restore(session: Session, member: Member, *, actor: Member, now: datetime) -
                                    .values(status=MemberStatus.ACTIVE, removed_at=None, role=Role.MEMBER))
     if (changed.rowcount or 0) != 1:
         return False
+    next_nudge.recheck_members(session, [member.id])  # their open items' nudges come again from the next tick
     audit.record(session, action="restore", entity="member", entity_id=member.id, team_id=member.team_id, now=now,
                  actor=actor,
                  before={"status": "removed", "removed_at": removed_at}, after={"status": "active"})

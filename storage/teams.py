@@ -40,6 +40,11 @@ def by_id(session: Session, team_id: int) -> Team | None:
     return session.get(Team, team_id)
 
 
+def by_ids(session: Session, team_ids: Iterable[int]) -> list[Team]:
+    """These teams (those that exist), by id."""
+    return list(session.scalars(select(Team).where(Team.id.in_(sorted(set(team_ids)))).order_by(Team.id)))
+
+
 def one(session: Session, team_id: int) -> Team:
     """The team with this id, which must exist (raises sqlalchemy's NoResultFound otherwise)."""
     return session.get_one(Team, team_id)

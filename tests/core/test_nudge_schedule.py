@@ -15,6 +15,9 @@ from core.nudge_schedule import (
     just_assigned,
     lagging_note_duties,
     latest_stage,
+    next_look,
+    next_midnight,
+    next_stage_day,
     pace_nudge_duties,
     stage_due,
 )
@@ -142,3 +145,64 @@ def test_a_pace_nudge_names_duties_behind_with_a_gap(duties: list[DutyPace], rec
 def test_a_lagging_note_names_duties_lagging_with_a_gap(duties: list[DutyPace], noted: set[str],
                                                         expected: list[DutyPace]) -> None:
     assert lagging_note_duties(duties, noted=noted) == expected
+
+
+# --- next_look: when the tick next needs to look at an item (storage/next_nudge.py keeps it) ----------------
+
+
+def _look(now: datetime, *, snoozed: datetime | None = None, created: datetime | None = None) -> datetime:
+    return next_look(DUE, now=now, tz=SH, snoozed_until=snoozed, created_at=created, offsets=OFFSETS,
+                     repeat_days=1, escalate_after_days=3)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=SH).astimezone(UTC)
+
+
+def test_next_stage_day_is_the_next_offset_then_each_repeat_while_overdue() -> None:
+    assert next_stage_day(DUE, date(2026, 11, 20), offsets=OFFSETS, repeat_days=1) == date(2026, 11, 24)  # T-3
+    assert next_stage_day(DUE, date(2026, 11, 24), offsets=OFFSETS, repeat_days=1) == date(2026, 11, 26)  # T-1
+    assert next_stage_day(DUE, date(2026, 11, 27), offsets=OFFSETS, repeat_days=1) == date(2026, 11, 28)
+    assert next_stage_day(DUE, date(2026, 11, 30), offsets=OFFSETS, repeat_days=2) == date(2026, 12, 1)
+    assert next_stage_day(DUE, date(2026, 12, 1), offsets=OFFSETS, repeat_days=2) == date(2026, 12, 3)
+
+
+def test_next_look_is_the_next_stages_midnight_in_team_time() -> None:
+    assert _look(_at(date(2026, 11, 20))) == _midnight(date(2026, 11, 24))
+    assert _look(_at(date(2026, 11, 26), 23, 59)) == _midnight(date(2026, 11, 27))
+
+
+def test_next_look_waits_for_a_snooze_but_not_past_the_escalation() -> None:
+    snoozed = _at(date(2026, 11, 29), 9)
+    assert _look(_at(date(2026, 11, 25)), snoozed=snoozed) == snoozed.astimezone(UTC)  # T-1, T-0 collapse into it
+    assert _look(_at(date(2026, 11, 25)), snoozed=_at(date(2026, 12, 5))) == _midnight(date(2026, 11, 30))
+
+
+def test_next_look_after_the_just_assigned_day() -> None:
+    created = _at(date(2026, 11, 25), 15)
+    assert _look(_at(date(2026, 11, 25), 16), created=created) == _midnight(date(2026, 11, 26))  # T-1 …
+    assert _look(_at(date(2026, 11, 26), 1), created=created) == (created + JUST_ASSIGNED).astimezone(UTC)  # held
+
+
+@pytest.mark.parametrize("hours", range(0, 24 * 12, 5))
+def test_nothing_changes_between_now_and_the_next_look(hours: int) -> None:
+    """The safety property: between `now` and next_look, stage_due and escalates answer as at `now` (a later
+    instant would lose a nudge)."""
+    now = _at(date(2026, 11, 19), 0) + timedelta(hours=hours)
+    created = _at(date(2026, 11, 22), 14)
+    snoozed = _at(date(2026, 11, 26), 11) if hours % 3 == 0 else None
+    look = _look(now, snoozed=snoozed, created=created)
+    assert look > now
+
+    def seen(at: datetime) -> tuple[str | None, bool]:
+        return (stage_due(DUE, now=at, tz=SH, snoozed_until=snoozed, created_at=created, offsets=OFFSETS,
+                          repeat_days=1), escalates(DUE, at.astimezone(SH).date(), after_days=3))
+
+    probe = now
+    while probe < look:
+        assert seen(probe) == seen(now), probe
+        probe += timedelta(minutes=30)
+
+
+def test_next_midnight_is_in_team_time() -> None:
+    assert next_midnight(_at(date(2026, 11, 25), 23, 30), SH) == _midnight(date(2026, 11, 26))

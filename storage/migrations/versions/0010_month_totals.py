@@ -14,7 +14,7 @@ from alembic import op
 from storage.migrations.tables import create_table, drop_table
 
 revision: str = '0010_month_totals'
-down_revision: str | None = '0008'
+down_revision: str | None = '0009_next_nudge'
 
 _INDEXES = [('ix_month_totals_team_month', ['team_id', 'month'])]
 
