@@ -86,6 +86,18 @@ class Team:
             motion.reply_due = due
             return motion.id
 
+    def task(self, assignee: int, due_at: datetime) -> tuple[int, int]:
+        """A supervised task the office assigns to one member: (task id, assignment id)."""
+        with self.db.session() as session:
+            task = Task(team_id=self.team_id, title="安全生产大检查", due_at=due_at, created_by_member_id=self.admin,
+                        created_at=self.clock.now())
+            session.add(task)
+            session.flush()
+            assignment = TaskAssignment(task_id=task.id, member_id=assignee)
+            session.add(assignment)
+            session.flush()
+            return task.id, assignment.id
+
 
 def make_team(db: Database, start: datetime) -> Team:
     clock = ManualClock(start)
@@ -182,15 +194,8 @@ def test_a_snoozed_item_waits_then_gets_one_reminder(team: Team) -> None:
 
 
 def test_task_assignments_are_nudged_too(team: Team) -> None:
+    task_id, assignment_id = team.task(team.lily, at(date(2026, 11, 26), 18))
     with team.db.session() as session:
-        task = Task(team_id=team.team_id, title="安全生产大检查", due_at=at(date(2026, 11, 26), 18),
-                    created_by_member_id=team.admin, created_at=team.clock.now())
-        session.add(task)
-        session.flush()
-        assignment = TaskAssignment(task_id=task.id, member_id=team.lily)
-        session.add(assignment)
-        session.flush()
-        task_id, assignment_id = task.id, assignment.id
         items = deadlines.open_items(session, session.get_one(onboarding.Team, team.team_id))
         assert [(i.kind, i.item_id, i.ref_id, i.due) for i in items] == [
             ("task", task_id, assignment_id, date(2026, 11, 26))]

@@ -131,15 +131,7 @@ def test_a_bulk_update_is_rechecked_and_the_tick_withdraws_what_a_closed_item_ha
 
 def test_a_tasks_due_time_and_cancellation_reach_its_assignments(db: Database) -> None:
     team = _friday(db)
-    with team.db.session() as session:
-        task = Task(team_id=team.team_id, title="安全生产大检查", due_at=at(date(2026, 12, 20), 18),
-                    created_by_member_id=team.admin, created_at=team.clock.now())
-        session.add(task)
-        session.flush()
-        assignment = TaskAssignment(task_id=task.id, member_id=team.lily)
-        session.add(assignment)
-        session.flush()
-        task_id, assignment_id = task.id, assignment.id
+    task_id, assignment_id = team.task(team.lily, at(date(2026, 12, 20), 18))
     team.clock.set(TUESDAY)
     team.run()
     assert _instant(team, TaskAssignment, assignment_id) == _midnight(date(2026, 12, 13))
