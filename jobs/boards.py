@@ -36,8 +36,9 @@ from core.boards import (
     summary_due,
 )
 from core.outbox_keys import BoardKey, SummaryKey
-from core.quiet import next_allowed, parse_hhmm
+from core.quiet import parse_hhmm
 from core.race import Period
+from jobs import ticks
 from locales import translator
 from reports import race_board, summary
 from storage import members, outbox
@@ -58,9 +59,7 @@ class Boards:
         self.is_workday = is_workday
 
     def _allowed(self, now: datetime, tz: ZoneInfo, is_workday: Callable[[date], bool]) -> datetime:
-        s = self.config.schedule
-        return next_allowed(now, tz=tz, quiet_start=s.quiet_hours_start, quiet_end=s.quiet_hours_end,
-                            is_workday=is_workday)
+        return ticks.allowed_moment(self.config.schedule, now, tz, is_workday)
 
     def run(self, session: Session, team: Team, *, now: datetime, report: BoardReport,
             is_workday: Callable[[date], bool] | None = None) -> None:

@@ -63,7 +63,7 @@ from core.nudge_schedule import (
 )
 from core.outbox_keys import EscalateKey, ItemIdent, ItemKind, Kind, NudgeKey, PaceKey
 from core.pace import DutyPace
-from core.quiet import next_allowed
+from jobs import ticks
 from locales import Translator, translator
 from reports import nudges as words
 from storage import leave, members, outbox, progress
@@ -95,9 +95,7 @@ class Nudges:
 
     def _allowed(self, now: datetime, tz: ZoneInfo,
                  is_workday: Callable[[date], bool] | None = None) -> datetime:
-        s = self.config.schedule
-        return next_allowed(now, tz=tz, quiet_start=s.quiet_hours_start, quiet_end=s.quiet_hours_end,
-                            is_workday=is_workday or self.is_workday)
+        return ticks.allowed_moment(self.config.schedule, now, tz, is_workday or self.is_workday)
 
     def deadlines(self, session: Session, team: Team, looked: list[Looked], *, people: dict[int, Contact],
                   away: set[int], now: datetime, report: NudgeReport,

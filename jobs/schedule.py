@@ -217,7 +217,7 @@ class Scheduler:
         tz = ZoneInfo(team.timezone)
         today = now.astimezone(tz).date()
         schedule = self.config.schedule
-        candidates = [next_midnight(now, tz), self.nudges._allowed(now, tz, workday)]
+        candidates = [next_midnight(now, tz), ticks.allowed_moment(schedule, now, tz, workday)]
         first, _periods = boards_due(today, workday)
         candidates.append(datetime.combine(first, parse_hhmm(schedule.race_board_time), tzinfo=tz))
         day = summary_day(today, schedule.weekly_summary_day)
