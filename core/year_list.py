@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from core.boards import board_window_open, first_workday
 
 
-def moment(year: int, at: time, tz_aware: Callable[[date, time], datetime],
-           is_workday: Callable[[date], bool]) -> datetime:
-    """The instant the year's list is due: its first working day at ``at`` (``tz_aware`` makes it team time)."""
-    return tz_aware(first_workday(year, 1, is_workday), at)
+def moment(year: int, at: time, tz: ZoneInfo, is_workday: Callable[[date], bool]) -> datetime:
+    """The instant the year's list is due: its first working day at ``at``, team time."""
+    return datetime.combine(first_workday(year, 1, is_workday), at, tzinfo=tz)
 
 
 def due(due_at: datetime, now: datetime, *, team_created_at: datetime) -> bool:

@@ -6,7 +6,8 @@ the key research topic and key suggestions or proposals they lead (or the comman
 and the items carried over (reports/year_list.py). Each active admin gets the team's list with the year's
 targets as /targets shows them and two buttons: ✅ confirm the targets (audited, handlers/targets.py) or
 change them. Keys `yearlist:<team>:<year>:member:<member>` and `yearlist:<team>:<year>:admin:<admin>`;
-the office (members who do not race) gets no list of its own. Outside its week the step costs nothing.
+the office (members who do not race) gets no list of its own. Outside its week the step costs nothing;
+within it, one query tells which lists went out, and only the missing ones are gathered.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from core import outbox_keys
 from core import year_list as rules
 from core.callbacks import targets as target_buttons
 from core.outbox_keys import YearListKey
-from core.quiet import next_allowed, parse_hhmm
+from core.quiet import parse_hhmm
+from jobs import ticks
 from locales import translator
 from reports import year_list as words
 from reports.targets import overview_lines
@@ -31,6 +33,8 @@ from storage import members, outbox
 from storage import targets as target_queries
 from storage import year_list as queries
 from storage.models import Team
+
+KIND = "year_list"  # the outbox rows' kind
 
 
 @dataclass
@@ -48,32 +52,36 @@ class YearLists:
             is_workday: Callable[[date], bool] | None = None) -> None:
         workday = is_workday or self.is_workday
         tz = ZoneInfo(team.timezone)
-        today = now.astimezone(tz).date()
-        due_at = rules.moment(today.year, parse_hhmm(self.config.schedule.race_board_time),
-                              lambda day, at: datetime.combine(day, at, tzinfo=tz), workday)
+        year = now.astimezone(tz).year
+        due_at = rules.moment(year, parse_hhmm(self.config.schedule.race_board_time), tz, workday)
         if not rules.due(due_at, now, team_created_at=team.created_at):
             return
-        s = self.config.schedule
-        not_before = next_allowed(now, tz=tz, quiet_start=s.quiet_hours_start, quiet_end=s.quiet_hours_end,
-                                  is_workday=workday)
-        year = today.year
-        lists = queries.team_lists(session, team, day=today, config=self.config)
+        made = set(outbox.keys_since(session, team.id, KIND, since=due_at))  # what earlier checks sent
+        racing = [m for m in queries.racing_members(session, team.id)
+                  if outbox_keys.build(YearListKey(team.id, year, m.id)) not in made]
+        office = [a for a in members.admins_of(session, team.id)
+                  if outbox_keys.build(YearListKey(team.id, year, a.id, office=True)) not in made]
+        if office:  # the office's list names every racing member, not only those still owed theirs
+            racing = queries.racing_members(session, team.id)
+        if not racing and not office:
+            return
+        day = now.astimezone(tz).date()
+        not_before = ticks.allowed_moment(self.config.schedule, now, tz, workday)
+        lists = [queries.member_list(session, member, day=day, config=self.config) for member in racing]
         for entry in lists:
             key = outbox_keys.build(YearListKey(team.id, year, entry.member.id))
-            if outbox.by_key(session, key) is not None:
+            if key in made:
                 continue
-            t = translator(entry.member.language)
-            text = words.render_member(t, entry, now=now, tz=tz)
+            text = words.render_member(translator(entry.member.language), entry, now=now, tz=tz)
             report.members += int(outbox.enqueue(
-                session, key=key, chat_id=entry.member.telegram_user_id, kind="year_list",
+                session, key=key, chat_id=entry.member.telegram_user_id, kind=KIND,
                 payload={"text": text, "parse_mode": None, "buttons": []},
                 not_before=not_before, team_id=team.id, member_id=entry.member.id, now=now))
+        if not office:
+            return
         found = target_queries.overview(session, team_id=team.id, year=year)
         defaults = target_queries.defaults_of(self.config)
-        for admin in members.admins_of(session, team.id):
-            key = outbox_keys.build(YearListKey(team.id, year, admin.id, office=True))
-            if outbox.by_key(session, key) is not None:
-                continue
+        for admin in office:
             t = translator(admin.language)
             text = words.render_office(t, team.name, year, lists, "\n".join(overview_lines(t, year, found, defaults)))
             buttons = [[[t("✅ Confirm the targets"),
@@ -81,6 +89,7 @@ class YearLists:
                         [t("Change targets"),
                          target_buttons.build(target_buttons.Press(target_buttons.Action.SHOW, year=year))]]]
             report.admins += int(outbox.enqueue(
-                session, key=key, chat_id=admin.telegram_user_id, kind="year_list",
+                session, key=outbox_keys.build(YearListKey(team.id, year, admin.id, office=True)),
+                chat_id=admin.telegram_user_id, kind=KIND,
                 payload={"text": text, "parse_mode": None, "buttons": buttons},
                 not_before=not_before, team_id=team.id, member_id=admin.id, now=now))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from config import Config
 from core.domain import MemberStatus
-from storage.models import Member, Motion, ResearchTopic, Team
+from storage.models import Member, Motion, ResearchTopic
 from storage.progress import YearProgress, year_progress
 
 
@@ -40,7 +40,3 @@ def member_list(session: Session, member: Member, *, day: date, config: Config) 
         Motion.assigned_on.between(date(year, 1, 1), date(year, 12, 31))).order_by(Motion.assigned_on, Motion.id)))
     return MemberList(member, year_progress(session, member, today=day, config=config), topics, led)
 
-
-def team_lists(session: Session, team: Team, *, day: date, config: Config) -> list[MemberList]:
-    """Every racing member's list, for the office's overview."""
-    return [member_list(session, member, day=day, config=config) for member in racing_members(session, team.id)]
