@@ -62,14 +62,14 @@ class HistoryStep:
 @dataclass(frozen=True)
 class MotionHistory:
     steps: tuple[HistoryStep, ...]
-    first_due: date | None  # the deadline in force when it was first replied (or now, if never)
+    first_due: date  # the deadline in force when it was first replied (the current one, if never)
     first_reply: date | None
     reopened: int
 
     @property
     def on_time(self) -> bool | None:
         """按期: the first reply came by the deadline then in force; None while never replied."""
-        if self.first_reply is None or self.first_due is None:
+        if self.first_reply is None:
             return None
         return self.first_reply <= self.first_due
 
@@ -125,7 +125,7 @@ def motion_rounds(events: Iterable[Event], *, assigned_on: date, reply_due: date
         due = reply_due
     if first_reply is None and replied_on is not None:  # replied before the audit log had it
         first_reply, first_due = replied_on, due or reply_due
-    return MotionHistory(tuple(steps), first_due=first_due if first_reply is not None else reply_due,
+    return MotionHistory(tuple(steps), first_due=(first_due or reply_due) if first_reply is not None else reply_due,
                          first_reply=first_reply, reopened=max(reopened, seen_reopen))
 
 

@@ -181,8 +181,8 @@ def _trip_rows(data: YearLedger, t: Translator, findings_per_trip: dict[int, int
     for member_id, trips in by_member.items():
         name = data.names.get(member_id, "")
         credited = credited_days([(trip.start_date, trip.end_date) for trip, _ in trips], within=within)
-        for (trip, topic_title), counted in zip(trips, credited, strict=True):
-            days = (trip.end_date - trip.start_date).days + 1
+        spans = [(trip.end_date - trip.start_date).days + 1 for trip, _ in trips]
+        for (trip, topic_title), days, counted in zip(trips, spans, credited, strict=True):
             inside = (min(trip.end_date, within[1]) - max(trip.start_date, within[0])).days + 1
             remarks = []
             if inside < days:
@@ -191,7 +191,7 @@ def _trip_rows(data: YearLedger, t: Translator, findings_per_trip: dict[int, int
                 remarks.append(t("{days} day(s) shared with another trip, counted once").format(days=inside - counted))
             rows.append([name, trip.start_date, trip.end_date, days, counted, trip.places, trip.topic,
                          topic_title or "", findings_per_trip.get(trip.id, 0), t("; ").join(remarks)])
-        rows.append([name, None, None, sum(r[3] for r in rows[-len(trips):]), sum(credited), "", t(TOTAL), "",
+        rows.append([name, None, None, sum(spans), sum(credited), "", t(TOTAL), "",
                      sum(findings_per_trip.get(trip.id, 0) for trip, _ in trips), ""])
     return rows
 
@@ -215,10 +215,10 @@ def _motion_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
             t(STATUS_LABELS[motion.status]), history.first_reply, replies[-1].day if replies else None,
             (replies[-1].result_class or "") if replies else "",
             t(SATISFACTION_LABELS[Satisfaction(last_feedback)]) if last_feedback else "",
-            "" if on_time is None and data.as_of <= (history.first_due or motion.reply_due)
+            "" if on_time is None and data.as_of <= history.first_due
             else (yes if on_time else no),
             history.reopened,
-            overdue_days(history.first_due or motion.reply_due, done_on=history.first_reply, as_of=data.as_of),
+            overdue_days(history.first_due, done_on=history.first_reply, as_of=data.as_of),
             _history(t, history.steps)])
     return rows
 

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
+from sqlalchemy.orm import Session
 
 from config import Config
 from core import motions as motion_rules
@@ -21,22 +22,28 @@ from reports import ledger
 from storage import ledger as ledger_storage
 from storage import members, motions, roster, study, tasks, teams, trips
 from storage.db import Database
-from storage.models import Member
+from storage.models import Member, Team
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 ZH_SHEETS = ["进度", "调研", "办理事项", "学习", "出席", "建议提案", "督办事项"]
 
 
+def _team(session: Session, now: datetime) -> tuple[Team, Member, Member]:
+    """省政府党组 with 张三, a member, and 李四, its office, both since 1 January."""
+    team = teams.create(session, name="省政府党组", timezone="Asia/Shanghai", language=Language.ZH,
+                        show_names_in_race=True, group_chat_id=None, now=now)
+    zhang = members.add(session, team=team, telegram_user_id=1001, display_name="张三", username=None,
+                        role=Role.MEMBER, status=MemberStatus.ACTIVE, now=now, joined_on=date(2026, 1, 1))
+    li = members.add(session, team=team, telegram_user_id=1002, display_name="李四", username=None,
+                     role=Role.ADMIN, status=MemberStatus.ACTIVE, now=now, joined_on=date(2026, 1, 1))
+    return team, zhang, li
+
+
 def seed(db: Database, clock: ManualClock) -> int:
     now = clock.now()
     with db.session() as session:
-        team = teams.create(session, name="省政府党组", timezone="Asia/Shanghai", language=Language.ZH,
-                            show_names_in_race=True, group_chat_id=None, now=now)
-        zhang = members.add(session, team=team, telegram_user_id=1001, display_name="张三", username=None,
-                            role=Role.MEMBER, status=MemberStatus.ACTIVE, now=now, joined_on=date(2026, 1, 1))
-        li = members.add(session, team=team, telegram_user_id=1002, display_name="李四", username=None,
-                         role=Role.ADMIN, status=MemberStatus.ACTIVE, now=now, joined_on=date(2026, 1, 1))
+        team, zhang, li = _team(session, now)
         topic = trips.add_key_topic(session, member=zhang, year=2026, title="山区共富", now=now)
         trip = trips.log_trip(session, member=zhang, start=date(2026, 11, 5), end=date(2026, 11, 8), places="淳安县",
                               topic="共同富裕", research_topic_id=topic.id, now=now)
@@ -124,12 +131,7 @@ def script_year(db: Database, clock: ManualClock) -> int:
     once by an unsatisfied deputy, a task returned and reported again, and one returned and not yet."""
     with db.session() as session:
         now = _at(clock, date(2026, 1, 5))
-        team = teams.create(session, name="省政府党组", timezone="Asia/Shanghai", language=Language.ZH,
-                            show_names_in_race=True, group_chat_id=None, now=now)
-        zhang = members.add(session, team=team, telegram_user_id=1001, display_name="张三", username=None,
-                            role=Role.MEMBER, status=MemberStatus.ACTIVE, now=now, joined_on=date(2026, 1, 1))
-        li = members.add(session, team=team, telegram_user_id=1002, display_name="李四", username=None,
-                         role=Role.ADMIN, status=MemberStatus.ACTIVE, now=now, joined_on=date(2026, 1, 1))
+        team, zhang, li = _team(session, now)
         wang = members.add(session, team=team, telegram_user_id=1003, display_name="王五", username=None,
                            role=Role.MEMBER, status=MemberStatus.ACTIVE, now=now, joined_on=date(2026, 7, 1))
         roster.set_office_dates(session, wang, took_office_on=date(2026, 7, 1), left_office_on=None, now=now)
