@@ -195,3 +195,46 @@ def test_two_connections_racing_on_postgres_claim_each_row_once(postgres_schema:
     with setup.engine.begin() as connection:
         connection.exec_driver_sql("TRUNCATE outbox RESTART IDENTITY CASCADE")
     setup.dispose()
+
+
+def test_many_messages_enqueued_at_once_are_stored_as_one_at_a_time_and_an_existing_key_makes_nothing(
+        db: Database, clock: ManualClock) -> None:
+    # enqueue_many sends the rows as one JSON parameter (json_each / json_to_recordset): each column must come out
+    # as enqueue stores it, the instants comparable with the delivery loop's, an existing key or a repeated one
+    # making nothing
+    assert _enqueue(db, clock, "nudge:motion:1:member:7:T-3") is True
+    later = clock.now() + timedelta(hours=3, microseconds=123)
+    many = [outbox.Pending(key="nudge:motion:1:member:7:T-3", chat_id=1001, kind="nudge", payload=_payload("又一条"),
+                           not_before=later),
+            outbox.Pending(key="nudge:motion:2:member:7:T-3", chat_id=1001, kind="nudge",
+                           payload=_payload("请答复 人大建议 第12号 《关于“山区公路”的建议》\n还有3天"), not_before=later,
+                           team_id=None, member_id=None),
+            outbox.Pending(key="broadcast:3:0:member:9", chat_id=2**40, kind="broadcast", payload={"text": "通知"},
+                           not_before=clock.now()),
+            outbox.Pending(key="nudge:motion:2:member:7:T-3", chat_id=1, kind="nudge", payload=_payload("twice"),
+                           not_before=later)]
+    with db.session() as session:
+        made = outbox.enqueue_many(session, many, now=clock.now())
+    assert made == {"nudge:motion:2:member:7:T-3", "broadcast:3:0:member:9"}
+    with db.session() as session:
+        assert outbox.enqueue(session, key="nudge:motion:3:member:7:T-3", chat_id=1001, kind="nudge",
+                              payload=many[1].payload, not_before=later, now=clock.now())
+        rows = {r.key: r for r in session.scalars(select(OutboxMessage))}
+        one, other = rows["nudge:motion:2:member:7:T-3"], rows["nudge:motion:3:member:7:T-3"]
+        columns = ("chat_id", "kind", "payload", "urgent", "retry_unknown", "not_before", "status", "attempts",
+                   "created_at", "team_id", "member_id", "claimed_at", "sent_at")
+        assert [getattr(one, c) for c in columns] == [getattr(other, c) for c in columns]
+        assert one.not_before == later and one.payload["buttons"] == [[["完成", "done:1"], ["推迟1天", "snooze:1:1"]]]
+        assert rows["nudge:motion:1:member:7:T-3"].payload["text"] == "提醒"  # the first one stays
+        broadcast = rows["broadcast:3:0:member:9"]
+        assert (broadcast.chat_id, broadcast.retry_unknown, broadcast.status) == (2**40, True, OutboxStatus.PENDING)
+    clock.advance(timedelta(hours=1))
+    with db.session() as session:  # due by the delivery loop's own comparison: the broadcast now, the nudges later
+        assert {row.key for row in outbox.claim_due(session, worker="w", now=clock.now(), limit=10, lease=timedelta(days=1))} == {
+            "broadcast:3:0:member:9", "nudge:motion:1:member:7:T-3"}
+    clock.advance(timedelta(hours=2, microseconds=122))
+    with db.session() as session:
+        assert outbox.claim_due(session, worker="w", now=clock.now(), limit=10, lease=timedelta(days=1)) == []
+    clock.advance(timedelta(microseconds=1))
+    with db.session() as session:
+        assert len(outbox.claim_due(session, worker="w", now=clock.now(), limit=10, lease=timedelta(days=1))) == 2
