@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from config import Config
 from core import holidays
 from core.holidays import Workday
+from storage.db import among
 from storage.models import TeamCalendarDay
 
 
@@ -31,7 +32,7 @@ def corrections(session: Session, team_ids: Iterable[int]) -> dict[int, dict[dat
     if ids:
         for team_id, day, workday in session.execute(select(
                 TeamCalendarDay.team_id, TeamCalendarDay.day, TeamCalendarDay.workday).where(
-                TeamCalendarDay.team_id.in_(ids))):
+                among(session, TeamCalendarDay.team_id, ids))):
             found[team_id][day] = workday
     return dict(found)
 

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.db import among
 from storage.models import LeavePeriod, Member
 
 
@@ -35,7 +36,7 @@ def spans_of(session: Session, member_ids: Iterable[int], *, first: date, last: 
     spans: dict[int, list[tuple[date, date]]] = {}
     for member_id, start, end in session.execute(select(
             LeavePeriod.member_id, LeavePeriod.start_date, LeavePeriod.end_date).where(
-            LeavePeriod.member_id.in_(sorted(set(member_ids))), LeavePeriod.start_date <= last,
+            among(session, LeavePeriod.member_id, member_ids), LeavePeriod.start_date <= last,
             LeavePeriod.end_date >= first)):
         spans.setdefault(member_id, []).append((start, end))
     return spans

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from storage.db import execute_dml
+from storage.db import among, execute_dml
 from storage.models import Language, Member, MemberStatus, Role, Team
 
 
@@ -154,8 +154,8 @@ def contacts(session: Session, team_ids: Iterable[int], member_ids: Iterable[int
     return [Contact(*row) for row in session.execute(select(
         Member.id, Member.team_id, Member.telegram_user_id, Member.display_name, Member.language, Member.role,
         Member.status,
-    ).where(Member.team_id.in_(sorted(set(team_ids))),
-            Member.id.in_(sorted(set(member_ids))) | Member.role.in_([Role.OWNER, Role.ADMIN])).order_by(Member.id))]
+    ).where(among(session, Member.team_id, team_ids),
+            among(session, Member.id, member_ids) | Member.role.in_([Role.OWNER, Role.ADMIN])).order_by(Member.id))]
 
 
 def everyone_in(session: Session, team_id: int) -> list[Member]:

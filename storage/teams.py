@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import audit
+from storage.db import among
 from storage.models import Language, Member, MemberStatus, Role, Team
 
 
@@ -42,7 +43,7 @@ def by_id(session: Session, team_id: int) -> Team | None:
 
 def by_ids(session: Session, team_ids: Iterable[int]) -> list[Team]:
     """These teams (those that exist), by id."""
-    return list(session.scalars(select(Team).where(Team.id.in_(sorted(set(team_ids)))).order_by(Team.id)))
+    return list(session.scalars(select(Team).where(among(session, Team.id, team_ids)).order_by(Team.id)))
 
 
 def one(session: Session, team_id: int) -> Team:

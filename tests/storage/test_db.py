@@ -15,16 +15,17 @@ from sqlalchemy.orm import Session
 
 from config import Config
 from jobs.delivery import RateLimiter
-from storage import onboarding
+from storage import leave, members, onboarding, teams
 from storage.db import (
     STRICT_ENV,
     Database,
     ReadOnlyError,
     TransactionOpenError,
+    among,
     make_engine,
     no_transaction_open,
 )
-from storage.models import Team
+from storage.models import Member, Team
 from tests.conftest import POSTGRES_URL, require_postgres
 
 
@@ -143,3 +144,26 @@ async def test_off_loop_gathers_in_a_reading_session_and_renders_after_it_ended(
 
     assert await db.off_loop(gather, render) == "0 teams"
     assert await db.off_loop(gather) == 0
+
+
+def test_among_takes_any_number_of_ids_as_one_parameter_and_the_ticks_reads_use_it(db: Database) -> None:
+    """storage.db.among: `= ANY(:ids)` on PostgreSQL, `IN (SELECT value FROM json_each(:ids))` on SQLite, one
+    parameter however many ids (the scheduling tick asks for every owner of the due items at once: as an `IN (…)`
+    list, 10,000 ids made a 166,000-character statement PostgreSQL parsed in more time than it ran)."""
+    now = datetime(2026, 11, 24, tzinfo=UTC)
+    with db.session() as session:
+        made = onboarding.create_team(session, name="省政府党组", admin_telegram_id=900, group_chat_id=-100,
+                                      config=Config(), now=now)
+        other = onboarding.create_team(session, name="市政府党组", admin_telegram_id=901, group_chat_id=-101,
+                                       config=Config(), now=now)
+        session.flush()
+        team_id, owner_id, other_owner = made.team.id, made.owner.id, other.owner.id
+    many = list(range(10**6, 10**6 + 40_000)) + [owner_id, other_owner, owner_id]
+    with db.session() as session:
+        assert session.scalars(select(Member.id).where(among(session, Member.id, many)).order_by(Member.id)).all() == (
+            sorted({owner_id, other_owner}))
+        assert session.scalars(select(Member.id).where(among(session, Member.id, []))).all() == []
+        assert [team.id for team in teams.by_ids(session, [team_id, team_id, 10**7])] == [team_id]
+        found = members.contacts(session, [team_id], many)  # the team's admins (its owner) and these members of it
+        assert [(c.id, c.team_id, c.display_name) for c in found] == [(owner_id, team_id, made.owner.display_name)]
+        assert leave.spans_of(session, many, first=now.date(), last=now.date()) == {}
