@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from core.pace import DutyPace, PaceStatus
@@ -25,9 +26,19 @@ from core.pace import DutyPace, PaceStatus
 JUST_ASSIGNED = timedelta(days=1)
 
 
+#: The day-level rules below are asked once per due item and tick with the same few (due day, today) pairs: each
+#: answers from a cache of its recent arguments (pure functions of them; offsets as a tuple, so hashable).
+_DAY_CACHE = 4096
+
+
 def latest_stage(due: date, today: date, *, offsets: Iterable[int], repeat_days: int) -> tuple[str, date] | None:
     """The latest nudge stage that has fallen due by ``today``: ("T-3", day), ("T-0", due),
     ("overdue:2026-11-21", day), or None before the first offset."""
+    return _latest_stage(due, today, tuple(offsets), repeat_days)
+
+
+@lru_cache(maxsize=_DAY_CACHE)
+def _latest_stage(due: date, today: date, offsets: tuple[int, ...], repeat_days: int) -> tuple[str, date] | None:
     if today > due:
         step = max(1, repeat_days)
         k = (today - due).days // step
@@ -84,12 +95,18 @@ def lagging_note_duties(duties: Iterable[DutyPace], *, noted: Container[str]) ->
             if duty.status == PaceStatus.LAGGING and duty.gap_to_quarter > 0 and duty.duty.value not in noted]
 
 
+@lru_cache(maxsize=_DAY_CACHE)
 def _midnight(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
 
 
 def next_stage_day(due: date, today: date, *, offsets: Iterable[int], repeat_days: int) -> date:
     """The first day after ``today`` on which :func:`latest_stage` answers with a new stage."""
+    return _next_stage_day(due, today, tuple(offsets), repeat_days)
+
+
+@lru_cache(maxsize=_DAY_CACHE)
+def _next_stage_day(due: date, today: date, offsets: tuple[int, ...], repeat_days: int) -> date:
     days = [due - timedelta(days=offset) for offset in set(offsets) if due - timedelta(days=offset) > today]
     step = max(1, repeat_days)
     k = (today - due).days // step if today >= due else 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from core.advice import catch_up
 from core.aging import MARK, age
@@ -35,6 +36,12 @@ def item_words(t: Translator, kind: str, title: str) -> str:
     return t(KIND_WORDS[kind]).format(title=_clip(title))
 
 
+#: when_words and snooze_label answer the same few arguments for every due item of a tick (the due days around
+#: today, the snooze options): each from a cache of its recent arguments (a translator is one object per language).
+_WORDS_CACHE = 1024
+
+
+@lru_cache(maxsize=_WORDS_CACHE)
 def when_words(t: Translator, due: date, today: date) -> str:
     days = (due - today).days
     if days > 1:
@@ -54,6 +61,7 @@ def deadline_nudge(t: Translator, *, kind: str, title: str, due: date, today: da
     return f"{mark} {item_words(t, kind, title)}\n{when_words(t, due, today)}"
 
 
+@lru_cache(maxsize=_WORDS_CACHE)
 def snooze_label(t: Translator, days: int) -> str:
     """稍后提醒（1天后） / Remind me in 1 day: the reminder moves, the deadline does not."""
     return t.ngettext("Remind me in {n} day", "Remind me in {n} days", days).format(n=days)

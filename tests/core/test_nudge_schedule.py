@@ -206,3 +206,22 @@ def test_nothing_changes_between_now_and_the_next_look(hours: int) -> None:
 
 def test_next_midnight_is_in_team_time() -> None:
     assert next_midnight(_at(date(2026, 11, 25), 23, 30), SH) == _midnight(date(2026, 11, 26))
+
+
+def test_the_day_rules_answer_for_the_arguments_of_each_call_not_a_cached_earlier_one() -> None:
+    # latest_stage, next_stage_day and the midnights answer from a cache of recent arguments (a tick asks the
+    # same few due days thousands of times): other offsets, repeat days, days and zones must still count
+    assert latest_stage(DUE, date(2026, 11, 25), offsets=[7, 3, 1, 0], repeat_days=1) == ("T-3", date(2026, 11, 24))
+    assert latest_stage(DUE, date(2026, 11, 25), offsets=[1, 0], repeat_days=1) is None
+    assert latest_stage(DUE, date(2026, 11, 25), offsets=(7, 3, 1, 0), repeat_days=1) == ("T-3", date(2026, 11, 24))
+    assert latest_stage(DUE, date(2026, 11, 30), offsets=OFFSETS, repeat_days=1) == ("overdue:2026-11-30",
+                                                                                     date(2026, 11, 30))
+    assert latest_stage(DUE, date(2026, 11, 30), offsets=OFFSETS, repeat_days=2) == ("overdue:2026-11-29",
+                                                                                     date(2026, 11, 29))
+    assert next_stage_day(DUE, date(2026, 11, 25), offsets=[3, 1, 0], repeat_days=1) == date(2026, 11, 26)
+    assert next_stage_day(DUE, date(2026, 11, 25), offsets=[3, 0], repeat_days=1) == DUE
+    assert next_stage_day(DUE, date(2026, 11, 27), offsets=[3, 0], repeat_days=3) == date(2026, 11, 30)
+    now = datetime(2026, 11, 25, 2, tzinfo=UTC)
+    assert next_midnight(now, SH) == datetime(2026, 11, 25, 16, tzinfo=UTC)
+    assert next_midnight(now, ZoneInfo("Europe/Berlin")) == datetime(2026, 11, 25, 23, tzinfo=UTC)
+    assert next_midnight(now, ZoneInfo("UTC")) == datetime(2026, 11, 26, tzinfo=UTC)
