@@ -184,13 +184,14 @@ def _enqueue_many_postgres(session: Session, messages: list[Pending], *, now: da
                                                    "created_at": now}))
 
 
-#: SQLite: the rows as one JSON array of arrays, each value already in its stored form (the columns' own bind
-#: processing: the payload's JSON text, instants as naive UTC text), instead of an executemany whose per-row
-#: parameter processing cost more than the insert. `WHERE true`: SQLite's upsert after a SELECT needs one.
+#: SQLite: the rows as one JSON array of arrays, instants already in their stored form (the column's own bind
+#: processing: naive UTC text) and each payload a JSON object the database writes out as its text (`value -> 5`;
+#: one encoding of the whole batch, not one per payload and again inside the batch), instead of an executemany whose
+#: per-row parameter processing cost more than the insert. `WHERE true`: SQLite's upsert after a SELECT needs one.
 _INSERT_FROM_JSON_SQLITE = text("""
     INSERT INTO outbox (key, team_id, member_id, chat_id, kind, payload, urgent, retry_unknown, not_before, status,
                         attempts, created_at)
-    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, 0, value ->> 6, value ->> 7,
+    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value -> 5, 0, value ->> 6, value ->> 7,
            :status, 0, :created_at
     FROM json_each(:rows) WHERE true
     ON CONFLICT (key) DO NOTHING
@@ -200,10 +201,9 @@ _INSERT_FROM_JSON_SQLITE = text("""
 def _enqueue_many_sqlite(session: Session, messages: list[Pending], *, now: datetime) -> set[str]:
     dialect = session.get_bind().dialect
     columns = OutboxMessage.__table__.c
-    payload_text = columns.payload.type.dialect_impl(dialect).bind_processor(dialect)
     instant_text = columns.not_before.type.dialect_impl(dialect).bind_processor(dialect)
-    assert payload_text is not None and instant_text is not None  # JSON and UTCDateTime process on SQLite
-    rows = json.dumps([[m.key, m.team_id, m.member_id, m.chat_id, m.kind, payload_text(m.payload),
+    assert instant_text is not None  # UTCDateTime processes on SQLite
+    rows = json.dumps([[m.key, m.team_id, m.member_id, m.chat_id, m.kind, m.payload,
                         int(retry_unknown_for(m.kind)), instant_text(m.not_before)] for m in messages],
                       ensure_ascii=False)
     return set(session.scalars(_INSERT_FROM_JSON_SQLITE, {
