@@ -74,8 +74,9 @@ def key_motions_assigned(session: Session, team_id: int, *, start: date, end: da
 
 def gather(session: Session, team: Team, *, start: date, end: date, today: date, config: Config,
            from_totals: bool = True) -> Summary:
-    """The summary of start–end as of ``today``: the year's race read twice (as of the week's end and the
-    day before it, for who moved up), from the month totals unless ``from_totals`` is False."""
+    """The summary of start–end as of ``today``: the year's race read once for two days (as of the week's end
+    and the day before it, for who moved up; `storage.race.gather_days`), from the month totals unless
+    ``from_totals`` is False."""
     tz = ZoneInfo(team.timezone)
     people = {m.id: m for m in members.active_in(session, team.id)}
     logged: dict[Duty, Decimal] = {duty: Decimal(0) for duty in Duty}
@@ -97,8 +98,11 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
     as_of = min(end, today, date(middle.year, 12, 31))
     year = race.Period(race.PeriodKind.YEAR, as_of.year)
     weights = race_storage.weights_from(config.race)
-    now_inputs = race_storage.gather(session, team.id, year, as_of=as_of, defaults=config.team_defaults.targets,
-                                     tz=tz, from_totals=from_totals)
+    before = start - timedelta(days=1)  # who moved up: the year's ranks then and now
+    compared = before.year == as_of.year and as_of >= year.start
+    read = race_storage.gather_days(session, team.id, year, days=(as_of, before) if compared else (as_of,),
+                                    defaults=config.team_defaults.targets, tz=tz, from_totals=from_totals)
+    now_inputs = read[0]
     now_scores = [race.score(inputs, year, as_of=as_of, weights=weights) for inputs in now_inputs]
     year_done = {duty: Decimal(0) for duty in Duty}
     year_expected = {duty: Decimal(0) for duty in Duty}
@@ -108,11 +112,10 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
             year_expected[term.duty] += term.target
 
     moved_up: list[tuple[str, int, int]] = []
-    before = start - timedelta(days=1)
-    if before.year == as_of.year and as_of >= year.start:
+    if compared:
         now_ranks = {e.member_id: e.rank for e in race.rank(now_scores)}
         then_ranks = {e.member_id: e.rank for e in race.rank(
-            race_storage.scores(session, team, year, as_of=before, config=config, from_totals=from_totals))}
+            [race.score(inputs, year, as_of=before, weights=weights) for inputs in read[1]])}
         for member_id, rank in sorted(now_ranks.items(), key=lambda pair: pair[1]):
             earlier = then_ranks.get(member_id)
             if earlier is not None and rank < earlier and member_id in people:
