@@ -192,13 +192,23 @@ def gather_days(session: Session, team_id: int, period: race.Period, *, days: Se
             race.DeadlineKind.TASK, due_at=due_at,
             done_at=(reported_at or closed) if closed else None))
 
+    # Most members share their availability and targets: one object each for all who share it (fewer to build,
+    # and the scores' per-board caches find them at once).
+    availabilities: dict[tuple[date | None, date | None, tuple[tuple[date, date], ...]], pace.Availability] = {}
+    team_curves = {duty: found for duty, found in team_quarters.items() if found is not None}
     results: list[list[race.MemberInputs]] = [[] for _ in wanted]
     for member_id, took_office_on, left_office_on in member_rows:
-        availability = office_availability(year, took_office_on, left_office_on, leave.get(member_id, ()))
-        yearly_targets = base | member_targets.get(member_id, {})
+        spans = tuple(leave.get(member_id, ()))
+        availability = availabilities.get((took_office_on, left_office_on, spans))
+        if availability is None:
+            availability = availabilities[took_office_on, left_office_on, spans] = office_availability(
+                year, took_office_on, left_office_on, spans)
+        own_targets = member_targets.get(member_id)
+        yearly_targets = base | own_targets if own_targets else base
         own_deadlines = tuple(deadlines.get(member_id, ()))
-        quarter_targets = {duty: found for duty, found in (team_quarters | member_quarters.get(member_id, {})).items()
-                           if found is not None}
+        own_curves = member_quarters.get(member_id)
+        quarter_targets = {duty: found for duty, found in (team_quarters | own_curves).items()
+                           if found is not None} if own_curves else team_curves
         for result, each in zip(results, wanted, strict=True):
             result.append(race.MemberInputs(
                 member_id=member_id, availability=availability, yearly_targets=yearly_targets,
