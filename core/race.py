@@ -341,6 +341,27 @@ def _curve_target(quarters: tuple[str, str, str, str], availability: pace.Availa
     return curve_target(pace.QuarterTargets(q1, q2, q3, q4), availability, period, day)
 
 
+# A duty's term depends only on its weight, what was done and the target: members who share them share one
+# term (immutable), computed once per board. Keyed by the decimals' text, as above.
+
+
+def _term(duty: Duty, weight: Decimal, done: Decimal, target: Decimal) -> DutyTerm:
+    with localcontext(_CONTEXT):
+        completion = ONE if target <= 0 else min(ONE, done / target)
+        return DutyTerm(duty, done, target, completion, weight, weight * completion)
+
+
+@functools.lru_cache(maxsize=8192)
+def _spread_term(duty: Duty, weight: str, done: str, yearly_target: str, days: int, year: int) -> DutyTerm:
+    return _term(duty, Decimal(weight), Decimal(done), _spread_target(yearly_target, days, year))
+
+
+@functools.lru_cache(maxsize=4096)
+def _curve_term(duty: Duty, weight: str, done: str, quarters: tuple[str, str, str, str],
+                availability: pace.Availability, period: Period, day: date) -> DutyTerm:
+    return _term(duty, Decimal(weight), Decimal(done), _curve_target(quarters, availability, period, day))
+
+
 def judge_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) -> tuple[int, int, int]:
     """(judged, on time, overdue) for a period read on ``day``, every kind together.
 
@@ -376,15 +397,12 @@ def score(inputs: MemberInputs, period: Period, *, as_of: date, weights: Weights
     weighted, done_of, yearly, curves = weights.duties, inputs.done, inputs.yearly_targets, inputs.quarter_targets
     with localcontext(_CONTEXT):
         for duty in _DUTIES:
-            weight = Decimal(weighted.get(duty, ZERO))
-            done = Decimal(done_of.get(duty, ZERO))
+            weight, done = str(Decimal(weighted.get(duty, ZERO))), str(Decimal(done_of.get(duty, ZERO)))
             quarters = curves.get(duty)
-            target = (_spread_target(str(Decimal(yearly.get(duty, ZERO))), active, period.year)
-                      if quarters is None else _curve_target(
-                          (str(quarters.q1), str(quarters.q2), str(quarters.q3), str(quarters.q4)),
-                          inputs.availability, period, day))
-            completion = ONE if target <= 0 else min(ONE, done / target)
-            terms.append(DutyTerm(duty, done, target, completion, weight, weight * completion))
+            terms.append(_spread_term(duty, weight, done, str(Decimal(yearly.get(duty, ZERO))), active, period.year)
+                         if quarters is None else _curve_term(
+                             duty, weight, done, (str(quarters.q1), str(quarters.q2), str(quarters.q3), str(quarters.q4)),
+                             inputs.availability, period, day))
         tallies = tally_deadlines(inputs.deadlines, period, day) if inputs.deadlines else ()
         judged = on_time = overdue = 0
         for tally in tallies:
