@@ -227,10 +227,18 @@ def duty_pace(duty: Duty, *, done: Decimal, yearly_target: Decimal, availability
     """
     _in_year(today, availability.year, "today")
     curve = None if quarters is None else tuple(str(value) for value in quarters.cumulative)
-    target, expected_now, quarter_target = _expectations(str(yearly_target), availability, today, curve)
+    return _duty_pace(duty, str(done), str(yearly_target), availability, today, str(tolerance), str(lagging), curve)
+
+
+# Immutable, and most members share their targets and availability: one DutyPace per distinct key, shared.
+@functools.lru_cache(maxsize=8192)
+def _duty_pace(duty: Duty, done_text: str, yearly_text: str, availability: Availability, today: date,
+               tolerance: str, lagging: str, curve: tuple[str, ...] | None) -> DutyPace:
+    done, yearly_target = Decimal(done_text), Decimal(yearly_text)
+    target, expected_now, quarter_target = _expectations(yearly_text, availability, today, curve)
     with localcontext(_CONTEXT):
         gap = max(Decimal(0), quarter_target - done)
-    status = pace_status(done, expected_now, yearly_target, tolerance=tolerance, lagging=lagging)
+    status = pace_status(done, expected_now, yearly_target, tolerance=Decimal(tolerance), lagging=Decimal(lagging))
     return DutyPace(duty=duty, done=done, target=target, expected_now=expected_now,
                     quarter_target=quarter_target, gap_to_quarter=gap, status=status)
 
