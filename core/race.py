@@ -189,6 +189,9 @@ class DeadlineKind(enum.StrEnum):
     TASK = "task"  # a supervised task's assignment (督办), due at an instant
 
 
+_DEADLINE_KINDS = tuple(DeadlineKind)
+
+
 @dataclass(frozen=True)
 class Deadline:
     """Something due on ``due`` (the team's day); ``done_on`` is the day it counts as answered (None
@@ -376,17 +379,21 @@ def judge_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) ->
 
 def tally_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) -> tuple[DeadlineTally, ...]:
     """:func:`judge_deadlines` per kind, in :class:`DeadlineKind` order; kinds with nothing to say left out."""
-    counts = {kind: [0, 0, 0] for kind in DeadlineKind}
+    counts: dict[DeadlineKind, list[int]] = {}  # only kinds with something to count
+    start, end = period.start, period.end
     for item in deadlines:
         answered = item.done_on is not None and item.done_on <= day
         late = not answered and day > item.due
-        count = counts[item.kind]
+        judged = (answered or late) and start <= item.due <= end
+        if not (late or judged):
+            continue
+        count = counts.setdefault(item.kind, [0, 0, 0])
         if late:
             count[2] += 1
-        if period.start <= item.due <= period.end and (answered or late):
+        if judged:
             count[0] += 1
             count[1] += answered and item.answered_in_time
-    return tuple(DeadlineTally(kind, *count) for kind, count in counts.items() if any(count))
+    return tuple(DeadlineTally(kind, *counts[kind]) for kind in _DEADLINE_KINDS if kind in counts)
 
 
 def score(inputs: MemberInputs, period: Period, *, as_of: date, weights: Weights) -> Score:
