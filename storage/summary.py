@@ -1,7 +1,8 @@
 """What the weekly summary (周报) reads: last week's logs by duty, the year's progress against what the
 targets ask for by now, who moved up in the year's ranking, upcoming deadlines and overdue items, and
-(for the admins' version) who is behind pace. `gather` reads it in a bounded number of queries plus one
-progress read per member; reports/summary.py words it."""
+(for the admins' version) who is behind pace. `gather` reads it in a bounded number of team-wide queries
+(the year once, for the week's end and the day before it: `storage.race.gather_days`), whatever the team's
+size; reports/summary.py words it."""
 
 from __future__ import annotations
 
