@@ -196,15 +196,23 @@ def pace_status(done: Decimal, expected: Decimal, yearly_target: Decimal, *, tol
 
     The shortfall must strictly exceed the threshold, so a target of 0 is always on pace.
     """
+    lagging_past, behind_past = _thresholds(yearly_target, tolerance, lagging)
+    with localcontext(_CONTEXT):
+        shortfall = expected - done
+    if shortfall > lagging_past:
+        return PaceStatus.LAGGING
+    if shortfall > behind_past:
+        return PaceStatus.BEHIND
+    return PaceStatus.ON_PACE
+
+
+@functools.lru_cache(maxsize=1024)  # compared only, never shown: keyed by the decimals' values
+def _thresholds(yearly_target: Decimal, tolerance: Decimal, lagging: Decimal) -> tuple[Decimal, Decimal]:
+    """The shortfalls past which a member lags and is behind: ``lagging`` and ``tolerance`` × the target."""
     if tolerance < 0 or lagging < tolerance:
         raise ValueError(f"need 0 <= tolerance <= lagging, got {tolerance} and {lagging}")
     with localcontext(_CONTEXT):
-        shortfall = expected - done
-        if shortfall > lagging * yearly_target:
-            return PaceStatus.LAGGING
-        if shortfall > tolerance * yearly_target:
-            return PaceStatus.BEHIND
-    return PaceStatus.ON_PACE
+        return lagging * yearly_target, tolerance * yearly_target
 
 
 def duty_pace(duty: Duty, *, done: Decimal, yearly_target: Decimal, availability: Availability, today: date,
@@ -218,20 +226,39 @@ def duty_pace(duty: Duty, *, done: Decimal, yearly_target: Decimal, availability
     even spread.
     """
     _in_year(today, availability.year, "today")
-    if quarters is None:
-        target = effective_target(yearly_target, availability)
-        expected_now = expected_by(yearly_target, availability, on=today)
-        quarter_target = expected_at_quarter_end(yearly_target, availability, quarter=quarter_of(today))
-    else:
-        target = expected_on_curve(quarters, availability, on=date(availability.year, 12, 31))
-        expected_now = expected_on_curve(quarters, availability, on=today)
-        quarter_target = expected_on_curve(quarters, availability,
-                                           on=quarter_end(availability.year, quarter_of(today)))
+    curve = None if quarters is None else tuple(str(value) for value in quarters.cumulative)
+    return _duty_pace(duty, str(done), str(yearly_target), availability, today, str(tolerance), str(lagging), curve)
+
+
+# Immutable, and most members share their targets and availability: one DutyPace per distinct key, shared.
+@functools.lru_cache(maxsize=8192)
+def _duty_pace(duty: Duty, done_text: str, yearly_text: str, availability: Availability, today: date,
+               tolerance: str, lagging: str, curve: tuple[str, ...] | None) -> DutyPace:
+    done, yearly_target = Decimal(done_text), Decimal(yearly_text)
+    target, expected_now, quarter_target = _expectations(yearly_text, availability, today, curve)
     with localcontext(_CONTEXT):
         gap = max(Decimal(0), quarter_target - done)
-    status = pace_status(done, expected_now, yearly_target, tolerance=tolerance, lagging=lagging)
+    status = pace_status(done, expected_now, yearly_target, tolerance=Decimal(tolerance), lagging=Decimal(lagging))
     return DutyPace(duty=duty, done=done, target=target, expected_now=expected_now,
                     quarter_target=quarter_target, gap_to_quarter=gap, status=status)
+
+
+# A team's members mostly share their availability and targets: the weekly summary asks for 2,000 members'
+# paces at once, so what a (target, availability, day) expects is computed once. Keyed by the decimals' text,
+# so 12 and 12.00 stay apart (equal, but printed differently).
+@functools.lru_cache(maxsize=8192)
+def _expectations(yearly_target: str, availability: Availability, today: date,
+                  curve: tuple[str, ...] | None) -> tuple[Decimal, Decimal, Decimal]:
+    """(effective target, expected by ``today``, expected by the end of ``today``'s quarter)."""
+    target_value = Decimal(yearly_target)
+    if curve is None:
+        return (effective_target(target_value, availability),
+                expected_by(target_value, availability, on=today),
+                expected_at_quarter_end(target_value, availability, quarter=quarter_of(today)))
+    quarters = QuarterTargets(*(Decimal(value) for value in curve))
+    return (expected_on_curve(quarters, availability, on=date(availability.year, 12, 31)),
+            expected_on_curve(quarters, availability, on=today),
+            expected_on_curve(quarters, availability, on=quarter_end(availability.year, quarter_of(today))))
 
 
 # --------------------------------------------------------------------------- quarter targets (季目标)

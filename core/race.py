@@ -61,6 +61,7 @@ __all__ = [
 ]
 
 _CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
+_DUTIES = tuple(Duty)  # iterating the enum class costs more than the tuple, 6 times per member scored
 _CENTS = Decimal("0.01")
 ONE = Decimal(1)
 ZERO = Decimal(0)
@@ -186,6 +187,9 @@ class DeadlineKind(enum.StrEnum):
     REPLY = "reply"  # a suggestion's / proposal's reply (答复), due on a day
     FEEDBACK = "feedback"  # a follow-up item's feedback to the grassroots (反馈), due on a day
     TASK = "task"  # a supervised task's assignment (督办), due at an instant
+
+
+_DEADLINE_KINDS = tuple(DeadlineKind)
 
 
 @dataclass(frozen=True)
@@ -340,6 +344,27 @@ def _curve_target(quarters: tuple[str, str, str, str], availability: pace.Availa
     return curve_target(pace.QuarterTargets(q1, q2, q3, q4), availability, period, day)
 
 
+# A duty's term depends only on its weight, what was done and the target: members who share them share one
+# term (immutable), computed once per board. Keyed by the decimals' text, as above.
+
+
+def _term(duty: Duty, weight: Decimal, done: Decimal, target: Decimal) -> DutyTerm:
+    with localcontext(_CONTEXT):
+        completion = ONE if target <= 0 else min(ONE, done / target)
+        return DutyTerm(duty, done, target, completion, weight, weight * completion)
+
+
+@functools.lru_cache(maxsize=8192)
+def _spread_term(duty: Duty, weight: str, done: str, yearly_target: str, days: int, year: int) -> DutyTerm:
+    return _term(duty, Decimal(weight), Decimal(done), _spread_target(yearly_target, days, year))
+
+
+@functools.lru_cache(maxsize=4096)
+def _curve_term(duty: Duty, weight: str, done: str, quarters: tuple[str, str, str, str],
+                availability: pace.Availability, period: Period, day: date) -> DutyTerm:
+    return _term(duty, Decimal(weight), Decimal(done), _curve_target(quarters, availability, period, day))
+
+
 def judge_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) -> tuple[int, int, int]:
     """(judged, on time, overdue) for a period read on ``day``, every kind together.
 
@@ -354,17 +379,21 @@ def judge_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) ->
 
 def tally_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) -> tuple[DeadlineTally, ...]:
     """:func:`judge_deadlines` per kind, in :class:`DeadlineKind` order; kinds with nothing to say left out."""
-    counts = {kind: [0, 0, 0] for kind in DeadlineKind}
+    counts: dict[DeadlineKind, list[int]] = {}  # only kinds with something to count
+    start, end = period.start, period.end
     for item in deadlines:
         answered = item.done_on is not None and item.done_on <= day
         late = not answered and day > item.due
-        count = counts[item.kind]
+        judged = (answered or late) and start <= item.due <= end
+        if not (late or judged):
+            continue
+        count = counts.setdefault(item.kind, [0, 0, 0])
         if late:
             count[2] += 1
-        if period.start <= item.due <= period.end and (answered or late):
+        if judged:
             count[0] += 1
             count[1] += answered and item.answered_in_time
-    return tuple(DeadlineTally(kind, *count) for kind, count in counts.items() if any(count))
+    return tuple(DeadlineTally(kind, *counts[kind]) for kind in _DEADLINE_KINDS if kind in counts)
 
 
 def score(inputs: MemberInputs, period: Period, *, as_of: date, weights: Weights) -> Score:
@@ -372,20 +401,19 @@ def score(inputs: MemberInputs, period: Period, *, as_of: date, weights: Weights
     day = board_day(period, as_of)
     active = _active_days(inputs.availability, period, day)
     terms = []
+    weighted, done_of, yearly, curves = weights.duties, inputs.done, inputs.yearly_targets, inputs.quarter_targets
     with localcontext(_CONTEXT):
-        for duty in Duty:
-            weight = Decimal(weights.duties.get(duty, ZERO))
-            done = Decimal(inputs.done.get(duty, ZERO))
-            quarters = inputs.quarter_targets.get(duty)
-            target = (_spread_target(str(Decimal(inputs.yearly_targets.get(duty, ZERO))), active, period.year)
-                      if quarters is None else _curve_target(
-                          (str(quarters.q1), str(quarters.q2), str(quarters.q3), str(quarters.q4)),
-                          inputs.availability, period, day))
-            completion = ONE if target <= 0 else min(ONE, done / target)
-            terms.append(DutyTerm(duty, done, target, completion, weight, weight * completion))
-        tallies = tally_deadlines(inputs.deadlines, period, day)
-        judged, on_time = sum(t.judged for t in tallies), sum(t.on_time for t in tallies)
-        overdue = sum(t.overdue for t in tallies)
+        for duty in _DUTIES:
+            weight, done = str(Decimal(weighted.get(duty, ZERO))), str(Decimal(done_of.get(duty, ZERO)))
+            quarters = curves.get(duty)
+            terms.append(_spread_term(duty, weight, done, str(Decimal(yearly.get(duty, ZERO))), active, period.year)
+                         if quarters is None else _curve_term(
+                             duty, weight, done, (str(quarters.q1), str(quarters.q2), str(quarters.q3), str(quarters.q4)),
+                             inputs.availability, period, day))
+        tallies = tally_deadlines(inputs.deadlines, period, day) if inputs.deadlines else ()
+        judged = on_time = overdue = 0
+        for tally in tallies:
+            judged, on_time, overdue = judged + tally.judged, on_time + tally.on_time, overdue + tally.overdue
         rate = None if judged == 0 else Decimal(on_time) / Decimal(judged)
         on_time_points = weights.on_time * (ONE if rate is None else rate)
         overdue_points = weights.overdue_penalty * overdue

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -101,7 +101,19 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
     queries. The office (``races`` False) is not in the race; a member counts from 任职日期 through 离任日期.
     What was done comes from the month totals (``from_totals``, see :func:`done_from_totals`), else from
     every record of the period (the from-scratch path the tests and the benchmark compare with)."""
-    day = race.board_day(period, as_of)
+    return gather_days(session, team_id, period, days=(as_of,), defaults=defaults, tz=tz,
+                       from_totals=from_totals)[0]
+
+
+def gather_days(session: Session, team_id: int, period: race.Period, *, days: Sequence[date], defaults: Targets,
+                tz: ZoneInfo, from_totals: bool = True) -> list[list[race.MemberInputs]]:
+    """:func:`gather` as of each of ``days`` (one list per day, in their order), read once: the members,
+    their leave and targets and the deadlines (those of any of the days: an item a day does not judge
+    counts nothing on it) are shared; what was done is summed from the month totals for the latest day
+    only, and an earlier day's is that less what :func:`counted_between` the two days (the weekly
+    summary's year as of the week's end and as of the day before it)."""
+    wanted = [race.board_day(period, as_of) for as_of in days]
+    day, earliest = max(wanted), min(wanted)  # ``day``: the latest
     start, year = period.start, period.year
     member_rows = session.execute(
         select(Member.id, Member.took_office_on, Member.left_office_on)
@@ -130,19 +142,25 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
         (team_quarters if row.member_id is None else member_quarters[row.member_id])[row.duty] = quarters_of(row)
     base |= team_targets
 
-    done = (done_from_totals(session, team_id, start, day, tz) if from_totals
-            else done_from_records(session, team_id, start, day, tz))
+    done_on: dict[date, dict[int, dict[Duty, Decimal]]] = {}
+    if from_totals:
+        done_on[day] = done_from_totals(session, team_id, start, day, tz)
+        for earlier in sorted(set(wanted) - {day}):
+            done_on[earlier] = _less(done_on[day], counted_between(session, team_id, earlier + timedelta(days=1),
+                                                                   day, tz))
+    else:
+        done_on = {each: done_from_records(session, team_id, start, each, tz) for each in set(wanted)}
 
     deadlines: dict[int, list[race.Deadline]] = defaultdict(list)
     for member_id, due, replied_on in session.execute(
         select(Motion.lead_member_id, Motion.reply_due, Motion.replied_on).where(
             Motion.team_id == team_id, Motion.deleted_at.is_(None),
             or_(Motion.reply_due.between(start, period.end),
-                and_(Motion.reply_due < day, or_(Motion.replied_on.is_(None), Motion.replied_on > day))))
+                and_(Motion.reply_due < day, or_(Motion.replied_on.is_(None), Motion.replied_on > earliest))))
     ):
         deadlines[member_id].append(race.Deadline(due, replied_on, race.DeadlineKind.REPLY))
 
-    day_ends = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
+    day_ends = datetime.combine(earliest + timedelta(days=1), time(), tzinfo=tz)  # the earliest day's end
     for member_id, feedback_due, fed_back_at in session.execute(
         select(FollowUpItem.member_id, FollowUpItem.feedback_due, FollowUpItem.fed_back_at).where(
             FollowUpItem.team_id == team_id, FollowUpItem.deleted_at.is_(None),
@@ -174,15 +192,42 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
             race.DeadlineKind.TASK, due_at=due_at,
             done_at=(reported_at or closed) if closed else None))
 
-    result = []
+    # Most members share their availability and targets: one object each for all who share it (fewer to build,
+    # and the scores' per-board caches find them at once).
+    availabilities: dict[tuple[date | None, date | None, tuple[tuple[date, date], ...]], pace.Availability] = {}
+    team_curves = {duty: found for duty, found in team_quarters.items() if found is not None}
+    results: list[list[race.MemberInputs]] = [[] for _ in wanted]
     for member_id, took_office_on, left_office_on in member_rows:
-        availability = office_availability(year, took_office_on, left_office_on, leave.get(member_id, ()))
-        result.append(race.MemberInputs(
-            member_id=member_id, availability=availability,
-            yearly_targets=base | member_targets.get(member_id, {}),
-            done=done.get(member_id, {}), deadlines=tuple(deadlines.get(member_id, ())),
-            quarter_targets={duty: found for duty, found in (team_quarters | member_quarters.get(member_id, {})).items()
-                             if found is not None}))
+        spans = tuple(leave.get(member_id, ()))
+        availability = availabilities.get((took_office_on, left_office_on, spans))
+        if availability is None:
+            availability = availabilities[took_office_on, left_office_on, spans] = office_availability(
+                year, took_office_on, left_office_on, spans)
+        own_targets = member_targets.get(member_id)
+        yearly_targets = base | own_targets if own_targets else base
+        own_deadlines = tuple(deadlines.get(member_id, ()))
+        own_curves = member_quarters.get(member_id)
+        quarter_targets = {duty: found for duty, found in (team_quarters | own_curves).items()
+                           if found is not None} if own_curves else team_curves
+        for result, each in zip(results, wanted, strict=True):
+            result.append(race.MemberInputs(
+                member_id=member_id, availability=availability, yearly_targets=yearly_targets,
+                done=done_on[each].get(member_id, {}), deadlines=own_deadlines, quarter_targets=quarter_targets))
+    return results
+
+
+def _less(done: Mapping[int, Mapping[Duty, Decimal]],
+          later: Mapping[int, Mapping[Duty, int]]) -> dict[int, dict[Duty, Decimal]]:
+    """``done`` less ``later``, member by member (a duty left at 0 is left out, as the totals leave it)."""
+    result = {member_id: dict(duties) for member_id, duties in done.items()}
+    for member_id, counted in later.items():
+        duties = result.setdefault(member_id, {})
+        for duty, value in counted.items():
+            left = duties.get(duty, Decimal(0)) - value
+            if left:
+                duties[duty] = left
+            else:
+                duties.pop(duty, None)
     return result
 
 
@@ -242,7 +287,8 @@ def done_from_records(session: Session, team_id: int, start: date, day: date,
 def done_from_totals(session: Session, team_id: int, start: date, day: date,
                      tz: ZoneInfo) -> dict[int, dict[Duty, Decimal]]:
     """:func:`done_from_records`, from the month totals: the months from ``start`` through ``day``'s summed in
-    one grouped query, less what :func:`counted_after` ``day`` in its month (when ``day`` is inside one)."""
+    one grouped query, less what :func:`counted_between` the day after ``day`` and its month's end (when ``day`` is
+    inside one)."""
     done: dict[int, dict[Duty, Decimal]] = defaultdict(dict)
     if day < start:
         return done
@@ -256,49 +302,48 @@ def done_from_totals(session: Session, team_id: int, start: date, day: date,
             if value:
                 duties[duty] = Decimal(value)
     if day < totals.month_end(day):
-        for member_id, later in counted_after(session, team_id, day, tz).items():
-            duties = done[member_id]
-            for duty, value in later.items():
-                left = duties.get(duty, Decimal(0)) - value
-                if left:
-                    duties[duty] = left
-                else:
-                    duties.pop(duty, None)
+        return _less(done, counted_between(session, team_id, day + timedelta(days=1), totals.month_end(day), tz))
     return done
 
 
-def counted_after(session: Session, team_id: int, day: date, tz: ZoneInfo) -> dict[int, dict[Duty, int]]:
-    """What each member's month totals of ``day``'s month count after ``day``: the days of it after ``day``
-    their trips cover (the union), key topics counted on a later day of it, sessions of it held later that
-    they attended, key motions assigned later in it. Three queries over the rest of one month."""
-    last = totals.month_end(day)
-    after = day + timedelta(days=1)
+def counted_between(session: Session, team_id: int, first: date, last: date,
+                    tz: ZoneInfo) -> dict[int, dict[Duty, int]]:
+    """What each member's month totals count from ``first`` through ``last`` (days of one year): the days of
+    it their trips cover (the union), key topics counted on a day of it, sessions held in it that they
+    attended, key motions assigned in it. Three queries over those days only."""
     found: dict[int, dict[Duty, int]] = defaultdict(lambda: defaultdict(int))
+    if last < first:
+        return {}
     spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for member_id, first, end in session.execute(select(
+    for member_id, start, end in session.execute(select(
             ResearchTrip.member_id, ResearchTrip.start_date, ResearchTrip.end_date).where(
             ResearchTrip.team_id == team_id, ResearchTrip.deleted_at.is_(None),
-            ResearchTrip.end_date >= after, ResearchTrip.start_date <= last)):
-        spans[member_id].append((first, end))
+            ResearchTrip.end_date >= first, ResearchTrip.start_date <= last)):
+        spans[member_id].append((start, end))
     for member_id, own in spans.items():
-        days = grassroots_days(own, within=(after, last))
+        days = grassroots_days(own, within=(first, last))
         if days:
             found[member_id][Duty.RESEARCH_DAYS] += days
-    for member_id, topic_year, created_at in session.execute(select(
-            ResearchTopic.lead_member_id, ResearchTopic.year, ResearchTopic.created_at).where(
-            ResearchTopic.team_id == team_id, ResearchTopic.year == day.year, ResearchTopic.deleted_at.is_(None),
-            ResearchTopic.created_at >= datetime.combine(after, time(), tzinfo=tz))):
-        if after <= totals.counted_on(created_at.astimezone(tz).date(), topic_year) <= last:
+    # a topic counts on its registration day moved into its year (totals.counted_on): one registered before
+    # the year counts on 1 January, one registered after it on 31 December
+    topics = select(ResearchTopic.lead_member_id, ResearchTopic.year, ResearchTopic.created_at).where(
+        ResearchTopic.team_id == team_id, ResearchTopic.year == first.year, ResearchTopic.deleted_at.is_(None))
+    if first > date(first.year, 1, 1):
+        topics = topics.where(ResearchTopic.created_at >= datetime.combine(first, time(), tzinfo=tz))
+    if last < date(first.year, 12, 31):
+        topics = topics.where(ResearchTopic.created_at < datetime.combine(last + timedelta(days=1), time(), tzinfo=tz))
+    for member_id, topic_year, created_at in session.execute(topics):
+        if first <= totals.counted_on(created_at.astimezone(tz).date(), topic_year) <= last:
             found[member_id][Duty.KEY_RESEARCH_TOPICS] += 1
     studied = (select(literal("study"), StudyAttendance.member_id, cast_(StudySession.kind, String),
                       func.count(func.distinct(StudySession.id)))
                .join(StudySession, StudySession.id == StudyAttendance.session_id)
                .where(StudySession.team_id == team_id, StudySession.deleted_at.is_(None),
-                      StudySession.kind.in_(list(STUDY_DUTY)), StudySession.held_on.between(after, last))
+                      StudySession.kind.in_(list(STUDY_DUTY)), StudySession.held_on.between(first, last))
                .group_by(StudyAttendance.member_id, StudySession.kind))
     led = (select(literal("motion"), Motion.lead_member_id, cast_(Motion.kind, String), func.count())
            .where(Motion.team_id == team_id, Motion.deleted_at.is_(None), Motion.is_key.is_(True),
-                  Motion.assigned_on.between(after, last))
+                  Motion.assigned_on.between(first, last))
            .group_by(Motion.lead_member_id, Motion.kind))
     for source, member_id, kind, n in session.execute(union_all(studied, led)):
         duty = STUDY_DUTY[StudyKind(kind)] if source == "study" else KEY_MOTION_DUTY[MotionKind(kind)]

@@ -1,7 +1,8 @@
 """What the weekly summary (周报) reads: last week's logs by duty, the year's progress against what the
 targets ask for by now, who moved up in the year's ranking, upcoming deadlines and overdue items, and
-(for the admins' version) who is behind pace. `gather` reads it in a bounded number of queries plus one
-progress read per member; reports/summary.py words it."""
+(for the admins' version) who is behind pace. `gather` reads it in a bounded number of team-wide queries
+(the year once, for the week's end and the day before it: `storage.race.gather_days`), whatever the team's
+size; reports/summary.py words it."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from config import Config
 from core import pace, race
-from core.domain import Duty, MotionKind, StudyKind
-from storage import deadlines, members, progress
+from core.domain import Duty, MemberStatus, MotionKind, StudyKind
+from storage import deadlines, progress
 from storage import race as race_storage
-from storage.models import Motion, ResearchTopic, ResearchTrip, StudySession, Team
+from storage.models import Member, Motion, ResearchTopic, ResearchTrip, StudySession, Team
 
 UPCOMING_DAYS = 7
 
@@ -72,12 +73,20 @@ def key_motions_assigned(session: Session, team_id: int, *, start: date, end: da
         Motion.assigned_on.between(start, end)).group_by(Motion.kind))}
 
 
+def active_names(session: Session, team_id: int) -> dict[int, str]:
+    """The team's active members' names by id, in id order (columns only: 2,000 members as ORM objects with
+    their relationships cost the summary ~50 ms)."""
+    return dict(session.execute(select(Member.id, Member.display_name).where(
+        Member.team_id == team_id, Member.status == MemberStatus.ACTIVE).order_by(Member.id)).tuples().all())
+
+
 def gather(session: Session, team: Team, *, start: date, end: date, today: date, config: Config,
            from_totals: bool = True) -> Summary:
-    """The summary of start–end as of ``today``: the year's race read twice (as of the week's end and the
-    day before it, for who moved up), from the month totals unless ``from_totals`` is False."""
+    """The summary of start–end as of ``today``: the year's race read once for two days (as of the week's end
+    and the day before it, for who moved up; `storage.race.gather_days`), from the month totals unless
+    ``from_totals`` is False."""
     tz = ZoneInfo(team.timezone)
-    people = {m.id: m for m in members.active_in(session, team.id)}
+    people = active_names(session, team.id)
     logged: dict[Duty, Decimal] = {duty: Decimal(0) for duty in Duty}
     spans = trip_spans(session, team.id, start=start, end=end)
     logged[Duty.RESEARCH_DAYS] = Decimal(sum(pace.days_covered(s, within=(start, end)) for s in spans.values()))
@@ -97,8 +106,11 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
     as_of = min(end, today, date(middle.year, 12, 31))
     year = race.Period(race.PeriodKind.YEAR, as_of.year)
     weights = race_storage.weights_from(config.race)
-    now_inputs = race_storage.gather(session, team.id, year, as_of=as_of, defaults=config.team_defaults.targets,
-                                     tz=tz, from_totals=from_totals)
+    before = start - timedelta(days=1)  # who moved up: the year's ranks then and now
+    compared = before.year == as_of.year and as_of >= year.start
+    read = race_storage.gather_days(session, team.id, year, days=(as_of, before) if compared else (as_of,),
+                                    defaults=config.team_defaults.targets, tz=tz, from_totals=from_totals)
+    now_inputs = read[0]
     now_scores = [race.score(inputs, year, as_of=as_of, weights=weights) for inputs in now_inputs]
     year_done = {duty: Decimal(0) for duty in Duty}
     year_expected = {duty: Decimal(0) for duty in Duty}
@@ -108,15 +120,14 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
             year_expected[term.duty] += term.target
 
     moved_up: list[tuple[str, int, int]] = []
-    before = start - timedelta(days=1)
-    if before.year == as_of.year and as_of >= year.start:
+    if compared:
         now_ranks = {e.member_id: e.rank for e in race.rank(now_scores)}
         then_ranks = {e.member_id: e.rank for e in race.rank(
-            race_storage.scores(session, team, year, as_of=before, config=config, from_totals=from_totals))}
+            [race.score(inputs, year, as_of=before, weights=weights) for inputs in read[1]])}
         for member_id, rank in sorted(now_ranks.items(), key=lambda pair: pair[1]):
             earlier = then_ranks.get(member_id)
             if earlier is not None and rank < earlier and member_id in people:
-                moved_up.append((people[member_id].display_name, earlier, rank))
+                moved_up.append((people[member_id], earlier, rank))
 
     upcoming, overdue = [], []
     for item in deadlines.open_items(session, team):
@@ -124,16 +135,16 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
         if owner is None:
             continue
         if item.due < today:
-            overdue.append((owner.display_name, item))
+            overdue.append((owner, item))
         elif item.due <= today + timedelta(days=UPCOMING_DAYS):
-            upcoming.append((owner.display_name, item))
+            upcoming.append((owner, item))
 
     behind = []
     paces = race_storage.paces_of(now_inputs, today=as_of, config=config)
-    for member in people.values():
-        duties = [d.duty for d in paces.get(member.id, []) if d.status != pace.PaceStatus.ON_PACE]
+    for member_id, name in people.items():
+        duties = [d.duty for d in paces.get(member_id, []) if d.status != pace.PaceStatus.ON_PACE]
         if duties:
-            behind.append((member.display_name, duties))
+            behind.append((name, duties))
     return Summary(team.name, start, end, today, logged, trips, year_done, year_expected, moved_up, upcoming,
                    overdue, behind)
 

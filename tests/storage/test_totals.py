@@ -4,6 +4,7 @@ them equals the board read from the records alone."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -17,8 +18,8 @@ from sqlalchemy import delete, text, update
 from sqlalchemy.orm import Session
 
 from config import Config
-from core.domain import Duty, MemberStatus, MotionKind, Role, StudyKind
-from core.race import Period, PeriodKind
+from core.domain import Duty, MemberStatus, MotionKind, MotionStatus, ResultClass, Role, StudyKind
+from core.race import Period, PeriodKind, score
 from storage import members, motions, onboarding, study, summary, totals, trips
 from storage import race as race_storage
 from storage.db import Database
@@ -148,11 +149,31 @@ class World:
                 assert kept.scores == scratch.scores, (period, as_of)
             assert race_storage.year_paces(session, team, today=date(2026, 10, 9), config=config) == \
                 race_storage.year_paces(session, team, today=date(2026, 10, 9), config=config, from_totals=False)
+            self.check_days(session, team, (date(2026, 8, 17), date(2026, 3, 1), date(2026, 1, 1), date(2026, 2, 28)))
             for monday in (date(2026, 11, 23), date(2027, 1, 4)):  # a week inside a month, one across a year
                 start, end = monday - timedelta(days=7), monday - timedelta(days=1)
                 assert summary.gather(session, team, start=start, end=end, today=monday, config=config) == \
                     summary.gather(session, team, start=start, end=end, today=monday, config=config,
                                    from_totals=False)
+
+
+    def check_days(self, session: Session, team: Team, days: tuple[date, ...]) -> None:
+        """The year read once for several days (`gather_days`: the totals for the latest, less what was counted
+        between it and each earlier one; the deadlines of all the days together) scores every member as the
+        year read from scratch for each day alone does, and counts the same done."""
+        config = Config()
+        year = Period(PeriodKind.YEAR, 2026)
+        weights = race_storage.weights_from(config.race)
+        tz = ZoneInfo(team.timezone)
+        together = race_storage.gather_days(session, self.team_id, year, days=days,
+                                            defaults=config.team_defaults.targets, tz=tz)
+        assert len(together) == len(days)
+        for each, read in zip(days, together, strict=True):
+            alone = race_storage.gather(session, self.team_id, year, as_of=each, defaults=config.team_defaults.targets,
+                                        tz=tz, from_totals=False)
+            assert [inputs.done for inputs in read] == [inputs.done for inputs in alone], each
+            assert [score(inputs, year, as_of=each, weights=weights) for inputs in read] == \
+                [score(inputs, year, as_of=each, weights=weights) for inputs in alone], each
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -262,3 +283,36 @@ def test_two_transactions_recounting_one_member_take_turns(db: Database) -> None
     with db.session() as session:
         assert totals.stored(session.connection(), world.team_id) == {
             (world.people[0], date(2026, 6, 1)): {Duty.RESEARCH_DAYS: 5}}
+
+
+def test_one_read_for_several_days_judges_each_days_deadlines_as_a_read_for_that_day(db: Database) -> None:
+    """Replies seen on one of the days and not yet on another, due in the year or before it (overdue until
+    answered): the deadlines read once for every day (due in the period, or before the latest day and
+    unanswered on the earliest) score each day as that day's own read does; trips, topics and studies across
+    month boundaries count the same too."""
+    world = World(db, serial=_serial())
+    with db.session() as session:
+        for step in (("trip", 0, date(2026, 2, 26), 5), ("trip", 1, date(2026, 4, 29), 3),
+                     ("topic", 2, 2026, datetime(2025, 12, 30, 3, tzinfo=ZoneInfo("UTC"))),
+                     ("topic", 0, 2026, datetime(2026, 4, 30, 17, tzinfo=ZoneInfo("UTC"))),
+                     ("own_study", 1, StudyKind.LAW, date(2026, 5, 1)),
+                     ("motion", 0, MotionKind.SUGGESTION, True, date(2026, 1, 5)),
+                     ("motion", 1, MotionKind.PROPOSAL, True, date(2026, 1, 20)),
+                     ("motion", 2, MotionKind.SUGGESTION, False, date(2026, 2, 2)),
+                     ("motion", 2, MotionKind.PROPOSAL, False, date(2025, 9, 1)),  # due 1 Dec 2025: overdue in 2026
+                     ("motion", 1, MotionKind.SUGGESTION, False, date(2025, 8, 1))):
+            world.apply(session, step)
+        owner = session.get_one(Member, world.owner_id)
+        replies = (date(2026, 5, 10), date(2026, 3, 20), None, date(2026, 3, 10), date(2026, 6, 1))
+        for motion_id, replied in zip(world.motions, replies, strict=True):
+            if replied is None:
+                continue
+            motion = session.get_one(Motion, motion_id)
+            motions.apply(session, motion, dataclasses.replace(
+                motions.state_of(motion), status=MotionStatus.REPLIED, replied_on=replied,
+                result_class=ResultClass.A), action="reply", actor=owner, now=world.now)
+    with db.session() as session:
+        team = session.get_one(Team, world.team_id)
+        world.check_days(session, team, (date(2026, 6, 1), date(2026, 4, 30), date(2026, 3, 31), date(2026, 5, 10),
+                                         date(2026, 1, 1)))
+        world.check_days(session, team, (date(2026, 4, 5), date(2026, 4, 4)))  # due on the one, not the other
