@@ -68,7 +68,3 @@ class DashboardServer:
             html = html.replace(DEMO_MARK, '<body data-demo="1">', 1)
         return web.Response(text=html, content_type="text/html", headers={"Cache-Control": "no-store"})
 
-
-def wanted(config: Config) -> bool:
-    """Whether `bot.py run` serves the dashboard: only once it has a public address."""
-    return bool(config.webapp.public_url)
