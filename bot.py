@@ -351,7 +351,7 @@ async def _on_start(application: Application) -> None:  # type: ignore[type-arg]
     warm_up = threading.Timer(WARM_UP_AFTER_SECONDS, dates.warm_up)
     warm_up.name, warm_up.daemon = "warm-up date parser", True
     warm_up.start()
-    await publish_default_menus(application.bot)
+    await publish_default_menus(application.bot, application.services.config.webapp.public_url)  # type: ignore[attr-defined]  # our services hang on the Application
 
 
 # --- logging -------------------------------------------------------------------------------------
