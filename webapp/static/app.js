@@ -109,9 +109,14 @@
     $("who").textContent = me.name + " · " + me.team;
     $("office-note").hidden = me.races;
     $("office-note").textContent = me.races ? "" : w("office_note");
-    var standing = $("standing");
+    var standing = clear($("standing"));
     standing.hidden = !me.standing;
-    if (me.standing) standing.textContent = me.standing.explain;
+    if (me.standing) {  // this month's place, and every term of the score under it
+      standing.appendChild(el("details", {}, [
+        el("summary", { text: w("rank") + " " + me.standing.rank + "/" + me.standing.of + " · " + w("score") + " " +
+                              me.standing.total }),
+        el("div", { cls: "explain", text: me.standing.explain })]));
+    }
     var duties = clear($("duties"));
     me.duties.forEach(function (d) {
       duties.appendChild(el("div", { cls: "duty " + d.status, "data-duty": d.duty }, [
@@ -131,6 +136,8 @@
     });
   }
 
+  function dutyColour(i) { return "hsl(" + (210 + i * 28) + ",65%," + (45 + (i % 2) * 12) + "%)"; }
+
   function loadBoard(period) {
     state.period = period;
     document.querySelectorAll("#periods button").forEach(function (b) {
@@ -146,7 +153,7 @@
         row.duties.forEach(function (term, i) {  // one segment per duty: how the score was earned
           var width = most > 0 ? term.points / most * 100 : 0;
           chart.appendChild(svg("rect", { x: x.toFixed(2), y: 0, width: Math.max(0, width).toFixed(2), height: 10,
-                                          fill: "hsl(" + (210 + i * 28) + ",65%," + (45 + (i % 2) * 12) + "%)" }));
+                                          fill: dutyColour(i) }));
           x += width;
         });
         list.appendChild(el("li", { cls: row.own ? "own" : "", "data-rank": row.rank }, [
@@ -154,6 +161,10 @@
           el("span", { cls: "total", text: row.total }), el("span", { cls: "move", text: row.movement })]));
       });
       if (!board.rows.length) list.appendChild(el("li", { text: w("not_ranked") }));
+      var legend = clear($("board-legend"));
+      (board.rows[0] ? board.rows[0].duties : []).forEach(function (term, i) {
+        legend.appendChild(el("span", {}, [el("i", { style: "background:" + dutyColour(i) }), el("span", { text: term.name })]));
+      });
       document.body.setAttribute("data-board", board.period);
     }));
   }
