@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from dataclasses import replace
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
