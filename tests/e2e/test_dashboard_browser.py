@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import pytest
 from selenium import webdriver
@@ -268,3 +269,30 @@ async def test_forged_sign_in_shows_a_clear_error_and_no_data(saima: Saima, dash
     errors = await in_browser(look)
     assert errors[:2] == ["此页面的登录信息无效，请从机器人重新打开看板。"] * 2
     assert errors[2] == "请在 Telegram 中从机器人打开看板：此页面未经 Telegram 登录验证。"
+
+
+async def test_only_the_demo_reads_the_sign_in_from_the_address(saima: Saima, browser: WebDriver) -> None:
+    """`make demo`'s links carry initData in the address (#tgWebAppData=…) for an ordinary browser; a real
+    server's page ignores it (and the demo's signature, made with another token, is refused anyway)."""
+    await member(saima)
+    link = "#tgWebAppData=" + quote(signed(saima, 1001), safe="")
+    servers = {demo: DashboardServer(replace(saima.config, webapp=replace(saima.config.webapp, port=0)), saima.db,
+                                     saima.clock, demo=demo) for demo in (True, False)}
+    for server in servers.values():
+        await server.start()
+    try:
+        def look() -> tuple[str, str]:
+            browser.set_window_size(*DESKTOP)
+            browser.get(f"http://127.0.0.1:{servers[True].port}/app/{link}")
+            Page(browser, "").ready()
+            demo_name = browser.find_element(By.ID, "who").text
+            browser.get(f"http://127.0.0.1:{servers[False].port}/app/{link}")
+            Page(browser, "").until(lambda d: d.find_element(By.ID, "error").is_displayed(), "the error")
+            return demo_name, browser.find_element(By.ID, "error").text
+
+        demo_name, refused = await in_browser(look)
+    finally:
+        for server in servers.values():
+            await server.stop()
+    assert demo_name == "张三 · 省政府党组"
+    assert refused == "请在 Telegram 中从机器人打开看板：此页面未经 Telegram 登录验证。"
