@@ -8,6 +8,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, WebAppInfo
 
 from handlers.context import SaimaContext
+from handlers.onboarding import FROM_GROUP
 from locales import N_, Translator
 from storage.models import Member
 
@@ -62,7 +63,7 @@ def dashboard_rows(update: Update, context: SaimaContext) -> Rows:
         return []
     if chat.type == chat.PRIVATE:
         return [[InlineKeyboardButton(context.t(OPEN_DASHBOARD), web_app=WebAppInfo(url.rstrip("/") + "/app/"))]]
-    return [[InlineKeyboardButton(context.t(OPEN_DASHBOARD), url=f"https://t.me/{context.bot.username}")]]
+    return [[InlineKeyboardButton(context.t(OPEN_DASHBOARD), url=f"https://t.me/{context.bot.username}?start={FROM_GROUP}")]]
 
 
 def with_dashboard(update: Update, context: SaimaContext,

@@ -8,6 +8,7 @@ import dataclasses
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import update
 from telegram import MenuButtonWebApp
 
 from config import ThrottleSettings, WebappSettings
@@ -15,11 +16,13 @@ from core.clock import ManualClock
 from emulator import EmulatorThread
 from harness import RunningBot, config_for
 from storage.db import Database
-from tests.e2e.conftest import ADMIN_ID, Saima, fresh_team
+from storage.models import Team
+from tests.e2e.conftest import ADMIN_ID, BOT_USERNAME, Saima, fresh_team
 from tests.e2e.helpers import member, owner
 
 PUBLIC = "https://saima.example.gov.cn/"
 PAGE = "https://saima.example.gov.cn/app/"
+GROUP = -100777
 
 
 @pytest.fixture
@@ -50,6 +53,13 @@ async def test_the_menu_button_and_the_commands_open_the_dashboard(with_dashboar
     assert rank[0].buttons[-1] == [("打开看板", PAGE)] and len(rank[0].buttons) == 2
     tasks = await admin.send("/tasks")
     assert tasks.buttons[-1] == [("打开看板", PAGE)]
+    with saima.db.session() as session:  # the team's group, the race track: a link to the private chat there
+        session.execute(update(Team).where(Team.id == saima.team_id).values(group_chat_id=GROUP))
+    group = saima.control.group(GROUP, "省政府党组工作群")
+    await group.add_bot(by=admin)
+    await admin.receive(chat=group)
+    board, _ = await zhang.send("/rank", chat=group, expect=2)
+    assert board.buttons == [[("打开看板", f"https://t.me/{BOT_USERNAME}?start=group")]]
 
 
 async def test_without_a_public_url_there_is_no_dashboard_button(saima: Saima) -> None:
