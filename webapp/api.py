@@ -28,9 +28,10 @@ from core.race import Period, PeriodKind
 from locales import N_, Translator, translator
 from reports import ledger, race_board
 from reports.progress_card import _shown, duty_name, unit, whole
+from storage import leave, members, race, teams
 from storage import ledger as ledger_storage
-from storage import members, race, teams
 from storage import tasks as task_storage
+from storage import trips as trips_storage
 from storage.db import Database
 from storage.models import Member, Task, TaskAssignment
 from storage.progress import year_progress
@@ -74,6 +75,7 @@ PAGE_WORDS = {
     "light_green": N_("Closed out"),
     "light_none": N_("In hand"),
     "not_ranked": N_("Not on this board yet."),
+    "trips": N_("Research trips"),
 }
 STATUS_WORDS = {
     AssignmentStatus.ASSIGNED: N_("assigned"),
@@ -203,6 +205,9 @@ class Api:
                                   "due": item.feedback_due.isoformat(), "status": "",
                                   "light": age(item.feedback_due, today=today).value})
             items.sort(key=lambda item: item["due"][:10])
+            trips = sorted((trip for trip in trips_storage.own_trips(session, member.id)
+                            if trip.start_date.year <= today.year <= trip.end_date.year),
+                           key=lambda trip: (trip.start_date, trip.id))
             return {
                 "name": member.display_name, "team": member.team.name, "office": viewer.office,
                 "races": member.races, "year": progress.year, "today": today.isoformat(),
@@ -213,6 +218,8 @@ class Api:
                             "target_value": _number(d.target), "expected_value": _number(d.expected_now)}
                            for d in progress.duties],
                 "items": items, "standing": standing,
+                "trips": [{"start": trip.start_date.isoformat(), "end": trip.end_date.isoformat(),
+                           "places": trip.places, "topic": trip.topic} for trip in trips],
             }
 
         data = await self._read(gather)
@@ -282,13 +289,17 @@ class Api:
         def gather(session: Session) -> dict[str, Any]:
             team = teams.one(session, member.team_id)
             paces = race.year_paces(session, team, today=today, config=self.config)
+            people = [someone for someone in members.active_in(session, team.id) if someone.id in paces]
+            away = leave.spans_of(session, [someone.id for someone in people], first=date(today.year, 1, 1),
+                                  last=date(today.year, 12, 31))
             rows = []
-            for someone in members.active_in(session, team.id):
-                if someone.id not in paces:
-                    continue
+            for someone in people:
+                spans = sorted(away.get(someone.id, []))
                 rows.append({"member_id": someone.id, "name": someone.display_name,
                              "took_office_on": someone.took_office_on.isoformat() if someone.took_office_on else None,
                              "left_office_on": someone.left_office_on.isoformat() if someone.left_office_on else None,
+                             "leave": [[start.isoformat(), end.isoformat()] for start, end in spans],
+                             "on_leave": any(start <= today <= end for start, end in spans),
                              "duties": [{"duty": d.duty.value, "done": _shown(d.done), "target": whole(d.target),
                                          "status": d.status.value} for d in paces[someone.id]]})
             return {"duties": [{"duty": duty.value, "name": duty_name(t, duty)} for duty in Duty], "rows": rows}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from io import BytesIO
 from typing import Any
 
@@ -15,12 +15,20 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
 
+from core.domain import LeaveKind
 from core.init_data import sign
 from emulator import EmulatorThread
 from emulator.sim import BotMessage, SimUser
+from storage.models import LeavePeriod
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.helpers import a_board_that_moved, another_teams_owner, member, members_since_new_year
+from tests.e2e.helpers import (
+    a_board_that_moved,
+    another_teams_owner,
+    member,
+    members_since_new_year,
+    stored_member,
+)
 from webapp.server import DashboardServer
 
 ROUTES = ["/api/me", "/api/board?period=month", "/api/board?period=quarter", "/api/board?period=year", "/api/tasks",
@@ -184,3 +192,27 @@ async def test_the_ledger_is_the_export_as_tables_and_the_same_workbook(
     assert {name: list(theirs[name].iter_rows(values_only=True)) for name in theirs.sheetnames} == {
         name: list(ours[name].iter_rows(values_only=True)) for name in ours.sheetnames}
     assert (await get(client, "/api/ledger?year=1999", "tma " + init_data(saima, ADMIN_ID)))[0] == 400
+
+
+async def test_the_members_trips_and_the_grids_leave_and_took_office(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    zhang = await member(saima)
+    await member(saima, 1002, "王五")
+    members_since_new_year(saima)
+    await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")
+    await zhang.press(await zhang.send("/trip 3月2日 德清县 地理信息小镇建设调研"), "确认")
+    wang = stored_member(saima, 1002)
+    with saima.db.session() as session:
+        session.add(LeavePeriod(member_id=wang.id, kind=LeaveKind.TRAINING, start_date=date(2026, 11, 16),
+                                end_date=date(2026, 11, 27), recorded_by_member_id=None, created_at=saima.clock.now()))
+    status, me, _ = await get(client, "/api/me", "tma " + init_data(saima, 1001))
+    assert [(trip["start"], trip["end"], trip["places"]) for trip in me["trips"]] == [
+        ("2026-03-02", "2026-03-02", "德清县"), ("2026-11-05", "2026-11-08", "淳安县")]
+    status, grid, _ = await get(client, "/api/grid", "tma " + init_data(saima, ADMIN_ID))
+    rows = {row["name"]: row for row in grid["rows"]}
+    assert set(rows) == {"张三", "王五"}  # the office does not race
+    assert rows["王五"]["leave"] == [["2026-11-16", "2026-11-27"]] and rows["王五"]["on_leave"]
+    assert rows["张三"]["leave"] == [] and not rows["张三"]["on_leave"]
+    assert rows["张三"]["duties"][0] == {"duty": "research_days", "done": "5", "target": "60", "status": "lagging"}
+    assert [d["name"] for d in grid["duties"]][0] == "下基层调研"

@@ -128,6 +128,7 @@
           el("span", { text: " · " + w("quarter_target") + " " }), el("span", { cls: "quarter", text: d.quarter_target })])
       ]));
     });
+    renderTrips(me);
     var items = clear($("items"));
     if (!me.items.length) items.appendChild(el("li", { text: w("none") }));
     me.items.forEach(function (item) {
@@ -137,6 +138,31 @@
   }
 
   function dutyColour(i) { return "hsl(" + (210 + i * 28) + ",65%," + (45 + (i % 2) * 12) + "%)"; }
+
+  function renderTrips(me) {  // the year's trips on a timeline: a strip of twelve months, a bar per trip
+    var box = clear($("trips")), year = parseInt(me.year, 10);
+    $("trips-title").hidden = !me.trips.length;
+    if (!me.trips.length) return;
+    var first = Date.UTC(year, 0, 1), span = Date.UTC(year + 1, 0, 1) - first;
+    function x(day) { return Math.max(0, Math.min(100, (Date.parse(day + "T00:00:00Z") - first) / span * 100)); }
+    var strip = svg("svg", { viewBox: "0 0 100 12", preserveAspectRatio: "none", "class": "timeline" });
+    for (var m = 0; m < 12; m++) {
+      strip.appendChild(svg("rect", { x: (m * 100 / 12).toFixed(2), y: 0, width: (100 / 12 - 0.3).toFixed(2), height: 12,
+                                      fill: "var(--card)" }));
+    }
+    me.trips.forEach(function (trip) {
+      var start = x(trip.start), end = x(trip.end) + 100 / 365;
+      strip.appendChild(svg("rect", { x: start.toFixed(2), y: 2, width: Math.max(0.6, end - start).toFixed(2), height: 8,
+                                      fill: "var(--button)", "class": "trip" }));
+    });
+    box.appendChild(strip);
+    var list = el("ul", { cls: "items" });
+    me.trips.slice().reverse().forEach(function (trip) {
+      list.appendChild(el("li", { "data-kind": "trip" }, [el("span", { text: trip.places + " · " + trip.topic }),
+        el("span", { cls: "due", text: trip.start.slice(5) + (trip.end !== trip.start ? "–" + trip.end.slice(5) : "") })]));
+    });
+    box.appendChild(list);
+  }
 
   function loadBoard(period) {
     state.period = period;
@@ -221,17 +247,20 @@
   function loadGrid() {
     guarded(api("/api/grid").then(function (grid) {
       var table = $("grid"), head = clear(table.querySelector("thead")), body = table.querySelector("tbody");
-      head.appendChild(el("tr", {}, [el("th", { text: w("name") }), el("th", { text: w("took_office") })].concat(
+      head.appendChild(el("tr", {}, [el("th", { text: w("name") }), el("th", { text: w("took_office") }),
+                                     el("th", { text: w("on_leave") })].concat(
         grid.duties.map(function (d) { return el("th", { text: d.name }); }))));
       var rows = grid.rows.map(function (row) {
-        return { row: row, keys: [row.name, row.took_office_on || ""].concat(row.duties.map(function (d) {
+        return { row: row, keys: [row.name, row.took_office_on || "", row.leave.length].concat(row.duties.map(function (d) {
           return parseFloat(d.done) / Math.max(1, parseFloat(d.target)); })) };
       });
       function render() {
         clear(body);
         rows.forEach(function (r) {
           body.appendChild(el("tr", { "data-member": r.row.member_id }, [el("td", { text: r.row.name }),
-            el("td", { text: r.row.took_office_on || "" })].concat(r.row.duties.map(function (d) {
+            el("td", { text: r.row.took_office_on || "" }),
+            el("td", { cls: r.row.on_leave ? "away" : "", text: r.row.leave.map(function (s) {
+              return s[0].slice(5) + "–" + s[1].slice(5); }).join(", ") })].concat(r.row.duties.map(function (d) {
               return el("td", { cls: d.status, text: d.done + "/" + d.target });
             }))));
         });
