@@ -14,12 +14,13 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
+from sqlalchemy import update
 
 from core.domain import LeaveKind
 from core.init_data import sign
 from emulator import EmulatorThread
 from emulator.sim import BotMessage, SimUser
-from storage.models import LeavePeriod
+from storage.models import LeavePeriod, Team
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
 from tests.e2e.helpers import (
@@ -216,3 +217,18 @@ async def test_the_members_trips_and_the_grids_leave_and_took_office(saima: Saim
     assert rows["张三"]["leave"] == [] and not rows["张三"]["on_leave"]
     assert rows["张三"]["duties"][0] == {"duty": "research_days", "done": "5", "target": "60", "status": "lagging"}
     assert [d["name"] for d in grid["duties"]][0] == "下基层调研"
+
+
+async def test_english_for_who_chose_it_and_names_as_the_team_chose(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    await a_board_that_moved(saima)  # 张三, 李四 and Tom (in English)
+    status, me, _ = await get(client, "/api/me", "tma " + init_data(saima, 1010))
+    assert me["lang"] == "en" and me["words"]["board"] == "Race board" and me["duties"][0]["name"] == "Grassroots research"
+    with saima.db.session() as session:
+        session.execute(update(Team).where(Team.id == saima.team_id).values(show_names_in_race=False))
+    status, board, _ = await get(client, "/api/board?period=month", "tma " + init_data(saima, 1010))
+    assert [(row["name"], row["own"]) for row in board["rows"]] == [("Member A", False), ("Member B", False),
+                                                                    ("Tom", True)]
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    status, board, _ = await get(client, "/api/board?period=month", "tma " + init_data(saima, ADMIN_ID))
+    assert [row["name"] for row in board["rows"]] == ["张三", "李四", "Tom"]  # the office always sees names

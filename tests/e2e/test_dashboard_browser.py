@@ -85,10 +85,10 @@ async def dashboard(saima: Saima) -> AsyncIterator[str]:
         await server.stop()
 
 
-def stub(init_data: str, language: str = "zh") -> str:
+def stub(init_data: str, language: str = "zh", theme: dict[str, str] | None = None) -> str:
     """Telegram's WebApp object as a Telegram client gives it to the page."""
     web_app = {"initData": init_data, "initDataUnsafe": {"user": {"id": 0, "language_code": language}},
-               "themeParams": THEME, "colorScheme": "light", "platform": "tdesktop", "version": "8.0"}
+               "themeParams": theme or THEME, "colorScheme": "light", "platform": "tdesktop", "version": "8.0"}
     return ("window.Telegram = {WebApp: Object.assign(" + json.dumps(web_app) +
             ", {ready: function () {}, expand: function () {}})};")
 
@@ -100,11 +100,12 @@ class Page:
         self.driver, self.url = driver, url
         self._script: str | None = None
 
-    def open(self, init_data: str, size: tuple[int, int], fragment: str = "") -> None:
+    def open(self, init_data: str, size: tuple[int, int], fragment: str = "",
+             theme: dict[str, str] | None = None) -> None:
         if self._script is not None:
             self.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": self._script})
         self._script = self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
-                                                   {"source": stub(init_data)})["identifier"]
+                                                   {"source": stub(init_data, theme=theme)})["identifier"]
         self.driver.set_window_size(*size)
         self.driver.get(self.url + fragment)
 
@@ -296,3 +297,23 @@ async def test_only_the_demo_reads_the_sign_in_from_the_address(saima: Saima, br
             await server.stop()
     assert demo_name == "张三 · 省政府党组"
     assert refused == "请在 Telegram 中从机器人打开看板：此页面未经 Telegram 登录验证。"
+
+
+DARK = {"bg_color": "#17212b", "text_color": "#f5f5f5", "hint_color": "#708499", "button_color": "#5288c1",
+        "button_text_color": "#ffffff", "secondary_bg_color": "#232e3c", "link_color": "#6ab3f3"}
+
+
+async def test_the_page_follows_telegrams_dark_theme(saima: Saima, dashboard: str, browser: WebDriver) -> None:
+    await member(saima)
+    page = Page(browser, dashboard)
+
+    def look() -> tuple[str, str, str]:
+        page.open(signed(saima, 1001), PHONE, theme=DARK)
+        page.ready()
+        body = browser.find_element(By.TAG_NAME, "body")
+        card = browser.find_element(By.CSS_SELECTOR, ".duty")
+        page.shot("me-dark")
+        return (body.value_of_css_property("background-color"), body.value_of_css_property("color"),
+                card.value_of_css_property("background-color"))
+
+    assert await in_browser(look) == ("rgba(23, 33, 43, 1)", "rgba(245, 245, 245, 1)", "rgba(35, 46, 60, 1)")
