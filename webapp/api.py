@@ -24,6 +24,7 @@ from core.aging import age
 from core.clock import Clock
 from core.domain import AssignmentStatus, Duty, MotionKind
 from core.init_data import InitDataError, validate
+from core.ledger import task_steps
 from core.race import Period, PeriodKind
 from locales import N_, Translator, translator
 from reports import ledger, race_board
@@ -92,6 +93,7 @@ NOT_A_MEMBER = N_("This is for members of a team. Open the invite link from your
 OFFICE_ONLY = N_("Only your team's office (admins) can use this.")
 BAD_PERIOD = N_("Ask for the board of month, quarter or year.")
 BAD_YEAR = N_("Ask for a year from 2000 to {year}.")
+NO_SUCH_ITEM = N_("This item is not yours to see, or no longer exists.")
 
 
 def assignment_light(task: Task, assignment: TaskAssignment, *, now: datetime) -> str:
@@ -121,7 +123,7 @@ class Viewer:
 def _error(status: int, message: str, reason: str) -> web.HTTPException:
     """A JSON error in Chinese and English (the caller's language is not known before sign-in)."""
     body = {"error": reason, "message": translator("zh")(message), "message_en": translator("en")(message)}
-    cls = {401: web.HTTPUnauthorized, 403: web.HTTPForbidden, 400: web.HTTPBadRequest}[status]
+    cls = {401: web.HTTPUnauthorized, 403: web.HTTPForbidden, 400: web.HTTPBadRequest, 404: web.HTTPNotFound}[status]
     return cls(text=web.json_response(body).text, content_type="application/json")
 
 
@@ -141,6 +143,7 @@ class Api:
         app.router.add_get("/api/me", self.me)
         app.router.add_get("/api/board", self.board)
         app.router.add_get("/api/tasks", self.tasks)
+        app.router.add_get("/api/history", self.history)
         app.router.add_get("/api/grid", self.grid)
         app.router.add_get("/api/ledger", self.ledger)
         app.router.add_get("/api/ledger.xlsx", self.ledger_xlsx)
@@ -273,12 +276,41 @@ class Api:
                 found = [(task, [a]) for a, task in own]
             names = task_storage.names(session, sorted({a.member_id for _, group in found for a in group}))
             return [{"id": task.id, "title": task.title, "due": _local(task.due_at, tz).isoformat(),
-                     "assignees": [{"member_id": a.member_id, "name": names.get(a.member_id, ""),
+                     "assignees": [{"assignment": a.id, "member_id": a.member_id, "name": names.get(a.member_id, ""),
                                     "status": a.status.value, "status_words": t(STATUS_WORDS[a.status]),
                                     "light": assignment_light(task, a, now=now)} for a in group]}
                     for task, group in found]
 
         return web.json_response({"tasks": await self._read(gather)})
+
+    async def history(self, request: web.Request) -> web.Response:
+        """One assignment's history (assigned, reported, returned, closed …), as the ledger writes it: a
+        member's own, or for the office any of its team's."""
+        viewer = await self.viewer(request)
+        member, t = viewer.member, viewer.t
+        text = request.query.get("assignment", "")
+        if not text.isdecimal():
+            raise _error(404, NO_SUCH_ITEM, "not_found")
+        assignment_id, zone = int(text), ZoneInfo(member.team.timezone)
+
+        def gather(session: Session) -> dict[str, Any] | None:
+            found = (task_storage.in_team(session, assignment_id, member.team_id, with_cancelled=True) if viewer.office
+                     else task_storage.own(session, assignment_id, member, with_cancelled=True))
+            if found is None:
+                return None
+            task, a = found.task, found.assignment
+            due = _local(task.due_at, zone).date()
+            events = ledger_storage.events(session, member.team_id, "task_assignment", [a.id], zone)
+            cancelled = task.cancelled_at is not None and a.status is not AssignmentStatus.CLOSED
+            steps = task_steps(_local(task.created_at, zone).date(), due, events.get(a.id, []),
+                               cancelled_on=_local(task.cancelled_at, zone).date() if task.cancelled_at and cancelled
+                               else None)
+            return {"assignment": a.id, "title": task.title, "history": ledger.history(t, steps)}
+
+        found = await self._read(gather)
+        if found is None:
+            raise _error(404, NO_SUCH_ITEM, "not_found")
+        return web.json_response(found)
 
     async def grid(self, request: web.Request) -> web.Response:
         """The office's member grid: each active member × each duty, coloured by pace, with 任职 and leave."""

@@ -232,3 +232,27 @@ async def test_english_for_who_chose_it_and_names_as_the_team_chose(saima: Saima
     await admin.send("/start")
     status, board, _ = await get(client, "/api/board?period=month", "tma " + init_data(saima, ADMIN_ID))
     assert [row["name"] for row in board["rows"]] == ["张三", "李四", "Tom"]  # the office always sees names
+
+
+async def test_an_assignments_history_for_its_assignee_and_the_office_only(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    saima.clock.set(datetime(2026, 11, 16, 10, 0, tzinfo=SHANGHAI))
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    await member(saima)
+    await member(saima, 1002, "王五")
+    await assign(saima, admin, "整改台账", "11月20日")
+    status, data, _ = await get(client, "/api/tasks", "tma " + init_data(saima, ADMIN_ID))
+    ids = {a["name"]: a["assignment"] for a in data["tasks"][0]["assignees"]}
+    for who, assignment, expected in [(1001, ids["张三"], 200), (1001, ids["王五"], 404), (ADMIN_ID, ids["王五"], 200),
+                                      (1002, ids["王五"], 200)]:
+        status, body, _ = await get(client, f"/api/history?assignment={assignment}", "tma " + init_data(saima, who))
+        assert status == expected, (who, assignment)
+        if status == 200:
+            assert body == {"assignment": assignment, "title": "整改台账", "history": "2026-11-16 交办，时限 2026-11-20"}
+        else:
+            assert body["error"] == "not_found" and "整改台账" not in json.dumps(body, ensure_ascii=False)
+    await another_teams_owner(saima)
+    for path in (f"/api/history?assignment={ids['张三']}", "/api/history?assignment=x"):
+        assert (await get(client, path, "tma " + init_data(saima, 900002)))[0] == 404
+        status, body, _ = await get(client, path, "tma " + init_data(saima, 1001, token="9:forged"))
+        assert (status, body["error"]) == (401, "forged")

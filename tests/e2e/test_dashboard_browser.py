@@ -238,6 +238,9 @@ async def test_the_supervision_board_shows_an_overdue_assignment_in_red(
             select = browser.find_element(By.ID, "task-light")
             select.find_element(By.CSS_SELECTOR, 'option[value="red"]').click()
             page.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".task")) == 1, "the red ones only")
+            browser.find_element(By.CSS_SELECTOR, ".assignee").click()  # tapped: its history under it
+            page.until(lambda d: "2026-11-16 交办，时限 2026-11-20" in d.find_element(By.CSS_SELECTOR, ".history").text,
+                       "the assignment's history")
         return seen
 
     seen = await in_browser(look)

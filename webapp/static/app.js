@@ -132,8 +132,10 @@
     var items = clear($("items"));
     if (!me.items.length) items.appendChild(el("li", { text: w("none") }));
     me.items.forEach(function (item) {
-      items.appendChild(el("li", { "data-kind": item.kind }, [el("span", { text: LIGHT_MARK[item.light] || "⚪" }),
-        el("span", { text: item.title }), el("span", { cls: "due", text: item.due.slice(0, 10) })]));
+      var line = el("li", { "data-kind": item.kind }, [el("span", { text: LIGHT_MARK[item.light] || "⚪" }),
+        el("span", { text: item.title }), el("span", { cls: "due", text: item.due.slice(0, 10) })]);
+      if (item.kind === "task") historyOnTap(line, item.id);
+      items.appendChild(line);
     });
   }
 
@@ -195,6 +197,18 @@
     }));
   }
 
+  function historyOnTap(node, assignment) {  // tapping an item shows its history under it (tapped again: hidden)
+    node.classList.add("tappable");
+    node.onclick = function () {
+      var shown = node.querySelector(".history");
+      if (shown) { shown.remove(); return; }
+      guarded(api("/api/history?assignment=" + assignment).then(function (data) {
+        node.appendChild(el("div", { cls: "history", text: data.history }));
+      }));
+    };
+    return node;
+  }
+
   function loadTasks() {
     guarded(api("/api/tasks").then(function (data) { state.tasks = data.tasks; fillTaskFilters(); renderTasks(); }));
   }
@@ -222,8 +236,8 @@
         el("div", { cls: "title", text: task.title }),
         el("div", { cls: "due", text: w("due") + " " + task.due.slice(0, 16).replace("T", " ") }),
         el("div", {}, shown.map(function (a) {
-          return el("span", { cls: "assignee", "data-member": a.member_id, "data-light": a.light }, [
-            light(a.light), el("span", { text: a.name + " · " + a.status_words })]);
+          return historyOnTap(el("span", { cls: "assignee", "data-member": a.member_id, "data-light": a.light }, [
+            light(a.light), el("span", { text: a.name + " · " + a.status_words })]), a.assignment);
         }))]));
     });
     if (!list.firstChild) list.appendChild(el("p", { cls: "hint", text: w("none") }));
