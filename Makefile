@@ -68,7 +68,7 @@ $(PYTHON):
 # For developers: re-extract strings and merge them into the catalogues.
 extract-messages: deps
 	$(VENV)/bin/pybabel extract -F babel.cfg -k t -k N_ -k ngettext:1,2 -o locales/saima.pot \
-	  --no-location --sort-output --project=saima bot.py demo.py core handlers jobs reports storage
+	  --no-location --sort-output --project=saima bot.py demo.py core handlers jobs reports storage webapp
 	$(VENV)/bin/pybabel update -i locales/saima.pot -d locales -D saima --no-fuzzy-matching
 
 clean:

@@ -351,7 +351,7 @@ async def _on_start(application: Application) -> None:  # type: ignore[type-arg]
     warm_up = threading.Timer(WARM_UP_AFTER_SECONDS, dates.warm_up)
     warm_up.name, warm_up.daemon = "warm-up date parser", True
     warm_up.start()
-    await publish_default_menus(application.bot)
+    await publish_default_menus(application.bot, application.services.config.webapp.public_url)  # type: ignore[attr-defined]  # our services hang on the Application
 
 
 # --- logging -------------------------------------------------------------------------------------
@@ -396,9 +396,22 @@ def cmd_run(config: Config, _args: argparse.Namespace) -> int:
     db = Database.from_url(config.database.url)
     # Several `run` on one database elect one active instance; the others stand by (serving.py).
     lease = leader.lease_for(config.database.url, config.telegram.token.split(":")[0])
+    clock = clock_from_environment()
+    dashboard = dashboard_for(config, db, clock)
     return asyncio.run(
-        serving.serve(config, lease, build=lambda: build_application(config, db), migrate=db.upgrade)
+        serving.serve(config, lease, build=lambda: build_application(config, db, clock), migrate=db.upgrade,
+                      dashboard=dashboard)
     )
+
+
+def dashboard_for(config: Config, db: Database, clock: Clock, *, demo: bool = False) -> serving.Served | None:
+    """The dashboard Mini App's server (webapp/), when it has a public address or in the demo; aiohttp is
+    imported only then."""
+    if not (config.webapp.public_url or demo):
+        return None
+    from webapp.server import DashboardServer
+
+    return DashboardServer(config, db, clock, demo=demo)
 
 
 def cmd_deliver(config: Config, _args: argparse.Namespace) -> int:

@@ -187,6 +187,17 @@ class LoggingSettings:
 
 
 @dataclass(frozen=True)
+class WebappSettings:
+    """The dashboard Mini App (webapp/): served when `public_url` (the https:// address that reaches
+    `host:port`) is set, or in demo mode; `max_age`: how long Telegram's sign-in (initData) counts, in s."""
+
+    public_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8080
+    max_age: int = 86400
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -200,6 +211,7 @@ class Config:
     invites: InviteSettings = field(default_factory=InviteSettings)
     throttle: ThrottleSettings = field(default_factory=ThrottleSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
+    webapp: WebappSettings = field(default_factory=WebappSettings)
     source: str = "<defaults>"
 
     @property
@@ -240,7 +252,15 @@ def apply_environment(config: Config, environ: Mapping[str, str]) -> Config:
     database = config.database
     if environ.get("DATABASE_URL"):
         database = dataclasses.replace(database, url=environ["DATABASE_URL"])
-    return dataclasses.replace(config, telegram=telegram, database=database)
+    config = dataclasses.replace(config, telegram=telegram, database=database)
+    if environ.get("SAIMA_WEBAPP_PORT"):
+        try:
+            port = int(environ["SAIMA_WEBAPP_PORT"])
+        except ValueError:
+            raise ConfigError(f"SAIMA_WEBAPP_PORT must be a port number, not {environ['SAIMA_WEBAPP_PORT']!r}") from None
+        _check_webapp(dataclasses.replace(config.webapp, port=port), "SAIMA_WEBAPP_PORT")
+        config = dataclasses.replace(config, webapp=dataclasses.replace(config.webapp, port=port))
+    return config
 
 
 def _build(cls: type, data: Mapping[str, Any], *, prefix: str, source: str) -> Any:
@@ -355,6 +375,18 @@ def _check_values(config: Config, source: str) -> None:
             raise ConfigError(f"{source}: 'team_defaults.targets.{name}' must not be negative")
     if config.telegram.mode == "webhook":
         _check_webhook(config.telegram.webhook, source)
+    _check_webapp(config.webapp, source)
+
+
+def _check_webapp(webapp: WebappSettings, source: str) -> None:
+    parts = urlsplit(webapp.public_url)
+    if webapp.public_url and (parts.scheme != "https" or not parts.hostname):
+        raise ConfigError(f"{source}: 'webapp.public_url' must be an https:// address (Telegram opens Mini Apps "
+                          f"only over https), not {webapp.public_url!r}")
+    if not 1 <= webapp.port <= 65535:
+        raise ConfigError(f"{source}: 'webapp.port' must be between 1 and 65535, not {webapp.port}")
+    if webapp.max_age <= 0:
+        raise ConfigError(f"{source}: 'webapp.max_age' must be a positive number of seconds, not {webapp.max_age}")
 
 
 def _check_webhook(webhook: WebhookSettings, source: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import os
 import sys
 import tempfile
 from datetime import datetime, time, timedelta
@@ -150,8 +151,8 @@ def config_tz(db: Database, team_id: int) -> str:
         return teams.one(session, team_id).timezone
 
 
-async def run(config: Config, db: Database, emulator: EmulatorThread) -> str:
-    clock = ManualClock(DEMO_START)
+async def run(config: Config, db: Database, emulator: EmulatorThread, clock: ManualClock | None = None) -> str:
+    clock = clock or ManualClock(DEMO_START)
     with db.session() as session:
         new = onboarding.create_team(
             session, name=TEAM_NAME, admin_telegram_id=ADMIN_ID, group_chat_id=None, config=config, now=clock.now()
@@ -183,7 +184,66 @@ def run_demo(*, quiet_logs: bool = True) -> int:
         db = Database.from_url(config.database.url)
         db.upgrade()
         try:
-            print(asyncio.run(run(config, db, emulator)))
+            asyncio.run(transcript_then_dashboard(config, db, emulator))
         finally:
             db.dispose()
     return 0
+
+
+async def transcript_then_dashboard(config: Config, db: Database, emulator: EmulatorThread) -> None:
+    clock = ManualClock(DEMO_START)
+    print(await run(config, db, emulator, clock), flush=True)
+    await dashboard(config, db, clock)
+
+
+DASHBOARD_PEOPLE = ((ADMIN_ID, "李主任", "the office"), (500002, "张明", "a member"))
+
+
+async def dashboard(config: Config, db: Database, clock: ManualClock) -> None:
+    """The dashboard (webapp/) on 127.0.0.1 over the demo's database, with a link for the office and one for
+    a member: initData signed with the demo's own token and carried in the address, which only a demo
+    server reads (a bot with its real token refuses these signatures like any forged one). In a terminal
+    it serves until Enter or Ctrl-C; otherwise (a test, a pipe) each link is opened once and checked."""
+    import json
+    import urllib.request
+    from urllib.parse import quote
+
+    from core.init_data import sign
+    from webapp.server import DashboardServer
+
+    port = int(os.environ.get("SAIMA_WEBAPP_PORT") or config.webapp.port)
+    server = DashboardServer(dataclasses.replace(config, webapp=dataclasses.replace(config.webapp, port=port)),
+                             db, clock, demo=True)
+    try:
+        await server.start()
+    except OSError:  # the port is taken: any free one
+        server = DashboardServer(dataclasses.replace(config, webapp=dataclasses.replace(config.webapp, port=0)),
+                                 db, clock, demo=True)
+        await server.start()
+    base = f"http://127.0.0.1:{server.port}/app/"
+    lines = ["", "Dashboard (看板) on this machine — open in a browser:"]
+    signed = {}
+    for user_id, name, who in DASHBOARD_PEOPLE:
+        signed[user_id] = sign(config.telegram.token, user={"id": user_id, "first_name": name,
+                                                            "language_code": "zh-hans"}, auth_date=clock.now())
+        lines.append(f"  as {who} ({name}): {base}#tgWebAppData={quote(signed[user_id], safe='')}")
+    print("\n".join(lines), flush=True)
+    try:
+        if sys.stdin is not None and sys.stdin.isatty():
+            print("Press Enter (or Ctrl-C) to stop the dashboard.", flush=True)
+            await asyncio.to_thread(sys.stdin.readline)
+            return
+
+        def check(user_id: int) -> str:
+            request = urllib.request.Request(base.replace("/app/", "/api/me"),
+                                             headers={"Authorization": f"tma {signed[user_id]}"})
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 — loopback
+                me = json.loads(response.read())
+            return f"{me['name']} ({'office' if me['office'] else 'member'})"
+
+        seen = [await asyncio.to_thread(check, user_id) for user_id, _, _ in DASHBOARD_PEOPLE]
+        print(f"  checked: the links open the dashboard for {', '.join(seen)}", flush=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        await server.stop()

@@ -38,7 +38,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
@@ -83,10 +83,20 @@ class Instance:
         return self.application is not None
 
 
+class Served(Protocol):
+    """A server that runs beside the bot whatever its role (the dashboard, webapp/server.py)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
 async def serve(
     config: Config, lease: Lease, *, build: Callable[[], AnyApplication], migrate: Callable[[], None],
+    dashboard: Served | None = None,
 ) -> int:
-    """Stands by, then acts, until SIGINT/SIGTERM (returns 0); see the module's docstring for a lost lease."""
+    """Stands by, then acts, until SIGINT/SIGTERM (returns 0); see the module's docstring for a lost lease.
+    The `dashboard`, when given, is served from the start, on a standby too (it only reads the database)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -95,6 +105,8 @@ async def serve(
     server = WebhookServer(config, instance) if config.telegram.mode == "webhook" else None
     if server is not None:
         await server.start()
+    if dashboard is not None:
+        await dashboard.start()
     try:
         if not await _stand_by(lease, stop):
             return 0
@@ -106,6 +118,8 @@ async def serve(
                 await asyncio.wait_for(asyncio.to_thread(lease.release), FENCE_TIMEOUT_SECONDS)
         return 0
     finally:
+        if dashboard is not None:
+            await dashboard.stop()
         if server is not None:
             await server.stop()
 

@@ -62,8 +62,17 @@ def _check_inline_button(button: dict[str, Any]) -> None:
         parts = urlsplit(str(button["url"]))
         if parts.scheme not in _URL_SCHEMES or not (parts.netloc or parts.path):
             raise bad_request("BUTTON_URL_INVALID")
+    if "web_app" in button:
+        check_web_app(button["web_app"])
     if not button["text"].strip():
         raise bad_request("BUTTON_TEXT_INVALID")
+
+
+def check_web_app(web_app: Any) -> None:
+    """A Mini App's address: Telegram opens only https:// ones."""
+    url = web_app.get("url") if isinstance(web_app, dict) else None
+    if not isinstance(url, str) or urlsplit(url).scheme != "https" or not urlsplit(url).netloc:
+        raise bad_request("BUTTON_URL_INVALID")
 
 
 def _check_reply_keyboard(rows: Any) -> None:
@@ -75,9 +84,10 @@ def _check_reply_keyboard(rows: Any) -> None:
 
 
 def buttons(markup: dict[str, Any] | None) -> list[list[tuple[str, str | None]]]:
-    """Rows of (label, callback_data or url) for any keyboard kind."""
+    """Rows of (label, callback_data, url or Mini App url) for any keyboard kind."""
     if not markup:
         return []
     if "inline_keyboard" in markup:
-        return [[(b["text"], b.get("callback_data", b.get("url"))) for b in row] for row in markup["inline_keyboard"]]
+        return [[(b["text"], b.get("callback_data", b.get("url", (b.get("web_app") or {}).get("url"))))
+                 for b in row] for row in markup["inline_keyboard"]]
     return [[(b if isinstance(b, str) else b["text"], None) for b in row] for row in markup.get("keyboard", [])]

@@ -14,7 +14,7 @@ from typing import Any
 from emulator import media, updates
 from emulator.errors import ApiError, bad_request, forbidden
 from emulator.formatting import MAX_CAPTION, MAX_TEXT, Formatted, format_text, utf16_len
-from emulator.markup import inline_markup, parse_reply_markup
+from emulator.markup import check_web_app, inline_markup, parse_reply_markup
 from emulator.params import Params
 from emulator.state import BotState, Chat, CommandMenu, StoredMessage, World, now
 
@@ -515,3 +515,42 @@ async def delete_my_commands(call: Call) -> bool:
     key, _ = command_scope(call)
     call.bot.commands.pop((key, command_language(call)), None)
     return True
+
+
+# --- the menu button (setChatMenuButton / getChatMenuButton) ----------------------------------------
+
+def _menu_button(call: Call) -> dict[str, Any]:
+    button = call.params.get_json("menu_button") or {"type": "default"}
+    if not isinstance(button, dict) or button.get("type") not in ("commands", "web_app", "default"):
+        raise bad_request("can't parse menu button JSON object")
+    if button["type"] != "web_app":
+        return {"type": button["type"]}
+    text = button.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise bad_request("BUTTON_TEXT_INVALID")
+    check_web_app(button.get("web_app"))
+    return {"type": "web_app", "text": text, "web_app": {"url": button["web_app"]["url"]}}
+
+
+@bot_method("setChatMenuButton")
+async def set_chat_menu_button(call: Call) -> bool:
+    """A private chat's menu button, or (no chat_id) the default for every private chat."""
+    button = _menu_button(call)
+    chat_id = call.params.get_int("chat_id")
+    if chat_id is not None:
+        chat = call.bot.find_chat(chat_id)
+        if chat is None or chat.type != "private":
+            raise bad_request("chat not found")
+    if button["type"] == "default":
+        call.bot.menu_buttons.pop(chat_id, None)
+    else:
+        call.bot.menu_buttons[chat_id] = button
+    return True
+
+
+@bot_method("getChatMenuButton")
+async def get_chat_menu_button(call: Call) -> dict[str, Any]:
+    """The chat's own button, else the default one set, else Telegram's: the list of commands."""
+    chat_id = call.params.get_int("chat_id")
+    buttons = call.bot.menu_buttons
+    return buttons.get(chat_id) or buttons.get(None) or {"type": "commands"}

@@ -274,6 +274,7 @@ class BotState:
         self.allowed_updates: list[str] | None = None
         self.webhook: Webhook | None = None
         self.commands: dict[tuple[str, str], CommandMenu] = {}
+        self.menu_buttons: dict[int | None, dict[str, Any]] = {}  # chat id (None: the default) → MenuButton
         self.callbacks: dict[str, CallbackRecord] = {}
         self.changed.notify()
 

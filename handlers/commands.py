@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    MenuButtonWebApp,
+    WebAppInfo,
+)
 from telegram.error import TelegramError
 
 from core.domain import Role
@@ -64,20 +71,34 @@ def menu(role: Role | None, lang: str) -> list[BotCommand]:
     return [BotCommand(c.name, t(c.description)) for c in for_role(role) if c.in_menu]
 
 
-async def publish_default_menus(bot: Bot) -> None:
-    """The menu before joining: Chinese by default, English for English-language Telegram apps.
+async def publish_default_menus(bot: Bot, dashboard_url: str = "") -> None:
+    """The menu before joining: Chinese by default, English for English-language Telegram apps; with
+    `[webapp] public_url`, every private chat's menu button opens the dashboard.
 
     Members get their own menu (their role's commands, in their language) when they join.
     """
     await bot.set_my_commands(menu(None, "zh"), scope=BotCommandScopeDefault())
     for lang in SUPPORTED:
         await bot.set_my_commands(menu(None, lang), scope=BotCommandScopeDefault(), language_code=lang)
+    if dashboard_url:
+        await bot.set_chat_menu_button(menu_button=dashboard_button(dashboard_url, "zh"))
 
 
-async def publish_chat_menu(bot: Bot, chat_id: int, role: Role, lang: str) -> None:
-    """One member's private menu, in the language they chose and with their role's commands."""
+DASHBOARD = N_("Dashboard")
+
+
+def dashboard_button(dashboard_url: str, lang: str) -> MenuButtonWebApp:
+    """The menu button that opens the dashboard Mini App (webapp/) at `public_url`/app/."""
+    return MenuButtonWebApp(translator(lang)(DASHBOARD), WebAppInfo(dashboard_url.rstrip("/") + "/app/"))
+
+
+async def publish_chat_menu(bot: Bot, chat_id: int, role: Role, lang: str, dashboard_url: str = "") -> None:
+    """One member's private menu, in the language they chose and with their role's commands; the menu
+    button opens the dashboard (in their language) when `[webapp] public_url` is set."""
     try:
         await bot.set_my_commands(menu(role, lang), scope=BotCommandScopeChat(chat_id))
+        if dashboard_url:
+            await bot.set_chat_menu_button(chat_id=chat_id, menu_button=dashboard_button(dashboard_url, lang))
     except TelegramError:
         # A menu is a convenience; failing to set it must not spoil the reply it accompanies.
         pass

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, WebAppInfo
 
 from handlers.context import SaimaContext
+from handlers.onboarding import FROM_GROUP
 from locales import N_, Translator
 from storage.models import Member
 
@@ -35,13 +36,39 @@ def turn_rows(t: Translator, page: int, pages: int, data: Callable[[int], str], 
     return [row] if row else []
 
 
-def first_page(page: Page) -> Callable[[Update, SaimaContext], Coroutine[Any, Any, None]]:
-    """A command that answers with the first ``page`` for the member who sent it (let in by its guard)."""
+def first_page(page: Page, *, dashboard: bool = False) -> Callable[[Update, SaimaContext], Coroutine[Any, Any, None]]:
+    """A command that answers with the first ``page`` for the member who sent it (let in by its guard),
+    with the "Open dashboard" row under it when ``dashboard``."""
 
     async def show(update: Update, context: SaimaContext) -> None:
         member = context.member()
         assert member is not None and update.effective_message is not None
         text, keyboard = page(context, member, 0)
+        if dashboard:
+            keyboard = with_dashboard(update, context, keyboard)
         await update.effective_message.reply_text(text, reply_markup=keyboard)
 
     return show
+
+
+OPEN_DASHBOARD = N_("Open dashboard")
+
+
+def dashboard_rows(update: Update, context: SaimaContext) -> Rows:
+    """The "Open dashboard" row: the Mini App (webapp/) in a private chat, a link to the bot's private chat
+    in a group; no row unless `[webapp] public_url` is set."""
+    url = context.config.webapp.public_url
+    chat = update.effective_chat
+    if not url or chat is None:
+        return []
+    if chat.type == chat.PRIVATE:
+        return [[InlineKeyboardButton(context.t(OPEN_DASHBOARD), web_app=WebAppInfo(url.rstrip("/") + "/app/"))]]
+    return [[InlineKeyboardButton(context.t(OPEN_DASHBOARD), url=f"https://t.me/{context.bot.username}?start={FROM_GROUP}")]]
+
+
+def with_dashboard(update: Update, context: SaimaContext,
+                   keyboard: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """``keyboard`` with the "Open dashboard" row added at the bottom (when there is one)."""
+    rows = [list(row) for row in keyboard.inline_keyboard] if keyboard is not None else []
+    rows += dashboard_rows(update, context)
+    return InlineKeyboardMarkup(rows) if rows else None

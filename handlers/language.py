@@ -63,7 +63,7 @@ async def _switch(update: Update, context: SaimaContext, lang: str) -> str:
                 now=context.now(), actor_member_id=member.id, actor_telegram_id=user.id,
                 before={"language": before}, after={"language": lang},
             )
-        await publish_chat_menu(context.bot, user.id, member.role, lang)
+        await publish_chat_menu(context.bot, user.id, member.role, lang, context.config.webapp.public_url)
     elif context.user_data is not None:
         context.user_data[LANGUAGE_KEY] = lang
     t = translator(lang)

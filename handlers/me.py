@@ -16,6 +16,7 @@ from core.race import PeriodKind
 from handlers.access import members_only
 from handlers.context import SaimaContext
 from handlers.incoming import args_of
+from handlers.keyboards import with_dashboard
 from reports.progress_card import render_me
 from storage.models import Member
 from storage.progress import year_progress
@@ -38,7 +39,7 @@ async def show_me(update: Update, context: SaimaContext) -> None:
     text = render_me(context.t, member.display_name, progress, now=context.now(), tz=ZoneInfo(member.team.timezone))
     if not member.races:  # the office: its records still show, but it owes no quota and is not ranked
         text = context.t("📋 You are not in the race (office): not ranked, no pace reminders.") + "\n\n" + text
-    await update.effective_message.reply_text(text)
+    await update.effective_message.reply_text(text, reply_markup=with_dashboard(update, context, None))
 
 
 async def year_asked(update: Update, context: SaimaContext, member: Member) -> int | None:

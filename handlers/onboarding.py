@@ -122,7 +122,7 @@ async def _join(update: Update, context: SaimaContext, code: str) -> bool:
                                  .format(team=team_name))
         return True
     await message.reply_text(_welcome(t, user, team_name, role))
-    await publish_chat_menu(context.bot, user.id, role, lang)
+    await publish_chat_menu(context.bot, user.id, role, lang, context.config.webapp.public_url)
     return True
 
 
@@ -141,7 +141,7 @@ async def _activate_pending_admin(update: Update, context: SaimaContext, user: U
         if context.user_data is not None:
             context.user_data[TEAM_KEY] = team_id
         await update.effective_message.reply_text(_welcome(translator(lang), user, team_name, role))
-        await publish_chat_menu(context.bot, user.id, role, lang)
+        await publish_chat_menu(context.bot, user.id, role, lang, context.config.webapp.public_url)
     return context.member(fresh=True)
 
 

@@ -26,6 +26,7 @@ from core.race import Period
 from handlers.access import members_only, sender
 from handlers.context import SaimaContext
 from handlers.incoming import args_of
+from handlers.keyboards import with_dashboard
 from handlers.throttle import one_at_a_time
 from locales import Translator
 from reports import race_board
@@ -57,7 +58,7 @@ async def show_rank(update: Update, context: SaimaContext) -> None:
         text = f"{text}\n\n{own}"
     button = InlineKeyboardMarkup([[InlineKeyboardButton(t("Explain my score"),
                                                          callback_data=callbacks.build(callbacks.Press(period)))]])
-    await message.reply_text(text, reply_markup=button)
+    await message.reply_text(text, reply_markup=with_dashboard(update, context, button))
     await reply_chart(message, t, board, viewer_id=member.id, names=names)
 
 

@@ -583,7 +583,7 @@ def _assignment(context: SaimaContext, admin: Member, assignment_id: int,
     return (f"{note}\n{text}" if note else text), InlineKeyboardMarkup(rows)
 
 
-show_tasks = admins_only(first_page(_list))  # the team's open tasks, each with its progress at a glance
+show_tasks = admins_only(first_page(_list, dashboard=True))  # the team's open tasks, each with its progress at a glance
 
 
 async def press(update: Update, context: SaimaContext) -> None:

@@ -40,6 +40,7 @@ from handlers.access import ADMINS_ONLY, admins_only
 from handlers.commands import COMMANDS
 from handlers.context import SaimaContext
 from handlers.incoming import args_of
+from handlers.keyboards import with_dashboard
 from handlers.onboarding import FROM_GROUP
 from handlers.race import reply_chart
 from handlers.throttle import one_at_a_time
@@ -109,7 +110,8 @@ async def group_rank(update: Update, context: SaimaContext) -> None:
     board = await context.db.off_loop(lambda session: race_storage.board(
         session, teams.one(session, team.id), period, as_of=min(today, period.end), config=context.config))
     names = team.show_names_in_race
-    await message.reply_text(race_board.render_board(t, board, viewer_id=None, names=names))
+    await message.reply_text(race_board.render_board(t, board, viewer_id=None, names=names),
+                             reply_markup=with_dashboard(update, context, None))  # a link to the private chat
     await reply_chart(message, t, board, viewer_id=None, names=names)
 
 

@@ -362,3 +362,8 @@ def file_name(team: Team, year: int, t: Translator) -> str:
     """台账-省政府党组-2026.xlsx / ledger-…-2026.xlsx"""
     safe = "".join(c for c in team.name if c not in '\\/:*?"<>|').strip() or str(team.id)
     return f"{t(LEDGER)}-{safe}-{year}.xlsx"
+
+
+def history(t: Translator, steps: Iterable[HistoryStep]) -> str:
+    """An item's history as the ledger writes it (办理过程), for the dashboard's item detail too."""
+    return _history(t, steps)

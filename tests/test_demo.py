@@ -38,4 +38,9 @@ def test_the_demo_prints_the_onboarding_transcript_and_exits_0(tmp_path: Path) -
     (ledger,) = [line for line in lines if line.startswith("  ledger → ")]
     path = Path(ledger.removeprefix("  ledger → ").split(" (")[0])
     assert path.read_bytes().startswith(b"PK")  # an .xlsx (a zip)
+    # the dashboard on loopback, with a link for the office and one for a member (signed with the demo's token)
+    links = [line for line in lines if line.startswith("  as ") and "/app/#tgWebAppData=" in line]
+    assert [line.split(" (")[0] for line in links] == ["  as the office", "  as a member"]
+    assert all(line.split(": ", 1)[1].startswith("http://127.0.0.1:") for line in links)
+    assert "  checked: the links open the dashboard for 李主任 (office), 张明 (member)" in lines
     assert "Traceback" not in done.stdout + done.stderr

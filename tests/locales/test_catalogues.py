@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from locales import LOCALE_DIR, normalise_language, translator
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE_DIRS = ("core", "handlers", "jobs", "reports", "storage")
+SOURCE_DIRS = ("core", "handlers", "jobs", "reports", "storage", "webapp")
 KEYWORDS = {"t": None, "N_": None, "ngettext": (1, 2)}
 
 

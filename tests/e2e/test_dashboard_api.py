@@ -1,0 +1,258 @@
+"""The dashboard's API (webapp/api.py) over HTTP beside the running bot: Telegram's signed initData on
+every route (401 missing, forged or stale; 403 for a stranger and for a member asking the office's
+data), never another team's data, and the same numbers as the chat: /me's duties, /rank's order, the
+workbook /export sends."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import date, datetime, timedelta
+from io import BytesIO
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from openpyxl import load_workbook
+from sqlalchemy import update
+
+from core.domain import LeaveKind
+from core.init_data import sign
+from emulator import EmulatorThread
+from emulator.sim import BotMessage, SimUser
+from storage.models import LeavePeriod, Team
+from tests.conftest import SHANGHAI
+from tests.e2e.conftest import ADMIN_ID, Saima
+from tests.e2e.helpers import (
+    a_board_that_moved,
+    another_teams_owner,
+    member,
+    members_since_new_year,
+    stored_member,
+)
+from webapp.server import DashboardServer
+
+ROUTES = ["/api/me", "/api/board?period=month", "/api/board?period=quarter", "/api/board?period=year", "/api/tasks",
+          "/api/grid", "/api/ledger?year=2026", "/api/ledger.xlsx?year=2026"]
+OFFICE_ROUTES = ["/api/grid", "/api/ledger?year=2026", "/api/ledger.xlsx?year=2026"]
+
+
+@pytest.fixture
+async def client(saima: Saima) -> AsyncIterator[TestClient]:  # type: ignore[type-arg]
+    server = DashboardServer(saima.config, saima.db, saima.clock)
+    async with TestClient(TestServer(server.application())) as http:
+        yield http
+
+
+def init_data(saima: Saima, user_id: int, *, token: str | None = None, at: datetime | None = None) -> str:
+    return sign(token or saima.config.telegram.token, user={"id": user_id, "first_name": "x", "language_code": "zh"},
+                auth_date=at or saima.clock.now())
+
+
+async def get(client: TestClient, path: str, auth: str | None) -> tuple[int, Any, bytes]:  # type: ignore[type-arg]
+    headers = {"Authorization": auth} if auth is not None else {}
+    async with client.get(path, headers=headers) as response:
+        body = await response.read()
+        is_json = response.content_type == "application/json"
+        return response.status, json.loads(body) if is_json else None, body
+
+
+async def test_every_route_refuses_missing_forged_and_stale_sign_in(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    await member(saima)
+    good = init_data(saima, 1001)
+    stale = init_data(saima, 1001, at=saima.clock.now() - timedelta(seconds=saima.config.webapp.max_age + 1))
+    forged = init_data(saima, 1001, token="999:not-this-bots-token")
+    tampered = good.replace("1001", "1002")
+    for path in ROUTES:
+        for auth, reason in [(None, "missing"), ("Bearer " + good, "missing"), ("tma ", "missing"),
+                             ("tma " + forged, "forged"), ("tma " + tampered, "forged"), ("tma " + stale, "stale")]:
+            status, body, _ = await get(client, path, auth)
+            assert (status, body["error"]) == (401, reason), (path, auth)
+            assert body["message"] and body["message_en"] and "张三" not in json.dumps(body, ensure_ascii=False)
+
+
+async def test_strangers_and_members_asking_the_offices_data_are_refused(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    await member(saima)
+    for path in ROUTES:
+        status, body, _ = await get(client, path, "tma " + init_data(saima, 4242))  # in no team
+        assert (status, body["error"]) == (403, "not_a_member")
+    for path in OFFICE_ROUTES:
+        status, body, _ = await get(client, path, "tma " + init_data(saima, 1001))
+        assert (status, body["error"]) == (403, "office_only")
+        assert body["message"] == "此功能仅限办公室（管理员）使用。"
+    for path in set(ROUTES) - set(OFFICE_ROUTES):
+        assert (await get(client, path, "tma " + init_data(saima, 1001)))[0] == 200
+
+
+async def test_another_teams_office_never_sees_a_byte_of_this_team(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    saima.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))
+    zhang, li, tom, _ = await a_board_that_moved(saima)
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    await assign(saima, admin, "整改台账", "11月30日")
+    await another_teams_owner(saima)
+    for path in ROUTES:
+        status, body, raw = await get(client, path, "tma " + init_data(saima, 900002))
+        assert status == 200, path
+        text = raw.decode("utf-8", "replace") if body is not None else _workbook_text(raw)
+        for secret in ("张三", "李四", "Tom", "淳安", "省政府党组", "整改台账", "李主任"):
+            assert secret not in text, (path, secret)
+
+
+def _workbook_text(content: bytes) -> str:
+    book = load_workbook(BytesIO(content))
+    return " ".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row)
+
+
+async def test_the_members_page_has_the_numbers_me_shows(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    zhang = await member(saima)
+    members_since_new_year(saima)
+    await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")
+    await zhang.press(await zhang.send("/study 昨天下午 集体学习 2小时 优化营商环境条例"), "确认")
+    shown = (await zhang.send("/me")).text
+    status, me, _ = await get(client, "/api/me", "tma " + init_data(saima, 1001))
+    assert status == 200 and me["name"] == "张三" and me["lang"] == "zh" and not me["office"]
+    assert [d["name"] for d in me["duties"]] == ["下基层调研", "重点调研课题", "集体学习", "集体学法", "领办重点建议",
+                                                 "领办重点提案"]
+    for duty in me["duties"]:
+        assert f"{duty['name']} {duty['done']}/{duty['target']} {duty['unit']}" in shown
+        assert f"按全年进度应完成 {duty['expected']}；季度目标 {duty['quarter_target']}" in shown
+    research = me["duties"][0]
+    assert (research["done"], research["target"]) == ("4", "60")
+    assert me["words"]["board"] == "赛马榜"
+
+
+async def test_the_board_has_ranks_order_for_each_period(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    await a_board_that_moved(saima)
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    for words, period in [("", "month"), ("季度", "quarter"), ("年度", "year")]:
+        replies = await admin.send(f"/rank {words}".strip(), expect=2)
+        text = replies[0].text
+        status, board, _ = await get(client, f"/api/board?period={period}", "tma " + init_data(saima, ADMIN_ID))
+        assert status == 200 and board["period"] == period
+        names = [row["name"] for row in board["rows"]]
+        assert sorted(names) == ["Tom", "张三", "李四"]
+        assert sorted(names, key=text.index) == names, (period, text)
+        for row in board["rows"]:
+            assert f"{row['name']}" in text and row["total"] in text
+    assert (await get(client, "/api/board?period=week", "tma " + init_data(saima, ADMIN_ID)))[0] == 400
+
+
+async def assign(saima: Saima, admin: SimUser, title: str, due: str) -> None:
+    """The admin assigns ``title`` due ``due`` to every member (no details, no attachment)."""
+    async def choose(message: BotMessage, label: str) -> BotMessage:
+        replies = await admin.press(message, label, expect=2)
+        assert isinstance(replies, list)
+        return replies[-1]
+
+    card = await choose(await admin.send(f"/task {title} {due}"), "无具体要求")
+    card = await choose(await choose(card, "全体成员"), "无附件")
+    await admin.press(card, "确认")
+
+
+async def test_the_tasks_board_lights_an_overdue_assignment_red(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    saima.clock.set(datetime(2026, 11, 16, 10, 0, tzinfo=SHANGHAI))
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    await member(saima)
+    await assign(saima, admin, "整改台账", "11月20日")
+    await assign(saima, admin, "调研报告", "11月25日")
+    await assign(saima, admin, "年终总结", "12月20日")
+    saima.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))
+    for who in (ADMIN_ID, 1001):
+        status, data, _ = await get(client, "/api/tasks", "tma " + init_data(saima, who))
+        assert status == 200
+        lights = {task["title"]: [(a["name"], a["light"]) for a in task["assignees"]] for task in data["tasks"]}
+        assert lights == {"整改台账": [("张三", "red")], "调研报告": [("张三", "blue")], "年终总结": [("张三", "")]}
+    status, me, _ = await get(client, "/api/me", "tma " + init_data(saima, 1001))
+    assert [(item["title"], item["light"]) for item in me["items"]] == [
+        ("整改台账", "red"), ("调研报告", "blue"), ("年终总结", "")]
+
+
+async def test_the_ledger_is_the_export_as_tables_and_the_same_workbook(
+        saima: Saima, client: TestClient, emulator_thread: EmulatorThread) -> None:  # type: ignore[type-arg]
+    zhang = await member(saima)
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 共同富裕"), "确认")
+    export = await admin.send("/export")
+    sent = [f for f in emulator_thread.emulator.world.files.by_id.values() if f.file_name == export.file_name]
+    status, _, content = await get(client, "/api/ledger.xlsx?year=2026", "tma " + init_data(saima, ADMIN_ID))
+    assert status == 200
+    ours = load_workbook(BytesIO(content))
+    assert ours.sheetnames == ["进度", "调研", "办理事项", "学习", "出席", "建议提案", "督办事项"]
+    status, tables, _ = await get(client, "/api/ledger?year=2026", "tma " + init_data(saima, ADMIN_ID))
+    assert [sheet["title"] for sheet in tables["sheets"]] == ours.sheetnames
+    for sheet in tables["sheets"]:
+        rows = list(ours[sheet["title"]].iter_rows(values_only=True))
+        assert list(rows[0]) == sheet["headers"]
+        assert len(rows) - 1 == len(sheet["rows"])
+    assert tables["sheets"][1]["rows"][0][1].startswith("2026-11-05")
+    theirs = load_workbook(BytesIO(bytes(sent[-1].content)))
+    assert {name: list(theirs[name].iter_rows(values_only=True)) for name in theirs.sheetnames} == {
+        name: list(ours[name].iter_rows(values_only=True)) for name in ours.sheetnames}
+    assert (await get(client, "/api/ledger?year=1999", "tma " + init_data(saima, ADMIN_ID)))[0] == 400
+
+
+async def test_the_members_trips_and_the_grids_leave_and_took_office(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    zhang = await member(saima)
+    await member(saima, 1002, "王五")
+    members_since_new_year(saima)
+    await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")
+    await zhang.press(await zhang.send("/trip 3月2日 德清县 地理信息小镇建设调研"), "确认")
+    wang = stored_member(saima, 1002)
+    with saima.db.session() as session:
+        session.add(LeavePeriod(member_id=wang.id, kind=LeaveKind.TRAINING, start_date=date(2026, 11, 16),
+                                end_date=date(2026, 11, 27), recorded_by_member_id=None, created_at=saima.clock.now()))
+    status, me, _ = await get(client, "/api/me", "tma " + init_data(saima, 1001))
+    assert [(trip["start"], trip["end"], trip["places"]) for trip in me["trips"]] == [
+        ("2026-03-02", "2026-03-02", "德清县"), ("2026-11-05", "2026-11-08", "淳安县")]
+    status, grid, _ = await get(client, "/api/grid", "tma " + init_data(saima, ADMIN_ID))
+    rows = {row["name"]: row for row in grid["rows"]}
+    assert set(rows) == {"张三", "王五"}  # the office does not race
+    assert rows["王五"]["leave"] == [["2026-11-16", "2026-11-27"]] and rows["王五"]["on_leave"]
+    assert rows["张三"]["leave"] == [] and not rows["张三"]["on_leave"]
+    assert rows["张三"]["duties"][0] == {"duty": "research_days", "done": "5", "target": "60", "status": "lagging"}
+    assert [d["name"] for d in grid["duties"]][0] == "下基层调研"
+
+
+async def test_english_for_who_chose_it_and_names_as_the_team_chose(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    await a_board_that_moved(saima)  # 张三, 李四 and Tom (in English)
+    status, me, _ = await get(client, "/api/me", "tma " + init_data(saima, 1010))
+    assert me["lang"] == "en" and me["words"]["board"] == "Race board" and me["duties"][0]["name"] == "Grassroots research"
+    with saima.db.session() as session:
+        session.execute(update(Team).where(Team.id == saima.team_id).values(show_names_in_race=False))
+    status, board, _ = await get(client, "/api/board?period=month", "tma " + init_data(saima, 1010))
+    assert [(row["name"], row["own"]) for row in board["rows"]] == [("Member A", False), ("Member B", False),
+                                                                    ("Tom", True)]
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    status, board, _ = await get(client, "/api/board?period=month", "tma " + init_data(saima, ADMIN_ID))
+    assert [row["name"] for row in board["rows"]] == ["张三", "李四", "Tom"]  # the office always sees names
+
+
+async def test_an_assignments_history_for_its_assignee_and_the_office_only(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    saima.clock.set(datetime(2026, 11, 16, 10, 0, tzinfo=SHANGHAI))
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    await member(saima)
+    await member(saima, 1002, "王五")
+    await assign(saima, admin, "整改台账", "11月20日")
+    status, data, _ = await get(client, "/api/tasks", "tma " + init_data(saima, ADMIN_ID))
+    ids = {a["name"]: a["assignment"] for a in data["tasks"][0]["assignees"]}
+    for who, assignment, expected in [(1001, ids["张三"], 200), (1001, ids["王五"], 404), (ADMIN_ID, ids["王五"], 200),
+                                      (1002, ids["王五"], 200)]:
+        status, body, _ = await get(client, f"/api/history?assignment={assignment}", "tma " + init_data(saima, who))
+        assert status == expected, (who, assignment)
+        if status == 200:
+            assert body == {"assignment": assignment, "title": "整改台账", "history": "2026-11-16 交办，时限 2026-11-20"}
+        else:
+            assert body["error"] == "not_found" and "整改台账" not in json.dumps(body, ensure_ascii=False)
+    await another_teams_owner(saima)
+    for path in (f"/api/history?assignment={ids['张三']}", "/api/history?assignment=x"):
+        assert (await get(client, path, "tma " + init_data(saima, 900002)))[0] == 404
+        status, body, _ = await get(client, path, "tma " + init_data(saima, 1001, token="9:forged"))
+        assert (status, body["error"]) == (401, "forged")

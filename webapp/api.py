@@ -1,0 +1,396 @@
+"""The dashboard's JSON API. Every call carries the Mini App's raw initData as `Authorization: tma
+<initData>` (core/init_data.py): missing, forged or stale → 401; a user in no team → 403; a member asking
+for the office's data (/api/grid, /api/ledger, /api/ledger.xlsx) → 403. Everything is read for the
+caller's own team, through storage/ and reports/, with the rules and totals /me, /rank and /export use,
+in a worker thread (Database.off_loop), so the bot's event loop never waits for a big team's board.
+
+Read-only, except the ledger download (the same workbook /export sends).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from sqlalchemy.orm import Session
+
+from config import Config
+from core.aging import age
+from core.clock import Clock
+from core.domain import AssignmentStatus, Duty, MotionKind
+from core.init_data import InitDataError, validate
+from core.ledger import task_steps
+from core.race import Period, PeriodKind
+from locales import N_, Translator, translator
+from reports import ledger, race_board
+from reports.progress_card import _shown, duty_name, unit, whole
+from storage import leave, members, race, teams
+from storage import ledger as ledger_storage
+from storage import tasks as task_storage
+from storage import trips as trips_storage
+from storage.db import Database
+from storage.models import Member, Task, TaskAssignment
+from storage.progress import year_progress
+
+AUTH_SCHEME = "tma"
+DUE_SOON_DAYS = 3
+
+#: What the page says, in the viewer's language (the page holds no words of its own but its error line).
+PAGE_WORDS = {
+    "title": N_("Dashboard"),
+    "me": N_("My year"),
+    "board": N_("Race board"),
+    "tasks": N_("Supervised tasks"),
+    "grid": N_("Members"),
+    "ledger": N_("Ledger"),
+    "month": N_("Month"),
+    "quarter": N_("Quarter"),
+    "year": N_("Year"),
+    "done": N_("Done"),
+    "target": N_("Target"),
+    "expected": N_("By now on the year's pace"),
+    "quarter_target": N_("Quarter target"),
+    "open_items": N_("Open items"),
+    "none": N_("None — well done."),
+    "rank": N_("Rank"),
+    "score": N_("Score"),
+    "name": N_("Name"),
+    "movement": N_("Movement"),
+    "due": N_("Due"),
+    "status": N_("Status"),
+    "assignees": N_("Assignees"),
+    "all": N_("All"),
+    "download": N_("Download .xlsx"),
+    "loading": N_("Loading…"),
+    "took_office": N_("Took office"),
+    "on_leave": N_("On leave"),
+    "office_note": N_("📋 You are not in the race (office): not ranked, no pace reminders."),
+    "light_red": N_("Overdue"),
+    "light_yellow": N_("Behind plan"),
+    "light_blue": N_("Due within 3 days"),
+    "light_green": N_("Closed out"),
+    "light_none": N_("In hand"),
+    "not_ranked": N_("Not on this board yet."),
+    "trips": N_("Research trips"),
+}
+STATUS_WORDS = {
+    AssignmentStatus.ASSIGNED: N_("assigned"),
+    AssignmentStatus.REPORTED: N_("reported done"),
+    AssignmentStatus.CLOSED: N_("closed"),
+}
+UNAUTHORISED = {
+    "missing": N_("Open the dashboard from the bot in Telegram: this page was opened without Telegram's sign-in."),
+    "malformed": N_("The sign-in Telegram gave this page could not be read. Open the dashboard from the bot again."),
+    "forged": N_("The sign-in of this page is not valid. Open the dashboard from the bot again."),
+    "stale": N_("This page's sign-in has expired. Close it and open the dashboard from the bot again."),
+}
+NOT_A_MEMBER = N_("This is for members of a team. Open the invite link from your team's office, or send /join <code>.")
+OFFICE_ONLY = N_("Only your team's office (admins) can use this.")
+BAD_PERIOD = N_("Ask for the board of month, quarter or year.")
+BAD_YEAR = N_("Ask for a year from 2000 to {year}.")
+NO_SUCH_ITEM = N_("This item is not yours to see, or no longer exists.")
+
+
+def assignment_light(task: Task, assignment: TaskAssignment, *, now: datetime) -> str:
+    """The 督办 light of one assignee's task: "green" closed, "red" overdue, "blue" due within 3 days, else
+    "" (none). Temporary: the lead points this at core.task_lights (蓝/黄/红/绿, with 黄 behind plan) at merge;
+    it is the only place the page's lights come from."""
+    if assignment.status is AssignmentStatus.CLOSED:
+        return "green"
+    due = task.due_at if task.due_at.tzinfo is not None else task.due_at.replace(tzinfo=UTC)
+    if due < now:
+        return "red"
+    if due - now <= timedelta(days=DUE_SOON_DAYS):
+        return "blue"
+    return ""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    member: Member
+    t: Translator
+
+    @property
+    def office(self) -> bool:
+        return self.member.role.is_admin
+
+
+def _error(status: int, message: str, reason: str) -> web.HTTPException:
+    """A JSON error in Chinese and English (the caller's language is not known before sign-in)."""
+    body = {"error": reason, "message": translator("zh")(message), "message_en": translator("en")(message)}
+    cls = {401: web.HTTPUnauthorized, 403: web.HTTPForbidden, 400: web.HTTPBadRequest, 404: web.HTTPNotFound}[status]
+    return cls(text=web.json_response(body).text, content_type="application/json")
+
+
+def _number(value: Decimal) -> float:
+    return float(value)
+
+
+class Api:
+    """The routes under /api/, for one bot token, database and clock."""
+
+    def __init__(self, config: Config, db: Database, clock: Clock) -> None:
+        self.config = config
+        self.db = db
+        self.clock = clock
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_get("/api/me", self.me)
+        app.router.add_get("/api/board", self.board)
+        app.router.add_get("/api/tasks", self.tasks)
+        app.router.add_get("/api/history", self.history)
+        app.router.add_get("/api/grid", self.grid)
+        app.router.add_get("/api/ledger", self.ledger)
+        app.router.add_get("/api/ledger.xlsx", self.ledger_xlsx)
+
+    # --- who asks --------------------------------------------------------------------------------
+
+    async def viewer(self, request: web.Request, *, office: bool = False) -> Viewer:
+        scheme, _, init_data = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != AUTH_SCHEME or not init_data.strip():
+            raise _error(401, UNAUTHORISED["missing"], "missing")
+        try:
+            user = validate(init_data.strip(), self.config.telegram.token, now=self.clock.now(),
+                            max_age_seconds=self.config.webapp.max_age)
+        except InitDataError as error:
+            raise _error(401, UNAUTHORISED[error.reason], error.reason) from None
+        member = await self.db.off_loop(lambda session: members.current(session, user.id))
+        if member is None:
+            raise _error(403, NOT_A_MEMBER, "not_a_member")
+        viewer = Viewer(member, translator(member.language.value))
+        if office and not viewer.office:
+            raise _error(403, OFFICE_ONLY, "office_only")
+        return viewer
+
+    def _today(self, member: Member) -> date:
+        return self.clock.now().astimezone(ZoneInfo(member.team.timezone)).date()
+
+    async def _read(self, gather: Callable[[Session], Any]) -> Any:
+        return await self.db.off_loop(gather)
+
+    # --- routes ------------------------------------------------------------------------------------
+
+    async def me(self, request: web.Request) -> web.Response:
+        """The member's year: every duty as /me shows it, open items with their light, this month's rank."""
+        viewer = await self.viewer(request)
+        member, t = viewer.member, viewer.t
+        today, now, tz = self._today(member), self.clock.now(), ZoneInfo(member.team.timezone)
+
+        def gather(session: Session) -> dict[str, Any]:
+            progress = year_progress(session, member, today=today, config=self.config)
+            period = Period.containing(PeriodKind.MONTH, today)
+            board = race.board(session, teams.one(session, member.team_id), period, as_of=today,
+                               config=self.config, with_movement=False) if member.races else None
+            standing = None
+            if board is not None and (entry := board.entry_of(member.id)) is not None:
+                standing = {"rank": entry.rank, "of": len(board.ranked), "total": race_board.points(entry.score.total),
+                            "explain": race_board.explain(t, member.display_name, entry, entry.score,
+                                                          size=len(board.ranked))}
+            items: list[dict[str, Any]] = [
+                {"kind": "task", "id": a.id, "title": task.title, "due": _local(task.due_at, tz).isoformat(),
+                      "status": t(STATUS_WORDS[a.status]), "light": assignment_light(task, a, now=now)}
+                     for a, task in progress.tasks]
+            for motion in progress.motions:
+                kind = t("Suggestion") if motion.kind is MotionKind.SUGGESTION else t("Proposal")
+                items.append({"kind": "motion", "id": motion.id,
+                              "title": t("{kind} No. {number} reply").format(kind=kind, number=motion.number),
+                              "due": motion.reply_due.isoformat(), "status": "",
+                              "light": age(motion.reply_due, today=today).value})
+            for item in progress.follow_ups:
+                if item.feedback_due is not None:
+                    items.append({"kind": "follow_up", "id": item.id,
+                                  "title": t("Feedback on “{text}”").format(text=item.content[:40]),
+                                  "due": item.feedback_due.isoformat(), "status": "",
+                                  "light": age(item.feedback_due, today=today).value})
+            items.sort(key=lambda item: item["due"][:10])
+            trips = sorted((trip for trip in trips_storage.own_trips(session, member.id)
+                            if trip.start_date.year <= today.year <= trip.end_date.year),
+                           key=lambda trip: (trip.start_date, trip.id))
+            return {
+                "name": member.display_name, "team": member.team.name, "office": viewer.office,
+                "races": member.races, "year": progress.year, "today": today.isoformat(),
+                "duties": [{"duty": d.duty.value, "name": duty_name(t, d.duty), "done": _shown(d.done),
+                            "target": whole(d.target), "unit": unit(t, d.duty, d.target),
+                            "expected": whole(d.expected_now), "quarter_target": whole(d.quarter_target),
+                            "status": d.status.value, "done_value": _number(d.done),
+                            "target_value": _number(d.target), "expected_value": _number(d.expected_now)}
+                           for d in progress.duties],
+                "items": items, "standing": standing,
+                "trips": [{"start": trip.start_date.isoformat(), "end": trip.end_date.isoformat(),
+                           "places": trip.places, "topic": trip.topic} for trip in trips],
+            }
+
+        data = await self._read(gather)
+        data["lang"] = t.lang
+        data["words"] = {key: t(word) for key, word in PAGE_WORDS.items()}
+        return web.json_response(data)
+
+    async def board(self, request: web.Request) -> web.Response:
+        """The team's board for this month, quarter or year, in /rank's order, named as /rank names."""
+        viewer = await self.viewer(request)
+        member, t = viewer.member, viewer.t
+        try:
+            kind = PeriodKind(request.query.get("period", "month"))
+        except ValueError:
+            raise _error(400, BAD_PERIOD, "bad_period") from None
+        if kind not in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR):
+            raise _error(400, BAD_PERIOD, "bad_period")
+        today = self._today(member)
+        period = Period.containing(kind, today)
+
+        def gather(session: Session) -> dict[str, Any]:
+            team = teams.one(session, member.team_id)
+            board = race.board(session, team, period, as_of=min(today, period.end), config=self.config)
+            names = viewer.office or team.show_names_in_race
+            rows = []
+            for line in race_board.lines_for(t, board, viewer_id=member.id, names=names):
+                score = line.entry.score
+                rows.append({"rank": line.entry.rank, "name": line.label, "own": line.own,
+                             "total": race_board.points(score.total), "total_value": _number(score.total),
+                             "movement": race_board.movement(t, line.entry),
+                             "duties": [{"duty": term.duty.value, "name": duty_name(t, term.duty),
+                                         "points": _number(term.points), "weight": _number(term.weight)}
+                                        for term in score.duties]})
+            return {"period": kind.value, "label": race_board.period_in_words(t, period),
+                    "day": board.day.isoformat(), "rows": rows, "unranked": board.unranked}
+
+        return web.json_response(await self._read(gather))
+
+    async def tasks(self, request: web.Request) -> web.Response:
+        """Supervised tasks (督办) with each assignee's light: the office sees the team's open tasks, a member
+        their own."""
+        viewer = await self.viewer(request)
+        member, t = viewer.member, viewer.t
+        now, tz = self.clock.now(), ZoneInfo(member.team.timezone)
+
+        def gather(session: Session) -> list[dict[str, Any]]:
+            if viewer.office:
+                found = task_storage.team_open(session, member.team_id)
+            else:
+                own = task_storage.open_for(session, member.id, include_reported=True)
+                found = [(task, [a]) for a, task in own]
+            names = task_storage.names(session, sorted({a.member_id for _, group in found for a in group}))
+            return [{"id": task.id, "title": task.title, "due": _local(task.due_at, tz).isoformat(),
+                     "assignees": [{"assignment": a.id, "member_id": a.member_id, "name": names.get(a.member_id, ""),
+                                    "status": a.status.value, "status_words": t(STATUS_WORDS[a.status]),
+                                    "light": assignment_light(task, a, now=now)} for a in group]}
+                    for task, group in found]
+
+        return web.json_response({"tasks": await self._read(gather)})
+
+    async def history(self, request: web.Request) -> web.Response:
+        """One assignment's history (assigned, reported, returned, closed …), as the ledger writes it: a
+        member's own, or for the office any of its team's."""
+        viewer = await self.viewer(request)
+        member, t = viewer.member, viewer.t
+        text = request.query.get("assignment", "")
+        if not text.isdecimal():
+            raise _error(404, NO_SUCH_ITEM, "not_found")
+        assignment_id, zone = int(text), ZoneInfo(member.team.timezone)
+
+        def gather(session: Session) -> dict[str, Any] | None:
+            found = (task_storage.in_team(session, assignment_id, member.team_id, with_cancelled=True) if viewer.office
+                     else task_storage.own(session, assignment_id, member, with_cancelled=True))
+            if found is None:
+                return None
+            task, a = found.task, found.assignment
+            due = _local(task.due_at, zone).date()
+            events = ledger_storage.events(session, member.team_id, "task_assignment", [a.id], zone)
+            cancelled = task.cancelled_at is not None and a.status is not AssignmentStatus.CLOSED
+            steps = task_steps(_local(task.created_at, zone).date(), due, events.get(a.id, []),
+                               cancelled_on=_local(task.cancelled_at, zone).date() if task.cancelled_at and cancelled
+                               else None)
+            return {"assignment": a.id, "title": task.title, "history": ledger.history(t, steps)}
+
+        found = await self._read(gather)
+        if found is None:
+            raise _error(404, NO_SUCH_ITEM, "not_found")
+        return web.json_response(found)
+
+    async def grid(self, request: web.Request) -> web.Response:
+        """The office's member grid: each active member × each duty, coloured by pace, with 任职 and leave."""
+        viewer = await self.viewer(request, office=True)
+        member, t = viewer.member, viewer.t
+        today = self._today(member)
+
+        def gather(session: Session) -> dict[str, Any]:
+            team = teams.one(session, member.team_id)
+            paces = race.year_paces(session, team, today=today, config=self.config)
+            people = [someone for someone in members.active_in(session, team.id) if someone.id in paces]
+            away = leave.spans_of(session, [someone.id for someone in people], first=date(today.year, 1, 1),
+                                  last=date(today.year, 12, 31))
+            rows = []
+            for someone in people:
+                spans = sorted(away.get(someone.id, []))
+                rows.append({"member_id": someone.id, "name": someone.display_name,
+                             "took_office_on": someone.took_office_on.isoformat() if someone.took_office_on else None,
+                             "left_office_on": someone.left_office_on.isoformat() if someone.left_office_on else None,
+                             "leave": [[start.isoformat(), end.isoformat()] for start, end in spans],
+                             "on_leave": any(start <= today <= end for start, end in spans),
+                             "duties": [{"duty": d.duty.value, "done": _shown(d.done), "target": whole(d.target),
+                                         "status": d.status.value} for d in paces[someone.id]]})
+            return {"duties": [{"duty": duty.value, "name": duty_name(t, duty)} for duty in Duty], "rows": rows}
+
+        return web.json_response(await self._read(gather))
+
+    def _year(self, request: web.Request, viewer: Viewer) -> int:
+        today = self._today(viewer.member)
+        text = request.query.get("year", str(today.year))
+        if not (text.isdecimal() and 2000 <= int(text) <= today.year):
+            raise _error(400, viewer.t(BAD_YEAR).format(year=today.year), "bad_year")
+        return int(text)
+
+    def _sheets(self, session: Session, viewer: Viewer, year: int) -> tuple[list[ledger.Sheet], str, str]:
+        """What /export gathers (handlers/export.py): the year's sheets, the workbook's title, its file name."""
+        team = teams.one(session, viewer.member.team_id)
+        data = ledger_storage.year_ledger(session, team, year, today=self._today(viewer.member), config=self.config)
+        return ledger.build(data, t=viewer.t), f"{team.name} {year}", ledger.file_name(team, year, viewer.t)
+
+    async def ledger(self, request: web.Request) -> web.Response:
+        """The year's ledger as tables (the sheets /export writes)."""
+        viewer = await self.viewer(request, office=True)
+        year, t = self._year(request, viewer), viewer.t
+        sheets, _title, _name = await self._read(lambda session: self._sheets(session, viewer, year))
+        return web.json_response({"year": year, "sheets": [
+            {"key": sheet.key, "title": t(sheet.title), "headers": [t(column.header) for column in sheet.columns],
+             "rows": [[_cell(value) for value in row] for row in sheet.rows]} for sheet in sheets]})
+
+    async def ledger_xlsx(self, request: web.Request) -> web.Response:
+        """The workbook /export sends for that year, built the same way."""
+        viewer = await self.viewer(request, office=True)
+        year, t = self._year(request, viewer), viewer.t
+
+        def build(gathered: tuple[list[ledger.Sheet], str, str]) -> tuple[bytes, str]:
+            sheets, title, name = gathered
+            return ledger.workbook(sheets, t, title=title), name
+
+        content, name = await self.db.off_loop(lambda session: self._sheets(session, viewer, year), build)
+        return web.Response(body=content, content_type=XLSX, headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{_quoted(name)}"})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _quoted(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")
+
+
+def _local(moment: datetime, tz: ZoneInfo) -> datetime:
+    """A stored instant in the team's time (stored without a zone: UTC)."""
+    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).astimezone(tz)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
