@@ -3,7 +3,9 @@ key, sent once), built and parsed here, one dataclass a kind. The wire format is
 hold, so it does not change:
 
     nudge:<item>:<stage>                     a deadline nudge; <item> is `motion:41:member:7` (`ItemIdent`),
-                                             <stage> T-3, overdue:2026-11-21 or snoozed:202611221030 (UTC)
+                                             <stage> T-3, overdue:2026-11-21 or snoozed:202611221030 (UTC);
+                                             a T-n stage with its due day, T-3:due:2026-11-27 (a moved
+                                             deadline's nudges are new ones)
     escalate:<item>:admin:<admin>            the admins' 约谈提醒 about an overdue item
     pace:<member>:<ISO week>:<duty>,<duty>   a pace nudge
     lagging:<member>:<ISO week>:<duty>,<duty>:admin:<admin>    a note to an admin about a lagging member
@@ -28,6 +30,7 @@ MAX_CHARS = 160  # storage.outbox refuses a longer key
 _WEEK = re.compile(r"[0-9]{4}-W[0-9]{2}")
 _PERIOD = re.compile(r"[0-9]{4}(?:-Q[1-4]|-[0-9]{2})?")
 _STAGE = re.compile(r"T-[0-9]{1,3}|overdue:[0-9]{4}-[0-9]{2}-[0-9]{2}|snoozed:[0-9]{12}")
+_DUE = re.compile(r"due:([0-9]{4}-[0-9]{2}-[0-9]{2})")
 
 
 class Kind(StrEnum):
@@ -89,6 +92,7 @@ class NudgeKey:
     item: ItemIdent
     stage: str  # T-3, overdue:2026-11-21, snoozed:202611221030
     kind: Kind = Kind.NUDGE
+    due: date | None = None  # a T-n stage's due day (`…:T-3:due:2026-11-27`): a moved deadline gets its own nudges
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,7 @@ def build(key: Key) -> str:
 
 def _fields(key: Key) -> list[object]:
     if isinstance(key, NudgeKey):
-        return [key.item, key.stage]
+        return [key.item, key.stage, *([] if key.due is None else ["due", key.due.isoformat()])]
     if isinstance(key, EscalateKey):
         return [key.item, "admin", key.admin_id]
     if isinstance(key, PaceKey):
@@ -197,7 +201,10 @@ def parse(text: object) -> Key | None:
     found = choice(Kind, kind)
     if found is Kind.NUDGE:
         item, stage = ItemIdent.parse(parts[:4]), ":".join(parts[4:])
-        return NudgeKey(item, stage) if item is not None and _STAGE.fullmatch(stage) else None
+        due_day = _DUE.search(stage) if stage.startswith("T-") else None
+        stage = stage[:due_day.start() - 1] if due_day is not None and due_day.start() > 0 else stage
+        due = date.fromisoformat(due_day.group(1)) if due_day is not None else None
+        return NudgeKey(item, stage, due=due) if item is not None and _STAGE.fullmatch(stage) else None
     if found is Kind.ESCALATE:
         item, admin = ItemIdent.parse(parts[:4]), _tagged(parts[4:], "admin")
         return EscalateKey(item, admin) if item is not None and admin is not None else None
@@ -271,6 +278,7 @@ EXAMPLES: tuple[Key, ...] = (
     NudgeKey(ItemIdent(ItemKind.MOTION, 41, 7), "T-3"), NudgeKey(ItemIdent(ItemKind.MOTION, 41, 7), "T-0"),
     NudgeKey(ItemIdent(ItemKind.FOLLOWUP, 9, 7), "overdue:2026-11-21"),
     NudgeKey(ItemIdent(ItemKind.TASK, 5, 7), "snoozed:202611221030"),
+    NudgeKey(ItemIdent(ItemKind.TASK, 5, 7), "T-3", due=date(2026, 11, 27)),
     EscalateKey(ItemIdent(ItemKind.MOTION, 41, 7), 3),
     PaceKey(7, "2026-W47", (Duty.RESEARCH_DAYS, Duty.LAW_STUDY)),
     PaceKey(7, "2026-W47", (Duty.KEY_PROPOSALS,), 3, Kind.LAGGING),

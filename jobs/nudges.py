@@ -5,7 +5,10 @@ Deadline nudges, for motions' replies (reply_due), findings' feedback (feedback_
 task assignments (the task's due day in team time): at each `schedule.nudge_offsets_days` before the
 due day (0 = the due day), then every `schedule.overdue_repeat_days` while overdue. Keys:
 
-    nudge:motion:41:member:7:T-3         nudge:motion:41:member:7:overdue:2026-11-21
+    nudge:motion:41:member:7:T-3:due:2026-11-27         nudge:motion:41:member:7:overdue:2026-11-21
+
+(a due-soon stage carries its due day, so when a deadline moves — an extension, a motion's new reply date —
+the nudges for the new day are new ones and go out once each, not swallowed by the old day's keys)
     nudge:task:5:member:7:snoozed:202611221030    (the reminder when a snooze ends)
 
 No due-soon nudge (T-n, the due day) within a day of the item's assignment in the bot (the motion's or
@@ -156,7 +159,8 @@ class Nudges:
             t = translator(member.language)
             text = words.deadline_nudge(t, kind=item.kind, title=words.title_of(t, item), due=item.due, today=today)
             pending.append(outbox.Pending(
-                key=outbox_keys.build(NudgeKey(_ident(item), stage)), chat_id=member.telegram_user_id, kind="nudge",
+                key=outbox_keys.build(NudgeKey(_ident(item), stage, due=item.due if stage.startswith("T-") else None)),
+                chat_id=member.telegram_user_id, kind="nudge",
                 payload={"text": text, "parse_mode": None, "buttons": self._buttons(t, item)},
                 not_before=now, team_id=team.id, member_id=member.id))
         return pending, instants

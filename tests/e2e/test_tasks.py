@@ -393,8 +393,8 @@ async def test_an_admin_cancels_a_task_and_it_leaves_every_list(saima: Saima) ->
     with saima.running.delivery_held():  # 王五's nudge waits in the outbox until the cancellation withdraws it
         saima.clock.set(datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI))  # T-3: 王五's nudge waits in the outbox
         await saima.running.application.scheduler.tick()  # type: ignore[attr-defined]
-        assert _outbox(saima, f"nudge:task:{task_id}:") == [(f"nudge:task:{task_id}:member:{_member_id(saima, 1002)}:T-3",
-                                                              "pending")]
+        assert _outbox(saima, f"nudge:task:{task_id}:") == [
+            (f"nudge:task:{task_id}:member:{_member_id(saima, 1002)}:T-3:due:2026-11-30", "pending")]
 
         # a member's and another team's forged presses change nothing
         before = _snapshot(saima)
