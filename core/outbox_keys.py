@@ -11,7 +11,8 @@ hold, so it does not change:
     lagging:<member>:<ISO week>:<duty>,<duty>:admin:<admin>    a note to an admin about a lagging member
     board:<team>:<period>[:chart]            a period's board in the group (and its chart)
     summary:<team>:<ISO week>:group | summary:<team>:<ISO week>:admin:<admin>    the weekly summary
-    task:<task>:<event>:member:<member>[:file][:<n>]    a supervised task's news (the n-th report or return)
+    task:<task>:<event>:member:<member>[:file][:<n>]    a supervised task's news (the n-th report or return;
+                                             a request's id for `requested` and `answered`)
     broadcast:<broadcast>:<occurrence>:member:<member> | …:nudge:<n>:member:<member> | …:report
     yearlist:<team>:<year>:member:<member> | yearlist:<team>:<year>:admin:<admin>    the 年度清单
 """
@@ -61,6 +62,8 @@ class TaskEvent(StrEnum):
     RETURNED = "returned"
     CANCELLED = "cancelled"
     CLOSED = "closed"
+    REQUESTED = "requested"  # an assignee's question, plan or extension request, to the office (nth: the request)
+    ANSWERED = "answered"  # the office's answer (or approval, refusal), to the assignee (nth: the request)
 
 
 def iso_week(day: date) -> str:
@@ -133,7 +136,8 @@ class TaskKey:
     event: TaskEvent
     member_id: int
     file: bool = False  # ASSIGNED: the task's attachment, sent after its text
-    nth: int | None = None  # REPORTED, RETURNED: the how-manieth (a task can go back and forth)
+    nth: int | None = None  # REPORTED, RETURNED: the how-manieth (a task can go back and forth); REQUESTED,
+    # ANSWERED: the request's id
     kind: Kind = Kind.TASK
 
 
@@ -249,6 +253,9 @@ def _pace(kind: Kind, parts: list[str]) -> PaceKey | None:
     return PaceKey(member, parts[1], tuple(d for d in duties if d is not None), admin, kind)
 
 
+_NUMBERED = (TaskEvent.REPORTED, TaskEvent.RETURNED, TaskEvent.REQUESTED, TaskEvent.ANSWERED)
+
+
 def _task(parts: list[str]) -> TaskKey | None:
     event = choice(TaskEvent, parts[1]) if len(parts) >= 4 and parts[2] == "member" else None
     found = numbers([parts[0], parts[3]]) if event is not None else None
@@ -257,7 +264,7 @@ def _task(parts: list[str]) -> TaskKey | None:
     rest = parts[4:]
     file = rest[:1] == ["file"] and event is TaskEvent.ASSIGNED
     rest = rest[1:] if file else rest
-    nth = number(rest[0]) if len(rest) == 1 and event in (TaskEvent.REPORTED, TaskEvent.RETURNED) else None
+    nth = number(rest[0]) if len(rest) == 1 and event in _NUMBERED else None
     if len(rest) > (nth is not None):
         return None
     return TaskKey(found[0], event, found[1], file, nth)
@@ -287,6 +294,7 @@ EXAMPLES: tuple[Key, ...] = (
     TaskKey(5, TaskEvent.ASSIGNED, 7), TaskKey(5, TaskEvent.ASSIGNED, 7, file=True),
     TaskKey(5, TaskEvent.REPORTED, 7, nth=1), TaskKey(5, TaskEvent.RETURNED, 7, nth=2),
     TaskKey(5, TaskEvent.CANCELLED, 7), TaskKey(5, TaskEvent.CLOSED, 7),
+    TaskKey(5, TaskEvent.REQUESTED, 7, nth=12), TaskKey(5, TaskEvent.ANSWERED, 7, nth=12),
     BroadcastKey(2, 1, 7), BroadcastKey(2, 1, 7, nudge=3), BroadcastKey(2, 1),
     YearListKey(3, 2027, 7), YearListKey(3, 2027, 5, office=True),
 )

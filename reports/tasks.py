@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.aging import MARK
-from core.callbacks import form_start
+from core.callbacks import form_start, task_stages
 from core.domain import AssignmentStatus
 from core.tasks import Progress, task_age
 from locales import N_, Translator
@@ -23,6 +23,7 @@ STATUS_LABELS = {
 }
 ATTACHMENT_LABELS = {"photo": N_("a photo"), "document": N_("a document")}
 REPORT_DONE = N_("✅ Report done")
+SIGN = N_("✍️ Sign for it (签收)")
 
 
 def due_words(t: Translator, due: datetime, tz: ZoneInfo) -> str:
@@ -71,9 +72,10 @@ def assigned_text(t: Translator, task: Task, *, creator: str, tz: ZoneInfo, limi
 
 def assigned_payloads(t: Translator, task: Task, assignment: TaskAssignment, *, creator: str,
                       tz: ZoneInfo) -> list[dict[str, Any]]:
-    """The outbox payloads telling one assignee: the task with a Report done button, the attachment
+    """The outbox payloads telling one assignee: the task with Sign for it (签收) and Report done buttons, the attachment
     sent again by its file_id (as the same message when the words fit in a caption)."""
-    buttons = [[[t(REPORT_DONE), form_start.build(form_start.Press(form_start.Action.TASK_DONE, assignment.id))]]]
+    buttons = [[[t(SIGN), task_stages.build(task_stages.Press(task_stages.Action.SIGN, assignment.id))],
+                [t(REPORT_DONE), form_start.build(form_start.Press(form_start.Action.TASK_DONE, assignment.id))]]]
     text = assigned_text(t, task, creator=creator, tz=tz)
     if not task.attachment_file_id:
         return [{"text": text, "parse_mode": None, "buttons": buttons}]

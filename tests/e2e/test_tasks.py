@@ -95,7 +95,7 @@ async def test_the_whole_loop_in_english(saima: Saima) -> None:
     told = await zhang.receive()
     assert told.kind == "document" and told.caption is not None
     assert told.caption.startswith("📌 Supervised task from 李主任\n《Report Q3 safety figures》")
-    assert told.labels == ["✅ Report done"]
+    assert told.labels == ["✍️ Sign for it (签收)", "✅ Report done"]
     assert (await wang.receive()).kind == "document"
 
     asked = await zhang.press(told, "Report done")
@@ -145,7 +145,7 @@ async def test_the_whole_loop_in_chinese_with_a_photo_a_return_and_a_second_repo
     told = await zhang.receive()
     assert told.kind == "photo" and told.caption is not None
     assert told.caption.splitlines()[:3] == ["📌 李主任交办的督办事项", "《报送三季度安全生产情况》", "请附签字版报表"]
-    assert told.labels == ["✅ 报结"]
+    assert told.labels == ["✍️ 签收", "✅ 报结"]
     assert (await wang.receive()).kind == "photo"
     assert "🟢 报送三季度安全生产情况 · 12月4日 17:00 截止" in (await zhang.send("/me")).text
 
