@@ -43,7 +43,7 @@ from handlers.tasks import MOVE_PROBLEMS
 from locales import N_, Translator, translator
 from reports import task_requests as words
 from reports.tasks import clip, due_words
-from reports.words import day_in_words
+from reports.words import day_in_words, field_line
 from storage import members
 from storage import tasks as queries
 from storage.models import Member, TaskRequest
@@ -166,9 +166,9 @@ class AssigneeRequestForm(Form[RequestDraft]):
         head = {RequestKind.QUESTION: t("Ask the office about “{title}”"),
                 RequestKind.PLAN: t("Plan for “{title}”"),
                 RequestKind.EXTENSION: t("Extension request (延期申请) for “{title}”")}[self.request_kind]
-        lines = [head.format(title=clip(draft.title or "", 60)), f"{t(self.fields[0].label)}: {draft.text or ''}"]
+        lines = [head.format(title=clip(draft.title or "", 60)), field_line(t, t(self.fields[0].label), draft.text or "")]
         if draft.day is not None:
-            lines.append(f"{t(self.fields[1].label)}: {day_in_words(t, draft.day)}")
+            lines.append(field_line(t, t(self.fields[1].label), day_in_words(t, draft.day)))
         return "\n".join(lines)
 
     def is_duplicate(self, session: Session, draft: RequestDraft, ctx: FormContext) -> bool:
@@ -264,7 +264,7 @@ class OfficeAnswerForm(Form[AnswerDraft]):
         head = (t("Answer {name} about “{title}”") if self.to is RequestState.ANSWERED
                 else t("Refuse {name}'s extension of “{title}”"))
         return "\n".join([head.format(name=draft.assignee or "", title=clip(draft.title or "", 60)),
-                          f"“{clip(draft.asked or '', 200)}”", f"{t(self.fields[0].label)}: {draft.text or ''}"])
+                          f"“{clip(draft.asked or '', 200)}”", field_line(t, t(self.fields[0].label), draft.text or "")])
 
     def is_duplicate(self, session: Session, draft: AnswerDraft, ctx: FormContext) -> bool:
         return False
