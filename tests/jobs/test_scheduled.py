@@ -180,6 +180,22 @@ def test_nothing_is_enqueued_in_quiet_hours_and_a_closed_item_is_withdrawn(team:
     assert [row.status.value for row in team.rows("nudge:")] == ["cancelled"]
 
 
+def test_an_extended_reply_date_gets_its_own_due_soon_nudges_once(team: Team) -> None:
+    """extend_due moves reply_due: the T-3 of the new day is a new nudge, not swallowed by the old day's T-3."""
+    motion = team.motion(team.zhang, date(2026, 12, 4))
+    team.walk(at(date(2026, 12, 1), 12))
+    with team.db.session() as session:
+        row, lead = session.get_one(Motion, motion), session.get_one(members.Member, team.zhang)
+        handling = motion_rules.start_handling(motions.state_of(row), today=date(2026, 12, 1))
+        motions.apply(session, row, handling, action="start_handling", actor=lead, now=team.clock.now())
+        extended = motion_rules.extend_due(handling, new_due=date(2026, 12, 11), today=date(2026, 12, 1))
+        motions.apply(session, row, extended, action="extend_due", actor=lead, now=team.clock.now())
+    team.walk(at(date(2026, 12, 9), 12))
+    ident = f"nudge:motion:{motion}:member:{team.zhang}:"
+    assert [key.removeprefix(ident) for key in team.keys(ident)] == [
+        "T-7:due:2026-12-04", "T-3:due:2026-12-04", "T-7:due:2026-12-11", "T-3:due:2026-12-11"]
+
+
 def test_a_snoozed_item_waits_then_gets_one_reminder(team: Team) -> None:
     motion = team.motion(team.zhang, date(2026, 12, 4))
     team.clock.set(at(date(2026, 12, 1)))
