@@ -69,7 +69,7 @@ from core.pace import DutyPace
 from jobs import ticks
 from locales import Translator, translator
 from reports import nudges as words
-from storage import leave, members, outbox, progress
+from storage import leave, members, outbox, progress, tasks
 from storage.deadlines import Item
 from storage.members import Contact
 from storage.models import Member, Team
@@ -157,7 +157,10 @@ class Nudges:
             if stage is None:
                 continue
             t = translator(member.language)
-            text = words.deadline_nudge(t, kind=item.kind, title=words.title_of(t, item), due=item.due, today=today)
+            lit = (tasks.light_of(session, item.ref_id, now=now, tz=tz, is_workday=is_workday or self.is_workday)
+                   if item.kind == "task" else None)
+            text = words.deadline_nudge(t, kind=item.kind, title=words.title_of(t, item), due=item.due, today=today,
+                                        light=lit.value if lit is not None else None)
             pending.append(outbox.Pending(
                 key=outbox_keys.build(NudgeKey(_ident(item), stage, due=item.due if stage.startswith("T-") else None)),
                 chat_id=member.telegram_user_id, kind="nudge",

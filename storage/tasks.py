@@ -9,6 +9,7 @@ and no move is made on a cancelled task: its assignments are found only when ask
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from core import tasks as rules
 from core.domain import AssignmentStatus, MemberStatus, Role
-from storage import audit, outbox
+from core.task_lights import Light, light
+from storage import audit, calendar, outbox
 from storage.db import execute_dml
 from storage.models import AuditEntry, Member, Task, TaskAssignment, TaskRequest
 
@@ -338,3 +340,25 @@ def answer(session: Session, request: TaskRequest, found: Found, to: rules.Reque
                  after={"request": request.id, **({"answer": text} if text else {}),
                         **({"due_at": new_due} if new_due else {})})
     return None
+
+
+def lights(session: Session, rows: list[tuple[TaskAssignment, Task]], *, team_id: int, timezone: str,
+           now: datetime, base: Callable[[date], bool]) -> dict[int, Light]:
+    """Each assignment's warning light (core.task_lights) at ``now``, on the team's working-day calendar
+    (``base`` corrected by the team's own days, as the nudges count them); by assignment id."""
+    if not rows:
+        return {}
+    workday = calendar.workday(session, team_id, base=base)
+    tz = ZoneInfo(timezone)
+    return {a.id: light(a.status, due=a.due_at or task.due_at, assigned_at=task.created_at, signed_at=a.signed_at,
+                        plan_date=a.plan_date, now=now, tz=tz, is_workday=workday) for a, task in rows}
+
+
+def light_of(session: Session, assignment_id: int, *, now: datetime, tz: ZoneInfo,
+             is_workday: Callable[[date], bool]) -> Light | None:
+    """One assignment's warning light, for its nudge; ``is_workday``: the team's calendar already."""
+    assignment = session.get(TaskAssignment, assignment_id)
+    if assignment is None:
+        return None
+    return light(assignment.status, due=assignment.due, assigned_at=assignment.task.created_at,
+                 signed_at=assignment.signed_at, plan_date=assignment.plan_date, now=now, tz=tz, is_workday=is_workday)

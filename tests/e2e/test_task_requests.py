@@ -211,7 +211,7 @@ async def _last(user: SimUser, start: str) -> BotMessage:
 
 
 async def _nudged(user: SimUser) -> list[str]:
-    return [m.text for m in await user.bot_messages() if m.text.startswith("🟡") and "整改台账" in m.text]
+    return [m.text for m in await user.bot_messages() if m.text.startswith("🔵 督办事项“整改台账”")]
 
 
 async def test_after_an_approved_extension_the_nudges_follow_the_new_deadline_once(saima: Saima) -> None:
