@@ -5,13 +5,17 @@ a specific reply and changes nothing; a redelivered tap changes nothing and says
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from config import Config
 from core.domain import AssignmentStatus
 from emulator.sim import BotMessage, SimUser
-from storage.models import AuditEntry, Member, OutboxMessage, TaskAssignment, TaskRequest
+from locales import translator
+from reports import ledger
+from storage import ledger as ledger_storage
+from storage.models import AuditEntry, Member, OutboxMessage, TaskAssignment, TaskRequest, Team
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import Saima
 from tests.e2e.helpers import owner_and_two
@@ -146,6 +150,20 @@ async def test_sign_ask_answer_plan_and_an_approved_extension(saima: Saima) -> N
                                "request_extension", "extension_approved"]
     assert _assignment(saima).status is AssignmentStatus.ASSIGNED
 
+    # the ledger's 督办 sheet: its stage, its light and the whole exchange in the history column
+    with saima.db.session() as session:
+        team = session.scalars(select(Team)).first()
+        assert team is not None
+        sheets = ledger.build(ledger_storage.year_ledger(session, team, 2026, today=date(2026, 11, 23),
+                                                         config=Config()), t=translator("zh"))
+    (row,) = next(sheet for sheet in sheets if sheet.key == "tasks").rows
+    assert row[-2:] == ["问题办理", "⚪"]
+    assert row[-3] == ("2026-11-23 交办，时限 2026-11-30；2026-11-23 签收；"
+                       "2026-11-23 咨询：台账模板用哪一版？（2026-11-23 已答复：用2026年版）；"
+                       "2026-11-23 办理方案：先对照清单逐项整改 → 2026-11-27（待办公室答复）；"
+                       "2026-11-23 延期申请：需要等区里的数据 → 2026-12-04"
+                       "（2026-11-23 已同意，时限由2026-11-30延后）")
+
 
 def _requests_ids(saima: Saima) -> list[int]:
     with saima.db.session() as session:
@@ -234,3 +252,25 @@ async def test_after_an_approved_extension_the_nudges_follow_the_new_deadline_on
     aid, member = _assignment(saima).task_id, _assignment(saima).member_id
     assert _nudges(saima) == [f"nudge:task:{aid}:member:{member}:T-3:due:2026-11-30",
                               f"nudge:task:{aid}:member:{member}:T-3:due:2026-12-03"]
+
+
+async def test_the_lights_in_tasks_and_done_follow_signing_the_calendar_and_the_deadline(saima: Saima) -> None:
+    admin, zhang, told = await _assigned(saima)
+
+    async def light() -> tuple[str, str, str]:
+        listing = await admin.send("/tasks")
+        task = await admin.press(listing, "整改台账")
+        mine = await zhang.send("/done")
+        return listing.text.splitlines()[1][:4], task.text.splitlines()[4], mine.text.splitlines()[2]
+
+    assert await light() == ("1. ⚪", "1. ⚪ 张三 · 办理中 · 提出诉求", "⚪ 整改台账 · 11月30日 18:00 截止")
+    saima.clock.set(datetime(2026, 11, 25, 17, 0, tzinfo=SHANGHAI))  # Wednesday: 2 working days, still in time
+    assert (await light())[0] == "1. ⚪"
+    saima.clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=SHANGHAI))  # Thursday: not signed for in 2 working days
+    assert await light() == ("1. 🟡", "1. 🟡 张三 · 办理中 · 提出诉求", "🟡 整改台账 · 11月30日 18:00 截止")
+    await zhang.press(told, "签收")
+    assert await light() == ("1. ⚪", "1. ⚪ 张三 · 办理中 · 对接问诊", "⚪ 整改台账 · 11月30日 18:00 截止")
+    saima.clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI))  # 3 days left
+    assert await light() == ("1. 🔵", "1. 🔵 张三 · 办理中 · 对接问诊", "🔵 整改台账 · 11月30日 18:00 截止")
+    saima.clock.set(datetime(2026, 11, 30, 18, 0, tzinfo=SHANGHAI))  # past the deadline
+    assert await light() == ("1. 🔴", "1. 🔴 张三 · 办理中 · 对接问诊", "🔴 整改台账 · 11月30日 18:00 截止（已逾期）")
