@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from config import Config
-from core.domain import AssignmentStatus
+from core.domain import AssignmentStatus, Role
 from emulator.sim import BotMessage, SimUser
 from locales import translator
 from reports import ledger
@@ -274,3 +274,24 @@ async def test_the_lights_in_tasks_and_done_follow_signing_the_calendar_and_the_
     assert await light() == ("1. 🔵", "1. 🔵 张三 · 办理中 · 对接问诊", "🔵 整改台账 · 11月30日 18:00 截止")
     saima.clock.set(datetime(2026, 11, 30, 18, 0, tzinfo=SHANGHAI))  # past the deadline
     assert await light() == ("1. 🔴", "1. 🔴 张三 · 办理中 · 对接问诊", "🔴 整改台账 · 11月30日 18:00 截止（已逾期）")
+
+
+async def test_a_request_reaches_the_owner_when_the_tasks_creator_is_no_longer_an_admin(saima: Saima) -> None:
+    saima.clock.set(MONDAY)
+    admin, zhang, wang = await owner_and_two(saima)
+    with saima.db.session() as session:  # 王五 is an admin while he assigns the task, then no longer
+        session.execute(update(Member).where(Member.telegram_user_id == 1002).values(role=Role.ADMIN))
+    card = await _choose(wang, await wang.send("/task 整改台账 11月30日"), "无具体要求")
+    picking = await wang.press(await wang.press(card, "指定成员"), "张三")
+    card = await _choose(wang, await _choose(wang, picking, "完成"), "无附件")
+    await wang.press(card, "确认")
+    await _deliver(saima)
+    told = await zhang.receive()
+    with saima.db.session() as session:
+        session.execute(update(Member).where(Member.telegram_user_id == 1002).values(role=Role.MEMBER))
+    signed = await zhang.press(told, "签收")
+    await zhang.press(signed, "咨询办公室")
+    await zhang.press(await zhang.send("台账模板用哪一版？"), "确认")
+    await _deliver(saima)
+    assert (await _last(admin, "❓")).text == "❓ 张三就“整改台账”咨询：\n台账模板用哪一版？"
+    assert not [m for m in await wang.bot_messages() if m.text.startswith("❓")]
