@@ -69,6 +69,7 @@ from core.pace import DutyPace
 from jobs import ticks
 from locales import Translator, translator
 from reports import nudges as words
+from reports import task_requests
 from storage import leave, members, outbox, progress, tasks
 from storage.deadlines import Item
 from storage.members import Contact
@@ -197,6 +198,8 @@ class Nudges:
         elif item.kind == "task":  # the report flow for this assignment (handlers/tasks.py)
             rows.append([[t("Done? Report it"),
                           form_start.build(form_start.Press(form_start.Action.TASK_DONE, item.ref_id))]])
+            rows.append([[t(task_requests.EXTEND),  # 延期申请, without looking for the task's message
+                          form_start.build(form_start.Press(form_start.Action.TASK_EXTEND, item.ref_id))]])
         snooze = nudges.FOR_KIND[item.kind]
         rows.append([[words.snooze_label(t, days), nudges.build(nudges.Press(snooze, item.ref_id, days))]
                      for days in self.config.schedule.snooze_options_days])

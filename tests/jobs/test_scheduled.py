@@ -221,6 +221,7 @@ def test_task_assignments_are_nudged_too(team: Team) -> None:
     (row,) = team.rows("nudge:task:")
     assert row.key == f"nudge:task:{task_id}:member:{team.lily}:T-1:due:2026-11-26"
     assert row.payload["buttons"] == [[["Done? Report it", f"fs:taskdone:{assignment_id}"]],
+                                      [["⏳ Request an extension", f"fs:taskextend:{assignment_id}"]],
                                       [["Remind me in 1 day", f"nz:t:{assignment_id}:1"],
                                        ["Remind me in 3 days", f"nz:t:{assignment_id}:3"]]]
 
