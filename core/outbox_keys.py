@@ -3,13 +3,16 @@ key, sent once), built and parsed here, one dataclass a kind. The wire format is
 hold, so it does not change:
 
     nudge:<item>:<stage>                     a deadline nudge; <item> is `motion:41:member:7` (`ItemIdent`),
-                                             <stage> T-3, overdue:2026-11-21 or snoozed:202611221030 (UTC)
+                                             <stage> T-3, overdue:2026-11-21 or snoozed:202611221030 (UTC);
+                                             a T-n stage with its due day, T-3:due:2026-11-27 (a moved
+                                             deadline's nudges are new ones)
     escalate:<item>:admin:<admin>            the admins' 约谈提醒 about an overdue item
     pace:<member>:<ISO week>:<duty>,<duty>   a pace nudge
     lagging:<member>:<ISO week>:<duty>,<duty>:admin:<admin>    a note to an admin about a lagging member
     board:<team>:<period>[:chart]            a period's board in the group (and its chart)
     summary:<team>:<ISO week>:group | summary:<team>:<ISO week>:admin:<admin>    the weekly summary
-    task:<task>:<event>:member:<member>[:file][:<n>]    a supervised task's news (the n-th report or return)
+    task:<task>:<event>:member:<member>[:file][:<n>]    a supervised task's news (the n-th report or return;
+                                             a request's id for `requested` and `answered`)
     broadcast:<broadcast>:<occurrence>:member:<member> | …:nudge:<n>:member:<member> | …:report
     yearlist:<team>:<year>:member:<member> | yearlist:<team>:<year>:admin:<admin>    the 年度清单
 """
@@ -28,6 +31,7 @@ MAX_CHARS = 160  # storage.outbox refuses a longer key
 _WEEK = re.compile(r"[0-9]{4}-W[0-9]{2}")
 _PERIOD = re.compile(r"[0-9]{4}(?:-Q[1-4]|-[0-9]{2})?")
 _STAGE = re.compile(r"T-[0-9]{1,3}|overdue:[0-9]{4}-[0-9]{2}-[0-9]{2}|snoozed:[0-9]{12}")
+_DUE = re.compile(r"due:([0-9]{4}-[0-9]{2}-[0-9]{2})")
 
 
 class Kind(StrEnum):
@@ -58,6 +62,8 @@ class TaskEvent(StrEnum):
     RETURNED = "returned"
     CANCELLED = "cancelled"
     CLOSED = "closed"
+    REQUESTED = "requested"  # an assignee's question, plan or extension request, to the office (nth: the request)
+    ANSWERED = "answered"  # the office's answer (or approval, refusal), to the assignee (nth: the request)
 
 
 def iso_week(day: date) -> str:
@@ -89,6 +95,7 @@ class NudgeKey:
     item: ItemIdent
     stage: str  # T-3, overdue:2026-11-21, snoozed:202611221030
     kind: Kind = Kind.NUDGE
+    due: date | None = None  # a T-n stage's due day (`…:T-3:due:2026-11-27`): a moved deadline gets its own nudges
 
 
 @dataclass(frozen=True)
@@ -129,7 +136,8 @@ class TaskKey:
     event: TaskEvent
     member_id: int
     file: bool = False  # ASSIGNED: the task's attachment, sent after its text
-    nth: int | None = None  # REPORTED, RETURNED: the how-manieth (a task can go back and forth)
+    nth: int | None = None  # REPORTED, RETURNED: the how-manieth (a task can go back and forth); REQUESTED,
+    # ANSWERED: the request's id
     kind: Kind = Kind.TASK
 
 
@@ -162,7 +170,7 @@ def build(key: Key) -> str:
 
 def _fields(key: Key) -> list[object]:
     if isinstance(key, NudgeKey):
-        return [key.item, key.stage]
+        return [key.item, key.stage, *([] if key.due is None else ["due", key.due.isoformat()])]
     if isinstance(key, EscalateKey):
         return [key.item, "admin", key.admin_id]
     if isinstance(key, PaceKey):
@@ -197,7 +205,10 @@ def parse(text: object) -> Key | None:
     found = choice(Kind, kind)
     if found is Kind.NUDGE:
         item, stage = ItemIdent.parse(parts[:4]), ":".join(parts[4:])
-        return NudgeKey(item, stage) if item is not None and _STAGE.fullmatch(stage) else None
+        due_day = _DUE.search(stage) if stage.startswith("T-") else None
+        stage = stage[:due_day.start() - 1] if due_day is not None and due_day.start() > 0 else stage
+        due = date.fromisoformat(due_day.group(1)) if due_day is not None else None
+        return NudgeKey(item, stage, due=due) if item is not None and _STAGE.fullmatch(stage) else None
     if found is Kind.ESCALATE:
         item, admin = ItemIdent.parse(parts[:4]), _tagged(parts[4:], "admin")
         return EscalateKey(item, admin) if item is not None and admin is not None else None
@@ -242,6 +253,9 @@ def _pace(kind: Kind, parts: list[str]) -> PaceKey | None:
     return PaceKey(member, parts[1], tuple(d for d in duties if d is not None), admin, kind)
 
 
+_NUMBERED = (TaskEvent.REPORTED, TaskEvent.RETURNED, TaskEvent.REQUESTED, TaskEvent.ANSWERED)
+
+
 def _task(parts: list[str]) -> TaskKey | None:
     event = choice(TaskEvent, parts[1]) if len(parts) >= 4 and parts[2] == "member" else None
     found = numbers([parts[0], parts[3]]) if event is not None else None
@@ -250,7 +264,7 @@ def _task(parts: list[str]) -> TaskKey | None:
     rest = parts[4:]
     file = rest[:1] == ["file"] and event is TaskEvent.ASSIGNED
     rest = rest[1:] if file else rest
-    nth = number(rest[0]) if len(rest) == 1 and event in (TaskEvent.REPORTED, TaskEvent.RETURNED) else None
+    nth = number(rest[0]) if len(rest) == 1 and event in _NUMBERED else None
     if len(rest) > (nth is not None):
         return None
     return TaskKey(found[0], event, found[1], file, nth)
@@ -271,6 +285,7 @@ EXAMPLES: tuple[Key, ...] = (
     NudgeKey(ItemIdent(ItemKind.MOTION, 41, 7), "T-3"), NudgeKey(ItemIdent(ItemKind.MOTION, 41, 7), "T-0"),
     NudgeKey(ItemIdent(ItemKind.FOLLOWUP, 9, 7), "overdue:2026-11-21"),
     NudgeKey(ItemIdent(ItemKind.TASK, 5, 7), "snoozed:202611221030"),
+    NudgeKey(ItemIdent(ItemKind.TASK, 5, 7), "T-3", due=date(2026, 11, 27)),
     EscalateKey(ItemIdent(ItemKind.MOTION, 41, 7), 3),
     PaceKey(7, "2026-W47", (Duty.RESEARCH_DAYS, Duty.LAW_STUDY)),
     PaceKey(7, "2026-W47", (Duty.KEY_PROPOSALS,), 3, Kind.LAGGING),
@@ -279,6 +294,7 @@ EXAMPLES: tuple[Key, ...] = (
     TaskKey(5, TaskEvent.ASSIGNED, 7), TaskKey(5, TaskEvent.ASSIGNED, 7, file=True),
     TaskKey(5, TaskEvent.REPORTED, 7, nth=1), TaskKey(5, TaskEvent.RETURNED, 7, nth=2),
     TaskKey(5, TaskEvent.CANCELLED, 7), TaskKey(5, TaskEvent.CLOSED, 7),
+    TaskKey(5, TaskEvent.REQUESTED, 7, nth=12), TaskKey(5, TaskEvent.ANSWERED, 7, nth=12),
     BroadcastKey(2, 1, 7), BroadcastKey(2, 1, 7, nudge=3), BroadcastKey(2, 1),
     YearListKey(3, 2027, 7), YearListKey(3, 2027, 5, office=True),
 )

@@ -25,7 +25,8 @@ from core.text import squeeze, utf16_len
 
 __all__ = [
     "END_OF_WORKDAY", "MAX_DETAIL", "MAX_NOTE", "MAX_REASON", "MAX_TITLE", "CancelProblem", "Move", "MoveProblem",
-    "Progress", "TaskProblem", "cancel_problem", "check_move", "due_instant", "due_problem", "parse_task", "progress", "target_of", "task_age", "text_problem", "title_without_date",
+    "Progress", "RequestKind", "RequestProblem", "RequestState", "Stage", "TaskProblem", "cancel_problem",
+    "extension_problem", "request_problem", "stage", "check_move", "due_instant", "due_problem", "parse_task", "progress", "target_of", "task_age", "text_problem", "title_without_date",
 ]
 
 END_OF_WORKDAY = time(18, 0)
@@ -179,3 +180,66 @@ def progress(statuses: Iterable[AssignmentStatus], *, due: datetime, now: dateti
     still_open = len(counted) - closed - reported
     return Progress(total=len(counted), closed=closed, reported=reported, open=still_open,
                     overdue=still_open if due <= now else 0)
+
+
+# --- 督办 in four stages, and what an assignee may ask of the office --------------------------------------
+
+
+class Stage(enum.StrEnum):
+    """The four stages the seed names, read from an assignment: 提出诉求 until its assignee signs for it
+    (签收), 对接问诊 while they talk with the office (signed, no plan yet), 问题办理 once a plan is set,
+    确认销账 once reported done (and closed)."""
+
+    RAISED = "raised"  # 提出诉求
+    CONSULTING = "consulting"  # 对接问诊
+    HANDLING = "handling"  # 问题办理
+    CLOSING = "closing"  # 确认销账
+
+
+def stage(status: AssignmentStatus, *, signed: bool, planned: bool) -> Stage:
+    if status is not AssignmentStatus.ASSIGNED:
+        return Stage.CLOSING
+    if planned:
+        return Stage.HANDLING
+    return Stage.CONSULTING if signed else Stage.RAISED
+
+
+class RequestKind(enum.StrEnum):
+    QUESTION = "question"  # 问诊: a question to the office
+    PLAN = "plan"  # a plan with the day it promises
+    EXTENSION = "extension"  # 延期申请: a reason and a proposed new deadline
+
+
+class RequestState(enum.StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class RequestProblem(enum.StrEnum):
+    ALREADY_SIGNED = "already_signed"
+    NOT_OPEN = "not_open"  # the assignment was reported or closed: nothing more to ask
+    ALREADY_ANSWERED = "already_answered"  # the office answered (approved, refused) it already
+    DATE_NOT_LATER = "date_not_later"  # an extension to a day not after the current deadline
+
+
+def request_problem(status: AssignmentStatus, *, cancelled: bool) -> MoveProblem | RequestProblem | None:
+    """Why an assignee cannot sign, ask, plan or request an extension on an assignment at ``status``."""
+    if cancelled:
+        return MoveProblem.CANCELLED
+    if status is AssignmentStatus.CLOSED:
+        return MoveProblem.ALREADY_CLOSED
+    if status is AssignmentStatus.REPORTED:
+        return RequestProblem.NOT_OPEN
+    return None
+
+
+def extension_problem(proposed: date, *, current_due: datetime, today: date, tz: ZoneInfo) -> TaskProblem | RequestProblem | None:
+    """Why ``proposed`` cannot be an extension's new deadline: not after the current deadline's day, or
+    beyond the horizon."""
+    if proposed <= current_due.astimezone(tz).date():
+        return RequestProblem.DATE_NOT_LATER
+    if beyond_horizon(proposed, today):
+        return TaskProblem.DUE_TOO_FAR
+    return None

@@ -18,6 +18,7 @@ from handlers.context import SaimaContext
 from handlers.incoming import args_of
 from handlers.keyboards import with_dashboard
 from reports.progress_card import render_me
+from storage import calendar, tasks
 from storage.models import Member
 from storage.progress import year_progress
 
@@ -34,9 +35,12 @@ async def show_me(update: Update, context: SaimaContext) -> None:
     as_of = today if year == today.year else date(year, 12, 31)
     with context.db.session() as session:
         progress = year_progress(session, member, today=as_of, config=context.config)
-    if as_of != today:  # a past year: its figures as of 31 December, not today's open items
-        progress = dataclasses.replace(progress, follow_ups=[], motions=[], tasks=[])
-    text = render_me(context.t, member.display_name, progress, now=context.now(), tz=ZoneInfo(member.team.timezone))
+        if as_of != today:  # a past year: its figures as of 31 December, not today's open items
+            progress = dataclasses.replace(progress, follow_ups=[], motions=[], tasks=[])
+        lights = tasks.lights(session, progress.tasks, team_id=member.team_id, timezone=member.team.timezone,
+                              now=context.now(), base=calendar.national(context.config))
+    text = render_me(context.t, member.display_name, progress, now=context.now(), tz=ZoneInfo(member.team.timezone),
+                     lights=lights)
     if not member.races:  # the office: its records still show, but it owes no quota and is not ranked
         text = context.t("📋 You are not in the race (office): not ranked, no pace reminders.") + "\n\n" + text
     await update.effective_message.reply_text(text, reply_markup=with_dashboard(update, context, None))

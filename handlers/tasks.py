@@ -47,6 +47,7 @@ from core.callbacks.tasks import Action, Press
 from core.dates import parse_date
 from core.domain import AssignmentStatus, MemberStatus, Role
 from core.outbox_keys import TaskEvent, TaskKey
+from core.task_lights import Light, worst
 from core.tasks import CancelProblem, Move, MoveProblem, TaskProblem
 from core.text import squeeze
 from handlers.access import ADMINS_ONLY, admin_press, admins_only, members_only
@@ -55,8 +56,9 @@ from handlers.forms import Choice, Field, Form, FormContext, Rejected, Stay, reg
 from handlers.incoming import too_far_reply
 from handlers.keyboards import first_page, in_rows, turn_rows
 from locales import N_, Translator, translator
+from reports import task_requests as stage_words
 from reports import tasks as words
-from storage import members
+from storage import calendar, members
 from storage import tasks as queries
 from storage.models import Member, Task, TaskAssignment
 
@@ -489,15 +491,16 @@ async def show_done(update: Update, context: SaimaContext) -> None:
     t, now, tz = context.t, context.now(), _tz(member)
     with context.db.session() as session:
         mine = queries.open_for(session, member.id, include_reported=True)
+        lit = _lights(session, context, member, mine)
         to_report = [(a, task) for a, task in mine if a.status is AssignmentStatus.ASSIGNED]
-        lines = [words.own_line(t, task, a, now=now, tz=tz) for a, task in mine]
-        buttons = [[InlineKeyboardButton(words.own_line(t, task, a, now=now, tz=tz)[:60],
+        lines = [words.own_line(t, task, a, now=now, tz=tz, light=lit.get(a.id)) for a, task in mine]
+        buttons = [[InlineKeyboardButton(words.own_line(t, task, a, now=now, tz=tz, light=lit.get(a.id))[:60],
                                          callback_data=form_start.build(form_start.Press(Start.TASK_DONE, a.id)))]
                    for a, task in to_report]
     if not mine:
         await update.effective_message.reply_text(t("You have no open supervised tasks."))
         return
-    head = t("Your supervised tasks (🟢 more than 3 days left · 🟡 within 3 days · 🔴 overdue):")
+    head = t("Your supervised tasks:") + "\n" + t(words.LIGHTS_LEGEND)
     tail = t("Press a task to report it done.") if to_report else t("Nothing left to report.")
     await update.effective_message.reply_text("\n".join([head, *lines, "", tail]),
                                               reply_markup=InlineKeyboardMarkup(buttons) if buttons else None)
@@ -510,6 +513,7 @@ def _list(context: SaimaContext, admin: Member, page: int) -> tuple[str, InlineK
     t, now, tz = context.t, context.now(), _tz(admin)
     with context.db.session() as session:
         found = queries.team_open(session, admin.team_id)
+        lit = _lights(session, context, admin, [(a, task) for task, assignments in found for a in assignments])
     if not found:
         return t("No open supervised tasks. Send /task to assign one."), None
     page, pages = paging.clamp(page, total=len(found), size=LIST_PAGE)
@@ -518,10 +522,12 @@ def _list(context: SaimaContext, admin: Member, page: int) -> tuple[str, InlineK
     rows = []
     for i, (task, assignments) in enumerate(shown, start=page * LIST_PAGE + 1):
         progress = rules.progress([a.status for a in assignments], due=task.due_at, now=now)
-        lines.append(words.task_line(t, i, task, progress, now=now, tz=tz))
+        lines.append(words.task_line(t, i, task, progress, now=now, tz=tz,
+                                     light=worst(lit[a.id] for a in assignments)))
         rows.append([InlineKeyboardButton(f"{i}. {words.clip(task.title, 40)}",
                                           callback_data=callbacks.build(Press(Action.TASK, task.id, 0)))])
     rows += turn_rows(t, page, pages, lambda to: callbacks.build(Press(Action.LIST, to)))
+    lines.append(t(words.LIGHTS_LEGEND))
     lines.append(t("📥 reported, awaiting you · ✅ closed. Press a task to see each assignee."))
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
@@ -532,13 +538,16 @@ def _task(context: SaimaContext, admin: Member, task_id: int, page: int) -> tupl
     if found is None:
         return None
     task, rows_, progress = found
+    with context.db.session() as session:
+        lit = _lights(session, context, admin, [(a, task) for a, _ in rows_])
     page, pages = paging.clamp(page, total=len(rows_), size=ASSIGNEE_PAGE)
     shown = rows_[page * ASSIGNEE_PAGE : (page + 1) * ASSIGNEE_PAGE]
     lines = [f"《{task.title}》", t("Due: {due}").format(due=words.due_words(t, task.due_at, tz)),
              words.progress_words(t, progress), ""]
     buttons = []
     for i, (a, member) in enumerate(shown, start=page * ASSIGNEE_PAGE + 1):
-        lines.append(words.assignee_line(t, i, member.display_name, a, task, now=now, tz=tz))
+        lines.append(words.assignee_line(t, i, member.display_name, a, task, now=now, tz=tz, light=lit.get(a.id),
+                                         stage=_stage_words(t, a)))
         buttons.append(InlineKeyboardButton(f"{i}. {member.display_name}",
                                             callback_data=callbacks.build(Press(Action.ASSIGNMENT, a.id))))
     keyboard = in_rows(buttons, 2) + turn_rows(t, page, pages,
@@ -566,10 +575,13 @@ def _assignment(context: SaimaContext, admin: Member, assignment_id: int,
     t, now, tz = context.t, context.now(), _tz(admin)
     with context.db.session() as session:
         found = queries.in_team(session, assignment_id, admin.team_id)
-    if found is None:
-        return None
+        if found is None:
+            return None
+        lit = _lights(session, context, admin, [(found.assignment, found.task)])
+        history = [stage_words.history_line(t, r, tz) for r in queries.requests_of(session, [assignment_id])[assignment_id]]
     a = found.assignment
-    text = words.assignment_card(t, found.task, a, name=found.assignee.display_name, tz=tz, now=now)
+    text = words.assignment_card(t, found.task, a, name=found.assignee.display_name, tz=tz, now=now,
+                                 light=lit.get(a.id), stage=_stage_words(t, a), history=history)
     rows = []
     if a.evidence_file_id and a.status is not AssignmentStatus.ASSIGNED:
         rows.append([InlineKeyboardButton(t("📎 Show the evidence"),
@@ -581,6 +593,18 @@ def _assignment(context: SaimaContext, admin: Member, assignment_id: int,
     rows.append([InlineKeyboardButton(t("‹ Back to the task"),
                                       callback_data=callbacks.build(Press(Action.TASK, found.task.id, 0)))])
     return (f"{note}\n{text}" if note else text), InlineKeyboardMarkup(rows)
+
+
+def _lights(session: Session, context: SaimaContext, member: Member,
+            rows: list[tuple[TaskAssignment, Task]]) -> dict[int, Light]:
+    """The warning lights (core.task_lights) of these assignments now, on the team's working days."""
+    return queries.lights(session, rows, team_id=member.team_id, timezone=member.team.timezone, now=context.now(),
+                          base=calendar.national(context.config))
+
+
+def _stage_words(t: Translator, a: TaskAssignment) -> str:
+    return stage_words.stage_words(t, rules.stage(a.status, signed=a.signed_at is not None,
+                                                  planned=a.planned_at is not None))
 
 
 show_tasks = admins_only(first_page(_list, dashboard=True))  # the team's open tasks, each with its progress at a glance

@@ -5,7 +5,10 @@ Deadline nudges, for motions' replies (reply_due), findings' feedback (feedback_
 task assignments (the task's due day in team time): at each `schedule.nudge_offsets_days` before the
 due day (0 = the due day), then every `schedule.overdue_repeat_days` while overdue. Keys:
 
-    nudge:motion:41:member:7:T-3         nudge:motion:41:member:7:overdue:2026-11-21
+    nudge:motion:41:member:7:T-3:due:2026-11-27         nudge:motion:41:member:7:overdue:2026-11-21
+
+(a due-soon stage carries its due day, so when a deadline moves — an extension, a motion's new reply date —
+the nudges for the new day are new ones and go out once each, not swallowed by the old day's keys)
     nudge:task:5:member:7:snoozed:202611221030    (the reminder when a snooze ends)
 
 No due-soon nudge (T-n, the due day) within a day of the item's assignment in the bot (the motion's or
@@ -66,7 +69,8 @@ from core.pace import DutyPace
 from jobs import ticks
 from locales import Translator, translator
 from reports import nudges as words
-from storage import leave, members, outbox, progress
+from reports import task_requests
+from storage import leave, members, outbox, progress, tasks
 from storage.deadlines import Item
 from storage.members import Contact
 from storage.models import Member, Team
@@ -154,9 +158,13 @@ class Nudges:
             if stage is None:
                 continue
             t = translator(member.language)
-            text = words.deadline_nudge(t, kind=item.kind, title=words.title_of(t, item), due=item.due, today=today)
+            lit = (tasks.light_of(session, item.ref_id, now=now, tz=tz, is_workday=is_workday or self.is_workday)
+                   if item.kind == "task" else None)
+            text = words.deadline_nudge(t, kind=item.kind, title=words.title_of(t, item), due=item.due, today=today,
+                                        light=lit.value if lit is not None else None)
             pending.append(outbox.Pending(
-                key=outbox_keys.build(NudgeKey(_ident(item), stage)), chat_id=member.telegram_user_id, kind="nudge",
+                key=outbox_keys.build(NudgeKey(_ident(item), stage, due=item.due if stage.startswith("T-") else None)),
+                chat_id=member.telegram_user_id, kind="nudge",
                 payload={"text": text, "parse_mode": None, "buttons": self._buttons(t, item)},
                 not_before=now, team_id=team.id, member_id=member.id))
         return pending, instants
@@ -190,6 +198,8 @@ class Nudges:
         elif item.kind == "task":  # the report flow for this assignment (handlers/tasks.py)
             rows.append([[t("Done? Report it"),
                           form_start.build(form_start.Press(form_start.Action.TASK_DONE, item.ref_id))]])
+            rows.append([[t(task_requests.EXTEND),  # 延期申请, without looking for the task's message
+                          form_start.build(form_start.Press(form_start.Action.TASK_EXTEND, item.ref_id))]])
         snooze = nudges.FOR_KIND[item.kind]
         rows.append([[words.snooze_label(t, days), nudges.build(nudges.Press(snooze, item.ref_id, days))]
                      for days in self.config.schedule.snooze_options_days])

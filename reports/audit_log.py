@@ -35,6 +35,10 @@ ACTIONS = {
     "follow_up_assigned": N_("assigned to the department"), "follow_up_handled": N_("marked handled"),
     "follow_up_fed_back": N_("recorded the feedback"), "follow_up_closed": N_("closed the follow-up item"),
     "follow_up_raised": N_("raised again"), "confirm_targets": N_("confirmed the year's targets"),
+    "sign": N_("signed for the task (签收)"), "request_question": N_("asked the office a question"),
+    "request_plan": N_("proposed a plan"), "request_extension": N_("requested an extension (延期申请)"),
+    "question_answered": N_("answered the question"), "plan_answered": N_("answered the plan"),
+    "extension_approved": N_("approved the extension"), "extension_refused": N_("refused the extension"),
 }
 #: Where an action reads differently for one kind of record.
 BY_ENTITY = {

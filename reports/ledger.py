@@ -28,7 +28,10 @@ from core.domain import (
 )
 from core.ledger import HistoryStep, Step, credited_days, motion_rounds, overdue_days, task_steps
 from core.pace import PaceStatus
+from core.task_lights import Light
+from core.tasks import RequestKind, RequestState, stage
 from locales import N_, Translator
+from reports import task_requests as stage_words
 from reports.motions import KIND_LABELS, SATISFACTION_LABELS, STATUS_LABELS
 from reports.progress_card import DUTY_NAMES
 from storage.ledger import YearLedger
@@ -107,7 +110,8 @@ TASKS = (Column(N_("Number"), 8), Column(N_("Task"), 36), Column(N_("Requirement
          Column(N_("Assigned by"), 14), Column(N_("Assigned on"), 12, D), Column(N_("Assignee"), 14),
          Column(N_("Due"), 12, D), Column(N_("Status"), 14), Column(N_("Reported on"), 12, D),
          Column(N_("Closed on"), 12, D), Column(N_("Days overdue"), 10, C), Column(N_("Report"), 36),
-         Column(N_("Reason returned"), 30), Column(N_("History"), 60))
+         Column(N_("Reason returned"), 30), Column(N_("History"), 60),
+         Column(N_("Stage"), 12), Column(N_("Warning light"), 8))
 
 
 def _num(value: Decimal) -> int | float:
@@ -244,8 +248,35 @@ def _task_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
                      _day(task.created_at, zone), names.get(a.member_id, ""), due, status, reported,
                      _day(a.closed_at, zone) if a.status is AssignmentStatus.CLOSED else None,
                      None if cancelled else overdue_days(due, done_on=reported, as_of=data.as_of),
-                     a.report_note or "" if reported else "", a.returned_reason or "", _history(t, steps)])
+                     a.report_note or "" if reported else "", a.returned_reason or "",
+                     t("; ").join([_history(t, steps), *_request_lines(t, a, data)]),
+                     stage_words.stage_words(t, stage(a.status, signed=a.signed_at is not None,
+                                                      planned=a.planned_at is not None)),
+                     "" if cancelled else data.task_lights.get(a.id, Light.NONE).value])
     return rows
+
+
+def _request_lines(t: Translator, a: Any, data: YearLedger) -> list[str]:
+    """督办's stages in the history cell: the signing (签收), then each question, plan and extension
+    request with the office's answer (an approved extension with its old and new deadline)."""
+    zone = data.zone
+    lines = []
+    if a.signed_at is not None:
+        lines.append(t("{day} signed for (签收)").format(day=_day(a.signed_at, zone)))
+    for request in data.task_requests.get(a.id, []):
+        kind = t(stage_words.REQUEST_KINDS[RequestKind(request.kind)])
+        line = t("{day} {kind}: {text}").format(day=_day(request.created_at, zone), kind=kind, text=request.text)
+        if request.proposed_date is not None:
+            line += f" → {request.proposed_date.isoformat()}"
+        state = t(stage_words.REQUEST_STATES[RequestState(request.state)])
+        if request.answered_at is not None:
+            state = f"{_day(request.answered_at, zone)} {state}"
+        if request.old_due_at is not None:
+            state = t("{state}, deadline moved from {old}").format(state=state, old=_day(request.old_due_at, zone))
+        if request.answer:
+            state = t("{state}: {answer}").format(state=state, answer=request.answer)
+        lines.append(t("{request} ({state})").format(request=line, state=state))
+    return lines
 
 
 def build(data: YearLedger, *, t: Translator) -> list[Sheet]:

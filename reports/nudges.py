@@ -55,9 +55,9 @@ def when_words(t: Translator, due: date, today: date) -> str:
         n=-days, day=day_in_words(t, due))
 
 
-def deadline_nudge(t: Translator, *, kind: str, title: str, due: date, today: date) -> str:
-    """🟡 Reply to 人大建议 第12号 … — due in 3 days (…)."""
-    mark = MARK[age(due, today=today)]
+def deadline_nudge(t: Translator, *, kind: str, title: str, due: date, today: date, light: str | None = None) -> str:
+    """🟡 Reply to 人大建议 第12号 … — due in 3 days (…). A task's mark is its 督办 warning light when given."""
+    mark = light or MARK[age(due, today=today)]
     return f"{mark} {item_words(t, kind, title)}\n{when_words(t, due, today)}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from core.advice import catch_up, whole_up
 from core.aging import MARK, age
 from core.domain import Duty, MotionKind
 from core.pace import DutyPace, PaceStatus
+from core.task_lights import Light
 from locales import N_, Translator
 from reports.tasks import own_line
 from reports.words import number, short_day
@@ -75,22 +77,24 @@ def duty_lines(t: Translator, duty: DutyPace, today: date) -> list[str]:
 
 
 def render_me(t: Translator, name: str, progress: YearProgress, *, now: datetime | None = None,
-              tz: ZoneInfo | None = None) -> str:
+              tz: ZoneInfo | None = None, lights: Mapping[int, Light] | None = None) -> str:
     lines = [t("{name} · progress in {year} (as of {day})").format(
         name=name, year=progress.year, day=short_day(t, progress.today)), ""]
     for duty in progress.duties:
         lines.extend(duty_lines(t, duty, progress.today))
     lines += ["", t("Open items")]
-    lines.extend(open_items(t, progress, now=now, tz=tz) or [t("None — well done.")])
+    lines.extend(open_items(t, progress, now=now, tz=tz, lights=lights) or [t("None — well done.")])
     return "\n".join(lines)
 
 
 def open_items(t: Translator, progress: YearProgress, *, now: datetime | None = None,
-               tz: ZoneInfo | None = None) -> list[str]:
-    """The member's open items, soonest due first (🟢 🟡 🔴), then their supervised tasks (with `now`)."""
+               tz: ZoneInfo | None = None, lights: Mapping[int, Light] | None = None) -> list[str]:
+    """The member's open items, soonest due first (🟢 🟡 🔴), then their supervised tasks (with `now`;
+    each with its 督办 warning light from `lights`, by assignment id, when given)."""
     items = _dated_items(t, progress)
     if progress.tasks and now is not None and tz is not None:
-        items.extend(own_line(t, task, assignment, now=now, tz=tz) for assignment, task in progress.tasks)
+        items.extend(own_line(t, task, assignment, now=now, tz=tz, light=(lights or {}).get(assignment.id))
+                     for assignment, task in progress.tasks)
     return items
 
 

@@ -9,8 +9,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.aging import MARK
-from core.callbacks import form_start
+from core.callbacks import form_start, task_stages
 from core.domain import AssignmentStatus
+from core.task_lights import Light
 from core.tasks import Progress, task_age
 from locales import N_, Translator
 from reports.words import day_in_words, field_line
@@ -23,6 +24,9 @@ STATUS_LABELS = {
 }
 ATTACHMENT_LABELS = {"photo": N_("a photo"), "document": N_("a document")}
 REPORT_DONE = N_("✅ Report done")
+LIGHTS_LEGEND = N_("🔴 overdue · 🟡 behind its plan, or not signed for (签收) within 2 working days · 🔵 due "
+                   "within 3 days · 🟢 closed")
+SIGN = N_("✍️ Sign for it (签收)")
 
 
 def due_words(t: Translator, due: datetime, tz: ZoneInfo) -> str:
@@ -71,9 +75,10 @@ def assigned_text(t: Translator, task: Task, *, creator: str, tz: ZoneInfo, limi
 
 def assigned_payloads(t: Translator, task: Task, assignment: TaskAssignment, *, creator: str,
                       tz: ZoneInfo) -> list[dict[str, Any]]:
-    """The outbox payloads telling one assignee: the task with a Report done button, the attachment
+    """The outbox payloads telling one assignee: the task with Sign for it (签收) and Report done buttons, the attachment
     sent again by its file_id (as the same message when the words fit in a caption)."""
-    buttons = [[[t(REPORT_DONE), form_start.build(form_start.Press(form_start.Action.TASK_DONE, assignment.id))]]]
+    buttons = [[[t(SIGN), task_stages.build(task_stages.Press(task_stages.Action.SIGN, assignment.id))],
+                [t(REPORT_DONE), form_start.build(form_start.Press(form_start.Action.TASK_DONE, assignment.id))]]]
     text = assigned_text(t, task, creator=creator, tz=tz)
     if not task.attachment_file_id:
         return [{"text": text, "parse_mode": None, "buttons": buttons}]
@@ -132,23 +137,31 @@ def progress_words(t: Translator, progress: Progress) -> str:
     return " · ".join(parts)
 
 
-def task_line(t: Translator, index: int, task: Task, progress: Progress, *, now: datetime, tz: ZoneInfo) -> str:
-    """1. 🟡 《…》 · due 11月27日 17:00 · 3/8 closed · 2 reported · 3 open, 1 overdue."""
+def task_line(t: Translator, index: int, task: Task, progress: Progress, *, now: datetime, tz: ZoneInfo,
+              light: Light | None = None) -> str:
+    """1. 🟡 《…》 · due 11月27日 17:00 · 3/8 closed · 2 reported · 3 open, 1 overdue (the mark: the task's
+    warning light, core.task_lights.worst, when given)."""
     mark = MARK[task_age(task.due_at, now=now, tz=tz)] if progress.open else "⏳"
+    if light is not None:
+        mark = light.value if progress.open or light is Light.GREEN else "⏳"
     return t("{i}. {mark} {title} · due {due} · {progress}").format(
         i=index, mark=mark, title=clip(task.title), due=short_due(t, task.due_at, tz),
         progress=progress_words(t, progress))
 
 
 def assignee_line(t: Translator, index: int, name: str, assignment: TaskAssignment, task: Task, *,
-                  now: datetime, tz: ZoneInfo) -> str:
+                  now: datetime, tz: ZoneInfo, light: Light | None = None, stage: str | None = None) -> str:
     if assignment.status is AssignmentStatus.CLOSED:
         mark = "✅"
     elif assignment.status is AssignmentStatus.REPORTED:
         mark = "📥"
     else:
-        mark = MARK[task_age(task.due_at, now=now, tz=tz)]
+        mark = light.value if light is not None else MARK[task_age(task.due_at, now=now, tz=tz)]
     line = f"{index}. {mark} {name} · {t(STATUS_LABELS[assignment.status])}"
+    if stage is not None and assignment.status is AssignmentStatus.ASSIGNED:
+        line += f" · {stage}"
+    if assignment.due_at is not None and assignment.status is AssignmentStatus.ASSIGNED:
+        line += " · " + t("extended to {due}").format(due=short_due(t, assignment.due_at, tz))
     if assignment.status is not AssignmentStatus.ASSIGNED and assignment.report_note:
         line += f" · “{clip(assignment.report_note, 40)}”"
         if assignment.evidence_kind:
@@ -159,9 +172,23 @@ def assignee_line(t: Translator, index: int, name: str, assignment: TaskAssignme
 
 
 def assignment_card(t: Translator, task: Task, assignment: TaskAssignment, *, name: str, tz: ZoneInfo,
-                    now: datetime) -> str:
+                    now: datetime, light: Light | None = None, stage: str | None = None,
+                    history: list[str] | None = None) -> str:
+    """One assignee's card; with its 督办 stage, warning light, signing, plan, own deadline and requests
+    when given."""
     lines = [f"《{task.title}》", field_line(t, t("Due"), due_words(t, task.due_at, tz)),
              field_line(t, t("Assignee"), name), field_line(t, t("Status"), t(STATUS_LABELS[assignment.status]))]
+    if stage is not None:
+        lines.append(field_line(t, t("Stage"), f"{light.value} {stage}" if light is not None else stage))
+    if assignment.due_at is not None:
+        lines.append(field_line(t, t("Extended to"), due_words(t, assignment.due_at, tz)))
+    if assignment.signed_at is not None:
+        lines.append(field_line(t, t("Signed for (签收)"), short_due(t, assignment.signed_at, tz)))
+    if assignment.plan_date is not None:
+        lines.append(field_line(t, t("Plan: done by"), day_in_words(t, assignment.plan_date)))
+    if history:
+        lines.append(t("Requests:"))
+        lines.extend(f"  {line}" for line in history)
     if assignment.reported_at is not None and assignment.report_note:
         lines.append(field_line(t, t("Reported"), short_due(t, assignment.reported_at, tz)))
         lines.append(field_line(t, t("Note"), assignment.report_note))
@@ -173,12 +200,15 @@ def assignment_card(t: Translator, task: Task, assignment: TaskAssignment, *, na
     return "\n".join(lines)
 
 
-def own_line(t: Translator, task: Task, assignment: TaskAssignment, *, now: datetime, tz: ZoneInfo) -> str:
-    """A member's own task, for /done and /me: 🔴 《…》 · due 11月20日 18:00 (overdue)."""
+def own_line(t: Translator, task: Task, assignment: TaskAssignment, *, now: datetime, tz: ZoneInfo,
+             light: Light | None = None) -> str:
+    """A member's own task, for /done and /me: 🔴 《…》 · due 11月20日 18:00 (overdue). The mark is its
+    warning light (core.task_lights) when given; the due time the assignee's own after an extension."""
     if assignment.status is AssignmentStatus.REPORTED:
         return t("📥 {title} · reported, awaiting confirmation").format(title=clip(task.title))
-    age = task_age(task.due_at, now=now, tz=tz)
-    when = t("due {due}").format(due=short_due(t, task.due_at, tz))
-    if task.due_at <= now:
+    due = assignment.due_at or task.due_at
+    age = task_age(due, now=now, tz=tz)
+    when = t("due {due}").format(due=short_due(t, due, tz))
+    if due <= now:
         when += t(" (overdue)")
-    return f"{MARK[age]} {clip(task.title)} · {when}"
+    return f"{light.value if light is not None else MARK[age]} {clip(task.title)} · {when}"

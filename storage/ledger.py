@@ -8,7 +8,7 @@ Deleted records are left out; removed members' records stay (removal ends access
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from config import Config
 from core.ledger import Event
+from core.task_lights import Light
+from storage import calendar, tasks
 from storage.models import (
     AuditEntry,
     FollowUpItem,
@@ -30,6 +32,7 @@ from storage.models import (
     StudySession,
     Task,
     TaskAssignment,
+    TaskRequest,
     Team,
 )
 from storage.persistence import decode
@@ -52,6 +55,8 @@ class YearLedger:
     task_assignments: list[Any]  # (task, assignment)
     motion_events: dict[int, list[Event]]  # motion id → its audit entries, oldest first
     assignment_events: dict[int, list[Event]]  # task assignment id → its audit entries, oldest first
+    task_lights: dict[int, Light] = field(default_factory=dict)  # task assignment id → its light at as_of's start
+    task_requests: dict[int, list[TaskRequest]] = field(default_factory=dict)  # assignment id → its requests
 
 
 def year_ledger(session: Session, team: Team, year: int, *, today: date, config: Config) -> YearLedger:
@@ -74,6 +79,10 @@ def year_ledger(session: Session, team: Team, year: int, *, today: date, config:
         task_assignments=assignment_rows,
         motion_events=events(session, team.id, "motion", [m.id for m in motion_rows], zone),
         assignment_events=events(session, team.id, "task_assignment", [a.id for _, a in assignment_rows], zone),
+        task_lights=tasks.lights(session, [(a, task) for task, a in assignment_rows], team_id=team.id,
+                                 timezone=team.timezone, now=datetime.combine(as_of, time(0), tzinfo=zone),
+                                 base=calendar.national(config)),
+        task_requests=tasks.requests_of(session, [a.id for _, a in assignment_rows]),
     )
 
 

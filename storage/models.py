@@ -381,8 +381,37 @@ class TaskAssignment(Base):
     returned_at: Mapped[datetime | None]
     snoozed_until: Mapped[datetime | None]
     next_nudge_at: Mapped[datetime | None] = mapped_column(index=True)  # storage/next_nudge.py; None: closed
+    signed_at: Mapped[datetime | None]  # 签收
+    planned_at: Mapped[datetime | None]  # when the assignee proposed a plan (对接问诊)
+    plan_date: Mapped[date | None]  # the day the plan promises
+    due_at: Mapped[datetime | None]  # this assignee's deadline once an extension moved it; None: the task's
 
     task: Mapped[Task] = relationship(back_populates="assignments")
+
+    @property
+    def due(self) -> datetime:
+        """This assignee's deadline: their own after an extension (延期), else the task's."""
+        return self.due_at if self.due_at is not None else self.task.due_at
+
+
+class TaskRequest(Base):
+    """An assignee's question, plan or extension request (延期申请) on an assignment, and the office's
+    answer (core.tasks.RequestKind, RequestState)."""
+
+    __tablename__ = "task_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("task_assignments.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # question | plan | extension
+    text: Mapped[str] = mapped_column(Text)
+    proposed_date: Mapped[date | None]  # a plan's day, an extension's new deadline
+    old_due_at: Mapped[datetime | None]  # an approved extension: the deadline it moved
+    answer: Mapped[str | None] = mapped_column(Text)  # the office's answer, or its reason to refuse
+    state: Mapped[str] = mapped_column(String(16))  # open | answered | approved | refused
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime]
+    answered_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    answered_at: Mapped[datetime | None]
 
 
 # --- Messages the bot sends on its own ----------------------------------------------------------

@@ -9,18 +9,21 @@ and no move is made on a cancelled task: its assignments are found only when ask
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core import tasks as rules
 from core.domain import AssignmentStatus, MemberStatus, Role
-from storage import audit, outbox
+from core.task_lights import Light, light
+from storage import audit, calendar, outbox
 from storage.db import execute_dml
-from storage.models import AuditEntry, Member, Task, TaskAssignment
+from storage.models import AuditEntry, Member, Task, TaskAssignment, TaskRequest
 
 
 def _active(team_id: int) -> tuple[Any, ...]:
@@ -232,3 +235,130 @@ def notify(session: Session, *, key: str, member: Member, payload: dict[str, Any
     """One message about a task to a member, through the outbox (sent once, in working hours)."""
     return outbox.enqueue(session, key=key, chat_id=member.telegram_user_id, kind="task", payload=payload,
                           not_before=now, team_id=member.team_id, member_id=member.id, now=now)
+
+
+# --- 签收, questions, plans and extensions (督办's four stages) -------------------------------------------
+
+
+def sign(session: Session, found: Found, *, now: datetime) -> rules.MoveProblem | rules.RequestProblem | None:
+    """The assignee signs for (签收) the assignment, once; a compare-and-set on signed_at; audited."""
+    assignment = found.assignment
+    problem = rules.request_problem(assignment.status, cancelled=found.task.cancelled_at is not None)
+    if problem is not None:
+        return problem
+    if assignment.signed_at is not None:
+        return rules.RequestProblem.ALREADY_SIGNED
+    changed = execute_dml(session, update(TaskAssignment).where(
+        TaskAssignment.id == assignment.id, TaskAssignment.signed_at.is_(None),
+        TaskAssignment.status == AssignmentStatus.ASSIGNED).values(signed_at=now))
+    session.refresh(assignment)
+    if (changed.rowcount or 0) != 1:
+        return (rules.request_problem(assignment.status, cancelled=found.task.cancelled_at is not None)
+                or rules.RequestProblem.ALREADY_SIGNED)
+    audit.record(session, action="sign", entity="task_assignment", entity_id=assignment.id,
+                 team_id=found.task.team_id, now=now, actor=found.assignee, before={"signed_at": None},
+                 after={"signed_at": now})
+    return None
+
+
+def ask(session: Session, found: Found, kind: rules.RequestKind, *, text: str, proposed: date | None,
+        now: datetime) -> TaskRequest | rules.MoveProblem | rules.RequestProblem:
+    """A question, a plan (recorded on the assignment at once: planned_at, plan_date) or an extension
+    request from the assignee, waiting for the office; audited."""
+    assignment = found.assignment
+    session.refresh(assignment)
+    problem = rules.request_problem(assignment.status, cancelled=found.task.cancelled_at is not None)
+    if problem is not None:
+        return problem
+    request = TaskRequest(assignment_id=assignment.id, kind=kind.value, text=text, proposed_date=proposed,
+                          state=rules.RequestState.OPEN.value, member_id=assignment.member_id, created_at=now)
+    session.add(request)
+    if kind is rules.RequestKind.PLAN:
+        assignment.planned_at, assignment.plan_date = now, proposed
+    session.flush()
+    audit.record(session, action=f"request_{kind.value}", entity="task_assignment", entity_id=assignment.id,
+                 team_id=found.task.team_id, now=now, actor=found.assignee,
+                 after={"request": request.id, "text": text, "date": proposed})
+    return request
+
+
+def request_in_team(session: Session, request_id: int, team_id: int) -> tuple[TaskRequest, Found] | None:
+    """A request on an assignment of this team's task (cancelled or not), for its admins."""
+    request = session.get(TaskRequest, request_id)
+    found = in_team(session, request.assignment_id, team_id, with_cancelled=True) if request is not None else None
+    return (request, found) if request is not None and found is not None else None
+
+
+def requests_of(session: Session, assignment_ids: list[int]) -> dict[int, list[TaskRequest]]:
+    """Each assignment's requests in the order they were made."""
+    found: dict[int, list[TaskRequest]] = {aid: [] for aid in assignment_ids}
+    if assignment_ids:
+        for request in session.scalars(select(TaskRequest).where(TaskRequest.assignment_id.in_(assignment_ids))
+                                       .order_by(TaskRequest.id)):
+            found[request.assignment_id].append(request)
+    return found
+
+
+def answer(session: Session, request: TaskRequest, found: Found, to: rules.RequestState, *, actor: Member,
+           now: datetime, text: str | None = None,
+           ) -> rules.MoveProblem | rules.RequestProblem | rules.TaskProblem | None:
+    """The office answers a question or plan (ANSWERED, with ``text``), approves an extension (APPROVED: the
+    assignee's deadline moves to the proposed day, 18:00 team time) or refuses it (REFUSED, ``text`` the
+    reason). Once only: a compare-and-set on the request's state; audited."""
+    if request.state != rules.RequestState.OPEN.value:
+        return rules.RequestProblem.ALREADY_ANSWERED
+    assignment = found.assignment
+    values: dict[str, Any] = {"state": to.value, "answer": text, "answered_by_member_id": actor.id,
+                              "answered_at": now}
+    old_due = assignment.due
+    new_due = None
+    if to is rules.RequestState.APPROVED:
+        problem: rules.MoveProblem | rules.RequestProblem | rules.TaskProblem | None = rules.request_problem(
+            assignment.status, cancelled=found.task.cancelled_at is not None)
+        tz = ZoneInfo(found.assignee.team.timezone)
+        if problem is None and request.proposed_date is not None:
+            problem = rules.extension_problem(request.proposed_date, current_due=old_due, today=now.astimezone(tz).date(),
+                                              tz=tz)
+        if problem is not None:
+            return problem
+        assert request.proposed_date is not None  # an extension always proposes its day
+        new_due = datetime.combine(request.proposed_date, rules.END_OF_WORKDAY, tzinfo=tz)
+        values["old_due_at"] = old_due
+    changed = execute_dml(session, update(TaskRequest).where(TaskRequest.id == request.id,
+                                                             TaskRequest.state == rules.RequestState.OPEN.value)
+                          .values(**values))
+    session.refresh(request)
+    if (changed.rowcount or 0) != 1:
+        return rules.RequestProblem.ALREADY_ANSWERED
+    if new_due is not None:
+        assignment.due_at = new_due  # through the ORM: its next nudge is looked at again (storage/next_nudge.py)
+        outbox.withdraw_item(session, team_id=found.task.team_id, kind="task", item_id=found.task.id,
+                             member_id=assignment.member_id, kinds=("nudge",))  # the old day's, not sent yet
+        session.flush()
+    audit.record(session, action=f"{request.kind}_{to.value}", entity="task_assignment", entity_id=assignment.id,
+                 team_id=found.task.team_id, now=now, actor=actor, before={"due_at": old_due} if new_due else None,
+                 after={"request": request.id, **({"answer": text} if text else {}),
+                        **({"due_at": new_due} if new_due else {})})
+    return None
+
+
+def lights(session: Session, rows: list[tuple[TaskAssignment, Task]], *, team_id: int, timezone: str,
+           now: datetime, base: Callable[[date], bool]) -> dict[int, Light]:
+    """Each assignment's warning light (core.task_lights) at ``now``, on the team's working-day calendar
+    (``base`` corrected by the team's own days, as the nudges count them); by assignment id."""
+    if not rows:
+        return {}
+    workday = calendar.workday(session, team_id, base=base)
+    tz = ZoneInfo(timezone)
+    return {a.id: light(a.status, due=a.due_at or task.due_at, assigned_at=task.created_at, signed_at=a.signed_at,
+                        plan_date=a.plan_date, now=now, tz=tz, is_workday=workday) for a, task in rows}
+
+
+def light_of(session: Session, assignment_id: int, *, now: datetime, tz: ZoneInfo,
+             is_workday: Callable[[date], bool]) -> Light | None:
+    """One assignment's warning light, for its nudge; ``is_workday``: the team's calendar already."""
+    assignment = session.get(TaskAssignment, assignment_id)
+    if assignment is None:
+        return None
+    return light(assignment.status, due=assignment.due, assigned_at=assignment.task.created_at,
+                 signed_at=assignment.signed_at, plan_date=assignment.plan_date, now=now, tz=tz, is_workday=is_workday)

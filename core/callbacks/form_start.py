@@ -19,6 +19,11 @@ class Action(StrEnum):
     FEEDBACK = "feedback"  # feed back the finding <id>'s result
     TASK_DONE = "taskdone"  # report the assignment <id> done (handlers/tasks.py)
     TASK_RETURN = "taskreturn"  # return the reported assignment <id>
+    TASK_ASK = "taskask"  # ask the office a question about the assignment <id> (handlers/task_requests.py)
+    TASK_PLAN = "taskplan"  # propose a plan for the assignment <id>
+    TASK_EXTEND = "taskextend"  # request an extension (延期申请) of the assignment <id>
+    TASK_ANSWER = "taskanswer"  # the office answers the question or plan <id> (a task request)
+    TASK_REFUSE = "taskrefuse"  # the office refuses the extension request <id>, with a reason
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ async def test_a_task_message_built_from_long_stored_text_is_cut_to_fit_telegram
     await saima.running.application.delivery.tick()  # type: ignore[attr-defined]
     told = await zhang.receive()
     assert told.text is not None and utf16_len(told.text) <= 4096 and told.text.endswith("😀…")
-    assert told.labels == ["✅ 报结"]
+    assert told.labels == ["✍️ 签收", "✅ 报结"]
 
 
 async def test_a_member_with_a_64_plus_64_character_name_joins_and_the_name_is_cut_to_fit(saima: Saima) -> None:

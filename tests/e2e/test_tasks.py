@@ -95,7 +95,7 @@ async def test_the_whole_loop_in_english(saima: Saima) -> None:
     told = await zhang.receive()
     assert told.kind == "document" and told.caption is not None
     assert told.caption.startswith("📌 Supervised task from 李主任\n《Report Q3 safety figures》")
-    assert told.labels == ["✅ Report done"]
+    assert told.labels == ["✍️ Sign for it (签收)", "✅ Report done"]
     assert (await wang.receive()).kind == "document"
 
     asked = await zhang.press(told, "Report done")
@@ -119,7 +119,7 @@ async def test_the_whole_loop_in_english(saima: Saima) -> None:
     assert (await zhang.receive()).text.startswith("✅ 李主任 confirmed “Report Q3 safety figures” closed")
     assert _assignments(saima) == [("张三", "closed", None), ("王五", "assigned", None)]
     me = await wang.send("/me")
-    assert "🟢 Report Q3 safety figures · due 4 Dec 17:00" in me.text
+    assert "⚪ Report Q3 safety figures · due 4 Dec 17:00" in me.text  # no warning light yet
 
 
 async def test_the_whole_loop_in_chinese_with_a_photo_a_return_and_a_second_report(saima: Saima) -> None:
@@ -139,15 +139,15 @@ async def test_the_whole_loop_in_chinese_with_a_photo_a_return_and_a_second_repo
     assert "已交办给 2 人" in saved.text
     listing = await admin.send("/tasks")
     assert listing.text.splitlines()[1] == \
-        "1. 🟢 报送三季度安全生产情况 · 12月4日 17:00 截止 · 已销账 0/2 · 已报结 0 · 未完成 2"
+        "1. ⚪ 报送三季度安全生产情况 · 12月4日 17:00 截止 · 已销账 0/2 · 已报结 0 · 未完成 2"
 
     await _deliver(saima)
     told = await zhang.receive()
     assert told.kind == "photo" and told.caption is not None
     assert told.caption.splitlines()[:3] == ["📌 李主任交办的督办事项", "《报送三季度安全生产情况》", "请附签字版报表"]
-    assert told.labels == ["✅ 报结"]
+    assert told.labels == ["✍️ 签收", "✅ 报结"]
     assert (await wang.receive()).kind == "photo"
-    assert "🟢 报送三季度安全生产情况 · 12月4日 17:00 截止" in (await zhang.send("/me")).text
+    assert "⚪ 报送三季度安全生产情况 · 12月4日 17:00 截止" in (await zhang.send("/me")).text
 
     # 张三 reports done with a photo as evidence
     asked = await zhang.press(told, "报结")
@@ -213,7 +213,7 @@ async def test_the_whole_loop_in_chinese_with_a_photo_a_return_and_a_second_repo
     listing = await admin.send("/tasks")
     assert "已销账 1/2 · 已报结 0 · 未完成 1" in listing.text
     task = await admin.press(listing, "报送三季度安全生产情况")
-    assert task.text.splitlines()[4:6] == ["1. ✅ 张三 · 已办结 · “已补充签字版报表”", "2. 🟢 王五 · 办理中"]
+    assert task.text.splitlines()[4:6] == ["1. ✅ 张三 · 已办结 · “已补充签字版报表”", "2. ⚪ 王五 · 办理中 · 提出诉求"]
     assert "报送三季度安全生产情况" not in (await zhang.send("/me")).text
     with saima.db.session() as session:
         actions = list(session.scalars(select(AuditEntry.action).where(
@@ -288,7 +288,7 @@ async def test_the_nudges_done_button_opens_the_report(saima: Saima) -> None:
     await saima.running.application.scheduler.tick()  # type: ignore[attr-defined]
     await _deliver(saima)
     nudge = await zhang.receive()
-    assert nudge.text.startswith("🟡 督办事项")
+    assert nudge.text.startswith("🔵 督办事项")  # due within 3 days
     assert nudge.buttons[0] == [("已办结？点此报结", f"fs:taskdone:{_assignment_id(saima, 1001)}")]
     asked = await zhang.press(nudge, "已办结？点此报结")
     assert asked.text.startswith("办理情况如何？")
@@ -349,19 +349,19 @@ async def test_done_lists_open_tasks_by_colour_and_reports_one(saima: Saima) -> 
     saima.clock.set(datetime(2026, 11, 23, 15, 0, tzinfo=SHANGHAI))  # the last one is now past due
     listing = await zhang.send("/done")
     assert listing.text.splitlines() == [
-        "您的督办事项（🟢 3天以上 · 🟡 3天内到期 · 🔴 已逾期）：",
+        "您的督办事项：", "🔴 已逾期 · 🟡 滞后于办理方案，或2个工作日内未签收 · 🔵 3天内到期 · 🟢 已销账",
         "🔴 上报调研报告 · 11月23日 14:00 截止（已逾期）",
-        "🟡 报送学习心得 · 11月24日 15:00 截止",
-        "🟢 整改台账 · 12月10日 18:00 截止",
+        "🔵 报送学习心得 · 11月24日 15:00 截止",
+        "⚪ 整改台账 · 12月10日 18:00 截止",
         "", "点击事项即可报结。"]
     asked = await zhang.press(listing, "上报调研报告")
     assert asked.text.startswith("办理情况如何？")
     card = await _choose(zhang, await zhang.send("已上报"), "无佐证材料")
     await zhang.press(card, "确认")
     again = await zhang.send("/done")
-    assert again.text.splitlines()[1] == "📥 上报调研报告 · 已报结，待确认" and len(again.labels) == 2
+    assert again.text.splitlines()[2] == "📥 上报调研报告 · 已报结，待确认" and len(again.labels) == 2
     me = await zhang.send("/me")
-    assert "🟡 报送学习心得 · 11月24日 15:00 截止" in me.text and "📥 上报调研报告 · 已报结，待确认" in me.text
+    assert "🔵 报送学习心得 · 11月24日 15:00 截止" in me.text and "📥 上报调研报告 · 已报结，待确认" in me.text
     assert (await saima.control.user(1002, "王五").send("/done")).text.startswith("您的督办事项")
     assert (await admin.send("/done")).text == "您没有未办结的督办事项。"
 
@@ -393,8 +393,8 @@ async def test_an_admin_cancels_a_task_and_it_leaves_every_list(saima: Saima) ->
     with saima.running.delivery_held():  # 王五's nudge waits in the outbox until the cancellation withdraws it
         saima.clock.set(datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI))  # T-3: 王五's nudge waits in the outbox
         await saima.running.application.scheduler.tick()  # type: ignore[attr-defined]
-        assert _outbox(saima, f"nudge:task:{task_id}:") == [(f"nudge:task:{task_id}:member:{_member_id(saima, 1002)}:T-3",
-                                                              "pending")]
+        assert _outbox(saima, f"nudge:task:{task_id}:") == [
+            (f"nudge:task:{task_id}:member:{_member_id(saima, 1002)}:T-3:due:2026-11-30", "pending")]
 
         # a member's and another team's forged presses change nothing
         before = _snapshot(saima)

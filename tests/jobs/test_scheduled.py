@@ -133,7 +133,8 @@ def test_each_deadline_nudge_once_at_an_allowed_time_in_the_readers_language(tea
 
     ident = f"nudge:motion:{zhang_motion}:member:{team.zhang}:"
     assert [key.removeprefix(ident) for key in team.keys(ident)] == [
-        "T-7", "T-3", "T-1", "T-0",  # Fri 27 Nov, Tue 1, Thu 3, Fri 4 Dec
+        "T-7:due:2026-12-04", "T-3:due:2026-12-04", "T-1:due:2026-12-04",
+        "T-0:due:2026-12-04",  # Fri 27 Nov, Tue 1, Thu 3, Fri 4 Dec
         "overdue:2026-12-07", "overdue:2026-12-08", "overdue:2026-12-09", "overdue:2026-12-10",
         "overdue:2026-12-11",  # the weekend of 5–6 December is skipped, not piled up for Monday
     ]
@@ -146,7 +147,7 @@ def test_each_deadline_nudge_once_at_an_allowed_time_in_the_readers_language(tea
     buttons = rows[0].payload["buttons"]
     assert buttons[0][0][1] == f"mo:{zhang_motion}:v"
     assert [data for _, data in buttons[1]] == [f"nz:m:{zhang_motion}:1", f"nz:m:{zhang_motion}:3"]
-    lily = team.rows(f"nudge:motion:{lily_motion}:member:{team.lily}:T-1")
+    lily = team.rows(f"nudge:motion:{lily_motion}:member:{team.lily}:T-1:due:2026-12-04")
     assert "due tomorrow" in lily[0].payload["text"] and "NPC suggestion" in lily[0].payload["text"]
 
     escalations = team.rows(f"escalate:motion:{zhang_motion}:")
@@ -172,11 +173,27 @@ def test_nothing_is_enqueued_in_quiet_hours_and_a_closed_item_is_withdrawn(team:
     assert team.keys("nudge:") == []
     team.clock.set(at(date(2026, 11, 30), 21))
     team.run()
-    assert team.keys("nudge:") == [f"nudge:motion:{motion}:member:{team.zhang}:T-1"]
+    assert team.keys("nudge:") == [f"nudge:motion:{motion}:member:{team.zhang}:T-1:due:2026-12-01"]
     with team.db.session() as session:
         session.get_one(Motion, motion).deleted_at = team.clock.now()
     team.run()
     assert [row.status.value for row in team.rows("nudge:")] == ["cancelled"]
+
+
+def test_an_extended_reply_date_gets_its_own_due_soon_nudges_once(team: Team) -> None:
+    """extend_due moves reply_due: the T-3 of the new day is a new nudge, not swallowed by the old day's T-3."""
+    motion = team.motion(team.zhang, date(2026, 12, 4))
+    team.walk(at(date(2026, 12, 1), 12))
+    with team.db.session() as session:
+        row, lead = session.get_one(Motion, motion), session.get_one(members.Member, team.zhang)
+        handling = motion_rules.start_handling(motions.state_of(row), today=date(2026, 12, 1))
+        motions.apply(session, row, handling, action="start_handling", actor=lead, now=team.clock.now())
+        extended = motion_rules.extend_due(handling, new_due=date(2026, 12, 11), today=date(2026, 12, 1))
+        motions.apply(session, row, extended, action="extend_due", actor=lead, now=team.clock.now())
+    team.walk(at(date(2026, 12, 9), 12))
+    ident = f"nudge:motion:{motion}:member:{team.zhang}:"
+    assert [key.removeprefix(ident) for key in team.keys(ident)] == [
+        "T-7:due:2026-12-04", "T-3:due:2026-12-04", "T-7:due:2026-12-11", "T-3:due:2026-12-11"]
 
 
 def test_a_snoozed_item_waits_then_gets_one_reminder(team: Team) -> None:
@@ -187,10 +204,10 @@ def test_a_snoozed_item_waits_then_gets_one_reminder(team: Team) -> None:
         deadlines.snooze(session, "m", motion, until=team.clock.now() + timedelta(days=3))
     team.walk(at(date(2026, 12, 4), 9))
     ident = f"nudge:motion:{motion}:member:{team.zhang}:"
-    assert team.keys(ident) == [ident + "T-3"]  # T-1 fell due while snoozed
+    assert team.keys(ident) == [ident + "T-3:due:2026-12-04"]  # T-1 fell due while snoozed
     team.walk(at(date(2026, 12, 7), 12))
     assert [key.removeprefix(ident) for key in team.keys(ident)] == [
-        "T-3", "snoozed:202612040200", "overdue:2026-12-07"]
+        "T-3:due:2026-12-04", "snoozed:202612040200", "overdue:2026-12-07"]
 
 
 def test_task_assignments_are_nudged_too(team: Team) -> None:
@@ -202,8 +219,9 @@ def test_task_assignments_are_nudged_too(team: Team) -> None:
     team.clock.set(at(date(2026, 11, 25)))
     team.run()
     (row,) = team.rows("nudge:task:")
-    assert row.key == f"nudge:task:{task_id}:member:{team.lily}:T-1"
+    assert row.key == f"nudge:task:{task_id}:member:{team.lily}:T-1:due:2026-11-26"
     assert row.payload["buttons"] == [[["Done? Report it", f"fs:taskdone:{assignment_id}"]],
+                                      [["⏳ Request an extension", f"fs:taskextend:{assignment_id}"]],
                                       [["Remind me in 1 day", f"nz:t:{assignment_id}:1"],
                                        ["Remind me in 3 days", f"nz:t:{assignment_id}:3"]]]
 
@@ -399,7 +417,7 @@ def test_a_simulated_year_sends_every_board_and_summary_once_and_nudges_only_on_
     nudges = team.rows("nudge:")
     assert nudges and all(holidays.is_workday(row.created_at.astimezone(SHANGHAI).date()) for row in nudges)
     for motion_id in motion_ids:
-        stages = [row.key.rsplit(":", 1)[-1] for row in nudges if row.key.startswith(f"nudge:motion:{motion_id}:")]
+        stages = [row.key.split(":", 4)[-1] for row in nudges if row.key.startswith(f"nudge:motion:{motion_id}:")]
         assert len(stages) == len(set(stages)) and len(stages) <= 6  # T-7, T-3, T-1, T-0, two days overdue
     assert team.keys("escalate:") == []  # closed before escalate_after_days_overdue
 
@@ -514,7 +532,7 @@ def test_nothing_on_new_years_day_2027_and_the_years_boards_on_its_first_working
                                                            "2026", "2026:chart"]
     assert {row.created_at for row in boards} == {at(date(2027, 1, 4), 9)}  # Monday, the first working day
     ident = f"nudge:motion:{motion}:member:{team.zhang}:"
-    assert [key.removeprefix(ident) for key in team.keys(ident)] == ["T-1", "overdue:2027-01-04",
+    assert [key.removeprefix(ident) for key in team.keys(ident)] == ["T-1:due:2027-01-01", "overdue:2027-01-04",
                                                                      "overdue:2027-01-05"]
     assert team.keys(f"summary:{team.team_id}:") == [f"summary:{team.team_id}:2027-W01:group",
                                                       f"summary:{team.team_id}:2027-W01:admin:{team.admin}"]
@@ -532,7 +550,7 @@ def test_no_nudges_in_the_2027_spring_festival_holiday(db: Database) -> None:
     assert summary.not_before == at(date(2027, 2, 11), 8)
     ident = f"nudge:motion:{motion}:member:{team.zhang}:"
     assert [key.removeprefix(ident) for key in team.keys(ident)] == [
-        "T-7", "overdue:2027-02-11", "overdue:2027-02-12"]  # T-3 to T-0 fell in the holiday: nothing
+        "T-7:due:2027-02-08", "overdue:2027-02-11", "overdue:2027-02-12"]  # T-3 to T-0 fell in the holiday: nothing
 
 
 def test_a_teams_own_days_off_and_working_days_move_its_boards_and_nudges(db: Database) -> None:
@@ -554,7 +572,7 @@ def test_a_teams_own_days_off_and_working_days_move_its_boards_and_nudges(db: Da
     assert boards == {str(team.team_id): at(date(2027, 1, 5), 9), str(other_id): at(date(2027, 1, 4), 9)}
     ident = f"nudge:motion:{motion}:member:{team.zhang}:"
     assert [key.removeprefix(ident) for key in team.keys(ident)] == [
-        "T-1", "overdue:2027-01-05", "overdue:2027-01-06", "overdue:2027-01-07", "overdue:2027-01-08",
+        "T-1:due:2027-01-01", "overdue:2027-01-05", "overdue:2027-01-06", "overdue:2027-01-07", "overdue:2027-01-08",
         "overdue:2027-01-09"]  # not on Monday 4 January (the team's day off), but on Saturday 9 (worked)
 
 

@@ -228,18 +228,18 @@ def test_a_scripted_year_s_ledger_is_a_faithful_record(db: Database, clock: Manu
 
     assert [c.value for c in book["督办事项"][1]] == [
         "编号", "事项", "工作要求", "交办人", "交办日期", "承办人", "截止日期", "状态", "报结日期", "办结日期", "逾期天数",
-        "报结说明", "退回理由", "办理过程"]
+        "报结说明", "退回理由", "办理过程", "阶段", "预警"]
     zhang_row, wang_row = _rows(book, "督办事项")
     assert zhang_row[1:] == [
         "报送年度工作总结", "附主要数据", "李四", date(2026, 11, 2), "张三", date(2026, 11, 20), "已办结",
         date(2026, 11, 15), date(2026, 11, 16), 0, "已补充数据", "缺少数据",
         "2026-11-02 交办，时限 2026-11-20；2026-11-10 报结：已报送初稿；2026-11-11 退回：缺少数据；"
-        "2026-11-15 报结：已补充数据；2026-11-16 销账"]
+        "2026-11-15 报结：已补充数据；2026-11-16 销账", "确认销账", "🟢"]
     # returned and not reported again: no 报结日期, overdue until the year's last day
     assert wang_row[1:] == [
         "报送年度工作总结", "附主要数据", "李四", date(2026, 11, 2), "王五", date(2026, 11, 20), "退回重办",
         None, None, 41, None, "请补充附件",
-        "2026-11-02 交办，时限 2026-11-20；2026-11-25 报结：已报送；2026-11-26 退回：请补充附件"]
+        "2026-11-02 交办，时限 2026-11-20；2026-11-25 报结：已报送；2026-11-26 退回：请补充附件", "提出诉求", "🔴"]
     # no float with a long tail anywhere
     for sheet in book.worksheets:
         for row in sheet.iter_rows(min_row=2):

@@ -129,3 +129,36 @@ def test_the_next_nudge_migration_marks_open_items_and_every_team_for_the_first_
     assert marked == [1, 2]
     assert all(str(at).startswith("2000-01-01") for _id, at in motions if at is not None)
     assert [str(at)[:10] for at in teams] == ["2000-01-01"]
+
+
+def test_the_task_stages_migration_keeps_assignments_and_adds_their_stages_and_requests(db: Database) -> None:
+    """0011_task_stages: an assignment made before it has not signed, planned or been extended (its deadline
+    is its task's); requests can be stored after it; going down drops them and keeps the assignment."""
+    db.downgrade("0010")
+    now = "2026-11-01 08:00:00"
+    with db.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO teams (id, name, timezone, language, show_names_in_race, settings, created_at) "
+            "VALUES (1, '省政府党组', 'Asia/Shanghai', 'zh', true, '{}', :now)"), {"now": now})
+        connection.execute(text(
+            "INSERT INTO members (id, team_id, telegram_user_id, display_name, language, role, status, "
+            "reachable, races, created_at) VALUES (1, 1, 1001, '张明', 'zh', 'member', 'active', true, true, :now)"),
+            {"now": now})
+        connection.execute(text(
+            "INSERT INTO tasks (id, team_id, title, due_at, created_by_member_id, created_at) "
+            "VALUES (1, 1, '整改台账', '2026-11-30 10:00:00', 1, :now)"), {"now": now})
+        connection.execute(text(
+            "INSERT INTO task_assignments (id, task_id, member_id, status) VALUES (1, 1, 1, 'assigned')"))
+    db.upgrade()
+    with db.engine.begin() as connection:
+        row = connection.execute(text(
+            "SELECT signed_at, planned_at, plan_date, due_at FROM task_assignments WHERE id = 1")).one()
+        assert tuple(row) == (None, None, None, None)
+        connection.execute(text(
+            "INSERT INTO task_requests (assignment_id, kind, text, proposed_date, state, member_id, created_at) "
+            "VALUES (1, 'extension', '需要等数据', '2026-12-04', 'open', 1, :now)"), {"now": now})
+    db.downgrade("0010")
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM task_assignments")).scalar() == 1
+        assert "task_requests" not in inspect(connection).get_table_names()
+    db.upgrade()

@@ -62,7 +62,7 @@ def test_editing_the_due_day_makes_the_item_due_again_and_moves_its_instant(db: 
         session.flush()
         assert session.scalar(select(Motion.next_nudge_at).where(Motion.id == motion_id)) == RECHECK
     assert _looked_at(team, motion_id) == _midnight(date(2026, 11, 26))  # T-1 of 27 November, after …
-    assert team.keys("nudge:") == [f"nudge:motion:{motion_id}:member:{team.zhang}:T-3"]  # … T-3 today
+    assert team.keys("nudge:") == [f"nudge:motion:{motion_id}:member:{team.zhang}:T-3:due:2026-11-27"]  # … T-3 today
 
 
 def test_a_snooze_withdraws_the_queued_nudge_in_its_transaction_and_its_end_is_the_next_look(db: Database) -> None:
@@ -98,7 +98,8 @@ def test_leave_added_or_shortened_rechecks_the_members_items(db: Database) -> No
         session.get_one(LeavePeriod, period_id).end_date = date(2026, 11, 24)  # back today after all
     assert _instant(team, Motion, motion_id) == RECHECK
     team.run()
-    assert team.keys(f"nudge:motion:{motion_id}:") == [f"nudge:motion:{motion_id}:member:{team.zhang}:T-3"]
+    assert team.keys(f"nudge:motion:{motion_id}:") == [
+        f"nudge:motion:{motion_id}:member:{team.zhang}:T-3:due:2026-11-27"]
 
 
 def test_closing_an_item_withdraws_its_nudges_and_escalations_at_close_and_reopening_brings_it_back(
@@ -140,7 +141,7 @@ def test_a_tasks_due_time_and_cancellation_reach_its_assignments(db: Database) -
     assert _instant(team, TaskAssignment, assignment_id) == RECHECK
     team.run()
     assert _instant(team, TaskAssignment, assignment_id) == _midnight(date(2026, 11, 25))  # T-0, after T-1 today
-    assert team.keys("nudge:task:") == [f"nudge:task:{task_id}:member:{team.lily}:T-1"]
+    assert team.keys("nudge:task:") == [f"nudge:task:{task_id}:member:{team.lily}:T-1:due:2026-11-25"]
     with team.db.session() as session:
         session.get_one(Task, task_id).cancelled_at = team.clock.now()
     assert _instant(team, TaskAssignment, assignment_id) is None
