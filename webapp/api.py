@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,10 +26,11 @@ from core.domain import AssignmentStatus, Duty, MotionKind
 from core.init_data import InitDataError, validate
 from core.ledger import task_steps
 from core.race import Period, PeriodKind
+from core.task_lights import Light
 from locales import N_, Translator, translator
 from reports import ledger, race_board
 from reports.progress_card import _shown, duty_name, unit, whole
-from storage import leave, members, race, teams
+from storage import calendar, leave, members, race, teams
 from storage import ledger as ledger_storage
 from storage import tasks as task_storage
 from storage import trips as trips_storage
@@ -38,7 +39,6 @@ from storage.models import Member, Task, TaskAssignment
 from storage.progress import year_progress
 
 AUTH_SCHEME = "tma"
-DUE_SOON_DAYS = 3
 
 #: What the page says, in the viewer's language (the page holds no words of its own but its error line).
 PAGE_WORDS = {
@@ -96,18 +96,17 @@ BAD_YEAR = N_("Ask for a year from 2000 to {year}.")
 NO_SUCH_ITEM = N_("This item is not yours to see, or no longer exists.")
 
 
-def assignment_light(task: Task, assignment: TaskAssignment, *, now: datetime) -> str:
-    """The 督办 light of one assignee's task: "green" closed, "red" overdue, "blue" due within 3 days, else
-    "" (none). Temporary: the lead points this at core.task_lights (蓝/黄/红/绿, with 黄 behind plan) at merge;
-    it is the only place the page's lights come from."""
-    if assignment.status is AssignmentStatus.CLOSED:
-        return "green"
-    due = task.due_at if task.due_at.tzinfo is not None else task.due_at.replace(tzinfo=UTC)
-    if due < now:
-        return "red"
-    if due - now <= timedelta(days=DUE_SOON_DAYS):
-        return "blue"
-    return ""
+_LIGHT_NAMES = {Light.GREEN: "green", Light.RED: "red", Light.YELLOW: "yellow", Light.BLUE: "blue", Light.NONE: ""}
+
+
+def assignment_lights(session: Session, rows: list[tuple[TaskAssignment, Task]], *, member: Member, now: datetime,
+                      config: Config) -> dict[int, str]:
+    """The 督办 light of each assignment, by id, named for the page's CSS: the same core.task_lights rule, on the
+    same working-day calendar, as /tasks, the nudges and the ledger (蓝 within 3 days, 黄 behind plan or not
+    signed for, 红 overdue, 绿 closed)."""
+    found = task_storage.lights(session, rows, team_id=member.team_id, timezone=member.team.timezone, now=now,
+                                base=calendar.national(config))
+    return {assignment_id: _LIGHT_NAMES[each] for assignment_id, each in found.items()}
 
 
 @dataclass(frozen=True)
@@ -191,9 +190,10 @@ class Api:
                 standing = {"rank": entry.rank, "of": len(board.ranked), "total": race_board.points(entry.score.total),
                             "explain": race_board.explain(t, member.display_name, entry, entry.score,
                                                           size=len(board.ranked))}
+            lights = assignment_lights(session, list(progress.tasks), member=member, now=now, config=self.config)
             items: list[dict[str, Any]] = [
-                {"kind": "task", "id": a.id, "title": task.title, "due": _local(task.due_at, tz).isoformat(),
-                      "status": t(STATUS_WORDS[a.status]), "light": assignment_light(task, a, now=now)}
+                {"kind": "task", "id": a.id, "title": task.title, "due": _local(a.due_at or task.due_at, tz).isoformat(),
+                      "status": t(STATUS_WORDS[a.status]), "light": lights[a.id]}
                      for a, task in progress.tasks]
             for motion in progress.motions:
                 kind = t("Suggestion") if motion.kind is MotionKind.SUGGESTION else t("Proposal")
@@ -275,10 +275,12 @@ class Api:
                 own = task_storage.open_for(session, member.id, include_reported=True)
                 found = [(task, [a]) for a, task in own]
             names = task_storage.names(session, sorted({a.member_id for _, group in found for a in group}))
+            lights = assignment_lights(session, [(a, task) for task, group in found for a in group], member=member,
+                                       now=now, config=self.config)
             return [{"id": task.id, "title": task.title, "due": _local(task.due_at, tz).isoformat(),
                      "assignees": [{"assignment": a.id, "member_id": a.member_id, "name": names.get(a.member_id, ""),
                                     "status": a.status.value, "status_words": t(STATUS_WORDS[a.status]),
-                                    "light": assignment_light(task, a, now=now)} for a in group]}
+                                    "light": lights[a.id]} for a in group]}
                     for task, group in found]
 
         return web.json_response({"tasks": await self._read(gather)})

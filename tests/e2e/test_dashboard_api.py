@@ -160,14 +160,17 @@ async def test_the_tasks_board_lights_an_overdue_assignment_red(saima: Saima, cl
     await assign(saima, admin, "调研报告", "11月25日")
     await assign(saima, admin, "年终总结", "12月20日")
     saima.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))
+    # 张三 never signed for them (签收): past the 2 working days allowed, the ones not yet overdue are 黄, as
+    # /tasks shows them (core.task_lights, the one rule)
     for who in (ADMIN_ID, 1001):
         status, data, _ = await get(client, "/api/tasks", "tma " + init_data(saima, who))
         assert status == 200
         lights = {task["title"]: [(a["name"], a["light"]) for a in task["assignees"]] for task in data["tasks"]}
-        assert lights == {"整改台账": [("张三", "red")], "调研报告": [("张三", "blue")], "年终总结": [("张三", "")]}
+        assert lights == {"整改台账": [("张三", "red")], "调研报告": [("张三", "yellow")],
+                          "年终总结": [("张三", "yellow")]}
     status, me, _ = await get(client, "/api/me", "tma " + init_data(saima, 1001))
     assert [(item["title"], item["light"]) for item in me["items"]] == [
-        ("整改台账", "red"), ("调研报告", "blue"), ("年终总结", "")]
+        ("整改台账", "red"), ("调研报告", "yellow"), ("年终总结", "yellow")]
 
 
 async def test_the_ledger_is_the_export_as_tables_and_the_same_workbook(
