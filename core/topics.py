@@ -5,6 +5,7 @@ topic counts towards the yearly quota (the team's counting stage)."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -56,6 +57,15 @@ class MoveProblem(enum.StrEnum):
     OUTCOME_TOO_LONG = "outcome_too_long"
     IN_FUTURE = "in_future"  # a stage's day is after today
     BEFORE_PREVIOUS = "before_previous"  # before the day the topic reached the stage before
+
+
+SETTING = "topic_counts_at"  # the key of a team's counting stage in its settings
+
+
+def counting_stage(settings: Mapping[str, object] | None, default: TopicStage | str) -> TopicStage:
+    """The stage at which a team's key topics count: its settings' choice, else ``default``."""
+    chosen = (settings or {}).get(SETTING)
+    return TopicStage(chosen) if isinstance(chosen, str) and chosen in set(TopicStage) else TopicStage(default)
 
 
 def next_stage(stage: TopicStage) -> TopicStage | None:
