@@ -96,10 +96,12 @@ def counts_on(state: TopicState, counting: TopicStage, year: int) -> date | None
     return min(max(day, date(year, 1, 1)), date(year, 12, 31))
 
 
-def _previous_day(state: TopicState) -> date:
-    """The latest day the topic reached a stage so far (a later stage cannot come before it)."""
-    days = [day for stage in STAGES if (day := reached_on(state, stage)) is not None]
-    return max(days)
+def earliest_next_day(state: TopicState) -> date:
+    """The earliest day the topic may reach its next stage: not before it reached its current one (a report
+    not before the research began, an outcome not before the report). Its registration in the bot is no
+    bound: teams back-log work done before they registered it."""
+    day = reached_on(state, state.stage)
+    return day if day is not None else state.registered_on
 
 
 def _check_move(state: TopicState, to: TopicStage, on: date, today: date) -> MoveProblem | None:
@@ -107,7 +109,7 @@ def _check_move(state: TopicState, to: TopicStage, on: date, today: date) -> Mov
         return MoveProblem.NOT_NEXT
     if on > today:
         return MoveProblem.IN_FUTURE
-    if to is not TopicStage.RESEARCHING and on < _previous_day(state):
+    if to is not TopicStage.RESEARCHING and on < earliest_next_day(state):
         return MoveProblem.BEFORE_PREVIOUS
     return None
 

@@ -34,6 +34,10 @@ def _team(session: Session, team_id: int) -> Team:
     return team
 
 
+def zone(team: Team) -> ZoneInfo:
+    return ZoneInfo(team.timezone)
+
+
 def state_of(topic: ResearchTopic, tz: ZoneInfo) -> TopicState:
     return TopicState(stage=topic.stage or TopicStage.REGISTERED,
                       registered_on=topic.created_at.astimezone(tz).date(),

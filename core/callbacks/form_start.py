@@ -19,6 +19,8 @@ class Action(StrEnum):
     FEEDBACK = "feedback"  # feed back the finding <id>'s result
     TASK_DONE = "taskdone"  # report the assignment <id> done (handlers/tasks.py)
     TASK_RETURN = "taskreturn"  # return the reported assignment <id>
+    TOPIC_REPORT = "topicreport"  # the key topic <id>'s report (handlers/topics.py)
+    TOPIC_OUTCOME = "topicoutcome"  # what the key topic <id> became
 
 
 @dataclass(frozen=True)

@@ -132,3 +132,13 @@ def test_a_report_finished_after_new_year_counts_on_the_last_day_of_the_topics_y
     assert counts_on(late, TopicStage.REPORT, 2026) == date(2026, 12, 31)
     early = TopicState(stage=TopicStage.REGISTERED, registered_on=date(2025, 12, 20))
     assert counts_on(early, TopicStage.REGISTERED, 2026) == date(2026, 1, 1)
+
+
+def test_a_report_may_predate_the_topics_registration_in_the_bot_but_not_its_research() -> None:
+    """Back-logged: registered on 20 June, researched from a trip on 3 March, reported on 1 June."""
+    late = TopicState(stage=TopicStage.REGISTERED, registered_on=date(2026, 6, 20))
+    researching = trip_linked(late, date(2026, 3, 3))
+    reported = attach_report(researching, title="报告", file_id=None, on=date(2026, 6, 1), today=TODAY)
+    assert isinstance(reported, TopicState) and reported.report_on == date(2026, 6, 1)
+    assert attach_report(researching, title="报告", file_id=None, on=date(2026, 3, 2), today=TODAY) \
+        is MoveProblem.BEFORE_PREVIOUS
