@@ -3,6 +3,7 @@ explanation and the ledger."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from core.domain import TopicStage
@@ -47,4 +48,14 @@ def topic_lines(t: Translator, *, index: int | None, title: str, year: int, stag
         lines.append("   " + field_line(t, t("Outcome"), f"{outcome} · {short_day(t, outcome_on)}"))
     if counts:
         lines.append("   " + t("✅ Counts towards the year's target"))
+    return lines
+
+
+def stage_lines(t: Translator, topics: Sequence[tuple[str, TopicStage]], counting: TopicStage | None) -> list[str]:
+    """Under the key-topic duty (`/me`, the board's explanation): each topic's stage, and the stage at which
+    the team counts one."""
+    lines = [t("    · {title}: {stage}").format(title=title, stage=stage_label(t, stage)) for title, stage in topics]
+    if counting is not None:
+        lines.append(t("    A key topic counts once it reaches “{stage}” (/topics)").format(
+            stage=stage_label(t, counting)))
     return lines

@@ -79,7 +79,15 @@ async def test_a_topic_moves_from_a_linked_trip_to_its_report_and_outcome_and_co
     topic = _topic(saima)
     assert (topic.stage.value, topic.report_on, topic.counts_on) == ("report", date(2026, 11, 20), date(2026, 11, 20))
     assert topic.report_file_id is not None and topic.report_title is None
-    assert "重点调研课题 1/1" in (await zhang.send("/me")).text.replace("：", " ")
+    me = (await zhang.send("/me")).text
+    assert "重点调研课题 1/1" in me.replace("：", " ")
+    assert ["    · 山区26县高质量发展路径研究：形成报告", "    课题达到“形成报告”后计入（/topics）"] == [
+        line for line in me.splitlines() if line.startswith("    · ") or line.startswith("    课题")]
+    board, _ = await zhang.send("/rank", expect=2)
+    explained = await zhang.press(board, "我的得分明细")
+    lines = explained.text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("重点调研课题："))
+    assert lines[at + 1:at + 3] == ["    · 山区26县高质量发展路径研究：形成报告", "    课题达到“形成报告”后计入（/topics）"]
 
     listed = await zhang.send("/topics")
     assert listed.labels == ["1. 成果转化"]
