@@ -8,7 +8,7 @@ Deleted records are left out; removed members' records stay (removal ends access
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -52,6 +52,7 @@ class YearLedger:
     task_assignments: list[Any]  # (task, assignment)
     motion_events: dict[int, list[Event]]  # motion id → its audit entries, oldest first
     assignment_events: dict[int, list[Event]]  # task assignment id → its audit entries, oldest first
+    key_topics: list[ResearchTopic] = field(default_factory=list)  # the year's, by lead then registration
 
 
 def year_ledger(session: Session, team: Team, year: int, *, today: date, config: Config) -> YearLedger:
@@ -74,7 +75,15 @@ def year_ledger(session: Session, team: Team, year: int, *, today: date, config:
         task_assignments=assignment_rows,
         motion_events=events(session, team.id, "motion", [m.id for m in motion_rows], zone),
         assignment_events=events(session, team.id, "task_assignment", [a.id for _, a in assignment_rows], zone),
+        key_topics=key_topics(session, team.id, year),
     )
+
+
+def key_topics(session: Session, team_id: int, year: int) -> list[ResearchTopic]:
+    """The team's key research topics of the year (not deleted), each lead's in the order registered."""
+    return list(session.scalars(select(ResearchTopic).where(
+        ResearchTopic.team_id == team_id, ResearchTopic.year == year, ResearchTopic.deleted_at.is_(None))
+        .order_by(ResearchTopic.lead_member_id, ResearchTopic.id)))
 
 
 def _year(year: int) -> tuple[date, date]:
