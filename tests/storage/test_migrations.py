@@ -155,11 +155,11 @@ def test_the_topic_stages_migration_starts_linked_topics_research_and_takes_unre
                 "INSERT INTO research_trips (id, team_id, member_id, start_date, end_date, places, topic, "
                 "research_topic_id, created_at, deleted_at) VALUES (:id, 1, 1, :start, :start, '淳安县', '调研', 1, "
                 ":now, :deleted)"), {"id": trip_id, "start": start, "now": now, "deleted": deleted})
-        for month, days, topics in (("2026-09-01", 1, 0), ("2026-10-01", 1, 0), ("2026-11-01", 0, 2)):
+        for month, days, counted in (("2026-09-01", 1, 0), ("2026-10-01", 1, 0), ("2026-11-01", 0, 2)):
             connection.execute(text(
                 "INSERT INTO month_totals (team_id, member_id, month, research_days, key_research_topics, "
                 "collective_study, law_study, key_suggestions, key_proposals) "
-                "VALUES (1, 1, :month, :days, :topics, 0, 0, 0, 0)"), {"month": month, "days": days, "topics": topics})
+                "VALUES (1, 1, :month, :days, :topics, 0, 0, 0, 0)"), {"month": month, "days": days, "topics": counted})
     db.upgrade()
     with db.engine.connect() as connection:
         topics = connection.execute(text(
