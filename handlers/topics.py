@@ -40,6 +40,7 @@ from handlers.incoming import args_of
 from locales import N_, Translator
 from reports.topics import stage_label, topic_lines
 from reports.words import day_in_words, field_line
+from storage import teams
 from storage import topics as topic_queries
 from storage import trips as trip_queries
 from storage.models import Member, ResearchTopic
@@ -113,12 +114,14 @@ def _own_page(session: Session, t: Translator, member: Member, note: str = "") -
     return "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None
 
 
-def _team_page(session: Session, t: Translator, member: Member, year: int) -> str:
+def _team_page(session: Session, t: Translator, member: Member, year: int,
+               note: str = "") -> tuple[str, InlineKeyboardMarkup]:
     team = member.team
     counting = topic_queries.counting_stage(team)
     tz = topic_queries.zone(team)
     found = topic_queries.team_topics(session, team.id, year)
-    lines = [t("The team's key research topics ({year})").format(year=year)]
+    lines = [note, ""] if note else []
+    lines.append(t("The team's key research topics ({year})").format(year=year))
     if not found:
         lines.append(t("No key research topic is registered for this year yet."))
     for index, (topic, lead) in enumerate(found, start=1):
@@ -126,8 +129,12 @@ def _team_page(session: Session, t: Translator, member: Member, year: int) -> st
                           lead=lead)
     counted = sum(1 for topic, _ in found if topic.counts_on is not None)
     lines += ["", t("Counted towards the year's targets: {counted} of {total} (at “{stage}”).").format(
-        counted=counted, total=len(found), stage=stage_label(t, counting))]
-    return "\n".join(lines)
+        counted=counted, total=len(found), stage=stage_label(t, counting)),
+        t("The office may choose the stage at which a key topic counts:")]
+    buttons = [InlineKeyboardButton(("✓ " if stage is counting else "") + stage_label(t, stage),
+                                    callback_data=callbacks.build(Press(Action.COUNTING, stage=stage)))
+               for stage in TopicStage]
+    return "\n".join(lines), InlineKeyboardMarkup([buttons[:2], buttons[2:]])
 
 
 @members_only
@@ -144,8 +151,8 @@ async def show_topics(update: Update, context: SaimaContext) -> None:
             await message.reply_text(t(ADMINS_ONLY))
             return
         with context.db.session() as session:
-            text = _team_page(session, t, member, context.today(member.team.timezone).year)
-        await message.reply_text(text)
+            text, board = _team_page(session, t, member, context.today(member.team.timezone).year)
+        await message.reply_text(text, reply_markup=board)
         return
     if args:
         await message.reply_text(t("Send /topics for your key research topics, or /topics all for the team's "
@@ -157,7 +164,8 @@ async def show_topics(update: Update, context: SaimaContext) -> None:
 
 
 async def topics_button(update: Update, context: SaimaContext) -> None:
-    """The list again, or one tap that starts a topic's research today; checked against the presser."""
+    """The list again, one tap that starts a topic's research today, or the office's choice of the counting
+    stage; each checked against the presser."""
     query = update.callback_query
     assert query is not None and query.data is not None
     member = context.member()
@@ -168,6 +176,9 @@ async def topics_button(update: Update, context: SaimaContext) -> None:
     press = callbacks.parse(query.data)
     if press is None:
         await query.answer(t(INVALID), show_alert=True)
+        return
+    if press.action is Action.COUNTING:
+        await _counting_chosen(update, context, member, press)
         return
     note = ""
     with context.db.session() as session:
@@ -184,6 +195,30 @@ async def topics_button(update: Update, context: SaimaContext) -> None:
         await query.answer(t(INVALID), show_alert=True)
         return
     await query.answer(note or None)
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+async def _counting_chosen(update: Update, context: SaimaContext, member: Member, press: Press) -> None:
+    """The office chose the stage at which the team's key topics count: every topic's day and the month
+    totals follow at once (audited); choosing the stage already in force changes nothing."""
+    query = update.callback_query
+    assert query is not None and press.stage is not None
+    t = context.t
+    if not member.role.is_admin:
+        await query.answer(t(ADMINS_ONLY), show_alert=True)
+        return
+    with context.db.session() as session:
+        team = teams.one(session, member.team_id)
+        if topic_queries.counting_stage(team) is press.stage:
+            note = t("Key topics already count at “{stage}”; nothing was changed.").format(
+                stage=stage_label(t, press.stage))
+        else:
+            topic_queries.set_counting_stage(session, team, press.stage, actor=member, now=context.now())
+            note = "✅ " + t("From now on a key topic counts once it reaches “{stage}”.").format(
+                stage=stage_label(t, press.stage))
+        session.flush()
+        text, keyboard = _team_page(session, t, member, context.today(member.team.timezone).year, note)
+    await query.answer(note)
     await query.edit_message_text(text, reply_markup=keyboard)
 
 

@@ -137,7 +137,21 @@ async def test_the_office_sees_every_topic_and_members_only_their_own(saima: Sai
         "发送 /topics 查看本人的重点调研课题；办公室发送 /topics all 查看全班子的课题。")
     team = await admin.send("/topics all")
     assert team.text == ("班子重点调研课题（2026年）\n1. 张三：山区26县高质量发展路径研究（2026年）\n   阶段：立项（自11月21日）\n\n"
-                         "计入年度任务：1 项中 0 项（以“形成报告”计入）。")
+                         "计入年度任务：1 项中 0 项（以“形成报告”计入）。\n办公室可选择重点调研课题在哪个阶段计入年度任务：")
+    assert team.labels == ["立项", "调研中", "✓ 形成报告", "成果转化"]
+    assert "重点调研课题 0/1" in (await zhang.send("/me")).text.replace("：", " ")
+    await zhang.press_data(team, "tp:c:registered")  # a member pressing the office's button: refused
+    assert (await zhang.callback_answer()).text == "此功能仅限办公室（管理员）使用。"
+
+    await admin.press(team, "立项", expect=0)  # the office counts topics from 立项: the list is edited in place
+    assert (await admin.callback_answer()).text == "✅ 今后重点调研课题达到“立项”即计入年度任务。"
+    assert "重点调研课题 1/1" in (await zhang.send("/me")).text.replace("：", " ")
+    await admin.press_data(team, "tp:c:registered")  # pressed again (a stale copy, or redelivered)
+    assert (await admin.callback_answer()).text == "重点调研课题已按“立项”计入，未作任何更改。"
+    with saima.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEntry)
+                              .where(AuditEntry.action == "topic_counting_stage")) == 1
+    assert _topic(saima).counts_on == date(2026, 11, 21)
 
 
 async def test_in_english_the_report_can_be_a_title(saima: Saima) -> None:
