@@ -35,6 +35,8 @@ ACTIONS = {
     "follow_up_assigned": N_("assigned to the department"), "follow_up_handled": N_("marked handled"),
     "follow_up_fed_back": N_("recorded the feedback"), "follow_up_closed": N_("closed the follow-up item"),
     "follow_up_raised": N_("raised again"), "confirm_targets": N_("confirmed the year's targets"),
+    "topic_stage": N_("moved the key topic to its next stage"),
+    "topic_counting_stage": N_("chose the stage at which key topics count"),
 }
 #: Where an action reads differently for one kind of record.
 BY_ENTITY = {
