@@ -9,7 +9,8 @@
     [开始调研]  one tap: 立项 → 调研中 from today (a trip logged for the topic does it on its own)
     [形成报告]  a form: the report (send it as a document, or type its title) → the day it was finished → card
     [成果转化]  a form: what it became (a policy, a decision, a proposal) → the day → card
-    /topics all (the office): every topic of the team this year, with its lead and stage
+    /topics all (the office): every topic of the team this year, with its lead and stage, and buttons
+    [立项] [调研中] [✓ 形成报告] [成果转化] choosing the stage at which the team's topics count (tp:c:<stage>)
 
 The forms are handlers/forms.py's (nothing stored before Confirm, /cancel everywhere, a stale card refused);
 each move is checked again when confirmed, so a topic moved on meanwhile, or a forged press, changes nothing.
