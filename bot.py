@@ -8,6 +8,7 @@
     python bot.py team create "省政府党组" --admin 123456789 [--group -100123] [--json]
     python bot.py team list [--json]
     python bot.py team invite TEAM_ID [--once] [--json]
+    python bot.py team topic-stage TEAM_ID [registered|researching|report|outcome]  # when key topics count
     python bot.py export --team ID --year 2026 --out ledger.xlsx [--lang zh|en] [--csv DIR]
 """
 
@@ -53,6 +54,7 @@ import serving
 from config import Config, ConfigError, load_config
 from core import dates
 from core.clock import Clock, FileClock, SystemClock
+from core.domain import TopicStage
 from handlers.commands import publish_default_menus
 from handlers.context import SaimaContext, Services
 from handlers.groups import Group
@@ -60,6 +62,7 @@ from handlers.invite import invite_link
 from handlers.throttle import Screening, Throttle, screening
 from jobs import delivery, schedule
 from storage import invites, leader, members, onboarding, roster, teams, totals, updates
+from storage import topics as topic_queries
 from storage.db import Database, is_outage
 from storage.models import MemberStatus, Role
 from storage.persistence import DatabasePersistence
@@ -452,8 +455,9 @@ def cmd_db(config: Config, args: argparse.Namespace) -> int:
     elif args.action == "rebuild-totals":
         db.upgrade()
         with db.session() as session:
+            moved = topic_queries.recount_all(session, config.race.topic_counts_at)
             rows = totals.rebuild(session)
-        print(f"Month totals recounted from the records: {rows} rows")
+        print(f"Month totals recounted from the records: {rows} rows ({moved} key topics count on another day)")
     else:
         print(db.current_revision() or "empty (run: python bot.py db upgrade)")
     return 0
@@ -471,6 +475,8 @@ def cmd_team(config: Config, args: argparse.Namespace) -> int:
         return 0
     if args.action == "member":
         return _team_member(db, clock, args)
+    if args.action == "topic-stage":
+        return _team_topic_stage(db, clock, config, args)
     username = _bot_username(config)
     if args.action == "create":
         with db.session() as session:
@@ -526,6 +532,25 @@ def _team_member(db: Database, clock: Clock, args: argparse.Namespace) -> int:
 
 
 _KEEP: Any = object()  # an option not given: the member's value stays
+
+
+def _team_topic_stage(db: Database, clock: Clock, config: Config, args: argparse.Namespace) -> int:
+    """Shows, or sets, the stage at which the team's key research topics count towards the yearly quota."""
+    with db.session() as session:
+        team = teams.by_id(session, args.team_id)
+        if team is None:
+            print(f"No team with id {args.team_id}.", file=sys.stderr)
+            return 1
+        moved = 0
+        if args.stage is not None:
+            moved = topic_queries.set_counting_stage(session, team, TopicStage(args.stage), actor=None,
+                                                     now=clock.now())
+        stage = topic_queries.counting_stage(team, config.race.topic_counts_at)
+        result = {"team_id": team.id, "topic_counts_at": stage.value, "topics_moved": moved}
+    _print(result, args.json, lambda r: (
+        f"Team {r['team_id']}: key research topics count at the stage '{r['topic_counts_at']}'"
+        + (f" ({r['topics_moved']} topics now count on another day)." if args.stage is not None else ".")))
+    return 0
 
 
 def _day_or_none(text: str) -> date | None:
@@ -644,6 +669,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
                         help="left office (离任日期), inclusive; 'none' clears it")
     member.add_argument("--races", choices=["yes", "no"], help="in the race (ranked, paced) or not (the office)")
     member.add_argument("--json", action="store_true")
+    topic_stage = team_sub.add_parser("topic-stage", help="the stage at which key research topics count")
+    topic_stage.add_argument("team_id", type=int)
+    topic_stage.add_argument("stage", nargs="?", choices=[stage.value for stage in TopicStage],
+                             help="registered (立项), researching (调研中), report (形成报告) or outcome (成果转化);"
+                                  " without it: show the current one")
+    topic_stage.add_argument("--json", action="store_true")
     team.set_defaults(func=cmd_team)
     export = sub.add_parser("export", help="write a team's ledger (台账) for a year as .xlsx (and CSV)")
     export.add_argument("--team", type=int, required=True, help="the team's id (see: team list)")

@@ -152,6 +152,9 @@ class RaceWeights:
     key_proposals: float = 10.0
     on_time: float = 15.0
     overdue_penalty: float = 2.0
+    # The stage at which a key research topic counts towards the yearly quota (core/topics.py): "牵头完成"
+    # is the report by default; a team's office may choose another (`bot.py team topic-stage`).
+    topic_counts_at: Literal["registered", "researching", "report", "outcome"] = "report"
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from core.domain import (
     ResultClass,
     Role,
     StudyKind,
+    TopicStage,
 )
 from core.race import Period, PeriodKind
 from storage import race
@@ -92,8 +93,11 @@ def populate(db: Database, members: int, seed: int = 7, years: range = YEARS) ->
                     trips.append({"team_id": team_id, "member_id": member_id, "start_date": start,
                                   "end_date": start + timedelta(days=rng.randrange(5)), "places": "某县",
                                   "topic": "调研", "created_at": _at(start)})
+                registered = _day(rng, year)  # researched and reported that day: it counts (形成报告, the default)
                 topics.append({"team_id": team_id, "lead_member_id": member_id, "year": year, "title": "课题",
-                               "created_at": _at(_day(rng, year))})
+                               "created_at": _at(registered), "stage": TopicStage.REPORT,
+                               "research_started_on": registered, "report_title": "调研报告",
+                               "report_on": registered, "counts_on": registered})
                 for n, key in enumerate((True, False)):
                     assigned = _day(rng, year)
                     due = assigned + timedelta(days=90)

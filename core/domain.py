@@ -109,3 +109,12 @@ class BroadcastStatus(enum.StrEnum):
     SENDING = "sending"
     DONE = "done"
     CANCELLED = "cancelled"
+
+
+class TopicStage(enum.StrEnum):
+    """A key research topic's stages (重点调研课题), in order: 立项 → 调研中 → 形成报告 → 成果转化."""
+
+    REGISTERED = "registered"  # 立项
+    RESEARCHING = "researching"  # 调研中
+    REPORT = "report"  # 形成报告
+    OUTCOME = "outcome"  # 成果转化

@@ -36,6 +36,7 @@ from handlers import (  # noqa: F401  (each log module registers its form with `
     task_requests,
     tasks,
     throttle,
+    topics,
     track,
 )
 from handlers.groups import Group
@@ -44,7 +45,7 @@ from handlers.groups import Group
 # matching handler takes it). A new flow: its module here, once; a flow that waits for typed answers also
 # registers its `conversation.Flow` in its module (handlers/conversation.py).
 FLOWS = (onboarding, forms, log_session, me, mine, findings, proposals, race, help, language, invite,
-         roster, targets, holiday, audit_log, export, nudges, tasks, broadcast, task_requests, log_any)
+         roster, targets, holiday, audit_log, export, nudges, tasks, broadcast, task_requests, log_any, topics)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

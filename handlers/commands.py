@@ -34,6 +34,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("trip", N_("Log a grassroots research trip"), members_only=True),
     Command("findings", N_("Findings from your research trips and their follow-up"), members_only=True),
     Command("topic", N_("Register a key research topic you lead"), members_only=True),
+    Command("topics", N_("Your key research topics: stage, report, outcome"), members_only=True),
     Command("proposal", N_("Log a suggestion or proposal you lead"), members_only=True),
     Command("proposals", N_("Your suggestions and proposals: progress and next steps"), members_only=True),
     Command("mine", N_("Your records: edit or delete"), members_only=True),

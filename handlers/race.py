@@ -31,7 +31,8 @@ from handlers.throttle import one_at_a_time
 from locales import Translator
 from reports import race_board
 from reports.words import day_in_words
-from storage import race, teams
+from storage import progress, race, teams
+from storage import topics as topic_queries
 from storage.models import Member
 
 
@@ -106,8 +107,10 @@ async def explain(update: Update, context: SaimaContext) -> None:
     if own is None:
         await query.answer(t("This button is not valid any more."), show_alert=True)
         return
+    topics = await context.db.off_loop(lambda session: progress.topic_stages(session, member.id, period.year))
     await query.answer()
-    text = race_board.explain(t, member.display_name, board.entry_of(member.id), own, size=len(board.ranked))
+    text = race_board.explain(t, member.display_name, board.entry_of(member.id), own, size=len(board.ranked),
+                              topics=topics, topic_counting=topic_queries.counting_stage(member.team))
     await context.bot.send_message(chat_id=member.telegram_user_id, text=text)
 
 

@@ -39,6 +39,8 @@ ACTIONS = {
     "request_plan": N_("proposed a plan"), "request_extension": N_("requested an extension (延期申请)"),
     "question_answered": N_("answered the question"), "plan_answered": N_("answered the plan"),
     "extension_approved": N_("approved the extension"), "extension_refused": N_("refused the extension"),
+    "topic_stage": N_("moved the key topic to its next stage"),
+    "topic_counting_stage": N_("chose the stage at which key topics count"),
 }
 #: Where an action reads differently for one kind of record.
 BY_ENTITY = {

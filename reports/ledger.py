@@ -1,7 +1,7 @@
 """The ledger (台账): one team's year as an .xlsx workbook (or CSV files), with fixed, documented columns.
 
 Sheets, in order (README "The ledger" lists every column):
-progress · trips · follow_ups · study · attendance · motions · tasks.
+progress · trips · follow_ups · study · attendance · motions · tasks · topics.
 Headers are in the reader's language (Chinese by default); dates are real Excel dates; every sheet has
 its header row frozen, column widths set, and prints landscape, one page wide.
 """
@@ -34,6 +34,7 @@ from locales import N_, Translator
 from reports import task_requests as stage_words
 from reports.motions import KIND_LABELS, SATISFACTION_LABELS, STATUS_LABELS
 from reports.progress_card import DUTY_NAMES
+from reports.topics import stage_label
 from storage.ledger import YearLedger
 from storage.models import Team
 
@@ -106,6 +107,10 @@ MOTIONS = (Column(N_("Number"), 12), Column(N_("Kind"), 14), Column(N_("Subject"
            Column(N_("Replied on"), 12, D), Column(N_("Result class"), 10), Column(N_("Deputy's feedback"), 14),
            Column(N_("On time"), 8), Column(N_("Times sent back"), 10, C), Column(N_("Days overdue"), 10, C),
            Column(N_("History"), 60))
+TOPICS = (Column(N_("Number"), 8), Column(N_("Topic title"), 36), Column(N_("Lead"), 14), Column(N_("Stage"), 12),
+          Column(N_("Registered on"), 12, D), Column(N_("Research began"), 12, D), Column(N_("Research report"), 30),
+          Column(N_("Report finished on"), 12, D), Column(N_("Outcome"), 36), Column(N_("Applied on"), 12, D),
+          Column(N_("Counted on"), 12, D))
 TASKS = (Column(N_("Number"), 8), Column(N_("Task"), 36), Column(N_("Requirements"), 36),
          Column(N_("Assigned by"), 14), Column(N_("Assigned on"), 12, D), Column(N_("Assignee"), 14),
          Column(N_("Due"), 12, D), Column(N_("Status"), 14), Column(N_("Reported on"), 12, D),
@@ -313,7 +318,22 @@ def build(data: YearLedger, *, t: Translator) -> list[Sheet]:
         Sheet("attendance", N_("Attendance"), ATTENDANCE, attendance_rows),
         Sheet("motions", N_("Suggestions and proposals"), MOTIONS, _motion_rows(data, t)),
         Sheet("tasks", N_("Supervised tasks"), TASKS, _task_rows(data, t)),
+        Sheet("topics", N_("Key research topics"), TOPICS, _topic_rows(data, t)),
     ]
+
+
+def _topic_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
+    """Each key research topic with its stage and the day it reached each (立项 … 成果转化), and the day it
+    counts towards the year's target (empty while it does not)."""
+    rows = []
+    for number, topic in enumerate(data.key_topics, start=1):
+        report = topic.report_title or (t("a document") if topic.report_file_id else "")
+        if topic.report_title and topic.report_file_id:
+            report += " · " + t("a document")
+        rows.append([number, topic.title, data.names.get(topic.lead_member_id, ""), stage_label(t, topic.stage),
+                     _day(topic.created_at, data.zone), topic.research_started_on, report, topic.report_on,
+                     topic.outcome or "", topic.outcome_on, topic.counts_on])
+    return rows
 
 
 def workbook(sheets: list[Sheet], t: Translator, *, title: str = "") -> bytes:

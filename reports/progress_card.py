@@ -14,6 +14,7 @@ from core.pace import DutyPace, PaceStatus
 from core.task_lights import Light
 from locales import N_, Translator
 from reports.tasks import own_line
+from reports.topics import stage_lines
 from reports.words import number, short_day
 from storage.progress import YearProgress
 
@@ -82,6 +83,8 @@ def render_me(t: Translator, name: str, progress: YearProgress, *, now: datetime
         name=name, year=progress.year, day=short_day(t, progress.today)), ""]
     for duty in progress.duties:
         lines.extend(duty_lines(t, duty, progress.today))
+        if duty.duty is Duty.KEY_RESEARCH_TOPICS:
+            lines.extend(stage_lines(t, progress.topics, progress.topic_counting))
     lines += ["", t("Open items")]
     lines.extend(open_items(t, progress, now=now, tz=tz, lights=lights) or [t("None — well done.")])
     return "\n".join(lines)

@@ -27,10 +27,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from core.advice import whole_up
-from core.domain import Duty
+from core.domain import Duty, TopicStage
 from core.race import DeadlineKind, Period, PeriodKind, Ranked, Score, Step, most_improved
 from locales import N_, Translator, translator
 from reports.progress_card import duty_name, unit, whole
+from reports.topics import stage_lines
 from reports.words import format_day, number, short_day
 from storage.race import Board
 
@@ -233,8 +234,9 @@ def step_in_words(t: Translator, step: Step) -> str:
 # --------------------------------------------------------------------------- one score explained
 
 
-def explain(t: Translator, name: str, entry: Ranked | None, score: Score, *, size: int) -> str:
-    """Every term of one member's score for the period."""
+def explain(t: Translator, name: str, entry: Ranked | None, score: Score, *, size: int,
+            topics: Sequence[tuple[str, TopicStage]] = (), topic_counting: TopicStage | None = None) -> str:
+    """Every term of one member's score for the period (under the key-topic term, their topics' stages)."""
     period = period_in_words(t, score.period)
     if entry is None:
         head = t("{name} · {period}: not ranked (no day counted in this period).").format(name=name,
@@ -255,6 +257,8 @@ def explain(t: Translator, name: str, entry: Ranked | None, score: Score, *, siz
             unit=unit(t, term.duty, Decimal(whole_up(term.target))), percent=_percent(term.completion),
             cap=cap,
             weight=number(term.weight), points=points(term.points)))
+        if term.duty is Duty.KEY_RESEARCH_TOPICS:
+            lines.extend(stage_lines(t, topics, topic_counting))
     if score.on_time_rate is None:
         lines.append(t("On time: nothing fell due in this period → full {weight}").format(
             weight=number(score.on_time_weight)))

@@ -57,6 +57,7 @@ class YearLedger:
     assignment_events: dict[int, list[Event]]  # task assignment id → its audit entries, oldest first
     task_lights: dict[int, Light] = field(default_factory=dict)  # task assignment id → its light at as_of's start
     task_requests: dict[int, list[TaskRequest]] = field(default_factory=dict)  # assignment id → its requests
+    key_topics: list[ResearchTopic] = field(default_factory=list)  # the year's, by lead then registration
 
 
 def year_ledger(session: Session, team: Team, year: int, *, today: date, config: Config) -> YearLedger:
@@ -83,7 +84,15 @@ def year_ledger(session: Session, team: Team, year: int, *, today: date, config:
                                  timezone=team.timezone, now=datetime.combine(as_of, time(0), tzinfo=zone),
                                  base=calendar.national(config)),
         task_requests=tasks.requests_of(session, [a.id for _, a in assignment_rows]),
+        key_topics=key_topics(session, team.id, year),
     )
+
+
+def key_topics(session: Session, team_id: int, year: int) -> list[ResearchTopic]:
+    """The team's key research topics of the year (not deleted), each lead's in the order registered."""
+    return list(session.scalars(select(ResearchTopic).where(
+        ResearchTopic.team_id == team_id, ResearchTopic.year == year, ResearchTopic.deleted_at.is_(None))
+        .order_by(ResearchTopic.lead_member_id, ResearchTopic.id)))
 
 
 def _year(year: int) -> tuple[date, date]:

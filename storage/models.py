@@ -46,6 +46,7 @@ from core.domain import (
     Role,
     Satisfaction,
     StudyKind,
+    TopicStage,
 )
 
 NAMING_CONVENTION = {
@@ -216,6 +217,7 @@ class ResearchTopic(Base):
     """A key research topic (重点调研课题) a member leads in a year."""
 
     __tablename__ = "research_topics"
+    __table_args__ = (Index("ix_research_topics_team_counts_on", "team_id", "counts_on"),)  # the board's month
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
@@ -225,6 +227,20 @@ class ResearchTopic(Base):
     concluded_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime]
     deleted_at: Mapped[datetime | None]
+    # Its stage (core/topics.py) and the day it reached each; counts_on: the day it counts towards its year's
+    # quota (it reached the team's counting stage), None while it does not: what month_totals count.
+    # (no CHECK of the values: SQLite could not drop the column in place on a downgrade)
+    stage: Mapped[TopicStage] = mapped_column(
+        Enum(TopicStage, native_enum=False, create_constraint=False, length=24,
+             values_callable=lambda members: [m.value for m in members], name="topicstage"),
+        default=TopicStage.REGISTERED)
+    research_started_on: Mapped[date | None] = mapped_column(Date)
+    report_title: Mapped[str | None] = mapped_column(String(200))
+    report_file_id: Mapped[str | None] = mapped_column(String(200))
+    report_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(1000))
+    outcome_on: Mapped[date | None] = mapped_column(Date)
+    counts_on: Mapped[date | None] = mapped_column(Date)
 
 
 class ResearchTrip(Base):

@@ -34,6 +34,7 @@ def create_team(
         language=Language(defaults.language),
         show_names_in_race=defaults.show_names_in_race,
         group_chat_id=group_chat_id,
+        topic_counts_at=config.race.topic_counts_at,
         now=now,
     )
     owner = members.add(

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from config import Config
 from core import pace
-from core.domain import Duty, MotionKind, StudyKind
+from core.domain import Duty, MotionKind, StudyKind, TopicStage
 from storage import leave, motions, study, targets, tasks, trips
+from storage import topics as topic_queries
 from storage.models import FollowUpItem, Member, Motion, Task, TaskAssignment
 
 STUDY_KINDS_FOR = {
@@ -29,6 +30,9 @@ class YearProgress:
     follow_ups: list[FollowUpItem]
     motions: list[Motion]
     tasks: list[tuple[TaskAssignment, Task]] = field(default_factory=list)  # supervised tasks not closed yet
+    # the key topics of the year with their stage, and the stage at which the team counts one
+    topics: list[tuple[str, TopicStage]] = field(default_factory=list)
+    topic_counting: TopicStage | None = None
 
 
 def done_by_duty(session: Session, member: Member, year: int) -> dict[Duty, Decimal]:
@@ -71,4 +75,11 @@ def year_progress(session: Session, member: Member, *, today: date, config: Conf
     ]
     return YearProgress(year=year, today=today, duties=duties, follow_ups=trips.open_follow_ups(session, member.id),
                         motions=motions.open_for(session, member.id),
-                        tasks=tasks.open_for(session, member.id, include_reported=True))
+                        tasks=tasks.open_for(session, member.id, include_reported=True),
+                        topics=topic_stages(session, member.id, year),
+                        topic_counting=topic_queries.counting_stage(member.team))
+
+
+def topic_stages(session: Session, member_id: int, year: int) -> list[tuple[str, TopicStage]]:
+    """The member's key topics of ``year``, each with its stage (立项 … 成果转化)."""
+    return [(topic.title, topic.stage or TopicStage.REGISTERED) for topic in trips.key_topics(session, member_id, year)]

@@ -71,7 +71,8 @@ STUDY_DUTY = {kind: duty for duty, kinds in STUDY_KINDS_FOR.items() for kind in 
 
 def weights_from(settings: RaceWeights) -> race.Weights:
     """The config's `[race]` weights as exact decimals."""
-    values = {name: Decimal(str(value)) for name, value in dataclasses.asdict(settings).items()}
+    values = {name: Decimal(str(value)) for name, value in dataclasses.asdict(settings).items()
+              if isinstance(value, float)}
     return race.Weights(duties={duty: values[duty.value] for duty in Duty}, on_time=values["on_time"],
                         overdue_penalty=values["overdue_penalty"])
 
@@ -248,20 +249,14 @@ def done_from_records(session: Session, team_id: int, start: date, day: date,
     for member_id, spans_of in spans.items():
         done[member_id][Duty.RESEARCH_DAYS] = Decimal(grassroots_days(spans_of, within=(start, day)))
 
-    # A topic counts on its registration day moved into its year: one registered before ``start`` counts
-    # before it (or on 1 January, before a later ``start``), one registered after ``day`` after it.
-    topics = select(ResearchTopic.lead_member_id, ResearchTopic.year, ResearchTopic.created_at).where(
-        ResearchTopic.team_id == team_id, ResearchTopic.year == year, ResearchTopic.deleted_at.is_(None))
-    if start > date(year, 1, 1):
-        topics = topics.where(ResearchTopic.created_at >= datetime.combine(start, time(), tzinfo=tz))
-    if day < date(year, 12, 31):
-        topics = topics.where(ResearchTopic.created_at < datetime.combine(day + timedelta(days=1), time(), tzinfo=tz))
-    for member_id, topic_year, created_at in session.execute(topics):
-        registered = created_at.astimezone(tz).date()
-        counted_on = min(max(registered, date(topic_year, 1, 1)), date(topic_year, 12, 31))
-        if start <= counted_on <= day:
-            duties = done[member_id]
-            duties[Duty.KEY_RESEARCH_TOPICS] = duties.get(Duty.KEY_RESEARCH_TOPICS, Decimal(0)) + 1
+    # A topic counts on counts_on: the day it reached the team's counting stage, moved into its year.
+    for member_id, count in session.execute(
+        select(ResearchTopic.lead_member_id, func.count()).where(
+            ResearchTopic.team_id == team_id, ResearchTopic.year == year, ResearchTopic.deleted_at.is_(None),
+            ResearchTopic.counts_on.between(start, day))
+        .group_by(ResearchTopic.lead_member_id)
+    ):
+        done[member_id][Duty.KEY_RESEARCH_TOPICS] = Decimal(count)
 
     for member_id, kind, count in session.execute(
         select(StudyAttendance.member_id, StudySession.kind, func.count(func.distinct(StudySession.id)))
@@ -324,17 +319,10 @@ def counted_between(session: Session, team_id: int, first: date, last: date,
         days = grassroots_days(own, within=(first, last))
         if days:
             found[member_id][Duty.RESEARCH_DAYS] += days
-    # a topic counts on its registration day moved into its year (totals.counted_on): one registered before
-    # the year counts on 1 January, one registered after it on 31 December
-    topics = select(ResearchTopic.lead_member_id, ResearchTopic.year, ResearchTopic.created_at).where(
-        ResearchTopic.team_id == team_id, ResearchTopic.year == first.year, ResearchTopic.deleted_at.is_(None))
-    if first > date(first.year, 1, 1):
-        topics = topics.where(ResearchTopic.created_at >= datetime.combine(first, time(), tzinfo=tz))
-    if last < date(first.year, 12, 31):
-        topics = topics.where(ResearchTopic.created_at < datetime.combine(last + timedelta(days=1), time(), tzinfo=tz))
-    for member_id, topic_year, created_at in session.execute(topics):
-        if first <= totals.counted_on(created_at.astimezone(tz).date(), topic_year) <= last:
-            found[member_id][Duty.KEY_RESEARCH_TOPICS] += 1
+    for member_id, count in session.execute(select(ResearchTopic.lead_member_id, func.count()).where(
+            ResearchTopic.team_id == team_id, ResearchTopic.deleted_at.is_(None),
+            ResearchTopic.counts_on.between(first, last)).group_by(ResearchTopic.lead_member_id)):
+        found[member_id][Duty.KEY_RESEARCH_TOPICS] += count
     studied = (select(literal("study"), StudyAttendance.member_id, cast_(StudySession.kind, String),
                       func.count(func.distinct(StudySession.id)))
                .join(StudySession, StudySession.id == StudyAttendance.session_id)

@@ -22,6 +22,7 @@ def create(
     show_names_in_race: bool,
     group_chat_id: int | None,
     now: datetime,
+    topic_counts_at: str | None = None,
 ) -> Team:
     team = Team(
         name=name,
@@ -29,7 +30,7 @@ def create(
         language=language,
         group_chat_id=group_chat_id,
         show_names_in_race=show_names_in_race,
-        settings={},
+        settings={} if topic_counts_at is None else {"topic_counts_at": topic_counts_at},
         created_at=now,
     )
     session.add(team)

@@ -3,8 +3,8 @@ of each counted duty, as `storage.race` counts it for a board:
 
 * research days: the union of the member's trips clipped to the month (months add up to the year as
   `/me` counts it: a day two trips share counts once, in its own month);
-* key research topics: on the day the topic counts (its registration day in the team's time zone, moved
-  into the topic's own year);
+* key research topics: on the day the topic counts (`counts_on`: the day it reached the team's counting
+  stage, moved into the topic's own year; storage/topics.py keeps it);
 * collective and law study: sessions held in the month that the member attended;
 * key suggestions / proposals: key motions assigned (交办) in the month.
 
@@ -30,10 +30,12 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, delete, event, func, insert, inspect, select
+from sqlalchemy import Connection, delete, event, func, insert, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from core.domain import Duty, MotionKind, StudyKind
+from config import RaceWeights
+from core import topics
+from core.domain import Duty, MotionKind, StudyKind, TopicStage
 from core.pace import days_covered
 from storage.models import (
     Member,
@@ -68,11 +70,6 @@ def month_end(month: date) -> date:
     return following - timedelta(days=1)
 
 
-def counted_on(created_day: date, topic_year: int) -> date:
-    """The day a key topic counts: its registration day moved into its own year."""
-    return min(max(created_day, date(topic_year, 1, 1)), date(topic_year, 12, 31))
-
-
 # --------------------------------------------------------------------------- counting from the records
 
 
@@ -104,12 +101,11 @@ def count(connection: Connection, team_id: int, tz: ZoneInfo, *, members: Collec
             if days:
                 counts[member_id, month][Duty.RESEARCH_DAYS] += days
 
-    for member_id, topic_year, created_at in connection.execute(
-            select(ResearchTopic.lead_member_id, ResearchTopic.year, ResearchTopic.created_at).where(
+    for member_id, day in connection.execute(
+            select(ResearchTopic.lead_member_id, ResearchTopic.counts_on).where(
                 ResearchTopic.team_id == team_id, ResearchTopic.deleted_at.is_(None),
-                only(ResearchTopic.lead_member_id), ResearchTopic.year.between(first.year, last.year))):
-        day = counted_on(created_at.astimezone(tz).date(), topic_year)
-        if first <= day <= last:
+                only(ResearchTopic.lead_member_id), ResearchTopic.counts_on.between(first, last))):
+        if day is not None:
             counts[member_id, month_of(day)][Duty.KEY_RESEARCH_TOPICS] += 1
 
     for member_id, kind, held_on, n in connection.execute(
@@ -315,8 +311,28 @@ def _recount_flushed(session: Session, _context: Any) -> None:
         keys |= _keys_of_rows(connection, model, ids)
     for team_id in sorted(teams):
         keys = {key for key in keys if key[0] != team_id}
+        _recount_topic_days(connection, team_id)
         _rebuild_team(connection, team_id)
     recount(connection, keys)
+
+
+def _recount_topic_days(connection: Connection, team_id: int) -> None:
+    """Every topic's counts_on of the team, on a connection inside a flush (the team's time zone changed: a
+    topic counted on its registration day may count on another)."""
+    timezone, settings = connection.execute(select(Team.timezone, Team.settings).where(Team.id == team_id)).one()
+    stage = topics.counting_stage(settings, RaceWeights().topic_counts_at)
+    tz = ZoneInfo(timezone)
+    for row in connection.execute(select(
+            ResearchTopic.id, ResearchTopic.year, ResearchTopic.stage, ResearchTopic.created_at,
+            ResearchTopic.research_started_on, ResearchTopic.report_on, ResearchTopic.outcome_on,
+            ResearchTopic.counts_on).where(ResearchTopic.team_id == team_id)).mappings():
+        state = topics.TopicState(stage=row["stage"] or TopicStage.REGISTERED,
+                                  registered_on=row["created_at"].astimezone(tz).date(),
+                                  research_started_on=row["research_started_on"], report_on=row["report_on"],
+                                  outcome_on=row["outcome_on"])
+        day = topics.counts_on(state, stage, row["year"])
+        if day != row["counts_on"]:
+            connection.execute(update(ResearchTopic).where(ResearchTopic.id == row["id"]).values(counts_on=day))
 
 
 def _bulk(state: ORMExecuteState) -> Any:

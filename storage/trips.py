@@ -11,8 +11,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core import findings, trips
-from core.domain import FollowUpStatus
-from storage import audit, outbox
+from core.domain import FollowUpStatus, TopicStage
+from storage import audit, outbox, topics
 from storage.db import execute_dml
 from storage.models import FollowUpItem, Member, ResearchTopic, ResearchTrip
 
@@ -31,6 +31,7 @@ def log_trip(
     audit.record(session, action="create", entity="research_trip", entity_id=trip.id, team_id=member.team_id,
                  now=now, actor=member, after={"start": start, "end": end, "places": places, "topic": topic,
                         "research_topic_id": research_topic_id})
+    topics.trip_linked(session, research_topic_id, start, actor=member, now=now)
     return trip
 
 
@@ -115,6 +116,8 @@ def change_trip(
     trip.research_topic_id = research_topic_id
     audit.record(session, action="update", entity="research_trip", entity_id=trip.id, team_id=trip.team_id,
                  now=now, actor=actor, before=before, after=_trip_snapshot(trip))
+    if research_topic_id != before["research_topic_id"]:
+        topics.trip_linked(session, research_topic_id, start, actor=actor, now=now)
 
 
 def delete_trip(session: Session, trip: ResearchTrip, *, actor: Member, now: datetime) -> int:
@@ -132,8 +135,10 @@ def delete_trip(session: Session, trip: ResearchTrip, *, actor: Member, now: dat
 
 
 def add_key_topic(session: Session, *, member: Member, year: int, title: str, now: datetime) -> ResearchTopic:
+    """A topic the member leads, at 立项 (it counts at once only where the team counts topics registered)."""
     topic = ResearchTopic(team_id=member.team_id, lead_member_id=member.id, year=year, title=title,
-                          created_at=now)
+                          created_at=now, stage=TopicStage.REGISTERED)
+    topics.set_counts_on(session, topic)
     session.add(topic)
     session.flush()
     audit.record(session, action="create", entity="research_topic", entity_id=topic.id,
@@ -164,10 +169,11 @@ def key_topics(session: Session, member_id: int, year: int) -> list[ResearchTopi
 
 
 def key_topics_count(session: Session, member_id: int, year: int) -> int:
+    """The member's topics of ``year`` that count (they reached the team's counting stage)."""
     return session.scalar(
         select(func.count()).select_from(ResearchTopic).where(
             ResearchTopic.lead_member_id == member_id, ResearchTopic.year == year,
-            ResearchTopic.deleted_at.is_(None))
+            ResearchTopic.deleted_at.is_(None), ResearchTopic.counts_on.is_not(None))
     ) or 0
 
 

@@ -16,14 +16,14 @@ from pathlib import Path
 import httpx
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
 from core.domain import Duty, Language, MemberStatus, Role
 from emulator import EmulatorThread
 from harness import TEST_TOKEN
 from storage import members, teams, totals, trips
 from storage.db import MIGRATIONS_DIR, Database
-from storage.models import MonthTotal
+from storage.models import AuditEntry, MonthTotal
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -197,4 +197,37 @@ def test_db_rebuild_totals_recounts_the_month_totals_from_the_records(tmp_path: 
     assert done.returncode == 0 and "2 rows" in done.stdout, done.stderr
     with db.session() as session:
         assert totals.stored(session.connection(), team_id) == kept
+    db.dispose()
+
+
+def test_team_topic_stage_shows_and_sets_when_key_topics_count_and_recounts_them(
+        tmp_path: Path, env: dict[str, str]) -> None:
+    """A team counts key topics at the configured stage when it is made ([race] topic_counts_at); the office
+    changes it with `team topic-stage`, and every topic's day and the month totals follow."""
+    (tmp_path / "config.toml").write_text('[telegram]\nbot_username = "saima_gov_bot"\n\n[race]\n'
+                                          'topic_counts_at = "registered"\n', encoding="utf-8")
+    assert run_cli("team", "create", "市政府党组", "--admin", "42", env=env, cwd=tmp_path).returncode == 0
+    db = Database.from_url(env["DATABASE_URL"])
+    now = datetime(2026, 3, 2, 2, tzinfo=UTC)
+    with db.session() as session:
+        team = teams.one(session, 1)
+        member = members.add(session, team=team, telegram_user_id=1001, display_name="张三", username=None,
+                             role=Role.MEMBER, status=MemberStatus.ACTIVE, now=now, joined_on=date(2026, 1, 1))
+        trips.add_key_topic(session, member=member, year=2026, title="山区共富", now=now)
+        member_id = member.id
+    with db.session() as session:
+        assert totals.stored(session.connection(), 1) == {(member_id, date(2026, 3, 1)): {Duty.KEY_RESEARCH_TOPICS: 1}}
+
+    shown = run_cli("team", "topic-stage", "1", "--json", env=env, cwd=tmp_path)
+    assert json.loads(shown.stdout) == {"team_id": 1, "topic_counts_at": "registered", "topics_moved": 0}
+    done = run_cli("team", "topic-stage", "1", "report", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ("Team 1: key research topics count at the stage 'report' "
+                                   "(1 topics now count on another day).")
+    with db.session() as session:
+        assert totals.stored(session.connection(), 1) == {}  # registered, not reported: it no longer counts
+        assert session.scalar(select(func.count()).select_from(AuditEntry)
+                              .where(AuditEntry.action == "topic_counting_stage")) == 1
+    assert run_cli("team", "topic-stage", "9", "report", env=env, cwd=tmp_path).returncode == 1
+    assert run_cli("team", "topic-stage", "1", "finished", env=env, cwd=tmp_path).returncode == 2
     db.dispose()

@@ -24,6 +24,8 @@ class Action(StrEnum):
     TASK_EXTEND = "taskextend"  # request an extension (延期申请) of the assignment <id>
     TASK_ANSWER = "taskanswer"  # the office answers the question or plan <id> (a task request)
     TASK_REFUSE = "taskrefuse"  # the office refuses the extension request <id>, with a reason
+    TOPIC_REPORT = "topicreport"  # the key topic <id>'s report (handlers/topics.py)
+    TOPIC_OUTCOME = "topicoutcome"  # what the key topic <id> became
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,8 @@ MALFORMED = {
     "tasks": ["tk:", "tk:l", "tk:z:1", "tk:l:²", "tk:l:1:2", "tk:v:1:2:3", "tk:a", "tk:a:x"],
     "track": ["trk:", "trk:link:y", "trk:link:x:1", "trk:set:names", "trk:set:bold:1", "trk:link:y:²",
               "trk:set:names:1:2", "trk:other:y:1"],
+    "topics": ["tp:", "tp:x", "tp:l:1", "tp:r", "tp:r:", "tp:r:²", "tp:r:1:2", "tp:r:x", "TP:r:1", "tp:c",
+               "tp:c:", "tp:c:done", "tp:c:report:1", "tp:c:1"],
 }
 
 

@@ -38,7 +38,7 @@ KNOWN_COMMANDS = [command.name for command in COMMANDS]
 # Prefixes of every flow's buttons, so forged data also reaches each flow's own parser.
 BUTTON_PREFIXES = ["f:", "fs:study:", "fs:finding:", "m:e:study:", "m:d:study:", "m:D:study:", "m:p:", "mo:",
                    "fu:", "mb:", "tg:", "au:p:", "att:", "lang:", "race:explain:", "nz:m:", "nz:f:", "nz:t:", "tk:",
-                   "bc:"]
+                   "bc:", "tp:", "fs:topicreport:", "fs:topicoutcome:"]
 
 
 # --- strategies ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from tests.e2e.helpers import owner_and_member, owner_and_two, stored_member
 
 def _audit(saima: Saima, action: str) -> list[AuditEntry]:
     with saima.db.session() as session:
-        return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+        return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
 
 
 async def _remove(admin: SimUser, name: str, remove: str, confirm: str) -> None:

@@ -41,6 +41,7 @@ from locales import translator
 from reports import race_board
 from storage import members, motions, onboarding, tasks, trips
 from storage import race as race_storage
+from storage import topics as topic_queries
 from storage.db import Database
 from storage.models import LeavePeriod, Member, Motion, OutboxMessage, RaceSnapshot, Team
 
@@ -119,7 +120,13 @@ def make_year(db: Database) -> Year:
                                   ("赵敏", dec(1), dec(3))):  # back-logged on the first day, as teams do
             trips.log_trip(session, member=people[name], start=first, end=last, places="淳安县", topic="山区共富调研",
                            research_topic_id=None, now=created)
-        trips.add_key_topic(session, member=people["王强"], year=2026, title="山区县高质量发展", now=at(dec(5), 15))
+        topic = trips.add_key_topic(session, member=people["王强"], year=2026, title="山区县高质量发展",
+                                    now=at(dec(5), 15))
+        # researched since March (his trip), its report finished on the day he registers it: it counts then
+        topic_queries.start_research(session, topic, on=date(2026, 3, 1), today=dec(5), actor=people["王强"],
+                                     now=at(dec(5), 15))
+        topic_queries.attach_report(session, topic, title="山区县高质量发展调研报告", file_id=None, on=dec(5),
+                                    today=dec(5), actor=people["王强"], now=at(dec(5), 15))
         tasks.create(session, creator=new.owner, title="报送安全生产大检查情况", detail=None, due_at=at(dec(8), 18),
                      assignees=[people["张明"]], attachment_file_id=None, attachment_kind=None, now=created)
         motion = motions.create(session, lead=people["赵敏"], kind=MotionKind.SUGGESTION, number="7",

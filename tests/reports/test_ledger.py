@@ -26,7 +26,7 @@ from storage.models import Member, Team
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-ZH_SHEETS = ["进度", "调研", "办理事项", "学习", "出席", "建议提案", "督办事项"]
+ZH_SHEETS = ["进度", "调研", "办理事项", "学习", "出席", "建议提案", "督办事项", "重点课题"]
 
 
 def _team(session: Session, now: datetime) -> tuple[Team, Member, Member]:
@@ -95,13 +95,21 @@ def test_the_workbook_has_every_sheet_with_chinese_headers_and_real_dates(db: Da
     assert motion_row[:5] == ["0123", "人大建议", "优化营商环境", "是", "张三"]
     assert motion_row[6].date() == date(2026, 6, 10)
     assert book["督办事项"].max_row == 1 and book["督办事项"]["B1"].value == "事项"
+    topics_sheet = book["重点课题"]
+    assert [c.value for c in topics_sheet[1]] == ["编号", "课题名称", "牵头人", "阶段", "立项日期", "开始调研日期",
+                                                   "调研报告", "报告完成日期", "成果转化", "转化日期", "计入日期"]
+    row = [c.value for c in topics_sheet[2]]  # researched since its trip; no report yet, so not counted
+    assert row[:4] == [1, "山区共富", "张三", "调研中"]
+    assert [day.date() for day in row[4:6]] == [date(2026, 11, 21), date(2026, 11, 5)]
+    assert row[6:] == [None, None, None, None, None]
+    assert topics_sheet["F2"].is_date
 
 
 def test_an_english_reader_gets_english_headers(db: Database, clock: ManualClock) -> None:
     team_id = seed(db, clock)
     book = load_workbook(io.BytesIO(ledger.workbook(_build(db, team_id, "en"), translator("en"))))
     assert book.sheetnames == ["Progress", "Research trips", "Follow-up items", "Study sessions", "Attendance",
-                               "Suggestions and proposals", "Supervised tasks"]
+                               "Suggestions and proposals", "Supervised tasks", "Key research topics"]
     assert [c.value for c in book["Follow-up items"][1]][:5] == ["Member", "Trip date", "Finding", "Department",
                                                                   "Status"]
     assert book["Follow-up items"]["E2"].value == "assigned to the department"
@@ -111,7 +119,7 @@ def test_csv_files_carry_a_bom_and_iso_dates(db: Database, clock: ManualClock, t
     team_id = seed(db, clock)
     written = ledger.write_csv(_build(db, team_id, "zh"), translator("zh"), tmp_path)
     assert [p.name for p in written] == ["progress.csv", "trips.csv", "follow_ups.csv", "study.csv",
-                                         "attendance.csv", "motions.csv", "tasks.csv"]
+                                         "attendance.csv", "motions.csv", "tasks.csv", "topics.csv"]
     raw = (tmp_path / "trips.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     assert raw.decode("utf-8-sig").splitlines()[1].startswith("张三,2026-11-05,2026-11-08,4,4,淳安县")

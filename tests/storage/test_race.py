@@ -24,10 +24,12 @@ from core.domain import (
     ResultClass,
     Role,
     StudyKind,
+    TopicStage,
 )
 from core.pace import Availability, PaceStatus
 from core.race import Deadline, DeadlineKind, Period, PeriodKind
 from storage import members, motions, onboarding, progress, race, study, tasks, trips
+from storage import topics as topic_queries
 from storage.db import Database
 from storage.models import LeavePeriod, Member, RaceSnapshot, Target, Team
 
@@ -89,6 +91,8 @@ def _records(db: Database, people: dict[str, Member]) -> None:
         done = trips.add_finding(session, member=li, trip=trip, content="饮水", department="水利局",
                                  feedback_due=d(11, 10), now=at(d(9, 3)))
         done.status, done.fed_back_at = FollowUpStatus.FED_BACK, at(d(11, 12))  # late
+        topic_queries.set_counting_stage(session, session.get_one(Team, zhang.team_id), TopicStage.REGISTERED,
+                                         actor=None, now=at(d(1, 5)))  # topics count from 立项 in this team
         trips.add_key_topic(session, member=zhang, year=2026, title="山区共富", now=at(d(11, 2)))
         trips.add_key_topic(session, member=li, year=2026, title="数字政府", now=at(d(3, 2)))  # March
         study.log_own(session, member=zhang, kind=StudyKind.COLLECTIVE, held_on=d(11, 10), starts_at=None,

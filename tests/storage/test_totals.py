@@ -18,15 +18,17 @@ from sqlalchemy import delete, text, update
 from sqlalchemy.orm import Session
 
 from config import Config
-from core.domain import Duty, MemberStatus, MotionKind, MotionStatus, ResultClass, Role, StudyKind
+from core.domain import Duty, MemberStatus, MotionKind, MotionStatus, ResultClass, Role, StudyKind, TopicStage
 from core.race import Period, PeriodKind, score
 from storage import members, motions, onboarding, study, summary, totals, trips
 from storage import race as race_storage
+from storage import topics as topic_queries
 from storage.db import Database
 from storage.models import Member, Motion, ResearchTopic, ResearchTrip, StudyAttendance, StudySession, Team
 
 FIRST = date(2025, 11, 1)
 DAYS = 500  # records from November 2025 to March 2027: years and a December–January crossing
+LAST_DAY = FIRST + timedelta(days=DAYS)  # "today" for a topic's moves: none of the days drawn is in the future
 ZONES = ("Asia/Shanghai", "America/New_York", "UTC")
 KINDS = (StudyKind.COLLECTIVE, StudyKind.THEORY_GROUP, StudyKind.LAW, StudyKind.SELF_STUDY)
 
@@ -40,6 +42,11 @@ operation = st.one_of(
     st.tuples(st.just("delete_trip"), pick),
     st.tuples(st.just("topic"), person, st.integers(2025, 2027), instant),
     st.tuples(st.just("delete_topic"), pick),
+    st.tuples(st.just("trip_for_topic"), pick, day),
+    st.tuples(st.just("research"), pick, day),
+    st.tuples(st.just("report"), pick, day),
+    st.tuples(st.just("outcome"), pick, day),
+    st.tuples(st.just("counting"), st.sampled_from(list(TopicStage))),
     st.tuples(st.just("own_study"), person, st.sampled_from(KINDS), day),
     st.tuples(st.just("team_session"), st.sampled_from(KINDS), day),
     st.tuples(st.just("tick"), pick, person),
@@ -97,6 +104,24 @@ class World:
             self.topics.append(trips.add_key_topic(session, member=member, year=args[1], title="课题", now=args[2]).id)
         elif kind == "delete_topic" and (found := self._of(self.topics, args[0])):
             trips.delete_topic(session, session.get_one(ResearchTopic, found), actor=owner, now=self.now)
+        elif kind == "trip_for_topic" and (found := self._of(self.topics, args[0])):
+            topic = session.get_one(ResearchTopic, found)  # a trip for the topic: 立项 → 调研中 on its first day
+            self.trips.append(trips.log_trip(
+                session, member=session.get_one(Member, topic.lead_member_id), start=args[1], end=args[1],
+                places="开化县", topic="课题调研", research_topic_id=topic.id, now=self.now).id)
+        elif kind in ("research", "report", "outcome") and (found := self._of(self.topics, args[0])):
+            topic = session.get_one(ResearchTopic, found)  # a move the rules refuse changes nothing
+            if kind == "research":
+                topic_queries.start_research(session, topic, on=args[1], today=LAST_DAY, actor=owner, now=self.now)
+            elif kind == "report":
+                topic_queries.attach_report(session, topic, title="调研报告", file_id=None, on=args[1], today=LAST_DAY,
+                                            actor=owner, now=self.now)
+            else:
+                topic_queries.record_outcome(session, topic, outcome="出台政策", on=args[1], today=LAST_DAY,
+                                             actor=owner, now=self.now)
+        elif kind == "counting":
+            topic_queries.set_counting_stage(session, session.get_one(Team, self.team_id), args[0], actor=owner,
+                                             now=self.now)
         elif kind == "own_study":
             assert member is not None
             self.studies.append(study.log_own(session, member=member, kind=args[1], held_on=args[2], starts_at=None,
@@ -240,7 +265,13 @@ def test_upgrading_to_the_totals_counts_them_from_the_records(db: Database) -> N
     [("own_study", 2, StudyKind.COLLECTIVE, date(2025, 12, 1)), ("change_study", 0, StudyKind.LAW, date(2026, 2, 1))],
     [("motion", 1, MotionKind.PROPOSAL, True, date(2025, 12, 9)),
      ("correct_motion", 0, MotionKind.SUGGESTION, True, date(2026, 1, 9))],
-    [("topic", 0, 2026, datetime(2026, 6, 30, 17, tzinfo=ZoneInfo("UTC"))), ("timezone", "America/New_York")],
+    [("counting", TopicStage.REGISTERED), ("topic", 0, 2026, datetime(2026, 6, 30, 17, tzinfo=ZoneInfo("UTC"))),
+     ("timezone", "America/New_York")],
+    [("topic", 1, 2026, datetime(2026, 2, 1, tzinfo=ZoneInfo("UTC"))), ("trip_for_topic", 0, date(2026, 3, 5)),
+     ("report", 0, date(2026, 9, 30)), ("outcome", 0, date(2027, 2, 1)), ("counting", TopicStage.OUTCOME),
+     ("counting", TopicStage.RESEARCHING)],  # counted in September, then on 31 December 2026, then in March
+    [("topic", 2, 2026, datetime(2026, 2, 1, tzinfo=ZoneInfo("UTC"))), ("research", 0, date(2026, 4, 1)),
+     ("report", 0, date(2026, 5, 1)), ("delete_topic", 0)],
 ])
 @pytest.mark.parametrize("together", [True, False])
 def test_what_a_change_leaves_behind_is_recounted(db: Database, steps: list[tuple[Any, ...]], together: bool) -> None:
@@ -316,3 +347,52 @@ def test_one_read_for_several_days_judges_each_days_deadlines_as_a_read_for_that
         world.check_days(session, team, (date(2026, 6, 1), date(2026, 4, 30), date(2026, 3, 31), date(2026, 5, 10),
                                          date(2026, 1, 1)))
         world.check_days(session, team, (date(2026, 4, 5), date(2026, 4, 4)))  # due on the one, not the other
+
+
+def test_a_key_topic_counts_in_the_month_it_reached_the_teams_counting_stage(db: Database) -> None:
+    """Registered in February, researched from a trip in March, reported in September, made a policy in
+    February 2027: at 形成报告 (the default) it counts in September; at 成果转化 on 31 December (its year's
+    last day); at 调研中 in March; at 立项 in February. Each change of the team's stage moves the totals."""
+    world = World(db, serial=_serial())
+    steps: list[tuple[Any, ...]] = [("topic", 1, 2026, datetime(2026, 2, 1, 3, tzinfo=ZoneInfo("UTC"))),
+                                    ("trip_for_topic", 0, date(2026, 3, 5))]
+    with db.session() as session:
+        for step in steps:
+            world.apply(session, step)
+
+    def topics_by_month() -> dict[date, int]:
+        with db.session() as session:
+            stored = totals.stored(session.connection(), world.team_id, members=[world.people[1]])
+        return {month: duties[Duty.KEY_RESEARCH_TOPICS] for (_, month), duties in stored.items()
+                if Duty.KEY_RESEARCH_TOPICS in duties}
+
+    assert topics_by_month() == {}  # 调研中 is not yet 形成报告
+    with db.session() as session:
+        world.apply(session, ("report", 0, date(2026, 9, 30)))
+    assert topics_by_month() == {date(2026, 9, 1): 1}
+    with db.session() as session:
+        world.apply(session, ("outcome", 0, date(2027, 2, 1)))
+    assert topics_by_month() == {date(2026, 9, 1): 1}
+    for stage, expected in ((TopicStage.OUTCOME, {date(2026, 12, 1): 1}),
+                            (TopicStage.RESEARCHING, {date(2026, 3, 1): 1}),
+                            (TopicStage.REGISTERED, {date(2026, 2, 1): 1})):
+        with db.session() as session:
+            world.apply(session, ("counting", stage))
+        assert topics_by_month() == expected, stage
+    world.check()
+
+
+def test_rebuilding_the_totals_sets_each_topics_day_from_its_teams_stage(db: Database) -> None:
+    world = World(db, serial=_serial())
+    with db.session() as session:
+        world.apply(session, ("topic", 0, 2026, datetime(2026, 4, 1, 3, tzinfo=ZoneInfo("UTC"))))
+        session.execute(update(ResearchTopic).where(ResearchTopic.id == world.topics[0])
+                        .values(stage=TopicStage.REPORT, report_title="报告", report_on=date(2026, 6, 2)))
+    with db.session() as session:  # written past the rules: counts_on is stale until recounted
+        assert session.get_one(ResearchTopic, world.topics[0]).counts_on is None
+        assert topic_queries.recount_all(session) == 1
+        totals.rebuild(session, world.team_id)
+    with db.session() as session:
+        assert session.get_one(ResearchTopic, world.topics[0]).counts_on == date(2026, 6, 2)
+        assert totals.stored(session.connection(), world.team_id) == {
+            (world.people[0], date(2026, 6, 1)): {Duty.KEY_RESEARCH_TOPICS: 1}}

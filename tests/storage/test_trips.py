@@ -10,9 +10,10 @@ from sqlalchemy import select, update
 
 from config import Config
 from core.clock import ManualClock
-from core.domain import FollowUpStatus, MemberStatus, Role
+from core.domain import FollowUpStatus, MemberStatus, Role, TopicStage
 from core.findings import StepProblem
 from storage import members, onboarding, trips
+from storage import topics as topic_queries
 from storage.db import Database
 from storage.models import AuditEntry, FollowUpItem, Member, ResearchTrip, Team
 
@@ -75,18 +76,26 @@ def test_a_duplicate_is_the_same_member_overlapping_days_and_the_same_places(
                                               places="淳安县")
 
 
-def test_key_topics_count_the_years_own_topics_not_deleted(
+def test_key_topics_count_the_years_own_topics_not_deleted_once_reported(
         db: Database, clock: ManualClock, team: tuple[Member, ...]) -> None:
     _, zhang, li = team
+    today = clock.now().date()
     with db.session() as session:
-        trips.add_key_topic(session, member=zhang, year=2026, title="山区26县高质量发展", now=clock.now())
+        kept = trips.add_key_topic(session, member=zhang, year=2026, title="山区26县高质量发展", now=clock.now())
         gone = trips.add_key_topic(session, member=zhang, year=2026, title="数字化改革", now=clock.now())
-        trips.add_key_topic(session, member=zhang, year=2025, title="去年的课题", now=clock.now())
-        trips.add_key_topic(session, member=li, year=2026, title="李四的课题", now=clock.now())
+        last_year = trips.add_key_topic(session, member=zhang, year=2025, title="去年的课题", now=clock.now())
+        trips.add_key_topic(session, member=li, year=2026, title="李四的课题", now=clock.now())  # 立项 only
+        for topic in (kept, gone, last_year):
+            trips.log_trip(session, member=zhang, start=today, end=today, places="淳安县", topic="课题调研",
+                           research_topic_id=topic.id, now=clock.now())  # 立项 → 调研中
+            assert topic.stage is TopicStage.RESEARCHING and topic.research_started_on == today
+            assert topic_queries.attach_report(session, topic, title="调研报告", file_id=None, on=today, today=today,
+                                               actor=zhang, now=clock.now()) is None
         gone.deleted_at = clock.now()
     with db.session() as session:
         assert trips.key_topics_count(session, zhang.id, 2026) == 1
-        assert trips.key_topics_count(session, zhang.id, 2025) == 1
+        assert trips.key_topics_count(session, zhang.id, 2025) == 1  # counted on its year's last day
+        assert trips.key_topics_count(session, li.id, 2026) == 0  # registered, not reported
         assert [t.title for t in trips.key_topics(session, zhang.id, 2026)] == ["山区26县高质量发展"]
         assert trips.leads_same_topic(session, member_id=zhang.id, year=2026, title="山区26县高质量发展")
         assert trips.own_key_topic(session, li.id, gone.id) is None
