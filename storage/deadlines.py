@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain import AssignmentStatus, FollowUpStatus, MotionKind
@@ -70,8 +70,8 @@ def open_items(session: Session, team: Team) -> list[Item]:
         items.append(Item("followup", finding_id, finding_id, member_id, cast(date, due), snoozed, content,  # not NULL here
                           created_at=assigned or created))
     for assignment_id, member_id, snoozed, task_id, due_at, title, created in session.execute(select(
-        TaskAssignment.id, TaskAssignment.member_id, TaskAssignment.snoozed_until, Task.id, Task.due_at, Task.title,
-        Task.created_at,
+        TaskAssignment.id, TaskAssignment.member_id, TaskAssignment.snoozed_until, Task.id,
+        func.coalesce(TaskAssignment.due_at, Task.due_at), Task.title, Task.created_at,
     ).join(Task, Task.id == TaskAssignment.task_id).where(
         Task.team_id == team.id, Task.cancelled_at.is_(None), TaskAssignment.status == AssignmentStatus.ASSIGNED)):
         items.append(Item("task", task_id, assignment_id, member_id, due_at.astimezone(tz).date(), snoozed,
@@ -104,7 +104,7 @@ def due_day(row: object, tz: ZoneInfo) -> date | None:
     if isinstance(row, FollowUpItem):
         return row.feedback_due
     if isinstance(row, TaskAssignment):
-        return row.task.due_at.astimezone(tz).date()
+        return (row.due_at or row.task.due_at).astimezone(tz).date()  # its own once 回头看 reopened it
     return None
 
 def _open(session: Session, row: object) -> bool:

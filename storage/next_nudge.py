@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, event, inspect, literal, select, text, union_all, update
+from sqlalchemy import Table, bindparam, event, func, inspect, literal, select, text, union_all, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from core.domain import AssignmentStatus, MemberStatus
@@ -333,7 +333,8 @@ def claim(session: Session, now: datetime, *, zone: Callable[[int], ZoneInfo], l
     for (assignment_id, member_id, snoozed, status, task_id, team, due_at, title, created,
          cancelled) in session.execute(_locked(session, select(
             TaskAssignment.id, TaskAssignment.member_id, TaskAssignment.snoozed_until, TaskAssignment.status,
-            Task.id, Task.team_id, Task.due_at, Task.title, Task.created_at, Task.cancelled_at,
+            Task.id, Task.team_id, func.coalesce(TaskAssignment.due_at, Task.due_at), Task.title, Task.created_at,
+            Task.cancelled_at,
          ).join(Task, Task.id == TaskAssignment.task_id)
          .where(TaskAssignment.next_nudge_at <= at, *of_team["task"]).limit(limit), TaskAssignment)):
         still = status == AssignmentStatus.ASSIGNED and cancelled is None
