@@ -34,7 +34,7 @@ from storage import lookback as queries
 from storage.models import Member
 
 INVALID = N_("This button is not valid any more.")
-NOT_YOURS = N_("Only the member this item belongs to can answer its 回头看.")
+NOT_YOURS = N_("Only the member this item belongs to can answer its look-back.")
 NOTE_PROMPT = N_("Add a note if you wish (what held, what did not), or press “No note”.")
 
 
@@ -103,7 +103,7 @@ def _answer(session: Session, context: SaimaContext, member: Member, lookback_id
     actor = members.by_id(session, member.id)
     if item is None or actor is None or not queries.answer(session, row, result=result, actor=actor, now=now):
         return "!" + t("Already recorded. Nothing was changed.")
-    text = "✅ " + t("回头看 recorded: {result} — {item}.").format(result=words.result_words(t, result),
+    text = "✅ " + t("Look-back recorded: {result} — {item}.").format(result=words.result_words(t, result),
                                                                item=words.item_words(t, item))
     if result is not Result.NOT_HELD:
         return text
