@@ -13,7 +13,15 @@ from sqlalchemy import select
 from config import Config
 from core import holidays
 from core import motions as motion_rules
-from core.domain import AssignmentStatus, FollowUpStatus, MemberStatus, MotionKind, MotionStatus, ResultClass, Role
+from core.domain import (
+    AssignmentStatus,
+    FollowUpStatus,
+    MemberStatus,
+    MotionKind,
+    MotionStatus,
+    ResultClass,
+    Role,
+)
 from core.lookback import Result
 from core.tasks import Move
 from storage import lookback, members, motions, onboarding, tasks, trips
