@@ -147,7 +147,7 @@ def assignee_line(t: Translator, index: int, name: str, assignment: TaskAssignme
     elif assignment.status is AssignmentStatus.REPORTED:
         mark = "📥"
     else:
-        mark = MARK[task_age(task.due_at, now=now, tz=tz)]
+        mark = MARK[task_age(assignment.due_at or task.due_at, now=now, tz=tz)]
     line = f"{index}. {mark} {name} · {t(STATUS_LABELS[assignment.status])}"
     if assignment.status is not AssignmentStatus.ASSIGNED and assignment.report_note:
         line += f" · “{clip(assignment.report_note, 40)}”"
@@ -160,7 +160,7 @@ def assignee_line(t: Translator, index: int, name: str, assignment: TaskAssignme
 
 def assignment_card(t: Translator, task: Task, assignment: TaskAssignment, *, name: str, tz: ZoneInfo,
                     now: datetime) -> str:
-    lines = [f"《{task.title}》", field_line(t, t("Due"), due_words(t, task.due_at, tz)),
+    lines = [f"《{task.title}》", field_line(t, t("Due"), due_words(t, assignment.due_at or task.due_at, tz)),
              field_line(t, t("Assignee"), name), field_line(t, t("Status"), t(STATUS_LABELS[assignment.status]))]
     if assignment.reported_at is not None and assignment.report_note:
         lines.append(field_line(t, t("Reported"), short_due(t, assignment.reported_at, tz)))
@@ -177,8 +177,9 @@ def own_line(t: Translator, task: Task, assignment: TaskAssignment, *, now: date
     """A member's own task, for /done and /me: 🔴 《…》 · due 11月20日 18:00 (overdue)."""
     if assignment.status is AssignmentStatus.REPORTED:
         return t("📥 {title} · reported, awaiting confirmation").format(title=clip(task.title))
-    age = task_age(task.due_at, now=now, tz=tz)
-    when = t("due {due}").format(due=short_due(t, task.due_at, tz))
-    if task.due_at <= now:
+    due = assignment.due_at or task.due_at  # its own once 回头看 reopened it
+    age = task_age(due, now=now, tz=tz)
+    when = t("due {due}").format(due=short_due(t, due, tz))
+    if due <= now:
         when += t(" (overdue)")
     return f"{MARK[age]} {clip(task.title)} · {when}"
