@@ -8,7 +8,7 @@ Deleted records are left out; removed members' records stay (removal ends access
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from core.ledger import Event
 from storage.models import (
     AuditEntry,
     FollowUpItem,
+    Lookback,
     Member,
     MemberStatus,
     Motion,
@@ -52,6 +53,7 @@ class YearLedger:
     task_assignments: list[Any]  # (task, assignment)
     motion_events: dict[int, list[Event]]  # motion id → its audit entries, oldest first
     assignment_events: dict[int, list[Event]]  # task assignment id → its audit entries, oldest first
+    lookbacks: dict[tuple[str, int], list[Lookback]] = field(default_factory=dict)  # (kind, item id) → 回头看 rounds
 
 
 def year_ledger(session: Session, team: Team, year: int, *, today: date, config: Config) -> YearLedger:
@@ -74,7 +76,17 @@ def year_ledger(session: Session, team: Team, year: int, *, today: date, config:
         task_assignments=assignment_rows,
         motion_events=events(session, team.id, "motion", [m.id for m in motion_rows], zone),
         assignment_events=events(session, team.id, "task_assignment", [a.id for _, a in assignment_rows], zone),
+        lookbacks=lookbacks(session, team.id),
     )
+
+
+def lookbacks(session: Session, team_id: int) -> dict[tuple[str, int], list[Lookback]]:
+    """The team's 回头看 rounds per item (kind, id), in order: the ledger's 回头看 column."""
+    found: dict[tuple[str, int], list[Lookback]] = {}
+    for row in session.scalars(select(Lookback).where(Lookback.team_id == team_id, Lookback.dropped.is_(False))
+                               .order_by(Lookback.item_kind, Lookback.item_id, Lookback.round)):
+        found.setdefault((row.item_kind, row.item_id), []).append(row)
+    return found
 
 
 def _year(year: int) -> tuple[date, date]:

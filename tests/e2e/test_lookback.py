@@ -12,6 +12,10 @@ from sqlalchemy import select
 from core.domain import AssignmentStatus
 from core.lookback import Result
 from emulator.sim import BotMessage, SimUser
+from locales import translator
+from reports import ledger
+from storage import ledger as ledger_storage
+from storage import teams
 from storage.models import AuditEntry, Lookback, Member, TaskAssignment
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import Saima
@@ -126,6 +130,14 @@ async def test_not_held_reopens_the_task_with_a_deadline_ahead_and_the_office_is
                                                                         (AuditEntry.action == "reopen"))
                                        .order_by(AuditEntry.id)))
     assert actions == ["lookback_answer", "reopen", "lookback_note"]
+
+    # the ledger's 督办 sheet carries the result in its 回头看 column (its last)
+    with saima.db.session() as session:
+        sheets = ledger.build(ledger_storage.year_ledger(session, teams.one(session, saima.team_id), 2026,
+                                                         today=BACK.date(), config=saima.config), t=translator("zh"))
+    (tasks_sheet,) = [sheet for sheet in sheets if sheet.key == "tasks"]
+    assert translator("zh")(tasks_sheet.columns[-1].header) == "回头看"
+    assert [row[-1] for row in tasks_sheet.rows] == ["回头看第1轮：2027-02-23 未落实：东侧两处仍未整改", ""]
 
 
 async def test_held_with_no_note(saima: Saima) -> None:
