@@ -35,10 +35,14 @@ ACTIONS = {
     "follow_up_assigned": N_("assigned to the department"), "follow_up_handled": N_("marked handled"),
     "follow_up_fed_back": N_("recorded the feedback"), "follow_up_closed": N_("closed the follow-up item"),
     "follow_up_raised": N_("raised again"), "confirm_targets": N_("confirmed the year's targets"),
+    "lookback_answer": N_("answered the look-back"), "lookback_note": N_("added a note to the look-back"),
+    "lookback_reopen": N_("reopened: the look-back found it did not hold"),
+    "lookback_months": N_("set after how many months closed items come back"),
 }
 #: Where an action reads differently for one kind of record.
 BY_ENTITY = {
     ("motion", "close"): N_("recorded the deputy's satisfaction: closed"),
+    ("task_assignment", "reopen"): N_("reopened: the look-back found it did not hold"),
 }
 CHANGED = N_("changed")  # an action without a label of its own
 ENTITIES = {
@@ -49,6 +53,7 @@ ENTITIES = {
     "task": N_("supervised task"), "task_assignment": N_("supervised task assignment"),
     "team_calendar_day": N_("the team's day off or working day"),
     "broadcast": N_("broadcast"),
+    "lookback": N_("look-back"),
 }
 RECORD = N_("record")  # a kind of record without a label of its own
 
