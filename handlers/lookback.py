@@ -121,6 +121,8 @@ def _answer(session: Session, context: SaimaContext, member: Member, lookback_id
                                                               note=None),
                                 "parse_mode": None, "buttons": []},
                        not_before=now, team_id=team.id, member_id=admin.id, now=now)
+    if due is None:  # opened again meanwhile (another round's 未落实, or its own loop): nothing else to do
+        return text + "\n" + t("It was open again already; the office is told.")
     return text + "\n" + t("It is reopened and the office is told.")
 
 
