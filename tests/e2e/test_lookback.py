@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from telegram import Update
 
 from core.domain import AssignmentStatus
 from core.lookback import Result
@@ -16,7 +17,7 @@ from locales import translator
 from reports import ledger
 from storage import ledger as ledger_storage
 from storage import teams
-from storage.models import AuditEntry, Lookback, Member, TaskAssignment
+from storage.models import AuditEntry, Lookback, Member, OutboxMessage, TaskAssignment
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import Saima
 from tests.e2e.helpers import owner_and_two
@@ -151,3 +152,28 @@ async def test_held_with_no_note(saima: Saima) -> None:
     (row,) = _lookbacks(saima)
     assert (row.result, row.note) == (Result.HELD, None)
     assert _assignment(saima, 1001).status is AssignmentStatus.CLOSED
+
+
+async def test_the_answer_delivered_again_by_the_poller_changes_nothing_and_sends_nothing(saima: Saima) -> None:
+    admin, zhang, _wang = await _closed_task(saima)
+    saima.clock.set(BACK)
+    await _tick(saima)
+    (ask,) = await _looks(zhang)
+    await zhang.press(ask, "未落实")
+    tap = int((await saima.control.updates())["updates"][-1]["update_id"])
+    seq = (await saima.control.health())["seq"]
+
+    sent = (await saima.control.updates(update_id=tap))["updates"]
+    application = saima.running.application
+    await application.update_queue.put(Update.de_json(sent[0], application.bot))
+    assert (await zhang.send("/help")).text  # handled after the one delivered again: updates go in order
+    events = (await saima.control.events(seq))["events"]
+    # to 张三 only /help's answer (the office's note of the first answer may go out meanwhile, to the admin)
+    assert [e["method"] for e in events if e.get("method") and e.get("chat_id") in (1001, None)] == ["sendMessage"]
+    with saima.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action.in_(["lookback_answer", "reopen"]))) == 2
+        assert session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.key.startswith("lookback:"))) == 2  # the ask, and the office's one note
+    assert _assignment(saima, 1001).status is AssignmentStatus.ASSIGNED
+    del admin
