@@ -21,7 +21,7 @@ from core.dates_calendar import add_months
 from core.text import utf16_len
 
 __all__ = [
-    "MAX_NOTE", "Result", "Stage", "comes_back_on", "midnight", "next_stage", "nth_workday_after",
+    "MAX_NOTE", "Progress", "Result", "Stage", "comes_back_on", "midnight", "next_stage", "nth_workday_after",
     "note_problem", "reopen_due", "working_days_between",
 ]
 

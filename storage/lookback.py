@@ -4,9 +4,11 @@ audited. 未落实 reopens the item here, by the item's own move."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -126,8 +128,8 @@ def add_note(session: Session, row: Lookback, *, note: str, actor: Member, now: 
     return bool(changed)
 
 
-def reopen(session: Session, row: Lookback, *, actor: Member, now: datetime, tz: Any,
-           is_workday: Any, reopen_months: int) -> datetime | None:
+def reopen(session: Session, row: Lookback, *, actor: Member, now: datetime, tz: ZoneInfo,
+           is_workday: Callable[[date], bool], reopen_months: int) -> datetime | None:
     """未落实: the item back to its owner, each by its own move, with a deadline not yet past (audited). The new
     deadline, or None when the item was not closed any more (nothing changed)."""
     if row.item_kind == TASK:
@@ -153,7 +155,7 @@ def reopen(session: Session, row: Lookback, *, actor: Member, now: datetime, tz:
     if motion is None or motion.deleted_at is not None or motion.status not in (MotionStatus.REPLIED,
                                                                                 MotionStatus.CLOSED):
         return None
-    from storage import motions as motion_store  # noqa: PLC0415 — storage.motions imports the next-nudge rules
+    from storage import motions as motion_store  # noqa: PLC0415 — storage.motions imports this module
 
     state = motion_store.state_of(motion)
     new = motion_rules.MotionState(MotionStatus.HANDLING, motion_rules.reply_due(today, months=reopen_months),
@@ -162,8 +164,8 @@ def reopen(session: Session, row: Lookback, *, actor: Member, now: datetime, tz:
     return rules.midnight(new.reply_due, tz)
 
 
-def _reopen_task(session: Session, row: Lookback, *, actor: Member, now: datetime, tz: Any,
-                 is_workday: Any) -> datetime | None:
+def _reopen_task(session: Session, row: Lookback, *, actor: Member, now: datetime, tz: ZoneInfo,
+                 is_workday: Callable[[date], bool]) -> datetime | None:
     found = session.execute(select(TaskAssignment, Task).join(Task, Task.id == TaskAssignment.task_id)
                             .where(TaskAssignment.id == row.item_id)).first()
     if found is None:
