@@ -4,7 +4,7 @@ Each check reads only the team's rows whose instant (`next_at`) has come: one ra
 (team, next_at), so the cost is what is due. A row just made (the item closed) gets the day it comes back
 (`after_months` later, the team's own or the configuration's) at midnight team time; on that day the owner is
 asked once, privately (`lookback:<id>:ask`, not before the team's allowed moment: quiet hours and days off
-respected), with three buttons 落实 / 部分落实 / 未落实 (handlers/lookback.py). Unanswered, one reminder
+respected; an owner on leave is asked the day they are back), with three buttons 落实 / 部分落实 / 未落实 (handlers/lookback.py). Unanswered, one reminder
 (`lookback:<id>:remind`) after `remind_workdays` working days, then a note to each admin
 (`lookback:<id>:office:<admin>`) after as many again. An item no longer closed when its day comes (reopened
 meanwhile) is not asked about.
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -30,8 +30,8 @@ from core.outbox_keys import LookbackEvent, LookbackKey
 from jobs import ticks
 from locales import translator
 from reports import lookback as words
+from storage import leave, members, outbox
 from storage import lookback as queries
-from storage import members, outbox
 from storage.models import Lookback, Team
 
 KIND = "lookback"  # the outbox rows' kind
@@ -56,11 +56,13 @@ class Lookbacks:
             return
         tz = ZoneInfo(team.timezone)
         months = queries.months_of(team, self.config.lookback.after_months)
+        away = leave.on_leave(session, team_id=team.id, day=now.astimezone(tz).date())
         for row in rows:
-            self._step(session, team, row, now=now, tz=tz, months=months, report=report, is_workday=is_workday)
+            self._step(session, team, row, now=now, tz=tz, months=months, report=report, is_workday=is_workday,
+                       away=away)
 
     def _step(self, session: Session, team: Team, row: Lookback, *, now: datetime, tz: ZoneInfo, months: int,
-              report: LookbackReport, is_workday: Callable[[date], bool]) -> None:
+              report: LookbackReport, is_workday: Callable[[date], bool], away: set[int]) -> None:
         stage = rules.next_stage(rules.Progress(row.due_at, row.asked_at, row.reminded_at, row.escalated_at,
                                                 row.answered_at))
         expected = row.next_at
@@ -84,6 +86,9 @@ class Lookbacks:
             queries.move_on(session, row, expected=expected, next_at=None)
             return
         not_before = ticks.allowed_moment(self.config.schedule, now, tz, is_workday)
+        if stage in (rules.Stage.ASK, rules.Stage.REMIND) and owner.id in away:  # on leave: asked when back
+            queries.move_on(session, row, expected=expected, next_at=rules.midnight(today + timedelta(days=1), tz))
+            return
         if stage in (rules.Stage.ASK, rules.Stage.REMIND):
             remind = stage is rules.Stage.REMIND
             stamp = {"reminded_at": now} if remind else {"asked_at": now}

@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 
 from config import Config, LookbackSettings
-from core.domain import AssignmentStatus
+from core.domain import AssignmentStatus, LeaveKind
 from core.lookback import Result
 from core.tasks import Move
 from jobs.schedule import Scheduler
-from storage import lookback, members, tasks, teams
+from storage import lookback, members, roster, tasks, teams
 from storage.db import Database
 from storage.models import Lookback, TaskAssignment
 from tests.jobs.test_scheduled import Team, at, make_team
@@ -141,3 +141,17 @@ def test_the_teams_own_interval_and_the_configs_default(db: Database) -> None:
         assert lookback.set_months(session, teams.one(session, team.team_id), 1, now=team.clock.now()) == 1
     team.run()
     assert _row(team).due_at == at(date(2026, 12, 23), 0)
+
+
+def test_an_owner_on_leave_is_asked_the_day_after_it_ends(db: Database) -> None:
+    team = make_team(db, at(date(2026, 11, 23), 9))
+    _closed_task(team, closed=at(date(2026, 11, 23), 10))
+    with db.session() as session:
+        roster.record_leave(session, session.get_one(members.Member, team.zhang), kind=LeaveKind.ABROAD,
+                            start=date(2027, 2, 22), end=date(2027, 2, 24),
+                            actor=session.get_one(members.Member, team.admin), now=team.clock.now())
+    team.run()
+    team.clock.set(at(date(2027, 2, 22), 23))
+    team.walk(at(date(2027, 2, 26), 12), step=timedelta(hours=2))
+    (ask,) = team.rows("lookback:")
+    assert ask.key.endswith(":ask") and ask.not_before == at(date(2027, 2, 25), 8)
