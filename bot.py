@@ -9,6 +9,7 @@
     python bot.py team list [--json]
     python bot.py team invite TEAM_ID [--once] [--json]
     python bot.py team topic-stage TEAM_ID [registered|researching|report|outcome]  # when key topics count
+    python bot.py team lookback TEAM_ID MONTHS|default [--json]   (回头看: closed items come back after MONTHS)
     python bot.py export --team ID --year 2026 --out ledger.xlsx [--lang zh|en] [--csv DIR]
 """
 
@@ -63,6 +64,7 @@ from handlers.throttle import Screening, Throttle, screening
 from jobs import delivery, schedule
 from storage import invites, leader, members, onboarding, roster, teams, totals, updates
 from storage import topics as topic_queries
+from storage import lookback as lookback_store
 from storage.db import Database, is_outage
 from storage.models import MemberStatus, Role
 from storage.persistence import DatabasePersistence
@@ -477,6 +479,8 @@ def cmd_team(config: Config, args: argparse.Namespace) -> int:
         return _team_member(db, clock, args)
     if args.action == "topic-stage":
         return _team_topic_stage(db, clock, config, args)
+    if args.action == "lookback":
+        return _team_lookback(db, clock, config, args)
     username = _bot_username(config)
     if args.action == "create":
         with db.session() as session:
@@ -528,6 +532,28 @@ def _team_member(db: Database, clock: Clock, args: argparse.Namespace) -> int:
         f"{r['name']} ({r['telegram_id']}): in office from {r['took_office_on'] or 'the start of the year'}"
         f" until {r['left_office_on'] or 'the end of the year'}; "
         + ("in the race." if r["races"] else "not in the race (office).")))
+    return 0
+
+
+def _team_lookback(db: Database, clock: Clock, config: Config, args: argparse.Namespace) -> int:
+    """Sets after how many months the team's closed items come back (回头看); ``default`` takes the config's."""
+    if args.months == "default":
+        months = config.lookback.after_months
+    else:
+        months = int(args.months) if args.months.isascii() and args.months.isdigit() else 0
+    if not 1 <= months <= 24:
+        print(f"months must be 1–24 or 'default', not {args.months!r}.", file=sys.stderr)
+        return 1
+    with db.session() as session:
+        team = teams.by_id(session, args.team_id)
+        if team is None:
+            print(f"No team with id {args.team_id}.", file=sys.stderr)
+            return 1
+        moved = lookback_store.set_months(session, team, months, now=clock.now())
+        result = {"team_id": team.id, "name": team.name, "after_months": months, "rescheduled": moved}
+    _print(result, args.json, lambda r: (
+        f"“{r['name']}”: closed items come back after {r['after_months']} months (回头看); "
+        f"{r['rescheduled']} not asked yet follow the new interval."))
     return 0
 
 
@@ -675,6 +701,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
                              help="registered (立项), researching (调研中), report (形成报告) or outcome (成果转化);"
                                   " without it: show the current one")
     topic_stage.add_argument("--json", action="store_true")
+    lookback = team_sub.add_parser("lookback", help="after how many months closed items come back (回头看)")
+    lookback.add_argument("team_id", type=int)
+    lookback.add_argument("months", help="1–24, or 'default' (the config's lookback.after_months)")
+    lookback.add_argument("--json", action="store_true")
     team.set_defaults(func=cmd_team)
     export = sub.add_parser("export", help="write a team's ledger (台账) for a year as .xlsx (and CSV)")
     export.add_argument("--team", type=int, required=True, help="the team's id (see: team list)")

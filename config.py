@@ -201,6 +201,15 @@ class WebappSettings:
 
 
 @dataclass(frozen=True)
+class LookbackSettings:
+    """回头看 (core/lookback.py): a closed item comes back this many months later (a team may set its own:
+    `bot.py team lookback`); unanswered, a reminder after `remind_workdays` working days, then the office."""
+
+    after_months: int = 3
+    remind_workdays: int = 3
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -215,6 +224,7 @@ class Config:
     throttle: ThrottleSettings = field(default_factory=ThrottleSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     webapp: WebappSettings = field(default_factory=WebappSettings)
+    lookback: LookbackSettings = field(default_factory=LookbackSettings)
     source: str = "<defaults>"
 
     @property
@@ -330,6 +340,8 @@ def _check_values(config: Config, source: str) -> None:
             f"{source}: 'team_defaults.timezone' is not a known timezone: "
             f"{config.team_defaults.timezone!r} (e.g. 'Asia/Shanghai')"
         ) from error
+    if not 1 <= config.lookback.after_months <= 24 or not 1 <= config.lookback.remind_workdays <= 30:
+        raise ConfigError(f"{source}: 'lookback.after_months' must be 1–24 and 'lookback.remind_workdays' 1–30")
     schedule = config.schedule
     for name in ("weekly_summary_time", "race_board_time", "quiet_hours_start", "quiet_hours_end"):
         value = getattr(schedule, name)

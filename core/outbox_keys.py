@@ -15,6 +15,7 @@ hold, so it does not change:
                                              a request's id for `requested` and `answered`)
     broadcast:<broadcast>:<occurrence>:member:<member> | …:nudge:<n>:member:<member> | …:report
     yearlist:<team>:<year>:member:<member> | yearlist:<team>:<year>:admin:<admin>    the 年度清单
+    lookback:<lookback>:ask | …:remind | …:office:<admin> | …:reopened:<admin>    回头看 (core/lookback.py)
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Kind(StrEnum):
     TASK = "task"
     BROADCAST = "broadcast"
     YEAR_LIST = "yearlist"
+    LOOKBACK = "lookback"
 
 
 class ItemKind(StrEnum):
@@ -159,7 +161,22 @@ class YearListKey:
     kind: Kind = Kind.YEAR_LIST
 
 
-Key = NudgeKey | EscalateKey | PaceKey | BoardKey | SummaryKey | TaskKey | BroadcastKey | YearListKey
+class LookbackEvent(StrEnum):
+    ASK = "ask"  # the owner, once
+    REMIND = "remind"  # the owner, once, when unanswered
+    OFFICE = "office"  # each admin: still unanswered
+    REOPENED = "reopened"  # each admin: 未落实 reopened the item
+
+
+@dataclass(frozen=True)
+class LookbackKey:
+    lookback_id: int
+    event: LookbackEvent
+    admin_id: int | None = None  # OFFICE, REOPENED
+    kind: Kind = Kind.LOOKBACK
+
+
+Key = NudgeKey | EscalateKey | PaceKey | BoardKey | SummaryKey | TaskKey | BroadcastKey | YearListKey | LookbackKey
 
 
 def build(key: Key) -> str:
@@ -185,6 +202,8 @@ def _fields(key: Key) -> list[object]:
                 *([] if key.nth is None else [key.nth])]
     if isinstance(key, YearListKey):
         return [key.team_id, key.year, "admin" if key.office else "member", key.member_id]
+    if isinstance(key, LookbackKey):
+        return [key.lookback_id, key.event, *([] if key.admin_id is None else [key.admin_id])]
     if key.member_id is None:
         return [key.broadcast_id, key.occurrence, "report"]
     nudge = [] if key.nudge is None else ["nudge", key.nudge]
@@ -235,7 +254,19 @@ def parse(text: object) -> Key | None:
         if team is None or year is None or member is None or whom not in ("member", "admin") or len(parts[1]) != 4:
             return None
         return YearListKey(team, year, member, office=whom == "admin")
+    if found is Kind.LOOKBACK:
+        return _lookback(parts)
     return None
+
+
+def _lookback(parts: list[str]) -> LookbackKey | None:
+    lookback = number(parts[0]) if len(parts) in (2, 3) else None
+    event = choice(LookbackEvent, parts[1]) if lookback is not None else None
+    to_office = event in (LookbackEvent.OFFICE, LookbackEvent.REOPENED)
+    admin = number(parts[2]) if len(parts) == 3 and to_office else None
+    if lookback is None or event is None or (to_office and admin is None) or (not to_office and len(parts) != 2):
+        return None
+    return LookbackKey(lookback, event, admin)
 
 
 def _tagged(parts: list[str], tag: str) -> int | None:
@@ -297,4 +328,6 @@ EXAMPLES: tuple[Key, ...] = (
     TaskKey(5, TaskEvent.REQUESTED, 7, nth=12), TaskKey(5, TaskEvent.ANSWERED, 7, nth=12),
     BroadcastKey(2, 1, 7), BroadcastKey(2, 1, 7, nudge=3), BroadcastKey(2, 1),
     YearListKey(3, 2027, 7), YearListKey(3, 2027, 5, office=True),
+    LookbackKey(9, LookbackEvent.ASK), LookbackKey(9, LookbackEvent.REMIND), LookbackKey(9, LookbackEvent.OFFICE, 3),
+    LookbackKey(9, LookbackEvent.REOPENED, 3),
 )

@@ -40,12 +40,14 @@ class Move(enum.StrEnum):
     REPORT = "report"  # the assignee: done, with a note
     CLOSE = "close"  # an admin confirms closure (销账)
     RETURN = "return"  # an admin sends it back, with a reason
+    REOPEN = "reopen"  # 回头看 found the result did not hold (未落实): back to the assignee (core/lookback.py)
 
 
 _MOVES: dict[Move, tuple[AssignmentStatus, AssignmentStatus]] = {
     Move.REPORT: (AssignmentStatus.ASSIGNED, AssignmentStatus.REPORTED),
     Move.CLOSE: (AssignmentStatus.REPORTED, AssignmentStatus.CLOSED),
     Move.RETURN: (AssignmentStatus.REPORTED, AssignmentStatus.ASSIGNED),
+    Move.REOPEN: (AssignmentStatus.CLOSED, AssignmentStatus.ASSIGNED),
 }
 
 
@@ -56,6 +58,7 @@ class MoveProblem(enum.StrEnum):
     NEEDS_NOTE = "needs_note"
     NEEDS_REASON = "needs_reason"
     CANCELLED = "cancelled"  # the whole task was cancelled (撤销)
+    NOT_CLOSED = "not_closed"  # a reopen of an item not closed
 
 
 def check_move(current: AssignmentStatus, move: Move, *, text: str | None = None,
@@ -64,6 +67,8 @@ def check_move(current: AssignmentStatus, move: Move, *, text: str | None = None
     when it can."""
     if cancelled:
         return MoveProblem.CANCELLED
+    if move is Move.REOPEN:
+        return None if current is AssignmentStatus.CLOSED else MoveProblem.NOT_CLOSED
     if current is AssignmentStatus.CLOSED:
         return MoveProblem.ALREADY_CLOSED
     if _MOVES[move][0] is not current:

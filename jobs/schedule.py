@@ -1,6 +1,6 @@
 """The scheduling tick: one repeating JobQueue job (`schedule.tick_seconds`) that runs every idempotent
 enqueue step on each team's working days (storage/calendar.py): deadline nudges and 约谈提醒, pace nudges,
-race boards, the weekly summary, the 年度清单 (jobs/year_list.py), broadcasts' due occurrences; the delivery tick (jobs/delivery.py) sends what
+race boards, the weekly summary, the 年度清单 (jobs/year_list.py), 回头看 (jobs/lookback.py), broadcasts' due occurrences; the delivery tick (jobs/delivery.py) sends what
 they put in the outbox. `install` also adds the job that keeps broadcasts' delivery reports current
 (jobs/broadcasts.py).
 
@@ -13,7 +13,7 @@ it locks those rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL; on SQLite BEGIN IMM
 re-check), re-derives each item's stage (core.nudge_schedule.stage_due), enqueues the team's nudges and 约谈提醒
 in one INSERT, and moves each instant on (core.nudge_schedule.next_look; in quiet hours or on a day off to the
 next allowed moment, during leave or for an inactive member to the next day at the latest). A team's
-day-granular work (pace once a day, boards, the weekly summary, the 年度清单, broadcasts) runs when its instant
+day-granular work (pace once a day, boards, the weekly summary, the 年度清单, 回头看, broadcasts) runs when its instant
 comes: the next midnight, the allowed moment, the board's and the summary's moments (the year's list shares
 January's board moment), its broadcasts' next times.
 
@@ -44,6 +44,7 @@ from jobs import broadcasts as broadcast_reports
 from jobs import ticks
 from jobs.boards import BoardReport, Boards
 from jobs.broadcasts import BroadcastReport, Broadcasts
+from jobs.lookback import LookbackReport, Lookbacks
 from jobs.nudges import NudgeReport, Nudges
 from jobs.year_list import YearListReport, YearLists
 from storage import broadcasts as broadcast_store
@@ -67,6 +68,7 @@ class ScheduleReport:
     boards: BoardReport = field(default_factory=BoardReport)
     broadcasts: BroadcastReport = field(default_factory=BroadcastReport)
     year_lists: YearListReport = field(default_factory=YearListReport)
+    lookbacks: LookbackReport = field(default_factory=LookbackReport)
     failed_teams: list[int] = field(default_factory=list)
 
 
@@ -81,6 +83,7 @@ class Scheduler:
         self.boards = Boards(config, self.national)
         self.broadcasts = Broadcasts(config)
         self.year_lists = YearLists(config, self.national)
+        self.lookbacks = Lookbacks(config)
         self._lock = asyncio.Lock()
         self._latest: datetime | None = None  # the latest clock reading this scheduler saw
         self.batch = BATCH
@@ -130,6 +133,7 @@ class Scheduler:
                 self.nudges._pace_scanned = scanned  # noqa: SLF001
                 report.boards, report.broadcasts = BoardReport(), BroadcastReport()
                 report.year_lists = YearListReport()
+                report.lookbacks = LookbackReport()
                 report.nudges.pace = report.nudges.lagging = 0
                 for team_id in sorted(checks):
                     try:
@@ -160,6 +164,7 @@ class Scheduler:
             mine = scheduled.get(team_id, [])
             self.broadcasts.run(session, team, now=now, report=report.broadcasts, scheduled=mine)
             self.year_lists.run(session, team, now=now, report=report.year_lists, is_workday=workday)
+            self.lookbacks.run(session, team, now=now, report=report.lookbacks, is_workday=workday)
             checks[team_id] = self._next_check(team, now, workday, mine)
         next_nudge.set_team_checks(session, checks)
 

@@ -41,10 +41,14 @@ ACTIONS = {
     "extension_approved": N_("approved the extension"), "extension_refused": N_("refused the extension"),
     "topic_stage": N_("moved the key topic to its next stage"),
     "topic_counting_stage": N_("chose the stage at which key topics count"),
+    "lookback_answer": N_("answered the look-back"), "lookback_note": N_("added a note to the look-back"),
+    "lookback_reopen": N_("reopened: the look-back found it did not hold"),
+    "lookback_months": N_("set after how many months closed items come back"),
 }
 #: Where an action reads differently for one kind of record.
 BY_ENTITY = {
     ("motion", "close"): N_("recorded the deputy's satisfaction: closed"),
+    ("task_assignment", "reopen"): N_("reopened: the look-back found it did not hold"),
 }
 CHANGED = N_("changed")  # an action without a label of its own
 ENTITIES = {
@@ -55,6 +59,7 @@ ENTITIES = {
     "task": N_("supervised task"), "task_assignment": N_("supervised task assignment"),
     "team_calendar_day": N_("the team's day off or working day"),
     "broadcast": N_("broadcast"),
+    "lookback": N_("look-back"),
 }
 RECORD = N_("record")  # a kind of record without a label of its own
 

@@ -31,6 +31,7 @@ from core.pace import PaceStatus
 from core.task_lights import Light
 from core.tasks import RequestKind, RequestState, stage
 from locales import N_, Translator
+from reports import lookback as lookback_words
 from reports import task_requests as stage_words
 from reports.motions import KIND_LABELS, SATISFACTION_LABELS, STATUS_LABELS
 from reports.progress_card import DUTY_NAMES
@@ -117,6 +118,15 @@ TASKS = (Column(N_("Number"), 8), Column(N_("Task"), 36), Column(N_("Requirement
          Column(N_("Closed on"), 12, D), Column(N_("Days overdue"), 10, C), Column(N_("Report"), 36),
          Column(N_("Reason returned"), 30), Column(N_("History"), 60),
          Column(N_("Stage"), 12), Column(N_("Warning light"), 8))
+LOOKBACK = Column(N_("Look-back"), 40)  # the last column of the follow-ups', motions' and tasks' sheets
+
+
+def _lookback(t: Translator, data: YearLedger, kind: str, item_id: int) -> str:
+    """Each 回头看 round of the item: its day and result, its note (or that it is due, not answered)."""
+    return t("; ").join(
+        lookback_words.history_line(t, row.round, row.result, _day(row.answered_at, data.zone), row.note,
+                                    _day(row.due_at, data.zone))
+        for row in data.lookbacks.get((kind, item_id), []) if row.due_at is not None)
 
 
 def _num(value: Decimal) -> int | float:
@@ -228,7 +238,7 @@ def _motion_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
             else (yes if on_time else no),
             history.reopened,
             overdue_days(history.first_due, done_on=history.first_reply, as_of=data.as_of),
-            _history(t, history.steps)])
+            _history(t, history.steps), _lookback(t, data, "motion", motion.id)])
     return rows
 
 
@@ -257,7 +267,8 @@ def _task_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
                      t("; ").join([_history(t, steps), *_request_lines(t, a, data)]),
                      stage_words.stage_words(t, stage(a.status, signed=a.signed_at is not None,
                                                       planned=a.planned_at is not None)),
-                     "" if cancelled else data.task_lights.get(a.id, Light.NONE).value])
+                     "" if cancelled else data.task_lights.get(a.id, Light.NONE).value,
+                     _lookback(t, data, "task", a.id)])
     return rows
 
 
@@ -298,7 +309,7 @@ def build(data: YearLedger, *, t: Translator) -> list[Sheet]:
                             _day(item.handled_at, zone), fed_back, _day(item.closed_at, zone),
                             overdue_days(item.feedback_due, done_on=fed_back, as_of=data.as_of)
                             if item.feedback_due else None,
-                            item.result_note or ""])
+                            item.result_note or "", _lookback(t, data, "followup", item.id)])
 
     attended: dict[int, list[str]] = {}
     for session_id, member_id in data.attendance:
@@ -313,11 +324,11 @@ def build(data: YearLedger, *, t: Translator) -> list[Sheet]:
     return [
         Sheet("progress", N_("Progress"), PROGRESS, _progress_rows(data, t)),
         Sheet("trips", N_("Research trips"), TRIPS, _trip_rows(data, t, findings_per_trip)),
-        Sheet("follow_ups", N_("Follow-up items"), FOLLOW_UPS, follow_rows),
+        Sheet("follow_ups", N_("Follow-up items"), (*FOLLOW_UPS, LOOKBACK), follow_rows),
         Sheet("study", N_("Study sessions"), STUDY, study_rows),
         Sheet("attendance", N_("Attendance"), ATTENDANCE, attendance_rows),
-        Sheet("motions", N_("Suggestions and proposals"), MOTIONS, _motion_rows(data, t)),
-        Sheet("tasks", N_("Supervised tasks"), TASKS, _task_rows(data, t)),
+        Sheet("motions", N_("Suggestions and proposals"), (*MOTIONS, LOOKBACK), _motion_rows(data, t)),
+        Sheet("tasks", N_("Supervised tasks"), (*TASKS, LOOKBACK), _task_rows(data, t)),
         Sheet("topics", N_("Key research topics"), TOPICS, _topic_rows(data, t)),
     ]
 

@@ -23,6 +23,7 @@ from storage import calendar, tasks
 from storage.models import (
     AuditEntry,
     FollowUpItem,
+    Lookback,
     Member,
     MemberStatus,
     Motion,
@@ -58,6 +59,7 @@ class YearLedger:
     task_lights: dict[int, Light] = field(default_factory=dict)  # task assignment id → its light at as_of's start
     task_requests: dict[int, list[TaskRequest]] = field(default_factory=dict)  # assignment id → its requests
     key_topics: list[ResearchTopic] = field(default_factory=list)  # the year's, by lead then registration
+    lookbacks: dict[tuple[str, int], list[Lookback]] = field(default_factory=dict)  # (kind, item id) → 回头看 rounds
 
 
 def year_ledger(session: Session, team: Team, year: int, *, today: date, config: Config) -> YearLedger:
@@ -85,6 +87,7 @@ def year_ledger(session: Session, team: Team, year: int, *, today: date, config:
                                  base=calendar.national(config)),
         task_requests=tasks.requests_of(session, [a.id for _, a in assignment_rows]),
         key_topics=key_topics(session, team.id, year),
+        lookbacks=lookbacks(session, team.id),
     )
 
 
@@ -93,6 +96,15 @@ def key_topics(session: Session, team_id: int, year: int) -> list[ResearchTopic]
     return list(session.scalars(select(ResearchTopic).where(
         ResearchTopic.team_id == team_id, ResearchTopic.year == year, ResearchTopic.deleted_at.is_(None))
         .order_by(ResearchTopic.lead_member_id, ResearchTopic.id)))
+
+
+def lookbacks(session: Session, team_id: int) -> dict[tuple[str, int], list[Lookback]]:
+    """The team's 回头看 rounds per item (kind, id), in order: the ledger's 回头看 column."""
+    found: dict[tuple[str, int], list[Lookback]] = {}
+    for row in session.scalars(select(Lookback).where(Lookback.team_id == team_id, Lookback.dropped.is_(False))
+                               .order_by(Lookback.item_kind, Lookback.item_id, Lookback.round)):
+        found.setdefault((row.item_kind, row.item_id), []).append(row)
+    return found
 
 
 def _year(year: int) -> tuple[date, date]:

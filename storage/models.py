@@ -48,6 +48,7 @@ from core.domain import (
     StudyKind,
     TopicStage,
 )
+from core.lookback import Result as LookbackResult
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -400,7 +401,7 @@ class TaskAssignment(Base):
     signed_at: Mapped[datetime | None]  # 签收
     planned_at: Mapped[datetime | None]  # when the assignee proposed a plan (对接问诊)
     plan_date: Mapped[date | None]  # the day the plan promises
-    due_at: Mapped[datetime | None]  # this assignee's deadline once an extension moved it; None: the task's
+    due_at: Mapped[datetime | None]  # this assignee's deadline once an extension (or 回头看 reopening it) moved it; None: the task's
 
     task: Mapped[Task] = relationship(back_populates="assignments")
 
@@ -601,3 +602,34 @@ class Confirmation(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None]
     created_at: Mapped[datetime]
+
+
+# --- 回头看: closed items come back ------------------------------------------------------------------
+
+
+class Lookback(Base):
+    """One round of 回头看 of a closed item (core/lookback.py): when it comes back, when the owner was asked,
+    reminded, and the office told, and the owner's answer. `next_at` is when the job next looks at it (NULL:
+    nothing left to do); a new row has it at its closing instant, so the next check works out `due_at`."""
+
+    __tablename__ = "lookbacks"
+    __table_args__ = (UniqueConstraint("item_kind", "item_id", "round"),
+                      Index("ix_lookbacks_team_next", "team_id", "next_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    item_kind: Mapped[str] = mapped_column(String(16))  # core.outbox_keys.ItemKind: task (an assignment), followup, motion
+    item_id: Mapped[int] = mapped_column(Integer)
+    owner_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    closed_at: Mapped[datetime]
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    next_at: Mapped[datetime | None]
+    asked_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    result: Mapped[LookbackResult | None] = mapped_column(_enum(LookbackResult))
+    note: Mapped[str | None] = mapped_column(Text)
+    answered_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    dropped: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # reopened before it came back

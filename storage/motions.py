@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import motions as rules
-from core.domain import MotionKind, MotionStatus
+from core.domain import MotionKind, MotionStatus, ResultClass
 from core.motions import MotionState
-from storage import audit, outbox
+from storage import audit, lookback, outbox
 from storage.models import Member, Motion
 
 UNREPLIED = (MotionStatus.ASSIGNED, MotionStatus.HANDLING)
@@ -101,6 +101,10 @@ def apply(session: Session, motion: Motion, new: MotionState, *, action: str, ac
     audit.record(session, action=action, entity="motion", entity_id=motion.id, team_id=motion.team_id, now=now,
                  actor=actor, before={k: v for k, v in before.items() if after[k] != v},
                  after={k: v for k, v in after.items() if before[k] != v})
+    if (new.status is MotionStatus.REPLIED and new.result_class is ResultClass.B
+            and before["status"] != MotionStatus.REPLIED.value):  # answered B-class (planned): 回头看 in some months
+        lookback.open_round(session, team_id=motion.team_id, kind=lookback.MOTION, item_id=motion.id,
+                            owner_id=motion.lead_member_id, now=now)
 
 
 def _withdraw_nudges(session: Session, motion: Motion) -> None:

@@ -178,7 +178,8 @@ def gather_days(session: Session, team_id: int, period: race.Period, *, days: Se
     period_ends = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=tz)
     day_starts = datetime.combine(day, time(), tzinfo=tz)
     for member_id, due_at, status, reported_at, closed_at in session.execute(
-        select(TaskAssignment.member_id, Task.due_at, TaskAssignment.status, TaskAssignment.reported_at,
+        select(TaskAssignment.member_id, func.coalesce(TaskAssignment.due_at, Task.due_at), TaskAssignment.status,
+               TaskAssignment.reported_at,
                TaskAssignment.closed_at)
         .join(Task, Task.id == TaskAssignment.task_id)
         .where(Task.team_id == team_id, Task.cancelled_at.is_(None),

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core import tasks as rules
 from core.domain import AssignmentStatus, MemberStatus, Role
 from core.task_lights import Light, light
-from storage import audit, calendar, outbox
+from storage import audit, calendar, lookback, outbox
 from storage.db import execute_dml
 from storage.models import AuditEntry, Member, Task, TaskAssignment, TaskRequest
 
@@ -184,6 +184,9 @@ def move(session: Session, found: Found, to: rules.Move, *, actor: Member, now: 
     audit.record(session, action=to.value, entity="task_assignment", entity_id=assignment.id,
                  team_id=found.task.team_id, now=now, actor=actor,
                  before={"status": before.value}, after=after)
+    if to is rules.Move.CLOSE:  # 回头看 in some months
+        lookback.open_round(session, team_id=found.task.team_id, kind=lookback.TASK, item_id=assignment.id,
+                            owner_id=assignment.member_id, now=now)
     return None
 
 

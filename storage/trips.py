@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from core import findings, trips
 from core.domain import FollowUpStatus, TopicStage
-from storage import audit, outbox, topics
+from storage import audit, lookback, outbox, topics
 from storage.db import execute_dml
 from storage.models import FollowUpItem, Member, ResearchTopic, ResearchTrip
 
@@ -306,6 +306,9 @@ def advance(
     after = {k: (v.value if isinstance(v, FollowUpStatus) else v) for k, v in values.items()}
     audit.record(session, action=f"follow_up_{target.value}", entity="follow_up_item", entity_id=item.id,
                  team_id=item.team_id, now=now, actor=actor, before={"status": current.value}, after=after)
+    if target is FollowUpStatus.CLOSED:  # 回头看 in some months
+        lookback.open_round(session, team_id=item.team_id, kind=lookback.FOLLOWUP, item_id=item.id,
+                            owner_id=item.member_id, now=now)
     return None
 
 

@@ -231,3 +231,25 @@ def test_team_topic_stage_shows_and_sets_when_key_topics_count_and_recounts_them
     assert run_cli("team", "topic-stage", "9", "report", env=env, cwd=tmp_path).returncode == 1
     assert run_cli("team", "topic-stage", "1", "finished", env=env, cwd=tmp_path).returncode == 2
     db.dispose()
+
+
+def test_team_lookback_sets_the_teams_interval_or_takes_the_configs_again(tmp_path: Path, env: dict[str, str]) -> None:
+    """`team lookback` stores the team's own 回头看 interval (audited); `default` takes the config's; a bad number
+    or an unknown team is refused."""
+    from sqlalchemy import create_engine, text
+
+    (tmp_path / "config.toml").write_text('[telegram]\nbot_username = "saima_gov_bot"\n[lookback]\nafter_months = 4\n',
+                                           encoding="utf-8")
+    run_cli("team", "create", "市政府党组", "--admin", "42", env=env, cwd=tmp_path)
+    done = run_cli("team", "lookback", "1", "6", "--json", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"team_id": 1, "name": "市政府党组", "after_months": 6, "rescheduled": 0}
+    done = run_cli("team", "lookback", "1", "default", env=env, cwd=tmp_path)
+    assert done.returncode == 0 and "after 4 months" in done.stdout
+    for bad in ("0", "25", "三", "-1"):
+        refused = run_cli("team", "lookback", "1", bad, env=env, cwd=tmp_path)
+        assert refused.returncode == 1 and "1–24" in refused.stderr
+    assert run_cli("team", "lookback", "2", "6", env=env, cwd=tmp_path).returncode == 1
+    engine = create_engine(env["DATABASE_URL"])
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM audit_log WHERE action = 'lookback_months'")).scalar() == 2

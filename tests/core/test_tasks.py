@@ -73,14 +73,24 @@ def test_no_move_is_made_on_a_cancelled_task(current: S) -> None:
     assert all(check_move(current, move, text="x", cancelled=True) is MoveProblem.CANCELLED for move in Move)
 
 
-@given(st.lists(st.sampled_from(list(Move)), max_size=12))
+PRESSES = [move for move in Move if move is not Move.REOPEN]  # REOPEN is 回头看's (core/lookback.py), no press
+
+
+@given(st.lists(st.sampled_from(PRESSES), max_size=12))
 def test_any_sequence_of_presses_never_leaves_a_closed_item(moves: list[Move]) -> None:
     status = S.ASSIGNED
     for move in moves:
         if check_move(status, move, text="note") is None:
             status = target_of(move)
         if status is S.CLOSED:
-            assert all(check_move(status, m, text="x") is MoveProblem.ALREADY_CLOSED for m in Move)
+            assert all(check_move(status, m, text="x") is MoveProblem.ALREADY_CLOSED for m in PRESSES)
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_only_a_closed_item_of_a_live_task_is_reopened_and_it_goes_back_to_its_assignee(status: S) -> None:
+    assert check_move(status, Move.REOPEN) is (None if status is S.CLOSED else MoveProblem.NOT_CLOSED)
+    assert check_move(S.CLOSED, Move.REOPEN, cancelled=True) is MoveProblem.CANCELLED
+    assert target_of(Move.REOPEN) is S.ASSIGNED
 
 
 @pytest.mark.parametrize(("parsed", "expected"), [
