@@ -164,36 +164,6 @@ def test_the_task_stages_migration_keeps_assignments_and_adds_their_stages_and_r
     db.upgrade()
 
 
-def test_the_next_nudge_migration_marks_open_items_and_every_team_for_the_first_tick(db: Database) -> None:
-    """0009_next_nudge: every open item (and no closed one) gets an instant long past, so the first tick after
-    the upgrade looks at each once; every team's day-granular work too."""
-    db.downgrade("0008")
-    now = "2026-11-01 08:00:00"
-    with db.engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO teams (id, name, timezone, language, show_names_in_race, settings, created_at) "
-            "VALUES (1, '省政府党组', 'Asia/Shanghai', 'zh', true, '{}', :now)"), {"now": now})
-        connection.execute(text(
-            "INSERT INTO members (id, team_id, telegram_user_id, display_name, language, role, status, "
-            "reachable, races, created_at) VALUES (1, 1, 1001, '张明', 'zh', 'member', 'active', true, true, :now)"),
-            {"now": now})
-        for motion_id, status, deleted in ((1, "assigned", None), (2, "handling", None), (3, "replied", None),
-                                           (4, "assigned", now)):
-            connection.execute(text(
-                "INSERT INTO motions (id, team_id, kind, number, title, is_key, lead_member_id, assigned_on, "
-                "reply_due, status, reopened, created_at, deleted_at) VALUES (:id, 1, 'suggestion', :number, "
-                "'山区道路建设', false, 1, '2026-09-01', '2026-12-01', :status, 0, :now, :deleted)"),
-                {"id": motion_id, "number": str(motion_id), "status": status, "now": now, "deleted": deleted})
-    db.upgrade()
-    with db.engine.connect() as connection:
-        motions = connection.execute(text("SELECT id, next_nudge_at FROM motions ORDER BY id")).all()
-        teams = connection.execute(text("SELECT next_check_at FROM teams")).scalars().all()
-    marked = [motion_id for motion_id, at in motions if at is not None]
-    assert marked == [1, 2]
-    assert all(str(at).startswith("2000-01-01") for _id, at in motions if at is not None)
-    assert [str(at)[:10] for at in teams] == ["2000-01-01"]
-
-
 def test_the_topic_stages_migration_starts_linked_topics_research_and_takes_unreported_topics_out_of_the_totals(
         db: Database) -> None:
     """0012_topic_stages: a topic with a trip is 调研中 from its first trip's first day, the others 立项; every team
