@@ -63,8 +63,8 @@ from handlers.invite import invite_link
 from handlers.throttle import Screening, Throttle, screening
 from jobs import delivery, schedule
 from storage import invites, leader, members, onboarding, roster, teams, totals, updates
-from storage import topics as topic_queries
 from storage import lookback as lookback_store
+from storage import topics as topic_queries
 from storage.db import Database, is_outage
 from storage.models import MemberStatus, Role
 from storage.persistence import DatabasePersistence
