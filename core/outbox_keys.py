@@ -12,6 +12,7 @@ hold, so it does not change:
     task:<task>:<event>:member:<member>[:file][:<n>]    a supervised task's news (the n-th report or return)
     broadcast:<broadcast>:<occurrence>:member:<member> | …:nudge:<n>:member:<member> | …:report
     yearlist:<team>:<year>:member:<member> | yearlist:<team>:<year>:admin:<admin>    the 年度清单
+    evaluation:<team>:<year>:member:<member> | evaluation:<team>:<year>:admin:<admin>    the 年末考评
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class Kind(StrEnum):
     TASK = "task"
     BROADCAST = "broadcast"
     YEAR_LIST = "yearlist"
+    EVALUATION = "evaluation"
 
 
 class ItemKind(StrEnum):
@@ -151,7 +153,17 @@ class YearListKey:
     kind: Kind = Kind.YEAR_LIST
 
 
-Key = NudgeKey | EscalateKey | PaceKey | BoardKey | SummaryKey | TaskKey | BroadcastKey | YearListKey
+@dataclass(frozen=True)
+class EvaluationKey:
+    team_id: int
+    year: int
+    member_id: int  # the member's own published evaluation, or the team's evaluation for this admin
+    office: bool = False
+    kind: Kind = Kind.EVALUATION
+
+
+Key = (NudgeKey | EscalateKey | PaceKey | BoardKey | SummaryKey | TaskKey | BroadcastKey | YearListKey
+       | EvaluationKey)
 
 
 def build(key: Key) -> str:
@@ -175,7 +187,7 @@ def _fields(key: Key) -> list[object]:
     if isinstance(key, TaskKey):
         return [key.task_id, key.event, "member", key.member_id, *(["file"] if key.file else []),
                 *([] if key.nth is None else [key.nth])]
-    if isinstance(key, YearListKey):
+    if isinstance(key, YearListKey | EvaluationKey):
         return [key.team_id, key.year, "admin" if key.office else "member", key.member_id]
     if key.member_id is None:
         return [key.broadcast_id, key.occurrence, "report"]
@@ -217,13 +229,14 @@ def parse(text: object) -> Key | None:
         return _task(parts)
     if found is Kind.BROADCAST:
         return _broadcast(parts)
-    if found is Kind.YEAR_LIST:
+    if found in (Kind.YEAR_LIST, Kind.EVALUATION):
         team, year = (number(parts[0]), number(parts[1])) if len(parts) == 4 else (None, None)
         whom = parts[2] if len(parts) == 4 else ""
         member = number(parts[3]) if len(parts) == 4 else None
         if team is None or year is None or member is None or whom not in ("member", "admin") or len(parts[1]) != 4:
             return None
-        return YearListKey(team, year, member, office=whom == "admin")
+        made = YearListKey if found is Kind.YEAR_LIST else EvaluationKey
+        return made(team, year, member, office=whom == "admin")
     return None
 
 
@@ -281,4 +294,5 @@ EXAMPLES: tuple[Key, ...] = (
     TaskKey(5, TaskEvent.CANCELLED, 7), TaskKey(5, TaskEvent.CLOSED, 7),
     BroadcastKey(2, 1, 7), BroadcastKey(2, 1, 7, nudge=3), BroadcastKey(2, 1),
     YearListKey(3, 2027, 7), YearListKey(3, 2027, 5, office=True),
+    EvaluationKey(3, 2026, 7), EvaluationKey(3, 2026, 5, office=True),
 )
