@@ -57,10 +57,10 @@ def test_the_png_has_ink_in_the_title_and_is_not_blank(db: Database) -> None:
     width, height = image.size
     assert (width, height) == (round(8.27 * 60), round(11.69 * 60))
     title = image.crop((0, 0, width, int(height * 0.08)))
-    dark = sum(1 for value in title.getdata() if value < 128)
+    dark = sum(title.histogram()[:128])
     assert dark > 300  # the title's strokes
     body = image.crop((0, int(height * 0.1), width, height))
-    assert sum(1 for value in body.getdata() if value < 128) > 5000  # the figures and the chart
+    assert sum(body.histogram()[:128]) > 5000  # the figures and the chart
 
 
 def test_the_zip_holds_every_member_s_pdf(db: Database) -> None:
