@@ -57,7 +57,8 @@ def figure_lines(t: Translator, figures: MemberEvaluation) -> list[str]:
             duty=duty_name(t, line.duty), done=number(line.done), target=whole(line.target),
             unit=unit(t, line.duty, line.target), share=share))
     lines += ["", t("Handled on time:")]
-    lines += ["• " + f"{t(DEADLINE_KIND[rate.kind])}: {rate_text(t, rate)}" for rate in figures.rates]
+    lines += ["• " + t("{kind}: {rate}").format(kind=t(DEADLINE_KIND[rate.kind]), rate=rate_text(t, rate))
+              for rate in figures.rates]
     overall = "—" if figures.on_time_rate is None else f"{figures.on_time_rate}%"
     lines += ["• " + t("All together: {rate}").format(rate=overall),
               t("Overdue items: {n}").format(n=figures.overdue),

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from config import Config
 from core import evaluation as rules
 from core import race
+from core.domain import Language
 from storage import audit
 from storage import race as race_data
 from storage.models import Evaluation, Member, ResearchTopic, Team
@@ -165,3 +166,11 @@ def own(session: Session, member_id: int, year: int) -> Evaluation | None:
     """The member's published evaluation of ``year`` (None until the office publishes it)."""
     return session.scalar(select(Evaluation).where(Evaluation.member_id == member_id, Evaluation.year == year,
                                                    Evaluation.published_at.is_not(None)))
+
+
+def languages(session: Session, member_ids: list[int]) -> dict[int, Language]:
+    """Each member's language (their evaluation is written in it)."""
+    if not member_ids:
+        return {}
+    return {member_id: language for member_id, language in session.execute(
+        select(Member.id, Member.language).where(Member.id.in_(member_ids)))}
