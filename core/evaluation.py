@@ -13,18 +13,20 @@ the year's last day, the key research topic's stage, the year's score and rank, 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
+from core.boards import first_workday
 from core.domain import Duty
 from core.race import DeadlineKind, Ranked, Score
 from core.text import utf16_len
 
 __all__ = ["MAX_COMMENT", "DutyLine", "KindRate", "MemberEvaluation", "TopicState",
-           "CommentProblem", "comment_problem", "evaluate", "months_led", "percent", "percent_of",
-           "topic_state"]
+           "CommentProblem", "comment_problem", "evaluate", "moment", "months_led",
+           "percent", "percent_of", "topic_state"]
 
 MAX_COMMENT = 500  # characters, as Telegram counts them
 _TENTH = Decimal("0.1")
@@ -130,3 +132,10 @@ def comment_problem(text: str) -> CommentProblem | None:
     if utf16_len(text.strip()) > MAX_COMMENT:
         return CommentProblem.TOO_LONG
     return None
+
+
+
+def moment(year: int, at: time, tz: ZoneInfo, is_workday: Callable[[date], bool]) -> datetime:
+    """When the year's evaluation is due to the office: the first working day after the year's last one (the
+    next year's first working day: 元旦 and weekends pass first) at ``at``, team time, beside the year's board."""
+    return datetime.combine(first_workday(year + 1, 1, is_workday), at, tzinfo=tz)
