@@ -39,7 +39,11 @@ class Entry:
     figures: rules.MemberEvaluation
     grade: str | None
     comment: str | None
-    published: bool
+    published_at: datetime | None  # None until the office publishes
+
+    @property
+    def published(self) -> bool:
+        return self.published_at is not None
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ def team_evaluation(session: Session, team: Team, year: int, *, today: date, con
             member_id=score.member_id, name=person.name, telegram_user_id=person.telegram_user_id,
             figures=rules.evaluate(score, board, monthly, topics.get(score.member_id, rules.TopicState.NONE)),
             grade=record.grade if record else None, comment=record.comment if record else None,
-            published=record is not None and record.published_at is not None))
+            published_at=record.published_at if record else None))
     return TeamEvaluation(team.id, team.name, year, day, entries)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from config import Config
 from core.ledger import Event
+from storage.evaluation import TeamEvaluation, team_evaluation
 from storage.models import (
     AuditEntry,
     FollowUpItem,
@@ -52,6 +53,7 @@ class YearLedger:
     task_assignments: list[Any]  # (task, assignment)
     motion_events: dict[int, list[Event]]  # motion id → its audit entries, oldest first
     assignment_events: dict[int, list[Event]]  # task assignment id → its audit entries, oldest first
+    evaluation: TeamEvaluation | None = None  # the year-end evaluation (the 考评 sheet); None for a year to come
 
 
 def year_ledger(session: Session, team: Team, year: int, *, today: date, config: Config) -> YearLedger:
@@ -74,6 +76,7 @@ def year_ledger(session: Session, team: Team, year: int, *, today: date, config:
         task_assignments=assignment_rows,
         motion_events=events(session, team.id, "motion", [m.id for m in motion_rows], zone),
         assignment_events=events(session, team.id, "task_assignment", [a.id for _, a in assignment_rows], zone),
+        evaluation=team_evaluation(session, team, year, today=today, config=config) if today.year >= year else None,
     )
 
 

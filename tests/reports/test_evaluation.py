@@ -7,16 +7,21 @@ import io
 import re
 import zipfile
 import zlib
-from datetime import date
+from datetime import date, datetime
 
 from PIL import Image
+from sqlalchemy import select
 
 from config import Config
 from locales import translator
 from reports import evaluation as report
+from reports import ledger
 from storage import evaluation, teams
+from storage import ledger as ledger_storage
 from storage.db import Database
-from tests.storage.test_evaluation import ZHANG, scripted_year
+from storage.models import Member
+from tests.conftest import SHANGHAI
+from tests.storage.test_evaluation import WANG, ZHANG, scripted_year
 
 
 def _team_evaluation(db: Database) -> evaluation.TeamEvaluation:
@@ -70,3 +75,29 @@ def test_the_zip_holds_every_member_s_pdf(db: Database) -> None:
         names = folder.namelist()
         assert names == [report.file_name(translator("zh"), found, entry) for entry in found.entries]
         assert all(folder.read(name).startswith(b"%PDF") for name in names)
+
+
+def test_the_ledger_s_evaluation_sheet_has_a_row_per_member_cell_by_cell(db: Database) -> None:
+    team_id, ids = scripted_year(db)
+    now = datetime(2027, 1, 5, 10, tzinfo=SHANGHAI)
+    with db.session() as session:
+        admin = session.scalars(select(Member).where(Member.team_id == team_id, Member.telegram_user_id == 900)).one()
+        for name, grade in ((ZHANG, "优秀"), (WANG, "称职")):
+            evaluation.record_grade(session, team_id=team_id, year=2026, member_id=ids[name], grade=grade,
+                                    actor=admin, now=now)
+        evaluation.record_comment(session, team_id=team_id, year=2026, member_id=ids[ZHANG], comment="调研扎实",
+                                  actor=admin, now=now)
+        evaluation.publish(session, team_id=team_id, year=2026, member_ids=list(ids.values()), actor=admin, now=now)
+        sheets = ledger.build(ledger_storage.year_ledger(session, teams.one(session, team_id), 2026,
+                                                         today=date(2027, 1, 6), config=Config()), t=translator("zh"))
+    (sheet,) = [s for s in sheets if s.key == "evaluation"]
+    t = translator("zh")
+    assert [t(column.header) for column in sheet.columns] == [
+        "成员", "排名", "得分", "下基层调研", "重点调研课题", "集体学习", "集体学法", "领办重点建议", "领办重点提案",
+        "按期率", "逾期事项", "课题", "领跑月份", "评价等次", "评语", "发布日期"]
+    assert sheet.rows == [
+        [ZHANG, 1, 29, 0.117, 1.0, 0.0, 0.0, 1.0, 0.0, 0.5, 1, "已立项，尚未结题", "1、2、3、4、5、6、7、11", "优秀",
+         "调研扎实", date(2027, 1, 5)],
+        [WANG, 2, 19.9, 0.331, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0, "尚未立项", "7、8、9、10、12", "称职", "",
+         date(2027, 1, 5)],
+    ]
