@@ -108,7 +108,7 @@ def _page(t: Translator, evaluation: TeamEvaluation, entry: Entry, *, with_offic
 
     figure = Figure(figsize=A4, dpi=100)
     figure.text(0.5, 0.955, t(TITLE).format(year=evaluation.year, name=entry.name), ha="center", va="top",
-                fontsize=18, weight="bold")
+                fontsize=18)
     figure.text(0.5, 0.925, evaluation.team_name, ha="center", va="top", fontsize=11, color="#555555")
     lines = figure_lines(t, entry.figures) + ([""] + office_lines(t, entry) if with_office else [])
     figure.text(0.08, 0.89, "\n".join(lines), ha="left", va="top", fontsize=10.5, linespacing=1.6)
