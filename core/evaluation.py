@@ -100,7 +100,7 @@ def evaluate(year_score: Score, board: Sequence[Ranked], monthly: Mapping[int, S
              topic: TopicState) -> MemberEvaluation:
     """One member's 年度履职情况 from their score for the year, the year's ranking and the months' boards."""
     duties = tuple(DutyLine(term.duty, term.done, term.target,
-                            None if term.target <= 0 else min(Decimal(100), percent_of(term.done, term.target)))
+                            None if term.target <= 0 else min(Decimal("100.0"), percent_of(term.done, term.target)))
                    for term in year_score.duties)
     tallies = {tally.kind: tally for tally in year_score.tallies}
     rates = tuple(KindRate(kind, 0, 0, None, 0) if tally is None else
