@@ -187,6 +187,9 @@ async def _publish(context: SaimaContext, query: CallbackQuery, admin: Member, y
                                         "parse_mode": None, "buttons": []},
                                not_before=context.now(), team_id=admin.team_id, member_id=member_id,
                                now=context.now())
+    if not found.entries:
+        await query.answer(t("No member races this year."), show_alert=True)
+        return
     if missing:
         await query.answer(t("Not published: give a grade to {names} first.").format(names="、".join(missing)),
                            show_alert=True)
