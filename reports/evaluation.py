@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ from core.evaluation import KindRate, MemberEvaluation, TopicState
 from locales import N_, Translator
 from reports.progress_card import duty_name, unit, whole
 from reports.race_board import DEADLINE_KIND, cjk_font, points
-from reports.words import number
+from reports.words import format_day, number
 from storage.evaluation import Entry, TeamEvaluation
 
 if TYPE_CHECKING:
@@ -35,10 +36,12 @@ def rate_text(t: Translator, rate: KindRate) -> str:
                                                               rate=rate.rate)
 
 
-def months_text(t: Translator, months: tuple[int, ...]) -> str:
+def months_text(t: Translator, year: int, months: tuple[int, ...]) -> str:
+    """1月、2月、11月 / Jan, Feb, Nov."""
     if not months:
         return t("none")
-    return ("、" if t.lang == "zh" else ", ").join(t("month {month}").format(month=month) for month in months)
+    return ("、" if t.lang == "zh" else ", ").join(
+        format_day(t, date(year, month, 1), "M月" if t.lang == "zh" else "MMM") for month in months)
 
 
 def rank_text(t: Translator, figures: MemberEvaluation) -> str:
@@ -63,7 +66,7 @@ def figure_lines(t: Translator, figures: MemberEvaluation) -> list[str]:
     lines += ["• " + t("All together: {rate}").format(rate=overall),
               t("Overdue items: {n}").format(n=figures.overdue),
               t("Key research topic: {state}").format(state=t(TOPIC_STATES[figures.topic])),
-              t("Months led the race: {months}").format(months=months_text(t, figures.months_led))]
+              t("Months led the race: {months}").format(months=months_text(t, figures.year, figures.months_led))]
     return lines
 
 
