@@ -81,3 +81,11 @@ async def test_the_office_grades_publishes_and_each_member_sees_only_their_own(s
     assert again.text == mine.text
     await zhang.press_data(again.message_id, "ev:t:2026")
     assert (await zhang.callback_answer()).text == "此功能仅限办公室（管理员）使用。"
+
+
+async def test_the_office_gets_every_member_s_pdf_in_a_zip(saima: Saima) -> None:
+    admin, _, _ = await owner_and_two(saima)
+    card = await admin.send("/evaluate 2026")
+    sent = await admin.press(card, "📄 PDF（压缩包）")
+    assert sent.kind == "document" and sent.file_name == "2026-考评.zip"
+    assert sent.caption == "2026 年度考评：每位成员一页。"
