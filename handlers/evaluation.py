@@ -60,6 +60,11 @@ def _team_evaluation(session: Session, context: SaimaContext, team_id: int, year
     return queries.team_evaluation(session, team, year, today=context.today(team.timezone), config=context.config)
 
 
+async def _figures(context: SaimaContext, team_id: int, year: int) -> queries.TeamEvaluation:
+    """The team's evaluation, read in a worker thread (a big team's thirteen boards take a while)."""
+    return await context.db.off_loop(lambda session: _team_evaluation(session, context, team_id, year))
+
+
 def _team_card(t: Translator, found: queries.TeamEvaluation) -> tuple[str, InlineKeyboardMarkup]:
     buttons = [InlineKeyboardButton(entry.name, callback_data=callbacks.build(
         Press(Action.MEMBER, found.year, entry.member_id))) for entry in found.entries]
@@ -99,13 +104,12 @@ async def evaluate(update: Update, context: SaimaContext) -> None:
         await message.reply_text(t("Send /evaluate for {year}'s evaluation, or /evaluate and a year from {first} to "
                                    "{last}.").format(year=default_year(today), first=FIRST_YEAR, last=today.year))
         return
-    team_id, member_id = member.team_id, member.id
-    found = await context.db.off_loop(lambda session: _team_evaluation(session, context, team_id, year))
+    found = await _figures(context, member.team_id, year)
     if member.role.is_admin:
         text, keyboard = _team_card(t, found)
         await message.reply_text(text, reply_markup=keyboard)
         return
-    entry = found.entry_of(member_id)
+    entry = found.entry_of(member.id)
     if entry is None or not entry.published:
         await message.reply_text(t("Your evaluation for {year} has not been published yet.").format(year=year))
         return
@@ -130,21 +134,21 @@ async def press(update: Update, context: SaimaContext) -> None:
         return
     grades = queries.grades(context.config)
     note = ""
-    with context.db.session() as session:
-        found = _team_evaluation(session, context, admin.team_id, chosen.year)
-        entry = None if chosen.member_id is None else found.entry_of(chosen.member_id)
-        if chosen.action is not Action.TEAM and entry is None:
-            pass  # refused below, once the transaction has ended
-        elif chosen.action is Action.GRADE and entry is not None:
-            if chosen.grade is None or chosen.grade >= len(grades):
-                entry = None
-            elif queries.record_grade(session, team_id=admin.team_id, year=chosen.year, member_id=entry.member_id,
-                                      grade=grades[chosen.grade], actor=admin, now=context.now()):
-                note = t("Saved: {name}'s grade is {grade}.").format(name=entry.name, grade=grades[chosen.grade])
-                found = _team_evaluation(session, context, admin.team_id, chosen.year)
-                entry = found.entry_of(entry.member_id)
-            else:
-                note = t("Already published: the grade no longer changes.")
+    found = await _figures(context, admin.team_id, chosen.year)
+    entry = None if chosen.member_id is None else found.entry_of(chosen.member_id)
+    if chosen.action is Action.GRADE and entry is not None:
+        if chosen.grade is None or chosen.grade >= len(grades):
+            entry = None
+        else:
+            with context.db.session() as session:
+                saved = queries.record_grade(session, team_id=admin.team_id, year=chosen.year,
+                                             member_id=entry.member_id, grade=grades[chosen.grade], actor=admin,
+                                             now=context.now())
+                found = queries.with_records(session, found)
+            entry = found.entry_of(entry.member_id)
+            note = (t("Saved: {name}'s grade is {grade}.").format(name=entry.name if entry else "",
+                                                                    grade=grades[chosen.grade])
+                    if saved else t("Already published: the grade no longer changes."))
     if chosen.action is not Action.TEAM and entry is None:
         await query.answer(t(INVALID), show_alert=True)
         return
@@ -167,15 +171,16 @@ async def _publish(context: SaimaContext, query: CallbackQuery, admin: Member, y
     """Publishes when every member is graded: each newly published member's own evaluation goes into the outbox,
     in their language, in the same transaction (a second press publishes and sends nothing again)."""
     t = context.t
+    found = await _figures(context, admin.team_id, year)
+    newly: list[int] = []
     with context.db.session() as session:
-        found = _team_evaluation(session, context, admin.team_id, year)
+        found = queries.with_records(session, found)
         missing = [entry.name for entry in found.ungraded]
-        newly: list[int] = []
         if found.entries and not missing:
             newly = queries.publish(session, team_id=admin.team_id, year=year,
                                     member_ids=[entry.member_id for entry in found.entries], actor=admin,
                                     now=context.now())
-            found = _team_evaluation(session, context, admin.team_id, year)
+            found = queries.with_records(session, found)
             languages = queries.languages(session, newly)
             for member_id in newly:
                 entry = found.entry_of(member_id)
@@ -229,15 +234,15 @@ async def comment(context: SaimaContext, message: Message, admin: Member, step: 
                                    "(/cancel to stop)").format(limit=rules.MAX_COMMENT))
         return
     year, member_id = int(step["year"]), int(step["member_id"])
-    with context.db.session() as session:
-        found = _team_evaluation(session, context, admin.team_id, year)
+    found = await _figures(context, admin.team_id, year)
+    entry = found.entry_of(member_id)
+    saved = False
+    if entry is not None:
+        with context.db.session() as session:
+            saved = queries.record_comment(session, team_id=admin.team_id, year=year, member_id=member_id,
+                                           comment=text.strip(), actor=admin, now=context.now())
+            found = queries.with_records(session, found)
         entry = found.entry_of(member_id)
-        saved = entry is not None and queries.record_comment(
-            session, team_id=admin.team_id, year=year, member_id=member_id, comment=text.strip(), actor=admin,
-            now=context.now())
-        if saved:
-            found = _team_evaluation(session, context, admin.team_id, year)
-            entry = found.entry_of(member_id)
     admin_steps.end(context)
     if entry is None:
         await message.reply_text(t("That member is no longer on the roster. Nothing was changed."))

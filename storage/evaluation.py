@@ -9,6 +9,7 @@ twelve months' boards (who led which month), the key research topic's stage. Gra
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -109,6 +110,18 @@ def team_evaluation(session: Session, team: Team, year: int, *, today: date, con
             grade=record.grade if record else None, comment=record.comment if record else None,
             published_at=record.published_at if record else None))
     return TeamEvaluation(team.id, team.name, year, day, entries)
+
+
+def with_records(session: Session, found: TeamEvaluation) -> TeamEvaluation:
+    """``found`` with the office's grades, comments and publishing as stored now (one query): the figures take
+    seconds for a big team and are read outside the transaction that writes, which then refreshes only these."""
+    records = {row.member_id: row for row in session.scalars(
+        select(Evaluation).where(Evaluation.team_id == found.team_id, Evaluation.year == found.year))}
+    entries = [dataclasses.replace(entry, grade=record.grade if record else None,
+                                   comment=record.comment if record else None,
+                                   published_at=record.published_at if record else None)
+               for entry in found.entries for record in [records.get(entry.member_id)]]
+    return dataclasses.replace(found, entries=entries)
 
 
 def _row(session: Session, team_id: int, year: int, member_id: int, actor: Member, now: datetime) -> Evaluation | None:
