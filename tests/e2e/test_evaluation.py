@@ -12,7 +12,7 @@ from sqlalchemy import select
 from storage.models import Evaluation
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import Saima
-from tests.e2e.helpers import members_since_new_year, owner_and_two
+from tests.e2e.helpers import member, members_since_new_year, owner, owner_and_two
 
 
 async def _deliver(saima: Saima) -> None:
@@ -89,3 +89,17 @@ async def test_the_office_gets_every_member_s_pdf_in_a_zip(saima: Saima) -> None
     sent = await admin.press(card, "📄 PDF（压缩包）")
     assert sent.kind == "document" and sent.file_name == "2026-考评.zip"
     assert sent.caption == "2026 年度考评：每位成员一页。"
+
+
+async def test_a_member_who_reads_english_gets_their_evaluation_in_english(saima: Saima) -> None:
+    admin = await owner(saima)
+    tom = await member(saima, 1003, "Tom", lang="en")
+    members_since_new_year(saima)
+    card = await admin.send("/evaluate 2026")
+    await admin.press(await admin.press(card, "Tom"), "称职")
+    await admin.press(await admin.send("/evaluate 2026"), "📢 发布")
+    saima.clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI))
+    await _deliver(saima)
+    own = await tom.receive()
+    assert own.text.startswith("📊 2026 annual performance · Tom\n\nScore for the year: ")
+    assert "Grade: 称职" in own.text and "Comment: none" in own.text
