@@ -39,6 +39,7 @@ from storage import outbox, teams
 from storage.models import Member
 
 KIND = "evaluation"  # the outbox rows' kind
+ZIP_PATTERN = "^" + re.escape(f"{callbacks.PREFIX}{Action.ZIP}:")  # the PDFs: a handler that does not block
 FIRST_YEAR = 2000
 
 
@@ -129,7 +130,7 @@ async def press(update: Update, context: SaimaContext) -> None:
     if chosen.action is Action.PUBLISH:
         await _publish(context, query, admin, chosen.year)
         return
-    if chosen.action is Action.ZIP:
+    if chosen.action is Action.ZIP:  # taken by `archive` first; here only if the handlers were reordered
         await _archive(context, query, admin, chosen.year)
         return
     grades = queries.grades(context.config)
@@ -207,8 +208,21 @@ async def _publish(context: SaimaContext, query: CallbackQuery, admin: Member, y
         await query.edit_message_text(text, reply_markup=keyboard)
 
 
+@one_at_a_time
+async def archive(update: Update, context: SaimaContext) -> None:
+    """Every member's one-page PDF in a zip, as a document (a big team's take a minute: the handler does not
+    block, so everyone else's updates go on meanwhile, and a second press while one runs is told to wait)."""
+    pressed = await admin_press(update, context, callbacks.parse)
+    if pressed is None:
+        return
+    query, admin, year = pressed.query, pressed.admin, pressed.press.year
+    if pressed.press.action is not Action.ZIP or not FIRST_YEAR <= year <= context.today(admin.team.timezone).year:
+        await query.answer(context.t(INVALID), show_alert=True)
+        return
+    await _archive(context, query, admin, year)
+
+
 async def _archive(context: SaimaContext, query: CallbackQuery, admin: Member, year: int) -> None:
-    """Every member's one-page PDF in a zip, as a document."""
     t = context.t
     await query.answer()
     team_id = admin.team_id
@@ -254,4 +268,5 @@ async def comment(context: SaimaContext, message: Message, admin: Member, step: 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [CommandHandler("evaluate", evaluate, filters=filters.ChatType.PRIVATE, block=False),
+            CallbackQueryHandler(archive, pattern=ZIP_PATTERN, block=False),
             CallbackQueryHandler(press, pattern=callbacks.PATTERN)]
