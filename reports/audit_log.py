@@ -35,6 +35,8 @@ ACTIONS = {
     "follow_up_assigned": N_("assigned to the department"), "follow_up_handled": N_("marked handled"),
     "follow_up_fed_back": N_("recorded the feedback"), "follow_up_closed": N_("closed the follow-up item"),
     "follow_up_raised": N_("raised again"), "confirm_targets": N_("confirmed the year's targets"),
+    "evaluation_grade": N_("recorded the grade"), "evaluation_comment": N_("recorded the comment"),
+    "evaluation_publish": N_("published the year-end evaluation"),
 }
 #: Where an action reads differently for one kind of record.
 BY_ENTITY = {
@@ -48,7 +50,7 @@ ENTITIES = {
     "motion": N_("suggestion or proposal"), "team": N_("team"),
     "task": N_("supervised task"), "task_assignment": N_("supervised task assignment"),
     "team_calendar_day": N_("the team's day off or working day"),
-    "broadcast": N_("broadcast"),
+    "broadcast": N_("broadcast"), "evaluation": N_("evaluation"),
 }
 RECORD = N_("record")  # a kind of record without a label of its own
 
