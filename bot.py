@@ -11,6 +11,7 @@
     python bot.py team topic-stage TEAM_ID [registered|researching|report|outcome]  # when key topics count
     python bot.py team lookback TEAM_ID MONTHS|default [--json]   (回头看: closed items come back after MONTHS)
     python bot.py export --team ID --year 2026 --out ledger.xlsx [--lang zh|en] [--csv DIR]
+    python bot.py evaluate TEAM_ID 2026 [--out DIR] [--lang zh|en]   # the year-end evaluation (and its PDFs)
 """
 
 from __future__ import annotations
@@ -653,6 +654,43 @@ def cmd_export(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(config: Config, args: argparse.Namespace) -> int:
+    """Prints a team's year-end evaluation (年末有考评) and, with --out, writes each member's one-page PDF and a zip."""
+    from pathlib import Path
+
+    from locales import translator
+    from reports import evaluation as report
+    from storage import evaluation
+
+    db = Database.from_url(config.database.url)
+    db.upgrade()
+    t = translator(args.lang)
+    with db.session() as session:
+        team = teams.by_id(session, args.team)
+        if team is None:
+            print(f"No team with id {args.team}.", file=sys.stderr)
+            return 1
+        today = clock_from_environment().now().astimezone(ZoneInfo(team.timezone)).date()
+        if not 2000 <= args.year <= today.year:
+            print(f"No evaluation for {args.year}: give a year from 2000 to {today.year}.", file=sys.stderr)
+            return 1
+        found = evaluation.team_evaluation(session, team, args.year, today=today, config=config)
+    print(report.render_team(t, found))
+    for entry in found.entries:
+        print("\n" + report.render_member(t, found, entry, with_office=True))
+    if args.out:
+        folder = Path(args.out)
+        folder.mkdir(parents=True, exist_ok=True)
+        for entry in found.entries:
+            path = folder / report.file_name(t, found, entry)
+            path.write_bytes(report.pdf(t, found, entry))
+            print(f"Wrote {path}")
+        archive = folder / f"{args.year}-{t('evaluation')}.zip"
+        archive.write_bytes(report.archive(t, found))
+        print(f"Wrote {archive}")
+    return 0
+
+
 def cmd_demo(config: Config, args: argparse.Namespace) -> int:
     from demo import run_demo
 
@@ -713,6 +751,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     export.add_argument("--lang", choices=["zh", "en"], default="zh", help="headers' language (default zh)")
     export.add_argument("--csv", metavar="DIR", help="also write one CSV file per sheet (UTF-8 with BOM) here")
     export.set_defaults(func=cmd_export)
+    evaluate = sub.add_parser("evaluate", help="a team's year-end evaluation (考评): print it, write its PDFs")
+    evaluate.add_argument("team", type=int, help="the team's id (see: team list)")
+    evaluate.add_argument("year", type=int)
+    evaluate.add_argument("--out", metavar="DIR", help="write each member's one-page PDF and a zip of all here")
+    evaluate.add_argument("--lang", choices=["zh", "en"], default="zh", help="the language (default zh)")
+    evaluate.set_defaults(func=cmd_evaluate)
     return parser.parse_args(argv)
 
 

@@ -210,6 +210,13 @@ class LookbackSettings:
 
 
 @dataclass(frozen=True)
+class EvaluationSettings:
+    """The year-end evaluation (年末有考评): the grades the office may give, best first."""
+
+    grades: list[str] = field(default_factory=lambda: ["优秀", "称职", "基本称职", "不称职"])
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -225,6 +232,7 @@ class Config:
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     webapp: WebappSettings = field(default_factory=WebappSettings)
     lookback: LookbackSettings = field(default_factory=LookbackSettings)
+    evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
     source: str = "<defaults>"
 
     @property
@@ -388,6 +396,9 @@ def _check_values(config: Config, source: str) -> None:
     for name, value in dataclasses.asdict(config.team_defaults.targets).items():
         if value < 0:
             raise ConfigError(f"{source}: 'team_defaults.targets.{name}' must not be negative")
+    grades = config.evaluation.grades
+    if not grades or len(set(grades)) != len(grades) or any(not g.strip() or len(g) > 16 for g in grades):
+        raise ConfigError(f"{source}: 'evaluation.grades' must list distinct grades of 1 to 16 characters")
     if config.telegram.mode == "webhook":
         _check_webhook(config.telegram.webhook, source)
     _check_webapp(config.webapp, source)

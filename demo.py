@@ -146,6 +146,41 @@ async def year_end(running: RunningBot, db: Database, clock: ManualClock, team_i
     return [f"  ledger → {out} ({out.stat().st_size:,} bytes; rows: {rows})"]
 
 
+async def evaluate(running: RunningBot, db: Database, clock: ManualClock, team_id: int, config: Config) -> list[str]:
+    """年末有考评: the office opens the team's 2026 evaluation it got on the year's first working day, grades each
+    member (with a comment for one), and publishes; each member receives their own evaluation privately, and 张明's
+    one-page PDF is written beside the transcript. Returns the footer line naming the file."""
+    from locales import translator
+    from reports import evaluation as report
+    from storage import evaluation as evaluations
+
+    admin = running.control.user(ADMIN_ID, "李", last_name="主任")
+    zhang = running.control.user(500002, "张", last_name="明")
+    (sent,) = [m for m in await admin.bot_messages() if "2026 年度考评" in m.content]
+    card = await admin.press(sent, "评定并发布")
+    for name, grade in (("张明", "优秀"), ("王芳", "称职")):
+        own = await admin.press(card, name)
+        own = await admin.press(own, grade)
+        if name == "张明":
+            await admin.press(own, "✍️ 评语")
+            own = await admin.send("调研扎实，领办建议按期答复")
+        card = await admin.press(own, "← 返回")
+    await admin.press(card, "📢 发布")
+    while (await running.application.delivery.tick()).claimed:  # type: ignore[attr-defined]  # our jobs and services hang on the Application
+        pass
+    await zhang.send("/evaluate 2026")
+    t = translator("zh")
+    with db.session() as session:
+        team = teams.one(session, team_id)
+        today = clock.now().astimezone(ZoneInfo(team.timezone)).date()
+        found = evaluations.team_evaluation(session, team, 2026, today=today, config=config)
+    entry = next(e for e in found.entries if e.name == "张明")
+    out = Path(tempfile.gettempdir()) / f"saima-demo-{report.file_name(t, found, entry)}"
+    out.write_bytes(report.pdf(t, found, entry))
+    return [f"  evaluation → {out} ({out.stat().st_size:,} bytes; grades: "
+            + ", ".join(f"{e.name} {e.grade}" for e in found.entries) + ")"]
+
+
 def config_tz(db: Database, team_id: int) -> str:
     with db.session() as session:
         return teams.one(session, team_id).timezone
@@ -165,6 +200,7 @@ async def run(config: Config, db: Database, emulator: EmulatorThread, clock: Man
         await log_duties(running.control)
         said = await scheduled(running, db, clock, team_id)
         said += await year_end(running, db, clock, team_id, config)
+        said += await evaluate(running, db, clock, team_id, config)
         await running.control.transcript.refresh()
         transcript = running.control.transcript.render()
     header = (f"  (the clock: {DEMO_START:%Y-%m-%d %H:%M} Shanghai)\n"

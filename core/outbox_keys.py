@@ -16,6 +16,7 @@ hold, so it does not change:
     broadcast:<broadcast>:<occurrence>:member:<member> | …:nudge:<n>:member:<member> | …:report
     yearlist:<team>:<year>:member:<member> | yearlist:<team>:<year>:admin:<admin>    the 年度清单
     lookback:<lookback>:ask | …:remind | …:office:<admin> | …:reopened:<admin>    回头看 (core/lookback.py)
+    evaluation:<team>:<year>:member:<member> | evaluation:<team>:<year>:admin:<admin>    the 年末考评
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class Kind(StrEnum):
     BROADCAST = "broadcast"
     YEAR_LIST = "yearlist"
     LOOKBACK = "lookback"
+    EVALUATION = "evaluation"
 
 
 class ItemKind(StrEnum):
@@ -176,7 +178,17 @@ class LookbackKey:
     kind: Kind = Kind.LOOKBACK
 
 
-Key = NudgeKey | EscalateKey | PaceKey | BoardKey | SummaryKey | TaskKey | BroadcastKey | YearListKey | LookbackKey
+@dataclass(frozen=True)
+class EvaluationKey:
+    team_id: int
+    year: int
+    member_id: int  # the member's own published evaluation, or the team's evaluation for this admin
+    office: bool = False
+    kind: Kind = Kind.EVALUATION
+
+
+Key = (NudgeKey | EscalateKey | PaceKey | BoardKey | SummaryKey | TaskKey | BroadcastKey | YearListKey
+       | LookbackKey | EvaluationKey)
 
 
 def build(key: Key) -> str:
@@ -200,7 +212,7 @@ def _fields(key: Key) -> list[object]:
     if isinstance(key, TaskKey):
         return [key.task_id, key.event, "member", key.member_id, *(["file"] if key.file else []),
                 *([] if key.nth is None else [key.nth])]
-    if isinstance(key, YearListKey):
+    if isinstance(key, YearListKey | EvaluationKey):
         return [key.team_id, key.year, "admin" if key.office else "member", key.member_id]
     if isinstance(key, LookbackKey):
         return [key.lookback_id, key.event, *([] if key.admin_id is None else [key.admin_id])]
@@ -247,13 +259,14 @@ def parse(text: object) -> Key | None:
         return _task(parts)
     if found is Kind.BROADCAST:
         return _broadcast(parts)
-    if found is Kind.YEAR_LIST:
+    if found in (Kind.YEAR_LIST, Kind.EVALUATION):
         team, year = (number(parts[0]), number(parts[1])) if len(parts) == 4 else (None, None)
         whom = parts[2] if len(parts) == 4 else ""
         member = number(parts[3]) if len(parts) == 4 else None
         if team is None or year is None or member is None or whom not in ("member", "admin") or len(parts[1]) != 4:
             return None
-        return YearListKey(team, year, member, office=whom == "admin")
+        made = YearListKey if found is Kind.YEAR_LIST else EvaluationKey
+        return made(team, year, member, office=whom == "admin")
     if found is Kind.LOOKBACK:
         return _lookback(parts)
     return None
@@ -330,4 +343,5 @@ EXAMPLES: tuple[Key, ...] = (
     YearListKey(3, 2027, 7), YearListKey(3, 2027, 5, office=True),
     LookbackKey(9, LookbackEvent.ASK), LookbackKey(9, LookbackEvent.REMIND), LookbackKey(9, LookbackEvent.OFFICE, 3),
     LookbackKey(9, LookbackEvent.REOPENED, 3),
+    EvaluationKey(3, 2026, 7), EvaluationKey(3, 2026, 5, office=True),
 )

@@ -9,6 +9,7 @@ from handlers import (  # noqa: F401  (each log module registers its form with `
     audit_log,
     broadcast,
     errors,
+    evaluation,
     export,
     fallback,
     findings,
@@ -46,8 +47,8 @@ from handlers.groups import Group
 # matching handler takes it). A new flow: its module here, once; a flow that waits for typed answers also
 # registers its `conversation.Flow` in its module (handlers/conversation.py).
 FLOWS = (onboarding, forms, log_session, me, mine, findings, proposals, race, help, language, invite,
-         roster, targets, holiday, audit_log, export, nudges, tasks, broadcast, task_requests, lookback, log_any,
-         topics)
+         roster, targets, holiday, audit_log, export, nudges, tasks, broadcast, task_requests, lookback, evaluation,
+         log_any, topics)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

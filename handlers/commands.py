@@ -40,6 +40,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("mine", N_("Your records: edit or delete"), members_only=True),
     Command("rank", N_("The race board: this month, /rank quarter or /rank year"), members_only=True),
     Command("done", N_("Report a supervised task done"), members_only=True),
+    Command("evaluate", N_("The year-end evaluation (年末考评): yours, or the team's for the office"), members_only=True),
     Command("join", N_("Join your team with an invite code")),
     Command("lang", N_("Switch language: /lang zh or /lang en")),
     Command("cancel", N_("Stop what you are doing")),

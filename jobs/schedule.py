@@ -1,6 +1,7 @@
 """The scheduling tick: one repeating JobQueue job (`schedule.tick_seconds`) that runs every idempotent
 enqueue step on each team's working days (storage/calendar.py): deadline nudges and 约谈提醒, pace nudges,
-race boards, the weekly summary, the 年度清单 (jobs/year_list.py), 回头看 (jobs/lookback.py), broadcasts' due occurrences; the delivery tick (jobs/delivery.py) sends what
+race boards, the weekly summary, the 年度清单 (jobs/year_list.py), 回头看 (jobs/lookback.py), the year-end evaluation to the office
+(jobs/evaluation.py: it shares the year's board moment), broadcasts' due occurrences; the delivery tick (jobs/delivery.py) sends what
 they put in the outbox. `install` also adds the job that keeps broadcasts' delivery reports current
 (jobs/broadcasts.py).
 
@@ -44,6 +45,7 @@ from jobs import broadcasts as broadcast_reports
 from jobs import ticks
 from jobs.boards import BoardReport, Boards
 from jobs.broadcasts import BroadcastReport, Broadcasts
+from jobs.evaluation import EvaluationReport, Evaluations
 from jobs.lookback import LookbackReport, Lookbacks
 from jobs.nudges import NudgeReport, Nudges
 from jobs.year_list import YearListReport, YearLists
@@ -69,6 +71,7 @@ class ScheduleReport:
     broadcasts: BroadcastReport = field(default_factory=BroadcastReport)
     year_lists: YearListReport = field(default_factory=YearListReport)
     lookbacks: LookbackReport = field(default_factory=LookbackReport)
+    evaluations: EvaluationReport = field(default_factory=EvaluationReport)
     failed_teams: list[int] = field(default_factory=list)
 
 
@@ -84,6 +87,7 @@ class Scheduler:
         self.broadcasts = Broadcasts(config)
         self.year_lists = YearLists(config, self.national)
         self.lookbacks = Lookbacks(config)
+        self.evaluations = Evaluations(config, self.national)
         self._lock = asyncio.Lock()
         self._latest: datetime | None = None  # the latest clock reading this scheduler saw
         self.batch = BATCH
@@ -134,6 +138,7 @@ class Scheduler:
                 report.boards, report.broadcasts = BoardReport(), BroadcastReport()
                 report.year_lists = YearListReport()
                 report.lookbacks = LookbackReport()
+                report.evaluations = EvaluationReport()
                 report.nudges.pace = report.nudges.lagging = 0
                 for team_id in sorted(checks):
                     try:
@@ -165,6 +170,7 @@ class Scheduler:
             self.broadcasts.run(session, team, now=now, report=report.broadcasts, scheduled=mine)
             self.year_lists.run(session, team, now=now, report=report.year_lists, is_workday=workday)
             self.lookbacks.run(session, team, now=now, report=report.lookbacks, is_workday=workday)
+            self.evaluations.run(session, team, now=now, report=report.evaluations, is_workday=workday)
             checks[team_id] = self._next_check(team, now, workday, mine)
         next_nudge.set_team_checks(session, checks)
 

@@ -44,6 +44,8 @@ ACTIONS = {
     "lookback_answer": N_("answered the look-back"), "lookback_note": N_("added a note to the look-back"),
     "lookback_reopen": N_("reopened: the look-back found it did not hold"),
     "lookback_months": N_("set after how many months closed items come back"),
+    "evaluation_grade": N_("recorded the grade"), "evaluation_comment": N_("recorded the comment"),
+    "evaluation_publish": N_("published the year-end evaluation"),
 }
 #: Where an action reads differently for one kind of record.
 BY_ENTITY = {
@@ -58,7 +60,7 @@ ENTITIES = {
     "motion": N_("suggestion or proposal"), "team": N_("team"),
     "task": N_("supervised task"), "task_assignment": N_("supervised task assignment"),
     "team_calendar_day": N_("the team's day off or working day"),
-    "broadcast": N_("broadcast"),
+    "broadcast": N_("broadcast"), "evaluation": N_("evaluation"),
     "lookback": N_("look-back"),
 }
 RECORD = N_("record")  # a kind of record without a label of its own

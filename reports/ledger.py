@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from core.domain import (
     AssignmentStatus,
+    Duty,
     FollowUpStatus,
     Role,
     Satisfaction,
@@ -33,6 +34,7 @@ from core.tasks import RequestKind, RequestState, stage
 from locales import N_, Translator
 from reports import lookback as lookback_words
 from reports import task_requests as stage_words
+from reports.evaluation import topic_words
 from reports.motions import KIND_LABELS, SATISFACTION_LABELS, STATUS_LABELS
 from reports.progress_card import DUTY_NAMES
 from reports.topics import stage_label
@@ -330,6 +332,7 @@ def build(data: YearLedger, *, t: Translator) -> list[Sheet]:
         Sheet("motions", N_("Suggestions and proposals"), (*MOTIONS, LOOKBACK), _motion_rows(data, t)),
         Sheet("tasks", N_("Supervised tasks"), (*TASKS, LOOKBACK), _task_rows(data, t)),
         Sheet("topics", N_("Key research topics"), TOPICS, _topic_rows(data, t)),
+        Sheet("evaluation", N_("Evaluation"), EVALUATION, _evaluation_rows(data, t)),
     ]
 
 
@@ -429,3 +432,33 @@ def file_name(team: Team, year: int, t: Translator) -> str:
 def history(t: Translator, steps: Iterable[HistoryStep]) -> str:
     """An item's history as the ledger writes it (办理过程), for the dashboard's item detail too."""
     return _history(t, steps)
+
+
+# --------------------------------------------------------------------------- the 考评 sheet (年末有考评)
+
+EVALUATION = (Column(N_("Member"), 14), Column(N_("Rank"), 8, C), Column(N_("Score"), 8, N),
+              *(Column(DUTY_NAMES[duty], 12, P) for duty in Duty),
+              Column(N_("On-time rate"), 10, P), Column(N_("Overdue items"), 10, C), Column(N_("Key topic"), 16),
+              Column(N_("Months led"), 16), Column(N_("Grade"), 10), Column(N_("Comment"), 40),
+              Column(N_("Published on"), 12, D))
+
+
+def _share(percent: Decimal | None) -> float | None:
+    """A percentage with one decimal (core.evaluation) as the fraction a PERCENT cell shows."""
+    return None if percent is None else float(percent / 100)
+
+
+def _evaluation_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
+    """One row per racing member: the year's figures (core.evaluation) and the office's grade and comment."""
+    found = data.evaluation
+    if found is None:
+        return []
+    rows = []
+    for entry in found.entries:
+        figures = entry.figures
+        rows.append([entry.name, figures.rank, _num(figures.score),
+                     *(_share(line.completion) for line in figures.duties), _share(figures.on_time_rate),
+                     figures.overdue, topic_words(t, figures), "、".join(str(m) for m in figures.months_led),
+                     entry.grade or "", entry.comment or "",
+                     _day(entry.published_at, data.zone)])
+    return rows

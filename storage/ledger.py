@@ -20,6 +20,7 @@ from config import Config
 from core.ledger import Event
 from core.task_lights import Light
 from storage import calendar, tasks
+from storage.evaluation import TeamEvaluation, team_evaluation
 from storage.models import (
     AuditEntry,
     FollowUpItem,
@@ -60,6 +61,7 @@ class YearLedger:
     task_requests: dict[int, list[TaskRequest]] = field(default_factory=dict)  # assignment id → its requests
     key_topics: list[ResearchTopic] = field(default_factory=list)  # the year's, by lead then registration
     lookbacks: dict[tuple[str, int], list[Lookback]] = field(default_factory=dict)  # (kind, item id) → 回头看 rounds
+    evaluation: TeamEvaluation | None = None  # the year-end evaluation (the 考评 sheet); None for a year to come
 
 
 def year_ledger(session: Session, team: Team, year: int, *, today: date, config: Config) -> YearLedger:
@@ -88,6 +90,7 @@ def year_ledger(session: Session, team: Team, year: int, *, today: date, config:
         task_requests=tasks.requests_of(session, [a.id for _, a in assignment_rows]),
         key_topics=key_topics(session, team.id, year),
         lookbacks=lookbacks(session, team.id),
+        evaluation=team_evaluation(session, team, year, today=today, config=config) if today.year >= year else None,
     )
 
 

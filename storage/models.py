@@ -633,3 +633,25 @@ class Lookback(Base):
     note: Mapped[str | None] = mapped_column(Text)
     answered_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     dropped: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # reopened before it came back
+
+
+# --- the year-end evaluation (年末有考评) ---------------------------------------------------------
+
+
+class Evaluation(Base):
+    """The office's 评价 of one racing member for one year: a grade from the configured list and a comment,
+    who recorded it and when; `published_at` set once the office publishes the team's evaluation (then the
+    member sees their own, privately, and it no longer changes)."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (UniqueConstraint("team_id", "year", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    grade: Mapped[str | None] = mapped_column(String(16))
+    comment: Mapped[str | None] = mapped_column(Text)
+    by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    at: Mapped[datetime]
+    published_at: Mapped[datetime | None]

@@ -43,4 +43,10 @@ def test_the_demo_prints_the_onboarding_transcript_and_exits_0(tmp_path: Path) -
     assert [line.split(" (")[0] for line in links] == ["  as the office", "  as a member"]
     assert all(line.split(": ", 1)[1].startswith("http://127.0.0.1:") for line in links)
     assert "  checked: the links open the dashboard for 李主任 (office), 张明 (member)" in lines
+    # 年末有考评: the office grades and publishes; each member receives their own evaluation, and 张明's PDF is written
+    assert "Saima (answer) → 李 主任 (500001) › 已发布：2 名成员将私下收到本人的考评结果。" in lines
+    assert "Saima → 张 明 (500002) › 📊 2026 年度履职情况 · 张明" in lines
+    assert "Saima → 王 芳 (500004) › 📊 2026 年度履职情况 · 王芳" in lines
+    (evaluation,) = [line for line in lines if line.startswith("  evaluation → ")]
+    assert Path(evaluation.removeprefix("  evaluation → ").split(" (")[0]).read_bytes().startswith(b"%PDF")
     assert "Traceback" not in done.stdout + done.stderr

@@ -185,7 +185,7 @@ async def test_export_sends_the_chinese_workbook(saima: Saima) -> None:
     assert export.kind == "document" and export.file_name == "台账-省政府党组-2026.xlsx"
     assert export.caption == "省政府党组 2026 年台账。"
     book = load_workbook(BytesIO(await _download(saima, export)))
-    assert book.sheetnames == ["进度", "调研", "办理事项", "学习", "出席", "建议提案", "督办事项", "重点课题"]
+    assert book.sheetnames == ["进度", "调研", "办理事项", "学习", "出席", "建议提案", "督办事项", "重点课题", "考评"]
     assert book["调研"]["B2"].value.date() == date(2026, 11, 5)
     assert (await admin.send("/export 1999")).text.startswith("发送 /export 导出本年度台账")
 

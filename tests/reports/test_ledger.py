@@ -26,7 +26,7 @@ from storage.models import Member, Team
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-ZH_SHEETS = ["进度", "调研", "办理事项", "学习", "出席", "建议提案", "督办事项", "重点课题"]
+ZH_SHEETS = ["进度", "调研", "办理事项", "学习", "出席", "建议提案", "督办事项", "重点课题", "考评"]
 
 
 def _team(session: Session, now: datetime) -> tuple[Team, Member, Member]:
@@ -109,7 +109,7 @@ def test_an_english_reader_gets_english_headers(db: Database, clock: ManualClock
     team_id = seed(db, clock)
     book = load_workbook(io.BytesIO(ledger.workbook(_build(db, team_id, "en"), translator("en"))))
     assert book.sheetnames == ["Progress", "Research trips", "Follow-up items", "Study sessions", "Attendance",
-                               "Suggestions and proposals", "Supervised tasks", "Key research topics"]
+                               "Suggestions and proposals", "Supervised tasks", "Key research topics", "Evaluation"]
     assert [c.value for c in book["Follow-up items"][1]][:5] == ["Member", "Trip date", "Finding", "Department",
                                                                   "Status"]
     assert book["Follow-up items"]["E2"].value == "assigned to the department"
@@ -119,7 +119,7 @@ def test_csv_files_carry_a_bom_and_iso_dates(db: Database, clock: ManualClock, t
     team_id = seed(db, clock)
     written = ledger.write_csv(_build(db, team_id, "zh"), translator("zh"), tmp_path)
     assert [p.name for p in written] == ["progress.csv", "trips.csv", "follow_ups.csv", "study.csv",
-                                         "attendance.csv", "motions.csv", "tasks.csv", "topics.csv"]
+                                         "attendance.csv", "motions.csv", "tasks.csv", "topics.csv", "evaluation.csv"]
     raw = (tmp_path / "trips.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     assert raw.decode("utf-8-sig").splitlines()[1].startswith("张三,2026-11-05,2026-11-08,4,4,淳安县")

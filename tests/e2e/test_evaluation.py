@@ -1,0 +1,105 @@
+"""The year-end evaluation end to end: the office grades each member and comments, publishing is refused while a
+member is ungraded, then each member receives their own evaluation privately, exactly once (a second press sends
+nothing); a member's /evaluate shows only their own, never another member's grade; a member cannot press the
+office's buttons; a year that is not one and a comment too long get specific replies and change nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from storage.models import Evaluation
+from tests.conftest import SHANGHAI
+from tests.e2e.conftest import Saima
+from tests.e2e.helpers import member, members_since_new_year, owner, owner_and_two
+
+
+async def _deliver(saima: Saima) -> None:
+    while (await saima.running.application.delivery.tick()).claimed:  # type: ignore[attr-defined]
+        pass
+
+
+async def test_the_office_grades_publishes_and_each_member_sees_only_their_own(saima: Saima) -> None:
+    admin, zhang, wang = await owner_and_two(saima)
+    members_since_new_year(saima)
+
+    assert (await zhang.send("/evaluate 2026")).text == "您的 2026 年度考评尚未发布。"
+    assert (await admin.send("/evaluate 1999")).text == "发送 /evaluate 查看 2025 年度考评，或发送 /evaluate 加年份（2000 至 2026）。"
+    card = await admin.send("/evaluate 2026")
+    assert card.text.startswith("📊 2026 年度考评 · 省政府党组\n\n")
+    assert "张三：" in card.text and "王五：" in card.text and "未评定" in card.text
+    assert card.labels == ["张三", "王五", "📢 发布", "📄 PDF（压缩包）"]
+
+    await admin.press(card, "📢 发布", expect=0)
+    assert (await admin.callback_answer()).text == "未发布：请先评定 张三、王五 的等次。"
+
+    own = await admin.press(card, "张三")
+    assert own.text.startswith("📊 2026 年度履职情况 · 张三\n\n年度得分：")
+    assert own.labels == ["优秀", "称职", "基本称职", "不称职", "✍️ 评语", "← 返回"]
+    graded = await admin.press(own, "优秀")
+    assert "评价等次：优秀" in graded.text and graded.labels[0] == "✅ 优秀"
+    asked = await admin.press(graded, "✍️ 评语")
+    assert asked.text.startswith("请输入对 张三 本年度的评语")
+    assert (await admin.send("长" * 501)).text.startswith("评语过长：不超过 500 字。未保存任何内容。")
+    saved = await admin.send("调研扎实，作风过硬")
+    assert saved.text.startswith("评语已保存。\n\n📊 2026 年度履职情况 · 张三")
+    assert "评语：调研扎实，作风过硬" in saved.text
+    team = await admin.press(saved, "← 返回")
+    other = await admin.press(team, "王五")
+    await admin.press(other, "称职")
+
+    published_card = await admin.send("/evaluate 2026")
+    await admin.press(published_card, "📢 发布")
+    assert (await admin.callback_answer()).text == "已发布：2 名成员将私下收到本人的考评结果。"
+    await _deliver(saima)  # a Saturday: nothing goes out before Monday's working hours
+    assert all("年度履职情况" not in (m.text or "") for m in await zhang.bot_messages())
+    saima.clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI))
+    await _deliver(saima)
+    mine = await zhang.receive()
+    assert mine.text.startswith("📊 2026 年度履职情况 · 张三")
+    assert "评价等次：优秀" in mine.text and "评语：调研扎实，作风过硬" in mine.text
+    assert "王五" not in mine.text and "称职" not in mine.text
+    his = await wang.receive()
+    assert his.text.startswith("📊 2026 年度履职情况 · 王五") and "评价等次：称职" in his.text
+    assert "张三" not in his.text and "优秀" not in his.text and "调研扎实" not in his.text
+
+    # published: pressing again (a stale copy, or redelivered) sends nothing twice, and grades no longer change
+    await admin.press_data(published_card.message_id, "ev:p:2026")
+    assert (await admin.callback_answer()).text == "考评已发布。"
+    await _deliver(saima)
+    assert len([m for m in await zhang.bot_messages() if "年度履职情况" in (m.text or "")]) == 1
+    with saima.db.session() as session:
+        rows = session.scalars(select(Evaluation).order_by(Evaluation.member_id)).all()
+        assert [(row.grade, row.published_at is not None) for row in rows] == [("优秀", True), ("称职", True)]
+        zhang_id = rows[0].member_id
+    await admin.press_data(published_card.message_id, f"ev:g:{zhang_id}:2026:3", expect=1)
+    assert (await admin.callback_answer()).text == "考评已发布，评价等次不再更改。"
+
+    # the member's own /evaluate: their own, nobody else's
+    again = await zhang.send("/evaluate 2026")
+    assert again.text == mine.text
+    await zhang.press_data(again.message_id, "ev:t:2026")
+    assert (await zhang.callback_answer()).text == "此功能仅限办公室（管理员）使用。"
+
+
+async def test_the_office_gets_every_member_s_pdf_in_a_zip(saima: Saima) -> None:
+    admin, _, _ = await owner_and_two(saima)
+    card = await admin.send("/evaluate 2026")
+    sent = await admin.press(card, "📄 PDF（压缩包）")
+    assert sent.kind == "document" and sent.file_name == "2026-考评.zip"
+    assert sent.caption == "2026 年度考评：每位成员一页。"
+
+
+async def test_a_member_who_reads_english_gets_their_evaluation_in_english(saima: Saima) -> None:
+    admin = await owner(saima)
+    tom = await member(saima, 1003, "Tom", lang="en")
+    members_since_new_year(saima)
+    card = await admin.send("/evaluate 2026")
+    await admin.press(await admin.press(card, "Tom"), "称职")
+    await admin.press(await admin.send("/evaluate 2026"), "📢 发布")
+    saima.clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI))
+    await _deliver(saima)
+    own = await tom.receive()
+    assert own.text.startswith("📊 2026 annual performance · Tom\n\nScore for the year: ")
+    assert "Grade: 称职" in own.text and "Comment: none" in own.text
