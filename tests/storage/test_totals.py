@@ -201,6 +201,7 @@ class World:
                 [score(inputs, year, as_of=each, weights=weights) for inputs in alone], each
 
 
+@pytest.mark.timeout(300)  # 100 examples: ~35 s a backend alone, past 120 s on a busy 2-core machine
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(operation, min_size=1, max_size=25), together=st.booleans())
 def test_the_totals_equal_a_recount_after_any_writes(db: Database, steps: list[tuple[Any, ...]],
