@@ -184,7 +184,7 @@ async def test_the_ledger_is_the_export_as_tables_and_the_same_workbook(
     status, _, content = await get(client, "/api/ledger.xlsx?year=2026", "tma " + init_data(saima, ADMIN_ID))
     assert status == 200
     ours = load_workbook(BytesIO(content))
-    assert ours.sheetnames == ["进度", "调研", "办理事项", "学习", "出席", "建议提案", "督办事项", "重点课题"]
+    assert ours.sheetnames == ["进度", "调研", "办理事项", "学习", "出席", "建议提案", "督办事项", "重点课题", "考评"]
     status, tables, _ = await get(client, "/api/ledger?year=2026", "tma " + init_data(saima, ADMIN_ID))
     assert [sheet["title"] for sheet in tables["sheets"]] == ours.sheetnames
     for sheet in tables["sheets"]:
