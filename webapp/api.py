@@ -29,7 +29,7 @@ from core.race import Period, PeriodKind
 from core.task_lights import Light
 from locales import N_, Translator, translator
 from reports import ledger, race_board
-from reports.progress_card import _shown, duty_name, unit, whole
+from reports.progress_card import duty_name, shown, unit, whole
 from storage import calendar, leave, members, race, teams
 from storage import ledger as ledger_storage
 from storage import tasks as task_storage
@@ -214,7 +214,7 @@ class Api:
             return {
                 "name": member.display_name, "team": member.team.name, "office": viewer.office,
                 "races": member.races, "year": progress.year, "today": today.isoformat(),
-                "duties": [{"duty": d.duty.value, "name": duty_name(t, d.duty), "done": _shown(d.done),
+                "duties": [{"duty": d.duty.value, "name": duty_name(t, d.duty), "done": shown(d.done),
                             "target": whole(d.target), "unit": unit(t, d.duty, d.target),
                             "expected": whole(d.expected_now), "quarter_target": whole(d.quarter_target),
                             "status": d.status.value, "done_value": _number(d.done),
@@ -334,7 +334,7 @@ class Api:
                              "left_office_on": someone.left_office_on.isoformat() if someone.left_office_on else None,
                              "leave": [[start.isoformat(), end.isoformat()] for start, end in spans],
                              "on_leave": any(start <= today <= end for start, end in spans),
-                             "duties": [{"duty": d.duty.value, "done": _shown(d.done), "target": whole(d.target),
+                             "duties": [{"duty": d.duty.value, "done": shown(d.done), "target": whole(d.target),
                                          "status": d.status.value} for d in paces[someone.id]]})
             return {"duties": [{"duty": duty.value, "name": duty_name(t, duty)} for duty in Duty], "rows": rows}
 
