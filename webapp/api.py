@@ -30,7 +30,9 @@ from core.task_lights import Light
 from locales import N_, Translator, translator
 from reports import ledger, race_board
 from reports.progress_card import duty_name, shown, unit, whole
+from reports.words import hours_in_words
 from storage import calendar, leave, members, race, teams
+from storage import study as study_storage
 from storage import ledger as ledger_storage
 from storage import tasks as task_storage
 from storage import trips as trips_storage
@@ -77,6 +79,7 @@ PAGE_WORDS = {
     "light_none": N_("In hand"),
     "not_ranked": N_("Not on this board yet."),
     "trips": N_("Research trips"),
+    "study": N_("Study sessions"),
 }
 STATUS_WORDS = {
     AssignmentStatus.ASSIGNED: N_("assigned"),
@@ -211,6 +214,8 @@ class Api:
             trips = sorted((trip for trip in trips_storage.own_trips(session, member.id)
                             if trip.start_date.year <= today.year <= trip.end_date.year),
                            key=lambda trip: (trip.start_date, trip.id))
+            studied = study_storage.attended_in(session, member.id, start=date(today.year, 1, 1),
+                                                end=date(today.year, 12, 31))
             return {
                 "name": member.display_name, "team": member.team.name, "office": viewer.office,
                 "races": member.races, "year": progress.year, "today": today.isoformat(),
@@ -223,6 +228,9 @@ class Api:
                 "items": items, "standing": standing,
                 "trips": [{"start": trip.start_date.isoformat(), "end": trip.end_date.isoformat(),
                            "places": trip.places, "topic": trip.topic} for trip in trips],
+                "study": [{"day": study.held_on.isoformat(), "kind": study.kind.value,
+                           "kind_words": t(ledger.STUDY_LABELS[study.kind]), "hours": hours_in_words(t, study.hours),
+                           "topic": study.topic} for study in studied],
             }
 
         data = await self._read(gather)

@@ -259,3 +259,19 @@ async def test_an_assignments_history_for_its_assignee_and_the_office_only(saima
         assert (await get(client, path, "tma " + init_data(saima, 900002)))[0] == 404
         status, body, _ = await get(client, path, "tma " + init_data(saima, 1001, token="9:forged"))
         assert (status, body["error"]) == (401, "forged")
+
+
+async def test_a_members_records_list_the_study_sessions_they_attended_this_year(
+        saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    zhang = await member(saima)
+    await member(saima, 1002, "王五")
+    await zhang.press(await zhang.send("/study 昨天下午 集体学习 2小时 优化营商环境条例"), "确认")
+    await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")
+    yesterday = (saima.clock.now().astimezone(SHANGHAI) - timedelta(days=1)).date().isoformat()
+    status, me, _ = await get(client, "/api/me", "tma " + init_data(saima, 1001))
+    assert status == 200 and me["words"]["study"] == "学习"
+    assert me["study"] == [{"day": yesterday, "kind": "collective", "kind_words": "集体学习",
+                            "hours": "2 小时", "topic": "优化营商环境条例"}]
+    assert len(me["trips"]) == 1
+    status, other, _ = await get(client, "/api/me", "tma " + init_data(saima, 1002))
+    assert other["study"] == []  # another member's records are theirs

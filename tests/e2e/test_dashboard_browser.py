@@ -159,6 +159,8 @@ async def test_a_member_sees_their_duties_in_chinese_with_the_numbers_me_shows(
             page.open(signed(saima, 1001), size)
             page.ready()
             assert page.fits(), size
+            assert browser.find_element(By.ID, "study-title").text == "学习"  # next to the trips
+            assert [text.startswith("集体学习 · 优化营商环境条例 · 2 小时") for text in page.texts("#study li")] == [True]
             cards = list(zip(page.texts(".duty .head > span:first-child"), page.texts(".duty .done"),
                              page.texts(".duty .target"), page.texts(".duty .expected"), strict=True))
             assert page.texts("#tabs button") == ["我的年度", "赛马榜", "督办事项"]  # no office pages

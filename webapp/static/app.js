@@ -129,6 +129,7 @@
       ]));
     });
     renderTrips(me);
+    renderStudy(me);
     var items = clear($("items"));
     if (!me.items.length) items.appendChild(el("li", { text: w("none") }));
     me.items.forEach(function (item) {
@@ -164,6 +165,16 @@
         el("span", { cls: "due", text: trip.start.slice(5) + (trip.end !== trip.start ? "–" + trip.end.slice(5) : "") })]));
     });
     box.appendChild(list);
+  }
+
+  function renderStudy(me) {  // the study sessions attended this year, the latest first
+    var list = clear($("study"));
+    $("study-title").hidden = !me.study.length;
+    me.study.slice().reverse().forEach(function (study) {
+      list.appendChild(el("li", { "data-kind": "study" }, [
+        el("span", { text: study.kind_words + " · " + study.topic + " · " + study.hours }),
+        el("span", { cls: "due", text: study.day.slice(5) })]));
+    });
   }
 
   function loadBoard(period) {
