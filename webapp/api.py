@@ -87,7 +87,7 @@ PAGE_WORDS = {
     "kind": N_("Kind"),
     "subject": N_("Subject"),
     "led_by": N_("Led by"),
-    "reply_due": N_("Reply due now"),
+    "reply_due": N_("Reply due"),
     "result": N_("Result class"),
     "feedback": N_("Deputy's feedback"),
     "stage": N_("Status"),
@@ -405,10 +405,11 @@ class Api:
         def gather(session: Session) -> list[dict[str, Any]]:
             found = ledger_storage.motions(session, member.team_id, year)
             names = ledger_storage.names(session, member.team_id)
-            return [motion_words.dashboard_row(t, motion, lead=names.get(motion.lead_member_id, ""),
+            rows = [motion_words.dashboard_row(t, motion, lead=names.get(motion.lead_member_id, ""),
                                                light=_LIGHT_NAMES[motion_rules.light(motion_storage.state_of(motion),
                                                                                     today=today)])
                     for motion in found]
+            return sorted(rows, key=lambda row: (row["light"] == "green", row["reply_due"], row["id"]))  # open first
 
         rows = await self._read(gather)
         return web.json_response({"year": year, "motions": rows, "stages": [
