@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from core.dates import normalize
 from core.domain import MotionKind, MotionStatus, ResultClass, Satisfaction
-from core.task_lights import Light
 from core.motions import (
     InvalidTransition,
     MotionDraft,
@@ -41,6 +40,7 @@ from core.motions import (
     title_kind,
     without_problems,
 )
+from core.task_lights import Light
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Saturday
 TODAY = NOW.date()

@@ -6,7 +6,7 @@ workbook /export sends."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime, timedelta
 from io import BytesIO
 from typing import Any
@@ -325,9 +325,10 @@ def move_motion(saima: Saima, motion_id: int, telegram_id: int, day: date, step:
         motion = motion_storage.by_id(session, motion_id)
         assert office is not None and motion is not None
         state = motion_storage.state_of(motion)
-        rule = {"reply": motion_rules.reply, "feedback": motion_rules.record_satisfaction,
-                "extend": motion_rules.extend_due}[step]
-        motion_storage.apply(session, motion, rule(state, today=day, **values), action=step, actor=office,
+        rules: dict[str, Callable[..., motion_rules.MotionState]] = {
+            "reply": motion_rules.reply, "feedback": motion_rules.record_satisfaction,
+            "extend": motion_rules.extend_due}
+        motion_storage.apply(session, motion, rules[step](state, today=day, **values), action=step, actor=office,
                              now=_at(day))
 
 

@@ -24,11 +24,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
+from core.domain import MotionKind, ResultClass, Satisfaction
 from core.init_data import sign
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
 from tests.e2e.helpers import a_board_that_moved, member, members_since_new_year
-from core.domain import MotionKind, ResultClass, Satisfaction
 from tests.e2e.test_dashboard_api import a_motion, assign, move_motion
 from webapp.server import DashboardServer
 
