@@ -10,6 +10,8 @@ reported again keeps each report and each return with its reason.
   class, the deputy's feedback; and each deadline extension. "On time" (按期) is judged on the first
   round: replied by the deadline in force then.
 * :func:`task_steps`: one assignee's reports, returns and closure, in order.
+* :func:`follow_up_steps`: a finding's closed loop (raised → assigned to a department → handled → fed back
+  → closed), each step on the day its stamp says (the dates the follow-up sheet's columns show).
 * :func:`credited_days`: how many of each trip's days the race credits, trips taken in order, so that
   overlapping trips never count a day twice and the rows add up to the member's total.
 * :func:`overdue_days`: whole days past a deadline.
@@ -44,6 +46,11 @@ class Step(enum.StrEnum):
     RETURNED = "returned"  # the office sent a report back, with a reason
     CLOSED = "closed"  # the office confirmed closure (销账)
     CANCELLED = "cancelled"  # the task was withdrawn (撤销)
+    RAISED = "raised"  # a finding heard on a trip, with its feedback deadline (a follow-up item)
+    TO_DEPARTMENT = "to_department"  # the finding assigned to a department (交办), named in the note
+    HANDLED = "handled"  # the department handled it (办理)
+    FED_BACK = "fed_back"  # the result fed back to the grassroots (反馈), what was told in the note
+    CONCLUDED = "concluded"  # the finding closed (办结)
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,23 @@ def task_steps(assigned_on: date, due: date, events: Iterable[Event], *,
         steps.append(HistoryStep(event.day, step, note=note))
     if cancelled_on is not None:
         steps.append(HistoryStep(cancelled_on, Step.CANCELLED))
+    return tuple(steps)
+
+
+def follow_up_steps(raised_on: date, *, feedback_due: date | None, assigned_on: date | None,
+                    department: str | None, handled_on: date | None, fed_back_on: date | None,
+                    result: str | None, closed_on: date | None) -> tuple[HistoryStep, ...]:
+    """A finding's closed loop from its stamps (each step is the next one only: core/findings.py), the
+    steps not reached yet left out."""
+    steps = [HistoryStep(raised_on, Step.RAISED, due=feedback_due)]
+    if assigned_on is not None:
+        steps.append(HistoryStep(assigned_on, Step.TO_DEPARTMENT, note=department or ""))
+    if handled_on is not None:
+        steps.append(HistoryStep(handled_on, Step.HANDLED))
+    if fed_back_on is not None:
+        steps.append(HistoryStep(fed_back_on, Step.FED_BACK, note=result or ""))
+    if closed_on is not None:
+        steps.append(HistoryStep(closed_on, Step.CONCLUDED))
     return tuple(steps)
 
 

@@ -56,12 +56,13 @@ from core.dates import find_date, normalize
 from core.dates_calendar import add_months
 from core.dates_zh import zh_to_int
 from core.domain import MotionKind, MotionStatus, ResultClass, Satisfaction
+from core.task_lights import BLUE_DAYS, Light
 from core.text import LazyPattern, utf16_len
 
 __all__ = [
     "DEFAULT_REOPEN_MONTHS", "DEFAULT_REPLY_MONTHS", "MAX_NUMBER_DIGITS", "MAX_TITLE", "MIN_TITLE",
     "InvalidTransition", "MotionDraft", "MotionProblem", "MotionState", "TransitionReason",
-    "clean_title", "corrected_due", "due_follows_rule", "extend_due", "is_on_time", "is_overdue",
+    "clean_title", "corrected_due", "due_follows_rule", "extend_due", "is_on_time", "is_overdue", "light",
     "missing_fields", "motion_problems",
     "new_motion", "on_time_rate", "parse_motion", "parse_number", "record_satisfaction", "reply",
     "reply_due", "start_handling", "title_kind", "without_problems",
@@ -664,6 +665,17 @@ def _replied_by(state: MotionState, today: date) -> bool:
 def is_overdue(state: MotionState, *, today: date) -> bool:
     """Not replied as of ``today`` and past its due date (the due day itself is not overdue)."""
     return not _replied_by(state, today) and today > state.reply_due
+
+
+def light(state: MotionState, *, today: date) -> Light:
+    """The motion's light on the office's board, in the 督办 board's colours: 🟢 replied (its deadline met,
+    whatever the deputy says next) or closed, 🔴 overdue (not replied past its deadline), 🔵 due within
+    BLUE_DAYS days, ⚪ in hand."""
+    if state.status in (MotionStatus.REPLIED, MotionStatus.CLOSED):
+        return Light.GREEN
+    if is_overdue(state, today=today):
+        return Light.RED
+    return Light.BLUE if (state.reply_due - today).days <= BLUE_DAYS else Light.NONE
 
 
 def on_time_rate(states: Iterable[MotionState], *, today: date) -> Decimal | None:

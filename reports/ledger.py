@@ -27,7 +27,17 @@ from core.domain import (
     Satisfaction,
     StudyKind,
 )
-from core.ledger import HistoryStep, Step, credited_days, motion_rounds, overdue_days, task_steps
+from core.ledger import (
+    Event,
+    HistoryStep,
+    MotionHistory,
+    Step,
+    credited_days,
+    follow_up_steps,
+    motion_rounds,
+    overdue_days,
+    task_steps,
+)
 from core.pace import PaceStatus
 from core.task_lights import Light
 from core.tasks import RequestKind, RequestState, stage
@@ -39,7 +49,7 @@ from reports.motions import KIND_LABELS, SATISFACTION_LABELS, STATUS_LABELS
 from reports.progress_card import DUTY_NAMES
 from reports.topics import stage_label
 from storage.ledger import YearLedger
-from storage.models import Team
+from storage.models import FollowUpItem, Motion, Team
 
 LEDGER = N_("ledger")
 
@@ -174,6 +184,17 @@ def _history(t: Translator, steps: Iterable[HistoryStep]) -> str:
             line = t("{day} returned: {reason}").format(day=day, reason=step.note)
         elif step.step is Step.CLOSED:
             line = t("{day} closed").format(day=day)
+        elif step.step is Step.RAISED:
+            line = (t("{day} raised, feedback due {due}").format(day=day, due=step.due.isoformat()) if step.due
+                    else t("{day} raised").format(day=day))
+        elif step.step is Step.TO_DEPARTMENT:
+            line = t("{day} assigned to {department}").format(day=day, department=step.note)
+        elif step.step is Step.HANDLED:
+            line = t("{day} handled").format(day=day)
+        elif step.step is Step.FED_BACK:
+            line = t("{day} result fed back: {note}").format(day=day, note=step.note)
+        elif step.step is Step.CONCLUDED:
+            line = t("{day} finding closed").format(day=day)
         else:
             line = t("{day} cancelled").format(day=day)
         lines.append(line)
@@ -217,15 +238,29 @@ def _trip_rows(data: YearLedger, t: Translator, findings_per_trip: dict[int, int
     return rows
 
 
+def motion_history(motion: Motion, events: Iterable[Event]) -> MotionHistory:
+    """A motion's reply rounds from its audit entries and its row (core.ledger.motion_rounds): what the
+    motions sheet writes, and what the dashboard shows when the motion is tapped."""
+    return motion_rounds(events, assigned_on=motion.assigned_on, reply_due=motion.reply_due,
+                         replied_on=motion.replied_on,
+                         result_class=motion.result_class.value if motion.result_class else None,
+                         satisfaction=motion.satisfaction.value if motion.satisfaction else None,
+                         reopened=motion.reopened or 0)
+
+
+def follow_up_history(item: FollowUpItem, zone: ZoneInfo) -> tuple[HistoryStep, ...]:
+    """A finding's steps on the days (in team time) the follow-up sheet's date columns show."""
+    return follow_up_steps(item.created_at.astimezone(zone).date(), feedback_due=item.feedback_due,
+                           assigned_on=_day(item.assigned_at, zone), department=item.department, handled_on=_day(item.handled_at, zone),
+                           fed_back_on=_day(item.fed_back_at, zone), result=item.result_note,
+                           closed_on=_day(item.closed_at, zone))
+
+
 def _motion_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
     yes, no = t("yes"), t("no")
     rows = []
     for motion in data.motions:
-        history = motion_rounds(data.motion_events.get(motion.id, []), assigned_on=motion.assigned_on,
-                                reply_due=motion.reply_due, replied_on=motion.replied_on,
-                                result_class=motion.result_class.value if motion.result_class else None,
-                                satisfaction=motion.satisfaction.value if motion.satisfaction else None,
-                                reopened=motion.reopened or 0)
+        history = motion_history(motion, data.motion_events.get(motion.id, []))
         replies = [step for step in history.steps if step.step is Step.REPLIED]
         feedback = [step for step in history.steps if step.step in (Step.FEEDBACK, Step.REOPENED)]
         last_feedback = feedback[-1].satisfaction if feedback else None

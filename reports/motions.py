@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from core.domain import MotionKind, MotionStatus, ResultClass, Satisfaction
 from locales import N_, Translator
 from reports.words import day_in_words, field_line, short_day
+from storage.models import Motion
 
 KIND_LABELS = {
     MotionKind.SUGGESTION: N_("NPC suggestion"),
@@ -126,3 +128,17 @@ def list_line(t: Translator, index: int, *, kind: MotionKind, number: str, title
             due += " ⚠️ " + overdue_words(t, reply_due, today)
         second.append(due)
     return first + "\n    " + " · ".join(second)
+
+
+def dashboard_row(t: Translator, motion: Motion, *, lead: str, light: str) -> dict[str, Any]:
+    """One motion on the office's dashboard (建议提案): its figures, and their words in the reader's language
+    (the labels the ledger's motions sheet uses)."""
+    return {"id": motion.id, "number": motion.number, "number_words": number_label(t, motion.number),
+            "kind": motion.kind.value, "kind_words": t(KIND_LABELS[motion.kind]), "title": motion.title,
+            "key": motion.is_key, "lead_id": motion.lead_member_id, "lead": lead,
+            "assigned_on": motion.assigned_on.isoformat(), "reply_due": motion.reply_due.isoformat(),
+            "light": light, "status": motion.status.value, "status_words": t(STATUS_LABELS[motion.status]),
+            "result_class": motion.result_class.value if motion.result_class else None,
+            "result_words": t(RESULT_LABELS[motion.result_class]) if motion.result_class else "",
+            "satisfaction_words": t(SATISFACTION_LABELS[motion.satisfaction]) if motion.satisfaction else "",
+            "reopened": motion.reopened or 0}

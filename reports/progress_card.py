@@ -50,7 +50,8 @@ def bar(done: Decimal, target: Decimal) -> str:
     return "▓" * filled + "░" * (BAR_WIDTH - filled)
 
 
-def _shown(value: Decimal) -> str:
+def shown(value: Decimal) -> str:
+    """What a member has done, as /me shows it: one decimal at most, rounded half up (4.65 → 4.7, 5 → 5)."""
     return number(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
@@ -62,7 +63,7 @@ def whole(value: Decimal) -> str:
 
 def duty_lines(t: Translator, duty: DutyPace, today: date) -> list[str]:
     # Only translated parts and numbers: the layout is the same in every language.
-    head = (f"{STATUS_MARK[duty.status]} {duty_name(t, duty.duty)} {_shown(duty.done)}/{whole(duty.target)} "
+    head = (f"{STATUS_MARK[duty.status]} {duty_name(t, duty.duty)} {shown(duty.done)}/{whole(duty.target)} "
             f"{unit(t, duty.duty, Decimal(whole_up(duty.target)))} {bar(duty.done, duty.target)}")
     pace_line = t("    by now on the year's pace: {expected}; quarter target: {quarter}").format(
         expected=whole(duty.expected_now), quarter=whole(duty.quarter_target))

@@ -209,3 +209,13 @@ def on_time_rate(session: Session, member_id: int, year: int, today: date) -> De
         )
     )
     return rules.on_time_rate([state_of(m) for m in led], today=today)
+
+
+def visible(session: Session, member: Member, motion_id: int) -> Motion | None:
+    """The motion if this member may see it: one they lead, or any of the team's for the office; never
+    another team's, never a deleted one."""
+    query = select(Motion).where(Motion.id == motion_id, Motion.team_id == member.team_id,
+                                 Motion.deleted_at.is_(None))
+    if not member.role.is_admin:
+        query = query.where(Motion.lead_member_id == member.id)
+    return session.scalar(query)

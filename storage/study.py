@@ -64,6 +64,18 @@ def attended_count(session: Session, *, member_id: int, kinds: list[StudyKind], 
     ) or 0
 
 
+def attended_in(session: Session, member_id: int, *, start: date, end: date) -> list[StudySession]:
+    """The sessions the member attended between start and end (inclusive), of every kind, oldest first: the
+    ones they logged and the office's team sessions they were ticked on (a merged record is not a second one)."""
+    return list(session.scalars(
+        select(StudySession)
+        .join(StudyAttendance, StudyAttendance.session_id == StudySession.id)
+        .where(StudyAttendance.member_id == member_id, StudySession.held_on.between(start, end),
+               StudySession.deleted_at.is_(None))
+        .order_by(StudySession.held_on, StudySession.id)
+    ))
+
+
 def record_for_team(
     session: Session, *, admin: Member, kind: StudyKind, held_on: date, starts_at: datetime | None,
     hours: Decimal, topic: str, now: datetime,

@@ -20,6 +20,7 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from config import Config
+from core import motions as motion_rules
 from core.aging import age
 from core.clock import Clock
 from core.domain import AssignmentStatus, Duty, MotionKind
@@ -29,9 +30,13 @@ from core.race import Period, PeriodKind
 from core.task_lights import Light
 from locales import N_, Translator, translator
 from reports import ledger, race_board
-from reports.progress_card import _shown, duty_name, unit, whole
+from reports import motions as motion_words
+from reports.progress_card import duty_name, shown, unit, whole
+from reports.words import hours_in_words
 from storage import calendar, leave, members, race, teams
 from storage import ledger as ledger_storage
+from storage import motions as motion_storage
+from storage import study as study_storage
 from storage import tasks as task_storage
 from storage import trips as trips_storage
 from storage.db import Database
@@ -77,6 +82,16 @@ PAGE_WORDS = {
     "light_none": N_("In hand"),
     "not_ranked": N_("Not on this board yet."),
     "trips": N_("Research trips"),
+    "motions": N_("Suggestions and proposals"),
+    "number": N_("Number"),
+    "kind": N_("Kind"),
+    "subject": N_("Subject"),
+    "led_by": N_("Led by"),
+    "reply_due": N_("Reply due"),
+    "result": N_("Result class"),
+    "feedback": N_("Deputy's feedback"),
+    "stage": N_("Status"),
+    "study": N_("Study sessions"),
 }
 STATUS_WORDS = {
     AssignmentStatus.ASSIGNED: N_("assigned"),
@@ -96,6 +111,7 @@ BAD_YEAR = N_("Ask for a year from 2000 to {year}.")
 NO_SUCH_ITEM = N_("This item is not yours to see, or no longer exists.")
 
 
+HISTORY_KINDS = ("assignment", "motion", "follow_up")  # /api/history?<kind>=<id>: the items with a history
 _LIGHT_NAMES = {Light.GREEN: "green", Light.RED: "red", Light.YELLOW: "yellow", Light.BLUE: "blue", Light.NONE: ""}
 
 
@@ -143,6 +159,7 @@ class Api:
         app.router.add_get("/api/board", self.board)
         app.router.add_get("/api/tasks", self.tasks)
         app.router.add_get("/api/history", self.history)
+        app.router.add_get("/api/motions", self.motions)
         app.router.add_get("/api/grid", self.grid)
         app.router.add_get("/api/ledger", self.ledger)
         app.router.add_get("/api/ledger.xlsx", self.ledger_xlsx)
@@ -200,7 +217,7 @@ class Api:
                 items.append({"kind": "motion", "id": motion.id,
                               "title": t("{kind} No. {number} reply").format(kind=kind, number=motion.number),
                               "due": motion.reply_due.isoformat(), "status": "",
-                              "light": age(motion.reply_due, today=today).value})
+                              "light": _LIGHT_NAMES[motion_rules.light(motion_storage.state_of(motion), today=today)]})
             for item in progress.follow_ups:
                 if item.feedback_due is not None:
                     items.append({"kind": "follow_up", "id": item.id,
@@ -211,10 +228,12 @@ class Api:
             trips = sorted((trip for trip in trips_storage.own_trips(session, member.id)
                             if trip.start_date.year <= today.year <= trip.end_date.year),
                            key=lambda trip: (trip.start_date, trip.id))
+            studied = study_storage.attended_in(session, member.id, start=date(today.year, 1, 1),
+                                                end=date(today.year, 12, 31))
             return {
                 "name": member.display_name, "team": member.team.name, "office": viewer.office,
                 "races": member.races, "year": progress.year, "today": today.isoformat(),
-                "duties": [{"duty": d.duty.value, "name": duty_name(t, d.duty), "done": _shown(d.done),
+                "duties": [{"duty": d.duty.value, "name": duty_name(t, d.duty), "done": shown(d.done),
                             "target": whole(d.target), "unit": unit(t, d.duty, d.target),
                             "expected": whole(d.expected_now), "quarter_target": whole(d.quarter_target),
                             "status": d.status.value, "done_value": _number(d.done),
@@ -223,6 +242,9 @@ class Api:
                 "items": items, "standing": standing,
                 "trips": [{"start": trip.start_date.isoformat(), "end": trip.end_date.isoformat(),
                            "places": trip.places, "topic": trip.topic} for trip in trips],
+                "study": [{"day": study.held_on.isoformat(), "kind": study.kind.value,
+                           "kind_words": t(ledger.STUDY_LABELS[study.kind]), "hours": hours_in_words(t, study.hours),
+                           "topic": study.topic} for study in studied],
             }
 
         data = await self._read(gather)
@@ -286,18 +308,20 @@ class Api:
         return web.json_response({"tasks": await self._read(gather)})
 
     async def history(self, request: web.Request) -> web.Response:
-        """One assignment's history (assigned, reported, returned, closed …), as the ledger writes it: a
-        member's own, or for the office any of its team's."""
+        """One item's history as the ledger writes it (办理过程): a task assignment (`?assignment=`: assigned,
+        reported, returned, closed …), a suggestion or proposal (`?motion=`: each reply round, its class, the
+        deputy's feedback, each reopening and extension) or a finding's follow-up (`?follow_up=`: assigned to
+        a department, handled, fed back, closed). A member's own, or for the office any of its team's."""
         viewer = await self.viewer(request)
         member, t = viewer.member, viewer.t
-        text = request.query.get("assignment", "")
-        if not text.isdecimal():
+        asked = [(kind, request.query[kind]) for kind in HISTORY_KINDS if kind in request.query]
+        if len(asked) != 1 or not asked[0][1].isdecimal():
             raise _error(404, NO_SUCH_ITEM, "not_found")
-        assignment_id, zone = int(text), ZoneInfo(member.team.timezone)
+        kind, item_id, zone = asked[0][0], int(asked[0][1]), ZoneInfo(member.team.timezone)
 
-        def gather(session: Session) -> dict[str, Any] | None:
-            found = (task_storage.in_team(session, assignment_id, member.team_id, with_cancelled=True) if viewer.office
-                     else task_storage.own(session, assignment_id, member, with_cancelled=True))
+        def assignment(session: Session) -> dict[str, Any] | None:
+            found = (task_storage.in_team(session, item_id, member.team_id, with_cancelled=True) if viewer.office
+                     else task_storage.own(session, item_id, member, with_cancelled=True))
             if found is None:
                 return None
             task, a = found.task, found.assignment
@@ -309,6 +333,22 @@ class Api:
                                else None)
             return {"assignment": a.id, "title": task.title, "history": ledger.history(t, steps)}
 
+        def motion(session: Session) -> dict[str, Any] | None:
+            found = motion_storage.visible(session, member, item_id)
+            if found is None:
+                return None
+            events = ledger_storage.events(session, member.team_id, "motion", [found.id], zone)
+            rounds = ledger.motion_history(found, events.get(found.id, []))
+            return {"motion": found.id, "title": found.title, "history": ledger.history(t, rounds.steps)}
+
+        def follow_up(session: Session) -> dict[str, Any] | None:
+            found = trips_storage.visible_item(session, member, item_id)
+            if found is None:
+                return None
+            return {"follow_up": found.id, "title": found.content,
+                    "history": ledger.history(t, ledger.follow_up_history(found, zone))}
+
+        gather = {"assignment": assignment, "motion": motion, "follow_up": follow_up}[kind]
         found = await self._read(gather)
         if found is None:
             raise _error(404, NO_SUCH_ITEM, "not_found")
@@ -334,7 +374,7 @@ class Api:
                              "left_office_on": someone.left_office_on.isoformat() if someone.left_office_on else None,
                              "leave": [[start.isoformat(), end.isoformat()] for start, end in spans],
                              "on_leave": any(start <= today <= end for start, end in spans),
-                             "duties": [{"duty": d.duty.value, "done": _shown(d.done), "target": whole(d.target),
+                             "duties": [{"duty": d.duty.value, "done": shown(d.done), "target": whole(d.target),
                                          "status": d.status.value} for d in paces[someone.id]]})
             return {"duties": [{"duty": duty.value, "name": duty_name(t, duty)} for duty in Duty], "rows": rows}
 
@@ -352,6 +392,28 @@ class Api:
         team = teams.one(session, viewer.member.team_id)
         data = ledger_storage.year_ledger(session, team, year, today=self._today(viewer.member), config=self.config)
         return ledger.build(data, t=viewer.t), f"{team.name} {year}", ledger.file_name(team, year, viewer.t)
+
+    async def motions(self, request: web.Request) -> web.Response:
+        """The office's suggestions and proposals (建议提案) assigned in the year (`?year=`, this one by default):
+        each with its number, kind, subject, lead member, reply deadline, light (core.motions.light), stage,
+        result class and the deputy's feedback, as the ledger's motions sheet has them; tapping one asks
+        /api/history?motion= for its reply rounds."""
+        viewer = await self.viewer(request, office=True)
+        member, t = viewer.member, viewer.t
+        year, today = self._year(request, viewer), self._today(member)
+
+        def gather(session: Session) -> list[dict[str, Any]]:
+            found = ledger_storage.motions(session, member.team_id, year)
+            names = ledger_storage.names(session, member.team_id)
+            rows = [motion_words.dashboard_row(t, motion, lead=names.get(motion.lead_member_id, ""),
+                                               light=_LIGHT_NAMES[motion_rules.light(motion_storage.state_of(motion),
+                                                                                    today=today)])
+                    for motion in found]
+            return sorted(rows, key=lambda row: (row["light"] == "green", row["reply_due"], row["id"]))  # open first
+
+        rows = await self._read(gather)
+        return web.json_response({"year": year, "motions": rows, "stages": [
+            {"status": status.value, "words": t(word)} for status, word in motion_words.STATUS_LABELS.items()]})
 
     async def ledger(self, request: web.Request) -> web.Response:
         """The year's ledger as tables (the sheets /export writes)."""

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.ledger import Event, HistoryStep, Step, credited_days, motion_rounds, overdue_days, task_steps
+from core.ledger import (
+    Event,
+    HistoryStep,
+    Step,
+    credited_days,
+    follow_up_steps,
+    motion_rounds,
+    overdue_days,
+    task_steps,
+)
 
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))
 
@@ -72,3 +81,18 @@ def test_a_task_s_steps_keep_every_report_and_return_in_order() -> None:
     ], cancelled_on=date(2026, 11, 12))
     assert [(s.step, s.note) for s in steps] == [(Step.ASSIGNED, ""), (Step.REPORTED, "初稿"),
                                                  (Step.RETURNED, "缺数据"), (Step.CANCELLED, "")]
+
+
+def test_a_findings_steps_follow_its_stamps_and_leave_out_those_not_reached() -> None:
+    raised, assigned, handled, fed_back = date(2026, 11, 9), date(2026, 11, 10), date(2026, 11, 12), date(2026, 11, 16)
+    assert follow_up_steps(raised, feedback_due=date(2026, 12, 8), assigned_on=assigned, department="县交通运输局",
+                           handled_on=handled, fed_back_on=fed_back, result="已修复", closed_on=None) == (
+        HistoryStep(raised, Step.RAISED, due=date(2026, 12, 8)),
+        HistoryStep(assigned, Step.TO_DEPARTMENT, note="县交通运输局"),
+        HistoryStep(handled, Step.HANDLED),
+        HistoryStep(fed_back, Step.FED_BACK, note="已修复"))
+    assert follow_up_steps(raised, feedback_due=None, assigned_on=None, department=None, handled_on=None,
+                           fed_back_on=None, result=None, closed_on=None) == (HistoryStep(raised, Step.RAISED),)
+    closed = follow_up_steps(raised, feedback_due=None, assigned_on=assigned, department="县农业农村局",
+                             handled_on=handled, fed_back_on=fed_back, result="已答复", closed_on=date(2026, 11, 20))
+    assert [step.step for step in closed][-1] is Step.CONCLUDED and closed[-1].day == date(2026, 11, 20)

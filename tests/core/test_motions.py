@@ -26,6 +26,7 @@ from core.motions import (
     extend_due,
     is_on_time,
     is_overdue,
+    light,
     missing_fields,
     motion_problems,
     new_motion,
@@ -39,6 +40,7 @@ from core.motions import (
     title_kind,
     without_problems,
 )
+from core.task_lights import Light
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Saturday
 TODAY = NOW.date()
@@ -557,3 +559,22 @@ def test_a_long_pasted_text_keeps_its_dates_in_the_title_and_finds_the_cued_one(
     draft = parse_motion(f"建议 第5号 {body} 昨天交办", now=NOW)
     assert (draft.title, draft.assigned_on) == (body, date(2026, 11, 20))
     assert motion_problems(draft, today=TODAY) == [MotionProblem.TITLE_TOO_LONG]
+
+
+@pytest.mark.parametrize(("today", "replied", "feedback", "expected"), [
+    (date(2026, 10, 1), False, None, Light.NONE),  # a month to go: in hand
+    (date(2026, 10, 29), False, None, Light.BLUE),  # due within 3 days
+    (date(2026, 11, 1), False, None, Light.BLUE),  # the due day itself is not overdue
+    (date(2026, 11, 2), False, None, Light.RED),  # not replied past its deadline
+    (date(2026, 11, 20), True, None, Light.GREEN),  # replied (on 10-20): its deadline met
+    (date(2026, 11, 20), True, Satisfaction.SATISFIED, Light.GREEN),  # closed
+    (date(2026, 11, 20), True, Satisfaction.UNSATISFIED, Light.NONE),  # reopened, due again in months
+])
+def test_a_motions_light_on_the_offices_board(today: date, replied: bool, feedback: Satisfaction | None,
+                                              expected: Light) -> None:
+    state = new_motion(date(2026, 8, 1))
+    if replied:
+        state = reply(state, replied_on=date(2026, 10, 20), result_class=ResultClass.B, today=date(2026, 10, 20))
+    if feedback is not None:
+        state = record_satisfaction(state, satisfaction=feedback, today=date(2026, 10, 25))
+    assert light(state, today=today) is expected

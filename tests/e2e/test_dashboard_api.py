@@ -6,7 +6,7 @@ workbook /export sends."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime, timedelta
 from io import BytesIO
 from typing import Any
@@ -16,10 +16,14 @@ from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from core.domain import LeaveKind
+from core import motions as motion_rules
+from core.domain import FollowUpStatus, LeaveKind, MotionKind, ResultClass, Satisfaction
 from core.init_data import sign
 from emulator import EmulatorThread
 from emulator.sim import BotMessage, SimUser
+from storage import members as member_storage
+from storage import motions as motion_storage
+from storage import trips as trip_storage
 from storage.models import LeavePeriod, Team
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
@@ -33,8 +37,10 @@ from tests.e2e.helpers import (
 from webapp.server import DashboardServer
 
 ROUTES = ["/api/me", "/api/board?period=month", "/api/board?period=quarter", "/api/board?period=year", "/api/tasks",
-          "/api/grid", "/api/ledger?year=2026", "/api/ledger.xlsx?year=2026"]
-OFFICE_ROUTES = ["/api/grid", "/api/ledger?year=2026", "/api/ledger.xlsx?year=2026"]
+          "/api/motions", "/api/grid", "/api/ledger?year=2026", "/api/ledger.xlsx?year=2026"]
+OFFICE_ROUTES = ["/api/motions", "/api/grid", "/api/ledger?year=2026", "/api/ledger.xlsx?year=2026"]
+#: The item histories (/api/history?<kind>=<id>), each asked for an item of the team's (ids filled in by the test).
+HISTORY_KINDS = ("assignment", "motion", "follow_up")
 
 
 @pytest.fixture
@@ -90,13 +96,24 @@ async def test_another_teams_office_never_sees_a_byte_of_this_team(saima: Saima,
     admin = saima.control.user(ADMIN_ID, "李主任")
     await admin.send("/start")
     await assign(saima, admin, "整改台账", "11月30日")
+    motion_id = a_motion(saima, 1001, number="123", title="关于加快山区公路建设的建议", assigned_on=date(2026, 8, 1))
+    follow_up_id = a_finding(saima, 1001, "村道破损严重", department="县交通运输局")
     await another_teams_owner(saima)
+    secrets = ("张三", "李四", "Tom", "淳安", "省政府党组", "整改台账", "李主任", "山区公路", "村道", "交通运输局")
     for path in ROUTES:
         status, body, raw = await get(client, path, "tma " + init_data(saima, 900002))
         assert status == 200, path
         text = raw.decode("utf-8", "replace") if body is not None else _workbook_text(raw)
-        for secret in ("张三", "李四", "Tom", "淳安", "省政府党组", "整改台账", "李主任"):
+        for secret in secrets:
             assert secret not in text, (path, secret)
+    status, tasks, _ = await get(client, "/api/tasks", "tma " + init_data(saima, ADMIN_ID))
+    ids = {"assignment": tasks["tasks"][0]["assignees"][0]["assignment"], "motion": motion_id,
+           "follow_up": follow_up_id}
+    for kind in HISTORY_KINDS:
+        assert (await get(client, f"/api/history?{kind}={ids[kind]}", "tma " + init_data(saima, ADMIN_ID)))[0] == 200
+        status, body, raw = await get(client, f"/api/history?{kind}={ids[kind]}", "tma " + init_data(saima, 900002))
+        assert (status, body["error"]) == (404, "not_found"), kind
+        assert not any(secret in raw.decode("utf-8") for secret in secrets), kind
 
 
 def _workbook_text(content: bytes) -> str:
@@ -259,3 +276,158 @@ async def test_an_assignments_history_for_its_assignee_and_the_office_only(saima
         assert (await get(client, path, "tma " + init_data(saima, 900002)))[0] == 404
         status, body, _ = await get(client, path, "tma " + init_data(saima, 1001, token="9:forged"))
         assert (status, body["error"]) == (401, "forged")
+
+
+async def test_a_members_records_list_the_study_sessions_they_attended_this_year(
+        saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    zhang = await member(saima)
+    await member(saima, 1002, "王五")
+    await zhang.press(await zhang.send("/study 昨天下午 集体学习 2小时 优化营商环境条例"), "确认")
+    await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")
+    yesterday = (saima.clock.now().astimezone(SHANGHAI) - timedelta(days=1)).date().isoformat()
+    status, me, _ = await get(client, "/api/me", "tma " + init_data(saima, 1001))
+    assert status == 200 and me["words"]["study"] == "学习"
+    assert me["study"] == [{"day": yesterday, "kind": "collective", "kind_words": "集体学习",
+                            "hours": "2 小时", "topic": "优化营商环境条例"}]
+    assert len(me["trips"]) == 1
+    status, other, _ = await get(client, "/api/me", "tma " + init_data(saima, 1002))
+    assert other["study"] == []  # another member's records are theirs
+
+
+def a_motion(saima: Saima, telegram_id: int, *, number: str, title: str, assigned_on: date,
+             kind: MotionKind = MotionKind.SUGGESTION, is_key: bool = True) -> int:
+    """A motion the member leads, stored (and audited) as /proposal stores it; its id."""
+    with saima.db.session() as session:
+        lead = member_storage.current(session, telegram_id)
+        assert lead is not None
+        return motion_storage.create(session, lead=lead, kind=kind, number=number, title=title, is_key=is_key,
+                                     assigned_on=assigned_on, reply_due_months=3, now=saima.clock.now()).id
+
+
+def a_finding(saima: Saima, telegram_id: int, content: str, *, department: str) -> int:
+    """A finding on the member's latest trip, assigned to ``department`` at once; its id."""
+    with saima.db.session() as session:
+        found = member_storage.current(session, telegram_id)
+        assert found is not None
+        trip = trip_storage.own_trips(session, found.id)[-1]
+        return trip_storage.add_finding(session, member=found, trip=trip, content=content, department=department,
+                                        feedback_due=trip.end_date + timedelta(days=30), now=saima.clock.now()).id
+
+
+def _at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=SHANGHAI)
+
+
+def move_motion(saima: Saima, motion_id: int, telegram_id: int, day: date, step: str, **values: Any) -> None:
+    """The office moves the motion on ``day`` with a rule of core.motions (reply, feedback or extension)."""
+    with saima.db.session() as session:
+        office = member_storage.current(session, telegram_id)
+        motion = motion_storage.by_id(session, motion_id)
+        assert office is not None and motion is not None
+        state = motion_storage.state_of(motion)
+        rules: dict[str, Callable[..., motion_rules.MotionState]] = {
+            "reply": motion_rules.reply, "feedback": motion_rules.record_satisfaction,
+            "extend": motion_rules.extend_due}
+        motion_storage.apply(session, motion, rules[step](state, today=day, **values), action=step, actor=office,
+                             now=_at(day))
+
+
+async def test_a_motions_history_is_the_ledgers_and_only_its_lead_and_the_office_see_it(
+        saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    saima.clock.set(datetime(2026, 5, 1, 10, 0, tzinfo=SHANGHAI))
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    await member(saima)
+    await member(saima, 1002, "王五")
+    motion_id = a_motion(saima, 1001, number="123", title="关于加快山区公路建设的建议", assigned_on=date(2026, 5, 1))
+    move_motion(saima, motion_id, ADMIN_ID, date(2026, 7, 20), "reply", replied_on=date(2026, 7, 20),
+                result_class=ResultClass.B)
+    move_motion(saima, motion_id, ADMIN_ID, date(2026, 8, 3), "feedback", satisfaction=Satisfaction.UNSATISFIED)
+    move_motion(saima, motion_id, ADMIN_ID, date(2026, 9, 25), "reply", replied_on=date(2026, 9, 25),
+                result_class=ResultClass.A)
+    move_motion(saima, motion_id, ADMIN_ID, date(2026, 10, 8), "feedback", satisfaction=Satisfaction.SATISFIED)
+    saima.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))
+    status, tables, _ = await get(client, "/api/ledger?year=2026", "tma " + init_data(saima, ADMIN_ID))
+    sheet = next(sheet for sheet in tables["sheets"] if sheet["key"] == "motions")
+    in_ledger = sheet["rows"][0][sheet["headers"].index("办理过程")]
+    assert in_ledger == ("2026-05-01 交办，时限 2026-08-01；2026-07-20 答复（B类）；"
+                         "2026-08-03 不满意，重新办理，时限 2026-09-03；2026-09-25 答复（A类）；"
+                         "2026-10-08 代表委员评价：满意")
+    for who, expected in [(1001, 200), (ADMIN_ID, 200), (1002, 404)]:
+        status, body, raw = await get(client, f"/api/history?motion={motion_id}", "tma " + init_data(saima, who))
+        assert status == expected, who
+        if status == 200:
+            assert body == {"motion": motion_id, "title": "关于加快山区公路建设的建议", "history": in_ledger}
+        else:
+            assert body["error"] == "not_found" and "山区公路" not in raw.decode("utf-8")
+    for path in (f"/api/history?motion={motion_id}&assignment=1", "/api/history?motion=x", "/api/history",
+                 f"/api/history?motion={motion_id + 1}"):
+        assert (await get(client, path, "tma " + init_data(saima, ADMIN_ID)))[0] == 404, path
+    status, body, _ = await get(client, f"/api/history?motion={motion_id}", "tma " + init_data(saima, 1001, token="9:x"))
+    assert (status, body["error"]) == (401, "forged")
+
+
+async def test_a_findings_follow_up_history_for_its_member_and_the_office_only(
+        saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    saima.clock.set(datetime(2026, 11, 10, 10, 0, tzinfo=SHANGHAI))
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    zhang = await member(saima)
+    await member(saima, 1002, "王五")
+    await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")
+    item_id = a_finding(saima, 1001, "村道破损严重", department="县交通运输局")
+    for day, target, note in [(date(2026, 11, 12), FollowUpStatus.HANDLED, None),
+                              (date(2026, 11, 16), FollowUpStatus.FED_BACK, "已修复并告知村委会")]:
+        with saima.db.session() as session:
+            office = member_storage.current(session, ADMIN_ID)
+            item = trip_storage.visible_item(session, office, item_id) if office else None
+            assert office is not None and item is not None
+            assert trip_storage.advance(session, item=item, target=target, actor=office, now=_at(day),
+                                        note=note) is None
+    status, me, _ = await get(client, "/api/me", "tma " + init_data(saima, 1001))
+    assert [item["id"] for item in me["items"] if item["kind"] == "follow_up"] == [item_id]  # not closed yet
+    for who, expected in [(1001, 200), (ADMIN_ID, 200), (1002, 404)]:
+        status, body, _ = await get(client, f"/api/history?follow_up={item_id}", "tma " + init_data(saima, who))
+        assert status == expected, who
+        if status == 200:
+            assert body == {"follow_up": item_id, "title": "村道破损严重", "history": (
+                "2026-11-10 提出，反馈时限 2026-12-08；2026-11-10 交县交通运输局办理；2026-11-12 办理完毕；"
+                "2026-11-16 向基层反馈：已修复并告知村委会")}
+    await another_teams_owner(saima)
+    assert (await get(client, f"/api/history?follow_up={item_id}", "tma " + init_data(saima, 900002)))[0] == 404
+
+
+async def test_the_offices_motions_with_deadline_light_result_and_stage(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    saima.clock.set(datetime(2026, 5, 1, 10, 0, tzinfo=SHANGHAI))
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    await member(saima)
+    await member(saima, 1002, "王五")
+    late = a_motion(saima, 1001, number="123", title="关于加快山区公路建设的建议", assigned_on=date(2026, 8, 1))
+    done = a_motion(saima, 1002, number="8", title="关于加强基层医疗的提案", assigned_on=date(2026, 5, 1),
+                    kind=MotionKind.PROPOSAL, is_key=False)
+    soon = a_motion(saima, 1002, number="9", title="关于完善养老服务的提案", assigned_on=date(2026, 8, 25),
+                    kind=MotionKind.PROPOSAL)
+    old = a_motion(saima, 1001, number="77", title="关于去年的建议", assigned_on=date(2025, 12, 1))  # last year's
+    move_motion(saima, done, ADMIN_ID, date(2026, 7, 20), "reply", replied_on=date(2026, 7, 20),
+                result_class=ResultClass.A)
+    move_motion(saima, done, ADMIN_ID, date(2026, 7, 30), "feedback", satisfaction=Satisfaction.BASICALLY)
+    saima.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))
+    status, data, _ = await get(client, "/api/motions", "tma " + init_data(saima, ADMIN_ID))
+    assert status == 200 and data["year"] == 2026
+    rows = {row["id"]: row for row in data["motions"]}
+    assert list(rows) == [late, soon, done]  # the open ones first, the soonest deadline first
+    assert {key: rows[late][key] for key in ("number_words", "kind_words", "title", "lead", "reply_due", "light",
+                                             "status_words", "result_words", "satisfaction_words")} == {
+        "number_words": "第123号", "kind_words": "人大建议", "title": "关于加快山区公路建设的建议", "lead": "张三",
+        "reply_due": "2026-11-01", "light": "red", "status_words": "已交办", "result_words": "",
+        "satisfaction_words": ""}
+    assert (rows[done]["light"], rows[done]["result_class"], rows[done]["satisfaction_words"],
+            rows[done]["status"]) == ("green", "A", "基本满意", "closed")
+    assert (rows[soon]["reply_due"], rows[soon]["light"], rows[soon]["lead"]) == ("2026-11-25", "blue", "王五")
+    assert [stage["words"] for stage in data["stages"]][0] == "已交办"
+    status, me, _ = await get(client, "/api/me", "tma " + init_data(saima, 1001))
+    assert [(item["kind"], item["id"], item["light"]) for item in me["items"]] == [("motion", old, "red"),
+                                                                                   ("motion", late, "red")]
+    status, body, _ = await get(client, "/api/motions", "tma " + init_data(saima, 1001))
+    assert (status, body["error"]) == (403, "office_only")

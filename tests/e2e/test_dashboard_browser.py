@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -24,11 +24,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
+from core.domain import MotionKind, ResultClass, Satisfaction
 from core.init_data import sign
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
 from tests.e2e.helpers import a_board_that_moved, member, members_since_new_year
-from tests.e2e.test_dashboard_api import assign
+from tests.e2e.test_dashboard_api import a_motion, assign, move_motion
 from webapp.server import DashboardServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -159,6 +160,8 @@ async def test_a_member_sees_their_duties_in_chinese_with_the_numbers_me_shows(
             page.open(signed(saima, 1001), size)
             page.ready()
             assert page.fits(), size
+            assert browser.find_element(By.ID, "study-title").text == "学习"  # next to the trips
+            assert [text.startswith("集体学习 · 优化营商环境条例 · 2 小时") for text in page.texts("#study li")] == [True]
             cards = list(zip(page.texts(".duty .head > span:first-child"), page.texts(".duty .done"),
                              page.texts(".duty .target"), page.texts(".duty .expected"), strict=True))
             assert page.texts("#tabs button") == ["我的年度", "赛马榜", "督办事项"]  # no office pages
@@ -187,7 +190,7 @@ async def test_the_office_switches_the_board_to_the_quarter_and_sees_ranks_order
         for size in (PHONE, DESKTOP):
             page.open(signed(saima, ADMIN_ID), size)
             page.ready()
-            assert page.texts("#tabs button") == ["我的年度", "赛马榜", "督办事项", "成员", "台账"]
+            assert page.texts("#tabs button") == ["我的年度", "赛马榜", "督办事项", "建议提案", "成员", "台账"]
             page.tab("board")
             page.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-board") == "month", "month")
             browser.find_element(By.CSS_SELECTOR, '#periods [data-period="quarter"]').click()
@@ -249,6 +252,62 @@ async def test_the_supervision_board_shows_an_overdue_assignment_in_red(
     assert [(title, light) for title, light, _ in seen] == [("整改台账", "red")] * 2 + [("年终总结", "yellow")] * 2
     assert {colour for _, light, colour in seen if light == "red"} == {red}
     assert {colour for _, light, colour in seen if light != "red"} != {red}
+
+
+async def test_the_office_sees_an_overdue_suggestion_in_red_and_taps_it_for_its_history(
+        saima: Saima, dashboard: str, browser: WebDriver) -> None:
+    saima.clock.set(datetime(2026, 5, 1, 10, 0, tzinfo=SHANGHAI))
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    await member(saima)
+    await member(saima, 1002, "王五")
+    late = a_motion(saima, 1001, number="123", title="关于加快山区公路建设的建议", assigned_on=date(2026, 8, 1))
+    done = a_motion(saima, 1002, number="8", title="关于加强基层医疗的提案", assigned_on=date(2026, 5, 1),
+                    kind=MotionKind.PROPOSAL)
+    move_motion(saima, done, ADMIN_ID, date(2026, 7, 20), "reply", replied_on=date(2026, 7, 20),
+                result_class=ResultClass.A)
+    move_motion(saima, done, ADMIN_ID, date(2026, 7, 30), "feedback", satisfaction=Satisfaction.SATISFIED)
+    saima.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))
+    page = Page(browser, dashboard)
+
+    def look() -> list[tuple[str, str, str, str]]:
+        seen: list[tuple[str, str, str, str]] = []
+        for size in (PHONE, DESKTOP):
+            page.open(signed(saima, ADMIN_ID), size)
+            page.ready()
+            page.tab("motions")
+            page.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".motion")) == 2, "two motions")
+            assert page.fits(), size
+            seen = []
+            for card in browser.find_elements(By.CSS_SELECTOR, ".motion"):
+                dot = card.find_element(By.CSS_SELECTOR, ".light")
+                seen.append((card.find_element(By.CSS_SELECTOR, ".title").text, str(dot.get_attribute("data-light")),
+                             dot.value_of_css_property("background-color"), card.find_element(By.CSS_SELECTOR, ".due").text))
+            page.shot("motions")
+            select = browser.find_element(By.ID, "motion-member")  # 王五's only: the closed proposal
+            select.find_element(By.XPATH, './/option[text()="王五"]').click()
+            page.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".motion")) == 1, "王五's motions only")
+            assert "满意" in browser.find_element(By.CSS_SELECTOR, ".motion .result").text
+            browser.find_element(By.ID, "motion-status").find_element(By.CSS_SELECTOR, 'option[value="assigned"]').click()
+            page.until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".motion"), "none of 王五's is only assigned")
+            browser.find_element(By.ID, "motion-member").find_element(By.CSS_SELECTOR, 'option[value="*"]').click()
+            page.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".motion")) == 1, "the overdue one")
+            browser.find_element(By.CSS_SELECTOR, f'.motion[data-motion="{late}"]').click()  # tapped: its history
+            page.until(lambda d: "2026-08-01 交办，时限 2026-11-01" in d.find_element(By.CSS_SELECTOR, ".history").text,
+                       "the suggestion's history")
+        page.open(signed(saima, 1001), PHONE)  # its lead taps it among their open items: the same history
+        page.ready()
+        browser.find_element(By.CSS_SELECTOR, '#items li[data-kind="motion"]').click()
+        page.until(lambda d: "2026-08-01 交办，时限 2026-11-01" in d.find_element(By.CSS_SELECTOR, "#items .history").text,
+                   "the history on the member's page")
+        return seen
+
+    seen = await in_browser(look)
+    red = "rgba(220, 38, 38, 1)"
+    assert [(title, light) for title, light, _, _ in seen] == [("人大建议 第123号\n关于加快山区公路建设的建议", "red"),
+                                                              ("政协提案 第8号\n关于加强基层医疗的提案", "green")]
+    assert seen[0][2] == red and seen[1][2] != red
+    assert seen[0][3] == "领办人 张三 · 答复期限 2026-11-01 · 已交办"
 
 
 async def test_forged_sign_in_shows_a_clear_error_and_no_data(saima: Saima, dashboard: str, browser: WebDriver) -> None:

@@ -72,7 +72,7 @@
 
   // --- pages ---------------------------------------------------------------------------------------
 
-  var PAGES = ["me", "board", "tasks", "grid", "ledger"];
+  var PAGES = ["me", "board", "tasks", "motions", "grid", "ledger"];
   function show(name) {
     PAGES.forEach(function (page) {
       $("page-" + page).hidden = page !== name;
@@ -81,6 +81,7 @@
     });
     if (name === "board") loadBoard(state.period);
     if (name === "tasks") loadTasks();
+    if (name === "motions") loadMotions();
     if (name === "grid") loadGrid();
     if (name === "ledger") loadLedger();
   }
@@ -129,12 +130,13 @@
       ]));
     });
     renderTrips(me);
+    renderStudy(me);
     var items = clear($("items"));
     if (!me.items.length) items.appendChild(el("li", { text: w("none") }));
     me.items.forEach(function (item) {
       var line = el("li", { "data-kind": item.kind }, [el("span", { text: LIGHT_MARK[item.light] || "⚪" }),
         el("span", { text: item.title }), el("span", { cls: "due", text: item.due.slice(0, 10) })]);
-      if (item.kind === "task") historyOnTap(line, item.id);
+      historyOnTap(line, HISTORY_OF[item.kind], item.id);
       items.appendChild(line);
     });
   }
@@ -164,6 +166,16 @@
         el("span", { cls: "due", text: trip.start.slice(5) + (trip.end !== trip.start ? "–" + trip.end.slice(5) : "") })]));
     });
     box.appendChild(list);
+  }
+
+  function renderStudy(me) {  // the study sessions attended this year, the latest first
+    var list = clear($("study"));
+    $("study-title").hidden = !me.study.length;
+    me.study.slice().reverse().forEach(function (study) {
+      list.appendChild(el("li", { "data-kind": "study" }, [
+        el("span", { text: study.kind_words + " · " + study.topic + " · " + study.hours }),
+        el("span", { cls: "due", text: study.day.slice(5) })]));
+    });
   }
 
   function loadBoard(period) {
@@ -197,12 +209,15 @@
     }));
   }
 
-  function historyOnTap(node, assignment) {  // tapping an item shows its history under it (tapped again: hidden)
+  // what /api/history is asked for each kind of item: a task's assignment, a motion, a finding's follow-up
+  var HISTORY_OF = { task: "assignment", assignment: "assignment", motion: "motion", follow_up: "follow_up" };
+  function historyOnTap(node, kind, id) {  // tapping an item shows its history under it (tapped again: hidden)
+    if (!kind) return node;
     node.classList.add("tappable");
     node.onclick = function () {
       var shown = node.querySelector(".history");
       if (shown) { shown.remove(); return; }
-      guarded(api("/api/history?assignment=" + assignment).then(function (data) {
+      guarded(api("/api/history?" + kind + "=" + id).then(function (data) {
         node.appendChild(el("div", { cls: "history", text: data.history }));
       }));
     };
@@ -237,8 +252,37 @@
         el("div", { cls: "due", text: w("due") + " " + task.due.slice(0, 16).replace("T", " ") }),
         el("div", {}, shown.map(function (a) {
           return historyOnTap(el("span", { cls: "assignee", "data-member": a.member_id, "data-light": a.light }, [
-            light(a.light), el("span", { text: a.name + " · " + a.status_words })]), a.assignment);
+            light(a.light), el("span", { text: a.name + " · " + a.status_words })]), "assignment", a.assignment);
         }))]));
+    });
+    if (!list.firstChild) list.appendChild(el("p", { cls: "hint", text: w("none") }));
+  }
+
+  function loadMotions() {
+    guarded(api("/api/motions").then(function (data) {
+      state.motions = data.motions;
+      var stages = clear($("motion-status")), people = clear($("motion-member")), seen = {};
+      stages.appendChild(el("option", { value: "*", text: w("all") }));
+      data.stages.forEach(function (s) { stages.appendChild(el("option", { value: s.status, text: s.words })); });
+      people.appendChild(el("option", { value: "*", text: w("all") }));
+      data.motions.forEach(function (m) {
+        if (!seen[m.lead_id]) { seen[m.lead_id] = 1; people.appendChild(el("option", { value: m.lead_id, text: m.lead })); }
+      });
+      renderMotions();
+    }));
+  }
+  function renderMotions() {  // a card per motion: light, number and kind, subject, who leads it, deadline, result
+    var list = clear($("motion-list")), stage = $("motion-status").value, who = $("motion-member").value;
+    (state.motions || []).forEach(function (m) {
+      if ((stage !== "*" && m.status !== stage) || (who !== "*" && String(m.lead_id) !== who)) return;
+      var result = [m.result_words, m.satisfaction_words].filter(Boolean).join(" · ");
+      list.appendChild(historyOnTap(el("div", { cls: "task motion", "data-motion": m.id, "data-light": m.light }, [
+        el("div", { cls: "title" }, [light(m.light), el("span", { text: m.kind_words + " " + m.number_words }),
+                                     el("span", { cls: "subject", text: m.title })]),
+        el("div", { cls: "due" }, [el("span", { cls: "lead", text: w("led_by") + " " + m.lead }),
+          el("span", { cls: "reply-due", text: " · " + w("reply_due") + " " + m.reply_due }),
+          el("span", { cls: "stage", text: " · " + m.status_words })]),
+        result ? el("div", { cls: "result", text: w("result") + " " + result }) : null]), "motion", m.id));
     });
     if (!list.firstChild) list.appendChild(el("p", { cls: "hint", text: w("none") }));
   }
@@ -338,6 +382,8 @@
       });
       $("task-light").onchange = renderTasks;
       $("task-member").onchange = renderTasks;
+      $("motion-status").onchange = renderMotions;
+      $("motion-member").onchange = renderMotions;
       renderMe(me);
       tabs.hidden = false;
       $("loading").hidden = true;
