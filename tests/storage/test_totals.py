@@ -278,7 +278,7 @@ def test_upgrading_to_the_totals_counts_them_from_the_records(db: Database) -> N
 def test_what_a_change_leaves_behind_is_recounted(db: Database, steps: list[tuple[Any, ...]], together: bool) -> None:
     """The cases the random sequences must not miss: an unticked attendance (a row deleted), records moved
     to another year, a time zone moving a topic into another month."""
-    test_the_totals_equal_a_recount_after_any_writes.hypothesis.inner_test(db, steps, together)  # type: ignore[attr-defined]  # hypothesis' own handle on the undecorated test
+    test_the_totals_equal_a_recount_after_any_writes.hypothesis.inner_test(db, steps, together)  # hypothesis' own handle on the undecorated test
 
 
 @pytest.mark.postgres
