@@ -9,13 +9,12 @@ group sees counts only; admins always see names."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 from core.aging import MARK, age
 from core.domain import Duty
 from locales import Translator
 from reports import nudges as nudge_words
-from reports.progress_card import bar, duty_name, unit, whole
+from reports.progress_card import bar, duty_name, shown, unit, whole
 from reports.words import number, short_day
 from storage.summary import Summary, gather  # noqa: F401  (gather: callers that read and render in one place)
 
@@ -34,7 +33,7 @@ def render(t: Translator, summary: Summary, *, names: bool, for_admins: bool) ->
     lines += ["", t("This year so far (done / asked for by now):")]
     for duty in Duty:
         done, expected = summary.year_done[duty], summary.year_expected[duty]
-        lines.append(f"  {duty_name(t, duty)} {_shown(done)}/{whole(expected)} {bar(done, expected)}")
+        lines.append(f"  {duty_name(t, duty)} {shown(done)}/{whole(expected)} {bar(done, expected)}")
     if summary.moved_up:
         lines += ["", t("Moved up in the year's ranking:")]
         if names or for_admins:
@@ -63,10 +62,6 @@ def render(t: Translator, summary: Summary, *, names: bool, for_admins: bool) ->
             lines.append("  " + t("nobody"))
     text = "\n".join(lines)
     return text if len(text) <= 4096 else text[:4095] + "…"
-
-
-def _shown(value: Decimal) -> str:
-    return number(value.quantize(Decimal("0.1")))
 
 
 def last_week(today: date) -> tuple[date, date]:
