@@ -15,12 +15,13 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from core.domain import FollowUpStatus
+from core.task_lights import BLUE_DAYS, Light
 from core.text import utf16_len
 
 __all__ = [
     "DEFAULT_FEEDBACK_DAYS", "MAX_CONTENT", "MAX_DEPARTMENT", "MAX_NOTE", "NEXT", "NO_DEPARTMENT",
     "FindingDraft", "FindingProblem", "StepProblem", "check_step", "default_feedback_due", "finding_problems",
-    "initial_status", "is_overdue", "missing_fields", "next_status", "without_problems",
+    "initial_status", "is_overdue", "light", "missing_fields", "next_status", "without_problems",
 ]
 
 DEFAULT_FEEDBACK_DAYS = 30  # 一个月内反馈
@@ -122,3 +123,15 @@ def is_overdue(status: FollowUpStatus, feedback_due: date | None, *, today: date
     if feedback_due is None or status in (FollowUpStatus.FED_BACK, FollowUpStatus.CLOSED):
         return False
     return today > feedback_due
+
+
+def light(status: FollowUpStatus, feedback_due: date | None, *, today: date) -> Light:
+    """A follow-up item's light in the 督办 board's colours (the dashboard's legend): 🟢 fed back or closed, 🔴
+    overdue, 🔵 due within BLUE_DAYS days, ⚪ in hand or without a deadline."""
+    if status in (FollowUpStatus.FED_BACK, FollowUpStatus.CLOSED):
+        return Light.GREEN
+    if feedback_due is None:
+        return Light.NONE
+    if is_overdue(status, feedback_due, today=today):
+        return Light.RED
+    return Light.BLUE if (feedback_due - today).days <= BLUE_DAYS else Light.NONE

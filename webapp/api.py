@@ -20,8 +20,8 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from config import Config
+from core import findings as finding_rules
 from core import motions as motion_rules
-from core.aging import age
 from core.clock import Clock
 from core.domain import AssignmentStatus, Duty, MotionKind
 from core.init_data import InitDataError, validate
@@ -223,7 +223,8 @@ class Api:
                     items.append({"kind": "follow_up", "id": item.id,
                                   "title": t("Feedback on “{text}”").format(text=item.content[:40]),
                                   "due": item.feedback_due.isoformat(), "status": "",
-                                  "light": age(item.feedback_due, today=today).value})
+                                  "light": _LIGHT_NAMES[finding_rules.light(item.status, item.feedback_due,
+                                                                      today=today)]})
             items.sort(key=lambda item: item["due"][:10])
             trips = sorted((trip for trip in trips_storage.own_trips(session, member.id)
                             if trip.start_date.year <= today.year <= trip.end_date.year),

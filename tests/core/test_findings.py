@@ -20,10 +20,12 @@ from core.findings import (
     finding_problems,
     initial_status,
     is_overdue,
+    light,
     missing_fields,
     next_status,
     without_problems,
 )
+from core.task_lights import Light
 
 TODAY = date(2026, 11, 21)
 
@@ -110,3 +112,12 @@ def test_a_step_needs_what_it_records(current: S, target: S, department: str | N
 ])
 def test_an_item_is_overdue_until_its_result_is_fed_back(status: S, due: date | None, overdue: bool) -> None:
     assert is_overdue(status, due, today=TODAY) is overdue
+
+
+@pytest.mark.parametrize(("status", "due", "expected"), [
+    (S.ASSIGNED, date(2026, 11, 19), Light.RED), (S.HANDLED, date(2026, 11, 23), Light.BLUE),
+    (S.ASSIGNED, date(2026, 11, 24), Light.NONE), (S.RAISED, None, Light.NONE),
+    (S.FED_BACK, date(2026, 11, 1), Light.GREEN), (S.CLOSED, None, Light.GREEN)])
+def test_a_follow_up_s_light(status: S, due: date | None, expected: Light) -> None:
+    """On 20 November: overdue 🔴, due within 3 days 🔵, fed back or closed 🟢, else none."""
+    assert light(status, due, today=date(2026, 11, 20)) is expected

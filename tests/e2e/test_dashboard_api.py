@@ -304,14 +304,17 @@ def a_motion(saima: Saima, telegram_id: int, *, number: str, title: str, assigne
                                      assigned_on=assigned_on, reply_due_months=3, now=saima.clock.now()).id
 
 
-def a_finding(saima: Saima, telegram_id: int, content: str, *, department: str) -> int:
-    """A finding on the member's latest trip, assigned to ``department`` at once; its id."""
+def a_finding(saima: Saima, telegram_id: int, content: str, *, department: str,
+              feedback_due: date | None = None) -> int:
+    """A finding on the member's latest trip, assigned to ``department`` at once (feedback due 30 days after the
+    trip unless given); its id."""
     with saima.db.session() as session:
         found = member_storage.current(session, telegram_id)
         assert found is not None
         trip = trip_storage.own_trips(session, found.id)[-1]
         return trip_storage.add_finding(session, member=found, trip=trip, content=content, department=department,
-                                        feedback_due=trip.end_date + timedelta(days=30), now=saima.clock.now()).id
+                                        feedback_due=feedback_due or trip.end_date + timedelta(days=30),
+                                        now=saima.clock.now()).id
 
 
 def _at(day: date) -> datetime:
@@ -395,6 +398,22 @@ async def test_a_findings_follow_up_history_for_its_member_and_the_office_only(
                 "2026-11-16 向基层反馈：已修复并告知村委会")}
     await another_teams_owner(saima)
     assert (await get(client, f"/api/history?follow_up={item_id}", "tma " + init_data(saima, 900002)))[0] == 404
+
+
+async def test_a_members_follow_ups_are_lit_as_the_office_boards_light_their_items(
+        saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    """The page's legend: 🔴 overdue, 🔵 due within 3 days, 🟢 done on the member's side (fed back), none
+    otherwise: a follow-up due in three weeks is not 🟢, one due the day after tomorrow not 🟡 (behind plan)."""
+    saima.clock.set(datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI))
+    zhang = await member(saima)
+    await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")
+    late = a_finding(saima, 1001, "村道破损严重", department="县交通运输局", feedback_due=date(2026, 11, 19))
+    soon = a_finding(saima, 1001, "学校缺少教师", department="县教育局", feedback_due=date(2026, 11, 22))
+    later = a_finding(saima, 1001, "电商物流不畅", department="县商务局", feedback_due=date(2026, 12, 11))
+    status, me, _ = await get(client, "/api/me", "tma " + init_data(saima, 1001))
+    assert status == 200
+    assert [(item["id"], item["light"]) for item in me["items"] if item["kind"] == "follow_up"] == [
+        (late, "red"), (soon, "blue"), (later, "")]
 
 
 async def test_the_offices_motions_with_deadline_light_result_and_stage(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
