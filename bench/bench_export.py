@@ -3,7 +3,8 @@
     python -m bench.bench_export [members]
 
 Builds the data directly in a temporary SQLite database (trips with findings, collective sessions with
-attendance, self-study, suggestions and proposals), then times building the sheets, writing the .xlsx and the
+attendance, self-study, suggestions and proposals, a reported key topic each, supervised tasks with ten
+assignees each, the office's year-end grades; then the month totals rebuilt, as the bot keeps them), then times building the sheets, writing the .xlsx and the
 CSV files, and prints a table with the file sizes. Not a test: nothing is asserted.
 """
 
@@ -19,13 +20,34 @@ from decimal import Decimal
 from pathlib import Path
 
 from config import Config
-from core.domain import FollowUpStatus, Language, MemberStatus, MotionKind, MotionStatus, Role, StudyKind
+from core.domain import (
+    AssignmentStatus,
+    FollowUpStatus,
+    Language,
+    MemberStatus,
+    MotionKind,
+    MotionStatus,
+    Role,
+    StudyKind,
+    TopicStage,
+)
 from locales import translator
 from reports import ledger
 from storage import ledger as ledger_storage
-from storage import teams
+from storage import teams, totals
 from storage.db import Database
-from storage.models import FollowUpItem, Member, Motion, ResearchTrip, StudyAttendance, StudySession
+from storage.models import (
+    Evaluation,
+    FollowUpItem,
+    Member,
+    Motion,
+    ResearchTopic,
+    ResearchTrip,
+    StudyAttendance,
+    StudySession,
+    Task,
+    TaskAssignment,
+)
 
 YEAR = 2026
 NOW = datetime(2026, 12, 31, 4, 0, tzinfo=UTC)
@@ -34,7 +56,8 @@ NOW = datetime(2026, 12, 31, 4, 0, tzinfo=UTC)
 def seed(db: Database, members: int, rng: random.Random) -> tuple[int, dict[str, int]]:
     """A team and its year: per member ~12 trips (2 findings each), 12 self-study logs, 2 motions;
     24 collective sessions that everyone attends."""
-    counts = {"members": members, "trips": 0, "findings": 0, "sessions": 0, "attendance": 0, "motions": 0}
+    counts = {"members": members, "trips": 0, "findings": 0, "sessions": 0, "attendance": 0, "motions": 0,
+              "topics": 0, "task assignments": 0}
     with db.session() as session:
         team = teams.create(session, name="省政府党组", timezone="Asia/Shanghai", language=Language.ZH,
                             show_names_in_race=True, group_chat_id=None, now=NOW)
@@ -84,6 +107,30 @@ def seed(db: Database, members: int, rng: random.Random) -> tuple[int, dict[str,
             session.add_all(StudyAttendance(session_id=study.id, member_id=m.id, created_at=NOW) for m in people)
             counts["sessions"] += 1
             counts["attendance"] += len(people)
+        for member in people:
+            reported = date(YEAR, rng.randint(3, 11), 15)
+            session.add(ResearchTopic(team_id=team.id, lead_member_id=member.id, year=YEAR, title="山区县高质量发展路径研究",
+                                      stage=TopicStage.REPORT, research_started_on=date(YEAR, 2, 1),
+                                      report_title="山区县高质量发展调研报告", report_on=reported, counts_on=reported,
+                                      created_at=NOW))
+            session.add(Evaluation(team_id=team.id, year=YEAR, member_id=member.id, grade="称职", comment="履职尽责",
+                                   by_member_id=people[0].id, at=NOW))
+            counts["topics"] += 1
+        for n in range(max(1, members // 10)):
+            due = datetime(YEAR, n % 12 + 1, 20, 10, tzinfo=UTC)
+            task = Task(team_id=team.id, title=f"督办事项{n + 1}", detail="按期报送", due_at=due,
+                        created_by_member_id=people[0].id, created_at=due - timedelta(days=14))
+            session.add(task)
+            session.flush()
+            for member in rng.sample(people, min(10, len(people))):
+                status = rng.choice(list(AssignmentStatus))
+                session.add(TaskAssignment(task_id=task.id, member_id=member.id, status=status,
+                                           signed_at=due - timedelta(days=13),
+                                           reported_at=due - timedelta(days=2) if status is not AssignmentStatus.ASSIGNED else None,
+                                           closed_at=due - timedelta(days=1) if status is AssignmentStatus.CLOSED else None))
+                counts["task assignments"] += 1
+        session.flush()
+        totals.rebuild(session, team.id)
         return team.id, counts
 
 
