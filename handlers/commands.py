@@ -48,6 +48,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("invite", N_("Create an invite link for new members"), admin_only=True),
     Command("members", N_("The team: roles, pace, leave, invite links"), admin_only=True),
     Command("targets", N_("The team's yearly targets and members' own targets"), admin_only=True),
+    Command("duty", N_("The team's own duties beyond the six: add, change or retire"), admin_only=True),
     Command("holiday", N_("The team's own days off and working days (on top of China's holidays)"),
             admin_only=True),
     Command("audit", N_("Who changed what and when"), admin_only=True),

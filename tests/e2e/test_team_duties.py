@@ -1,0 +1,87 @@
+"""Duties are data: the office adds a duty beyond the six (`/duty 接访下访 天 12 5`), changes and retires it,
+audited, in Chinese and in English; a bad text gets a clear answer and stores nothing; members are refused."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from storage.models import AuditEntry, TeamDuty
+from tests.e2e.conftest import Saima
+from tests.e2e.helpers import member, owner
+
+
+def _duties(saima: Saima) -> list[tuple[str, str, Decimal, Decimal, bool]]:
+    with saima.db.session() as session:
+        return [(d.name, d.unit, d.yearly_target, d.weight, d.retired_at is not None) for d in session.scalars(
+            select(TeamDuty).where(TeamDuty.team_id == saima.team_id).order_by(TeamDuty.id))]
+
+
+def _audited(saima: Saima) -> list[tuple[str, str]]:
+    with saima.db.session() as session:
+        return [(a.action, a.entity) for a in session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "team_duty").order_by(AuditEntry.id))]
+
+
+async def test_the_office_adds_lists_changes_and_retires_a_duty_of_its_own(saima: Saima) -> None:
+    admin = await owner(saima)
+    empty = (await admin.send("/duty")).text
+    assert empty.startswith("本班子只有六项基本职责，办公室尚未增设职责。")
+    assert "/duty 接访下访 天 12 5" in empty
+
+    reply = await admin.send("/duty 接访下访 天 12 5")
+    assert reply.text == ("已增设职责“接访下访”：每位参赛成员每年12天，赛马权重5。"
+                          "成员发送 /log 接访下访 1 11月20日 说明 即可登记。")
+    await admin.send("/duty 第一议题 次 24 2.5")
+    assert (await admin.send("/duty 接访下访 天 10 6")).text == "已修改职责“接访下访”：每位参赛成员每年10天，赛马权重6。"
+    listing = (await admin.send("/duty")).text.splitlines()
+    assert listing[:3] == ["本班子增设的职责（六项基本职责之外）：", "• 接访下访 · 年度目标10天 · 权重6",
+                           "• 第一议题 · 年度目标24次 · 权重2.5"]
+
+    reply = await admin.send("/duty 停用 第一议题")
+    assert reply.text == "已停用职责“第一议题”：不再登记和计分，已登记的记录保留在台账中。"
+    assert (await admin.send("/duty 停用 第一议题")).text == "本班子没有在用的职责“第一议题”。"
+    assert "第一议题" not in (await admin.send("/duty")).text
+    assert _duties(saima) == [("接访下访", "天", Decimal(10), Decimal(6), False),
+                              ("第一议题", "次", Decimal(24), Decimal("2.5"), True)]
+    assert _audited(saima) == [("create", "team_duty"), ("create", "team_duty"), ("update", "team_duty"),
+                               ("retire", "team_duty")]
+    audit = (await admin.send("/audit")).text
+    assert "停用 · 班子增设职责 第一议题" in audit
+    assert "修改 · 班子增设职责 接访下访" in audit
+
+
+async def test_bad_duties_are_refused_in_english_and_change_nothing(saima: Saima) -> None:
+    admin = await owner(saima, lang="en")
+    refusals = {
+        "/duty 接访下访 天 12": "Add or change a duty: /duty name unit yearly-target weight, e.g. /duty 接访下访 天 12 5; "
+                                "retire one: /duty retire 接访下访.",
+        "/duty 集体学习 次 6 5": "A duty's name: up to 16 characters, not a number and not one of the six built-in "
+                                 "duties.",
+        "/duty Collective-law-study-x 次 6 5": "A duty's name: up to 16 characters, not a number and not one of the "
+                                               "six built-in duties.",
+        "/duty 12 天 12 5": "A duty's name: up to 16 characters, not a number and not one of the six built-in duties.",
+        "/duty 接访下访 天 0 5": "The yearly target: a number above 0 and up to 10000, such as 12.",
+        "/duty 接访下访 天 twelve 5": "The yearly target: a number above 0 and up to 10000, such as 12.",
+        "/duty 接访下访 天 12 101": "The weight in the race: a number from 0 to 100, such as 5.",
+        "/duty 接访下访 天 12 -1": "The weight in the race: a number from 0 to 100, such as 5.",
+        "/duty 接访下访 123456789 12 5": "The unit: up to 8 characters, such as 天, 次 or 件.",
+        "/duty retire": "Add or change a duty: /duty name unit yearly-target weight, e.g. /duty 接访下访 天 12 5; "
+                        "retire one: /duty retire 接访下访.",
+    }
+    for text, expected in refusals.items():
+        assert (await admin.send(text)).text == expected, text
+    assert (await admin.send("/duty 基层联系点 次 4 3")).text == (
+        "Added 基层联系点: 4 次 a year for each member in the race, weight 3. Members log it with "
+        "/log 基层联系点 1 11月20日 note.")
+    assert (await admin.send("/duty retire 接访下访")).text == "The team has no duty named 接访下访 in use."
+    assert _duties(saima) == [("基层联系点", "次", Decimal(4), Decimal(3), False)]
+    assert _audited(saima) == [("create", "team_duty")]
+
+
+async def test_a_member_may_not_add_a_duty(saima: Saima) -> None:
+    zhang = await member(saima)
+    reply = await zhang.send("/duty 接访下访 天 12 5")
+    assert "办公室" in reply.text
+    assert _duties(saima) == []
