@@ -160,6 +160,11 @@ class TeamDutyPace:
     quarter_target: Decimal
     status: pace.PaceStatus
 
+    @property
+    def gap_to_quarter(self) -> Decimal:
+        """Still owed by the quarter's end (0 when ahead)."""
+        return max(Decimal(0), self.quarter_target - self.done)
+
 
 def duty_pace(name: str, unit: str, *, done: Decimal, yearly_target: Decimal, availability: pace.Availability,
               today: date, tolerance: Decimal, lagging: Decimal) -> TeamDutyPace:

@@ -21,6 +21,7 @@ from handlers import (  # noqa: F401  (each log module registers its form with `
     invite,
     language,
     log_any,
+    log_duty,
     log_proposal,
     log_session,
     log_study,
@@ -49,7 +50,7 @@ from handlers.groups import Group
 # registers its `conversation.Flow` in its module (handlers/conversation.py).
 FLOWS = (onboarding, forms, log_session, me, mine, findings, proposals, race, help, language, invite,
          roster, targets, duties, holiday, audit_log, export, nudges, tasks, broadcast, task_requests, lookback,
-         evaluation, log_any, topics)
+         evaluation, log_duty, log_any, topics)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -37,6 +37,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("topics", N_("Your key research topics: stage, report, outcome"), members_only=True),
     Command("proposal", N_("Log a suggestion or proposal you lead"), members_only=True),
     Command("proposals", N_("Your suggestions and proposals: progress and next steps"), members_only=True),
+    Command("log", N_("Log a duty the team added (接访下访, 第一议题 …)"), members_only=True),
     Command("mine", N_("Your records: edit or delete"), members_only=True),
     Command("rank", N_("The race board: this month, /rank quarter or /rank year"), members_only=True),
     Command("done", N_("Report a supervised task done"), members_only=True),

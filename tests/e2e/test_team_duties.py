@@ -7,15 +7,21 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from storage.models import AuditEntry, TeamDuty
+from storage.models import AuditEntry, TeamDuty, TeamDutyEntry
 from tests.e2e.conftest import Saima
-from tests.e2e.helpers import member, owner
+from tests.e2e.helpers import member, members_since_new_year, owner
 
 
 def _duties(saima: Saima) -> list[tuple[str, str, Decimal, Decimal, bool]]:
     with saima.db.session() as session:
         return [(d.name, d.unit, d.yearly_target, d.weight, d.retired_at is not None) for d in session.scalars(
             select(TeamDuty).where(TeamDuty.team_id == saima.team_id).order_by(TeamDuty.id))]
+
+
+def _entries(saima: Saima) -> list[tuple[str, Decimal, str | None]]:
+    with saima.db.session() as session:
+        return [(e.day.isoformat(), e.amount, e.note) for e in session.scalars(
+            select(TeamDutyEntry).order_by(TeamDutyEntry.id))]
 
 
 def _audited(saima: Saima) -> list[tuple[str, str]]:
@@ -85,3 +91,47 @@ async def test_a_member_may_not_add_a_duty(saima: Saima) -> None:
     reply = await zhang.send("/duty 接访下访 天 12 5")
     assert "办公室" in reply.text
     assert _duties(saima) == []
+
+
+async def test_a_member_logs_a_team_duty_in_one_message_and_sees_it_in_me(saima: Saima) -> None:
+    admin = await owner(saima)
+    await admin.send("/duty 接访下访 天 12 5")
+    zhang = await member(saima)
+    members_since_new_year(saima, 1001)
+    reply = await zhang.send("/log 接访下访 1 11月20日 接待群众来访")
+    assert reply.text == "已登记：接访下访1天 · 2026年11月20日（星期五） · 接待群众来访\n2026年累计：1/12天"
+    reply = await zhang.send("/log 接访下访 2天 昨天")
+    assert reply.text == "已登记：接访下访2天 · 2026年11月20日（星期五）\n2026年累计：3/12天"
+    assert (await zhang.send("/log 接访下访")).text.startswith("已登记：接访下访1天 · 2026年11月21日（星期六）")
+    me = (await zhang.send("/me")).text.splitlines()
+    line = next(index for index, text in enumerate(me) if text.startswith(("✅ 接访下访", "⚠️ 接访下访", "❗ 接访下访")))
+    assert "接访下访 4/12 天" in me[line]
+    assert me[line + 1] == "    按全年进度应完成 11；季度目标 12"  # 12 × 325/365 = 10.7, rounded up
+    assert me[line + 2] == "    季末前还需完成 8 天"
+    assert me.index("待办事项") > line  # among the duties, before the open items
+    assert _entries(saima) == [("2026-11-20", Decimal(1), "接待群众来访"), ("2026-11-20", Decimal(2), None),
+                               ("2026-11-21", Decimal(1), None)]
+
+
+async def test_a_bad_log_is_refused_with_what_is_wrong_and_stores_nothing(saima: Saima) -> None:
+    zhang = await member(saima, lang="en")
+    assert (await zhang.send("/log 接访下访 1")).text.startswith(
+        "The team has added no duties of its own to log; trips, study")
+    admin = await owner(saima)
+    await admin.send("/duty 接访下访 天 12 5")
+    await admin.send("/duty 第一议题 次 24 2")
+    refusals = {
+        "/log": "Which duty? Start with its name: 接访下访, 第一议题. For example: /log 接访下访 1 11月20日 note",
+        "/log 下访 1": "Which duty? Start with its name: 接访下访, 第一议题. For example: /log 接访下访 1 11月20日 note",
+        "/log 接访下访 0 昨天": "The amount: a number above 0 and up to 1000 right after the duty's name, such as 1 or 0.5.",
+        "/log 接访下访 1.234": "The amount: a number above 0 and up to 1000 right after the duty's name, such as 1 or "
+                              "0.5.",
+        "/log 接访下访 1 11月5日至8日": "One day per entry, please.",
+        "/log 第一议题 1 下周五": "Fri 27 Nov 2026 has not come yet: log what was done.",
+        "/log 第一议题 1 " + "学" * 201: "Please keep the note under 200 characters.",
+    }
+    for text, expected in refusals.items():
+        assert (await zhang.send(text)).text == expected, text
+    assert _entries(saima) == []
+    reply = await zhang.send("/log 第一议题 Nov 20 the first item studied")
+    assert reply.text == "Logged: 第一议题 1 次 · Fri 20 Nov 2026 · the first item studied\n2026 so far: 1/24 次"
