@@ -135,3 +135,20 @@ async def test_a_bad_log_is_refused_with_what_is_wrong_and_stores_nothing(saima:
     assert _entries(saima) == []
     reply = await zhang.send("/log 第一议题 Nov 20 the first item studied")
     assert reply.text == "Logged: 第一议题 1 次 · Fri 20 Nov 2026 · the first item studied\n2026 so far: 1/24 次"
+
+
+async def test_a_team_duty_counts_in_the_race_and_the_evaluation_with_its_weight(saima: Saima) -> None:
+    admin = await owner(saima)
+    await admin.send("/duty 接访下访 天 12 5")
+    zhang = await member(saima)
+    members_since_new_year(saima, 1001)
+    await zhang.send("/log 接访下访 1 11月20日 接待群众来访")
+    board, _ = await zhang.send("/rank", expect=2)
+    explained = (await zhang.press(board, "我的得分明细")).text.splitlines()
+    # 12 × 21/365 ≈ 0.69 days asked of November so far, shown whole: 1 done covers it, capped
+    assert "接访下访：1/1 天 → 100%（封顶） × 5 = 5.0" in explained
+    assert explained[-1] == "合计：20.0"  # the visits' 5 + 15 on time (nothing due)
+
+    card = await admin.send("/evaluate 2026")
+    own = (await admin.press(card, "张三")).text
+    assert "• 接访下访：1 / 11 天（9.4%）" in own  # 12 × 325/365 ≈ 10.7 asked by 21 November
