@@ -96,9 +96,9 @@ def done(session: Session, member_ids: Iterable[int], duty_ids: Iterable[int], *
 
 
 def entries(session: Session, team_id: int, *, first: date, last: date) -> list[tuple[TeamDutyEntry, TeamDuty]]:
-    """The team's entries from `first` to `last` (deleted ones left out), by member, day and id."""
+    """The team's entries from `first` to `last` (deleted ones left out), by member, duty, day and id."""
     return [(entry, duty) for entry, duty in session.execute(
         select(TeamDutyEntry, TeamDuty).join(TeamDuty, TeamDuty.id == TeamDutyEntry.duty_id)
         .where(TeamDuty.team_id == team_id, TeamDutyEntry.deleted_at.is_(None),
                TeamDutyEntry.day >= first, TeamDutyEntry.day <= last)
-        .order_by(TeamDutyEntry.member_id, TeamDutyEntry.day, TeamDutyEntry.id)).tuples()]
+        .order_by(TeamDutyEntry.member_id, TeamDutyEntry.duty_id, TeamDutyEntry.day, TeamDutyEntry.id))]
