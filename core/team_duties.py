@@ -4,6 +4,7 @@
     /duty 接访下访 天 12 5          name, unit, yearly target, weight in the race
     /duty 停用 接访下访              retired: no longer logged, asked or scored (its entries are kept)
     /log 接访下访 1 11月20日 接待群众来访   a duty's name, the amount (1 if left out), the day (today), a note
+    /log 撤销                        the member's latest entry taken back
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ TARGET_LIMIT = Decimal(10000)
 WEIGHT_LIMIT = Decimal(100)
 AMOUNT_LIMIT = Decimal(1000)
 RETIRE_WORDS = ("停用", "retire")
+UNDO_WORDS = ("撤销", "undo")  # `/log 撤销`: the member's latest entry is taken back
 _CENTS = Decimal("0.01")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
@@ -61,7 +63,7 @@ def _decimal(text: str) -> Decimal | None:
 
 def _valid_name(name: str, reserved: Collection[str]) -> bool:
     return (0 < len(name) <= NAME_LIMIT and _decimal(name) is None and not name.startswith("/")
-            and name.casefold() not in {r.casefold() for r in reserved})
+            and name.casefold() not in {r.casefold() for r in (*reserved, *RETIRE_WORDS, *UNDO_WORDS)})
 
 
 def parse_duty_change(text: str, *, reserved: Collection[str] = ()) -> DutyChange:
@@ -109,6 +111,11 @@ class DutyLogError(ValueError):
         super().__init__(reason)
         self.reason = reason
         self.day = day
+
+
+def is_undo(text: str) -> bool:
+    """`/log 撤销` / `/log undo`: take back the latest entry."""
+    return text.strip().casefold() in UNDO_WORDS
 
 
 def parse_log(text: str, *, duties: Sequence[tuple[str, str]], now: datetime, lang: str | None = None) -> DutyLog:

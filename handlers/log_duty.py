@@ -3,6 +3,7 @@ and answered with what was recorded and the year's total so far.
 
     /log 接访下访 1 11月20日 接待群众来访      the duty's name, the amount (1 if left out), the day (today if
     /log 第一议题 昨天                         none; past-leaning, as every log), a note
+    /log 撤销                                  the member's latest entry taken back (a mistake)
 
 A text that is not an entry stores nothing and says what is wrong (core/team_duties.py reads it).
 """
@@ -12,17 +13,25 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from core.team_duties import DutyLogError, parse_log
+from core.team_duties import DutyLogError, is_undo, parse_log
 from handlers.access import members_only, sender
 from handlers.context import SaimaContext
 from handlers.incoming import args_of
 from locales import Translator
 from reports.words import day_in_words, number
 from storage import team_duties
-from storage.models import TeamDuty
+from storage.models import Member, TeamDuty
+
+
+def _year_total(t: Translator, session: Session, member: Member, duty: TeamDuty, year: int) -> str:
+    total = team_duties.done(session, [member.id], [duty.id], first=date(year, 1, 1),
+                             last=date(year, 12, 31)).get((member.id, duty.id))
+    return t("{year} so far: {done}/{target} {unit}").format(
+        year=year, done=number(total or 0), target=number(duty.yearly_target), unit=duty.unit)
 
 
 def _refusal(t: Translator, error: DutyLogError, duties: list[TeamDuty]) -> str:
@@ -45,31 +54,37 @@ async def log(update: Update, context: SaimaContext) -> None:
     message, member = sender(update, context)
     t = context.t
     now = context.now().astimezone(ZoneInfo(member.team.timezone))
+    text = " ".join(args_of(context.args))
     with context.db.session() as session:
         duties = team_duties.active(session, member.team_id)
-        if not duties:
-            text = t("The team has added no duties of its own to log; trips, study and suggestions or proposals "
-                     "have their own commands: /trip, /study, /proposal.")
+        if is_undo(text):
+            undone = team_duties.undo_latest(session, member, now=context.now())
+            if undone is None:
+                reply = t("Nothing to take back: you have no entry on the team's own duties.")
+            else:
+                gone, duty = undone
+                reply = t("Taken back: {name} {amount} {unit} · {day}").format(
+                    name=duty.name, amount=number(gone.amount), unit=duty.unit, day=day_in_words(t, gone.day)) \
+                    + "\n" + _year_total(t, session, member, duty, gone.day.year)
+        elif not duties:
+            reply = t("The team has added no duties of its own to log; trips, study and suggestions or proposals "
+                      "have their own commands: /trip, /study, /proposal.")
         else:
             try:
-                entry = parse_log(" ".join(args_of(context.args)), duties=[(d.name, d.unit) for d in duties],
-                                  now=now)
+                entry = parse_log(text, duties=[(d.name, d.unit) for d in duties], now=now)
             except DutyLogError as error:
-                text = _refusal(t, error, duties)
+                reply = _refusal(t, error, duties)
             else:
                 duty = next(d for d in duties if d.name == entry.name)
                 team_duties.log_entry(session, duty=duty, member=member, day=entry.day, amount=entry.amount,
                                       note=entry.note, now=context.now())
-                year = entry.day.year
-                total = team_duties.done(session, [member.id], [duty.id], first=date(year, 1, 1),
-                                         last=date(year, 12, 31)).get((member.id, duty.id))
-                text = t("Logged: {name} {amount} {unit} · {day}").format(
+                reply = t("Logged: {name} {amount} {unit} · {day}").format(
                     name=duty.name, amount=number(entry.amount), unit=duty.unit, day=day_in_words(t, entry.day))
                 if entry.note:
-                    text += f" · {entry.note}"
-                text += "\n" + t("{year} so far: {done}/{target} {unit}").format(
-                    year=year, done=number(total or 0), target=number(duty.yearly_target), unit=duty.unit)
-    await message.reply_text(text)
+                    reply += f" · {entry.note}"
+                reply += "\n" + _year_total(t, session, member, duty, entry.day.year) + "\n" \
+                    + t("Logged by mistake? /log undo takes it back.")
+    await message.reply_text(reply)
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -87,7 +87,8 @@ def describe(t: Translator, entry: AuditEntry, names: dict[int, str], zone: Zone
         day = after.get("day") or (entry.before or {}).get("day")
         what = f"{what} {day}" if isinstance(day, str) else what
     elif entry.entity in ("team_duty", "team_duty_entry"):
-        name = after.get("name") or after.get("duty") or (entry.before or {}).get("name")
+        before: dict[str, Any] = entry.before or {}
+        name = after.get("name") or after.get("duty") or before.get("name") or before.get("duty")
         what = f"{what} {name}" if isinstance(name, str) else what
     elif entry.entity_id is not None:
         what = f"{what} #{entry.entity_id}"

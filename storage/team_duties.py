@@ -79,6 +79,21 @@ def log_entry(session: Session, *, duty: TeamDuty, member: Member, day: date, am
     return entry
 
 
+def undo_latest(session: Session, member: Member, *, now: datetime) -> tuple[TeamDutyEntry, TeamDuty] | None:
+    """Deletes (softly, audited) the member's latest entry still standing; None when there is none."""
+    found = session.execute(select(TeamDutyEntry, TeamDuty).join(TeamDuty, TeamDuty.id == TeamDutyEntry.duty_id)
+                            .where(TeamDutyEntry.member_id == member.id, TeamDutyEntry.deleted_at.is_(None))
+                            .order_by(TeamDutyEntry.id.desc()).limit(1)).first()
+    if found is None:
+        return None
+    entry, duty = found
+    entry.deleted_at = now
+    audit.record(session, action="delete", entity="team_duty_entry", entity_id=entry.id, team_id=duty.team_id,
+                 now=now, actor=member, before={"duty": duty.name, "day": entry.day.isoformat(),
+                                                "amount": entry.amount, "note": entry.note})
+    return entry, duty
+
+
 def done(session: Session, member_ids: Iterable[int], duty_ids: Iterable[int], *, first: date,
          last: date) -> dict[tuple[int, int], Decimal]:
     """(member id, duty id) → the amount logged from `first` to `last` (deleted entries left out; pairs with

@@ -15,6 +15,7 @@ from core.team_duties import (
     DutyLog,
     DutyLogError,
     duty_pace,
+    is_undo,
     parse_duty_change,
     parse_log,
 )
@@ -78,3 +79,14 @@ def test_a_team_duty_keeps_the_pace_of_the_six() -> None:
     assert (own.target, own.quarter_target, own.gap_to_quarter) == (Decimal(12), Decimal(12), Decimal(8))
     assert own.expected_now == pace.expected_by(Decimal(12), whole_year, on=date(2026, 11, 21))
     assert own.status is pace.PaceStatus.LAGGING
+
+
+@pytest.mark.parametrize(("text", "undo"), [("撤销", True), (" Undo ", True), ("撤销 接访下访", False), ("", False)])
+def test_undo_is_read(text: str, undo: bool) -> None:
+    assert is_undo(text) is undo
+
+
+@pytest.mark.parametrize("name", ["撤销", "undo", "停用", "Retire"])
+def test_a_duty_may_not_take_a_command_word_for_its_name(name: str) -> None:
+    with pytest.raises(DutyChangeError):
+        parse_duty_change(f"{name} 次 4 1")

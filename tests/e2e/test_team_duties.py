@@ -99,9 +99,10 @@ async def test_a_member_logs_a_team_duty_in_one_message_and_sees_it_in_me(saima:
     zhang = await member(saima)
     members_since_new_year(saima, 1001)
     reply = await zhang.send("/log 接访下访 1 11月20日 接待群众来访")
-    assert reply.text == "已登记：接访下访1天 · 2026年11月20日（星期五） · 接待群众来访\n2026年累计：1/12天"
+    assert reply.text == ("已登记：接访下访1天 · 2026年11月20日（星期五） · 接待群众来访\n2026年累计：1/12天\n"
+                          "登记有误？发送 /log 撤销 即可撤回。")
     reply = await zhang.send("/log 接访下访 2天 昨天")
-    assert reply.text == "已登记：接访下访2天 · 2026年11月20日（星期五）\n2026年累计：3/12天"
+    assert reply.text.startswith("已登记：接访下访2天 · 2026年11月20日（星期五）\n2026年累计：3/12天\n")
     assert (await zhang.send("/log 接访下访")).text.startswith("已登记：接访下访1天 · 2026年11月21日（星期六）")
     me = (await zhang.send("/me")).text.splitlines()
     line = next(index for index, text in enumerate(me) if text.startswith(("✅ 接访下访", "⚠️ 接访下访", "❗ 接访下访")))
@@ -133,8 +134,19 @@ async def test_a_bad_log_is_refused_with_what_is_wrong_and_stores_nothing(saima:
     for text, expected in refusals.items():
         assert (await zhang.send(text)).text == expected, text
     assert _entries(saima) == []
+    assert (await zhang.send("/log undo")).text == "Nothing to take back: you have no entry on the team's own duties."
     reply = await zhang.send("/log 第一议题 Nov 20 the first item studied")
-    assert reply.text == "Logged: 第一议题 1 次 · Fri 20 Nov 2026 · the first item studied\n2026 so far: 1/24 次"
+    assert reply.text == ("Logged: 第一议题 1 次 · Fri 20 Nov 2026 · the first item studied\n2026 so far: 1/24 次\n"
+                          "Logged by mistake? /log undo takes it back.")
+    await zhang.send("/log 第一议题 2 Nov 19")
+    reply = await zhang.send("/log undo")  # the latest: Nov 19's 2, logged by mistake
+    assert reply.text == "Taken back: 第一议题 2 次 · Thu 19 Nov 2026\n2026 so far: 1/24 次"
+    assert _entries(saima) == [("2026-11-20", Decimal(1), "the first item studied"), ("2026-11-19", Decimal(2), None)]
+    with saima.db.session() as session:
+        assert [e.deleted_at is not None for e in session.scalars(select(TeamDutyEntry).order_by(TeamDutyEntry.id))] \
+            == [False, True]
+    audit = (await admin.send("/audit")).text
+    assert "删除 · 班子增设职责登记 第一议题" in audit and "新建 · 班子增设职责登记 第一议题" in audit
 
 
 async def test_a_team_duty_counts_in_the_race_and_the_evaluation_with_its_weight(saima: Saima) -> None:
