@@ -156,9 +156,11 @@ async def test_sign_ask_answer_plan_and_an_approved_extension(saima: Saima) -> N
         assert team is not None
         sheets = ledger.build(ledger_storage.year_ledger(session, team, 2026, today=date(2026, 11, 23),
                                                          config=Config()), t=translator("zh"))
-    (row,) = next(sheet for sheet in sheets if sheet.key == "tasks").rows
-    assert row[-2:] == ["问题办理", "⚪"]
-    assert row[-3] == ("2026-11-23 交办，时限 2026-11-30；2026-11-23 签收；"
+    sheet = next(sheet for sheet in sheets if sheet.key == "tasks")
+    (row,) = sheet.rows
+    cells = dict(zip((translator("zh")(column.header) for column in sheet.columns), row, strict=True))
+    assert (cells["阶段"], cells["预警"]) == ("问题办理", "⚪")
+    assert cells["办理过程"] == ("2026-11-23 交办，时限 2026-11-30；2026-11-23 签收；"
                        "2026-11-23 咨询：台账模板用哪一版？（2026-11-23 已答复：用2026年版）；"
                        "2026-11-23 办理方案：先对照清单逐项整改 → 2026-11-27（待办公室答复）；"
                        "2026-11-23 延期申请：需要等区里的数据 → 2026-12-04"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,40 @@ def test_translators_answer_in_their_language() -> None:
                                             ("ru", "zh"), (None, "zh"), ("", "zh")])
 def test_telegram_language_codes_map_to_supported_languages(code: str | None, lang: str) -> None:
     assert normalise_language(code) == lang
+
+
+def _definitions(lang: str) -> list[tuple[str, str]]:
+    """Each entry's (msgctxt, msgid) as written, in file order (babel's reader keeps one of two and says nothing).
+    An entry starts at its msgctxt, or at a msgid that no msgctxt just opened."""
+    found: list[tuple[str, str]] = []
+    parts: dict[str, str] = {}
+    field = None
+
+    def flush() -> None:
+        if parts.get("msgid"):
+            found.append((parts.get("msgctxt", ""), parts["msgid"]))
+        parts.clear()
+
+    text = (LOCALE_DIR / lang / "LC_MESSAGES" / "saima.po").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        if line.startswith('"'):
+            if field is not None:
+                parts[field] += ast.literal_eval(line)
+            continue
+        keyword, _, rest = line.partition(" ")
+        if keyword == "msgctxt" or (keyword == "msgid" and field != "msgctxt"):
+            flush()
+        field = keyword
+        parts[field] = ast.literal_eval(rest)
+    flush()
+    return found
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_no_message_is_defined_twice(lang: str) -> None:
+    """Two branches translating one message differently leave two entries; the compiled catalogue keeps one."""
+    definitions = _definitions(lang)
+    assert len(definitions) > 500
+    assert sorted({d for d in definitions if definitions.count(d) > 1}) == []
