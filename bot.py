@@ -10,6 +10,7 @@
     python bot.py team invite TEAM_ID [--once] [--json]
     python bot.py team topic-stage TEAM_ID [registered|researching|report|outcome]  # when key topics count
     python bot.py team lookback TEAM_ID MONTHS|default [--json]   (回头看: closed items come back after MONTHS)
+    python bot.py team duty TEAM_ID [NAME UNIT TARGET WEIGHT | retire NAME] [--json]   # the team's own duties
     python bot.py export --team ID --year 2026 --out ledger.xlsx [--lang zh|en] [--csv DIR]
     python bot.py evaluate TEAM_ID 2026 [--out DIR] [--lang zh|en]   # the year-end evaluation (and its PDFs)
 """
@@ -57,13 +58,16 @@ from config import Config, ConfigError, load_config
 from core import dates
 from core.clock import Clock, FileClock, SystemClock
 from core.domain import TopicStage
+from core.team_duties import DutyChangeError, parse_duty_change
 from handlers.commands import publish_default_menus
 from handlers.context import SaimaContext, Services
+from handlers.duties import reserved_names
 from handlers.groups import Group
 from handlers.invite import invite_link
 from handlers.throttle import Screening, Throttle, screening
 from jobs import delivery, schedule
-from storage import invites, leader, members, onboarding, roster, teams, totals, updates
+from reports.words import number
+from storage import invites, leader, members, onboarding, roster, team_duties, teams, totals, updates
 from storage import lookback as lookback_store
 from storage import topics as topic_queries
 from storage.db import Database, is_outage
@@ -482,6 +486,8 @@ def cmd_team(config: Config, args: argparse.Namespace) -> int:
         return _team_topic_stage(db, clock, config, args)
     if args.action == "lookback":
         return _team_lookback(db, clock, config, args)
+    if args.action == "duty":
+        return _team_duty(db, clock, args)
     username = _bot_username(config)
     if args.action == "create":
         with db.session() as session:
@@ -555,6 +561,36 @@ def _team_lookback(db: Database, clock: Clock, config: Config, args: argparse.Na
     _print(result, args.json, lambda r: (
         f"“{r['name']}”: closed items come back after {r['after_months']} months (回头看); "
         f"{r['rescheduled']} not asked yet follow the new interval."))
+    return 0
+
+
+def _team_duty(db: Database, clock: Clock, args: argparse.Namespace) -> int:
+    """Lists the team's own duties, adds or changes one (NAME UNIT TARGET WEIGHT), or retires one (retire NAME),
+    as `/duty` does, audited (with no actor: the command line)."""
+    try:
+        change = parse_duty_change(" ".join(args.words), reserved=reserved_names())
+    except DutyChangeError as error:
+        print(f"Not a duty ({error.reason}): give NAME UNIT TARGET WEIGHT (e.g. 接访下访 天 12 5; the target above 0, "
+              "the weight 0–100, not a built-in duty's name) or retire NAME.", file=sys.stderr)
+        return 1
+    with db.session() as session:
+        team = teams.by_id(session, args.team_id)
+        if team is None:
+            print(f"No team with id {args.team_id}.", file=sys.stderr)
+            return 1
+        if change.action == "retire" and team_duties.retire(session, team_id=team.id, name=change.name,
+                                                            now=clock.now()) is None:
+            print(f"Team {team.id} has no duty named {change.name} in use.", file=sys.stderr)
+            return 1
+        if change.action == "set":
+            team_duties.set_duty(session, team_id=team.id, name=change.name, unit=change.unit,
+                                 yearly_target=change.yearly_target, weight=change.weight, now=clock.now())
+        rows = [{"name": d.name, "unit": d.unit, "yearly_target": number(d.yearly_target), "weight": number(d.weight)}
+                for d in team_duties.active(session, team.id)]
+    if not rows and not args.json:
+        print(f"Team {args.team_id} has the six built-in duties only.")
+        return 0
+    _print(rows, args.json, lambda r: f"{r['name']}: {r['yearly_target']} {r['unit']} a year, weight {r['weight']}")
     return 0
 
 
@@ -743,6 +779,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     lookback.add_argument("team_id", type=int)
     lookback.add_argument("months", help="1–24, or 'default' (the config's lookback.after_months)")
     lookback.add_argument("--json", action="store_true")
+    duty = team_sub.add_parser("duty", help="the team's own duties beyond the six (接访下访 天 12 5; retire NAME)")
+    duty.add_argument("team_id", type=int)
+    duty.add_argument("words", nargs="*", help="NAME UNIT TARGET WEIGHT, or retire NAME; none: list them")
+    duty.add_argument("--json", action="store_true")
     team.set_defaults(func=cmd_team)
     export = sub.add_parser("export", help="write a team's ledger (台账) for a year as .xlsx (and CSV)")
     export.add_argument("--team", type=int, required=True, help="the team's id (see: team list)")

@@ -55,6 +55,17 @@ class DutyLine:
 
 
 @dataclass(frozen=True)
+class ExtraLine:
+    """One of the team's own duties (core/team_duties.py), as :class:`DutyLine` for the six."""
+
+    name: str
+    unit: str
+    done: Decimal
+    target: Decimal
+    completion: Decimal | None
+
+
+@dataclass(frozen=True)
 class KindRate:
     kind: DeadlineKind
     judged: int
@@ -77,6 +88,7 @@ class MemberEvaluation:
     rank: int | None  # None: not ranked (no active day)
     ranked_of: int  # how many were ranked
     months_led: tuple[int, ...]  # months (1–12) the member was first on the board
+    extras: tuple[ExtraLine, ...] = ()  # the team's own duties, after the six
 
 
 def months_led(monthly: Mapping[int, Sequence[Ranked]], member_id: int) -> tuple[int, ...]:
@@ -91,6 +103,9 @@ def evaluate(year_score: Score, board: Sequence[Ranked], monthly: Mapping[int, S
     duties = tuple(DutyLine(term.duty, term.done, term.target,
                             None if term.target <= 0 else min(Decimal("100.0"), percent_of(term.done, term.target)))
                    for term in year_score.duties)
+    extras = tuple(ExtraLine(term.name, term.unit, term.done, term.target, None if term.target <= 0 else
+                             min(Decimal("100.0"), percent_of(term.done, term.target)))
+                   for term in year_score.extras)
     tallies = {tally.kind: tally for tally in year_score.tallies}
     rates = tuple(KindRate(kind, 0, 0, None, 0) if tally is None else
                   KindRate(kind, tally.judged, tally.on_time, percent(tally.on_time, tally.judged), tally.overdue)
@@ -101,7 +116,7 @@ def evaluate(year_score: Score, board: Sequence[Ranked], monthly: Mapping[int, S
         duties=duties, rates=rates, on_time_rate=percent(year_score.on_time, year_score.judged),
         overdue=year_score.overdue, topic=topic, score=year_score.total,
         rank=None if own is None else own.rank, ranked_of=len(board),
-        months_led=months_led(monthly, year_score.member_id))
+        months_led=months_led(monthly, year_score.member_id), extras=extras)
 
 
 def percent_of(done: Decimal, target: Decimal) -> Decimal:

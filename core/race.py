@@ -55,7 +55,7 @@ from core import pace
 from core.domain import Duty
 
 __all__ = [
-    "Deadline", "DeadlineKind", "DeadlineTally", "DutyTerm", "MemberInputs", "Period", "PeriodKind", "Ranked",
+    "Deadline", "DeadlineKind", "DeadlineTally", "DutyTerm", "ExtraDuty", "ExtraTerm", "MemberInputs", "Period", "PeriodKind", "Ranked",
     "Score", "Weights", "board_day", "curve_target", "judge_deadlines", "tally_deadlines", "period_active_days",
     "period_target", "rank", "score", "Step", "closing_steps", "most_improved", "neighbours", "next_place",
 ]
@@ -231,6 +231,20 @@ class DeadlineTally:
 
 
 @dataclass(frozen=True)
+class ExtraDuty:
+    """One of the team's own duties (core/team_duties.py) as a term of a member's score: its weight and yearly
+    target (the team's, for everyone) and what the member did in the period up to the board day. Scored like
+    the six: the target spread over the active days, completion capped at 100 %, times the weight."""
+
+    key: int  # the duty's id
+    name: str
+    unit: str
+    weight: Decimal
+    yearly_target: Decimal
+    done: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
 class MemberInputs:
     """What one member's score is computed from, for one period read as of one day."""
 
@@ -241,6 +255,7 @@ class MemberInputs:
     deadlines: Sequence[Deadline] = ()  # may hold more than needed: only relevant ones count
     # the team's quarter targets (季目标) per duty where set: the period's target follows them (core.pace)
     quarter_targets: Mapping[Duty, pace.QuarterTargets] = field(default_factory=lambda: MappingProxyType({}))
+    extras: Sequence[ExtraDuty] = ()  # the team's own duties in use, beyond the six
 
 
 # --------------------------------------------------------------------------- the score
@@ -262,6 +277,20 @@ class DutyTerm:
 
 
 @dataclass(frozen=True)
+class ExtraTerm:
+    """A team duty's term in a score: as :class:`DutyTerm` for one of the six."""
+
+    key: int
+    name: str
+    unit: str
+    done: Decimal
+    target: Decimal
+    completion: Decimal
+    weight: Decimal
+    points: Decimal
+
+
+@dataclass(frozen=True)
 class Score:
     member_id: int
     period: Period
@@ -278,6 +307,7 @@ class Score:
     overdue_points: Decimal  # deducted: overdue × penalty (≥ 0)
     total: Decimal  # rounded to 0.01
     tallies: tuple[DeadlineTally, ...] = ()  # judged / on time / overdue per kind (kinds with none left out)
+    extras: tuple[ExtraTerm, ...] = ()  # the team's own duties, after the six
 
     @property
     def ranked(self) -> bool:
@@ -286,7 +316,8 @@ class Score:
 
     @property
     def duty_points(self) -> Decimal:
-        return sum((term.points for term in self.duties), ZERO)
+        """Points from every duty: the six and the team's own."""
+        return sum((term.points for term in self.duties), ZERO) + sum((term.points for term in self.extras), ZERO)
 
 
 def period_active_days(availability: pace.Availability, period: Period, day: date) -> int:
@@ -365,6 +396,13 @@ def _curve_term(duty: Duty, weight: str, done: str, quarters: tuple[str, str, st
     return _term(duty, Decimal(weight), Decimal(done), _curve_target(quarters, availability, period, day))
 
 
+def _extra_term(extra: ExtraDuty, active: int, year: int) -> ExtraTerm:
+    target = _spread_target(str(Decimal(extra.yearly_target)), active, year)
+    completion = ONE if target <= 0 else min(ONE, extra.done / target)
+    return ExtraTerm(extra.key, extra.name, extra.unit, extra.done, target, completion, extra.weight,
+                     extra.weight * completion)
+
+
 def judge_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) -> tuple[int, int, int]:
     """(judged, on time, overdue) for a period read on ``day``, every kind together.
 
@@ -410,6 +448,7 @@ def score(inputs: MemberInputs, period: Period, *, as_of: date, weights: Weights
                          if quarters is None else _curve_term(
                              duty, weight, done, (str(quarters.q1), str(quarters.q2), str(quarters.q3), str(quarters.q4)),
                              inputs.availability, period, day))
+        extras = tuple(_extra_term(extra, active, period.year) for extra in inputs.extras)
         tallies = tally_deadlines(inputs.deadlines, period, day) if inputs.deadlines else ()
         judged = on_time = overdue = 0
         for tally in tallies:
@@ -417,12 +456,13 @@ def score(inputs: MemberInputs, period: Period, *, as_of: date, weights: Weights
         rate = None if judged == 0 else Decimal(on_time) / Decimal(judged)
         on_time_points = weights.on_time * (ONE if rate is None else rate)
         overdue_points = weights.overdue_penalty * overdue
-        raw = sum((term.points for term in terms), ZERO) + on_time_points - overdue_points
+        raw = (sum((term.points for term in terms), ZERO) + sum((term.points for term in extras), ZERO)
+               + on_time_points - overdue_points)
         total = raw.quantize(_CENTS, rounding=ROUND_HALF_UP)
     return Score(member_id=inputs.member_id, period=period, day=day, active_days=active, duties=tuple(terms),
                  judged=judged, on_time=on_time, on_time_rate=rate, on_time_weight=weights.on_time,
                  on_time_points=on_time_points, overdue=overdue, overdue_penalty=weights.overdue_penalty,
-                 overdue_points=overdue_points, total=total, tallies=tallies)
+                 overdue_points=overdue_points, total=total, tallies=tallies, extras=extras)
 
 
 # --------------------------------------------------------------------------- ranking

@@ -8,6 +8,7 @@ from handlers import (  # noqa: F401  (each log module registers its form with `
     admin_steps,
     audit_log,
     broadcast,
+    duties,
     errors,
     evaluation,
     export,
@@ -20,6 +21,7 @@ from handlers import (  # noqa: F401  (each log module registers its form with `
     invite,
     language,
     log_any,
+    log_duty,
     log_proposal,
     log_session,
     log_study,
@@ -47,8 +49,8 @@ from handlers.groups import Group
 # matching handler takes it). A new flow: its module here, once; a flow that waits for typed answers also
 # registers its `conversation.Flow` in its module (handlers/conversation.py).
 FLOWS = (onboarding, forms, log_session, me, mine, findings, proposals, race, help, language, invite,
-         roster, targets, holiday, audit_log, export, nudges, tasks, broadcast, task_requests, lookback, evaluation,
-         log_any, topics)
+         roster, targets, duties, holiday, audit_log, export, nudges, tasks, broadcast, task_requests, lookback,
+         evaluation, log_duty, log_any, topics)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -46,6 +46,7 @@ ACTIONS = {
     "lookback_months": N_("set after how many months closed items come back"),
     "evaluation_grade": N_("recorded the grade"), "evaluation_comment": N_("recorded the comment"),
     "evaluation_publish": N_("published the year-end evaluation"),
+    "retire": N_("retired"),
 }
 #: Where an action reads differently for one kind of record.
 BY_ENTITY = {
@@ -62,6 +63,7 @@ ENTITIES = {
     "team_calendar_day": N_("the team's day off or working day"),
     "broadcast": N_("broadcast"), "evaluation": N_("evaluation"),
     "lookback": N_("look-back"),
+    "team_duty": N_("the team's own duty"), "team_duty_entry": N_("entry on the team's own duty"),
 }
 RECORD = N_("record")  # a kind of record without a label of its own
 
@@ -84,6 +86,10 @@ def describe(t: Translator, entry: AuditEntry, names: dict[int, str], zone: Zone
     elif entry.entity == "team_calendar_day":
         day = after.get("day") or (entry.before or {}).get("day")
         what = f"{what} {day}" if isinstance(day, str) else what
+    elif entry.entity in ("team_duty", "team_duty_entry"):
+        before: dict[str, Any] = entry.before or {}
+        name = after.get("name") or after.get("duty") or before.get("name") or before.get("duty")
+        what = f"{what} {name}" if isinstance(name, str) else what
     elif entry.entity_id is not None:
         what = f"{what} #{entry.entity_id}"
     if entry.entity == "task" and isinstance(after.get("title"), str):

@@ -59,6 +59,10 @@ def figure_lines(t: Translator, figures: MemberEvaluation) -> list[str]:
         lines.append("• " + t("{duty}: {done} / {target} {unit} ({share})").format(
             duty=duty_name(t, line.duty), done=number(line.done), target=whole(line.target),
             unit=unit(t, line.duty, line.target), share=share))
+    for extra in figures.extras:
+        share = "—" if extra.completion is None else f"{extra.completion}%"
+        lines.append("• " + t("{duty}: {done} / {target} {unit} ({share})").format(
+            duty=extra.name, done=number(extra.done), target=whole(extra.target), unit=extra.unit, share=share))
     lines += ["", t("Handled on time:")]
     lines += ["• " + t("{kind}: {rate}").format(kind=t(DEADLINE_KIND[rate.kind]), rate=rate_text(t, rate))
               for rate in figures.rates]

@@ -141,6 +141,28 @@ def _lookback(t: Translator, data: YearLedger, kind: str, item_id: int) -> str:
         for row in data.lookbacks.get((kind, item_id), []) if row.due_at is not None)
 
 
+OWN_DUTIES = (Column(N_("Member"), 14), Column(N_("Duty"), 16), Column(N_("Date"), 12, D),
+              Column(N_("Amount"), 8, N), Column(N_("Unit"), 6), Column(N_("Remarks"), 40))
+
+
+def _own_duty_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
+    """Each member's entries on the team's own duties, duty by duty and oldest first, each duty's followed by
+    the member's total for the year (in the duty's unit: amounts of different units are not added)."""
+    rows: list[list[Any]] = []
+    total, current = Decimal(0), None
+    for entry, duty in data.own_duty_entries:
+        key = (entry.member_id, duty.id)
+        if current is not None and key != current[0]:
+            rows.append([current[1], current[2], None, _num(total), current[3], t(TOTAL)])
+            total = Decimal(0)
+        name = data.names.get(entry.member_id, "")
+        current, total = (key, name, duty.name, duty.unit), total + entry.amount
+        rows.append([name, duty.name, entry.day, _num(entry.amount), duty.unit, entry.note or ""])
+    if current is not None:
+        rows.append([current[1], current[2], None, _num(total), current[3], t(TOTAL)])
+    return rows
+
+
 def _num(value: Decimal) -> int | float:
     """One decimal at most, and a whole number as one (60, not 60.0; 4.6, not 4.602739726027397)."""
     rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
@@ -208,6 +230,10 @@ def _progress_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
             rows.append([member.display_name, t(ROLE_LABELS[member.role]), t(DUTY_NAMES[duty_pace.duty]),
                          _num(duty_pace.done), _num(duty_pace.target), _num(duty_pace.expected_now),
                          _rate(duty_pace.done, duty_pace.target), t(PACE_LABELS[duty_pace.status])])
+        for own in result.team_duties:  # the team's own duties, after the six
+            rows.append([member.display_name, t(ROLE_LABELS[member.role]), own.name, _num(own.done),
+                         _num(own.target), _num(own.expected_now), _rate(own.done, own.target),
+                         t(PACE_LABELS[own.status])])
     return rows
 
 
@@ -368,6 +394,9 @@ def build(data: YearLedger, *, t: Translator) -> list[Sheet]:
         Sheet("tasks", N_("Supervised tasks"), (*TASKS, LOOKBACK), _task_rows(data, t)),
         Sheet("topics", N_("Key research topics"), TOPICS, _topic_rows(data, t)),
         Sheet("evaluation", N_("Evaluation"), EVALUATION, _evaluation_rows(data, t)),
+        # only for a team that added duties of its own
+        *([Sheet("own_duties", N_("Team's own duties"), OWN_DUTIES, _own_duty_rows(data, t))]
+          if data.own_duties else []),
     ]
 
 

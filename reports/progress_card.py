@@ -12,6 +12,7 @@ from core.aging import MARK, age
 from core.domain import Duty, MotionKind
 from core.pace import DutyPace, PaceStatus
 from core.task_lights import Light
+from core.team_duties import TeamDutyPace
 from locales import N_, Translator
 from reports.tasks import own_line
 from reports.topics import stage_lines
@@ -78,6 +79,19 @@ def duty_lines(t: Translator, duty: DutyPace, today: date) -> list[str]:
     return lines
 
 
+def team_duty_lines(t: Translator, duty: TeamDutyPace) -> list[str]:
+    """A team's own duty as the six are shown: done/target with its unit and bar, the pace, what the quarter
+    still asks (its unit is the office's word, so no plural; a count, so the quarter is never lost)."""
+    head = (f"{STATUS_MARK[duty.status]} {duty.name} {shown(duty.done)}/{whole(duty.target)} {duty.unit} "
+            f"{bar(duty.done, duty.target)}")
+    lines = [head, t("    by now on the year's pace: {expected}; quarter target: {quarter}").format(
+        expected=whole(duty.expected_now), quarter=whole(duty.quarter_target))]
+    gap = whole_up(duty.gap_to_quarter)
+    if gap > 0:
+        lines.append(t("    {gap} {unit} more by the end of the quarter").format(gap=gap, unit=duty.unit))
+    return lines
+
+
 def render_me(t: Translator, name: str, progress: YearProgress, *, now: datetime | None = None,
               tz: ZoneInfo | None = None, lights: Mapping[int, Light] | None = None) -> str:
     lines = [t("{name} · progress in {year} (as of {day})").format(
@@ -86,6 +100,8 @@ def render_me(t: Translator, name: str, progress: YearProgress, *, now: datetime
         lines.extend(duty_lines(t, duty, progress.today))
         if duty.duty is Duty.KEY_RESEARCH_TOPICS:
             lines.extend(stage_lines(t, progress.topics, progress.topic_counting))
+    for own in progress.team_duties:
+        lines.extend(team_duty_lines(t, own))
     lines += ["", t("Open items")]
     lines.extend(open_items(t, progress, now=now, tz=tz, lights=lights) or [t("None — well done.")])
     return "\n".join(lines)

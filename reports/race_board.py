@@ -259,6 +259,11 @@ def explain(t: Translator, name: str, entry: Ranked | None, score: Score, *, siz
             weight=number(term.weight), points=points(term.points)))
         if term.duty is Duty.KEY_RESEARCH_TOPICS:
             lines.extend(stage_lines(t, topics, topic_counting))
+    for extra in score.extras:  # the team's own duties, in the six's words
+        lines.append(t("{duty}: {done}/{target} {unit} → {percent}{cap} × {weight} = {points}").format(
+            duty=extra.name, done=_one_decimal(extra.done), target=whole(extra.target), unit=extra.unit,
+            percent=_percent(extra.completion), cap=t(" (capped)") if extra.done > extra.target else "",
+            weight=number(extra.weight), points=points(extra.points)))
     if score.on_time_rate is None:
         lines.append(t("On time: nothing fell due in this period → full {weight}").format(
             weight=number(score.on_time_weight)))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from config import Config
 from core.ledger import Event
 from core.task_lights import Light
-from storage import calendar, tasks
+from storage import calendar, tasks, team_duties
 from storage.evaluation import TeamEvaluation, team_evaluation
 from storage.models import (
     AuditEntry,
@@ -36,6 +36,8 @@ from storage.models import (
     TaskAssignment,
     TaskRequest,
     Team,
+    TeamDuty,
+    TeamDutyEntry,
 )
 from storage.persistence import decode
 from storage.progress import YearProgress, year_progress
@@ -62,6 +64,8 @@ class YearLedger:
     key_topics: list[ResearchTopic] = field(default_factory=list)  # the year's, by lead then registration
     lookbacks: dict[tuple[str, int], list[Lookback]] = field(default_factory=dict)  # (kind, item id) → 回头看 rounds
     evaluation: TeamEvaluation | None = None  # the year-end evaluation (the 考评 sheet); None for a year to come
+    own_duties: list[TeamDuty] = field(default_factory=list)  # the team's own duties, retired ones too
+    own_duty_entries: list[tuple[TeamDutyEntry, TeamDuty]] = field(default_factory=list)  # the year's, by member
 
 
 def year_ledger(session: Session, team: Team, year: int, *, today: date, config: Config) -> YearLedger:
@@ -91,6 +95,8 @@ def year_ledger(session: Session, team: Team, year: int, *, today: date, config:
         key_topics=key_topics(session, team.id, year),
         lookbacks=lookbacks(session, team.id),
         evaluation=team_evaluation(session, team, year, today=today, config=config) if today.year >= year else None,
+        own_duties=team_duties.every(session, team.id),
+        own_duty_entries=team_duties.entries(session, team.id, first=date(year, 1, 1), last=date(year, 12, 31)),
     )
 
 

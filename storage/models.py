@@ -655,3 +655,39 @@ class Evaluation(Base):
     by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     at: Mapped[datetime]
     published_at: Mapped[datetime | None]
+
+
+# --- The team's own duties ------------------------------------------------------------------------
+
+
+class TeamDuty(Base):
+    """A duty a team adds beyond the six built in (接访下访 days, 基层联系点 visits, 第一议题 study): its unit,
+    the yearly target every racing member owes and its weight in the race. Retired (`retired_at`): no
+    longer logged, asked or scored; its entries stay in the ledger."""
+
+    __tablename__ = "team_duties"
+    __table_args__ = (UniqueConstraint("team_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    name: Mapped[str] = mapped_column(String(16))
+    unit: Mapped[str] = mapped_column(String(8))
+    yearly_target: Mapped[Decimal]
+    weight: Mapped[Decimal]
+    created_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+
+
+class TeamDutyEntry(Base):
+    """One entry a member logged on a team duty (`/log 接访下访 1 11月20日 …`): the day, how much, a note."""
+
+    __tablename__ = "team_duty_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    duty_id: Mapped[int] = mapped_column(ForeignKey("team_duties.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal]
+    note: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]

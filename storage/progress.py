@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from config import Config
 from core import pace
 from core.domain import Duty, MotionKind, StudyKind, TopicStage
-from storage import leave, motions, study, targets, tasks, trips
+from core.team_duties import TeamDutyPace
+from core.team_duties import duty_pace as team_duty_pace
+from storage import leave, motions, study, targets, tasks, team_duties, trips
 from storage import topics as topic_queries
 from storage.models import FollowUpItem, Member, Motion, Task, TaskAssignment
 
@@ -33,6 +35,7 @@ class YearProgress:
     # the key topics of the year with their stage, and the stage at which the team counts one
     topics: list[tuple[str, TopicStage]] = field(default_factory=list)
     topic_counting: TopicStage | None = None
+    team_duties: list[TeamDutyPace] = field(default_factory=list)  # the team's own duties in use
 
 
 def done_by_duty(session: Session, member: Member, year: int) -> dict[Duty, Decimal]:
@@ -73,11 +76,17 @@ def year_progress(session: Session, member: Member, *, today: date, config: Conf
                        tolerance=tolerance, lagging=lagging, quarters=quarters.get(duty))
         for duty in Duty
     ]
+    own = team_duties.active(session, member.team_id)
+    own_done = team_duties.done(session, [member.id], [d.id for d in own], first=date(year, 1, 1),
+                                last=date(year, 12, 31))
+    extra = [team_duty_pace(d.name, d.unit, done=own_done.get((member.id, d.id), Decimal(0)),
+                            yearly_target=d.yearly_target, availability=availability, today=today,
+                            tolerance=tolerance, lagging=lagging) for d in own]
     return YearProgress(year=year, today=today, duties=duties, follow_ups=trips.open_follow_ups(session, member.id),
                         motions=motions.open_for(session, member.id),
                         tasks=tasks.open_for(session, member.id, include_reported=True),
                         topics=topic_stages(session, member.id, year),
-                        topic_counting=topic_queries.counting_stage(member.team))
+                        topic_counting=topic_queries.counting_stage(member.team), team_duties=extra)
 
 
 def topic_stages(session: Session, member_id: int, year: int) -> list[tuple[str, TopicStage]]:

@@ -44,7 +44,7 @@ from config import Config, RaceWeights, Targets
 from core import pace, race
 from core.domain import AssignmentStatus, Duty, MemberStatus, MotionKind, StudyKind
 from core.trips import grassroots_days
-from storage import totals
+from storage import team_duties, totals
 from storage.db import dialect_insert
 from storage.models import (
     FollowUpItem,
@@ -152,6 +152,11 @@ def gather_days(session: Session, team_id: int, period: race.Period, *, days: Se
     else:
         done_on = {each: done_from_records(session, team_id, start, each, tz) for each in set(wanted)}
 
+    # The team's own duties in use (core/team_duties.py): what each member logged from the period's start.
+    own_duties = team_duties.active(session, team_id)
+    own_done = {each: team_duties.done(session, [row[0] for row in member_rows], [d.id for d in own_duties],
+                                       first=start, last=each) for each in set(wanted)} if own_duties else {}
+
     deadlines: dict[int, list[race.Deadline]] = defaultdict(list)
     for member_id, due, replied_on in session.execute(
         select(Motion.lead_member_id, Motion.reply_due, Motion.replied_on).where(
@@ -212,9 +217,12 @@ def gather_days(session: Session, team_id: int, period: race.Period, *, days: Se
         quarter_targets = {duty: found for duty, found in (team_quarters | own_curves).items()
                            if found is not None} if own_curves else team_curves
         for result, each in zip(results, wanted, strict=True):
+            extras = tuple(race.ExtraDuty(d.id, d.name, d.unit, d.weight, d.yearly_target,
+                                          own_done[each].get((member_id, d.id), Decimal(0))) for d in own_duties)
             result.append(race.MemberInputs(
                 member_id=member_id, availability=availability, yearly_targets=yearly_targets,
-                done=done_on[each].get(member_id, {}), deadlines=own_deadlines, quarter_targets=quarter_targets))
+                done=done_on[each].get(member_id, {}), deadlines=own_deadlines, quarter_targets=quarter_targets,
+                extras=extras))
     return results
 
 

@@ -253,3 +253,26 @@ def test_team_lookback_sets_the_teams_interval_or_takes_the_configs_again(tmp_pa
     engine = create_engine(env["DATABASE_URL"])
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM audit_log WHERE action = 'lookback_months'")).scalar() == 2
+
+
+def test_team_duty_adds_lists_and_retires_the_teams_own_duties(tmp_path: Path, env: dict[str, str]) -> None:
+    """`team duty` does what the office's /duty does (audited); a bad duty or an unknown team is refused."""
+    from sqlalchemy import create_engine, text
+
+    (tmp_path / "config.toml").write_text('[telegram]\nbot_username = "saima_gov_bot"\n', encoding="utf-8")
+    run_cli("team", "create", "市政府党组", "--admin", "42", env=env, cwd=tmp_path)
+    assert run_cli("team", "duty", "1", env=env, cwd=tmp_path).stdout == "Team 1 has the six built-in duties only.\n"
+    done = run_cli("team", "duty", "1", "接访下访", "天", "12", "5", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "接访下访: 12 天 a year, weight 5\n"
+    run_cli("team", "duty", "1", "第一议题", "次", "24", "2.5", env=env, cwd=tmp_path)
+    done = run_cli("team", "duty", "1", "retire", "接访下访", "--json", env=env, cwd=tmp_path)
+    assert json.loads(done.stdout) == [{"name": "第一议题", "unit": "次", "yearly_target": "24", "weight": "2.5"}]
+    for bad in (["集体学习", "次", "6", "5"], ["接访下访", "天", "0", "5"], ["接访下访", "天"]):
+        refused = run_cli("team", "duty", "1", *bad, env=env, cwd=tmp_path)
+        assert refused.returncode == 1 and "NAME UNIT TARGET WEIGHT" in refused.stderr
+    assert run_cli("team", "duty", "1", "retire", "接访下访", env=env, cwd=tmp_path).returncode == 1
+    assert run_cli("team", "duty", "2", env=env, cwd=tmp_path).returncode == 1
+    engine = create_engine(env["DATABASE_URL"])
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM audit_log WHERE entity = 'team_duty'")).scalar() == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from core.race import (
     Deadline,
     DeadlineKind,
     DeadlineTally,
+    ExtraDuty,
     MemberInputs,
     Period,
     PeriodKind,
@@ -302,3 +304,24 @@ def test_doing_more_never_lowers_the_score_and_it_stays_within_the_weights(
     assert all(D(0) <= term.completion <= 1 for term in after.duties)
     others = [t.points for t in after.duties if t.duty is not duty]
     assert others == [t.points for t in before.duties if t.duty is not duty]  # no duty buys another
+
+
+# --------------------------------------------------------------------------- the team's own duties
+
+
+def test_a_team_duty_scores_with_its_weight_capped_and_pro_rated_like_the_six() -> None:
+    visits = ExtraDuty(7, "接访下访", "天", weight=D(5), yearly_target=D(12))
+    half = D(12) * 15 / 365 / 2  # half of what fifteen days of November ask for
+    joined = MemberInputs(1, Availability(2026, from_day=d(11, 16)), DEFAULT_TARGETS, {},
+                          extras=(dataclasses.replace(visits, done=half),))
+    result = score(joined, NOV, as_of=d(11, 30), weights=WEIGHTS)
+    (term,) = result.extras
+    assert (term.key, term.name, term.unit) == (7, "接访下访", "天")
+    assert (term.target, term.completion, term.points) == (D(12) * 15 / 365, D("0.5"), D("2.5"))
+    assert result.total == D("17.5")  # 2.5 for the visits + 15 on time (nothing judged)
+    assert result.duty_points == D("2.5")
+    padded = score(dataclasses.replace(joined, extras=(dataclasses.replace(visits, done=D(30)),)), NOV,
+                   as_of=d(11, 30), weights=WEIGHTS)
+    assert padded.extras[0].completion == 1 and padded.total == D(20)  # capped at its weight
+    none = score(dataclasses.replace(joined, extras=()), NOV, as_of=d(11, 30), weights=WEIGHTS)
+    assert none.extras == () and none.total == D(15)

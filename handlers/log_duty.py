@@ -1,0 +1,91 @@
+"""`/log`: one message logs an entry on one of the team's own duties (handlers/duties.py), recorded at once
+and answered with what was recorded and the year's total so far.
+
+    /log 接访下访 1 11月20日 接待群众来访      the duty's name, the amount (1 if left out), the day (today if
+    /log 第一议题 昨天                         none; past-leaning, as every log), a note
+    /log 撤销                                  the member's latest entry taken back (a mistake)
+
+A text that is not an entry stores nothing and says what is wrong (core/team_duties.py reads it).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from core.team_duties import DutyLogError, is_undo, parse_log
+from handlers.access import members_only, sender
+from handlers.context import SaimaContext
+from handlers.incoming import args_of
+from locales import Translator
+from reports.words import day_in_words, number
+from storage import team_duties
+from storage.models import Member, TeamDuty
+
+
+def _year_total(t: Translator, session: Session, member: Member, duty: TeamDuty, year: int) -> str:
+    total = team_duties.done(session, [member.id], [duty.id], first=date(year, 1, 1),
+                             last=date(year, 12, 31)).get((member.id, duty.id))
+    return t("{year} so far: {done}/{target} {unit}").format(
+        year=year, done=number(total or 0), target=number(duty.yearly_target), unit=duty.unit)
+
+
+def _refusal(t: Translator, error: DutyLogError, duties: list[TeamDuty]) -> str:
+    if error.reason == "amount":
+        return t("The amount: a number above 0 and up to 1000 right after the duty's name, such as 1 or 0.5.")
+    if error.reason == "range":
+        return t("One day per entry, please.")
+    if error.reason == "future" and error.day is not None:
+        return t("{day} has not come yet: log what was done.").format(day=day_in_words(t, error.day))
+    if error.reason == "note":
+        return t("Please keep the note under 200 characters.")
+    names = ("、" if t.lang == "zh" else ", ").join(duty.name for duty in duties)
+    return t("Which duty? Start with its name: {names}. For example: /log {first} 1 11月20日 note").format(
+        names=names, first=duties[0].name)
+
+
+@members_only
+async def log(update: Update, context: SaimaContext) -> None:
+    """Records the entry the message describes and says what was recorded, with the year's total."""
+    message, member = sender(update, context)
+    t = context.t
+    now = context.now().astimezone(ZoneInfo(member.team.timezone))
+    text = " ".join(args_of(context.args))
+    with context.db.session() as session:
+        duties = team_duties.active(session, member.team_id)
+        if is_undo(text):
+            undone = team_duties.undo_latest(session, member, now=context.now())
+            if undone is None:
+                reply = t("Nothing to take back: you have no entry on the team's own duties.")
+            else:
+                gone, duty = undone
+                reply = t("Taken back: {name} {amount} {unit} · {day}").format(
+                    name=duty.name, amount=number(gone.amount), unit=duty.unit, day=day_in_words(t, gone.day)) \
+                    + "\n" + _year_total(t, session, member, duty, gone.day.year)
+        elif not duties:
+            reply = t("The team has added no duties of its own to log; trips, study and suggestions or proposals "
+                      "have their own commands: /trip, /study, /proposal.")
+        else:
+            try:
+                entry = parse_log(text, duties=[(d.name, d.unit) for d in duties], now=now)
+            except DutyLogError as error:
+                reply = _refusal(t, error, duties)
+            else:
+                duty = next(d for d in duties if d.name == entry.name)
+                team_duties.log_entry(session, duty=duty, member=member, day=entry.day, amount=entry.amount,
+                                      note=entry.note, now=context.now())
+                reply = t("Logged: {name} {amount} {unit} · {day}").format(
+                    name=duty.name, amount=number(entry.amount), unit=duty.unit, day=day_in_words(t, entry.day))
+                if entry.note:
+                    reply += f" · {entry.note}"
+                reply += "\n" + _year_total(t, session, member, duty, entry.day.year) + "\n" \
+                    + t("Logged by mistake? /log undo takes it back.")
+    await message.reply_text(reply)
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [CommandHandler("log", log, filters=filters.ChatType.PRIVATE)]
