@@ -66,7 +66,7 @@ class Cell(enum.Enum):
 
 @dataclass(frozen=True)
 class Column:
-    header: str  # a message id
+    header: str  # a message id (or a team duty's own name, in the 考评 sheet)
     width: int
     cell: Cell = Cell.TEXT
 
@@ -393,7 +393,7 @@ def build(data: YearLedger, *, t: Translator) -> list[Sheet]:
         Sheet("motions", N_("Suggestions and proposals"), (*MOTIONS, LOOKBACK), _motion_rows(data, t)),
         Sheet("tasks", N_("Supervised tasks"), (*TASKS, LOOKBACK), _task_rows(data, t)),
         Sheet("topics", N_("Key research topics"), TOPICS, _topic_rows(data, t)),
-        Sheet("evaluation", N_("Evaluation"), EVALUATION, _evaluation_rows(data, t)),
+        _evaluation_sheet(data, t),
         # only for a team that added duties of its own
         *([Sheet("own_duties", N_("Team's own duties"), OWN_DUTIES, _own_duty_rows(data, t))]
           if data.own_duties else []),
@@ -512,16 +512,33 @@ def _share(percent: Decimal | None) -> float | None:
     return None if percent is None else float(percent / 100)
 
 
-def _evaluation_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
-    """One row per racing member: the year's figures (core.evaluation) and the office's grade and comment."""
+_SIX_DUTIES_END = 3 + len(Duty)  # the 考评 sheet's columns up to the six duties'
+
+
+def _evaluation_sheet(data: YearLedger, t: Translator) -> Sheet:
+    """One row per racing member: the year's figures (core.evaluation) and the office's grade and comment. A team
+    duty of its own (core/team_duties.py) is a column after the six; its header is the duty's own name, which
+    no catalogue holds, so it reads as the office wrote it in every language."""
+    found = data.evaluation
+    own: list[str] = []
+    for entry in found.entries if found is not None else []:
+        own += [extra.name for extra in entry.figures.extras if extra.name not in own]
+    columns = (*EVALUATION[:_SIX_DUTIES_END], *(Column(name, 12, P) for name in own),
+               *EVALUATION[_SIX_DUTIES_END:])
+    return Sheet("evaluation", N_("Evaluation"), columns, _evaluation_rows(data, t, own))
+
+
+def _evaluation_rows(data: YearLedger, t: Translator, own: list[str]) -> list[list[Any]]:
     found = data.evaluation
     if found is None:
         return []
     rows = []
     for entry in found.entries:
         figures = entry.figures
+        extras = {extra.name: extra.completion for extra in figures.extras}
         rows.append([entry.name, figures.rank, _num(figures.score),
-                     *(_share(line.completion) for line in figures.duties), _share(figures.on_time_rate),
+                     *(_share(line.completion) for line in figures.duties),
+                     *(_share(extras.get(name)) for name in own), _share(figures.on_time_rate),
                      figures.overdue, topic_words(t, figures), "、".join(str(m) for m in figures.months_led),
                      entry.grade or "", entry.comment or "",
                      _day(entry.published_at, data.zone)])

@@ -8,6 +8,7 @@ import re
 import zipfile
 import zlib
 from datetime import date, datetime
+from decimal import Decimal
 
 from PIL import Image
 from sqlalchemy import select
@@ -16,7 +17,7 @@ from config import Config
 from locales import translator
 from reports import evaluation as report
 from reports import ledger
-from storage import evaluation, teams
+from storage import evaluation, team_duties, teams
 from storage import ledger as ledger_storage
 from storage.db import Database
 from storage.models import Member
@@ -101,3 +102,23 @@ def test_the_ledger_s_evaluation_sheet_has_a_row_per_member_cell_by_cell(db: Dat
         [WANG, 2, 19.9, 0.331, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0, "尚未立项", "7、8、9、10、12", "称职", "",
          date(2027, 1, 5)],
     ]
+
+
+def test_the_evaluation_sheet_has_a_column_per_team_duty_after_the_six(db: Database) -> None:
+    """A team that added 接访下访 (12 days a year): its completion is a column after the six built-in duties', so
+    the sheet shows what each member's 年度履职情况 lists."""
+    team_id, ids = scripted_year(db)
+    with db.session() as session:
+        visits, _ = team_duties.set_duty(session, team_id=team_id, name="接访下访", unit="天", yearly_target=Decimal(12),
+                                         weight=Decimal(5), now=datetime(2026, 1, 2, 10, tzinfo=SHANGHAI))
+        zhang = session.get_one(Member, ids[ZHANG])
+        team_duties.log_entry(session, duty=visits, member=zhang, day=date(2026, 11, 20), amount=Decimal(3),
+                              note="接待群众来访", now=datetime(2026, 11, 20, 10, tzinfo=SHANGHAI))
+        sheets = ledger.build(ledger_storage.year_ledger(session, teams.one(session, team_id), 2026,
+                                                         today=date(2027, 1, 6), config=Config()), t=translator("zh"))
+    (sheet,) = [s for s in sheets if s.key == "evaluation"]
+    t = translator("zh")
+    headers = [t(column.header) for column in sheet.columns]
+    assert headers[3:10] == ["下基层调研", "重点调研课题", "集体学习", "集体学法", "领办重点建议", "领办重点提案", "接访下访"]
+    assert [row[9] for row in sheet.rows] == [0.25, 0.0]  # 张三 3 of 12 days; 王五 none
+    assert all(len(row) == len(headers) for row in sheet.rows)
