@@ -31,6 +31,9 @@ def render_member(t: Translator, year_list: MemberList, *, now: datetime, tz: Zo
                                                             name=year_list.member.display_name),
              "", t("This year's targets:")]
     lines += [_target_line(t, duty.duty, duty.target, duty.quarter_target) for duty in progress.duties]
+    lines += ["• " + t("{duty}: {target} {unit} (by the end of the first quarter: {quarter})").format(
+        duty=own.name, target=whole(own.target), unit=own.unit, quarter=whole(own.quarter_target))
+        for own in progress.team_duties]  # the team's own duties, after the six
     lines.append("")
     if year_list.key_topics:
         lines.append(t("Key research topic you lead: {titles}").format(

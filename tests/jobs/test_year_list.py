@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from core.domain import Duty, MotionKind
-from storage import members, motions, targets, trips
+from storage import members, motions, targets, team_duties, trips
 from storage.db import Database
 from tests.jobs.test_scheduled import Team, at, make_team
 
@@ -65,3 +65,19 @@ def test_a_team_created_after_the_moment_gets_no_list_that_year(db: Database) ->
     team = make_team(db, datetime(2027, 1, 4, 10, tzinfo=at(date(2027, 1, 4)).tzinfo))
     team.run()
     assert team.rows("yearlist:") == []
+
+
+def test_the_list_asks_for_the_team_s_own_duties_after_the_six(db: Database) -> None:
+    """A team that added 接访下访 (12 days a year): the member's list gives it with the first quarter's share
+    (12 × 90/365 = 3.0, whole: 3), as for the six."""
+    team = _setup(db)
+    with db.session() as session:
+        team_duties.set_duty(session, team_id=team.team_id, name="接访下访", unit="天", yearly_target=Decimal(12),
+                             weight=Decimal(5), now=team.clock.now())
+    team.clock.set(at(date(2027, 1, 4), 8))
+    team.walk(at(date(2027, 1, 4), 12), step=timedelta(minutes=30))
+    (zhang,) = team.rows(f"yearlist:{team.team_id}:2027:member:{team.zhang}")
+    targets_part = zhang.payload["text"].split("本年度目标：\n")[1].split("\n\n")[0].splitlines()
+    assert targets_part[0] == "• 下基层调研：50 天（一季度末应达 13）"
+    assert targets_part[-1] == "• 接访下访：12 天（一季度末应达 3）"
+    assert len(targets_part) == 7
