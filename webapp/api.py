@@ -239,7 +239,12 @@ class Api:
                             "expected": whole(d.expected_now), "quarter_target": whole(d.quarter_target),
                             "status": d.status.value, "done_value": _number(d.done),
                             "target_value": _number(d.target), "expected_value": _number(d.expected_now)}
-                           for d in progress.duties],
+                           for d in progress.duties]
+                + [{"duty": "own", "name": own.name, "done": shown(own.done), "target": whole(own.target),
+                    "unit": own.unit, "expected": whole(own.expected_now), "quarter_target": whole(own.quarter_target),
+                    "status": own.status.value, "done_value": _number(own.done), "target_value": _number(own.target),
+                    "expected_value": _number(own.expected_now)}
+                   for own in progress.team_duties],  # the team's own duties, after the six
                 "items": items, "standing": standing,
                 "trips": [{"start": trip.start_date.isoformat(), "end": trip.end_date.isoformat(),
                            "places": trip.places, "topic": trip.topic} for trip in trips],
@@ -278,7 +283,9 @@ class Api:
                              "movement": race_board.movement(t, line.entry),
                              "duties": [{"duty": term.duty.value, "name": duty_name(t, term.duty),
                                          "points": _number(term.points), "weight": _number(term.weight)}
-                                        for term in score.duties]})
+                                        for term in score.duties]
+                             + [{"duty": "own", "name": term.name, "points": _number(term.points),
+                                 "weight": _number(term.weight)} for term in score.extras]})
             return {"period": kind.value, "label": race_board.period_in_words(t, period),
                     "day": board.day.isoformat(), "rows": rows, "unranked": board.unranked}
 

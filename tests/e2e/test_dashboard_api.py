@@ -139,6 +139,28 @@ async def test_the_members_page_has_the_numbers_me_shows(saima: Saima, client: T
     assert me["words"]["board"] == "赛马榜"
 
 
+async def test_the_team_s_own_duties_are_on_the_member_s_page_and_in_the_board_s_terms(
+        saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    """The office added 接访下访 (12 days a year, weight 5): 我的年度 shows it after the six with /me's numbers,
+    and the board's per-duty bars have its points."""
+    zhang = await member(saima)
+    members_since_new_year(saima)
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    assert (await admin.send("/duty 接访下访 天 12 5")).text.startswith("已增设")
+    await zhang.send("/log 接访下访 2 昨天 接待群众来访")
+    shown = (await zhang.send("/me")).text
+    status, me, _ = await get(client, "/api/me", "tma " + init_data(saima, 1001))
+    assert status == 200 and len(me["duties"]) == 7
+    own = me["duties"][-1]
+    assert (own["name"], own["done"], own["target"], own["unit"]) == ("接访下访", "2", "12", "天")
+    assert "接访下访 2/12 天" in shown
+    status, board, _ = await get(client, "/api/board?period=year", "tma " + init_data(saima, ADMIN_ID))
+    (row,) = [row for row in board["rows"] if row["name"] == "张三"]
+    assert [term["name"] for term in row["duties"]][-1] == "接访下访"
+    assert row["duties"][-1]["weight"] == 5 and row["duties"][-1]["points"] > 0
+
+
 async def test_the_board_has_ranks_order_for_each_period(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
     await a_board_that_moved(saima)
     admin = saima.control.user(ADMIN_ID, "李主任")
