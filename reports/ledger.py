@@ -105,7 +105,8 @@ TRIPS = (Column(N_("Member"), 14), Column(N_("Start date"), 12, D), Column(N_("E
          Column(N_("Days"), 8, C), Column(N_("Days credited"), 10, C), Column(N_("Places"), 28),
          Column(N_("Topic"), 36), Column(N_("Key research topic"), 28), Column(N_("Findings"), 10, C),
          Column(N_("Remarks"), 30))
-FOLLOW_UPS = (Column(N_("Member"), 14), Column(N_("Trip date"), 12, D), Column(N_("Finding"), 44),
+FOLLOW_UPS = (Column(N_("Number"), 8), Column(N_("Member"), 14), Column(N_("Trip date"), 12, D),
+              Column(N_("Source"), 20), Column(N_("Finding"), 44),
               Column(N_("Department"), 16), Column(N_("Status"), 16), Column(N_("Feedback due"), 12, D),
               Column(N_("Assigned on"), 12, D), Column(N_("Handled on"), 12, D),
               Column(N_("Fed back on"), 12, D), Column(N_("Closed on"), 12, D), Column(N_("Days overdue"), 10, C),
@@ -364,10 +365,12 @@ def build(data: YearLedger, *, t: Translator) -> list[Sheet]:
 
     findings_per_trip: dict[int, int] = {}
     follow_rows = []
-    for item, trip_start in data.follow_ups:
+    for item, trip_start, places in data.follow_ups:
         findings_per_trip[item.trip_id] = findings_per_trip.get(item.trip_id, 0) + 1
         fed_back = _day(item.fed_back_at, zone)
-        follow_rows.append([names.get(item.member_id, ""), trip_start, item.content, item.department or "",
+        follow_rows.append([item.id, names.get(item.member_id, ""), trip_start,
+                            t("Grassroots research ({places})").format(places=places), item.content,
+                            item.department or "",
                             t(FOLLOW_UP_LABELS[item.status]), item.feedback_due, _day(item.assigned_at, zone),
                             _day(item.handled_at, zone), fed_back, _day(item.closed_at, zone),
                             overdue_days(item.feedback_due, done_on=fed_back, as_of=data.as_of)

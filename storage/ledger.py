@@ -52,7 +52,7 @@ class YearLedger:
     names: dict[int, str]  # every member's display name, removed ones included
     progress: list[tuple[Member, YearProgress]]  # the progress sheet's members, each with their year's pace
     trips: list[Any]  # (trip, key research topic's title or None)
-    follow_ups: list[Any]  # (finding, its trip's first day)
+    follow_ups: list[Any]  # (finding, its trip's first day, its trip's places)
     study_sessions: list[StudySession]
     attendance: list[Any]  # (session id, member id)
     motions: list[Motion]
@@ -156,9 +156,9 @@ def trips(session: Session, team_id: int, year: int) -> list[Any]:
 
 
 def follow_ups(session: Session, team_id: int, year: int) -> list[Any]:
-    """Findings of the year's trips, with the trip's first day."""
+    """Findings of the year's trips, with the trip's first day and places (where the opinion was heard)."""
     return list(session.execute(
-        select(FollowUpItem, ResearchTrip.start_date)
+        select(FollowUpItem, ResearchTrip.start_date, ResearchTrip.places)
         .join(ResearchTrip, ResearchTrip.id == FollowUpItem.trip_id)
         .where(FollowUpItem.team_id == team_id, FollowUpItem.deleted_at.is_(None), *_trips_of(year))
         .order_by(ResearchTrip.start_date, FollowUpItem.id)

@@ -105,14 +105,30 @@ def test_the_workbook_has_every_sheet_with_chinese_headers_and_real_dates(db: Da
     assert topics_sheet["F2"].is_date
 
 
+def test_the_follow_up_sheet_numbers_each_item_and_names_its_source_cell_by_cell(db: Database,
+                                                                                 clock: ManualClock) -> None:
+    """As offices file a 办理台账: 编号 first, and 来源, where the opinion was heard (the trip and its places)."""
+    team_id = seed(db, clock)
+    (sheet,) = [s for s in _build(db, team_id, "zh") if s.key == "follow_ups"]
+    t = translator("zh")
+    assert [t(column.header) for column in sheet.columns] == [
+        "编号", "成员", "调研日期", "来源", "意见建议", "责任单位", "状态", "反馈时限", "交办日期", "办理日期", "反馈日期",
+        "办结日期", "逾期天数", "办理结果", "回头看"]
+    (row,) = sheet.rows
+    assert row[0] == 1 and row[1:8] == ["张三", date(2026, 11, 5), "下基层调研（淳安县）", "村道需要拓宽", "交通局", "已交办",
+                                        date(2026, 12, 31)]
+    assert row[9:] == [None, None, None, 0, "", ""]  # not handled yet, not overdue on 21 November
+
+
 def test_an_english_reader_gets_english_headers(db: Database, clock: ManualClock) -> None:
     team_id = seed(db, clock)
     book = load_workbook(io.BytesIO(ledger.workbook(_build(db, team_id, "en"), translator("en"))))
     assert book.sheetnames == ["Progress", "Research trips", "Follow-up items", "Study sessions", "Attendance",
                                "Suggestions and proposals", "Supervised tasks", "Key research topics", "Evaluation"]
-    assert [c.value for c in book["Follow-up items"][1]][:5] == ["Member", "Trip date", "Finding", "Department",
-                                                                  "Status"]
-    assert book["Follow-up items"]["E2"].value == "assigned to the department"
+    assert [c.value for c in book["Follow-up items"][1]][:7] == ["Number", "Member", "Trip date", "Source", "Finding",
+                                                                  "Department", "Status"]
+    assert book["Follow-up items"]["G2"].value == "assigned to the department"
+    assert book["Follow-up items"]["D2"].value == "Grassroots research (淳安县)"
 
 
 def test_csv_files_carry_a_bom_and_iso_dates(db: Database, clock: ManualClock, tmp_path: Path) -> None:
