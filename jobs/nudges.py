@@ -118,6 +118,9 @@ class Nudges:
         tomorrow = next_midnight(now, tz)
         pending: list[outbox.Pending] = []
         instants: list[tuple[str, int, datetime | None]] = []
+        lights = tasks.lights_by_id(session, [row.item.ref_id for row in looked
+                                              if row.item is not None and row.item.kind == "task"],
+                                    now=now, tz=tz, is_workday=is_workday or self.is_workday)
         for row in looked:
             item = row.item
             if item is None:  # closed some way the flush did not see (a bulk UPDATE): what it had queued goes
@@ -158,8 +161,7 @@ class Nudges:
             if stage is None:
                 continue
             t = translator(member.language)
-            lit = (tasks.light_of(session, item.ref_id, now=now, tz=tz, is_workday=is_workday or self.is_workday)
-                   if item.kind == "task" else None)
+            lit = lights.get(item.ref_id) if item.kind == "task" else None
             text = words.deadline_nudge(t, kind=item.kind, title=words.title_of(t, item), due=item.due, today=today,
                                         light=lit.value if lit is not None else None)
             pending.append(outbox.Pending(

@@ -9,7 +9,7 @@ and no move is made on a cancelled task: its assignments are found only when ask
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -22,7 +22,7 @@ from core import tasks as rules
 from core.domain import AssignmentStatus, MemberStatus, Role
 from core.task_lights import Light, light
 from storage import audit, calendar, lookback, outbox
-from storage.db import execute_dml
+from storage.db import among, execute_dml
 from storage.models import AuditEntry, Member, Task, TaskAssignment, TaskRequest
 
 
@@ -357,11 +357,17 @@ def lights(session: Session, rows: list[tuple[TaskAssignment, Task]], *, team_id
                         plan_date=a.plan_date, now=now, tz=tz, is_workday=workday) for a, task in rows}
 
 
-def light_of(session: Session, assignment_id: int, *, now: datetime, tz: ZoneInfo,
-             is_workday: Callable[[date], bool]) -> Light | None:
-    """One assignment's warning light, for its nudge; ``is_workday``: the team's calendar already."""
-    assignment = session.get(TaskAssignment, assignment_id)
-    if assignment is None:
-        return None
-    return light(assignment.status, due=assignment.due, assigned_at=assignment.task.created_at,
-                 signed_at=assignment.signed_at, plan_date=assignment.plan_date, now=now, tz=tz, is_workday=is_workday)
+def lights_by_id(session: Session, assignment_ids: Iterable[int], *, now: datetime, tz: ZoneInfo,
+                 is_workday: Callable[[date], bool]) -> dict[int, Light]:
+    """The warning lights of these assignments, for their nudges, in one query however many there are;
+    ``is_workday``: the team's calendar already."""
+    wanted = set(assignment_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(
+        TaskAssignment.id, TaskAssignment.status, TaskAssignment.due_at, TaskAssignment.signed_at,
+        TaskAssignment.plan_date, Task.due_at, Task.created_at).join(Task, Task.id == TaskAssignment.task_id)
+        .where(among(session, TaskAssignment.id, wanted)))
+    return {row_id: light(status, due=own_due or task_due, assigned_at=created_at, signed_at=signed_at,
+                          plan_date=plan_date, now=now, tz=tz, is_workday=is_workday)
+            for row_id, status, own_due, signed_at, plan_date, task_due, created_at in rows}

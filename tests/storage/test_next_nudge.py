@@ -170,6 +170,40 @@ def test_a_tick_with_nothing_due_issues_only_the_range_scans(db: Database) -> No
     assert len(statements) <= 3
 
 
+def _tick_statements(team: Team) -> tuple[int, int]:
+    """The next tick's statements and the nudges it made."""
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(team.db.engine, "before_cursor_execute", seen)
+    try:
+        report = team.scheduler.run_once()
+    finally:
+        event.remove(team.db.engine, "before_cursor_execute", seen)
+    assert report.failed_teams == []
+    return len(statements), report.nudges.nudges
+
+
+def test_a_tick_s_statements_do_not_grow_with_the_task_nudges_it_makes(db: Database) -> None:
+    """Each task nudge carries its assignment's light (蓝/黄/红): read for all of them at once, not one assignment
+    and its task at a time (1,450 task nudges cost 2,900 lazy loads, half the day's first tick)."""
+    team = _friday(db)
+    team.run()  # the day's work done
+    counted = []
+    for tasks_due in (2, 8):
+        for _ in range(tasks_due):
+            task_id, _ = team.task(team.lily, at(date(2026, 11, 27), 18))  # T-7 since midnight
+            with team.db.session() as session:  # assigned the day before: today's T-7 is its first nudge
+                session.get_one(Task, task_id).created_at = at(date(2026, 11, 19), 10)
+        team.clock.advance(timedelta(minutes=1))
+        counted.append(_tick_statements(team))
+    (few, few_made), (many, many_made) = counted
+    assert (few_made, many_made) == (2, 8)
+    assert many == few
+
+
 def test_the_clock_going_back_rechecks_later_instants(db: Database) -> None:
     team = _friday(db)
     motion_id = team.motion(team.zhang, date(2026, 11, 30))
