@@ -47,6 +47,7 @@ from zoneinfo import ZoneInfo
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from telegram import Bot, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -71,7 +72,7 @@ from storage import invites, leader, members, onboarding, roster, team_duties, t
 from storage import lookback as lookback_store
 from storage import topics as topic_queries
 from storage.db import Database, is_outage
-from storage.models import MemberStatus, Role
+from storage.models import MemberStatus, Role, Team
 from storage.persistence import DatabasePersistence
 
 if _COLLECTING:
@@ -661,6 +662,15 @@ def _print(value: Any, as_json: bool, text: Any) -> None:
         print(text(value))
 
 
+def _team_and_today(session: Session, team_id: int) -> tuple[Team, date] | None:
+    """The team and today's date where it is (SAIMA_CLOCK_FILE may fix the clock), or None, said on stderr."""
+    team = teams.by_id(session, team_id)
+    if team is None:
+        print(f"No team with id {team_id}.", file=sys.stderr)
+        return None
+    return team, clock_from_environment().now().astimezone(ZoneInfo(team.timezone)).date()
+
+
 def cmd_export(config: Config, args: argparse.Namespace) -> int:
     """Writes a team's ledger (台账) for a year as .xlsx, and as CSV files too when asked."""
     from pathlib import Path
@@ -673,11 +683,10 @@ def cmd_export(config: Config, args: argparse.Namespace) -> int:
     db.upgrade()
     t = translator(args.lang)
     with db.session() as session:
-        team = teams.by_id(session, args.team)
-        if team is None:
-            print(f"No team with id {args.team}.", file=sys.stderr)
+        found = _team_and_today(session, args.team)
+        if found is None:
             return 1
-        today = SystemClock().now().astimezone(ZoneInfo(team.timezone)).date()
+        team, today = found
         sheets = ledger.build(ledger_storage.year_ledger(session, team, args.year, today=today, config=config), t=t)
         name = team.name
     out = Path(args.out)
@@ -702,11 +711,10 @@ def cmd_evaluate(config: Config, args: argparse.Namespace) -> int:
     db.upgrade()
     t = translator(args.lang)
     with db.session() as session:
-        team = teams.by_id(session, args.team)
-        if team is None:
-            print(f"No team with id {args.team}.", file=sys.stderr)
+        team_found = _team_and_today(session, args.team)
+        if team_found is None:
             return 1
-        today = clock_from_environment().now().astimezone(ZoneInfo(team.timezone)).date()
+        team, today = team_found
         if not 2000 <= args.year <= today.year:
             print(f"No evaluation for {args.year}: give a year from 2000 to {today.year}.", file=sys.stderr)
             return 1
