@@ -135,15 +135,15 @@ def _row(session: Session, team_id: int, year: int, member_id: int, actor: Membe
     return None if row.published_at is not None else row
 
 
-def _record(session: Session, field: Literal["grade", "comment"], value: str, *, team_id: int, year: int,
-            member_id: int, actor: Member, now: datetime) -> bool:
+def _record(session: Session, field: Literal["grade", "comment"], value: str, *, action: str, team_id: int,
+            year: int, member_id: int, actor: Member, now: datetime) -> bool:
     row = _row(session, team_id, year, member_id, actor, now)
     if row is None:
         return False
     before = getattr(row, field)
     setattr(row, field, value)
     row.by_member_id, row.at = actor.id, now
-    audit.record(session, action=f"evaluation_{field}", entity="evaluation", entity_id=row.id, now=now,
+    audit.record(session, action=action, entity="evaluation", entity_id=row.id, now=now,
                  team_id=team_id, actor=actor, before={field: before},
                  after={field: value, "member_id": member_id, "year": year})
     return True
@@ -152,14 +152,15 @@ def _record(session: Session, field: Literal["grade", "comment"], value: str, *,
 def record_grade(session: Session, *, team_id: int, year: int, member_id: int, grade: str, actor: Member,
                  now: datetime) -> bool:
     """Records the office's grade (audited); False when the year's evaluation was already published."""
-    return _record(session, "grade", grade, team_id=team_id, year=year, member_id=member_id, actor=actor, now=now)
+    return _record(session, "grade", grade, action="evaluation_grade", team_id=team_id, year=year,
+                   member_id=member_id, actor=actor, now=now)
 
 
 def record_comment(session: Session, *, team_id: int, year: int, member_id: int, comment: str, actor: Member,
                    now: datetime) -> bool:
     """Records the office's comment (audited); False when the year's evaluation was already published."""
-    return _record(session, "comment", comment, team_id=team_id, year=year, member_id=member_id, actor=actor,
-                   now=now)
+    return _record(session, "comment", comment, action="evaluation_comment", team_id=team_id, year=year,
+                   member_id=member_id, actor=actor, now=now)
 
 
 def publish(session: Session, *, team_id: int, year: int, member_ids: list[int], actor: Member,
