@@ -41,6 +41,7 @@ def sender(update: Update, context: SaimaContext) -> tuple[Message, Member]:
 
 
 ADMINS_ONLY = N_("Only your team's office (admins) can use this.")
+MEMBERS_ONLY = N_("Only your team's members can do this.")
 
 
 @dataclass(frozen=True)
@@ -56,22 +57,45 @@ class AdminPress(Generic[P]):
 INVALID = N_("This button is not valid any more.")
 
 
-async def admin_press(update: Update, context: SaimaContext,
-                      parse: Callable[[object], P | None]) -> AdminPress[P] | None:
-    """The admin and the press (the button's data read by the flow's ``parse``); anyone but an active admin
-    is told it is for the office, and data that does not parse is not valid: both get None. Each flow
-    still checks the team of what the press names: the data is whatever the client sent."""
+@dataclass(frozen=True)
+class MemberPress(Generic[P]):
+    """A press of a flow's button by a member of a team, its data parsed (what it names still unchecked)."""
+
+    member: Member
+    press: P
+    query: CallbackQuery
+
+
+async def _pressed(update: Update, context: SaimaContext, parse: Callable[[object], P | None], *,
+                   admins: bool) -> tuple[Member, P, CallbackQuery] | None:
     query = update.callback_query
     assert query is not None and query.data is not None
-    admin = context.member()
-    if admin is None or not admin.role.is_admin:
-        await query.answer(context.t(ADMINS_ONLY), show_alert=True)
+    member = context.member()
+    if member is None or (admins and not member.role.is_admin):
+        await query.answer(context.t(ADMINS_ONLY if admins else MEMBERS_ONLY), show_alert=True)
         return None
     press = parse(query.data)
     if press is None:
         await query.answer(context.t(INVALID), show_alert=True)
         return None
-    return AdminPress(admin, press, query)
+    return member, press, query
+
+
+async def admin_press(update: Update, context: SaimaContext,
+                      parse: Callable[[object], P | None]) -> AdminPress[P] | None:
+    """The admin and the press (the button's data read by the flow's ``parse``); anyone but an active admin
+    is told it is for the office, and data that does not parse is not valid: both get None. Each flow
+    still checks the team of what the press names: the data is whatever the client sent."""
+    found = await _pressed(update, context, parse, admins=True)
+    return None if found is None else AdminPress(*found)
+
+
+async def member_press(update: Update, context: SaimaContext,
+                       parse: Callable[[object], P | None]) -> MemberPress[P] | None:
+    """As :func:`admin_press` for a button any member of a team may press: someone in no team is told it is
+    for the team's members."""
+    found = await _pressed(update, context, parse, admins=False)
+    return None if found is None else MemberPress(*found)
 
 
 def admins_only(callback: Callback[R]) -> Callback[R | None]:

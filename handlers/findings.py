@@ -37,7 +37,7 @@ from core.dates import beyond_horizon, parse_date
 from core.domain import FollowUpStatus
 from core.findings import FindingDraft, FindingProblem, StepProblem
 from core.text import squeeze, utf16_len
-from handlers.access import members_only
+from handlers.access import MEMBERS_ONLY, members_only
 from handlers.context import SaimaContext
 from handlers.form_parts import RuledForm, Rules, accepted
 from handlers.forms import Choice, Field, Form, FormContext, Rejected, SavedReply, register_form
@@ -398,7 +398,7 @@ async def findings_button(update: Update, context: SaimaContext) -> None:
     member = context.member()
     t = context.t
     if member is None:
-        await query.answer(t("Only your team's members can do this."), show_alert=True)
+        await query.answer(t(MEMBERS_ONLY), show_alert=True)
         return
     press = callbacks.parse(query.data)
     action, number = (press.action, press.number or 0) if press is not None else (None, 0)

@@ -35,7 +35,7 @@ from core.callbacks import form_start, mine
 from core.callbacks import forms as callbacks
 from core.callbacks.forms import Action
 from handlers import conversation
-from handlers.access import switched_team
+from handlers.access import MEMBERS_ONLY, switched_team
 from handlers.context import SaimaContext
 from handlers.incoming import text_of
 from locales import N_, Translator
@@ -337,7 +337,7 @@ async def start_from_button(update: Update, context: SaimaContext) -> None:
     press = form_start.parse(query.data)
     form = _FORMS.get(press.action) if press is not None else None
     if member is None:
-        await query.answer(context.t("Only your team's members can do this."), show_alert=True)
+        await query.answer(context.t(MEMBERS_ONLY), show_alert=True)
         return
     draft = None
     ctx = _form_context(context, member)
@@ -462,7 +462,7 @@ async def _valid_press(update: Update, context: SaimaContext, actions: tuple[Act
         return None
     form = _FORMS[state.kind]
     if member is None or (form.admin_only and not member.role.is_admin):
-        await query.answer(context.t("Only your team's members can do this."), show_alert=True)
+        await query.answer(context.t(MEMBERS_ONLY), show_alert=True)
         return None
     if (switched := switched_team(context, state.team_id)) is not None:
         await query.answer(switched, show_alert=True)  # every press: Confirm above all, creating nothing

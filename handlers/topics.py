@@ -34,7 +34,7 @@ from core.dates import parse_date
 from core.domain import TopicStage
 from core.text import squeeze, utf16_len
 from core.topics import MoveProblem, TitleProblem
-from handlers.access import ADMINS_ONLY, INVALID, members_only
+from handlers.access import ADMINS_ONLY, INVALID, member_press, members_only
 from handlers.context import SaimaContext
 from handlers.forms import Field, Form, FormContext, Rejected, SavedReply, register_form
 from handlers.incoming import args_of
@@ -167,17 +167,10 @@ async def show_topics(update: Update, context: SaimaContext) -> None:
 async def topics_button(update: Update, context: SaimaContext) -> None:
     """The list again, one tap that starts a topic's research today, or the office's choice of the counting
     stage; each checked against the presser."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    member = context.member()
-    t = context.t
-    if member is None:
-        await query.answer(t("Only your team's members can do this."), show_alert=True)
+    pressed = await member_press(update, context, callbacks.parse)
+    if pressed is None:
         return
-    press = callbacks.parse(query.data)
-    if press is None:
-        await query.answer(t(INVALID), show_alert=True)
-        return
+    member, press, query, t = pressed.member, pressed.press, pressed.query, context.t
     if press.action is Action.COUNTING:
         await _counting_chosen(update, context, member, press)
         return
