@@ -20,9 +20,9 @@ from reports.progress_card import duty_name, open_items, unit, whole
 from storage.year_list import MemberList
 
 
-def _target_line(t: Translator, duty: Duty, target: Decimal, quarter: Decimal) -> str:
+def _target_line(t: Translator, name: str, target: Decimal, unit_words: str, quarter: Decimal) -> str:
     return "• " + t("{duty}: {target} {unit} (by the end of the first quarter: {quarter})").format(
-        duty=duty_name(t, duty), target=whole(target), unit=unit(t, duty, target), quarter=whole(quarter))
+        duty=name, target=whole(target), unit=unit_words, quarter=whole(quarter))
 
 
 def render_member(t: Translator, year_list: MemberList, *, now: datetime, tz: ZoneInfo) -> str:
@@ -30,10 +30,10 @@ def render_member(t: Translator, year_list: MemberList, *, now: datetime, tz: Zo
     lines = [t("📋 The year's list for {year} · {name}").format(year=progress.year,
                                                             name=year_list.member.display_name),
              "", t("This year's targets:")]
-    lines += [_target_line(t, duty.duty, duty.target, duty.quarter_target) for duty in progress.duties]
-    lines += ["• " + t("{duty}: {target} {unit} (by the end of the first quarter: {quarter})").format(
-        duty=own.name, target=whole(own.target), unit=own.unit, quarter=whole(own.quarter_target))
-        for own in progress.team_duties]  # the team's own duties, after the six
+    lines += [_target_line(t, duty_name(t, duty.duty), duty.target, unit(t, duty.duty, duty.target),
+                           duty.quarter_target) for duty in progress.duties]
+    lines += [_target_line(t, own.name, own.target, own.unit, own.quarter_target)
+              for own in progress.team_duties]  # the team's own duties, after the six
     lines.append("")
     if year_list.key_topics:
         lines.append(t("Key research topic you lead: {titles}").format(

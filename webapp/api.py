@@ -26,8 +26,10 @@ from core.clock import Clock
 from core.domain import AssignmentStatus, Duty, MotionKind
 from core.init_data import InitDataError, validate
 from core.ledger import task_steps
+from core.pace import DutyPace
 from core.race import Period, PeriodKind
 from core.task_lights import Light
+from core.team_duties import TeamDutyPace
 from locales import N_, Translator, translator
 from reports import ledger, race_board
 from reports import motions as motion_words
@@ -234,17 +236,9 @@ class Api:
             return {
                 "name": member.display_name, "team": member.team.name, "office": viewer.office,
                 "races": member.races, "year": progress.year, "today": today.isoformat(),
-                "duties": [{"duty": d.duty.value, "name": duty_name(t, d.duty), "done": shown(d.done),
-                            "target": whole(d.target), "unit": unit(t, d.duty, d.target),
-                            "expected": whole(d.expected_now), "quarter_target": whole(d.quarter_target),
-                            "status": d.status.value, "done_value": _number(d.done),
-                            "target_value": _number(d.target), "expected_value": _number(d.expected_now)}
+                "duties": [_duty(d.duty.value, duty_name(t, d.duty), unit(t, d.duty, d.target), d)
                            for d in progress.duties]
-                + [{"duty": "own", "name": own.name, "done": shown(own.done), "target": whole(own.target),
-                    "unit": own.unit, "expected": whole(own.expected_now), "quarter_target": whole(own.quarter_target),
-                    "status": own.status.value, "done_value": _number(own.done), "target_value": _number(own.target),
-                    "expected_value": _number(own.expected_now)}
-                   for own in progress.team_duties],  # the team's own duties, after the six
+                + [_duty("own", own.name, own.unit, own) for own in progress.team_duties],  # then the team's own
                 "items": items, "standing": standing,
                 "trips": [{"start": trip.start_date.isoformat(), "end": trip.end_date.isoformat(),
                            "places": trip.places, "topic": trip.topic} for trip in trips],
@@ -447,6 +441,14 @@ class Api:
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _duty(key: str, name: str, unit_words: str, pace: DutyPace | TeamDutyPace) -> dict[str, Any]:
+    """A duty on 我的年度 as /me shows it: one of the six or one of the team's own."""
+    return {"duty": key, "name": name, "done": shown(pace.done), "target": whole(pace.target), "unit": unit_words,
+            "expected": whole(pace.expected_now), "quarter_target": whole(pace.quarter_target),
+            "status": pace.status.value, "done_value": _number(pace.done), "target_value": _number(pace.target),
+            "expected_value": _number(pace.expected_now)}
 
 
 def _quoted(name: str) -> str:
