@@ -351,10 +351,17 @@ def lights(session: Session, rows: list[tuple[TaskAssignment, Task]], *, team_id
     (``base`` corrected by the team's own days, as the nudges count them); by assignment id."""
     if not rows:
         return {}
-    workday = calendar.workday(session, team_id, base=base)
-    tz = ZoneInfo(timezone)
-    return {a.id: light(a.status, due=a.due_at or task.due_at, assigned_at=task.created_at, signed_at=a.signed_at,
-                        plan_date=a.plan_date, now=now, tz=tz, is_workday=workday) for a, task in rows}
+    return _lit(((a.id, a.status, a.due_at, a.signed_at, a.plan_date, task.due_at, task.created_at) for a, task in rows),
+                now=now, tz=ZoneInfo(timezone), is_workday=calendar.workday(session, team_id, base=base))
+
+
+def _lit(rows: Iterable[tuple[int, AssignmentStatus, datetime | None, datetime | None, date | None, datetime,
+                              datetime]], *, now: datetime, tz: ZoneInfo,
+         is_workday: Callable[[date], bool]) -> dict[int, Light]:
+    """(assignment id, status, its own due, signed, plan day, the task's due, assigned) → the light, by id."""
+    return {row_id: light(status, due=own_due or task_due, assigned_at=assigned_at, signed_at=signed_at,
+                          plan_date=plan_date, now=now, tz=tz, is_workday=is_workday)
+            for row_id, status, own_due, signed_at, plan_date, task_due, assigned_at in rows}
 
 
 def lights_by_id(session: Session, assignment_ids: Iterable[int], *, now: datetime, tz: ZoneInfo,
@@ -368,6 +375,4 @@ def lights_by_id(session: Session, assignment_ids: Iterable[int], *, now: dateti
         TaskAssignment.id, TaskAssignment.status, TaskAssignment.due_at, TaskAssignment.signed_at,
         TaskAssignment.plan_date, Task.due_at, Task.created_at).join(Task, Task.id == TaskAssignment.task_id)
         .where(among(session, TaskAssignment.id, wanted)))
-    return {row_id: light(status, due=own_due or task_due, assigned_at=created_at, signed_at=signed_at,
-                          plan_date=plan_date, now=now, tz=tz, is_workday=is_workday)
-            for row_id, status, own_due, signed_at, plan_date, task_due, created_at in rows}
+    return _lit(rows, now=now, tz=tz, is_workday=is_workday)
