@@ -171,6 +171,7 @@ class Emulator(EmulatorUrls):
             raise too_many_requests(rule.retry_after)
         if isinstance(rule.status, int):
             raise server_error(rule.status)
+        self.world.stats.held[call.method] += 1  # "delay" and "timeout" hold the call from here
         if rule.status == "delay":
             await self.world.sleep(rule.hold_seconds)
             return await self._limited(call, handler)

@@ -300,6 +300,9 @@ class Stats:
     by_method: Counter[str] = field(default_factory=Counter)
     by_status: Counter[int] = field(default_factory=Counter)
     delivered: Counter[int] = field(default_factory=Counter)
+    #: Calls a delay or timeout fault has held, by method: each had arrived whole (its parameters read)
+    #: when the hold began, so a client killed from then on has still made the call.
+    held: Counter[str] = field(default_factory=Counter)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -308,6 +311,7 @@ class Stats:
             "by_status": {str(k): v for k, v in self.by_status.items()},
             "too_many_requests": self.by_status.get(429, 0),
             "delivered_per_chat": {str(k): v for k, v in self.delivered.items()},
+            "held_by_method": dict(self.held),
         }
 
 

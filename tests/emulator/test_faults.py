@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dtm
 import time
 
@@ -65,6 +66,21 @@ async def test_a_delay_fault_slows_the_request_down_but_it_succeeds(control: Con
     started = time.monotonic()
     assert (await bot.send_message(USER, "slow")).text == "slow"
     assert time.monotonic() - started >= 0.3
+
+
+@pytest.mark.usefixtures("started")
+async def test_a_held_call_is_counted_as_held_and_delivered_although_its_client_gives_up(control: ControlClient,
+                                                                                        bot: Bot) -> None:
+    await control.add_fault("delay", method="sendMessage", delay=1.0, count=1)
+    sending = asyncio.ensure_future(bot.send_message(USER, "held"))
+
+    while (await control.stats())["held_by_method"].get("sendMessage", 0) == 0:  # the emulator holds the call
+        await asyncio.sleep(0.02)
+    sending.cancel()  # the client gives up (or is killed) during the hold: its call had arrived whole
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    await asyncio.sleep(1.2)  # the hold's end
+    assert (await control.messages(USER))["messages"][-1]["text"] == "held"
 
 
 async def test_faults_with_a_probability_follow_their_seed(control: ControlClient, bot: Bot) -> None:
