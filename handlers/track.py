@@ -44,7 +44,7 @@ from handlers.keyboards import with_dashboard
 from handlers.onboarding import FROM_GROUP
 from handlers.race import reply_chart
 from handlers.throttle import one_at_a_time
-from locales import Translator, translator
+from locales import N_, Translator, translator
 from reports import race_board, summary
 from storage import members, teams
 from storage import race as race_storage
@@ -184,6 +184,8 @@ async def group_pointer(update: Update, context: SaimaContext) -> None:
 # --------------------------------------------------------------------------- linking a group
 
 
+#: Said in the group's own language (its team's), not the adder's: hence marked here and translated there.
+ALREADY_THE_TRACK = N_("This group is already {team}'s race track.")
 IN_CHAT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER,
            ChatMemberStatus.RESTRICTED)
 
@@ -213,7 +215,7 @@ async def bot_added(update: Update, context: SaimaContext) -> None:
         adder_name = office[0].display_name if office else adder.full_name  # as the team knows them
     t = context.t
     if linked_t is not None:  # in the group's own language
-        await context.bot.send_message(chat_id, linked_t("This group is already {team}'s race track.").format(
+        await context.bot.send_message(chat_id, linked_t(ALREADY_THE_TRACK).format(
             team=linked_name))
         return
     if not offices:
