@@ -22,7 +22,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 
@@ -34,6 +34,7 @@ class Event:
     action: str
     before: Mapping[str, Any] = field(default_factory=dict)
     after: Mapping[str, Any] = field(default_factory=dict)
+    at: datetime | None = None  # the instant, to order it among records kept elsewhere (a task's requests)
 
 
 class Step(enum.StrEnum):
@@ -64,6 +65,7 @@ class HistoryStep:
     result_class: str | None = None  # a reply's 办复类别 (A/B/C)
     satisfaction: str | None = None  # the feedback (satisfied / basically / unsatisfied)
     note: str = ""  # a report's note or a return's reason
+    at: datetime | None = None  # the instant, where an audit entry gave it
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ def task_steps(assigned_on: date, due: date, events: Iterable[Event], *,
         if step is None:
             continue
         note = str(event.after.get("note") or event.after.get("reason") or "")
-        steps.append(HistoryStep(event.day, step, note=note))
+        steps.append(HistoryStep(event.day, step, note=note, at=event.at))
     if cancelled_on is not None:
         steps.append(HistoryStep(cancelled_on, Step.CANCELLED))
     return tuple(steps)

@@ -13,7 +13,7 @@ import enum
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,7 @@ from reports.motions import KIND_LABELS, SATISFACTION_LABELS, STATUS_LABELS
 from reports.progress_card import DUTY_NAMES
 from reports.topics import stage_label
 from storage.ledger import YearLedger
-from storage.models import FollowUpItem, Motion, Team
+from storage.models import FollowUpItem, Motion, Task, TaskAssignment, TaskRequest, Team
 
 LEDGER = N_("ledger")
 
@@ -310,8 +310,8 @@ def _task_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
     zone, names = data.zone, data.names
     rows = []
     for task, a in data.task_assignments:
-        due = _day(task.due_at, zone)
-        assert due is not None  # due_at is NOT NULL
+        due = _day(a.due_at or task.due_at, zone)  # the deadline in force: this assignee's after an approved extension
+        assert due is not None  # the task's due_at is NOT NULL
         cancelled = task.cancelled_at is not None and a.status is not AssignmentStatus.CLOSED
         returned = a.status is AssignmentStatus.ASSIGNED and a.returned_at is not None
         reported = _day(a.reported_at, zone) if a.status is not AssignmentStatus.ASSIGNED else None
@@ -321,14 +321,13 @@ def _task_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
             status = t(RETURNED)
         else:
             status = t(TASK_STATUS_LABELS[a.status])
-        steps = task_steps(_day(task.created_at, zone) or due, due, data.assignment_events.get(a.id, []),
-                           cancelled_on=_day(task.cancelled_at, zone) if cancelled else None)
         rows.append([task.id, task.title, task.detail or "", names.get(task.created_by_member_id, ""),
                      _day(task.created_at, zone), names.get(a.member_id, ""), due, status, reported,
                      _day(a.closed_at, zone) if a.status is AssignmentStatus.CLOSED else None,
                      None if cancelled else overdue_days(due, done_on=reported, as_of=data.as_of),
                      a.report_note or "" if reported else "", a.returned_reason or "",
-                     t("; ").join([_history(t, steps), *_request_lines(t, a, data)]),
+                     assignment_history(t, task, a, data.assignment_events.get(a.id, []),
+                                        data.task_requests.get(a.id, []), zone),
                      stage_words.stage_words(t, stage(a.status, signed=a.signed_at is not None,
                                                       planned=a.planned_at is not None)),
                      "" if cancelled else data.task_lights.get(a.id, Light.NONE).value,
@@ -336,14 +335,32 @@ def _task_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
     return rows
 
 
-def _request_lines(t: Translator, a: Any, data: YearLedger) -> list[str]:
-    """督办's stages in the history cell: the signing (签收), then each question, plan and extension
-    request with the office's answer (an approved extension with its old and new deadline)."""
-    zone = data.zone
+def assignment_history(t: Translator, task: Task, a: TaskAssignment, events: Iterable[Event],
+                       requests: Iterable[TaskRequest], zone: ZoneInfo) -> str:
+    """One assignee's 办理过程 (the 督办 sheet's cell and the dashboard's item detail), in the order it
+    happened: assigned with the task's deadline; then the signing (签收), each question, plan and extension
+    request with the office's answer, each report, return and the closure, by their instants; the
+    withdrawal of a cancelled task last."""
+    due = _day(task.due_at, zone)
+    assert due is not None  # the task's due_at is NOT NULL
+    cancelled = task.cancelled_at is not None and a.status is not AssignmentStatus.CLOSED
+    assigned, *steps = task_steps(_day(task.created_at, zone) or due, due, events,
+                                  cancelled_on=_day(task.cancelled_at, zone) if cancelled else None)
+    last = [steps.pop()] if steps and steps[-1].step is Step.CANCELLED else []
+    timed = [(step.at or datetime.combine(step.day, time.max, zone), _history(t, [step])) for step in steps]
+    timed.extend(_request_lines(t, a, requests, zone))
+    timed.sort(key=lambda line: line[0])  # stable: a step before a request of the same instant
+    return t("; ").join([_history(t, [assigned]), *(line for _, line in timed), *([_history(t, last)] if last else [])])
+
+
+def _request_lines(t: Translator, a: TaskAssignment, requests: Iterable[TaskRequest],
+                   zone: ZoneInfo) -> list[tuple[datetime, str]]:
+    """督办's stages, each at its instant: the signing (签收), and each question, plan and extension request
+    with the office's answer (an approved extension with its old and new deadline)."""
     lines = []
     if a.signed_at is not None:
-        lines.append(t("{day} signed for (签收)").format(day=_day(a.signed_at, zone)))
-    for request in data.task_requests.get(a.id, []):
+        lines.append((a.signed_at, t("{day} signed for (签收)").format(day=_day(a.signed_at, zone))))
+    for request in requests:
         kind = t(stage_words.REQUEST_KINDS[RequestKind(request.kind)])
         line = t("{day} {kind}: {text}").format(day=_day(request.created_at, zone), kind=kind, text=request.text)
         if request.proposed_date is not None:
@@ -355,7 +372,7 @@ def _request_lines(t: Translator, a: Any, data: YearLedger) -> list[str]:
             state = t("{state}, deadline moved from {old}").format(state=state, old=_day(request.old_due_at, zone))
         if request.answer:
             state = t("{state}: {answer}").format(state=state, answer=request.answer)
-        lines.append(t("{request} ({state})").format(request=line, state=state))
+        lines.append((request.created_at, t("{request} ({state})").format(request=line, state=state)))
     return lines
 
 

@@ -213,5 +213,5 @@ def events(session: Session, team_id: int, entity: str, ids: list[int], zone: Zo
         if entity_id not in wanted:
             continue
         found.setdefault(int(entity_id), []).append(
-            Event(at.astimezone(zone).date(), action, decode(before or {}), decode(after or {})))
+            Event(at.astimezone(zone).date(), action, decode(before or {}), decode(after or {}), at))
     return found

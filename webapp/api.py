@@ -25,7 +25,6 @@ from core import motions as motion_rules
 from core.clock import Clock
 from core.domain import AssignmentStatus, Duty, MotionKind
 from core.init_data import InitDataError, validate
-from core.ledger import task_steps
 from core.pace import DutyPace
 from core.race import Period, PeriodKind
 from core.task_lights import Light
@@ -327,13 +326,10 @@ class Api:
             if found is None:
                 return None
             task, a = found.task, found.assignment
-            due = _local(task.due_at, zone).date()
             events = ledger_storage.events(session, member.team_id, "task_assignment", [a.id], zone)
-            cancelled = task.cancelled_at is not None and a.status is not AssignmentStatus.CLOSED
-            steps = task_steps(_local(task.created_at, zone).date(), due, events.get(a.id, []),
-                               cancelled_on=_local(task.cancelled_at, zone).date() if task.cancelled_at and cancelled
-                               else None)
-            return {"assignment": a.id, "title": task.title, "history": ledger.history(t, steps)}
+            requests = task_storage.requests_of(session, [a.id])
+            return {"assignment": a.id, "title": task.title,
+                    "history": ledger.assignment_history(t, task, a, events.get(a.id, []), requests[a.id], zone)}
 
         def motion(session: Session) -> dict[str, Any] | None:
             found = motion_storage.visible(session, member, item_id)

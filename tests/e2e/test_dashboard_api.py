@@ -19,12 +19,14 @@ from sqlalchemy import update
 from core import motions as motion_rules
 from core.domain import FollowUpStatus, LeaveKind, MotionKind, ResultClass, Satisfaction
 from core.init_data import sign
+from core.tasks import RequestKind, RequestState
 from emulator import EmulatorThread
 from emulator.sim import BotMessage, SimUser
 from storage import members as member_storage
 from storage import motions as motion_storage
+from storage import tasks as task_storage
 from storage import trips as trip_storage
-from storage.models import LeavePeriod, Team
+from storage.models import LeavePeriod, TaskRequest, Team
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
 from tests.e2e.helpers import (
@@ -287,12 +289,28 @@ async def test_an_assignments_history_for_its_assignee_and_the_office_only(saima
     await assign(saima, admin, "整改台账", "11月20日")
     status, data, _ = await get(client, "/api/tasks", "tma " + init_data(saima, ADMIN_ID))
     ids = {a["name"]: a["assignment"] for a in data["tasks"][0]["assignees"]}
+    with saima.db.session() as session:  # 张三 signs for it and asks for a week more, which the office grants
+        found, office = task_storage.find(session, ids["张三"]), member_storage.current(session, ADMIN_ID)
+        assert found is not None and office is not None
+        assert task_storage.sign(session, found, now=_at(date(2026, 11, 17))) is None
+        request = task_storage.ask(session, found, RequestKind.EXTENSION, text="数据待统计局发布",
+                                   proposed=date(2026, 11, 27), now=_at(date(2026, 11, 18)))
+        assert isinstance(request, TaskRequest)
+        assert task_storage.answer(session, request, found, RequestState.APPROVED, actor=office,
+                                   now=_at(date(2026, 11, 18))) is None
+    status, tables, _ = await get(client, "/api/ledger?year=2026", "tma " + init_data(saima, ADMIN_ID))
+    sheet = next(sheet for sheet in tables["sheets"] if sheet["key"] == "tasks")
+    in_ledger = {row[sheet["headers"].index("承办人")]: row[sheet["headers"].index("办理过程")] for row in sheet["rows"]}
+    assert in_ledger == {"张三": "2026-11-16 交办，时限 2026-11-20；2026-11-17 签收；"
+                                 "2026-11-18 延期申请：数据待统计局发布 → 2026-11-27（2026-11-18 已同意，时限由2026-11-20延后）",
+                         "王五": "2026-11-16 交办，时限 2026-11-20"}
     for who, assignment, expected in [(1001, ids["张三"], 200), (1001, ids["王五"], 404), (ADMIN_ID, ids["王五"], 200),
-                                      (1002, ids["王五"], 200)]:
+                                      (1002, ids["王五"], 200), (ADMIN_ID, ids["张三"], 200)]:
         status, body, _ = await get(client, f"/api/history?assignment={assignment}", "tma " + init_data(saima, who))
         assert status == expected, (who, assignment)
-        if status == 200:
-            assert body == {"assignment": assignment, "title": "整改台账", "history": "2026-11-16 交办，时限 2026-11-20"}
+        if status == 200:  # the ledger's 办理过程, signing and requests included (they had been left out here)
+            name = "张三" if assignment == ids["张三"] else "王五"
+            assert body == {"assignment": assignment, "title": "整改台账", "history": in_ledger[name]}
         else:
             assert body["error"] == "not_found" and "整改台账" not in json.dumps(body, ensure_ascii=False)
     await another_teams_owner(saima)

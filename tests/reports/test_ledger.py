@@ -269,3 +269,52 @@ def test_a_scripted_year_s_ledger_is_a_faithful_record(db: Database, clock: Manu
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 assert not isinstance(cell.value, float) or round(cell.value, 3) == cell.value, (sheet.title, cell)
+
+
+def test_an_approved_extension_is_the_assignees_deadline_in_the_duban_sheet(db: Database, clock: ManualClock) -> None:
+    """张三 asked for a week more and the office agreed: his 截止日期 is the new day and reporting by it is on
+    time; 王五, who had no extension, keeps the task's deadline and is overdue from it."""
+    with db.session() as session:
+        team, zhang, li = _team(session, _at(clock, date(2026, 11, 2)))
+        wang = members.add(session, team=team, telegram_user_id=1003, display_name="王五", username=None,
+                           role=Role.MEMBER, status=MemberStatus.ACTIVE, now=clock.now(), joined_on=date(2026, 1, 1))
+        task = tasks.create(session, creator=li, title="报送年度工作总结", detail=None,
+                            due_at=datetime(2026, 11, 20, 18, tzinfo=SHANGHAI), assignees=[zhang, wang],
+                            attachment_file_id=None, attachment_kind=None, now=clock.now())
+        team_id, li_id = team.id, li.id
+        ids = {a.member_id: a.id for a in task.assignments}
+        zhang_id, wang_id = zhang.id, wang.id
+
+    with db.session() as session:
+        mine = tasks.find(session, ids[zhang_id])
+        assert mine is not None
+        assert tasks.sign(session, mine, now=_at(clock, date(2026, 11, 3))) is None
+        request = tasks.ask(session, mine, task_rules.RequestKind.EXTENSION, text="数据待统计局发布",
+                            proposed=date(2026, 11, 27), now=_at(clock, date(2026, 11, 18)))
+        assert isinstance(request, tasks.TaskRequest)
+        assert tasks.answer(session, request, mine, task_rules.RequestState.APPROVED,
+                            actor=session.get_one(Member, li_id), now=_at(clock, date(2026, 11, 18), 15)) is None
+    for member_id, day, move in ((zhang_id, date(2026, 11, 25), task_rules.Move.REPORT),
+                                 (zhang_id, date(2026, 11, 26), task_rules.Move.CLOSE),
+                                 (wang_id, date(2026, 11, 23), task_rules.Move.REPORT)):
+        with db.session() as session:
+            result = tasks.find(session, ids[member_id])
+            assert result is not None
+            actor = session.get_one(Member, member_id if move is task_rules.Move.REPORT else li_id)
+            assert tasks.move(session, result, move, actor=actor, now=_at(clock, day), text="已报送") is None
+
+    with db.session() as session:
+        found_team = teams.by_id(session, team_id)
+        assert found_team is not None
+        sheets = ledger.build(ledger_storage.year_ledger(session, found_team, 2026, today=date(2026, 12, 1),
+                                                         config=Config()), t=translator("zh"))
+    book = load_workbook(io.BytesIO(ledger.workbook(sheets, translator("zh"))))
+    header = [c.value for c in book["督办事项"][1]]
+    rows = {row[header.index("承办人")]: row for row in _rows(book, "督办事项")}
+    deadline, overdue, history = header.index("截止日期"), header.index("逾期天数"), header.index("办理过程")
+    assert (rows["张三"][deadline], rows["张三"][overdue]) == (date(2026, 11, 27), 0)
+    assert (rows["王五"][deadline], rows["王五"][overdue]) == (date(2026, 11, 20), 3)
+    assert rows["张三"][history] == (  # in the order it happened (the signing and the request had come last)
+        "2026-11-02 交办，时限 2026-11-20；2026-11-03 签收；"
+        "2026-11-18 延期申请：数据待统计局发布 → 2026-11-27（2026-11-18 已同意，时限由2026-11-20延后）；"
+        "2026-11-25 报结：已报送；2026-11-26 销账")
