@@ -280,6 +280,20 @@ async def test_english_for_who_chose_it_and_names_as_the_team_chose(saima: Saima
     assert [row["name"] for row in board["rows"]] == ["张三", "李四", "Tom"]  # the office always sees names
 
 
+def sign_and_extend(saima: Saima, assignment_id: int, *, signed: date, asked: date, to: date) -> None:
+    """The assignee signs for the assignment (签收) and asks for more time until ``to``, which the office
+    grants the day it is asked."""
+    with saima.db.session() as session:
+        found, office = task_storage.find(session, assignment_id), member_storage.current(session, ADMIN_ID)
+        assert found is not None and office is not None
+        assert task_storage.sign(session, found, now=_at(signed)) is None
+        request = task_storage.ask(session, found, RequestKind.EXTENSION, text="数据待统计局发布", proposed=to,
+                                   now=_at(asked))
+        assert isinstance(request, TaskRequest)
+        assert task_storage.answer(session, request, found, RequestState.APPROVED, actor=office,
+                                   now=_at(asked)) is None
+
+
 async def test_an_assignments_history_for_its_assignee_and_the_office_only(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
     saima.clock.set(datetime(2026, 11, 16, 10, 0, tzinfo=SHANGHAI))
     admin = saima.control.user(ADMIN_ID, "李主任")
@@ -289,15 +303,12 @@ async def test_an_assignments_history_for_its_assignee_and_the_office_only(saima
     await assign(saima, admin, "整改台账", "11月20日")
     status, data, _ = await get(client, "/api/tasks", "tma " + init_data(saima, ADMIN_ID))
     ids = {a["name"]: a["assignment"] for a in data["tasks"][0]["assignees"]}
-    with saima.db.session() as session:  # 张三 signs for it and asks for a week more, which the office grants
-        found, office = task_storage.find(session, ids["张三"]), member_storage.current(session, ADMIN_ID)
-        assert found is not None and office is not None
-        assert task_storage.sign(session, found, now=_at(date(2026, 11, 17))) is None
-        request = task_storage.ask(session, found, RequestKind.EXTENSION, text="数据待统计局发布",
-                                   proposed=date(2026, 11, 27), now=_at(date(2026, 11, 18)))
-        assert isinstance(request, TaskRequest)
-        assert task_storage.answer(session, request, found, RequestState.APPROVED, actor=office,
-                                   now=_at(date(2026, 11, 18))) is None
+    sign_and_extend(saima, ids["张三"], signed=date(2026, 11, 17), asked=date(2026, 11, 18), to=date(2026, 11, 27))
+    for who in (1001, ADMIN_ID):  # the tasks board shows 张三's own deadline beside the task's
+        status, data, _ = await get(client, "/api/tasks", "tma " + init_data(saima, who))
+        assert {a["name"]: a["extended_to"] for a in data["tasks"][0]["assignees"]} == (
+            {"张三": "2026-11-27T18:00:00+08:00"} if who == 1001 else
+            {"张三": "2026-11-27T18:00:00+08:00", "王五": None})
     status, tables, _ = await get(client, "/api/ledger?year=2026", "tma " + init_data(saima, ADMIN_ID))
     sheet = next(sheet for sheet in tables["sheets"] if sheet["key"] == "tasks")
     in_ledger = {row[sheet["headers"].index("承办人")]: row[sheet["headers"].index("办理过程")] for row in sheet["rows"]}

@@ -23,13 +23,15 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy import select
 
 from core.domain import MotionKind, ResultClass, Satisfaction
 from core.init_data import sign
+from storage.models import TaskAssignment
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
 from tests.e2e.helpers import a_board_that_moved, member, members_since_new_year
-from tests.e2e.test_dashboard_api import a_motion, assign, move_motion
+from tests.e2e.test_dashboard_api import a_motion, assign, move_motion, sign_and_extend
 from webapp.server import DashboardServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -252,6 +254,30 @@ async def test_the_supervision_board_shows_an_overdue_assignment_in_red(
     assert [(title, light) for title, light, _ in seen] == [("整改台账", "red")] * 2 + [("年终总结", "yellow")] * 2
     assert {colour for _, light, colour in seen if light == "red"} == {red}
     assert {colour for _, light, colour in seen if light != "red"} != {red}
+
+
+async def test_a_member_with_an_extension_sees_their_own_deadline_on_the_supervision_board(
+        saima: Saima, dashboard: str, browser: WebDriver) -> None:
+    saima.clock.set(datetime(2026, 11, 16, 10, 0, tzinfo=SHANGHAI))
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    await member(saima)
+    await assign(saima, admin, "整改台账", "11月20日")
+    with saima.db.session() as session:
+        assignment_id = session.scalars(select(TaskAssignment.id)).one()
+    sign_and_extend(saima, assignment_id, signed=date(2026, 11, 16), asked=date(2026, 11, 18), to=date(2026, 11, 27))
+    saima.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))
+    page = Page(browser, dashboard)
+
+    def look() -> str:
+        page.open(signed(saima, 1001), PHONE)
+        page.ready()
+        page.tab("tasks")
+        page.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".assignee")) == 1, "张三's assignment")
+        return str(browser.find_element(By.CSS_SELECTOR, ".task").text)
+
+    shown = await in_browser(look)
+    assert shown.splitlines() == ["整改台账", "截止日期 2026-11-20 18:00", "张三 · 已交办 · 延期至 2026-11-27 18:00"]
 
 
 async def test_the_office_sees_an_overdue_suggestion_in_red_and_taps_it_for_its_history(

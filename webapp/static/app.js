@@ -252,7 +252,9 @@
         el("div", { cls: "due", text: w("due") + " " + task.due.slice(0, 16).replace("T", " ") }),
         el("div", {}, shown.map(function (a) {
           return historyOnTap(el("span", { cls: "assignee", "data-member": a.member_id, "data-light": a.light }, [
-            light(a.light), el("span", { text: a.name + " · " + a.status_words })]), "assignment", a.assignment);
+            light(a.light), el("span", { text: a.name + " · " + a.status_words + (a.extended_to
+              ? " · " + w("extended_to") + " " + a.extended_to.slice(0, 16).replace("T", " ") : "") })]),
+            "assignment", a.assignment);
         }))]));
     });
     if (!list.firstChild) list.appendChild(el("p", { cls: "hint", text: w("none") }));
