@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass
 
 from telegram import (
@@ -79,13 +81,15 @@ async def publish_default_menus(bot: Bot, dashboard_url: str = "") -> None:
     """The menu before joining: Chinese by default, English for English-language Telegram apps; with
     `[webapp] public_url`, every private chat's menu button opens the dashboard.
 
-    Members get their own menu (their role's commands, in their language) when they join.
+    Members get their own menu (their role's commands, in their language) when they join. The calls are
+    independent of one another, so they go at once: the start waits one round trip, not one per call.
     """
-    await bot.set_my_commands(menu(None, "zh"), scope=BotCommandScopeDefault())
-    for lang in SUPPORTED:
-        await bot.set_my_commands(menu(None, lang), scope=BotCommandScopeDefault(), language_code=lang)
+    calls: list[Awaitable[bool]] = [bot.set_my_commands(menu(None, "zh"), scope=BotCommandScopeDefault())]
+    calls += [bot.set_my_commands(menu(None, lang), scope=BotCommandScopeDefault(), language_code=lang)
+              for lang in SUPPORTED]
     if dashboard_url:
-        await bot.set_chat_menu_button(menu_button=dashboard_button(dashboard_url, "zh"))
+        calls.append(bot.set_chat_menu_button(menu_button=dashboard_button(dashboard_url, "zh")))
+    await asyncio.gather(*calls)
 
 
 DASHBOARD = N_("Dashboard")

@@ -34,7 +34,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import URL
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, configure_mappers, sessionmaker
 
 from storage import totals, updates
 
@@ -334,6 +334,13 @@ def is_outage(error: BaseException | None) -> bool:
 
 _REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:'([^']*)'|\"([^\"]*)\"|None)\s*$",
                             re.MULTILINE)
+
+
+def warm_up() -> None:
+    """Configures every mapper (their relationships, ~30 ms of CPU): the first ORM query otherwise does it.
+    Nothing the start needs before its first getUpdates queries through the mappers (persistence reads
+    its table's columns), so the bot calls this off the event loop once it has started (bot.py)."""
+    configure_mappers()
 
 
 @functools.cache

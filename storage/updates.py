@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from storage.models import PersistedState
@@ -55,7 +55,12 @@ class Handled:
 
 
 def last_handled(session: Session, bot: str) -> Handled | None:
-    row = session.get(PersistedState, (SCOPE, bot))
+    # Read at start-up, before the first getUpdates: through the table's columns, as the persistence's
+    # loading is (storage/persistence.py), so the start does not configure every mapper first.
+    table = PersistedState.__table__.c
+    row = session.execute(
+        select(table.data, table.updated_at).where(table.scope == SCOPE, table.key == bot)
+    ).first()
     if row is None or not isinstance(row.data, dict) or not isinstance(row.data.get("update_id"), int):
         return None
     return Handled(row.data["update_id"], row.updated_at)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from storage import updates
 from storage.db import Database, head_revision
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,3 +96,42 @@ def test_head_revision_reads_plain_lines_only(tmp_path: Path, source: str, expec
     (tmp_path / "0002_b.py").write_text("revision = 'b'\ndown_revision = 'a'\n", encoding="utf-8")
     (tmp_path / "0003_x.py").write_text(source, encoding="utf-8")
     assert head_revision(tmp_path) == expected
+
+
+# What the start reads before its first getUpdates besides the migration check: the persistence's data
+# and the last update handled; then whether the ORM's mappers were configured by it (bot.py's warm-up
+# does that once the bot has started, off the event loop).
+START_READS = """
+import asyncio, json, sys
+from core.clock import SystemClock
+from storage import updates
+from storage.db import Database
+from storage.models import Member
+from storage.persistence import DatabasePersistence
+
+db = Database.from_url(sys.argv[1])
+persistence = DatabasePersistence(db, SystemClock())
+loaded = [asyncio.run(persistence.get_user_data()), asyncio.run(persistence.get_chat_data()),
+          asyncio.run(persistence.get_bot_data())]
+with db.session() as session:
+    last = updates.last_handled(session, "123")
+print(json.dumps({"configured": Member.__mapper__.configured, "last": last and last.update_id, "loaded": loaded}))
+"""
+
+
+def test_the_start_reads_without_configuring_the_mappers(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import configure_mappers
+
+    url = f"sqlite:///{tmp_path / 'saima.db'}"
+    db = Database.from_url(url)
+    db.upgrade()
+    with db.session() as session:
+        updates.mark(session, "123", 41, datetime.now(UTC))
+    result = subprocess.run([sys.executable, "-c", START_READS, url], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"configured": False, "last": 41, "loaded": [{}, {}, {}]}
+    configure_mappers()  # what the warm-up does: the mappers still configure (a bad relationship would raise)
+    db.dispose()
