@@ -28,7 +28,7 @@ def render(t: Translator, summary: Summary, *, names: bool, for_admins: bool) ->
     lines.append(t("Logged last week:"))
     logged = [f"  {duty_name(t, duty)} {number(n)} {unit(t, duty, n)}" for duty, n in summary.logged.items() if n]
     if summary.trips:
-        logged[0] += " " + t.ngettext("({n} trip)", "({n} trips)", summary.trips).format(n=summary.trips)
+        logged[0] += t.ngettext(" ({n} trip)", " ({n} trips)", summary.trips).format(n=summary.trips)  # no space in Chinese
     lines += logged or ["  " + t("nothing logged")]
     lines += ["", t("This year so far (done / asked for by now):")]
     for duty in Duty:

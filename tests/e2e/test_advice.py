@@ -69,9 +69,9 @@ async def test_me_shows_whole_counts_rounded_up_and_a_lost_quarter_as_the_years_
 
 PACE = {
     "zh": ["📈 下基层调研：本季度已无法追平；全年还需 48 天。",
-           "📈 还差 1 项重点调研课题，季末（2026年12月31日（星期四））前完成可回到进度。",
-           "📈 还差 5 次集体学习，季末（2026年12月31日（星期四））前完成可回到进度。",
-           "📈 还差 4 次集体学法，季末（2026年12月31日（星期四））前完成可回到进度。"],
+           "📈 还差 1 项重点调研课题，季末2026年12月31日（星期四）前完成可回到进度。",
+           "📈 还差 5 次集体学习，季末2026年12月31日（星期四）前完成可回到进度。",
+           "📈 还差 4 次集体学法，季末2026年12月31日（星期四）前完成可回到进度。"],
     "en": ["📈 Grassroots research: the quarter can no longer be caught up; the year still needs 48 days.",
            "📈 1 topic of Key research topic still to go: done by the end of the quarter (Thu 31 Dec 2026), you "
            "are back on pace.",
@@ -100,7 +100,7 @@ async def test_a_pace_nudge_asks_for_whole_sessions_and_days_and_says_when_the_q
 SNOOZE = {
     "zh": (("稍后提醒（1天后）", "稍后提醒（3天后）"),
            "好的，2026年11月25日（星期三）再提醒您。办理期限不变，仍为2026年11月24日（星期二）。",
-           "⏰ 2026年11月25日（星期三）再次提醒；办理期限不变（2026年11月24日（星期二））。"),
+           "⏰ 2026年11月25日（星期三）再次提醒；办理期限仍为2026年11月24日（星期二）。"),
     "en": (("Remind me in 1 day", "Remind me in 3 days"),
            "I will remind you again on Wed 25 Nov 2026. The deadline is unchanged: Tue 24 Nov 2026.",
            "⏰ Next reminder on Wed 25 Nov 2026; the deadline is unchanged (Tue 24 Nov 2026)."),

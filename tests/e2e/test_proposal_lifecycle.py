@@ -87,7 +87,7 @@ async def test_not_satisfied_reopens_handling_with_a_new_due_date(saima: Saima) 
     question = await zhang.press(saved, "已答复")  # straight from assigned
     assert question.text.startswith("政协提案 第8号 · 重点\n哪天答复的？")
     assert (await zhang.send("2026年5月30日")).text.startswith(
-        "答复日期早于交办日期（2026年6月1日（星期一）），请核对。\n哪天答复的？")
+        "答复日期早于交办日期2026年6月1日（星期一），请核对。\n哪天答复的？")
     replied = await zhang.press(await zhang.send("9月1日"), "C类")  # on time: due 1 September
     assert "答复日期：2026年9月1日（星期二）\n" in replied.text
     reopened = await zhang.press(replied, "不满意")

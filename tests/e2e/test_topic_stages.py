@@ -68,7 +68,7 @@ async def test_a_topic_moves_from_a_linked_trip_to_its_report_and_outcome_and_co
     assert when.text.startswith("报告哪天完成？")
     assert (await zhang.send("下周五")).text.splitlines()[0] == "这一天还没到，请填写今天或更早的日期。"
     assert (await zhang.send("11月1日")).text.splitlines()[0] == (
-        "这一天早于课题进入当前阶段的日期（2026年11月5日（星期四）），请填写当天或之后的日期。")
+        "这一天早于课题进入当前阶段的日期2026年11月5日（星期四），请填写当天或之后的日期。")
     assert (await zhang.send("不知道")).text.splitlines()[0] == "没能把“不知道”识别为日期。"
     assert _topic(saima).stage.value == "researching"  # nothing changed by any of it
     card = await zhang.send("11月20日")

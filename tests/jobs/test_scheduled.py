@@ -288,7 +288,7 @@ def test_a_member_far_behind_is_noted_to_each_other_admin_once_until_renudge_day
     lines = to_owner.payload["text"].splitlines()
     assert lines[0] == "❗ 张三进度严重落后："
     topic = duty_name(translator("zh"), Duty.KEY_RESEARCH_TOPICS)
-    assert lines[1] == f"• {topic}：已完成 0，按进度应达 1；季末（2026年12月31日（星期四））前再完成 1 项可回到进度。"
+    assert lines[1] == f"• {topic}：已完成 0，按进度应达 1；季末2026年12月31日（星期四）前再完成 1 项可回到进度。"
     assert len(lines) == 6 and duty_name(translator("zh"), Duty.RESEARCH_DAYS) not in to_owner.payload["text"]
     to_mary = notes[f"lagging:{team.lily}:2026-W48:{everything}:admin:{mary}"].payload["text"].splitlines()
     assert to_mary[0] == "❗ Lily is far behind pace:"

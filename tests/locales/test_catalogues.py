@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,16 @@ def test_every_message_in_the_catalogue_is_found_in_the_code(lang: str) -> None:
     catalogue by the next `make extract-messages` and shown untranslated: mark such a message with N_."""
     in_catalogue = {m.id[0] if isinstance(m.id, tuple) else m.id for m in _catalogue(lang) if m.id}
     assert sorted(in_catalogue - _ids_in_code()) == []
+
+
+def test_no_chinese_message_puts_a_date_in_brackets() -> None:
+    """A full date reads 2026年11月24日（星期二）: wrapped in brackets or followed by another bracket it made
+    （2026年11月24日（星期二）） and （星期二）（交办后 3 个月）, which an official would not write."""
+    dated = re.compile(r"（\{(day|due|date|left|took)\}）|\{(day|due|date)\}（")
+    catalogue = _catalogue("zh_CN")
+    texts = [str(text) for m in catalogue if m.id
+             for text in (m.string if isinstance(m.string, tuple) else (m.string,))]
+    assert [text for text in texts if dated.search(text)] == []
 
 
 def test_chinese_is_really_chinese() -> None:
