@@ -92,9 +92,12 @@ class MemberEvaluation:
 
 
 def months_led(monthly: Mapping[int, Sequence[Ranked]], member_id: int) -> tuple[int, ...]:
-    """The months whose board had the member first (a tie for first counts for each tied member)."""
+    """The months whose board had the member first with work done that month (a tie for first counts for
+    each tied member). A first place held on the on-time points alone (nothing done: alone on the board, all
+    tied at nothing, or ahead only of someone's overdue penalty) leads nothing."""
     return tuple(month for month, board in sorted(monthly.items())
-                 if any(entry.member_id == member_id and entry.rank == 1 for entry in board))
+                 if any(entry.member_id == member_id and entry.rank == 1 and entry.score.duty_points > 0
+                        for entry in board))
 
 
 def evaluate(year_score: Score, board: Sequence[Ranked], monthly: Mapping[int, Sequence[Ranked]],

@@ -113,11 +113,12 @@ def test_the_year_s_figures_are_the_hand_worked_ones(db: Database) -> None:
     assert (wang.rates[0].judged, wang.rates[0].on_time, wang.rates[0].rate) == (1, 0, Decimal("0.0"))
     assert (wang.overdue, wang.topic, wang.score, wang.rank) == (0, None, Decimal("19.92"), 2)
 
-    # Months led: 张三 alone on the board January–June; July a tie (15 each: nothing done, nothing due); 王五's
-    # August (her trip and key suggestion); 张三's overdue reply costs him September and October (−2 and 13 against
-    # her 15); her late reply costs her November (0 on time: 0 against his 13); December hers (15 against 13).
-    assert zhang.months_led == (1, 2, 3, 4, 5, 6, 7, 11)
-    assert wang.months_led == (7, 8, 9, 10, 12)
+    # Months led: first on the board with work done that month. 张三: February (his key suggestion) and March (his
+    # trips and key topic); 王五: August (her trip and key suggestion). Not the months 张三 was alone on the board
+    # doing nothing (January, April–June), nor July's tie at 15 each (nothing done, nothing due), nor a month
+    # won on the on-time points alone (September, October, December: 王五's 15 against his overdue reply).
+    assert zhang.months_led == (2, 3)
+    assert wang.months_led == (8,)
     assert found.entry_of(ids[WANG]) is not None
 
 
