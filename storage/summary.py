@@ -76,8 +76,9 @@ def key_motions_assigned(session: Session, team_id: int, *, start: date, end: da
 def active_names(session: Session, team_id: int) -> dict[int, str]:
     """The team's active members' names by id, in id order (columns only: 2,000 members as ORM objects with
     their relationships cost the summary ~50 ms)."""
-    return dict(session.execute(select(Member.id, Member.display_name).where(
-        Member.team_id == team_id, Member.status == MemberStatus.ACTIVE).order_by(Member.id)).tuples().all())
+    rows = session.execute(select(Member.id, Member.display_name).where(
+        Member.team_id == team_id, Member.status == MemberStatus.ACTIVE).order_by(Member.id))
+    return {member_id: name for member_id, name in rows}
 
 
 def gather(session: Session, team: Team, *, start: date, end: date, today: date, config: Config,
