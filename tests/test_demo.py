@@ -15,7 +15,7 @@ def test_the_demo_prints_the_onboarding_transcript_and_exits_0(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert "李 主任 (500001) › /start" in lines
-    assert any("欢迎 张明！您已作为成员加入「省政府党组」" in line for line in lines)
+    assert any("欢迎张明！您已作为成员加入「省政府党组」" in line for line in lines)
     assert any("Language set to English" in line for line in lines)
     assert any("邀请码无效" in line for line in lines)
     assert any(line.startswith("[省政府党组工作群] Saima (edited) › ✅ 本群已绑定为「省政府党组」的赛马场") for line in lines)
@@ -33,7 +33,7 @@ def test_the_demo_prints_the_onboarding_transcript_and_exits_0(tmp_path: Path) -
     assert "张 明 (500002) › 我前天去德清县调研了地理信息小镇" in lines and "                         地点：德清县" in lines
     # the year's turn: each member's 年度清单, the office confirms the targets, and 2026's ledger is written
     assert "Saima → 张 明 (500002) › 📋 2027 年度清单 · 张明" in lines
-    assert "Saima (answer) → 李 主任 (500001) › ✅ 李主任 已确认 2027 年度目标。" in lines
+    assert "Saima (answer) → 李 主任 (500001) › ✅ 李主任已确认 2027 年度目标。" in lines
     assert "Saima → 李 主任 (500001) › [document 台账-省政府党组-2026.xlsx] 省政府党组 2026 年台账。" in lines
     (ledger,) = [line for line in lines if line.startswith("  ledger → ")]
     path = Path(ledger.removeprefix("  ledger → ").split(" (")[0])

@@ -154,7 +154,7 @@ def test_a_person_uses_the_playground_in_a_browser(playground: PlaygroundThread,
 
     # a member: the welcome from joining by the team's link, then /help and the bot's answer
     choose(browser, "600002")
-    wait_for_message(browser, "欢迎 张明")
+    wait_for_message(browser, "欢迎张明")
     type_and_send(browser, "/help")
     wait_for_message(browser, "/help", selector="#messages .msg.mine")
     wait_for_message(browser, "/study")  # the help lists the commands a member may use

@@ -74,7 +74,7 @@ async def test_a_photo_to_the_members_by_role_with_preview_read_receipts_and_a_r
     assert _count(saima, Broadcast) == 0
     _, preview, card = await admin.press(when, "立即发送", expect=3)  # its button goes, then the preview
     assert preview.kind == "photo"
-    assert preview.caption == "📢 李主任 发布通知\n\n周一上午9点在三楼会议室召开党组会，请准时参加。"
+    assert preview.caption == "📢 李主任发布通知\n\n周一上午9点在三楼会议室召开党组会，请准时参加。"
     assert preview.labels == ["✅ 已阅"]
     assert card.text.splitlines()[:4] == [
         "通知预览：上面这条消息就是每位收件人将看到的内容（带“已阅”按钮）。", "发送对象：普通成员（不含管理员）",
@@ -107,7 +107,7 @@ async def test_a_photo_to_the_members_by_role_with_preview_read_receipts_and_a_r
     assert (await admin.callback_answer()).text == "已向 1 位未阅的成员发送提醒。"
     await _deliver(saima)
     reminder = await wang.receive()
-    assert (reminder.caption or "").startswith("⏰ 提醒：请阅读以下通知并点击“已阅”。\n\n📢 李主任 发布通知")
+    assert (reminder.caption or "").startswith("⏰ 提醒：请阅读以下通知并点击“已阅”。\n\n📢 李主任发布通知")
     assert len([m for m in await zhang.bot_messages() if m.kind == "photo"]) == 1  # 张三 read it: no reminder
     # the same press again (a double tap) sends nothing more
     await admin.press_data(card.message_id, f"br:n:{_occurrence_id(saima)}:0")

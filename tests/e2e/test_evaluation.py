@@ -32,7 +32,7 @@ async def test_the_office_grades_publishes_and_each_member_sees_only_their_own(s
     assert card.labels == ["张三", "王五", "📢 发布", "📄 PDF（压缩包）"]
 
     await admin.press(card, "📢 发布", expect=0)
-    assert (await admin.callback_answer()).text == "未发布：请先评定 张三、王五 的等次。"
+    assert (await admin.callback_answer()).text == "未发布：请先评定张三、王五的等次。"
 
     own = await admin.press(card, "张三")
     assert own.text.startswith("📊 2026 年度履职情况 · 张三\n\n年度得分：")
@@ -40,7 +40,7 @@ async def test_the_office_grades_publishes_and_each_member_sees_only_their_own(s
     graded = await admin.press(own, "优秀")
     assert "评价等次：优秀" in graded.text and graded.labels[0] == "✅ 优秀"
     asked = await admin.press(graded, "✍️ 评语")
-    assert asked.text.startswith("请输入对 张三 本年度的评语")
+    assert asked.text.startswith("请输入对张三本年度的评语")
     assert (await admin.send("长" * 501)).text.startswith("评语过长：不超过 500 字。未保存任何内容。")
     saved = await admin.send("调研扎实，作风过硬")
     assert saved.text.startswith("评语已保存。\n\n📊 2026 年度履职情况 · 张三")

@@ -38,7 +38,7 @@ def _kept_for_people(saima: Saima) -> int:
 async def test_a_member_who_opens_the_invite_link_is_welcomed_by_name_in_chinese(saima: Saima) -> None:
     zhang = saima.control.user(1001, "张三", language_code="en")
     reply = await zhang.send(f"/start {saima.invite_code}")
-    assert reply.text == "欢迎 张三！您已作为成员加入「省政府党组」。发送 /help 查看可用功能。"
+    assert reply.text == "欢迎张三！您已作为成员加入「省政府党组」。发送 /help 查看可用功能。"
     with saima.db.session() as session:
         member = session.scalar(select(Member).where(Member.telegram_user_id == 1001))
         assert member is not None and member.status is MemberStatus.ACTIVE and member.role is Role.MEMBER
@@ -47,7 +47,7 @@ async def test_a_member_who_opens_the_invite_link_is_welcomed_by_name_in_chinese
 async def test_join_with_a_code_works_like_the_link(saima: Saima) -> None:
     li = saima.control.user(1002, "李", last_name="四")
     reply = await li.send(f"/join {saima.invite_code}")
-    assert "欢迎 李四" in reply.text and "省政府党组" in reply.text
+    assert "欢迎李四" in reply.text and "省政府党组" in reply.text
     again = await li.send(f"/join {saima.invite_code}")
     assert again.text == "您已是「省政府党组」的成员。发送 /help 查看可用功能。"
 
@@ -56,7 +56,7 @@ async def test_join_without_a_code_asks_for_it_and_takes_the_next_message(saima:
     wang = saima.control.user(1003, "王五")
     assert (await wang.send("/join")).text == "请发送邀请码（例如 Ab3dE9kQ2x），或发送 /cancel 取消。"
     assert (await wang.send("WrongCode1")).text.startswith("邀请码无效")
-    assert "欢迎 王五" in (await wang.send(saima.invite_code)).text
+    assert "欢迎王五" in (await wang.send(saima.invite_code)).text
     assert (await wang.send("hello")).text == "这条消息要登记为哪一类？确认草稿前不会保存任何内容。"  # conversation over: read as a log
 
 
@@ -108,7 +108,7 @@ async def test_a_stranger_cannot_log(saima: Saima, command: str) -> None:
 async def test_the_admin_named_at_creation_becomes_owner_on_first_start(saima: Saima) -> None:
     admin = saima.control.user(ADMIN_ID, "李主任")
     reply = await admin.send("/start")
-    assert reply.text == "欢迎 李主任！您已作为负责人加入「省政府党组」。发送 /help 查看可用功能。"
+    assert reply.text == "欢迎李主任！您已作为负责人加入「省政府党组」。发送 /help 查看可用功能。"
     assert (await admin.send("/start")).text.startswith("欢迎回来，李主任")
 
 

@@ -49,7 +49,7 @@ async def test_a_member_mid_join_continues_after_the_bot_is_killed(
         processes.append(BotProcess("run", bot_env, tmp_path))
 
         welcome = await wang.send(code)
-        assert welcome.text == "欢迎 王五！您已作为成员加入「市政府党组」。发送 /help 查看可用功能。"
+        assert welcome.text == "欢迎王五！您已作为成员加入「市政府党组」。发送 /help 查看可用功能。"
         sent_by_bot = [m.body for m in await wang.bot_messages()]
         assert sent_by_bot.count(asked.text) == 1  # the question was not asked again after the restart
 

@@ -137,7 +137,7 @@ async def test_a_standby_takes_over_within_15_s_when_the_active_bot_is_killed_mi
 
         welcome = await wang.send(code)  # the next message is taken at the step /join had reached
         answered = time.monotonic() - killed_at
-        assert welcome.text == "欢迎 王五！您已作为成员加入「市政府党组」。发送 /help 查看可用功能。"
+        assert welcome.text == "欢迎王五！您已作为成员加入「市政府党组」。发送 /help 查看可用功能。"
         assert [m.body for m in await wang.bot_messages()].count(asked.text) == 1  # not asked again
         assert b.said("Active: this instance holds the PostgreSQL advisory lock")
 
@@ -211,7 +211,7 @@ async def test_after_a_postgresql_restart_the_active_bot_carries_on_and_answers_
         asyncio.get_running_loop().call_later(OUTAGE_SECONDS - paused, network.up)
         welcome = await wang.send(code)  # sent during the outage, answered after it
         answered = time.monotonic() - down_at
-        assert welcome.text == "欢迎 王五！您已作为成员加入「市政府党组」。发送 /help 查看可用功能。"
+        assert welcome.text == "欢迎王五！您已作为成员加入「市政府党组」。发送 /help 查看可用功能。"
         assert [m.body for m in await wang.bot_messages()].count(asked.text) == 1
         assert a.said("Active again: this instance holds the PostgreSQL advisory lock")
         assert not a.said("starts again as a standby") and a.process.poll() is None  # the same process went on

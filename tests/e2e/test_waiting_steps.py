@@ -43,7 +43,7 @@ async def test_the_awaited_code_stops_waiting_on_another_command_but_not_on_an_i
     assert (await stranger.send("/cancel")).text == "已取消。拿到邀请码后再发送 /join。"
     assert (await stranger.send("/join")).text == asked
     await stranger.send("/start")  # what Saima is; the code is still awaited
-    assert (await stranger.send(saima.invite_code)).text.startswith("欢迎 赵六！")
+    assert (await stranger.send(saima.invite_code)).text.startswith("欢迎赵六！")
 
 
 async def test_after_a_team_switch_an_answer_is_refused_and_the_draft_kept_text_at_its_card_wants_a_press(

@@ -213,7 +213,7 @@ async def test_an_invite_the_office_makes_for_a_removed_member_lets_only_them_ba
     refused = await wang.send(f"/start {code}")  # made for 张三, not for 王五
     assert refused.text == "您已被移出「省政府党组」，此邀请不能让您重新加入。如需恢复，请联系办公室。"
     back = await zhang.send(f"/start {code}")
-    assert back.text.startswith("欢迎 张三！您已作为成员加入「省政府党组」")
+    assert back.text.startswith("欢迎张三！您已作为成员加入「省政府党组」")
     assert stored_member(saima, 1001).status is MemberStatus.ACTIVE
     assert stored_member(saima, 1002).status is MemberStatus.REMOVED
     joins = [e.after for e in _audit(saima, "join") if e.entity_id == stored_member(saima, 1001).id]

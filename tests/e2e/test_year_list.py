@@ -30,10 +30,10 @@ async def test_the_office_confirms_the_year_s_targets_from_its_list(saima: Saima
     assert office.text.startswith("📋 2027 年度清单 · 省政府党组")
     assert office.labels == ["✅ 确认目标", "调整目标"]
     confirmed = await admin.press(office, "✅ 确认目标")
-    assert confirmed.text.endswith("\n\n✅ 李主任 已确认 2027 年度目标。")
+    assert confirmed.text.endswith("\n\n✅ 李主任已确认 2027 年度目标。")
     assert confirmed.labels == ["调整目标"]
     await admin.press_data(office.message_id, "tg:c:2027")  # pressed again (a stale copy, or redelivered)
-    assert (await admin.callback_answer()).text == "✅ 李主任 已确认 2027 年度目标。"
+    assert (await admin.callback_answer()).text == "✅ 李主任已确认 2027 年度目标。"
     with saima.db.session() as session:
         entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "confirm_targets")).all()
         assert [(e.entity, e.after) for e in entries] == [("team", {"year": 2027})]

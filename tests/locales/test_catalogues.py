@@ -63,6 +63,16 @@ def test_no_chinese_message_puts_a_date_in_brackets() -> None:
     assert [text for text in texts if dated.search(text)] == []
 
 
+def test_no_chinese_message_sets_a_name_apart_with_spaces() -> None:
+    """欢迎张三！ and 已保存：张三的评价等次, not 欢迎 张三！ or 张三 的: Chinese writes a name into the sentence."""
+    names = "name|names|who|member|admin|lead|whom|actor|creator|assignee"
+    chinese = "[\u4e00-\u9fff（），。：；、“”！]"
+    spaced = re.compile(rf"{chinese} \{{({names})\}}|\{{({names})\}} {chinese}")
+    texts = [str(text) for m in _catalogue("zh_CN") if m.id
+             for text in (m.string if isinstance(m.string, tuple) else (m.string,))]
+    assert [text for text in texts if spaced.search(text)] == []
+
+
 def test_chinese_is_really_chinese() -> None:
     catalogue = _catalogue("zh_CN")
     english_only = [m.id for m in catalogue if m.id and isinstance(m.string, str)
