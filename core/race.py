@@ -57,7 +57,7 @@ from core.domain import Duty
 __all__ = [
     "Deadline", "DeadlineKind", "DeadlineTally", "DutyTerm", "ExtraDuty", "ExtraTerm", "MemberInputs", "Period", "PeriodKind", "Ranked",
     "Score", "Weights", "board_day", "curve_target", "judge_deadlines", "tally_deadlines", "period_active_days",
-    "period_target", "rank", "score", "Step", "closing_steps", "most_improved", "neighbours", "next_place",
+    "period_target", "rank", "score", "score_all", "Step", "closing_steps", "most_improved", "neighbours", "next_place",
 ]
 
 _CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
@@ -436,33 +436,94 @@ def tally_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) ->
 
 def score(inputs: MemberInputs, period: Period, *, as_of: date, weights: Weights) -> Score:
     """One member's score for ``period`` read as of ``as_of`` (see the module's docstring)."""
-    day = board_day(period, as_of)
-    active = _active_days(inputs.availability, period, day)
-    terms = []
-    weighted, done_of, yearly, curves = weights.duties, inputs.done, inputs.yearly_targets, inputs.quarter_targets
-    with localcontext(_CONTEXT):
-        for duty in _DUTIES:
-            weight, done = str(Decimal(weighted.get(duty, ZERO))), str(Decimal(done_of.get(duty, ZERO)))
-            quarters = curves.get(duty)
-            terms.append(_spread_term(duty, weight, done, str(Decimal(yearly.get(duty, ZERO))), active, period.year)
-                         if quarters is None else _curve_term(
-                             duty, weight, done, (str(quarters.q1), str(quarters.q2), str(quarters.q3), str(quarters.q4)),
-                             inputs.availability, period, day))
-        extras = tuple(_extra_term(extra, active, period.year) for extra in inputs.extras)
-        tallies = tally_deadlines(inputs.deadlines, period, day) if inputs.deadlines else ()
-        judged = on_time = overdue = 0
-        for tally in tallies:
-            judged, on_time, overdue = judged + tally.judged, on_time + tally.on_time, overdue + tally.overdue
-        rate = None if judged == 0 else Decimal(on_time) / Decimal(judged)
-        on_time_points = weights.on_time * (ONE if rate is None else rate)
-        overdue_points = weights.overdue_penalty * overdue
-        raw = (sum((term.points for term in terms), ZERO) + sum((term.points for term in extras), ZERO)
-               + on_time_points - overdue_points)
-        total = raw.quantize(_CENTS, rounding=ROUND_HALF_UP)
-    return Score(member_id=inputs.member_id, period=period, day=day, active_days=active, duties=tuple(terms),
-                 judged=judged, on_time=on_time, on_time_rate=rate, on_time_weight=weights.on_time,
-                 on_time_points=on_time_points, overdue=overdue, overdue_penalty=weights.overdue_penalty,
-                 overdue_points=overdue_points, total=total, tallies=tallies, extras=extras)
+    return _Scorer(period, as_of, weights).score(inputs)
+
+
+def score_all(everyone: Iterable[MemberInputs], period: Period, *, as_of: date, weights: Weights) -> list[Score]:
+    """:func:`score` for each member of a board, in their order: what they all share (the board day, the
+    weights) is computed once, and what many share (an availability, a targets mapping, a duty's term, an
+    on-time rate) once per board."""
+    scorer = _Scorer(period, as_of, weights)
+    return [scorer.score(inputs) for inputs in everyone]
+
+
+class _Scorer:
+    """Scores members for one period, board day and weights (:func:`score`, :func:`score_all`). Per-board
+    memos are keyed by plain values (ints, texts) and by the identity of the shared objects (kept alive by
+    the memo itself), so no enum or dataclass is hashed per member."""
+
+    def __init__(self, period: Period, as_of: date, weights: Weights) -> None:
+        self.period, self.weights = period, weights
+        self.day = board_day(period, as_of)
+        with localcontext(_CONTEXT):
+            self.weight_texts = tuple(str(Decimal(weights.duties.get(duty, ZERO))) for duty in _DUTIES)
+        self.active: dict[int, tuple[pace.Availability, int]] = {}
+        self.yearly: dict[int, tuple[Mapping[Duty, Decimal], tuple[str, ...]]] = {}
+        self.terms: dict[tuple[int, str, str, int], DutyTerm] = {}
+        self.duty_sums: dict[tuple[int, ...], tuple[tuple[DutyTerm, ...], Decimal]] = {}
+        self.on_time: dict[tuple[int, int], tuple[Decimal | None, Decimal]] = {}
+        self.overdue: dict[int, Decimal] = {}
+
+    def _active_days(self, availability: pace.Availability) -> int:
+        found = self.active.get(id(availability))
+        if found is None or found[0] is not availability:
+            found = self.active[id(availability)] = (availability, _active_days(availability, self.period, self.day))
+        return found[1]
+
+    def _yearly_texts(self, yearly: Mapping[Duty, Decimal]) -> tuple[str, ...]:
+        found = self.yearly.get(id(yearly))
+        if found is None or found[0] is not yearly:
+            with localcontext(_CONTEXT):
+                texts = tuple(str(Decimal(yearly.get(duty, ZERO))) for duty in _DUTIES)
+            found = self.yearly[id(yearly)] = (yearly, texts)
+        return found[1]
+
+    def score(self, inputs: MemberInputs) -> Score:
+        period, day, weights = self.period, self.day, self.weights
+        active = self._active_days(inputs.availability)
+        yearly_texts = self._yearly_texts(inputs.yearly_targets)
+        terms = []
+        done_of, curves, memo = inputs.done, inputs.quarter_targets, self.terms
+        with localcontext(_CONTEXT):
+            for index, duty in enumerate(_DUTIES):
+                value = done_of.get(duty, ZERO)
+                done = str(value) if type(value) is Decimal else str(Decimal(value))
+                quarters = curves.get(duty) if curves else None
+                if quarters is None:
+                    key = (index, done, yearly_texts[index], active)
+                    term = memo.get(key)
+                    if term is None:
+                        term = memo[key] = _spread_term(duty, self.weight_texts[index], done, yearly_texts[index],
+                                                        active, period.year)
+                else:
+                    term = _curve_term(duty, self.weight_texts[index], done,
+                                       (str(quarters.q1), str(quarters.q2), str(quarters.q3), str(quarters.q4)),
+                                       inputs.availability, period, day)
+                terms.append(term)
+            extras = tuple(_extra_term(extra, active, period.year) for extra in inputs.extras)
+            tallies = tally_deadlines(inputs.deadlines, period, day) if inputs.deadlines else ()
+            judged = on_time = overdue = 0
+            for tally in tallies:
+                judged, on_time, overdue = judged + tally.judged, on_time + tally.on_time, overdue + tally.overdue
+            rated = self.on_time.get((judged, on_time))
+            if rated is None:
+                rate = None if judged == 0 else Decimal(on_time) / Decimal(judged)
+                rated = self.on_time[judged, on_time] = (rate, weights.on_time * (ONE if rate is None else rate))
+            rate, on_time_points = rated
+            overdue_points = self.overdue.get(overdue)
+            if overdue_points is None:
+                overdue_points = self.overdue[overdue] = weights.overdue_penalty * overdue
+            ids = tuple(map(id, terms))  # the memo keeps the terms themselves alive: an id names one of them
+            summed = self.duty_sums.get(ids)
+            if summed is None:
+                summed = self.duty_sums[ids] = (tuple(terms), sum((term.points for term in terms), ZERO))
+            duty_sum = summed[1]
+            raw = duty_sum + sum((term.points for term in extras), ZERO) + on_time_points - overdue_points
+            total = raw.quantize(_CENTS, rounding=ROUND_HALF_UP)
+        return Score(member_id=inputs.member_id, period=period, day=day, active_days=active, duties=tuple(terms),
+                     judged=judged, on_time=on_time, on_time_rate=rate, on_time_weight=weights.on_time,
+                     on_time_points=on_time_points, overdue=overdue, overdue_penalty=weights.overdue_penalty,
+                     overdue_points=overdue_points, total=total, tallies=tallies, extras=extras)
 
 
 # --------------------------------------------------------------------------- ranking
