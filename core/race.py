@@ -420,12 +420,15 @@ def tally_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) ->
     counts: dict[DeadlineKind, list[int]] = {}  # only kinds with something to count
     start, end = period.start, period.end
     for item in deadlines:
-        answered = item.done_on is not None and item.done_on <= day
-        late = not answered and day > item.due
-        judged = (answered or late) and start <= item.due <= end
+        done_on, due = item.done_on, item.due
+        answered = done_on is not None and done_on <= day
+        late = not answered and day > due
+        judged = (answered or late) and start <= due <= end
         if not (late or judged):
             continue
-        count = counts.setdefault(item.kind, [0, 0, 0])
+        count = counts.get(item.kind)
+        if count is None:
+            count = counts[item.kind] = [0, 0, 0]
         if late:
             count[2] += 1
         if judged:

@@ -142,8 +142,9 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
 
     behind = []
     paces = race_storage.paces_of(now_inputs, today=as_of, config=config)
+    on_pace = pace.PaceStatus.ON_PACE  # read once: 12,000 paces for 2,000 members
     for member_id, name in people.items():
-        duties = [d.duty for d in paces.get(member_id, []) if d.status != pace.PaceStatus.ON_PACE]
+        duties = [d.duty for d in paces.get(member_id, ()) if d.status is not on_pace]
         if duties:
             behind.append((name, duties))
     return Summary(team.name, start, end, today, logged, trips, year_done, year_expected, moved_up, upcoming,
