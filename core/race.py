@@ -62,6 +62,7 @@ __all__ = [
 
 _CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
 _DUTIES = tuple(Duty)  # iterating the enum class costs more than the tuple, 6 times per member scored
+_ZEROS = (Decimal(0),) * len(_DUTIES)  # what a duty missing from a member's done counts (map's defaults)
 _CENTS = Decimal("0.01")
 ONE = Decimal(1)
 ZERO = Decimal(0)
@@ -463,7 +464,7 @@ class _Scorer:
         self.active: dict[int, tuple[pace.Availability, int]] = {}
         self.yearly: dict[int, tuple[Mapping[Duty, Decimal], tuple[str, ...]]] = {}
         self.terms: dict[tuple[int, str, str, int], DutyTerm] = {}
-        self.duty_sums: dict[tuple[int, ...], tuple[tuple[DutyTerm, ...], Decimal]] = {}
+        self.term_sets: dict[tuple[tuple[str, ...], int, tuple[str, ...]], tuple[tuple[DutyTerm, ...], Decimal]] = {}
         self.on_time: dict[tuple[int, int], tuple[Decimal | None, Decimal]] = {}
         self.overdue: dict[int, Decimal] = {}
 
@@ -481,28 +482,38 @@ class _Scorer:
             found = self.yearly[id(yearly)] = (yearly, texts)
         return found[1]
 
+    def _spread(self, index: int, done: str, yearly: str, active: int) -> DutyTerm:
+        key = (index, done, yearly, active)
+        term = self.terms.get(key)
+        if term is None:
+            term = self.terms[key] = _spread_term(_DUTIES[index], self.weight_texts[index], done, yearly, active,
+                                                  self.period.year)
+        return term
+
     def score(self, inputs: MemberInputs) -> Score:
         period, day, weights = self.period, self.day, self.weights
         active = self._active_days(inputs.availability)
         yearly_texts = self._yearly_texts(inputs.yearly_targets)
-        terms = []
-        done_of, curves, memo = inputs.done, inputs.quarter_targets, self.terms
+        done_of, curves = inputs.done, inputs.quarter_targets
         with localcontext(_CONTEXT):
-            for index, duty in enumerate(_DUTIES):
-                value = done_of.get(duty, ZERO)
-                done = str(value) if type(value) is Decimal else str(Decimal(value))
-                quarters = curves.get(duty) if curves else None
-                if quarters is None:
-                    key = (index, done, yearly_texts[index], active)
-                    term = memo.get(key)
-                    if term is None:
-                        term = memo[key] = _spread_term(duty, self.weight_texts[index], done, yearly_texts[index],
-                                                        active, period.year)
-                else:
-                    term = _curve_term(duty, self.weight_texts[index], done,
-                                       (str(quarters.q1), str(quarters.q2), str(quarters.q3), str(quarters.q4)),
-                                       inputs.availability, period, day)
-                terms.append(term)
+            dones = tuple([str(value) if type(value) is Decimal else str(Decimal(value))
+                           for value in map(done_of.get, _DUTIES, _ZEROS)])
+            if not curves:  # the usual case: the six terms (and their sum) shared by all who did the same
+                key = (yearly_texts, active, dones)
+                found = self.term_sets.get(key)
+                if found is None:
+                    terms = tuple([self._spread(index, dones[index], yearly_texts[index], active)
+                                   for index in range(len(_DUTIES))])
+                    found = self.term_sets[key] = (terms, sum((term.points for term in terms), ZERO))
+                terms, duty_sum = found
+            else:
+                terms = tuple([self._spread(index, dones[index], yearly_texts[index], active)
+                               if (quarters := curves.get(duty)) is None else
+                               _curve_term(duty, self.weight_texts[index], dones[index],
+                                           (str(quarters.q1), str(quarters.q2), str(quarters.q3), str(quarters.q4)),
+                                           inputs.availability, period, day)
+                               for index, duty in enumerate(_DUTIES)])
+                duty_sum = sum((term.points for term in terms), ZERO)
             extras = tuple(_extra_term(extra, active, period.year) for extra in inputs.extras)
             tallies = tally_deadlines(inputs.deadlines, period, day) if inputs.deadlines else ()
             judged = on_time = overdue = 0
@@ -516,14 +527,9 @@ class _Scorer:
             overdue_points = self.overdue.get(overdue)
             if overdue_points is None:
                 overdue_points = self.overdue[overdue] = weights.overdue_penalty * overdue
-            ids = tuple(map(id, terms))  # the memo keeps the terms themselves alive: an id names one of them
-            summed = self.duty_sums.get(ids)
-            if summed is None:
-                summed = self.duty_sums[ids] = (tuple(terms), sum((term.points for term in terms), ZERO))
-            duty_sum = summed[1]
             raw = duty_sum + sum((term.points for term in extras), ZERO) + on_time_points - overdue_points
             total = raw.quantize(_CENTS, rounding=ROUND_HALF_UP)
-        return Score(member_id=inputs.member_id, period=period, day=day, active_days=active, duties=tuple(terms),
+        return Score(member_id=inputs.member_id, period=period, day=day, active_days=active, duties=terms,
                      judged=judged, on_time=on_time, on_time_rate=rate, on_time_weight=weights.on_time,
                      on_time_points=on_time_points, overdue=overdue, overdue_penalty=weights.overdue_penalty,
                      overdue_points=overdue_points, total=total, tallies=tallies, extras=extras)
