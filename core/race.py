@@ -231,6 +231,9 @@ class DeadlineTally:
     overdue: int = 0
 
 
+_NO_TALLY: tuple[tuple[DeadlineTally, ...], int, int, int] = ((), 0, 0, 0)  # nothing judged, nothing overdue
+
+
 @dataclass(frozen=True)
 class ExtraDuty:
     """One of the team's own duties (core/team_duties.py) as a term of a member's score: its weight and yearly
@@ -467,6 +470,8 @@ class _Scorer:
         self.term_sets: dict[tuple[tuple[str, ...], int, tuple[str, ...]], tuple[tuple[DutyTerm, ...], Decimal]] = {}
         self.on_time: dict[tuple[int, int], tuple[Decimal | None, Decimal]] = {}
         self.overdue: dict[int, Decimal] = {}
+        self.tallies: dict[tuple[tuple[DeadlineKind, int, int, int], ...],
+                           tuple[tuple[DeadlineTally, ...], int, int, int]] = {}
 
     def _active_days(self, availability: pace.Availability) -> int:
         found = self.active.get(id(availability))
@@ -489,6 +494,36 @@ class _Scorer:
             term = self.terms[key] = _spread_term(_DUTIES[index], self.weight_texts[index], done, yearly, active,
                                                   self.period.year)
         return term
+
+    def _tally(self, deadlines: Iterable[Deadline]) -> tuple[tuple[DeadlineTally, ...], int, int, int]:
+        """:func:`tally_deadlines` and its sums (judged, on time, overdue), its tallies shared by members with the
+        same counts."""
+        counts: dict[DeadlineKind, list[int]] = {}
+        start, end, day = self.period.start, self.period.end, self.day
+        for item in deadlines:  # as tally_deadlines
+            done_on, due = item.done_on, item.due
+            answered = done_on is not None and done_on <= day
+            late = not answered and day > due
+            judged = (answered or late) and start <= due <= end
+            if not (late or judged):
+                continue
+            count = counts.get(item.kind)
+            if count is None:
+                count = counts[item.kind] = [0, 0, 0]
+            if late:
+                count[2] += 1
+            if judged:
+                count[0] += 1
+                count[1] += answered and item.answered_in_time
+        if not counts:
+            return _NO_TALLY
+        key = tuple((kind, n[0], n[1], n[2]) for kind in _DEADLINE_KINDS if (n := counts.get(kind)) is not None)
+        found = self.tallies.get(key)
+        if found is None:
+            tallies = tuple(DeadlineTally(*each) for each in key)
+            found = self.tallies[key] = (tallies, sum(t.judged for t in tallies), sum(t.on_time for t in tallies),
+                                         sum(t.overdue for t in tallies))
+        return found
 
     def score(self, inputs: MemberInputs) -> Score:
         period, day, weights = self.period, self.day, self.weights
@@ -515,10 +550,7 @@ class _Scorer:
                                for index, duty in enumerate(_DUTIES)])
                 duty_sum = sum((term.points for term in terms), ZERO)
             extras = tuple(_extra_term(extra, active, period.year) for extra in inputs.extras)
-            tallies = tally_deadlines(inputs.deadlines, period, day) if inputs.deadlines else ()
-            judged = on_time = overdue = 0
-            for tally in tallies:
-                judged, on_time, overdue = judged + tally.judged, on_time + tally.on_time, overdue + tally.overdue
+            tallies, judged, on_time, overdue = self._tally(inputs.deadlines) if inputs.deadlines else _NO_TALLY
             rated = self.on_time.get((judged, on_time))
             if rated is None:
                 rate = None if judged == 0 else Decimal(on_time) / Decimal(judged)
