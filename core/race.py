@@ -421,8 +421,13 @@ def judge_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) ->
 
 def tally_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) -> tuple[DeadlineTally, ...]:
     """:func:`judge_deadlines` per kind, in :class:`DeadlineKind` order; kinds with nothing to say left out."""
-    counts: dict[DeadlineKind, list[int]] = {}  # only kinds with something to count
-    start, end = period.start, period.end
+    counts = _count_deadlines(deadlines, period.start, period.end, day)
+    return tuple(DeadlineTally(kind, *counts[kind]) for kind in _DEADLINE_KINDS if kind in counts)
+
+
+def _count_deadlines(deadlines: Iterable[Deadline], start: date, end: date, day: date) -> dict[DeadlineKind, list[int]]:
+    """Per kind with something to count: [judged, on time, overdue] (the rules of :func:`judge_deadlines`)."""
+    counts: dict[DeadlineKind, list[int]] = {}
     for item in deadlines:
         done_on, due = item.done_on, item.due
         answered = done_on is not None and done_on <= day
@@ -438,7 +443,7 @@ def tally_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) ->
         if judged:
             count[0] += 1
             count[1] += answered and item.answered_in_time
-    return tuple(DeadlineTally(kind, *counts[kind]) for kind in _DEADLINE_KINDS if kind in counts)
+    return counts
 
 
 def score(inputs: MemberInputs, period: Period, *, as_of: date, weights: Weights) -> Score:
@@ -498,23 +503,7 @@ class _Scorer:
     def _tally(self, deadlines: Iterable[Deadline]) -> tuple[tuple[DeadlineTally, ...], int, int, int]:
         """:func:`tally_deadlines` and its sums (judged, on time, overdue), its tallies shared by members with the
         same counts."""
-        counts: dict[DeadlineKind, list[int]] = {}
-        start, end, day = self.period.start, self.period.end, self.day
-        for item in deadlines:  # as tally_deadlines
-            done_on, due = item.done_on, item.due
-            answered = done_on is not None and done_on <= day
-            late = not answered and day > due
-            judged = (answered or late) and start <= due <= end
-            if not (late or judged):
-                continue
-            count = counts.get(item.kind)
-            if count is None:
-                count = counts[item.kind] = [0, 0, 0]
-            if late:
-                count[2] += 1
-            if judged:
-                count[0] += 1
-                count[1] += answered and item.answered_in_time
+        counts = _count_deadlines(deadlines, self.period.start, self.period.end, self.day)
         if not counts:
             return _NO_TALLY
         key = tuple((kind, n[0], n[1], n[2]) for kind in _DEADLINE_KINDS if (n := counts.get(kind)) is not None)
