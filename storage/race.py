@@ -261,7 +261,9 @@ def done_from_records(session: Session, team_id: int, start: date, day: date,
 
     done: dict[int, dict[Duty, Decimal]] = defaultdict(dict)
     for member_id, spans_of in spans.items():
-        done[member_id][Duty.RESEARCH_DAYS] = Decimal(grassroots_days(spans_of, within=(start, day)))
+        days = grassroots_days(spans_of, within=(start, day))
+        if days:  # a trip whose last day is before its first covers none: left out, as the totals leave it
+            done[member_id][Duty.RESEARCH_DAYS] = Decimal(days)
 
     # A topic counts on counts_on: the day it reached the team's counting stage, moved into its year.
     for member_id, count in session.execute(
