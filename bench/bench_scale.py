@@ -2,7 +2,10 @@
 five years of records, and the scheduling tick's deadline scan over 1,000,000 open deadlines, on
 SQLite and PostgreSQL, each again at double the data.
 
-    python -m bench.bench_scale [members] [deadlines] [boards|scan]   (BENCH_SCALE scales both)
+    python -m bench.bench_scale [members] [deadlines] [boards|scan][,single]   (BENCH_SCALE scales both)
+
+``single`` among the parts times each part at the given size only, without the doubled size (whose seeding
+takes minutes): ``python -m bench.bench_scale 2000 0 boards,single``.
 
 Boards and summary: bench_race's generator (trips, topics, motions, findings, sessions with
 attendance, leave) for ``members`` and then, in the same database, a second team of twice as many;
@@ -180,12 +183,13 @@ def boards_and_summary(db: Database, team_id: int, config: Config) -> list[tuple
     return figures
 
 
-def bench_boards(members: int) -> list[list[Any]]:
+def bench_boards(members: int, *, doubled: bool = True) -> list[list[Any]]:
     config = Config()
     rows: list[list[Any]] = []
+    sizes = ((members, 7), (2 * members, 8)) if doubled else ((members, 7),)
     for backend, database in backends():
         with database() as db:
-            for size, seed in ((members, 7), (2 * members, 8)):
+            for size, seed in sizes:
                 seconds, (team_id, counts) = timed(partial(bench_race.populate, db, size, seed=seed))
                 with db.session() as session:  # a bulk load bypasses the session event: counted once after it
                     rebuild_seconds, written = timed(partial(totals.rebuild, session, team_id))
@@ -342,14 +346,15 @@ def ticks(db: Database, day: date) -> list[dict[str, Any]]:
     return results
 
 
-def bench_scan(deadline_count: int) -> list[list[Any]]:
+def bench_scan(deadline_count: int, *, doubled: bool = True) -> list[list[Any]]:
     rows: list[list[Any]] = []
     teams_per_step = max(1, round(deadline_count / (TEAM_SIZE * ITEMS_PER_MEMBER)))
     for backend, database in backends():
         rng = random.Random(11)
         total = 0
         with database() as db:
-            for step, day in enumerate((SCAN_AT.date(), SCAN_AT.date() + timedelta(days=1))):
+            days = (SCAN_AT.date(), SCAN_AT.date() + timedelta(days=1)) if doubled else (SCAN_AT.date(),)
+            for step, day in enumerate(days):
                 # the second step adds as many teams again, due around the next day: twice the deadlines
                 seconds, added = timed(partial(seed_deadlines, db, teams_per_step, rng, day))
                 total += added
@@ -373,11 +378,12 @@ SUITE_ARGS = (1000, 500_000, "boards,scan")
 def main(members: int = 2000, deadline_count: int = 1_000_000, parts: str = "boards,scan") -> None:
     members = scaled(members, minimum=20)
     deadline_count = scaled(deadline_count, minimum=TEAM_SIZE * ITEMS_PER_MEMBER)
-    print(f"{members:,} members (and {2 * members:,}), {deadline_count:,} open deadlines "
-          f"(and {2 * deadline_count:,}); {machine()}")
+    doubled = "single" not in parts.split(",")
+    print(f"{members:,} members" + (f" (and {2 * members:,})" if doubled else "") + f", {deadline_count:,} open deadlines"
+          + (f" (and {2 * deadline_count:,})" if doubled else "") + f"; {machine()}")
     if "boards" in parts:
         started = time.perf_counter()
-        board_rows = bench_boards(members)
+        board_rows = bench_boards(members, doubled=doubled)
         print(table(["backend", "what", "members", "rows", "ms", "from scratch ms", "ratio", "goal ms", "met"],
                     board_rows))
         print("ms: from the month totals (storage/totals.py; the board day's month less what counts after the day); from scratch: "
@@ -386,7 +392,7 @@ def main(members: int = 2000, deadline_count: int = 1_000_000, parts: str = "boa
         print(f"(boards and summaries: {time.perf_counter() - started:.0f} s; load {load()})\n", flush=True)
     if "scan" in parts:
         started = time.perf_counter()
-        scan_rows = bench_scan(deadline_count)
+        scan_rows = bench_scan(deadline_count, doubled=doubled)
         print(table(["backend", "open deadlines", "teams", "tick (Scheduler.run_once)", "rows due", "enqueued",
                      "ms", "goal ms"], scan_rows))
         print("rows due: items whose next-nudge instant had come (storage/next_nudge.py); the day's first tick "

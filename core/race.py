@@ -57,11 +57,12 @@ from core.domain import Duty
 __all__ = [
     "Deadline", "DeadlineKind", "DeadlineTally", "DutyTerm", "ExtraDuty", "ExtraTerm", "MemberInputs", "Period", "PeriodKind", "Ranked",
     "Score", "Weights", "board_day", "curve_target", "judge_deadlines", "tally_deadlines", "period_active_days",
-    "period_target", "rank", "score", "Step", "closing_steps", "most_improved", "neighbours", "next_place",
+    "period_target", "rank", "score", "score_all", "Step", "closing_steps", "most_improved", "neighbours", "next_place",
 ]
 
 _CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
 _DUTIES = tuple(Duty)  # iterating the enum class costs more than the tuple, 6 times per member scored
+_ZEROS = (Decimal(0),) * len(_DUTIES)  # what a duty missing from a member's done counts (map's defaults)
 _CENTS = Decimal("0.01")
 ONE = Decimal(1)
 ZERO = Decimal(0)
@@ -228,6 +229,9 @@ class DeadlineTally:
     judged: int = 0
     on_time: int = 0
     overdue: int = 0
+
+
+_NO_TALLY: tuple[tuple[DeadlineTally, ...], int, int, int] = ((), 0, 0, 0)  # nothing judged, nothing overdue
 
 
 @dataclass(frozen=True)
@@ -417,52 +421,139 @@ def judge_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) ->
 
 def tally_deadlines(deadlines: Iterable[Deadline], period: Period, day: date) -> tuple[DeadlineTally, ...]:
     """:func:`judge_deadlines` per kind, in :class:`DeadlineKind` order; kinds with nothing to say left out."""
-    counts: dict[DeadlineKind, list[int]] = {}  # only kinds with something to count
-    start, end = period.start, period.end
+    counts = _count_deadlines(deadlines, period.start, period.end, day)
+    return tuple(DeadlineTally(kind, *counts[kind]) for kind in _DEADLINE_KINDS if kind in counts)
+
+
+def _count_deadlines(deadlines: Iterable[Deadline], start: date, end: date, day: date) -> dict[DeadlineKind, list[int]]:
+    """Per kind with something to count: [judged, on time, overdue] (the rules of :func:`judge_deadlines`)."""
+    counts: dict[DeadlineKind, list[int]] = {}
     for item in deadlines:
-        answered = item.done_on is not None and item.done_on <= day
-        late = not answered and day > item.due
-        judged = (answered or late) and start <= item.due <= end
+        done_on, due = item.done_on, item.due
+        answered = done_on is not None and done_on <= day
+        late = not answered and day > due
+        judged = (answered or late) and start <= due <= end
         if not (late or judged):
             continue
-        count = counts.setdefault(item.kind, [0, 0, 0])
+        count = counts.get(item.kind)
+        if count is None:
+            count = counts[item.kind] = [0, 0, 0]
         if late:
             count[2] += 1
         if judged:
             count[0] += 1
             count[1] += answered and item.answered_in_time
-    return tuple(DeadlineTally(kind, *counts[kind]) for kind in _DEADLINE_KINDS if kind in counts)
+    return counts
 
 
 def score(inputs: MemberInputs, period: Period, *, as_of: date, weights: Weights) -> Score:
     """One member's score for ``period`` read as of ``as_of`` (see the module's docstring)."""
-    day = board_day(period, as_of)
-    active = _active_days(inputs.availability, period, day)
-    terms = []
-    weighted, done_of, yearly, curves = weights.duties, inputs.done, inputs.yearly_targets, inputs.quarter_targets
-    with localcontext(_CONTEXT):
-        for duty in _DUTIES:
-            weight, done = str(Decimal(weighted.get(duty, ZERO))), str(Decimal(done_of.get(duty, ZERO)))
-            quarters = curves.get(duty)
-            terms.append(_spread_term(duty, weight, done, str(Decimal(yearly.get(duty, ZERO))), active, period.year)
-                         if quarters is None else _curve_term(
-                             duty, weight, done, (str(quarters.q1), str(quarters.q2), str(quarters.q3), str(quarters.q4)),
-                             inputs.availability, period, day))
-        extras = tuple(_extra_term(extra, active, period.year) for extra in inputs.extras)
-        tallies = tally_deadlines(inputs.deadlines, period, day) if inputs.deadlines else ()
-        judged = on_time = overdue = 0
-        for tally in tallies:
-            judged, on_time, overdue = judged + tally.judged, on_time + tally.on_time, overdue + tally.overdue
-        rate = None if judged == 0 else Decimal(on_time) / Decimal(judged)
-        on_time_points = weights.on_time * (ONE if rate is None else rate)
-        overdue_points = weights.overdue_penalty * overdue
-        raw = (sum((term.points for term in terms), ZERO) + sum((term.points for term in extras), ZERO)
-               + on_time_points - overdue_points)
-        total = raw.quantize(_CENTS, rounding=ROUND_HALF_UP)
-    return Score(member_id=inputs.member_id, period=period, day=day, active_days=active, duties=tuple(terms),
-                 judged=judged, on_time=on_time, on_time_rate=rate, on_time_weight=weights.on_time,
-                 on_time_points=on_time_points, overdue=overdue, overdue_penalty=weights.overdue_penalty,
-                 overdue_points=overdue_points, total=total, tallies=tallies, extras=extras)
+    return _Scorer(period, as_of, weights).score(inputs)
+
+
+def score_all(everyone: Iterable[MemberInputs], period: Period, *, as_of: date, weights: Weights) -> list[Score]:
+    """:func:`score` for each member of a board, in their order: what they all share (the board day, the
+    weights) is computed once, and what many share (an availability, a targets mapping, a duty's term, an
+    on-time rate) once per board."""
+    scorer = _Scorer(period, as_of, weights)
+    return [scorer.score(inputs) for inputs in everyone]
+
+
+class _Scorer:
+    """Scores members for one period, board day and weights (:func:`score`, :func:`score_all`). Per-board
+    memos are keyed by plain values (ints, texts) and by the identity of the shared objects (kept alive by
+    the memo itself), so no enum or dataclass is hashed per member."""
+
+    def __init__(self, period: Period, as_of: date, weights: Weights) -> None:
+        self.period, self.weights = period, weights
+        self.day = board_day(period, as_of)
+        with localcontext(_CONTEXT):
+            self.weight_texts = tuple(str(Decimal(weights.duties.get(duty, ZERO))) for duty in _DUTIES)
+        self.active: dict[int, tuple[pace.Availability, int]] = {}
+        self.yearly: dict[int, tuple[Mapping[Duty, Decimal], tuple[str, ...]]] = {}
+        self.terms: dict[tuple[int, str, str, int], DutyTerm] = {}
+        self.term_sets: dict[tuple[tuple[str, ...], int, tuple[str, ...]], tuple[tuple[DutyTerm, ...], Decimal]] = {}
+        self.on_time: dict[tuple[int, int], tuple[Decimal | None, Decimal]] = {}
+        self.overdue: dict[int, Decimal] = {}
+        self.tallies: dict[tuple[tuple[DeadlineKind, int, int, int], ...],
+                           tuple[tuple[DeadlineTally, ...], int, int, int]] = {}
+
+    def _active_days(self, availability: pace.Availability) -> int:
+        found = self.active.get(id(availability))
+        if found is None or found[0] is not availability:
+            found = self.active[id(availability)] = (availability, _active_days(availability, self.period, self.day))
+        return found[1]
+
+    def _yearly_texts(self, yearly: Mapping[Duty, Decimal]) -> tuple[str, ...]:
+        found = self.yearly.get(id(yearly))
+        if found is None or found[0] is not yearly:
+            with localcontext(_CONTEXT):
+                texts = tuple(str(Decimal(yearly.get(duty, ZERO))) for duty in _DUTIES)
+            found = self.yearly[id(yearly)] = (yearly, texts)
+        return found[1]
+
+    def _spread(self, index: int, done: str, yearly: str, active: int) -> DutyTerm:
+        key = (index, done, yearly, active)
+        term = self.terms.get(key)
+        if term is None:
+            term = self.terms[key] = _spread_term(_DUTIES[index], self.weight_texts[index], done, yearly, active,
+                                                  self.period.year)
+        return term
+
+    def _tally(self, deadlines: Iterable[Deadline]) -> tuple[tuple[DeadlineTally, ...], int, int, int]:
+        """:func:`tally_deadlines` and its sums (judged, on time, overdue), its tallies shared by members with the
+        same counts."""
+        counts = _count_deadlines(deadlines, self.period.start, self.period.end, self.day)
+        if not counts:
+            return _NO_TALLY
+        key = tuple((kind, n[0], n[1], n[2]) for kind in _DEADLINE_KINDS if (n := counts.get(kind)) is not None)
+        found = self.tallies.get(key)
+        if found is None:
+            tallies = tuple(DeadlineTally(*each) for each in key)
+            found = self.tallies[key] = (tallies, sum(t.judged for t in tallies), sum(t.on_time for t in tallies),
+                                         sum(t.overdue for t in tallies))
+        return found
+
+    def score(self, inputs: MemberInputs) -> Score:
+        period, day, weights = self.period, self.day, self.weights
+        active = self._active_days(inputs.availability)
+        yearly_texts = self._yearly_texts(inputs.yearly_targets)
+        done_of, curves = inputs.done, inputs.quarter_targets
+        with localcontext(_CONTEXT):
+            dones = tuple([str(value) if type(value) is Decimal else str(Decimal(value))
+                           for value in map(done_of.get, _DUTIES, _ZEROS)])
+            if not curves:  # the usual case: the six terms (and their sum) shared by all who did the same
+                key = (yearly_texts, active, dones)
+                found = self.term_sets.get(key)
+                if found is None:
+                    terms = tuple([self._spread(index, dones[index], yearly_texts[index], active)
+                                   for index in range(len(_DUTIES))])
+                    found = self.term_sets[key] = (terms, sum((term.points for term in terms), ZERO))
+                terms, duty_sum = found
+            else:
+                terms = tuple([self._spread(index, dones[index], yearly_texts[index], active)
+                               if (quarters := curves.get(duty)) is None else
+                               _curve_term(duty, self.weight_texts[index], dones[index],
+                                           (str(quarters.q1), str(quarters.q2), str(quarters.q3), str(quarters.q4)),
+                                           inputs.availability, period, day)
+                               for index, duty in enumerate(_DUTIES)])
+                duty_sum = sum((term.points for term in terms), ZERO)
+            extras = tuple(_extra_term(extra, active, period.year) for extra in inputs.extras)
+            tallies, judged, on_time, overdue = self._tally(inputs.deadlines) if inputs.deadlines else _NO_TALLY
+            rated = self.on_time.get((judged, on_time))
+            if rated is None:
+                rate = None if judged == 0 else Decimal(on_time) / Decimal(judged)
+                rated = self.on_time[judged, on_time] = (rate, weights.on_time * (ONE if rate is None else rate))
+            rate, on_time_points = rated
+            overdue_points = self.overdue.get(overdue)
+            if overdue_points is None:
+                overdue_points = self.overdue[overdue] = weights.overdue_penalty * overdue
+            raw = duty_sum + sum((term.points for term in extras), ZERO) + on_time_points - overdue_points
+            total = raw.quantize(_CENTS, rounding=ROUND_HALF_UP)
+        return Score(member_id=inputs.member_id, period=period, day=day, active_days=active, duties=terms,
+                     judged=judged, on_time=on_time, on_time_rate=rate, on_time_weight=weights.on_time,
+                     on_time_points=on_time_points, overdue=overdue, overdue_penalty=weights.overdue_penalty,
+                     overdue_points=overdue_points, total=total, tallies=tallies, extras=extras)
 
 
 # --------------------------------------------------------------------------- ranking

@@ -535,7 +535,10 @@ class MonthTotal(Base):
     summary add months up instead of reading every record of the period. Months with nothing are no row."""
 
     __tablename__ = "month_totals"
-    __table_args__ = (Index("ix_month_totals_team_month", "team_id", "month"),)
+    # covers what a board sums over a period's months (migration 0016): the index alone is read
+    __table_args__ = (Index("ix_month_totals_team_month_sums", "team_id", "month", "member_id", "research_days",
+                            "key_research_topics", "collective_study", "law_study", "key_suggestions",
+                            "key_proposals"),)
 
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)

@@ -65,6 +65,9 @@ from storage.models import (
 from storage.progress import STUDY_KINDS_FOR, office_availability
 from storage.targets import quarters_of
 
+_DUTIES = tuple(Duty)  # iterating the enum class (or reading its members as attributes) costs more, per row
+_REPLY, _FEEDBACK, _TASK = race.DeadlineKind.REPLY, race.DeadlineKind.FEEDBACK, race.DeadlineKind.TASK
+_CLOSED = AssignmentStatus.CLOSED
 KEY_MOTION_DUTY = {MotionKind.SUGGESTION: Duty.KEY_SUGGESTIONS, MotionKind.PROPOSAL: Duty.KEY_PROPOSALS}
 STUDY_DUTY = {kind: duty for duty, kinds in STUDY_KINDS_FOR.items() for kind in kinds}
 
@@ -157,6 +160,8 @@ def gather_days(session: Session, team_id: int, period: race.Period, *, days: Se
     own_done = {each: team_duties.done(session, [row[0] for row in member_rows], [d.id for d in own_duties],
                                        first=start, last=each) for each in set(wanted)} if own_duties else {}
 
+    # Thousands of rows for a year: the loops below read the class and the kinds from locals.
+    deadline, reply, feedback, task, closed_status = race.Deadline, _REPLY, _FEEDBACK, _TASK, _CLOSED
     deadlines: dict[int, list[race.Deadline]] = defaultdict(list)
     for member_id, due, replied_on in session.execute(
         select(Motion.lead_member_id, Motion.reply_due, Motion.replied_on).where(
@@ -164,7 +169,7 @@ def gather_days(session: Session, team_id: int, period: race.Period, *, days: Se
             or_(Motion.reply_due.between(start, period.end),
                 and_(Motion.reply_due < day, or_(Motion.replied_on.is_(None), Motion.replied_on > earliest))))
     ):
-        deadlines[member_id].append(race.Deadline(due, replied_on, race.DeadlineKind.REPLY))
+        deadlines[member_id].append(deadline(due, replied_on, reply))
 
     day_ends = datetime.combine(earliest + timedelta(days=1), time(), tzinfo=tz)  # the earliest day's end
     for member_id, feedback_due, fed_back_at in session.execute(
@@ -176,8 +181,7 @@ def gather_days(session: Session, team_id: int, period: race.Period, *, days: Se
                      or_(FollowUpItem.fed_back_at.is_(None), FollowUpItem.fed_back_at >= day_ends))))
     ):
         answered = None if fed_back_at is None else fed_back_at.astimezone(tz).date()
-        deadlines[member_id].append(race.Deadline(cast(date, feedback_due), answered,  # not NULL here
-                                                  race.DeadlineKind.FEEDBACK))
+        deadlines[member_id].append(deadline(cast(date, feedback_due), answered, feedback))  # not NULL here
 
     period_starts = datetime.combine(start, time(), tzinfo=tz)
     period_ends = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=tz)
@@ -193,10 +197,10 @@ def gather_days(session: Session, team_id: int, period: race.Period, *, days: Se
                         or_(TaskAssignment.status != AssignmentStatus.CLOSED, TaskAssignment.closed_at.is_(None),
                             TaskAssignment.closed_at >= day_ends))))
     ):
-        closed = closed_at if status is AssignmentStatus.CLOSED else None
-        deadlines[member_id].append(race.Deadline(
+        closed = closed_at if status is closed_status else None
+        deadlines[member_id].append(deadline(
             due_at.astimezone(tz).date(), closed.astimezone(tz).date() if closed else None,
-            race.DeadlineKind.TASK, due_at=due_at,
+            task, due_at=due_at,
             done_at=(reported_at or closed) if closed else None))
 
     # Most members share their availability and targets: one object each for all who share it (fewer to build,
@@ -218,7 +222,8 @@ def gather_days(session: Session, team_id: int, period: race.Period, *, days: Se
                            if found is not None} if own_curves else team_curves
         for result, each in zip(results, wanted, strict=True):
             extras = tuple(race.ExtraDuty(d.id, d.name, d.unit, d.weight, d.yearly_target,
-                                          own_done[each].get((member_id, d.id), Decimal(0))) for d in own_duties)
+                                          own_done[each].get((member_id, d.id), Decimal(0)))
+                           for d in own_duties) if own_duties else ()
             result.append(race.MemberInputs(
                 member_id=member_id, availability=availability, yearly_targets=yearly_targets,
                 done=done_on[each].get(member_id, {}), deadlines=own_deadlines, quarter_targets=quarter_targets,
@@ -256,7 +261,9 @@ def done_from_records(session: Session, team_id: int, start: date, day: date,
 
     done: dict[int, dict[Duty, Decimal]] = defaultdict(dict)
     for member_id, spans_of in spans.items():
-        done[member_id][Duty.RESEARCH_DAYS] = Decimal(grassroots_days(spans_of, within=(start, day)))
+        days = grassroots_days(spans_of, within=(start, day))
+        if days:  # a trip whose last day is before its first covers none: left out, as the totals leave it
+            done[member_id][Duty.RESEARCH_DAYS] = Decimal(days)
 
     # A topic counts on counts_on: the day it reached the team's counting stage, moved into its year.
     for member_id, count in session.execute(
@@ -302,7 +309,7 @@ def done_from_totals(session: Session, team_id: int, start: date, day: date,
             .where(MonthTotal.team_id == team_id, MonthTotal.month.between(start, totals.month_of(day)))
             .group_by(MonthTotal.member_id)):
         duties = done[member_id]
-        for duty, value in zip(Duty, sums, strict=True):
+        for duty, value in zip(_DUTIES, sums, strict=True):
             if value:
                 duties[duty] = Decimal(value)
     if day < totals.month_end(day):
@@ -353,7 +360,7 @@ def scores(session: Session, team: Team, period: race.Period, *, as_of: date,
     weights = weights_from(config.race)
     everyone = gather(session, team.id, period, as_of=as_of, defaults=config.team_defaults.targets,
                       tz=ZoneInfo(team.timezone), from_totals=from_totals)
-    return [race.score(inputs, period, as_of=as_of, weights=weights) for inputs in everyone]
+    return race.score_all(everyone, period, as_of=as_of, weights=weights)
 
 
 def year_paces(session: Session, team: Team, *, today: date, config: Config,
@@ -368,16 +375,30 @@ def year_paces(session: Session, team: Team, *, today: date, config: Config,
 
 
 def paces_of(everyone: Iterable[race.MemberInputs], *, today: date, config: Config) -> dict[int, list[pace.DutyPace]]:
-    """:func:`year_paces` from the year's inputs as of ``today`` already gathered."""
+    """:func:`year_paces` from the year's inputs as of ``today`` already gathered. Members who share a duty's
+    done, target, availability and quarter targets share its pace: computed once per call (the memo is keyed by
+    the texts and by the shared objects' identity, which ``kept`` holds alive)."""
     tolerance, lagging = Decimal(str(config.pace.behind_tolerance)), Decimal(str(config.pace.lagging_threshold))
-    return {
-        inputs.member_id: [
-            pace.duty_pace(duty, done=inputs.done.get(duty, Decimal(0)), yearly_target=inputs.yearly_targets[duty],
-                           availability=inputs.availability, today=today, tolerance=tolerance, lagging=lagging,
-                           quarters=inputs.quarter_targets.get(duty))
-            for duty in Duty]
-        for inputs in everyone
-    }
+    memo: dict[tuple[int, str, str, int, int], pace.DutyPace] = {}
+    kept: list[object] = []
+    result: dict[int, list[pace.DutyPace]] = {}
+    zero = Decimal(0)
+    for inputs in everyone:
+        kept.append(inputs)
+        availability, done_of, yearly_of = inputs.availability, inputs.done, inputs.yearly_targets
+        curves = inputs.quarter_targets
+        paces = result[inputs.member_id] = []
+        for index, duty in enumerate(_DUTIES):
+            done, yearly = done_of.get(duty, zero), yearly_of[duty]
+            quarters = curves.get(duty) if curves else None
+            key = (index, str(done), str(yearly), id(availability), id(quarters))
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = pace.duty_pace(
+                    duty, done=done, yearly_target=yearly, availability=availability, today=today,
+                    tolerance=tolerance, lagging=lagging, quarters=quarters)
+            paces.append(found)
+    return result
 
 
 # --------------------------------------------------------------------------- snapshots

@@ -112,7 +112,7 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
     read = race_storage.gather_days(session, team.id, year, days=(as_of, before) if compared else (as_of,),
                                     defaults=config.team_defaults.targets, tz=tz, from_totals=from_totals)
     now_inputs = read[0]
-    now_scores = [race.score(inputs, year, as_of=as_of, weights=weights) for inputs in now_inputs]
+    now_scores = race.score_all(now_inputs, year, as_of=as_of, weights=weights)
     year_done = {duty: Decimal(0) for duty in Duty}
     year_expected = {duty: Decimal(0) for duty in Duty}
     for score in now_scores:
@@ -123,8 +123,8 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
     moved_up: list[tuple[str, int, int]] = []
     if compared:
         now_ranks = {e.member_id: e.rank for e in race.rank(now_scores)}
-        then_ranks = {e.member_id: e.rank for e in race.rank(
-            [race.score(inputs, year, as_of=before, weights=weights) for inputs in read[1]])}
+        then_ranks = {e.member_id: e.rank for e in race.rank(race.score_all(read[1], year, as_of=before,
+                                                                              weights=weights))}
         for member_id, rank in sorted(now_ranks.items(), key=lambda pair: pair[1]):
             earlier = then_ranks.get(member_id)
             if earlier is not None and rank < earlier and member_id in people:
@@ -142,8 +142,9 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
 
     behind = []
     paces = race_storage.paces_of(now_inputs, today=as_of, config=config)
+    on_pace = pace.PaceStatus.ON_PACE  # read once: 12,000 paces for 2,000 members
     for member_id, name in people.items():
-        duties = [d.duty for d in paces.get(member_id, []) if d.status != pace.PaceStatus.ON_PACE]
+        duties = [d.duty for d in paces.get(member_id, ()) if d.status is not on_pace]
         if duties:
             behind.append((name, duties))
     return Summary(team.name, start, end, today, logged, trips, year_done, year_expected, moved_up, upcoming,

@@ -273,6 +273,7 @@ def test_upgrading_to_the_totals_counts_them_from_the_records(db: Database) -> N
      ("counting", TopicStage.RESEARCHING)],  # counted in September, then on 31 December 2026, then in March
     [("topic", 2, 2026, datetime(2026, 2, 1, tzinfo=ZoneInfo("UTC"))), ("research", 0, date(2026, 4, 1)),
      ("report", 0, date(2026, 5, 1)), ("delete_topic", 0)],
+    [("trip", 0, FIRST, 0), ("change_trip", 0, date(2026, 1, 2), -1)],  # a trip ending before it starts: no day
 ])
 @pytest.mark.parametrize("together", [True, False])
 def test_what_a_change_leaves_behind_is_recounted(db: Database, steps: list[tuple[Any, ...]], together: bool) -> None:
