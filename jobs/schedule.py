@@ -51,6 +51,7 @@ from jobs.nudges import NudgeReport, Nudges
 from jobs.year_list import YearListReport, YearLists
 from storage import broadcasts as broadcast_store
 from storage import calendar, leave, members, next_nudge, outbox, teams
+from storage import tasks as task_store
 from storage.db import Database
 from storage.models import Broadcast, Team
 
@@ -205,6 +206,9 @@ class Scheduler:
         contacts: dict[int, dict[int, members.Contact]] = {}
         for person in people:
             contacts.setdefault(person.team_id, {})[person.id] = person
+        lights = task_store.lights_of_teams(
+            session, {team_id: [row.item.ref_id for row in mine if row.item is not None and row.item.kind == "task"]
+                      for team_id, mine in by_team.items()}, now=now, zones=zones, workdays=workdays)
         pending: list[outbox.Pending] = []
         instants: list[tuple[str, int, datetime | None]] = []
         for team_id, mine in by_team.items():
@@ -214,7 +218,7 @@ class Scheduler:
                     if any(start <= today <= end for start, end in periods)}
             made, moved = self.nudges.deadlines(
                 session, team, mine, people=contacts.get(team_id, {}), away=away, now=now,
-                report=report, is_workday=workdays[team_id])
+                report=report, is_workday=workdays[team_id], lights=lights.get(team_id, {}))
             pending += made
             instants += moved
         if pending:
