@@ -51,6 +51,7 @@ from jobs.nudges import NudgeReport, Nudges
 from jobs.year_list import YearListReport, YearLists
 from storage import broadcasts as broadcast_store
 from storage import calendar, leave, members, next_nudge, outbox, teams
+from storage import lookback as lookback_store
 from storage import tasks as task_store
 from storage.db import Database
 from storage.models import Broadcast, Team
@@ -162,6 +163,7 @@ class Scheduler:
         scheduled: dict[int, list[Broadcast]] = {}
         for broadcast in broadcast_store.scheduled(session):
             scheduled.setdefault(broadcast.team_id, []).append(broadcast)
+        lookbacks = lookback_store.due_of_teams(session, by_id, now)
         checks: dict[int, datetime] = {}
         for team_id, team in by_id.items():
             workday = workdays[team_id]
@@ -170,7 +172,8 @@ class Scheduler:
             mine = scheduled.get(team_id, [])
             self.broadcasts.run(session, team, now=now, report=report.broadcasts, scheduled=mine)
             self.year_lists.run(session, team, now=now, report=report.year_lists, is_workday=workday)
-            self.lookbacks.run(session, team, now=now, report=report.lookbacks, is_workday=workday)
+            self.lookbacks.run(session, team, now=now, report=report.lookbacks, is_workday=workday,
+                               due=lookbacks.get(team_id, []))
             self.evaluations.run(session, team, now=now, report=report.evaluations, is_workday=workday)
             checks[team_id] = self._next_check(team, now, workday, mine)
         next_nudge.set_team_checks(session, checks)
