@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -108,23 +108,22 @@ class Scheduler:
                 next_nudge.recheck_later_than(session, now)
         self._latest = now if self._latest is None else max(now, self._latest)
         with self.db.reading() as session:
-            rows = next_nudge.due(session, now, limit=self.batch)
+            anything = next_nudge.any_due(session, now)
             checks = set(next_nudge.teams_due(session, now))
-        by_team: dict[int, list[next_nudge.Due]] = {}
-        for row in rows:
-            by_team.setdefault(row.team_id, []).append(row)
-        if by_team:
+        if anything:
             try:  # every team's due items in one transaction …
                 with self.db.session() as session:
-                    self._items(session, now=now, report=report.nudges, expected=by_team)
+                    self._items(session, now=now, report=report.nudges)
             except Exception:  # noqa: BLE001 — … and when that fails, team by team: one's trouble must not hold the others
-                log.warning("scheduled nudges for %d teams at once failed; team by team", len(by_team), exc_info=True)
+                with self.db.reading() as session:
+                    due_teams = sorted({row.team_id for row in next_nudge.due(session, now, limit=self.batch)})
+                log.warning("scheduled nudges for %d teams at once failed; team by team", len(due_teams),
+                            exc_info=True)
                 report.nudges = NudgeReport()
-                for team_id in sorted(by_team):
+                for team_id in due_teams:
                     try:
                         with self.db.session() as session:
-                            self._items(session, now=now, report=report.nudges, team_id=team_id,
-                                        expected=[team_id])
+                            self._items(session, now=now, report=report.nudges, team_id=team_id)
                     except Exception:  # noqa: BLE001
                         log.exception("scheduled messages for team %s failed", team_id)
                         report.failed_teams.append(team_id)
@@ -178,25 +177,14 @@ class Scheduler:
             checks[team_id] = self._next_check(team, now, workday, mine)
         next_nudge.set_team_checks(session, checks)
 
-    def _items(self, session: Session, *, now: datetime, report: NudgeReport, team_id: int | None = None,
-               expected: Iterable[int] = ()) -> None:
+    def _items(self, session: Session, *, now: datetime, report: NudgeReport, team_id: int | None = None) -> None:
         """The due items of every team (or of one), in this transaction: claimed, their messages enqueued in
-        one statement, their instants moved on. Every read is one query for all these teams (``expected``: the
-        teams the tick saw due, read up front)."""
-        by_id = {team.id: team for team in teams.by_ids(session, expected)}
-        zones = {team.id: ZoneInfo(team.timezone) for team in by_id.values()}
-
-        def zone(team_id: int) -> ZoneInfo:
-            if team_id not in zones:
-                team = teams.by_id(session, team_id)
-                zones[team_id] = ZoneInfo(team.timezone if team is not None else "UTC")
-            return zones[team_id]
-
-        looked = next_nudge.claim(session, now, zone=zone, limit=self.batch, team_id=team_id)
+        one statement, their instants moved on. Every read is one query for all these teams."""
+        looked = next_nudge.claim(session, now, limit=self.batch, team_id=team_id)
         if not looked:
             return
-        by_id.update({team.id: team for team in teams.by_ids(session, {row.team_id for row in looked} - set(by_id))})
-        zones.update({team_id: ZoneInfo(team.timezone) for team_id, team in by_id.items()})
+        by_id = {team.id: team for team in teams.by_ids(session, {row.team_id for row in looked})}
+        zones = {team_id: ZoneInfo(team.timezone) for team_id, team in by_id.items()}
         looked = [row for row in looked if row.team_id in by_id]
         workdays = calendar.workdays(session, by_id, base=self.national)
         owners = {row.member_id for row in looked}
