@@ -8,8 +8,9 @@ they put in the outbox. `install` also adds the job that keeps broadcasts' deliv
 A tick costs what is due, not what is open. Each item with a deadline carries the instant the tick next looks
 at it and each team the instant of its next day-granular work, both indexed and kept by storage/next_nudge.py
 (earlier than necessary only costs a look; every change to an item, its snooze, task, owner's leave or the
-team's calendar makes it "now"). A tick reads the items and teams whose instant has come (two index range
-scans: a tick with nothing due is those two statements), then, per team with something due, one transaction:
+team's calendar makes it "now"). A tick asks whether any item's instant has come (each table's earliest
+instant, the first entry of its index) and reads the teams whose instant has come (an index range scan): a tick
+with nothing due is those two statements; otherwise, one transaction for every team with something due:
 it locks those rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL; on SQLite BEGIN IMMEDIATE and the `<= now`
 re-check), re-derives each item's stage (core.nudge_schedule.stage_due), enqueues the team's nudges and 约谈提醒
 in one INSERT, and moves each instant on (core.nudge_schedule.next_look; in quiet hours or on a day off to the

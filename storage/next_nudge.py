@@ -33,7 +33,6 @@ from sqlalchemy import (
     Table,
     bindparam,
     event,
-    exists,
     func,
     inspect,
     literal,
@@ -290,10 +289,12 @@ def due(session: Session, now: datetime, *, limit: int) -> list[Due]:
 
 
 def any_due(session: Session, now: datetime) -> bool:
-    """Whether any row's instant has come (one statement: an index probe per table). The tick claims them with
-    :func:`claim`; :func:`due` lists them."""
+    """Whether any row's instant has come: one statement comparing each table's earliest instant with ``now``
+    (`min` is the first entry of the column's index on both backends, whatever the statistics say; an `EXISTS`
+    with the condition let PostgreSQL choose a sequential scan expecting an early hit, 100 ms over 1,000,000 open
+    items when nothing was due). The tick claims them with :func:`claim`; :func:`due` lists them."""
     at = _instant(now)
-    return bool(session.scalar(select(or_(*(exists().where(model.next_nudge_at <= at)
+    return bool(session.scalar(select(or_(*(select(func.min(model.next_nudge_at)).scalar_subquery() <= at
                                             for model in (Motion, FollowUpItem, TaskAssignment))))))
 
 
