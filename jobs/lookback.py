@@ -50,8 +50,9 @@ class Lookbacks:
         self.config = config
 
     def run(self, session: Session, team: Team, *, now: datetime, report: LookbackReport,
-            is_workday: Callable[[date], bool]) -> None:
-        rows = queries.due(session, team.id, now)
+            is_workday: Callable[[date], bool], due: list[Lookback] | None = None) -> None:
+        """The team's 回头看 rows whose instant has come (``due``: read already, storage.lookback.due_of_teams)."""
+        rows = queries.due(session, team.id, now) if due is None else due
         if not rows:
             return
         tz = ZoneInfo(team.timezone)

@@ -45,8 +45,8 @@ latest stage gives one nudge. The admins' escalation about their overdue items s
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -66,6 +66,7 @@ from core.nudge_schedule import (
 )
 from core.outbox_keys import EscalateKey, ItemIdent, ItemKind, Kind, NudgeKey, PaceKey
 from core.pace import DutyPace
+from core.task_lights import Light
 from jobs import ticks
 from locales import Translator, translator
 from reports import nudges as words
@@ -75,6 +76,11 @@ from storage.deadlines import Item
 from storage.members import Contact
 from storage.models import Member, Team
 from storage.next_nudge import Looked
+
+#: Stand-in ids a nudge's buttons are laid out with once per language and kind (Nudges._layout), then replaced
+#: by each item's own.
+_ITEM_SLOT = 1_987_654_321
+_REF_SLOT = 1_876_543_219
 
 
 def _ident(item: Item) -> ItemIdent:
@@ -96,6 +102,7 @@ class Nudges:
         self.config = config
         self.is_workday = is_workday
         self._pace_scanned: dict[int, date] = {}  # team → day (only saves work; the keys decide)
+        self._layouts: dict[tuple[str, str], tuple[tuple[tuple[str, str], ...], ...]] = {}  # (language, kind) → buttons
 
     def _allowed(self, now: datetime, tz: ZoneInfo,
                  is_workday: Callable[[date], bool] | None = None) -> datetime:
@@ -103,13 +110,14 @@ class Nudges:
 
     def deadlines(self, session: Session, team: Team, looked: list[Looked], *, people: dict[int, Contact],
                   away: set[int], now: datetime, report: NudgeReport,
-                  is_workday: Callable[[date], bool] | None = None,
+                  is_workday: Callable[[date], bool] | None = None, lights: Mapping[int, Light] | None = None,
                   ) -> tuple[list[outbox.Pending], list[tuple[str, int, datetime | None]]]:
         """The team's due rows (storage.next_nudge.claim): the nudges and 约谈提醒 now due, for
         :meth:`enqueue`; each row's next instant, for storage.next_nudge.advance. What an item no longer open
         (or snoozed) still had queued is withdrawn. ``people``: the owners of these rows and the team's admins
         (storage.members.contacts); ``away``: those on leave today. `is_workday`: the team's own working days
-        (default: the national calendar)."""
+        (default: the national calendar). ``lights``: the 督办 lights of these rows' task assignments, by id, when
+        the caller read them already (storage.tasks.lights_of_teams); else they are read here."""
         tz = ZoneInfo(team.timezone)
         today = now.astimezone(tz).date()
         allowed = self._allowed(now, tz, is_workday)
@@ -118,9 +126,10 @@ class Nudges:
         tomorrow = next_midnight(now, tz)
         pending: list[outbox.Pending] = []
         instants: list[tuple[str, int, datetime | None]] = []
-        lights = tasks.lights_by_id(session, [row.item.ref_id for row in looked
-                                              if row.item is not None and row.item.kind == "task"],
-                                    now=now, tz=tz, is_workday=is_workday or self.is_workday)
+        if lights is None:
+            lights = tasks.lights_by_id(session, [row.item.ref_id for row in looked
+                                                  if row.item is not None and row.item.kind == "task"],
+                                        now=now, tz=tz, is_workday=is_workday or self.is_workday)
         for row in looked:
             item = row.item
             if item is None:  # closed some way the flush did not see (a bulk UPDATE): what it had queued goes
@@ -192,6 +201,28 @@ class Nudges:
         self._pace_scanned[team.id] = today
 
     def _buttons(self, t: Translator, item: Item) -> list[list[list[str]]]:
+        """The nudge's buttons: the item's kind's rows for this language, worked out once (:meth:`_layout`), with
+        the item's ids written in."""
+        found = self._layouts.get((t.lang, item.kind))
+        if found is None:
+            found = self._layouts[(t.lang, item.kind)] = self._layout(t, item)
+        if not found:  # no layout for this kind (a codec that does not write an id as its digits)
+            return self._build_buttons(t, item)
+        return [[[label, data.format(item=item.item_id, ref=item.ref_id)] for label, data in row] for row in found]
+
+    def _layout(self, t: Translator, item: Item) -> tuple[tuple[tuple[str, str], ...], ...]:
+        """One kind's buttons in one language with ``{item}`` and ``{ref}`` where the ids go: built once for two
+        stand-in ids and kept only if it writes a third pair of ids exactly as :meth:`_build_buttons` does."""
+        stand_in = replace(item, item_id=_ITEM_SLOT, ref_id=_REF_SLOT)
+        layout = tuple(tuple((label, data.replace("{", "{{").replace("}", "}}")
+                                     .replace(str(_ITEM_SLOT), "{item}").replace(str(_REF_SLOT), "{ref}"))
+                             for label, data in row)
+                       for row in self._build_buttons(t, stand_in))
+        check = replace(item, item_id=_ITEM_SLOT // 7, ref_id=_REF_SLOT // 11)
+        made = [[[label, data.format(item=check.item_id, ref=check.ref_id)] for label, data in row] for row in layout]
+        return layout if made == self._build_buttons(t, check) else ()
+
+    def _build_buttons(self, t: Translator, item: Item) -> list[list[list[str]]]:
         rows: list[list[list[str]]] = []
         if item.kind == "motion":
             rows.append([[t("Done? Open it"), proposals.build(proposals.Press(item.item_id, proposals.Action.VIEW))]])

@@ -8,8 +8,9 @@ they put in the outbox. `install` also adds the job that keeps broadcasts' deliv
 A tick costs what is due, not what is open. Each item with a deadline carries the instant the tick next looks
 at it and each team the instant of its next day-granular work, both indexed and kept by storage/next_nudge.py
 (earlier than necessary only costs a look; every change to an item, its snooze, task, owner's leave or the
-team's calendar makes it "now"). A tick reads the items and teams whose instant has come (two index range
-scans: a tick with nothing due is those two statements), then, per team with something due, one transaction:
+team's calendar makes it "now"). A tick asks whether any item's instant has come (each table's earliest
+instant, the first entry of its index) and reads the teams whose instant has come (an index range scan): a tick
+with nothing due is those two statements; otherwise, one transaction for every team with something due:
 it locks those rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL; on SQLite BEGIN IMMEDIATE and the `<= now`
 re-check), re-derives each item's stage (core.nudge_schedule.stage_due), enqueues the team's nudges and 约谈提醒
 in one INSERT, and moves each instant on (core.nudge_schedule.next_look; in quiet hours or on a day off to the
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -51,6 +52,8 @@ from jobs.nudges import NudgeReport, Nudges
 from jobs.year_list import YearListReport, YearLists
 from storage import broadcasts as broadcast_store
 from storage import calendar, leave, members, next_nudge, outbox, teams
+from storage import lookback as lookback_store
+from storage import tasks as task_store
 from storage.db import Database
 from storage.models import Broadcast, Team
 
@@ -106,23 +109,22 @@ class Scheduler:
                 next_nudge.recheck_later_than(session, now)
         self._latest = now if self._latest is None else max(now, self._latest)
         with self.db.reading() as session:
-            rows = next_nudge.due(session, now, limit=self.batch)
+            anything = next_nudge.any_due(session, now)
             checks = set(next_nudge.teams_due(session, now))
-        by_team: dict[int, list[next_nudge.Due]] = {}
-        for row in rows:
-            by_team.setdefault(row.team_id, []).append(row)
-        if by_team:
+        if anything:
             try:  # every team's due items in one transaction …
                 with self.db.session() as session:
-                    self._items(session, now=now, report=report.nudges, expected=by_team)
+                    self._items(session, now=now, report=report.nudges)
             except Exception:  # noqa: BLE001 — … and when that fails, team by team: one's trouble must not hold the others
-                log.warning("scheduled nudges for %d teams at once failed; team by team", len(by_team), exc_info=True)
+                with self.db.reading() as session:
+                    due_teams = sorted({row.team_id for row in next_nudge.due(session, now, limit=self.batch)})
+                log.warning("scheduled nudges for %d teams at once failed; team by team", len(due_teams),
+                            exc_info=True)
                 report.nudges = NudgeReport()
-                for team_id in sorted(by_team):
+                for team_id in due_teams:
                     try:
                         with self.db.session() as session:
-                            self._items(session, now=now, report=report.nudges, team_id=team_id,
-                                        expected=[team_id])
+                            self._items(session, now=now, report=report.nudges, team_id=team_id)
                     except Exception:  # noqa: BLE001
                         log.exception("scheduled messages for team %s failed", team_id)
                         report.failed_teams.append(team_id)
@@ -161,6 +163,7 @@ class Scheduler:
         scheduled: dict[int, list[Broadcast]] = {}
         for broadcast in broadcast_store.scheduled(session):
             scheduled.setdefault(broadcast.team_id, []).append(broadcast)
+        lookbacks = lookback_store.due_of_teams(session, by_id, now)
         checks: dict[int, datetime] = {}
         for team_id, team in by_id.items():
             workday = workdays[team_id]
@@ -169,30 +172,20 @@ class Scheduler:
             mine = scheduled.get(team_id, [])
             self.broadcasts.run(session, team, now=now, report=report.broadcasts, scheduled=mine)
             self.year_lists.run(session, team, now=now, report=report.year_lists, is_workday=workday)
-            self.lookbacks.run(session, team, now=now, report=report.lookbacks, is_workday=workday)
+            self.lookbacks.run(session, team, now=now, report=report.lookbacks, is_workday=workday,
+                               due=lookbacks.get(team_id, []))
             self.evaluations.run(session, team, now=now, report=report.evaluations, is_workday=workday)
             checks[team_id] = self._next_check(team, now, workday, mine)
         next_nudge.set_team_checks(session, checks)
 
-    def _items(self, session: Session, *, now: datetime, report: NudgeReport, team_id: int | None = None,
-               expected: Iterable[int] = ()) -> None:
+    def _items(self, session: Session, *, now: datetime, report: NudgeReport, team_id: int | None = None) -> None:
         """The due items of every team (or of one), in this transaction: claimed, their messages enqueued in
-        one statement, their instants moved on. Every read is one query for all these teams (``expected``: the
-        teams the tick saw due, read up front)."""
-        by_id = {team.id: team for team in teams.by_ids(session, expected)}
-        zones = {team.id: ZoneInfo(team.timezone) for team in by_id.values()}
-
-        def zone(team_id: int) -> ZoneInfo:
-            if team_id not in zones:
-                team = teams.by_id(session, team_id)
-                zones[team_id] = ZoneInfo(team.timezone if team is not None else "UTC")
-            return zones[team_id]
-
-        looked = next_nudge.claim(session, now, zone=zone, limit=self.batch, team_id=team_id)
+        one statement, their instants moved on. Every read is one query for all these teams."""
+        looked = next_nudge.claim(session, now, limit=self.batch, team_id=team_id)
         if not looked:
             return
-        by_id.update({team.id: team for team in teams.by_ids(session, {row.team_id for row in looked} - set(by_id))})
-        zones.update({team_id: ZoneInfo(team.timezone) for team_id, team in by_id.items()})
+        by_id = {team.id: team for team in teams.by_ids(session, {row.team_id for row in looked})}
+        zones = {team_id: ZoneInfo(team.timezone) for team_id, team in by_id.items()}
         looked = [row for row in looked if row.team_id in by_id]
         workdays = calendar.workdays(session, by_id, base=self.national)
         owners = {row.member_id for row in looked}
@@ -205,6 +198,9 @@ class Scheduler:
         contacts: dict[int, dict[int, members.Contact]] = {}
         for person in people:
             contacts.setdefault(person.team_id, {})[person.id] = person
+        lights = task_store.lights_of_teams(
+            session, {team_id: [row.item.ref_id for row in mine if row.item is not None and row.item.kind == "task"]
+                      for team_id, mine in by_team.items()}, now=now, zones=zones, workdays=workdays)
         pending: list[outbox.Pending] = []
         instants: list[tuple[str, int, datetime | None]] = []
         for team_id, mine in by_team.items():
@@ -214,7 +210,7 @@ class Scheduler:
                     if any(start <= today <= end for start, end in periods)}
             made, moved = self.nudges.deadlines(
                 session, team, mine, people=contacts.get(team_id, {}), away=away, now=now,
-                report=report, is_workday=workdays[team_id])
+                report=report, is_workday=workdays[team_id], lights=lights.get(team_id, {}))
             pending += made
             instants += moved
         if pending:

@@ -4,7 +4,7 @@ audited. 未落实 reopens the item here, by the item's own move."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,7 +19,7 @@ from core import tasks as task_rules
 from core.domain import AssignmentStatus, FollowUpStatus, MotionStatus, ResultClass
 from core.findings import DEFAULT_FEEDBACK_DAYS
 from storage import audit
-from storage.db import execute_dml
+from storage.db import among, execute_dml
 from storage.models import FollowUpItem, Lookback, Member, Motion, Task, TaskAssignment, Team
 
 TASK, FOLLOWUP, MOTION = "task", "followup", "motion"  # item_kind (core.outbox_keys.ItemKind's values)
@@ -58,6 +58,18 @@ def due(session: Session, team_id: int, now: datetime) -> list[Lookback]:
     """The team's rows whose instant has come (one range of ix_lookbacks_team_next)."""
     return list(session.scalars(select(Lookback).where(Lookback.team_id == team_id, Lookback.next_at <= now)
                                 .order_by(Lookback.next_at, Lookback.id)))
+
+
+def due_of_teams(session: Session, team_ids: Iterable[int], now: datetime) -> dict[int, list[Lookback]]:
+    """:func:`due` for many teams in one query: team → its rows whose instant has come (teams with none left out)."""
+    ids = sorted(set(team_ids))
+    found: dict[int, list[Lookback]] = {}
+    if not ids:
+        return found
+    for row in session.scalars(select(Lookback).where(among(session, Lookback.team_id, ids), Lookback.next_at <= now)
+                               .order_by(Lookback.next_at, Lookback.id)):
+        found.setdefault(row.team_id, []).append(row)
+    return found
 
 
 def move_on(session: Session, row: Lookback, *, expected: datetime | None, **values: Any) -> bool:
