@@ -186,14 +186,14 @@ def gather_days(session: Session, team_id: int, period: race.Period, *, days: Se
     period_starts = datetime.combine(start, time(), tzinfo=tz)
     period_ends = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=tz)
     day_starts = datetime.combine(day, time(), tzinfo=tz)
+    in_force = func.coalesce(TaskAssignment.due_at, Task.due_at)  # the assignee's own after an extension or 回头看
     for member_id, due_at, status, reported_at, closed_at in session.execute(
-        select(TaskAssignment.member_id, func.coalesce(TaskAssignment.due_at, Task.due_at), TaskAssignment.status,
-               TaskAssignment.reported_at,
+        select(TaskAssignment.member_id, in_force, TaskAssignment.status, TaskAssignment.reported_at,
                TaskAssignment.closed_at)
         .join(Task, Task.id == TaskAssignment.task_id)
         .where(Task.team_id == team_id, Task.cancelled_at.is_(None),
-               or_(and_(Task.due_at >= period_starts, Task.due_at < period_ends),
-                   and_(Task.due_at < day_starts,
+               or_(and_(in_force >= period_starts, in_force < period_ends),
+                   and_(in_force < day_starts,
                         or_(TaskAssignment.status != AssignmentStatus.CLOSED, TaskAssignment.closed_at.is_(None),
                             TaskAssignment.closed_at >= day_ends))))
     ):

@@ -31,7 +31,7 @@ from core.race import Deadline, DeadlineKind, Period, PeriodKind
 from storage import members, motions, onboarding, progress, race, study, tasks, trips
 from storage import topics as topic_queries
 from storage.db import Database
-from storage.models import LeavePeriod, Member, RaceSnapshot, Target, Team
+from storage.models import LeavePeriod, Member, RaceSnapshot, Target, TaskAssignment, Team
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOV = Period(PeriodKind.MONTH, 2026, 11)
@@ -185,6 +185,26 @@ def test_supervised_tasks_count_as_deadlines_to_the_minute(db: Database, team: d
     # judged in November: the open one, on time, a minute late, reported-not-closed, returned → 1 of 5 on time
     assert (score.judged, score.on_time, score.overdue) == (5, 1, 4)
     assert [(t.kind, t.judged, t.on_time, t.overdue) for t in score.tallies] == [(DeadlineKind.TASK, 5, 1, 4)]
+
+
+def test_an_extended_assignment_is_judged_in_the_month_of_its_own_deadline(db: Database,
+                                                                           team: dict[str, Member]) -> None:
+    """Due 20 October, extended (延期) to 5 November and done on 3 November: on time in November, where its
+    deadline in force falls; nothing in October, whose board it left."""
+    owner, zhang = team["owner"], team["张三"]
+    with db.session() as session:
+        _task(session, owner, zhang, datetime(2026, 10, 20, 18, tzinfo=SHANGHAI),
+              reported=datetime(2026, 11, 3, 10, tzinfo=SHANGHAI), closed=datetime(2026, 11, 3, 16, tzinfo=SHANGHAI))
+        session.flush()
+        (assignment,) = session.scalars(select(TaskAssignment).where(TaskAssignment.member_id == zhang.id))
+        assignment.due_at = datetime(2026, 11, 5, 18, tzinfo=SHANGHAI)
+    with db.session() as session:
+        the_team = session.get_one(Team, owner.team_id)
+        october = race.board(session, the_team, Period(PeriodKind.MONTH, 2026, 10), as_of=d(10, 31), config=Config())
+        november = race.board(session, the_team, NOV, as_of=TODAY, config=Config())
+    assert (october.scores[zhang.id].judged, october.scores[zhang.id].overdue) == (0, 0)
+    found = november.scores[zhang.id]
+    assert (found.judged, found.on_time, found.overdue) == (1, 1, 0)
 
 
 def test_the_board_ranks_with_every_term(db: Database, team: dict[str, Member]) -> None:
