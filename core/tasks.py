@@ -178,13 +178,15 @@ class Progress:
         return self.total > 0 and self.closed == self.total
 
 
-def progress(statuses: Iterable[AssignmentStatus], *, due: datetime, now: datetime) -> Progress:
-    counted = list(statuses)
-    closed = sum(s is AssignmentStatus.CLOSED for s in counted)
-    reported = sum(s is AssignmentStatus.REPORTED for s in counted)
-    still_open = len(counted) - closed - reported
-    return Progress(total=len(counted), closed=closed, reported=reported, open=still_open,
-                    overdue=still_open if due <= now else 0)
+def progress(assignments: Iterable[tuple[AssignmentStatus, datetime]], *, now: datetime) -> Progress:
+    """A task at a glance from each assignment's status and its deadline in force (the task's, or the
+    assignee's own once an extension or 回头看 moved it): an open assignment is overdue by its own."""
+    counted = list(assignments)
+    closed = sum(status is AssignmentStatus.CLOSED for status, _ in counted)
+    reported = sum(status is AssignmentStatus.REPORTED for status, _ in counted)
+    overdue = sum(status is AssignmentStatus.ASSIGNED and due <= now for status, due in counted)
+    return Progress(total=len(counted), closed=closed, reported=reported, open=len(counted) - closed - reported,
+                    overdue=overdue)
 
 
 # --- 督办 in four stages, and what an assignee may ask of the office --------------------------------------

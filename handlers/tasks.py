@@ -521,7 +521,7 @@ def _list(context: SaimaContext, admin: Member, page: int) -> tuple[str, InlineK
     lines = [t("Open supervised tasks (page {page} of {pages}):").format(page=page + 1, pages=pages)]
     rows = []
     for i, (task, assignments) in enumerate(shown, start=page * LIST_PAGE + 1):
-        progress = rules.progress([a.status for a in assignments], due=task.due_at, now=now)
+        progress = rules.progress([(a.status, a.due_at or task.due_at) for a in assignments], now=now)
         lines.append(words.task_line(t, i, task, progress, now=now, tz=tz,
                                      light=worst(lit[a.id] for a in assignments)))
         rows.append([InlineKeyboardButton(f"{i}. {words.clip(task.title, 40)}",
@@ -567,7 +567,7 @@ def _open_task(context: SaimaContext, admin: Member, task_id: int,
     if found is None:
         return None
     task, rows = found
-    return task, rows, rules.progress([a.status for a, _ in rows], due=task.due_at, now=now)
+    return task, rows, rules.progress([(a.status, a.due_at or task.due_at) for a, _ in rows], now=now)
 
 
 def _assignment(context: SaimaContext, admin: Member, assignment_id: int,

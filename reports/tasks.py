@@ -161,7 +161,7 @@ def assignee_line(t: Translator, index: int, name: str, assignment: TaskAssignme
     if stage is not None and assignment.status is AssignmentStatus.ASSIGNED:
         line += f" · {stage}"
     if assignment.due_at is not None and assignment.status is AssignmentStatus.ASSIGNED:
-        line += " · " + t("extended to {due}").format(due=short_due(t, assignment.due_at, tz))
+        line += " · " + t("deadline moved to {due}").format(due=short_due(t, assignment.due_at, tz))
     if assignment.status is not AssignmentStatus.ASSIGNED and assignment.report_note:
         line += f" · “{clip(assignment.report_note, 40)}”"
         if assignment.evidence_kind:
@@ -181,7 +181,7 @@ def assignment_card(t: Translator, task: Task, assignment: TaskAssignment, *, na
     if stage is not None:
         lines.append(field_line(t, t("Stage"), f"{light.value} {stage}" if light is not None else stage))
     if assignment.due_at is not None:
-        lines.append(field_line(t, t("Extended to"), due_words(t, assignment.due_at, tz)))
+        lines.append(field_line(t, t("Deadline now"), due_words(t, assignment.due_at, tz)))
     if assignment.signed_at is not None:
         lines.append(field_line(t, t("Signed for (签收)"), short_due(t, assignment.signed_at, tz)))
     if assignment.plan_date is not None:
@@ -203,7 +203,7 @@ def assignment_card(t: Translator, task: Task, assignment: TaskAssignment, *, na
 def own_line(t: Translator, task: Task, assignment: TaskAssignment, *, now: datetime, tz: ZoneInfo,
              light: Light | None = None) -> str:
     """A member's own task, for /done and /me: 🔴 《…》 · due 11月20日 18:00 (overdue). The mark is its
-    warning light (core.task_lights) when given; the due time the assignee's own after an extension."""
+    warning light (core.task_lights) when given; the due time the assignee's own once an extension or 回头看 moved it."""
     if assignment.status is AssignmentStatus.REPORTED:
         return t("📥 {title} · reported, awaiting confirmation").format(title=clip(task.title))
     due = assignment.due_at or task.due_at

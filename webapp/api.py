@@ -68,7 +68,7 @@ PAGE_WORDS = {
     "name": N_("Name"),
     "movement": N_("Movement"),
     "due": N_("Due"),
-    "extended_to": N_("Extended to"),
+    "moved_to": N_("Deadline moved to"),
     "status": N_("Status"),
     "assignees": N_("Assignees"),
     "all": N_("All"),
@@ -304,8 +304,8 @@ class Api:
             return [{"id": task.id, "title": task.title, "due": _local(task.due_at, tz).isoformat(),
                      "assignees": [{"assignment": a.id, "member_id": a.member_id, "name": names.get(a.member_id, ""),
                                     "status": a.status.value, "status_words": t(STATUS_WORDS[a.status]),
-                                    "light": lights[a.id],  # and this assignee's own deadline after an extension
-                                    "extended_to": _local(a.due_at, tz).isoformat() if a.due_at else None}
+                                    "light": lights[a.id],  # this assignee's own deadline once an extension or 回头看 moved it
+                                    "moved_to": _local(a.due_at, tz).isoformat() if a.due_at else None}
                                    for a in group]}
                     for task, group in found]
 

@@ -130,11 +130,18 @@ def test_a_task_ages_by_its_due_instant(due: datetime, expected: Age) -> None:
 
 def test_progress_at_a_glance() -> None:
     statuses = [S.CLOSED] * 3 + [S.REPORTED] * 2 + [S.ASSIGNED] * 3
-    ahead = progress(statuses, due=NOW + timedelta(days=1), now=NOW)
+    ahead = progress([(s, NOW + timedelta(days=1)) for s in statuses], now=NOW)
     assert ahead == Progress(total=8, closed=3, reported=2, open=3, overdue=0)
-    behind = progress(statuses, due=NOW - timedelta(days=1), now=NOW)
+    behind = progress([(s, NOW - timedelta(days=1)) for s in statuses], now=NOW)
     assert behind.overdue == 3 and not behind.finished
-    assert progress([S.CLOSED, S.CLOSED], due=NOW, now=NOW).finished
+    assert progress([(S.CLOSED, NOW), (S.CLOSED, NOW)], now=NOW).finished
+
+
+def test_an_open_assignment_is_overdue_by_its_own_deadline_not_the_task_s() -> None:
+    """After an approved extension (延期) or a 回头看 reopening, the assignee's own deadline is the one in force."""
+    past, ahead = NOW - timedelta(days=1), NOW + timedelta(days=5)
+    counted = progress([(S.ASSIGNED, past), (S.ASSIGNED, ahead), (S.REPORTED, past), (S.CLOSED, past)], now=NOW)
+    assert counted == Progress(total=4, closed=1, reported=1, open=2, overdue=1)
 
 
 @pytest.mark.parametrize(("text", "title"), [

@@ -306,7 +306,7 @@ async def test_an_assignments_history_for_its_assignee_and_the_office_only(saima
     sign_and_extend(saima, ids["张三"], signed=date(2026, 11, 17), asked=date(2026, 11, 18), to=date(2026, 11, 27))
     for who in (1001, ADMIN_ID):  # the tasks board shows 张三's own deadline beside the task's
         status, data, _ = await get(client, "/api/tasks", "tma " + init_data(saima, who))
-        assert {a["name"]: a["extended_to"] for a in data["tasks"][0]["assignees"]} == (
+        assert {a["name"]: a["moved_to"] for a in data["tasks"][0]["assignees"]} == (
             {"张三": "2026-11-27T18:00:00+08:00"} if who == 1001 else
             {"张三": "2026-11-27T18:00:00+08:00", "王五": None})
     status, tables, _ = await get(client, "/api/ledger?year=2026", "tma " + init_data(saima, ADMIN_ID))

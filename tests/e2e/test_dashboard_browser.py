@@ -277,7 +277,7 @@ async def test_a_member_with_an_extension_sees_their_own_deadline_on_the_supervi
         return str(browser.find_element(By.CSS_SELECTOR, ".task").text)
 
     shown = await in_browser(look)
-    assert shown.splitlines() == ["整改台账", "截止日期 2026-11-20 18:00", "张三 · 已交办 · 延期至 2026-11-27 18:00"]
+    assert shown.splitlines() == ["整改台账", "截止日期 2026-11-20 18:00", "张三 · 已交办 · 期限调整为 2026-11-27 18:00"]
 
 
 async def test_the_office_sees_an_overdue_suggestion_in_red_and_taps_it_for_its_history(

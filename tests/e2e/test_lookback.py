@@ -126,6 +126,10 @@ async def test_not_held_reopens_the_task_with_a_deadline_ahead_and_the_office_is
     (told,) = await _looks(admin)
     assert told.text == "🔁 回头看：张三反馈督办事项“整改台账”未落实，已重新打开，办理时限2027年3月1日（星期一）。"
     assert "整改台账 · 3月1日 18:00 截止" in (await zhang.send("/me")).text
+    # the office sees the new deadline as moved, not as an extension nobody asked for or approved
+    detail = await admin.press(await admin.send("/tasks"), "1. 整改台账")
+    assert "张三 · 办理中 · 提出诉求 · 期限调整为3月1日 18:00" in detail.text and "延期" not in detail.text
+    assert "未完成 2，其中 1 项逾期" in detail.text  # 王五 is overdue; 张三, by his own deadline, is not
     with saima.db.session() as session:
         actions = list(session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("%lookback%") |
                                                                         (AuditEntry.action == "reopen"))

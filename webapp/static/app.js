@@ -252,8 +252,8 @@
         el("div", { cls: "due", text: w("due") + " " + task.due.slice(0, 16).replace("T", " ") }),
         el("div", {}, shown.map(function (a) {
           return historyOnTap(el("span", { cls: "assignee", "data-member": a.member_id, "data-light": a.light }, [
-            light(a.light), el("span", { text: a.name + " · " + a.status_words + (a.extended_to
-              ? " · " + w("extended_to") + " " + a.extended_to.slice(0, 16).replace("T", " ") : "") })]),
+            light(a.light), el("span", { text: a.name + " · " + a.status_words + (a.moved_to
+              ? " · " + w("moved_to") + " " + a.moved_to.slice(0, 16).replace("T", " ") : "") })]),
             "assignment", a.assignment);
         }))]));
     });
