@@ -304,7 +304,8 @@ class Api:
             return [{"id": task.id, "title": task.title, "due": _local(task.due_at, tz).isoformat(),
                      "assignees": [{"assignment": a.id, "member_id": a.member_id, "name": names.get(a.member_id, ""),
                                     "status": a.status.value, "status_words": t(STATUS_WORDS[a.status]),
-                                    "light": lights[a.id],  # this assignee's own deadline once an extension or 回头看 moved it
+                                    "light": lights[a.id],
+                                    # this assignee's own deadline once an extension or 回头看 moved it
                                     "moved_to": _local(a.due_at, tz).isoformat() if a.due_at else None}
                                    for a in group]}
                     for task, group in found]
