@@ -176,9 +176,13 @@ _INSERT_FROM_JSON = text("""
 
 
 def _enqueue_many_postgres(session: Session, messages: list[Pending], *, now: datetime) -> set[str]:
+    instants: dict[datetime, str] = {}  # a tick's messages share one or two instants: each written out once
+    for m in messages:
+        if m.not_before not in instants:
+            instants[m.not_before] = m.not_before.astimezone(UTC).isoformat()
     rows = json.dumps([{"key": m.key, "team_id": m.team_id, "member_id": m.member_id, "chat_id": m.chat_id,
                         "kind": m.kind, "payload": m.payload, "retry_unknown": retry_unknown_for(m.kind),
-                        "not_before": m.not_before.astimezone(UTC).isoformat()} for m in messages],
+                        "not_before": instants[m.not_before]} for m in messages],
                       ensure_ascii=False)
     return set(session.scalars(_INSERT_FROM_JSON, {"rows": rows, "status": OutboxStatus.PENDING.value,
                                                    "created_at": now}))
@@ -203,8 +207,12 @@ def _enqueue_many_sqlite(session: Session, messages: list[Pending], *, now: date
     columns = OutboxMessage.__table__.c
     instant_text = columns.not_before.type.dialect_impl(dialect).bind_processor(dialect)
     assert instant_text is not None  # UTCDateTime processes on SQLite
+    instants: dict[datetime, Any] = {}  # a tick's messages share one or two instants: each processed once
+    for m in messages:
+        if m.not_before not in instants:
+            instants[m.not_before] = instant_text(m.not_before)
     rows = json.dumps([[m.key, m.team_id, m.member_id, m.chat_id, m.kind, m.payload,
-                        int(retry_unknown_for(m.kind)), instant_text(m.not_before)] for m in messages],
+                        int(retry_unknown_for(m.kind)), instants[m.not_before]] for m in messages],
                       ensure_ascii=False)
     return set(session.scalars(_INSERT_FROM_JSON_SQLITE, {
         "rows": rows, "status": OutboxStatus.PENDING.value, "created_at": instant_text(now)}))
