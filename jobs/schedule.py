@@ -28,8 +28,10 @@ later instant "now" once.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -78,6 +80,21 @@ class ScheduleReport:
     failed_teams: list[int] = field(default_factory=list)
 
 
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while the tick runs, and left as it was found. The day's first tick
+    keeps ~20 objects a due row alive until it commits (rows read, messages, their buttons), and the collections
+    their growth sets off find no garbage among them: ~100 ms of 1 s at 10,000 due (bench_scale). What the tick
+    drops is freed by reference counting as it goes; the collector's next pass takes any cycle it left."""
+    was_collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_collecting:
+            gc.enable()
+
+
 class Scheduler:
     def __init__(self, *, db: Database, clock: Clock, config: Config,
                  is_workday: Callable[[date], bool] | None = None) -> None:
@@ -102,6 +119,10 @@ class Scheduler:
         may be due and teams whose day-granular work (pace, boards, summary, broadcasts) may be, in one
         index range scan each; then one transaction per such team. A tick with nothing due costs those two
         statements, however much is open."""
+        with collection_paused():
+            return self._run_once()
+
+    def _run_once(self) -> ScheduleReport:
         report = ScheduleReport()
         now = self.clock.now()
         if self._latest is not None and now < self._latest - CLOCK_BACK:  # instants from a later clock may be late

@@ -5,6 +5,7 @@ once, the monthly/quarterly boards and the weekly summary once each."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -391,6 +392,31 @@ def test_two_schedulers_at_once_enqueue_each_message_once(db: Database) -> None:
     assert len(keys) == len(set(keys))
     assert sum(r.nudges.nudges for r in reports) == 1 and sum(r.boards.boards for r in reports) == 1
     assert {k.split(":")[0] for k in keys} == {"nudge", "board", "pace", "lagging"}
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_a_tick_runs_with_the_garbage_collector_paused_and_leaves_it_as_it_found_it(
+        db: Database, collecting: bool) -> None:
+    seen: list[bool] = []
+
+    def workday(day: date) -> bool:  # asked while the tick works out what is due
+        seen.append(gc.isenabled())
+        return holidays.is_workday(day)
+
+    team = make_team(db, at(date(2026, 11, 30), 9, 30))
+    team.motion(team.zhang, date(2026, 12, 1))
+    team.clock.set(at(date(2026, 12, 1), 9, 30))
+    scheduler = Scheduler(db=db, clock=team.clock, config=Config(), is_workday=workday)
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        report = scheduler.run_once()
+        after = gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert report.nudges.nudges == 1
+    assert seen and not any(seen)
+    assert after is collecting
 
 
 def test_a_simulated_year_sends_every_board_and_summary_once_and_nudges_only_on_working_days(db: Database) -> None:
