@@ -23,16 +23,14 @@ progress figures cover, are marked done), one at 10:30 with nothing due (its sta
 at 10:31 after ~100 items were edited (their instants "now"). Then as many teams again, due around the next
 day, and the same three ticks on Wednesday: the first one's rows due are about twice as many (cost grows
 with what is due), the other two's the same (not with what is open). The holiday tables and the locales'
-date formats, loaded long before in a running bot, are loaded before timing, and the heap is frozen as bot.py
-freezes its start-up heap. The day's first tick is timed three times from the same state (its instants and outbox
-rows put back, then VACUUM ANALYZE as autovacuum would; the caches keyed by the day emptied, as on a new day), the
-median printed with the three runs.
+date formats, loaded long before in a running bot, are loaded before timing. The day's first tick is timed
+three times from the same state (its instants and outbox rows put back, then VACUUM ANALYZE as autovacuum would;
+the caches keyed by the day emptied, as on a new day), the median printed with the three runs.
 Bulk inserts (COPY on PostgreSQL, executemany on SQLite), ANALYZE after each load. Not a test.
 """
 
 from __future__ import annotations
 
-import gc
 import random
 import statistics
 import sys
@@ -364,13 +362,6 @@ def _new_day_caches() -> None:
         cached.cache_clear()
 
 
-def _as_running_bot() -> None:
-    """The heap as bot.py leaves it after start-up: what is alive now is frozen (gc.freeze), so the collections the
-    tick's own objects trigger do not scan it (here: the modules and what the seeding left, up to ~0.14 s a tick)."""
-    gc.collect()
-    gc.freeze()
-
-
 def ticks(db: Database, day: date) -> list[dict[str, Any]]:
     """The three kinds of scheduling tick on ``day``: its first (08:30, what fell due overnight, every team's
     day-granular work; the median of FIRST_TICK_RUNS runs from the same state), one with nothing due (10:30), one
@@ -387,14 +378,11 @@ def ticks(db: Database, day: date) -> list[dict[str, Any]]:
         clock = ManualClock(first_at)
         scheduler = _scheduler(db, clock, day)
         _new_day_caches()
-        _as_running_bot()
         runs.append(timed(scheduler.run_once))
-        gc.unfreeze()
     seconds = statistics.median(s for s, _ in runs)
     results: list[dict[str, Any]] = [{
         "tick": "day's first (08:30; median of " + "/".join(f"{s * 1000:.0f}" for s, _ in runs) + ")",
         "due": due, "s": seconds, "report": runs[-1][1], "goal": TICK_GOALS[0]}]
-    _as_running_bot()
     clock.set(datetime.combine(day, dtime(10, 30), tzinfo=SHANGHAI))
     with db.reading() as session:
         due = len(next_nudge.due(session, clock.now(), limit=10**9))
@@ -413,7 +401,6 @@ def ticks(db: Database, day: date) -> list[dict[str, Any]]:
         due = len(next_nudge.due(session, clock.now(), limit=10**9))
     seconds, report = timed(scheduler.run_once)
     results.append({"tick": "~100 due (10:31)", "due": due, "s": seconds, "report": report, "goal": TICK_GOALS[2]})
-    gc.unfreeze()
     for result in results:
         if result["report"].failed_teams:
             print(f"  failed teams: {result['report'].failed_teams}")
