@@ -9,7 +9,7 @@ Deleted records are left out; removed members' records stay (removal ends access
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -73,7 +73,7 @@ def year_ledger(session: Session, team: Team, year: int, *, today: date, config:
     as_of = min(today, date(year, 12, 31)) if today.year >= year else date(year, 1, 1)
     zone = ZoneInfo(team.timezone)
     motion_rows = motions(session, team.id, year)
-    assignment_rows = task_assignments(session, team.id, year)
+    assignment_rows = task_assignments(session, team.id, year, zone)
     return YearLedger(
         zone=zone,
         as_of=as_of,
@@ -189,10 +189,13 @@ def motions(session: Session, team_id: int, year: int) -> list[Motion]:
         .order_by(Motion.kind, Motion.assigned_on, Motion.id)))
 
 
-def task_assignments(session: Session, team_id: int, year: int) -> list[Any]:
-    """Each assignee's side of the tasks due in the year, cancelled ones too (the ledger shows them so)."""
-    first = datetime.combine(date(year, 1, 1), time(), tzinfo=UTC)
-    last = datetime.combine(date(year + 1, 1, 1), time(), tzinfo=UTC)
+def task_assignments(session: Session, team_id: int, year: int, zone: ZoneInfo) -> list[Any]:
+    """Each assignee's side of the tasks due in the year of the team's calendar, cancelled ones too (the ledger
+    shows them so). A task is filed by its own deadline: it stays in the year it was set for whatever an extension
+    or a 回头看 reopening later does to an assignee's (their row shows the deadline in force, the 回头看 column what
+    became of it), as a motion stays in the year of its 交办."""
+    first = datetime.combine(date(year, 1, 1), time(), tzinfo=zone)
+    last = datetime.combine(date(year + 1, 1, 1), time(), tzinfo=zone)
     return list(session.execute(
         select(Task, TaskAssignment).join(TaskAssignment, TaskAssignment.task_id == Task.id)
         .where(Task.team_id == team_id, Task.due_at >= first, Task.due_at < last)

@@ -318,3 +318,47 @@ def test_an_approved_extension_is_the_assignees_deadline_in_the_duban_sheet(db: 
         "2026-11-02 交办，时限 2026-11-20；2026-11-03 签收；"
         "2026-11-18 延期申请：数据待统计局发布 → 2026-11-27（2026-11-18 已同意，时限由2026-11-20延后）；"
         "2026-11-25 报结：已报送；2026-11-26 销账")
+
+
+def _duban_rows(db: Database, team_id: int, year: int, today: date) -> list[tuple[int, str, date]]:
+    """(task, 承办人, 截止日期) of each row of the year's 督办事项 sheet."""
+    with db.session() as session:
+        found = teams.by_id(session, team_id)
+        assert found is not None
+        sheets = ledger.build(ledger_storage.year_ledger(session, found, year, today=today, config=Config()),
+                              t=translator("zh"))
+    book = load_workbook(io.BytesIO(ledger.workbook(sheets, translator("zh"))))
+    header = [c.value for c in book["督办事项"][1]]
+    return [(row[header.index("编号")], row[header.index("承办人")], row[header.index("截止日期")])
+            for row in _rows(book, "督办事项")]
+
+
+def test_a_task_is_in_the_ledger_of_the_year_of_its_deadline_in_the_team_s_time(db: Database,
+                                                                                 clock: ManualClock) -> None:
+    """A task due at half past midnight on 1 January in Shanghai (still 31 December in UTC) is 2027's. A task due
+    on New Year's Eve stays 2026's when 张三's extension moves his side to 8 January: his row shows the new day."""
+    with db.session() as session:
+        team, zhang, li = _team(session, _at(clock, date(2026, 12, 1)))
+        wang = members.add(session, team=team, telegram_user_id=1003, display_name="王五", username=None,
+                           role=Role.MEMBER, status=MemberStatus.ACTIVE, now=clock.now(), joined_on=date(2026, 1, 1))
+        year_end = tasks.create(session, creator=li, title="年终工作总结", detail=None,
+                                due_at=datetime(2026, 12, 31, 18, tzinfo=SHANGHAI), assignees=[zhang, wang],
+                                attachment_file_id=None, attachment_kind=None, now=clock.now())
+        new_year = tasks.create(session, creator=li, title="元旦值班安排", detail=None,
+                                due_at=datetime(2027, 1, 1, 0, 30, tzinfo=SHANGHAI), assignees=[wang],
+                                attachment_file_id=None, attachment_kind=None, now=clock.now())
+        team_id, li_id, year_end_id, new_year_id = team.id, li.id, year_end.id, new_year.id
+        zhang_side = next(a.id for a in year_end.assignments if a.member_id == zhang.id)
+
+    with db.session() as session:
+        mine = tasks.find(session, zhang_side)
+        assert mine is not None
+        request = tasks.ask(session, mine, task_rules.RequestKind.EXTENSION, text="需等年度数据",
+                            proposed=date(2027, 1, 8), now=_at(clock, date(2026, 12, 28)))
+        assert isinstance(request, tasks.TaskRequest)
+        assert tasks.answer(session, request, mine, task_rules.RequestState.APPROVED,
+                            actor=session.get_one(Member, li_id), now=_at(clock, date(2026, 12, 28), 15)) is None
+
+    assert sorted(_duban_rows(db, team_id, 2026, date(2026, 12, 31))) == [
+        (year_end_id, "张三", date(2027, 1, 8)), (year_end_id, "王五", date(2026, 12, 31))]
+    assert _duban_rows(db, team_id, 2027, date(2027, 1, 10)) == [(new_year_id, "王五", date(2027, 1, 1))]
