@@ -163,6 +163,12 @@ def task_age(due: datetime, *, now: datetime, tz: ZoneInfo) -> Age:
     return age(due.astimezone(tz).date(), today=now.astimezone(tz).date())
 
 
+def deadline_in_force(own: datetime | None, task_due: datetime) -> datetime:
+    """An assignee's deadline: their own once an extension (延期) or a 回头看 reopening moved it, else the task's.
+    (The queries say the same in SQL: ``coalesce(task_assignments.due_at, tasks.due_at)``.)"""
+    return own if own is not None else task_due
+
+
 @dataclass(frozen=True)
 class Progress:
     """A task's assignees at a glance: "3/8 closed · 2 reported · 3 open, 1 overdue"."""

@@ -521,7 +521,8 @@ def _list(context: SaimaContext, admin: Member, page: int) -> tuple[str, InlineK
     lines = [t("Open supervised tasks (page {page} of {pages}):").format(page=page + 1, pages=pages)]
     rows = []
     for i, (task, assignments) in enumerate(shown, start=page * LIST_PAGE + 1):
-        progress = rules.progress([(a.status, a.due_at or task.due_at) for a in assignments], now=now)
+        progress = rules.progress([(a.status, rules.deadline_in_force(a.due_at, task.due_at)) for a in assignments],
+                                  now=now)
         lines.append(words.task_line(t, i, task, progress, now=now, tz=tz,
                                      light=worst(lit[a.id] for a in assignments)))
         rows.append([InlineKeyboardButton(f"{i}. {words.clip(task.title, 40)}",
@@ -567,7 +568,8 @@ def _open_task(context: SaimaContext, admin: Member, task_id: int,
     if found is None:
         return None
     task, rows = found
-    return task, rows, rules.progress([(a.status, a.due_at or task.due_at) for a, _ in rows], now=now)
+    return task, rows, rules.progress([(a.status, rules.deadline_in_force(a.due_at, task.due_at)) for a, _ in rows],
+                                     now=now)
 
 
 def _assignment(context: SaimaContext, admin: Member, assignment_id: int,

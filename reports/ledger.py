@@ -40,7 +40,7 @@ from core.ledger import (
 )
 from core.pace import PaceStatus
 from core.task_lights import Light
-from core.tasks import RequestKind, RequestState, stage
+from core.tasks import RequestKind, RequestState, deadline_in_force, stage
 from locales import N_, Translator
 from reports import lookback as lookback_words
 from reports import task_requests as stage_words
@@ -310,7 +310,7 @@ def _task_rows(data: YearLedger, t: Translator) -> list[list[Any]]:
     zone, names = data.zone, data.names
     rows = []
     for task, a in data.task_assignments:
-        due = _day(a.due_at or task.due_at, zone)  # the deadline in force: this assignee's after an approved extension
+        due = _day(deadline_in_force(a.due_at, task.due_at), zone)
         assert due is not None  # the task's due_at is NOT NULL
         cancelled = task.cancelled_at is not None and a.status is not AssignmentStatus.CLOSED
         returned = a.status is AssignmentStatus.ASSIGNED and a.returned_at is not None

@@ -12,7 +12,7 @@ from core.aging import MARK
 from core.callbacks import form_start, task_stages
 from core.domain import AssignmentStatus
 from core.task_lights import Light
-from core.tasks import Progress, task_age
+from core.tasks import Progress, deadline_in_force, task_age
 from locales import N_, Translator
 from reports.words import day_in_words, field_line
 from storage.models import Task, TaskAssignment
@@ -156,7 +156,8 @@ def assignee_line(t: Translator, index: int, name: str, assignment: TaskAssignme
     elif assignment.status is AssignmentStatus.REPORTED:
         mark = "📥"
     else:
-        mark = light.value if light is not None else MARK[task_age(task.due_at, now=now, tz=tz)]
+        mark = light.value if light is not None else MARK[task_age(deadline_in_force(assignment.due_at, task.due_at),
+                                                                    now=now, tz=tz)]
     line = f"{index}. {mark} {name} · {t(STATUS_LABELS[assignment.status])}"
     if stage is not None and assignment.status is AssignmentStatus.ASSIGNED:
         line += f" · {stage}"
@@ -206,7 +207,7 @@ def own_line(t: Translator, task: Task, assignment: TaskAssignment, *, now: date
     warning light (core.task_lights) when given; the due time the assignee's own once an extension or 回头看 moved it."""
     if assignment.status is AssignmentStatus.REPORTED:
         return t("📥 {title} · reported, awaiting confirmation").format(title=clip(task.title))
-    due = assignment.due_at or task.due_at
+    due = deadline_in_force(assignment.due_at, task.due_at)
     age = task_age(due, now=now, tz=tz)
     when = t("due {due}").format(due=short_due(t, due, tz))
     if due <= now:

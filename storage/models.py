@@ -49,6 +49,7 @@ from core.domain import (
     TopicStage,
 )
 from core.lookback import Result as LookbackResult
+from core.tasks import deadline_in_force
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -407,8 +408,8 @@ class TaskAssignment(Base):
 
     @property
     def due(self) -> datetime:
-        """This assignee's deadline: their own after an extension (延期), else the task's."""
-        return self.due_at if self.due_at is not None else self.task.due_at
+        """This assignee's deadline in force (core.tasks.deadline_in_force)."""
+        return deadline_in_force(self.due_at, self.task.due_at)
 
 
 class TaskRequest(Base):

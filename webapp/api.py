@@ -28,6 +28,7 @@ from core.init_data import InitDataError, validate
 from core.pace import DutyPace
 from core.race import Period, PeriodKind
 from core.task_lights import Light
+from core.tasks import deadline_in_force
 from core.team_duties import TeamDutyPace
 from locales import N_, Translator, translator
 from reports import ledger, race_board
@@ -211,7 +212,7 @@ class Api:
                                                           size=len(board.ranked))}
             lights = assignment_lights(session, list(progress.tasks), member=member, now=now, config=self.config)
             items: list[dict[str, Any]] = [
-                {"kind": "task", "id": a.id, "title": task.title, "due": _local(a.due_at or task.due_at, tz).isoformat(),
+                {"kind": "task", "id": a.id, "title": task.title, "due": _local(deadline_in_force(a.due_at, task.due_at), tz).isoformat(),
                       "status": t(STATUS_WORDS[a.status]), "light": lights[a.id]}
                      for a, task in progress.tasks]
             for motion in progress.motions:
