@@ -670,13 +670,21 @@ def _print(value: Any, as_json: bool, text: Any) -> None:
         print(text(value))
 
 
-def _team_and_today(session: Session, team_id: int) -> tuple[Team, date] | None:
-    """The team and today's date where it is (SAIMA_CLOCK_FILE may fix the clock), or None, said on stderr."""
+FIRST_YEAR = 2000  # the earliest year a ledger or an evaluation is asked for
+
+
+def _team_and_today(session: Session, team_id: int, year: int, what: str) -> tuple[Team, date] | None:
+    """The team and today's date where it is (SAIMA_CLOCK_FILE may fix the clock), or None, said on stderr: no
+    such team, or ``year`` (of ``what``: a ledger, an evaluation) not from FIRST_YEAR to the team's this year."""
     team = teams.by_id(session, team_id)
     if team is None:
         print(f"No team with id {team_id}.", file=sys.stderr)
         return None
-    return team, clock_from_environment().now().astimezone(ZoneInfo(team.timezone)).date()
+    today = clock_from_environment().now().astimezone(ZoneInfo(team.timezone)).date()
+    if not FIRST_YEAR <= year <= today.year:
+        print(f"No {what} for {year}: give a year from {FIRST_YEAR} to {today.year}.", file=sys.stderr)
+        return None
+    return team, today
 
 
 def cmd_export(config: Config, args: argparse.Namespace) -> int:
@@ -691,7 +699,7 @@ def cmd_export(config: Config, args: argparse.Namespace) -> int:
     db.upgrade()
     t = translator(args.lang)
     with db.session() as session:
-        found = _team_and_today(session, args.team)
+        found = _team_and_today(session, args.team, args.year, "ledger")
         if found is None:
             return 1
         team, today = found
@@ -719,13 +727,10 @@ def cmd_evaluate(config: Config, args: argparse.Namespace) -> int:
     db.upgrade()
     t = translator(args.lang)
     with db.session() as session:
-        team_found = _team_and_today(session, args.team)
+        team_found = _team_and_today(session, args.team, args.year, "evaluation")
         if team_found is None:
             return 1
         team, today = team_found
-        if not 2000 <= args.year <= today.year:
-            print(f"No evaluation for {args.year}: give a year from 2000 to {today.year}.", file=sys.stderr)
-            return 1
         found = evaluation.team_evaluation(session, team, args.year, today=today, config=config)
     print(report.render_team(t, found))
     for entry in found.entries:

@@ -33,3 +33,16 @@ def test_export_writes_the_workbook_and_csv_files(env: dict[str, str], tmp_path:
 def test_export_of_an_unknown_team_says_so(env: dict[str, str], tmp_path: Path) -> None:  # noqa: F811
     done = run_cli("export", "--team", "42", "--year", "2026", "--out", str(tmp_path / "x.xlsx"), env=env, cwd=tmp_path)
     assert done.returncode == 1 and "No team with id 42" in done.stderr
+
+
+def test_export_of_a_year_out_of_range_says_so_and_writes_nothing(env: dict[str, str], tmp_path: Path,  # noqa: F811
+                                                                  clock: ManualClock) -> None:
+    db = Database.from_url(env["DATABASE_URL"])
+    db.upgrade()
+    team_id = seed(db, clock)
+    db.dispose()
+    for year in ("0", "2999"):
+        out = tmp_path / f"{year}.xlsx"
+        done = run_cli("export", "--team", str(team_id), "--year", year, "--out", str(out), env=env, cwd=tmp_path)
+        assert done.returncode == 1 and f"No ledger for {year}: give a year from 2000 to" in done.stderr
+        assert "Traceback" not in done.stderr and not out.exists()
