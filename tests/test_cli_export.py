@@ -12,12 +12,18 @@ from tests.reports.test_ledger import ZH_SHEETS, seed
 from tests.test_cli import env, run_cli  # noqa: F401  (env is a fixture)
 
 
-def test_export_writes_the_workbook_and_csv_files(env: dict[str, str], tmp_path: Path,  # noqa: F811
-                                                  clock: ManualClock) -> None:
-    db = Database.from_url(env["DATABASE_URL"])
+def _seeded(cli_env: dict[str, str], clock: ManualClock) -> int:
+    """The CLI's database, migrated, with tests.reports.test_ledger's team in it: its id."""
+    db = Database.from_url(cli_env["DATABASE_URL"])
     db.upgrade()
     team_id = seed(db, clock)
     db.dispose()
+    return team_id
+
+
+def test_export_writes_the_workbook_and_csv_files(env: dict[str, str], tmp_path: Path,  # noqa: F811
+                                                  clock: ManualClock) -> None:
+    team_id = _seeded(env, clock)
     out, csv_dir = tmp_path / "out" / "台账.xlsx", tmp_path / "csv"
     done = run_cli("export", "--team", str(team_id), "--year", "2026", "--out", str(out), "--csv", str(csv_dir),
                    env=env, cwd=tmp_path)
@@ -37,10 +43,7 @@ def test_export_of_an_unknown_team_says_so(env: dict[str, str], tmp_path: Path) 
 
 def test_export_of_a_year_out_of_range_says_so_and_writes_nothing(env: dict[str, str], tmp_path: Path,  # noqa: F811
                                                                   clock: ManualClock) -> None:
-    db = Database.from_url(env["DATABASE_URL"])
-    db.upgrade()
-    team_id = seed(db, clock)
-    db.dispose()
+    team_id = _seeded(env, clock)
     for year in ("0", "2999"):
         out = tmp_path / f"{year}.xlsx"
         done = run_cli("export", "--team", str(team_id), "--year", year, "--out", str(out), env=env, cwd=tmp_path)

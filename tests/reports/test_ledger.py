@@ -150,6 +150,24 @@ def _at(clock: ManualClock, day: date, hour: int = 10) -> datetime:
     return clock.now()
 
 
+def _wang(session: Session, team: Team, now: datetime) -> Member:
+    """王五, a member since 1 January."""
+    return members.add(session, team=team, telegram_user_id=1003, display_name="王五", username=None,
+                       role=Role.MEMBER, status=MemberStatus.ACTIVE, now=now, joined_on=date(2026, 1, 1))
+
+
+def _extension_approved(session: Session, clock: ManualClock, assignment_id: int, *, reason: str, to: date,
+                        on: date, office_id: int) -> None:
+    """The assignee asks for a new deadline (延期申请) on ``on`` at 10:00 and the office approves it at 15:00."""
+    mine = tasks.find(session, assignment_id)
+    assert mine is not None
+    request = tasks.ask(session, mine, task_rules.RequestKind.EXTENSION, text=reason, proposed=to,
+                        now=_at(clock, on))
+    assert isinstance(request, tasks.TaskRequest)
+    assert tasks.answer(session, request, mine, task_rules.RequestState.APPROVED,
+                        actor=session.get_one(Member, office_id), now=_at(clock, on, 15)) is None
+
+
 def script_year(db: Database, clock: ManualClock) -> int:
     """张三 all year and 王五 from 1 July (任职); 李四 the office. Overlapping trips, a suggestion sent back
     once by an unsatisfied deputy, a task returned and reported again, and one returned and not yet."""
@@ -276,8 +294,7 @@ def test_an_approved_extension_is_the_assignees_deadline_in_the_duban_sheet(db: 
     time; 王五, who had no extension, keeps the task's deadline and is overdue from it."""
     with db.session() as session:
         team, zhang, li = _team(session, _at(clock, date(2026, 11, 2)))
-        wang = members.add(session, team=team, telegram_user_id=1003, display_name="王五", username=None,
-                           role=Role.MEMBER, status=MemberStatus.ACTIVE, now=clock.now(), joined_on=date(2026, 1, 1))
+        wang = _wang(session, team, clock.now())
         task = tasks.create(session, creator=li, title="报送年度工作总结", detail=None,
                             due_at=datetime(2026, 11, 20, 18, tzinfo=SHANGHAI), assignees=[zhang, wang],
                             attachment_file_id=None, attachment_kind=None, now=clock.now())
@@ -289,11 +306,8 @@ def test_an_approved_extension_is_the_assignees_deadline_in_the_duban_sheet(db: 
         mine = tasks.find(session, ids[zhang_id])
         assert mine is not None
         assert tasks.sign(session, mine, now=_at(clock, date(2026, 11, 3))) is None
-        request = tasks.ask(session, mine, task_rules.RequestKind.EXTENSION, text="数据待统计局发布",
-                            proposed=date(2026, 11, 27), now=_at(clock, date(2026, 11, 18)))
-        assert isinstance(request, tasks.TaskRequest)
-        assert tasks.answer(session, request, mine, task_rules.RequestState.APPROVED,
-                            actor=session.get_one(Member, li_id), now=_at(clock, date(2026, 11, 18), 15)) is None
+        _extension_approved(session, clock, ids[zhang_id], reason="数据待统计局发布", to=date(2026, 11, 27),
+                            on=date(2026, 11, 18), office_id=li_id)
     for member_id, day, move in ((zhang_id, date(2026, 11, 25), task_rules.Move.REPORT),
                                  (zhang_id, date(2026, 11, 26), task_rules.Move.CLOSE),
                                  (wang_id, date(2026, 11, 23), task_rules.Move.REPORT)):
@@ -339,8 +353,7 @@ def test_a_task_is_in_the_ledger_of_the_year_of_its_deadline_in_the_team_s_time(
     on New Year's Eve stays 2026's when 张三's extension moves his side to 8 January: his row shows the new day."""
     with db.session() as session:
         team, zhang, li = _team(session, _at(clock, date(2026, 12, 1)))
-        wang = members.add(session, team=team, telegram_user_id=1003, display_name="王五", username=None,
-                           role=Role.MEMBER, status=MemberStatus.ACTIVE, now=clock.now(), joined_on=date(2026, 1, 1))
+        wang = _wang(session, team, clock.now())
         year_end = tasks.create(session, creator=li, title="年终工作总结", detail=None,
                                 due_at=datetime(2026, 12, 31, 18, tzinfo=SHANGHAI), assignees=[zhang, wang],
                                 attachment_file_id=None, attachment_kind=None, now=clock.now())
@@ -351,13 +364,8 @@ def test_a_task_is_in_the_ledger_of_the_year_of_its_deadline_in_the_team_s_time(
         zhang_side = next(a.id for a in year_end.assignments if a.member_id == zhang.id)
 
     with db.session() as session:
-        mine = tasks.find(session, zhang_side)
-        assert mine is not None
-        request = tasks.ask(session, mine, task_rules.RequestKind.EXTENSION, text="需等年度数据",
-                            proposed=date(2027, 1, 8), now=_at(clock, date(2026, 12, 28)))
-        assert isinstance(request, tasks.TaskRequest)
-        assert tasks.answer(session, request, mine, task_rules.RequestState.APPROVED,
-                            actor=session.get_one(Member, li_id), now=_at(clock, date(2026, 12, 28), 15)) is None
+        _extension_approved(session, clock, zhang_side, reason="需等年度数据", to=date(2027, 1, 8),
+                            on=date(2026, 12, 28), office_id=li_id)
 
     assert sorted(_duban_rows(db, team_id, 2026, date(2026, 12, 31))) == [
         (year_end_id, "张三", date(2027, 1, 8)), (year_end_id, "王五", date(2026, 12, 31))]
