@@ -178,12 +178,15 @@ def unclosed_for(session: Session, member_id: int) -> list[Motion]:
     ))
 
 
-def unclosed_for_team(session: Session, team_id: int) -> list[tuple[Motion, str]]:
-    """The team's motions still in their loop with their lead's name, soonest due first (for the office)."""
+def unclosed_for_team(session: Session, team_id: int, *,
+                      assigned_before: date | None = None) -> list[tuple[Motion, str]]:
+    """The team's motions still in their loop with their lead's name, soonest due first (for the office); only
+    those 交办 before ``assigned_before`` when given (an earlier year's still open)."""
+    before = [] if assigned_before is None else [Motion.assigned_on < assigned_before]
     rows = session.execute(
         select(Motion, Member.display_name)
         .join(Member, Member.id == Motion.lead_member_id)
-        .where(Motion.team_id == team_id, Motion.status.in_(NOT_CLOSED), Motion.deleted_at.is_(None))
+        .where(Motion.team_id == team_id, Motion.status.in_(NOT_CLOSED), Motion.deleted_at.is_(None), *before)
         .order_by(Motion.reply_due, Motion.id)
     )
     return [(motion, name) for motion, name in rows]

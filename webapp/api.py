@@ -397,9 +397,10 @@ class Api:
         return ledger.build(data, t=viewer.t), f"{team.name} {year}", ledger.file_name(team, year, viewer.t)
 
     async def motions(self, request: web.Request) -> web.Response:
-        """The office's suggestions and proposals (建议提案) assigned in the year (`?year=`, this one by default):
-        each with its number, kind, subject, lead member, reply deadline, light (core.motions.light), stage,
-        result class and the deputy's feedback, as the ledger's motions sheet has them; tapping one asks
+        """The office's suggestions and proposals (建议提案) assigned in the year (`?year=`, this one by default),
+        and in this year those of earlier years still in their loop (the office follows them, as its chat list
+        does): each with its number, kind, subject, lead member, reply deadline, light (core.motions.light),
+        stage, result class and the deputy's feedback, as the ledger's motions sheet has them; tapping one asks
         /api/history?motion= for its reply rounds."""
         viewer = await self.viewer(request, office=True)
         member, t = viewer.member, viewer.t
@@ -407,6 +408,9 @@ class Api:
 
         def gather(session: Session) -> list[dict[str, Any]]:
             found = ledger_storage.motions(session, member.team_id, year)
+            if year == today.year:
+                found += [motion for motion, _lead in motion_storage.unclosed_for_team(
+                    session, member.team_id, assigned_before=date(year, 1, 1))]
             names = ledger_storage.names(session, member.team_id)
             rows = [motion_words.dashboard_row(t, motion, lead=names.get(motion.lead_member_id, ""),
                                                light=_LIGHT_NAMES[motion_rules.light(motion_storage.state_of(motion),

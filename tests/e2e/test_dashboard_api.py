@@ -488,7 +488,9 @@ async def test_the_offices_motions_with_deadline_light_result_and_stage(saima: S
     status, data, _ = await get(client, "/api/motions", "tma " + init_data(saima, ADMIN_ID))
     assert status == 200 and data["year"] == 2026
     rows = {row["id"]: row for row in data["motions"]}
-    assert list(rows) == [late, soon, done]  # the open ones first, the soonest deadline first
+    # the open ones first, the soonest deadline first: last year's still open among them (the office follows it)
+    assert list(rows) == [old, late, soon, done]
+    assert (rows[old]["assigned_on"], rows[old]["light"]) == ("2025-12-01", "red")
     assert {key: rows[late][key] for key in ("number_words", "kind_words", "title", "lead", "reply_due", "light",
                                              "status_words", "result_words", "satisfaction_words")} == {
         "number_words": "第123号", "kind_words": "人大建议", "title": "关于加快山区公路建设的建议", "lead": "张三",
@@ -498,6 +500,8 @@ async def test_the_offices_motions_with_deadline_light_result_and_stage(saima: S
             rows[done]["status"]) == ("green", "A", "基本满意", "closed")
     assert (rows[soon]["reply_due"], rows[soon]["light"], rows[soon]["lead"]) == ("2026-11-25", "blue", "王五")
     assert [stage["words"] for stage in data["stages"]][0] == "已交办"
+    status, last_year, _ = await get(client, "/api/motions?year=2025", "tma " + init_data(saima, ADMIN_ID))
+    assert status == 200 and [row["id"] for row in last_year["motions"]] == [old]  # a past year: its own only
     status, me, _ = await get(client, "/api/me", "tma " + init_data(saima, 1001))
     assert [(item["kind"], item["id"], item["light"]) for item in me["items"]] == [("motion", old, "red"),
                                                                                    ("motion", late, "red")]
