@@ -29,6 +29,7 @@ second press on a closed item changes nothing and says so. Messages to others go
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -521,8 +522,7 @@ def _list(context: SaimaContext, admin: Member, page: int) -> tuple[str, InlineK
     lines = [t("Open supervised tasks (page {page} of {pages}):").format(page=page + 1, pages=pages)]
     rows = []
     for i, (task, assignments) in enumerate(shown, start=page * LIST_PAGE + 1):
-        progress = rules.progress([(a.status, rules.deadline_in_force(a.due_at, task.due_at)) for a in assignments],
-                                  now=now)
+        progress = _progress(task, assignments, now)
         lines.append(words.task_line(t, i, task, progress, now=now, tz=tz,
                                      light=worst(lit[a.id] for a in assignments)))
         rows.append([InlineKeyboardButton(f"{i}. {words.clip(task.title, 40)}",
@@ -568,8 +568,13 @@ def _open_task(context: SaimaContext, admin: Member, task_id: int,
     if found is None:
         return None
     task, rows = found
-    return task, rows, rules.progress([(a.status, rules.deadline_in_force(a.due_at, task.due_at)) for a, _ in rows],
-                                     now=now)
+    return task, rows, _progress(task, [a for a, _ in rows], now)
+
+
+def _progress(task: Task, assignments: Iterable[TaskAssignment], now: datetime) -> rules.Progress:
+    """The task at a glance, each assignment judged by its deadline in force."""
+    return rules.progress([(a.status, rules.deadline_in_force(a.due_at, task.due_at)) for a in assignments],
+                          now=now)
 
 
 def _assignment(context: SaimaContext, admin: Member, assignment_id: int,

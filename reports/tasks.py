@@ -156,8 +156,8 @@ def assignee_line(t: Translator, index: int, name: str, assignment: TaskAssignme
     elif assignment.status is AssignmentStatus.REPORTED:
         mark = "📥"
     else:
-        mark = light.value if light is not None else MARK[task_age(deadline_in_force(assignment.due_at, task.due_at),
-                                                                    now=now, tz=tz)]
+        due = deadline_in_force(assignment.due_at, task.due_at)
+        mark = light.value if light is not None else MARK[task_age(due, now=now, tz=tz)]
     line = f"{index}. {mark} {name} · {t(STATUS_LABELS[assignment.status])}"
     if stage is not None and assignment.status is AssignmentStatus.ASSIGNED:
         line += f" · {stage}"

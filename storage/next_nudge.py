@@ -389,11 +389,11 @@ def advance(session: Session, instants: Iterable[tuple[str, int, datetime | None
 
 def _advance_postgres(session: Session, instants: Iterable[tuple[str, int, datetime | None]]) -> None:
     """PostgreSQL: one UPDATE … FROM json_to_recordset(…) per table, the rows as one JSON parameter."""
+    instants = list(instants)
+    # the rows share few instants: each written out once
+    written = {at: None if at is None else at.astimezone(UTC).isoformat() for at in {at for _, _, at in instants}}
     by_kind: dict[str, list[dict[str, Any]]] = {}
-    written: dict[datetime | None, str | None] = {None: None}  # the rows share few instants: each written out once
     for kind, row_id, at in instants:
-        if at not in written:
-            written[at] = cast(datetime, at).astimezone(UTC).isoformat()
         by_kind.setdefault(kind, []).append({"id": row_id, "at": written[at]})
     for kind, rows in by_kind.items():
         table = _ITEMS[kind].__tablename__

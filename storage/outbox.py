@@ -176,10 +176,8 @@ _INSERT_FROM_JSON = text("""
 
 
 def _enqueue_many_postgres(session: Session, messages: list[Pending], *, now: datetime) -> set[str]:
-    instants: dict[datetime, str] = {}  # a tick's messages share one or two instants: each written out once
-    for m in messages:
-        if m.not_before not in instants:
-            instants[m.not_before] = m.not_before.astimezone(UTC).isoformat()
+    # a tick's messages share one or two instants: each written out once
+    instants = {at: at.astimezone(UTC).isoformat() for at in {m.not_before for m in messages}}
     rows = json.dumps([{"key": m.key, "team_id": m.team_id, "member_id": m.member_id, "chat_id": m.chat_id,
                         "kind": m.kind, "payload": m.payload, "retry_unknown": retry_unknown_for(m.kind),
                         "not_before": instants[m.not_before]} for m in messages],
@@ -207,10 +205,8 @@ def _enqueue_many_sqlite(session: Session, messages: list[Pending], *, now: date
     columns = OutboxMessage.__table__.c
     instant_text = columns.not_before.type.dialect_impl(dialect).bind_processor(dialect)
     assert instant_text is not None  # UTCDateTime processes on SQLite
-    instants: dict[datetime, Any] = {}  # a tick's messages share one or two instants: each processed once
-    for m in messages:
-        if m.not_before not in instants:
-            instants[m.not_before] = instant_text(m.not_before)
+    # a tick's messages share one or two instants: each processed once
+    instants = {at: instant_text(at) for at in {m.not_before for m in messages}}
     rows = json.dumps([[m.key, m.team_id, m.member_id, m.chat_id, m.kind, m.payload,
                         int(retry_unknown_for(m.kind)), instants[m.not_before]] for m in messages],
                       ensure_ascii=False)

@@ -212,7 +212,8 @@ class Api:
                                                           size=len(board.ranked))}
             lights = assignment_lights(session, list(progress.tasks), member=member, now=now, config=self.config)
             items: list[dict[str, Any]] = [
-                {"kind": "task", "id": a.id, "title": task.title, "due": _local(deadline_in_force(a.due_at, task.due_at), tz).isoformat(),
+                {"kind": "task", "id": a.id, "title": task.title,
+                 "due": _local(deadline_in_force(a.due_at, task.due_at), tz).isoformat(),
                       "status": t(STATUS_WORDS[a.status]), "light": lights[a.id]}
                      for a, task in progress.tasks]
             for motion in progress.motions:
