@@ -260,6 +260,8 @@ class MemberInputs:
     # the team's quarter targets (季目标) per duty where set: the period's target follows them (core.pace)
     quarter_targets: Mapping[Duty, pace.QuarterTargets] = field(default_factory=lambda: MappingProxyType({}))
     extras: Sequence[ExtraDuty] = ()  # the team's own duties in use, beyond the six
+    # the deadlines counted already (storage counts them in the database): used instead of ``deadlines``
+    tallies: Sequence[DeadlineTally] | None = None
 
 
 # --------------------------------------------------------------------------- the score
@@ -475,6 +477,7 @@ class _Scorer:
         self.term_sets: dict[tuple[tuple[str, ...], int, tuple[str, ...]], tuple[tuple[DutyTerm, ...], Decimal]] = {}
         self.on_time: dict[tuple[int, int], tuple[Decimal | None, Decimal]] = {}
         self.overdue: dict[int, Decimal] = {}
+        self.counted: dict[int, tuple[Sequence[DeadlineTally], tuple[tuple[DeadlineTally, ...], int, int, int]]] = {}
         self.tallies: dict[tuple[tuple[DeadlineKind, int, int, int], ...],
                            tuple[tuple[DeadlineTally, ...], int, int, int]] = {}
 
@@ -514,6 +517,15 @@ class _Scorer:
                                          sum(t.overdue for t in tallies))
         return found
 
+    def _summed(self, tallies: Sequence[DeadlineTally]) -> tuple[tuple[DeadlineTally, ...], int, int, int]:
+        """Tallies counted already and their sums, computed once for members who share the same object."""
+        found = self.counted.get(id(tallies))
+        if found is None or found[0] is not tallies:
+            found = self.counted[id(tallies)] = (tallies, (tuple(tallies), sum(t.judged for t in tallies),
+                                                           sum(t.on_time for t in tallies),
+                                                           sum(t.overdue for t in tallies)))
+        return found[1]
+
     def score(self, inputs: MemberInputs) -> Score:
         period, day, weights = self.period, self.day, self.weights
         active = self._active_days(inputs.availability)
@@ -539,7 +551,10 @@ class _Scorer:
                                for index, duty in enumerate(_DUTIES)])
                 duty_sum = sum((term.points for term in terms), ZERO)
             extras = tuple(_extra_term(extra, active, period.year) for extra in inputs.extras)
-            tallies, judged, on_time, overdue = self._tally(inputs.deadlines) if inputs.deadlines else _NO_TALLY
+            if inputs.tallies is not None:
+                tallies, judged, on_time, overdue = self._summed(inputs.tallies) if inputs.tallies else _NO_TALLY
+            else:
+                tallies, judged, on_time, overdue = self._tally(inputs.deadlines) if inputs.deadlines else _NO_TALLY
             rated = self.on_time.get((judged, on_time))
             if rated is None:
                 rate = None if judged == 0 else Decimal(on_time) / Decimal(judged)

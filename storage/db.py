@@ -12,18 +12,22 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
     CursorResult,
+    Date,
     Engine,
     Executable,
     Integer,
     any_,
     bindparam,
+    case,
     create_engine,
     event,
     exc,
@@ -34,7 +38,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import URL
-from sqlalchemy.orm import ORMExecuteState, Session, configure_mappers, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, QueryableAttribute, Session, configure_mappers, sessionmaker
 
 from storage import totals, updates
 
@@ -77,6 +81,44 @@ def among(session: Session, column: Any, ids: Iterable[int]) -> ColumnElement[bo
         return cast(ColumnElement[bool], column == any_(bindparam(None, values, type_=ARRAY(Integer), unique=True)))
     listed = func.json_each(bindparam(None, json.dumps(values), unique=True)).table_valued("value")
     return cast(ColumnElement[bool], column.in_(select(listed.c.value)))
+
+
+def on_or_before_day(session: Session, instant: ColumnElement[datetime | None] | QueryableAttribute[datetime | None],
+                     day: ColumnElement[date], tz: ZoneInfo, *, within: tuple[date, date]) -> ColumnElement[bool]:
+    """Whether ``instant`` (an instant column) falls on or before ``day`` (a date column) in the team's time: what
+    ``instant.astimezone(tz).date() <= day`` asks in Python, exact for every day of ``within`` (first, last; on
+    SQLite, elsewhere the zone's offset may be off).
+
+    PostgreSQL: the instant's day in the zone. SQLite, which keeps instants as UTC text and knows no zones:
+    earlier than the next day's midnight shifted by the zone's offset then, one CASE arm per run of days that
+    share an offset (one for a zone without summer time, three for a year of one with it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.timezone(str(tz), instant).cast(Date()) <= day
+    runs = _midnight_offsets(str(tz), *within)
+
+    def shifted(offset: int) -> ColumnElement[Any]:
+        return func.datetime(day, "+1 day", f"{-offset:+d} seconds")
+
+    if len(runs) == 1:
+        return instant < shifted(runs[0][1])
+    return instant < case(*((day < runs[n + 1][0], shifted(offset)) for n, (_, offset) in enumerate(runs[:-1])),
+                          else_=shifted(runs[-1][1]))
+
+
+@functools.lru_cache(maxsize=64)
+def _midnight_offsets(zone: str, first: date, last: date) -> tuple[tuple[date, int], ...]:
+    """Runs of the days from ``first`` through ``last`` whose next midnight has the same UTC offset in ``zone``:
+    (the run's first day, the offset in seconds). A midnight a clock change skips is read as Python reads it
+    (fold 0: the offset before the change), which is the first instant of that day."""
+    tz, each = ZoneInfo(zone), first
+    runs: list[tuple[date, int]] = []
+    while each <= last:
+        offset = datetime.combine(each + timedelta(days=1), time(), tzinfo=tz).utcoffset()
+        seconds = int(offset.total_seconds()) if offset is not None else 0
+        if not runs or runs[-1][1] != seconds:
+            runs.append((each, seconds))
+        each += timedelta(days=1)
+    return tuple(runs) or ((first, 0),)
 
 
 def normalise_url(url: str) -> URL:

@@ -2,11 +2,12 @@
 queries, their scores and ranks (`core.race`), and the snapshots that keep each period's ranks for
 the next period's movement (↑2 ↓1).
 
-Whatever the team's size, :func:`gather` runs ten queries (members, leave, targets, trips, key
-topics, study attendance, key motions, motion deadlines, follow-up deadlines, task deadlines), each bounded by the
-team and the period's dates, and does the per-member arithmetic in Python. Day-dated records are
-compared as dates; instants (a key topic's registration, a finding's feedback) are read in the
-team's timezone.
+Whatever the team's size, :func:`gather` runs a fixed number of queries, each bounded by the team and the
+period's dates: members, leave, targets; what was done, from the month totals (storage/totals.py) or from
+scratch (trips, key topics, study attendance, key motions); the deadlines, counted per member and kind by the
+database (:func:`deadline_tallies`) or, from scratch, read row by row; the per-member arithmetic is Python's.
+Day-dated records are compared as dates; instants (a key topic's registration, a finding's feedback) are read
+in the team's timezone.
 
 What counts in a period, up to the board day:
 
@@ -33,10 +34,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, String, and_, case, func, literal, or_, select, union_all
 from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session
 
@@ -44,7 +45,7 @@ from config import Config, RaceWeights, Targets
 from core import pace, race
 from core.domain import AssignmentStatus, Duty, MemberStatus, MotionKind, StudyKind
 from core.trips import grassroots_days
-from storage import team_duties, totals
+from storage import db, team_duties, totals
 from storage.db import dialect_insert
 from storage.models import (
     FollowUpItem,
@@ -112,10 +113,11 @@ def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, 
 def gather_days(session: Session, team_id: int, period: race.Period, *, days: Sequence[date], defaults: Targets,
                 tz: ZoneInfo, from_totals: bool = True) -> list[list[race.MemberInputs]]:
     """:func:`gather` as of each of ``days`` (one list per day, in their order), read once: the members,
-    their leave and targets and the deadlines (those of any of the days: an item a day does not judge
-    counts nothing on it) are shared; what was done is summed from the month totals for the latest day
+    their leave and targets are shared; what was done is summed from the month totals for the latest day
     only, and an earlier day's is that less what :func:`counted_between` the two days (the weekly
-    summary's year as of the week's end and as of the day before it)."""
+    summary's year as of the week's end and as of the day before it); the deadlines are counted for each day
+    (:func:`deadline_tallies`). From scratch, the deadlines of any of the days are read once and shared (an item
+    a day does not judge counts nothing on it)."""
     wanted = [race.board_day(period, as_of) for as_of in days]
     day, earliest = max(wanted), min(wanted)  # ``day``: the latest
     start, year = period.start, period.year
@@ -160,7 +162,45 @@ def gather_days(session: Session, team_id: int, period: race.Period, *, days: Se
     own_done = {each: team_duties.done(session, [row[0] for row in member_rows], [d.id for d in own_duties],
                                        first=start, last=each) for each in set(wanted)} if own_duties else {}
 
-    # Thousands of rows for a year: the loops below read the class and the kinds from locals.
+    # The deadlines: with the totals, counted by the database for each day (a year's are thousands of rows, a few a
+    # member); from scratch, read row by row once for all the days.
+    counted = {each: deadline_tallies(session, team_id, period, each, tz) for each in set(wanted)} \
+        if from_totals else None
+    deadlines = {} if from_totals else _deadlines(session, team_id, period, day, earliest, tz)
+
+    # Most members share their availability and targets: one object each for all who share it (fewer to build,
+    # and the scores' per-board caches find them at once).
+    availabilities: dict[tuple[date | None, date | None, tuple[tuple[date, date], ...]], pace.Availability] = {}
+    team_curves = {duty: found for duty, found in team_quarters.items() if found is not None}
+    results: list[list[race.MemberInputs]] = [[] for _ in wanted]
+    for member_id, took_office_on, left_office_on in member_rows:
+        spans = tuple(leave.get(member_id, ()))
+        availability = availabilities.get((took_office_on, left_office_on, spans))
+        if availability is None:
+            availability = availabilities[took_office_on, left_office_on, spans] = office_availability(
+                year, took_office_on, left_office_on, spans)
+        own_targets = member_targets.get(member_id)
+        yearly_targets = base | own_targets if own_targets else base
+        own_deadlines = tuple(deadlines.get(member_id, ()))
+        own_curves = member_quarters.get(member_id)
+        quarter_targets = {duty: found for duty, found in (team_quarters | own_curves).items()
+                           if found is not None} if own_curves else team_curves
+        for result, each in zip(results, wanted, strict=True):
+            extras = tuple(race.ExtraDuty(d.id, d.name, d.unit, d.weight, d.yearly_target,
+                                          own_done[each].get((member_id, d.id), Decimal(0)))
+                           for d in own_duties) if own_duties else ()
+            result.append(race.MemberInputs(
+                member_id=member_id, availability=availability, yearly_targets=yearly_targets,
+                done=done_on[each].get(member_id, {}), deadlines=own_deadlines, quarter_targets=quarter_targets,
+                extras=extras, tallies=None if counted is None else counted[each].get(member_id, ())))
+    return results
+
+
+def _deadlines(session: Session, team_id: int, period: race.Period, day: date, earliest: date,
+               tz: ZoneInfo) -> dict[int, list[race.Deadline]]:
+    """Each member's deadlines that any board day from ``earliest`` through ``day`` judges or finds overdue,
+    row by row (the from-scratch path; :func:`deadline_tallies` counts the same in the database)."""
+    start = period.start
     deadline, reply, feedback, task, closed_status = race.Deadline, _REPLY, _FEEDBACK, _TASK, _CLOSED
     deadlines: dict[int, list[race.Deadline]] = defaultdict(list)
     for member_id, due, replied_on in session.execute(
@@ -202,33 +242,70 @@ def gather_days(session: Session, team_id: int, period: race.Period, *, days: Se
             due_at.astimezone(tz).date(), closed.astimezone(tz).date() if closed else None,
             task, due_at=due_at,
             done_at=(reported_at or closed) if closed else None))
+    return deadlines
 
-    # Most members share their availability and targets: one object each for all who share it (fewer to build,
-    # and the scores' per-board caches find them at once).
-    availabilities: dict[tuple[date | None, date | None, tuple[tuple[date, date], ...]], pace.Availability] = {}
-    team_curves = {duty: found for duty, found in team_quarters.items() if found is not None}
-    results: list[list[race.MemberInputs]] = [[] for _ in wanted]
-    for member_id, took_office_on, left_office_on in member_rows:
-        spans = tuple(leave.get(member_id, ()))
-        availability = availabilities.get((took_office_on, left_office_on, spans))
-        if availability is None:
-            availability = availabilities[took_office_on, left_office_on, spans] = office_availability(
-                year, took_office_on, left_office_on, spans)
-        own_targets = member_targets.get(member_id)
-        yearly_targets = base | own_targets if own_targets else base
-        own_deadlines = tuple(deadlines.get(member_id, ()))
-        own_curves = member_quarters.get(member_id)
-        quarter_targets = {duty: found for duty, found in (team_quarters | own_curves).items()
-                           if found is not None} if own_curves else team_curves
-        for result, each in zip(results, wanted, strict=True):
-            extras = tuple(race.ExtraDuty(d.id, d.name, d.unit, d.weight, d.yearly_target,
-                                          own_done[each].get((member_id, d.id), Decimal(0)))
-                           for d in own_duties) if own_duties else ()
-            result.append(race.MemberInputs(
-                member_id=member_id, availability=availability, yearly_targets=yearly_targets,
-                done=done_on[each].get(member_id, {}), deadlines=own_deadlines, quarter_targets=quarter_targets,
-                extras=extras))
-    return results
+
+def deadline_tallies(session: Session, team_id: int, period: race.Period, day: date,
+                     tz: ZoneInfo) -> dict[int, tuple[race.DeadlineTally, ...]]:
+    """What `core.race.tally_deadlines` makes of each member's deadlines for ``period`` on the board day ``day``,
+    counted by the database in one grouped query instead of read row by row (a year's board: thousands of rows,
+    a few per member). The same rules, written as conditions: judged when due in the period and answered by the
+    day or past due on it; on time when answered by the deadline (a task: reported, or closed, by its due
+    instant); overdue when unanswered on the day and due before it. A finding's answer is read in the team's
+    time (:func:`storage.db.on_or_before_day`), a task's deadline is the one in force. Members with nothing judged and
+    nothing overdue are left out, and so are such kinds."""
+    start, end = period.start, period.end
+    day_starts = datetime.combine(day, time(), tzinfo=tz)
+    day_ends = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
+
+    def tally(kind: race.DeadlineKind, member: Any, judged: Any, on_time: Any, overdue: Any) -> Any:
+        return select(literal(kind.value), member, *(func.sum(case((condition, 1), else_=0))
+                                                      for condition in (judged, on_time, overdue)))
+
+    replied = and_(Motion.replied_on.is_not(None), Motion.replied_on <= day)
+    reply_in_period = Motion.reply_due.between(start, end)
+    reply_overdue = and_(Motion.reply_due < day, or_(Motion.replied_on.is_(None), Motion.replied_on > day))
+    replies = tally(_REPLY, Motion.lead_member_id, and_(reply_in_period, or_(replied, Motion.reply_due < day)),
+                    and_(reply_in_period, replied, Motion.replied_on <= Motion.reply_due), reply_overdue).where(
+        Motion.team_id == team_id, Motion.deleted_at.is_(None), or_(reply_in_period, reply_overdue),
+    ).group_by(Motion.lead_member_id)
+
+    due = cast(ColumnElement[date], FollowUpItem.feedback_due)
+    fed_back = and_(FollowUpItem.fed_back_at.is_not(None), FollowUpItem.fed_back_at < day_ends)
+    feedback_in_period = due.between(start, end)
+    feedback_overdue = and_(due < day, or_(FollowUpItem.fed_back_at.is_(None), FollowUpItem.fed_back_at >= day_ends))
+    feedbacks = tally(_FEEDBACK, FollowUpItem.member_id, and_(feedback_in_period, or_(fed_back, due < day)),
+                      and_(feedback_in_period, fed_back,
+                           db.on_or_before_day(session, FollowUpItem.fed_back_at, due, tz, within=(start, end))),
+                      feedback_overdue).where(
+        FollowUpItem.team_id == team_id, FollowUpItem.deleted_at.is_(None), due.is_not(None),
+        or_(feedback_in_period, feedback_overdue),
+    ).group_by(FollowUpItem.member_id)
+
+    in_force = func.coalesce(TaskAssignment.due_at, Task.due_at)  # the assignee's own after an extension or 回头看
+    closed = and_(TaskAssignment.status == AssignmentStatus.CLOSED, TaskAssignment.closed_at.is_not(None),
+                  TaskAssignment.closed_at < day_ends)
+    task_in_period = and_(in_force >= datetime.combine(start, time(), tzinfo=tz),
+                          in_force < datetime.combine(end + timedelta(days=1), time(), tzinfo=tz))
+    task_overdue = and_(in_force < day_starts, or_(
+        TaskAssignment.status != AssignmentStatus.CLOSED, TaskAssignment.closed_at.is_(None),
+        TaskAssignment.closed_at >= day_ends))
+    assignments = tally(_TASK, TaskAssignment.member_id, and_(task_in_period, or_(closed, in_force < day_starts)),
+                        and_(task_in_period, closed,
+                             func.coalesce(TaskAssignment.reported_at, TaskAssignment.closed_at) <= in_force),
+                        task_overdue).join(Task, Task.id == TaskAssignment.task_id).where(
+        Task.team_id == team_id, Task.cancelled_at.is_(None), or_(task_in_period, task_overdue),
+    ).group_by(TaskAssignment.member_id)
+
+    found: dict[int, list[race.DeadlineTally]] = defaultdict(list)
+    for kind, member_id, judged, on_time, overdue in session.execute(union_all(replies, feedbacks, assignments)):
+        if judged or overdue:
+            found[member_id].append(race.DeadlineTally(race.DeadlineKind(kind), judged, on_time, overdue))
+    order = {kind: n for n, kind in enumerate(race.DeadlineKind)}
+    shared: dict[tuple[race.DeadlineTally, ...], tuple[race.DeadlineTally, ...]] = {}  # one object for all alike
+    return {member_id: shared.setdefault(key, key)
+            for member_id, tallies in found.items()
+            if (key := tuple(sorted(tallies, key=lambda tally: order[tally.kind])))}
 
 
 def _less(done: Mapping[int, Mapping[Duty, Decimal]],

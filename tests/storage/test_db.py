@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import Date, delete, literal, select
 from sqlalchemy.orm import Session
 
 from config import Config
@@ -24,8 +25,9 @@ from storage.db import (
     among,
     make_engine,
     no_transaction_open,
+    on_or_before_day,
 )
-from storage.models import Member, Team
+from storage.models import Member, Team, UTCDateTime
 from tests.conftest import POSTGRES_URL, require_postgres
 
 
@@ -167,3 +169,22 @@ def test_among_takes_any_number_of_ids_as_one_parameter_and_the_ticks_reads_use_
         found = members.contacts(session, [team_id], many)  # the team's admins (its owner) and these members of it
         assert [(c.id, c.team_id, c.display_name) for c in found] == [(owner_id, team_id, made.owner.display_name)]
         assert leave.spans_of(session, many, first=now.date(), last=now.date()) == {}
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/New_York", "America/Havana", "America/Santiago"])
+def test_an_instant_is_on_or_before_a_day_in_the_teams_time_as_python_reads_it(db: Database, zone: str) -> None:
+    """`on_or_before_day`: for every day of a year, the last microsecond before the next day's first instant in the
+    zone is on or before the day and that instant is not, on both backends (a zone without summer time, one
+    changing at 2:00, two whose clocks skip or repeat midnight itself: the day begins at the first midnight)."""
+    tz, first = ZoneInfo(zone), date(2026, 1, 1)
+    wrong: list[tuple[date, bool, bool]] = []
+    with db.reading() as session:
+        for day in (first + timedelta(days=n) for n in range(365)):
+            ends = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
+            before, at = (on_or_before_day(session, literal(instant, UTCDateTime()), literal(day, Date()), tz,
+                                           within=(first, date(2026, 12, 31)))
+                          for instant in (ends - timedelta(microseconds=1), ends))
+            found = session.execute(select(before, at)).one()
+            if tuple(found) != (True, False):
+                wrong.append((day, *found))
+    assert wrong == []

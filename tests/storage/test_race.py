@@ -27,7 +27,7 @@ from core.domain import (
     TopicStage,
 )
 from core.pace import Availability, PaceStatus
-from core.race import Deadline, DeadlineKind, Period, PeriodKind
+from core.race import Deadline, DeadlineKind, MemberInputs, Period, PeriodKind, tally_deadlines
 from storage import members, motions, onboarding, progress, race, study, tasks, trips
 from storage import topics as topic_queries
 from storage.db import Database
@@ -110,11 +110,23 @@ def _records(db: Database, people: dict[str, Member]) -> None:
                                 end_date=d(11, 10), created_at=at(d(10, 20))))
 
 
+def _gathered(session: Session, team_id: int, period: Period, as_of: date) -> dict[int, MemberInputs]:
+    """Each member's inputs read from scratch, their deadlines row by row; the same read from the totals has the
+    deadlines counted by the database, and the counts are what the rows make."""
+    defaults = Config().team_defaults.targets
+    scratch = {i.member_id: i for i in race.gather(session, team_id, period, as_of=as_of, defaults=defaults,
+                                                   tz=SHANGHAI, from_totals=False)}
+    kept = {i.member_id: i for i in race.gather(session, team_id, period, as_of=as_of, defaults=defaults,
+                                                tz=SHANGHAI)}
+    assert {member_id: tuple(i.tallies or ()) for member_id, i in kept.items()} == \
+        {member_id: tally_deadlines(i.deadlines, period, as_of) for member_id, i in scratch.items()}
+    return scratch
+
+
 def test_what_counts_in_a_period(db: Database, team: dict[str, Member]) -> None:
     _records(db, team)
     with db.session() as session:
-        gathered = {i.member_id: i for i in race.gather(session, team["owner"].team_id, NOV, as_of=TODAY,
-                                                        defaults=Config().team_defaults.targets, tz=SHANGHAI)}
+        gathered = _gathered(session, team["owner"].team_id, NOV, TODAY)
     assert set(gathered) == {team[n].id for n in ("张三", "李四", "王五")}  # not the pending ones
     zhang, li, wang = gathered[team["张三"].id], gathered[team["李四"].id], gathered[team["王五"].id]
     assert zhang.done == {Duty.RESEARCH_DAYS: 6, Duty.KEY_RESEARCH_TOPICS: 1, Duty.COLLECTIVE_STUDY: 2,
@@ -175,8 +187,7 @@ def test_supervised_tasks_count_as_deadlines_to_the_minute(db: Database, team: d
               reported=datetime(2026, 8, 30, tzinfo=SHANGHAI), closed=datetime(2026, 9, 2, tzinfo=SHANGHAI))
         _task(session, owner, zhang, datetime(2026, 11, 21, 9, tzinfo=SHANGHAI))  # due today: waits
     with db.session() as session:
-        gathered = {i.member_id: i for i in race.gather(session, owner.team_id, NOV, as_of=TODAY,
-                                                        defaults=Config().team_defaults.targets, tz=SHANGHAI)}
+        gathered = _gathered(session, owner.team_id, NOV, TODAY)
         board = race.board(session, session.get_one(Team, owner.team_id), NOV, as_of=TODAY, config=Config())
     found = gathered[zhang.id].deadlines
     assert all(item.kind is DeadlineKind.TASK for item in found) and len(found) == 7  # not the cancelled one
@@ -283,7 +294,7 @@ def test_the_number_of_queries_does_not_grow_with_the_team(db: Database, team: d
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
     assert len(gathered) == 33
-    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 11  # with the team's own duties
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 9  # with the team's own duties; the deadlines in one
 
 
 @pytest.mark.parametrize("today", [date(2026, 11, 30), date(2026, 12, 30)])

@@ -18,9 +18,19 @@ from sqlalchemy import delete, text, update
 from sqlalchemy.orm import Session
 
 from config import Config
-from core.domain import Duty, MemberStatus, MotionKind, MotionStatus, ResultClass, Role, StudyKind, TopicStage
+from core.domain import (
+    AssignmentStatus,
+    Duty,
+    MemberStatus,
+    MotionKind,
+    MotionStatus,
+    ResultClass,
+    Role,
+    StudyKind,
+    TopicStage,
+)
 from core.race import Period, PeriodKind, score
-from storage import members, motions, onboarding, study, summary, totals, trips
+from storage import members, motions, onboarding, study, summary, tasks, totals, trips
 from storage import race as race_storage
 from storage import topics as topic_queries
 from storage.db import Database
@@ -36,6 +46,7 @@ day = st.integers(0, DAYS).map(lambda n: FIRST + timedelta(days=n))
 person = st.integers(0, 2)
 pick = st.integers(0, 3)  # which earlier record (modulo how many there are; small, so records are revisited)
 instant = st.tuples(day, st.integers(0, 23)).map(lambda pair: datetime.combine(pair[0], time(pair[1]), ZoneInfo("UTC")))
+hours = st.integers(-60, 60)
 operation = st.one_of(
     st.tuples(st.just("trip"), person, day, st.integers(0, 40)),
     st.tuples(st.just("change_trip"), pick, day, st.integers(-1, 40)),
@@ -56,6 +67,12 @@ operation = st.one_of(
     st.tuples(st.just("correct_motion"), pick, st.sampled_from(list(MotionKind)), st.booleans(), day),
     st.tuples(st.just("delete_motion"), pick),
     st.tuples(st.just("timezone"), st.sampled_from(ZONES)),
+    # the deadlines, which the boards read beside the totals (counted by the database, or row by row from scratch)
+    st.tuples(st.just("reply"), pick, st.none() | day),
+    # answers drawn in hours from the due day's midnight in UTC: around the team's midnight, on time or late
+    st.tuples(st.just("finding"), person, day, st.none() | hours),
+    st.tuples(st.just("task"), person, instant, st.sampled_from(list(AssignmentStatus)), hours, hours,
+              st.none() | hours, st.booleans()),
 )
 
 
@@ -88,7 +105,7 @@ class World:
         kind, *args = step
         owner = session.get_one(Member, self.owner_id)
         member = session.get_one(Member, self.people[args[0]]) if kind in (
-            "trip", "topic", "own_study", "motion") else None
+            "trip", "topic", "own_study", "motion", "finding", "task") else None
         if kind == "trip":
             assert member is not None
             self.trips.append(trips.log_trip(session, member=member, start=args[1], end=args[1] + timedelta(days=args[2]),
@@ -154,6 +171,29 @@ class World:
             motions.delete(session, session.get_one(Motion, found), actor=owner, now=self.now)
         elif kind == "timezone":
             session.get_one(Team, self.team_id).timezone = args[0]
+        elif kind == "reply" and (found := self._of(self.motions, args[0])):
+            session.get_one(Motion, found).replied_on = args[1]  # None: the reply taken back
+        elif kind == "finding":
+            assert member is not None
+            trip = trips.log_trip(session, member=member, start=args[1], end=args[1], places="建德市", topic="走访",
+                                  research_topic_id=None, now=self.now)
+            due_day = args[1] + timedelta(days=30)
+            finding = trips.add_finding(session, member=member, trip=trip, content="道路破损", department="交通局",
+                                        feedback_due=due_day, now=self.now)
+            finding.fed_back_at = None if args[2] is None else _hours_after(due_day, args[2])
+        elif kind == "task":
+            assert member is not None
+            due, status, reported, closed, extended, cancelled = args[1:]
+            task = tasks.create(session, creator=owner, title="整改", detail=None, due_at=due, assignees=[member],
+                                attachment_file_id=None, attachment_kind=None, now=self.now)
+            assignment = task.assignments[0]
+            assignment.status = status
+            assignment.due_at = None if extended is None else due + timedelta(hours=extended)
+            if status in (AssignmentStatus.REPORTED, AssignmentStatus.CLOSED):
+                assignment.reported_at = due + timedelta(hours=reported)
+            if status is AssignmentStatus.CLOSED:
+                assignment.closed_at = due + timedelta(hours=max(reported, closed))
+            task.cancelled_at = self.now if cancelled else None
 
     def check(self) -> None:
         with self.db.session() as session:
@@ -218,6 +258,10 @@ def test_the_totals_equal_a_recount_after_any_writes(db: Database, steps: list[t
             with db.session() as session:
                 world.apply(session, step)
     world.check()
+
+
+def _hours_after(day: date, hours: int) -> datetime:
+    return datetime.combine(day, time(), ZoneInfo("UTC")) + timedelta(hours=hours)
 
 
 _SERIALS = iter(range(1, 1_000_000))
