@@ -258,14 +258,14 @@ def deadline_tallies(session: Session, team_id: int, period: race.Period, day: d
     day_starts = datetime.combine(day, time(), tzinfo=tz)
     day_ends = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
 
-    def tally(kind: race.DeadlineKind, member: Any, judged: Any, on_time: Any, overdue: Any) -> Any:
+    def grouped(kind: race.DeadlineKind, member: Any, judged: Any, on_time: Any, overdue: Any) -> Any:
         return select(literal(kind.value), member, *(func.sum(case((condition, 1), else_=0))
                                                       for condition in (judged, on_time, overdue)))
 
     replied = and_(Motion.replied_on.is_not(None), Motion.replied_on <= day)
     reply_in_period = Motion.reply_due.between(start, end)
     reply_overdue = and_(Motion.reply_due < day, or_(Motion.replied_on.is_(None), Motion.replied_on > day))
-    replies = tally(_REPLY, Motion.lead_member_id, and_(reply_in_period, or_(replied, Motion.reply_due < day)),
+    replies = grouped(_REPLY, Motion.lead_member_id, and_(reply_in_period, or_(replied, Motion.reply_due < day)),
                     and_(reply_in_period, replied, Motion.replied_on <= Motion.reply_due), reply_overdue).where(
         Motion.team_id == team_id, Motion.deleted_at.is_(None), or_(reply_in_period, reply_overdue),
     ).group_by(Motion.lead_member_id)
@@ -274,7 +274,7 @@ def deadline_tallies(session: Session, team_id: int, period: race.Period, day: d
     fed_back = and_(FollowUpItem.fed_back_at.is_not(None), FollowUpItem.fed_back_at < day_ends)
     feedback_in_period = due.between(start, end)
     feedback_overdue = and_(due < day, or_(FollowUpItem.fed_back_at.is_(None), FollowUpItem.fed_back_at >= day_ends))
-    feedbacks = tally(_FEEDBACK, FollowUpItem.member_id, and_(feedback_in_period, or_(fed_back, due < day)),
+    feedbacks = grouped(_FEEDBACK, FollowUpItem.member_id, and_(feedback_in_period, or_(fed_back, due < day)),
                       and_(feedback_in_period, fed_back,
                            db.on_or_before_day(session, FollowUpItem.fed_back_at, due, tz, within=(start, end))),
                       feedback_overdue).where(
@@ -290,22 +290,34 @@ def deadline_tallies(session: Session, team_id: int, period: race.Period, day: d
     task_overdue = and_(in_force < day_starts, or_(
         TaskAssignment.status != AssignmentStatus.CLOSED, TaskAssignment.closed_at.is_(None),
         TaskAssignment.closed_at >= day_ends))
-    assignments = tally(_TASK, TaskAssignment.member_id, and_(task_in_period, or_(closed, in_force < day_starts)),
+    assignments = grouped(_TASK, TaskAssignment.member_id, and_(task_in_period, or_(closed, in_force < day_starts)),
                         and_(task_in_period, closed,
                              func.coalesce(TaskAssignment.reported_at, TaskAssignment.closed_at) <= in_force),
                         task_overdue).join(Task, Task.id == TaskAssignment.task_id).where(
         Task.team_id == team_id, Task.cancelled_at.is_(None), or_(task_in_period, task_overdue),
     ).group_by(TaskAssignment.member_id)
 
-    found: dict[int, list[race.DeadlineTally]] = defaultdict(list)
-    for kind, member_id, judged, on_time, overdue in session.execute(union_all(replies, feedbacks, assignments)):
+    # Thousands of rows for a year, most alike: one tally object per distinct count, one tuple per distinct set.
+    slots = {kind.value: n for n, kind in enumerate(race.DeadlineKind)}
+    made: dict[tuple[str, int, int, int], race.DeadlineTally] = {}
+    found: dict[int, list[race.DeadlineTally | None]] = {}
+    for kind, member_id, judged, on_time, overdue in session.execute(
+            union_all(replies, feedbacks, assignments)).all():
         if judged or overdue:
-            found[member_id].append(race.DeadlineTally(race.DeadlineKind(kind), judged, on_time, overdue))
-    order = {kind: n for n, kind in enumerate(race.DeadlineKind)}
-    shared: dict[tuple[race.DeadlineTally, ...], tuple[race.DeadlineTally, ...]] = {}  # one object for all alike
-    return {member_id: shared.setdefault(key, key)
-            for member_id, tallies in found.items()
-            if (key := tuple(sorted(tallies, key=lambda tally: order[tally.kind])))}
+            key = (kind, judged, on_time, overdue)
+            tally = made.get(key)
+            if tally is None:
+                tally = made[key] = race.DeadlineTally(race.DeadlineKind(kind), judged, on_time, overdue)
+            member = found.get(member_id)
+            if member is None:
+                member = found[member_id] = [None] * len(slots)
+            member[slots[kind]] = tally
+    shared: dict[tuple[int, ...], tuple[race.DeadlineTally, ...]] = {}
+    result: dict[int, tuple[race.DeadlineTally, ...]] = {}
+    for member_id, member in found.items():
+        tallies = tuple(tally for tally in member if tally is not None)
+        result[member_id] = shared.setdefault(tuple(map(id, tallies)), tallies)
+    return result
 
 
 def _less(done: Mapping[int, Mapping[Duty, Decimal]],
