@@ -270,15 +270,18 @@ class FollowUpItem(Base):
     """A grassroots opinion (意见建议) turned into an item to handle and feed back by a due date."""
 
     __tablename__ = "follow_up_items"
+    # the boards' deadline counts (storage.race.deadline_tallies, migration 0018), and every query by team
+    __table_args__ = (Index("ix_follow_up_items_team_deadline", "team_id", "feedback_due", "fed_back_at", "member_id",
+                            "deleted_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))  # indexed first in ix_follow_up_items_team_deadline
     trip_id: Mapped[int] = mapped_column(ForeignKey("research_trips.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     content: Mapped[str] = mapped_column(Text)
     department: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[FollowUpStatus] = mapped_column(_enum(FollowUpStatus), default=FollowUpStatus.RAISED)
-    feedback_due: Mapped[date | None] = mapped_column(Date, index=True)
+    feedback_due: Mapped[date | None] = mapped_column(Date)
     assigned_at: Mapped[datetime | None]
     handled_at: Mapped[datetime | None]
     fed_back_at: Mapped[datetime | None]
@@ -335,7 +338,11 @@ class Motion(Base):
     """An NPC suggestion (建议) or CPPCC proposal (提案) a member leads (领办)."""
 
     __tablename__ = "motions"
-    __table_args__ = (Index("ix_motions_team_assigned", "team_id", "assigned_on"),)  # the board's rest of a month
+    __table_args__ = (
+        Index("ix_motions_team_assigned", "team_id", "assigned_on"),  # the board's rest of a month
+        # the boards' deadline counts (storage.race.deadline_tallies, migration 0018): the index alone is read
+        Index("ix_motions_team_deadline", "team_id", "reply_due", "replied_on", "lead_member_id", "deleted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))  # indexed first in ix_motions_team_assigned
@@ -345,7 +352,7 @@ class Motion(Base):
     is_key: Mapped[bool] = mapped_column(Boolean, default=False)
     lead_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     assigned_on: Mapped[date] = mapped_column(Date)
-    reply_due: Mapped[date] = mapped_column(Date, index=True)
+    reply_due: Mapped[date] = mapped_column(Date)
     status: Mapped[MotionStatus] = mapped_column(_enum(MotionStatus), default=MotionStatus.ASSIGNED)
     replied_on: Mapped[date | None] = mapped_column(Date)
     result_class: Mapped[ResultClass | None] = mapped_column(_enum(ResultClass))

@@ -249,53 +249,65 @@ def deadline_tallies(session: Session, team_id: int, period: race.Period, day: d
                      tz: ZoneInfo) -> dict[int, tuple[race.DeadlineTally, ...]]:
     """What `core.race.tally_deadlines` makes of each member's deadlines for ``period`` on the board day ``day``,
     counted by the database in one grouped query instead of read row by row (a year's board: thousands of rows,
-    a few per member). The same rules, written as conditions: judged when due in the period and answered by the
-    day or past due on it; on time when answered by the deadline (a task: reported, or closed, by its due
-    instant); overdue when unanswered on the day and due before it. A finding's answer is read in the team's
-    time (:func:`storage.db.on_or_before_day`), a task's deadline is the one in force. Members with nothing judged and
-    nothing overdue are left out, and so are such kinds."""
+    a few per member). The same rules, written as conditions on two sets of rows of each kind, each a range of the
+    team's due days (ix_motions_team_deadline, ix_follow_up_items_team_deadline, migration 0018):
+
+    * due in the period: judged when answered by the day or past due on it; on time when answered by the
+      deadline (a task: reported, or closed, by its due instant); overdue when unanswered on the day and due
+      before it;
+    * due before the period and unanswered on the day: overdue (the day is in the period, so past due).
+
+    A finding's answer is read in the team's time (:func:`storage.db.on_or_before_day`), a task's deadline is the
+    one in force. Members with nothing judged and nothing overdue are left out, and so are such kinds."""
     start, end = period.start, period.end
+    period_starts = datetime.combine(start, time(), tzinfo=tz)
     day_starts = datetime.combine(day, time(), tzinfo=tz)
     day_ends = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
 
-    def grouped(kind: race.DeadlineKind, member: Any, judged: Any, on_time: Any, overdue: Any) -> Any:
-        return select(literal(kind.value), member, *(func.sum(case((condition, 1), else_=0))
-                                                      for condition in (judged, on_time, overdue)))
+    def counted(kind: race.DeadlineKind, member: Any, *, answered: Any, past_due: Any, in_time: Any,
+                in_period: Any, earlier: Any, unanswered: Any, where: tuple[Any, ...], join: Any = None) -> Any:
+        """The kind's rows due in the period flagged (judged, on time, overdue), those overdue from before it
+        flagged (0, 0, 1), summed per member."""
+        flags = (or_(answered, past_due), and_(answered, in_time), and_(past_due, unanswered))
+        due_now = select(member.label("member_id"), *(case((flag, 1), else_=0).label(name) for flag, name in
+                                                      zip(flags, ("judged", "on_time", "overdue"), strict=True)))
+        due_before = select(member.label("member_id"), literal(0).label("judged"), literal(0).label("on_time"),
+                            literal(1).label("overdue"))
+        if join is not None:
+            due_now, due_before = due_now.join(*join), due_before.join(*join)
+        rows = union_all(due_now.where(*where, in_period), due_before.where(*where, earlier, unanswered)).subquery()
+        return select(literal(kind.value), rows.c.member_id, func.sum(rows.c.judged), func.sum(rows.c.on_time),
+                      func.sum(rows.c.overdue)).group_by(rows.c.member_id)
 
     replied = and_(Motion.replied_on.is_not(None), Motion.replied_on <= day)
-    reply_in_period = Motion.reply_due.between(start, end)
-    reply_overdue = and_(Motion.reply_due < day, or_(Motion.replied_on.is_(None), Motion.replied_on > day))
-    replies = grouped(_REPLY, Motion.lead_member_id, and_(reply_in_period, or_(replied, Motion.reply_due < day)),
-                    and_(reply_in_period, replied, Motion.replied_on <= Motion.reply_due), reply_overdue).where(
-        Motion.team_id == team_id, Motion.deleted_at.is_(None), or_(reply_in_period, reply_overdue),
-    ).group_by(Motion.lead_member_id)
+    replies = counted(
+        _REPLY, Motion.lead_member_id, answered=replied, past_due=Motion.reply_due < day,
+        in_time=Motion.replied_on <= Motion.reply_due, in_period=Motion.reply_due.between(start, end),
+        earlier=Motion.reply_due < start, unanswered=or_(Motion.replied_on.is_(None), Motion.replied_on > day),
+        where=(Motion.team_id == team_id, Motion.deleted_at.is_(None)))
 
     due = cast(ColumnElement[date], FollowUpItem.feedback_due)
-    fed_back = and_(FollowUpItem.fed_back_at.is_not(None), FollowUpItem.fed_back_at < day_ends)
-    feedback_in_period = due.between(start, end)
-    feedback_overdue = and_(due < day, or_(FollowUpItem.fed_back_at.is_(None), FollowUpItem.fed_back_at >= day_ends))
-    feedbacks = grouped(_FEEDBACK, FollowUpItem.member_id, and_(feedback_in_period, or_(fed_back, due < day)),
-                      and_(feedback_in_period, fed_back,
-                           db.on_or_before_day(session, FollowUpItem.fed_back_at, due, tz, within=(start, end))),
-                      feedback_overdue).where(
-        FollowUpItem.team_id == team_id, FollowUpItem.deleted_at.is_(None), due.is_not(None),
-        or_(feedback_in_period, feedback_overdue),
-    ).group_by(FollowUpItem.member_id)
+    feedbacks = counted(
+        _FEEDBACK, FollowUpItem.member_id,
+        answered=and_(FollowUpItem.fed_back_at.is_not(None), FollowUpItem.fed_back_at < day_ends),
+        past_due=due < day, in_time=db.on_or_before_day(session, FollowUpItem.fed_back_at, due, tz,
+                                                        within=(start, end)),
+        in_period=due.between(start, end), earlier=due < start,
+        unanswered=or_(FollowUpItem.fed_back_at.is_(None), FollowUpItem.fed_back_at >= day_ends),
+        where=(FollowUpItem.team_id == team_id, FollowUpItem.deleted_at.is_(None), due.is_not(None)))
 
     in_force = func.coalesce(TaskAssignment.due_at, Task.due_at)  # the assignee's own after an extension or 回头看
     closed = and_(TaskAssignment.status == AssignmentStatus.CLOSED, TaskAssignment.closed_at.is_not(None),
                   TaskAssignment.closed_at < day_ends)
-    task_in_period = and_(in_force >= datetime.combine(start, time(), tzinfo=tz),
-                          in_force < datetime.combine(end + timedelta(days=1), time(), tzinfo=tz))
-    task_overdue = and_(in_force < day_starts, or_(
-        TaskAssignment.status != AssignmentStatus.CLOSED, TaskAssignment.closed_at.is_(None),
-        TaskAssignment.closed_at >= day_ends))
-    assignments = grouped(_TASK, TaskAssignment.member_id, and_(task_in_period, or_(closed, in_force < day_starts)),
-                        and_(task_in_period, closed,
-                             func.coalesce(TaskAssignment.reported_at, TaskAssignment.closed_at) <= in_force),
-                        task_overdue).join(Task, Task.id == TaskAssignment.task_id).where(
-        Task.team_id == team_id, Task.cancelled_at.is_(None), or_(task_in_period, task_overdue),
-    ).group_by(TaskAssignment.member_id)
+    assignments = counted(
+        _TASK, TaskAssignment.member_id, answered=closed, past_due=in_force < day_starts,
+        in_time=func.coalesce(TaskAssignment.reported_at, TaskAssignment.closed_at) <= in_force,
+        in_period=and_(in_force >= period_starts,
+                       in_force < datetime.combine(end + timedelta(days=1), time(), tzinfo=tz)),
+        earlier=in_force < period_starts,
+        unanswered=or_(TaskAssignment.status != AssignmentStatus.CLOSED, TaskAssignment.closed_at.is_(None),
+                       TaskAssignment.closed_at >= day_ends),
+        where=(Task.team_id == team_id, Task.cancelled_at.is_(None)), join=(Task, Task.id == TaskAssignment.task_id))
 
     # Thousands of rows for a year, most alike: one tally object per distinct count, one tuple per distinct set.
     slots = {kind.value: n for n, kind in enumerate(race.DeadlineKind)}

@@ -9,8 +9,8 @@ of each counted duty, as `storage.race` counts it for a board:
 * key suggestions / proposals: key motions assigned (交办) in the month.
 
 Deadlines are not totalled: whether an item is overdue, and whether an answer is seen yet, depends on the
-board day, so the boards read them live from the items due in the period and those still open past due
-(bounded by the period and by what is open; see `storage.race.gather`).
+board day, so the boards count them live from the items due in the period and those due before it still
+unanswered (two ranges of an index a kind; see `storage.race.deadline_tallies`).
 
 Kept by ONE mechanism: a session event (:func:`install`, hooked on every writing session by
 `storage.db.Database`). Before a flush it notes the (team, member, year) an updated or deleted record
