@@ -4,14 +4,16 @@ that no request to Telegram leaves while a session (a transaction, SQLite's writ
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import threading
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Date, delete, literal, select
+from sqlalchemy import Date, delete, func, literal, select
 from sqlalchemy.orm import Session
 
 from config import Config
@@ -23,6 +25,7 @@ from storage.db import (
     ReadOnlyError,
     TransactionOpenError,
     among,
+    collection_paused,
     make_engine,
     no_transaction_open,
     on_or_before_day,
@@ -188,3 +191,60 @@ def test_an_instant_is_on_or_before_a_day_in_the_teams_time_as_python_reads_it(d
             if tuple(found) != (True, False):
                 wrong.append((day, *found))
     assert wrong == []
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_heavy_work_off_the_loop_runs_with_the_collector_paused_and_leaves_it_as_it_found_it(
+        db: Database, collecting: bool) -> None:
+    seen: list[bool] = []
+
+    def gather(session: Session) -> int:
+        seen.append(gc.isenabled())
+        return session.scalar(select(func.count()).select_from(Team)) or 0
+
+    def render(count: int) -> str:
+        seen.append(gc.isenabled())
+        return f"{count} teams"
+
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        text = asyncio.run(db.off_loop(gather, render))
+        after = gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert text.endswith("teams") and seen == [False, False]
+    assert after is collecting
+
+
+def test_pauses_taken_by_two_threads_at_once_nest() -> None:
+    """A tick and a board in two worker threads: the collector stays paused until the later of the two ends, then
+    collects again as it did before the first began."""
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen: dict[str, bool] = {}
+
+    def first() -> None:
+        with collection_paused():
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(5)
+        with collection_paused():
+            second_in.set()
+            first_out.wait(5)
+            seen["after the first ended"] = gc.isenabled()
+        seen["after both ended"] = gc.isenabled()
+
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == {"after the first ended": False, "after both ended": True}
