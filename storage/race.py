@@ -83,35 +83,38 @@ def weights_from(settings: RaceWeights) -> race.Weights:
 
 @dataclass(frozen=True)
 class Contender:
-    """Who a line of the board is about."""
+    """Who a line of the board is about (and the term of office their score is pro-rated to)."""
 
     member_id: int
     name: str
     telegram_user_id: int
+    took_office_on: date | None = None  # 任职日期
+    left_office_on: date | None = None  # 离任日期
 
 
 def contenders(session: Session, team_id: int) -> list[Contender]:
     """The team's active members who race (not the office), in the order they joined the bot."""
-    rows = session.execute(
-        select(Member.id, Member.display_name, Member.telegram_user_id)
+    return [Contender(*row) for row in session.execute(
+        select(Member.id, Member.display_name, Member.telegram_user_id, Member.took_office_on, Member.left_office_on)
         .where(Member.team_id == team_id, Member.status == MemberStatus.ACTIVE, Member.races.is_(True))
         .order_by(Member.id)
-    ).all()
-    return [Contender(member_id, name, user_id) for member_id, name, user_id in rows]
+    )]
 
 
 def gather(session: Session, team_id: int, period: race.Period, *, as_of: date, defaults: Targets,
-           tz: ZoneInfo, from_totals: bool = True) -> list[race.MemberInputs]:
+           tz: ZoneInfo, from_totals: bool = True, racing: Sequence[Contender] | None = None) -> list[race.MemberInputs]:
     """Every active racing member's inputs for ``period`` read as of ``as_of``, in a fixed number of
     queries. The office (``races`` False) is not in the race; a member counts from 任职日期 through 离任日期.
     What was done comes from the month totals (``from_totals``, see :func:`done_from_totals`), else from
-    every record of the period (the from-scratch path the tests and the benchmark compare with)."""
+    every record of the period (the from-scratch path the tests and the benchmark compare with). ``racing``: the
+    team's :func:`contenders` when the caller has read them already."""
     return gather_days(session, team_id, period, days=(as_of,), defaults=defaults, tz=tz,
-                       from_totals=from_totals)[0]
+                       from_totals=from_totals, racing=racing)[0]
 
 
 def gather_days(session: Session, team_id: int, period: race.Period, *, days: Sequence[date], defaults: Targets,
-                tz: ZoneInfo, from_totals: bool = True) -> list[list[race.MemberInputs]]:
+                tz: ZoneInfo, from_totals: bool = True,
+                racing: Sequence[Contender] | None = None) -> list[list[race.MemberInputs]]:
     """:func:`gather` as of each of ``days`` (one list per day, in their order), read once: the members,
     their leave and targets are shared; what was done is summed from the month totals for the latest day
     only, and an earlier day's is that less what :func:`counted_between` the two days (the weekly
@@ -121,11 +124,8 @@ def gather_days(session: Session, team_id: int, period: race.Period, *, days: Se
     wanted = [race.board_day(period, as_of) for as_of in days]
     day, earliest = max(wanted), min(wanted)  # ``day``: the latest
     start, year = period.start, period.year
-    member_rows = session.execute(
-        select(Member.id, Member.took_office_on, Member.left_office_on)
-        .where(Member.team_id == team_id, Member.status == MemberStatus.ACTIVE, Member.races.is_(True))
-        .order_by(Member.id)
-    ).all()
+    member_rows = [(c.member_id, c.took_office_on, c.left_office_on)
+                   for c in (contenders(session, team_id) if racing is None else racing)]
     team_members = select(Member.id).where(Member.team_id == team_id).scalar_subquery()
 
     leave: dict[int, list[tuple[date, date]]] = defaultdict(list)
@@ -456,11 +456,11 @@ def counted_between(session: Session, team_id: int, first: date, last: date,
     return {member_id: dict(duties) for member_id, duties in found.items()}
 
 def scores(session: Session, team: Team, period: race.Period, *, as_of: date,
-           config: Config, from_totals: bool = True) -> list[race.Score]:
+           config: Config, from_totals: bool = True, racing: Sequence[Contender] | None = None) -> list[race.Score]:
     """Every active member's score for ``period`` as of ``as_of`` (unranked ones included)."""
     weights = weights_from(config.race)
     everyone = gather(session, team.id, period, as_of=as_of, defaults=config.team_defaults.targets,
-                      tz=ZoneInfo(team.timezone), from_totals=from_totals)
+                      tz=ZoneInfo(team.timezone), from_totals=from_totals, racing=racing)
     return race.score_all(everyone, period, as_of=as_of, weights=weights)
 
 
@@ -554,15 +554,16 @@ def board(session: Session, team: Team, period: race.Period, *, as_of: date, con
           with_movement: bool = True, from_totals: bool = True) -> Board:
     """The ranking of ``period`` as of ``as_of``, with movement since the previous period: from its
     saved snapshot when the monthly posting saved one, else computed now for that closed period."""
-    current = scores(session, team, period, as_of=as_of, config=config, from_totals=from_totals)
+    racing = contenders(session, team.id)
+    current = scores(session, team, period, as_of=as_of, config=config, from_totals=from_totals, racing=racing)
     saved = previous_ranks(session, team.id, period.previous) if with_movement else None
     previous = saved
     if with_movement and saved is None:
         earlier = scores(session, team, period.previous, as_of=period.previous.end, config=config,
-                         from_totals=from_totals)
+                         from_totals=from_totals, racing=racing)
         previous = {entry.member_id: entry.rank for entry in race.rank(earlier)}
     ranked = race.rank(current, previous)
-    people = {c.member_id: c for c in contenders(session, team.id)}
+    people = {c.member_id: c for c in racing}
     return Board(team_id=team.id, period=period, day=race.board_day(period, as_of), ranked=ranked,
                  contenders=people, unranked=sum(1 for s in current if not s.ranked),
                  previous_saved=saved is not None, scores={s.member_id: s for s in current})
