@@ -174,6 +174,11 @@ POSTGRES_CONNECT_ARGS: dict[str, Any] = {
     "connect_timeout": 10, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
 }
 
+#: Server settings for the bot's own sessions. No parallel query: the bot's statements take milliseconds, and
+#: starting the workers cost more than they saved (a year board's deadline count: 15–16 ms with two workers,
+#: 9–10 ms without, on two cores), while they take cores from the bot and from other teams' requests.
+POSTGRES_SESSION_OPTIONS = ("-cmax_parallel_workers_per_gather=0",)
+
 
 def make_engine(url: str, *, schema: str | None = None, **kwargs: Any) -> Engine:
     """An engine for `url`; `schema` pins PostgreSQL's search_path (tests use one schema per run)."""
@@ -183,9 +188,12 @@ def make_engine(url: str, *, schema: str | None = None, **kwargs: Any) -> Engine
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_immediate_on_sqlite)
         return engine
-    connect_args: dict[str, Any] = {**POSTGRES_CONNECT_ARGS}
-    if schema:
-        connect_args["options"] = f"-csearch_path={schema}"
+    # libpq takes one `options` string: the session settings first, then any the URL gives (`?options=…`, which
+    # connect_args would otherwise replace, and which may set one of ours differently), then the pinned schema.
+    given = parsed.query.get("options", ())
+    options = [*POSTGRES_SESSION_OPTIONS, *([given] if isinstance(given, str) else given),
+               *([f"-csearch_path={schema}"] if schema else [])]
+    connect_args: dict[str, Any] = {**POSTGRES_CONNECT_ARGS, "options": " ".join(options)}
     return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True, **kwargs)
 
 

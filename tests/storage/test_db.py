@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Date, delete, func, literal, select
+from sqlalchemy import Date, delete, func, literal, select, text
 from sqlalchemy.orm import Session
 
 from config import Config
@@ -47,6 +47,35 @@ def test_a_postgres_connection_gives_up_on_a_silent_server_instead_of_waiting_fo
     assert (parameters["keepalives"], parameters["keepalives_idle"]) == ("1", "10")
     assert (parameters["keepalives_interval"], parameters["keepalives_count"]) == ("5", "3")
     assert f"search_path={postgres_schema}" in parameters["options"]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("pinned", ["by the schema argument", "in the URL", "nowhere"])
+def test_the_bots_postgres_sessions_plan_no_parallel_workers(postgres_schema: str, pinned: str) -> None:
+    """Its statements take milliseconds: starting parallel workers would cost more than they save. A URL's own
+    `options` (a deployment's search_path, as the process tests give theirs) still apply."""
+    require_postgres()
+    url = f"{POSTGRES_URL}?options=-csearch_path%3D{postgres_schema}" if pinned == "in the URL" else POSTGRES_URL
+    engine = make_engine(url, schema=postgres_schema if pinned == "by the schema argument" else None)
+    try:
+        with engine.connect() as connection:
+            workers = connection.execute(text("SHOW max_parallel_workers_per_gather")).scalar_one()
+            path = connection.execute(text("SHOW search_path")).scalar_one()
+    finally:
+        engine.dispose()
+    assert workers == "0"
+    assert (path == postgres_schema) is (pinned != "nowhere")
+
+
+@pytest.mark.postgres
+def test_a_urls_own_setting_of_parallel_workers_wins(postgres_schema: str) -> None:
+    require_postgres()
+    engine = make_engine(f"{POSTGRES_URL}?options=-cmax_parallel_workers_per_gather%3D1", schema=postgres_schema)
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("SHOW max_parallel_workers_per_gather")).scalar_one() == "1"
+    finally:
+        engine.dispose()
 
 
 # --- no request to Telegram inside a session (storage.db.no_transaction_open) ---------------------------
