@@ -188,12 +188,15 @@ def make_engine(url: str, *, schema: str | None = None, **kwargs: Any) -> Engine
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_immediate_on_sqlite)
         return engine
-    # libpq takes one `options` string: the session settings first, then any the URL gives (`?options=…`, which
-    # connect_args would otherwise replace, and which may set one of ours differently), then the pinned schema.
+    # connect_args replace what the URL's query gives: a setting the URL names (`?connect_timeout=3`) is left to it,
+    # and libpq's one `options` string carries the session settings first, then the URL's (which may set one of
+    # ours differently), then the pinned schema.
     given = parsed.query.get("options", ())
     options = [*POSTGRES_SESSION_OPTIONS, *([given] if isinstance(given, str) else given),
                *([f"-csearch_path={schema}"] if schema else [])]
-    connect_args: dict[str, Any] = {**POSTGRES_CONNECT_ARGS, "options": " ".join(options)}
+    connect_args: dict[str, Any] = {key: value for key, value in POSTGRES_CONNECT_ARGS.items()
+                                    if key not in parsed.query}
+    connect_args["options"] = " ".join(options)
     return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True, **kwargs)
 
 

@@ -68,6 +68,19 @@ def test_the_bots_postgres_sessions_plan_no_parallel_workers(postgres_schema: st
 
 
 @pytest.mark.postgres
+def test_a_urls_own_connection_settings_win_over_the_defaults(postgres_schema: str) -> None:
+    require_postgres()
+    engine = make_engine(f"{POSTGRES_URL}?connect_timeout=3&keepalives_idle=30", schema=postgres_schema)
+    try:
+        with engine.connect() as connection:
+            parameters = connection.connection.dbapi_connection.info.get_parameters()  # type: ignore[union-attr]
+    finally:
+        engine.dispose()
+    assert (parameters["connect_timeout"], parameters["keepalives_idle"]) == ("3", "30")
+    assert parameters["keepalives_count"] == "3"  # the defaults it does not name stay
+
+
+@pytest.mark.postgres
 def test_a_urls_own_setting_of_parallel_workers_wins(postgres_schema: str) -> None:
     require_postgres()
     engine = make_engine(f"{POSTGRES_URL}?options=-cmax_parallel_workers_per_gather%3D1", schema=postgres_schema)
