@@ -34,15 +34,22 @@ from storage.models import Member, Team, UTCDateTime
 from tests.conftest import POSTGRES_URL, require_postgres
 
 
-@pytest.mark.postgres
-def test_a_postgres_connection_gives_up_on_a_silent_server_instead_of_waiting_for_tcp(postgres_schema: str) -> None:
+def _connected(url: str, schema: str | None, *shown: str) -> tuple[dict[str, str], list[str]]:
+    """What libpq was asked for on a connection of ``make_engine(url, schema=schema)``, and what the server says
+    the ``shown`` settings are on it."""
     require_postgres()
-    engine = make_engine(POSTGRES_URL, schema=postgres_schema)
+    engine = make_engine(url, schema=schema)
     try:
         with engine.connect() as connection:
             parameters = connection.connection.dbapi_connection.info.get_parameters()  # type: ignore[union-attr]
+            return parameters, [connection.execute(text(f"SHOW {name}")).scalar_one() for name in shown]
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_postgres_connection_gives_up_on_a_silent_server_instead_of_waiting_for_tcp(postgres_schema: str) -> None:
+    parameters, _ = _connected(POSTGRES_URL, postgres_schema)
     assert parameters["connect_timeout"] == "10"
     assert (parameters["keepalives"], parameters["keepalives_idle"]) == ("1", "10")
     assert (parameters["keepalives_interval"], parameters["keepalives_count"]) == ("5", "3")
@@ -54,41 +61,20 @@ def test_a_postgres_connection_gives_up_on_a_silent_server_instead_of_waiting_fo
 def test_the_bots_postgres_sessions_plan_no_parallel_workers(postgres_schema: str, pinned: str) -> None:
     """Its statements take milliseconds: starting parallel workers would cost more than they save. A URL's own
     `options` (a deployment's search_path, as the process tests give theirs) still apply."""
-    require_postgres()
     url = f"{POSTGRES_URL}?options=-csearch_path%3D{postgres_schema}" if pinned == "in the URL" else POSTGRES_URL
-    engine = make_engine(url, schema=postgres_schema if pinned == "by the schema argument" else None)
-    try:
-        with engine.connect() as connection:
-            workers = connection.execute(text("SHOW max_parallel_workers_per_gather")).scalar_one()
-            path = connection.execute(text("SHOW search_path")).scalar_one()
-    finally:
-        engine.dispose()
+    _, (workers, path) = _connected(url, postgres_schema if pinned == "by the schema argument" else None,
+                                    "max_parallel_workers_per_gather", "search_path")
     assert workers == "0"
     assert (path == postgres_schema) is (pinned != "nowhere")
 
 
 @pytest.mark.postgres
 def test_a_urls_own_connection_settings_win_over_the_defaults(postgres_schema: str) -> None:
-    require_postgres()
-    engine = make_engine(f"{POSTGRES_URL}?connect_timeout=3&keepalives_idle=30", schema=postgres_schema)
-    try:
-        with engine.connect() as connection:
-            parameters = connection.connection.dbapi_connection.info.get_parameters()  # type: ignore[union-attr]
-    finally:
-        engine.dispose()
-    assert (parameters["connect_timeout"], parameters["keepalives_idle"]) == ("3", "30")
+    parameters, (workers,) = _connected(
+        f"{POSTGRES_URL}?connect_timeout=3&keepalives_idle=30&options=-cmax_parallel_workers_per_gather%3D1",
+        postgres_schema, "max_parallel_workers_per_gather")
+    assert (parameters["connect_timeout"], parameters["keepalives_idle"], workers) == ("3", "30", "1")
     assert parameters["keepalives_count"] == "3"  # the defaults it does not name stay
-
-
-@pytest.mark.postgres
-def test_a_urls_own_setting_of_parallel_workers_wins(postgres_schema: str) -> None:
-    require_postgres()
-    engine = make_engine(f"{POSTGRES_URL}?options=-cmax_parallel_workers_per_gather%3D1", schema=postgres_schema)
-    try:
-        with engine.connect() as connection:
-            assert connection.execute(text("SHOW max_parallel_workers_per_gather")).scalar_one() == "1"
-    finally:
-        engine.dispose()
 
 
 # --- no request to Telegram inside a session (storage.db.no_transaction_open) ---------------------------
