@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -34,6 +35,7 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 # Sunday 6 December 2026, 10:00 in Shanghai: a day later is Monday 09:05, when the weekly summary goes out.
 SUNDAY = datetime(2026, 12, 6, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 WAIT = 20.0
+T = TypeVar("T")
 
 
 class PlaygroundThread:
@@ -102,14 +104,25 @@ def browser() -> Iterator[WebDriver]:
         driver.quit()
 
 
-def texts(driver: WebDriver, selector: str) -> list[str]:
-    """The text of every element matching `selector` (re-read if the page redrew it meanwhile)."""
+def redrawn(read: Callable[[], T]) -> T:
+    """``read()``, done again from the start if the page redrew the elements it held meanwhile (the page redraws
+    its messages whenever the bot's transcript grows)."""
     for _ in range(5):
         try:
-            return [element.text for element in driver.find_elements(By.CSS_SELECTOR, selector)]
+            return read()
         except StaleElementReferenceException:
             continue
-    return [element.text for element in driver.find_elements(By.CSS_SELECTOR, selector)]
+    return read()
+
+
+def texts(driver: WebDriver, selector: str) -> list[str]:
+    """The text of every element matching `selector`."""
+    return redrawn(lambda: [element.text for element in driver.find_elements(By.CSS_SELECTOR, selector)])
+
+
+def buttons(driver: WebDriver, contains: str) -> list[WebElement]:
+    """The buttons under the bot's message that contains `contains`."""
+    return bot_message_with(driver, contains).find_elements(By.CSS_SELECTOR, ".keyboard button")
 
 
 def wait_for_message(driver: WebDriver, contains: str, *, selector: str = "#messages .msg.bot") -> str:
@@ -128,7 +141,7 @@ def bot_message_with(driver: WebDriver, contains: str) -> WebElement:
 
 
 def choose(driver: WebDriver, view: str) -> None:
-    driver.find_element(By.CSS_SELECTOR, f'#views button[data-view="{view}"]').click()
+    redrawn(lambda: driver.find_element(By.CSS_SELECTOR, f'#views button[data-view="{view}"]').click())
     WebDriverWait(driver, WAIT, poll_frequency=0.1).until(
         lambda d: "current" in (d.find_element(By.CSS_SELECTOR, f'#views button[data-view="{view}"]')
                                 .get_attribute("class") or ""))
@@ -162,13 +175,15 @@ def test_a_person_uses_the_playground_in_a_browser(playground: PlaygroundThread,
     # a log in one message, and its 确认 button pressed
     type_and_send(browser, "/study 昨天下午 集体学习 2小时 优化营商环境条例")
     wait_for_message(browser, "优化营商环境条例")
-    draft = bot_message_with(browser, "优化营商环境条例")
-    confirm = [b for b in draft.find_elements(By.CSS_SELECTOR, ".keyboard button") if b.text == "确认"]
-    assert confirm, "the draft has no 确认 button"
-    confirm[0].click()
+    def press_confirm() -> None:
+        confirm = [b for b in buttons(browser, "优化营商环境条例") if b.text == "确认"]
+        assert confirm, "the draft has no 确认 button"
+        confirm[0].click()
+
+    redrawn(press_confirm)
     saved = wait_for_message(browser, "✅ 已保存。")
     assert "学习记录" in saved
-    assert not bot_message_with(browser, "✅ 已保存。").find_elements(By.CSS_SELECTOR, ".keyboard button")
+    assert not redrawn(lambda: buttons(browser, "✅ 已保存。"))
 
     # the clock a day on, to Monday 09:05: the weekly summary arrives in the team's group
     browser.find_element(By.ID, "day").click()
@@ -192,7 +207,7 @@ def test_a_person_uses_the_playground_in_a_browser(playground: PlaygroundThread,
     report.write_text("淳安县山区共富调研报告", encoding="utf-8")
     browser.find_element(By.ID, "file").send_keys(str(report))
     wait_for_message(browser, "调研报告.txt", selector="#messages .msg.mine")
-    link = browser.find_elements(By.CSS_SELECTOR, "#messages .msg.mine a.file")[-1].get_attribute("href")
+    link = redrawn(lambda: browser.find_elements(By.CSS_SELECTOR, "#messages .msg.mine a.file")[-1].get_attribute("href"))
     assert link is not None and httpx.get(link, timeout=10).content == report.read_bytes()
     WebDriverWait(browser, WAIT, poll_frequency=0.1).until(
         lambda d: len(d.find_elements(By.CSS_SELECTOR, "#messages .msg.bot")) > before)
