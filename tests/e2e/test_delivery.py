@@ -74,7 +74,8 @@ class Harness:
 @pytest.fixture
 async def harness(emulator_thread: EmulatorThread, db: Database) -> AsyncIterator[Harness]:
     clock = ManualClock(MONDAY_10)
-    base = Config(delivery=DeliverySettings(enabled=False, send_timeout_seconds=0.5, lease_seconds=60))
+    # a send gives up after 5 s, as a loaded machine may need (the timeout test sets 0.5 s for itself)
+    base = Config(delivery=DeliverySettings(enabled=False, send_timeout_seconds=5, lease_seconds=60))
     config = config_for(emulator_thread.base_url, base)
     with db.session() as session:
         team_id = onboarding.create_team(session, name="省政府党组", admin_telegram_id=1, group_chat_id=None,
@@ -242,7 +243,7 @@ async def test_a_timeout_is_at_most_once_for_nudges_and_at_least_once_for_broadc
     harness.enqueue("broadcast:1:0:member:2", li, "通知", kind="broadcast")
     # the emulator applies each send, then answers after the client has given up (0.5 s)
     await harness.control.add_fault("timeout", method="sendMessage", delay=1.5, count=2, apply=True)
-    delivery = harness.delivery()
+    delivery = harness.delivery(send_timeout_seconds=0.5)
 
     report = await delivery.tick()
     assert report.outcomes == {"nudge:1": "unknown", "broadcast:1:0:member:2": "retry in 5 s"}
