@@ -317,14 +317,8 @@ def test_an_approved_extension_is_the_assignees_deadline_in_the_duban_sheet(db: 
             actor = session.get_one(Member, member_id if move is task_rules.Move.REPORT else li_id)
             assert tasks.move(session, result, move, actor=actor, now=_at(clock, day), text="已报送") is None
 
-    with db.session() as session:
-        found_team = teams.by_id(session, team_id)
-        assert found_team is not None
-        sheets = ledger.build(ledger_storage.year_ledger(session, found_team, 2026, today=date(2026, 12, 1),
-                                                         config=Config()), t=translator("zh"))
-    book = load_workbook(io.BytesIO(ledger.workbook(sheets, translator("zh"))))
-    header = [c.value for c in book["督办事项"][1]]
-    rows = {row[header.index("承办人")]: row for row in _rows(book, "督办事项")}
+    header, sheet = _duban_sheet(db, team_id, 2026, date(2026, 12, 1))
+    rows = {row[header.index("承办人")]: row for row in sheet}
     deadline, overdue, history = header.index("截止日期"), header.index("逾期天数"), header.index("办理过程")
     assert (rows["张三"][deadline], rows["张三"][overdue]) == (date(2026, 11, 27), 0)
     assert (rows["王五"][deadline], rows["王五"][overdue]) == (date(2026, 11, 20), 3)
@@ -334,17 +328,21 @@ def test_an_approved_extension_is_the_assignees_deadline_in_the_duban_sheet(db: 
         "2026-11-25 报结：已报送；2026-11-26 销账")
 
 
-def _duban_rows(db: Database, team_id: int, year: int, today: date) -> list[tuple[int, str, date]]:
-    """(task, 承办人, 截止日期) of each row of the year's 督办事项 sheet."""
+def _duban_sheet(db: Database, team_id: int, year: int, today: date) -> tuple[list[Any], list[Any]]:
+    """The header and the rows of the year's 督办事项 sheet, as the exported workbook has them."""
     with db.session() as session:
         found = teams.by_id(session, team_id)
         assert found is not None
         sheets = ledger.build(ledger_storage.year_ledger(session, found, year, today=today, config=Config()),
                               t=translator("zh"))
     book = load_workbook(io.BytesIO(ledger.workbook(sheets, translator("zh"))))
-    header = [c.value for c in book["督办事项"][1]]
-    return [(row[header.index("编号")], row[header.index("承办人")], row[header.index("截止日期")])
-            for row in _rows(book, "督办事项")]
+    return [c.value for c in book["督办事项"][1]], _rows(book, "督办事项")
+
+
+def _duban_rows(db: Database, team_id: int, year: int, today: date) -> list[tuple[int, str, date]]:
+    """(task, 承办人, 截止日期) of each row of the year's 督办事项 sheet."""
+    header, rows = _duban_sheet(db, team_id, year, today)
+    return [(row[header.index("编号")], row[header.index("承办人")], row[header.index("截止日期")]) for row in rows]
 
 
 def test_a_task_is_in_the_ledger_of_the_year_of_its_deadline_in_the_team_s_time(db: Database,
