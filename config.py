@@ -33,6 +33,9 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class WebhookSettings:
+    """Webhook mode: where this instance listens, the public URL Telegram posts updates to, and the
+    secret token they carry."""
+
     listen: str = "0.0.0.0"
     port: int = 8443
     url: str = ""
@@ -47,6 +50,8 @@ class WebhookSettings:
 
 @dataclass(frozen=True)
 class TelegramSettings:
+    """How the bot reaches Telegram: its token and @username, the Bot API server, polling or a webhook."""
+
     token: str = ""
     bot_username: str = ""
     base_url: str = ""
@@ -66,6 +71,8 @@ class TelegramSettings:
 
 @dataclass(frozen=True)
 class DatabaseSettings:
+    """The database: a SQLite file or a PostgreSQL URL (`DATABASE_URL` overrides it)."""
+
     url: str = "sqlite:///data/saima.db"
 
 
@@ -83,6 +90,9 @@ class Targets:
 
 @dataclass(frozen=True)
 class TeamDefaults:
+    """What a new team starts with (each team may change its own): time zone, language, names on race
+    boards, and the yearly targets."""
+
     timezone: str = "Asia/Shanghai"
     language: Literal["zh", "en"] = "zh"
     show_names_in_race: bool = True
@@ -91,6 +101,9 @@ class TeamDefaults:
 
 @dataclass(frozen=True)
 class ScheduleSettings:
+    """When things go out, in the team's time zone: the weekly summary, race boards, quiet hours,
+    deadline nudges and their escalation, snooze options, and how often the scheduling tick runs."""
+
     weekly_summary_day: str = "monday"
     weekly_summary_time: str = "09:00"
     race_board_time: str = "09:00"
@@ -137,6 +150,9 @@ class HolidaySettings:
 
 @dataclass(frozen=True)
 class PaceSettings:
+    """When a member is behind pace or lagging (a share of the yearly target), and how soon a pace nudge
+    may be repeated (core/pace.py)."""
+
     behind_tolerance: float = 0.10
     lagging_threshold: float = 0.25
     renudge_after_days: int = 7
@@ -144,6 +160,9 @@ class PaceSettings:
 
 @dataclass(frozen=True)
 class RaceWeights:
+    """The race's score (core/race.py): the weight of each duty and of being on time, the points off per
+    overdue item, and the stage at which a key research topic counts."""
+
     research_days: float = 30.0
     key_research_topics: float = 10.0
     collective_study: float = 15.0
@@ -159,12 +178,16 @@ class RaceWeights:
 
 @dataclass(frozen=True)
 class ProposalSettings:
+    """Reply deadlines for suggestions and proposals, in months: after assignment, and after 不满意."""
+
     reply_due_months: int = 3
     reopen_due_months: int = 1  # after an unsatisfied deputy (不满意) sends a reply back
 
 
 @dataclass(frozen=True)
 class InviteSettings:
+    """Invite links: the days before they expire and the length of their codes."""
+
     expire_days: int = 14
     code_length: int = 10
 
@@ -186,6 +209,8 @@ class ThrottleSettings:
 
 @dataclass(frozen=True)
 class LoggingSettings:
+    """The level the bot logs at (to stderr)."""
+
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
@@ -218,6 +243,8 @@ class EvaluationSettings:
 
 @dataclass(frozen=True)
 class Config:
+    """Every setting, one field per table of `config.toml`, and ``source``: the file they were read from."""
+
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     team_defaults: TeamDefaults = field(default_factory=TeamDefaults)

@@ -252,6 +252,9 @@ def _core_spans(text: str) -> list[tuple[int, int]]:
 
 @dataclass(slots=True)
 class _Atom:
+    """One rule's match in the text: where it lies, the rule and the match, whether it is a weak reading,
+    and its traits."""
+
     start: int
     end: int
     rule: Rule

@@ -60,6 +60,9 @@ Match = re.Match[str]
 
 @dataclass(frozen=True, slots=True)
 class Ctx:
+    """What a handler reads a match against: ``now``, the preferred direction, and the ``anchor`` (the
+    start of a range whose end the atom is)."""
+
     now: datetime
     prefer: Prefer
     anchor: date | None = None
@@ -71,12 +74,17 @@ class Ctx:
 
 @dataclass(frozen=True, slots=True)
 class Day:
+    """A day atom's value (11月5日, 下周三, Nov 5th), with the part of the day it carries (今晚, 明早)."""
+
     day: date
     part: str | None = None  # 今晚 / tonight carry "evening", 明早 "am", ...
 
 
 @dataclass(frozen=True, slots=True)
 class Clock:
+    """A clock atom's value (下午3点半, 14:30, 9:30am): the hour and minute, and what says which half
+    of the day it is."""
+
     hour: int
     minute: int
     part: str | None = None       # 下午 → "pm", 中午 → "noon", ...
@@ -86,22 +94,30 @@ class Clock:
 
 @dataclass(frozen=True, slots=True)
 class Part:
+    """A part-of-the-day atom's value (下午, 晚上, morning): "am", "pm", "noon", "evening" or "dawn"."""
+
     part: str
 
 
 @dataclass(frozen=True, slots=True)
 class Instant:
+    """An instant atom's value (2小时后, in 30 minutes): the date-time, to the minute."""
+
     at: datetime
 
 
 @dataclass(frozen=True, slots=True)
 class Span:
+    """A span atom's value (上周, 11月, 下旬, next month, Q3): its first and last day, inclusive."""
+
     first: date
     last: date
 
 
 @dataclass(frozen=True, slots=True)
 class Num:
+    """A number atom's value (8 in 11月5日至8日, 三 in 周一到三), with the year written after it, if any."""
+
     n: int
     year: int | None = None
 
@@ -113,6 +129,9 @@ Handler = Callable[[Match, Ctx], Value | None]
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of :data:`RULES`: its name, language and kind of atom, its pattern, and the handler that
+    turns a match into a value."""
+
     name: str
     lang: Literal["zh", "en", "*"]
     kind: Kind

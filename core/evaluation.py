@@ -48,6 +48,9 @@ def percent(part: int, whole: int) -> Decimal | None:
 
 @dataclass(frozen=True)
 class DutyLine:
+    """One of the six duties in a member's evaluation: done against the year's target, and the
+    completion in percent."""
+
     duty: Duty
     done: Decimal
     target: Decimal  # pro-rated as the race does, unrounded (reports round it)
@@ -67,6 +70,9 @@ class ExtraLine:
 
 @dataclass(frozen=True)
 class KindRate:
+    """One kind of deadline in a member's evaluation: how many were judged, on time (and the rate) and
+    overdue."""
+
     kind: DeadlineKind
     judged: int
     on_time: int
@@ -76,6 +82,9 @@ class KindRate:
 
 @dataclass(frozen=True)
 class MemberEvaluation:
+    """One member's 年度履职情况: duties, on-time rates, items overdue, key topic, score and rank, and
+    the months they led."""
+
     member_id: int
     year: int
     active_days: int

@@ -17,6 +17,9 @@ class InviteVerdict(enum.StrEnum):
 
 @dataclass(frozen=True)
 class InviteFacts:
+    """What decides whether an invite code lets someone in: its expiry, its uses (and the most allowed),
+    its revocation."""
+
     expires_at: datetime | None
     max_uses: int | None
     uses: int

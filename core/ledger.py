@@ -70,6 +70,9 @@ class HistoryStep:
 
 @dataclass(frozen=True)
 class MotionHistory:
+    """A motion's rounds for the ledger: its steps in order, its first reply and the deadline in force
+    then (按期), and how often it was reopened."""
+
     steps: tuple[HistoryStep, ...]
     first_due: date  # the deadline in force when it was first replied (the current one, if never)
     first_reply: date | None

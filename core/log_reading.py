@@ -56,6 +56,8 @@ class LogKind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Read:
+    """One log: the kind the message reads as, and the draft that kind's parser made of it."""
+
     kind: LogKind
     draft: TripDraft | StudyDraft | MotionDraft
 

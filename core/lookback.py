@@ -50,6 +50,9 @@ class Stage(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Progress:
+    """Where a 回头看 row stands: when it comes back, and when the owner was asked, reminded, the office
+    told, and the answer given (None: not yet)."""
+
     due_at: datetime | None
     asked_at: datetime | None
     reminded_at: datetime | None

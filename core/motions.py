@@ -81,6 +81,9 @@ _T = TypeVar("_T")
 
 @dataclass(frozen=True)
 class MotionDraft:
+    """What `parse_motion` took from one message: the kind, number, title, key flag and 交办日期; None
+    where it understood nothing."""
+
     kind: MotionKind | None = None
     number: str | None = None  # digits as written, without 第 / 号 / No. / #
     title: str | None = None

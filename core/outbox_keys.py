@@ -96,6 +96,9 @@ class ItemIdent:
 
 @dataclass(frozen=True)
 class NudgeKey:
+    """`nudge:<item>:<stage>`: a deadline nudge to the item's owner at one stage (a T-n stage with its
+    due day)."""
+
     item: ItemIdent
     stage: str  # T-3, overdue:2026-11-21, snoozed:202611221030
     kind: Kind = Kind.NUDGE
@@ -104,6 +107,8 @@ class NudgeKey:
 
 @dataclass(frozen=True)
 class EscalateKey:
+    """`escalate:<item>:admin:<admin>`: the 约谈提醒 to one admin about an overdue item."""
+
     item: ItemIdent
     admin_id: int
     kind: Kind = Kind.ESCALATE
@@ -111,6 +116,9 @@ class EscalateKey:
 
 @dataclass(frozen=True)
 class PaceKey:
+    """`pace:<member>:<ISO week>:<duties>`: a member's pace nudge for the week; with an admin, the
+    LAGGING note to that admin about the member."""
+
     member_id: int
     week: str  # iso_week
     duties: tuple[Duty, ...]
@@ -120,6 +128,8 @@ class PaceKey:
 
 @dataclass(frozen=True)
 class BoardKey:
+    """`board:<team>:<period>[:chart]`: a period's board in the team's group, or its chart."""
+
     team_id: int
     period: str  # core.race.Period.key
     chart: bool = False
@@ -128,6 +138,8 @@ class BoardKey:
 
 @dataclass(frozen=True)
 class SummaryKey:
+    """`summary:<team>:<ISO week>:…`: the weekly summary, to the group or to one admin."""
+
     team_id: int
     week: str  # iso_week
     admin_id: int | None = None  # None: the group's
@@ -136,6 +148,9 @@ class SummaryKey:
 
 @dataclass(frozen=True)
 class TaskKey:
+    """`task:<task>:<event>:member:<member>[:file][:<n>]`: one piece of a supervised task's news to one
+    member."""
+
     task_id: int
     event: TaskEvent
     member_id: int
@@ -147,6 +162,9 @@ class TaskKey:
 
 @dataclass(frozen=True)
 class BroadcastKey:
+    """`broadcast:<broadcast>:<occurrence>:…`: an occurrence to one member, the n-th re-nudge to them,
+    or the sender's report."""
+
     broadcast_id: int
     occurrence: int
     member_id: int | None = None  # None: the report to the sender
@@ -156,6 +174,8 @@ class BroadcastKey:
 
 @dataclass(frozen=True)
 class YearListKey:
+    """`yearlist:<team>:<year>:…`: the 年度清单, a member's own or the team's list for one admin."""
+
     team_id: int
     year: int
     member_id: int  # the member's own list, or the office's list for this admin
@@ -172,6 +192,8 @@ class LookbackEvent(StrEnum):
 
 @dataclass(frozen=True)
 class LookbackKey:
+    """`lookback:<lookback>:<event>[:<admin>]`: a 回头看 message, to the owner or to one admin."""
+
     lookback_id: int
     event: LookbackEvent
     admin_id: int | None = None  # OFFICE, REOPENED
@@ -180,6 +202,8 @@ class LookbackKey:
 
 @dataclass(frozen=True)
 class EvaluationKey:
+    """`evaluation:<team>:<year>:…`: the 年末考评, a member's own or the team's for one admin."""
+
     team_id: int
     year: int
     member_id: int  # the member's own published evaluation, or the team's evaluation for this admin

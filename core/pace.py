@@ -108,6 +108,9 @@ class PaceStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class DutyPace:
+    """Where a member stands on one duty today: done, the pro-rated target, what is expected now and by
+    the quarter's end, and the status."""
+
     duty: Duty
     done: Decimal
     target: Decimal  # effective (pro-rated) yearly target

@@ -269,6 +269,9 @@ class MemberInputs:
 
 @dataclass(frozen=True)
 class DutyTerm:
+    """One of the six duties' term in a score: done against the period's target, the completion and the
+    points it earns."""
+
     duty: Duty
     done: Decimal
     target: Decimal  # the period's pro-rated target up to the board day
@@ -298,6 +301,8 @@ class ExtraTerm:
 
 @dataclass(frozen=True)
 class Score:
+    """One member's score for a period as of the board day, every term kept for the explanation."""
+
     member_id: int
     period: Period
     day: date  # the board day
@@ -576,6 +581,8 @@ class _Scorer:
 
 @dataclass(frozen=True)
 class Ranked:
+    """A score's place on the board: its rank, and the rank in the previous period (for the movement)."""
+
     rank: int
     score: Score
     previous_rank: int | None  # None: not ranked in the previous period

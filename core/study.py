@@ -54,6 +54,9 @@ _HOURS = re.compile(
 
 @dataclass(frozen=True)
 class StudyDraft:
+    """What `parse_study` took from one message: the day (and time), the kind, the hours and the topic;
+    None where it understood nothing."""
+
     held_on: date | None = None
     starts_at: datetime | None = None
     kind: StudyKind | None = None

@@ -19,12 +19,17 @@ class Verdict(enum.Enum):
 
 @dataclass(frozen=True)
 class Allowance:
+    """How much a sender may send: ``burst`` updates at once, then one more every ``every_seconds``."""
+
     burst: int  # updates at once, from a full bucket
     every_seconds: float  # one more token this often
 
 
 @dataclass(frozen=True)
 class Bucket:
+    """One sender's token bucket: the tokens left at the last decision, and whether they were told to
+    slow down."""
+
     tokens: float
     at: float  # the monotonic second of the last decision
     warned: bool = False  # told to slow down since the bucket ran dry

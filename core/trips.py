@@ -71,6 +71,9 @@ MAX_TOPIC = 200
 
 @dataclass(frozen=True)
 class TripDraft:
+    """What `parse_trip` took from one message: the first and last day, the places and the topic; None
+    where it understood nothing."""
+
     start: date | None = None
     end: date | None = None  # inclusive
     places: str | None = None  # e.g. "淳安县" or "淳安县、开化县"
@@ -274,6 +277,8 @@ _Test = Callable[[str], bool]
 
 @dataclass(frozen=True)
 class _Chunk:
+    """A piece of the text besides the dates, read as places or topic, and where it lies in that text."""
+
     text: str
     start: int  # where it lies in the text it was cut from, so the topic is kept as written
     end: int

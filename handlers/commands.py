@@ -22,6 +22,9 @@ from locales import N_, SUPPORTED, translator
 
 @dataclass(frozen=True)
 class Command:
+    """One command of the list: its name, its description (a message id), who may use it, and whether
+    the menu shows it."""
+
     name: str
     description: str  # a message id, translated when shown
     admin_only: bool = False

@@ -28,6 +28,9 @@ TEAM_KEY = "team_id"  # user_data: which team a private chat acts in, for people
 
 @dataclass
 class Services:
+    """What handlers depend on, set once on the Application (bot.py): the config, the database and the
+    clock."""
+
     config: Config
     db: Database
     clock: Clock

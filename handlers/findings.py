@@ -202,6 +202,9 @@ class FindingForm(RuledForm[FindingDraft]):
 
 @dataclass(frozen=True)
 class StepDraft:
+    """A finding's typed step (assigning it, feeding back): the finding, what was raised, and the
+    department or result."""
+
     item_id: int | None = None
     content: str | None = None
     answer: str | None = None  # the department, or the result fed back

@@ -54,6 +54,8 @@ class FormStep(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Choice:
+    """One answer to a closed question, shown as a button: the value stored and its label."""
+
     value: str
     label: str  # message id; or, when `literal`, text from the data shown as it is (a topic's title)
     literal: bool = False
@@ -61,6 +63,9 @@ class Choice:
 
 @dataclass(frozen=True)
 class Field:
+    """One question of a form: the field's name, its Edit button's label, its prompt, and its choices when
+    closed."""
+
     name: str
     label: str  # message id, on the Edit buttons
     prompt: str  # message id, the question
@@ -104,6 +109,9 @@ class RecordLine:
 
 @dataclass(frozen=True)
 class FormContext:
+    """What a form reads and checks a draft with: the time, the member and their language, and the
+    settings."""
+
     now: datetime
     today: date
     lang: str
@@ -441,6 +449,9 @@ async def answer_text(message: Message, context: SaimaContext, state: FormState,
 
 @dataclass(frozen=True)
 class _Press:
+    """A valid press on the current card: the query, the draft's state, the presser, the form, and the
+    action with its argument."""
+
     query: CallbackQuery
     state: FormState
     member: Member

@@ -25,6 +25,8 @@ def invite_link(bot_username: str, code: str) -> str:
 
 @dataclass(frozen=True)
 class NewInvite:
+    """An invite just made: its link and the last day it works."""
+
     link: str
     expires_on: str  # the last day it works, in the team's time zone (ISO)
 

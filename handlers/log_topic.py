@@ -25,6 +25,9 @@ from storage import trips as trip_queries
 
 @dataclass(frozen=True)
 class TopicDraft:
+    """A key research topic (重点调研课题) the member leads: its title, and its year (None: this
+    year)."""
+
     title: str | None = None
     year: int | None = None  # None: this year (a new topic)
 

@@ -207,6 +207,8 @@ class _OnMotion:
 
 @dataclass
 class _Press(_OnMotion):
+    """A press on a motion's card being answered: its argument and nonce, and the team's today."""
+
     argument: str
     nonce: str
     today: date
@@ -388,6 +390,9 @@ async def typed(update: Update, context: SaimaContext, pending: MotionStep, text
 
 @dataclass
 class _TypedAnswer(_OnMotion):
+    """A typed day for a motion's waiting step (the reply's day or a new deadline), read as of
+    ``now``."""
+
     pending: MotionStep
     text: str
     now: datetime

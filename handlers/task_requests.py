@@ -80,6 +80,9 @@ def _day(text: str, ctx: FormContext) -> date | None:
 
 @dataclass(frozen=True)
 class RequestDraft:
+    """An assignee's question, plan or extension request (延期申请): the text, the day, and the
+    deadline when the form opened."""
+
     assignment_id: int | None = None
     title: str | None = None
     text: str | None = None
@@ -216,6 +219,9 @@ def _office(session: Session, found: queries.Found) -> Member | None:
 
 @dataclass(frozen=True)
 class AnswerDraft:
+    """The office's answer to a request, or its refusal of an extension: the task, the assignee,
+    what they asked, and the text."""
+
     request_id: int | None = None
     title: str | None = None
     assignee: str | None = None

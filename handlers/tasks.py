@@ -98,6 +98,9 @@ def _tz(member: Member) -> ZoneInfo:
 
 @dataclass(frozen=True)
 class TaskDraft:
+    """A `/task` being drafted: title, details, due, whom it is for (and the ticks), the attachment, and
+    the roster for the buttons."""
+
     title: str | None = None
     detail: str | None = None  # "": none
     due: datetime | None = None
@@ -317,6 +320,8 @@ class AssignmentStep:
 
 @dataclass(frozen=True)
 class ReportDraft(AssignmentStep):
+    """An assignment reported done: the note, and the evidence (a photo or a document) or none."""
+
     note: str | None = None
     evidence_kind: str | None = None  # "": none
     evidence_file_id: str | None = None
@@ -409,6 +414,8 @@ class ReportForm(Form[ReportDraft]):
 
 @dataclass(frozen=True)
 class ReturnDraft(AssignmentStep):
+    """A reported assignment returned: whose it is, and the reason they will see."""
+
     assignee: str | None = None
     reason: str | None = None
 

@@ -142,6 +142,8 @@ class Throttle:
 
 @dataclass(frozen=True)
 class Judgement:
+    """The throttle's verdict on an update, and whether its sender is a member and it is a button press."""
+
     verdict: Verdict
     member: bool
     press: bool

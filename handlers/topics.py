@@ -221,6 +221,9 @@ async def _counting_chosen(update: Update, context: SaimaContext, member: Member
 
 @dataclass(frozen=True)
 class StageDraft:
+    """A key topic's next stage being drafted: the topic, the earliest day it may be, the report (its
+    title or document) or the outcome, and the day."""
+
     topic_id: int | None = None
     title: str | None = None  # the topic's
     earliest: date | None = None  # the day the topic reached its current stage: the next cannot be earlier

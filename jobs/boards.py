@@ -49,6 +49,8 @@ from storage.models import Member, Team
 
 @dataclass
 class BoardReport:
+    """What the boards step of a tick did: race boards and weekly summaries enqueued."""
+
     boards: int = 0
     summaries: int = 0
 

@@ -43,6 +43,8 @@ REPORT_WINDOW = timedelta(days=14)  # reports of occurrences older than this are
 
 @dataclass
 class BroadcastReport:
+    """What the broadcasts step of a tick did: occurrences made, each `broadcast:<id>:<occurrence>`."""
+
     occurrences: int = 0
     messages: int = 0
     unreachable: int = 0
@@ -109,6 +111,9 @@ class Broadcasts:
 
 @dataclass(frozen=True)
 class _Edit:
+    """A sender's delivery report to edit in place: its message, the new text and buttons, and the
+    counts they show."""
+
     occurrence_id: int
     chat_id: int
     message_id: int

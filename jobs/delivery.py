@@ -241,6 +241,9 @@ def worker_name() -> str:
 
 @dataclass
 class TickReport:
+    """What one delivery tick did: rows claimed, sent, deferred, retried and failed, and each row's
+    outcome by key."""
+
     claimed: int = 0
     sent: int = 0
     deferred: int = 0  # quiet hours, days off

@@ -37,6 +37,8 @@ KIND = "evaluation"  # the outbox rows' kind (as handlers/evaluation.py's)
 
 @dataclass
 class EvaluationReport:
+    """What the evaluation step of a tick did: admins sent the team's evaluation."""
+
     admins: int = 0
 
 

@@ -90,6 +90,9 @@ def _ident(item: Item) -> ItemIdent:
 
 @dataclass
 class NudgeReport:
+    """What the nudge steps of a tick did: deadline nudges, 约谈提醒, pace nudges and lagging notes
+    enqueued, and queued messages withdrawn."""
+
     nudges: int = 0
     escalations: int = 0
     pace: int = 0

@@ -69,6 +69,8 @@ CLOCK_BACK = timedelta(minutes=1)  # a team's work claimed by a tick that then f
 
 @dataclass
 class ScheduleReport:
+    """What one scheduling tick did: messages enqueued, by kind, and the teams whose work failed."""
+
     nudges: NudgeReport = field(default_factory=NudgeReport)
     boards: BoardReport = field(default_factory=BoardReport)
     broadcasts: BroadcastReport = field(default_factory=BroadcastReport)

@@ -66,6 +66,8 @@ class Cell(enum.Enum):
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a ledger sheet: its header, its width and how its cells are shown."""
+
     header: str  # a message id (or a team duty's own name, in the 考评 sheet)
     width: int
     cell: Cell = Cell.TEXT
@@ -73,6 +75,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Sheet:
+    """One sheet of the ledger (one CSV file): its key, its title, its columns and its rows."""
+
     key: str  # also the CSV file's name
     title: str  # a message id; Excel allows 31 characters
     columns: tuple[Column, ...]

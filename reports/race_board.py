@@ -109,6 +109,9 @@ def anonymous_label(t: Translator, position: int) -> str:
 
 @dataclass(frozen=True)
 class Line:
+    """One line of the board as this reader sees it: the entry, its name or anonymous label, and
+    whether it is the reader's own."""
+
     entry: Ranked
     label: str
     own: bool
@@ -343,6 +346,8 @@ def drawable(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Chart:
+    """The board's chart as a PNG, and whether it fell back to English words and rank labels."""
+
     png: bytes
     fallback: bool  # words in English / rank labels: no font could draw the reader's language
 

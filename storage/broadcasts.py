@@ -307,6 +307,8 @@ def set_report(session: Session, occurrence_id: int, *, message_id: int | None =
 
 @dataclass(frozen=True)
 class ReadResult:
+    """What an 已阅 press did: whether the presser's receipt was found, and whether it was read just now."""
+
     found: bool
     newly_read: bool
 

@@ -50,6 +50,9 @@ class Entry:
 
 @dataclass(frozen=True)
 class TeamEvaluation:
+    """A team's evaluation for the year: each racing member's entry, by rank, with figures as of
+    ``day``."""
+
     team_id: int
     team_name: str
     year: int

@@ -262,6 +262,8 @@ def recheck_later_than(session: Session, now: datetime) -> None:
 
 @dataclass(frozen=True)
 class Due:
+    """A row whose instant has come: its kind and id, and its team."""
+
     kind: str  # motion | followup | task
     row_id: int  # the row carrying the instant: the motion, the finding, the task assignment
     team_id: int

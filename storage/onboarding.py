@@ -16,6 +16,9 @@ from storage.models import Invite, Language, Member, MemberStatus, Role, Team
 
 @dataclass(frozen=True)
 class NewTeam:
+    """A team just created: the team, its owner (pending until they open the bot) and its reusable
+    member invite."""
+
     team: Team
     owner: Member
     invite: Invite
@@ -75,6 +78,9 @@ class JoinOutcome(enum.StrEnum):
 
 @dataclass(frozen=True)
 class JoinResult:
+    """What joining with an invite code came to: the verdict, then the outcome, the member and the team
+    (when let in) or the invite's expiry."""
+
     verdict: InviteVerdict
     outcome: JoinOutcome | None = None
     member: Member | None = None

@@ -26,6 +26,9 @@ STUDY_KINDS_FOR = {
 
 @dataclass(frozen=True)
 class YearProgress:
+    """A member's year at a glance, as of ``today``: each duty's pace, their open items, key topics and
+    the team's own duties."""
+
     year: int
     today: date
     duties: list[pace.DutyPace]

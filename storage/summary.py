@@ -27,6 +27,9 @@ UPCOMING_DAYS = 7
 
 @dataclass(frozen=True)
 class Summary:
+    """What one team's weekly summary reads: last week's logs, the year against the targets, who moved
+    up, deadlines, and who is behind."""
+
     team_name: str
     start: date  # the week's first day
     end: date  # its last day

@@ -73,6 +73,8 @@ def create(session: Session, *, creator: Member, title: str, detail: str | None,
 
 @dataclass(frozen=True)
 class Found:
+    """An assignment with its task and its assignee."""
+
     assignment: TaskAssignment
     task: Task
     assignee: Member

@@ -45,6 +45,8 @@ _in_hand: ContextVar[InHand | None] = ContextVar("saima_update_in_hand", default
 
 @dataclass(frozen=True)
 class Handled:
+    """The last update a bot handled, and when it was marked."""
+
     update_id: int
     at: datetime
 

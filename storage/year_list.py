@@ -18,6 +18,9 @@ from storage.progress import YearProgress, year_progress
 
 @dataclass(frozen=True)
 class MemberList:
+    """What one member's 年度清单 names: their targets and open items, and the key topics and key
+    motions they lead."""
+
     member: Member
     progress: YearProgress  # as of the list's day: targets, and the open items carried over
     key_topics: list[str]  # titles of the key research topics registered for the year

@@ -14,6 +14,8 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Press:
+    """A press of an `/audit` page button: the page of the team's change log."""
+
     page: int
     action: Action = Action.PAGE
 

@@ -40,6 +40,9 @@ WITH_ARGUMENT = frozenset({Action.AUDIENCE, Action.TOGGLE, Action.PAGE})  # the 
 
 @dataclass(frozen=True)
 class Press:
+    """A press on a broadcast draft's card: the card's nonce, the action, and its argument (an
+    audience, a member or a page)."""
+
     nonce: str
     action: Action
     argument: str = ""

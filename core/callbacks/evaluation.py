@@ -27,6 +27,9 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Press:
+    """A press of an `/evaluate` button: the action, the year, and the member and grade when it names
+    them."""
+
     action: Action
     year: int
     member_id: int | None = None  # MEMBER, GRADE, COMMENT

@@ -24,6 +24,8 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Press:
+    """A press of a `/findings` button: the action, the trip or finding it names, and a step's status."""
+
     action: Action
     number: int | None = None  # the trip (TRIP) or the item (ITEM, STEP); None for TRIPS
     to: FollowUpStatus | None = None  # STEP: the status it moves to

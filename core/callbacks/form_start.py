@@ -30,6 +30,8 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Press:
+    """A press of a button that opens a form about something saved: the form (the action) and the id."""
+
     action: Action
     ref_id: int
 

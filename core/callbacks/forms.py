@@ -33,6 +33,8 @@ WITH_ARGUMENT = frozenset({Action.CHOICE, Action.FIELD})
 
 @dataclass(frozen=True)
 class Press:
+    """A press on a form's card or question: the card's nonce, the action, and its choice or field."""
+
     nonce: str
     action: Action
     argument: str = ""

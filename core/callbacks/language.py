@@ -17,6 +17,8 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Press:
+    """A press of a `/lang` button: the language chosen."""
+
     action: Action
 
 

@@ -23,6 +23,8 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Press:
+    """An answer to "which kind of log is this?": the kind picked (or none) and the question's nonce."""
+
     action: Action
     nonce: str
 

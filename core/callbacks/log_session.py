@@ -19,6 +19,8 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Press:
+    """A press on a study session's attendance roster: the study, and the member ticked (or done)."""
+
     study_id: int
     action: Action
     member_id: int | None = None  # TICK: whom

@@ -20,6 +20,8 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Press:
+    """A press on a 回头看 question: the lookback, and the owner's answer (or no note)."""
+
     action: Action
     lookback: int
     result: Result | None = None  # ANSWER

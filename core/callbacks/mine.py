@@ -27,6 +27,9 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Press:
+    """A press of a `/mine` button: the action, the record (its form and id), and the page to come back
+    to."""
+
     action: Action
     kind: str | None = None  # the record's form; None for PAGE
     record_id: int | None = None  # None for PAGE

@@ -26,6 +26,8 @@ MAX_DAYS = 999
 
 @dataclass(frozen=True)
 class Press:
+    """A press of a nudge's 稍后提醒: the item's kind (the action), its id, and the days to put it off."""
+
     action: Action
     ref_id: int
     days: int

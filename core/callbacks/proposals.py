@@ -32,6 +32,9 @@ class Action(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Press:
+    """A press on a motion's card: the motion, the action, a result class or satisfaction, and the
+    result question's nonce."""
+
     motion_id: int
     action: Action
     argument: str = ""  # a result class (A/B/C) or a satisfaction

@@ -19,6 +19,8 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Press:
+    """A press of `/rank`'s explain button: the period whose score to explain."""
+
     period: Period
     action: Action = Action.EXPLAIN
 

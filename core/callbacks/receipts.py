@@ -25,6 +25,9 @@ class Action(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Press:
+    """A press on a broadcast once made: the action, the broadcast or occurrence, and the number it
+    carries."""
+
     action: Action
     target: int  # the broadcast (READ, CANCEL) or the occurrence (RENUDGE, NOT_READ)
     number: int | None = None  # the occurrence's number (READ) or the re-nudges pressed before (RENUDGE)

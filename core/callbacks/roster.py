@@ -44,6 +44,9 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Press:
+    """A press of a `/members` button: the action, the page or member, and the leave kind, race or
+    invite chosen."""
+
     action: Action
     number: int | None = None  # the page (PAGE, REMOVED) or the member; None for INVITES
     kind: LeaveKind | None = None  # LEAVE_KIND: the leave's kind

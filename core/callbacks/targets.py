@@ -29,6 +29,9 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Press:
+    """A press of a `/targets` button: the action, the duty, the page or member (0: the whole team),
+    and the year."""
+
     action: Action
     duty: Duty | None = None  # PICK, WHOM
     number: int | None = None  # PICK: the page; WHOM: the member, 0 for the whole team

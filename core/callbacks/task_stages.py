@@ -22,6 +22,9 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Press:
+    """A press on a 督办 stage's button: signing for an assignment (签收) or approving an extension
+    request (延期申请)."""
+
     action: Action
     number: int  # the assignment (SIGN) or the request (APPROVE)
 

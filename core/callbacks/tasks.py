@@ -28,6 +28,9 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Press:
+    """A press of a `/tasks` button: the action, the page, task or assignment it names, and a task's
+    page of assignees."""
+
     action: Action
     number: int  # the page (LIST), the task (TASK, ASK_CANCEL, CANCEL) or the assignment
     page: int | None = None  # TASK only: the page of its assignees

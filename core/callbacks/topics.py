@@ -22,6 +22,8 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Press:
+    """A press of a `/topics` button: the action, and the topic or the stage it names."""
+
     action: Action
     topic_id: int | None = None  # RESEARCH: the topic; None for LIST
     stage: TopicStage | None = None  # COUNTING: the stage chosen
