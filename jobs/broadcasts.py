@@ -46,8 +46,6 @@ class BroadcastReport:
     """What the broadcasts step of a tick did: occurrences made, each `broadcast:<id>:<occurrence>`."""
 
     occurrences: int = 0
-    messages: int = 0
-    unreachable: int = 0
     made: list[str] = field(default_factory=list)  # "broadcast:<id>:<occurrence>"
 
 
