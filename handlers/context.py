@@ -23,7 +23,7 @@ from storage.db import Database
 from storage.models import Member
 
 LANGUAGE_KEY = "lang"  # user_data: the language of a user who is not (yet) a member
-TEAM_KEY = "team_id"  # user_data: which team a private chat acts in, for people in several teams
+TEAM_KEY = members.CHAT_TEAM_KEY  # user_data: which team a private chat acts in, for people in several teams
 
 
 @dataclass

@@ -10,7 +10,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.db import among, execute_dml
-from storage.models import Language, Member, MemberStatus, Role, Team
+from storage.models import Language, Member, MemberStatus, PersistedScope, PersistedState, Role, Team
+
+#: In a user's data (PTB's user_data, stored by storage/persistence.py): the team their private chat acts in, for
+#: people in several teams; the team whose invite link they opened last (handlers/onboarding.py).
+CHAT_TEAM_KEY = "team_id"
 
 
 def by_id(session: Session, member_id: int) -> Member | None:
@@ -47,6 +51,20 @@ def current(session: Session, telegram_user_id: int, preferred_team_id: int | No
         if member.team_id == preferred_team_id:
             return member
     return memberships[0] if memberships else None
+
+
+def chat_team_id(session: Session, telegram_user_id: int) -> int | None:
+    """The team the user's private chat acts in, as their stored data has it (None: not chosen)."""
+    state = PersistedState.__table__.c
+    data = session.scalar(select(state.data).where(state.scope == PersistedScope.USER,
+                                                   state.key == str(telegram_user_id)))
+    team_id = data.get(CHAT_TEAM_KEY) if isinstance(data, dict) else None
+    return team_id if isinstance(team_id, int) else None
+
+
+def acting(session: Session, telegram_user_id: int) -> Member | None:
+    """The membership the user acts in outside their private chat (the dashboard): the one the chat acts in."""
+    return current(session, telegram_user_id, chat_team_id(session, telegram_user_id))
 
 
 def pending(session: Session, telegram_user_id: int) -> list[Member]:

@@ -585,6 +585,15 @@ class AuditEntry(Base):
 # --- python-telegram-bot persistence ------------------------------------------------------------
 
 
+class PersistedScope(enum.StrEnum):
+    """`PersistedState.scope` of PTB's own data (storage/persistence.py): a user's, a chat's (keyed by its
+    Telegram id) and the bot's."""
+
+    USER = "user"
+    CHAT = "chat"
+    BOT = "bot"
+
+
 class PersistedState(Base):
     """PTB's user/chat/bot data and conversation states, written through on every change.
 

@@ -24,9 +24,9 @@ from telegram.ext import BasePersistence, PersistenceInput
 
 from core.clock import Clock
 from storage.db import Database, is_outage
-from storage.models import PersistedState
+from storage.models import PersistedScope, PersistedState
 
-USER, CHAT, BOT = "user", "chat", "bot"
+USER, CHAT, BOT = PersistedScope.USER, PersistedScope.CHAT, PersistedScope.BOT
 ConversationKey = tuple[int | str, ...]
 ConversationDict = dict[ConversationKey, object]
 CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]

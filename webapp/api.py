@@ -178,7 +178,7 @@ class Api:
                             max_age_seconds=self.config.webapp.max_age)
         except InitDataError as error:
             raise _error(401, UNAUTHORISED[error.reason], error.reason) from None
-        member = await self.db.off_loop(lambda session: members.current(session, user.id))
+        member = await self.db.off_loop(lambda session: members.acting(session, user.id))
         if member is None:
             raise _error(403, NOT_A_MEMBER, "not_a_member")
         viewer = Viewer(member, translator(member.language.value))

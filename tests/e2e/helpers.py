@@ -64,6 +64,15 @@ async def owner_and_two(saima: Saima, second: tuple[int, str] = (1002, "王五")
     return admin, zhang, other
 
 
+def second_team(saima: Saima) -> str:
+    """Another team (市政府党组) with the same owner; its member invite code. Someone who opens it after the
+    team's own is in two teams, and their chat acts in the one whose link they opened last."""
+    with saima.db.session() as session:
+        new = onboarding.create_team(session, name="市政府党组", admin_telegram_id=ADMIN_ID, group_chat_id=None,
+                                     config=saima.config, now=saima.clock.now())
+        return new.invite.code
+
+
 async def another_teams_owner(saima: Saima, user_id: int = 900002, name: str = "赵主任") -> SimUser:
     """The owner of another team (市政府党组), who opened the bot: none of this team's buttons is theirs."""
     with saima.db.session() as session:

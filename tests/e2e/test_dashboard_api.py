@@ -34,6 +34,7 @@ from tests.e2e.helpers import (
     another_teams_owner,
     member,
     members_since_new_year,
+    second_team,
     stored_member,
 )
 from webapp.server import DashboardServer
@@ -123,6 +124,26 @@ async def test_another_teams_office_never_sees_a_byte_of_this_team(saima: Saima,
 def _workbook_text(content: bytes) -> str:
     book = load_workbook(BytesIO(content))
     return " ".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row)
+
+
+async def test_a_member_of_two_teams_sees_the_team_their_chat_acts_in(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    """张三 is in two teams; opening a team's invite link again switches his chat to it (test_who_may.py), and
+    the dashboard follows the chat, not the team he joined last."""
+    other_code = second_team(saima)
+    zhang = await member(saima)
+    await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")  # in 省政府党组
+    await zhang.send(f"/start {other_code}")  # joined 市政府党组: the chat acts in it
+    status, me, _ = await get(client, "/api/me", "tma " + init_data(saima, 1001))
+    assert (status, me["team"], me["trips"]) == (200, "市政府党组", [])
+    assert (await zhang.send(f"/start {saima.invite_code}")).text.startswith("您已是「省政府党组」的成员")
+    shown = (await zhang.send("/me")).text
+    status, me, _ = await get(client, "/api/me", "tma " + init_data(saima, 1001))
+    assert (status, me["team"], [trip["places"] for trip in me["trips"]]) == (200, "省政府党组", ["淳安县"])
+    assert f"下基层调研 {me['duties'][0]['done']}/" in shown
+    status, board, _ = await get(client, "/api/board?period=year", "tma " + init_data(saima, 1001))
+    assert status == 200 and [row["name"] for row in board["rows"]] == ["张三"]
+    await zhang.send(f"/start {other_code}")  # and back to 市政府党组
+    assert (await get(client, "/api/me", "tma " + init_data(saima, 1001)))[1]["team"] == "市政府党组"
 
 
 async def test_the_members_page_has_the_numbers_me_shows(saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]

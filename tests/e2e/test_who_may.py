@@ -7,10 +7,9 @@ from sqlalchemy import func, select
 
 from core.domain import AssignmentStatus, MemberStatus, Role
 from emulator.sim import SimUser
-from storage import onboarding
 from storage.models import AuditEntry, StudyAttendance, StudySession, Task, TaskAssignment
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.helpers import owner_and_member, owner_and_two, stored_member
+from tests.e2e.helpers import owner_and_member, owner_and_two, second_team, stored_member
 
 
 def _audit(saima: Saima, action: str) -> list[AuditEntry]:
@@ -74,14 +73,6 @@ async def test_in_english_a_removed_member_is_told_to_ask_the_office_and_the_off
     assert stored_member(saima, 1001).status is MemberStatus.ACTIVE
 
 
-def _second_team(saima: Saima) -> str:
-    """Another team (市政府党组) with the same owner; its member invite code."""
-    with saima.db.session() as session:
-        new = onboarding.create_team(session, name="市政府党组", admin_telegram_id=ADMIN_ID, group_chat_id=None,
-                                     config=saima.config, now=saima.clock.now())
-        return new.invite.code
-
-
 def _count(saima: Saima, model: type, team_id: int | None = None) -> int:
     with saima.db.session() as session:
         query = select(func.count()).select_from(model)
@@ -92,7 +83,7 @@ def _count(saima: Saima, model: type, team_id: int | None = None) -> int:
 
 async def test_a_study_draft_confirmed_after_switching_teams_is_refused_and_saved_only_back_in_its_own_team(
         saima: Saima) -> None:
-    other_code = _second_team(saima)
+    other_code = second_team(saima)
     zhang = saima.control.user(1001, "张三")
     await zhang.send(f"/start {saima.invite_code}")
     await zhang.send(f"/start {other_code}")  # in two teams; acting in 市政府党组 now
@@ -113,7 +104,7 @@ async def test_a_study_draft_confirmed_after_switching_teams_is_refused_and_save
 
 async def test_in_english_a_task_draft_confirmed_after_switching_creates_nothing_in_the_other_team(
         saima: Saima) -> None:
-    other_code = _second_team(saima)
+    other_code = second_team(saima)
     admin = saima.control.user(ADMIN_ID, "Director Li", language_code="en")
     await admin.send("/start")  # owner of both teams
     await admin.send("/lang en")
