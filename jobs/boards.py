@@ -2,8 +2,9 @@
 
 Race board: on the first working day of each month (the team's calendar, storage/calendar.py) at
 `schedule.race_board_time` team time, the previous month's board goes to the team's group (`Team.group_chat_id`) as text and as
-a chart photo, and its ranks are saved as the month's snapshot (the next board's movement); on the
-first working day of a quarter and of a year, the previous quarter's and year's boards too. Keys:
+a chart photo, and its ranks are saved as the month's snapshot (the next board's movement; a team with no
+group gets no board but its ranks are saved all the same, once); on the first working day of a quarter and of a
+year, the previous quarter's and year's boards too. Keys:
 `board:<team>:2026-10` (text) and `board:<team>:2026-10:chart`.
 
 Weekly summary: on `schedule.weekly_summary_day` at `schedule.weekly_summary_time` team time, the
@@ -53,6 +54,7 @@ class BoardReport:
 
     boards: int = 0
     summaries: int = 0
+    snapshots: int = 0  # members whose ranks were kept for a team with no group
 
 
 class Boards:
@@ -70,13 +72,14 @@ class Boards:
         tz = ZoneInfo(team.timezone)
         today = now.astimezone(tz).date()
         schedule = self.config.schedule
-        if team.group_chat_id is not None:
-            first, periods = boards_due(today, workday)
-            moment = datetime.combine(first, parse_hhmm(schedule.race_board_time), tzinfo=tz)
-            if board_window_open(moment, now, team_created_at=team.created_at):
-                for period in periods_lived(periods, team.created_at.astimezone(tz).date()):
-                    report.boards += self.post_board(session, team, period, now=now, tz=tz,
-                                                     is_workday=workday)
+        first, periods = boards_due(today, workday)
+        moment = datetime.combine(first, parse_hhmm(schedule.race_board_time), tzinfo=tz)
+        if board_window_open(moment, now, team_created_at=team.created_at):
+            for period in periods_lived(periods, team.created_at.astimezone(tz).date()):
+                if team.group_chat_id is not None:
+                    report.boards += self.post_board(session, team, period, now=now, tz=tz, is_workday=workday)
+                else:
+                    report.snapshots += self.keep_ranks(session, team, period, now=now)
         day = summary_day(today, schedule.weekly_summary_day)
         moment = datetime.combine(day, parse_hhmm(schedule.weekly_summary_time), tzinfo=tz)
         if summary_due(moment, now, team_created_at=team.created_at):
@@ -105,6 +108,14 @@ class Boards:
                                     "photo_b64": base64.b64encode(chart.png).decode()},
                            not_before=not_before, team_id=team.id, now=now)
         return sent
+
+    def keep_ranks(self, session: Session, team: Team, period: Period, *, now: datetime) -> int:
+        """For a team with no group to post the board to: the closed period's ranks, saved once, as a posted
+        board saves them (the next board's movement). Returns the members saved (0: already saved)."""
+        if race_storage.snapshot_saved(session, team.id, period):
+            return 0
+        board = race_storage.board(session, team, period, as_of=period.end, config=self.config)
+        return race_storage.save_snapshot(session, team.id, period, board.ranked, now=now)
 
     def post_summary(self, session: Session, team: Team, day: date, *, now: datetime, tz: ZoneInfo,
                      is_workday: Callable[[date], bool] | None = None) -> int:
