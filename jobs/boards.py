@@ -114,7 +114,7 @@ class Boards:
         board saves them (the next board's movement). Returns the members saved (0: already saved)."""
         if race_storage.snapshot_saved(session, team.id, period):
             return 0
-        board = race_storage.board(session, team, period, as_of=period.end, config=self.config)
+        board = race_storage.board(session, team, period, as_of=period.end, config=self.config, with_movement=False)
         return race_storage.save_snapshot(session, team.id, period, board.ranked, now=now)
 
     def post_summary(self, session: Session, team: Team, day: date, *, now: datetime, tz: ZoneInfo,
