@@ -112,7 +112,7 @@ class Boards:
     def keep_ranks(self, session: Session, team: Team, period: Period, *, now: datetime) -> int:
         """For a team with no group to post the board to: the closed period's ranks, saved once, as a posted
         board saves them (the next board's movement). Returns the members saved (0: already saved)."""
-        if race_storage.snapshot_saved(session, team.id, period):
+        if race_storage.previous_ranks(session, team.id, period) is not None:
             return 0
         board = race_storage.board(session, team, period, as_of=period.end, config=self.config, with_movement=False)
         return race_storage.save_snapshot(session, team.id, period, board.ranked, now=now)

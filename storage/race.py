@@ -514,12 +514,6 @@ def previous_ranks(session: Session, team_id: int, period: race.Period) -> dict[
     return {member_id: rank for member_id, rank in rows} if rows else None
 
 
-def snapshot_saved(session: Session, team_id: int, period: race.Period) -> bool:
-    """Whether the ranks of ``period`` were saved for the team."""
-    return session.scalar(select(RaceSnapshot.member_id).where(RaceSnapshot.team_id == team_id,
-                                                               RaceSnapshot.period == period.key).limit(1)) is not None
-
-
 def save_snapshot(session: Session, team_id: int, period: race.Period, board: Iterable[race.Ranked], *,
                   now: datetime) -> int:
     """Saves each member's rank and score for the period; saving again updates the same rows (one
