@@ -23,7 +23,6 @@ from storage.db import Database
 from storage.models import Member
 
 LANGUAGE_KEY = "lang"  # user_data: the language of a user who is not (yet) a member
-TEAM_KEY = members.CHAT_TEAM_KEY  # user_data: which team a private chat acts in, for people in several teams
 
 
 @dataclass
@@ -70,7 +69,7 @@ class SaimaContext(CallbackContext[ExtBot, dict, dict, dict]):  # type: ignore[t
         if self._user_id is None:
             return None
         if fresh or "_member" not in self.__dict__:
-            preferred = self.user_data.get(TEAM_KEY) if self.user_data is not None else None
+            preferred = self.user_data.get(members.CHAT_TEAM_KEY) if self.user_data is not None else None
             with self.db.session() as session:
                 self.__dict__["_member"] = members.current(session, self._user_id, preferred)
         return self.__dict__["_member"]  # type: ignore[no-any-return]

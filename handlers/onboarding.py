@@ -19,11 +19,11 @@ from core.domain import Role
 from core.invites import InviteVerdict, looks_like_invite_code
 from handlers import conversation
 from handlers.commands import publish_chat_menu
-from handlers.context import TEAM_KEY, SaimaContext
+from handlers.context import SaimaContext
 from handlers.help import role_name
 from handlers.incoming import display_name
 from locales import N_, Translator, translator
-from storage import onboarding
+from storage import members, onboarding
 from storage.models import Member
 
 FROM_GROUP = "group"  # the payload of the group's "open the private chat" button: a plain /start
@@ -114,7 +114,7 @@ async def _join(update: Update, context: SaimaContext, code: str) -> bool:
                                    "Please ask your team's office to restore you.").format(team=removed_from))
         return True
     if context.user_data is not None:
-        context.user_data[TEAM_KEY] = member.team_id
+        context.user_data[members.CHAT_TEAM_KEY] = member.team_id
     context.conversation.end(FLOW)  # joined: a code is no longer awaited
     t = translator(lang)
     if result.outcome is onboarding.JoinOutcome.ALREADY_MEMBER:
@@ -139,7 +139,7 @@ async def _activate_pending_admin(update: Update, context: SaimaContext, user: U
     assert update.effective_message is not None
     for team_name, role, lang, team_id in welcomes:
         if context.user_data is not None:
-            context.user_data[TEAM_KEY] = team_id
+            context.user_data[members.CHAT_TEAM_KEY] = team_id
         await update.effective_message.reply_text(_welcome(translator(lang), user, team_name, role))
         await publish_chat_menu(context.bot, user.id, role, lang, context.config.webapp.public_url)
     return context.member(fresh=True)

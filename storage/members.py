@@ -55,9 +55,8 @@ def current(session: Session, telegram_user_id: int, preferred_team_id: int | No
 
 def chat_team_id(session: Session, telegram_user_id: int) -> int | None:
     """The team the user's private chat acts in, as their stored data has it (None: not chosen)."""
-    state = PersistedState.__table__.c
-    data = session.scalar(select(state.data).where(state.scope == PersistedScope.USER,
-                                                   state.key == str(telegram_user_id)))
+    data = session.scalar(select(PersistedState.data).where(PersistedState.scope == PersistedScope.USER,
+                                                            PersistedState.key == str(telegram_user_id)))
     team_id = data.get(CHAT_TEAM_KEY) if isinstance(data, dict) else None
     return team_id if isinstance(team_id, int) else None
 
