@@ -26,7 +26,6 @@ from core.clock import Clock
 from storage.db import Database, is_outage
 from storage.models import PersistedScope, PersistedState
 
-USER, CHAT, BOT = PersistedScope.USER, PersistedScope.CHAT, PersistedScope.BOT
 ConversationKey = tuple[int | str, ...]
 ConversationDict = dict[ConversationKey, object]
 CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
@@ -95,13 +94,13 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         return {key: decode(data) for key, data in rows}
 
     async def get_user_data(self) -> dict[int, dict[str, Any]]:
-        return {int(k): v for k, v in self._load_scope(USER).items()}
+        return {int(k): v for k, v in self._load_scope(PersistedScope.USER).items()}
 
     async def get_chat_data(self) -> dict[int, dict[str, Any]]:
-        return {int(k): v for k, v in self._load_scope(CHAT).items()}
+        return {int(k): v for k, v in self._load_scope(PersistedScope.CHAT).items()}
 
     async def get_bot_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = self._load_scope(BOT).get(_SINGLETON_KEY, {})
+        data: dict[str, Any] = self._load_scope(PersistedScope.BOT).get(_SINGLETON_KEY, {})
         return data
 
     async def get_callback_data(self) -> CDCData | None:
@@ -159,13 +158,13 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
             await self._lasting(lambda: self._write(_conversation(name), conversation_key, new_state))
 
     async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
-        await self._lasting(lambda: self._write_or_drop_empty(USER, str(user_id), data))
+        await self._lasting(lambda: self._write_or_drop_empty(PersistedScope.USER, str(user_id), data))
 
     async def update_chat_data(self, chat_id: int, data: dict[str, Any]) -> None:
-        await self._lasting(lambda: self._write_or_drop_empty(CHAT, str(chat_id), data))
+        await self._lasting(lambda: self._write_or_drop_empty(PersistedScope.CHAT, str(chat_id), data))
 
     async def update_bot_data(self, data: dict[str, Any]) -> None:
-        await self._lasting(lambda: self._write_or_drop_empty(BOT, _SINGLETON_KEY, data))
+        await self._lasting(lambda: self._write_or_drop_empty(PersistedScope.BOT, _SINGLETON_KEY, data))
 
     async def update_callback_data(self, data: CDCData) -> None:
         return None
@@ -178,10 +177,10 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
             self._drop(scope, key)
 
     async def drop_chat_data(self, chat_id: int) -> None:
-        await self._lasting(lambda: self._drop(CHAT, str(chat_id)))
+        await self._lasting(lambda: self._drop(PersistedScope.CHAT, str(chat_id)))
 
     async def drop_user_data(self, user_id: int) -> None:
-        await self._lasting(lambda: self._drop(USER, str(user_id)))
+        await self._lasting(lambda: self._drop(PersistedScope.USER, str(user_id)))
 
     async def refresh_user_data(self, user_id: int, user_data: dict[str, Any]) -> None:
         return None
