@@ -53,6 +53,11 @@ from storage.models import FollowUpItem, Motion, Task, TaskAssignment, TaskReque
 
 LEDGER = N_("ledger")
 
+#: What a spreadsheet takes for the start of a formula when it opens a CSV file (OWASP's "CSV injection"): a
+#: cell of members' text beginning with one of these gets a leading apostrophe there. In the workbook only "=" makes
+#: a formula (openpyxl's reading of a string), and such a cell is written as text instead.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 
 class Cell(enum.Enum):
     """What a column holds, and so how it is written: an office's whole numbers, one decimal, percentages."""
@@ -450,6 +455,13 @@ def workbook(sheets: list[Sheet], t: Translator, *, title: str = "") -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    def text_cell(sheet: Any, value: str) -> WriteOnlyCell:
+        """A string kept as text where openpyxl would read it as a formula ("=…": a member's title, a team's own
+        duty's name in a header)."""
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+
     book = Workbook(write_only=True)
     header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
     for spec in sheets:
@@ -467,7 +479,7 @@ def workbook(sheets: list[Sheet], t: Translator, *, title: str = "") -> bytes:
             sheet.oddHeader.center.text = title
         headers = []
         for column in spec.columns:
-            cell = WriteOnlyCell(sheet, value=t(column.header))
+            cell = text_cell(sheet, t(column.header))
             cell.font, cell.fill = header_font, header_fill
             cell.alignment = Alignment(vertical="center", wrap_text=True)
             headers.append(cell)
@@ -479,6 +491,9 @@ def workbook(sheets: list[Sheet], t: Translator, *, title: str = "") -> bytes:
                     cell = WriteOnlyCell(sheet, value=row[i])
                     cell.number_format = Cell.PERCENT.value
                     row = [*row[:i], cell, *row[i + 1:]]
+            if any(isinstance(value, str) and value.startswith("=") for value in row):
+                row = [text_cell(sheet, value) if isinstance(value, str) and value.startswith("=") else value
+                       for value in row]
             sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -493,7 +508,7 @@ def write_csv(sheets: list[Sheet], t: Translator, folder: Path) -> list[Path]:
         path = folder / f"{spec.key}.csv"
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow([t(c.header) for c in spec.columns])
+            writer.writerow([_csv_text(t(c.header)) for c in spec.columns])
             writer.writerows([[_csv_value(v, c.cell) for v, c in zip(row, spec.columns, strict=True)]
                               for row in spec.rows])
         written.append(path)
@@ -508,7 +523,15 @@ def _csv_value(value: Any, cell: Cell) -> Any:
         return value.isoformat()
     if cell is Cell.PERCENT:
         return f"{value * 100:.1f}%"
+    if isinstance(value, str):
+        return _csv_text(value)
     return value
+
+
+def _csv_text(text: str) -> str:
+    """Text a spreadsheet would run as a formula ("=HYPERLINK(…)", "+1", "@SUM(…)") with a leading apostrophe,
+    which it shows as text."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def file_name(team: Team, year: int, t: Translator) -> str:

@@ -143,6 +143,34 @@ def test_csv_files_carry_a_bom_and_iso_dates(db: Database, clock: ManualClock, t
     assert progress[1] == "张三,成员,下基层调研,4,60,53.4,6.7%,严重滞后"  # a rate as the workbook shows it
 
 
+def test_members_text_a_spreadsheet_would_run_as_a_formula_stays_text(db: Database, clock: ManualClock,
+                                                                        tmp_path: Path) -> None:
+    """A title or place that begins like a formula (=, +, -, @) is the member's words: the workbook keeps it as text
+    and the CSV files give it a leading apostrophe, so opening the ledger never runs it."""
+    now = clock.now()
+    with db.session() as session:
+        team, zhang, _li = _team(session, now)
+        trips.log_trip(session, member=zhang, start=date(2026, 11, 5), end=date(2026, 11, 6),
+                       places='=HYPERLINK("http://example.invalid","淳安县")', topic="+86 0571 专题",
+                       research_topic_id=None, now=now)
+        motions.create(session, lead=zhang, kind=MotionKind.SUGGESTION, number="-12", title="@优化营商环境",
+                       is_key=True, assigned_on=date(2026, 3, 10), reply_due_months=3, now=now)
+        team_id = team.id
+    sheets = _build(db, team_id, "zh")
+    book = load_workbook(io.BytesIO(ledger.workbook(sheets, translator("zh"))))
+    formulas = [f"{sheet.title}!{cell.coordinate}" for sheet in book.worksheets for row in sheet.iter_rows()
+                for cell in row if cell.data_type == "f"]
+    assert formulas == []
+    assert [c.value for c in book["调研"][2]][5:7] == ['=HYPERLINK("http://example.invalid","淳安县")', "+86 0571 专题"]
+    assert [c.value for c in book["建议提案"][2]][:3] == ["-12", "人大建议", "@优化营商环境"]
+    ledger.write_csv(sheets, translator("zh"), tmp_path)
+    trips_csv = (tmp_path / "trips.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert trips_csv[1].startswith("""张三,2026-11-05,2026-11-06,2,2,"'=HYPERLINK(""http://example.invalid"","""
+                                   '""淳安县"")",\'+86 0571 专题,')
+    motions_csv = (tmp_path / "motions.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert motions_csv[1].startswith("'-12,人大建议,'@优化营商环境,是,张三,")
+
+
 # --- a scripted year, compared cell by cell ------------------------------------------------------------
 
 def _at(clock: ManualClock, day: date, hour: int = 10) -> datetime:
