@@ -22,8 +22,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
+
+from core.lookback import REOPEN_ACTION
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Step(enum.StrEnum):
     REPLIED = "replied"  # a reply round (a motion)
     FEEDBACK = "feedback"  # the deputy's feedback that closed it
     REOPENED = "reopened"  # 不满意: handled again, with a new deadline
+    LOOKBACK_REOPENED = "lookback_reopened"  # 回头看 found it did not hold (未落实): handled again, a new deadline
     REPORTED = "reported"  # an assignee reported done (a task)
     RETURNED = "returned"  # the office sent a report back, with a reason
     CLOSED = "closed"  # the office confirmed closure (销账)
@@ -114,8 +117,10 @@ def motion_rounds(events: Iterable[Event], *, assigned_on: date, reply_due: date
         if after.get("reopened") is not None and int(after["reopened"]) > int(before.get("reopened") or 0):
             seen_reopen += 1
             due = _day(after.get("reply_due")) or due
-            steps.append(HistoryStep(event.day, Step.REOPENED, due=due,
-                                     satisfaction="unsatisfied"))
+            if event.action == REOPEN_ACTION:  # the office's 回头看, not the deputy's word
+                steps.append(HistoryStep(event.day, Step.LOOKBACK_REOPENED, due=due))
+            else:
+                steps.append(HistoryStep(event.day, Step.REOPENED, due=due, satisfaction="unsatisfied"))
             continue
         if "reply_due" in after and _day(after.get("reply_due")) != due:
             new_due = _day(after.get("reply_due"))
@@ -142,14 +147,22 @@ def motion_rounds(events: Iterable[Event], *, assigned_on: date, reply_due: date
 
 
 def task_steps(assigned_on: date, due: date, events: Iterable[Event], *,
-               cancelled_on: date | None = None) -> tuple[HistoryStep, ...]:
-    """One assignee's side of a task: assigned, then each report, return (with its reason) and the
-    closure, in the order they happened; the cancellation last, when the task was withdrawn."""
+               cancelled_on: date | None = None, zone: tzinfo | None = None) -> tuple[HistoryStep, ...]:
+    """One assignee's side of a task: assigned, then each report, return (with its reason), closure and 回头看
+    reopening (with the new deadline, its day in ``zone``, the team's), in the order they happened; the
+    cancellation last, when the task was withdrawn."""
     steps = [HistoryStep(assigned_on, Step.ASSIGNED, due=due)]
-    moves = {"report": Step.REPORTED, "return": Step.RETURNED, "close": Step.CLOSED}
+    moves = {"report": Step.REPORTED, "return": Step.RETURNED, "close": Step.CLOSED,
+             "reopen": Step.LOOKBACK_REOPENED}
     for event in events:
         step = moves.get(event.action)
         if step is None:
+            continue
+        if step is Step.LOOKBACK_REOPENED:
+            new_due = event.after.get("due_at")
+            if isinstance(new_due, datetime):
+                new_due = (new_due.astimezone(zone) if zone is not None else new_due).date()
+            steps.append(HistoryStep(event.day, step, at=event.at, due=_day(new_due)))
             continue
         note = str(event.after.get("note") or event.after.get("reason") or "")
         steps.append(HistoryStep(event.day, step, note=note, at=event.at))

@@ -26,6 +26,9 @@ __all__ = [
 ]
 
 MAX_NOTE = 500
+#: The audit log's action when 回头看 reopens a finding or a motion (a task's is core.tasks.Move.REOPEN): the ledger
+#: tells it from a deputy's 不满意 by it.
+REOPEN_ACTION = "lookback_reopen"
 _END_OF_WORKDAY = time(18, 0)  # as core.tasks.END_OF_WORKDAY (a due date without a time of day)
 _MAX_SPAN = 366  # working days at most, so a bad calendar cannot loop for ever
 

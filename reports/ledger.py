@@ -210,6 +210,9 @@ def _history(t: Translator, steps: Iterable[HistoryStep]) -> str:
         elif step.step is Step.REOPENED:
             line = t("{day} not satisfied: handled again, due {due}").format(
                 day=day, due=step.due.isoformat() if step.due else "")
+        elif step.step is Step.LOOKBACK_REOPENED:
+            line = t("{day} look-back found it not carried out: handled again, due {due}").format(
+                day=day, due=step.due.isoformat() if step.due else "")
         elif step.step is Step.REPORTED:
             line = t("{day} reported done: {note}").format(day=day, note=step.note)
         elif step.step is Step.RETURNED:
@@ -354,7 +357,7 @@ def assignment_history(t: Translator, task: Task, a: TaskAssignment, events: Ite
     assert due is not None  # the task's due_at is NOT NULL
     cancelled = task.cancelled_at is not None and a.status is not AssignmentStatus.CLOSED
     assigned, *steps = task_steps(_day(task.created_at, zone) or due, due, events,
-                                  cancelled_on=_day(task.cancelled_at, zone) if cancelled else None)
+                                  cancelled_on=_day(task.cancelled_at, zone) if cancelled else None, zone=zone)
     last = [steps.pop()] if steps and steps[-1].step is Step.CANCELLED else []
     timed = [(step.at or datetime.combine(step.day, time.max, zone), _history(t, [step])) for step in steps]
     timed.extend(_request_lines(t, a, requests, zone))

@@ -107,8 +107,10 @@ def card_lines(t: Translator, *, kind: MotionKind, number: str, title: str, is_k
     if satisfaction is not None:
         lines.append(field_line(t, t("Feedback"), t(SATISFACTION_LABELS[satisfaction])))
     if reopened:
-        lines.append(t.ngettext("Reopened {n} time after an unsatisfied reply.",
-                                "Reopened {n} times after unsatisfied replies.", reopened).format(n=reopened))
+        lines.append(t.ngettext("Handled again {n} time (the deputy not satisfied, or a look-back that found it "
+                                "not carried out).",
+                                "Handled again {n} times (the deputy not satisfied, or a look-back that found it "
+                                "not carried out).", reopened).format(n=reopened))
     return lines
 
 

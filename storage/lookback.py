@@ -159,7 +159,7 @@ def reopen(session: Session, row: Lookback, *, actor: Member, now: datetime, tz:
         session.refresh(item)
         if not moved:
             return None
-        audit.record(session, action="lookback_reopen", entity="follow_up_item", entity_id=item.id,
+        audit.record(session, action=rules.REOPEN_ACTION, entity="follow_up_item", entity_id=item.id,
                      team_id=item.team_id, now=now, actor=actor, before={"status": "closed"},
                      after={"status": status.value, "feedback_due": due_day, "lookback": row.id})
         return rules.midnight(due_day, tz)
@@ -172,7 +172,7 @@ def reopen(session: Session, row: Lookback, *, actor: Member, now: datetime, tz:
     state = motion_store.state_of(motion)
     new = motion_rules.MotionState(MotionStatus.HANDLING, motion_rules.reply_due(today, months=reopen_months),
                                    reopened=state.reopened + 1, assigned_on=state.assigned_on)
-    motion_store.apply(session, motion, new, action="lookback_reopen", actor=actor, now=now)
+    motion_store.apply(session, motion, new, action=rules.REOPEN_ACTION, actor=actor, now=now)
     return rules.midnight(new.reply_due, tz)
 
 

@@ -93,7 +93,7 @@ async def test_not_satisfied_reopens_handling_with_a_new_due_date(saima: Saima) 
     reopened = await zhang.press(replied, "不满意")
     assert reopened.text.startswith("↩️ 代表（委员）不满意，已重新办理，新的答复期限为2026年12月21日（星期一）。\n\n")
     assert "状态：办理中\n" in reopened.text and "答复期限：2026年12月21日（星期一）\n" in reopened.text
-    assert "答复日期" not in reopened.text and reopened.text.endswith("因不满意已重新办理 1 次。")
+    assert "答复日期" not in reopened.text and reopened.text.endswith("已重新办理 1 次（代表委员不满意或回头看未落实）。")
     assert reopened.labels == ["已答复"]
     motion = row(saima)
     assert (motion.status.value, motion.reply_due, motion.replied_on, motion.result_class, motion.reopened) == (
@@ -246,7 +246,7 @@ async def test_in_english_the_loop_speaks_english(saima: Saima) -> None:
     reopened = await tom.press(replied, "Not satisfied")
     assert reopened.text.startswith("↩️ The deputy is not satisfied, so handling reopens; the new reply deadline is "
                                     "Mon 21 Dec 2026.")
-    assert reopened.text.endswith("Reopened 1 time after an unsatisfied reply.")
+    assert reopened.text.endswith("Handled again 1 time (the deputy not satisfied, or a look-back that found it not carried out).")
     await tom.press_data(reopened, f"mo:{row(saima).id}:s:satisfied", expect=0)
     assert (await tom.callback_answer()).text == ("It has not been replied yet, so there is no feedback to record; "
                                                   "record the reply first.")

@@ -10,19 +10,22 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config import Config
+from core import holidays
 from core import motions as motion_rules
 from core import tasks as task_rules
 from core.clock import ManualClock
 from core.domain import Language, MemberStatus, MotionKind, ResultClass, Role, Satisfaction, StudyKind
+from core.lookback import Result
 from locales import translator
 from reports import ledger
 from storage import ledger as ledger_storage
-from storage import members, motions, roster, study, tasks, teams, trips
+from storage import lookback, members, motions, roster, study, tasks, teams, trips
 from storage.db import Database
-from storage.models import Member, Team
+from storage.models import Lookback, Member, Team
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -315,6 +318,68 @@ def test_a_scripted_year_s_ledger_is_a_faithful_record(db: Database, clock: Manu
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 assert not isinstance(cell.value, float) or round(cell.value, 3) == cell.value, (sheet.title, cell)
+
+
+def _look_back_not_held(db: Database, clock: ManualClock, *, item: str, item_id: int, on: date, actor_id: int) -> None:
+    """The 回头看 of ``item`` comes due and its owner answers 未落实: the item is handled again."""
+    with db.session() as session:
+        row = session.scalars(select(Lookback).where(Lookback.item_kind == item, Lookback.item_id == item_id)).one()
+        row.due_at = _at(clock, on)
+        actor, now = session.get_one(Member, actor_id), clock.now()
+        assert lookback.answer(session, row, result=Result.NOT_HELD, actor=actor, now=now)
+        assert lookback.reopen(session, row, actor=actor, now=now, tz=SHANGHAI, is_workday=holidays.is_workday,
+                               reopen_months=3)
+
+
+def test_a_look_back_that_reopens_an_item_is_in_its_history_and_not_the_deputy_s_feedback(
+        db: Database, clock: ManualClock) -> None:
+    """A suggestion the deputy was 满意 with keeps 满意 when 回头看 finds it 未落实: the reopening is the office's, and
+    its 办理过程 says so; a task's 办理过程 shows its 回头看 reopening with the new deadline too."""
+    with db.session() as session:
+        team, zhang, li = _team(session, _at(clock, date(2026, 1, 5)))
+        motion = motions.create(session, lead=zhang, kind=MotionKind.SUGGESTION, number="0001", title="优化营商环境",
+                                is_key=True, assigned_on=date(2026, 2, 2), reply_due_months=3, now=clock.now())
+        task = tasks.create(session, creator=li, title="整改安全隐患", detail=None,
+                            due_at=datetime(2026, 3, 20, 18, tzinfo=SHANGHAI), assignees=[zhang],
+                            attachment_file_id=None, attachment_kind=None, now=_at(clock, date(2026, 3, 2)))
+        team_id, motion_id, zhang_id, li_id = team.id, motion.id, zhang.id, li.id
+        assignment_id = task.assignments[0].id
+
+    def motion_step(day: date, move: str, **changes: Any) -> None:
+        with db.session() as session:
+            found = motions.by_id(session, motion_id, for_update=True)
+            assert found is not None
+            new = getattr(motion_rules, move)(motions.state_of(found), today=day, **changes)
+            motions.apply(session, found, new, action=move, actor=session.get_one(Member, zhang_id),
+                          now=_at(clock, day))
+
+    motion_step(date(2026, 4, 1), "reply", replied_on=date(2026, 4, 1), result_class=ResultClass.B)
+    motion_step(date(2026, 4, 5), "record_satisfaction", satisfaction=Satisfaction.SATISFIED)
+    for who, day, move in ((zhang_id, date(2026, 3, 10), task_rules.Move.REPORT),
+                           (li_id, date(2026, 3, 11), task_rules.Move.CLOSE)):
+        with db.session() as session:
+            found_task = tasks.find(session, assignment_id)
+            assert found_task is not None
+            assert tasks.move(session, found_task, move, actor=session.get_one(Member, who), now=_at(clock, day),
+                              text="已整改") is None
+    _look_back_not_held(db, clock, item="task", item_id=assignment_id, on=date(2026, 6, 11), actor_id=zhang_id)
+    _look_back_not_held(db, clock, item="motion", item_id=motion_id, on=date(2026, 7, 3), actor_id=zhang_id)
+
+    with db.session() as session:
+        team_row = teams.by_id(session, team_id)
+        assert team_row is not None
+        sheets = ledger.build(ledger_storage.year_ledger(session, team_row, 2026, today=date(2026, 8, 3),
+                                                         config=Config()), t=translator("zh"))
+    book = load_workbook(io.BytesIO(ledger.workbook(sheets, translator("zh"))))
+    motion_row = dict(zip([c.value for c in book["建议提案"][1]], _rows(book, "建议提案")[0], strict=True))
+    assert motion_row["代表委员评价"] == "满意"
+    assert motion_row["状态"] == "办理中" and motion_row["退回重办次数"] == 1
+    assert motion_row["办理过程"] == ("2026-02-02 交办，时限 2026-05-02；2026-04-01 答复（B类）；"
+                                     "2026-04-05 代表委员评价：满意；2026-07-03 回头看未落实，重新办理，时限 2026-10-03")
+    task_row = dict(zip([c.value for c in book["督办事项"][1]], _rows(book, "督办事项")[0], strict=True))
+    assert task_row["状态"] == "已交办"
+    assert task_row["办理过程"].endswith("2026-03-11 销账；2026-06-11 回头看未落实，重新办理，时限 "
+                                        f"{task_row['截止日期'].isoformat()}")
 
 
 def test_an_approved_extension_is_the_assignees_deadline_in_the_duban_sheet(db: Database, clock: ManualClock) -> None:
