@@ -140,9 +140,10 @@ def names(session: Session, team_id: int) -> dict[int, str]:
 
 
 def roster(session: Session, team_id: int) -> list[Member]:
-    """Members the progress sheet lists: everyone not removed, in the order they joined."""
+    """Members the progress sheet lists, in the order they joined: those who owe the duties, as the race, the
+    dashboard's grid and /me count them (active, in the race); not the office, nor anyone not joined yet."""
     return list(session.scalars(select(Member).where(
-        Member.team_id == team_id, Member.status != MemberStatus.REMOVED).order_by(Member.id)))
+        Member.team_id == team_id, Member.status == MemberStatus.ACTIVE, Member.races.is_(True)).order_by(Member.id)))
 
 
 def trips(session: Session, team_id: int, year: int) -> list[Any]:

@@ -134,6 +134,22 @@ def test_an_english_reader_gets_english_headers(db: Database, clock: ManualClock
     assert book["Follow-up items"]["D2"].value == "Grassroots research (淳安县)"
 
 
+def test_the_progress_sheet_lists_only_members_who_owe_the_duties(db: Database, clock: ManualClock) -> None:
+    """The office taken out of the race owes no quota and a member named but not joined yet owes nothing yet: the
+    进度 sheet lists neither (the 考评 sheet, the race and the dashboard's grid don't either)."""
+    team_id = seed(db, clock)
+    with db.session() as session:
+        li = session.scalars(select(Member).where(Member.team_id == team_id, Member.display_name == "李四")).one()
+        roster.set_races(session, li, races=False, now=clock.now())
+        members.add(session, team=session.get_one(Team, team_id), telegram_user_id=1003, display_name="王五",
+                    username=None, role=Role.MEMBER, status=MemberStatus.PENDING, now=clock.now(),
+                    joined_on=date(2026, 1, 1))
+    sheets = {sheet.key: sheet for sheet in _build(db, team_id, "zh")}
+    assert {row[0] for row in sheets["progress"].rows} == {"张三"}
+    assert len(sheets["progress"].rows) == 6  # his six duties
+    assert [row[0] for row in sheets["evaluation"].rows] == ["张三"]
+
+
 def test_csv_files_carry_a_bom_and_iso_dates(db: Database, clock: ManualClock, tmp_path: Path) -> None:
     team_id = seed(db, clock)
     written = ledger.write_csv(_build(db, team_id, "zh"), translator("zh"), tmp_path)
