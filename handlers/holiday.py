@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from core.holidays import DayChangeError, is_workday, parse_day_change
+from core.holidays import DayChangeError, parse_day_change
 from handlers.access import admins_only
 from handlers.context import SaimaContext
 from locales import Translator
@@ -76,7 +76,7 @@ async def holiday(update: Update, context: SaimaContext) -> None:
         if row is None:
             await message.reply_text(t("The office has set nothing for {day}.").format(day=shown))
             return
-        national = t("a working day") if is_workday(change.day) else t("a day off")
+        national = t("a working day") if calendar.national(context.config)(change.day) else t("a day off")
         await message.reply_text(t("{day} follows the national calendar again: {kind}.").format(
             day=shown, kind=national))
         return

@@ -3,10 +3,19 @@ in English, audited; a bad text gets a clear answer and stores nothing; members 
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import AsyncIterator
+
+import pytest
 from sqlalchemy import select
 
+from config import HolidaySettings, ThrottleSettings
+from core.clock import ManualClock
+from emulator import EmulatorThread
+from harness import RunningBot, config_for
+from storage.db import Database
 from storage.models import AuditEntry, TeamCalendarDay
-from tests.e2e.conftest import ADMIN_ID, Saima
+from tests.e2e.conftest import ADMIN_ID, Saima, fresh_team
 
 
 def _days(saima: Saima) -> list[tuple[str, bool, str | None]]:
@@ -84,4 +93,29 @@ async def test_a_member_cannot_change_the_teams_days(saima: Saima) -> None:
     zhang = saima.control.user(1001, "张三")
     await zhang.send(f"/start {saima.invite_code}")
     assert (await zhang.send("/holiday 12月31日 休息")).text == "此功能仅限办公室（管理员）使用。"
+    assert _days(saima) == []
+
+
+@pytest.fixture
+async def saima_with_config_days(emulator_thread: EmulatorThread, db: Database, clock: ManualClock,
+                                 throttle_settings: ThrottleSettings) -> AsyncIterator[Saima]:
+    """Saima on a deployment whose config.toml makes 20 February 2027 a working day for every team
+    (`[holidays] working_days`)."""
+    config = dataclasses.replace(config_for(emulator_thread.base_url), throttle=throttle_settings,
+                                 holidays=HolidaySettings(working_days=["2027-02-20"]))
+    team_id, code = await fresh_team(emulator_thread, db, config, clock)
+    running = RunningBot(config, db, clock, control_url=emulator_thread.control_url, deliver_before_actions=True)
+    async with running:
+        yield Saima(running, running.control, db, clock, config, team_id, code)
+
+
+async def test_removing_a_day_names_the_calendar_the_team_goes_back_to(saima_with_config_days: Saima) -> None:
+    """Back to the calendar every team starts from: China's with the deployment's `[holidays]` days, so a Saturday
+    the config makes a working day is named one."""
+    saima = saima_with_config_days
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    await admin.send("/holiday 2027-02-20 休息")
+    reply = await admin.send("/holiday 删除 2027-02-20")
+    assert reply.text == "2027年2月20日（星期六）已恢复按国家安排：工作日。"
     assert _days(saima) == []
