@@ -2,9 +2,13 @@
 package, and the corrections an office makes for its team.
 
 `holidays.China` computes the lunar holidays (春节, 清明, 端午, 中秋) for any year and carries the
-State Council's 调休 arrangement (make-up working weekends) for the years whose notice the installed
-version knows; for a later year the holidays are still there, only its 调休 Saturdays are missing
-until the package is upgraded (or the office adds them: `/holiday`, `[holidays]` in config.toml).
+State Council's arrangement (放假安排: the days off of each break and the make-up working weekends, 调休) for
+the years whose notice the installed version knows. For a later year it has the public holidays themselves only,
+a holiday on a weekend moved to the next weekday: no make-up working days, and the long breaks come out short
+(春节 six days instead of eight or nine, 国庆 five instead of seven or eight), so reminders and boards would go
+out on days the offices are closed. :func:`has_arrangement` tells such a year (storage/calendar.py
+`unarranged_years`: the office is told, in `/holiday` and the admins' weekly summary, until it has entered the
+days itself: `/holiday`, or `[holidays]` in config.toml; or the package is upgraded).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from core import dates
@@ -21,6 +25,7 @@ if TYPE_CHECKING:
     import holidays as _holidays
 
 Workday = Callable[[date], bool]
+SATURDAY = 5  # date.weekday()
 
 
 @functools.lru_cache(maxsize=64)
@@ -35,6 +40,19 @@ def _china(year: int) -> _holidays.HolidayBase:
 def is_workday(day: date) -> bool:
     """Whether `day` is a working day in mainland China (调休 weekends count; holidays do not)."""
     return bool(_china(day.year).is_working_day(day))
+
+
+@functools.lru_cache(maxsize=64)
+def has_arrangement(year: int) -> bool:
+    """Whether the installed calendar has the State Council's arrangement for ``year``, read from its make-up
+    working weekends: every year whose notice it has has some (5 to 12 a year, 2005–2026, in holidays 0.108),
+    a year without the notice none."""
+    day = date(year, 1, 1)
+    while day.year == year:
+        if day.weekday() >= SATURDAY and is_workday(day):
+            return True
+        day += timedelta(days=1)
+    return False
 
 
 def holiday_name(day: date) -> str | None:

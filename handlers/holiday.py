@@ -19,6 +19,7 @@ from core.holidays import DayChangeError, parse_day_change
 from handlers.access import admins_only
 from handlers.context import SaimaContext
 from locales import Translator
+from reports.calendar import unarranged_notice
 from reports.words import day_in_words
 from storage import audit, calendar
 from storage.models import Member
@@ -32,15 +33,19 @@ def _usage(t: Translator) -> str:
 
 
 def _listing(context: SaimaContext, admin: Member) -> str:
+    """The team's own days from today on, after a warning for each year the calendar is missing the State
+    Council's arrangement for (reports/calendar.py)."""
     t = context.t
     today = context.today(admin.team.timezone)
     with context.db.session() as session:
         rows = [(r.day, r.workday, r.note)
                 for r in calendar.listing(session, admin.team_id, since=today)[:LISTED]]
+        missing = calendar.unarranged_years(session, admin.team_id, context.config, today=today)
+    notice = [unarranged_notice(t, missing)] if missing else []
     if not rows:
-        return t("The team follows China's public holidays and make-up working days; the office has "
-                 "set no days of its own.") + "\n" + _usage(t)
-    lines = [t("The team's own days (on top of China's public holidays and make-up working days):")]
+        return "\n".join([*notice, t("The team follows China's public holidays and make-up working days; the office "
+                                     "has set no days of its own."), _usage(t)])
+    lines = [*notice, t("The team's own days (on top of China's public holidays and make-up working days):")]
     for day, workday, note in rows:
         kind = t("working day") if workday else t("day off")
         lines.append(f"• {day_in_words(t, day)} · {kind}" + (f" · {note}" if note else ""))

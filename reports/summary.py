@@ -14,6 +14,7 @@ from core.aging import MARK, age
 from core.domain import Duty
 from locales import Translator
 from reports import nudges as nudge_words
+from reports.calendar import unarranged_notice
 from reports.progress_card import bar, duty_name, shown, unit, whole
 from reports.words import number, short_day
 from storage.summary import Summary, gather  # noqa: F401  (gather: callers that read and render in one place)
@@ -25,6 +26,8 @@ def render(t: Translator, summary: Summary, *, names: bool, for_admins: bool) ->
     """The summary within one message; the group's version names people only when `names`."""
     lines = [t("📋 Weekly summary · {team} · {start} – {end}").format(
         team=summary.team_name, start=short_day(t, summary.start), end=short_day(t, summary.end)), ""]
+    if for_admins and summary.unarranged:  # first, where the office sees it (the message may be cut at its end)
+        lines += [unarranged_notice(t, summary.unarranged), ""]
     lines.append(t("Logged last week:"))
     logged = [f"  {duty_name(t, duty)} {number(n)} {unit(t, duty, n)}" for duty, n in summary.logged.items() if n]
     if summary.trips:

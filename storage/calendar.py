@@ -25,6 +25,23 @@ def national(config: Config) -> Workday:
     return holidays.corrected(base, config.holidays.corrections())
 
 
+def unarranged_years(session: Session, team_id: int, config: Config, *, today: date) -> list[int]:
+    """The years the team's calendar is missing the State Council's arrangement for (core/holidays.py
+    `has_arrangement`): this year, and from December the next, when the installed calendar does not have it
+    and neither config.toml's `[holidays]` nor the office has entered a make-up working weekend in it. None with
+    `delivery.holidays = false` (no holiday is kept then)."""
+    if not config.delivery.holidays:
+        return []
+    wanted = [year for year in (today.year, today.year + 1) if (year == today.year or today.month == 12)
+              and not holidays.has_arrangement(year)]
+    if not wanted:
+        return []
+    entered = set(config.holidays.corrections().items()) | {(day, workday) for day, workday in session.execute(
+        select(TeamCalendarDay.day, TeamCalendarDay.workday).where(TeamCalendarDay.team_id == team_id))}
+    made_up = {day.year for day, workday in entered if workday and day.weekday() >= holidays.SATURDAY}
+    return [year for year in wanted if year not in made_up]
+
+
 def corrections(session: Session, team_ids: Iterable[int]) -> dict[int, dict[date, bool]]:
     """Team → its office's corrections (day → whether it is a working day)."""
     ids = sorted(set(team_ids))

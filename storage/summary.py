@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from config import Config
 from core import pace, race
 from core.domain import Duty, MemberStatus, MotionKind, StudyKind
-from storage import deadlines, progress
+from storage import calendar, deadlines, progress
 from storage import race as race_storage
 from storage.models import Member, Motion, ResearchTopic, ResearchTrip, StudySession, Team
 
@@ -42,6 +42,7 @@ class Summary:
     upcoming: list[tuple[str, deadlines.Item]]  # owner's name, item
     overdue: list[tuple[str, deadlines.Item]]
     behind: list[tuple[str, list[Duty]]] = field(default_factory=list)  # admins only
+    unarranged: list[int] = field(default_factory=list)  # admins only: storage.calendar.unarranged_years
 
 
 def trip_spans(session: Session, team_id: int, *, start: date, end: date) -> dict[int, list[tuple[date, date]]]:
@@ -151,7 +152,7 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
         if duties:
             behind.append((name, duties))
     return Summary(team.name, start, end, today, logged, trips, year_done, year_expected, moved_up, upcoming,
-                   overdue, behind)
+                   overdue, behind, calendar.unarranged_years(session, team.id, config, today=today))
 
 
 def _instant(day: date, tz: ZoneInfo) -> datetime:

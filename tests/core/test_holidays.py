@@ -73,6 +73,13 @@ def test_every_year_has_its_spring_festival_and_weekends_off(year: int) -> None:
     assert holidays.is_workday(date(year, 1, 1)) is False
 
 
+def test_a_year_whose_state_council_notice_the_calendar_lacks_is_told_apart() -> None:
+    """2026's arrangement is installed (six make-up working weekends); a year whose notice is not out yet has
+    its public holidays only, no make-up working day: that is how storage/calendar.py knows to warn the office."""
+    assert holidays.has_arrangement(2026)
+    assert not holidays.has_arrangement(2035)
+
+
 def test_the_first_working_day_of_2027_is_monday_4_january() -> None:
     assert [holidays.is_workday(date(2027, 1, d)) for d in range(1, 6)] == [False, False, False, True, True]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -56,6 +58,22 @@ async def test_the_office_sets_lists_and_removes_its_teams_days_in_chinese(saima
     audit = (await admin.send("/audit")).text
     assert "删除 · 班子休息日或工作日调整 2027-02-20" in audit
     assert (await admin.send("/holiday 删除 2月20日")).text == "办公室没有为2027年2月20日（星期六）作过调整。"
+
+
+async def test_in_december_holiday_warns_that_next_years_arrangement_is_missing_until_a_make_up_day_is_in(
+        saima: Saima) -> None:
+    """The installed calendar has no State Council notice for 2027: from December /holiday says so first and
+    asks the office to enter its days; once a make-up working day of 2027 is in, it says no more."""
+    saima.clock.set(datetime(2026, 12, 7, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    lines = (await admin.send("/holiday")).text.splitlines()
+    assert lines[0].startswith("⚠️ 本机日历尚未收录国务院办公厅2027年节假日安排：2027年只有法定节日当天，没有调休上班日，")
+    assert "请办公室按通知用 /holiday 补录放假和调休上班的日子" in lines[0]
+    assert lines[1] == "本班子按国家法定节假日和调休安排上班，办公室尚未另行调整。"
+    await admin.send("/holiday 2027-02-20 上班 调休")
+    lines = (await admin.send("/holiday")).text.splitlines()
+    assert lines[:2] == ["本班子另行调整的日子（国家法定节假日和调休之外）：", "• 2027年2月20日（星期六） · 上班 · 调休"]
 
 
 async def test_the_office_sets_a_day_in_english_and_bad_input_stores_nothing(saima: Saima) -> None:

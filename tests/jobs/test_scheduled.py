@@ -5,6 +5,7 @@ once, the monthly/quarterly boards and the weekly summary once each."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -352,6 +353,34 @@ def test_the_weekly_summary_once_a_week_to_the_group_and_admins(team: Team) -> N
 
 
 
+def test_in_december_the_admins_summary_warns_that_next_years_holiday_arrangement_is_missing(db: Database) -> None:
+    """The installed calendar has no State Council notice for 2027: from December the admins' weekly summary says
+    so first (the group's does not), until the office enters one of 2027's make-up working days itself."""
+    team = make_team(db, at(date(2026, 11, 21), 10, 30))
+    team.walk(at(date(2026, 12, 7), 12), step=timedelta(hours=2))
+    november = team.rows(f"summary:{team.team_id}:2026-W49:admin:{team.admin}")[0].payload["text"]  # 30 Nov
+    december = team.rows(f"summary:{team.team_id}:2026-W50:admin:{team.admin}")[0].payload["text"]  # 7 Dec
+    group = team.rows(f"summary:{team.team_id}:2026-W50:group")[0].payload["text"]
+    assert "节假日安排" not in november  # 30 November: 2026's own arrangement is known
+    assert december.splitlines()[2].startswith("⚠️ 本机日历尚未收录国务院办公厅2027年节假日安排：")
+    assert "/holiday" in december.splitlines()[2]
+    assert "节假日安排" not in group
+    with team.db.session() as session:
+        calendar.set_day(session, team_id=team.team_id, day=date(2027, 2, 20), workday=True, note="调休",
+                         now=team.clock.now())
+    team.walk(at(date(2026, 12, 14), 12), step=timedelta(hours=2))
+    assert "节假日安排" not in team.rows(f"summary:{team.team_id}:2026-W51:admin:{team.admin}")[0].payload["text"]
+    with team.db.session() as session:
+        assert calendar.unarranged_years(session, team.team_id, Config(), today=date(2027, 3, 1)) == []
+        calendar.remove_day(session, team_id=team.team_id, day=date(2027, 2, 20))
+        assert calendar.unarranged_years(session, team.team_id, Config(), today=date(2027, 3, 1)) == [2027]
+        # config.toml's make-up working day counts as the office's does; a deployment keeping no holidays misses none
+        made_up = Config(holidays=HolidaySettings(working_days=["2027-02-20"]))
+        assert calendar.unarranged_years(session, team.team_id, made_up, today=date(2027, 3, 1)) == []
+        no_holidays = Config(delivery=dataclasses.replace(Config().delivery, holidays=False))
+        assert calendar.unarranged_years(session, team.team_id, no_holidays, today=date(2027, 3, 1)) == []
+
+
 def test_the_weekly_summary_leaves_the_office_out_of_progress_and_behind_pace(team: Team) -> None:
     """The owner (the office) owes no quota: the summary's year progress sums the two runners' targets only,
     and its behind-pace list names only them."""
@@ -612,8 +641,8 @@ def test_the_configs_holidays_section_corrects_every_teams_calendar(db: Database
 
 def _year_line(text: str, duty: str) -> tuple[float, float]:
     """(done, asked for by now) on the summary's "this year so far" line of a duty."""
-    year_part = text.split("\n\n")[2]  # after the heading and last week's logs
-    line = next(line for line in year_part.splitlines() if line.strip().startswith(duty))
+    # the only line naming the duty with a "/": last week's logs give a number and a unit
+    line = next(line for line in text.splitlines() if line.strip().startswith(duty) and "/" in line)
     done, expected = line.strip()[len(duty):].split()[0].split("/")
     return float(done), float(expected)
 
