@@ -9,6 +9,7 @@ Read-only, except the ledger download (the same workbook /export sends).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -138,9 +139,17 @@ class Viewer:
         return self.member.role.is_admin
 
 
-def _error(status: int, message: str, reason: str) -> web.HTTPException:
-    """A JSON error in Chinese and English (the caller's language is not known before sign-in)."""
-    body = {"error": reason, "message": translator("zh")(message), "message_en": translator("en")(message)}
+#: What a query parameter may be, read before any int() (a 5,000-digit number would make Python refuse, a 20-digit
+#: one the database): a year, and a row id (below 2**63, as every id column holds).
+_YEAR = re.compile(r"[0-9]{4}")
+_ROW_ID = re.compile(r"[1-9][0-9]{0,17}")
+
+
+def _error(status: int, message: str, reason: str, **values: object) -> web.HTTPException:
+    """A JSON error in Chinese and English (the caller's language is not known before sign-in); ``values`` fill in
+    the message's fields once it is translated."""
+    body = {"error": reason, "message": translator("zh")(message).format(**values),
+            "message_en": translator("en")(message).format(**values)}
     cls = {401: web.HTTPUnauthorized, 403: web.HTTPForbidden, 400: web.HTTPBadRequest, 404: web.HTTPNotFound}[status]
     return cls(text=web.json_response(body).text, content_type="application/json")
 
@@ -322,7 +331,7 @@ class Api:
         viewer = await self.viewer(request)
         member, t = viewer.member, viewer.t
         asked = [(kind, request.query[kind]) for kind in HISTORY_KINDS if kind in request.query]
-        if len(asked) != 1 or not asked[0][1].isdecimal():
+        if len(asked) != 1 or not _ROW_ID.fullmatch(asked[0][1]):
             raise _error(404, NO_SUCH_ITEM, "not_found")
         kind, item_id, zone = asked[0][0], int(asked[0][1]), ZoneInfo(member.team.timezone)
 
@@ -387,8 +396,8 @@ class Api:
     def _year(self, request: web.Request, viewer: Viewer) -> int:
         today = self._today(viewer.member)
         text = request.query.get("year", str(today.year))
-        if not (text.isdecimal() and 2000 <= int(text) <= today.year):
-            raise _error(400, viewer.t(BAD_YEAR).format(year=today.year), "bad_year")
+        if not (_YEAR.fullmatch(text) and 2000 <= int(text) <= today.year):
+            raise _error(400, BAD_YEAR, "bad_year", year=today.year)
         return int(text)
 
     def _sheets(self, session: Session, viewer: Viewer, year: int) -> tuple[list[ledger.Sheet], str, str]:

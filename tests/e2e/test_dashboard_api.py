@@ -121,6 +121,24 @@ async def test_another_teams_office_never_sees_a_byte_of_this_team(saima: Saima,
         assert not any(secret in raw.decode("utf-8") for secret in secrets), kind
 
 
+async def test_a_year_or_an_id_that_is_no_number_the_database_holds_is_refused_plainly(
+        saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
+    """A 5,000-digit year, a year in full-width digits, an id past what a database column holds: each gets the
+    route's own refusal, in Chinese and English, never a server error."""
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    office = "tma " + init_data(saima, ADMIN_ID)
+    for path in ("/api/ledger?year=" + "9" * 5000, "/api/motions?year=" + "9" * 5000, "/api/ledger.xlsx?year=-1",
+                 "/api/motions?year=２０２６", "/api/ledger?year=1999"):
+        status, body, _ = await get(client, path, office)
+        assert (status, body) == (400, {"error": "bad_year", "message": "请选择 2000 年至 2026 年之间的年份。",
+                                        "message_en": "Ask for a year from 2000 to 2026."}), path[:40]
+    for query in ("assignment=9223372036854775808", "motion=99999999999999999999999", "follow_up=" + "9" * 5000,
+                  "motion=٣", "motion=0"):
+        status, body, _ = await get(client, "/api/history?" + query, office)
+        assert (status, body["error"]) == (404, "not_found"), query[:40]
+
+
 def _workbook_text(content: bytes) -> str:
     book = load_workbook(BytesIO(content))
     return " ".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row)
