@@ -139,10 +139,12 @@ class Viewer:
         return self.member.role.is_admin
 
 
-#: What a query parameter may be, read before any int() (a 5,000-digit number would make Python refuse, a 20-digit
-#: one the database): a year, and a row id (below 2**63, as every id column holds).
+#: What a query parameter may be, read before any int() (Python refuses a 5,000-digit number, the database one past
+#: its column): a year, and a row id (ASCII digits up to PostgreSQL's INTEGER, every id column's type, as
+#: handlers/guard.py reads buttons' data).
 _YEAR = re.compile(r"[0-9]{4}")
-_ROW_ID = re.compile(r"[1-9][0-9]{0,17}")
+_ROW_ID = re.compile(r"[1-9][0-9]{0,9}")
+MAX_ROW_ID = 2**31 - 1
 
 
 def _error(status: int, message: str, reason: str, **values: object) -> web.HTTPException:
@@ -331,7 +333,7 @@ class Api:
         viewer = await self.viewer(request)
         member, t = viewer.member, viewer.t
         asked = [(kind, request.query[kind]) for kind in HISTORY_KINDS if kind in request.query]
-        if len(asked) != 1 or not _ROW_ID.fullmatch(asked[0][1]):
+        if len(asked) != 1 or not _ROW_ID.fullmatch(asked[0][1]) or int(asked[0][1]) > MAX_ROW_ID:
             raise _error(404, NO_SUCH_ITEM, "not_found")
         kind, item_id, zone = asked[0][0], int(asked[0][1]), ZoneInfo(member.team.timezone)
 

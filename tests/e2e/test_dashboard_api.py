@@ -123,8 +123,8 @@ async def test_another_teams_office_never_sees_a_byte_of_this_team(saima: Saima,
 
 async def test_a_year_or_an_id_that_is_no_number_the_database_holds_is_refused_plainly(
         saima: Saima, client: TestClient) -> None:  # type: ignore[type-arg]
-    """A 5,000-digit year, a year in full-width digits, an id past what a database column holds: each gets the
-    route's own refusal, in Chinese and English, never a server error."""
+    """A 5,000-digit year, a year in full-width digits, an id past what an id column holds (PostgreSQL's INTEGER):
+    each gets the route's own refusal, in Chinese and English, never a server error."""
     admin = saima.control.user(ADMIN_ID, "李主任")
     await admin.send("/start")
     office = "tma " + init_data(saima, ADMIN_ID)
@@ -133,8 +133,8 @@ async def test_a_year_or_an_id_that_is_no_number_the_database_holds_is_refused_p
         status, body, _ = await get(client, path, office)
         assert (status, body) == (400, {"error": "bad_year", "message": "请选择 2000 年至 2026 年之间的年份。",
                                         "message_en": "Ask for a year from 2000 to 2026."}), path[:40]
-    for query in ("assignment=9223372036854775808", "motion=99999999999999999999999", "follow_up=" + "9" * 5000,
-                  "motion=٣", "motion=0"):
+    for query in ("assignment=2147483648", "assignment=9223372036854775808", "motion=99999999999999999999999",
+                  "follow_up=" + "9" * 5000, "motion=٣", "motion=0"):
         status, body, _ = await get(client, "/api/history?" + query, office)
         assert (status, body["error"]) == (404, "not_found"), query[:40]
 
