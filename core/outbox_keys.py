@@ -155,8 +155,8 @@ class TaskKey:
     event: TaskEvent
     member_id: int
     file: bool = False  # ASSIGNED: the task's attachment, sent after its text
-    nth: int | None = None  # REPORTED, RETURNED: the how-manieth (a task can go back and forth); REQUESTED,
-    # ANSWERED: the request's id
+    nth: int | None = None  # REPORTED, RETURNED: the how-manieth (a task can go back and forth); CLOSED: the
+    # how-manieth from the second on (回头看 reopens it), none the first; REQUESTED, ANSWERED: the request's id
     kind: Kind = Kind.TASK
 
 

@@ -190,7 +190,7 @@ class AssigneeRequestForm(Form[RequestDraft]):
         made = queries.ask(session, found, self.request_kind, text=draft.text or "", proposed=draft.day, now=ctx.now)
         if not isinstance(made, TaskRequest):
             return Rejected(problem_words(t, made))
-        creator = _office(session, found)
+        creator = queries.office_of(session, found)
         if creator is not None:
             reader = translator(creator.language.value)
             text = words.request_text(reader, found.task, made, assignee=found.assignee.display_name, due=due, tz=tz)
@@ -203,15 +203,6 @@ class AssigneeRequestForm(Form[RequestDraft]):
         if self.request_kind is RequestKind.EXTENSION:
             return t("Your extension request is sent to the office; you will be told their decision.")
         return t("Your question is sent to the office; you will be told their answer.")
-
-
-def _office(session: Session, found: queries.Found) -> Member | None:
-    """Who in the office gets a request: the task's creator while an active admin, else the team's first
-    active admin (the owner) other than the assignee, so that a request is never left unheard."""
-    creator = members.by_id(session, found.task.created_by_member_id)
-    if creator is not None and creator.status is MemberStatus.ACTIVE and creator.role.is_admin:
-        return creator
-    return next((m for m in members.admins_of(session, found.task.team_id) if m.id != found.assignee.id), None)
 
 
 # --- the office's answers ---------------------------------------------------------------------------------

@@ -393,8 +393,8 @@ class ReportForm(Form[ReportDraft]):
                                evidence_file_id=draft.evidence_file_id, evidence_kind=draft.evidence_kind or None)
         if problem is not None:
             return Rejected(t(MOVE_PROBLEMS[problem]))
-        creator = members.by_id(session, found.task.created_by_member_id)
-        if creator is not None and creator.status is MemberStatus.ACTIVE:
+        creator = queries.office_of(session, found)  # the creator, or the owner once they are no admin
+        if creator is not None:
             reader = translator(creator.language.value)
             aid = found.assignment.id
             text = words.reported_text(reader, found.task, found.assignment, assignee=found.assignee.display_name)
@@ -753,7 +753,9 @@ async def _close(update: Update, context: SaimaContext, admin: Member,
             if found is not None and actor is not None else None
         if found is not None and actor is not None and problem is None:
             reader = translator(found.assignee.language.value)
-            queries.notify(session, key=outbox_keys.build(TaskKey(found.task.id, TaskEvent.CLOSED, found.assignee.id)),
+            closes = queries.times(session, assignment_id, Move.CLOSE)  # a 回头看 can reopen it: closed again
+            key = TaskKey(found.task.id, TaskEvent.CLOSED, found.assignee.id, nth=None if closes == 1 else closes)
+            queries.notify(session, key=outbox_keys.build(key),
                            member=found.assignee, payload={"text": words.closed_text(reader, found.task,
                                                                                      by=actor.display_name),
                                                            "parse_mode": None, "buttons": []}, now=now)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core import tasks as rules
 from core.domain import AssignmentStatus, MemberStatus, Role
 from core.task_lights import Light, light
-from storage import audit, calendar, lookback, outbox
+from storage import audit, calendar, lookback, members, outbox
 from storage.db import among, execute_dml
 from storage.models import AuditEntry, Member, Task, TaskAssignment, TaskRequest
 
@@ -78,6 +78,15 @@ class Found:
     assignment: TaskAssignment
     task: Task
     assignee: Member
+
+
+def office_of(session: Session, found: Found) -> Member | None:
+    """Who in the office hears of an assignee's report or request: the task's creator while an active admin, else
+    the team's first active admin (the owner) other than the assignee, so that nothing is left unheard."""
+    creator = session.get(Member, found.task.created_by_member_id)
+    if creator is not None and creator.status is MemberStatus.ACTIVE and creator.role.is_admin:
+        return creator
+    return next((m for m in members.admins_of(session, found.task.team_id) if m.id != found.assignee.id), None)
 
 
 def find(session: Session, assignment_id: int, *, with_cancelled: bool = False) -> Found | None:

@@ -145,6 +145,27 @@ async def test_not_held_reopens_the_task_with_a_deadline_ahead_and_the_office_is
     assert [row[-1] for row in tasks_sheet.rows] == ["回头看第1轮：2027-02-23 未落实：东侧两处仍未整改", ""]
 
 
+async def test_a_task_reopened_by_the_look_back_and_closed_again_tells_its_assignee_again(saima: Saima) -> None:
+    """The second 销账 of a task 回头看 reopened is news of its own: the assignee is told, as the office is told
+    he is (the message used to reuse the first closure's outbox key, and so was never sent)."""
+    admin, zhang, _wang = await _closed_task(saima)
+    saima.clock.set(BACK)
+    await _tick(saima)
+    (ask,) = await _looks(zhang)
+    await zhang.press(await zhang.press(ask, "未落实"), "不补充说明")
+    await _deliver(saima)
+    done = await zhang.send("/done")
+    await zhang.press(done, done.labels[0])
+    await zhang.press(await _choose(zhang, await zhang.send("东侧两处也已整改"), "无佐证材料"), "确认")
+    await _deliver(saima)
+    report = [m for m in await admin.bot_messages() if "✅ 销账" in m.labels][-1]
+    before = len(await zhang.bot_messages())
+    assert (await admin.press(report, "销账")).text.splitlines()[0] == "✅ 已销账，已通知张三。"
+    await _deliver(saima)
+    assert [m.text for m in (await zhang.bot_messages())[before:]] == ["✅ 李主任已确认“整改台账”销账，谢谢。"]
+    assert _assignment(saima, 1001).status is AssignmentStatus.CLOSED
+
+
 async def test_held_with_no_note(saima: Saima) -> None:
     _admin, zhang, _wang = await _closed_task(saima)
     saima.clock.set(BACK)

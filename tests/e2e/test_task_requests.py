@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 
 from config import Config
-from core.domain import AssignmentStatus, Role
+from core.domain import AssignmentStatus, MemberStatus, Role
 from emulator.sim import BotMessage, SimUser
 from locales import translator
 from reports import ledger
@@ -298,3 +298,32 @@ async def test_a_request_reaches_the_owner_when_the_tasks_creator_is_no_longer_a
     await _deliver(saima)
     assert (await _last(admin, "❓")).text == "❓ 张三就“整改台账”咨询：\n台账模板用哪一版？"
     assert not [m for m in await wang.bot_messages() if m.text.startswith("❓")]
+
+
+async def test_a_report_reaches_the_owner_when_the_tasks_creator_is_removed_or_no_longer_an_admin(
+        saima: Saima) -> None:
+    """An assignee's report goes to whoever answers for the task (as a request does): the creator while an active
+    admin, else the owner. A removed creator used to get nothing sent, a demoted one buttons he could not use."""
+    saima.clock.set(MONDAY)
+    admin, zhang, wang = await owner_and_two(saima)
+    for change in ({"role": Role.MEMBER}, {"status": MemberStatus.REMOVED}):
+        with saima.db.session() as session:  # 王五 is an admin while he assigns the task, then no longer
+            session.execute(update(Member).where(Member.telegram_user_id == 1002).values(
+                role=Role.ADMIN, status=MemberStatus.ACTIVE))
+        card = await _choose(wang, await wang.send("/task 整改台账 11月30日"), "无具体要求")
+        picking = await wang.press(await wang.press(card, "指定成员"), "张三")
+        card = await _choose(wang, await _choose(wang, picking, "完成"), "无附件")
+        await wang.press(card, "确认")
+        await _deliver(saima)
+        told = [m for m in await zhang.bot_messages() if any("报结" in label for label in m.labels)][-1]
+        with saima.db.session() as session:
+            session.execute(update(Member).where(Member.telegram_user_id == 1002).values(**change))
+        await zhang.press(told, "报结")
+        card = await _choose(zhang, await zhang.send("已完成整改"), "无佐证材料")
+        await zhang.press(card, "确认")
+        await _deliver(saima)
+        report = await _last(admin, "📥")
+        assert report.text == "📥 张三已报结“整改台账”。\n报结说明：已完成整改\n请确认销账，或说明理由退回。", change
+        assert "✅ 销账" in report.labels
+        assert not [m for m in await wang.bot_messages() if m.text.startswith("📥")], change
+        assert (await admin.press(report, "销账")).text.splitlines()[0] == "✅ 已销账，已通知张三。"
