@@ -123,6 +123,12 @@ class DutyPace:
 # --------------------------------------------------------------------------- days
 
 
+def out_of_office(left_office_on: date | None, today: date) -> bool:
+    """Whether a member's term ended before ``today`` (their 离任日期 has passed): their year stands as it was and
+    nothing more is asked of them, so no pace nudge, no note to the office about them, not "behind"."""
+    return left_office_on is not None and left_office_on < today
+
+
 def days_in_year(year: int) -> int:
     return (date(year + 1, 1, 1) - date(year, 1, 1)).days
 

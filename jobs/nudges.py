@@ -65,7 +65,7 @@ from core.nudge_schedule import (
     stage_due,
 )
 from core.outbox_keys import EscalateKey, ItemIdent, ItemKind, Kind, NudgeKey, PaceKey
-from core.pace import DutyPace
+from core.pace import DutyPace, out_of_office
 from core.task_lights import Light
 from jobs import ticks
 from locales import Translator, translator
@@ -263,8 +263,9 @@ class Nudges:
         quarter_end = pace.quarter_end(today.year, pace.quarter_of(today))
         away = leave.on_leave(session, team_id=team.id, day=today)
         for member in people.values():
-            if member.status != MemberStatus.ACTIVE or not member.races or member.id in away:
-                continue  # the office owes no quota; leave pauses the pace
+            if member.status != MemberStatus.ACTIVE or not member.races or member.id in away \
+                    or out_of_office(member.left_office_on, today):
+                continue  # the office owes no quota; leave pauses the pace; a term that ended asks no more
             year = progress.year_progress(session, member, today=today, config=self.config)
             lagging = lagging_note_duties(year.duties, noted={d for who, d in noted if who == str(member.id)})
             if lagging:

@@ -59,12 +59,12 @@ class YearLists:
         if not rules.due(due_at, now, team_created_at=team.created_at):
             return
         made = set(outbox.keys_since(session, team.id, KIND, since=due_at))  # what earlier checks sent
-        racing = [m for m in queries.racing_members(session, team.id)
+        racing = [m for m in queries.racing_members(session, team.id, year)
                   if outbox_keys.build(YearListKey(team.id, year, m.id)) not in made]
         office = [a for a in members.admins_of(session, team.id)
                   if outbox_keys.build(YearListKey(team.id, year, a.id, office=True)) not in made]
         if office:  # the office's list names every racing member, not only those still owed theirs
-            racing = queries.racing_members(session, team.id)
+            racing = queries.racing_members(session, team.id, year)
         if not racing and not office:
             return
         day = now.astimezone(tz).date()

@@ -123,7 +123,8 @@ def audience_members(session: Session, team: Team, audience: dict[str, Any], *, 
         late = {item.member_id for item in open_items(session, team) if item.due < today}
         return [m for m in people if m.id in late]
     if kind == AudienceKind.BEHIND:
-        return [m for m in people if m.status == MemberStatus.ACTIVE and m.races and any(
+        return [m for m in people if m.status == MemberStatus.ACTIVE and m.races
+                and not pace.out_of_office(m.left_office_on, today) and any(
             duty.status != pace.PaceStatus.ON_PACE
             for duty in year_progress(session, m, today=today, config=config).duties)]
     return []

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from config import Config
@@ -27,10 +27,12 @@ class MemberList:
     key_motions: list[Motion]  # key suggestions and proposals led, assigned in the year
 
 
-def racing_members(session: Session, team_id: int) -> list[Member]:
-    """The team's active members who race (the office owes no quota), in the order they joined."""
+def racing_members(session: Session, team_id: int, year: int) -> list[Member]:
+    """The team's active members who race in ``year`` (the office owes no quota; nor does anyone whose 离任日期 was
+    before the year), in the order they joined."""
     return list(session.scalars(select(Member).where(
-        Member.team_id == team_id, Member.status == MemberStatus.ACTIVE, Member.races.is_(True)).order_by(Member.id)))
+        Member.team_id == team_id, Member.status == MemberStatus.ACTIVE, Member.races.is_(True),
+        or_(Member.left_office_on.is_(None), Member.left_office_on >= date(year, 1, 1))).order_by(Member.id)))
 
 
 def member_list(session: Session, member: Member, *, day: date, config: Config) -> MemberList:

@@ -39,6 +39,7 @@ from jobs.schedule import Scheduler
 from locales import translator
 from reports import summary
 from reports.progress_card import duty_name
+from storage import broadcasts as broadcast_store
 from storage import calendar, deadlines, members, motions, onboarding, roster, tasks, trips
 from storage.db import Database
 from storage.models import FollowUpItem, Motion, OutboxMessage, RaceSnapshot, Task, TaskAssignment
@@ -379,6 +380,25 @@ def test_in_december_the_admins_summary_warns_that_next_years_holiday_arrangemen
         assert calendar.unarranged_years(session, team.team_id, made_up, today=date(2027, 3, 1)) == []
         no_holidays = Config(delivery=dataclasses.replace(Config().delivery, holidays=False))
         assert calendar.unarranged_years(session, team.team_id, no_holidays, today=date(2027, 3, 1)) == []
+
+
+def test_a_member_whose_term_ended_is_not_nudged_noted_or_listed_as_behind(db: Database) -> None:
+    """张三's 离任日期 was 30 September and he did nothing: his year stands as it was. From then on he gets no pace
+    nudge, the office no lagging note about him, and he is not 进度落后 in the summary nor in a broadcast to those
+    behind pace; Lily, still in office and as far behind, is."""
+    team = make_team(db, at(date(2026, 11, 22), 20))
+    with db.session() as session:
+        session.get_one(members.Member, team.zhang).left_office_on = date(2026, 9, 30)
+    team.walk(at(date(2026, 11, 23), 12), step=timedelta(hours=1))
+    assert team.rows(f"pace:{team.zhang}:") == [] and team.rows(f"lagging:{team.zhang}:") == []
+    assert len(team.rows(f"pace:{team.lily}:")) == 1 and len(team.rows(f"lagging:{team.lily}:")) == 1
+    admin = team.rows(f"summary:{team.team_id}:2026-W48:admin:{team.admin}")[0].payload["text"]
+    assert admin.split("进度落后：\n")[1].splitlines() == [
+        "  Lily: 下基层调研、重点调研课题、集体学习、集体学法、领办重点建议、领办重点提案"]
+    with db.session() as session:
+        behind = broadcast_store.audience_members(session, session.get_one(TeamRow, team.team_id), {"kind": "behind"},
+                                                  sender_id=team.admin, today=date(2026, 11, 23), config=Config())
+    assert [m.id for m in behind] == [team.lily]
 
 
 def test_the_weekly_summary_leaves_the_office_out_of_progress_and_behind_pace(team: Team) -> None:

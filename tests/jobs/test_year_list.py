@@ -81,3 +81,17 @@ def test_the_list_asks_for_the_team_s_own_duties_after_the_six(db: Database) -> 
     assert targets_part[0] == "• 下基层调研：50 天（一季度末应达 13）"
     assert targets_part[-1] == "• 接访下访：12 天（一季度末应达 3）"
     assert len(targets_part) == 7
+
+
+def test_no_list_for_a_member_whose_term_ended_before_the_year(db: Database) -> None:
+    """Lily's 离任日期 was 15 December 2026: 2027 asks nothing of her, so she gets no list and the office's counts
+    张三 alone."""
+    team = _setup(db)
+    with db.session() as session:
+        session.get_one(members.Member, team.lily).left_office_on = date(2026, 12, 15)
+    team.clock.set(at(date(2027, 1, 4), 8))
+    team.walk(at(date(2027, 1, 4), 12), step=timedelta(minutes=30))
+    assert team.rows(f"yearlist:{team.team_id}:2027:member:{team.lily}") == []
+    assert len(team.rows(f"yearlist:{team.team_id}:2027:member:{team.zhang}")) == 1
+    (office,) = team.rows(f"yearlist:{team.team_id}:2027:admin:{team.admin}")
+    assert "本年度 1 名成员参赛。" in office.payload["text"] and "Lily" not in office.payload["text"]
