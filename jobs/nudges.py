@@ -156,6 +156,8 @@ class Nudges:
                 continue
             if escalates(item.due, today, after_days=schedule.escalate_after_days_overdue):
                 for admin in admins:
+                    if admin.id == member.id:
+                        continue  # an admin's own overdue item: their nudges say so; the other admins are told
                     t = translator(admin.language)
                     text = words.escalation(t, member=member.display_name, kind=item.kind,
                                             title=words.title_of(t, item), due=item.due, today=today)

@@ -159,6 +159,17 @@ def test_each_deadline_nudge_once_at_an_allowed_time_in_the_readers_language(tea
     assert "约谈提醒" in escalations[0].payload["text"] and "张三" in escalations[0].payload["text"]
 
 
+def test_an_admins_own_overdue_item_is_escalated_to_the_other_admins_not_to_them(team: Team) -> None:
+    """Lily, made an admin, lets a suggestion go seven days overdue: the 约谈提醒 goes to the owner only (it used to
+    summon her about herself); her own nudges are hers as before."""
+    with team.db.session() as session:
+        session.get_one(members.Member, team.lily).role = Role.ADMIN
+    motion = team.motion(team.lily, date(2026, 12, 4))
+    team.walk(at(date(2026, 12, 11), 12), step=timedelta(hours=2))
+    assert team.keys(f"escalate:motion:{motion}:") == [f"escalate:motion:{motion}:member:{team.lily}:admin:{team.admin}"]
+    assert team.keys(f"nudge:motion:{motion}:member:{team.lily}:overdue:2026-12-11")
+
+
 def test_after_downtime_only_the_latest_nudge_is_enqueued(team: Team) -> None:
     motion = team.motion(team.zhang, date(2026, 12, 4))
     team.run()
