@@ -187,15 +187,17 @@ def _reopen_task(session: Session, row: Lookback, *, actor: Member, now: datetim
                              cancelled=task.cancelled_at is not None) is not None:
         return None
     new_due = rules.reopen_due(created_at=task.created_at, due_at=task.due_at, now=now, tz=tz, is_workday=is_workday)
+    old_plan = assignment.plan_date
+    # the last round's plan is done with: the new round is judged by its new deadline (a past plan day lit it 🟡)
     moved = execute_dml(session, update(TaskAssignment).where(
         TaskAssignment.id == assignment.id, TaskAssignment.status == AssignmentStatus.CLOSED).values(
         status=AssignmentStatus.ASSIGNED, due_at=new_due, reported_at=None, closed_at=None,
-        closed_by_member_id=None)).rowcount
+        closed_by_member_id=None, plan_date=None, planned_at=None)).rowcount
     session.refresh(assignment)
     if not moved:
         return None
     audit.record(session, action=task_rules.Move.REOPEN.value, entity="task_assignment", entity_id=assignment.id,
-                 team_id=task.team_id, now=now, actor=actor, before={"status": "closed"},
+                 team_id=task.team_id, now=now, actor=actor, before={"status": "closed", "plan_date": old_plan},
                  after={"status": "assigned", "due_at": new_due, "lookback": row.id})
     return new_due
 

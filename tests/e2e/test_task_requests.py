@@ -327,3 +327,28 @@ async def test_a_report_reaches_the_owner_when_the_tasks_creator_is_removed_or_n
         assert "✅ 销账" in report.labels
         assert not [m for m in await wang.bot_messages() if m.text.startswith("📥")], change
         assert (await admin.press(report, "销账")).text.splitlines()[0] == "✅ 已销账，已通知张三。"
+
+
+async def test_a_task_reopened_by_the_look_back_is_lit_by_its_new_deadline_not_the_last_rounds_plan(
+        saima: Saima) -> None:
+    """张三 planned 27 November, reported, and the office closed it; three months on, 回头看 finds it 未落实 and
+    reopens it. The old plan day is long past but belongs to the finished round: /done lights the reopened task by
+    its new deadline (it used to be 🟡 "behind its plan")."""
+    admin, zhang, told = await _assigned(saima)
+    signed = await zhang.press(told, "签收")
+    await zhang.press(signed, "提出办理方案")
+    await zhang.send("先对照清单逐项整改")
+    await zhang.press(await zhang.send("11月27日"), "确认")
+    await _deliver(saima)
+    await zhang.press(told, "报结")
+    await zhang.press(await _choose(zhang, await zhang.send("已完成整改"), "无佐证材料"), "确认")
+    await _deliver(saima)
+    await admin.press(await _last(admin, "📥"), "销账")
+    await _deliver(saima)
+    saima.clock.set(datetime(2027, 2, 23, 9, 0, tzinfo=SHANGHAI))  # the 回头看, three months on
+    await saima.running.application.scheduler.tick()  # type: ignore[attr-defined]  # our jobs hang on the Application
+    await _deliver(saima)
+    ask = await _last(zhang, "🔁")
+    await zhang.press(await zhang.press(ask, "未落实"), "不补充说明")
+    assert "⚪ 整改台账 · 3月2日 18:00 截止" in (await zhang.send("/done")).text.splitlines()
+    assert _assignment(saima).plan_date is None
