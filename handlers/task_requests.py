@@ -105,8 +105,8 @@ class AssigneeRequestForm(Form[RequestDraft]):
                                                                         "Type your question.")),
                 RequestKind.PLAN: Field("text", N_("Plan"), N_("How will you handle it? Type the plan in a few "
                                                                 "words.")),
-                RequestKind.EXTENSION: Field("text", N_("Reason"), N_("Why do you need more time? Type the "
-                                                                       "reason for the extension."))}[kind]
+                RequestKind.EXTENSION: Field("text", N_("Reason for the extension"),
+                                             N_("Why do you need more time? Type the reason for the extension."))}[kind]
         day = {RequestKind.PLAN: Field("day", N_("Done by"), N_("By which day will it be done? For example "
                                                                  "11月30日 or next Friday.")),
                RequestKind.EXTENSION: Field("day", N_("New deadline"), N_("Until which day? For example 12月15日 "
@@ -232,8 +232,8 @@ class OfficeAnswerForm(Form[AnswerDraft]):
         self.kind = "taskanswer" if to is RequestState.ANSWERED else "taskrefuse"
         self.fields = (Field("text", N_("Answer"), N_("Type your answer; the assignee will see it.")),) \
             if to is RequestState.ANSWERED else \
-            (Field("text", N_("Reason"), N_("Why is the extension refused? Type the reason; the assignee will see "
-                                            "it.")),)
+            (Field("text", N_("Reason for refusing"), N_("Why is the extension refused? Type the reason; the "
+                                                         "assignee will see it.")),)
 
     def _fits(self, request: TaskRequest) -> bool:
         return (request.kind == RequestKind.EXTENSION) == (self.to is RequestState.REFUSED)

@@ -131,6 +131,7 @@ async def test_sign_ask_answer_plan_and_an_approved_extension(saima: Saima) -> N
     assert (await zhang.send("11月28日")).text.startswith("该日期不晚于现在的时限2026年11月30日（星期一）18:00")
     assert (_requests(saima), _outbox_count(saima)) == before
     card = await zhang.send("12月4日")
+    assert "延期理由：需要等区里的数据" in card.text.splitlines() and "退回" not in card.text  # not a return's 退回理由
     assert "延期申请已报送办公室" in (await zhang.press(card, "确认")).text
     await _deliver(saima)
     request = await admin.receive()
