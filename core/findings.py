@@ -118,9 +118,13 @@ def check_step(current: FollowUpStatus, target: FollowUpStatus, *, department: s
     return None
 
 
+#: The steps at which the result has been fed back to the grassroots: the feedback deadline is met, nothing is due.
+FEEDBACK_GIVEN = frozenset({FollowUpStatus.FED_BACK, FollowUpStatus.CLOSED})
+
+
 def is_overdue(status: FollowUpStatus, feedback_due: date | None, *, today: date) -> bool:
     """Not yet fed back, and past the due date (the due day itself is not overdue)."""
-    if feedback_due is None or status in (FollowUpStatus.FED_BACK, FollowUpStatus.CLOSED):
+    if feedback_due is None or status in FEEDBACK_GIVEN:
         return False
     return today > feedback_due
 
@@ -128,7 +132,7 @@ def is_overdue(status: FollowUpStatus, feedback_due: date | None, *, today: date
 def light(status: FollowUpStatus, feedback_due: date | None, *, today: date) -> Light:
     """A follow-up item's light in the 督办 board's colours (the dashboard's legend): 🟢 fed back or closed, 🔴
     overdue, 🔵 due within BLUE_DAYS days, ⚪ in hand or without a deadline."""
-    if status in (FollowUpStatus.FED_BACK, FollowUpStatus.CLOSED):
+    if status in FEEDBACK_GIVEN:
         return Light.GREEN
     if feedback_due is None:
         return Light.NONE

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from core.advice import catch_up, whole_up
 from core.aging import MARK, age
 from core.domain import Duty, MotionKind
+from core.findings import FEEDBACK_GIVEN
 from core.pace import DutyPace, PaceStatus
 from core.task_lights import Light
 from core.team_duties import TeamDutyPace
@@ -121,7 +122,7 @@ def open_items(t: Translator, progress: YearProgress, *, now: datetime | None = 
 def _dated_items(t: Translator, progress: YearProgress) -> list[str]:
     dated = []
     for item in progress.follow_ups:
-        if item.feedback_due is not None:
+        if item.feedback_due is not None and item.status not in FEEDBACK_GIVEN:  # fed back: nothing due from them
             dated.append((item.feedback_due, t("Feedback on “{text}”").format(text=_clip(item.content))))
     for motion in progress.motions:
         kind = t("Suggestion") if motion.kind is MotionKind.SUGGESTION else t("Proposal")

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import Saima
-from tests.e2e.helpers import member, members_since_new_year
+from datetime import date, datetime
+
+from core.domain import FollowUpStatus
+from storage import members as member_storage
+from storage import trips as trip_storage
+from storage.models import FollowUpItem
+from tests.conftest import SHANGHAI
+from tests.e2e.conftest import ADMIN_ID, Saima
+from tests.e2e.helpers import member, members_since_new_year, owner
+from tests.e2e.test_dashboard_api import a_finding
 
 
 async def test_a_member_who_logs_a_trip_and_study_sees_them_counted_in_me(saima: Saima) -> None:
@@ -44,3 +52,25 @@ async def test_a_member_who_opened_the_bot_today_is_asked_for_the_whole_year(sai
 async def test_a_stranger_has_no_progress_card(saima: Saima) -> None:
     reply = await saima.control.user(2001, "赵六").send("/me")
     assert reply.text.startswith("此功能仅限班子成员使用。")
+
+
+async def test_a_finding_fed_back_to_the_grassroots_is_no_longer_due_in_me(saima: Saima) -> None:
+    """Two findings due 19 November; the office fed one back on 10 November. On the 21st /me shows only the other as
+    overdue, as the dashboard lights the fed-back one green (it used to read 🔴 已逾期 2 天 too)."""
+    saima.clock.set(datetime(2026, 11, 10, 10, 0, tzinfo=SHANGHAI))
+    await owner(saima)
+    zhang = await member(saima)
+    await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")
+    fed_back = a_finding(saima, 1001, "村道破损严重", department="县交通运输局", feedback_due=date(2026, 11, 19))
+    a_finding(saima, 1001, "学校缺少校车", department="县教育局", feedback_due=date(2026, 11, 19))
+    with saima.db.session() as session:
+        office = member_storage.current(session, ADMIN_ID)
+        assert office is not None
+        item = session.get_one(FollowUpItem, fed_back)
+        for target, note in ((FollowUpStatus.HANDLED, None), (FollowUpStatus.FED_BACK, "已修复")):
+            assert trip_storage.advance(session, item=item, target=target, actor=office, now=saima.clock.now(),
+                                        note=note) is None
+    saima.clock.set(datetime(2026, 11, 21, 10, 0, tzinfo=SHANGHAI))
+    me = (await zhang.send("/me")).text
+    assert "🔴 “学校缺少校车”的反馈 · 已逾期 2 天" in me.splitlines()
+    assert "村道破损严重" not in me
