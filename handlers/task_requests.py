@@ -362,9 +362,9 @@ async def _approve(update: Update, context: SaimaContext, member: Member, reques
         else:
             request, item = found
             problem = queries.answer(session, request, item, RequestState.APPROVED, actor=admin, now=now)
+            tz, due = ZoneInfo(item.assignee.team.timezone), item.assignment.due  # a refusal names the deadline
             if problem is None:
                 _tell(session, request, item, by=admin, now=now)
-                tz = ZoneInfo(item.assignee.team.timezone)
                 note = t("✅ Approved: {name}'s deadline for “{title}” is now {due}; they are told.").format(
                     name=item.assignee.display_name, title=clip(item.task.title, 60),
                     due=due_words(t, item.assignment.due, tz))
@@ -372,7 +372,7 @@ async def _approve(update: Update, context: SaimaContext, member: Member, reques
         await query.answer(t(INVALID), show_alert=True)
         return
     if problem is not None:
-        await query.answer(problem_words(t, problem), show_alert=True)
+        await query.answer(problem_words(t, problem, due=due, tz=tz), show_alert=True)
         return
     await query.answer()
     await context.bot.send_message(query.message.chat.id, note)

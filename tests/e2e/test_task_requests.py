@@ -353,3 +353,22 @@ async def test_a_task_reopened_by_the_look_back_is_lit_by_its_new_deadline_not_t
     await zhang.press(await zhang.press(ask, "未落实"), "不补充说明")
     assert "⚪ 整改台账 · 3月2日 18:00 截止" in (await zhang.send("/done")).text.splitlines()
     assert _assignment(saima).plan_date is None
+
+
+async def test_approving_an_extension_overtaken_by_a_later_one_says_why_it_cannot(saima: Saima) -> None:
+    """张三 asks to move the deadline to 4 December, then to 10 December; the office approves the second, then presses
+    ✅ 同意 on the first. The deadline stays 10 December and the office is told why (it used to read only
+    “这个按钮已失效。”)."""
+    admin, zhang, told = await _assigned(saima)
+    signed = await zhang.press(told, "签收")
+    for reason, day in (("等数据", "12月4日"), ("还要更久", "12月10日")):
+        await zhang.press(signed, "延期申请")
+        await zhang.send(reason)
+        await zhang.press(await zhang.send(day), "确认")
+    await _deliver(saima)
+    first, second = [m for m in await admin.bot_messages() if m.text.startswith("⏳")]
+    await admin.press(second, "✅ 同意")
+    await admin.press(first, "✅ 同意", expect=0)
+    answer = (await admin.callback_answer()).text
+    assert answer is not None and answer.startswith("该日期不晚于现在的时限2026年12月10日（星期四）18:00")
+    assert _assignment(saima).due_at == datetime(2026, 12, 10, 18, 0, tzinfo=SHANGHAI)
