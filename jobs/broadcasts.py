@@ -96,7 +96,9 @@ class Broadcasts:
 
     def _report(self, session: Session, broadcast: Broadcast, made: BroadcastOccurrence, *, tz: ZoneInfo,
                 now: datetime) -> None:
-        sender = broadcasts.sender_of(session, broadcast)
+        sender = broadcasts.reader_of(session, broadcast)
+        if sender is None:  # no active admin left to read it
+            return
         t = translator(sender.language)
         counts = broadcasts.counts(session, made)
         text = words.report(t, text=broadcast.text, counts=counts, when=made.due_at, tz=tz,

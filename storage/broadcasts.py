@@ -24,7 +24,7 @@ from config import Config
 from core import outbox_keys, pace
 from core.broadcasts import AudienceKind, Counts
 from core.domain import BroadcastStatus, MemberStatus, OutboxStatus, Role
-from storage import audit, outbox
+from storage import audit, members, outbox
 from storage.db import dialect_insert, execute_dml
 from storage.deadlines import open_items
 from storage.models import Broadcast, BroadcastOccurrence, BroadcastReceipt, Member, OutboxMessage, Team
@@ -206,8 +206,18 @@ def by_id(session: Session, broadcast_id: int) -> Broadcast | None:
 
 
 def sender_of(session: Session, broadcast: Broadcast) -> Member:
-    """The admin who made the broadcast (their reports go to them, in their language)."""
+    """The admin who made the broadcast (named in it; see :func:`reader_of` for who gets its reports)."""
     return session.get_one(Member, broadcast.created_by_member_id)
+
+
+def reader_of(session: Session, broadcast: Broadcast) -> Member | None:
+    """Who gets an occurrence's delivery report, in their language: the sender while an active admin, else the
+    team's first active admin (the owner), so that the team's counts never go to someone who left the office.
+    None when the team has no active admin."""
+    sender = sender_of(session, broadcast)
+    if sender.status is MemberStatus.ACTIVE and sender.role in (Role.OWNER, Role.ADMIN):
+        return sender
+    return next(iter(members.admins_of(session, broadcast.team_id)), None)
 
 
 def enqueue_report(session: Session, broadcast: Broadcast, number: int, *, chat_id: int, payload: dict[str, Any],

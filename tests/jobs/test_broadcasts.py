@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from config import Config
-from core.domain import BroadcastStatus, OutboxStatus
+from core.domain import BroadcastStatus, MemberStatus, OutboxStatus, Role
 from jobs.schedule import Scheduler
-from storage import broadcasts, outbox
+from storage import broadcasts, members, outbox, roster
 from storage.db import Database
 from storage.models import Broadcast, BroadcastOccurrence, BroadcastReceipt, Member, OutboxMessage
 from storage.models import Team as TeamRow
@@ -103,3 +103,25 @@ def test_an_unreachable_recipient_is_counted_without_a_message_and_receipts_foll
         assert broadcasts.counts(session, occurrence).key() == "2/1/1/1/0/0"
         assert (session.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.status == OutboxStatus.SENT)) or 0) >= 1
+
+
+def test_a_weekly_broadcasts_reports_go_to_the_owner_once_its_sender_left_the_office(db: Database) -> None:
+    """王五, an admin, set a weekly reminder, then was removed from the team: the reminder still goes out each Monday
+    (the team wanted it), but its delivery report, the team's counts, goes to the owner, not to 王五."""
+    team = make_team(db, at(date(2026, 11, 20), 10, 0))
+    with db.session() as session:
+        wang = members.add(session, team=session.get_one(TeamRow, team.team_id), telegram_user_id=1003,
+                           display_name="王五", username=None, role=Role.ADMIN, status=MemberStatus.ACTIVE,
+                           now=team.clock.now(), joined_on=date(2026, 1, 1))
+        broadcasts.create(session, sender=wang, text="周一例会", file_id=None, file_kind=None, audience={"kind": "all"},
+                          send_at=None, recurrence="weekly:monday:09:00", status=BroadcastStatus.SCHEDULED,
+                          now=team.clock.now())
+        wang_id = wang.id
+    team.walk(at(date(2026, 11, 23), 12), step=timedelta(hours=1))
+    with db.session() as session:
+        roster.remove(session, session.get_one(Member, wang_id), actor=session.get_one(Member, team.admin),
+                      now=team.clock.now())
+    team.walk(at(date(2026, 11, 30), 12), step=timedelta(hours=1))
+    reports = {row.key.split(":")[2]: row.chat_id for row in team.rows("broadcast:") if row.key.endswith(":report")}
+    assert reports == {"0": 1003, "1": 900}  # 23 November's to 王五, 30 November's to the owner
+    assert len([row for row in team.rows("broadcast:") if ":1:member:" in row.key]) == 3  # the owner, 张三, Lily
