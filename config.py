@@ -415,6 +415,9 @@ def _check_values(config: Config, source: str) -> None:
     if both:
         raise ConfigError(f"{source}: {sorted(both)[0]} is in both 'holidays.days_off' and "
                           "'holidays.working_days'")
+    if config.pace.renudge_after_days < 7:  # the keys are a member's and an ISO week's: a week apart at least
+        raise ConfigError(f"{source}: 'pace.renudge_after_days' must be at least 7 (pace nudges and lagging notes "
+                          f"are weekly), not {config.pace.renudge_after_days}")
     _require_positive(source, "invites.expire_days", config.invites.expire_days)
     _require_positive(source, "proposals.reply_due_months", config.proposals.reply_due_months)
     _require_positive(source, "proposals.reopen_due_months", config.proposals.reopen_due_months)

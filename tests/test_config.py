@@ -82,6 +82,7 @@ def test_a_webhook_receives_on_the_path_of_its_public_url_unless_told_otherwise(
         (_webhook(path="telegram"), "'telegram.webhook.path' must start with '/'"),
         (_webhook(path="/healthz"), "'telegram.webhook.path' cannot be /healthz"),
         (_webhook(port=70000), "'telegram.webhook.port' must be between 1 and 65535"),
+        ({"pace": {"renudge_after_days": 3}}, "'pace.renudge_after_days' must be at least 7 (pace nudges and lagging"),
         ({"holidays": {"days_off": ["12月31日"]}}, "'holidays.days_off' must list dates like '2027-02-20'"),
         ({"holidays": {"working_days": ["2027-02-30"]}}, "'holidays.working_days' must list dates like"),
         ({"holidays": {"days_off": ["2027-02-20"], "working_days": ["2027-02-20"]}},
