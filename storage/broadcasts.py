@@ -214,10 +214,7 @@ def reader_of(session: Session, broadcast: Broadcast) -> Member | None:
     """Who gets an occurrence's delivery report, in their language: the sender while an active admin, else the
     team's first active admin (the owner), so that the team's counts never go to someone who left the office.
     None when the team has no active admin."""
-    sender = sender_of(session, broadcast)
-    if sender.status is MemberStatus.ACTIVE and sender.role in (Role.OWNER, Role.ADMIN):
-        return sender
-    return next(iter(members.admins_of(session, broadcast.team_id)), None)
+    return members.answering_admin(session, broadcast.created_by_member_id, broadcast.team_id)
 
 
 def enqueue_report(session: Session, broadcast: Broadcast, number: int, *, chat_id: int, payload: dict[str, Any],

@@ -66,6 +66,16 @@ def acting(session: Session, telegram_user_id: int) -> Member | None:
     return current(session, telegram_user_id, chat_team_id(session, telegram_user_id))
 
 
+def answering_admin(session: Session, member_id: int, team_id: int, *, besides: int | None = None) -> Member | None:
+    """Who answers for what an admin set up (a task, a broadcast): that admin while an active admin, else the team's
+    first active admin (the owner) other than ``besides``, so that nothing goes unheard or to someone who left
+    the office. None when the team has no such admin."""
+    admin = session.get(Member, member_id)
+    if admin is not None and admin.status is MemberStatus.ACTIVE and admin.role.is_admin:
+        return admin
+    return next((m for m in admins_of(session, team_id) if m.id != besides), None)
+
+
 def pending(session: Session, telegram_user_id: int) -> list[Member]:
     """Memberships an admin set up for this user that they have not opened yet."""
     return list(

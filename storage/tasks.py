@@ -83,10 +83,8 @@ class Found:
 def office_of(session: Session, found: Found) -> Member | None:
     """Who in the office hears of an assignee's report or request: the task's creator while an active admin, else
     the team's first active admin (the owner) other than the assignee, so that nothing is left unheard."""
-    creator = session.get(Member, found.task.created_by_member_id)
-    if creator is not None and creator.status is MemberStatus.ACTIVE and creator.role.is_admin:
-        return creator
-    return next((m for m in members.admins_of(session, found.task.team_id) if m.id != found.assignee.id), None)
+    return members.answering_admin(session, found.task.created_by_member_id, found.task.team_id,
+                                   besides=found.assignee.id)
 
 
 def find(session: Session, assignment_id: int, *, with_cancelled: bool = False) -> Found | None:
