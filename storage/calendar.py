@@ -36,8 +36,7 @@ def unarranged_years(session: Session, team_id: int, config: Config, *, today: d
               and not holidays.has_arrangement(year)]
     if not wanted:
         return []
-    entered = set(config.holidays.corrections().items()) | {(day, workday) for day, workday in session.execute(
-        select(TeamCalendarDay.day, TeamCalendarDay.workday).where(TeamCalendarDay.team_id == team_id))}
+    entered = [*config.holidays.corrections().items(), *corrections(session, [team_id]).get(team_id, {}).items()]
     made_up = {day.year for day, workday in entered if workday and day.weekday() >= holidays.SATURDAY}
     return [year for year in wanted if year not in made_up]
 
