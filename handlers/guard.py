@@ -14,9 +14,9 @@ import re
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler
 
+from core import callbacks
 from handlers.context import SaimaContext
 
-MAX_NUMBER = 2**31 - 1
 _ASCII_NUMBER = re.compile(r"[0-9]+")
 
 
@@ -26,7 +26,7 @@ def forged(data: object) -> bool:
         return False
     if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in data):
         return True
-    return any(int(number) > MAX_NUMBER for number in _ASCII_NUMBER.findall(data))
+    return any(int(number) > callbacks.MAX_NUMBER for number in _ASCII_NUMBER.findall(data))
 
 
 async def refuse(update: Update, context: SaimaContext) -> None:

@@ -21,6 +21,7 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from config import Config
+from core import callbacks
 from core import findings as finding_rules
 from core import motions as motion_rules
 from core.clock import Clock
@@ -139,12 +140,9 @@ class Viewer:
         return self.member.role.is_admin
 
 
-#: What a query parameter may be, read before any int() (Python refuses a 5,000-digit number, the database one past
-#: its column): a year, and a row id (ASCII digits up to PostgreSQL's INTEGER, every id column's type, as
-#: handlers/guard.py reads buttons' data).
+#: A year as a query parameter may give it, matched before int() (Python refuses a 5,000-digit number); an item's
+#: id is read as buttons' ids are (core.callbacks.number: ASCII digits within PostgreSQL's INTEGER).
 _YEAR = re.compile(r"[0-9]{4}")
-_ROW_ID = re.compile(r"[1-9][0-9]{0,9}")
-MAX_ROW_ID = 2**31 - 1
 
 
 def _error(status: int, message: str, reason: str, **values: object) -> web.HTTPException:
@@ -333,9 +331,10 @@ class Api:
         viewer = await self.viewer(request)
         member, t = viewer.member, viewer.t
         asked = [(kind, request.query[kind]) for kind in HISTORY_KINDS if kind in request.query]
-        if len(asked) != 1 or not _ROW_ID.fullmatch(asked[0][1]) or int(asked[0][1]) > MAX_ROW_ID:
+        found_id = callbacks.number(asked[0][1]) if len(asked) == 1 else None
+        if found_id is None:
             raise _error(404, NO_SUCH_ITEM, "not_found")
-        kind, item_id, zone = asked[0][0], int(asked[0][1]), ZoneInfo(member.team.timezone)
+        kind, item_id, zone = asked[0][0], found_id, ZoneInfo(member.team.timezone)
 
         def assignment(session: Session) -> dict[str, Any] | None:
             found = (task_storage.in_team(session, item_id, member.team_id, with_cancelled=True) if viewer.office

@@ -22,13 +22,14 @@ P = TypeVar("P")
 
 MAX_BYTES = 64  # Telegram's limit on callback data, in UTF-8 bytes
 MAX_NUMBER = 2**31 - 1  # PostgreSQL's INTEGER, the type of every id; pages and days are smaller still
+_MAX_DIGITS = len(str(MAX_NUMBER))
 
 
 def number(text: str) -> int | None:
     """``text`` as a whole number written in ASCII digits within INTEGER, else None ('²' and '١' are digits
     to `str.isdigit()` but not ours; '-1', '+1', ' 1' are not numbers of ours either)."""
-    if not text or not text.isascii() or not text.isdigit():
-        return None
+    if not text or not text.isascii() or not text.isdigit() or len(text.lstrip("0")) > _MAX_DIGITS:
+        return None  # too long to be ours: not read at all (int() refuses over 4,300 digits)
     value = int(text)
     return value if value <= MAX_NUMBER else None
 

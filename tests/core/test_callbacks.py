@@ -140,3 +140,13 @@ def test_a_codec_refuses_to_build_without_a_required_field_or_over_64_bytes() ->
         _TEST_CODEC.build(_Press(_Kind.ONE, None, 2))
     with pytest.raises(AssertionError, match="over 64 bytes"):
         _TEST_CODEC.build(_Press(_Kind.ONE, 10**70))
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("7", 7), ("007", 7), ("2147483647", 2**31 - 1), ("2147483648", None), ("9" * 5000, None), ("0" * 20 + "5", 5),
+    ("٣", None), ("²", None), ("-1", None), ("", None),
+])
+def test_a_number_of_ours_is_ascii_digits_within_integer_however_long_the_text(text: str, value: int | None) -> None:
+    """What a button's or a dashboard link's id may be: a text of thousands of digits is refused, not read (int()
+    refuses past 4,300 digits)."""
+    assert core.callbacks.number(text) == value
