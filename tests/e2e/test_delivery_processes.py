@@ -132,8 +132,10 @@ async def test_two_processes_on_one_postgres_schema_deliver_every_row_once(
                 workers = Counter(r.split(":")[1] for r in session.scalars(  # type: ignore[union-attr]  # all sent: all claimed
                     select(OutboxMessage.claimed_by)))
             assert set(workers) == {str(p.process.pid) for p in processes}  # both processes took a share
-            bots = (await control.bots())["bots"]
-            assert [b["polling"] for b in bots] == [True]  # only `run` polls
+            async def polled() -> bool:  # a long poll held now; between two polls (under load) none is
+                return [b["polling"] for b in (await control.bots())["bots"]] == [True]
+
+            await until(polled, 10, "the one token's long poll held (only `run` polls)")
     finally:
         with db.engine.begin() as connection:
             connection.exec_driver_sql("TRUNCATE outbox, members, teams RESTART IDENTITY CASCADE")
