@@ -19,7 +19,8 @@ each with the next-nudge instant the evening before's last tick left on it (stor
 three whole scheduling ticks (`jobs.schedule.Scheduler.run_once`) on Tuesday 24 November 2026 in Shanghai:
 the day's first at 08:30 (the nudges whose stage began at midnight, and every team's
 day-granular work: boards, summary, broadcasts; pace nudges, a day's work per member that bench_race's
-progress figures cover, are marked done), one at 10:30 with nothing due (its statements counted), and one
+progress figures cover, are marked done; the closed periods' ranks saved, as on every day but a period's
+first), one at 10:30 with nothing due (its statements counted), and one
 at 10:31 after ~100 items were edited (their instants "now"). Then as many teams again, due around the next
 day, and the same three ticks on Wednesday: the first one's rows due are about twice as many (cost grows
 with what is due), the other two's the same (not with what is open). The holiday tables and the locales'
@@ -60,6 +61,7 @@ from bench.common import (
 )
 from config import Config
 from core import nudge_schedule
+from core.boards import closed_periods
 from core.clock import ManualClock
 from core.domain import (
     AssignmentStatus,
@@ -371,11 +373,29 @@ def _new_day_caches() -> None:
         cached.cache_clear()
 
 
+def keep_closed_ranks(db: Database, day: date) -> None:
+    """Each team's closed periods' ranks, as a running bot has them on ``day`` (saved on the first tick of each
+    period, jobs/boards.py): the day's first tick finds them saved, as on every day but a period's first."""
+    config = Config()
+    with db.session() as session:
+        everyone = {team.id: team for team in teams.all_teams(session)}
+        wanted = {team_id: closed_periods(day, team.created_at.astimezone(SHANGHAI).date())
+                  for team_id, team in everyone.items()}
+        saved = race.saved_periods(session, wanted)
+        for team_id, periods in wanted.items():
+            for period in periods:
+                if (team_id, period.key) not in saved:
+                    board = race.board(session, everyone[team_id], period, as_of=period.end, config=config,
+                                       with_movement=False)
+                    race.save_snapshot(session, team_id, period, board.ranked, now=bench_race.NOW)
+
+
 def ticks(db: Database, day: date) -> list[dict[str, Any]]:
     """The three kinds of scheduling tick on ``day``: its first (08:30, what fell due overnight, every team's
     day-granular work; the median of FIRST_TICK_RUNS runs from the same state), one with nothing due (10:30), one
     with ~100 items due (just edited)."""
     first_at = datetime.combine(day, dtime(8, 30), tzinfo=SHANGHAI)
+    keep_closed_ranks(db, day)
     with db.reading() as session:
         due = len(next_nudge.due(session, first_at, limit=10**9))
     state = FirstTickState(db, first_at)

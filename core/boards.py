@@ -52,6 +52,12 @@ def periods_lived(periods: Iterable[Period], born: date) -> list[Period]:
     return [p for p in periods if p.end >= born]
 
 
+def closed_periods(today: date, born: date) -> list[Period]:
+    """The month, quarter and year that ended last before ``today``, those that had not ended when the team was
+    created (``born``): the periods whose saved ranks today's boards show movement from."""
+    return periods_lived([Period.containing(kind, today).previous for kind in PeriodKind], born)
+
+
 def summary_day(today: date, weekday: str) -> date:
     """The day of ``today``'s Monday–Sunday week on which the weekly summary is posted (``weekday``:
     an English day name, any case)."""

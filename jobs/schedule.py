@@ -136,6 +136,7 @@ class Scheduler:
                         report.failed_teams.append(team_id)
         if checks:
             scanned = dict(self.nudges._pace_scanned)  # noqa: SLF001 — rolled back with the transaction below
+            kept = dict(self.boards.kept_on)
             try:  # every due team's day-granular work in one transaction …
                 with self.db.session() as session:
                     self._days(session, checks, now=now, report=report)
@@ -143,6 +144,7 @@ class Scheduler:
                 log.warning("scheduled day's work for %d teams at once failed; team by team", len(checks),
                             exc_info=True)
                 self.nudges._pace_scanned = scanned  # noqa: SLF001
+                self.boards.kept_on = kept
                 report.boards, report.broadcasts = BoardReport(), BroadcastReport()
                 report.year_lists = YearListReport()
                 report.lookbacks = LookbackReport()
@@ -170,11 +172,13 @@ class Scheduler:
         for broadcast in broadcast_store.scheduled(session):
             scheduled.setdefault(broadcast.team_id, []).append(broadcast)
         lookbacks = lookback_store.due_of_teams(session, by_id, now)
+        unsaved = self.boards.unsaved(session, by_id, now=now)
         checks: dict[int, datetime] = {}
         for team_id, team in by_id.items():
             workday = workdays[team_id]
             self.nudges.pace(session, team, now=now, report=report.nudges, is_workday=workday)
-            self.boards.run(session, team, now=now, report=report.boards, is_workday=workday)
+            self.boards.run(session, team, now=now, report=report.boards, is_workday=workday,
+                            unsaved=unsaved.get(team_id))
             mine = scheduled.get(team_id, [])
             self.broadcasts.run(session, team, now=now, report=report.broadcasts, scheduled=mine)
             self.year_lists.run(session, team, now=now, report=report.year_lists, is_workday=workday)

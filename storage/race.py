@@ -37,7 +37,19 @@ from decimal import Decimal
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, String, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    case,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session
 
@@ -514,18 +526,39 @@ def previous_ranks(session: Session, team_id: int, period: race.Period) -> dict[
     return {member_id: rank for member_id, rank in rows} if rows else None
 
 
+def saved_periods(session: Session, wanted: Mapping[int, Iterable[race.Period]]) -> set[tuple[int, str]]:
+    """(team id, period key) of the ``wanted`` teams' periods that have a saved snapshot: one statement for
+    every team."""
+    pairs = [(team_id, period.key) for team_id, periods in wanted.items() for period in periods]
+    if not pairs:
+        return set()
+    rows = session.execute(select(RaceSnapshot.team_id, RaceSnapshot.period).distinct()
+                           .where(tuple_(RaceSnapshot.team_id, RaceSnapshot.period).in_(pairs)))
+    return {(team_id, period) for team_id, period in rows}
+
+
+def saved_at(session: Session, team_id: int, period: race.Period) -> datetime | None:
+    """When the period's snapshot was last saved (None: never)."""
+    return session.scalar(select(func.max(RaceSnapshot.created_at)).where(RaceSnapshot.team_id == team_id,
+                                                                          RaceSnapshot.period == period.key))
+
+
 def save_snapshot(session: Session, team_id: int, period: race.Period, board: Iterable[race.Ranked], *,
                   now: datetime) -> int:
-    """Saves each member's rank and score for the period; saving again updates the same rows (one
-    per team, period and member: an atomic upsert on either backend). Returns the rows written."""
+    """Saves each member's rank and score for the period, as of ``now`` (`created_at`: when last saved);
+    saving again replaces them: the same rows updated (one per team, period and member: an atomic upsert on
+    either backend), a member no longer on the board dropped. Returns the rows written."""
     rows = [{"team_id": team_id, "period": period.key, "member_id": entry.member_id, "rank": entry.rank,
              "score": entry.score.total, "created_at": now} for entry in board]
+    session.execute(delete(RaceSnapshot).where(RaceSnapshot.team_id == team_id, RaceSnapshot.period == period.key,
+                                               RaceSnapshot.member_id.not_in([row["member_id"] for row in rows])))
     if not rows:
         return 0
     statement = dialect_insert(session)(RaceSnapshot).values(rows)
     statement = statement.on_conflict_do_update(
         index_elements=["team_id", "period", "member_id"],
-        set_={"rank": statement.excluded.rank, "score": statement.excluded.score})
+        set_={"rank": statement.excluded.rank, "score": statement.excluded.score,
+              "created_at": statement.excluded.created_at})
     session.execute(statement)
     return len(rows)
 

@@ -269,6 +269,27 @@ def test_a_snapshot_saved_again_takes_the_new_rank(db: Database, team: dict[str,
         assert race.previous_ranks(session, team_id, NOV) == {e.member_id: e.rank + 1 for e in board.ranked}
 
 
+def test_a_snapshot_saved_again_is_the_new_board_whole(db: Database, team: dict[str, Member],
+                                                      clock: ManualClock) -> None:
+    """Saved again (the board at its time after the ranks saved the night the period ended), a period's snapshot
+    is the later board: a member no longer on it is not left with the earlier rank, and it is dated anew."""
+    _records(db, team)
+    team_id = team["owner"].team_id
+    with db.session() as session:
+        board = race.board(session, session.get_one(Team, team_id), NOV, as_of=TODAY, config=Config())
+        race.save_snapshot(session, team_id, NOV, board.ranked, now=clock.now())
+        assert race.saved_at(session, team_id, NOV) == clock.now()
+    clock.advance(timedelta(hours=9))
+    gone = board.ranked[0].member_id
+    with db.session() as session:
+        race.save_snapshot(session, team_id, NOV, [e for e in board.ranked if e.member_id != gone], now=clock.now())
+    with db.session() as session:
+        assert race.previous_ranks(session, team_id, NOV) == {e.member_id: e.rank for e in board.ranked
+                                                              if e.member_id != gone}
+        assert race.saved_at(session, team_id, NOV) == clock.now()
+        assert race.saved_periods(session, {team_id: [NOV, NOV.previous]}) == {(team_id, NOV.key)}
+
+
 def test_the_number_of_queries_does_not_grow_with_the_team(db: Database, team: dict[str, Member],
                                                            clock: ManualClock) -> None:
     _records(db, team)
