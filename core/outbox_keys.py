@@ -1,12 +1,14 @@
 """Outbox keys: the idempotency key of every message the bot sends on its own (storage/outbox.py: one row a
 key, sent once), built and parsed here, one dataclass a kind. The wire format is what deployed databases
-hold, so it does not change:
+hold, so it changes only with a migration that rewrites the rows already there (0019_escalation_due):
 
     nudge:<item>:<stage>                     a deadline nudge; <item> is `motion:41:member:7` (`ItemIdent`),
                                              <stage> T-3, overdue:2026-11-21 or snoozed:202611221030 (UTC);
                                              a T-n stage with its due day, T-3:due:2026-11-27 (a moved
                                              deadline's nudges are new ones)
-    escalate:<item>:admin:<admin>            the admins' 约谈提醒 about an overdue item
+    escalate:<item>:admin:<admin>:due:<day>  the admins' 约谈提醒 about an overdue item, once per due day (an item
+                                             overdue again after its deadline moved is told again; keys made
+                                             before 0019_escalation_due gained the item's due day then)
     pace:<member>:<ISO week>:<duty>,<duty>   a pace nudge
     lagging:<member>:<ISO week>:<duty>,<duty>:admin:<admin>    a note to an admin about a lagging member
     board:<team>:<period>[:chart]            a period's board in the group (and its chart)
@@ -107,10 +109,11 @@ class NudgeKey:
 
 @dataclass(frozen=True)
 class EscalateKey:
-    """`escalate:<item>:admin:<admin>`: the 约谈提醒 to one admin about an overdue item."""
+    """`escalate:<item>:admin:<admin>:due:<day>`: the 约谈提醒 to one admin about an item overdue from ``due``."""
 
     item: ItemIdent
     admin_id: int
+    due: date | None = None  # None: a key from before 0019_escalation_due whose item was gone by then
     kind: Kind = Kind.ESCALATE
 
 
@@ -225,7 +228,7 @@ def _fields(key: Key) -> list[object]:
     if isinstance(key, NudgeKey):
         return [key.item, key.stage, *([] if key.due is None else ["due", key.due.isoformat()])]
     if isinstance(key, EscalateKey):
-        return [key.item, "admin", key.admin_id]
+        return [key.item, "admin", key.admin_id, *([] if key.due is None else ["due", key.due.isoformat()])]
     if isinstance(key, PaceKey):
         lagging = [] if key.admin_id is None else ["admin", key.admin_id]
         return [key.member_id, key.week, ",".join(key.duties), *lagging]
@@ -262,11 +265,17 @@ def parse(text: object) -> Key | None:
         item, stage = ItemIdent.parse(parts[:4]), ":".join(parts[4:])
         due_day = _DUE.search(stage) if stage.startswith("T-") else None
         stage = stage[:due_day.start() - 1] if due_day is not None and due_day.start() > 0 else stage
-        due = date.fromisoformat(due_day.group(1)) if due_day is not None else None
+        due = _day(due_day.group(1)) if due_day is not None else None
+        if due_day is not None and due is None:
+            return None
         return NudgeKey(item, stage, due=due) if item is not None and _STAGE.fullmatch(stage) else None
     if found is Kind.ESCALATE:
-        item, admin = ItemIdent.parse(parts[:4]), _tagged(parts[4:], "admin")
-        return EscalateKey(item, admin) if item is not None and admin is not None else None
+        item, admin = ItemIdent.parse(parts[:4]), _tagged(parts[4:6], "admin")
+        due_day = _DUE.fullmatch(":".join(parts[6:])) if len(parts) > 6 else None
+        due = _day(due_day.group(1)) if due_day is not None else None
+        if item is None or admin is None or (len(parts) > 6 and due is None):
+            return None
+        return EscalateKey(item, admin, due=due)
     if found in (Kind.PACE, Kind.LAGGING):
         return _pace(found, parts)
     if found is Kind.BOARD:
@@ -304,6 +313,14 @@ def _lookback(parts: list[str]) -> LookbackKey | None:
     if lookback is None or event is None or (to_office and admin is None) or (not to_office and len(parts) != 2):
         return None
     return LookbackKey(lookback, event, admin)
+
+
+def _day(text: str) -> date | None:
+    """The day ``text`` (YYYY-MM-DD) names, or None (2026-13-45)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _tagged(parts: list[str], tag: str) -> int | None:
@@ -354,6 +371,7 @@ EXAMPLES: tuple[Key, ...] = (
     NudgeKey(ItemIdent(ItemKind.FOLLOWUP, 9, 7), "overdue:2026-11-21"),
     NudgeKey(ItemIdent(ItemKind.TASK, 5, 7), "snoozed:202611221030"),
     NudgeKey(ItemIdent(ItemKind.TASK, 5, 7), "T-3", due=date(2026, 11, 27)),
+    EscalateKey(ItemIdent(ItemKind.MOTION, 41, 7), 3, due=date(2026, 11, 27)),
     EscalateKey(ItemIdent(ItemKind.MOTION, 41, 7), 3),
     PaceKey(7, "2026-W47", (Duty.RESEARCH_DAYS, Duty.LAW_STUDY)),
     PaceKey(7, "2026-W47", (Duty.KEY_PROPOSALS,), 3, Kind.LAGGING),

@@ -162,7 +162,8 @@ class Nudges:
                     text = words.escalation(t, member=member.display_name, kind=item.kind,
                                             title=words.title_of(t, item), due=item.due, today=today)
                     pending.append(outbox.Pending(
-                        key=outbox_keys.build(EscalateKey(_ident(item), admin.id)), chat_id=admin.telegram_user_id,
+                        key=outbox_keys.build(EscalateKey(_ident(item), admin.id, due=item.due)),
+                        chat_id=admin.telegram_user_id,
                         kind="escalation", payload={"text": text, "parse_mode": None, "buttons": []},
                         not_before=now, team_id=team.id, member_id=admin.id))
             if member.id in away:  # the nudge waits for the leave to end; the office was still told above

@@ -154,7 +154,7 @@ def test_each_deadline_nudge_once_at_an_allowed_time_in_the_readers_language(tea
     assert "due tomorrow" in lily[0].payload["text"] and "NPC suggestion" in lily[0].payload["text"]
 
     escalations = team.rows(f"escalate:motion:{zhang_motion}:")
-    assert [(row.key.rsplit(":", 1)[1], row.chat_id) for row in escalations] == [(str(team.admin), 900)]
+    assert [(row.key.split(":admin:")[1], row.chat_id) for row in escalations] == [(f"{team.admin}:due:2026-12-04", 900)]
     assert escalations[0].created_at.astimezone(SHANGHAI).date() == date(2026, 12, 11)  # 7 days overdue
     assert "约谈提醒" in escalations[0].payload["text"] and "张三" in escalations[0].payload["text"]
 
@@ -166,8 +166,29 @@ def test_an_admins_own_overdue_item_is_escalated_to_the_other_admins_not_to_them
         session.get_one(members.Member, team.lily).role = Role.ADMIN
     motion = team.motion(team.lily, date(2026, 12, 4))
     team.walk(at(date(2026, 12, 11), 12), step=timedelta(hours=2))
-    assert team.keys(f"escalate:motion:{motion}:") == [f"escalate:motion:{motion}:member:{team.lily}:admin:{team.admin}"]
+    assert team.keys(f"escalate:motion:{motion}:") == [
+        f"escalate:motion:{motion}:member:{team.lily}:admin:{team.admin}:due:2026-12-04"]
     assert team.keys(f"nudge:motion:{motion}:member:{team.lily}:overdue:2026-12-11")
+
+
+def test_an_item_given_a_new_deadline_and_overdue_again_is_escalated_again(team: Team) -> None:
+    """张三's suggestion and Lily's task, seven days overdue on 11 December, are escalated to the office; given until
+    18 December (a new deadline: the deputy not satisfied, an extension approved) and seven days overdue again on 25
+    December, they are escalated again (the office used to be told once per item for good)."""
+    motion = team.motion(team.zhang, date(2026, 12, 4))
+    task_id, assignment_id = team.task(team.lily, at(date(2026, 12, 4), 18))
+    team.walk(at(date(2026, 12, 11), 12), step=timedelta(hours=2))
+    assert len(team.keys(f"escalate:motion:{motion}:")) == len(team.keys(f"escalate:task:{task_id}:")) == 1
+    with team.db.session() as session:
+        session.get_one(Motion, motion).reply_due = date(2026, 12, 18)
+        session.get_one(TaskAssignment, assignment_id).due_at = at(date(2026, 12, 18), 18)
+    team.walk(at(date(2026, 12, 28), 12), step=timedelta(hours=2))
+    for item, owner in ((f"motion:{motion}", team.zhang), (f"task:{task_id}", team.lily)):
+        rows = team.rows(f"escalate:{item}:")
+        assert [row.key for row in rows] == [f"escalate:{item}:member:{owner}:admin:{team.admin}:due:2026-12-{day}"
+                                             for day in ("04", "18")]
+        assert [row.created_at.astimezone(SHANGHAI).date() for row in rows] == [date(2026, 12, 11),
+                                                                                date(2026, 12, 25)]
 
 
 def test_after_downtime_only_the_latest_nudge_is_enqueued(team: Team) -> None:
@@ -434,7 +455,8 @@ def test_leave_pauses_pace_and_deadline_nudges_and_the_office_still_hears_of_ove
     assert team.keys(nudges) == []  # T-3, T-1, T-0 and the overdue days all wait for the leave to end
     assert team.keys(f"pace:{team.zhang}:") == [] and team.keys(f"lagging:{team.zhang}:") == []
     assert team.keys(f"pace:{team.lily}:") and team.keys(f"lagging:{team.lily}:")  # Lily is not on leave
-    assert team.keys(f"escalate:motion:{motion}:") == [f"escalate:motion:{motion}:member:{team.zhang}:admin:{team.admin}"]
+    assert team.keys(f"escalate:motion:{motion}:") == [
+        f"escalate:motion:{motion}:member:{team.zhang}:admin:{team.admin}:due:2026-11-27"]
     team.walk(at(date(2026, 12, 7), 12), step=timedelta(hours=2))  # back on Monday
     assert [key.removeprefix(nudges) for key in team.keys(nudges)] == ["overdue:2026-12-07"]  # one, not a pile
     assert len(team.keys(f"pace:{team.zhang}:")) == 1 and team.keys(f"lagging:{team.zhang}:")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from storage.db import Database
-from storage.models import Base
+from storage.models import Base, Motion
+from tests.jobs.test_scheduled import at, make_team
 
 
 def test_migrations_at_head_match_the_models_exactly(db: Database) -> None:
@@ -204,3 +206,36 @@ def test_the_topic_stages_migration_starts_linked_topics_research_and_takes_unre
         ("researching", "2026-09-03", None), ("registered", None, None)]  # the deleted trip is no research
     assert [(str(month), days, n) for month, days, n in months] == [("2026-09-01", 1, 0), ("2026-10-01", 1, 0)]
     assert (json.loads(settings) if isinstance(settings, str) else settings) == {"x": 1, "topic_counts_at": "report"}
+
+
+def test_the_escalation_due_migration_dates_the_keys_already_there_so_the_upgrade_repeats_none(db: Database) -> None:
+    """0019_escalation_due: the 约谈提醒 already in the outbox gain their item's due day (a task's in team time: due at
+    02:00 in Shanghai on 6 November, 5 November in UTC), so the first tick after the upgrade makes none again;
+    going down drops the day, keeping the earliest row of an item told twice."""
+    team = make_team(db, at(date(2026, 11, 21), 10, 30))
+    motion = team.motion(team.zhang, date(2026, 11, 6))
+    task_id, _assignment = team.task(team.lily, at(date(2026, 11, 6), 2))
+    team.walk(at(date(2026, 11, 23), 10, 30))  # Monday: the weekend's 约谈提醒 wait for working hours
+    motion_key = f"escalate:motion:{motion}:member:{team.zhang}:admin:{team.admin}"
+    task_key = f"escalate:task:{task_id}:member:{team.lily}:admin:{team.admin}"
+    assert sorted(team.keys("escalate:")) == [f"{motion_key}:due:2026-11-06", f"{task_key}:due:2026-11-06"]
+    db.downgrade("0018_deadline_ranges")
+    assert sorted(team.keys("escalate:")) == [motion_key, task_key]
+    db.upgrade()
+    team.clock.advance(timedelta(hours=1))
+    team.run()
+    assert sorted(team.keys("escalate:")) == [f"{motion_key}:due:2026-11-06", f"{task_key}:due:2026-11-06"]
+
+    with db.session() as session:  # a new deadline, overdue again: told again
+        session.get_one(Motion, motion).reply_due = date(2026, 11, 10)
+    team.clock.advance(timedelta(hours=1))
+    team.run()
+    assert [row.key for row in team.rows("escalate:motion:")] == [f"{motion_key}:due:2026-11-06",
+                                                                  f"{motion_key}:due:2026-11-10"]
+    first = team.rows("escalate:motion:")[0].id
+    db.downgrade("0018_deadline_ranges")
+    assert [(row.id, row.key) for row in team.rows("escalate:motion:")] == [(first, motion_key)]
+    db.upgrade()
+    team.clock.advance(timedelta(hours=1))
+    team.run()
+    assert [row.key for row in team.rows("escalate:motion:")] == [f"{motion_key}:due:2026-11-10"]
