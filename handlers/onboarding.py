@@ -1,8 +1,10 @@
 """Joining a team: the invite link (`/start <code>`), `/join <code>`, or `/join` and then the code (a
 conversation flow, handlers/conversation.py: the awaited code survives a restart).
 
-A newcomer with a valid code is welcomed by name into the team, in the team's language (Chinese by
-default). A wrong, expired or used-up code gets a polite, specific refusal, and nothing is stored.
+A newcomer with a valid code is welcomed by name into the team, in the language they read the bot in (their
+other teams', or the one chosen with /lang before joining), else the team's (Chinese by default). A wrong,
+expired or used-up code, or a link the office made for another member, gets a polite, specific refusal, and
+nothing is stored. Someone named an admin of a further team becomes one on their next /start.
 """
 
 from __future__ import annotations
@@ -15,14 +17,14 @@ from zoneinfo import ZoneInfo
 from telegram import Update, User
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from core.domain import Role
+from core.domain import Language, Role
 from core.invites import InviteVerdict, looks_like_invite_code
 from handlers import conversation
 from handlers.commands import publish_chat_menu
-from handlers.context import SaimaContext
+from handlers.context import LANGUAGE_KEY, SaimaContext
 from handlers.help import role_name
 from handlers.incoming import display_name
-from locales import N_, Translator, translator
+from locales import N_, SUPPORTED, Translator, translator
 from storage import members, onboarding
 from storage.models import Member
 
@@ -36,11 +38,9 @@ async def start(update: Update, context: SaimaContext) -> None:
         return
     user = update.effective_user
     assert user is not None and update.effective_message is not None
+    if await _activate_pending_admin(update, context, user) is not None:
+        return  # named an admin of a team (a first or a further one): welcomed into it
     member = context.member()
-    if member is None:
-        member = await _activate_pending_admin(update, context, user)
-        if member is not None:
-            return
     if member is not None:
         t = context.t
         await update.effective_message.reply_text(
@@ -97,21 +97,28 @@ async def _join(update: Update, context: SaimaContext, code: str) -> bool:
                                    "like Ab3dE9kQ2x; please copy it again from your invitation."))
         return False
     now = context.now()
+    chosen = context.user_data.get(LANGUAGE_KEY) if context.user_data else None
     with context.db.session() as session:
         result = onboarding.join_with_code(
             session, code=code, telegram_user_id=user.id, display_name=_display_name(user),
             username=user.username, now=now, today=context.today(),
+            language=Language(chosen) if chosen in SUPPORTED else None,
         )
         if result.member is not None and result.team is not None:
             member, team = result.member, result.team
             team_name, role, lang = team.name, member.role, member.language.value
-        removed_from = result.team.name if result.team is not None else ""
+        invite_team = result.team.name if result.team is not None else ""
+        zone = ZoneInfo(result.team.timezone if result.team is not None else context.config.team_defaults.timezone)
     if result.verdict is not InviteVerdict.VALID:
-        await message.reply_text(_refusal(t, result.verdict, result.expired_at, context))
+        await message.reply_text(_refusal(t, result.verdict, result.expired_at, zone))
         return False
     if result.outcome is onboarding.JoinOutcome.REMOVED:
         await message.reply_text(t("You were removed from {team}, so this invite does not bring you back. "
-                                   "Please ask your team's office to restore you.").format(team=removed_from))
+                                   "Please ask your team's office to restore you.").format(team=invite_team))
+        return True
+    if result.outcome is onboarding.JoinOutcome.NOT_YOURS:
+        await message.reply_text(t("This invite was made for another member of {team}. Please ask your team's "
+                                   "office for a link of your own.").format(team=invite_team))
         return True
     if context.user_data is not None:
         context.user_data[members.CHAT_TEAM_KEY] = member.team_id
@@ -151,9 +158,10 @@ def _welcome(t: Translator, user: User, team_name: str, role: Role) -> str:
     )
 
 
-def _refusal(t: Translator, verdict: InviteVerdict, expired_at: datetime | None, context: SaimaContext) -> str:
+def _refusal(t: Translator, verdict: InviteVerdict, expired_at: datetime | None, zone: ZoneInfo) -> str:
+    """``zone``: the invite's team's (its expiry was given in that team's days when it was made)."""
     if verdict is InviteVerdict.EXPIRED and expired_at is not None:
-        day = expired_at.astimezone(ZoneInfo(context.config.team_defaults.timezone)).date()
+        day = expired_at.astimezone(zone).date()
         return t("This invite expired on {date}. Please ask your team's office for a new link.").format(
             date=day.isoformat()
         )

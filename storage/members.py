@@ -99,13 +99,15 @@ def add(
     now: datetime,
     joined_on: date | None,
     invite_id: int | None = None,
+    language: Language | None = None,
 ) -> Member:
+    """A new membership, in ``language`` (the user's own choice), else the team's."""
     member = Member(
         team_id=team.id,
         telegram_user_id=telegram_user_id,
         display_name=display_name,
         username=username,
-        language=team.language,
+        language=language or team.language,
         role=role,
         status=status,
         reachable=True,
@@ -130,6 +132,22 @@ def activate(
     member.removed_at = None
     session.flush()
     return member
+
+
+def menu_standing(session: Session, telegram_user_id: int) -> tuple[Role | None, Language | None]:
+    """What the user's private command menu offers: the highest role among their active memberships (None: no
+    active membership, a stranger's menu), and the language they read the bot in."""
+    roles = set(session.scalars(select(Member.role).where(Member.telegram_user_id == telegram_user_id,
+                                                          Member.status == MemberStatus.ACTIVE)))
+    role = next((r for r in (Role.OWNER, Role.ADMIN, Role.MEMBER) if r in roles), None)
+    return role, chosen_language(session, telegram_user_id)
+
+
+def chosen_language(session: Session, telegram_user_id: int) -> Language | None:
+    """The language the user reads the bot in, as their memberships hold it (set together by /lang); None for a
+    user with no membership."""
+    return session.scalar(select(Member.language).where(Member.telegram_user_id == telegram_user_id)
+                          .order_by(Member.id.desc()).limit(1))
 
 
 def set_language(session: Session, telegram_user_id: int, language: Language) -> int:

@@ -74,12 +74,13 @@ class JoinOutcome(enum.StrEnum):
     ALREADY_MEMBER = "already_member"
     REJOINED = "rejoined"
     REMOVED = "removed"  # removed by the office: a general invite does not bring them back
+    NOT_YOURS = "not_yours"  # an invite the office made for one removed member, opened by someone else
 
 
 @dataclass(frozen=True)
 class JoinResult:
     """What joining with an invite code came to: the verdict, then the outcome, the member and the team
-    (when let in) or the invite's expiry."""
+    (when let in; the invite's team on a refusal) and the invite's expiry."""
 
     verdict: InviteVerdict
     outcome: JoinOutcome | None = None
@@ -90,26 +91,31 @@ class JoinResult:
 
 def join_with_code(
     session: Session, *, code: str, telegram_user_id: int, display_name: str, username: str | None,
-    now: datetime, today: date,
+    now: datetime, today: date, language: Language | None = None,
 ) -> JoinResult:
-    """Lets the user into the invite's team, or says why not; nothing is stored on a refusal."""
+    """Lets the user into the invite's team, or says why not; nothing is stored on a refusal. A newcomer reads
+    the bot in the language their other memberships have, else ``language`` (chosen with /lang before joining),
+    else the team's."""
     invite = invites.by_code(session, code)
     verdict = judge_invite(invites.facts(invite), now=now)
     existing = members.in_team(session, invite.team_id, telegram_user_id) if invite else None
     if invite is not None and existing is not None and existing.status == MemberStatus.ACTIVE:
         return JoinResult(InviteVerdict.VALID, JoinOutcome.ALREADY_MEMBER, existing, existing.team)
+    team = teams.by_id(session, invite.team_id) if invite is not None else None
     if verdict is not InviteVerdict.VALID:
-        return JoinResult(verdict, expired_at=invite.expires_at if invite else None)
-    assert invite is not None
+        return JoinResult(verdict, team=team, expired_at=invite.expires_at if invite else None)
+    assert invite is not None and team is not None
+    meant_for = invites.named_for(session, invite.id)
+    if meant_for is not None and (existing is None or existing.id != meant_for):
+        # made from one removed member's card for that member alone: nobody else joins with it, nor uses it up
+        return JoinResult(InviteVerdict.VALID, JoinOutcome.NOT_YOURS, None, team)
     readmitted = existing is not None and existing.status == MemberStatus.REMOVED
-    if readmitted and invites.named_for(session, invite.id) != existing.id:  # type: ignore[union-attr]  # readmitted: existing is not None
+    if readmitted and meant_for is None:
         # Removal sticks: only the office brings them back, by the "restore" on their card or an invite
         # made for them from it (audited both).
-        return JoinResult(InviteVerdict.VALID, JoinOutcome.REMOVED, None, existing.team)  # type: ignore[union-attr]  # readmitted: existing is not None
+        return JoinResult(InviteVerdict.VALID, JoinOutcome.REMOVED, None, team)
     if not invites.use(session, invite):
-        return JoinResult(InviteVerdict.USED_UP)
-    team = teams.by_id(session, invite.team_id)
-    assert team is not None
+        return JoinResult(InviteVerdict.USED_UP, team=team)
     if existing is not None:
         member = members.activate(session, existing, display_name=display_name, username=username, joined_on=today)
         outcome = JoinOutcome.REJOINED
@@ -117,7 +123,7 @@ def join_with_code(
         member = members.add(
             session, team=team, telegram_user_id=telegram_user_id, display_name=display_name,
             username=username, role=invite.role, status=MemberStatus.ACTIVE, now=now, joined_on=today,
-            invite_id=invite.id,
+            invite_id=invite.id, language=members.chosen_language(session, telegram_user_id) or language,
         )
         outcome = JoinOutcome.JOINED
     audit.record(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from storage import updates
 from storage.models import (
@@ -18,9 +18,10 @@ from storage.models import (
     ResearchTrip,
     Role,
     StudySession,
+    Team,
 )
 from tests.e2e.conftest import ADMIN_ID, BOT_USERNAME, Saima
-from tests.e2e.helpers import member, owner
+from tests.e2e.helpers import member, owner, second_team
 
 
 def _count(saima: Saima, model: type) -> int:
@@ -199,3 +200,48 @@ async def test_in_a_group_joining_is_pointed_to_a_private_chat(saima: Saima) -> 
 async def test_an_unknown_command_points_to_help(saima: Saima) -> None:
     zhang = await member(saima)
     assert (await zhang.send("/frobnicate")).text == "没有这个命令。发送 /help 查看可用命令。"
+
+
+async def test_an_owner_named_for_a_second_team_becomes_its_owner_on_opening_the_bot(saima: Saima) -> None:
+    """李主任, already the owner of 省政府党组, is named the owner of 市政府党组 too (`bot.py team create --admin`: "they
+    become owner on opening the bot"). /start welcomes him into it and makes him its owner; it used to welcome him
+    back to the first team and leave the second without an active owner."""
+    admin = await owner(saima)
+    second_team(saima)
+    reply = await admin.send("/start")
+    assert reply.text.startswith("欢迎李主任！您已作为负责人加入「市政府党组」")
+    with saima.db.session() as session:
+        mine = session.scalars(select(Member).where(Member.telegram_user_id == ADMIN_ID).order_by(Member.team_id))
+        assert [(m.role, m.status) for m in mine] == [(Role.OWNER, MemberStatus.ACTIVE)] * 2
+
+
+async def test_a_member_in_english_who_joins_a_second_team_keeps_english(saima: Saima) -> None:
+    """Tom reads the bot in English (/lang is per person: it sets every membership); joining a second, Chinese team
+    keeps it English (it used to switch that team's messages to Chinese)."""
+    await owner(saima)
+    tom = await member(saima, 1001, "Tom", lang="en")
+    joined = await tom.send(f"/start {second_team(saima)}")
+    assert joined.text.startswith("Welcome, Tom! You have joined 市政府党组")
+    assert (await tom.send("/help")).text.startswith("Saima (赛马)")
+
+
+async def test_english_chosen_before_joining_is_kept_on_joining(saima: Saima) -> None:
+    """/lang en before opening the invite: the welcome and what follows are in English, not the team's Chinese."""
+    tom = saima.control.user(1001, "Tom", language_code="zh-hans")
+    assert (await tom.send("/lang en")).text.startswith("Language set to English")
+    assert (await tom.send(f"/start {saima.invite_code}")).text.startswith("Welcome, Tom! You have joined")
+    assert (await tom.send("/help")).text.startswith("Saima (赛马)")
+
+
+async def test_an_expired_invite_is_dated_in_its_teams_time_zone_as_when_it_was_made(saima: Saima) -> None:
+    """A team on Urumqi time: /invite said "valid until 5 December" (its day); the refusal after expiry names the
+    same day, not the 6th of the configured default zone."""
+    admin = await owner(saima)
+    with saima.db.session() as session:
+        session.execute(update(Team).where(Team.id == saima.team_id).values(timezone="Asia/Urumqi"))
+    saima.clock.advance(timedelta(hours=14))  # 22 Nov 00:30 in Shanghai, 21 Nov 22:30 in Urumqi
+    made = await admin.send("/invite")
+    assert "有效期至 2026-12-05" in made.text
+    saima.clock.advance(timedelta(days=15))
+    refused = await saima.control.user(2001, "赵六").send(f"/start {made.text.rsplit('start=', 1)[1]}")
+    assert refused.text == "该邀请已于 2026-12-05 过期，请联系办公室获取新链接。"

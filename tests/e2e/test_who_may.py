@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from core.domain import AssignmentStatus, MemberStatus, Role
 from emulator.sim import SimUser
-from storage.models import AuditEntry, StudyAttendance, StudySession, Task, TaskAssignment
+from storage.models import AuditEntry, Member, StudyAttendance, StudySession, Task, TaskAssignment
 from tests.e2e.conftest import ADMIN_ID, Saima
 from tests.e2e.helpers import owner_and_member, owner_and_two, second_team, stored_member
 
@@ -194,6 +194,8 @@ async def test_a_snooze_on_a_task_closed_since_the_nudge_is_refused(saima: Saima
 
 
 async def test_an_invite_the_office_makes_for_a_removed_member_lets_only_them_back(saima: Saima) -> None:
+    """The single-use link made on 张三's card is his alone: another removed member and a stranger are refused and
+    do not use it up (a stranger used to join with it, and 张三 then found it used)."""
     admin, zhang, wang = await owner_and_two(saima)
     await _remove(admin, "张三", "移出班子", "移除")
     await _remove(admin, "王五", "移出班子", "移除")
@@ -201,8 +203,11 @@ async def test_an_invite_the_office_makes_for_a_removed_member_lets_only_them_ba
     link = await admin.press(card, "为其生成一次性邀请", expect=1)
     assert link.text.startswith("张三的一次性返回邀请，有效期至 2026-12-05：\nhttps://t.me/")
     code = link.text.rsplit("start=", 1)[1]
-    refused = await wang.send(f"/start {code}")  # made for 张三, not for 王五
-    assert refused.text == "您已被移出「省政府党组」，此邀请不能让您重新加入。如需恢复，请联系办公室。"
+    not_yours = "此邀请是办公室为「省政府党组」的另一位成员生成的，请联系办公室获取您自己的链接。"
+    assert (await wang.send(f"/start {code}")).text == not_yours  # made for 张三, not for 王五
+    assert (await saima.control.user(2001, "赵六").send(f"/start {code}")).text == not_yours
+    with saima.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Member).where(Member.telegram_user_id == 2001)) == 0
     back = await zhang.send(f"/start {code}")
     assert back.text.startswith("欢迎张三！您已作为成员加入「省政府党组」")
     assert stored_member(saima, 1001).status is MemberStatus.ACTIVE
