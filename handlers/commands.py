@@ -103,9 +103,10 @@ def dashboard_button(dashboard_url: str, lang: str) -> MenuButtonWebApp:
     return MenuButtonWebApp(translator(lang)(DASHBOARD), WebAppInfo(dashboard_url.rstrip("/") + "/app/"))
 
 
-async def publish_chat_menu(bot: Bot, chat_id: int, role: Role, lang: str, dashboard_url: str = "") -> None:
-    """One member's private menu, in the language they chose and with their role's commands; the menu
-    button opens the dashboard (in their language) when `[webapp] public_url` is set."""
+async def publish_chat_menu(bot: Bot, chat_id: int, role: Role | None, lang: str, dashboard_url: str = "") -> None:
+    """One member's private menu, in the language they chose and with their role's commands (None: no longer a
+    member of any team, a stranger's); the menu button opens the dashboard (in their language) when
+    `[webapp] public_url` is set."""
     try:
         await bot.set_my_commands(menu(role, lang), scope=BotCommandScopeChat(chat_id))
         if dashboard_url:

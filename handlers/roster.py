@@ -32,11 +32,12 @@ from core.callbacks import roster as callbacks
 from core.callbacks.roster import Action, Press
 from core.dates import beyond_horizon
 from core.domain import LeaveKind, MemberStatus, Role
-from core.pace import PaceStatus
+from core.pace import PaceStatus, out_of_office
 from core.roster import PAGE_SIZE, leave_too_long
 from core.trips import backwards_range
 from handlers import admin_steps
 from handlers.access import admin_press, admins_only
+from handlers.commands import publish_chat_menu
 from handlers.context import SaimaContext
 from handlers.incoming import too_far_reply
 from handlers.invite import invite_text, make_invite
@@ -44,7 +45,7 @@ from handlers.keyboards import first_page, in_rows, turn_rows
 from locales import N_, Translator, translator
 from reports.progress_card import STATUS_MARK
 from reports.words import span_in_words
-from storage import roster
+from storage import members, roster
 from storage.models import Member
 from storage.progress import year_progress
 
@@ -60,16 +61,20 @@ _SEVERITY = {PaceStatus.ON_PACE: 0, PaceStatus.BEHIND: 1, PaceStatus.LAGGING: 2}
 
 RACES_MARK = "🏇"
 OFFICE_MARK = "📋"
+TERM_ENDED_MARK = "🏁"
 
 
 def _pace_mark(context: SaimaContext, session: Any, member: Member) -> str:
     """✅ / ⚠️ / ❗ for the member's worst duty this year; ⏳ for someone who has not opened the bot yet; 📋
-    for the office (not in the race: it has no pace)."""
+    for the office (not in the race: it has no pace); 🏁 for a member whose 离任日期 has passed (nothing more is
+    asked of them: core.pace.out_of_office, as the summary and the nudges judge)."""
     if member.status is MemberStatus.PENDING:
         return "⏳"
     if not member.races:
         return OFFICE_MARK
     today = context.today(member.team.timezone)
+    if out_of_office(member.left_office_on, today):
+        return TERM_ENDED_MARK
     progress = year_progress(session, member, today=today, config=context.config)
     worst = max((d.status for d in progress.duties), key=_SEVERITY.__getitem__, default=PaceStatus.ON_PACE)
     return STATUS_MARK[worst]
@@ -111,8 +116,8 @@ def _list(context: SaimaContext, admin: Member, page: int, note: str = "") -> tu
                         total).format(team=admin.team.name, n=total, page=page + 1, pages=pages)
     text = "\n".join(([note] if note else []) + [header] + [f"{i}. {line}" for i, line in
                                                              enumerate(lines, start=page * PAGE_SIZE + 1)])
-    text += "\n" + t("✅ on pace · ⚠️ behind · ❗ lagging · ⏳ not joined yet · 🏇 in the race · 📋 office, not in "
-                     "the race. Press a name for its actions.")
+    text += "\n" + t("✅ on pace · ⚠️ behind · ❗ lagging · 🏁 term ended · ⏳ not joined yet · 🏇 in the race · "
+                     "📋 office, not in the race. Press a name for its actions.")
     rows = _name_rows(t, [(_data(Action.MEMBER, member_id), name) for member_id, name in ids], page=page, pages=pages,
                       turn=Action.PAGE)
     rows.append([InlineKeyboardButton(t("🔗 Invite links"), callback_data=callbacks.build(Press(Action.INVITES)))])
@@ -175,10 +180,14 @@ def _card(context: SaimaContext, admin: Member, member_id: int, note: str = "") 
             return text, keyboard
         mark = _pace_mark(context, session, member)
         year = context.today(member.team.timezone).year
-        periods = [(p.kind, p.start_date, p.end_date) for p in roster.leave_of(session, member.id, year=year)]
+        periods = [(p.kind, p.start_date, p.end_date) for p in roster.leave_since(session, member.id, year=year)]
     lines = ([note] if note else []) + [_line(t, mark, member)]
-    lines.append(t("In the race: ranked, with pace reminders.") if member.races
-                 else t("Not in the race (office): not ranked, no pace reminders."))
+    if not member.races:
+        lines.append(t("Not in the race (office): not ranked, no pace reminders."))
+    elif mark == TERM_ENDED_MARK:
+        lines.append(t("In the race: ranked; no pace reminders, the term has ended."))
+    else:
+        lines.append(t("In the race: ranked, with pace reminders."))
     if member.took_office_on is None and member.left_office_on is None:
         lines.append(t("In office the whole year (no took-office or left-office date set)."))
     if member.took_office_on is not None:
@@ -253,10 +262,13 @@ async def press(update: Update, context: SaimaContext) -> None:
     with context.db.session() as session:
         member = roster.in_team(session, admin.team_id, member_id)
         refusal, note = (INVALID, None) if member is None else _act(context, session, admin, member, press_)
+        chat_id = member.telegram_user_id if member is not None else 0
     if refusal is not None:
         await query.answer(t(refusal), show_alert=True)
         return
     await query.answer()
+    if action in (Action.PROMOTE, Action.DEMOTE, Action.REMOVE):
+        await _menu_follows(context, chat_id)
     if isinstance(note, _BackToList):
         text, keyboard = _list(context, admin, 0, note)
         await query.edit_message_text(text, reply_markup=keyboard)
@@ -266,6 +278,15 @@ async def press(update: Update, context: SaimaContext) -> None:
         return
     text, keyboard = _card(context, admin, member_id, note or "")
     await query.edit_message_text(text, reply_markup=keyboard)
+
+
+async def _menu_follows(context: SaimaContext, telegram_user_id: int) -> None:
+    """After a role change, a removal or a restore: the member's private menu offers what they may now do
+    (their highest role in any team they are active in; a stranger's menu when none)."""
+    with context.db.reading() as session:
+        role, language = members.menu_standing(session, telegram_user_id)
+    lang = language.value if language is not None else context.config.team_defaults.language
+    await publish_chat_menu(context.bot, telegram_user_id, role, lang, context.config.webapp.public_url)
 
 
 def _restored_note(t: Translator, team_name: str) -> str:
@@ -308,6 +329,7 @@ async def _removed_press(update: Update, context: SaimaContext, admin: Member, a
         await query.message.reply_text(link)
         return
     await query.answer()
+    await _menu_follows(context, chat_id)
     try:
         await context.bot.send_message(chat_id, _restored_note(translator(lang), team_name))
     except TelegramError as error:  # they may have blocked the bot: the restore stands all the same

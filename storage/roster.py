@@ -108,10 +108,10 @@ def record_leave(session: Session, member: Member, *, kind: LeaveKind, start: da
     return period
 
 
-def leave_of(session: Session, member_id: int, *, year: int) -> list[LeavePeriod]:
+def leave_since(session: Session, member_id: int, *, year: int) -> list[LeavePeriod]:
+    """The member's leave from ``year`` on: what touches the year and what is recorded for later years."""
     return list(session.scalars(select(LeavePeriod).where(
-        LeavePeriod.member_id == member_id, LeavePeriod.end_date >= date(year, 1, 1),
-        LeavePeriod.start_date <= date(year, 12, 31)).order_by(LeavePeriod.start_date)))
+        LeavePeriod.member_id == member_id, LeavePeriod.end_date >= date(year, 1, 1)).order_by(LeavePeriod.start_date)))
 
 
 def set_office_dates(session: Session, member: Member, *, took_office_on: date | None, left_office_on: date | None,

@@ -303,3 +303,54 @@ async def test_an_admin_removed_by_the_owner_comes_back_only_as_astored_member(s
     assert (removed.status, removed.role) == (MemberStatus.REMOVED, Role.MEMBER)
     await zhang.send(f"/start {saima.invite_code}")
     assert (await zhang.send("/members")).text == ADMIN_ONLY
+
+
+async def _menu(saima: Saima, user_id: int) -> list[str]:
+    found = await saima.control.commands(chat_id=user_id, user_id=user_id, language_code="zh-hans")
+    return [command["command"] for command in found["effective"]]
+
+
+async def test_a_members_private_menu_follows_their_role_and_removal(saima: Saima) -> None:
+    """Made an admin on the /members card, 张三's menu offers the admin commands; made a member again, it does not;
+    removed, it is a stranger's (no /me, which would now answer "only for members"); restored, a member's again.
+    The menu used to change only when someone joined or chose a language."""
+    admin, _zhang, _wang = await owner_and_two(saima)
+    assert "invite" not in await _menu(saima, 1001) and "me" in await _menu(saima, 1001)
+    card = await admin.press(await admin.send("/members"), "张三")
+    card = await admin.press(card, "设为管理员")
+    assert "invite" in await _menu(saima, 1001)
+    await admin.press(card, "改为成员")
+    assert "invite" not in await _menu(saima, 1001)
+    card = await admin.press(await admin.send("/members"), "张三")
+    await admin.press(await admin.press(card, "移出班子"), "移除")
+    assert "me" not in await _menu(saima, 1001)
+    card = await admin.press(await admin.press(await admin.send("/members"), "已移出的成员（1）"), "张三")
+    await admin.press(card, "恢复", expect=1)
+    assert "me" in await _menu(saima, 1001) and "invite" not in await _menu(saima, 1001)
+
+
+async def test_a_member_whose_term_ended_is_not_marked_behind_in_members(saima: Saima) -> None:
+    """张三 left office on 30 September: nothing more is asked of him (the summary does not list him behind, no
+    pace reminder goes to him), so /members marks him 🏁 and his card says so, instead of ❗ and "with pace reminders"."""
+    admin, _zhang, _wang = await owner_and_two(saima)
+    with saima.db.session() as session:
+        stored = session.get_one(Member, stored_member(saima, 1001).id)
+        stored.left_office_on = date(2026, 9, 30)
+    behind = (await admin.send("/summary")).text.split("进度落后：")[1]
+    assert "王五" in behind and "张三" not in behind
+    listing = await admin.send("/members")
+    line = next(line for line in listing.text.splitlines() if "张三" in line)
+    assert line.startswith("2. 🏁 张三 🏇") and "🏁 已离任" in listing.text
+    card = await admin.press(listing, "张三")
+    assert "参加赛马：参与排名；已离任，不再接收进度提醒。" in card.text.splitlines()
+
+
+async def test_leave_recorded_for_next_year_shows_on_the_card(saima: Saima) -> None:
+    """出国 recorded on 21 November for 5–10 January: the card lists it (it listed only this year's leave, so the
+    office read "已登记" and then saw nothing)."""
+    admin, _zhang, _wang = await owner_and_two(saima)
+    card = await admin.press(await admin.send("/members"), "张三")
+    await admin.press(await admin.press(card, "登记请假"), "出国")
+    assert (await admin.send("2027年1月5日至1月10日")).text.startswith("已登记：张三，出国")
+    card = await admin.press(await admin.send("/members"), "张三")
+    assert any(line.startswith("出国：2027年1月5日") for line in card.text.splitlines()), card.text
