@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -79,7 +80,7 @@ def year_progress(session: Session, member: Member, *, today: date, config: Conf
                        tolerance=tolerance, lagging=lagging, quarters=quarters.get(duty))
         for duty in Duty
     ]
-    own = team_duties.active(session, member.team_id)
+    own = team_duties.in_force(session, member.team_id, today, ZoneInfo(member.team.timezone))
     own_done = team_duties.done(session, [member.id], [d.id for d in own], first=date(year, 1, 1),
                                 last=date(year, 12, 31))
     extra = [team_duty_pace(d.name, d.unit, done=own_done.get((member.id, d.id), Decimal(0)),

@@ -169,8 +169,9 @@ def gather_days(session: Session, team_id: int, period: race.Period, *, days: Se
     else:
         done_on = {each: done_from_records(session, team_id, start, each, tz) for each in set(wanted)}
 
-    # The team's own duties in use (core/team_duties.py): what each member logged from the period's start.
-    own_duties = team_duties.active(session, team_id)
+    # The team's own duties as they stood on the board day (core/team_duties.py): what each member logged from the
+    # period's start.
+    own_duties = team_duties.in_force(session, team_id, day, tz)
     own_done = {each: team_duties.done(session, [row[0] for row in member_rows], [d.id for d in own_duties],
                                        first=start, last=each) for each in set(wanted)} if own_duties else {}
 

@@ -4,15 +4,18 @@ audited here, so `/duty`, `/log` and `bot.py team duty` record alike (core/team_
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage import audit
 from storage.db import among
-from storage.models import Member, TeamDuty, TeamDutyEntry
+from storage.models import AuditEntry, Member, TeamDuty, TeamDutyEntry
+from storage.persistence import decode
 
 
 def _shape(row: TeamDuty) -> dict[str, object]:
@@ -23,6 +26,52 @@ def active(session: Session, team_id: int) -> list[TeamDuty]:
     """The team's duties in use, in the order they were added."""
     return list(session.scalars(select(TeamDuty).where(TeamDuty.team_id == team_id, TeamDuty.retired_at.is_(None))
                                 .order_by(TeamDuty.id)))
+
+
+@dataclass(frozen=True)
+class DutyTerms:
+    """A team duty as it stood on a day: what a period ending then asks and scores."""
+
+    id: int
+    name: str
+    unit: str
+    yearly_target: Decimal
+    weight: Decimal
+
+
+def in_force(session: Session, team_id: int, day: date, tz: ZoneInfo) -> list[DutyTerms]:
+    """The team's duties as they stood at the end of ``day`` (team time), each with the unit, yearly target and
+    weight then in force: a duty added later is not asked of that day's period, one retired since is still scored
+    in it, and a target changed since (next year's, set in January) does not rewrite it. Every change leaves an
+    audit entry (:func:`set_duty`, :func:`retire`): a duty none changed since is taken as it is (for a board of
+    the current period, every one: the entries since tomorrow are none, a short range of their index); one changed
+    since, as its latest entry before then left it."""
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+    rows = [row for row in every(session, team_id) if row.created_at < end]
+    changed = set(session.scalars(select(AuditEntry.entity_id).where(
+        AuditEntry.at >= end, AuditEntry.team_id == team_id, AuditEntry.entity == "team_duty")))
+    then: dict[int, tuple[str, dict[str, object] | None]] = {}
+    if changed:
+        for duty_id, action, after in session.execute(
+                select(AuditEntry.entity_id, AuditEntry.action, AuditEntry.after)
+                .where(AuditEntry.team_id == team_id, AuditEntry.entity == "team_duty", AuditEntry.at < end,
+                       AuditEntry.entity_id.in_(changed))
+                .order_by(AuditEntry.at, AuditEntry.id)):
+            then[duty_id] = (action, decode(after) if after is not None else None)
+    terms: list[DutyTerms] = []
+    for row in rows:
+        if row.id in changed:
+            action, after = then.get(row.id, ("", None))
+            if action == "retire" or after is None:
+                continue
+            shape = after
+        elif row.retired_at is not None:
+            continue
+        else:
+            shape = _shape(row)
+        terms.append(DutyTerms(row.id, str(shape["name"]), str(shape["unit"]), Decimal(str(shape["yearly_target"])),
+                               Decimal(str(shape["weight"]))))
+    return terms
 
 
 def every(session: Session, team_id: int) -> list[TeamDuty]:

@@ -12,10 +12,13 @@ from config import Config
 from core.clock import ManualClock
 from core.domain import MemberStatus, Role
 from core.race import Period, PeriodKind
-from storage import members, onboarding, race, team_duties
+from storage import evaluation as evaluation_queries
+from storage import members, onboarding, race, team_duties, teams
 from storage.db import Database
 from storage.models import AuditEntry
+from storage.progress import year_progress
 from tests.conftest import SHANGHAI
+from tests.jobs.test_scheduled import at, make_team
 
 NOV = Period(PeriodKind.MONTH, 2026, 11)
 
@@ -57,3 +60,57 @@ def test_the_race_gathers_what_each_member_logged_on_the_duties_in_use(db: Datab
             select(AuditEntry).where(AuditEntry.entity.like("team_duty%")).order_by(AuditEntry.id))]
     assert audited == [("create", "team_duty"), ("create", "team_duty")] + [("create", "team_duty_entry")] * 5 \
         + [("retire", "team_duty")]
+
+
+def _evaluation_2026(db: Database, team_id: int, member_id: int) -> tuple[Decimal, list[tuple[str, Decimal]]]:
+    with db.session() as session:
+        found = evaluation_queries.team_evaluation(session, teams.one(session, team_id), 2026,
+                                                   today=date(2027, 1, 6), config=Config())
+        entry = found.entry_of(member_id)
+        assert entry is not None
+        return entry.figures.score, [(extra.name, extra.target) for extra in entry.figures.extras]
+
+
+def test_next_years_target_set_in_january_does_not_rewrite_the_closed_years_scores(db: Database) -> None:
+    """接访下访 was 12 days a year in 2026 (weight 5) and 张三 did all 12. On 5 January 2027 the office raises it to
+    24 for the new year: the 2026 evaluation it is grading that week (and /rank 2026, /me 2026) still judges 2026
+    against 12 (it used to take 2.5 points off 张三's 2026 score and read 12 / 24); 2027 asks 24."""
+    team = make_team(db, at(date(2026, 11, 21), 10, 30))
+    with db.session() as session:
+        duty, _ = team_duties.set_duty(session, team_id=team.team_id, name="接访下访", unit="天",
+                                       yearly_target=Decimal(12), weight=Decimal(5), now=team.clock.now())
+        zhang = session.get_one(members.Member, team.zhang)
+        team_duties.log_entry(session, duty=duty, member=zhang, day=date(2026, 11, 20), amount=Decimal(12), note="",
+                              now=team.clock.now())
+    before = _evaluation_2026(db, team.team_id, team.zhang)
+    assert before[1] == [("接访下访", Decimal(12))]
+    with db.session() as session:
+        team_duties.set_duty(session, team_id=team.team_id, name="接访下访", unit="天", yearly_target=Decimal(24),
+                             weight=Decimal(5), now=at(date(2027, 1, 5), 10))
+    assert _evaluation_2026(db, team.team_id, team.zhang) == before
+    with db.session() as session:
+        zhang = session.get_one(members.Member, team.zhang)
+        assert [d.target for d in year_progress(session, zhang, today=date(2026, 12, 31),
+                                                        config=Config()).team_duties] == [Decimal(12)]
+        assert [d.target for d in year_progress(session, zhang, today=date(2027, 1, 6),
+                                                        config=Config()).team_duties] == [Decimal(24)]
+
+
+def test_a_duty_added_next_year_is_not_asked_of_the_closed_year_and_one_retired_then_still_counts_in_it(
+        db: Database) -> None:
+    """On 5 January 2027 the office adds 第一议题 (24 a year) and retires 接访下访: the 2026 evaluation and /me 2026
+    neither ask 第一议题 of 2026 (they listed "0 / 24") nor drop 接访下访, which 2026 asked and scored."""
+    team = make_team(db, at(date(2026, 11, 21), 10, 30))
+    with db.session() as session:
+        team_duties.set_duty(session, team_id=team.team_id, name="接访下访", unit="天", yearly_target=Decimal(12),
+                             weight=Decimal(5), now=team.clock.now())
+        team_duties.set_duty(session, team_id=team.team_id, name="第一议题", unit="次", yearly_target=Decimal(24),
+                             weight=Decimal(5), now=at(date(2027, 1, 5), 10))
+        team_duties.retire(session, team_id=team.team_id, name="接访下访", now=at(date(2027, 1, 5), 10))
+    assert _evaluation_2026(db, team.team_id, team.zhang)[1] == [("接访下访", Decimal(12))]
+    with db.session() as session:
+        zhang = session.get_one(members.Member, team.zhang)
+        assert [d.name for d in year_progress(session, zhang, today=date(2026, 12, 31),
+                                              config=Config()).team_duties] == ["接访下访"]
+        assert [d.name for d in year_progress(session, zhang, today=date(2027, 1, 6),
+                                              config=Config()).team_duties] == ["第一议题"]
