@@ -4,10 +4,12 @@ Each check reads only the team's rows whose instant (`next_at`) has come: one ra
 (team, next_at), so the cost is what is due. A row just made (the item closed) gets the day it comes back
 (`after_months` later, the team's own or the configuration's) at midnight team time; on that day the owner is
 asked once, privately (`lookback:<id>:ask`, not before the team's allowed moment: quiet hours and days off
-respected; an owner on leave is asked the day they are back), with three buttons 落实 / 部分落实 / 未落实 (handlers/lookback.py). Unanswered, one reminder
-(`lookback:<id>:remind`) after `remind_workdays` working days, then a note to each admin
-(`lookback:<id>:office:<admin>`) after as many again. An item no longer closed when its day comes (reopened
-meanwhile) is not asked about.
+respected; an owner on leave that day is asked the day they are back), with three buttons 落实 / 部分落实 / 未落实
+(handlers/lookback.py). Unanswered, one reminder (`lookback:<id>:remind`) after `remind_workdays` working days,
+then a note to each admin (`lookback:<id>:office:<admin>`) after as many again. Each stage is stamped with, and
+the next counted from, the moment its message may go out, not the tick that enqueued it: an item that comes back
+on a Sunday is asked on Monday, reminded three working days after Monday, and the office told it was asked on
+Monday. An item no longer closed when its day comes (reopened meanwhile) is not asked about.
 
 Every step moves the row's `next_at` by a compare-and-set in the transaction that enqueues its message, and
 every message has its own outbox key: a check run twice, by two processes, or after a restart asks nothing twice.
@@ -59,13 +61,19 @@ class Lookbacks:
             return
         tz = ZoneInfo(team.timezone)
         months = queries.months_of(team, self.config.lookback.after_months)
-        away = leave.on_leave(session, team_id=team.id, day=now.astimezone(tz).date())
+        away_on: dict[date, set[int]] = {}
+
+        def away(day: date) -> set[int]:
+            if day not in away_on:
+                away_on[day] = leave.on_leave(session, team_id=team.id, day=day)
+            return away_on[day]
+
         for row in rows:
             self._step(session, team, row, now=now, tz=tz, months=months, report=report, is_workday=is_workday,
                        away=away)
 
     def _step(self, session: Session, team: Team, row: Lookback, *, now: datetime, tz: ZoneInfo, months: int,
-              report: LookbackReport, is_workday: Callable[[date], bool], away: set[int]) -> None:
+              report: LookbackReport, is_workday: Callable[[date], bool], away: Callable[[date], set[int]]) -> None:
         stage = rules.next_stage(rules.Progress(row.due_at, row.asked_at, row.reminded_at, row.escalated_at,
                                                 row.answered_at))
         expected = row.next_at
@@ -77,8 +85,6 @@ class Lookbacks:
             if not queries.move_on(session, row, expected=expected, due_at=due_at, next_at=due_at) or due_at > now:
                 return
             expected, stage = due_at, rules.Stage.ASK
-        today = now.astimezone(tz).date()
-        later = rules.midnight(rules.nth_workday_after(today, self.config.lookback.remind_workdays, is_workday), tz)
         item = queries.item_of(session, row)
         owner = members.by_id(session, row.owner_member_id)
         if stage is rules.Stage.ASK and (item is None or not item.still_closed or owner is None
@@ -88,13 +94,18 @@ class Lookbacks:
         if item is None or owner is None:  # gone since it was asked: nothing more to say
             queries.move_on(session, row, expected=expected, next_at=None)
             return
+        # The owner reads it, and the working days are counted, from the moment it may go out (a Sunday's ask
+        # goes out on Monday at 08:00), not from the tick that enqueues it.
         not_before = ticks.allowed_moment(self.config.schedule, now, tz, is_workday)
-        if stage in (rules.Stage.ASK, rules.Stage.REMIND) and owner.id in away:  # on leave: asked when back
-            queries.move_on(session, row, expected=expected, next_at=rules.midnight(today + timedelta(days=1), tz))
+        sent_on = not_before.astimezone(tz).date()
+        if stage in (rules.Stage.ASK, rules.Stage.REMIND) and owner.id in away(sent_on):  # on leave: asked when back
+            queries.move_on(session, row, expected=expected, next_at=rules.midnight(sent_on + timedelta(days=1), tz))
             return
         if stage in (rules.Stage.ASK, rules.Stage.REMIND):
             remind = stage is rules.Stage.REMIND
-            stamp = {"reminded_at": now} if remind else {"asked_at": now}
+            later = rules.midnight(rules.nth_workday_after(sent_on, self.config.lookback.remind_workdays, is_workday),
+                                   tz)
+            stamp = {"reminded_at": not_before} if remind else {"asked_at": not_before}
             if not queries.move_on(session, row, expected=expected, next_at=later, **stamp):
                 return
             t = translator(owner.language.value)
@@ -108,9 +119,9 @@ class Lookbacks:
             else:
                 report.asked += made
             return
-        if not queries.move_on(session, row, expected=expected, next_at=None, escalated_at=now):
+        if not queries.move_on(session, row, expected=expected, next_at=None, escalated_at=not_before):
             return
-        asked_on = (row.asked_at or now).astimezone(tz).date()
+        asked_on = (row.asked_at or not_before).astimezone(tz).date()
         for admin in members.admins_of(session, team.id):
             t = translator(admin.language.value)
             report.office += outbox.enqueue(

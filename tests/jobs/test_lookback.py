@@ -85,6 +85,42 @@ def test_a_day_off_moves_the_question_to_the_next_working_day(db: Database) -> N
     assert ask.created_at == at(date(2027, 2, 21), 0) and ask.not_before == at(date(2027, 2, 22), 8)
 
 
+def test_an_item_back_on_a_day_off_is_reminded_three_working_days_after_the_monday_it_was_asked(db: Database) -> None:
+    """Back on Sunday 21 February 2027, asked on Monday the 22nd at 08:00: the reminder comes three working days
+    after Monday (Thursday), as for an item back on a working day, and the office is told 张三 was asked on Monday,
+    not on the Sunday on which nothing was sent."""
+    team = make_team(db, at(date(2026, 11, 21), 9))
+    _closed_task(team, closed=at(date(2026, 11, 21), 10))  # Saturday: back on Sunday 21 February 2027
+    team.run()
+    team.clock.set(at(date(2027, 2, 20), 22))
+    team.walk(at(date(2027, 3, 10), 12), step=timedelta(hours=2))
+    row = _row(team)
+    assert [(r.key, r.not_before) for r in team.rows("lookback:")] == [
+        (f"lookback:{row.id}:ask", at(date(2027, 2, 22), 8)),
+        (f"lookback:{row.id}:remind", at(date(2027, 2, 25), 8)),  # Mon + 3 working days: Thursday
+        (f"lookback:{row.id}:office:{team.admin}", at(date(2027, 3, 2), 8)),  # Thu + 3: Tuesday
+    ]
+    assert (row.asked_at, row.reminded_at) == (at(date(2027, 2, 22), 8), at(date(2027, 2, 25), 8))
+    office = team.rows(f"lookback:{row.id}:office")[0].payload["text"]
+    assert "（2027年2月22日（星期一）已询问）" in office, office
+
+
+def test_an_owner_on_leave_the_monday_a_sunday_s_item_would_be_asked_is_asked_when_back(db: Database) -> None:
+    """Back on Sunday 21 February 2027, when 张三 is not on leave; but the ask could go out only on Monday, and he
+    is away Monday to Wednesday: he is asked on Thursday, the day he is back."""
+    team = make_team(db, at(date(2026, 11, 21), 9))
+    _closed_task(team, closed=at(date(2026, 11, 21), 10))
+    with db.session() as session:
+        roster.record_leave(session, session.get_one(members.Member, team.zhang), kind=LeaveKind.ABROAD,
+                            start=date(2027, 2, 22), end=date(2027, 2, 24),
+                            actor=session.get_one(members.Member, team.admin), now=team.clock.now())
+    team.run()
+    team.clock.set(at(date(2027, 2, 20), 22))
+    team.walk(at(date(2027, 2, 26), 12), step=timedelta(hours=2))
+    (ask,) = team.rows("lookback:")
+    assert ask.key.endswith(":ask") and ask.not_before == at(date(2027, 2, 25), 8)
+
+
 def test_unanswered_one_reminder_after_three_working_days_then_the_office_once(db: Database) -> None:
     team = make_team(db, at(date(2026, 11, 23), 9))
     _closed_task(team, closed=at(date(2026, 11, 23), 10))
