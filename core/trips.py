@@ -60,8 +60,8 @@ from core.text import LazyPattern, utf16_len
 
 __all__ = [
     "MAX_PLACES", "MAX_TOPIC", "MAX_TRIP_DAYS", "TripDraft", "TripField", "TripProblem", "grassroots_days",
-    "missing_fields", "parse_places", "parse_topic", "parse_trip", "parse_trip_dates", "trip_days",
-    "trip_problems", "without_problems",
+    "loggable_years", "missing_fields", "parse_places", "parse_topic", "parse_trip", "parse_trip_dates",
+    "trip_days", "trip_problems", "trip_years", "without_problems",
 ]
 
 MAX_TRIP_DAYS = 92
@@ -138,6 +138,17 @@ def trip_days(start: date, end: date) -> int:
     return (end - start).days + 1
 
 
+def trip_years(start: date, end: date) -> tuple[int, ...]:
+    """The years a trip's days fall in (two for a trip across New Year): the key research topics it may serve
+    are those of these years, whenever it is logged."""
+    return tuple(range(start.year, end.year + 1))
+
+
+def loggable_years(today: date) -> tuple[int, ...]:
+    """The years whose trips may be logged ``today``: this year and last."""
+    return (today.year - 1, today.year)
+
+
 def trip_problems(draft: TripDraft, *, today: date) -> list[TripProblem]:
     """What is wrong with the fields that are set: date problems first, then lengths.
 
@@ -149,7 +160,7 @@ def trip_problems(draft: TripDraft, *, today: date) -> list[TripProblem]:
     if draft.start is not None:
         if draft.start > today or (draft.end is not None and draft.end > today):
             problems.append(TripProblem.IN_FUTURE)
-        if draft.start < date(today.year - 1, 1, 1):
+        if draft.start < date(loggable_years(today)[0], 1, 1):
             problems.append(TripProblem.NOT_THIS_YEAR_OR_LAST)
     if draft.start is not None and draft.end is not None:
         if draft.end < draft.start:

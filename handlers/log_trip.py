@@ -7,9 +7,10 @@
       主题：山区共富调研                                    [确认] [修改] [取消]
 
 Missing pieces are asked in order: dates, places, topic. A member who leads key research topics
-(重点调研课题, registered with /topic) is also asked, in a guided conversation, which one the trip
-serves (their topics as buttons, or None); a complete one-message log never waits for that, and
-Edit links it later. The saved card offers "Add findings" for the opinions heard on the trip.
+(重点调研课题, registered with /topic) of the trip's year is also asked, in a guided conversation, which one the
+trip serves (those topics as buttons, or None); a complete one-message log never waits for that, and
+Edit links it later. The topics offered are those of the years the trip's days fall in, not the year it is
+logged: a December trip logged in January serves December's year. The saved card offers "Add findings" for the opinions heard on the trip.
 """
 
 from __future__ import annotations
@@ -61,10 +62,26 @@ class TripLog(TripDraft):
     research_topic_id: int | None = None
     key_topic_answered: bool = False  # the member chose a topic or None
     ask_key_topic: bool = True  # a guided conversation asks it; a complete one-message log does not
-    key_topics: tuple[tuple[int, str], ...] = ()  # (id, title) of the member's topics this year
+    # (id, title, year) of the member's topics of every year the trip may be in; `key_topics` picks the trip's
+    member_topics: tuple[tuple[int, str, int], ...] = ()
+
+    def key_topics(self) -> tuple[tuple[int, str], ...]:
+        """(id, title) of the topics this trip may serve: those of the years its days fall in (none before its
+        dates are known)."""
+        if self.start is None or self.end is None:
+            return ()
+        years = trips.trip_years(self.start, self.end)
+        return tuple((key, title) for key, title, year in self.member_topics if year in years)
 
     def topic_title(self) -> str | None:
-        return next((title for key, title in self.key_topics if key == self.research_topic_id), None)
+        return next((title for key, title, _ in self.member_topics if key == self.research_topic_id), None)
+
+    def with_dates(self, start: date, end: date) -> TripLog:
+        """New dates; a link to a topic of a year the trip is no longer in is dropped, and asked again."""
+        moved = replace(self, start=start, end=end)
+        if moved.research_topic_id is None or any(key == moved.research_topic_id for key, _ in moved.key_topics()):
+            return moved
+        return replace(moved, research_topic_id=None, key_topic_answered=False)
 
 
 def trip_dates_in_words(t: Translator, start: date, end: date) -> str:
@@ -110,14 +127,15 @@ class TripForm(Form[TripLog]):
                        ask_key_topic=bool(trips.missing_fields(draft)))
 
     def prepare(self, session: Session, draft: TripLog, ctx: FormContext) -> TripLog:
-        topics = trip_queries.key_topics(session, ctx.member.id, ctx.today.year)
-        return replace(draft, key_topics=tuple((topic.id, topic.title) for topic in topics))
+        """Every topic the member leads in a year a trip may be logged for: the dates, asked later, pick."""
+        topics = trip_queries.key_topics_of_years(session, ctx.member.id, trips.loggable_years(ctx.today))
+        return replace(draft, member_topics=tuple((topic.id, topic.title, topic.year) for topic in topics))
 
     def read_field(self, name: str, text: str, draft: TripLog, ctx: FormContext) -> TripLog | Rejected:
         t = ctx.t
         if name == "dates":
             return accepted(trips.parse_trip_dates(text, now=ctx.now, lang=ctx.lang),
-                            lambda span: replace(draft, start=span[0], end=span[1]),
+                            lambda span: draft.with_dates(span[0], span[1]),
                             t("I could not read “{text}” as dates.").format(text=text[:40]))
         if name == "places":
             return accepted(trips.parse_places(text), lambda places: replace(draft, places=places),
@@ -130,7 +148,7 @@ class TripForm(Form[TripLog]):
     def choices(self, name: str, draft: TripLog, ctx: FormContext) -> tuple[Choice, ...]:
         if name != KEY_TOPIC:
             return super().choices(name, draft, ctx)
-        return (*(Choice(str(key), _shorten(title), literal=True) for key, title in draft.key_topics),
+        return (*(Choice(str(key), _shorten(title), literal=True) for key, title in draft.key_topics()),
                 Choice(NO_KEY_TOPIC, N_("None")))
 
     def choose(self, name: str, value: str, draft: TripLog, ctx: FormContext) -> TripLog | Rejected:
@@ -140,7 +158,9 @@ class TripForm(Form[TripLog]):
         return replace(draft, research_topic_id=chosen, key_topic_answered=True)
 
     def editable(self, draft: TripLog) -> tuple[Field, ...]:
-        return self.fields if draft.key_topics else tuple(f for f in self.fields if f.name != KEY_TOPIC)
+        if draft.key_topics() or draft.research_topic_id is not None:
+            return self.fields
+        return tuple(f for f in self.fields if f.name != KEY_TOPIC)
 
     def problems(self, draft: TripLog, ctx: FormContext) -> tuple[TripLog, list[str]]:
         found = trips.trip_problems(draft, today=ctx.today)
@@ -154,7 +174,7 @@ class TripForm(Form[TripLog]):
 
     def missing(self, draft: TripLog) -> list[str]:
         missing = [str(name) for name in trips.missing_fields(draft)]
-        if draft.ask_key_topic and draft.key_topics and not draft.key_topic_answered:
+        if draft.ask_key_topic and draft.key_topics() and not draft.key_topic_answered:
             missing.append(KEY_TOPIC)
         return missing
 
@@ -172,8 +192,9 @@ class TripForm(Form[TripLog]):
         assert draft.start is not None and draft.end is not None
         assert draft.places is not None and draft.topic is not None
         topic_id = draft.research_topic_id
-        if topic_id is not None and trip_queries.own_key_topic(session, ctx.member.id, topic_id) is None:
-            topic_id = None  # deleted meanwhile, or forged: the trip is kept without the link
+        if topic_id is not None and trip_queries.key_topic_for_trip(session, ctx.member.id, topic_id, start=draft.start,
+                                                                    end=draft.end) is None:
+            topic_id = None  # deleted meanwhile, another year's, or forged: the trip is kept without the link
         trip = trip_queries.log_trip(session, member=ctx.member, start=draft.start, end=draft.end,
                                      places=draft.places, topic=draft.topic, research_topic_id=topic_id,
                                      now=ctx.now)
@@ -203,14 +224,17 @@ class TripForm(Form[TripLog]):
         trip = trip_queries.own_trip(session, ctx.member.id, record_id)
         if trip is None:
             return None
-        this_year = trip_queries.key_topics(session, ctx.member.id, ctx.today.year)
-        topics = [(topic.id, topic.title) for topic in this_year]
+        years = {*trips.loggable_years(ctx.today), *trips.trip_years(trip.start_date, trip.end_date)}
+        topics = [(topic.id, topic.title, topic.year)
+                  for topic in trip_queries.key_topics_of_years(session, ctx.member.id, years)]
         linked = trip.research_topic_id
-        if linked is not None and all(key != linked for key, _ in topics):  # an earlier year's topic
-            topics.insert(0, (linked, trip_queries.topic_title(session, linked) or ""))
+        if linked is not None and all(key != linked for key, _, _ in topics):  # deleted since, or another year's
+            gone = trip_queries.topic_by_id(session, linked)
+            if gone is not None:
+                topics.insert(0, (gone.id, gone.title, gone.year))
         return TripLog(start=trip.start_date, end=trip.end_date, places=trip.places, topic=trip.topic,
                        research_topic_id=trip.research_topic_id, key_topic_answered=True, ask_key_topic=False,
-                       key_topics=tuple(topics))
+                       member_topics=tuple(topics))
 
     def update(self, session: Session, record_id: int, draft: TripLog, ctx: FormContext) -> str:
         trip = trip_queries.own_trip(session, ctx.member.id, record_id)
@@ -219,8 +243,8 @@ class TripForm(Form[TripLog]):
         assert draft.start is not None and draft.end is not None
         assert draft.places is not None and draft.topic is not None
         topic_id = draft.research_topic_id
-        if topic_id is not None and topic_id != trip.research_topic_id and \
-                trip_queries.own_key_topic(session, ctx.member.id, topic_id) is None:
+        if topic_id is not None and topic_id != trip.research_topic_id and trip_queries.key_topic_for_trip(
+                session, ctx.member.id, topic_id, start=draft.start, end=draft.end) is None:
             topic_id = trip.research_topic_id
         trip_queries.change_trip(session, trip, actor=ctx.member, start=draft.start, end=draft.end,
                                  places=draft.places, topic=draft.topic, research_topic_id=topic_id,

@@ -168,6 +168,25 @@ def key_topics(session: Session, member_id: int, year: int) -> list[ResearchTopi
     ))
 
 
+def key_topics_of_years(session: Session, member_id: int, years: Iterable[int]) -> list[ResearchTopic]:
+    """The key research topics the member leads in any of ``years``, by year, each year's in the order they were
+    registered (a trip's draft offers those of the trip's own years)."""
+    return list(session.scalars(
+        select(ResearchTopic)
+        .where(ResearchTopic.lead_member_id == member_id, ResearchTopic.year.in_(sorted(set(years))),
+               ResearchTopic.deleted_at.is_(None))
+        .order_by(ResearchTopic.year, ResearchTopic.id)
+    ))
+
+
+def key_topic_for_trip(session: Session, member_id: int, topic_id: int, *, start: date,
+                       end: date) -> ResearchTopic | None:
+    """The member's own topic ``topic_id`` if a trip of ``start``–``end`` may serve it: a topic of a year the
+    trip's days fall in (None: another year's, someone else's, deleted or unknown)."""
+    topic = own_key_topic(session, member_id, topic_id)
+    return topic if topic is not None and topic.year in trips.trip_years(start, end) else None
+
+
 def key_topics_count(session: Session, member_id: int, year: int) -> int:
     """The member's topics of ``year`` that count (they reached the team's counting stage)."""
     return session.scalar(
@@ -201,6 +220,10 @@ def delete_topic(session: Session, topic: ResearchTopic, *, actor: Member, now: 
 
 def topic_title(session: Session, topic_id: int) -> str | None:
     return session.scalar(select(ResearchTopic.title).where(ResearchTopic.id == topic_id))
+
+
+def topic_by_id(session: Session, topic_id: int) -> ResearchTopic | None:
+    return session.get(ResearchTopic, topic_id)
 
 
 def own_key_topic(session: Session, member_id: int, topic_id: int) -> ResearchTopic | None:

@@ -15,6 +15,7 @@ from core.trips import (
     TripField,
     TripProblem,
     grassroots_days,
+    loggable_years,
     missing_fields,
     parse_places,
     parse_topic,
@@ -22,6 +23,7 @@ from core.trips import (
     parse_trip_dates,
     trip_days,
     trip_problems,
+    trip_years,
     without_problems,
 )
 
@@ -188,6 +190,19 @@ def test_a_topic_reply_is_kept_unless_it_says_nothing(text: str, topic: str | No
 ])
 def test_only_the_fields_that_are_set_are_checked(draft: TripDraft, problems: list[TripProblem]) -> None:
     assert trip_problems(draft, today=TODAY) == problems
+
+
+@pytest.mark.parametrize(("start", "end", "years"), [
+    (d(12, 28), d(12, 30), (2026,)),
+    (d(12, 28), d(1, 2, 2027), (2026, 2027)),  # across New Year: both years' key topics
+    (d(1, 3, 2027), d(1, 3, 2027), (2027,)),
+])
+def test_a_trip_is_of_the_years_its_days_fall_in(start: date, end: date, years: tuple[int, ...]) -> None:
+    assert trip_years(start, end) == years
+
+
+def test_in_january_last_year_s_trips_may_still_be_logged() -> None:
+    assert loggable_years(d(1, 5, 2027)) == (2026, 2027)
 
 
 def test_a_trip_that_ends_after_today_is_in_the_future_and_its_dates_are_asked_again() -> None:

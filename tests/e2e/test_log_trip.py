@@ -3,11 +3,15 @@ research topic they registered with /topic; nothing is stored before Confirm."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from sqlalchemy import select
 
+from core.domain import TopicStage
 from emulator import BotMessage, SimUser
 from storage import trips as trip_queries
 from storage.models import AuditEntry, ResearchTopic, ResearchTrip
+from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
 from tests.e2e.helpers import asked_to_keep_both, member
 
@@ -134,6 +138,50 @@ async def test_a_key_research_topic_is_registered_and_offered_when_the_trip_is_a
     assert card.text.endswith("主题：山区共富调研\n重点调研课题：山区26县高质量发展路径研究\n\n以上内容是否正确？")
     await zhang.press(card, "确认")
     assert trips(saima) == [("2026-11-05", "2026-11-08", "淳安县", "山区共富调研", topic_id)]
+
+
+async def test_a_december_trip_logged_in_january_serves_that_year_s_key_topic(saima: Saima) -> None:
+    """张三 leads the 2026 topic and, from 2 January, a 2027 one. Back on 5 January 2027 he logs his trip of
+    28–30 December 2026 step by step: he is asked about his 2026 topic (the trip's year), not 2027's, and the
+    linked trip moves the 2026 topic to 调研中 from its first day."""
+    zhang = await member(saima)
+    await zhang.press(await zhang.send("/topic 山区26县高质量发展路径研究"), "确认")
+    saima.clock.set(datetime(2027, 1, 2, 10, 0, tzinfo=SHANGHAI))
+    await zhang.press(await zhang.send("/topic 数字化改革"), "确认")
+    saima.clock.set(datetime(2027, 1, 5, 10, 0, tzinfo=SHANGHAI))
+    question = await _step_by_step(zhang, "12月28日至30日", "淳安县", "山区共富调研")
+    assert question.text.startswith("这次调研是否服务于您牵头的重点调研课题？"), question.text
+    assert question.labels == ["山区26县高质量发展路径研究", "不关联"]
+    card = (await zhang.press(question, "山区26县高质量发展路径研究", expect=2))[-1]
+    assert "重点调研课题：山区26县高质量发展路径研究" in card.text
+    await zhang.press(card, "确认")
+    [(topic_2026, year, _), _] = topics(saima)
+    assert year == 2026
+    assert trips(saima) == [("2026-12-28", "2026-12-30", "淳安县", "山区共富调研", topic_2026)]
+    with saima.db.session() as session:
+        topic = session.get_one(ResearchTopic, topic_2026)
+        assert (topic.stage, topic.research_started_on) == (TopicStage.RESEARCHING, date(2026, 12, 28))
+
+
+async def test_moving_a_trip_into_another_year_drops_its_key_topic_and_asks_again(saima: Saima) -> None:
+    """The card of a December 2026 trip linked to the 2026 topic; Edit moves its dates to January 2027: the
+    2026 topic no longer fits, so the bot asks again, offering 2027's."""
+    zhang = await member(saima)
+    await zhang.press(await zhang.send("/topic 山区26县高质量发展路径研究"), "确认")
+    saima.clock.set(datetime(2027, 1, 5, 10, 0, tzinfo=SHANGHAI))
+    await zhang.press(await zhang.send("/topic 数字化改革"), "确认")
+    question = await _step_by_step(zhang, "12月28日至30日", "淳安县", "山区共富调研")
+    card = (await zhang.press(question, "山区26县高质量发展路径研究", expect=2))[-1]
+    await zhang.press(card, "修改")
+    await zhang.press((await zhang.bot_messages())[-1], "日期", expect=2)
+    again = await zhang.send("1月3日至4日")
+    assert again.text.startswith("这次调研是否服务于您牵头的重点调研课题？"), again.text
+    assert again.labels == ["数字化改革", "不关联"]
+    card = (await zhang.press(again, "数字化改革", expect=2))[-1]
+    await zhang.press(card, "确认")
+    [_, (topic_2027, year, _)] = topics(saima)
+    assert year == 2027
+    assert trips(saima) == [("2027-01-03", "2027-01-04", "淳安县", "山区共富调研", topic_2027)]
 
 
 async def test_one_message_never_waits_for_the_key_topic_and_edit_links_it(saima: Saima) -> None:

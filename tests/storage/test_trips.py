@@ -102,6 +102,30 @@ def test_key_topics_count_the_years_own_topics_not_deleted_once_reported(
         assert session.scalar(select(AuditEntry.id).where(AuditEntry.entity == "research_topic")) is not None
 
 
+def test_a_trip_serves_only_its_own_years_topics_whatever_year_it_is_logged_in(
+        db: Database, clock: ManualClock, team: tuple[Member, ...]) -> None:
+    """A trip of 28 Dec 2026 – 2 Jan 2027 may serve the 2026 and the 2027 topics; one of December 2026 only the
+    2026 one, even when logged in January; never 2025's, nor another member's."""
+    _, zhang, li = team
+    with db.session() as session:
+        old, of_2026, of_2027 = (trips.add_key_topic(session, member=zhang, year=year, title=title, now=clock.now())
+                                 for year, title in ((2025, "去年的课题"), (2026, "山区26县"), (2027, "数字化改革")))
+        others = trips.add_key_topic(session, member=li, year=2026, title="李四的课题", now=clock.now())
+        ids = old.id, of_2026.id, of_2027.id, others.id
+
+    def serves(start: date, end: date, member: Member = zhang) -> list[int]:
+        with db.session() as session:
+            return [topic for topic in ids
+                    if trips.key_topic_for_trip(session, member.id, topic, start=start, end=end) is not None]
+
+    assert serves(d(12, 28), d(1, 2, 2027)) == [ids[1], ids[2]]
+    assert serves(d(12, 28), d(12, 30)) == [ids[1]]
+    assert serves(d(1, 3, 2027), d(1, 4, 2027)) == [ids[2]]
+    assert serves(d(12, 28), d(12, 30), li) == [ids[3]]
+    with db.session() as session:
+        assert [t.title for t in trips.key_topics_of_years(session, zhang.id, (2026, 2025))] == ["去年的课题", "山区26县"]
+
+
 def _finding(db: Database, clock: ManualClock, member: Member, trip_id: int, content: str, due: date | None,
              department: str | None = None) -> int:
     with db.session() as session:
