@@ -126,7 +126,7 @@ def activate(
     member.status = MemberStatus.ACTIVE
     member.display_name = display_name
     member.username = username
-    member.joined_on = joined_on
+    member.joined_on = member.joined_on or joined_on  # the day they first opened the bot: a rejoin keeps it
     member.reachable = True
     member.unreachable_since = None
     member.removed_at = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
 
@@ -354,3 +354,17 @@ async def test_leave_recorded_for_next_year_shows_on_the_card(saima: Saima) -> N
     assert (await admin.send("2027年1月5日至1月10日")).text.startswith("已登记：张三，出国")
     card = await admin.press(await admin.send("/members"), "张三")
     assert any(line.startswith("出国：2027年1月5日") for line in card.text.splitlines()), card.text
+
+
+async def test_a_member_back_by_the_offices_invite_keeps_the_day_they_first_opened_the_bot(saima: Saima) -> None:
+    """张三 joined on 21 November, was removed and came back on the 24th by the link made on his card: his card
+    still says he first opened the bot on the 21st (it said the 24th)."""
+    admin, zhang, _wang = await owner_and_two(saima)
+    card = await admin.press(await admin.send("/members"), "张三")
+    await admin.press(await admin.press(card, "移出班子"), "移除")
+    saima.clock.advance(timedelta(days=3))
+    card = await admin.press(await admin.press(await admin.send("/members"), "已移出的成员（1）"), "张三")
+    link = await admin.press(card, "为其生成一次性邀请", expect=1)
+    assert (await zhang.send(f"/start {link.text.rsplit('start=', 1)[1]}")).text.startswith("欢迎张三！")
+    card = await admin.press(await admin.send("/members"), "张三")
+    assert "首次使用机器人：2026-11-21" in card.text.splitlines()
