@@ -129,6 +129,13 @@ def out_of_office(left_office_on: date | None, today: date) -> bool:
     return left_office_on is not None and left_office_on < today
 
 
+def in_office_during(year: int, took_office_on: date | None, left_office_on: date | None) -> bool:
+    """Whether a member held office at any time in ``year``: took office by its 31 December and had not left before
+    its 1 January. Only they are asked anything of the year (its 年度清单) and graded on it (its evaluation)."""
+    return ((took_office_on is None or took_office_on <= date(year, 12, 31))
+            and not out_of_office(left_office_on, date(year, 1, 1)))
+
+
 def days_in_year(year: int) -> int:
     return (date(year + 1, 1, 1) - date(year, 1, 1)).days
 

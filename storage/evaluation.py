@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from config import Config
 from core import evaluation as rules
-from core import race
+from core import pace, race
 from core.domain import Language, TopicStage
 from storage import audit
 from storage import race as race_data
@@ -87,7 +87,8 @@ def topic_stages(session: Session, team_id: int, year: int) -> dict[int, TopicSt
 
 
 def team_evaluation(session: Session, team: Team, year: int, *, today: date, config: Config) -> TeamEvaluation:
-    """Every racing member's figures for ``year`` with the office's grade and comment."""
+    """The figures for ``year`` of every racing member in office at some time in it (`core.pace.in_office_during`:
+    not one who took office after it or left before it), with the office's grade and comment."""
     day = figures_day(year, today)
     period = race.Period(race.PeriodKind.YEAR, year)
     scores = race_data.scores(session, team, period, as_of=day, config=config)
@@ -97,7 +98,8 @@ def team_evaluation(session: Session, team: Team, year: int, *, today: date, con
         month_period = race.Period(race.PeriodKind.MONTH, year, month)
         monthly[month] = race.rank(race_data.scores(session, team, month_period, as_of=day, config=config))
     topics = topic_stages(session, team.id, year)
-    people = {c.member_id: c for c in race_data.contenders(session, team.id)}
+    people = {c.member_id: c for c in race_data.contenders(session, team.id)
+              if pace.in_office_during(year, c.took_office_on, c.left_office_on)}
     records = {row.member_id: row for row in session.scalars(
         select(Evaluation).where(Evaluation.team_id == team.id, Evaluation.year == year))}
     order = {entry.member_id: place for place, entry in enumerate(board)}

@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config import Config
+from core import pace
 from core.domain import MemberStatus
 from storage.models import Member, Motion, ResearchTopic
 from storage.progress import YearProgress, year_progress
@@ -28,11 +29,11 @@ class MemberList:
 
 
 def racing_members(session: Session, team_id: int, year: int) -> list[Member]:
-    """The team's active members who race in ``year`` (the office owes no quota; nor does anyone whose 离任日期 was
-    before the year), in the order they joined."""
-    return list(session.scalars(select(Member).where(
-        Member.team_id == team_id, Member.status == MemberStatus.ACTIVE, Member.races.is_(True),
-        or_(Member.left_office_on.is_(None), Member.left_office_on >= date(year, 1, 1))).order_by(Member.id)))
+    """The team's active members who race in ``year`` (the office owes no quota; nor does anyone not in office in
+    the year, `core.pace.in_office_during`), in the order they joined."""
+    return [member for member in session.scalars(select(Member).where(
+        Member.team_id == team_id, Member.status == MemberStatus.ACTIVE, Member.races.is_(True)).order_by(Member.id))
+        if pace.in_office_during(year, member.took_office_on, member.left_office_on)]
 
 
 def member_list(session: Session, member: Member, *, day: date, config: Config) -> MemberList:

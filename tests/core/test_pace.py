@@ -24,6 +24,7 @@ from core.pace import (
     effective_target,
     expected_at_quarter_end,
     expected_by,
+    in_office_during,
     pace_status,
     quarter_end,
     quarter_of,
@@ -102,6 +103,19 @@ def test_leave_that_ends_before_it_starts_is_refused() -> None:
 def test_leaving_office_before_taking_it_is_refused() -> None:
     with pytest.raises(ValueError):
         Availability(2026, from_day=d(7, 1), until_day=d(6, 30))
+
+
+@pytest.mark.parametrize(("took", "left", "served"), [
+    (None, None, True),
+    (d(12, 31), None, True),  # took office on the year's last day
+    (d(1, 5, 2027), None, False),  # took office after the year
+    (None, d(1, 1), True),  # left on the year's first day
+    (None, d(12, 15, 2025), False),  # left before the year
+    (d(3, 1, 2020), d(6, 30, 2030), True),
+])
+def test_a_member_is_in_office_during_a_year_they_held_office_on_any_of_its_days(
+        took: date | None, left: date | None, served: bool) -> None:
+    assert in_office_during(2026, took, left) is served
 
 
 # --------------------------------------------------------------------------- targets and expected progress

@@ -103,3 +103,35 @@ async def test_a_member_who_reads_english_gets_their_evaluation_in_english(saima
     own = await tom.receive()
     assert own.text.startswith("📊 2026 annual performance · Tom\n\nScore for the year: ")
     assert "Grade: 称职" in own.text and "Comment: none" in own.text
+
+
+async def test_the_evaluation_is_of_those_in_office_that_year_and_publishes_without_the_others(saima: Saima) -> None:
+    """王五 took office on 5 January 2027: the office grading 2026 the next day neither sees her nor is asked to grade
+    her before publishing, and she has no 2026 evaluation to read."""
+    admin, _zhang, wang = await owner_and_two(saima)
+    members_since_new_year(saima)
+    saima.clock.set(datetime(2027, 1, 6, 10, 0, tzinfo=SHANGHAI))
+    card = await admin.press(await admin.send("/members"), "王五")
+    await admin.press(card, "设置任职日期")
+    assert (await admin.send("2027年1月5日")).text.startswith("已记录：王五于2027-01-05任职")
+
+    card = await admin.send("/evaluate 2026")
+    assert "张三：" in card.text and "王五" not in card.text
+    assert card.labels == ["张三", "📢 发布", "📄 PDF（压缩包）"]
+    await admin.press(await admin.press(card, "张三"), "优秀")
+    await admin.press(await admin.send("/evaluate 2026"), "📢 发布", expect=0)
+    assert (await admin.callback_answer()).text == "已发布：1 名成员将私下收到本人的考评结果。"
+    assert (await wang.send("/evaluate 2026")).text == "您的 2026 年度考评尚未发布。"
+
+
+async def test_a_member_who_left_office_before_the_year_is_not_in_its_evaluation(saima: Saima) -> None:
+    """王五 left office on 15 December 2026: the 2027 evaluation, sent to the office in January 2028, is 张三's
+    alone."""
+    admin, _zhang, _wang = await owner_and_two(saima)
+    members_since_new_year(saima)
+    card = await admin.press(await admin.send("/members"), "王五")
+    await admin.press(card, "设置离任日期")
+    assert (await admin.send("2026年12月15日")).text.startswith("已记录：王五于2026-12-15离任")
+    saima.clock.set(datetime(2028, 1, 5, 10, 0, tzinfo=SHANGHAI))
+    card = await admin.send("/evaluate 2027")
+    assert card.labels == ["张三", "📢 发布", "📄 PDF（压缩包）"]
