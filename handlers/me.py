@@ -32,15 +32,16 @@ async def show_me(update: Update, context: SaimaContext) -> None:
     year = await year_asked(update, context, member)
     if year is None:
         return
-    as_of = today if year == today.year else date(year, 12, 31)
+    closed = year != today.year  # a past year: its figures as of 31 December, not today's open items nor advice
+    as_of = date(year, 12, 31) if closed else today
     with context.db.session() as session:
         progress = year_progress(session, member, today=as_of, config=context.config)
-        if as_of != today:  # a past year: its figures as of 31 December, not today's open items
+        if closed:
             progress = dataclasses.replace(progress, follow_ups=[], motions=[], tasks=[])
         lights = tasks.lights(session, progress.tasks, team_id=member.team_id, timezone=member.team.timezone,
                               now=context.now(), base=calendar.national(context.config))
     text = render_me(context.t, member.display_name, progress, now=context.now(), tz=ZoneInfo(member.team.timezone),
-                     lights=lights)
+                     lights=lights, closed=closed)
     if not member.races:  # the office: its records still show, but it owes no quota and is not ranked
         text = context.t("📋 You are not in the race (office): not ranked, no pace reminders.") + "\n\n" + text
     await update.effective_message.reply_text(text, reply_markup=with_dashboard(update, context, None))

@@ -63,10 +63,14 @@ def whole(value: Decimal) -> str:
     return str(whole_up(value))
 
 
-def duty_lines(t: Translator, duty: DutyPace, today: date) -> list[str]:
+def duty_lines(t: Translator, duty: DutyPace, today: date, *, closed: bool = False) -> list[str]:
+    """One of the six: done/target with its unit and bar, then (unless the year is ``closed``: what was done against
+    the year's target is all there is to say) the pace and what the quarter still asks."""
     # Only translated parts and numbers: the layout is the same in every language.
     head = (f"{STATUS_MARK[duty.status]} {duty_name(t, duty.duty)} {shown(duty.done)}/{whole(duty.target)} "
             f"{unit(t, duty.duty, Decimal(whole_up(duty.target)))} {bar(duty.done, duty.target)}")
+    if closed:
+        return [head]
     pace_line = t("    by now on the year's pace: {expected}; quarter target: {quarter}").format(
         expected=whole(duty.expected_now), quarter=whole(duty.quarter_target))
     lines = [head, pace_line]
@@ -80,11 +84,13 @@ def duty_lines(t: Translator, duty: DutyPace, today: date) -> list[str]:
     return lines
 
 
-def team_duty_lines(t: Translator, duty: TeamDutyPace) -> list[str]:
+def team_duty_lines(t: Translator, duty: TeamDutyPace, *, closed: bool = False) -> list[str]:
     """A team's own duty as the six are shown: done/target with its unit and bar, the pace, what the quarter
     still asks (its unit is the office's word, so no plural; a count, so the quarter is never lost)."""
     head = (f"{STATUS_MARK[duty.status]} {duty.name} {shown(duty.done)}/{whole(duty.target)} {duty.unit} "
             f"{bar(duty.done, duty.target)}")
+    if closed:
+        return [head]
     lines = [head, t("    by now on the year's pace: {expected}; quarter target: {quarter}").format(
         expected=whole(duty.expected_now), quarter=whole(duty.quarter_target))]
     gap = whole_up(duty.gap_to_quarter)
@@ -94,15 +100,17 @@ def team_duty_lines(t: Translator, duty: TeamDutyPace) -> list[str]:
 
 
 def render_me(t: Translator, name: str, progress: YearProgress, *, now: datetime | None = None,
-              tz: ZoneInfo | None = None, lights: Mapping[int, Light] | None = None) -> str:
+              tz: ZoneInfo | None = None, lights: Mapping[int, Light] | None = None, closed: bool = False) -> str:
+    """The card; ``closed``: the year is over (a past one, as of its 31 December), so each duty is what was done
+    against the year's target, with no pace to keep and nothing more asked."""
     lines = [t("{name} · progress in {year} (as of {day})").format(
         name=name, year=progress.year, day=short_day(t, progress.today)), ""]
     for duty in progress.duties:
-        lines.extend(duty_lines(t, duty, progress.today))
+        lines.extend(duty_lines(t, duty, progress.today, closed=closed))
         if duty.duty is Duty.KEY_RESEARCH_TOPICS:
             lines.extend(stage_lines(t, progress.topics, progress.topic_counting))
     for own in progress.team_duties:
-        lines.extend(team_duty_lines(t, own))
+        lines.extend(team_duty_lines(t, own, closed=closed))
     lines += ["", t("Open items")]
     lines.extend(open_items(t, progress, now=now, tz=tz, lights=lights) or [t("None — well done.")])
     return "\n".join(lines)

@@ -74,3 +74,28 @@ async def test_a_finding_fed_back_to_the_grassroots_is_no_longer_due_in_me(saima
     me = (await zhang.send("/me")).text
     assert "🔴 “学校缺少校车”的反馈 · 已逾期 2 天" in me.splitlines()
     assert "村道破损严重" not in me
+
+
+async def test_me_for_a_closed_year_shows_what_was_done_against_its_targets_and_asks_for_nothing_more(
+        saima: Saima) -> None:
+    """In January 2027 `/me 2026` looks back at a year that is over: each duty, the six and the team's own, is done
+    against the year's target, with no pace to keep nor anything still to do "by the end of the quarter"."""
+    admin = await owner(saima)
+    await admin.send("/duty 接访下访 天 12 5")
+    zhang = await member(saima)
+    members_since_new_year(saima, 1001)
+    await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")
+    saima.clock.set(datetime(2027, 1, 5, 10, 0, tzinfo=SHANGHAI))
+    card = (await zhang.send("/me 2026")).text.splitlines()
+    assert card[0] == "张三 · 2026年履职进度（截至12月31日）"
+    assert card[2:card.index("待办事项") - 1] == [
+        "❗ 下基层调研 4/60 天 ░░░░░░░░░░",
+        "❗ 重点调研课题 0/1 项 ░░░░░░░░░░",
+        "    课题达到“形成报告”后计入（/topics）",
+        "❗ 集体学习 0/6 次 ░░░░░░░░░░",
+        "❗ 集体学法 0/4 次 ░░░░░░░░░░",
+        "❗ 领办重点建议 0/1 件 ░░░░░░░░░░",
+        "❗ 领办重点提案 0/1 件 ░░░░░░░░░░",
+        "❗ 接访下访 0/12 天 ░░░░░░░░░░"], card
+    this_year = (await zhang.send("/me")).text
+    assert "按全年进度应完成" in this_year and "季末前还需完成" in this_year
