@@ -22,16 +22,20 @@ from handlers.access import members_only, sender
 from handlers.context import SaimaContext
 from handlers.incoming import args_of
 from locales import Translator
+from reports.progress_card import shown, whole
 from reports.words import day_in_words, number
-from storage import team_duties
+from storage import progress, team_duties
 from storage.models import Member, TeamDuty
 
 
-def _year_total(t: Translator, session: Session, member: Member, duty: TeamDuty, year: int) -> str:
-    total = team_duties.done(session, [member.id], [duty.id], first=date(year, 1, 1),
-                             last=date(year, 12, 31)).get((member.id, duty.id))
-    return t("{year} so far: {done}/{target} {unit}").format(
-        year=year, done=number(total or 0), target=number(duty.yearly_target), unit=duty.unit)
+def _year_total(context: SaimaContext, session: Session, member: Member, duty: TeamDuty, year: int) -> str:
+    """The year's total against the target /me shows (pro-rated to the member's term, less leave)."""
+    day = min(context.today(member.team.timezone), date(year, 12, 31))
+    then = next((d for d in team_duties.in_force(session, member.team_id, day, ZoneInfo(member.team.timezone))
+                 if d.id == duty.id), team_duties.terms(duty))  # the target of the entry's year
+    (own,) = progress.team_duty_paces(session, member, [then], today=day, config=context.config)
+    return context.t("{year} so far: {done}/{target} {unit}").format(
+        year=year, done=shown(own.done), target=whole(own.target), unit=duty.unit)
 
 
 def _refusal(t: Translator, error: DutyLogError, duties: list[TeamDuty]) -> str:
@@ -65,7 +69,7 @@ async def log(update: Update, context: SaimaContext) -> None:
                 gone, duty = undone
                 reply = t("Taken back: {name} {amount} {unit} · {day}").format(
                     name=duty.name, amount=number(gone.amount), unit=duty.unit, day=day_in_words(t, gone.day)) \
-                    + "\n" + _year_total(t, session, member, duty, gone.day.year)
+                    + "\n" + _year_total(context, session, member, duty, gone.day.year)
         elif not duties:
             reply = t("The team has added no duties of its own to log; trips, study and suggestions or proposals "
                       "have their own commands: /trip, /study, /proposal.")
@@ -82,7 +86,7 @@ async def log(update: Update, context: SaimaContext) -> None:
                     name=duty.name, amount=number(entry.amount), unit=duty.unit, day=day_in_words(t, entry.day))
                 if entry.note:
                     reply += f" · {entry.note}"
-                reply += "\n" + _year_total(t, session, member, duty, entry.day.year) + "\n" \
+                reply += "\n" + _year_total(context, session, member, duty, entry.day.year) + "\n" \
                     + t("Logged by mistake? /log undo takes it back.")
     await message.reply_text(reply)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -65,10 +65,33 @@ def office_availability(year: int, took_office_on: date | None, left_office_on: 
     return pace.Availability(year=year, from_day=took_office_on, until_day=left_office_on, leave=tuple(leave))
 
 
+def availability_of(session: Session, member: Member, year: int) -> pace.Availability:
+    """When ``member`` counts in ``year``: their term of office less their leave."""
+    return office_availability(year, member.took_office_on, member.left_office_on,
+                               leave.spans_in_year(session, member_id=member.id, year=year))
+
+
+def team_duty_paces(session: Session, member: Member, duties: Sequence[team_duties.DutyTerms], *, today: date,
+                    config: Config,
+                    availability: pace.Availability | None = None) -> list[TeamDutyPace]:
+    """The member's pace on each of the team's own ``duties`` (as they stood on ``today``:
+    storage.team_duties.in_force) in ``today``'s year, its target pro-rated to their term less leave as the race
+    does: the lines of /me and the year's total /log answers with."""
+    year = today.year
+    if availability is None:
+        availability = availability_of(session, member, year)
+    done = team_duties.done(session, [member.id], [d.id for d in duties], first=date(year, 1, 1),
+                            last=date(year, 12, 31))
+    tolerance = Decimal(str(config.pace.behind_tolerance))
+    lagging = Decimal(str(config.pace.lagging_threshold))
+    return [team_duty_pace(d.name, d.unit, done=done.get((member.id, d.id), Decimal(0)),
+                           yearly_target=d.yearly_target, availability=availability, today=today,
+                           tolerance=tolerance, lagging=lagging) for d in duties]
+
+
 def year_progress(session: Session, member: Member, *, today: date, config: Config) -> YearProgress:
     year = today.year
-    availability = office_availability(year, member.took_office_on, member.left_office_on,
-                                       leave.spans_in_year(session, member_id=member.id, year=year))
+    availability = availability_of(session, member, year)
     yearly = targets.yearly_targets(session, team_id=member.team_id, member_id=member.id, year=year,
                                     defaults=config.team_defaults.targets)
     quarters = targets.quarter_targets(session, team_id=member.team_id, member_id=member.id, year=year)
@@ -81,11 +104,7 @@ def year_progress(session: Session, member: Member, *, today: date, config: Conf
         for duty in Duty
     ]
     own = team_duties.in_force(session, member.team_id, today, ZoneInfo(member.team.timezone))
-    own_done = team_duties.done(session, [member.id], [d.id for d in own], first=date(year, 1, 1),
-                                last=date(year, 12, 31))
-    extra = [team_duty_pace(d.name, d.unit, done=own_done.get((member.id, d.id), Decimal(0)),
-                            yearly_target=d.yearly_target, availability=availability, today=today,
-                            tolerance=tolerance, lagging=lagging) for d in own]
+    extra = team_duty_paces(session, member, own, today=today, config=config, availability=availability)
     return YearProgress(year=year, today=today, duties=duties, follow_ups=trips.open_follow_ups(session, member.id),
                         motions=motions.open_for(session, member.id),
                         tasks=tasks.open_for(session, member.id, include_reported=True),

@@ -39,6 +39,11 @@ class DutyTerms:
     weight: Decimal
 
 
+def terms(row: TeamDuty) -> DutyTerms:
+    """The duty as it stands now."""
+    return DutyTerms(row.id, row.name, row.unit, row.yearly_target, row.weight)
+
+
 def in_force(session: Session, team_id: int, day: date, tz: ZoneInfo) -> list[DutyTerms]:
     """The team's duties as they stood at the end of ``day`` (team time), each with the unit, yearly target and
     weight then in force: a duty added later is not asked of that day's period, one retired since is still scored

@@ -114,6 +114,21 @@ async def test_a_member_logs_a_team_duty_in_one_message_and_sees_it_in_me(saima:
                                ("2026-11-21", Decimal(1), None)]
 
 
+async def test_log_s_year_total_is_against_the_target_pro_rated_to_the_member_s_term_as_in_me(saima: Saima) -> None:
+    """张三 took office on 1 July 2026: the team's 12 days a year ask 12 × 184/365 = 6.05 of him, 7 shown whole, in
+    /me and the race; /log's total, and its undo's, give the same 7, not the whole year's 12."""
+    admin = await owner(saima)
+    await admin.send("/duty 接访下访 天 12 5")
+    zhang = await member(saima)
+    members_since_new_year(saima, 1001)
+    await admin.press(await admin.press(await admin.send("/members"), "张三"), "设置任职日期")
+    assert (await admin.send("2026年7月1日")).text.startswith("已记录：张三于2026-07-01任职")
+    reply = await zhang.send("/log 接访下访 1 11月20日 接待群众来访")
+    assert "\n2026年累计：1/7天\n" in reply.text
+    assert "接访下访 1/7 天" in (await zhang.send("/me")).text
+    assert (await zhang.send("/log 撤销")).text.endswith("\n2026年累计：0/7天")
+
+
 async def test_a_bad_log_is_refused_with_what_is_wrong_and_stores_nothing(saima: Saima) -> None:
     zhang = await member(saima, lang="en")
     assert (await zhang.send("/log 接访下访 1")).text.startswith(
