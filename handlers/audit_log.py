@@ -13,6 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from core import paging
 from core.callbacks import audit_log as callbacks
 from handlers.access import admins_only
+from handlers.cards import edit_card
 from handlers.context import SaimaContext
 from handlers.keyboards import NEWER, OLDER, first_page, turn_rows
 from reports.audit_log import describe
@@ -53,7 +54,7 @@ async def press(update: Update, context: SaimaContext) -> None:
         return
     await query.answer()
     text, keyboard = _page(context, admin, press.page)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await edit_card(query, text, reply_markup=keyboard)
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -28,6 +28,7 @@ from core.callbacks.evaluation import Action, Press
 from core.outbox_keys import EvaluationKey
 from handlers import admin_steps
 from handlers.access import INVALID, admin_press, members_only, sender
+from handlers.cards import edit_card
 from handlers.context import SaimaContext
 from handlers.incoming import args_of
 from handlers.keyboards import in_rows
@@ -160,12 +161,12 @@ async def press(update: Update, context: SaimaContext) -> None:
         admin_steps.begin(context, "evaluation_comment", team_id=admin.team_id, member_id=entry.member_id,
                           year=chosen.year)
         await query.answer()
-        await query.edit_message_text(t("Type your comment on {name}'s year ({limit} characters at most). "
+        await edit_card(query, t("Type your comment on {name}'s year ({limit} characters at most). "
                                         "(/cancel to stop)").format(name=entry.name, limit=rules.MAX_COMMENT))
         return
     await query.answer(note)
     text, keyboard = (_team_card(t, found) if entry is None else _member_card(t, found, entry, grades))
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await edit_card(query, text, reply_markup=keyboard)
 
 
 async def _publish(context: SaimaContext, query: CallbackQuery, admin: Member, year: int) -> None:
@@ -204,8 +205,7 @@ async def _publish(context: SaimaContext, query: CallbackQuery, admin: Member, y
                                   "Published: {n} members will receive their evaluation.", len(newly)).format(
         n=len(newly)) if newly else t("Already published."))
     text, keyboard = _team_card(t, found)
-    if isinstance(query.message, Message) and query.message.text != text:
-        await query.edit_message_text(text, reply_markup=keyboard)
+    await edit_card(query, text, reply_markup=keyboard)
 
 
 @one_at_a_time

@@ -38,6 +38,7 @@ from core.domain import FollowUpStatus
 from core.findings import FindingDraft, FindingProblem, StepProblem
 from core.text import squeeze, utf16_len
 from handlers.access import MEMBERS_ONLY, members_only
+from handlers.cards import edit_card
 from handlers.context import SaimaContext
 from handlers.form_parts import RuledForm, Rules, accepted
 from handlers.forms import Choice, Field, Form, FormContext, Rejected, SavedReply, register_form
@@ -426,7 +427,7 @@ async def findings_button(update: Update, context: SaimaContext) -> None:
         await query.answer(t("This button is not valid any more."), show_alert=True)
         return
     await query.answer(note or None)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await edit_card(query, text, reply_markup=keyboard)
 
 
 register_form(FindingForm())

@@ -36,6 +36,7 @@ from core.callbacks import forms as callbacks
 from core.callbacks.forms import Action
 from handlers import conversation
 from handlers.access import MEMBERS_ONLY, switched_team
+from handlers.cards import edit_buttons, edit_card
 from handlers.context import SaimaContext
 from handlers.incoming import text_of
 from locales import N_, Translator
@@ -498,9 +499,9 @@ async def answer_choice(update: Update, context: SaimaContext) -> None:
     if isinstance(result, Stay):  # the same question, its buttons redrawn (a toggle, another page)
         state.draft = form.dump(result.draft)
         text, keyboard = _question(context, state, form, state.asking, [])
-        await query.edit_message_text(text, reply_markup=keyboard)
+        await edit_card(query, text, reply_markup=keyboard)
         return
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     await _after_answer(query.message, context, state, form, draft, result, ctx)  # type: ignore[arg-type]  # as in start_edit
 
 
@@ -559,7 +560,7 @@ async def card_button(update: Update, context: SaimaContext) -> None:
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
         rows.append([InlineKeyboardButton(t("Back"), callback_data=_data(state, Action.BACK))])
         state.step = FormStep.CHOOSING_FIELD
-        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+        await edit_buttons(query, InlineKeyboardMarkup(rows))
         return
     record_id = state.record_id
     with context.db.session() as session:
@@ -582,8 +583,8 @@ async def card_button(update: Update, context: SaimaContext) -> None:
     if duplicate:
         t = context.t
         state.step = FormStep.DUPLICATE
-        await query.edit_message_text(
-            form.card(draft, ctx) + "\n\n" + t("This looks like a record you have already logged. Keep both?"),
+        await edit_card(
+            query, form.card(draft, ctx) + "\n\n" + t("This looks like a record you have already logged. Keep both?"),
             reply_markup=InlineKeyboardMarkup([[
                 InlineKeyboardButton(t("Keep both"), callback_data=_data(state, Action.KEEP)),
                 InlineKeyboardButton(t("Cancel"), callback_data=_data(state, Action.CANCEL)),
@@ -635,7 +636,7 @@ async def _saved_before(update: Update, context: SaimaContext, card: str) -> Non
     _end(context)
     assert update.callback_query is not None
     already = context.t("Already saved: this draft was stored once. Nothing new was saved.")
-    await update.callback_query.edit_message_text(f"✅ {already}\n{card}")
+    await edit_card(update.callback_query, f"✅ {already}\n{card}")
 
 
 async def field_button(update: Update, context: SaimaContext) -> None:
@@ -648,7 +649,7 @@ async def field_button(update: Update, context: SaimaContext) -> None:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     assert query.message is not None
     if press.action is Action.BACK:
         ctx = _form_context(context, press.member)
@@ -673,7 +674,7 @@ async def _cancelled(update: Update, context: SaimaContext) -> None:
     _end(context)
     text = context.t(CANCELLED)
     if update.callback_query is not None:
-        await update.callback_query.edit_message_text(text)
+        await edit_card(update.callback_query, text)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(text)
 
@@ -682,11 +683,11 @@ async def _saved(update: Update, context: SaimaContext, card: str, reply: str | 
     _end(context)
     assert update.callback_query is not None
     if isinstance(reply, Rejected):
-        await update.callback_query.edit_message_text(f"{card}\n\n{reply.reason}")
+        await edit_card(update.callback_query, f"{card}\n\n{reply.reason}")
         return
     reply = reply if isinstance(reply, SavedReply) else SavedReply(reply)
     saved = context.t("Saved.")
-    await update.callback_query.edit_message_text(f"✅ {saved}\n{card}\n\n{reply.text}".rstrip(),
+    await edit_card(update.callback_query, f"✅ {saved}\n{card}\n\n{reply.text}".rstrip(),
                                                   reply_markup=reply.keyboard)
 
 

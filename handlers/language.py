@@ -7,6 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from core.callbacks import language as callbacks
 from core.domain import Language
+from handlers.cards import edit_card
 from handlers.commands import publish_chat_menu
 from handlers.context import LANGUAGE_KEY, SaimaContext
 from handlers.incoming import args_of
@@ -47,7 +48,7 @@ async def language_button(update: Update, context: SaimaContext) -> None:
         await query.answer(context.t("This button is not valid any more."), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_text(await _switch(update, context, press.action.value))
+    await edit_card(query, await _switch(update, context, press.action.value))
 
 
 async def _switch(update: Update, context: SaimaContext, lang: str) -> str:

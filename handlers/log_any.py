@@ -29,6 +29,7 @@ from core import log_reading
 from core.callbacks import log_kind
 from core.log_reading import LogKind
 from handlers import conversation, forms
+from handlers.cards import edit_buttons
 from handlers.context import SaimaContext
 from handlers.findings import FindingForm
 from handlers.incoming import text_of
@@ -127,7 +128,7 @@ async def picked(update: Update, context: SaimaContext) -> None:
         return
     await query.answer()
     context.conversation.end(FLOW)
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_buttons(query, None)
     if press.action is log_kind.Action.NONE:
         await message.reply_text(context.t(NONE))
         return

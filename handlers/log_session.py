@@ -21,6 +21,7 @@ from core.callbacks import log_session as callbacks
 from core.callbacks.log_session import Action, Press
 from core.domain import MemberStatus, StudyKind
 from core.study import StudyDraft
+from handlers.cards import edit_buttons
 from handlers.context import SaimaContext
 from handlers.forms import Choice, FormContext, RecordLine, SavedReply, register_form
 from handlers.keyboards import in_rows
@@ -127,11 +128,11 @@ async def tick(update: Update, context: SaimaContext) -> None:
     t = context.t
     assert isinstance(query.message, Message) and parsed is not None
     if parsed.action is Action.DONE:
-        await query.edit_message_reply_markup(reply_markup=None)
+        await edit_buttons(query, None)
         await query.message.reply_text(t.ngettext("Attendance recorded: {n} member present.",
                                                   "Attendance recorded: {n} members present.", count).format(n=count))
         return
-    await query.edit_message_reply_markup(roster_keyboard(t, study_id, roster, present))
+    await edit_buttons(query, roster_keyboard(t, study_id, roster, present))
     if merged_on is not None:
         name = next(m.display_name for m in roster if m.id == target)
         await query.message.reply_text(t(

@@ -26,6 +26,7 @@ from core.callbacks import lookback as callbacks
 from core.lookback import Result
 from core.outbox_keys import LookbackEvent, LookbackKey
 from handlers import conversation
+from handlers.cards import edit_card
 from handlers.context import SaimaContext
 from locales import N_, translator
 from reports import lookback as words
@@ -67,7 +68,7 @@ async def press(update: Update, context: SaimaContext) -> None:
             return
         context.conversation.end(FLOW)
         await query.answer()
-        await query.edit_message_text(t("Recorded, with no note. Thank you."))
+        await edit_card(query, t("Recorded, with no note. Thank you."))
         return
     assert found.result is not None
     result = found.result
@@ -84,7 +85,7 @@ async def press(update: Update, context: SaimaContext) -> None:
     context.conversation.begin(FLOW, NoteStep(lookback_id=found.lookback, team_id=member.team_id))
     skip = InlineKeyboardMarkup([[InlineKeyboardButton(
         t("No note"), callback_data=callbacks.build(callbacks.Press(callbacks.Action.SKIP_NOTE, found.lookback)))]])
-    await query.edit_message_text(f"{outcome}\n\n{t(NOTE_PROMPT)}", reply_markup=skip)
+    await edit_card(query, f"{outcome}\n\n{t(NOTE_PROMPT)}", reply_markup=skip)
 
 
 def _answer(session: Session, context: SaimaContext, member: Member, lookback_id: int, result: Result) -> str:

@@ -15,6 +15,7 @@ from core import paging
 from core.callbacks import mine as callbacks
 from core.callbacks.mine import Action, Press
 from handlers.access import members_only
+from handlers.cards import edit_card
 from handlers.context import SaimaContext
 from handlers.forms import FormContext, RecordLine, all_forms
 from handlers.keyboards import NEWER, OLDER, first_page, turn_rows
@@ -71,7 +72,7 @@ async def mine_button(update: Update, context: SaimaContext) -> None:
     if press.action is Action.PAGE and press.page is not None:
         await query.answer()
         text, keyboard = _page(context, member, press.page)
-        await query.edit_message_text(text, reply_markup=keyboard)
+        await edit_card(query, text, reply_markup=keyboard)
         return
     if press.action in (Action.DELETE, Action.CONFIRM_DELETE) and press.record_id is not None \
             and press.page is not None:
@@ -87,7 +88,7 @@ async def mine_button(update: Update, context: SaimaContext) -> None:
                                                                                       record_id, page))),
                 InlineKeyboardButton(t("Cancel"), callback_data=callbacks.build(Press(Action.PAGE, page=page))),
             ]])
-            await query.edit_message_text(t("Delete this record?") + "\n" + line.summary, reply_markup=keyboard)
+            await edit_card(query, t("Delete this record?") + "\n" + line.summary, reply_markup=keyboard)
             return
         form = next(f for f in all_forms() if f.kind == kind)
         with context.db.session() as session:
@@ -95,7 +96,7 @@ async def mine_button(update: Update, context: SaimaContext) -> None:
         note = t("Deleted: {summary}").format(summary=line.summary) if deleted else t(
             "That record is no longer there; nothing was changed.")
         text, keyboard = _page(context, member, page, note)
-        await query.edit_message_text(text, reply_markup=keyboard)
+        await edit_card(query, text, reply_markup=keyboard)
         return
     await query.answer(t("This button is not valid any more."), show_alert=True)
 

@@ -23,6 +23,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from core.callbacks import nudges as callbacks
 from core.domain import MemberStatus
 from handlers.access import admins_only, sender
+from handlers.cards import edit_card
 from handlers.context import SaimaContext
 from handlers.throttle import one_at_a_time
 from reports import summary
@@ -77,8 +78,8 @@ async def snooze(update: Update, context: SaimaContext) -> None:
         markup = getattr(query.message, "reply_markup", None)
         kept = [row for row in (markup.inline_keyboard if markup else ())
                 if not any(callbacks.parse(b.callback_data) for b in row)]  # Done stays
-        await query.edit_message_text(
-            f"{text}\n⏰ " + t("Next reminder on {day}; the deadline is unchanged ({due}).").format(
+        await edit_card(
+            query, f"{text}\n⏰ " + t("Next reminder on {day}; the deadline is unchanged ({due}).").format(
                 day=until_words, due=due_words),
             reply_markup=InlineKeyboardMarkup(kept) if kept else None)
 

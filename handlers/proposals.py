@@ -44,6 +44,7 @@ from core.domain import MotionStatus, ResultClass, Satisfaction
 from core.motions import InvalidTransition, TransitionReason
 from handlers import conversation
 from handlers.access import members_only, sender
+from handlers.cards import edit_card
 from handlers.context import SaimaContext
 from handlers.incoming import args_of, too_far_reply
 from locales import N_, Translator
@@ -250,7 +251,7 @@ async def press(update: Update, context: SaimaContext) -> None:
     if outcome.text is None:
         return
     if outcome.edit:
-        await query.edit_message_text(outcome.text, reply_markup=outcome.keyboard)
+        await edit_card(query, outcome.text, reply_markup=outcome.keyboard)
     else:
         assert isinstance(query.message, Message)
         await query.message.reply_text(outcome.text, reply_markup=outcome.keyboard)

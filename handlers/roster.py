@@ -37,6 +37,7 @@ from core.roster import PAGE_SIZE, leave_too_long
 from core.trips import backwards_range
 from handlers import admin_steps
 from handlers.access import admin_press, admins_only
+from handlers.cards import edit_card
 from handlers.commands import publish_chat_menu
 from handlers.context import SaimaContext
 from handlers.incoming import too_far_reply
@@ -248,7 +249,7 @@ async def press(update: Update, context: SaimaContext) -> None:
         assert press_.number is not None
         await query.answer()
         text, keyboard = (_list if action is Action.PAGE else _removed_list)(context, admin, press_.number)
-        await query.edit_message_text(text, reply_markup=keyboard)
+        await edit_card(query, text, reply_markup=keyboard)
         return
     if action in (Action.REMOVED_MEMBER, Action.RESTORE, Action.RESTORE_INVITE):
         assert press_.number is not None
@@ -271,13 +272,13 @@ async def press(update: Update, context: SaimaContext) -> None:
         await _menu_follows(context, chat_id)
     if isinstance(note, _BackToList):
         text, keyboard = _list(context, admin, 0, note)
-        await query.edit_message_text(text, reply_markup=keyboard)
+        await edit_card(query, text, reply_markup=keyboard)
         return
     if isinstance(note, tuple):  # a next step with its own keyboard
-        await query.edit_message_text(note[0], reply_markup=note[1])
+        await edit_card(query, note[0], reply_markup=note[1])
         return
     text, keyboard = _card(context, admin, member_id, note or "")
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await edit_card(query, text, reply_markup=keyboard)
 
 
 async def _menu_follows(context: SaimaContext, telegram_user_id: int) -> None:
@@ -321,7 +322,7 @@ async def _removed_press(update: Update, context: SaimaContext, admin: Member, a
         return
     if card is not None:
         await query.answer()
-        await query.edit_message_text(card[0], reply_markup=card[1])
+        await edit_card(query, card[0], reply_markup=card[1])
         return
     if link is not None:
         await query.answer()
@@ -335,7 +336,7 @@ async def _removed_press(update: Update, context: SaimaContext, admin: Member, a
     except TelegramError as error:  # they may have blocked the bot: the restore stands all the same
         log.info("Could not tell member %s they were restored (%s)", member_id, error)
     text, keyboard = _card(context, admin, member_id, t("{name} is back in the team.").format(name=name))
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await edit_card(query, text, reply_markup=keyboard)
 
 
 def _act(context: SaimaContext, session: Any, admin: Member, member: Member,
@@ -506,7 +507,7 @@ async def _invites(update: Update, context: SaimaContext, admin: Member, single_
                 n=context.config.invites.expire_days),
                 callback_data=callbacks.build(Press(Action.INVITES, single_use=False)))],
             [InlineKeyboardButton(t("‹ Back to the list"), callback_data=_data(Action.PAGE, 0))]])
-        await query.edit_message_text(t("Which kind of invite link?"), reply_markup=keyboard)
+        await edit_card(query, t("Which kind of invite link?"), reply_markup=keyboard)
         return
     with context.db.session() as session:
         invite = make_invite(session, context, admin, single_use=single_use)

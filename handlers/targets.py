@@ -32,6 +32,7 @@ from core.targets import (
 )
 from handlers import admin_steps
 from handlers.access import admin_press, admins_only
+from handlers.cards import edit_card
 from handlers.context import SaimaContext
 from handlers.keyboards import in_rows, turn_rows
 from locales import N_, Translator
@@ -112,7 +113,7 @@ async def press(update: Update, context: SaimaContext) -> None:
     if action is Action.SHOW or duty is None:
         await query.answer()
         text, keyboard = _overview(context, admin, year=year)
-        await query.edit_message_text(text, reply_markup=keyboard)
+        await edit_card(query, text, reply_markup=keyboard)
         return
     if action is Action.PICK:
         with context.db.session() as session:
@@ -128,7 +129,7 @@ async def press(update: Update, context: SaimaContext) -> None:
         rows += turn_rows(t, page, pages, lambda to: callbacks.build(Press(Action.PICK, duty, to, year)))
         rows.append([InlineKeyboardButton(t("Cancel"), callback_data=callbacks.build(Press(Action.SHOW, year=year)))])
         await query.answer()
-        await query.edit_message_text(t("{duty}: for the whole team, or one member's own target?").format(
+        await edit_card(query, t("{duty}: for the whole team, or one member's own target?").format(
             duty=duty_name(t, duty)), reply_markup=InlineKeyboardMarkup(rows))
         return
     if action is Action.WHOM:
@@ -144,8 +145,8 @@ async def press(update: Update, context: SaimaContext) -> None:
         admin_steps.begin(context, "target_value", team_id=admin.team_id, duty=duty.value, member_id=member_id,
                           year=year)
         await query.answer()
-        await query.edit_message_text(
-            t("New yearly target for {duty} ({whom}): type a whole number from 0 to {limit}.").format(
+        await edit_card(
+            query, t("New yearly target for {duty} ({whom}): type a whole number from 0 to {limit}.").format(
                 duty=duty_name(t, duty), whom=whom, limit=limit_of(duty))
             + "\n" + t("For {year}. Or type the four quarters' cumulative targets (季目标), the last being the "
                        "year, e.g. 10 25 40 60.").format(year=year)
@@ -167,8 +168,7 @@ async def _confirm(context: SaimaContext, query: CallbackQuery, admin: Member, y
     if query.message is not None and isinstance(query.message, Message) and query.message.text:
         change = InlineKeyboardButton(t("Change targets"), callback_data=callbacks.build(Press(Action.SHOW, year=year)))
         if note not in query.message.text:
-            await query.edit_message_text(f"{query.message.text}\n\n{note}",
-                                          reply_markup=InlineKeyboardMarkup([[change]]))
+            await edit_card(query, f"{query.message.text}\n\n{note}", reply_markup=InlineKeyboardMarkup([[change]]))
 
 
 def _typed_problem(t: Translator, typed: Typed, limit: int) -> str:

@@ -52,6 +52,7 @@ from core.task_lights import Light, worst
 from core.tasks import CancelProblem, Move, MoveProblem, TaskProblem
 from core.text import squeeze
 from handlers.access import ADMINS_ONLY, admin_press, admins_only, members_only
+from handlers.cards import edit_card
 from handlers.context import SaimaContext
 from handlers.forms import Choice, Field, Form, FormContext, Rejected, Stay, register_form
 from handlers.incoming import too_far_reply
@@ -655,7 +656,7 @@ async def press(update: Update, context: SaimaContext) -> None:
         await query.answer(t(_gone(context, admin, action, number)), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_text(shown[0], reply_markup=shown[1])
+    await edit_card(query, shown[0], reply_markup=shown[1])
 
 
 def _gone(context: SaimaContext, admin: Member, action: Action, number: int) -> str:

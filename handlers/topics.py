@@ -35,6 +35,7 @@ from core.domain import TopicStage
 from core.text import squeeze, utf16_len
 from core.topics import MoveProblem, TitleProblem
 from handlers.access import ADMINS_ONLY, INVALID, member_press, members_only
+from handlers.cards import edit_card
 from handlers.context import SaimaContext
 from handlers.forms import Field, Form, FormContext, Rejected, SavedReply, register_form
 from handlers.incoming import args_of
@@ -189,7 +190,7 @@ async def topics_button(update: Update, context: SaimaContext) -> None:
         await query.answer(t(INVALID), show_alert=True)
         return
     await query.answer(note or None)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await edit_card(query, text, reply_markup=keyboard)
 
 
 async def _counting_chosen(update: Update, context: SaimaContext, member: Member, press: Press) -> None:
@@ -213,7 +214,7 @@ async def _counting_chosen(update: Update, context: SaimaContext, member: Member
         session.flush()
         text, keyboard = _team_page(session, t, member, context.today(member.team.timezone).year, note)
     await query.answer(note)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await edit_card(query, text, reply_markup=keyboard)
 
 
 # --- the steps that ask something: the report, and what the topic became ------------------------------

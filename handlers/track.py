@@ -37,6 +37,7 @@ from core.callbacks import track as callbacks
 from core.callbacks.track import LinkAnswer, LinkPress, SetPress, Setting
 from core.periods import PeriodError, parse_period
 from handlers.access import ADMINS_ONLY, admins_only
+from handlers.cards import edit_card
 from handlers.commands import COMMANDS
 from handlers.context import SaimaContext
 from handlers.incoming import args_of
@@ -280,7 +281,7 @@ async def link_answer(update: Update, context: SaimaContext) -> None:
     else:
         text = t("✅ This group is now {team}'s race track: /rank posts the board here, and the monthly "
                  "boards and weekly summaries come here.").format(team=team_name)
-    await query.edit_message_text(text)
+    await edit_card(query, text)
 
 
 # --------------------------------------------------------------------------- /track (admins, privately)
@@ -351,7 +352,7 @@ async def track_press(update: Update, context: SaimaContext) -> None:
                         Setting.RANKS: t("The group's boards now show ranks only."),
                         Setting.UNLINK: t("The group is unlinked.")}[action])
     text, markup = await _track_view(context, t, team)
-    await query.edit_message_text(text, reply_markup=markup)
+    await edit_card(query, text, reply_markup=markup)
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -146,6 +146,8 @@ def _record(session: Session, field: Literal["grade", "comment"], value: str, *,
     if row is None:
         return False
     before = getattr(row, field)
+    if before == value:  # given again (a double tap, a press redelivered): it stands, nothing changed to audit
+        return True
     setattr(row, field, value)
     row.by_member_id, row.at = actor.id, now
     audit.record(session, action=action, entity="evaluation", entity_id=row.id, now=now,
@@ -156,14 +158,16 @@ def _record(session: Session, field: Literal["grade", "comment"], value: str, *,
 
 def record_grade(session: Session, *, team_id: int, year: int, member_id: int, grade: str, actor: Member,
                  now: datetime) -> bool:
-    """Records the office's grade (audited); False when the year's evaluation was already published."""
+    """Records the office's grade (audited when it changes); False when the year's evaluation was already
+    published."""
     return _record(session, "grade", grade, action="evaluation_grade", team_id=team_id, year=year,
                    member_id=member_id, actor=actor, now=now)
 
 
 def record_comment(session: Session, *, team_id: int, year: int, member_id: int, comment: str, actor: Member,
                    now: datetime) -> bool:
-    """Records the office's comment (audited); False when the year's evaluation was already published."""
+    """Records the office's comment (audited when it changes); False when the year's evaluation was already
+    published."""
     return _record(session, "comment", comment, action="evaluation_comment", team_id=team_id, year=year,
                    member_id=member_id, actor=actor, now=now)
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from storage.models import Evaluation
+from storage.models import AuditEntry, Evaluation
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import Saima
 from tests.e2e.helpers import member, members_since_new_year, owner, owner_and_two
@@ -135,3 +135,22 @@ async def test_a_member_who_left_office_before_the_year_is_not_in_its_evaluation
     saima.clock.set(datetime(2028, 1, 5, 10, 0, tzinfo=SHANGHAI))
     card = await admin.send("/evaluate 2027")
     assert card.labels == ["张三", "📢 发布", "📄 PDF（压缩包）"]
+
+
+async def test_pressing_the_grade_already_given_again_changes_nothing_and_says_it_is_saved(saima: Saima) -> None:
+    """The office gives 张三 优秀, then taps "✅ 优秀" again (a double tap, or the press redelivered): the card stays as
+    it is, the answer says the grade is saved, no second change is audited and no apology follows."""
+    admin, _zhang, _wang = await owner_and_two(saima)
+    members_since_new_year(saima)
+    own = await admin.press(await admin.send("/evaluate 2026"), "张三")
+    graded = await admin.press(own, "优秀")
+    assert graded.labels[0] == "✅ 优秀"
+    await admin.press(graded, "✅ 优秀", expect=0)
+    assert (await admin.callback_answer()).text == "已保存：张三的评价等次为优秀。"
+    assert (await admin.send("/help")).text  # settles: the press above has been handled
+    shown = [m for m in await admin.bot_messages() if m.message_id == graded.message_id]
+    assert [(m.text, m.labels) for m in shown] == [(graded.text, graded.labels)]
+    assert not any((m.text or "").startswith("抱歉，系统出了点问题") for m in await admin.bot_messages())
+    with saima.db.session() as session:
+        audited = list(session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "evaluation")))
+    assert audited == ["evaluation_grade"]

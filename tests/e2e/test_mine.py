@@ -75,3 +75,18 @@ async def test_nobody_can_edit_or_delete_another_members_record(saima: Saima) ->
     await li.press_data(page.message_id, (delete_data or "").replace("m:d:", "m:D:"), expect=0, chat=1002)
     assert (await li.callback_answer()).text == "这个按钮已失效。"
     assert len(sessions(saima)) == 1
+
+
+async def test_a_page_button_tapped_twice_turns_the_page_once_and_apologises_for_nothing(saima: Saima) -> None:
+    """A double tap on 较早 ›: the second press draws the page already shown, so the message is left as it is."""
+    zhang = await member(saima)
+    for day in range(1, 8):
+        await _log(zhang, f"/study 11月{day}日 集体学习 2小时 主题{day}")
+    page = await zhang.send("/mine")
+    _, older = page.button("较早 ›")
+    assert older is not None
+    turned = await zhang.press(page, "较早 ›")
+    await zhang.press_data(page, older)
+    assert (await zhang.send("/help")).text.startswith("赛马助手")  # settles: the second press has been handled
+    texts = [m.text or "" for m in await zhang.bot_messages()]
+    assert turned.text in texts and not any(text.startswith("抱歉，系统出了点问题") for text in texts)

@@ -133,6 +133,19 @@ async def test_lang_buttons_switch_the_language(saima: Saima) -> None:
         assert language is not None and language.value == "en"
 
 
+async def test_a_language_button_tapped_twice_switches_once_and_apologises_for_nothing(saima: Saima) -> None:
+    """A double tap on English: the second press finds the confirmation already shown and leaves it."""
+    zhang = await member(saima)
+    menu = await zhang.send("/lang")
+    _, english = menu.button("English")
+    assert english is not None
+    edited = await zhang.press(menu, "English")
+    await zhang.press_data(menu, english)
+    assert (await zhang.send("/help")).text.startswith("Saima")  # settles: the second press has been handled
+    texts = [m.text or "" for m in await zhang.bot_messages()]
+    assert edited.text in texts and not any(text.startswith("Sorry, something went wrong") for text in texts)
+
+
 async def test_an_unknown_language_is_refused_and_nothing_changes(saima: Saima) -> None:
     zhang = await member(saima)
     reply = await zhang.send("/lang fr")
