@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from core.dates import find_date, normalize, parse_date
@@ -137,6 +137,46 @@ def without_problems(draft: StudyDraft, problems: list[StudyProblem]) -> StudyDr
 def missing_fields(draft: StudyDraft) -> list[str]:
     order = (("held_on", draft.held_on), ("kind", draft.kind), ("hours", draft.hours), ("topic", draft.topic))
     return [name for name, value in order if value is None]
+
+
+@dataclass(frozen=True)
+class Sitting:
+    """A study session as the same-session rule reads it: a member's own log, the office's team session."""
+
+    kind: StudyKind
+    held_on: date
+    starts_at: datetime | None
+    hours: Decimal
+    topic: str
+
+
+def same_session(a: Sitting, b: Sitting) -> bool:
+    """Whether two records are plausibly one session, to be counted once: the same duty (集体学习 and
+    理论学习中心组 are one) on the same day, and their hours overlap or their topics match (one names the
+    other: 全会精神, 二十届四中全会精神). The morning's 集体学习 on 宪法 and the afternoon's 理论学习中心组 on the
+    plenum are two sessions. Self-study counts for no duty: it is never one with another record."""
+    duty = COUNTS_TOWARDS[a.kind]
+    if duty is None or COUNTS_TOWARDS[b.kind] is not duty or a.held_on != b.held_on:
+        return False
+    return _hours_overlap(a, b) or _topics_match(a.topic, b.topic)
+
+
+def _hours_overlap(a: Sitting, b: Sitting) -> bool:
+    if a.starts_at is None or b.starts_at is None:  # a day without its hour (昨天下午) says nothing either way
+        return False
+    a_end = a.starts_at + timedelta(hours=float(a.hours))
+    b_end = b.starts_at + timedelta(hours=float(b.hours))
+    return a.starts_at < b_end and b.starts_at < a_end
+
+
+def _topic_key(topic: str) -> str:
+    """The topic's letters and digits only, case folded: 《民法典》 and 民法典 are one topic."""
+    return "".join(c for c in topic.casefold() if c.isalnum())
+
+
+def _topics_match(a: str, b: str) -> bool:
+    shorter, longer = sorted((_topic_key(a), _topic_key(b)), key=len)
+    return len(shorter) >= 2 and shorter in longer
 
 
 def _take_date(text: str, *, now: datetime, lang: str | None) -> tuple[date | None, datetime | None, str]:

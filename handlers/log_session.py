@@ -4,8 +4,9 @@
     → the draft card; Confirm → "tick who attended": one button per member (☐ 张三 → ✅ 张三), Done.
 
 Every tick is stored at once (and audited); each member ticked is credited with the session. A member
-ticked who had logged the same duty's study that day themself has that record merged into the session
-(one session, one count, one ledger row) and the admin is told whose record it was; unticking gives it back.
+ticked who had logged this session themself (the same duty and day, and the same topic or hours:
+`core.study.same_session`) has that record merged into the session (one session, one count, one ledger row)
+and the admin is told whose record it was; unticking gives it back.
 """
 
 from __future__ import annotations
@@ -91,8 +92,8 @@ def roster_keyboard(t: Translator, study_id: int, roster: list[Member], present:
 
 async def tick(update: Update, context: SaimaContext) -> None:
     """A tick on the roster: stored at once; only an admin of the session's team may tick. Ticking a
-    member who had logged the same duty's study that day themself merges that record into the session
-    and tells the admin whose record it was."""
+    member who had logged this session themself merges that record into the session and tells the admin
+    whose record it was."""
     query = update.callback_query
     assert query is not None and query.data is not None
     admin = context.member()

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core import study
 from core.domain import StudyKind
-from core.study import StudyDraft, StudyProblem
+from core.study import Sitting, StudyDraft, StudyProblem
 from handlers.form_parts import RuledForm, Rules, accepted, delete_own
 from handlers.forms import Choice, Field, FormContext, RecordLine, Rejected, SavedReply, register_form
 from locales import N_, Translator
@@ -97,19 +97,18 @@ class StudyForm(RuledForm[StudyDraft]):
         return study_queries.attended_same(session, member_id=ctx.member.id, kind=draft.kind,
                                            held_on=draft.held_on, topic=draft.topic)
 
-    def save(self, session: Session, draft: StudyDraft, ctx: FormContext) -> str | SavedReply:
+    def save(self, session: Session, draft: StudyDraft, ctx: FormContext) -> str | SavedReply | Rejected:
         assert draft.kind is not None and draft.held_on is not None and draft.hours is not None
         assert draft.topic is not None
-        office = study_queries.team_session_for(session, team_id=ctx.member.team_id, kind=draft.kind,
-                                                held_on=draft.held_on)
+        office = study_queries.team_session_for(session, team_id=ctx.member.team_id, own=_sitting(draft))
         if office is not None:  # one session, one count: the log becomes attendance of the office's session
             t = ctx.t
             words = {"kind": kind_label(t, office.kind), "day": short_day(t, office.held_on), "topic": office.topic}
             if study_queries.attend_team_session(session, study=office, member=ctx.member, now=ctx.now):
                 return t("The office has already recorded this session ({kind}, {day}, “{topic}”): it counts as "
                          "your attendance of it, once. Send /me to see your progress.").format(**words)
-            return t("The office has already recorded this session ({kind}, {day}, “{topic}”) and you are "
-                     "marked present on it: it counts once, nothing more was stored.").format(**words)
+            return Rejected(t("The office has already recorded this session ({kind}, {day}, “{topic}”) and you "
+                              "are marked present on it: it counts once, nothing more was stored.").format(**words))
         study_queries.log_own(session, member=ctx.member, kind=draft.kind, held_on=draft.held_on,
                               starts_at=draft.starts_at, hours=draft.hours, topic=draft.topic, now=ctx.now)
         return ctx.t("Send /me to see your progress.")
@@ -139,7 +138,7 @@ class StudyForm(RuledForm[StudyDraft]):
         study_queries.change(session, found, actor=ctx.member, kind=draft.kind, held_on=draft.held_on,
                              starts_at=draft.starts_at, hours=draft.hours, topic=draft.topic, now=ctx.now)
         office = None if found.for_team else study_queries.team_session_for(
-            session, team_id=ctx.member.team_id, kind=draft.kind, held_on=draft.held_on)
+            session, team_id=ctx.member.team_id, own=study_queries.sitting(found))
         if office is not None:  # moved onto a day the office recorded: one session, one count
             study_queries.merge_into(session, found, office, member_id=ctx.member.id, actor=ctx.member, now=ctx.now)
             t = ctx.t
@@ -151,6 +150,13 @@ class StudyForm(RuledForm[StudyDraft]):
     def delete(self, session: Session, record_id: int, ctx: FormContext) -> bool:
         found = study_queries.owned(session, study_id=record_id, member_id=ctx.member.id)
         return delete_own(session, found, study_queries.delete, ctx)
+
+
+def _sitting(draft: StudyDraft) -> Sitting:
+    assert draft.kind is not None and draft.held_on is not None and draft.hours is not None
+    assert draft.topic is not None
+    return Sitting(kind=draft.kind, held_on=draft.held_on, starts_at=draft.starts_at, hours=draft.hours,
+                   topic=draft.topic)
 
 
 register_form(StudyForm())

@@ -1,11 +1,13 @@
 """Queries about study sessions and attendance.
 
 A collective session counts once per attendee, whoever recorded it: when the office records a team
-session (`/session`) and ticks a member who had logged the same duty's study (集体学习 and 理论学习中心组
-are one duty; 集体学法 another) on the same day themself, the member's own record is merged into the
-team session (soft-deleted, ``merged_into_session_id`` set, their attendance ticked): one session, one
-count, one ledger row. Unticking them gives the record back. A member who logs (/study) such a session
-after the office recorded it is ticked present on the office's session instead of getting a second record.
+session (`/session`) and ticks a member who had logged that session themself (the same duty, 集体学习 and
+理论学习中心组 being one, on the same day, and the same hours or topic: `core.study.same_session`), the
+member's own record is merged into the team session (soft-deleted, ``merged_into_session_id`` set, their
+attendance ticked): one session, one count, one ledger row. Unticking them gives the record back. A member
+who logs (/study) such a session after the office recorded it is ticked present on the office's session
+instead of getting a second record; another session of theirs that day (another topic, other hours) is
+their own record.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain import StudyKind
-from core.study import COUNTS_TOWARDS
+from core.study import COUNTS_TOWARDS, Sitting, same_session
 from storage import audit
 from storage.models import Member, StudyAttendance, StudySession
 
@@ -123,17 +125,23 @@ def _same_duty(kind: StudyKind) -> list[StudyKind]:
     return [kind] if duty is None else [k for k, d in COUNTS_TOWARDS.items() if d is duty]
 
 
-def team_session_for(session: Session, *, team_id: int, kind: StudyKind, held_on: date) -> StudySession | None:
-    """The office's team session that day counting towards the same duty as ``kind`` (the first recorded),
-    or None. Self-study counts for no duty and is never the office's."""
-    if COUNTS_TOWARDS[kind] is None:
+def sitting(study: StudySession) -> Sitting:
+    """The record as the same-session rule reads it."""
+    return Sitting(kind=study.kind, held_on=study.held_on, starts_at=study.starts_at, hours=study.hours,
+                   topic=study.topic)
+
+
+def team_session_for(session: Session, *, team_id: int, own: Sitting) -> StudySession | None:
+    """The office's team session that is plausibly the one the member logged (`core.study.same_session`; the
+    first recorded of those), or None. Self-study counts for no duty and is never the office's."""
+    if COUNTS_TOWARDS[own.kind] is None:
         return None
-    return session.scalars(
+    candidates = session.scalars(
         select(StudySession).where(StudySession.team_id == team_id, StudySession.for_team.is_(True),
-                                   StudySession.kind.in_(_same_duty(kind)), StudySession.held_on == held_on,
+                                   StudySession.kind.in_(_same_duty(own.kind)), StudySession.held_on == own.held_on,
                                    StudySession.deleted_at.is_(None))
-        .order_by(StudySession.id).limit(1)
-    ).first()
+        .order_by(StudySession.id))
+    return next((office for office in candidates if same_session(own, sitting(office))), None)
 
 
 def attend_team_session(session: Session, *, study: StudySession, member: Member, now: datetime) -> bool:
@@ -149,15 +157,9 @@ def attend_team_session(session: Session, *, study: StudySession, member: Member
 
 def merge_own_records(session: Session, *, study: StudySession, member_id: int, admin: Member,
                       now: datetime) -> list[StudySession]:
-    """The member's own records of the same duty on the team session's day become their attendance of it:
-    soft-deleted with ``merged_into_session_id`` set, audited. Returns them (oldest first)."""
-    own = list(session.scalars(
-        select(StudySession).join(StudyAttendance, StudyAttendance.session_id == StudySession.id)
-        .where(StudyAttendance.member_id == member_id, StudySession.recorded_by_member_id == member_id,
-               StudySession.team_id == study.team_id, StudySession.for_team.is_(False),
-               StudySession.kind.in_(_same_duty(study.kind)), StudySession.held_on == study.held_on,
-               StudySession.deleted_at.is_(None), StudySession.id != study.id)
-        .order_by(StudySession.id)))
+    """The member's own records of the team session (`core.study.same_session`) become their attendance of
+    it: soft-deleted with ``merged_into_session_id`` set, audited. Returns them (oldest first)."""
+    own = [record for record in _own_records(session, study) if record.recorded_by_member_id == member_id]
     for record in own:
         merge_into(session, record, study, member_id=member_id, actor=admin, now=now)
     return own
@@ -174,14 +176,22 @@ def merge_into(session: Session, record: StudySession, study: StudySession, *, m
                  before=_snapshot(record), after={"merged_into_session_id": study.id, "member_id": member_id})
 
 
-def logged_themselves(session: Session, *, study: StudySession) -> list[int]:
-    """Members who logged the team session's duty on its day themselves (own records not merged), by id."""
-    return list(session.scalars(
-        select(StudySession.recorded_by_member_id).distinct()
+def _own_records(session: Session, study: StudySession) -> list[StudySession]:
+    """Members' own live records that are plausibly the team session (`core.study.same_session`), oldest
+    first."""
+    candidates = session.scalars(
+        select(StudySession)
         .where(StudySession.team_id == study.team_id, StudySession.for_team.is_(False),
                StudySession.kind.in_(_same_duty(study.kind)), StudySession.held_on == study.held_on,
-               StudySession.deleted_at.is_(None))
-        .order_by(StudySession.recorded_by_member_id)))
+               StudySession.deleted_at.is_(None), StudySession.id != study.id)
+        .order_by(StudySession.id))
+    office = sitting(study)
+    return [record for record in candidates if same_session(sitting(record), office)]
+
+
+def logged_themselves(session: Session, *, study: StudySession) -> list[int]:
+    """Members who logged the team session themselves (own records not merged), by id."""
+    return sorted({record.recorded_by_member_id for record in _own_records(session, study)})
 
 
 def unmerge_own_records(session: Session, *, study: StudySession, member_id: int, admin: Member,

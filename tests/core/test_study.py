@@ -12,6 +12,7 @@ from core.domain import Duty, StudyKind
 from core.study import (
     COUNTS_TOWARDS,
     MAX_TOPIC,
+    Sitting,
     StudyDraft,
     StudyProblem,
     missing_fields,
@@ -19,6 +20,7 @@ from core.study import (
     parse_hours,
     parse_kind,
     parse_study,
+    same_session,
     study_problems,
     without_problems,
 )
@@ -156,3 +158,30 @@ def test_the_fields_still_missing(draft: StudyDraft, missing: list[str]) -> None
 ])
 def test_what_each_kind_counts_towards(kind: StudyKind, duty: Duty | None) -> None:
     assert COUNTS_TOWARDS[kind] is duty
+
+
+def _sitting(kind: StudyKind, topic: str, at: int | None = None, hours: str = "2",
+             day: date = date(2026, 11, 18)) -> Sitting:
+    return Sitting(kind=kind, held_on=day, starts_at=None if at is None else datetime(2026, 11, 18, at, tzinfo=SH),
+                   hours=Decimal(hours), topic=topic)
+
+
+OFFICE = _sitting(StudyKind.THEORY_GROUP, "二十届四中全会精神", at=14, hours="3")
+
+
+@pytest.mark.parametrize("own, same", [
+    (_sitting(StudyKind.COLLECTIVE, "全会精神"), True),  # one duty, the topic named shorter
+    (_sitting(StudyKind.THEORY_GROUP, "学习二十届四中全会精神"), True),
+    (_sitting(StudyKind.COLLECTIVE, "《二十届四中全会精神》"), True),  # punctuation aside
+    (_sitting(StudyKind.COLLECTIVE, "座谈", at=15), True),  # other words, the same hours
+    (_sitting(StudyKind.COLLECTIVE, "宪法"), False),  # another topic, no hour said: another session
+    (_sitting(StudyKind.COLLECTIVE, "宪法", at=9), False),  # the morning's, before the office's began
+    (_sitting(StudyKind.COLLECTIVE, "宪法", at=12, hours="2"), False),  # ends as the office's begins
+    (_sitting(StudyKind.LAW, "二十届四中全会精神"), False),  # another duty
+    (_sitting(StudyKind.SELF_STUDY, "二十届四中全会精神"), False),  # counts for no duty
+    (_sitting(StudyKind.COLLECTIVE, "全会精神", day=date(2026, 11, 17)), False),  # another day
+    (_sitting(StudyKind.COLLECTIVE, "精"), False),  # one character names nothing
+])
+def test_what_is_one_session_counted_once(own: Sitting, same: bool) -> None:
+    assert same_session(own, OFFICE) is same
+    assert same_session(OFFICE, own) is same

@@ -126,6 +126,7 @@ async def test_a_session_the_member_logged_and_the_office_recorded_counts_once(s
     # The member logs it again after the office recorded it: still one count, and told why.
     again = await zhang.press(await zhang.send(words["study"]), words["confirm"])
     assert words["present"] in again.text
+    assert not again.text.startswith("✅")  # nothing was saved: the card does not say it was
     assert _collective_count(saima, 1001) == (1, 1, 1)
     # Unticking gives the member's own record back (the office's session stays, with nobody ticked).
     await admin.press(ticked[0], "张三")
@@ -156,7 +157,7 @@ async def test_a_member_moving_an_own_log_onto_the_office_s_session_day_is_count
     admin, zhang = await owner_and_member(saima)
     roster = await admin.press(await admin.send(WORDS["zh"]["session"]), "确认")
     await admin.press(await admin.press(roster, "张三"), "完成", expect=2)
-    await zhang.press(await zhang.send("/study 11月17日 集体学习 2小时 条例"), "确认")
+    await zhang.press(await zhang.send("/study 11月17日 集体学习 2小时 全会精神"), "确认")  # the day mistyped
     assert _collective_count(saima, 1001) == (2, 2, 2)
     card = await zhang.press(await zhang.send("/mine"), "✏️ 1", expect=1)
     await zhang.press(card, "修改")
@@ -166,3 +167,31 @@ async def test_a_member_moving_an_own_log_onto_the_office_s_session_day_is_count
     assert saved.text.endswith("办公室已登记这次学习（11月18日理论学习中心组，“二十届四中全会精神”）：已计为您出席，只计一次。"
                                "发送 /me 查看进度。")
     assert _collective_count(saima, 1001) == (1, 1, 1)
+
+
+async def test_a_members_other_session_that_day_is_their_own_record_not_the_offices(saima: Saima) -> None:
+    """The office recorded the morning's 集体学习 on 宪法 and ticked 张三. In the afternoon he attended another
+    session, the 理论学习中心组 on the plenum, and logs it: it is stored as his own, and he has two."""
+    admin, zhang = await owner_and_member(saima)
+    roster = await admin.press(await admin.send("/session 11月18日上午 集体学习 2小时 宪法"), "确认")
+    await admin.press(await admin.press(roster, "张三"), "完成", expect=2)
+    assert _collective_count(saima, 1001) == (1, 1, 1)
+    saved = await zhang.press(await zhang.send("/study 11月18日下午 理论学习中心组 3小时 二十届四中全会精神"), "确认")
+    assert saved.text.startswith("✅ 已保存。") and saved.text.endswith("\n\n发送 /me 查看您的进度。"), saved.text
+    assert _collective_count(saima, 1001) == (2, 2, 2)
+    assert "集体学习 2/" in (await zhang.send("/me")).text
+
+
+async def test_the_office_ticking_a_member_leaves_their_log_of_another_session_that_day_alone(saima: Saima) -> None:
+    """张三 logged the afternoon's 理论学习中心组 on the plenum; the office records the morning's 集体学习 on 宪法
+    and ticks him: he attended both, his log is not merged into the morning's session."""
+    admin, zhang = await owner_and_member(saima)
+    await zhang.press(await zhang.send("/study 11月18日下午 理论学习中心组 3小时 二十届四中全会精神"), "确认")
+    roster = await admin.press(await admin.send("/session 11月18日上午 集体学习 2小时 宪法"), "确认")
+    assert roster.text.endswith("主题：宪法\n\n请勾选出席人员：")  # nobody logged this session themselves
+    ticked = await admin.press(roster, "张三")  # one reply: the roster, no record merged
+    assert "✅ 张三" in ticked.labels
+    assert _collective_count(saima, 1001) == (2, 2, 2)
+    with saima.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(StudySession)
+                              .where(StudySession.merged_into_session_id.is_not(None))) == 0
