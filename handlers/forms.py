@@ -167,8 +167,9 @@ class Form(ABC, Generic[D]):
     def update(self, session: Session, record_id: int, draft: D, ctx: FormContext) -> str:
         raise NotImplementedError
 
-    def delete(self, session: Session, record_id: int, ctx: FormContext) -> bool:
-        """Soft-deletes the member's own record (audited); False when it is not theirs to delete."""
+    def delete(self, session: Session, record_id: int, ctx: FormContext) -> bool | str:
+        """Soft-deletes the member's own record (audited); False when it is not theirs to delete, else True
+        or a line on what else the deletion changed (translated; e.g. members' own logs given back)."""
         return False
 
     def prepare(self, session: Session, draft: D, ctx: FormContext) -> D:

@@ -6,7 +6,7 @@
 Every tick is stored at once (and audited); each member ticked is credited with the session. A member
 ticked who had logged this session themself (the same duty and day, and the same topic or hours:
 `core.study.same_session`) has that record merged into the session (one session, one count, one ledger row)
-and the admin is told whose record it was; unticking gives it back.
+and the admin is told whose record it was; unticking, or deleting the session from /mine, gives it back.
 """
 
 from __future__ import annotations

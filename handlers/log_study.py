@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core import study
 from core.domain import StudyKind
 from core.study import Sitting, StudyDraft, StudyProblem
-from handlers.form_parts import RuledForm, Rules, accepted, delete_own
+from handlers.form_parts import RuledForm, Rules, accepted
 from handlers.forms import Choice, Field, FormContext, RecordLine, Rejected, SavedReply, register_form
 from locales import N_, Translator
 from reports.words import day_in_words, field_line, hours_in_words, short_day
@@ -147,9 +147,16 @@ class StudyForm(RuledForm[StudyDraft]):
                 kind=kind_label(t, office.kind), day=short_day(t, office.held_on), topic=office.topic)
         return ctx.t("The change is kept in the audit log.")
 
-    def delete(self, session: Session, record_id: int, ctx: FormContext) -> bool:
+    def delete(self, session: Session, record_id: int, ctx: FormContext) -> bool | str:
         found = study_queries.owned(session, study_id=record_id, member_id=ctx.member.id)
-        return delete_own(session, found, study_queries.delete, ctx)
+        if found is None:
+            return False
+        back = study_queries.delete(session, found, actor=ctx.member, now=ctx.now)
+        if not back:
+            return True
+        t = ctx.t
+        return t("Their own log of this session counts again for: {names}.").format(
+            names=("、" if t.lang == "zh" else ", ").join(m.display_name for m in back))
 
 
 def _sitting(draft: StudyDraft) -> Sitting:

@@ -95,6 +95,8 @@ async def mine_button(update: Update, context: SaimaContext) -> None:
             deleted = form.delete(session, record_id, _ctx(context, member))
         note = t("Deleted: {summary}").format(summary=line.summary) if deleted else t(
             "That record is no longer there; nothing was changed.")
+        if isinstance(deleted, str):
+            note += "\n" + deleted
         text, keyboard = _page(context, member, page, note)
         await edit_card(query, text, reply_markup=keyboard)
         return

@@ -4,7 +4,7 @@ A collective session counts once per attendee, whoever recorded it: when the off
 session (`/session`) and ticks a member who had logged that session themself (the same duty, 集体学习 and
 理论学习中心组 being one, on the same day, and the same hours or topic: `core.study.same_session`), the
 member's own record is merged into the team session (soft-deleted, ``merged_into_session_id`` set, their
-attendance ticked): one session, one count, one ledger row. Unticking them gives the record back. A member
+attendance ticked): one session, one count, one ledger row. Unticking them, or deleting the team session, gives the record back. A member
 who logs (/study) such a session after the office recorded it is ticked present on the office's session
 instead of getting a second record; another session of theirs that day (another topic, other hours) is
 their own record.
@@ -197,14 +197,23 @@ def logged_themselves(session: Session, *, study: StudySession) -> list[int]:
 def unmerge_own_records(session: Session, *, study: StudySession, member_id: int, admin: Member,
                         now: datetime) -> int:
     """Unticking a member gives back the own records that had been merged into this session."""
-    merged = list(session.scalars(select(StudySession).where(
-        StudySession.merged_into_session_id == study.id, StudySession.recorded_by_member_id == member_id,
-        StudySession.deleted_at.is_not(None))))
+    return len(_give_back(session, study, member_id=member_id, actor=admin, now=now))
+
+
+def _give_back(session: Session, study: StudySession, *, member_id: int | None, actor: Member,
+               now: datetime) -> list[StudySession]:
+    """The own records merged into the team session (one member's, or everyone's) are live again, audited."""
+    query = select(StudySession).where(StudySession.merged_into_session_id == study.id,
+                                       StudySession.deleted_at.is_not(None)).order_by(StudySession.id)
+    if member_id is not None:
+        query = query.where(StudySession.recorded_by_member_id == member_id)
+    merged = list(session.scalars(query))
     for record in merged:
         record.deleted_at, record.merged_into_session_id = None, None
         audit.record(session, action="unmerge", entity="study_session", entity_id=record.id,
-                     team_id=study.team_id, now=now, actor=admin, after={"from_session_id": study.id})
-    return len(merged)
+                     team_id=study.team_id, now=now, actor=actor, after={"from_session_id": study.id})
+    return merged
+
 
 def team_session(session: Session, *, team_id: int, study_id: int) -> StudySession | None:
     """A live team session (recorded with /session, not deleted) of this team; None for anything else: a
@@ -261,5 +270,11 @@ def change(
                  now=now, actor=actor, before=before, after=_snapshot(study))
 
 
-def delete(session: Session, study: StudySession, *, actor: Member, now: datetime) -> None:
+def delete(session: Session, study: StudySession, *, actor: Member, now: datetime) -> list[Member]:
+    """Deletes the record (audited). A team session gives back the members' own records that had been
+    merged into it, as unticking them does: their log of the session counts again. Returns those members
+    (in id order; none for a member's own log)."""
     audit.soft_delete(session, study, entity="study_session", actor=actor, now=now, before=_snapshot(study))
+    back = {record.recorded_by_member_id for record in _give_back(session, study, member_id=None, actor=actor,
+                                                                  now=now)}
+    return list(session.scalars(select(Member).where(Member.id.in_(back)).order_by(Member.id))) if back else []

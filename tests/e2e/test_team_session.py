@@ -1,13 +1,21 @@
-"""The office records a collective session once and ticks attendance; every member ticked is credited."""
+"""The office records a collective session once and ticks attendance; every member ticked is credited. Deleting
+the session gives the members' own logs merged into it back."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
+from core.domain import Duty
 from emulator import SimUser
+from storage import study
 from storage.models import Member, StudyAttendance, StudySession
+from storage.progress import STUDY_KINDS_FOR
 from tests.e2e.conftest import Saima
-from tests.e2e.helpers import owner_and_two
+from tests.e2e.helpers import owner_and_member, owner_and_two
+
+SESSION = "/session 11月18日下午 理论学习中心组 3小时 二十届四中全会精神"
 
 
 async def _team(saima: Saima) -> tuple[SimUser, SimUser, SimUser]:
@@ -18,6 +26,15 @@ def _attendees(saima: Saima) -> list[str]:
     with saima.db.session() as session:
         return sorted(session.scalars(select(Member.display_name).join(StudyAttendance,
                                                                        StudyAttendance.member_id == Member.id)))
+
+
+def _collective(saima: Saima, telegram_id: int) -> int:
+    """The member's collective-study count of the year, as /me and the race read it."""
+    with saima.db.session() as session:
+        who = session.scalar(select(Member).where(Member.telegram_user_id == telegram_id))
+        assert who is not None
+        return study.attended_count(session, member_id=who.id, kinds=STUDY_KINDS_FOR[Duty.COLLECTIVE_STUDY],
+                                    start=date(2026, 1, 1), end=date(2026, 12, 31))
 
 
 async def test_an_admin_records_a_session_and_ticks_who_attended(saima: Saima) -> None:
@@ -56,3 +73,24 @@ async def test_self_study_is_not_a_team_session(saima: Saima) -> None:
     reply = await admin.send("/session 昨天 自学 2小时 条例")
     assert reply.text.startswith("自学由成员各自登记；")
     assert reply.labels == ["集体学习", "集体学法", "理论学习中心组"]
+
+
+async def test_deleting_the_offices_session_gives_back_the_members_own_log_merged_into_it(saima: Saima) -> None:
+    """张三 logged the study himself; the office recorded the same session and ticked him (his log merged into
+    it), then deletes its session from /mine (say, to record it again): 张三's own log counts again, and the
+    office is told whose."""
+    admin, zhang = await owner_and_member(saima)
+    await zhang.press(await zhang.send("/study 11月18日下午 集体学习 3小时 全会精神"), "确认")
+    roster = await admin.press(await admin.send(SESSION), "确认")
+    await admin.press(roster, "张三", expect=2)  # the roster, and whose log was merged
+    assert _collective(saima, 1001) == 1
+    page = await admin.send("/mine")
+    assert "理论学习中心组" in page.text.splitlines()[1]
+    done = await admin.press(await admin.press(page, "🗑 1"), "删除")
+    assert done.text.startswith("已删除：学习 · 11月18日 · 理论学习中心组 · 3 小时 · 二十届四中全会精神\n"
+                                "张三本人登记的该次学习记录已恢复，照常计入。\n"), done.text
+    assert _collective(saima, 1001) == 1
+    assert "集体学习 1/" in (await zhang.send("/me")).text
+    with saima.db.session() as session:
+        own = session.scalar(select(StudySession).where(StudySession.for_team.is_(False)))
+        assert own is not None and own.deleted_at is None and own.merged_into_session_id is None
