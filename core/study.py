@@ -27,6 +27,9 @@ COUNTS_TOWARDS: dict[StudyKind, Duty | None] = {
     StudyKind.SELF_STUDY: None,
 }
 
+# What the office records once for the team (/session) and ticks attendance on; self-study is each member's.
+TEAM_KINDS = (StudyKind.COLLECTIVE, StudyKind.LAW, StudyKind.THEORY_GROUP)
+
 # The kind words, with what goes with them (党组理论学习中心组集体学习, "theory group study"); at one place the
 # longest reading wins, so 集体学法 is law study and not collective study.
 _KINDS: tuple[tuple[str, StudyKind], ...] = (
@@ -62,6 +65,7 @@ class StudyDraft:
     kind: StudyKind | None = None
     hours: Decimal | None = None
     topic: str | None = None
+    for_team: bool = False  # the office's team session (/session): one of TEAM_KINDS, never self-study
 
 
 class StudyProblem(enum.StrEnum):
@@ -69,6 +73,7 @@ class StudyProblem(enum.StrEnum):
     TOO_OLD = "too_old"
     HOURS_OUT_OF_RANGE = "hours_out_of_range"
     TOPIC_TOO_LONG = "topic_too_long"
+    SELF_STUDY_FOR_TEAM = "self_study_for_team"  # each member logs their own self-study
 
 
 def parse_study(text: str, *, now: datetime, lang: str | None = None) -> StudyDraft:
@@ -119,19 +124,22 @@ def study_problems(draft: StudyDraft, *, today: date) -> list[StudyProblem]:
         problems.append(StudyProblem.HOURS_OUT_OF_RANGE)
     if draft.topic is not None and utf16_len(draft.topic) > MAX_TOPIC:
         problems.append(StudyProblem.TOPIC_TOO_LONG)
+    if draft.for_team and draft.kind is not None and draft.kind not in TEAM_KINDS:
+        problems.append(StudyProblem.SELF_STUDY_FOR_TEAM)
     return problems
 
 
 def without_problems(draft: StudyDraft, problems: list[StudyProblem]) -> StudyDraft:
     """The draft with every field that has a problem cleared, so it is asked for again."""
-    cleared: dict[str, None] = {}
     if StudyProblem.IN_FUTURE in problems or StudyProblem.TOO_OLD in problems:
-        cleared.update(held_on=None, starts_at=None)
+        draft = replace(draft, held_on=None, starts_at=None)
     if StudyProblem.HOURS_OUT_OF_RANGE in problems:
-        cleared["hours"] = None
+        draft = replace(draft, hours=None)
     if StudyProblem.TOPIC_TOO_LONG in problems:
-        cleared["topic"] = None
-    return replace(draft, **cleared)
+        draft = replace(draft, topic=None)
+    if StudyProblem.SELF_STUDY_FOR_TEAM in problems:
+        draft = replace(draft, kind=None)
+    return draft
 
 
 def missing_fields(draft: StudyDraft) -> list[str]:

@@ -20,38 +20,30 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from core.callbacks import log_session as callbacks
 from core.callbacks.log_session import Action, Press
-from core.domain import MemberStatus, StudyKind
+from core.domain import MemberStatus
 from core.study import StudyDraft
 from handlers.cards import edit_buttons
 from handlers.context import SaimaContext
-from handlers.forms import Choice, FormContext, RecordLine, SavedReply, register_form
+from handlers.forms import FormContext, RecordLine, SavedReply, register_form
 from handlers.keyboards import in_rows
-from handlers.log_study import KIND_LABELS, StudyForm
+from handlers.log_study import StudyForm
 from locales import Translator
 from reports.words import short_day
 from storage import members
 from storage import study as study_queries
 from storage.models import Member
 
-TEAM_KINDS = (StudyKind.COLLECTIVE, StudyKind.LAW, StudyKind.THEORY_GROUP)
-
 
 class TeamSessionForm(StudyForm):
+    """The study form for a team session: its draft is the team's (`StudyDraft.for_team`), so it offers only
+    the team kinds and refuses self-study, as the study form does when a team session is edited from /mine."""
+
     kind = "session"
     command = "session"
     admin_only = True
-    fields = tuple(
-        replace(f, choices=tuple(Choice(k.value, KIND_LABELS[k]) for k in TEAM_KINDS)) if f.name == "kind" else f
-        for f in StudyForm.fields
-    )
 
-    def problems(self, draft: StudyDraft, ctx: FormContext) -> tuple[StudyDraft, list[str]]:
-        draft, found = super().problems(draft, ctx)
-        if draft.kind is StudyKind.SELF_STUDY:
-            found.append(ctx.t("Self-study is logged by each member; a team session is collective, law or "
-                               "theory-group study."))
-            draft = replace(draft, kind=None)
-        return draft, found
+    def prepare(self, session: Session, draft: StudyDraft, ctx: FormContext) -> StudyDraft:
+        return replace(draft, for_team=True)
 
     def records(self, session: Session, ctx: FormContext) -> list[RecordLine]:
         return []  # team sessions an admin recorded are listed once, through the study form

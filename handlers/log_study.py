@@ -35,6 +35,8 @@ _PROBLEMS = {
     StudyProblem.TOO_OLD: N_("That date is more than a year back; only this year and last year can be logged."),
     StudyProblem.HOURS_OUT_OF_RANGE: N_("Hours must be between 0.5 and 24."),
     StudyProblem.TOPIC_TOO_LONG: N_("The topic is too long (at most 200 characters)."),
+    StudyProblem.SELF_STUDY_FOR_TEAM: N_("Self-study is logged by each member; a team session is collective, law "
+                                         "or theory-group study."),
 }
 
 
@@ -54,6 +56,12 @@ class StudyForm(RuledForm[StudyDraft]):
         Field("hours", N_("Hours"), N_("How many hours? (e.g. 2, 1.5, 两小时)")),
         Field("topic", N_("Topic"), N_("What was the topic?")),
     )
+
+    def choices(self, name: str, draft: StudyDraft, ctx: FormContext) -> tuple[Choice, ...]:
+        """A team session's kinds are the team kinds (editing one from /mine too); a member's own, all four."""
+        if name == "kind" and draft.for_team:
+            return tuple(c for c in self.field(name).choices if c.value in {k.value for k in study.TEAM_KINDS})
+        return super().choices(name, draft, ctx)
 
     def parse_message(self, text: str, ctx: FormContext) -> StudyDraft:
         return study.parse_study(text, now=ctx.now, lang=ctx.lang)
@@ -127,7 +135,7 @@ class StudyForm(RuledForm[StudyDraft]):
         if found is None:
             return None
         return StudyDraft(held_on=found.held_on, starts_at=found.starts_at, kind=found.kind, hours=found.hours,
-                          topic=found.topic)
+                          topic=found.topic, for_team=found.for_team)
 
     def update(self, session: Session, record_id: int, draft: StudyDraft, ctx: FormContext) -> str:
         found = study_queries.owned(session, study_id=record_id, member_id=ctx.member.id)

@@ -119,6 +119,9 @@ def test_the_day_asked_for(text: str, expected: tuple[date, datetime | None] | N
     (StudyDraft(topic="题" * (MAX_TOPIC + 1)), [StudyProblem.TOPIC_TOO_LONG]),
     (StudyDraft(held_on=date(2026, 12, 1), hours=Decimal(30), topic="题" * 300),
      [StudyProblem.IN_FUTURE, StudyProblem.HOURS_OUT_OF_RANGE, StudyProblem.TOPIC_TOO_LONG]),
+    (StudyDraft(kind=StudyKind.SELF_STUDY), []),  # a member's own self-study
+    (StudyDraft(kind=StudyKind.SELF_STUDY, for_team=True), [StudyProblem.SELF_STUDY_FOR_TEAM]),  # the office's
+    (StudyDraft(kind=StudyKind.THEORY_GROUP, for_team=True), []),
 ])
 def test_the_checks(draft: StudyDraft, problems: list[StudyProblem]) -> None:
     assert study_problems(draft, today=TODAY) == problems
@@ -136,6 +139,8 @@ FULL = StudyDraft(held_on=YESTERDAY, starts_at=datetime(2026, 11, 22, 15, 0, tzi
                                                    kind=StudyKind.LAW, topic="民法典")),
     ([StudyProblem.TOPIC_TOO_LONG], StudyDraft(held_on=FULL.held_on, starts_at=FULL.starts_at,
                                                kind=StudyKind.LAW, hours=Decimal(2))),
+    ([StudyProblem.SELF_STUDY_FOR_TEAM], StudyDraft(held_on=FULL.held_on, starts_at=FULL.starts_at,
+                                                    hours=Decimal(2), topic="民法典")),
 ])
 def test_a_field_with_a_problem_is_asked_for_again(problems: list[StudyProblem], cleared: StudyDraft) -> None:
     assert without_problems(FULL, problems) == cleared

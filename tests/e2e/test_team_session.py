@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from core.domain import Duty
+from core.domain import Duty, StudyKind
 from emulator import SimUser
 from storage import study
 from storage.models import Member, StudyAttendance, StudySession
@@ -94,3 +94,38 @@ async def test_deleting_the_offices_session_gives_back_the_members_own_log_merge
     with saima.db.session() as session:
         own = session.scalar(select(StudySession).where(StudySession.for_team.is_(False)))
         assert own is not None and own.deleted_at is None and own.merged_into_session_id is None
+
+
+async def test_a_team_session_edited_from_mine_is_offered_only_the_team_kinds(saima: Saima) -> None:
+    """/session refuses self-study (a team session is collective, law or theory-group study); the same session
+    edited from /mine offers the three team kinds, refuses 自学 typed, and every attendee's count stays."""
+    admin, zhang = await owner_and_member(saima)
+    roster = await admin.press(await admin.send(SESSION), "确认")
+    await admin.press(await admin.press(roster, "张三"), "完成", expect=2)
+    assert _collective(saima, 1001) == 1
+    card = await admin.press(await admin.send("/mine"), "✏️ 1", expect=1)
+    await admin.press(card, "修改")
+    fields = (await admin.bot_messages())[-1]
+    question = (await admin.press(fields, "类型", expect=2))[-1]
+    assert question.labels == ["集体学习", "集体学法", "理论学习中心组"]
+    refused = await admin.send("自学")
+    assert refused.text.startswith("自学由成员各自登记；")
+    assert refused.labels == ["集体学习", "集体学法", "理论学习中心组"]
+    edited = (await admin.press(refused, "集体学习", expect=2))[-1]
+    await admin.press(edited, "确认")
+    with saima.db.session() as session:
+        assert session.scalars(select(StudySession.kind)).all() == [StudyKind.COLLECTIVE]
+    assert _collective(saima, 1001) == 1
+
+
+async def test_a_members_own_study_edited_from_mine_may_still_become_self_study(saima: Saima) -> None:
+    _, zhang = await owner_and_member(saima)
+    await zhang.press(await zhang.send("/study 11月18日 集体学习 2小时 条例"), "确认")
+    card = await zhang.press(await zhang.send("/mine"), "✏️ 1", expect=1)
+    await zhang.press(card, "修改")
+    fields = (await zhang.bot_messages())[-1]
+    question = (await zhang.press(fields, "类型", expect=2))[-1]
+    assert question.labels == ["集体学习", "集体学法", "理论学习中心组", "自学"]
+    await zhang.press((await zhang.press(question, "自学", expect=2))[-1], "确认")
+    with saima.db.session() as session:
+        assert session.scalars(select(StudySession.kind)).all() == [StudyKind.SELF_STUDY]
