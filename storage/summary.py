@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -63,11 +63,12 @@ def study_counts(session: Session, team_id: int, *, start: date, end: date) -> d
         StudySession.held_on.between(start, end)).group_by(StudySession.kind))}
 
 
-def key_topics_added(session: Session, team_id: int, *, since: datetime, until: datetime) -> int:
-    """How many key research topics were added in [since, until)."""
+def key_topics_counted(session: Session, team_id: int, *, start: date, end: date) -> int:
+    """How many key research topics came to count start–end: on ``counts_on``, the day a topic reached the
+    team's counting stage, as the race, /me and the month totals count it (not the day it was registered)."""
     return session.scalar(select(func.count()).select_from(ResearchTopic).where(
         ResearchTopic.team_id == team_id, ResearchTopic.deleted_at.is_(None),
-        ResearchTopic.created_at >= since, ResearchTopic.created_at < until)) or 0
+        ResearchTopic.counts_on.between(start, end))) or 0
 
 
 def key_motions_assigned(session: Session, team_id: int, *, start: date, end: date) -> dict[MotionKind, int]:
@@ -100,8 +101,7 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
         duty = Duty.LAW_STUDY if kind == StudyKind.LAW else Duty.COLLECTIVE_STUDY
         if kind in progress.STUDY_KINDS_FOR[duty]:
             logged[duty] += n
-    logged[Duty.KEY_RESEARCH_TOPICS] = Decimal(key_topics_added(
-        session, team.id, since=_instant(start, tz), until=_instant(end + timedelta(days=1), tz)))
+    logged[Duty.KEY_RESEARCH_TOPICS] = Decimal(key_topics_counted(session, team.id, start=start, end=end))
     for motion_kind, n in key_motions_assigned(session, team.id, start=start, end=end).items():
         logged[race_storage.KEY_MOTION_DUTY[motion_kind]] += n
 
@@ -156,7 +156,3 @@ def gather(session: Session, team: Team, *, start: date, end: date, today: date,
             behind.append((name, duties))
     return Summary(team.name, start, end, today, logged, trips, year_done, year_expected, moved_up, upcoming,
                    overdue, behind, calendar.unarranged_years(session, team.id, config, today=today))
-
-
-def _instant(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=tz)

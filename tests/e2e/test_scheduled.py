@@ -1,11 +1,11 @@
 """Scheduled messages end to end over the emulator: the scheduling tick enqueues, the delivery tick
 sends (both called directly, with the ManualClock moved; no sleeping): a deadline nudge with Done and
 Snooze, snoozing only by the item's owner, the monthly board with its chart in the team's group,
-the weekly summary, and `/summary` for admins only."""
+the weekly summary (its key topics counted as the race counts them), and `/summary` for admins only."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import update
 
@@ -14,7 +14,7 @@ from storage import motions, trips
 from storage.models import Member, Motion, Team
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.helpers import member
+from tests.e2e.helpers import member, owner_and_member
 
 GROUP = -100888
 
@@ -106,6 +106,36 @@ async def test_summary_is_for_admins(saima: Saima) -> None:
     text = (await admin.send("/summary")).text
     assert text.startswith("📋 每周小结 · 省政府党组 · 11月15日至11月21日")
     assert "全年进度" in text and "进度落后" in text
+
+
+def _logged_last_week(summary: str) -> list[str]:
+    """The summary's 上周填报 lines."""
+    lines = summary.splitlines()
+    return lines[lines.index("上周填报：") + 1 : lines.index("全年进度（已完成 / 按进度应完成）：") - 1]
+
+
+async def test_the_weekly_summary_counts_a_key_topic_in_the_week_it_came_to_count(saima: Saima) -> None:
+    """The race, /me and the year's progress count a key topic on the day it reaches the team's counting stage
+    (形成报告), not the day it was registered (立项); so does the summary's 上周填报, and its 进度落后 lines
+    are written as Chinese writes them (张三：…)."""
+    admin, zhang = await owner_and_member(saima)
+    await zhang.press(await zhang.send("/topic 山区26县高质量发展路径研究"), "确认")
+    assert "重点调研课题 0/1" in (await zhang.send("/me")).text
+    text = (await admin.send("/summary")).text  # 15–21 November: registered, counts for nothing yet
+    assert not any(line.strip().startswith("重点调研课题") for line in _logged_last_week(text)), text
+    assert "  重点调研课题 0/" in text
+    behind = text.split("进度落后：\n")[1].splitlines()
+    assert behind[0].startswith("  张三："), text
+
+    await zhang.press(await zhang.send("/topics"), "1. 开始调研", expect=0)
+    assert "已进入调研阶段" in str((await zhang.callback_answer()).text)  # on 21 November
+    saima.clock.advance(timedelta(days=7))  # Saturday 28 November: the report was finished on Friday
+    await zhang.press(await zhang.send("/topics"), "1. 形成报告")
+    await zhang.send("山区县共同富裕路径调研报告")
+    await zhang.press(await zhang.send("11月27日"), "确认")
+    text = (await admin.send("/summary")).text  # 22–28 November: the topic came to count
+    assert "  重点调研课题 1 项" in _logged_last_week(text), text
+    assert "  重点调研课题 1/" in text
 
 
 async def test_a_findings_nudge_opens_the_findings_card(saima: Saima) -> None:

@@ -426,7 +426,7 @@ def test_a_member_whose_term_ended_is_not_nudged_noted_or_listed_as_behind(db: D
     assert len(team.rows(f"pace:{team.lily}:")) == 1 and len(team.rows(f"lagging:{team.lily}:")) == 1
     admin = team.rows(f"summary:{team.team_id}:2026-W48:admin:{team.admin}")[0].payload["text"]
     assert admin.split("进度落后：\n")[1].splitlines() == [
-        "  Lily: 下基层调研、重点调研课题、集体学习、集体学法、领办重点建议、领办重点提案"]
+        "  Lily：下基层调研、重点调研课题、集体学习、集体学法、领办重点建议、领办重点提案"]
     with db.session() as session:
         behind = broadcast_store.audience_members(session, session.get_one(TeamRow, team.team_id), {"kind": "behind"},
                                                   sender_id=team.admin, today=date(2026, 11, 23), config=Config())
