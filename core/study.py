@@ -160,9 +160,10 @@ class Sitting:
 
 def same_session(a: Sitting, b: Sitting) -> bool:
     """Whether two records are plausibly one session, to be counted once: the same duty (集体学习 and
-    理论学习中心组 are one) on the same day, and their hours overlap or their topics match (one names the
-    other: 全会精神, 二十届四中全会精神). The morning's 集体学习 on 宪法 and the afternoon's 理论学习中心组 on the
-    plenum are two sessions. Self-study counts for no duty: it is never one with another record."""
+    理论学习中心组 are one) on the same day, and their hours overlap or their topics share what they are about
+    (全会精神, 学习贯彻党的二十届四中全会精神: the same words told otherwise are one session, never counted
+    twice). The morning's 集体学习 on 宪法 and the afternoon's 理论学习中心组 on the plenum are two sessions.
+    Self-study counts for no duty: it is never one with another record."""
     duty = COUNTS_TOWARDS[a.kind]
     if duty is None or COUNTS_TOWARDS[b.kind] is not duty or a.held_on != b.held_on:
         return False
@@ -177,14 +178,30 @@ def _hours_overlap(a: Sitting, b: Sitting) -> bool:
     return a.starts_at < b_end and b.starts_at < a_end
 
 
+#: Words nearly every study topic has: sharing them says nothing about being the same session.
+_GENERIC = frozenset({"学习", "专题", "集体", "会议", "贯彻", "研讨", "交流", "讲话", "重要", "理论", "中心", "党的",
+                      "study", "the", "and", "session", "learning", "meeting"})
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_WORD = re.compile(r"[a-z0-9]{3,}")
+
+
 def _topic_key(topic: str) -> str:
     """The topic's letters and digits only, case folded: 《民法典》 and 民法典 are one topic."""
     return "".join(c for c in topic.casefold() if c.isalnum())
 
 
+def _topic_marks(topic: str) -> set[str]:
+    """What a topic is about: each two characters running in its Chinese, and its longer Latin words, less the
+    generic ones."""
+    folded = topic.casefold()
+    marks = {run[i:i + 2] for run in _CJK_RUN.findall(folded) for i in range(len(run) - 1)}
+    marks |= set(_WORD.findall(folded))
+    return marks - _GENERIC
+
+
 def _topics_match(a: str, b: str) -> bool:
     shorter, longer = sorted((_topic_key(a), _topic_key(b)), key=len)
-    return len(shorter) >= 2 and shorter in longer
+    return (len(shorter) >= 2 and shorter in longer) or bool(_topic_marks(a) & _topic_marks(b))
 
 
 def _take_date(text: str, *, now: datetime, lang: str | None) -> tuple[date | None, datetime | None, str]:

@@ -186,6 +186,12 @@ OFFICE = _sitting(StudyKind.THEORY_GROUP, "二十届四中全会精神", at=14, 
     (_sitting(StudyKind.SELF_STUDY, "二十届四中全会精神"), False),  # counts for no duty
     (_sitting(StudyKind.COLLECTIVE, "全会精神", day=date(2026, 11, 17)), False),  # another day
     (_sitting(StudyKind.COLLECTIVE, "精"), False),  # one character names nothing
+    # the same session told in other words is one (counted twice it would be unfair to everyone else)
+    (_sitting(StudyKind.COLLECTIVE, "全会精神学习"), True),
+    (_sitting(StudyKind.THEORY_GROUP, "学习贯彻党的二十届四中全会精神研讨"), True),
+    (_sitting(StudyKind.COLLECTIVE, "四中全会"), True),
+    (_sitting(StudyKind.COLLECTIVE, "学习交流"), False),  # only the words every topic has
+    (_sitting(StudyKind.COLLECTIVE, "民法典专题学习"), False),
 ])
 def test_what_is_one_session_counted_once(own: Sitting, same: bool) -> None:
     assert same_session(own, OFFICE) is same
