@@ -180,7 +180,8 @@ class FindingForm(RuledForm[FindingDraft]):
             field_line(t, t("Feedback due"), day_in_words(t, draft.feedback_due)),
         ])
 
-    def is_duplicate(self, session: Session, draft: FindingDraft, ctx: FormContext) -> bool:
+    def is_duplicate(self, session: Session, draft: FindingDraft, ctx: FormContext, *,
+                     excluding: int | None = None) -> bool:
         assert draft.trip_id is not None and draft.content is not None
         return trip_queries.has_finding(session, trip_id=draft.trip_id, content=draft.content)
 
@@ -251,7 +252,8 @@ class _StepForm(Form[StepDraft]):
         return "\n".join([t(self.title), field_line(t, t("Finding"), draft.content or ""),
                           field_line(t, t(self.fields[0].label), draft.answer or "")])
 
-    def is_duplicate(self, session: Session, draft: StepDraft, ctx: FormContext) -> bool:
+    def is_duplicate(self, session: Session, draft: StepDraft, ctx: FormContext, *,
+                     excluding: int | None = None) -> bool:
         return False
 
     def save(self, session: Session, draft: StepDraft, ctx: FormContext) -> str | SavedReply:

@@ -148,7 +148,9 @@ class Form(ABC, Generic[D]):
         """The draft in words, as the member will confirm it."""
 
     @abstractmethod
-    def is_duplicate(self, session: Session, draft: D, ctx: FormContext) -> bool: ...
+    def is_duplicate(self, session: Session, draft: D, ctx: FormContext, *, excluding: int | None = None) -> bool:
+        """Whether the draft looks like a record already stored (Keep both / Cancel is asked), other than the
+        record `excluding`: the one a correction from /mine changes, which is no duplicate of itself."""
 
     @abstractmethod
     def save(self, session: Session, draft: D, ctx: FormContext) -> str | SavedReply | Rejected:
@@ -563,21 +565,13 @@ async def card_button(update: Update, context: SaimaContext) -> None:
         state.step = FormStep.CHOOSING_FIELD
         await edit_buttons(query, InlineKeyboardMarkup(rows))
         return
-    record_id = state.record_id
     with context.db.session() as session:
         before = _confirmed_before(session, state)
-        if before:
-            duplicate = False
-        elif record_id is not None:
-            saved: str | SavedReply | Rejected = form.update(session, record_id, draft, ctx)
-            duplicate = False
-            _consume(session, state, press.member, ctx, saved)
-        elif form.is_duplicate(session, draft, ctx):
-            duplicate = True
-        else:
-            duplicate = False
-            saved = form.save(session, draft, ctx)
-            _consume(session, state, press.member, ctx, saved)
+        # A correction is checked as a new log is: made onto another record (a motion's number already on the
+        # ledger, a trip's days and places), it asks first.
+        duplicate = not before and form.is_duplicate(session, draft, ctx, excluding=state.record_id)
+        if not before and not duplicate:
+            saved = _store(session, state, form, draft, press.member, ctx)
     if before:
         await _saved_before(update, context, form.card(draft, ctx))
         return
@@ -596,7 +590,7 @@ async def card_button(update: Update, context: SaimaContext) -> None:
 
 
 async def duplicate_button(update: Update, context: SaimaContext) -> None:
-    """Keep both stores the record anyway; Cancel discards the draft."""
+    """Keep both stores the record (or the correction) anyway; Cancel discards the draft."""
     press = await _valid_press(update, context, (Action.KEEP, Action.CANCEL))
     if press is None:
         return
@@ -610,12 +604,21 @@ async def duplicate_button(update: Update, context: SaimaContext) -> None:
     with context.db.session() as session:
         before = _confirmed_before(session, state)
         if not before:
-            saved = form.save(session, draft, ctx)
-            _consume(session, state, press.member, ctx, saved)
+            saved = _store(session, state, form, draft, press.member, ctx)
     if before:
         await _saved_before(update, context, form.card(draft, ctx))
         return
     await _saved(update, context, form.card(draft, ctx), saved)
+
+
+def _store(session: Session, state: FormState, form: Form[Any], draft: Any, member: Member,
+           ctx: FormContext) -> str | SavedReply | Rejected:
+    """Stores the confirmed draft: a new record, or the correction of the one `state.record_id` names; its
+    Confirm is used up in the same transaction."""
+    saved = form.save(session, draft, ctx) if state.record_id is None else \
+        form.update(session, state.record_id, draft, ctx)
+    _consume(session, state, member, ctx, saved)
+    return saved
 
 
 def _confirmed_before(session: Session, state: FormState) -> bool:

@@ -147,10 +147,11 @@ class ProposalForm(Form[MotionLog]):
                             months=months, due_kept=draft.kept_due is not None)
         return "\n".join([t("Suggestion or proposal you lead"), *lines])
 
-    def is_duplicate(self, session: Session, draft: MotionLog, ctx: FormContext) -> bool:
+    def is_duplicate(self, session: Session, draft: MotionLog, ctx: FormContext, *,
+                     excluding: int | None = None) -> bool:
         assert draft.kind is not None and draft.number is not None and draft.assigned_on is not None
         return motion_queries.number_taken(session, team_id=ctx.member.team_id, kind=draft.kind,
-                                           number=draft.number, year=draft.assigned_on.year)
+                                           number=draft.number, year=draft.assigned_on.year, excluding=excluding)
 
     def save(self, session: Session, draft: MotionLog, ctx: FormContext) -> SavedReply:
         assert draft.kind is not None and draft.number is not None and draft.title is not None

@@ -52,10 +52,11 @@ class TeamSessionForm(StudyForm):
         body = super().card(draft, ctx).split("\n", 1)[1]
         return ctx.t("Team study session (attendance is ticked next)") + "\n" + body
 
-    def is_duplicate(self, session: Session, draft: StudyDraft, ctx: FormContext) -> bool:
+    def is_duplicate(self, session: Session, draft: StudyDraft, ctx: FormContext, *,
+                     excluding: int | None = None) -> bool:
         assert draft.kind is not None and draft.held_on is not None and draft.topic is not None
         return study_queries.team_session_exists(session, team_id=ctx.member.team_id, kind=draft.kind,
-                                                 held_on=draft.held_on, topic=draft.topic)
+                                                 held_on=draft.held_on, topic=draft.topic, excluding=excluding)
 
     def save(self, session: Session, draft: StudyDraft, ctx: FormContext) -> SavedReply:
         assert draft.kind is not None and draft.held_on is not None and draft.hours is not None

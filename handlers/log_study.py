@@ -100,10 +100,16 @@ class StudyForm(RuledForm[StudyDraft]):
             lines.append(t("(Self-study is recorded but counts towards no yearly target.)"))
         return "\n".join(lines)
 
-    def is_duplicate(self, session: Session, draft: StudyDraft, ctx: FormContext) -> bool:
+    def is_duplicate(self, session: Session, draft: StudyDraft, ctx: FormContext, *,
+                     excluding: int | None = None) -> bool:
         assert draft.kind is not None and draft.held_on is not None and draft.topic is not None
+        corrected = None if excluding is None else study_queries.owned(session, study_id=excluding,
+                                                                          member_id=ctx.member.id)
+        if corrected is not None and corrected.for_team:  # a team session the office recorded, from /mine
+            return study_queries.team_session_exists(session, team_id=ctx.member.team_id, kind=draft.kind,
+                                                     held_on=draft.held_on, topic=draft.topic, excluding=excluding)
         return study_queries.attended_same(session, member_id=ctx.member.id, kind=draft.kind,
-                                           held_on=draft.held_on, topic=draft.topic)
+                                           held_on=draft.held_on, topic=draft.topic, excluding=excluding)
 
     def save(self, session: Session, draft: StudyDraft, ctx: FormContext) -> str | SavedReply | Rejected:
         assert draft.kind is not None and draft.held_on is not None and draft.hours is not None

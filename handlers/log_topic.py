@@ -66,10 +66,11 @@ class TopicForm(Form[TopicDraft]):
                           field_line(t, t("Title"), draft.title or ""),
                           field_line(t, t("Lead"), ctx.member.display_name)])
 
-    def is_duplicate(self, session: Session, draft: TopicDraft, ctx: FormContext) -> bool:
+    def is_duplicate(self, session: Session, draft: TopicDraft, ctx: FormContext, *,
+                     excluding: int | None = None) -> bool:
         assert draft.title is not None
-        return trip_queries.leads_same_topic(session, member_id=ctx.member.id, year=ctx.today.year,
-                                             title=draft.title)
+        return trip_queries.leads_same_topic(session, member_id=ctx.member.id, year=draft.year or ctx.today.year,
+                                             title=draft.title, excluding=excluding)
 
     def save(self, session: Session, draft: TopicDraft, ctx: FormContext) -> str:
         assert draft.title is not None

@@ -183,10 +183,11 @@ class TripForm(Form[TripLog]):
         return trip_card(ctx.t, draft.start, draft.end, draft.places or "", draft.topic or "",
                          draft.topic_title())
 
-    def is_duplicate(self, session: Session, draft: TripLog, ctx: FormContext) -> bool:
+    def is_duplicate(self, session: Session, draft: TripLog, ctx: FormContext, *,
+                     excluding: int | None = None) -> bool:
         assert draft.start is not None and draft.end is not None and draft.places is not None
         return trip_queries.overlaps_same_places(session, member_id=ctx.member.id, start=draft.start,
-                                                 end=draft.end, places=draft.places)
+                                                 end=draft.end, places=draft.places, excluding=excluding)
 
     def save(self, session: Session, draft: TripLog, ctx: FormContext) -> SavedReply:
         assert draft.start is not None and draft.end is not None

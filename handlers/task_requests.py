@@ -174,7 +174,8 @@ class AssigneeRequestForm(Form[RequestDraft]):
             lines.append(field_line(t, t(self.fields[1].label), day_in_words(t, draft.day)))
         return "\n".join(lines)
 
-    def is_duplicate(self, session: Session, draft: RequestDraft, ctx: FormContext) -> bool:
+    def is_duplicate(self, session: Session, draft: RequestDraft, ctx: FormContext, *,
+                     excluding: int | None = None) -> bool:
         return False
 
     def save(self, session: Session, draft: RequestDraft, ctx: FormContext) -> str | Rejected:
@@ -272,7 +273,8 @@ class OfficeAnswerForm(Form[AnswerDraft]):
         return "\n".join([head.format(name=draft.assignee or "", title=clip(draft.title or "", 60)),
                           f"“{clip(draft.asked or '', 200)}”", field_line(t, t(self.fields[0].label), draft.text or "")])
 
-    def is_duplicate(self, session: Session, draft: AnswerDraft, ctx: FormContext) -> bool:
+    def is_duplicate(self, session: Session, draft: AnswerDraft, ctx: FormContext, *,
+                     excluding: int | None = None) -> bool:
         return False
 
     def save(self, session: Session, draft: AnswerDraft, ctx: FormContext) -> str | Rejected:

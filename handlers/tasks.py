@@ -247,7 +247,8 @@ class TaskForm(Form[TaskDraft]):
                                 assignees=_audience_words(ctx.t, draft, ctx.member.id),
                                 attachment_kind=draft.attachment_kind or None)
 
-    def is_duplicate(self, session: Session, draft: TaskDraft, ctx: FormContext) -> bool:
+    def is_duplicate(self, session: Session, draft: TaskDraft, ctx: FormContext, *,
+                     excluding: int | None = None) -> bool:
         return False
 
     def save(self, session: Session, draft: TaskDraft, ctx: FormContext) -> str | Rejected:
@@ -382,7 +383,8 @@ class ReportForm(Form[ReportDraft]):
                           t("Note: {note}").format(note=draft.note or ""),
                           t("Evidence: {what}").format(what=words.attachment_words(t, draft.evidence_kind or None))])
 
-    def is_duplicate(self, session: Session, draft: ReportDraft, ctx: FormContext) -> bool:
+    def is_duplicate(self, session: Session, draft: ReportDraft, ctx: FormContext, *,
+                     excluding: int | None = None) -> bool:
         return False
 
     def save(self, session: Session, draft: ReportDraft, ctx: FormContext) -> str | Rejected:
@@ -460,7 +462,8 @@ class ReturnForm(Form[ReturnDraft]):
         return "\n".join([t("Return “{title}” to {name}").format(title=draft.title or "", name=draft.assignee or ""),
                           t("Reason: {reason}").format(reason=draft.reason or "")])
 
-    def is_duplicate(self, session: Session, draft: ReturnDraft, ctx: FormContext) -> bool:
+    def is_duplicate(self, session: Session, draft: ReturnDraft, ctx: FormContext, *,
+                     excluding: int | None = None) -> bool:
         return False
 
     def save(self, session: Session, draft: ReturnDraft, ctx: FormContext) -> str | Rejected:

@@ -269,7 +269,8 @@ class _StageForm(Form[StageDraft]):
     def problems(self, draft: StageDraft, ctx: FormContext) -> tuple[StageDraft, list[str]]:
         return draft, []
 
-    def is_duplicate(self, session: Session, draft: StageDraft, ctx: FormContext) -> bool:
+    def is_duplicate(self, session: Session, draft: StageDraft, ctx: FormContext, *,
+                     excluding: int | None = None) -> bool:
         return False
 
     def _saved(self, session: Session, topic: ResearchTopic, problem: MoveProblem | None,

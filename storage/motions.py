@@ -41,17 +41,20 @@ def create(
     return motion
 
 
-def number_taken(session: Session, *, team_id: int, kind: MotionKind, number: str, year: int) -> bool:
-    """Whether the team already has a motion of this kind and number assigned in `year`.
+def number_taken(session: Session, *, team_id: int, kind: MotionKind, number: str, year: int,
+                 excluding: int | None = None) -> bool:
+    """Whether the team already has a motion of this kind and number assigned in `year`, other than the motion
+    `excluding` (the one being corrected, which is no duplicate of itself).
 
     Numbers are kept as written, so 第0123号 and 第123号 are compared without leading zeros.
     """
-    written = session.scalars(
-        select(Motion.number).where(
-            Motion.team_id == team_id, Motion.kind == kind, Motion.deleted_at.is_(None),
-            Motion.assigned_on.between(date(year, 1, 1), date(year, 12, 31)),
-        )
+    query = select(Motion.number).where(
+        Motion.team_id == team_id, Motion.kind == kind, Motion.deleted_at.is_(None),
+        Motion.assigned_on.between(date(year, 1, 1), date(year, 12, 31)),
     )
+    if excluding is not None:
+        query = query.where(Motion.id != excluding)
+    written = session.scalars(query)
     wanted = number.lstrip("0")
     return any(n.lstrip("0") == wanted for n in written)
 

@@ -35,9 +35,11 @@ def log_own(
     return study
 
 
-def attended_same(session: Session, *, member_id: int, kind: StudyKind, held_on: date, topic: str) -> bool:
-    """Whether the member already has a session of this kind that day with this topic."""
-    found = session.scalar(
+def attended_same(session: Session, *, member_id: int, kind: StudyKind, held_on: date, topic: str,
+                  excluding: int | None = None) -> bool:
+    """Whether the member already has a session of this kind that day with this topic, other than the session
+    ``excluding`` (the one being corrected)."""
+    query = (
         select(func.count())
         .select_from(StudySession)
         .join(StudyAttendance, StudyAttendance.session_id == StudySession.id)
@@ -49,7 +51,9 @@ def attended_same(session: Session, *, member_id: int, kind: StudyKind, held_on:
             StudySession.deleted_at.is_(None),
         )
     )
-    return bool(found)
+    if excluding is not None:
+        query = query.where(StudySession.id != excluding)
+    return bool(session.scalar(query))
 
 
 def attended_count(session: Session, *, member_id: int, kinds: list[StudyKind], start: date, end: date) -> int:
@@ -101,14 +105,17 @@ def _create(
     return study
 
 
-def team_session_exists(session: Session, *, team_id: int, kind: StudyKind, held_on: date, topic: str) -> bool:
-    found = session.scalar(
-        select(func.count()).select_from(StudySession).where(
-            StudySession.team_id == team_id, StudySession.kind == kind, StudySession.held_on == held_on,
-            func.lower(StudySession.topic) == topic.lower(), StudySession.deleted_at.is_(None),
-        )
+def team_session_exists(session: Session, *, team_id: int, kind: StudyKind, held_on: date, topic: str,
+                        excluding: int | None = None) -> bool:
+    """Whether the team has a session of this kind that day with this topic, other than the session
+    ``excluding`` (the one being corrected)."""
+    query = select(func.count()).select_from(StudySession).where(
+        StudySession.team_id == team_id, StudySession.kind == kind, StudySession.held_on == held_on,
+        func.lower(StudySession.topic) == topic.lower(), StudySession.deleted_at.is_(None),
     )
-    return bool(found)
+    if excluding is not None:
+        query = query.where(StudySession.id != excluding)
+    return bool(session.scalar(query))
 
 
 def by_id(session: Session, study_id: int) -> StudySession | None:

@@ -35,18 +35,20 @@ def log_trip(
     return trip
 
 
-def overlaps_same_places(session: Session, *, member_id: int, start: date, end: date, places: str) -> bool:
-    """Whether the member already logged a trip to the same places on any of these days."""
-    found = session.scalar(
-        select(func.count()).select_from(ResearchTrip).where(
-            ResearchTrip.member_id == member_id,
-            ResearchTrip.start_date <= end,
-            ResearchTrip.end_date >= start,
-            func.lower(func.trim(ResearchTrip.places)) == places.strip().lower(),
-            ResearchTrip.deleted_at.is_(None),
-        )
+def overlaps_same_places(session: Session, *, member_id: int, start: date, end: date, places: str,
+                         excluding: int | None = None) -> bool:
+    """Whether the member already logged a trip to the same places on any of these days, other than the trip
+    `excluding` (the one being corrected)."""
+    query = select(func.count()).select_from(ResearchTrip).where(
+        ResearchTrip.member_id == member_id,
+        ResearchTrip.start_date <= end,
+        ResearchTrip.end_date >= start,
+        func.lower(func.trim(ResearchTrip.places)) == places.strip().lower(),
+        ResearchTrip.deleted_at.is_(None),
     )
-    return bool(found)
+    if excluding is not None:
+        query = query.where(ResearchTrip.id != excluding)
+    return bool(session.scalar(query))
 
 
 def grassroots_days(session: Session, member_id: int, year: int) -> int:
@@ -146,16 +148,19 @@ def add_key_topic(session: Session, *, member: Member, year: int, title: str, no
     return topic
 
 
-def leads_same_topic(session: Session, *, member_id: int, year: int, title: str) -> bool:
-    found = session.scalar(
-        select(func.count()).select_from(ResearchTopic).where(
-            ResearchTopic.lead_member_id == member_id,
-            ResearchTopic.year == year,
-            func.lower(ResearchTopic.title) == title.strip().lower(),
-            ResearchTopic.deleted_at.is_(None),
-        )
+def leads_same_topic(session: Session, *, member_id: int, year: int, title: str,
+                     excluding: int | None = None) -> bool:
+    """Whether the member already leads a key topic of this title in ``year``, other than the topic
+    ``excluding`` (the one being corrected)."""
+    query = select(func.count()).select_from(ResearchTopic).where(
+        ResearchTopic.lead_member_id == member_id,
+        ResearchTopic.year == year,
+        func.lower(ResearchTopic.title) == title.strip().lower(),
+        ResearchTopic.deleted_at.is_(None),
     )
-    return bool(found)
+    if excluding is not None:
+        query = query.where(ResearchTopic.id != excluding)
+    return bool(session.scalar(query))
 
 
 def key_topics(session: Session, member_id: int, year: int) -> list[ResearchTopic]:

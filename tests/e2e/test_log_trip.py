@@ -294,3 +294,39 @@ async def test_mine_lists_trips_and_topics_to_correct_or_delete(saima: Saima) ->
         deleted = session.scalars(select(AuditEntry.entity).where(AuditEntry.action == "delete")).all()
     assert sorted(deleted) == ["follow_up_item", "research_trip"]
     assert (await zhang.send("/findings")).text.startswith("您还没有登记下基层调研。")
+
+
+async def test_a_trip_corrected_onto_another_trip_to_the_same_places_asks_first(saima: Saima) -> None:
+    """Two trips to 淳安县 that do not overlap; one corrected from /mine to days of the other asks “Keep both?”,
+    as logging it so would; correcting a trip within its own days asks nothing."""
+    zhang = await member(saima)
+    await zhang.press(await zhang.send("/trip 11月5日至8日 淳安县 山区共富调研"), "确认")
+    await zhang.press(await zhang.send("/trip 11月12日 淳安县 回访"), "确认")
+    card = await zhang.press(await zhang.send("/mine"), "✏️ 1", expect=1)
+    await zhang.press(card, "修改")
+    await zhang.press((await zhang.bot_messages())[-1], "日期", expect=2)
+    asked = await zhang.press(await zhang.send("11月7日"), "确认")
+    assert asked.text.endswith("您似乎已经登记过相同的记录。两条都保留吗？") and asked.labels == ["都保留", "取消"]
+    await zhang.press(asked, "取消")
+    assert trips(saima)[1][:2] == ("2026-11-12", "2026-11-12")
+
+    card = await zhang.press(await zhang.send("/mine"), "✏️ 2", expect=1)
+    await zhang.press(card, "修改")
+    await zhang.press((await zhang.bot_messages())[-1], "日期", expect=2)
+    saved = await zhang.press(await zhang.send("11月6日至8日"), "确认")
+    assert saved.text.endswith("修改已记入操作日志。")
+    assert trips(saima) == [("2026-11-06", "2026-11-08", "淳安县", "山区共富调研", None),
+                            ("2026-11-12", "2026-11-12", "淳安县", "回访", None)]
+
+
+async def test_a_key_topic_renamed_to_another_the_member_leads_asks_first(saima: Saima) -> None:
+    zhang = await member(saima)
+    await zhang.press(await zhang.send("/topic 数字化改革"), "确认")
+    await zhang.press(await zhang.send("/topic 山区26县高质量发展路径研究"), "确认")
+    card = await zhang.press(await zhang.send("/mine"), "✏️ 1", expect=1)
+    await zhang.press(card, "修改")
+    await zhang.press((await zhang.bot_messages())[-1], "课题名称", expect=2)
+    asked = await zhang.press(await zhang.send("数字化改革"), "确认")
+    assert asked.labels == ["都保留", "取消"]
+    await zhang.press(asked, "取消")
+    assert [title for *_, title in topics(saima)] == ["数字化改革", "山区26县高质量发展路径研究"]

@@ -48,6 +48,19 @@ async def test_edit_changes_the_record_and_the_audit_log_keeps_both_versions(sai
         assert change.after is not None and change.after["hours"] == {"$decimal": "3"}
 
 
+async def test_a_study_log_corrected_onto_another_of_the_same_day_asks_first(saima: Saima) -> None:
+    zhang = await member(saima)
+    await _log(zhang, "/study 11月18日 集体学习 2小时 条例")
+    await _log(zhang, "/study 11月18日 集体学习 2小时 宪法")
+    card = await zhang.press(await zhang.send("/mine"), "✏️ 1", expect=1)
+    await zhang.press(card, "修改")
+    await zhang.press((await zhang.bot_messages())[-1], "主题", expect=2)
+    asked = await zhang.press(await zhang.send("条例"), "确认")
+    assert asked.text.endswith("您似乎已经登记过相同的记录。两条都保留吗？") and asked.labels == ["都保留", "取消"]
+    await zhang.press(asked, "取消")
+    assert [topic for *_, topic in sessions(saima)] == ["条例", "宪法"]
+
+
 async def test_delete_asks_first_then_removes_the_record_from_counts(saima: Saima) -> None:
     zhang = await member(saima)
     await _log(zhang, "/study 昨天 集体学习 2小时 条例")

@@ -70,6 +70,36 @@ async def test_editing_the_title_keeps_both_versions_in_the_audit_log(saima: Sai
     assert (await zhang.send("/mine")).text.splitlines()[1] == f"1. {ROADS_LINE} · 已交办"
 
 
+async def test_correcting_a_motion_onto_a_number_already_logged_asks_first_as_logging_it_again_does(
+        saima: Saima) -> None:
+    """Logging 建议 第123号 a second time asks “Keep both?”; correcting another suggestion's number to 第123号 from
+    /mine asks too, not silently making the team's second 第123号 of the year. Keep both then corrects the record
+    (no third one); a correction that leaves its own number as it was asks nothing."""
+    zhang = await member(saima)
+    await logged(zhang, ROADS)
+    await logged(zhang, "建议 第124号 关于完善农村养老服务的建议 重点 11月2日交办")
+    card = await edit_field(zhang, await zhang.send("/mine"), 1, "编号", "第123号")
+    assert "编号：第123号" in card.text
+    asked = await zhang.press(card, "确认")
+    assert asked.text.endswith("您似乎已经登记过相同的记录。两条都保留吗？") and asked.labels == ["都保留", "取消"]
+    assert (await zhang.press(asked, "取消")).text == "已取消，没有保存任何内容。"
+    assert [number for _, number, *_ in motions(saima)] == ["123", "124"]
+
+    card = await edit_field(zhang, await zhang.send("/mine"), 1, "编号", "第123号")
+    kept = await zhang.press(await zhang.press(card, "确认"), "都保留")
+    assert kept.text.startswith("✅ 已保存。") and kept.text.endswith("修改已记入操作日志。")
+    assert [number for _, number, *_ in motions(saima)] == ["123", "123"]
+    assert len(audit(saima, "update")) == 1
+
+    card = await edit_field(zhang, await zhang.send("/mine"), 2, "标题", "关于加快山区公路建设步伐的建议")
+    asked = await zhang.press(card, "确认")  # the other 第123号 is still there: asked again
+    assert asked.labels == ["都保留", "取消"]
+    await zhang.press(asked, "取消")
+    await logged(zhang, "提案 第8号 关于加强基层医疗服务能力的提案 一般")
+    card = await edit_field(zhang, await zhang.send("/mine"), 1, "标题", "关于加强基层医疗卫生服务能力的提案")
+    assert (await zhang.press(card, "确认")).text.endswith("修改已记入操作日志。")  # its own number: no question
+
+
 async def test_a_new_assignment_date_moves_the_deadline_by_the_rule_but_never_an_admins_extension(
         saima: Saima) -> None:
     admin = saima.control.user(ADMIN_ID, "李主任")

@@ -129,3 +129,17 @@ async def test_a_members_own_study_edited_from_mine_may_still_become_self_study(
     await zhang.press((await zhang.press(question, "自学", expect=2))[-1], "确认")
     with saima.db.session() as session:
         assert session.scalars(select(StudySession.kind)).all() == [StudyKind.SELF_STUDY]
+
+
+async def test_a_session_corrected_onto_another_the_office_recorded_asks_first(saima: Saima) -> None:
+    admin, _, _ = await _team(saima)
+    await admin.press(await admin.send("/session 11月18日 集体学习 2小时 宪法"), "确认")
+    await admin.press(await admin.send("/session 11月18日 集体学习 2小时 民法典"), "确认")
+    card = await admin.press(await admin.send("/mine"), "✏️ 1", expect=1)
+    await admin.press(card, "修改")
+    await admin.press((await admin.bot_messages())[-1], "主题", expect=2)
+    asked = await admin.press(await admin.send("宪法"), "确认")
+    assert asked.text.endswith("您似乎已经登记过相同的记录。两条都保留吗？") and asked.labels == ["都保留", "取消"]
+    await admin.press(asked, "取消")
+    with saima.db.session() as session:
+        assert session.scalars(select(StudySession.topic).order_by(StudySession.id)).all() == ["宪法", "民法典"]

@@ -62,16 +62,19 @@ def test_a_new_motion_is_assigned_due_three_months_later_and_audited(db: Databas
 
 def test_the_same_number_is_taken_within_a_team_kind_and_year_only(db: Database, clock: ManualClock) -> None:
     team_id, zhang = _team(db, clock)
-    _motion(db, clock, zhang, "0123")
+    first = _motion(db, clock, zhang, "0123")
     with db.session() as session:
-        def taken(number: str, kind: MotionKind = MotionKind.SUGGESTION, year: int = 2026, team: int = team_id) -> bool:
-            return motions.number_taken(session, team_id=team, kind=kind, number=number, year=year)
+        def taken(number: str, kind: MotionKind = MotionKind.SUGGESTION, year: int = 2026, team: int = team_id,
+                  excluding: int | None = None) -> bool:
+            return motions.number_taken(session, team_id=team, kind=kind, number=number, year=year,
+                                        excluding=excluding)
 
         assert taken("123") and taken("0123")
         assert not taken("12")
         assert not taken("123", MotionKind.PROPOSAL)
         assert not taken("123", year=2025)
         assert not taken("123", team=team_id + 1)
+        assert not taken("123", excluding=first)  # the motion being corrected is not its own duplicate
 
 
 def test_applying_a_rule_stores_the_state_and_audits_only_what_changed(db: Database, clock: ManualClock) -> None:

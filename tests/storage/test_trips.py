@@ -64,8 +64,10 @@ def test_grassroots_days_are_the_union_of_the_years_trips(db: Database, team: tu
 def test_a_duplicate_is_the_same_member_overlapping_days_and_the_same_places(
         db: Database, team: tuple[Member, ...]) -> None:
     _, zhang, li = team
-    log(db, zhang, d(11, 5), d(11, 8), places="淳安县")
+    first = log(db, zhang, d(11, 5), d(11, 8), places="淳安县")
     with db.session() as session:
+        assert not trips.overlaps_same_places(session, member_id=zhang.id, start=d(11, 6), end=d(11, 8),
+                                              places="淳安县", excluding=first)  # the trip being corrected
         assert trips.overlaps_same_places(session, member_id=zhang.id, start=d(11, 8), end=d(11, 9),
                                           places="淳安县 ")
         assert not trips.overlaps_same_places(session, member_id=zhang.id, start=d(11, 9), end=d(11, 9),
