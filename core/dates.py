@@ -54,8 +54,10 @@ month or week of the start over to a partial end (11月5日至8日, 上周一到
 Nov 5-8) and the month of the end back to a bare start (3 to 5 November,
 5-8号); "Tuesday to Thursday next week" puts both days in that week. A
 year-less range is the nearest one in the preferred direction, and a range
-that contains today counts in either direction. Spans are ranges too: 上周,
-下个月, 11月, 11月下旬, 2026年, 上半年, 一季度, next month, Q3, early November.
+that contains today counts in either direction. 次年 / 翌年 after the
+separator (12月30日至次年1月2日, 12月至翌年2月) puts an end written without a
+year in the year after the start's. Spans are ranges too: 上周, 下个月, 11月,
+11月下旬, 2026年, 上半年, 一季度, next month, Q3, early November.
 
 How it works: the regex rules in :mod:`core.dates_rules` find *atoms* (a
 day, a clock time, a part of day, a span, a number) anywhere in the text;
@@ -277,6 +279,7 @@ class _Cand:
     x: _Cand | None = None
     y: _Cand | None = None
     weak: bool = False
+    next_year: bool = False  # 12月30日至次年1月2日: the end is in the year after the start's
 
     def traits(self) -> frozenset[str]:
         return frozenset().union(*(a.traits for a in self.atoms))
@@ -301,7 +304,7 @@ _WS = re.compile(r"\s*")
 _BRACKET_OPEN = re.compile(r"\s*[(\[【]\s*")
 _BRACKET_CLOSE = re.compile(r"\s*[)\]】]")
 _GLUE = re.compile(r"\s*(?:,\s*|at\s+|@\s*|的\s*|on\s+|T(?=[0-9]))?", re.ASCII | re.IGNORECASE)
-_RANGE_SEP = re.compile(r"\s*(?:(?:起\s*)?(?:至|到)|~|-{1,2}|—{1,2}|–|―)\s*"
+_RANGE_SEP = re.compile(r"\s*(?:(?:起\s*)?(?:至|到)|~|-{1,2}|—{1,2}|–|―)\s*(?:(?P<next>次年|翌年)\s*(?:的\s*)?)?"
                         r"|\s+(?P<word>to|until|till|through|thru|and)\s+",
                         re.ASCII | re.IGNORECASE)
 _BETWEEN = re.compile(r"(?<![A-Za-z])between\s+$", re.ASCII | re.IGNORECASE)
@@ -365,7 +368,7 @@ def _ranges(singles: list[_Cand], atoms: list[_Atom], text: str) -> list[_Cand]:
                 continue
             for y in ends.get(sep.end(), ()):
                 if _joinable(x, y):
-                    cands.append(_Cand(x.start, y.end, x=x, y=y))
+                    cands.append(_Cand(x.start, y.end, x=x, y=y, next_year=sep["next"] is not None))
     return cands
 
 
@@ -530,6 +533,8 @@ def _num(cand: _Cand) -> Num:
 def _eval_range(cand: _Cand, ctx: Ctx) -> Span | None:
     x, y = cand.x, cand.y
     assert x is not None and y is not None
+    if cand.next_year:
+        return _into_next_year(x, y, ctx)
     if x.kinds == ("num",):  # 3 to 5 November, 5-8号: the start takes the end's month
         y_value = _eval_single(y, ctx)
         if y_value is None:
@@ -576,6 +581,21 @@ def _eval_range(cand: _Cand, ctx: Ctx) -> Span | None:
     if _bare_day(y) and end.day < start.day and (end - start).days > MAX_WRAPPED_DAYS:
         return None  # 11月8日至5日 is 5–8 Nov written backwards, not a 28-day span into December
     return _span(start, end)
+
+
+def _into_next_year(x: _Cand, y: _Cand, ctx: Ctx) -> Span | None:
+    """12月30日至次年1月2日, 12月至翌年2月: the end, a month-day or month with no year of its own, in the year
+    after the start's (a bare day, a weekday or a dated end does not go with 次年)."""
+    traits = y.traits()
+    if x.kinds == ("num",) or y.kinds[0] not in ("day", "span") or "partial" not in traits \
+            or "weekday" in traits or _bare_day(y):
+        return None
+    x_value = _eval_single(x, ctx)
+    if x_value is None:
+        return None
+    start = _first(x_value)
+    y_value = _eval_single(y, replace(ctx, anchor=date(start.year + 1, 1, 1)))
+    return None if y_value is None else _span(start, _last(y_value))
 
 
 _BARE_DAY_RULES = frozenset({"zh_day", "en_ordinal"})  # 5日, 5号, the 5th: a day with no month of its own

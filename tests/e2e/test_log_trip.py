@@ -261,6 +261,22 @@ async def test_an_admin_logs_their_own_trips_like_any_member(saima: Saima) -> No
     assert trips(saima) == [("2026-11-09", "2026-11-11", "开化县、常山县", "乡村振兴", None)]
 
 
+async def test_a_trip_across_new_year_written_with_ci_nian_is_read_as_the_range(saima: Saima) -> None:
+    """12月30日至次年1月2日 (“to 2 January of the following year”) is how an office writes a trip across New Year;
+    typed on 5 January 2027 it is 30 Dec 2026 – 2 Jan 2027, 4 days, in 淳安县, as without 次年, never a one-day
+    trip with “至次年1月2日” taken for a place. 翌年 is the same."""
+    zhang = await member(saima)
+    saima.clock.set(datetime(2027, 1, 5, 10, 0, tzinfo=SHANGHAI))
+    plain = await zhang.send("/trip 12月30日至1月2日 淳安县 山区共富调研")
+    assert "共 4 天\n地点：淳安县\n" in plain.text
+    for written in ("12月30日至次年1月2日", "12月30日至翌年1月2日"):
+        await zhang.send("/cancel")
+        card = await zhang.send(f"/trip {written} 淳安县 山区共富调研")
+        assert card.text == plain.text
+    await zhang.press(card, "确认")
+    assert trips(saima) == [("2026-12-30", "2027-01-02", "淳安县", "山区共富调研", None)]
+
+
 async def test_mine_lists_trips_and_topics_to_correct_or_delete(saima: Saima) -> None:
     zhang = await member(saima)
     await zhang.press(await zhang.send("/topic 数字化改革"), "确认")
