@@ -5,6 +5,8 @@
     parse_range("11月5日至8日", now=now)             -> (date, date), inclusive
     find_date("/trip 11月5日至8日 淳安县 山区共富调研", now=now)
         -> DateMatch(value=(date, date), start=6, end=14)
+    find_days_apart("11月5日、8日 淳安县", now=now)
+        -> DaysApart(days=(date, date), start=0, end=8)
 
 Conventions shared by every function:
 
@@ -59,6 +61,14 @@ separator (12月30日至次年1月2日, 12月至翌年2月) puts an end written 
 year in the year after the start's. Spans are ranges too: 上周, 下个月, 11月,
 11月下旬, 2026年, 上半年, 一季度, next month, Q3, early November.
 
+Days listed one by one with 、 / 和 / 及 / 与 (11月5日、6日, 5、6日, 11月5日和6日)
+are a range when each follows the one before (a bare number takes the month
+of the day after it, a bare day the month of the one before, as in ranges).
+Days that do not follow one another (11月5日和8日) are no range: find_date
+reads the first of them, and :func:`find_days_apart` says where the list is
+and which days it names, for a caller that wants one span of days (a trip)
+to ask rather than keep the first.
+
 How it works: the regex rules in :mod:`core.dates_rules` find *atoms* (a
 day, a clock time, a part of day, a span, a number) anywhere in the text;
 this module chains adjacent atoms into candidates (明天 + 下午3点,
@@ -75,14 +85,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from functools import partial
+from itertools import pairwise
 from typing import Literal, TypeVar
 
 from core import dates_fallback
 from core.dates_calendar import make_date, resolve_day, resolve_weekday, shift_month, week_monday
 from core.dates_rules import Clock, Ctx, Day, Instant, Num, Part, Rule, Span, rules_for
 
-__all__ = ["HORIZON_YEARS", "DateMatch", "beyond_horizon", "find_date", "horizon", "normalize", "parse_date",
-           "parse_range", "warm_up"]
+__all__ = ["HORIZON_YEARS", "DateMatch", "DaysApart", "beyond_horizon", "find_date", "find_days_apart", "horizon",
+           "normalize", "parse_date", "parse_range", "warm_up"]
 
 Prefer = Literal["past", "future"]
 Result = date | datetime | Span
@@ -119,6 +130,15 @@ class DateMatch:
 
     value: date | datetime | tuple[date, date]
     start: int  # character span of the date expression inside the text
+    end: int
+
+
+@dataclass(frozen=True)
+class DaysApart:
+    """Days listed one by one that do not follow one another (11月5日和8日), and where the list is in the text."""
+
+    days: tuple[date, ...]  # as written, two or more
+    start: int
     end: int
 
 
@@ -178,7 +198,7 @@ def find_date(text: str, *, now: datetime, prefer: Prefer = "past", lang: str | 
     if not atoms:
         return None
     singles = _singles(atoms, norm)
-    cands = singles + (_ranges(singles, atoms, norm) if allow_range else [])
+    cands = singles + (_ranges(singles, atoms, norm) + _lists(singles, atoms, norm) if allow_range else [])
     invalid = _impossible(atoms, singles, ctx)
     best: tuple[tuple[bool, int, int], DateMatch] | None = None
     for cand in cands:
@@ -193,6 +213,27 @@ def find_date(text: str, *, now: datetime, prefer: Prefer = "past", lang: str | 
     return best[1] if best else None
 
 
+def find_days_apart(text: str, *, now: datetime, prefer: Prefer = "past",
+                    lang: str | None = None) -> DaysApart | None:
+    """The first list of days in free text that are not one span (11月5日和8日, 5、8号, 11月5日、6日、9日), or None.
+
+    Such a list is no range to :func:`find_date`, which reads its first day alone; a caller that takes one span
+    of days (a trip) asks about the list instead of dropping the other days. Days that follow one another
+    (11月5日、6日) are a range and not listed here.
+    """
+    ctx, lang = _context(now, prefer, lang)
+    norm = normalize(text)
+    atoms = _atoms(norm, lang, whole=False)
+    read_to = 0  # the end of the last list that is one span: a list inside it is part of it (周一 in 上周一、周二)
+    for cand in _lists(_singles(atoms, norm), atoms, norm):  # in the order they start
+        days = _safe(partial(_eval_list, cand, ctx)) if cand.start >= read_to else None
+        if days is not None and _one_after_another(days):
+            read_to = cand.end
+        elif days is not None:
+            return DaysApart(days, cand.start, cand.end)
+    return None
+
+
 def warm_up() -> None:
     """Compile and exercise every path once (including dateparser's English data).
 
@@ -201,10 +242,11 @@ def warm_up() -> None:
     """
     now = datetime(2026, 1, 15, 10, 0, tzinfo=timezone(timedelta(hours=8)))
     for text in ("下周三下午3点", "11月5日至8日", "上个月底", "三天后", "2026-11-05", "next Friday at 3pm",
-                 "Nov 5-8", "the 5th of next month", "a fortnight ago"):
+                 "Nov 5-8", "the 5th of next month", "a fortnight ago", "11月5日、6日和8日"):
         parse_date(text, now=now)
         parse_range(text, now=now, prefer="future")
         find_date(text, now=now)
+        find_days_apart(text, now=now)
     dates_fallback.warm_up()
 
 
@@ -280,6 +322,7 @@ class _Cand:
     y: _Cand | None = None
     weak: bool = False
     next_year: bool = False  # 12月30日至次年1月2日: the end is in the year after the start's
+    items: tuple[_Cand, ...] = ()  # days listed one by one (11月5日、6日): each day or bare number
 
     def traits(self) -> frozenset[str]:
         return frozenset().union(*(a.traits for a in self.atoms))
@@ -308,6 +351,8 @@ _RANGE_SEP = re.compile(r"\s*(?:(?:起\s*)?(?:至|到)|~|-{1,2}|—{1,2}|–|―
                         r"|\s+(?P<word>to|until|till|through|thru|and)\s+",
                         re.ASCII | re.IGNORECASE)
 _BETWEEN = re.compile(r"(?<![A-Za-z])between\s+$", re.ASCII | re.IGNORECASE)
+_LIST_SEP = re.compile(r"\s*(?:、|以及|和|及|与)\s*")
+MAX_LISTED = 31  # days in one list at most (a longer chain of numbers is no list of days)
 
 
 def _single(*atoms: _Atom) -> _Cand:
@@ -372,6 +417,30 @@ def _ranges(singles: list[_Cand], atoms: list[_Atom], text: str) -> list[_Cand]:
     return cands
 
 
+def _lists(singles: list[_Cand], atoms: list[_Atom], text: str) -> list[_Cand]:
+    """Days listed one by one, from each place a list may start, in order: days and bare numbers joined by 、 /
+    和 / 及 / 与, as many as follow (MAX_LISTED at most), ending with a day (5、6日, 11月5日、6日和8日; 11月5日和3个
+    is none)."""
+    items: dict[int, _Cand] = {}
+    for cand in singles:  # at each place the longest day (6日 rather than the number 6)
+        if cand.kinds == ("day",) and (cand.start not in items or cand.end > items[cand.start].end):
+            items[cand.start] = cand
+    for atom in atoms:
+        if atom.kind == "num" and atom.start not in items:
+            items[atom.start] = _single(atom)
+    cands = []
+    for start in sorted(items):
+        chain = [items[start]]
+        while len(chain) < MAX_LISTED and (sep := _LIST_SEP.match(text, chain[-1].end)) and sep.end() in items:
+            chain.append(items[sep.end()])
+        while chain and chain[-1].kinds == ("num",):
+            chain.pop()
+        if len(chain) >= 2:
+            cands.append(_Cand(chain[0].start, chain[-1].end, items=tuple(chain),
+                               weak=all(item.weak or item.kinds == ("num",) for item in chain)))
+    return cands
+
+
 def _joinable(x: _Cand, y: _Cand) -> bool:
     """A bare number pairs only with a day (5-8号, Nov 5-8), never with a span or another number."""
     if x.kinds == ("num",):
@@ -415,6 +484,9 @@ def _safe(fn: Callable[[], _T]) -> _T | None:
 
 
 def _evaluate(cand: _Cand, ctx: Ctx) -> Result | None:
+    if cand.items:  # days listed: a range when each follows the one before
+        days = _safe(lambda: _eval_list(cand, ctx))
+        return Span(days[0], days[-1]) if days is not None and _one_after_another(days) else None
     if cand.x is None:
         return _safe(lambda: _eval_single(cand, ctx))
     found = _safe(lambda: _eval_range(cand, ctx))
@@ -598,6 +670,42 @@ def _into_next_year(x: _Cand, y: _Cand, ctx: Ctx) -> Span | None:
     return None if y_value is None else _span(start, _last(y_value))
 
 
+def _eval_list(cand: _Cand, ctx: Ctx) -> tuple[date, ...] | None:
+    """The days a list names, as written: bare numbers before its first day take that day's month (or the
+    month before: 30、1日), and each day after it is read from the one before (11月5日、6日: 6 November)."""
+    first = next(i for i, item in enumerate(cand.items) if item.kinds != ("num",))
+    numbered = any(item.kinds == ("num",) for item in cand.items)
+    if numbered and any("weekday" in item.traits() for item in cand.items):
+        return None  # a number is a day of the month, never a weekday's
+    value = _eval_single(cand.items[first], ctx)
+    if not isinstance(value, date) or isinstance(value, datetime):
+        return None
+    days = [value]
+    for item in reversed(cand.items[:first]):
+        num = _num(item)
+        day = make_date(days[0].year, days[0].month, num.n)
+        if day is not None and day > days[0]:
+            day = make_date(*shift_month(days[0].year, days[0].month, -1), num.n)
+        if day is None or num.year is not None:
+            return None
+        days.insert(0, day)
+    for item in cand.items[first + 1 :]:
+        if item.kinds == ("num",):
+            num = _num(item)
+            day = resolve_day(num.n, ctx.today, ctx.prefer, days[-1]) if num.year is None else None
+        else:
+            value = _eval_single(item, replace(ctx, anchor=days[-1]))
+            day = value if isinstance(value, date) and not isinstance(value, datetime) else None
+        if day is None:
+            return None
+        days.append(day)
+    return tuple(days)
+
+
+def _one_after_another(days: tuple[date, ...]) -> bool:
+    return all(later - earlier == timedelta(days=1) for earlier, later in pairwise(days))
+
+
 _BARE_DAY_RULES = frozenset({"zh_day", "en_ordinal"})  # 5日, 5号, the 5th: a day with no month of its own
 
 
@@ -624,7 +732,7 @@ def _parse_whole(text: str, ctx: Ctx, lang: str | None, *, ranges: bool) -> Resu
         return None
     atoms = _atoms(norm, lang, whole=True)
     singles = _singles(atoms, norm)
-    range_cands = _ranges(singles, atoms, norm)
+    range_cands = _ranges(singles, atoms, norm) + _lists(singles, atoms, norm)
     spans = _core_spans(norm)
     for start, end in spans:
         covering = [c for c in singles if c.start == start and c.end == end]
@@ -634,7 +742,7 @@ def _parse_whole(text: str, ctx: Ctx, lang: str | None, *, ranges: bool) -> Resu
         for cand in covering:
             value = _evaluate(cand, ctx)
             if value is not None:
-                if cand.x is not None and not ranges:
+                if (cand.x is not None or cand.items) and not ranges:
                     return None  # a range is not a date
                 return value
         return None  # the text is a date expression, but an impossible one

@@ -6,10 +6,13 @@
         -> TripDraft(start=end=yesterday, places="Kaihua", topic="rural revitalisation")
 
 Dates: the first date or range anywhere in the text (:func:`core.dates.find_date`,
-past-leaning); a single day is a one-day trip, a date-time counts as its day. The
-rest of the text is places and topic. A range written backwards (11月8日至11月5日),
-which the date parser refuses, is kept as written so that the check can say what is
-wrong. Nothing is invented: what is not understood stays None and the bot asks for it.
+past-leaning); a single day is a one-day trip, a date-time counts as its day. Days
+listed one after another (11月5日、6日, 11月5日和6日) are a range. The rest of the text
+is places and topic. A range written backwards (11月8日至11月5日), which the date
+parser refuses, is kept as written so that the check can say what is wrong. Days
+listed that are not one span (11月5日、8日, 11月5日至6日、8日) are not one trip: none
+of them is taken (the list is not left in the places either) and the check says
+why. Nothing is invented: what is not understood stays None and the bot asks for it.
 
 Chinese (the rest contains Chinese characters):
 
@@ -54,14 +57,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Literal, TypeVar
 
-from core.dates import find_date, parse_date, parse_range
+from core.dates import find_date, find_days_apart, parse_date, parse_range
 from core.pace import days_covered
 from core.text import LazyPattern, utf16_len
 
 __all__ = [
-    "MAX_PLACES", "MAX_TOPIC", "MAX_TRIP_DAYS", "TripDraft", "TripField", "TripProblem", "grassroots_days",
-    "loggable_years", "missing_fields", "parse_places", "parse_topic", "parse_trip", "parse_trip_dates",
-    "trip_days", "trip_problems", "trip_years", "without_problems",
+    "MAX_PLACES", "MAX_TOPIC", "MAX_TRIP_DAYS", "TripDraft", "TripField", "TripProblem", "days_apart",
+    "grassroots_days", "loggable_years", "missing_fields", "parse_places", "parse_topic", "parse_trip",
+    "parse_trip_dates", "trip_days", "trip_problems", "trip_years", "without_problems",
 ]
 
 MAX_TRIP_DAYS = 92
@@ -78,6 +81,7 @@ class TripDraft:
     end: date | None = None  # inclusive
     places: str | None = None  # e.g. "淳安县" or "淳安县、开化县"
     topic: str | None = None  # e.g. "山区共富调研"
+    days_apart: bool = False  # the message listed days that are not one span (11月5日、8日): no dates taken
 
 
 class TripField(enum.StrEnum):
@@ -87,6 +91,7 @@ class TripField(enum.StrEnum):
 
 
 class TripProblem(enum.StrEnum):
+    DAYS_APART = "days_apart"  # days listed that do not follow one another: one trip is one span of days
     IN_FUTURE = "in_future"  # starts or ends after today (a log cannot include days not yet lived)
     END_BEFORE_START = "end_before_start"
     TOO_LONG = "too_long"  # span over MAX_TRIP_DAYS days: surely a typo
@@ -100,9 +105,9 @@ class TripProblem(enum.StrEnum):
 
 def parse_trip(text: str, *, now: datetime, lang: str | None = None) -> TripDraft:
     """Takes what it can understand from one message (see the module docstring)."""
-    start, end, rest = _take_dates(text, now=now, lang=lang)
+    start, end, rest, apart = _take_dates(text, now=now, lang=lang)
     places, topic = (_split_zh if _CJK.search(rest) else _split_en)(rest)
-    return TripDraft(start=start, end=end, places=places, topic=topic)
+    return TripDraft(start=start, end=end, places=places, topic=topic, days_apart=apart)
 
 
 def parse_trip_dates(text: str, *, now: datetime, lang: str | None = None) -> tuple[date, date] | None:
@@ -114,6 +119,12 @@ def parse_trip_dates(text: str, *, now: datetime, lang: str | None = None) -> tu
     if found is None and lang is not None:
         found = parse_range(text, now=now, prefer="past")
     return found or backwards_range(text, now=now, lang=lang)
+
+
+def days_apart(text: str, *, now: datetime) -> bool:
+    """Whether the reply to "when?" lists days that are not one span (11月5日、8日), which no trip is: the
+    question is asked again, saying so, rather than "not a date"."""
+    return find_days_apart(text, now=now, prefer="past") is not None
 
 
 def parse_places(text: str) -> str | None:
@@ -156,7 +167,7 @@ def trip_problems(draft: TripDraft, *, today: date) -> list[TripProblem]:
     days that have not happened cannot count; a draft without both dates is not
     checked for length or order.
     """
-    problems = []
+    problems = [TripProblem.DAYS_APART] if draft.days_apart else []
     if draft.start is not None:
         if draft.start > today or (draft.end is not None and draft.end > today):
             problems.append(TripProblem.IN_FUTURE)
@@ -175,6 +186,7 @@ def trip_problems(draft: TripDraft, *, today: date) -> list[TripProblem]:
 
 
 _CLEARS: dict[TripProblem, tuple[str, ...]] = {
+    TripProblem.DAYS_APART: ("start", "end", "days_apart"),
     TripProblem.IN_FUTURE: ("start", "end"),
     TripProblem.NOT_THIS_YEAR_OR_LAST: ("start", "end"),
     TripProblem.END_BEFORE_START: ("start", "end"),
@@ -188,8 +200,10 @@ _Draft = TypeVar("_Draft", bound=TripDraft)  # a subclass (the log form's) comes
 
 
 def without_problems(draft: _Draft, problems: Iterable[TripProblem]) -> _Draft:
-    """The draft with every field that has a problem cleared, so that it is asked for again."""
-    return replace(draft, **{name: None for problem in problems for name in _CLEARS[problem]})
+    """The draft with every field that has a problem cleared (back to its default: None, False), so that it is
+    asked for again."""
+    blank = TripDraft()
+    return replace(draft, **{name: getattr(blank, name) for problem in problems for name in _CLEARS[problem]})
 
 
 def missing_fields(draft: TripDraft) -> list[TripField]:
@@ -241,12 +255,19 @@ def backwards_range(text: str, *, now: datetime, lang: str | None,
     return (first, last) if last < first else None
 
 
-def _take_dates(text: str, *, now: datetime, lang: str | None) -> tuple[date | None, date | None, str]:
+def _take_dates(text: str, *, now: datetime, lang: str | None) -> tuple[date | None, date | None, str, bool]:
+    """The trip's first and last day, the rest of the text, and whether it listed days that are not one span."""
     match = find_date(text, now=now, prefer="past", lang=lang, allow_range=True)
     if match is None and lang is not None:  # a Chinese-speaking user may still type "Nov 5-8"
         match = find_date(text, now=now, prefer="past", allow_range=True)
     if match is None:
-        return None, None, text
+        return None, None, text, False
+    apart = find_days_apart(text, now=now, prefer="past")
+    if apart is not None and apart.start <= match.end and match.start <= apart.end:
+        # 11月5日、8日 (or 11月5日至6日、8日): the days found are only some of those listed. None is taken, and
+        # the list goes with them, not into the places.
+        start, end = min(apart.start, match.start), max(apart.end, match.end)
+        return None, None, text[:start] + " " + text[end:], True
     if _CUT_SHORT.match(text, match.end):
         # 11月8日至11月5日 is no range to the date parser, which then finds 11月8日至11 in it (or
         # Nov 8 alone in "Nov 8 to Nov 5"): a range written backwards is kept as written, end
@@ -254,13 +275,13 @@ def _take_dates(text: str, *, now: datetime, lang: str | None) -> tuple[date | N
         for stop in range(min(len(text), match.end + _LOOK_AHEAD), match.end, -1):
             backwards = backwards_range(text[match.start : stop], now=now, lang=lang)
             if backwards is not None:
-                return backwards[0], backwards[1], text[: match.start] + " " + text[stop:]
+                return backwards[0], backwards[1], text[: match.start] + " " + text[stop:], False
     after = match.end + (text.startswith("于", match.end))  # 11月5日于淳安县; a spaced 于都县 is kept
     rest = text[: match.start] + " " + text[after:]
     if isinstance(match.value, tuple):
-        return _day(match.value[0]), _day(match.value[1]), rest
+        return _day(match.value[0]), _day(match.value[1]), rest, False
     day = _day(match.value)
-    return day, day, rest
+    return day, day, rest, False
 
 
 def _day(value: date) -> date:

@@ -43,7 +43,10 @@ NO_KEY_TOPIC = "none"
 KEY_TOPIC = "key_topic"
 TITLE_ON_BUTTON = 40  # characters of a topic's title shown on its button
 
+DAYS_APART = N_("One trip is one span of days, such as 11月5日至8日; days that do not follow one another are "
+                "separate trips: please log each on its own.")
 _PROBLEMS = {
+    TripProblem.DAYS_APART: DAYS_APART,
     TripProblem.IN_FUTURE: N_("A trip can only be logged for days that have passed; "
                               "those dates are still to come."),
     TripProblem.END_BEFORE_START: N_("The trip cannot end before it starts."),
@@ -124,7 +127,7 @@ class TripForm(Form[TripLog]):
         draft = trips.parse_trip(text, now=ctx.now, lang=ctx.lang)
         # Once the member is answering questions anyway, one more (a tap) costs little.
         return TripLog(start=draft.start, end=draft.end, places=draft.places, topic=draft.topic,
-                       ask_key_topic=bool(trips.missing_fields(draft)))
+                       days_apart=draft.days_apart, ask_key_topic=bool(trips.missing_fields(draft)))
 
     def prepare(self, session: Session, draft: TripLog, ctx: FormContext) -> TripLog:
         """Every topic the member leads in a year a trip may be logged for: the dates, asked later, pick."""
@@ -134,8 +137,10 @@ class TripForm(Form[TripLog]):
     def read_field(self, name: str, text: str, draft: TripLog, ctx: FormContext) -> TripLog | Rejected:
         t = ctx.t
         if name == "dates":
-            return accepted(trips.parse_trip_dates(text, now=ctx.now, lang=ctx.lang),
-                            lambda span: draft.with_dates(span[0], span[1]),
+            dates = trips.parse_trip_dates(text, now=ctx.now, lang=ctx.lang)
+            if dates is None and trips.days_apart(text, now=ctx.now):  # 11月5日、8日: two trips, not a typo
+                return Rejected(t(DAYS_APART))
+            return accepted(dates, lambda span: draft.with_dates(span[0], span[1]),
                             t("I could not read “{text}” as dates.").format(text=text[:40]))
         if name == "places":
             return accepted(trips.parse_places(text), lambda places: replace(draft, places=places),

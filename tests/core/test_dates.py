@@ -10,7 +10,16 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from core.dates import DateMatch, find_date, normalize, parse_date, parse_range, warm_up
+from core.dates import (
+    DateMatch,
+    DaysApart,
+    find_date,
+    find_days_apart,
+    normalize,
+    parse_date,
+    parse_range,
+    warm_up,
+)
 from core.dates_zh import zh_to_int
 from tests.core.date_cases import CASES, NOW, SH, Case, expected, passes, run
 
@@ -202,6 +211,28 @@ def test_find_date_returns_the_span_of_the_expression(day: date, form: int, befo
     assert match is not None
     assert text[match.start:match.end] == expression
     assert match.value == day
+
+
+@PROPERTY
+@given(first=st.dates(min_value=date(2025, 1, 1), max_value=date(2026, 11, 1)), more=st.integers(1, 4),
+       joiner=st.sampled_from(["、", "和", "及", " 、 "]))
+def test_days_listed_one_after_another_read_as_their_span(first: date, more: int, joiner: str) -> None:
+    days = [first + timedelta(days=n) for n in range(more + 1)]
+    text = joiner.join(f"{day.year}年{day.month}月{day.day}日" if n == 0 or day.day == 1 else f"{day.day}日"
+                       for n, day in enumerate(days))
+    assert parse_range(text, now=NOW) == (days[0], days[-1]), text
+    assert find_days_apart(text, now=NOW) is None
+
+
+def test_days_listed_apart_are_found_with_where_they_are() -> None:
+    text = "/trip 11月5日、8日 淳安县"
+    found = find_days_apart(text, now=NOW)
+    assert found == DaysApart((date(2026, 11, 5), date(2026, 11, 8)), 6, 14)
+    assert text[found.start:found.end] == "11月5日、8日"
+    assert find_date(text, now=NOW) == DateMatch(date(2026, 11, 5), 6, 11)  # its first day, as it always read
+    assert find_days_apart("/trip 11月5日、6日 淳安县", now=NOW) is None  # one span: a range
+    assert find_days_apart("上周一、周二 开会", now=NOW) is None
+    assert find_days_apart("11月5日和3个县", now=NOW) is None
 
 
 # --------------------------------------------------------------------------- API contract

@@ -14,6 +14,7 @@ from core.trips import (
     TripDraft,
     TripField,
     TripProblem,
+    days_apart,
     grassroots_days,
     loggable_years,
     missing_fields,
@@ -127,6 +128,28 @@ def test_a_range_written_backwards_is_kept_as_written_so_the_check_refuses_it(te
     assert trip_problems(parsed, today=TODAY) == [TripProblem.END_BEFORE_START]
 
 
+@pytest.mark.parametrize("text", ["11月5日、6日 淳安县 山区共富调研", "11月5、6日 淳安县 山区共富调研",
+                                  "5日、6日 淳安县 山区共富调研", "5、6日 淳安县 山区共富调研", "11月5日和6日 淳安县 山区共富调研",
+                                  "11月5日及6日 淳安县 山区共富调研", "淳安县 11月5日、6日 山区共富调研"])
+def test_days_listed_one_after_another_are_one_trip(text: str) -> None:
+    assert parse_trip(text, now=NOW) == TripDraft(d(11, 5), d(11, 6), "淳安县", "山区共富调研")
+
+
+@pytest.mark.parametrize("text", ["11月5日、8日 淳安县 山区共富调研", "11月5日和8日 淳安县 山区共富调研",
+                                  "5、8号 淳安县 山区共富调研", "11月5日、6日、8日 淳安县 山区共富调研",
+                                  "11月5日至6日、8日 淳安县 山区共富调研", "淳安县 11月5日和8日 山区共富调研"])
+def test_days_listed_apart_are_not_one_trip_and_none_is_dropped_or_left_in_the_places(text: str) -> None:
+    draft = parse_trip(text, now=NOW)
+    assert draft == TripDraft(places="淳安县", topic="山区共富调研", days_apart=True)
+    assert trip_problems(draft, today=TODAY) == [TripProblem.DAYS_APART]
+    assert without_problems(draft, [TripProblem.DAYS_APART]) == TripDraft(places="淳安县", topic="山区共富调研")
+
+
+def test_days_named_in_the_topic_are_not_the_trips() -> None:
+    assert parse_trip("11月5日 淳安县 回访3日和8日走访的农户", now=NOW) == TripDraft(
+        d(11, 5), d(11, 5), "淳安县", "回访3日和8日走访的农户")
+
+
 def test_dates_lean_to_the_past() -> None:
     assert parse_trip("12月1日 淳安县", now=NOW).start == d(12, 1, 2025)
 
@@ -140,9 +163,21 @@ def test_dates_lean_to_the_past() -> None:
     ("淳安县", None),
     ("11月8日至11月5日", (d(11, 8), d(11, 5))),  # backwards, as written: the check says so
     ("11月8日 到 11月5日", (d(11, 8), d(11, 5))),
+    ("11月5日、6日", (d(11, 5), d(11, 6))),
+    ("5、6日", (d(11, 5), d(11, 6))),
+    ("11月5日和6日", (d(11, 5), d(11, 6))),
+    ("11月5日、8日", None),  # days apart: two trips (days_apart says so)
 ])
 def test_a_dates_reply_is_a_whole_past_leaning_range(text: str, dates: tuple[date, date] | None) -> None:
     assert parse_trip_dates(text, now=NOW, lang="zh") == dates
+
+
+@pytest.mark.parametrize(("text", "apart"), [
+    ("11月5日、8日", True), ("11月5日和8日", True), ("5、8号", True), ("11月5日至6日、8日", True),
+    ("11月5日、6日", False), ("11月5日", False), ("淳安县", False), ("11月5日和3个村", False),
+])
+def test_a_dates_reply_listing_days_apart_is_told_apart_from_one_that_is_no_date(text: str, apart: bool) -> None:
+    assert days_apart(text, now=NOW) is apart
 
 
 @pytest.mark.parametrize(("text", "places"), [
@@ -187,6 +222,7 @@ def test_a_topic_reply_is_kept_unless_it_says_nothing(text: str, topic: str | No
     (TripDraft(d(12, 5), d(12, 1), "县" * 201, "题" * 201),
      [TripProblem.IN_FUTURE, TripProblem.END_BEFORE_START, TripProblem.PLACES_TOO_LONG,
       TripProblem.TOPIC_TOO_LONG]),
+    (TripDraft(places="淳安县", days_apart=True), [TripProblem.DAYS_APART]),
 ])
 def test_only_the_fields_that_are_set_are_checked(draft: TripDraft, problems: list[TripProblem]) -> None:
     assert trip_problems(draft, today=TODAY) == problems

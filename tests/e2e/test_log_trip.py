@@ -277,6 +277,43 @@ async def test_a_trip_across_new_year_written_with_ci_nian_is_read_as_the_range(
     assert trips(saima) == [("2026-12-30", "2027-01-02", "淳安县", "山区共富调研", None)]
 
 
+async def test_days_listed_one_after_another_are_one_trip_typed_in_the_message_or_as_the_answer(
+        saima: Saima) -> None:
+    """11月5日、6日 names two days, the 5th and the 6th: one two-day trip, never the 5th alone with “、6日” (or
+    “和6日”) left among the places; typed alone as the answer to “哪天去调研的？” it is read too."""
+    zhang = await member(saima)
+    two_days = "2026年11月5日（星期四）至 11月6日（星期五），共 2 天\n地点：淳安县\n"
+    for written in ("11月5日、6日", "11月5日和6日", "5、6日"):
+        card = await zhang.send(f"/trip {written} 淳安县 山区共富调研")
+        assert two_days in card.text, card.text
+    card = await _step_by_step(zhang, "11月5日、6日", "淳安县", "山区共富调研")
+    assert two_days in card.text, card.text
+    await zhang.press(card, "确认")
+    assert trips(saima) == [("2026-11-05", "2026-11-06", "淳安县", "山区共富调研", None)]
+
+
+async def test_days_listed_apart_are_asked_about_not_dropped_nor_taken_for_places(saima: Saima) -> None:
+    """11月5日、8日 is two trips: the bot keeps neither day alone nor leaves “、8日” in the places; it says a trip is
+    one span of days and asks for the dates again, keeping the places and topic."""
+    zhang = await member(saima)
+    asked = await zhang.send("/trip 11月5日、8日 淳安县 山区共富调研")
+    assert asked.text.startswith("一次调研是连续的一段日期（如 11月5日至8日）；不相连的几天是几次调研，请分别登记。\n"
+                                 "哪天去调研的？"), asked.text
+    again = await zhang.send("11月5日和8日")
+    assert again.text.startswith("一次调研是连续的一段日期"), again.text
+    card = await zhang.send("11月5日")
+    assert card.text.startswith("下基层调研\n日期：2026年11月5日（星期四），共 1 天\n地点：淳安县\n主题：山区共富调研\n")
+    await zhang.press(card, "确认")
+    assert trips(saima) == [("2026-11-05", "2026-11-05", "淳安县", "山区共富调研", None)]
+
+
+async def test_in_english_days_listed_apart_are_explained_in_english(saima: Saima) -> None:
+    tom = await member(saima, 1010, "Tom", lang="en")
+    asked = await tom.send("/trip 11月5日、8日 Chun'an County")
+    assert asked.text.startswith("One trip is one span of days, such as 11月5日至8日; days that do not follow one "
+                                 "another are separate trips: please log each on its own.\nWhen was the trip?")
+
+
 async def test_mine_lists_trips_and_topics_to_correct_or_delete(saima: Saima) -> None:
     zhang = await member(saima)
     await zhang.press(await zhang.send("/topic 数字化改革"), "确认")
