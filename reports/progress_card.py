@@ -102,7 +102,7 @@ def team_duty_lines(t: Translator, duty: TeamDutyPace, *, closed: bool = False) 
 def render_me(t: Translator, name: str, progress: YearProgress, *, now: datetime | None = None,
               tz: ZoneInfo | None = None, lights: Mapping[int, Light] | None = None, closed: bool = False) -> str:
     """The card; ``closed``: the year is over (a past one, as of its 31 December), so each duty is what was done
-    against the year's target, with no pace to keep and nothing more asked."""
+    against the year's target, with no pace to keep, nothing more asked and no open items section."""
     lines = [t("{name} · progress in {year} (as of {day})").format(
         name=name, year=progress.year, day=short_day(t, progress.today)), ""]
     for duty in progress.duties:
@@ -111,8 +111,9 @@ def render_me(t: Translator, name: str, progress: YearProgress, *, now: datetime
             lines.extend(stage_lines(t, progress.topics, progress.topic_counting))
     for own in progress.team_duties:
         lines.extend(team_duty_lines(t, own, closed=closed))
-    lines += ["", t("Open items")]
-    lines.extend(open_items(t, progress, now=now, tz=tz, lights=lights) or [t("None — well done.")])
+    if not closed:  # a closed year's card is its record: what is open is today's, not that year's
+        lines += ["", t("Open items")]
+        lines.extend(open_items(t, progress, now=now, tz=tz, lights=lights) or [t("None — well done.")])
     return "\n".join(lines)
 
 
