@@ -30,7 +30,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from core import dates, paging
 from core.callbacks import roster as callbacks
 from core.callbacks.roster import Action, Press
-from core.dates import beyond_horizon
+from core.dates import HORIZON_YEARS, beyond_horizon
 from core.domain import LeaveKind, MemberStatus, Role
 from core.pace import PaceStatus, out_of_office
 from core.roster import PAGE_SIZE, leave_too_long
@@ -40,7 +40,6 @@ from handlers.access import admin_press, admins_only
 from handlers.cards import edit_card
 from handlers.commands import publish_chat_menu
 from handlers.context import SaimaContext
-from handlers.incoming import too_far_reply
 from handlers.invite import invite_text, make_invite
 from handlers.keyboards import first_page, in_rows, turn_rows
 from locales import N_, Translator, translator
@@ -432,7 +431,10 @@ async def leave_dates(context: SaimaContext, message: Message, admin: Member, st
         return
     start, end = span
     if beyond_horizon(end, now.date()):
-        await message.reply_text(too_far_reply(t))
+        await message.reply_text(t.ngettext(
+            "Leave can be recorded at most {n} year ahead. Please type nearer dates, or send /cancel to stop.",
+            "Leave can be recorded at most {n} years ahead. Please type nearer dates, or send /cancel to stop.",
+            HORIZON_YEARS).format(n=HORIZON_YEARS))
         return
     if leave_too_long(start, end):
         await message.reply_text(t("A leave period is at most a year long. Please type the dates again, "

@@ -368,3 +368,16 @@ async def test_a_member_back_by_the_offices_invite_keeps_the_day_they_first_open
     assert (await zhang.send(f"/start {link.text.rsplit('start=', 1)[1]}")).text.startswith("欢迎张三！")
     card = await admin.press(await admin.send("/members"), "张三")
     assert "首次使用机器人：2026-11-21" in card.text.splitlines()
+
+
+async def test_leave_too_far_ahead_is_refused_as_leave_not_as_a_deadline(saima: Saima) -> None:
+    """Leave typed for 2032 is refused in the words of leave, and the office may type the dates again (it was told
+    "期限最多…", a deadline's wording); nothing is recorded."""
+    admin, _zhang, _wang = await owner_and_two(saima)
+    card = await admin.press(await admin.send("/members"), "张三")
+    await admin.press(await admin.press(card, "登记请假"), "出国")
+    refused = await admin.send("2032年1月5日至1月10日")
+    assert refused.text == "请假最多可提前 5 年登记。请重新输入更近的日期，或发送 /cancel 取消。"
+    assert (await admin.send("2027年1月5日至1月10日")).text.startswith("已登记：张三，出国")
+    with saima.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(LeavePeriod)) == 1
