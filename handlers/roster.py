@@ -180,7 +180,8 @@ def _card(context: SaimaContext, admin: Member, member_id: int, note: str = "") 
             return text, keyboard
         mark = _pace_mark(context, session, member)
         year = context.today(member.team.timezone).year
-        periods = [(p.kind, p.start_date, p.end_date) for p in roster.leave_since(session, member.id, year=year)]
+        periods = [(p.id, p.kind, p.start_date, p.end_date)
+                   for p in roster.leave_since(session, member.id, year=year)]
     lines = ([note] if note else []) + [_line(t, mark, member)]
     if not member.races:
         lines.append(t("Not in the race (office): not ranked, no pace reminders."))
@@ -196,7 +197,7 @@ def _card(context: SaimaContext, admin: Member, member_id: int, note: str = "") 
         lines.append(t("Left office on {date}").format(date=member.left_office_on.isoformat()))
     if member.joined_on is not None:
         lines.append(t("Opened the bot on {date}").format(date=member.joined_on.isoformat()))
-    for kind, start, end in periods:
+    for _leave_id, kind, start, end in periods:
         lines.append(t("{kind}: {span}").format(kind=t(LEAVE_LABELS[kind]), span=span_in_words(t, start, end)))
     rows = []
     if admin.role is Role.OWNER and member.role is Role.MEMBER:
@@ -204,6 +205,11 @@ def _card(context: SaimaContext, admin: Member, member_id: int, note: str = "") 
     if admin.role is Role.OWNER and member.role is Role.ADMIN:
         rows.append([InlineKeyboardButton(t("Make member"), callback_data=_data(Action.DEMOTE, member.id))])
     rows.append([InlineKeyboardButton(t("Record leave"), callback_data=_data(Action.LEAVE, member.id))])
+    rows += [[InlineKeyboardButton(t("Delete: {kind} {span}").format(kind=t(LEAVE_LABELS[kind]),
+                                                                       span=span_in_words(t, start, end)),
+                                   callback_data=callbacks.build(Press(Action.ASK_DELETE_LEAVE, member.id,
+                                                                       leave=leave_id)))]
+             for leave_id, kind, start, end in periods]
     office = [InlineKeyboardButton(t("Set took-office date"), callback_data=_data(Action.TOOK_OFFICE, member.id)),
               InlineKeyboardButton(t("Set left-office date"), callback_data=_data(Action.LEFT_OFFICE, member.id))]
     clear = []
@@ -366,6 +372,21 @@ def _act(context: SaimaContext, session: Any, admin: Member, member: Member,
         if not roster.remove(session, member, actor=admin, now=now):
             return N_("This button is not valid any more."), None
         return None, _BackToList(t("{name} was removed from the team.").format(name=name))
+    if action in (Action.ASK_DELETE_LEAVE, Action.DELETE_LEAVE) and press.leave is not None:
+        period = roster.leave_period(session, member.id, press.leave)
+        if period is None:
+            return N_("This button is not valid any more."), None
+        words = {"name": name, "kind": t(LEAVE_LABELS[period.kind]),
+                 "span": span_in_words(t, period.start_date, period.end_date)}
+        if action is Action.ASK_DELETE_LEAVE:
+            keyboard = InlineKeyboardMarkup([[
+                InlineKeyboardButton(t("Delete"), callback_data=callbacks.build(Press(Action.DELETE_LEAVE, member.id,
+                                                                                      leave=period.id))),
+                InlineKeyboardButton(t("Cancel"), callback_data=_data(Action.MEMBER, member.id))]])
+            return None, (t("Delete {name}'s leave ({kind}: {span})? Use it for leave recorded by mistake: their "
+                            "targets and reminders then count those days again.").format(**words), keyboard)
+        roster.delete_leave(session, member, period, actor=admin, now=now)
+        return None, t("Deleted: {name}'s leave ({kind}: {span}).").format(**words)
     if action is Action.LEAVE:
         keyboard = InlineKeyboardMarkup(
             [[InlineKeyboardButton(t(label), callback_data=callbacks.build(Press(Action.LEAVE_KIND, member.id,

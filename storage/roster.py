@@ -108,6 +108,21 @@ def record_leave(session: Session, member: Member, *, kind: LeaveKind, start: da
     return period
 
 
+def leave_period(session: Session, member_id: int, leave_id: int) -> LeavePeriod | None:
+    """The member's leave period of that id, or None (not theirs, or deleted since)."""
+    return session.scalar(select(LeavePeriod).where(LeavePeriod.id == leave_id, LeavePeriod.member_id == member_id))
+
+
+def delete_leave(session: Session, member: Member, period: LeavePeriod, *, actor: Member, now: datetime) -> None:
+    """Deletes a leave period recorded by mistake (audited, with what it was); the member's deadline nudges are
+    looked at again in the same transaction (storage/next_nudge.py sees the deletion)."""
+    audit.record(session, action="delete", entity="leave_period", entity_id=period.id, team_id=member.team_id,
+                 now=now, actor=actor, before={"member_id": member.id, "kind": period.kind.value,
+                                               "start": period.start_date, "end": period.end_date})
+    session.delete(period)
+    session.flush()
+
+
 def leave_since(session: Session, member_id: int, *, year: int) -> list[LeavePeriod]:
     """The member's leave from ``year`` on: what touches the year and what is recorded for later years."""
     return list(session.scalars(select(LeavePeriod).where(

@@ -4,6 +4,7 @@
     mb:pr:<member>         promote to admin (owner)     mb:de:<member>        demote to member (owner)
     mb:rm:<member>         ask to remove                mb:RM:<member>        remove (confirmed)
     mb:lv:<member>         choose the leave's kind      mb:lk:<member>:<kind> then type its dates
+    mb:ld:<member>:<leave> ask to delete a leave period mb:LD:<member>:<leave> delete it (confirmed)
     mb:in                  invite choices               mb:in:1 / mb:in:m     single-use / reusable link
     mb:of:<member>         type the 任职日期             mb:ou:<member>        type the 离任日期
     mb:cf:<member>         clear the 任职日期            mb:cu:<member>        clear the 离任日期
@@ -40,6 +41,8 @@ class Action(StrEnum):
     REMOVED_MEMBER = "xv"
     RESTORE = "rs"
     RESTORE_INVITE = "ri"
+    ASK_DELETE_LEAVE = "ld"
+    DELETE_LEAVE = "LD"
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Press:
     kind: LeaveKind | None = None  # LEAVE_KIND: the leave's kind
     races: bool | None = None  # RACES: put in (True) or take out of (False) the race
     single_use: bool | None = None  # INVITES once chosen: a single-use (True) or reusable (False) link
+    leave: int | None = None  # ASK_DELETE_LEAVE, DELETE_LEAVE: the leave period
 
 
 _CODEC = Codec("mb:", Action, Press, {
@@ -59,6 +63,8 @@ _CODEC = Codec("mb:", Action, Press, {
     Action.INVITES: [flag("single_use", "1", "m", optional=True)],
     Action.LEAVE_KIND: [Field("number"), one_of("kind", LeaveKind)],
     Action.RACES: [Field("number"), flag("races", "1", "0")],
+    Action.ASK_DELETE_LEAVE: [Field("number"), Field("leave")],
+    Action.DELETE_LEAVE: [Field("number"), Field("leave")],
 })
 PREFIX, PATTERN, build, parse = _CODEC.prefix, _CODEC.pattern, _CODEC.build, _CODEC.parse
 
@@ -71,4 +77,5 @@ EXAMPLES = (
     Press(Action.TOOK_OFFICE, 7), Press(Action.LEFT_OFFICE, 7), Press(Action.CLEAR_TOOK_OFFICE, 7),
     Press(Action.CLEAR_LEFT_OFFICE, 7), Press(Action.RACES, 7, races=True), Press(Action.RACES, 7, races=False),
     Press(Action.REMOVED, 1), Press(Action.REMOVED_MEMBER, 7), Press(Action.RESTORE, 7), Press(Action.RESTORE_INVITE, 7),
+    Press(Action.ASK_DELETE_LEAVE, 7, leave=12), Press(Action.DELETE_LEAVE, 7, leave=12),
 )

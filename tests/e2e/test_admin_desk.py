@@ -381,3 +381,28 @@ async def test_leave_too_far_ahead_is_refused_as_leave_not_as_a_deadline(saima: 
     assert (await admin.send("2027年1月5日至1月10日")).text.startswith("已登记：张三，出国")
     with saima.db.session() as session:
         assert session.scalar(select(func.count()).select_from(LeavePeriod)) == 1
+
+
+async def test_leave_recorded_by_mistake_is_deleted_from_the_card_after_asking(saima: Saima) -> None:
+    """出国 recorded for 张三 by mistake: the card offers to delete it, asks first, deletes it (audited, with what it
+    was), and the card no longer lists it; the same delete pressed again changes nothing. There was no way to
+    take back a leave period, which shortens the member's targets and holds back their reminders."""
+    admin, _zhang, _wang = await owner_and_two(saima)
+    card = await admin.press(await admin.send("/members"), "张三")
+    await admin.press(await admin.press(card, "登记请假"), "出国")
+    assert (await admin.send("11月23日至27日")).text.startswith("已登记：张三，出国")
+    card = await admin.press(await admin.send("/members"), "张三")
+    asked = await admin.press(card, "删除：出国 2026年11月23日")
+    assert asked.text.startswith("删除张三的这段假期（出国：") and asked.labels == ["删除", "取消"]
+    _, delete = asked.button("删除")
+    assert delete is not None
+    done = await admin.press(asked, "删除")
+    assert done.text.startswith("已删除：张三的假期（出国：") and "出国：" not in done.text.splitlines()[1:]
+    assert not any(label.startswith("删除：") for label in done.labels)
+    with saima.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(LeavePeriod)) == 0
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.entity == "leave_period",
+                                                         AuditEntry.action == "delete"))
+        assert entry is not None and entry.before is not None and entry.before["kind"] == "abroad"
+    await admin.press_data(done, delete)
+    assert (await admin.callback_answer()).text == "这个按钮已失效。"
