@@ -2,6 +2,7 @@
 
     /proposals        → the member's motions not yet closed, newest first: status, due date, ⚠️ when overdue
     /proposals all    → (admins) the whole team's, soonest due first
+    ten to a page, each with its button; [‹ Previous] [Next ›] turn the page in the same message
     [1. 第123号 关于加快…] → its card, with the next steps its state allows:
         assigned  → [Start handling] [Replied]     handling → [Replied]
         replied   → [Satisfied] [Basically satisfied] [Not satisfied]
@@ -12,7 +13,8 @@ buttons. [Not satisfied] reopens handling with a new deadline. [Extend deadline]
 (future-leaning; never earlier than the current one). Every step is a rule of `core.motions`; a refused
 one is answered with its reason, and nothing changes.
 
-Callback data: `mo:<motion id>:<action>[:<argument>[:<nonce>]]`, built and read by core.callbacks.proposals.
+Callback data: `mo:<motion id>:<action>[:<argument>[:<nonce>]]` (a page: `mo:p:<page>:<own|all>`), built and
+read by core.callbacks.proposals.
 Every press loads the motion again and checks on the server that the sender leads it, or is an admin
 of its team: the data can be forged. A typed step waits in the conversation state (`MotionStep`, handlers/conversation.py; written through to the
 database, so a restart loses nothing); /cancel drops it, and so does any other command or another flow's
@@ -28,7 +30,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -37,6 +39,7 @@ from telegram.ext import (
 )
 
 from core import motions as rules
+from core import paging
 from core.callbacks import proposals as callbacks
 from core.callbacks.proposals import Action
 from core.dates import beyond_horizon, parse_date
@@ -47,13 +50,14 @@ from handlers.access import members_only, sender
 from handlers.cards import edit_card
 from handlers.context import SaimaContext
 from handlers.incoming import args_of, too_far_reply
+from handlers.keyboards import turn_rows
 from locales import N_, Translator
 from reports.motions import RESULT_LABELS, SATISFACTION_LABELS, card_lines, headline, list_line, number_label
 from reports.words import day_in_words
 from storage import motions as motion_queries
 from storage.models import Member, Motion
 
-LIST_LIMIT = 20  # buttons under one list; more are named in the text but reached with /proposals again
+PAGE_SIZE = 10  # motions to a page of the list, named in its text and each with a button under it
 INVALID = N_("This button is not valid any more.")
 
 
@@ -137,14 +141,12 @@ def _refusal(t: Translator, refused: InvalidTransition, motion: Motion) -> str:
 # --- the list ------------------------------------------------------------------------------------
 
 
-@members_only
-async def show_list(update: Update, context: SaimaContext) -> None:
-    """Lists the member's motions still open (or, for an admin with `all`, the team's), a button each."""
-    message, member = sender(update, context)
+def _list(context: SaimaContext, member: Member, page: int, *,
+          everyone: bool) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A page of the member's motions still open (or, with ``everyone``, the team's), a button each: the text
+    names the same motions the buttons under it open, and ‹ Previous / Next › turn the page."""
     t = context.t
     today = context.today(member.team.timezone)
-    args = args_of(context.args)
-    everyone = member.role.is_admin and bool(args) and args[0].lower() in ("all", "全部")
     rows: list[tuple[Motion, str | None]]
     with context.db.session() as session:
         if everyone:
@@ -154,29 +156,51 @@ async def show_list(update: Update, context: SaimaContext) -> None:
     if not rows:
         empty = (t("No suggestions or proposals are open in your team.") if everyone else
                  t("You lead no suggestions or proposals that are still open. Log one with /proposal."))
-        await message.reply_text(empty)
-        return
+        return empty, None
+    page, pages = paging.clamp(page, total=len(rows), size=PAGE_SIZE)
     heading = (t.ngettext("Open in your team: {n} suggestion or proposal.",
                           "Open in your team: {n} suggestions and proposals.", len(rows)) if everyone else
                t.ngettext("You lead {n} open suggestion or proposal:",
                           "You lead {n} open suggestions and proposals:", len(rows)))
-    lines = [heading.format(n=len(rows)), ""]
+    lines = [heading.format(n=len(rows))]
+    if pages > 1:
+        lines.append(t("(page {page} of {pages})").format(page=page + 1, pages=pages))
+    lines.append("")
     buttons = []
-    for index, (motion, lead) in enumerate(rows, start=1):
+    first = page * PAGE_SIZE
+    for index, (motion, lead) in enumerate(rows[first : first + PAGE_SIZE], start=first + 1):
         lines.append(list_line(t, index, kind=motion.kind, number=motion.number, title=motion.title,
                                is_key=motion.is_key, status=motion.status, reply_due=motion.reply_due, today=today,
                                lead=lead))
-        if index <= LIST_LIMIT:
-            short = motion.title if len(motion.title) <= 16 else motion.title[:15] + "…"
-            buttons.append([InlineKeyboardButton(f"{index}. {number_label(t, motion.number)} {short}",
-                                                 callback_data=data(motion.id, Action.VIEW))])
+        short = motion.title if len(motion.title) <= 16 else motion.title[:15] + "…"
+        buttons.append([InlineKeyboardButton(f"{index}. {number_label(t, motion.number)} {short}",
+                                             callback_data=data(motion.id, Action.VIEW))])
+    buttons += turn_rows(t, page, pages, lambda to: callbacks.build(callbacks.Page(to, everyone=everyone)))
     lines.append("")
-    if len(rows) > LIST_LIMIT:
-        lines.append(t("Buttons are shown for the first {n}.").format(n=LIST_LIMIT))
     lines.append(t("Tap one to see it and record its next step."))
     if member.role.is_admin and not everyone:
         lines.append(t("Send /proposals all to see the whole team's."))
-    await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(buttons))
+    return "\n".join(lines), InlineKeyboardMarkup(buttons)
+
+
+@members_only
+async def show_list(update: Update, context: SaimaContext) -> None:
+    """Lists the first page of the member's motions still open (or, for an admin with `all`, the team's)."""
+    message, member = sender(update, context)
+    args = args_of(context.args)
+    everyone = member.role.is_admin and bool(args) and args[0].lower() in ("all", "全部")
+    text, keyboard = _list(context, member, 0, everyone=everyone)
+    await message.reply_text(text, reply_markup=keyboard)
+
+
+async def turn_page(query: CallbackQuery, context: SaimaContext, member: Member, turn: callbacks.Page) -> None:
+    """Shows another page of the list in the same message (the team's only to an admin: data can be forged)."""
+    if turn.everyone and not member.role.is_admin:
+        await query.answer(context.t(INVALID), show_alert=True)
+        return
+    await query.answer()
+    text, keyboard = _list(context, member, turn.page, everyone=turn.everyone)
+    await edit_card(query, text, reply_markup=keyboard)
 
 
 # --- buttons -------------------------------------------------------------------------------------
@@ -232,6 +256,9 @@ async def press(update: Update, context: SaimaContext) -> None:
     parsed = callbacks.parse(query.data)
     if member is None or parsed is None:
         await query.answer(context.t(INVALID), show_alert=True)
+        return
+    if isinstance(parsed, callbacks.Page):
+        await turn_page(query, context, member, parsed)
         return
     motion_id, action, argument, nonce = parsed.motion_id, parsed.action, parsed.argument, parsed.nonce
     with context.db.session() as session:

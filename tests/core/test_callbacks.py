@@ -89,6 +89,8 @@ MALFORMED = {
     "mine": ["m:", "m:p", "m:p:²", "m:p:1:2", "m:x:1", "m:d:study:1", "m:d:study:1:²", "m:d:Study:1:0",
              "m:d:study:1:0:0", "m:e:study", "m:e:study:1:0", "m:e:study:x", "m:D:st.dy:1:0"],
     "nudges": ["nz:", "nz:x:1:3", "nz:m:1", "nz:m:²:3", "nz:m:1:3:4", "nz:m:1:1000", "nz:M:1:3"],
+    "proposals": ["mo:", "mo:p", "mo:p:1", "mo:p:²:all", "mo:p:1:any", "mo:p:1:all:2", "mo:p:x:own", "mo:5:p",
+                  "mo:5:p:all", "MO:p:1:own"],
     "race": ["race:", "race:explain:", "race:explain:2026-13", "race:explain:2026-Q5", "race:explain:²⁰²⁶",
              "race:explain:2026:1", "race:rank:2026", "race:explain:26", "race:explain: 2026"],
     "roster": ["mb:", "mb:p", "mb:zz:1", "mb:v:²", "mb:v:1:2", "mb:lk:1", "mb:lk:1:holiday", "mb:ra:1",

@@ -284,26 +284,64 @@ async def test_a_late_reply_is_marked_and_counts_against_the_on_time_rate(saima:
         assert motion_queries.on_time_rate(session, row(saima).lead_member_id, 2026, date(2026, 11, 21)) == 0
 
 
-async def test_a_long_list_names_every_motion_but_shows_buttons_for_the_first_twenty(saima: Saima) -> None:
-    zhang = await member(saima)
+def _many(saima: Saima, count: int, *, lead_id: int = 1001) -> list[int]:
+    """``count`` open suggestions led by the member ``lead_id``, assigned 1–20 November, numbered 1…count."""
     with saima.db.session() as session:
-        lead = session.scalar(select(Member).where(Member.telegram_user_id == 1001))
+        lead = session.scalar(select(Member).where(Member.telegram_user_id == lead_id))
         assert lead is not None
-        for number in range(1, 23):
-            motion_queries.create(session, lead=lead, kind=MotionKind.SUGGESTION, number=str(number),
-                                  title=f"关于第{number}项民生实事的建议", is_key=False, assigned_on=date(2026, 11, 1),
-                                  reply_due_months=3, now=saima.clock.now())
+        return [motion_queries.create(session, lead=lead, kind=MotionKind.SUGGESTION, number=str(number),
+                                      title=f"关于第{number}项民生实事的建议", is_key=False,
+                                      assigned_on=date(2026, 11, 1 + number % 20), reply_due_months=3,
+                                      now=saima.clock.now()).id
+                for number in range(1, count + 1)]
+
+
+async def test_a_long_list_shows_ten_to_a_page_and_its_buttons_open_the_motions_its_text_names(saima: Saima) -> None:
+    zhang = await member(saima)
+    _many(saima, 22)
     listing = await zhang.send("/proposals")
-    assert listing.text.startswith("您领办的未办结建议提案（22 件）：")
-    assert "22. 人大建议 第1号" in listing.text
-    assert len(listing.labels) == 20 and listing.labels[0].startswith("1. 第22号")
-    assert "下方按钮只列出前 20 件。" in listing.text
+    assert listing.text.startswith("您领办的未办结建议提案（22 件）：\n（第 1/3 页）\n\n1. 人大建议 第19号")
+    assert "10. " in listing.text and "11. " not in listing.text
+    assert [label.split(".")[0] for label in listing.labels[:10]] == [str(i) for i in range(1, 11)]
+    assert listing.labels[0].startswith("1. 第19号") and listing.labels[10:] == ["下一页 ›"]
+    last = await zhang.press(await zhang.press(listing, "下一页 ›"), "下一页 ›")  # the same message, turned
+    assert last.message_id == listing.message_id
+    assert "（第 3/3 页）\n\n21. 人大建议 第1号" in last.text and "20. " not in last.text
+    assert last.labels == ["21. 第1号 关于第1项民生实事的建议", "22. 第20号 关于第20项民生实事的建议", "‹ 上一页"]
+    card = await zhang.press(last, "22. 第20号")
+    assert "关于第20项民生实事的建议" in card.text and "已答复" in card.labels
+
+
+async def test_the_office_reaches_every_open_motion_of_the_team_page_by_page(saima: Saima) -> None:
+    """`/proposals all` once gave buttons to the first 20 only, and sending it again gave the same 20: the two
+    due last could never be opened (nor extended) from the bot."""
+    admin, _zhang = await owner_and_member(saima)
+    ids = _many(saima, 22)
+    listing = await admin.send("/proposals all")
+    assert listing.text.startswith("班子未办结的建议提案：22 件。\n（第 1/3 页）")
+    reachable: set[int] = set()
+    page: BotMessage | None = listing
+    while page is not None:
+        reachable |= {int(d.split(":")[1]) for d in page.callback_data if d.split(":")[1].isdigit()}
+        page = await admin.press(page, "下一页 ›") if "下一页 ›" in page.labels else None
+    assert reachable == set(ids)
+    card = await admin.press(await admin.press(await admin.send("/proposals all"), "下一页 ›"), "下一页 ›")
+    extend = await admin.press(await admin.press(card, "22. "), "延长答复期限")
+    assert "新的答复期限" in extend.text
+
+
+async def test_a_member_cannot_turn_to_the_whole_teams_list_with_forged_data(saima: Saima) -> None:
+    zhang = await member(saima)
+    _many(saima, 12)
+    listing = await zhang.send("/proposals")
+    await zhang.press_data(listing, "mo:p:1:all", expect=0)
+    assert (await zhang.callback_answer()).text == "这个按钮已失效。"
 
 
 def test_callback_data_fits_telegrams_64_bytes_for_any_motion_id() -> None:
     from handlers.proposals import Action, data
 
-    longest = max((data(10**12 - 1, action, argument, "abcdef") for action in Action
+    longest = max((data(10**12 - 1, action, argument, "abcdef") for action in Action if action is not Action.PAGE
                    for argument in ("A", "unsatisfied", "basically")), key=len)
     assert len(longest.encode()) <= 64
 
