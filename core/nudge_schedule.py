@@ -4,7 +4,8 @@ the scheduling tick (jobs/nudges.py) applies to each open item and each member's
 Deadline nudges: at each offset before the due day (T-3, …, T-0 = the due day), then every
 `repeat_days` while overdue; only the latest stage fallen due counts, so downtime, a night or a weekend
 collapse into one nudge. No due-soon nudge (T-n) within JUST_ASSIGNED of the item's assignment; a
-snoozed item gets nothing until its snooze ends, then one reminder. An item overdue
+snoozed item gets nothing until its snooze ends (`snooze_end`: the first moment a scheduled message may go
+out once the days asked for have passed), then one reminder. An item overdue
 `escalate_after_days` or more escalates to the admins.
 
 Pace: a pace nudge names the duties behind (or lagging) with a gap left to close by the quarter's end;
@@ -14,12 +15,13 @@ re-nudge window is left out (the caller says which, from the outbox's own rows).
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from core.pace import DutyPace, PaceStatus
+from core.quiet import QuietHours, allowed_moment
 
 #: No due-soon nudge (T-n, the due day) this soon after the item was assigned: the member has just been
 #: told of it. Once a day has passed, the stage then due is sent as usual; overdue nudges are not held.
@@ -74,6 +76,14 @@ def stage_due(due: date, *, now: datetime, tz: ZoneInfo, snoozed_until: datetime
     if stage is None or (stage[0].startswith("T-") and just_assigned(created_at, now)):
         return None
     return stage[0]
+
+
+def snooze_end(now: datetime, *, days: int, schedule: QuietHours, tz: ZoneInfo,
+               is_workday: Callable[[date], bool]) -> datetime:
+    """When a nudge snoozed at ``now`` for ``days`` days is sent again: the first moment from ``now`` + ``days``
+    that the scheduling tick sends at (core.quiet.allowed_moment: outside quiet hours, on a working day of the
+    team), so the day the member is promised is the day it comes (a Friday's one-day snooze: Monday 08:00)."""
+    return allowed_moment(schedule, now + timedelta(days=days), tz, is_workday)
 
 
 def escalates(due: date, today: date, *, after_days: int) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Protocol
 
 # A year of days is more than any run of holidays; past it, the calendar is treated as broken.
 _SEARCH_DAYS = 366
@@ -68,6 +69,24 @@ def next_allowed(
                     return max(local, window_start).astimezone(UTC)
         day += timedelta(days=1)
     raise ValueError(f"no working day within {_SEARCH_DAYS} days of {instant.isoformat()}")
+
+
+class QuietHours(Protocol):
+    """The settings :func:`allowed_moment` reads (config.ScheduleSettings), in team time ("22:00")."""
+
+    @property
+    def quiet_hours_start(self) -> str: ...
+
+    @property
+    def quiet_hours_end(self) -> str: ...
+
+
+def allowed_moment(schedule: QuietHours, now: datetime, tz: tzinfo, is_workday: Callable[[date], bool]) -> datetime:
+    """The first instant from ``now`` a scheduled message may go out: outside the schedule's quiet hours, on a
+    working day of the team (``is_workday``: its own calendar, storage/calendar.py); ``now`` itself when it is
+    one. The scheduling tick (jobs/) holds every message to it, and a handler promising one uses it too."""
+    return next_allowed(now, tz=tz, quiet_start=schedule.quiet_hours_start, quiet_end=schedule.quiet_hours_end,
+                        is_workday=is_workday)
 
 
 def is_allowed(instant: datetime, **rules: object) -> bool:

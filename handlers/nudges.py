@@ -3,7 +3,9 @@
 Remind me later (稍后提醒, `nz:<m|f|t>:<id>:<days>`, core/callbacks/nudges.py; m = motion, f = finding, t = task
 assignment): the
 item gets no nudge until then, then one reminder (jobs/nudges.py); the deadline does not move, and the
-reply says so. Every press is checked on the
+reply says so. "Then" is when the reminder really comes: the first moment a scheduled message may go out once
+the days have passed (core.nudge_schedule.snooze_end, with the team's calendar and quiet hours), stored as the
+snooze's end and named in the answer and on the card. Every press is checked on the
 server: the item must be the presser's own and the days one of `schedule.snooze_options_days`.
 Done opens the item's own card (the motion's `mo:<id>:v`, the finding's `fu:i:<id>`), handled there;
 a task's Done starts its report (`fs:taskdone:<assignment>`, handlers/tasks.py).
@@ -22,13 +24,14 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from core.callbacks import nudges as callbacks
 from core.domain import MemberStatus
+from core.nudge_schedule import snooze_end
 from handlers.access import admins_only, sender
 from handlers.cards import edit_card
 from handlers.context import SaimaContext
 from handlers.throttle import one_at_a_time
 from reports import summary
 from reports.words import day_in_words
-from storage import deadlines, members, teams
+from storage import calendar, deadlines, members, teams
 from storage import summary as summary_storage
 
 
@@ -55,9 +58,10 @@ async def snooze(update: Update, context: SaimaContext) -> None:
             # has the button still).
             if owner is None or owner.telegram_user_id != user_id or owner.status is not MemberStatus.ACTIVE:
                 return "not yours"
-            until = now + timedelta(days=days)
-            deadlines.snooze(session, press.action.value, press.ref_id, until=until)
             tz = ZoneInfo(teams.one(session, owner.team_id).timezone)
+            workday = calendar.workday(session, owner.team_id, base=calendar.national(context.config))
+            until = snooze_end(now, days=days, schedule=context.config.schedule, tz=tz, is_workday=workday)
+            deadlines.snooze(session, press.action.value, press.ref_id, until=until)
             due = deadlines.due_day(found[0], tz)
             return (day_in_words(t, until.astimezone(tz).date()),
                     day_in_words(t, due) if due is not None else "")

@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from config import Config
-from core import outbox_keys
+from core import outbox_keys, quiet
 from core.boards import (
     board_window_open,
     boards_due,
@@ -45,7 +45,6 @@ from core.boards import (
 from core.outbox_keys import BoardKey, SummaryKey
 from core.quiet import parse_hhmm
 from core.race import Period
-from jobs import ticks
 from locales import translator
 from reports import race_board, summary
 from storage import members, outbox
@@ -70,7 +69,7 @@ class Boards:
         self.kept_on: dict[int, date] = {}  # team → the day its closed periods' snapshots were looked for
 
     def _allowed(self, now: datetime, tz: ZoneInfo, is_workday: Callable[[date], bool]) -> datetime:
-        return ticks.allowed_moment(self.config.schedule, now, tz, is_workday)
+        return quiet.allowed_moment(self.config.schedule, now, tz, is_workday)
 
     def unsaved(self, session: Session, teams: Mapping[int, Team], *, now: datetime) -> dict[int, list[Period]]:
         """The closed periods (core.boards.closed_periods) with no saved snapshot of the teams not looked at yet

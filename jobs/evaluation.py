@@ -20,12 +20,11 @@ from sqlalchemy.orm import Session
 
 from config import Config
 from core import evaluation as rules
-from core import outbox_keys
+from core import outbox_keys, quiet
 from core.boards import board_window_open
 from core.callbacks import evaluation as buttons
 from core.outbox_keys import EvaluationKey
 from core.quiet import parse_hhmm
-from jobs import ticks
 from locales import translator
 from reports import evaluation as words
 from storage import evaluation as queries
@@ -66,7 +65,7 @@ class Evaluations:
             return
         tz = ZoneInfo(team.timezone)
         found = queries.team_evaluation(session, team, year, today=now.astimezone(tz).date(), config=self.config)
-        not_before = ticks.allowed_moment(self.config.schedule, now, tz, workday)
+        not_before = quiet.allowed_moment(self.config.schedule, now, tz, workday)
         for admin in office:
             t = translator(admin.language)
             press = buttons.build(buttons.Press(buttons.Action.TEAM, year))

@@ -26,10 +26,9 @@ from sqlalchemy.orm import Session
 
 from config import Config
 from core import lookback as rules
-from core import outbox_keys
+from core import outbox_keys, quiet
 from core.domain import MemberStatus
 from core.outbox_keys import LookbackEvent, LookbackKey
-from jobs import ticks
 from locales import translator
 from reports import lookback as words
 from storage import leave, members, outbox
@@ -96,7 +95,7 @@ class Lookbacks:
             return
         # The owner reads it, and the working days are counted, from the moment it may go out (a Sunday's ask
         # goes out on Monday at 08:00), not from the tick that enqueues it.
-        not_before = ticks.allowed_moment(self.config.schedule, now, tz, is_workday)
+        not_before = quiet.allowed_moment(self.config.schedule, now, tz, is_workday)
         sent_on = not_before.astimezone(tz).date()
         if stage in (rules.Stage.ASK, rules.Stage.REMIND) and owner.id in away(sent_on):  # on leave: asked when back
             queries.move_on(session, row, expected=expected, next_at=rules.midnight(sent_on + timedelta(days=1), tz))

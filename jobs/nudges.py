@@ -53,7 +53,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from config import Config
-from core import outbox_keys, pace
+from core import outbox_keys, pace, quiet
 from core.callbacks import findings, form_start, nudges, proposals
 from core.domain import MemberStatus
 from core.nudge_schedule import (
@@ -67,7 +67,6 @@ from core.nudge_schedule import (
 from core.outbox_keys import EscalateKey, ItemIdent, ItemKind, Kind, NudgeKey, PaceKey
 from core.pace import DutyPace, out_of_office
 from core.task_lights import Light
-from jobs import ticks
 from locales import Translator, translator
 from reports import nudges as words
 from reports import task_requests
@@ -109,7 +108,7 @@ class Nudges:
 
     def _allowed(self, now: datetime, tz: ZoneInfo,
                  is_workday: Callable[[date], bool] | None = None) -> datetime:
-        return ticks.allowed_moment(self.config.schedule, now, tz, is_workday or self.is_workday)
+        return quiet.allowed_moment(self.config.schedule, now, tz, is_workday or self.is_workday)
 
     def deadlines(self, session: Session, team: Team, looked: list[Looked], *, people: dict[int, Contact],
                   away: set[int], now: datetime, report: NudgeReport,

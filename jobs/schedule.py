@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from telegram.ext import Application
 
 from config import Config
+from core import quiet
 from core.boards import boards_due, summary_day
 from core.clock import Clock
 from core.nudge_schedule import next_midnight
@@ -234,7 +235,7 @@ class Scheduler:
         tz = ZoneInfo(team.timezone)
         today = now.astimezone(tz).date()
         schedule = self.config.schedule
-        candidates = [next_midnight(now, tz), ticks.allowed_moment(schedule, now, tz, workday)]
+        candidates = [next_midnight(now, tz), quiet.allowed_moment(schedule, now, tz, workday)]
         first, _periods = boards_due(today, workday)
         candidates.append(datetime.combine(first, parse_hhmm(schedule.race_board_time), tzinfo=tz))
         day = summary_day(today, schedule.weekly_summary_day)

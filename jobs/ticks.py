@@ -5,13 +5,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, ContextTypes
-
-from config import ScheduleSettings
-from core.quiet import next_allowed
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +28,3 @@ def run_repeating(application: Application, tick: Callable[[], Awaitable[object]
         job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
     )
 
-
-def allowed_moment(schedule: ScheduleSettings, now: datetime, tz: ZoneInfo,
-                   is_workday: Callable[[date], bool]) -> datetime:
-    """The first instant from ``now`` a scheduled message may go out: outside the quiet hours, on a working
-    day of the team (``is_workday``); ``now`` itself when it is one."""
-    return next_allowed(now, tz=tz, quiet_start=schedule.quiet_hours_start, quiet_end=schedule.quiet_hours_end,
-                        is_workday=is_workday)

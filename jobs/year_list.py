@@ -20,12 +20,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from config import Config
-from core import outbox_keys
+from core import outbox_keys, quiet
 from core import year_list as rules
 from core.callbacks import targets as target_buttons
 from core.outbox_keys import YearListKey
 from core.quiet import parse_hhmm
-from jobs import ticks
 from locales import translator
 from reports import year_list as words
 from reports.targets import overview_lines
@@ -68,7 +67,7 @@ class YearLists:
         if not racing and not office:
             return
         day = now.astimezone(tz).date()
-        not_before = ticks.allowed_moment(self.config.schedule, now, tz, workday)
+        not_before = quiet.allowed_moment(self.config.schedule, now, tz, workday)
         lists = [queries.member_list(session, member, day=day, config=self.config) for member in racing]
         for entry in lists:
             key = outbox_keys.build(YearListKey(team.id, year, entry.member.id))

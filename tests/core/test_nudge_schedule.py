@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from config import ScheduleSettings
 from core.domain import Duty
+from core.holidays import is_workday
 from core.nudge_schedule import (
     JUST_ASSIGNED,
     escalates,
@@ -19,6 +21,7 @@ from core.nudge_schedule import (
     next_midnight,
     next_stage_day,
     pace_nudge_duties,
+    snooze_end,
     stage_due,
 )
 from core.pace import DutyPace, PaceStatus
@@ -225,3 +228,17 @@ def test_the_day_rules_answer_for_the_arguments_of_each_call_not_a_cached_earlie
     assert next_midnight(now, SH) == datetime(2026, 11, 25, 16, tzinfo=UTC)
     assert next_midnight(now, ZoneInfo("Europe/Berlin")) == datetime(2026, 11, 25, 23, tzinfo=UTC)
     assert next_midnight(now, ZoneInfo("UTC")) == datetime(2026, 11, 26, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("pressed, days, comes", [
+    (datetime(2026, 11, 23, 10, 0), 1, datetime(2026, 11, 24, 10, 0)),  # a working day, in hours: a day later
+    (datetime(2026, 11, 27, 10, 0), 1, datetime(2026, 11, 30, 8, 0)),  # Friday: Saturday is off, so Monday morning
+    (datetime(2026, 11, 26, 10, 0), 3, datetime(2026, 11, 30, 8, 0)),  # three days from Thursday: Sunday, so Monday
+    (datetime(2026, 11, 23, 23, 0), 1, datetime(2026, 11, 25, 8, 0)),  # 23:00 a day later is quiet: the next morning
+    (datetime(2026, 11, 24, 7, 0), 1, datetime(2026, 11, 25, 8, 0)),  # 07:00 too
+    (datetime(2026, 9, 30, 10, 0), 1, datetime(2026, 10, 8, 8, 0)),  # into the National Day holiday: after it
+])
+def test_a_snooze_ends_at_the_first_moment_a_scheduled_message_may_go_out(pressed: datetime, days: int,
+                                                                          comes: datetime) -> None:
+    end = snooze_end(pressed.replace(tzinfo=SH), days=days, schedule=ScheduleSettings(), tz=SH, is_workday=is_workday)
+    assert end == comes.replace(tzinfo=SH)

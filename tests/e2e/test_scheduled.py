@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
 from sqlalchemy import update
 
 from core.domain import MotionKind
-from storage import motions, trips
+from emulator import SimUser
+from storage import calendar, motions, trips
 from storage.models import Member, Motion, Team
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
@@ -154,3 +156,66 @@ async def test_a_findings_nudge_opens_the_findings_card(saima: Saima) -> None:
     assert nudge.buttons[0] == [("已办结？打开看看", f"fu:i:{item_id}")]
     card = await zhang.press(nudge, "已办结？打开看看")
     assert "村道狭窄，校车通行困难" in (card.text or "")
+
+
+async def _first_reminder(saima: Saima, user: SimUser, after: int, moments: list[datetime]) -> datetime | None:
+    """Runs the ticks at each of ``moments``; the first at which ``user`` gets a message about the motion
+    (山区道路建设) beyond their first ``after``."""
+    for moment in moments:
+        saima.clock.set(moment)
+        await _ticks(saima)
+        if any("山区道路建设" in (m.text or "") for m in (await user.bot_messages())[after:]):
+            return moment
+    return None
+
+
+def _hours(first: date, days: int) -> list[datetime]:
+    return [datetime(day.year, day.month, day.day, hour, 5, tzinfo=SHANGHAI)
+            for day in (first + timedelta(days=n) for n in range(days)) for hour in (0, 8, 10, 12, 16, 22)]
+
+
+@pytest.mark.parametrize(("team_day_off", "promised", "until"), [
+    (None, "2026年11月30日（星期一）", datetime(2026, 11, 30, 8, 0, tzinfo=SHANGHAI)),
+    (date(2026, 11, 30), "2026年12月1日（星期二）", datetime(2026, 12, 1, 8, 0, tzinfo=SHANGHAI)),  # the team's own
+])
+async def test_a_snooze_over_a_weekend_names_the_working_day_the_reminder_comes(
+        saima: Saima, team_day_off: date | None, promised: str, until: datetime) -> None:
+    """Friday's nudge snoozed for a day once promised Saturday 28 November, but nothing is sent on a day off:
+    the reminder comes on the next working morning (the team's own calendar counts), and that is the day named."""
+    zhang = await member(saima)
+    motion_id = _motion(saima, 1001, date(2026, 12, 4))
+    if team_day_off is not None:
+        with saima.db.session() as session:
+            lead = session.query(Member).filter_by(telegram_user_id=1001).one()
+            calendar.set_day(session, team_id=lead.team_id, day=team_day_off, workday=False, note="区里调休",
+                             now=saima.clock.now())
+    saima.clock.set(datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI))  # Friday: T-7
+    await _ticks(saima)
+    nudge = await zhang.receive()
+    await zhang.press(nudge, "稍后提醒（1天后）", expect=0)
+    assert (await zhang.callback_answer()).text == f"好的，{promised}再提醒您。办理期限不变，仍为2026年12月4日（星期五）。"
+    shown = [m for m in await zhang.bot_messages() if m.message_id == nudge.message_id][0]
+    assert shown.text.endswith(f"⏰ {promised}再次提醒；办理期限仍为2026年12月4日（星期五）。")
+    with saima.db.session() as session:
+        assert session.get_one(Motion, motion_id).snoozed_until == until
+    before = len(await zhang.bot_messages())
+    arrived = await _first_reminder(saima, zhang, before, _hours(date(2026, 11, 28), 5))
+    assert arrived is not None and arrived.date() == until.date() and arrived.hour == 8
+
+
+async def test_a_snooze_pressed_late_at_night_names_the_morning_the_reminder_comes(saima: Saima) -> None:
+    """Snoozed at 23:00 for a day: a day later is inside the quiet hours, so the reminder comes at 08:00 the
+    morning after, the day named (not the day before, when nothing is sent after 22:00)."""
+    zhang = await member(saima)
+    motion_id = _motion(saima, 1001, date(2026, 11, 27))
+    saima.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))  # Monday: T-3
+    await _ticks(saima)
+    nudge = await zhang.receive()
+    saima.clock.set(datetime(2026, 11, 23, 23, 0, tzinfo=SHANGHAI))
+    await zhang.press(nudge, "稍后提醒（1天后）", expect=0)
+    assert (await zhang.callback_answer()).text == "好的，2026年11月25日（星期三）再提醒您。办理期限不变，仍为2026年11月27日（星期五）。"
+    with saima.db.session() as session:
+        assert session.get_one(Motion, motion_id).snoozed_until == datetime(2026, 11, 25, 8, 0, tzinfo=SHANGHAI)
+    before = len(await zhang.bot_messages())
+    arrived = await _first_reminder(saima, zhang, before, _hours(date(2026, 11, 24), 3))
+    assert arrived == datetime(2026, 11, 25, 8, 5, tzinfo=SHANGHAI)
