@@ -166,7 +166,7 @@ async def test_a_leave_range_written_backwards_is_asked_about_and_a_far_one_refu
     asked = await admin.send("12月8日至5日")
     assert asked.text == ("结束日期早于开始日期。您是指2026年12月5日（星期六）至 12月8日（星期二）吗？"
                           "请重新输入日期，或发送 /cancel 取消。"), asked.text
-    assert (await admin.send("9999年12月1日至5日")).text == "截止日期最多只能设在 5 年以内，请给出更近的日期。"
+    assert (await admin.send("9999年12月1日至5日")).text == "请假最多可提前 5 年登记。请重新输入更近的日期，或发送 /cancel 取消。"
     assert (await admin.send("12月5日至8日")).text.startswith("已登记：张三，请假")
     with saima.db.session() as session:
         assert [(p.start_date.day, p.end_date.day) for p in session.scalars(select(LeavePeriod))] == [(5, 8)]
