@@ -81,7 +81,8 @@ def corrected(base: Workday, days: Mapping[date, bool]) -> Workday:
 # --- the office's corrections, as typed after /holiday ------------------------------------------
 
 WORKDAY_WORDS = ("上班", "补班", "工作日", "调休上班", "workday", "working day", "work day", "working", "work")
-DAY_OFF_WORDS = ("休息", "放假", "休假", "假日", "不上班", "day off", "holiday", "off", "rest")
+DAY_OFF_WORDS = ("休息", "休息日", "放假", "休假", "假日", "节假日", "补休", "公休", "不上班", "day off", "day-off",
+                 "non-working day", "holiday", "off", "rest")  # the longest that fits is read: 休息日 whole
 REMOVE_WORDS = ("remove", "delete", "删除", "取消", "撤销")
 NOTE_LIMIT = 100
 

@@ -103,6 +103,12 @@ CHANGES = [
     ("12月31日 休息", holidays.DayChange("set", date(2026, 12, 31), False, None)),
     ("12月31日 放假，跨年值班调整", holidays.DayChange("set", date(2026, 12, 31), False, "跨年值班调整")),
     ("Dec 31 day off", holidays.DayChange("set", date(2026, 12, 31), False, None)),
+    ("12月31日 休息日", holidays.DayChange("set", date(2026, 12, 31), False, None)),  # not 休息 with the note 日
+    ("12月31日 节假日 元旦前", holidays.DayChange("set", date(2026, 12, 31), False, "元旦前")),
+    ("12月31日 补休", holidays.DayChange("set", date(2026, 12, 31), False, None)),
+    ("12月31日 公休", holidays.DayChange("set", date(2026, 12, 31), False, None)),
+    ("Dec 31 day-off", holidays.DayChange("set", date(2026, 12, 31), False, None)),
+    ("Dec 31 non-working day", holidays.DayChange("set", date(2026, 12, 31), False, None)),
     ("Feb 20 working day swapped for 12 Feb", holidays.DayChange("set", date(2027, 2, 20), True,
                                                                  "swapped for 12 Feb")),
     ("明天 补班", holidays.DayChange("set", date(2026, 11, 22), True, None)),

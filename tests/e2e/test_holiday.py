@@ -60,6 +60,16 @@ async def test_the_office_sets_lists_and_removes_its_teams_days_in_chinese(saima
     assert (await admin.send("/holiday 删除 2月20日")).text == "办公室没有为2027年2月20日（星期六）作过调整。"
 
 
+
+async def test_a_day_typed_as_xiuxiri_is_a_day_off_without_a_stray_note(saima: Saima) -> None:
+    """休息日 is the plain word for a day off: `/holiday 12月31日 休息日` stored 休息 with the note “日”, shown in the list."""
+    admin = saima.control.user(ADMIN_ID, "李主任")
+    await admin.send("/start")
+    await admin.send("/holiday 12月31日 休息日")
+    assert _days(saima) == [("2026-12-31", False, None)]
+    listing = (await admin.send("/holiday")).text.splitlines()
+    assert "• 2026年12月31日（星期四） · 休息" in listing
+
 async def test_in_december_holiday_warns_that_next_years_arrangement_is_missing_until_a_make_up_day_is_in(
         saima: Saima) -> None:
     """The installed calendar has no State Council notice for 2027: from December /holiday says so first and
