@@ -17,12 +17,18 @@ from core.domain import Duty
 from locales import Translator
 from reports.motions import headline
 from reports.progress_card import duty_name, open_items, unit, whole
+from storage.progress import YearProgress
 from storage.year_list import MemberList
 
 
 def _target_line(t: Translator, name: str, target: Decimal, unit_words: str, quarter: Decimal) -> str:
     return "• " + t("{duty}: {target} {unit} (by the end of the first quarter: {quarter})").format(
         duty=name, target=whole(target), unit=unit_words, quarter=whole(quarter))
+
+
+def _owes(progress: YearProgress, *duties: Duty) -> bool:
+    """Whether any of these duties has a target above 0 for the member (a target of 0 asks for nothing)."""
+    return any(duty.target > 0 for duty in progress.duties if duty.duty in duties)
 
 
 def render_member(t: Translator, year_list: MemberList, *, now: datetime, tz: ZoneInfo) -> str:
@@ -38,16 +44,14 @@ def render_member(t: Translator, year_list: MemberList, *, now: datetime, tz: Zo
     if year_list.key_topics:
         lines.append(t("Key research topic you lead: {titles}").format(
             titles="、".join(f"《{title}》" for title in year_list.key_topics)))
-    else:
+    elif _owes(progress, Duty.KEY_RESEARCH_TOPICS):
         lines.append(t("No key research topic registered for {year} yet: send /topic and its title.").format(
             year=progress.year))
-    owes_motions = any(duty.target > 0 for duty in progress.duties
-                       if duty.duty in (Duty.KEY_SUGGESTIONS, Duty.KEY_PROPOSALS))
     if year_list.key_motions:
         lines.append(t("Key suggestions and proposals you lead: {items}").format(
             items="；".join(f"{headline(t, motion.kind, motion.number, motion.is_key)}《{motion.title}》"
                            for motion in year_list.key_motions)))
-    elif owes_motions:
+    elif _owes(progress, Duty.KEY_SUGGESTIONS, Duty.KEY_PROPOSALS):
         lines.append(t("No key suggestion or proposal registered for {year} yet: send /proposal when one is "
                        "assigned to you.").format(year=progress.year))
     lines += ["", t("Carried over (still open):")]
@@ -60,7 +64,8 @@ def render_office(t: Translator, team_name: str, year: int, lists: list[MemberLi
     lines = [t("📋 The year's list for {year} · {team}").format(year=year, team=team_name), "",
              t.ngettext("{n} member races this year.", "{n} members race this year.", len(lists)).format(n=len(lists)),
              "", targets_text, ""]
-    no_topic = [entry.member.display_name for entry in lists if not entry.key_topics]
+    no_topic = [entry.member.display_name for entry in lists
+                if not entry.key_topics and _owes(entry.progress, Duty.KEY_RESEARCH_TOPICS)]
     if no_topic:
         lines.append(t("No key research topic registered yet: {names}").format(names="、".join(no_topic)))
     carried = [(entry.member.display_name, len(open_items(t, entry.progress)) + len(entry.progress.tasks))

@@ -41,3 +41,22 @@ async def test_the_office_confirms_the_year_s_targets_from_its_list(saima: Saima
     assert overview.text.startswith("2027 年度目标：")
     await _ticks(saima)
     assert len([m for m in await zhang.bot_messages() if "年度清单" in (m.text or "")]) == 1
+
+
+async def test_a_key_topic_target_of_0_asks_no_one_for_a_topic_in_the_years_list(saima: Saima) -> None:
+    """The office sets 2027's key research topic target to 0 for the team (as it may for motions): the 年度清单
+    told each member to register a topic all the same, and told the office who had none, as if one were owed."""
+    zhang = await member(saima)
+    admin = await owner(saima)
+    overview = await admin.send("/targets 2027")
+    prompt = await admin.press(await admin.press(overview, "重点调研课题"), "全体成员")
+    assert "2027" in prompt.text
+    saved = await admin.send("0")
+    assert saved.text.splitlines()[0] == "已保存：重点调研课题目标现为 0。"
+    saima.clock.set(datetime(2027, 1, 4, 9, 30, tzinfo=SHANGHAI))
+    await _ticks(saima)
+    own = await zhang.receive()
+    assert "• 重点调研课题：0 项" in own.text
+    assert "尚未登记 2027 年度重点调研课题" not in own.text
+    (office,) = [m for m in await admin.bot_messages() if "年度清单" in (m.text or "")]
+    assert "尚未登记重点调研课题" not in office.text
