@@ -121,19 +121,22 @@ async def period_asked(update: Update, context: SaimaContext, member: Member) ->
     why the text names none or a period still to come."""
     message = update.effective_message
     assert message is not None
-    t = context.t
     try:
         return parse_period(" ".join(args_of(context.args)),
                             now=context.now().astimezone(ZoneInfo(member.team.timezone)))
     except PeriodError as error:
-        if error.reason == "future" and error.period is not None:
-            await message.reply_text(t("{period} has not begun yet: its board starts on {day}.").format(
-                period=race_board.period_in_words(t, error.period), day=day_in_words(t, error.period.start)))
-        else:
-            await message.reply_text(t(
-                "Send /rank for this month, /rank quarter or /rank year; for a past period /rank last month, "
-                "/rank 2026 Q4, /rank Nov 2026 or /rank 2026."))
+        await message.reply_text(period_refused(context.t, error))
         return None
+
+
+def period_refused(t: Translator, error: PeriodError) -> str:
+    """Why `/rank …` names no board, in ``t``: a period still to come says when its board starts; anything
+    else gets the periods /rank reads (the same words privately and in the team's group)."""
+    if error.reason == "future" and error.period is not None:
+        return t("{period} has not begun yet: its board starts on {day}.").format(
+            period=race_board.period_in_words(t, error.period), day=day_in_words(t, error.period.start))
+    return t("Send /rank for this month, /rank quarter or /rank year; for a past period /rank last month, "
+             "/rank 2026 Q4, /rank Nov 2026 or /rank 2026.")
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

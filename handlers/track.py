@@ -43,7 +43,7 @@ from handlers.context import SaimaContext
 from handlers.incoming import args_of
 from handlers.keyboards import with_dashboard
 from handlers.onboarding import FROM_GROUP
-from handlers.race import reply_chart
+from handlers.race import period_refused, reply_chart
 from handlers.throttle import one_at_a_time
 from locales import N_, Translator, translator
 from reports import race_board, summary
@@ -102,10 +102,8 @@ async def group_rank(update: Update, context: SaimaContext) -> None:
     today = context.today(team.timezone)
     try:  # the same periods as in a private chat: /rank, /rank quarter, /rank 上月, /rank 2026 …
         period = parse_period(" ".join(args_of(context.args)), now=context.now().astimezone(ZoneInfo(team.timezone)))
-    except PeriodError:
-        await message.reply_text(t(
-            "Send /rank for this month, /rank quarter or /rank year; for a past period /rank last month, "
-            "/rank 2026 Q4, /rank Nov 2026 or /rank 2026."))
+    except PeriodError as error:  # in the team's language, as privately
+        await message.reply_text(period_refused(t, error))
         return
 
     board = await context.db.off_loop(lambda session: race_storage.board(

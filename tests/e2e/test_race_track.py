@@ -10,7 +10,7 @@ from core.domain import Language
 from emulator.sim import BotMessage, SimGroup, SimUser
 from storage.models import AuditEntry, Team
 from tests.e2e.conftest import BOT_USERNAME, Saima
-from tests.e2e.helpers import a_board_that_moved, owner
+from tests.e2e.helpers import a_board_that_moved, member, owner
 
 GROUP = -1001234
 POINTER_BUTTON = [[("打开私聊", f"https://t.me/{BOT_USERNAME}?start=group")]]
@@ -65,6 +65,19 @@ async def test_rank_in_the_group_posts_the_public_board_there_with_names_or_rank
     assert "🚀 进步最快：成员A（↑1）" in ranks.text.splitlines()
     assert "张三" not in ranks.text and "李四" not in ranks.text and "Tom" not in ranks.text
 
+
+
+async def test_rank_for_a_period_to_come_in_the_group_says_when_its_board_begins(saima: Saima) -> None:
+    """Privately `/rank 2027` says 2027 has not begun and when its board starts; in the group it got the usage
+    line, as if the text were unreadable. It is said in the team's language, whoever asks."""
+    admin = await owner(saima)
+    zhang = await member(saima)
+    tom = await member(saima, 1010, "Tom", lang="en")
+    private = await zhang.send("/rank 2027")
+    assert private.text == "2027年度尚未开始，排名自2027年1月1日（星期五）起计算。"
+    group = await _in_linked_group(saima, admin)
+    assert (await tom.send("/rank 2027", chat=group)).text == private.text
+    assert (await tom.send("/rank someday", chat=group)).text.startswith("发送 /rank")
 
 async def test_in_english_the_group_board_is_in_the_teams_language(saima: Saima) -> None:
     _, _, tom, _ = await a_board_that_moved(saima)
