@@ -45,7 +45,7 @@ def first_page(page: Page, *, dashboard: bool = False) -> Callable[[Update, Saim
         assert member is not None and update.effective_message is not None
         text, keyboard = page(context, member, 0)
         if dashboard:
-            keyboard = with_dashboard(update, context, keyboard)
+            keyboard = with_dashboard(update, context, keyboard, t=context.t)
         await update.effective_message.reply_text(text, reply_markup=keyboard)
 
     return show
@@ -54,21 +54,22 @@ def first_page(page: Page, *, dashboard: bool = False) -> Callable[[Update, Saim
 OPEN_DASHBOARD = N_("Open dashboard")
 
 
-def dashboard_rows(update: Update, context: SaimaContext) -> Rows:
+def dashboard_rows(update: Update, context: SaimaContext, *, t: Translator) -> Rows:
     """The "Open dashboard" row: the Mini App (webapp/) in a private chat, a link to the bot's private chat
-    in a group; no row unless `[webapp] public_url` is set."""
+    in a group; no row unless `[webapp] public_url` is set. ``t`` is the language of the chat it is said in:
+    the member's privately, the team's in its group (everyone there reads it, not only the sender)."""
     url = context.config.webapp.public_url
     chat = update.effective_chat
     if not url or chat is None:
         return []
     if chat.type == chat.PRIVATE:
-        return [[InlineKeyboardButton(context.t(OPEN_DASHBOARD), web_app=WebAppInfo(url.rstrip("/") + "/app/"))]]
-    return [[InlineKeyboardButton(context.t(OPEN_DASHBOARD), url=f"https://t.me/{context.bot.username}?start={FROM_GROUP}")]]
+        return [[InlineKeyboardButton(t(OPEN_DASHBOARD), web_app=WebAppInfo(url.rstrip("/") + "/app/"))]]
+    return [[InlineKeyboardButton(t(OPEN_DASHBOARD), url=f"https://t.me/{context.bot.username}?start={FROM_GROUP}")]]
 
 
-def with_dashboard(update: Update, context: SaimaContext,
-                   keyboard: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
-    """``keyboard`` with the "Open dashboard" row added at the bottom (when there is one)."""
+def with_dashboard(update: Update, context: SaimaContext, keyboard: InlineKeyboardMarkup | None, *,
+                   t: Translator) -> InlineKeyboardMarkup | None:
+    """``keyboard`` with the "Open dashboard" row added at the bottom (when there is one), in ``t``."""
     rows = [list(row) for row in keyboard.inline_keyboard] if keyboard is not None else []
-    rows += dashboard_rows(update, context)
+    rows += dashboard_rows(update, context, t=t)
     return InlineKeyboardMarkup(rows) if rows else None

@@ -44,7 +44,7 @@ async def show_me(update: Update, context: SaimaContext) -> None:
                      lights=lights, closed=closed)
     if not member.races:  # the office: its records still show, but it owes no quota and is not ranked
         text = context.t("📋 You are not in the race (office): not ranked, no pace reminders.") + "\n\n" + text
-    await update.effective_message.reply_text(text, reply_markup=with_dashboard(update, context, None))
+    await update.effective_message.reply_text(text, reply_markup=with_dashboard(update, context, None, t=context.t))
 
 
 async def year_asked(update: Update, context: SaimaContext, member: Member) -> int | None:

@@ -25,7 +25,7 @@ from handlers.context import LANGUAGE_KEY, SaimaContext
 from handlers.help import role_name
 from handlers.incoming import display_name
 from locales import N_, SUPPORTED, Translator, translator
-from storage import members, onboarding
+from storage import members, onboarding, teams
 from storage.models import Member
 
 FROM_GROUP = "group"  # the payload of the group's "open the private chat" button: a plain /start
@@ -180,13 +180,16 @@ def _display_name(user: User) -> str:
 
 
 async def private_chat_please(update: Update, context: SaimaContext) -> None:
-    """In a group, joining is pointed to a private chat, where personal details belong."""
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        context.t("Please open a private chat with me to join: https://t.me/{bot}").format(
-            bot=context.bot.username
-        )
-    )
+    """In a group, joining is pointed to a private chat, where personal details belong: in the team's language
+    in its race track (the whole group reads it), else in the sender's."""
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and chat is not None
+    with context.db.session() as session:
+        team = teams.by_group_chat(session, chat.id)
+        language = team.language.value if team is not None else None
+    t = translator(language) if language is not None else context.t  # context.t reads in a session of its own
+    await message.reply_text(t("Please open a private chat with me to join: https://t.me/{bot}").format(
+        bot=context.bot.username))
 
 
 # While the code is awaited: typed text is the code; /cancel stops; another command stops waiting and

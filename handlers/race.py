@@ -59,7 +59,7 @@ async def show_rank(update: Update, context: SaimaContext) -> None:
         text = f"{text}\n\n{own}"
     button = InlineKeyboardMarkup([[InlineKeyboardButton(t("Explain my score"),
                                                          callback_data=callbacks.build(callbacks.Press(period)))]])
-    await message.reply_text(text, reply_markup=with_dashboard(update, context, button))
+    await message.reply_text(text, reply_markup=with_dashboard(update, context, button, t=t))
     await reply_chart(message, t, board, viewer_id=member.id, names=names)
 
 

@@ -110,7 +110,7 @@ async def group_rank(update: Update, context: SaimaContext) -> None:
         session, teams.one(session, team.id), period, as_of=min(today, period.end), config=context.config))
     names = team.show_names_in_race
     await message.reply_text(race_board.render_board(t, board, viewer_id=None, names=names),
-                             reply_markup=with_dashboard(update, context, None))  # a link to the private chat
+                             reply_markup=with_dashboard(update, context, None, t=t))  # a link to the private chat
     await reply_chart(message, t, board, viewer_id=None, names=names)
 
 
@@ -130,7 +130,7 @@ async def group_summary(update: Update, context: SaimaContext) -> None:
         return
     message, team, t = found
     if _office_member(context, team.id, user.id) is None:
-        await message.reply_text(context.t("Only the team's office (admins) can post the summary here."))
+        await message.reply_text(t("Only the team's office (admins) can post the summary here."))
         return
     today = context.today(team.timezone)
 

@@ -62,6 +62,23 @@ async def test_the_menu_button_and_the_commands_open_the_dashboard(with_dashboar
     assert board.buttons == [[("打开看板", f"https://t.me/{BOT_USERNAME}?start=group")]]
 
 
+
+async def test_the_groups_dashboard_button_is_in_the_teams_language_whoever_asks(with_dashboard: Saima) -> None:
+    """The group's board is in the team's language (Chinese); Tom, who chose English privately, asks for it in
+    the group: its button was in English, under a Chinese board everyone in the group reads."""
+    saima = with_dashboard
+    admin = await owner(saima)
+    tom = await member(saima, 1010, "Tom", lang="en")
+    with saima.db.session() as session:
+        session.execute(update(Team).where(Team.id == saima.team_id).values(group_chat_id=GROUP))
+    group = saima.control.group(GROUP, "省政府党组工作群")
+    await group.add_bot(by=admin)
+    await admin.receive(chat=group)
+    board, _ = await tom.send("/rank", chat=group, expect=2)
+    assert board.text.startswith("🏇 赛马榜")
+    assert board.buttons == [[("打开看板", f"https://t.me/{BOT_USERNAME}?start=group")]]
+    assert (await tom.send("/me")).buttons == [[("Open dashboard", PAGE)]]  # privately, his own language
+
 async def test_without_a_public_url_there_is_no_dashboard_button(saima: Saima) -> None:
     bot = saima.running.application.bot
     zhang = await member(saima)

@@ -104,6 +104,17 @@ async def test_summary_from_the_office_in_the_group_and_a_refusal_for_others(sai
     assert refused.text == "只有班子办公室（管理员）可以在群里发布工作小结。"
 
 
+
+async def test_refusals_in_the_group_are_in_the_teams_language_whoever_asks(saima: Saima) -> None:
+    """Tom reads English privately; what the bot answers him in the Chinese group the whole group reads: the
+    /summary refusal came in English, and so did /join's pointer to the private chat."""
+    admin = await owner(saima)
+    tom = await member(saima, 1010, "Tom", lang="en")
+    group = await _in_linked_group(saima, admin)
+    assert (await tom.send("/me", chat=group)).text == "/me 请在与我的私聊中使用。"
+    assert (await tom.send("/summary", chat=group)).text == "只有班子办公室（管理员）可以在群里发布工作小结。"
+    assert (await tom.send("/join", chat=group)).text == f"请私聊我完成加入：https://t.me/{BOT_USERNAME}"
+
 async def test_private_commands_in_the_group_point_to_the_private_chat(saima: Saima) -> None:
     _, li, _, _ = await a_board_that_moved(saima)
     group = await _in_linked_group(saima, li)
