@@ -106,6 +106,10 @@ class _Endpoints(Generic[R]):
     def remove_from_group(self, chat_id: int, by_user_id: int) -> R:
         return self._call("POST", "remove_from_group", {"chat_id": chat_id, "by_user_id": by_user_id})
 
+    def upgrade_group(self, chat_id: int, supergroup_id: int, by_user_id: int, *, announce: bool = True) -> R:
+        return self._call("POST", "upgrade_group", {"chat_id": chat_id, "supergroup_id": supergroup_id,
+                                                    "by_user_id": by_user_id, "announce": announce})
+
     def set_chat_member(self, chat_id: int, user_id: int, status: str) -> R:
         return self._call("POST", "chat_member", {"chat_id": chat_id, "user_id": user_id, "status": status})
 

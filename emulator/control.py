@@ -78,6 +78,7 @@ class ControlRoutes:
             ("POST", "users", self.register_user), ("POST", "send", self.send), ("POST", "press", self.press),
             ("POST", "send_file", self.send_file), ("POST", "add_to_group", self.add_to_group),
             ("POST", "remove_from_group", self.remove_from_group), ("POST", "chat_member", self.chat_member),
+            ("POST", "upgrade_group", self.upgrade_group),
             ("GET", "events", self.events), ("POST", "wait", self.wait), ("GET", "messages", self.messages),
             ("GET", "commands", self.commands), ("GET", "faults", self.list_faults),
             ("POST", "faults", self.add_fault), ("DELETE", "faults", self.clear_faults),
@@ -250,6 +251,33 @@ class ControlRoutes:
         old_status, chat.bot_status = chat.bot_status, "kicked"
         update_id = self._member_update(bot, chat, person, old_status, "kicked")
         return {"update_ids": [update_id], "seq": self.world.log.seq}
+
+    async def upgrade_group(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Telegram upgrades a group to a supergroup (``supergroup_id``), as it does by itself when a group
+        grows or a setting needs it: the supergroup has the group's title and members, the old chat says so
+        with `migrate_to_chat_id` and the new one with `migrate_from_chat_id` (two service messages, sent
+        by ``by_user_id``), and every request to the old chat is refused with the new id from then on.
+        ``announce`` false: the two messages never reach the bot (updates older than a day are dropped)."""
+        bot, person = self._bot(body), self._person(body, "by_user_id")
+        chat = bot.chats.get(_int(body, "chat_id"))
+        if chat is None or chat.type != "group" or chat.migrated_to is not None:
+            raise ControlError("only a group (not yet upgraded) can become a supergroup")
+        supergroup_id = _int(body, "supergroup_id")
+        if supergroup_id in bot.chats or not str(supergroup_id).startswith("-100"):
+            raise ControlError("supergroup_id must be a new id starting with -100")
+        supergroup = bot.chats[supergroup_id] = Chat(supergroup_id, "supergroup", title=chat.title,
+                                                     bot_status=chat.bot_status,
+                                                     member_status=dict(chat.member_status))
+        update_ids: list[int | None] = []
+        left = chat.add_message(person.to_json(), {"migrate_to_chat_id": supergroup_id}, kind="service",
+                                from_bot=False)
+        arrived = supergroup.add_message(person.to_json(), {"migrate_from_chat_id": chat.id}, kind="service",
+                                         from_bot=False)
+        chat.migrated_to = supergroup_id
+        if body.get("announce", True):
+            update_ids = [self.world.enqueue(bot, "message", left.data),
+                          self.world.enqueue(bot, "message", arrived.data)]
+        return {"update_ids": update_ids, "chat_id": supergroup_id, "seq": self.world.log.seq}
 
     def _member_update(self, bot: BotState, chat: Chat, person: Person, old: str, new: str) -> int | None:
         payload = {

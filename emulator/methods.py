@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from emulator import media, updates
-from emulator.errors import ApiError, bad_request, forbidden
+from emulator.errors import ApiError, bad_request, forbidden, upgraded
 from emulator.formatting import MAX_CAPTION, MAX_TEXT, Formatted, format_text, utf16_len
 from emulator.markup import check_web_app, inline_markup, parse_reply_markup
 from emulator.params import Params
@@ -72,6 +72,8 @@ def find_chat(call: Call) -> Chat:
         if isinstance(chat_id, int) and chat_id > 0 and chat_id in call.world.users:
             raise forbidden("bot can't initiate conversation with a user")
         raise bad_request("chat not found")
+    if chat.migrated_to is not None:
+        raise upgraded(chat.migrated_to)
     return chat
 
 
@@ -80,6 +82,8 @@ def known_chat(call: Call) -> Chat:
     chat = call.bot.find_chat(call.params.chat_id())
     if chat is None:
         raise bad_request("chat not found")
+    if chat.migrated_to is not None:
+        raise upgraded(chat.migrated_to)
     return chat
 
 

@@ -362,6 +362,14 @@ class SimGroup:
         self.control.transcript.record_user(removed["seq"], by.id, "(removed the bot)", self.chat_id, self.title)
         return removed
 
+    async def upgrade(self, by: SimUser, supergroup_id: int, *, announce: bool = True) -> SimGroup:
+        """Telegram upgrades this group to a supergroup (``announce`` false: the bot never hears of it); the
+        supergroup, where the group's members talk from now on."""
+        upgraded = await self.control.upgrade_group(self.chat_id, supergroup_id, by.id, announce=announce)
+        self.control.transcript.record_user(upgraded["seq"], by.id, f"(the group became supergroup {supergroup_id})",
+                                            self.chat_id, self.title)
+        return SimGroup(self.control, supergroup_id, self.title, chat_type="supergroup")
+
     async def bot_messages(self) -> list[BotMessage]:
         state = await self.control.messages(self.chat_id)
         return [BotMessage.from_view(view) for view in state["messages"] if (view["from"] or {}).get("is_bot")]

@@ -123,6 +123,7 @@ class Chat:
     member_status: dict[int, str] = field(default_factory=dict)
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     next_message_id: int = 1
+    migrated_to: int | None = None  # a group upgraded to a supergroup: requests to it are refused with this id
 
     @property
     def is_group(self) -> bool:

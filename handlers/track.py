@@ -12,6 +12,7 @@ of core/callbacks/track.py) that
 only that admin may press: the presser is checked on the server against the member the data names.
 Someone who is no team's office is told the bot works only for a team's office, and nothing changes.
 `/track` buttons: `trk:set:<names|ranks|unlink>:<team id>`, re-checked (an admin of that very team).
+When Telegram upgrades the group to a supergroup (`migrate_to_chat_id`), the track follows it.
 Every change is audited (storage/teams.py).
 """
 
@@ -233,6 +234,19 @@ async def bot_added(update: Update, context: SaimaContext) -> None:
         reply_markup=InlineKeyboardMarkup(rows))
 
 
+async def group_upgraded(update: Update, context: SaimaContext) -> None:
+    """Telegram made the group a supergroup (a new chat id; the old one is gone): the team's race track
+    follows it (audited), with the messages waiting for the old chat, so boards and summaries keep coming
+    and /rank there answers. Both service messages say so (one in each chat); the second finds it done."""
+    message = update.effective_message
+    assert message is not None
+    old = message.migrate_from_chat_id or message.chat_id
+    new = message.migrate_to_chat_id or message.chat_id
+    user = update.effective_user
+    with context.db.session() as session:
+        teams.move_group(session, old, new, now=context.now(), actor_telegram_id=user.id if user else None)
+
+
 async def _removed(context: SaimaContext, chat_id: int, remover_id: int) -> None:
     with context.db.session() as session:
         team = teams.by_group_chat(session, chat_id)
@@ -357,6 +371,7 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """Registered before the private flows: in groups these answer first."""
     return [
         ChatMemberHandler(bot_added, ChatMemberHandler.MY_CHAT_MEMBER),
+        MessageHandler(filters.StatusUpdate.MIGRATE, group_upgraded),
         CommandHandler("rank", group_rank, filters=GROUPS, block=False),  # heavy: off the update path
         CommandHandler("summary", group_summary, filters=GROUPS, block=False),
         CommandHandler("help", group_help, filters=GROUPS),

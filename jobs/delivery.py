@@ -9,7 +9,9 @@ Per row:
 - sent → status sent with Telegram's message_id;
 - 403 (the user blocked the bot, or the bot left the group) → failed, never retried; a user is marked
   unreachable (every membership) and their other pending private messages are failed too;
-- 400 (Telegram refuses the message) → failed, never retried;
+- 400 (Telegram refuses the message) → failed, never retried; except a group Telegram upgraded to a
+  supergroup (ChatMigrated, with the new id: the message was not shown): the team's track moves there
+  (storage/teams.py move_group, audited) and the row is pending again for the new id, so it is sent once;
 - 429 → back to pending after `retry_after` (not counted as an attempt); the chat's later rows wait too;
 - 5xx and errors before the request left (connect, pool) → retried with exponential backoff
   (`delivery.backoff_base_seconds` × 2^(attempt−1), capped) up to `delivery.max_attempts`;
@@ -425,11 +427,10 @@ class Delivery:
             await self._forbidden(row, str(error))
             report.failed += 1
             report.note(row, "forbidden")
-        except ChatMigrated as error:
-            await self._record(outbox.mark_failed, row.id,
-                               error=f"the group became supergroup {error.new_chat_id}")
-            report.failed += 1
-            report.note(row, "chat migrated")
+        except ChatMigrated as error:  # refused, so not shown: sent to the supergroup instead, once
+            await self._migrated(row, error.new_chat_id)
+            report.retried += 1
+            report.note(row, f"moved to supergroup {error.new_chat_id}")
         except BadRequest as error:
             await self._record(outbox.mark_failed, row.id, error=f"400: {error}")
             report.failed += 1
@@ -497,6 +498,15 @@ class Delivery:
                 if row.chat_id > 0:
                     outbox.mark_unreachable(session, now=self.clock.now(), member_id=row.member_id,
                                             chat_id=row.chat_id)
+        await asyncio.to_thread(settle)
+
+    async def _migrated(self, row: OutboxMessage, new_chat_id: int) -> None:
+        """The row's group became a supergroup: the team's race track follows it (audited, with the messages
+        still waiting for the old chat), and the row goes there at once, in the same transaction."""
+        def settle() -> None:
+            with self.db.session() as session:
+                teams.move_group(session, row.chat_id, new_chat_id, now=self.clock.now())
+                outbox.redirect(session, row.id, worker=self.worker, now=self.clock.now(), chat_id=new_chat_id)
         await asyncio.to_thread(settle)
 
     async def _record(self, change: Callable[..., bool], row_id: int, **values: Any) -> bool:

@@ -26,6 +26,7 @@ ACTIONS = {
     "report": N_("reported done"), "close": N_("closed (销账)"), "return": N_("returned"),
     "cancel": N_("cancelled"),
     "link_group": N_("linked the race track group"), "unlink_group": N_("unlinked the race track group"),
+    "move_group": N_("followed the race track group to its supergroup"),
     "race_names": N_("switched the group board between names and ranks"),
     "start_handling": N_("started handling"), "reply": N_("recorded the reply"),
     "reopen": N_("recorded 不满意: handled again"), "unattend": N_("unticked attendance"),

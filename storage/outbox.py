@@ -325,6 +325,24 @@ def reschedule(
     return _change(session, row_id, worker, **values)
 
 
+def redirect(session: Session, row_id: int, *, worker: str, now: datetime, chat_id: int) -> bool:
+    """A claimed row Telegram refused because its group became a supergroup (the message was not shown):
+    back to pending at once, for ``chat_id``, the refused attempt not counted. Sent there once, as any row."""
+    return _change(session, row_id, worker, status=OutboxStatus.PENDING, chat_id=chat_id, not_before=now,
+                   claimed_by=None, claimed_at=None, send_started_at=None, attempts=OutboxMessage.attempts - 1,
+                   last_error=f"the group became supergroup {chat_id}")
+
+
+def move_chat(session: Session, old_chat_id: int, new_chat_id: int) -> int:
+    """Messages waiting for a chat (pending, not yet claimed) go to ``new_chat_id`` instead: a group became a
+    supergroup. How many."""
+    return int(execute_dml(session, update(OutboxMessage)
+        .where(OutboxMessage.chat_id == old_chat_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(chat_id=new_chat_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount or 0)
+
+
 def mark_unreachable(
     session: Session, *, now: datetime, member_id: int | None = None, chat_id: int | None = None
 ) -> int:

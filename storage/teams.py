@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import audit
+from storage import audit, outbox
 from storage.db import among
 from storage.models import Language, Member, MemberStatus, Role, Team
 
@@ -99,6 +99,24 @@ def unlink_group(session: Session, team: Team, *, actor: Member | None, now: dat
                  actor_member_id=actor.id if actor is not None else None,
                  actor_telegram_id=actor.telegram_user_id if actor is not None else actor_telegram_id,
                  before={"group_chat_id": before}, after={"group_chat_id": None})
+
+
+def move_group(session: Session, old_chat_id: int, new_chat_id: int, *, now: datetime,
+               actor_telegram_id: int | None = None) -> Team | None:
+    """Telegram upgraded the group ``old_chat_id`` to the supergroup ``new_chat_id`` (a new chat id; the old
+    one refuses every request from then on): the team whose race track it was follows it (audited, no member
+    acting: Telegram did it), and the messages waiting for the old chat go to the new one. The team, or None
+    when the group was none's track or the move was made already (the two service messages, or a send refused
+    with the new id, may each tell of it)."""
+    moved = outbox.move_chat(session, old_chat_id, new_chat_id)
+    team = by_group_chat(session, old_chat_id)
+    if team is None or by_group_chat(session, new_chat_id) is not None:
+        return None
+    team.group_chat_id = new_chat_id
+    audit.record(session, action="move_group", entity="team", entity_id=team.id, team_id=team.id, now=now,
+                 actor_telegram_id=actor_telegram_id, before={"group_chat_id": old_chat_id},
+                 after={"group_chat_id": new_chat_id, "messages_moved": moved})
+    return team
 
 
 def show_names(session: Session, team: Team, names: bool, *, actor: Member, now: datetime) -> None:

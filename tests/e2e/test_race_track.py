@@ -4,11 +4,14 @@ the team's race track; /track switches the group's boards between names and rank
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select, update
 
-from core.domain import Language
+from core.domain import Language, OutboxStatus
 from emulator.sim import BotMessage, SimGroup, SimUser
-from storage.models import AuditEntry, Team
+from storage.models import AuditEntry, OutboxMessage, Team
+from tests.conftest import SHANGHAI
 from tests.e2e.conftest import BOT_USERNAME, Saima
 from tests.e2e.helpers import a_board_that_moved, member, owner
 
@@ -257,3 +260,61 @@ async def test_removing_the_bot_from_the_track_unlinks_it(saima: Saima) -> None:
     assert _team_row(saima) == (None, True)
     assert _audited(saima) == [("unlink_group", {"group_chat_id": GROUP}, {"group_chat_id": None})]
     assert (await admin.send("/track")).text.startswith("尚未绑定工作群。")
+
+
+# --------------------------------------------------------------------------- Telegram upgrades the group
+
+BASIC_GROUP, SUPERGROUP = -4001234, -1009876543210
+
+
+async def _basic_group_linked(saima: Saima, admin: SimUser) -> SimGroup:
+    """The team's group is a plain group (Telegram's first kind), linked; the bot is in it."""
+    _link(saima, BASIC_GROUP)
+    group = saima.control.group(BASIC_GROUP, "省政府党组工作群", chat_type="group")
+    await group.add_bot(by=admin)
+    assert (await admin.receive(chat=group)).text == "本群已是「省政府党组」的赛马场。"
+    return group
+
+
+async def test_the_track_follows_its_group_when_telegram_upgrades_it_to_a_supergroup(saima: Saima) -> None:
+    """Telegram turns a group into a supergroup by itself (history for newcomers, more members, …): the old chat
+    says so with migrate_to_chat_id and refuses everything after. The team stayed on the dead id: /rank in the
+    supergroup answered 本群尚未绑定任何班子的赛马场。 and boards and summaries to the group never arrived."""
+    admin = await owner(saima)
+    zhang = await member(saima)
+    group = await _basic_group_linked(saima, admin)
+    supergroup = await group.upgrade(by=admin, supergroup_id=SUPERGROUP)
+    board, chart = await zhang.send("/rank", chat=supergroup, expect=2)
+    assert board.chat_id == SUPERGROUP and board.text.startswith("🏇 赛马榜") and chart.kind == "photo"
+    assert _team_row(saima) == (SUPERGROUP, True)
+    assert _audited(saima) == [("move_group", {"group_chat_id": BASIC_GROUP},
+                                {"group_chat_id": SUPERGROUP, "messages_moved": 0})]  # once, of two service messages
+    assert "赛马场工作群升级为超级群，绑定随之更新" in (await admin.send("/audit")).text
+    shown = await admin.send("/track")
+    assert shown.text.startswith("赛马场：工作群「省政府党组工作群」。")
+
+
+async def test_a_summary_refused_by_the_upgraded_group_goes_to_the_supergroup_once(saima: Saima) -> None:
+    """The bot never heard of the upgrade (updates older than a day are dropped): Monday's summary, queued for the
+    old chat, is refused with the supergroup's id. It was failed for good; now the track follows the group
+    (audited) and the summary goes to the supergroup, once."""
+    admin = await owner(saima)
+    await member(saima)
+    group = await _basic_group_linked(saima, admin)
+    with saima.db.session() as session:
+        session.execute(update(Team).values(created_at=datetime(2026, 10, 1, tzinfo=SHANGHAI)))
+    saima.clock.set(datetime(2026, 11, 23, 9, 5, tzinfo=SHANGHAI))
+    application = saima.running.application
+    await application.scheduler.tick()  # type: ignore[attr-defined]  # Monday's summary queued for the old chat
+    supergroup = await group.upgrade(by=admin, supergroup_id=SUPERGROUP, announce=False)
+    for _ in range(3):
+        await application.delivery.tick()  # type: ignore[attr-defined]
+    summaries = [m for m in await supergroup.bot_messages() if (m.body or "").startswith("📋 每周小结")]
+    assert len(summaries) == 1 and summaries[0].chat_id == SUPERGROUP
+    assert _team_row(saima) == (SUPERGROUP, True)
+    assert [(action, before) for action, before, _ in _audited(saima)] == [
+        ("move_group", {"group_chat_id": BASIC_GROUP})]
+    with saima.db.session() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "summary",
+                                                           OutboxMessage.member_id.is_(None))).all()
+        assert [(row.chat_id, row.status, row.attempts) for row in rows] == [(SUPERGROUP, OutboxStatus.SENT, 1)]

@@ -20,6 +20,7 @@ from telegram import (
     ReplyParameters,
 )
 from telegram.constants import ChatAction, ParseMode
+from telegram.error import ChatMigrated
 
 from emulator import ControlClient, EmulatorThread
 from tests.emulator.conftest import BOT_ID, TOKEN, USER, make_bot
@@ -235,6 +236,20 @@ async def test_get_chat_member_reports_group_membership(control: ControlClient, 
     me = await bot.get_chat_member(-100500, BOT_ID)
     assert me.status == "member"
 
+
+
+async def test_a_group_upgraded_to_a_supergroup_says_so_and_refuses_with_the_new_id(control: ControlClient,
+                                                                                   bot: Bot) -> None:
+    await control.add_to_group(-4500, "党组", USER, chat_type="group")
+    await control.upgrade_group(-4500, -1004500, USER)
+    updates = await bot.get_updates(timeout=0)
+    said = [(m.chat.id, m.migrate_to_chat_id, m.migrate_from_chat_id) for m in (u.message for u in updates)
+            if m is not None and (m.migrate_to_chat_id or m.migrate_from_chat_id)]
+    assert said == [(-4500, -1004500, None), (-1004500, None, -4500)]
+    with pytest.raises(ChatMigrated) as refused:
+        await bot.send_message(-4500, "赛马榜")
+    assert refused.value.new_chat_id == -1004500
+    assert (await bot.send_message(-1004500, "赛马榜")).chat.type == "supergroup"
 
 async def test_command_menus_are_stored_per_scope_and_language(control: ControlClient, bot: Bot) -> None:
     await start_chat(control)
