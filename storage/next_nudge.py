@@ -14,6 +14,11 @@ One mechanism keeps them: session events registered by :func:`install` (every `D
   closed, withdraws what it still had queued and sets NULL. (storage.roster.restore, a bulk update of a
   member's status, rechecks the member's items itself.)
 
+A snooze (`snoozed_until`) is about the round of nudges it was pressed on: both events drop it when the item
+stops being open (replied, fed back, reported, closed, deleted) and when it opens again (不满意, 回头看's
+未落实, a task returned), so an old snooze never sends a reopened item its "reminder"
+(core.nudge_schedule.stage_due answers one for any snooze that has ended).
+
 The precise instant needs the configuration (offsets, escalation), the team's calendar and the clock, which
 storage does not have: the tick computes it (core.nudge_schedule.next_look) and stores it with
 :func:`advance`. An instant earlier than necessary only costs work (outbox keys are unique, the tick re-derives
@@ -30,12 +35,16 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    BindParameter,
     Table,
+    and_,
     bindparam,
+    case,
     event,
     func,
     inspect,
     literal,
+    null,
     or_,
     select,
     text,
@@ -79,6 +88,14 @@ _WATCHED = {
                              "created_at"}),
     TaskAssignment: frozenset({"status", "snoozed_until", "member_id", "task_id", "due_at"}),
 }
+#: The attributes that open or close an item, and the values with which it is open.
+_OPEN_WHEN: dict[type[Any], dict[str, tuple[Any, ...]]] = {
+    Motion: {"status": UNREPLIED, "deleted_at": (None,)},
+    FollowUpItem: {"status": FOLLOW_UP_OPEN, "deleted_at": (None,)},
+    TaskAssignment: {"status": (AssignmentStatus.ASSIGNED,)},
+}
+_BY_TABLE: dict[str, type[Any]] = {"motions": Motion, "follow_up_items": FollowUpItem,
+                                   "task_assignments": TaskAssignment}
 
 
 # --- the events ----------------------------------------------------------------------------------------------
@@ -122,6 +139,16 @@ def _changed(obj: object) -> set[str]:
     return {attr.key for attr in inspect(obj).attrs if attr.history.has_changes()}
 
 
+def _reopened(obj: object) -> bool:
+    """Whether this flush opens again an item that was not open (its old status or deletion says so; an old
+    value not loaded says nothing)."""
+    for key, open_values in _OPEN_WHEN[type(obj)].items():
+        history = inspect(obj).attrs[key].history
+        if history.has_changes() and history.deleted and history.deleted[0] not in open_values:
+            return True
+    return False
+
+
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     members: set[int] = set()  # their items are looked at again
     teams: set[int] = set()  # their items and their day's work
@@ -145,10 +172,13 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
                     continue
                 if _is_open(obj):
                     obj.next_nudge_at = RECHECK
-                    if "snoozed_until" in changed and obj.snoozed_until is not None:
+                    if _reopened(obj):
+                        obj.snoozed_until = None
+                    elif "snoozed_until" in changed and obj.snoozed_until is not None:
                         _withdraw(session, obj, ("nudge",))  # the admins' 约谈提醒 stays: a snooze is the member's
                 else:
                     obj.next_nudge_at = None
+                    obj.snoozed_until = None
                     _withdraw(session, obj, tuple(outbox.ITEM_KINDS))
             elif isinstance(obj, Task):
                 if _changed(obj) & {"due_at", "cancelled_at"}:
@@ -200,7 +230,11 @@ def _on_execute(state: ORMExecuteState) -> None:
     table = getattr(statement, "table", None)
     name = getattr(table, "name", None)
     if name in _ITEM_TABLES and not state.is_executemany:
-        state.statement = statement.values(next_nudge_at=RECHECK)  # type: ignore[attr-defined]  # an Update
+        values: dict[str, Any] = {"next_nudge_at": RECHECK}
+        snooze = _snooze_after(_BY_TABLE[name], statement)
+        if snooze is not None:
+            values["snoozed_until"] = snooze
+        state.statement = statement.values(**values)  # type: ignore[attr-defined]  # an Update
     elif name == "tasks":
         where = statement.whereclause  # type: ignore[attr-defined]  # an Update
         picked = select(Task.id) if where is None else select(Task.id).where(where)
@@ -208,6 +242,23 @@ def _on_execute(state: ORMExecuteState) -> None:
                                                             TaskAssignment.next_nudge_at.is_not(None))
                               .values(next_nudge_at=RECHECK),
                               execution_options={OWN: True, "synchronize_session": False})
+
+
+def _snooze_after(model: type[Any], statement: Any) -> Any:
+    """What a bulk UPDATE that moves an item's status or deletion sets its snooze to: NULL where it closes the
+    row or opens it again, else the snooze it had (None: the UPDATE opens or closes nothing). The new values are
+    the statement's own; an attribute it leaves as it was is open after exactly when it was before."""
+    open_when = _OPEN_WHEN[model]
+    sets = {getattr(column, "key", column): value for column, value in (statement._values or {}).items()}
+    moved = [key for key in open_when if key in sets]
+    if not moved:
+        return None
+    if not all(isinstance(sets[key], BindParameter) and sets[key].effective_value in open_when[key]
+               for key in moved):
+        return null()  # closed by it (or set by an expression: taken as closed, which only drops a snooze)
+    was_open = and_(*(getattr(model, key).is_(None) if values == (None,) else getattr(model, key).in_(values)
+                      for key, values in open_when.items()))
+    return case((was_open, model.snoozed_until), else_=null())  # opened again: the old snooze goes
 
 
 # --- rechecks ------------------------------------------------------------------------------------------------

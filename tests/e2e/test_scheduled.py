@@ -219,3 +219,32 @@ async def test_a_snooze_pressed_late_at_night_names_the_morning_the_reminder_com
     before = len(await zhang.bot_messages())
     arrived = await _first_reminder(saima, zhang, before, _hours(date(2026, 11, 24), 3))
     assert arrived == datetime(2026, 11, 25, 8, 5, tzinfo=SHANGHAI)
+
+
+async def test_a_motion_reopened_by_not_satisfied_is_not_reminded_by_a_snooze_from_before_its_reply(
+        saima: Saima) -> None:
+    """张三 snoozes the T-1 nudge for 3 days and replies the next day; a week later the deputy is not satisfied
+    and the motion reopens due on 1 January. Its first nudge is weeks away (T-7): nothing comes now, where the
+    old snooze used to send a 'reminder' at the next tick."""
+    zhang = await member(saima)
+    motion_id = _motion(saima, 1001, date(2026, 11, 24))
+    saima.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))
+    await _ticks(saima)
+    nudge = await zhang.receive()
+    await zhang.press(nudge, "稍后提醒（3天后）", expect=0)
+    await zhang.callback_answer()
+    saima.clock.set(datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI))  # replied inside the snooze
+    card = await zhang.press(nudge, "已办结？打开看看")
+    await zhang.press(card, "已答复")
+    replied = await zhang.press(await zhang.send("今天"), "A类")
+    assert "已答复" in replied.text
+    with saima.db.session() as session:  # answered: the snooze went with the round it was about
+        assert session.get_one(Motion, motion_id).snoozed_until is None
+    saima.clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI))  # a week later: 不满意, due 1 January
+    reopened = await zhang.press(replied, "不满意")
+    assert "2027年1月1日" in reopened.text
+    before = len(await zhang.bot_messages())
+    await _ticks(saima)
+    saima.clock.set(datetime(2026, 12, 1, 11, 0, tzinfo=SHANGHAI))
+    await _ticks(saima)
+    assert [m.text for m in (await zhang.bot_messages())[before:] if "山区道路建设" in (m.text or "")] == []

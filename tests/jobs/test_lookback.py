@@ -9,14 +9,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 
 from config import Config, LookbackSettings
-from core.domain import AssignmentStatus, LeaveKind
+from core import holidays
+from core.domain import AssignmentStatus, FollowUpStatus, LeaveKind
 from core.lookback import Result
 from core.tasks import Move
 from jobs.schedule import Scheduler
-from storage import lookback, members, roster, tasks, teams
+from storage import deadlines, lookback, members, roster, tasks, teams, trips
 from storage.db import Database
-from storage.models import Lookback, TaskAssignment
-from tests.jobs.test_scheduled import Team, at, make_team
+from storage.models import FollowUpItem, Lookback, TaskAssignment
+from tests.jobs.test_scheduled import SHANGHAI, Team, at, make_team
 
 
 def _closed_task(team: Team, *, closed: datetime) -> int:
@@ -191,3 +192,44 @@ def test_an_owner_on_leave_is_asked_the_day_after_it_ends(db: Database) -> None:
     team.walk(at(date(2027, 2, 26), 12), step=timedelta(hours=2))
     (ask,) = team.rows("lookback:")
     assert ask.key.endswith(":ask") and ask.not_before == at(date(2027, 2, 25), 8)
+
+
+def test_a_finding_or_task_reopened_by_not_held_is_not_reminded_by_a_snooze_from_before_it_closed(
+        db: Database) -> None:
+    """张三 snoozes a finding's and a task's nudges for 3 days and closes both inside the snooze; three months
+    on, 回头看 finds neither held and reopens them. Each is nudged for its new deadline as any open item is:
+    no 'reminder' of the old snooze comes at the next tick."""
+    team = make_team(db, at(date(2026, 11, 2), 9))  # both given three weeks and more
+    _task, assignment_id = team.task(team.zhang, at(date(2026, 11, 25), 18))
+    with db.session() as session:
+        zhang = session.get_one(members.Member, team.zhang)
+        trip = trips.log_trip(session, member=zhang, start=date(2026, 11, 2), end=date(2026, 11, 3), places="淳安县",
+                              topic="山区共富", research_topic_id=None, now=team.clock.now())
+        finding_id = trips.add_finding(session, member=zhang, trip=trip, content="村道狭窄", department="交通局",
+                                       feedback_due=date(2026, 11, 25), now=team.clock.now()).id
+    team.clock.set(at(date(2026, 11, 24), 10))  # T-1 of both
+    team.run()
+    assert len(team.keys("nudge:")) == 2
+    with db.session() as session:
+        deadlines.snooze(session, "f", finding_id, until=team.clock.now() + timedelta(days=3))
+        deadlines.snooze(session, "t", assignment_id, until=team.clock.now() + timedelta(days=3))
+    team.clock.set(at(date(2026, 11, 25), 10))  # both closed inside the snooze
+    with db.session() as session:
+        item = session.get_one(FollowUpItem, finding_id)
+        zhang, admin = session.get_one(members.Member, team.zhang), session.get_one(members.Member, team.admin)
+        for step in (FollowUpStatus.HANDLED, FollowUpStatus.FED_BACK, FollowUpStatus.CLOSED):
+            assert trips.advance(session, item=item, target=step, actor=zhang, now=team.clock.now(),
+                                 note="已拓宽") is None
+        found = tasks.find(session, assignment_id)
+        assert found is not None
+        assert tasks.move(session, found, Move.REPORT, actor=zhang, now=team.clock.now(), text="已整改") is None
+        assert tasks.move(session, found, Move.CLOSE, actor=admin, now=team.clock.now()) is None
+    team.run()
+    team.clock.set(at(date(2027, 2, 25), 10))  # 回头看: 未落实, both reopened
+    with db.session() as session:
+        zhang = session.get_one(members.Member, team.zhang)
+        for row in session.scalars(select(Lookback)):
+            assert lookback.reopen(session, row, actor=zhang, now=team.clock.now(), tz=SHANGHAI,
+                                   is_workday=holidays.is_workday, reopen_months=3) is not None
+    team.walk(at(date(2027, 2, 25), 16), step=timedelta(minutes=30))
+    assert [key for key in team.keys("nudge:") if ":snoozed:" in key] == []

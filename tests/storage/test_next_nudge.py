@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, select, update
 
-from core.domain import LeaveKind, OutboxStatus
+from core.domain import LeaveKind, MotionStatus, OutboxStatus
 from storage import deadlines, members, next_nudge, roster
 from storage.db import Database
 from storage.models import LeavePeriod, Motion, OutboxMessage, Task, TaskAssignment
@@ -128,6 +128,49 @@ def test_a_bulk_update_is_rechecked_and_the_tick_withdraws_what_a_closed_item_ha
     assert _instant(team, Motion, motion_id) == RECHECK
     assert _looked_at(team, motion_id) is None
     assert {row.status for row in team.rows("nudge:") + team.rows("escalate:")} == {OutboxStatus.CANCELLED}
+
+
+def _snoozed(team: Team, model: type[Motion] | type[TaskAssignment], row_id: int) -> datetime | None:
+    with team.db.session() as session:
+        return session.scalar(select(model.snoozed_until).where(model.id == row_id))
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["flush", "bulk update"])
+def test_a_snooze_lasts_while_the_item_stays_open_and_goes_when_it_closes_or_opens_again(
+        db: Database, bulk: bool) -> None:
+    """Moving on while open (办理中) keeps the member's snooze; replying or deleting drops it, and so does opening
+    again an item that was closed with one (a row from before the rule): a reopened item starts its nudges afresh."""
+    team = make_team(db, at(date(2026, 11, 23), 10))
+    motion_id = team.motion(team.zhang, date(2026, 11, 27))
+    until = team.clock.now() + timedelta(days=3)
+
+    def move(**values: object) -> None:
+        with team.db.session() as session:
+            if bulk:
+                session.execute(update(Motion).where(Motion.id == motion_id).values(**values))
+            else:
+                row = session.get_one(Motion, motion_id)
+                for key, value in values.items():
+                    setattr(row, key, value)
+
+    def snooze() -> None:
+        with team.db.session() as session:
+            deadlines.snooze(session, "m", motion_id, until=until)
+
+    snooze()
+    move(status=MotionStatus.HANDLING)
+    assert _snoozed(team, Motion, motion_id) == until
+    move(status=MotionStatus.REPLIED)
+    assert _snoozed(team, Motion, motion_id) is None
+    move(status=MotionStatus.HANDLING)
+    snooze()
+    move(deleted_at=team.clock.now())
+    assert _snoozed(team, Motion, motion_id) is None
+    with team.db.session() as session:  # closed with its snooze, bypassing both events
+        session.execute(update(Motion).where(Motion.id == motion_id).values(snoozed_until=until),
+                        execution_options={next_nudge.OWN: True})
+    move(deleted_at=None)
+    assert _snoozed(team, Motion, motion_id) is None
 
 
 def test_a_tasks_due_time_and_cancellation_reach_its_assignments(db: Database) -> None:
