@@ -3,6 +3,7 @@
     parse_date("下周三下午3点", now=now)             -> datetime(..., 15:00, tzinfo=now.tzinfo)
     parse_date("11月5日", now=now, prefer="future")  -> date
     parse_range("11月5日至8日", now=now)             -> (date, date), inclusive
+    read_date("11月18日", now=now, lang="en")         -> date: a typed answer, the user's language first
     find_date("/trip 11月5日至8日 淳安县 山区共富调研", now=now)
         -> DateMatch(value=(date, date), start=6, end=14)
     find_days_apart("11月5日、8日 淳安县", now=now)
@@ -93,7 +94,8 @@ from core.dates_calendar import make_date, resolve_day, resolve_weekday, shift_m
 from core.dates_rules import Clock, Ctx, Day, Instant, Num, Part, Rule, Span, rules_for
 
 __all__ = ["HORIZON_YEARS", "DateMatch", "DaysApart", "beyond_horizon", "find_date", "find_days_apart", "horizon",
-           "normalize", "parse_date", "parse_range", "warm_up"]
+           "normalize", "parse_date", "parse_range", "read_date", "read_date_in",
+           "read_range", "warm_up"]
 
 Prefer = Literal["past", "future"]
 Result = date | datetime | Span
@@ -174,6 +176,38 @@ def parse_range(text: str, *, now: datetime, prefer: Prefer = "past",
     if found is None:
         return None
     return (_first(found), _last(found))
+
+
+def read_date(text: str, *, now: datetime, prefer: Prefer = "past",
+              lang: str | None = None) -> date | datetime | None:
+    """A date a user typed as their whole answer: :func:`parse_date` in their language ``lang`` first, then in
+    either. Officials mix the two (an English prompt's own examples are 昨天 and 11月18日; a Chinese user may
+    type "last Friday"), so no flow refuses a date for its language; ``lang`` only decides which reading wins
+    when both read it."""
+    found = parse_date(text, now=now, prefer=prefer, lang=lang)
+    if found is None and lang is not None:
+        found = parse_date(text, now=now, prefer=prefer)
+    return found
+
+
+def read_range(text: str, *, now: datetime, prefer: Prefer = "past",
+               lang: str | None = None) -> tuple[date, date] | None:
+    """Days a user typed as their whole answer (a range, a span or one date): :func:`parse_range` in their
+    language first, then in either, as :func:`read_date`."""
+    found = parse_range(text, now=now, prefer=prefer, lang=lang)
+    if found is None and lang is not None:
+        found = parse_range(text, now=now, prefer=prefer)
+    return found
+
+
+def read_date_in(text: str, *, now: datetime, prefer: Prefer = "past", lang: str | None = None,
+                 allow_range: bool = True) -> DateMatch | None:
+    """The first date in free text a user typed (``/log 接访下访 1 11月20日 …``): :func:`find_date` in their
+    language first, then in either, as :func:`read_date`."""
+    found = find_date(text, now=now, prefer=prefer, lang=lang, allow_range=allow_range)
+    if found is None and lang is not None:
+        found = find_date(text, now=now, prefer=prefer, allow_range=allow_range)
+    return found
 
 
 def find_date(text: str, *, now: datetime, prefer: Prefer = "past", lang: str | None = None,

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from core import motions, study, trips
-from core.dates import find_date, normalize
+from core.dates import normalize, read_date_in
 from core.motions import MotionDraft
 from core.study import StudyDraft
 from core.text import LazyPattern
@@ -181,7 +181,7 @@ def reports_finding(text: str, *, now: datetime, lang: str | None) -> bool:
     proposal named, and no date of its own (a message with a date is a log of its own)."""
     if _FINDING_WORDS.search(normalize(text)) is None or set(kinds_of(text)) - {LogKind.TRIP}:
         return False
-    return find_date(text, now=now, prefer="past", lang=lang) is None
+    return read_date_in(text, now=now, prefer="past", lang=lang) is None
 
 
 def trip_meant(text: str, latest: list[tuple[str, date]], *, today: date) -> int | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from core.dates import find_date, normalize, parse_date
+from core.dates import normalize, read_date, read_date_in
 from core.domain import Duty, StudyKind
 from core.text import LazyPattern, is_cjk, squeeze, utf16_len
 
@@ -84,8 +84,6 @@ def parse_study(text: str, *, now: datetime, lang: str | None = None) -> StudyDr
     rest = normalize(text)  # for reading only: one character for one, so positions hold in `text`
     hours, rest = _take_hours(rest)  # first, so "2.5h" is not read as 5 February
     held_on, starts_at, rest = _take_date(rest, now=now, lang=lang)
-    if held_on is None and lang is not None:  # a Chinese-speaking member may still type "Nov 12"
-        held_on, starts_at, rest = _take_date(rest, now=now, lang=None)
     kind, rest = _take_kind(rest)
     kept = "".join(typed if left != "\0" else "\0" for typed, left in zip(text, rest, strict=True))
     return StudyDraft(held_on=held_on, starts_at=starts_at, kind=kind, hours=hours, topic=_topic(kept))
@@ -106,7 +104,7 @@ def parse_hours(text: str) -> Decimal | None:
 
 
 def parse_held_on(text: str, *, now: datetime, lang: str | None = None) -> tuple[date, datetime | None] | None:
-    value = parse_date(text, now=now, prefer="past", lang=lang)
+    value = read_date(text, now=now, prefer="past", lang=lang)
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -205,7 +203,7 @@ def _topics_match(a: str, b: str) -> bool:
 
 
 def _take_date(text: str, *, now: datetime, lang: str | None) -> tuple[date | None, datetime | None, str]:
-    match = find_date(text, now=now, prefer="past", lang=lang, allow_range=False)
+    match = read_date_in(text, now=now, prefer="past", lang=lang, allow_range=False)
     if match is None or isinstance(match.value, tuple):
         return None, None, text
     rest = _blank(text, match.start, match.end)

@@ -5,8 +5,8 @@
     parse_trip("yesterday in Kaihua: rural revitalisation", now=now)
         -> TripDraft(start=end=yesterday, places="Kaihua", topic="rural revitalisation")
 
-Dates: the first date or range anywhere in the text (:func:`core.dates.find_date`,
-past-leaning); a single day is a one-day trip, a date-time counts as its day. Days
+Dates: the first date or range anywhere in the text (:func:`core.dates.read_date_in`: the member's
+language first, then either; past-leaning); a single day is a one-day trip, a date-time counts as its day. Days
 listed one after another (11月5日、6日, 11月5日和6日) are a range. The rest of the text
 is places and topic. A range written backwards (11月8日至11月5日), which the date
 parser refuses, is kept as written so that the check can say what is wrong. Days
@@ -57,7 +57,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Literal, TypeVar
 
-from core.dates import find_date, find_days_apart, parse_date, parse_range
+from core.dates import find_days_apart, read_date, read_date_in, read_range
 from core.pace import days_covered
 from core.text import LazyPattern, utf16_len
 
@@ -115,10 +115,7 @@ def parse_trip_dates(text: str, *, now: datetime, lang: str | None = None) -> tu
 
     A range written backwards (11月8日至11月5日) comes back as it was written, end before start,
     so that the check can say so rather than "not a date"."""
-    found = parse_range(text, now=now, prefer="past", lang=lang)
-    if found is None and lang is not None:
-        found = parse_range(text, now=now, prefer="past")
-    return found or backwards_range(text, now=now, lang=lang)
+    return read_range(text, now=now, prefer="past", lang=lang) or backwards_range(text, now=now, lang=lang)
 
 
 def days_apart(text: str, *, now: datetime) -> bool:
@@ -242,7 +239,7 @@ def backwards_range(text: str, *, now: datetime, lang: str | None,
     parts = _RANGE_MARK.split(text.strip(), maxsplit=1)
     if len(parts) != 2:
         return None
-    first, last = (parse_date(part, now=now, prefer=prefer, lang=lang) for part in parts)
+    first, last = (read_date(part, now=now, prefer=prefer, lang=lang) for part in parts)
     bare = _BARE_DAY.match(parts[1])
     if first is not None and bare is not None:  # 11月8日至5日: the 5th of the start's month
         try:
@@ -257,9 +254,7 @@ def backwards_range(text: str, *, now: datetime, lang: str | None,
 
 def _take_dates(text: str, *, now: datetime, lang: str | None) -> tuple[date | None, date | None, str, bool]:
     """The trip's first and last day, the rest of the text, and whether it listed days that are not one span."""
-    match = find_date(text, now=now, prefer="past", lang=lang, allow_range=True)
-    if match is None and lang is not None:  # a Chinese-speaking user may still type "Nov 5-8"
-        match = find_date(text, now=now, prefer="past", allow_range=True)
+    match = read_date_in(text, now=now, prefer="past", lang=lang, allow_range=True)
     if match is None:
         return None, None, text, False
     apart = find_days_apart(text, now=now, prefer="past")

@@ -33,7 +33,7 @@ from core.callbacks import findings as callbacks
 from core.callbacks import form_start
 from core.callbacks.findings import Action, Press
 from core.callbacks.form_start import Action as Start
-from core.dates import beyond_horizon, parse_date
+from core.dates import beyond_horizon, read_date
 from core.domain import FollowUpStatus
 from core.findings import FindingDraft, FindingProblem, StepProblem
 from core.text import squeeze, utf16_len
@@ -151,7 +151,7 @@ class FindingForm(RuledForm[FindingDraft]):
             return replace(draft, department=department)
         if text.strip().lower() in _DEFAULT_WORDS:
             return replace(draft, feedback_due=self._default_due(draft, ctx))
-        due = parse_date(text, now=ctx.now, prefer="future", lang=ctx.lang)
+        due = read_date(text, now=ctx.now, prefer="future", lang=ctx.lang)
         if due is None:
             return Rejected(t("I could not read “{text}” as a date.").format(text=text[:40]))
         if beyond_horizon(due, ctx.today):

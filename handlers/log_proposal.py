@@ -31,7 +31,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from core import motions
-from core.dates import parse_date
+from core.dates import read_date
 from core.domain import MotionKind
 from core.motions import MotionDraft, MotionProblem
 from handlers.form_parts import accepted, delete_own
@@ -113,7 +113,7 @@ class ProposalForm(Form[MotionLog]):
             if is_key is None:
                 return Rejected(t("Please choose with the buttons: key (重点) or regular (一般)."))
             return replace(draft, is_key=is_key)
-        parsed = parse_date(text, now=ctx.now, prefer="past", lang=ctx.lang)
+        parsed = read_date(text, now=ctx.now, prefer="past", lang=ctx.lang)
         if parsed is None:
             return Rejected(t("I could not read “{text}” as a date.").format(text=text[:40]))
         day = parsed.date() if isinstance(parsed, datetime) else parsed

@@ -42,7 +42,7 @@ from core import motions as rules
 from core import paging
 from core.callbacks import proposals as callbacks
 from core.callbacks.proposals import Action
-from core.dates import beyond_horizon, parse_date
+from core.dates import beyond_horizon, read_date
 from core.domain import MotionStatus, ResultClass, Satisfaction
 from core.motions import InvalidTransition, TransitionReason
 from handlers import conversation
@@ -426,8 +426,8 @@ class _TypedAnswer(_OnMotion):
     now: datetime
 
     def _day(self, prefer: str) -> date | None:
-        parsed = parse_date(self.text, now=self.now, prefer=prefer,  # type: ignore[arg-type]
-                            lang=self.member.language.value)
+        parsed = read_date(self.text, now=self.now, prefer=prefer,  # type: ignore[arg-type]
+                           lang=self.member.language.value)
         return parsed.date() if isinstance(parsed, datetime) else parsed
 
     def _again(self, reason: str, prompt: str) -> _Outcome:

@@ -436,7 +436,7 @@ async def leave_dates(context: SaimaContext, message: Message, admin: Member, st
     zone = ZoneInfo(admin.team.timezone)
     now = context.now().astimezone(zone)
     # Leave is recorded before or after the fact: a date without a year is read as the nearest one.
-    readings = [r for r in (dates.parse_range(text, now=now, prefer=p, lang=admin.language.value)
+    readings = [r for r in (dates.read_range(text, now=now, prefer=p, lang=admin.language.value)
                             for p in ("past", "future")) if r is not None]
     span = min(readings, key=lambda r: abs((r[0] - now.date()).days), default=None)
     backwards = [r for r in (backwards_range(text, now=now, prefer=p, lang=admin.language.value)
@@ -484,7 +484,7 @@ async def office_day(context: SaimaContext, message: Message, admin: Member, ste
     t = context.t
     now = context.now().astimezone(ZoneInfo(admin.team.timezone))
     # Usually recorded after the fact (a team adopting the bot mid-year): a date without a year leans past.
-    found = dates.parse_date(text, now=now, prefer="past", lang=admin.language.value)
+    found = dates.read_date(text, now=now, prefer="past", lang=admin.language.value)
     if found is None:
         await message.reply_text(t("I could not read that date. Try e.g. 2026年7月1日, 7月1日 or Jul 1, "
                                    "or send /cancel to stop."))

@@ -30,7 +30,7 @@ from core.callbacks import form_start
 from core.callbacks import topics as callbacks
 from core.callbacks.form_start import Action as Start
 from core.callbacks.topics import Action, Press
-from core.dates import parse_date
+from core.dates import read_date
 from core.domain import TopicStage
 from core.text import squeeze, utf16_len
 from core.topics import MoveProblem, TitleProblem
@@ -255,7 +255,7 @@ class _StageForm(Form[StageDraft]):
 
     def read_day(self, text: str, draft: StageDraft, ctx: FormContext) -> StageDraft | Rejected:
         t = ctx.t
-        day = parse_date(text, now=ctx.now, prefer="past", lang=ctx.lang)
+        day = read_date(text, now=ctx.now, prefer="past", lang=ctx.lang)
         if day is None:
             return Rejected(t("I could not read “{text}” as a date.").format(text=text[:40]))
         on = day.date() if isinstance(day, datetime) else day

@@ -18,6 +18,9 @@ from core.dates import (
     normalize,
     parse_date,
     parse_range,
+    read_date,
+    read_date_in,
+    read_range,
     warm_up,
 )
 from core.dates_zh import zh_to_int
@@ -233,6 +236,20 @@ def test_days_listed_apart_are_found_with_where_they_are() -> None:
     assert find_days_apart("/trip 11月5日、6日 淳安县", now=NOW) is None  # one span: a range
     assert find_days_apart("上周一、周二 开会", now=NOW) is None
     assert find_days_apart("11月5日和3个县", now=NOW) is None
+
+
+@pytest.mark.parametrize(("text", "lang", "day"), [
+    ("11月18日", "en", date(2026, 11, 18)), ("昨天", "en", date(2026, 11, 20)),  # the English prompt's examples
+    ("last Friday", "zh", date(2026, 11, 13)), ("Nov 5", "zh-CN", date(2026, 11, 5)),
+    ("11月5日", "zh", date(2026, 11, 5)), ("好的", "zh", None), ("okay", "en", None),
+])
+def test_a_typed_date_is_read_in_the_users_language_then_in_either(text: str, lang: str, day: date | None) -> None:
+    """parse_date reads one language when told (the table's LANGS); what a user types is read in theirs, then in
+    either, for officials mix them: as a whole answer, a range answer, or a date inside a message."""
+    assert read_date(text, now=NOW, lang=lang) == day
+    assert read_range(text, now=NOW, lang=lang) == (None if day is None else (day, day))
+    found = read_date_in(f"接访 {text} 下访", now=NOW, lang=lang)
+    assert (found.value if found is not None else None) == day
 
 
 # --------------------------------------------------------------------------- API contract

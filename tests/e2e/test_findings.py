@@ -280,3 +280,15 @@ async def test_in_english_the_loop_speaks_english(saima: Saima) -> None:
     item = await tom.press(page, "1. The village road is too narrow")
     assert item.labels == ["Assign to a department", "‹ This trip's findings"]
     assert items(saima) == [("The village road is too narrow", None, "raised", date(2026, 11, 27), None)]
+
+
+async def test_an_english_user_may_give_the_feedback_due_in_chinese(saima: Saima) -> None:
+    """Officials mix languages (README: dates in plain Chinese or English): 12月20日 typed by an English interface
+    user was refused as a finding's feedback due."""
+    tom = await member(saima, 1010, "Tom", lang="en")
+    trip = await saved_trip(tom, "/trip Nov 5-8 Chun'an County, mountain prosperity research")
+    await tom.press(trip, "Add findings", expect=1)
+    await tom.send("Village road too narrow")
+    await tom.send("County transport bureau")
+    card = await tom.send("12月20日")
+    assert "Feedback due: Sun 20 Dec 2026" in card.text, card.text

@@ -69,6 +69,16 @@ async def test_the_assignment_date_is_changed_with_edit_and_moves_the_deadline(s
     assert motions(saima)[0][4:6] == ("2025-11-30", "2026-02-28")
 
 
+async def test_the_assignment_date_may_be_typed_in_the_other_language(saima: Saima) -> None:
+    """A Chinese user edits the date to “last Friday” (it was refused as not a date)."""
+    zhang = await member(saima)
+    card = await zhang.send("/proposal 提案 第8号 关于加强基层医疗服务能力的提案 重点")
+    await zhang.press(card, "修改", expect=1)
+    fields = (await zhang.bot_messages())[-1]
+    await zhang.press(fields, "交办日期", expect=2)
+    assert "交办日期：2026年11月13日（星期五）" in (await zhang.send("last Friday")).text
+
+
 async def test_a_cued_assignment_date_in_the_message_is_used(saima: Saima) -> None:
     zhang = await member(saima)
     card = await zhang.send("/proposal 重点提案 第8号 关于加强基层医疗服务能力的提案 3月1日交办")

@@ -257,6 +257,26 @@ async def test_in_english_the_loop_speaks_english(saima: Saima) -> None:
                                                    "Log one with /proposal.")
 
 
+async def test_a_typed_day_is_read_in_either_language_whatever_the_interface(saima: Saima) -> None:
+    """Officials mix the two languages: an English user answers the reply day with the prompt's own example
+    (11月18日, which was refused as not a date), a Chinese user with “last Friday”, and a Chinese admin gives a
+    new deadline as “Dec 31”."""
+    admin, zhang = await owner_and_member(saima)
+    tom = await member(saima, 1010, "Tom", lang="en")
+    question = await tom.press(await logged(tom, "proposal No. 45 Better village clinics, key, assigned Nov 1"),
+                               "Replied")
+    assert "(e.g. 昨天, 11月18日, last Friday)" in question.text
+    assert (await tom.send("11月18日")).text == "Replied on Wed 18 Nov 2026. What was the result?"
+    await tom.send("/cancel")
+    saved = await logged(zhang, "建议 第7号 关于完善农村养老服务的建议 一般 2026年5月1日交办")
+    await zhang.press(saved, "已答复")
+    assert (await zhang.send("last Friday")).text == "答复日期：2026年11月13日（星期五）。办理结果属于哪一类？"
+    await zhang.send("/cancel")
+    card = await admin.press(await admin.send("/proposals all"), "第7号")
+    await admin.press(card, "延长答复期限")
+    assert (await admin.send("Dec 31")).text.startswith("✅ 答复期限已延长至2026年12月31日（星期四）。")
+
+
 async def test_strangers_and_removed_members_cannot_act(saima: Saima) -> None:
     zhang = await member(saima)
     saved = await logged(zhang)
