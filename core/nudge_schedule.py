@@ -3,8 +3,9 @@ the scheduling tick (jobs/nudges.py) applies to each open item and each member's
 
 Deadline nudges: at each offset before the due day (T-3, …, T-0 = the due day), then every
 `repeat_days` while overdue; only the latest stage fallen due counts, so downtime, a night or a weekend
-collapse into one nudge. No due-soon nudge (T-n) within JUST_ASSIGNED of the item's assignment; a
-snoozed item gets nothing until its snooze ends (`snooze_end`: the first moment a scheduled message may go
+collapse into one nudge. No due-soon nudge (T-n) within JUST_ASSIGNED of the item's assignment in the bot,
+and no escalation (an item logged after the fact, long overdue, is usually answered in the next minutes: the
+admins hear of it a day on if it is still open); a snoozed item gets nothing until its snooze ends (`snooze_end`: the first moment a scheduled message may go
 out once the days asked for have passed), then one reminder. An item overdue
 `escalate_after_days` or more escalates to the admins.
 
@@ -23,8 +24,10 @@ from zoneinfo import ZoneInfo
 from core.pace import DutyPace, PaceStatus
 from core.quiet import QuietHours, allowed_moment
 
-#: No due-soon nudge (T-n, the due day) this soon after the item was assigned: the member has just been
-#: told of it. Once a day has passed, the stage then due is sent as usual; overdue nudges are not held.
+#: No due-soon nudge (T-n, the due day) and no escalation this soon after the item was assigned in the bot: the
+#: member has just been told of it, or has just logged it after the fact (a motion assigned in March, logged in
+#: November, its May reply recorded a minute later). Once a day has passed, the stage then due is sent as usual,
+#: and the admins told; the owner's own overdue nudges are not held.
 JUST_ASSIGNED = timedelta(days=1)
 
 
@@ -86,9 +89,10 @@ def snooze_end(now: datetime, *, days: int, schedule: QuietHours, tz: ZoneInfo,
     return allowed_moment(schedule, now + timedelta(days=days), tz, is_workday)
 
 
-def escalates(due: date, today: date, *, after_days: int) -> bool:
-    """Whether an item due on ``due`` is overdue long enough (``after_days`` or more) to tell the admins."""
-    return (today - due).days >= after_days
+def escalates(due: date, *, now: datetime, tz: ZoneInfo, created_at: datetime | None, after_days: int) -> bool:
+    """Whether an item due on ``due`` is overdue long enough (``after_days`` or more) to tell the admins, and was
+    not just assigned in the bot (its owner may be recording the answer that closes it)."""
+    return (now.astimezone(tz).date() - due).days >= after_days and not just_assigned(created_at, now)
 
 
 def pace_nudge_duties(duties: Iterable[DutyPace], *, recent: Container[str]) -> list[DutyPace]:
@@ -140,8 +144,8 @@ def next_look(due: date, *, now: datetime, tz: ZoneInfo, snoozed_until: datetime
         candidates.append(snoozed_until)  # stages falling meanwhile collapse into the one reminder
     else:
         candidates.append(_midnight(next_stage_day(due, today, offsets=offsets, repeat_days=repeat_days), tz))
-        if created_at is not None and created_at + JUST_ASSIGNED > now:
-            candidates.append(created_at + JUST_ASSIGNED)
+    if created_at is not None and created_at + JUST_ASSIGNED > now:  # what was held back comes then
+        candidates.append(created_at + JUST_ASSIGNED)
     return min(candidate.astimezone(UTC) for candidate in candidates)
 
 

@@ -11,9 +11,11 @@ due day (0 = the due day), then every `schedule.overdue_repeat_days` while overd
 the nudges for the new day are new ones and go out once each, not swallowed by the old day's keys)
     nudge:task:5:member:7:snoozed:202611221030    (the reminder when a snooze ends)
 
-No due-soon nudge (T-n, the due day) within a day of the item's assignment in the bot (the motion's or
-the task's creation, the finding's 交办): a task assigned today due in two days gets its first nudge
-a day later. Each tick enqueues only the latest stage that has fallen due for an item, and only at an allowed
+No due-soon nudge (T-n, the due day) and no escalation within a day of the item's assignment in the bot (the
+motion's or the task's creation, the finding's 交办): a task assigned today due in two days gets its first nudge
+a day later, and a motion logged after the fact, months overdue, is not taken to the admins while its owner
+records its reply.
+Each tick enqueues only the latest stage that has fallen due for an item, and only at an allowed
 time (outside quiet hours, on a working day), so after downtime, a night or a weekend the member gets
 one nudge (the current one), never one per missed day. A snoozed item gets nothing until
 its snooze ends, then one reminder. Items no longer open are not nudged: closing one (or snoozing it)
@@ -21,8 +23,8 @@ withdraws its queued nudges in that transaction (storage/next_nudge.py's session
 withdraws them for an item it finds closed by a bulk UPDATE. The tick sees only items whose next-nudge
 instant has come (jobs/schedule.py) and moves each instant on.
 
-Escalation: an item overdue `schedule.escalate_after_days_overdue` days or more → one message to each
-of the team's admins, once per item (`escalate:motion:41:member:7:admin:3`).
+Escalation: an item overdue `schedule.escalate_after_days_overdue` days or more, and assigned in the bot a day
+ago or more → one message to each of the team's admins, once per item (`escalate:motion:41:member:7:admin:3`).
 
 Pace nudges: a member behind pace on duties (core.pace) → one private message saying, per duty, what
 closes the gap by the quarter's end, key `pace:<member>:<ISO week>:<duty>,<duty>`; a duty is left out
@@ -153,7 +155,8 @@ class Nudges:
             if member is None or member.status != MemberStatus.ACTIVE:
                 instants.append((row.kind, row.row_id, min(upcoming, tomorrow)))
                 continue
-            if escalates(item.due, today, after_days=schedule.escalate_after_days_overdue):
+            if escalates(item.due, now=now, tz=tz, created_at=item.created_at,
+                         after_days=schedule.escalate_after_days_overdue):
                 for admin in admins:
                     if admin.id == member.id:
                         continue  # an admin's own overdue item: their nudges say so; the other admins are told

@@ -113,7 +113,18 @@ def test_the_snooze_reminder_is_named_in_utc() -> None:
     (DUE, 0, True),  # escalate_after_days_overdue 0: on the due day itself
 ])
 def test_an_item_escalates_once_overdue_long_enough(today: date, after_days: int, expected: bool) -> None:
-    assert escalates(DUE, today, after_days=after_days) is expected
+    assert escalates(DUE, now=_at(today), tz=SH, created_at=None, after_days=after_days) is expected
+
+
+@pytest.mark.parametrize("created_at, expected", [
+    (_at(date(2026, 12, 30), 9, 59), False),  # logged a minute ago, months overdue: its owner may be answering it
+    (_at(date(2026, 12, 29), 10, 1), False),
+    (_at(date(2026, 12, 29), 10), True),  # a day on and still open: the admins are told
+    (None, True),
+])
+def test_an_item_just_assigned_in_the_bot_is_not_escalated_for_a_day(created_at: datetime | None,
+                                                                      expected: bool) -> None:
+    assert escalates(DUE, now=_at(date(2026, 12, 30)), tz=SH, created_at=created_at, after_days=3) is expected
 
 
 def _pace(duty: Duty, status: PaceStatus, gap: str) -> DutyPace:
@@ -187,19 +198,20 @@ def test_next_look_after_the_just_assigned_day() -> None:
     assert _look(_at(date(2026, 11, 26), 1), created=created) == (created + JUST_ASSIGNED).astimezone(UTC)  # held
 
 
+@pytest.mark.parametrize("created", [_at(date(2026, 11, 22), 14), _at(date(2026, 11, 30), 14)],
+                         ids=["before the due day", "logged overdue"])
 @pytest.mark.parametrize("hours", range(0, 24 * 12, 5))
-def test_nothing_changes_between_now_and_the_next_look(hours: int) -> None:
+def test_nothing_changes_between_now_and_the_next_look(hours: int, created: datetime) -> None:
     """The safety property: between `now` and next_look, stage_due and escalates answer as at `now` (a later
     instant would lose a nudge)."""
-    now = _at(date(2026, 11, 19), 0) + timedelta(hours=hours)
-    created = _at(date(2026, 11, 22), 14)
+    now = max(_at(date(2026, 11, 19), 0) + timedelta(hours=hours), created)
     snoozed = _at(date(2026, 11, 26), 11) if hours % 3 == 0 else None
     look = _look(now, snoozed=snoozed, created=created)
     assert look > now
 
     def seen(at: datetime) -> tuple[str | None, bool]:
         return (stage_due(DUE, now=at, tz=SH, snoozed_until=snoozed, created_at=created, offsets=OFFSETS,
-                          repeat_days=1), escalates(DUE, at.astimezone(SH).date(), after_days=3))
+                          repeat_days=1), escalates(DUE, now=at, tz=SH, created_at=created, after_days=3))
 
     probe = now
     while probe < look:

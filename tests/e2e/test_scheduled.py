@@ -248,3 +248,17 @@ async def test_a_motion_reopened_by_not_satisfied_is_not_reminded_by_a_snooze_fr
     saima.clock.set(datetime(2026, 12, 1, 11, 0, tzinfo=SHANGHAI))
     await _ticks(saima)
     assert [m.text for m in (await zhang.bot_messages())[before:] if "山区道路建设" in (m.text or "")] == []
+
+
+async def test_back_logging_a_motion_replied_long_ago_does_not_escalate_to_the_office(saima: Saima) -> None:
+    """Mid-year adoption: 张三 back-logs a suggestion assigned on 1 March (replied in May) and records its reply
+    straight after Confirm. The tick that ran in between used to send the office a 约谈提醒 about an item
+    “overdue 175 days” that had been logged seconds earlier."""
+    admin, zhang = await owner_and_member(saima)
+    saima.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))  # Monday
+    saved = await zhang.press(await zhang.send("/proposal 建议 第5号 关于加强基层医疗的建议 一般 3月1日交办"), "确认")
+    await _ticks(saima)  # the scheduler's tick, seconds after Confirm
+    await zhang.press(saved, "已答复")
+    await zhang.press(await zhang.send("5月10日"), "A类")
+    await _ticks(saima)
+    assert [m.text for m in await admin.bot_messages() if "约谈提醒" in (m.text or "")] == []

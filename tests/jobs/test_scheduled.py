@@ -191,6 +191,19 @@ def test_an_item_given_a_new_deadline_and_overdue_again_is_escalated_again(team:
                                                                                 date(2026, 12, 25)]
 
 
+def test_an_item_logged_long_overdue_is_taken_to_the_office_a_day_on_if_still_open(team: Team) -> None:
+    """张三 logs a suggestion after the fact on Monday at 10:00, due back in June: the office's 约谈提醒 does not go
+    while he may be recording its reply (his own overdue nudge does, as for any overdue item); on Tuesday at
+    10:00, still open, the office is told."""
+    team.clock.set(at(date(2026, 11, 23)))
+    motion = team.motion(team.zhang, date(2026, 6, 1))
+    ident = f"motion:{motion}:member:{team.zhang}:"
+    team.walk(at(date(2026, 11, 24), 9, 50), step=timedelta(minutes=10))
+    assert team.keys("escalate:") == [] and team.keys(f"nudge:{ident}")
+    team.walk(at(date(2026, 11, 24), 10, 10), step=timedelta(minutes=10))
+    assert [row.created_at for row in team.rows(f"escalate:{ident}")] == [at(date(2026, 11, 24))]
+
+
 def test_after_downtime_only_the_latest_nudge_is_enqueued(team: Team) -> None:
     motion = team.motion(team.zhang, date(2026, 12, 4))
     team.run()
@@ -621,7 +634,7 @@ def _made_on(rows: list[OutboxMessage]) -> set[date]:
     return {row.created_at.astimezone(SHANGHAI).date() for row in rows}
 
 
-def _logged_a_week_ago(team: Team, motion_id: int) -> None:
+def logged_a_week_ago(team: Team, motion_id: int) -> None:
     """A motion logged a week before the walk starts (a due-soon nudge is spared only right after logging)."""
     with team.db.session() as session:
         session.get_one(Motion, motion_id).created_at = team.clock.now() - timedelta(days=7)
@@ -630,7 +643,7 @@ def _logged_a_week_ago(team: Team, motion_id: int) -> None:
 def test_nothing_on_new_years_day_2027_and_the_years_boards_on_its_first_working_day(db: Database) -> None:
     team = make_team(db, at(date(2026, 12, 31), 7))
     motion = team.motion(team.zhang, date(2027, 1, 1))
-    _logged_a_week_ago(team, motion)  # not just assigned: its T-1 is due on the 31st
+    logged_a_week_ago(team, motion)  # not just assigned: its T-1 is due on the 31st
     team.walk(at(date(2027, 1, 5), 12))
 
     rows = team.rows("")
@@ -673,7 +686,7 @@ def test_a_teams_own_days_off_and_working_days_move_its_boards_and_nudges(db: Da
         calendar.set_day(session, team_id=team.team_id, day=date(2027, 1, 9), workday=True, note=None,
                          now=team.clock.now())
     motion = team.motion(team.zhang, date(2027, 1, 1))
-    _logged_a_week_ago(team, motion)
+    logged_a_week_ago(team, motion)
     team.walk(at(date(2027, 1, 10), 12), step=timedelta(hours=2))
 
     boards = {row.key.split(":")[1]: row.created_at for row in team.rows("board:") if row.key.endswith(":2026")}

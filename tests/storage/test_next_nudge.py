@@ -15,7 +15,7 @@ from storage import deadlines, members, next_nudge, roster
 from storage.db import Database
 from storage.models import LeavePeriod, Motion, OutboxMessage, Task, TaskAssignment
 from storage.next_nudge import RECHECK
-from tests.jobs.test_scheduled import Team, at, make_team
+from tests.jobs.test_scheduled import Team, at, logged_a_week_ago, make_team
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -106,6 +106,7 @@ def test_closing_an_item_withdraws_its_nudges_and_escalations_at_close_and_reope
         db: Database) -> None:
     team = make_team(db, at(date(2026, 11, 23), 10))
     motion_id = team.motion(team.zhang, date(2026, 11, 6))  # overdue long enough to escalate
+    logged_a_week_ago(team, motion_id)
     team.run()
     assert len(team.keys("nudge:")) == 1 and len(team.keys("escalate:")) == 1
     with team.db.session() as session:
@@ -122,6 +123,7 @@ def test_closing_an_item_withdraws_its_nudges_and_escalations_at_close_and_reope
 def test_a_bulk_update_is_rechecked_and_the_tick_withdraws_what_a_closed_item_had_queued(db: Database) -> None:
     team = make_team(db, at(date(2026, 11, 23), 10))
     motion_id = team.motion(team.zhang, date(2026, 11, 6))
+    logged_a_week_ago(team, motion_id)
     team.run()
     with team.db.session() as session:  # not through the ORM's flush
         session.execute(update(Motion).where(Motion.id == motion_id).values(deleted_at=team.clock.now()))
