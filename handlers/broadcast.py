@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from core import broadcasts as limits
@@ -32,7 +32,7 @@ from core.callbacks import receipts
 from core.callbacks.broadcast import Action
 from core.domain import BroadcastStatus
 from core.text import utf16_len
-from handlers import conversation
+from handlers import cards, conversation
 from handlers.access import admins_only, switched_team
 from handlers.context import SaimaContext
 from handlers.incoming import caption_of, text_of
@@ -153,7 +153,8 @@ async def _ask_text(message: Message, context: SaimaContext, state: Draft, notes
 
 
 async def _ask_audience(message: Message, context: SaimaContext, state: Draft, notes: list[str],
-                        *, edit: bool = False) -> None:
+                        *, pressed: CallbackQuery | None = None) -> None:
+    """Asks who should get it: in a new message, or on the card ``pressed`` (its ‹ Back)."""
     t = context.t
     state.step = DraftStep.AUDIENCE
     buttons = [InlineKeyboardButton(t(label), callback_data=_data(state, Action.AUDIENCE, value)) for value, label in AUDIENCES]
@@ -162,8 +163,8 @@ async def _ask_audience(message: Message, context: SaimaContext, state: Draft, n
     if not state.file_id:
         lines.append(t("(You can still send a photo or document to attach it.)"))
     lines.append(t("(/cancel to stop)"))
-    if edit:
-        await message.edit_text("\n".join(lines), reply_markup=keyboard)
+    if pressed is not None:
+        await cards.edit_card(pressed, "\n".join(lines), keyboard)
     else:
         await message.reply_text("\n".join(lines), reply_markup=keyboard)
 
@@ -390,7 +391,7 @@ async def press(update: Update, context: SaimaContext) -> None:
         await _picking(update, context, admin, state, parsed)
     elif action is Action.NOW and step is DraftStep.WHEN:
         await query.answer()
-        await message.edit_reply_markup(reply_markup=None)
+        await cards.edit_buttons(query, None)
         state.send_at, state.recurrence, state.when = None, None, "now"
         await _next_after(message, context, admin, state, "when")
     elif action in (Action.CONFIRM, Action.EDIT, Action.CANCEL) and step is DraftStep.PREVIEW:
@@ -409,13 +410,13 @@ async def _choose_audience(update: Update, context: SaimaContext, admin: Member,
     t = context.t
     if argument == "back":
         await query.answer()
-        await _ask_audience(query.message, context, state, [], edit=True)
+        await _ask_audience(query.message, context, state, [], pressed=query)
         return
     if argument == "pick":
         await query.answer()
         state.step = DraftStep.PICK
         text, keyboard = _pick_page(context, admin, state, 0)
-        await query.message.edit_text(text, reply_markup=keyboard)
+        await cards.edit_card(query, text, keyboard)
         return
     audience: dict[str, Any]
     if argument in ("all", "behind", "overdue"):
@@ -430,7 +431,7 @@ async def _choose_audience(update: Update, context: SaimaContext, admin: Member,
         return
     await query.answer()
     state.audience = audience
-    await query.message.edit_text(t("To: {audience}").format(audience=words.audience_in_words(t, audience)))
+    await cards.edit_card(query, t("To: {audience}").format(audience=words.audience_in_words(t, audience)))
     await _next_after(query.message, context, admin, state, "audience")
 
 
@@ -467,12 +468,12 @@ async def _picking(update: Update, context: SaimaContext, admin: Member, state: 
             return
         await query.answer()
         state.audience = {"kind": AudienceKind.PICKED}
-        await query.message.edit_text(t("To: {audience}").format(audience=words.audience_in_words(t, _audience(state))))
+        await cards.edit_card(query, t("To: {audience}").format(audience=words.audience_in_words(t, _audience(state))))
         await _next_after(query.message, context, admin, state, "audience")
         return
     await query.answer()
     text, keyboard = _pick_page(context, admin, state, page)
-    await query.message.edit_text(text, reply_markup=keyboard)
+    await cards.edit_card(query, text, keyboard)
 
 
 async def _card(update: Update, context: SaimaContext, admin: Member, state: Draft, action: Action) -> None:
@@ -482,7 +483,7 @@ async def _card(update: Update, context: SaimaContext, admin: Member, state: Dra
     if action is Action.CANCEL:
         await query.answer()
         _end(context)
-        await query.message.edit_text(t("Cancelled. Nothing was sent."))
+        await cards.edit_card(query, t("Cancelled. Nothing was sent."))
         return
     if action is Action.EDIT:
         await query.answer()
@@ -491,7 +492,7 @@ async def _card(update: Update, context: SaimaContext, admin: Member, state: Dra
              InlineKeyboardButton(t("Audience"), callback_data=_data(state, Action.EDIT_AUDIENCE)),
              InlineKeyboardButton(t("Time"), callback_data=_data(state, Action.EDIT_WHEN))],
             [InlineKeyboardButton(t("‹ Back"), callback_data=_data(state, Action.EDIT_BACK))]])
-        await query.message.edit_reply_markup(reply_markup=keyboard)
+        await cards.edit_buttons(query, keyboard)
         return
     await _confirm(update, context, admin, state)
 
@@ -507,9 +508,9 @@ async def _edit_choice(update: Update, context: SaimaContext, admin: Member, sta
             InlineKeyboardButton(t("Confirm"), callback_data=_data(state, Action.CONFIRM)),
             InlineKeyboardButton(t("Edit"), callback_data=_data(state, Action.EDIT)),
             InlineKeyboardButton(t("Cancel"), callback_data=_data(state, Action.CANCEL))]])
-        await query.message.edit_reply_markup(reply_markup=keyboard)
+        await cards.edit_buttons(query, keyboard)
         return
-    await query.message.edit_reply_markup(reply_markup=None)
+    await cards.edit_buttons(query, None)
     state.editing = True
     if action is Action.EDIT_TEXT:
         await _ask_text(query.message, context, state, [])
@@ -536,7 +537,7 @@ async def _confirm(update: Update, context: SaimaContext, admin: Member, state: 
         if shown is None:
             shown = _store(context, session, query.message, admin, state, audience, now)
     _end(context)  # a second press of Confirm finds no draft, or the token it consumed: nothing twice
-    await query.message.edit_text(shown[0], reply_markup=shown[1])
+    await cards.edit_card(query, shown[0], shown[1])
 
 
 def _made_before(context: SaimaContext, session: Any, admin: Member,
@@ -644,8 +645,8 @@ async def _read(update: Update, context: SaimaContext, broadcast_id: int, number
         await query.answer(t(INVALID), show_alert=True)
         return
     await query.answer(t("Thank you: marked as read.") if result.newly_read else t("Already marked as read."))
-    if result.newly_read and isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+    if result.newly_read:
+        await cards.edit_buttons(query, None)
 
 
 def _occurrence_of_team(session: Any, admin: Member, occurrence_id: int) -> tuple[Any, Any] | None:
@@ -684,8 +685,7 @@ async def _renudge(update: Update, context: SaimaContext, admin: Member, occurre
         return
     await query.answer(t.ngettext("A reminder goes to {n} member who has not read it.",
                                   "A reminder goes to {n} members who have not read it.", sent).format(n=sent))
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=_keyboard(buttons))
+    await cards.edit_buttons(query, _keyboard(buttons))
 
 
 async def _not_read(update: Update, context: SaimaContext, admin: Member, occurrence_id: int) -> None:
@@ -715,8 +715,7 @@ async def _cancel(update: Update, context: SaimaContext, admin: Member, broadcas
         return
     await query.answer(t("Cancelled: it will not be sent again."))
     text, keyboard = _list(context, admin, note=t("Broadcast cancelled."))
-    if isinstance(query.message, Message):
-        await query.message.edit_text(text, reply_markup=keyboard)
+    await cards.edit_card(query, text, keyboard)
 
 
 def _list(context: SaimaContext, admin: Member, note: str = "") -> tuple[str, InlineKeyboardMarkup | None]:

@@ -247,7 +247,7 @@ async def test_a_weekly_broadcast_goes_once_each_monday_until_cancelled(saima: S
 
 async def test_members_are_refused_and_forged_presses_change_nothing(saima: Saima) -> None:
     admin, zhang, wang, _ = await _team(saima)
-    assert "/broadcast — 给团队发通知（立即、定时或每周），可查看已阅情况" in (await admin.send("/help")).text
+    assert "/broadcast — 给班子成员发通知（立即、定时或每周），可查看已阅情况" in (await admin.send("/help")).text
     assert "/broadcast" not in (await zhang.send("/help")).text
     assert (await zhang.send("/broadcast 明天放假")).text == ADMIN_ONLY
     assert (await zhang.send("/broadcasts")).text == ADMIN_ONLY
@@ -373,3 +373,34 @@ async def test_a_restart_in_the_middle_of_a_broadcast_sends_nobody_the_message_t
                 OutboxMessage.kind == "broadcast"))} == {OutboxStatus.SENT}
         report = await _report(admin, card.message_id)
         assert "✅ 已送达：12" in report.text and "⏳ 待发送：0" in report.text
+
+
+async def test_a_button_tapped_twice_on_a_draft_redraws_it_once_and_apologises_for_nothing(
+        saima: Saima, emulator_thread: EmulatorThread) -> None:
+    """A double tap on the preview's 修改 or ‹ 返回, or on 下一页 › while picking: the second press draws the card
+    already shown, so the message is left as it is and the draft goes on."""
+    admin, *_ = await _team(saima)
+    await _quiet_members(saima, emulator_thread, 12)
+    await admin.send("/broadcast")
+    audience = await admin.send("请于周五前报送四季度调研小结。")
+    page = await admin.press(audience, "指定成员…", expect=1)
+    _, next_page = page.button("下一页 ›")
+    assert next_page is not None
+    turned = await admin.press(page, "下一页 ›")
+    await admin.press_data(page, next_page)
+    page = await admin.press(turned, "⬜ 成员08")
+    when = (await admin.press(page, "完成（已选 1 人）", expect=2))[-1]
+    _, preview, card = await admin.press(when, "立即发送", expect=3)
+    _, edit = card.button("修改")
+    assert edit is not None
+    choices = await admin.press(card, "修改")
+    await admin.press_data(card, edit)
+    _, back = choices.button("‹ 返回")
+    assert back is not None
+    card = await admin.press(choices, "‹ 返回")
+    await admin.press_data(card, back)
+    report = await admin.press(card, "确认")  # handled after the presses before it
+    assert report.text.splitlines()[2] == "共 1 人"
+    assert _count(saima, Broadcast) == 1
+    texts = [m.text or "" for m in await admin.bot_messages()]
+    assert not any(text.startswith("抱歉，系统出了点问题") for text in texts)
