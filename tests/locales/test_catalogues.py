@@ -73,6 +73,13 @@ def test_no_chinese_message_sets_a_name_apart_with_spaces() -> None:
     assert [text for text in texts if spaced.search(text)] == []
 
 
+def test_the_leadership_team_is_called_banzi_in_chinese() -> None:
+    """An official writes of their leadership team as 班子 (给班子成员发通知), never 团队, a company's word."""
+    texts = [str(text) for m in _catalogue("zh_CN") if m.id
+             for text in (m.string if isinstance(m.string, tuple) else (m.string,))]
+    assert [text for text in texts if "团队" in text] == []
+
+
 def test_chinese_is_really_chinese() -> None:
     catalogue = _catalogue("zh_CN")
     english_only = [m.id for m in catalogue if m.id and isinstance(m.string, str)
