@@ -93,7 +93,8 @@ from core import dates_fallback
 from core.dates_calendar import make_date, resolve_day, resolve_weekday, shift_month, week_monday
 from core.dates_rules import Clock, Ctx, Day, Instant, Num, Part, Rule, Span, rules_for
 
-__all__ = ["HORIZON_YEARS", "DateMatch", "DaysApart", "beyond_horizon", "find_date", "find_days_apart", "horizon",
+__all__ = ["HORIZON_YEARS", "DateMatch", "DaysApart", "NoSuchDay", "beyond_horizon", "find_date", "find_days_apart",
+           "find_no_such_day", "horizon",
            "normalize", "parse_date", "parse_range", "read_date", "read_date_in",
            "read_range", "warm_up"]
 
@@ -132,6 +133,15 @@ class DateMatch:
 
     value: date | datetime | tuple[date, date]
     start: int  # character span of the date expression inside the text
+    end: int
+
+
+@dataclass(frozen=True)
+class NoSuchDay:
+    """A date written in free text that names no day (2月30日), and where it is in the text."""
+
+    text: str
+    start: int
     end: int
 
 
@@ -245,6 +255,34 @@ def find_date(text: str, *, now: datetime, prefer: Prefer = "past", lang: str | 
         shown = (value.first, value.last) if isinstance(value, Span) else value
         best = (key, DateMatch(shown, cand.start, cand.end))
     return best[1] if best else None
+
+
+def find_no_such_day(text: str, *, now: datetime, lang: str | None = None) -> NoSuchDay | None:
+    """The first clear date in free text that names no day of the calendar (2月30日, 13月1日, 星期八, Feb 30,
+    2026-02-30), with a range it opens (13月1日至3日), or None.
+
+    :func:`find_date` reads no part of such a date, so a caller that would otherwise take today, or leave the
+    words in a place or a topic, refuses the message instead. Doubtful readings (11.35, 5号) are not dates
+    here either."""
+    ctx, lang = _context(now, "past", lang)
+    norm = normalize(text)
+    atoms = _atoms(norm, lang, whole=False)
+    invalid = [b for b in _impossible(atoms, _singles(atoms, norm), ctx) if not _weak(b)] if atoms else []
+    if not invalid:
+        return None
+    first = min(invalid, key=lambda b: (b.start, -b.end))
+    end = first.end
+    if (joined := _RANGE_SEP.match(norm, end)) is not None and (tail := _RANGE_TAIL.match(norm, joined.end())):
+        end = tail.end()
+    return NoSuchDay(text[first.start:end], first.start, end)
+
+
+def _weak(found: _Atom | _Cand) -> bool:
+    atoms = (found,) if isinstance(found, _Atom) else found.atoms
+    return any(atom.weak or "doubtful" in atom.traits for atom in atoms)
+
+
+_RANGE_TAIL = re.compile(r"(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号]?")
 
 
 def find_days_apart(text: str, *, now: datetime, prefer: Prefer = "past",

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from core.dates import normalize, read_date, read_date_in
+from core.dates import find_no_such_day, normalize, read_date, read_date_in
+from core.dates_zh import zh_to_int
 from core.domain import Duty, StudyKind
 from core.text import LazyPattern, is_cjk, squeeze, utf16_len
 
@@ -46,8 +47,6 @@ _KINDS: tuple[tuple[str, StudyKind], ...] = (
 _KIND = LazyPattern("|".join(f"(?P<k{i}>{'(?<![a-z])' + word + '(?![a-z])' if word[0].isascii() else word})"
                              for i, (word, _) in enumerate(_KINDS)), re.IGNORECASE)
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-              "九": 9, "十": 10}
 _NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]{1,3})"
 _HOURS = re.compile(
     rf"(?P<半>半个?小时)|(?P<n>{_NUMBER})\s*个?(?P<half>半)?\s*(?:小时|钟头|hours?|hrs?|h)(?P<half2>半)?(?![a-z])",
@@ -66,6 +65,7 @@ class StudyDraft:
     hours: Decimal | None = None
     topic: str | None = None
     for_team: bool = False  # the office's team session (/session): one of TEAM_KINDS, never self-study
+    no_such_day: bool = False  # the message named a day the calendar has not (2月30日): no date taken
 
 
 class StudyProblem(enum.StrEnum):
@@ -74,6 +74,7 @@ class StudyProblem(enum.StrEnum):
     HOURS_OUT_OF_RANGE = "hours_out_of_range"
     TOPIC_TOO_LONG = "topic_too_long"
     SELF_STUDY_FOR_TEAM = "self_study_for_team"  # each member logs their own self-study
+    NO_SUCH_DAY = "no_such_day"  # 2月30日: the day is asked again rather than today taken or the words kept
 
 
 def parse_study(text: str, *, now: datetime, lang: str | None = None) -> StudyDraft:
@@ -83,10 +84,15 @@ def parse_study(text: str, *, now: datetime, lang: str | None = None) -> StudyDr
     the text as typed."""
     rest = normalize(text)  # for reading only: one character for one, so positions hold in `text`
     hours, rest = _take_hours(rest)  # first, so "2.5h" is not read as 5 February
-    held_on, starts_at, rest = _take_date(rest, now=now, lang=lang)
+    impossible = find_no_such_day(rest, now=now, lang=lang)
+    if impossible is not None:  # no date is read, nor is 2月30日 left in the topic
+        held_on, starts_at, rest = None, None, _blank(rest, impossible.start, impossible.end)
+    else:
+        held_on, starts_at, rest = _take_date(rest, now=now, lang=lang)
     kind, rest = _take_kind(rest)
     kept = "".join(typed if left != "\0" else "\0" for typed, left in zip(text, rest, strict=True))
-    return StudyDraft(held_on=held_on, starts_at=starts_at, kind=kind, hours=hours, topic=_topic(kept))
+    return StudyDraft(held_on=held_on, starts_at=starts_at, kind=kind, hours=hours, topic=_topic(kept),
+                      no_such_day=impossible is not None)
 
 
 def parse_kind(text: str) -> StudyKind | None:
@@ -113,7 +119,7 @@ def parse_held_on(text: str, *, now: datetime, lang: str | None = None) -> tuple
 
 
 def study_problems(draft: StudyDraft, *, today: date) -> list[StudyProblem]:
-    problems = []
+    problems = [StudyProblem.NO_SUCH_DAY] if draft.no_such_day else []
     if draft.held_on is not None and draft.held_on > today:
         problems.append(StudyProblem.IN_FUTURE)
     if draft.held_on is not None and draft.held_on.year < today.year - 1:
@@ -131,6 +137,8 @@ def without_problems(draft: StudyDraft, problems: list[StudyProblem]) -> StudyDr
     """The draft with every field that has a problem cleared, so it is asked for again."""
     if StudyProblem.IN_FUTURE in problems or StudyProblem.TOO_OLD in problems:
         draft = replace(draft, held_on=None, starts_at=None)
+    if StudyProblem.NO_SUCH_DAY in problems:
+        draft = replace(draft, held_on=None, starts_at=None, no_such_day=False)
     if StudyProblem.HOURS_OUT_OF_RANGE in problems:
         draft = replace(draft, hours=None)
     if StudyProblem.TOPIC_TOO_LONG in problems:
@@ -275,13 +283,6 @@ def _hours_of(match: re.Match[str]) -> Decimal:
     if match.group("半"):
         return Decimal("0.5")
     number = match.group("n")
-    value = Decimal(number) if number[0].isdigit() else Decimal(_chinese_number(number))
+    value = Decimal(number) if number[0].isdigit() else Decimal(zh_to_int(number) or 0)
     return value + (Decimal("0.5") if match.group("half") or match.group("half2") else 0)
 
-
-def _chinese_number(text: str) -> int:
-    """一 … 九十九 (hours never need more)."""
-    if "十" not in text:
-        return _CN_DIGITS[text[0]]
-    tens, _, ones = text.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 from core import dates, pace
+from core.dates_zh import zh_to_int
 
 NAME_LIMIT = 16
 UNIT_LIMIT = 8
@@ -104,13 +105,17 @@ class DutyLog:
 
 class DutyLogError(ValueError):
     """Why the text is not an entry: "no_duty" (nothing, or no duty of the team's named first), "amount"
-    (not a number above 0 up to 1000, two decimals at most), "range" (several days), "future" (a day to
-    come) or "note" (longer than 200 characters); ``day`` when one was read."""
+    (not a number above 0 up to 1000, two decimals at most; or below 0), "month_day" (an amount that reads as a
+    month and day too: 11.20), "no_such_day" (a date that names no day: 2月30日, 13月1日), "range" (several
+    days), "future" (a day to come) or "note" (longer than 200 characters); ``day`` when one was read,
+    ``text`` the words in question and ``duty`` the duty named, when there are."""
 
-    def __init__(self, reason: str, day: date | None = None) -> None:
+    def __init__(self, reason: str, day: date | None = None, *, text: str = "", duty: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
         self.day = day
+        self.text = text
+        self.duty = duty
 
 
 def is_undo(text: str) -> bool:
@@ -130,14 +135,16 @@ def parse_log(text: str, *, duties: Sequence[tuple[str, str]], now: datetime, la
     name, unit = named
     rest = text[len(name):].strip()
     amount = Decimal(1)
-    found = re.match(r"^(\S+?)(?:\s*" + re.escape(unit) + r")?(?:\s|$)", rest) if unit else \
+    found = re.match(r"^(\S+?)(?:\s*" + re.escape(unit) + r"(?P<half>半)?)?(?:\s|$)", rest) if unit else \
         re.match(r"^(\S+)(?:\s|$)", rest)
-    if found is not None and re.match(r"^[\d.]+$", found.group(1)):
-        value = _decimal(found.group(1))
-        if value is None or not 0 < value <= AMOUNT_LIMIT:
-            raise DutyLogError("amount")
-        amount, rest = value, rest[found.end():].strip()
-    when = dates.find_date(rest, now=now, prefer="past", lang=lang)
+    if found is not None:
+        value = _amount(found.group(1), half=bool(found.groupdict().get("half")), duty=name)
+        if value is not None:
+            amount, rest = value, rest[found.end():].strip()
+    impossible = dates.find_no_such_day(rest, now=now, lang=lang)
+    if impossible is not None:
+        raise DutyLogError("no_such_day", text=impossible.text, duty=name)
+    when = dates.read_date_in(rest, now=now, prefer="past", lang=lang)
     day = now.date()
     if when is not None:
         if isinstance(when.value, tuple) and when.value[0] != when.value[1]:
@@ -151,6 +158,39 @@ def parse_log(text: str, *, duties: Sequence[tuple[str, str]], now: datetime, la
     if len(note) > NOTE_LIMIT:
         raise DutyLogError("note", day)
     return DutyLog(name=name, amount=amount, day=day, note=note)
+
+
+_MONTH_DAY = re.compile(r"(?P<month>\d{1,2})\.(?P<day>\d{2})")
+_IN_WORDS = re.compile(r"(?P<n>[零〇一二两三四五六七八九十]{1,3})?(?P<half>半)?")
+
+
+def _amount(word: str, *, half: bool, duty: str) -> Decimal | None:
+    """The amount a word right after the duty's name gives: 1, 0.5, 1.5 (1天半), 两 (两天), 半 (半天), 三 (三次);
+    None when the word is no amount (the note or a day starts there). Raises DutyLogError for an amount out of
+    range or below 0, and for 11.20, which reads as 20 November too."""
+    if word[:1] in "-−－﹣" and _NUMBER.match(word[1:]):
+        raise DutyLogError("amount")
+    value: Decimal | None
+    if re.fullmatch(r"[\d.]+", word) and not _NUMBER.match(word):  # 1.5.1
+        raise DutyLogError("amount")
+    if _NUMBER.match(word):
+        dotted = _MONTH_DAY.fullmatch(word)
+        if dotted is not None and 1 <= int(dotted["month"]) <= 12 and 1 <= int(dotted["day"]) <= 31:
+            raise DutyLogError("month_day", text=word, duty=duty)
+        value = _decimal(word)
+        if value is None:
+            raise DutyLogError("amount")
+    elif (spelt := _IN_WORDS.fullmatch(word)) is not None and (spelt["n"] or spelt["half"]):
+        number = zh_to_int(spelt["n"]) if spelt["n"] else 0
+        if number is None:
+            return None
+        value = Decimal(number) + (Decimal("0.5") if spelt["half"] else 0)
+    else:
+        return None
+    value += Decimal("0.5") if half else 0
+    if not 0 < value <= AMOUNT_LIMIT:
+        raise DutyLogError("amount")
+    return value
 
 
 @dataclass(frozen=True)

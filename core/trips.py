@@ -57,7 +57,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Literal, TypeVar
 
-from core.dates import find_days_apart, read_date, read_date_in, read_range
+from core.dates import find_days_apart, find_no_such_day, read_date, read_date_in, read_range
 from core.pace import days_covered
 from core.text import LazyPattern, utf16_len
 
@@ -82,6 +82,7 @@ class TripDraft:
     places: str | None = None  # e.g. "淳安县" or "淳安县、开化县"
     topic: str | None = None  # e.g. "山区共富调研"
     days_apart: bool = False  # the message listed days that are not one span (11月5日、8日): no dates taken
+    no_such_day: bool = False  # the message named a day the calendar has not (2月30日): no dates taken
 
 
 class TripField(enum.StrEnum):
@@ -98,6 +99,7 @@ class TripProblem(enum.StrEnum):
     PLACES_TOO_LONG = "places_too_long"  # over MAX_PLACES characters
     TOPIC_TOO_LONG = "topic_too_long"  # over MAX_TOPIC characters
     NOT_THIS_YEAR_OR_LAST = "too_old"  # starts before 1 January of last year
+    NO_SUCH_DAY = "no_such_day"  # 2月30日, 13月1日至3日: asked again rather than read in part
 
 
 # --------------------------------------------------------------------------- parsing
@@ -105,9 +107,15 @@ class TripProblem(enum.StrEnum):
 
 def parse_trip(text: str, *, now: datetime, lang: str | None = None) -> TripDraft:
     """Takes what it can understand from one message (see the module docstring)."""
-    start, end, rest, apart = _take_dates(text, now=now, lang=lang)
+    impossible = find_no_such_day(text, now=now, lang=lang)
+    if impossible is not None:  # no date is read from the message, nor is 2月30日 left in the places
+        start, end, apart = None, None, False
+        rest = text[:impossible.start] + " " + text[impossible.end:]
+    else:
+        start, end, rest, apart = _take_dates(text, now=now, lang=lang)
     places, topic = (_split_zh if _CJK.search(rest) else _split_en)(rest)
-    return TripDraft(start=start, end=end, places=places, topic=topic, days_apart=apart)
+    return TripDraft(start=start, end=end, places=places, topic=topic, days_apart=apart,
+                     no_such_day=impossible is not None)
 
 
 def parse_trip_dates(text: str, *, now: datetime, lang: str | None = None) -> tuple[date, date] | None:
@@ -165,6 +173,8 @@ def trip_problems(draft: TripDraft, *, today: date) -> list[TripProblem]:
     checked for length or order.
     """
     problems = [TripProblem.DAYS_APART] if draft.days_apart else []
+    if draft.no_such_day:
+        problems.append(TripProblem.NO_SUCH_DAY)
     if draft.start is not None:
         if draft.start > today or (draft.end is not None and draft.end > today):
             problems.append(TripProblem.IN_FUTURE)
@@ -184,6 +194,7 @@ def trip_problems(draft: TripDraft, *, today: date) -> list[TripProblem]:
 
 _CLEARS: dict[TripProblem, tuple[str, ...]] = {
     TripProblem.DAYS_APART: ("start", "end", "days_apart"),
+    TripProblem.NO_SUCH_DAY: ("start", "end", "no_such_day"),
     TripProblem.IN_FUTURE: ("start", "end"),
     TripProblem.NOT_THIS_YEAR_OR_LAST: ("start", "end"),
     TripProblem.END_BEFORE_START: ("start", "end"),

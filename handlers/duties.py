@@ -79,13 +79,17 @@ async def duty(update: Update, context: SaimaContext) -> None:
                                      actor_member_id=admin.id, actor_telegram_id=admin.telegram_user_id)
             text = (t("The team has no duty named {name} in use.") if row is None else
                     t("Retired {name}: it is no longer logged or scored; what was logged stays in the ledger."))
-            text = text.format(name=change.name)
+            text = text.format(name=change.name if row is None else row.name)
         else:
+            before = team_duties.by_name(session, admin.team_id, change.name)
+            was_retired = before is not None and before.retired_at is not None
             row, new = team_duties.set_duty(session, team_id=admin.team_id, name=change.name, unit=change.unit,
                                             yearly_target=change.yearly_target, weight=change.weight, now=now,
                                             actor_member_id=admin.id, actor_telegram_id=admin.telegram_user_id)
             text = (t("Added {name}: {target} {unit} a year for each member in the race, weight {weight}. "
-                      "Members log it with /log {name} 1 11月20日 note.") if new else
+                      "Members log it with /log {name} 1 20 Nov note.") if new else
+                    t("Brought back {name}: {target} {unit} a year for each member in the race, weight {weight}. "
+                      "Members can log it again.") if was_retired else
                     t("Changed {name}: {target} {unit} a year for each member in the race, weight {weight}."))
             text = text.format(name=row.name, target=number(row.yearly_target), unit=row.unit,
                                weight=number(row.weight))

@@ -38,17 +38,36 @@ def _year_total(context: SaimaContext, session: Session, member: Member, duty: T
         year=year, done=shown(own.done), target=whole(own.target), unit=duty.unit)
 
 
-def _refusal(t: Translator, error: DutyLogError, duties: list[TeamDuty]) -> str:
+def _refusal(t: Translator, error: DutyLogError, text: str, duties: list[TeamDuty], retired: list[TeamDuty]) -> str:
+    """What is wrong with the entry; nothing was logged."""
     if error.reason == "amount":
         return t("The amount: a number above 0 and up to 1000 right after the duty's name, such as 1 or 0.5.")
+    if error.reason == "month_day":
+        return t("Is “{text}” a date or an amount? Nothing was logged. Write the day as 20 Nov and the amount "
+                 "right after the duty's name, for example: /log {name} 1 20 Nov").format(text=error.text,
+                                                                                       name=error.duty)
+    if error.reason == "no_such_day":
+        return t("There is no such day as “{text}”: nothing was logged. Please check the date.").format(
+            text=error.text)
     if error.reason == "range":
         return t("One day per entry, please.")
     if error.reason == "future" and error.day is not None:
         return t("{day} has not come yet: log what was done.").format(day=day_in_words(t, error.day))
     if error.reason == "note":
         return t("Please keep the note under 200 characters.")
+    gone = next((duty for duty in retired if text.casefold().startswith(duty.name.casefold())), None)
+    if gone is not None:
+        return t("The office has retired {name}: it is no longer logged.").format(name=gone.name) + (
+            "\n" + _which(t, duties) if duties else "")
+    if not duties:
+        return t("The team has added no duties of its own to log; trips, study and suggestions or proposals "
+                 "have their own commands: /trip, /study, /proposal.")
+    return _which(t, duties)
+
+
+def _which(t: Translator, duties: list[TeamDuty]) -> str:
     names = ("、" if t.lang == "zh" else ", ").join(duty.name for duty in duties)
-    return t("Which duty? Start with its name: {names}. For example: /log {first} 1 11月20日 note").format(
+    return t("Which duty? Start with its name: {names}. For example: /log {first} 1 20 Nov note").format(
         names=names, first=duties[0].name)
 
 
@@ -60,7 +79,9 @@ async def log(update: Update, context: SaimaContext) -> None:
     now = context.now().astimezone(ZoneInfo(member.team.timezone))
     text = " ".join(args_of(context.args))
     with context.db.session() as session:
-        duties = team_duties.active(session, member.team_id)
+        every = team_duties.every(session, member.team_id)
+        duties = [duty for duty in every if duty.retired_at is None]
+        retired = [duty for duty in every if duty.retired_at is not None]
         if is_undo(text):
             undone = team_duties.undo_latest(session, member, now=context.now())
             if undone is None:
@@ -70,14 +91,11 @@ async def log(update: Update, context: SaimaContext) -> None:
                 reply = t("Taken back: {name} {amount} {unit} · {day}").format(
                     name=duty.name, amount=number(gone.amount), unit=duty.unit, day=day_in_words(t, gone.day)) \
                     + "\n" + _year_total(context, session, member, duty, gone.day.year)
-        elif not duties:
-            reply = t("The team has added no duties of its own to log; trips, study and suggestions or proposals "
-                      "have their own commands: /trip, /study, /proposal.")
         else:
             try:
-                entry = parse_log(text, duties=[(d.name, d.unit) for d in duties], now=now)
+                entry = parse_log(text, duties=[(d.name, d.unit) for d in duties], now=now, lang=t.lang)
             except DutyLogError as error:
-                reply = _refusal(t, error, duties)
+                reply = _refusal(t, error, text, duties, retired)
             else:
                 duty = next(d for d in duties if d.name == entry.name)
                 team_duties.log_entry(session, duty=duty, member=member, day=entry.day, amount=entry.amount,

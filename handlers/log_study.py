@@ -31,6 +31,7 @@ KIND_LABELS = {
 }
 
 _PROBLEMS = {
+    StudyProblem.NO_SUCH_DAY: N_("There is no such day as the one in that date (such as 30 February)."),
     StudyProblem.IN_FUTURE: N_("A study session can only be logged once it has taken place; the date is in the future."),
     StudyProblem.TOO_OLD: N_("That date is more than a year back; only this year and last year can be logged."),
     StudyProblem.HOURS_OUT_OF_RANGE: N_("Hours must be between 0.5 and 24."),

@@ -47,6 +47,7 @@ DAYS_APART = N_("One trip is one span of days, such as 11月5日至8日; days th
                 "separate trips: please log each on its own.")
 _PROBLEMS = {
     TripProblem.DAYS_APART: DAYS_APART,
+    TripProblem.NO_SUCH_DAY: N_("There is no such day as the one in those dates (such as 30 February)."),
     TripProblem.IN_FUTURE: N_("A trip can only be logged for days that have passed; "
                               "those dates are still to come."),
     TripProblem.END_BEFORE_START: N_("The trip cannot end before it starts."),
@@ -127,7 +128,7 @@ class TripForm(Form[TripLog]):
         draft = trips.parse_trip(text, now=ctx.now, lang=ctx.lang)
         # Once the member is answering questions anyway, one more (a tap) costs little.
         return TripLog(start=draft.start, end=draft.end, places=draft.places, topic=draft.topic,
-                       days_apart=draft.days_apart, ask_key_topic=bool(trips.missing_fields(draft)))
+                       days_apart=draft.days_apart, no_such_day=draft.no_such_day, ask_key_topic=bool(trips.missing_fields(draft)))
 
     def prepare(self, session: Session, draft: TripLog, ctx: FormContext) -> TripLog:
         """Every topic the member leads in a year a trip may be logged for: the dates, asked later, pick."""

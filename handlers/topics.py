@@ -291,7 +291,7 @@ class TopicReportForm(_StageForm):
     heading = N_("Key research topic: report done")
     fields = (
         Field("report", N_("Research report"), N_("Send the report as a document, or type its title.")),
-        Field("on", N_("Finished on"), N_("On what day was the report finished? For example 昨天 or 11月20日.")),
+        Field("on", N_("Finished on"), N_("On what day was the report finished? For example yesterday or 20 Nov.")),
     )
 
     def missing(self, draft: StageDraft) -> list[str]:
@@ -341,7 +341,7 @@ class TopicOutcomeForm(_StageForm):
     fields = (
         Field("outcome", N_("Outcome"), N_("What did the topic become? For example a policy, a decision or a "
                                            "proposal; type it in a sentence.")),
-        Field("on", N_("Applied on"), N_("On what day? For example 上周五 or 12月1日.")),
+        Field("on", N_("Applied on"), N_("On what day? For example last Friday or 1 Dec.")),
     )
 
     def missing(self, draft: StageDraft) -> list[str]:

@@ -85,7 +85,8 @@ def every(session: Session, team_id: int) -> list[TeamDuty]:
 
 
 def by_name(session: Session, team_id: int, name: str) -> TeamDuty | None:
-    return session.scalar(select(TeamDuty).where(TeamDuty.team_id == team_id, TeamDuty.name == name))
+    """The team's duty of that name, retired or not, whatever its case (Visits is visits, as /log reads it)."""
+    return next((row for row in every(session, team_id) if row.name.casefold() == name.casefold()), None)
 
 
 def set_duty(session: Session, *, team_id: int, name: str, unit: str, yearly_target: Decimal, weight: Decimal,

@@ -15,6 +15,7 @@ from core.dates import (
     DaysApart,
     find_date,
     find_days_apart,
+    find_no_such_day,
     normalize,
     parse_date,
     parse_range,
@@ -306,3 +307,16 @@ def test_every_rule_compiles() -> None:
     from core.dates_rules import RULES
 
     assert RULES and all(rule.regex.pattern and rule.needs.pattern for rule in RULES)
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("2月30日 集体学习", "2月30日"), ("13月1日至3日 淳安县", "13月1日至3日"), ("淳安县 星期八", "星期八"),
+    ("11月31日", "11月31日"), ("2026-02-30 visit", "2026-02-30"), ("Feb 30 visit", "Feb 30"),
+    ("11月20日 接待", None), ("2028年2月29日", None), ("3号楼 调研", None), ("第12号 建议", None), ("2小时", None),
+    ("11.35 天", None), ("30日", None), ("2.30 会议", None),
+])
+def test_a_date_that_names_no_day_is_found_with_the_range_it_opens(text: str, named: str | None) -> None:
+    found = find_no_such_day(text, now=NOW)
+    assert (found.text if found else None) == named
+    if found is not None:
+        assert text[found.start:found.end] == found.text

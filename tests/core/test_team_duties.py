@@ -56,6 +56,11 @@ def test_bad_duty_changes_say_why(text: str, reason: str) -> None:
     ("接访下访", DutyLog("接访下访", Decimal(1), date(2026, 11, 21), "")),
     ("第一议题学习 3 2026-01-05", DutyLog("第一议题学习", Decimal(3), date(2026, 1, 5), "")),  # the longest name
     ("第一议题 传达学习 11月2日", DutyLog("第一议题", Decimal(1), date(2026, 11, 2), "传达学习")),
+    ("接访下访 两天 接待群众", DutyLog("接访下访", Decimal(2), date(2026, 11, 21), "接待群众")),
+    ("接访下访 半天 昨天", DutyLog("接访下访", Decimal("0.5"), date(2026, 11, 20), "")),
+    ("接访下访 一天半", DutyLog("接访下访", Decimal("1.5"), date(2026, 11, 21), "")),
+    ("接访下访 1天半 11月3日", DutyLog("接访下访", Decimal("1.5"), date(2026, 11, 3), "")),
+    ("第一议题 十九大精神", DutyLog("第一议题", Decimal(1), date(2026, 11, 21), "十九大精神")),
 ])
 def test_logs_read(text: str, expected: DutyLog) -> None:
     assert parse_log(text, duties=DUTIES, now=NOW) == expected
@@ -64,7 +69,8 @@ def test_logs_read(text: str, expected: DutyLog) -> None:
 @pytest.mark.parametrize(("text", "reason"), [
     ("", "no_duty"), ("下访 1", "no_duty"), ("接访下访 0", "amount"), ("接访下访 1001", "amount"),
     ("接访下访 1.5.1", "amount"), ("接访下访 1 11月5日至8日", "range"), ("接访下访 1 下周五", "future"),
-    ("接访下访 1 " + "学" * 201, "note"),
+    ("接访下访 1 " + "学" * 201, "note"), ("接访下访 -1 昨天", "amount"), ("接访下访 1 2月30日", "no_such_day"),
+    ("接访下访 1 13月1日", "no_such_day"), ("接访下访 11.20 接待", "month_day"),
 ])
 def test_bad_logs_say_why(text: str, reason: str) -> None:
     with pytest.raises(DutyLogError) as raised:

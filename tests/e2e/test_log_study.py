@@ -107,3 +107,15 @@ async def test_in_english_the_whole_flow_speaks_english(saima: Saima) -> None:
     assert (await tom.send("/study tomorrow law 2h x")).text.startswith(
         "A study session can only be logged once it has taken place; the date is in the future.")
     assert sessions(saima) == [("collective", "2026-11-20", Decimal("2.00"), "business environment")]
+
+
+async def test_a_day_the_calendar_has_not_is_asked_again_not_kept_in_the_topic(saima: Saima) -> None:
+    """`/study 2月30日 集体学习 2小时 条例`: 2月30日 names no day; the bot said nothing of it, asked for the day and
+    kept “2月30日条例” as the topic."""
+    zhang = await member(saima)
+    asked = await zhang.send("/study 2月30日 集体学习 2小时 优化营商环境条例")
+    assert asked.text.startswith("日期有误，没有这一天（如2月30日）。\n哪天学习的？"), asked.text
+    card = await zhang.send("昨天")
+    assert "主题：优化营商环境条例\n" in card.text and "日期：2026年11月20日（星期五）" in card.text
+    await zhang.press(card, "确认")
+    assert sessions(saima) == [("collective", "2026-11-20", Decimal("2.00"), "优化营商环境条例")]

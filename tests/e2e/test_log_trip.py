@@ -383,3 +383,17 @@ async def test_a_key_topic_renamed_to_another_the_member_leads_asks_first(saima:
     assert asked.labels == ["都保留", "取消"]
     await zhang.press(asked, "取消")
     assert [title for *_, title in topics(saima)] == ["数字化改革", "山区26县高质量发展路径研究"]
+
+
+async def test_a_day_the_calendar_has_not_is_asked_again_not_read_in_part(saima: Saima) -> None:
+    """`/trip 13月1日至3日 淳安县 …` was a trip on 3 November with “13月1日至” in its places, and 2月30日 went into
+    the places whole; now the dates are asked again and the places are only the places."""
+    zhang = await member(saima)
+    for typed in ("13月1日至3日", "2月30日"):
+        asked = await zhang.send(f"/trip {typed} 淳安县 山区共富调研")
+        assert asked.text.startswith("日期有误，其中有不存在的日子（如2月30日）。\n哪天去调研的？"), asked.text
+        card = await zhang.send("11月5日至6日")
+        assert card.text.startswith("下基层调研\n日期：2026年11月5日（星期四）至 11月6日（星期五），共 2 天\n地点：淳安县\n"
+                                    "主题：山区共富调研\n"), card.text
+        await zhang.send("/cancel")
+    assert trips(saima) == []

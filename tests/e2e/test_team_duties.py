@@ -80,7 +80,7 @@ async def test_bad_duties_are_refused_in_english_and_change_nothing(saima: Saima
         assert (await admin.send(text)).text == expected, text
     assert (await admin.send("/duty 基层联系点 次 4 3")).text == (
         "Added 基层联系点: 4 次 a year for each member in the race, weight 3. Members log it with "
-        "/log 基层联系点 1 11月20日 note.")
+        "/log 基层联系点 1 20 Nov note.")
     assert (await admin.send("/duty retire 接访下访")).text == "The team has no duty named 接访下访 in use."
     assert _duties(saima) == [("基层联系点", "次", Decimal(4), Decimal(3), False)]
     assert _audited(saima) == [("create", "team_duty")]
@@ -137,8 +137,8 @@ async def test_a_bad_log_is_refused_with_what_is_wrong_and_stores_nothing(saima:
     await admin.send("/duty 接访下访 天 12 5")
     await admin.send("/duty 第一议题 次 24 2")
     refusals = {
-        "/log": "Which duty? Start with its name: 接访下访, 第一议题. For example: /log 接访下访 1 11月20日 note",
-        "/log 下访 1": "Which duty? Start with its name: 接访下访, 第一议题. For example: /log 接访下访 1 11月20日 note",
+        "/log": "Which duty? Start with its name: 接访下访, 第一议题. For example: /log 接访下访 1 20 Nov note",
+        "/log 下访 1": "Which duty? Start with its name: 接访下访, 第一议题. For example: /log 接访下访 1 20 Nov note",
         "/log 接访下访 0 昨天": "The amount: a number above 0 and up to 1000 right after the duty's name, such as 1 or 0.5.",
         "/log 接访下访 1.234": "The amount: a number above 0 and up to 1000 right after the duty's name, such as 1 or "
                               "0.5.",
@@ -179,3 +179,75 @@ async def test_a_team_duty_counts_in_the_race_and_the_evaluation_with_its_weight
     card = await admin.send("/evaluate 2026")
     own = (await admin.press(card, "张三")).text
     assert "• 接访下访：1 / 11 天（9.4%）" in own  # 12 × 325/365 ≈ 10.7 asked by 21 November
+
+
+async def test_an_amount_written_in_words_is_read_and_one_below_zero_is_refused(saima: Saima) -> None:
+    """两天, 半天 and 一天半 are 2, 0.5 and 1.5 days; -1 is no amount. Before, each was logged as 1 day with the
+    words left in the note."""
+    admin = await owner(saima)
+    await admin.send("/duty 接访下访 天 12 5")
+    zhang = await member(saima)
+    members_since_new_year(saima, 1001)
+    assert (await zhang.send("/log 接访下访 -1 昨天")).text == \
+        "数量须紧跟职责名称，为大于0、不超过1000的数，如1或0.5。"
+    assert _entries(saima) == []
+    assert (await zhang.send("/log 接访下访 两天 接待群众")).text.startswith(
+        "已登记：接访下访2天 · 2026年11月21日（星期六） · 接待群众\n")
+    assert (await zhang.send("/log 接访下访 半天 昨天 接待群众")).text.startswith(
+        "已登记：接访下访0.5天 · 2026年11月20日（星期五） · 接待群众\n")
+    assert (await zhang.send("/log 接访下访 一天半 11月18日")).text.startswith(
+        "已登记：接访下访1.5天 · 2026年11月18日（星期三）\n2026年累计：4/12天")
+    assert _entries(saima) == [("2026-11-21", Decimal(2), "接待群众"), ("2026-11-20", Decimal("0.5"), "接待群众"),
+                               ("2026-11-18", Decimal("1.5"), None)]
+
+
+async def test_a_day_the_calendar_has_not_is_refused_and_not_taken_for_today(saima: Saima) -> None:
+    """2月30日 and 13月1日 name no day: the entry is refused, where before it was logged today with the date in
+    its note."""
+    admin = await owner(saima)
+    await admin.send("/duty 接访下访 天 12 5")
+    zhang = await member(saima)
+    members_since_new_year(saima, 1001)
+    for day in ("2月30日", "13月1日"):
+        assert (await zhang.send(f"/log 接访下访 1 {day} 接待群众")).text == \
+            f"没有“{day}”这一天，未登记。请核对日期。"
+    assert _entries(saima) == []
+
+
+async def test_11_20_is_asked_about_not_logged_as_eleven_days(saima: Saima) -> None:
+    """11.20 is how many officials write 11月20日: it was logged as 11.2 days today."""
+    admin = await owner(saima)
+    await admin.send("/duty 接访下访 天 12 5")
+    zhang = await member(saima)
+    members_since_new_year(saima, 1001)
+    assert (await zhang.send("/log 接访下访 11.20 接待群众来访")).text == (
+        "“11.20”是日期还是数量？未登记。日期请写成11月20日，数量紧跟职责名称，例如：/log 接访下访 1 11月20日")
+    assert _entries(saima) == []
+    assert (await zhang.send("/log 接访下访 1.5 11月20日")).text.startswith("已登记：接访下访1.5天 · 2026年11月20日")
+
+
+async def test_a_retired_duty_logged_says_it_was_retired(saima: Saima) -> None:
+    """After /duty 停用 接访下访, `/log 接访下访 1` was told the team had added no duties (or only asked which duty),
+    not that this one was retired; /duty 接访下访 … again brings it back and says so."""
+    admin = await owner(saima)
+    await admin.send("/duty 接访下访 天 12 5")
+    zhang = await member(saima)
+    await admin.send("/duty 停用 接访下访")
+    assert (await zhang.send("/log 接访下访 1 昨天")).text == "办公室已停用职责“接访下访”，不再登记。"
+    await admin.send("/duty 第一议题 次 24 2")
+    assert (await zhang.send("/log 接访下访 1 昨天")).text == (
+        "办公室已停用职责“接访下访”，不再登记。\n请先写职责名称：第一议题。例如：/log 第一议题 1 11月20日 说明")
+    assert _entries(saima) == []
+    assert (await admin.send("/duty 接访下访 天 12 5")).text == (
+        "已恢复职责“接访下访”：每位参赛成员每年12天，赛马权重5。成员可再次登记。")
+
+
+async def test_a_duty_named_again_in_another_case_is_the_same_duty(saima: Saima) -> None:
+    """`/duty visits days 10 5` after `/duty Visits days 12 5` made a second duty, and /log visits went to the
+    first; names are one whatever their case, as /log reads them."""
+    admin = await owner(saima, lang="en")
+    await admin.send("/duty Visits days 12 5")
+    assert (await admin.send("/duty visits days 10 5")).text == \
+        "Changed Visits: 10 days a year for each member in the race, weight 5."
+    assert _duties(saima) == [("Visits", "days", Decimal(10), Decimal(5), False)]
+    assert (await admin.send("/duty retire VISITS")).text.startswith("Retired Visits:")
