@@ -52,7 +52,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
-from core.dates import find_date, normalize
+from core.dates import find_date, find_no_such_day, normalize
 from core.dates_calendar import add_months
 from core.dates_zh import zh_to_int
 from core.domain import MotionKind, MotionStatus, ResultClass, Satisfaction
@@ -90,6 +90,7 @@ class MotionDraft:
     is_key: bool | None = None  # None when the message does not say
     assigned_on: date | None = None  # 交办日期, when the message gives it (else the handler uses today)
     kind_conflict: bool = False  # a kind word contradicted another one or the title's ending; kind is None
+    no_such_day: bool = False  # its 交办日期 named a day the calendar has not (2月30日交办): not in the title
 
 
 class MotionProblem(enum.StrEnum):
@@ -98,6 +99,7 @@ class MotionProblem(enum.StrEnum):
     TITLE_TOO_LONG = "title_too_long"
     TITLE_TOO_SHORT = "title_too_short"
     ASSIGNED_IN_FUTURE = "assigned_in_future"
+    NO_SUCH_DAY = "no_such_day"  # 2月30日交办: today is used, as for a day to come, and the member told
 
 
 def parse_motion(text: str, *, now: datetime, lang: str | None = None) -> MotionDraft:
@@ -108,7 +110,13 @@ def parse_motion(text: str, *, now: datetime, lang: str | None = None) -> Motion
     """
     if lang is not None and lang.lower()[:2] not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh', 'en' or None, not {lang!r}")
-    assigned_on, rest = _take_assigned_on(normalize(text), now=now)
+    norm = normalize(text)
+    impossible = find_no_such_day(norm, now=now)
+    cued = None if impossible is None else _cued(norm, impossible.start, impossible.end)
+    if cued is not None:  # 2月30日交办: no day, and the words leave the title
+        assigned_on, rest = None, norm[:cued[0]] + " , " + norm[cued[1]:]
+    else:
+        assigned_on, rest = _take_assigned_on(norm, now=now)
     rest = _EMPTY_BRACKETS.sub(" ", rest)
     rest = _LEVEL.sub(" ", _LEAD_FILLER.sub(" ", rest))
     found = _Found()
@@ -124,7 +132,7 @@ def parse_motion(text: str, *, now: datetime, lang: str | None = None) -> Motion
         title = _as_typed(text, clean_title(rest[start:end]))
     kind, conflict = _agree_kind(found.kinds, title_kind(title) if title else None)
     return MotionDraft(kind=kind, number=_agreed(found.numbers), title=title, is_key=_agreed(found.keys),
-                       assigned_on=assigned_on, kind_conflict=conflict)
+                       assigned_on=assigned_on, kind_conflict=conflict, no_such_day=cued is not None)
 
 
 # Words that only say whose it is, taken out before the kind words are read: 领办 / led, and the level
@@ -198,6 +206,8 @@ def motion_problems(draft: MotionDraft, *, today: date) -> list[MotionProblem]:
         problems.append(MotionProblem.TITLE_TOO_SHORT)
     if draft.assigned_on is not None and draft.assigned_on > today:
         problems.append(MotionProblem.ASSIGNED_IN_FUTURE)
+    if draft.no_such_day:
+        problems.append(MotionProblem.NO_SUCH_DAY)
     return problems
 
 
@@ -208,7 +218,7 @@ def without_problems(draft: _Draft, problems: Iterable[MotionProblem]) -> _Draft
     """The draft with every field that has a problem cleared, so it is asked for again.
 
     Clearing assigned_on means "today" to the handler, so it should say so
-    when it reports ASSIGNED_IN_FUTURE.
+    when it reports ASSIGNED_IN_FUTURE or NO_SUCH_DAY.
     """
     cleared: dict[str, object] = {}
     for problem in set(problems):
@@ -220,6 +230,8 @@ def without_problems(draft: _Draft, problems: Iterable[MotionProblem]) -> _Draft
             cleared["title"] = None
         elif problem is MotionProblem.ASSIGNED_IN_FUTURE:
             cleared["assigned_on"] = None
+        elif problem is MotionProblem.NO_SUCH_DAY:
+            cleared.update(assigned_on=None, no_such_day=False)
     return replace(draft, **cleared)  # type: ignore[arg-type]  # the cleared fields are the draft's own
 
 

@@ -19,7 +19,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from core.aging import Age, age
-from core.dates import beyond_horizon, find_date
+from core.dates import beyond_horizon, find_date, find_no_such_day
 from core.domain import AssignmentStatus
 from core.text import squeeze, utf16_len
 
@@ -102,6 +102,7 @@ class TaskProblem(enum.StrEnum):
     EMPTY = "empty"
     TOO_LONG = "too_long"
     UNREADABLE_DATE = "unreadable_date"
+    NO_SUCH_DAY = "no_such_day"  # 2月30日前: the due is asked again, not left in the title
     DUE_IN_PAST = "due_in_past"
     DUE_TOO_FAR = "due_too_far"  # further ahead than core.dates.HORIZON_YEARS
     NO_ASSIGNEES = "no_assignees"
@@ -127,16 +128,20 @@ def title_without_date(text: str, start: int, end: int) -> str:
     return f"{before} {after}".strip()
 
 
-def parse_task(text: str, *, now: datetime, tz: ZoneInfo) -> tuple[str | None, datetime | None]:
-    """`报送三季度安全生产情况 下周五下午5点`: the title and the due instant, in any order. The due date is the
-    first one in the text (future-leaning); the words that only introduced it (截止, 前, 下班前, by) go
-    with it; the title is the rest as typed."""
+def parse_task(text: str, *, now: datetime, tz: ZoneInfo) -> tuple[str | None, datetime | None, bool]:
+    """`报送三季度安全生产情况 下周五下午5点`: the title and the due instant, in any order, and whether the text
+    named a day the calendar has not (2月30日前: no due, and the words are not left in the title). The due
+    date is the first one in the text (future-leaning); the words that only introduced it (截止, 前, 下班前,
+    by) go with it; the title is the rest as typed."""
+    impossible = find_no_such_day(text, now=now)
+    if impossible is not None:
+        return squeeze(title_without_date(text, impossible.start, impossible.end)) or None, None, True
     found = find_date(text, now=now, prefer="future", allow_range=False)
     due = None
     if found is not None and not isinstance(found.value, tuple):
         due = due_instant(found.value, tz)
         text = title_without_date(text, found.start, found.end)
-    return squeeze(text) or None, due
+    return squeeze(text) or None, due, False
 
 
 def due_instant(parsed: date | datetime, tz: ZoneInfo) -> datetime:

@@ -57,6 +57,8 @@ _PROBLEMS = {
     MotionProblem.TITLE_TOO_LONG: N_("The title is too long (at most 200 characters); please shorten it."),
     MotionProblem.ASSIGNED_IN_FUTURE: N_("The assignment date cannot be in the future, so today is used; "
                                          "press Edit to change it."),
+    MotionProblem.NO_SUCH_DAY: N_("There is no such day as the one in the assignment date (such as 30 February), "
+                                  "so today is used; press Edit to change it."),
 }
 
 

@@ -112,6 +112,7 @@ class TaskDraft:
     attachment_kind: str | None = None  # "": none; photo | document
     attachment_file_id: str | None = None
     roster: list[list[Any]] = field(default_factory=list)  # [id, name, role] of the team's active members, for the buttons
+    no_such_day: bool = False  # the message named a day the calendar has not (2月30日前): said, and the due asked
 
 
 class TaskForm(Form[TaskDraft]):
@@ -136,13 +137,16 @@ class TaskForm(Form[TaskDraft]):
 
     def parse_message(self, text: str, ctx: FormContext) -> TaskDraft:
         """`/task 报送三季度安全生产情况 下周五下午5点`: the due date found in the text, the rest the title."""
-        title, due = rules.parse_task(text, now=ctx.now, tz=ZoneInfo(ctx.member.team.timezone))
-        return TaskDraft(title=title, due=due)
+        title, due, no_such_day = rules.parse_task(text, now=ctx.now, tz=ZoneInfo(ctx.member.team.timezone))
+        return TaskDraft(title=title, due=due, no_such_day=no_such_day)
 
     def problems(self, draft: TaskDraft, ctx: FormContext) -> tuple[TaskDraft, list[str]]:
         reasons = []
         if draft.title is not None and rules.text_problem(draft.title, rules.MAX_TITLE) is not None:
             draft, reasons = replace(draft, title=None), [_text_reason(ctx.t, TaskProblem.TOO_LONG, rules.MAX_TITLE)]
+        if draft.no_such_day:
+            draft = replace(draft, no_such_day=False)
+            reasons.append(_due_reason(ctx.t, TaskProblem.NO_SUCH_DAY))
         due_problem = rules.due_problem(draft.due, now=ctx.now) if draft.due is not None else None
         if due_problem is not None:
             draft = replace(draft, due=None)
@@ -280,6 +284,8 @@ class TaskForm(Form[TaskDraft]):
 def _due_reason(t: Translator, problem: TaskProblem) -> str:
     if problem is TaskProblem.DUE_TOO_FAR:
         return too_far_reply(t)
+    if problem is TaskProblem.NO_SUCH_DAY:
+        return t("There is no such day as the one in that due date (such as 30 February).")
     return t("That time has already passed: the due time must be in the future.")
 
 

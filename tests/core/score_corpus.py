@@ -47,7 +47,7 @@ def reply_of(text: str) -> Reply:
         reading = read_log(text, now=NOW, lang=lang)
         return Ask() if isinstance(reading, Unclear) else _expected(reading)
     if command == "/task":
-        title, due = task_rules.parse_task(rest.strip(), now=NOW, tz=SHANGHAI)
+        title, due, _ = task_rules.parse_task(rest.strip(), now=NOW, tz=SHANGHAI)
         return Task(title, due)  # type: ignore[arg-type]
     kind = {"/trip": LogKind.TRIP, "/study": LogKind.STUDY, "/proposal": LogKind.PROPOSAL}.get(command)
     return NotUnderstood() if kind is None else _expected(read_as(kind, rest.strip(), now=NOW, lang=lang))

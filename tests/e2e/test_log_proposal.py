@@ -166,3 +166,13 @@ async def test_in_english_the_whole_flow_speaks_english(saima: Saima) -> None:
     assert [m[:4] for m in motions(saima)] == [("suggestion", "12", "Faster roads in the mountains", True),
                                                ("proposal", "45", "Better village clinics", False)]
     assert date.fromisoformat(motions(saima)[1][5]) == date(2027, 2, 21)
+
+
+async def test_an_assignment_day_the_calendar_has_not_is_said_and_not_kept_in_the_title(saima: Saima) -> None:
+    """`… 2月30日交办`: the title was “关于加快山区公路建设的建议 2月30日交办” and the card said 交办日期 today with
+    no word of why."""
+    zhang = await member(saima)
+    card = await zhang.send("/proposal 建议 第5号 关于加快山区公路建设的建议 重点 2月30日交办")
+    assert card.text.startswith("交办日期中没有这一天（如2月30日），已按今天登记；如需更改请点“修改”。\n领办建议提案"), \
+        card.text
+    assert "标题：关于加快山区公路建设的建议\n" in card.text and "交办日期：2026年11月21日（星期六）" in card.text

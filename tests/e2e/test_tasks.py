@@ -463,3 +463,16 @@ def _member_id(saima: Saima, telegram_id: int) -> int:
 def _cancelled(saima: Saima) -> bool:
     with saima.db.session() as session:
         return session.scalar(select(Task.cancelled_at).order_by(Task.id.desc())) is not None
+
+
+async def test_a_due_day_the_calendar_has_not_is_asked_again_not_kept_in_the_title(saima: Saima) -> None:
+    """`/task 整改台账 2月30日前`: the title was “整改台账 2月30日前” and the due asked with no word of why."""
+    admin, _, _ = await _team(saima)
+    detail = await admin.send("/task 整改台账 2月30日前")
+    assert detail.text.startswith("日期有误，截止日期中没有这一天（如2月30日）。\n有什么具体要求？"), detail.text
+    due = await _choose(admin, detail, "无具体要求")
+    assert due.text.startswith("什么时候截止？"), due.text
+    who = await admin.send("11月30日")
+    card = await _choose(admin, await _choose(admin, who, "成员"), "无附件")
+    assert card.text.splitlines()[1:5] == ["事项：整改台账", "具体要求：无", "截止日期：2026年11月30日（星期一）18:00",
+                                           "承办人：成员，共 2 人：张三、王五"], card.text
