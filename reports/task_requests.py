@@ -12,7 +12,7 @@ from core.callbacks import form_start, task_stages
 from core.tasks import RequestKind, RequestState, Stage
 from locales import N_, Translator
 from reports.tasks import REPORT_DONE, SIGN, clip, due_words
-from reports.words import day_in_words
+from reports.words import day_in_words, short_day
 from storage.models import Task, TaskRequest
 
 STAGES = {Stage.RAISED: N_("Raised (提出诉求)"), Stage.CONSULTING: N_("Consulting (对接问诊)"),
@@ -85,13 +85,17 @@ def answer_text(t: Translator, task: Task, request: TaskRequest, *, by: str, due
 
 
 def history_line(t: Translator, request: TaskRequest, tz: ZoneInfo) -> str:
-    """`11-24 问诊 …（已答复：…）`: one request in a history column."""
-    when = request.created_at.astimezone(tz).strftime("%m-%d")
+    """`11月24日 咨询“…”（已答复：…）` / `24 Nov Question “…” (answered: …)`: one request in the assignee's card."""
+    asked = request.created_at.astimezone(tz).date()
     what = t(REQUEST_KINDS[RequestKind(request.kind)])
-    day = f" → {request.proposed_date:%Y-%m-%d}" if request.proposed_date is not None else ""
+    if request.proposed_date is not None:
+        proposed = request.proposed_date
+        what += " → " + (short_day(t, proposed) if proposed.year == asked.year else day_in_words(t, proposed))
     state = t(REQUEST_STATES[RequestState(request.state)])
-    answer = f": {request.answer}" if request.answer else ""
-    return f"{when} {what}{day} “{clip(request.text, 40)}” ({state}{answer})"
+    if request.answer:
+        state = t("{state}: {answer}").format(state=state, answer=request.answer)
+    return t("{day} {what} “{text}” ({state})").format(day=short_day(t, asked), what=what,
+                                                        text=clip(request.text, 40), state=state)
 
 
 def payload(text: str, buttons: list[list[list[str]]] | None = None) -> dict[str, Any]:

@@ -186,7 +186,7 @@ def assignment_card(t: Translator, task: Task, assignment: TaskAssignment, *, na
     if assignment.signed_at is not None:
         lines.append(field_line(t, t("Signed for (签收)"), short_due(t, assignment.signed_at, tz)))
     if assignment.plan_date is not None:
-        lines.append(field_line(t, t("Plan: done by"), day_in_words(t, assignment.plan_date)))
+        lines.append(field_line(t, t("Planned to finish by"), day_in_words(t, assignment.plan_date)))
     if history:
         lines.append(t("Requests:"))
         lines.extend(f"  {line}" for line in history)
