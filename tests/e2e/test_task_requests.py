@@ -153,11 +153,11 @@ async def test_sign_ask_answer_plan_and_an_approved_extension(saima: Saima) -> N
 
     # the office's card of 张三's assignment lists the requests in Chinese as an official writes them
     task = await admin.press(await admin.send("/tasks"), "1")
-    card = (await admin.press(task, "张三")).text.splitlines()
-    assert card[card.index("诉求与申请：") + 1:card.index("诉求与申请：") + 4] == [
+    lines = (await admin.press(task, "张三")).text.splitlines()
+    assert lines[lines.index("诉求与申请：") + 1:lines.index("诉求与申请：") + 4] == [
         "  11月23日 咨询“台账模板用哪一版？”（已答复：用2026年版）",
         "  11月23日 办理方案 → 11月27日“先对照清单逐项整改”（待办公室答复）",
-        "  11月23日 延期申请 → 12月4日“需要等区里的数据”（已同意）"], card
+        "  11月23日 延期申请 → 12月4日“需要等区里的数据”（已同意）"], lines
 
     # the ledger's 督办 sheet: its stage, its light and the whole exchange in the history column
     with saima.db.session() as session:
