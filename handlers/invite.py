@@ -15,6 +15,7 @@ from handlers.access import admins_only, sender
 from handlers.context import SaimaContext
 from handlers.incoming import args_of
 from locales import Translator
+from reports.words import day_in_words
 from storage import audit, invites
 from storage.models import Member
 
@@ -45,7 +46,7 @@ def make_invite(session: Session, context: SaimaContext, admin: Member, *, singl
         after["for_member_id"] = for_member_id
     audit.record(session, action="create", entity="invite", entity_id=invite.id, team_id=admin.team_id, now=now,
                  actor_member_id=admin.id, actor_telegram_id=admin.telegram_user_id, after=after)
-    expires_on = invite.expires_at.astimezone(ZoneInfo(admin.team.timezone)).date().isoformat() \
+    expires_on = day_in_words(context.t, invite.expires_at.astimezone(ZoneInfo(admin.team.timezone)).date()) \
         if invite.expires_at else ""
     return NewInvite(invite_link(context.bot.username, invite.code), expires_on)
 

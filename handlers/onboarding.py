@@ -25,6 +25,7 @@ from handlers.context import LANGUAGE_KEY, SaimaContext
 from handlers.help import role_name
 from handlers.incoming import display_name
 from locales import N_, SUPPORTED, Translator, translator
+from reports.words import day_in_words
 from storage import members, onboarding, teams
 from storage.models import Member
 
@@ -163,7 +164,7 @@ def _refusal(t: Translator, verdict: InviteVerdict, expired_at: datetime | None,
     if verdict is InviteVerdict.EXPIRED and expired_at is not None:
         day = expired_at.astimezone(zone).date()
         return t("This invite expired on {date}. Please ask your team's office for a new link.").format(
-            date=day.isoformat()
+            date=day_in_words(t, day)
         )
     if verdict is InviteVerdict.USED_UP:
         return t("This invite has already been used. Please ask your team's office for a new link.")

@@ -44,7 +44,7 @@ from handlers.invite import invite_text, make_invite
 from handlers.keyboards import first_page, in_rows, turn_rows
 from locales import N_, Translator, translator
 from reports.progress_card import STATUS_MARK
-from reports.words import span_in_words
+from reports.words import day_in_words, span_in_words
 from storage import members, roster
 from storage.models import Member
 from storage.progress import year_progress
@@ -146,7 +146,7 @@ def _removed_list(context: SaimaContext, admin: Member, page: int, note: str = "
     with context.db.session() as session:
         shown, page, pages, total = _page_of(roster.removed_page, session, admin.team_id, page)
         tz = ZoneInfo(admin.team.timezone)
-        people = [(m.id, m.display_name, m.removed_at.astimezone(tz).date().isoformat() if m.removed_at else "")
+        people = [(m.id, m.display_name, day_in_words(t, m.removed_at.astimezone(tz).date()) if m.removed_at else "")
                   for m in shown]
     header = t.ngettext("{team}: {n} removed member (page {page} of {pages})",
                         "{team}: {n} removed members (page {page} of {pages})", total).format(
@@ -162,7 +162,8 @@ def _removed_list(context: SaimaContext, admin: Member, page: int, note: str = "
 
 def _removed_card(context: SaimaContext, member: Member) -> tuple[str, InlineKeyboardMarkup]:
     t = context.t
-    day = member.removed_at.astimezone(ZoneInfo(member.team.timezone)).date().isoformat() if member.removed_at else ""
+    day = day_in_words(t, member.removed_at.astimezone(ZoneInfo(member.team.timezone)).date()) \
+        if member.removed_at else ""
     text = t("{name} was removed from the team on {date}. Restore gives them back access as a member.").format(
         name=member.display_name, date=day)
     return text, InlineKeyboardMarkup([
@@ -192,11 +193,11 @@ def _card(context: SaimaContext, admin: Member, member_id: int, note: str = "") 
     if member.took_office_on is None and member.left_office_on is None:
         lines.append(t("In office the whole year (no took-office or left-office date set)."))
     if member.took_office_on is not None:
-        lines.append(t("Took office on {date}").format(date=member.took_office_on.isoformat()))
+        lines.append(t("Took office on {date}").format(date=day_in_words(t, member.took_office_on)))
     if member.left_office_on is not None:
-        lines.append(t("Left office on {date}").format(date=member.left_office_on.isoformat()))
+        lines.append(t("Left office on {date}").format(date=day_in_words(t, member.left_office_on)))
     if member.joined_on is not None:
-        lines.append(t("Opened the bot on {date}").format(date=member.joined_on.isoformat()))
+        lines.append(t("Opened the bot on {date}").format(date=day_in_words(t, member.joined_on)))
     for _leave_id, kind, start, end in periods:
         lines.append(t("{kind}: {span}").format(kind=t(LEAVE_LABELS[kind]), span=span_in_words(t, start, end)))
     rows = []
@@ -506,12 +507,12 @@ async def office_day(context: SaimaContext, message: Message, admin: Member, ste
     if not recorded:
         await message.reply_text(t("Leaving office ({left}) cannot come before taking it ({took}). Please type "
                                    "the date again, or send /cancel to stop.").format(
-            left=left.isoformat() if left else "", took=took.isoformat() if took else ""))
+            left=day_in_words(t, left) if left else "", took=day_in_words(t, took) if took else ""))
         return
     admin_steps.end(context)
     note = (t("Recorded: {name} took office on {date}. Their targets count from that day.") if from_day else
             t("Recorded: {name} left office on {date}. Their targets count up to that day.")).format(
-        name=name, date=day.isoformat())
+        name=name, date=day_in_words(t, day))
     text_, keyboard = _card(context, admin, int(step["member_id"]), note)
     await message.reply_text(text_, reply_markup=keyboard)
 

@@ -8,6 +8,7 @@ deputy's feedback recorded, not the office's 销账 of a supervised task.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from core.domain import Duty
 from locales import N_, Translator
 from reports.progress_card import DUTY_NAMES
 from reports.tasks import clip
+from reports.words import day_in_words, short_day
 from storage.models import AuditEntry
 
 _DUTIES = {d.value for d in Duty}
@@ -69,9 +71,18 @@ ENTITIES = {
 RECORD = N_("record")  # a kind of record without a label of its own
 
 
+def _day(t: Translator, iso: str) -> str:
+    """A day an audit entry keeps as 2026-12-31, in words (as stored when it is no date)."""
+    try:
+        return day_in_words(t, date.fromisoformat(iso))
+    except ValueError:
+        return iso
+
+
 def describe(t: Translator, entry: AuditEntry, names: dict[int, str], zone: ZoneInfo) -> str:
-    """11-21 10:30 · 李主任 · made admin · 张三"""
-    when = entry.at.astimezone(zone).strftime("%m-%d %H:%M")
+    """11月21日 10:30 · 李主任 · 设为管理员 · 张三 / 21 Nov 10:30 · 李主任 · made admin · 张三"""
+    local = entry.at.astimezone(zone)
+    when = f"{short_day(t, local.date())} {local:%H:%M}"
     actor = names.get(entry.actor_member_id or 0) or (str(entry.actor_telegram_id) if entry.actor_telegram_id
                                                        else t("the system"))
     action = t(BY_ENTITY.get((entry.entity, entry.action)) or ACTIONS.get(entry.action) or CHANGED)
@@ -86,11 +97,11 @@ def describe(t: Translator, entry: AuditEntry, names: dict[int, str], zone: Zone
         what = f"{t(DUTY_NAMES[Duty(after['duty'])])} · {whom} → {shown}"
     elif entry.entity == "team_calendar_day":
         day = after.get("day") or (entry.before or {}).get("day")
-        what = f"{what} {day}" if isinstance(day, str) else what
+        what = f"{what} {_day(t, day)}" if isinstance(day, str) else what
     elif entry.entity in ("team_duty", "team_duty_entry"):
         before: dict[str, Any] = entry.before or {}
         name = after.get("name") or after.get("duty") or before.get("name") or before.get("duty")
-        what = f"{what} {name}" if isinstance(name, str) else what
+        what = t("{what} “{name}”").format(what=what, name=name) if isinstance(name, str) else what
     elif entry.entity_id is not None:
         what = f"{what} #{entry.entity_id}"
     if entry.entity == "task" and isinstance(after.get("title"), str):

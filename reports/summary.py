@@ -47,7 +47,7 @@ def render(t: Translator, summary: Summary, *, names: bool, for_admins: bool) ->
     for heading, entries in ((t("Due within 7 days:"), summary.upcoming), (t("Overdue:"), summary.overdue)):
         if not entries:
             continue
-        lines += ["", f"{heading} {len(entries)}"]
+        lines += ["", t("{heading} {n}").format(heading=heading, n=len(entries))]
         if names or for_admins:
             for name, item in entries[:MAX_LISTED]:
                 mark = MARK[age(item.due, today=summary.today)]

@@ -24,7 +24,7 @@ def test_the_demo_prints_the_onboarding_transcript_and_exits_0(tmp_path: Path) -
     assert any(line.startswith("[省政府党组工作群] Saima › 📋 每周小结 · 省政府党组") for line in lines)
     assert any("Saima → 李 主任 (500001) › 📋 每周小结" in line for line in lines)
     # a team starting mid-year: the office records a member's 任职日期 and her /me asks for July on
-    assert any("已记录：王芳于2026-07-01任职" in line for line in lines)
+    assert any("已记录：王芳于2026年7月1日（星期三）任职" in line for line in lines)
     assert any("下基层调研 0/31 天" in line for line in lines)  # 60 × 184/365, not the whole year nor 4 Dec on
     # a month turning into a holiday: nothing on 元旦, the boards on the year's first working day
     assert "  clock → 2027-01-01 09:05 (New Year's Day: a day off, nothing is posted)" in lines

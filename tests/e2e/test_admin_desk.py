@@ -50,7 +50,7 @@ async def test_members_shows_the_team_and_the_owner_promotes_and_demotes(saima: 
     card = await admin.press(page, "张三")
     assert card.text.startswith("❗ 张三 🏇 · 成员 · 中文\n参加赛马：参与排名，接收进度提醒。\n"
                                 "全年在任（未设任职日期、离任日期）。")
-    assert "首次使用机器人：2026-11-21" in card.text
+    assert "首次使用机器人：2026年11月21日（星期六）" in card.text
     assert card.labels == ["设为管理员", "登记请假/出国/脱产学习", "设置任职日期", "设置离任日期", "不参加赛马",
                            "移出班子", "‹ 返回名单"]
     card = await admin.press(card, "设为管理员")
@@ -141,11 +141,11 @@ async def test_the_audit_log_reads_in_the_readers_language(saima: Saima) -> None
     await admin.press(await admin.press(await admin.send("/members"), "张三"), "设为管理员")
     log = await admin.send("/audit")
     assert log.text.splitlines()[:2] == ["操作日志（第 1/1 页，最新在前，本地时间）：",
-                                         "11-21 10:30 · 李主任 · 设为管理员 · 张三"]
+                                         "11月21日 10:30 · 李主任 · 设为管理员 · 张三"]
     await admin.send("/lang en")
     log = await admin.send("/audit")
     assert log.text.splitlines()[0] == "Change log (page 1 of 1, newest first, team time):"
-    assert "11-21 10:30 · 李主任 · made admin · 张三" in log.text
+    assert "21 Nov 10:30 · 李主任 · made admin · 张三" in log.text
 
 
 async def test_the_desk_in_english(saima: Saima) -> None:
@@ -162,7 +162,7 @@ async def test_the_desk_in_english(saima: Saima) -> None:
     links = await admin.press(await admin.send("/members"), "Invite links")
     assert links.labels == ["Single-use link", "Reusable link, expires in 14 days", "‹ Back to the list"]
     link = await admin.press(links, "Single-use link")
-    assert link.text.startswith("Single-use invite to 省政府党组, valid until 2026-12-05:\nhttps://t.me/")
+    assert link.text.startswith("Single-use invite to 省政府党组, valid until Sat 5 Dec 2026:\nhttps://t.me/")
     with saima.db.session() as session:
         assert session.scalar(select(Invite.max_uses).order_by(Invite.id.desc()).limit(1)) == 1
     overview = await admin.send("/targets")
@@ -367,7 +367,7 @@ async def test_a_member_back_by_the_offices_invite_keeps_the_day_they_first_open
     link = await admin.press(card, "为其生成一次性邀请", expect=1)
     assert (await zhang.send(f"/start {link.text.rsplit('start=', 1)[1]}")).text.startswith("欢迎张三！")
     card = await admin.press(await admin.send("/members"), "张三")
-    assert "首次使用机器人：2026-11-21" in card.text.splitlines()
+    assert "首次使用机器人：2026年11月21日（星期六）" in card.text.splitlines()
 
 
 async def test_leave_too_far_ahead_is_refused_as_leave_not_as_a_deadline(saima: Saima) -> None:

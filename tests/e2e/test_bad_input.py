@@ -149,7 +149,7 @@ async def test_a_trip_range_written_backwards_in_one_month_is_asked_about_not_re
     await tom.send("/lang en")
     saima.clock.set(datetime(2026, 12, 10, 10, 0, tzinfo=SHANGHAI))  # 8 Nov – 5 Dec would be in the past
     asked = await zhang.send("/trip 11月8日至5日 淳安县 共同富裕")
-    assert asked.text.startswith("结束日期不能早于开始日期。\n您是指2026年11月5日（星期四）至 11月8日（星期日）吗？"
+    assert asked.text.startswith("结束日期不能早于开始日期。\n您是指2026年11月5日（星期四）至11月8日（星期日）吗？"
                                  "请重新输入日期。\n哪天去调研的？"), asked.text
     card = await zhang.send("11月5日至8日")
     assert "共 4 天" in card.text and "淳安县" in card.text
@@ -164,7 +164,7 @@ async def test_a_leave_range_written_backwards_is_asked_about_and_a_far_one_refu
     card = await admin.press(await admin.send("/members"), "张三")
     await admin.press(await admin.press(card, "登记请假"), "请假")
     asked = await admin.send("12月8日至5日")
-    assert asked.text == ("结束日期早于开始日期。您是指2026年12月5日（星期六）至 12月8日（星期二）吗？"
+    assert asked.text == ("结束日期早于开始日期。您是指2026年12月5日（星期六）至12月8日（星期二）吗？"
                           "请重新输入日期，或发送 /cancel 取消。"), asked.text
     assert (await admin.send("9999年12月1日至5日")).text == "请假最多可提前 5 年登记。请重新输入更近的日期，或发送 /cancel 取消。"
     assert (await admin.send("12月5日至8日")).text.startswith("已登记：张三，请假")

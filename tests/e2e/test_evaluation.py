@@ -113,7 +113,7 @@ async def test_the_evaluation_is_of_those_in_office_that_year_and_publishes_with
     saima.clock.set(datetime(2027, 1, 6, 10, 0, tzinfo=SHANGHAI))
     card = await admin.press(await admin.send("/members"), "王五")
     await admin.press(card, "设置任职日期")
-    assert (await admin.send("2027年1月5日")).text.startswith("已记录：王五于2027-01-05任职")
+    assert (await admin.send("2027年1月5日")).text.startswith("已记录：王五于2027年1月5日（星期二）任职")
 
     card = await admin.send("/evaluate 2026")
     assert "张三：" in card.text and "王五" not in card.text
@@ -131,7 +131,7 @@ async def test_a_member_who_left_office_before_the_year_is_not_in_its_evaluation
     members_since_new_year(saima)
     card = await admin.press(await admin.send("/members"), "王五")
     await admin.press(card, "设置离任日期")
-    assert (await admin.send("2026年12月15日")).text.startswith("已记录：王五于2026-12-15离任")
+    assert (await admin.send("2026年12月15日")).text.startswith("已记录：王五于2026年12月15日（星期二）离任")
     saima.clock.set(datetime(2028, 1, 5, 10, 0, tzinfo=SHANGHAI))
     card = await admin.send("/evaluate 2027")
     assert card.labels == ["张三", "📢 发布", "📄 PDF（压缩包）"]

@@ -93,7 +93,7 @@ async def test_findings_lists_recent_trips_and_a_trip_lists_its_findings(saima: 
     assert listing.labels == ["11月20日 开化县 · 0 条意见建议", "11月5日–11月8日 淳安县 · 1 条意见建议"]
     page = await zhang.press(listing, "11月5日–11月8日 淳安县 · 1 条意见建议")
     assert page.message_id == listing.message_id  # the list turns into the trip
-    assert page.text == ("下基层调研\n日期：2026年11月5日（星期四）至 11月8日（星期日），共 4 天\n地点：淳安县\n"
+    assert page.text == ("下基层调研\n日期：2026年11月5日（星期四）至11月8日（星期日），共 4 天\n地点：淳安县\n"
                          "主题：山区共富调研\n\n意见建议（1 条）：\n1. 村道狭窄，大车会车困难 — 已交办 · 12月8日前反馈")
     assert page.labels == ["1. 村道狭窄，大车会车困难", "添加意见建议", "‹ 调研列表"]
     back = await zhang.press(page, "‹ 调研列表")

@@ -56,7 +56,7 @@ async def test_the_office_sets_lists_and_removes_its_teams_days_in_chinese(saima
     assert _audited(saima) == [("create", "team_calendar_day"), ("create", "team_calendar_day"),
                                ("delete", "team_calendar_day")]
     audit = (await admin.send("/audit")).text
-    assert "删除 · 班子休息日或工作日调整 2027-02-20" in audit
+    assert "删除 · 班子休息日或工作日调整 2027年2月20日（星期六）" in audit
     assert (await admin.send("/holiday 删除 2月20日")).text == "办公室没有为2027年2月20日（星期六）作过调整。"
 
 

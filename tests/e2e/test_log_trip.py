@@ -40,7 +40,7 @@ def topics(saima: Saima) -> list[tuple[int, int, str]]:
     return [tuple(row) for row in rows]  # type: ignore[misc]
 
 
-CARD = ("下基层调研\n日期：2026年11月5日（星期四）至 11月8日（星期日），共 4 天\n地点：淳安县\n"
+CARD = ("下基层调研\n日期：2026年11月5日（星期四）至11月8日（星期日），共 4 天\n地点：淳安县\n"
         "主题：山区共富调研\n\n以上内容是否正确？")
 
 
@@ -51,7 +51,7 @@ async def test_one_message_gives_a_card_in_words_and_confirm_stores_the_trip(sai
     assert draft.labels == ["确认", "修改", "取消"]
     assert trips(saima) == []  # nothing before Confirm
     saved = await zhang.press(draft, "确认")
-    assert saved.text.startswith("✅ 已保存。\n下基层调研\n日期：2026年11月5日（星期四）至 11月8日（星期日），共 4 天")
+    assert saved.text.startswith("✅ 已保存。\n下基层调研\n日期：2026年11月5日（星期四）至11月8日（星期日），共 4 天")
     assert saved.text.endswith("收集到的意见建议可以现在添加，也可以稍后通过 /findings 添加。")
     assert saved.labels == ["添加意见建议"]
     assert trips(saima) == [("2026-11-05", "2026-11-08", "淳安县", "山区共富调研", None)]
@@ -86,7 +86,7 @@ async def test_bad_input_at_each_step_gets_a_specific_reply_and_nothing_is_store
     assert under_way.text.startswith("调研只能登记已经过去的日子，这些日期还没到。\n哪天去调研的？")
     assert (await zhang.send("不知道")).text.startswith("没能把“不知道”识别为日期。\n哪天去调研的？")
     backwards = await zhang.send("11月8日至11月5日")
-    assert backwards.text.startswith("结束日期不能早于开始日期。\n您是指2026年11月5日（星期四）至 11月8日（星期日）吗？请重新输入日期。\n哪天去调研的？")
+    assert backwards.text.startswith("结束日期不能早于开始日期。\n您是指2026年11月5日（星期四）至11月8日（星期日）吗？请重新输入日期。\n哪天去调研的？")
     too_long = await zhang.send("2026年1月1日至6月30日")
     assert too_long.text.startswith("一次调研最长 92 天，请核对日期。\n哪天去调研的？")
     card = await zhang.send("11月5日至8日")
@@ -100,7 +100,7 @@ async def test_bad_input_at_each_step_gets_a_specific_reply_and_nothing_is_store
     assert (await zhang.send("调" * 201)).text.startswith("主题太长了（最多 200 字）。\n调研主题是什么？")
     assert (await zhang.send("调研")).text.startswith("请说明调研的具体主题（如 山区共富）。")  # says nothing
     one_message = await zhang.send("/trip 11月8日至11月5日 淳安县 山区共富")
-    assert one_message.text.startswith("之前未完成的草稿已放弃。\n结束日期不能早于开始日期。\n您是指2026年11月5日（星期四）至 11月8日（星期日）吗？请重新输入日期。\n哪天去调研的？")
+    assert one_message.text.startswith("之前未完成的草稿已放弃。\n结束日期不能早于开始日期。\n您是指2026年11月5日（星期四）至11月8日（星期日）吗？请重新输入日期。\n哪天去调研的？")
     assert (await zhang.send("/cancel")).text == "已取消，没有保存任何内容。"
     assert trips(saima) == []
 
@@ -256,7 +256,7 @@ async def test_an_admin_logs_their_own_trips_like_any_member(saima: Saima) -> No
     admin = saima.control.user(ADMIN_ID, "王主任")
     await admin.send("/start")
     card = await admin.send("/trip 上周一到周三 开化县、常山县 乡村振兴")
-    assert "日期：2026年11月9日（星期一）至 11月11日（星期三），共 3 天\n地点：开化县、常山县" in card.text
+    assert "日期：2026年11月9日（星期一）至11月11日（星期三），共 3 天\n地点：开化县、常山县" in card.text
     await admin.press(card, "确认")
     assert trips(saima) == [("2026-11-09", "2026-11-11", "开化县、常山县", "乡村振兴", None)]
 
@@ -282,7 +282,7 @@ async def test_days_listed_one_after_another_are_one_trip_typed_in_the_message_o
     """11月5日、6日 names two days, the 5th and the 6th: one two-day trip, never the 5th alone with “、6日” (or
     “和6日”) left among the places; typed alone as the answer to “哪天去调研的？” it is read too."""
     zhang = await member(saima)
-    two_days = "2026年11月5日（星期四）至 11月6日（星期五），共 2 天\n地点：淳安县\n"
+    two_days = "2026年11月5日（星期四）至11月6日（星期五），共 2 天\n地点：淳安县\n"
     for written in ("11月5日、6日", "11月5日和6日", "5、6日"):
         card = await zhang.send(f"/trip {written} 淳安县 山区共富调研")
         assert two_days in card.text, card.text
@@ -393,7 +393,7 @@ async def test_a_day_the_calendar_has_not_is_asked_again_not_read_in_part(saima:
         asked = await zhang.send(f"/trip {typed} 淳安县 山区共富调研")
         assert asked.text.startswith("日期有误，其中有不存在的日子（如2月30日）。\n哪天去调研的？"), asked.text
         card = await zhang.send("11月5日至6日")
-        assert card.text.startswith("下基层调研\n日期：2026年11月5日（星期四）至 11月6日（星期五），共 2 天\n地点：淳安县\n"
+        assert card.text.startswith("下基层调研\n日期：2026年11月5日（星期四）至11月6日（星期五），共 2 天\n地点：淳安县\n"
                                     "主题：山区共富调研\n"), card.text
         await zhang.send("/cancel")
     assert trips(saima) == []

@@ -402,7 +402,7 @@ async def test_a_kill_right_after_the_dates_step_is_answered_loses_nothing(
         assert asked.text.startswith("去了哪里调研？")
         assert (await running.zhang.send("淳安县")).text.startswith("调研主题是什么？")  # the place, not a date
         card = await running.zhang.send("山区共富调研")
-        assert "日期：2026年11月5日（星期四）至 11月8日（星期日），共 4 天" in card.text
+        assert "日期：2026年11月5日（星期四）至11月8日（星期日），共 4 天" in card.text
         assert "地点：淳安县" in card.text
 
 

@@ -76,8 +76,8 @@ async def test_wrong_expired_and_malformed_codes_get_specific_refusals_and_store
     assert (await stranger.send("/join 邀请码")).text.startswith("这不是有效的邀请码格式")
     saima.clock.advance(timedelta(days=15))
     expired = await stranger.send(f"/join {saima.invite_code}")
-    expiry_day = (saima.clock.now() - timedelta(days=1)).date()  # created 15 days ago, valid for 14
-    assert expired.text == f"该邀请已于 {expiry_day.isoformat()} 过期，请联系办公室获取新链接。"
+    # created 15 days ago, valid for 14: the day is said in words, as every date the bot says
+    assert expired.text == "该邀请已于2026年12月5日（星期六）过期，请联系办公室获取新链接。"
     assert (_count(saima, Member), _count(saima, AuditEntry), _kept_for_people(saima)) == before
 
 
@@ -254,7 +254,7 @@ async def test_an_expired_invite_is_dated_in_its_teams_time_zone_as_when_it_was_
         session.execute(update(Team).where(Team.id == saima.team_id).values(timezone="Asia/Urumqi"))
     saima.clock.advance(timedelta(hours=14))  # 22 Nov 00:30 in Shanghai, 21 Nov 22:30 in Urumqi
     made = await admin.send("/invite")
-    assert "有效期至 2026-12-05" in made.text
+    assert "有效期至2026年12月5日（星期六）" in made.text
     saima.clock.advance(timedelta(days=15))
     refused = await saima.control.user(2001, "赵六").send(f"/start {made.text.rsplit('start=', 1)[1]}")
-    assert refused.text == "该邀请已于 2026-12-05 过期，请联系办公室获取新链接。"
+    assert refused.text == "该邀请已于2026年12月5日（星期六）过期，请联系办公室获取新链接。"

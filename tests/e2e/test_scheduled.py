@@ -44,7 +44,7 @@ async def test_a_nudge_with_done_and_snooze_that_only_its_owner_can_press(saima:
     saima.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))
     await _ticks(saima)
     nudge = await zhang.receive()
-    assert nudge.text.startswith("🟡 人大建议 第7号 · 重点 《山区道路建设》 的答复\n明天到期：2026年11月24日")
+    assert nudge.text.startswith("🟡 人大建议 第7号 · 重点 《山区道路建设》的答复\n明天到期：2026年11月24日")
     assert nudge.buttons == [[("已办结？打开看看", f"mo:{motion_id}:v")],
                              [("稍后提醒（1天后）", f"nz:m:{motion_id}:1"), ("稍后提醒（3天后）", f"nz:m:{motion_id}:3")]]
     await _ticks(saima)

@@ -54,8 +54,8 @@ async def test_the_office_adds_lists_changes_and_retires_a_duty_of_its_own(saima
     assert _audited(saima) == [("create", "team_duty"), ("create", "team_duty"), ("update", "team_duty"),
                                ("retire", "team_duty")]
     audit = (await admin.send("/audit")).text
-    assert "停用 · 班子增设职责 第一议题" in audit
-    assert "修改 · 班子增设职责 接访下访" in audit
+    assert "停用 · 班子增设职责“第一议题”" in audit
+    assert "修改 · 班子增设职责“接访下访”" in audit
 
 
 async def test_bad_duties_are_refused_in_english_and_change_nothing(saima: Saima) -> None:
@@ -122,7 +122,7 @@ async def test_log_s_year_total_is_against_the_target_pro_rated_to_the_member_s_
     zhang = await member(saima)
     members_since_new_year(saima, 1001)
     await admin.press(await admin.press(await admin.send("/members"), "张三"), "设置任职日期")
-    assert (await admin.send("2026年7月1日")).text.startswith("已记录：张三于2026-07-01任职")
+    assert (await admin.send("2026年7月1日")).text.startswith("已记录：张三于2026年7月1日（星期三）任职")
     reply = await zhang.send("/log 接访下访 1 11月20日 接待群众来访")
     assert "\n2026年累计：1/7天\n" in reply.text
     assert "接访下访 1/7 天" in (await zhang.send("/me")).text
@@ -161,7 +161,7 @@ async def test_a_bad_log_is_refused_with_what_is_wrong_and_stores_nothing(saima:
         assert [e.deleted_at is not None for e in session.scalars(select(TeamDutyEntry).order_by(TeamDutyEntry.id))] \
             == [False, True]
     audit = (await admin.send("/audit")).text
-    assert "删除 · 班子增设职责登记 第一议题" in audit and "新建 · 班子增设职责登记 第一议题" in audit
+    assert "删除 · 班子增设职责登记“第一议题”" in audit and "新建 · 班子增设职责登记“第一议题”" in audit
 
 
 async def test_a_team_duty_counts_in_the_race_and_the_evaluation_with_its_weight(saima: Saima) -> None:

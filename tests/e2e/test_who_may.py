@@ -35,9 +35,9 @@ async def test_a_removed_member_who_opens_the_team_invite_link_stays_removed_unt
     listing = await admin.send("/members")
     assert listing.labels[-1] == "已移出的成员（1）"
     removed = await admin.press(listing, "已移出的成员（1）")
-    assert removed.text.splitlines() == ["省政府党组：已移出 1 人（第 1/1 页）", "1. 张三 · 移出日期 2026-11-21"]
+    assert removed.text.splitlines() == ["省政府党组：已移出 1 人（第 1/1 页）", "1. 张三 · 2026年11月21日（星期六）移出"]
     card = await admin.press(removed, "张三")
-    assert card.text.startswith("张三已于 2026-11-21 移出班子。") and card.labels == ["恢复为班子成员", "为其生成一次性邀请", "‹ 返回"]
+    assert card.text.startswith("张三已于2026年11月21日（星期六）移出班子。") and card.labels == ["恢复为班子成员", "为其生成一次性邀请", "‹ 返回"]
     restored = await admin.press(card, "恢复为班子成员", expect=1)
     assert restored.text.startswith("张三已恢复为班子成员。\n") and "张三 🏇 · 成员" in restored.text
     told = await zhang.bot_messages()
@@ -201,7 +201,7 @@ async def test_an_invite_the_office_makes_for_a_removed_member_lets_only_them_ba
     await _remove(admin, "王五", "移出班子", "移除")
     card = await admin.press(await admin.press(await admin.send("/members"), "已移出的成员（2）"), "张三")
     link = await admin.press(card, "为其生成一次性邀请", expect=1)
-    assert link.text.startswith("张三的一次性返回邀请，有效期至 2026-12-05：\nhttps://t.me/")
+    assert link.text.startswith("张三的一次性返回邀请，有效期至2026年12月5日（星期六）：\nhttps://t.me/")
     code = link.text.rsplit("start=", 1)[1]
     not_yours = "此邀请是办公室为「省政府党组」的另一位成员生成的，请联系办公室获取您自己的链接。"
     assert (await wang.send(f"/start {code}")).text == not_yours  # made for 张三, not for 王五

@@ -87,8 +87,8 @@ async def test_a_member_who_took_office_in_july_is_asked_for_half_the_year_set_o
     prompt = await office.press(card, words["took"])
     assert prompt.text.startswith("张三的任职日期是哪天？" if lang == "zh" else "When did Tom take office?")
     card = await office.send("2026年7月1日" if lang == "zh" else "1 Jul 2026")
-    assert card.text.startswith("已记录：张三于2026-07-01任职" if lang == "zh" else "Recorded: Tom took office on 2026-07-01")
-    assert ("任职日期：2026-07-01" if lang == "zh" else "Took office on 2026-07-01") in card.text
+    assert card.text.startswith("已记录：张三于2026年7月1日（星期三）任职" if lang == "zh" else "Recorded: Tom took office on Wed 1 Jul 2026")
+    assert ("任职日期：2026年7月1日（星期三）" if lang == "zh" else "Took office on Wed 1 Jul 2026") in card.text
     research = _research_line((await runner.send("/me")).text)
     assert "0/31" in research  # 60 × 184/365 = 30.2 days from 1 July, shown whole (rounded up)
 
@@ -107,8 +107,8 @@ async def test_a_member_who_took_office_in_july_is_asked_for_half_the_year_set_o
 
     prompt = await office.press(await office.press(await office.send("/members"), words["name"]), words["took"])
     refused = await office.send("2026年10月1日" if lang == "zh" else "1 Oct 2026")  # after leaving office
-    assert refused.text.startswith("离任日期2026-09-30不能早于任职日期" if lang == "zh"
-                                   else "Leaving office (2026-09-30) cannot come before taking it")
+    assert refused.text.startswith("离任日期2026年9月30日（星期三）不能早于任职日期2026年10月1日（星期四）" if lang == "zh"
+                                   else "Leaving office (Wed 30 Sep 2026) cannot come before taking it (Thu 1 Oct 2026)")
     del prompt
 
 

@@ -64,8 +64,9 @@ def test_no_chinese_message_puts_a_date_in_brackets() -> None:
 
 
 def test_no_chinese_message_sets_a_name_apart_with_spaces() -> None:
-    """欢迎张三！ and 已保存：张三的评价等次, not 欢迎 张三！ or 张三 的: Chinese writes a name into the sentence."""
-    names = "name|names|who|member|admin|lead|whom|actor|creator|assignee"
+    """欢迎张三！ and 已保存：张三的评价等次, not 欢迎 张三！ or 张三 的: Chinese writes a name into the sentence, and so
+    a title (《山区道路建设》的答复), a day (有效期至2026年12月5日（星期六）：) and the ends of a span (…至11月8日)."""
+    names = "name|names|who|member|admin|lead|whom|actor|creator|assignee|title|start|end|date"
     chinese = "[\u4e00-\u9fff（），。：；、“”！]"
     spaced = re.compile(rf"{chinese} \{{({names})\}}|\{{({names})\}} {chinese}")
     texts = [str(text) for m in _catalogue("zh_CN") if m.id

@@ -61,8 +61,8 @@ def test_no_code_word_reaches_a_chinese_reader(action: str) -> None:
 def test_a_suggestion_closed_by_its_deputy_is_not_a_closure_by_the_office() -> None:
     zone = ZoneInfo("Asia/Shanghai")
     closed = describe(translator("zh"), _entry("close", "motion"), {1: "张三"}, zone)
-    assert closed == "11-21 10:30 · 张三 · 登记代表委员评价，办结 · 建议提案 #2"
+    assert closed == "11月21日 10:30 · 张三 · 登记代表委员评价，办结 · 建议提案 #2"
     assert "销账" in describe(translator("zh"), _entry("close", "task_assignment"), {1: "李主任"}, zone)
     assert describe(translator("en"), _entry("broadcast_sent", "broadcast"), {}, zone) == (
-        "11-21 10:30 · the system · changed · broadcast #2")  # an action without a label reads as "changed"
+        "21 Nov 10:30 · the system · changed · broadcast #2")  # an action without a label reads as "changed"
     assert ("motion", "close") in BY_ENTITY
