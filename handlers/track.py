@@ -186,6 +186,8 @@ async def group_pointer(update: Update, context: SaimaContext) -> None:
 
 #: Said in the group's own language (its team's), not the adder's: hence marked here and translated there.
 ALREADY_THE_TRACK = N_("This group is already {team}'s race track.")
+LINKED = N_("✅ This group is now {team}'s race track: /rank posts the board here, and the monthly boards and weekly "
+            "summaries come here.")
 IN_CHAT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER,
            ChatMemberStatus.RESTRICTED)
 
@@ -268,7 +270,7 @@ async def link_answer(update: Update, context: SaimaContext) -> None:
         return
     answer, member_id = parsed.answer, parsed.member_id
     now = context.now()
-    team_name = ""
+    team_name, team_t = "", t
     with context.db.session() as session:
         asked = members.by_id(session, member_id)
         allowed = (asked is not None and asked.telegram_user_id == user.id and asked.role.is_admin
@@ -281,7 +283,7 @@ async def link_answer(update: Update, context: SaimaContext) -> None:
             assert asked is not None
             team = teams.one(session, asked.team_id)
             outcome = "yes" if teams.link_group(session, team, message.chat.id, actor=asked, now=now) else "taken"
-            team_name = team.name
+            team_name, team_t = team.name, _team_t(team)
     if outcome is None:
         await query.answer(t("Only the admin who added me can answer this."), show_alert=True)
         return
@@ -291,8 +293,7 @@ async def link_answer(update: Update, context: SaimaContext) -> None:
     elif outcome == "taken":
         text = t("This group is already another team's race track.")
     else:
-        text = t("✅ This group is now {team}'s race track: /rank posts the board here, and the monthly "
-                 "boards and weekly summaries come here.").format(team=team_name)
+        text = team_t(LINKED).format(team=team_name)  # said to the group: in the team's language
     await edit_card(query, text)
 
 

@@ -240,7 +240,8 @@ async def test_in_english_linking_and_track(saima: Saima) -> None:
                           "here. Only you can answer.")
     assert asked.labels == ["Yes", "No"]
     linked = await admin.press(asked, "Yes")
-    assert linked.text.startswith("✅ This group is now 省政府党组's race track")
+    # what the group is told from now on is in the team's language, whoever linked it
+    assert linked.text.startswith("✅ 本群已绑定为「省政府党组」的赛马场")
     shown = await admin.send("/track")
     assert shown.text == "Race track: the group «Provincial team».\nThe group's boards show names."
     assert shown.labels == ["✓ Names", "Ranks", "Unlink the group"]
