@@ -35,6 +35,7 @@ from handlers.keyboards import in_rows
 from handlers.throttle import one_at_a_time
 from locales import Translator, translator
 from reports import evaluation as words
+from reports.words import listed
 from storage import evaluation as queries
 from storage import outbox, teams
 from storage.models import Member
@@ -198,7 +199,7 @@ async def _publish(context: SaimaContext, query: CallbackQuery, admin: Member, y
         await query.answer(t("No member races this year."), show_alert=True)
         return
     if missing:
-        await query.answer(t("Not published: give a grade to {names} first.").format(names="、".join(missing)),
+        await query.answer(t("Not published: give a grade to {names} first.").format(names=listed(t, missing)),
                            show_alert=True)
         return
     await query.answer(t.ngettext("Published: {n} member will receive their evaluation.",

@@ -31,7 +31,7 @@ async def show_help(update: Update, context: SaimaContext) -> None:
                        "or send /join followed by your invite code."))
         lines.append("")
     else:
-        lines.append(t("You are in {team} as {role}.").format(team=member.team.name,
+        lines.append(t("You are in {team} (role: {role}).").format(team=member.team.name,
                                                                role=role_name(t, member.role)))
         lines.append("")
     lines.append(t("Commands:"))

@@ -23,7 +23,7 @@ from handlers.context import SaimaContext
 from handlers.incoming import args_of
 from locales import Translator
 from reports.progress_card import shown, whole
-from reports.words import day_in_words, number
+from reports.words import day_in_words, listed, number
 from storage import progress, team_duties
 from storage.models import Member, TeamDuty
 
@@ -66,7 +66,7 @@ def _refusal(t: Translator, error: DutyLogError, text: str, duties: list[TeamDut
 
 
 def _which(t: Translator, duties: list[TeamDuty]) -> str:
-    names = ("、" if t.lang == "zh" else ", ").join(duty.name for duty in duties)
+    names = listed(t, (duty.name for duty in duties))
     return t("Which duty? Start with its name: {names}. For example: /log {first} 1 20 Nov note").format(
         names=names, first=duties[0].name)
 

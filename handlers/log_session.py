@@ -28,7 +28,7 @@ from handlers.forms import FormContext, RecordLine, SavedReply, register_form
 from handlers.keyboards import in_rows
 from handlers.log_study import StudyForm
 from locales import Translator
-from reports.words import short_day
+from reports.words import listed, short_day
 from storage import members
 from storage import study as study_queries
 from storage.models import Member
@@ -70,7 +70,7 @@ class TeamSessionForm(StudyForm):
         names = [m.display_name for m in roster if m.id in own and m.status is MemberStatus.ACTIVE]
         note = "" if not names else t(
             "Logged this day's study themselves: {names}. Ticking them makes that record their attendance of this "
-            "session, counted once.").format(names=("、" if t.lang == "zh" else ", ").join(names)) + "\n"
+            "session, counted once.").format(names=listed(t, names)) + "\n"
         return SavedReply(note + t("Tick who attended:"), roster_keyboard(t, study.id, roster, set()))
 
 

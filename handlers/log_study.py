@@ -20,7 +20,7 @@ from core.study import Sitting, StudyDraft, StudyProblem
 from handlers.form_parts import RuledForm, Rules, accepted
 from handlers.forms import Choice, Field, FormContext, RecordLine, Rejected, SavedReply, register_form
 from locales import N_, Translator
-from reports.words import day_in_words, field_line, hours_in_words, short_day
+from reports.words import day_in_words, field_line, hours_in_words, listed, short_day
 from storage import study as study_queries
 
 KIND_LABELS = {
@@ -171,7 +171,7 @@ class StudyForm(RuledForm[StudyDraft]):
             return True
         t = ctx.t
         return t("Their own log of this session counts again for: {names}.").format(
-            names=("、" if t.lang == "zh" else ", ").join(m.display_name for m in back))
+            names=listed(t, (m.display_name for m in back)))
 
 
 def _sitting(draft: StudyDraft) -> Sitting:

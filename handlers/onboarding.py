@@ -154,7 +154,7 @@ async def _activate_pending_admin(update: Update, context: SaimaContext, user: U
 
 
 def _welcome(t: Translator, user: User, team_name: str, role: Role) -> str:
-    return t("Welcome, {name}! You have joined {team} as {role}. Send /help to see what you can do.").format(
+    return t("Welcome, {name}! You have joined {team} (role: {role}). Send /help to see what you can do.").format(
         name=_display_name(user), team=team_name, role=role_name(t, role)
     )
 

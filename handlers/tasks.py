@@ -60,6 +60,7 @@ from handlers.keyboards import first_page, in_rows, turn_rows
 from locales import N_, Translator, translator
 from reports import task_requests as stage_words
 from reports import tasks as words
+from reports.words import listed
 from storage import calendar, members
 from storage import tasks as queries
 from storage.models import Member, Task, TaskAssignment
@@ -307,12 +308,10 @@ def _audience_words(t: Translator, draft: TaskDraft, creator_id: int) -> str:
     ids = _audience_ids(draft, draft.audience, creator_id)
     names = {mid: name for mid, name, _ in draft.roster}
     shown = [names.get(mid, "?") for mid in ids[:12]]
-    listed = "、".join(shown) if t.lang == "zh" else ", ".join(shown)
-    if len(ids) > len(shown):
-        listed += " …"
+    said = listed(t, shown) + (" …" if len(ids) > len(shown) else "")
     group = t(AUDIENCE_LABELS[draft.audience]) if draft.audience != "pick" else t("Picked")
     return t.ngettext("{group}, {n} person: {names}", "{group}, {n} people: {names}", len(ids)).format(
-        group=group, n=len(ids), names=listed)
+        group=group, n=len(ids), names=said)
 
 
 # --- report done -------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from handlers.race import period_refused, reply_chart
 from handlers.throttle import one_at_a_time
 from locales import N_, Translator, translator
 from reports import race_board, summary
+from reports.words import listed
 from storage import members, teams
 from storage import race as race_storage
 from storage import summary as summary_storage
@@ -229,7 +230,7 @@ async def bot_added(update: Update, context: SaimaContext) -> None:
             for member_id, name in offices]
     rows.append([InlineKeyboardButton(t("No"), callback_data=callbacks.build(LinkPress(LinkAnswer.NO,
                                                                                          offices[0][0])))])
-    team_names = "、".join(name for _, name in offices) if t.lang == "zh" else ", ".join(n for _, n in offices)
+    team_names = listed(t, (name for _, name in offices))
     await context.bot.send_message(chat_id, t(
         "{name}, is this group the race track of {team}? Boards and summaries would be posted here. "
         "Only you can answer.").format(name=adder_name, team=team_names),

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from core.broadcasts import WEEKDAYS, AudienceKind, Counts, Weekly
 from core.callbacks import receipts
 from locales import N_, Translator, translator
-from reports.words import day_in_words
+from reports.words import day_in_words, listed
 
 WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
                  N_("Sunday"))
@@ -69,7 +69,7 @@ def audience_in_words(t: Translator, audience: dict[str, Any]) -> str:
 
 
 def names_line(t: Translator, names: list[str], *, limit: int = 30) -> str:
-    shown = "、".join(names[:limit]) if t.lang == "zh" else ", ".join(names[:limit])
+    shown = listed(t, names[:limit])
     if len(names) > limit:
         shown += " " + t.ngettext("and {n} more", "and {n} more", len(names) - limit).format(n=len(names) - limit)
     return shown

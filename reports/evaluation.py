@@ -12,12 +12,13 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from core.advice import whole_up
 from core.evaluation import KindRate, MemberEvaluation
 from locales import N_, Translator
 from reports.progress_card import duty_name, unit, whole
 from reports.race_board import DEADLINE_KIND, cjk_font, points
 from reports.topics import stage_label
-from reports.words import format_day, number
+from reports.words import format_day, listed, number
 from storage.evaluation import Entry, TeamEvaluation
 
 if TYPE_CHECKING:
@@ -40,8 +41,7 @@ def months_text(t: Translator, year: int, months: tuple[int, ...]) -> str:
     """1月、2月、11月 / Jan, Feb, Nov."""
     if not months:
         return t("none")
-    return ("、" if t.lang == "zh" else ", ").join(
-        format_day(t, date(year, month, 1), "M月" if t.lang == "zh" else "MMM") for month in months)
+    return listed(t, (format_day(t, date(year, month, 1), "M月" if t.lang == "zh" else "MMM") for month in months))
 
 
 def rank_text(t: Translator, figures: MemberEvaluation) -> str:
@@ -58,7 +58,7 @@ def figure_lines(t: Translator, figures: MemberEvaluation) -> list[str]:
         share = "—" if line.completion is None else f"{line.completion}%"
         lines.append("• " + t("{duty}: {done} / {target} {unit} ({share})").format(
             duty=duty_name(t, line.duty), done=number(line.done), target=whole(line.target),
-            unit=unit(t, line.duty, line.target), share=share))
+            unit=unit(t, line.duty, Decimal(whole_up(line.target))), share=share))
     for extra in figures.extras:
         share = "—" if extra.completion is None else f"{extra.completion}%"
         lines.append("• " + t("{duty}: {done} / {target} {unit} ({share})").format(

@@ -44,10 +44,11 @@ from core.tasks import RequestKind, RequestState, deadline_in_force, stage
 from locales import N_, Translator
 from reports import lookback as lookback_words
 from reports import task_requests as stage_words
-from reports.evaluation import topic_words
+from reports.evaluation import months_text, topic_words
 from reports.motions import KIND_LABELS, SATISFACTION_LABELS, STATUS_LABELS
 from reports.progress_card import DUTY_NAMES
 from reports.topics import stage_label
+from reports.words import listed
 from storage.ledger import YearLedger
 from storage.models import FollowUpItem, Motion, Task, TaskAssignment, TaskRequest, Team
 
@@ -413,7 +414,7 @@ def build(data: YearLedger, *, t: Translator) -> list[Sheet]:
     for study in data.study_sessions:
         who = attended.get(study.id, [])
         study_rows.append([study.held_on, t(STUDY_LABELS[study.kind]), _num(study.hours), study.topic,
-                           names.get(study.recorded_by_member_id, ""), len(who), "、".join(who)])
+                           names.get(study.recorded_by_member_id, ""), len(who), listed(t, who)])
         attendance_rows += [[study.held_on, t(STUDY_LABELS[study.kind]), study.topic, name] for name in who]
 
     return [
@@ -589,7 +590,8 @@ def _evaluation_rows(data: YearLedger, t: Translator, own: list[str]) -> list[li
         rows.append([entry.name, figures.rank, _num(figures.score),
                      *(_share(line.completion) for line in figures.duties),
                      *(_share(extras.get(name)) for name in own), _share(figures.on_time_rate),
-                     figures.overdue, topic_words(t, figures), "、".join(str(m) for m in figures.months_led),
+                     figures.overdue, topic_words(t, figures),
+                     months_text(t, found.year, figures.months_led) if figures.months_led else "",
                      entry.grade or "", entry.comment or "",
                      _day(entry.published_at, data.zone)])
     return rows

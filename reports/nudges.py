@@ -14,7 +14,7 @@ from core.pace import DutyPace
 from locales import N_, Translator
 from reports import motions as motion_words
 from reports.progress_card import duty_name, unit, whole
-from reports.words import day_in_words, number
+from reports.words import day_in_words, number, titled
 from storage.deadlines import Item
 
 KIND_WORDS = {
@@ -28,7 +28,7 @@ def title_of(t: Translator, item: Item) -> str:
     """A motion by its kind and number (人大建议 第12号 《…》), other items by their title."""
     if item.motion is not None:
         m = item.motion
-        return f"{motion_words.headline(t, m.kind, m.number, m.is_key)} 《{_clip(m.title, 40)}》"
+        return f"{motion_words.headline(t, m.kind, m.number, m.is_key)} {titled(t, _clip(m.title, 40))}"
     return item.title
 
 
@@ -83,8 +83,7 @@ def pace_nudge(t: Translator, *, duty: DutyPace, today: date, quarter_end: date)
     if advice.lost:
         return t("📈 {duty}: the quarter can no longer be caught up; the year still needs {n} {unit}.").format(
             duty=duty_name(t, duty.duty), n=advice.count, unit=unit(t, duty.duty, shown))
-    return t("📈 {gap} {unit} of {duty} still to go: done by the end of the quarter ({day}), you are back on "
-             "pace.").format(gap=advice.count, unit=unit(t, duty.duty, shown), duty=duty_name(t, duty.duty),
+    return t("📈 {duty}: {gap} more {unit} by the end of the quarter ({day}) puts you back on pace.").format(gap=advice.count, unit=unit(t, duty.duty, shown), duty=duty_name(t, duty.duty),
                              day=day_in_words(t, quarter_end))
 
 

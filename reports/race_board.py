@@ -30,9 +30,9 @@ from core.advice import whole_up
 from core.domain import Duty, TopicStage
 from core.race import DeadlineKind, Period, PeriodKind, Ranked, Score, Step, most_improved
 from locales import N_, Translator, translator
-from reports.progress_card import duty_name, unit, whole
+from reports.progress_card import duty_name, unit
 from reports.topics import stage_lines
-from reports.words import format_day, number, short_day
+from reports.words import format_day, listed, number, short_day
 from storage.race import Board
 
 MAX_MESSAGE = 4096
@@ -75,6 +75,12 @@ def points(value: Decimal) -> str:
 
 def _one_decimal(value: Decimal) -> str:
     return number(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _exact(target: Decimal) -> str:
+    """A period's target as the score divides by it (1.4 for 1.38, not the 2 people would count), to one
+    decimal as every figure of the explanation: 1/1.4 天 → 72% reads true where 1/2 天 → 72% did not."""
+    return _one_decimal(target)
 
 
 def _percent(value: Decimal) -> str:
@@ -182,7 +188,7 @@ def improved_line(t: Translator, board: Board, *, viewer_id: int | None, names: 
     if not best:
         return None
     shown = [line for line in lines_for(t, board, viewer_id=viewer_id, names=names) if line.entry.member_id in best]
-    joined = ("、" if t.lang == "zh" else ", ").join(line.label for line in shown)
+    joined = listed(t, (line.label for line in shown))
     return t("🚀 Most improved: {names} ({movement})").format(names=joined, movement=movement(t, shown[0].entry))
 
 
@@ -256,7 +262,7 @@ def explain(t: Translator, name: str, entry: Ranked | None, score: Score, *, siz
     for term in score.duties:
         cap = t(" (capped)") if term.padded else ""
         lines.append(t("{duty}: {done}/{target} {unit} → {percent}{cap} × {weight} = {points}").format(
-            duty=duty_name(t, term.duty), done=_one_decimal(term.done), target=whole(term.target),
+            duty=duty_name(t, term.duty), done=_one_decimal(term.done), target=_exact(term.target),
             unit=unit(t, term.duty, Decimal(whole_up(term.target))), percent=_percent(term.completion),
             cap=cap,
             weight=number(term.weight), points=points(term.points)))
@@ -264,7 +270,7 @@ def explain(t: Translator, name: str, entry: Ranked | None, score: Score, *, siz
             lines.extend(stage_lines(t, topics, topic_counting))
     for extra in score.extras:  # the team's own duties, in the six's words
         lines.append(t("{duty}: {done}/{target} {unit} → {percent}{cap} × {weight} = {points}").format(
-            duty=extra.name, done=_one_decimal(extra.done), target=whole(extra.target), unit=extra.unit,
+            duty=extra.name, done=_one_decimal(extra.done), target=_exact(extra.target), unit=extra.unit,
             percent=_percent(extra.completion), cap=t(" (capped)") if extra.done > extra.target else "",
             weight=number(extra.weight), points=points(extra.points)))
     if score.on_time_rate is None:

@@ -16,7 +16,7 @@ from locales import Translator
 from reports import nudges as nudge_words
 from reports.calendar import unarranged_notice
 from reports.progress_card import bar, duty_name, shown, unit, whole
-from reports.words import field_line, number, short_day
+from reports.words import field_line, listed, number, short_day
 from storage.summary import Summary, gather  # noqa: F401  (gather: callers that read and render in one place)
 
 MAX_LISTED = 10
@@ -60,8 +60,7 @@ def render(t: Translator, summary: Summary, *, names: bool, for_admins: bool) ->
         lines += ["", t("Behind pace:")]
         if summary.behind:
             for name, duties in summary.behind[:30]:
-                listed = ("、" if t.lang == "zh" else ", ").join(duty_name(t, d) for d in duties)
-                lines.append("  " + field_line(t, name, listed))  # 张三：… (the colon is the language's)
+                lines.append("  " + field_line(t, name, listed(t, (duty_name(t, d) for d in duties))))  # 张三：… (the colon is the language's)
         else:
             lines.append("  " + t("nobody"))
     text = "\n".join(lines)

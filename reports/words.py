@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -83,3 +84,13 @@ def span_in_words(t: Translator, start: date, end: date) -> str:
 def days_in_words(t: Translator, days: int) -> str:
     """共 4 天 / 4 days."""
     return t.ngettext("{n} day", "{n} days", days).format(n=days)
+
+
+def listed(t: Translator, items: Iterable[str]) -> str:
+    """张三、李四 / 张三, 李四: names, titles or figures one after another, with the reader's mark."""
+    return ("、" if t.lang == "zh" else ", ").join(items)
+
+
+def titled(t: Translator, title: str) -> str:
+    """《山区道路建设》 / “Mountain roads”: a title of a document as the reader's language marks one."""
+    return f"《{title}》" if t.lang == "zh" else f"“{title}”"

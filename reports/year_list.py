@@ -17,6 +17,7 @@ from core.domain import Duty
 from locales import Translator
 from reports.motions import headline
 from reports.progress_card import duty_name, open_items, unit, whole
+from reports.words import listed, titled
 from storage.progress import YearProgress
 from storage.year_list import MemberList
 
@@ -43,14 +44,15 @@ def render_member(t: Translator, year_list: MemberList, *, now: datetime, tz: Zo
     lines.append("")
     if year_list.key_topics:
         lines.append(t("Key research topic you lead: {titles}").format(
-            titles="、".join(f"《{title}》" for title in year_list.key_topics)))
+            titles=listed(t, (titled(t, title) for title in year_list.key_topics))))
     elif _owes(progress, Duty.KEY_RESEARCH_TOPICS):
         lines.append(t("No key research topic registered for {year} yet: send /topic and its title.").format(
             year=progress.year))
     if year_list.key_motions:
         lines.append(t("Key suggestions and proposals you lead: {items}").format(
-            items="；".join(f"{headline(t, motion.kind, motion.number, motion.is_key)}《{motion.title}》"
-                           for motion in year_list.key_motions)))
+            items=("；" if t.lang == "zh" else "; ").join(
+                f"{headline(t, motion.kind, motion.number, motion.is_key)} {titled(t, motion.title)}"
+                for motion in year_list.key_motions)))
     elif _owes(progress, Duty.KEY_SUGGESTIONS, Duty.KEY_PROPOSALS):
         lines.append(t("No key suggestion or proposal registered for {year} yet: send /proposal when one is "
                        "assigned to you.").format(year=progress.year))
@@ -67,12 +69,12 @@ def render_office(t: Translator, team_name: str, year: int, lists: list[MemberLi
     no_topic = [entry.member.display_name for entry in lists
                 if not entry.key_topics and _owes(entry.progress, Duty.KEY_RESEARCH_TOPICS)]
     if no_topic:
-        lines.append(t("No key research topic registered yet: {names}").format(names="、".join(no_topic)))
+        lines.append(t("No key research topic registered yet: {names}").format(names=listed(t, no_topic)))
     carried = [(entry.member.display_name, len(open_items(t, entry.progress)) + len(entry.progress.tasks))
                for entry in lists]
     carried = [(name, n) for name, n in carried if n]
     if carried:
         lines.append(t("Items carried over from last year: {items}").format(
-            items="、".join(f"{name} {n}" for name, n in carried)))
+            items=listed(t, (f"{name} {n}" for name, n in carried))))
     lines += ["", t("Please confirm this year's targets, or change them with the buttons of /targets.")]
     return "\n".join(lines)

@@ -73,12 +73,11 @@ PACE = {
            "📈 还差 5 次集体学习，季末2026年12月31日（星期四）前完成可回到进度。",
            "📈 还差 4 次集体学法，季末2026年12月31日（星期四）前完成可回到进度。"],
     "en": ["📈 Grassroots research: the quarter can no longer be caught up; the year still needs 48 days.",
-           "📈 1 topic of Key research topic still to go: done by the end of the quarter (Thu 31 Dec 2026), you "
-           "are back on pace.",
-           "📈 5 sessions of Collective study still to go: done by the end of the quarter (Thu 31 Dec 2026), you "
-           "are back on pace.",
-           "📈 4 sessions of Collective law study still to go: done by the end of the quarter (Thu 31 Dec 2026), "
-           "you are back on pace."],
+           "📈 Key research topic: 1 more topic by the end of the quarter (Thu 31 Dec 2026) puts you back on pace.",
+           "📈 Collective study: 5 more sessions by the end of the quarter (Thu 31 Dec 2026) puts you back on "
+           "pace.",
+           "📈 Collective law study: 4 more sessions by the end of the quarter (Thu 31 Dec 2026) puts you back on "
+           "pace."],
 }
 
 

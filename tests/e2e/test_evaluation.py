@@ -154,3 +154,13 @@ async def test_pressing_the_grade_already_given_again_changes_nothing_and_says_i
     with saima.db.session() as session:
         audited = list(session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "evaluation")))
     assert audited == ["evaluation_grade"]
+
+
+async def test_in_english_the_members_still_to_grade_are_listed_with_commas(saima: Saima) -> None:
+    """An English office was told “Not published: give a grade to 张三、王五 first.”, with the Chinese list mark."""
+    admin, _, _ = await owner_and_two(saima)
+    members_since_new_year(saima)
+    await admin.send("/lang en")
+    card = await admin.send("/evaluate 2026")
+    await admin.press(card, "📢 Publish", expect=0)
+    assert (await admin.callback_answer()).text == "Not published: give a grade to 张三, 王五 first."

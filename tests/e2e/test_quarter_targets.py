@@ -20,7 +20,7 @@ FEBRUARY = datetime(2026, 2, 10, 10, 0, tzinfo=SHANGHAI)
 WORDS = {
     "zh": {"research": "下基层调研", "whole": "全体成员", "explain": "我的得分明细",
            "quarter_even": "季度目标 15", "quarter_set": "季度目标 10\n", "january": "/rank 1月",
-           "board_even": "下基层调研：0/6 天", "board_set": "下基层调研：0/4 天",
+           "board_even": "下基层调研：0/5.1 天", "board_set": "下基层调研：0/3.4 天",
            "saved": "已保存：下基层调研季目标现为 10 / 25 / 40 / 60。",
            "shown": "  季目标（累计）：10 / 25 / 40 / 60 天",
            "down": "季目标为累计数，每个季度不得少于上一季度，如 10 25 40 60。未作任何更改。（发送 /cancel 取消）",
@@ -32,7 +32,7 @@ WORDS = {
            "for2027": "适用于 2027 年。"},
     "en": {"research": "Grassroots research", "whole": "The whole team", "explain": "Explain my score",
            "quarter_even": "quarter target: 15", "quarter_set": "quarter target: 10\n", "january": "/rank Jan 2026",
-           "board_even": "Grassroots research: 0/6 days", "board_set": "Grassroots research: 0/4 days",
+           "board_even": "Grassroots research: 0/5.1 days", "board_set": "Grassroots research: 0/3.4 days",
            "saved": "Saved: Grassroots research's quarter targets are now 10 / 25 / 40 / 60.",
            "shown": "  quarters (cumulative): 10 / 25 / 40 / 60 days",
            "down": "Quarter targets are cumulative: each must be at least the one before, e.g. 10 25 40 60. Nothing "

@@ -56,7 +56,7 @@ async def test_explain_my_score_answers_privately_with_every_term(saima: Saima) 
     assert explained[0].startswith("张三 · 2026年11月：") and explained[0].endswith("第 1 名（共 3 人）")
     assert explained[1] == "按截至11月21日的 21 个在岗日计算：本期目标由年度目标按在岗天数折算。"
     research = next(line for line in explained if line.startswith("下基层调研"))
-    assert research == "下基层调研：4/4 天 → 100%（封顶） × 30 = 30.0"  # 60 × 21/365 ≈ 3.45 days asked, shown whole
+    assert research == "下基层调研：4/3.5 天 → 100%（封顶） × 30 = 30.0"  # 60 × 21/365 ≈ 3.45 days asked
     assert "按时办理：本期没有到期事项 → 计满分 15" in explained
     assert "超期事项：无 → 不扣分" in explained
     assert explained[-1].startswith("合计：")
@@ -71,7 +71,7 @@ async def test_in_english(saima: Saima) -> None:
     assert chart.caption is not None and chart.caption.startswith("Nov 2026")
     explained = (await tom.press(text, "Explain my score")).text
     assert explained.startswith("Tom · Nov 2026: 15.0 points, rank 3 of 3\nCounted on 21 days up to 21 Nov")
-    assert "Grassroots research: 0/4 days → 0% × 30 = 0" in explained
+    assert "Grassroots research: 0/3.5 days → 0% × 30 = 0" in explained
     assert "Overdue: none → nothing taken off" in explained
 
 

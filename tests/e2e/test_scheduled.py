@@ -36,6 +36,17 @@ def _motion(saima: Saima, lead_user: int, due: date) -> int:
         return motion.id
 
 
+async def test_an_english_nudge_marks_the_title_with_english_quotes(saima: Saima) -> None:
+    """An English reader's nudge read “Reply to NPC suggestion No. 7 · key 《山区道路建设》”: the book-title marks
+    are Chinese punctuation."""
+    tom = await member(saima, 1010, "Tom", lang="en")
+    _motion(saima, 1010, date(2026, 11, 24))
+    saima.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))
+    await _ticks(saima)
+    nudge = await tom.receive()
+    assert nudge.text.startswith("🟡 Reply to NPC suggestion No. 7 · key “山区道路建设”\n"), nudge.text
+
+
 async def test_a_nudge_with_done_and_snooze_that_only_its_owner_can_press(saima: Saima) -> None:
     zhang = await member(saima)
     li = await member(saima, 1002, "李四")

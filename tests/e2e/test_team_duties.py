@@ -172,8 +172,8 @@ async def test_a_team_duty_counts_in_the_race_and_the_evaluation_with_its_weight
     await zhang.send("/log 接访下访 1 11月20日 接待群众来访")
     board, _ = await zhang.send("/rank", expect=2)
     explained = (await zhang.press(board, "我的得分明细")).text.splitlines()
-    # 12 × 21/365 ≈ 0.69 days asked of November so far, shown whole: 1 done covers it, capped
-    assert "接访下访：1/1 天 → 100%（封顶） × 5 = 5.0" in explained
+    # 12 × 21/365 ≈ 0.69 days asked of November so far: 1 done covers it, capped
+    assert "接访下访：1/0.7 天 → 100%（封顶） × 5 = 5.0" in explained
     assert explained[-1] == "合计：20.0"  # the visits' 5 + 15 on time (nothing due)
 
     card = await admin.send("/evaluate 2026")
@@ -251,3 +251,16 @@ async def test_a_duty_named_again_in_another_case_is_the_same_duty(saima: Saima)
         "Changed Visits: 10 days a year for each member in the race, weight 5."
     assert _duties(saima) == [("Visits", "days", Decimal(10), Decimal(5), False)]
     assert (await admin.send("/duty retire VISITS")).text.startswith("Retired Visits:")
+
+
+async def test_the_score_explained_divides_by_the_target_it_shows(saima: Saima) -> None:
+    """24 days a year ask 24 × 21/365 = 1.38 of November so far: one day is 72%, which the explanation showed as
+    “1/2 天 → 72%”; the target it divides by is shown to one decimal, as the figures around it."""
+    admin = await owner(saima)
+    await admin.send("/duty 接访下访 天 24 10")
+    zhang = await member(saima)
+    members_since_new_year(saima, 1001)
+    await zhang.send("/log 接访下访 1 11月20日")
+    board, _ = await zhang.send("/rank", expect=2)
+    explained = (await zhang.press(board, "我的得分明细")).text.splitlines()
+    assert "接访下访：1/1.4 天 → 72% × 10 = 7.2" in explained

@@ -45,7 +45,7 @@ def test_each_racing_member_gets_their_year_s_list_once_on_the_first_working_day
     assert carried == "🟢 第12号建议答复 · 2月2日到期"  # assigned in November 2026, due 2 February
     (lily,) = team.rows(f"yearlist:{team.team_id}:2027:member:{team.lily}")
     assert lily.payload["text"].startswith("📋 The year's list for 2027 · Lily")
-    assert "Key research topic you lead: 《Mountain roads》" in lily.payload["text"]
+    assert "Key research topic you lead: “Mountain roads”" in lily.payload["text"]
     (office,) = team.rows(f"yearlist:{team.team_id}:2027:admin:{team.admin}")
     text = office.payload["text"]
     assert "本年度 2 名成员参赛。" in text and "• 下基层调研：50 天（班子设定）" in text

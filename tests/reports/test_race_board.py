@@ -126,5 +126,5 @@ def test_scores_show_one_decimal_on_the_board_and_in_the_explanation(lang: str) 
     assert f"1. 成员姓名{first.member_id}  {shown}  " in text
     explained = race_board.explain(t, "张明", first, first.score, size=3)
     assert re.search(r"\d\.\d\d", text) is None and re.search(r"\d\.\d\d", explained) is None
-    # targets are whole (60 × 21/365 = 3.45 days asked this month → 4)
-    assert re.search(r"/4 (天|days) ", explained) is not None
+    # a target is shown as the score divides by it, to one decimal (60 × 21/365 = 3.45 days asked this month)
+    assert re.search(r"/3\.5 (天|days) ", explained) is not None
