@@ -164,3 +164,12 @@ async def test_in_english_the_members_still_to_grade_are_listed_with_commas(saim
     card = await admin.send("/evaluate 2026")
     await admin.press(card, "📢 Publish", expect=0)
     assert (await admin.callback_answer()).text == "Not published: give a grade to 张三, 王五 first."
+
+
+async def test_an_english_card_counts_in_the_number_it_shows(saima: Saima) -> None:
+    """A target of 0.89 topics shown as 1 read “0 / 1 topics”: the unit follows the whole number shown."""
+    admin = await owner(saima, lang="en")
+    await member(saima, 1010, "Tom", lang="en")
+    members_since_new_year(saima)
+    card = (await admin.press(await admin.send("/evaluate 2026"), "Tom")).text
+    assert "• Key research topic: 0 / 1 topic (0.0%)" in card and "• Key NPC suggestion led: 0 / 1 item (0.0%)" in card
