@@ -107,7 +107,7 @@ class DutyLogError(ValueError):
     """Why the text is not an entry: "no_duty" (nothing, or no duty of the team's named first), "amount"
     (not a number above 0 up to 1000, two decimals at most; or below 0), "month_day" (an amount that reads as a
     month and day too: 11.20), "no_such_day" (a date that names no day: 2月30日, 13月1日), "range" (several
-    days), "future" (a day to come) or "note" (longer than 200 characters); ``day`` when one was read,
+    days), "future" (a day to come), "too_old" (before last year) or "note" (longer than 200 characters); ``day`` when one was read,
     ``text`` the words in question and ``duty`` the duty named, when there are."""
 
     def __init__(self, reason: str, day: date | None = None, *, text: str = "", duty: str = "") -> None:
@@ -154,6 +154,8 @@ def parse_log(text: str, *, duties: Sequence[tuple[str, str]], now: datetime, la
         rest = (rest[:when.start] + " " + rest[when.end:]).strip()
     if day > now.date():
         raise DutyLogError("future", day)
+    if day.year < now.year - 1:  # as trips and study: this year and last
+        raise DutyLogError("too_old", day)
     note = " ".join(rest.split())
     if len(note) > NOTE_LIMIT:
         raise DutyLogError("note", day)

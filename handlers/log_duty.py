@@ -53,6 +53,8 @@ def _refusal(t: Translator, error: DutyLogError, text: str, duties: list[TeamDut
         return t("One day per entry, please.")
     if error.reason == "future" and error.day is not None:
         return t("{day} has not come yet: log what was done.").format(day=day_in_words(t, error.day))
+    if error.reason == "too_old":
+        return t("That day is more than a year back: only this year's and last year's entries can be logged.")
     if error.reason == "note":
         return t("Please keep the note under 200 characters.")
     gone = next((duty for duty in retired if text.casefold().startswith(duty.name.casefold())), None)

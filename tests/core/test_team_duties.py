@@ -71,6 +71,7 @@ def test_logs_read(text: str, expected: DutyLog) -> None:
     ("接访下访 1.5.1", "amount"), ("接访下访 1 11月5日至8日", "range"), ("接访下访 1 下周五", "future"),
     ("接访下访 1 " + "学" * 201, "note"), ("接访下访 -1 昨天", "amount"), ("接访下访 1 2月30日", "no_such_day"),
     ("接访下访 1 13月1日", "no_such_day"), ("接访下访 11.20 接待", "month_day"),
+    ("接访下访 1 2024年12月31日", "too_old"),
 ])
 def test_bad_logs_say_why(text: str, reason: str) -> None:
     with pytest.raises(DutyLogError) as raised:

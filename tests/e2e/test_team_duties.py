@@ -211,6 +211,8 @@ async def test_a_day_the_calendar_has_not_is_refused_and_not_taken_for_today(sai
     for day in ("2月30日", "13月1日"):
         assert (await zhang.send(f"/log 接访下访 1 {day} 接待群众")).text == \
             f"没有“{day}”这一天，未登记。请核对日期。"
+    # nor a day before last year, which trips and study refuse too (2019 was logged, “2019年累计：1/12天”)
+    assert (await zhang.send("/log 接访下访 1 2019年5月6日")).text == "日期早于去年，只能登记今年和去年的记录。"
     assert _entries(saima) == []
 
 
