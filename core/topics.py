@@ -121,11 +121,15 @@ def start_research(state: TopicState, *, on: date, today: date) -> TopicState | 
 
 
 def trip_linked(state: TopicState, trip_start: date) -> TopicState:
-    """A trip for the topic: a topic still at 立项 is being researched from the trip's first day; a topic
-    further on is left as it is."""
-    if state.stage is not TopicStage.REGISTERED:
-        return state
-    return replace(state, stage=TopicStage.RESEARCHING, research_started_on=trip_start)
+    """A trip for the topic: a topic still at 立项 is being researched from the trip's first day; one further
+    on was being researched by then at the latest (a trip logged after the fact, the research begun with a
+    tap on the day it was logged), so its research is dated from its earliest trip; otherwise it is left as
+    it is."""
+    if state.stage is TopicStage.REGISTERED:
+        return replace(state, stage=TopicStage.RESEARCHING, research_started_on=trip_start)
+    if state.research_started_on is not None and trip_start < state.research_started_on:
+        return replace(state, research_started_on=trip_start)
+    return state
 
 
 def attach_report(state: TopicState, *, title: str | None, file_id: str | None, on: date,

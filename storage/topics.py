@@ -109,12 +109,15 @@ def record_outcome(session: Session, topic: ResearchTopic, *, outcome: str, on: 
 
 def trip_linked(session: Session, topic_id: int | None, trip_start: date, *, actor: Member | None,
                 now: datetime) -> None:
-    """A trip was logged for the topic: a topic still at 立项 is being researched from the trip's first day."""
+    """A trip was logged for the topic: a topic still at 立项 is being researched from the trip's first day,
+    one further on from its earliest trip (core.topics.trip_linked); audited when that changes anything."""
     topic = session.get(ResearchTopic, topic_id) if topic_id is not None else None
-    if topic is None or topic.deleted_at is not None or topic.stage not in (None, TopicStage.REGISTERED):
+    if topic is None or topic.deleted_at is not None:
         return
     state = state_of(topic, ZoneInfo(_team(session, topic.team_id).timezone))
-    _move(session, topic, topics.trip_linked(state, trip_start), actor=actor, now=now)
+    moved = topics.trip_linked(state, trip_start)
+    if moved != state:
+        _move(session, topic, moved, actor=actor, now=now)
 
 
 def set_counting_stage(session: Session, team: Team, stage: TopicStage, *, actor: Member | None,

@@ -115,6 +115,19 @@ def test_a_linked_trip_starts_the_research_of_a_registered_topic_only() -> None:
     assert trip_linked(moved, date(2026, 5, 1)) == moved
 
 
+def test_a_trip_logged_after_the_fact_dates_the_research_from_it() -> None:
+    """开始调研 tapped on 21 November, then the September trip logged: the research began then, and a report of
+    30 September can be recorded (it was refused as before the research)."""
+    tapped = start_research(REGISTERED, on=date(2026, 5, 20), today=TODAY)
+    assert isinstance(tapped, TopicState)
+    earlier = trip_linked(tapped, date(2026, 4, 3))
+    assert (earlier.stage, earlier.research_started_on) == (TopicStage.RESEARCHING, date(2026, 4, 3))
+    reported = attach_report(earlier, title="报告", file_id=None, on=date(2026, 4, 30), today=TODAY)
+    assert isinstance(reported, TopicState) and reported.report_on == date(2026, 4, 30)
+    assert trip_linked(reported, date(2026, 3, 1)).research_started_on == date(2026, 3, 1)
+    assert trip_linked(reported, date(2026, 3, 1)).stage is TopicStage.REPORT
+
+
 @pytest.mark.parametrize("counting, expected", [
     (TopicStage.REGISTERED, date(2026, 3, 2)),
     (TopicStage.RESEARCHING, date(2026, 3, 10)),

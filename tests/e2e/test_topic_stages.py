@@ -171,3 +171,24 @@ async def test_in_english_the_report_can_be_a_title(saima: Saima) -> None:
                                           "Finished on: Sat 21 Nov 2026"]
     saved = await tom.press(card, "Confirm")
     assert saved.text.endswith("Now: Report done. ✅ Counts towards the year's target")
+
+
+async def test_a_report_back_logged_after_a_one_tap_start_is_dated_by_the_trip_logged_for_it(saima: Saima) -> None:
+    """开始调研 tapped today, then the September trip for the topic logged and its 30 September report: it was
+    refused (这一天早于课题进入当前阶段的日期2026年11月21日), as the research dated from the tap."""
+    zhang = await member(saima)
+    await zhang.press(await zhang.send(f"/topic {TITLE}"), "确认")
+    await zhang.press(await zhang.send("/topics"), "1. 开始调研", expect=0)
+    await zhang.send("/trip")
+    await zhang.send("9月5日至8日")
+    await zhang.send("淳安县")
+    question = await zhang.send("山区共富调研")
+    card = (await zhang.press(question, TITLE, expect=2))[-1]
+    await zhang.press(card, "确认")
+    assert _topic(saima).research_started_on == date(2026, 9, 5)
+    await zhang.press(await zhang.send("/topics"), "1. 形成报告")
+    await zhang.send("山区26县发展路径调研报告")
+    card = await zhang.send("9月30日")
+    assert card.text.startswith("重点调研课题：形成报告\n"), card.text
+    await zhang.press(card, "确认")
+    assert _topic(saima).report_on == date(2026, 9, 30)
