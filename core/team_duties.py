@@ -195,6 +195,19 @@ def _amount(word: str, *, half: bool, duty: str) -> Decimal | None:
     return value
 
 
+def read_amount(text: str, unit: str) -> Decimal | None:
+    """An amount typed as the whole answer (1, 0.5, 两天, 1天半, with or without the duty's unit), as /log reads
+    one after the duty's name; None when it is no amount, or one out of range."""
+    found = re.fullmatch(r"\s*(\S+?)(?:\s*" + re.escape(unit) + r"(?P<half>半)?)?\s*", text) if unit else \
+        re.fullmatch(r"\s*(\S+)\s*", text)
+    if found is None:
+        return None
+    try:
+        return _amount(found.group(1), half=bool(found.groupdict().get("half")), duty="")
+    except DutyLogError:
+        return None
+
+
 @dataclass(frozen=True)
 class TeamDutyPace:
     """Where a member stands on one of the team's own duties today, as :class:`core.pace.DutyPace` says it

@@ -5,25 +5,31 @@ and answered with what was recorded and the year's total so far.
     /log 第一议题 昨天                         none; past-leaning, as every log), a note
     /log 撤销                                  the member's latest entry taken back (a mistake)
 
-A text that is not an entry stores nothing and says what is wrong (core/team_duties.py reads it).
+A text that is not an entry stores nothing and says what is wrong (core/team_duties.py reads it). Every entry
+is in /mine too (DutyEntryForm): its amount, day or note corrected, or the entry deleted, after asking.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from core.team_duties import DutyLogError, is_undo, parse_log
+from core.dates import read_date
+from core.team_duties import NOTE_LIMIT, DutyLogError, is_undo, parse_log, read_amount
 from handlers.access import members_only, sender
 from handlers.context import SaimaContext
+from handlers.form_parts import accepted
+from handlers.forms import Field, Form, FormContext, RecordLine, Rejected, register_form
 from handlers.incoming import args_of
-from locales import Translator
+from locales import N_, Translator
 from reports.progress_card import shown, whole
-from reports.words import day_in_words, listed, number
+from reports.words import day_in_words, field_line, listed, number
 from storage import progress, team_duties
 from storage.models import Member, TeamDuty
 
@@ -113,3 +119,123 @@ async def log(update: Update, context: SaimaContext) -> None:
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [CommandHandler("log", log, filters=filters.ChatType.PRIVATE)]
+
+
+# --------------------------------------------------------------------------- /mine: an entry corrected or deleted
+
+NO_NOTE = ("无", "没有", "-", "none", "no")
+
+
+@dataclass(frozen=True)
+class DutyEntryDraft:
+    """An entry on one of the team's own duties as /mine corrects it: the duty (its name and unit, as shown),
+    the amount, the day and the note ("": none)."""
+
+    duty_id: int | None = None
+    name: str = ""
+    unit: str = ""
+    amount: Decimal | None = None
+    day: date | None = None
+    note: str | None = None
+
+
+class DutyEntryForm(Form[DutyEntryDraft]):
+    """The member's /log entries in /mine. A new entry is logged by /log in one message, so no command opens
+    this form; /mine's ✏️ opens an entry's card, whose 修改 asks one field again."""
+
+    kind = "dutylog"
+    command = None
+    draft_type = DutyEntryDraft
+    fields = (
+        Field("amount", N_("Amount"), N_("How much? (e.g. 1 or 0.5)")),
+        Field("day", N_("Date"), N_("On which day? (e.g. yesterday, 20 Nov)")),
+        Field("note", N_("Entry note"), N_("The note? (send “none” for no note)")),
+    )
+
+    def parse_message(self, text: str, ctx: FormContext) -> DutyEntryDraft:
+        return DutyEntryDraft()  # never opened by a message: /log logs in one
+
+    def read_field(self, name: str, text: str, draft: DutyEntryDraft,
+                   ctx: FormContext) -> DutyEntryDraft | Rejected:
+        t = ctx.t
+        if name == "amount":
+            return accepted(read_amount(text, draft.unit), lambda amount: replace(draft, amount=amount),
+                            t("The amount: a number above 0 and up to 1000 right after the duty's name, such as 1 "
+                              "or 0.5."))
+        if name == "day":
+            typed = read_date(text, now=ctx.now, prefer="past", lang=ctx.lang)
+            day = typed.date() if isinstance(typed, datetime) else typed
+            if day is None:
+                return Rejected(t("I could not read “{text}” as a date.").format(text=text[:40]))
+            if day > ctx.today:
+                return Rejected(t("{day} has not come yet: log what was done.").format(day=day_in_words(t, day)))
+            if day.year < ctx.today.year - 1:
+                return Rejected(t("That day is more than a year back: only this year's and last year's entries "
+                                  "can be logged."))
+            return replace(draft, day=day)
+        note = "" if text.strip().casefold() in NO_NOTE else " ".join(text.split())
+        if len(note) > NOTE_LIMIT:
+            return Rejected(t("Please keep the note under 200 characters."))
+        return replace(draft, note=note)
+
+    def problems(self, draft: DutyEntryDraft, ctx: FormContext) -> tuple[DutyEntryDraft, list[str]]:
+        return draft, []  # each field is checked as it is typed
+
+    def missing(self, draft: DutyEntryDraft) -> list[str]:
+        return [name for name, value in (("amount", draft.amount), ("day", draft.day), ("note", draft.note))
+                if value is None]
+
+    def card(self, draft: DutyEntryDraft, ctx: FormContext) -> str:
+        t = ctx.t
+        lines = [t("Entry on {name}").format(name=draft.name),
+                 field_line(t, t("Amount"), f"{number(draft.amount or 0)} {draft.unit}".strip()),
+                 field_line(t, t("Date"), day_in_words(t, draft.day) if draft.day else "")]
+        if draft.note:
+            lines.append(field_line(t, t("Entry note"), draft.note))
+        return "\n".join(lines)
+
+    def is_duplicate(self, session: Session, draft: DutyEntryDraft, ctx: FormContext, *,
+                     excluding: int | None = None) -> bool:
+        return False  # /log keeps every entry of a day: two visits on one day are two entries
+
+    def save(self, session: Session, draft: DutyEntryDraft, ctx: FormContext) -> str | Rejected:
+        duty = next((d for d in team_duties.active(session, ctx.member.team_id) if d.id == draft.duty_id), None)
+        if duty is None or draft.amount is None or draft.day is None:
+            return Rejected(ctx.t("The office has retired {name}: it is no longer logged.").format(name=draft.name))
+        team_duties.log_entry(session, duty=duty, member=ctx.member, day=draft.day, amount=draft.amount,
+                              note=draft.note or "", now=ctx.now)
+        return ctx.t("Logged by mistake? /log undo takes it back.")
+
+    def records(self, session: Session, ctx: FormContext) -> list[RecordLine]:
+        t = ctx.t
+        return [RecordLine(self.kind, entry.id, entry.created_at,
+                           " · ".join(part for part in (f"{duty.name} {number(entry.amount)} {duty.unit}",
+                                                        day_in_words(t, entry.day), entry.note or "") if part))
+                for entry, duty in team_duties.own_entries(session, ctx.member.id)]
+
+    def record_draft(self, session: Session, record_id: int, ctx: FormContext) -> DutyEntryDraft | None:
+        found = team_duties.own_entry(session, ctx.member.id, record_id)
+        if found is None:
+            return None
+        entry, duty = found
+        return DutyEntryDraft(duty_id=duty.id, name=duty.name, unit=duty.unit, amount=entry.amount, day=entry.day,
+                              note=entry.note or "")
+
+    def update(self, session: Session, record_id: int, draft: DutyEntryDraft, ctx: FormContext) -> str:
+        found = team_duties.own_entry(session, ctx.member.id, record_id)
+        if found is None:
+            return ctx.t("That record is no longer there; nothing was changed.")
+        assert draft.amount is not None and draft.day is not None
+        team_duties.change_entry(session, found, amount=draft.amount, day=draft.day, note=draft.note or "",
+                                 actor=ctx.member, now=ctx.now)
+        return ctx.t("The change is kept in the audit log.")
+
+    def delete(self, session: Session, record_id: int, ctx: FormContext) -> bool:
+        found = team_duties.own_entry(session, ctx.member.id, record_id)
+        if found is None:
+            return False
+        team_duties.delete_entry(session, found, actor=ctx.member, now=ctx.now)
+        return True
+
+
+register_form(DutyEntryForm())

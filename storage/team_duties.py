@@ -134,6 +134,10 @@ def log_entry(session: Session, *, duty: TeamDuty, member: Member, day: date, am
     return entry
 
 
+def _entry_shape(entry: TeamDutyEntry, duty: TeamDuty) -> dict[str, object]:
+    return {"duty": duty.name, "day": entry.day.isoformat(), "amount": entry.amount, "note": entry.note}
+
+
 def undo_latest(session: Session, member: Member, *, now: datetime) -> tuple[TeamDutyEntry, TeamDuty] | None:
     """Deletes (softly, audited) the member's latest entry still standing; None when there is none."""
     found = session.execute(select(TeamDutyEntry, TeamDuty).join(TeamDuty, TeamDuty.id == TeamDutyEntry.duty_id)
@@ -142,11 +146,43 @@ def undo_latest(session: Session, member: Member, *, now: datetime) -> tuple[Tea
     if found is None:
         return None
     entry, duty = found
+    delete_entry(session, (entry, duty), actor=member, now=now)
+    return entry, duty
+
+
+def own_entries(session: Session, member_id: int) -> list[tuple[TeamDutyEntry, TeamDuty]]:
+    """The member's entries still standing, on every duty of theirs (retired ones too), newest first."""
+    return [(entry, duty) for entry, duty in session.execute(
+        select(TeamDutyEntry, TeamDuty).join(TeamDuty, TeamDuty.id == TeamDutyEntry.duty_id)
+        .where(TeamDutyEntry.member_id == member_id, TeamDutyEntry.deleted_at.is_(None))
+        .order_by(TeamDutyEntry.id.desc()))]
+
+
+def own_entry(session: Session, member_id: int, entry_id: int) -> tuple[TeamDutyEntry, TeamDuty] | None:
+    """The member's entry of that id still standing, with its duty; None when it is not theirs or gone."""
+    found = session.execute(select(TeamDutyEntry, TeamDuty).join(TeamDuty, TeamDuty.id == TeamDutyEntry.duty_id)
+                            .where(TeamDutyEntry.id == entry_id, TeamDutyEntry.member_id == member_id,
+                                   TeamDutyEntry.deleted_at.is_(None))).first()
+    return None if found is None else (found[0], found[1])
+
+
+def change_entry(session: Session, found: tuple[TeamDutyEntry, TeamDuty], *, amount: Decimal, day: date,
+                 note: str, actor: Member, now: datetime) -> None:
+    """A correction from /mine: the entry's amount, day and note; audited with both versions."""
+    entry, duty = found
+    before = _entry_shape(entry, duty)
+    entry.amount, entry.day, entry.note = amount, day, note or None
+    session.flush()
+    audit.record(session, action="update", entity="team_duty_entry", entity_id=entry.id, team_id=duty.team_id,
+                 now=now, actor=actor, before=before, after=_entry_shape(entry, duty))
+
+
+def delete_entry(session: Session, found: tuple[TeamDutyEntry, TeamDuty], *, actor: Member, now: datetime) -> None:
+    """Deletes the entry softly (it no longer counts; the row and the audit log keep it)."""
+    entry, duty = found
     entry.deleted_at = now
     audit.record(session, action="delete", entity="team_duty_entry", entity_id=entry.id, team_id=duty.team_id,
-                 now=now, actor=member, before={"duty": duty.name, "day": entry.day.isoformat(),
-                                                "amount": entry.amount, "note": entry.note})
-    return entry, duty
+                 now=now, actor=actor, before=_entry_shape(entry, duty))
 
 
 def done(session: Session, member_ids: Iterable[int], duty_ids: Iterable[int], *, first: date,

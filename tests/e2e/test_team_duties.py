@@ -266,3 +266,35 @@ async def test_the_score_explained_divides_by_the_target_it_shows(saima: Saima) 
     board, _ = await zhang.send("/rank", expect=2)
     explained = (await zhang.press(board, "我的得分明细")).text.splitlines()
     assert "接访下访：1/1.4 天 → 72% × 10 = 7.2" in explained
+
+
+async def test_an_older_log_entry_is_corrected_or_deleted_from_mine(saima: Saima) -> None:
+    """张三 logged 3 days on 2 November meaning 1, then 1 day on 3 November: /mine listed neither (您还没有任何记录),
+    and /log 撤销 could take back only the latest, so the 2 November entry could not be put right."""
+    admin = await owner(saima)
+    await admin.send("/duty 接访下访 天 12 5")
+    zhang = await member(saima)
+    members_since_new_year(saima, 1001)
+    await zhang.send("/log 接访下访 3 11月2日 接待群众")
+    await zhang.send("/log 接访下访 1 11月3日")
+    page = await zhang.send("/mine")
+    assert page.text.splitlines()[1:3] == ["1. 接访下访 1 天 · 2026年11月3日（星期二）",
+                                           "2. 接访下访 3 天 · 2026年11月2日（星期一） · 接待群众"], page.text
+    card = await zhang.press(page, "✏️ 2", expect=1)
+    assert card.text.startswith("接访下访登记\n数量：3 天\n日期：2026年11月2日（星期一）\n说明：接待群众"), card.text
+    await zhang.press(card, "修改")
+    fields = (await zhang.bot_messages())[-1]
+    asked = (await zhang.press(fields, "数量", expect=2))[-1]
+    assert asked.text.startswith("数量是多少？")
+    assert (await zhang.send("很多")).text.startswith("数量须紧跟职责名称")
+    saved = await zhang.press(await zhang.send("1"), "确认")
+    assert saved.text.endswith("修改已记入操作日志。")
+    assert _entries(saima) == [("2026-11-02", Decimal(1), "接待群众"), ("2026-11-03", Decimal(1), None)]
+    assert "接访下访 2/12 天" in (await zhang.send("/me")).text
+
+    page = await zhang.send("/mine")
+    done = await zhang.press(await zhang.press(page, "🗑 1"), "删除")
+    assert done.text.startswith("已删除：接访下访 1 天")
+    assert "接访下访 1/12 天" in (await zhang.send("/me")).text
+    audit = (await admin.send("/audit")).text
+    assert "修改 · 班子增设职责登记“接访下访”" in audit and "删除 · 班子增设职责登记“接访下访”" in audit
