@@ -95,7 +95,7 @@ from core.dates_rules import Clock, Ctx, Day, Instant, Num, Part, Rule, Span, ru
 
 __all__ = ["HORIZON_YEARS", "DateMatch", "DaysApart", "NoSuchDay", "beyond_horizon", "find_date", "find_days_apart",
            "find_no_such_day", "horizon",
-           "normalize", "parse_date", "parse_range", "read_date", "read_date_in",
+           "normalize", "parse_date", "parse_range", "read_date", "read_date_in", "read_nearest_date",
            "read_range", "warm_up"]
 
 Prefer = Literal["past", "future"]
@@ -198,6 +198,25 @@ def read_date(text: str, *, now: datetime, prefer: Prefer = "past",
     if found is None and lang is not None:
         found = parse_date(text, now=now, prefer=prefer)
     return found
+
+
+def read_nearest_date(text: str, *, now: datetime, lang: str | None = None) -> date | datetime | None:
+    """A date typed as the whole answer that may lie either side of today (a member's 离任日期, recorded after
+    the fact or set ahead): of its past and future readings, the one nearer today (12月31日 typed on
+    10 December 2026 is 31 December 2026, not 2025; 1月4日 typed then is 4 January 2027). Such dates are more
+    often recorded after the fact, so the future reading is taken only when it is under half as far as the past
+    one (6月10日 typed then is 10 June 2026); the same either way when the text gives its year."""
+    past = read_date(text, now=now, prefer="past", lang=lang)
+    future = read_date(text, now=now, prefer="future", lang=lang)
+    if past is None or future is None:
+        return past or future
+    today = now.date()
+    distance = {reading: abs((_day_of(reading) - today).days) for reading in (past, future)}
+    return future if 2 * distance[future] < distance[past] else past
+
+
+def _day_of(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def read_range(text: str, *, now: datetime, prefer: Prefer = "past",

@@ -484,8 +484,9 @@ async def office_day(context: SaimaContext, message: Message, admin: Member, ste
     """The 任职日期 or 离任日期 typed: recorded (and audited), or asked again with the reason."""
     t = context.t
     now = context.now().astimezone(ZoneInfo(admin.team.timezone))
-    # Usually recorded after the fact (a team adopting the bot mid-year): a date without a year leans past.
-    found = dates.read_date(text, now=now, prefer="past", lang=admin.language.value)
+    # Recorded after the fact (a team adopting the bot mid-year) or set ahead (a term ending on 31 December):
+    # a date without a year is the nearer of its readings.
+    found = dates.read_nearest_date(text, now=now, lang=admin.language.value)
     if found is None:
         await message.reply_text(t("I could not read that date. Try e.g. 2026年7月1日, 7月1日 or Jul 1, "
                                    "or send /cancel to stop."))

@@ -21,6 +21,7 @@ from core.dates import (
     parse_range,
     read_date,
     read_date_in,
+    read_nearest_date,
     read_range,
     warm_up,
 )
@@ -320,3 +321,12 @@ def test_a_date_that_names_no_day_is_found_with_the_range_it_opens(text: str, na
     assert (found.text if found else None) == named
     if found is not None:
         assert text[found.start:found.end] == found.text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("12月31日", date(2026, 12, 31)), ("1月4日", date(2027, 1, 4)), ("7月1日", date(2026, 7, 1)),
+    ("6月10日", date(2026, 6, 10)), ("2025年12月31日", date(2025, 12, 31)), ("昨天", date(2026, 12, 9)),
+])
+def test_a_date_either_side_of_today_is_its_nearer_reading_leaning_past(text: str, expected: date) -> None:
+    found = read_nearest_date(text, now=datetime(2026, 12, 10, 10, 0, tzinfo=SH))
+    assert (found.date() if isinstance(found, datetime) else found) == expected

@@ -18,7 +18,7 @@ from storage import motions
 from storage.models import AuditEntry, Member, OutboxMessage
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import ADMIN_ID, Saima
-from tests.e2e.helpers import member
+from tests.e2e.helpers import member, members_since_new_year, owner
 
 LANGS = ["zh", "en"]
 WORDS = {
@@ -205,3 +205,20 @@ async def test_leave_pauses_pace_and_deadline_nudges_but_the_office_still_hears_
     assert [key.removeprefix(nudges) for key in _keys(saima, nudges)] == ["overdue:2026-12-14"]  # one, not five
     assert len(_keys(saima, f"pace:{runner_id}:")) == 1 and _keys(saima, f"lagging:{runner_id}:")
     assert len([m for m in await runner.bot_messages() if "山区道路建设" in (m.text or "")]) == 1
+
+
+async def test_a_leaving_date_typed_in_december_for_the_years_end_is_this_years(saima: Saima) -> None:
+    """On 10 December 2026 the office typed 12月31日 as 王五's 离任日期 and it was recorded as 2025年12月31日 (a date
+    without its year leaned past), taking 王五 out of the 2026 evaluation and board; the nearer reading is taken."""
+    admin = await owner(saima)
+    await member(saima)
+    wang = await member(saima, 1002, "王五")
+    members_since_new_year(saima)
+    saima.clock.set(datetime(2026, 12, 10, 10, 0, tzinfo=SHANGHAI))
+    card = await admin.press(await admin.send("/members"), "王五")
+    await admin.press(card, "设置离任日期")
+    assert (await admin.send("12月31日")).text.startswith("已记录：王五于2026年12月31日（星期四）离任")
+    await wang.press(await wang.send("/trip 12月7日至9日 德清县 数字经济调研"), "确认")
+    saima.clock.set(datetime(2027, 1, 5, 10, 0, tzinfo=SHANGHAI))
+    assert "王五" in (await admin.send("/evaluate 2026")).text
+    assert "3/60 天" in (await wang.send("/me 2026")).text
