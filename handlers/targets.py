@@ -39,7 +39,7 @@ from locales import N_, Translator
 from reports.progress_card import duty_name
 from reports.targets import overview_lines
 from reports.words import number
-from storage import members, roster
+from storage import evaluation, members, roster
 from storage import targets as queries
 from storage.models import Member
 from storage.targets import defaults_of
@@ -110,6 +110,9 @@ async def press(update: Update, context: SaimaContext) -> None:
     if action is Action.CONFIRM:
         await _confirm(context, query, admin, year)
         return
+    if action in (Action.PICK, Action.WHOM) and _published(context, admin, year):
+        await query.answer(t(PUBLISHED).format(year=year), show_alert=True)
+        return
     if action is Action.SHOW or duty is None:
         await query.answer()
         text, keyboard = _overview(context, admin, year=year)
@@ -146,13 +149,22 @@ async def press(update: Update, context: SaimaContext) -> None:
                           year=year)
         await query.answer()
         await edit_card(
-            query, t("New yearly target for {duty} ({whom}): type a whole number from 0 to {limit}.").format(
+            query, t("Yearly target for {duty} ({whom}): type a whole number from 0 to {limit}.").format(
                 duty=duty_name(t, duty), whom=whom, limit=limit_of(duty))
             + "\n" + t("For {year}. Or type the four quarters' cumulative targets (季目标), the last being the "
                        "year, e.g. 10 25 40 60.").format(year=year)
             + "\n" + t("(/cancel to stop)"))
         return
     await query.answer(t(INVALID), show_alert=True)
+
+
+PUBLISHED = N_("The {year} evaluation has been published: its targets stay as the members were evaluated "
+                "against. Nothing was changed.")
+
+
+def _published(context: SaimaContext, admin: Member, year: int) -> bool:
+    with context.db.session() as session:
+        return evaluation.any_published(session, admin.team_id, year)
 
 
 async def _confirm(context: SaimaContext, query: CallbackQuery, admin: Member, year: int) -> None:
@@ -200,6 +212,10 @@ async def target_value(context: SaimaContext, message: Message, admin: Member, s
     values = list(typed.values)
     value = values[-1]
     member_id = step.get("member_id")
+    if _published(context, admin, int(step["year"])):  # published while the number was being typed
+        admin_steps.end(context)
+        await message.reply_text(t(PUBLISHED).format(year=int(step["year"])))
+        return
     with context.db.session() as session:
         gone = member_id is not None and roster.in_team(session, admin.team_id, int(member_id)) is None
         whom_id = int(member_id) if member_id is not None else None

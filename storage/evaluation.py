@@ -188,6 +188,13 @@ def publish(session: Session, *, team_id: int, year: int, member_ids: list[int],
     return sorted(done)
 
 
+def any_published(session: Session, team_id: int, year: int) -> bool:
+    """Whether the office has published the team's evaluation of ``year`` (to any member): its figures are then
+    what the members were given, and the year's targets are no longer changed."""
+    return session.scalar(select(Evaluation.id).where(Evaluation.team_id == team_id, Evaluation.year == year,
+                                                      Evaluation.published_at.is_not(None)).limit(1)) is not None
+
+
 def own(session: Session, member_id: int, year: int) -> Evaluation | None:
     """The member's published evaluation of ``year`` (None until the office publishes it)."""
     return session.scalar(select(Evaluation).where(Evaluation.member_id == member_id, Evaluation.year == year,

@@ -114,7 +114,7 @@ async def test_targets_are_set_for_the_team_and_one_member_with_specific_replies
     whom = await admin.press(overview, "下基层调研")
     assert whom.labels == ["全体成员", "李主任", "张三", "王五", "取消"]
     prompt = await admin.press(whom, "全体成员")
-    assert prompt.text.startswith("下基层调研（全体成员）的新年度目标：请输入 0 到 366 之间的整数。")
+    assert prompt.text.startswith("下基层调研（全体成员）的年度目标：请输入 0 到 366 之间的整数。")
     assert (await admin.send("很多")).text == "请输入数字，如 60。（发送 /cancel 取消）"
     assert (await admin.send("45.5")).text == "请输入整数，如 6。（发送 /cancel 取消）"
     assert (await admin.send("400")).text == "目标须在 0 到 366 之间。（发送 /cancel 取消）"
@@ -169,7 +169,7 @@ async def test_the_desk_in_english(saima: Saima) -> None:
     assert overview.text.splitlines()[:2] == ["Yearly targets for 2026:",
                                               "• Grassroots research: 60 days (default)"]
     prompt = await admin.press(await admin.press(overview, "Collective law study"), "The whole team")
-    assert prompt.text.startswith("New yearly target for Collective law study (the whole team)")
+    assert prompt.text.startswith("Yearly target for Collective law study (the whole team)")
     assert (await admin.send("five")).text == "Please type a number, e.g. 60. (/cancel to stop)"
     assert (await admin.send("5")).text.startswith("Saved: Collective law study is now 5.")
     export = await admin.send("/export")

@@ -173,3 +173,25 @@ async def test_an_english_card_counts_in_the_number_it_shows(saima: Saima) -> No
     members_since_new_year(saima)
     card = (await admin.press(await admin.send("/evaluate 2026"), "Tom")).text
     assert "• Key research topic: 0 / 1 topic (0.0%)" in card and "• Key NPC suggestion led: 0 / 1 item (0.0%)" in card
+
+
+async def test_a_published_years_targets_are_not_changed_after_it(saima: Saima) -> None:
+    """The 2026 evaluation published on 5 January 2027, /targets 2026 → 下基层调研 → 全体成员 → 3 rewrote it: 张三's
+    published card went from 16.5 points and 3 / 60 天 to 45.0 and 3 / 3 天, with no word that 2026 was closed;
+    the prompt called it 新年度目标."""
+    admin = await owner(saima)
+    zhang = await member(saima)
+    members_since_new_year(saima)
+    saima.clock.set(datetime(2026, 12, 10, 10, 0, tzinfo=SHANGHAI))
+    await zhang.press(await zhang.send("/trip 12月7日至9日 德清县 数字经济调研"), "确认")
+    saima.clock.set(datetime(2027, 1, 5, 10, 0, tzinfo=SHANGHAI))
+    prompt = await admin.press(await admin.press(await admin.send("/targets 2026"), "下基层调研"), "全体成员")
+    assert prompt.text.startswith("下基层调研（全体成员）的年度目标："), prompt.text
+    await admin.send("/cancel")
+    await admin.press(await admin.press(await admin.send("/evaluate 2026"), "张三"), "称职")
+    await admin.press(await admin.send("/evaluate 2026"), "📢 发布", expect=0)
+    before = (await zhang.send("/evaluate 2026")).text
+    assert "下基层调研：3 / 60 天" in before
+    await admin.press(await admin.send("/targets 2026"), "下基层调研", expect=0)
+    assert (await admin.callback_answer()).text == "2026 年度考评已发布，其目标保持为考评时的目标，未作修改。"
+    assert (await zhang.send("/evaluate 2026")).text == before
