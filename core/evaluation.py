@@ -141,6 +141,15 @@ class CommentProblem(enum.StrEnum):
     TOO_LONG = "too_long"
 
 
+PUBLISHING_MONTH = 11  # this year's evaluation may go out from November (年末考评), not while the year is young
+
+
+def publishable(year: int, today: date) -> bool:
+    """Whether the office may publish the evaluation of ``year`` on ``today``: a year gone, or this year's from
+    November, as offices begin the year-end assessment (grades are fixed once published, so not in January)."""
+    return year < today.year or (year == today.year and today.month >= PUBLISHING_MONTH)
+
+
 def comment_problem(text: str) -> CommentProblem | None:
     """What is wrong with the office's comment, or None."""
     if not text.strip():

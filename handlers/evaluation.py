@@ -174,6 +174,10 @@ async def _publish(context: SaimaContext, query: CallbackQuery, admin: Member, y
     """Publishes when every member is graded: each newly published member's own evaluation goes into the outbox,
     in their language, in the same transaction (a second press publishes and sends nothing again)."""
     t = context.t
+    if not rules.publishable(year, context.today(admin.team.timezone)):
+        await query.answer(t("The {year} evaluation is published from November {year}, near the year's end. "
+                             "Nothing was published.").format(year=year), show_alert=True)
+        return
     found = await _figures(context, admin.team_id, year)
     newly: list[int] = []
     with context.db.session() as session:

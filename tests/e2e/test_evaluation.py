@@ -195,3 +195,16 @@ async def test_a_published_years_targets_are_not_changed_after_it(saima: Saima) 
     await admin.press(await admin.send("/targets 2026"), "下基层调研", expect=0)
     assert (await admin.callback_answer()).text == "2026 年度考评已发布，其目标保持为考评时的目标，未作修改。"
     assert (await zhang.send("/evaluate 2026")).text == before
+
+
+async def test_this_years_evaluation_is_not_published_before_its_december(saima: Saima) -> None:
+    """On 5 January 2027 /evaluate 2027 offered 📢 发布: graded and published, 张三 got his 2027 evaluation four days
+    into the year, its grade then fixed for good."""
+    admin = await owner(saima)
+    zhang = await member(saima)
+    members_since_new_year(saima)
+    saima.clock.set(datetime(2027, 1, 5, 10, 0, tzinfo=SHANGHAI))
+    await admin.press(await admin.press(await admin.send("/evaluate 2027"), "张三"), "优秀")
+    await admin.press(await admin.send("/evaluate 2027"), "📢 发布", expect=0)
+    assert (await admin.callback_answer()).text == "2027 年度考评要到 2027 年 11 月年末时才能发布。未发布。"
+    assert (await zhang.send("/evaluate 2027")).text == "您的 2027 年度考评尚未发布。"
