@@ -211,7 +211,11 @@ def standing(t: Translator, board: Board, *, viewer_id: int, names: bool, to_pas
         below = every[index + 1]
         lines.append(t("Below you: {rank}. {name}  {points}").format(
             rank=below.entry.rank, name=below.label, points=points(below.entry.score.total)))
-    if advice and to_pass is None:
+    tied = sum(1 for line in every if line.entry.rank == own.rank) - 1
+    if advice and to_pass is None and tied:  # level at the top: nobody leads
+        lines.append(t.ngettext("You share first place with {n} other.", "You share first place with {n} others.",
+                                tied).format(n=tied))
+    elif advice and to_pass is None:
         lines.append(t("You lead the board."))
     elif advice and to_pass is not None and steps:
         ways = t(" or ").join(step_in_words(t, step) for step in steps)

@@ -70,3 +70,13 @@ async def test_the_leader_is_told_they_lead_and_the_office_sees_no_place(saima: 
         session.execute(update(Member).where(Member.telegram_user_id == ADMIN_ID).values(races=False))
     board, _ = await admin.send("/rank", expect=2)
     assert "你的名次" not in board.text and "1. 张三  " in board.text
+
+
+async def test_runners_level_at_the_top_are_told_they_share_first_place_not_that_each_leads(saima: Saima) -> None:
+    """Early in January, nothing logged yet: 张三 and 王五 tie at 15.0, and each was told 你目前领先。"""
+    zhang = await member(saima)
+    wang = await member(saima, 1002, "王五")
+    members_since_new_year(saima)
+    for runner in (zhang, wang):
+        text, _ = await runner.send("/rank", expect=2)
+        assert text.text.splitlines()[-1] == "你与另外 1 人并列第一。", text.text
