@@ -56,6 +56,7 @@ class CatchUp:
 
     count: int
     lost: bool
+    year_lost: bool = False  # more days are still needed than the year has left (the last quarter lost)
 
 
 def catch_up(duty: DutyPace, today: date) -> CatchUp | None:
@@ -67,4 +68,5 @@ def catch_up(duty: DutyPace, today: date) -> CatchUp | None:
     if quarter_can_be_caught_up(duty.gap_to_quarter, day_duty=duty.duty is Duty.RESEARCH_DAYS, today=today,
                                 quarter_end=last):
         return CatchUp(gap, lost=False)
-    return CatchUp(still_needed(duty.target, duty.done), lost=True)
+    needed = still_needed(duty.target, duty.done)
+    return CatchUp(needed, lost=True, year_lost=needed > days_left(today, date(today.year, 12, 31)))

@@ -80,6 +80,9 @@ def pace_nudge(t: Translator, *, duty: DutyPace, today: date, quarter_end: date)
     if advice is None:
         return ""
     shown = Decimal(advice.count)
+    if advice.year_lost:  # late in the year: asking for more days than are left would be no advice
+        return t("📈 {duty}: the year's target can no longer be reached in the days left; it is {n} {unit} "
+                 "short.").format(duty=duty_name(t, duty.duty), n=advice.count, unit=unit(t, duty.duty, shown))
     if advice.lost:
         return t("📈 {duty}: the quarter can no longer be caught up; the year still needs {n} {unit}.").format(
             duty=duty_name(t, duty.duty), n=advice.count, unit=unit(t, duty.duty, shown))
@@ -96,6 +99,12 @@ def lagging_note(t: Translator, *, member: str, duties: list[DutyPace], today: d
         if advice is None:
             continue
         shown = Decimal(advice.count)
+        if advice.year_lost:
+            lines.append(t("• {duty}: {done} done, {expected} expected by now; the year's target can no longer "
+                           "be reached, {n} {unit} short.").format(
+                duty=duty_name(t, duty.duty), done=number(duty.done), expected=whole(duty.expected_now),
+                n=advice.count, unit=unit(t, duty.duty, shown)))
+            continue
         if advice.lost:
             lines.append(t("• {duty}: {done} done, {expected} expected by now; the quarter can no longer be "
                            "caught up, the year still needs {n} {unit}.").format(

@@ -78,6 +78,9 @@ def duty_lines(t: Translator, duty: DutyPace, today: date, *, closed: bool = Fal
     if advice is not None and not advice.lost:
         lines.append(t("    {gap} {unit} more by the end of the quarter").format(
             gap=advice.count, unit=unit(t, duty.duty, Decimal(advice.count))))
+    elif advice is not None and advice.year_lost:
+        lines.append(t("    The year's target can no longer be reached in the days left; {n} {unit} short").format(
+            n=advice.count, unit=unit(t, duty.duty, Decimal(advice.count))))
     elif advice is not None:
         lines.append(t("    The quarter can no longer be caught up; the year still needs {n} {unit}").format(
             n=advice.count, unit=unit(t, duty.duty, Decimal(advice.count))))

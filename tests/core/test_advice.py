@@ -79,8 +79,13 @@ def _owing(duty: Duty, *, target: str, done: str, gap: str) -> DutyPace:
     (_owing(Duty.RESEARCH_DAYS, target="60", done="40", gap="5.2"), date(2026, 12, 1), CatchUp(6, lost=False)),
     (_owing(Duty.LAW_STUDY, target="6", done="2", gap="1"), date(2026, 12, 30), CatchUp(1, lost=False)),
     # a day duty owing more days than the quarter has left: what the year still needs instead
-    (_owing(Duty.RESEARCH_DAYS, target="60", done="5", gap="55"), date(2026, 12, 23), CatchUp(55, lost=True)),
-    (_owing(Duty.RESEARCH_DAYS, target="60.5", done="5", gap="20"), date(2026, 12, 23), CatchUp(56, lost=True)),
+    (_owing(Duty.RESEARCH_DAYS, target="60", done="5", gap="40"), date(2026, 9, 20),
+     CatchUp(55, lost=True, year_lost=False)),
+    # ... and in the year's last quarter, more than the year has left: the year is lost too
+    (_owing(Duty.RESEARCH_DAYS, target="60", done="5", gap="55"), date(2026, 12, 23),
+     CatchUp(55, lost=True, year_lost=True)),
+    (_owing(Duty.RESEARCH_DAYS, target="60.5", done="5", gap="20"), date(2026, 12, 23),
+     CatchUp(56, lost=True, year_lost=True)),
     # count duties are never lost: several sessions fit in a day
     (_owing(Duty.COLLECTIVE_STUDY, target="12", done="1", gap="11"), date(2026, 12, 31), CatchUp(11, lost=False)),
     # nothing owed by the quarter's end: no advice

@@ -45,11 +45,11 @@ def _in_office_since(saima: Saima, user_id: int, day: date) -> None:
 # studies, 3.2 law studies and 0.8 of each key item; by 21 November (252 days) 41.4 research days.
 ME = {
     "zh": ["下基层调研 0/48 天", "    按全年进度应完成 42；季度目标 48",
-           "    本季度已无法追平；全年还需 48 天",  # 48 days owed, 41 left in the quarter
+           "    今年余下的天数已不足以完成全年目标，尚差 48 天",  # 48 days owed, 41 left in the quarter and year
            "集体学习 0/5 次", "    按全年进度应完成 5；季度目标 5", "    季末前还需完成 5 次",
            "集体学法 0/4 次", "    季末前还需完成 4 次", "重点调研课题 0/1 项", "    季末前还需完成 1 项"],
     "en": ["Grassroots research 0/48 days", "    by now on the year's pace: 42; quarter target: 48",
-           "    The quarter can no longer be caught up; the year still needs 48 days",
+           "    The year's target can no longer be reached in the days left; 48 days short",
            "Collective study 0/5 sessions", "    5 sessions more by the end of the quarter",
            "Collective law study 0/4 sessions", "    4 sessions more by the end of the quarter",
            "Key research topic 0/1 topic", "    1 topic more by the end of the quarter"],
@@ -68,11 +68,11 @@ async def test_me_shows_whole_counts_rounded_up_and_a_lost_quarter_as_the_years_
 
 
 PACE = {
-    "zh": ["📈 下基层调研：本季度已无法追平；全年还需 48 天。",
+    "zh": ["📈 下基层调研：今年余下的天数已不足以完成全年目标，尚差 48 天。",
            "📈 还差 1 项重点调研课题，季末2026年12月31日（星期四）前完成可回到进度。",
            "📈 还差 5 次集体学习，季末2026年12月31日（星期四）前完成可回到进度。",
            "📈 还差 4 次集体学法，季末2026年12月31日（星期四）前完成可回到进度。"],
-    "en": ["📈 Grassroots research: the quarter can no longer be caught up; the year still needs 48 days.",
+    "en": ["📈 Grassroots research: the year's target can no longer be reached in the days left; it is 48 days short.",
            "📈 Key research topic: 1 more topic by the end of the quarter (Thu 31 Dec 2026) puts you back on pace.",
            "📈 Collective study: 5 more sessions by the end of the quarter (Thu 31 Dec 2026) puts you back on "
            "pace.",

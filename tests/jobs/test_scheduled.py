@@ -286,9 +286,10 @@ def test_pace_nudges_once_per_duty_until_renudge_days_pass(team: Team) -> None:
                         "key_suggestions,key_proposals"  # one message, a line per duty behind
     lines = zhang.payload["text"].splitlines()
     assert lines[0].startswith("📈 还差 30 天下基层调研，季末") and len(lines) == 6
-    # Lily owes 60 days with 39 left in the quarter: it cannot be caught up, the year's need is said instead
+    # Lily owes 60 days with 39 left in the quarter, which is the year's last: neither can be caught up, and she
+    # is not asked for 60 days in 39 (she was: "the year still needs 60 days")
     assert team.rows(f"pace:{team.lily}:")[0].payload["text"].splitlines()[0] == (
-        "📈 Grassroots research: the quarter can no longer be caught up; the year still needs 60 days.")
+        "📈 Grassroots research: the year's target can no longer be reached in the days left; it is 60 days short.")
     team.walk(at(date(2026, 11, 27), 18))
     assert len(team.rows("pace:")) == 2  # 张三 and Lily, not again within renudge_after_days
     assert team.rows(f"pace:{team.admin}:") == []  # the owner is the office: it owes no quota
@@ -341,8 +342,8 @@ def test_a_member_far_behind_is_noted_to_each_other_admin_once_until_renudge_day
     to_mary = notes[f"lagging:{team.lily}:2026-W48:{everything}:admin:{mary}"].payload["text"].splitlines()
     assert to_mary[0] == "❗ Lily is far behind pace:"
     research = duty_name(translator("en"), Duty.RESEARCH_DAYS)
-    assert to_mary[1] == (f"• {research}: 0 done, 54 expected by now; the quarter can no longer be caught up, "
-                          "the year still needs 60 days.")  # 60 days owed, 39 left in the quarter
+    assert to_mary[1] == (f"• {research}: 0 done, 54 expected by now; the year's target can no longer be reached, "
+                          "60 days short.")  # 60 days owed, 39 left in the quarter and the year
 
     team.walk(at(date(2026, 11, 29), 20), step=timedelta(hours=3))
     assert len(team.rows("lagging:")) == 5  # not again within renudge_after_days
