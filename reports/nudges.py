@@ -98,23 +98,18 @@ def lagging_note(t: Translator, *, member: str, duties: list[DutyPace], today: d
         advice = catch_up(duty, today)
         if advice is None:
             continue
-        shown = Decimal(advice.count)
         if advice.year_lost:
-            lines.append(t("• {duty}: {done} done, {expected} expected by now; the year's target can no longer "
-                           "be reached, {n} {unit} short.").format(
-                duty=duty_name(t, duty.duty), done=number(duty.done), expected=whole(duty.expected_now),
-                n=advice.count, unit=unit(t, duty.duty, shown)))
-            continue
-        if advice.lost:
-            lines.append(t("• {duty}: {done} done, {expected} expected by now; the quarter can no longer be "
-                           "caught up, the year still needs {n} {unit}.").format(
-                duty=duty_name(t, duty.duty), done=number(duty.done), expected=whole(duty.expected_now),
-                n=advice.count, unit=unit(t, duty.duty, shown)))
-            continue
-        lines.append(t("• {duty}: {done} done, {expected} expected by now; {gap} {unit} more by the end of "
-                       "the quarter ({day}) closes the gap.").format(
-            duty=duty_name(t, duty.duty), done=number(duty.done), expected=whole(duty.expected_now),
-            gap=advice.count, unit=unit(t, duty.duty, shown), day=day_in_words(t, quarter_end)))
+            said = t("• {duty}: {done} done, {expected} expected by now; the year's target can no longer be "
+                     "reached, {n} {unit} short.")
+        elif advice.lost:
+            said = t("• {duty}: {done} done, {expected} expected by now; the quarter can no longer be caught up, "
+                     "the year still needs {n} {unit}.")
+        else:
+            said = t("• {duty}: {done} done, {expected} expected by now; {gap} {unit} more by the end of the "
+                     "quarter ({day}) closes the gap.")
+        lines.append(said.format(duty=duty_name(t, duty.duty), done=number(duty.done),
+                                 expected=whole(duty.expected_now), n=advice.count, gap=advice.count,
+                                 unit=unit(t, duty.duty, Decimal(advice.count)), day=day_in_words(t, quarter_end)))
     return "\n".join(lines)
 
 
