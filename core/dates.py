@@ -211,12 +211,8 @@ def read_nearest_date(text: str, *, now: datetime, lang: str | None = None) -> d
     if past is None or future is None:
         return past or future
     today = now.date()
-    distance = {reading: abs((_day_of(reading) - today).days) for reading in (past, future)}
+    distance = {reading: abs((_first(reading) - today).days) for reading in (past, future)}
     return future if 2 * distance[future] < distance[past] else past
-
-
-def _day_of(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
 
 
 def read_range(text: str, *, now: datetime, prefer: Prefer = "past",

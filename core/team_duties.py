@@ -135,8 +135,7 @@ def parse_log(text: str, *, duties: Sequence[tuple[str, str]], now: datetime, la
     name, unit = named
     rest = text[len(name):].strip()
     amount = Decimal(1)
-    found = re.match(r"^(\S+?)(?:\s*" + re.escape(unit) + r"(?P<half>半)?)?(?:\s|$)", rest) if unit else \
-        re.match(r"^(\S+)(?:\s|$)", rest)
+    found = re.match(_amount_word(unit) + r"(?:\s|$)", rest)
     if found is not None:
         value = _amount(found.group(1), half=bool(found.groupdict().get("half")), duty=name)
         if value is not None:
@@ -152,14 +151,25 @@ def parse_log(text: str, *, duties: Sequence[tuple[str, str]], now: datetime, la
         value_day = when.value[0] if isinstance(when.value, tuple) else when.value
         day = value_day.date() if isinstance(value_day, datetime) else value_day
         rest = (rest[:when.start] + " " + rest[when.end:]).strip()
-    if day > now.date():
-        raise DutyLogError("future", day)
-    if day.year < now.year - 1:  # as trips and study: this year and last
-        raise DutyLogError("too_old", day)
+    check_day(day, now.date())
     note = " ".join(rest.split())
     if len(note) > NOTE_LIMIT:
         raise DutyLogError("note", day)
     return DutyLog(name=name, amount=amount, day=day, note=note)
+
+
+def check_day(day: date, today: date) -> None:
+    """Raises DutyLogError when an entry may not be on ``day``: one to come ("future"), or one before last year
+    ("too_old"; as trips and study, this year and last)."""
+    if day > today:
+        raise DutyLogError("future", day)
+    if day.year < today.year - 1:
+        raise DutyLogError("too_old", day)
+
+
+def _amount_word(unit: str) -> str:
+    """The pattern of the word an amount is written in, the unit and a 半 it may carry (1天半) apart."""
+    return r"(\S+?)(?:\s*" + re.escape(unit) + r"(?P<half>半)?)?" if unit else r"(\S+)"
 
 
 _MONTH_DAY = re.compile(r"(?P<month>\d{1,2})\.(?P<day>\d{2})")
@@ -198,8 +208,7 @@ def _amount(word: str, *, half: bool, duty: str) -> Decimal | None:
 def read_amount(text: str, unit: str) -> Decimal | None:
     """An amount typed as the whole answer (1, 0.5, 两天, 1天半, with or without the duty's unit), as /log reads
     one after the duty's name; None when it is no amount, or one out of range."""
-    found = re.fullmatch(r"\s*(\S+?)(?:\s*" + re.escape(unit) + r"(?P<half>半)?)?\s*", text) if unit else \
-        re.fullmatch(r"\s*(\S+)\s*", text)
+    found = re.fullmatch(_amount_word(unit), text.strip())
     if found is None:
         return None
     try:

@@ -21,7 +21,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from core.dates import read_date
-from core.team_duties import NOTE_LIMIT, DutyLogError, is_undo, parse_log, read_amount
+from core.team_duties import NOTE_LIMIT, DutyLogError, check_day, is_undo, parse_log, read_amount
 from handlers.access import members_only, sender
 from handlers.context import SaimaContext
 from handlers.form_parts import accepted
@@ -32,6 +32,9 @@ from reports.progress_card import shown, whole
 from reports.words import day_in_words, field_line, listed, number
 from storage import progress, team_duties
 from storage.models import Member, TeamDuty
+
+AMOUNT = N_("The amount: a number above 0 and up to 1000 right after the duty's name, such as 1 or 0.5.")
+NOTE_TOO_LONG = N_("Please keep the note under 200 characters.")
 
 
 def _year_total(context: SaimaContext, session: Session, member: Member, duty: TeamDuty, year: int) -> str:
@@ -46,8 +49,14 @@ def _year_total(context: SaimaContext, session: Session, member: Member, duty: T
 
 def _refusal(t: Translator, error: DutyLogError, text: str, duties: list[TeamDuty], retired: list[TeamDuty]) -> str:
     """What is wrong with the entry; nothing was logged."""
+    return _entry_problem(t, error) or _no_duty(t, text, duties, retired)
+
+
+def _entry_problem(t: Translator, error: DutyLogError) -> str | None:
+    """What is wrong with an entry's amount, day or note (/log's, or one corrected from /mine); None when it
+    names no duty of the team's."""
     if error.reason == "amount":
-        return t("The amount: a number above 0 and up to 1000 right after the duty's name, such as 1 or 0.5.")
+        return t(AMOUNT)
     if error.reason == "month_day":
         return t("Is “{text}” a date or an amount? Nothing was logged. Write the day as 20 Nov and the amount "
                  "right after the duty's name, for example: /log {name} 1 20 Nov").format(text=error.text,
@@ -62,7 +71,11 @@ def _refusal(t: Translator, error: DutyLogError, text: str, duties: list[TeamDut
     if error.reason == "too_old":
         return t("That day is more than a year back: only this year's and last year's entries can be logged.")
     if error.reason == "note":
-        return t("Please keep the note under 200 characters.")
+        return t(NOTE_TOO_LONG)
+    return None
+
+
+def _no_duty(t: Translator, text: str, duties: list[TeamDuty], retired: list[TeamDuty]) -> str:
     gone = next((duty for duty in retired if text.casefold().startswith(duty.name.casefold())), None)
     if gone is not None:
         return t("The office has retired {name}: it is no longer logged.").format(name=gone.name) + (
@@ -159,23 +172,20 @@ class DutyEntryForm(Form[DutyEntryDraft]):
                    ctx: FormContext) -> DutyEntryDraft | Rejected:
         t = ctx.t
         if name == "amount":
-            return accepted(read_amount(text, draft.unit), lambda amount: replace(draft, amount=amount),
-                            t("The amount: a number above 0 and up to 1000 right after the duty's name, such as 1 "
-                              "or 0.5."))
+            return accepted(read_amount(text, draft.unit), lambda amount: replace(draft, amount=amount), t(AMOUNT))
         if name == "day":
             typed = read_date(text, now=ctx.now, prefer="past", lang=ctx.lang)
             day = typed.date() if isinstance(typed, datetime) else typed
             if day is None:
                 return Rejected(t("I could not read “{text}” as a date.").format(text=text[:40]))
-            if day > ctx.today:
-                return Rejected(t("{day} has not come yet: log what was done.").format(day=day_in_words(t, day)))
-            if day.year < ctx.today.year - 1:
-                return Rejected(t("That day is more than a year back: only this year's and last year's entries "
-                                  "can be logged."))
+            try:
+                check_day(day, ctx.today)
+            except DutyLogError as error:
+                return Rejected(_entry_problem(t, error) or "")
             return replace(draft, day=day)
         note = "" if text.strip().casefold() in NO_NOTE else " ".join(text.split())
         if len(note) > NOTE_LIMIT:
-            return Rejected(t("Please keep the note under 200 characters."))
+            return Rejected(t(NOTE_TOO_LONG))
         return replace(draft, note=note)
 
     def problems(self, draft: DutyEntryDraft, ctx: FormContext) -> tuple[DutyEntryDraft, list[str]]:

@@ -86,8 +86,8 @@ def pace_nudge(t: Translator, *, duty: DutyPace, today: date, quarter_end: date)
     if advice.lost:
         return t("📈 {duty}: the quarter can no longer be caught up; the year still needs {n} {unit}.").format(
             duty=duty_name(t, duty.duty), n=advice.count, unit=unit(t, duty.duty, shown))
-    return t("📈 {duty}: {gap} more {unit} by the end of the quarter ({day}) puts you back on pace.").format(gap=advice.count, unit=unit(t, duty.duty, shown), duty=duty_name(t, duty.duty),
-                             day=day_in_words(t, quarter_end))
+    return t("📈 {duty}: {gap} more {unit} by the end of the quarter ({day}) puts you back on pace.").format(
+        gap=advice.count, unit=unit(t, duty.duty, shown), duty=duty_name(t, duty.duty), day=day_in_words(t, quarter_end))
 
 
 def lagging_note(t: Translator, *, member: str, duties: list[DutyPace], today: date,

@@ -77,12 +77,6 @@ def _one_decimal(value: Decimal) -> str:
     return number(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def _exact(target: Decimal) -> str:
-    """A period's target as the score divides by it (1.4 for 1.38, not the 2 people would count), to one
-    decimal as every figure of the explanation: 1/1.4 天 → 72% reads true where 1/2 天 → 72% did not."""
-    return _one_decimal(target)
-
-
 def _percent(value: Decimal) -> str:
     return f"{(value * 100).quantize(Decimal('1'), rounding=ROUND_HALF_UP)}%"
 
@@ -263,10 +257,12 @@ def explain(t: Translator, name: str, entry: Ranked | None, score: Score, *, siz
                         "Counted on {n} days up to {day}: targets are the year's, spread over the days "
                         "you were in post.",
                         score.active_days).format(n=score.active_days, day=short_day(t, score.day)), ""]
+    # each target as the score divides by it, to one decimal as every figure here (1/1.4 天 → 72%, where the
+    # 2 people would count read 1/2 天 → 72%)
     for term in score.duties:
         cap = t(" (capped)") if term.padded else ""
         lines.append(t("{duty}: {done}/{target} {unit} → {percent}{cap} × {weight} = {points}").format(
-            duty=duty_name(t, term.duty), done=_one_decimal(term.done), target=_exact(term.target),
+            duty=duty_name(t, term.duty), done=_one_decimal(term.done), target=_one_decimal(term.target),
             unit=unit(t, term.duty, Decimal(whole_up(term.target))), percent=_percent(term.completion),
             cap=cap,
             weight=number(term.weight), points=points(term.points)))
@@ -274,7 +270,7 @@ def explain(t: Translator, name: str, entry: Ranked | None, score: Score, *, siz
             lines.extend(stage_lines(t, topics, topic_counting))
     for extra in score.extras:  # the team's own duties, in the six's words
         lines.append(t("{duty}: {done}/{target} {unit} → {percent}{cap} × {weight} = {points}").format(
-            duty=extra.name, done=_one_decimal(extra.done), target=_exact(extra.target), unit=extra.unit,
+            duty=extra.name, done=_one_decimal(extra.done), target=_one_decimal(extra.target), unit=extra.unit,
             percent=_percent(extra.completion), cap=t(" (capped)") if extra.done > extra.target else "",
             weight=number(extra.weight), points=points(extra.points)))
     if score.on_time_rate is None:

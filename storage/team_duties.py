@@ -121,6 +121,10 @@ def retire(session: Session, *, team_id: int, name: str, now: datetime, actor_me
     return row
 
 
+def _entry_shape(entry: TeamDutyEntry, duty: TeamDuty) -> dict[str, object]:
+    return {"duty": duty.name, "day": entry.day.isoformat(), "amount": entry.amount, "note": entry.note}
+
+
 def log_entry(session: Session, *, duty: TeamDuty, member: Member, day: date, amount: Decimal, note: str,
               now: datetime) -> TeamDutyEntry:
     """One entry of the member's on the duty; audited."""
@@ -129,13 +133,8 @@ def log_entry(session: Session, *, duty: TeamDuty, member: Member, day: date, am
     session.add(entry)
     session.flush()
     audit.record(session, action="create", entity="team_duty_entry", entity_id=entry.id, team_id=duty.team_id,
-                 now=now, actor=member, after={"duty": duty.name, "day": day.isoformat(), "amount": amount,
-                                               "note": note or None})
+                 now=now, actor=member, after=_entry_shape(entry, duty))
     return entry
-
-
-def _entry_shape(entry: TeamDutyEntry, duty: TeamDuty) -> dict[str, object]:
-    return {"duty": duty.name, "day": entry.day.isoformat(), "amount": entry.amount, "note": entry.note}
 
 
 def undo_latest(session: Session, member: Member, *, now: datetime) -> tuple[TeamDutyEntry, TeamDuty] | None:
