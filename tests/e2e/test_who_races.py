@@ -218,6 +218,7 @@ async def test_a_leaving_date_typed_in_december_for_the_years_end_is_this_years(
     card = await admin.press(await admin.send("/members"), "王五")
     await admin.press(card, "设置离任日期")
     assert (await admin.send("12月31日")).text.startswith("已记录：王五于2026年12月31日（星期四）离任")
+    assert "李主任 · 设置任职、离任日期 · 王五" in (await admin.send("/audit")).text  # not 设置任职日期 for a 离任日期
     await wang.press(await wang.send("/trip 12月7日至9日 德清县 数字经济调研"), "确认")
     saima.clock.set(datetime(2027, 1, 5, 10, 0, tzinfo=SHANGHAI))
     assert "王五" in (await admin.send("/evaluate 2026")).text
