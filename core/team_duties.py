@@ -27,6 +27,7 @@ WEIGHT_LIMIT = Decimal(100)
 AMOUNT_LIMIT = Decimal(1000)
 RETIRE_WORDS = ("停用", "retire")
 UNDO_WORDS = ("撤销", "undo")  # `/log 撤销`: the member's latest entry is taken back
+NO_NOTE_WORDS = ("无", "没有", "-", "none", "no")  # an entry's note answered with these: it has none
 _CENTS = Decimal("0.01")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 

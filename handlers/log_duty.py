@@ -21,7 +21,15 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from core.dates import read_date
-from core.team_duties import NOTE_LIMIT, DutyLogError, check_day, is_undo, parse_log, read_amount
+from core.team_duties import (
+    NO_NOTE_WORDS,
+    NOTE_LIMIT,
+    DutyLogError,
+    check_day,
+    is_undo,
+    parse_log,
+    read_amount,
+)
 from handlers.access import members_only, sender
 from handlers.context import SaimaContext
 from handlers.form_parts import accepted
@@ -136,9 +144,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
 
 # --------------------------------------------------------------------------- /mine: an entry corrected or deleted
 
-NO_NOTE = ("无", "没有", "-", "none", "no")
-
-
 @dataclass(frozen=True)
 class DutyEntryDraft:
     """An entry on one of the team's own duties as /mine corrects it: the duty (its name and unit, as shown),
@@ -183,7 +188,7 @@ class DutyEntryForm(Form[DutyEntryDraft]):
             except DutyLogError as error:
                 return Rejected(_entry_problem(t, error) or "")
             return replace(draft, day=day)
-        note = "" if text.strip().casefold() in NO_NOTE else " ".join(text.split())
+        note = "" if text.strip().casefold() in NO_NOTE_WORDS else " ".join(text.split())
         if len(note) > NOTE_LIMIT:
             return Rejected(t(NOTE_TOO_LONG))
         return replace(draft, note=note)
