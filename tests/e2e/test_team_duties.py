@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from emulator import SimUser
 from storage.models import AuditEntry, TeamDuty, TeamDutyEntry
 from tests.e2e.conftest import Saima
 from tests.e2e.helpers import member, members_since_new_year, owner
@@ -28,6 +29,15 @@ def _audited(saima: Saima) -> list[tuple[str, str]]:
     with saima.db.session() as session:
         return [(a.action, a.entity) for a in session.scalars(
             select(AuditEntry).where(AuditEntry.entity == "team_duty").order_by(AuditEntry.id))]
+
+
+async def _visits_logged_by_zhang(saima: Saima, terms: str = "天 12 5") -> tuple[SimUser, SimUser]:
+    """The office adds 接访下访 (`terms`: unit, yearly target, weight); 张三, in office all year, will log it."""
+    admin = await owner(saima)
+    await admin.send(f"/duty 接访下访 {terms}")
+    zhang = await member(saima)
+    members_since_new_year(saima, 1001)
+    return admin, zhang
 
 
 async def test_the_office_adds_lists_changes_and_retires_a_duty_of_its_own(saima: Saima) -> None:
@@ -94,10 +104,7 @@ async def test_a_member_may_not_add_a_duty(saima: Saima) -> None:
 
 
 async def test_a_member_logs_a_team_duty_in_one_message_and_sees_it_in_me(saima: Saima) -> None:
-    admin = await owner(saima)
-    await admin.send("/duty 接访下访 天 12 5")
-    zhang = await member(saima)
-    members_since_new_year(saima, 1001)
+    admin, zhang = await _visits_logged_by_zhang(saima)
     reply = await zhang.send("/log 接访下访 1 11月20日 接待群众来访")
     assert reply.text == ("已登记：接访下访1天 · 2026年11月20日（星期五） · 接待群众来访\n2026年累计：1/12天\n"
                           "登记有误？发送 /log 撤销 即可撤回。")
@@ -117,10 +124,7 @@ async def test_a_member_logs_a_team_duty_in_one_message_and_sees_it_in_me(saima:
 async def test_log_s_year_total_is_against_the_target_pro_rated_to_the_member_s_term_as_in_me(saima: Saima) -> None:
     """张三 took office on 1 July 2026: the team's 12 days a year ask 12 × 184/365 = 6.05 of him, 7 shown whole, in
     /me and the race; /log's total, and its undo's, give the same 7, not the whole year's 12."""
-    admin = await owner(saima)
-    await admin.send("/duty 接访下访 天 12 5")
-    zhang = await member(saima)
-    members_since_new_year(saima, 1001)
+    admin, zhang = await _visits_logged_by_zhang(saima)
     await admin.press(await admin.press(await admin.send("/members"), "张三"), "设置任职日期")
     assert (await admin.send("2026年7月1日")).text.startswith("已记录：张三于2026年7月1日（星期三）任职")
     reply = await zhang.send("/log 接访下访 1 11月20日 接待群众来访")
@@ -165,10 +169,7 @@ async def test_a_bad_log_is_refused_with_what_is_wrong_and_stores_nothing(saima:
 
 
 async def test_a_team_duty_counts_in_the_race_and_the_evaluation_with_its_weight(saima: Saima) -> None:
-    admin = await owner(saima)
-    await admin.send("/duty 接访下访 天 12 5")
-    zhang = await member(saima)
-    members_since_new_year(saima, 1001)
+    admin, zhang = await _visits_logged_by_zhang(saima)
     await zhang.send("/log 接访下访 1 11月20日 接待群众来访")
     board, _ = await zhang.send("/rank", expect=2)
     explained = (await zhang.press(board, "我的得分明细")).text.splitlines()
@@ -184,10 +185,7 @@ async def test_a_team_duty_counts_in_the_race_and_the_evaluation_with_its_weight
 async def test_an_amount_written_in_words_is_read_and_one_below_zero_is_refused(saima: Saima) -> None:
     """两天, 半天 and 一天半 are 2, 0.5 and 1.5 days; -1 is no amount. Before, each was logged as 1 day with the
     words left in the note."""
-    admin = await owner(saima)
-    await admin.send("/duty 接访下访 天 12 5")
-    zhang = await member(saima)
-    members_since_new_year(saima, 1001)
+    admin, zhang = await _visits_logged_by_zhang(saima)
     assert (await zhang.send("/log 接访下访 -1 昨天")).text == \
         "数量须紧跟职责名称，为大于0、不超过1000的数，如1或0.5。"
     assert _entries(saima) == []
@@ -204,10 +202,7 @@ async def test_an_amount_written_in_words_is_read_and_one_below_zero_is_refused(
 async def test_a_day_the_calendar_has_not_is_refused_and_not_taken_for_today(saima: Saima) -> None:
     """2月30日 and 13月1日 name no day: the entry is refused, where before it was logged today with the date in
     its note."""
-    admin = await owner(saima)
-    await admin.send("/duty 接访下访 天 12 5")
-    zhang = await member(saima)
-    members_since_new_year(saima, 1001)
+    admin, zhang = await _visits_logged_by_zhang(saima)
     for day in ("2月30日", "13月1日"):
         assert (await zhang.send(f"/log 接访下访 1 {day} 接待群众")).text == \
             f"没有“{day}”这一天，未登记。请核对日期。"
@@ -218,10 +213,7 @@ async def test_a_day_the_calendar_has_not_is_refused_and_not_taken_for_today(sai
 
 async def test_11_20_is_asked_about_not_logged_as_eleven_days(saima: Saima) -> None:
     """11.20 is how many officials write 11月20日: it was logged as 11.2 days today."""
-    admin = await owner(saima)
-    await admin.send("/duty 接访下访 天 12 5")
-    zhang = await member(saima)
-    members_since_new_year(saima, 1001)
+    admin, zhang = await _visits_logged_by_zhang(saima)
     assert (await zhang.send("/log 接访下访 11.20 接待群众来访")).text == (
         "“11.20”是日期还是数量？未登记。日期请写成11月20日，数量紧跟职责名称，例如：/log 接访下访 1 11月20日")
     assert _entries(saima) == []
@@ -258,10 +250,7 @@ async def test_a_duty_named_again_in_another_case_is_the_same_duty(saima: Saima)
 async def test_the_score_explained_divides_by_the_target_it_shows(saima: Saima) -> None:
     """24 days a year ask 24 × 21/365 = 1.38 of November so far: one day is 72%, which the explanation showed as
     “1/2 天 → 72%”; the target it divides by is shown to one decimal, as the figures around it."""
-    admin = await owner(saima)
-    await admin.send("/duty 接访下访 天 24 10")
-    zhang = await member(saima)
-    members_since_new_year(saima, 1001)
+    admin, zhang = await _visits_logged_by_zhang(saima, "天 24 10")
     await zhang.send("/log 接访下访 1 11月20日")
     board, _ = await zhang.send("/rank", expect=2)
     explained = (await zhang.press(board, "我的得分明细")).text.splitlines()
@@ -271,10 +260,7 @@ async def test_the_score_explained_divides_by_the_target_it_shows(saima: Saima) 
 async def test_an_older_log_entry_is_corrected_or_deleted_from_mine(saima: Saima) -> None:
     """张三 logged 3 days on 2 November meaning 1, then 1 day on 3 November: /mine listed neither (您还没有任何记录),
     and /log 撤销 could take back only the latest, so the 2 November entry could not be put right."""
-    admin = await owner(saima)
-    await admin.send("/duty 接访下访 天 12 5")
-    zhang = await member(saima)
-    members_since_new_year(saima, 1001)
+    admin, zhang = await _visits_logged_by_zhang(saima)
     await zhang.send("/log 接访下访 3 11月2日 接待群众")
     await zhang.send("/log 接访下访 1 11月3日")
     page = await zhang.send("/mine")

@@ -35,10 +35,10 @@ async def _registered(user: SimUser, title: str = TITLE) -> None:
     await user.press(await user.send(f"/topic {title}"), "确认")
 
 
-async def _trip_for_the_topic(user: SimUser) -> None:
+async def _trip_for_the_topic(user: SimUser, days: str = "11月5日至8日") -> None:
     """A trip logged step by step, linked to the topic when asked."""
     await user.send("/trip")
-    await user.send("11月5日至8日")
+    await user.send(days)
     await user.send("淳安县")
     question = await user.send("山区共富调研")
     card = (await user.press(question, TITLE, expect=2))[-1]
@@ -179,12 +179,7 @@ async def test_a_report_back_logged_after_a_one_tap_start_is_dated_by_the_trip_l
     zhang = await member(saima)
     await zhang.press(await zhang.send(f"/topic {TITLE}"), "确认")
     await zhang.press(await zhang.send("/topics"), "1. 开始调研", expect=0)
-    await zhang.send("/trip")
-    await zhang.send("9月5日至8日")
-    await zhang.send("淳安县")
-    question = await zhang.send("山区共富调研")
-    card = (await zhang.press(question, TITLE, expect=2))[-1]
-    await zhang.press(card, "确认")
+    await _trip_for_the_topic(zhang, "9月5日至8日")
     assert _topic(saima).research_started_on == date(2026, 9, 5)
     await zhang.press(await zhang.send("/topics"), "1. 形成报告")
     await zhang.send("山区26县发展路径调研报告")
